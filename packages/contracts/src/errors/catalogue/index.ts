@@ -1,0 +1,17 @@
+import type { ErrorCodeInfo } from '../types.js';
+import { coreCodes } from './core.js';
+
+/**
+ * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
+ * Codes are stable strings and are never reused for a different meaning. docs/errors.md is generated
+ * from this object (`pnpm --filter @fayger/contracts docs:errors`) and a test checks the two agree.
+ */
+export const errorCatalogue = {
+  ...coreCodes,
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(errorCatalogue, code);
+}
