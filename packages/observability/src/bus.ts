@@ -1,6 +1,9 @@
 import {
   EVENT_INFO,
+  EVENT_LEVELS,
+  EVENT_NAMES,
   createEvent,
+  isEventName,
   levelAtLeast,
   type AnyFaygerEvent,
   type EventLevel,
@@ -13,6 +16,7 @@ import {
 } from '@fayger/contracts';
 import { EventEmitter } from 'eventemitter3';
 import { toEventError } from './event-error.js';
+import { invalidArgument } from './invalid-argument.js';
 
 /**
  * Which events a subscriber receives. Every given field must match.
@@ -59,6 +63,19 @@ function channelsFor(name: string): readonly string[] {
     channelCache.set(name, keys);
   }
   return keys;
+}
+
+// A misspelt name would make a subscription that silently never fires, so names are checked against the
+// catalogue: an exact name must exist, a `prefix.*` pattern must match at least one name.
+function checkNamePattern(name: string): void {
+  if (name.endsWith('.*')) {
+    const prefix = name.slice(0, -1);
+    if (EVENT_NAMES.some((n) => n.startsWith(prefix))) return;
+    throw invalidArgument('subscribing to the event bus', `a name pattern matching some event (e.g. 'loader.*')`, name);
+  }
+  if (!isEventName(name)) {
+    throw invalidArgument('subscribing to the event bus', "an event name from EVENT_NAMES, a 'prefix.*' pattern or '*'", name);
+  }
 }
 
 /**
@@ -138,8 +155,12 @@ export class EventBus implements EventSink {
   /** Subscribes with a filter (or `'*'` for everything). */
   subscribe(filter: EventFilter | '*', handler: EventHandler, options: SubscribeOptions = {}): Unsubscribe {
     const f: EventFilter = filter === '*' ? {} : filter;
-    if (typeof handler !== 'function') throw new TypeError('EventBus.subscribe: handler must be a function');
+    if (typeof handler !== 'function') throw invalidArgument('subscribing to the event bus', 'a handler function', handler);
     const name = f.name === WILDCARD ? undefined : f.name;
+    if (name !== undefined) checkNamePattern(name);
+    if (f.minLevel !== undefined && !(EVENT_LEVELS as readonly string[]).includes(f.minLevel)) {
+      throw invalidArgument('subscribing to the event bus', `minLevel to be one of ${EVENT_LEVELS.join(', ')}`, f.minLevel);
+    }
     let channel: string;
     let broad = false;
     if (name !== undefined) channel = `n:${name}`;

@@ -1,4 +1,5 @@
 import type { AnyFaygerEvent, EventSink } from '@fayger/contracts';
+import { invalidArgument } from './invalid-argument.js';
 
 export interface Counter {
   readonly name: string;
@@ -61,7 +62,7 @@ class SampledHistogram implements Histogram {
   }
 
   record(value: number): void {
-    if (!Number.isFinite(value)) throw new RangeError(`histogram ${this.name}: expected a finite number, found ${value}`);
+    if (!Number.isFinite(value)) throw invalidArgument(`recording into histogram ${this.name}`, 'a finite number', value);
     const n = this.#count++;
     this.#sum += value;
     if (value < this.#min) this.#min = value;
@@ -111,7 +112,7 @@ class SimpleCounter implements Counter {
     return this.#value;
   }
   inc(by = 1): void {
-    if (!Number.isFinite(by) || by < 0) throw new RangeError(`counter ${this.name}: expected a finite increment ≥ 0, found ${by}`);
+    if (!Number.isFinite(by) || by < 0) throw invalidArgument(`incrementing counter ${this.name}`, 'a finite increment ≥ 0 (counters only go up)', by);
     this.#value += by;
   }
 }
@@ -124,7 +125,7 @@ export class Metrics {
 
   constructor(options: MetricsOptions = {}) {
     const size = options.reservoirSize ?? 4096;
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`Metrics: reservoirSize must be an integer ≥ 1, found ${size}`);
+    if (!Number.isInteger(size) || size < 1) throw invalidArgument('creating Metrics', 'reservoirSize to be an integer ≥ 1', size);
     this.#reservoirSize = size;
   }
 

@@ -1,6 +1,7 @@
 import { createEvent, type AnyFaygerEvent } from '@fayger/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { EventBus, MemoryRecorder, isEvent } from '../src/index.js';
+import { expectInvalidArgument } from './expect-invalid-argument.js';
 
 const phaseEnd = (phase: 'parse' | 'read' = 'parse') =>
   createEvent('loader.phase.end', { phase, durationMs: 2 }, { phase, time: 1 });
@@ -165,8 +166,13 @@ describe('EventBus', () => {
     expect(got).toEqual(['once:loader.phase.end', 'late']);
   });
 
-  it('refuses a non-function handler', () => {
-    expect(() => new EventBus().subscribe('*', 42 as never)).toThrow(TypeError);
+  it('refuses a non-function handler, unknown names, patterns matching nothing and bad levels', () => {
+    const bus = new EventBus();
+    expectInvalidArgument(() => bus.subscribe('*', 42 as never), '42');
+    expectInvalidArgument(() => bus.on('loader.phse.end' as never, () => {}), '"loader.phse.end"');
+    expectInvalidArgument(() => bus.subscribe({ name: 'laoder.*' }, () => {}), '"laoder.*"');
+    expectInvalidArgument(() => bus.subscribe({ minLevel: 'loud' as never }, () => {}), '"loud"');
+    expect(bus.subscriberCount).toBe(0);
   });
 
   it('isEvent narrows wildcard events', () => {

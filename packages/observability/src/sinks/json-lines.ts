@@ -1,5 +1,6 @@
 import { levelAtLeast, type AnyFaygerEvent, type EventLevel, type EventSink } from '@fayger/contracts';
 import { serializeEvent } from './serialize.js';
+import { invalidArgument } from '../invalid-argument.js';
 
 /** Anything with `write(string)`: a Node stream, a browser WritableStream writer adapter, an array pusher. */
 export interface TextWriter {
@@ -22,7 +23,7 @@ export interface JsonLinesSink extends EventSink {
 
 /** Writes each event as one JSON line (`JSON.stringify(event) + "\n"`), for log shippers and `jq`. */
 export function jsonLinesSink(writer: TextWriter, options: JsonLinesSinkOptions = {}): JsonLinesSink {
-  if (typeof writer?.write !== 'function') throw new TypeError('jsonLinesSink: expected a writer with a write(string) method');
+  if (typeof writer?.write !== 'function') throw invalidArgument('creating a JSON-lines sink', 'a writer with a write(string) method', writer);
   const { minLevel, onError } = options;
   let written = 0;
   let failed = 0;

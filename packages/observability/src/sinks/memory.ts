@@ -1,4 +1,5 @@
 import type { AnyFaygerEvent, EventName, EventSink, Layer } from '@fayger/contracts';
+import { invalidArgument } from '../invalid-argument.js';
 
 type EventOf<N extends EventName> = Extract<AnyFaygerEvent, { name: N }>;
 
@@ -15,7 +16,7 @@ export class MemoryRecorder implements EventSink {
 
   constructor(options: MemoryRecorderOptions = {}) {
     const limit = options.limit ?? 10_000;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`MemoryRecorder: limit must be an integer ≥ 1, found ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1) throw invalidArgument('creating a MemoryRecorder', 'limit to be an integer ≥ 1', limit);
     this.#limit = limit;
   }
 

@@ -1,6 +1,7 @@
 import { createEvent, FaygerError, type AnyFaygerEvent } from '@fayger/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { EventBus, jsonLinesSink, serializeEvent } from '../../src/index.js';
+import { expectInvalidArgument } from '../expect-invalid-argument.js';
 
 describe('jsonLinesSink', () => {
   it('writes one parseable JSON line per event, round-tripping the envelope', () => {
@@ -49,7 +50,7 @@ describe('jsonLinesSink', () => {
   });
 
   it('refuses a writer without write()', () => {
-    expect(() => jsonLinesSink({} as never)).toThrow(TypeError);
+    expectInvalidArgument(() => jsonLinesSink({} as never), '{}');
   });
 
   it('works piped from the bus', () => {

@@ -1,6 +1,7 @@
 import { createEvent } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
 import { MemoryRecorder } from '../../src/index.js';
+import { expectInvalidArgument } from '../expect-invalid-argument.js';
 
 describe('MemoryRecorder', () => {
   it('records in order and answers queries', () => {
@@ -38,6 +39,6 @@ describe('MemoryRecorder', () => {
     expect(r.last('span.start')?.data.name).toBe('24');
     const names = r.byName('span.start').map((e) => Number(e.data.name));
     expect(names).toEqual(names.slice().sort((a, b) => a - b));
-    expect(() => new MemoryRecorder({ limit: 0 })).toThrow(RangeError);
+    expectInvalidArgument(() => new MemoryRecorder({ limit: 0 }), '0');
   });
 });
