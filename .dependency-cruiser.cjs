@@ -150,8 +150,9 @@ module.exports = {
       severity: 'error',
       comment: 'An import that does not resolve (typo, missing dependency, package not built).',
       from: { path: '^packages/' },
-      // @fayger/* imports that do not resolve are reported by the layer rules and no-deep-import instead.
-      to: { couldNotResolve: true, pathNot: '^@fayger/' },
+      // Deep @fayger/x/... imports are reported by no-deep-import instead. An unresolved '@fayger/x' stays here:
+      // in this workspace it means the importing package.json does not declare x.
+      to: { couldNotResolve: true, pathNot: '^@fayger/[^/]+/.' },
     },
   ],
   options: {

@@ -94,6 +94,7 @@ const PLANTED: Array<[rule: string, from: string, to: string]> = [
   ['src-no-dev-dependencies', 'packages/fayger/src/bad-dev.ts', 'node_modules/dev-only-lib/index.js'],
   ['no-undeclared-dependency', 'packages/fayger/src/bad-undeclared.ts', 'node_modules/undeclared-lib/index.js'],
   ['no-unresolvable', 'packages/fayger/src/bad-unresolvable.ts', './does-not-exist.js'],
+  ['no-unresolvable', 'packages/cli/src/bad-undeclared-workspace.ts', '@fayger/not-a-package'],
 ];
 
 const key = (rule: string, from: string, to: string) => `${rule}: ${from} → ${to}`;
