@@ -394,6 +394,15 @@ export function createEvent<N extends EventName>(name: N, data: EventPayloads[N]
   return event;
 }
 
+/**
+ * Emits through any sink, skipping the envelope when the sink says it does not want the name. For layers
+ * that hold only the port; on a hot path check `sink.wants?.(name) !== false` before building `data` too.
+ */
+export function emitEvent<N extends EventName>(sink: EventSink, name: N, data: EventPayloads[N], meta?: EventMeta): void {
+  if (sink.wants?.(name) === false) return;
+  sink.emit(createEvent(name, data, meta) as unknown as AnyFaygerEvent);
+}
+
 /** Compares levels: true when `level` is at least `min`. */
 export function levelAtLeast(level: EventLevel, min: EventLevel): boolean {
   return EVENT_LEVELS.indexOf(level) >= EVENT_LEVELS.indexOf(min);

@@ -58,6 +58,7 @@ export {
   isEventName,
   noopSink,
   createEvent,
+  emitEvent,
   levelAtLeast,
 } from './events.js';
 export type {

@@ -5,11 +5,13 @@ import {
   EVENT_NAMES,
   LOADER_PHASES,
   createEvent,
+  emitEvent,
   isEventName,
   levelAtLeast,
   noopSink,
   type AnyFaygerEvent,
   type EventName,
+  type EventSink,
 } from '../src/index.js';
 
 describe('event model', () => {
@@ -82,5 +84,17 @@ describe('event model', () => {
     for (const n of names) expect(noopSink.wants?.(n)).toBe(false);
     expect(() => noopSink.emit(createEvent('span.start', { name: 'x' }))).not.toThrow();
     expect(Object.isFrozen(noopSink)).toBe(true);
+  });
+
+  it('emitEvent builds the envelope only for a sink that wants the name', () => {
+    const got: AnyFaygerEvent[] = [];
+    const picky: EventSink = { emit: (e) => got.push(e), wants: (n) => n === 'loader.section.read' };
+    const plain: EventSink = { emit: (e) => got.push(e) };
+    emitEvent(picky, 'loader.section.verified', { sectionId: 's', algorithm: 'sha256', bytes: 1, durationMs: 0, ok: true });
+    emitEvent(picky, 'loader.section.read', { sectionId: 's', bytes: 1, durationMs: 0.5, shared: false }, { instanceId: 'i' });
+    emitEvent(plain, 'span.start', { name: 'n' });
+    emitEvent(noopSink, 'span.start', { name: 'dropped' });
+    expect(got.map((e) => e.name)).toEqual(['loader.section.read', 'span.start']);
+    expect(got[0]).toMatchObject({ layer: 'loader', level: 'debug', instanceId: 'i' });
   });
 });
