@@ -18,28 +18,33 @@
  */
 const path = require('node:path');
 
-/** @typedef {{ fayger: string[], nodeBuiltins: 'never' | 'anywhere' | RegExp | string, note: string }} PackageRule */
+/**
+ * @typedef {object} PackageRule
+ * @property {string[]} fayger   @fayger packages it may import (besides itself); '*' = anything (composition roots).
+ * @property {'never' | 'anywhere' | string[]} nodeBuiltins  where src/ may import Node builtins: nowhere,
+ *   anywhere, or only under these src-relative folders (the package's Node-only module).
+ * @property {string} note  why, shown in the rule comment.
+ */
 
-// Where a package may use node:* (or bare 'fs'-style) builtins in src/: 'never', 'anywhere', or a src-relative
-// folder pattern. Host SDKs other than node builtins are ordinary npm dependencies and need no rule.
+const NO_DOM =
+  ' DOM globals are not imports and cannot be caught here: this package\'s tsconfig.json must drop the DOM lib ' +
+  '("lib": ["ES2022"], "types": []) so the type checker rejects them.';
+
+// Host SDKs other than Node builtins are ordinary npm dependencies of the adapter that uses them; no rule needed.
 /** @type {Record<string, PackageRule>} */
 const PACKAGES = {
-  contracts: { fayger: [], nodeBuiltins: 'never', note: 'the dependency-free contract package (typebox aside)' },
-  observability: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'cross-cutting; runs in browsers' },
-  security: {
-    fayger: ['contracts'],
-    nodeBuiltins: '(node|platform/node)/',
-    note: 'cross-cutting; node:crypto only in its Node-only module (src/node/** or src/platform/node/**)',
-  },
-  loader: { fayger: ['contracts'], nodeBuiltins: 'node/', note: 'node:* only in src/node/** (file source)' },
-  runtime: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'never loader, interpreter, adapters or host SDKs' },
-  interpreter: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'pure TypeScript; runs where JIT is forbidden' },
-  'adapter-core': { fayger: ['contracts'], nodeBuiltins: 'never', note: 'third-party adapters build on it: no host SDKs' },
-  'adapter-server': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'anywhere', note: 'Node host' },
-  'adapter-desktop': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'anywhere', note: 'Node host with a terminal' },
-  'adapter-browser': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'never', note: 'web page host' },
-  'adapter-in-app': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'never', note: 'WebView / JS engine via a bridge' },
-  // Composition roots: wire implementations together, so they may depend on anything.
+  contracts: { fayger: [], nodeBuiltins: 'never', note: 'the dependency-free contract package everyone codes against (typebox aside)' },
+  observability: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'cross-cutting; the layers reach it only through the EventSink port; runs in browsers' },
+  security: { fayger: ['contracts'], nodeBuiltins: ['node', 'platform/node'], note: 'cross-cutting; the loader reaches it only through the security ports' },
+  loader: { fayger: ['contracts'], nodeBuiltins: ['node'], note: 'hands off to the runtime through contracts types, never by importing it' },
+  runtime: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'never the loader (§2.3), an interpreter, an adapter or a host SDK.' + NO_DOM },
+  interpreter: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'pure TypeScript, runs where JIT and WebAssembly are forbidden.' + NO_DOM },
+  'adapter-core': { fayger: ['contracts'], nodeBuiltins: 'never', note: 'what third-party adapters build on: no host SDK.' + NO_DOM },
+  'adapter-server': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'anywhere', note: 'Node host; never runtime, loader, interpreter or another adapter' },
+  'adapter-desktop': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'anywhere', note: 'Node host with a terminal; never runtime, loader, interpreter or another adapter' },
+  'adapter-browser': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'never', note: 'web page host (DOM); never runtime, loader, interpreter or another adapter' },
+  'adapter-in-app': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'never', note: 'WebView / JS engine reached through a bridge; never runtime, loader, interpreter or another adapter' },
+  // Composition roots: they wire implementations together, so they may depend on anything.
   cli: { fayger: ['*'], nodeBuiltins: 'anywhere', note: 'composition root (command line)' },
   fayger: { fayger: ['*'], nodeBuiltins: 'anywhere', note: 'composition root (embedding API)' },
 };
@@ -51,7 +56,7 @@ const alt = (names) => names.map(esc).join('|');
 
 /**
  * A dependency on a @fayger package other than `allowed`, however it is written: resolved to the package's
- * folder (through the workspace symlink), through node_modules, or unresolved (a package not built yet).
+ * folder (through the workspace symlink), through node_modules, or unresolved (not declared or not built).
  */
 function faygerPackageOtherThan(allowed) {
   const ok = alt(allowed);
@@ -62,30 +67,32 @@ function faygerPackageOtherThan(allowed) {
 const layerRules = [];
 for (const [name, rule] of Object.entries(PACKAGES)) {
   if (rule.fayger.includes('*')) continue;
-  const allowed = [...rule.fayger, name];
-  // adapter-X: other adapters get their own rule name below, so exclude them here to report each edge once.
+  const src = `^packages/${esc(name)}/src/`;
+  // adapter-X: other adapters have their own rule (adapter-x-no-other-adapter) so each edge is reported once.
   const isAdapterX = ADAPTERS.includes(name);
-  const ruleName = rule.fayger.length === 0 ? `${name}-no-fayger` : isAdapterX ? `${name}-core-contracts-only` : `${name}-contracts-only`;
+  const allowed = rule.fayger.map((p) => `@fayger/${p}`).join(' and ');
   layerRules.push({
-    name: ruleName,
+    name: rule.fayger.length === 0 ? `${name}-no-fayger` : isAdapterX ? `${name}-core-contracts-only` : `${name}-contracts-only`,
     severity: 'error',
-    comment: `${name} (${rule.note}) may depend on ${rule.fayger.length ? rule.fayger.map((p) => `@fayger/${p}`).join(', ') : 'no @fayger package'} only.`,
-    from: { path: `^packages/${esc(name)}/src/` },
-    to: {
-      path: faygerPackageOtherThan(isAdapterX ? [...allowed, ...ADAPTERS] : allowed),
-    },
+    comment: `${name} may import ${allowed ? `${allowed} only` : 'no @fayger package'}: ${rule.note}`,
+    from: { path: src },
+    to: { path: faygerPackageOtherThan(isAdapterX ? [...rule.fayger, name, ...ADAPTERS] : [...rule.fayger, name]) },
   });
-  if (rule.nodeBuiltins !== 'anywhere') {
-    const from = { path: `^packages/${esc(name)}/src/` };
-    if (rule.nodeBuiltins !== 'never') from.pathNot = `^packages/${esc(name)}/src/${rule.nodeBuiltins}`;
+  if (rule.nodeBuiltins === 'anywhere') continue;
+  if (rule.nodeBuiltins === 'never') {
     layerRules.push({
-      name: rule.nodeBuiltins === 'never' ? `${name}-no-node-builtins` : `${name}-node-builtins-only-in-node-module`,
+      name: `${name}-no-node-builtins`,
       severity: 'error',
-      comment:
-        rule.nodeBuiltins === 'never'
-          ? `${name} must run on every host (browsers, in-app JS engines): no node:* / Node builtin imports in src/.`
-          : `${name} keeps Node-only code in src/${rule.nodeBuiltins.replace(/[()]/g, '').replace('|', ' or src/')}; the rest must run in browsers.`,
-      from,
+      comment: `${name} must run on every host (browsers, in-app JS engines): no node:* or other Node builtin in src/.`,
+      from: { path: src },
+      to: { dependencyTypes: ['core'] },
+    });
+  } else {
+    layerRules.push({
+      name: `${name}-node-builtins-only-in-node-module`,
+      severity: 'error',
+      comment: `${name} may use Node builtins only in its Node-only module (${rule.nodeBuiltins.map((d) => `src/${d}/**`).join(' or ')}); the rest must run in browsers.`,
+      from: { path: src, pathNot: `^packages/${esc(name)}/src/(${alt(rule.nodeBuiltins)})/` },
       to: { dependencyTypes: ['core'] },
     });
   }
