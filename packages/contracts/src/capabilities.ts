@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox';
  */
 export const CAPABILITY_NAMES = [
   'log',
+  'stdio',
   'clock',
   'random',
   'env',

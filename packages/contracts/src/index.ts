@@ -49,6 +49,26 @@ export type {
 } from './security.js';
 
 export {
+  OP_CATALOGUE,
+  OP_NAMES,
+  OP_CAPABILITY,
+  isOpName,
+} from './instructions/catalogue.js';
+export type { OpName, OpArgs, OpResult, OpDefinition, DispatchMode } from './instructions/catalogue.js';
+export { INSTRUCTION_VERSION, UNIVERSAL_EVENT_TYPES } from './instructions/envelope.js';
+export type {
+  UniversalInstruction,
+  UniversalResult,
+  UniversalEvent,
+  UniversalEventMap,
+  UniversalEventType,
+} from './instructions/envelope.js';
+export { validateInstruction, validateResult, validateEvent } from './instructions/validate.js';
+export { UiNodeSchema, UI_NODE_TYPES, MAX_UI_DEPTH, uiTreeDepth } from './instructions/ui.js';
+export type { UiNode, UiNodeType } from './instructions/ui.js';
+export { MAX_STRING, MAX_BYTES } from './instructions/schema-helpers.js';
+
+export {
   LOADER_PHASES,
   EVENT_LEVELS,
   QUOTA_RESOURCES,

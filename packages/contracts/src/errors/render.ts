@@ -1,0 +1,32 @@
+import { errorCatalogue } from './catalogue/index.js';
+import type { ErrorCodeInfo } from './types.js';
+
+/** Renders the error-code catalogue as the Markdown of docs/errors.md (grouped by layer, codes sorted). */
+export function renderErrorCatalogue(): string {
+  const byLayer = new Map<string, Array<[string, ErrorCodeInfo]>>();
+  for (const [code, info] of Object.entries(errorCatalogue) as Array<[string, ErrorCodeInfo]>) {
+    const list = byLayer.get(info.layer) ?? [];
+    list.push([code, info]);
+    byLayer.set(info.layer, list);
+  }
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const out: string[] = [
+    '# Fayger error codes',
+    '',
+    '<!-- Generated from packages/contracts/src/errors/catalogue by `pnpm --filter @fayger/contracts docs:errors`. Do not edit by hand: a test fails when this file and the catalogue disagree. -->',
+    '',
+    'Every failure Fayger reports is a `FaygerError` with one of these stable `code`s, the `layer` that raised it,',
+    'the `phase` that failed, a message saying what was expected, what was found and what to do, optional',
+    '`details` and `cause`, and `retryable`. Test for a code with `FaygerError.is(err, "CODE")`, which works across',
+    'separately bundled copies of `@fayger/contracts`. Codes are never reused for a different meaning.',
+    '',
+  ];
+  for (const layer of [...byLayer.keys()].sort()) {
+    out.push(`## ${layer}`, '', '| code | meaning | what to do | retryable |', '|---|---|---|---|');
+    for (const [code, info] of byLayer.get(layer)!.sort(([a], [b]) => a.localeCompare(b))) {
+      out.push(`| \`${code}\` | ${esc(info.title)} | ${esc(info.remedy)} | ${info.retryable ? 'yes' : 'no'} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
