@@ -8,6 +8,8 @@
 import type { CapabilityName } from './capabilities.js';
 import type { FaygerErrorData } from './errors/fayger-error.js';
 import type { Layer } from './errors/types.js';
+import type { DispatchMode } from './instructions/catalogue.js';
+import type { UniversalEventType } from './instructions/envelope.js';
 import type { LifecycleState } from './lifecycle.js';
 
 /** Loader sub-phases in pipeline order (architecture §2.4). `read-bodies` runs only under the Eager strategy. */
@@ -140,13 +142,14 @@ export interface QuotaBreachData {
 
 // --------------------------------------------------------------------------------- instructions (bus)
 
+// `op` is a plain string: a denied instruction may name an op outside the catalogue.
 export interface InstructionDispatchedData {
   op: string;
   capability: CapabilityName | null;
   instanceId: string;
   /** The Universal_Instruction id; the completed/denied event carries the same value. */
   correlationId: string;
-  mode: 'sync' | 'async';
+  mode: DispatchMode;
 }
 export interface InstructionCompletedData {
   op: string;
@@ -186,8 +189,8 @@ export interface CapabilitiesNegotiatedData {
 /** A host event normalised into a Universal_Event and routed (or dropped) toward an instance. */
 export interface HostEventData {
   adapter: string;
-  /** Universal_Event type, e.g. "ui.click", "net.request", "timer.fired". */
-  type: string;
+  /** Universal_Event type; third-party adapters may report types outside the v1 list. */
+  type: UniversalEventType | (string & {});
   delivered: boolean;
   /** Why the event was dropped, when `delivered` is false. */
   reason?: string;

@@ -60,7 +60,8 @@ function channelsFor(name: string): readonly string[] {
     const list = [`n:${name}`];
     for (let i = name.indexOf('.'); i !== -1; i = name.indexOf('.', i + 1)) list.push(`n:${name.slice(0, i)}.*`);
     keys = list;
-    channelCache.set(name, keys);
+    // Names come from the catalogue; the bound only guards against an emitter inventing names at runtime.
+    if (channelCache.size < 1024) channelCache.set(name, keys);
   }
   return keys;
 }
