@@ -94,15 +94,18 @@ export class EventBus implements EventSink {
   // Subscriptions on the layer, phase and wildcard channels: any of them makes every name wanted.
   #broad = 0;
   #errors = 0;
+  #dropped = 0;
   // wants() answers per name, cleared whenever the subscription set changes (subscribing is rare, asking is hot).
   readonly #wanted = new Map<string, boolean>();
+  // Bumped by clear(): unsubscribe functions from before a clear() must not decrement the counts again.
+  #generation = 0;
   readonly #onUnreportable: NonNullable<EventBusOptions['onUnreportableError']>;
 
   constructor(options: EventBusOptions = {}) {
     this.#onUnreportable =
       options.onUnreportableError ??
       ((error, event, label) => {
-        globalThis.console?.error(`[fayger] subscriber ${label ?? '(unlabelled)'} threw on ${event.name}`, error);
+        globalThis.console?.error(`[fayger] event bus: ${label ?? '(unlabelled subscriber)'} failed on ${String(event?.name)}`, error);
       });
   }
 
@@ -114,6 +117,11 @@ export class EventBus implements EventSink {
   /** Number of subscriber exceptions caught so far. */
   get subscriberErrorCount(): number {
     return this.#errors;
+  }
+
+  /** Number of malformed events (no string `name`) refused by `emit`. */
+  get droppedEventCount(): number {
+    return this.#dropped;
   }
 
   wants(name: EventName): boolean {
@@ -131,6 +139,12 @@ export class EventBus implements EventSink {
   emit(event: AnyFaygerEvent): void {
     // Fast path: with nobody listening an emit is one field read.
     if (this.#total === 0) return;
+    if (typeof event?.name !== 'string') {
+      // Only untyped callers get here; the port promises emit never throws, so report instead.
+      this.#dropped++;
+      this.#callUnreportable(invalidArgument('emitting on the event bus', 'an event envelope with a string name', event), event, undefined);
+      return;
+    }
     const ee = this.#ee;
     for (const key of channelsFor(event.name)) ee.emit(key, event);
     if (this.#broad === 0) return;
@@ -155,6 +169,9 @@ export class EventBus implements EventSink {
 
   /** Subscribes with a filter (or `'*'` for everything). */
   subscribe(filter: EventFilter | '*', handler: EventHandler, options: SubscribeOptions = {}): Unsubscribe {
+    if (filter !== '*' && (typeof filter !== 'object' || filter === null)) {
+      throw invalidArgument('subscribing to the event bus', "a filter object or '*'", filter);
+    }
     const f: EventFilter = filter === '*' ? {} : filter;
     if (typeof handler !== 'function') throw invalidArgument('subscribing to the event bus', 'a handler function', handler);
     const name = f.name === WILDCARD ? undefined : f.name;
@@ -187,8 +204,9 @@ export class EventBus implements EventSink {
     if (broad) this.#broad++;
 
     let active = true;
+    const generation = this.#generation;
     return () => {
-      if (!active) return;
+      if (!active || generation !== this.#generation) return;
       active = false;
       this.#ee.off(channel, listener);
       this.#wanted.clear();
@@ -205,19 +223,24 @@ export class EventBus implements EventSink {
   /** Removes every subscription. */
   clear(): void {
     this.#ee.removeAllListeners();
+    this.#generation++;
     this.#wanted.clear();
     this.#total = 0;
     this.#broad = 0;
   }
 
+  #callUnreportable(error: unknown, event: AnyFaygerEvent, label: string | undefined): void {
+    try {
+      this.#onUnreportable(error, event, label);
+    } catch {
+      // The last-resort reporter failed too; emit must still not throw.
+    }
+  }
+
   #reportSubscriberError(error: unknown, event: AnyFaygerEvent, label: string | undefined): void {
     this.#errors++;
     if (event.name === 'observability.subscriber.error') {
-      try {
-        this.#onUnreportable(error, event, label);
-      } catch {
-        // The last-resort reporter failed too; emit must still not throw.
-      }
+      this.#callUnreportable(error, event, label);
       return;
     }
     const data: EventPayloads['observability.subscriber.error'] = { eventName: event.name, error: toEventError(error) };

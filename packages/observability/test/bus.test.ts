@@ -1,4 +1,4 @@
-import { createEvent, type AnyFaygerEvent } from '@fayger/contracts';
+import { createEvent, FaygerError, type AnyFaygerEvent } from '@fayger/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { EventBus, MemoryRecorder, isEvent } from '../src/index.js';
 import { expectInvalidArgument } from './expect-invalid-argument.js';
@@ -179,5 +179,35 @@ describe('EventBus', () => {
     const e: AnyFaygerEvent = quota();
     expect(isEvent(e, 'runtime.quota.breach') && e.data.action).toBe('fail');
     expect(isEvent(e, 'loader.phase.end')).toBe(false);
+  });
+
+  it('an unsubscribe from before clear() does not disturb later subscriptions', () => {
+    const bus = new EventBus();
+    const stale = bus.subscribe('*', () => {});
+    bus.clear();
+    const h = vi.fn();
+    bus.subscribe('*', h);
+    stale();
+    expect(bus.subscriberCount).toBe(1);
+    bus.emit(phaseEnd());
+    expect(h).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a filter that is neither an object nor "*"', () => {
+    expectInvalidArgument(() => new EventBus().subscribe(null as never, () => {}), 'null');
+  });
+
+  it('emit does not throw on a malformed event from an untyped caller; it reports it', () => {
+    const hook = vi.fn();
+    const bus = new EventBus({ onUnreportableError: hook });
+    const h = vi.fn();
+    bus.subscribe('*', h);
+    expect(() => bus.emit(null as never)).not.toThrow();
+    expect(() => bus.emit({ data: {} } as never)).not.toThrow();
+    expect(h).not.toHaveBeenCalled();
+    expect(hook).toHaveBeenCalledTimes(2);
+    expect(FaygerError.is(hook.mock.calls[0]![0], 'INVALID_ARGUMENT')).toBe(true);
+    expect(bus.droppedEventCount).toBe(2);
+    expect(bus.subscriberErrorCount).toBe(0);
   });
 });
