@@ -4,6 +4,7 @@ import { FaygerError, type ErrorCode } from '../index-errors.js';
 import { OP_CATALOGUE, OP_NAMES, isOpName, type OpName, type OpResult } from './catalogue.js';
 import type { UniversalEvent, UniversalInstruction } from './envelope.js';
 import { Bytes, Headers, Obj, Str } from './schema-helpers.js';
+import { Literals } from './schema-helpers.js';
 import { MAX_UI_DEPTH, UiNodeSchema, uiTreeDepth } from './ui.js';
 
 type Validator = ReturnType<typeof Compile>;
@@ -146,13 +147,13 @@ const EventSchemas: Record<string, TSchema> = {
   }),
   'ui.event': Obj({
     nodeId: Str(128, 1),
-    kind: Type.Union(['click', 'input', 'submit', 'key'].map((k) => Type.Literal(k))),
+    kind: Literals(['click', 'input', 'submit', 'key'] as const),
     value: Type.Optional(Str(4096)),
     key: Type.Optional(Str(32)),
     tree: Type.Optional(UiNodeSchema),
   }),
   'app.lifecycle': Obj({
-    state: Type.Union(['foreground', 'background', 'terminating'].map((k) => Type.Literal(k))),
+    state: Literals(['foreground', 'background', 'terminating'] as const),
   }),
 };
 
