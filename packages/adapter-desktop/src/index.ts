@@ -1,0 +1,18 @@
+// Public API of @fayger/adapter-desktop. Every export is listed by name (no `export *`).
+
+export { TerminalUi, defaultCharset } from './ui/terminal-ui.js';
+export type { TerminalUiOptions, TerminalInput, TerminalOutput, Charset } from './ui/terminal-ui.js';
+export {
+  createUiState,
+  renderTree,
+  clearTree,
+  applyKey,
+  inputValue,
+  ROOT_NODE_ID,
+  MAX_INPUT_LENGTH,
+} from './ui/ui-state.js';
+export type { UiState, UiKey, UiOutput, UiEventData, InputState, FocusTarget } from './ui/ui-state.js';
+export { layoutUi, lineText, shareWidth, UNICODE_GLYPHS, ASCII_GLYPHS } from './ui/layout.js';
+export type { LayoutResult, Line, Segment, SegmentStyle, Glyphs } from './ui/layout.js';
+export { keyFromKeypress } from './ui/keys.js';
+export type { KeypressInfo } from './ui/keys.js';
