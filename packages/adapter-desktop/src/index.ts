@@ -16,3 +16,12 @@ export { layoutUi, lineText, shareWidth, UNICODE_GLYPHS, ASCII_GLYPHS } from './
 export type { LayoutResult, Line, Segment, SegmentStyle, Glyphs } from './ui/layout.js';
 export { keyFromKeypress } from './ui/keys.js';
 export type { KeypressInfo } from './ui/keys.js';
+
+export { findTool, runTool, currentToolEnv } from './extras/os-tools.js';
+export type { ToolEnv, RunToolOptions } from './extras/os-tools.js';
+export { detectClipboard } from './extras/clipboard.js';
+export type { ClipboardBackend, ToolTimeouts } from './extras/clipboard.js';
+export { detectNotifier } from './extras/notify.js';
+export type { Notifier } from './extras/notify.js';
+export { detectUrlOpener, parseOpenableUrl } from './extras/open-url.js';
+export type { UrlOpener } from './extras/open-url.js';
