@@ -1,5 +1,6 @@
 import { createOpRouter, defineAdapter, probeHost } from '@fayger/adapter-core';
 import type { AdapterCallContext, CapabilityName, CapabilityOffer, HostProbe, OpName, PlatformAdapter, UniversalInstruction } from '@fayger/contracts';
+import { createDesktopHostServices, LogHold, type DesktopHostOptions } from './desktop-host.js';
 import { DesktopServices, type DesktopServicesOptions } from './desktop-services.js';
 
 /**
@@ -13,11 +14,16 @@ export interface HostServices {
   close?(): void | Promise<void>;
 }
 
-export interface DesktopAdapterOptions extends DesktopServicesOptions {
+export interface DesktopAdapterOptions extends DesktopServicesOptions, DesktopHostOptions {
   /** Adapter id (default "desktop"). */
   id?: string;
-  /** The shared Node services. */
-  host: HostServices;
+  /** Where log records go (default process.stderr); held back while the terminal UI is on screen. */
+  logOutput?: { write(chunk: string): unknown };
+  /**
+   * Replaces the Node services built from @fayger/node-host (roots, kvDir, env, log, http, listen are then
+   * ignored): for embedders with their own host services, and tests.
+   */
+  host?: HostServices;
 }
 
 /** The desktop adapter, with its desktop services reachable for diagnostics and tests. */
@@ -30,7 +36,9 @@ const DESKTOP_OPS: ReadonlySet<OpName> = new Set(['ui.render', 'ui.clear', 'clip
 
 /** A Node process whose stdin and stdout are both terminals: a user is at the keyboard. */
 export function detectDesktop(probe: HostProbe): number | false {
-  if (!probeHost(probe).node) return false;
+  const facts = probeHost(probe);
+  // An Electron renderer or in-app WebView has `process` too, but draws with the DOM.
+  if (!facts.node || facts.dom || facts.bridge) return false;
   const proc = probe.global.process as { stdin?: { isTTY?: unknown }; stdout?: { isTTY?: unknown } } | undefined;
   // Scores above the plain-Node (server) match, so a terminal session picks desktop.
   return proc?.stdin?.isTTY === true && proc?.stdout?.isTTY === true ? 2 : false;
@@ -41,8 +49,17 @@ export function detectDesktop(probe: HostProbe): number | false {
  * and open-url through the OS tools that exist, everything else from the shared Node host services.
  */
 export function createDesktopAdapter(options: DesktopAdapterOptions): DesktopAdapter {
-  const { host, id = 'desktop', ...servicesOptions } = options;
-  const desktop = new DesktopServices(servicesOptions);
+  const { id = 'desktop', roots, kvDir, env, log, http, listen, logOutput, ...servicesOptions } = options;
+  const logs = new LogHold(logOutput ?? process.stderr);
+  const host = options.host ?? createDesktopHostServices({ roots, kvDir, env, log, http, listen }, logs);
+  const desktop = new DesktopServices({
+    ...servicesOptions,
+    onUiScreen: (on) => {
+      if (on) logs.hold();
+      else logs.release();
+      servicesOptions.onUiScreen?.(on);
+    },
+  });
   const desktopOps = createOpRouter(
     {
       'ui.render': (a, ctx) => desktop.render(a, ctx),

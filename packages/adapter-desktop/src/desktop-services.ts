@@ -40,6 +40,8 @@ export interface DesktopServicesOptions {
    * process.stderr): a bell and one line.
    */
   fallbackOutput?: { write(chunk: string): unknown };
+  /** Told when the terminal UI takes the screen (true) and gives it back (false), e.g. to hold logs meanwhile. */
+  onUiScreen?: (onScreen: boolean) => void;
 }
 
 type Emit = (event: HostEventInput) => void;
@@ -97,9 +99,11 @@ export class DesktopServices {
       });
     }
     const ui = this.ui;
+    const wasActive = ui.active;
     // A different instance taking the screen starts from a clean slate (focus and typed text belong to the old UI).
     if (this.owner !== null && this.owner !== ctx.instanceId) ui.clear();
     ui.render(args.tree);
+    if (!wasActive) this.opts.onUiScreen?.(true);
     this.owner = ctx.instanceId;
     return {};
   }
@@ -166,9 +170,11 @@ export class DesktopServices {
   }
 
   private release(): void {
+    const wasActive = this.ui?.active === true;
     this.ui?.stop();
     this.ui = null;
     this.owner = null;
+    if (wasActive) this.opts.onUiScreen?.(false);
   }
 
   private route(out: UiOutput): void {
@@ -181,8 +187,10 @@ export class DesktopServices {
       this.interrupted.add(id);
       emit({ type: 'app.lifecycle', data: { state: 'terminating' } });
     }
+    // The TerminalUi stopped itself after reporting Ctrl-C.
     this.ui = null;
     this.owner = null;
+    this.opts.onUiScreen?.(false);
   }
 
   private needClipboard(phase: string): ClipboardBackend {

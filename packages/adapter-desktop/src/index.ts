@@ -30,3 +30,5 @@ export { createDesktopAdapter, detectDesktop } from './desktop-adapter.js';
 export type { DesktopAdapter, DesktopAdapterOptions, HostServices } from './desktop-adapter.js';
 export { DesktopServices } from './desktop-services.js';
 export type { DesktopServicesOptions, DesktopTerminal } from './desktop-services.js';
+export { createDesktopHostServices, LogHold } from './desktop-host.js';
+export type { DesktopHostOptions } from './desktop-host.js';

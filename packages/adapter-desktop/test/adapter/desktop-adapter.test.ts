@@ -201,6 +201,35 @@ describe('desktop adapter', () => {
   });
 });
 
+describe('desktop adapter over the Node host services', () => {
+  it('holds log records while the UI is on screen and writes them when it gives the terminal back', async () => {
+    const logged: string[] = [];
+    const { open } = setup({ host: undefined, logOutput: { write: (s: string) => logged.push(s) }, listen: false, http: false });
+    const a = open('a');
+    await a.call('log.write', { level: 'info', message: 'before' });
+    expect(logged.join('')).toMatch(/INFO +\[a\] before/);
+    await a.call('ui.render', { tree });
+    await a.call('log.write', { level: 'warn', message: 'during' });
+    expect(logged.join('')).not.toMatch(/during/);
+    await a.call('ui.clear', {});
+    expect(logged.join('')).toMatch(/WARN +\[a\] during/);
+  });
+
+  it('offers fs only under the roots the user granted', () => {
+    const tools = new FakeTools();
+    try {
+      const none = setup({ host: undefined, listen: false });
+      expect(none.adapter.available().map((o) => o.name)).not.toContain('fs.read');
+      const granted = setup({ host: undefined, listen: false, roots: [{ guest: '/docs', host: tools.dir }, { guest: '/ref', host: tools.dir, readOnly: true }] });
+      const offers = granted.adapter.available();
+      expect(offers.find((o) => o.name === 'fs.read')?.scope?.roots).toEqual(['/docs', '/ref']);
+      expect(offers.find((o) => o.name === 'fs.write')?.scope?.roots).toEqual(['/docs']);
+    } finally {
+      tools.cleanup();
+    }
+  });
+});
+
 describe('detectDesktop', () => {
   const node = (stdin: boolean, stdout: boolean) => ({ global: { process: { versions: { node: '20.19.0' }, stdin: { isTTY: stdin }, stdout: { isTTY: stdout } } } });
 
@@ -209,5 +238,6 @@ describe('detectDesktop', () => {
     expect(detectDesktop(node(false, true))).toBe(false);
     expect(detectDesktop(node(true, false))).toBe(false);
     expect(detectDesktop({ global: { window: {}, document: {} } })).toBe(false);
+    expect(detectDesktop({ global: { ...node(true, true).global, window: {}, document: {} } })).toBe(false);
   });
 });
