@@ -1,3 +1,4 @@
+import { FaygerError } from '@fayger/contracts';
 import { findTool, runTool, type ToolEnv } from './os-tools.js';
 
 /** A working pair of clipboard tools on this host. */
@@ -14,19 +15,27 @@ export interface ToolTimeouts {
 
 const MAX_CLIPBOARD = 16 * 1024 * 1024;
 
-function backend(
-  name: string,
-  readCmd: [string, string[]],
-  writeCmd: [string, string[]],
-  opts: ToolTimeouts,
-  encode: (text: string) => string | Uint8Array = (t) => t,
-  decode: (out: Buffer) => string = (b) => b.toString('utf8'),
-): ClipboardBackend {
+interface BackendCodec {
+  encode?: (text: string) => string | Uint8Array;
+  decode?: (out: Buffer) => string;
+  /** The tool's complaint when the clipboard holds no text: that is an empty read, not a failure. */
+  empty?: RegExp;
+}
+
+function backend(name: string, readCmd: [string, string[]], writeCmd: [string, string[]], opts: ToolTimeouts, codec: BackendCodec = {}): ClipboardBackend {
+  const encode = codec.encode ?? ((t: string) => t);
+  const decode = codec.decode ?? ((b: Buffer) => b.toString('utf8'));
   return {
     name,
     async read(signal) {
-      const out = await runTool(readCmd[0], readCmd[1], { phase: 'clipboard.read', captureStdout: true, maxStdout: MAX_CLIPBOARD, timeoutMs: opts.timeoutMs, signal });
-      return decode(out);
+      try {
+        const out = await runTool(readCmd[0], readCmd[1], { phase: 'clipboard.read', captureStdout: true, maxStdout: MAX_CLIPBOARD, timeoutMs: opts.timeoutMs, signal });
+        return decode(out);
+      } catch (e) {
+        const stderr = FaygerError.is(e, 'DESKTOP_TOOL_FAILED') ? e.details.stderr : undefined;
+        if (codec.empty && typeof stderr === 'string' && codec.empty.test(stderr)) return '';
+        throw e;
+      }
     },
     async write(text, signal) {
       await runTool(writeCmd[0], writeCmd[1], { phase: 'clipboard.write', input: encode(text), timeoutMs: opts.timeoutMs, signal });
@@ -60,11 +69,15 @@ export function detectClipboard(te: ToolEnv, opts: ToolTimeouts = {}): Clipboard
     if (te.env.WAYLAND_DISPLAY) {
       const copy = t('wl-copy');
       const paste = t('wl-paste');
-      if (copy && paste) return backend('wl-clipboard', [paste, ['--no-newline']], [copy, []], opts);
+      if (copy && paste) return backend('wl-clipboard', [paste, ['--no-newline']], [copy, []], opts, { empty: /nothing is copied|no selection|no suitable type/i });
     }
     if (te.env.DISPLAY) {
       const xclip = t('xclip');
-      if (xclip) return backend('xclip', [xclip, ['-selection', 'clipboard', '-out']], [xclip, ['-selection', 'clipboard', '-in']], opts);
+      if (xclip) {
+        return backend('xclip', [xclip, ['-selection', 'clipboard', '-out']], [xclip, ['-selection', 'clipboard', '-in']], opts, {
+          empty: /target \S+ not available/i,
+        });
+      }
       const xsel = t('xsel');
       if (xsel) return backend('xsel', [xsel, ['--clipboard', '--output']], [xsel, ['--clipboard', '--input']], opts);
     }
@@ -79,8 +92,7 @@ export function detectClipboard(te: ToolEnv, opts: ToolTimeouts = {}): Clipboard
         [ps, ['-NoProfile', '-NonInteractive', '-Command', '[Console]::OutputEncoding=[Text.Encoding]::UTF8; Get-Clipboard -Raw']],
         [clip, []],
         opts,
-        utf16leWithBom,
-        stripOneNewline,
+        { encode: utf16leWithBom, decode: stripOneNewline },
       );
     }
   }

@@ -111,6 +111,10 @@ export class TerminalUi {
     if (state.ended) this.stop();
   };
 
+  // A process that exits while the UI is up (process.exit, an uncaught error) must not leave the user's
+  // terminal in raw mode on the alternate screen.
+  private readonly onProcessExit = (): void => this.stop();
+
   private readonly onResize = (): void => {
     this.prevFrame = [];
     this.opts.output.write(`${CSI}2J`);
@@ -139,6 +143,7 @@ export class TerminalUi {
     input.on('keypress', this.onKeypress);
     input.resume?.();
     output.on?.('resize', this.onResize);
+    process.once('exit', this.onProcessExit);
     output.write(`${this.opts.altScreen === false ? '' : `${CSI}?1049h`}${CSI}2J${CSI}H${CSI}?25l`);
     this.started = true;
   }
@@ -185,6 +190,7 @@ export class TerminalUi {
     const { input, output } = this.opts;
     input.off('keypress', this.onKeypress);
     output.off?.('resize', this.onResize);
+    process.off('exit', this.onProcessExit);
     if (this.rawSet) input.setRawMode?.(false);
     input.pause?.();
     output.write(`${CSI}0m${CSI}?25h${this.opts.altScreen === false ? `${CSI}${this.prevFrame.length + 1};1H\n` : `${CSI}?1049l`}`);

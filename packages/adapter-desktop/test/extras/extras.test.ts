@@ -80,6 +80,13 @@ esac`,
     expect(tools.read('xsel.stdin')).toBe('abc');
   });
 
+  it('reads an empty clipboard as "" where the tool reports emptiness as an error', async () => {
+    tools.add('wl-copy', 'cat > /dev/null');
+    tools.add('wl-paste', 'echo "Nothing is copied" >&2; exit 1');
+    const cb = detectClipboard(linux({ WAYLAND_DISPLAY: 'wayland-0' }))!;
+    expect(await cb.read()).toBe('');
+  });
+
   it('a failing tool is DESKTOP_TOOL_FAILED naming the tool and its exit status', async () => {
     tools.add('xclip', 'echo "Error: Can\'t open display" >&2; exit 1');
     const cb = detectClipboard(linux({ DISPLAY: ':0' }))!;

@@ -148,6 +148,17 @@ describe('TerminalUi', () => {
     expect(modes).toEqual([true, false]);
   });
 
+  it('restores the terminal if the process exits while the UI is up, and unhooks when stopped', () => {
+    const before = process.listenerCount('exit');
+    const { screen, ui } = setup();
+    ui.render(tree);
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    const hook = process.listeners('exit').at(-1) as () => void;
+    hook();
+    expect(screen.altScreen).toBe(false);
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+
   it('an invalid tree is rejected before the terminal is touched', () => {
     const { screen, ui } = setup();
     expect(() => ui.render({ type: 'button', text: 'no id' })).toThrow(expect.objectContaining({ code: 'DESKTOP_UI_TREE_INVALID' }));
