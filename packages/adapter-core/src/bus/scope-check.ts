@@ -9,7 +9,7 @@ function scopeDenied(op: string, capability: string, what: string, found: string
   return new FaygerError({
     code: 'CAPABILITY_SCOPE_DENIED',
     phase: op,
-    what: `${op}: ${what}`,
+    what: `checking ${field} of ${op} (${what})`,
     expected: `a value inside the ${capability} grant (${JSON.stringify(granted)})`,
     found,
     details: { op, capability, field, granted },
