@@ -40,8 +40,10 @@ const PACKAGES = {
   runtime: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'never the loader (§2.3), an interpreter, an adapter or a host SDK.' + NO_DOM },
   interpreter: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'pure TypeScript, runs where JIT and WebAssembly are forbidden.' + NO_DOM },
   'adapter-core': { fayger: ['contracts'], nodeBuiltins: 'never', note: 'what third-party adapters build on: no host SDK.' + NO_DOM },
-  'adapter-server': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'anywhere', note: 'Node host; never runtime, loader, interpreter or another adapter' },
-  'adapter-desktop': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'anywhere', note: 'Node host with a terminal; never runtime, loader, interpreter or another adapter' },
+  // Shared Node host services: adapters may not import each other, so what server and desktop share lives here.
+  'node-host': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'anywhere', note: 'Node host services shared by the Node adapters; never runtime, loader, interpreter or an adapter' },
+  'adapter-server': { fayger: ['contracts', 'adapter-core', 'node-host'], nodeBuiltins: 'anywhere', note: 'Node host; never runtime, loader, interpreter or another adapter' },
+  'adapter-desktop': { fayger: ['contracts', 'adapter-core', 'node-host'], nodeBuiltins: 'anywhere', note: 'Node host with a terminal; never runtime, loader, interpreter or another adapter' },
   'adapter-browser': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'never', note: 'web page host (DOM); never runtime, loader, interpreter or another adapter' },
   'adapter-in-app': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'never', note: 'WebView / JS engine reached through a bridge; never runtime, loader, interpreter or another adapter' },
   // Composition roots: they wire implementations together, so they may depend on anything.

@@ -11,6 +11,7 @@ import type { Layer } from './errors/types.js';
 import type { DispatchMode } from './instructions/catalogue.js';
 import type { UniversalEventType } from './instructions/envelope.js';
 import type { LifecycleState } from './lifecycle.js';
+import type { HostKind } from './adapter.js';
 
 /** Loader sub-phases in pipeline order (architecture §2.4). `read-bodies` runs only under the Eager strategy. */
 export const LOADER_PHASES = [
@@ -42,8 +43,6 @@ export type QuotaResource = (typeof QUOTA_RESOURCES)[number];
 export const QUOTA_ACTIONS = ['throttle', 'suspend', 'fail'] as const;
 export type QuotaAction = (typeof QUOTA_ACTIONS)[number];
 
-/** Host kinds with a first-party adapter (DESIGN.md "Hosts"); third-party adapters may report other names. */
-export type HostKind = 'server' | 'desktop' | 'browser' | 'in-app' | (string & {});
 
 /** An error in an event payload: a FaygerError's plain data, or name + message for a foreign throw. */
 export type EventError = FaygerErrorData | { name: string; message: string; code?: string };

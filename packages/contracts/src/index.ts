@@ -86,7 +86,6 @@ export type {
   EventLevel,
   QuotaResource,
   QuotaAction,
-  HostKind,
   EventError,
   LoadStartData,
   LoadEndData,
@@ -121,3 +120,19 @@ export type {
   EventSink,
   EventMeta,
 } from './events.js';
+
+export { HOST_KINDS } from './adapter.js';
+export type {
+  HostKind,
+  HostProbe,
+  HostEventInput,
+  QuotaRemaining,
+  AdapterCallContext,
+  PlatformAdapter,
+  HostPolicy,
+  HostPolicyRule,
+  HostPolicyDenial,
+  InstanceBinding,
+  UniversalEventListener,
+  InstructionBus,
+} from './adapter.js';

@@ -80,6 +80,7 @@ const PLANTED: Array<[rule: string, from: string, to: string]> = [
   ['interpreter-no-node-builtins', 'packages/interpreter/src/bad-node.ts', 'worker_threads'],
   ['adapter-core-contracts-only', 'packages/adapter-core/src/bad-runtime.ts', 'packages/runtime/src/index.ts'],
   ['adapter-core-no-node-builtins', 'packages/adapter-core/src/bad-node.ts', 'fs'],
+  ['node-host-contracts-only', 'packages/node-host/src/bad-loader.ts', 'packages/loader/src/index.ts'],
   ['adapter-server-core-contracts-only', 'packages/adapter-server/src/bad-runtime.ts', 'packages/runtime/src/index.ts'],
   ['adapter-desktop-core-contracts-only', 'packages/adapter-desktop/src/bad-interpreter.ts', 'packages/interpreter/src/index.ts'],
   ['adapter-browser-core-contracts-only', 'packages/adapter-browser/src/bad-loader.ts', 'packages/loader/src/index.ts'],

@@ -1,5 +1,7 @@
 import type { ErrorCodeInfo } from '../types.js';
+import { adapterCodes } from './adapter.js';
 import { coreCodes } from './core.js';
+import { desktopCodes } from './desktop.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -8,6 +10,8 @@ import { coreCodes } from './core.js';
  */
 export const errorCatalogue = {
   ...coreCodes,
+  ...adapterCodes,
+  ...desktopCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
