@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { OpArgs, OpResult, UiNodeStatic } from '../src/index.js';
+import type { OpArgs, OpResult, UiNode, UiNodeStatic } from '../src/index.js';
 
 describe('op argument types keep their literals', () => {
   it('derives literal unions, not never', () => {
@@ -8,5 +8,11 @@ describe('op argument types keep their literals', () => {
     expectTypeOf<OpResult<'fs.stat'>['type']>().toEqualTypeOf<'file' | 'directory' | 'symlink' | 'other'>();
     expectTypeOf<OpArgs<'fs.write'>['data']>().toEqualTypeOf<Uint8Array>();
     expectTypeOf<UiNodeStatic['type']>().toEqualTypeOf<'column' | 'row' | 'list' | 'text' | 'button' | 'input'>();
+  });
+
+  it('accepts a UiNode where ui.render wants its tree', () => {
+    const tree: UiNode = { type: 'column', children: [{ type: 'button', id: 'ok', text: 'OK' }] };
+    const args: OpArgs<'ui.render'> = { tree };
+    expectTypeOf(args.tree.type).toEqualTypeOf<UiNode['type']>();
   });
 });
