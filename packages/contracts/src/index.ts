@@ -47,3 +47,37 @@ export type {
   TrustVerifier,
   VersionStore,
 } from './security.js';
+
+export {
+  ManifestSchema,
+  ManifestRuntimeSchema,
+  ManifestEntrySchema,
+  ManifestQuotasSchema,
+  ManifestSecuritySchema,
+  checkManifest,
+} from './manifest.js';
+export type { Manifest, ManifestRuntime, ManifestEntry, ManifestQuotas, ManifestSecurity } from './manifest.js';
+
+export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, maxSatisfying } from './semver.js';
+export type { SemVer, SemVerRange } from './semver.js';
+
+export type {
+  BufSource,
+  SectionKind,
+  HostKind,
+  LoadProfile,
+  LoadStrategy,
+  SelectionReason,
+  SelectionReportEntry,
+  SelectionReport,
+  BufHeaderInfo,
+  SectionInfo,
+  NegotiatedVersion,
+  SignatureReport,
+  LoaderEvent,
+  LoaderEventSink,
+  LoaderPhase,
+  LoadTrust,
+  LoadOptions,
+  LoadedBuf,
+} from './loader.js';

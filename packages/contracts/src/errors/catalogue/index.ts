@@ -1,5 +1,6 @@
 import type { ErrorCodeInfo } from '../types.js';
 import { coreCodes } from './core.js';
+import { loaderCodes } from './loader.js';
 import { securityCodes } from './security.js';
 
 /**
@@ -9,6 +10,7 @@ import { securityCodes } from './security.js';
  */
 export const errorCatalogue = {
   ...coreCodes,
+  ...loaderCodes,
   ...securityCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
