@@ -2,6 +2,7 @@ import type { ErrorCodeInfo } from '../types.js';
 import { coreCodes } from './core.js';
 import { loaderCodes } from './loader.js';
 import { securityCodes } from './security.js';
+import { cliCodes } from './cli.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -12,6 +13,7 @@ export const errorCatalogue = {
   ...coreCodes,
   ...loaderCodes,
   ...securityCodes,
+  ...cliCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
