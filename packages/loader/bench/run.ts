@@ -239,11 +239,13 @@ async function benchIndex() {
 }
 
 const started = new Date().toISOString();
-const lazy = await benchLazy();
+// FAYGER_BENCH_ONLY=lazy,eager,index runs a subset (the JSON then holds only those).
+const only = (process.env.FAYGER_BENCH_ONLY ?? 'lazy,eager,index').split(',');
+const lazy = only.includes('lazy') ? await benchLazy() : undefined;
 console.log('lazy open', JSON.stringify(lazy, null, 1));
-const eager = await benchEager();
+const eager = only.includes('eager') ? await benchEager() : undefined;
 console.log('eager', JSON.stringify(eager, null, 1));
-const index = await benchIndex();
+const index = only.includes('index') ? await benchIndex() : undefined;
 console.log('index', JSON.stringify(index, null, 1));
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(

@@ -77,5 +77,11 @@ describe('pack → load → serialize', () => {
   it('builder rejects bad input with LOADER_BUILD_INVALID', async () => {
     const b = new BufBuilder(manifest()).addSection({ name: 'main', kind: 'code', data: bytes('a') }).addSection({ name: 'main', kind: 'data', data: bytes('b') });
     await expect(b.build({ digest: nodeDigest })).rejects.toMatchObject({ code: 'LOADER_BUILD_INVALID' });
+    const cyc = new BufBuilder(manifest())
+      .addSection({ name: 'main', kind: 'code', data: bytes('a'), dependsOn: ['x'] })
+      .addSection({ name: 'x', kind: 'data', data: bytes('b'), dependsOn: ['main'] });
+    await expect(cyc.build({ digest: nodeDigest })).rejects.toMatchObject({ code: 'LOADER_BUILD_INVALID', message: expect.stringContaining('cycle main → x → main') });
+    const noEntry = new BufBuilder(manifest()).addSection({ name: 'main', kind: 'data', data: bytes('a') });
+    await expect(noEntry.build({ digest: nodeDigest })).rejects.toMatchObject({ code: 'LOADER_BUILD_INVALID' });
   });
 });

@@ -19,6 +19,8 @@ export interface IndexEntry extends SectionInfo {
 }
 
 const enc = new TextEncoder();
+// Shared by every empty selector / dependency list: most entries have some, and 100k entries add up.
+const EMPTY: readonly never[] = Object.freeze([]);
 const dec = new TextDecoder('utf-8', { fatal: true });
 
 function strLen(s: string): number {
@@ -118,16 +120,16 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     need(2 + n, what);
     let s = '';
     let ascii = true;
-    // Names and selectors are ASCII identifiers: decode them without a TextDecoder call per string.
     for (let k = p + 2; k < p + 2 + n; k++) {
-      const c = bytes[k]!;
-      if (c >= 0x80) {
+      if (bytes[k]! >= 0x80) {
         ascii = false;
         break;
       }
-      s += String.fromCharCode(c);
     }
-    if (!ascii) {
+    if (ascii) {
+      // Names and selectors are ASCII identifiers: one flat string, no TextDecoder call per string.
+      s = String.fromCharCode.apply(null, bytes.subarray(p + 2, p + 2 + n) as unknown as number[]);
+    } else {
       try {
         s = dec.decode(bytes.subarray(p + 2, p + 2 + n));
       } catch {
@@ -141,6 +143,7 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     need(2, what);
     const n = view.getUint16(p, true);
     p += 2;
+    if (n === 0) return EMPTY as unknown as string[];
     // Each string needs at least 2 bytes: bounds the array before it is allocated.
     need(2 * n, what);
     const out = new Array<string>(n);
@@ -181,7 +184,7 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     const nd = view.getUint16(p, true);
     p += 2;
     need(4 * nd, `entry ${i} dependsOn`);
-    const dependsOn = new Array<number>(nd);
+    const dependsOn = nd === 0 ? (EMPTY as unknown as number[]) : new Array<number>(nd);
     for (let k = 0; k < nd; k++) dependsOn[k] = view.getUint32(p + 4 * k, true);
     p += 4 * nd;
     if (chunkSize !== 0 && (chunkSize & (chunkSize - 1)) !== 0) {
