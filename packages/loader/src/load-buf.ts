@@ -43,7 +43,7 @@ export async function loadBuf(source: BufSource, options: LoadOptions): Promise<
   await runPhase(ctx, 'negotiate-version', () => negotiateVersionPhase(ctx));
   await runPhase(ctx, 'select', () => selectPhase(ctx));
   await runPhase(ctx, 'resolve-dependencies', () => resolveDependenciesPhase(ctx));
-  const reader = new SectionReader(source, ctx.size, options.digest, ctx.entries, label, options.events);
+  const reader = new SectionReader(source, ctx.size, options.digest, ctx.header.alignment, label, options.events);
   if (strategy === 'eager') await runPhase(ctx, 'read-bodies', () => readBodiesPhase(ctx, reader));
   return runPhase(ctx, 'hand-off', () => handOffPhase(ctx, reader, strategy));
 }

@@ -1,6 +1,6 @@
 import type { BufSource, DigestProvider, LoaderEventSink, LoaderPhase } from '@fayger/contracts';
 import { bytesEqual, hex, loaderError } from './errors.js';
-import { DIGEST_LENGTH } from './format/constants.js';
+import { DIGEST_LENGTH, align } from './format/constants.js';
 import type { IndexEntry } from './format/index-codec.js';
 import { hashBytes } from './hash.js';
 import { now, readExact } from './phases/context.js';
@@ -12,24 +12,19 @@ import { checkZero } from './phases/verify-structure.js';
  * read-bodies phase and lazy first access.
  */
 export class SectionReader {
-  readonly #nextOffset = new Map<number, number>();
-
   constructor(
     private readonly source: BufSource,
     private readonly size: number,
     private readonly digest: DigestProvider,
-    entries: readonly IndexEntry[],
+    private readonly alignment: number,
     private readonly label: string,
     private readonly events?: LoaderEventSink,
-  ) {
-    for (let i = 0; i < entries.length; i++) {
-      this.#nextOffset.set(entries[i]!.id, i + 1 < entries.length ? entries[i + 1]!.offset : size);
-    }
-  }
+  ) {}
 
   async read(e: IndexEntry, phase: LoaderPhase, signal?: AbortSignal): Promise<Uint8Array> {
     const t0 = now();
-    const padEnd = this.#nextOffset.get(e.id) ?? e.offset + e.storedLength;
+    // verify-structure proved the next region starts at the aligned end (the file ends at the last one).
+    const padEnd = Math.min(align(e.offset + e.storedLength, this.alignment), this.size);
     const bytes = await readExact(this.source, this.size, e.offset, padEnd - e.offset, phase, `reading section ${e.id} (${e.name})`, signal);
     checkZero(bytes, e.storedLength, bytes.length, `after section ${e.id} (${e.name})`, e.offset, phase);
     const body = bytes.subarray(0, e.storedLength);

@@ -111,8 +111,10 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
   }
   const entries: IndexEntry[] = new Array(count);
   let p = INDEX_PREFIX_LENGTH;
+  // Field labels are constants; the entry number is added only when an error is built (no per-field strings).
+  let current = 0;
   const need = (n: number, what: string) => {
-    if (p + n > bytes.length) bad(`${what} within the index`, `it runs ${p + n - bytes.length} bytes past the end`, p);
+    if (p + n > bytes.length) bad(`entry ${current} ${what} within the index`, `it runs ${p + n - bytes.length} bytes past the end`, p);
   };
   const getStr = (what: string): string => {
     need(2, what);
@@ -133,7 +135,7 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
       try {
         s = dec.decode(bytes.subarray(p + 2, p + 2 + n));
       } catch {
-        return bad(`${what} as UTF-8`, 'invalid UTF-8', p);
+        return bad(`entry ${current} ${what} as UTF-8`, 'invalid UTF-8', p);
       }
     }
     p += 2 + n;
@@ -151,8 +153,9 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     return out;
   };
   for (let i = 0; i < count; i++) {
+    current = i;
     const start = p;
-    need(ENTRY_FIXED_LENGTH + DIGEST_LENGTH, `entry ${i}`);
+    need(ENTRY_FIXED_LENGTH + DIGEST_LENGTH, 'fixed fields');
     const id = view.getUint32(p, true);
     const kindCode = view.getUint8(p + 4);
     const kind: SectionKind | undefined = KINDS_BY_CODE[kindCode];
@@ -176,14 +179,14 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     }
     const digest = bytes.slice(p + ENTRY_FIXED_LENGTH, p + ENTRY_FIXED_LENGTH + DIGEST_LENGTH);
     p += ENTRY_FIXED_LENGTH + DIGEST_LENGTH;
-    const name = getStr(`entry ${i} name`);
-    const hosts = getList(`entry ${i} hosts`);
-    const features = getList(`entry ${i} features`);
-    const locales = getList(`entry ${i} locales`);
-    need(2, `entry ${i} dependsOn`);
+    const name = getStr('name');
+    const hosts = getList('hosts');
+    const features = getList('features');
+    const locales = getList('locales');
+    need(2, 'dependsOn');
     const nd = view.getUint16(p, true);
     p += 2;
-    need(4 * nd, `entry ${i} dependsOn`);
+    need(4 * nd, 'dependsOn');
     const dependsOn = nd === 0 ? (EMPTY as unknown as number[]) : new Array<number>(nd);
     for (let k = 0; k < nd; k++) dependsOn[k] = view.getUint32(p + 4 * k, true);
     p += 4 * nd;
@@ -191,7 +194,7 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
       bad(`entry ${i} chunk size 0 or a power of two`, String(chunkSize), start + 12);
     }
     const nChunks = chunkCount(storedLength, chunkSize);
-    need(nChunks * DIGEST_LENGTH, `entry ${i} chunk digests`);
+    need(nChunks * DIGEST_LENGTH, 'chunk digests');
     const chunkDigests = bytes.slice(p, p + nChunks * DIGEST_LENGTH);
     p += nChunks * DIGEST_LENGTH;
     entries[i] = {

@@ -29,6 +29,9 @@ export interface LoadContext {
   /** All index entries, signature entry included. */
   entries: IndexEntry[];
   signatureEntry?: IndexEntry;
+  /** Non-signature sections by id and by name (built once in verify-structure, reused by later phases). */
+  byId: Map<number, IndexEntry>;
+  byName: Map<string, IndexEntry>;
   signatureSectionBytes?: Uint8Array;
   signatureSection?: SignatureSection;
   rootDigest: Uint8Array;

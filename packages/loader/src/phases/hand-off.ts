@@ -75,8 +75,8 @@ class LoadedBufImpl implements LoadedBuf {
   readonly selection: SelectionReport;
   readonly signature: SignatureReport;
   readonly strategy: LoadStrategy;
-  readonly #entries = new Map<number, IndexEntry>();
-  readonly #names = new Map<string, IndexEntry>();
+  readonly #entries: ReadonlyMap<number, IndexEntry>;
+  readonly #names: ReadonlyMap<string, IndexEntry>;
   readonly #selected: Set<number>;
   readonly #bodies: Map<number, Uint8Array>;
   /** In-flight first reads: concurrent callers share one fetch and one verification. */
@@ -90,12 +90,10 @@ class LoadedBufImpl implements LoadedBuf {
     this.manifest = ctx.manifest;
     this.manifestBytes = ctx.manifestBytes;
     this.version = ctx.version;
-    const sections = ctx.entries.filter((e) => e.kind !== 'signature');
+    const sections = ctx.signatureEntry ? ctx.entries.slice(0, -1) : ctx.entries;
     this.sections = sections.map(publicInfo);
-    for (const e of sections) {
-      this.#entries.set(e.id, e);
-      this.#names.set(e.name, e);
-    }
+    this.#entries = ctx.byId;
+    this.#names = ctx.byName;
     this.selection = ctx.selection;
     this.#selected = new Set(ctx.selection.loadOrder);
     this.signature = {

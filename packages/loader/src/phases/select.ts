@@ -35,8 +35,8 @@ export function selectPhase(ctx: LoadContext): void {
   if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0)) {
     throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: PHASE, what: 'reading LoadProfile.byteBudget', expected: 'a non-negative number', found: String(budget) });
   }
-  const sections = ctx.entries.filter((e) => e.kind !== 'signature');
-  const byId = new Map(sections.map((e) => [e.id, e]));
+  const sections = ctx.signatureEntry ? ctx.entries.slice(0, -1) : ctx.entries;
+  const byId = ctx.byId;
   const decided = new Map<number, { included: boolean; reason: SelectionReason; detail: string }>();
   let used = 0;
 
@@ -65,7 +65,7 @@ export function selectPhase(ctx: LoadContext): void {
     }
   };
 
-  const entry = sections.find((e) => e.name === ctx.manifest.entry.section)!;
+  const entry = ctx.byName.get(ctx.manifest.entry.section)!;
   include(entry, 'entry', 'manifest entry section');
   for (const e of sections) if (e.required && !decided.get(e.id)?.included) include(e, 'required', 'flagged required');
   if (budget !== undefined && used > budget) {
