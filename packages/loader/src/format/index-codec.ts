@@ -177,7 +177,8 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
         p + 5,
       );
     }
-    const digest = bytes.slice(p + ENTRY_FIXED_LENGTH, p + ENTRY_FIXED_LENGTH + DIGEST_LENGTH);
+    // Views into the index bytes, not copies: one ArrayBuffer per entry adds up at 100k entries.
+    const digest = bytes.subarray(p + ENTRY_FIXED_LENGTH, p + ENTRY_FIXED_LENGTH + DIGEST_LENGTH);
     p += ENTRY_FIXED_LENGTH + DIGEST_LENGTH;
     const name = getStr('name');
     const hosts = getList('hosts');
@@ -195,7 +196,7 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     }
     const nChunks = chunkCount(storedLength, chunkSize);
     need(nChunks * DIGEST_LENGTH, 'chunk digests');
-    const chunkDigests = bytes.slice(p, p + nChunks * DIGEST_LENGTH);
+    const chunkDigests = bytes.subarray(p, p + nChunks * DIGEST_LENGTH);
     p += nChunks * DIGEST_LENGTH;
     entries[i] = {
       id,

@@ -182,9 +182,10 @@ class LoadedBufImpl implements LoadedBuf {
         found: `offset ${offset}, length ${length}`,
       });
     }
+    if (length === 0) return new Uint8Array(0);
     const cached = this.#bodies.get(e.id);
     if (cached) return cached.subarray(offset, offset + length);
-    if (e.chunkSize === 0 || length === 0) {
+    if (e.chunkSize === 0) {
       const body = await this.section(e.id, signal);
       return body.subarray(offset, offset + length);
     }
