@@ -64,7 +64,6 @@ export type { SemVer, SemVerRange } from './semver.js';
 export type {
   BufSource,
   SectionKind,
-  HostKind,
   LoadProfile,
   LoadStrategy,
   SelectionReason,
@@ -76,7 +75,7 @@ export type {
   SignatureReport,
   LoaderEvent,
   LoaderEventSink,
-  LoaderPhase,
+  LoaderPhaseName,
   LoadTrust,
   LoadOptions,
   LoadedBuf,

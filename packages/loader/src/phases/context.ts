@@ -1,7 +1,7 @@
 import type {
   BufSource,
   LoadOptions,
-  LoaderPhase,
+  LoaderPhaseName,
   Manifest,
   NegotiatedVersion,
   SelectionReport,
@@ -39,6 +39,8 @@ export interface LoadContext {
   version: NegotiatedVersion;
   selection: SelectionReport;
   bodies: Map<number, Uint8Array>;
+  /** Bytes requested from the source so far (events). */
+  counter?: { bytes: number };
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -48,18 +50,20 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * that is not a FaygerError is a loader bug; it still leaves as a FaygerError (INTERNAL) naming the phase.
  */
 export async function runPhase<T>(
-  ctx: Pick<LoadContext, 'options' | 'label'>,
-  phase: LoaderPhase,
+  ctx: Pick<LoadContext, 'options' | 'label' | 'counter'>,
+  phase: LoaderPhaseName,
   fn: () => Promise<T> | T,
 ): Promise<T> {
   const events = ctx.options.events;
   const t0 = now();
+  const bytes0 = ctx.counter?.bytes ?? 0;
   events?.emit({ type: 'loader.phase.start', phase, time: t0, source: ctx.label });
   try {
     throwIfAborted(ctx.options.signal, phase, `loading ${ctx.label}`);
     const result = await fn();
     const t1 = now();
-    events?.emit({ type: 'loader.phase.end', phase, time: t1, durationMs: t1 - t0, source: ctx.label });
+    const bytes = (ctx.counter?.bytes ?? 0) - bytes0;
+    events?.emit({ type: 'loader.phase.end', phase, time: t1, durationMs: t1 - t0, source: ctx.label, ...(bytes ? { details: { bytes } } : {}) });
     return result;
   } catch (err) {
     const e = FaygerError.is(err)
@@ -95,7 +99,7 @@ export async function readExact(
   size: number,
   offset: number,
   length: number,
-  phase: LoaderPhase,
+  phase: LoaderPhaseName,
   what: string,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
