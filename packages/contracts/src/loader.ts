@@ -108,6 +108,8 @@ export interface SectionInfo {
   digest: Uint8Array;
   /** Chunk size in bytes when the section carries per-chunk digests; 0 otherwise. */
   chunkSize: number;
+  /** Informational flag bits 8–15 (shifted down to 0..255); readers ignore them, repackers keep them. */
+  infoFlags: number;
 }
 
 export interface NegotiatedVersion {

@@ -11,7 +11,7 @@ import {
 import { readU64, writeU64 } from './header.js';
 
 /** An index entry as decoded: the public SectionInfo plus its chunk digests and raw flag bits. */
-export interface IndexEntry extends SectionInfo {
+export interface IndexEntry extends Omit<SectionInfo, 'infoFlags'> {
   flags: number;
   compression: number;
   /** Concatenated chunk digests (count × 32 bytes) when chunkSize > 0; empty otherwise. */

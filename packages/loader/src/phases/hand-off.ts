@@ -64,6 +64,7 @@ const publicInfo = (e: IndexEntry): SectionInfo => ({
   rawLength: e.rawLength,
   digest: e.digest,
   chunkSize: e.chunkSize,
+  infoFlags: (e.flags >> 8) & 0xff,
 });
 
 class LoadedBufImpl implements LoadedBuf {
