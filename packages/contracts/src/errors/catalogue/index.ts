@@ -2,6 +2,9 @@ import type { ErrorCodeInfo } from '../types.js';
 import { adapterCodes } from './adapter.js';
 import { coreCodes } from './core.js';
 import { desktopCodes } from './desktop.js';
+import { loaderCodes } from './loader.js';
+import { securityCodes } from './security.js';
+import { cliCodes } from './cli.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -12,6 +15,9 @@ export const errorCatalogue = {
   ...coreCodes,
   ...adapterCodes,
   ...desktopCodes,
+  ...loaderCodes,
+  ...securityCodes,
+  ...cliCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
