@@ -47,3 +47,26 @@ export type {
   TrustVerifier,
   VersionStore,
 } from './security.js';
+
+export type {
+  ExecutionFeature,
+  RuntimeImplementationDescriptor,
+  GuestValue,
+  GuestValueType,
+  GuestFunctionType,
+  GuestExternKind,
+  GuestImportDescriptor,
+  GuestExportDescriptor,
+  GuestMemory,
+  HostCallContext,
+  HostFunction,
+  HostImports,
+  InstantiateOptions,
+  RunOptions,
+  RunOutcome,
+  GuestCall,
+  GuestUsage,
+  GuestInstance,
+  CompiledCode,
+  RuntimeImplementation,
+} from './runtime-implementation.js';

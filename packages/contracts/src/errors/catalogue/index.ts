@@ -1,5 +1,6 @@
 import type { ErrorCodeInfo } from '../types.js';
 import { coreCodes } from './core.js';
+import { interpreterCodes } from './interpreter.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -8,6 +9,7 @@ import { coreCodes } from './core.js';
  */
 export const errorCatalogue = {
   ...coreCodes,
+  ...interpreterCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
