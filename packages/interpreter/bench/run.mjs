@@ -159,7 +159,7 @@ if (!opts.only || opts.only.split(',').includes('compile')) {
 if (!opts.only || opts.only.split(',').includes('hostcall')) {
   const bytes = wat('hostcall');
   const calls = Math.max(1000, Math.round(200_000 * SCALE));
-  const host = { env: { h: (x) => (x ^ 1) | 0 } };
+  const host = { env: { h: { params: ['i32'], results: ['i32'], fn: (x) => (x ^ 1) | 0 } } };
   const nat = measure(() => nativeEngine.instantiate(bytes, host).call('run', [calls]), RUNS, 2);
   const entry = { calls, nativeNsPerCall: (nat.medianMs * 1e6) / calls };
   if (interp.available) {
