@@ -6,6 +6,7 @@ import { DONE, OUT_OF_FUEL, run, type LoopState } from './interpreter.js';
 import { readRaw, writeRaw } from './values.js';
 import { writeHostResults } from './host-call.js';
 import { Trap, trap } from './trap.js';
+import { X } from '../compile/exec-ops.js';
 
 /** Fuel "unlimited" is a large finite number so fuel used stays measurable. */
 export const UNLIMITED_FUEL = Number.MAX_SAFE_INTEGER;
@@ -85,7 +86,11 @@ export class Execution {
     }
     const slice = options.fuel ?? UNLIMITED_FUEL;
     const budget = this.account.remaining;
-    const avail = Math.min(slice, budget);
+    // A slice always covers at least the block it starts on, so a slice smaller than one block's cost still
+    // makes progress (the slice may then overshoot by less than one block).
+    const code = st.fn.inst!.code;
+    const startCost = code[st.pc] === X.FUEL ? code[st.pc + 1] : 0;
+    const avail = Math.min(Math.max(slice, startCost), budget);
     st.fuel = avail;
     this.state = 'running';
     this.account.callDepth = 1;
@@ -105,7 +110,7 @@ export class Execution {
       return { status: 'completed', values };
     }
     if (status === OUT_OF_FUEL) {
-      if (slice < budget) {
+      if (avail < budget) {
         this.state = 'suspended';
         return { status: 'suspended' };
       }
