@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CALLS_PER_MODULE, compareSeed } from './compare.js';
 import type { DiffEngine } from './diff-engine.js';
-import { interpreterEngine } from './interpreter-engine.js';
+import { interpreterEngine, interpreterEngineWith } from './interpreter-engine.js';
 import { nativeEngine } from './native-engine.js';
 
 /**
@@ -25,6 +25,17 @@ describe(`differential: interpreter vs native WebAssembly (base seed ${SEED}, ${
     // Most calls must return: a generator that mostly traps would compare little.
     expect(traps).toBeLessThan(COUNT * CALLS_PER_MODULE * 0.3);
     expect(failures, `differential mismatches (base seed ${SEED}):\n${failures.join('\n')}`).toEqual([]);
+  }, 120_000);
+
+  it('agrees when every call runs in random fuel slices (suspend/resume anywhere)', () => {
+    const sliced = interpreterEngineWith({ sliceSeed: SEED, maxSlice: 300 });
+    const failures: string[] = [];
+    for (let i = 0; i < Math.ceil(COUNT / 3) && failures.length < 5; i++) {
+      const seed = (SEED + i) >>> 0;
+      const c = compareSeed(sliced, nativeEngine, seed);
+      if (c.mismatch) failures.push(`seed ${seed} (reproduce: DIFF_SEED=${seed} DIFF_COUNT=1)\n    ${c.mismatch}`);
+    }
+    expect(failures, `fuel-sliced mismatches (base seed ${SEED}):\n${failures.join('\n')}`).toEqual([]);
   }, 120_000);
 
   it('notices a planted divergence in a result, a trap code or memory', () => {
