@@ -76,6 +76,18 @@ export function run(st: LoopState): number {
         case X.BR: pc = code[pc + 1]; break;
         case X.BR_IF: pc = I32[b + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3; break;
         case X.BR_UNLESS: pc = I32[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3; break;
+        case X.BR_IF_EQZ: pc = I32[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3; break;
+        case X.BR_IF_EQ: pc = I32[b + code[pc + 1]] === I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_NE: pc = I32[b + code[pc + 1]] !== I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_LT_S: pc = I32[b + code[pc + 1]] < I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_LT_U: pc = I32[b + code[pc + 1]] >>> 0 < I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_GT_S: pc = I32[b + code[pc + 1]] > I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_GT_U: pc = I32[b + code[pc + 1]] >>> 0 > I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_LE_S: pc = I32[b + code[pc + 1]] <= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_LE_U: pc = I32[b + code[pc + 1]] >>> 0 <= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_GE_S: pc = I32[b + code[pc + 1]] >= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_GE_U: pc = I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
+        case X.I32_ADD_IMM: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0; pc += 4; break;
         case X.BR_TABLE: {
           const n = code[pc + 2];
           const i = I32[b + code[pc + 1]] >>> 0;
