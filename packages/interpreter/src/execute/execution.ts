@@ -112,11 +112,13 @@ export class Execution {
     if (status === OUT_OF_FUEL) {
       if (avail < budget) {
         this.state = 'suspended';
+        this.account.callDepth = st.depth + 1;
         return { status: 'suspended' };
       }
       return this.fail(new Trap('TRAP_FUEL_EXHAUSTED', { fuelUsed: this.account.used }));
     }
     this.state = 'waiting';
+    this.account.callDepth = st.depth + 1;
     return { status: 'waiting', settled: this.watch(st.promise!) };
   }
 
