@@ -59,7 +59,7 @@ export class Execution {
       const machine = acquireMachine();
       st = {
         machine, pc: f.entry, b: 0, depth: 0, fn: f, maxDepth: this.maxDepth, fuel: 0,
-        pendingFn: null, pendingBase: 0, promise: null, maxDepthReached: 0,
+        pendingFn: null, pendingBase: 0, promise: null, maxDepthReached: 0, account: this.account, nestedFuel: 0,
       };
       this.st = st;
       try {
@@ -92,16 +92,17 @@ export class Execution {
     const startCost = code[st.pc] === X.FUEL ? code[st.pc + 1] : 0;
     const avail = Math.min(Math.max(slice, startCost), budget);
     st.fuel = avail;
+    st.nestedFuel = 0;
     this.state = 'running';
     this.account.callDepth = 1;
     let status: number;
     try {
       status = run(st);
     } catch (e) {
-      this.charge(avail - st.fuel);
+      this.charge(avail - st.fuel - st.nestedFuel);
       return this.fail(e);
     }
-    this.charge(avail - st.fuel);
+    this.charge(avail - st.fuel - st.nestedFuel);
     if (status === DONE) {
       const rs = f.irType.results;
       const values: RawValue[] = [];

@@ -1,5 +1,5 @@
 import { X } from '../compile/exec-ops.js';
-import type { InstanceCtx, WasmFunction, WasmGlobal } from './objects.js';
+import type { FuelAccount, InstanceCtx, WasmFunction, WasmGlobal } from './objects.js';
 import type { Machine } from './machine.js';
 import { Trap } from './trap.js';
 import {
@@ -28,6 +28,10 @@ export interface LoopState {
   pendingBase: number;
   promise: PromiseLike<unknown> | null;
   maxDepthReached: number;
+  /** Fuel account charged by this call; re-entrant guest calls made by host functions charge it too. */
+  account: FuelAccount;
+  /** Fuel those re-entrant calls already charged to `account` (excluded when this call settles its own). */
+  nestedFuel: number;
 }
 
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
@@ -140,6 +144,7 @@ export function run(st: LoopState): number {
             pc += 3;
             st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
             if (callHost(st, callee, nb, inst)) return WAITING;
+            fuel = st.fuel;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
             if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
             break;
@@ -176,6 +181,7 @@ export function run(st: LoopState): number {
             pc += 5;
             st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
             if (callHost(st, callee, nb, inst)) return WAITING;
+            fuel = st.fuel;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
             if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
             break;
