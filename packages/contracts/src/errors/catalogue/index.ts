@@ -5,6 +5,7 @@ import { desktopCodes } from './desktop.js';
 import { loaderCodes } from './loader.js';
 import { securityCodes } from './security.js';
 import { cliCodes } from './cli.js';
+import { interpreterCodes } from './interpreter.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -18,6 +19,7 @@ export const errorCatalogue = {
   ...loaderCodes,
   ...securityCodes,
   ...cliCodes,
+  ...interpreterCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,0 +1,21 @@
+import type { EngineAdapter } from '../types.js';
+import { NativeEngine } from './native.js';
+
+/**
+ * `interpreter`: @fayger/interpreter's native API. `facade`: its `WebAssembly`-compatible facade, driven
+ * exactly like V8 through the JS API. `native`: V8's own WebAssembly, the runner's self-check.
+ */
+export type EngineName = 'native' | 'interpreter' | 'facade';
+
+export const ENGINE_NAMES: readonly EngineName[] = ['interpreter', 'facade', 'native'];
+
+export async function createEngine(name: EngineName): Promise<EngineAdapter> {
+  if (name === 'native') return new NativeEngine();
+  // Loaded lazily so the native self-check runs even when the interpreter is not built.
+  if (name === 'facade') {
+    const { WebAssembly: facade } = await import('@fayger/interpreter/webassembly');
+    return new NativeEngine(facade as unknown as typeof WebAssembly, 'facade');
+  }
+  const { InterpreterEngine } = await import('./interpreter.js');
+  return new InterpreterEngine();
+}
