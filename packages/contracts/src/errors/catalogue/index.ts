@@ -2,6 +2,7 @@ import type { ErrorCodeInfo } from '../types.js';
 import { adapterCodes } from './adapter.js';
 import { coreCodes } from './core.js';
 import { desktopCodes } from './desktop.js';
+import { inAppCodes } from './in-app.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -12,6 +13,7 @@ export const errorCatalogue = {
   ...coreCodes,
   ...adapterCodes,
   ...desktopCodes,
+  ...inAppCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
