@@ -20,9 +20,24 @@ export const stopHttpFixtureCommand: BrowserCommand<[origin: string]> = async (_
   await f?.close();
 };
 
+/**
+ * URLs of the other pages the test page opened (window.open popups), after waiting up to `waitMs` for at least
+ * one to finish navigating away from about:blank; closes them, so each test sees only its own.
+ */
+export const takePopupsCommand: BrowserCommand<[waitMs?: number]> = async (ctx, waitMs = 2000) => {
+  const others = () => ctx.context.pages().filter((p) => p !== ctx.page);
+  const end = Date.now() + waitMs;
+  while (Date.now() < end && !others().some((p) => p.url() !== 'about:blank')) await new Promise((r) => setTimeout(r, 20));
+  const pages = others();
+  const urls = pages.map((p) => p.url());
+  await Promise.all(pages.map((p) => p.close().catch(() => {})));
+  return urls;
+};
+
 export const harnessCommands = {
   startHttpFixture: startHttpFixtureCommand,
   stopHttpFixture: stopHttpFixtureCommand,
+  takePopups: takePopupsCommand,
 };
 
 /** Closes every fixture still open (the project's teardown calls this). */
@@ -37,5 +52,7 @@ declare module 'vitest/browser' {
     /** Starts a 127.0.0.1 HTTP fixture server in Node; returns its origin (`http://127.0.0.1:<port>`). */
     startHttpFixture(): Promise<string>;
     stopHttpFixture(origin: string): Promise<void>;
+    /** URLs of popups the page opened (waits up to waitMs for one to navigate); closes them. */
+    takePopups(waitMs?: number): Promise<string[]>;
   }
 }

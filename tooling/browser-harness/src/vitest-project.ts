@@ -58,6 +58,8 @@ export function defineBrowserProject(options: BrowserProjectOptions = {}): Proje
         provider: playwright({
           launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], headless: true, timeout: 30_000 },
           actionTimeout: 10_000,
+          // Tests of clipboard features run without a permission prompt (headless has nobody to click it).
+          contextOptions: { permissions: ['clipboard-read', 'clipboard-write'] },
         }),
         instances: [{ browser: 'chromium' }],
         viewport: options.viewport ?? { width: 1024, height: 768 },

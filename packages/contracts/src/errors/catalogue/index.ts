@@ -1,5 +1,6 @@
 import type { ErrorCodeInfo } from '../types.js';
 import { adapterCodes } from './adapter.js';
+import { browserCodes } from './browser.js';
 import { coreCodes } from './core.js';
 import { desktopCodes } from './desktop.js';
 import { inAppCodes } from './in-app.js';
@@ -13,6 +14,7 @@ export const errorCatalogue = {
   ...coreCodes,
   ...adapterCodes,
   ...desktopCodes,
+  ...browserCodes,
   ...inAppCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
