@@ -63,8 +63,8 @@ export const DEFAULT_CAPABILITIES: NativeCapability[] = [
 
 type Msg = Record<string, unknown>;
 
-function fe(code: 'INAPP_PERMISSION_DENIED' | 'ADAPTER_UNSUPPORTED_OP' | 'ADAPTER_NET_FAILED' | 'INSTRUCTION_INVALID', phase: string, message: string, details: Record<string, unknown> = {}): FaygerErrorData {
-  return new FaygerError({ code, phase, message, details }).toJSON();
+function fe(code: 'INAPP_PERMISSION_DENIED' | 'ADAPTER_UNSUPPORTED_OP' | 'ADAPTER_NET_FAILED' | 'INSTRUCTION_INVALID', phase: string, message: string, details: Record<string, unknown> = {}): FaygerError {
+  return new FaygerError({ code, phase, message, details });
 }
 
 export class NativeShell {
