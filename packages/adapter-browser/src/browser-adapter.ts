@@ -149,7 +149,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const kv = (): Promise<KvStore> => {
     kvPromise ??= (async () => {
       const backend = (options.kv || {}).backend ?? 'auto';
-      const idb = win?.indexedDB ?? (g.indexedDB as IDBFactory | undefined);
+      const idb: IDBFactory | undefined = win ? win.indexedDB : (g.indexedDB as IDBFactory | undefined);
       const ls = (): Storage | undefined => {
         try {
           return win?.localStorage ?? undefined;
