@@ -80,6 +80,8 @@ export class NativeShell {
   private out: ((wire: unknown) => void) | undefined;
   private structured = false;
   private closed_ = false;
+  /** How many times a WebView side closed its bridge (close messages received). */
+  webviewCloses = 0;
   private readonly epoch = Date.now();
 
   constructor(readonly options: NativeShellOptions = {}) {
@@ -242,7 +244,8 @@ export class NativeShell {
         return;
       }
       case 'close':
-        this.closed_ = true;
+        // The WebView went away; a real host app keeps running and accepts the next page's hello.
+        this.webviewCloses++;
         return;
       default:
         return;
