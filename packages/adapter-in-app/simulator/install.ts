@@ -18,6 +18,7 @@ const STYLE = `
 .sim-phone{width:360px;min-height:560px;border:10px solid #222;border-radius:28px;padding:12px;background:#fff;position:relative}
 .sim-status{font-size:12px;color:#555;border-bottom:1px solid #ddd;margin-bottom:8px;padding-bottom:4px}
 .sim-native{width:300px;border:2px dashed #36c;padding:8px;background:#eef3ff}
+.native-column,.native-list{display:flex;flex-direction:column;gap:4px}.native-row{display:flex;gap:4px}
 .sim-native h3{margin:0 0 8px;font-size:13px;color:#36c}
 .sim-permission{position:absolute;left:16px;right:16px;top:120px;background:#f7f7f7;border-radius:14px;box-shadow:0 6px 30px #0006;padding:12px}
 .sim-permission h2{font-size:15px;margin:0 0 8px}
