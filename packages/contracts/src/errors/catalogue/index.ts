@@ -1,11 +1,13 @@
 import type { ErrorCodeInfo } from '../types.js';
 import { adapterCodes } from './adapter.js';
+import { browserCodes } from './browser.js';
 import { coreCodes } from './core.js';
 import { desktopCodes } from './desktop.js';
 import { loaderCodes } from './loader.js';
 import { securityCodes } from './security.js';
 import { cliCodes } from './cli.js';
 import { interpreterCodes } from './interpreter.js';
+import { inAppCodes } from './in-app.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -20,6 +22,8 @@ export const errorCatalogue = {
   ...securityCodes,
   ...cliCodes,
   ...interpreterCodes,
+  ...browserCodes,
+  ...inAppCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,0 +1,357 @@
+import { createOpRouter, DEFAULT_KV_NAMESPACE, probeHost } from '@fayger/adapter-core';
+import {
+  FaygerError,
+  emitEvent,
+  type AdapterCallContext,
+  type CapabilityOffer,
+  type EventSink,
+  type HostEventInput,
+  type HostProbe,
+  type PlatformAdapter,
+  type UniversalInstruction,
+} from '@fayger/contracts';
+import { browserError } from './errors.js';
+import { clipboardOf, readClipboard, writeClipboard } from './extras/clipboard.js';
+import { openInNewWindow, parseOpenableUrl } from './extras/open-url.js';
+import { openIndexedDbKv } from './kv/indexeddb-kv.js';
+import type { KvStore } from './kv/kv-store.js';
+import { createLocalStorageKv } from './kv/local-storage-kv.js';
+import { fetchHttp, type BrowserHttpOptions } from './net/fetch-http.js';
+import { DomUi, installDefaultStyles } from './ui/dom-ui.js';
+
+export type BrowserLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** One guest log record, as handed to `log.onRecord`. */
+export interface BrowserLogRecord {
+  instanceId: string;
+  level: BrowserLogLevel;
+  message: string;
+  fields?: Record<string, string>;
+  time: number;
+}
+
+export interface BrowserKvOptions {
+  /** `auto` (default): IndexedDB, falling back to localStorage when IndexedDB is missing or will not open. */
+  backend?: 'auto' | 'indexeddb' | 'localstorage';
+  /** IndexedDB database name / localStorage key prefix (default `fayger-kv`). Use one per app to keep apps apart. */
+  databaseName?: string;
+}
+
+export interface BrowserAdapterOptions {
+  /** Adapter id (default `browser`). */
+  id?: string;
+  /** The window to drive (default the global one). */
+  window?: Window & typeof globalThis;
+  /**
+   * Where UIs render: an element, or a function giving one per instance. Each instance renders into its own
+   * `<div data-fayger-instance>` inside it. Default: a `<div data-fayger-ui>` appended to `document.body`.
+   */
+  container?: Element | ((instanceId: string) => Element);
+  /** Inject the small default layout stylesheet (default true; zero specificity, so page CSS wins). */
+  styles?: boolean;
+  /** net.http options, or `false` to not offer net.http. */
+  http?: BrowserHttpOptions | false;
+  /** kv options, or `false` to not offer kv. */
+  kv?: BrowserKvOptions | false;
+  log?: {
+    /** Write guest logs to the console (default true). */
+    console?: boolean;
+    /** Receives every guest log record. */
+    onRecord?: (record: BrowserLogRecord) => void;
+  };
+  /** Observability port: host failures are reported as `adapter.host.error`. */
+  events?: EventSink;
+  /** Offer clipboard.* (default: when navigator.clipboard exists). */
+  clipboard?: boolean;
+  /** Offer url.open (default true where window.open exists). */
+  openUrl?: boolean;
+  /** Send app.lifecycle events on page visibility changes and page hide (default true). */
+  lifecycle?: boolean;
+}
+
+export interface BrowserAdapter extends PlatformAdapter {
+  readonly hostKind: 'browser';
+  /** The kv backend in use once kv has been touched (`undefined` before). */
+  kvBackend(): 'indexeddb' | 'localstorage' | undefined;
+  /** The element an instance renders into, if it has rendered. */
+  uiRoot(instanceId: string): HTMLElement | undefined;
+}
+
+const CONSOLE_METHOD: Record<BrowserLogLevel, 'debug' | 'info' | 'warn' | 'error'> = { trace: 'debug', debug: 'debug', info: 'info', warn: 'warn', error: 'error' };
+
+/**
+ * The browser Platform_Adapter (hostKind `browser`): ui.* as DOM, net.http via fetch (granted origins, final URL
+ * re-checked), kv in IndexedDB (localStorage fallback), log to the console, clock, random
+ * (crypto.getRandomValues), timers, clipboard, url.open and app.lifecycle from page visibility. It never offers
+ * fs.*, net.listen, env or stdio. Creating it needs no DOM; the ops that use one fail BROWSER_NO_DOM without it.
+ */
+export function createBrowserAdapter(options: BrowserAdapterOptions = {}): BrowserAdapter {
+  const id = options.id ?? 'browser';
+  const g = globalThis as unknown as Partial<Window & typeof globalThis>;
+  const win: (Window & typeof globalThis) | undefined = options.window ?? (typeof g.window !== 'undefined' ? (g.window as Window & typeof globalThis) : undefined);
+  const doc: Document | undefined = win?.document;
+  const sink = options.events;
+  const monoOrigin = performance.now();
+  const dbName = options.kv === false ? 'fayger-kv' : (options.kv?.databaseName ?? 'fayger-kv');
+
+  const emitters = new Map<string, (e: HostEventInput) => void>();
+  const timers = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  const uis = new Map<string, DomUi>();
+  const roots = new Map<string, HTMLElement>();
+  let defaultContainer: HTMLElement | undefined;
+  let kvPromise: Promise<KvStore> | undefined;
+  let kvStore: KvStore | undefined;
+  let lifecycleInstalled = false;
+  const removeLifecycle: Array<() => void> = [];
+
+  const hostError = (operation: string, e: unknown) => {
+    if (!sink || !FaygerError.is(e)) return;
+    emitEvent(sink, 'adapter.host.error', { adapter: id, operation, error: e.toJSON() });
+  };
+
+  const needDom = (op: string): Document => {
+    if (!doc) throw browserError('BROWSER_NO_DOM', op, `${op} in the browser adapter`, 'no window/document in this environment', { expected: 'a web page' });
+    return doc;
+  };
+
+  const containerFor = (instanceId: string, d: Document): Element => {
+    const c = typeof options.container === 'function' ? options.container(instanceId) : options.container;
+    if (c !== undefined) {
+      if (!(c instanceof d.defaultView!.Element)) {
+        throw browserError('BROWSER_NO_DOM', 'ui.render', 'finding the UI container', typeof c, { expected: 'an Element from this document', details: { instanceId } });
+      }
+      return c;
+    }
+    if (!defaultContainer || !defaultContainer.isConnected) {
+      defaultContainer = d.createElement('div');
+      defaultContainer.dataset.faygerUi = '';
+      (d.body ?? d.documentElement).appendChild(defaultContainer);
+    }
+    return defaultContainer;
+  };
+
+  const uiOf = (ctx: AdapterCallContext): DomUi => {
+    const d = needDom('ui.render');
+    const emit = (data: Parameters<ConstructorParameters<typeof DomUi>[1]>[0]) => emitters.get(ctx.instanceId)?.({ type: 'ui.event', data });
+    let ui = uis.get(ctx.instanceId);
+    if (!ui) {
+      if (options.styles !== false) installDefaultStyles(d);
+      const root = d.createElement('div');
+      root.dataset.faygerInstance = ctx.instanceId;
+      containerFor(ctx.instanceId, d).appendChild(root);
+      ui = new DomUi(root, emit);
+      uis.set(ctx.instanceId, ui);
+      roots.set(ctx.instanceId, root);
+    }
+    return ui;
+  };
+
+  const kv = (): Promise<KvStore> => {
+    kvPromise ??= (async () => {
+      const backend = (options.kv || {}).backend ?? 'auto';
+      const idb: IDBFactory | undefined = win ? win.indexedDB : (g.indexedDB as IDBFactory | undefined);
+      const ls = (): Storage | undefined => {
+        try {
+          return win?.localStorage ?? undefined;
+        } catch {
+          // Reading window.localStorage throws when site data is blocked.
+          return undefined;
+        }
+      };
+      if (backend !== 'localstorage' && idb) {
+        try {
+          return await openIndexedDbKv(idb, dbName);
+        } catch (e) {
+          if (backend === 'indexeddb' || !ls()) throw e;
+          hostError('kv.open', e);
+        }
+      }
+      const storage = backend === 'indexeddb' ? undefined : ls();
+      if (!storage) {
+        throw browserError('BROWSER_STORAGE_FAILED', 'kv', 'opening browser storage for kv', backend === 'indexeddb' ? 'no IndexedDB' : 'neither IndexedDB nor localStorage', {
+          expected: 'IndexedDB or localStorage',
+          details: { backend },
+        });
+      }
+      return createLocalStorageKv(storage, `${dbName}:`);
+    })();
+    // A failed open is retried on the next call rather than cached forever.
+    kvPromise.then((s) => (kvStore = s), () => (kvPromise = undefined));
+    return kvPromise;
+  };
+
+  const confineNamespace = (op: string, ns: string, ctx: AdapterCallContext) => {
+    const granted = ctx.scope?.namespaces;
+    if (granted !== undefined && !granted.includes(ns)) {
+      throw new FaygerError({
+        code: 'CAPABILITY_SCOPE_DENIED',
+        phase: op,
+        what: `${op} in namespace ${JSON.stringify(ns)}`,
+        expected: `a granted namespace (${JSON.stringify(granted)})`,
+        found: JSON.stringify(ns),
+        details: { op, capability: 'kv', namespace: ns, granted },
+      });
+    }
+    return ns;
+  };
+
+  const timersOf = (iid: string) => {
+    let m = timers.get(iid);
+    if (!m) timers.set(iid, (m = new Map()));
+    return m;
+  };
+
+  const installLifecycle = () => {
+    if (lifecycleInstalled || options.lifecycle === false || !doc || !win) return;
+    lifecycleInstalled = true;
+    const broadcast = (state: 'foreground' | 'background' | 'terminating') => {
+      for (const emit of emitters.values()) emit({ type: 'app.lifecycle', data: { state } });
+    };
+    const onVisibility = () => broadcast(doc.visibilityState === 'hidden' ? 'background' : 'foreground');
+    // persisted: the page goes into the back/forward cache and may come back; otherwise it is being unloaded.
+    const onPageHide = (e: PageTransitionEvent) => {
+      if (!e.persisted) broadcast('terminating');
+    };
+    doc.addEventListener('visibilitychange', onVisibility);
+    win.addEventListener('pagehide', onPageHide);
+    removeLifecycle.push(
+      () => doc.removeEventListener('visibilitychange', onVisibility),
+      () => win.removeEventListener('pagehide', onPageHide),
+    );
+  };
+
+  const router = createOpRouter(
+    {
+      'log.write': (a, ctx) => {
+        const record: BrowserLogRecord = { instanceId: ctx.instanceId, level: a.level, message: a.message, time: Date.now(), ...(a.fields ? { fields: a.fields } : {}) };
+        if (options.log?.console !== false) {
+          const args: unknown[] = [`[fayger ${ctx.instanceId}] ${a.message}`];
+          if (a.fields) args.push(a.fields);
+          console[CONSOLE_METHOD[a.level]](...args);
+        }
+        options.log?.onRecord?.(record);
+        return {};
+      },
+      'clock.now': (a) => ({ timeMs: a.clock === 'realtime' ? Date.now() : performance.now() - monoOrigin }),
+      'random.bytes': (a) => {
+        const out = new Uint8Array(a.length);
+        // getRandomValues fills at most 65536 bytes per call.
+        for (let i = 0; i < out.length; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536));
+        return { bytes: out };
+      },
+      'timer.sleep': (a, ctx) =>
+        new Promise((resolve, reject) => {
+          const t = setTimeout(() => resolve({}), a.ms);
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            reject(ctx.signal.reason);
+          }, { once: true });
+        }),
+      'timer.set': (a, ctx) => {
+        const m = timersOf(ctx.instanceId);
+        const old = m.get(a.timerId);
+        if (old !== undefined) clearTimeout(old);
+        const fire = () => {
+          emitters.get(ctx.instanceId)?.({ type: 'timer.fired', data: { timerId: a.timerId } });
+          if (a.repeat) m.set(a.timerId, setTimeout(fire, Math.max(1, a.ms)));
+          else m.delete(a.timerId);
+        };
+        m.set(a.timerId, setTimeout(fire, a.ms));
+        return {};
+      },
+      'timer.clear': (a, ctx) => {
+        const m = timersOf(ctx.instanceId);
+        const t = m.get(a.timerId);
+        if (t !== undefined) clearTimeout(t);
+        m.delete(a.timerId);
+        return {};
+      },
+      'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
+      'kv.get': async (a, ctx) => ({ value: await (await kv()).get(confineNamespace('kv.get', a.namespace ?? DEFAULT_KV_NAMESPACE, ctx), a.key) }),
+      'kv.set': async (a, ctx) => {
+        await (await kv()).set(confineNamespace('kv.set', a.namespace ?? DEFAULT_KV_NAMESPACE, ctx), a.key, a.value);
+        return {};
+      },
+      'kv.delete': async (a, ctx) => {
+        await (await kv()).delete(confineNamespace('kv.delete', a.namespace ?? DEFAULT_KV_NAMESPACE, ctx), a.key);
+        return {};
+      },
+      'kv.list': async (a, ctx) => ({
+        keys: await (await kv()).list(confineNamespace('kv.list', a.namespace ?? DEFAULT_KV_NAMESPACE, ctx), a.prefix ?? '', a.limit ?? 10_000),
+      }),
+      'ui.render': (a, ctx) => {
+        uiOf(ctx).render(a.tree);
+        return {};
+      },
+      'ui.clear': (_a, ctx) => {
+        needDom('ui.clear');
+        uis.get(ctx.instanceId)?.clear();
+        return {};
+      },
+      'clipboard.read': () => readClipboard(clipboardOf(win?.navigator)),
+      'clipboard.write': (a) => writeClipboard(clipboardOf(win?.navigator), a.text),
+      'url.open': async (a) => {
+        const href = parseOpenableUrl(a.url);
+        if (!win) throw browserError('BROWSER_NO_DOM', 'url.open', 'url.open in the browser adapter', 'no window in this environment', { expected: 'a web page' });
+        openInNewWindow(win, href);
+        return {};
+      },
+    },
+    id,
+  );
+
+  const offers = (): CapabilityOffer[] => {
+    const out: CapabilityOffer[] = [{ name: 'log' }, { name: 'clock' }, { name: 'random' }, { name: 'timer' }];
+    if (options.http !== false && typeof (win?.fetch ?? g.fetch) === 'function') out.push({ name: 'net.http' });
+    if (options.kv !== false && (win?.indexedDB !== undefined || win?.localStorage !== undefined)) out.push({ name: 'kv' });
+    if (doc) out.push({ name: 'ui' });
+    if (options.clipboard ?? clipboardOf(win?.navigator) !== undefined) out.push({ name: 'clipboard' });
+    if (options.openUrl !== false && typeof win?.open === 'function') out.push({ name: 'open-url' });
+    return out;
+  };
+  let offerCache: CapabilityOffer[] | undefined;
+
+  return {
+    id,
+    hostKind: 'browser',
+    available: () => (offerCache ??= offers()),
+    detect: (probe: HostProbe) => {
+      // In-app WebViews have a DOM too; they belong to the in-app adapter when a native bridge is present.
+      const facts = probeHost(probe);
+      return facts.dom && facts.bridge === undefined;
+    },
+    handle(ins: UniversalInstruction, ctx: AdapterCallContext) {
+      // The emitter of the latest call is the one kept: it stays valid until the instance is disposed.
+      emitters.set(ctx.instanceId, ctx.emit);
+      installLifecycle();
+      let out: unknown;
+      try {
+        out = router(ins, ctx);
+      } catch (e) {
+        hostError(ins.op, e);
+        throw e;
+      }
+      if (out instanceof Promise) out.catch((e: unknown) => hostError(ins.op, e));
+      return out;
+    },
+    dispose(instanceId: string) {
+      for (const t of timers.get(instanceId)?.values() ?? []) clearTimeout(t);
+      timers.delete(instanceId);
+      uis.get(instanceId)?.dispose();
+      uis.delete(instanceId);
+      roots.delete(instanceId);
+      emitters.delete(instanceId);
+    },
+    close() {
+      for (const iid of [...emitters.keys(), ...uis.keys(), ...timers.keys()]) this.dispose(iid);
+      for (const off of removeLifecycle.splice(0)) off();
+      lifecycleInstalled = false;
+      kvStore?.close();
+      kvStore = undefined;
+      kvPromise = undefined;
+      if (defaultContainer && defaultContainer.childElementCount === 0) defaultContainer.remove();
+    },
+    kvBackend: () => kvStore?.backend,
+    uiRoot: (instanceId: string) => roots.get(instanceId),
+  };
+}

@@ -1,0 +1,62 @@
+import { browserError, describeThrown } from '../errors.js';
+import type { KvStore } from './kv-store.js';
+
+function failed(op: string, e: unknown) {
+  return browserError('BROWSER_STORAGE_FAILED', op, `localStorage ${op}`, describeThrown(e), { cause: e, retryable: true, details: { backend: 'localstorage' } });
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/**
+ * kv over localStorage, for pages where IndexedDB is missing or refuses to open. localStorage holds strings
+ * only, so values are base64; entries are `<prefix>` + JSON `[namespace, key]`, which keeps any namespace or key
+ * (colons, NULs) unambiguous. Quota errors (about 5 MB per origin) surface as BROWSER_STORAGE_FAILED.
+ */
+export function createLocalStorageKv(storage: Storage, prefix: string): KvStore {
+  const entry = (ns: string, key: string) => `${prefix}${JSON.stringify([ns, key])}`;
+  const guard = <T>(op: string, fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(failed(op, e));
+    }
+  };
+  return {
+    backend: 'localstorage',
+    get: (ns, key) =>
+      guard('kv.get', () => {
+        const v = storage.getItem(entry(ns, key));
+        return v === null ? null : fromBase64(v);
+      }),
+    set: (ns, key, value) => guard('kv.set', () => storage.setItem(entry(ns, key), toBase64(value))),
+    delete: (ns, key) => guard('kv.delete', () => storage.removeItem(entry(ns, key))),
+    list: (ns, keyPrefix, limit) =>
+      guard('kv.list', () => {
+        const keys: string[] = [];
+        for (let i = 0; i < storage.length; i++) {
+          const k = storage.key(i);
+          if (k === null || !k.startsWith(prefix)) continue;
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(k.slice(prefix.length));
+          } catch {
+            continue;
+          }
+          if (Array.isArray(parsed) && parsed[0] === ns && typeof parsed[1] === 'string' && parsed[1].startsWith(keyPrefix)) keys.push(parsed[1]);
+        }
+        return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, limit);
+      }),
+    close() {},
+  };
+}

@@ -1,0 +1,506 @@
+import { DEFAULT_KV_NAMESPACE, isUrlAllowed, negotiate as coreNegotiate, originOfUrl, probeHost } from '@fayger/adapter-core';
+import {
+  FaygerError,
+  OP_CAPABILITY,
+  type AdapterCallContext,
+  type CapabilityName,
+  type CapabilityOffer,
+  type CapabilityRequest,
+  type GrantReport,
+  type HostPolicy,
+  type HostProbe,
+  type OpArgs,
+  type PlatformAdapter,
+  type UiNode,
+  type UniversalEventType,
+  type UniversalInstruction,
+} from '@fayger/contracts';
+import { MessageBridge } from '../bridge/bridge.js';
+import {
+  androidTransport,
+  detectTransport,
+  faygerTransport,
+  findTransportKind,
+  messagePortTransport,
+  reactNativeTransport,
+  webkitTransport,
+  type BridgeTransport,
+  type PortLike,
+  type TransportKind,
+} from '../bridge/transports.js';
+import { PROTOCOL_VERSION, type NativeHello, type PermissionState } from '../protocol/wire.js';
+import { DomUiRenderer, INSTANCE_ATTR } from '../ui/dom-renderer.js';
+import { parseHello, parsePermissionReply } from './handshake.js';
+
+type Obj = Record<string, unknown>;
+
+/** Where ui.* goes: the WebView's own DOM, the native side (trees over the bridge), or nowhere. */
+export type InAppUiOption = 'dom' | 'native' | false | { mode: 'dom'; container?: HTMLElement | (() => HTMLElement | null) };
+
+export interface InAppLogRecord {
+  instanceId: string;
+  level: string;
+  message: string;
+  fields?: Record<string, string>;
+}
+
+export interface InAppAdapterOptions {
+  /** Adapter id (default "in-app"). */
+  id?: string;
+  /**
+   * The bridge: a transport object, a transport kind looked up on `global`, or absent to use whichever bridge
+   * the global offers (`__faygerBridge`, WKWebView, Android, React Native, in that order).
+   */
+  transport?: BridgeTransport | TransportKind;
+  /** Shorthand for `transport: messagePortTransport(port)`. */
+  port?: PortLike;
+  /** The window to find bridges and the DOM on (default globalThis). */
+  global?: object;
+  /** WKWebView handler name (default "fayger"). */
+  webkitName?: string;
+  /** Android interface object name (default "FaygerAndroid"). */
+  androidName?: string;
+  /** Default deadline of one bridge call in ms (default 30000); an instruction's own timeoutMs wins. */
+  timeoutMs?: number;
+  /** Deadline of the hello handshake in ms (default 5000). */
+  handshakeTimeoutMs?: number;
+  /** Where ui.* is rendered (default 'dom' when a document exists, else 'native'). */
+  ui?: InAppUiOption;
+  /** Sink for log.write when the native side lets the WebView log locally (default console). */
+  log?: (record: InAppLogRecord) => void;
+  /** Bridge messages that could not be used (malformed, late replies, events for unknown instances). */
+  onProblem?: (error: FaygerError) => void;
+}
+
+/** One capability's permission as the host app reported or answered it. */
+export interface PermissionStatus {
+  state: PermissionState;
+  reason?: string;
+}
+
+export interface InAppAdapter extends PlatformAdapter {
+  /** What the native side said about itself in the handshake. */
+  readonly platform: NativeHello['platform'];
+  readonly protocol: number;
+  readonly transportKind: string;
+  /** Capability names the native side reported that this adapter does not know (ignored). */
+  readonly ignoredCapabilities: readonly string[];
+  /** Where ui.* goes. */
+  readonly uiMode: 'dom' | 'native' | 'none';
+  /** Whether the bridge has closed (calls then fail BRIDGE_CLOSED). */
+  readonly closed: boolean;
+  /** Current permission state of each native capability. */
+  permissions(): ReadonlyMap<CapabilityName, PermissionStatus>;
+  /**
+   * Asks the native side (the user) for every requested capability still in 'prompt' state, in one request.
+   * Resolves with the states afterwards; a denial is an answer, not an error.
+   */
+  requestPermissions(requested: readonly CapabilityRequest[]): Promise<ReadonlyMap<CapabilityName, PermissionStatus>>;
+  /**
+   * requested ∩ available ∩ policy after asking the user: capabilities the user denied come back not granted,
+   * with the user's reason in `available.reason` and the entry's `reason`. Pass the report's `granted` to
+   * `bus.open`.
+   */
+  negotiate(requested: readonly CapabilityRequest[], policy: HostPolicy): Promise<GrantReport>;
+  /** The DOM renderer of an instance in 'dom' mode (tests, diagnostics). */
+  domUi(instanceId: string): DomUiRenderer | undefined;
+}
+
+const get = (o: unknown, k: string): unknown => (o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined);
+
+/** Scores an in-app host: 3 when a native bridge object is present (above a plain browser page), else false. */
+export function detectInApp(probe: HostProbe): number | false {
+  if (probeHost(probe).bridge) return 3;
+  return findTransportKind(probe.global as Obj) ? 3 : false;
+}
+
+function resolveTransport(o: InAppAdapterOptions, g: Obj): BridgeTransport {
+  if (o.port) return messagePortTransport(o.port);
+  const t = o.transport;
+  if (t !== undefined && typeof t === 'object') return t;
+  switch (t) {
+    case 'webkit':
+      return webkitTransport({ global: g, name: o.webkitName });
+    case 'android':
+      return androidTransport({ global: g, name: o.androidName });
+    case 'react-native':
+      return reactNativeTransport({ global: g });
+    case 'fayger':
+      return faygerTransport({ global: g });
+    default:
+      return detectTransport({ global: g, webkitName: o.webkitName, androidName: o.androidName });
+  }
+}
+
+function permissionDenied(cap: CapabilityName, op: string, reason: string | undefined): FaygerError {
+  return new FaygerError({
+    code: 'INAPP_PERMISSION_DENIED',
+    phase: op,
+    what: `${op} on the in-app host`,
+    expected: `permission for ${cap}`,
+    found: `the user denied it${reason ? `: ${reason}` : ''}`,
+    details: { op, capability: cap, reason },
+  });
+}
+
+function scopeDenied(op: string, what: string, found: string, granted: unknown, field: string): FaygerError {
+  return new FaygerError({
+    code: 'CAPABILITY_SCOPE_DENIED',
+    phase: op,
+    what: `${op}: ${what}`,
+    expected: `one of ${JSON.stringify(granted)}`,
+    found,
+    details: { op, field, granted },
+  });
+}
+
+function cancelled(op: string): FaygerError {
+  return new FaygerError({ code: 'ADAPTER_CANCELLED', phase: op, what: op, expected: 'the call to complete', found: 'the call was cancelled' });
+}
+
+const LOCAL_OPS: Readonly<Record<string, 'log' | 'clock' | 'random' | 'timer'>> = {
+  'log.write': 'log',
+  'clock.now': 'clock',
+  'random.bytes': 'random',
+  'timer.sleep': 'timer',
+  'timer.set': 'timer',
+  'timer.clear': 'timer',
+};
+
+/**
+ * Connects to the native side, runs the hello handshake, and returns the in-app Platform_Adapter. Rejects
+ * with BRIDGE_TRANSPORT_MISSING, BRIDGE_TIMEOUT, BRIDGE_PROTOCOL_MISMATCH or BRIDGE_MALFORMED_MESSAGE.
+ */
+export async function createInAppAdapter(options: InAppAdapterOptions = {}): Promise<InAppAdapter> {
+  const id = options.id ?? 'in-app';
+  const g = (options.global ?? globalThis) as Obj;
+  const win = ((get(g, 'window') as Obj | undefined) ?? g) as Obj;
+  const problem = options.onProblem ?? (() => {});
+  const emitters = new Map<string, AdapterCallContext['emit']>();
+
+  const bridge = new MessageBridge({
+    transport: resolveTransport(options, win),
+    timeoutMs: options.timeoutMs,
+    onProblem: problem,
+    onEvent: (m) => {
+      const ev = { type: m.event.type, data: m.event.data as never, ...(typeof m.event.time === 'number' ? { time: m.event.time } : {}) };
+      const targets = m.instanceId !== undefined ? [m.instanceId] : [...emitters.keys()];
+      for (const t of targets) {
+        const emit = emitters.get(t);
+        if (emit) emit(ev);
+        else if (m.instanceId !== undefined) {
+          problem(
+            new FaygerError({
+              code: 'BRIDGE_MALFORMED_MESSAGE',
+              phase: 'event',
+              what: `delivering a native ${m.event.type} event`,
+              expected: 'an instance that has made a call on this adapter and is not disposed',
+              found: JSON.stringify(m.instanceId),
+              details: { instanceId: m.instanceId, type: m.event.type },
+            }),
+          );
+        }
+      }
+    },
+  });
+
+  let parsed: ReturnType<typeof parseHello>;
+  try {
+    const reply = await bridge.request(
+      'hello',
+      { protocols: [PROTOCOL_VERSION], client: { name: '@fayger/adapter-in-app', version: '0.1.0' } },
+      { timeoutMs: options.handshakeTimeoutMs ?? 5000, phase: 'hello' },
+    );
+    parsed = parseHello(reply);
+  } catch (e) {
+    bridge.close('handshake failed');
+    throw e;
+  }
+  const { hello, ignored } = parsed;
+  const native = new Map(hello.capabilities.map((c) => [c.name, c] as const));
+  const perms = new Map<CapabilityName, PermissionStatus>(
+    hello.capabilities.map((c) => [c.name, { state: c.permission ?? 'granted', ...(c.reason ? { reason: c.reason } : {}) }] as const),
+  );
+  const local = new Set<string>(hello.local ?? []);
+  const doc = get(win, 'document') as Document | undefined;
+  const uiOpt = options.ui ?? (doc ? 'dom' : 'native');
+  const uiMode: InAppAdapter['uiMode'] =
+    uiOpt === false ? 'none' : uiOpt === 'native' ? (hello.nativeUi && native.has('ui') ? 'native' : 'none') : doc ? 'dom' : 'none';
+  const domContainer = (): HTMLElement | null => {
+    if (typeof uiOpt === 'object' && uiOpt.container) return typeof uiOpt.container === 'function' ? uiOpt.container() : uiOpt.container;
+    return doc?.body ?? null;
+  };
+  const doms = new Map<string, DomUiRenderer>();
+  const timers = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  const asking = new Map<CapabilityName, Promise<void>>();
+
+  const logSink =
+    options.log ??
+    ((r: InAppLogRecord) => {
+      const c = get(g, 'console') as Record<string, ((...a: unknown[]) => void) | undefined> | undefined;
+      const fn = c?.[r.level === 'trace' ? 'debug' : r.level] ?? c?.log;
+      fn?.call(c, `[${r.instanceId}] ${r.message}`, ...(r.fields ? [r.fields] : []));
+    });
+  const cryptoObj = get(g, 'crypto') as { getRandomValues?: (a: Uint8Array) => Uint8Array } | undefined;
+  const perf = get(g, 'performance') as { now?: () => number } | undefined;
+  let lastMono = 0;
+
+  // Ask about the given capabilities (those still 'prompt') in one bridge request; concurrent asks share it.
+  async function ask(items: Array<{ name: CapabilityName; reason?: string; scope?: CapabilityRequest['scope'] }>): Promise<void> {
+    const fresh = items.filter((i) => perms.get(i.name)?.state === 'prompt' && !asking.has(i.name));
+    const waits = items.map((i) => asking.get(i.name)).filter((p): p is Promise<void> => p !== undefined);
+    if (fresh.length > 0) {
+      const names = fresh.map((f) => f.name);
+      const p = bridge
+        .request(
+          'permission',
+          {
+            capabilities: fresh.map((f) => ({ name: f.name, ...(f.scope ? { scope: f.scope } : {}), ...(f.reason ? { reason: f.reason } : {}) })),
+          },
+          // A person answers a prompt: give them longer than a machine call.
+          { phase: 'permission', timeoutMs: Math.max(options.timeoutMs ?? 30_000, 120_000) },
+        )
+        .then((reply) => {
+          for (const [name, a] of parsePermissionReply(reply, names)) {
+            perms.set(name, { state: a.granted ? 'granted' : 'denied', ...(a.reason ? { reason: a.reason } : {}) });
+          }
+        })
+        .finally(() => {
+          for (const n of names) asking.delete(n);
+        });
+      for (const n of names) asking.set(n, p);
+      waits.push(p);
+    }
+    await Promise.all(waits);
+  }
+
+  function available(): CapabilityOffer[] {
+    const offers: CapabilityOffer[] = [];
+    const seen = new Set<string>();
+    const add = (o: CapabilityOffer) => {
+      if (seen.has(o.name)) return;
+      seen.add(o.name);
+      offers.push(o);
+    };
+    for (const c of hello.capabilities) {
+      if (perms.get(c.name)?.state === 'denied') continue;
+      if (c.name === 'ui' && uiMode !== 'native') continue;
+      add({ name: c.name, ...(c.scope ? { scope: c.scope } : {}), ...(c.quota ? { quota: c.quota } : {}) });
+    }
+    for (const l of local) if (perms.get(l as CapabilityName)?.state !== 'denied') add({ name: l as CapabilityName });
+    if (uiMode === 'dom') add({ name: 'ui' });
+    return offers;
+  }
+
+  function mountFor(instanceId: string, op: string, ctx: AdapterCallContext): DomUiRenderer {
+    let r = doms.get(instanceId);
+    if (r) return r;
+    const container = domContainer();
+    if (!container) {
+      throw new FaygerError({
+        code: 'INAPP_UI_UNAVAILABLE',
+        phase: op,
+        what: `${op} in 'dom' mode`,
+        expected: 'a mount element (options.ui.container) or document.body',
+        found: 'none',
+      });
+    }
+    const mount = container.ownerDocument.createElement('div');
+    mount.setAttribute(INSTANCE_ATTR, instanceId);
+    container.appendChild(mount);
+    r = new DomUiRenderer(mount, (data) => ctx.emit({ type: 'ui.event', data }));
+    doms.set(instanceId, r);
+    return r;
+  }
+
+  function handleLocal(ins: UniversalInstruction, ctx: AdapterCallContext): unknown {
+    switch (ins.op) {
+      case 'log.write': {
+        const a = ins.args as OpArgs<'log.write'>;
+        logSink({ instanceId: ctx.instanceId, level: a.level, message: a.message, ...(a.fields ? { fields: a.fields } : {}) });
+        return {};
+      }
+      case 'clock.now': {
+        const a = ins.args as OpArgs<'clock.now'>;
+        if (a.clock === 'realtime') return { timeMs: Date.now() };
+        const t = typeof perf?.now === 'function' ? perf.now() : Date.now();
+        lastMono = Math.max(lastMono, t);
+        return { timeMs: lastMono };
+      }
+      case 'random.bytes': {
+        const { length } = ins.args as OpArgs<'random.bytes'>;
+        const out = new Uint8Array(length);
+        // getRandomValues fills at most 65536 bytes per call.
+        for (let i = 0; i < length; i += 65536) cryptoObj!.getRandomValues!(out.subarray(i, Math.min(length, i + 65536)));
+        return { bytes: out };
+      }
+      case 'timer.sleep': {
+        const { ms } = ins.args as OpArgs<'timer.sleep'>;
+        return new Promise((resolve, reject) => {
+          if (ctx.signal.aborted) return reject(cancelled(ins.op));
+          const t = setTimeout(() => {
+            ctx.signal.removeEventListener('abort', onAbort);
+            resolve({});
+          }, ms);
+          const onAbort = () => {
+            clearTimeout(t);
+            reject(cancelled(ins.op));
+          };
+          ctx.signal.addEventListener('abort', onAbort, { once: true });
+        });
+      }
+      case 'timer.set': {
+        const { timerId, ms, repeat } = ins.args as OpArgs<'timer.set'>;
+        let m = timers.get(ctx.instanceId);
+        if (!m) timers.set(ctx.instanceId, (m = new Map()));
+        const old = m.get(timerId);
+        if (old !== undefined) clearTimeout(old);
+        const mm = m;
+        const emit = ctx.emit;
+        const fire = () => {
+          emit({ type: 'timer.fired', data: { timerId } });
+          if (repeat) mm.set(timerId, setTimeout(fire, ms));
+          else mm.delete(timerId);
+        };
+        m.set(timerId, setTimeout(fire, ms));
+        return {};
+      }
+      case 'timer.clear': {
+        const { timerId } = ins.args as OpArgs<'timer.clear'>;
+        const m = timers.get(ctx.instanceId);
+        const t = m?.get(timerId);
+        if (t !== undefined) clearTimeout(t);
+        m?.delete(timerId);
+        return {};
+      }
+      default:
+        throw new Error(`not a local op: ${ins.op}`);
+    }
+  }
+
+  // The adapter confines calls itself before they leave the WebView, whatever bus drives it.
+  function confine(ins: UniversalInstruction, ctx: AdapterCallContext): void {
+    const scope = ctx.scope;
+    if (ins.op === 'net.http') {
+      const url = (ins.args as OpArgs<'net.http'>).url;
+      if (scope?.origins !== undefined && !isUrlAllowed(url, scope.origins)) {
+        throw scopeDenied(ins.op, 'the URL origin is not granted', JSON.stringify(originOfUrl(url) ?? url.slice(0, 200)), scope.origins, '/args/url');
+      }
+    } else if (ins.op.startsWith('kv.')) {
+      const ns = (ins.args as { namespace?: string }).namespace ?? DEFAULT_KV_NAMESPACE;
+      if (scope?.namespaces !== undefined && !scope.namespaces.includes(ns)) {
+        throw scopeDenied(ins.op, 'the kv namespace is not granted', JSON.stringify(ns), scope.namespaces, '/args/namespace');
+      }
+    }
+  }
+
+  async function handleAsync(ins: UniversalInstruction, ctx: AdapterCallContext, cap: CapabilityName): Promise<unknown> {
+    await ask([{ name: cap }]);
+    return handleReady(ins, ctx, cap);
+  }
+
+  function handleReady(ins: UniversalInstruction, ctx: AdapterCallContext, cap: CapabilityName): unknown {
+    const st = perms.get(cap);
+    if (st?.state === 'denied') throw permissionDenied(cap, ins.op, st.reason);
+    const fam = LOCAL_OPS[ins.op];
+    if (fam !== undefined && local.has(fam) && !(fam === 'random' && typeof cryptoObj?.getRandomValues !== 'function')) {
+      return handleLocal(ins, ctx);
+    }
+    if (cap === 'ui' && uiMode === 'dom') {
+      const r = mountFor(ctx.instanceId, ins.op, ctx);
+      if (ins.op === 'ui.render') r.render((ins.args as { tree: UiNode }).tree);
+      else r.clear();
+      return {};
+    }
+    if (!native.has(cap) || (cap === 'ui' && uiMode !== 'native')) {
+      throw new FaygerError({
+        code: 'ADAPTER_UNSUPPORTED_OP',
+        phase: ins.op,
+        what: `${ins.op} on the in-app host (${hello.platform.os})`,
+        expected: `a host app that offers ${cap}`,
+        found: `the native side offers ${hello.capabilities.map((c) => c.name).join(', ') || 'nothing'}`,
+        details: { op: ins.op, capability: cap, adapter: id },
+      });
+    }
+    confine(ins, ctx);
+    const base = options.timeoutMs ?? 30_000;
+    const timeoutMs = ins.timeoutMs ?? (ins.op === 'timer.sleep' ? (ins.args as { ms: number }).ms + base : base);
+    return bridge.request(
+      'call',
+      { op: ins.op, args: ins.args, instanceId: ctx.instanceId, ...(ins.timeoutMs !== undefined ? { timeoutMs: ins.timeoutMs } : {}) },
+      { timeoutMs, signal: ctx.signal, phase: ins.op },
+    );
+  }
+
+  const adapter: InAppAdapter = {
+    id,
+    hostKind: 'in-app',
+    platform: hello.platform,
+    protocol: hello.protocol,
+    transportKind: bridge.transport.kind,
+    ignoredCapabilities: ignored,
+    uiMode,
+    get closed() {
+      return bridge.closed;
+    },
+    available,
+    detect: detectInApp,
+    permissions: () => new Map(perms),
+    async requestPermissions(requested) {
+      const items = requested
+        .filter((r) => perms.has(r.name as CapabilityName))
+        .map((r) => ({ name: r.name as CapabilityName, ...(r.reason ? { reason: r.reason } : {}), ...(r.scope ? { scope: r.scope } : {}) }));
+      await ask(items);
+      return new Map(perms);
+    },
+    async negotiate(requested, policy) {
+      await adapter.requestPermissions(requested);
+      const report = coreNegotiate(requested, available(), policy, { adapterId: id });
+      for (const e of report.entries) {
+        const st = perms.get(e.name as CapabilityName);
+        if (st?.state !== 'denied' || e.granted) continue;
+        const why = `the user denied ${e.name} in the host app${st.reason ? `: ${st.reason}` : ''}`;
+        e.available = { allowed: false, reason: why };
+        e.reason = [why, e.policy.allowed ? undefined : e.policy.reason].filter(Boolean).join('; ');
+      }
+      return report;
+    },
+    domUi: (instanceId) => doms.get(instanceId),
+    handle(ins, ctx) {
+      const cap = OP_CAPABILITY[ins.op];
+      if (!emitters.has(ctx.instanceId)) emitters.set(ctx.instanceId, ctx.emit);
+      if (perms.get(cap)?.state === 'prompt') return handleAsync(ins, ctx, cap);
+      return handleReady(ins, ctx, cap);
+    },
+    async dispose(instanceId) {
+      emitters.delete(instanceId);
+      const m = timers.get(instanceId);
+      if (m) for (const t of m.values()) clearTimeout(t);
+      timers.delete(instanceId);
+      const r = doms.get(instanceId);
+      if (r) {
+        r.clear();
+        r.mount.remove();
+        doms.delete(instanceId);
+      }
+      if (bridge.closed) return;
+      try {
+        await bridge.request('dispose', { instanceId }, { timeoutMs: Math.min(options.timeoutMs ?? 30_000, 5000), phase: 'dispose' });
+      } catch (e) {
+        // The instance is gone on this side either way; a native side that closed meanwhile has nothing to free.
+        if (!FaygerError.is(e, 'BRIDGE_CLOSED')) throw e;
+      }
+    },
+    async close() {
+      for (const i of [...new Set([...emitters.keys(), ...timers.keys(), ...doms.keys()])]) {
+        try {
+          await adapter.dispose(i);
+        } catch (e) {
+          problem(FaygerError.is(e) ? e : new FaygerError({ code: 'INTERNAL', phase: 'close', what: 'disposing an instance on close', cause: e }));
+        }
+      }
+      bridge.close('adapter closed');
+    },
+  };
+  return adapter;
+}

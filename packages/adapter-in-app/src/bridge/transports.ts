@@ -1,0 +1,224 @@
+import { FaygerError } from '@fayger/contracts';
+
+/**
+ * How messages reach the native side and come back. String transports (`structured: false`) carry JSON text;
+ * structured ones carry objects by structured clone (bytes stay Uint8Array).
+ */
+export interface BridgeTransport {
+  /** 'webkit', 'android', 'react-native', 'fayger', 'message-port', or a custom name. */
+  readonly kind: string;
+  readonly structured: boolean;
+  /** Posts one message: a string when `structured` is false, the message object otherwise. */
+  send(message: unknown): void;
+  /** Starts delivering incoming messages (strings or objects) to `receive`; returns a function that stops it. */
+  listen(receive: (message: unknown) => void): () => void;
+}
+
+/** The global receive hook the native side calls with each reply: `window.__faygerBridge.receive(json)`. */
+export const RECEIVE_GLOBAL = '__faygerBridge';
+
+type Obj = Record<string, unknown>;
+const get = (o: unknown, k: string): unknown => (o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined);
+
+function missing(kind: string, expected: string, found: string): FaygerError {
+  return new FaygerError({
+    code: 'BRIDGE_TRANSPORT_MISSING',
+    phase: 'connect',
+    what: `connecting the ${kind} bridge`,
+    expected,
+    found,
+    details: { transport: kind },
+  });
+}
+
+interface ReceiveHook {
+  receive: (message: unknown) => void;
+  postMessage?: unknown;
+}
+
+const receivers = new WeakMap<object, Set<(m: unknown) => void>>();
+
+/**
+ * Installs (once per global) `__faygerBridge.receive`, fanning each native message out to every listening
+ * bridge. Keeps a `postMessage` a Fayger-aware shell put on the same object.
+ */
+function listenOnReceiveHook(global: Obj, receive: (m: unknown) => void): () => void {
+  let set = receivers.get(global);
+  if (!set) {
+    const fan = new Set<(m: unknown) => void>();
+    receivers.set(global, fan);
+    set = fan;
+    const existing = get(global, RECEIVE_GLOBAL);
+    const hook: ReceiveHook = existing !== null && typeof existing === 'object' ? (existing as ReceiveHook) : ({} as ReceiveHook);
+    hook.receive = (m: unknown) => {
+      for (const r of [...fan]) r(m);
+    };
+    if (hook !== existing) global[RECEIVE_GLOBAL] = hook;
+  }
+  set.add(receive);
+  const s = set;
+  return () => {
+    s.delete(receive);
+  };
+}
+
+function defaultGlobal(): Obj {
+  return globalThis as unknown as Obj;
+}
+
+export interface GlobalTransportOptions {
+  /** The global object (window) to use; default globalThis. */
+  global?: Obj;
+  /** Handler / interface name: WKWebView default "fayger", Android default "FaygerAndroid". */
+  name?: string;
+}
+
+/** WKWebView: `window.webkit.messageHandlers.<name>.postMessage(json)`; replies via `__faygerBridge.receive(json)`. */
+export function webkitTransport(options: GlobalTransportOptions = {}): BridgeTransport {
+  const g = options.global ?? defaultGlobal();
+  const name = options.name ?? 'fayger';
+  const handler = get(get(get(g, 'webkit'), 'messageHandlers'), name);
+  if (typeof get(handler, 'postMessage') !== 'function') {
+    throw missing('webkit', `window.webkit.messageHandlers.${name}.postMessage (a WKScriptMessageHandler named "${name}")`, handler === undefined ? 'no such handler' : 'a handler without postMessage');
+  }
+  return {
+    kind: 'webkit',
+    structured: false,
+    send: (m) => (handler as { postMessage(x: unknown): void }).postMessage(m),
+    listen: (r) => listenOnReceiveHook(g, r),
+  };
+}
+
+/** Android: an `@JavascriptInterface` object `window.<name>.postMessage(json)`; replies via `__faygerBridge.receive(json)`. */
+export function androidTransport(options: GlobalTransportOptions = {}): BridgeTransport {
+  const g = options.global ?? defaultGlobal();
+  const name = options.name ?? 'FaygerAndroid';
+  const iface = get(g, name);
+  if (typeof get(iface, 'postMessage') !== 'function') {
+    throw missing('android', `window.${name}.postMessage (an @JavascriptInterface object named "${name}")`, iface === undefined ? 'no such object' : 'an object without postMessage');
+  }
+  return {
+    kind: 'android',
+    structured: false,
+    // Called as a method: Android's injected interface objects need their receiver.
+    send: (m) => (iface as { postMessage(x: unknown): void }).postMessage(m),
+    listen: (r) => listenOnReceiveHook(g, r),
+  };
+}
+
+/** A Fayger-aware shell that injects `window.__faygerBridge.postMessage(json)` itself. */
+export function faygerTransport(options: { global?: Obj } = {}): BridgeTransport {
+  const g = options.global ?? defaultGlobal();
+  const hook = get(g, RECEIVE_GLOBAL);
+  if (typeof get(hook, 'postMessage') !== 'function') {
+    throw missing('fayger', `window.${RECEIVE_GLOBAL}.postMessage injected by the host app`, hook === undefined ? 'nothing' : 'an object without postMessage');
+  }
+  return {
+    kind: 'fayger',
+    structured: false,
+    send: (m) => (hook as { postMessage(x: unknown): void }).postMessage(m),
+    listen: (r) => listenOnReceiveHook(g, r),
+  };
+}
+
+/**
+ * React Native WebView: `window.ReactNativeWebView.postMessage(json)`; the app answers with
+ * `webViewRef.postMessage(json)`, which arrives as a `message` event on window (iOS) or document (Android),
+ * or by injecting `window.__faygerBridge.receive(json)`. Other libraries share the `message` event, so only
+ * strings that name the `fayger` envelope are taken.
+ */
+export function reactNativeTransport(options: { global?: Obj } = {}): BridgeTransport {
+  const g = options.global ?? defaultGlobal();
+  const rn = get(g, 'ReactNativeWebView');
+  if (typeof get(rn, 'postMessage') !== 'function') {
+    throw missing('react-native', 'window.ReactNativeWebView.postMessage (react-native-webview)', rn === undefined ? 'nothing' : 'an object without postMessage');
+  }
+  return {
+    kind: 'react-native',
+    structured: false,
+    send: (m) => (rn as { postMessage(x: unknown): void }).postMessage(m),
+    listen: (r) => {
+      const onMessage = (e: unknown) => {
+        const data = get(e, 'data');
+        if (typeof data === 'string' && data.includes('"fayger"')) r(data);
+      };
+      const targets = [g, get(g, 'document')].filter((t) => typeof get(t, 'addEventListener') === 'function') as EventTarget[];
+      for (const t of targets) t.addEventListener('message', onMessage);
+      const stopHook = listenOnReceiveHook(g, r);
+      return () => {
+        for (const t of targets) t.removeEventListener('message', onMessage);
+        stopHook();
+      };
+    },
+  };
+}
+
+/** A minimal MessagePort (DOM or node:worker_threads). */
+export interface PortLike {
+  postMessage(message: unknown): void;
+  addEventListener?(type: 'message', listener: (e: { data: unknown }) => void): void;
+  removeEventListener?(type: 'message', listener: (e: { data: unknown }) => void): void;
+  start?(): void;
+  on?(type: 'message', listener: (data: unknown) => void): void;
+  off?(type: 'message', listener: (data: unknown) => void): void;
+}
+
+/** A MessagePort (an iframe host, a worker, a native shell exposing a port): objects and bytes by structured clone. */
+export function messagePortTransport(port: PortLike): BridgeTransport {
+  if (port === null || typeof port !== 'object' || typeof port.postMessage !== 'function') {
+    throw missing('message-port', 'a MessagePort (an object with postMessage and message events)', port === null ? 'null' : typeof port);
+  }
+  return {
+    kind: 'message-port',
+    structured: true,
+    send: (m) => port.postMessage(m),
+    listen: (r) => {
+      if (typeof port.addEventListener === 'function') {
+        const l = (e: { data: unknown }) => r(e.data);
+        port.addEventListener('message', l);
+        port.start?.();
+        return () => port.removeEventListener?.('message', l);
+      }
+      if (typeof port.on === 'function') {
+        const l = (data: unknown) => r(data);
+        port.on('message', l);
+        return () => port.off?.('message', l);
+      }
+      throw missing('message-port', 'a port with addEventListener or on("message")', 'neither');
+    },
+  };
+}
+
+export type TransportKind = 'webkit' | 'android' | 'react-native' | 'fayger';
+
+/** Which bridge the global offers, in the order the host detector checks them; undefined when none. */
+export function findTransportKind(global: Obj = defaultGlobal(), names: { webkit?: string; android?: string } = {}): TransportKind | undefined {
+  const win = get(global, 'window') ?? global;
+  if (typeof get(get(win, RECEIVE_GLOBAL), 'postMessage') === 'function') return 'fayger';
+  if (typeof get(get(get(get(win, 'webkit'), 'messageHandlers'), names.webkit ?? 'fayger'), 'postMessage') === 'function') return 'webkit';
+  if (typeof get(get(win, names.android ?? 'FaygerAndroid'), 'postMessage') === 'function') return 'android';
+  if (typeof get(get(win, 'ReactNativeWebView'), 'postMessage') === 'function') return 'react-native';
+  return undefined;
+}
+
+/** The transport for whichever bridge the global offers; BRIDGE_TRANSPORT_MISSING when there is none. */
+export function detectTransport(options: { global?: Obj; webkitName?: string; androidName?: string } = {}): BridgeTransport {
+  const g = options.global ?? defaultGlobal();
+  const win = (get(g, 'window') as Obj | undefined) ?? g;
+  switch (findTransportKind(win, { webkit: options.webkitName, android: options.androidName })) {
+    case 'fayger':
+      return faygerTransport({ global: win });
+    case 'webkit':
+      return webkitTransport({ global: win, name: options.webkitName });
+    case 'android':
+      return androidTransport({ global: win, name: options.androidName });
+    case 'react-native':
+      return reactNativeTransport({ global: win });
+    default:
+      throw missing(
+        'in-app',
+        `one of window.${RECEIVE_GLOBAL}.postMessage, window.webkit.messageHandlers.${options.webkitName ?? 'fayger'}, window.${options.androidName ?? 'FaygerAndroid'}.postMessage, window.ReactNativeWebView.postMessage`,
+        'none of them',
+      );
+  }
+}

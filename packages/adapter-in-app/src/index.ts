@@ -1,0 +1,35 @@
+// Public API of @fayger/adapter-in-app. Every export is listed by name (no `export *`).
+
+export { createInAppAdapter, detectInApp } from './adapter/in-app-adapter.js';
+export type { InAppAdapter, InAppAdapterOptions, InAppUiOption, InAppLogRecord, PermissionStatus } from './adapter/in-app-adapter.js';
+
+export { MessageBridge, nativeError } from './bridge/bridge.js';
+export type { MessageBridgeOptions, RequestOptions } from './bridge/bridge.js';
+export {
+  webkitTransport,
+  androidTransport,
+  reactNativeTransport,
+  faygerTransport,
+  messagePortTransport,
+  detectTransport,
+  findTransportKind,
+  RECEIVE_GLOBAL,
+} from './bridge/transports.js';
+export type { BridgeTransport, GlobalTransportOptions, PortLike, TransportKind } from './bridge/transports.js';
+
+export { PROTOCOL_VERSION, SUPPORTED_PROTOCOLS, checkIncoming } from './protocol/wire.js';
+export type {
+  NativeCapability,
+  NativeHello,
+  PermissionState,
+  PermissionAnswer,
+  PermissionRequestItem,
+  OutgoingMessage,
+  IncomingMessage,
+  WireProblem,
+} from './protocol/wire.js';
+export { encodeValue, decodeValue, MAX_WIRE_DEPTH } from './protocol/codec.js';
+export { bytesToBase64, base64ToBytes } from './protocol/base64.js';
+
+export { DomUiRenderer, NODE_ATTR, INSTANCE_ATTR } from './ui/dom-renderer.js';
+export type { UiEventData } from './ui/dom-renderer.js';
