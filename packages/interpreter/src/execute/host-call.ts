@@ -1,5 +1,5 @@
 import type { InstanceCtx, WasmFunction } from './objects.js';
-import type { LoopState } from './interpreter.js';
+import type { LoopState } from './loop-state.js';
 import { readRaw, writeRaw } from './values.js';
 import { Trap } from './trap.js';
 import type { RawValue } from '../api/types.js';

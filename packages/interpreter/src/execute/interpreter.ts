@@ -7,32 +7,14 @@ import {
 } from './numeric.js';
 import { rareOp } from './rare-ops.js';
 import { callHost } from './host-call.js';
+import type { LoopState } from './loop-state.js';
+
+export type { LoopState } from './loop-state.js';
 
 export const DONE = 0;
 export const OUT_OF_FUEL = 1;
 export const WAITING = 2;
 
-/** Resumable state of one guest call; the dispatch loop loads it into locals and saves it when it stops. */
-export interface LoopState {
-  machine: Machine;
-  pc: number;
-  /** Frame base as an Int32Array index (slot * 2). */
-  b: number;
-  depth: number;
-  fn: WasmFunction;
-  maxDepth: number;
-  /** Fuel available to this run; what is left is written back. */
-  fuel: number;
-  /** Host function whose promise the call waits on, and where its results go. */
-  pendingFn: WasmFunction | null;
-  pendingBase: number;
-  promise: PromiseLike<unknown> | null;
-  maxDepthReached: number;
-  /** Fuel account charged by this call; re-entrant guest calls made by host functions charge it too. */
-  account: FuelAccount;
-  /** Fuel those re-entrant calls already charged to `account` (excluded when this call settles its own). */
-  nestedFuel: number;
-}
 
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
 
