@@ -25,7 +25,7 @@ describe(`differential: interpreter vs native WebAssembly (base seed ${SEED}, ${
     // Most calls must return: a generator that mostly traps would compare little.
     expect(traps).toBeLessThan(COUNT * CALLS_PER_MODULE * 0.3);
     expect(failures, `differential mismatches (base seed ${SEED}):\n${failures.join('\n')}`).toEqual([]);
-  }, 120_000);
+  }, Math.max(120_000, COUNT * 60));
 
   it('agrees when every call runs in random fuel slices (suspend/resume anywhere)', () => {
     const sliced = interpreterEngineWith({ sliceSeed: SEED, maxSlice: 300 });
@@ -36,7 +36,7 @@ describe(`differential: interpreter vs native WebAssembly (base seed ${SEED}, ${
       if (c.mismatch) failures.push(`seed ${seed} (reproduce: DIFF_SEED=${seed} DIFF_COUNT=1)\n    ${c.mismatch}`);
     }
     expect(failures, `fuel-sliced mismatches (base seed ${SEED}):\n${failures.join('\n')}`).toEqual([]);
-  }, 120_000);
+  }, Math.max(120_000, COUNT * 60));
 
   it('notices a planted divergence in a result, a trap code or memory', () => {
     const plant = (name: string, change: (o: ReturnType<ReturnType<DiffEngine['instantiate']>['call']>) => typeof o, mem = false): DiffEngine => ({
