@@ -5,9 +5,9 @@ import { Prng } from './prng.js';
  * every float that becomes observable (stored, reinterpreted, or used as copysign's sign source) first passes
  * through a NaN canonicaliser, because NaN payloads and signs are nondeterministic by the spec.
  *
- * Shape: one memory page (growable to three) with a data segment, a few mutable globals, a table holding every
- * function, functions f0..fn where fk may call (directly or through the table) only fj (j < k) and never from
- * inside a loop, and loops bounded by reserved counter locals. `main` (the last
+ * Shape: four host imports (HOST_IMPORTS), one memory page (growable to three) with a data segment, a few mutable
+ * globals, a table holding every function, functions f0..fn where fk may call (directly or through the table)
+ * only the imports and fj (j < k), never from inside a loop, and loops bounded by reserved counter locals. `main` (the last
  * function) takes and returns only i32/i64 so no value crosses the JS boundary as a float.
  */
 export type NumType = 'i32' | 'i64' | 'f32' | 'f64';
@@ -341,7 +341,7 @@ class FunctionBuilder {
         // call_indirect through the table (slot i holds function i). Mostly the right slot; sometimes another
         // earlier function (a signature mismatch unless the types agree) or a slot past the functions (null,
         // or out of the table). Never a later function, so there is still no recursion.
-        const slot = r.bool(0.9) ? f : r.bool(0.5) ? r.int(this.callable.length) : this.tableSize - 3 + r.int(5);
+        const slot = r.bool(0.9) ? f : r.bool(0.5) ? r.int(this.callable.length) : this.tableSize - 2 + r.int(4);
         return [...args, 0x41, ...sleb(BigInt(slot)), 0x11, ...uleb(f), 0x00];
       }
       case 7:
@@ -551,10 +551,23 @@ function randomSig(rng: Prng, types: readonly NumType[], maxResults: number): Fu
   return { params, results };
 }
 
+/**
+ * Host functions every generated module imports from `env` (function indices 0..3). Both engines get the same
+ * implementations (see host-imports.ts); `peek`/`poke` read and write the guest's memory from the host.
+ */
+export const HOST_IMPORTS: readonly { readonly name: string; readonly params: readonly NumType[]; readonly results: readonly NumType[] }[] = [
+  { name: 'mix', params: ['i32', 'i64'], results: ['i64'] },
+  { name: 'split', params: ['i64'], results: ['i32', 'i64'] },
+  { name: 'peek', params: ['i32'], results: ['i32'] },
+  { name: 'poke', params: ['i32', 'i32'], results: [] },
+];
+
 export function generateModule(seed: number): GeneratedModule {
   const rng = new Prng(seed);
   const helperCount = rng.int(5);
-  const sigs: FuncSig[] = [];
+  // Imported functions come first in the function index space; function i has type index i.
+  const sigs: FuncSig[] = HOST_IMPORTS.map(({ params, results }) => ({ params, results }));
+  const imported = sigs.length;
   for (let i = 0; i < helperCount; i++) sigs.push(randomSig(rng, NUM_TYPES, 2));
   const main: FuncSig = { params: randomSig(rng, INT_TYPES, 0).params, results: [rng.pick(INT_TYPES), ...randomSig(rng, INT_TYPES, 2).results] };
   sigs.push(main);
@@ -562,13 +575,14 @@ export function generateModule(seed: number): GeneratedModule {
   const globals: NumType[] = Array.from({ length: 1 + rng.int(4) }, () => rng.pick(NUM_TYPES));
   // Two null slots after the functions, so call_indirect can also reach an uninitialised element.
   const tableSize = sigs.length + 2;
+  const defined = sigs.slice(imported);
   // Block types after the function types: some general (P -> R), some loop-shaped (P -> P).
   const blockSigs: FuncSig[] = Array.from({ length: 1 + rng.int(3) }, () => {
     const sig = randomSig(rng, NUM_TYPES, 3);
     return rng.bool(0.4) ? { params: sig.params, results: sig.params } : sig;
   });
   const blockTypes = blockSigs.map((sig, i) => ({ index: sigs.length + i, sig }));
-  const bodies = sigs.map((sig, i) => new FunctionBuilder(rng, sig, sigs.slice(0, i), globals, tableSize, blockTypes).body());
+  const bodies = defined.map((sig, i) => new FunctionBuilder(rng, sig, sigs.slice(0, imported + i), globals, tableSize, blockTypes).body());
 
   const zero: Record<NumType, number[]> = { i32: [0x41, 0], i64: [0x42, 0], f32: [0x43, 0, 0, 0, 0], f64: [0x44, 0, 0, 0, 0, 0, 0, 0, 0] };
   const data = Array.from({ length: 64 + rng.int(192) }, () => rng.int(256));
@@ -577,7 +591,8 @@ export function generateModule(seed: number): GeneratedModule {
   const bytes = new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([...sigs, ...blockSigs].map((s) => [0x60, ...vec(s.params.map((t) => [TYPE_BYTE[t]])), ...vec(s.results.map((t) => [TYPE_BYTE[t]]))]))),
-    ...section(3, vec(sigs.map((_, i) => uleb(i)))),
+    ...section(2, vec(HOST_IMPORTS.map((h, i) => [...str('env'), ...str(h.name), 0x00, ...uleb(i)]))),
+    ...section(3, vec(defined.map((_, i) => uleb(imported + i)))),
     ...section(4, vec([[0x70, 0x00, ...uleb(tableSize)]])),
     ...section(5, vec([[0x01, 1, 3]])),
     ...section(6, vec(globals.map((t) => [TYPE_BYTE[t], 1, ...zero[t], 0x0b]))),

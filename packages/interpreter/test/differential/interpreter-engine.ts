@@ -1,7 +1,8 @@
 import { FaygerError } from '@fayger/contracts';
-import { WasmMemory, compileModule, instantiateModule } from '../../src/index.js';
+import { type HostFunctionImpl, WasmMemory, compileModule, hostFunction, instantiateModule } from '../../src/index.js';
 import type { CallOutcome, DiffEngine, DiffInstance } from './diff-engine.js';
-import type { NumType } from './generate-module.js';
+import { HOST_IMPORTS, type NumType } from './generate-module.js';
+import { hostImplementations } from './host-imports.js';
 import { Prng } from './prng.js';
 
 /**
@@ -16,9 +17,15 @@ export function interpreterEngineWith(options: { sliceSeed?: number; maxSlice?: 
   name: slices ? 'interpreter (fuel slices)' : 'interpreter',
   instantiate(bytes: Uint8Array<ArrayBuffer>): DiffInstance {
     // Generated code is bounded; a fuel cap turns an engine bug that loops forever into a reported mismatch.
-    const instance = instantiateModule(compileModule(bytes), {}, { fuel: 50_000_000 });
-    const memory = instance.exports['mem'];
-    if (!(memory instanceof WasmMemory)) throw new Error('generated module exports no memory');
+    let memory: WasmMemory | undefined;
+    const impls = hostImplementations(() => memory!.buffer);
+    const env = Object.fromEntries(
+      HOST_IMPORTS.map((h) => [h.name, hostFunction({ params: h.params, results: h.results }, impls[h.name] as HostFunctionImpl)]),
+    );
+    const instance = instantiateModule(compileModule(bytes), { env }, { fuel: 50_000_000 });
+    const exported = instance.exports['mem'];
+    if (!(exported instanceof WasmMemory)) throw new Error('generated module exports no memory');
+    memory = exported;
     return {
       call(params: readonly NumType[], args: readonly bigint[], results: readonly NumType[]): CallOutcome {
         const raw = args.map((b, i) => (params[i] === 'i32' ? Number(b) : b));
@@ -44,7 +51,7 @@ export function interpreterEngineWith(options: { sliceSeed?: number; maxSlice?: 
         }
         return { values: results.map((t, i) => toBits(t, values[i])) };
       },
-      memory: () => new Uint8Array(memory.buffer),
+      memory: () => new Uint8Array(memory!.buffer),
       global: (name: string, type: NumType) => toBits(type, instance.getGlobal(name)),
     };
   },
