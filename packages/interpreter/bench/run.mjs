@@ -256,7 +256,8 @@ if (!opts.only || opts.only.split(',').includes('memory')) {
       globalThis.gc();
       const after = process.memoryUsage();
       const heap = (after.heapUsed - before.heapUsed) / N;
-      const external = (after.external - before.external + after.arrayBuffers - before.arrayBuffers) / N;
+      // `external` already includes ArrayBuffer memory (Node's `arrayBuffers` is a subset of it).
+      const external = (after.external - before.external) / N;
       keep.length = 0;
       return { heapBytes: Math.round(heap), externalBytes: Math.round(external) };
     };
