@@ -7,7 +7,7 @@ import { nativeEngine } from './native-engine.js';
 /**
  * Random valid modules run in the interpreter and in V8; results (by bits), trap codes, exported integer
  * globals and a hash of memory after each call must agree. Reproduce a failure with the printed seed:
- * `DIFF_SEED=<seed> DIFF_COUNT=1 pnpm vitest run test/differential`.
+ * `DIFF_SEED=<seed> DIFF_COUNT=1 pnpm test:differential`; a longer soak: `DIFF_SEED=1 DIFF_COUNT=10000 pnpm test:differential`.
  */
 const SEED = Number(process.env['DIFF_SEED'] ?? 0x5eed_2026);
 const COUNT = Number(process.env['DIFF_COUNT'] ?? 300);

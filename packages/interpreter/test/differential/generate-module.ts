@@ -362,6 +362,11 @@ class FunctionBuilder {
       }
       default:
         if (t === 'i32' && r.bool(0.3)) return [0x3f, 0x00];
+        if (t === 'i32' && r.bool(0.3)) {
+          // table.size, or whether a slot is null (table.get may trap past the end).
+          if (r.bool(0.3)) return [0xfc, 16, 0];
+          return [0x41, ...sleb(BigInt(r.int(this.tableSize + 2))), 0x25, 0, 0xd1];
+        }
         if (r.bool(0.4)) {
           // if/else producing a value.
           return [...this.expr('i32', d), 0x04, TYPE_BYTE[t], ...this.expr(t, d), 0x05, ...this.expr(t, d), 0x0b];
@@ -373,7 +378,7 @@ class FunctionBuilder {
   stmt(depth: number): number[] {
     const r = this.rng;
     const d = depth - 1;
-    switch (depth <= 0 ? r.int(3) : r.int(18)) {
+    switch (depth <= 0 ? r.int(3) : r.int(19)) {
       case 0: {
         const l = r.pick(this.free);
         return [...this.expr(l.type, 3), 0x21, ...uleb(l.index)];
@@ -511,6 +516,15 @@ class FunctionBuilder {
           0x02, t, 0x02, t, ...this.expr(l.type, 2), ...this.expr('i32', 2), 0x0e, 2, 0, 1, r.int(2), 0x0b,
           ...this.expr(l.type, 1), op, 0x0b, 0x21, ...uleb(l.index),
         ];
+      }
+      case 18: {
+        // Rewrite the table past the defined functions: null, or a host import (never a defined function,
+        // so call_indirect still cannot recurse); or grow it by one such entry and keep the old size.
+        const ref = r.bool(0.4) ? [0xd0, 0x70] : [0xd2, r.int(HOST_IMPORTS.length)];
+        const l = this.free.find((x) => x.type === 'i32');
+        if (r.bool(0.3) && l) return [...ref, 0x41, r.int(2), 0xfc, 15, 0, 0x21, ...uleb(l.index)];
+        const slot = this.tableSize - 2 + r.int(r.bool(0.9) ? 2 : 4);
+        return [0x41, ...sleb(BigInt(slot)), ...ref, 0x26, 0];
       }
       default: {
         const l = r.pick(this.free);
