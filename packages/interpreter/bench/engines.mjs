@@ -53,6 +53,8 @@ function interpreterAdapter(api) {
     available: true,
     name: '@fayger/interpreter (dist, native API)',
     compile: (bytes) => compileModule(bytes),
+    // decode + validate only, when the API offers it: splits compile throughput into its stages.
+    validate: typeof api.validateModule === 'function' ? (bytes) => api.validateModule(bytes) : undefined,
     instantiateModule: (module, imports) =>
       instantiateModule(module, mapImports(imports, (h) => hostFunction({ params: h.params, results: h.results }, h.fn))),
     instantiate(bytes, imports) {

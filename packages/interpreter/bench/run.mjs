@@ -200,13 +200,19 @@ if (!opts.only || opts.only.split(',').includes('compile')) {
       const c = measure(() => interp.compile(big), 3, 1);
       entry.interpreterMs = c.medianMs;
       entry.interpreterMBps = mb / (c.medianMs / 1000);
+      if (interp.validate) {
+        const v = measure(() => interp.validate(big), 3, 1);
+        if (v.result !== true) throw new Error('validateModule rejected the generated module');
+        entry.decodeValidateMs = v.medianMs;
+        entry.decodeValidateMBps = mb / (v.medianMs / 1000);
+      }
     } catch (e) {
       entry.error = describe(e);
     }
   }
   report.compile = entry;
   report.summary.compileMBps = entry.interpreterMBps;
-  log(`  compile ${big.length} bytes: native ${fmtMs(entry.nativeMs)} (${entry.nativeMBps.toFixed(0)} MB/s, lazy), interpreter ${entry.interpreterMs !== undefined ? `${fmtMs(entry.interpreterMs)} (${entry.interpreterMBps.toFixed(1)} MB/s)` : entry.error ?? '-'}`);
+  log(`  compile ${big.length} bytes: native ${fmtMs(entry.nativeMs)} (${entry.nativeMBps.toFixed(0)} MB/s, lazy), interpreter ${entry.interpreterMs !== undefined ? `${fmtMs(entry.interpreterMs)} (${entry.interpreterMBps.toFixed(1)} MB/s; decode+validate alone ${entry.decodeValidateMBps?.toFixed(1) ?? '?'} MB/s)` : entry.error ?? '-'}`);
 }
 
 // --- host <-> guest call cost -------------------------------------------------------------------------------
@@ -250,7 +256,8 @@ if (!opts.only || opts.only.split(',').includes('memory')) {
       globalThis.gc();
       const after = process.memoryUsage();
       const heap = (after.heapUsed - before.heapUsed) / N;
-      const external = (after.external - before.external + after.arrayBuffers - before.arrayBuffers) / N;
+      // `external` already includes ArrayBuffer memory (Node's `arrayBuffers` is a subset of it).
+      const external = (after.external - before.external) / N;
       keep.length = 0;
       return { heapBytes: Math.round(heap), externalBytes: Math.round(external) };
     };

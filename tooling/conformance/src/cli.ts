@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import { ENGINE_NAMES, type EngineName } from './engines/create-engine.js';
 import type { ScriptResult } from './run-script.js';
 import { runSuite, summaryLine } from './run-suite.js';
 
-const USAGE = `usage: conformance [--engine interpreter|facade|native] [--only a,b,c] [--jobs N] [--timeout-ms MS] [--in-process] [--failures N]`;
+const USAGE = `usage: conformance [--engine interpreter|interpreter-sliced|facade|native] [--only a,b,c] [--jobs N] [--timeout-ms MS] [--in-process] [--failures N]`;
 
 const { values } = parseArgs({
   options: {
@@ -69,9 +69,32 @@ const reportsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../reports'
 mkdirSync(reportsDir, { recursive: true });
 const stamp = report.startedAt.replace(/[:.]/g, '-');
 const reportPath = join(reportsDir, `${report.suite}-${engine}-${stamp}.json`);
+const latestPath = join(reportsDir, `${report.suite}-${engine}-latest.json`);
+printChanges(latestPath, report);
 const json = JSON.stringify(report, null, 1);
 writeFileSync(reportPath, json);
-writeFileSync(join(reportsDir, `${report.suite}-${engine}-latest.json`), json);
+writeFileSync(latestPath, json);
 console.log(`report: ${reportPath} (${(report.ms / 1000).toFixed(1)} s)`);
 console.log(summaryLine(report));
 process.exitCode = report.passed < report.applicable ? 1 : 0;
+
+/** Commands that changed outcome since the previous run of this engine (over the scripts both runs covered). */
+function printChanges(previousPath: string, current: { scripts: readonly ScriptResult[] }): void {
+  if (!existsSync(previousPath)) return;
+  let previous: { scripts: readonly ScriptResult[] };
+  try {
+    previous = JSON.parse(readFileSync(previousPath, 'utf8')) as { scripts: readonly ScriptResult[] };
+  } catch {
+    return;
+  }
+  const failing = (scripts: readonly ScriptResult[], only: Set<string>) =>
+    new Set(scripts.filter((s) => only.has(s.name)).flatMap((s) => s.commands.filter((c) => c.status === 'fail').map((c) => `${s.name}:${c.line}`)));
+  const both = new Set(current.scripts.map((s) => s.name).filter((n) => previous.scripts.some((p) => p.name === n)));
+  const before = failing(previous.scripts, both);
+  const now = failing(current.scripts, both);
+  const regressed = [...now].filter((k) => !before.has(k));
+  const fixed = [...before].filter((k) => !now.has(k));
+  if (regressed.length || fixed.length) {
+    console.log(`since the previous ${engine} run: ${fixed.length} fixed, ${regressed.length} newly failing${regressed.length ? ` (${regressed.slice(0, 10).join(', ')}${regressed.length > 10 ? ', …' : ''})` : ''}`);
+  }
+}

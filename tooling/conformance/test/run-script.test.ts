@@ -19,6 +19,7 @@ function plant(script: Script, pick: (c: ScriptCommand) => boolean, change: (c: 
 const engines: Array<[string, () => EngineAdapter]> = [
   ['native WebAssembly', () => new NativeEngine()],
   ['@fayger/interpreter', () => new InterpreterEngine()],
+  ['@fayger/interpreter in fuel slices', () => new InterpreterEngine({ slices: { seed: 7, maxSlice: 13 } })],
   ['@fayger/interpreter/webassembly (facade)', () => new NativeEngine(facade as unknown as typeof WebAssembly, 'facade')],
 ];
 

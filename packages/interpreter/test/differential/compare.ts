@@ -16,7 +16,7 @@ function describeOutcome(o: CallOutcome): string {
 }
 
 /** Instantiate the module for `seed`, call `main` a few times with seeded arguments, record everything seen. */
-function run(engine: DiffEngine, seed: number): Run {
+async function run(engine: DiffEngine, seed: number): Promise<Run> {
   const m = generateModule(seed);
   const inst = engine.instantiate(m.bytes);
   const rng = new Prng(seed ^ 0x9e37_79b9);
@@ -25,7 +25,7 @@ function run(engine: DiffEngine, seed: number): Run {
   const memory: string[] = [];
   for (let k = 0; k < CALLS_PER_MODULE; k++) {
     const args = generateArgs(rng, m.mainParams);
-    const o = inst.call(m.mainParams, args, m.mainResults);
+    const o = await inst.call(m.mainParams, args, m.mainResults);
     outcomes.push(o);
     memory.push(memoryHash(inst.memory()));
     lines.push(`main(${args.map((a) => `0x${a.toString(16)}`).join(', ')}) -> ${describeOutcome(o)}, memory ${memory.at(-1)}`);
@@ -48,12 +48,12 @@ export interface Comparison {
   readonly mismatch?: string;
 }
 
-export function compareSeed(tested: DiffEngine, reference: DiffEngine, seed: number): Comparison {
-  const ref = run(reference, seed);
+export async function compareSeed(tested: DiffEngine, reference: DiffEngine, seed: number): Promise<Comparison> {
+  const ref = await run(reference, seed);
   const traps = ref.outcomes.filter((o) => 'trap' in o).length;
   let got: Run;
   try {
-    got = run(tested, seed);
+    got = await run(tested, seed);
   } catch (e) {
     return { seed, traps, mismatch: `${tested.name} threw ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
   }

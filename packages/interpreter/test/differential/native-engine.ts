@@ -1,5 +1,6 @@
 import type { CallOutcome, DiffEngine, DiffInstance } from './diff-engine.js';
 import type { NumType } from './generate-module.js';
+import { hostImplementations } from './host-imports.js';
 
 /**
  * V8 words one trap ambiguously: "float unrepresentable in integer range" covers both NaN (invalid conversion)
@@ -11,7 +12,7 @@ const V8_TRAPS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
   [/divide result unrepresentable/, ['TRAP_INTEGER_OVERFLOW']],
   [/float unrepresentable in integer range/, ['TRAP_INVALID_CONVERSION', 'TRAP_INTEGER_OVERFLOW']],
   [/memory access out of bounds/, ['TRAP_MEMORY_OUT_OF_BOUNDS']],
-  [/table index is out of bounds/, ['TRAP_TABLE_OUT_OF_BOUNDS']],
+  [/table index is out of bounds|table (access|get|set)? ?out of bounds|out of bounds table/, ['TRAP_TABLE_OUT_OF_BOUNDS']],
   // V8 has one message for a null slot and a signature mismatch.
   [/null function or function signature mismatch/, ['TRAP_UNINITIALIZED_ELEMENT', 'TRAP_INDIRECT_CALL_TYPE_MISMATCH']],
   [/function signature mismatch/, ['TRAP_INDIRECT_CALL_TYPE_MISMATCH']],
@@ -28,10 +29,12 @@ export function classifyNative(e: unknown): readonly string[] {
 export const nativeEngine: DiffEngine = {
   name: 'native',
   instantiate(bytes: Uint8Array<ArrayBuffer>): DiffInstance {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    let memory: WebAssembly.Memory | undefined;
+    const env = hostImplementations(() => memory!.buffer);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env } as WebAssembly.Imports);
     const exports = instance.exports as Record<string, unknown>;
     const main = exports['main'] as (...a: unknown[]) => unknown;
-    const memory = exports['mem'] as WebAssembly.Memory;
+    memory = exports['mem'] as WebAssembly.Memory;
     return {
       call(params: readonly NumType[], args: readonly bigint[], results: readonly NumType[]): CallOutcome {
         const jsArgs = args.map((b, i) => (params[i] === 'i32' ? Number(BigInt.asIntN(32, b)) : BigInt.asIntN(64, b)));
@@ -44,7 +47,7 @@ export const nativeEngine: DiffEngine = {
         const list = results.length === 1 ? [raw] : (raw as unknown[]);
         return { values: results.map((t, i) => toBits(t, list[i])) };
       },
-      memory: () => new Uint8Array(memory.buffer),
+      memory: () => new Uint8Array(memory!.buffer),
       global: (name: string, type: NumType) => toBits(type, (exports[name] as WebAssembly.Global).value),
     };
   },

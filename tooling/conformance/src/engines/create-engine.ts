@@ -2,12 +2,13 @@ import type { EngineAdapter } from '../types.js';
 import { NativeEngine } from './native.js';
 
 /**
- * `interpreter`: @fayger/interpreter's native API. `facade`: its `WebAssembly`-compatible facade, driven
+ * `interpreter`: @fayger/interpreter's native API; `interpreter-sliced`: the same, every call run in small fuel
+ * slices (suspend/resume). `facade`: its `WebAssembly`-compatible facade, driven
  * exactly like V8 through the JS API. `native`: V8's own WebAssembly, the runner's self-check.
  */
-export type EngineName = 'native' | 'interpreter' | 'facade';
+export type EngineName = 'native' | 'interpreter' | 'interpreter-sliced' | 'facade';
 
-export const ENGINE_NAMES: readonly EngineName[] = ['interpreter', 'facade', 'native'];
+export const ENGINE_NAMES: readonly EngineName[] = ['interpreter', 'interpreter-sliced', 'facade', 'native'];
 
 export async function createEngine(name: EngineName): Promise<EngineAdapter> {
   if (name === 'native') return new NativeEngine();
@@ -17,5 +18,6 @@ export async function createEngine(name: EngineName): Promise<EngineAdapter> {
     return new NativeEngine(facade as unknown as typeof WebAssembly, 'facade');
   }
   const { InterpreterEngine } = await import('./interpreter.js');
+  if (name === 'interpreter-sliced') return new InterpreterEngine({ slices: { seed: 0x2545f491, maxSlice: 97 } });
   return new InterpreterEngine();
 }
