@@ -67,3 +67,19 @@ export { validateInstruction, validateResult, validateEvent } from './instructio
 export { UiNodeSchema, UI_NODE_TYPES, MAX_UI_DEPTH, uiTreeDepth } from './instructions/ui.js';
 export type { UiNode, UiNodeType } from './instructions/ui.js';
 export { MAX_STRING, MAX_BYTES } from './instructions/schema-helpers.js';
+
+export { HOST_KINDS } from './adapter.js';
+export type {
+  HostKind,
+  HostProbe,
+  HostEventInput,
+  QuotaRemaining,
+  AdapterCallContext,
+  PlatformAdapter,
+  HostPolicy,
+  HostPolicyRule,
+  HostPolicyDenial,
+  InstanceBinding,
+  UniversalEventListener,
+  InstructionBus,
+} from './adapter.js';

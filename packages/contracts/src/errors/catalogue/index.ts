@@ -1,4 +1,5 @@
 import type { ErrorCodeInfo } from '../types.js';
+import { adapterCodes } from './adapter.js';
 import { coreCodes } from './core.js';
 
 /**
@@ -8,6 +9,7 @@ import { coreCodes } from './core.js';
  */
 export const errorCatalogue = {
   ...coreCodes,
+  ...adapterCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
