@@ -83,3 +83,36 @@ export type {
   UniversalEventListener,
   InstructionBus,
 } from './adapter.js';
+
+export {
+  ManifestSchema,
+  ManifestRuntimeSchema,
+  ManifestEntrySchema,
+  ManifestQuotasSchema,
+  ManifestSecuritySchema,
+  checkManifest,
+} from './manifest.js';
+export type { Manifest, ManifestRuntime, ManifestEntry, ManifestQuotas, ManifestSecurity } from './manifest.js';
+
+export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, maxSatisfying } from './semver.js';
+export type { SemVer, SemVerRange } from './semver.js';
+
+export type {
+  BufSource,
+  SectionKind,
+  LoadProfile,
+  LoadStrategy,
+  SelectionReason,
+  SelectionReportEntry,
+  SelectionReport,
+  BufHeaderInfo,
+  SectionInfo,
+  NegotiatedVersion,
+  SignatureReport,
+  LoaderEvent,
+  LoaderEventSink,
+  LoaderPhase,
+  LoadTrust,
+  LoadOptions,
+  LoadedBuf,
+} from './loader.js';

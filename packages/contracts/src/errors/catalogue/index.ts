@@ -1,6 +1,8 @@
 import type { ErrorCodeInfo } from '../types.js';
 import { adapterCodes } from './adapter.js';
 import { coreCodes } from './core.js';
+import { loaderCodes } from './loader.js';
+import { securityCodes } from './security.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -10,6 +12,8 @@ import { coreCodes } from './core.js';
 export const errorCatalogue = {
   ...coreCodes,
   ...adapterCodes,
+  ...loaderCodes,
+  ...securityCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

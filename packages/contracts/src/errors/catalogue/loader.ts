@@ -1,0 +1,166 @@
+import type { ErrorCodeInfo } from '../types.js';
+
+/** Codes raised by @fayger/loader (docs/spec/buf-v1.md names the rule each one enforces). */
+export const loaderCodes = {
+  LOADER_BAD_MAGIC: {
+    layer: 'loader',
+    title: 'The source does not start with the BuF magic bytes.',
+    remedy: 'Check that the source is a BuF artifact (not HTML, an error page or another format).',
+  },
+  LOADER_TRUNCATED: {
+    layer: 'loader',
+    title: 'The artifact is shorter than its header, index or a section says it is.',
+    remedy: 'The file was cut short (interrupted download or copy); fetch it again.',
+  },
+  LOADER_LENGTH_MISMATCH: {
+    layer: 'loader',
+    title: 'The header total length differs from the source size (trailing bytes or truncation).',
+    remedy: 'Re-download the artifact; a BuF file ends exactly at its signature section.',
+  },
+  LOADER_FORMAT_UNSUPPORTED: {
+    layer: 'loader',
+    title: 'The BuF format major version or a critical feature flag is not supported by this loader.',
+    remedy: 'Upgrade @fayger/loader, or repackage the artifact for BuF format 1.x without unknown critical features.',
+  },
+  LOADER_HEADER_INVALID: {
+    layer: 'loader',
+    title: 'A BuF header field is out of range or inconsistent.',
+    remedy: 'The artifact is corrupt or was written by a broken tool; rebuild it with @fayger/loader.',
+  },
+  LOADER_DIGEST_ALGORITHM_UNSUPPORTED: {
+    layer: 'loader',
+    title: 'The header names a digest algorithm this loader does not know.',
+    remedy: 'BuF v1 defines sha256 (code 1) only; rebuild the artifact with sha256.',
+  },
+  LOADER_MANIFEST_INVALID: {
+    layer: 'loader',
+    title: 'The manifest is not valid UTF-8 canonical JSON matching the manifest schema.',
+    remedy: 'Rebuild the artifact with the builder; the message lists the failing fields.',
+  },
+  LOADER_INDEX_INVALID: {
+    layer: 'loader',
+    title: 'The section index is malformed (bad field, unknown kind, misaligned or overlapping sections, duplicates).',
+    remedy: 'The artifact is corrupt or ambiguous; rebuild it with the builder.',
+  },
+  LOADER_PADDING_NONZERO: {
+    layer: 'loader',
+    title: 'Alignment padding between regions contains non-zero bytes.',
+    remedy: 'The artifact was modified after packing; fetch or rebuild it.',
+  },
+  LOADER_ROOT_DIGEST_MISMATCH: {
+    layer: 'loader',
+    title: 'The header, manifest and index do not hash to the root digest recorded in the signature section.',
+    remedy: 'The artifact was modified after signing or assembled from different artifacts; fetch it again.',
+  },
+  LOADER_SECTION_DIGEST_MISMATCH: {
+    layer: 'loader',
+    title: 'A section body (or one of its chunks) does not match its digest in the index.',
+    remedy: 'The artifact was modified or the source returned wrong bytes; fetch it again.',
+  },
+  LOADER_SIGNATURE_SECTION_INVALID: {
+    layer: 'loader',
+    title: 'The signature section is malformed.',
+    remedy: 'Re-sign the artifact with the builder or the CLI.',
+  },
+  LOADER_UNSIGNED: {
+    layer: 'loader',
+    title: 'The artifact carries no signature and the caller did not allow unsigned artifacts.',
+    remedy: 'Sign the artifact, or pass { trust: { allowUnsigned: true } } for development only.',
+  },
+  LOADER_INTERFACE_UNSUPPORTED: {
+    layer: 'loader',
+    title: "No Runtime_Interface version supported by this runtime satisfies the manifest's range.",
+    remedy: 'Upgrade the runtime, or rebuild the artifact against a Runtime_Interface range the runtime supports.',
+  },
+  LOADER_REQUIRED_OVER_BUDGET: {
+    layer: 'loader',
+    title: 'The required sections (with their dependencies) do not fit the byte budget of the load profile.',
+    remedy: 'Raise LoadProfile.byteBudget by at least the amount in the message, or make sections optional.',
+  },
+  LOADER_ENTRY_MISSING: {
+    layer: 'loader',
+    title: 'The manifest entry names a section that is absent or not a code section.',
+    remedy: 'Point manifest.entry.section at the name of a code section in the artifact.',
+  },
+  LOADER_DEPENDENCY_MISSING: {
+    layer: 'loader',
+    title: 'A section depends on a section id that is not in the index.',
+    remedy: 'Rebuild the artifact so every dependsOn target exists.',
+  },
+  LOADER_DEPENDENCY_CYCLE: {
+    layer: 'loader',
+    title: 'Section dependencies form a cycle.',
+    remedy: 'Remove the cycle from the sections dependsOn lists and rebuild.',
+  },
+  LOADER_SECTION_NOT_FOUND: {
+    layer: 'loader',
+    title: 'No section with that name or id exists in the artifact.',
+    remedy: 'Check the name against LoadedBuf.sections.',
+  },
+  LOADER_SECTION_NOT_SELECTED: {
+    layer: 'loader',
+    title: 'The section exists but was not selected by the load profile.',
+    remedy: 'See LoadedBuf.selection for why; adjust the LoadProfile to include it.',
+  },
+  LOADER_RANGE_INVALID: {
+    layer: 'loader',
+    title: 'A requested byte range lies outside the section or source.',
+    remedy: 'Request offset and length within the section raw length.',
+  },
+  LOADER_SOURCE_SHORT_READ: {
+    layer: 'loader',
+    title: 'The source returned fewer or more bytes than requested.',
+    remedy: 'The backing file or server changed or is faulty; retry, or fix the source implementation.',
+    retryable: true,
+  },
+  LOADER_SOURCE_CHANGED: {
+    layer: 'loader',
+    title: 'The source changed between two reads (ETag, size or content range differ).',
+    remedy: 'The artifact was replaced while loading; load it again from the start.',
+    retryable: true,
+  },
+  LOADER_SOURCE_IO: {
+    layer: 'loader',
+    title: 'The source failed to read (file system or network error).',
+    remedy: 'Check the path or URL and permissions; the cause holds the underlying error.',
+    retryable: true,
+  },
+  LOADER_HTTP_STATUS: {
+    layer: 'loader',
+    title: 'The HTTP server answered with an unexpected status.',
+    remedy: 'Check the URL and that the server allows GET with Range requests.',
+  },
+  LOADER_HTTP_RANGE_UNSUPPORTED: {
+    layer: 'loader',
+    title: 'The server ignored the Range header and the whole body exceeds the fallback cap.',
+    remedy: 'Serve the artifact from a server that supports byte ranges, or raise maxFallbackBytes.',
+  },
+  LOADER_HTTP_BAD_CONTENT_RANGE: {
+    layer: 'loader',
+    title: 'A 206 response carried a missing or wrong Content-Range header.',
+    remedy: 'Fix the server or proxy so it returns exactly the requested range.',
+  },
+  LOADER_HTTP_RANGE_NOT_SATISFIABLE: {
+    layer: 'loader',
+    title: 'The server answered 416 Range Not Satisfiable.',
+    remedy: 'The file on the server is shorter than expected (replaced or truncated); reload it.',
+    retryable: true,
+  },
+  LOADER_HTTP_TIMEOUT: {
+    layer: 'loader',
+    title: 'An HTTP request did not complete within the timeout.',
+    remedy: 'Check connectivity or raise timeoutMs.',
+    retryable: true,
+  },
+  LOADER_HTTP_FAILED: {
+    layer: 'loader',
+    title: 'HTTP requests kept failing (5xx or network errors) after all retries.',
+    remedy: 'Check the server and network; the cause holds the last failure.',
+    retryable: true,
+  },
+  LOADER_BUILD_INVALID: {
+    layer: 'loader',
+    title: 'The builder was given input it cannot serialize (bad names, duplicate sections, limits).',
+    remedy: 'Fix the builder input named in the message.',
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;

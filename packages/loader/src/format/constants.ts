@@ -1,0 +1,53 @@
+import type { SectionKind } from '@fayger/contracts';
+
+/** "\x89BuF\r\n\x1a\n": non-ASCII first byte and CR/LF/EOF bytes catch text-mode and 7-bit mangling (as PNG). */
+export const MAGIC = Uint8Array.of(0x89, 0x42, 0x75, 0x46, 0x0d, 0x0a, 0x1a, 0x0a);
+export const FORMAT_MAJOR = 1;
+export const FORMAT_MINOR = 0;
+export const HEADER_LENGTH = 64;
+/** Headers of later minors may be longer; this cap bounds the read before the length is trusted. */
+export const MAX_HEADER_LENGTH = 4096;
+/** Critical flags this reader understands (none in 1.0). */
+export const KNOWN_CRITICAL_FLAGS = 0;
+export const DIGEST_SHA256 = 1;
+export const DIGEST_LENGTH = 32;
+export const MAX_ALIGN_LOG2 = 12;
+export const DEFAULT_ALIGN_LOG2 = 3;
+export const MAX_MANIFEST_LENGTH = 16 * 1024 * 1024;
+export const MAX_INDEX_LENGTH = 256 * 1024 * 1024;
+export const MIN_CHUNK_LOG2 = 12;
+export const MAX_CHUNK_LOG2 = 30;
+
+export const KIND_CODES: Readonly<Record<SectionKind, number>> = {
+  code: 0,
+  data: 1,
+  assets: 2,
+  signature: 3,
+  custom: 4,
+};
+export const KINDS_BY_CODE: readonly SectionKind[] = ['code', 'data', 'assets', 'signature', 'custom'];
+
+/** Section flag bits. Bits 0–7 are critical (unknown → reject); bits 8–15 are informational. */
+export const FLAG_REQUIRED = 1 << 0;
+export const KNOWN_SECTION_CRITICAL_FLAGS = FLAG_REQUIRED;
+
+export const INDEX_PREFIX_LENGTH = 8;
+/** Fixed part of an index entry before the digest. */
+export const ENTRY_FIXED_LENGTH = 40;
+/** Smallest possible entry: fixed part, digest, name length + 1 byte, four empty list counts. */
+export const MIN_ENTRY_LENGTH = ENTRY_FIXED_LENGTH + DIGEST_LENGTH + 2 + 1 + 2 * 4;
+
+export const SIGNATURE_MAGIC = Uint8Array.of(0x42, 0x53, 0x49, 0x47); // "BSIG"
+export const SIGNATURE_SECTION_VERSION = 1;
+export const SIGNATURE_SECTION_NAME = '$signature';
+export const SIG_ALG_ED25519 = 1;
+export const ED25519_SIGNATURE_LENGTH = 64;
+
+/** Prefix of the root-digest input: keeps BuF root digests apart from any other SHA-256 use of the same keys. */
+export const ROOT_DOMAIN = new TextEncoder().encode('FAYGER-BUF-ROOT-V1\0');
+
+/** Names, selector values: printable ASCII identifiers, so comparisons and sorting are byte-exact. */
+export const IDENT_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
+export const MAX_IDENT_LENGTH = 255;
+
+export const align = (n: number, alignment: number): number => Math.ceil(n / alignment) * alignment;

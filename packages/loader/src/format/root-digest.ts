@@ -1,0 +1,29 @@
+import type { DigestProvider } from '@fayger/contracts';
+import { ROOT_DOMAIN } from './constants.js';
+
+/**
+ * The root digest: SHA-256(domain ‖ header ‖ manifest ‖ index). The header fixes every length, so the
+ * concatenation is unambiguous; the index holds every section digest, so this one value commits to all.
+ */
+export async function computeRootDigest(
+  digest: DigestProvider,
+  header: Uint8Array,
+  manifest: Uint8Array,
+  index: Uint8Array,
+): Promise<Uint8Array> {
+  if (digest.createHasher) {
+    return digest.createHasher('sha256').update(ROOT_DOMAIN).update(header).update(manifest).update(index).digest();
+  }
+  const all = new Uint8Array(ROOT_DOMAIN.length + header.length + manifest.length + index.length);
+  let p = 0;
+  for (const part of [ROOT_DOMAIN, header, manifest, index]) {
+    all.set(part, p);
+    p += part.length;
+  }
+  return digest.digest('sha256', all);
+}
+
+/** Digest of a chunked section: SHA-256 over the concatenated chunk digests. */
+export function chunkedSectionDigest(digest: DigestProvider, chunkDigests: Uint8Array): Promise<Uint8Array> {
+  return digest.digest('sha256', chunkDigests);
+}

@@ -1,0 +1,82 @@
+import type { BufSource, DigestProvider, LoaderEventSink, LoaderPhase } from '@fayger/contracts';
+import { bytesEqual, hex, loaderError } from './errors.js';
+import { DIGEST_LENGTH } from './format/constants.js';
+import type { IndexEntry } from './format/index-codec.js';
+import { hashBytes } from './hash.js';
+import { now, readExact } from './phases/context.js';
+import { checkZero } from './phases/verify-structure.js';
+
+/**
+ * Reads section bodies and verifies them before anyone sees them: the body and the alignment padding
+ * that follows it (which must be zero), then the digest (or every chunk digest). Shared by the eager
+ * read-bodies phase and lazy first access.
+ */
+export class SectionReader {
+  readonly #nextOffset = new Map<number, number>();
+
+  constructor(
+    private readonly source: BufSource,
+    private readonly size: number,
+    private readonly digest: DigestProvider,
+    entries: readonly IndexEntry[],
+    private readonly label: string,
+    private readonly events?: LoaderEventSink,
+  ) {
+    for (let i = 0; i < entries.length; i++) {
+      this.#nextOffset.set(entries[i]!.id, i + 1 < entries.length ? entries[i + 1]!.offset : size);
+    }
+  }
+
+  async read(e: IndexEntry, phase: LoaderPhase, signal?: AbortSignal): Promise<Uint8Array> {
+    const t0 = now();
+    const padEnd = this.#nextOffset.get(e.id) ?? e.offset + e.storedLength;
+    const bytes = await readExact(this.source, this.size, e.offset, padEnd - e.offset, phase, `reading section ${e.id} (${e.name})`, signal);
+    checkZero(bytes, e.storedLength, bytes.length, `after section ${e.id} (${e.name})`, e.offset, phase);
+    const body = bytes.subarray(0, e.storedLength);
+    if (e.chunkSize === 0) {
+      const d = await hashBytes(this.digest, body);
+      if (!bytesEqual(d, e.digest)) throw this.#mismatch(e, phase, e.digest, d, 'section');
+    } else {
+      await this.#verifyChunks(e, body, 0, phase);
+    }
+    this.events?.emit({
+      type: 'loader.section.read',
+      phase,
+      time: now(),
+      durationMs: now() - t0,
+      source: this.label,
+      details: { id: e.id, name: e.name, bytes: padEnd - e.offset },
+    });
+    return body;
+  }
+
+  /** Reads and verifies only the chunks covering [offset, offset+length) of a chunked section. */
+  async readRange(e: IndexEntry, offset: number, length: number, phase: LoaderPhase, signal?: AbortSignal): Promise<Uint8Array> {
+    const cs = e.chunkSize;
+    const first = Math.floor(offset / cs);
+    const last = Math.max(first, Math.ceil((offset + length) / cs) - 1);
+    const start = first * cs;
+    const end = Math.min(e.storedLength, (last + 1) * cs);
+    const bytes = await readExact(this.source, this.size, e.offset + start, end - start, phase, `reading chunks ${first}..${last} of section ${e.id} (${e.name})`, signal);
+    await this.#verifyChunks(e, bytes, first, phase);
+    return bytes.subarray(offset - start, offset - start + length);
+  }
+
+  async #verifyChunks(e: IndexEntry, bytes: Uint8Array, firstChunk: number, phase: LoaderPhase): Promise<void> {
+    const cs = e.chunkSize;
+    for (let p = 0, c = firstChunk; p < bytes.length; p += cs, c++) {
+      const d = await hashBytes(this.digest, bytes.subarray(p, Math.min(bytes.length, p + cs)));
+      const want = e.chunkDigests.subarray(c * DIGEST_LENGTH, (c + 1) * DIGEST_LENGTH);
+      if (!bytesEqual(d, want)) throw this.#mismatch(e, phase, want, d, `chunk ${c} of section`);
+    }
+  }
+
+  #mismatch(e: IndexEntry, phase: LoaderPhase, want: Uint8Array, got: Uint8Array, what: string) {
+    return loaderError('LOADER_SECTION_DIGEST_MISMATCH', phase, {
+      what: `verifying ${what} ${e.id} (${e.name})`,
+      expected: `digest ${hex(want)}`,
+      found: hex(got),
+      details: { id: e.id, name: e.name },
+    });
+  }
+}
