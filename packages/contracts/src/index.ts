@@ -116,3 +116,14 @@ export type {
   LoadOptions,
   LoadedBuf,
 } from './loader.js';
+
+export type {
+  ResourceName,
+  QuotaAction,
+  CapabilityUsage,
+  ResourceUsage,
+  RuntimeEventMap,
+  RuntimeEventType,
+  RuntimeEvent,
+  RuntimeEventSink,
+} from './runtime.js';

@@ -3,6 +3,7 @@ import { adapterCodes } from './adapter.js';
 import { coreCodes } from './core.js';
 import { loaderCodes } from './loader.js';
 import { securityCodes } from './security.js';
+import { runtimeCodes } from './runtime.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -14,6 +15,7 @@ export const errorCatalogue = {
   ...adapterCodes,
   ...loaderCodes,
   ...securityCodes,
+  ...runtimeCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
