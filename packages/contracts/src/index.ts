@@ -127,3 +127,26 @@ export type {
   RuntimeEvent,
   RuntimeEventSink,
 } from './runtime.js';
+
+export type {
+  ExecutionFeature,
+  RuntimeImplementationDescriptor,
+  GuestValue,
+  GuestValueType,
+  GuestFunctionType,
+  GuestExternKind,
+  GuestImportDescriptor,
+  GuestExportDescriptor,
+  GuestMemory,
+  HostCallContext,
+  HostFunction,
+  HostImports,
+  InstantiateOptions,
+  RunOptions,
+  RunOutcome,
+  GuestCall,
+  GuestUsage,
+  GuestInstance,
+  CompiledCode,
+  RuntimeImplementation,
+} from './runtime-implementation.js';

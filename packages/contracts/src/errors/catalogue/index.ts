@@ -4,6 +4,7 @@ import { coreCodes } from './core.js';
 import { loaderCodes } from './loader.js';
 import { securityCodes } from './security.js';
 import { runtimeCodes } from './runtime.js';
+import { interpreterCodes } from './interpreter.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -16,6 +17,7 @@ export const errorCatalogue = {
   ...loaderCodes,
   ...securityCodes,
   ...runtimeCodes,
+  ...interpreterCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

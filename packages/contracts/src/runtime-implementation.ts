@@ -1,0 +1,159 @@
+import type { FaygerError } from './errors/fayger-error.js';
+
+/**
+ * Runtime_Implementation / ExecutionStrategy contract: what the runtime layer needs from an engine that runs a
+ * BuF code section (WebAssembly). Host-neutral plain types: no node types, no DOM, no engine internals.
+ */
+
+/** Capabilities an implementation may advertise; the runtime picks an implementation by these. */
+export type ExecutionFeature =
+  /** Guest can be suspended at a host call returning a Promise and resumed later. */
+  | 'suspend'
+  /** Execution is metered in fuel units and can run in fuel slices. */
+  | 'fuel'
+  /** Runs without JIT and without the host's WebAssembly (e.g. `node --jitless`, iOS in-app hosts). */
+  | 'jitless'
+  /** Same module + input + fuel budget gives the same result and stops at the same point. */
+  | 'deterministic'
+  /** WebAssembly SIMD (v128). */
+  | 'simd'
+  | (string & {});
+
+export interface RuntimeImplementationDescriptor {
+  /** Stable id, e.g. "fayger-interpreter". */
+  readonly id: string;
+  /** Semver of the implementation. */
+  readonly version: string;
+  readonly features: readonly ExecutionFeature[];
+  /** WebAssembly core spec version the implementation conforms to, e.g. "2.0". */
+  readonly wasmVersion: string;
+}
+
+/**
+ * A value crossing the guest boundary: i32 and f32/f64 as JS numbers, i64 as bigint, references as opaque values
+ * (null = null reference). Host functions of the guest ABI normally see only i32/i64 (pointers, lengths, handles).
+ */
+export type GuestValue = number | bigint | null | object;
+
+export type GuestValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref';
+
+export interface GuestFunctionType {
+  readonly params: readonly GuestValueType[];
+  readonly results: readonly GuestValueType[];
+}
+
+export type GuestExternKind = 'function' | 'memory' | 'table' | 'global';
+
+export interface GuestImportDescriptor {
+  readonly module: string;
+  readonly name: string;
+  readonly kind: GuestExternKind;
+  /** Present for functions. */
+  readonly type?: GuestFunctionType;
+}
+
+export interface GuestExportDescriptor {
+  readonly name: string;
+  readonly kind: GuestExternKind;
+  readonly type?: GuestFunctionType;
+}
+
+/** Access to a guest's linear memory from the host (the ABI passes pointers and lengths). */
+export interface GuestMemory {
+  /** Current size in bytes. Changes when the guest grows its memory. */
+  readonly byteLength: number;
+  /** Current size in 64 KiB pages. */
+  readonly pages: number;
+  /** Copies `length` bytes out of guest memory. Throws TRAP_MEMORY_OUT_OF_BOUNDS past the end. */
+  read(pointer: number, length: number): Uint8Array;
+  /** Copies `bytes` into guest memory at `pointer`. Throws TRAP_MEMORY_OUT_OF_BOUNDS past the end. */
+  write(pointer: number, bytes: Uint8Array): void;
+  /**
+   * A live view of the whole memory. It is invalidated when the memory grows: take a fresh one after any call
+   * that may run guest code.
+   */
+  view(): Uint8Array;
+}
+
+/** Passed to each host function call. */
+export interface HostCallContext {
+  /** The calling instance's memory (its exported "memory", or its only memory), if it has one. */
+  readonly memory: GuestMemory | undefined;
+}
+
+/**
+ * A host import. It may return a value (or an array of values for multi-value results), or a Promise of them:
+ * then an implementation with the 'suspend' feature suspends the guest until the promise settles. A throw or a
+ * rejection traps the guest with TRAP_HOST_ERROR carrying the cause.
+ */
+export type HostFunction = (
+  args: readonly GuestValue[],
+  context: HostCallContext,
+) => GuestValue | readonly GuestValue[] | void | Promise<GuestValue | readonly GuestValue[] | void>;
+
+/** Host imports grouped by import module name, then by field name. */
+export type HostImports = Readonly<Record<string, Readonly<Record<string, HostFunction>>>>;
+
+export interface InstantiateOptions {
+  /** Linear memory may not grow past this many 64 KiB pages; `memory.grow` returns -1 beyond it. */
+  readonly maxMemoryPages?: number;
+  /** Maximum guest call depth; deeper recursion traps with TRAP_CALL_STACK_EXHAUSTED. */
+  readonly maxCallDepth?: number;
+  /** Total fuel budget for the instance (all calls together); exhaustion traps with TRAP_FUEL_EXHAUSTED. */
+  readonly fuelBudget?: number;
+}
+
+export interface RunOptions {
+  /** Run at most this many fuel units, then return `suspended`. Unlimited (up to the budget) when absent. */
+  readonly fuel?: number;
+}
+
+/** Result of running a guest call for one slice. */
+export type RunOutcome =
+  | { readonly status: 'completed'; readonly values: readonly GuestValue[]; readonly fuelUsed: number }
+  /** The fuel slice is used up; call `run` again to continue. */
+  | { readonly status: 'suspended'; readonly fuelUsed: number }
+  /** A host function returned a promise; call `run` again after `settled` resolves. */
+  | { readonly status: 'waiting'; readonly settled: Promise<void>; readonly fuelUsed: number }
+  | { readonly status: 'trapped'; readonly error: FaygerError; readonly fuelUsed: number };
+
+/** One call of an exported function, run in slices. */
+export interface GuestCall {
+  readonly state: 'ready' | 'running' | 'suspended' | 'waiting' | 'completed' | 'trapped';
+  run(options?: RunOptions): RunOutcome;
+}
+
+export interface GuestUsage {
+  /** Fuel used by the instance so far (all calls). */
+  readonly fuelUsed: number;
+  /** Fuel left in the budget, or undefined when unmetered. */
+  readonly fuelRemaining: number | undefined;
+  readonly memoryPages: number;
+  readonly callDepth: number;
+  readonly maxCallDepthReached: number;
+}
+
+export interface GuestInstance {
+  readonly exports: readonly GuestExportDescriptor[];
+  /** Starts a call of an exported function; nothing runs until `run`. */
+  call(exportName: string, args: readonly GuestValue[]): GuestCall;
+  /** The exported memory named `name` (default: "memory", else the instance's only memory). */
+  memory(name?: string): GuestMemory | undefined;
+  usage(): GuestUsage;
+  /** Releases memory and fails every pending call with WASM_INSTANCE_TERMINATED. Idempotent. */
+  terminate(): void;
+}
+
+export interface CompiledCode {
+  readonly imports: readonly GuestImportDescriptor[];
+  readonly exports: readonly GuestExportDescriptor[];
+  /** Links and instantiates; runs the start function (which may wait on host promises). */
+  instantiate(imports: HostImports, options?: InstantiateOptions): Promise<GuestInstance>;
+}
+
+/** An ExecutionStrategy: compiles a code section and runs it. */
+export interface RuntimeImplementation {
+  readonly descriptor: RuntimeImplementationDescriptor;
+  /** Decodes, validates and compiles a code section. Throws a FaygerError (WASM_MALFORMED, WASM_INVALID...). */
+  compile(code: Uint8Array): Promise<CompiledCode>;
+}

@@ -1,0 +1,23 @@
+;; An interpreter-style dispatch loop: each step picks one of eight handlers through call_indirect.
+(module
+  (type $op (func (param i32) (result i32)))
+  (table 8 funcref)
+  (elem (i32.const 0) $h0 $h1 $h2 $h3 $h4 $h5 $h6 $h7)
+  (func $h0 (type $op) (i32.add (local.get 0) (i32.const 7)))
+  (func $h1 (type $op) (i32.mul (local.get 0) (i32.const 3)))
+  (func $h2 (type $op) (i32.xor (local.get 0) (i32.const 0x5bd1e995)))
+  (func $h3 (type $op) (i32.rotl (local.get 0) (i32.const 7)))
+  (func $h4 (type $op) (i32.sub (local.get 0) (i32.const 12345)))
+  (func $h5 (type $op) (i32.shr_u (i32.mul (local.get 0) (local.get 0)) (i32.const 3)))
+  (func $h6 (type $op) (i32.add (local.get 0) (i32.shl (local.get 0) (i32.const 4))))
+  (func $h7 (type $op) (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 11))))
+  (func (export "run") (param $n i32) (result i32)
+    (local $acc i32) (local $i i32)
+    (local.set $acc (i32.const 1))
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $acc (call_indirect (type $op) (local.get $acc)
+        (i32.and (i32.add (local.get $acc) (local.get $i)) (i32.const 7))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $top)))
+    (local.get $acc)))

@@ -1,0 +1,79 @@
+/**
+ * Public types of the native API. Values cross it as raw bit patterns so a caller (the conformance runner,
+ * the runtime layer) never loses precision or NaN payloads:
+ *   i32       number, the 32-bit pattern (any integer is accepted and wrapped; results are unsigned 0..2^32-1)
+ *   i64       bigint, the 64-bit pattern (accepted signed or unsigned; results unsigned 0..2^64-1)
+ *   f32       number, the IEEE-754 single bits as an unsigned 32-bit integer
+ *   f64       bigint, the IEEE-754 double bits as an unsigned 64-bit integer
+ *   funcref   a WasmFunction or null
+ *   externref any host value; null is the null reference
+ */
+export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref';
+
+export type RawValue = number | bigint | null | unknown;
+
+export interface FunctionType {
+  readonly params: readonly ValueType[];
+  readonly results: readonly ValueType[];
+}
+
+export interface GlobalType {
+  readonly value: ValueType;
+  readonly mutable: boolean;
+}
+
+export interface MemoryType {
+  /** Initial size in 64 KiB pages. */
+  readonly initial: number;
+  readonly maximum?: number;
+}
+
+export interface TableType {
+  readonly element: 'funcref' | 'externref';
+  readonly initial: number;
+  readonly maximum?: number;
+}
+
+export type ExternKind = 'function' | 'table' | 'memory' | 'global';
+
+export interface ImportDescriptor {
+  readonly module: string;
+  readonly name: string;
+  readonly kind: ExternKind;
+  readonly type: FunctionType | TableType | MemoryType | GlobalType;
+}
+
+export interface ExportDescriptor {
+  readonly name: string;
+  readonly kind: ExternKind;
+  readonly type: FunctionType | TableType | MemoryType | GlobalType;
+}
+
+export interface CompileOptions {
+  /** Reserved for future feature flags; 2.0 without SIMD is always on. */
+  readonly features?: Readonly<Record<string, boolean>>;
+}
+
+export interface InstanceOptions {
+  /** memory.grow returns -1 beyond this many pages (applies to every memory the instance defines). Default 65536. */
+  readonly maxMemoryPages?: number;
+  /** Guest call depth limit; deeper calls trap with TRAP_CALL_STACK_EXHAUSTED. Default 10000. */
+  readonly maxCallDepth?: number;
+  /** Total fuel budget of the instance; when used up the guest traps with TRAP_FUEL_EXHAUSTED. Default unlimited. */
+  readonly fuel?: number;
+}
+
+export interface RunOptions {
+  /** Run at most this many fuel units in this slice, then return `suspended`. */
+  readonly fuel?: number;
+}
+
+/** Outcome of one slice of an Execution. */
+export type ExecutionResult =
+  | { readonly status: 'completed'; readonly values: RawValue[] }
+  | { readonly status: 'suspended' }
+  | { readonly status: 'waiting'; readonly settled: Promise<void> }
+  | { readonly status: 'trapped'; readonly error: Error };
+
+/** Signature of a host function in the native API: raw values in, raw value(s) out (or a Promise). */
+export type HostFunctionImpl = (...args: RawValue[]) => RawValue | RawValue[] | void | Promise<RawValue | RawValue[] | void>;

@@ -1,0 +1,569 @@
+import { EXTERNREF, FUNCREF } from '../decode/module-ir.js';
+import type { FuncTypeIR, ModuleIR } from '../decode/module-ir.js';
+import { SIMPLE } from '../validate/op-signatures.js';
+import { blockSig } from '../validate/validate.js';
+import { sigId } from '../execute/objects.js';
+import { X } from './exec-ops.js';
+
+/** Compiled form of one defined function. */
+export interface CompiledFunction {
+  readonly entry: number;
+  readonly nParams: number;
+  readonly nLocals: number;
+  readonly frameSize: number;
+  readonly hasRefLocals: boolean;
+}
+
+export interface CompiledCode {
+  readonly code: Int32Array;
+  readonly funcs: CompiledFunction[];
+}
+
+interface Ctrl {
+  op: number;
+  /** Operand height below the block's params. */
+  height: number;
+  params: readonly number[];
+  results: readonly number[];
+  /** Code positions waiting for the end address. */
+  patches: number[];
+  loopPc: number;
+  elsePatch: number;
+  /** False when the block starts in dead code: nothing is emitted for it. */
+  live: boolean;
+}
+
+const isRef = (t: number) => t === FUNCREF || t === EXTERNREF;
+
+/**
+ * Compiles every function body to slot-addressed bytecode in one Int32Array. Values live in frame slots:
+ * [params | locals | operand stack]; the operand at height h sits in slot nLocals + h. `local.get` is not
+ * copied: consumers read the local's slot directly until something could change it (a set of that local or
+ * a control-flow boundary), and an instruction followed by `local.set` writes straight into the local.
+ */
+export function compileModule(m: ModuleIR): CompiledCode {
+  const out: number[] = [];
+  const funcs: CompiledFunction[] = [];
+  const funcTypes: FuncTypeIR[] = [];
+  for (const imp of m.imports) if (imp.kind === 0) funcTypes.push(m.types[imp.type]);
+  for (const ti of m.funcs) funcTypes.push(m.types[ti]);
+  for (let i = 0; i < m.codes.length; i++) {
+    funcs.push(compileFunction(m, funcTypes, m.types[m.funcs[i]], i, out));
+  }
+  return { code: Int32Array.from(out), funcs };
+}
+
+function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR, codeIndex: number, out: number[]): CompiledFunction {
+  const body = m.codes[codeIndex].body;
+  const localTypes = [...type.params, ...m.codes[codeIndex].locals];
+  const nLocals = localTypes.length;
+  const entry = out.length;
+  const vSlot: number[] = [];
+  const vType: number[] = [];
+  let maxH = 0;
+  let lastDst = -1;
+  let dead = false;
+  const ctrls: Ctrl[] = [];
+
+  // Fuel: a FUEL op at function entry and at every loop header charges the number of instructions up to the
+  // next such point, so metering is per instruction on straight-line code and deterministic.
+  let fuelPos = -1;
+  let fuelCount = 0;
+  const fuelPoint = () => {
+    if (fuelPos >= 0) out[fuelPos] = Math.max(1, fuelCount);
+    out.push(X.FUEL, 0);
+    fuelPos = out.length - 1;
+    fuelCount = 0;
+    lastDst = -1;
+  };
+
+  const canon = (h: number) => nLocals + h;
+  const push = (t: number): number => {
+    const h = vSlot.length;
+    const s = canon(h);
+    vSlot.push(s);
+    vType.push(t);
+    if (h + 1 > maxH) maxH = h + 1;
+    return s * 2;
+  };
+  const pushLocal = (idx: number) => {
+    vSlot.push(idx);
+    vType.push(localTypes[idx]);
+    if (vSlot.length > maxH) maxH = vSlot.length;
+  };
+  const pop = (): number => {
+    vType.pop();
+    return vSlot.pop()! * 2;
+  };
+  const emit = (...xs: number[]) => {
+    for (const x of xs) out.push(x);
+    lastDst = -1;
+  };
+  /** Emits an op whose first operand is its destination; remembers it for local.set folding. */
+  const emitDst = (op: number, dst: number, ...rest: number[]) => {
+    out.push(op, dst);
+    const at = out.length - 1;
+    for (const x of rest) out.push(x);
+    lastDst = at;
+  };
+  const mov = (t: number, dst: number, src: number) => {
+    if (dst !== src) emit(isRef(t) ? X.MOV_REF : X.MOV, dst, src);
+  };
+  const materialize = (i: number) => {
+    if (vSlot[i] !== canon(i)) {
+      mov(vType[i], canon(i) * 2, vSlot[i] * 2);
+      vSlot[i] = canon(i);
+    }
+  };
+  const materializeAll = () => {
+    for (let i = 0; i < vSlot.length; i++) materialize(i);
+  };
+  const materializeTop = (n: number) => {
+    for (let i = vSlot.length - n; i < vSlot.length; i++) materialize(i);
+  };
+  const bind = () => {
+    lastDst = -1;
+    return out.length;
+  };
+  const resetStack = (height: number, types: readonly number[]) => {
+    vSlot.length = height;
+    vType.length = height;
+    for (const t of types) push(t);
+  };
+  const labelArity = (c: Ctrl) => (c.op === 0x03 ? c.params : c.results);
+  /** Moves the branch values of `c` into place; true when it emitted anything. */
+  const branchMoves = (c: Ctrl, dry: boolean): boolean => {
+    const ts = labelArity(c);
+    const n = ts.length;
+    const top = vSlot.length - n;
+    let moved = false;
+    for (let i = 0; i < n; i++) {
+      const src = vSlot[top + i];
+      const dst = canon(c.height + i);
+      if (src !== dst) {
+        moved = true;
+        if (!dry) mov(ts[i], dst * 2, src * 2);
+      }
+    }
+    return moved;
+  };
+  /** Emits a jump operand to `c` (patched later for forward labels). */
+  const target = (c: Ctrl, at: number) => {
+    if (c.op === 0x03) out[at] = c.loopPc;
+    else c.patches.push(at);
+  };
+  const jumpTo = (c: Ctrl) => {
+    branchMoves(c, false);
+    emit(X.BR, 0);
+    target(c, out.length - 1);
+  };
+
+  fuelPoint();
+  ctrls.push({ op: 0x02, height: 0, params: [], results: type.results, patches: [], loopPc: 0, elsePatch: -1, live: true });
+
+  const c = body;
+  let pc = 0;
+  while (pc < c.length) {
+    const op = c[pc];
+    fuelCount++;
+    const sig = SIMPLE[op];
+    if (sig !== undefined) {
+      if (!dead) {
+        if (op === 0xbc || op === 0xbd || op === 0xbe || op === 0xbf || op === 0xa7) {
+          // Reinterpret and wrap change only the static type: the slot already holds the bits.
+          vType[vType.length - 1] = sig.result;
+        } else if (sig.params.length === 2) {
+          const b = pop();
+          const a = pop();
+          const d = push(sig.result);
+          emitDst(op, d, a, b);
+        } else {
+          const a = pop();
+          const d = push(sig.result);
+          emitDst(op, d, a);
+        }
+      }
+      pc += 1;
+      continue;
+    }
+    switch (op) {
+      case 0x02: case 0x03: case 0x04: {
+        const bt = blockSig(m, c[pc + 1]);
+        pc += 2;
+        if (dead) {
+          ctrls.push({ op, height: 0, params: bt.params, results: bt.results, patches: [], loopPc: 0, elsePatch: -1, live: false });
+          break;
+        }
+        let cond = 0;
+        if (op === 0x04) cond = pop();
+        materializeAll();
+        const ctrl: Ctrl = { op, height: vSlot.length - bt.params.length, params: bt.params, results: bt.results, patches: [], loopPc: 0, elsePatch: -1, live: true };
+        if (op === 0x03) {
+          ctrl.loopPc = bind();
+          fuelPoint();
+        } else if (op === 0x04) {
+          emit(X.BR_UNLESS, cond, 0);
+          ctrl.elsePatch = out.length - 1;
+        }
+        ctrls.push(ctrl);
+        break;
+      }
+      case 0x05: {
+        const ctrl = ctrls[ctrls.length - 1];
+        pc += 1;
+        if (!ctrl.live) break;
+        if (!dead) {
+          materializeTop(ctrl.results.length);
+          emit(X.BR, 0);
+          ctrl.patches.push(out.length - 1);
+        }
+        out[ctrl.elsePatch] = bind();
+        ctrl.elsePatch = -1;
+        ctrl.op = 0x05;
+        dead = false;
+        resetStack(ctrl.height, ctrl.params);
+        break;
+      }
+      case 0x0b: {
+        const ctrl = ctrls.pop()!;
+        pc += 1;
+        if (!ctrl.live) break;
+        if (!dead) materializeTop(ctrl.results.length);
+        const here = bind();
+        for (const p of ctrl.patches) out[p] = here;
+        if (ctrl.elsePatch >= 0) out[ctrl.elsePatch] = here;
+        dead = false;
+        resetStack(ctrl.height, ctrl.results);
+        if (ctrls.length === 0) {
+          // Function end: return the results.
+          emitReturn();
+        }
+        break;
+      }
+      case 0x0c: {
+        if (!dead) {
+          jumpTo(ctrls[ctrls.length - 1 - c[pc + 1]]);
+          dead = true;
+        }
+        pc += 2;
+        break;
+      }
+      case 0x0d: {
+        if (!dead) {
+          const ctrl = ctrls[ctrls.length - 1 - c[pc + 1]];
+          const cond = pop();
+          if (branchMoves(ctrl, true)) {
+            emit(X.BR_UNLESS, cond, 0);
+            const skip = out.length - 1;
+            jumpTo(ctrl);
+            out[skip] = bind();
+          } else {
+            emit(X.BR_IF, cond, 0);
+            target(ctrl, out.length - 1);
+          }
+        }
+        pc += 2;
+        break;
+      }
+      case 0x0e: {
+        const n = c[pc + 1];
+        if (!dead) {
+          const idx = pop();
+          emit(X.BR_TABLE, idx, n);
+          const tableAt = out.length;
+          for (let i = 0; i <= n; i++) out.push(0);
+          const tramps: [number, Ctrl][] = [];
+          for (let i = 0; i <= n; i++) {
+            const ctrl = ctrls[ctrls.length - 1 - c[pc + 2 + i]];
+            if (branchMoves(ctrl, true)) tramps.push([tableAt + i, ctrl]);
+            else target(ctrl, tableAt + i);
+          }
+          for (const [at, ctrl] of tramps) {
+            out[at] = bind();
+            jumpTo(ctrl);
+          }
+          dead = true;
+        }
+        pc += 3 + n;
+        break;
+      }
+      case 0x0f:
+        if (!dead) {
+          emitReturn();
+          dead = true;
+        }
+        pc += 1;
+        break;
+      case 0x10: {
+        if (!dead) {
+          const t = funcTypes[c[pc + 1]];
+          const n = t.params.length;
+          materializeTop(n);
+          const arg = canon(vSlot.length - n) * 2;
+          for (let i = 0; i < n; i++) pop();
+          emit(X.CALL, c[pc + 1], arg);
+          for (const r of t.results) push(r);
+        }
+        pc += 2;
+        break;
+      }
+      case 0x11: {
+        if (!dead) {
+          const t = m.types[c[pc + 1]];
+          const idx = pop();
+          const n = t.params.length;
+          materializeTop(n);
+          const arg = canon(vSlot.length - n) * 2;
+          for (let i = 0; i < n; i++) pop();
+          emit(X.CALL_INDIRECT, sigId(t), c[pc + 2], idx, arg);
+          for (const r of t.results) push(r);
+        }
+        pc += 3;
+        break;
+      }
+      case 0x1a:
+        if (!dead) pop();
+        pc += 1;
+        break;
+      case 0x1b: case 0x1c: {
+        if (!dead) {
+          const cond = pop();
+          const t = vType[vType.length - 1];
+          const b = pop();
+          const a = pop();
+          const d = push(t);
+          emitDst(isRef(t) ? X.SELECT_REF : X.SELECT, d, a, b, cond);
+        }
+        pc += op === 0x1b ? 1 : 2 + c[pc + 1];
+        break;
+      }
+      case 0x20:
+        if (!dead) pushLocal(c[pc + 1]);
+        pc += 2;
+        break;
+      case 0x21: case 0x22: {
+        if (!dead) {
+          const x = c[pc + 1];
+          const top = vSlot.length - 1;
+          // Any pending read of local x must see the old value.
+          let conflict = false;
+          for (let i = 0; i < top; i++) {
+            if (vSlot[i] === x) {
+              conflict = true;
+              materialize(i);
+            }
+          }
+          if (vSlot[top] === x) {
+            // local.set x of local.get x: nothing to do.
+          } else if (!conflict && lastDst >= 0 && vSlot[top] === canon(top) && out[lastDst] === canon(top) * 2) {
+            out[lastDst] = x * 2;
+          } else {
+            mov(localTypes[x], x * 2, vSlot[top] * 2);
+          }
+          lastDst = -1;
+          pop();
+          if (op === 0x22) pushLocal(x);
+        }
+        pc += 2;
+        break;
+      }
+      case 0x23: {
+        if (!dead) {
+          const g = c[pc + 1];
+          const t = globalType(m, g);
+          const d = push(t);
+          emitDst(isRef(t) ? X.GLOBAL_GET_REF : X.GLOBAL_GET, d, g);
+        }
+        pc += 2;
+        break;
+      }
+      case 0x24: {
+        if (!dead) {
+          const g = c[pc + 1];
+          const t = globalType(m, g);
+          emit(isRef(t) ? X.GLOBAL_SET_REF : X.GLOBAL_SET, g, pop());
+        }
+        pc += 2;
+        break;
+      }
+      case 0x25: {
+        if (!dead) {
+          const idx = pop();
+          const d = push(tableElem(m, c[pc + 1]));
+          emitDst(X.TABLE_GET, d, c[pc + 1], idx);
+        }
+        pc += 2;
+        break;
+      }
+      case 0x26: {
+        if (!dead) {
+          const v = pop();
+          const idx = pop();
+          emit(X.TABLE_SET, c[pc + 1], idx, v);
+        }
+        pc += 2;
+        break;
+      }
+      case 0x3f:
+        if (!dead) emitDst(X.MEMORY_SIZE, push(0x7f));
+        pc += 1;
+        break;
+      case 0x40:
+        if (!dead) {
+          const a = pop();
+          emitDst(X.MEMORY_GROW, push(0x7f), a);
+        }
+        pc += 1;
+        break;
+      case 0x41:
+        if (!dead) emitDst(X.CONST32, push(0x7f), c[pc + 1]);
+        pc += 2;
+        break;
+      case 0x42:
+        if (!dead) emitDst(X.CONST64, push(0x7e), c[pc + 1], c[pc + 2]);
+        pc += 3;
+        break;
+      case 0x43:
+        if (!dead) emitDst(X.CONST32, push(0x7d), c[pc + 1]);
+        pc += 2;
+        break;
+      case 0x44:
+        if (!dead) emitDst(X.CONST64, push(0x7c), c[pc + 1], c[pc + 2]);
+        pc += 3;
+        break;
+      case 0x00:
+        if (!dead) {
+          emit(X.UNREACHABLE);
+          dead = true;
+        }
+        pc += 1;
+        break;
+      case 0x01:
+        pc += 1;
+        break;
+      case 0xd0:
+        if (!dead) emitDst(X.REF_NULL, push(c[pc + 1]));
+        pc += 2;
+        break;
+      case 0xd1:
+        if (!dead) {
+          const a = pop();
+          emitDst(X.REF_IS_NULL, push(0x7f), a);
+        }
+        pc += 1;
+        break;
+      case 0xd2:
+        if (!dead) emitDst(X.REF_FUNC, push(FUNCREF), c[pc + 1]);
+        pc += 2;
+        break;
+      case 0x108: case 0x10a: case 0x10b: {
+        if (!dead) {
+          const n = pop();
+          const s = pop();
+          const d = pop();
+          if (op === 0x108) emit(X.MEMORY_INIT, c[pc + 1], d, s, n);
+          else emit(op === 0x10a ? X.MEMORY_COPY : X.MEMORY_FILL, d, s, n);
+        }
+        pc += op === 0x108 ? 2 : 1;
+        break;
+      }
+      case 0x109:
+        if (!dead) emit(X.DATA_DROP, c[pc + 1]);
+        pc += 2;
+        break;
+      case 0x10c: case 0x10e: {
+        if (!dead) {
+          const n = pop();
+          const s = pop();
+          const d = pop();
+          emit(op === 0x10c ? X.TABLE_INIT : X.TABLE_COPY, c[pc + 1], c[pc + 2], d, s, n);
+        }
+        pc += 3;
+        break;
+      }
+      case 0x10d:
+        if (!dead) emit(X.ELEM_DROP, c[pc + 1]);
+        pc += 2;
+        break;
+      case 0x10f: {
+        if (!dead) {
+          const n = pop();
+          const init = pop();
+          emitDst(X.TABLE_GROW, push(0x7f), c[pc + 1], init, n);
+        }
+        pc += 2;
+        break;
+      }
+      case 0x110:
+        if (!dead) emitDst(X.TABLE_SIZE, push(0x7f), c[pc + 1]);
+        pc += 2;
+        break;
+      case 0x111: {
+        if (!dead) {
+          const n = pop();
+          const v = pop();
+          const i = pop();
+          emit(X.TABLE_FILL, c[pc + 1], i, v, n);
+        }
+        pc += 2;
+        break;
+      }
+      default: {
+        // Loads 0x28..0x35 and stores 0x36..0x3e.
+        if (!dead) {
+          const offset = c[pc + 2];
+          if (op <= 0x35) {
+            const a = pop();
+            const t = LOAD_TYPES[op - 0x28];
+            emitDst(op, push(t), a, offset);
+          } else {
+            const v = pop();
+            const a = pop();
+            emit(op, a, v, offset);
+          }
+        }
+        pc += 3;
+      }
+    }
+  }
+  if (fuelPos >= 0) out[fuelPos] = Math.max(1, fuelCount);
+  let hasRefLocals = false;
+  for (let i = type.params.length; i < nLocals; i++) if (isRef(localTypes[i])) hasRefLocals = true;
+  return { entry, nParams: type.params.length, nLocals, frameSize: nLocals + maxH + 1, hasRefLocals };
+
+  function emitReturn() {
+    const n = type.results.length;
+    if (n === 0) {
+      emit(X.RET0);
+      return;
+    }
+    materializeTop(n);
+    const src = canon(vSlot.length - n) * 2;
+    if (n === 1 && !isRef(type.results[0])) emit(X.RET1, src);
+    else emit(X.RET, src, n);
+  }
+}
+
+const LOAD_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e];
+
+function globalType(m: ModuleIR, g: number): number {
+  let i = 0;
+  for (const imp of m.imports) {
+    if (imp.kind === 3) {
+      if (i === g) return imp.global.type;
+      i++;
+    }
+  }
+  return m.globals[g - i].type.type;
+}
+
+function tableElem(m: ModuleIR, t: number): number {
+  let i = 0;
+  for (const imp of m.imports) {
+    if (imp.kind === 1) {
+      if (i === t) return imp.table.elem;
+      i++;
+    }
+  }
+  return m.tables[t - i].elem;
+}

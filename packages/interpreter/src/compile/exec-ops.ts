@@ -1,0 +1,57 @@
+/**
+ * Opcodes of the compiled form. Simple numeric ops, loads and stores keep their WebAssembly opcode
+ * (0x28..0xc4, 0x100..0x107); everything else gets an internal number from 0x120. Operands are frame-relative
+ * slot numbers pre-multiplied by 2 (a slot is 8 bytes = two int32 halves), so the loop indexes its Int32Array
+ * with `base + operand`.
+ *
+ * Layouts (operands after the opcode):
+ *   unary  dst a          binary dst a b         load dst addr offset     store addr val offset
+ */
+export const enum X {
+  MOV = 0x120, // dst src
+  MOV_REF, // dst src
+  CONST32, // dst v
+  CONST64, // dst lo hi
+  BR, // target
+  BR_IF, // cond target
+  BR_UNLESS, // cond target
+  BR_TABLE, // idx n t0..tn
+  RET, // src n
+  RET0,
+  RET1, // src
+  CALL, // funcIndex argSlot
+  CALL_INDIRECT, // sigId tableIndex idxSlot argSlot
+  SELECT, // dst a b cond
+  SELECT_REF, // dst a b cond
+  GLOBAL_GET, // dst g
+  GLOBAL_SET, // g src
+  GLOBAL_GET_REF, // dst g
+  GLOBAL_SET_REF, // g src
+  TABLE_GET, // dst t idx
+  TABLE_SET, // t idx val
+  MEMORY_SIZE, // dst
+  MEMORY_GROW, // dst delta
+  REF_NULL, // dst
+  REF_IS_NULL, // dst src
+  REF_FUNC, // dst funcIndex
+  MEMORY_INIT, // seg d s n
+  DATA_DROP, // seg
+  MEMORY_COPY, // d s n
+  MEMORY_FILL, // d v n
+  TABLE_INIT, // seg t d s n
+  ELEM_DROP, // seg
+  TABLE_COPY, // dt st d s n
+  TABLE_GROW, // dst t init n
+  TABLE_SIZE, // dst t
+  TABLE_FILL, // t i v n
+  UNREACHABLE,
+  FUEL, // cost
+  // Fused forms
+  I32_ADD_IMM, // dst a imm
+  BR_IF_EQZ, // cond target      (i32.eqz + br_if)
+  I32_LT_S_BR_IF, // a b target
+  I32_LT_U_BR_IF,
+  I32_NE_BR_IF,
+  I32_EQ_BR_IF,
+  I32_CONST_TO, // alias of CONST32 for local targets
+}

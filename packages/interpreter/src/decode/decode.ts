@@ -1,0 +1,484 @@
+import { FUNCREF, EXTERNREF, I32, I64, F32, F64, V128, SEG_ACTIVE, SEG_DECLARATIVE, SEG_PASSIVE } from './module-ir.js';
+import type {
+  CodeIR, ConstExprIR, DataIR, ElemIR, ExportIR, FuncTypeIR, GlobalIR, GlobalTypeIR, ImportIR, LimitsIR,
+  ModuleIR, NameSectionIR, TableTypeIR, ValTypeCode,
+} from './module-ir.js';
+import { Reader, malformed, unsupported } from './reader.js';
+
+const MAX_LOCALS = 50_000;
+
+function valType(r: Reader): ValTypeCode {
+  const at = r.pos;
+  const t = r.u8();
+  if (t === I32 || t === I64 || t === F32 || t === F64 || t === FUNCREF || t === EXTERNREF) return t;
+  if (t === V128) unsupported('SIMD (the v128 type)', at);
+  if (t === 0x6e || t === 0x6d || t === 0x6c || t === 0x6b || t === 0x6a || t === 0x69 || t === 0x64 || t === 0x63) {
+    unsupported('reference types beyond WebAssembly 2.0 (GC / typed function references)', at);
+  }
+  malformed('malformed value type', at);
+}
+
+function refType(r: Reader): ValTypeCode {
+  const at = r.pos;
+  const t = r.u8();
+  if (t === FUNCREF || t === EXTERNREF) return t;
+  malformed('malformed reference type', at);
+}
+
+function limits(r: Reader, what: 'memory' | 'table'): LimitsIR {
+  const at = r.pos;
+  const flags = r.u8();
+  if (flags === 0) return { min: r.u32(), max: undefined };
+  if (flags === 1) {
+    const min = r.u32();
+    return { min, max: r.u32() };
+  }
+  // Flags 2/3 (shared, threads proposal) are malformed in 2.0 and the spec tests say so.
+  if (what === 'memory' && flags >= 4 && flags <= 7) unsupported('64-bit memory (memory64)', at);
+  malformed('integer too large', at);
+}
+
+function globalType(r: Reader): GlobalTypeIR {
+  const type = valType(r);
+  const at = r.pos;
+  const m = r.u8();
+  if (m > 1) malformed('malformed mutability', at);
+  return { type, mutable: m === 1 };
+}
+
+/** Block type: -1 empty, -(valtype) for a single result, >= 0 a type index. */
+function blockType(r: Reader): number {
+  const b = r.bytes[r.pos];
+  if (b === 0x40) {
+    r.pos++;
+    return -1;
+  }
+  if (b === I32 || b === I64 || b === F32 || b === F64 || b === FUNCREF || b === EXTERNREF || b === V128) {
+    return -valType(r);
+  }
+  const at = r.pos;
+  const idx = r.sN(33);
+  if (idx < 0) malformed('malformed block type', at);
+  return idx;
+}
+
+/**
+ * Decodes one expression (a function body or a constant expression) into the instruction stream.
+ * Stops after the `end` that closes the outermost block.
+ */
+function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }): void {
+  let depth = 0;
+  for (;;) {
+    const at = r.pos;
+    if (r.pos >= r.end) malformed(r.end < r.bytes.length ? 'unexpected end of section or function' : 'unexpected end', r.pos);
+    const op = r.u8();
+    if (offsets) offsets.push(at);
+    switch (op) {
+      case 0x00: case 0x01: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
+        out.push(op);
+        break;
+      case 0x02: case 0x03: case 0x04:
+        out.push(op, blockType(r));
+        depth++;
+        break;
+      case 0x05:
+        out.push(op);
+        break;
+      case 0x0b:
+        out.push(op);
+        if (depth === 0) return;
+        depth--;
+        break;
+      case 0x0c: case 0x0d:
+        out.push(op, r.u32());
+        break;
+      case 0x0e: {
+        const n = r.u32();
+        if (n > r.end - r.pos) malformed('unexpected end', r.pos);
+        out.push(op, n);
+        for (let i = 0; i <= n; i++) out.push(r.u32());
+        break;
+      }
+      case 0x10:
+        out.push(op, r.u32());
+        break;
+      case 0x11: {
+        const type = r.u32();
+        out.push(op, type, r.u32());
+        break;
+      }
+      case 0x12: case 0x13:
+        unsupported('tail calls', at);
+      // eslint-disable-next-line no-fallthrough
+      case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x18: case 0x19:
+        unsupported('exception handling', at);
+      // eslint-disable-next-line no-fallthrough
+      case 0x1c: {
+        const n = r.u32();
+        if (n > r.end - r.pos) malformed('unexpected end', r.pos);
+        out.push(op, n);
+        for (let i = 0; i < n; i++) out.push(valType(r));
+        break;
+      }
+      case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26:
+        out.push(op, r.u32());
+        break;
+      case 0x3f: case 0x40: {
+        const z = r.pos;
+        if (r.u8() !== 0) malformed('zero byte expected', z);
+        out.push(op);
+        break;
+      }
+      case 0x41:
+        out.push(op, r.s32());
+        break;
+      case 0x42: {
+        const [lo, hi] = r.s64();
+        out.push(op, lo, hi);
+        break;
+      }
+      case 0x43:
+        out.push(op, r.f32bits());
+        break;
+      case 0x44: {
+        const lo = r.f32bits();
+        out.push(op, lo, r.f32bits());
+        break;
+      }
+      case 0xd0:
+        out.push(op, refType(r));
+        break;
+      case 0xd2:
+        out.push(op, r.u32());
+        break;
+      case 0xfc: {
+        const sub = r.u32();
+        const code = 0x100 + sub;
+        if (sub <= 7) {
+          out.push(code);
+        } else if (sub === 8) {
+          const seg = r.u32();
+          const z = r.pos;
+          if (r.u8() !== 0) malformed('zero byte expected', z);
+          ctx.dataCountNeeded = true;
+          out.push(code, seg);
+        } else if (sub === 9) {
+          ctx.dataCountNeeded = true;
+          out.push(code, r.u32());
+        } else if (sub === 10) {
+          let z = r.pos;
+          if (r.u8() !== 0) malformed('zero byte expected', z);
+          z = r.pos;
+          if (r.u8() !== 0) malformed('zero byte expected', z);
+          out.push(code);
+        } else if (sub === 11) {
+          const z = r.pos;
+          if (r.u8() !== 0) malformed('zero byte expected', z);
+          out.push(code);
+        } else if (sub === 12) {
+          const seg = r.u32();
+          out.push(code, seg, r.u32());
+        } else if (sub === 13) {
+          out.push(code, r.u32());
+        } else if (sub === 14) {
+          const dst = r.u32();
+          out.push(code, dst, r.u32());
+        } else if (sub >= 15 && sub <= 17) {
+          out.push(code, r.u32());
+        } else {
+          malformed('illegal opcode', at);
+        }
+        break;
+      }
+      case 0xfd:
+        unsupported('SIMD (0xFD-prefixed instructions)', at);
+      // eslint-disable-next-line no-fallthrough
+      case 0xfe:
+        unsupported('threads (atomic instructions)', at);
+      // eslint-disable-next-line no-fallthrough
+      case 0xfb:
+        unsupported('garbage collection instructions', at);
+      // eslint-disable-next-line no-fallthrough
+      default:
+        if (op >= 0x28 && op <= 0x3e) {
+          const align = r.u32();
+          const offset = r.u32();
+          out.push(op, align, offset | 0);
+        } else if (op >= 0x45 && op <= 0xc4) {
+          out.push(op);
+        } else {
+          malformed('illegal opcode', at);
+        }
+    }
+  }
+}
+
+function constExpr(r: Reader): ConstExprIR {
+  const offset = r.pos;
+  const out: number[] = [];
+  expr(r, out, undefined, { hasDataCount: true, dataCountNeeded: false });
+  return { code: Int32Array.from(out), offset };
+}
+
+const SECTION_ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11, 11: 12 };
+
+/** Decodes a WebAssembly binary into a ModuleIR. Throws WASM_MALFORMED / WASM_UNSUPPORTED_FEATURE. */
+export function decode(bytes: Uint8Array): ModuleIR {
+  const r = new Reader(bytes);
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    malformed('magic header not detected', 0);
+  }
+  if (bytes.length < 8) malformed('unexpected end', bytes.length);
+  if (bytes[4] !== 1 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
+    malformed('unknown binary version', 4);
+  }
+  r.pos = 8;
+  const m: ModuleIR = {
+    types: [], imports: [], funcs: [], tables: [], memories: [], globals: [], exports: [], start: undefined,
+    elems: [], datas: [], dataCount: undefined, codes: [], customs: [], names: undefined,
+  };
+  let lastOrder = 0;
+  let funcCount: number | undefined;
+  const ctx = { hasDataCount: false, dataCountNeeded: false };
+  while (!r.eof()) {
+    const idAt = r.pos;
+    const id = r.u8();
+    const size = r.u32();
+    const start = r.pos;
+    const end = start + size;
+    if (end > bytes.length) malformed('length out of bounds', start);
+    if (id !== 0) {
+      const order = SECTION_ORDER[id];
+      if (order === undefined) {
+        if (id === 13) unsupported('exception handling (tag section)', idAt);
+        malformed('malformed section id', idAt);
+      }
+      if (order <= lastOrder) malformed('unexpected content after last section', idAt);
+      lastOrder = order;
+    }
+    const s = new Reader(bytes, start, end);
+    switch (id) {
+      case 0: {
+        const name = s.name();
+        const content = bytes.slice(s.pos, end);
+        m.customs.push({ name, bytes: content });
+        if (name === 'name') {
+          try {
+            m.names = nameSection(new Reader(content));
+          } catch {
+            // A broken name section is ignored: it is debug information only (spec appendix 7.4).
+          }
+        }
+        s.pos = end;
+        break;
+      }
+      case 1: {
+        const n = s.u32();
+        for (let i = 0; i < n; i++) {
+          const at = s.pos;
+          const form = s.u8();
+          if (form !== 0x60) {
+            if (form === 0x5e || form === 0x5f || form === 0x4e || form === 0x4f || form === 0x50) unsupported('garbage collection types', at);
+            malformed('integer representation too long', at);
+          }
+          const np = s.u32();
+          const params: number[] = [];
+          for (let j = 0; j < np; j++) params.push(valType(s));
+          const nr = s.u32();
+          const results: number[] = [];
+          for (let j = 0; j < nr; j++) results.push(valType(s));
+          m.types.push({ params, results } satisfies FuncTypeIR);
+        }
+        break;
+      }
+      case 2: {
+        const n = s.u32();
+        for (let i = 0; i < n; i++) {
+          const module = s.name();
+          const name = s.name();
+          const at = s.pos;
+          const kind = s.u8();
+          let imp: ImportIR;
+          if (kind === 0) imp = { module, name, kind, type: s.u32() };
+          else if (kind === 1) {
+            const elem = refType(s);
+            imp = { module, name, kind, table: { elem, ...limits(s, 'table') } };
+          } else if (kind === 2) imp = { module, name, kind, memory: limits(s, 'memory') };
+          else if (kind === 3) imp = { module, name, kind, global: globalType(s) };
+          else malformed('malformed import kind', at);
+          m.imports.push(imp);
+        }
+        break;
+      }
+      case 3: {
+        const n = s.u32();
+        for (let i = 0; i < n; i++) m.funcs.push(s.u32());
+        funcCount = n;
+        break;
+      }
+      case 4: {
+        const n = s.u32();
+        for (let i = 0; i < n; i++) {
+          const elem = refType(s);
+          m.tables.push({ elem, ...limits(s, 'table') } satisfies TableTypeIR);
+        }
+        break;
+      }
+      case 5: {
+        const n = s.u32();
+        for (let i = 0; i < n; i++) m.memories.push(limits(s, 'memory'));
+        break;
+      }
+      case 6: {
+        const n = s.u32();
+        for (let i = 0; i < n; i++) {
+          const type = globalType(s);
+          m.globals.push({ type, init: constExpr(s) } satisfies GlobalIR);
+        }
+        break;
+      }
+      case 7: {
+        const n = s.u32();
+        for (let i = 0; i < n; i++) {
+          const name = s.name();
+          const at = s.pos;
+          const kind = s.u8();
+          if (kind > 3) {
+            if (kind === 4) unsupported('exception handling (tag export)', at);
+            malformed('malformed export kind', at);
+          }
+          m.exports.push({ name, kind, index: s.u32() } satisfies ExportIR);
+        }
+        break;
+      }
+      case 8:
+        m.start = s.u32();
+        break;
+      case 9: {
+        const n = s.u32();
+        for (let i = 0; i < n; i++) m.elems.push(elemSegment(s));
+        break;
+      }
+      case 12:
+        m.dataCount = s.u32();
+        ctx.hasDataCount = true;
+        break;
+      case 10: {
+        const n = s.u32();
+        if (n !== (funcCount ?? 0)) malformed('function and code section have inconsistent lengths', start);
+        for (let i = 0; i < n; i++) m.codes.push(codeEntry(s, ctx));
+        break;
+      }
+      case 11: {
+        const n = s.u32();
+        if (m.dataCount !== undefined && n !== m.dataCount) malformed('data count and data section have inconsistent lengths', start);
+        for (let i = 0; i < n; i++) m.datas.push(dataSegment(s));
+        break;
+      }
+    }
+    if (s.pos !== end) malformed('section size mismatch', s.pos);
+    r.pos = end;
+  }
+  if (m.codes.length !== m.funcs.length) malformed('function and code section have inconsistent lengths', bytes.length);
+  if (m.dataCount !== undefined && m.datas.length !== m.dataCount) malformed('data count and data section have inconsistent lengths', bytes.length);
+  if (ctx.dataCountNeeded && !ctx.hasDataCount && m.datas.length > 0) malformed('data count section required', bytes.length);
+  return m;
+}
+
+function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }): CodeIR {
+  const size = s.u32();
+  const start = s.pos;
+  const end = start + size;
+  if (end > s.end) malformed('unexpected end of section or function', start);
+  const b = new Reader(s.bytes, start, end);
+  const groups = b.u32();
+  const locals: number[] = [];
+  const groupList: [number, number][] = [];
+  let total = 0;
+  const localsAt = b.pos;
+  for (let i = 0; i < groups; i++) {
+    const at = b.pos;
+    const count = b.u32();
+    total += count;
+    if (total > 0xffffffff) malformed('too many locals', at);
+    groupList.push([count, valType(b)]);
+  }
+  if (total > MAX_LOCALS) unsupported(`more than ${MAX_LOCALS} locals in one function (implementation limit)`, localsAt);
+  for (const [count, t] of groupList) for (let j = 0; j < count; j++) locals.push(t);
+  const body: number[] = [];
+  const offsets: number[] = [];
+  const bodyOffset = b.pos;
+  expr(b, body, offsets, ctx);
+  if (b.pos !== end) malformed('section size mismatch', b.pos);
+  s.pos = end;
+  return { locals, body: Int32Array.from(body), offsets: Int32Array.from(offsets), offset: bodyOffset };
+}
+
+function elemSegment(s: Reader): ElemIR {
+  const at = s.pos;
+  const flags = s.u32();
+  if (flags > 7) malformed('malformed elements segment kind', at);
+  const passiveOrDecl = (flags & 1) !== 0;
+  const explicitTable = (flags & 2) !== 0;
+  const usesExprs = (flags & 4) !== 0;
+  const mode = !passiveOrDecl ? SEG_ACTIVE : explicitTable ? SEG_DECLARATIVE : SEG_PASSIVE;
+  let table = 0;
+  let offset: ConstExprIR | undefined;
+  if (mode === SEG_ACTIVE) {
+    if (explicitTable) table = s.u32();
+    offset = constExpr(s);
+  }
+  let type: number = FUNCREF;
+  if (passiveOrDecl || explicitTable) {
+    if (usesExprs) type = refType(s);
+    else {
+      const k = s.pos;
+      if (s.u8() !== 0) malformed('malformed element kind', k);
+    }
+  }
+  const n = s.u32();
+  const init: ConstExprIR[] = [];
+  for (let i = 0; i < n; i++) {
+    if (usesExprs) init.push(constExpr(s));
+    else {
+      const offsetAt = s.pos;
+      const idx = s.u32();
+      init.push({ code: Int32Array.of(0xd2, idx, 0x0b), offset: offsetAt });
+    }
+  }
+  return { mode, table, offset, type, init };
+}
+
+function dataSegment(s: Reader): DataIR {
+  const at = s.pos;
+  const flags = s.u32();
+  if (flags > 2) malformed('malformed data segment kind', at);
+  let memory = 0;
+  let offset: ConstExprIR | undefined;
+  if (flags === 2) memory = s.u32();
+  if (flags !== 1) offset = constExpr(s);
+  const len = s.u32();
+  if (len > s.end - s.pos) malformed('unexpected end of section or function', s.pos);
+  const bytes = s.bytesN(len).slice();
+  return { mode: flags === 1 ? SEG_PASSIVE : SEG_ACTIVE, memory, offset, bytes };
+}
+
+function nameSection(r: Reader): NameSectionIR {
+  const names: NameSectionIR = { functionNames: new Map() };
+  while (!r.eof()) {
+    const id = r.u8();
+    const size = r.u32();
+    const end = r.pos + size;
+    const s = new Reader(r.bytes, r.pos, end);
+    if (id === 0) names.moduleName = s.name();
+    else if (id === 1) {
+      const n = s.u32();
+      for (let i = 0; i < n; i++) {
+        const idx = s.u32();
+        names.functionNames.set(idx, s.name());
+      }
+    }
+    r.pos = end;
+  }
+  return names;
+}

@@ -1,0 +1,137 @@
+import { FaygerError } from '@fayger/contracts';
+
+/** Throws the decode-stage error for malformed input at `offset`. */
+export function malformed(message: string, offset: number): never {
+  throw new FaygerError({
+    code: 'WASM_MALFORMED',
+    phase: 'decode',
+    message: `decoding the WebAssembly binary failed at byte ${offset}: ${message}`,
+    details: { offset, reason: message },
+  });
+}
+
+export function unsupported(feature: string, offset: number): never {
+  throw new FaygerError({
+    code: 'WASM_UNSUPPORTED_FEATURE',
+    phase: 'decode',
+    message: `the WebAssembly module uses ${feature} (byte ${offset}), which @fayger/interpreter does not implement. Build the module for WebAssembly 2.0 without ${feature}.`,
+    details: { offset, feature },
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Byte reader over a module with LEB128 helpers; `end` bounds the current section or body. */
+export class Reader {
+  pos: number;
+  end: number;
+  constructor(
+    readonly bytes: Uint8Array,
+    pos = 0,
+    end = bytes.length,
+  ) {
+    this.pos = pos;
+    this.end = end;
+  }
+
+  eof(): boolean {
+    return this.pos >= this.end;
+  }
+
+  u8(): number {
+    if (this.pos >= this.end) malformed(this.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end', this.pos);
+    return this.bytes[this.pos++];
+  }
+
+  u32(): number {
+    let result = 0;
+    let shift = 0;
+    for (let i = 0; i < 5; i++) {
+      const b = this.u8();
+      if (i === 4) {
+        if (b & 0x80) malformed('integer representation too long', this.pos - 1);
+        if (b & 0x70) malformed('integer too large', this.pos - 1);
+      }
+      result += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((b & 0x80) === 0) return result;
+    }
+    return result;
+  }
+
+  /** Signed LEB128 up to `bits` (32 or 33). */
+  sN(bits: number): number {
+    let result = 0;
+    let shift = 0;
+    const maxBytes = Math.ceil(bits / 7);
+    for (let i = 0; i < maxBytes; i++) {
+      const b = this.u8();
+      result += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((b & 0x80) === 0) {
+        if (i === maxBytes - 1) {
+          // Unused bits of the last byte must all equal the sign bit.
+          const used = bits - 7 * i; // bits carried by the last byte, sign included
+          const signAndUnused = b & 0x7f & ~((1 << (used - 1)) - 1);
+          if (signAndUnused !== 0 && signAndUnused !== (0x7f & ~((1 << (used - 1)) - 1))) malformed('integer too large', this.pos - 1);
+        }
+        if (b & 0x40) result -= 2 ** shift;
+        return result;
+      }
+    }
+    malformed('integer representation too long', this.pos - 1);
+  }
+
+  s32(): number {
+    return this.sN(32) | 0;
+  }
+
+  /** Signed 64-bit LEB128 as two int32 halves [lo, hi]. */
+  s64(): [number, number] {
+    let result = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 10; i++) {
+      const b = this.u8();
+      result |= BigInt(b & 0x7f) << shift;
+      shift += 7n;
+      if ((b & 0x80) === 0) {
+        if (i === 9) {
+          // Last byte carries bit 63 only: the rest must be sign extension of it.
+          const rest = b & 0x7f;
+          if (rest !== 0 && rest !== 0x7f) malformed('integer too large', this.pos - 1);
+        }
+        if (b & 0x40) result -= 1n << shift;
+        const u = BigInt.asUintN(64, result);
+        return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0];
+      }
+    }
+    malformed('integer representation too long', this.pos - 1);
+  }
+
+  f32bits(): number {
+    if (this.pos + 4 > this.end) malformed(this.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end', this.pos);
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos += 4;
+    return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+  }
+
+  bytesN(n: number): Uint8Array {
+    if (this.pos + n > this.end) malformed(this.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end', this.pos);
+    const out = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  name(): string {
+    const len = this.u32();
+    const start = this.pos;
+    if (this.pos + len > this.end) malformed('length out of bounds', this.pos);
+    const raw = this.bytesN(len);
+    try {
+      return utf8.decode(raw);
+    } catch {
+      malformed('malformed UTF-8 encoding', start);
+    }
+  }
+}

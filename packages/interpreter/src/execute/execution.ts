@@ -1,0 +1,193 @@
+import { FaygerError } from '@fayger/contracts';
+import type { ExecutionResult, RawValue } from '../api/types.js';
+import type { FuelAccount, WasmFunction } from './objects.js';
+import { acquireMachine, releaseMachine } from './machine.js';
+import { DONE, OUT_OF_FUEL, run, type LoopState } from './interpreter.js';
+import { readRaw, writeRaw } from './values.js';
+import { writeHostResults } from './host-call.js';
+import { Trap, trap } from './trap.js';
+
+/** Fuel "unlimited" is a large finite number so fuel used stays measurable. */
+export const UNLIMITED_FUEL = Number.MAX_SAFE_INTEGER;
+
+export type ExecutionState = 'ready' | 'running' | 'suspended' | 'waiting' | 'completed' | 'trapped';
+
+/**
+ * One call of a guest function that can stop and resume: at the end of a fuel slice, or while a host promise
+ * is pending. All guest frames stay on the execution's own stacks in between.
+ */
+export class Execution {
+  state: ExecutionState = 'ready';
+  private st: LoopState | null = null;
+  private settled: { ok: true; value: unknown } | { ok: false; error: unknown } | null = null;
+  private waitPromise: Promise<void> | null = null;
+  private readonly args: readonly RawValue[];
+  /** Fuel used by this execution so far. */
+  fuelUsed = 0;
+
+  constructor(
+    readonly fn: WasmFunction,
+    args: readonly RawValue[],
+    private readonly account: FuelAccount,
+    private readonly maxDepth: number,
+  ) {
+    if (args.length !== fn.irType.params.length) {
+      throw new FaygerError({
+        code: 'WASM_BAD_VALUE', phase: 'execute', what: 'calling a guest function',
+        expected: `${fn.irType.params.length} arguments`, found: `${args.length}`,
+      });
+    }
+    this.args = args;
+  }
+
+  run(options: { fuel?: number } = {}): ExecutionResult {
+    if (this.state === 'completed' || this.state === 'trapped' || this.state === 'running') {
+      throw new FaygerError({ code: 'WASM_EXECUTION_STATE', phase: 'execute', what: 'resuming a guest call', expected: 'a ready, suspended or settled waiting call', found: this.state });
+    }
+    if (this.state === 'waiting' && this.settled === null) {
+      throw new FaygerError({ code: 'WASM_EXECUTION_STATE', phase: 'execute', what: 'resuming a guest call', expected: 'the pending host promise to have settled', found: 'it is still pending', hint: 'Await the `settled` promise of the waiting result before calling run again.' });
+    }
+    const f = this.fn;
+    if (f.inst?.terminated) {
+      return this.fail(new FaygerError({ code: 'WASM_INSTANCE_TERMINATED', phase: 'execute' }));
+    }
+    if (f.host !== null) return this.runHost();
+
+    let st = this.st;
+    if (st === null) {
+      const machine = acquireMachine();
+      st = {
+        machine, pc: f.entry, b: 0, depth: 0, fn: f, maxDepth: this.maxDepth, fuel: 0,
+        pendingFn: null, pendingBase: 0, promise: null, maxDepthReached: 0,
+      };
+      this.st = st;
+      try {
+        machine.ensure(f.frameSize);
+        const params = f.irType.params;
+        for (let i = 0; i < params.length; i++) writeRaw(machine.I32, machine.refs, 2 * i, params[i], this.args[i]);
+        machine.I32.fill(0, 2 * f.nParams, 2 * f.nLocals);
+        for (let i = f.nParams; i < f.nLocals; i++) machine.refs[i] = null;
+      } catch (e) {
+        return this.fail(e);
+      }
+    }
+    if (this.state === 'waiting') {
+      const s = this.settled!;
+      this.settled = null;
+      this.waitPromise = null;
+      if (!s.ok) return this.fail(new Trap('TRAP_HOST_ERROR', { import: st.pendingFn?.index }, s.error));
+      try {
+        writeHostResults(st.machine.I32, st.machine.refs, st.pendingBase, st.pendingFn!, s.value);
+      } catch (e) {
+        return this.fail(e);
+      }
+      st.pendingFn = null;
+    }
+    const slice = options.fuel ?? UNLIMITED_FUEL;
+    const budget = this.account.remaining;
+    const avail = Math.min(slice, budget);
+    st.fuel = avail;
+    this.state = 'running';
+    this.account.callDepth = 1;
+    let status: number;
+    try {
+      status = run(st);
+    } catch (e) {
+      this.charge(avail - st.fuel);
+      return this.fail(e);
+    }
+    this.charge(avail - st.fuel);
+    if (status === DONE) {
+      const rs = f.irType.results;
+      const values: RawValue[] = [];
+      for (let i = 0; i < rs.length; i++) values.push(readRaw(st.machine.I32, st.machine.refs, 2 * i, rs[i]));
+      this.finish('completed');
+      return { status: 'completed', values };
+    }
+    if (status === OUT_OF_FUEL) {
+      if (slice < budget) {
+        this.state = 'suspended';
+        return { status: 'suspended' };
+      }
+      return this.fail(new Trap('TRAP_FUEL_EXHAUSTED', { fuelUsed: this.account.used }));
+    }
+    this.state = 'waiting';
+    return { status: 'waiting', settled: this.watch(st.promise!) };
+  }
+
+  private runHost(): ExecutionResult {
+    if (this.state === 'waiting') {
+      const s = this.settled!;
+      if (!s.ok) return this.fail(new Trap('TRAP_HOST_ERROR', { import: this.fn.index }, s.error));
+      return this.completeHost(s.value);
+    }
+    let r: unknown;
+    try {
+      r = this.fn.host!(...this.args);
+    } catch (e) {
+      return this.fail(new Trap('TRAP_HOST_ERROR', { import: this.fn.index }, e));
+    }
+    if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+      this.state = 'waiting';
+      return { status: 'waiting', settled: this.watch(r as PromiseLike<unknown>) };
+    }
+    return this.completeHost(r);
+  }
+
+  private completeHost(r: unknown): ExecutionResult {
+    const rs = this.fn.irType.results;
+    const I32 = new Int32Array(2 * Math.max(1, rs.length));
+    const refs: unknown[] = new Array(rs.length).fill(null);
+    try {
+      writeHostResults(I32, refs, 0, this.fn, r);
+    } catch (e) {
+      return this.fail(e);
+    }
+    const values: RawValue[] = [];
+    for (let i = 0; i < rs.length; i++) values.push(readRaw(I32, refs, 2 * i, rs[i]));
+    this.state = 'completed';
+    return { status: 'completed', values };
+  }
+
+  private watch(p: PromiseLike<unknown>): Promise<void> {
+    this.waitPromise = Promise.resolve(p).then(
+      (value) => { this.settled = { ok: true, value }; },
+      (error) => { this.settled = { ok: false, error }; },
+    );
+    return this.waitPromise;
+  }
+
+  private charge(used: number): void {
+    this.fuelUsed += used;
+    this.account.used += used;
+    if (this.account.remaining !== UNLIMITED_FUEL) this.account.remaining -= used;
+    if (this.st && this.st.maxDepthReached > this.account.maxCallDepthReached) this.account.maxCallDepthReached = this.st.maxDepthReached;
+    this.account.callDepth = 0;
+  }
+
+  private finish(state: ExecutionState): void {
+    this.state = state;
+    if (this.st) {
+      releaseMachine(this.st.machine);
+      this.st = null;
+    }
+  }
+
+  private fail(e: unknown): ExecutionResult {
+    const fnIndex = this.st?.fn.index ?? this.fn.index;
+    this.finish('trapped');
+    return { status: 'trapped', error: toTrapError(e, fnIndex) };
+  }
+
+  /** Abandons a suspended or waiting call (instance termination). */
+  abort(): void {
+    if (this.state === 'suspended' || this.state === 'waiting' || this.state === 'ready') this.finish('trapped');
+  }
+}
+
+export function toTrapError(e: unknown, func: number): FaygerError {
+  if (e instanceof Trap) return trap(e.code, { func, ...e.details }, e.cause);
+  if (FaygerError.is(e)) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return trap('TRAP_CALL_STACK_EXHAUSTED', { func }, e);
+  return new FaygerError({ code: 'INTERNAL', phase: 'execute', what: 'running the guest', found: String(e), cause: e, details: { func } });
+}

@@ -1,0 +1,61 @@
+import type { InstanceCtx, WasmFunction } from './objects.js';
+import type { LoopState } from './interpreter.js';
+import { readRaw, writeRaw } from './values.js';
+import { Trap } from './trap.js';
+import type { RawValue } from '../api/types.js';
+
+export interface PendingHost {
+  promise: PromiseLike<unknown> | null;
+}
+
+/**
+ * Calls a host function with arguments read from slot `base`; writes its results back there. Returns true when
+ * the host returned a promise: the caller suspends and `st.pending*` says where the results go.
+ */
+export function callHost(st: LoopState & PendingHost, f: WasmFunction, base: number, _caller: InstanceCtx): boolean {
+  const m = st.machine;
+  const I32 = m.I32;
+  const host = f.host!;
+  let r: unknown;
+  try {
+    if (f.allI32) {
+      const n = f.irType.params.length;
+      r = n === 0 ? host() : n === 1 ? host(I32[base] >>> 0) : n === 2 ? host(I32[base] >>> 0, I32[base + 2] >>> 0)
+        : n === 3 ? host(I32[base] >>> 0, I32[base + 2] >>> 0, I32[base + 4] >>> 0) : host(...readArgs(m.I32, m.refs, base, f.irType.params));
+    } else {
+      r = host(...readArgs(m.I32, m.refs, base, f.irType.params));
+    }
+  } catch (e) {
+    throw new Trap('TRAP_HOST_ERROR', { import: f.index }, e);
+  }
+  if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+    st.pendingFn = f;
+    st.pendingBase = base;
+    st.promise = r as PromiseLike<unknown>;
+    return true;
+  }
+  writeHostResults(st.machine.I32, st.machine.refs, base, f, r);
+  return false;
+}
+
+export function readArgs(I32: Int32Array, refs: unknown[], base: number, types: readonly number[]): RawValue[] {
+  const args: RawValue[] = new Array(types.length);
+  for (let i = 0; i < types.length; i++) args[i] = readRaw(I32, refs, base + 2 * i, types[i]);
+  return args;
+}
+
+export function writeHostResults(I32: Int32Array, refs: unknown[], base: number, f: WasmFunction, r: unknown): void {
+  const rs = f.irType.results;
+  if (rs.length === 0) return;
+  try {
+    if (rs.length === 1) {
+      writeRaw(I32, refs, base, rs[0], r);
+      return;
+    }
+    const arr = r as RawValue[];
+    if (!Array.isArray(arr) || arr.length !== rs.length) throw new TypeError(`host function must return an array of ${rs.length} values`);
+    for (let i = 0; i < rs.length; i++) writeRaw(I32, refs, base + 2 * i, rs[i], arr[i]);
+  } catch (e) {
+    throw new Trap('TRAP_HOST_ERROR', { import: f.index }, e);
+  }
+}

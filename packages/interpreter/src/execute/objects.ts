@@ -1,0 +1,213 @@
+import { FaygerError } from '@fayger/contracts';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decode/module-ir.js';
+import type { FuncTypeIR } from '../decode/module-ir.js';
+import type { FunctionType, HostFunctionImpl, ValueType } from '../api/types.js';
+
+export const PAGE = 65536;
+
+const CODE_TO_NAME: Record<number, ValueType> = { [I32]: 'i32', [I64]: 'i64', [F32]: 'f32', [F64]: 'f64', [FUNCREF]: 'funcref', [EXTERNREF]: 'externref' };
+const NAME_TO_CODE: Record<string, number> = { i32: I32, i64: I64, f32: F32, f64: F64, funcref: FUNCREF, externref: EXTERNREF, anyfunc: FUNCREF };
+
+export function typeName(code: number): ValueType {
+  return CODE_TO_NAME[code];
+}
+
+export function typeCode(name: string): number {
+  const c = NAME_TO_CODE[name];
+  if (c === undefined) {
+    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'instantiate', what: 'reading a value type', expected: 'i32, i64, f32, f64, funcref or externref', found: JSON.stringify(name) });
+  }
+  return c;
+}
+
+// Signatures are interned process-wide so call_indirect compares one integer, across modules and instances.
+const sigIds = new Map<string, number>();
+export function sigId(t: FuncTypeIR): number {
+  const key = `${t.params.join(',')}:${t.results.join(',')}`;
+  let id = sigIds.get(key);
+  if (id === undefined) {
+    id = sigIds.size;
+    sigIds.set(key, id);
+  }
+  return id;
+}
+
+export function publicFuncType(t: FuncTypeIR): FunctionType {
+  return { params: t.params.map(typeName), results: t.results.map(typeName) };
+}
+
+/**
+ * Per-instance execution context: what the dispatch loop needs besides the stacks. Compiled code is shared by
+ * every instance of a module; the index spaces are per instance.
+ */
+export interface InstanceCtx {
+  code: Int32Array;
+  funcs: WasmFunction[];
+  globals: WasmGlobal[];
+  tables: WasmTable[];
+  memory: WasmMemory | null;
+  /** Interned signature id per module type index. */
+  sigs: Int32Array;
+  /** Passive data segments (null once dropped). */
+  datas: (Uint8Array | null)[];
+  /** Passive element segments (null once dropped). */
+  elems: (unknown[] | null)[];
+  /** Limits from InstanceOptions. */
+  maxCallDepth: number;
+  /** Shared fuel account of the instance. */
+  fuel: FuelAccount;
+  terminated: boolean;
+  /** Host-facing view for HostCallContext. */
+  name: string;
+}
+
+export interface FuelAccount {
+  /** Remaining budget; Infinity when unmetered. */
+  remaining: number;
+  used: number;
+  callDepth: number;
+  maxCallDepthReached: number;
+}
+
+/** A function instance: wasm code of some instance, or a host function. Also the funcref value. */
+export class WasmFunction {
+  /** Interned signature id (see sigId). */
+  readonly sig: number;
+  readonly type: FunctionType;
+  /** Start of the compiled body in `inst.code` (wasm functions). */
+  entry = 0;
+  /** Slots taken by params + declared locals. */
+  nLocals = 0;
+  nParams = 0;
+  /** Slots needed by the frame: locals + max operand height. */
+  frameSize = 0;
+  hasRefLocals = false;
+  inst: InstanceCtx | null = null;
+  /** Function index in its defining module (for trap details). */
+  index = -1;
+  host: HostFunctionImpl | null = null;
+  /** True when every param and result is i32 (fast host-call path). */
+  allI32 = false;
+  readonly irType: FuncTypeIR;
+
+  constructor(irType: FuncTypeIR) {
+    this.irType = irType;
+    this.sig = sigId(irType);
+    this.type = publicFuncType(irType);
+  }
+  get kind(): 'function' {
+    return 'function';
+  }
+}
+
+export class WasmMemory {
+  buffer: ArrayBuffer;
+  u8: Uint8Array;
+  dv: DataView;
+  /** Declared maximum in pages (undefined = 65536). */
+  readonly maximum: number | undefined;
+  /** Page quota from InstanceOptions: growth beyond it fails with -1. */
+  limit: number;
+  /** Called after every successful grow (the facade refreshes its buffer object). */
+  onGrow: (() => void) | null = null;
+
+  constructor(initial: number, maximum: number | undefined, limit = 65536) {
+    this.maximum = maximum;
+    this.limit = limit;
+    if (initial > limit) {
+      throw new FaygerError({
+        code: 'WASM_LINK_ERROR',
+        phase: 'instantiate',
+        what: 'allocating linear memory',
+        expected: `at most ${limit} pages (the page quota)`,
+        found: `${initial} initial pages`,
+        hint: 'Raise maxMemoryPages or use a module that needs less memory.',
+      });
+    }
+    this.buffer = new ArrayBuffer(initial * PAGE);
+    this.u8 = new Uint8Array(this.buffer);
+    this.dv = new DataView(this.buffer);
+  }
+
+  get kind(): 'memory' {
+    return 'memory';
+  }
+
+  get pages(): number {
+    return this.buffer.byteLength / PAGE;
+  }
+
+  /** Grows by `delta` pages; returns the old size in pages or -1. */
+  grow(delta: number): number {
+    const old = this.pages;
+    const next = old + delta;
+    const max = Math.min(this.maximum ?? 65536, this.limit);
+    if (next > max) return -1;
+    if (delta === 0) return old;
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new ArrayBuffer(next * PAGE);
+    } catch {
+      return -1;
+    }
+    new Uint8Array(buffer).set(this.u8);
+    this.buffer = buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.dv = new DataView(buffer);
+    this.onGrow?.();
+    return old;
+  }
+}
+
+export class WasmTable {
+  elements: unknown[];
+  readonly elemType: number;
+  readonly maximum: number | undefined;
+
+  constructor(elemType: number, initial: number, maximum: number | undefined, init: unknown = null) {
+    this.elemType = elemType;
+    this.maximum = maximum;
+    if (initial > 10_000_000) {
+      throw new FaygerError({ code: 'WASM_LINK_ERROR', phase: 'instantiate', what: 'allocating a table', expected: 'at most 10,000,000 initial elements', found: String(initial) });
+    }
+    this.elements = new Array(initial).fill(init);
+  }
+
+  get kind(): 'table' {
+    return 'table';
+  }
+
+  get size(): number {
+    return this.elements.length;
+  }
+
+  /** Grows by `delta` elements filled with `init`; returns the old size or -1. */
+  grow(delta: number, init: unknown): number {
+    const old = this.elements.length;
+    const next = old + delta;
+    if (next > (this.maximum ?? 0xffffffff) || next > 10_000_000) return -1;
+    for (let i = 0; i < delta; i++) this.elements.push(init);
+    return old;
+  }
+}
+
+/**
+ * A global cell. Numeric values are stored as two int32 halves (f32 bits in `lo`, f64 bits in lo/hi) so the
+ * dispatch loop copies bits without conversions; references live in `ref`.
+ */
+export class WasmGlobal {
+  lo = 0;
+  hi = 0;
+  ref: unknown = null;
+  readonly valueType: number;
+  readonly mutable: boolean;
+
+  constructor(valueType: number, mutable: boolean) {
+    this.valueType = valueType;
+    this.mutable = mutable;
+  }
+
+  get kind(): 'global' {
+    return 'global';
+  }
+}
