@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadScript, NativeEngine, runScript, suiteDir, type Script, type ScriptCommand } from '../src/index.js';
+import { InterpreterEngine } from '../src/engines/interpreter.js';
+import { type EngineAdapter, loadScript, NativeEngine, runScript, suiteDir, type Script, type ScriptCommand } from '../src/index.js';
 
 const dir = suiteDir();
 if (!dir) {
@@ -14,11 +15,16 @@ function plant(script: Script, pick: (c: ScriptCommand) => boolean, change: (c: 
   return { script: { ...script, commands }, line: script.commands[index]!.line };
 }
 
-describe.skipIf(!dir)('runScript against native WebAssembly (self-check of the runner)', () => {
-  it.each(['i32', 'f32', 'conversions', 'traps', 'linking', 'call_indirect', 'float_exprs', 'binary'])(
+const engines: Array<[string, () => EngineAdapter]> = [
+  ['native WebAssembly', () => new NativeEngine()],
+  ['@fayger/interpreter', () => new InterpreterEngine()],
+];
+
+describe.skipIf(!dir).each(engines)('runScript against %s', (_, makeEngine) => {
+  it.each(['i32', 'f32', 'conversions', 'traps', 'linking', 'call_indirect', 'float_exprs', 'binary', 'imports', 'ref_func'])(
     'passes every applicable command of %s',
     async (name) => {
-      const r = await runScript(new NativeEngine(), dir!, name);
+      const r = await runScript(makeEngine(), dir!, name);
       expect(r.commands.filter((c) => c.status === 'fail')).toEqual([]);
       expect(r.passed).toBeGreaterThan(0);
     },
@@ -31,7 +37,7 @@ describe.skipIf(!dir)('runScript against native WebAssembly (self-check of the r
       (c) => c.type === 'assert_return' && c.expected?.[0]?.type === 'i32',
       (c) => ({ ...c, expected: [{ type: 'i32', value: String((Number(c.expected![0]!.value) + 1) >>> 0) }] }),
     );
-    const r = await runScript(new NativeEngine(), dir!, 'i32', script);
+    const r = await runScript(makeEngine(), dir!, 'i32', script);
     expect(r.failed).toBe(1);
     expect(r.commands.find((c) => c.status === 'fail')).toMatchObject({ line, type: 'assert_return' });
   });
@@ -50,7 +56,7 @@ describe.skipIf(!dir)('runScript against native WebAssembly (self-check of the r
       (c) => ({ ...c, expected: [{ type: 'f64', value: String(0xfff8_0000_0000_0000n ^ 0x8000_0000_0000_0000n ^ 0x0000_0000_0000_0001n) }] }),
     );
     for (const planted of [exact, nan]) {
-      const r = await runScript(new NativeEngine(), dir!, 'f64', planted.script);
+      const r = await runScript(makeEngine(), dir!, 'f64', planted.script);
       expect(r.commands.filter((c) => c.status === 'fail').map((c) => c.line)).toEqual([planted.line]);
     }
   });
@@ -62,7 +68,7 @@ describe.skipIf(!dir)('runScript against native WebAssembly (self-check of the r
       (c) => c.type === 'assert_trap' && c.text === 'integer divide by zero',
       (c) => ({ ...c, text: 'integer overflow' }),
     );
-    const r1 = await runScript(new NativeEngine(), dir!, 'i32', wrongText.script);
+    const r1 = await runScript(makeEngine(), dir!, 'i32', wrongText.script);
     expect(r1.commands.filter((c) => c.status === 'fail').map((c) => c.line)).toEqual([wrongText.line]);
 
     const noTrap = plant(
@@ -70,7 +76,7 @@ describe.skipIf(!dir)('runScript against native WebAssembly (self-check of the r
       (c) => c.type === 'assert_return' && c.action?.field === 'add',
       (c) => ({ type: 'assert_trap', line: c.line, action: c.action, text: 'unreachable' }),
     );
-    const r2 = await runScript(new NativeEngine(), dir!, 'i32', noTrap.script);
+    const r2 = await runScript(makeEngine(), dir!, 'i32', noTrap.script);
     expect(r2.commands.filter((c) => c.status === 'fail').map((c) => c.line)).toEqual([noTrap.line]);
   });
 
@@ -82,7 +88,7 @@ describe.skipIf(!dir)('runScript against native WebAssembly (self-check of the r
       (c) => c.type === 'assert_invalid',
       (c) => ({ ...c, filename: firstModule.filename }),
     );
-    const r = await runScript(new NativeEngine(), dir!, 'i32', script);
+    const r = await runScript(makeEngine(), dir!, 'i32', script);
     expect(r.commands.filter((c) => c.status === 'fail').map((c) => c.line)).toEqual([line]);
     expect(r.textOnly).toBe(base.commands.filter((c) => c.module_type === 'text').length);
   });
@@ -90,12 +96,12 @@ describe.skipIf(!dir)('runScript against native WebAssembly (self-check of the r
   it('fails commands aimed at a module that did not load, and an unknown command type', async () => {
     const base = await loadScript(dir!, 'i32');
     const broken = plant(base, (c) => c.type === 'module', (c) => ({ ...c, filename: base.commands.find((x) => x.type === 'assert_invalid')!.filename }));
-    const r = await runScript(new NativeEngine(), dir!, 'i32', broken.script);
+    const r = await runScript(makeEngine(), dir!, 'i32', broken.script);
     const actions = base.commands.filter((c) => c.type.startsWith('assert_return') || c.type === 'assert_trap').length;
     expect(r.failed).toBeGreaterThanOrEqual(actions);
 
     const unknown = plant(base, (c) => c.type === 'assert_return', (c) => ({ ...c, type: 'assert_something_new' }));
-    const r2 = await runScript(new NativeEngine(), dir!, 'i32', unknown.script);
+    const r2 = await runScript(makeEngine(), dir!, 'i32', unknown.script);
     expect(r2.commands.filter((c) => c.status === 'fail').map((c) => c.line)).toEqual([unknown.line]);
   });
 });

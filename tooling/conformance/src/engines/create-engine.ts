@@ -9,5 +9,5 @@ export async function createEngine(name: EngineName): Promise<EngineAdapter> {
   if (name === 'native') return new NativeEngine();
   // Loaded lazily so the native self-check runs even when the interpreter is not built.
   const { InterpreterEngine } = await import('./interpreter.js');
-  return new InterpreterEngine() as unknown as EngineAdapter;
+  return new InterpreterEngine();
 }

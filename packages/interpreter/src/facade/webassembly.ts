@@ -1,0 +1,403 @@
+import { FaygerError } from '@fayger/contracts';
+import {
+  WasmModule, compileModule, createGlobal, getGlobalValue, hostFunction, instantiateModule, invokeFunction, setGlobalValue,
+  validateModule, WasmInstance,
+} from '../api/native.js';
+import { WasmFunction, WasmGlobal, WasmMemory, WasmTable } from '../execute/objects.js';
+import type { Extern } from '../execute/instantiate.js';
+import type { FunctionType, GlobalType, ImportDescriptor, RawValue, TableType, ValueType } from '../api/types.js';
+
+/**
+ * A `WebAssembly`-compatible facade over the interpreter: the part of the JS API that emscripten,
+ * wasm-bindgen and AssemblyScript loaders use. Exported functions are plain synchronous JS functions.
+ */
+
+export class CompileError extends Error {
+  override readonly name = 'CompileError';
+}
+export class LinkError extends Error {
+  override readonly name = 'LinkError';
+}
+export class RuntimeError extends Error {
+  override readonly name = 'RuntimeError';
+}
+
+type BufferSourceLike = ArrayBuffer | ArrayBufferView;
+
+function toBytes(src: BufferSourceLike): Uint8Array {
+  if (src instanceof ArrayBuffer) return new Uint8Array(src);
+  if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  throw new TypeError('WebAssembly: expected an ArrayBuffer or a typed array of the module bytes');
+}
+
+/** Maps interpreter errors to the JS API error classes; the FaygerError is the `cause`. */
+function rethrow(e: unknown): never {
+  if (FaygerError.is(e)) {
+    if (e.code === 'TRAP_HOST_ERROR' && e.cause !== undefined) throw e.cause; // JS exceptions pass through guest frames
+    if (e.code === 'WASM_MALFORMED' || e.code === 'WASM_INVALID' || e.code === 'WASM_UNSUPPORTED_FEATURE') throw new CompileError(e.message, { cause: e });
+    if (e.code === 'WASM_LINK_ERROR') throw new LinkError(e.message, { cause: e });
+    if (e.code.startsWith('TRAP_')) throw new RuntimeError(e.message, { cause: e });
+    if (e.code === 'WASM_BAD_VALUE' || e.code === 'INVALID_ARGUMENT') throw new TypeError(e.message, { cause: e });
+  }
+  throw e;
+}
+
+// ---- value conversions (JS API ToWebAssemblyValue / ToJSValue) -------------------------------------------
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+
+const FUNC_OF = new WeakMap<object, WasmFunction>();
+const JS_OF = new WeakMap<WasmFunction, (...args: unknown[]) => unknown>();
+const MEMORY_OF = new WeakMap<WasmMemory, Memory>();
+const TABLE_OF = new WeakMap<WasmTable, Table>();
+const GLOBAL_OF = new WeakMap<WasmGlobal, Global>();
+
+function toRaw(t: ValueType, v: unknown): RawValue {
+  switch (t) {
+    case 'i32': return Number(v) | 0;
+    case 'i64': return BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(v as string));
+    case 'f32': f32[0] = Number(v); return u32[0];
+    case 'f64': f64[0] = Number(v); return u64[0];
+    case 'funcref': {
+      if (v === null) return null;
+      const f = typeof v === 'function' ? FUNC_OF.get(v) : undefined;
+      if (f === undefined) throw new TypeError('WebAssembly: a funcref must be null or an exported WebAssembly function');
+      return f;
+    }
+    default: return v;
+  }
+}
+
+function toJS(t: ValueType, v: RawValue): unknown {
+  switch (t) {
+    case 'i32': return (v as number) | 0;
+    case 'i64': return BigInt.asIntN(64, v as bigint);
+    case 'f32': u32[0] = v as number; return f32[0];
+    case 'f64': u64[0] = v as bigint; return f64[0];
+    case 'funcref': return v === null ? null : jsFunction(v as WasmFunction);
+    default: return v;
+  }
+}
+
+function jsFunction(f: WasmFunction): (...args: unknown[]) => unknown {
+  let js = JS_OF.get(f);
+  if (js) return js;
+  const { params, results } = f.type;
+  const allI32 = params.every((p) => p === 'i32') && results.every((r) => r === 'i32');
+  js = allI32
+    ? function (...args: unknown[]) {
+      const raw: RawValue[] = new Array(params.length);
+      for (let i = 0; i < params.length; i++) raw[i] = Number(args[i]) | 0;
+      let out: RawValue[];
+      try {
+        out = invokeFunction(f, raw);
+      } catch (e) {
+        rethrow(e);
+      }
+      return results.length === 0 ? undefined : results.length === 1 ? (out[0] as number) | 0 : out.map((x) => (x as number) | 0);
+    }
+    : function (...args: unknown[]) {
+      const raw: RawValue[] = new Array(params.length);
+      for (let i = 0; i < params.length; i++) raw[i] = toRaw(params[i], args[i]);
+      let out: RawValue[];
+      try {
+        out = invokeFunction(f, raw);
+      } catch (e) {
+        rethrow(e);
+      }
+      if (results.length === 0) return undefined;
+      if (results.length === 1) return toJS(results[0], out[0]);
+      return results.map((t, i) => toJS(t, out[i]));
+    };
+  Object.defineProperty(js, 'length', { value: params.length });
+  Object.defineProperty(js, 'name', { value: String(f.index) });
+  FUNC_OF.set(js, f);
+  JS_OF.set(f, js);
+  return js;
+}
+
+function hostFromJS(type: FunctionType, fn: (...args: unknown[]) => unknown): WasmFunction {
+  const { params, results } = type;
+  return hostFunction(type, (...raw: RawValue[]) => {
+    const args = new Array(params.length);
+    for (let i = 0; i < params.length; i++) args[i] = toJS(params[i], raw[i]);
+    const r = fn(...args);
+    if (results.length === 0) return undefined;
+    if (results.length === 1) return toRaw(results[0], r);
+    const it = [...(r as Iterable<unknown>)];
+    if (it.length !== results.length) throw new TypeError(`WebAssembly: import returned ${it.length} values, expected ${results.length}`);
+    return results.map((t, i) => toRaw(t, it[i]));
+  });
+}
+
+// ---- Module ------------------------------------------------------------------------------------------
+
+const MODULE = Symbol('fayger.module');
+
+export class Module {
+  /** @internal */ readonly [MODULE]: WasmModule;
+
+  constructor(bytes: BufferSourceLike) {
+    try {
+      this[MODULE] = compileModule(toBytes(bytes).slice());
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+
+  static exports(m: Module): { name: string; kind: string }[] {
+    return m[MODULE].exports.map((e) => ({ name: e.name, kind: e.kind }));
+  }
+
+  static imports(m: Module): { module: string; name: string; kind: string }[] {
+    return m[MODULE].imports.map((i) => ({ module: i.module, name: i.name, kind: i.kind }));
+  }
+
+  static customSections(m: Module, name: string): ArrayBuffer[] {
+    return m[MODULE].customSections(String(name)).map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  }
+}
+
+// ---- Instance ----------------------------------------------------------------------------------------
+
+const INSTANCE = Symbol('fayger.instance');
+
+function resolveImport(imp: ImportDescriptor, v: unknown): Extern {
+  switch (imp.kind) {
+    case 'function': {
+      if (typeof v !== 'function') throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a function`);
+      return FUNC_OF.get(v) ?? hostFromJS(imp.type as FunctionType, v as (...a: unknown[]) => unknown);
+    }
+    case 'memory':
+      if (!(v instanceof Memory)) throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Memory`);
+      return v[INNER];
+    case 'table':
+      if (!(v instanceof Table)) throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Table`);
+      return v[INNER];
+    default: {
+      const gt = imp.type as GlobalType;
+      if (v instanceof Global) return v[INNER];
+      if (gt.mutable) throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Global (mutable)`);
+      if (gt.value === 'i64' && typeof v !== 'bigint') throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a BigInt`);
+      if ((gt.value === 'i32' || gt.value === 'f32' || gt.value === 'f64') && typeof v !== 'number') {
+        throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a number`);
+      }
+      return createGlobal(gt, toRaw(gt.value, v));
+    }
+  }
+}
+
+function exportValue(x: Extern): unknown {
+  if (x instanceof WasmFunction) return jsFunction(x);
+  if (x instanceof WasmMemory) return Memory.wrap(x);
+  if (x instanceof WasmTable) return Table.wrap(x);
+  return Global.wrap(x);
+}
+
+export class Instance {
+  readonly exports: Record<string, unknown>;
+  /** @internal */ readonly [INSTANCE]: WasmInstance;
+
+  constructor(module: Module, importObject?: Record<string, Record<string, unknown>>) {
+    if (!(module instanceof Module)) throw new TypeError('WebAssembly.Instance: first argument must be a WebAssembly.Module');
+    const m = module[MODULE];
+    if (m.imports.length > 0 && (importObject === undefined || importObject === null || typeof importObject !== 'object')) {
+      throw new TypeError('WebAssembly.Instance: imports argument must be present and must be an object');
+    }
+    const imports: Record<string, Record<string, Extern>> = {};
+    for (const imp of m.imports) {
+      const ns = importObject![imp.module];
+      if (ns === undefined || ns === null || (typeof ns !== 'object' && typeof ns !== 'function')) {
+        throw new TypeError(`WebAssembly.Instance: import module ${JSON.stringify(imp.module)} must be an object`);
+      }
+      (imports[imp.module] ??= {})[imp.name] = resolveImport(imp, (ns as Record<string, unknown>)[imp.name]);
+    }
+    let inst: WasmInstance;
+    try {
+      inst = instantiateModule(m, imports);
+    } catch (e) {
+      rethrow(e);
+    }
+    this[INSTANCE] = inst;
+    const exports: Record<string, unknown> = Object.create(null);
+    for (const [name, x] of Object.entries(inst.exports)) exports[name] = exportValue(x);
+    this.exports = Object.freeze(exports);
+  }
+}
+
+// ---- Memory / Table / Global -------------------------------------------------------------------------
+
+const INNER = Symbol('fayger.inner');
+
+export class Memory {
+  /** @internal */ [INNER]!: WasmMemory;
+
+  constructor(descriptor: { initial: number; maximum?: number }) {
+    if (descriptor === undefined) return; // wrap() path
+    const initial = Number(descriptor.initial);
+    const maximum = descriptor.maximum === undefined ? undefined : Number(descriptor.maximum);
+    if (!(initial >= 0 && initial <= 65536) || (maximum !== undefined && (maximum < initial || maximum > 65536))) {
+      throw new RangeError('WebAssembly.Memory: invalid initial or maximum size');
+    }
+    this[INNER] = new WasmMemory(initial, maximum);
+    MEMORY_OF.set(this[INNER], this);
+  }
+
+  /** @internal */
+  static wrap(m: WasmMemory): Memory {
+    let w = MEMORY_OF.get(m);
+    if (!w) {
+      w = new Memory(undefined as never);
+      w[INNER] = m;
+      MEMORY_OF.set(m, w);
+    }
+    return w;
+  }
+
+  get buffer(): ArrayBuffer {
+    return this[INNER].buffer;
+  }
+
+  grow(delta: number): number {
+    const r = this[INNER].grow(Number(delta) >>> 0);
+    if (r < 0) throw new RangeError('WebAssembly.Memory.grow: failed to grow memory');
+    return r;
+  }
+}
+
+export class Table {
+  /** @internal */ [INNER]!: WasmTable;
+  private elementType!: ValueType;
+
+  constructor(descriptor: { element: string; initial: number; maximum?: number }, value?: unknown) {
+    if (descriptor === undefined) return;
+    const element = descriptor.element === 'anyfunc' ? 'funcref' : descriptor.element;
+    if (element !== 'funcref' && element !== 'externref') throw new TypeError('WebAssembly.Table: element must be funcref or externref');
+    this.elementType = element;
+    const init = value === undefined ? (element === 'externref' ? undefined : null) : toRaw(element, value);
+    const type: TableType = descriptor.maximum === undefined
+      ? { element, initial: Number(descriptor.initial) }
+      : { element, initial: Number(descriptor.initial), maximum: Number(descriptor.maximum) };
+    this[INNER] = new WasmTable(element === 'funcref' ? 0x70 : 0x6f, type.initial, type.maximum, init);
+    TABLE_OF.set(this[INNER], this);
+  }
+
+  /** @internal */
+  static wrap(t: WasmTable): Table {
+    let w = TABLE_OF.get(t);
+    if (!w) {
+      w = new Table(undefined as never);
+      w[INNER] = t;
+      w.elementType = t.elemType === 0x70 ? 'funcref' : 'externref';
+      TABLE_OF.set(t, w);
+    }
+    return w;
+  }
+
+  get length(): number {
+    return this[INNER].size;
+  }
+
+  get(index: number): unknown {
+    const i = Number(index) >>> 0;
+    if (i >= this[INNER].size) throw new RangeError('WebAssembly.Table.get: index out of bounds');
+    return toJS(this.elementType, this[INNER].elements[i]);
+  }
+
+  set(index: number, value?: unknown): void {
+    const i = Number(index) >>> 0;
+    if (i >= this[INNER].size) throw new RangeError('WebAssembly.Table.set: index out of bounds');
+    this[INNER].elements[i] = value === undefined && this.elementType === 'funcref' ? null : toRaw(this.elementType, value);
+  }
+
+  grow(delta: number, value?: unknown): number {
+    const init = value === undefined ? (this.elementType === 'funcref' ? null : undefined) : toRaw(this.elementType, value);
+    const r = this[INNER].grow(Number(delta) >>> 0, init);
+    if (r < 0) throw new RangeError('WebAssembly.Table.grow: failed to grow table');
+    return r;
+  }
+}
+
+export class Global {
+  /** @internal */ [INNER]!: WasmGlobal;
+  private valueType!: ValueType;
+
+  constructor(descriptor: { value: string; mutable?: boolean }, value?: unknown) {
+    if (descriptor === undefined) return;
+    const t = (descriptor.value === 'anyfunc' ? 'funcref' : descriptor.value) as ValueType;
+    if (!['i32', 'i64', 'f32', 'f64', 'funcref', 'externref'].includes(t)) throw new TypeError('WebAssembly.Global: invalid value type');
+    this.valueType = t;
+    const v = value === undefined ? (t === 'i64' ? 0n : t === 'funcref' ? null : t === 'externref' ? undefined : 0) : value;
+    this[INNER] = createGlobal({ value: t, mutable: Boolean(descriptor.mutable) }, toRaw(t, v));
+    GLOBAL_OF.set(this[INNER], this);
+  }
+
+  /** @internal */
+  static wrap(g: WasmGlobal): Global {
+    let w = GLOBAL_OF.get(g);
+    if (!w) {
+      w = new Global(undefined as never);
+      w[INNER] = g;
+      const names: Record<number, ValueType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x70: 'funcref', 0x6f: 'externref' };
+      w.valueType = names[g.valueType];
+      GLOBAL_OF.set(g, w);
+    }
+    return w;
+  }
+
+  get value(): unknown {
+    return toJS(this.valueType, getGlobalValue(this[INNER]));
+  }
+
+  set value(v: unknown) {
+    if (!this[INNER].mutable) throw new TypeError('WebAssembly.Global: cannot set an immutable global');
+    setGlobalValue(this[INNER], toRaw(this.valueType, v));
+  }
+
+  valueOf(): unknown {
+    return this.value;
+  }
+}
+
+// ---- namespace functions -----------------------------------------------------------------------------
+
+export function validate(bytes: BufferSourceLike): boolean {
+  return validateModule(toBytes(bytes));
+}
+
+export function compile(bytes: BufferSourceLike): Promise<Module> {
+  return new Promise((resolve) => resolve(new Module(bytes)));
+}
+
+export function instantiate(module: Module, importObject?: Record<string, Record<string, unknown>>): Promise<Instance>;
+export function instantiate(bytes: BufferSourceLike, importObject?: Record<string, Record<string, unknown>>): Promise<{ module: Module; instance: Instance }>;
+export function instantiate(
+  source: Module | BufferSourceLike,
+  importObject?: Record<string, Record<string, unknown>>,
+): Promise<Instance | { module: Module; instance: Instance }> {
+  return new Promise((resolve) => {
+    if (source instanceof Module) resolve(new Instance(source, importObject));
+    else {
+      const module = new Module(source);
+      resolve({ module, instance: new Instance(module, importObject) });
+    }
+  });
+}
+
+/** Streaming variants accept a Response (or a promise of one) where the host has fetch. */
+export async function compileStreaming(source: PromiseLike<{ arrayBuffer(): Promise<ArrayBuffer> }> | { arrayBuffer(): Promise<ArrayBuffer> }): Promise<Module> {
+  const res = await source;
+  return new Module(await res.arrayBuffer());
+}
+
+export async function instantiateStreaming(
+  source: PromiseLike<{ arrayBuffer(): Promise<ArrayBuffer> }> | { arrayBuffer(): Promise<ArrayBuffer> },
+  importObject?: Record<string, Record<string, unknown>>,
+): Promise<{ module: Module; instance: Instance }> {
+  const res = await source;
+  const module = new Module(await res.arrayBuffer());
+  return { module, instance: new Instance(module, importObject) };
+}
