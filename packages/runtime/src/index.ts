@@ -1,0 +1,21 @@
+// Public API of @fayger/runtime. Every export is listed by name (no `export *`).
+
+export { createRuntime } from './runtime.js';
+export { ImplementationRegistry } from './registry.js';
+export type { RejectedCandidate, RouteResult } from './registry.js';
+export { DEFAULT_QUOTA_ACTIONS, ALLOWED_QUOTA_ACTIONS } from './monitor.js';
+export { FAYGER_STATUS, statusFor } from './abi/fayger.js';
+export { ERRNO as WASI_ERRNO, errnoFor as wasiErrnoFor, WASI_SUBSET } from './abi/wasi.js';
+export type {
+  Runtime,
+  RuntimeOptions,
+  RuntimeHostPolicy,
+  RuntimeLimits,
+  ResourceCaps,
+  ImplementationRegistration,
+  InstantiateOptions,
+  LinkPolicy,
+  BufInstance,
+  ExitInfo,
+  TransitionInfo,
+} from './types.js';

@@ -1,0 +1,84 @@
+import type { CapabilityRequest, LoadedBuf, Manifest, ManifestQuotas, RuntimeEvent } from '@fayger/contracts';
+import { createInterpreterImplementation } from '@fayger/interpreter';
+import { createRequire } from 'node:module';
+import { createRuntime, type RuntimeOptions } from '../../src/index.js';
+import { FakeBus, type FakeBusOptions } from './fake-bus.js';
+
+// wabt is CommonJS; its factory resolves to the emscripten module.
+const wabt = await (createRequire(import.meta.url)('wabt') as () => Promise<WabtModule>)();
+
+interface WabtModule {
+  parseWat(name: string, text: string, features?: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
+}
+
+/** Assembles a WAT module to wasm bytes. */
+export function wat(text: string): Uint8Array {
+  const mod = wabt.parseWat('guest.wat', text, { bulk_memory: true, mutable_globals: true, sign_extension: true });
+  try {
+    const { buffer } = mod.toBinary({});
+    return new Uint8Array(buffer);
+  } finally {
+    mod.destroy();
+  }
+}
+
+export interface GuestSpec {
+  code: Uint8Array;
+  capabilities?: CapabilityRequest[];
+  quotas?: ManifestQuotas;
+  entry?: string;
+  id?: string;
+  runtime?: Manifest['runtime'];
+}
+
+/** A LoadedBuf hand-off object as the loader produces it, built in memory around one code section. */
+export function loadedBuf(spec: GuestSpec): LoadedBuf {
+  const manifest: Manifest = {
+    id: spec.id ?? 'test.guest',
+    version: '1.0.0',
+    publisher: 'tests',
+    runtime: spec.runtime ?? { interface: '^1.0.0' },
+    entry: { section: 'code', export: spec.entry ?? '_start' },
+    capabilities: spec.capabilities ?? [],
+    quotas: spec.quotas ?? {},
+    security: { sequence: 1 },
+  };
+  const section = { id: 0, kind: 'code' as const, name: 'code', required: true, hosts: [], features: [], locales: [], priority: 0, dependsOn: [], offset: 0, storedLength: spec.code.byteLength, rawLength: spec.code.byteLength, digest: new Uint8Array(32), chunkSize: 0 };
+  return {
+    header: { formatMajor: 1, formatMinor: 0, criticalFlags: 0, optionalFlags: 0, digestAlgorithm: 'sha256', alignment: 8, totalLength: 0, manifestOffset: 0, manifestLength: 0, indexOffset: 0, indexLength: 0 },
+    manifest,
+    manifestBytes: new Uint8Array(0),
+    version: { format: { major: 1, minor: 0 }, runtimeInterface: '1.0.0', requestedRange: manifest.runtime.interface },
+    sections: [section],
+    selection: { entries: [], includedBytes: spec.code.byteLength, loadOrder: [0] },
+    signature: { signatureCount: 0, keyIds: [], rootDigest: new Uint8Array(32), result: { ok: true } as never },
+    strategy: 'eager',
+    has: (n) => n === 'code' || n === 0,
+    section: async (n) => {
+      if (n !== 'code' && n !== 0) throw new Error(`section ${String(n)} not selected`);
+      return spec.code;
+    },
+    sectionRange: async (_n, o, l) => spec.code.slice(o, o + l),
+  };
+}
+
+export function setup(opts: Partial<RuntimeOptions> & { bus?: FakeBus; busOptions?: FakeBusOptions } = {}) {
+  const bus = opts.bus ?? new FakeBus(opts.busOptions);
+  const events: RuntimeEvent[] = [];
+  const runtime = createRuntime({
+    implementations: [createInterpreterImplementation()],
+    events: { emit: (e) => events.push(e) },
+    ...opts,
+    bus,
+  });
+  return { bus, events, runtime };
+}
+
+export const cap = (name: string, extra: Partial<CapabilityRequest> = {}): CapabilityRequest => ({ name, required: true, ...extra });
+
+/** WAT data-segment string escaping. */
+export function str(s: string): string {
+  return [...new TextEncoder().encode(s)].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
