@@ -113,7 +113,8 @@ export class Instance implements BufInstance, SchedulerTask {
   // ---------------------------------------------------------------- lifecycle API
 
   start(): Promise<void> {
-    if (this.starting) return this.starting;
+    // A second start() while the first is still initializing shares it; afterwards it is an illegal transition.
+    if (this.starting && this.state === 'Loaded') return this.starting;
     try {
       this.lifecycle.check('Initialized');
     } catch (err) {

@@ -82,3 +82,36 @@ export function str(s: string): string {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Builds a guest that imports the whole fayger module. `{name}` in `body` expands to the pointer and length
+ * of `strings[name]` (two i32.const); `(call $show)` logs the pending result at level info.
+ */
+export function faygerGuest(body: string, strings: Record<string, string> = {}, extra = ''): Uint8Array {
+  let off = 1024;
+  const data: string[] = [];
+  let text = body;
+  for (const [name, value] of Object.entries(strings)) {
+    const len = new TextEncoder().encode(value).byteLength;
+    data.push(`(data (i32.const ${off}) "${str(value)}")`);
+    text = text.replaceAll(`{${name}}`, `(i32.const ${off}) (i32.const ${len})`);
+    off += len + 8;
+  }
+  return wat(`(module
+  (import "fayger" "call" (func $call (param i32 i32 i32 i32) (result i32)))
+  (import "fayger" "result_len" (func $result_len (result i32)))
+  (import "fayger" "result_read" (func $result_read (param i32 i32) (result i32)))
+  (import "fayger" "blob_len" (func $blob_len (param i32) (result i32)))
+  (import "fayger" "blob_read" (func $blob_read (param i32 i32 i32) (result i32)))
+  (import "fayger" "log" (func $log (param i32 i32 i32) (result i32)))
+  (import "fayger" "clock_now" (func $clock_now (param i32) (result f64)))
+  (import "fayger" "random_fill" (func $random_fill (param i32 i32) (result i32)))
+  (import "fayger" "sleep_ms" (func $sleep_ms (param f64) (result i32)))
+  (import "fayger" "exit" (func $exit (param i32)))
+  (import "fayger" "has_capability" (func $has (param i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  ${data.join('\n  ')}
+  (func $show (drop (call $log (i32.const 2) (i32.const 32768) (call $result_read (i32.const 32768) (i32.const 16384)))))
+  ${extra}
+  (func (export "_start") (result i32) ${text}))`);
+}
