@@ -10,7 +10,7 @@ import { parseSemVer, parseSemVerRange } from './semver.js';
  */
 
 const Identifier = (maxLength: number) =>
-  Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9@][A-Za-z0-9._:/@+-]*$' });
+  Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_@][A-Za-z0-9_.:/@+-]*$' });
 
 export const ManifestRuntimeSchema = Type.Object(
   {

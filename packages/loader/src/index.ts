@@ -6,5 +6,7 @@ export { serializeBuf } from './serialize.js';
 export { BufBuilder, packBuf } from './builder/builder.js';
 export type { SectionInput, BuildOptions, BuilderOptions } from './builder/builder.js';
 export { MemorySource } from './sources/memory-source.js';
+export { HttpRangeSource } from './sources/http-range-source.js';
+export type { HttpRangeSourceOptions } from './sources/http-range-source.js';
 export { canonicalJson } from './format/canonical-json.js';
 export { MAGIC as BUF_MAGIC, HEADER_LENGTH as BUF_HEADER_LENGTH } from './format/constants.js';

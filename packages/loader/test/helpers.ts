@@ -96,12 +96,15 @@ export const bytes = (s: string) => new TextEncoder().encode(s);
 export class GuardedSource implements BufSource {
   bytesRead = 0;
   reads = 0;
+  /** Out-of-bounds requests: the loader asked for bytes past the source (must stay empty). */
+  violations: string[] = [];
   constructor(private readonly inner: BufSource, private readonly limit: number) {}
   size(s?: AbortSignal) {
     return this.inner.size(s);
   }
   async read(offset: number, length: number, s?: AbortSignal) {
     if (offset < 0 || length < 0 || offset + length > this.limit) {
+      this.violations.push(`${offset}+${length} > ${this.limit}`);
       throw new Error(`GUARD: read outside the source: ${offset}+${length} > ${this.limit}`);
     }
     this.reads++;

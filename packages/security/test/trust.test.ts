@@ -172,6 +172,7 @@ describe('trust verifier', () => {
       [{ sequence: -1 }, 'sequence'],
       [{ sequence: 1.5 }, 'sequence'],
       [{ rootDigest: 'x' }, 'rootDigest'],
+      [{ rootDigest: new Uint8Array(31) }, 'rootDigest'],
       [{ artifactId: '' }, 'artifactId'],
       [{ signatures: null }, 'signatures'],
     ] as const) {

@@ -9,6 +9,7 @@ import {
   FORMAT_MINOR,
   HEADER_LENGTH,
   IDENT_RE,
+  KEY_ID_RE,
   MAX_ALIGN_LOG2,
   MAX_CHUNK_LOG2,
   MAX_IDENT_LENGTH,
@@ -274,14 +275,16 @@ function invalid(field: string, expected: string, found: string) {
 
 function checkIdent(field: string, v: string): void {
   if (typeof v !== 'string' || v.length > MAX_IDENT_LENGTH || !IDENT_RE.test(v)) {
-    throw invalid(field, `an identifier of [A-Za-z0-9._:/@+-], 1..${MAX_IDENT_LENGTH} chars`, JSON.stringify(v));
+    throw invalid(field, `an identifier of [A-Za-z0-9_.:/@+-], 1..${MAX_IDENT_LENGTH} chars`, JSON.stringify(v));
   }
 }
 
 function validateSigners(signers: readonly Signer[]): void {
   const seen = new Set<string>();
   for (const s of signers) {
-    checkIdent('signer keyId', s.keyId);
+    if (typeof s.keyId !== 'string' || s.keyId.length > MAX_IDENT_LENGTH || !KEY_ID_RE.test(s.keyId)) {
+      throw invalid('signer keyId', 'printable ASCII, 1..255 chars', JSON.stringify(s.keyId));
+    }
     if (s.algorithm !== 'ed25519') throw invalid(`signer ${s.keyId}`, 'algorithm ed25519', String(s.algorithm));
     if (seen.has(s.keyId)) throw invalid('signers', 'distinct key ids', `duplicate ${s.keyId}`);
     seen.add(s.keyId);

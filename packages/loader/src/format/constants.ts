@@ -47,7 +47,9 @@ export const ED25519_SIGNATURE_LENGTH = 64;
 export const ROOT_DOMAIN = new TextEncoder().encode('FAYGER-BUF-ROOT-V1\0');
 
 /** Names, selector values: printable ASCII identifiers, so comparisons and sorting are byte-exact. */
-export const IDENT_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
+export const IDENT_RE = /^[A-Za-z0-9_@][A-Za-z0-9_.:/@+-]*$/;
+/** Key ids (e.g. "ed25519:" + base64url): printable ASCII without spaces. */
+export const KEY_ID_RE = /^[\x21-\x7e]+$/;
 export const MAX_IDENT_LENGTH = 255;
 
 export const align = (n: number, alignment: number): number => Math.ceil(n / alignment) * alignment;

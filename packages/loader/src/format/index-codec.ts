@@ -116,11 +116,23 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     need(2, what);
     const n = view.getUint16(p, true);
     need(2 + n, what);
-    let s: string;
-    try {
-      s = dec.decode(bytes.subarray(p + 2, p + 2 + n));
-    } catch {
-      return bad(`${what} as UTF-8`, 'invalid UTF-8', p);
+    let s = '';
+    let ascii = true;
+    // Names and selectors are ASCII identifiers: decode them without a TextDecoder call per string.
+    for (let k = p + 2; k < p + 2 + n; k++) {
+      const c = bytes[k]!;
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      s += String.fromCharCode(c);
+    }
+    if (!ascii) {
+      try {
+        s = dec.decode(bytes.subarray(p + 2, p + 2 + n));
+      } catch {
+        return bad(`${what} as UTF-8`, 'invalid UTF-8', p);
+      }
     }
     p += 2 + n;
     return s;

@@ -3,7 +3,7 @@ import { loaderError } from '../errors.js';
 import {
   DIGEST_LENGTH,
   ED25519_SIGNATURE_LENGTH,
-  IDENT_RE,
+  KEY_ID_RE,
   SIGNATURE_MAGIC,
   SIGNATURE_SECTION_VERSION,
   SIG_ALG_ED25519,
@@ -92,7 +92,7 @@ export function decodeSignatureSection(bytes: Uint8Array, phase = 'verify-digest
     } catch {
       bad('a UTF-8 key id', 'invalid UTF-8', p + 4);
     }
-    if (!IDENT_RE.test(keyId)) bad('a key id of [A-Za-z0-9._:/@+-]', JSON.stringify(keyId), p + 4);
+    if (!KEY_ID_RE.test(keyId)) bad('a key id of printable ASCII', JSON.stringify(keyId), p + 4);
     if (prev && compareBytes(prev, keyBytes) >= 0) bad('records sorted by key id, no duplicates', `"${keyId}" out of order`, p);
     prev = keyBytes;
     signatures.push({ keyId, algorithm: 'ed25519', signature: bytes.slice(p + 4 + keyLen, p + 4 + keyLen + sigLen) });

@@ -29,6 +29,11 @@ export function resolveDependenciesPhase(ctx: LoadContext): void {
   const included = new Set(ctx.selection.entries.filter((s) => s.included).map((s) => s.id));
   for (const root of sections) {
     if ((color.get(root.id) ?? WHITE) !== WHITE) continue;
+    if (root.dependsOn.length === 0) {
+      color.set(root.id, BLACK);
+      if (included.has(root.id)) order.push(root.id);
+      continue;
+    }
     const stack: { id: number; next: number }[] = [{ id: root.id, next: 0 }];
     color.set(root.id, GREY);
     while (stack.length) {

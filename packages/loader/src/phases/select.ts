@@ -42,6 +42,7 @@ export function selectPhase(ctx: LoadContext): void {
 
   // Sections in the dependency closure of `root` not yet included. Unknown ids and cycles are left to resolve.
   const closure = (root: IndexEntry): IndexEntry[] => {
+    if (root.dependsOn.length === 0) return decided.get(root.id)?.included ? [] : [root];
     const out: IndexEntry[] = [];
     const seen = new Set<number>();
     const stack = [root];

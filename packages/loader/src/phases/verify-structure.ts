@@ -79,7 +79,7 @@ export function verifyStructurePhase(ctx: LoadContext): void {
       }
     } else {
       if (e.name.length > MAX_IDENT_LENGTH || !IDENT_RE.test(e.name)) {
-        bad(`section ${e.id} name an identifier of [A-Za-z0-9._:/@+-]`, JSON.stringify(e.name), { id: e.id });
+        bad(`section ${e.id} name an identifier of [A-Za-z0-9_.:/@+-]`, JSON.stringify(e.name), { id: e.id });
       }
       checkSortedIdents(e, 'hosts', e.hosts);
       checkSortedIdents(e, 'features', e.features);

@@ -21,7 +21,10 @@ export interface TrustVerifierOptions {
   policy: TrustPolicy | undefined;
   /** Rollback protection. Without one, sequences are not tracked (stated in the result as previousSequence undefined). */
   versionStore?: VersionStore;
-  /** Not needed for Ed25519 itself; kept so embedders can pin one provider for the whole load. */
+  /**
+   * Accepted for symmetry with the loader options; verification itself hashes nothing but what Ed25519
+   * does internally (SHA-512), so the provider is currently not consulted.
+   */
   digest?: DigestProvider;
   /** Overrides the auto-detected Ed25519 backend. */
   ed25519?: Ed25519Backend;
@@ -141,7 +144,9 @@ function validateRequest(r: SignatureCheckRequest): void {
   if (r.expires !== undefined && (typeof r.expires !== 'string' || Number.isNaN(Date.parse(r.expires)))) {
     throw bad('expires', 'an ISO 8601 date-time', r.expires);
   }
-  if (!(r.rootDigest instanceof Uint8Array) || r.rootDigest.length === 0) throw bad('rootDigest', 'a non-empty Uint8Array', r.rootDigest);
+  if (!(r.rootDigest instanceof Uint8Array)) throw bad('rootDigest', 'a Uint8Array', r.rootDigest);
+  // BuF v1 root digests are SHA-256; anything else means the caller passed the wrong bytes.
+  if (r.rootDigest.length !== 32) throw bad('rootDigest', '32 bytes (SHA-256)', `${r.rootDigest.length} bytes`);
   if (!Array.isArray(r.signatures)) throw bad('signatures', 'an array', r.signatures);
   if (r.now !== undefined && (!(r.now instanceof Date) || Number.isNaN(r.now.getTime()))) throw bad('now', 'a valid Date', r.now);
 }

@@ -5,6 +5,7 @@ import { loaderCodes } from './loader.js';
 import { securityCodes } from './security.js';
 import { runtimeCodes } from './runtime.js';
 import { interpreterCodes } from './interpreter.js';
+import { cliCodes } from './cli.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -18,6 +19,7 @@ export const errorCatalogue = {
   ...securityCodes,
   ...runtimeCodes,
   ...interpreterCodes,
+  ...cliCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,5 +1,5 @@
 // Side-by-side benchmark of the digest providers and Ed25519 backends, on the built package.
-// Run: pnpm --filter @fayger/security bench  →  bench-results/security.json
+// Run: pnpm --filter @fayger/security bench  →  bench-results/security.json (bundled from sources by bench/run.mjs)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -12,18 +12,26 @@ import {
   nobleDigestProvider,
   nobleEd25519Backend,
   verifyEd25519,
-} from '../dist/index.js';
-import { nodeDigestProvider, nodeEd25519Backend } from '../dist/node/index.js';
+  type Ed25519Backend,
+} from '../src/index.js';
+import type { DigestProvider } from '@fayger/contracts';
+import { nodeDigestProvider, nodeEd25519Backend } from '../src/node/index.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
+interface Item {
+  pk: Uint8Array;
+  msg: Uint8Array;
+  sig: Uint8Array;
+}
+
+const outFile = process.env.BENCH_OUT ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results', 'security.json');
 const MiB = 1 << 20;
 const sizeMiB = Number(process.env.BENCH_SHA_MIB ?? 16);
 const verifyMs = Number(process.env.BENCH_VERIFY_MS ?? 1500);
 const rounds = 3;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function shaMBps(provider, data) {
+async function shaMBps(provider: DigestProvider, data: Uint8Array): Promise<number> {
   await provider.digest('sha256', data.subarray(0, MiB)); // warm-up
   const samples = [];
   for (let r = 0; r < rounds; r++) {
@@ -35,7 +43,7 @@ async function shaMBps(provider, data) {
   return median(samples);
 }
 
-async function verifyOps(backend, items) {
+async function verifyOps(backend: Ed25519Backend, items: Item[]): Promise<number> {
   for (let i = 0; i < 20; i++) await verifyEd25519(items[i % items.length].pk, items[i % items.length].msg, items[i % items.length].sig, { backend });
   const samples = [];
   for (let r = 0; r < rounds; r++) {
@@ -62,7 +70,7 @@ const sha = {
 };
 
 // Several keys so per-key caches do not make one backend look better than it is in a mixed workload.
-const items = [];
+const items: Item[] = [];
 for (let i = 0; i < 8; i++) {
   const kp = generateEd25519KeyPair();
   const msg = new Uint8Array(randomBytes(32)); // a root digest
@@ -74,7 +82,7 @@ const verify = {
   noble: await verifyOps(nobleEd25519Backend, items),
 };
 
-const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const result = {
   benchmark: '@fayger/security',
   date: new Date().toISOString(),
@@ -94,7 +102,6 @@ const result = {
     ratioWebcryptoOverNoble: round(verify.webcrypto / verify.noble, 2),
   },
 };
-const out = join(here, '..', 'bench-results', 'security.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));

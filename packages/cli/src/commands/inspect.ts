@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { one, parse } from '../args.js';
+import { formatSize, hex } from '../bytes.js';
+import { openBuf } from '../buf-file.js';
+import { readFileWithProgress, type CliIo } from '../io.js';
+
+export const inspectHelp = `fayger inspect — show what a .buf contains
+
+Usage: fayger inspect <file.buf> [--json]
+
+Prints the header, the manifest, the sections (id, kind, size, digest, selectors, dependencies) and the
+signature key ids. Checks the structure and the root digest, but not trust (use fayger verify) and not the
+section bodies.
+
+Options:
+  --json   machine-readable output
+
+Examples:
+  fayger inspect app.buf
+  fayger inspect app.buf --json | jq '.sections[] | {name, size}'
+`;
+
+export async function inspect(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('inspect', args, { json: { type: 'boolean' } });
+  if (values.help) return io.stdout(inspectHelp), 0;
+  const input = resolve(io.cwd, one('inspect', positionals, 'artifact file'));
+  const bytes = await readFileWithProgress(io, input);
+  const loaded = await openBuf(bytes, input, { allowUnsigned: true });
+
+  const data = {
+    file: input,
+    size: bytes.length,
+    header: loaded.header,
+    manifest: loaded.manifest,
+    sections: loaded.sections.map((s) => ({
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      size: s.rawLength,
+      storedSize: s.storedLength,
+      offset: s.offset,
+      digest: hex(s.digest),
+      required: s.required,
+      hosts: s.hosts,
+      features: s.features,
+      locales: s.locales,
+      priority: s.priority,
+      dependsOn: s.dependsOn,
+      chunkSize: s.chunkSize,
+    })),
+    signatures: { count: loaded.signature.signatureCount, keyIds: loaded.signature.keyIds, rootDigest: hex(loaded.signature.rootDigest) },
+  };
+  if (values.json) {
+    io.stdout(`${JSON.stringify(data, null, 2)}\n`);
+    return 0;
+  }
+  const h = data.header;
+  const m = data.manifest;
+  const lines: string[] = [];
+  lines.push(`${input} (${formatSize(data.size)})`, '');
+  lines.push('header');
+  lines.push(`  format      ${h.formatMajor}.${h.formatMinor}   digest ${h.digestAlgorithm}   alignment ${h.alignment}`);
+  lines.push(`  flags       critical 0x${h.criticalFlags.toString(16)}   optional 0x${h.optionalFlags.toString(16)}`);
+  lines.push(`  manifest    @${h.manifestOffset} ${h.manifestLength} B   index @${h.indexOffset} ${h.indexLength} B`, '');
+  lines.push('manifest');
+  lines.push(`  id          ${m.id}`, `  version     ${m.version}`, `  publisher   ${m.publisher}`);
+  lines.push(`  runtime     interface ${m.runtime.interface}`, `  entry       ${m.entry.section}#${m.entry.export}`);
+  lines.push(`  sequence    ${m.security.sequence}${m.security.expires ? `   expires ${m.security.expires}` : ''}`);
+  lines.push(`  capabilities ${m.capabilities.map((c) => c.name).join(', ') || 'none'}`, '');
+  lines.push('sections');
+  const rows = data.sections.map((s) => [
+    String(s.id),
+    s.name,
+    s.kind,
+    formatSize(s.size),
+    `${s.digest.slice(0, 16)}…`,
+    [s.required ? 'required' : '', s.hosts.length ? `hosts=${s.hosts.join(',')}` : '', s.features.length ? `features=${s.features.join(',')}` : '', s.locales.length ? `locales=${s.locales.join(',')}` : '', s.priority ? `priority=${s.priority}` : '', s.dependsOn.length ? `deps=${s.dependsOn.join(',')}` : '', s.chunkSize ? `chunks=${formatSize(s.chunkSize)}` : '']
+      .filter(Boolean)
+      .join(' ') || '-',
+  ]);
+  const head = ['id', 'name', 'kind', 'size', 'sha256', 'selectors'];
+  const widths = head.map((t, i) => Math.max(t.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => `  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}`;
+  lines.push(fmt(head), ...rows.map(fmt), '');
+  lines.push('signatures');
+  lines.push(data.signatures.count ? data.signatures.keyIds.map((k) => `  ${k}`).join('\n') : '  none (unsigned)');
+  lines.push(`  root digest ${data.signatures.rootDigest}`);
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { createTrustVerifier, parseTrustedRoots, type TrustPolicy } from '@fayger/security';
+import { createFileVersionStore } from '@fayger/security/node';
+import { one, parse, parseDateOption, parseIntOption, usage } from '../args.js';
+import { hex } from '../bytes.js';
+import { openBuf, verifyAllSections } from '../buf-file.js';
+import { readFileWithProgress, readText, type CliIo } from '../io.js';
+
+export const verifyHelp = `fayger verify — check a .buf against trusted roots
+
+Usage: fayger verify <file.buf> --roots <trusted-roots.json> [options]
+
+Checks the structure, the root digest, the signatures under the trust policy (threshold of distinct trusted
+keys, publisher scopes, key validity and revocation, manifest expiry), optional rollback protection, and the
+digest of every section. The exit code says why it failed (see fayger --help); the error code is printed on
+stderr.
+
+Options:
+  -r, --roots <file>          trusted-roots document (required)
+  -t, --threshold <n>         distinct trusted keys required (default 1)
+      --allow-unsigned        accept an artifact without signatures
+      --version-store <file>  rollback protection: refuse a lower sequence than recorded here, record on success
+      --allow-rollback        accept a lower sequence than recorded
+      --now <date>            evaluate keys and expiry at this time (ISO 8601) instead of now
+      --json                  print the result as JSON
+
+Examples:
+  fayger verify app.buf --roots trusted-roots.json
+  fayger verify app.buf -r roots.json -t 2 --version-store ~/.fayger/versions.json
+`;
+
+export async function verify(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('verify', args, {
+    roots: { type: 'string', short: 'r' },
+    threshold: { type: 'string', short: 't' },
+    'allow-unsigned': { type: 'boolean' },
+    'allow-rollback': { type: 'boolean' },
+    'version-store': { type: 'string' },
+    now: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) return io.stdout(verifyHelp), 0;
+  const input = resolve(io.cwd, one('verify', positionals, 'artifact file'));
+  if (!values.roots) throw usage('verify', 'no --roots', '--roots <trusted-roots.json>');
+  const threshold = parseIntOption('verify', 'threshold', values.threshold as string | undefined, 1);
+  const now = parseDateOption('verify', 'now', values.now as string | undefined);
+
+  const roots = parseTrustedRoots(await readText(resolve(io.cwd, values.roots as string)));
+  const policy: TrustPolicy = {
+    ...(threshold !== undefined ? { threshold } : {}),
+    ...(values['allow-unsigned'] ? { allowUnsigned: true } : {}),
+    ...(values['allow-rollback'] ? { allowRollback: true } : {}),
+  };
+  const versionStore = values['version-store'] ? createFileVersionStore(resolve(io.cwd, values['version-store'] as string)) : undefined;
+  const verifier = createTrustVerifier({ roots, policy, ...(versionStore ? { versionStore } : {}) });
+
+  const bytes = await readFileWithProgress(io, input);
+  const loaded = await openBuf(bytes, input, verifier, now);
+  await verifyAllSections(loaded, bytes);
+
+  const sig = loaded.signature;
+  const result = {
+    ok: true,
+    file: input,
+    id: loaded.manifest.id,
+    version: loaded.manifest.version,
+    publisher: loaded.manifest.publisher,
+    sequence: loaded.manifest.security.sequence,
+    unsigned: sig.result.unsigned,
+    threshold: sig.result.threshold,
+    verifiedKeyIds: sig.result.verifiedKeyIds,
+    previousSequence: sig.result.previousSequence ?? null,
+    rootDigest: hex(sig.rootDigest),
+    sectionsVerified: loaded.sections.filter((s) => s.kind !== 'signature').length,
+  };
+  if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    io.stdout(`OK ${result.id}@${result.version} (publisher ${result.publisher}, sequence ${result.sequence})\n`);
+    io.stdout(
+      result.unsigned
+        ? 'unsigned — accepted because --allow-unsigned was given\n'
+        : `signed by ${result.verifiedKeyIds.length} trusted key(s), threshold ${result.threshold}: ${result.verifiedKeyIds.join(', ')}\n`,
+    );
+    io.stdout(`${result.sectionsVerified} section digest(s) verified; root digest ${result.rootDigest}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,60 @@
+import { FaygerError } from '@fayger/contracts';
+
+/** Process exit codes of `fayger`. Stable: scripts branch on them. */
+export const EXIT_CODES = {
+  /** Success. */
+  OK: 0,
+  /** Bad command line (unknown option, missing argument), or a refusal to overwrite / drop signatures. */
+  USAGE: 1,
+  /** The artifact failed verification: signature, trust policy, rollback, expiry, or a digest mismatch (tampering). */
+  VERIFICATION_FAILED: 2,
+  /** Malformed input: not a BuF, corrupt structure, bad manifest, pack config, key file or trusted-roots file. */
+  MALFORMED_INPUT: 3,
+  /** A file could not be read or written. */
+  IO_ERROR: 4,
+  /** Understood but unsupported: newer format major, unknown algorithm, Runtime_Interface range not met, command not available. */
+  UNSUPPORTED: 5,
+  /** A bug in Fayger (INTERNAL or an unexpected exception). */
+  INTERNAL: 10,
+} as const;
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+const VERIFICATION = new Set<string>([
+  'SECURITY_UNSIGNED',
+  'SECURITY_SIGNATURE_MALFORMED',
+  'SECURITY_UNKNOWN_KEY',
+  'SECURITY_SIGNATURE_INVALID',
+  'SECURITY_KEY_OUT_OF_SCOPE',
+  'SECURITY_KEY_NOT_YET_VALID',
+  'SECURITY_KEY_EXPIRED',
+  'SECURITY_KEY_REVOKED',
+  'SECURITY_THRESHOLD_NOT_MET',
+  'SECURITY_MANIFEST_EXPIRED',
+  'SECURITY_ROLLBACK',
+  'LOADER_UNSIGNED',
+  'LOADER_ROOT_DIGEST_MISMATCH',
+  'LOADER_SECTION_DIGEST_MISMATCH',
+]);
+const USAGE = new Set<string>(['CLI_USAGE', 'CLI_OUTPUT_EXISTS', 'CLI_SIGNATURES_DROPPED', 'INVALID_ARGUMENT']);
+const IO = new Set<string>(['CLI_IO', 'LOADER_SOURCE_IO', 'SECURITY_VERSION_STORE_IO']);
+const UNSUPPORTED = new Set<string>([
+  'LOADER_FORMAT_UNSUPPORTED',
+  'LOADER_DIGEST_ALGORITHM_UNSUPPORTED',
+  'LOADER_INTERFACE_UNSUPPORTED',
+  'SECURITY_UNSUPPORTED_ALGORITHM',
+  'SECURITY_BACKEND_UNAVAILABLE',
+  'CLI_NOT_AVAILABLE',
+]);
+
+/** The exit code for a thrown value (see EXIT_CODES). */
+export function exitCodeFor(err: unknown): ExitCode {
+  if (!FaygerError.is(err)) return EXIT_CODES.INTERNAL;
+  const code = err.code;
+  if (VERIFICATION.has(code)) return EXIT_CODES.VERIFICATION_FAILED;
+  if (USAGE.has(code)) return EXIT_CODES.USAGE;
+  if (IO.has(code)) return EXIT_CODES.IO_ERROR;
+  if (UNSUPPORTED.has(code)) return EXIT_CODES.UNSUPPORTED;
+  if (/^(LOADER|SECURITY|CLI)_/.test(code)) return EXIT_CODES.MALFORMED_INPUT;
+  return EXIT_CODES.INTERNAL;
+}

@@ -1,0 +1,82 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FaygerError } from '@fayger/contracts';
+import { EXIT_CODES, exitCodeFor, runCli, type CliIo } from '../src/index.js';
+import { MANIFEST, tempDir, writeApp } from './helpers.js';
+
+function io(cwd: string): CliIo & { out: string; err: string } {
+  const o = { out: '', err: '', stdout: (t: string) => void (o.out += t), stderr: (t: string) => void (o.err += t), stderrIsTTY: false, cwd };
+  return o;
+}
+
+describe('pack config and keygen validation (in-process)', () => {
+  it('refuses section files outside the pack directory', async () => {
+    const dir = tempDir();
+    const app = writeApp(dir);
+    const cfg = JSON.parse(readFileSync(join(app, 'fayger.pack.json'), 'utf8'));
+    cfg.sections[0].file = '../../etc/passwd';
+    writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify(cfg));
+    const o = io(dir);
+    expect(await runCli(['pack', 'app', '-o', 'x.buf'], o)).toBe(EXIT_CODES.MALFORMED_INPUT);
+    expect(o.err).toContain('CLI_PACK_CONFIG_INVALID');
+    expect(o.err).toContain('sections[0].file');
+  });
+
+  it('names the malformed pack-config field', async () => {
+    const dir = tempDir();
+    const app = writeApp(dir);
+    writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify({ manifest: 'manifest.json', sections: [{ name: 'main', kind: 'wasm', file: 'main.wasm' }] }));
+    const o = io(dir);
+    expect(await runCli(['pack', 'app'], o)).toBe(EXIT_CODES.MALFORMED_INPUT);
+    expect(o.err).toMatch(/sections\[0\]\.kind/);
+  });
+
+  it('accepts an inline manifest and names the default output after id and version', async () => {
+    const dir = tempDir();
+    const app = writeApp(dir);
+    const cfg = JSON.parse(readFileSync(join(app, 'fayger.pack.json'), 'utf8'));
+    cfg.manifest = MANIFEST;
+    writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify(cfg));
+    const o = io(dir);
+    expect(await runCli(['pack', 'app', '--json'], o)).toBe(0);
+    expect(JSON.parse(o.out).file).toBe(join(dir, 'com.example.hello-1.2.3.buf'));
+    // A second pack to the same path needs --force.
+    const again = io(dir);
+    expect(await runCli(['pack', 'app'], again)).toBe(EXIT_CODES.USAGE);
+    expect(again.err).toContain('CLI_OUTPUT_EXISTS');
+    expect(await runCli(['pack', 'app', '--force'], io(dir))).toBe(0);
+  });
+
+  it('keygen refuses a bad scope or date as a usage error and writes nothing', async () => {
+    const dir = tempDir();
+    const o = io(dir);
+    expect(await runCli(['keygen', '-p', 'a*b', '-o', 'k'], o)).toBe(EXIT_CODES.USAGE);
+    expect(o.err).toContain('CLI_USAGE');
+    expect(await runCli(['keygen', '-p', 'x', '--not-after', 'someday', '-o', 'k'], io(dir))).toBe(EXIT_CODES.USAGE);
+    expect(await runCli(['keygen', '-o', 'k'], io(dir))).toBe(EXIT_CODES.USAGE);
+    expect(() => readFileSync(join(dir, 'k.key.json'))).toThrow();
+  });
+
+  it('keygen refuses to extend a malformed roots file', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'roots.json'), '{"version":1,"keys":[{"id":"nope"}]}');
+    const o = io(dir);
+    expect(await runCli(['keygen', '-p', 'x', '-o', 'k', '--roots', 'roots.json'], o)).toBe(EXIT_CODES.MALFORMED_INPUT);
+    expect(o.err).toContain('SECURITY_ROOTS_INVALID');
+    expect(readFileSync(join(dir, 'roots.json'), 'utf8')).toBe('{"version":1,"keys":[{"id":"nope"}]}');
+  });
+
+  it('maps error codes to exit codes', () => {
+    const e = (code: string) => new FaygerError({ code: code as never });
+    expect(exitCodeFor(e('SECURITY_KEY_REVOKED'))).toBe(2);
+    expect(exitCodeFor(e('LOADER_SECTION_DIGEST_MISMATCH'))).toBe(2);
+    expect(exitCodeFor(e('LOADER_BAD_MAGIC'))).toBe(3);
+    expect(exitCodeFor(e('SECURITY_ROOTS_INVALID'))).toBe(3);
+    expect(exitCodeFor(e('LOADER_SOURCE_IO'))).toBe(4);
+    expect(exitCodeFor(e('LOADER_FORMAT_UNSUPPORTED'))).toBe(5);
+    expect(exitCodeFor(e('CLI_USAGE'))).toBe(1);
+    expect(exitCodeFor(e('INTERNAL'))).toBe(10);
+    expect(exitCodeFor(new Error('x'))).toBe(10);
+  });
+});

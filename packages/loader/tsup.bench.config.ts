@@ -1,0 +1,16 @@
+import { defineConfig } from 'tsup';
+
+// Bundles the benchmark and the spec-example generator into plain JS so Node 20 runs them without a TS loader.
+export default defineConfig({
+  entry: { run: 'bench/run.ts', 'spec-example': 'bench/spec-example.ts', 'profile-open': 'bench/profile-open.ts' },
+  outDir: 'bench-dist',
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  dts: false,
+  clean: true,
+  noExternal: [/^@fayger\//],
+  esbuildOptions(o) {
+    o.conditions = ['@fayger/source'];
+  },
+});
