@@ -429,13 +429,21 @@ export class Instance implements BufInstance, SchedulerTask {
       this.inSlice = false;
     }
     const usage = this.guest.usage();
-    const decision = this.monitor.afterSlice(outcome.fuelUsed, usage.memoryPages, usage.maxCallDepthReached);
+    const decision = this.monitor.afterSlice(
+      outcome.fuelUsed,
+      usage.memoryPages,
+      usage.maxCallDepthReached,
+      outcome.status === 'completed',
+      budget !== undefined && budget < this.env.sliceFuel && outcome.status === 'suspended',
+    );
 
     if (this.terminateAfterSlice || !this.lifecycle.live) return this.release();
 
     switch (outcome.status) {
       case 'completed': {
         this.call = undefined;
+        // A memory breach in the final slice still counts: the guest went past its quota.
+        if (decision.kind === 'fail') return this.apply(decision);
         if (this.calls.length === 0) {
           const v = outcome.values[0];
           return this.finish('Terminated', undefined, undefined, typeof v === 'number' ? v | 0 : 0);
@@ -468,7 +476,7 @@ export class Instance implements BufInstance, SchedulerTask {
     this.call = undefined;
     if (this.pendingExit !== undefined) return this.finish('Terminated', undefined, undefined, this.pendingExit);
     if (this.pendingFailure) return this.finish('Failed', this.pendingFailure);
-    if (error.code === ('TRAP_CALL_STACK_EXHAUSTED' as string)) {
+    if (error.code === 'TRAP_CALL_STACK_EXHAUSTED') {
       const q = this.monitor.callDepthBreach(error);
       if (q) return this.finish('Failed', q);
     }

@@ -222,8 +222,12 @@ export class ResourceMonitor {
     return this.fuelBucket ? this.fuelBucket.wait(0) : 0;
   }
 
-  /** Records a slice and decides whether a hard limit was reached. */
-  afterSlice(fuelUsed: number, memoryPages: number, maxCallDepth: number): SliceDecision {
+  /**
+   * Records a slice and decides whether a hard limit was reached. `completed`: the guest call finished in this
+   * slice (fuel and wall time are then not breached by it). `fuelCapped`: the slice was cut short by the fuel
+   * quota and the guest wanted more (an implementation may stop a little before the exact budget).
+   */
+  afterSlice(fuelUsed: number, memoryPages: number, maxCallDepth: number, completed = false, fuelCapped = false): SliceDecision {
     this.slices++;
     this.fuelUsed += fuelUsed;
     this.fuelBucket?.take(fuelUsed);
@@ -232,7 +236,8 @@ export class ResourceMonitor {
     if (maxCallDepth > this.maxCallDepthReached) this.maxCallDepthReached = maxCallDepth;
     const mem = this.check('memoryPages', memoryPages, this.limits.memoryPages, (u, l) => u > l);
     if (mem) return mem;
-    const fuel = this.check('fuel', this.fuelUsed, this.limits.fuel, (u, l) => u >= l);
+    if (completed) return { kind: 'ok' };
+    const fuel = this.check('fuel', this.fuelUsed, this.limits.fuel, (u, l) => fuelCapped || u >= l);
     if (fuel) return fuel;
     return this.checkWall();
   }

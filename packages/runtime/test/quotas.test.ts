@@ -1,0 +1,89 @@
+import { FaygerError } from '@fayger/contracts';
+import { describe, expect, it } from 'vitest';
+import { FAYGER_STATUS } from '../src/index.js';
+import { cap, faygerGuest, loadedBuf, setup, wat } from './support/harness.js';
+
+/** Logs `n` times (n = 40), returns the number of FAYGER_EQUOTA results * 1000 + the number of OKs. */
+const LOGGER = faygerGuest(
+  `(local $i i32) (local $ok i32) (local $quota i32) (local $s i32)
+   (loop $l
+     (local.set $s (call $log (i32.const 2) {msg}))
+     (if (i32.eqz (local.get $s)) (then (local.set $ok (i32.add (local.get $ok) (i32.const 1)))))
+     (if (i32.eq (local.get $s) (i32.const ${FAYGER_STATUS.EQUOTA})) (then (local.set $quota (i32.add (local.get $quota) (i32.const 1)))))
+     (local.set $i (i32.add (local.get $i) (i32.const 1)))
+     (br_if $l (i32.lt_u (local.get $i) (i32.const 40))))
+   (i32.add (i32.mul (local.get $quota) (i32.const 1000)) (local.get $ok))`,
+  { msg: 'tick' },
+);
+const WORK = wat(`(module (func (export "_start") (result i32) (local $i i32)
+  (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 30000))))
+  (i32.const 42)))`);
+
+describe('per-capability quotas', () => {
+  it('a calls quota (action deny) returns FAYGER_EQUOTA to the guest once used up; the call never reaches the bus', async () => {
+    const { runtime, bus, events } = setup();
+    const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { calls: 25 } })] }));
+    const info = await inst.runToCompletion();
+    expect(info.exitCode).toBe(15 * 1000 + 25);
+    expect(bus.logs.length).toBe(25);
+    expect(info.usage.capabilities.log).toEqual({ calls: 25, bytes: 0, denied: 15 });
+    const breach = events.filter((e) => e.type === 'runtime.quota.breach');
+    expect(breach[0]!.data).toMatchObject({ resource: 'capability.calls', capability: 'log', limit: 25, action: 'deny' });
+    const warn = events.find((e) => e.type === 'runtime.quota.warning');
+    expect(warn!.data).toMatchObject({ resource: 'capability.calls', capability: 'log', used: 20, limit: 25 });
+  });
+
+  it('host policy caps a capability quota granted by the manifest (min of both)', async () => {
+    const { runtime, bus } = setup({ hostPolicy: { capabilities: { allow: [{ name: 'log', quota: { calls: 10 } }] } } });
+    const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { calls: 25 } })] }));
+    expect((await inst.runToCompletion()).exitCode).toBe(30 * 1000 + 10);
+    expect(bus.logs.length).toBe(10);
+  });
+
+  it('action fail ends the offending instance with CAPABILITY_QUOTA_EXCEEDED while a second instance keeps running', async () => {
+    const { runtime } = setup({ limits: { sliceFuel: 500, actions: { 'capability.calls': 'fail' } } });
+    const noisy = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { calls: 5 } })] }));
+    const other = runtime.instantiate(loadedBuf({ code: WORK }));
+    const [n, o] = await Promise.all([noisy.runToCompletion().catch((e: unknown) => e), other.runToCompletion()]);
+    expect(FaygerError.is(n, 'CAPABILITY_QUOTA_EXCEEDED')).toBe(true);
+    expect(noisy.state).toBe('Failed');
+    expect(o.exitCode).toBe(42);
+  });
+
+  it('action suspend parks the instance at the quota; resuming with a raised quota completes the call', async () => {
+    const { runtime, bus } = setup({ limits: { actions: { 'capability.calls': 'suspend' } } });
+    const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { calls: 10 } })] }));
+    const suspended = new Promise<string | undefined>((r) => inst.onTransition((t) => t.to === 'Suspended' && r(t.cause?.code)));
+    await inst.start();
+    expect(await suspended).toBe('CAPABILITY_QUOTA_EXCEEDED');
+    expect(bus.logs.length).toBe(10);
+    inst.setLimits({}, { log: { calls: 100 } });
+    inst.resume();
+    const info = await inst.runToCompletion();
+    expect(info.exitCode).toBe(40);
+    expect(bus.logs.length).toBe(40);
+  });
+
+  it('a rate quota (action throttle) delays calls instead of failing them', async () => {
+    const { runtime } = setup();
+    const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { ratePerSecond: 200 } })] }));
+    const info = await inst.runToCompletion();
+    expect(info.exitCode).toBe(40); // a burst of 200 covers all 40 calls
+    expect(info.usage.throttledMs).toBe(0);
+    const tight = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { ratePerSecond: 30 } })] }));
+    const t1 = performance.now();
+    const r = await tight.runToCompletion();
+    expect(r.exitCode).toBe(40); // every call succeeded, later ones after waiting
+    expect(performance.now() - t1).toBeGreaterThanOrEqual(250); // burst of 30, then 10 more at 30/s ≈ 333 ms
+    expect(r.usage.throttledMs).toBeGreaterThan(0);
+    await runtime.shutdown();
+  });
+
+  it('hostCallsPerSecond with action deny returns FAYGER_EQUOTA past the rate', async () => {
+    const { runtime } = setup({ limits: { actions: { hostCallsPerSecond: 'deny' } } });
+    const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log')], quotas: { hostCallsPerSecond: 10 } }));
+    const info = await inst.runToCompletion();
+    expect(Math.floor(info.exitCode! / 1000)).toBeGreaterThanOrEqual(25);
+    expect(info.exitCode! % 1000).toBeGreaterThanOrEqual(10);
+  });
+});
