@@ -115,3 +115,53 @@ export function faygerGuest(body: string, strings: Record<string, string> = {}, 
   ${extra}
   (func (export "_start") (result i32) ${text}))`);
 }
+
+const WASI_IMPORTS: Record<string, string> = {
+  args_sizes_get: '(param i32 i32) (result i32)',
+  args_get: '(param i32 i32) (result i32)',
+  environ_sizes_get: '(param i32 i32) (result i32)',
+  environ_get: '(param i32 i32) (result i32)',
+  clock_time_get: '(param i32 i64 i32) (result i32)',
+  clock_res_get: '(param i32 i32) (result i32)',
+  random_get: '(param i32 i32) (result i32)',
+  fd_write: '(param i32 i32 i32 i32) (result i32)',
+  fd_read: '(param i32 i32 i32 i32) (result i32)',
+  proc_exit: '(param i32)',
+  path_open: '(param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)',
+  fd_close: '(param i32) (result i32)',
+  fd_seek: '(param i32 i64 i32 i32) (result i32)',
+  fd_prestat_get: '(param i32 i32) (result i32)',
+  fd_prestat_dir_name: '(param i32 i32 i32) (result i32)',
+  fd_filestat_get: '(param i32 i32) (result i32)',
+  path_filestat_get: '(param i32 i32 i32 i32 i32) (result i32)',
+  fd_readdir: '(param i32 i32 i32 i64 i32) (result i32)',
+  poll_oneoff: '(param i32 i32 i32 i32) (result i32)',
+  sched_yield: '(result i32)',
+  sock_accept: '(param i32 i32 i32) (result i32)',
+};
+
+/**
+ * A wasm32-wasi style guest importing `uses` from wasi_snapshot_preview1 (default: all of the list above).
+ * `{name}` expands to ptr/len of `strings[name]`; `(call $print ptr len)` writes to stdout via fd_write.
+ */
+export function wasiGuest(body: string, strings: Record<string, string> = {}, uses: string[] = Object.keys(WASI_IMPORTS)): Uint8Array {
+  let off = 1024;
+  const data: string[] = [];
+  let text = body;
+  for (const [name, value] of Object.entries(strings)) {
+    const len = new TextEncoder().encode(value).byteLength;
+    data.push(`(data (i32.const ${off}) "${str(value)}")`);
+    text = text.replaceAll(`{${name}}`, `(i32.const ${off}) (i32.const ${len})`);
+    off += len + 8;
+  }
+  const needed = new Set([...uses, 'fd_write']);
+  const imports = [...needed].map((n) => `(import "wasi_snapshot_preview1" "${n}" (func $${n} ${WASI_IMPORTS[n]}))`);
+  return wat(`(module
+  ${imports.join('\n  ')}
+  (memory (export "memory") 2)
+  ${data.join('\n  ')}
+  (func $print (param $p i32) (param $l i32) (result i32)
+    (i32.store (i32.const 0) (local.get $p)) (i32.store (i32.const 4) (local.get $l))
+    (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+  (func (export "_start") (result i32) ${text}))`);
+}
