@@ -17,7 +17,7 @@ import { createWasiModule, unsupportedWasiImport, WASI_IMPORT_CAPABILITIES, WASI
 import { clearTimer, setTimer } from './host-globals.js';
 import { Lifecycle, emit } from './lifecycle.js';
 import { ResourceMonitor } from './monitor.js';
-import type { GuestCall, GuestInstance, HostFunction, HostImports, RuntimeImplementation } from '@fayger/contracts';
+import type { CompiledCode, GuestCall, GuestInstance, HostFunction, HostImports, RuntimeImplementation } from '@fayger/contracts';
 import type { Scheduler, SchedulerTask } from './scheduler.js';
 import type { BufInstance, ExitInfo, InstantiateOptions, LinkPolicy, RuntimeHostPolicy, RuntimeLimits, TransitionInfo } from './types.js';
 
@@ -30,6 +30,8 @@ export interface InstanceEnv {
   linkPolicy: LinkPolicy;
   scheduler: Scheduler;
   sliceFuel: number;
+  /** Compiles through a per-runtime cache, so instances of one artifact share the compiled module. */
+  compile(impl: RuntimeImplementation, code: Uint8Array): Promise<CompiledCode>;
   onEnd(instance: Instance): void;
 }
 
@@ -203,7 +205,7 @@ export class Instance implements BufInstance, SchedulerTask {
             });
       }
       if (!this.lifecycle.live) return;
-      const compiled = await this.impl.compile(code);
+      const compiled = await this.env.compile(this.impl, code);
       if (!this.lifecycle.live) return;
 
       const exp = compiled.exports.find((e) => e.name === entry.export);

@@ -1,4 +1,4 @@
-import { FaygerError, type LoadedBuf, type QuotaAction, type ResourceName } from '@fayger/contracts';
+import { FaygerError, type CompiledCode, type LoadedBuf, type QuotaAction, type ResourceName } from '@fayger/contracts';
 import { Instance, type InstanceEnv } from './instance.js';
 import { emit } from './lifecycle.js';
 import { ALLOWED_QUOTA_ACTIONS } from './monitor.js';
@@ -57,6 +57,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   for (const impl of options.implementations) registry.register(impl);
   const scheduler = new Scheduler(options.limits?.roundMs ?? 8);
   const live = new Set<Instance>();
+  // Keyed by the section bytes object: the loader hands out one shared, verified array per section, so
+  // instances of the same artifact compile once. Weak, so an artifact no one holds is collected.
+  const compiled = new WeakMap<Uint8Array, Map<string, Promise<CompiledCode>>>();
   let counter = 0;
 
   const env: InstanceEnv = {
@@ -68,6 +71,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     scheduler,
     sliceFuel: options.limits?.sliceFuel ?? 10_000,
     onEnd: (i) => live.delete(i),
+    compile(impl, code) {
+      let byImpl = compiled.get(code);
+      if (!byImpl) compiled.set(code, (byImpl = new Map()));
+      let p = byImpl.get(impl.descriptor.id);
+      if (!p) {
+        p = impl.compile(code);
+        byImpl.set(impl.descriptor.id, p);
+        // A failed compile is not cached: the error is reported to each instance that tries.
+        p.catch(() => byImpl!.delete(impl.descriptor.id));
+      }
+      return p;
+    },
   };
 
   return {
