@@ -6,6 +6,7 @@ import { securityCodes } from './security.js';
 import { runtimeCodes } from './runtime.js';
 import { interpreterCodes } from './interpreter.js';
 import { cliCodes } from './cli.js';
+import { desktopCodes } from './desktop.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -20,6 +21,7 @@ export const errorCatalogue = {
   ...runtimeCodes,
   ...interpreterCodes,
   ...cliCodes,
+  ...desktopCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,0 +1,423 @@
+import { constants, type BigIntStats } from 'node:fs';
+import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { findRoot, isPathWithin, normalizeGuestPath } from '@fayger/adapter-core';
+import { FaygerError, MAX_BYTES, type AdapterCallContext, type CapabilityGrant, type CapabilityName, type OpArgs, type OpResult } from '@fayger/contracts';
+
+/** A guest root backed by a host directory. */
+export interface FsMount {
+  /** Absolute guest path, e.g. "/data". */
+  guest: string;
+  /** Host directory (absolute). It must exist. */
+  host: string;
+  /** Refuse every write under this mount, and under its host directory reached through any other mount. */
+  readOnly?: boolean;
+}
+
+export interface ConfinedFsOptions {
+  mounts: readonly FsMount[];
+}
+
+type Access = 'read' | 'write';
+type Grants = ReadonlyMap<CapabilityName, CapabilityGrant>;
+type FileType = 'file' | 'directory' | 'symlink' | 'other';
+
+interface Mount extends FsMount {
+  guest: string;
+  /** realpath of `host`, filled by ready(). */
+  real: string;
+}
+
+interface Located {
+  guest: string;
+  mount: Mount;
+  /** Guest path of the innermost boundary (granted root or mount root) containing `guest`. */
+  boundaryGuest: string;
+  /** Host real path of that boundary: every resolved path must stay inside it. */
+  boundaryReal: string;
+  /** Lexical host path of `guest` (may still contain symlinks). */
+  hostTarget: string;
+}
+
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const O_DIRECTORY = constants.O_DIRECTORY ?? 0;
+// Linux exposes the path an fd really refers to; elsewhere we fall back to comparing dev+ino.
+const PROC_FD = process.platform === 'linux' ? '/proc/self/fd' : undefined;
+
+function inside(p: string, root: string): boolean {
+  return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+function scopeDenied(op: string, guest: string, why: string, extra: Record<string, unknown> = {}): FaygerError {
+  return new FaygerError({
+    code: 'CAPABILITY_SCOPE_DENIED',
+    phase: op,
+    what: `${op} ${JSON.stringify(guest)}`,
+    expected: 'a path that stays inside a granted root',
+    found: why,
+    details: { op, path: guest, ...extra },
+  });
+}
+
+/** Host errno → the small fixed set of typed errors; host paths never leak into messages. */
+export function fsErrorFromErrno(op: string, guest: string, e: unknown): FaygerError {
+  if (FaygerError.is(e)) return e;
+  const code = (e as { code?: string } | null)?.code;
+  const details = { op, path: guest, errno: code };
+  switch (code) {
+    case 'ENOENT':
+      return new FaygerError({ code: 'ADAPTER_PATH_NOT_FOUND', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+    case 'EEXIST':
+      return new FaygerError({ code: 'ADAPTER_PATH_EXISTS', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+    case 'ENOTDIR':
+      return new FaygerError({ code: 'ADAPTER_PATH_NOT_DIRECTORY', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+    case 'EISDIR':
+      return new FaygerError({ code: 'ADAPTER_PATH_IS_DIRECTORY', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+    case 'ENOTEMPTY':
+      return new FaygerError({ code: 'ADAPTER_DIRECTORY_NOT_EMPTY', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+    case 'ELOOP':
+      // O_NOFOLLOW met a symlink where a plain file was expected (a link swapped in after the check).
+      return scopeDenied(op, guest, 'a symbolic link at the final path component', { errno: code });
+    default:
+      return new FaygerError({
+        code: 'ADAPTER_IO_FAILED',
+        phase: op,
+        what: `${op} ${JSON.stringify(guest)}`,
+        found: code ?? (e instanceof Error ? e.message : String(e)),
+        details,
+        cause: e,
+      });
+  }
+}
+
+function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileType {
+  return s.isFile() ? 'file' : s.isDirectory() ? 'directory' : s.isSymbolicLink() ? 'symlink' : 'other';
+}
+
+/**
+ * A filesystem confined to granted guest roots mapped onto host directories.
+ *
+ * Every operation: normalises the guest path lexically (NUL, backslash, relative paths rejected; `..` never
+ * climbs above "/"), checks it against the granted roots and the mounts, maps it onto the host, resolves
+ * symlinks with realpath and re-checks containment against the real path of the granted root, opens files with
+ * O_NOFOLLOW, and after opening verifies the path the descriptor really refers to (/proc/self/fd on Linux,
+ * dev+ino elsewhere) so a symlink retargeted between check and use is caught. Writes are refused inside any
+ * read-only mount's real directory whichever mount they came through, and to files with several hard links
+ * (a hard link can alias a read-only or outside file). Truncation happens after verification, never at open.
+ *
+ * Residual risk (documented): Node has no openat/unlinkat, so directory operations (mkdir, remove, rename)
+ * check then act on real paths; a concurrent host process swapping a parent directory for a symlink inside
+ * that window is not fully excluded. Guests themselves cannot create symlinks or hard links.
+ */
+export class ConfinedFs {
+  private readonly mounts: Mount[];
+  private readyP: Promise<void> | undefined;
+
+  constructor(options: ConfinedFsOptions) {
+    const seen = new Set<string>();
+    this.mounts = (options?.mounts ?? []).map((m, i) => {
+      const bad = (expected: string, found: string): never => {
+        throw new FaygerError({ code: 'ADAPTER_INVALID', phase: 'configure', what: `configuring fs mount ${i}`, expected, found, details: { mount: i } });
+      };
+      let guest: string;
+      try {
+        guest = normalizeGuestPath(m.guest, `mounts[${i}].guest`);
+      } catch {
+        return bad('an absolute guest path', JSON.stringify(m.guest));
+      }
+      if (typeof m.host !== 'string' || !isAbsolute(m.host)) bad('an absolute host directory', JSON.stringify(m.host));
+      if (seen.has(guest)) bad('each guest root mounted once', guest);
+      seen.add(guest);
+      return { guest, host: resolve(m.host), readOnly: m.readOnly === true, real: '' };
+    });
+  }
+
+  /** Guest roots for fs.read (every mount) and fs.write (writable mounts). */
+  roots(): { read: string[]; write: string[] } {
+    return { read: this.mounts.map((m) => m.guest), write: this.mounts.filter((m) => !m.readOnly).map((m) => m.guest) };
+  }
+
+  /** Resolves the mounts' host directories once; they must exist. */
+  ready(): Promise<void> {
+    this.readyP ??= (async () => {
+      for (const m of this.mounts) {
+        try {
+          m.real = await realpath(m.host);
+          if (!(await stat(m.real)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+        } catch (e) {
+          this.readyP = undefined;
+          throw new FaygerError({ code: 'ADAPTER_INVALID', phase: 'configure', what: `mounting ${m.guest}`, expected: 'an existing host directory', found: (e as { code?: string }).code ?? String(e), details: { guest: m.guest }, cause: e });
+        }
+      }
+    })();
+    return this.readyP;
+  }
+
+  private async locate(op: string, raw: string, access: Access, grants: Grants): Promise<Located> {
+    await this.ready();
+    const guest = normalizeGuestPath(raw);
+    const cap: CapabilityName = access === 'write' ? 'fs.write' : 'fs.read';
+    const grant = grants.get(cap);
+    if (!grant) throw scopeDenied(op, guest, `${cap} is not granted`);
+    const granted = grant.scope?.roots;
+    const groot = granted === undefined ? undefined : findRoot(guest, granted);
+    if (granted !== undefined && groot === undefined) throw scopeDenied(op, guest, 'outside the granted roots', { roots: granted });
+    let mount: Mount | undefined;
+    for (const m of this.mounts) if (isPathWithin(guest, m.guest) && (!mount || m.guest.length > mount.guest.length)) mount = m;
+    if (!mount) throw scopeDenied(op, guest, 'outside every root this host mounts', { roots: this.mounts.map((m) => m.guest) });
+    if (access === 'write' && mount.readOnly) throw scopeDenied(op, guest, `${mount.guest} is read-only`);
+    const boundaryGuest = groot !== undefined && groot.length > mount.guest.length ? groot : mount.guest;
+    const toHost = (g: string) => join(mount.real, ...g.slice(mount.guest.length).split('/').filter(Boolean));
+    let boundaryReal: string;
+    try {
+      boundaryReal = await realpath(toHost(boundaryGuest));
+    } catch (e) {
+      throw fsErrorFromErrno(op, boundaryGuest, e);
+    }
+    // A granted sub-root that is itself a symlink must not lead out of its mount.
+    if (!inside(boundaryReal, mount.real)) throw scopeDenied(op, guest, 'the granted root resolves outside its mount');
+    return { guest, mount, boundaryGuest, boundaryReal, hostTarget: toHost(guest) };
+  }
+
+  private assertInside(op: string, loc: Located, real: string): void {
+    if (!inside(real, loc.boundaryReal)) throw scopeDenied(op, loc.guest, 'resolves (through a symbolic link) outside the granted root');
+  }
+
+  private assertWritable(op: string, loc: Located, real: string): void {
+    for (const m of this.mounts) {
+      if (m.readOnly && inside(real, m.real)) throw scopeDenied(op, loc.guest, `reaches the read-only root ${m.guest} through another path`);
+    }
+  }
+
+  /** Verifies that an open descriptor refers to a file inside the boundary (defeats check-then-swap races). */
+  private async verifyOpened(op: string, loc: Located, fh: FileHandle, expectedReal: string): Promise<BigIntStats> {
+    const st = await fh.stat({ bigint: true });
+    let actual: string | undefined;
+    if (PROC_FD) {
+      try {
+        actual = await readlink(`${PROC_FD}/${fh.fd}`);
+      } catch {
+        actual = undefined;
+      }
+    }
+    if (actual !== undefined) {
+      this.assertInside(op, loc, actual);
+      return st;
+    }
+    const again = await stat(expectedReal, { bigint: true }).catch(() => undefined);
+    if (!again || again.dev !== st.dev || again.ino !== st.ino) throw scopeDenied(op, loc.guest, 'the file changed between the check and the open');
+    this.assertInside(op, loc, await realpath(expectedReal));
+    return st;
+  }
+
+  /** Resolves the parent directory for a create/modify op and returns the real target path. */
+  private async parentTarget(op: string, loc: Located): Promise<string> {
+    if (loc.guest === loc.boundaryGuest) throw scopeDenied(op, loc.guest, 'names a granted root itself');
+    const parentReal = await realpath(dirname(loc.hostTarget));
+    this.assertInside(op, loc, parentReal);
+    const target = join(parentReal, basename(loc.hostTarget));
+    this.assertWritable(op, loc, target);
+    return target;
+  }
+
+  async read(a: OpArgs<'fs.read'>, ctx: Pick<AdapterCallContext, 'grants' | 'remaining'>): Promise<OpResult<'fs.read'>> {
+    const op = 'fs.read';
+    let guest = a.path;
+    try {
+      const loc = await this.locate(op, a.path, 'read', ctx.grants);
+      guest = loc.guest;
+      const real = await realpath(loc.hostTarget);
+      this.assertInside(op, loc, real);
+      const fh = await open(real, constants.O_RDONLY | O_NOFOLLOW);
+      try {
+        const st = await this.verifyOpened(op, loc, fh, real);
+        if (!st.isFile()) throw fsErrorFromErrno(op, guest, { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+        const size = Number(st.size);
+        const offset = Math.min(a.offset ?? 0, size);
+        let want = Math.min(size - offset, a.length ?? MAX_BYTES, MAX_BYTES);
+        if (ctx.remaining.bytes !== undefined) want = Math.min(want, ctx.remaining.bytes);
+        const buf = new Uint8Array(want);
+        let got = 0;
+        while (got < want) {
+          const { bytesRead } = await fh.read(buf, got, want - got, offset + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        return { data: got === want ? buf : buf.slice(0, got), eof: offset + got >= size };
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  async stat(a: OpArgs<'fs.stat'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.stat'>> {
+    const op = 'fs.stat';
+    let guest = a.path;
+    try {
+      const loc = await this.locate(op, a.path, 'read', ctx.grants);
+      guest = loc.guest;
+      const real = await realpath(loc.hostTarget);
+      this.assertInside(op, loc, real);
+      const fh = await open(real, constants.O_RDONLY | O_NOFOLLOW);
+      try {
+        const st = await this.verifyOpened(op, loc, fh, real);
+        return { type: typeOf(st) as never, size: st.isFile() ? Number(st.size) : 0, mtimeMs: Number(st.mtimeMs) };
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  async list(a: OpArgs<'fs.list'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.list'>> {
+    const op = 'fs.list';
+    let guest = a.path;
+    try {
+      const loc = await this.locate(op, a.path, 'read', ctx.grants);
+      guest = loc.guest;
+      const real = await realpath(loc.hostTarget);
+      this.assertInside(op, loc, real);
+      const fh = await open(real, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+      try {
+        const st = await this.verifyOpened(op, loc, fh, real);
+        if (!st.isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'ENOTDIR' });
+        // On Linux read the directory the descriptor holds, not whatever the path names by now.
+        const dirents = await readdir(PROC_FD ? `${PROC_FD}/${fh.fd}` : real, { withFileTypes: true });
+        const entries = dirents.map((d) => ({ name: d.name, type: typeOf(d) })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+        return { entries: entries as never };
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  async write(a: OpArgs<'fs.write'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.write'>> {
+    const op = 'fs.write';
+    let guest = a.path;
+    try {
+      const loc = await this.locate(op, a.path, 'write', ctx.grants);
+      guest = loc.guest;
+      const target = await this.parentTarget(op, loc);
+      const base = constants.O_WRONLY | O_NOFOLLOW | (a.append ? constants.O_APPEND : 0);
+      let created = false;
+      let fh: FileHandle;
+      if (a.create === false) fh = await open(target, base);
+      else {
+        // Exclusive first, so we know whether a file we created must be removed if verification fails.
+        try {
+          fh = await open(target, base | constants.O_CREAT | constants.O_EXCL, 0o644);
+          created = true;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'EEXIST') throw e;
+          fh = await open(target, base);
+        }
+      }
+      try {
+        let st: BigIntStats;
+        try {
+          st = await this.verifyOpened(op, loc, fh, target);
+          if (PROC_FD) this.assertWritable(op, loc, await readlink(`${PROC_FD}/${fh.fd}`));
+          if (!st.isFile()) throw fsErrorFromErrno(op, guest, { code: 'EISDIR' });
+          if (st.nlink > 1n) throw scopeDenied(op, guest, 'the file has several hard links (it may alias a file outside the root or in a read-only root)');
+        } catch (e) {
+          if (created) await unlink(target).catch(() => {});
+          throw e;
+        }
+        const replace = !a.append && a.offset === undefined;
+        if (a.truncate || replace) await fh.truncate(0);
+        let position = a.append ? Number(st.size) : (a.offset ?? 0);
+        if (a.truncate && a.append) position = 0;
+        let done = 0;
+        while (done < a.data.byteLength) {
+          const { bytesWritten } = await fh.write(a.data, done, a.data.byteLength - done, a.append ? null : position + done);
+          done += bytesWritten;
+        }
+        return { bytesWritten: done };
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  async mkdir(a: OpArgs<'fs.mkdir'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.mkdir'>> {
+    const op = 'fs.mkdir';
+    let guest = a.path;
+    try {
+      const loc = await this.locate(op, a.path, 'write', ctx.grants);
+      guest = loc.guest;
+      if (!a.recursive) {
+        const target = await this.parentTarget(op, loc);
+        await mkdir(target, 0o755);
+        this.assertInside(op, loc, await realpath(target));
+        return {};
+      }
+      // Walk from the boundary one component at a time, re-resolving each step.
+      let cur = loc.boundaryReal;
+      for (const seg of loc.guest.slice(loc.boundaryGuest.length).split('/').filter(Boolean)) {
+        const next = join(cur, seg);
+        this.assertWritable(op, loc, next);
+        try {
+          await mkdir(next, 0o755);
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'EEXIST') throw e;
+        }
+        const real = await realpath(next);
+        this.assertInside(op, loc, real);
+        if (!(await stat(real)).isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'ENOTDIR' });
+        cur = real;
+      }
+      return {};
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  async remove(a: OpArgs<'fs.remove'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.remove'>> {
+    const op = 'fs.remove';
+    let guest = a.path;
+    try {
+      const loc = await this.locate(op, a.path, 'write', ctx.grants);
+      guest = loc.guest;
+      const target = await this.parentTarget(op, loc);
+      const st = await lstat(target);
+      if (st.isDirectory()) {
+        // rm does not follow symlinks inside the tree: links are removed, their targets are not touched.
+        if (a.recursive) await rm(target, { recursive: true });
+        else await rmdir(target);
+      } else await unlink(target);
+      return {};
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  async rename(a: OpArgs<'fs.rename'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.rename'>> {
+    const op = 'fs.rename';
+    let guest = a.from;
+    try {
+      const from = await this.locate(op, a.from, 'write', ctx.grants);
+      guest = from.guest;
+      const to = await this.locate(op, a.to, 'write', ctx.grants);
+      const fromReal = await this.parentTarget(op, from);
+      guest = to.guest;
+      const toReal = await this.parentTarget(op, to);
+      guest = from.guest;
+      await lstat(fromReal);
+      await rename(fromReal, toReal);
+      return {};
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+}
+
+export function createConfinedFs(options: ConfinedFsOptions): ConfinedFs {
+  return new ConfinedFs(options);
+}

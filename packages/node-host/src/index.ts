@@ -1,0 +1,17 @@
+// Public API of @fayger/node-host. Every export is listed by name (no `export *`).
+
+export { ConfinedFs, createConfinedFs, fsErrorFromErrno } from './confined-fs.js';
+export type { FsMount, ConfinedFsOptions } from './confined-fs.js';
+export { FileKv, createFileKv } from './kv-file.js';
+export type { FileKvOptions } from './kv-file.js';
+export { EnvSource } from './env.js';
+export type { EnvSourceOptions } from './env.js';
+export { LogSink } from './log.js';
+export type { LogSinkOptions, LogFormat } from './log.js';
+export { TimerService } from './timers.js';
+export { HttpClient } from './net-http.js';
+export type { HttpClientOptions } from './net-http.js';
+export { HttpListenService } from './net-listen.js';
+export type { HttpListenOptions } from './net-listen.js';
+export { nodeHostOffers, nodeHostHandlers, disposeNodeHostInstance } from './node-ops.js';
+export type { NodeHostServices } from './node-ops.js';

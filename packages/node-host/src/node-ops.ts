@@ -1,0 +1,103 @@
+import { randomFillSync } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { OpHandlers } from '@fayger/adapter-core';
+import type { CapabilityOffer } from '@fayger/contracts';
+import type { ConfinedFs } from './confined-fs.js';
+import type { EnvSource } from './env.js';
+import type { FileKv } from './kv-file.js';
+import type { LogSink } from './log.js';
+import type { HttpClient } from './net-http.js';
+import type { HttpListenService } from './net-listen.js';
+import type { TimerService } from './timers.js';
+
+/** The Node host services an adapter is composed of; absent ones are simply not offered. */
+export interface NodeHostServices {
+  log?: LogSink;
+  env?: EnvSource;
+  timers?: TimerService;
+  fs?: ConfinedFs;
+  kv?: FileKv;
+  http?: HttpClient;
+  /** Origins net.http is offered for (default: any; the policy and manifest narrow it). */
+  httpOrigins?: readonly string[];
+  listen?: HttpListenService;
+  /** Ports net.listen is offered for (default: any). */
+  listenPorts?: readonly number[];
+}
+
+/** The capabilities the services can back, with the scopes they offer. log, clock and random are always there. */
+export function nodeHostOffers(s: NodeHostServices): CapabilityOffer[] {
+  const offers: CapabilityOffer[] = [{ name: 'log' }, { name: 'clock' }, { name: 'random' }];
+  if (s.env) {
+    const vars = s.env.variables();
+    offers.push(vars ? { name: 'env', scope: { variables: vars } } : { name: 'env' });
+  }
+  if (s.timers) offers.push({ name: 'timer' });
+  if (s.fs) {
+    const r = s.fs.roots();
+    if (r.read.length) offers.push({ name: 'fs.read', scope: { roots: r.read } });
+    if (r.write.length) offers.push({ name: 'fs.write', scope: { roots: r.write } });
+  }
+  if (s.http) offers.push(s.httpOrigins ? { name: 'net.http', scope: { origins: [...s.httpOrigins] } } : { name: 'net.http' });
+  if (s.listen) offers.push(s.listenPorts ? { name: 'net.listen', scope: { ports: [...s.listenPorts] } } : { name: 'net.listen' });
+  if (s.kv) offers.push({ name: 'kv' });
+  return offers;
+}
+
+/** Op handlers backed by the services (for createOpRouter). Ops of absent services are not handled. */
+export function nodeHostHandlers(s: NodeHostServices): OpHandlers {
+  const origin = performance.now();
+  const h: OpHandlers = {
+    'log.write': (a, ctx) => {
+      s.log?.write(ctx.instanceId, a);
+      return {};
+    },
+    'clock.now': (a) => ({ timeMs: a.clock === 'realtime' ? Date.now() : performance.now() - origin }),
+    'random.bytes': (a) => ({ bytes: randomFillSync(new Uint8Array(a.length)) }),
+  };
+  if (s.env) {
+    const env = s.env;
+    h['env.get'] = (a, ctx) => env.get(a, ctx.scope?.variables);
+    h['env.list'] = (_a, ctx) => env.list(ctx.scope?.variables);
+  }
+  if (s.timers) {
+    const t = s.timers;
+    h['timer.set'] = (a, ctx) => t.set(a, ctx);
+    h['timer.clear'] = (a, ctx) => t.clear(a, ctx);
+    h['timer.sleep'] = (a, ctx) => t.sleep(a, ctx);
+  }
+  if (s.fs) {
+    const fs = s.fs;
+    h['fs.read'] = (a, ctx) => fs.read(a, ctx);
+    h['fs.stat'] = (a, ctx) => fs.stat(a, ctx);
+    h['fs.list'] = (a, ctx) => fs.list(a, ctx);
+    h['fs.write'] = (a, ctx) => fs.write(a, ctx);
+    h['fs.mkdir'] = (a, ctx) => fs.mkdir(a, ctx);
+    h['fs.remove'] = (a, ctx) => fs.remove(a, ctx);
+    h['fs.rename'] = (a, ctx) => fs.rename(a, ctx);
+  }
+  if (s.kv) {
+    const kv = s.kv;
+    h['kv.get'] = (a) => kv.get(a);
+    h['kv.set'] = (a) => kv.set(a);
+    h['kv.delete'] = (a) => kv.delete(a);
+    h['kv.list'] = (a) => kv.list(a);
+  }
+  if (s.http) {
+    const http = s.http;
+    h['net.http'] = (a, ctx) => http.request(a, ctx);
+  }
+  if (s.listen) {
+    const l = s.listen;
+    h['net.listen.start'] = (a, ctx) => l.start(a, ctx);
+    h['net.listen.respond'] = (a, ctx) => l.respond(a, ctx);
+    h['net.listen.stop'] = (a, ctx) => l.stop(a, ctx);
+  }
+  return h;
+}
+
+/** Releases one instance's host resources across the services (timers, listeners). */
+export async function disposeNodeHostInstance(s: NodeHostServices, instanceId: string): Promise<void> {
+  s.timers?.dispose(instanceId);
+  await s.listen?.dispose(instanceId);
+}
