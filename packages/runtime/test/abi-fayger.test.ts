@@ -163,3 +163,25 @@ describe('fayger import module', () => {
     expect((await ok.runToCompletion()).exitCode).toBe(0);
   });
 });
+
+describe('implementations without suspend', () => {
+  it('an op the host answers asynchronously fails with FAYGER_EHOST (RUNTIME_ASYNC_UNSUPPORTED) instead of blocking', async () => {
+    const { createInterpreterImplementation } = await import('@fayger/interpreter');
+    const base = createInterpreterImplementation();
+    const plain = { descriptor: { ...base.descriptor, id: 'no-suspend', features: ['jitless'] }, compile: (c: Uint8Array) => base.compile(c) };
+    const { runtime, bus } = setup({ implementations: [plain] });
+    const code = faygerGuest(
+      `(local $s i32)
+       (local.set $s (call $sleep_ms (f64.const 10)))
+       (drop (call $call {op} {args}))
+       (call $show)
+       (local.get $s)`,
+      { op: 'timer.sleep', args: '{"ms":1}' },
+    );
+    const inst = runtime.instantiate(loadedBuf({ code, capabilities: [cap('timer'), cap('log')] }));
+    expect(inst.implementation).toBe('no-suspend');
+    const info = await inst.runToCompletion();
+    expect(info.exitCode).toBe(FAYGER_STATUS.EHOST);
+    expect(JSON.parse(bus.logs[0]!.message).code).toBe('RUNTIME_ASYNC_UNSUPPORTED');
+  });
+});
