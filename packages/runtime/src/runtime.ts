@@ -95,6 +95,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if ([...live].some((i) => i.id === id)) throw invalid('instantiating a BuF', 'a unique instance id', `${id} (already live)`);
       const route = registry.route(manifest.runtime, options.hostPolicy?.requiredFeatures);
       const grants = opts.grants ?? options.bus.negotiate(manifest.capabilities);
+      if (!grants || !Array.isArray(grants.granted) || !Array.isArray(grants.missingRequired) || !Array.isArray(grants.absentOptional)) {
+        throw invalid('instantiating a BuF', 'grants as a GrantReport (entries, granted, missingRequired, absentOptional)', String(grants));
+      }
       const instance = new Instance(env, buf, route.implementation, opts, id, grants);
       live.add(instance);
       emit(options.events, {

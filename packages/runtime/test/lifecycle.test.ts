@@ -131,3 +131,54 @@ describe('lifecycle manager', () => {
     expect(seen).toEqual(['Loaded>Initialized', 'Initialized>Running', 'Running>Terminated']);
   });
 });
+
+describe('lifecycle edge cases', () => {
+  it('an entry code section that is not selected fails with RUNTIME_CODE_SECTION_MISSING', async () => {
+    const { runtime } = setup();
+    const buf = { ...loadedBuf({ code: LOOP }), has: () => false };
+    await expectFaygerError(runtime.instantiate(buf).start(), 'RUNTIME_CODE_SECTION_MISSING');
+  });
+
+  it('a malformed grant report is refused at instantiate with RUNTIME_OPTIONS_INVALID', () => {
+    const { runtime } = setup();
+    try {
+      runtime.instantiate(loadedBuf({ code: LOOP }), { grants: { granted: 'all' } as never });
+      throw new Error('expected a throw');
+    } catch (e) {
+      expect(FaygerError.is(e, 'RUNTIME_OPTIONS_INVALID')).toBe(true);
+    }
+  });
+
+  it('a throwing event sink does not break the instance', async () => {
+    const { runtime } = setup({ events: { emit: () => { throw new Error('sink down'); } } });
+    const info = await runtime.instantiate(loadedBuf({ code: wat('(module (func (export "_start")))') })).runToCompletion();
+    expect(info).toMatchObject({ state: 'Terminated', exitCode: 0 });
+  });
+
+  it('terminate from Suspended and from Loaded; runtime.shutdown ends every live instance', async () => {
+    const { runtime, bus } = setup();
+    const a = runtime.instantiate(loadedBuf({ code: LOOP }));
+    const b = runtime.instantiate(loadedBuf({ code: LOOP }));
+    const c = runtime.instantiate(loadedBuf({ code: LOOP }));
+    await a.start();
+    await b.start();
+    a.suspend();
+    a.terminate();
+    expect(a.state).toBe('Terminated');
+    c.terminate(); // never started
+    expect(c.state).toBe('Terminated');
+    expect(runtime.instances()).toEqual([b]);
+    await runtime.shutdown();
+    expect(b.state).toBe('Terminated');
+    await sleep(1);
+    expect(bus.closed.sort()).toEqual([a.id, b.id].sort()); // c never opened on the bus
+  });
+
+  it('_initialize runs before the entry (WASI reactor convention)', async () => {
+    const { runtime } = setup();
+    const code = wat(`(module (global $g (mut i32) (i32.const 1))
+      (func (export "_initialize") (global.set $g (i32.const 40)))
+      (func (export "_start") (result i32) (i32.add (global.get $g) (i32.const 2))))`);
+    expect((await runtime.instantiate(loadedBuf({ code })).runToCompletion()).exitCode).toBe(42);
+  });
+});

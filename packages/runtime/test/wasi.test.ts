@@ -162,3 +162,34 @@ describe('WASI preview1 subset', () => {
     expect(info.exitCode).toBe(4 * 100 + 4); // regular file (4), 4 bytes
   });
 });
+
+describe('WASI stdin and yielding', () => {
+  it('fd_read on fd 0 reads stdin through stdio.read', async () => {
+    const { runtime, bus } = setup({ busOptions: { stdin: 'typed input' } });
+    const code = wasiGuest(
+      `(i32.store (i32.const 16) (i32.const 4096)) (i32.store (i32.const 20) (i32.const 100))
+       (if (call $fd_read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)) (then (return (i32.const 100))))
+       (drop (call $print (i32.const 4096) (i32.load (i32.const 24))))
+       (i32.load (i32.const 24))`,
+      {},
+      ['fd_read'],
+    );
+    const inst = runtime.instantiate(loadedBuf({ code, capabilities: [cap('stdio')] }));
+    const info = await inst.runToCompletion();
+    expect(info.exitCode).toBe(11);
+    expect(bus.stdout.get(inst.id)).toBe('typed input');
+  });
+
+  it('sched_yield ends the current fuel slice', async () => {
+    const { runtime } = setup({ limits: { sliceFuel: 1_000_000 } });
+    const code = wasiGuest(
+      `(local $i i32)
+       (loop $l (drop (call $sched_yield)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 5))))
+       (i32.const 0)`,
+      {},
+      ['sched_yield'],
+    );
+    const info = await runtime.instantiate(loadedBuf({ code })).runToCompletion();
+    expect(info.usage.slices).toBe(6); // five yields split one slice-sized run into six
+  });
+});
