@@ -66,6 +66,7 @@ export class Instance implements BufInstance, SchedulerTask {
   private resumeWaiters: (() => void)[] = [];
   private busOpen = false;
   private released = false;
+  private endReason: string | undefined;
 
   constructor(
     private readonly env: InstanceEnv,
@@ -150,7 +151,7 @@ export class Instance implements BufInstance, SchedulerTask {
 
   terminate(reason?: string): void {
     this.lifecycle.check('Terminated');
-    this.finish('Terminated', undefined, reason);
+    this.finish('Terminated', undefined, reason ?? 'terminated by the embedder');
   }
 
   setLimits(caps: Partial<ManifestQuotas> & { fuelPerSecond?: number }, capabilityQuotas?: Record<string, CapabilityQuota>): void {
@@ -496,8 +497,9 @@ export class Instance implements BufInstance, SchedulerTask {
 
   // ---------------------------------------------------------------- ending
 
-  private finish(state: 'Terminated' | 'Failed', error?: FaygerError, _reason?: string, exitCode?: number): void {
+  private finish(state: 'Terminated' | 'Failed', error?: FaygerError, reason?: string, exitCode?: number): void {
     if (!this.lifecycle.live) return;
+    this.endReason = reason ?? (error ? `failed: ${error.code}` : exitCode !== undefined ? `exited with code ${exitCode}` : state);
     if (state === 'Failed') this.failure = error;
     if (exitCode !== undefined) this.exit = exitCode;
     this.lifecycle.transition(state, error, exitCode);
@@ -523,7 +525,7 @@ export class Instance implements BufInstance, SchedulerTask {
     if (this.busOpen) {
       this.busOpen = false;
       Promise.resolve()
-        .then(() => this.env.bus.close(this.id, this.state))
+        .then(() => this.env.bus.close(this.id, this.endReason))
         .catch(() => undefined);
     }
     this.env.onEnd(this);

@@ -50,12 +50,15 @@ describe('per-capability quotas', () => {
     expect(o.exitCode).toBe(42);
   });
 
-  it('action suspend parks the instance at the quota; resuming with a raised quota completes the call', async () => {
+  it('action suspend parks the instance at the quota while another keeps running; resuming with a raised quota completes the call', async () => {
     const { runtime, bus } = setup({ limits: { actions: { 'capability.calls': 'suspend' } } });
     const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { calls: 10 } })] }));
+    const other = runtime.instantiate(loadedBuf({ code: WORK }));
     const suspended = new Promise<string | undefined>((r) => inst.onTransition((t) => t.to === 'Suspended' && r(t.cause?.code)));
     await inst.start();
     expect(await suspended).toBe('CAPABILITY_QUOTA_EXCEEDED');
+    expect((await other.runToCompletion()).exitCode).toBe(42);
+    expect(inst.state).toBe('Suspended');
     expect(bus.logs.length).toBe(10);
     inst.setLimits({}, { log: { calls: 100 } });
     inst.resume();

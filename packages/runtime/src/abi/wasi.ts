@@ -1,4 +1,4 @@
-import { FaygerError, type CapabilityGrant, type OpName } from '@fayger/contracts';
+import { FaygerError, isOpName, OP_CAPABILITY, type CapabilityGrant, type OpName } from '@fayger/contracts';
 import { utf8Decode, utf8Encode } from '../host-globals.js';
 import type { HostFunction } from '@fayger/contracts';
 import { andThen, type HostGate, type Maybe, type Outcome } from './gate.js';
@@ -174,7 +174,7 @@ export function createWasiModule(host: WasiHost, names: readonly string[]): Reco
     const rel = utf8Decode(bytes);
     if (rel.includes('\0')) return ERRNO.EINVAL;
     const outside = (): number => {
-      host.reportDenied(op, 'fs.read', 'WASI_PATH_OUTSIDE_ROOT');
+      host.reportDenied(op, isOpName(op) ? OP_CAPABILITY[op] : 'fs.read', 'WASI_PATH_OUTSIDE_ROOT');
       return ERRNO.ENOTCAPABLE;
     };
     if (rel.startsWith('/')) return outside();
