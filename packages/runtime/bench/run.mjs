@@ -148,8 +148,31 @@ const perInstance = {
   arrayBufferBytes: Math.round((after.arrayBuffers - before.arrayBuffers) / IDLE_N),
 };
 await idleRt.shutdown();
+idle.length = 0;
+
+// The same guests parked directly on the implementation (no runtime), side by side: the runtime's own share.
+gc();
+const beforeImpl = process.memoryUsage();
+const impl = createInterpreterImplementation();
+const compiledIdle = await impl.compile(idleGuest);
+const bare = [];
+for (let i = 0; i < IDLE_N; i++) {
+  const g = await compiledIdle.instantiate({ fayger: { call: () => new Promise(() => undefined) } });
+  const c = g.call('_start', []);
+  c.run({ fuel: 10_000 });
+  bare.push([g, c]);
+}
+gc();
+const afterImpl = process.memoryUsage();
+const implPerInstance = {
+  heapBytes: Math.round((afterImpl.heapUsed - beforeImpl.heapUsed) / IDLE_N),
+  arrayBufferBytes: Math.round((afterImpl.arrayBuffers - beforeImpl.arrayBuffers) / IDLE_N),
+};
+for (const [g] of bare) g.terminate();
+const runtimeOverheadBytes = perInstance.heapBytes + perInstance.arrayBufferBytes - implPerInstance.heapBytes - implPerInstance.arrayBufferBytes;
 console.log(`${IDLE_N} idle instances (each parked on app.poll, all waiting: ${allWaiting}, ${settleMs} ms until all parked):`);
 console.log(`  JS heap ${(perInstance.heapBytes / 1024).toFixed(1)} KiB/instance, guest memory ${(perInstance.arrayBufferBytes / 1024).toFixed(1)} KiB/instance (1 page declared)`);
+console.log(`  of which the implementation alone (same guest parked without the runtime): heap ${(implPerInstance.heapBytes / 1024).toFixed(1)} KiB, buffers ${(implPerInstance.arrayBufferBytes / 1024).toFixed(1)} KiB; runtime overhead ≈ ${(runtimeOverheadBytes / 1024).toFixed(1)} KiB/instance`);
 
 // ---- fairness of two busy instances --------------------------------------------------------
 const busy = wat(`(module (func (export "_start") (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))`);
@@ -181,7 +204,7 @@ const result = {
     asyncCalls: ASYNC_N,
     note: 'guest loop with one host call per iteration minus the same loop without it (median of 3); bus validates each instruction',
   },
-  idleInstances: { count: IDLE_N, allWaiting, settleMs, perInstance },
+  idleInstances: { count: IDLE_N, allWaiting, settleMs, perInstance, implementationOnlyPerInstance: implPerInstance, runtimeOverheadBytes },
   fairness: { windowMs: FAIR_MS, sliceFuel: 10_000, fuelA: fa, fuelB: fb, shareA, spread: Math.abs(fa - fb) / Math.max(fa, fb) },
 };
 mkdirSync(join(here, '..', 'bench-results'), { recursive: true });
