@@ -63,8 +63,11 @@ export interface RuntimeEventMap {
   'runtime.instance.transition': { from: LifecycleState; to: LifecycleState; cause?: FaygerErrorData; exitCode?: number };
   /** The router's choice for an instance, with the reasons other candidates were passed over. */
   'runtime.implementation.selected': { implementation: string; version: string; rejected: { id: string; reason: string }[] };
-  /** A soft limit (a fraction of the hard limit, `limits.softLimitRatio`) was crossed; sent once per resource. */
-  'runtime.quota.warning': { resource: ResourceName; capability?: string; used: number; limit: number };
+  /**
+   * A soft limit (a fraction of the hard limit, `limits.softLimitRatio`) was crossed; sent once per resource.
+   * `action`: what the runtime did about it (`suspend` parks the instance with QUOTA_SOFT_LIMIT_REACHED).
+   */
+  'runtime.quota.warning': { resource: ResourceName; capability?: string; used: number; limit: number; action?: 'warn' | 'suspend' };
   /** A hard limit was reached and `action` was applied. */
   'runtime.quota.breach': { resource: ResourceName; capability?: string; used: number; limit: number; action: QuotaAction };
   /** A guest host call was refused before it reached the bus (default deny, or a quota with action `deny`). */

@@ -390,7 +390,10 @@ export class Instance implements BufInstance, SchedulerTask {
     this.wallTimer = setTimer(() => {
       this.wallTimer = undefined;
       if (this.state !== 'Running' || this.inSlice) return;
-      this.apply(this.monitor.checkWall());
+      const d = this.monitor.checkWall();
+      // Timers may fire a little early: not yet over means check again at the new remaining time.
+      if (d.kind === 'ok') this.armWallTimer();
+      else this.apply(d);
     }, Math.max(0, left) + 1);
   }
 

@@ -75,6 +75,12 @@ class TokenBucket {
   }
 }
 
+/** What the monitor does when a resource first crosses its soft limit. */
+export type SoftAction = 'warn' | 'suspend';
+
+/** Resources with a soft-limit action (lifetime totals; rates have no soft limit). */
+export const SOFT_LIMIT_RESOURCES: readonly ResourceName[] = ['fuel', 'memoryPages', 'wallTimeMs', 'capability.calls', 'capability.bytes'];
+
 /** What the monitor decided about a host call. */
 export type CallDecision =
   | { kind: 'ok' }
@@ -116,6 +122,7 @@ export class ResourceMonitor {
   private fuelBucket: TokenBucket | undefined;
   private readonly warned = new Set<string>();
   private readonly actions: Record<ResourceName, QuotaAction>;
+  private readonly softActions: Partial<Record<ResourceName, SoftAction>>;
   private readonly softRatio: number;
 
   fuelUsed = 0;
@@ -147,6 +154,7 @@ export class ResourceMonitor {
     };
     this.actions = { ...DEFAULT_QUOTA_ACTIONS, ...(limits?.actions ?? {}) };
     this.softRatio = limits?.softLimitRatio ?? 0.8;
+    this.softActions = { ...(limits?.softActions ?? {}) };
     for (const g of grants) {
       const rule = Array.isArray(capabilityPolicy?.allow)
         ? (capabilityPolicy!.allow as readonly { name: string; quota?: CapabilityQuota }[]).find((r) => r.name === g.name)
@@ -243,7 +251,7 @@ export class ResourceMonitor {
   }
 
   checkWall(): SliceDecision {
-    return this.check('wallTimeMs', Math.round(this.wallTimeMs()), this.limits.wallTimeMs, (u, l) => u >= l) ?? { kind: 'ok' };
+    return this.check('wallTimeMs', Math.floor(this.wallTimeMs()), this.limits.wallTimeMs, (u, l) => u >= l) ?? { kind: 'ok' };
   }
 
   /** A call-depth trap with a call-depth quota in force: the breach. */
@@ -261,8 +269,8 @@ export class ResourceMonitor {
     over: (u: number, l: number) => boolean,
   ): { kind: 'fail' | 'suspend'; error: FaygerError } | undefined {
     if (limit === undefined) return undefined;
-    this.warn(resource, undefined, used, limit);
-    if (!over(used, limit)) return undefined;
+    const crossed = this.warn(resource, undefined, used, limit);
+    if (!over(used, limit)) return crossed ? this.softDecision(resource, undefined, used, limit) : undefined;
     const action = this.actions[resource];
     // memoryPages 'throttle' is enforced by the implementation (memory.grow returns -1), never a breach here.
     if (action === 'throttle' || action === 'deny') return undefined;
@@ -270,16 +278,34 @@ export class ResourceMonitor {
     return { kind: action === 'suspend' ? 'suspend' : 'fail', error: this.quotaError(resource, used, limit) };
   }
 
-  private warn(resource: ResourceName, capability: string | undefined, used: number, limit: number): void {
+  /** Emits the soft-limit warning once per resource; true when this call crossed the soft limit. */
+  private warn(resource: ResourceName, capability: string | undefined, used: number, limit: number): boolean {
     const key = capability ? `${resource}:${capability}` : resource;
-    if (this.warned.has(key) || used < limit * this.softRatio) return;
+    if (this.warned.has(key) || used < limit * this.softRatio) return false;
     this.warned.add(key);
     emit(this.events, {
       type: 'runtime.quota.warning',
       instanceId: this.instanceId,
       time: Date.now(),
-      data: { resource, ...(capability ? { capability } : {}), used, limit },
+      data: { resource, ...(capability ? { capability } : {}), used, limit, action: this.softActions[resource] ?? 'warn' },
     });
+    return true;
+  }
+
+  /** At a soft limit with soft action `suspend`: park the instance once so the embedder can decide. */
+  private softDecision(resource: ResourceName, capability: string | undefined, used: number, limit: number): { kind: 'suspend'; error: FaygerError } | undefined {
+    if (this.softActions[resource] !== 'suspend') return undefined;
+    return {
+      kind: 'suspend',
+      error: new FaygerError({
+        code: 'QUOTA_SOFT_LIMIT_REACHED',
+        phase: 'monitor',
+        what: `checking the ${capability ? `${capability} ` : ''}${resource} quota of instance ${this.instanceId}`,
+        expected: `below ${Math.ceil(limit * this.softRatio)} (${Math.round(this.softRatio * 100)} % of ${limit})`,
+        found: String(used),
+        details: { resource, capability, used, limit, soft: true, instanceId: this.instanceId },
+      }),
+    };
   }
 
   private breachEvent(resource: ResourceName, capability: string | undefined, used: number, limit: number, action: QuotaAction): void {
@@ -299,7 +325,7 @@ export class ResourceMonitor {
       phase: 'monitor',
       what: `checking ${what} of instance ${this.instanceId}`,
       expected: `at most ${limit}`,
-      found: String(used),
+      found: used < limit ? `${used} used and the guest needs more` : String(used),
       details: { resource, capability, used, limit, instanceId: this.instanceId },
       cause,
     });
@@ -336,14 +362,18 @@ export class ResourceMonitor {
       const q = this.capQuotas.get(capability);
       const u = this.usageOf(capability);
       if (q?.calls !== undefined) {
-        this.warn('capability.calls', capability, u.calls + 1, q.calls);
+        const crossed = this.warn('capability.calls', capability, u.calls + 1, q.calls);
         if (u.calls + 1 > q.calls) return this.capBreach('capability.calls', capability, u.calls + 1, q.calls);
+        const soft = crossed ? this.softDecision('capability.calls', capability, u.calls + 1, q.calls) : undefined;
+        if (soft) return soft;
       }
       if (q?.bytes !== undefined) {
-        this.warn('capability.bytes', capability, u.bytes + bytesOut, q.bytes);
+        const crossed = this.warn('capability.bytes', capability, u.bytes + bytesOut, q.bytes);
         if (u.bytes + bytesOut > q.bytes || (u.bytes >= q.bytes && q.bytes > 0) || (q.bytes === 0 && bytesOut > 0)) {
           return this.capBreach('capability.bytes', capability, u.bytes + bytesOut, q.bytes);
         }
+        const soft = crossed ? this.softDecision('capability.bytes', capability, u.bytes + bytesOut, q.bytes) : undefined;
+        if (soft) return soft;
       }
       const bucket = this.capBuckets.get(capability);
       if (bucket && q?.ratePerSecond !== undefined) {

@@ -1,7 +1,7 @@
 import { FaygerError, type CompiledCode, type LoadedBuf, type QuotaAction, type ResourceName } from '@fayger/contracts';
 import { Instance, type InstanceEnv } from './instance.js';
 import { emit } from './lifecycle.js';
-import { ALLOWED_QUOTA_ACTIONS } from './monitor.js';
+import { ALLOWED_QUOTA_ACTIONS, SOFT_LIMIT_RESOURCES } from './monitor.js';
 import { ImplementationRegistry } from './registry.js';
 import { Scheduler } from './scheduler.js';
 import type { BufInstance, InstantiateOptions, Runtime, RuntimeOptions } from './types.js';
@@ -38,6 +38,12 @@ function validate(options: RuntimeOptions): void {
     if (!allowed.includes(action as QuotaAction)) {
       throw invalid(`reading option limits.actions.${res}`, `one of ${allowed.join(', ')}`, String(action));
     }
+  }
+  for (const [res, action] of Object.entries(l?.softActions ?? {})) {
+    if (!SOFT_LIMIT_RESOURCES.includes(res as ResourceName)) {
+      throw invalid('reading option limits.softActions', `a resource of ${SOFT_LIMIT_RESOURCES.join(', ')}`, res);
+    }
+    if (action !== 'warn' && action !== 'suspend') throw invalid(`reading option limits.softActions.${res}`, "'warn' or 'suspend'", String(action));
   }
   for (const [k, v] of Object.entries(options.hostPolicy?.resources ?? {})) {
     if (v !== undefined && (typeof v !== 'number' || !(v >= 0))) throw invalid(`reading option hostPolicy.resources.${k}`, 'a non-negative number', String(v));

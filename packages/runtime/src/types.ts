@@ -57,6 +57,13 @@ export interface RuntimeLimits {
   softLimitRatio?: number;
   /** What to do at each resource's hard limit; see QuotaAction. Defaults in DEFAULT_QUOTA_ACTIONS. */
   actions?: Partial<Record<ResourceName, QuotaAction>>;
+  /**
+   * What to do when a resource first crosses its soft limit: `warn` (default: a quota warning event) or
+   * `suspend` (the warning, and the instance is parked in Suspended with QUOTA_SOFT_LIMIT_REACHED so the
+   * embedder can raise the limit or end it; `resume()` goes on). For fuel, memoryPages, wallTimeMs,
+   * capability.calls and capability.bytes.
+   */
+  softActions?: Partial<Record<ResourceName, 'warn' | 'suspend'>>;
 }
 
 export type LinkPolicy = 'lenient' | 'strict';

@@ -90,3 +90,33 @@ describe('per-capability quotas', () => {
     expect(info.exitCode! % 1000).toBeGreaterThanOrEqual(10);
   });
 });
+
+describe('soft limits', () => {
+  it('soft action suspend parks the instance once at the soft limit; resume goes on to completion', async () => {
+    const { runtime, events } = setup({ limits: { softLimitRatio: 0.5, softActions: { 'capability.calls': 'suspend' } } });
+    const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { calls: 40 } })] }));
+    const causes: (string | undefined)[] = [];
+    const suspended = new Promise<void>((r) => inst.onTransition((t) => t.to === 'Suspended' && (causes.push(t.cause?.code), r())));
+    await inst.start();
+    await suspended;
+    expect(causes).toEqual(['QUOTA_SOFT_LIMIT_REACHED']);
+    expect(inst.usage().capabilities.log!.calls).toBe(19);
+    inst.resume();
+    const info = await inst.runToCompletion();
+    expect(info.exitCode).toBe(40); // all 40 calls succeeded; suspended only once
+    expect(events.find((e) => e.type === 'runtime.quota.warning')!.data).toMatchObject({ resource: 'capability.calls', action: 'suspend' });
+  });
+
+  it('a fuel soft limit with action suspend parks a busy guest before its hard limit', async () => {
+    const { runtime } = setup({ limits: { sliceFuel: 1000, softLimitRatio: 0.25, softActions: { fuel: 'suspend' } } });
+    const inst = runtime.instantiate(loadedBuf({ code: WORK, quotas: { fuel: 600_000 } })); // needs ≈ 330k
+    const suspended = new Promise<string | undefined>((r) => inst.onTransition((t) => t.to === 'Suspended' && r(t.cause?.code)));
+    await inst.start();
+    expect(await suspended).toBe('QUOTA_SOFT_LIMIT_REACHED');
+    const used = inst.usage().fuelUsed;
+    expect(used).toBeGreaterThanOrEqual(150_000);
+    expect(used).toBeLessThan(152_000);
+    inst.resume();
+    expect((await inst.runToCompletion()).exitCode).toBe(42);
+  });
+});

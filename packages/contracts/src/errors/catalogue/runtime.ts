@@ -75,6 +75,11 @@ export const runtimeCodes = {
     title: 'The guest made host calls faster than its hostCallsPerSecond quota allows.',
     remedy: 'Slow the guest down, or raise quotas.hostCallsPerSecond (and the host policy cap).',
   },
+  QUOTA_SOFT_LIMIT_REACHED: {
+    layer: 'runtime',
+    title: 'An instance reached the soft limit of a resource and was suspended (soft action suspend) so the embedder can decide.',
+    remedy: 'Raise the limit with setLimits and resume the instance, or terminate it.',
+  },
   WASI_UNSUPPORTED_IMPORT: {
     layer: 'runtime',
     title: 'The module imports a wasi_snapshot_preview1 function outside the supported subset (strict link policy).',
