@@ -2,5 +2,5 @@ import { defineConfig } from 'vitest/config';
 
 // Root run: every package is a vitest project with its own defineProject config.
 export default defineConfig({
-  test: { projects: ['packages/*'] },
+  test: { projects: ['packages/*', 'tooling/*'] },
 });

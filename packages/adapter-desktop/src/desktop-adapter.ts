@@ -1,18 +1,10 @@
 import { createOpRouter, defineAdapter, probeHost } from '@fayger/adapter-core';
 import type { AdapterCallContext, CapabilityName, CapabilityOffer, HostProbe, OpName, PlatformAdapter, UniversalInstruction } from '@fayger/contracts';
-import { createDesktopHostServices, LogHold, type DesktopHostOptions } from './desktop-host.js';
+import { createDesktopHostServices, LogHold, type DesktopHostOptions, type HostServices } from './desktop-host.js';
+
+export type { HostServices } from './desktop-host.js';
 import { DesktopServices, type DesktopServicesOptions } from './desktop-services.js';
 
-/**
- * The shared Node host services the desktop adapter delegates every non-desktop op to (log, clock, random,
- * env, timer, fs under granted roots, kv, net). Any PlatformAdapter-shaped object fits.
- */
-export interface HostServices {
-  available(): readonly CapabilityOffer[];
-  handle(instruction: UniversalInstruction, ctx: AdapterCallContext): unknown;
-  dispose(instanceId: string): void | Promise<void>;
-  close?(): void | Promise<void>;
-}
 
 export interface DesktopAdapterOptions extends DesktopServicesOptions, DesktopHostOptions {
   /** Adapter id (default "desktop"). */

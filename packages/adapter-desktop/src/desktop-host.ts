@@ -1,3 +1,4 @@
+import type { AdapterCallContext, CapabilityOffer, UniversalInstruction } from '@fayger/contracts';
 import { createOpRouter } from '@fayger/adapter-core';
 import {
   ConfinedFs,
@@ -17,7 +18,6 @@ import {
   type LogSinkOptions,
   type NodeHostServices,
 } from '@fayger/node-host';
-import type { HostServices } from './desktop-adapter.js';
 
 /** Which shared Node services a desktop app gets, and how they are set up. */
 export interface DesktopHostOptions {
@@ -112,4 +112,15 @@ export function createDesktopHostServices(options: DesktopHostOptions, logStream
       await s.listen?.closeAll();
     },
   };
+}
+
+/**
+ * The shared Node host services the desktop adapter delegates every non-desktop op to (log, clock, random,
+ * env, timer, fs under granted roots, kv, net). Any PlatformAdapter-shaped object fits.
+ */
+export interface HostServices {
+  available(): readonly CapabilityOffer[];
+  handle(instruction: UniversalInstruction, ctx: AdapterCallContext): unknown;
+  dispose(instanceId: string): void | Promise<void>;
+  close?(): void | Promise<void>;
 }

@@ -11,7 +11,7 @@ import { detectNotifier, type Notifier } from './extras/notify.js';
 import { detectUrlOpener, parseOpenableUrl, type UrlOpener } from './extras/open-url.js';
 import { currentToolEnv, type ToolEnv } from './extras/os-tools.js';
 import { TerminalUi, type Charset, type TerminalInput, type TerminalOutput } from './ui/terminal-ui.js';
-import { sanitize } from './ui/text-width.js';
+import { oneLine } from './ui/text-width.js';
 import type { UiOutput } from './ui/ui-state.js';
 
 /** The terminal the UI is drawn in. */
@@ -136,7 +136,7 @@ export class DesktopServices {
     const ui = this.terminalUi;
     if (ui) ui.notify(args.title, args.body);
     else {
-      const line = sanitize(`[${args.title}]${args.body ? ` ${args.body}` : ''}`).replace(/\n/g, ' ');
+      const line = oneLine(`[${args.title}]${args.body ? ` ${args.body}` : ''}`);
       (this.opts.fallbackOutput ?? process.stderr).write(`\x07${line}\n`);
     }
     return {};

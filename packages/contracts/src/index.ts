@@ -65,8 +65,61 @@ export type {
 } from './instructions/envelope.js';
 export { validateInstruction, validateResult, validateEvent } from './instructions/validate.js';
 export { UiNodeSchema, UI_NODE_TYPES, MAX_UI_DEPTH, uiTreeDepth } from './instructions/ui.js';
-export type { UiNode, UiNodeType } from './instructions/ui.js';
+export type { UiNode, UiNodeType, UiNodeStatic } from './instructions/ui.js';
 export { MAX_STRING, MAX_BYTES } from './instructions/schema-helpers.js';
+
+export {
+  LOADER_PHASES,
+  EVENT_LEVELS,
+  QUOTA_RESOURCES,
+  QUOTA_ACTIONS,
+  EVENT_INFO,
+  EVENT_NAMES,
+  isEventName,
+  noopSink,
+  createEvent,
+  emitEvent,
+  levelAtLeast,
+} from './events.js';
+export type {
+  LoaderPhase,
+  EventLevel,
+  QuotaResource,
+  QuotaAction,
+  EventError,
+  LoadStartData,
+  LoadEndData,
+  LoadErrorData,
+  LoaderPhaseStartData,
+  LoaderPhaseEndData,
+  LoaderPhaseErrorData,
+  SectionReadData,
+  SectionVerifiedData,
+  LifecycleTransitionData,
+  ImplementationSelectedData,
+  QuotaWarningData,
+  QuotaBreachData,
+  InstructionDispatchedData,
+  InstructionCompletedData,
+  InstructionDeniedData,
+  HostDetectedData,
+  CapabilitiesNegotiatedData,
+  HostEventData,
+  HostErrorData,
+  DigestVerifiedData,
+  SignatureVerifiedData,
+  SignatureRejectedData,
+  SpanStartData,
+  SpanEndData,
+  SubscriberErrorData,
+  EventPayloads,
+  EventName,
+  EventInfo,
+  FaygerEvent,
+  AnyFaygerEvent,
+  EventSink,
+  EventMeta,
+} from './events.js';
 
 export { HOST_KINDS } from './adapter.js';
 export type {
@@ -111,22 +164,12 @@ export type {
   SignatureReport,
   LoaderEvent,
   LoaderEventSink,
-  LoaderPhase,
   LoadTrust,
   LoadOptions,
   LoadedBuf,
 } from './loader.js';
 
-export type {
-  ResourceName,
-  QuotaAction,
-  CapabilityUsage,
-  ResourceUsage,
-  RuntimeEventMap,
-  RuntimeEventType,
-  RuntimeEvent,
-  RuntimeEventSink,
-} from './runtime.js';
+export type { CapabilityUsage, ResourceUsage } from './runtime.js';
 
 export type {
   ExecutionFeature,

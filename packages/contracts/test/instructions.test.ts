@@ -83,6 +83,20 @@ describe('validateInstruction', () => {
     expect(e.details.field).toBe('/args/tree');
   });
 
+  it('requires unique ids on interactive UI nodes', () => {
+    const missing = rejection(() =>
+      validateInstruction(ins('ui.render', { tree: { type: 'row', children: [{ type: 'input', value: 'x' }] } })),
+    );
+    expect(missing.details.field).toBe('/args/tree/children/0/id');
+    const dup = rejection(() =>
+      validateInstruction(
+        ins('ui.render', { tree: { type: 'column', id: 'a', children: [{ type: 'text', text: 't' }, { type: 'button', id: 'a', text: 'b' }] } }),
+      ),
+    );
+    expect(dup.details.field).toBe('/args/tree/children/1/id');
+    expect(dup.message).toContain('first at /args/tree');
+  });
+
   it('rejects a UI node of an unknown type deep in the tree, naming its path', () => {
     const e = rejection(() =>
       validateInstruction(ins('ui.render', { tree: { type: 'column', children: [{ type: 'text' }, { type: 'iframe' }] } })),

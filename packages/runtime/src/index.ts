@@ -3,7 +3,7 @@
 export { createRuntime } from './runtime.js';
 export { ImplementationRegistry } from './registry.js';
 export type { RejectedCandidate, RouteResult } from './registry.js';
-export { DEFAULT_QUOTA_ACTIONS, ALLOWED_QUOTA_ACTIONS, SOFT_LIMIT_RESOURCES } from './monitor.js';
+export { DEFAULT_LIMIT_ACTIONS, ALLOWED_LIMIT_ACTIONS, SOFT_LIMIT_RESOURCES, QUOTA_RESOURCE_OF } from './monitor.js';
 export type { SoftAction } from './monitor.js';
 export { FAYGER_STATUS, statusFor } from './abi/fayger.js';
 export { ERRNO as WASI_ERRNO, errnoFor as wasiErrnoFor, WASI_SUBSET } from './abi/wasi.js';
@@ -13,6 +13,8 @@ export type {
   RuntimeHostPolicy,
   RuntimeLimits,
   ResourceCaps,
+  LimitedResource,
+  LimitAction,
   ImplementationRegistration,
   InstantiateOptions,
   LinkPolicy,

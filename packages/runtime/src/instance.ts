@@ -9,13 +9,13 @@ import {
   type LoadedBuf,
   type ManifestQuotas,
   type ResourceUsage,
-  type RuntimeEventSink,
+  type EventSink,
 } from '@fayger/contracts';
 import { createFaygerModule, FAYGER_IMPORT_CAPABILITY, GuestExit } from './abi/fayger.js';
 import { HostGate, isThenable, type GateHost, type Maybe } from './abi/gate.js';
 import { createWasiModule, unsupportedWasiImport, WASI_IMPORT_CAPABILITIES, WASI_SUBSET } from './abi/wasi.js';
 import { clearTimer, setTimer } from './host-globals.js';
-import { Lifecycle, emit } from './lifecycle.js';
+import { Lifecycle } from './lifecycle.js';
 import { ResourceMonitor } from './monitor.js';
 import type { CompiledCode, GuestCall, GuestInstance, HostFunction, HostImports, RuntimeImplementation } from '@fayger/contracts';
 import type { Scheduler, SchedulerTask } from './scheduler.js';
@@ -24,7 +24,7 @@ import type { BufInstance, ExitInfo, InstantiateOptions, LinkPolicy, RuntimeHost
 /** What an instance shares with its runtime. */
 export interface InstanceEnv {
   bus: InstructionBus;
-  events: RuntimeEventSink | undefined;
+  events: EventSink | undefined;
   hostPolicy: RuntimeHostPolicy | undefined;
   limits: RuntimeLimits | undefined;
   linkPolicy: LinkPolicy;
@@ -36,6 +36,13 @@ export interface InstanceEnv {
 }
 
 const WASI = 'wasi_snapshot_preview1';
+
+/** The transition reason for a monitor decision: "quota:fuel", "quota-soft:capability.calls", or the error code. */
+function quotaReason(error: FaygerError): string {
+  const resource = error.details.resource;
+  if (typeof resource !== 'string') return error.code === 'CAPABILITY_QUOTA_EXCEEDED' ? 'quota' : 'host-call-failed';
+  return `${error.details.soft ? 'quota-soft' : 'quota'}:${resource}`;
+}
 
 /** One BuF_Instance: lifecycle, monitor, guest ABI and its scheduler task. */
 export class Instance implements BufInstance, SchedulerTask {
@@ -140,18 +147,18 @@ export class Instance implements BufInstance, SchedulerTask {
   }
 
   suspend(): void {
-    this.lifecycle.transition('Suspended');
+    this.lifecycle.transition('Suspended', 'suspend');
     this.parked();
   }
 
   resume(): void {
-    this.lifecycle.transition('Running');
+    this.lifecycle.transition('Running', 'resume');
     this.unparked();
   }
 
   terminate(reason?: string): void {
     this.lifecycle.check('Terminated');
-    this.finish('Terminated', undefined, reason ?? 'terminated by the embedder');
+    this.finish('Terminated', 'host-terminate', undefined, undefined, reason ?? 'terminated by the embedder');
   }
 
   setLimits(caps: Partial<ManifestQuotas> & { fuelPerSecond?: number }, capabilityQuotas?: Record<string, CapabilityQuota>): void {
@@ -248,8 +255,8 @@ export class Instance implements BufInstance, SchedulerTask {
         this.calls.push('_initialize');
       }
       this.calls.push(entry.export);
-      this.lifecycle.transition('Initialized');
-      this.lifecycle.transition('Running');
+      this.lifecycle.transition('Initialized', 'start');
+      this.lifecycle.transition('Running', 'start');
       this.unparked();
     } catch (err) {
       const error =
@@ -257,8 +264,8 @@ export class Instance implements BufInstance, SchedulerTask {
           ? undefined
           : toFaygerError(err, { code: 'INTERNAL', phase: 'initialize', what: `initializing instance ${this.id}` });
       if (this.lifecycle.live) {
-        if (error) this.finish('Failed', error);
-        else this.finish('Terminated', undefined, undefined, this.pendingExit);
+        if (error) this.finish('Failed', 'init-failed', error);
+        else this.finish('Terminated', 'guest-exit', undefined, this.pendingExit);
       }
       if (error) throw error;
     }
@@ -303,7 +310,7 @@ export class Instance implements BufInstance, SchedulerTask {
           canSuspend: this.canSuspend,
           reportDenied: (op, capability, code) => {
             this.monitor.recordDenied(capability);
-            emit(this.env.events, { type: 'runtime.capability.denied', instanceId: this.id, time: Date.now(), data: { op, capability, code } });
+            gate.reportDenied(op, capability, `${this.id}:wasi`, code, `${code}: the guest path lies outside the granted roots, or the capability is not granted`);
           },
         },
         wasi,
@@ -337,7 +344,7 @@ export class Instance implements BufInstance, SchedulerTask {
       },
       suspendForQuota: (error) => {
         if (this.state === 'Running') {
-          this.lifecycle.transition('Suspended', error);
+          this.lifecycle.transition('Suspended', quotaReason(error), error);
           this.parked();
         }
         return new Promise<void>((r) => this.resumeWaiters.push(r));
@@ -412,7 +419,7 @@ export class Instance implements BufInstance, SchedulerTask {
     }
     if (!this.call) {
       const name = this.calls.shift();
-      if (name === undefined) return this.finish('Terminated', undefined, undefined, 0);
+      if (name === undefined) return this.finish('Terminated', 'entry-returned', undefined, 0);
       this.call = this.guest.call(name, []);
     }
     let budget: number | undefined;
@@ -452,7 +459,7 @@ export class Instance implements BufInstance, SchedulerTask {
         if (decision.kind === 'fail') return this.apply(decision);
         if (this.calls.length === 0) {
           const v = outcome.values[0];
-          return this.finish('Terminated', undefined, undefined, typeof v === 'number' ? v | 0 : 0);
+          return this.finish('Terminated', 'entry-returned', undefined, typeof v === 'number' ? v | 0 : 0);
         }
         break;
       }
@@ -480,32 +487,36 @@ export class Instance implements BufInstance, SchedulerTask {
 
   private trapped(error: FaygerError): void {
     this.call = undefined;
-    if (this.pendingExit !== undefined) return this.finish('Terminated', undefined, undefined, this.pendingExit);
-    if (this.pendingFailure) return this.finish('Failed', this.pendingFailure);
+    if (this.pendingExit !== undefined) return this.finish('Terminated', 'guest-exit', undefined, this.pendingExit);
+    if (this.pendingFailure) return this.finish('Failed', quotaReason(this.pendingFailure), this.pendingFailure);
     if (error.code === 'TRAP_CALL_STACK_EXHAUSTED') {
       const q = this.monitor.callDepthBreach(error);
-      if (q) return this.finish('Failed', q);
+      if (q) return this.finish('Failed', 'quota:callDepth', q);
     }
-    this.finish('Failed', error);
+    this.finish('Failed', 'guest-trap', error);
   }
 
   private apply(d: { kind: 'ok' } | { kind: 'fail' | 'suspend'; error: FaygerError }): void {
     if (d.kind === 'ok' || !this.lifecycle.live) return;
-    if (d.kind === 'fail') return this.finish('Failed', d.error);
+    if (d.kind === 'fail') return this.finish('Failed', quotaReason(d.error), d.error);
     if (this.state === 'Running') {
-      this.lifecycle.transition('Suspended', d.error);
+      this.lifecycle.transition('Suspended', quotaReason(d.error), d.error);
       this.parked();
     }
   }
 
   // ---------------------------------------------------------------- ending
 
-  private finish(state: 'Terminated' | 'Failed', error?: FaygerError, reason?: string, exitCode?: number): void {
+  /**
+   * Ends the instance. `cause` is the transition's reason ("guest-trap", "quota:fuel"…); `closeReason` what the
+   * bus is told when the instance is closed there.
+   */
+  private finish(state: 'Terminated' | 'Failed', cause: string, error?: FaygerError, exitCode?: number, closeReason?: string): void {
     if (!this.lifecycle.live) return;
-    this.endReason = reason ?? (error ? `failed: ${error.code}` : exitCode !== undefined ? `exited with code ${exitCode}` : state);
+    this.endReason = closeReason ?? (error ? `failed: ${error.code}` : exitCode !== undefined ? `exited with code ${exitCode}` : state);
     if (state === 'Failed') this.failure = error;
     if (exitCode !== undefined) this.exit = exitCode;
-    this.lifecycle.transition(state, error, exitCode);
+    this.lifecycle.transition(state, cause, error);
     if (this.inSlice) this.terminateAfterSlice = true;
     else this.release();
   }

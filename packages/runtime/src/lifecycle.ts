@@ -1,10 +1,20 @@
-import { assertTransition, TERMINAL_STATES, type FaygerError, type LifecycleState, type RuntimeEventSink } from '@fayger/contracts';
+import {
+  assertTransition,
+  emitEvent,
+  TERMINAL_STATES,
+  type EventMeta,
+  type EventName,
+  type EventPayloads,
+  type EventSink,
+  type FaygerError,
+  type LifecycleState,
+} from '@fayger/contracts';
 import type { TransitionInfo } from './types.js';
 
 /**
  * One instance's lifecycle state machine. Every move is checked against the contracts transition table
  * (illegal ones throw LIFECYCLE_ILLEGAL_TRANSITION and change nothing), published as a
- * `runtime.instance.transition` event and handed to local listeners.
+ * `runtime.lifecycle.transition` event and handed to local listeners.
  */
 export class Lifecycle {
   private current: LifecycleState = 'Loaded';
@@ -12,7 +22,7 @@ export class Lifecycle {
 
   constructor(
     private readonly instanceId: string,
-    private readonly events: RuntimeEventSink | undefined,
+    private readonly events: EventSink | undefined,
   ) {}
 
   get state(): LifecycleState {
@@ -28,21 +38,14 @@ export class Lifecycle {
     assertTransition(this.current, to, this.instanceId);
   }
 
-  transition(to: LifecycleState, cause?: FaygerError, exitCode?: number): void {
+  transition(to: LifecycleState, reason: string, cause?: FaygerError): void {
     const from = this.current;
     assertTransition(from, to, this.instanceId);
     this.current = to;
-    const info: TransitionInfo = cause ? { from, to, cause } : { from, to };
-    emit(this.events, {
-      type: 'runtime.instance.transition',
+    const info: TransitionInfo = cause ? { from, to, reason, cause } : { from, to, reason };
+    publish(this.events, 'runtime.lifecycle.transition', () => ({ from, to, cause: reason, ...(cause ? { error: cause.toJSON() } : {}) }), {
       instanceId: this.instanceId,
-      time: Date.now(),
-      data: {
-        from,
-        to,
-        ...(cause ? { cause: cause.toJSON() } : {}),
-        ...(exitCode !== undefined ? { exitCode } : {}),
-      },
+      ...(to === 'Failed' ? { level: 'error' as const } : {}),
     });
     for (const l of [...this.listeners]) {
       try {
@@ -59,11 +62,15 @@ export class Lifecycle {
   }
 }
 
-/** Publishes to the sink; a throwing sink is ignored (observability must never break a guest). */
-export function emit(events: RuntimeEventSink | undefined, event: Parameters<RuntimeEventSink['emit']>[0]): void {
+/**
+ * Publishes through the EventSink port. The payload is built only when the sink wants the event, and a
+ * throwing sink is ignored: observability must never break a guest.
+ */
+export function publish<N extends EventName>(events: EventSink | undefined, name: N, data: () => EventPayloads[N], meta: EventMeta): void {
   if (!events) return;
   try {
-    events.emit(event);
+    if (events.wants?.(name) === false) return;
+    emitEvent(events, name, data(), { ...meta, layer: 'runtime' });
   } catch {
     // see above
   }

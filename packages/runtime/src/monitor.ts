@@ -1,22 +1,38 @@
 import {
   FaygerError,
   type CapabilityGrant,
+  type CapabilityName,
   type CapabilityQuota,
   type CapabilityUsage,
   type ErrorCode,
+  type EventSink,
   type HostPolicy,
   type LifecycleState,
   type ManifestQuotas,
-  type QuotaAction,
-  type ResourceName,
+  type QuotaResource,
   type ResourceUsage,
-  type RuntimeEventSink,
 } from '@fayger/contracts';
 import { monotonicNow } from './host-globals.js';
-import { emit } from './lifecycle.js';
-import type { ResourceCaps, RuntimeLimits } from './types.js';
+import { publish } from './lifecycle.js';
+import type { LimitAction, LimitedResource, ResourceCaps, RuntimeLimits } from './types.js';
 
-export const DEFAULT_QUOTA_ACTIONS: Readonly<Record<ResourceName, QuotaAction>> = {
+type ResourceName = LimitedResource;
+type QuotaAction = LimitAction;
+
+/** How each limited resource is named in quota events (the event model's QuotaResource). */
+export const QUOTA_RESOURCE_OF: Readonly<Record<LimitedResource, QuotaResource>> = {
+  fuel: 'fuel',
+  memoryPages: 'memory',
+  wallTimeMs: 'wall-time',
+  callDepth: 'stack-depth',
+  hostCallsPerSecond: 'rate',
+  fuelPerSecond: 'rate',
+  'capability.calls': 'calls',
+  'capability.bytes': 'bytes',
+  'capability.rate': 'rate',
+};
+
+export const DEFAULT_LIMIT_ACTIONS: Readonly<Record<ResourceName, QuotaAction>> = {
   fuel: 'fail',
   memoryPages: 'fail',
   wallTimeMs: 'fail',
@@ -29,7 +45,7 @@ export const DEFAULT_QUOTA_ACTIONS: Readonly<Record<ResourceName, QuotaAction>> 
 };
 
 /** Actions that make sense per resource (e.g. a lifetime total cannot be throttled). */
-export const ALLOWED_QUOTA_ACTIONS: Readonly<Record<ResourceName, readonly QuotaAction[]>> = {
+export const ALLOWED_LIMIT_ACTIONS: Readonly<Record<ResourceName, readonly QuotaAction[]>> = {
   fuel: ['fail', 'suspend'],
   memoryPages: ['fail', 'throttle'],
   wallTimeMs: ['fail', 'suspend'],
@@ -137,7 +153,7 @@ export class ResourceMonitor {
 
   constructor(
     private readonly instanceId: string,
-    private readonly events: RuntimeEventSink | undefined,
+    private readonly events: EventSink | undefined,
     quotas: ManifestQuotas,
     caps: ResourceCaps | undefined,
     limits: RuntimeLimits | undefined,
@@ -152,7 +168,7 @@ export class ResourceMonitor {
       hostCallsPerSecond: min(quotas.hostCallsPerSecond, caps?.hostCallsPerSecond),
       fuelPerSecond: caps?.fuelPerSecond,
     };
-    this.actions = { ...DEFAULT_QUOTA_ACTIONS, ...(limits?.actions ?? {}) };
+    this.actions = { ...DEFAULT_LIMIT_ACTIONS, ...(limits?.actions ?? {}) };
     this.softRatio = limits?.softLimitRatio ?? 0.8;
     this.softActions = { ...(limits?.softActions ?? {}) };
     for (const g of grants) {
@@ -283,12 +299,18 @@ export class ResourceMonitor {
     const key = capability ? `${resource}:${capability}` : resource;
     if (this.warned.has(key) || used < limit * this.softRatio) return false;
     this.warned.add(key);
-    emit(this.events, {
-      type: 'runtime.quota.warning',
-      instanceId: this.instanceId,
-      time: Date.now(),
-      data: { resource, ...(capability ? { capability } : {}), used, limit, action: this.softActions[resource] ?? 'warn' },
-    });
+    publish(
+      this.events,
+      'runtime.quota.warning',
+      () => ({
+        resource: QUOTA_RESOURCE_OF[resource],
+        ...(capability ? { capability: capability as CapabilityName } : {}),
+        used,
+        limit,
+        ratio: limit > 0 ? used / limit : 1,
+      }),
+      { instanceId: this.instanceId, phase: resource },
+    );
     return true;
   }
 
@@ -308,13 +330,24 @@ export class ResourceMonitor {
     };
   }
 
+  /**
+   * A hard limit applied to the instance. `deny` is not an instance action in the event model: the refused
+   * call is reported as instruction.denied (CAPABILITY_QUOTA_EXCEEDED) instead.
+   */
   private breachEvent(resource: ResourceName, capability: string | undefined, used: number, limit: number, action: QuotaAction): void {
-    emit(this.events, {
-      type: 'runtime.quota.breach',
-      instanceId: this.instanceId,
-      time: Date.now(),
-      data: { resource, ...(capability ? { capability } : {}), used, limit, action },
-    });
+    if (action === 'deny') return;
+    publish(
+      this.events,
+      'runtime.quota.breach',
+      () => ({
+        resource: QUOTA_RESOURCE_OF[resource],
+        ...(capability ? { capability: capability as CapabilityName } : {}),
+        used,
+        limit,
+        action,
+      }),
+      { instanceId: this.instanceId, phase: resource },
+    );
   }
 
   private quotaError(resource: ResourceName, used: number, limit: number, capability?: string, cause?: unknown): FaygerError {

@@ -23,6 +23,8 @@ export interface RejectedCandidate {
 export interface RouteResult {
   implementation: RuntimeImplementation;
   rejected: RejectedCandidate[];
+  /** Why it was chosen (and why earlier candidates were passed over), for the selection event. */
+  reason: string;
 }
 
 function isImplementation(v: unknown): v is RuntimeImplementation {
@@ -122,7 +124,14 @@ export class ImplementationRegistry {
         rejected.push({ id: d.id, reason: `lacks required feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
         continue;
       }
-      return { implementation: e.implementation, rejected };
+      const why = preferred.some((p) => e.names.includes(p))
+        ? `preferred by the manifest (${preferred.join(', ')})`
+        : preferred.length
+          ? 'no preferred implementation fits; first registered that does'
+          : 'first registered implementation that fits';
+      const needs = required.length ? `; has ${required.join(', ')}` : '';
+      const passed = rejected.length ? `; passed over ${rejected.map((r) => `${r.id} (${r.reason})`).join(', ')}` : '';
+      return { implementation: e.implementation, rejected, reason: `${why}${needs}${passed}` };
     }
     const unknownPreferred = preferred.filter((p) => !this.entries.some((e) => e.names.includes(p)));
     const lines = rejected.map((r) => `${r.id}: ${r.reason}`);

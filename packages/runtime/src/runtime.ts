@@ -1,10 +1,10 @@
-import { FaygerError, type CompiledCode, type LoadedBuf, type QuotaAction, type ResourceName } from '@fayger/contracts';
+import { FaygerError, type CompiledCode, type LoadedBuf } from '@fayger/contracts';
 import { Instance, type InstanceEnv } from './instance.js';
-import { emit } from './lifecycle.js';
-import { ALLOWED_QUOTA_ACTIONS, SOFT_LIMIT_RESOURCES } from './monitor.js';
+import { publish } from './lifecycle.js';
+import { ALLOWED_LIMIT_ACTIONS, SOFT_LIMIT_RESOURCES } from './monitor.js';
 import { ImplementationRegistry } from './registry.js';
 import { Scheduler } from './scheduler.js';
-import type { BufInstance, InstantiateOptions, Runtime, RuntimeOptions } from './types.js';
+import type { BufInstance, InstantiateOptions, LimitAction, LimitedResource, Runtime, RuntimeOptions } from './types.js';
 
 function invalid(what: string, expected: string, found: string): FaygerError {
   return new FaygerError({ code: 'RUNTIME_OPTIONS_INVALID', phase: 'configure', what, expected, found });
@@ -33,14 +33,14 @@ function validate(options: RuntimeOptions): void {
     throw invalid('reading option limits.softLimitRatio', 'a number in (0, 1]', String(l.softLimitRatio));
   }
   for (const [res, action] of Object.entries(l?.actions ?? {})) {
-    const allowed = ALLOWED_QUOTA_ACTIONS[res as ResourceName];
-    if (!allowed) throw invalid('reading option limits.actions', `a resource of ${Object.keys(ALLOWED_QUOTA_ACTIONS).join(', ')}`, res);
-    if (!allowed.includes(action as QuotaAction)) {
+    const allowed = ALLOWED_LIMIT_ACTIONS[res as LimitedResource];
+    if (!allowed) throw invalid('reading option limits.actions', `a resource of ${Object.keys(ALLOWED_LIMIT_ACTIONS).join(', ')}`, res);
+    if (!allowed.includes(action as LimitAction)) {
       throw invalid(`reading option limits.actions.${res}`, `one of ${allowed.join(', ')}`, String(action));
     }
   }
   for (const [res, action] of Object.entries(l?.softActions ?? {})) {
-    if (!SOFT_LIMIT_RESOURCES.includes(res as ResourceName)) {
+    if (!SOFT_LIMIT_RESOURCES.includes(res as LimitedResource)) {
       throw invalid('reading option limits.softActions', `a resource of ${SOFT_LIMIT_RESOURCES.join(', ')}`, res);
     }
     if (action !== 'warn' && action !== 'suspend') throw invalid(`reading option limits.softActions.${res}`, "'warn' or 'suspend'", String(action));
@@ -106,12 +106,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       const instance = new Instance(env, buf, route.implementation, opts, id, grants);
       live.add(instance);
-      emit(options.events, {
-        type: 'runtime.implementation.selected',
-        instanceId: id,
-        time: Date.now(),
-        data: { implementation: route.implementation.descriptor.id, version: route.implementation.descriptor.version, rejected: route.rejected },
-      });
+      publish(
+        options.events,
+        'runtime.implementation.selected',
+        () => ({ implementation: route.implementation.descriptor.id, reason: route.reason }),
+        { instanceId: id },
+      );
       return instance;
     },
 

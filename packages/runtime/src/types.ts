@@ -7,12 +7,36 @@ import type {
   LifecycleState,
   LoadedBuf,
   ManifestQuotas,
-  QuotaAction,
-  ResourceName,
+  EventSink,
   ResourceUsage,
-  RuntimeEventSink,
 } from '@fayger/contracts';
 import type { ExecutionFeature, RuntimeImplementation } from '@fayger/contracts';
+
+/**
+ * A resource the runtime meters per instance, as named in limits and options. `capability.*` are the
+ * per-capability quotas of a grant. (Events name them with the event model's QuotaResource: memory, fuel,
+ * wall-time, stack-depth, calls, bytes, rate.)
+ */
+export type LimitedResource =
+  | 'fuel'
+  | 'memoryPages'
+  | 'wallTimeMs'
+  | 'callDepth'
+  | 'hostCallsPerSecond'
+  | 'fuelPerSecond'
+  | 'capability.calls'
+  | 'capability.bytes'
+  | 'capability.rate';
+
+/**
+ * What the monitor does at a hard limit.
+ * `fail`: the instance goes to Failed with a QUOTA_* (or CAPABILITY_QUOTA_EXCEEDED) cause.
+ * `suspend`: the instance goes to Suspended; `resume()` continues it (after raising the limit).
+ * `throttle`: rates are enforced by delaying (the guest waits for its next token / slice); memory is capped
+ *   (memory.grow returns -1 and the guest goes on).
+ * `deny`: the call fails with FAYGER_EQUOTA / EDQUOT and the guest goes on (host-call and capability quotas).
+ */
+export type LimitAction = 'fail' | 'suspend' | 'throttle' | 'deny';
 
 /** How an implementation is registered: the implementation and the Runtime_Interface version it serves. */
 export interface ImplementationRegistration {
@@ -55,15 +79,15 @@ export interface RuntimeLimits {
   roundMs?: number;
   /** Fraction of a hard limit at which a quota warning is emitted (default 0.8). */
   softLimitRatio?: number;
-  /** What to do at each resource's hard limit; see QuotaAction. Defaults in DEFAULT_QUOTA_ACTIONS. */
-  actions?: Partial<Record<ResourceName, QuotaAction>>;
+  /** What to do at each resource's hard limit; see LimitAction. Defaults in DEFAULT_LIMIT_ACTIONS. */
+  actions?: Partial<Record<LimitedResource, LimitAction>>;
   /**
    * What to do when a resource first crosses its soft limit: `warn` (default: a quota warning event) or
    * `suspend` (the warning, and the instance is parked in Suspended with QUOTA_SOFT_LIMIT_REACHED so the
    * embedder can raise the limit or end it; `resume()` goes on). For fuel, memoryPages, wallTimeMs,
    * capability.calls and capability.bytes.
    */
-  softActions?: Partial<Record<ResourceName, 'warn' | 'suspend'>>;
+  softActions?: Partial<Record<LimitedResource, 'warn' | 'suspend'>>;
 }
 
 export type LinkPolicy = 'lenient' | 'strict';
@@ -73,8 +97,11 @@ export interface RuntimeOptions {
   implementations: readonly (RuntimeImplementation | ImplementationRegistration)[];
   /** The adapter layer, through its port. */
   bus: InstructionBus;
-  /** Where lifecycle, routing and quota events go. */
-  events?: RuntimeEventSink;
+  /**
+   * Where events go (the event model's EventSink port): runtime.lifecycle.transition,
+   * runtime.implementation.selected, runtime.quota.warning / breach, instruction.dispatched / completed / denied.
+   */
+  events?: EventSink;
   hostPolicy?: RuntimeHostPolicy;
   limits?: RuntimeLimits;
   /**
@@ -115,6 +142,9 @@ export interface ExitInfo {
 export interface TransitionInfo {
   from: LifecycleState;
   to: LifecycleState;
+  /** Why, as in the runtime.lifecycle.transition event: "start", "suspend", "quota:fuel", "guest-trap"… */
+  reason: string;
+  /** The typed cause on Failed and on quota-driven Suspended. */
   cause?: FaygerError;
 }
 

@@ -24,11 +24,17 @@ describe('fayger import module', () => {
     expect(shown.code).toBe('CAPABILITY_DENIED');
     expect(shown.message).toContain('kv');
     expect(bus.dispatched.map((i) => i.op)).toEqual(['log.write']);
-    const denied = events.filter((e) => e.type === 'runtime.capability.denied').map((e) => e.data);
-    expect(denied).toEqual([
-      { op: 'kv.get', capability: 'kv', code: 'CAPABILITY_DENIED' },
-      { op: 'clock.now', capability: 'clock', code: 'CAPABILITY_DENIED' },
+    const denied = events.flatMap((e) => (e.name === 'instruction.denied' ? [e.data] : []));
+    expect(denied.map(({ op, capability, code, instanceId }) => ({ op, capability, code, instanceId }))).toEqual([
+      { op: 'kv.get', capability: 'kv', code: 'CAPABILITY_DENIED', instanceId: inst.id },
+      { op: 'clock.now', capability: 'clock', code: 'CAPABILITY_DENIED', instanceId: inst.id },
     ]);
+    expect(denied[0]!.reason).toContain('capability kv');
+    // The one op that did reach the bus is traced as dispatched and completed, with one correlation id.
+    const dispatched = events.flatMap((e) => (e.name === 'instruction.dispatched' ? [e.data] : []));
+    const completed = events.flatMap((e) => (e.name === 'instruction.completed' ? [e.data] : []));
+    expect(dispatched.map((d) => d.op)).toEqual(['log.write']);
+    expect(completed).toMatchObject([{ op: 'log.write', ok: true, correlationId: dispatched[0]!.correlationId }]);
     expect(info.usage.capabilities.kv!.denied).toBe(1);
   });
 

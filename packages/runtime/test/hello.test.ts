@@ -23,8 +23,11 @@ describe('hello guest (log + clock)', () => {
     expect(info.exitCode).toBe(0);
     expect(bus.logs).toEqual([{ instanceId: inst.id, level: 'info', message: 'hello from the guest' }]);
     expect(bus.dispatched.map((i) => i.op)).toEqual(['clock.now', 'log.write']);
-    const transitions = events.filter((e) => e.type === 'runtime.instance.transition').map((e) => (e.data as { to: string }).to);
-    expect(transitions).toEqual(['Initialized', 'Running', 'Terminated']);
+    const transitions = events.flatMap((e) => (e.name === 'runtime.lifecycle.transition' ? [`${e.data.to}:${e.data.cause}`] : []));
+    expect(transitions).toEqual(['Initialized:start', 'Running:start', 'Terminated:entry-returned']);
+    const selected = events.find((e) => e.name === 'runtime.implementation.selected');
+    expect(selected?.data).toEqual({ implementation: 'fayger-interpreter', reason: 'first registered implementation that fits' });
+    expect(selected?.layer).toBe('runtime');
     expect(info.usage.hostCalls).toBe(2);
     expect(info.usage.fuelUsed).toBeGreaterThan(0);
     expect(bus.closed).toContain(inst.id);

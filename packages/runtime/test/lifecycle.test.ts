@@ -1,4 +1,4 @@
-import { FaygerError, type RuntimeEvent } from '@fayger/contracts';
+import { FaygerError } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
 import { cap, loadedBuf, setup, sleep, wat } from './support/harness.js';
 
@@ -75,8 +75,8 @@ describe('lifecycle manager', () => {
     inst.terminate('test over');
     const info = await inst.done;
     expect(info.state).toBe('Terminated');
-    const to = events.filter((e) => e.type === 'runtime.instance.transition' && e.instanceId === inst.id).map((e) => (e as RuntimeEvent<'runtime.instance.transition'>).data.to);
-    expect(to).toEqual(['Initialized', 'Running', 'Suspended', 'Running', 'Terminated']);
+    const to = events.flatMap((e) => (e.name === 'runtime.lifecycle.transition' && e.instanceId === inst.id ? [`${e.data.to}:${e.data.cause}`] : []));
+    expect(to).toEqual(['Initialized:start', 'Running:start', 'Suspended:suspend', 'Running:resume', 'Terminated:host-terminate']);
   });
 
   it('a guest trap ends in Failed carrying the trap code, with an event', async () => {
@@ -85,8 +85,9 @@ describe('lifecycle manager', () => {
     const err = await expectFaygerError(inst.runToCompletion(), 'TRAP_UNREACHABLE');
     expect(inst.state).toBe('Failed');
     expect(inst.error).toBe(err);
-    const failed = events.find((e) => e.type === 'runtime.instance.transition' && (e.data as { to: string }).to === 'Failed');
-    expect((failed!.data as { cause?: { code: string } }).cause?.code).toBe('TRAP_UNREACHABLE');
+    const failed = events.find((e) => e.name === 'runtime.lifecycle.transition' && e.data.to === 'Failed');
+    expect(failed?.level).toBe('error');
+    expect(failed?.data).toMatchObject({ from: 'Running', to: 'Failed', cause: 'guest-trap', error: { code: 'TRAP_UNREACHABLE' } });
   });
 
   it('terminate while a host call is pending cancels it on the bus and releases the guest', async () => {

@@ -27,10 +27,13 @@ describe('per-capability quotas', () => {
     expect(info.exitCode).toBe(15 * 1000 + 25);
     expect(bus.logs.length).toBe(25);
     expect(info.usage.capabilities.log).toEqual({ calls: 25, bytes: 0, denied: 15 });
-    const breach = events.filter((e) => e.type === 'runtime.quota.breach');
-    expect(breach[0]!.data).toMatchObject({ resource: 'capability.calls', capability: 'log', limit: 25, action: 'deny' });
-    const warn = events.find((e) => e.type === 'runtime.quota.warning');
-    expect(warn!.data).toMatchObject({ resource: 'capability.calls', capability: 'log', used: 20, limit: 25 });
+    // A denied call is not an instance-level breach: each refusal is an instruction.denied event.
+    expect(events.some((e) => e.name === 'runtime.quota.breach')).toBe(false);
+    const denials = events.flatMap((e) => (e.name === 'instruction.denied' ? [e.data] : []));
+    expect(denials.length).toBe(15);
+    expect(denials[0]).toMatchObject({ op: 'log.write', capability: 'log', code: 'CAPABILITY_QUOTA_EXCEEDED' });
+    const warn = events.find((e) => e.name === 'runtime.quota.warning');
+    expect(warn!.data).toEqual({ resource: 'calls', capability: 'log', used: 20, limit: 25, ratio: 0.8 });
   });
 
   it('host policy caps a capability quota granted by the manifest (min of both)', async () => {
@@ -104,7 +107,9 @@ describe('soft limits', () => {
     inst.resume();
     const info = await inst.runToCompletion();
     expect(info.exitCode).toBe(40); // all 40 calls succeeded; suspended only once
-    expect(events.find((e) => e.type === 'runtime.quota.warning')!.data).toMatchObject({ resource: 'capability.calls', action: 'suspend' });
+    expect(events.find((e) => e.name === 'runtime.quota.warning')!.data).toMatchObject({ resource: 'calls', capability: 'log', ratio: 0.5 });
+    const reasons = events.flatMap((e) => (e.name === 'runtime.lifecycle.transition' && e.data.to === 'Suspended' ? [e.data.cause] : []));
+    expect(reasons).toEqual(['quota-soft:capability.calls']);
   });
 
   it('a fuel soft limit with action suspend parks a busy guest before its hard limit', async () => {

@@ -78,10 +78,12 @@ describe('scheduler: many instances, cooperatively, isolated', () => {
     expect(FaygerError.is(err, 'QUOTA_FUEL_EXCEEDED')).toBe(true);
     expect(inst.usage().fuelUsed).toBeLessThanOrEqual(50_000);
     expect(inst.usage().fuelUsed).toBeGreaterThan(49_000);
-    const kinds = events.filter((e) => e.instanceId === inst.id).map((e) => e.type);
+    const kinds = events.filter((e) => e.instanceId === inst.id).map((e) => e.name);
     expect(kinds).toContain('runtime.quota.warning');
     expect(kinds).toContain('runtime.quota.breach');
-    const warning = events.find((e) => e.type === 'runtime.quota.warning')!.data as { resource: string; used: number; limit: number };
+    const warning = events.find((e) => e.name === 'runtime.quota.warning')!.data as { resource: string; used: number; limit: number };
+    expect(events.find((e) => e.name === 'runtime.quota.breach')?.data).toMatchObject({ resource: 'fuel', limit: 50_000, action: 'fail' });
+    expect(events.find((e) => e.name === 'runtime.lifecycle.transition' && e.data.to === 'Failed')?.data).toMatchObject({ cause: 'quota:fuel' });
     expect(warning.resource).toBe('fuel');
     expect(warning.used).toBeGreaterThanOrEqual(40_000);
   });

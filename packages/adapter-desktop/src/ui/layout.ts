@@ -1,5 +1,5 @@
 import type { UiNode } from '@fayger/contracts';
-import { sanitize, strWidth, takeWidth, truncate, wrapText } from './text-width.js';
+import { oneLine, sanitize, strWidth, takeWidth, truncate, wrapText } from './text-width.js';
 import type { UiState } from './ui-state.js';
 
 /**
@@ -82,12 +82,12 @@ class Layout {
   ) {}
 
   private label(node: UiNode): string {
-    return sanitize(node.text ?? node.id ?? '');
+    return oneLine(node.text ?? node.id ?? '');
   }
 
   private fieldWant(node: UiNode): number {
     const value = this.state.inputs.get(node.id ?? '')?.value ?? '';
-    return Math.max(MIN_FIELD, strWidth(sanitize(node.placeholder ?? '')) + 1, strWidth(sanitize(value)) + 1);
+    return Math.max(MIN_FIELD, strWidth(oneLine(node.placeholder ?? '')) + 1, strWidth(oneLine(value)) + 1);
   }
 
   /** Width the node would take with no limit; rows share space by it. */
@@ -104,7 +104,7 @@ class Layout {
         w = MARK_W + strWidth(this.label(node)) + 4;
         break;
       case 'input': {
-        const label = node.text ? strWidth(sanitize(node.text)) + 1 : 0;
+        const label = node.text ? strWidth(oneLine(node.text)) + 1 : 0;
         w = MARK_W + label + this.fieldWant(node) + 2;
         break;
       }
@@ -158,7 +158,7 @@ class Layout {
     const id = node.id ?? '';
     const focused = this.state.focusId === id;
     const st = this.state.inputs.get(id) ?? { value: node.value ?? '', cursor: 0 };
-    const label = node.text ? sanitize(node.text) : '';
+    const label = node.text ? oneLine(node.text) : '';
     const lines: Line[] = [];
     let fieldCol = MARK_W;
     let room = w - MARK_W - 2;
@@ -179,13 +179,13 @@ class Layout {
     }
     const fw = Math.max(1, Math.min(this.fieldWant(node), room));
     // Input values are sanitised for display only; the value the guest receives is what was typed.
-    const value = sanitize(st.value);
-    const cursorIdx = sanitize(st.value.slice(0, st.cursor)).length;
+    const value = oneLine(st.value);
+    const cursorIdx = oneLine(st.value.slice(0, st.cursor)).length;
     let shown: string;
     let caret = 0;
     let style: SegmentStyle = node.disabled ? 'dim' : focused ? 'field-focus' : 'field';
     if (value === '' && node.placeholder) {
-      shown = truncate(sanitize(node.placeholder), fw, this.glyphs.ellipsis);
+      shown = truncate(oneLine(node.placeholder), fw, this.glyphs.ellipsis);
       if (!node.disabled) style = 'placeholder';
     } else {
       // Scroll the field horizontally so the caret stays inside it.

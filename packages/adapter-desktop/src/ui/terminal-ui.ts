@@ -2,7 +2,7 @@ import { emitKeypressEvents } from 'node:readline';
 import { FaygerError, type UiNode } from '@fayger/contracts';
 import { keyFromKeypress, type KeypressInfo } from './keys.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS, layoutUi, type Glyphs, type Line, type SegmentStyle } from './layout.js';
-import { sanitize, truncate } from './text-width.js';
+import { oneLine, truncate } from './text-width.js';
 import { applyKey, clearTree, createUiState, renderTree, type UiOutput, type UiState } from './ui-state.js';
 
 /** Where the UI is drawn: a TTY write stream or anything with the same shape. */
@@ -164,7 +164,7 @@ export class TerminalUi {
 
   /** Shows a status line at the bottom (with a bell): the notification fallback. */
   notify(title: string, body?: string): void {
-    const text = sanitize(body ? `${title}: ${body}` : title).replace(/\n/g, ' ');
+    const text = oneLine(body ? `${title}: ${body}` : title);
     if (!this.active) {
       this.opts.output.write(`\x07${text}\n`);
       return;

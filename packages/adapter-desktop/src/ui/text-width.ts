@@ -73,6 +73,11 @@ export function sanitize(s: string): string {
   return s.replace(/\t/g, '  ').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
 }
 
+/** `sanitize` for single-line places (labels, fields, status): a newline there would move the cursor. */
+export function oneLine(s: string): string {
+  return sanitize(s).replace(/\n/g, ' ');
+}
+
 /**
  * Word-wraps `text` to `width` cells. Explicit newlines are kept; words longer than a line are broken.
  * Always returns at least one line.

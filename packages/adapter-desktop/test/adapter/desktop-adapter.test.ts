@@ -138,11 +138,12 @@ describe('desktop adapter', () => {
     expect(screen.altScreen).toBe(false);
   });
 
-  it('an invalid tree fails DESKTOP_UI_TREE_INVALID through the bus', async () => {
+  it('an input without an id is refused at the bus boundary, naming the field', async () => {
     const { open } = setup();
     const a = open('a');
     const e = await rejection(() => a.call('ui.render', { tree: { type: 'row', children: [{ type: 'input', text: 'no id' }] } }));
-    expect(e.code).toBe('DESKTOP_UI_TREE_INVALID');
+    expect(e.code).toBe('INSTRUCTION_INVALID');
+    expect(e.details.field).toBe('/args/tree/children/0/id');
   });
 
   it('notify falls back to a terminal status line with a bell, or a line on the fallback output', async () => {

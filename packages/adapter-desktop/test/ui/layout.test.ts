@@ -123,10 +123,21 @@ describe('layoutUi', () => {
   });
 
   it('keeps every line within the width for arbitrary trees and widths', () => {
+    // Plain letters and spaces, plus the characters that break terminals: controls, escapes, wide and combining.
+    const tricky = fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom('a', 'b', 'x', ' ', 'W') },
+      { weight: 2, arbitrary: fc.constantFrom('\n', '\t', '\r', '\x1b', '\x07', '\u009b', '\x7f', '\u2028') },
+      { weight: 2, arbitrary: fc.constantFrom('日', '本', '😀', 'e\u0301', '\u200b') },
+    );
     const leaf = fc.oneof(
-      fc.record({ type: fc.constant('text' as const), text: fc.string({ maxLength: 60 }) }),
-      fc.record({ type: fc.constant('button' as const), text: fc.string({ maxLength: 30 }) }),
-      fc.record({ type: fc.constant('input' as const), text: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), value: fc.string({ maxLength: 40 }) }),
+      fc.record({ type: fc.constant('text' as const), text: fc.string({ maxLength: 60, unit: tricky }) }),
+      fc.record({ type: fc.constant('button' as const), text: fc.string({ maxLength: 30, unit: tricky }) }),
+      fc.record({
+        type: fc.constant('input' as const),
+        text: fc.option(fc.string({ maxLength: 20, unit: tricky }), { nil: undefined }),
+        value: fc.string({ maxLength: 40, unit: tricky }),
+        placeholder: fc.option(fc.string({ maxLength: 20, unit: tricky }), { nil: undefined }),
+      }),
     );
     const { tree: treeArb } = fc.letrec<{ tree: UiNode }>((tie) => ({
       tree: fc.oneof(
@@ -149,7 +160,11 @@ describe('layoutUi', () => {
           stack.push(...(node.children ?? []));
         }
         const r = layoutUi(renderTree(createUiState(), tree), width, UNICODE_GLYPHS);
-        for (const line of r.lines) expect(strWidth(lineText(line))).toBeLessThanOrEqual(width);
+        for (const line of r.lines) {
+          expect(strWidth(lineText(line))).toBeLessThanOrEqual(width);
+          // Nothing that moves the cursor or starts an escape sequence reaches the terminal.
+          expect(lineText(line)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+        }
         if (r.cursor) {
           expect(r.cursor.row).toBeLessThan(r.lines.length);
           expect(r.cursor.col).toBeLessThan(width);

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import type { CapabilityName } from '../capabilities.js';
 import { Bytes, Empty, Headers, Obj, Str } from './schema-helpers.js';
+import { Literals } from './schema-helpers.js';
 import { UiNodeSchema } from './ui.js';
 
 /** How an op is expected to complete: `sync` ops can be answered at once; `async` ops may wait on the host. */
@@ -15,9 +16,9 @@ export interface OpDefinition {
   result: TSchema;
 }
 
-const LogLevel = Type.Union(['trace', 'debug', 'info', 'warn', 'error'].map((l) => Type.Literal(l)));
+const LogLevel = Literals(['trace', 'debug', 'info', 'warn', 'error'] as const);
 const Path = Str(4096, 1);
-const FileType = Type.Union(['file', 'directory', 'symlink', 'other'].map((l) => Type.Literal(l)));
+const FileType = Literals(['file', 'directory', 'symlink', 'other'] as const);
 const KvKey = Str(1024, 1);
 const Namespace = Type.Optional(Str(256, 1));
 
@@ -82,7 +83,7 @@ export const OP_CATALOGUE = {
     Obj({ from: Path, to: Path }), Empty),
   'net.http': op('net.http', 'async', 'An HTTP request to a granted origin.',
     Obj({
-      method: Type.Union(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => Type.Literal(m))),
+      method: Literals(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const),
       url: Str(8192, 1),
       headers: Type.Optional(Headers),
       body: Type.Optional(Bytes()),

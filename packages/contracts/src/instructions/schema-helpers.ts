@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TLiteral, type TSchema, type TUnion } from 'typebox';
 
 /** Largest string a v1 instruction may carry in any one field (messages, paths, URLs…). */
 export const MAX_STRING = 64 * 1024;
@@ -25,3 +25,13 @@ export const Headers = Type.Record(Type.String({ maxLength: 256 }), Type.String(
 });
 
 export const Empty = Obj({});
+
+/**
+ * A union of string literals that keeps each literal in the static type (mapping an array through
+ * `Type.Literal` erases them to `never`).
+ */
+export function Literals<const T extends readonly [string, ...string[]]>(
+  values: T,
+): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as never;
+}

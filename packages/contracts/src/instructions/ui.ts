@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Literals } from './schema-helpers.js';
 
 /**
  * The small declarative UI tree every UI-capable host renders (DOM in browser/in-app, terminal on desktop).
@@ -11,7 +12,7 @@ export const UiNodeSchema = Type.Cyclic(
   {
     UiNode: Type.Object(
       {
-        type: Type.Union(UI_NODE_TYPES.map((t) => Type.Literal(t))),
+        type: Literals(UI_NODE_TYPES),
         /** Stable id; events name the node by it. Required for button and input. */
         id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
         text: Type.Optional(Type.String({ maxLength: 4096 })),

@@ -4,7 +4,8 @@ import { FaygerError, type ErrorCode } from '../index-errors.js';
 import { OP_CATALOGUE, OP_NAMES, isOpName, type OpName, type OpResult } from './catalogue.js';
 import type { UniversalEvent, UniversalInstruction } from './envelope.js';
 import { Bytes, Headers, Obj, Str } from './schema-helpers.js';
-import { MAX_UI_DEPTH, UiNodeSchema, uiTreeDepth } from './ui.js';
+import { Literals } from './schema-helpers.js';
+import { MAX_UI_DEPTH, UiNodeSchema, uiTreeDepth, type UiNode } from './ui.js';
 
 type Validator = ReturnType<typeof Compile>;
 
@@ -84,6 +85,41 @@ function check(schema: TSchema, value: unknown, code: ErrorCode, what: string, p
   });
 }
 
+/**
+ * Every host routes UI events by node id, so interactive nodes (button, input) need one, and ids are unique
+ * across the tree. Checked here once so each adapter does not grow its own variant. Iterative: the tree's depth
+ * was bounded before the schema check, but its width is not.
+ */
+function checkUiIds(tree: UiNode): void {
+  const seen = new Map<string, string>();
+  const stack: Array<[UiNode, string]> = [[tree, '/args/tree']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    const interactive = node.type === 'button' || node.type === 'input';
+    if (interactive && node.id === undefined) {
+      throw new FaygerError({
+        code: 'INSTRUCTION_INVALID',
+        phase: 'validate-instruction',
+        message: `ui.render arguments: field ${path}/id: expected an id on every ${node.type} (events name the node by it), found nothing. Give the node a unique id.`,
+        details: { field: `${path}/id`, op: 'ui.render' },
+      });
+    }
+    if (node.id !== undefined) {
+      const first = seen.get(node.id);
+      if (first !== undefined) {
+        throw new FaygerError({
+          code: 'INSTRUCTION_INVALID',
+          phase: 'validate-instruction',
+          message: `ui.render arguments: field ${path}/id: expected ids unique across the tree, found ${JSON.stringify(node.id)} again (first at ${first}). Rename one of the nodes.`,
+          details: { field: `${path}/id`, op: 'ui.render', firstAt: first },
+        });
+      }
+      seen.set(node.id, path);
+    }
+    node.children?.forEach((c, i) => stack.push([c, `${path}/children/${i}`]));
+  }
+}
+
 const EnvelopeSchema = Obj({
   v: Type.Literal(1),
   id: Str(128, 1),
@@ -125,6 +161,7 @@ export function validateInstruction(value: unknown): UniversalInstruction {
     }
   }
   check(OP_CATALOGUE[ins.op].args, ins.args, 'INSTRUCTION_INVALID', `${ins.op} arguments`, 'validate-instruction', '/args');
+  if (ins.op === 'ui.render') checkUiIds((ins.args as { tree: UiNode }).tree);
   return ins as UniversalInstruction;
 }
 
@@ -146,13 +183,13 @@ const EventSchemas: Record<string, TSchema> = {
   }),
   'ui.event': Obj({
     nodeId: Str(128, 1),
-    kind: Type.Union(['click', 'input', 'submit', 'key'].map((k) => Type.Literal(k))),
+    kind: Literals(['click', 'input', 'submit', 'key'] as const),
     value: Type.Optional(Str(4096)),
     key: Type.Optional(Str(32)),
     tree: Type.Optional(UiNodeSchema),
   }),
   'app.lifecycle': Obj({
-    state: Type.Union(['foreground', 'background', 'terminating'].map((k) => Type.Literal(k))),
+    state: Literals(['foreground', 'background', 'terminating'] as const),
   }),
 };
 

@@ -1,14 +1,17 @@
 import {
   FaygerError,
   OP_CAPABILITY,
+  OP_CATALOGUE,
   type CapabilityGrant,
+  type CapabilityName,
+  type EventSink,
   type FaygerErrorData,
   type InstructionBus,
   type OpName,
-  type RuntimeEventSink,
   type UniversalResult,
 } from '@fayger/contracts';
-import { emit } from '../lifecycle.js';
+import { monotonicNow } from '../host-globals.js';
+import { publish } from '../lifecycle.js';
 import type { ResourceMonitor } from '../monitor.js';
 
 /** The outcome of one host call as the ABI sees it. */
@@ -29,7 +32,7 @@ export function andThen<T, R>(v: Maybe<T> | PromiseLike<T>, f: (t: T) => Maybe<R
 export interface GateHost {
   readonly instanceId: string;
   readonly bus: InstructionBus;
-  readonly events: RuntimeEventSink | undefined;
+  readonly events: EventSink | undefined;
   readonly monitor: ResourceMonitor;
   readonly grants: ReadonlyMap<string, CapabilityGrant>;
   /** False when the implementation cannot suspend: a host call may then not wait. */
@@ -43,6 +46,9 @@ export interface GateHost {
 }
 
 let nextCall = 0;
+
+/** Codes that mean "refused" rather than "ran and failed": reported as instruction.denied. */
+const DENIAL_CODES = new Set(['CAPABILITY_DENIED', 'CAPABILITY_SCOPE_DENIED', 'CAPABILITY_QUOTA_EXCEEDED', 'QUOTA_HOST_CALL_RATE_EXCEEDED', 'WASI_PATH_OUTSIDE_ROOT']);
 
 export function errorData(err: FaygerError): FaygerErrorData {
   return err.toJSON();
@@ -85,15 +91,21 @@ export class HostGate {
     const capability = OP_CAPABILITY[op];
     if (!this.granted(capability)) {
       this.host.monitor.recordDenied(capability);
-      emit(this.host.events, {
-        type: 'runtime.capability.denied',
-        instanceId: this.host.instanceId,
-        time: Date.now(),
-        data: { op, capability, code: 'CAPABILITY_DENIED' },
-      });
-      return { ok: false, error: errorData(denied(op, capability, this.host.instanceId)) };
+      const error = denied(op, capability, this.host.instanceId);
+      this.reportDenied(op, capability, `${this.host.instanceId}:${++nextCall}`, error.code, error.message);
+      return { ok: false, error: errorData(error) };
     }
     return this.admit(op, args, capability, countBytes(args));
+  }
+
+  /** Publishes instruction.denied for a call refused before (or by) the bus. */
+  reportDenied(op: string, capability: string | null, correlationId: string, code: string, reason: string): void {
+    publish(
+      this.host.events,
+      'instruction.denied',
+      () => ({ op, capability: capability as CapabilityName | null, instanceId: this.host.instanceId, correlationId, code, reason }),
+      { instanceId: this.host.instanceId, phase: op },
+    );
   }
 
   private admit(op: OpName, args: object, capability: string, bytesOut: number): Maybe<Outcome> {
@@ -102,12 +114,7 @@ export class HostGate {
       case 'ok':
         return this.dispatch(op, args, capability);
       case 'deny':
-        emit(this.host.events, {
-          type: 'runtime.capability.denied',
-          instanceId: this.host.instanceId,
-          time: Date.now(),
-          data: { op, capability, code: d.error.code },
-        });
+        this.reportDenied(op, capability, `${this.host.instanceId}:${++nextCall}`, d.error.code, d.error.message);
         return { ok: false, error: errorData(d.error) };
       case 'fail':
         return this.host.fail(d.error);
@@ -134,7 +141,19 @@ export class HostGate {
   }
 
   private dispatch(op: OpName, args: object, capability: string): Maybe<Outcome> {
-    const instruction = { v: 1 as const, id: `${this.host.instanceId}:${++nextCall}`, op, args, instanceId: this.host.instanceId };
+    const id = `${this.host.instanceId}:${++nextCall}`;
+    const instruction = { v: 1 as const, id, op, args, instanceId: this.host.instanceId };
+    const events = this.host.events;
+    const traced = events !== undefined && events.wants?.('instruction.completed') !== false;
+    const t0 = traced ? monotonicNow() : 0;
+    if (events) {
+      publish(
+        events,
+        'instruction.dispatched',
+        () => ({ op, capability: capability as CapabilityName, instanceId: this.host.instanceId, correlationId: id, mode: OP_CATALOGUE[op].mode }),
+        { instanceId: this.host.instanceId, phase: op },
+      );
+    }
     let r: UniversalResult | Promise<UniversalResult>;
     try {
       r = this.host.bus.dispatch(instruction as Parameters<InstructionBus['dispatch']>[0], this.host.instanceId);
@@ -145,14 +164,33 @@ export class HostGate {
     if (isThenable<UniversalResult>(r)) {
       if (!this.host.canSuspend) return { ok: false, error: errorData(this.cannotWait(op)) };
       return Promise.resolve(r).then(
-        (res) => this.finish(res, capability),
+        (res) => this.finish(res, op, capability, id, t0, traced),
         (err: unknown) => ({ ok: false as const, error: errorData(new FaygerError({ code: 'INTERNAL', phase: op, what: `dispatching ${op}`, found: String(err), cause: err })) }),
       );
     }
-    return this.finish(r, capability);
+    return this.finish(r, op, capability, id, t0, traced);
   }
 
-  private finish(r: UniversalResult, capability: string): Outcome {
+  private finish(r: UniversalResult, op: string, capability: string, id: string, t0: number, traced: boolean): Outcome {
+    if (traced) {
+      if (!r.ok && DENIAL_CODES.has(r.error.code)) this.reportDenied(op, capability, id, r.error.code, r.error.message);
+      else {
+        publish(
+          this.host.events,
+          'instruction.completed',
+          () => ({
+            op,
+            capability: capability as CapabilityName,
+            instanceId: this.host.instanceId,
+            correlationId: id,
+            durationMs: monotonicNow() - t0,
+            ok: r.ok,
+            ...(r.ok ? {} : { errorCode: r.error.code }),
+          }),
+          { instanceId: this.host.instanceId, phase: op },
+        );
+      }
+    }
     if (r.ok) {
       this.host.monitor.afterCall(capability, countBytes(r.value));
       return { ok: true, value: r.value };

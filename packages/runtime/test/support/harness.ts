@@ -1,4 +1,4 @@
-import type { CapabilityRequest, LoadedBuf, Manifest, ManifestQuotas, RuntimeEvent } from '@fayger/contracts';
+import type { AnyFaygerEvent, CapabilityRequest, LoadedBuf, Manifest, ManifestQuotas } from '@fayger/contracts';
 import { createInterpreterImplementation } from '@fayger/interpreter';
 import { createRequire } from 'node:module';
 import { createRuntime, type RuntimeOptions } from '../../src/index.js';
@@ -64,7 +64,7 @@ export function loadedBuf(spec: GuestSpec): LoadedBuf {
 
 export function setup(opts: Partial<RuntimeOptions> & { bus?: FakeBus; busOptions?: FakeBusOptions } = {}) {
   const bus = opts.bus ?? new FakeBus(opts.busOptions);
-  const events: RuntimeEvent[] = [];
+  const events: AnyFaygerEvent[] = [];
   const runtime = createRuntime({
     implementations: [createInterpreterImplementation()],
     events: { emit: (e) => events.push(e) },
