@@ -164,6 +164,7 @@ export type {
   SignatureReport,
   LoaderEvent,
   LoaderEventSink,
+  LoaderPhaseName,
   LoadTrust,
   LoadOptions,
   LoadedBuf,

@@ -25,12 +25,10 @@ export interface BufSource {
 /** Section kinds (index `kind` byte). */
 export type SectionKind = 'code' | 'data' | 'assets' | 'signature' | 'custom';
 
-/** Which host is loading; matches a section's `hosts` selector. */
-export type HostKind = 'server' | 'desktop' | 'browser' | 'in-app' | (string & {});
-
 /** What the caller has and wants: drives section selection. */
 export interface LoadProfile {
-  host: HostKind;
+  /** Which host is loading ('server' | 'desktop' | 'browser' | 'in-app' or a third-party kind); matches a section's `hosts`. */
+  host: string;
   /** Capability names the host can provide (informational for selection; grants are computed later). */
   capabilities?: readonly string[];
   /** Host / implementation features (e.g. "simd", "wasm", "dom"); a section requiring a missing one is skipped. */
@@ -110,6 +108,8 @@ export interface SectionInfo {
   digest: Uint8Array;
   /** Chunk size in bytes when the section carries per-chunk digests; 0 otherwise. */
   chunkSize: number;
+  /** Informational flag bits 8–15 (shifted down to 0..255); readers ignore them, repackers keep them. */
+  infoFlags: number;
 }
 
 export interface NegotiatedVersion {
@@ -131,15 +131,31 @@ export interface SignatureReport {
   result: SignatureCheckResult;
 }
 
-/** Minimal loader event. The observability package's event model supersedes this shape when merged. */
+/**
+ * Minimal loader event. Names and payload fields follow the event model of `events.ts` (loader.load.*,
+ * loader.phase.*, loader.section.read) so a thin adapter maps it onto the observability EventSink.
+ */
 export interface LoaderEvent {
-  type: 'loader.phase.start' | 'loader.phase.end' | 'loader.phase.error' | 'loader.section.read';
-  phase: LoaderPhase;
-  /** ms since an arbitrary origin (performance.now()). */
+  type:
+    | 'loader.load.start'
+    | 'loader.load.end'
+    | 'loader.load.error'
+    | 'loader.phase.start'
+    | 'loader.phase.end'
+    | 'loader.phase.error'
+    | 'loader.section.read';
+  /** Set on phase and section events (and on load.error: the phase that failed). */
+  phase?: LoaderPhaseName;
+  /** ms, monotonic (performance.now()). */
   time: number;
   /** On end/error/section events. */
   durationMs?: number;
+  /** describe() of the source: never credentials. */
   source: string;
+  /**
+   * load.start: { strategy }; load.end: { strategy, artifactId, bytesRead, sectionsSelected, sectionsSkipped };
+   * phase.end: { bytes? }; *.error: { code, message }; section.read: { sectionId, name, bytes, shared }.
+   */
   details?: Record<string, unknown>;
 }
 
@@ -147,7 +163,8 @@ export interface LoaderEventSink {
   emit(event: LoaderEvent): void;
 }
 
-export type LoaderPhase =
+/** Loader phases in pipeline order, plus 'section-read' for lazy first reads after hand-off. */
+export type LoaderPhaseName =
   | 'read'
   | 'parse'
   | 'verify-structure'

@@ -120,14 +120,18 @@ async function writeSparseArtifact(path: string, bodyBytes: number, sections: nu
 
 async function lazyOpen(path: string, runs: number) {
   const times: number[] = [];
+  const cpu: number[] = [];
   let bytes = 0;
   let reads = 0;
   for (let r = 0; r < runs; r++) {
     const fs = await FileSource.open(path);
     const src = new CountingSource(fs);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const loaded = await loadBuf(src, { ...loadOpts, strategy: 'lazy' });
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     bytes = src.bytes;
     reads = src.reads;
     if (r === 0) {
@@ -136,7 +140,7 @@ async function lazyOpen(path: string, runs: number) {
     }
     await fs.close();
   }
-  return { medianMs: median(times), minMs: Math.min(...times), bytesRead: bytes, reads };
+  return { medianMs: median(times), minMs: Math.min(...times), cpuMs: median(cpu), bytesRead: bytes, reads };
 }
 
 function freeBytes(dir: string): number {
@@ -155,8 +159,21 @@ async function benchLazy() {
     const bigInfo = await writeSparseArtifact(big, BIG_MIB * MiB, SECTIONS);
     const smallInfo = await writeSparseArtifact(small, SMALL_MIB * MiB, SECTIONS);
     await lazyOpen(small, 2); // warm-up
-    const bigR = await lazyOpen(big, 7);
-    const smallR = await lazyOpen(small, 7);
+    // Interleaved rounds so machine-load drift hits both sizes alike; the medians are compared.
+    const rounds = { big: [] as Awaited<ReturnType<typeof lazyOpen>>[], small: [] as Awaited<ReturnType<typeof lazyOpen>>[] };
+    for (let r = 0; r < 7; r++) {
+      rounds.big.push(await lazyOpen(big, 1));
+      rounds.small.push(await lazyOpen(small, 1));
+    }
+    const summarize = (xs: Awaited<ReturnType<typeof lazyOpen>>[]) => ({
+      medianMs: median(xs.map((x) => x.medianMs)),
+      minMs: Math.min(...xs.map((x) => x.minMs)),
+      cpuMedianMs: median(xs.map((x) => x.cpuMs)),
+      bytesRead: xs[0]!.bytesRead,
+      reads: xs[0]!.reads,
+    });
+    const bigR = summarize(rounds.big);
+    const smallR = summarize(rounds.small);
     const meta = (i: typeof bigInfo) => i.metadataBytes + i.signatureBytes;
     return {
       sections: SECTIONS,
@@ -164,6 +181,7 @@ async function benchLazy() {
       small: { totalBytes: smallInfo.totalLength, headerManifestIndexSignatureBytes: meta(smallInfo), ...smallR },
       bytesReadWithinMetadata: bigR.bytesRead <= meta(bigInfo) + 16 && smallR.bytesRead <= meta(smallInfo) + 16,
       timeRatioBigOverSmall: bigR.medianMs / smallR.medianMs,
+      cpuRatioBigOverSmall: bigR.cpuMedianMs / smallR.cpuMedianMs,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -183,14 +201,22 @@ async function benchEager() {
   const total = data.reduce((n, d) => n + d.length, 0);
   const loaderMs: number[] = [];
   const rawMs: number[] = [];
-  for (let r = 0; r < 5; r++) {
+  // CPU time of this process too: on a shared machine it is far less disturbed by other processes than wall time.
+  const loaderCpu: number[] = [];
+  const rawCpu: number[] = [];
+  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+  for (let r = 0; r < 7; r++) {
     let t0 = performance.now();
+    let c0 = process.cpuUsage();
     const loaded = await loadBuf(new MemorySource(bytes), { ...loadOpts, strategy: 'eager' });
     loaderMs.push(performance.now() - t0);
+    loaderCpu.push(cpuMs(process.cpuUsage(c0)));
     if (loaded.selection.loadOrder.length !== sections) throw new Error('eager bench: not every section loaded');
     t0 = performance.now();
+    c0 = process.cpuUsage();
     for (const d of data) createHash('sha256').update(d).digest();
     rawMs.push(performance.now() - t0);
+    rawCpu.push(cpuMs(process.cpuUsage(c0)));
   }
   const mbps = (ms: number) => total / MiB / (ms / 1000);
   const loaderBest = Math.min(...loaderMs);
@@ -202,6 +228,9 @@ async function benchEager() {
     rawSha256MiBps: mbps(median(rawMs)),
     ratioMedian: median(rawMs) / median(loaderMs),
     ratioBest: rawBest / loaderBest,
+    cpuRatioMedian: median(rawCpu) / median(loaderCpu),
+    loaderCpuMiBps: mbps(median(loaderCpu)),
+    rawSha256CpuMiBps: mbps(median(rawCpu)),
     source: 'MemorySource, node:crypto DigestProvider, signed (ed25519 via node:crypto)',
   };
 }
@@ -239,11 +268,13 @@ async function benchIndex() {
 }
 
 const started = new Date().toISOString();
-const lazy = await benchLazy();
+// FAYGER_BENCH_ONLY=lazy,eager,index runs a subset (the JSON then holds only those).
+const only = (process.env.FAYGER_BENCH_ONLY ?? 'lazy,eager,index').split(',');
+const lazy = only.includes('lazy') ? await benchLazy() : undefined;
 console.log('lazy open', JSON.stringify(lazy, null, 1));
-const eager = await benchEager();
+const eager = only.includes('eager') ? await benchEager() : undefined;
 console.log('eager', JSON.stringify(eager, null, 1));
-const index = await benchIndex();
+const index = only.includes('index') ? await benchIndex() : undefined;
 console.log('index', JSON.stringify(index, null, 1));
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(

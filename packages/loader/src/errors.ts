@@ -1,4 +1,4 @@
-import { FaygerError, type ErrorCode, type LoaderPhase } from '@fayger/contracts';
+import { FaygerError, type ErrorCode, type LoaderPhaseName } from '@fayger/contracts';
 
 export interface FailInit {
   what: string;
@@ -9,7 +9,7 @@ export interface FailInit {
   cause?: unknown;
 }
 
-export function loaderError(code: ErrorCode, phase: LoaderPhase | string, init: FailInit): FaygerError {
+export function loaderError(code: ErrorCode, phase: LoaderPhaseName | string, init: FailInit): FaygerError {
   return new FaygerError({ code, phase, ...init });
 }
 

@@ -2,7 +2,7 @@
 // in '@fayger/loader/node'.
 
 export { loadBuf } from './load-buf.js';
-export { serializeBuf } from './serialize.js';
+export { serializeBuf, builderFromLoaded } from './serialize.js';
 export { BufBuilder, packBuf } from './builder/builder.js';
 export type { SectionInput, BuildOptions, BuilderOptions } from './builder/builder.js';
 export { MemorySource } from './sources/memory-source.js';

@@ -1,5 +1,5 @@
-import { FaygerError, type BufSource, type LoadOptions, type LoadedBuf } from '@fayger/contracts';
-import { runPhase, type LoadContext } from './phases/context.js';
+import { FaygerError, type BufSource, type LoadOptions, type LoadedBuf, type LoaderPhaseName } from '@fayger/contracts';
+import { now, runPhase, type LoadContext } from './phases/context.js';
 import { handOffPhase } from './phases/hand-off.js';
 import { negotiateVersionPhase } from './phases/negotiate-version.js';
 import { parsePhase } from './phases/parse.js';
@@ -34,16 +34,59 @@ export async function loadBuf(source: BufSource, options: LoadOptions): Promise<
   } catch {
     // describe() is cosmetic; a throwing one must not change the outcome.
   }
-  const ctx = { source, options, label, bodies: new Map() } as unknown as LoadContext;
-  await runPhase(ctx, 'read', () => readPhase(ctx));
-  await runPhase(ctx, 'parse', () => parsePhase(ctx));
-  await runPhase(ctx, 'verify-structure', () => verifyStructurePhase(ctx));
-  await runPhase(ctx, 'verify-digest', () => verifyDigestPhase(ctx));
-  await runPhase(ctx, 'verify-signature', () => verifySignaturePhase(ctx));
-  await runPhase(ctx, 'negotiate-version', () => negotiateVersionPhase(ctx));
-  await runPhase(ctx, 'select', () => selectPhase(ctx));
-  await runPhase(ctx, 'resolve-dependencies', () => resolveDependenciesPhase(ctx));
-  const reader = new SectionReader(source, ctx.size, options.digest, ctx.entries, label, options.events);
-  if (strategy === 'eager') await runPhase(ctx, 'read-bodies', () => readBodiesPhase(ctx, reader));
-  return runPhase(ctx, 'hand-off', () => handOffPhase(ctx, reader, strategy));
+  const counter = { bytes: 0 };
+  // Counts bytes for the load/phase events; delegates everything else to the caller's source.
+  const counted: BufSource = {
+    size: (signal) => source.size(signal),
+    read: (offset, length, signal) => {
+      counter.bytes += length;
+      return source.read(offset, length, signal);
+    },
+    describe: () => label,
+  };
+  const ctx = { source: counted, options, label, bodies: new Map(), counter } as unknown as LoadContext;
+  const events = options.events;
+  const t0 = now();
+  events?.emit({ type: 'loader.load.start', time: t0, source: label, details: { strategy } });
+  let phase: LoaderPhaseName = 'read';
+  const step = <T>(p: LoaderPhaseName, fn: () => Promise<T> | T) => {
+    phase = p;
+    return runPhase(ctx, p, fn);
+  };
+  try {
+    await step('read', () => readPhase(ctx));
+    await step('parse', () => parsePhase(ctx));
+    await step('verify-structure', () => verifyStructurePhase(ctx));
+    await step('verify-digest', () => verifyDigestPhase(ctx));
+    await step('verify-signature', () => verifySignaturePhase(ctx));
+    await step('negotiate-version', () => negotiateVersionPhase(ctx));
+    await step('select', () => selectPhase(ctx));
+    await step('resolve-dependencies', () => resolveDependenciesPhase(ctx));
+    const reader = new SectionReader(counted, ctx.size, options.digest, ctx.header.alignment, label, events);
+    if (strategy === 'eager') await step('read-bodies', () => readBodiesPhase(ctx, reader));
+    const loaded = await step('hand-off', () => handOffPhase(ctx, reader, strategy));
+    if (events) {
+      const selected = ctx.selection.loadOrder.length;
+      const t1 = now();
+      events.emit({
+        type: 'loader.load.end',
+        time: t1,
+        durationMs: t1 - t0,
+        source: label,
+        details: {
+          strategy,
+          artifactId: ctx.manifest.id,
+          bytesRead: counter.bytes,
+          sectionsSelected: selected,
+          sectionsSkipped: ctx.selection.entries.length - selected,
+        },
+      });
+    }
+    return loaded;
+  } catch (err) {
+    const t1 = now();
+    const e = err as FaygerError;
+    events?.emit({ type: 'loader.load.error', phase, time: t1, durationMs: t1 - t0, source: label, details: { code: e.code, message: e.message } });
+    throw err;
+  }
 }

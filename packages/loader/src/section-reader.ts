@@ -1,6 +1,6 @@
-import type { BufSource, DigestProvider, LoaderEventSink, LoaderPhase } from '@fayger/contracts';
+import type { BufSource, DigestProvider, LoaderEventSink, LoaderPhaseName } from '@fayger/contracts';
 import { bytesEqual, hex, loaderError } from './errors.js';
-import { DIGEST_LENGTH } from './format/constants.js';
+import { DIGEST_LENGTH, align } from './format/constants.js';
 import type { IndexEntry } from './format/index-codec.js';
 import { hashBytes } from './hash.js';
 import { now, readExact } from './phases/context.js';
@@ -12,24 +12,19 @@ import { checkZero } from './phases/verify-structure.js';
  * read-bodies phase and lazy first access.
  */
 export class SectionReader {
-  readonly #nextOffset = new Map<number, number>();
-
   constructor(
     private readonly source: BufSource,
     private readonly size: number,
     private readonly digest: DigestProvider,
-    entries: readonly IndexEntry[],
+    private readonly alignment: number,
     private readonly label: string,
     private readonly events?: LoaderEventSink,
-  ) {
-    for (let i = 0; i < entries.length; i++) {
-      this.#nextOffset.set(entries[i]!.id, i + 1 < entries.length ? entries[i + 1]!.offset : size);
-    }
-  }
+  ) {}
 
-  async read(e: IndexEntry, phase: LoaderPhase, signal?: AbortSignal): Promise<Uint8Array> {
+  async read(e: IndexEntry, phase: LoaderPhaseName, signal?: AbortSignal): Promise<Uint8Array> {
     const t0 = now();
-    const padEnd = this.#nextOffset.get(e.id) ?? e.offset + e.storedLength;
+    // verify-structure proved the next region starts at the aligned end (the file ends at the last one).
+    const padEnd = Math.min(align(e.offset + e.storedLength, this.alignment), this.size);
     const bytes = await readExact(this.source, this.size, e.offset, padEnd - e.offset, phase, `reading section ${e.id} (${e.name})`, signal);
     checkZero(bytes, e.storedLength, bytes.length, `after section ${e.id} (${e.name})`, e.offset, phase);
     const body = bytes.subarray(0, e.storedLength);
@@ -45,13 +40,13 @@ export class SectionReader {
       time: now(),
       durationMs: now() - t0,
       source: this.label,
-      details: { id: e.id, name: e.name, bytes: padEnd - e.offset },
+      details: { sectionId: String(e.id), name: e.name, bytes: padEnd - e.offset, shared: false },
     });
     return body;
   }
 
   /** Reads and verifies only the chunks covering [offset, offset+length) of a chunked section. */
-  async readRange(e: IndexEntry, offset: number, length: number, phase: LoaderPhase, signal?: AbortSignal): Promise<Uint8Array> {
+  async readRange(e: IndexEntry, offset: number, length: number, phase: LoaderPhaseName, signal?: AbortSignal): Promise<Uint8Array> {
     const cs = e.chunkSize;
     const first = Math.floor(offset / cs);
     const last = Math.max(first, Math.ceil((offset + length) / cs) - 1);
@@ -62,7 +57,7 @@ export class SectionReader {
     return bytes.subarray(offset - start, offset - start + length);
   }
 
-  async #verifyChunks(e: IndexEntry, bytes: Uint8Array, firstChunk: number, phase: LoaderPhase): Promise<void> {
+  async #verifyChunks(e: IndexEntry, bytes: Uint8Array, firstChunk: number, phase: LoaderPhaseName): Promise<void> {
     const cs = e.chunkSize;
     for (let p = 0, c = firstChunk; p < bytes.length; p += cs, c++) {
       const d = await hashBytes(this.digest, bytes.subarray(p, Math.min(bytes.length, p + cs)));
@@ -71,7 +66,7 @@ export class SectionReader {
     }
   }
 
-  #mismatch(e: IndexEntry, phase: LoaderPhase, want: Uint8Array, got: Uint8Array, what: string) {
+  #mismatch(e: IndexEntry, phase: LoaderPhaseName, want: Uint8Array, got: Uint8Array, what: string) {
     return loaderError('LOADER_SECTION_DIGEST_MISMATCH', phase, {
       what: `verifying ${what} ${e.id} (${e.name})`,
       expected: `digest ${hex(want)}`,

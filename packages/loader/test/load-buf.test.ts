@@ -29,6 +29,10 @@ describe('loadBuf phases', () => {
     expect(ends).toEqual(['read', 'parse', 'verify-structure', 'verify-digest', 'verify-signature', 'negotiate-version', 'select', 'resolve-dependencies', 'read-bodies', 'hand-off']);
     expect(events.filter((e) => e.type === 'loader.phase.end').every((e) => typeof e.durationMs === 'number' && e.durationMs >= 0)).toBe(true);
     expect(events.some((e) => e.type === 'loader.section.read')).toBe(true);
+    expect(events[0]).toMatchObject({ type: 'loader.load.start', details: { strategy: 'eager' } });
+    expect(events.at(-1)).toMatchObject({ type: 'loader.load.end', details: { artifactId: 'com.example.hello', sectionsSelected: 6, sectionsSkipped: 0 } });
+    expect((events.at(-1)!.details!.bytesRead as number) > 50_000).toBe(true);
+    expect(events.find((e) => e.type === 'loader.phase.end' && e.phase === 'read')!.details!.bytes).toBeGreaterThan(64);
   });
 
   it('tags failures with their phase and emits an error event', async () => {
@@ -43,7 +47,8 @@ describe('loadBuf phases', () => {
     expect(err.phase).toBe('negotiate-version');
     expect(err.message).toContain('^1.0.0');
     expect(err.message).toContain('2.0.0, 0.9.0');
-    expect(events.at(-1)).toMatchObject({ type: 'loader.phase.error', phase: 'negotiate-version' });
+    expect(events.at(-2)).toMatchObject({ type: 'loader.phase.error', phase: 'negotiate-version' });
+    expect(events.at(-1)).toMatchObject({ type: 'loader.load.error', phase: 'negotiate-version', details: { code: 'LOADER_INTERFACE_UNSUPPORTED' } });
   });
 
   it('selects by priority within the byte budget, pulling dependencies in, and reports it', async () => {

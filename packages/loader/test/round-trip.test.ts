@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaygerError } from '@fayger/contracts';
-import { BufBuilder, MemorySource, loadBuf, packBuf, serializeBuf } from '../src/index.js';
+import { BufBuilder, MemorySource, builderFromLoaded, loadBuf, packBuf, serializeBuf } from '../src/index.js';
 import { asyncDigest, bytes, manifest, nodeDigest, testSigner, testVerifier } from './helpers.js';
 
 const alice = testSigner('alice', 1);
@@ -41,6 +41,25 @@ describe('pack → load → serialize', () => {
     }
   });
 
+  it('builderFromLoaded re-packs byte-identically and re-signs with other keys', async () => {
+    const original = await packBuf(
+      manifest(),
+      [
+        { name: 'main', kind: 'code', data: bytes('\0asm'), required: true, infoFlags: 0x42, id: 7 },
+        { name: 'big', kind: 'data', data: new Uint8Array(10_000).fill(3), chunkSize: 4096, hosts: ['desktop'], priority: -3 },
+      ],
+      { digest: nodeDigest, signers: [alice], alignment: 64, optionalFlags: 5 },
+    );
+    const loaded = await loadBuf(new MemorySource(original), { ...base, trust: { allowUnsigned: true }, profile: { host: 'server' } });
+    expect(loaded.sections[0]!.infoFlags).toBe(0x42);
+    const same = await (await builderFromLoaded(loaded)).build({ digest: nodeDigest, signers: [alice] });
+    expect(Buffer.from(same).equals(Buffer.from(original))).toBe(true);
+    const resigned = await (await builderFromLoaded(loaded)).build({ digest: nodeDigest, signers: [alice, bob] });
+    const again = await loadBuf(new MemorySource(resigned), { ...base, trust: testVerifier([alice, bob], { threshold: 2 }), profile: { host: 'desktop' }, strategy: 'eager' });
+    expect(again.signature.keyIds).toEqual(['alice', 'bob']);
+    expect(Buffer.from(await again.section('big')).equals(Buffer.from(new Uint8Array(10_000).fill(3)))).toBe(true);
+  });
+
   it('signs with several signers in a canonical order', async () => {
     const x = await sample([bob, alice]);
     const y = await sample([alice, bob]);
@@ -77,5 +96,11 @@ describe('pack → load → serialize', () => {
   it('builder rejects bad input with LOADER_BUILD_INVALID', async () => {
     const b = new BufBuilder(manifest()).addSection({ name: 'main', kind: 'code', data: bytes('a') }).addSection({ name: 'main', kind: 'data', data: bytes('b') });
     await expect(b.build({ digest: nodeDigest })).rejects.toMatchObject({ code: 'LOADER_BUILD_INVALID' });
+    const cyc = new BufBuilder(manifest())
+      .addSection({ name: 'main', kind: 'code', data: bytes('a'), dependsOn: ['x'] })
+      .addSection({ name: 'x', kind: 'data', data: bytes('b'), dependsOn: ['main'] });
+    await expect(cyc.build({ digest: nodeDigest })).rejects.toMatchObject({ code: 'LOADER_BUILD_INVALID', message: expect.stringContaining('cycle main → x → main') });
+    const noEntry = new BufBuilder(manifest()).addSection({ name: 'main', kind: 'data', data: bytes('a') });
+    await expect(noEntry.build({ digest: nodeDigest })).rejects.toMatchObject({ code: 'LOADER_BUILD_INVALID' });
   });
 });

@@ -190,6 +190,7 @@ export class BufBuilder {
       ids.push(next);
       explicit.add(next);
     }
+    const idSet = new Set(ids);
     const byName = new Map<string, number>();
     this.#sections.forEach((s, i) => {
       checkIdent(`section name`, s.name);
@@ -221,7 +222,7 @@ export class BufBuilder {
         ...new Set(
           (s.dependsOn ?? []).map((d) => {
             const id = typeof d === 'number' ? d : byName.get(d);
-            if (id === undefined || (typeof d === 'number' && !ids.includes(d))) {
+            if (id === undefined || (typeof d === 'number' && !idSet.has(d))) {
               throw invalid(`dependsOn of ${s.name}`, 'names or ids of sections in this artifact', JSON.stringify(d));
             }
             if (id === ids[i]) throw invalid(`dependsOn of ${s.name}`, 'no self-dependency', JSON.stringify(d));
@@ -265,7 +266,41 @@ export class BufBuilder {
         chunkDigests,
       });
     }
+    checkAcyclic(entries);
+    const entry = entries.find((e) => e.name === this.#manifest.entry?.section);
+    if (!entry || entry.kind !== 'code') {
+      throw invalid('manifest entry', `a code section named ${JSON.stringify(this.#manifest.entry?.section)}`, entry ? `a ${entry.kind} section` : 'no such section');
+    }
     return entries;
+  }
+}
+
+/** The builder refuses to write what the loader would reject: a dependency cycle. */
+function checkAcyclic(entries: readonly IndexEntry[]): void {
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const state = new Map<number, 1 | 2>();
+  for (const root of entries) {
+    if (state.has(root.id)) continue;
+    const stack: { id: number; next: number }[] = [{ id: root.id, next: 0 }];
+    state.set(root.id, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const deps = byId.get(top.id)!.dependsOn;
+      if (top.next < deps.length) {
+        const d = deps[top.next++]!;
+        if (state.get(d) === 1) {
+          const names = [...stack.slice(stack.findIndex((f) => f.id === d)).map((f) => byId.get(f.id)!.name), byId.get(d)!.name];
+          throw invalid('dependsOn', 'an acyclic dependency graph', `cycle ${names.join(' → ')}`);
+        }
+        if (!state.has(d)) {
+          state.set(d, 1);
+          stack.push({ id: d, next: 0 });
+        }
+      } else {
+        state.set(top.id, 2);
+        stack.pop();
+      }
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import {
 import { readU64, writeU64 } from './header.js';
 
 /** An index entry as decoded: the public SectionInfo plus its chunk digests and raw flag bits. */
-export interface IndexEntry extends SectionInfo {
+export interface IndexEntry extends Omit<SectionInfo, 'infoFlags'> {
   flags: number;
   compression: number;
   /** Concatenated chunk digests (count × 32 bytes) when chunkSize > 0; empty otherwise. */
@@ -19,6 +19,8 @@ export interface IndexEntry extends SectionInfo {
 }
 
 const enc = new TextEncoder();
+// Shared by every empty selector / dependency list: most entries have some, and 100k entries add up.
+const EMPTY: readonly never[] = Object.freeze([]);
 const dec = new TextDecoder('utf-8', { fatal: true });
 
 function strLen(s: string): number {
@@ -109,8 +111,10 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
   }
   const entries: IndexEntry[] = new Array(count);
   let p = INDEX_PREFIX_LENGTH;
+  // Field labels are constants; the entry number is added only when an error is built (no per-field strings).
+  let current = 0;
   const need = (n: number, what: string) => {
-    if (p + n > bytes.length) bad(`${what} within the index`, `it runs ${p + n - bytes.length} bytes past the end`, p);
+    if (p + n > bytes.length) bad(`entry ${current} ${what} within the index`, `it runs ${p + n - bytes.length} bytes past the end`, p);
   };
   const getStr = (what: string): string => {
     need(2, what);
@@ -118,20 +122,20 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     need(2 + n, what);
     let s = '';
     let ascii = true;
-    // Names and selectors are ASCII identifiers: decode them without a TextDecoder call per string.
     for (let k = p + 2; k < p + 2 + n; k++) {
-      const c = bytes[k]!;
-      if (c >= 0x80) {
+      if (bytes[k]! >= 0x80) {
         ascii = false;
         break;
       }
-      s += String.fromCharCode(c);
     }
-    if (!ascii) {
+    if (ascii) {
+      // Names and selectors are ASCII identifiers: one flat string, no TextDecoder call per string.
+      s = String.fromCharCode.apply(null, bytes.subarray(p + 2, p + 2 + n) as unknown as number[]);
+    } else {
       try {
         s = dec.decode(bytes.subarray(p + 2, p + 2 + n));
       } catch {
-        return bad(`${what} as UTF-8`, 'invalid UTF-8', p);
+        return bad(`entry ${current} ${what} as UTF-8`, 'invalid UTF-8', p);
       }
     }
     p += 2 + n;
@@ -141,6 +145,7 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     need(2, what);
     const n = view.getUint16(p, true);
     p += 2;
+    if (n === 0) return EMPTY as unknown as string[];
     // Each string needs at least 2 bytes: bounds the array before it is allocated.
     need(2 * n, what);
     const out = new Array<string>(n);
@@ -148,8 +153,9 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     return out;
   };
   for (let i = 0; i < count; i++) {
+    current = i;
     const start = p;
-    need(ENTRY_FIXED_LENGTH + DIGEST_LENGTH, `entry ${i}`);
+    need(ENTRY_FIXED_LENGTH + DIGEST_LENGTH, 'fixed fields');
     const id = view.getUint32(p, true);
     const kindCode = view.getUint8(p + 4);
     const kind: SectionKind | undefined = KINDS_BY_CODE[kindCode];
@@ -171,25 +177,26 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
         p + 5,
       );
     }
-    const digest = bytes.slice(p + ENTRY_FIXED_LENGTH, p + ENTRY_FIXED_LENGTH + DIGEST_LENGTH);
+    // Views into the index bytes, not copies: one ArrayBuffer per entry adds up at 100k entries.
+    const digest = bytes.subarray(p + ENTRY_FIXED_LENGTH, p + ENTRY_FIXED_LENGTH + DIGEST_LENGTH);
     p += ENTRY_FIXED_LENGTH + DIGEST_LENGTH;
-    const name = getStr(`entry ${i} name`);
-    const hosts = getList(`entry ${i} hosts`);
-    const features = getList(`entry ${i} features`);
-    const locales = getList(`entry ${i} locales`);
-    need(2, `entry ${i} dependsOn`);
+    const name = getStr('name');
+    const hosts = getList('hosts');
+    const features = getList('features');
+    const locales = getList('locales');
+    need(2, 'dependsOn');
     const nd = view.getUint16(p, true);
     p += 2;
-    need(4 * nd, `entry ${i} dependsOn`);
-    const dependsOn = new Array<number>(nd);
+    need(4 * nd, 'dependsOn');
+    const dependsOn = nd === 0 ? (EMPTY as unknown as number[]) : new Array<number>(nd);
     for (let k = 0; k < nd; k++) dependsOn[k] = view.getUint32(p + 4 * k, true);
     p += 4 * nd;
     if (chunkSize !== 0 && (chunkSize & (chunkSize - 1)) !== 0) {
       bad(`entry ${i} chunk size 0 or a power of two`, String(chunkSize), start + 12);
     }
     const nChunks = chunkCount(storedLength, chunkSize);
-    need(nChunks * DIGEST_LENGTH, `entry ${i} chunk digests`);
-    const chunkDigests = bytes.slice(p, p + nChunks * DIGEST_LENGTH);
+    need(nChunks * DIGEST_LENGTH, 'chunk digests');
+    const chunkDigests = bytes.subarray(p, p + nChunks * DIGEST_LENGTH);
     p += nChunks * DIGEST_LENGTH;
     entries[i] = {
       id,

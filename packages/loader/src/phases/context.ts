@@ -1,7 +1,7 @@
 import type {
   BufSource,
   LoadOptions,
-  LoaderPhase,
+  LoaderPhaseName,
   Manifest,
   NegotiatedVersion,
   SelectionReport,
@@ -29,6 +29,9 @@ export interface LoadContext {
   /** All index entries, signature entry included. */
   entries: IndexEntry[];
   signatureEntry?: IndexEntry;
+  /** Non-signature sections by id and by name (built once in verify-structure, reused by later phases). */
+  byId: Map<number, IndexEntry>;
+  byName: Map<string, IndexEntry>;
   signatureSectionBytes?: Uint8Array;
   signatureSection?: SignatureSection;
   rootDigest: Uint8Array;
@@ -36,6 +39,8 @@ export interface LoadContext {
   version: NegotiatedVersion;
   selection: SelectionReport;
   bodies: Map<number, Uint8Array>;
+  /** Bytes requested from the source so far (events). */
+  counter?: { bytes: number };
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -45,18 +50,20 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * that is not a FaygerError is a loader bug; it still leaves as a FaygerError (INTERNAL) naming the phase.
  */
 export async function runPhase<T>(
-  ctx: Pick<LoadContext, 'options' | 'label'>,
-  phase: LoaderPhase,
+  ctx: Pick<LoadContext, 'options' | 'label' | 'counter'>,
+  phase: LoaderPhaseName,
   fn: () => Promise<T> | T,
 ): Promise<T> {
   const events = ctx.options.events;
   const t0 = now();
+  const bytes0 = ctx.counter?.bytes ?? 0;
   events?.emit({ type: 'loader.phase.start', phase, time: t0, source: ctx.label });
   try {
     throwIfAborted(ctx.options.signal, phase, `loading ${ctx.label}`);
     const result = await fn();
     const t1 = now();
-    events?.emit({ type: 'loader.phase.end', phase, time: t1, durationMs: t1 - t0, source: ctx.label });
+    const bytes = (ctx.counter?.bytes ?? 0) - bytes0;
+    events?.emit({ type: 'loader.phase.end', phase, time: t1, durationMs: t1 - t0, source: ctx.label, ...(bytes ? { details: { bytes } } : {}) });
     return result;
   } catch (err) {
     const e = FaygerError.is(err)
@@ -92,7 +99,7 @@ export async function readExact(
   size: number,
   offset: number,
   length: number,
-  phase: LoaderPhase,
+  phase: LoaderPhaseName,
   what: string,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {

@@ -64,6 +64,7 @@ const publicInfo = (e: IndexEntry): SectionInfo => ({
   rawLength: e.rawLength,
   digest: e.digest,
   chunkSize: e.chunkSize,
+  infoFlags: (e.flags >> 8) & 0xff,
 });
 
 class LoadedBufImpl implements LoadedBuf {
@@ -75,8 +76,8 @@ class LoadedBufImpl implements LoadedBuf {
   readonly selection: SelectionReport;
   readonly signature: SignatureReport;
   readonly strategy: LoadStrategy;
-  readonly #entries = new Map<number, IndexEntry>();
-  readonly #names = new Map<string, IndexEntry>();
+  readonly #entries: ReadonlyMap<number, IndexEntry>;
+  readonly #names: ReadonlyMap<string, IndexEntry>;
   readonly #selected: Set<number>;
   readonly #bodies: Map<number, Uint8Array>;
   /** In-flight first reads: concurrent callers share one fetch and one verification. */
@@ -90,12 +91,10 @@ class LoadedBufImpl implements LoadedBuf {
     this.manifest = ctx.manifest;
     this.manifestBytes = ctx.manifestBytes;
     this.version = ctx.version;
-    const sections = ctx.entries.filter((e) => e.kind !== 'signature');
+    const sections = ctx.signatureEntry ? ctx.entries.slice(0, -1) : ctx.entries;
     this.sections = sections.map(publicInfo);
-    for (const e of sections) {
-      this.#entries.set(e.id, e);
-      this.#names.set(e.name, e);
-    }
+    this.#entries = ctx.byId;
+    this.#names = ctx.byName;
     this.selection = ctx.selection;
     this.#selected = new Set(ctx.selection.loadOrder);
     this.signature = {
@@ -184,9 +183,10 @@ class LoadedBufImpl implements LoadedBuf {
         found: `offset ${offset}, length ${length}`,
       });
     }
+    if (length === 0) return new Uint8Array(0);
     const cached = this.#bodies.get(e.id);
     if (cached) return cached.subarray(offset, offset + length);
-    if (e.chunkSize === 0 || length === 0) {
+    if (e.chunkSize === 0) {
       const body = await this.section(e.id, signal);
       return body.subarray(offset, offset + length);
     }

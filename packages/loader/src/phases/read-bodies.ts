@@ -3,8 +3,7 @@ import type { LoadContext } from './context.js';
 
 /** Phase read-bodies (eager only): every selected section, dependencies first, read and verified. */
 export async function readBodiesPhase(ctx: LoadContext, reader: SectionReader): Promise<void> {
-  const byId = new Map(ctx.entries.map((e) => [e.id, e]));
   for (const id of ctx.selection.loadOrder) {
-    ctx.bodies.set(id, await reader.read(byId.get(id)!, 'read-bodies', ctx.options.signal));
+    ctx.bodies.set(id, await reader.read(ctx.byId.get(id)!, 'read-bodies', ctx.options.signal));
   }
 }

@@ -9,8 +9,8 @@ const PHASE = 'resolve-dependencies';
  * (ties by offset). Iterative DFS: 100k-entry indexes must not overflow the stack.
  */
 export function resolveDependenciesPhase(ctx: LoadContext): void {
-  const sections = ctx.entries.filter((e) => e.kind !== 'signature');
-  const byId = new Map(sections.map((e) => [e.id, e]));
+  const sections = ctx.signatureEntry ? ctx.entries.slice(0, -1) : ctx.entries;
+  const byId = ctx.byId;
   for (const e of sections) {
     for (const d of e.dependsOn) {
       if (!byId.has(d)) {
@@ -26,7 +26,8 @@ export function resolveDependenciesPhase(ctx: LoadContext): void {
   const WHITE = 0, GREY = 1, BLACK = 2;
   const color = new Map<number, number>();
   const order: number[] = [];
-  const included = new Set(ctx.selection.entries.filter((s) => s.included).map((s) => s.id));
+  const included = new Set<number>();
+  for (const s of ctx.selection.entries) if (s.included) included.add(s.id);
   for (const root of sections) {
     if ((color.get(root.id) ?? WHITE) !== WHITE) continue;
     if (root.dependsOn.length === 0) {

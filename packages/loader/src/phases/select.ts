@@ -5,20 +5,24 @@ import type { LoadContext } from './context.js';
 
 const PHASE = 'select';
 
+const OK = { ok: true } as const;
+
 function applicability(e: IndexEntry, p: LoadProfile): { ok: true } | { ok: false; reason: SelectionReason; detail: string } {
   if (e.hosts.length && !e.hosts.includes(p.host)) {
     return { ok: false, reason: 'host-mismatch', detail: `for hosts ${e.hosts.join(', ')}; this host is ${p.host}` };
   }
-  const features = p.features ?? [];
-  const missing = e.features.filter((f) => !features.includes(f));
-  if (missing.length) return { ok: false, reason: 'feature-missing', detail: `needs feature(s) ${missing.join(', ')}` };
+  if (e.features.length) {
+    const features = p.features ?? [];
+    const missing = e.features.filter((f) => !features.includes(f));
+    if (missing.length) return { ok: false, reason: 'feature-missing', detail: `needs feature(s) ${missing.join(', ')}` };
+  }
   if (e.locales.length) {
     const locales = p.locales ?? [];
     if (!e.locales.some((l) => locales.includes(l))) {
       return { ok: false, reason: 'locale-mismatch', detail: `for locales ${e.locales.join(', ')}; profile has ${locales.join(', ') || 'none'}` };
     }
   }
-  return { ok: true };
+  return OK;
 }
 
 /**
@@ -35,8 +39,8 @@ export function selectPhase(ctx: LoadContext): void {
   if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0)) {
     throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: PHASE, what: 'reading LoadProfile.byteBudget', expected: 'a non-negative number', found: String(budget) });
   }
-  const sections = ctx.entries.filter((e) => e.kind !== 'signature');
-  const byId = new Map(sections.map((e) => [e.id, e]));
+  const sections = ctx.signatureEntry ? ctx.entries.slice(0, -1) : ctx.entries;
+  const byId = ctx.byId;
   const decided = new Map<number, { included: boolean; reason: SelectionReason; detail: string }>();
   let used = 0;
 
@@ -65,7 +69,7 @@ export function selectPhase(ctx: LoadContext): void {
     }
   };
 
-  const entry = sections.find((e) => e.name === ctx.manifest.entry.section)!;
+  const entry = ctx.byName.get(ctx.manifest.entry.section)!;
   include(entry, 'entry', 'manifest entry section');
   for (const e of sections) if (e.required && !decided.get(e.id)?.included) include(e, 'required', 'flagged required');
   if (budget !== undefined && used > budget) {
@@ -84,17 +88,29 @@ export function selectPhase(ctx: LoadContext): void {
     if (a.ok) candidates.push(e);
     else decided.set(e.id, { included: false, reason: a.reason, detail: a.detail });
   }
-  const prio = (e: IndexEntry) => profile.priorities?.[e.name] ?? e.priority;
+  const overrides = profile.priorities;
+  const prio = overrides ? (e: IndexEntry) => overrides[e.name] ?? e.priority : (e: IndexEntry) => e.priority;
   candidates.sort((x, y) => prio(y) - prio(x) || x.offset - y.offset);
+  const SELECTED = { included: true, reason: 'selected' as const, detail: 'matches the profile' };
   for (const e of candidates) {
     if (decided.get(e.id)?.included) continue;
+    if (e.dependsOn.length === 0) {
+      // Common case without a closure walk or temporary arrays.
+      if (budget === undefined || used + e.rawLength <= budget) {
+        used += e.rawLength;
+        decided.set(e.id, SELECTED);
+      } else {
+        decided.set(e.id, { included: false, reason: 'over-budget', detail: `needs ${e.rawLength} bytes, ${budget - used} left` });
+      }
+      continue;
+    }
     const cost = closure(e).reduce((n, s) => n + s.rawLength, 0);
     if (budget === undefined || used + cost <= budget) include(e, 'selected', 'matches the profile');
     else decided.set(e.id, { included: false, reason: 'over-budget', detail: `needs ${cost} bytes, ${budget - used} left` });
   }
   const entries: SelectionReportEntry[] = sections.map((e) => {
     const d = decided.get(e.id)!;
-    return { id: e.id, name: e.name, kind: e.kind, size: e.rawLength, priority: prio(e), ...d };
+    return { id: e.id, name: e.name, kind: e.kind, size: e.rawLength, priority: prio(e), included: d.included, reason: d.reason, detail: d.detail };
   });
   ctx.selection = {
     entries,

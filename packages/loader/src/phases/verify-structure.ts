@@ -36,16 +36,16 @@ export function verifyStructurePhase(ctx: LoadContext): void {
   const { header, entries } = ctx;
   const a = header.alignment;
   const indexEnd = header.indexOffset + header.indexLength;
-  const ids = new Set<number>();
-  const names = new Set<string>();
+  const ids = new Map<number, IndexEntry>();
+  const names = new Map<string, IndexEntry>();
   let expectedOffset = align(indexEnd, a);
   let end = indexEnd;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     if (ids.has(e.id)) bad('unique section ids', `duplicate id ${e.id}`, { id: e.id });
-    ids.add(e.id);
+    ids.set(e.id, e);
     if (names.has(e.name)) bad('unique section names', `duplicate name ${JSON.stringify(e.name)}`, { id: e.id });
-    names.add(e.name);
+    names.set(e.name, e);
     if (e.offset !== expectedOffset) {
       bad(
         `section ${e.id} at offset ${expectedOffset} (the previous region end aligned to ${a}; sections sorted, no overlap, no gaps)`,
@@ -105,7 +105,13 @@ export function verifyStructurePhase(ctx: LoadContext): void {
   checkZero(ctx.region, indexEnd - base, ctx.region.length, 'after the index', base);
   const sig = entries.length ? entries[entries.length - 1] : undefined;
   ctx.signatureEntry = sig?.kind === 'signature' ? sig : undefined;
-  const entry = entries.find((e) => e.name === ctx.manifest.entry.section);
+  if (ctx.signatureEntry) {
+    ids.delete(ctx.signatureEntry.id);
+    names.delete(ctx.signatureEntry.name);
+  }
+  ctx.byId = ids;
+  ctx.byName = names;
+  const entry = names.get(ctx.manifest.entry.section);
   if (!entry || entry.kind !== 'code') {
     throw loaderError('LOADER_ENTRY_MISSING', PHASE, {
       what: 'finding the entry section',
