@@ -13,12 +13,22 @@ export function unsigned(v) {
   return v;
 }
 
+/**
+ * Host imports are given engine-neutrally as `{ module: { name: { params, results, fn } } }`; each adapter
+ * turns them into what its engine takes.
+ */
+function mapImports(imports, wrap) {
+  return Object.fromEntries(
+    Object.entries(imports).map(([m, fields]) => [m, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, wrap(v)]))]),
+  );
+}
+
 export const nativeEngine = {
   name: 'native',
   compile: (bytes) => new WebAssembly.Module(bytes),
-  instantiateModule: (module, imports) => new WebAssembly.Instance(module, imports),
+  instantiateModule: (module, imports) => new WebAssembly.Instance(module, mapImports(imports, (h) => h.fn)),
   instantiate(bytes, imports) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+    const instance = nativeEngine.instantiateModule(new WebAssembly.Module(bytes), imports);
     return { call: (name, args) => instance.exports[name](...args) };
   },
 };
@@ -35,7 +45,23 @@ export async function loadInterpreter() {
 }
 
 function interpreterAdapter(api) {
-  return { available: false, reason: `no adapter for exports ${Object.keys(api).join(', ')}` };
+  const { compileModule, instantiateModule, hostFunction } = api;
+  if (typeof compileModule !== 'function' || typeof instantiateModule !== 'function' || typeof hostFunction !== 'function') {
+    return { available: false, reason: `dist lacks compileModule/instantiateModule/hostFunction (has ${Object.keys(api).join(', ')})` };
+  }
+  const engine = {
+    available: true,
+    name: '@fayger/interpreter (dist, native API)',
+    compile: (bytes) => compileModule(bytes),
+    instantiateModule: (module, imports) =>
+      instantiateModule(module, mapImports(imports, (h) => hostFunction({ params: h.params, results: h.results }, h.fn))),
+    instantiate(bytes, imports) {
+      const instance = engine.instantiateModule(compileModule(bytes), imports);
+      // The native API returns every result in an array, as raw bits.
+      return { call: (name, args) => instance.invoke(name, args)[0] };
+    },
+  };
+  return engine;
 }
 
 /**

@@ -7,7 +7,7 @@ import { ENGINE_NAMES, type EngineName } from './engines/create-engine.js';
 import type { ScriptResult } from './run-script.js';
 import { runSuite, summaryLine } from './run-suite.js';
 
-const USAGE = `usage: conformance [--engine interpreter|native] [--only a,b,c] [--jobs N] [--timeout-ms MS] [--in-process] [--failures N]`;
+const USAGE = `usage: conformance [--engine interpreter|interpreter-sliced|facade|native] [--only a,b,c] [--jobs N] [--timeout-ms MS] [--in-process] [--failures N]`;
 
 const { values } = parseArgs({
   options: {

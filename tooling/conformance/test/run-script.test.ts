@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WebAssembly as facade } from '@fayger/interpreter/webassembly';
 import { InterpreterEngine } from '../src/engines/interpreter.js';
 import { type EngineAdapter, loadScript, NativeEngine, runScript, suiteDir, type Script, type ScriptCommand } from '../src/index.js';
 
@@ -18,6 +19,8 @@ function plant(script: Script, pick: (c: ScriptCommand) => boolean, change: (c: 
 const engines: Array<[string, () => EngineAdapter]> = [
   ['native WebAssembly', () => new NativeEngine()],
   ['@fayger/interpreter', () => new InterpreterEngine()],
+  ['@fayger/interpreter in fuel slices', () => new InterpreterEngine({ slices: { seed: 7, maxSlice: 13 } })],
+  ['@fayger/interpreter/webassembly (facade)', () => new NativeEngine(facade as unknown as typeof WebAssembly, 'facade')],
 ];
 
 describe.skipIf(!dir).each(engines)('runScript against %s', (_, makeEngine) => {

@@ -1,3 +1,5 @@
+import type { FaygerError } from '@fayger/contracts';
+
 /**
  * Public types of the native API. Values cross it as raw bit patterns so a caller (the conformance runner,
  * the runtime layer) never loses precision or NaN payloads:
@@ -73,7 +75,7 @@ export type ExecutionResult =
   | { readonly status: 'completed'; readonly values: RawValue[] }
   | { readonly status: 'suspended' }
   | { readonly status: 'waiting'; readonly settled: Promise<void> }
-  | { readonly status: 'trapped'; readonly error: Error };
+  | { readonly status: 'trapped'; readonly error: FaygerError };
 
 /** Signature of a host function in the native API: raw values in, raw value(s) out (or a Promise). */
 export type HostFunctionImpl = (...args: RawValue[]) => RawValue | RawValue[] | void | Promise<RawValue | RawValue[] | void>;

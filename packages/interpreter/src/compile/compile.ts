@@ -176,7 +176,14 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           const b = pop();
           const a = pop();
           const d = push(sig.result);
-          emitDst(op, d, a, b);
+          // i32.const k directly before i32.add/sub: fold the constant into an immediate.
+          if ((op === 0x6a || op === 0x6b) && lastDst >= 0 && out[lastDst - 1] === X.CONST32 && out[lastDst] === b && lastDst + 2 === out.length && b !== a) {
+            const k = out[lastDst + 1];
+            out.length = lastDst - 1;
+            emitDst(X.I32_ADD_IMM, d, a, op === 0x6a ? k : (-k | 0));
+          } else {
+            emitDst(op, d, a, b);
+          }
         } else {
           const a = pop();
           const d = push(sig.result);
@@ -257,6 +264,21 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             const skip = out.length - 1;
             jumpTo(ctrl);
             out[skip] = bind();
+          } else if (lastDst >= 0 && out[lastDst] === cond && lastDst + 1 < out.length && FUSED_BR[out[lastDst - 1]] !== undefined
+            && cond === canon(vSlot.length) * 2) {
+            // A comparison whose only use is this br_if: branch on the operands directly.
+            const cmp = out[lastDst - 1];
+            const at = lastDst - 1;
+            const a = out[lastDst + 1];
+            if (cmp === 0x45) {
+              out.length = at;
+              emit(X.BR_IF_EQZ, a, 0);
+            } else {
+              const b = out[lastDst + 2];
+              out.length = at;
+              emit(FUSED_BR[cmp]!, a, b, 0);
+            }
+            target(ctrl, out.length - 1);
           } else {
             emit(X.BR_IF, cond, 0);
             target(ctrl, out.length - 1);
@@ -543,6 +565,11 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     else emit(X.RET, src, n);
   }
 }
+
+const FUSED_BR: Record<number, number | undefined> = {
+  0x45: X.BR_IF_EQZ, 0x46: X.BR_IF_EQ, 0x47: X.BR_IF_NE, 0x48: X.BR_IF_LT_S, 0x49: X.BR_IF_LT_U, 0x4a: X.BR_IF_GT_S,
+  0x4b: X.BR_IF_GT_U, 0x4c: X.BR_IF_LE_S, 0x4d: X.BR_IF_LE_U, 0x4e: X.BR_IF_GE_S, 0x4f: X.BR_IF_GE_U,
+};
 
 const LOAD_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e];
 

@@ -46,12 +46,17 @@ export const enum X {
   TABLE_FILL, // t i v n
   UNREACHABLE,
   FUEL, // cost
-  // Fused forms
-  I32_ADD_IMM, // dst a imm
-  BR_IF_EQZ, // cond target      (i32.eqz + br_if)
-  I32_LT_S_BR_IF, // a b target
-  I32_LT_U_BR_IF,
-  I32_NE_BR_IF,
-  I32_EQ_BR_IF,
-  I32_CONST_TO, // alias of CONST32 for local targets
+  // Fused forms (peepholes in compile.ts)
+  I32_ADD_IMM, // dst a imm            (i32.const k; i32.add / i32.sub)
+  BR_IF_EQZ, // a target               (i32.eqz; br_if)
+  BR_IF_EQ, // a b target              (i32.<cmp>; br_if) for each i32 comparison below
+  BR_IF_NE,
+  BR_IF_LT_S,
+  BR_IF_LT_U,
+  BR_IF_GT_S,
+  BR_IF_GT_U,
+  BR_IF_LE_S,
+  BR_IF_LE_U,
+  BR_IF_GE_S,
+  BR_IF_GE_U,
 }

@@ -6,6 +6,7 @@ import { DONE, OUT_OF_FUEL, run, type LoopState } from './interpreter.js';
 import { readRaw, writeRaw } from './values.js';
 import { writeHostResults } from './host-call.js';
 import { Trap, trap } from './trap.js';
+import { X } from '../compile/exec-ops.js';
 
 /** Fuel "unlimited" is a large finite number so fuel used stays measurable. */
 export const UNLIMITED_FUEL = Number.MAX_SAFE_INTEGER;
@@ -58,7 +59,7 @@ export class Execution {
       const machine = acquireMachine();
       st = {
         machine, pc: f.entry, b: 0, depth: 0, fn: f, maxDepth: this.maxDepth, fuel: 0,
-        pendingFn: null, pendingBase: 0, promise: null, maxDepthReached: 0,
+        pendingFn: null, pendingBase: 0, promise: null, maxDepthReached: 0, account: this.account, nestedFuel: 0,
       };
       this.st = st;
       try {
@@ -85,18 +86,23 @@ export class Execution {
     }
     const slice = options.fuel ?? UNLIMITED_FUEL;
     const budget = this.account.remaining;
-    const avail = Math.min(slice, budget);
+    // A slice always covers at least the block it starts on, so a slice smaller than one block's cost still
+    // makes progress (the slice may then overshoot by less than one block).
+    const code = st.fn.inst!.code;
+    const startCost = code[st.pc] === X.FUEL ? code[st.pc + 1] : 0;
+    const avail = Math.min(Math.max(slice, startCost), budget);
     st.fuel = avail;
+    st.nestedFuel = 0;
     this.state = 'running';
     this.account.callDepth = 1;
     let status: number;
     try {
       status = run(st);
     } catch (e) {
-      this.charge(avail - st.fuel);
+      this.charge(avail - st.fuel - st.nestedFuel);
       return this.fail(e);
     }
-    this.charge(avail - st.fuel);
+    this.charge(avail - st.fuel - st.nestedFuel);
     if (status === DONE) {
       const rs = f.irType.results;
       const values: RawValue[] = [];
@@ -105,13 +111,15 @@ export class Execution {
       return { status: 'completed', values };
     }
     if (status === OUT_OF_FUEL) {
-      if (slice < budget) {
+      if (avail < budget) {
         this.state = 'suspended';
+        this.account.callDepth = st.depth + 1;
         return { status: 'suspended' };
       }
       return this.fail(new Trap('TRAP_FUEL_EXHAUSTED', { fuelUsed: this.account.used }));
     }
     this.state = 'waiting';
+    this.account.callDepth = st.depth + 1;
     return { status: 'waiting', settled: this.watch(st.promise!) };
   }
 

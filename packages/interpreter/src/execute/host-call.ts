@@ -17,6 +17,7 @@ export function callHost(st: LoopState & PendingHost, f: WasmFunction, base: num
   const I32 = m.I32;
   const host = f.host!;
   let r: unknown;
+  const usedBefore = st.account.used;
   try {
     if (f.allI32) {
       const n = f.irType.params.length;
@@ -27,6 +28,12 @@ export function callHost(st: LoopState & PendingHost, f: WasmFunction, base: num
     }
   } catch (e) {
     throw new Trap('TRAP_HOST_ERROR', { import: f.index }, e);
+  }
+  const nested = st.account.used - usedBefore;
+  if (nested !== 0) {
+    // The host re-entered the guest and that call charged the shared account: spend it from this slice too.
+    st.fuel -= nested;
+    st.nestedFuel += nested;
   }
   if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
     st.pendingFn = f;

@@ -1,5 +1,5 @@
 import { X } from '../compile/exec-ops.js';
-import type { InstanceCtx, WasmFunction, WasmGlobal } from './objects.js';
+import type { FuelAccount, InstanceCtx, WasmFunction, WasmGlobal } from './objects.js';
 import type { Machine } from './machine.js';
 import { Trap } from './trap.js';
 import {
@@ -28,6 +28,10 @@ export interface LoopState {
   pendingBase: number;
   promise: PromiseLike<unknown> | null;
   maxDepthReached: number;
+  /** Fuel account charged by this call; re-entrant guest calls made by host functions charge it too. */
+  account: FuelAccount;
+  /** Fuel those re-entrant calls already charged to `account` (excluded when this call settles its own). */
+  nestedFuel: number;
 }
 
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
@@ -76,6 +80,18 @@ export function run(st: LoopState): number {
         case X.BR: pc = code[pc + 1]; break;
         case X.BR_IF: pc = I32[b + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3; break;
         case X.BR_UNLESS: pc = I32[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3; break;
+        case X.BR_IF_EQZ: pc = I32[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3; break;
+        case X.BR_IF_EQ: pc = I32[b + code[pc + 1]] === I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_NE: pc = I32[b + code[pc + 1]] !== I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_LT_S: pc = I32[b + code[pc + 1]] < I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_LT_U: pc = I32[b + code[pc + 1]] >>> 0 < I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_GT_S: pc = I32[b + code[pc + 1]] > I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_GT_U: pc = I32[b + code[pc + 1]] >>> 0 > I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_LE_S: pc = I32[b + code[pc + 1]] <= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_LE_U: pc = I32[b + code[pc + 1]] >>> 0 <= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_GE_S: pc = I32[b + code[pc + 1]] >= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
+        case X.BR_IF_GE_U: pc = I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
+        case X.I32_ADD_IMM: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0; pc += 4; break;
         case X.BR_TABLE: {
           const n = code[pc + 2];
           const i = I32[b + code[pc + 1]] >>> 0;
@@ -128,6 +144,7 @@ export function run(st: LoopState): number {
             pc += 3;
             st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
             if (callHost(st, callee, nb, inst)) return WAITING;
+            fuel = st.fuel;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
             if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
             break;
@@ -164,6 +181,7 @@ export function run(st: LoopState): number {
             pc += 5;
             st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
             if (callHost(st, callee, nb, inst)) return WAITING;
+            fuel = st.fuel;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
             if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
             break;

@@ -161,3 +161,18 @@ describe('unsupported features', () => {
     expect(trapCode(() => compileModule(bytes))).toBe('WASM_UNSUPPORTED_FEATURE');
   });
 });
+
+describe('usage', () => {
+  it('reports the call depth of a suspended guest', async () => {
+    const mod = compileModule(fixture('async'));
+    const fetch = hostFunction({ params: ['i32'], results: ['i32'] }, () => Promise.resolve(1));
+    const inst = instantiateModule(mod, { host: { fetch } });
+    const ex = inst.call('run', [1]);
+    const r = ex.run();
+    expect(r.status).toBe('waiting');
+    expect(inst.usage().callDepth).toBe(1);
+    await (r as { settled: Promise<void> }).settled;
+    expect(ex.run()).toEqual({ status: 'completed', values: [1] });
+    expect(inst.usage().callDepth).toBe(0);
+  });
+});

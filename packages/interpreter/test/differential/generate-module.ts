@@ -5,8 +5,9 @@ import { Prng } from './prng.js';
  * every float that becomes observable (stored, reinterpreted, or used as copysign's sign source) first passes
  * through a NaN canonicaliser, because NaN payloads and signs are nondeterministic by the spec.
  *
- * Shape: one memory page with a data segment, a few mutable globals, functions f0..fn where fk may call only
- * fj (j < k) and never from inside a loop, and loops bounded by reserved counter locals. `main` (the last
+ * Shape: one memory page (growable to three) with a data segment, a few mutable globals, a table holding every
+ * function, functions f0..fn where fk may call (directly or through the table) only fj (j < k) and never from
+ * inside a loop, and loops bounded by reserved counter locals. `main` (the last
  * function) takes and returns only i32/i64 so no value crosses the JS boundary as a float.
  */
 export type NumType = 'i32' | 'i64' | 'f32' | 'f64';
@@ -229,6 +230,9 @@ class FunctionBuilder {
     private readonly sig: FuncSig,
     private readonly callable: readonly FuncSig[],
     private readonly globals: readonly NumType[],
+    private readonly tableSize: number,
+    /** Multi-value block types: their index in the type section and their signature. */
+    private readonly blockTypes: readonly { readonly index: number; readonly sig: FuncSig }[] = [],
   ) {
     sig.params.forEach((t, i) => this.free.push({ index: i, type: t }));
     for (const t of NUM_TYPES) for (let n = 0; n < 1 + rng.int(2); n++) this.free.push({ index: this.addLocal(t), type: t });
@@ -286,6 +290,8 @@ class FunctionBuilder {
 
   private address(depth: number): number[] {
     const base = this.rng.bool(0.3) ? [0x41, ...sleb(BigInt(this.rng.int(512)))] : this.expr('i32', depth);
+    // Rarely leave the address unmasked: an out-of-bounds trap, after which memory must still agree.
+    if (this.rng.bool(0.01)) return base;
     return [...base, 0x41, ...sleb(BigInt(ADDRESS_MASK)), 0x71];
   }
 
@@ -330,7 +336,13 @@ class FunctionBuilder {
         const candidates = this.loopDepth === 0 ? this.callable.flatMap((s, i) => (s.results.length === 1 && s.results[0] === t ? [i] : [])) : [];
         if (candidates.length === 0) return this.leaf(t);
         const f = r.pick(candidates);
-        return [...this.callable[f]!.params.flatMap((p) => this.expr(p, d)), 0x10, ...uleb(f)];
+        const args = this.callable[f]!.params.flatMap((p) => this.expr(p, d));
+        if (r.bool(0.6)) return [...args, 0x10, ...uleb(f)];
+        // call_indirect through the table (slot i holds function i). Mostly the right slot; sometimes another
+        // earlier function (a signature mismatch unless the types agree) or a slot past the functions (null,
+        // or out of the table). Never a later function, so there is still no recursion.
+        const slot = r.bool(0.9) ? f : r.bool(0.5) ? r.int(this.callable.length) : this.tableSize - 3 + r.int(5);
+        return [...args, 0x41, ...sleb(BigInt(slot)), 0x11, ...uleb(f), 0x00];
       }
       case 7:
         if (isInt) {
@@ -350,6 +362,10 @@ class FunctionBuilder {
       }
       default:
         if (t === 'i32' && r.bool(0.3)) return [0x3f, 0x00];
+        if (r.bool(0.4)) {
+          // if/else producing a value.
+          return [...this.expr('i32', d), 0x04, TYPE_BYTE[t], ...this.expr(t, d), 0x05, ...this.expr(t, d), 0x0b];
+        }
         return [...this.expr(t, d), ...this.expr(t, d), r.pick(BIN[t])];
     }
   }
@@ -357,7 +373,7 @@ class FunctionBuilder {
   stmt(depth: number): number[] {
     const r = this.rng;
     const d = depth - 1;
-    switch (depth <= 0 ? r.int(3) : r.int(11)) {
+    switch (depth <= 0 ? r.int(3) : r.int(18)) {
       case 0: {
         const l = r.pick(this.free);
         return [...this.expr(l.type, 3), 0x21, ...uleb(l.index)];
@@ -425,11 +441,91 @@ class FunctionBuilder {
         if (r.bool()) return [...this.address(1), ...this.expr('i32', 1), ...len, 0xfc, 0x0b, 0x00];
         return [...this.address(1), ...this.address(1), ...len, 0xfc, 0x0a, 0x00, 0x00];
       }
+      case 11: {
+        // An early return under a condition.
+        return [...this.expr('i32', 2), 0x04, 0x40, ...this.sig.results.flatMap((t) => this.observable(t, 2)), 0x0f, 0x0b];
+      }
+      case 12: {
+        // br_if carrying a value out of a block; when not taken the value is dropped and another computed.
+        const l = r.pick(this.free);
+        const t = TYPE_BYTE[l.type];
+        return [0x02, t, ...this.expr(l.type, 2), ...this.expr('i32', 2), 0x0d, 0, 0x1a, ...this.expr(l.type, 2), 0x0b, 0x21, ...uleb(l.index)];
+      }
+      case 13: {
+        // A bounded loop that may also break out early to the enclosing block.
+        if (this.loopDepth >= this.counters.length) return this.stmt(0);
+        const counter = uleb(this.counters[this.loopDepth]!);
+        this.loopDepth++;
+        const body = this.stmts(d, 1 + r.int(2));
+        const exit = this.expr('i32', 2);
+        this.loopDepth--;
+        return [
+          0x41, ...sleb(BigInt(2 + r.int(6))), 0x21, ...counter,
+          0x02, 0x40, 0x03, 0x40, ...body, ...exit, 0x0d, 1,
+          0x20, ...counter, 0x41, 1, 0x6b, 0x22, ...counter, 0x0d, 0, 0x0b, 0x0b,
+        ];
+      }
+      case 14: {
+        // memory.grow by 0 or 1 page (the maximum is 3): the result and the new size are both observed.
+        const l = this.free.find((x) => x.type === 'i32');
+        const grow = [0x41, r.bool(0.7) ? 0 : 1, 0x40, 0x00];
+        return l ? [...grow, 0x21, ...uleb(l.index)] : [...grow, 0x1a];
+      }
+      case 15: {
+        // A multi-value block (params and results through a type index), left early by br_if with its results.
+        if (this.blockTypes.length === 0) return this.stmt(0);
+        const bt = r.pick(this.blockTypes);
+        const { params, results } = bt.sig;
+        const out = [...params.flatMap((p) => this.expr(p, 2)), 0x02, ...uleb(bt.index)];
+        out.push(...this.setAll(params));
+        out.push(...this.stmts(d, 1));
+        out.push(...results.flatMap((t) => this.expr(t, 2)), ...this.expr('i32', 2), 0x0d, 0);
+        out.push(...results.map(() => 0x1a), ...results.flatMap((t) => this.expr(t, 2)), 0x0b);
+        out.push(...this.setAll(results));
+        return out;
+      }
+      case 16: {
+        // A loop whose type has params (P -> P): each back edge carries fresh values for them.
+        if (this.loopDepth >= this.counters.length) return this.stmt(0);
+        const loops = this.blockTypes.filter((b) => b.sig.params.join() === b.sig.results.join());
+        if (loops.length === 0) return this.stmt(0);
+        const bt = r.pick(loops);
+        const counter = uleb(this.counters[this.loopDepth]!);
+        this.loopDepth++;
+        const body = [...this.setAll(bt.sig.params), ...this.stmts(d, 1), ...bt.sig.params.flatMap((t) => this.expr(t, 2))];
+        this.loopDepth--;
+        return [
+          0x41, ...sleb(BigInt(1 + r.int(5))), 0x21, ...counter,
+          ...bt.sig.params.flatMap((p) => this.expr(p, 2)),
+          0x03, ...uleb(bt.index), ...body,
+          0x20, ...counter, 0x41, 1, 0x6b, 0x22, ...counter, 0x0d, 0, 0x0b,
+          ...this.setAll(bt.sig.results),
+        ];
+      }
+      case 17: {
+        // br_table carrying a value to one of two enclosing blocks; the outer path transforms it further.
+        const l = r.pick(this.free);
+        const t = TYPE_BYTE[l.type];
+        const op = r.pick(BIN[l.type]);
+        return [
+          0x02, t, 0x02, t, ...this.expr(l.type, 2), ...this.expr('i32', 2), 0x0e, 2, 0, 1, r.int(2), 0x0b,
+          ...this.expr(l.type, 1), op, 0x0b, 0x21, ...uleb(l.index),
+        ];
+      }
       default: {
         const l = r.pick(this.free);
         return [...this.expr(l.type, 3), 0x22, ...uleb(l.index), 0x1a];
       }
     }
+  }
+
+  /** Pops values of these types (pushed in order) into free locals of matching types. */
+  private setAll(types: readonly NumType[]): number[] {
+    const out: number[] = [];
+    for (let i = types.length - 1; i >= 0; i--) {
+      out.push(0x21, ...uleb(this.rng.pick(this.free.filter((l) => l.type === types[i])).index));
+    }
+    return out;
   }
 
   private stmts(depth: number, n: number): number[] {
@@ -464,7 +560,15 @@ export function generateModule(seed: number): GeneratedModule {
   sigs.push(main);
 
   const globals: NumType[] = Array.from({ length: 1 + rng.int(4) }, () => rng.pick(NUM_TYPES));
-  const bodies = sigs.map((sig, i) => new FunctionBuilder(rng, sig, sigs.slice(0, i), globals).body());
+  // Two null slots after the functions, so call_indirect can also reach an uninitialised element.
+  const tableSize = sigs.length + 2;
+  // Block types after the function types: some general (P -> R), some loop-shaped (P -> P).
+  const blockSigs: FuncSig[] = Array.from({ length: 1 + rng.int(3) }, () => {
+    const sig = randomSig(rng, NUM_TYPES, 3);
+    return rng.bool(0.4) ? { params: sig.params, results: sig.params } : sig;
+  });
+  const blockTypes = blockSigs.map((sig, i) => ({ index: sigs.length + i, sig }));
+  const bodies = sigs.map((sig, i) => new FunctionBuilder(rng, sig, sigs.slice(0, i), globals, tableSize, blockTypes).body());
 
   const zero: Record<NumType, number[]> = { i32: [0x41, 0], i64: [0x42, 0], f32: [0x43, 0, 0, 0, 0], f64: [0x44, 0, 0, 0, 0, 0, 0, 0, 0] };
   const data = Array.from({ length: 64 + rng.int(192) }, () => rng.int(256));
@@ -472,15 +576,17 @@ export function generateModule(seed: number): GeneratedModule {
 
   const bytes = new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(sigs.map((s) => [0x60, ...vec(s.params.map((t) => [TYPE_BYTE[t]])), ...vec(s.results.map((t) => [TYPE_BYTE[t]]))]))),
+    ...section(1, vec([...sigs, ...blockSigs].map((s) => [0x60, ...vec(s.params.map((t) => [TYPE_BYTE[t]])), ...vec(s.results.map((t) => [TYPE_BYTE[t]]))]))),
     ...section(3, vec(sigs.map((_, i) => uleb(i)))),
-    ...section(5, vec([[0x01, 1, 1]])),
+    ...section(4, vec([[0x70, 0x00, ...uleb(tableSize)]])),
+    ...section(5, vec([[0x01, 1, 3]])),
     ...section(6, vec(globals.map((t) => [TYPE_BYTE[t], 1, ...zero[t], 0x0b]))),
     ...section(7, vec([
       [...str('main'), 0x00, ...uleb(sigs.length - 1)],
       [...str('mem'), 0x02, 0],
       ...exportedGlobals.map((g) => [...str(g.name), 0x03, ...uleb(g.index)]),
     ])),
+    ...section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec(sigs.map((_, i) => uleb(i)))]])),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
     ...section(11, vec([[0x00, 0x41, ...sleb(BigInt(rng.int(1024))), 0x0b, ...uleb(data.length), ...data]])),
   ]);

@@ -1,13 +1,23 @@
 import type { EngineAdapter } from '../types.js';
 import { NativeEngine } from './native.js';
 
-export type EngineName = 'native' | 'interpreter';
+/**
+ * `interpreter`: @fayger/interpreter's native API; `interpreter-sliced`: the same, every call run in small fuel
+ * slices (suspend/resume). `facade`: its `WebAssembly`-compatible facade, driven
+ * exactly like V8 through the JS API. `native`: V8's own WebAssembly, the runner's self-check.
+ */
+export type EngineName = 'native' | 'interpreter' | 'interpreter-sliced' | 'facade';
 
-export const ENGINE_NAMES: readonly EngineName[] = ['interpreter', 'native'];
+export const ENGINE_NAMES: readonly EngineName[] = ['interpreter', 'interpreter-sliced', 'facade', 'native'];
 
 export async function createEngine(name: EngineName): Promise<EngineAdapter> {
   if (name === 'native') return new NativeEngine();
   // Loaded lazily so the native self-check runs even when the interpreter is not built.
+  if (name === 'facade') {
+    const { WebAssembly: facade } = await import('@fayger/interpreter/webassembly');
+    return new NativeEngine(facade as unknown as typeof WebAssembly, 'facade');
+  }
   const { InterpreterEngine } = await import('./interpreter.js');
+  if (name === 'interpreter-sliced') return new InterpreterEngine({ slices: { seed: 0x2545f491, maxSlice: 97 } });
   return new InterpreterEngine();
 }

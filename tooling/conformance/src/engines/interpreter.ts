@@ -36,11 +36,24 @@ const KNOWN_CODES = new Set<string>([
 
 const scratch = new DataView(new ArrayBuffer(8));
 
-/** `@fayger/interpreter`'s native API: values cross it as raw bit patterns, errors are FaygerErrors with codes. */
+/**
+ * `@fayger/interpreter`'s native API: values cross it as raw bit patterns, errors are FaygerErrors with codes.
+ * With `slices`, every invocation runs as a resumable Execution in fuel slices of pseudo-random size
+ * (1..maxSlice), so the whole suite also checks that suspending anywhere and resuming changes nothing.
+ */
 export class InterpreterEngine implements EngineAdapter {
-  readonly name = 'interpreter';
+  readonly name: string;
   readonly distinguishesMalformedFromInvalid = true;
   private readonly refs = new HostRefs();
+  private sliceState: number | undefined;
+
+  constructor(options: { slices?: { seed: number; maxSlice: number } } = {}) {
+    this.slices = options.slices;
+    this.sliceState = options.slices?.seed;
+    this.name = options.slices ? 'interpreter-sliced' : 'interpreter';
+  }
+
+  private readonly slices: { seed: number; maxSlice: number } | undefined;
 
   spectest(): ExportsHolder {
     const print = (params: ValType[]) => hostFunction({ params, results: [] }, () => undefined);
@@ -82,8 +95,25 @@ export class InterpreterEngine implements EngineAdapter {
     const desc = inst.module.exports.find((e) => e.name === field);
     if (!desc || desc.kind !== 'function') throw new Error(`export ${field} is not a function`);
     const results = (desc.type as { results: readonly ValType[] }).results;
-    const raw = inst.invoke(field, args.map((a) => this.toRaw(a)));
+    const rawArgs = args.map((a) => this.toRaw(a));
+    const raw = this.slices ? this.runSliced(inst, field, rawArgs, this.slices.maxSlice) : inst.invoke(field, rawArgs);
     return raw.map((v, i) => this.fromRaw(v, results[i]!));
+  }
+
+  private runSliced(inst: WasmInstance, field: string, args: RawValue[], maxSlice: number): RawValue[] {
+    const ex = inst.call(field, args);
+    for (;;) {
+      // xorshift32: slice sizes are reproducible from the seed.
+      let x = this.sliceState! | 0 || 1;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      this.sliceState = x;
+      const r = ex.run({ fuel: 1 + ((x >>> 0) % maxSlice) });
+      if (r.status === 'completed') return r.values;
+      if (r.status === 'trapped') throw r.error;
+      if (r.status !== 'suspended') throw new Error(`unexpected execution status ${r.status} (no host import here waits)`);
+    }
   }
 
   get(instance: unknown, field: string): WasmValue {

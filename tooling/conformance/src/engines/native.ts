@@ -64,15 +64,42 @@ const TRAP_MESSAGES: ReadonlyArray<readonly [RegExp, FailureCode, (readonly Fail
   [/function signature mismatch/, 'TRAP_INDIRECT_CALL_TYPE_MISMATCH'],
 ];
 
+/** Codes carried as `cause` by a facade's JS-API errors (`@fayger/interpreter/webassembly`). */
+const CAUSE_CODES = new Set<string>([
+  'TRAP_UNREACHABLE',
+  'TRAP_INTEGER_DIVIDE_BY_ZERO',
+  'TRAP_INTEGER_OVERFLOW',
+  'TRAP_INVALID_CONVERSION',
+  'TRAP_MEMORY_OUT_OF_BOUNDS',
+  'TRAP_TABLE_OUT_OF_BOUNDS',
+  'TRAP_INDIRECT_CALL_TYPE_MISMATCH',
+  'TRAP_UNINITIALIZED_ELEMENT',
+  'TRAP_CALL_STACK_EXHAUSTED',
+  'TRAP_FUEL_EXHAUSTED',
+  'WASM_MALFORMED',
+  'WASM_INVALID',
+  'WASM_UNSUPPORTED_FEATURE',
+  'WASM_LINK_ERROR',
+]);
+
 /**
- * The host's own `WebAssembly` (V8 in Node). Used to validate the runner itself: a correct runner sees V8 pass
- * almost every command.
+ * Any implementation of the JS `WebAssembly` API: by default the host's own (V8 in Node), used to validate the
+ * runner itself (a correct runner sees V8 pass almost every command); or the interpreter's `WebAssembly`
+ * facade, whose errors carry the interpreter's code as `cause`, so its traps are checked exactly.
  */
 export class NativeEngine implements EngineAdapter {
-  readonly name = 'native';
-  readonly distinguishesMalformedFromInvalid = false;
+  readonly distinguishesMalformedFromInvalid: boolean;
   private readonly refs = new HostRefs();
   private readonly wrappers = new Map<string, WebAssembly.Module>();
+  private readonly wa: typeof WebAssembly;
+
+  constructor(
+    wa: typeof WebAssembly = globalThis.WebAssembly,
+    readonly name: string = 'native',
+  ) {
+    this.wa = wa;
+    this.distinguishesMalformedFromInvalid = wa !== globalThis.WebAssembly;
+  }
 
   spectest(): NativeInstance {
     const print = (): void => {};
@@ -85,27 +112,27 @@ export class NativeEngine implements EngineAdapter {
         print_f64: print,
         print_i32_f32: print,
         print_f64_f64: print,
-        global_i32: new WebAssembly.Global({ value: 'i32', mutable: false }, 666),
-        global_i64: new WebAssembly.Global({ value: 'i64', mutable: false }, 666n),
-        global_f32: new WebAssembly.Global({ value: 'f32', mutable: false }, 666.6),
-        global_f64: new WebAssembly.Global({ value: 'f64', mutable: false }, 666.6),
-        table: new WebAssembly.Table({ element: 'anyfunc', initial: 10, maximum: 20 }),
-        memory: new WebAssembly.Memory({ initial: 1, maximum: 2 }),
+        global_i32: new this.wa.Global({ value: 'i32', mutable: false }, 666),
+        global_i64: new this.wa.Global({ value: 'i64', mutable: false }, 666n),
+        global_f32: new this.wa.Global({ value: 'f32', mutable: false }, 666.6),
+        global_f64: new this.wa.Global({ value: 'f64', mutable: false }, 666.6),
+        table: new this.wa.Table({ element: 'anyfunc' as WebAssembly.TableKind, initial: 10, maximum: 20 }),
+        memory: new this.wa.Memory({ initial: 1, maximum: 2 }),
       },
     };
   }
 
   compile(bytes: Uint8Array): WebAssembly.Module {
-    return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    return new this.wa.Module(bytes as Uint8Array<ArrayBuffer>);
   }
 
   instantiate(module: unknown, registry: ReadonlyMap<string, unknown>): NativeInstance {
     const imports: Record<string, Record<string, unknown>> = {};
     for (const [name, inst] of registry) imports[name] = (inst as NativeInstance).exports;
-    for (const imp of WebAssembly.Module.imports(module as WebAssembly.Module)) {
+    for (const imp of this.wa.Module.imports(module as WebAssembly.Module)) {
       if (!(imp.module in imports)) throw new NativeLinkError(`unknown import module ${imp.module}`);
     }
-    const instance = new WebAssembly.Instance(module as WebAssembly.Module, imports as WebAssembly.Imports);
+    const instance = new this.wa.Instance(module as WebAssembly.Module, imports as WebAssembly.Imports);
     return { exports: instance.exports as Record<string, unknown> };
   }
 
@@ -126,10 +153,10 @@ export class NativeEngine implements EngineAdapter {
     const key = `${paramTypes.join(',')}>${resultTypes.join(',')}`;
     let wrapperModule = this.wrappers.get(key);
     if (!wrapperModule) {
-      wrapperModule = new WebAssembly.Module(functionBitsWrapper(paramTypes, resultTypes));
+      wrapperModule = new this.wa.Module(functionBitsWrapper(paramTypes, resultTypes));
       this.wrappers.set(key, wrapperModule);
     }
-    const wrapper = new WebAssembly.Instance(wrapperModule, { m: { f: fn as () => unknown } });
+    const wrapper = new this.wa.Instance(wrapperModule, { m: { f: fn as () => unknown } });
     const w = wrapper.exports['w'] as (...a: unknown[]) => unknown;
     const carried = args.map((a) => this.toJs(carry(a)));
     const raw = w(...carried);
@@ -138,14 +165,14 @@ export class NativeEngine implements EngineAdapter {
 
   get(instance: unknown, field: string, type: ValType | undefined): WasmValue {
     const g = (instance as NativeInstance).exports[field];
-    if (!(g instanceof WebAssembly.Global)) throw new Error(`export ${field} is not a global`);
+    if (!(g instanceof this.wa.Global)) throw new Error(`export ${field} is not a global`);
     if (type === 'f32' || type === 'f64') {
       for (const mutable of [false, true]) {
         let wrapper: WebAssembly.Instance;
         try {
-          wrapper = new WebAssembly.Instance(new WebAssembly.Module(globalBitsWrapper(type, mutable)), { m: { g } });
+          wrapper = new this.wa.Instance(new this.wa.Module(globalBitsWrapper(type, mutable)), { m: { g } });
         } catch (e) {
-          if (e instanceof WebAssembly.LinkError) continue;
+          if (e instanceof this.wa.LinkError) continue;
           throw e;
         }
         const raw = (wrapper.exports['w'] as () => unknown)();
@@ -157,14 +184,16 @@ export class NativeEngine implements EngineAdapter {
 
   classify(error: unknown): Classified {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (error instanceof WebAssembly.CompileError) return { code: 'WASM_COMPILE_ERROR', message };
-    if (error instanceof WebAssembly.LinkError || error instanceof NativeLinkError) {
+    const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+    if (typeof cause === 'string' && CAUSE_CODES.has(cause)) return { code: cause as FailureCode, message };
+    if (error instanceof this.wa.CompileError) return { code: 'WASM_COMPILE_ERROR', message };
+    if (error instanceof this.wa.LinkError || error instanceof NativeLinkError) {
       return { code: 'WASM_LINK_ERROR', message };
     }
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
       return { code: 'TRAP_CALL_STACK_EXHAUSTED', message };
     }
-    if (error instanceof WebAssembly.RuntimeError) {
+    if (error instanceof this.wa.RuntimeError) {
       for (const [re, code, acceptable] of TRAP_MESSAGES) {
         if (re.test(error.message)) return acceptable ? { code, message, acceptable } : { code, message };
       }

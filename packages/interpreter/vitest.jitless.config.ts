@@ -1,0 +1,16 @@
+import { defineProject } from 'vitest/config';
+
+// Runs the package's tests in worker processes started with `node --jitless` (no JIT, no WebAssembly global):
+// the interpreter must work there. Vitest itself stays in a normal process, since its tooling needs WebAssembly.
+export default defineProject({
+  resolve: { conditions: ['@fayger/source'] },
+  ssr: { resolve: { conditions: ['@fayger/source'] } },
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Tests that compare against the host's native WebAssembly cannot run without it.
+    exclude: ['test/differential/**', 'test/facade-npm/**'],
+    pool: 'forks',
+    execArgv: ['--jitless'],
+    testTimeout: 120_000,
+  },
+});
