@@ -43,7 +43,7 @@ export function loadedBuf(spec: GuestSpec): LoadedBuf {
     quotas: spec.quotas ?? {},
     security: { sequence: 1 },
   };
-  const section = { id: 0, kind: 'code' as const, name: 'code', required: true, hosts: [], features: [], locales: [], priority: 0, dependsOn: [], offset: 0, storedLength: spec.code.byteLength, rawLength: spec.code.byteLength, digest: new Uint8Array(32), chunkSize: 0 };
+  const section = { id: 0, kind: 'code' as const, name: 'code', required: true, hosts: [], features: [], locales: [], priority: 0, dependsOn: [], offset: 0, storedLength: spec.code.byteLength, rawLength: spec.code.byteLength, digest: new Uint8Array(32), chunkSize: 0, infoFlags: 0 };
   return {
     header: { formatMajor: 1, formatMinor: 0, criticalFlags: 0, optionalFlags: 0, digestAlgorithm: 'sha256', alignment: 8, totalLength: 0, manifestOffset: 0, manifestLength: 0, indexOffset: 0, indexLength: 0 },
     manifest,
