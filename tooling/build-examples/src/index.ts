@@ -12,3 +12,5 @@ export { checkGuestImports } from './check.js';
 export { verifyExampleBuf } from './verify.js';
 export { checkExample } from './example-check.js';
 export type { ExampleCheck } from './example-check.js';
+export { runExample } from './run.js';
+export type { RunExampleOptions } from './run.js';
