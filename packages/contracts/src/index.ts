@@ -169,6 +169,9 @@ export type {
   LoadOptions,
   LoadedBuf,
 } from './loader.js';
+
+export type { CapabilityUsage, ResourceUsage } from './runtime.js';
+
 export type {
   ExecutionFeature,
   RuntimeImplementationDescriptor,

@@ -2,12 +2,13 @@ import type { ErrorCodeInfo } from '../types.js';
 import { adapterCodes } from './adapter.js';
 import { browserCodes } from './browser.js';
 import { coreCodes } from './core.js';
-import { desktopCodes } from './desktop.js';
 import { loaderCodes } from './loader.js';
 import { securityCodes } from './security.js';
-import { cliCodes } from './cli.js';
+import { runtimeCodes } from './runtime.js';
 import { interpreterCodes } from './interpreter.js';
 import { inAppCodes } from './in-app.js';
+import { cliCodes } from './cli.js';
+import { desktopCodes } from './desktop.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -17,13 +18,14 @@ import { inAppCodes } from './in-app.js';
 export const errorCatalogue = {
   ...coreCodes,
   ...adapterCodes,
-  ...desktopCodes,
   ...loaderCodes,
   ...securityCodes,
-  ...cliCodes,
+  ...runtimeCodes,
   ...interpreterCodes,
   ...browserCodes,
   ...inAppCodes,
+  ...cliCodes,
+  ...desktopCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

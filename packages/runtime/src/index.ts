@@ -1,0 +1,24 @@
+// Public API of @fayger/runtime. Every export is listed by name (no `export *`).
+
+export { createRuntime } from './runtime.js';
+export { ImplementationRegistry } from './registry.js';
+export type { RejectedCandidate, RouteResult } from './registry.js';
+export { DEFAULT_LIMIT_ACTIONS, ALLOWED_LIMIT_ACTIONS, SOFT_LIMIT_RESOURCES, QUOTA_RESOURCE_OF } from './monitor.js';
+export type { SoftAction } from './monitor.js';
+export { FAYGER_STATUS, statusFor } from './abi/fayger.js';
+export { ERRNO as WASI_ERRNO, errnoFor as wasiErrnoFor, WASI_SUBSET } from './abi/wasi.js';
+export type {
+  Runtime,
+  RuntimeOptions,
+  RuntimeHostPolicy,
+  RuntimeLimits,
+  ResourceCaps,
+  LimitedResource,
+  LimitAction,
+  ImplementationRegistration,
+  InstantiateOptions,
+  LinkPolicy,
+  BufInstance,
+  ExitInfo,
+  TransitionInfo,
+} from './types.js';

@@ -1,0 +1,553 @@
+import {
+  FaygerError,
+  toFaygerError,
+  type CapabilityGrant,
+  type CapabilityQuota,
+  type GrantReport,
+  type InstructionBus,
+  type LifecycleState,
+  type LoadedBuf,
+  type ManifestQuotas,
+  type ResourceUsage,
+  type EventSink,
+} from '@fayger/contracts';
+import { createFaygerModule, FAYGER_IMPORT_CAPABILITY, GuestExit } from './abi/fayger.js';
+import { HostGate, isThenable, type GateHost, type Maybe } from './abi/gate.js';
+import { createWasiModule, unsupportedWasiImport, WASI_IMPORT_CAPABILITIES, WASI_SUBSET } from './abi/wasi.js';
+import { clearTimer, setTimer } from './host-globals.js';
+import { Lifecycle } from './lifecycle.js';
+import { ResourceMonitor } from './monitor.js';
+import type { CompiledCode, GuestCall, GuestInstance, HostFunction, HostImports, RuntimeImplementation } from '@fayger/contracts';
+import type { Scheduler, SchedulerTask } from './scheduler.js';
+import type { BufInstance, ExitInfo, InstantiateOptions, LinkPolicy, RuntimeHostPolicy, RuntimeLimits, TransitionInfo } from './types.js';
+
+/** What an instance shares with its runtime. */
+export interface InstanceEnv {
+  bus: InstructionBus;
+  events: EventSink | undefined;
+  hostPolicy: RuntimeHostPolicy | undefined;
+  limits: RuntimeLimits | undefined;
+  linkPolicy: LinkPolicy;
+  scheduler: Scheduler;
+  sliceFuel: number;
+  /** Compiles through a per-runtime cache, so instances of one artifact share the compiled module. */
+  compile(impl: RuntimeImplementation, code: Uint8Array): Promise<CompiledCode>;
+  onEnd(instance: Instance): void;
+}
+
+const WASI = 'wasi_snapshot_preview1';
+
+/** The transition reason for a monitor decision: "quota:fuel", "quota-soft:capability.calls", or the error code. */
+function quotaReason(error: FaygerError): string {
+  const resource = error.details.resource;
+  if (typeof resource !== 'string') return error.code === 'CAPABILITY_QUOTA_EXCEEDED' ? 'quota' : 'host-call-failed';
+  return `${error.details.soft ? 'quota-soft' : 'quota'}:${resource}`;
+}
+
+/** One BuF_Instance: lifecycle, monitor, guest ABI and its scheduler task. */
+export class Instance implements BufInstance, SchedulerTask {
+  readonly id: string;
+  readonly grants: GrantReport;
+  readonly implementation: string;
+  readonly done: Promise<ExitInfo>;
+
+  private readonly lifecycle: Lifecycle;
+  private readonly monitor: ResourceMonitor;
+  private readonly grantMap: Map<string, CapabilityGrant>;
+  private readonly canSuspend: boolean;
+  private readonly canSlice: boolean;
+  private resolveDone!: (info: ExitInfo) => void;
+  private guest: GuestInstance | undefined;
+  private call: GuestCall | undefined;
+  private readonly calls: string[] = [];
+  private waiting = false;
+  private inSlice = false;
+  private terminateAfterSlice = false;
+  private pendingExit: number | undefined;
+  private pendingFailure: FaygerError | undefined;
+  private exit: number | undefined;
+  private failure: FaygerError | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly timers = new Set<unknown>();
+  private wallTimer: unknown;
+  private resumeWaiters: (() => void)[] = [];
+  private busOpen = false;
+  private released = false;
+  private endReason: string | undefined;
+
+  constructor(
+    private readonly env: InstanceEnv,
+    private readonly buf: LoadedBuf,
+    private readonly impl: RuntimeImplementation,
+    private readonly options: InstantiateOptions,
+    id: string,
+    grants: GrantReport,
+  ) {
+    this.id = id;
+    this.grants = grants;
+    this.implementation = impl.descriptor.id;
+    this.canSuspend = impl.descriptor.features.includes('suspend');
+    this.canSlice = impl.descriptor.features.includes('fuel');
+    this.grantMap = new Map(grants.granted.map((g) => [g.name, g]));
+    this.lifecycle = new Lifecycle(id, env.events);
+    this.monitor = new ResourceMonitor(
+      id,
+      env.events,
+      buf.manifest.quotas as ManifestQuotas,
+      env.hostPolicy?.resources,
+      env.limits,
+      grants.granted,
+      env.hostPolicy?.capabilities,
+    );
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  get state(): LifecycleState {
+    return this.lifecycle.state;
+  }
+  get exitCode(): number | undefined {
+    return this.exit;
+  }
+  get error(): FaygerError | undefined {
+    return this.failure;
+  }
+
+  usage(): ResourceUsage {
+    return this.monitor.snapshot(this.state);
+  }
+
+  onTransition(listener: (t: TransitionInfo) => void): () => void {
+    return this.lifecycle.onTransition(listener);
+  }
+
+  // ---------------------------------------------------------------- lifecycle API
+
+  start(): Promise<void> {
+    // A second start() while the first is still initializing shares it; afterwards it is an illegal transition.
+    if (this.starting && this.state === 'Loaded') return this.starting;
+    try {
+      this.lifecycle.check('Initialized');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.starting = this.initialize();
+    return this.starting;
+  }
+
+  async runToCompletion(): Promise<ExitInfo> {
+    if (this.state === 'Loaded') await this.start();
+    else if (this.starting) await this.starting;
+    const info = await this.done;
+    if (info.state === 'Failed') throw info.error;
+    return info;
+  }
+
+  run(): Promise<ExitInfo> {
+    return this.runToCompletion();
+  }
+
+  suspend(): void {
+    this.lifecycle.transition('Suspended', 'suspend');
+    this.parked();
+  }
+
+  resume(): void {
+    this.lifecycle.transition('Running', 'resume');
+    this.unparked();
+  }
+
+  terminate(reason?: string): void {
+    this.lifecycle.check('Terminated');
+    this.finish('Terminated', 'host-terminate', undefined, undefined, reason ?? 'terminated by the embedder');
+  }
+
+  setLimits(caps: Partial<ManifestQuotas> & { fuelPerSecond?: number }, capabilityQuotas?: Record<string, CapabilityQuota>): void {
+    const known = ['fuel', 'memoryPages', 'wallTimeMs', 'callDepth', 'hostCallsPerSecond', 'fuelPerSecond'];
+    const update: Record<string, number | undefined> = {};
+    for (const [k, v] of Object.entries(caps)) {
+      if (!known.includes(k)) continue;
+      if (v !== undefined && (typeof v !== 'number' || !(v >= 0))) {
+        throw new FaygerError({
+          code: 'RUNTIME_OPTIONS_INVALID',
+          phase: 'set-limits',
+          what: `setting limit ${k} of instance ${this.id}`,
+          expected: 'a non-negative number or undefined',
+          found: String(v),
+        });
+      }
+      update[k] = v;
+    }
+    this.monitor.update(update, capabilityQuotas);
+    if (this.state === 'Running') this.armWallTimer();
+  }
+
+  // ---------------------------------------------------------------- initialization
+
+  private async initialize(): Promise<void> {
+    try {
+      if (this.grants.missingRequired.length) {
+        throw new FaygerError({
+          code: 'CAPABILITY_REQUIRED_MISSING',
+          phase: 'initialize',
+          what: `starting instance ${this.id}`,
+          expected: 'every required capability granted',
+          found: `not granted: ${this.grants.missingRequired.join(', ')}`,
+          details: { missing: this.grants.missingRequired, entries: this.grants.entries },
+        });
+      }
+      const entry = this.buf.manifest.entry;
+      let code: Uint8Array;
+      try {
+        if (!this.buf.has(entry.section)) throw new Error('not selected');
+        code = await this.buf.section(entry.section);
+      } catch (err) {
+        throw FaygerError.is(err) && err.code !== 'INTERNAL'
+          ? err
+          : new FaygerError({
+              code: 'RUNTIME_CODE_SECTION_MISSING',
+              phase: 'initialize',
+              what: `reading code section ${entry.section}`,
+              expected: 'a selected, readable code section',
+              found: err instanceof Error ? err.message : String(err),
+              cause: err,
+            });
+      }
+      if (!this.lifecycle.live) return;
+      const compiled = await this.env.compile(this.impl, code);
+      if (!this.lifecycle.live) return;
+
+      const exp = compiled.exports.find((e) => e.name === entry.export);
+      const okType = !exp?.type || (exp.type.params.length === 0 && (exp.type.results.length === 0 || (exp.type.results.length === 1 && exp.type.results[0] === 'i32')));
+      if (!exp || exp.kind !== 'function' || !okType) {
+        throw new FaygerError({
+          code: 'RUNTIME_ENTRY_NOT_FOUND',
+          phase: 'initialize',
+          what: `finding entry export ${entry.export}`,
+          expected: 'an exported function () -> () or () -> i32',
+          found: exp ? `${exp.kind}${exp.type ? ` (${exp.type.params.join(',')}) -> (${exp.type.results.join(',')})` : ''}` : 'no such export',
+          details: { exports: compiled.exports.map((e) => e.name).slice(0, 32) },
+        });
+      }
+      const imports = this.link(compiled.imports);
+
+      this.env.bus.open({
+        instanceId: this.id,
+        grants: this.grants,
+        app: { id: this.buf.manifest.id, version: this.buf.manifest.version },
+        onExit: (c) => {
+          if (this.pendingExit === undefined) this.pendingExit = c;
+        },
+      });
+      this.busOpen = true;
+
+      const limits = this.monitor.limits;
+      const memAction = this.monitor.action('memoryPages');
+      const guest = await compiled.instantiate(imports, {
+        ...(limits.memoryPages !== undefined ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 } : {}),
+        ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
+      });
+      if (!this.lifecycle.live) {
+        guest.terminate();
+        return;
+      }
+      this.guest = guest;
+      if (entry.export !== '_initialize' && compiled.exports.some((e) => e.name === '_initialize' && e.kind === 'function')) {
+        this.calls.push('_initialize');
+      }
+      this.calls.push(entry.export);
+      this.lifecycle.transition('Initialized', 'start');
+      this.lifecycle.transition('Running', 'start');
+      this.unparked();
+    } catch (err) {
+      const error =
+        this.pendingExit !== undefined
+          ? undefined
+          : toFaygerError(err, { code: 'INTERNAL', phase: 'initialize', what: `initializing instance ${this.id}` });
+      if (this.lifecycle.live) {
+        if (error) this.finish('Failed', 'init-failed', error);
+        else this.finish('Terminated', 'guest-exit', undefined, this.pendingExit);
+      }
+      if (error) throw error;
+    }
+  }
+
+  /** Builds the host imports the module asks for; strict policy refuses imports whose capability is absent. */
+  private link(imports: readonly { module: string; name: string; kind: string }[]): HostImports {
+    const strict = (this.options.linkPolicy ?? this.env.linkPolicy) === 'strict';
+    const fayger: string[] = [];
+    const wasi: string[] = [];
+    for (const imp of imports) {
+      if (imp.kind !== 'function') continue;
+      if (imp.module === 'fayger') fayger.push(imp.name);
+      else if (imp.module === WASI) wasi.push(imp.name);
+    }
+    if (strict) {
+      for (const name of fayger) {
+        const cap = FAYGER_IMPORT_CAPABILITY[name];
+        if (cap && !this.grantMap.has(cap)) throw this.strictDenied(`fayger.${name}`, [cap]);
+      }
+      for (const name of wasi) {
+        if (!(WASI_SUBSET as readonly string[]).includes(name)) throw unsupportedWasiImport(name);
+        const caps = WASI_IMPORT_CAPABILITIES[name];
+        if (caps && !caps.some((c) => this.grantMap.has(c))) throw this.strictDenied(`${WASI}.${name}`, caps);
+      }
+    }
+    const gate = new HostGate(this.gateHost());
+    const common = {
+      gate,
+      exit: (code: number) => this.guestExit(code, gate),
+      countLocal: () => this.monitor.countLocalCall(),
+    };
+    const out: Record<string, Record<string, HostFunction>> = {};
+    if (fayger.length) out.fayger = createFaygerModule(common, fayger);
+    if (wasi.length) {
+      out[WASI] = createWasiModule(
+        {
+          ...common,
+          argv: [this.options.programName ?? this.buf.manifest.id, ...(this.options.args ?? [])],
+          env: this.options.env,
+          grants: this.grantMap,
+          canSuspend: this.canSuspend,
+          reportDenied: (op, capability, code) => {
+            this.monitor.recordDenied(capability);
+            gate.reportDenied(op, capability, `${this.id}:wasi`, code, `${code}: the guest path lies outside the granted roots, or the capability is not granted`);
+          },
+        },
+        wasi,
+      );
+    }
+    return out;
+  }
+
+  private strictDenied(importName: string, caps: readonly string[]): FaygerError {
+    return new FaygerError({
+      code: 'CAPABILITY_DENIED',
+      phase: 'link',
+      what: `linking ${importName} under the strict link policy`,
+      expected: `capability ${caps.join(' or ')} granted`,
+      found: 'not granted',
+      details: { import: importName, capabilities: caps, instanceId: this.id },
+    });
+  }
+
+  private gateHost(): GateHost {
+    return {
+      instanceId: this.id,
+      bus: this.env.bus,
+      events: this.env.events,
+      monitor: this.monitor,
+      grants: this.grantMap,
+      canSuspend: this.canSuspend,
+      fail: (error) => {
+        this.pendingFailure ??= error;
+        throw error;
+      },
+      suspendForQuota: (error) => {
+        if (this.state === 'Running') {
+          this.lifecycle.transition('Suspended', quotaReason(error), error);
+          this.parked();
+        }
+        return new Promise<void>((r) => this.resumeWaiters.push(r));
+      },
+      delay: (ms) =>
+        new Promise<void>((r) => {
+          const h = setTimer(() => {
+            this.timers.delete(h);
+            r();
+          }, ms);
+          this.timers.add(h);
+        }),
+    };
+  }
+
+  private guestExit(code: number, gate: HostGate): Maybe<never> {
+    this.pendingExit ??= code;
+    const stop = (): never => {
+      throw new GuestExit(code);
+    };
+    // Exiting needs no capability; when `app` is granted the adapter is told through app.exit.
+    if (!gate.granted('app')) return stop();
+    const r = gate.invoke('app.exit', { code: code & 0xff });
+    return isThenable(r) ? Promise.resolve(r).then(stop) : stop();
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  private parked(): void {
+    this.env.scheduler.remove(this);
+    this.monitor.stopClock();
+    if (this.wallTimer !== undefined) clearTimer(this.wallTimer);
+    this.wallTimer = undefined;
+  }
+
+  private unparked(): void {
+    this.monitor.startClock();
+    this.armWallTimer();
+    const waiters = this.resumeWaiters;
+    this.resumeWaiters = [];
+    for (const w of waiters) w();
+    if (!this.waiting) this.env.scheduler.enqueue(this);
+  }
+
+  private armWallTimer(): void {
+    if (this.wallTimer !== undefined) clearTimer(this.wallTimer);
+    this.wallTimer = undefined;
+    const left = this.monitor.wallRemaining();
+    if (left === undefined) return;
+    this.wallTimer = setTimer(() => {
+      this.wallTimer = undefined;
+      if (this.state !== 'Running' || this.inSlice) return;
+      const d = this.monitor.checkWall();
+      // Timers may fire a little early: not yet over means check again at the new remaining time.
+      if (d.kind === 'ok') this.armWallTimer();
+      else this.apply(d);
+    }, Math.max(0, left) + 1);
+  }
+
+  /** One scheduler turn: one fuel slice of the current guest call. */
+  step(): void {
+    if (this.state !== 'Running' || this.waiting || !this.guest) return;
+    const delay = this.monitor.fuelDelay();
+    if (delay > 0) {
+      this.monitor.addThrottled(delay);
+      const h = setTimer(() => {
+        this.timers.delete(h);
+        if (this.state === 'Running' && !this.waiting) this.env.scheduler.enqueue(this);
+      }, delay);
+      this.timers.add(h);
+      return;
+    }
+    if (!this.call) {
+      const name = this.calls.shift();
+      if (name === undefined) return this.finish('Terminated', 'entry-returned', undefined, 0);
+      this.call = this.guest.call(name, []);
+    }
+    let budget: number | undefined;
+    if (this.canSlice) {
+      budget = this.monitor.sliceBudget(this.env.sliceFuel);
+      if (budget === 0) {
+        const u = this.guest.usage();
+        const d = this.monitor.afterSlice(0, u.memoryPages, u.maxCallDepthReached);
+        if (d.kind !== 'ok') return this.apply(d);
+        budget = this.env.sliceFuel;
+      }
+    }
+    this.inSlice = true;
+    let outcome: ReturnType<GuestCall['run']>;
+    try {
+      outcome = this.call.run(budget === undefined ? undefined : { fuel: budget });
+    } catch (err) {
+      outcome = { status: 'trapped', error: toFaygerError(err, { code: 'INTERNAL', phase: 'run', what: 'running a guest slice' }), fuelUsed: 0 };
+    } finally {
+      this.inSlice = false;
+    }
+    const usage = this.guest.usage();
+    const decision = this.monitor.afterSlice(
+      outcome.fuelUsed,
+      usage.memoryPages,
+      usage.maxCallDepthReached,
+      outcome.status === 'completed',
+      budget !== undefined && budget < this.env.sliceFuel && outcome.status === 'suspended',
+    );
+
+    if (this.terminateAfterSlice || !this.lifecycle.live) return this.release();
+
+    switch (outcome.status) {
+      case 'completed': {
+        this.call = undefined;
+        // A memory breach in the final slice still counts: the guest went past its quota.
+        if (decision.kind === 'fail') return this.apply(decision);
+        if (this.calls.length === 0) {
+          const v = outcome.values[0];
+          return this.finish('Terminated', 'entry-returned', undefined, typeof v === 'number' ? v | 0 : 0);
+        }
+        break;
+      }
+      case 'trapped':
+        return this.trapped(outcome.error);
+      case 'waiting': {
+        this.waiting = true;
+        outcome.settled.then(
+          () => this.settled(),
+          () => this.settled(),
+        );
+        break;
+      }
+      case 'suspended':
+        break;
+    }
+    if (decision.kind !== 'ok') return this.apply(decision);
+    if (this.state === 'Running' && !this.waiting) this.env.scheduler.enqueue(this);
+  }
+
+  private settled(): void {
+    this.waiting = false;
+    if (this.state === 'Running') this.env.scheduler.enqueue(this);
+  }
+
+  private trapped(error: FaygerError): void {
+    this.call = undefined;
+    if (this.pendingExit !== undefined) return this.finish('Terminated', 'guest-exit', undefined, this.pendingExit);
+    if (this.pendingFailure) return this.finish('Failed', quotaReason(this.pendingFailure), this.pendingFailure);
+    if (error.code === 'TRAP_CALL_STACK_EXHAUSTED') {
+      const q = this.monitor.callDepthBreach(error);
+      if (q) return this.finish('Failed', 'quota:callDepth', q);
+    }
+    this.finish('Failed', 'guest-trap', error);
+  }
+
+  private apply(d: { kind: 'ok' } | { kind: 'fail' | 'suspend'; error: FaygerError }): void {
+    if (d.kind === 'ok' || !this.lifecycle.live) return;
+    if (d.kind === 'fail') return this.finish('Failed', quotaReason(d.error), d.error);
+    if (this.state === 'Running') {
+      this.lifecycle.transition('Suspended', quotaReason(d.error), d.error);
+      this.parked();
+    }
+  }
+
+  // ---------------------------------------------------------------- ending
+
+  /**
+   * Ends the instance. `cause` is the transition's reason ("guest-trap", "quota:fuel"…); `closeReason` what the
+   * bus is told when the instance is closed there.
+   */
+  private finish(state: 'Terminated' | 'Failed', cause: string, error?: FaygerError, exitCode?: number, closeReason?: string): void {
+    if (!this.lifecycle.live) return;
+    this.endReason = closeReason ?? (error ? `failed: ${error.code}` : exitCode !== undefined ? `exited with code ${exitCode}` : state);
+    if (state === 'Failed') this.failure = error;
+    if (exitCode !== undefined) this.exit = exitCode;
+    this.lifecycle.transition(state, cause, error);
+    if (this.inSlice) this.terminateAfterSlice = true;
+    else this.release();
+  }
+
+  /** Frees everything the instance holds: guest memory, timers, pending host calls and grants (bus.close). */
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.env.scheduler.remove(this);
+    this.monitor.stopClock();
+    if (this.wallTimer !== undefined) clearTimer(this.wallTimer);
+    this.wallTimer = undefined;
+    for (const t of this.timers) clearTimer(t);
+    this.timers.clear();
+    this.resumeWaiters = [];
+    this.call = undefined;
+    this.calls.length = 0;
+    this.guest?.terminate();
+    this.guest = undefined;
+    if (this.busOpen) {
+      this.busOpen = false;
+      Promise.resolve()
+        .then(() => this.env.bus.close(this.id, this.endReason))
+        .catch(() => undefined);
+    }
+    this.env.onEnd(this);
+    this.resolveDone({
+      state: this.state as 'Terminated' | 'Failed',
+      exitCode: this.exit,
+      error: this.failure,
+      usage: this.usage(),
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import { FaygerError, type RuntimeImplementation } from '@fayger/contracts';
+import { createInterpreterImplementation } from '@fayger/interpreter';
+import { describe, expect, it } from 'vitest';
+import { createRuntime, ImplementationRegistry } from '../src/index.js';
+import { FakeBus } from './support/fake-bus.js';
+import { loadedBuf, wat } from './support/harness.js';
+
+const fake = (id: string, features: string[]): RuntimeImplementation => ({
+  descriptor: { id, version: '1.0.0', features, wasmVersion: '2.0' },
+  compile: async () => {
+    throw new Error('not used');
+  },
+});
+
+const EMPTY = wat('(module (func (export "_start")))');
+
+function caught(f: () => unknown): FaygerError {
+  try {
+    f();
+  } catch (e) {
+    if (FaygerError.is(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('implementation registry and router', () => {
+  it('follows the manifest preference order, then registration order', () => {
+    const reg = new ImplementationRegistry();
+    reg.register(fake('a', ['fuel']));
+    reg.register({ implementation: fake('b', ['fuel', 'suspend']), aliases: ['@acme/b'] });
+    expect(reg.route({ interface: '^1.0.0' }).implementation.descriptor.id).toBe('a');
+    expect(reg.route({ interface: '^1.0.0', implementation: { preferred: ['@acme/b'] } }).implementation.descriptor.id).toBe('b');
+    expect(reg.route({ interface: '^1.0.0', implementation: { preferred: ['missing', 'a'] } }).implementation.descriptor.id).toBe('a');
+  });
+
+  it('skips candidates lacking a required feature or serving another interface version, and says why', () => {
+    const reg = new ImplementationRegistry();
+    reg.register(fake('nofuel', ['suspend']));
+    reg.register({ implementation: fake('old', ['suspend', 'fuel']), interfaceVersion: '0.9.0' });
+    reg.register(fake('good', ['suspend', 'fuel']));
+    const r = reg.route({ interface: '^1.0.0', implementation: { requiredFeatures: ['fuel', 'suspend'] } });
+    expect(r.implementation.descriptor.id).toBe('good');
+    expect(r.rejected).toEqual([
+      { id: 'nofuel', reason: 'lacks required feature fuel' },
+      { id: 'old', reason: 'serves Runtime_Interface 0.9.0, outside ^1.0.0' },
+    ]);
+  });
+
+  it('throws RUNTIME_NO_IMPLEMENTATION listing each candidate and why it was rejected', () => {
+    const { runtime } = { runtime: createRuntime({ implementations: [fake('x', ['fuel']), createInterpreterImplementation()], bus: new FakeBus() }) };
+    const err = caught(() =>
+      runtime.instantiate(loadedBuf({ code: EMPTY, runtime: { interface: '^1.0.0', implementation: { requiredFeatures: ['simd'] } } })),
+    );
+    expect(err.code).toBe('RUNTIME_NO_IMPLEMENTATION');
+    expect(err.details.candidates).toEqual([
+      { id: 'x', reason: 'lacks required feature simd' },
+      { id: 'fayger-interpreter', reason: 'lacks required feature simd' },
+    ]);
+    expect(err.message).toContain('fayger-interpreter: lacks required feature simd');
+
+    const err2 = caught(() => runtime.instantiate(loadedBuf({ code: EMPTY, runtime: { interface: '^2.0.0' } })));
+    expect(err2.code).toBe('RUNTIME_NO_IMPLEMENTATION');
+    expect((err2.details.candidates as { reason: string }[])[0]!.reason).toContain('outside ^2.0.0');
+  });
+
+  it('applies host-policy required features on top of the manifest', () => {
+    const runtime = createRuntime({
+      implementations: [fake('jit', ['fuel', 'suspend']), createInterpreterImplementation()],
+      bus: new FakeBus(),
+      hostPolicy: { requiredFeatures: ['jitless'] },
+    });
+    expect(runtime.instantiate(loadedBuf({ code: EMPTY })).implementation).toBe('fayger-interpreter');
+  });
+
+  it('refuses duplicate and malformed registrations', () => {
+    const reg = new ImplementationRegistry();
+    reg.register(fake('a', []));
+    expect(caught(() => reg.register(fake('a', []))).code).toBe('RUNTIME_IMPLEMENTATION_DUPLICATE');
+    expect(caught(() => reg.register({} as never)).code).toBe('RUNTIME_IMPLEMENTATION_INVALID');
+    expect(caught(() => reg.register({ implementation: fake('b', []), interfaceVersion: 'one' })).code).toBe('RUNTIME_IMPLEMENTATION_INVALID');
+  });
+
+  it('rejects invalid runtime options with RUNTIME_OPTIONS_INVALID', () => {
+    expect(caught(() => createRuntime({ implementations: [], bus: {} as never })).code).toBe('RUNTIME_OPTIONS_INVALID');
+    expect(caught(() => createRuntime({ implementations: [], bus: new FakeBus(), limits: { sliceFuel: 0 } })).code).toBe('RUNTIME_OPTIONS_INVALID');
+    const e = caught(() => createRuntime({ implementations: [], bus: new FakeBus(), limits: { actions: { fuel: 'throttle' } } }));
+    expect(e.code).toBe('RUNTIME_OPTIONS_INVALID');
+    expect(e.message).toContain('fail, suspend');
+  });
+});
