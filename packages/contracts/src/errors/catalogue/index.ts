@@ -7,6 +7,7 @@ import { runtimeCodes } from './runtime.js';
 import { interpreterCodes } from './interpreter.js';
 import { cliCodes } from './cli.js';
 import { desktopCodes } from './desktop.js';
+import { faygerCodes } from './fayger.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -22,6 +23,7 @@ export const errorCatalogue = {
   ...interpreterCodes,
   ...cliCodes,
   ...desktopCodes,
+  ...faygerCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
