@@ -1,16 +1,15 @@
 // http-echo: serves HTTP on its granted port through net.listen and answers every request with what it
 // received (method, URL, headers, body). Stops after MAX requests, on `GET /quit`, or when no request
 // arrives for IDLE_MS. Limits come from the env capability when granted (ECHO_MAX_REQUESTS, ECHO_IDLE_MS).
-import { JsonObject, app, call, exit, hasCapability, log, net } from "@fayger/guest-as";
+import { JsonObject, app, env, exit, hasCapability, log, net } from "@fayger/guest-as";
 
 const PORT = 8787;
 
 function envInt(name: string, fallback: i32): i32 {
   if (!hasCapability("env")) return fallback;
-  const r = call("env.get", new JsonObject().str("name", name).toString());
-  const v = r.json.get("value");
-  if (!r.ok || !v.isString) return fallback;
-  const n = I32.parseInt(v.s);
+  const v = env.get(name);
+  if (!v.found) return fallback;
+  const n = I32.parseInt(v.text);
   return n > 0 ? n : fallback;
 }
 

@@ -16,11 +16,10 @@ const COMMANDS: Record<string, { run: Command; help: string; summary: string }> 
   sign: { run: sign, help: signHelp, summary: 'sign an existing .buf' },
   verify: { run: verify, help: verifyHelp, summary: 'verify a .buf against trusted roots' },
   inspect: { run: inspect, help: inspectHelp, summary: 'show header, manifest, sections and signatures' },
-  // The composition root (loader + runtime + adapter) plugs in here.
-  run: { run, help: runHelp, summary: 'load and run a .buf (not available yet)' },
+  run: { run, help: runHelp, summary: 'load, verify and run a .buf (loader + runtime + host adapter)' },
 };
 
-export const mainHelp = `fayger — build, sign, verify and inspect BuF artifacts
+export const mainHelp = `fayger — build, sign, verify, inspect and run BuF artifacts
 
 Usage: fayger <command> [options]     fayger <command> --help
 
@@ -35,7 +34,9 @@ Exit codes:
   2   verification failed (signature, trust policy, expiry, rollback, digest mismatch / tampering)
   3   malformed input (not a BuF, corrupt structure, bad manifest, pack config, key or roots file)
   4   I/O error (a file could not be read or written)
-  5   unsupported (newer format, unknown algorithm, command not available)
+  5   unsupported (newer format, unknown algorithm, no fitting runtime implementation)
+  6   run: the guest failed (trap, quota breach, link error)
+  7   run: a required capability was not granted
   10  internal error (a bug: please report it)
 On failure the error code (e.g. SECURITY_SIGNATURE_INVALID) is printed on stderr.
 
@@ -44,6 +45,7 @@ Example session:
   fayger pack ./app -o app.buf --sign keys/release.key.json
   fayger verify app.buf --roots trusted-roots.json
   fayger inspect app.buf --json
+  fayger run app.buf --trusted-roots trusted-roots.json --explain    (exits with the guest's exit code)
 `;
 
 /** Runs one command line (without the node and script arguments); resolves to the process exit code. */

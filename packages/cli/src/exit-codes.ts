@@ -14,6 +14,10 @@ export const EXIT_CODES = {
   IO_ERROR: 4,
   /** Understood but unsupported: newer format major, unknown algorithm, Runtime_Interface range not met, command not available. */
   UNSUPPORTED: 5,
+  /** `run`: the guest failed — a trap, a quota breach, a link or ABI error (the instance ended Failed). */
+  GUEST_FAILED: 6,
+  /** `run`: a capability the manifest marks required was not granted (adapter or host policy). */
+  CAPABILITY_MISSING: 7,
   /** A bug in Fayger (INTERNAL or an unexpected exception). */
   INTERNAL: 10,
 } as const;
@@ -36,8 +40,17 @@ const VERIFICATION = new Set<string>([
   'LOADER_ROOT_DIGEST_MISMATCH',
   'LOADER_SECTION_DIGEST_MISMATCH',
 ]);
-const USAGE = new Set<string>(['CLI_USAGE', 'CLI_OUTPUT_EXISTS', 'CLI_SIGNATURES_DROPPED', 'INVALID_ARGUMENT']);
-const IO = new Set<string>(['CLI_IO', 'LOADER_SOURCE_IO', 'SECURITY_VERSION_STORE_IO']);
+const USAGE = new Set<string>([
+  'CLI_USAGE',
+  'CLI_OUTPUT_EXISTS',
+  'CLI_SIGNATURES_DROPPED',
+  'INVALID_ARGUMENT',
+  'FAYGER_MOUNT_INVALID',
+  'FAYGER_SOURCE_UNSUPPORTED',
+  'ADAPTER_NOT_FOUND',
+  'ADAPTER_HOST_UNDETECTED',
+]);
+const IO = new Set<string>(['CLI_IO', 'LOADER_SOURCE_IO', 'SECURITY_VERSION_STORE_IO', 'FAYGER_TRUST_ROOTS_UNREADABLE']);
 const UNSUPPORTED = new Set<string>([
   'LOADER_FORMAT_UNSUPPORTED',
   'LOADER_DIGEST_ALGORITHM_UNSUPPORTED',
@@ -45,6 +58,8 @@ const UNSUPPORTED = new Set<string>([
   'SECURITY_UNSUPPORTED_ALGORITHM',
   'SECURITY_BACKEND_UNAVAILABLE',
   'CLI_NOT_AVAILABLE',
+  'RUNTIME_NO_IMPLEMENTATION',
+  'RUNTIME_ASYNC_UNSUPPORTED',
 ]);
 
 /** The exit code for a thrown value (see EXIT_CODES). */
@@ -55,6 +70,8 @@ export function exitCodeFor(err: unknown): ExitCode {
   if (USAGE.has(code)) return EXIT_CODES.USAGE;
   if (IO.has(code)) return EXIT_CODES.IO_ERROR;
   if (UNSUPPORTED.has(code)) return EXIT_CODES.UNSUPPORTED;
+  if (code === 'CAPABILITY_REQUIRED_MISSING') return EXIT_CODES.CAPABILITY_MISSING;
+  if (/^(TRAP|QUOTA|WASM|WASI|RUNTIME)_/.test(code) || code === 'CAPABILITY_DENIED') return EXIT_CODES.GUEST_FAILED;
   if (/^(LOADER|SECURITY|CLI)_/.test(code)) return EXIT_CODES.MALFORMED_INPUT;
   return EXIT_CODES.INTERNAL;
 }

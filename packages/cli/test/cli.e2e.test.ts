@@ -183,9 +183,10 @@ describe('fayger end to end (spawned)', () => {
     const missing = fayger(dir, 'inspect', 'nope.buf');
     expect(missing.code).toBe(4);
     expect(missing.stderr).toContain('CLI_IO');
+    // `run` refuses to start without trusted roots (or an explicit --allow-unsigned).
     const run = fayger(dir, 'run', 'hello.buf');
-    expect(run.code).toBe(5);
-    expect(run.stderr).toContain('CLI_NOT_AVAILABLE');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--trusted-roots');
   });
 
   it('--help for every command has usage and examples', () => {

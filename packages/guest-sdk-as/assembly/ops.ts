@@ -55,6 +55,18 @@ export namespace fs {
   }
 }
 
+export namespace env {
+  /** env.get: a granted environment variable; `found` is false when it is unset or not granted. */
+  export function get(name: string): TextReply {
+    const r = call("env.get", new JsonObject().str("name", name).toString());
+    const t = new TextReply(r.status);
+    t.raw = r.raw;
+    const v = r.json.get("value");
+    if (r.ok && v.isString) { t.text = v.s; t.found = true; }
+    return t;
+  }
+}
+
 export namespace kv {
   function keyArgs(key: string, namespace: string): JsonObject {
     const a = new JsonObject();

@@ -80,6 +80,12 @@ describe('@fayger/guest-as against a scripted host', () => {
     expect(new TextDecoder().decode(h.calls[0].args.data as Uint8Array)).toBe('héllo wörld');
   });
 
+  it('env.get: a value, or not found for null', async () => {
+    const h = await host((c) => ({ status: 0, result: { value: c.args.name === 'A' ? 'x "y"' : null } }));
+    expect(h.run('environment')).toEqual(['true [x "y"] false true']);
+    expect(h.calls.map((c) => c.args)).toEqual([{ name: 'A' }, { name: 'B' }]);
+  });
+
   it('lists directories', async () => {
     const h = await host(() => ({ status: 0, result: { entries: [{ name: 'a.txt', type: 'file' }, { name: 'sub', type: 'directory' }] } }));
     expect(h.run('listing')).toEqual(['a.txt:file', 'sub:directory']);

@@ -9,6 +9,7 @@ import { interpreterCodes } from './interpreter.js';
 import { inAppCodes } from './in-app.js';
 import { cliCodes } from './cli.js';
 import { desktopCodes } from './desktop.js';
+import { faygerCodes } from './fayger.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -26,6 +27,7 @@ export const errorCatalogue = {
   ...inAppCodes,
   ...cliCodes,
   ...desktopCodes,
+  ...faygerCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

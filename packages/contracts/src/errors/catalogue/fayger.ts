@@ -1,0 +1,25 @@
+import type { ErrorCodeInfo } from '../types.js';
+
+/** Codes raised by the composition root (the `fayger` package and `fayger run`). */
+export const faygerCodes = {
+  FAYGER_TRUST_ROOTS_UNREADABLE: {
+    layer: 'cli',
+    title: 'The trusted-roots file could not be read.',
+    remedy: 'Check the path given as trusted roots (e.g. --trusted-roots) and its permissions; `fayger keygen --roots <file>` creates one.',
+  },
+  FAYGER_MOUNT_INVALID: {
+    layer: 'cli',
+    title: 'A host directory to mount for the guest (--dir guest=host) is not usable.',
+    remedy: 'Give an absolute guest path and an existing host directory, e.g. --dir /data=./work.',
+  },
+  FAYGER_SOURCE_UNSUPPORTED: {
+    layer: 'cli',
+    title: 'The artifact reference is neither a BufSource, bytes, an http(s) URL nor a path this host can open.',
+    remedy: 'Pass a BufSource, a Uint8Array or a URL; paths need fayger/node (createNodeFayger).',
+  },
+  FAYGER_CLOSED: {
+    layer: 'cli',
+    title: 'The Fayger instance was used after close().',
+    remedy: 'Create a new instance with createFayger / createNodeFayger.',
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;

@@ -1,0 +1,368 @@
+import {
+  FaygerError,
+  RUNTIME_INTERFACE_VERSION,
+  emitEvent,
+  type BufSource,
+  type DigestProvider,
+  type EventSink,
+  type GrantReport,
+  type HostPolicy,
+  type HostKind,
+  type HostProbe,
+  type LoadProfile,
+  type LoadStrategy,
+  type LoadedBuf,
+  type ManifestQuotas,
+  type PlatformAdapter,
+  type ResourceUsage,
+  type SelectionReport,
+  type VersionStore,
+} from '@fayger/contracts';
+import { createInstructionBus, selectAdapter, type AdapterBus, type BusDiagnostic } from '@fayger/adapter-core';
+import { createInterpreterImplementation } from '@fayger/interpreter';
+import { HttpRangeSource, MemorySource, loadBuf } from '@fayger/loader';
+import { EventBus } from '@fayger/observability';
+import {
+  createRuntime,
+  type BufInstance,
+  type ImplementationRegistration,
+  type LinkPolicy,
+  type ResourceCaps,
+  type Runtime,
+  type RuntimeLimits,
+} from '@fayger/runtime';
+import { detectDigestProvider, type Ed25519Backend } from '@fayger/security';
+import type { RuntimeImplementation } from '@fayger/contracts';
+import { loaderEventsTo } from './loader-events.js';
+import { buildHostPolicy } from './policy.js';
+import { buildTrust, type FaygerTrust } from './trust.js';
+
+/** Something `load` / `run` accepts: a BufSource, the bytes, a URL (http/https) or a path (with `resolveSource`). */
+export type BufInput = BufSource | Uint8Array | string | URL;
+
+/**
+ * How the adapter is chosen. Give one PlatformAdapter, or candidates to detect among (adapter-core's
+ * `selectAdapter`: highest `detect()` score; `force` picks by id or host kind instead).
+ */
+export type AdapterChoice =
+  | PlatformAdapter
+  | { candidates: readonly (PlatformAdapter | AdapterCandidate)[]; force?: string; probe?: HostProbe };
+
+/** An adapter that is built only if detection (or `force`) picks it. */
+export interface AdapterCandidate {
+  readonly id: string;
+  readonly hostKind: HostKind;
+  detect(probe: HostProbe): boolean | number;
+  create(): PlatformAdapter;
+}
+
+export interface FaygerOptions {
+  /** Which Platform_Adapter serves the guests' instructions (any PlatformAdapter; see AdapterChoice). */
+  adapter: AdapterChoice;
+  /** Trust: trusted roots + policy, a verifier, or `{ allowUnsigned: true }` (development). Required. */
+  trust: FaygerTrust;
+  /** The embedder's capability policy. Default: `buildHostPolicy()` (baseline capabilities only, default deny). */
+  policy?: HostPolicy;
+  /** Digest provider (default detectDigestProvider(): node:crypto, WebCrypto or noble). */
+  digest?: DigestProvider;
+  /** Ed25519 backend for signature checks (default: the verifier's detection). */
+  ed25519?: Ed25519Backend;
+  /** Rollback protection store (default: none; `fayger/node` defaults to a file in the per-user state dir). */
+  versionStore?: VersionStore;
+  /** Selection profile defaults (host defaults to the adapter's host kind). */
+  profile?: Partial<LoadProfile>;
+  /** Default load strategy (default 'lazy'). */
+  strategy?: LoadStrategy;
+  /** Runtime_Implementations (default: the pure-TypeScript interpreter). */
+  implementations?: readonly (RuntimeImplementation | ImplementationRegistration)[];
+  /** Caps on every instance's resource quotas (min with the manifest's). */
+  resources?: ResourceCaps;
+  limits?: RuntimeLimits;
+  linkPolicy?: LinkPolicy;
+  /** Where events go: an EventBus (created when absent; reachable as `fayger.events`) or any EventSink. */
+  events?: EventBus | EventSink;
+  /** Turns a string that is not an http(s) URL into a source (`fayger/node` opens files). */
+  resolveSource?: (ref: string) => Promise<BufSource> | BufSource;
+  /** Runtime_Interface versions offered to the manifest's range (default [RUNTIME_INTERFACE_VERSION]). */
+  supportedInterfaceVersions?: readonly string[];
+  /** Default deadline for async host calls without their own timeout (ms; bus default when absent). */
+  defaultTimeoutMs?: number;
+}
+
+export interface LoadOptions {
+  profile?: Partial<LoadProfile>;
+  strategy?: LoadStrategy;
+  signal?: AbortSignal;
+  /** Evaluation time for the trust verifier (tests). */
+  now?: Date;
+}
+
+export interface RunOptions extends LoadOptions {
+  /** Guest arguments (WASI argv after the program name). */
+  args?: readonly string[];
+  /** Guest environment as instance configuration (otherwise WASI environ comes from granted `env.list`). */
+  env?: Readonly<Record<string, string>>;
+  /** Per-run caps, applied on top of the manifest quotas and the Fayger-wide `resources` (the minimum wins). */
+  quotas?: Partial<Pick<ManifestQuotas, 'fuel' | 'memoryPages' | 'wallTimeMs' | 'callDepth' | 'hostCallsPerSecond'>>;
+  instanceId?: string;
+  /** Told when the instance exists, before it starts (e.g. to watch it or drive it from outside). */
+  onInstance?: (instance: BufInstance, loaded: LoadedBuf) => void;
+}
+
+/** How a run ended. */
+export interface RunResult {
+  /** The guest's exit code (entry result, fayger.exit, proc_exit); undefined when the instance failed. */
+  exitCode: number | undefined;
+  state: 'Terminated' | 'Failed';
+  /** The typed cause when Failed (CAPABILITY_REQUIRED_MISSING, TRAP_*, QUOTA_*…). */
+  error: FaygerError | undefined;
+  grantReport: GrantReport;
+  selectionReport: SelectionReport;
+  usage: ResourceUsage;
+  instanceId: string;
+  implementation: string;
+  adapter: { id: string; hostKind: string };
+  artifact: { id: string; version: string; publisher: string };
+}
+
+/** A started run: the instance to control, and the reports, before it ends. */
+export interface RunHandle {
+  readonly instance: BufInstance;
+  readonly loaded: LoadedBuf;
+  readonly grantReport: GrantReport;
+  readonly selectionReport: SelectionReport;
+  /** Resolves (never rejects) once the instance ends. */
+  readonly done: Promise<RunResult>;
+}
+
+export interface Fayger {
+  /** The event bus (when Fayger created it or was given one); subscribe or pipe sinks here. */
+  readonly events: EventBus | undefined;
+  readonly adapter: PlatformAdapter;
+  readonly bus: AdapterBus;
+  readonly runtime: Runtime;
+  readonly policy: HostPolicy;
+  /** Loads and verifies an artifact (header, manifest, index, signature; bodies now under 'eager'). */
+  load(input: BufInput, options?: LoadOptions): Promise<LoadedBuf>;
+  /** Instantiates (negotiating grants) and starts an instance; `done` tells how it ended. */
+  start(input: BufInput | LoadedBuf, options?: RunOptions): Promise<RunHandle>;
+  /** Loads (unless given a LoadedBuf), runs to the end and reports. Load and trust failures reject. */
+  run(input: BufInput | LoadedBuf, options?: RunOptions): Promise<RunResult>;
+  /** Terminates every live instance, closes the bus and the adapter, and closes sources Fayger opened. */
+  close(): Promise<void>;
+}
+
+const QUOTA_KEYS = ['fuel', 'memoryPages', 'wallTimeMs', 'callDepth', 'hostCallsPerSecond'] as const;
+
+function isSource(v: unknown): v is BufSource {
+  return typeof v === 'object' && v !== null && typeof (v as BufSource).read === 'function' && typeof (v as BufSource).size === 'function';
+}
+function isLoaded(v: unknown): v is LoadedBuf {
+  return typeof v === 'object' && v !== null && typeof (v as LoadedBuf).section === 'function' && 'manifest' in v && 'selection' in v;
+}
+function isAdapter(v: unknown): v is PlatformAdapter {
+  return typeof v === 'object' && v !== null && typeof (v as PlatformAdapter).handle === 'function' && typeof (v as PlatformAdapter).available === 'function';
+}
+
+/**
+ * The composition root: loader + security + runtime (interpreter) + adapter bus + observability behind one
+ * object. Browser-safe (no node: import); `fayger/node` adds files, the per-user state dir and Node adapters.
+ */
+export function createFayger(options: FaygerOptions): Fayger {
+  if (!options || !options.adapter) {
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: 'configure',
+      what: 'createFayger',
+      expected: 'options.adapter: a PlatformAdapter or { candidates, force? }',
+      found: String(options?.adapter),
+      hint: 'On Node use createNodeFayger from "fayger/node", which brings the server and desktop adapters.',
+    });
+  }
+  const eventBus = options.events === undefined ? new EventBus() : options.events instanceof EventBus ? options.events : undefined;
+  const sink: EventSink = options.events ?? (eventBus as EventBus);
+
+  let adapter: PlatformAdapter;
+  let forced = false;
+  let reason: string;
+  if (isAdapter(options.adapter)) {
+    adapter = options.adapter;
+    forced = true;
+    reason = 'given by the embedder';
+  } else {
+    const c = options.adapter;
+    // Lazy candidates take part in detection through a stub; only the chosen one is built.
+    const stubs = c.candidates.map((x): PlatformAdapter =>
+      isAdapter(x) ? x : { id: x.id, hostKind: x.hostKind, detect: (p) => x.detect(p), available: () => [], handle: () => undefined, dispose: () => undefined },
+    );
+    const chosen = selectAdapter(stubs, { ...(c.force !== undefined ? { force: c.force } : {}), ...(c.probe ? { probe: c.probe } : {}) });
+    const candidate = c.candidates[stubs.indexOf(chosen)];
+    adapter = isAdapter(candidate) ? candidate : candidate.create();
+    forced = c.force !== undefined;
+    reason = forced ? `forced (${c.force})` : `detected among ${c.candidates.map((a) => a.id).join(', ')}`;
+  }
+  emitEvent(sink, 'adapter.host.detected', { host: adapter.hostKind, adapter: adapter.id, forced, reason });
+
+  const digest = options.digest ?? detectDigestProvider();
+  const trust = buildTrust(options.trust, {
+    digest,
+    events: sink,
+    ...(options.ed25519 ? { ed25519: options.ed25519 } : {}),
+    ...(options.versionStore ? { versionStore: options.versionStore } : {}),
+  });
+  const policy = options.policy ?? buildHostPolicy();
+  const bus = createInstructionBus({
+    adapter,
+    policy,
+    ...(options.defaultTimeoutMs !== undefined ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
+    onDiagnostic: (d: BusDiagnostic) => diagnostic(sink, adapter.id, d),
+  });
+  const runtime = createRuntime({
+    implementations: options.implementations ?? [createInterpreterImplementation()],
+    bus,
+    events: sink,
+    hostPolicy: { capabilities: policy, ...(options.resources ? { resources: options.resources } : {}) },
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.linkPolicy ? { linkPolicy: options.linkPolicy } : {}),
+  });
+  const loaderEvents = loaderEventsTo(sink);
+  const owned = new Set<{ close(): Promise<void> | void }>();
+  const interfaces = options.supportedInterfaceVersions ?? [RUNTIME_INTERFACE_VERSION];
+  let closed = false;
+
+  async function toSource(input: BufInput): Promise<{ source: BufSource; owned: boolean }> {
+    if (input instanceof Uint8Array) return { source: new MemorySource(input), owned: false };
+    if (isSource(input)) return { source: input, owned: false };
+    const ref = input instanceof URL ? input.href : input;
+    if (typeof ref === 'string' && /^https?:\/\//i.test(ref)) return { source: new HttpRangeSource(ref), owned: false };
+    if (typeof ref === 'string' && options.resolveSource) {
+      const source = await options.resolveSource(ref);
+      return { source, owned: true };
+    }
+    throw new FaygerError({
+      code: 'FAYGER_SOURCE_UNSUPPORTED',
+      phase: 'read',
+      what: 'choosing where to read the BuF from',
+      expected: 'a BufSource, a Uint8Array, an http(s) URL, or a path (with resolveSource, as fayger/node sets)',
+      found: typeof ref === 'string' ? JSON.stringify(ref) : String(ref),
+    });
+  }
+
+  function assertOpen(what: string): void {
+    if (closed) throw new FaygerError({ code: 'FAYGER_CLOSED', phase: 'run', what, expected: 'an open Fayger instance', found: 'close() was called' });
+  }
+
+  async function loadWith(input: BufInput, o: LoadOptions, onSource?: (s: BufSource) => void): Promise<LoadedBuf> {
+    assertOpen('fayger.load');
+    const { source, owned: own } = await toSource(input);
+    const closable = source as Partial<{ close(): Promise<void> }>;
+    if (own && typeof closable.close === 'function') owned.add(closable as { close(): Promise<void> });
+    onSource?.(source);
+    const profile: LoadProfile = { host: adapter.hostKind, ...options.profile, ...o.profile } as LoadProfile;
+    if (!profile.capabilities) profile.capabilities = bus.available().map((c) => c.name);
+    try {
+      return await loadBuf(source, {
+        trust,
+        digest,
+        profile,
+        strategy: o.strategy ?? options.strategy ?? 'lazy',
+        supportedInterfaceVersions: interfaces,
+        events: loaderEvents,
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.now ? { now: o.now } : {}),
+      });
+    } catch (err) {
+      if (own && typeof closable.close === 'function') {
+        owned.delete(closable as { close(): Promise<void> });
+        await closable.close().catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
+  async function start(input: BufInput | LoadedBuf, o: RunOptions = {}): Promise<RunHandle> {
+    assertOpen('fayger.start');
+    let source: BufSource | undefined;
+    const loaded = isLoaded(input) ? input : await loadWith(input, o, (s) => (source = s));
+    const instance = runtime.instantiate(loaded, {
+      ...(o.args ? { args: o.args } : {}),
+      ...(o.env ? { env: o.env } : {}),
+      ...(o.instanceId ? { instanceId: o.instanceId } : {}),
+    });
+    const grantReport = instance.grants;
+    emitEvent(
+      sink,
+      'adapter.capabilities.negotiated',
+      {
+        adapter: adapter.id,
+        granted: grantReport.granted.map((g) => g.name),
+        missingRequired: [...grantReport.missingRequired],
+        absentOptional: [...grantReport.absentOptional],
+      },
+      { instanceId: instance.id },
+    );
+    if (o.quotas) {
+      const caps: Partial<ManifestQuotas> = {};
+      for (const k of QUOTA_KEYS) {
+        const v = o.quotas[k];
+        if (v === undefined) continue;
+        caps[k] = Math.min(v, loaded.manifest.quotas[k] ?? Infinity, options.resources?.[k] ?? Infinity);
+      }
+      instance.setLimits(caps);
+    }
+    o.onInstance?.(instance, loaded);
+    // start() rejects with the typed cause and leaves the instance Failed; `done` reports that.
+    await instance.start().catch(() => undefined);
+    const done = instance.done.then(async (info): Promise<RunResult> => {
+      const s = source as Partial<{ close(): Promise<void> }> | undefined;
+      if (s && typeof s.close === 'function' && owned.has(s as { close(): Promise<void> })) {
+        owned.delete(s as { close(): Promise<void> });
+        await s.close().catch(() => undefined);
+      }
+      return {
+        exitCode: info.exitCode,
+        state: info.state,
+        error: info.error,
+        grantReport,
+        selectionReport: loaded.selection,
+        usage: info.usage,
+        instanceId: instance.id,
+        implementation: instance.implementation,
+        adapter: { id: adapter.id, hostKind: adapter.hostKind },
+        artifact: { id: loaded.manifest.id, version: loaded.manifest.version, publisher: loaded.manifest.publisher },
+      };
+    });
+    return { instance, loaded, grantReport, selectionReport: loaded.selection, done };
+  }
+
+  return {
+    events: eventBus,
+    adapter,
+    bus,
+    runtime,
+    policy,
+    load: (input, o = {}) => loadWith(input, o),
+    start,
+    async run(input, o = {}) {
+      const handle = await start(input, o);
+      return handle.done;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await runtime.shutdown('fayger.close');
+      await bus.shutdown();
+      await Promise.all([...owned].map((s) => Promise.resolve(s.close()).catch(() => undefined)));
+      owned.clear();
+    },
+  };
+}
+
+function diagnostic(sink: EventSink, adapterId: string, d: BusDiagnostic): void {
+  const error = d.error ? d.error.toJSON() : { name: 'BusDiagnostic', message: d.message };
+  if (d.kind === 'event-dropped' || d.kind === 'event-invalid' || d.kind === 'late-emit') {
+    emitEvent(sink, 'adapter.host.event', { adapter: adapterId, type: 'unknown', delivered: false, reason: `${d.kind}: ${d.message}` }, d.instanceId ? { instanceId: d.instanceId } : {});
+  } else {
+    emitEvent(sink, 'adapter.host.error', { adapter: adapterId, operation: d.kind, error }, d.instanceId ? { instanceId: d.instanceId } : {});
+  }
+}

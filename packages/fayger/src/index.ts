@@ -1,0 +1,21 @@
+// Public API of fayger (browser-safe: no node: import). Node conveniences live in 'fayger/node'.
+
+export { createFayger } from './create-fayger.js';
+export type {
+  Fayger,
+  FaygerOptions,
+  AdapterChoice,
+  AdapterCandidate,
+  BufInput,
+  LoadOptions,
+  RunOptions,
+  RunResult,
+  RunHandle,
+} from './create-fayger.js';
+export type { FaygerTrust } from './trust.js';
+export { buildHostPolicy, parseGrant, BASELINE_CAPABILITIES } from './policy.js';
+export type { HostPolicyInput } from './policy.js';
+export { withStdio } from './stdio-adapter.js';
+export type { StdioStreams } from './stdio-adapter.js';
+export { loaderEventsTo } from './loader-events.js';
+export { formatGrantReport, formatSelectionReport } from './explain.js';

@@ -1,0 +1,128 @@
+// Node entry of fayger: files as sources, the per-user state dir, the server and desktop adapters, node:crypto
+// fast paths. The main entry ('fayger') stays free of node: imports for browsers and in-app hosts.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FaygerError, type VersionStore } from '@fayger/contracts';
+import { FileSource } from '@fayger/loader/node';
+import { parseTrustedRoots } from '@fayger/security';
+import { createFileVersionStore, nodeDigestProvider, nodeEd25519Backend } from '@fayger/security/node';
+import type { FsMount, LogFormat } from '@fayger/node-host';
+import { createFayger, type AdapterChoice, type Fayger, type FaygerOptions } from './create-fayger.js';
+import { nodeAdapterCandidates } from './node-adapters.js';
+import type { StdioStreams } from './stdio-adapter.js';
+import type { FaygerTrust } from './trust.js';
+
+export { nodeAdapterCandidates, withFsMounts, processStdio } from './node-adapters.js';
+export type { NodeAdapterOptions } from './node-adapters.js';
+
+/** Trust for Node embedders: everything `FaygerTrust` takes, or a trusted-roots file path. */
+export type NodeFaygerTrust =
+  | FaygerTrust
+  | { rootsFile: string; threshold?: number; allowUnsigned?: boolean; allowRollback?: boolean };
+
+export interface NodeFaygerOptions extends Omit<FaygerOptions, 'adapter' | 'trust' | 'versionStore'> {
+  trust: NodeFaygerTrust;
+  /** Force an adapter by id or host kind ('server', 'desktop'); default: detection (TTY → desktop). */
+  host?: string;
+  /** Replace the Node adapters entirely (any PlatformAdapter, or candidates to detect among). */
+  adapter?: AdapterChoice;
+  /** Per-user state directory (default: `defaultStateDir()`). Holds versions.json, the server data root, kv. */
+  stateDir?: string;
+  /** Rollback protection (default: `<stateDir>/versions.json`); false: none. */
+  versionStore?: VersionStore | false;
+  /** Host directories mounted at guest paths; fs.read / fs.write offers come from them. */
+  dirs?: readonly FsMount[];
+  /** Environment variables the adapter may expose to guests (default none). */
+  envAllow?: readonly string[];
+  /** Guest log records (default text on stderr). */
+  log?: { format?: LogFormat; stream?: { write(chunk: string): unknown } };
+  /** Guest standard streams (default this process's); false: no stdio capability. */
+  stdio?: StdioStreams | false;
+}
+
+/**
+ * Where Fayger keeps per-user state: `$FAYGER_STATE_DIR`, else `$XDG_STATE_HOME/fayger`, else the platform's
+ * usual place (`~/.local/state/fayger`, `~/Library/Application Support/fayger`, `%LOCALAPPDATA%\fayger`).
+ */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FAYGER_STATE_DIR) return resolve(env.FAYGER_STATE_DIR);
+  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'fayger');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'fayger');
+  if (process.platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'fayger');
+  return join(homedir(), '.local', 'state', 'fayger');
+}
+
+/** Reads and validates a trusted-roots document (SECURITY_* codes name a bad field). */
+export function readTrustedRootsFile(path: string) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new FaygerError({
+      code: 'FAYGER_TRUST_ROOTS_UNREADABLE',
+      phase: 'configure',
+      what: `reading the trusted roots ${path}`,
+      found: (err as Error).message,
+      cause: err,
+      details: { path, errno: (err as { code?: string }).code },
+    });
+  }
+  return parseTrustedRoots(text);
+}
+
+/** Parses `guest=host` (as `--dir` takes it). */
+export function parseDirSpec(spec: string, cwd = process.cwd()): FsMount {
+  const i = spec.indexOf('=');
+  if (i <= 0 || i === spec.length - 1) {
+    throw new FaygerError({
+      code: 'FAYGER_MOUNT_INVALID',
+      phase: 'configure',
+      what: `the mount ${JSON.stringify(spec)}`,
+      expected: 'guest=host, e.g. /data=./work',
+      found: spec,
+    });
+  }
+  return { guest: spec.slice(0, i), host: resolve(cwd, spec.slice(i + 1)) };
+}
+
+/**
+ * createFayger with Node defaults: paths open as FileSource, SHA-256 and Ed25519 through node:crypto, a
+ * file-backed version store in the per-user state dir, and the server / desktop adapter chosen by host
+ * detection (forced with `host`), with guest stdio on this process's streams.
+ */
+export function createNodeFayger(options: NodeFaygerOptions): Fayger {
+  const stateDir = options.stateDir ?? defaultStateDir();
+  const { host, dirs, envAllow, log, stdio, stateDir: _s, versionStore: _v, trust: _t, adapter: _a, ...rest } = options;
+  const trust: FaygerTrust =
+    options.trust && 'rootsFile' in options.trust
+      ? {
+          roots: readTrustedRootsFile(options.trust.rootsFile),
+          ...(options.trust.threshold !== undefined ? { threshold: options.trust.threshold } : {}),
+          ...(options.trust.allowUnsigned ? { allowUnsigned: true } : {}),
+          ...(options.trust.allowRollback ? { allowRollback: true } : {}),
+        }
+      : (options.trust as FaygerTrust);
+  const versionStore = options.versionStore === false ? undefined : (options.versionStore ?? createFileVersionStore(join(stateDir, 'versions.json')));
+  const adapter: AdapterChoice = options.adapter ?? {
+    candidates: nodeAdapterCandidates({
+      stateDir,
+      ...(dirs ? { dirs } : {}),
+      ...(envAllow ? { envAllow } : {}),
+      ...(log ? { log } : {}),
+      ...(stdio !== undefined ? { stdio } : {}),
+    }),
+    ...(host ? { force: host } : {}),
+  };
+  return createFayger({
+    digest: nodeDigestProvider,
+    ed25519: nodeEd25519Backend,
+    resolveSource: (ref) => FileSource.open(ref.startsWith('file:') ? new URL(ref).pathname : resolve(ref)),
+    ...rest,
+    adapter,
+    trust,
+    ...(versionStore ? { versionStore } : {}),
+  });
+}
+
+export type { Fayger } from './create-fayger.js';
