@@ -220,30 +220,29 @@ export class ConfinedFs {
     return target;
   }
 
-  async read(a: OpArgs<'fs.read'>, ctx: Pick<AdapterCallContext, 'grants' | 'remaining'>): Promise<OpResult<'fs.read'>> {
-    const op = 'fs.read';
-    let guest = a.path;
+  /**
+   * The one confined open for reading: resolve the guest path inside a granted root, resolve symlinks and
+   * re-check containment, open without following a final symlink, then verify that what was opened is what was
+   * checked (defeats a symlink retargeted between check and use). `use` gets the open handle and its stat;
+   * every failure maps to a typed fs error naming the guest path.
+   */
+  private async withOpenedForRead<T>(
+    op: string,
+    path: string,
+    grants: AdapterCallContext['grants'],
+    flags: number,
+    use: (fh: FileHandle, st: BigIntStats, guest: string, real: string) => Promise<T>,
+  ): Promise<T> {
+    let guest = path;
     try {
-      const loc = await this.locate(op, a.path, 'read', ctx.grants);
+      const loc = await this.locate(op, path, 'read', grants);
       guest = loc.guest;
       const real = await realpath(loc.hostTarget);
       this.assertInside(op, loc, real);
-      const fh = await open(real, constants.O_RDONLY | O_NOFOLLOW);
+      const fh = await open(real, flags | O_NOFOLLOW);
       try {
         const st = await this.verifyOpened(op, loc, fh, real);
-        if (!st.isFile()) throw fsErrorFromErrno(op, guest, { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
-        const size = Number(st.size);
-        const offset = Math.min(a.offset ?? 0, size);
-        let want = Math.min(size - offset, a.length ?? MAX_BYTES, MAX_BYTES);
-        if (ctx.remaining.bytes !== undefined) want = Math.min(want, ctx.remaining.bytes);
-        const buf = new Uint8Array(want);
-        let got = 0;
-        while (got < want) {
-          const { bytesRead } = await fh.read(buf, got, want - got, offset + got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
-        }
-        return { data: got === want ? buf : buf.slice(0, got), eof: offset + got >= size };
+        return await use(fh, st, guest, real);
       } finally {
         await fh.close();
       }
@@ -252,48 +251,42 @@ export class ConfinedFs {
     }
   }
 
-  async stat(a: OpArgs<'fs.stat'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.stat'>> {
-    const op = 'fs.stat';
-    let guest = a.path;
-    try {
-      const loc = await this.locate(op, a.path, 'read', ctx.grants);
-      guest = loc.guest;
-      const real = await realpath(loc.hostTarget);
-      this.assertInside(op, loc, real);
-      const fh = await open(real, constants.O_RDONLY | O_NOFOLLOW);
-      try {
-        const st = await this.verifyOpened(op, loc, fh, real);
-        return { type: typeOf(st) as never, size: st.isFile() ? Number(st.size) : 0, mtimeMs: Number(st.mtimeMs) };
-      } finally {
-        await fh.close();
+  async read(a: OpArgs<'fs.read'>, ctx: Pick<AdapterCallContext, 'grants' | 'remaining'>): Promise<OpResult<'fs.read'>> {
+    const op = 'fs.read';
+    return this.withOpenedForRead(op, a.path, ctx.grants, constants.O_RDONLY, async (fh, st, guest) => {
+      if (!st.isFile()) throw fsErrorFromErrno(op, guest, { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+      const size = Number(st.size);
+      const offset = Math.min(a.offset ?? 0, size);
+      let want = Math.min(size - offset, a.length ?? MAX_BYTES, MAX_BYTES);
+      if (ctx.remaining.bytes !== undefined) want = Math.min(want, ctx.remaining.bytes);
+      const buf = new Uint8Array(want);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await fh.read(buf, got, want - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
       }
-    } catch (e) {
-      throw fsErrorFromErrno(op, guest, e);
-    }
+      return { data: got === want ? buf : buf.slice(0, got), eof: offset + got >= size };
+    });
+  }
+
+  async stat(a: OpArgs<'fs.stat'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.stat'>> {
+    return this.withOpenedForRead('fs.stat', a.path, ctx.grants, constants.O_RDONLY, async (_fh, st) => ({
+      type: typeOf(st) as never,
+      size: st.isFile() ? Number(st.size) : 0,
+      mtimeMs: Number(st.mtimeMs),
+    }));
   }
 
   async list(a: OpArgs<'fs.list'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.list'>> {
     const op = 'fs.list';
-    let guest = a.path;
-    try {
-      const loc = await this.locate(op, a.path, 'read', ctx.grants);
-      guest = loc.guest;
-      const real = await realpath(loc.hostTarget);
-      this.assertInside(op, loc, real);
-      const fh = await open(real, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-      try {
-        const st = await this.verifyOpened(op, loc, fh, real);
-        if (!st.isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'ENOTDIR' });
-        // On Linux read the directory the descriptor holds, not whatever the path names by now.
-        const dirents = await readdir(PROC_FD ? `${PROC_FD}/${fh.fd}` : real, { withFileTypes: true });
-        const entries = dirents.map((d) => ({ name: d.name, type: typeOf(d) })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-        return { entries: entries as never };
-      } finally {
-        await fh.close();
-      }
-    } catch (e) {
-      throw fsErrorFromErrno(op, guest, e);
-    }
+    return this.withOpenedForRead(op, a.path, ctx.grants, constants.O_RDONLY | O_DIRECTORY, async (fh, st, guest, real) => {
+      if (!st.isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'ENOTDIR' });
+      // On Linux read the directory the descriptor holds, not whatever the path names by now.
+      const dirents = await readdir(PROC_FD ? `${PROC_FD}/${fh.fd}` : real, { withFileTypes: true });
+      const entries = dirents.map((d) => ({ name: d.name, type: typeOf(d) })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+      return { entries: entries as never };
+    });
   }
 
   async write(a: OpArgs<'fs.write'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.write'>> {
