@@ -20,6 +20,7 @@ export type { OpHandler, OpHandlers } from './define.js';
 export { normalizeGuestPath, tryNormalizeGuestPath, isPathWithin, findRoot } from './scope/paths.js';
 export { parseOrigin, normalizeOrigin, originCovers, originOfUrl, isUrlAllowed } from './scope/origins.js';
 export type { ParsedOrigin } from './scope/origins.js';
+export { parseOpenableUrl } from './scope/openable-url.js';
 
 export { createMemoryAdapter } from './memory/memory-adapter.js';
 export type { MemoryAdapter, MemoryAdapterOptions, MemoryLogRecord } from './memory/memory-adapter.js';

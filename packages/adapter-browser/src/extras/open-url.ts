@@ -1,26 +1,9 @@
+import { parseOpenableUrl as parseOpenableUrlAs } from '@fayger/adapter-core';
 import { browserError } from '../errors.js';
 
-/**
- * Checks that `url` is an absolute http(s) URL and returns it normalised. javascript:, data:, blob:, file: and
- * relative references fail BROWSER_URL_REJECTED: opening them would run code in, or read from, this page's origin.
- */
+/** Checks that `url` is an absolute http(s) URL (adapter-core's shared rule) and returns it normalised. */
 export function parseOpenableUrl(url: string): string {
-  const reject = (found: string) =>
-    browserError('BROWSER_URL_REJECTED', 'url.open', 'opening a URL', found, {
-      expected: 'an absolute http:// or https:// URL with a host',
-      details: { url: url.length > 200 ? `${url.slice(0, 200)}…` : url },
-    });
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(url)) throw reject('a URL containing control characters');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw reject(`${JSON.stringify(url.slice(0, 80))} (not an absolute URL)`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw reject(`the scheme ${JSON.stringify(parsed.protocol)}`);
-  if (!parsed.hostname) throw reject('a URL without a host');
-  return parsed.href;
+  return parseOpenableUrlAs(url, 'BROWSER_URL_REJECTED');
 }
 
 /**

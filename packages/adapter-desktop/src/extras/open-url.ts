@@ -1,35 +1,15 @@
 import { spawn } from 'node:child_process';
+import { parseOpenableUrl as parseOpenableUrlAs } from '@fayger/adapter-core';
 import { FaygerError } from '@fayger/contracts';
 import type { ToolTimeouts } from './clipboard.js';
 import { findTool, runTool, type ToolEnv } from './os-tools.js';
 
 /**
- * Checks that `url` is an absolute http(s) URL and returns it normalised (WHATWG serialisation: spaces and
- * control characters percent-encoded). Anything else — file:, javascript:, custom handlers, relative
- * references — fails DESKTOP_URL_REJECTED: handing those to the OS opener would run local programs.
+ * Checks that `url` is an absolute http(s) URL (adapter-core's shared rule) and returns it normalised; anything
+ * else fails DESKTOP_URL_REJECTED, since handing it to the OS opener could run local programs.
  */
 export function parseOpenableUrl(url: string): string {
-  const reject = (found: string) =>
-    new FaygerError({
-      code: 'DESKTOP_URL_REJECTED',
-      phase: 'url.open',
-      what: 'opening a URL',
-      expected: 'an absolute http:// or https:// URL with a host',
-      found,
-      details: { url: url.length > 200 ? `${url.slice(0, 200)}…` : url },
-    });
-  if (typeof url !== 'string') throw reject(typeof url);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(url)) throw reject('a URL containing control characters');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw reject(`${JSON.stringify(url.slice(0, 80))} (not an absolute URL)`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw reject(`the scheme ${JSON.stringify(parsed.protocol)}`);
-  if (!parsed.hostname) throw reject('a URL without a host');
-  return parsed.href;
+  return parseOpenableUrlAs(url, 'DESKTOP_URL_REJECTED');
 }
 
 export interface UrlOpener {
