@@ -40,6 +40,6 @@ describe.skipIf(artifactMissing)('ui-counter.buf on the server adapter (node, no
   });
 });
 
-describe.skipIf(!artifactMissing)('ui-counter.buf on the server adapter', () => {
+if (artifactMissing) describe('ui-counter.buf on the server adapter', () => {
   it.skip(ARTIFACT_MISSING_MESSAGE, () => {});
 });
