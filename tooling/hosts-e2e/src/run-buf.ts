@@ -2,7 +2,7 @@
 // the host's adapter. Each host entry (server/desktop scripts, the in-app page) only supplies a source and an
 // adapter, so the guest sees the same runtime everywhere.
 import { createInstructionBus } from '@fayger/adapter-core';
-import type { BufSource, CapabilityRequest, GrantReport, HostKind, PlatformAdapter } from '@fayger/contracts';
+import type { BufSource, CapabilityRequest, HostKind, PlatformAdapter } from '@fayger/contracts';
 import { FaygerError } from '@fayger/contracts';
 import { createInterpreterImplementation } from '@fayger/interpreter';
 import { loadBuf } from '@fayger/loader';
@@ -29,8 +29,8 @@ export interface RunBufOptions {
   source: BufSource;
   trustedRootsJson: string;
   adapter: PlatformAdapter;
-  /** Grants decided by the host beforehand (an in-app host asks the user first); default: the bus negotiates. */
-  grants?: (capabilities: readonly CapabilityRequest[]) => Promise<GrantReport>;
+  /** Runs before negotiation with the manifest's requests (an in-app host asks the user for permissions here). */
+  beforeNegotiate?: (capabilities: readonly CapabilityRequest[]) => Promise<void>;
 }
 
 export async function runBuf(options: RunBufOptions): Promise<HostRun> {
@@ -45,8 +45,9 @@ export async function runBuf(options: RunBufOptions): Promise<HostRun> {
   const { adapter, lines } = recordGuestLog(options.adapter);
   const bus = createInstructionBus({ adapter, policy: { allow: 'available' } });
   const runtime = createRuntime({ implementations: [createInterpreterImplementation()], bus });
-  const grants = options.grants ? await options.grants(loaded.manifest.capabilities) : undefined;
-  const instance = runtime.instantiate(loaded, grants ? { grants } : {});
+  await options.beforeNegotiate?.(loaded.manifest.capabilities);
+  // The bus negotiates (requested ∩ adapter offers + `app`, which the bus serves on every host ∩ policy).
+  const instance = runtime.instantiate(loaded);
   const exit = await instance.runToCompletion();
   await bus.shutdown();
   return {
