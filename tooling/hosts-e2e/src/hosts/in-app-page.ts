@@ -16,7 +16,8 @@ const sim = installSimulator(document, 'webkit', { capabilities: [{ name: 'log' 
 win.__sim = sim;
 
 async function main(): Promise<void> {
-  await new Promise<void>((go) => (win.__go = go));
+  // `?go=1` (a person opening the page) starts at once; a test calls __go() after inspecting the page.
+  if (new URLSearchParams(location.search).get('go') !== '1') await new Promise<void>((go) => (win.__go = go));
   const adapter = await createInAppAdapter({ transport: 'webkit', ui: { mode: 'dom', container: sim.webview } });
   const rootsRes = await fetch('/trusted-roots.json', { cache: 'no-store' });
   win.__hostRun = await runBuf({
