@@ -1,6 +1,6 @@
 // Public API of @fayger/adapter-core. Every export is listed by name (no `export *`).
 
-export { createInstructionBus, unwrapResult } from './bus/bus.js';
+export { createInstructionBus, unwrapResult, withBusServedOffers } from './bus/bus.js';
 export type { AdapterBus, InstructionBusOptions, BusDiagnostic } from './bus/bus.js';
 export { DEFAULT_KV_NAMESPACE } from './bus/scope-check.js';
 export { payloadBytes } from './bus/quota.js';

@@ -133,10 +133,7 @@ class Bus implements AdapterBus {
   }
 
   available(): readonly CapabilityOffer[] {
-    const offers = [...this.adapter.available()];
-    // app.* (info, poll, exit) is served by the bus itself on every host.
-    if (!offers.some((o) => o.name === 'app')) offers.push({ name: 'app' });
-    return offers;
+    return withBusServedOffers(this.adapter.available());
   }
 
   negotiate(requested: readonly CapabilityRequest[]): GrantReport {
@@ -432,6 +429,17 @@ class Bus implements AdapterBus {
 }
 
 /** Creates the Universal_Instruction bus for one adapter under one host policy. */
+/**
+ * What a host offers once the bus is in front of its adapter: the adapter's offers plus `app` (app.info,
+ * app.poll, app.exit), which the bus serves itself on every host. Adapters that negotiate on their own (e.g.
+ * after asking the user) must negotiate against this, or a UI app would never be granted its event loop.
+ */
+export function withBusServedOffers(offers: readonly CapabilityOffer[]): CapabilityOffer[] {
+  const all = [...offers];
+  if (!all.some((o) => o.name === 'app')) all.push({ name: 'app' });
+  return all;
+}
+
 export function createInstructionBus(options: InstructionBusOptions): AdapterBus {
   if (!options || typeof options.adapter?.handle !== 'function') {
     throw new FaygerError({ code: 'ADAPTER_INVALID', phase: 'create-bus', what: 'creating the instruction bus', expected: 'options.adapter implementing PlatformAdapter', found: typeof options?.adapter });

@@ -1,4 +1,4 @@
-import { DEFAULT_KV_NAMESPACE, isUrlAllowed, negotiate as coreNegotiate, originOfUrl, probeHost } from '@fayger/adapter-core';
+import { DEFAULT_KV_NAMESPACE, isUrlAllowed, negotiate as coreNegotiate, originOfUrl, probeHost, withBusServedOffers } from '@fayger/adapter-core';
 import {
   FaygerError,
   OP_CAPABILITY,
@@ -455,7 +455,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     },
     async negotiate(requested, policy) {
       await adapter.requestPermissions(requested);
-      const report = coreNegotiate(requested, available(), policy, { adapterId: id });
+      const report = coreNegotiate(requested, withBusServedOffers(available()), policy, { adapterId: id });
       for (const e of report.entries) {
         const st = perms.get(e.name as CapabilityName);
         if (st?.state !== 'denied' || e.granted) continue;

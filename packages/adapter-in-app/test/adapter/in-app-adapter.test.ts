@@ -111,6 +111,14 @@ describe('permissions', () => {
     expect(p.asked.length).toBe(1);
   });
 
+  it('grants app (served by the bus on every host) when the adapter negotiates itself, so UI apps get events', async () => {
+    const s = shellOverPort({ capabilities: [{ name: 'log', permission: 'granted' }] });
+    const a = track(await createInAppAdapter({ port: s.port, ui: false }), s.close);
+    const report = await a.negotiate([{ name: 'log', required: true }, { name: 'app', required: true }], { allow: 'available' });
+    expect(report.missingRequired).toEqual([]);
+    expect(report.granted.map((g) => g.name).sort()).toEqual(['app', 'log']);
+  });
+
   it('a required capability the user denied leaves the report with missingRequired', async () => {
     const p = prompting({ kv: { name: 'kv', granted: false } });
     const s = shellOverPort({ capabilities: [{ name: 'kv', permission: 'prompt' }], prompt: p.prompt });

@@ -63,7 +63,9 @@ export class HttpRangeSource implements BufSource {
     if (!f) {
       throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: PHASE, what: 'creating an HttpRangeSource', expected: 'a fetch implementation', found: 'none' });
     }
-    this.#fetch = f;
+    // Browsers throw "Illegal invocation" when fetch is called with a `this` other than the global object, as
+    // `this.#fetch(...)` would do; keep the global one bound.
+    this.#fetch = options.fetch ?? f.bind(globalThis);
     this.#headers = options.headers ?? {};
     this.#retries = options.retries ?? 3;
     this.#backoffMs = options.backoffMs ?? 100;

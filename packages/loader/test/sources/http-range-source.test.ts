@@ -144,6 +144,21 @@ describe('HttpRangeSource against serve-static', () => {
     expect(s.requests).toBeLessThan(8);
   });
 
+  it('calls the global fetch with the global object as `this`, as browsers require', async () => {
+    const realFetch = globalThis.fetch;
+    // A browser-like fetch: "Illegal invocation" unless called on the global object.
+    globalThis.fetch = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+      if (this !== globalThis && this !== undefined) throw new TypeError('Illegal invocation');
+      return realFetch(input, init);
+    } as typeof fetch;
+    try {
+      const loaded = await loadBuf(new HttpRangeSource(proxyUrl, { retries: 0 }), { ...opts, strategy: 'lazy' });
+      expect((await loaded.section('main')).length).toBe(3000);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+
   it('retries 5xx with backoff, then gives up with LOADER_HTTP_FAILED', async () => {
     fault = '503-twice';
     expect(await code(loadBuf(src(), opts))).toBe('ok');

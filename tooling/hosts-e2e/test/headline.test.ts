@@ -1,0 +1,274 @@
+// The headline test: ONE signed BuF — examples/ui-counter/dist/ui-counter.buf, as its own build signed it with
+// the dev key — runs unmodified on (a) the server adapter, (b) the desktop adapter in a real terminal (tmux),
+// (c) a browser page (adapter-browser in Chromium), (d) the in-app simulator page without WebAssembly, and
+// (e) Node under --jitless. Every host goes through the same loader → security → runtime (interpreter) →
+// bus wiring (src/run-buf.ts, or the browser demo page); the guest-visible transcript (its log lines) is
+// compared across hosts at the end: UI hosts against each other, UI-less hosts against each other.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { bundleForBrowser, chromiumAvailable, CHROMIUM_MISSING_MESSAGE, startStaticServer, withChromium } from '@fayger/browser-harness';
+import { startDemoServer } from '@fayger/example-browser-demo/server.mjs';
+import type { HostRun } from '../src/run-buf.js';
+import {
+  ARTIFACT_MISSING_MESSAGE,
+  artifactMissing,
+  artifactsDir,
+  bundleNodeApp,
+  EXPECTED_DEGRADED_TRANSCRIPT,
+  EXPECTED_UI_TRANSCRIPT,
+  readRun,
+  repoRoot,
+  runNode,
+  SCRIPT_NAME,
+  transcript,
+  trustedRoots,
+  uiCounterBuf,
+} from './helpers.js';
+
+/** Every host's run, by host, for the comparison at the end. */
+const runs = new Map<string, { ui: boolean; artifactId: string; exit: unknown; transcript: string[] }>();
+const record = (host: string, ui: boolean, run: { artifactId: string; exit: unknown; lines: HostRun['lines'] }) =>
+  void runs.set(host, { ui, artifactId: run.artifactId, exit: run.exit, transcript: transcript(run) });
+
+// Hosts (a) and (e): the server adapter in a plain Node child, and the same script under `node --jitless`
+// (no JIT, so no WebAssembly in V8: the interpreter is the only way the guest can run).
+describe.skipIf(artifactMissing)('ui-counter.buf on the server adapter (node, node --jitless)', () => {
+  let work = '';
+  let app = '';
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'fayger-hosts-e2e-'));
+    app = await bundleNodeApp(work);
+  });
+  afterAll(() => rm(work, { recursive: true, force: true }));
+
+  it.each([
+    ['server', [] as string[]],
+    ['node --jitless', ['--jitless']],
+  ])('(a, e) %s: ui trimmed by negotiation, the app degrades, logs its state and exits 0', async (label, execArgv) => {
+    const out = join(work, `${label.replace(/\W+/g, '-')}.json`);
+    const child = await runNode(execArgv, [app, 'server', uiCounterBuf, trustedRoots, out, join(work, `data-${execArgv.length}`)]);
+    // Under --jitless Node itself says it turned WebAssembly off; nothing else may reach stderr.
+    expect(child.stderr.split('\n').filter((l) => l && !/^Warning: disabling flag --expose_wasm/.test(l))).toEqual([]);
+    if (execArgv.includes('--jitless')) expect(child.stderr).toMatch(/disabling flag --expose_wasm/);
+    expect(child.code).toBe(0);
+    const run = await readRun(out);
+    expect(run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+    expect(run.artifactId).toBe('dev.fayger.examples.ui-counter');
+    expect(run.signedBy).toHaveLength(1);
+    expect(run.absentOptional).toContain('ui');
+    expect(run.granted).not.toContain('ui');
+    expect(transcript(run)).toEqual(EXPECTED_DEGRADED_TRANSCRIPT);
+    // The server adapter's own output: one JSON log line carrying the same message.
+    const logLines = child.stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(logLines.map((l) => `${l.level} ${l.msg}`)).toEqual(EXPECTED_DEGRADED_TRANSCRIPT);
+    expect(run.jitless).toBe(execArgv.includes('--jitless'));
+    record(label, false, run);
+    if (run.jitless) expect(run.webAssembly).toBe('undefined');
+  });
+});
+
+if (artifactMissing) describe('ui-counter.buf on the server adapter', () => {
+  it.skip(ARTIFACT_MISSING_MESSAGE, () => {});
+});
+
+
+// Host (b): adapter-desktop in a real terminal. A private tmux server (-L) runs the Node host; keys go in
+// with `send-keys`, the screen comes out with `capture-pane`.
+const tmux = ['/usr/bin/tmux', '/usr/local/bin/tmux', '/bin/tmux'].find((p) => existsSync(p));
+const TMUX_MISSING = 'desktop host skipped: tmux not found (apt-get install -y tmux)';
+const socket = `fayger-hosts-e2e-${process.pid}`;
+const session = 'counter';
+
+const tm = (...args: string[]) => execFileSync(tmux!, ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 5000 });
+const screen = () => tm('capture-pane', '-p', '-t', session);
+const alive = () => spawnSync(tmux!, ['-L', socket, 'has-session', '-t', session]).status === 0;
+
+async function waitScreen(re: RegExp, what: string, ms = 15_000): Promise<string> {
+  const end = Date.now() + ms;
+  let last = '';
+  while (Date.now() < end) {
+    if (!alive()) throw new Error(`waiting for ${what}: the terminal session ended; last screen:\n${last}`);
+    last = screen();
+    if (re.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`waiting for ${what} (${re}): not on screen after ${ms} ms; last screen:\n${last}`);
+}
+
+describe.skipIf(!tmux || artifactMissing)('ui-counter.buf on the desktop adapter in a real terminal (tmux)', () => {
+  let work = '';
+  let out = '';
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'fayger-hosts-e2e-desktop-'));
+    out = join(work, 'desktop.json');
+    const app = await bundleNodeApp(work);
+    const cmd = [process.execPath, app, 'desktop', uiCounterBuf, trustedRoots, out].map((a) => JSON.stringify(a)).join(' ');
+    tm('new-session', '-d', '-s', session, '-x', '80', '-y', '24', cmd);
+  });
+  afterAll(async () => {
+    spawnSync(tmux!, ['-L', socket, 'kill-server']);
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('(b) desktop: keys in, screen out: type a name, +1, +1, -1, Quit; the guest transcript is the scripted one', { timeout: 60_000 }, async () => {
+    const shots: string[] = [];
+    let s = await waitScreen(/Count: 0/, 'the first render');
+    shots.push(s);
+    expect(s).toContain('Hello, stranger!');
+    expect(s).toMatch(/^> .*Your name/m); // focus starts on the input (the first enabled focusable)
+
+    tm('send-keys', '-t', session, '-l', SCRIPT_NAME);
+    s = await waitScreen(new RegExp(`Hello, ${SCRIPT_NAME}!`), 'the greeting after typing');
+    shots.push(s);
+
+    tm('send-keys', '-t', session, 'Tab'); // "-1" is disabled at 0: focus goes to "+1"
+    tm('send-keys', '-t', session, 'Enter');
+    s = await waitScreen(/Count: 1/, 'Count: 1');
+    tm('send-keys', '-t', session, 'Enter');
+    s = await waitScreen(/Count: 2/, 'Count: 2');
+    tm('send-keys', '-t', session, 'Left'); // onto "-1", enabled now
+    tm('send-keys', '-t', session, 'Enter');
+    s = await waitScreen(/Count: 1/, 'Count: 1 again');
+    shots.push(s);
+    tm('send-keys', '-t', session, 'Right', 'Right', 'Right'); // +1, Reset, Quit
+    tm('send-keys', '-t', session, 'Enter');
+
+    const end = Date.now() + 15_000;
+    while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
+    await mkdir(artifactsDir, { recursive: true });
+    await writeFile(join(artifactsDir, 'desktop-tmux-screens.txt'), shots.join('\n' + '-'.repeat(80) + '\n'));
+
+    const run = await readRun(out);
+    expect(run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+    expect(run.granted).toEqual(expect.arrayContaining(['log', 'ui', 'app']));
+    expect(transcript(run)).toEqual(EXPECTED_UI_TRANSCRIPT);
+    record('desktop', true, run);
+  });
+});
+
+if (!tmux) describe('ui-counter.buf on the desktop adapter', () => {
+  it.skip(TMUX_MISSING, () => {});
+});
+if (artifactMissing) describe('ui-counter.buf on the desktop adapter (artifact)', () => {
+  it.skip(ARTIFACT_MISSING_MESSAGE, () => {});
+});
+
+
+/** The scripted user, in a page: the same interactions the tmux test sends as keys. */
+async function playScript(page: Page, shot: (name: string) => Promise<string>, prefix: string): Promise<void> {
+  const count = (n: number) => page.getByText(`Count: ${n}`, { exact: true }).waitFor();
+  await count(0);
+  await page.getByPlaceholder('Your name').pressSequentially(SCRIPT_NAME); // one input event per key
+  await page.getByText(`Hello, ${SCRIPT_NAME}!`).waitFor();
+  await page.getByRole('button', { name: '+1' }).click();
+  await count(1);
+  await page.getByRole('button', { name: '+1' }).click();
+  await count(2);
+  await page.getByRole('button', { name: '-1' }).click();
+  await count(1);
+  await shot(`${prefix}-before-quit`);
+  await page.getByRole('button', { name: 'Quit' }).click();
+}
+
+if (!chromiumAvailable()) describe('ui-counter.buf in Chromium', () => it.skip(CHROMIUM_MISSING_MESSAGE, () => {}));
+if (artifactMissing) describe('ui-counter.buf in Chromium (artifact)', () => it.skip(ARTIFACT_MISSING_MESSAGE, () => {}));
+
+describe.skipIf(!chromiumAvailable() || artifactMissing)('ui-counter.buf in Chromium', () => {
+  it('(c) browser page: adapter-browser renders DOM, real clicks and typing drive it, same transcript', { timeout: 60_000 }, async () => {
+    const server = await startDemoServer();
+    try {
+      await withChromium(
+        async (s) => {
+          await s.page.goto(`${server.origin}/?buf=/bufs/ui-counter.buf`);
+          await playScript(s.page, s.screenshot, 'browser');
+          const st = (await (await s.page.waitForFunction(() => {
+            const d = (window as unknown as { __demo?: { phase: string } }).__demo;
+            return d && (d.phase === 'exited' || d.phase === 'failed') ? d : undefined;
+          }, undefined, { timeout: 20_000 })).jsonValue()) as unknown as { exit: unknown; logs: HostRun['lines']; artifactId: string; error?: string };
+          await s.screenshot('browser-exited');
+          expect(st.error).toBeUndefined();
+          expect(st.artifactId).toBe('dev.fayger.examples.ui-counter');
+          expect(st.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+          expect(transcript({ lines: st.logs })).toEqual(EXPECTED_UI_TRANSCRIPT);
+          record('browser', true, { artifactId: st.artifactId, exit: st.exit, lines: st.logs });
+          expect(s.errors).toEqual([]);
+        },
+        { artifactsDir },
+      );
+      // The very artifact the other hosts run, fetched by Range from serve-static.
+      expect(server.log.filter((r) => r.path === '/bufs/ui-counter.buf').every((r) => r.status === 206)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('(d) in-app simulator page: no WebAssembly, adapter-in-app over the WKWebView bridge, same transcript', { timeout: 60_000 }, async () => {
+    const simDir = join(repoRoot, 'packages/adapter-in-app/simulator');
+    const [html, noWasm, page, buf, roots] = await Promise.all([
+      readFile(join(simDir, 'index.html'), 'utf8'),
+      readFile(join(simDir, 'no-wasm.js'), 'utf8'),
+      bundleForBrowser(fileURLToPath(new URL('../src/hosts/in-app-page.ts', import.meta.url))),
+      readFile(uiCounterBuf),
+      readFile(trustedRoots),
+    ]);
+    const server = await startStaticServer({
+      files: { '/index.html': html, '/no-wasm.js': noWasm, '/page.js': page, '/ui-counter.buf': new Uint8Array(buf), '/trusted-roots.json': new Uint8Array(roots) },
+    });
+    try {
+      await withChromium(
+        async (s) => {
+          await s.page.goto(`${server.origin}/index.html`);
+          await s.page.waitForFunction(() => typeof (window as unknown as { __go?: unknown }).__go === 'function');
+          // Before anything runs: this page has no WebAssembly at all.
+          expect(await s.page.evaluate(() => typeof (globalThis as { WebAssembly?: unknown }).WebAssembly)).toBe('undefined');
+          await s.page.evaluate(() => (window as unknown as { __go: () => void }).__go());
+          await playScript(s.page, s.screenshot, 'in-app');
+          const result = await (await s.page.waitForFunction(() => {
+            const w = window as unknown as { __hostRun?: unknown; __hostError?: string };
+            return w.__hostRun ?? (w.__hostError ? { error: w.__hostError } : undefined);
+          }, undefined, { timeout: 20_000 })).jsonValue();
+          await s.screenshot('in-app-exited');
+          const run = result as HostRun & { error?: string };
+          expect(run.error).toBeUndefined();
+          expect(run.webAssembly).toBe('undefined');
+          expect(run.artifactId).toBe('dev.fayger.examples.ui-counter');
+          expect(run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+          expect(run.granted).toEqual(expect.arrayContaining(['log', 'ui', 'app']));
+          expect(transcript(run)).toEqual(EXPECTED_UI_TRANSCRIPT);
+          record('in-app', true, run);
+          // The status bar the simulator draws from the same fact.
+          await s.page.getByText(/WebAssembly absent/).waitFor();
+          expect(s.errors).toEqual([]);
+        },
+        { artifactsDir },
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe.skipIf(artifactMissing)('the same guest-visible results on every host', () => {
+  it('UI hosts share one transcript, UI-less hosts another; same artifact, exit 0 everywhere', async () => {
+    await mkdir(artifactsDir, { recursive: true });
+    await writeFile(join(artifactsDir, 'transcripts.json'), JSON.stringify(Object.fromEntries(runs), null, 2));
+    const ran = [...runs.keys()];
+    console.log(`hosts that ran ui-counter.buf: ${ran.join(', ')}`);
+    expect(ran).toEqual(expect.arrayContaining(['server', 'node --jitless']));
+    for (const r of runs.values()) {
+      expect(r.artifactId).toBe('dev.fayger.examples.ui-counter');
+      expect(r.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+    }
+    const ui = [...runs.values()].filter((r) => r.ui).map((r) => r.transcript);
+    const plain = [...runs.values()].filter((r) => !r.ui).map((r) => r.transcript);
+    for (const t of ui) expect(t).toEqual(ui[0]);
+    for (const t of plain) expect(t).toEqual(plain[0]);
+  });
+});
