@@ -4,6 +4,7 @@ import { SIMPLE } from '../validate/op-signatures.js';
 import { blockSig } from '../validate/validate.js';
 import { sigId } from '../execute/objects.js';
 import { X } from './exec-ops.js';
+import { IntBuf } from '../decode/int-buf.js';
 
 /** Compiled form of one defined function. */
 export interface CompiledFunction {
@@ -42,7 +43,7 @@ const isRef = (t: number) => t === FUNCREF || t === EXTERNREF;
  * a control-flow boundary), and an instruction followed by `local.set` writes straight into the local.
  */
 export function compileModule(m: ModuleIR): CompiledCode {
-  const out: number[] = [];
+  const out = new IntBuf(1 << 16);
   const funcs: CompiledFunction[] = [];
   const funcTypes: FuncTypeIR[] = [];
   for (const imp of m.imports) if (imp.kind === 0) funcTypes.push(m.types[imp.type]);
@@ -50,14 +51,14 @@ export function compileModule(m: ModuleIR): CompiledCode {
   for (let i = 0; i < m.codes.length; i++) {
     funcs.push(compileFunction(m, funcTypes, m.types[m.funcs[i]], i, out));
   }
-  return { code: Int32Array.from(out), funcs };
+  return { code: out.take(), funcs };
 }
 
-function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR, codeIndex: number, out: number[]): CompiledFunction {
+function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR, codeIndex: number, out: IntBuf): CompiledFunction {
   const body = m.codes[codeIndex].body;
   const localTypes = [...type.params, ...m.codes[codeIndex].locals];
   const nLocals = localTypes.length;
-  const entry = out.length;
+  const entry = out.n;
   const vSlot: number[] = [];
   const vType: number[] = [];
   let maxH = 0;
@@ -70,9 +71,10 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   let fuelPos = -1;
   let fuelCount = 0;
   const fuelPoint = () => {
-    if (fuelPos >= 0) out[fuelPos] = Math.max(1, fuelCount);
-    out.push(X.FUEL, 0);
-    fuelPos = out.length - 1;
+    if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
+    out.push(X.FUEL);
+    out.push(0);
+    fuelPos = out.n - 1;
     fuelCount = 0;
     lastDst = -1;
   };
@@ -95,15 +97,36 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     vType.pop();
     return vSlot.pop()! * 2;
   };
-  const emit = (...xs: number[]) => {
-    for (const x of xs) out.push(x);
+  // NaN marks an absent operand (operands are always integers); fixed arity avoids a rest array per call.
+  const emit = (op: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN, x5 = NaN) => {
+    out.push(op);
+    if (x1 === x1) {
+      out.push(x1);
+      if (x2 === x2) {
+        out.push(x2);
+        if (x3 === x3) {
+          out.push(x3);
+          if (x4 === x4) {
+            out.push(x4);
+            if (x5 === x5) out.push(x5);
+          }
+        }
+      }
+    }
     lastDst = -1;
   };
   /** Emits an op whose first operand is its destination; remembers it for local.set folding. */
-  const emitDst = (op: number, dst: number, ...rest: number[]) => {
-    out.push(op, dst);
-    const at = out.length - 1;
-    for (const x of rest) out.push(x);
+  const emitDst = (op: number, dst: number, x1 = NaN, x2 = NaN, x3 = NaN) => {
+    out.push(op);
+    out.push(dst);
+    const at = out.n - 1;
+    if (x1 === x1) {
+      out.push(x1);
+      if (x2 === x2) {
+        out.push(x2);
+        if (x3 === x3) out.push(x3);
+      }
+    }
     lastDst = at;
   };
   const mov = (t: number, dst: number, src: number) => {
@@ -123,7 +146,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   const bind = () => {
     lastDst = -1;
-    return out.length;
+    return out.n;
   };
   const resetStack = (height: number, types: readonly number[]) => {
     vSlot.length = height;
@@ -149,13 +172,13 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   /** Emits a jump operand to `c` (patched later for forward labels). */
   const target = (c: Ctrl, at: number) => {
-    if (c.op === 0x03) out[at] = c.loopPc;
+    if (c.op === 0x03) out.a[at] = c.loopPc;
     else c.patches.push(at);
   };
   const jumpTo = (c: Ctrl) => {
     branchMoves(c, false);
     emit(X.BR, 0);
-    target(c, out.length - 1);
+    target(c, out.n - 1);
   };
 
   fuelPoint();
@@ -177,9 +200,9 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           const a = pop();
           const d = push(sig.result);
           // i32.const k directly before i32.add/sub: fold the constant into an immediate.
-          if ((op === 0x6a || op === 0x6b) && lastDst >= 0 && out[lastDst - 1] === X.CONST32 && out[lastDst] === b && lastDst + 2 === out.length && b !== a) {
-            const k = out[lastDst + 1];
-            out.length = lastDst - 1;
+          if ((op === 0x6a || op === 0x6b) && lastDst >= 0 && out.a[lastDst - 1] === X.CONST32 && out.a[lastDst] === b && lastDst + 2 === out.n && b !== a) {
+            const k = out.a[lastDst + 1];
+            out.n = lastDst - 1;
             emitDst(X.I32_ADD_IMM, d, a, op === 0x6a ? k : (-k | 0));
           } else {
             emitDst(op, d, a, b);
@@ -210,7 +233,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           fuelPoint();
         } else if (op === 0x04) {
           emit(X.BR_UNLESS, cond, 0);
-          ctrl.elsePatch = out.length - 1;
+          ctrl.elsePatch = out.n - 1;
         }
         ctrls.push(ctrl);
         break;
@@ -222,9 +245,9 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!dead) {
           materializeTop(ctrl.results.length);
           emit(X.BR, 0);
-          ctrl.patches.push(out.length - 1);
+          ctrl.patches.push(out.n - 1);
         }
-        out[ctrl.elsePatch] = bind();
+        out.a[ctrl.elsePatch] = bind();
         ctrl.elsePatch = -1;
         ctrl.op = 0x05;
         dead = false;
@@ -237,8 +260,8 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!ctrl.live) break;
         if (!dead) materializeTop(ctrl.results.length);
         const here = bind();
-        for (const p of ctrl.patches) out[p] = here;
-        if (ctrl.elsePatch >= 0) out[ctrl.elsePatch] = here;
+        for (const p of ctrl.patches) out.a[p] = here;
+        if (ctrl.elsePatch >= 0) out.a[ctrl.elsePatch] = here;
         dead = false;
         resetStack(ctrl.height, ctrl.results);
         if (ctrls.length === 0) {
@@ -261,27 +284,27 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           const cond = pop();
           if (branchMoves(ctrl, true)) {
             emit(X.BR_UNLESS, cond, 0);
-            const skip = out.length - 1;
+            const skip = out.n - 1;
             jumpTo(ctrl);
-            out[skip] = bind();
-          } else if (lastDst >= 0 && out[lastDst] === cond && lastDst + 1 < out.length && FUSED_BR[out[lastDst - 1]] !== undefined
+            out.a[skip] = bind();
+          } else if (lastDst >= 0 && out.a[lastDst] === cond && lastDst + 1 < out.n && FUSED_BR[out.a[lastDst - 1]] !== undefined
             && cond === canon(vSlot.length) * 2) {
             // A comparison whose only use is this br_if: branch on the operands directly.
-            const cmp = out[lastDst - 1];
+            const cmp = out.a[lastDst - 1];
             const at = lastDst - 1;
-            const a = out[lastDst + 1];
+            const a = out.a[lastDst + 1];
             if (cmp === 0x45) {
-              out.length = at;
+              out.n = at;
               emit(X.BR_IF_EQZ, a, 0);
             } else {
-              const b = out[lastDst + 2];
-              out.length = at;
+              const b = out.a[lastDst + 2];
+              out.n = at;
               emit(FUSED_BR[cmp]!, a, b, 0);
             }
-            target(ctrl, out.length - 1);
+            target(ctrl, out.n - 1);
           } else {
             emit(X.BR_IF, cond, 0);
-            target(ctrl, out.length - 1);
+            target(ctrl, out.n - 1);
           }
         }
         pc += 2;
@@ -292,7 +315,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!dead) {
           const idx = pop();
           emit(X.BR_TABLE, idx, n);
-          const tableAt = out.length;
+          const tableAt = out.n;
           for (let i = 0; i <= n; i++) out.push(0);
           const tramps: [number, Ctrl][] = [];
           for (let i = 0; i <= n; i++) {
@@ -301,7 +324,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             else target(ctrl, tableAt + i);
           }
           for (const [at, ctrl] of tramps) {
-            out[at] = bind();
+            out.a[at] = bind();
             jumpTo(ctrl);
           }
           dead = true;
@@ -377,8 +400,8 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           }
           if (vSlot[top] === x) {
             // local.set x of local.get x: nothing to do.
-          } else if (!conflict && lastDst >= 0 && vSlot[top] === canon(top) && out[lastDst] === canon(top) * 2) {
-            out[lastDst] = x * 2;
+          } else if (!conflict && lastDst >= 0 && vSlot[top] === canon(top) && out.a[lastDst] === canon(top) * 2) {
+            out.a[lastDst] = x * 2;
           } else {
             mov(localTypes[x], x * 2, vSlot[top] * 2);
           }
@@ -548,7 +571,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
       }
     }
   }
-  if (fuelPos >= 0) out[fuelPos] = Math.max(1, fuelCount);
+  if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
   let hasRefLocals = false;
   for (let i = type.params.length; i < nLocals; i++) if (isRef(localTypes[i])) hasRefLocals = true;
   return { entry, nParams: type.params.length, nLocals, frameSize: nLocals + maxH + 1, hasRefLocals };
