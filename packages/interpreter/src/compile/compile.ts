@@ -177,8 +177,13 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   const jumpTo = (c: Ctrl) => {
     branchMoves(c, false);
-    emit(X.BR, 0);
-    target(c, out.n - 1);
+    if (c.op === 0x03) {
+      // Back edge: the loop header starts with FUEL (cost at loopPc + 1); charge it here and skip it.
+      emit(X.BR_LOOP, c.loopPc + 2);
+    } else {
+      emit(X.BR, 0);
+      target(c, out.n - 1);
+    }
   };
 
   fuelPoint();
@@ -199,11 +204,24 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           const b = pop();
           const a = pop();
           const d = push(sig.result);
-          // i32.const k directly before i32.add/sub: fold the constant into an immediate.
-          if ((op === 0x6a || op === 0x6b) && lastDst >= 0 && out.a[lastDst - 1] === X.CONST32 && out.a[lastDst] === b && lastDst + 2 === out.n && b !== a) {
+          // A constant operand emitted just before the op (i32.const k / i64.const k) folds into an immediate.
+          const imm = lastDst >= 0 ? out.a[lastDst - 1] : -1;
+          if (imm === X.CONST32 && lastDst + 2 === out.n && op >= 0x6a && op <= 0x78 && I32_IMM[op - 0x6a] !== undefined
+            && (out.a[lastDst] === b || (I32_COMMUTES[op - 0x6a] === 1 && out.a[lastDst] === a)) && b !== a) {
             const k = out.a[lastDst + 1];
+            const x = out.a[lastDst] === b ? a : b;
             out.n = lastDst - 1;
-            emitDst(X.I32_ADD_IMM, d, a, op === 0x6a ? k : (-k | 0));
+            if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : (-k | 0));
+            else if (op === 0x78) emitDst(X.I32_ROTL_IMM, d, x, (32 - (k & 31)) & 31);
+            else emitDst(I32_IMM[op - 0x6a]!, d, x, op >= 0x74 ? k & 31 : k);
+          } else if (imm === X.CONST64 && lastDst + 3 === out.n && op >= 0x7c && op <= 0x85 && I64_IMM[op - 0x7c] !== undefined
+            && (out.a[lastDst] === b || out.a[lastDst] === a) && b !== a) {
+            // Every i64 op folded here commutes.
+            const lo = out.a[lastDst + 1];
+            const hi = out.a[lastDst + 2];
+            const x = out.a[lastDst] === b ? a : b;
+            out.n = lastDst - 1;
+            emitDst(I64_IMM[op - 0x7c]!, d, x, lo, hi);
           } else {
             emitDst(op, d, a, b);
           }
@@ -560,7 +578,16 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           if (op <= 0x35) {
             const a = pop();
             const t = LOAD_TYPES[op - 0x28];
-            emitDst(op, push(t), a, offset);
+            if ((op === 0x28 || op === 0x2b) && lastDst >= 0 && out.a[lastDst - 1] === X.I32_SHL_IMM && out.a[lastDst] === a
+              && lastDst + 3 === out.n && a === canon(vSlot.length) * 2) {
+              // i32.shl x k feeding only this load: one op computing (x << k) + offset.
+              const x = out.a[lastDst + 1];
+              const k = out.a[lastDst + 2];
+              out.n = lastDst - 1;
+              emitDst(op === 0x28 ? X.I32_LOAD_SHL : X.F64_LOAD_SHL, push(t), x, k, offset);
+            } else {
+              emitDst(op, push(t), a, offset);
+            }
           } else {
             const v = pop();
             const a = pop();
@@ -593,6 +620,17 @@ const FUSED_BR: Record<number, number | undefined> = {
   0x45: X.BR_IF_EQZ, 0x46: X.BR_IF_EQ, 0x47: X.BR_IF_NE, 0x48: X.BR_IF_LT_S, 0x49: X.BR_IF_LT_U, 0x4a: X.BR_IF_GT_S,
   0x4b: X.BR_IF_GT_U, 0x4c: X.BR_IF_LE_S, 0x4d: X.BR_IF_LE_U, 0x4e: X.BR_IF_GE_S, 0x4f: X.BR_IF_GE_U,
 };
+
+/** Immediate forms of i32 ops 0x6a..0x78 (add/sub handled as I32_ADD_IMM, rotr as rotl). */
+const I32_IMM: (number | undefined)[] = [
+  X.I32_ADD_IMM, X.I32_ADD_IMM, X.I32_MUL_IMM, undefined, undefined, undefined, undefined, X.I32_AND_IMM, X.I32_OR_IMM,
+  X.I32_XOR_IMM, X.I32_SHL_IMM, X.I32_SHR_S_IMM, X.I32_SHR_U_IMM, X.I32_ROTL_IMM, X.I32_ROTL_IMM,
+];
+const I32_COMMUTES = [1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0];
+/** Immediate forms of i64 ops 0x7c..0x85 (commutative ones only). */
+const I64_IMM: (number | undefined)[] = [
+  X.I64_ADD_IMM, undefined, X.I64_MUL_IMM, undefined, undefined, undefined, undefined, X.I64_AND_IMM, X.I64_OR_IMM, X.I64_XOR_IMM,
+];
 
 const LOAD_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e];
 

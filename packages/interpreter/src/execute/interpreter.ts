@@ -74,6 +74,57 @@ export function run(st: LoopState): number {
         case X.BR_IF_GE_S: pc = I32[b + code[pc + 1]] >= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
         case X.BR_IF_GE_U: pc = I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
         case X.I32_ADD_IMM: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0; pc += 4; break;
+        case X.I32_MUL_IMM: I32[b + code[pc + 1]] = Math.imul(I32[b + code[pc + 2]], code[pc + 3]); pc += 4; break;
+        case X.I32_AND_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & code[pc + 3]; pc += 4; break;
+        case X.I32_OR_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] | code[pc + 3]; pc += 4; break;
+        case X.I32_XOR_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ code[pc + 3]; pc += 4; break;
+        case X.I32_SHL_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] << code[pc + 3]; pc += 4; break;
+        case X.I32_SHR_S_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >> code[pc + 3]; pc += 4; break;
+        case X.I32_SHR_U_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> code[pc + 3]; pc += 4; break;
+        case X.I32_ROTL_IMM: {
+          const x = I32[b + code[pc + 2]], n = code[pc + 3];
+          I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
+          pc += 4;
+          break;
+        }
+        case X.I64_ADD_IMM: {
+          const x = b + code[pc + 2], d = b + code[pc + 1];
+          const xl = I32[x], yl = code[pc + 3];
+          const lo = (xl + yl) | 0;
+          const hi = (I32[x + 1] + code[pc + 4] + ((lo >>> 0) < (xl >>> 0) ? 1 : 0)) | 0;
+          I32[d] = lo; I32[d + 1] = hi;
+          pc += 5;
+          break;
+        }
+        case X.I64_MUL_IMM: {
+          const x = b + code[pc + 2], d = b + code[pc + 1];
+          const al = I32[x], ah = I32[x + 1], bl = code[pc + 3], bh = code[pc + 4];
+          const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+          const p01 = a0 * b1, p10 = a1 * b0;
+          const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+          const hiU = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+          I32[d] = Math.imul(al, bl);
+          I32[d + 1] = (hiU + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+          pc += 5;
+          break;
+        }
+        case X.I64_AND_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] & code[pc + 4]; I32[d] = I32[x] & code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
+        case X.I64_OR_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] | code[pc + 4]; I32[d] = I32[x] | code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
+        case X.I64_XOR_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] ^ code[pc + 4]; I32[d] = I32[x] ^ code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
+        case X.BR_LOOP: {
+          const t = code[pc + 1];
+          const cost = code[t - 1];
+          fuel -= cost;
+          if (fuel < 0) {
+            // Stop exactly where the loop header's FUEL op would have: at that op, its cost not charged.
+            fuel += cost;
+            pc = t - 2;
+            st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = t;
+          break;
+        }
         case X.BR_TABLE: {
           const n = code[pc + 2];
           const i = I32[b + code[pc + 1]] >>> 0;
@@ -246,6 +297,21 @@ export function run(st: LoopState): number {
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
           pc += 4;
+          break;
+        }
+        case X.I32_LOAD_SHL: {
+          const ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 5;
+          break;
+        }
+        case X.F64_LOAD_SHL: {
+          const ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 5;
           break;
         }
         case 0x29: case 0x2b: {
