@@ -222,6 +222,25 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             const x = out.a[lastDst] === b ? a : b;
             out.n = lastDst - 1;
             emitDst(I64_IMM[op - 0x7c]!, d, x, lo, hi);
+          } else if ((op === 0xa0 || op === 0x6a) && lastDst >= 0 && lastDst + 3 === out.n && a !== b
+            && (imm === 0xa2 || imm === X.I32_SHL_IMM || imm === 0x6c)) {
+            // The other operand was computed by the op just before, into a temp only this op reads.
+            const hb = canon(vSlot.length) * 2;
+            const t = out.a[lastDst];
+            const x = out.a[lastDst + 1];
+            const y = out.a[lastDst + 2];
+            if (op === 0xa0 && imm === 0xa2 && t === b && b === hb) {
+              out.n = lastDst - 1;
+              emitDst(X.F64_ADD_MUL, d, a, x, y);
+            } else if (op === 0x6a && imm === X.I32_SHL_IMM && t === b && b === hb) {
+              out.n = lastDst - 1;
+              emitDst(X.I32_ADD_SHL, d, a, x, y);
+            } else if (op === 0x6a && imm === 0x6c && ((t === b && b === hb) || (t === a && a === d && b !== hb))) {
+              out.n = lastDst - 1;
+              emitDst(X.I32_MUL_ADD, d, x, y, t === b ? a : b);
+            } else {
+              emitDst(op, d, a, b);
+            }
           } else {
             emitDst(op, d, a, b);
           }
@@ -250,7 +269,18 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           ctrl.loopPc = bind();
           fuelPoint();
         } else if (op === 0x04) {
-          emit(X.BR_UNLESS, cond, 0);
+          if (lastDst >= 0 && out.a[lastDst] === cond && cond === canon(vSlot.length) * 2 && IF_FUSED[out.a[lastDst - 1]] !== undefined
+            && lastDst + (out.a[lastDst - 1] === 0x45 ? 2 : 3) === out.n) {
+            // A comparison whose only use is this `if`: branch to the else arm on the inverse comparison.
+            const cmp = out.a[lastDst - 1];
+            const x = out.a[lastDst + 1];
+            const y = out.a[lastDst + 2];
+            out.n = lastDst - 1;
+            if (cmp === 0x45) emit(X.BR_IF, x, 0);
+            else emit(IF_FUSED[cmp]!, x, y, 0);
+          } else {
+            emit(X.BR_UNLESS, cond, 0);
+          }
           ctrl.elsePatch = out.n - 1;
         }
         ctrls.push(ctrl);
@@ -631,6 +661,12 @@ const I32_COMMUTES = [1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0];
 const I64_IMM: (number | undefined)[] = [
   X.I64_ADD_IMM, undefined, X.I64_MUL_IMM, undefined, undefined, undefined, undefined, X.I64_AND_IMM, X.I64_OR_IMM, X.I64_XOR_IMM,
 ];
+
+/** `if` on an i32 comparison: jump to the else arm when the inverse comparison holds. */
+const IF_FUSED: Record<number, number | undefined> = {
+  0x45: X.BR_IF, 0x46: X.BR_IF_NE, 0x47: X.BR_IF_EQ, 0x48: X.BR_IF_GE_S, 0x49: X.BR_IF_GE_U, 0x4a: X.BR_IF_LE_S,
+  0x4b: X.BR_IF_LE_U, 0x4c: X.BR_IF_GT_S, 0x4d: X.BR_IF_GT_U, 0x4e: X.BR_IF_LT_S, 0x4f: X.BR_IF_LT_U,
+};
 
 const LOAD_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e];
 

@@ -78,4 +78,8 @@ export const enum X {
   // loads whose address is (a << k), the shift folded in: dst a k offset
   I32_LOAD_SHL,
   F64_LOAD_SHL,
+  // an operand computed by the op just before, folded in
+  F64_ADD_MUL, // dst a x y            d = a + x * y   (f64.mul; f64.add, same rounding as the two ops)
+  I32_ADD_SHL, // dst a x k            d = a + (x << k)
+  I32_MUL_ADD, // dst x y a            d = x * y + a
 }

@@ -111,6 +111,12 @@ export function run(st: LoopState): number {
         case X.I64_AND_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] & code[pc + 4]; I32[d] = I32[x] & code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
         case X.I64_OR_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] | code[pc + 4]; I32[d] = I32[x] | code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
         case X.I64_XOR_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] ^ code[pc + 4]; I32[d] = I32[x] ^ code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
+        case X.F64_ADD_MUL:
+          F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] + F64[(b + code[pc + 3]) >> 1] * F64[(b + code[pc + 4]) >> 1];
+          pc += 5;
+          break;
+        case X.I32_ADD_SHL: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0; pc += 5; break;
+        case X.I32_MUL_ADD: I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) | 0; pc += 5; break;
         case X.BR_LOOP: {
           const t = code[pc + 1];
           const cost = code[t - 1];
