@@ -43,7 +43,10 @@ const isRef = (t: number) => t === FUNCREF || t === EXTERNREF;
  * a control-flow boundary), and an instruction followed by `local.set` writes straight into the local.
  */
 export function compileModule(m: ModuleIR): CompiledCode {
-  const out = new IntBuf(1 << 16);
+  // Compiled code is usually a little smaller than the decoded bodies: reserve that much up front.
+  let bodyInts = 0;
+  for (const code of m.codes) bodyInts += code.body.length;
+  const out = new IntBuf(bodyInts + 1024);
   const funcs: CompiledFunction[] = [];
   const funcTypes: FuncTypeIR[] = [];
   for (const imp of m.imports) if (imp.kind === 0) funcTypes.push(m.types[imp.type]);
@@ -51,7 +54,8 @@ export function compileModule(m: ModuleIR): CompiledCode {
   for (let i = 0; i < m.codes.length; i++) {
     funcs.push(compileFunction(m, funcTypes, m.types[m.funcs[i]], i, out));
   }
-  return { code: out.take(), funcs };
+  // Keep the buffer itself unless most of it would be slack.
+  return { code: out.n * 4 >= out.a.length * 3 ? out.a.subarray(0, out.n) : out.take(), funcs };
 }
 
 function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR, codeIndex: number, out: IntBuf): CompiledFunction {

@@ -386,9 +386,19 @@ export function decode(bytes: Uint8Array): ModuleIR {
   return m;
 }
 
-/** Scratch buffers reused by every function body (decoding is synchronous, so never shared). */
+/** Scratch buffer reused by every function body (decoding is synchronous, so never shared). */
 const bodyBuf = new IntBuf(1 << 16);
-const offsetBuf = new IntBuf(1 << 15);
+
+/**
+ * Byte offset of each instruction of a decoded body, in `body` order. Only error reporting needs them, so they
+ * are recomputed on demand instead of being kept for every function.
+ */
+export function instructionOffsets(code: CodeIR): Int32Array {
+  const body = new IntBuf(256);
+  const offsets = new IntBuf(256);
+  expr(new Reader(code.bytes, code.offset, code.end), body, offsets, { hasDataCount: true, dataCountNeeded: false });
+  return offsets.take();
+}
 
 function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }): CodeIR {
   const size = s.u32();
@@ -411,14 +421,12 @@ function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boo
   if (total > MAX_LOCALS) unsupported(`more than ${MAX_LOCALS} locals in one function (implementation limit)`, localsAt);
   for (const [count, t] of groupList) for (let j = 0; j < count; j++) locals.push(t);
   const body = bodyBuf;
-  const offsets = offsetBuf;
   body.n = 0;
-  offsets.n = 0;
   const bodyOffset = b.pos;
-  expr(b, body, offsets, ctx);
+  expr(b, body, undefined, ctx);
   if (b.pos !== end) malformed('section size mismatch', b.pos);
   s.pos = end;
-  return { locals, body: body.take(), offsets: offsets.take(), offset: bodyOffset };
+  return { locals, body: body.take(), offset: bodyOffset, end, bytes: s.bytes };
 }
 
 function elemSegment(s: Reader): ElemIR {

@@ -44,6 +44,19 @@ export class Reader {
   }
 
   u32(): number {
+    // Most LEB128 values in a module fit one byte.
+    const p = this.pos;
+    if (p < this.end) {
+      const b = this.bytes[p];
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b;
+      }
+    }
+    return this.u32Long();
+  }
+
+  private u32Long(): number {
     let result = 0;
     let shift = 0;
     for (let i = 0; i < 5; i++) {
@@ -83,6 +96,14 @@ export class Reader {
   }
 
   s32(): number {
+    const p = this.pos;
+    if (p < this.end) {
+      const b = this.bytes[p];
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b & 0x40 ? b - 0x80 : b;
+      }
+    }
     return this.sN(32) | 0;
   }
 
