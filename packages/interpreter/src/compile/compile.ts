@@ -15,9 +15,50 @@ export interface CompiledFunction {
   readonly hasRefLocals: boolean;
 }
 
-export interface CompiledCode {
-  readonly code: Int32Array;
-  readonly funcs: CompiledFunction[];
+/**
+ * The compiled code of one module, shared by all its instances. Validation is eager (compileModule rejects
+ * an invalid module), but each function body is compiled to bytecode on its first call and appended to the
+ * module's buffer: a large module with few hot functions starts fast. An uncompiled function's entry is 0,
+ * where a LAZY op compiles it on the way in. Growing the buffer replaces `code`, so holders re-read it after
+ * anything that may compile (the LAZY op, a host call).
+ */
+export class CompiledCode {
+  private readonly out: IntBuf;
+  private readonly funcTypes: FuncTypeIR[] = [];
+  /** Per defined function, once compiled. */
+  readonly funcs: (CompiledFunction | undefined)[];
+
+  constructor(private readonly m: ModuleIR) {
+    for (const imp of m.imports) if (imp.kind === 0) this.funcTypes.push(m.types[imp.type]);
+    for (const ti of m.funcs) this.funcTypes.push(m.types[ti]);
+    this.funcs = new Array<CompiledFunction | undefined>(m.codes.length).fill(undefined);
+    this.out = new IntBuf(1024);
+    // Uncompiled functions enter here; compiled entries are therefore never 0.
+    this.out.push(X.LAZY);
+  }
+
+  get code(): Int32Array {
+    return this.out.a;
+  }
+
+  /** The compiled form of defined function `i`, compiling it now if needed. */
+  func(i: number): CompiledFunction {
+    let f = this.funcs[i];
+    if (f === undefined) {
+      const m = this.m;
+      f = compileFunction(m, this.funcTypes, m.types[m.funcs[i]], i, this.out);
+      this.funcs[i] = f;
+    }
+    return f;
+  }
+
+  /** Compiles every function not compiled yet (eager mode, tests). */
+  compileAll(): void {
+    let bodyInts = 0;
+    for (const code of this.m.codes) bodyInts += code.body.length;
+    this.out.reserve(bodyInts + 1024);
+    for (let i = 0; i < this.funcs.length; i++) this.func(i);
+  }
 }
 
 interface Ctrl {
@@ -42,20 +83,11 @@ const isRef = (t: number) => t === FUNCREF || t === EXTERNREF;
  * copied: consumers read the local's slot directly until something could change it (a set of that local or
  * a control-flow boundary), and an instruction followed by `local.set` writes straight into the local.
  */
-export function compileModule(m: ModuleIR): CompiledCode {
-  // Compiled code is usually a little smaller than the decoded bodies: reserve that much up front.
-  let bodyInts = 0;
-  for (const code of m.codes) bodyInts += code.body.length;
-  const out = new IntBuf(bodyInts + 1024);
-  const funcs: CompiledFunction[] = [];
-  const funcTypes: FuncTypeIR[] = [];
-  for (const imp of m.imports) if (imp.kind === 0) funcTypes.push(m.types[imp.type]);
-  for (const ti of m.funcs) funcTypes.push(m.types[ti]);
-  for (let i = 0; i < m.codes.length; i++) {
-    funcs.push(compileFunction(m, funcTypes, m.types[m.funcs[i]], i, out));
-  }
-  // Keep the buffer itself unless most of it would be slack.
-  return { code: out.n * 4 >= out.a.length * 3 ? out.a.subarray(0, out.n) : out.take(), funcs };
+/** Prepares a module's code; bodies compile on first call unless `eager`. */
+export function compileModule(m: ModuleIR, eager = false): CompiledCode {
+  const c = new CompiledCode(m);
+  if (eager) c.compileAll();
+  return c;
 }
 
 function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR, codeIndex: number, out: IntBuf): CompiledFunction {

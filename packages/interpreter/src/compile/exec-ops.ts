@@ -82,4 +82,5 @@ export const enum X {
   F64_ADD_MUL, // dst a x y            d = a + x * y   (f64.mul; f64.add, same rounding as the two ops)
   I32_ADD_SHL, // dst a x k            d = a + (x << k)
   I32_MUL_ADD, // dst x y a            d = x * y + a
+  LAZY, // (at 0 of every module's code) compiles the current function and enters it
 }

@@ -1,5 +1,5 @@
 import { X } from '../compile/exec-ops.js';
-import type { FuelAccount, InstanceCtx, WasmFunction, WasmGlobal } from './objects.js';
+import { prepareFunction, type FuelAccount, type InstanceCtx, type WasmFunction, type WasmGlobal } from './objects.js';
 import type { Machine } from './machine.js';
 import { Trap } from './trap.js';
 import {
@@ -33,7 +33,7 @@ export function run(st: LoopState): number {
   const ffn = m.ffn as WasmFunction[];
   let fn = st.fn;
   let inst = fn.inst as InstanceCtx;
-  let code = inst.code;
+  let code = inst.compiled.code;
   let funcs = inst.funcs;
   let globals: WasmGlobal[] = inst.globals;
   let mem = inst.memory;
@@ -186,6 +186,8 @@ export function run(st: LoopState): number {
             fuel = st.fuel;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
             if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+            // The host may have run guest code that compiled functions and grew the code buffer.
+            code = inst.compiled.code;
             break;
           }
           if (depth >= maxDepth) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
@@ -202,7 +204,7 @@ export function run(st: LoopState): number {
           if (callee.hasRefLocals) for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
             dv = mem === null ? EMPTY_DV : mem.dv; memLen = dv.byteLength;
           }
           pc = callee.entry;
@@ -223,6 +225,8 @@ export function run(st: LoopState): number {
             fuel = st.fuel;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
             if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+            // The host may have run guest code that compiled functions and grew the code buffer.
+            code = inst.compiled.code;
             break;
           }
           if (depth >= maxDepth) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
@@ -239,7 +243,7 @@ export function run(st: LoopState): number {
           if (callee.hasRefLocals) for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
             dv = mem === null ? EMPTY_DV : mem.dv; memLen = dv.byteLength;
           }
           pc = callee.entry;
@@ -260,7 +264,7 @@ export function run(st: LoopState): number {
           pc = fpc[depth]; b = fb[depth]; fn = ffn[depth];
           if (fn.inst !== inst) {
             inst = fn.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
           }
           if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
           break;
@@ -274,7 +278,7 @@ export function run(st: LoopState): number {
           pc = fpc[depth]; b = fb[depth]; fn = ffn[depth];
           if (fn.inst !== inst) {
             inst = fn.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
           }
           if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
           break;
@@ -290,12 +294,23 @@ export function run(st: LoopState): number {
           pc = fpc[depth]; b = fb[depth]; fn = ffn[depth];
           if (fn.inst !== inst) {
             inst = fn.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
           }
           if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
           break;
         }
         case X.UNREACHABLE: throw new Trap('TRAP_UNREACHABLE');
+        case X.LAZY: {
+          // First call of a function not compiled yet: its entry is this stub at 0 of the module's code.
+          prepareFunction(fn);
+          code = inst.compiled.code;
+          if ((b >> 1) + fn.frameSize > m.cap) {
+            if (!m.ensure((b >> 1) + fn.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
+            I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
+          }
+          pc = fn.entry;
+          break;
+        }
 
         // ---- memory --------------------------------------------------------------------------------
         case 0x28: case 0x2a: {

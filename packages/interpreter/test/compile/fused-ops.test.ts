@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileModule, instantiateModule } from '../../src/index.js';
+import { compileModule, hostFunction, instantiateModule } from '../../src/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -127,5 +127,28 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
       expect.objectContaining({ code: 'TRAP_FUEL_EXHAUSTED' }),
     );
     expect(instantiateModule(mod, {}, { fuel: fuelUsed }).invoke('loop_sum', [300])).toEqual(expected);
+  });
+});
+
+describe.skipIf(typeof WebAssembly === 'undefined')('lazy compilation', () => {
+  it('a host call that compiles functions (growing the code buffer) leaves the calling frame intact', async () => {
+    const wabt = await require('wabt')();
+    const adds = '(local.set 0 (i32.add (local.get 0) (i32.const 3)))\n'.repeat(600);
+    const mod = wabt.parseWat('lazy.wat', `(module
+      (import "env" "cb" (func $cb))
+      (func (export "outer") (result i32) (call $cb) (i32.add (call $big) (call $small)))
+      (func $big (export "big") (result i32) (local i32) ${adds} (local.get 0))
+      (func $small (result i32) (i32.const 5)))`);
+    const wasm = new Uint8Array(mod.toBinary({}).buffer);
+    mod.destroy();
+    const compiled = compileModule(wasm);
+    let inst: ReturnType<typeof instantiateModule> | undefined;
+    const cb = hostFunction({ params: [], results: [] }, () => {
+      // Re-enters the guest: compiles `big`, a body larger than the initial code buffer.
+      expect(inst!.invoke('big', [])).toEqual([1800]);
+    });
+    inst = instantiateModule(compiled, { env: { cb } });
+    expect(inst.invoke('outer', [])).toEqual([1805]);
+    expect(instantiateModule(compiled, { env: { cb: hostFunction({ params: [], results: [] }, () => {}) } }).invoke('outer', [])).toEqual([1805]);
   });
 });
