@@ -152,7 +152,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     lastDst = -1;
   };
   /** Emits an op whose first operand is its destination; remembers it for local.set folding. */
-  const emitDst = (op: number, dst: number, x1 = NaN, x2 = NaN, x3 = NaN) => {
+  const emitDst = (op: number, dst: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN) => {
     out.push(op);
     out.push(dst);
     const at = out.n - 1;
@@ -160,7 +160,10 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
       out.push(x1);
       if (x2 === x2) {
         out.push(x2);
-        if (x3 === x3) out.push(x3);
+        if (x3 === x3) {
+          out.push(x3);
+          if (x4 === x4) out.push(x4);
+        }
       }
     }
     lastDst = at;
@@ -651,6 +654,14 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
               const k = out.a[lastDst + 2];
               out.n = lastDst - 1;
               emitDst(op === 0x28 ? X.I32_LOAD_SHL : X.F64_LOAD_SHL, push(t), x, k, offset);
+            } else if ((op === 0x28 || op === 0x2b) && lastDst >= 0 && out.a[lastDst - 1] === X.I32_ADD_SHL && out.a[lastDst] === a
+              && lastDst + 4 === out.n && a === canon(vSlot.length) * 2) {
+              // base + (x << k) feeding only this load.
+              const base = out.a[lastDst + 1];
+              const x = out.a[lastDst + 2];
+              const k = out.a[lastDst + 3];
+              out.n = lastDst - 1;
+              emitDst(op === 0x28 ? X.I32_LOAD_ADD_SHL : X.F64_LOAD_ADD_SHL, push(t), base, x, k, offset);
             } else {
               emitDst(op, push(t), a, offset);
             }

@@ -83,4 +83,7 @@ export const enum X {
   I32_ADD_SHL, // dst a x k            d = a + (x << k)
   I32_MUL_ADD, // dst x y a            d = x * y + a
   LAZY, // (at 0 of every module's code) compiles the current function and enters it
+  // loads whose address is a + (x << k) (an I32_ADD_SHL feeding only the load): dst a x k offset
+  I32_LOAD_ADD_SHL,
+  F64_LOAD_ADD_SHL,
 }

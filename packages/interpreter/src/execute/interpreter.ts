@@ -335,6 +335,21 @@ export function run(st: LoopState): number {
           pc += 5;
           break;
         }
+        case X.I32_LOAD_ADD_SHL: {
+          const ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 6;
+          break;
+        }
+        case X.F64_LOAD_ADD_SHL: {
+          const ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 6;
+          break;
+        }
         case 0x29: case 0x2b: {
           const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });

@@ -40,6 +40,11 @@ const WAT = `(module
     (f64.store (i32.const 128) (f64.const -1.5))
     (i32.load offset=4 (i32.shl (local.get $i) (i32.const 2)))
     (f64.load offset=8 (i32.shl (local.get $i) (i32.const 3))))
+  (func (export "add_shl_load") (param $base i32) (param $i i32) (result i32 i64)
+    (i32.store (i32.const 64) (i32.const 0x12345678))
+    (f64.store (i32.const 128) (f64.const -1.5))
+    (i32.load offset=4 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2))))
+    (i64.reinterpret_f64 (f64.load offset=8 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 3))))))
   (func (export "loop_sum") (param $n i32) (result i32)
     (local $i i32) (local $s i32)
     (block $done
@@ -93,6 +98,25 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     for (const i of [8191, 16383, -1, 0x1fffffff]) {
       expect(() => native.shl_load(i)).toThrow();
       expect(() => inst.invoke('shl_load', [i])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+    }
+  });
+
+  it('loads whose address is base + (x << k), wrapping and trapping like native', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const base of [0, 60, 120, -8, -4, 65528, 0x7fffffff]) {
+      for (const i of [0, 1, 2, 15, 16, 8190, 0x40000000, -1, -2]) {
+        let expected: unknown[] | undefined;
+        try {
+          expected = (native.add_shl_load(base, i) as unknown[]).map((v, k) => (k === 0 ? u32(v) : u64(v)));
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('add_shl_load', [base, i])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+        } else {
+          expect(inst.invoke('add_shl_load', [base, i])).toEqual(expected);
+        }
+      }
     }
   });
 
