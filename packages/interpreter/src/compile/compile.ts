@@ -4,6 +4,7 @@ import { SIMPLE } from '../validate/op-signatures.js';
 import { blockSig } from '../validate/validate.js';
 import { sigId } from '../execute/objects.js';
 import { X } from './exec-ops.js';
+import { IntBuf } from '../decode/int-buf.js';
 
 /** Compiled form of one defined function. */
 export interface CompiledFunction {
@@ -14,9 +15,50 @@ export interface CompiledFunction {
   readonly hasRefLocals: boolean;
 }
 
-export interface CompiledCode {
-  readonly code: Int32Array;
-  readonly funcs: CompiledFunction[];
+/**
+ * The compiled code of one module, shared by all its instances. Validation is eager (compileModule rejects
+ * an invalid module), but each function body is compiled to bytecode on its first call and appended to the
+ * module's buffer: a large module with few hot functions starts fast. An uncompiled function's entry is 0,
+ * where a LAZY op compiles it on the way in. Growing the buffer replaces `code`, so holders re-read it after
+ * anything that may compile (the LAZY op, a host call).
+ */
+export class CompiledCode {
+  private readonly out: IntBuf;
+  private readonly funcTypes: FuncTypeIR[] = [];
+  /** Per defined function, once compiled. */
+  readonly funcs: (CompiledFunction | undefined)[];
+
+  constructor(private readonly m: ModuleIR) {
+    for (const imp of m.imports) if (imp.kind === 0) this.funcTypes.push(m.types[imp.type]);
+    for (const ti of m.funcs) this.funcTypes.push(m.types[ti]);
+    this.funcs = new Array<CompiledFunction | undefined>(m.codes.length).fill(undefined);
+    this.out = new IntBuf(1024);
+    // Uncompiled functions enter here; compiled entries are therefore never 0.
+    this.out.push(X.LAZY);
+  }
+
+  get code(): Int32Array {
+    return this.out.a;
+  }
+
+  /** The compiled form of defined function `i`, compiling it now if needed. */
+  func(i: number): CompiledFunction {
+    let f = this.funcs[i];
+    if (f === undefined) {
+      const m = this.m;
+      f = compileFunction(m, this.funcTypes, m.types[m.funcs[i]], i, this.out);
+      this.funcs[i] = f;
+    }
+    return f;
+  }
+
+  /** Compiles every function not compiled yet (eager mode, tests). */
+  compileAll(): void {
+    let bodyInts = 0;
+    for (const code of this.m.codes) bodyInts += code.body.length;
+    this.out.reserve(bodyInts + 1024);
+    for (let i = 0; i < this.funcs.length; i++) this.func(i);
+  }
 }
 
 interface Ctrl {
@@ -41,23 +83,18 @@ const isRef = (t: number) => t === FUNCREF || t === EXTERNREF;
  * copied: consumers read the local's slot directly until something could change it (a set of that local or
  * a control-flow boundary), and an instruction followed by `local.set` writes straight into the local.
  */
-export function compileModule(m: ModuleIR): CompiledCode {
-  const out: number[] = [];
-  const funcs: CompiledFunction[] = [];
-  const funcTypes: FuncTypeIR[] = [];
-  for (const imp of m.imports) if (imp.kind === 0) funcTypes.push(m.types[imp.type]);
-  for (const ti of m.funcs) funcTypes.push(m.types[ti]);
-  for (let i = 0; i < m.codes.length; i++) {
-    funcs.push(compileFunction(m, funcTypes, m.types[m.funcs[i]], i, out));
-  }
-  return { code: Int32Array.from(out), funcs };
+/** Prepares a module's code; bodies compile on first call unless `eager`. */
+export function compileModule(m: ModuleIR, eager = false): CompiledCode {
+  const c = new CompiledCode(m);
+  if (eager) c.compileAll();
+  return c;
 }
 
-function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR, codeIndex: number, out: number[]): CompiledFunction {
+function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR, codeIndex: number, out: IntBuf): CompiledFunction {
   const body = m.codes[codeIndex].body;
   const localTypes = [...type.params, ...m.codes[codeIndex].locals];
   const nLocals = localTypes.length;
-  const entry = out.length;
+  const entry = out.n;
   const vSlot: number[] = [];
   const vType: number[] = [];
   let maxH = 0;
@@ -70,9 +107,10 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   let fuelPos = -1;
   let fuelCount = 0;
   const fuelPoint = () => {
-    if (fuelPos >= 0) out[fuelPos] = Math.max(1, fuelCount);
-    out.push(X.FUEL, 0);
-    fuelPos = out.length - 1;
+    if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
+    out.push(X.FUEL);
+    out.push(0);
+    fuelPos = out.n - 1;
     fuelCount = 0;
     lastDst = -1;
   };
@@ -95,15 +133,39 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     vType.pop();
     return vSlot.pop()! * 2;
   };
-  const emit = (...xs: number[]) => {
-    for (const x of xs) out.push(x);
+  // NaN marks an absent operand (operands are always integers); fixed arity avoids a rest array per call.
+  const emit = (op: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN, x5 = NaN) => {
+    out.push(op);
+    if (x1 === x1) {
+      out.push(x1);
+      if (x2 === x2) {
+        out.push(x2);
+        if (x3 === x3) {
+          out.push(x3);
+          if (x4 === x4) {
+            out.push(x4);
+            if (x5 === x5) out.push(x5);
+          }
+        }
+      }
+    }
     lastDst = -1;
   };
   /** Emits an op whose first operand is its destination; remembers it for local.set folding. */
-  const emitDst = (op: number, dst: number, ...rest: number[]) => {
-    out.push(op, dst);
-    const at = out.length - 1;
-    for (const x of rest) out.push(x);
+  const emitDst = (op: number, dst: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN) => {
+    out.push(op);
+    out.push(dst);
+    const at = out.n - 1;
+    if (x1 === x1) {
+      out.push(x1);
+      if (x2 === x2) {
+        out.push(x2);
+        if (x3 === x3) {
+          out.push(x3);
+          if (x4 === x4) out.push(x4);
+        }
+      }
+    }
     lastDst = at;
   };
   const mov = (t: number, dst: number, src: number) => {
@@ -123,7 +185,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   const bind = () => {
     lastDst = -1;
-    return out.length;
+    return out.n;
   };
   const resetStack = (height: number, types: readonly number[]) => {
     vSlot.length = height;
@@ -149,13 +211,18 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   /** Emits a jump operand to `c` (patched later for forward labels). */
   const target = (c: Ctrl, at: number) => {
-    if (c.op === 0x03) out[at] = c.loopPc;
+    if (c.op === 0x03) out.a[at] = c.loopPc;
     else c.patches.push(at);
   };
   const jumpTo = (c: Ctrl) => {
     branchMoves(c, false);
-    emit(X.BR, 0);
-    target(c, out.length - 1);
+    if (c.op === 0x03) {
+      // Back edge: the loop header starts with FUEL (cost at loopPc + 1); charge it here and skip it.
+      emit(X.BR_LOOP, c.loopPc + 2);
+    } else {
+      emit(X.BR, 0);
+      target(c, out.n - 1);
+    }
   };
 
   fuelPoint();
@@ -176,11 +243,43 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           const b = pop();
           const a = pop();
           const d = push(sig.result);
-          // i32.const k directly before i32.add/sub: fold the constant into an immediate.
-          if ((op === 0x6a || op === 0x6b) && lastDst >= 0 && out[lastDst - 1] === X.CONST32 && out[lastDst] === b && lastDst + 2 === out.length && b !== a) {
-            const k = out[lastDst + 1];
-            out.length = lastDst - 1;
-            emitDst(X.I32_ADD_IMM, d, a, op === 0x6a ? k : (-k | 0));
+          // A constant operand emitted just before the op (i32.const k / i64.const k) folds into an immediate.
+          const imm = lastDst >= 0 ? out.a[lastDst - 1] : -1;
+          if (imm === X.CONST32 && lastDst + 2 === out.n && op >= 0x6a && op <= 0x78 && I32_IMM[op - 0x6a] !== undefined
+            && (out.a[lastDst] === b || (I32_COMMUTES[op - 0x6a] === 1 && out.a[lastDst] === a)) && b !== a) {
+            const k = out.a[lastDst + 1];
+            const x = out.a[lastDst] === b ? a : b;
+            out.n = lastDst - 1;
+            if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : (-k | 0));
+            else if (op === 0x78) emitDst(X.I32_ROTL_IMM, d, x, (32 - (k & 31)) & 31);
+            else emitDst(I32_IMM[op - 0x6a]!, d, x, op >= 0x74 ? k & 31 : k);
+          } else if (imm === X.CONST64 && lastDst + 3 === out.n && op >= 0x7c && op <= 0x85 && I64_IMM[op - 0x7c] !== undefined
+            && (out.a[lastDst] === b || out.a[lastDst] === a) && b !== a) {
+            // Every i64 op folded here commutes.
+            const lo = out.a[lastDst + 1];
+            const hi = out.a[lastDst + 2];
+            const x = out.a[lastDst] === b ? a : b;
+            out.n = lastDst - 1;
+            emitDst(I64_IMM[op - 0x7c]!, d, x, lo, hi);
+          } else if ((op === 0xa0 || op === 0x6a) && lastDst >= 0 && lastDst + 3 === out.n && a !== b
+            && (imm === 0xa2 || imm === X.I32_SHL_IMM || imm === 0x6c)) {
+            // The other operand was computed by the op just before, into a temp only this op reads.
+            const hb = canon(vSlot.length) * 2;
+            const t = out.a[lastDst];
+            const x = out.a[lastDst + 1];
+            const y = out.a[lastDst + 2];
+            if (op === 0xa0 && imm === 0xa2 && t === b && b === hb) {
+              out.n = lastDst - 1;
+              emitDst(X.F64_ADD_MUL, d, a, x, y);
+            } else if (op === 0x6a && imm === X.I32_SHL_IMM && t === b && b === hb) {
+              out.n = lastDst - 1;
+              emitDst(X.I32_ADD_SHL, d, a, x, y);
+            } else if (op === 0x6a && imm === 0x6c && ((t === b && b === hb) || (t === a && a === d && b !== hb))) {
+              out.n = lastDst - 1;
+              emitDst(X.I32_MUL_ADD, d, x, y, t === b ? a : b);
+            } else {
+              emitDst(op, d, a, b);
+            }
           } else {
             emitDst(op, d, a, b);
           }
@@ -209,8 +308,19 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           ctrl.loopPc = bind();
           fuelPoint();
         } else if (op === 0x04) {
-          emit(X.BR_UNLESS, cond, 0);
-          ctrl.elsePatch = out.length - 1;
+          if (lastDst >= 0 && out.a[lastDst] === cond && cond === canon(vSlot.length) * 2 && IF_FUSED[out.a[lastDst - 1]] !== undefined
+            && lastDst + (out.a[lastDst - 1] === 0x45 ? 2 : 3) === out.n) {
+            // A comparison whose only use is this `if`: branch to the else arm on the inverse comparison.
+            const cmp = out.a[lastDst - 1];
+            const x = out.a[lastDst + 1];
+            const y = out.a[lastDst + 2];
+            out.n = lastDst - 1;
+            if (cmp === 0x45) emit(X.BR_IF, x, 0);
+            else emit(IF_FUSED[cmp]!, x, y, 0);
+          } else {
+            emit(X.BR_UNLESS, cond, 0);
+          }
+          ctrl.elsePatch = out.n - 1;
         }
         ctrls.push(ctrl);
         break;
@@ -222,9 +332,9 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!dead) {
           materializeTop(ctrl.results.length);
           emit(X.BR, 0);
-          ctrl.patches.push(out.length - 1);
+          ctrl.patches.push(out.n - 1);
         }
-        out[ctrl.elsePatch] = bind();
+        out.a[ctrl.elsePatch] = bind();
         ctrl.elsePatch = -1;
         ctrl.op = 0x05;
         dead = false;
@@ -237,8 +347,8 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!ctrl.live) break;
         if (!dead) materializeTop(ctrl.results.length);
         const here = bind();
-        for (const p of ctrl.patches) out[p] = here;
-        if (ctrl.elsePatch >= 0) out[ctrl.elsePatch] = here;
+        for (const p of ctrl.patches) out.a[p] = here;
+        if (ctrl.elsePatch >= 0) out.a[ctrl.elsePatch] = here;
         dead = false;
         resetStack(ctrl.height, ctrl.results);
         if (ctrls.length === 0) {
@@ -261,27 +371,27 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           const cond = pop();
           if (branchMoves(ctrl, true)) {
             emit(X.BR_UNLESS, cond, 0);
-            const skip = out.length - 1;
+            const skip = out.n - 1;
             jumpTo(ctrl);
-            out[skip] = bind();
-          } else if (lastDst >= 0 && out[lastDst] === cond && lastDst + 1 < out.length && FUSED_BR[out[lastDst - 1]] !== undefined
+            out.a[skip] = bind();
+          } else if (lastDst >= 0 && out.a[lastDst] === cond && lastDst + 1 < out.n && FUSED_BR[out.a[lastDst - 1]] !== undefined
             && cond === canon(vSlot.length) * 2) {
             // A comparison whose only use is this br_if: branch on the operands directly.
-            const cmp = out[lastDst - 1];
+            const cmp = out.a[lastDst - 1];
             const at = lastDst - 1;
-            const a = out[lastDst + 1];
+            const a = out.a[lastDst + 1];
             if (cmp === 0x45) {
-              out.length = at;
+              out.n = at;
               emit(X.BR_IF_EQZ, a, 0);
             } else {
-              const b = out[lastDst + 2];
-              out.length = at;
+              const b = out.a[lastDst + 2];
+              out.n = at;
               emit(FUSED_BR[cmp]!, a, b, 0);
             }
-            target(ctrl, out.length - 1);
+            target(ctrl, out.n - 1);
           } else {
             emit(X.BR_IF, cond, 0);
-            target(ctrl, out.length - 1);
+            target(ctrl, out.n - 1);
           }
         }
         pc += 2;
@@ -292,7 +402,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!dead) {
           const idx = pop();
           emit(X.BR_TABLE, idx, n);
-          const tableAt = out.length;
+          const tableAt = out.n;
           for (let i = 0; i <= n; i++) out.push(0);
           const tramps: [number, Ctrl][] = [];
           for (let i = 0; i <= n; i++) {
@@ -301,7 +411,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             else target(ctrl, tableAt + i);
           }
           for (const [at, ctrl] of tramps) {
-            out[at] = bind();
+            out.a[at] = bind();
             jumpTo(ctrl);
           }
           dead = true;
@@ -377,8 +487,8 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           }
           if (vSlot[top] === x) {
             // local.set x of local.get x: nothing to do.
-          } else if (!conflict && lastDst >= 0 && vSlot[top] === canon(top) && out[lastDst] === canon(top) * 2) {
-            out[lastDst] = x * 2;
+          } else if (!conflict && lastDst >= 0 && vSlot[top] === canon(top) && out.a[lastDst] === canon(top) * 2) {
+            out.a[lastDst] = x * 2;
           } else {
             mov(localTypes[x], x * 2, vSlot[top] * 2);
           }
@@ -537,7 +647,24 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           if (op <= 0x35) {
             const a = pop();
             const t = LOAD_TYPES[op - 0x28];
-            emitDst(op, push(t), a, offset);
+            if ((op === 0x28 || op === 0x2b) && lastDst >= 0 && out.a[lastDst - 1] === X.I32_SHL_IMM && out.a[lastDst] === a
+              && lastDst + 3 === out.n && a === canon(vSlot.length) * 2) {
+              // i32.shl x k feeding only this load: one op computing (x << k) + offset.
+              const x = out.a[lastDst + 1];
+              const k = out.a[lastDst + 2];
+              out.n = lastDst - 1;
+              emitDst(op === 0x28 ? X.I32_LOAD_SHL : X.F64_LOAD_SHL, push(t), x, k, offset);
+            } else if ((op === 0x28 || op === 0x2b) && lastDst >= 0 && out.a[lastDst - 1] === X.I32_ADD_SHL && out.a[lastDst] === a
+              && lastDst + 4 === out.n && a === canon(vSlot.length) * 2) {
+              // base + (x << k) feeding only this load.
+              const base = out.a[lastDst + 1];
+              const x = out.a[lastDst + 2];
+              const k = out.a[lastDst + 3];
+              out.n = lastDst - 1;
+              emitDst(op === 0x28 ? X.I32_LOAD_ADD_SHL : X.F64_LOAD_ADD_SHL, push(t), base, x, k, offset);
+            } else {
+              emitDst(op, push(t), a, offset);
+            }
           } else {
             const v = pop();
             const a = pop();
@@ -548,7 +675,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
       }
     }
   }
-  if (fuelPos >= 0) out[fuelPos] = Math.max(1, fuelCount);
+  if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
   let hasRefLocals = false;
   for (let i = type.params.length; i < nLocals; i++) if (isRef(localTypes[i])) hasRefLocals = true;
   return { entry, nParams: type.params.length, nLocals, frameSize: nLocals + maxH + 1, hasRefLocals };
@@ -569,6 +696,23 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
 const FUSED_BR: Record<number, number | undefined> = {
   0x45: X.BR_IF_EQZ, 0x46: X.BR_IF_EQ, 0x47: X.BR_IF_NE, 0x48: X.BR_IF_LT_S, 0x49: X.BR_IF_LT_U, 0x4a: X.BR_IF_GT_S,
   0x4b: X.BR_IF_GT_U, 0x4c: X.BR_IF_LE_S, 0x4d: X.BR_IF_LE_U, 0x4e: X.BR_IF_GE_S, 0x4f: X.BR_IF_GE_U,
+};
+
+/** Immediate forms of i32 ops 0x6a..0x78 (add/sub handled as I32_ADD_IMM, rotr as rotl). */
+const I32_IMM: (number | undefined)[] = [
+  X.I32_ADD_IMM, X.I32_ADD_IMM, X.I32_MUL_IMM, undefined, undefined, undefined, undefined, X.I32_AND_IMM, X.I32_OR_IMM,
+  X.I32_XOR_IMM, X.I32_SHL_IMM, X.I32_SHR_S_IMM, X.I32_SHR_U_IMM, X.I32_ROTL_IMM, X.I32_ROTL_IMM,
+];
+const I32_COMMUTES = [1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0];
+/** Immediate forms of i64 ops 0x7c..0x85 (commutative ones only). */
+const I64_IMM: (number | undefined)[] = [
+  X.I64_ADD_IMM, undefined, X.I64_MUL_IMM, undefined, undefined, undefined, undefined, X.I64_AND_IMM, X.I64_OR_IMM, X.I64_XOR_IMM,
+];
+
+/** `if` on an i32 comparison: jump to the else arm when the inverse comparison holds. */
+const IF_FUSED: Record<number, number | undefined> = {
+  0x45: X.BR_IF, 0x46: X.BR_IF_NE, 0x47: X.BR_IF_EQ, 0x48: X.BR_IF_GE_S, 0x49: X.BR_IF_GE_U, 0x4a: X.BR_IF_LE_S,
+  0x4b: X.BR_IF_LE_U, 0x4c: X.BR_IF_GT_S, 0x4d: X.BR_IF_GT_U, 0x4e: X.BR_IF_LT_S, 0x4f: X.BR_IF_LT_U,
 };
 
 const LOAD_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e];

@@ -59,4 +59,31 @@ export const enum X {
   BR_IF_LE_U,
   BR_IF_GE_S,
   BR_IF_GE_U,
+  BR_LOOP, // target                  (br to a loop header: charges the header's FUEL, jumps past it)
+  // i32 binary ops whose right operand is an i32.const (shift counts pre-masked): dst a imm
+  I32_MUL_IMM,
+  I32_AND_IMM,
+  I32_OR_IMM,
+  I32_XOR_IMM,
+  I32_SHL_IMM,
+  I32_SHR_S_IMM,
+  I32_SHR_U_IMM,
+  I32_ROTL_IMM,
+  // i64 binary ops whose right operand is an i64.const: dst a lo hi
+  I64_ADD_IMM,
+  I64_MUL_IMM,
+  I64_AND_IMM,
+  I64_OR_IMM,
+  I64_XOR_IMM,
+  // loads whose address is (a << k), the shift folded in: dst a k offset
+  I32_LOAD_SHL,
+  F64_LOAD_SHL,
+  // an operand computed by the op just before, folded in
+  F64_ADD_MUL, // dst a x y            d = a + x * y   (f64.mul; f64.add, same rounding as the two ops)
+  I32_ADD_SHL, // dst a x k            d = a + (x << k)
+  I32_MUL_ADD, // dst x y a            d = x * y + a
+  LAZY, // (at 0 of every module's code) compiles the current function and enters it
+  // loads whose address is a + (x << k) (an I32_ADD_SHL feeding only the load): dst a x k offset
+  I32_LOAD_ADD_SHL,
+  F64_LOAD_ADD_SHL,
 }

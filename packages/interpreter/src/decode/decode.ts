@@ -4,6 +4,7 @@ import type {
   ModuleIR, NameSectionIR, TableTypeIR, ValTypeCode,
 } from './module-ir.js';
 import { Reader, malformed, unsupported } from './reader.js';
+import { IntBuf } from './int-buf.js';
 
 const MAX_LOCALS = 50_000;
 
@@ -66,7 +67,7 @@ function blockType(r: Reader): number {
  * Decodes one expression (a function body or a constant expression) into the instruction stream.
  * Stops after the `end` that closes the outermost block.
  */
-function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }): void {
+function expr(r: Reader, out: IntBuf, offsets: IntBuf | undefined, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }): void {
   let depth = 0;
   for (;;) {
     const at = r.pos;
@@ -78,7 +79,7 @@ function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { ha
         out.push(op);
         break;
       case 0x02: case 0x03: case 0x04:
-        out.push(op, blockType(r));
+        out.push(op); out.push(blockType(r));
         depth++;
         break;
       case 0x05:
@@ -90,21 +91,21 @@ function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { ha
         depth--;
         break;
       case 0x0c: case 0x0d:
-        out.push(op, r.u32());
+        out.push(op); out.push(r.u32());
         break;
       case 0x0e: {
         const n = r.u32();
         if (n > r.end - r.pos) malformed('unexpected end', r.pos);
-        out.push(op, n);
+        out.push(op); out.push(n);
         for (let i = 0; i <= n; i++) out.push(r.u32());
         break;
       }
       case 0x10:
-        out.push(op, r.u32());
+        out.push(op); out.push(r.u32());
         break;
       case 0x11: {
         const type = r.u32();
-        out.push(op, type, r.u32());
+        out.push(op); out.push(type); out.push(r.u32());
         break;
       }
       case 0x12: case 0x13:
@@ -116,12 +117,12 @@ function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { ha
       case 0x1c: {
         const n = r.u32();
         if (n > r.end - r.pos) malformed('unexpected end', r.pos);
-        out.push(op, n);
+        out.push(op); out.push(n);
         for (let i = 0; i < n; i++) out.push(valType(r));
         break;
       }
       case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26:
-        out.push(op, r.u32());
+        out.push(op); out.push(r.u32());
         break;
       case 0x3f: case 0x40: {
         const z = r.pos;
@@ -130,26 +131,26 @@ function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { ha
         break;
       }
       case 0x41:
-        out.push(op, r.s32());
+        out.push(op); out.push(r.s32());
         break;
       case 0x42: {
-        const [lo, hi] = r.s64();
-        out.push(op, lo, hi);
+        const lo = r.s64();
+        out.push(op); out.push(lo); out.push(r.hi64);
         break;
       }
       case 0x43:
-        out.push(op, r.f32bits());
+        out.push(op); out.push(r.f32bits());
         break;
       case 0x44: {
         const lo = r.f32bits();
-        out.push(op, lo, r.f32bits());
+        out.push(op); out.push(lo); out.push(r.f32bits());
         break;
       }
       case 0xd0:
-        out.push(op, refType(r));
+        out.push(op); out.push(refType(r));
         break;
       case 0xd2:
-        out.push(op, r.u32());
+        out.push(op); out.push(r.u32());
         break;
       case 0xfc: {
         const sub = r.u32();
@@ -161,10 +162,10 @@ function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { ha
           const z = r.pos;
           if (r.u8() !== 0) malformed('zero byte expected', z);
           ctx.dataCountNeeded = true;
-          out.push(code, seg);
+          out.push(code); out.push(seg);
         } else if (sub === 9) {
           ctx.dataCountNeeded = true;
-          out.push(code, r.u32());
+          out.push(code); out.push(r.u32());
         } else if (sub === 10) {
           let z = r.pos;
           if (r.u8() !== 0) malformed('zero byte expected', z);
@@ -177,14 +178,14 @@ function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { ha
           out.push(code);
         } else if (sub === 12) {
           const seg = r.u32();
-          out.push(code, seg, r.u32());
+          out.push(code); out.push(seg); out.push(r.u32());
         } else if (sub === 13) {
-          out.push(code, r.u32());
+          out.push(code); out.push(r.u32());
         } else if (sub === 14) {
           const dst = r.u32();
-          out.push(code, dst, r.u32());
+          out.push(code); out.push(dst); out.push(r.u32());
         } else if (sub >= 15 && sub <= 17) {
-          out.push(code, r.u32());
+          out.push(code); out.push(r.u32());
         } else {
           malformed('illegal opcode', at);
         }
@@ -203,7 +204,7 @@ function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { ha
         if (op >= 0x28 && op <= 0x3e) {
           const align = r.u32();
           const offset = r.u32();
-          out.push(op, align, offset | 0);
+          out.push(op); out.push(align); out.push(offset | 0);
         } else if (op >= 0x45 && op <= 0xc4) {
           out.push(op);
         } else {
@@ -215,9 +216,9 @@ function expr(r: Reader, out: number[], offsets: number[] | undefined, ctx: { ha
 
 function constExpr(r: Reader): ConstExprIR {
   const offset = r.pos;
-  const out: number[] = [];
+  const out = new IntBuf(16);
   expr(r, out, undefined, { hasDataCount: true, dataCountNeeded: false });
-  return { code: Int32Array.from(out), offset };
+  return { code: out.take(), offset };
 }
 
 const SECTION_ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11, 11: 12 };
@@ -385,6 +386,20 @@ export function decode(bytes: Uint8Array): ModuleIR {
   return m;
 }
 
+/** Scratch buffer reused by every function body (decoding is synchronous, so never shared). */
+const bodyBuf = new IntBuf(1 << 16);
+
+/**
+ * Byte offset of each instruction of a decoded body, in `body` order. Only error reporting needs them, so they
+ * are recomputed on demand instead of being kept for every function.
+ */
+export function instructionOffsets(code: CodeIR): Int32Array {
+  const body = new IntBuf(256);
+  const offsets = new IntBuf(256);
+  expr(new Reader(code.bytes, code.offset, code.end), body, offsets, { hasDataCount: true, dataCountNeeded: false });
+  return offsets.take();
+}
+
 function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }): CodeIR {
   const size = s.u32();
   const start = s.pos;
@@ -405,13 +420,13 @@ function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boo
   }
   if (total > MAX_LOCALS) unsupported(`more than ${MAX_LOCALS} locals in one function (implementation limit)`, localsAt);
   for (const [count, t] of groupList) for (let j = 0; j < count; j++) locals.push(t);
-  const body: number[] = [];
-  const offsets: number[] = [];
+  const body = bodyBuf;
+  body.n = 0;
   const bodyOffset = b.pos;
-  expr(b, body, offsets, ctx);
+  expr(b, body, undefined, ctx);
   if (b.pos !== end) malformed('section size mismatch', b.pos);
   s.pos = end;
-  return { locals, body: Int32Array.from(body), offsets: Int32Array.from(offsets), offset: bodyOffset };
+  return { locals, body: body.take(), offset: bodyOffset, end, bytes: s.bytes };
 }
 
 function elemSegment(s: Reader): ElemIR {

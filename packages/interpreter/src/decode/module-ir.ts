@@ -87,10 +87,11 @@ export interface CodeIR {
   /** Types of the declared locals (params excluded), expanded. */
   readonly locals: readonly ValTypeCode[];
   readonly body: Int32Array;
-  /** Byte offset of each instruction in `body` order, parallel to instruction starts (for error details). */
-  readonly offsets: Int32Array;
-  /** Byte offset of the body in the module. */
+  /** Byte offset of the body (its instructions, after the locals) in the module. */
   readonly offset: number;
+  /** End of the body in the module; with `bytes`, lets `instructionOffsets` re-decode it for error details. */
+  readonly end: number;
+  readonly bytes: Uint8Array;
 }
 
 export interface CustomSectionIR {

@@ -44,6 +44,19 @@ export class Reader {
   }
 
   u32(): number {
+    // Most LEB128 values in a module fit one byte.
+    const p = this.pos;
+    if (p < this.end) {
+      const b = this.bytes[p];
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b;
+      }
+    }
+    return this.u32Long();
+  }
+
+  private u32Long(): number {
     let result = 0;
     let shift = 0;
     for (let i = 0; i < 5; i++) {
@@ -83,26 +96,49 @@ export class Reader {
   }
 
   s32(): number {
+    const p = this.pos;
+    if (p < this.end) {
+      const b = this.bytes[p];
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b & 0x40 ? b - 0x80 : b;
+      }
+    }
     return this.sN(32) | 0;
   }
 
-  /** Signed 64-bit LEB128 as two int32 halves [lo, hi]. */
-  s64(): [number, number] {
-    let result = 0n;
-    let shift = 0n;
+  /** High half of the last `s64()` result (kept in a field so decoding a constant allocates nothing). */
+  hi64 = 0;
+
+  /** Signed 64-bit LEB128: returns the low int32 half; the high half is left in `hi64`. */
+  s64(): number {
+    let lo = 0;
+    let hi = 0;
+    let shift = 0;
     for (let i = 0; i < 10; i++) {
       const b = this.u8();
-      result |= BigInt(b & 0x7f) << shift;
-      shift += 7n;
+      const v = b & 0x7f;
+      if (shift < 32) {
+        lo |= v << shift;
+        if (shift > 25) hi |= v >>> (32 - shift);
+      } else {
+        hi |= v << (shift - 32);
+      }
+      shift += 7;
       if ((b & 0x80) === 0) {
         if (i === 9) {
           // Last byte carries bit 63 only: the rest must be sign extension of it.
-          const rest = b & 0x7f;
-          if (rest !== 0 && rest !== 0x7f) malformed('integer too large', this.pos - 1);
+          if (v !== 0 && v !== 0x7f) malformed('integer too large', this.pos - 1);
+        } else if (b & 0x40) {
+          if (shift < 32) {
+            lo |= -1 << shift;
+            hi = -1;
+          } else {
+            hi |= -1 << (shift - 32);
+          }
         }
-        if (b & 0x40) result -= 1n << shift;
-        const u = BigInt.asUintN(64, result);
-        return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0];
+        this.hi64 = hi;
+        return lo;
       }
     }
     malformed('integer representation too long', this.pos - 1);

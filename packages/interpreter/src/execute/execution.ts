@@ -1,6 +1,6 @@
 import { FaygerError } from '@fayger/contracts';
 import type { ExecutionResult, RawValue } from '../api/types.js';
-import type { FuelAccount, WasmFunction } from './objects.js';
+import { prepareFunction, type FuelAccount, type WasmFunction } from './objects.js';
 import { acquireMachine, releaseMachine } from './machine.js';
 import { DONE, OUT_OF_FUEL, run, type LoopState } from './interpreter.js';
 import { readRaw, writeRaw } from './values.js';
@@ -56,6 +56,7 @@ export class Execution {
 
     let st = this.st;
     if (st === null) {
+      if (f.entry === 0) prepareFunction(f);
       const machine = acquireMachine();
       st = {
         machine, pc: f.entry, b: 0, depth: 0, fn: f, maxDepth: this.maxDepth, fuel: 0,
@@ -88,7 +89,7 @@ export class Execution {
     const budget = this.account.remaining;
     // A slice always covers at least the block it starts on, so a slice smaller than one block's cost still
     // makes progress (the slice may then overshoot by less than one block).
-    const code = st.fn.inst!.code;
+    const code = st.fn.inst!.compiled.code;
     const startCost = code[st.pc] === X.FUEL ? code[st.pc + 1] : 0;
     const avail = Math.min(Math.max(slice, startCost), budget);
     st.fuel = avail;

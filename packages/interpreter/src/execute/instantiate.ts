@@ -1,5 +1,5 @@
 import { FaygerError } from '@fayger/contracts';
-import { FUNCREF, I32, SEG_ACTIVE, SEG_PASSIVE } from '../decode/module-ir.js';
+import { EXTERNREF, FUNCREF, I32, SEG_ACTIVE, SEG_PASSIVE } from '../decode/module-ir.js';
 import type { ConstExprIR, ModuleIR } from '../decode/module-ir.js';
 import type { CompiledCode } from '../compile/compile.js';
 import { WasmFunction, WasmGlobal, WasmMemory, WasmTable, sigId, type FuelAccount, type InstanceCtx } from './objects.js';
@@ -27,7 +27,7 @@ function linkError(message: string, details: Record<string, unknown>): never {
  */
 export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opts: LinkOptions): { ctx: InstanceCtx; exports: Map<string, Extern> } {
   const ctx: InstanceCtx = {
-    code: compiled.code, funcs: [], globals: [], tables: [], memory: null,
+    compiled, funcs: [], globals: [], tables: [], memory: null,
     sigs: Int32Array.from(ir.types.map(sigId)), datas: [], elems: [],
     maxCallDepth: opts.maxCallDepth, fuel: opts.fuel, terminated: false, name: ir.names?.moduleName ?? '',
   };
@@ -68,11 +68,17 @@ export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opt
   for (let i = 0; i < ir.funcs.length; i++) {
     const f = new WasmFunction(ir.types[ir.funcs[i]]);
     const c = compiled.funcs[i];
-    f.entry = c.entry;
-    f.nLocals = c.nLocals;
-    f.nParams = c.nParams;
-    f.frameSize = c.frameSize;
-    f.hasRefLocals = c.hasRefLocals;
+    const type = ir.types[ir.funcs[i]];
+    const locals = ir.codes[i].locals;
+    f.nParams = type.params.length;
+    f.nLocals = type.params.length + locals.length;
+    f.hasRefLocals = locals.some((t) => t === FUNCREF || t === EXTERNREF);
+    f.lazy = compiled;
+    f.codeIndex = i;
+    // Compiled on its first call unless another instance of the module already did.
+    // Until then its entry is the LAZY stub at 0, and the frame is sized for the locals the call zeroes.
+    f.entry = c === undefined ? 0 : c.entry;
+    f.frameSize = c === undefined ? f.nLocals : c.frameSize;
     f.inst = ctx;
     f.index = nImported + i;
     ctx.funcs.push(f);

@@ -1,5 +1,5 @@
 import { X } from '../compile/exec-ops.js';
-import type { FuelAccount, InstanceCtx, WasmFunction, WasmGlobal } from './objects.js';
+import { prepareFunction, type FuelAccount, type InstanceCtx, type WasmFunction, type WasmGlobal } from './objects.js';
 import type { Machine } from './machine.js';
 import { Trap } from './trap.js';
 import {
@@ -33,7 +33,7 @@ export function run(st: LoopState): number {
   const ffn = m.ffn as WasmFunction[];
   let fn = st.fn;
   let inst = fn.inst as InstanceCtx;
-  let code = inst.code;
+  let code = inst.compiled.code;
   let funcs = inst.funcs;
   let globals: WasmGlobal[] = inst.globals;
   let mem = inst.memory;
@@ -74,6 +74,63 @@ export function run(st: LoopState): number {
         case X.BR_IF_GE_S: pc = I32[b + code[pc + 1]] >= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
         case X.BR_IF_GE_U: pc = I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
         case X.I32_ADD_IMM: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0; pc += 4; break;
+        case X.I32_MUL_IMM: I32[b + code[pc + 1]] = Math.imul(I32[b + code[pc + 2]], code[pc + 3]); pc += 4; break;
+        case X.I32_AND_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & code[pc + 3]; pc += 4; break;
+        case X.I32_OR_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] | code[pc + 3]; pc += 4; break;
+        case X.I32_XOR_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ code[pc + 3]; pc += 4; break;
+        case X.I32_SHL_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] << code[pc + 3]; pc += 4; break;
+        case X.I32_SHR_S_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >> code[pc + 3]; pc += 4; break;
+        case X.I32_SHR_U_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> code[pc + 3]; pc += 4; break;
+        case X.I32_ROTL_IMM: {
+          const x = I32[b + code[pc + 2]], n = code[pc + 3];
+          I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
+          pc += 4;
+          break;
+        }
+        case X.I64_ADD_IMM: {
+          const x = b + code[pc + 2], d = b + code[pc + 1];
+          const xl = I32[x], yl = code[pc + 3];
+          const lo = (xl + yl) | 0;
+          const hi = (I32[x + 1] + code[pc + 4] + ((lo >>> 0) < (xl >>> 0) ? 1 : 0)) | 0;
+          I32[d] = lo; I32[d + 1] = hi;
+          pc += 5;
+          break;
+        }
+        case X.I64_MUL_IMM: {
+          const x = b + code[pc + 2], d = b + code[pc + 1];
+          const al = I32[x], ah = I32[x + 1], bl = code[pc + 3], bh = code[pc + 4];
+          const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+          const p01 = a0 * b1, p10 = a1 * b0;
+          const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+          const hiU = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+          I32[d] = Math.imul(al, bl);
+          I32[d + 1] = (hiU + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+          pc += 5;
+          break;
+        }
+        case X.I64_AND_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] & code[pc + 4]; I32[d] = I32[x] & code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
+        case X.I64_OR_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] | code[pc + 4]; I32[d] = I32[x] | code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
+        case X.I64_XOR_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] ^ code[pc + 4]; I32[d] = I32[x] ^ code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
+        case X.F64_ADD_MUL:
+          F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] + F64[(b + code[pc + 3]) >> 1] * F64[(b + code[pc + 4]) >> 1];
+          pc += 5;
+          break;
+        case X.I32_ADD_SHL: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0; pc += 5; break;
+        case X.I32_MUL_ADD: I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) | 0; pc += 5; break;
+        case X.BR_LOOP: {
+          const t = code[pc + 1];
+          const cost = code[t - 1];
+          fuel -= cost;
+          if (fuel < 0) {
+            // Stop exactly where the loop header's FUEL op would have: at that op, its cost not charged.
+            fuel += cost;
+            pc = t - 2;
+            st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = t;
+          break;
+        }
         case X.BR_TABLE: {
           const n = code[pc + 2];
           const i = I32[b + code[pc + 1]] >>> 0;
@@ -129,6 +186,8 @@ export function run(st: LoopState): number {
             fuel = st.fuel;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
             if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+            // The host may have run guest code that compiled functions and grew the code buffer.
+            code = inst.compiled.code;
             break;
           }
           if (depth >= maxDepth) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
@@ -145,7 +204,7 @@ export function run(st: LoopState): number {
           if (callee.hasRefLocals) for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
             dv = mem === null ? EMPTY_DV : mem.dv; memLen = dv.byteLength;
           }
           pc = callee.entry;
@@ -166,6 +225,8 @@ export function run(st: LoopState): number {
             fuel = st.fuel;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
             if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+            // The host may have run guest code that compiled functions and grew the code buffer.
+            code = inst.compiled.code;
             break;
           }
           if (depth >= maxDepth) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
@@ -182,7 +243,7 @@ export function run(st: LoopState): number {
           if (callee.hasRefLocals) for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
             dv = mem === null ? EMPTY_DV : mem.dv; memLen = dv.byteLength;
           }
           pc = callee.entry;
@@ -203,7 +264,7 @@ export function run(st: LoopState): number {
           pc = fpc[depth]; b = fb[depth]; fn = ffn[depth];
           if (fn.inst !== inst) {
             inst = fn.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
           }
           if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
           break;
@@ -217,7 +278,7 @@ export function run(st: LoopState): number {
           pc = fpc[depth]; b = fb[depth]; fn = ffn[depth];
           if (fn.inst !== inst) {
             inst = fn.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
           }
           if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
           break;
@@ -233,12 +294,23 @@ export function run(st: LoopState): number {
           pc = fpc[depth]; b = fb[depth]; fn = ffn[depth];
           if (fn.inst !== inst) {
             inst = fn.inst as InstanceCtx;
-            code = inst.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
           }
           if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
           break;
         }
         case X.UNREACHABLE: throw new Trap('TRAP_UNREACHABLE');
+        case X.LAZY: {
+          // First call of a function not compiled yet: its entry is this stub at 0 of the module's code.
+          prepareFunction(fn);
+          code = inst.compiled.code;
+          if ((b >> 1) + fn.frameSize > m.cap) {
+            if (!m.ensure((b >> 1) + fn.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
+            I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
+          }
+          pc = fn.entry;
+          break;
+        }
 
         // ---- memory --------------------------------------------------------------------------------
         case 0x28: case 0x2a: {
@@ -246,6 +318,36 @@ export function run(st: LoopState): number {
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
           pc += 4;
+          break;
+        }
+        case X.I32_LOAD_SHL: {
+          const ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 5;
+          break;
+        }
+        case X.F64_LOAD_SHL: {
+          const ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD_ADD_SHL: {
+          const ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 6;
+          break;
+        }
+        case X.F64_LOAD_ADD_SHL: {
+          const ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 6;
           break;
         }
         case 0x29: case 0x2b: {

@@ -41,7 +41,8 @@ export function publicFuncType(t: FuncTypeIR): FunctionType {
  * every instance of a module; the index spaces are per instance.
  */
 export interface InstanceCtx {
-  code: Int32Array;
+  /** The module's code; `compiled.code` is replaced when lazy compilation grows it, so read it after calls. */
+  readonly compiled: LazyCode;
   funcs: WasmFunction[];
   globals: WasmGlobal[];
   tables: WasmTable[];
@@ -69,13 +70,29 @@ export interface FuelAccount {
   maxCallDepthReached: number;
 }
 
+/** A module's compiled code, compiled per function on demand (compile.ts's CompiledCode). */
+export interface LazyCode {
+  readonly code: Int32Array;
+  func(index: number): { entry: number; frameSize: number };
+}
+
+/** Compiles `f`'s body if it is not yet, and fills in its entry and frame size. */
+export function prepareFunction(f: WasmFunction): void {
+  const c = f.lazy!.func(f.codeIndex);
+  f.frameSize = c.frameSize;
+  f.entry = c.entry;
+}
+
 /** A function instance: wasm code of some instance, or a host function. Also the funcref value. */
 export class WasmFunction {
   /** Interned signature id (see sigId). */
   readonly sig: number;
   readonly type: FunctionType;
-  /** Start of the compiled body in `inst.code` (wasm functions). */
+  /** Start of the compiled body in `inst.code` (wasm functions); 0, the LAZY stub, until compiled. */
   entry = 0;
+  /** Where the body is compiled from on first call: the module's code and the defined-function index. */
+  lazy: LazyCode | null = null;
+  codeIndex = -1;
   /** Slots taken by params + declared locals. */
   nLocals = 0;
   nParams = 0;

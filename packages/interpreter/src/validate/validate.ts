@@ -2,6 +2,7 @@ import { FaygerError } from '@fayger/contracts';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SEG_ACTIVE } from '../decode/module-ir.js';
 import type { ConstExprIR, FuncTypeIR, ModuleIR } from '../decode/module-ir.js';
 import { MEM_NATURAL_ALIGN } from '../decode/opcodes.js';
+import { instructionOffsets } from '../decode/decode.js';
 import { MEM_TYPE, SIMPLE } from './op-signatures.js';
 
 const UNKNOWN = 0; // bottom type in unreachable code
@@ -171,7 +172,7 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
   const vals: number[] = [];
   const ctrls: Ctrl[] = [];
   let instr = 0;
-  const fail = (msg: string): never => invalid(msg, { func: funcIndex, offset: code.offsets[instr] });
+  const fail = (msg: string): never => invalid(msg, { func: funcIndex, offset: instructionOffsets(code)[instr] });
 
   const push = (t: number) => vals.push(t);
   const pop = (): number => {

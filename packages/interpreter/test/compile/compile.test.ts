@@ -6,12 +6,26 @@ describe('compile', () => {
   it('compiles function bodies to one Int32Array of slot-addressed bytecode', () => {
     const mod = compileModule(fixture('loops'));
     // Internal view (not public API): the compiled code is a flat Int32Array with one entry per function.
-    const compiled = (mod as unknown as { compiled: { code: Int32Array; funcs: { entry: number; frameSize: number }[] } }).compiled;
+    const compiled = (mod as unknown as { compiled: { code: Int32Array; funcs: ({ entry: number; frameSize: number } | undefined)[]; compileAll(): void } }).compiled;
+    // Bodies compile on first call; nothing is compiled before that.
+    expect(compiled.funcs.every((f) => f === undefined)).toBe(true);
+    compiled.compileAll();
     expect(compiled.code).toBeInstanceOf(Int32Array);
     expect(compiled.funcs).toHaveLength(2);
-    expect(compiled.funcs[1].entry).toBeGreaterThan(compiled.funcs[0].entry);
-    // local.get is folded into operands: the `work` loop body compiles to far fewer ops than its wasm instructions.
-    expect(compiled.code.length - compiled.funcs[1].entry).toBeLessThan(60);
+    expect(compiled.funcs[1]!.entry).toBeGreaterThan(compiled.funcs[0]!.entry);
+  });
+
+  it('compiles a function on its first call, once per module, shared by its instances', () => {
+    const mod = compileModule(fixture('loops'));
+    const compiled = (mod as unknown as { compiled: { funcs: ({ entry: number } | undefined)[] } }).compiled;
+    const a = instantiateModule(mod);
+    const b = instantiateModule(mod);
+    expect(compiled.funcs.filter(Boolean)).toHaveLength(0);
+    const ra = a.invoke('work', [100]);
+    // Only `work` (function 1) is compiled; `spin` never ran.
+    expect(compiled.funcs.map(Boolean)).toEqual([false, true]);
+    expect(b.invoke('work', [100])).toEqual(ra);
+    expect(compiled.funcs.map(Boolean)).toEqual([false, true]);
   });
 
   it('keeps local.get folding correct when a local is overwritten while its old value is still on the stack', () => {

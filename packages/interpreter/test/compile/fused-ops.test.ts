@@ -1,0 +1,178 @@
+import { createRequire } from 'node:module';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileModule, hostFunction, instantiateModule } from '../../src/index.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The compiler folds constant operands, `i32.shl` address computations and loop back-edge fuel into fused
+ * ops; each form is checked against V8's own WebAssembly on edge-case inputs.
+ */
+const WAT = `(module
+  (memory (export "memory") 1)
+  (func (export "imm32") (param $x i32) (result i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (i32.mul (local.get $x) (i32.const -1640531535))
+    (i32.mul (i32.const 7) (local.get $x))
+    (i32.sub (i32.const 5) (local.get $x))
+    (i32.sub (local.get $x) (i32.const -2147483648))
+    (i32.and (i32.const 0xff00) (local.get $x))
+    (i32.or (local.get $x) (i32.const 0x80000001))
+    (i32.xor (local.get $x) (i32.const -1))
+    (i32.shl (local.get $x) (i32.const 33))
+    (i32.shr_s (local.get $x) (i32.const 31))
+    (i32.shr_u (local.get $x) (i32.const 64))
+    (i32.rotl (local.get $x) (i32.const 37))
+    (i32.rotr (local.get $x) (i32.const 32)))
+  (func (export "rotr") (param $x i32) (result i32 i32 i32)
+    (i32.rotr (local.get $x) (i32.const 1))
+    (i32.rotr (local.get $x) (i32.const 31))
+    (i32.rotl (local.get $x) (i32.const 0)))
+  (func (export "imm64") (param $x i64) (result i64 i64 i64 i64 i64 i64 i64)
+    (i64.mul (local.get $x) (i64.const 0x100000001b3))
+    (i64.mul (i64.const -3) (local.get $x))
+    (i64.add (local.get $x) (i64.const 0xffffffff))
+    (i64.add (i64.const -1) (local.get $x))
+    (i64.and (local.get $x) (i64.const 0xff00ff00ff00ff00))
+    (i64.or (local.get $x) (i64.const 0x8000000000000001))
+    (i64.xor (i64.const 0x5555555555555555) (local.get $x)))
+  (func (export "shl_load") (param $i i32) (result i32 f64)
+    (i32.store (i32.const 64) (i32.const 0x12345678))
+    (f64.store (i32.const 128) (f64.const -1.5))
+    (i32.load offset=4 (i32.shl (local.get $i) (i32.const 2)))
+    (f64.load offset=8 (i32.shl (local.get $i) (i32.const 3))))
+  (func (export "add_shl_load") (param $base i32) (param $i i32) (result i32 i64)
+    (i32.store (i32.const 64) (i32.const 0x12345678))
+    (f64.store (i32.const 128) (f64.const -1.5))
+    (i32.load offset=4 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2))))
+    (i64.reinterpret_f64 (f64.load offset=8 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 3))))))
+  (func (export "loop_sum") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (i32.const 3))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $top)))
+    (local.get $s)))`;
+
+let bytes: Uint8Array<ArrayBuffer>;
+let native: Record<string, (...a: unknown[]) => unknown>;
+
+beforeAll(async () => {
+  if (typeof WebAssembly === 'undefined') return;
+  const wabt = await require('wabt')();
+  const mod = wabt.parseWat('fused.wat', WAT);
+  bytes = new Uint8Array(mod.toBinary({}).buffer);
+  mod.destroy();
+  native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as typeof native;
+});
+
+const u32 = (v: unknown) => (v as number) >>> 0;
+const u64 = (v: unknown) => BigInt.asUintN(64, v as bigint);
+const I32S = [0, 1, -1, 2, 15, 255, 0x7fffffff, -0x80000000, 0x12345678, -0x6543210f, 0x0000ffff, 0xffff0000 | 0];
+const I64S = [0n, 1n, -1n, 0xffffffffn, 0x100000000n, -0x8000000000000000n, 0x7fffffffffffffffn, 0x123456789abcdef0n, -0x0123456789abcdefn];
+
+// wabt and the reference both need the host's WebAssembly, absent under `node --jitless`.
+describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
+  it('i32 binary ops with a constant operand', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const x of I32S) {
+      expect(inst.invoke('imm32', [x])).toEqual((native.imm32(x) as number[]).map(u32));
+      expect(inst.invoke('rotr', [x])).toEqual((native.rotr(x) as number[]).map(u32));
+    }
+  });
+
+  it('i64 binary ops with a constant operand', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const x of I64S) expect(inst.invoke('imm64', [x])).toEqual((native.imm64(x) as bigint[]).map(u64));
+  });
+
+  it('loads whose address is a shifted index, including out-of-bounds traps', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const i of [15, 16, 0, 1, 8189, 8190, 0x40000000, 0xc0000000 | 0]) {
+      const [a, f] = native.shl_load(i) as [number, number];
+      const [ia, ifb] = inst.invoke('shl_load', [i]) as [number, bigint];
+      expect(ia).toBe(a >>> 0);
+      expect(ifb).toBe(new BigUint64Array(new Float64Array([f]).buffer)[0]);
+    }
+    for (const i of [8191, 16383, -1, 0x1fffffff]) {
+      expect(() => native.shl_load(i)).toThrow();
+      expect(() => inst.invoke('shl_load', [i])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+    }
+  });
+
+  it('loads whose address is base + (x << k), wrapping and trapping like native', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const base of [0, 60, 120, -8, -4, 65528, 0x7fffffff]) {
+      for (const i of [0, 1, 2, 15, 16, 8190, 0x40000000, -1, -2]) {
+        let expected: unknown[] | undefined;
+        try {
+          expected = (native.add_shl_load(base, i) as unknown[]).map((v, k) => (k === 0 ? u32(v) : u64(v)));
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('add_shl_load', [base, i])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+        } else {
+          expect(inst.invoke('add_shl_load', [base, i])).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('charges loop fuel on the back edge and stops at the same point for the same slices', () => {
+    const mod = compileModule(bytes);
+    const full = instantiateModule(mod);
+    const expected = full.invoke('loop_sum', [300]);
+    expect(expected).toEqual([u32(native.loop_sum(300))]);
+    const fuelUsed = full.usage().fuelUsed;
+    for (const slice of [1, 2, 3, 7, 10, 64]) {
+      const trace = (): number[] => {
+        const inst = instantiateModule(mod);
+        const call = inst.call('loop_sum', [300]);
+        const used: number[] = [];
+        for (;;) {
+          const r = call.run({ fuel: slice });
+          used.push(inst.usage().fuelUsed);
+          if (r.status === 'completed') {
+            expect(r.values).toEqual(expected);
+            break;
+          }
+          expect(r.status).toBe('suspended');
+        }
+        return used;
+      };
+      const a = trace();
+      expect(trace()).toEqual(a);
+      expect(a.at(-1)).toBe(fuelUsed);
+    }
+    // A budget one short of what the call needs traps; the exact budget completes.
+    expect(() => instantiateModule(mod, {}, { fuel: fuelUsed - 1 }).invoke('loop_sum', [300])).toThrow(
+      expect.objectContaining({ code: 'TRAP_FUEL_EXHAUSTED' }),
+    );
+    expect(instantiateModule(mod, {}, { fuel: fuelUsed }).invoke('loop_sum', [300])).toEqual(expected);
+  });
+});
+
+describe.skipIf(typeof WebAssembly === 'undefined')('lazy compilation', () => {
+  it('a host call that compiles functions (growing the code buffer) leaves the calling frame intact', async () => {
+    const wabt = await require('wabt')();
+    const adds = '(local.set 0 (i32.add (local.get 0) (i32.const 3)))\n'.repeat(600);
+    const mod = wabt.parseWat('lazy.wat', `(module
+      (import "env" "cb" (func $cb))
+      (func (export "outer") (result i32) (call $cb) (i32.add (call $big) (call $small)))
+      (func $big (export "big") (result i32) (local i32) ${adds} (local.get 0))
+      (func $small (result i32) (i32.const 5)))`);
+    const wasm = new Uint8Array(mod.toBinary({}).buffer);
+    mod.destroy();
+    const compiled = compileModule(wasm);
+    let inst: ReturnType<typeof instantiateModule> | undefined;
+    const cb = hostFunction({ params: [], results: [] }, () => {
+      // Re-enters the guest: compiles `big`, a body larger than the initial code buffer.
+      expect(inst!.invoke('big', [])).toEqual([1800]);
+    });
+    inst = instantiateModule(compiled, { env: { cb } });
+    expect(inst.invoke('outer', [])).toEqual([1805]);
+    expect(instantiateModule(compiled, { env: { cb: hostFunction({ params: [], results: [] }, () => {}) } }).invoke('outer', [])).toEqual([1805]);
+  });
+});
