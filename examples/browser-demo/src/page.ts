@@ -3,7 +3,7 @@
 // Query: `buf` (URL of the artifact, default the demo BuF), `locale` (default en), `budget` (bytes, default 128 KiB).
 import { createInstructionBus } from '@fayger/adapter-core';
 import { createBrowserAdapter } from '@fayger/adapter-browser';
-import { FaygerError, type LoaderEvent } from '@fayger/contracts';
+import { FaygerError, type AnyFaygerEvent } from '@fayger/contracts';
 import { createInterpreterImplementation } from '@fayger/interpreter';
 import { BUF_HEADER_LENGTH, HttpRangeSource, loadBuf } from '@fayger/loader';
 import { createRuntime } from '@fayger/runtime';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     profile: { host: 'browser', locales: [locale], byteBudget },
     strategy: 'lazy',
     supportedInterfaceVersions: ['1.0.0'],
-    events: { emit: (e: LoaderEvent) => void state.loaderEvents.push(e.phase ? `${e.type} ${e.phase}` : e.type) },
+    events: { emit: (e: AnyFaygerEvent) => void state.loaderEvents.push(e.phase ? `${e.name} ${e.phase}` : e.name) },
   });
   state.artifactId = loaded.manifest.id;
   state.selection = loaded.selection.entries.map((e) => ({ name: e.name, included: e.included, reason: e.reason, size: e.size }));

@@ -162,8 +162,6 @@ export type {
   SectionInfo,
   NegotiatedVersion,
   SignatureReport,
-  LoaderEvent,
-  LoaderEventSink,
   LoaderPhaseName,
   LoadTrust,
   LoadOptions,

@@ -1,5 +1,6 @@
 import type { Manifest } from './manifest.js';
 import type { DigestProvider, SignatureCheckResult, TrustVerifier } from './security.js';
+import type { EventSink } from './events.js';
 
 /**
  * Loader contracts: the BufSource port, load options, and the LoadedBuf hand-off object the runtime
@@ -131,38 +132,6 @@ export interface SignatureReport {
   result: SignatureCheckResult;
 }
 
-/**
- * Minimal loader event. Names and payload fields follow the event model of `events.ts` (loader.load.*,
- * loader.phase.*, loader.section.read) so a thin adapter maps it onto the observability EventSink.
- */
-export interface LoaderEvent {
-  type:
-    | 'loader.load.start'
-    | 'loader.load.end'
-    | 'loader.load.error'
-    | 'loader.phase.start'
-    | 'loader.phase.end'
-    | 'loader.phase.error'
-    | 'loader.section.read';
-  /** Set on phase and section events (and on load.error: the phase that failed). */
-  phase?: LoaderPhaseName;
-  /** ms, monotonic (performance.now()). */
-  time: number;
-  /** On end/error/section events. */
-  durationMs?: number;
-  /** describe() of the source: never credentials. */
-  source: string;
-  /**
-   * load.start: { strategy }; load.end: { strategy, artifactId, bytesRead, sectionsSelected, sectionsSkipped };
-   * phase.end: { bytes? }; *.error: { code, message }; section.read: { sectionId, name, bytes, shared }.
-   */
-  details?: Record<string, unknown>;
-}
-
-export interface LoaderEventSink {
-  emit(event: LoaderEvent): void;
-}
-
 /** Loader phases in pipeline order, plus 'section-read' for lazy first reads after hand-off. */
 export type LoaderPhaseName =
   | 'read'
@@ -188,7 +157,8 @@ export interface LoadOptions {
   strategy?: LoadStrategy;
   /** Runtime_Interface versions the caller implements (exact semver versions). */
   supportedInterfaceVersions: readonly string[];
-  events?: LoaderEventSink;
+  /** Where the loader publishes its events (contract names: loader.load.*, loader.phase.*, loader.section.read). */
+  events?: EventSink;
   signal?: AbortSignal;
   /** Evaluation time passed to the trust verifier (tests); default now. */
   now?: Date;

@@ -33,7 +33,6 @@ import {
 } from '@fayger/runtime';
 import { detectDigestProvider, type Ed25519Backend } from '@fayger/security';
 import type { RuntimeImplementation } from '@fayger/contracts';
-import { loaderEventsTo } from './loader-events.js';
 import { buildHostPolicy } from './policy.js';
 import { buildTrust, type FaygerTrust } from './trust.js';
 
@@ -225,7 +224,6 @@ export function createFayger(options: FaygerOptions): Fayger {
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.linkPolicy ? { linkPolicy: options.linkPolicy } : {}),
   });
-  const loaderEvents = loaderEventsTo(sink);
   const owned = new Set<{ close(): Promise<void> | void }>();
   const interfaces = options.supportedInterfaceVersions ?? [RUNTIME_INTERFACE_VERSION];
   let closed = false;
@@ -267,7 +265,7 @@ export function createFayger(options: FaygerOptions): Fayger {
         profile,
         strategy: o.strategy ?? options.strategy ?? 'lazy',
         supportedInterfaceVersions: interfaces,
-        events: loaderEvents,
+        events: sink,
         ...(o.signal ? { signal: o.signal } : {}),
         ...(o.now ? { now: o.now } : {}),
       });

@@ -17,5 +17,4 @@ export { buildHostPolicy, parseGrant, BASELINE_CAPABILITIES } from './policy.js'
 export type { HostPolicyInput } from './policy.js';
 export { withStdio } from './stdio-adapter.js';
 export type { StdioStreams } from './stdio-adapter.js';
-export { loaderEventsTo } from './loader-events.js';
 export { formatGrantReport, formatSelectionReport } from './explain.js';

@@ -9,6 +9,6 @@ const m = { id: 'b', version: '1.0.0', publisher: 'b', runtime: { interface: '^1
 const bytes = await packBuf(m, sections, { digest: nodeDigestProvider });
 for (let r = 0; r < 3; r++) {
   const ph: Record<string, number> = {};
-  await loadBuf(new MemorySource(bytes), { digest: nodeDigestProvider, trust: { allowUnsigned: true }, profile: { host: 'server', locales: ['en'] }, supportedInterfaceVersions: ['1.0.0'], events: { emit: (e) => { if (e.type === 'loader.phase.end') ph[e.phase ?? e.type] = Math.round(e.durationMs! * 10) / 10; } } });
+  await loadBuf(new MemorySource(bytes), { digest: nodeDigestProvider, trust: { allowUnsigned: true }, profile: { host: 'server', locales: ['en'] }, supportedInterfaceVersions: ['1.0.0'], events: { emit: (e) => { if (e.name === 'loader.phase.end') ph[e.phase ?? e.name] = Math.round(e.data.durationMs * 10) / 10; } } });
   console.log(ph);
 }

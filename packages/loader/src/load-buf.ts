@@ -1,5 +1,5 @@
-import { FaygerError, type BufSource, type LoadOptions, type LoadedBuf, type LoaderPhaseName } from '@fayger/contracts';
-import { now, runPhase, type LoadContext } from './phases/context.js';
+import { FaygerError, emitEvent, type BufSource, type LoadOptions, type LoadedBuf, type LoaderPhaseName } from '@fayger/contracts';
+import { contractPhase, now, runPhase, type LoadContext } from './phases/context.js';
 import { handOffPhase } from './phases/hand-off.js';
 import { negotiateVersionPhase } from './phases/negotiate-version.js';
 import { parsePhase } from './phases/parse.js';
@@ -47,7 +47,7 @@ export async function loadBuf(source: BufSource, options: LoadOptions): Promise<
   const ctx = { source: counted, options, label, bodies: new Map(), counter } as unknown as LoadContext;
   const events = options.events;
   const t0 = now();
-  events?.emit({ type: 'loader.load.start', time: t0, source: label, details: { strategy } });
+  if (events) emitEvent(events, 'loader.load.start', { source: label, strategy });
   let phase: LoaderPhaseName = 'read';
   const step = <T>(p: LoaderPhaseName, fn: () => Promise<T> | T) => {
     phase = p;
@@ -68,25 +68,23 @@ export async function loadBuf(source: BufSource, options: LoadOptions): Promise<
     if (events) {
       const selected = ctx.selection.loadOrder.length;
       const t1 = now();
-      events.emit({
-        type: 'loader.load.end',
-        time: t1,
-        durationMs: t1 - t0,
+      emitEvent(events, 'loader.load.end', {
         source: label,
-        details: {
-          strategy,
-          artifactId: ctx.manifest.id,
-          bytesRead: counter.bytes,
-          sectionsSelected: selected,
-          sectionsSkipped: ctx.selection.entries.length - selected,
-        },
+        strategy,
+        artifactId: ctx.manifest.id,
+        durationMs: t1 - t0,
+        bytesRead: counter.bytes,
+        sectionsSelected: selected,
+        sectionsSkipped: ctx.selection.entries.length - selected,
       });
     }
     return loaded;
   } catch (err) {
     const t1 = now();
-    const e = err as FaygerError;
-    events?.emit({ type: 'loader.load.error', phase, time: t1, durationMs: t1 - t0, source: label, details: { code: e.code, message: e.message } });
+    if (events) {
+      const error = FaygerError.is(err) ? err.toJSON() : { name: 'Error', message: String(err) };
+      emitEvent(events, 'loader.load.error', { source: label, phase: contractPhase(phase), durationMs: t1 - t0, error }, { phase });
+    }
     throw err;
   }
 }

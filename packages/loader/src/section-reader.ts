@@ -1,4 +1,4 @@
-import type { BufSource, DigestProvider, LoaderEventSink, LoaderPhaseName } from '@fayger/contracts';
+import { emitEvent, type BufSource, type DigestProvider, type EventSink, type LoaderPhaseName } from '@fayger/contracts';
 import { bytesEqual, hex, loaderError } from './errors.js';
 import { DIGEST_LENGTH, align } from './format/constants.js';
 import type { IndexEntry } from './format/index-codec.js';
@@ -18,7 +18,7 @@ export class SectionReader {
     private readonly digest: DigestProvider,
     private readonly alignment: number,
     private readonly label: string,
-    private readonly events?: LoaderEventSink,
+    private readonly events?: EventSink,
   ) {}
 
   async read(e: IndexEntry, phase: LoaderPhaseName, signal?: AbortSignal): Promise<Uint8Array> {
@@ -34,14 +34,9 @@ export class SectionReader {
     } else {
       await this.#verifyChunks(e, body, 0, phase);
     }
-    this.events?.emit({
-      type: 'loader.section.read',
-      phase,
-      time: now(),
-      durationMs: now() - t0,
-      source: this.label,
-      details: { sectionId: String(e.id), name: e.name, bytes: padEnd - e.offset, shared: false },
-    });
+    if (this.events) {
+      emitEvent(this.events, 'loader.section.read', { sectionId: String(e.id), name: e.name, bytes: padEnd - e.offset, durationMs: now() - t0, shared: false }, { phase });
+    }
     return body;
   }
 

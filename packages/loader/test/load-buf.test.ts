@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LoaderEvent } from '@fayger/contracts';
+import type { AnyFaygerEvent } from '@fayger/contracts';
 import { MemorySource, loadBuf, packBuf } from '../src/index.js';
 import { GuardedSource, bytes, manifest, nodeDigest, testSigner, testVerifier } from './helpers.js';
 
@@ -23,20 +23,23 @@ const artifact = () =>
 
 describe('loadBuf phases', () => {
   it('emits start/end events with timing for every phase, in order', async () => {
-    const events: LoaderEvent[] = [];
+    const events: AnyFaygerEvent[] = [];
     await loadBuf(new MemorySource(await artifact()), { ...base, profile: { host: 'server' }, strategy: 'eager', events: { emit: (e) => events.push(e) } });
-    const ends = events.filter((e) => e.type === 'loader.phase.end').map((e) => e.phase);
-    expect(ends).toEqual(['read', 'parse', 'verify-structure', 'verify-digest', 'verify-signature', 'negotiate-version', 'select', 'resolve-dependencies', 'read-bodies', 'hand-off']);
-    expect(events.filter((e) => e.type === 'loader.phase.end').every((e) => typeof e.durationMs === 'number' && e.durationMs >= 0)).toBe(true);
-    expect(events.some((e) => e.type === 'loader.section.read')).toBe(true);
-    expect(events[0]).toMatchObject({ type: 'loader.load.start', details: { strategy: 'eager' } });
-    expect(events.at(-1)).toMatchObject({ type: 'loader.load.end', details: { artifactId: 'com.example.hello', sectionsSelected: 6, sectionsSkipped: 0 } });
-    expect((events.at(-1)!.details!.bytesRead as number) > 50_000).toBe(true);
-    expect(events.find((e) => e.type === 'loader.phase.end' && e.phase === 'read')!.details!.bytes).toBeGreaterThan(64);
+    // Contract events (one model for every layer): name, layer, phase, typed data.
+    expect(events.every((e) => e.layer === 'loader')).toBe(true);
+    const phaseEnds = events.filter((e) => e.name === 'loader.phase.end') as Array<AnyFaygerEvent & { data: { phase: string; durationMs: number; bytes?: number } }>;
+    expect(phaseEnds.map((e) => e.phase)).toEqual(['read', 'parse', 'verify-structure', 'verify-digest', 'verify-signature', 'negotiate-version', 'select', 'resolve-dependencies', 'read-bodies', 'hand-off']);
+    expect(phaseEnds.map((e) => e.data.phase)).toEqual(phaseEnds.map((e) => e.phase));
+    expect(phaseEnds.every((e) => typeof e.data.durationMs === 'number' && e.data.durationMs >= 0)).toBe(true);
+    expect(events.some((e) => e.name === 'loader.section.read')).toBe(true);
+    expect(events[0]).toMatchObject({ name: 'loader.load.start', data: { strategy: 'eager' } });
+    expect(events.at(-1)).toMatchObject({ name: 'loader.load.end', data: { artifactId: 'com.example.hello', sectionsSelected: 6, sectionsSkipped: 0 } });
+    expect((events.at(-1)!.data as { bytesRead: number }).bytesRead > 50_000).toBe(true);
+    expect(phaseEnds.find((e) => e.phase === 'read')!.data.bytes).toBeGreaterThan(64);
   });
 
   it('tags failures with their phase and emits an error event', async () => {
-    const events: LoaderEvent[] = [];
+    const events: AnyFaygerEvent[] = [];
     const err = await loadBuf(new MemorySource(await artifact()), {
       ...base,
       supportedInterfaceVersions: ['2.0.0', '0.9.0'],
@@ -47,8 +50,8 @@ describe('loadBuf phases', () => {
     expect(err.phase).toBe('negotiate-version');
     expect(err.message).toContain('^1.0.0');
     expect(err.message).toContain('2.0.0, 0.9.0');
-    expect(events.at(-2)).toMatchObject({ type: 'loader.phase.error', phase: 'negotiate-version' });
-    expect(events.at(-1)).toMatchObject({ type: 'loader.load.error', phase: 'negotiate-version', details: { code: 'LOADER_INTERFACE_UNSUPPORTED' } });
+    expect(events.at(-2)).toMatchObject({ name: 'loader.phase.error', phase: 'negotiate-version', data: { phase: 'negotiate-version', error: { code: 'LOADER_INTERFACE_UNSUPPORTED' } } });
+    expect(events.at(-1)).toMatchObject({ name: 'loader.load.error', phase: 'negotiate-version', data: { error: { code: 'LOADER_INTERFACE_UNSUPPORTED' } } });
   });
 
   it('selects by priority within the byte budget, pulling dependencies in, and reports it', async () => {

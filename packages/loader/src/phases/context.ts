@@ -7,7 +7,7 @@ import type {
   SelectionReport,
   SignatureCheckResult,
 } from '@fayger/contracts';
-import { FaygerError } from '@fayger/contracts';
+import { FaygerError, emitEvent, type LoaderPhase } from '@fayger/contracts';
 import { loaderError, throwIfAborted } from '../errors.js';
 import type { DecodedHeader } from '../format/header.js';
 import type { IndexEntry } from '../format/index-codec.js';
@@ -57,13 +57,13 @@ export async function runPhase<T>(
   const events = ctx.options.events;
   const t0 = now();
   const bytes0 = ctx.counter?.bytes ?? 0;
-  events?.emit({ type: 'loader.phase.start', phase, time: t0, source: ctx.label });
+  if (events) emitEvent(events, 'loader.phase.start', { phase: contractPhase(phase) }, { phase });
   try {
     throwIfAborted(ctx.options.signal, phase, `loading ${ctx.label}`);
     const result = await fn();
     const t1 = now();
     const bytes = (ctx.counter?.bytes ?? 0) - bytes0;
-    events?.emit({ type: 'loader.phase.end', phase, time: t1, durationMs: t1 - t0, source: ctx.label, ...(bytes ? { details: { bytes } } : {}) });
+    if (events) emitEvent(events, 'loader.phase.end', { phase: contractPhase(phase), durationMs: t1 - t0, ...(bytes ? { bytes } : {}) }, { phase });
     return result;
   } catch (err) {
     const e = FaygerError.is(err)
@@ -76,19 +76,20 @@ export async function runPhase<T>(
           cause: err,
         });
     const t1 = now();
-    events?.emit({
-      type: 'loader.phase.error',
-      phase,
-      time: t1,
-      durationMs: t1 - t0,
-      source: ctx.label,
-      details: { code: e.code, message: e.message },
-    });
+    if (events) emitEvent(events, 'loader.phase.error', { phase: contractPhase(phase), durationMs: t1 - t0, error: e.toJSON() }, { phase });
     throw e;
   }
 }
 
 export { now };
+
+/**
+ * The contract's loader phase for a phase name: lazy first reads after hand-off ('section-read') read bodies,
+ * so they report as 'read-bodies'; the envelope's `phase` keeps the precise name.
+ */
+export function contractPhase(phase: LoaderPhaseName): LoaderPhase {
+  return phase === 'section-read' ? 'read-bodies' : phase;
+}
 
 /**
  * Reads exactly [offset, offset + length) from a source whose size is known. The range is checked against
