@@ -214,11 +214,24 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     if (c.op === 0x03) out.a[at] = c.loopPc;
     else c.patches.push(at);
   };
+  /** Targets the conditional branch just emitted at `opAt`; back to a loop, it charges the header fuel itself. */
+  const condTarget = (c: Ctrl, opAt: number) => {
+    const at = out.n - 1;
+    if (c.op === 0x03) {
+      out.a[opAt] = COND_LOOP[out.a[opAt]]!;
+      out.a[at] = c.loopPc + 2;
+    } else {
+      c.patches.push(at);
+    }
+  };
   const jumpTo = (c: Ctrl) => {
     branchMoves(c, false);
     if (c.op === 0x03) {
-      // Back edge: the loop header starts with FUEL (cost at loopPc + 1); charge it here and skip it.
-      emit(X.BR_LOOP, c.loopPc + 2);
+      // Back edge: the loop header starts with FUEL (cost at loopPc + 1); charge it here and skip it. When the
+      // header's first op is a test (the usual `br_if $exit` loop top), run that test here too: one dispatch.
+      const t = c.loopPc + 2;
+      const rot = t < out.n ? ROTATED[out.a[t]] : undefined;
+      emit(rot ?? X.BR_LOOP, t);
     } else {
       emit(X.BR, 0);
       target(c, out.n - 1);
@@ -388,10 +401,11 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
               out.n = at;
               emit(FUSED_BR[cmp]!, a, b, 0);
             }
-            target(ctrl, out.n - 1);
+            condTarget(ctrl, at);
           } else {
+            const opAt = out.n;
             emit(X.BR_IF, cond, 0);
-            target(ctrl, out.n - 1);
+            condTarget(ctrl, opAt);
           }
         }
         pc += 2;
@@ -692,6 +706,22 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     else emit(X.RET, src, n);
   }
 }
+
+/** A `br` back to a loop whose header op (right after its FUEL) is one of these runs that test itself. */
+const ROTATED: Record<number, number | undefined> = {
+  [X.BR_IF]: X.BR_LOOP_IF, [X.BR_UNLESS]: X.BR_LOOP_UNLESS, [X.BR_IF_EQZ]: X.BR_LOOP_EQZ, [X.BR_IF_EQ]: X.BR_LOOP_EQ,
+  [X.BR_IF_NE]: X.BR_LOOP_NE, [X.BR_IF_LT_S]: X.BR_LOOP_LT_S, [X.BR_IF_LT_U]: X.BR_LOOP_LT_U, [X.BR_IF_GT_S]: X.BR_LOOP_GT_S,
+  [X.BR_IF_GT_U]: X.BR_LOOP_GT_U, [X.BR_IF_LE_S]: X.BR_LOOP_LE_S, [X.BR_IF_LE_U]: X.BR_LOOP_LE_U,
+  [X.BR_IF_GE_S]: X.BR_LOOP_GE_S, [X.BR_IF_GE_U]: X.BR_LOOP_GE_U,
+};
+
+/** Conditional branches back to a loop header: the taken edge charges the header's FUEL and skips it. */
+const COND_LOOP: Record<number, number | undefined> = {
+  [X.BR_IF]: X.BR_IF_LOOP, [X.BR_IF_EQZ]: X.BR_IF_LOOP_EQZ, [X.BR_IF_EQ]: X.BR_IF_LOOP_EQ, [X.BR_IF_NE]: X.BR_IF_LOOP_NE,
+  [X.BR_IF_LT_S]: X.BR_IF_LOOP_LT_S, [X.BR_IF_LT_U]: X.BR_IF_LOOP_LT_U, [X.BR_IF_GT_S]: X.BR_IF_LOOP_GT_S,
+  [X.BR_IF_GT_U]: X.BR_IF_LOOP_GT_U, [X.BR_IF_LE_S]: X.BR_IF_LOOP_LE_S, [X.BR_IF_LE_U]: X.BR_IF_LOOP_LE_U,
+  [X.BR_IF_GE_S]: X.BR_IF_LOOP_GE_S, [X.BR_IF_GE_U]: X.BR_IF_LOOP_GE_U,
+};
 
 const FUSED_BR: Record<number, number | undefined> = {
   0x45: X.BR_IF_EQZ, 0x46: X.BR_IF_EQ, 0x47: X.BR_IF_NE, 0x48: X.BR_IF_LT_S, 0x49: X.BR_IF_LT_U, 0x4a: X.BR_IF_GT_S,

@@ -131,6 +131,306 @@ export function run(st: LoopState): number {
           pc = t;
           break;
         }
+        // Back edges folded with a test (compile.ts jumpTo / br_if to a loop): the header FUEL is charged
+        // exactly as BR_LOOP does, so fuel stops at the same points.
+        case X.BR_LOOP_EQZ: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] === 0 ? code[t + 2] : t + 3;
+          break;
+        }
+        case X.BR_LOOP_IF: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] !== 0 ? code[t + 2] : t + 3;
+          break;
+        }
+        case X.BR_LOOP_UNLESS: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] === 0 ? code[t + 2] : t + 3;
+          break;
+        }
+        case X.BR_LOOP_EQ: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] === I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_NE: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] !== I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_LT_S: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] < I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_LT_U: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 < I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_GT_S: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] > I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_GT_U: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 > I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_LE_S: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] <= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_LE_U: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 <= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_GE_S: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_GE_U: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 >= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_IF_LOOP_EQZ: {
+          if (I32[b + code[pc + 1]] === 0) {
+            const t = code[pc + 2];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 3;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP: {
+          if (I32[b + code[pc + 1]] !== 0) {
+            const t = code[pc + 2];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 3;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_EQ: {
+          if (I32[b + code[pc + 1]] === I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_NE: {
+          if (I32[b + code[pc + 1]] !== I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LT_S: {
+          if (I32[b + code[pc + 1]] < I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LT_U: {
+          if (I32[b + code[pc + 1]] >>> 0 < I32[b + code[pc + 2]] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GT_S: {
+          if (I32[b + code[pc + 1]] > I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GT_U: {
+          if (I32[b + code[pc + 1]] >>> 0 > I32[b + code[pc + 2]] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LE_S: {
+          if (I32[b + code[pc + 1]] <= I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LE_U: {
+          if (I32[b + code[pc + 1]] >>> 0 <= I32[b + code[pc + 2]] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GE_S: {
+          if (I32[b + code[pc + 1]] >= I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GE_U: {
+          if (I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
         case X.BR_TABLE: {
           const n = code[pc + 2];
           const i = I32[b + code[pc + 1]] >>> 0;

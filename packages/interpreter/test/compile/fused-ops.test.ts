@@ -53,6 +53,16 @@ const WAT = `(module
         (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (i32.const 3))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $top)))
+    (local.get $s))
+  (func (export "loop_do") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $top
+      (local.set $s (i32.xor (local.get $s) (i32.add (local.get $i) (i32.const 7))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+    (loop $down
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br_if $down (local.get $i)))
     (local.get $s)))`;
 
 let bytes: Uint8Array<ArrayBuffer>;
@@ -120,16 +130,16 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
-  it('charges loop fuel on the back edge and stops at the same point for the same slices', () => {
+  it.each(['loop_sum', 'loop_do'])('%s: charges loop fuel on the back edge and stops at the same point for the same slices', (fn) => {
     const mod = compileModule(bytes);
     const full = instantiateModule(mod);
-    const expected = full.invoke('loop_sum', [300]);
-    expect(expected).toEqual([u32(native.loop_sum(300))]);
+    const expected = full.invoke(fn, [300]);
+    expect(expected).toEqual([u32(native[fn](300))]);
     const fuelUsed = full.usage().fuelUsed;
     for (const slice of [1, 2, 3, 7, 10, 64]) {
       const trace = (): number[] => {
         const inst = instantiateModule(mod);
-        const call = inst.call('loop_sum', [300]);
+        const call = inst.call(fn, [300]);
         const used: number[] = [];
         for (;;) {
           const r = call.run({ fuel: slice });
@@ -147,10 +157,10 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
       expect(a.at(-1)).toBe(fuelUsed);
     }
     // A budget one short of what the call needs traps; the exact budget completes.
-    expect(() => instantiateModule(mod, {}, { fuel: fuelUsed - 1 }).invoke('loop_sum', [300])).toThrow(
+    expect(() => instantiateModule(mod, {}, { fuel: fuelUsed - 1 }).invoke(fn, [300])).toThrow(
       expect.objectContaining({ code: 'TRAP_FUEL_EXHAUSTED' }),
     );
-    expect(instantiateModule(mod, {}, { fuel: fuelUsed }).invoke('loop_sum', [300])).toEqual(expected);
+    expect(instantiateModule(mod, {}, { fuel: fuelUsed }).invoke(fn, [300])).toEqual(expected);
   });
 });
 
