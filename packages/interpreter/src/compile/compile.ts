@@ -99,6 +99,14 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   const vType: number[] = [];
   let maxH = 0;
   let lastDst = -1;
+  // Start of the last two ops emitted (-1: unknown, or a label/fuel point between), for chained fusions.
+  let lastOp = -1;
+  let prevOp = -1;
+  const opStart = () => {
+    // Re-emitting at lastOp means the last op was dropped (folded into this one): prevOp stays.
+    if (out.n !== lastOp) prevOp = lastOp;
+    lastOp = out.n;
+  };
   let dead = false;
   const ctrls: Ctrl[] = [];
 
@@ -113,6 +121,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     fuelPos = out.n - 1;
     fuelCount = 0;
     lastDst = -1;
+    lastOp = prevOp = -1;
   };
 
   const canon = (h: number) => nLocals + h;
@@ -135,6 +144,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   // NaN marks an absent operand (operands are always integers); fixed arity avoids a rest array per call.
   const emit = (op: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN, x5 = NaN) => {
+    opStart();
     out.push(op);
     if (x1 === x1) {
       out.push(x1);
@@ -153,6 +163,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   /** Emits an op whose first operand is its destination; remembers it for local.set folding. */
   const emitDst = (op: number, dst: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN) => {
+    opStart();
     out.push(op);
     out.push(dst);
     const at = out.n - 1;
@@ -185,6 +196,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   const bind = () => {
     lastDst = -1;
+    lastOp = prevOp = -1;
     return out.n;
   };
   const resetStack = (height: number, types: readonly number[]) => {
@@ -263,7 +275,15 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             const k = out.a[lastDst + 1];
             const x = out.a[lastDst] === b ? a : b;
             out.n = lastDst - 1;
-            if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : (-k | 0));
+            if ((op === 0x6a || op === 0x6b) && prevOp >= 0 && prevOp + 4 === out.n && out.a[prevOp] === X.I32_MUL_IMM
+              && out.a[prevOp + 1] === x && x === a && a === d) {
+              // (y * k1) into a temp only this op reads, then + k2: one op.
+              const y = out.a[prevOp + 2];
+              const k1 = out.a[prevOp + 3];
+              out.n = prevOp;
+              lastOp = prevOp = -1;
+              emitDst(X.I32_MUL_IMM_ADD_IMM, d, y, k1, op === 0x6a ? k : (-k | 0));
+            } else if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : (-k | 0));
             else if (op === 0x78) emitDst(X.I32_ROTL_IMM, d, x, (32 - (k & 31)) & 31);
             else emitDst(I32_IMM[op - 0x6a]!, d, x, op >= 0x74 ? k & 31 : k);
           } else if (imm === X.CONST64 && lastDst + 3 === out.n && op >= 0x7c && op <= 0x85 && I64_IMM[op - 0x7c] !== undefined
@@ -293,6 +313,16 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             } else {
               emitDst(op, d, a, b);
             }
+          } else if (lastDst >= 0 && lastDst + 3 === out.n && a !== b && FUSED_SHIFT[op]?.[imm] !== undefined
+            && ((out.a[lastDst] === b && b === canon(vSlot.length) * 2)
+              || (out.a[lastDst] === a && a === d && b !== canon(vSlot.length) * 2))) {
+            // A commutative op whose operand is a shift/rotate by a constant computed just before into a temp
+            // only this op reads: dst other x k.
+            const t = out.a[lastDst];
+            const x = out.a[lastDst + 1];
+            const k = out.a[lastDst + 2];
+            out.n = lastDst - 1;
+            emitDst(FUSED_SHIFT[op]![imm]!, d, t === b ? a : b, x, k);
           } else {
             emitDst(op, d, a, b);
           }
@@ -706,6 +736,12 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     else emit(X.RET, src, n);
   }
 }
+
+/** i32.xor / i32.add of a constant shift or rotate: the fused op, by [binary op][shift op]. */
+const FUSED_SHIFT: Record<number, Record<number, number | undefined> | undefined> = {
+  0x73: { [X.I32_SHR_U_IMM]: X.I32_XOR_SHR_U, [X.I32_SHL_IMM]: X.I32_XOR_SHL },
+  0x6a: { [X.I32_ROTL_IMM]: X.I32_ADD_ROTL },
+};
 
 /** A `br` back to a loop whose header op (right after its FUEL) is one of these runs that test itself. */
 const ROTATED: Record<number, number | undefined> = {

@@ -113,4 +113,9 @@ export const enum X {
   BR_IF_LOOP_LE_U,
   BR_IF_LOOP_GE_S,
   BR_IF_LOOP_GE_U,
+  // chained fusions of an op into the one just before it
+  I32_MUL_IMM_ADD_IMM, // dst a k1 k2      d = a * k1 + k2
+  I32_XOR_SHR_U, // dst a x k              d = a ^ (x >>> k)
+  I32_XOR_SHL, // dst a x k                d = a ^ (x << k)
+  I32_ADD_ROTL, // dst a x n               d = a + rotl(x, n)   (n in 0..31)
 }

@@ -117,6 +117,15 @@ export function run(st: LoopState): number {
           break;
         case X.I32_ADD_SHL: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0; pc += 5; break;
         case X.I32_MUL_ADD: I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) | 0; pc += 5; break;
+        case X.I32_MUL_IMM_ADD_IMM: I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], code[pc + 3]) + code[pc + 4]) | 0; pc += 5; break;
+        case X.I32_XOR_SHR_U: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ (I32[b + code[pc + 3]] >>> code[pc + 4]); pc += 5; break;
+        case X.I32_XOR_SHL: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ (I32[b + code[pc + 3]] << code[pc + 4]); pc += 5; break;
+        case X.I32_ADD_ROTL: {
+          const x = I32[b + code[pc + 3]], n = code[pc + 4];
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + ((x << n) | (x >>> (32 - n)))) | 0;
+          pc += 5;
+          break;
+        }
         case X.BR_LOOP: {
           const t = code[pc + 1];
           const cost = code[t - 1];

@@ -54,6 +54,19 @@ const WAT = `(module
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $top)))
     (local.get $s))
+  (func (export "chain") (param $x i32) (param $y i32) (result i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (local $t i32)
+    (i32.add (i32.mul (local.get $x) (i32.const 1664525)) (i32.const 1013904223))
+    (i32.sub (i32.mul (local.get $x) (i32.const -7)) (i32.const -2147483648))
+    (i32.xor (local.get $y) (i32.shr_u (local.get $x) (i32.const 13)))
+    (i32.xor (i32.shr_u (local.get $x) (i32.const 45)) (local.get $y))
+    (i32.xor (local.get $y) (i32.shl (local.get $x) (i32.const 31)))
+    (i32.add (i32.rotl (local.get $y) (i32.const 5)) (local.get $x))
+    (i32.add (local.get $x) (i32.rotr (local.get $y) (i32.const 32)))
+    (local.set $t (i32.add (i32.mul (local.get $t) (i32.const 3)) (i32.const 1)))
+    (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 1))))
+    (i32.add (local.get $t) (local.get $x))
+    (local.tee $y (i32.add (i32.rotl (local.get $y) (i32.const 1)) (local.get $y))))
   (func (export "loop_do") (param $n i32) (result i32)
     (local $i i32) (local $s i32)
     (loop $top
@@ -89,6 +102,15 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     for (const x of I32S) {
       expect(inst.invoke('imm32', [x])).toEqual((native.imm32(x) as number[]).map(u32));
       expect(inst.invoke('rotr', [x])).toEqual((native.rotr(x) as number[]).map(u32));
+    }
+  });
+
+  it('chained fusions: multiply-add by constants, xor/add of a constant shift or rotate', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const x of I32S) {
+      for (const y of [0, -1, 0x12345678, -0x80000000]) {
+        expect(inst.invoke('chain', [x, y])).toEqual((native.chain(x, y) as number[]).map(u32));
+      }
     }
   });
 
