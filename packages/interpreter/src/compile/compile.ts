@@ -243,7 +243,16 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
       // header's first op is a test (the usual `br_if $exit` loop top), run that test here too: one dispatch.
       const t = c.loopPc + 2;
       const rot = t < out.n ? ROTATED[out.a[t]] : undefined;
-      emit(rot ?? X.BR_LOOP, t);
+      const inc = rot === X.BR_LOOP_GE_U ? X.I32_ADD_IMM_LOOP_GE_U : rot === X.BR_LOOP_GE_S ? X.I32_ADD_IMM_LOOP_GE_S : -1;
+      if (inc >= 0 && lastOp >= 0 && lastOp + 4 === out.n && out.a[lastOp] === X.I32_ADD_IMM) {
+        // The counter step just before the back edge (`i += k; br $loop` of a `for` loop) joins it.
+        out.a[lastOp] = inc;
+        out.push(t);
+        lastDst = -1;
+        lastOp = prevOp = -1;
+      } else {
+        emit(rot ?? X.BR_LOOP, t);
+      }
     } else {
       emit(X.BR, 0);
       target(c, out.n - 1);

@@ -118,4 +118,7 @@ export const enum X {
   I32_XOR_SHR_U, // dst a x k              d = a ^ (x >>> k)
   I32_XOR_SHL, // dst a x k                d = a ^ (x << k)
   I32_ADD_ROTL, // dst a x n               d = a + rotl(x, n)   (n in 0..31)
+  // an i32.add of a constant followed by a rotated back edge (BR_LOOP_GE_U / _GE_S): dst a k t
+  I32_ADD_IMM_LOOP_GE_U,
+  I32_ADD_IMM_LOOP_GE_S,
 }

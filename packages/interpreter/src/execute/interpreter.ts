@@ -142,6 +142,28 @@ export function run(st: LoopState): number {
         }
         // Back edges folded with a test (compile.ts jumpTo / br_if to a loop): the header FUEL is charged
         // exactly as BR_LOOP does, so fuel stops at the same points.
+        case X.I32_ADD_IMM_LOOP_GE_U: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          const t = code[pc + 4];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 >= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.I32_ADD_IMM_LOOP_GE_S: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          const t = code[pc + 4];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
         case X.BR_LOOP_EQZ: {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {

@@ -67,6 +67,16 @@ const WAT = `(module
     (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 1))))
     (i32.add (local.get $t) (local.get $x))
     (local.tee $y (i32.add (i32.rotl (local.get $y) (i32.const 1)) (local.get $y))))
+  (func (export "loop_step_s") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (local.set $i (i32.const -40))
+    (block $done
+      (loop $top
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31)) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 3)))
+        (br $top)))
+    (local.get $s))
   (func (export "loop_do") (param $n i32) (result i32)
     (local $i i32) (local $s i32)
     (loop $top
@@ -152,7 +162,7 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
-  it.each(['loop_sum', 'loop_do'])('%s: charges loop fuel on the back edge and stops at the same point for the same slices', (fn) => {
+  it.each(['loop_sum', 'loop_step_s', 'loop_do'])('%s: charges loop fuel on the back edge and stops at the same point for the same slices', (fn) => {
     const mod = compileModule(bytes);
     const full = instantiateModule(mod);
     const expected = full.invoke(fn, [300]);
