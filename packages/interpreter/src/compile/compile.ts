@@ -162,7 +162,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     lastDst = -1;
   };
   /** Emits an op whose first operand is its destination; remembers it for local.set folding. */
-  const emitDst = (op: number, dst: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN) => {
+  const emitDst = (op: number, dst: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN, x5 = NaN) => {
     opStart();
     out.push(op);
     out.push(dst);
@@ -173,7 +173,10 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         out.push(x2);
         if (x3 === x3) {
           out.push(x3);
-          if (x4 === x4) out.push(x4);
+          if (x4 === x4) {
+            out.push(x4);
+            if (x5 === x5) out.push(x5);
+          }
         }
       }
     }
@@ -705,8 +708,18 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
               // i32.shl x k feeding only this load: one op computing (x << k) + offset.
               const x = out.a[lastDst + 1];
               const k = out.a[lastDst + 2];
-              out.n = lastDst - 1;
-              emitDst(op === 0x28 ? X.I32_LOAD_SHL : X.F64_LOAD_SHL, push(t), x, k, offset);
+              if (prevOp >= 0 && prevOp + 5 === lastDst - 1 && out.a[prevOp] === X.I32_MUL_ADD && out.a[prevOp + 1] === x && x === a) {
+                // ... and x = p * q + r, into the same temp: a 2-D index (row * n + col) << k, one op.
+                const p = out.a[prevOp + 2];
+                const q = out.a[prevOp + 3];
+                const r = out.a[prevOp + 4];
+                out.n = prevOp;
+                lastOp = prevOp = -1;
+                emitDst(op === 0x28 ? X.I32_LOAD_MAD_SHL : X.F64_LOAD_MAD_SHL, push(t), p, q, r, k, offset);
+              } else {
+                out.n = lastDst - 1;
+                emitDst(op === 0x28 ? X.I32_LOAD_SHL : X.F64_LOAD_SHL, push(t), x, k, offset);
+              }
             } else if ((op === 0x28 || op === 0x2b) && lastDst >= 0 && out.a[lastDst - 1] === X.I32_ADD_SHL && out.a[lastDst] === a
               && lastDst + 4 === out.n && a === canon(vSlot.length) * 2) {
               // base + (x << k) feeding only this load.

@@ -121,4 +121,7 @@ export const enum X {
   // an i32.add of a constant followed by a rotated back edge (BR_LOOP_GE_U / _GE_S): dst a k t
   I32_ADD_IMM_LOOP_GE_U,
   I32_ADD_IMM_LOOP_GE_S,
+  // loads whose address is (p * q + r) << k (an I32_MUL_ADD then I32_SHL_IMM feeding only the load): dst p q r k offset
+  I32_LOAD_MAD_SHL,
+  F64_LOAD_MAD_SHL,
 }

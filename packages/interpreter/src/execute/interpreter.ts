@@ -666,6 +666,21 @@ export function run(st: LoopState): number {
           pc += 5;
           break;
         }
+        case X.I32_LOAD_MAD_SHL: {
+          const ea = (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>> 0) + (code[pc + 6] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 7;
+          break;
+        }
+        case X.F64_LOAD_MAD_SHL: {
+          const ea = (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>> 0) + (code[pc + 6] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 7;
+          break;
+        }
         case X.I32_LOAD_ADD_SHL: {
           const ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });

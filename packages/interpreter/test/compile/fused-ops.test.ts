@@ -67,6 +67,11 @@ const WAT = `(module
     (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 1))))
     (i32.add (local.get $t) (local.get $x))
     (local.tee $y (i32.add (i32.rotl (local.get $y) (i32.const 1)) (local.get $y))))
+  (func (export "mad_load") (param $r i32) (param $c i32) (param $n i32) (result i32 i64)
+    (i32.store (i32.const 64) (i32.const 0x12345678))
+    (f64.store (i32.const 128) (f64.const -1.5))
+    (i32.load offset=4 (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $c)) (i32.const 2)))
+    (i64.reinterpret_f64 (f64.load offset=8 (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $c)) (i32.const 3)))))
   (func (export "loop_step_s") (param $n i32) (result i32)
     (local $i i32) (local $s i32)
     (local.set $i (i32.const -40))
@@ -140,6 +145,25 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     for (const i of [8191, 16383, -1, 0x1fffffff]) {
       expect(() => native.shl_load(i)).toThrow();
       expect(() => inst.invoke('shl_load', [i])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+    }
+  });
+
+  it('loads whose address is (r * n + c) << k, wrapping and trapping like native', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const [r, n] of [[0, 0], [1, 15], [3, 5], [-1, 1], [0x10000, 0x10000], [0x40000000, 4], [7, -2]]) {
+      for (const c of [0, 1, 15, 16, -16, 8189, 0x7fffffff]) {
+        let expected: unknown[] | undefined;
+        try {
+          expected = (native.mad_load(r, c, n) as unknown[]).map((v, k) => (k === 0 ? u32(v) : u64(v)));
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('mad_load', [r, c, n])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+        } else {
+          expect(inst.invoke('mad_load', [r, c, n])).toEqual(expected);
+        }
+      }
     }
   });
 
