@@ -99,6 +99,14 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   const vType: number[] = [];
   let maxH = 0;
   let lastDst = -1;
+  // Start of the last two ops emitted (-1: unknown, or a label/fuel point between), for chained fusions.
+  let lastOp = -1;
+  let prevOp = -1;
+  const opStart = () => {
+    // Re-emitting at lastOp means the last op was dropped (folded into this one): prevOp stays.
+    if (out.n !== lastOp) prevOp = lastOp;
+    lastOp = out.n;
+  };
   let dead = false;
   const ctrls: Ctrl[] = [];
 
@@ -113,6 +121,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     fuelPos = out.n - 1;
     fuelCount = 0;
     lastDst = -1;
+    lastOp = prevOp = -1;
   };
 
   const canon = (h: number) => nLocals + h;
@@ -135,6 +144,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   // NaN marks an absent operand (operands are always integers); fixed arity avoids a rest array per call.
   const emit = (op: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN, x5 = NaN) => {
+    opStart();
     out.push(op);
     if (x1 === x1) {
       out.push(x1);
@@ -152,7 +162,8 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     lastDst = -1;
   };
   /** Emits an op whose first operand is its destination; remembers it for local.set folding. */
-  const emitDst = (op: number, dst: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN) => {
+  const emitDst = (op: number, dst: number, x1 = NaN, x2 = NaN, x3 = NaN, x4 = NaN, x5 = NaN) => {
+    opStart();
     out.push(op);
     out.push(dst);
     const at = out.n - 1;
@@ -162,7 +173,10 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         out.push(x2);
         if (x3 === x3) {
           out.push(x3);
-          if (x4 === x4) out.push(x4);
+          if (x4 === x4) {
+            out.push(x4);
+            if (x5 === x5) out.push(x5);
+          }
         }
       }
     }
@@ -185,6 +199,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
   const bind = () => {
     lastDst = -1;
+    lastOp = prevOp = -1;
     return out.n;
   };
   const resetStack = (height: number, types: readonly number[]) => {
@@ -214,11 +229,33 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     if (c.op === 0x03) out.a[at] = c.loopPc;
     else c.patches.push(at);
   };
+  /** Targets the conditional branch just emitted at `opAt`; back to a loop, it charges the header fuel itself. */
+  const condTarget = (c: Ctrl, opAt: number) => {
+    const at = out.n - 1;
+    if (c.op === 0x03) {
+      out.a[opAt] = COND_LOOP[out.a[opAt]]!;
+      out.a[at] = c.loopPc + 2;
+    } else {
+      c.patches.push(at);
+    }
+  };
   const jumpTo = (c: Ctrl) => {
     branchMoves(c, false);
     if (c.op === 0x03) {
-      // Back edge: the loop header starts with FUEL (cost at loopPc + 1); charge it here and skip it.
-      emit(X.BR_LOOP, c.loopPc + 2);
+      // Back edge: the loop header starts with FUEL (cost at loopPc + 1); charge it here and skip it. When the
+      // header's first op is a test (the usual `br_if $exit` loop top), run that test here too: one dispatch.
+      const t = c.loopPc + 2;
+      const rot = t < out.n ? ROTATED[out.a[t]] : undefined;
+      const inc = rot === X.BR_LOOP_GE_U ? X.I32_ADD_IMM_LOOP_GE_U : rot === X.BR_LOOP_GE_S ? X.I32_ADD_IMM_LOOP_GE_S : -1;
+      if (inc >= 0 && lastOp >= 0 && lastOp + 4 === out.n && out.a[lastOp] === X.I32_ADD_IMM) {
+        // The counter step just before the back edge (`i += k; br $loop` of a `for` loop) joins it.
+        out.a[lastOp] = inc;
+        out.push(t);
+        lastDst = -1;
+        lastOp = prevOp = -1;
+      } else {
+        emit(rot ?? X.BR_LOOP, t);
+      }
     } else {
       emit(X.BR, 0);
       target(c, out.n - 1);
@@ -250,7 +287,15 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             const k = out.a[lastDst + 1];
             const x = out.a[lastDst] === b ? a : b;
             out.n = lastDst - 1;
-            if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : (-k | 0));
+            if ((op === 0x6a || op === 0x6b) && prevOp >= 0 && prevOp + 4 === out.n && out.a[prevOp] === X.I32_MUL_IMM
+              && out.a[prevOp + 1] === x && x === a && a === d) {
+              // (y * k1) into a temp only this op reads, then + k2: one op.
+              const y = out.a[prevOp + 2];
+              const k1 = out.a[prevOp + 3];
+              out.n = prevOp;
+              lastOp = prevOp = -1;
+              emitDst(X.I32_MUL_IMM_ADD_IMM, d, y, k1, op === 0x6a ? k : (-k | 0));
+            } else if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : (-k | 0));
             else if (op === 0x78) emitDst(X.I32_ROTL_IMM, d, x, (32 - (k & 31)) & 31);
             else emitDst(I32_IMM[op - 0x6a]!, d, x, op >= 0x74 ? k & 31 : k);
           } else if (imm === X.CONST64 && lastDst + 3 === out.n && op >= 0x7c && op <= 0x85 && I64_IMM[op - 0x7c] !== undefined
@@ -280,6 +325,16 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             } else {
               emitDst(op, d, a, b);
             }
+          } else if (lastDst >= 0 && lastDst + 3 === out.n && a !== b && FUSED_SHIFT[op]?.[imm] !== undefined
+            && ((out.a[lastDst] === b && b === canon(vSlot.length) * 2)
+              || (out.a[lastDst] === a && a === d && b !== canon(vSlot.length) * 2))) {
+            // A commutative op whose operand is a shift/rotate by a constant computed just before into a temp
+            // only this op reads: dst other x k.
+            const t = out.a[lastDst];
+            const x = out.a[lastDst + 1];
+            const k = out.a[lastDst + 2];
+            out.n = lastDst - 1;
+            emitDst(FUSED_SHIFT[op]![imm]!, d, t === b ? a : b, x, k);
           } else {
             emitDst(op, d, a, b);
           }
@@ -388,10 +443,11 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
               out.n = at;
               emit(FUSED_BR[cmp]!, a, b, 0);
             }
-            target(ctrl, out.n - 1);
+            condTarget(ctrl, at);
           } else {
+            const opAt = out.n;
             emit(X.BR_IF, cond, 0);
-            target(ctrl, out.n - 1);
+            condTarget(ctrl, opAt);
           }
         }
         pc += 2;
@@ -652,8 +708,18 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
               // i32.shl x k feeding only this load: one op computing (x << k) + offset.
               const x = out.a[lastDst + 1];
               const k = out.a[lastDst + 2];
-              out.n = lastDst - 1;
-              emitDst(op === 0x28 ? X.I32_LOAD_SHL : X.F64_LOAD_SHL, push(t), x, k, offset);
+              if (prevOp >= 0 && prevOp + 5 === lastDst - 1 && out.a[prevOp] === X.I32_MUL_ADD && out.a[prevOp + 1] === x && x === a) {
+                // ... and x = p * q + r, into the same temp: a 2-D index (row * n + col) << k, one op.
+                const p = out.a[prevOp + 2];
+                const q = out.a[prevOp + 3];
+                const r = out.a[prevOp + 4];
+                out.n = prevOp;
+                lastOp = prevOp = -1;
+                emitDst(op === 0x28 ? X.I32_LOAD_MAD_SHL : X.F64_LOAD_MAD_SHL, push(t), p, q, r, k, offset);
+              } else {
+                out.n = lastDst - 1;
+                emitDst(op === 0x28 ? X.I32_LOAD_SHL : X.F64_LOAD_SHL, push(t), x, k, offset);
+              }
             } else if ((op === 0x28 || op === 0x2b) && lastDst >= 0 && out.a[lastDst - 1] === X.I32_ADD_SHL && out.a[lastDst] === a
               && lastDst + 4 === out.n && a === canon(vSlot.length) * 2) {
               // base + (x << k) feeding only this load.
@@ -692,6 +758,28 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     else emit(X.RET, src, n);
   }
 }
+
+/** i32.xor / i32.add of a constant shift or rotate: the fused op, by [binary op][shift op]. */
+const FUSED_SHIFT: Record<number, Record<number, number | undefined> | undefined> = {
+  0x73: { [X.I32_SHR_U_IMM]: X.I32_XOR_SHR_U, [X.I32_SHL_IMM]: X.I32_XOR_SHL },
+  0x6a: { [X.I32_ROTL_IMM]: X.I32_ADD_ROTL },
+};
+
+/** A `br` back to a loop whose header op (right after its FUEL) is one of these runs that test itself. */
+const ROTATED: Record<number, number | undefined> = {
+  [X.BR_IF]: X.BR_LOOP_IF, [X.BR_UNLESS]: X.BR_LOOP_UNLESS, [X.BR_IF_EQZ]: X.BR_LOOP_EQZ, [X.BR_IF_EQ]: X.BR_LOOP_EQ,
+  [X.BR_IF_NE]: X.BR_LOOP_NE, [X.BR_IF_LT_S]: X.BR_LOOP_LT_S, [X.BR_IF_LT_U]: X.BR_LOOP_LT_U, [X.BR_IF_GT_S]: X.BR_LOOP_GT_S,
+  [X.BR_IF_GT_U]: X.BR_LOOP_GT_U, [X.BR_IF_LE_S]: X.BR_LOOP_LE_S, [X.BR_IF_LE_U]: X.BR_LOOP_LE_U,
+  [X.BR_IF_GE_S]: X.BR_LOOP_GE_S, [X.BR_IF_GE_U]: X.BR_LOOP_GE_U,
+};
+
+/** Conditional branches back to a loop header: the taken edge charges the header's FUEL and skips it. */
+const COND_LOOP: Record<number, number | undefined> = {
+  [X.BR_IF]: X.BR_IF_LOOP, [X.BR_IF_EQZ]: X.BR_IF_LOOP_EQZ, [X.BR_IF_EQ]: X.BR_IF_LOOP_EQ, [X.BR_IF_NE]: X.BR_IF_LOOP_NE,
+  [X.BR_IF_LT_S]: X.BR_IF_LOOP_LT_S, [X.BR_IF_LT_U]: X.BR_IF_LOOP_LT_U, [X.BR_IF_GT_S]: X.BR_IF_LOOP_GT_S,
+  [X.BR_IF_GT_U]: X.BR_IF_LOOP_GT_U, [X.BR_IF_LE_S]: X.BR_IF_LOOP_LE_S, [X.BR_IF_LE_U]: X.BR_IF_LOOP_LE_U,
+  [X.BR_IF_GE_S]: X.BR_IF_LOOP_GE_S, [X.BR_IF_GE_U]: X.BR_IF_LOOP_GE_U,
+};
 
 const FUSED_BR: Record<number, number | undefined> = {
   0x45: X.BR_IF_EQZ, 0x46: X.BR_IF_EQ, 0x47: X.BR_IF_NE, 0x48: X.BR_IF_LT_S, 0x49: X.BR_IF_LT_U, 0x4a: X.BR_IF_GT_S,

@@ -86,4 +86,42 @@ export const enum X {
   // loads whose address is a + (x << k) (an I32_ADD_SHL feeding only the load): dst a x k offset
   I32_LOAD_ADD_SHL,
   F64_LOAD_ADD_SHL,
+  // `br` to a loop whose header op is the test named: charges the header fuel, then runs the test at t: t
+  BR_LOOP_EQZ,
+  BR_LOOP_IF,
+  BR_LOOP_UNLESS,
+  BR_LOOP_EQ,
+  BR_LOOP_NE,
+  BR_LOOP_LT_S,
+  BR_LOOP_LT_U,
+  BR_LOOP_GT_S,
+  BR_LOOP_GT_U,
+  BR_LOOP_LE_S,
+  BR_LOOP_LE_U,
+  BR_LOOP_GE_S,
+  BR_LOOP_GE_U,
+  // `br_if` back to a loop header: a [b] t; when taken, charges the header fuel and jumps past it (to t)
+  BR_IF_LOOP_EQZ,
+  BR_IF_LOOP,
+  BR_IF_LOOP_EQ,
+  BR_IF_LOOP_NE,
+  BR_IF_LOOP_LT_S,
+  BR_IF_LOOP_LT_U,
+  BR_IF_LOOP_GT_S,
+  BR_IF_LOOP_GT_U,
+  BR_IF_LOOP_LE_S,
+  BR_IF_LOOP_LE_U,
+  BR_IF_LOOP_GE_S,
+  BR_IF_LOOP_GE_U,
+  // chained fusions of an op into the one just before it
+  I32_MUL_IMM_ADD_IMM, // dst a k1 k2      d = a * k1 + k2
+  I32_XOR_SHR_U, // dst a x k              d = a ^ (x >>> k)
+  I32_XOR_SHL, // dst a x k                d = a ^ (x << k)
+  I32_ADD_ROTL, // dst a x n               d = a + rotl(x, n)   (n in 0..31)
+  // an i32.add of a constant followed by a rotated back edge (BR_LOOP_GE_U / _GE_S): dst a k t
+  I32_ADD_IMM_LOOP_GE_U,
+  I32_ADD_IMM_LOOP_GE_S,
+  // loads whose address is (p * q + r) << k (an I32_MUL_ADD then I32_SHL_IMM feeding only the load): dst p q r k offset
+  I32_LOAD_MAD_SHL,
+  F64_LOAD_MAD_SHL,
 }

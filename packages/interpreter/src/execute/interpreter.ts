@@ -117,6 +117,15 @@ export function run(st: LoopState): number {
           break;
         case X.I32_ADD_SHL: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0; pc += 5; break;
         case X.I32_MUL_ADD: I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) | 0; pc += 5; break;
+        case X.I32_MUL_IMM_ADD_IMM: I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], code[pc + 3]) + code[pc + 4]) | 0; pc += 5; break;
+        case X.I32_XOR_SHR_U: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ (I32[b + code[pc + 3]] >>> code[pc + 4]); pc += 5; break;
+        case X.I32_XOR_SHL: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ (I32[b + code[pc + 3]] << code[pc + 4]); pc += 5; break;
+        case X.I32_ADD_ROTL: {
+          const x = I32[b + code[pc + 3]], n = code[pc + 4];
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + ((x << n) | (x >>> (32 - n)))) | 0;
+          pc += 5;
+          break;
+        }
         case X.BR_LOOP: {
           const t = code[pc + 1];
           const cost = code[t - 1];
@@ -129,6 +138,328 @@ export function run(st: LoopState): number {
             return OUT_OF_FUEL;
           }
           pc = t;
+          break;
+        }
+        // Back edges folded with a test (compile.ts jumpTo / br_if to a loop): the header FUEL is charged
+        // exactly as BR_LOOP does, so fuel stops at the same points.
+        case X.I32_ADD_IMM_LOOP_GE_U: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          const t = code[pc + 4];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 >= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.I32_ADD_IMM_LOOP_GE_S: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          const t = code[pc + 4];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_EQZ: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] === 0 ? code[t + 2] : t + 3;
+          break;
+        }
+        case X.BR_LOOP_IF: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] !== 0 ? code[t + 2] : t + 3;
+          break;
+        }
+        case X.BR_LOOP_UNLESS: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] === 0 ? code[t + 2] : t + 3;
+          break;
+        }
+        case X.BR_LOOP_EQ: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] === I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_NE: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] !== I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_LT_S: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] < I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_LT_U: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 < I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_GT_S: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] > I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_GT_U: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 > I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_LE_S: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] <= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_LE_U: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 <= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_GE_S: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_LOOP_GE_U: {
+          const t = code[pc + 1];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            return OUT_OF_FUEL;
+          }
+          pc = I32[b + code[t + 1]] >>> 0 >= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
+          break;
+        }
+        case X.BR_IF_LOOP_EQZ: {
+          if (I32[b + code[pc + 1]] === 0) {
+            const t = code[pc + 2];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 3;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP: {
+          if (I32[b + code[pc + 1]] !== 0) {
+            const t = code[pc + 2];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 3;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_EQ: {
+          if (I32[b + code[pc + 1]] === I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_NE: {
+          if (I32[b + code[pc + 1]] !== I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LT_S: {
+          if (I32[b + code[pc + 1]] < I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LT_U: {
+          if (I32[b + code[pc + 1]] >>> 0 < I32[b + code[pc + 2]] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GT_S: {
+          if (I32[b + code[pc + 1]] > I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GT_U: {
+          if (I32[b + code[pc + 1]] >>> 0 > I32[b + code[pc + 2]] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LE_S: {
+          if (I32[b + code[pc + 1]] <= I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LE_U: {
+          if (I32[b + code[pc + 1]] >>> 0 <= I32[b + code[pc + 2]] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GE_S: {
+          if (I32[b + code[pc + 1]] >= I32[b + code[pc + 2]]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GE_U: {
+          if (I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
           break;
         }
         case X.BR_TABLE: {
@@ -333,6 +664,21 @@ export function run(st: LoopState): number {
           const d = b + code[pc + 1];
           I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 5;
+          break;
+        }
+        case X.I32_LOAD_MAD_SHL: {
+          const ea = (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>> 0) + (code[pc + 6] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 7;
+          break;
+        }
+        case X.F64_LOAD_MAD_SHL: {
+          const ea = (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>> 0) + (code[pc + 6] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 7;
           break;
         }
         case X.I32_LOAD_ADD_SHL: {

@@ -53,6 +53,44 @@ const WAT = `(module
         (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (i32.const 3))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $top)))
+    (local.get $s))
+  (func (export "chain") (param $x i32) (param $y i32) (result i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (local $t i32)
+    (i32.add (i32.mul (local.get $x) (i32.const 1664525)) (i32.const 1013904223))
+    (i32.sub (i32.mul (local.get $x) (i32.const -7)) (i32.const -2147483648))
+    (i32.xor (local.get $y) (i32.shr_u (local.get $x) (i32.const 13)))
+    (i32.xor (i32.shr_u (local.get $x) (i32.const 45)) (local.get $y))
+    (i32.xor (local.get $y) (i32.shl (local.get $x) (i32.const 31)))
+    (i32.add (i32.rotl (local.get $y) (i32.const 5)) (local.get $x))
+    (i32.add (local.get $x) (i32.rotr (local.get $y) (i32.const 32)))
+    (local.set $t (i32.add (i32.mul (local.get $t) (i32.const 3)) (i32.const 1)))
+    (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 1))))
+    (i32.add (local.get $t) (local.get $x))
+    (local.tee $y (i32.add (i32.rotl (local.get $y) (i32.const 1)) (local.get $y))))
+  (func (export "mad_load") (param $r i32) (param $c i32) (param $n i32) (result i32 i64)
+    (i32.store (i32.const 64) (i32.const 0x12345678))
+    (f64.store (i32.const 128) (f64.const -1.5))
+    (i32.load offset=4 (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $c)) (i32.const 2)))
+    (i64.reinterpret_f64 (f64.load offset=8 (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n)) (local.get $c)) (i32.const 3)))))
+  (func (export "loop_step_s") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (local.set $i (i32.const -40))
+    (block $done
+      (loop $top
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31)) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 3)))
+        (br $top)))
+    (local.get $s))
+  (func (export "loop_do") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $top
+      (local.set $s (i32.xor (local.get $s) (i32.add (local.get $i) (i32.const 7))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+    (loop $down
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br_if $down (local.get $i)))
     (local.get $s)))`;
 
 let bytes: Uint8Array<ArrayBuffer>;
@@ -82,6 +120,15 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
+  it('chained fusions: multiply-add by constants, xor/add of a constant shift or rotate', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const x of I32S) {
+      for (const y of [0, -1, 0x12345678, -0x80000000]) {
+        expect(inst.invoke('chain', [x, y])).toEqual((native.chain(x, y) as number[]).map(u32));
+      }
+    }
+  });
+
   it('i64 binary ops with a constant operand', () => {
     const inst = instantiateModule(compileModule(bytes));
     for (const x of I64S) expect(inst.invoke('imm64', [x])).toEqual((native.imm64(x) as bigint[]).map(u64));
@@ -98,6 +145,25 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     for (const i of [8191, 16383, -1, 0x1fffffff]) {
       expect(() => native.shl_load(i)).toThrow();
       expect(() => inst.invoke('shl_load', [i])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+    }
+  });
+
+  it('loads whose address is (r * n + c) << k, wrapping and trapping like native', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const [r, n] of [[0, 0], [1, 15], [3, 5], [-1, 1], [0x10000, 0x10000], [0x40000000, 4], [7, -2]]) {
+      for (const c of [0, 1, 15, 16, -16, 8189, 0x7fffffff]) {
+        let expected: unknown[] | undefined;
+        try {
+          expected = (native.mad_load(r, c, n) as unknown[]).map((v, k) => (k === 0 ? u32(v) : u64(v)));
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('mad_load', [r, c, n])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+        } else {
+          expect(inst.invoke('mad_load', [r, c, n])).toEqual(expected);
+        }
+      }
     }
   });
 
@@ -120,16 +186,16 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
-  it('charges loop fuel on the back edge and stops at the same point for the same slices', () => {
+  it.each(['loop_sum', 'loop_step_s', 'loop_do'])('%s: charges loop fuel on the back edge and stops at the same point for the same slices', (fn) => {
     const mod = compileModule(bytes);
     const full = instantiateModule(mod);
-    const expected = full.invoke('loop_sum', [300]);
-    expect(expected).toEqual([u32(native.loop_sum(300))]);
+    const expected = full.invoke(fn, [300]);
+    expect(expected).toEqual([u32(native[fn](300))]);
     const fuelUsed = full.usage().fuelUsed;
     for (const slice of [1, 2, 3, 7, 10, 64]) {
       const trace = (): number[] => {
         const inst = instantiateModule(mod);
-        const call = inst.call('loop_sum', [300]);
+        const call = inst.call(fn, [300]);
         const used: number[] = [];
         for (;;) {
           const r = call.run({ fuel: slice });
@@ -147,10 +213,10 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
       expect(a.at(-1)).toBe(fuelUsed);
     }
     // A budget one short of what the call needs traps; the exact budget completes.
-    expect(() => instantiateModule(mod, {}, { fuel: fuelUsed - 1 }).invoke('loop_sum', [300])).toThrow(
+    expect(() => instantiateModule(mod, {}, { fuel: fuelUsed - 1 }).invoke(fn, [300])).toThrow(
       expect.objectContaining({ code: 'TRAP_FUEL_EXHAUSTED' }),
     );
-    expect(instantiateModule(mod, {}, { fuel: fuelUsed }).invoke('loop_sum', [300])).toEqual(expected);
+    expect(instantiateModule(mod, {}, { fuel: fuelUsed }).invoke(fn, [300])).toEqual(expected);
   });
 });
 
