@@ -1,4 +1,4 @@
-import { createOpRouter, DEFAULT_KV_NAMESPACE, probeHost } from '@fayger/adapter-core';
+import { createOpRouter, DEFAULT_KV_NAMESPACE, probeHost, TimerService } from '@fayger/adapter-core';
 import {
   FaygerError,
   emitEvent,
@@ -95,7 +95,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const dbName = options.kv === false ? 'fayger-kv' : (options.kv?.databaseName ?? 'fayger-kv');
 
   const emitters = new Map<string, (e: HostEventInput) => void>();
-  const timers = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  const timers = new TimerService();
   const uis = new Map<string, DomUi>();
   const roots = new Map<string, HTMLElement>();
   let defaultContainer: HTMLElement | undefined;
@@ -195,11 +195,6 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     return ns;
   };
 
-  const timersOf = (iid: string) => {
-    let m = timers.get(iid);
-    if (!m) timers.set(iid, (m = new Map()));
-    return m;
-  };
 
   const installLifecycle = () => {
     if (lifecycleInstalled || options.lifecycle === false || !doc || !win) return;
@@ -239,33 +234,9 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
         for (let i = 0; i < out.length; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536));
         return { bytes: out };
       },
-      'timer.sleep': (a, ctx) =>
-        new Promise((resolve, reject) => {
-          const t = setTimeout(() => resolve({}), a.ms);
-          ctx.signal.addEventListener('abort', () => {
-            clearTimeout(t);
-            reject(ctx.signal.reason);
-          }, { once: true });
-        }),
-      'timer.set': (a, ctx) => {
-        const m = timersOf(ctx.instanceId);
-        const old = m.get(a.timerId);
-        if (old !== undefined) clearTimeout(old);
-        const fire = () => {
-          emitters.get(ctx.instanceId)?.({ type: 'timer.fired', data: { timerId: a.timerId } });
-          if (a.repeat) m.set(a.timerId, setTimeout(fire, Math.max(1, a.ms)));
-          else m.delete(a.timerId);
-        };
-        m.set(a.timerId, setTimeout(fire, a.ms));
-        return {};
-      },
-      'timer.clear': (a, ctx) => {
-        const m = timersOf(ctx.instanceId);
-        const t = m.get(a.timerId);
-        if (t !== undefined) clearTimeout(t);
-        m.delete(a.timerId);
-        return {};
-      },
+      'timer.sleep': (a, ctx) => timers.sleep(a, ctx),
+      'timer.set': (a, ctx) => timers.set(a, ctx),
+      'timer.clear': (a, ctx) => timers.clear(a, ctx),
       'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
       'kv.get': async (a, ctx) => ({ value: await (await kv()).get(confineNamespace('kv.get', a.namespace ?? DEFAULT_KV_NAMESPACE, ctx), a.key) }),
       'kv.set': async (a, ctx) => {
@@ -335,15 +306,14 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       return out;
     },
     dispose(instanceId: string) {
-      for (const t of timers.get(instanceId)?.values() ?? []) clearTimeout(t);
-      timers.delete(instanceId);
+      timers.dispose(instanceId);
       uis.get(instanceId)?.dispose();
       uis.delete(instanceId);
       roots.delete(instanceId);
       emitters.delete(instanceId);
     },
     close() {
-      for (const iid of [...emitters.keys(), ...uis.keys(), ...timers.keys()]) this.dispose(iid);
+      for (const iid of [...emitters.keys(), ...uis.keys(), ...timers.instanceIds()]) this.dispose(iid);
       for (const off of removeLifecycle.splice(0)) off();
       lifecycleInstalled = false;
       kvStore?.close();

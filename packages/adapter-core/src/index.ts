@@ -15,6 +15,7 @@ export { probeHost, detectHostKind, selectAdapter, currentHostProbe } from './de
 export type { HostFacts, SelectAdapterOptions } from './detect.js';
 
 export { defineAdapter, createOpRouter } from './define.js';
+export { TimerService } from './timers.js';
 export type { OpHandler, OpHandlers } from './define.js';
 
 export { normalizeGuestPath, tryNormalizeGuestPath, isPathWithin, findRoot } from './scope/paths.js';

@@ -8,7 +8,8 @@ export { EnvSource } from './env.js';
 export type { EnvSourceOptions } from './env.js';
 export { LogSink } from './log.js';
 export type { LogSinkOptions, LogFormat } from './log.js';
-export { TimerService } from './timers.js';
+// Timers are host-neutral and live in adapter-core; re-exported so Node adapters find every service here.
+export { TimerService } from '@fayger/adapter-core';
 export { HttpClient } from './net-http.js';
 export type { HttpClientOptions } from './net-http.js';
 export { HttpListenService } from './net-listen.js';

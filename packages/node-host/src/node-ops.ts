@@ -8,7 +8,7 @@ import type { FileKv } from './kv-file.js';
 import type { LogSink } from './log.js';
 import type { HttpClient } from './net-http.js';
 import type { HttpListenService } from './net-listen.js';
-import type { TimerService } from './timers.js';
+import type { TimerService } from '@fayger/adapter-core';
 
 /** The Node host services an adapter is composed of; absent ones are simply not offered. */
 export interface NodeHostServices {

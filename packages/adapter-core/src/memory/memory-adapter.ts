@@ -1,3 +1,4 @@
+import { TimerService } from '../timers.js';
 import {
   FaygerError,
   type AdapterCallContext,
@@ -91,7 +92,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     nodes.set(path, { type: 'file', data: typeof d === 'string' ? te.encode(d) : new Uint8Array(d), mtimeMs: now() });
   }
   const kv = new Map<string, Map<string, Uint8Array>>();
-  const timers = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  const timers = new TimerService();
   const logs: MemoryLogRecord[] = [];
   const uiTrees = new Map<string, UiNode | null>();
   const monoOrigin = performance.now();
@@ -119,11 +120,6 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     if (!m) kv.set(key, (m = new Map()));
     return m;
   };
-  const timersOf = (iid: string) => {
-    let m = timers.get(iid);
-    if (!m) timers.set(iid, (m = new Map()));
-    return m;
-  };
 
   const handle = createOpRouter(
     {
@@ -139,33 +135,9 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
       },
       'env.get': (a) => ({ value: Object.prototype.hasOwnProperty.call(env, a.name) ? env[a.name]! : null }),
       'env.list': () => ({ variables: { ...env } }),
-      'timer.sleep': (a, ctx) =>
-        new Promise((resolve, reject) => {
-          const t = setTimeout(() => resolve({}), a.ms);
-          ctx.signal.addEventListener('abort', () => {
-            clearTimeout(t);
-            reject(ctx.signal.reason);
-          });
-        }),
-      'timer.set': (a, ctx) => {
-        const m = timersOf(ctx.instanceId);
-        const old = m.get(a.timerId);
-        if (old !== undefined) clearTimeout(old);
-        const fire = () => {
-          ctx.emit({ type: 'timer.fired', data: { timerId: a.timerId } });
-          if (a.repeat) m.set(a.timerId, setTimeout(fire, Math.max(1, a.ms)));
-          else m.delete(a.timerId);
-        };
-        m.set(a.timerId, setTimeout(fire, a.ms));
-        return {};
-      },
-      'timer.clear': (a, ctx) => {
-        const m = timersOf(ctx.instanceId);
-        const t = m.get(a.timerId);
-        if (t !== undefined) clearTimeout(t);
-        m.delete(a.timerId);
-        return {};
-      },
+      'timer.sleep': (a, ctx) => timers.sleep(a, ctx),
+      'timer.set': (a, ctx) => timers.set(a, ctx),
+      'timer.clear': (a, ctx) => timers.clear(a, ctx),
       'fs.read': async (a, ctx) => {
         const p = confine('fs.read', a.path, ctx, false);
         const n = nodes.get(p);
@@ -284,15 +256,11 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     detect: (_probe: HostProbe) => options.detectScore ?? 0,
     handle,
     dispose(instanceId: string) {
-      for (const t of timers.get(instanceId)?.values() ?? []) clearTimeout(t);
-      timers.delete(instanceId);
+      timers.dispose(instanceId);
       uiTrees.delete(instanceId);
     },
     timerCount(instanceId?: string) {
-      if (instanceId !== undefined) return timers.get(instanceId)?.size ?? 0;
-      let n = 0;
-      for (const m of timers.values()) n += m.size;
-      return n;
+      return timers.count(instanceId);
     },
   };
 }

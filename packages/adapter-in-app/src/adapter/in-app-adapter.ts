@@ -1,4 +1,4 @@
-import { DEFAULT_KV_NAMESPACE, isUrlAllowed, negotiate as coreNegotiate, originOfUrl, probeHost, withBusServedOffers } from '@fayger/adapter-core';
+import { DEFAULT_KV_NAMESPACE, isUrlAllowed, negotiate as coreNegotiate, originOfUrl, probeHost, TimerService, withBusServedOffers } from '@fayger/adapter-core';
 import {
   FaygerError,
   OP_CAPABILITY,
@@ -231,7 +231,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     return doc?.body ?? null;
   };
   const doms = new Map<string, DomUiRenderer>();
-  const timers = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  const timers = new TimerService();
   const asking = new Map<CapabilityName, Promise<void>>();
 
   const logSink =
@@ -349,30 +349,10 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
           ctx.signal.addEventListener('abort', onAbort, { once: true });
         });
       }
-      case 'timer.set': {
-        const { timerId, ms, repeat } = ins.args as OpArgs<'timer.set'>;
-        let m = timers.get(ctx.instanceId);
-        if (!m) timers.set(ctx.instanceId, (m = new Map()));
-        const old = m.get(timerId);
-        if (old !== undefined) clearTimeout(old);
-        const mm = m;
-        const emit = ctx.emit;
-        const fire = () => {
-          emit({ type: 'timer.fired', data: { timerId } });
-          if (repeat) mm.set(timerId, setTimeout(fire, ms));
-          else mm.delete(timerId);
-        };
-        m.set(timerId, setTimeout(fire, ms));
-        return {};
-      }
-      case 'timer.clear': {
-        const { timerId } = ins.args as OpArgs<'timer.clear'>;
-        const m = timers.get(ctx.instanceId);
-        const t = m?.get(timerId);
-        if (t !== undefined) clearTimeout(t);
-        m?.delete(timerId);
-        return {};
-      }
+      case 'timer.set':
+        return timers.set(ins.args as OpArgs<'timer.set'>, ctx);
+      case 'timer.clear':
+        return timers.clear(ins.args as OpArgs<'timer.clear'>, ctx);
       default:
         throw new Error(`not a local op: ${ins.op}`);
     }
@@ -474,9 +454,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     },
     async dispose(instanceId) {
       emitters.delete(instanceId);
-      const m = timers.get(instanceId);
-      if (m) for (const t of m.values()) clearTimeout(t);
-      timers.delete(instanceId);
+      timers.dispose(instanceId);
       const r = doms.get(instanceId);
       if (r) {
         r.clear();
@@ -492,7 +470,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       }
     },
     async close() {
-      for (const i of [...new Set([...emitters.keys(), ...timers.keys(), ...doms.keys()])]) {
+      for (const i of [...new Set([...emitters.keys(), ...timers.instanceIds(), ...doms.keys()])]) {
         try {
           await adapter.dispose(i);
         } catch (e) {

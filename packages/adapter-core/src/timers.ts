@@ -1,10 +1,16 @@
 import type { AdapterCallContext, OpArgs, OpResult } from '@fayger/contracts';
 
-/** Per-instance timers: timer.set / timer.clear / timer.sleep, all released by dispose(instanceId). */
-export class TimerService {
-  private readonly timers = new Map<string, Map<string, NodeJS.Timeout>>();
+type Handle = ReturnType<typeof setTimeout>;
 
-  private of(instanceId: string): Map<string, NodeJS.Timeout> {
+/**
+ * Per-instance timers: timer.set / timer.clear / timer.sleep, all released by dispose(instanceId). Host-neutral
+ * (setTimeout and AbortSignal exist on every host), so every adapter shares this one implementation: a repeating
+ * timer re-arms at least 1 ms apart and never after it was cleared.
+ */
+export class TimerService {
+  private readonly timers = new Map<string, Map<string, Handle>>();
+
+  private of(instanceId: string): Map<string, Handle> {
     let m = this.timers.get(instanceId);
     if (!m) this.timers.set(instanceId, (m = new Map()));
     return m;
@@ -51,6 +57,11 @@ export class TimerService {
     let n = 0;
     for (const m of this.timers.values()) n += m.size;
     return n;
+  }
+
+  /** Instances that currently hold timers. */
+  instanceIds(): string[] {
+    return [...this.timers.keys()];
   }
 
   dispose(instanceId: string): void {
