@@ -14,6 +14,15 @@ export const INSTANCE_ATTR = 'data-fayger-instance';
  */
 export class DomUiRenderer {
   private tree: UiNode | null = null;
+  /**
+   * Per input id, the values the user typed that the guest has not caught up with yet. Over a slow bridge the
+   * guest's re-render for "A" can arrive after the user typed "Ad": that re-render only echoes an earlier
+   * keystroke and must not wipe the "d". After a click or submit the guest's value wins again (it may clear
+   * the field), as in the browser and desktop adapters.
+   */
+  private readonly typed = new Map<string, string[]>();
+  /** Values of the inputs on screen when the current render began, by id. */
+  private onScreen = new Map<string, string>();
   constructor(
     readonly mount: HTMLElement,
     private readonly emit: (data: UiEventData) => void,
@@ -28,6 +37,10 @@ export class DomUiRenderer {
     const active = doc.activeElement as HTMLElement | null;
     const focusId = active && this.mount.contains(active) ? active.getAttribute(NODE_ATTR) : null;
     const caret = active instanceof doc.defaultView!.HTMLInputElement ? [active.selectionStart, active.selectionEnd] : null;
+    this.onScreen = new Map();
+    for (const el of Array.from(this.mount.querySelectorAll(`input[${NODE_ATTR}]`))) {
+      this.onScreen.set(el.getAttribute(NODE_ATTR)!, (el as HTMLInputElement).value);
+    }
     const root = this.build(tree, doc);
     this.mount.replaceChildren(root);
     this.tree = tree;
@@ -43,6 +56,7 @@ export class DomUiRenderer {
   clear(): void {
     this.mount.replaceChildren();
     this.tree = null;
+    this.typed.clear();
   }
 
   find(nodeId: string): HTMLElement | null {
@@ -53,6 +67,19 @@ export class DomUiRenderer {
   }
 
   // Iterative: the bus already bounds depth, but a wide tree should not cost stack either.
+  /** The value an input shows after a re-render: the guest's, unless it merely echoes an earlier keystroke. */
+  private valueFor(id: string, guest: string): string {
+    const current = this.onScreen.get(id);
+    const echoes = this.typed.get(id) ?? [];
+    const at = current !== undefined && guest !== current ? echoes.lastIndexOf(guest) : -1;
+    if (at >= 0) {
+      this.typed.set(id, echoes.slice(at + 1));
+      return current!;
+    }
+    this.typed.delete(id);
+    return guest;
+  }
+
   private build(tree: UiNode, doc: Document): HTMLElement {
     const rootEl = this.element(tree, doc);
     const stack: Array<[UiNode, HTMLElement]> = [[tree, rootEl]];
@@ -97,22 +124,32 @@ export class DomUiRenderer {
         b.textContent = node.text ?? node.id ?? '';
         b.disabled = node.disabled === true;
         const id = node.id!;
-        b.addEventListener('click', () => this.emit({ nodeId: id, kind: 'click' }));
+        b.addEventListener('click', () => {
+          this.typed.clear();
+          this.emit({ nodeId: id, kind: 'click' });
+        });
         el = b;
         break;
       }
       case 'input': {
         const i = doc.createElement('input');
         i.type = 'text';
-        i.value = node.value ?? '';
+        const id = node.id!;
+        i.value = this.valueFor(id, node.value ?? '');
         i.maxLength = 4096;
         if (node.placeholder !== undefined) i.placeholder = node.placeholder;
         if (node.text !== undefined) i.setAttribute('aria-label', node.text);
         i.disabled = node.disabled === true;
-        const id = node.id!;
-        i.addEventListener('input', () => this.emit({ nodeId: id, kind: 'input', value: i.value.slice(0, 4096) }));
+        i.addEventListener('input', () => {
+          const list = this.typed.get(id) ?? [];
+          list.push(i.value);
+          this.typed.set(id, list);
+          this.emit({ nodeId: id, kind: 'input', value: i.value.slice(0, 4096) });
+        });
         i.addEventListener('keydown', (e) => {
-          if (e.key === 'Enter') this.emit({ nodeId: id, kind: 'submit', value: i.value.slice(0, 4096) });
+          if (e.key !== 'Enter') return;
+          this.typed.clear();
+          this.emit({ nodeId: id, kind: 'submit', value: i.value.slice(0, 4096) });
         });
         el = i;
         break;

@@ -4,7 +4,7 @@ import type { UniversalEvent } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { installSimulator } from '../../simulator/install.js';
-import { createInAppAdapter } from '../../src/index.js';
+import { createInAppAdapter, DomUiRenderer } from '../../src/index.js';
 
 const until = async (cond: () => boolean) => {
   for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -12,6 +12,36 @@ const until = async (cond: () => boolean) => {
 };
 
 describe("ui in the WebView's DOM and in native widgets", () => {
+  it("'dom' mode: a late re-render that only echoes an earlier keystroke keeps what the user typed since", () => {
+    const mount = document.createElement('div');
+    document.body.append(mount);
+    const sent: string[] = [];
+    const r = new DomUiRenderer(mount, (e) => void sent.push(`${e.kind}:${e.value ?? ''}`));
+    const tree = (value: string) => ({ type: 'column' as const, children: [{ type: 'input' as const, id: 'name', value }, { type: 'button' as const, id: 'go', text: 'Go' }] });
+    const input = () => mount.querySelector('input')!;
+    const type = (v: string) => {
+      input().value = v;
+      input().dispatchEvent(new Event('input'));
+    };
+    r.render(tree(''));
+    input().focus();
+    type('A');
+    type('Ad'); // the guest has not answered "A" yet (slow bridge)
+    r.render(tree('A')); // its late re-render for "A"
+    expect(input().value).toBe('Ad');
+    expect(document.activeElement).toBe(input());
+    type('Ada');
+    r.render(tree('Ad'));
+    r.render(tree('Ada'));
+    expect(input().value).toBe('Ada');
+    // After a click the guest's value wins, even one the user typed before (e.g. it clears the field).
+    (mount.querySelector('button') as HTMLButtonElement).click();
+    r.render(tree(''));
+    expect(input().value).toBe('');
+    expect(sent).toEqual(['input:A', 'input:Ad', 'input:Ada', 'click:']);
+    mount.remove();
+  });
+
   it("'dom' mode: clicks, typing and Enter become ui.event; a re-render keeps the focused input", async () => {
     const sim = installSimulator(document, 'react-native');
     const a = await createInAppAdapter({ transport: 'react-native', ui: { mode: 'dom', container: sim.webview } });
