@@ -13,8 +13,8 @@ import { createFayger } from 'fayger';
 import { createOtelSink, type OtelSinkOptions } from '../src/index.js';
 import { testKey } from '../test/support/guests.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const CALLS = Number(process.env.BENCH_CALLS ?? 5_000);
 
 const enc = new TextEncoder();
 const name = (s: string) => [s.length, ...enc.encode(s)];
@@ -61,6 +61,8 @@ function sdk(): Pick<OtelSinkOptions, 'tracerProvider' | 'meterProvider'> {
 
 type Variant = 'no sink' | 'sink, no SDK' | 'sink + SDK';
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// On a shared machine other load only ever adds time, so the fastest round is the best estimate of the cost itself.
+const best = (xs: number[]) => Math.min(...xs);
 
 async function main(): Promise<void> {
   const key = testKey();
@@ -85,8 +87,10 @@ async function main(): Promise<void> {
   for (const v of variants) await runOnce(v); // warm-up
   const samples: Record<Variant, number[]> = { 'no sink': [], 'sink, no SDK': [], 'sink + SDK': [] };
   for (let r = 0; r < ROUNDS; r++) for (const v of variants) samples[v].push(await runOnce(v));
-  const hostCall = Object.fromEntries(variants.map((v) => [v, { usPerCall: +median(samples[v]).toFixed(3), rounds: samples[v].map((x) => +x.toFixed(3)) }]));
-  const base = median(samples['no sink']);
+  const hostCall = Object.fromEntries(
+    variants.map((v) => [v, { usPerCallBest: +best(samples[v]).toFixed(3), usPerCallMedian: +median(samples[v]).toFixed(3), rounds: samples[v].map((x) => +x.toFixed(3)) }]),
+  );
+  const base = best(samples['no sink']);
 
   // Handler cost per event: a bus with only the sink (with an SDK) subscribed.
   const perEvent: Record<string, number> = {};
@@ -118,8 +122,9 @@ async function main(): Promise<void> {
     callsPerRun: CALLS,
     rounds: ROUNDS,
     hostCall,
-    overheadNoSdkPct: +(((median(samples['sink, no SDK']) - base) / base) * 100).toFixed(1),
-    overheadWithSdkPct: +(((median(samples['sink + SDK']) - base) / base) * 100).toFixed(1),
+    // Best round against best round.
+    overheadNoSdkPct: +(((best(samples['sink, no SDK']) - base) / base) * 100).toFixed(1),
+    overheadWithSdkPct: +(((best(samples['sink + SDK']) - base) / base) * 100).toFixed(1),
     perEvent,
   };
   const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'otel.json');

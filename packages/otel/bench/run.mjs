@@ -1,6 +1,6 @@
 // `pnpm --filter @fayger/otel bench`: bundles bench/otel.bench.ts with every workspace package taken from its
 // sources (the `@fayger/source` condition, as the CLI tests do), so no prior build is needed, then runs it.
-// Writes bench-results/otel.json. Env: BENCH_ROUNDS (default 7), BENCH_CALLS (host calls per run, default 20000).
+// Writes bench-results/otel.json. Env: BENCH_ROUNDS (default 9), BENCH_CALLS (host calls per run, default 5000).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
