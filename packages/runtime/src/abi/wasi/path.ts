@@ -19,8 +19,8 @@ export function pathFunctions(cx: WasiContext): Record<string, HostFunction> {
       const ff = u32(fdflags);
       if (of & OFLAGS.DIRECTORY && of & (OFLAGS.CREAT | OFLAGS.EXCL | OFLAGS.TRUNC)) return cx.local(ERRNO.EINVAL);
       const rights = u64(rightsBase);
-      // Rights are advisory (as in wasmtime): FD_READ / FD_WRITE only choose the open mode of a file, and a
-      // directory opens whatever rights were asked (userlands pass every right fd_fdstat_get reported).
+      // Rights are advisory (as in wasmtime): FD_READ / FD_WRITE only choose the open mode of a file; a
+      // directory asked for as one opens whatever rights were passed (userlands pass every right they hold).
       const wantRead = (rights & (RIGHTS.FD_READ | RIGHTS.FD_READDIR)) !== 0n;
       const wantWrite = (rights & RIGHTS.FD_WRITE) !== 0n;
       const noWrite = (): number => cx.denied('fs.write', 'fs.write', 'CAPABILITY_DENIED');
@@ -52,7 +52,12 @@ export function pathFunctions(cx: WasiContext): Record<string, HostFunction> {
           // A final symbolic link that must not be followed (O_NOFOLLOW).
           if (s.type === 'symlink') return of & OFLAGS.DIRECTORY ? ERRNO.ENOTDIR : ERRNO.ELOOP;
           if ((of & OFLAGS.DIRECTORY || r.dirOnly) && s.type !== 'directory') return ERRNO.ENOTDIR;
-          if (s.type === 'directory') return of & OFLAGS.TRUNC ? ERRNO.EISDIR : open(true, s.type);
+          if (s.type === 'directory') {
+            // Write rights on a directory are ignored when the guest asked for a directory (O_DIRECTORY, ".",
+            // a trailing slash): userlands pass every right they were given. A plain open for writing is EISDIR.
+            const asDir = (of & OFLAGS.DIRECTORY) !== 0 || r.dirOnly;
+            return of & OFLAGS.TRUNC || (wantWrite && !asDir) ? ERRNO.EISDIR : open(true, s.type);
+          }
           if ((wantWrite || of & OFLAGS.TRUNC) && !cx.writable(r.path)) return noWrite();
           if (of & OFLAGS.TRUNC) {
             return cx.call('fs.write', { path: r.path, data: new Uint8Array(0), truncate: true }, () => open(false, s.type));
