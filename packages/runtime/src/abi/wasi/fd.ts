@@ -4,7 +4,7 @@ import type { Maybe } from '../gate.js';
 import { MemAccess, u32, u64 } from '../memory.js';
 import type { WasiContext } from './context.js';
 import { ERRNO } from './errno.js';
-import { FDFLAGS, FILETYPE, FILETYPE_OF, FSTFLAGS, LIMITS, RIGHTS, type FdEntry, type StatValue } from './types.js';
+import { FDFLAGS, FILETYPE, FILETYPE_OF, FSTFLAGS, LIMITS, RIGHTS, type DirListing, type FdEntry, type StatValue } from './types.js';
 
 type FileEntry = FdEntry & { kind: 'file' };
 
@@ -279,7 +279,15 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
       const cap = u32(bufLen);
       if (!new MemAccess(ctx.memory).inBounds(b, cap)) return cx.local(ERRNO.EFAULT);
       const start = u64(cookie);
-      return cx.call('fs.list', { path: e.path }, (v: { entries: { name: string; type: string; ino?: string }[]; ino?: string }) => {
+      // A directory stream as POSIX has it: read at cookie 0, then iterated by cookie over that snapshot.
+      const list = (f: (v: DirListing) => number): Maybe<number> =>
+        start !== 0n && e.listing
+          ? cx.local(f(e.listing))
+          : cx.call('fs.list', { path: e.path }, (v: DirListing) => {
+              e.listing = v;
+              return f(v);
+            });
+      return list((v) => {
         const self = v.ino !== undefined ? BigInt(v.ino) : 0n;
         // "." and ".." first (cookies 1 and 2, both with the directory's own inode, as wasmtime), then entries.
         const all: { name: string; type: number; ino: bigint }[] = [

@@ -83,7 +83,17 @@ export const LIMITS = {
 
 export type FdEntry =
   | { kind: 'stdio'; stream: 'stdin' | 'stdout' | 'stderr'; rightsBase: bigint; rightsInheriting: bigint }
-  | { kind: 'dir'; path: string; root: string; preopen: string | undefined; rightsBase: bigint; rightsInheriting: bigint }
+  | {
+      kind: 'dir';
+      path: string;
+      root: string;
+      preopen: string | undefined;
+      rightsBase: bigint;
+      rightsInheriting: bigint;
+      /** The listing fd_readdir read at cookie 0: later cookies index into it, so removing entries while
+       * iterating (as remove_dir_all does) never skips any. */
+      listing?: DirListing;
+    }
   | {
       kind: 'file';
       /** REGULAR_FILE, or UNKNOWN for other non-directory types the host let us open. */
@@ -124,4 +134,10 @@ export interface StatValue {
   atimeNs?: string;
   mtimeNs?: string;
   ctimeNs?: string;
+}
+
+/** fs.list's answer. */
+export interface DirListing {
+  entries: { name: string; type: string; ino?: string }[];
+  ino?: string;
 }
