@@ -68,6 +68,7 @@ export class HttpRangeSource implements BufSource {
   }
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    if (signal?.aborted) throw this.#aborted(signal);
     await this.#ensureProbe(signal);
     const size = this.#size!;
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
