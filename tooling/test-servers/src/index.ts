@@ -55,7 +55,7 @@ export interface S3Fixture {
   /** Stores an object (signed PUT through the proxy). */
   put(key: string, bytes: Uint8Array): Promise<void>;
   /** Every request the proxy saw: method, path, Range, status, and response body bytes. */
-  log: { method: string; host: string; path: string; range: string | undefined; status: number; bytes: number }[];
+  log: { method: string; host: string; path: string; range: string | undefined; ifMatch: string | undefined; status: number; bytes: number }[];
   faults: { slowDown: number; hang: boolean };
   close(): Promise<void>;
 }
@@ -112,7 +112,7 @@ export async function startS3(options: { bucket?: string; region?: string } = {}
         res.writeHead(204, CORS).end();
         return;
       }
-      const entry = { method: req.method ?? 'GET', host: String(req.headers.host), path: req.url ?? '/', range: req.headers.range, status: 0, bytes: 0 };
+      const entry = { method: req.method ?? 'GET', host: String(req.headers.host), path: req.url ?? '/', range: req.headers.range, ifMatch: req.headers['if-match'], status: 0, bytes: 0 };
       log.push(entry);
       if (faults.hang) return;
       const problem = await sigV4Problem(req, { [ACCESS_KEY]: SECRET_KEY });
