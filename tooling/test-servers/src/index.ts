@@ -34,7 +34,8 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, HEAD, PUT, POST, OPTIONS',
-  'access-control-allow-headers': '*',
+  // Explicit: a `*` wildcard does not cover Authorization.
+  'access-control-allow-headers': 'authorization, range, if-match, if-range, x-amz-date, x-amz-content-sha256, x-amz-security-token, x-amz-user-agent, content-type, accept',
   'access-control-expose-headers': 'ETag, Content-Range, Content-Length, Last-Modified, x-amz-request-id',
   'access-control-max-age': '600',
 };
