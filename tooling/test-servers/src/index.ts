@@ -1,3 +1,4 @@
+/// <reference path="./s3rver.d.ts" />
 // Loopback servers for the loader's source tests, its bench and the CLI end-to-end tests. Everything listens
 // on 127.0.0.1 and is started (and stopped) by the test that uses it.
 import { mkdtempSync, rmSync } from 'node:fs';
