@@ -1,7 +1,7 @@
 import { one, parse } from '../args.js';
 import { formatSize, hex } from '../bytes.js';
 import { openBuf, openRef, refOf } from '../buf-file.js';
-import type { CliIo } from '../io.js';
+import { readFileWithProgress, type CliIo } from '../io.js';
 
 export const inspectHelp = `fayger inspect — show what a .buf contains
 
@@ -25,15 +25,23 @@ Examples:
 export async function inspect(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('inspect', args, { json: { type: 'boolean' } });
   if (values.help) return io.stdout(inspectHelp), 0;
-  const { ref: input } = refOf(io.cwd, one('inspect', positionals, 'artifact file or URL'));
-  const source = await openRef(input);
+  const { ref: input, remote } = refOf(io.cwd, one('inspect', positionals, 'artifact file or URL'));
   let loaded;
   let size: number;
-  try {
-    size = await source.size();
-    loaded = await openBuf(source, input, { allowUnsigned: true });
-  } finally {
-    await source.close?.();
+  if (!remote) {
+    // A local file: read with a progress bar (large files), errors as CLI_IO.
+    const bytes = await readFileWithProgress(io, input);
+    size = bytes.length;
+    loaded = await openBuf(bytes, input, { allowUnsigned: true });
+  } else {
+    // A URL: lazily, only header, manifest, index and signature travel.
+    const source = await openRef(input);
+    try {
+      size = await source.size();
+      loaded = await openBuf(source, input, { allowUnsigned: true });
+    } finally {
+      await source.close?.();
+    }
   }
 
   const data = {

@@ -6,7 +6,6 @@ import { one, parse, usage } from '../args.js';
 import { formatSize } from '../bytes.js';
 import { openBuf } from '../buf-file.js';
 import { exists, readFileWithProgress, writeFileAtomic, type CliIo } from '../io.js';
-import { importAsCar } from '../publish/ipfs.js';
 
 export const pushHelp = `fayger push — publish a .buf to S3 or IPFS, for fayger run s3://… / ipfs://…
 
@@ -100,6 +99,8 @@ export async function push(args: string[], io: CliIo): Promise<number> {
     if (carPath && !values.force && (await exists(carPath))) {
       throw new FaygerError({ code: 'CLI_OUTPUT_EXISTS', phase: 'push', what: `writing ${carPath}`, found: 'the file exists', hint: 'pass --force to overwrite it' });
     }
+    // Loaded on use: the UnixFS importer is not needed by any other command.
+    const { importAsCar } = await import('../publish/ipfs.js');
     const { cid, car, blocks } = await importAsCar(bytes);
     if (carPath) await writeFileAtomic(carPath, car);
     if (api) {
