@@ -2,8 +2,12 @@ import { defineConfig } from 'tsup';
 
 const common = {
   entry: ['src/index.ts', 'src/node.ts'],
-  dts: true,
+  dts: process.env['FAYGER_BUILD_DTS'] !== '0', // 0 in `pnpm demo`: nothing on its path reads declarations
   sourcemap: true,
+  // maps point at the shipped src/ rather than embedding a second copy of it
+  esbuildOptions: (options: { sourcesContent?: boolean }) => {
+    options.sourcesContent = false;
+  },
   target: 'es2022',
 } as const;
 
