@@ -1,15 +1,15 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-const common = {
+const common: Options = {
   entry: ['src/index.ts', 'src/node.ts'],
   dts: process.env['FAYGER_BUILD_DTS'] !== '0', // 0 in `pnpm demo`: nothing on its path reads declarations
   sourcemap: true,
   // maps point at the shipped src/ rather than embedding a second copy of it
-  esbuildOptions: (options: { sourcesContent?: boolean }) => {
+  esbuildOptions: (options) => {
     options.sourcesContent = false;
   },
   target: 'es2022',
-} as const;
+};
 
 export default defineConfig([
   { ...common, format: ['esm'], clean: true },
