@@ -3,10 +3,13 @@ import {
   RUNTIME_INTERFACE_VERSION,
   parseSemVerRange,
   satisfies,
+  type BufSource,
   type LoadTrust,
   type LoadedBuf,
 } from '@fayger/contracts';
-import { MemorySource, loadBuf, serializeBuf } from '@fayger/loader';
+import { MemorySource, hasUrlScheme, loadBuf, serializeBuf } from '@fayger/loader';
+import { openSource } from '@fayger/loader/node';
+import { resolve } from 'node:path';
 import { detectDigestProvider } from '@fayger/security';
 import { bytesEqual } from './bytes.js';
 
@@ -33,8 +36,22 @@ export interface OpenedBuf {
   bytes: Uint8Array;
 }
 
-/** Loads an in-memory artifact with the given trust; profile and interface version never reject it. */
-export async function openBuf(bytes: Uint8Array, label: string, trust: LoadTrust, now?: Date): Promise<LoadedBuf> {
+/** A BuF reference on the command line: a path (relative to cwd) or a URL openSource reads (http(s):, s3:, ipfs:, file:). */
+export function refOf(cwd: string, arg: string): { ref: string; remote: boolean } {
+  return hasUrlScheme(arg) ? { ref: arg, remote: !/^file:/i.test(arg) } : { ref: resolve(cwd, arg), remote: false };
+}
+
+/**
+ * Opens a reference through the loader's one resolver (files, http(s):, s3:, ipfs:; S3 and IPFS settings from
+ * the AWS_* variables / profile and FAYGER_IPFS_GATEWAY). Close what it returns when done.
+ */
+export async function openRef(ref: string): Promise<BufSource & { close?(): Promise<void> }> {
+  return openSource(ref);
+}
+
+/** Loads an artifact (in memory, or lazily from a source) with the given trust; profile and interface version never reject it. */
+export async function openBuf(input: Uint8Array | BufSource, label: string, trust: LoadTrust, now?: Date): Promise<LoadedBuf> {
+  const source = () => (input instanceof Uint8Array ? new MemorySource(input, label) : input);
   const base = {
     trust,
     digest: detectDigestProvider(),
@@ -43,12 +60,12 @@ export async function openBuf(bytes: Uint8Array, label: string, trust: LoadTrust
     ...(now ? { now } : {}),
   };
   try {
-    return await loadBuf(new MemorySource(bytes, label), { ...base, supportedInterfaceVersions: [RUNTIME_INTERFACE_VERSION] });
+    return await loadBuf(source(), { ...base, supportedInterfaceVersions: [RUNTIME_INTERFACE_VERSION] });
   } catch (err) {
     if (!FaygerError.is(err, 'LOADER_INTERFACE_UNSUPPORTED')) throw err;
     const v = versionSatisfying(String(err.details.requested));
     if (!v) throw err;
-    return loadBuf(new MemorySource(bytes, label), { ...base, supportedInterfaceVersions: [v] });
+    return loadBuf(source(), { ...base, supportedInterfaceVersions: [v] });
   }
 }
 

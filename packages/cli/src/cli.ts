@@ -3,6 +3,7 @@ import { init, initHelp } from './commands/init.js';
 import { inspect, inspectHelp } from './commands/inspect.js';
 import { keygen, keygenHelp } from './commands/keygen.js';
 import { pack, packHelp } from './commands/pack.js';
+import { push, pushHelp } from './commands/push.js';
 import { run, runHelp } from './commands/run.js';
 import { sign, signHelp } from './commands/sign.js';
 import { verify, verifyHelp } from './commands/verify.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: Command; help: string; summary: string }> 
   verify: { run: verify, help: verifyHelp, summary: 'verify a .buf against trusted roots' },
   inspect: { run: inspect, help: inspectHelp, summary: 'show header, manifest, sections and signatures' },
   run: { run, help: runHelp, summary: 'load, verify and run a .buf (loader + runtime + host adapter)' },
+  push: { run: push, help: pushHelp, summary: 'publish a .buf to S3 (s3://bucket/key) or IPFS (prints the CID)' },
 };
 
 export const mainHelp = `fayger — build, sign, verify, inspect and run BuF artifacts
@@ -35,7 +37,7 @@ Exit codes:
   1   usage error (bad options, refusing to overwrite a file or drop signatures)
   2   verification failed (signature, trust policy, expiry, rollback, digest mismatch / tampering)
   3   malformed input (not a BuF, corrupt structure, bad manifest, pack config, key or roots file)
-  4   I/O error (a file could not be read or written)
+  4   I/O error (a file could not be read or written; S3, IPFS or HTTP unreachable or refusing; push failed)
   5   unsupported (newer format, unknown algorithm, no fitting runtime implementation)
   6   run: the guest failed (trap, quota breach, link error)
   7   run: a required capability was not granted
@@ -49,6 +51,8 @@ Example session:
   fayger verify app.buf --roots trusted-roots.json
   fayger inspect app.buf --json
   fayger run app.buf --trusted-roots trusted-roots.json --explain    (exits with the guest's exit code)
+  fayger push app.buf ipfs --api http://127.0.0.1:5001               (prints ipfs://<CID>)
+  fayger run ipfs://<CID> --trusted-roots trusted-roots.json         (also s3://bucket/key, https://…)
 `;
 
 /** Runs one command line (without the node and script arguments); resolves to the process exit code. */

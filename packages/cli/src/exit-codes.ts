@@ -39,6 +39,7 @@ const VERIFICATION = new Set<string>([
   'LOADER_UNSIGNED',
   'LOADER_ROOT_DIGEST_MISMATCH',
   'LOADER_SECTION_DIGEST_MISMATCH',
+  'LOADER_IPFS_BLOCK_INVALID',
 ]);
 const USAGE = new Set<string>([
   'CLI_USAGE',
@@ -51,6 +52,8 @@ const USAGE = new Set<string>([
   'ADAPTER_HOST_UNDETECTED',
 ]);
 const IO = new Set<string>(['CLI_IO', 'LOADER_SOURCE_IO', 'SECURITY_VERSION_STORE_IO', 'FAYGER_TRUST_ROOTS_UNREADABLE']);
+// Reading from the network or a store: S3, IPFS, HTTP failures and `fayger push`.
+const SOURCE_IO = /^(LOADER_(S3|HTTP)_|LOADER_IPFS_(BLOCK_MISSING|PATH_NOT_FOUND)$|LOADER_SOURCE_CHANGED$|CLI_PUSH_FAILED$)/;
 const UNSUPPORTED = new Set<string>([
   'LOADER_FORMAT_UNSUPPORTED',
   'LOADER_DIGEST_ALGORITHM_UNSUPPORTED',
@@ -58,6 +61,7 @@ const UNSUPPORTED = new Set<string>([
   'SECURITY_UNSUPPORTED_ALGORITHM',
   'SECURITY_BACKEND_UNAVAILABLE',
   'CLI_NOT_AVAILABLE',
+  'LOADER_SOURCE_UNSUPPORTED',
   'RUNTIME_NO_IMPLEMENTATION',
   'RUNTIME_ASYNC_UNSUPPORTED',
 ]);
@@ -68,7 +72,7 @@ export function exitCodeFor(err: unknown): ExitCode {
   const code = err.code;
   if (VERIFICATION.has(code)) return EXIT_CODES.VERIFICATION_FAILED;
   if (USAGE.has(code)) return EXIT_CODES.USAGE;
-  if (IO.has(code)) return EXIT_CODES.IO_ERROR;
+  if (IO.has(code) || SOURCE_IO.test(code)) return EXIT_CODES.IO_ERROR;
   if (UNSUPPORTED.has(code)) return EXIT_CODES.UNSUPPORTED;
   if (code === 'CAPABILITY_REQUIRED_MISSING') return EXIT_CODES.CAPABILITY_MISSING;
   if (/^(TRAP|QUOTA|WASM|WASI|RUNTIME)_/.test(code) || code === 'CAPABILITY_DENIED') return EXIT_CODES.GUEST_FAILED;

@@ -20,7 +20,7 @@ import {
 } from '@fayger/contracts';
 import { createInstructionBus, selectAdapter, type AdapterBus, type BusDiagnostic } from '@fayger/adapter-core';
 import { createInterpreterImplementation } from '@fayger/interpreter';
-import { HttpRangeSource, MemorySource, loadBuf } from '@fayger/loader';
+import { MemorySource, loadBuf, openSource, type OpenSourceOptions } from '@fayger/loader';
 import { EventBus } from '@fayger/observability';
 import {
   createRuntime,
@@ -36,7 +36,7 @@ import type { RuntimeImplementation } from '@fayger/contracts';
 import { buildHostPolicy } from './policy.js';
 import { buildTrust, type FaygerTrust } from './trust.js';
 
-/** Something `load` / `run` accepts: a BufSource, the bytes, a URL (http/https) or a path (with `resolveSource`). */
+/** Something `load` / `run` accepts: a BufSource, the bytes, a URL (http(s):, s3:, ipfs:, registered schemes) or a path (`fayger/node`). */
 export type BufInput = BufSource | Uint8Array | string | URL;
 
 /**
@@ -80,7 +80,9 @@ export interface FaygerOptions {
   linkPolicy?: LinkPolicy;
   /** Where events go: an EventBus (created when absent; reachable as `fayger.events`) or any EventSink. */
   events?: EventBus | EventSink;
-  /** Turns a string that is not an http(s) URL into a source (`fayger/node` opens files). */
+  /** Options for the loader's openSource (HTTP, S3, IPFS settings, extra schemes) when `load`/`run` get a string or URL. */
+  sources?: OpenSourceOptions;
+  /** Turns a string or URL into a source instead of the loader's openSource (`fayger/node` sets the Node openSource: files too). */
   resolveSource?: (ref: string) => Promise<BufSource> | BufSource;
   /** Runtime_Interface versions offered to the manifest's range (default [RUNTIME_INTERFACE_VERSION]). */
   supportedInterfaceVersions?: readonly string[];
@@ -232,16 +234,16 @@ export function createFayger(options: FaygerOptions): Fayger {
     if (input instanceof Uint8Array) return { source: new MemorySource(input), owned: false };
     if (isSource(input)) return { source: input, owned: false };
     const ref = input instanceof URL ? input.href : input;
-    if (typeof ref === 'string' && /^https?:\/\//i.test(ref)) return { source: new HttpRangeSource(ref), owned: false };
-    if (typeof ref === 'string' && options.resolveSource) {
-      const source = await options.resolveSource(ref);
+    if (typeof ref === 'string') {
+      // One resolver for every scheme (the loader's openSource); fayger/node's adds files.
+      const source = options.resolveSource ? await options.resolveSource(ref) : await openSource(ref, options.sources);
       return { source, owned: true };
     }
     throw new FaygerError({
       code: 'FAYGER_SOURCE_UNSUPPORTED',
       phase: 'read',
       what: 'choosing where to read the BuF from',
-      expected: 'a BufSource, a Uint8Array, an http(s) URL, or a path (with resolveSource, as fayger/node sets)',
+      expected: 'a BufSource, a Uint8Array, a URL (http(s):, s3:, ipfs:) or a path (fayger/node)',
       found: typeof ref === 'string' ? JSON.stringify(ref) : String(ref),
     });
   }

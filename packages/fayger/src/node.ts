@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FaygerError, type VersionStore } from '@fayger/contracts';
-import { FileSource } from '@fayger/loader/node';
+import { openSource as openNodeSource } from '@fayger/loader/node';
 import { parseTrustedRoots } from '@fayger/security';
 import { createFileVersionStore, nodeDigestProvider, nodeEd25519Backend } from '@fayger/security/node';
 import type { FsMount, LogFormat } from '@fayger/node-host';
@@ -117,7 +117,7 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
   return createFayger({
     digest: nodeDigestProvider,
     ed25519: nodeEd25519Backend,
-    resolveSource: (ref) => FileSource.open(ref.startsWith('file:') ? new URL(ref).pathname : resolve(ref)),
+    resolveSource: (ref) => openNodeSource(ref, options.sources),
     ...rest,
     adapter,
     trust,

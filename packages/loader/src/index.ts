@@ -8,5 +8,12 @@ export type { SectionInput, BuildOptions, BuilderOptions } from './builder/build
 export { MemorySource } from './sources/memory-source.js';
 export { HttpRangeSource } from './sources/http-range-source.js';
 export type { HttpRangeSourceOptions } from './sources/http-range-source.js';
+export type { RetryOptions } from './sources/retry.js';
+export { S3Source, parseS3Url, resolveS3, signS3Request } from './sources/s3-source.js';
+export type { S3Credentials, S3Options, S3SourceOptions, ResolvedS3 } from './sources/s3-source.js';
+export { IpfsSource, TrustlessGateway, parseIpfsUrl, verifyBlock } from './sources/ipfs-source.js';
+export type { BlockGetter, IpfsSourceOptions, TrustlessGatewayOptions } from './sources/ipfs-source.js';
+export { openSource, registerSourceScheme, hasUrlScheme } from './open-source.js';
+export type { OpenSourceOptions, SourceOpener } from './open-source.js';
 export { canonicalJson } from './format/canonical-json.js';
 export { MAGIC as BUF_MAGIC, HEADER_LENGTH as BUF_HEADER_LENGTH } from './format/constants.js';

@@ -1,16 +1,17 @@
-import { resolve } from 'node:path';
 import { one, parse } from '../args.js';
 import { formatSize, hex } from '../bytes.js';
-import { openBuf } from '../buf-file.js';
+import { openBuf, openRef, refOf } from '../buf-file.js';
 import { readFileWithProgress, type CliIo } from '../io.js';
 
 export const inspectHelp = `fayger inspect — show what a .buf contains
 
-Usage: fayger inspect <file.buf> [--json]
+Usage: fayger inspect <file.buf | URL> [--json]
 
 Prints the header, the manifest, the sections (id, kind, size, digest, selectors, dependencies) and the
 signature key ids. Checks the structure and the root digest, but not trust (use fayger verify) and not the
-section bodies.
+section bodies. Reads only the header, manifest, index and signature — also from a URL (https://…,
+s3://bucket/key, ipfs://CID; S3 settings from the AWS_* variables or profile, IPFS gateways from
+FAYGER_IPFS_GATEWAY).
 
 Options:
   --json   machine-readable output
@@ -18,18 +19,34 @@ Options:
 Examples:
   fayger inspect app.buf
   fayger inspect app.buf --json | jq '.sections[] | {name, size}'
+  FAYGER_IPFS_GATEWAY=http://127.0.0.1:8080 fayger inspect ipfs://bafybei…
 `;
 
 export async function inspect(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('inspect', args, { json: { type: 'boolean' } });
   if (values.help) return io.stdout(inspectHelp), 0;
-  const input = resolve(io.cwd, one('inspect', positionals, 'artifact file'));
-  const bytes = await readFileWithProgress(io, input);
-  const loaded = await openBuf(bytes, input, { allowUnsigned: true });
+  const { ref: input, remote } = refOf(io.cwd, one('inspect', positionals, 'artifact file or URL'));
+  let loaded;
+  let size: number;
+  if (!remote) {
+    // A local file: read with a progress bar (large files), errors as CLI_IO.
+    const bytes = await readFileWithProgress(io, input);
+    size = bytes.length;
+    loaded = await openBuf(bytes, input, { allowUnsigned: true });
+  } else {
+    // A URL: lazily, only header, manifest, index and signature travel.
+    const source = await openRef(input);
+    try {
+      size = await source.size();
+      loaded = await openBuf(source, input, { allowUnsigned: true });
+    } finally {
+      await source.close?.();
+    }
+  }
 
   const data = {
     file: input,
-    size: bytes.length,
+    size,
     header: loaded.header,
     manifest: loaded.manifest,
     sections: loaded.sections.map((s) => ({

@@ -6,6 +6,7 @@ import { createNodeFayger, parseDirSpec, type NodeFaygerTrust } from 'fayger/nod
 import { parse, usage } from '../args.js';
 import { exitCodeFor } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { refOf } from '../buf-file.js';
 
 export const runHelp = `fayger run — load, verify and run a .buf
 
@@ -184,7 +185,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   });
   let result: RunResult;
   try {
-    const input = /^https?:\/\//i.test(target) ? target : resolve(io.cwd, target);
+    const input = refOf(io.cwd, target).ref;
     const handle = await fayger.start(input, {
       args: guestArgs,
       onInstance: (instance, loaded) => {

@@ -3,17 +3,17 @@ import { createTrustVerifier, parseTrustedRoots, type TrustPolicy } from '@fayge
 import { createFileVersionStore } from '@fayger/security/node';
 import { one, parse, parseDateOption, parseIntOption, usage } from '../args.js';
 import { hex } from '../bytes.js';
-import { openBuf, verifyAllSections } from '../buf-file.js';
+import { openBuf, openRef, refOf, verifyAllSections } from '../buf-file.js';
 import { readFileWithProgress, readText, type CliIo } from '../io.js';
 
 export const verifyHelp = `fayger verify — check a .buf against trusted roots
 
-Usage: fayger verify <file.buf> --roots <trusted-roots.json> [options]
+Usage: fayger verify <file.buf | URL> --roots <trusted-roots.json> [options]
 
 Checks the structure, the root digest, the signatures under the trust policy (threshold of distinct trusted
 keys, publisher scopes, key validity and revocation, manifest expiry), optional rollback protection, and the
 digest of every section. The exit code says why it failed (see fayger --help); the error code is printed on
-stderr.
+stderr. The artifact may be a URL (https://…, s3://bucket/key, ipfs://CID): every byte is read and verified.
 
 Options:
   -r, --roots <file>          trusted-roots document (required)
@@ -40,7 +40,7 @@ export async function verify(args: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
   });
   if (values.help) return io.stdout(verifyHelp), 0;
-  const input = resolve(io.cwd, one('verify', positionals, 'artifact file'));
+  const { ref: input, remote } = refOf(io.cwd, one('verify', positionals, 'artifact file or URL'));
   if (!values.roots) throw usage('verify', 'no --roots', '--roots <trusted-roots.json>');
   const threshold = parseIntOption('verify', 'threshold', values.threshold as string | undefined, 1);
   const now = parseDateOption('verify', 'now', values.now as string | undefined);
@@ -54,7 +54,7 @@ export async function verify(args: string[], io: CliIo): Promise<number> {
   const versionStore = values['version-store'] ? createFileVersionStore(resolve(io.cwd, values['version-store'] as string)) : undefined;
   const verifier = createTrustVerifier({ roots, policy, ...(versionStore ? { versionStore } : {}) });
 
-  const bytes = await readFileWithProgress(io, input);
+  const bytes = remote ? await readWhole(input) : await readFileWithProgress(io, input);
   const loaded = await openBuf(bytes, input, verifier, now);
   await verifyAllSections(loaded, bytes);
 
@@ -84,4 +84,14 @@ export async function verify(args: string[], io: CliIo): Promise<number> {
     io.stdout(`${result.sectionsVerified} section digest(s) verified; root digest ${result.rootDigest}\n`);
   }
   return 0;
+}
+
+/** Every byte of a remote artifact (verify checks them all). */
+async function readWhole(ref: string): Promise<Uint8Array> {
+  const source = await openRef(ref);
+  try {
+    return await source.read(0, await source.size());
+  } finally {
+    await source.close?.();
+  }
 }

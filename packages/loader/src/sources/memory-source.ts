@@ -1,5 +1,5 @@
 import type { BufSource } from '@fayger/contracts';
-import { loaderError } from '../errors.js';
+import { loaderError, throwIfAborted } from '../errors.js';
 
 /** A BufSource over bytes already in memory. Reads return views, not copies. */
 export class MemorySource implements BufSource {
@@ -15,7 +15,8 @@ export class MemorySource implements BufSource {
     return this.#bytes.length;
   }
 
-  async read(offset: number, length: number): Promise<Uint8Array> {
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    throwIfAborted(signal, 'read', `reading ${this.#label}`);
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.#bytes.length) {
       throw loaderError('LOADER_RANGE_INVALID', 'read', {
         what: `reading ${this.#label}`,

@@ -32,4 +32,9 @@ export const cliCodes = {
     title: 'The command is not available in this version of the CLI.',
     remedy: 'Run `fayger --help` for the commands this version provides.',
   },
+  CLI_PUSH_FAILED: {
+    layer: 'cli',
+    title: 'fayger push could not store the artifact (S3 PUT refused, IPFS API error, blockstore not writable).',
+    remedy: 'Check the target URL, endpoint and credentials (or the IPFS API address / blockstore directory); the cause holds the server answer.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -158,6 +158,57 @@ export const loaderCodes = {
     remedy: 'Check the server and network; the cause holds the last failure.',
     retryable: true,
   },
+  LOADER_SOURCE_UNSUPPORTED: {
+    layer: 'loader',
+    title: 'openSource was given a reference it cannot open (unknown URL scheme, malformed URL, or a file path where files are unavailable).',
+    remedy: 'Use a path, file:, http(s):, s3: or ipfs: URL, register the scheme (registerSourceScheme / options.schemes), or import openSource from @fayger/loader/node for files.',
+  },
+  LOADER_S3_CREDENTIALS_MISSING: {
+    layer: 'loader',
+    title: 'No S3 credentials were found (options, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the profile in the AWS credentials file).',
+    remedy: 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE with ~/.aws/credentials), pass credentials, or pass anonymous: true for a public bucket.',
+  },
+  LOADER_S3_ACCESS_DENIED: {
+    layer: 'loader',
+    title: 'The S3 service refused the request (403: unknown access key, signature mismatch, access denied, expired token).',
+    remedy: 'Check the access key, secret and session token, the region, and that the key may s3:GetObject on this object; the S3 error code is in the message.',
+  },
+  LOADER_S3_NOT_FOUND: {
+    layer: 'loader',
+    title: 'The S3 bucket or key does not exist (404 NoSuchKey / NoSuchBucket).',
+    remedy: 'Check the bucket and key in the s3:// URL, the endpoint, and the addressing style (path or virtual-host).',
+  },
+  LOADER_IPFS_CID_INVALID: {
+    layer: 'loader',
+    title: 'An ipfs:// reference is not a valid CID (or path), or uses a codec or hash this loader cannot verify.',
+    remedy: 'Use ipfs://<CIDv0 or CIDv1>[/path] with dag-pb or raw blocks hashed with sha2-256 (or identity), as ipfs add / fayger push produce.',
+  },
+  LOADER_IPFS_BLOCK_INVALID: {
+    layer: 'loader',
+    title: 'A block fetched from IPFS does not hash to the CID it was requested by (corrupted, or the wrong block).',
+    remedy: 'The gateway or blockstore served wrong bytes; use another gateway. No byte of the block was used.',
+  },
+  LOADER_IPFS_BLOCK_MISSING: {
+    layer: 'loader',
+    title: 'No configured gateway or blockstore has a block of the DAG.',
+    remedy: 'Check the CID and that the content is provided (pinned) where the gateway can reach it; try another gateway.',
+    retryable: true,
+  },
+  LOADER_IPFS_NOT_A_FILE: {
+    layer: 'loader',
+    title: 'The CID (and path) does not name a UnixFS file (a directory, a sharded directory, a symlink or a non-UnixFS DAG).',
+    remedy: 'Point at the file itself, or at a directory plus the file\'s path: ipfs://<dir CID>/app.buf.',
+  },
+  LOADER_IPFS_PATH_NOT_FOUND: {
+    layer: 'loader',
+    title: 'A path segment of an ipfs:// URL is not a link of the directory it is looked up in.',
+    remedy: 'Check the path; list the directory with `ipfs ls <CID>`.',
+  },
+  LOADER_IPFS_DAG_INVALID: {
+    layer: 'loader',
+    title: 'A UnixFS node is malformed or inconsistent (block sizes do not add up to the file size, a link is missing).',
+    remedy: 'The DAG was built by a broken tool; re-add the file with ipfs add or fayger push.',
+  },
   LOADER_BUILD_INVALID: {
     layer: 'loader',
     title: 'The builder was given input it cannot serialize (bad names, duplicate sections, limits).',
