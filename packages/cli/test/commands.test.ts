@@ -40,7 +40,7 @@ describe('pack config and keygen validation (in-process)', () => {
     writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify(cfg));
     const o = io(dir);
     expect(await runCli(['pack', 'app', '--json'], o)).toBe(0);
-    expect(JSON.parse(o.out).file).toBe(join(dir, 'com.example.hello-1.2.3.buf'));
+    expect(JSON.parse(o.out).file).toBe(join(dir, 'com.example.apps.hello-1.2.3.buf'));
     // A second pack to the same path needs --force.
     const again = io(dir);
     expect(await runCli(['pack', 'app'], again)).toBe(EXIT_CODES.USAGE);
