@@ -1,4 +1,4 @@
-import { mkdir, open, rename, unlink, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, open, rename, unlink, writeFile, readFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FaygerError } from '@fayger/contracts';
 
@@ -63,15 +63,24 @@ function ioError(what: string, path: string, err: unknown): FaygerError {
   });
 }
 
-/** Reads a whole file, with a progress bar for big ones. */
-export async function readFileWithProgress(io: CliIo, path: string, label = `reading ${basename(path)}`): Promise<Uint8Array> {
+/**
+ * Reads a whole file, with a progress bar for big ones. `check`, when given, sees the open handle before any
+ * byte is read (e.g. to verify what was opened) and may throw; `flags` are the open flags (default read-only).
+ */
+export async function readFileWithProgress(
+  io: CliIo,
+  path: string,
+  label = `reading ${basename(path)}`,
+  opts: { flags?: number; check?: (fh: FileHandle) => Promise<void> } = {},
+): Promise<Uint8Array> {
   let fh;
   try {
-    fh = await open(path, 'r');
+    fh = await open(path, opts.flags ?? 'r');
   } catch (err) {
     throw ioError('opening', path, err);
   }
   try {
+    if (opts.check) await opts.check(fh);
     const { size } = await fh.stat();
     const out = new Uint8Array(size);
     const progress = new Progress(io, label, size);

@@ -41,13 +41,13 @@ describe('fayger end to end (spawned)', () => {
     const p = fayger(dir, 'pack', 'app', '-o', 'hello.buf', '--sign', 'keys/a.key.json');
     expect(p.stderr).toBe('');
     expect(p.code).toBe(0);
-    expect(p.stdout).toContain('com.example.hello@1.2.3');
+    expect(p.stdout).toContain('com.example.apps.hello@1.2.3');
 
     const v = fayger(dir, 'verify', 'hello.buf', '--roots', 'roots.json', '--json');
     expect(v.stderr).toBe('');
     expect(v.code).toBe(0);
     const res = JSON.parse(v.stdout);
-    expect(res).toMatchObject({ ok: true, id: 'com.example.hello', unsigned: false, threshold: 1, sectionsVerified: 3 });
+    expect(res).toMatchObject({ ok: true, id: 'com.example.apps.hello', unsigned: false, threshold: 1, sectionsVerified: 3 });
     expect(res.verifiedKeyIds).toHaveLength(1);
 
     const i = fayger(dir, 'inspect', 'hello.buf', '--json');

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FaygerError } from '@fayger/contracts';
@@ -19,8 +20,43 @@ describe('pack config and keygen validation (in-process)', () => {
     writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify(cfg));
     const o = io(dir);
     expect(await runCli(['pack', 'app', '-o', 'x.buf'], o)).toBe(EXIT_CODES.MALFORMED_INPUT);
-    expect(o.err).toContain('CLI_PACK_CONFIG_INVALID');
+    expect(o.err).toContain('CLI_PACK_PATH_ESCAPES');
     expect(o.err).toContain('sections[0].file');
+  });
+
+  it('refuses inputs whose real path leaves the pack directory: symlinks, absolute paths, special files', async () => {
+    const dir = tempDir();
+    const app = writeApp(dir);
+    writeFileSync(join(dir, 'secret.key.json'), '{"secret":"do not pack me"}');
+    symlinkSync(join(dir, 'secret.key.json'), join(app, 'innocent.wasm'));
+    mkdirSync(join(app, 'sub'));
+    symlinkSync(dir, join(app, 'sub', 'up'));
+    const cfg = JSON.parse(readFileSync(join(app, 'fayger.pack.json'), 'utf8'));
+    const attempt = async (file: string, manifest?: string) => {
+      writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify({ ...cfg, ...(manifest ? { manifest } : {}), sections: [{ ...cfg.sections[0], file }] }));
+      const o = io(dir);
+      const code = await runCli(['pack', 'app', '-o', 'x.buf', '--force'], o);
+      return { code, err: o.err };
+    };
+    for (const file of ['innocent.wasm', 'sub/up/secret.key.json', join(dir, 'secret.key.json')]) {
+      const r = await attempt(file);
+      expect(r.code, file).toBe(EXIT_CODES.MALFORMED_INPUT);
+      expect(r.err, file).toContain('CLI_PACK_PATH_ESCAPES');
+      expect(existsSync(join(dir, 'x.buf')), file).toBe(false);
+    }
+    const m = await attempt(cfg.sections[0].file, 'sub/up/secret.key.json');
+    expect(m.err).toContain('CLI_PACK_PATH_ESCAPES');
+    expect(m.err).toContain('manifest');
+    // A link that stays inside the directory is fine.
+    symlinkSync(join(app, cfg.sections[0].file), join(app, 'alias.wasm'));
+    expect((await attempt('alias.wasm')).code).toBe(0);
+    if (process.platform !== 'win32') {
+      execFileSync('mkfifo', [join(app, 'pipe.wasm')]);
+      const f = await attempt('pipe.wasm');
+      expect(f.code).toBe(EXIT_CODES.MALFORMED_INPUT);
+      expect(f.err).toContain('CLI_PACK_PATH_ESCAPES');
+      expect(f.err).toContain('special file');
+    }
   });
 
   it('names the malformed pack-config field', async () => {
@@ -40,7 +76,7 @@ describe('pack config and keygen validation (in-process)', () => {
     writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify(cfg));
     const o = io(dir);
     expect(await runCli(['pack', 'app', '--json'], o)).toBe(0);
-    expect(JSON.parse(o.out).file).toBe(join(dir, 'com.example.hello-1.2.3.buf'));
+    expect(JSON.parse(o.out).file).toBe(join(dir, 'com.example.apps.hello-1.2.3.buf'));
     // A second pack to the same path needs --force.
     const again = io(dir);
     expect(await runCli(['pack', 'app'], again)).toBe(EXIT_CODES.USAGE);

@@ -22,7 +22,7 @@ export function tempDir(prefix = 'fayger-cli-'): string {
 }
 
 export const MANIFEST = {
-  id: 'com.example.hello',
+  id: 'com.example.apps.hello',
   version: '1.2.3',
   publisher: 'com.example.apps',
   runtime: { interface: '^1.0.0' },

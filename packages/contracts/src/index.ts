@@ -45,6 +45,7 @@ export type {
   SignatureCheckRequest,
   SignatureCheckResult,
   TrustVerifier,
+  VersionKey,
   VersionStore,
 } from './security.js';
 

@@ -74,9 +74,18 @@ export interface TrustVerifier {
   verify(request: SignatureCheckRequest): Promise<SignatureCheckResult>;
 }
 
-/** Keeps the highest manifest `sequence` seen per artifact id (rollback protection, offline). */
+/**
+ * Whose sequence a VersionStore entry is: an app is its (publisher, id) pair, so one publisher's releases can
+ * never move the rollback floor of another publisher's app, whatever id it writes in its manifest.
+ */
+export interface VersionKey {
+  publisher: string;
+  artifactId: string;
+}
+
+/** Keeps the highest manifest `sequence` seen per (publisher, artifact id) (rollback protection, offline). */
 export interface VersionStore {
-  get(artifactId: string): Promise<number | undefined>;
+  get(key: VersionKey): Promise<number | undefined>;
   /** Records `sequence` if it is higher than the stored one. */
-  record(artifactId: string, sequence: number): Promise<void>;
+  record(key: VersionKey, sequence: number): Promise<void>;
 }

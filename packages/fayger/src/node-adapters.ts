@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { probeHost } from '@fayger/adapter-core';
 import { createDesktopAdapter, detectDesktop } from '@fayger/adapter-desktop';
@@ -10,7 +10,16 @@ import {
   type PlatformAdapter,
   type UniversalInstruction,
 } from '@fayger/contracts';
-import { ConfinedFs, nodeHostHandlers, nodeHostOffers, type FsMount, type LogFormat } from '@fayger/node-host';
+import {
+  ConfinedFs,
+  FileKv,
+  appStateDir,
+  nodeHostHandlers,
+  nodeHostOffers,
+  type AppKey,
+  type FsMount,
+  type LogFormat,
+} from '@fayger/node-host';
 import type { AdapterCandidate } from './create-fayger.js';
 import { withStdio, type StdioStreams } from './stdio-adapter.js';
 
@@ -25,6 +34,60 @@ export interface NodeAdapterOptions {
   log?: { format?: LogFormat; stream?: { write(chunk: string): unknown } };
   /** Guest standard streams (WASI fd 0-2); false: no stdio capability. Default: this process's streams. */
   stdio?: StdioStreams | false;
+  /**
+   * Which app (manifest publisher and id) an instance runs; createNodeFayger binds every instance it starts.
+   * With it, kv and the default `/data` live in `<stateDir>/apps/<publisher>/<id>` (`appStateDir`), one
+   * directory per app, and fs / kv calls from an instance it does not know are refused
+   * (FAYGER_APP_STATE_UNBOUND). Without it, every app shares `<stateDir>/data` and `<stateDir>/kv`.
+   */
+  appOf?: (instanceId: string) => AppKey | undefined;
+}
+
+/**
+ * Routes kv.* (and, when `data` is set, fs.* over the default `/data`) to the calling app's own directory under
+ * `stateDir`, so no app can read or name another's state. Other ops go to the adapter unchanged.
+ */
+export function withPerAppState(adapter: PlatformAdapter, o: { stateDir: string; appOf: (instanceId: string) => AppKey | undefined; data: boolean }): PlatformAdapter {
+  const byApp = new Map<string, Record<string, (a: unknown, ctx: AdapterCallContext) => unknown>>();
+  const handlersFor = (app: AppKey) => {
+    const key = JSON.stringify([app.publisher, app.id]);
+    let h = byApp.get(key);
+    if (!h) {
+      const dir = appStateDir(o.stateDir, app);
+      const files = join(dir, 'files');
+      if (o.data) mkdirSync(files, { recursive: true, mode: 0o700 });
+      const services = { kv: new FileKv({ dir: join(dir, 'kv') }), ...(o.data ? { fs: new ConfinedFs({ mounts: [{ guest: '/data', host: files }] }) } : {}) };
+      h = nodeHostHandlers(services) as Record<string, (a: unknown, ctx: AdapterCallContext) => unknown>;
+      byApp.set(key, h);
+    }
+    return h;
+  };
+  const wrapped: PlatformAdapter = {
+    id: adapter.id,
+    hostKind: adapter.hostKind,
+    available: () => adapter.available(),
+    detect: (p) => adapter.detect(p),
+    handle: (ins: UniversalInstruction, ctx: AdapterCallContext) => {
+      const routed = ins.op.startsWith('kv.') || (o.data && ins.op.startsWith('fs.'));
+      if (!routed) return adapter.handle(ins, ctx);
+      const app = o.appOf(ctx.instanceId);
+      if (!app) {
+        throw new FaygerError({
+          code: 'FAYGER_APP_STATE_UNBOUND',
+          phase: ins.op,
+          what: `${ins.op} from instance ${ctx.instanceId}`,
+          expected: 'an instance started by this Fayger (bound to its app publisher and id)',
+          found: 'an instance no app is bound to',
+          details: { op: ins.op, instanceId: ctx.instanceId },
+        });
+      }
+      const h = handlersFor(app)[ins.op];
+      return h ? h(ins.args, ctx) : adapter.handle(ins, ctx);
+    },
+    dispose: (id) => adapter.dispose(id),
+  };
+  if (adapter.close) wrapped.close = () => adapter.close?.();
+  return wrapped;
 }
 
 /** This process's standard streams as guest stdio (stdin read in chunks as the guest asks). */
@@ -134,6 +197,8 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
   // The adapter exposes no variable unless named: the environment often holds secrets.
   const envAllow = [...(o.envAllow ?? [])];
   const log = { format: o.log?.format ?? 'text', ...(o.log?.stream ? { stream: o.log.stream } : {}) } as const;
+  const appOf = o.appOf;
+  const perApp = (a: PlatformAdapter, data: boolean) => (appOf ? withPerAppState(a, { stateDir: o.stateDir, appOf, data }) : a);
   const finish = (a: PlatformAdapter) => (stdio ? withStdio(a, stdio) : a);
   return [
     {
@@ -142,7 +207,8 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
       detect: detectServer,
       create: () => {
         const server = createServerAdapter({ dataDir: join(o.stateDir, 'data'), env: { allow: envAllow }, log });
-        return finish(dirs.length ? withFsMounts(server, dirs) : server);
+        // Explicit --dir mounts are the user's choice and replace /data; otherwise /data is the app's own.
+        return finish(perApp(dirs.length ? withFsMounts(server, dirs) : server, dirs.length === 0));
       },
     },
     {
@@ -151,13 +217,16 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
       detect: (p) => detectDesktop(p),
       create: () =>
         finish(
-          createDesktopAdapter({
-            roots: dirs,
-            kvDir: join(o.stateDir, 'kv'),
-            env: envAllow.length ? { allow: envAllow } : false,
-            log: { format: log.format },
-            ...(o.log?.stream ? { logOutput: o.log.stream } : {}),
-          }),
+          perApp(
+            createDesktopAdapter({
+              roots: dirs,
+              kvDir: join(o.stateDir, 'kv'),
+              env: envAllow.length ? { allow: envAllow } : false,
+              log: { format: log.format },
+              ...(o.log?.stream ? { logOutput: o.log.stream } : {}),
+            }),
+            false,
+          ),
         ),
     },
   ];

@@ -7,13 +7,13 @@ import { FaygerError, type VersionStore } from '@fayger/contracts';
 import { openSource as openNodeSource } from '@fayger/loader/node';
 import { parseTrustedRoots } from '@fayger/security';
 import { createFileVersionStore, nodeDigestProvider, nodeEd25519Backend } from '@fayger/security/node';
-import type { FsMount, LogFormat } from '@fayger/node-host';
-import { createFayger, type AdapterChoice, type Fayger, type FaygerOptions } from './create-fayger.js';
+import type { AppKey, FsMount, LogFormat } from '@fayger/node-host';
+import { createFayger, type AdapterChoice, type Fayger, type FaygerOptions, type RunHandle } from './create-fayger.js';
 import { nodeAdapterCandidates } from './node-adapters.js';
 import type { StdioStreams } from './stdio-adapter.js';
 import type { FaygerTrust } from './trust.js';
 
-export { nodeAdapterCandidates, withFsMounts, processStdio } from './node-adapters.js';
+export { nodeAdapterCandidates, withFsMounts, withPerAppState, processStdio } from './node-adapters.js';
 export type { NodeAdapterOptions } from './node-adapters.js';
 
 /** Trust for Node embedders: everything `FaygerTrust` takes, or a trusted-roots file path. */
@@ -27,7 +27,10 @@ export interface NodeFaygerOptions extends Omit<FaygerOptions, 'adapter' | 'trus
   host?: string;
   /** Replace the Node adapters entirely (any PlatformAdapter, or candidates to detect among). */
   adapter?: AdapterChoice;
-  /** Per-user state directory (default: `defaultStateDir()`). Holds versions.json, the server data root, kv. */
+  /**
+   * Per-user state directory (default: `defaultStateDir()`). Holds versions.json and, per app, kv and the
+   * default `/data` in `apps/<publisher>/<id>/` (see `appStateDir`): no app can read or name another's.
+   */
   stateDir?: string;
   /** Rollback protection (default: `<stateDir>/versions.json`); false: none. */
   versionStore?: VersionStore | false;
@@ -104,9 +107,13 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
         }
       : (options.trust as FaygerTrust);
   const versionStore = options.versionStore === false ? undefined : (options.versionStore ?? createFileVersionStore(join(stateDir, 'versions.json')));
+  // Instance → app (publisher, id), bound before the instance starts and released when it ends: the Node
+  // adapters keep each app's kv and default /data in its own directory.
+  const apps = new Map<string, AppKey>();
   const adapter: AdapterChoice = options.adapter ?? {
     candidates: nodeAdapterCandidates({
       stateDir,
+      appOf: (instanceId) => apps.get(instanceId),
       ...(dirs ? { dirs } : {}),
       ...(envAllow ? { envAllow } : {}),
       ...(log ? { log } : {}),
@@ -114,7 +121,7 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
     }),
     ...(host ? { force: host } : {}),
   };
-  return createFayger({
+  const fayger = createFayger({
     digest: nodeDigestProvider,
     ed25519: nodeEd25519Backend,
     resolveSource: (ref) => openNodeSource(ref, options.sources),
@@ -123,6 +130,28 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
     trust,
     ...(versionStore ? { versionStore } : {}),
   });
+  const start: Fayger['start'] = async (input, o = {}) => {
+    let bound: string | undefined;
+    let handle: RunHandle;
+    try {
+      handle = await fayger.start(input, {
+        ...o,
+        onInstance: (instance, loaded) => {
+          bound = instance.id;
+          apps.set(instance.id, { publisher: loaded.manifest.publisher, id: loaded.manifest.id });
+          o.onInstance?.(instance, loaded);
+        },
+      });
+    } catch (err) {
+      if (bound !== undefined) apps.delete(bound);
+      throw err;
+    }
+    void handle.done.then(() => {
+      if (bound !== undefined) apps.delete(bound);
+    });
+    return handle;
+  };
+  return { ...fayger, start, run: async (input, o = {}) => (await start(input, o)).done };
 }
 
 export type { Fayger } from './create-fayger.js';

@@ -14,14 +14,16 @@ import { createTrustVerifier, type Ed25519Backend, type TrustPolicy, type Truste
  * How a Fayger instance decides whether to trust an artifact.
  * - `{ roots, ... }`: a trusted-roots document (object, JSON text or parsed) and a policy;
  * - `{ verifier }`: any TrustVerifier the embedder built;
- * - `{ allowUnsigned: true }` alone: development only — accepts artifacts that carry no signature.
+ * - `{ allowUnsigned: true }` alone: development only — accepts artifacts that carry no signature section.
+ *   It is not "skip verification": a signature that is present is always verified, and with no trusted roots
+ *   to verify it against it is refused (SECURITY_UNKNOWN_KEY), as a tampered or foreign signature must be.
  */
 export type FaygerTrust =
   | {
       roots: TrustedRoots | unknown;
       /** Distinct trusted keys required (default 1). */
       threshold?: number;
-      /** Also accept artifacts without a signature (signatures that are present are still checked). */
+      /** Also accept artifacts without a signature section (signatures that are present are still checked, and a failing one is refused). */
       allowUnsigned?: boolean;
       /** Accept a manifest sequence lower than one recorded in the version store. */
       allowRollback?: boolean;
@@ -55,7 +57,14 @@ export function buildTrust(
       ...(deps.versionStore ? { versionStore: deps.versionStore } : {}),
     });
   } else if (trust && (trust as { allowUnsigned?: unknown }).allowUnsigned === true) {
-    return { allowUnsigned: true };
+    // No trusted roots: an artifact without a signature section is accepted (reported unsigned); any present
+    // signature is checked against the empty roots and so refused, never waved through as "unsigned".
+    verifier = createTrustVerifier({
+      roots: { version: 1, keys: [] },
+      policy: { allowUnsigned: true },
+      digest: deps.digest,
+      ...(deps.ed25519 ? { ed25519: deps.ed25519 } : {}),
+    });
   } else {
     throw new FaygerError({
       code: 'INVALID_ARGUMENT',

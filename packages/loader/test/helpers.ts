@@ -1,5 +1,5 @@
 // Test-only security stand-ins over node:crypto (the loader itself only sees the contracts ports).
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomInt, sign, verify, type KeyObject } from 'node:crypto';
 import {
   FaygerError,
   type BufSource,
@@ -59,17 +59,24 @@ export function testVerifier(signers: Signer[], opts: { threshold?: number; publ
     async verify(req: SignatureCheckRequest): Promise<SignatureCheckResult> {
       const threshold = opts.threshold ?? 1;
       if (opts.publisher && req.publisher !== opts.publisher) {
-        throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'verify-signature', what: 'test scope', found: req.publisher });
+        throw new FaygerError({ code: 'SECURITY_KEY_OUT_OF_SCOPE', phase: 'signature', what: 'test scope', found: req.publisher });
       }
       if (opts.minSequence !== undefined && req.sequence < opts.minSequence) {
-        throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'verify-signature', what: 'test rollback', found: String(req.sequence) });
+        throw new FaygerError({ code: 'SECURITY_ROLLBACK', phase: 'rollback', what: 'test rollback', found: String(req.sequence) });
       }
       const ok = req.signatures.filter((s) => {
         const k = keys.get(s.keyId);
         return k !== undefined && verify(null, req.rootDigest, k, s.signature);
       });
       if (ok.length < threshold) {
-        throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'verify-signature', what: 'test signature check', found: `${ok.length} valid` });
+        // The codes a real TrustVerifier gives (INVALID_ARGUMENT would blame the caller for a bad artifact).
+        throw new FaygerError({
+          code: ok.length === 0 ? 'SECURITY_SIGNATURE_INVALID' : 'SECURITY_THRESHOLD_NOT_MET',
+          phase: 'signature',
+          what: 'test signature check',
+          expected: `${threshold} valid signature(s)`,
+          found: `${ok.length} valid`,
+        });
       }
       return { verifiedKeyIds: ok.map((s) => s.keyId), threshold, unsigned: false };
     },
@@ -114,4 +121,15 @@ export class GuardedSource implements BufSource {
   describe() {
     return this.inner.describe();
   }
+}
+
+/**
+ * The seed of a fuzz or property test: FAYGER_FUZZ_SEED when set (to reproduce a failure), else a fresh one per
+ * run, printed so any failure can be replayed with `FAYGER_FUZZ_SEED=<seed>`.
+ */
+export function fuzzSeed(test: string): number {
+  const fromEnv = process.env.FAYGER_FUZZ_SEED;
+  const seed = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) >>> 0 : randomInt(0, 2 ** 32 - 1);
+  console.log(`[fuzz] ${test}: seed ${seed}${fromEnv ? ' (FAYGER_FUZZ_SEED)' : ' (fresh; reproduce with FAYGER_FUZZ_SEED=' + seed + ')'}`);
+  return seed;
 }

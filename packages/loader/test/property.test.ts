@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '@fayger/contracts';
 import { MemorySource, canonicalJson, loadBuf, packBuf, serializeBuf, type SectionInput } from '../src/index.js';
-import { nodeDigest, testSigner, testVerifier } from './helpers.js';
+import { fuzzSeed, nodeDigest, testSigner, testVerifier } from './helpers.js';
 
 const ident = fc.stringMatching(/^[a-z0-9_][a-z0-9_.:/@+-]{0,12}$/);
 const signer = testSigner('prop', 11);
@@ -86,7 +86,8 @@ describe('builder → bytes → reader round trip (property)', () => {
         const out = await serializeBuf(loaded);
         expect(Buffer.from(out).equals(Buffer.from(bytes))).toBe(true);
       }),
-      { numRuns: 150, seed: 42 },
+      // Bounded by a run count; a fresh seed each run (printed) unless FAYGER_FUZZ_SEED is set.
+      { numRuns: 150, seed: fuzzSeed('pack → load round trip (fast-check)') | 0 },
     );
   }, 60_000);
 });

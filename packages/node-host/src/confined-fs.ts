@@ -40,6 +40,9 @@ interface Located {
 }
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+// Every open is non-blocking: opening a FIFO without a writer (or a reader) must never park a libuv thread.
+// For regular files and directories O_NONBLOCK changes nothing.
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 const O_DIRECTORY = constants.O_DIRECTORY ?? 0;
 // Linux exposes the path an fd really refers to; elsewhere we fall back to comparing dev+ino.
 const PROC_FD = process.platform === 'linux' ? '/proc/self/fd' : undefined;
@@ -75,6 +78,9 @@ export function fsErrorFromErrno(op: string, guest: string, e: unknown): FaygerE
       return new FaygerError({ code: 'ADAPTER_PATH_IS_DIRECTORY', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
     case 'ENOTEMPTY':
       return new FaygerError({ code: 'ADAPTER_DIRECTORY_NOT_EMPTY', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+    case 'ENXIO':
+      // open(2) of a socket, or of a FIFO for writing with no reader (O_NONBLOCK): a special file.
+      return new FaygerError({ code: 'ADAPTER_SPECIAL_FILE', phase: op, what: `${op} ${JSON.stringify(guest)}`, expected: 'a regular file or a directory', found: 'a special file', details });
     case 'ELOOP':
       // O_NOFOLLOW met a symlink where a plain file was expected (a link swapped in after the check).
       return scopeDenied(op, guest, 'a symbolic link at the final path component', { errno: code });
@@ -88,6 +94,29 @@ export function fsErrorFromErrno(op: string, guest: string, e: unknown): FaygerE
         cause: e,
       });
   }
+}
+
+function specialFile(op: string, guest: string, what: string): FaygerError {
+  return new FaygerError({
+    code: 'ADAPTER_SPECIAL_FILE',
+    phase: op,
+    what: `${op} ${JSON.stringify(guest)}`,
+    expected: 'a regular file or a directory',
+    found: what,
+    details: { op, path: guest },
+  });
+}
+
+function kindOf(s: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  return s.isFIFO() ? 'a FIFO (named pipe)' : s.isSocket() ? 'a socket' : s.isCharacterDevice() ? 'a character device' : s.isBlockDevice() ? 'a block device' : 'a special file';
+}
+
+/**
+ * Refuses anything but a regular file or a directory: before the open (lstat of the resolved path, so a device
+ * is never opened at all) and again on the opened descriptor (fstat, so a swap between the two is caught).
+ */
+function assertPlain(op: string, guest: string, st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): void {
+  if (!st.isFile() && !st.isDirectory()) throw specialFile(op, guest, kindOf(st));
 }
 
 /** fs.stat's answer from a host stat: exact 64-bit numbers as decimal strings. */
@@ -127,6 +156,9 @@ function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink()
  * dev+ino elsewhere) so a symlink retargeted between check and use is caught. Writes are refused inside any
  * read-only mount's real directory whichever mount they came through, and to files with several hard links
  * (a hard link can alias a read-only or outside file). Truncation happens after verification, never at open.
+ * Special files (FIFOs, sockets, devices) are refused with ADAPTER_SPECIAL_FILE: the resolved path is lstat'ed
+ * before any open, every open is O_NONBLOCK (a FIFO never parks a host thread), and the opened descriptor is
+ * fstat'ed again, so a regular file swapped for a FIFO in between is refused too.
  *
  * Symbolic links a guest creates (fs.symlink) must be relative and resolve, lexically from the link's own
  * directory, inside the same granted root; following any link is confined as above whoever made it. Hard links
@@ -274,9 +306,11 @@ export class ConfinedFs {
       guest = loc.guest;
       const real = await realpath(loc.hostTarget);
       this.assertInside(op, loc, real);
-      const fh = await open(real, flags | O_NOFOLLOW);
+      assertPlain(op, guest, await lstat(real));
+      const fh = await open(real, flags | O_NOFOLLOW | O_NONBLOCK);
       try {
         const st = await this.verifyOpened(op, loc, fh, real);
+        assertPlain(op, guest, st);
         return await use(fh, st, guest, real);
       } finally {
         await fh.close();
@@ -351,7 +385,12 @@ export class ConfinedFs {
       const loc = await this.locate(op, a.path, 'write', ctx.grants);
       guest = loc.guest;
       const target = await this.parentTarget(op, loc);
-      const base = constants.O_WRONLY | O_NOFOLLOW | (a.append ? constants.O_APPEND : 0);
+      const existing = await lstat(target).catch((e: { code?: string }) => {
+        if (e.code === 'ENOENT') return undefined;
+        throw e;
+      });
+      if (existing && !existing.isSymbolicLink()) assertPlain(op, guest, existing);
+      const base = constants.O_WRONLY | O_NOFOLLOW | O_NONBLOCK | (a.append ? constants.O_APPEND : 0);
       let created = false;
       let fh: FileHandle;
       if (a.create === false) fh = await open(target, base);
@@ -370,6 +409,7 @@ export class ConfinedFs {
         try {
           st = await this.verifyOpened(op, loc, fh, target);
           if (PROC_FD) this.assertWritable(op, loc, await readlink(`${PROC_FD}/${fh.fd}`));
+          assertPlain(op, guest, st);
           if (!st.isFile()) throw fsErrorFromErrno(op, guest, { code: 'EISDIR' });
           if (st.nlink > 1n) throw scopeDenied(op, guest, 'the file has several hard links (it may alias a file outside the root or in a read-only root)');
         } catch (e) {
@@ -537,10 +577,12 @@ export class ConfinedFs {
       const real = await realpath(loc.hostTarget);
       this.assertInside(op, loc, real);
       this.assertWritable(op, loc, real);
-      const fh = await open(real, flags | O_NOFOLLOW);
+      assertPlain(op, guest, await lstat(real));
+      const fh = await open(real, flags | O_NOFOLLOW | O_NONBLOCK);
       try {
         const st = await this.verifyOpened(op, loc, fh, real);
         if (PROC_FD) this.assertWritable(op, loc, await readlink(`${PROC_FD}/${fh.fd}`));
+        assertPlain(op, guest, st);
         return await use(fh, st, guest);
       } finally {
         await fh.close();

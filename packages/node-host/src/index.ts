@@ -2,6 +2,8 @@
 
 export { ConfinedFs, createConfinedFs, fsErrorFromErrno } from './confined-fs.js';
 export type { FsMount, ConfinedFsOptions } from './confined-fs.js';
+export { appStateDir, encodePathSegment } from './app-dirs.js';
+export type { AppKey } from './app-dirs.js';
 export { FileKv, createFileKv } from './kv-file.js';
 export type { FileKvOptions } from './kv-file.js';
 export { EnvSource } from './env.js';

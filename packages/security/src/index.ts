@@ -21,7 +21,7 @@ export type { Ed25519Options, Ed25519KeyPair } from './ed25519/sign-verify.js';
 
 export { TrustedRootsSchema, TrustedKeyEntrySchema, PublisherScopeSchema } from './roots/schema.js';
 export type { TrustedRootsDocument, TrustedKeyEntry } from './roots/schema.js';
-export { parseTrustedRoots, trustedRootEntry, publisherInScope } from './roots/parse.js';
+export { parseTrustedRoots, trustedRootEntry, publisherInScope, artifactIdInScope } from './roots/parse.js';
 export type { TrustedRoots, TrustedKey, TrustedRootEntryOptions } from './roots/parse.js';
 
 export type { TrustPolicy } from './trust/policy.js';

@@ -7,6 +7,7 @@ import {
   createTrustVerifier,
   generateEd25519KeyPair,
   parseTrustedRoots,
+  artifactIdInScope,
   publisherInScope,
   trustedRootEntry,
   type Ed25519KeyPair,
@@ -14,6 +15,7 @@ import {
 } from '../src/index.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
+const APP = { publisher: 'com.example.apps', artifactId: 'com.example.app' };
 const digest = new Uint8Array(32).map((_, i) => i + 1);
 
 function entry(k: Ed25519KeyPair, extra: Partial<TrustedKeyEntry> = {}): TrustedKeyEntry {
@@ -148,22 +150,51 @@ describe('trust verifier', () => {
     const v = createTrustVerifier({ roots, policy: {}, versionStore: store });
     const good = await sign(k1);
     expect((await v.verify(request([good], { sequence: 7 }))).previousSequence).toBeUndefined();
-    expect(await store.get('com.example.app')).toBe(7);
+    expect(await store.get(APP)).toBe(7);
     const e = await failure(v.verify(request([good], { sequence: 6 })));
     expect(e.code).toBe('SECURITY_ROLLBACK');
     expect(e.details).toMatchObject({ sequence: 6, previousSequence: 7 });
     // A failed verification must not raise the stored sequence.
     await failure(v.verify(request([await sign(stranger)], { sequence: 99 })));
     await failure(v.verify(request([good], { sequence: 50, expires: '2020-01-01T00:00:00Z' })));
-    expect(await store.get('com.example.app')).toBe(7);
+    expect(await store.get(APP)).toBe(7);
     expect((await v.verify(request([good], { sequence: 7 }))).previousSequence).toBe(7);
     const lenient = createTrustVerifier({ roots, policy: { allowRollback: true }, versionStore: store });
     await expect(lenient.verify(request([good], { sequence: 3 }))).resolves.toMatchObject({ previousSequence: 7 });
-    expect(await store.get('com.example.app')).toBe(7);
+    expect(await store.get(APP)).toBe(7);
     // Unsigned artifacts are checked against the store but never raise it.
     const unsignedOk = createTrustVerifier({ roots, policy: { allowUnsigned: true }, versionStore: store });
     await unsignedOk.verify(request([], { sequence: 1000 }));
-    expect(await store.get('com.example.app')).toBe(7);
+    expect(await store.get(APP)).toBe(7);
+  });
+
+  it('rollback state is per (publisher, id): another publisher cannot squat an id', async () => {
+    const a = generateEd25519KeyPair();
+    const b = generateEd25519KeyPair();
+    const store = createMemoryVersionStore();
+    const roots = {
+      version: 1,
+      keys: [trustedRootEntry(a.publicKey, { publishers: ['com.a.*'] }), trustedRootEntry(b.publicKey, { publishers: ['com.b.*'] }), trustedRootEntry(stranger.publicKey, { publishers: ['*'] })],
+    };
+    const v = createTrustVerifier({ roots, policy: {}, versionStore: store });
+    // A key for com.a.* cannot sign the id com.b.app, under any publisher name it is trusted for.
+    const squat = await failure(v.verify(request([await sign(a)], { publisher: 'com.a.apps', artifactId: 'com.b.app', sequence: Number.MAX_SAFE_INTEGER })));
+    expect(squat.code).toBe('SECURITY_ID_OUT_OF_SCOPE');
+    expect(squat.message).toContain('com.b.app');
+    expect(await store.get({ publisher: 'com.a.apps', artifactId: 'com.b.app' })).toBeUndefined();
+    // A key trusted for every publisher may sign the id, but its record is its own publisher's.
+    await v.verify(request([await sign(stranger)], { publisher: 'com.a.apps', artifactId: 'com.b.app', sequence: Number.MAX_SAFE_INTEGER }));
+    await expect(v.verify(request([await sign(b)], { publisher: 'com.b.apps', artifactId: 'com.b.app', sequence: 2 }))).resolves.toMatchObject({ verifiedKeyIds: [b.keyId] });
+    expect(await store.get({ publisher: 'com.b.apps', artifactId: 'com.b.app' })).toBe(2);
+    expect(await store.get({ publisher: 'com.a.apps', artifactId: 'com.b.app' })).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('an exact scope covers its own name and the dotted names below it', () => {
+    expect(artifactIdInScope('com.a', ['com.a'])).toBe(true);
+    expect(artifactIdInScope('com.a.app', ['com.a'])).toBe(true);
+    expect(artifactIdInScope('com.ab', ['com.a'])).toBe(false);
+    expect(artifactIdInScope('com.b.app', ['com.a.*'])).toBe(false);
+    expect(artifactIdInScope('anything', ['*'])).toBe(true);
   });
 
   it('rejects malformed requests with typed errors naming the field', async () => {

@@ -1,4 +1,6 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Manifest } from '@fayger/contracts';
 import { packBuf, type SectionInput } from '@fayger/loader';
 import { detectDigestProvider } from '@fayger/security';
@@ -47,11 +49,14 @@ export async function pack(args: string[], io: CliIo): Promise<number> {
   const config = parsePackConfig(await readText(configFile), configFile);
 
   let manifest: Manifest;
+  const realDir = await realpath(dir).catch((err: unknown) => {
+    throw new FaygerError({ code: 'CLI_IO', phase: 'pack', what: `opening the pack directory ${dir}`, found: (err as Error).message, cause: err, details: { path: dir } });
+  });
   if (typeof config.manifest === 'string') {
-    const mf = inside(dir, config.manifest, configFile, 'manifest');
+    const mf = await insideReal(dir, realDir, config.manifest, 'manifest');
     let value: unknown;
     try {
-      value = JSON.parse(await readText(mf));
+      value = JSON.parse(new TextDecoder().decode(await readInside(io, realDir, mf, config.manifest, 'manifest')));
     } catch (err) {
       if (FaygerError.is(err)) throw err;
       throw invalidConfig(mf, '(document)', 'JSON', `unparsable text (${(err as Error).message})`);
@@ -63,8 +68,8 @@ export async function pack(args: string[], io: CliIo): Promise<number> {
 
   const sections: SectionInput[] = [];
   for (const [i, s] of config.sections.entries()) {
-    const file = inside(dir, s.file, configFile, `sections[${i}].file`);
-    const data = await readFileWithProgress(io, file, `reading ${s.file}`);
+    const file = await insideReal(dir, realDir, s.file, `sections[${i}].file`);
+    const data = await readInside(io, realDir, file, s.file, `sections[${i}].file`);
     sections.push({
       name: s.name,
       kind: s.kind,
@@ -100,12 +105,57 @@ export async function pack(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-/** Resolves a path from the config and refuses anything that escapes the pack directory. */
-function inside(dir: string, path: string, configFile: string, fieldName: string): string {
+function escapes(dir: string, path: string, fieldName: string, found: string): FaygerError {
+  return new FaygerError({
+    code: 'CLI_PACK_PATH_ESCAPES',
+    phase: 'pack',
+    what: `packing ${fieldName} ${JSON.stringify(path)}`,
+    expected: `a regular file whose real path lies inside the pack directory ${dir}`,
+    found,
+    details: { field: fieldName, path },
+  });
+}
+
+const isInside = (p: string, root: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/**
+ * Resolves a path from the config and refuses anything whose real path leaves the pack directory: an absolute
+ * path, `..`, or a symbolic link (at any component) that points out of it. Returns the real path.
+ */
+async function insideReal(dir: string, realDir: string, path: string, fieldName: string): Promise<string> {
+  if (isAbsolute(path)) throw escapes(dir, path, fieldName, 'an absolute path');
   const full = resolve(dir, path);
   const rel = relative(dir, full);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw invalidConfig(configFile, fieldName, `a path inside ${dir}`, JSON.stringify(path));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw escapes(dir, path, fieldName, 'a path that climbs out of it with ..');
+  let real: string;
+  try {
+    real = await realpath(full);
+  } catch (err) {
+    throw new FaygerError({ code: 'CLI_IO', phase: 'io', what: `opening ${full}`, found: (err as Error).message, cause: err, details: { path: full, errno: (err as { code?: string }).code } });
   }
-  return full;
+  if (!isInside(real, realDir) || real === realDir) throw escapes(dir, path, fieldName, `a symbolic link to ${real}, outside it`);
+  return real;
+}
+
+/**
+ * Reads a checked input without following a final symlink and without blocking on a special file, then
+ * verifies on the open descriptor that it is a regular file still inside the pack directory (a link swapped in
+ * after the check is caught).
+ */
+function readInside(io: CliIo, realDir: string, real: string, path: string, fieldName: string): Promise<Uint8Array> {
+  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+  return readFileWithProgress(io, real, `reading ${path}`, {
+    flags,
+    check: async (fh: FileHandle) => {
+      const st = await fh.stat();
+      if (!st.isFile()) throw escapes(realDir, path, fieldName, st.isDirectory() ? 'a directory' : 'a special file (FIFO, socket or device)');
+      if (process.platform === 'linux') {
+        const actual = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
+        if (actual !== undefined && !isInside(actual, realDir)) throw escapes(realDir, path, fieldName, `${actual}, outside it`);
+      } else {
+        const again = await stat(real);
+        if (again.dev !== st.dev || again.ino !== st.ino) throw escapes(realDir, path, fieldName, 'a file that changed while it was opened');
+      }
+    },
+  });
 }

@@ -24,7 +24,8 @@ a typed denial.
 
 Options:
       --trusted-roots <file>   trusted-roots document (required unless --allow-unsigned)
-      --allow-unsigned         accept an artifact without signatures (development only)
+      --allow-unsigned         accept an artifact that has no signature section (development only); a
+                               signature that is present is still verified, and a failing one refused
       --host <server|desktop>  force the adapter (default: desktop when stdin and stdout are terminals, else server)
       --grant <cap[:scope]>    allow a capability, optionally scoped (repeatable): fs.read:/data,
                                net.http:https://api.example.com, net.listen:8080, env:HOME, kv:cache, notify;

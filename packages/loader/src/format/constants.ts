@@ -13,8 +13,29 @@ export const DIGEST_SHA256 = 1;
 export const DIGEST_LENGTH = 32;
 export const MAX_ALIGN_LOG2 = 12;
 export const DEFAULT_ALIGN_LOG2 = 3;
-export const MAX_MANIFEST_LENGTH = 16 * 1024 * 1024;
+/**
+ * Loader caps (docs/spec/buf-v1.md §11): each is checked before anything is allocated from the value it bounds,
+ * so a hostile header or index costs memory and time in proportion to these caps, never to its own claims.
+ * Over a cap → LOADER_LIMIT_EXCEEDED.
+ */
+export const MAX_MANIFEST_LENGTH = 1024 * 1024;
+/** Absolute index cap. The index must also fit `INDEX_BASE_ALLOWANCE + totalLength / INDEX_BODY_RATIO`. */
 export const MAX_INDEX_LENGTH = 256 * 1024 * 1024;
+/**
+ * Index bytes allowed regardless of the artifact size: covers MAX_SECTIONS fixed entries, MAX_INDEX_STRING_BYTES
+ * of names and selectors and MAX_INDEX_DEPENDENCIES dependency ids, with room to spare.
+ */
+export const INDEX_BASE_ALLOWANCE = 48 * 1024 * 1024;
+/** Chunk digests grow with the bodies they cover: 32 bytes per 4 KiB chunk at most, i.e. totalLength / 128. */
+export const INDEX_BODY_RATIO = 128;
+/** Index entries (sections, the signature entry included). */
+export const MAX_SECTIONS = 131_072;
+/** Names and selector values (hosts, features, locales) over the whole index. */
+export const MAX_INDEX_STRINGS = 1_048_576;
+/** UTF-8 bytes of those strings over the whole index. */
+export const MAX_INDEX_STRING_BYTES = 16 * 1024 * 1024;
+/** dependsOn ids over the whole index. */
+export const MAX_INDEX_DEPENDENCIES = 1_048_576;
 export const MIN_CHUNK_LOG2 = 12;
 export const MAX_CHUNK_LOG2 = 30;
 
@@ -42,6 +63,8 @@ export const SIGNATURE_SECTION_VERSION = 1;
 export const SIGNATURE_SECTION_NAME = '$signature';
 export const SIG_ALG_ED25519 = 1;
 export const ED25519_SIGNATURE_LENGTH = 64;
+/** The largest signature section v1 can encode: 65,535 records of a 255-byte key id and an ed25519 signature. */
+export const MAX_SIGNATURE_SECTION_LENGTH = 8 + DIGEST_LENGTH + 0xffff * (4 + 255 + ED25519_SIGNATURE_LENGTH);
 
 /** Prefix of the root-digest input: keeps BuF root digests apart from any other SHA-256 use of the same keys. */
 export const ROOT_DOMAIN = new TextEncoder().encode('FAYGER-BUF-ROOT-V1\0');

@@ -9,6 +9,8 @@ import {
   MAGIC,
   MAX_ALIGN_LOG2,
   MAX_HEADER_LENGTH,
+  INDEX_BASE_ALLOWANCE,
+  INDEX_BODY_RATIO,
   MAX_INDEX_LENGTH,
   MAX_MANIFEST_LENGTH,
   align,
@@ -106,6 +108,21 @@ export function decodeHeaderPrefix(bytes: Uint8Array, sourceSize: number): { hea
   return { headerLength };
 }
 
+/** The largest index an artifact of `totalLength` bytes may have (docs/spec/buf-v1.md §11). */
+export function maxIndexLength(totalLength: number): number {
+  return Math.min(MAX_INDEX_LENGTH, INDEX_BASE_ALLOWANCE + Math.floor(totalLength / INDEX_BODY_RATIO));
+}
+
+function overCap(name: string, cap: number, found: number, rule?: string): never {
+  throw loaderError('LOADER_LIMIT_EXCEEDED', PHASE, {
+    what: WHAT,
+    expected: `${name} ≤ ${cap} bytes${rule ? ` (${rule})` : ''}`,
+    found: String(found),
+    hint: 'The loader refuses metadata out of proportion to what any genuine artifact needs (docs/spec/buf-v1.md §11); the file is hostile or corrupt.',
+    details: { field: name, limit: cap, value: found },
+  });
+}
+
 /** Decodes and checks every header field against the source size, before anything is allocated from them. */
 export function decodeHeader(bytes: Uint8Array, sourceSize: number): DecodedHeader {
   const { headerLength } = decodeHeaderPrefix(bytes, sourceSize);
@@ -144,7 +161,8 @@ export function decodeHeader(bytes: Uint8Array, sourceSize: number): DecodedHead
     });
   }
   if (manifestOffset !== headerLength) field('manifest offset', `= header length ${headerLength}`, manifestOffset);
-  if (manifestLength < 2 || manifestLength > MAX_MANIFEST_LENGTH) field('manifest length', `2..${MAX_MANIFEST_LENGTH}`, manifestLength);
+  if (manifestLength < 2) field('manifest length', `2..${MAX_MANIFEST_LENGTH}`, manifestLength);
+  if (manifestLength > MAX_MANIFEST_LENGTH) overCap('manifest length', MAX_MANIFEST_LENGTH, manifestLength);
   const expectedIndexOffset = align(manifestOffset + manifestLength, alignment);
   if (indexOffset !== expectedIndexOffset) field('index offset', `= aligned manifest end ${expectedIndexOffset}`, indexOffset);
   if (indexLength < 8 || indexLength > MAX_INDEX_LENGTH) field('index length', `8..${MAX_INDEX_LENGTH}`, indexLength);
@@ -155,6 +173,9 @@ export function decodeHeader(bytes: Uint8Array, sourceSize: number): DecodedHead
       found: `index ending at ${indexOffset + indexLength}`,
     });
   }
+  // Checked before the manifest and index are read: that read allocates indexLength bytes.
+  const indexCap = maxIndexLength(totalLength);
+  if (indexLength > indexCap) overCap('index length', indexCap, indexLength, `48 MiB + total length / ${INDEX_BODY_RATIO}`);
   return {
     formatMajor: FORMAT_MAJOR,
     formatMinor,

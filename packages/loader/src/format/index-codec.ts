@@ -6,6 +6,10 @@ import {
   INDEX_PREFIX_LENGTH,
   KINDS_BY_CODE,
   KIND_CODES,
+  MAX_INDEX_DEPENDENCIES,
+  MAX_INDEX_STRINGS,
+  MAX_INDEX_STRING_BYTES,
+  MAX_SECTIONS,
   MIN_ENTRY_LENGTH,
 } from './constants.js';
 import { readU64, writeU64 } from './header.js';
@@ -106,9 +110,23 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
   const count = view.getUint32(0, true);
   const reserved = view.getUint32(4, true);
   if (reserved !== 0) bad('reserved word 0', String(reserved), 4);
+  const overCap = (what: string, cap: number, found: number, at: number): never => {
+    throw loaderError('LOADER_LIMIT_EXCEEDED', PHASE, {
+      what: 'parsing the section index',
+      expected: `at most ${cap} ${what} (docs/spec/buf-v1.md §11)`,
+      found: String(found),
+      hint: 'The loader refuses an index out of proportion to what any genuine artifact needs; the file is hostile or corrupt.',
+      details: { indexOffset: at, limit: cap, value: found },
+    });
+  };
+  if (count > MAX_SECTIONS) overCap('index entries', MAX_SECTIONS, count, 0);
   if (count > (bytes.length - INDEX_PREFIX_LENGTH) / MIN_ENTRY_LENGTH) {
     bad(`an entry count that fits ${bytes.length} index bytes`, `count ${count}`, 0);
   }
+  // Running totals over the whole index, each checked before the strings / arrays it counts are created.
+  let strings = 0;
+  let stringBytes = 0;
+  let dependencies = 0;
   const entries: IndexEntry[] = new Array(count);
   let p = INDEX_PREFIX_LENGTH;
   // Field labels are constants; the entry number is added only when an error is built (no per-field strings).
@@ -120,6 +138,9 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     need(2, what);
     const n = view.getUint16(p, true);
     need(2 + n, what);
+    stringBytes += n;
+    if (++strings > MAX_INDEX_STRINGS) overCap('names and selector values', MAX_INDEX_STRINGS, strings, p);
+    if (stringBytes > MAX_INDEX_STRING_BYTES) overCap('bytes of names and selector values', MAX_INDEX_STRING_BYTES, stringBytes, p);
     let s = '';
     let ascii = true;
     for (let k = p + 2; k < p + 2 + n; k++) {
@@ -148,6 +169,7 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     if (n === 0) return EMPTY as unknown as string[];
     // Each string needs at least 2 bytes: bounds the array before it is allocated.
     need(2 * n, what);
+    if (strings + n > MAX_INDEX_STRINGS) overCap('names and selector values', MAX_INDEX_STRINGS, strings + n, p);
     const out = new Array<string>(n);
     for (let i = 0; i < n; i++) out[i] = getStr(what);
     return out;
@@ -188,6 +210,8 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     const nd = view.getUint16(p, true);
     p += 2;
     need(4 * nd, 'dependsOn');
+    dependencies += nd;
+    if (dependencies > MAX_INDEX_DEPENDENCIES) overCap('dependsOn ids', MAX_INDEX_DEPENDENCIES, dependencies, p);
     const dependsOn = nd === 0 ? (EMPTY as unknown as number[]) : new Array<number>(nd);
     for (let k = 0; k < nd; k++) dependsOn[k] = view.getUint32(p + 4 * k, true);
     p += 4 * nd;

@@ -1,6 +1,7 @@
 import { checkManifest, type Manifest } from '@fayger/contracts';
 import { loaderError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
+import { MAX_MANIFEST_LENGTH } from './constants.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -15,7 +16,15 @@ export function encodeManifest(manifest: Manifest): Uint8Array {
       details: { problems },
     });
   }
-  return enc.encode(canonicalJson(manifest));
+  const out = enc.encode(canonicalJson(manifest));
+  if (out.length > MAX_MANIFEST_LENGTH) {
+    throw loaderError('LOADER_BUILD_INVALID', 'build', {
+      what: 'encoding the manifest',
+      expected: `at most ${MAX_MANIFEST_LENGTH} bytes of canonical JSON (the loader cap, docs/spec/buf-v1.md §11)`,
+      found: `${out.length} bytes`,
+    });
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   KNOWN_SECTION_CRITICAL_FLAGS,
   MAX_CHUNK_LOG2,
   MAX_IDENT_LENGTH,
+  MAX_SIGNATURE_SECTION_LENGTH,
   MIN_CHUNK_LOG2,
   SIGNATURE_SECTION_NAME,
   align,
@@ -63,6 +64,15 @@ export function verifyStructurePhase(ctx: LoadContext): void {
     }
     if (e.kind === 'signature') {
       if (i !== entries.length - 1) bad('the signature section last in the index', `signature section at position ${i}`, { id: e.id });
+      // Checked before verify-digest reads (allocates) the whole section.
+      if (e.storedLength > MAX_SIGNATURE_SECTION_LENGTH) {
+        throw loaderError('LOADER_LIMIT_EXCEEDED', PHASE, {
+          what: 'checking the signature section entry',
+          expected: `at most ${MAX_SIGNATURE_SECTION_LENGTH} bytes (65,535 ed25519 records with 255-byte key ids; docs/spec/buf-v1.md §11)`,
+          found: `${e.storedLength} bytes`,
+          details: { id: e.id, limit: MAX_SIGNATURE_SECTION_LENGTH, value: e.storedLength },
+        });
+      }
       if (
         e.name !== SIGNATURE_SECTION_NAME ||
         e.flags !== 0 ||

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FaygerError } from '@fayger/contracts';
 import { MemorySource, loadBuf, packBuf } from '../../src/index.js';
-import { GuardedSource, bytes, manifest, nodeDigest, testSigner, testVerifier } from '../helpers.js';
+import { GuardedSource, bytes, fuzzSeed, manifest, nodeDigest, testSigner, testVerifier } from '../helpers.js';
 import { assemble, decompose } from './craft.js';
 
 // Structure-aware fuzzing of *validly signed* hostile metadata: index fields and manifest bytes are mutated,
 // then the artifact is re-signed with a trusted key, so only the structural rules stand between the bytes
-// and the runtime. Seeded and reproducible (FAYGER_FUZZ_SEED, FAYGER_FUZZ_SIGNED_CASES).
-const SEED = Number(process.env.FAYGER_FUZZ_SEED ?? 0x5eed) ^ 0x51;
+// and the runtime. Bounded by a case count (FAYGER_FUZZ_SIGNED_CASES, default 2,000) and an explicit timeout;
+// a fresh seed each run unless FAYGER_FUZZ_SEED is set (printed, so a failure reproduces).
+const FUZZ_SEED = fuzzSeed('signed structural fuzzing');
+const SEED = (FUZZ_SEED ^ 0x51) >>> 0;
 const CASES = Number(process.env.FAYGER_FUZZ_SIGNED_CASES ?? 2_000);
 
 function mulberry32(seed: number) {
@@ -83,12 +85,14 @@ describe('signed structural fuzzing', () => {
         });
         for (const s of loaded.sections) if (loaded.has(s.id)) await loaded.section(s.id);
       } catch (e) {
-        if (!FaygerError.is(e) || e.code === 'INTERNAL') throw new Error(`case ${i} (seed ${SEED}): ${String(e)}`, { cause: e });
+        // Only the codes of the loader phase (or trust verifier) that found the defect; never INTERNAL or
+        // INVALID_ARGUMENT (that would blame the caller's arguments for a defect of the artifact).
+        if (!FaygerError.is(e) || !/^(LOADER|SECURITY)_/.test(e.code)) throw new Error(`case ${i} (FAYGER_FUZZ_SEED=${FUZZ_SEED}): ${String(e)}`, { cause: e });
         outcome = e.code;
       }
-      expect(src.violations, `case ${i}`).toEqual([]);
+      expect(src.violations, `case ${i} (FAYGER_FUZZ_SEED=${FUZZ_SEED})`).toEqual([]);
       codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
     }
-    console.log(`signed fuzz: ${CASES} cases, seed ${SEED}`, Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])));
-  }, 120_000);
+    console.log(`signed fuzz: ${CASES} cases, FAYGER_FUZZ_SEED=${FUZZ_SEED}`, Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])));
+  }, Math.max(120_000, CASES * 30)); // ≈ 6 ms a case (re-signing) on a loaded 2-core machine, 5× headroom
 });

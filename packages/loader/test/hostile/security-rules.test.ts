@@ -11,7 +11,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 function verifier(key: Record<string, unknown> = {}, store = createMemoryVersionStore()) {
   return createTrustVerifier({
-    roots: { version: 1, keys: [{ id: signer.keyId, algorithm: 'ed25519', publicKey: hex(signer.publicKey), publishers: ['example.com'], ...key }] },
+    roots: { version: 1, keys: [{ id: signer.keyId, algorithm: 'ed25519', publicKey: hex(signer.publicKey), publishers: ['example.com', 'com.example.*'], ...key }] },
     policy: { threshold: 1 },
     versionStore: store,
     ed25519: nodeEd25519Backend,
@@ -52,6 +52,9 @@ describe('security rules through @fayger/security', () => {
     expect(expired).toBe('SECURITY_KEY_EXPIRED');
     const scoped = await code(load(a, verifier({ publishers: ['other.org'] })));
     expect(scoped).toBe('SECURITY_KEY_OUT_OF_SCOPE');
+    // The publisher is in scope but the id (com.example.hello) is not: a key cannot sign another namespace's id.
+    const id = await code(load(a, verifier({ publishers: ['example.com'] })));
+    expect(id).toBe('SECURITY_ID_OUT_OF_SCOPE');
   });
 
   it('rejects an unknown critical flag even when validly signed', async () => {

@@ -8,7 +8,7 @@ import { decompose } from './craft.js';
 
 const signer = createEd25519Signer(new Uint8Array(32).fill(3), { backend: nodeEd25519Backend });
 const trust = createTrustVerifier({
-  roots: { version: 1, keys: [{ id: signer.keyId, algorithm: 'ed25519', publicKey: Buffer.from(signer.publicKey).toString('hex'), publishers: ['example.com'] }] },
+  roots: { version: 1, keys: [{ id: signer.keyId, algorithm: 'ed25519', publicKey: Buffer.from(signer.publicKey).toString('hex'), publishers: ['example.com', 'com.example.*'] }] },
   policy: { threshold: 1, allowRollback: true },
   ed25519: nodeEd25519Backend,
 });

@@ -145,3 +145,14 @@ export function trustedRootEntry(publicKey: Uint8Array, options: TrustedRootEntr
 export function publisherInScope(publisher: string, scopes: readonly string[]): boolean {
   return scopes.some((scope) => (scope.endsWith('*') ? publisher.startsWith(scope.slice(0, -1)) : publisher === scope));
 }
+
+/**
+ * True when the artifact id lies inside one of the key's scopes: under a prefix scope (`com.a.*`) the id starts
+ * with the prefix (`com.a.app`); under an exact scope (`com.a`) the id is that name or a dotted name below it
+ * (`com.a`, `com.a.app`). So a key for `com.a.*` cannot sign `com.b.app`, and `*` covers every id.
+ */
+export function artifactIdInScope(artifactId: string, scopes: readonly string[]): boolean {
+  return scopes.some((scope) =>
+    scope.endsWith('*') ? artifactId.startsWith(scope.slice(0, -1)) : artifactId === scope || artifactId.startsWith(`${scope}.`),
+  );
+}

@@ -11,7 +11,7 @@ import {
 import type { Ed25519Backend } from '../ed25519/backend.js';
 import { checkEd25519SignatureEncoding } from '../ed25519/policy.js';
 import { verifyEd25519 } from '../ed25519/sign-verify.js';
-import { parseTrustedRoots, publisherInScope, type TrustedKey, type TrustedRoots } from '../roots/parse.js';
+import { artifactIdInScope, parseTrustedRoots, publisherInScope, type TrustedKey, type TrustedRoots } from '../roots/parse.js';
 import type { TrustPolicy } from './policy.js';
 
 export interface TrustVerifierOptions {
@@ -46,8 +46,9 @@ function fail(code: ErrorCode, what: string, expected: string, found: string, de
 }
 
 /**
- * TrustVerifier (contracts) over trusted roots and a policy: m-of-n distinct trusted keys, publisher scopes,
- * key validity windows and revocation, manifest expiry, rollback protection. Signatures are checked first,
+ * TrustVerifier (contracts) over trusted roots and a policy: m-of-n distinct trusted keys, publisher scopes
+ * (the manifest publisher and the artifact id must both lie inside the signing key's scopes), key validity
+ * windows and revocation, manifest expiry, rollback protection per (publisher, id). Signatures are checked first,
  * then expiry, then rollback; the sequence is recorded only after everything passed.
  */
 export function createTrustVerifier(options: TrustVerifierOptions): TrustVerifier {
@@ -105,18 +106,20 @@ export function createTrustVerifier(options: TrustVerifierOptions): TrustVerifie
         });
       }
 
-      const previousSequence = store ? await store.get(request.artifactId) : undefined;
+      // Keyed by (publisher, id): another publisher's releases never move this app's floor.
+      const versionKey = { publisher: request.publisher, artifactId: request.artifactId };
+      const previousSequence = store ? await store.get(versionKey) : undefined;
       if (previousSequence !== undefined && request.sequence < previousSequence && !policy.allowRollback) {
         throw fail(
           'SECURITY_ROLLBACK',
           `verifying ${subject}`,
           `sequence ≥ ${previousSequence} (the highest already accepted)`,
           `sequence ${request.sequence}`,
-          { artifactId: request.artifactId, sequence: request.sequence, previousSequence },
+          { artifactId: request.artifactId, publisher: request.publisher, sequence: request.sequence, previousSequence },
         );
       }
       // Unsigned sequences are unauthenticated: recording them would let anyone block future updates.
-      if (store && !unsigned) await store.record(request.artifactId, request.sequence);
+      if (store && !unsigned) await store.record(versionKey, request.sequence);
 
       const result: SignatureCheckResult = { verifiedKeyIds, threshold: unsigned ? 0 : threshold, unsigned };
       if (previousSequence !== undefined) result.previousSequence = previousSequence;
@@ -196,6 +199,12 @@ async function judge(
     return {
       code: 'SECURITY_KEY_OUT_OF_SCOPE',
       reason: `key ${key.id} is trusted for publishers [${key.publishers.join(', ')}], not for ${request.publisher}`,
+    };
+  }
+  if (!artifactIdInScope(request.artifactId, key.publishers)) {
+    return {
+      code: 'SECURITY_ID_OUT_OF_SCOPE',
+      reason: `key ${key.id} is trusted for [${key.publishers.join(', ')}]; the artifact id ${request.artifactId} lies outside (an id must be a name inside the signing key's scope)`,
     };
   }
   if (!(sig.signature instanceof Uint8Array) || checkEd25519SignatureEncoding(sig.signature) !== undefined) {

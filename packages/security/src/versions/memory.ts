@@ -1,24 +1,32 @@
 import type { VersionStore } from '@fayger/contracts';
-import { assertArtifactId, assertSequence } from './validate.js';
+import { assertSequence, assertVersionKey } from './validate.js';
 
-/** Highest sequence per artifact id, kept in memory (per process; tests, browsers without storage). */
-export function createMemoryVersionStore(initial?: Record<string, number>): VersionStore {
+/**
+ * Highest sequence per (publisher, artifact id), kept in memory (per process; tests, browsers without storage).
+ * `initial` is `{ "<publisher>": { "<artifact id>": sequence } }`.
+ */
+export function createMemoryVersionStore(initial?: Record<string, Record<string, number>>): VersionStore {
+  // Keyed by JSON [publisher, id]: no separator a publisher or id could contain can make two keys collide.
   const map = new Map<string, number>();
-  for (const [id, seq] of Object.entries(initial ?? {})) {
-    assertArtifactId(id);
-    assertSequence(seq);
-    map.set(id, seq);
+  const k = (publisher: string, artifactId: string) => JSON.stringify([publisher, artifactId]);
+  for (const [publisher, ids] of Object.entries(initial ?? {})) {
+    for (const [artifactId, seq] of Object.entries(ids)) {
+      assertVersionKey({ publisher, artifactId });
+      assertSequence(seq);
+      map.set(k(publisher, artifactId), seq);
+    }
   }
   return {
-    async get(artifactId) {
-      assertArtifactId(artifactId);
-      return map.get(artifactId);
+    async get(key) {
+      assertVersionKey(key);
+      return map.get(k(key.publisher, key.artifactId));
     },
-    async record(artifactId, sequence) {
-      assertArtifactId(artifactId);
+    async record(key, sequence) {
+      assertVersionKey(key);
       assertSequence(sequence);
-      const prev = map.get(artifactId);
-      if (prev === undefined || sequence > prev) map.set(artifactId, sequence);
+      const id = k(key.publisher, key.artifactId);
+      const prev = map.get(id);
+      if (prev === undefined || sequence > prev) map.set(id, sequence);
     },
   };
 }

@@ -1,8 +1,15 @@
-import { FaygerError } from '@fayger/contracts';
+import { FaygerError, type VersionKey } from '@fayger/contracts';
 
-export function assertArtifactId(id: unknown): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0) {
-    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'rollback', what: 'using the version store', expected: 'a non-empty artifact id', found: JSON.stringify(id) });
+export function assertVersionKey(key: unknown): asserts key is VersionKey {
+  const k = key as Partial<VersionKey> | null;
+  if (typeof k !== 'object' || k === null || typeof k.publisher !== 'string' || k.publisher.length === 0 || typeof k.artifactId !== 'string' || k.artifactId.length === 0) {
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: 'rollback',
+      what: 'using the version store',
+      expected: 'a key { publisher, artifactId } of two non-empty strings',
+      found: typeof key === 'string' ? `the bare id ${JSON.stringify(key)} (version stores are keyed by publisher and id)` : JSON.stringify(key) ?? String(key),
+    });
   }
 }
 

@@ -92,6 +92,11 @@ export const adapterCodes = {
     title: 'A directory was expected but the path names something else.',
     remedy: 'Check the path.',
   },
+  ADAPTER_SPECIAL_FILE: {
+    layer: 'adapter',
+    title: 'The path names a special file (FIFO, socket, character or block device); the confined filesystem never opens one (it could block the host or act on a device).',
+    remedy: 'Grant directories that hold regular files and directories only; remove the special file from the granted root.',
+  },
   ADAPTER_PATH_IS_DIRECTORY: {
     layer: 'adapter',
     title: 'A file was expected but the path names a directory.',

@@ -17,6 +17,11 @@ export const cliCodes = {
     title: 'The output file already exists and would be overwritten.',
     remedy: 'Choose another output path, or pass --force to overwrite it.',
   },
+  CLI_PACK_PATH_ESCAPES: {
+    layer: 'cli',
+    title: 'A pack input (manifest or section file) is not a regular file whose real path lies inside the pack directory (a symlink out of it, `..`, an absolute path, or a special file).',
+    remedy: 'Copy the file into the pack directory; `fayger pack` never follows a link out of it, so a secret elsewhere on disk cannot be packed and signed by mistake.',
+  },
   CLI_PACK_CONFIG_INVALID: {
     layer: 'cli',
     title: 'The pack configuration (fayger.pack.json) or the manifest it names is malformed.',

@@ -7,6 +7,11 @@ export const faygerCodes = {
     title: 'The trusted-roots file could not be read.',
     remedy: 'Check the path given as trusted roots (e.g. --trusted-roots) and its permissions; `fayger keygen --roots <file>` creates one.',
   },
+  FAYGER_APP_STATE_UNBOUND: {
+    layer: 'cli',
+    title: 'An fs or kv call came from an instance the Node host cannot attribute to an app (publisher, id), so it has no state directory to use.',
+    remedy: 'Start instances through fayger.start (createNodeFayger binds each to its app), or pass appOf to nodeAdapterCandidates.',
+  },
   FAYGER_MOUNT_INVALID: {
     layer: 'cli',
     title: 'A host directory to mount for the guest (--dir guest=host) is not usable.',

@@ -42,6 +42,11 @@ export const loaderCodes = {
     title: 'The section index is malformed (bad field, unknown kind, misaligned or overlapping sections, duplicates).',
     remedy: 'The artifact is corrupt or ambiguous; rebuild it with the builder.',
   },
+  LOADER_LIMIT_EXCEEDED: {
+    layer: 'loader',
+    title: 'The manifest, index or signature section is larger, or holds more entries, than the loader caps allow (docs/spec/buf-v1.md §11).',
+    remedy: 'Nothing legitimate comes near these caps: the artifact is hostile or corrupt. Split it into several artifacts if it is genuine.',
+  },
   LOADER_PADDING_NONZERO: {
     layer: 'loader',
     title: 'Alignment padding between regions contains non-zero bytes.',

@@ -57,6 +57,11 @@ export const securityCodes = {
     title: 'A trusted key signed an artifact of a publisher it is not trusted for.',
     remedy: 'Extend the key publisher scopes in the trusted roots if this is intended.',
   },
+  SECURITY_ID_OUT_OF_SCOPE: {
+    layer: 'security',
+    title: "A trusted key signed an artifact whose id lies outside the key's publisher scopes (a key for com.a.* cannot sign com.b.app).",
+    remedy: "Publish the app under an id inside the signing key's scope, or sign it with a key trusted for that id.",
+  },
   SECURITY_KEY_NOT_YET_VALID: {
     layer: 'security',
     title: 'A trusted key was used before its validity window (notBefore).',
