@@ -135,7 +135,7 @@ async function exerciseOffers(adapter: PlatformAdapter, offers: readonly Capabil
       }
       if (unsupported.length > 0) {
         problems.push(
-          `adapter "${adapter.id}" offers "${cap}" but does not implement ${unsupported.join('; ')}. A guest granted ${cap} would fail at run time with no warning. Add handlers for every op of ${cap} (${opsOf(cap).join(', ')}), or stop offering it. ${GUIDE}`,
+          `adapter "${adapter.id}" offers "${cap}" but does not implement ${unsupported.join(', ')}. A guest granted ${cap} would fail at run time with no warning. Add handlers for every op of ${cap} (${opsOf(cap).join(', ')}), or stop offering it. ${GUIDE}`,
         );
       }
     }
