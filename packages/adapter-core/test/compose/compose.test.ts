@@ -2,6 +2,7 @@ import { FaygerError, type AnyFaygerEvent } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   baselineHandlers,
+  createLogWriter,
   checkUiTree,
   composeAdapter,
   confineNamespace,
@@ -106,5 +107,13 @@ describe('adapter building blocks', () => {
     expect(inputRendered(s, '').value).toBe('');
     for (let i = 0; i < 500; i++) s = inputTyped(s, `v${i}`);
     expect(s.echoes.length).toBe(MAX_INPUT_ECHOES);
+  });
+
+  it('log writer: JSON lines, and control characters escaped in text mode', () => {
+    const out: string[] = [];
+    createLogWriter({ output: { write: (c) => out.push(c) }, now: () => 0 }, { format: 'json' })('i', { level: 'info', message: 'a\nb', fields: { k: 'v' } });
+    expect(JSON.parse(out[0]!)).toEqual({ time: '1970-01-01T00:00:00.000Z', level: 'info', instanceId: 'i', msg: 'a\nb', fields: { k: 'v' } });
+    createLogWriter({ output: { write: (c) => out.push(c) }, format: 'text', minLevel: 'info', now: () => 0 })('i', { level: 'warn', message: '\u001b[2Jforged\nline' });
+    expect(out[1]).toBe('1970-01-01T00:00:00.000Z WARN  [i] \\u001b[2Jforged\\u000aline\n');
   });
 });
