@@ -139,6 +139,8 @@ export interface AdapterOverrides {
   offers?: readonly CapabilityOffer[] | ((base: readonly CapabilityOffer[]) => readonly CapabilityOffer[]);
   dispose?: (instanceId: string) => void | Promise<void>;
   close?: () => void | Promise<void>;
+  /** The diagnostics channel: every failed call (overridden or the base's) is reported as `adapter.host.error`. */
+  diagnostics?: EventSink;
 }
 
 /**
@@ -159,10 +161,14 @@ export function composeAdapter(base: PlatformAdapter, over: AdapterOverrides): P
     hostKind: over.hostKind ?? base.hostKind,
     available,
     detect: over.detect ?? ((p) => base.detect(p)),
-    handle: (ins, ctx) => {
-      const h = handlers[ins.op];
-      return h ? h(ins.args as never, ctx) : base.handle(ins, ctx);
-    },
+    handle: withReporting(
+      (ins, ctx) => {
+        const h = handlers[ins.op];
+        return h ? h(ins.args as never, ctx) : base.handle(ins, ctx);
+      },
+      over.id ?? base.id,
+      over.diagnostics,
+    ),
     dispose: async (instanceId) => {
       await over.dispose?.(instanceId);
       await base.dispose(instanceId);
