@@ -1,28 +1,25 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { probeHost } from '@fayger/adapter-core';
-import { createDesktopAdapter, detectDesktop } from '@fayger/adapter-desktop';
-import { createServerAdapter } from '@fayger/adapter-server';
-import {
-  FaygerError,
-  type AdapterCallContext,
-  type HostProbe,
-  type PlatformAdapter,
-  type UniversalInstruction,
-} from '@fayger/contracts';
-import { ConfinedFs, nodeHostHandlers, nodeHostOffers, type FsMount, type LogFormat } from '@fayger/node-host';
-import type { AdapterCandidate } from './create-fayger.js';
+import { composeAdapter, type AdapterCandidate } from '@fayger/adapter-core';
+import { desktopAdapterCandidate } from '@fayger/adapter-desktop';
+import { serverAdapterCandidate } from '@fayger/adapter-server';
+import { FaygerError, type EventSink, type PlatformAdapter } from '@fayger/contracts';
+import { ConfinedFs, nodeHostHandlers, nodeHostOffers, type FsMount } from '@fayger/node-host';
 import { withStdio, type StdioStreams } from './stdio-adapter.js';
 
 export interface NodeAdapterOptions {
   /** Per-user state directory (server data root, kv). */
   stateDir: string;
-  /** Host directories mounted at guest paths (`--dir guest=host`); they replace the server's default /data. */
+  /** Host directories mounted at guest paths (`--dir guest=host`); one at /data replaces the server's own. */
+  mounts?: readonly FsMount[];
+  /** @deprecated the old name of `mounts`. */
   dirs?: readonly FsMount[];
   /** Variables the adapter may ever expose (the grant narrows further). Default: none. */
   envAllow?: readonly string[];
   /** Guest log records: format and where they go (default text to process.stderr). */
-  log?: { format?: LogFormat; stream?: { write(chunk: string): unknown } };
+  log?: { format?: 'json' | 'text'; stream?: { write(chunk: string): unknown } };
+  /** The adapters' diagnostics channel (failed host calls as `adapter.host.error`). */
+  diagnostics?: EventSink;
   /** Guest standard streams (WASI fd 0-2); false: no stdio capability. Default: this process's streams. */
   stdio?: StdioStreams | false;
 }
@@ -94,71 +91,35 @@ function checkMounts(dirs: readonly FsMount[]): FsMount[] {
 }
 
 /**
- * Replaces an adapter's fs.* with a confined filesystem over exactly `mounts` (the server adapter always mounts
- * its data root at /data; an explicit `--dir /data=…` must win over it).
+ * Replaces an adapter's fs.* with a confined filesystem over exactly `mounts` (for adapters whose own mounts
+ * cannot be configured).
  */
 export function withFsMounts(adapter: PlatformAdapter, mounts: readonly FsMount[]): PlatformAdapter {
   const services = { fs: new ConfinedFs({ mounts }) };
   const fsOffers = nodeHostOffers(services).filter((o) => o.name === 'fs.read' || o.name === 'fs.write');
-  const all = nodeHostHandlers(services) as Record<string, (a: unknown, ctx: AdapterCallContext) => unknown>;
-  const fsHandlers = new Map(Object.entries(all).filter(([op]) => op.startsWith('fs.')));
-  const wrapped: PlatformAdapter = {
-    id: adapter.id,
-    hostKind: adapter.hostKind,
-    available: () => [...adapter.available().filter((o) => o.name !== 'fs.read' && o.name !== 'fs.write'), ...fsOffers],
-    detect: (p) => adapter.detect(p),
-    handle: (ins: UniversalInstruction, ctx: AdapterCallContext) => {
-      const h = fsHandlers.get(ins.op);
-      return h ? h(ins.args, ctx) : adapter.handle(ins, ctx);
-    },
-    dispose: (id) => adapter.dispose(id),
-  };
-  if (adapter.close) wrapped.close = () => adapter.close?.();
-  return wrapped;
-}
-
-/** The server adapter's detection score (its own detect, without building it). */
-function detectServer(probe: HostProbe): number {
-  const f = probeHost(probe);
-  if (!f.node || f.dom || f.bridge) return 0;
-  return f.tty ? 0.5 : 1;
+  const { 'fs.read': read, 'fs.stat': stat, 'fs.list': list, 'fs.write': write, 'fs.mkdir': mkdir, 'fs.remove': remove, 'fs.rename': rename } = nodeHostHandlers(services);
+  return composeAdapter(adapter, {
+    offers: (base) => [...base.filter((o) => o.name !== 'fs.read' && o.name !== 'fs.write'), ...fsOffers],
+    handlers: { 'fs.read': read, 'fs.stat': stat, 'fs.list': list, 'fs.write': write, 'fs.mkdir': mkdir, 'fs.remove': remove, 'fs.rename': rename },
+  });
 }
 
 /**
- * The Node adapters as lazy candidates: detection runs on cheap stubs and only the chosen adapter is built
- * (the desktop one probes OS tools, the server one creates its data root).
+ * The Node adapters as lazy candidates: detection runs on each adapter's own detector and only the chosen
+ * adapter is built (the desktop one probes OS tools, the server one creates its data root).
  */
 export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[] {
-  const dirs = checkMounts(o.dirs ?? []);
+  const mounts = checkMounts(o.mounts ?? o.dirs ?? []);
   const stdio = o.stdio === false ? undefined : (o.stdio ?? processStdio());
   // The adapter exposes no variable unless named: the environment often holds secrets.
   const envAllow = [...(o.envAllow ?? [])];
-  const log = { format: o.log?.format ?? 'text', ...(o.log?.stream ? { stream: o.log.stream } : {}) } as const;
-  const finish = (a: PlatformAdapter) => (stdio ? withStdio(a, stdio) : a);
+  const log = { format: o.log?.format ?? 'text', ...(o.log?.stream ? { output: o.log.stream } : {}) } as const;
+  const diagnostics = o.diagnostics ? { diagnostics: o.diagnostics } : {};
+  const finish = (c: AdapterCandidate): AdapterCandidate => ({ ...c, create: () => (stdio ? withStdio(c.create(), stdio) : c.create()) });
   return [
-    {
-      id: 'server',
-      hostKind: 'server',
-      detect: detectServer,
-      create: () => {
-        const server = createServerAdapter({ dataDir: join(o.stateDir, 'data'), env: { allow: envAllow }, log });
-        return finish(dirs.length ? withFsMounts(server, dirs) : server);
-      },
-    },
-    {
-      id: 'desktop',
-      hostKind: 'desktop',
-      detect: (p) => detectDesktop(p),
-      create: () =>
-        finish(
-          createDesktopAdapter({
-            roots: dirs,
-            kvDir: join(o.stateDir, 'kv'),
-            env: envAllow.length ? { allow: envAllow } : false,
-            log: { format: log.format },
-            ...(o.log?.stream ? { logOutput: o.log.stream } : {}),
-          }),
-        ),
-    },
+    finish(serverAdapterCandidate(() => ({ dataDir: join(o.stateDir, 'data'), mounts, env: { allow: envAllow }, log, ...diagnostics }))),
+    finish(
+      desktopAdapterCandidate(() => ({ mounts, kvDir: join(o.stateDir, 'kv'), env: envAllow.length ? { allow: envAllow } : false, log, ...diagnostics })),
+    ),
   ];
 }
