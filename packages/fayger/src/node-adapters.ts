@@ -97,10 +97,10 @@ function checkMounts(dirs: readonly FsMount[]): FsMount[] {
 export function withFsMounts(adapter: PlatformAdapter, mounts: readonly FsMount[]): PlatformAdapter {
   const services = { fs: new ConfinedFs({ mounts }) };
   const fsOffers = nodeHostOffers(services).filter((o) => o.name === 'fs.read' || o.name === 'fs.write');
-  const { 'fs.read': read, 'fs.stat': stat, 'fs.list': list, 'fs.write': write, 'fs.mkdir': mkdir, 'fs.remove': remove, 'fs.rename': rename } = nodeHostHandlers(services);
+  const fsHandlers = Object.fromEntries(Object.entries(nodeHostHandlers(services)).filter(([op]) => op.startsWith('fs.')));
   return composeAdapter(adapter, {
     offers: (base) => [...base.filter((o) => o.name !== 'fs.read' && o.name !== 'fs.write'), ...fsOffers],
-    handlers: { 'fs.read': read, 'fs.stat': stat, 'fs.list': list, 'fs.write': write, 'fs.mkdir': mkdir, 'fs.remove': remove, 'fs.rename': rename },
+    handlers: fsHandlers,
   });
 }
 

@@ -16,12 +16,18 @@ export function checkScope(ins: UniversalInstruction, grant: CapabilityGrant): {
     case 'fs.list':
     case 'fs.write':
     case 'fs.mkdir':
+    case 'fs.readlink':
+    case 'fs.sync':
+    case 'fs.truncate':
+    case 'fs.utimes':
       confinePath(ins.op, grant, a.path as string);
       return undefined;
     case 'fs.remove':
+    case 'fs.symlink':
       confinePath(ins.op, grant, a.path as string, '/args/path', false);
       return undefined;
     case 'fs.rename':
+    case 'fs.link':
       confinePath(ins.op, grant, a.from as string, '/args/from', false);
       confinePath(ins.op, grant, a.to as string, '/args/to', false);
       return undefined;
