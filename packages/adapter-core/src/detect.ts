@@ -48,6 +48,20 @@ export interface SelectAdapterOptions {
   force?: string;
 }
 
+/** The candidate with the highest detect() score (ties: the first), or undefined when none fits. */
+export function bestCandidate(candidates: readonly AdapterOrCandidate[], probe: HostProbe): { best: AdapterOrCandidate | undefined; bestScore: number } {
+  let best: AdapterOrCandidate | undefined;
+  let bestScore = 0;
+  for (const a of candidates) {
+    const s = detectScore(a, probe);
+    if (s > bestScore) {
+      best = a;
+      bestScore = s;
+    }
+  }
+  return { best, bestScore };
+}
+
 export const isBuiltAdapter = (a: AdapterOrCandidate): a is PlatformAdapter => typeof (a as PlatformAdapter).handle === 'function';
 
 export function detectScore(a: AdapterOrCandidate, probe: HostProbe): number {
@@ -84,15 +98,7 @@ function pick(candidates: readonly AdapterOrCandidate[], options: SelectAdapterO
     });
   }
   const probe = options.probe ?? currentHostProbe();
-  let best: AdapterOrCandidate | undefined;
-  let bestScore = 0;
-  for (const a of candidates) {
-    const s = detectScore(a, probe);
-    if (s > bestScore) {
-      best = a;
-      bestScore = s;
-    }
-  }
+  const { best, bestScore } = bestCandidate(candidates, probe);
   if (best) return { chosen: best, forced: false, reason: `detected among ${candidates.map((a) => a.id).join(', ')} (score ${bestScore})` };
   throw new FaygerError({
     code: 'ADAPTER_HOST_UNDETECTED',

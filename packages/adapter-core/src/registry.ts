@@ -1,5 +1,5 @@
 import { FaygerError, HOST_KINDS, isHostKind, type HostKind, type HostProbe, type PlatformAdapter } from '@fayger/contracts';
-import { currentHostProbe, detectScore, isBuiltAdapter, selectAdapter, type AdapterOrCandidate, type SelectAdapterOptions } from './detect.js';
+import { bestCandidate, currentHostProbe, isBuiltAdapter, selectAdapter, type AdapterOrCandidate, type SelectAdapterOptions } from './detect.js';
 
 /** The Platform_Adapter registry: ready adapters and lazy candidates, first- or third-party alike. */
 export interface AdapterRegistry {
@@ -109,14 +109,5 @@ export function globalAdapterRegistry(): AdapterRegistry {
  * adapters in the global registry). Core knows no adapter's globals; undefined when none fits.
  */
 export function detectHostKind(probe: HostProbe = currentHostProbe(), candidates: readonly AdapterOrCandidate[] = globalAdapterRegistry().list()): HostKind | undefined {
-  let best: AdapterOrCandidate | undefined;
-  let bestScore = 0;
-  for (const a of candidates) {
-    const s = detectScore(a, probe);
-    if (s > bestScore) {
-      best = a;
-      bestScore = s;
-    }
-  }
-  return best?.hostKind;
+  return bestCandidate(candidates, probe).best?.hostKind;
 }
