@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'conformance/index': 'src/conformance/index.ts' },
+  entry: { index: 'src/index.ts', 'conformance/index': 'src/conformance/index.ts', 'dom/index': 'src/dom/index.ts' },
   format: ['esm', 'cjs'],
   dts: process.env['FAYGER_BUILD_DTS'] !== '0', // 0 in `pnpm demo`: nothing on its path reads declarations
   sourcemap: true,

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const base = createBrowserAdapter({ container: $('app'), log: { console: true } });
+  const base = createBrowserAdapter({ container: $('app'), log: { output: 'console' } });
   const { adapter, lines } = recordGuestLog(base);
   state.logs = lines;
   const bus = createInstructionBus({ adapter, policy: { allow: 'available' } });

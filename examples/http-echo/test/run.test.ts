@@ -38,7 +38,7 @@ describe('examples/http-echo through loader → runtime (interpreter) → server
       env: { allow: ['ECHO_MAX_REQUESTS'], source: { ECHO_MAX_REQUESTS: '3' } },
       listen: { ports: [PORT], hosts: ['127.0.0.1'], responseTimeoutMs: 10_000 },
       http: false,
-      log: { format: 'json', stream: { write: (line: string) => records.push(JSON.parse(line)) } },
+      log: { format: 'json', output: { write: (line: string) => records.push(JSON.parse(line)) } },
     });
     const answers: unknown[] = [];
     const { exit } = await runExample(buf, {

@@ -1,15 +1,6 @@
-import { createOpRouter, DEFAULT_KV_NAMESPACE, probeHost, TimerService } from '@fayger/adapter-core';
-import {
-  FaygerError,
-  emitEvent,
-  type AdapterCallContext,
-  type CapabilityOffer,
-  type EventSink,
-  type HostEventInput,
-  type HostProbe,
-  type PlatformAdapter,
-  type UniversalInstruction,
-} from '@fayger/contracts';
+import { baselineHandlers, confineNamespace, createAdapter, probeHost, reportHostError, type LogOptions } from '@fayger/adapter-core';
+import { DomUi } from '@fayger/adapter-core/dom';
+import type { AdapterCallContext, CapabilityOffer, EventSink, HostEventInput, HostProbe, PlatformAdapter } from '@fayger/contracts';
 import { browserError } from './errors.js';
 import { clipboardOf, readClipboard, writeClipboard } from './extras/clipboard.js';
 import { openInNewWindow, parseOpenableUrl } from './extras/open-url.js';
@@ -17,18 +8,6 @@ import { openIndexedDbKv } from './kv/indexeddb-kv.js';
 import type { KvStore } from './kv/kv-store.js';
 import { createLocalStorageKv } from './kv/local-storage-kv.js';
 import { fetchHttp, type BrowserHttpOptions } from './net/fetch-http.js';
-import { DomUi, installDefaultStyles } from './ui/dom-ui.js';
-
-export type BrowserLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
-
-/** One guest log record, as handed to `log.onRecord`. */
-export interface BrowserLogRecord {
-  instanceId: string;
-  level: BrowserLogLevel;
-  message: string;
-  fields?: Record<string, string>;
-  time: number;
-}
 
 export interface BrowserKvOptions {
   /** `auto` (default): IndexedDB, falling back to localStorage when IndexedDB is missing or will not open. */
@@ -53,14 +32,10 @@ export interface BrowserAdapterOptions {
   http?: BrowserHttpOptions | false;
   /** kv options, or `false` to not offer kv. */
   kv?: BrowserKvOptions | false;
-  log?: {
-    /** Write guest logs to the console (default true). */
-    console?: boolean;
-    /** Receives every guest log record. */
-    onRecord?: (record: BrowserLogRecord) => void;
-  };
-  /** Observability port: host failures are reported as `adapter.host.error`. */
-  events?: EventSink;
+  /** Guest logs (default: the console; `output: false` silences it, `onRecord` receives every record). */
+  log?: LogOptions;
+  /** The diagnostics channel: failed host calls are reported as `adapter.host.error` events. */
+  diagnostics?: EventSink;
   /** Offer clipboard.* (default: when navigator.clipboard exists). */
   clipboard?: boolean;
   /** Offer url.open (default true where window.open exists). */
@@ -77,7 +52,10 @@ export interface BrowserAdapter extends PlatformAdapter {
   uiRoot(instanceId: string): HTMLElement | undefined;
 }
 
-const CONSOLE_METHOD: Record<BrowserLogLevel, 'debug' | 'info' | 'warn' | 'error'> = { trace: 'debug', debug: 'debug', info: 'info', warn: 'warn', error: 'error' };
+/** A web page: a DOM. In-app WebViews have one too, and their adapter scores higher where its bridge is present. */
+export function detectBrowser(probe: HostProbe): number {
+  return probeHost(probe).dom ? 1 : 0;
+}
 
 /**
  * The browser Platform_Adapter (hostKind `browser`): ui.* as DOM, net.http via fetch (granted origins, final URL
@@ -90,24 +68,14 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const g = globalThis as unknown as Partial<Window & typeof globalThis>;
   const win: (Window & typeof globalThis) | undefined = options.window ?? (typeof g.window !== 'undefined' ? (g.window as Window & typeof globalThis) : undefined);
   const doc: Document | undefined = win?.document;
-  const sink = options.events;
-  const monoOrigin = performance.now();
-  const dbName = options.kv === false ? 'fayger-kv' : (options.kv?.databaseName ?? 'fayger-kv');
-
+  const dbName = (options.kv || {}).databaseName ?? 'fayger-kv';
+  const base = baselineHandlers({ ...(options.log ? { log: options.log } : {}), logDefault: { output: 'console' } });
   const emitters = new Map<string, (e: HostEventInput) => void>();
-  const timers = new TimerService();
   const uis = new Map<string, DomUi>();
-  const roots = new Map<string, HTMLElement>();
   let defaultContainer: HTMLElement | undefined;
   let kvPromise: Promise<KvStore> | undefined;
   let kvStore: KvStore | undefined;
-  let lifecycleInstalled = false;
   const removeLifecycle: Array<() => void> = [];
-
-  const hostError = (operation: string, e: unknown) => {
-    if (!sink || !FaygerError.is(e)) return;
-    emitEvent(sink, 'adapter.host.error', { adapter: id, operation, error: e.toJSON() });
-  };
 
   const needDom = (op: string): Document => {
     if (!doc) throw browserError('BROWSER_NO_DOM', op, `${op} in the browser adapter`, 'no window/document in this environment', { expected: 'a web page' });
@@ -131,17 +99,14 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   };
 
   const uiOf = (ctx: AdapterCallContext): DomUi => {
-    const d = needDom('ui.render');
-    const emit = (data: Parameters<ConstructorParameters<typeof DomUi>[1]>[0]) => emitters.get(ctx.instanceId)?.({ type: 'ui.event', data });
     let ui = uis.get(ctx.instanceId);
     if (!ui) {
-      if (options.styles !== false) installDefaultStyles(d);
+      const d = needDom('ui.render');
       const root = d.createElement('div');
       root.dataset.faygerInstance = ctx.instanceId;
       containerFor(ctx.instanceId, d).appendChild(root);
-      ui = new DomUi(root, emit);
+      ui = new DomUi(root, (data) => emitters.get(ctx.instanceId)?.({ type: 'ui.event', data }), { invalidTreeCode: 'BROWSER_UI_TREE_INVALID', styles: options.styles !== false });
       uis.set(ctx.instanceId, ui);
-      roots.set(ctx.instanceId, root);
     }
     return ui;
   };
@@ -163,7 +128,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
           return await openIndexedDbKv(idb, dbName);
         } catch (e) {
           if (backend === 'indexeddb' || !ls()) throw e;
-          hostError('kv.open', e);
+          reportHostError(options.diagnostics, id, 'kv.open', e);
         }
       }
       const storage = backend === 'indexeddb' ? undefined : ls();
@@ -180,25 +145,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     return kvPromise;
   };
 
-  const confineNamespace = (op: string, ns: string, ctx: AdapterCallContext) => {
-    const granted = ctx.scope?.namespaces;
-    if (granted !== undefined && !granted.includes(ns)) {
-      throw new FaygerError({
-        code: 'CAPABILITY_SCOPE_DENIED',
-        phase: op,
-        what: `${op} in namespace ${JSON.stringify(ns)}`,
-        expected: `a granted namespace (${JSON.stringify(granted)})`,
-        found: JSON.stringify(ns),
-        details: { op, capability: 'kv', namespace: ns, granted },
-      });
-    }
-    return ns;
-  };
-
-
   const installLifecycle = () => {
-    if (lifecycleInstalled || options.lifecycle === false || !doc || !win) return;
-    lifecycleInstalled = true;
+    if (removeLifecycle.length > 0 || options.lifecycle === false || !doc || !win) return;
     const broadcast = (state: 'foreground' | 'background' | 'terminating') => {
       for (const emit of emitters.values()) emit({ type: 'app.lifecycle', data: { state } });
     };
@@ -215,64 +163,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     );
   };
 
-  const router = createOpRouter(
-    {
-      'log.write': (a, ctx) => {
-        const record: BrowserLogRecord = { instanceId: ctx.instanceId, level: a.level, message: a.message, time: Date.now(), ...(a.fields ? { fields: a.fields } : {}) };
-        if (options.log?.console !== false) {
-          const args: unknown[] = [`[fayger ${ctx.instanceId}] ${a.message}`];
-          if (a.fields) args.push(a.fields);
-          console[CONSOLE_METHOD[a.level]](...args);
-        }
-        options.log?.onRecord?.(record);
-        return {};
-      },
-      'clock.now': (a) => ({ timeMs: a.clock === 'realtime' ? Date.now() : performance.now() - monoOrigin }),
-      'random.bytes': (a) => {
-        const out = new Uint8Array(a.length);
-        // getRandomValues fills at most 65536 bytes per call.
-        for (let i = 0; i < out.length; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536));
-        return { bytes: out };
-      },
-      'timer.sleep': (a, ctx) => timers.sleep(a, ctx),
-      'timer.set': (a, ctx) => timers.set(a, ctx),
-      'timer.clear': (a, ctx) => timers.clear(a, ctx),
-      'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
-      'kv.get': async (a, ctx) => ({ value: await (await kv()).get(confineNamespace('kv.get', a.namespace ?? DEFAULT_KV_NAMESPACE, ctx), a.key) }),
-      'kv.set': async (a, ctx) => {
-        await (await kv()).set(confineNamespace('kv.set', a.namespace ?? DEFAULT_KV_NAMESPACE, ctx), a.key, a.value);
-        return {};
-      },
-      'kv.delete': async (a, ctx) => {
-        await (await kv()).delete(confineNamespace('kv.delete', a.namespace ?? DEFAULT_KV_NAMESPACE, ctx), a.key);
-        return {};
-      },
-      'kv.list': async (a, ctx) => ({
-        keys: await (await kv()).list(confineNamespace('kv.list', a.namespace ?? DEFAULT_KV_NAMESPACE, ctx), a.prefix ?? '', a.limit ?? 10_000),
-      }),
-      'ui.render': (a, ctx) => {
-        uiOf(ctx).render(a.tree);
-        return {};
-      },
-      'ui.clear': (_a, ctx) => {
-        needDom('ui.clear');
-        uis.get(ctx.instanceId)?.clear();
-        return {};
-      },
-      'clipboard.read': () => readClipboard(clipboardOf(win?.navigator)),
-      'clipboard.write': (a) => writeClipboard(clipboardOf(win?.navigator), a.text),
-      'url.open': async (a) => {
-        const href = parseOpenableUrl(a.url);
-        if (!win) throw browserError('BROWSER_NO_DOM', 'url.open', 'url.open in the browser adapter', 'no window in this environment', { expected: 'a web page' });
-        openInNewWindow(win, href);
-        return {};
-      },
-    },
-    id,
-  );
-
   const offers = (): CapabilityOffer[] => {
-    const out: CapabilityOffer[] = [{ name: 'log' }, { name: 'clock' }, { name: 'random' }, { name: 'timer' }];
+    const out: CapabilityOffer[] = [...base.offers];
     if (options.http !== false && typeof (win?.fetch ?? g.fetch) === 'function') out.push({ name: 'net.http' });
     if (options.kv !== false && (win?.indexedDB !== undefined || win?.localStorage !== undefined)) out.push({ name: 'kv' });
     if (doc) out.push({ name: 'ui' });
@@ -282,46 +174,66 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   };
   let offerCache: CapabilityOffer[] | undefined;
 
-  return {
-    id,
-    hostKind: 'browser',
-    available: () => (offerCache ??= offers()),
-    detect: (probe: HostProbe) => {
-      // In-app WebViews have a DOM too; they belong to the in-app adapter when a native bridge is present.
-      const facts = probeHost(probe);
-      return facts.dom && facts.bridge === undefined;
-    },
-    handle(ins: UniversalInstruction, ctx: AdapterCallContext) {
-      // The emitter of the latest call is the one kept: it stays valid until the instance is disposed.
-      emitters.set(ctx.instanceId, ctx.emit);
-      installLifecycle();
-      let out: unknown;
-      try {
-        out = router(ins, ctx);
-      } catch (e) {
-        hostError(ins.op, e);
-        throw e;
-      }
-      if (out instanceof Promise) out.catch((e: unknown) => hostError(ins.op, e));
-      return out;
-    },
-    dispose(instanceId: string) {
-      timers.dispose(instanceId);
-      uis.get(instanceId)?.dispose();
-      uis.delete(instanceId);
-      roots.delete(instanceId);
-      emitters.delete(instanceId);
-    },
-    close() {
-      for (const iid of [...emitters.keys(), ...uis.keys(), ...timers.instanceIds()]) this.dispose(iid);
-      for (const off of removeLifecycle.splice(0)) off();
-      lifecycleInstalled = false;
-      kvStore?.close();
-      kvStore = undefined;
-      kvPromise = undefined;
-      if (defaultContainer && defaultContainer.childElementCount === 0) defaultContainer.remove();
-    },
-    kvBackend: () => kvStore?.backend,
-    uiRoot: (instanceId: string) => roots.get(instanceId),
+  const dispose = (instanceId: string) => {
+    base.dispose(instanceId);
+    uis.get(instanceId)?.dispose();
+    uis.delete(instanceId);
+    emitters.delete(instanceId);
   };
+
+  return createAdapter(
+    {
+      id,
+      hostKind: 'browser',
+      offers: () => (offerCache ??= offers()),
+      detect: detectBrowser,
+      ...(options.diagnostics ? { diagnostics: options.diagnostics } : {}),
+      onCall: (_ins, ctx) => {
+        // The emitter of the latest call is the one kept: it stays valid until the instance is disposed.
+        emitters.set(ctx.instanceId, ctx.emit);
+        installLifecycle();
+      },
+      handlers: {
+        ...base.handlers,
+        'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
+        'kv.get': async (a, ctx) => ({ value: await (await kv()).get(confineNamespace('kv.get', a.namespace, ctx.scope), a.key) }),
+        'kv.set': async (a, ctx) => {
+          await (await kv()).set(confineNamespace('kv.set', a.namespace, ctx.scope), a.key, a.value);
+          return {};
+        },
+        'kv.delete': async (a, ctx) => {
+          await (await kv()).delete(confineNamespace('kv.delete', a.namespace, ctx.scope), a.key);
+          return {};
+        },
+        'kv.list': async (a, ctx) => ({ keys: await (await kv()).list(confineNamespace('kv.list', a.namespace, ctx.scope), a.prefix ?? '', a.limit ?? 10_000) }),
+        'ui.render': (a, ctx) => {
+          uiOf(ctx).render(a.tree);
+          return {};
+        },
+        'ui.clear': (_a, ctx) => {
+          needDom('ui.clear');
+          uis.get(ctx.instanceId)?.clear();
+          return {};
+        },
+        'clipboard.read': () => readClipboard(clipboardOf(win?.navigator)),
+        'clipboard.write': (a) => writeClipboard(clipboardOf(win?.navigator), a.text),
+        'url.open': async (a) => {
+          const href = parseOpenableUrl(a.url);
+          if (!win) throw browserError('BROWSER_NO_DOM', 'url.open', 'url.open in the browser adapter', 'no window in this environment', { expected: 'a web page' });
+          openInNewWindow(win, href);
+          return {};
+        },
+      },
+      dispose,
+      close() {
+        for (const iid of new Set([...emitters.keys(), ...uis.keys(), ...(base.timers?.instanceIds() ?? [])])) dispose(iid);
+        for (const off of removeLifecycle.splice(0)) off();
+        kvStore?.close();
+        kvStore = undefined;
+        kvPromise = undefined;
+        if (defaultContainer && defaultContainer.childElementCount === 0) defaultContainer.remove();
+      },
+    },
+    { hostKind: 'browser' as const, kvBackend: () => kvStore?.backend, uiRoot: (instanceId: string) => uis.get(instanceId)?.root },
+  );
 }

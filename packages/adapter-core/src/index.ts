@@ -2,26 +2,41 @@
 
 export { createInstructionBus, unwrapResult, withBusServedOffers } from './bus/bus.js';
 export type { AdapterBus, InstructionBusOptions, BusDiagnostic } from './bus/bus.js';
-export { DEFAULT_KV_NAMESPACE } from './bus/scope-check.js';
 export { payloadBytes } from './bus/quota.js';
 
 export { negotiate, assertRequiredGranted } from './negotiate/negotiate.js';
 export type { NegotiateOptions } from './negotiate/negotiate.js';
 
-export { createAdapterRegistry, globalAdapterRegistry, assertPlatformAdapter } from './registry.js';
+export { createAdapterRegistry, globalAdapterRegistry, assertPlatformAdapter, detectHostKind } from './registry.js';
 export type { AdapterRegistry } from './registry.js';
 
-export { probeHost, detectHostKind, selectAdapter, currentHostProbe } from './detect.js';
-export type { HostFacts, SelectAdapterOptions } from './detect.js';
+export { probeHost, selectAdapter, chooseAdapter, resolveAdapter, currentHostProbe } from './detect.js';
+export type { HostFacts, SelectAdapterOptions, AdapterCandidate, AdapterOrCandidate, AdapterChoice, AdapterSelection } from './detect.js';
 
+// Building blocks an adapter is composed of.
 export { defineAdapter, createOpRouter } from './define.js';
-export { TimerService } from './timers.js';
 export type { OpHandler, OpHandlers } from './define.js';
+export { createAdapter, composeAdapter, offersFromHandlers, opsOf, reportHostError } from './compose/adapter.js';
+export type { AdapterSpec, AdapterOverrides } from './compose/adapter.js';
+export { baselineHandlers } from './compose/baseline.js';
+export type { Baseline, BaselineOptions } from './compose/baseline.js';
+export { createLogWriter, formatLogRecord } from './compose/log.js';
+export type { LogOptions, LogLevel, GuestLogRecord, TextOutput } from './compose/log.js';
+export { TimerService } from './timers.js';
 
 export { normalizeGuestPath, tryNormalizeGuestPath, isPathWithin, findRoot } from './scope/paths.js';
 export { parseOrigin, normalizeOrigin, originCovers, originOfUrl, isUrlAllowed } from './scope/origins.js';
 export type { ParsedOrigin } from './scope/origins.js';
+export { DEFAULT_KV_NAMESPACE, confinePath, confineUrl, confineNamespace, confinePort } from './scope/confine.js';
 export { parseOpenableUrl } from './scope/openable-url.js';
+
+export { readCappedBody, responseHeaders, bodyCap } from './net/read-body.js';
+export type { ResponseLike } from './net/read-body.js';
+
+export { checkUiTree } from './ui/tree.js';
+export type { UiFocusable, UiTreeFacts } from './ui/tree.js';
+export { inputRendered, inputTyped, inputReleased, MAX_INPUT_LENGTH, MAX_INPUT_ECHOES } from './ui/input-echo.js';
+export type { InputEcho } from './ui/input-echo.js';
 
 export { createMemoryAdapter } from './memory/memory-adapter.js';
 export type { MemoryAdapter, MemoryAdapterOptions, MemoryLogRecord } from './memory/memory-adapter.js';

@@ -1,28 +1,55 @@
 import type { HostProbe, PlatformAdapter } from '@fayger/contracts';
 import { FaygerError } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
-import { createAdapterRegistry, createMemoryAdapter, detectHostKind, globalAdapterRegistry, probeHost, selectAdapter } from '../src/index.js';
+import {
+  chooseAdapter,
+  createAdapterRegistry,
+  createMemoryAdapter,
+  detectHostKind,
+  globalAdapterRegistry,
+  probeHost,
+  resolveAdapter,
+  selectAdapter,
+  type AdapterCandidate,
+} from '../src/index.js';
 
 const probe = (global: Record<string, unknown>): HostProbe => ({ global });
 const node = (tty: boolean) => ({ process: { versions: { node: '20.19.0' }, stdout: { isTTY: tty }, stdin: { isTTY: false } } });
 
+const fake = (id: string, hostKind: PlatformAdapter['hostKind'], detect: PlatformAdapter['detect']): PlatformAdapter => ({
+  ...createMemoryAdapter({ id, hostKind }),
+  detect,
+});
+
 describe('host detection', () => {
-  it('tells server, desktop, browser and in-app apart from globals', () => {
-    expect(detectHostKind(probe(node(false)))).toBe('server');
-    expect(detectHostKind(probe(node(true)))).toBe('desktop');
-    expect(detectHostKind(probe({ window: {}, document: {} }))).toBe('browser');
-    expect(detectHostKind(probe({ window: { webkit: { messageHandlers: { fayger: {} } } }, document: {} }))).toBe('in-app');
-    expect(detectHostKind(probe({ window: { ReactNativeWebView: {} }, document: {} }))).toBe('in-app');
-    expect(detectHostKind(probe({ __faygerBridge: {} }))).toBe('in-app');
-    expect(detectHostKind(probe({}))).toBeUndefined();
-    expect(probeHost(probe({ window: { FaygerAndroid: {} } })).bridge).toBe('android');
+  it('probeHost reads generic facts only; detectHostKind asks each adapter, knowing none of their globals', () => {
+    expect(probeHost(probe(node(true)))).toEqual({ node: true, tty: true, dom: false });
+    expect(probeHost(probe({ window: {}, document: {} }))).toEqual({ node: false, tty: false, dom: true });
     // The real process running these tests is Node.
     expect(probeHost().node).toBe(true);
+    const kiosk: AdapterCandidate = {
+      id: 'kiosk',
+      hostKind: 'acme:kiosk',
+      detect: (p) => (p.global.acmeKiosk !== undefined ? 5 : false),
+      create: () => expect.unreachable() as never,
+    };
+    const page = fake('page', 'browser', (p) => probeHost(p).dom);
+    expect(detectHostKind(probe({ window: {}, document: {}, acmeKiosk: {} }), [page, kiosk])).toBe('acme:kiosk');
+    expect(detectHostKind(probe({ window: {}, document: {} }), [page, kiosk])).toBe('browser');
+    expect(detectHostKind(probe({}), [page, kiosk])).toBeUndefined();
   });
 
-  const fake = (id: string, hostKind: PlatformAdapter['hostKind'], detect: PlatformAdapter['detect']): PlatformAdapter => ({
-    ...createMemoryAdapter({ id, hostKind }),
-    detect,
+  it('lazy candidates: only the chosen one is built, and the choice says why', () => {
+    let built = 0;
+    const lazy = (id: string, score: number): AdapterCandidate => ({ id, hostKind: 'server', detect: () => score, create: () => (built++, createMemoryAdapter({ id })) });
+    const pick = chooseAdapter([lazy('low', 1), lazy('high', 2)], { probe: probe({}) });
+    expect(pick.adapter.id).toBe('high');
+    expect(pick.forced).toBe(false);
+    expect(pick.reason).toContain('detected');
+    expect(built).toBe(1);
+    expect(resolveAdapter({ candidates: [lazy('low', 1), lazy('high', 2)], force: 'low' }).adapter.id).toBe('low');
+    const given = createMemoryAdapter();
+    expect(resolveAdapter(given)).toEqual({ adapter: given, forced: true, reason: 'given by the embedder' });
   });
 
   it('picks the highest score; ties go to the first registered; a throwing detector is skipped', () => {
@@ -55,7 +82,7 @@ describe('adapter registry', () => {
     expect(r.detect({ probe: { global: {} } }).id).toBe('two');
     expect(() => r.register(createMemoryAdapter({ id: 'one' }))).toThrow(expect.objectContaining({ code: 'ADAPTER_DUPLICATE' }));
     expect(() => r.get('nope')).toThrow(expect.objectContaining({ code: 'ADAPTER_NOT_FOUND' }));
-    for (const bad of [null, {}, { ...createMemoryAdapter(), id: 'has space' }, { ...createMemoryAdapter(), hostKind: 'mainframe' }, { ...createMemoryAdapter(), handle: 1 }]) {
+    for (const bad of [null, {}, { ...createMemoryAdapter(), id: 'has space' }, { ...createMemoryAdapter(), hostKind: 'mainframe' }, { ...createMemoryAdapter(), hostKind: 'Acme:Kiosk' }, { ...createMemoryAdapter(), handle: 1 }]) {
       try {
         r.register(bad as never);
         expect.unreachable();
@@ -63,6 +90,13 @@ describe('adapter registry', () => {
         expect(FaygerError.is(e, 'ADAPTER_INVALID')).toBe(true);
       }
     }
+    r.register({ ...createMemoryAdapter({ id: 'kiosk' }), hostKind: 'acme:kiosk' });
+    let made = 0;
+    r.register({ id: 'lazy', hostKind: 'server', detect: () => 9, create: () => (made++, createMemoryAdapter({ id: 'lazy' })) });
+    expect(made).toBe(0);
+    expect(r.detect({ probe: { global: {} } }).id).toBe('lazy');
+    expect(r.get('lazy')).toBe(r.get('lazy'));
+    expect(made).toBe(1);
     expect(r.unregister('one')).toBe(true);
     expect(r.has('one')).toBe(false);
   });

@@ -1,21 +1,20 @@
-import { createOpRouter, defineAdapter, probeHost } from '@fayger/adapter-core';
-import type { AdapterCallContext, CapabilityName, CapabilityOffer, HostProbe, OpName, PlatformAdapter, UniversalInstruction } from '@fayger/contracts';
+import { composeAdapter, probeHost, type AdapterCandidate } from '@fayger/adapter-core';
+import type { CapabilityName, EventSink, HostProbe, PlatformAdapter } from '@fayger/contracts';
 import { createDesktopHostServices, LogHold, type DesktopHostOptions, type HostServices } from './desktop-host.js';
-
-export type { HostServices } from './desktop-host.js';
 import { DesktopServices, type DesktopServicesOptions } from './desktop-services.js';
 
+export type { HostServices } from './desktop-host.js';
 
 export interface DesktopAdapterOptions extends DesktopServicesOptions, DesktopHostOptions {
   /** Adapter id (default "desktop"). */
   id?: string;
-  /** Where log records go (default process.stderr); held back while the terminal UI is on screen. */
-  logOutput?: { write(chunk: string): unknown };
   /**
-   * Replaces the Node services built from @fayger/node-host (roots, kvDir, env, log, http, listen are then
+   * Replaces the Node services built from @fayger/node-host (mounts, kvDir, env, log, http, listen are then
    * ignored): for embedders with their own host services, and tests.
    */
   host?: HostServices;
+  /** The diagnostics channel: failed host calls are reported as `adapter.host.error` events. */
+  diagnostics?: EventSink;
 }
 
 /** The desktop adapter, with its desktop services reachable for diagnostics and tests. */
@@ -24,36 +23,44 @@ export interface DesktopAdapter extends PlatformAdapter {
 }
 
 const DESKTOP_CAPABILITIES: ReadonlySet<CapabilityName> = new Set(['ui', 'clipboard', 'notify', 'open-url']);
-const DESKTOP_OPS: ReadonlySet<OpName> = new Set(['ui.render', 'ui.clear', 'clipboard.read', 'clipboard.write', 'notify.send', 'url.open']);
 
 /** A Node process whose stdin and stdout are both terminals: a user is at the keyboard. */
 export function detectDesktop(probe: HostProbe): number | false {
   const facts = probeHost(probe);
   // An Electron renderer or in-app WebView has `process` too, but draws with the DOM.
-  if (!facts.node || facts.dom || facts.bridge) return false;
+  if (!facts.node || facts.dom) return false;
   const proc = probe.global.process as { stdin?: { isTTY?: unknown }; stdout?: { isTTY?: unknown } } | undefined;
   // Scores above the plain-Node (server) match, so a terminal session picks desktop.
   return proc?.stdin?.isTTY === true && proc?.stdout?.isTTY === true ? 2 : false;
 }
 
 /**
- * The Platform_Adapter for Node with a user terminal: ui.* drawn in the terminal, clipboard, notifications
- * and open-url through the OS tools that exist, everything else from the shared Node host services.
+ * The Platform_Adapter for Node with a user terminal: the shared Node host services, composed with the
+ * desktop's own ops — ui.* drawn in the terminal, clipboard, notifications and open-url through the OS tools
+ * that exist.
  */
 export function createDesktopAdapter(options: DesktopAdapterOptions): DesktopAdapter {
-  const { id = 'desktop', roots, kvDir, env, log, http, listen, logOutput, ...servicesOptions } = options;
-  const logs = new LogHold(logOutput ?? process.stderr);
-  const host = options.host ?? createDesktopHostServices({ roots, kvDir, env, log, http, listen }, logs);
+  const { id = 'desktop', mounts, kvDir, env, log, http, listen, host: given, diagnostics, ...servicesOptions } = options;
+  const output = log?.output ?? process.stderr;
+  const logs = typeof output === 'object' ? new LogHold(output) : undefined;
+  const host: PlatformAdapter = given
+    ? { id, hostKind: 'desktop', detect: () => 0, ...given, available: () => given.available(), handle: (i, c) => given.handle(i, c), dispose: (i) => given.dispose(i), close: () => given.close?.() }
+    : createDesktopHostServices({ mounts, kvDir, env, log, http, listen }, logs ?? output);
   const desktop = new DesktopServices({
     ...servicesOptions,
     onUiScreen: (on) => {
-      if (on) logs.hold();
-      else logs.release();
+      if (on) logs?.hold();
+      else logs?.release();
       servicesOptions.onUiScreen?.(on);
     },
   });
-  const desktopOps = createOpRouter(
-    {
+  const adapter = composeAdapter(host, {
+    id,
+    hostKind: 'desktop',
+    detect: detectDesktop,
+    // The desktop decides its own families; the shared services decide the rest.
+    offers: (base) => [...base.filter((o) => !DESKTOP_CAPABILITIES.has(o.name)), ...desktop.offers()],
+    handlers: {
       'ui.render': (a, ctx) => desktop.render(a, ctx),
       'ui.clear': (a, ctx) => desktop.clear(a, ctx),
       'clipboard.read': (a, ctx) => desktop.clipboardRead(a, ctx),
@@ -61,28 +68,14 @@ export function createDesktopAdapter(options: DesktopAdapterOptions): DesktopAda
       'notify.send': (a, ctx) => desktop.notify(a, ctx),
       'url.open': (a, ctx) => desktop.openUrl(a, ctx),
     },
-    id,
-  );
-  return defineAdapter({
-    id,
-    hostKind: 'desktop',
-    desktop,
-    available() {
-      // The desktop decides its own families; the shared services decide the rest.
-      const shared = host.available().filter((o) => !DESKTOP_CAPABILITIES.has(o.name));
-      return [...shared, ...desktop.offers()];
-    },
-    detect: detectDesktop,
-    handle(ins: UniversalInstruction, ctx: AdapterCallContext) {
-      return DESKTOP_OPS.has(ins.op) ? desktopOps(ins, ctx) : host.handle(ins, ctx);
-    },
-    async dispose(instanceId: string) {
-      desktop.dispose(instanceId);
-      await host.dispose(instanceId);
-    },
-    async close() {
-      desktop.close();
-      await host.close?.();
-    },
+    dispose: (instanceId) => desktop.dispose(instanceId),
+    close: () => desktop.close(),
+    ...(diagnostics ? { diagnostics } : {}),
   });
+  return Object.assign(adapter, { desktop });
+}
+
+/** The desktop adapter as a lazy candidate: OS tools are probed only if detection (or `force`) picks it. */
+export function desktopAdapterCandidate(options: DesktopAdapterOptions | (() => DesktopAdapterOptions)): AdapterCandidate {
+  return { id: 'desktop', hostKind: 'desktop', detect: detectDesktop, create: () => createDesktopAdapter(typeof options === 'function' ? options() : options) };
 }

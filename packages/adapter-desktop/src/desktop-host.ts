@@ -1,12 +1,11 @@
-import type { AdapterCallContext, CapabilityOffer, UniversalInstruction } from '@fayger/contracts';
-import { createOpRouter } from '@fayger/adapter-core';
+import type { AdapterCallContext, CapabilityOffer, PlatformAdapter, UniversalInstruction } from '@fayger/contracts';
+import { createAdapter, type LogOptions } from '@fayger/adapter-core';
 import {
   ConfinedFs,
   EnvSource,
   FileKv,
   HttpClient,
   HttpListenService,
-  LogSink,
   TimerService,
   disposeNodeHostInstance,
   nodeHostHandlers,
@@ -15,7 +14,6 @@ import {
   type FsMount,
   type HttpClientOptions,
   type HttpListenOptions,
-  type LogSinkOptions,
   type NodeHostServices,
 } from '@fayger/node-host';
 
@@ -23,15 +21,18 @@ import {
 export interface DesktopHostOptions {
   /**
    * Directories the user granted, each mounted at a guest path ("/docs" → ~/Documents). Nothing else on
-   * disk is reachable; no roots, no fs.* capability.
+   * disk is reachable; no mounts, no fs.* capability.
    */
-  roots?: readonly FsMount[];
+  mounts?: readonly FsMount[];
   /** Host directory for the file-backed kv store; absent: kv is not offered. */
   kvDir?: string;
   /** Environment variables (an allow-list narrows what may ever be exposed); false: env not offered. */
   env?: EnvSourceOptions | false;
-  /** Log record format and level. Records are held back while the terminal UI is on screen (see LogHold). */
-  log?: Omit<LogSinkOptions, 'stream'>;
+  /**
+   * Guest logs (default: text on stderr). A text `output` is held back while the terminal UI is on screen
+   * (see LogHold).
+   */
+  log?: LogOptions;
   /** net.http; false: not offered. */
   http?: (HttpClientOptions & { origins?: readonly string[] }) | false;
   /** net.listen (loopback only by default); false: not offered. */
@@ -84,13 +85,14 @@ export class LogHold {
 }
 
 /** The Node services behind a desktop adapter, built from @fayger/node-host. */
-export function createDesktopHostServices(options: DesktopHostOptions, logStream: { write(chunk: string): unknown }): HostServices & { services: NodeHostServices } {
+export function createDesktopHostServices(options: DesktopHostOptions, logStream: NonNullable<LogOptions['output']>): PlatformAdapter & { services: NodeHostServices } {
   const s: NodeHostServices = {
-    log: new LogSink({ format: 'text', ...options.log, stream: logStream }),
+    log: { ...options.log, output: logStream },
+    logFormat: 'text',
     timers: new TimerService(),
   };
   if (options.env !== false) s.env = new EnvSource(options.env ?? {});
-  if (options.roots && options.roots.length > 0) s.fs = new ConfinedFs({ mounts: options.roots });
+  if (options.mounts && options.mounts.length > 0) s.fs = new ConfinedFs({ mounts: options.mounts });
   if (options.kvDir !== undefined) s.kv = new FileKv({ dir: options.kvDir });
   if (options.http !== false) {
     const { origins, ...http } = options.http ?? {};
@@ -102,16 +104,19 @@ export function createDesktopHostServices(options: DesktopHostOptions, logStream
     s.listen = new HttpListenService(listen);
     if (ports) s.listenPorts = ports;
   }
-  const handle = createOpRouter(nodeHostHandlers(s), 'desktop');
-  return {
-    services: s,
-    available: () => nodeHostOffers(s),
-    handle,
-    dispose: (instanceId) => disposeNodeHostInstance(s, instanceId),
-    close: async () => {
-      await s.listen?.closeAll();
+  return createAdapter(
+    {
+      id: 'desktop',
+      hostKind: 'desktop',
+      handlers: nodeHostHandlers(s),
+      offers: nodeHostOffers(s),
+      dispose: (instanceId) => disposeNodeHostInstance(s, instanceId),
+      close: async () => {
+        await s.listen?.closeAll();
+      },
     },
-  };
+    { services: s },
+  );
 }
 
 /**

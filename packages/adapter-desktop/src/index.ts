@@ -26,7 +26,7 @@ export type { Notifier } from './extras/notify.js';
 export { detectUrlOpener, parseOpenableUrl } from './extras/open-url.js';
 export type { UrlOpener } from './extras/open-url.js';
 
-export { createDesktopAdapter, detectDesktop } from './desktop-adapter.js';
+export { createDesktopAdapter, detectDesktop, desktopAdapterCandidate } from './desktop-adapter.js';
 export type { DesktopAdapter, DesktopAdapterOptions, HostServices } from './desktop-adapter.js';
 export { DesktopServices } from './desktop-services.js';
 export type { DesktopServicesOptions, DesktopTerminal } from './desktop-services.js';

@@ -1,7 +1,7 @@
 // Public API of @fayger/adapter-in-app. Every export is listed by name (no `export *`).
 
 export { createInAppAdapter, detectInApp } from './adapter/in-app-adapter.js';
-export type { InAppAdapter, InAppAdapterOptions, InAppUiOption, InAppLogRecord, PermissionStatus } from './adapter/in-app-adapter.js';
+export type { InAppAdapter, InAppAdapterOptions, InAppUiOption, PermissionStatus } from './adapter/in-app-adapter.js';
 
 export { MessageBridge, nativeError } from './bridge/bridge.js';
 export type { MessageBridgeOptions, RequestOptions } from './bridge/bridge.js';
@@ -31,5 +31,3 @@ export type {
 export { encodeValue, decodeValue, MAX_WIRE_DEPTH } from './protocol/codec.js';
 export { bytesToBase64, base64ToBytes } from './protocol/base64.js';
 
-export { DomUiRenderer, NODE_ATTR, INSTANCE_ATTR } from './ui/dom-renderer.js';
-export type { UiEventData } from './ui/dom-renderer.js';

@@ -10,7 +10,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'fayger-server-conf-'));
 process.env.FAYGER_SERVER_CONFORMANCE = 'on';
 
 adapterConformance('server', {
-  create: () => createServerAdapter({ dataDir, log: { stream: { write: () => true } } }),
+  create: () => createServerAdapter({ dataDir, log: { output: false } }),
   flags: { fs: true, kv: true, netHttp: true, netListen: true, env: { name: 'FAYGER_SERVER_CONFORMANCE', value: 'on' } },
   setup: async () => {
     const srv = createServer((_req, res) => res.end('ok'));

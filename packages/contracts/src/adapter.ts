@@ -21,9 +21,20 @@ import type {
  * `HostPolicy`. `@fayger/adapter-core` implements the bus, the registry, negotiation and host detection.
  */
 
-/** The four kinds of host Fayger runs on. */
+/** The four well-known kinds of host Fayger's first-party adapters serve. */
 export const HOST_KINDS = ['server', 'desktop', 'browser', 'in-app'] as const;
-export type HostKind = (typeof HOST_KINDS)[number];
+export type WellKnownHostKind = (typeof HOST_KINDS)[number];
+/** A third-party host kind, namespaced by its publisher: "<namespace>:<kind>", e.g. "acme:kiosk". */
+export type NamespacedHostKind = `${string}:${string}`;
+/** The kinds of host are an open set: the well-known four, or a namespaced third-party kind. */
+export type HostKind = WellKnownHostKind | NamespacedHostKind;
+
+const NAMESPACED_HOST_KIND = /^[a-z][a-z0-9-]{0,31}:[a-z][a-z0-9-]{0,31}$/;
+
+/** True for a well-known host kind or a namespaced one ("acme:kiosk": lower case, letters, digits, dashes). */
+export function isHostKind(kind: unknown): kind is HostKind {
+  return typeof kind === 'string' && ((HOST_KINDS as readonly string[]).includes(kind) || NAMESPACED_HOST_KIND.test(kind));
+}
 
 /**
  * What host detection looks at. `global` is the global object to inspect (globalThis by default); tests and

@@ -2,8 +2,12 @@
 
 export { FaygerError, toFaygerError } from './errors/fayger-error.js';
 export type { FaygerErrorInit, FaygerErrorData } from './errors/fayger-error.js';
-export { errorCatalogue, isErrorCode } from './errors/catalogue/index.js';
-export type { ErrorCode } from './errors/catalogue/index.js';
+export { errorCatalogue } from './errors/catalogue/index.js';
+export type { BuiltinErrorCode } from './errors/catalogue/index.js';
+export { registerErrorCodes, isErrorCode, errorCodeInfo } from './errors/registry.js';
+export type { ErrorCode, RegisteredErrorCodes } from './errors/registry.js';
+export { renderErrorCatalogue } from './errors/render.js';
+export type { RenderCatalogueOptions } from './errors/render.js';
 export type { Layer, ErrorCodeInfo } from './errors/types.js';
 
 export { BUF_FORMAT_VERSION, RUNTIME_INTERFACE_VERSION, CONTRACTS_VERSION } from './versions.js';
@@ -125,9 +129,11 @@ export type {
 export { SPAN_EVENTS, newSpanId, openEventSpan } from './spans.js';
 export type { SpanRef, EventSpan } from './spans.js';
 
-export { HOST_KINDS } from './adapter.js';
+export { HOST_KINDS, isHostKind } from './adapter.js';
 export type {
   HostKind,
+  WellKnownHostKind,
+  NamespacedHostKind,
   HostProbe,
   HostEventInput,
   QuotaRemaining,

@@ -7,8 +7,6 @@ import {
   type EventSink,
   type GrantReport,
   type HostPolicy,
-  type HostKind,
-  type HostProbe,
   type LoadProfile,
   type LoadStrategy,
   type LoadedBuf,
@@ -18,7 +16,7 @@ import {
   type SelectionReport,
   type VersionStore,
 } from '@fayger/contracts';
-import { createInstructionBus, selectAdapter, type AdapterBus, type BusDiagnostic } from '@fayger/adapter-core';
+import { createInstructionBus, resolveAdapter, type AdapterBus, type AdapterChoice, type BusDiagnostic } from '@fayger/adapter-core';
 import { createInterpreterImplementation } from '@fayger/interpreter';
 import { MemorySource, loadBuf, openSource, type OpenSourceOptions } from '@fayger/loader';
 import { EventBus } from '@fayger/observability';
@@ -40,20 +38,10 @@ import { buildTrust, type FaygerTrust } from './trust.js';
 export type BufInput = BufSource | Uint8Array | string | URL;
 
 /**
- * How the adapter is chosen. Give one PlatformAdapter, or candidates to detect among (adapter-core's
- * `selectAdapter`: highest `detect()` score; `force` picks by id or host kind instead).
+ * How the adapter is chosen (adapter-core's `resolveAdapter`): one PlatformAdapter, or candidates — ready
+ * adapters or lazy ones — to detect among (highest `detect()` score; `force` picks by id or host kind).
  */
-export type AdapterChoice =
-  | PlatformAdapter
-  | { candidates: readonly (PlatformAdapter | AdapterCandidate)[]; force?: string; probe?: HostProbe };
-
-/** An adapter that is built only if detection (or `force`) picks it. */
-export interface AdapterCandidate {
-  readonly id: string;
-  readonly hostKind: HostKind;
-  detect(probe: HostProbe): boolean | number;
-  create(): PlatformAdapter;
-}
+export type { AdapterChoice, AdapterCandidate } from '@fayger/adapter-core';
 
 export interface FaygerOptions {
   /** Which Platform_Adapter serves the guests' instructions (any PlatformAdapter; see AdapterChoice). */
@@ -161,9 +149,6 @@ function isSource(v: unknown): v is BufSource {
 function isLoaded(v: unknown): v is LoadedBuf {
   return typeof v === 'object' && v !== null && typeof (v as LoadedBuf).section === 'function' && 'manifest' in v && 'selection' in v;
 }
-function isAdapter(v: unknown): v is PlatformAdapter {
-  return typeof v === 'object' && v !== null && typeof (v as PlatformAdapter).handle === 'function' && typeof (v as PlatformAdapter).available === 'function';
-}
 
 /**
  * The composition root: loader + security + runtime (interpreter) + adapter bus + observability behind one
@@ -183,25 +168,7 @@ export function createFayger(options: FaygerOptions): Fayger {
   const eventBus = options.events === undefined ? new EventBus() : options.events instanceof EventBus ? options.events : undefined;
   const sink: EventSink = options.events ?? (eventBus as EventBus);
 
-  let adapter: PlatformAdapter;
-  let forced = false;
-  let reason: string;
-  if (isAdapter(options.adapter)) {
-    adapter = options.adapter;
-    forced = true;
-    reason = 'given by the embedder';
-  } else {
-    const c = options.adapter;
-    // Lazy candidates take part in detection through a stub; only the chosen one is built.
-    const stubs = c.candidates.map((x): PlatformAdapter =>
-      isAdapter(x) ? x : { id: x.id, hostKind: x.hostKind, detect: (p) => x.detect(p), available: () => [], handle: () => undefined, dispose: () => undefined },
-    );
-    const chosen = selectAdapter(stubs, { ...(c.force !== undefined ? { force: c.force } : {}), ...(c.probe ? { probe: c.probe } : {}) });
-    const candidate = c.candidates[stubs.indexOf(chosen)];
-    adapter = isAdapter(candidate) ? candidate : candidate.create();
-    forced = c.force !== undefined;
-    reason = forced ? `forced (${c.force})` : `detected among ${c.candidates.map((a) => a.id).join(', ')}`;
-  }
+  const { adapter, forced, reason } = resolveAdapter(options.adapter);
   emitEvent(sink, 'adapter.host.detected', { host: adapter.hostKind, adapter: adapter.id, forced, reason });
 
   const digest = options.digest ?? detectDigestProvider();

@@ -1,37 +1,25 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { probeHost } from '@fayger/adapter-core';
-import { createDesktopAdapter, detectDesktop } from '@fayger/adapter-desktop';
-import { createServerAdapter } from '@fayger/adapter-server';
-import {
-  FaygerError,
-  type AdapterCallContext,
-  type HostProbe,
-  type PlatformAdapter,
-  type UniversalInstruction,
-} from '@fayger/contracts';
-import {
-  ConfinedFs,
-  FileKv,
-  appStateDir,
-  nodeHostHandlers,
-  nodeHostOffers,
-  type AppKey,
-  type FsMount,
-  type LogFormat,
-} from '@fayger/node-host';
-import type { AdapterCandidate } from './create-fayger.js';
+import { composeAdapter, type AdapterCandidate } from '@fayger/adapter-core';
+import { desktopAdapterCandidate } from '@fayger/adapter-desktop';
+import { serverAdapterCandidate } from '@fayger/adapter-server';
+import { FaygerError, type AdapterCallContext, type EventSink, type PlatformAdapter, type UniversalInstruction } from '@fayger/contracts';
+import { ConfinedFs, FileKv, appStateDir, nodeHostHandlers, nodeHostOffers, type AppKey, type FsMount } from '@fayger/node-host';
 import { withStdio, type StdioStreams } from './stdio-adapter.js';
 
 export interface NodeAdapterOptions {
   /** Per-user state directory (server data root, kv). */
   stateDir: string;
-  /** Host directories mounted at guest paths (`--dir guest=host`); they replace the server's default /data. */
+  /** Host directories mounted at guest paths (`--dir guest=host`); one at /data replaces the server's own. */
+  mounts?: readonly FsMount[];
+  /** @deprecated the old name of `mounts`. */
   dirs?: readonly FsMount[];
   /** Variables the adapter may ever expose (the grant narrows further). Default: none. */
   envAllow?: readonly string[];
   /** Guest log records: format and where they go (default text to process.stderr). */
-  log?: { format?: LogFormat; stream?: { write(chunk: string): unknown } };
+  log?: { format?: 'json' | 'text'; stream?: { write(chunk: string): unknown } };
+  /** The adapters' diagnostics channel (failed host calls as `adapter.host.error`). */
+  diagnostics?: EventSink;
   /** Guest standard streams (WASI fd 0-2); false: no stdio capability. Default: this process's streams. */
   stdio?: StdioStreams | false;
   /**
@@ -44,10 +32,14 @@ export interface NodeAdapterOptions {
 }
 
 /**
- * Routes kv.* (and, when `data` is set, fs.* over the default `/data`) to the calling app's own directory under
- * `stateDir`, so no app can read or name another's state. Other ops go to the adapter unchanged.
+ * Routes kv.* (and, when `data` is set, every fs.* op: the app's own `/data` beside the configured `mounts`) to
+ * the calling app's own directory under `stateDir`, so no app can read or name another's state. Other ops go to
+ * the adapter unchanged.
  */
-export function withPerAppState(adapter: PlatformAdapter, o: { stateDir: string; appOf: (instanceId: string) => AppKey | undefined; data: boolean }): PlatformAdapter {
+export function withPerAppState(
+  adapter: PlatformAdapter,
+  o: { stateDir: string; appOf: (instanceId: string) => AppKey | undefined; data: boolean; mounts?: readonly FsMount[] },
+): PlatformAdapter {
   const byApp = new Map<string, Record<string, (a: unknown, ctx: AdapterCallContext) => unknown>>();
   const handlersFor = (app: AppKey) => {
     const key = JSON.stringify([app.publisher, app.id]);
@@ -56,7 +48,7 @@ export function withPerAppState(adapter: PlatformAdapter, o: { stateDir: string;
       const dir = appStateDir(o.stateDir, app);
       const files = join(dir, 'files');
       if (o.data) mkdirSync(files, { recursive: true, mode: 0o700 });
-      const services = { kv: new FileKv({ dir: join(dir, 'kv') }), ...(o.data ? { fs: new ConfinedFs({ mounts: [{ guest: '/data', host: files }] }) } : {}) };
+      const services = { kv: new FileKv({ dir: join(dir, 'kv') }), ...(o.data ? { fs: new ConfinedFs({ mounts: [{ guest: '/data', host: files }, ...(o.mounts ?? [])] }) } : {}) };
       h = nodeHostHandlers(services) as Record<string, (a: unknown, ctx: AdapterCallContext) => unknown>;
       byApp.set(key, h);
     }
@@ -157,77 +149,48 @@ function checkMounts(dirs: readonly FsMount[]): FsMount[] {
 }
 
 /**
- * Replaces an adapter's fs.* with a confined filesystem over exactly `mounts` (the server adapter always mounts
- * its data root at /data; an explicit `--dir /data=…` must win over it).
+ * Replaces an adapter's fs.* with a confined filesystem over exactly `mounts` (for adapters whose own mounts
+ * cannot be configured).
  */
 export function withFsMounts(adapter: PlatformAdapter, mounts: readonly FsMount[]): PlatformAdapter {
   const services = { fs: new ConfinedFs({ mounts }) };
   const fsOffers = nodeHostOffers(services).filter((o) => o.name === 'fs.read' || o.name === 'fs.write');
-  const all = nodeHostHandlers(services) as Record<string, (a: unknown, ctx: AdapterCallContext) => unknown>;
-  const fsHandlers = new Map(Object.entries(all).filter(([op]) => op.startsWith('fs.')));
-  const wrapped: PlatformAdapter = {
-    id: adapter.id,
-    hostKind: adapter.hostKind,
-    available: () => [...adapter.available().filter((o) => o.name !== 'fs.read' && o.name !== 'fs.write'), ...fsOffers],
-    detect: (p) => adapter.detect(p),
-    handle: (ins: UniversalInstruction, ctx: AdapterCallContext) => {
-      const h = fsHandlers.get(ins.op);
-      return h ? h(ins.args, ctx) : adapter.handle(ins, ctx);
-    },
-    dispose: (id) => adapter.dispose(id),
-  };
-  if (adapter.close) wrapped.close = () => adapter.close?.();
-  return wrapped;
-}
-
-/** The server adapter's detection score (its own detect, without building it). */
-function detectServer(probe: HostProbe): number {
-  const f = probeHost(probe);
-  if (!f.node || f.dom || f.bridge) return 0;
-  return f.tty ? 0.5 : 1;
+  const fsHandlers = Object.fromEntries(Object.entries(nodeHostHandlers(services)).filter(([op]) => op.startsWith('fs.')));
+  return composeAdapter(adapter, {
+    offers: (base) => [...base.filter((o) => o.name !== 'fs.read' && o.name !== 'fs.write'), ...fsOffers],
+    handlers: fsHandlers,
+  });
 }
 
 /**
- * The Node adapters as lazy candidates: detection runs on cheap stubs and only the chosen adapter is built
- * (the desktop one probes OS tools, the server one creates its data root).
+ * The Node adapters as lazy candidates: detection runs on each adapter's own detector and only the chosen
+ * adapter is built (the desktop one probes OS tools, the server one creates its data root).
  */
 export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[] {
-  const dirs = checkMounts(o.dirs ?? []);
+  const mounts = checkMounts(o.mounts ?? o.dirs ?? []);
   const stdio = o.stdio === false ? undefined : (o.stdio ?? processStdio());
   // The adapter exposes no variable unless named: the environment often holds secrets.
   const envAllow = [...(o.envAllow ?? [])];
-  const log = { format: o.log?.format ?? 'text', ...(o.log?.stream ? { stream: o.log.stream } : {}) } as const;
+  const log = { format: o.log?.format ?? 'text', ...(o.log?.stream ? { output: o.log.stream } : {}) } as const;
+  const diagnostics = o.diagnostics ? { diagnostics: o.diagnostics } : {};
   const appOf = o.appOf;
-  const perApp = (a: PlatformAdapter, data: boolean) => (appOf ? withPerAppState(a, { stateDir: o.stateDir, appOf, data }) : a);
-  const finish = (a: PlatformAdapter) => (stdio ? withStdio(a, stdio) : a);
+  // kv (and the server's default /data, when no mount replaces it) per app; stdio outermost.
+  const finish = (c: AdapterCandidate, appData: boolean): AdapterCandidate => ({
+    ...c,
+    create: () => {
+      const base = c.create();
+      const scoped = appOf ? withPerAppState(base, { stateDir: o.stateDir, appOf, data: appData, mounts }) : base;
+      return stdio ? withStdio(scoped, stdio) : scoped;
+    },
+  });
   return [
-    {
-      id: 'server',
-      hostKind: 'server',
-      detect: detectServer,
-      create: () => {
-        const server = createServerAdapter({ dataDir: join(o.stateDir, 'data'), env: { allow: envAllow }, log });
-        // Explicit --dir mounts are the user's choice and replace /data; otherwise /data is the app's own.
-        return finish(perApp(dirs.length ? withFsMounts(server, dirs) : server, dirs.length === 0));
-      },
-    },
-    {
-      id: 'desktop',
-      hostKind: 'desktop',
-      detect: (p) => detectDesktop(p),
-      create: () =>
-        finish(
-          perApp(
-            createDesktopAdapter({
-              roots: dirs,
-              kvDir: join(o.stateDir, 'kv'),
-              env: envAllow.length ? { allow: envAllow } : false,
-              log: { format: log.format },
-              ...(o.log?.stream ? { logOutput: o.log.stream } : {}),
-            }),
-            false,
-          ),
-        ),
-    },
+    finish(
+      serverAdapterCandidate(() => ({ dataDir: join(o.stateDir, 'data'), mounts, env: { allow: envAllow }, log, ...diagnostics })),
+      !mounts.some((m) => m.guest === '/data'),
+    ),
+    finish(
+      desktopAdapterCandidate(() => ({ mounts, kvDir: join(o.stateDir, 'kv'), env: envAllow.length ? { allow: envAllow } : false, log, ...diagnostics })),
+      false,
+    ),
   ];
 }

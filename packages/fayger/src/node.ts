@@ -7,7 +7,7 @@ import { FaygerError, type VersionStore } from '@fayger/contracts';
 import { openSource as openNodeSource } from '@fayger/loader/node';
 import { parseTrustedRoots } from '@fayger/security';
 import { createFileVersionStore, nodeDigestProvider, nodeEd25519Backend } from '@fayger/security/node';
-import type { AppKey, FsMount, LogFormat } from '@fayger/node-host';
+import type { AppKey, FsMount } from '@fayger/node-host';
 import { createFayger, type AdapterChoice, type Fayger, type FaygerOptions, type RunHandle } from './create-fayger.js';
 import { nodeAdapterCandidates } from './node-adapters.js';
 import type { StdioStreams } from './stdio-adapter.js';
@@ -35,11 +35,13 @@ export interface NodeFaygerOptions extends Omit<FaygerOptions, 'adapter' | 'trus
   /** Rollback protection (default: `<stateDir>/versions.json`); false: none. */
   versionStore?: VersionStore | false;
   /** Host directories mounted at guest paths; fs.read / fs.write offers come from them. */
+  mounts?: readonly FsMount[];
+  /** @deprecated the old name of `mounts`. */
   dirs?: readonly FsMount[];
   /** Environment variables the adapter may expose to guests (default none). */
   envAllow?: readonly string[];
   /** Guest log records (default text on stderr). */
-  log?: { format?: LogFormat; stream?: { write(chunk: string): unknown } };
+  log?: { format?: 'json' | 'text'; stream?: { write(chunk: string): unknown } };
   /** Guest standard streams (default this process's); false: no stdio capability. */
   stdio?: StdioStreams | false;
 }
@@ -96,7 +98,7 @@ export function parseDirSpec(spec: string, cwd = process.cwd()): FsMount {
  */
 export function createNodeFayger(options: NodeFaygerOptions): Fayger {
   const stateDir = options.stateDir ?? defaultStateDir();
-  const { host, dirs, envAllow, log, stdio, stateDir: _s, versionStore: _v, trust: _t, adapter: _a, ...rest } = options;
+  const { host, mounts, dirs, envAllow, log, stdio, stateDir: _s, versionStore: _v, trust: _t, adapter: _a, ...rest } = options;
   const trust: FaygerTrust =
     options.trust && 'rootsFile' in options.trust
       ? {
@@ -114,7 +116,7 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
     candidates: nodeAdapterCandidates({
       stateDir,
       appOf: (instanceId) => apps.get(instanceId),
-      ...(dirs ? { dirs } : {}),
+      ...(mounts ?? dirs ? { mounts: mounts ?? dirs } : {}),
       ...(envAllow ? { envAllow } : {}),
       ...(log ? { log } : {}),
       ...(stdio !== undefined ? { stdio } : {}),

@@ -1,4 +1,5 @@
-import { FaygerError, type CapabilityOffer, type PlatformAdapter, type UniversalInstruction, type AdapterCallContext } from '@fayger/contracts';
+import { composeAdapter } from '@fayger/adapter-core';
+import { FaygerError, type PlatformAdapter } from '@fayger/contracts';
 
 /** Where a guest's standard streams go. Any object with `write(bytes)` works (a Node stream, an array pusher). */
 export interface StdioStreams {
@@ -15,34 +16,20 @@ export interface StdioStreams {
  */
 export function withStdio(adapter: PlatformAdapter, streams: StdioStreams): PlatformAdapter {
   if (adapter.available().some((o) => o.name === 'stdio')) return adapter;
-  const offer: CapabilityOffer = { name: 'stdio' };
-  const wrapped: PlatformAdapter = {
-    id: adapter.id,
-    hostKind: adapter.hostKind,
-    available: () => [...adapter.available(), offer],
-    detect: (probe) => adapter.detect(probe),
-    handle(ins: UniversalInstruction, ctx: AdapterCallContext): unknown {
-      if (ins.op === 'stdio.write') {
-        const a = ins.args as { stream: 'stdout' | 'stderr'; data: Uint8Array };
+  return composeAdapter(adapter, {
+    handlers: {
+      'stdio.write': (a) => {
         const target = a.stream === 'stderr' ? streams.stderr : streams.stdout;
-        if (!target) throw unavailable(ins.op, `no ${a.stream} stream is attached to this Fayger instance`);
+        if (!target) throw new FaygerError({ code: 'ADAPTER_IO_FAILED', phase: 'stdio.write', what: 'stdio.write', found: `no ${a.stream} stream is attached to this Fayger instance` });
         // Copy: the guest's memory view may be reused before the host stream flushes.
         target.write(a.data.slice());
         return { bytesWritten: a.data.length };
-      }
-      if (ins.op === 'stdio.read') {
-        const a = ins.args as { maxBytes: number };
-        if (!streams.stdin) return Promise.resolve({ data: new Uint8Array(0), eof: true });
-        return streams.stdin(a.maxBytes, ctx.signal).then((data) => ({ data, eof: data.length === 0 }));
-      }
-      return adapter.handle(ins, ctx);
+      },
+      'stdio.read': async (a, ctx) => {
+        if (!streams.stdin) return { data: new Uint8Array(0), eof: true };
+        const data = await streams.stdin(a.maxBytes, ctx.signal);
+        return { data, eof: data.length === 0 };
+      },
     },
-    dispose: (id) => adapter.dispose(id),
-  };
-  if (adapter.close) wrapped.close = () => adapter.close?.();
-  return wrapped;
-}
-
-function unavailable(op: string, found: string): FaygerError {
-  return new FaygerError({ code: 'ADAPTER_IO_FAILED', phase: op, what: op, found, details: { op } });
+  });
 }

@@ -8,8 +8,6 @@ export { FileKv, createFileKv } from './kv-file.js';
 export type { FileKvOptions } from './kv-file.js';
 export { EnvSource } from './env.js';
 export type { EnvSourceOptions } from './env.js';
-export { LogSink } from './log.js';
-export type { LogSinkOptions, LogFormat } from './log.js';
 // Timers are host-neutral and live in adapter-core; re-exported so Node adapters find every service here.
 export { TimerService } from '@fayger/adapter-core';
 export { HttpClient } from './net-http.js';

@@ -1,5 +1,5 @@
-import { isUrlAllowed, originOfUrl } from '@fayger/adapter-core';
-import { FaygerError, MAX_BYTES, type AdapterCallContext, type OpArgs, type OpResult } from '@fayger/contracts';
+import { bodyCap, isUrlAllowed, originOfUrl, readCappedBody, responseHeaders, type ResponseLike } from '@fayger/adapter-core';
+import { FaygerError, type AdapterCallContext, type OpArgs, type OpResult } from '@fayger/contracts';
 
 export interface HttpClientOptions {
   /** The fetch to use (default globalThis.fetch). */
@@ -9,8 +9,6 @@ export interface HttpClientOptions {
   /** Default request deadline when the instruction has no timeoutMs (default 30000). */
   timeoutMs?: number;
 }
-
-const MAX_HEADERS = 128;
 
 function netFailed(url: string, found: string, cause?: unknown, retryable = true): FaygerError {
   return new FaygerError({ code: 'ADAPTER_NET_FAILED', phase: 'net.http', what: `net.http ${originOfUrl(url) ?? 'request'}`, found, cause, retryable, details: { origin: originOfUrl(url) } });
@@ -70,40 +68,8 @@ export class HttpClient {
         }
         continue;
       }
-      const headers: Record<string, string> = {};
-      let n = 0;
-      res.headers.forEach((v, k) => {
-        if (n >= MAX_HEADERS || k.length > 256) return;
-        headers[k] = v.length > 8192 ? v.slice(0, 8192) : v;
-        n++;
-      });
-      const cap = Math.min(MAX_BYTES, ctx.remaining.bytes ?? Number.MAX_SAFE_INTEGER);
-      const data = await readCapped(res, cap, url);
-      return { status: res.status, headers, body: data };
+      const data = await readCappedBody(res as ResponseLike, bodyCap(ctx), url);
+      return { status: res.status, headers: responseHeaders(res as ResponseLike), body: data };
     }
   }
-}
-
-async function readCapped(res: Response, cap: number, url: string): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel().catch(() => {});
-      throw new FaygerError({ code: 'ADAPTER_NET_FAILED', phase: 'net.http', what: `reading the response of ${originOfUrl(url)}`, expected: `at most ${cap} bytes`, found: 'a larger body', retryable: false, details: { limit: cap } });
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }

@@ -1,18 +1,18 @@
 import { randomFillSync } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import type { OpHandlers } from '@fayger/adapter-core';
+import { baselineHandlers, type LogOptions, type OpHandlers, type TimerService } from '@fayger/adapter-core';
 import type { CapabilityOffer } from '@fayger/contracts';
 import type { ConfinedFs } from './confined-fs.js';
 import type { EnvSource } from './env.js';
 import type { FileKv } from './kv-file.js';
-import type { LogSink } from './log.js';
 import type { HttpClient } from './net-http.js';
 import type { HttpListenService } from './net-listen.js';
-import type { TimerService } from '@fayger/adapter-core';
 
 /** The Node host services an adapter is composed of; absent ones are simply not offered. */
 export interface NodeHostServices {
-  log?: LogSink;
+  /** Guest logs (adapter-core's LogOptions; on Node the output defaults to process.stderr). */
+  log?: LogOptions;
+  /** The format when `log.format` is not given (server: json, desktop: text). */
+  logFormat?: 'json' | 'text';
   env?: EnvSource;
   timers?: TimerService;
   fs?: ConfinedFs;
@@ -44,27 +44,20 @@ export function nodeHostOffers(s: NodeHostServices): CapabilityOffer[] {
   return offers;
 }
 
-/** Op handlers backed by the services (for createOpRouter). Ops of absent services are not handled. */
+/** Op handlers backed by the services: adapter-core's baseline plus the Node ones. Absent services are not handled. */
 export function nodeHostHandlers(s: NodeHostServices): OpHandlers {
-  const origin = performance.now();
   const h: OpHandlers = {
-    'log.write': (a, ctx) => {
-      s.log?.write(ctx.instanceId, a);
-      return {};
-    },
-    'clock.now': (a) => ({ timeMs: a.clock === 'realtime' ? Date.now() : performance.now() - origin }),
-    'random.bytes': (a) => ({ bytes: randomFillSync(new Uint8Array(a.length)) }),
+    ...baselineHandlers({
+      ...(s.log ? { log: s.log } : {}),
+      logDefault: { output: process.stderr, format: s.logFormat ?? 'json' },
+      timers: s.timers ?? false,
+      randomFill: (out) => randomFillSync(out),
+    }).handlers,
   };
   if (s.env) {
     const env = s.env;
     h['env.get'] = (a, ctx) => env.get(a, ctx.scope?.variables);
     h['env.list'] = (_a, ctx) => env.list(ctx.scope?.variables);
-  }
-  if (s.timers) {
-    const t = s.timers;
-    h['timer.set'] = (a, ctx) => t.set(a, ctx);
-    h['timer.clear'] = (a, ctx) => t.clear(a, ctx);
-    h['timer.sleep'] = (a, ctx) => t.sleep(a, ctx);
   }
   if (s.fs) {
     const fs = s.fs;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaygerError, type HostEventInput } from '@fayger/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileKv, HttpClient, HttpListenService, LogSink } from '../src/index.js';
+import { FileKv, HttpClient, HttpListenService } from '../src/index.js';
 
 const ctxBase = () => ({ signal: new AbortController().signal, remaining: {} });
 let dir: string;
@@ -95,14 +95,3 @@ describe('HttpListenService', () => {
   });
 });
 
-describe('LogSink', () => {
-  it('writes JSON lines, and escapes control characters in text mode', () => {
-    const out: string[] = [];
-    new LogSink({ stream: { write: (c: string) => out.push(c) }, now: () => 0 }).write('i', { level: 'info' as never, message: 'a\nb', fields: { k: 'v' } });
-    expect(JSON.parse(out[0]!)).toEqual({ time: '1970-01-01T00:00:00.000Z', level: 'info', instanceId: 'i', msg: 'a\nb', fields: { k: 'v' } });
-    new LogSink({ stream: { write: (c: string) => out.push(c) }, format: 'text', minLevel: 'info', now: () => 0 }).write('i', { level: 'warn' as never, message: '\u001b[2Jforged\nline' });
-    expect(out[1]).toBe('1970-01-01T00:00:00.000Z WARN  [i] \\u001b[2Jforged\\u000aline\n');
-    new LogSink({ stream: { write: (c: string) => out.push(c) }, minLevel: 'info' }).write('i', { level: 'debug' as never, message: 'dropped' });
-    expect(out).toHaveLength(2);
-  });
-});

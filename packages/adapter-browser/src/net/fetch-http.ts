@@ -1,5 +1,5 @@
-import { isUrlAllowed, originOfUrl } from '@fayger/adapter-core';
-import { FaygerError, MAX_BYTES, type AdapterCallContext, type OpArgs, type OpResult } from '@fayger/contracts';
+import { bodyCap, isUrlAllowed, originOfUrl, readCappedBody, responseHeaders } from '@fayger/adapter-core';
+import { FaygerError, type AdapterCallContext, type OpArgs, type OpResult } from '@fayger/contracts';
 import { browserError, describeThrown } from '../errors.js';
 
 export interface BrowserHttpOptions {
@@ -17,8 +17,6 @@ export interface BrowserHttpOptions {
   /** Send the page's cookies and HTTP auth with requests (default false: a guest never rides on the user's session). */
   credentials?: boolean;
 }
-
-const MAX_HEADERS = 128;
 
 function scopeDenied(url: string, origins: readonly string[] | undefined, redirect: boolean): FaygerError {
   return new FaygerError({
@@ -109,52 +107,9 @@ export async function fetchHttp(
     await res.body?.cancel().catch(() => {});
     throw scopeDenied(finalUrl, origins, true);
   }
-  const out: Record<string, string> = {};
-  let n = 0;
-  res.headers.forEach((v, k) => {
-    if (n >= MAX_HEADERS || k.length > 256) return;
-    out[k] = v.length > 8192 ? v.slice(0, 8192) : v;
-    n++;
+  const body = await readCappedBody(res, bodyCap(ctx), url, (e) => {
+    if (ctx.signal.aborted) return ctx.signal.reason;
+    return browserError('BROWSER_FETCH_FAILED', 'net.http', `reading the response of ${originOfUrl(url)}`, describeThrown(e), { cause: e, retryable: true, details: { origin: originOfUrl(url) } });
   });
-  const cap = Math.min(MAX_BYTES, ctx.remaining.bytes ?? Number.MAX_SAFE_INTEGER);
-  const body = await readCapped(res, cap, url, ctx.signal);
-  return { status: res.status, headers: out, body };
-}
-
-async function readCapped(res: Response, cap: number, url: string, outer: AbortSignal): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > cap) {
-        await reader.cancel().catch(() => {});
-        throw new FaygerError({
-          code: 'ADAPTER_NET_FAILED',
-          phase: 'net.http',
-          what: `reading the response of ${originOfUrl(url)}`,
-          expected: `at most ${cap} bytes`,
-          found: 'a larger body',
-          retryable: false,
-          details: { limit: cap },
-        });
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    if (FaygerError.is(e)) throw e;
-    if (outer.aborted) throw outer.reason;
-    throw browserError('BROWSER_FETCH_FAILED', 'net.http', `reading the response of ${originOfUrl(url)}`, describeThrown(e), { cause: e, retryable: true, details: { origin: originOfUrl(url) } });
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return { status: res.status, headers: responseHeaders(res), body };
 }

@@ -22,20 +22,19 @@ describe('contract in a page', () => {
     await expectCode(s.call('fs.read', { path: '/data/x' }), 'CAPABILITY_DENIED');
   });
 
-  it('detect(): this page yes; a WebView with a native bridge or a non-DOM host no; selected over the memory adapter', () => {
+  it('detect(): any DOM scores 1 (the in-app adapter outscores it where its bridge is), a non-DOM host 0; selected over the memory adapter', () => {
     const a = createBrowserAdapter();
-    expect(a.detect({ global: globalThis as never })).toBe(true);
+    expect(a.detect({ global: globalThis as never })).toBe(1);
     // In a page the global object is the window itself.
     const webView = (extra: Record<string, unknown>) => {
       const g: Record<string, unknown> = { document: {}, ...extra };
       g.window = g;
       return { global: g };
     };
-    expect(a.detect(webView({}))).toBe(true);
-    expect(a.detect(webView({ webkit: { messageHandlers: { fayger: {} } } }))).toBe(false);
-    expect(a.detect(webView({ ReactNativeWebView: {} }))).toBe(false);
-    expect(a.detect(webView({ FaygerAndroid: {} }))).toBe(false);
-    expect(a.detect({ global: { process: { versions: { node: '20' } } } })).toBe(false);
+    expect(a.detect(webView({}))).toBe(1);
+    // Core knows no bridge: the browser adapter does not look for one either.
+    expect(a.detect(webView({ ReactNativeWebView: {} }))).toBe(1);
+    expect(a.detect({ global: { process: { versions: { node: '20' } } } })).toBe(0);
     expect(selectAdapter([createMemoryAdapter(), a]).id).toBe('browser');
   });
 });
@@ -48,7 +47,7 @@ describe('log', () => {
     const lines: unknown[][] = [];
     console.warn = (...args: unknown[]) => void lines.push(args);
     try {
-      const s = await session({ log: { onRecord: (r) => records.push(r) }, events: { emit: (e) => void seen.push(e) } }, [req('log'), req('open-url')]);
+      const s = await session({ log: { onRecord: (r) => records.push(r) }, diagnostics: { emit: (e) => void seen.push(e) } }, [req('log'), req('open-url')]);
       await s.call('log.write', { level: 'warn', message: 'careful', fields: { k: 'v' } });
       expect(lines).toEqual([[`[fayger ${s.instanceId}] careful`, { k: 'v' }]]);
       expect(records).toMatchObject([{ instanceId: s.instanceId, level: 'warn', message: 'careful', fields: { k: 'v' } }]);

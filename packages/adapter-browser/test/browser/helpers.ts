@@ -18,7 +18,7 @@ export const req = (name: string, scope?: CapabilityRequest['scope']): Capabilit
 
 /** A browser adapter behind a real bus with one open instance, granted `requested` (or everything offered). */
 export async function session(options: BrowserAdapterOptions = {}, requested?: CapabilityRequest[]): Promise<Session> {
-  const adapter = createBrowserAdapter({ log: { console: false }, ...options });
+  const adapter = createBrowserAdapter({ log: { output: false }, ...options });
   const bus = createInstructionBus({ adapter, policy: { allow: 'available' } });
   const instanceId = `t-${++seq}`;
   const reqs = requested ?? adapter.available().map((o) => req(o.name));

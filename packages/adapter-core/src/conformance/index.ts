@@ -14,27 +14,33 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createInstructionBus, type AdapterBus, type BusDiagnostic } from '../bus/bus.js';
 import { assertPlatformAdapter } from '../registry.js';
+import { checkAdapterContract, MANDATORY_CAPABILITIES } from './checks.js';
+
+export { checkAdapterContract, MANDATORY_CAPABILITIES } from './checks.js';
+export type { ContractCheckEnvironment } from './checks.js';
 
 /**
  * The adapter conformance suite. Every Platform_Adapter — first- or third-party — runs the same checks:
  *
  *   adapterConformance('server', { create: () => createServerAdapter({ dataDir }), flags: { fs: true, kv: true } });
  *
- * Flags switch on the families the host supports; the rest is always checked (contract shape, log, clock,
- * random, env, default deny, boundary validation, result schemas, timers, cancellation on dispose, quotas).
+ * What runs follows the adapter's offers: every offered capability is exercised (an offer is a promise), the
+ * mandatory ones (log, clock, random) always. Flags give what the test file set up (an env variable, an fs
+ * root) and say what the author expects to be offered: a flag for a capability the adapter does not offer
+ * fails. See README.md beside this file.
  */
 export interface ConformanceFlags {
-  /** fs.read/fs.write under an offered root. `root`: the guest root to use (default: the first fs.write root offered). */
+  /** Expect fs.read/fs.write. `root`: the guest root to use (default: the first fs.write root offered). */
   fs?: boolean | { root?: string };
+  /** Expect kv. */
   kv?: boolean;
-  /** timer.* (default true). */
-  timers?: boolean;
   /** The host exposes variable `name` with `value` (set up by the test file). */
   env?: { name: string; value: string };
-  /** net.http: needs `httpUrl` from setup (a URL answering 200 to GET). */
+  /** Expect net.http; `httpUrl` from setup is a URL answering 200 to GET. */
   netHttp?: boolean;
-  /** net.listen on an ephemeral port (0), driven by global fetch. */
+  /** Expect net.listen (ephemeral port 0, driven by global fetch). */
   netListen?: boolean;
+  /** Expect ui. */
   ui?: boolean;
 }
 
@@ -112,7 +118,7 @@ export function directContext(
 }
 
 export function adapterConformance(name: string, options: ConformanceOptions): void {
-  const flags: ConformanceFlags = { timers: true, ...options.flags };
+  const flags: ConformanceFlags = { ...options.flags };
   const timeout = options.timeoutMs ?? 10_000;
   let env: ConformanceEnvironment = {};
   const live: Harness[] = [];
@@ -164,9 +170,32 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
   });
   const basics = () => [req('log'), req('clock'), req('random'), req('app')];
 
+  let offered = new Set<string>();
+  type Body = () => Promise<void>;
+  /**
+   * A test of one capability family: it runs when the adapter offers the capability (an offer is a promise)
+   * and fails when a flag expects it but the adapter does not offer it.
+   */
+  const family =
+    (cap: CapabilityName, flag: unknown) =>
+    (title: string, a: { timeout?: number } | Body, b?: Body): void => {
+      const body = (typeof a === 'function' ? a : b)!;
+      it(`${title} [${cap}]`, typeof a === 'function' ? {} : a, async (ctx) => {
+        if (!offered.has(cap)) {
+          if (flag) throw new Error(`The test file's flags expect "${cap}", but the adapter does not offer it: offer ${cap} from available(), or drop the flag.`);
+          ctx.skip();
+          return;
+        }
+        await body();
+      });
+    };
+
   describe(`adapter conformance: ${name}`, () => {
     beforeAll(async () => {
       env = (await options.setup?.()) ?? {};
+      const a = await options.create();
+      offered = new Set(a.available().map((o) => o.name));
+      await a.close?.();
     });
     afterAll(async () => {
       await env.teardown?.();
@@ -176,13 +205,18 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
     });
 
     describe('contract', () => {
-      it('has the PlatformAdapter shape and offers only catalogue capabilities, each once', async () => {
+      it('has the PlatformAdapter shape and offers only catalogue capabilities, each once, log, clock and random among them', async () => {
         const a = await options.create();
         assertPlatformAdapter(a);
         const names = a.available().map((o) => o.name);
         expect(new Set(names).size).toBe(names.length);
-        for (const c of ['log', 'clock', 'random'] as const) expect(names).toContain(c);
+        for (const c of MANDATORY_CAPABILITIES) expect(names, `every adapter must offer ${c}`).toContain(c);
         await a.close?.();
+      });
+
+      it('keeps the promise of every offer: each op of each offered capability is implemented', { timeout }, async () => {
+        const problems = await checkAdapterContract(await options.create(), { ...(env.httpUrl ? { httpUrl: env.httpUrl } : {}) });
+        if (problems.length > 0) throw new Error(`The adapter breaks ${problems.length} promise(s):\n- ${problems.join('\n- ')}`);
       });
 
       it('detect() answers a boolean or a score for a foreign host without throwing', async () => {
@@ -290,7 +324,8 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       });
     });
 
-    describe.runIf(flags.timers !== false)('timers', () => {
+    describe('timers', () => {
+      const it = family('timer', false);
       it('timer.set fires timer.fired; timer.clear prevents it; repeat fires again', { timeout }, async () => {
         const h = await harness([...basics(), req('timer')]);
         await h.call('timer.set', { timerId: 't1', ms: 10 });
@@ -331,7 +366,8 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       });
     });
 
-    describe.runIf(!!flags.fs)('fs (scoped)', () => {
+    describe('fs (scoped)', () => {
+      const it = family('fs.write', flags.fs);
       const rootOf = (h: Harness): string => {
         const explicit = typeof flags.fs === 'object' ? flags.fs.root : undefined;
         const offered = h.adapter.available().find((o) => o.name === 'fs.write')?.scope?.roots?.[0];
@@ -393,7 +429,8 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       });
     });
 
-    describe.runIf(!!flags.kv)('kv', () => {
+    describe('kv', () => {
+      const it = family('kv', flags.kv);
       it('set, get, list by prefix, delete; missing keys read null; namespaces are separate', async () => {
         const h = await harness([...basics(), req('kv')]);
         const ns = `conf-${Date.now()}-${seq}`;
@@ -417,7 +454,8 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       });
     });
 
-    describe.runIf(!!flags.ui)('ui', () => {
+    describe('ui', () => {
+      const it = family('ui', flags.ui);
       it('ui.render and ui.clear accept a valid tree', async () => {
         const h = await harness([...basics(), req('ui')]);
         expect(await h.call('ui.render', { tree: { type: 'column', children: [{ type: 'text', text: 'hi' }, { type: 'button', id: 'ok', text: 'OK' }] } })).toEqual({});
@@ -425,10 +463,11 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       });
     });
 
-    describe.runIf(!!flags.netHttp)('net.http', () => {
+    describe('net.http', () => {
+      const it = family('net.http', flags.netHttp);
       it('GET a granted origin; other origins are denied', { timeout }, async () => {
         const url = env.httpUrl;
-        if (!url) throw new Error('netHttp flag set but setup returned no httpUrl');
+        if (!url) throw new Error('The adapter offers net.http: return httpUrl from setup (a URL answering 200 to GET) so the suite can exercise it.');
         const origin = new URL(url).origin;
         const h = await harness([...basics(), req('net.http', { origins: [origin] })]);
         const r = (await h.call('net.http', { method: 'GET', url })) as { status: number; body: Uint8Array };
@@ -438,7 +477,8 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       });
     });
 
-    describe.runIf(!!flags.netListen)('net.listen', () => {
+    describe('net.listen', () => {
+      const it = family('net.listen', flags.netListen);
       it('requests arrive as net.request events and are answered with net.listen.respond', { timeout }, async () => {
         const h = await harness([...basics(), req('net.listen', { ports: [0] })]);
         h.bus.subscribe(h.instanceId, (e) => {

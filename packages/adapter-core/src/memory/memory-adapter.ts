@@ -1,4 +1,3 @@
-import { TimerService } from '../timers.js';
 import {
   FaygerError,
   type AdapterCallContext,
@@ -8,8 +7,9 @@ import {
   type PlatformAdapter,
   type UiNode,
 } from '@fayger/contracts';
+import { baselineHandlers } from '../compose/baseline.js';
 import { createOpRouter } from '../define.js';
-import { DEFAULT_KV_NAMESPACE } from '../bus/scope-check.js';
+import { DEFAULT_KV_NAMESPACE } from '../scope/confine.js';
 import { findRoot, isPathWithin, normalizeGuestPath } from '../scope/paths.js';
 
 /** A log record captured by the memory adapter. */
@@ -92,10 +92,15 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     nodes.set(path, { type: 'file', data: typeof d === 'string' ? te.encode(d) : new Uint8Array(d), mtimeMs: now() });
   }
   const kv = new Map<string, Map<string, Uint8Array>>();
-  const timers = new TimerService();
   const logs: MemoryLogRecord[] = [];
+  const base = baselineHandlers({
+    log: {
+      output: false,
+      onRecord: (r) => logs.push({ instanceId: r.instanceId, level: r.level, message: r.message, ...(r.fields ? { fields: r.fields } : {}) }),
+    },
+  });
+  const timers = base.timers!;
   const uiTrees = new Map<string, UiNode | null>();
-  const monoOrigin = performance.now();
 
   // The adapter confines itself to the granted roots even though the bus checks them too: an adapter must be
   // safe when driven by a different bus, and a writable alias of a read-only root must not exist.
@@ -123,21 +128,9 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
 
   const handle = createOpRouter(
     {
-      'log.write': (a, ctx) => {
-        logs.push({ instanceId: ctx.instanceId, level: a.level, message: a.message, ...(a.fields ? { fields: a.fields } : {}) });
-        return {};
-      },
-      'clock.now': (a) => ({ timeMs: a.clock === 'realtime' ? Date.now() : performance.now() - monoOrigin }),
-      'random.bytes': (a) => {
-        const out = new Uint8Array(a.length);
-        for (let i = 0; i < out.length; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536));
-        return { bytes: out };
-      },
+      ...base.handlers,
       'env.get': (a) => ({ value: Object.prototype.hasOwnProperty.call(env, a.name) ? env[a.name]! : null }),
       'env.list': () => ({ variables: { ...env } }),
-      'timer.sleep': (a, ctx) => timers.sleep(a, ctx),
-      'timer.set': (a, ctx) => timers.set(a, ctx),
-      'timer.clear': (a, ctx) => timers.clear(a, ctx),
       'fs.read': async (a, ctx) => {
         const p = confine('fs.read', a.path, ctx, false);
         const n = nodes.get(p);

@@ -1,4 +1,5 @@
-import { FaygerError, MAX_UI_DEPTH, UI_NODE_TYPES, type UiNode, type UniversalEventMap } from '@fayger/contracts';
+import { checkUiTree, inputReleased, inputRendered, inputTyped, MAX_INPUT_LENGTH, type InputEcho, type UiFocusable } from '@fayger/adapter-core';
+import type { UiNode, UniversalEventMap } from '@fayger/contracts';
 
 /**
  * The terminal UI as a pure state machine: (state, tree) → state and (state, key) → state + events.
@@ -25,20 +26,13 @@ export type UiOutput =
   | { type: 'ui.event'; data: UiEventData }
   | { type: 'app.lifecycle'; data: { state: 'terminating' } };
 
-export interface InputState {
-  readonly value: string;
+/** An input as the terminal shows it: adapter-core's echo state (value, guest value, echoes) plus a cursor. */
+export interface InputState extends InputEcho {
   /** Cursor position as a UTF-16 index into `value`, always on a code point boundary. */
   readonly cursor: number;
-  /** The guest-supplied value at the last render, to tell a guest edit from a repeated tree. */
-  readonly guestValue: string | undefined;
-  /** Values sent in input events since the guest last set the value: a re-render echoing one is stale. */
-  readonly echoes: readonly string[];
 }
 
-export interface FocusTarget {
-  readonly id: string;
-  readonly type: 'button' | 'input';
-}
+export type FocusTarget = UiFocusable;
 
 export interface UiState {
   readonly tree: UiNode | null;
@@ -52,71 +46,10 @@ export interface UiState {
 
 /** Node id used in key events when neither a focused node nor the root has an id. */
 export const ROOT_NODE_ID = '$root';
-/** Longest value an input accepts (the ui.event schema's limit). */
-export const MAX_INPUT_LENGTH = 4096;
+export { MAX_INPUT_LENGTH };
 
 export function createUiState(): UiState {
   return { tree: null, focusables: [], focusId: null, inputs: new Map(), ended: false };
-}
-
-interface Walked {
-  focusables: FocusTarget[];
-  inputNodes: Map<string, UiNode>;
-}
-
-function invalid(path: string, expected: string, found: string, details: Record<string, unknown> = {}): FaygerError {
-  return new FaygerError({
-    code: 'DESKTOP_UI_TREE_INVALID',
-    phase: 'ui.render',
-    what: `rendering the UI tree at ${path || '/'}`,
-    expected,
-    found,
-    details: { path, ...details },
-  });
-}
-
-// Iterative so a hostile deep tree cannot overflow the JS stack before the depth check trips.
-function walk(tree: unknown): Walked {
-  const focusables: FocusTarget[] = [];
-  const inputNodes = new Map<string, UiNode>();
-  const seen = new Set<string>();
-  const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: tree, path: '', depth: 1 }];
-  while (stack.length > 0) {
-    const { node, path, depth } = stack.pop()!;
-    if (depth > MAX_UI_DEPTH) throw invalid(path, `a tree at most ${MAX_UI_DEPTH} levels deep`, 'a deeper tree');
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) {
-      throw invalid(path, 'a UI node object', node === null ? 'null' : Array.isArray(node) ? 'an array' : typeof node);
-    }
-    const n = node as Partial<UiNode> & Record<string, unknown>;
-    if (typeof n.type !== 'string' || !(UI_NODE_TYPES as readonly string[]).includes(n.type)) {
-      throw invalid(`${path}/type`, `one of ${UI_NODE_TYPES.join(', ')}`, JSON.stringify(n.type) ?? 'nothing');
-    }
-    for (const f of ['id', 'text', 'value', 'placeholder'] as const) {
-      if (n[f] !== undefined && typeof n[f] !== 'string') throw invalid(`${path}/${f}`, 'a string', typeof n[f]);
-    }
-    if (n.id !== undefined) {
-      if (n.id === '') throw invalid(`${path}/id`, 'a non-empty id', '""');
-      if (seen.has(n.id)) {
-        throw invalid(`${path}/id`, 'ids unique within the tree', `${JSON.stringify(n.id)} used twice`, { nodeId: n.id });
-      }
-      seen.add(n.id);
-    }
-    if ((n.type === 'button' || n.type === 'input') && n.id === undefined) {
-      throw invalid(`${path}/id`, `an id on every ${n.type} (events name the node by it)`, `a ${n.type} without an id`);
-    }
-    if ((n.type === 'button' || n.type === 'input') && n.disabled !== true) {
-      focusables.push({ id: n.id!, type: n.type });
-    }
-    if (n.type === 'input') inputNodes.set(n.id!, n as UiNode);
-    if (n.children !== undefined) {
-      if (!Array.isArray(n.children)) throw invalid(`${path}/children`, 'an array of nodes', typeof n.children);
-      // Pushed in reverse so nodes pop in reading order.
-      for (let i = n.children.length - 1; i >= 0; i--) {
-        stack.push({ node: n.children[i], path: `${path}/children/${i}`, depth: depth + 1 });
-      }
-    }
-  }
-  return { focusables, inputNodes };
 }
 
 /**
@@ -127,32 +60,14 @@ function walk(tree: unknown): Walked {
  * Throws DESKTOP_UI_TREE_INVALID for a tree the terminal cannot drive.
  */
 export function renderTree(state: UiState, tree: UiNode): UiState {
-  const { focusables, inputNodes } = walk(tree);
+  const { focusables, inputs: inputNodes } = checkUiTree(tree, 'DESKTOP_UI_TREE_INVALID');
   const inputs = new Map<string, InputState>();
   for (const [id, node] of inputNodes) {
     const prev = state.inputs.get(id);
-    const guest = node.value !== undefined ? clampInput(node.value) : undefined;
-    if (!prev) {
-      const value = guest ?? '';
-      inputs.set(id, { value, cursor: value.length, guestValue: guest, echoes: [] });
-      continue;
-    }
-    if (guest === undefined || guest === prev.value) {
-      inputs.set(id, { ...prev, guestValue: guest, echoes: guest === prev.value ? [] : prev.echoes });
-      continue;
-    }
-    const echoAt = prev.echoes.lastIndexOf(guest);
-    if (echoAt >= 0) {
-      // The guest re-rendered with a value the user has since typed past.
-      inputs.set(id, { ...prev, guestValue: guest, echoes: prev.echoes.slice(echoAt + 1) });
-      continue;
-    }
-    if (guest === prev.guestValue) {
-      // The same tree again: the user's edits stand.
-      inputs.set(id, prev);
-      continue;
-    }
-    inputs.set(id, { value: guest, cursor: guest.length, guestValue: guest, echoes: [] });
+    const next = inputRendered(prev, node.value);
+    // The cursor stays where the user left it unless the guest replaced the value.
+    const cursor = prev && next.value === prev.value ? prev.cursor : next.value.length;
+    inputs.set(id, { ...next, cursor });
   }
   let focusId: string | null = null;
   if (state.focusId !== null && focusables.some((f) => f.id === state.focusId)) {
@@ -166,10 +81,6 @@ export function renderTree(state: UiState, tree: UiNode): UiState {
 
 export function clearTree(state: UiState): UiState {
   return { ...createUiState(), ended: state.ended };
-}
-
-function clampInput(v: string): string {
-  return v.length > MAX_INPUT_LENGTH ? v.slice(0, MAX_INPUT_LENGTH) : v;
 }
 
 function prevBoundary(s: string, i: number): number {
@@ -210,8 +121,7 @@ function keyName(key: UiKey): string {
 function editInput(state: UiState, id: string, input: InputState, value: string, cursor: number): { state: UiState; events: UiOutput[] } {
   const inputs = new Map(state.inputs);
   const changed = value !== input.value;
-  const echoes = changed ? [...input.echoes, value].slice(-64) : input.echoes;
-  inputs.set(id, { ...input, value, cursor, echoes });
+  inputs.set(id, { ...inputTyped(input, value), cursor });
   const events: UiOutput[] = changed ? [{ type: 'ui.event', data: { nodeId: id, kind: 'input', value } }] : [];
   return { state: { ...state, inputs }, events };
 }
@@ -222,7 +132,7 @@ function editInput(state: UiState, id: string, input: InputState, value: string,
  */
 function releaseInputs(state: UiState): UiState {
   const inputs = new Map<string, InputState>();
-  for (const [id, input] of state.inputs) inputs.set(id, { ...input, guestValue: undefined, echoes: [] });
+  for (const [id, input] of state.inputs) inputs.set(id, { ...inputReleased(input), cursor: input.cursor });
   return { ...state, inputs };
 }
 

@@ -13,10 +13,10 @@ process.env.FAYGER_DESKTOP_CONF = 'yes';
 adapterConformance('desktop', {
   create: () =>
     createDesktopAdapter({
-      roots: [{ guest: '/docs', host: dir }],
+      mounts: [{ guest: '/docs', host: dir }],
       kvDir: join(dir, '.kv'),
       env: { allow: ['FAYGER_DESKTOP_CONF'] },
-      logOutput: { write: () => true },
+      log: { output: { write: () => true } },
       terminal: { input: new PassThrough(), output: new FakeScreen(60, 12) },
       charset: 'ascii',
       clipboard: null,

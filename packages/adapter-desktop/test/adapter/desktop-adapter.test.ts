@@ -205,7 +205,7 @@ describe('desktop adapter', () => {
 describe('desktop adapter over the Node host services', () => {
   it('holds log records while the UI is on screen and writes them when it gives the terminal back', async () => {
     const logged: string[] = [];
-    const { open } = setup({ host: undefined, logOutput: { write: (s: string) => logged.push(s) }, listen: false, http: false });
+    const { open } = setup({ host: undefined, log: { output: { write: (s: string) => logged.push(s) } }, listen: false, http: false });
     const a = open('a');
     await a.call('log.write', { level: 'info', message: 'before' });
     expect(logged.join('')).toMatch(/INFO +\[a\] before/);
@@ -221,7 +221,7 @@ describe('desktop adapter over the Node host services', () => {
     try {
       const none = setup({ host: undefined, listen: false });
       expect(none.adapter.available().map((o) => o.name)).not.toContain('fs.read');
-      const granted = setup({ host: undefined, listen: false, roots: [{ guest: '/docs', host: tools.dir }, { guest: '/ref', host: tools.dir, readOnly: true }] });
+      const granted = setup({ host: undefined, listen: false, mounts: [{ guest: '/docs', host: tools.dir }, { guest: '/ref', host: tools.dir, readOnly: true }] });
       const offers = granted.adapter.available();
       expect(offers.find((o) => o.name === 'fs.read')?.scope?.roots).toEqual(['/docs', '/ref']);
       expect(offers.find((o) => o.name === 'fs.write')?.scope?.roots).toEqual(['/docs']);

@@ -69,7 +69,7 @@ describe('renderTree', () => {
 
   it('rejects duplicate ids, unknown node types and non-object nodes', () => {
     const dup: UiNode = { type: 'row', children: [{ type: 'button', id: 'x' }, { type: 'input', id: 'x' }] };
-    expect(() => renderTree(createUiState(), dup)).toThrow(/used twice/);
+    expect(() => renderTree(createUiState(), dup)).toThrow(/unique within the tree/);
     expect(() => renderTree(createUiState(), { type: 'video' } as unknown as UiNode)).toThrow(/one of column/);
     expect(() => renderTree(createUiState(), { type: 'row', children: [null] } as unknown as UiNode)).toThrow(
       expect.objectContaining({ code: 'DESKTOP_UI_TREE_INVALID' }),

@@ -1,4 +1,5 @@
-import { DEFAULT_KV_NAMESPACE, isUrlAllowed, negotiate as coreNegotiate, originOfUrl, probeHost, TimerService, withBusServedOffers } from '@fayger/adapter-core';
+import { baselineHandlers, confineNamespace, confineUrl, createOpRouter, negotiate as coreNegotiate, reportHostError, withBusServedOffers, type LogOptions } from '@fayger/adapter-core';
+import { DomUi } from '@fayger/adapter-core/dom';
 import {
   FaygerError,
   OP_CAPABILITY,
@@ -7,12 +8,11 @@ import {
   type CapabilityOffer,
   type CapabilityRequest,
   type GrantReport,
+  type EventSink,
   type HostPolicy,
   type HostProbe,
-  type OpArgs,
   type PlatformAdapter,
   type UiNode,
-  type UniversalEventType,
   type UniversalInstruction,
 } from '@fayger/contracts';
 import { MessageBridge } from '../bridge/bridge.js';
@@ -29,20 +29,12 @@ import {
   type TransportKind,
 } from '../bridge/transports.js';
 import { PROTOCOL_VERSION, type NativeHello, type PermissionState } from '../protocol/wire.js';
-import { DomUiRenderer, INSTANCE_ATTR } from '../ui/dom-renderer.js';
 import { parseHello, parsePermissionReply } from './handshake.js';
 
 type Obj = Record<string, unknown>;
 
 /** Where ui.* goes: the WebView's own DOM, the native side (trees over the bridge), or nowhere. */
 export type InAppUiOption = 'dom' | 'native' | false | { mode: 'dom'; container?: HTMLElement | (() => HTMLElement | null) };
-
-export interface InAppLogRecord {
-  instanceId: string;
-  level: string;
-  message: string;
-  fields?: Record<string, string>;
-}
 
 export interface InAppAdapterOptions {
   /** Adapter id (default "in-app"). */
@@ -66,10 +58,13 @@ export interface InAppAdapterOptions {
   handshakeTimeoutMs?: number;
   /** Where ui.* is rendered (default 'dom' when a document exists, else 'native'). */
   ui?: InAppUiOption;
-  /** Sink for log.write when the native side lets the WebView log locally (default console). */
-  log?: (record: InAppLogRecord) => void;
-  /** Bridge messages that could not be used (malformed, late replies, events for unknown instances). */
-  onProblem?: (error: FaygerError) => void;
+  /** Guest logs when the native side lets the WebView log locally (default: the console). */
+  log?: LogOptions;
+  /**
+   * The diagnostics channel: failed host calls, and bridge messages that could not be used (malformed, late
+   * replies, events for unknown instances), as `adapter.host.error` events.
+   */
+  diagnostics?: EventSink;
 }
 
 /** One capability's permission as the host app reported or answered it. */
@@ -103,15 +98,15 @@ export interface InAppAdapter extends PlatformAdapter {
    */
   negotiate(requested: readonly CapabilityRequest[], policy: HostPolicy): Promise<GrantReport>;
   /** The DOM renderer of an instance in 'dom' mode (tests, diagnostics). */
-  domUi(instanceId: string): DomUiRenderer | undefined;
+  domUi(instanceId: string): DomUi | undefined;
 }
 
 const get = (o: unknown, k: string): unknown => (o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined);
 
 /** Scores an in-app host: 3 when a native bridge object is present (above a plain browser page), else false. */
 export function detectInApp(probe: HostProbe): number | false {
-  if (probeHost(probe).bridge) return 3;
-  return findTransportKind(probe.global as Obj) ? 3 : false;
+  const g = probe.global as Obj;
+  return findTransportKind(g) || findTransportKind((get(g, 'window') as Obj | undefined) ?? g) ? 3 : false;
 }
 
 function resolveTransport(o: InAppAdapterOptions, g: Obj): BridgeTransport {
@@ -143,21 +138,6 @@ function permissionDenied(cap: CapabilityName, op: string, reason: string | unde
   });
 }
 
-function scopeDenied(op: string, what: string, found: string, granted: unknown, field: string): FaygerError {
-  return new FaygerError({
-    code: 'CAPABILITY_SCOPE_DENIED',
-    phase: op,
-    what: `${op}: ${what}`,
-    expected: `one of ${JSON.stringify(granted)}`,
-    found,
-    details: { op, field, granted },
-  });
-}
-
-function cancelled(op: string): FaygerError {
-  return new FaygerError({ code: 'ADAPTER_CANCELLED', phase: op, what: op, expected: 'the call to complete', found: 'the call was cancelled' });
-}
-
 const LOCAL_OPS: Readonly<Record<string, 'log' | 'clock' | 'random' | 'timer'>> = {
   'log.write': 'log',
   'clock.now': 'clock',
@@ -175,7 +155,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
   const id = options.id ?? 'in-app';
   const g = (options.global ?? globalThis) as Obj;
   const win = ((get(g, 'window') as Obj | undefined) ?? g) as Obj;
-  const problem = options.onProblem ?? (() => {});
+  const problem = (e: FaygerError) => reportHostError(options.diagnostics, id, 'bridge', e);
   const emitters = new Map<string, AdapterCallContext['emit']>();
 
   const bridge = new MessageBridge({
@@ -230,20 +210,19 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     if (typeof uiOpt === 'object' && uiOpt.container) return typeof uiOpt.container === 'function' ? uiOpt.container() : uiOpt.container;
     return doc?.body ?? null;
   };
-  const doms = new Map<string, DomUiRenderer>();
-  const timers = new TimerService();
+  const doms = new Map<string, DomUi>();
   const asking = new Map<CapabilityName, Promise<void>>();
 
-  const logSink =
-    options.log ??
-    ((r: InAppLogRecord) => {
-      const c = get(g, 'console') as Record<string, ((...a: unknown[]) => void) | undefined> | undefined;
-      const fn = c?.[r.level === 'trace' ? 'debug' : r.level] ?? c?.log;
-      fn?.call(c, `[${r.instanceId}] ${r.message}`, ...(r.fields ? [r.fields] : []));
-    });
   const cryptoObj = get(g, 'crypto') as { getRandomValues?: (a: Uint8Array) => Uint8Array } | undefined;
   const perf = get(g, 'performance') as { now?: () => number } | undefined;
-  let lastMono = 0;
+  const base = baselineHandlers({
+    ...(options.log ? { log: options.log } : {}),
+    logDefault: { output: 'console' },
+    ...(typeof cryptoObj?.getRandomValues === 'function' ? { randomFill: (out: Uint8Array) => void cryptoObj.getRandomValues!(out) } : {}),
+    ...(typeof perf?.now === 'function' ? { monotonic: () => perf.now!() } : {}),
+  });
+  const timers = base.timers!;
+  const handleLocal = createOpRouter(base.handlers, id);
 
   // Ask about the given capabilities (those still 'prompt') in one bridge request; concurrent asks share it.
   async function ask(items: Array<{ name: CapabilityName; reason?: string; scope?: CapabilityRequest['scope'] }>): Promise<void> {
@@ -292,7 +271,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     return offers;
   }
 
-  function mountFor(instanceId: string, op: string, ctx: AdapterCallContext): DomUiRenderer {
+  function mountFor(instanceId: string, op: string, ctx: AdapterCallContext): DomUi {
     let r = doms.get(instanceId);
     if (r) return r;
     const container = domContainer();
@@ -306,72 +285,17 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       });
     }
     const mount = container.ownerDocument.createElement('div');
-    mount.setAttribute(INSTANCE_ATTR, instanceId);
+    mount.setAttribute('data-fayger-instance', instanceId);
     container.appendChild(mount);
-    r = new DomUiRenderer(mount, (data) => ctx.emit({ type: 'ui.event', data }));
+    r = new DomUi(mount, (data) => ctx.emit({ type: 'ui.event', data }));
     doms.set(instanceId, r);
     return r;
   }
 
-  function handleLocal(ins: UniversalInstruction, ctx: AdapterCallContext): unknown {
-    switch (ins.op) {
-      case 'log.write': {
-        const a = ins.args as OpArgs<'log.write'>;
-        logSink({ instanceId: ctx.instanceId, level: a.level, message: a.message, ...(a.fields ? { fields: a.fields } : {}) });
-        return {};
-      }
-      case 'clock.now': {
-        const a = ins.args as OpArgs<'clock.now'>;
-        if (a.clock === 'realtime') return { timeMs: Date.now() };
-        const t = typeof perf?.now === 'function' ? perf.now() : Date.now();
-        lastMono = Math.max(lastMono, t);
-        return { timeMs: lastMono };
-      }
-      case 'random.bytes': {
-        const { length } = ins.args as OpArgs<'random.bytes'>;
-        const out = new Uint8Array(length);
-        // getRandomValues fills at most 65536 bytes per call.
-        for (let i = 0; i < length; i += 65536) cryptoObj!.getRandomValues!(out.subarray(i, Math.min(length, i + 65536)));
-        return { bytes: out };
-      }
-      case 'timer.sleep': {
-        const { ms } = ins.args as OpArgs<'timer.sleep'>;
-        return new Promise((resolve, reject) => {
-          if (ctx.signal.aborted) return reject(cancelled(ins.op));
-          const t = setTimeout(() => {
-            ctx.signal.removeEventListener('abort', onAbort);
-            resolve({});
-          }, ms);
-          const onAbort = () => {
-            clearTimeout(t);
-            reject(cancelled(ins.op));
-          };
-          ctx.signal.addEventListener('abort', onAbort, { once: true });
-        });
-      }
-      case 'timer.set':
-        return timers.set(ins.args as OpArgs<'timer.set'>, ctx);
-      case 'timer.clear':
-        return timers.clear(ins.args as OpArgs<'timer.clear'>, ctx);
-      default:
-        throw new Error(`not a local op: ${ins.op}`);
-    }
-  }
-
   // The adapter confines calls itself before they leave the WebView, whatever bus drives it.
   function confine(ins: UniversalInstruction, ctx: AdapterCallContext): void {
-    const scope = ctx.scope;
-    if (ins.op === 'net.http') {
-      const url = (ins.args as OpArgs<'net.http'>).url;
-      if (scope?.origins !== undefined && !isUrlAllowed(url, scope.origins)) {
-        throw scopeDenied(ins.op, 'the URL origin is not granted', JSON.stringify(originOfUrl(url) ?? url.slice(0, 200)), scope.origins, '/args/url');
-      }
-    } else if (ins.op.startsWith('kv.')) {
-      const ns = (ins.args as { namespace?: string }).namespace ?? DEFAULT_KV_NAMESPACE;
-      if (scope?.namespaces !== undefined && !scope.namespaces.includes(ns)) {
-        throw scopeDenied(ins.op, 'the kv namespace is not granted', JSON.stringify(ns), scope.namespaces, '/args/namespace');
-      }
-    }
+    if (ins.op === 'net.http') confineUrl(ins.op, (ins.args as { url: string }).url, ctx.scope);
+    else if (ins.op.startsWith('kv.')) confineNamespace(ins.op, (ins.args as { namespace?: string }).namespace, ctx.scope);
   }
 
   async function handleAsync(ins: UniversalInstruction, ctx: AdapterCallContext, cap: CapabilityName): Promise<unknown> {
@@ -457,8 +381,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       timers.dispose(instanceId);
       const r = doms.get(instanceId);
       if (r) {
-        r.clear();
-        r.mount.remove();
+        r.dispose();
         doms.delete(instanceId);
       }
       if (bridge.closed) return;

@@ -31,7 +31,7 @@ adapterConformance('in-app over MessagePort (all native)', {
 adapterConformance('in-app over a WKWebView string bridge (local log/clock/random/timer)', {
   create: async () => {
     const { win } = shellOnWindow('webkit', { capabilities: [...ALL], local: ['log', 'clock', 'random', 'timer'], nativeUi: true });
-    return createInAppAdapter({ global: win, ui: 'native', log: () => {} });
+    return createInAppAdapter({ global: win, ui: 'native', log: { output: false } });
   },
   flags: { kv: true, ui: true, netHttp: true },
   setup: httpSetup(),

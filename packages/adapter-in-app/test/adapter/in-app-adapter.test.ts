@@ -228,8 +228,11 @@ describe('calls over the bridge', () => {
 
   it('host events pushed by the native side reach the instance through the bus; broadcast ones reach every instance', async () => {
     const s = shellOverPort({ capabilities: [{ name: 'log' }, { name: 'clock' }] });
-    const problems: FaygerError[] = [];
-    const a = track(await createInAppAdapter({ port: s.port, ui: false, onProblem: (e) => problems.push(e) }), s.close);
+    const problems: Array<{ code: string }> = [];
+    const a = track(
+      await createInAppAdapter({ port: s.port, ui: false, diagnostics: { emit: (e) => void problems.push((e.data as { error: { code: string } }).error) } }),
+      s.close,
+    );
     const bus = createInstructionBus({ adapter: a, policy: { allow: 'available' } });
     cleanups.push(() => bus.shutdown());
     const events: Record<string, UniversalEvent[]> = { i1: [], i2: [] };

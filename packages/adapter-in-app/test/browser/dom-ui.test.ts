@@ -4,7 +4,8 @@ import type { UniversalEvent } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { installSimulator } from '../../simulator/install.js';
-import { createInAppAdapter, DomUiRenderer } from '../../src/index.js';
+import { DomUi } from '@fayger/adapter-core/dom';
+import { createInAppAdapter } from '../../src/index.js';
 
 const until = async (cond: () => boolean) => {
   for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -16,12 +17,12 @@ describe("ui in the WebView's DOM and in native widgets", () => {
     const mount = document.createElement('div');
     document.body.append(mount);
     const sent: string[] = [];
-    const r = new DomUiRenderer(mount, (e) => void sent.push(`${e.kind}:${e.value ?? ''}`));
+    const r = new DomUi(mount, (e) => void sent.push(`${e.kind}:${e.value ?? ''}`));
     const tree = (value: string) => ({ type: 'column' as const, children: [{ type: 'input' as const, id: 'name', value }, { type: 'button' as const, id: 'go', text: 'Go' }] });
     const input = () => mount.querySelector('input')!;
     const type = (v: string) => {
       input().value = v;
-      input().dispatchEvent(new Event('input'));
+      input().dispatchEvent(new Event('input', { bubbles: true }));
     };
     r.render(tree(''));
     input().focus();

@@ -1,4 +1,4 @@
-import { errorCatalogue, isErrorCode, type ErrorCode } from './catalogue/index.js';
+import { errorCodeInfo, isErrorCode, type ErrorCode } from './registry.js';
 import type { Layer } from './types.js';
 
 // Brand shared by every copy of @fayger/contracts in one realm, so `FaygerError.is` works even when two
@@ -38,7 +38,7 @@ export interface FaygerErrorData {
 
 function compose(init: FaygerErrorInit): string {
   if (init.message !== undefined) return init.message;
-  const info = errorCatalogue[init.code];
+  const info = errorCodeInfo(init.code)!;
   const parts: string[] = [];
   parts.push(init.what ? `${init.what} failed` : info.title.replace(/\.$/, ''));
   if (init.expected !== undefined) parts.push(`expected ${init.expected}`);
@@ -64,10 +64,10 @@ export class FaygerError extends Error {
   constructor(init: FaygerErrorInit) {
     if (!isErrorCode(init.code)) {
       // A typo in a code must not escape as a different, undocumented code.
-      throw new TypeError(`FaygerError: unknown error code ${JSON.stringify(init.code)}; add it to the catalogue`);
+      throw new TypeError(`FaygerError: unknown error code ${JSON.stringify(init.code)}; add it to the catalogue, or register your package's codes with registerErrorCodes`);
     }
     super(compose(init), init.cause === undefined ? undefined : { cause: init.cause });
-    const info = errorCatalogue[init.code] as { layer: Layer; retryable?: boolean };
+    const info = errorCodeInfo(init.code)!;
     this.code = init.code;
     this.layer = init.layer ?? info.layer;
     this.phase = init.phase ?? 'unknown';

@@ -16,7 +16,7 @@ if ((kind !== 'server' && kind !== 'desktop') || !bufFile || !rootsFile || !outF
 const jitless = process.execArgv.includes('--jitless');
 const adapter =
   kind === 'server'
-    ? createServerAdapter({ dataDir: dataDir!, log: { format: 'json', stream: process.stdout } })
+    ? createServerAdapter({ dataDir: dataDir!, log: { format: 'json', output: process.stdout } })
     : createDesktopAdapter({ charset: 'ascii', clipboard: null, urlOpener: null });
 const source = await FileSource.open(bufFile);
 try {

@@ -129,6 +129,11 @@ export const adapterCodes = {
     title: 'A response named a request or listener that is not pending (already answered, timed out, or never existed).',
     remedy: 'Answer each net.request event once, before its timeout.',
   },
+  ADAPTER_UI_TREE_INVALID: {
+    layer: 'adapter',
+    title: 'A UI tree cannot be rendered (an interactive node without an id, two nodes sharing an id, a field of the wrong type, or a tree too deep).',
+    remedy: 'Give every button and input a unique id and keep the tree within the depth limit; events name nodes by id.',
+  },
   ADAPTER_HOST_UNDETECTED: {
     layer: 'adapter',
     title: 'Host detection found no registered adapter for this environment.',

@@ -30,8 +30,5 @@ export const errorCatalogue = {
   ...faygerCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
-export type ErrorCode = keyof typeof errorCatalogue;
-
-export function isErrorCode(code: string): code is ErrorCode {
-  return Object.prototype.hasOwnProperty.call(errorCatalogue, code);
-}
+/** The codes Fayger itself defines (third parties add theirs with `registerErrorCodes`). */
+export type BuiltinErrorCode = keyof typeof errorCatalogue;
