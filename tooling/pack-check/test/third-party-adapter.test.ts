@@ -5,11 +5,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { denialProbe, testKey } from '../../../packages/fayger/test/support/guests.js';
+import { tarballOverrides } from './packed.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const template = join(repo, 'examples', 'adapter-template');
-// What a third party installs: the template and fayger, and everything they depend on.
-const PACKAGES = ['contracts', 'adapter-core', 'observability', 'security', 'loader', 'interpreter', 'runtime', 'node-host', 'adapter-server', 'adapter-desktop', 'fayger'];
 
 let project: string;
 let tarballs: Record<string, string>;
@@ -23,21 +22,21 @@ async function signedProbe(): Promise<{ buf: Uint8Array; roots: unknown }> {
 }
 
 beforeAll(() => {
+  // Every published package is packed once by the global setup; the template is packed here, as its author would.
   const packs = mkdtempSync(join(tmpdir(), 'fayger-packs-'));
   project = mkdtempSync(join(tmpdir(), 'fayger-third-party-'));
-  tarballs = {};
-  for (const dir of [...PACKAGES.map((p) => join(repo, 'packages', p)), template]) {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string };
-    const before = new Set(readdirSync(packs));
-    run('pnpm', ['pack', '--pack-destination', packs], dir);
-    const made = readdirSync(packs).find((f) => !before.has(f))!;
-    tarballs[pkg.name] = `file:${join(packs, made)}`;
-  }
+  run('pnpm', ['pack', '--pack-destination', packs], template);
+  const templateTarball = readdirSync(packs).find((f) => f.endsWith('.tgz'))!;
+  const fayger = tarballOverrides();
+  tarballs = {
+    '@acme/fayger-adapter-kiosk': `file:${join(packs, templateTarball)}`,
+    ...Object.fromEntries(['fayger', '@fayger/adapter-core', '@fayger/contracts', '@fayger/security'].map((n) => [n, fayger[n]!])),
+  };
   // Fayger's packages come from the tarballs only (overrides pin every nested dependency on them too);
   // third-party dependencies (typebox, @noble/*, vitest) from the registry.
   writeFileSync(
     join(project, 'package.json'),
-    JSON.stringify({ name: 'third-party-check', private: true, type: 'module', dependencies: { ...tarballs, vitest: '4.1.12' }, overrides: tarballs }, null, 2),
+    JSON.stringify({ name: 'third-party-check', private: true, type: 'module', dependencies: { ...tarballs, vitest: '4.1.12' }, overrides: { ...fayger, ...tarballs } }, null, 2),
   );
   run('npm', ['install', '--no-package-lock', '--prefer-offline', '--loglevel=error'], project);
 });
