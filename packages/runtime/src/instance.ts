@@ -93,7 +93,7 @@ export class Instance implements BufInstance, SchedulerTask {
     this.canSuspend = impl.descriptor.features.includes('suspend');
     this.canSlice = impl.descriptor.features.includes('fuel');
     this.grantMap = new Map(grants.granted.map((g) => [g.name, g]));
-    this.lifecycle = new Lifecycle(id, env.events);
+    this.lifecycle = new Lifecycle(id, env.events, (state) => this.monitor.snapshot(state));
     const manifestQuotas = buf.manifest.quotas as QuotaValues;
     const host = env.hostPolicy?.resources;
     const effective: EffectiveLimits = effectiveQuotas(manifestQuotas, host, env.hostPolicy?.defaults, options.quotas);
@@ -373,6 +373,7 @@ export class Instance implements BufInstance, SchedulerTask {
   private gateHost(): GateHost {
     return {
       instanceId: this.id,
+      span: this.lifecycle.span,
       bus: this.env.bus,
       events: this.env.events,
       monitor: this.monitor,
