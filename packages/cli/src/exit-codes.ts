@@ -10,7 +10,7 @@ export const EXIT_CODES = {
   VERIFICATION_FAILED: 2,
   /** Malformed input: not a BuF, corrupt structure, bad manifest, pack config, key file or trusted-roots file. */
   MALFORMED_INPUT: 3,
-  /** A file could not be read or written. */
+  /** A file could not be read or written, or the reader of stdout/stderr went away (EPIPE). */
   IO_ERROR: 4,
   /** Understood but unsupported: newer format major, unknown algorithm, Runtime_Interface range not met, command not available. */
   UNSUPPORTED: 5,
@@ -52,7 +52,7 @@ const USAGE = new Set<string>([
   'ADAPTER_NOT_FOUND',
   'ADAPTER_HOST_UNDETECTED',
 ]);
-const IO = new Set<string>(['CLI_IO', 'LOADER_SOURCE_IO', 'SECURITY_VERSION_STORE_IO', 'FAYGER_TRUST_ROOTS_UNREADABLE']);
+const IO = new Set<string>(['CLI_IO', 'LOADER_SOURCE_IO', 'SECURITY_VERSION_STORE_IO', 'FAYGER_TRUST_ROOTS_UNREADABLE', 'ADAPTER_STREAM_CLOSED']);
 // Reading from the network or a store: S3, IPFS, HTTP failures and `fayger push`.
 const SOURCE_IO = /^(LOADER_(S3|HTTP)_|LOADER_IPFS_(BLOCK_MISSING|PATH_NOT_FOUND)$|LOADER_SOURCE_CHANGED$|CLI_PUSH_FAILED$)/;
 const UNSUPPORTED = new Set<string>([

@@ -37,7 +37,7 @@ export type EventLevel = (typeof EVENT_LEVELS)[number];
  * Resources a quota can bound. Per-capability quotas (calls, bytes, rate of one capability) also name the
  * capability in the payload.
  */
-export const QUOTA_RESOURCES = ['memory', 'fuel', 'wall-time', 'stack-depth', 'calls', 'bytes', 'rate', 'instances'] as const;
+export const QUOTA_RESOURCES = ['memory', 'fuel', 'wall-time', 'stack-depth', 'calls', 'bytes', 'rate', 'instances', 'table-elements', 'output'] as const;
 export type QuotaResource = (typeof QUOTA_RESOURCES)[number];
 
 /** What the resource monitor does when a quota is exceeded. */

@@ -155,6 +155,8 @@ export {
   ManifestSecuritySchema,
   checkManifest,
 } from './manifest.js';
+export { QUOTA_KEYS, QUOTA_INFO, isQuotaKey } from './quotas.js';
+export type { QuotaKey, QuotaValues } from './quotas.js';
 export type { Manifest, ManifestRuntime, ManifestEntry, ManifestQuotas, ManifestSecurity } from './manifest.js';
 
 export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, maxSatisfying } from './semver.js';

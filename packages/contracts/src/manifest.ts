@@ -52,10 +52,12 @@ export const ManifestQuotasSchema = Type.Object(
     wallTimeMs: Type.Optional(Type.Integer({ minimum: 0 })),
     /** Maximum guest call depth. */
     callDepth: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-    /** Maximum table elements. */
+    /** Maximum table elements, all tables together. */
     tableElements: Type.Optional(Type.Integer({ minimum: 0 })),
     /** Maximum host calls per second (token bucket). */
     hostCallsPerSecond: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Maximum bytes of guest output (stdout, stderr and log messages together). */
+    outputBytes: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );

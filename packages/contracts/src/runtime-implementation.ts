@@ -101,6 +101,16 @@ export interface InstantiateOptions {
   readonly maxCallDepth?: number;
   /** Total fuel budget for the instance (all calls together); exhaustion traps with TRAP_FUEL_EXHAUSTED. */
   readonly fuelBudget?: number;
+  /**
+   * Table elements of all the instance's tables together. Declared tables beyond it fail instantiation
+   * (before anything is allocated); `table.grow` beyond it returns -1 and is reported in `GuestUsage.refused`.
+   */
+  readonly maxTableElements?: number;
+  /**
+   * Fuel the module's start function may use (it runs inside `instantiate`, before any slice); beyond it
+   * instantiation fails with TRAP_FUEL_EXHAUSTED. Unlike `fuelBudget` it does not bound later calls.
+   */
+  readonly startFuel?: number;
 }
 
 export interface RunOptions {
@@ -131,6 +141,13 @@ export interface GuestUsage {
   readonly memoryPages: number;
   readonly callDepth: number;
   readonly maxCallDepthReached: number;
+  /** Table elements of all tables together (when the implementation counts them). */
+  readonly tableElements?: number;
+  /**
+   * The largest size a grow refused by the instance limits (maxMemoryPages, maxTableElements) asked for: the
+   * runtime turns it into the quota breach, since the guest itself only sees -1.
+   */
+  readonly refused?: { readonly memoryPages?: number; readonly tableElements?: number };
 }
 
 export interface GuestInstance {

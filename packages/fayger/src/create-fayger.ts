@@ -10,8 +10,8 @@ import {
   type LoadProfile,
   type LoadStrategy,
   type LoadedBuf,
-  type ManifestQuotas,
   type PlatformAdapter,
+  type QuotaValues,
   type ResourceUsage,
   type SelectionReport,
   type VersionStore,
@@ -22,7 +22,9 @@ import { MemorySource, loadBuf, openSource, type OpenSourceOptions } from '@fayg
 import { EventBus } from '@fayger/observability';
 import {
   createRuntime,
+  DEFAULT_QUOTAS,
   type BufInstance,
+  type EffectiveLimits,
   type ImplementationRegistration,
   type LinkPolicy,
   type ResourceCaps,
@@ -62,8 +64,17 @@ export interface FaygerOptions {
   strategy?: LoadStrategy;
   /** Runtime_Implementations (default: the pure-TypeScript interpreter). */
   implementations?: readonly (RuntimeImplementation | ImplementationRegistration)[];
-  /** Caps on every instance's resource quotas (min with the manifest's). */
+  /**
+   * Caps on every instance's resource quotas (min with the manifest's), one per quota key (QUOTA_KEYS). A key
+   * given here replaces its default, so it can also raise it; `Infinity` lifts it.
+   */
   resources?: ResourceCaps;
+  /**
+   * Limits for the keys `resources` leaves out. Default: the runtime's DEFAULT_QUOTAS (fuel, memory pages,
+   * call depth, table elements, host-call rate, output bytes; docs/limits.md). Keys given here replace those
+   * defaults; `false`: no defaults at all (only the manifest and `resources` bound an instance).
+   */
+  defaults?: QuotaValues | false;
   limits?: RuntimeLimits;
   linkPolicy?: LinkPolicy;
   /** Where events go: an EventBus (created when absent; reachable as `fayger.events`) or any EventSink. */
@@ -91,8 +102,8 @@ export interface RunOptions extends LoadOptions {
   args?: readonly string[];
   /** Guest environment as instance configuration (otherwise WASI environ comes from granted `env.list`). */
   env?: Readonly<Record<string, string>>;
-  /** Per-run caps, applied on top of the manifest quotas and the Fayger-wide `resources` (the minimum wins). */
-  quotas?: Partial<Pick<ManifestQuotas, 'fuel' | 'memoryPages' | 'wallTimeMs' | 'callDepth' | 'hostCallsPerSecond'>>;
+  /** Per-run caps, applied on top of the manifest quotas, `resources` and the defaults (the minimum wins). */
+  quotas?: QuotaValues;
   instanceId?: string;
   /** Told when the instance exists, before it starts (e.g. to watch it or drive it from outside). */
   onInstance?: (instance: BufInstance, loaded: LoadedBuf) => void;
@@ -107,6 +118,8 @@ export interface RunResult {
   error: FaygerError | undefined;
   grantReport: GrantReport;
   selectionReport: SelectionReport;
+  /** The instance's effective limits (absent key: unlimited). */
+  limits: Readonly<EffectiveLimits>;
   usage: ResourceUsage;
   instanceId: string;
   implementation: string;
@@ -120,6 +133,8 @@ export interface RunHandle {
   readonly loaded: LoadedBuf;
   readonly grantReport: GrantReport;
   readonly selectionReport: SelectionReport;
+  /** The instance's effective limits: min(manifest, `resources` or the default, per-run `quotas`). */
+  readonly limits: Readonly<EffectiveLimits>;
   /** Resolves (never rejects) once the instance ends. */
   readonly done: Promise<RunResult>;
 }
@@ -140,8 +155,6 @@ export interface Fayger {
   /** Terminates every live instance, closes the bus and the adapter, and closes sources Fayger opened. */
   close(): Promise<void>;
 }
-
-const QUOTA_KEYS = ['fuel', 'memoryPages', 'wallTimeMs', 'callDepth', 'hostCallsPerSecond'] as const;
 
 function isSource(v: unknown): v is BufSource {
   return typeof v === 'object' && v !== null && typeof (v as BufSource).read === 'function' && typeof (v as BufSource).size === 'function';
@@ -189,7 +202,11 @@ export function createFayger(options: FaygerOptions): Fayger {
     implementations: options.implementations ?? [createInterpreterImplementation()],
     bus,
     events: sink,
-    hostPolicy: { capabilities: policy, ...(options.resources ? { resources: options.resources } : {}) },
+    hostPolicy: {
+      capabilities: policy,
+      ...(options.resources ? { resources: options.resources } : {}),
+      ...(options.defaults === false ? {} : { defaults: { ...DEFAULT_QUOTAS, ...options.defaults } }),
+    },
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.linkPolicy ? { linkPolicy: options.linkPolicy } : {}),
   });
@@ -255,6 +272,7 @@ export function createFayger(options: FaygerOptions): Fayger {
       ...(o.args ? { args: o.args } : {}),
       ...(o.env ? { env: o.env } : {}),
       ...(o.instanceId ? { instanceId: o.instanceId } : {}),
+      ...(o.quotas ? { quotas: o.quotas } : {}),
     });
     const grantReport = instance.grants;
     emitEvent(
@@ -268,15 +286,6 @@ export function createFayger(options: FaygerOptions): Fayger {
       },
       { instanceId: instance.id },
     );
-    if (o.quotas) {
-      const caps: Partial<ManifestQuotas> = {};
-      for (const k of QUOTA_KEYS) {
-        const v = o.quotas[k];
-        if (v === undefined) continue;
-        caps[k] = Math.min(v, loaded.manifest.quotas[k] ?? Infinity, options.resources?.[k] ?? Infinity);
-      }
-      instance.setLimits(caps);
-    }
     o.onInstance?.(instance, loaded);
     // start() rejects with the typed cause and leaves the instance Failed; `done` reports that.
     await instance.start().catch(() => undefined);
@@ -292,6 +301,7 @@ export function createFayger(options: FaygerOptions): Fayger {
         error: info.error,
         grantReport,
         selectionReport: loaded.selection,
+        limits: instance.limits,
         usage: info.usage,
         instanceId: instance.id,
         implementation: instance.implementation,
@@ -299,7 +309,7 @@ export function createFayger(options: FaygerOptions): Fayger {
         artifact: { id: loaded.manifest.id, version: loaded.manifest.version, publisher: loaded.manifest.publisher },
       };
     });
-    return { instance, loaded, grantReport, selectionReport: loaded.selection, done };
+    return { instance, loaded, grantReport, selectionReport: loaded.selection, limits: instance.limits, done };
   }
 
   return {

@@ -1,4 +1,4 @@
-import type { CapabilityQuota, CapabilityScope, GrantReport, SelectionReport } from '@fayger/contracts';
+import { QUOTA_INFO, QUOTA_KEYS, type CapabilityQuota, type CapabilityScope, type GrantReport, type QuotaKey, type QuotaValues, type SelectionReport } from '@fayger/contracts';
 
 function scopeText(scope: CapabilityScope | undefined): string {
   if (!scope) return 'any';
@@ -49,5 +49,23 @@ export function formatSelectionReport(report: SelectionReport): string {
   for (const e of report.entries) {
     lines.push(`  ${e.included ? '+' : '-'} #${e.id} ${e.name} (${e.kind}, ${fmtBytes(e.size)}) ${e.included ? 'included' : 'skipped'}: ${e.reason}${e.detail ? ` — ${e.detail}` : ''}`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The instance's effective limits as text, one line per quota key (QUOTA_KEYS): the value and where it came
+ * from (manifest, host cap, default, per-run), or "unlimited".
+ */
+export function formatLimits(
+  limits: Readonly<QuotaValues & { fuelPerSecond?: number }>,
+  sources: Readonly<Partial<Record<QuotaKey, string>>> = {},
+): string {
+  const lines = ['limits (effective = min of manifest, host cap or default, per-run cap):'];
+  for (const k of QUOTA_KEYS) {
+    const v = limits[k];
+    const value = v === undefined ? 'unlimited' : `${v} ${QUOTA_INFO[k].unit}`;
+    lines.push(`  ${k.padEnd(18)} ${value}${v !== undefined && sources[k] ? ` (${sources[k]})` : ''}`);
+  }
+  if (limits.fuelPerSecond !== undefined) lines.push(`  ${'fuelPerSecond'.padEnd(18)} ${limits.fuelPerSecond} fuel units/s (host)`);
   return `${lines.join('\n')}\n`;
 }

@@ -17,4 +17,5 @@ export { buildHostPolicy, parseGrant, BASELINE_CAPABILITIES } from './policy.js'
 export type { HostPolicyInput } from './policy.js';
 export { withStdio } from './stdio-adapter.js';
 export type { StdioStreams } from './stdio-adapter.js';
-export { formatGrantReport, formatSelectionReport } from './explain.js';
+export { formatGrantReport, formatSelectionReport, formatLimits } from './explain.js';
+export { DEFAULT_QUOTAS, DEFAULT_MAX_HOST_CALL_BYTES } from '@fayger/runtime';

@@ -102,8 +102,9 @@ export function processStdio(): StdioStreams {
     });
   };
   return {
-    stdout: { write: (b) => process.stdout.write(b) },
-    stderr: { write: (b) => process.stderr.write(b) },
+    // The process's own streams: backpressure (drain) and EPIPE reach the guest through withStdio.
+    stdout: process.stdout,
+    stderr: process.stderr,
     stdin: async (maxBytes, signal) => {
       attach();
       while (stdinChunks.length === 0 && !ended) {

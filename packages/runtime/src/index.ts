@@ -6,6 +6,7 @@ export type { RejectedCandidate, RouteResult } from './registry.js';
 export { DEFAULT_LIMIT_ACTIONS, ALLOWED_LIMIT_ACTIONS, SOFT_LIMIT_RESOURCES, QUOTA_RESOURCE_OF } from './monitor.js';
 export type { SoftAction } from './monitor.js';
 export { FAYGER_STATUS, statusFor } from './abi/fayger.js';
+export { DEFAULT_QUOTAS, DEFAULT_MAX_HOST_CALL_BYTES, effectiveQuotas, limitSources } from './limits.js';
 export { ERRNO as WASI_ERRNO, errnoFor as wasiErrnoFor, WASI_SUBSET } from './abi/wasi.js';
 export type {
   Runtime,
@@ -13,6 +14,7 @@ export type {
   RuntimeHostPolicy,
   RuntimeLimits,
   ResourceCaps,
+  EffectiveLimits,
   LimitedResource,
   LimitAction,
   ImplementationRegistration,

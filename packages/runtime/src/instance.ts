@@ -7,19 +7,22 @@ import {
   type InstructionBus,
   type LifecycleState,
   type LoadedBuf,
-  type ManifestQuotas,
+  type QuotaKey,
+  type QuotaValues,
   type ResourceUsage,
   type EventSink,
+  QUOTA_KEYS,
 } from '@fayger/contracts';
 import { createFaygerModule, FAYGER_IMPORT_CAPABILITY, GuestExit } from './abi/fayger.js';
 import { HostGate, isThenable, type GateHost, type Maybe } from './abi/gate.js';
 import { createWasiModule, unsupportedWasiImport, WASI_IMPORT_CAPABILITIES, WASI_SUBSET } from './abi/wasi.js';
 import { clearTimer, setTimer } from './host-globals.js';
 import { Lifecycle } from './lifecycle.js';
-import { ResourceMonitor } from './monitor.js';
+import { DEFAULT_MAX_HOST_CALL_BYTES, effectiveQuotas, limitSources } from './limits.js';
+import { ResourceMonitor, type SliceUsage } from './monitor.js';
 import type { CompiledCode, GuestCall, GuestInstance, HostFunction, HostImports, RuntimeImplementation } from '@fayger/contracts';
 import type { Scheduler, SchedulerTask } from './scheduler.js';
-import type { BufInstance, ExitInfo, InstantiateOptions, LinkPolicy, RuntimeHostPolicy, RuntimeLimits, TransitionInfo } from './types.js';
+import type { BufInstance, EffectiveLimits, ExitInfo, InstantiateOptions, LinkPolicy, RuntimeHostPolicy, RuntimeLimits, TransitionInfo } from './types.js';
 
 /** What an instance shares with its runtime. */
 export interface InstanceEnv {
@@ -50,6 +53,7 @@ export class Instance implements BufInstance, SchedulerTask {
   readonly grants: GrantReport;
   readonly implementation: string;
   readonly done: Promise<ExitInfo>;
+  readonly limitSources: Readonly<Partial<Record<QuotaKey, 'manifest' | 'host' | 'default' | 'run'>>>;
 
   private readonly lifecycle: Lifecycle;
   private readonly monitor: ResourceMonitor;
@@ -90,11 +94,15 @@ export class Instance implements BufInstance, SchedulerTask {
     this.canSlice = impl.descriptor.features.includes('fuel');
     this.grantMap = new Map(grants.granted.map((g) => [g.name, g]));
     this.lifecycle = new Lifecycle(id, env.events, (state) => this.monitor.snapshot(state));
+    const manifestQuotas = buf.manifest.quotas as QuotaValues;
+    const host = env.hostPolicy?.resources;
+    const effective: EffectiveLimits = effectiveQuotas(manifestQuotas, host, env.hostPolicy?.defaults, options.quotas);
+    if (host?.fuelPerSecond !== undefined && Number.isFinite(host.fuelPerSecond)) effective.fuelPerSecond = host.fuelPerSecond;
+    this.limitSources = limitSources(manifestQuotas, host, env.hostPolicy?.defaults, options.quotas);
     this.monitor = new ResourceMonitor(
       id,
       env.events,
-      buf.manifest.quotas as ManifestQuotas,
-      env.hostPolicy?.resources,
+      effective,
       env.limits,
       grants.granted,
       env.hostPolicy?.capabilities,
@@ -114,6 +122,12 @@ export class Instance implements BufInstance, SchedulerTask {
 
   usage(): ResourceUsage {
     return this.monitor.snapshot(this.state);
+  }
+
+  get limits(): Readonly<EffectiveLimits> {
+    const out: EffectiveLimits = {};
+    for (const [k, v] of Object.entries(this.monitor.limits)) if (v !== undefined) out[k as keyof EffectiveLimits] = v;
+    return out;
   }
 
   onTransition(listener: (t: TransitionInfo) => void): () => void {
@@ -161,8 +175,8 @@ export class Instance implements BufInstance, SchedulerTask {
     this.finish('Terminated', 'host-terminate', undefined, undefined, reason ?? 'terminated by the embedder');
   }
 
-  setLimits(caps: Partial<ManifestQuotas> & { fuelPerSecond?: number }, capabilityQuotas?: Record<string, CapabilityQuota>): void {
-    const known = ['fuel', 'memoryPages', 'wallTimeMs', 'callDepth', 'hostCallsPerSecond', 'fuelPerSecond'];
+  setLimits(caps: QuotaValues & { fuelPerSecond?: number }, capabilityQuotas?: Record<string, CapabilityQuota>): void {
+    const known: readonly string[] = [...QUOTA_KEYS, 'fuelPerSecond'];
     const update: Record<string, number | undefined> = {};
     for (const [k, v] of Object.entries(caps)) {
       if (!known.includes(k)) continue;
@@ -175,7 +189,8 @@ export class Instance implements BufInstance, SchedulerTask {
           found: String(v),
         });
       }
-      update[k] = v;
+      // Infinity lifts a limit.
+      update[k] = v === Infinity ? undefined : v;
     }
     this.monitor.update(update, capabilityQuotas);
     if (this.state === 'Running') this.armWallTimer();
@@ -242,10 +257,18 @@ export class Instance implements BufInstance, SchedulerTask {
 
       const limits = this.monitor.limits;
       const memAction = this.monitor.action('memoryPages');
-      const guest = await compiled.instantiate(imports, {
-        ...(limits.memoryPages !== undefined ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 } : {}),
-        ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
-      });
+      let guest: GuestInstance;
+      try {
+        guest = await compiled.instantiate(imports, {
+          ...(limits.memoryPages !== undefined ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 } : {}),
+          ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
+          ...(limits.tableElements !== undefined ? { maxTableElements: limits.tableElements } : {}),
+          // Meters the start function, which runs inside instantiate, outside the scheduler's slices.
+          ...(limits.fuel !== undefined ? { startFuel: Math.max(0, limits.fuel - this.monitor.fuelUsed) } : {}),
+        });
+      } catch (err) {
+        throw this.instantiationBreach(err) ?? err;
+      }
       if (!this.lifecycle.live) {
         guest.terminate();
         return;
@@ -269,6 +292,23 @@ export class Instance implements BufInstance, SchedulerTask {
       }
       if (error) throw error;
     }
+  }
+
+  /**
+   * An implementation that refused to instantiate because a declared memory or table exceeds the instance
+   * limits (details.limit, details.requested): the quota breach, with the refusal as its cause.
+   */
+  private instantiationBreach(err: unknown): FaygerError | undefined {
+    if (!FaygerError.is(err)) return undefined;
+    if (err.code === 'TRAP_FUEL_EXHAUSTED') return this.monitor.fuelBreach(err);
+    const { limit, requested } = err.details as { limit?: unknown; requested?: unknown };
+    if (typeof requested !== 'number') return undefined;
+    if (limit === 'tableElements') return this.monitor.tableBreach(requested, err);
+    if (limit === 'memoryPages') {
+      const d = this.monitor.afterSlice(0, { memoryPages: 0, maxCallDepthReached: 0, refused: { memoryPages: requested } });
+      return d.kind === 'ok' ? undefined : d.error;
+    }
+    return undefined;
   }
 
   /** Builds the host imports the module asks for; strict policy refuses imports whose capability is absent. */
@@ -339,6 +379,8 @@ export class Instance implements BufInstance, SchedulerTask {
       monitor: this.monitor,
       grants: this.grantMap,
       canSuspend: this.canSuspend,
+      maxHostCallBytes: this.env.limits?.maxHostCallBytes ?? DEFAULT_MAX_HOST_CALL_BYTES,
+      bytesPerFuel: this.env.limits?.bytesPerFuel ?? 64,
       fail: (error) => {
         this.pendingFailure ??= error;
         throw error;
@@ -427,8 +469,7 @@ export class Instance implements BufInstance, SchedulerTask {
     if (this.canSlice) {
       budget = this.monitor.sliceBudget(this.env.sliceFuel);
       if (budget === 0) {
-        const u = this.guest.usage();
-        const d = this.monitor.afterSlice(0, u.memoryPages, u.maxCallDepthReached);
+        const d = this.monitor.afterSlice(0, this.guest.usage() as SliceUsage);
         if (d.kind !== 'ok') return this.apply(d);
         budget = this.env.sliceFuel;
       }
@@ -442,11 +483,9 @@ export class Instance implements BufInstance, SchedulerTask {
     } finally {
       this.inSlice = false;
     }
-    const usage = this.guest.usage();
     const decision = this.monitor.afterSlice(
       outcome.fuelUsed,
-      usage.memoryPages,
-      usage.maxCallDepthReached,
+      this.guest.usage() as SliceUsage,
       outcome.status === 'completed',
       budget !== undefined && budget < this.env.sliceFuel && outcome.status === 'suspended',
     );
@@ -465,6 +504,11 @@ export class Instance implements BufInstance, SchedulerTask {
         break;
       }
       case 'trapped':
+        // A limit the slice hit (e.g. a grow refused at the quota, after which the guest trapped) is the cause.
+        if (decision.kind === 'fail' && this.pendingExit === undefined && !this.pendingFailure) {
+          this.call = undefined;
+          return this.apply(decision);
+        }
         return this.trapped(outcome.error);
       case 'waiting': {
         this.waiting = true;
@@ -490,6 +534,10 @@ export class Instance implements BufInstance, SchedulerTask {
     this.call = undefined;
     if (this.pendingExit !== undefined) return this.finish('Terminated', 'guest-exit', undefined, this.pendingExit);
     if (this.pendingFailure) return this.finish('Failed', quotaReason(this.pendingFailure), this.pendingFailure);
+    if (error.code === 'TRAP_FUEL_EXHAUSTED') {
+      const q = this.monitor.fuelBreach(error);
+      if (q) return this.finish('Failed', 'quota:fuel', q);
+    }
     if (error.code === 'TRAP_CALL_STACK_EXHAUSTED') {
       const q = this.monitor.callDepthBreach(error);
       if (q) return this.finish('Failed', 'quota:callDepth', q);

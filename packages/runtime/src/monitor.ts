@@ -8,13 +8,12 @@ import {
   type EventSink,
   type HostPolicy,
   type LifecycleState,
-  type ManifestQuotas,
   type QuotaResource,
   type ResourceUsage,
 } from '@fayger/contracts';
 import { monotonicNow } from './host-globals.js';
 import { publish } from './lifecycle.js';
-import type { LimitAction, LimitedResource, ResourceCaps, RuntimeLimits } from './types.js';
+import type { EffectiveLimits, LimitAction, LimitedResource, RuntimeLimits } from './types.js';
 
 type ResourceName = LimitedResource;
 type QuotaAction = LimitAction;
@@ -25,7 +24,9 @@ export const QUOTA_RESOURCE_OF: Readonly<Record<LimitedResource, QuotaResource>>
   memoryPages: 'memory',
   wallTimeMs: 'wall-time',
   callDepth: 'stack-depth',
+  tableElements: 'table-elements',
   hostCallsPerSecond: 'rate',
+  outputBytes: 'output',
   fuelPerSecond: 'rate',
   'capability.calls': 'calls',
   'capability.bytes': 'bytes',
@@ -37,7 +38,9 @@ export const DEFAULT_LIMIT_ACTIONS: Readonly<Record<ResourceName, QuotaAction>> 
   memoryPages: 'fail',
   wallTimeMs: 'fail',
   callDepth: 'fail',
+  tableElements: 'fail',
   hostCallsPerSecond: 'throttle',
+  outputBytes: 'fail',
   fuelPerSecond: 'throttle',
   'capability.calls': 'deny',
   'capability.bytes': 'deny',
@@ -50,7 +53,9 @@ export const ALLOWED_LIMIT_ACTIONS: Readonly<Record<ResourceName, readonly Quota
   memoryPages: ['fail', 'throttle'],
   wallTimeMs: ['fail', 'suspend'],
   callDepth: ['fail'],
+  tableElements: ['fail', 'throttle'],
   hostCallsPerSecond: ['throttle', 'deny', 'fail', 'suspend'],
+  outputBytes: ['fail', 'deny', 'suspend'],
   fuelPerSecond: ['throttle'],
   'capability.calls': ['deny', 'fail', 'suspend'],
   'capability.bytes': ['deny', 'fail', 'suspend'],
@@ -113,8 +118,18 @@ interface Limits {
   memoryPages: number | undefined;
   wallTimeMs: number | undefined;
   callDepth: number | undefined;
+  tableElements: number | undefined;
   hostCallsPerSecond: number | undefined;
+  outputBytes: number | undefined;
   fuelPerSecond: number | undefined;
+}
+
+/** What the monitor reads from the implementation after a slice (GuestUsage's fields). */
+export interface SliceUsage {
+  memoryPages: number;
+  maxCallDepthReached: number;
+  tableElements?: number;
+  refused?: { memoryPages?: number; tableElements?: number };
 }
 
 const QUOTA_CODES: Partial<Record<ResourceName, ErrorCode>> = {
@@ -122,7 +137,9 @@ const QUOTA_CODES: Partial<Record<ResourceName, ErrorCode>> = {
   memoryPages: 'QUOTA_MEMORY_EXCEEDED',
   wallTimeMs: 'QUOTA_WALL_TIME_EXCEEDED',
   callDepth: 'QUOTA_CALL_DEPTH_EXCEEDED',
+  tableElements: 'QUOTA_TABLE_ELEMENTS_EXCEEDED',
   hostCallsPerSecond: 'QUOTA_HOST_CALL_RATE_EXCEEDED',
+  outputBytes: 'QUOTA_OUTPUT_EXCEEDED',
 };
 
 /**
@@ -146,6 +163,8 @@ export class ResourceMonitor {
   peakMemoryPages = 0;
   maxCallDepthReached = 0;
   hostCalls = 0;
+  outputBytes = 0;
+  tableElements = 0;
   slices = 0;
   throttledMs = 0;
   private wallAccum = 0;
@@ -154,19 +173,20 @@ export class ResourceMonitor {
   constructor(
     private readonly instanceId: string,
     private readonly events: EventSink | undefined,
-    quotas: ManifestQuotas,
-    caps: ResourceCaps | undefined,
+    effective: EffectiveLimits,
     limits: RuntimeLimits | undefined,
     grants: readonly CapabilityGrant[],
     capabilityPolicy: HostPolicy | undefined,
   ) {
     this.limits = {
-      fuel: min(quotas.fuel, caps?.fuel),
-      memoryPages: min(quotas.memoryPages, caps?.memoryPages),
-      wallTimeMs: min(quotas.wallTimeMs, caps?.wallTimeMs),
-      callDepth: min(quotas.callDepth, caps?.callDepth),
-      hostCallsPerSecond: min(quotas.hostCallsPerSecond, caps?.hostCallsPerSecond),
-      fuelPerSecond: caps?.fuelPerSecond,
+      fuel: effective.fuel,
+      memoryPages: effective.memoryPages,
+      wallTimeMs: effective.wallTimeMs,
+      callDepth: effective.callDepth,
+      tableElements: effective.tableElements,
+      hostCallsPerSecond: effective.hostCallsPerSecond,
+      outputBytes: effective.outputBytes,
+      fuelPerSecond: effective.fuelPerSecond,
     };
     this.actions = { ...DEFAULT_LIMIT_ACTIONS, ...(limits?.actions ?? {}) };
     this.softRatio = limits?.softLimitRatio ?? 0.8;
@@ -251,15 +271,22 @@ export class ResourceMonitor {
    * slice (fuel and wall time are then not breached by it). `fuelCapped`: the slice was cut short by the fuel
    * quota and the guest wanted more (an implementation may stop a little before the exact budget).
    */
-  afterSlice(fuelUsed: number, memoryPages: number, maxCallDepth: number, completed = false, fuelCapped = false): SliceDecision {
+  afterSlice(fuelUsed: number, usage: SliceUsage, completed = false, fuelCapped = false): SliceDecision {
+    const { memoryPages, maxCallDepthReached: maxCallDepth } = usage;
     this.slices++;
     this.fuelUsed += fuelUsed;
     this.fuelBucket?.take(fuelUsed);
     this.memoryPages = memoryPages;
     if (memoryPages > this.peakMemoryPages) this.peakMemoryPages = memoryPages;
     if (maxCallDepth > this.maxCallDepthReached) this.maxCallDepthReached = maxCallDepth;
-    const mem = this.check('memoryPages', memoryPages, this.limits.memoryPages, (u, l) => u > l);
+    if (usage.tableElements !== undefined) this.tableElements = usage.tableElements;
+    // A grow the implementation refused at the limit counts as the size it asked for: the guest wanted more.
+    const wantPages = Math.max(memoryPages, usage.refused?.memoryPages ?? 0);
+    const mem = this.check('memoryPages', wantPages, this.limits.memoryPages, (u, l) => u > l);
     if (mem) return mem;
+    const wantTable = Math.max(this.tableElements, usage.refused?.tableElements ?? 0);
+    const table = this.check('tableElements', wantTable, this.limits.tableElements, (u, l) => u > l);
+    if (table) return table;
     if (completed) return { kind: 'ok' };
     const fuel = this.check('fuel', this.fuelUsed, this.limits.fuel, (u, l) => fuelCapped || u >= l);
     if (fuel) return fuel;
@@ -268,6 +295,50 @@ export class ResourceMonitor {
 
   checkWall(): SliceDecision {
     return this.check('wallTimeMs', Math.floor(this.wallTimeMs()), this.limits.wallTimeMs, (u, l) => u >= l) ?? { kind: 'ok' };
+  }
+
+  /** Table elements declared past the quota at instantiation: the breach (cause: the implementation's refusal). */
+  tableBreach(requested: number, cause: unknown): FaygerError | undefined {
+    const limit = this.limits.tableElements;
+    if (limit === undefined) return undefined;
+    this.breachEvent('tableElements', undefined, requested, limit, 'fail');
+    return this.quotaError('tableElements', requested, limit, undefined, cause);
+  }
+
+  /**
+   * Work proportional to bytes done by the host for the guest (host-call payloads): charged as fuel, so a
+   * guest cannot buy unbounded host work with one instruction. A breach fails at once.
+   */
+  chargeFuel(units: number): SliceDecision {
+    if (!(units > 0)) return { kind: 'ok' };
+    this.fuelUsed += units;
+    this.fuelBucket?.take(units);
+    return this.check('fuel', this.fuelUsed, this.limits.fuel, (u, l) => u > l) ?? { kind: 'ok' };
+  }
+
+  /** Guest output (stdout, stderr, log messages) about to be written: counted against outputBytes. */
+  chargeOutput(bytes: number): CallDecision {
+    const limit = this.limits.outputBytes;
+    const used = this.outputBytes + bytes;
+    if (limit !== undefined) {
+      this.warn('outputBytes', undefined, used, limit);
+      if (used > limit) {
+        const action = this.actions.outputBytes;
+        this.breachEvent('outputBytes', undefined, used, limit, action);
+        const error = this.quotaError('outputBytes', used, limit);
+        return action === 'deny' ? { kind: 'deny', error } : action === 'suspend' ? { kind: 'suspend', error } : { kind: 'fail', error };
+      }
+    }
+    this.outputBytes = used;
+    return { kind: 'ok' };
+  }
+
+  /** The implementation ran out of the fuel budget it was given (e.g. in the start function): the breach. */
+  fuelBreach(cause: FaygerError): FaygerError | undefined {
+    const limit = this.limits.fuel;
+    if (limit === undefined) return undefined;
+    this.breachEvent('fuel', undefined, limit, limit, 'fail');
+    return this.quotaError('fuel', limit, limit, undefined, cause);
   }
 
   /** A call-depth trap with a call-depth quota in force: the breach. */

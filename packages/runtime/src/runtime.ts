@@ -1,4 +1,4 @@
-import { FaygerError, type CompiledCode, type LoadedBuf } from '@fayger/contracts';
+import { FaygerError, QUOTA_KEYS, isQuotaKey, type CompiledCode, type LoadedBuf } from '@fayger/contracts';
 import { Instance, type InstanceEnv } from './instance.js';
 import { publish } from './lifecycle.js';
 import { ALLOWED_LIMIT_ACTIONS, SOFT_LIMIT_RESOURCES } from './monitor.js';
@@ -45,9 +45,14 @@ function validate(options: RuntimeOptions): void {
     }
     if (action !== 'warn' && action !== 'suspend') throw invalid(`reading option limits.softActions.${res}`, "'warn' or 'suspend'", String(action));
   }
-  for (const [k, v] of Object.entries(options.hostPolicy?.resources ?? {})) {
-    if (v !== undefined && (typeof v !== 'number' || !(v >= 0))) throw invalid(`reading option hostPolicy.resources.${k}`, 'a non-negative number', String(v));
+  for (const field of ['resources', 'defaults'] as const) {
+    for (const [k, v] of Object.entries(options.hostPolicy?.[field] ?? {})) {
+      if (k !== 'fuelPerSecond' && !isQuotaKey(k)) throw invalid(`reading option hostPolicy.${field}`, `a quota key of ${QUOTA_KEYS.join(', ')}`, k);
+      if (v !== undefined && (typeof v !== 'number' || !(v >= 0))) throw invalid(`reading option hostPolicy.${field}.${k}`, 'a non-negative number (Infinity: no limit)', String(v));
+    }
   }
+  positive(l?.maxHostCallBytes, 'limits.maxHostCallBytes', true);
+  positive(l?.bytesPerFuel, 'limits.bytesPerFuel', true);
   if (options.linkPolicy !== undefined && options.linkPolicy !== 'strict' && options.linkPolicy !== 'lenient') {
     throw invalid('reading option linkPolicy', "'strict' or 'lenient'", String(options.linkPolicy));
   }

@@ -6,8 +6,9 @@ import type {
   InstructionBus,
   LifecycleState,
   LoadedBuf,
-  ManifestQuotas,
   EventSink,
+  QuotaKey,
+  QuotaValues,
   ResourceUsage,
 } from '@fayger/contracts';
 import type { ExecutionFeature, RuntimeImplementation } from '@fayger/contracts';
@@ -22,7 +23,9 @@ export type LimitedResource =
   | 'memoryPages'
   | 'wallTimeMs'
   | 'callDepth'
+  | 'tableElements'
   | 'hostCallsPerSecond'
+  | 'outputBytes'
   | 'fuelPerSecond'
   | 'capability.calls'
   | 'capability.bytes'
@@ -47,16 +50,18 @@ export interface ImplementationRegistration {
   aliases?: readonly string[];
 }
 
-/** Resource caps set by the embedder. Each applies as min(manifest quota, this cap). Absent: no cap. */
-export interface ResourceCaps {
-  fuel?: number;
-  memoryPages?: number;
-  wallTimeMs?: number;
-  callDepth?: number;
-  hostCallsPerSecond?: number;
+/**
+ * Resource caps set by the embedder, one per quota key (QUOTA_KEYS of @fayger/contracts). Each applies as
+ * min(manifest quota, this cap); a key given here replaces the default for that key (`hostPolicy.defaults`),
+ * so it can raise it, and `Infinity` lifts it. Absent: the default, if any.
+ */
+export interface ResourceCaps extends QuotaValues {
   /** Fuel units per second of wall time (host policy only): a busy instance is throttled by slicing. */
   fuelPerSecond?: number;
 }
+
+/** An instance's effective limits (absent: unlimited), and the fuel rate cap. */
+export type EffectiveLimits = QuotaValues & { fuelPerSecond?: number };
 
 /** The embedder's policy as the runtime applies it. */
 export interface RuntimeHostPolicy {
@@ -69,6 +74,11 @@ export interface RuntimeHostPolicy {
   capabilities?: HostPolicy;
   /** Features every chosen implementation must have, whatever the manifest says (e.g. 'jitless' on iOS). */
   requiredFeatures?: readonly ExecutionFeature[];
+  /**
+   * Limits for the keys `resources` leaves out (DEFAULT_QUOTAS is what `createFayger` passes). Absent: none,
+   * so an instance is bounded only by its manifest and `resources`.
+   */
+  defaults?: QuotaValues;
 }
 
 /** Scheduler and monitor tuning. */
@@ -88,6 +98,13 @@ export interface RuntimeLimits {
    * capability.calls and capability.bytes.
    */
   softActions?: Partial<Record<LimitedResource, 'warn' | 'suspend'>>;
+  /**
+   * Bytes of guest memory one host call may reference (`fayger.call` `$mem` refs and strings together),
+   * summed and checked before anything is copied (default 16 MiB, DEFAULT_MAX_HOST_CALL_BYTES).
+   */
+  maxHostCallBytes?: number;
+  /** Bytes of host-call payload (copied in or out) that cost one unit of fuel (default 64). */
+  bytesPerFuel?: number;
 }
 
 export type LinkPolicy = 'lenient' | 'strict';
@@ -127,6 +144,8 @@ export interface InstantiateOptions {
   instanceId?: string;
   /** Overrides the runtime link policy for this instance. */
   linkPolicy?: LinkPolicy;
+  /** Per-run caps on top of the manifest, the host caps and the defaults (the minimum wins). */
+  quotas?: QuotaValues;
 }
 
 /** How an instance ended. */
@@ -159,6 +178,12 @@ export interface BufInstance {
   readonly grants: GrantReport;
   /** Id of the Runtime_Implementation chosen for it. */
   readonly implementation: string;
+  /**
+   * The effective limits (min of manifest, host cap or default, per-run cap; absent key: unlimited), fixed at
+   * instantiation and changed only by setLimits; `limitSources` says where each came from.
+   */
+  readonly limits: Readonly<EffectiveLimits>;
+  readonly limitSources: Readonly<Partial<Record<QuotaKey, 'manifest' | 'host' | 'default' | 'run'>>>;
   /** Resolves (never rejects) once the instance reaches Terminated or Failed. */
   readonly done: Promise<ExitInfo>;
   /**
@@ -177,7 +202,7 @@ export interface BufInstance {
   /** Any live state → Terminated: releases guest memory, cancels pending host calls, closes grants. */
   terminate(reason?: string): void;
   /** Raise (or lower) limits at run time, e.g. more fuel before resuming an instance suspended at its quota. */
-  setLimits(caps: Partial<ManifestQuotas> & { fuelPerSecond?: number }, capabilityQuotas?: Record<string, CapabilityQuota>): void;
+  setLimits(caps: QuotaValues & { fuelPerSecond?: number }, capabilityQuotas?: Record<string, CapabilityQuota>): void;
   usage(): ResourceUsage;
   /** Called on each transition; returns the unsubscribe function. */
   onTransition(listener: (t: TransitionInfo) => void): () => void;

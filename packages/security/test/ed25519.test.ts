@@ -160,7 +160,8 @@ describe('strict verification policy', () => {
       if (verdicts[0]) accepted++;
     }
     expect(accepted).toBe(1);
-  });
+    // ~120 variants × every backend (noble is slow): sized for a loaded 2-core machine, not vitest's 5 s default.
+  }, 120_000);
 
   it('treats malformed lengths as "does not verify", never as a crash', async () => {
     const { publicKey } = generateEd25519KeyPair();

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { FaygerError, type EventSink, type LoadProfile } from '@fayger/contracts';
+import { FaygerError, QUOTA_INFO, QUOTA_KEYS, isQuotaKey, type EventSink, type LoadProfile } from '@fayger/contracts';
 import { EventBus, jsonLinesSink, prettyConsoleSink } from '@fayger/observability';
-import { buildHostPolicy, formatGrantReport, formatSelectionReport, type RunResult } from 'fayger';
+import { buildHostPolicy, DEFAULT_QUOTAS, formatGrantReport, formatLimits, formatSelectionReport, type RunResult } from 'fayger';
 import { createNodeFayger, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
 import { parse, usage } from '../args.js';
 import { exitCodeFor } from '../exit-codes.js';
@@ -34,11 +34,15 @@ Options:
       --dir <guest=host>       mount a host directory at a guest path and allow fs.read + fs.write there
                                (repeatable), e.g. --dir /data=./work
       --env <NAME>             let the guest read one environment variable (repeatable)
-      --quota <k=v,…>          cap resources: fuel, memoryPages, wallTimeMs, callDepth, hostCallsPerSecond
+      --quota <k=v,…>          set the host's limit for a resource (repeatable); v is a non-negative integer or
+                               \`unlimited\`. The guest gets min(its manifest quota, this value); a key given
+                               here replaces its default (so it can raise it). Keys and defaults:
+${QUOTA_KEYS.map((k) => `                                 ${k.padEnd(19)}${DEFAULT_QUOTAS[k] === undefined ? 'unlimited' : String(DEFAULT_QUOTAS[k])} (${QUOTA_INFO[k].unit})`).join('\n')}
       --profile <k=v,…>        selection profile (repeatable): features=simd,…  locales=fr,en  budget=<bytes>
       --strategy <lazy|eager>  read section bodies on first use (default) or all up front
       --events <json|pretty>   event stream on stderr: JSON lines with the contract event names, or text
-      --explain                print the selection report and the grant report (stderr) before running
+      --explain                print the selection report, the grant report and the effective limits (stderr)
+                               before running
       --trace <console|otlp>   OpenTelemetry: the load span tree and the instance span, printed as a tree on
                                stderr (console) or sent over OTLP/HTTP to $OTEL_EXPORTER_OTLP_ENDPOINT with
                                host-call metrics (otlp; the standard OTEL_* variables apply)
@@ -50,7 +54,9 @@ Options:
 
 Exit codes: the guest's own exit code when it exits; otherwise 1 usage, 2 verification failed (signature,
 trust, rollback, tampering), 3 malformed artifact, 4 I/O, 5 unsupported, 6 the guest failed (trap, quota,
-link error), 7 a required capability was not granted, 10 internal. The error code is printed on stderr.
+link error), 7 a required capability was not granted, 10 internal. The error code is printed on stderr. A guest that hits a
+limit ends with its QUOTA_* code (exit 6); a closed stdout/stderr (\`| head\`) ends the run with
+ADAPTER_STREAM_CLOSED (exit 4).
 
 Examples:
   fayger run examples/hello/dist/hello.buf --trusted-roots .fayger-dev/trusted-roots.json --explain
@@ -60,8 +66,6 @@ Examples:
   fayger run app.buf --trusted-roots roots.json --quota fuel=50000000,wallTimeMs=5000 --events json
 `;
 
-const QUOTA_KEYS = new Set(['fuel', 'memoryPages', 'wallTimeMs', 'callDepth', 'hostCallsPerSecond']);
-
 function list(v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
 }
@@ -70,10 +74,10 @@ function parseQuota(specs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of specs.flatMap((s) => s.split(','))) {
     if (!part.trim()) continue;
-    const [k, v] = part.split('=');
-    const n = Number(v);
-    if (!QUOTA_KEYS.has(k) || !Number.isFinite(n) || n < 0 || !Number.isInteger(n)) {
-      throw usage('run', `--quota ${JSON.stringify(part)}`, `k=v with k one of ${[...QUOTA_KEYS].join(', ')} and v a non-negative integer`);
+    const [k, v, ...rest] = part.trim().split('=');
+    const n = v === 'unlimited' ? Infinity : /^\d+$/.test(v ?? '') ? Number(v) : NaN;
+    if (!isQuotaKey(k) || rest.length || !(n >= 0) || (Number.isFinite(n) && !Number.isSafeInteger(n))) {
+      throw usage('run', `--quota ${JSON.stringify(part)}`, `k=v with k one of ${QUOTA_KEYS.join(', ')} and v a non-negative integer or "unlimited"`);
     }
     out[k] = n;
   }
@@ -195,6 +199,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         io.stderr(`host: ${fayger.adapter.id} adapter (${fayger.adapter.hostKind}); implementation: ${instance.implementation}; strategy: ${loaded.strategy}\n`);
         io.stderr(formatSelectionReport(loaded.selection));
         io.stderr(formatGrantReport(instance.grants, { adapter: fayger.adapter.id }));
+        io.stderr(formatLimits(instance.limits, instance.limitSources));
         io.stderr('--- guest output ---\n');
       },
     });

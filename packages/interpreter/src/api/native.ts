@@ -8,6 +8,7 @@ import { WasmFunction, WasmGlobal, WasmMemory, WasmTable, publicFuncType, typeCo
 import type { FuelAccount, InstanceCtx } from '../execute/objects.js';
 import { link, type Extern, type Imports } from '../execute/instantiate.js';
 import { Execution, UNLIMITED_FUEL } from '../execute/execution.js';
+import { trap } from '../execute/trap.js';
 import { readRaw, writeRaw } from '../execute/values.js';
 import type {
   CompileOptions, ExportDescriptor, ExternKind, FunctionType, GlobalType, HostFunctionImpl, ImportDescriptor,
@@ -137,14 +138,23 @@ export class WasmInstance {
   }
 
   /** Fuel and depth usage of the instance. */
-  usage(): { fuelUsed: number; fuelRemaining: number | undefined; memoryPages: number; callDepth: number; maxCallDepthReached: number } {
+  usage(): {
+    fuelUsed: number; fuelRemaining: number | undefined; memoryPages: number; callDepth: number; maxCallDepthReached: number;
+    tableElements: number; refused?: { memoryPages?: number; tableElements?: number };
+  } {
     const f = this.ctx.fuel;
+    const memRefused = this.ctx.memory?.refused ?? 0;
+    const tableRefused = this.ctx.tableBudget.refused;
     return {
       fuelUsed: f.used,
       fuelRemaining: f.remaining === UNLIMITED_FUEL ? undefined : f.remaining,
       memoryPages: this.ctx.memory?.pages ?? 0,
       callDepth: f.callDepth,
       maxCallDepthReached: f.maxCallDepthReached,
+      tableElements: this.ctx.tables.reduce((n, t) => n + t.elements.length, 0),
+      ...(memRefused || tableRefused
+        ? { refused: { ...(memRefused ? { memoryPages: memRefused } : {}), ...(tableRefused ? { tableElements: tableRefused } : {}) } }
+        : {}),
     };
   }
 
@@ -157,7 +167,7 @@ export class WasmInstance {
 /** Runs `f` to completion synchronously (used by invoke, the facade and the start function). */
 export function invokeFunction(f: WasmFunction, args: readonly RawValue[], ctx?: InstanceCtx): RawValue[] {
   const inst = ctx ?? f.inst;
-  const account = inst?.fuel ?? { remaining: UNLIMITED_FUEL, used: 0, callDepth: 0, maxCallDepthReached: 0 };
+  const account = inst?.fuel ?? { remaining: UNLIMITED_FUEL, used: 0, debt: 0, callDepth: 0, maxCallDepthReached: 0 };
   const ex = new Execution(f, args, account, inst?.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH);
   const r = ex.run();
   if (r.status === 'completed') return r.values;
@@ -183,21 +193,28 @@ export async function instantiateModuleAsync(module: WasmModule, imports: Import
   const inst = linkInstance(module, imports, options);
   if (module.ir.start !== undefined) {
     const ex = new Execution(inst.ctx.funcs[module.ir.start], [], inst.ctx.fuel, inst.ctx.maxCallDepth);
+    const limit = options.startFuel ?? Infinity;
     for (;;) {
-      const r = ex.run();
+      const r = ex.run(Number.isFinite(limit) ? { fuel: Math.max(1, limit - ex.fuelUsed) } : {});
       if (r.status === 'completed') break;
       if (r.status === 'trapped') throw r.error;
       if (r.status === 'waiting') await r.settled;
+      if (r.status === 'suspended' && ex.fuelUsed >= limit) {
+        ex.abort();
+        throw trap('TRAP_FUEL_EXHAUSTED', { fuelUsed: ex.fuelUsed, startFuel: limit });
+      }
     }
   }
   return inst;
 }
 
 function linkInstance(module: WasmModule, imports: Imports, options: InstanceOptions): WasmInstance {
-  const fuel: FuelAccount = { remaining: options.fuel ?? UNLIMITED_FUEL, used: 0, callDepth: 0, maxCallDepthReached: 0 };
+  const fuel: FuelAccount = { remaining: options.fuel ?? UNLIMITED_FUEL, used: 0, debt: 0, callDepth: 0, maxCallDepthReached: 0 };
   const { ctx, exports } = link(module.ir, module.compiled, imports, {
     maxMemoryPages: options.maxMemoryPages ?? 65536,
     maxCallDepth: options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH,
+    maxTableElements: options.maxTableElements ?? Infinity,
+    geometricMemory: options.geometricMemory ?? false,
     fuel,
   });
   return new WasmInstance(module, ctx, exports);

@@ -63,6 +63,20 @@ export interface InstanceOptions {
   readonly maxCallDepth?: number;
   /** Total fuel budget of the instance; when used up the guest traps with TRAP_FUEL_EXHAUSTED. Default unlimited. */
   readonly fuel?: number;
+  /**
+   * Table elements of all the tables the instance defines together: declared beyond it fails instantiation
+   * (WASM_LINK_ERROR, details.limit 'tableElements', before allocating); table.grow beyond it returns -1 and is
+   * recorded in usage().refused. Default: unlimited (each table is still capped at 10,000,000).
+   */
+  readonly maxTableElements?: number;
+  /**
+   * Grow linear memory's buffer geometrically (capacity doubles up to the page limit) instead of to the exact
+   * size: growing page by page copies O(size) in total. The memory's `buffer` may then be larger than the
+   * memory, so leave it off when a WebAssembly.Memory facade exposes the buffer. Default false.
+   */
+  readonly geometricMemory?: boolean;
+  /** Fuel the start function may use in instantiateModuleAsync (TRAP_FUEL_EXHAUSTED beyond). Default unlimited. */
+  readonly startFuel?: number;
 }
 
 export interface RunOptions {

@@ -7,6 +7,9 @@ import { Reader, malformed, unsupported } from './reader.js';
 import { IntBuf } from './int-buf.js';
 
 const MAX_LOCALS = 50_000;
+/** Implementation limits that keep a small module from expanding into gigabytes of host objects. */
+const MAX_FUNCTIONS = 250_000;
+const MAX_ELEM_ENTRIES = 1_000_000;
 
 function valType(r: Reader): ValTypeCode {
   const at = r.pos;
@@ -312,7 +315,9 @@ export function decode(bytes: Uint8Array): ModuleIR {
         break;
       }
       case 3: {
+        const at = s.pos;
         const n = s.u32();
+        if (n > MAX_FUNCTIONS) unsupported(`more than ${MAX_FUNCTIONS} functions (implementation limit)`, at);
         for (let i = 0; i < n; i++) m.funcs.push(s.u32());
         funcCount = n;
         break;
@@ -357,7 +362,14 @@ export function decode(bytes: Uint8Array): ModuleIR {
         break;
       case 9: {
         const n = s.u32();
-        for (let i = 0; i < n; i++) m.elems.push(elemSegment(s));
+        let entries = 0;
+        for (let i = 0; i < n; i++) {
+          const at = s.pos;
+          const e = elemSegment(s, MAX_ELEM_ENTRIES - entries);
+          entries += e.init.length;
+          if (entries > MAX_ELEM_ENTRIES) unsupported(`more than ${MAX_ELEM_ENTRIES} element segment entries (implementation limit)`, at);
+          m.elems.push(e);
+        }
         break;
       }
       case 12:
@@ -429,7 +441,7 @@ function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boo
   return { locals, body: body.take(), offset: bodyOffset, end, bytes: s.bytes };
 }
 
-function elemSegment(s: Reader): ElemIR {
+function elemSegment(s: Reader, maxEntries: number): ElemIR {
   const at = s.pos;
   const flags = s.u32();
   if (flags > 7) malformed('malformed elements segment kind', at);
@@ -451,7 +463,10 @@ function elemSegment(s: Reader): ElemIR {
       if (s.u8() !== 0) malformed('malformed element kind', k);
     }
   }
+  const nAt = s.pos;
   const n = s.u32();
+  // Checked before the entries are expanded into objects.
+  if (n > maxEntries) unsupported(`more than ${MAX_ELEM_ENTRIES} element segment entries (implementation limit)`, nAt);
   const init: ConstExprIR[] = [];
   for (let i = 0; i < n; i++) {
     if (usesExprs) init.push(constExpr(s));

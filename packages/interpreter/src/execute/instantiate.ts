@@ -13,6 +13,10 @@ export type Imports = Readonly<Record<string, Readonly<Record<string, unknown>>>
 export interface LinkOptions {
   maxMemoryPages: number;
   maxCallDepth: number;
+  /** Table elements of all the instance's own tables together (Infinity: only the per-table 10M cap). */
+  maxTableElements: number;
+  /** Memories grow their buffer geometrically (see WasmMemory.geometric). */
+  geometricMemory: boolean;
   fuel: FuelAccount;
 }
 
@@ -30,7 +34,23 @@ export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opt
     compiled, funcs: [], globals: [], tables: [], memory: null,
     sigs: Int32Array.from(ir.types.map(sigId)), datas: [], elems: [],
     maxCallDepth: opts.maxCallDepth, fuel: opts.fuel, terminated: false, name: ir.names?.moduleName ?? '',
+    tableBudget: { limit: opts.maxTableElements, used: 0, refused: 0 },
   };
+  // Declared tables are checked against the element budget before anything is allocated.
+  let declared = 0;
+  for (const t of ir.tables) declared += t.min;
+  if (declared > opts.maxTableElements) {
+    throw new FaygerError({
+      code: 'WASM_LINK_ERROR',
+      phase: 'instantiate',
+      what: `allocating ${ir.tables.length} table(s)`,
+      expected: `at most ${opts.maxTableElements} table elements in all (the instance limit)`,
+      found: `${declared} declared`,
+      hint: 'Raise maxTableElements (the tableElements quota) or use a module with smaller tables.',
+      details: { limit: 'tableElements', requested: declared, max: opts.maxTableElements },
+    });
+  }
+  ctx.tableBudget.used = declared;
   for (const imp of ir.imports) {
     const v = (imports[imp.module] as Record<string, unknown> | undefined)?.[imp.name];
     const where = { module: imp.module, name: imp.name };
@@ -83,8 +103,12 @@ export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opt
     f.index = nImported + i;
     ctx.funcs.push(f);
   }
-  for (const t of ir.tables) ctx.tables.push(new WasmTable(t.elem, t.min, t.max));
-  for (const mem of ir.memories) ctx.memory = new WasmMemory(mem.min, mem.max, opts.maxMemoryPages);
+  for (const t of ir.tables) {
+    const table = new WasmTable(t.elem, t.min, t.max);
+    if (Number.isFinite(opts.maxTableElements)) table.budget = ctx.tableBudget;
+    ctx.tables.push(table);
+  }
+  for (const mem of ir.memories) ctx.memory = new WasmMemory(mem.min, mem.max, opts.maxMemoryPages, opts.geometricMemory);
   for (const g of ir.globals) {
     const cell = new WasmGlobal(g.type.type, g.type.mutable);
     evalConst(ctx, g.init, cell);

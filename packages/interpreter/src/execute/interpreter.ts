@@ -1,5 +1,5 @@
 import { X } from '../compile/exec-ops.js';
-import { prepareFunction, type FuelAccount, type InstanceCtx, type WasmFunction, type WasmGlobal } from './objects.js';
+import { bulkFuel, prepareFunction, type FuelAccount, type InstanceCtx, type WasmFunction, type WasmGlobal } from './objects.js';
 import type { Machine } from './machine.js';
 import { Trap } from './trap.js';
 import {
@@ -757,8 +757,12 @@ export function run(st: LoopState): number {
         }
         case X.MEMORY_SIZE: I32[b + code[pc + 1]] = memLen / 65536; pc += 2; break;
         case X.MEMORY_GROW: {
-          I32[b + code[pc + 1]] = mem!.grow(I32[b + code[pc + 2]] >>> 0);
+          const delta = I32[b + code[pc + 2]] >>> 0;
+          const r = mem!.grow(delta);
+          I32[b + code[pc + 1]] = r;
           dv = mem!.dv; memLen = dv.byteLength;
+          // Bulk work (the new pages) costs fuel per byte; a negative balance stops at the next fuel point.
+          if (r >= 0) fuel -= bulkFuel(delta * 65536);
           pc += 3;
           break;
         }
@@ -986,6 +990,8 @@ export function run(st: LoopState): number {
           // References, tables, bulk memory: rare enough to live outside the loop.
           pc = rareOp(inst, m, code, pc, b);
           if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+          // Bulk work the op did (BYTES_PER_FUEL); a negative balance stops at the next fuel point.
+          if (inst.fuel.debt !== 0) { fuel -= inst.fuel.debt; inst.fuel.debt = 0; }
       }
     }
   } catch (e) {

@@ -5,6 +5,26 @@ import type { FunctionType, HostFunctionImpl, ValueType } from '../api/types.js'
 
 export const PAGE = 65536;
 
+/**
+ * Work proportional to bytes (memory.grow/fill/copy/init, table.grow/fill/copy/init at 8 bytes per element)
+ * costs one unit of fuel per this many bytes, on top of the instruction itself, so no single instruction buys
+ * unbounded work for its fuel. Charged through FuelAccount.debt after the operation.
+ */
+export const BYTES_PER_FUEL = 64;
+
+/** Fuel for bulk work on `bytes` bytes. */
+export function bulkFuel(bytes: number): number {
+  return Math.floor(bytes / BYTES_PER_FUEL);
+}
+
+/** The instance-wide budget of table elements (all tables together), shared by its tables. */
+export interface TableBudget {
+  readonly limit: number;
+  used: number;
+  /** The largest total a refused table.grow asked for (0: none refused). */
+  refused: number;
+}
+
 const CODE_TO_NAME: Record<number, ValueType> = { [I32]: 'i32', [I64]: 'i64', [F32]: 'f32', [F64]: 'f64', [FUNCREF]: 'funcref', [EXTERNREF]: 'externref' };
 const NAME_TO_CODE: Record<string, number> = { i32: I32, i64: I64, f32: F32, f64: F64, funcref: FUNCREF, externref: EXTERNREF, anyfunc: FUNCREF };
 
@@ -55,6 +75,8 @@ export interface InstanceCtx {
   elems: (unknown[] | null)[];
   /** Limits from InstanceOptions. */
   maxCallDepth: number;
+  /** Table elements of all the instance's tables (InstanceOptions.maxTableElements). */
+  tableBudget: TableBudget;
   /** Shared fuel account of the instance. */
   fuel: FuelAccount;
   terminated: boolean;
@@ -66,6 +88,8 @@ export interface FuelAccount {
   /** Remaining budget; Infinity when unmetered. */
   remaining: number;
   used: number;
+  /** Fuel owed for bulk work (BYTES_PER_FUEL) done by the last operation; the dispatch loop deducts it. */
+  debt: number;
   callDepth: number;
   maxCallDepthReached: number;
 }
@@ -127,10 +151,19 @@ export class WasmMemory {
   limit: number;
   /** Called after every successful grow (the facade refreshes its buffer object). */
   onGrow: (() => void) | null = null;
+  /** The largest size in pages a grow refused by `limit` (not by the declared maximum) asked for; 0: none. */
+  refused = 0;
+  /**
+   * Geometric: `buffer` may be larger than the memory (capacity doubles, capped at the limit), so growing one
+   * page at a time copies O(size) bytes in total instead of O(size²). `u8` and `dv` always span exactly the
+   * memory. Only for memories no facade exposes as an ArrayBuffer (the runtime implementation's instances).
+   */
+  readonly geometric: boolean;
 
-  constructor(initial: number, maximum: number | undefined, limit = 65536) {
+  constructor(initial: number, maximum: number | undefined, limit = 65536, geometric = false) {
     this.maximum = maximum;
     this.limit = limit;
+    this.geometric = geometric;
     if (initial > limit) {
       throw new FaygerError({
         code: 'WASM_LINK_ERROR',
@@ -139,6 +172,7 @@ export class WasmMemory {
         expected: `at most ${limit} pages (the page quota)`,
         found: `${initial} initial pages`,
         hint: 'Raise maxMemoryPages or use a module that needs less memory.',
+        details: { limit: 'memoryPages', requested: initial, max: limit },
       });
     }
     this.buffer = new ArrayBuffer(initial * PAGE);
@@ -151,26 +185,35 @@ export class WasmMemory {
   }
 
   get pages(): number {
-    return this.buffer.byteLength / PAGE;
+    return this.u8.length / PAGE;
   }
 
   /** Grows by `delta` pages; returns the old size in pages or -1. */
   grow(delta: number): number {
     const old = this.pages;
     const next = old + delta;
-    const max = Math.min(this.maximum ?? 65536, this.limit);
-    if (next > max) return -1;
-    if (delta === 0) return old;
-    let buffer: ArrayBuffer;
-    try {
-      buffer = new ArrayBuffer(next * PAGE);
-    } catch {
+    const declared = this.maximum ?? 65536;
+    const max = Math.min(declared, this.limit);
+    if (next > max) {
+      if (next <= declared && next > this.refused) this.refused = next;
       return -1;
     }
-    new Uint8Array(buffer).set(this.u8);
+    if (delta === 0) return old;
+    const bytes = next * PAGE;
+    let buffer = this.buffer;
+    if (bytes > buffer.byteLength) {
+      const capacity = this.geometric ? Math.max(next, Math.min(2 * old, max)) : next;
+      try {
+        buffer = new ArrayBuffer(capacity * PAGE);
+      } catch {
+        return -1;
+      }
+      new Uint8Array(buffer).set(this.u8);
+    }
+    // Bytes past the old size are zero: fresh, or never reachable before (every access is checked against u8/dv).
     this.buffer = buffer;
-    this.u8 = new Uint8Array(buffer);
-    this.dv = new DataView(buffer);
+    this.u8 = new Uint8Array(buffer, 0, bytes);
+    this.dv = new DataView(buffer, 0, bytes);
     this.onGrow?.();
     return old;
   }
@@ -180,6 +223,8 @@ export class WasmTable {
   elements: unknown[];
   readonly elemType: number;
   readonly maximum: number | undefined;
+  /** The defining instance's element budget (InstanceOptions.maxTableElements); null: only the 10M cap. */
+  budget: TableBudget | null = null;
 
   constructor(elemType: number, initial: number, maximum: number | undefined, init: unknown = null) {
     this.elemType = elemType;
@@ -203,6 +248,14 @@ export class WasmTable {
     const old = this.elements.length;
     const next = old + delta;
     if (next > (this.maximum ?? 0xffffffff) || next > 10_000_000) return -1;
+    const b = this.budget;
+    if (b !== null) {
+      if (b.used + delta > b.limit) {
+        if (b.used + delta > b.refused) b.refused = b.used + delta;
+        return -1;
+      }
+      b.used += delta;
+    }
     for (let i = 0; i < delta; i++) this.elements.push(init);
     return old;
   }

@@ -1,6 +1,6 @@
 import { FaygerError } from '@fayger/contracts';
 import { X } from '../compile/exec-ops.js';
-import type { InstanceCtx, WasmTable } from './objects.js';
+import { bulkFuel, type InstanceCtx, type WasmTable } from './objects.js';
 import type { Machine } from './machine.js';
 import { Trap } from './trap.js';
 
@@ -47,7 +47,10 @@ export function rareOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: numb
       return pc + 3;
     case X.TABLE_GROW: {
       const t = inst.tables[code[pc + 2]];
-      I32[b + code[pc + 1]] = t.grow(u(4), refs[r(3)]);
+      const n = u(4);
+      const old = t.grow(n, refs[r(3)]);
+      I32[b + code[pc + 1]] = old;
+      if (old >= 0) inst.fuel.debt += bulkFuel(8 * n);
       return pc + 5;
     }
     case X.TABLE_FILL: {
@@ -55,11 +58,13 @@ export function rareOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: numb
       const i = u(2), v = refs[r(3)], n = u(4);
       if (i + n > t.elements.length) throw new Trap('TRAP_TABLE_OUT_OF_BOUNDS', { index: i, length: n });
       for (let k = 0; k < n; k++) t.elements[i + k] = v;
+      inst.fuel.debt += bulkFuel(8 * n);
       return pc + 5;
     }
     case X.TABLE_INIT: {
       const seg = inst.elems[code[pc + 1]] ?? EMPTY;
       tableInit(inst.tables[code[pc + 2]], seg, u(3), u(4), u(5));
+      inst.fuel.debt += bulkFuel(8 * u(5));
       return pc + 6;
     }
     case X.ELEM_DROP:
@@ -71,11 +76,13 @@ export function rareOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: numb
       if (s + n > srcT.elements.length || d + n > dt.elements.length) throw new Trap('TRAP_TABLE_OUT_OF_BOUNDS', { length: n });
       if (d <= s) for (let k = 0; k < n; k++) dt.elements[d + k] = srcT.elements[s + k];
       else for (let k = n - 1; k >= 0; k--) dt.elements[d + k] = srcT.elements[s + k];
+      inst.fuel.debt += bulkFuel(8 * n);
       return pc + 6;
     }
     case X.MEMORY_INIT: {
       const seg = inst.datas[code[pc + 1]] ?? new Uint8Array(0);
       memoryInit(inst, seg, u(2), u(3), u(4));
+      inst.fuel.debt += bulkFuel(u(4));
       return pc + 5;
     }
     case X.DATA_DROP:
@@ -84,15 +91,17 @@ export function rareOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: numb
     case X.MEMORY_COPY: {
       const mem = inst.memory!;
       const d = u(1), s = u(2), n = u(3);
-      if (s + n > mem.buffer.byteLength || d + n > mem.buffer.byteLength) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { length: n });
+      if (s + n > mem.u8.length || d + n > mem.u8.length) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { length: n });
       mem.u8.copyWithin(d, s, s + n);
+      inst.fuel.debt += bulkFuel(n);
       return pc + 4;
     }
     case X.MEMORY_FILL: {
       const mem = inst.memory!;
       const d = u(1), v = I32[b + code[pc + 2]] & 0xff, n = u(3);
-      if (d + n > mem.buffer.byteLength) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { length: n });
+      if (d + n > mem.u8.length) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { length: n });
       mem.u8.fill(v, d, d + n);
+      inst.fuel.debt += bulkFuel(n);
       return pc + 4;
     }
     default:
@@ -107,6 +116,6 @@ export function tableInit(t: WasmTable, seg: readonly unknown[], d: number, s: n
 
 export function memoryInit(inst: InstanceCtx, seg: Uint8Array, d: number, s: number, n: number): void {
   const mem = inst.memory!;
-  if (s + n > seg.length || d + n > mem.buffer.byteLength) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { offset: d, length: n });
+  if (s + n > seg.length || d + n > mem.u8.length) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { offset: d, length: n });
   mem.u8.set(seg.subarray(s, s + n), d);
 }

@@ -45,13 +45,13 @@ function guestType(t: FunctionType): GuestFunctionType {
 
 function memoryView(mem: WasmMemory): GuestMemory {
   const check = (p: number, n: number) => {
-    if (!(p >= 0 && n >= 0 && p + n <= mem.buffer.byteLength)) {
-      throw trap('TRAP_MEMORY_OUT_OF_BOUNDS', { pointer: p, length: n, byteLength: mem.buffer.byteLength });
+    if (!(p >= 0 && n >= 0 && p + n <= mem.u8.length)) {
+      throw trap('TRAP_MEMORY_OUT_OF_BOUNDS', { pointer: p, length: n, byteLength: mem.u8.length });
     }
   };
   return {
-    get byteLength() { return mem.buffer.byteLength; },
-    get pages() { return mem.buffer.byteLength / PAGE; },
+    get byteLength() { return mem.u8.length; },
+    get pages() { return mem.u8.length / PAGE; },
     read(pointer, length) {
       check(pointer, length);
       return mem.u8.slice(pointer, pointer + length);
@@ -205,6 +205,10 @@ class InterpreterCompiledCode implements CompiledCode {
       ...(options.maxMemoryPages !== undefined ? { maxMemoryPages: options.maxMemoryPages } : {}),
       ...(options.maxCallDepth !== undefined ? { maxCallDepth: options.maxCallDepth } : {}),
       ...(options.fuelBudget !== undefined ? { fuel: options.fuelBudget } : {}),
+      ...(options.maxTableElements !== undefined ? { maxTableElements: options.maxTableElements } : {}),
+      ...(options.startFuel !== undefined ? { startFuel: options.startFuel } : {}),
+      // The runtime never exposes the memory as an ArrayBuffer: grow it geometrically.
+      geometricMemory: true,
     });
     guest = new InterpreterGuestInstance(inst);
     return guest;

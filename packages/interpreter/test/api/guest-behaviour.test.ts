@@ -69,7 +69,8 @@ describe('fuel', () => {
     const once = instantiateModule(mod);
     once.invoke('work', [50_000]);
     expect(inst.usage().fuelUsed).toBe(once.usage().fuelUsed);
-  });
+    // Bounded by its counts (50,000 iterations, 997-fuel slices); the timeout is sized for a loaded machine.
+  }, 120_000);
 });
 
 describe('memory quota', () => {

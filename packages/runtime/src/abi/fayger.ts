@@ -23,7 +23,10 @@ export function statusFor(code: string): number {
       return FAYGER_STATUS.EINVAL;
     case 'CAPABILITY_QUOTA_EXCEEDED':
     case 'QUOTA_HOST_CALL_RATE_EXCEEDED':
+    case 'QUOTA_OUTPUT_EXCEEDED':
       return FAYGER_STATUS.EQUOTA;
+    case 'RUNTIME_HOST_CALL_TOO_LARGE':
+      return FAYGER_STATUS.ETOOBIG;
     default:
       return FAYGER_STATUS.EHOST;
   }
@@ -98,6 +101,9 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
   const all: Record<string, HostFunction> = {
     call: ([opPtr, opLen, argsPtr, argsLen], ctx): Maybe<number> => {
       const mem = new MemAccess(ctx.memory);
+      const cap = gate.maxHostCallBytes;
+      // Bounded before allocation: the op and args strings first, then every $mem ref (pass 1 sums, copies nothing).
+      if (u32(opLen) > 256 || u32(opLen) + u32(argsLen) > cap) return fail(gate.refuseTooLarge('fayger.call', u32(opLen) + u32(argsLen)));
       const opBytes = mem.read(u32(opPtr), u32(opLen));
       const argBytes = mem.read(u32(argsPtr), u32(argsLen));
       if (!opBytes || !argBytes) {
@@ -116,8 +122,38 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
         );
       }
       let args: unknown;
+      let referenced = argBytes.byteLength;
+      const text = utf8Decode(argBytes);
       try {
-        args = JSON.parse(utf8Decode(argBytes), (_k, v: unknown) => {
+        JSON.parse(text, (_k, v: unknown) => {
+          if (v && typeof v === 'object' && !Array.isArray(v)) {
+            const keys = Object.keys(v);
+            if (keys.length === 1 && keys[0] === '$mem') {
+              const ref = (v as { $mem: unknown }).$mem;
+              if (!Array.isArray(ref) || ref.length !== 2 || !ref.every((n) => Number.isInteger(n) && n >= 0)) {
+                throw new Error('$mem must be [ptr, len] with non-negative integers');
+              }
+              if (!mem.inBounds(ref[0] as number, ref[1] as number)) throw new Error(`$mem [${ref[0]}, ${ref[1]}] lies outside guest memory`);
+              referenced += ref[1] as number;
+              return 0;
+            }
+          }
+          return v;
+        });
+      } catch (err) {
+        return fail(
+          new FaygerError({
+            code: 'INSTRUCTION_INVALID',
+            phase: 'fayger.call',
+            what: `decoding the ${op} arguments`,
+            expected: 'a UTF-8 JSON object (bytes as {"$mem":[ptr,len]} or {"$b64":"..."})',
+            found: (err as Error).message,
+          }).toJSON(),
+        );
+      }
+      if (referenced > cap) return fail(gate.refuseTooLarge(op, referenced));
+      try {
+        args = JSON.parse(text, (_k, v: unknown) => {
           if (v && typeof v === 'object' && !Array.isArray(v)) {
             const keys = Object.keys(v);
             if (keys.length === 1 && keys[0] === '$mem') {
@@ -193,6 +229,10 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
 
     log: ([level, ptr, len], ctx): Maybe<number> => {
       const lv = LEVELS[i32(level)];
+      if (u32(len) > gate.maxHostCallBytes) {
+        gate.refuseTooLarge('log.write', u32(len));
+        return FAYGER_STATUS.ETOOBIG;
+      }
       const bytes = new MemAccess(ctx.memory).read(u32(ptr), u32(len));
       if (lv === undefined || !bytes) return FAYGER_STATUS.EINVAL;
       return andThen(gate.invoke('log.write', { level: lv, message: utf8Decode(bytes) }), (o) => (o.ok ? FAYGER_STATUS.OK : statusFor(o.error.code)));

@@ -42,6 +42,10 @@ export interface GateHost {
   readonly grants: ReadonlyMap<string, CapabilityGrant>;
   /** False when the implementation cannot suspend: a host call may then not wait. */
   readonly canSuspend: boolean;
+  /** Bytes of guest memory one host call may reference, checked before copying (RUNTIME_HOST_CALL_TOO_LARGE). */
+  readonly maxHostCallBytes: number;
+  /** Host-call payload bytes per unit of fuel charged. */
+  readonly bytesPerFuel: number;
   /** Ends the instance as Failed with `error`; throws (never returns) so the guest stops at once. */
   fail(error: FaygerError): never;
   /** Parks the instance in Suspended for a quota breach; resolves when it is resumed. */
@@ -52,8 +56,41 @@ export interface GateHost {
 
 let nextCall = 0;
 
+function tooLarge(op: string, bytes: number, cap: number): FaygerError {
+  return new FaygerError({
+    code: 'RUNTIME_HOST_CALL_TOO_LARGE',
+    phase: op,
+    what: `guest call ${op}`,
+    expected: `at most ${cap} bytes of guest memory referenced by one call`,
+    found: `${bytes} bytes`,
+    hint: 'Split the data into several calls; the embedder can raise limits.maxHostCallBytes.',
+    details: { op, bytes, cap },
+  });
+}
+
 /** Codes that mean "refused" rather than "ran and failed": reported as instruction.denied. */
-const DENIAL_CODES = new Set(['CAPABILITY_DENIED', 'CAPABILITY_SCOPE_DENIED', 'CAPABILITY_QUOTA_EXCEEDED', 'QUOTA_HOST_CALL_RATE_EXCEEDED', 'WASI_PATH_OUTSIDE_ROOT']);
+const DENIAL_CODES = new Set([
+  'CAPABILITY_DENIED',
+  'CAPABILITY_SCOPE_DENIED',
+  'CAPABILITY_QUOTA_EXCEEDED',
+  'QUOTA_HOST_CALL_RATE_EXCEEDED',
+  'QUOTA_OUTPUT_EXCEEDED',
+  'RUNTIME_HOST_CALL_TOO_LARGE',
+  'WASI_PATH_OUTSIDE_ROOT',
+]);
+
+/** Ops whose payload is guest output, counted against the outputBytes quota. */
+const OUTPUT_OPS: ReadonlySet<string> = new Set(['stdio.write', 'log.write']);
+
+/** Bytes of guest output an instruction carries (stdio data, log message text). */
+function outputBytesOf(op: string, args: object): number {
+  if (op === 'stdio.write') return countBytes(args);
+  const m = (args as { message?: unknown }).message;
+  return typeof m === 'string' ? m.length : 0;
+}
+
+/** A host error that ends the instance rather than being handed to the guest (the guest's output is gone). */
+const FATAL_HOST_CODES: ReadonlySet<string> = new Set(['ADAPTER_STREAM_CLOSED']);
 
 export function errorData(err: FaygerError): FaygerErrorData {
   return err.toJSON();
@@ -100,7 +137,40 @@ export class HostGate {
       this.reportDenied(op, capability, `${this.host.instanceId}:${++nextCall}`, error.code, error.message);
       return { ok: false, error: errorData(error) };
     }
-    return this.admit(op, args, capability, countBytes(args));
+    const bytesOut = countBytes(args);
+    if (bytesOut > this.host.maxHostCallBytes) {
+      const error = tooLarge(op, bytesOut, this.host.maxHostCallBytes);
+      this.reportDenied(op, capability, `${this.host.instanceId}:${++nextCall}`, error.code, error.message);
+      return { ok: false, error: errorData(error) };
+    }
+    if (OUTPUT_OPS.has(op)) {
+      const d = this.host.monitor.chargeOutput(outputBytesOf(op, args));
+      if (d.kind === 'fail') return this.host.fail(d.error);
+      if (d.kind !== 'ok') {
+        const error = (d as { error: FaygerError }).error;
+        this.reportDenied(op, capability, `${this.host.instanceId}:${++nextCall}`, error.code, error.message);
+        return { ok: false, error: errorData(error) };
+      }
+    }
+    return this.admit(op, args, capability, bytesOut);
+  }
+
+  /** Charges work proportional to `bytes` (payload copied for the guest) as fuel; a fuel breach ends the guest. */
+  chargeBytes(bytes: number): void {
+    if (bytes <= 0) return;
+    const d = this.host.monitor.chargeFuel(Math.ceil(bytes / this.host.bytesPerFuel));
+    if (d.kind !== 'ok') this.host.fail(d.error);
+  }
+
+  /** Refuses a host call referencing more than the per-call cap, before anything is copied. */
+  refuseTooLarge(op: string, bytes: number): FaygerErrorData {
+    const error = tooLarge(op, bytes, this.host.maxHostCallBytes);
+    this.reportDenied(op, OP_CAPABILITY[op as OpName] ?? null, `${this.host.instanceId}:${++nextCall}`, error.code, error.message);
+    return errorData(error);
+  }
+
+  get maxHostCallBytes(): number {
+    return this.host.maxHostCallBytes;
   }
 
   /** Publishes instruction.denied for a call refused before (or by) the bus. */
@@ -117,6 +187,7 @@ export class HostGate {
     const d = this.host.monitor.beforeCall(capability, bytesOut);
     switch (d.kind) {
       case 'ok':
+        this.chargeBytes(bytesOut);
         return this.dispatch(op, args, capability);
       case 'deny':
         this.reportDenied(op, capability, `${this.host.instanceId}:${++nextCall}`, d.error.code, d.error.message);
@@ -199,9 +270,12 @@ export class HostGate {
       }
     }
     if (r.ok) {
-      this.host.monitor.afterCall(capability, countBytes(r.value));
+      const bytesIn = countBytes(r.value);
+      this.host.monitor.afterCall(capability, bytesIn);
+      this.chargeBytes(bytesIn);
       return { ok: true, value: r.value };
     }
+    if (FATAL_HOST_CODES.has(r.error.code)) return this.host.fail(FaygerError.fromJSON(r.error));
     return { ok: false, error: r.error };
   }
 }

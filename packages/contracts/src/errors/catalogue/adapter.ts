@@ -107,6 +107,11 @@ export const adapterCodes = {
     title: 'The directory is not empty.',
     remedy: 'Remove with `recursive: true`, or empty it first.',
   },
+  ADAPTER_STREAM_CLOSED: {
+    layer: 'adapter',
+    title: 'The guest wrote to a host output stream whose reader has gone (EPIPE, e.g. `fayger run app.buf | head`); the run ends.',
+    remedy: 'Nothing to fix when the reader stopped on purpose; otherwise keep the reading end of the pipe open.',
+  },
   ADAPTER_IO_FAILED: {
     layer: 'adapter',
     title: 'A host I/O operation failed.',

@@ -75,6 +75,21 @@ export const runtimeCodes = {
     title: 'The guest made host calls faster than its hostCallsPerSecond quota allows.',
     remedy: 'Slow the guest down, or raise quotas.hostCallsPerSecond (and the host policy cap).',
   },
+  QUOTA_TABLE_ELEMENTS_EXCEEDED: {
+    layer: 'runtime',
+    title: 'The instance declared or grew its tables past its tableElements quota (all tables together).',
+    remedy: 'Raise quotas.tableElements in the manifest (and the host cap, e.g. --quota tableElements=…), or use smaller tables.',
+  },
+  QUOTA_OUTPUT_EXCEEDED: {
+    layer: 'runtime',
+    title: 'The guest wrote more output (stdout, stderr and log messages together) than its outputBytes quota.',
+    remedy: 'Raise quotas.outputBytes in the manifest (and the host cap, e.g. --quota outputBytes=…), or write less.',
+  },
+  RUNTIME_HOST_CALL_TOO_LARGE: {
+    layer: 'runtime',
+    title: 'One host call referenced more bytes of guest memory than the per-call cap; it was refused before anything was copied.',
+    remedy: 'Split the data into several calls below the cap (limits.maxHostCallBytes, default 16 MiB).',
+  },
   QUOTA_SOFT_LIMIT_REACHED: {
     layer: 'runtime',
     title: 'An instance reached the soft limit of a resource and was suspended (soft action suspend) so the embedder can decide.',
