@@ -49,6 +49,7 @@ const USAGE = new Set<string>([
   'FAYGER_SOURCE_UNSUPPORTED',
   'ADAPTER_NOT_FOUND',
   'ADAPTER_HOST_UNDETECTED',
+  'CLI_MODULE_NOT_LOCAL',
 ]);
 const IO = new Set<string>(['CLI_IO', 'LOADER_SOURCE_IO', 'SECURITY_VERSION_STORE_IO', 'FAYGER_TRUST_ROOTS_UNREADABLE']);
 const UNSUPPORTED = new Set<string>([
@@ -72,6 +73,6 @@ export function exitCodeFor(err: unknown): ExitCode {
   if (UNSUPPORTED.has(code)) return EXIT_CODES.UNSUPPORTED;
   if (code === 'CAPABILITY_REQUIRED_MISSING') return EXIT_CODES.CAPABILITY_MISSING;
   if (/^(TRAP|QUOTA|WASM|WASI|RUNTIME)_/.test(code) || code === 'CAPABILITY_DENIED') return EXIT_CODES.GUEST_FAILED;
-  if (/^(LOADER|SECURITY|CLI)_/.test(code)) return EXIT_CODES.MALFORMED_INPUT;
+  if (/^(LOADER|SECURITY|CLI)_/.test(code) || code === 'FAYGER_MODULE_INVALID') return EXIT_CODES.MALFORMED_INPUT;
   return EXIT_CODES.INTERNAL;
 }

@@ -99,6 +99,8 @@ export interface LoadOptions {
 export interface RunOptions extends LoadOptions {
   /** Guest arguments (WASI argv after the program name). */
   args?: readonly string[];
+  /** WASI argv[0] (default: the manifest id). */
+  programName?: string;
   /** Guest environment as instance configuration (otherwise WASI environ comes from granted `env.list`). */
   env?: Readonly<Record<string, string>>;
   /** Per-run caps, applied on top of the manifest quotas and the Fayger-wide `resources` (the minimum wins). */
@@ -284,6 +286,7 @@ export function createFayger(options: FaygerOptions): Fayger {
     const loaded = isLoaded(input) ? input : await loadWith(input, o, (s) => (source = s));
     const instance = runtime.instantiate(loaded, {
       ...(o.args ? { args: o.args } : {}),
+      ...(o.programName !== undefined ? { programName: o.programName } : {}),
       ...(o.env ? { env: o.env } : {}),
       ...(o.instanceId ? { instanceId: o.instanceId } : {}),
     });
@@ -304,7 +307,7 @@ export function createFayger(options: FaygerOptions): Fayger {
       for (const k of QUOTA_KEYS) {
         const v = o.quotas[k];
         if (v === undefined) continue;
-        caps[k] = Math.min(v, loaded.manifest.quotas[k] ?? Infinity, options.resources?.[k] ?? Infinity);
+        caps[k] = Math.min(v, loaded.manifest.quotas?.[k] ?? Infinity, options.resources?.[k] ?? Infinity);
       }
       instance.setLimits(caps);
     }

@@ -18,3 +18,5 @@ export type { HostPolicyInput } from './policy.js';
 export { withStdio } from './stdio-adapter.js';
 export type { StdioStreams } from './stdio-adapter.js';
 export { formatGrantReport, formatSelectionReport } from './explain.js';
+export { isWasmModule, readModuleShape, manifestForModule, packModule, WASM_MAGIC } from './module.js';
+export type { ModuleImport, ModuleShape, ModuleManifestOptions } from './module.js';

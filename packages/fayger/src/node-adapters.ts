@@ -21,6 +21,8 @@ export interface NodeAdapterOptions {
   dirs?: readonly FsMount[];
   /** Variables the adapter may ever expose (the grant narrows further). Default: none. */
   envAllow?: readonly string[];
+  /** Values that replace this process's for those variables (`--env K=V`); others read process.env. */
+  envValues?: Readonly<Record<string, string>>;
   /** Guest log records: format and where they go (default text to process.stderr). */
   log?: { format?: LogFormat; stream?: { write(chunk: string): unknown } };
   /** Guest standard streams (WASI fd 0-2); false: no stdio capability. Default: this process's streams. */
@@ -133,6 +135,7 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
   const stdio = o.stdio === false ? undefined : (o.stdio ?? processStdio());
   // The adapter exposes no variable unless named: the environment often holds secrets.
   const envAllow = [...(o.envAllow ?? [])];
+  const envSource = o.envValues ? { ...process.env, ...o.envValues } : undefined;
   const log = { format: o.log?.format ?? 'text', ...(o.log?.stream ? { stream: o.log.stream } : {}) } as const;
   const finish = (a: PlatformAdapter) => (stdio ? withStdio(a, stdio) : a);
   return [
@@ -141,7 +144,7 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
       hostKind: 'server',
       detect: detectServer,
       create: () => {
-        const server = createServerAdapter({ dataDir: join(o.stateDir, 'data'), env: { allow: envAllow }, log });
+        const server = createServerAdapter({ dataDir: join(o.stateDir, 'data'), env: { allow: envAllow, ...(envSource ? { source: envSource } : {}) }, log });
         return finish(dirs.length ? withFsMounts(server, dirs) : server);
       },
     },
@@ -154,7 +157,7 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
           createDesktopAdapter({
             roots: dirs,
             kvDir: join(o.stateDir, 'kv'),
-            env: envAllow.length ? { allow: envAllow } : false,
+            env: envAllow.length ? { allow: envAllow, ...(envSource ? { env: envSource } : {}) } : false,
             log: { format: log.format },
             ...(o.log?.stream ? { logOutput: o.log.stream } : {}),
           }),

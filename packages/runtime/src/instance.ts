@@ -93,7 +93,7 @@ export class Instance implements BufInstance, SchedulerTask {
     this.monitor = new ResourceMonitor(
       id,
       env.events,
-      buf.manifest.quotas as ManifestQuotas,
+      (buf.manifest.quotas ?? {}) as ManifestQuotas,
       env.hostPolicy?.resources,
       env.limits,
       grants.granted,

@@ -1,20 +1,28 @@
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FaygerError, type EventSink, type LoadProfile } from '@fayger/contracts';
 import { EventBus, jsonLinesSink, prettyConsoleSink } from '@fayger/observability';
-import { buildHostPolicy, formatGrantReport, formatSelectionReport, type RunResult } from 'fayger';
+import { detectDigestProvider } from '@fayger/security';
+import { buildHostPolicy, formatGrantReport, formatSelectionReport, isWasmModule, manifestForModule, packModule, parseGrant, type RunResult } from 'fayger';
 import { createNodeFayger, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
 import { parse, usage } from '../args.js';
 import { exitCodeFor } from '../exit-codes.js';
-import type { CliIo } from '../io.js';
+import { readFileWithProgress, type CliIo } from '../io.js';
 
-export const runHelp = `fayger run — load, verify and run a .buf
+export const runHelp = `fayger run — load, verify and run a .buf, or run a bare WebAssembly module
 
 Usage: fayger run <file.buf | https://…/app.buf> --trusted-roots <roots.json> [options] [-- guest args…]
+       fayger run <app.wasm> [--dir HOST[::GUEST][:ro]]… [--env K=V | --env K]… [--argv0 NAME] [options] [-- args…]
 
 Loads the artifact (header, manifest, index and signature; sections on first use with the lazy strategy),
 verifies it against the trusted roots, picks the host adapter, negotiates capabilities (requested by the
 manifest ∩ offered by the adapter ∩ allowed by the host policy below), runs it in the WebAssembly interpreter
 and exits with the guest's exit code.
+
+A bare module (a local file that starts with the WebAssembly magic, e.g. a wasm32-wasip1 program) needs no
+signature and no trusted roots: Fayger synthesises its manifest from the flags — every capability its WASI and
+fayger imports can use, each optional, so only what the flags grant is granted — and --explain reports it as an
+unsigned local module. Bare modules run only from a local path you typed, never from a URL.
 
 Host policy (default deny): log, clock, random, timer, app, stdio and ui are allowed (they reach nothing
 outside the instance); everything else needs a flag. A required capability that is not granted stops the run
@@ -29,9 +37,12 @@ Options:
                                net.http:https://api.example.com, net.listen:8080, env:HOME, kv:cache, notify;
                                --grant all allows whatever the adapter offers
       --deny <cap>             forbid a capability outright (repeatable; wins over any grant)
-      --dir <guest=host>       mount a host directory at a guest path and allow fs.read + fs.write there
-                               (repeatable), e.g. --dir /data=./work
-      --env <NAME>             let the guest read one environment variable (repeatable)
+      --dir <HOST[::GUEST][:ro]>  mount a host directory for the guest and allow fs.read + fs.write there
+                               (fs.read only with :ro; writes then fail) (repeatable). HOST alone mounts at the
+                               same path (a relative HOST at /HOST, "." at /); --dir ./root::/ mounts at the
+                               guest's /. The older GUEST=HOST form (--dir /data=./work) still works
+      --env <K=V | K>          give the guest variable K the value V, or this process's K (repeatable)
+      --argv0 <NAME>           the guest's argv[0] (default: the module path as typed; a BuF's manifest id)
       --quota <k=v,…>          cap resources: fuel, memoryPages, wallTimeMs, callDepth, hostCallsPerSecond
       --profile <k=v,…>        selection profile (repeatable): features=simd,…  locales=fr,en  budget=<bytes>
       --strategy <lazy|eager>  read section bodies on first use (default) or all up front
@@ -51,7 +62,8 @@ Examples:
   fayger run examples/hello/dist/hello.buf --trusted-roots .fayger-dev/trusted-roots.json --explain
   fayger run file-tool.buf --trusted-roots roots.json --dir /data=./work
   fayger run http-echo.buf --trusted-roots roots.json --grant net.listen:8787 --env ECHO_MAX_REQUESTS
-  fayger run wasi-c.buf --trusted-roots roots.json --dir /data=. -- /data/README.md
+  fayger run wasi-c.buf --trusted-roots roots.json --dir .::/data -- /data/README.md
+  fayger run prog.wasm --dir ./fixtures::/ --dir ./in::/in:ro --env HOME=/ --argv0 prog -- -v input.txt
   fayger run app.buf --trusted-roots roots.json --quota fuel=50000000,wallTimeMs=5000 --events json
 `;
 
@@ -73,6 +85,41 @@ function parseQuota(specs: string[]): Record<string, number> {
     out[k] = n;
   }
   return out;
+}
+
+/** `--env K=V` sets K for the guest; `--env K` passes this process's K through (skipped when unset). */
+function parseEnv(specs: string[]): { names: string[]; values: Record<string, string> } {
+  const names: string[] = [];
+  const values: Record<string, string> = {};
+  for (const spec of specs) {
+    const i = spec.indexOf('=');
+    const name = i < 0 ? spec : spec.slice(0, i);
+    if (!/^[^=\0]+$/.test(name)) throw usage('run', `--env ${JSON.stringify(spec)}`, 'NAME=VALUE or NAME (a non-empty variable name)');
+    if (!names.includes(name)) names.push(name);
+    if (i >= 0) values[name] = spec.slice(i + 1);
+  }
+  return { names, values };
+}
+
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** True when the local file starts with the WebAssembly magic (a bare module, not a BuF). */
+async function sniffModule(path: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return false; // the loader reports the I/O error with its own code
+  }
+  try {
+    const head = new Uint8Array(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return bytesRead === 4 && isWasmModule(head);
+  } catch {
+    return false;
+  } finally {
+    await fh.close();
+  }
 }
 
 function parseProfile(specs: string[]): Partial<LoadProfile> {
@@ -108,6 +155,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     deny: { type: 'string', multiple: true },
     dir: { type: 'string', multiple: true },
     env: { type: 'string', multiple: true },
+    argv0: { type: 'string' },
     quota: { type: 'string', multiple: true },
     profile: { type: 'string', multiple: true },
     strategy: { type: 'string' },
@@ -122,9 +170,23 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw usage('run', positionals.length === 0 ? 'no artifact' : `${positionals.length} arguments (${positionals.join(' ')}); guest arguments go after --`, 'exactly one artifact (a .buf path or an http(s) URL)');
   }
   const target = positionals[0];
+  const isUrl = URL_LIKE.test(target);
+  if (isUrl && /\.wasm$/i.test(new URL(target).pathname)) {
+    throw new FaygerError({
+      code: 'CLI_MODULE_NOT_LOCAL',
+      phase: 'run',
+      what: `fayger run ${target}`,
+      expected: 'a bare WebAssembly module given by a local path, or a signed BuF by URL',
+      found: 'a .wasm URL: unsigned modules are never fetched and run',
+      hint: 'Download the module and run it by its local path after checking where it comes from.',
+      details: { url: target },
+    });
+  }
+  const modulePath = isUrl ? undefined : resolve(io.cwd, target);
+  const bareModule = modulePath !== undefined && (await sniffModule(modulePath));
   const rootsFile = values['trusted-roots'] as string | undefined;
   const allowUnsigned = values['allow-unsigned'] === true;
-  if (!rootsFile && !allowUnsigned) throw usage('run', 'no --trusted-roots', '--trusted-roots <file> (or --allow-unsigned for development)');
+  if (!bareModule && !rootsFile && !allowUnsigned) throw usage('run', 'no --trusted-roots', '--trusted-roots <file> (or --allow-unsigned for development)');
   const strategy = values.strategy as string | undefined;
   if (strategy !== undefined && strategy !== 'lazy' && strategy !== 'eager') throw usage('run', `--strategy ${strategy}`, 'lazy or eager');
   const eventsMode = values.events as string | undefined;
@@ -137,10 +199,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const grants = list(values.grant);
   const allowAll = grants.includes('all');
   const dirs = list(values.dir).map((d) => parseDirSpec(d, io.cwd));
-  const envNames = list(values.env);
+  const env = parseEnv(list(values.env));
+  const envNames = env.names;
+  const argv0 = values.argv0 as string | undefined;
   let policy;
+  const explicitGrants = grants.filter((g) => g !== 'all');
   try {
-    policy = buildHostPolicy({ grants: grants.filter((g) => g !== 'all'), deny: list(values.deny), fsRoots: dirs.map((d) => d.guest), envVariables: envNames, allowAll });
+    policy = buildHostPolicy({
+      grants: explicitGrants,
+      deny: list(values.deny),
+      fsRoots: dirs.filter((d) => !d.readOnly).map((d) => d.guest),
+      fsReadOnlyRoots: dirs.filter((d) => d.readOnly).map((d) => d.guest),
+      envVariables: envNames,
+      allowAll,
+    });
   } catch (err) {
     if (FaygerError.is(err)) throw usage('run', err.message);
     throw err;
@@ -156,9 +228,22 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     events.pipe(prettyConsoleSink({ console: { log: line, warn: line, error: line }, minLevel: 'debug' }) as EventSink);
   }
 
-  const trust: NodeFaygerTrust = rootsFile
-    ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}) }
-    : { allowUnsigned: true };
+  // A bare module is wrapped in an unsigned in-memory BuF whose manifest comes from its imports and the flags.
+  let input: string | Uint8Array = isUrl ? target : resolve(io.cwd, target);
+  if (bareModule && modulePath) {
+    const bytes = await readFileWithProgress(io, modulePath);
+    const flagged = new Set<string>(explicitGrants.map((g) => parseGrant(g).name));
+    if (dirs.length) flagged.add('fs.read');
+    if (dirs.some((d) => !d.readOnly)) flagged.add('fs.write');
+    if (envNames.length) flagged.add('env');
+    const manifest = manifestForModule(bytes, { label: target, alsoRequest: [...flagged] });
+    input = await packModule(bytes, manifest, detectDigestProvider());
+  }
+  const trust: NodeFaygerTrust = bareModule
+    ? { allowUnsigned: true }
+    : rootsFile
+      ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}) }
+      : { allowUnsigned: true };
   const fayger = createNodeFayger({
     trust,
     events,
@@ -168,19 +253,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     ...(strategy ? { strategy: strategy as 'lazy' | 'eager' } : {}),
     ...(host ? { host } : {}),
     ...(values['state-dir'] ? { stateDir: resolve(io.cwd, values['state-dir'] as string) } : {}),
-    ...(values['no-version-store'] ? { versionStore: false as const } : {}),
+    ...(values['no-version-store'] || bareModule ? { versionStore: false as const } : {}),
     dirs,
     envAllow: allowAll ? [...envNames] : envNames,
+    ...(Object.keys(env.values).length ? { envValues: env.values } : {}),
     log: { format: logFormat, stream: stderrWriter },
   });
   let result: RunResult;
   try {
-    const input = /^https?:\/\//i.test(target) ? target : resolve(io.cwd, target);
     const handle = await fayger.start(input, {
       args: guestArgs,
+      ...(argv0 !== undefined ? { programName: argv0 } : bareModule ? { programName: target } : {}),
       onInstance: (instance, loaded) => {
         if (!values.explain) return;
-        io.stderr(`fayger run: ${loaded.manifest.id}@${loaded.manifest.version} (publisher ${loaded.manifest.publisher}) — ${loaded.signature.result.unsigned ? 'unsigned (allowed)' : `signed by ${loaded.signature.result.verifiedKeyIds.join(', ')}`}\n`);
+        if (bareModule) {
+          io.stderr(`fayger run: unsigned local module ${target} — manifest synthesised from its imports and the flags (id ${loaded.manifest.id}, every capability optional)\n`);
+        } else {
+          io.stderr(`fayger run: ${loaded.manifest.id}@${loaded.manifest.version} (publisher ${loaded.manifest.publisher}) — ${loaded.signature.result.unsigned ? 'unsigned (allowed)' : `signed by ${loaded.signature.result.verifiedKeyIds.join(', ')}`}\n`);
+        }
         io.stderr(`host: ${fayger.adapter.id} adapter (${fayger.adapter.hostKind}); implementation: ${instance.implementation}; strategy: ${loaded.strategy}\n`);
         io.stderr(formatSelectionReport(loaded.selection));
         io.stderr(formatGrantReport(instance.grants, { adapter: fayger.adapter.id }));
