@@ -16,7 +16,7 @@ const COMMANDS: Record<string, { run: Command; help: string; summary: string }> 
   sign: { run: sign, help: signHelp, summary: 'sign an existing .buf' },
   verify: { run: verify, help: verifyHelp, summary: 'verify a .buf against trusted roots' },
   inspect: { run: inspect, help: inspectHelp, summary: 'show header, manifest, sections and signatures' },
-  run: { run, help: runHelp, summary: 'load, verify and run a .buf (loader + runtime + host adapter)' },
+  run: { run, help: runHelp, summary: 'load, verify and run a .buf, or run a bare .wasm module (unsigned, local)' },
 };
 
 export const mainHelp = `fayger — build, sign, verify, inspect and run BuF artifacts
@@ -35,9 +35,10 @@ Exit codes:
   3   malformed input (not a BuF, corrupt structure, bad manifest, pack config, key or roots file)
   4   I/O error (a file could not be read or written)
   5   unsupported (newer format, unknown algorithm, no fitting runtime implementation)
-  6   run: the guest failed (trap, quota breach, link error)
-  7   run: a required capability was not granted
   10  internal error (a bug: please report it)
+  run exits with the guest's own code (0–255), 134 when the guest traps, and 111–120 for its own failures
+  (111 usage, 112 verification, 113 malformed, 114 I/O, 115 unsupported, 116 guest stopped by Fayger,
+  117 required capability missing, 119 guest exit code outside 0–255, 120 internal): see fayger run --help.
 On failure the error code (e.g. SECURITY_SIGNATURE_INVALID) is printed on stderr.
 
 Example session:

@@ -112,6 +112,7 @@ export type {
   SpanStartData,
   SpanEndData,
   SubscriberErrorData,
+  RunEndedData,
   EventPayloads,
   EventName,
   EventInfo,

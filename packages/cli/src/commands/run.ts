@@ -1,12 +1,12 @@
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { FaygerError, type EventSink, type LoadProfile } from '@fayger/contracts';
+import { FaygerError, emitEvent, type EventSink, type LoadProfile } from '@fayger/contracts';
 import { EventBus, jsonLinesSink, prettyConsoleSink } from '@fayger/observability';
 import { detectDigestProvider } from '@fayger/security';
 import { buildHostPolicy, formatGrantReport, formatSelectionReport, isWasmModule, manifestForModule, packModule, parseGrant, type RunResult } from 'fayger';
 import { createNodeFayger, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
 import { parse, usage } from '../args.js';
-import { exitCodeFor } from '../exit-codes.js';
+import { RUN_EXIT_CODES, isGuestTrap, runExitCodeFor } from '../exit-codes.js';
 import { readFileWithProgress, type CliIo } from '../io.js';
 
 export const runHelp = `fayger run — load, verify and run a .buf, or run a bare WebAssembly module
@@ -26,7 +26,7 @@ unsigned local module. Bare modules run only from a local path you typed, never 
 
 Host policy (default deny): log, clock, random, timer, app, stdio and ui are allowed (they reach nothing
 outside the instance); everything else needs a flag. A required capability that is not granted stops the run
-before the guest starts (exit 7); an optional one is reported to the guest as absent, and its calls fail with
+before the guest starts (exit 117); an optional one is reported to the guest as absent, and its calls fail with
 a typed denial.
 
 Options:
@@ -47,6 +47,8 @@ Options:
       --profile <k=v,…>        selection profile (repeatable): features=simd,…  locales=fr,en  budget=<bytes>
       --strategy <lazy|eager>  read section bodies on first use (default) or all up front
       --events <json|pretty>   event stream on stderr: JSON lines with the contract event names, or text
+      --json                   after the run, print one JSON object as the last line of stderr (stdout is the
+                               guest's): {"ok","endedBy":"guest"|"fayger","exitCode","guestExitCode"?,"error"?}
       --explain                print the selection report and the grant report (stderr) before running
       --log <text|json>        format of the guest's log records on stderr (default text)
       --state-dir <dir>        per-user state: rollback store, server data root, kv (default $FAYGER_STATE_DIR,
@@ -54,9 +56,17 @@ Options:
       --no-version-store       skip rollback protection
   -h, --help                   this help
 
-Exit codes: the guest's own exit code when it exits; otherwise 1 usage, 2 verification failed (signature,
-trust, rollback, tampering), 3 malformed artifact, 4 I/O, 5 unsupported, 6 the guest failed (trap, quota,
-link error), 7 a required capability was not granted, 10 internal. The error code is printed on stderr.
+Exit codes (the guest's own exit status stays distinguishable from Fayger's):
+  0–255  the guest's exit code (proc_exit, fayger.exit or _start's result), unchanged
+  134    the guest trapped (unreachable, out-of-bounds access, division by zero, stack exhausted), as wasmtime
+  111    usage error (bad option or value; a .wasm URL)      116  Fayger stopped the guest or could not start it
+  112    verification failed (signature, trust, rollback,          (quota breach, link error, strict denial)
+         expiry, tampering)                                  117  a required capability was not granted
+  113    malformed artifact, module, manifest or roots file  119  the guest exited with a code outside 0–255
+  114    I/O error                                                 (the full code is on stderr and in --json)
+  115    unsupported (format, algorithm, implementation)     120  internal error (a bug: please report it)
+A trap or a Fayger error prints "fayger run: <guest trapped|error> CODE (phase …): message" on stderr.
+With --events json the last event is cli.run.ended with the same fields.
 
 Examples:
   fayger run examples/hello/dist/hello.buf --trusted-roots .fayger-dev/trusted-roots.json --explain
@@ -103,13 +113,21 @@ function parseEnv(specs: string[]): { names: string[]; values: Record<string, st
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** True when the local file starts with the WebAssembly magic (a bare module, not a BuF). */
+/** True when the local file starts with the WebAssembly magic (a bare module, not a BuF); CLI_IO when unreadable. */
 async function sniffModule(path: string): Promise<boolean> {
   let fh;
   try {
     fh = await open(path, 'r');
-  } catch {
-    return false; // the loader reports the I/O error with its own code
+  } catch (err) {
+    throw new FaygerError({
+      code: 'CLI_IO',
+      phase: 'io',
+      what: `opening ${path}`,
+      expected: 'a readable .buf or .wasm file',
+      found: err instanceof Error ? err.message : String(err),
+      cause: err,
+      details: { path, errno: (err as { code?: string }).code },
+    });
   }
   try {
     const head = new Uint8Array(4);
@@ -143,7 +161,66 @@ function parseProfile(specs: string[]): Partial<LoadProfile> {
   return profile;
 }
 
+/** How a run ended: who ended it, the process exit code, and the guest's code or the error. */
+export interface RunOutcome {
+  endedBy: 'guest' | 'fayger';
+  exitCode: number;
+  guestExitCode?: number;
+  error?: FaygerError;
+}
+
+/** The process exit code for a guest's exit code: itself in 0–255, else RUN_EXIT_CODES.GUEST_EXIT_OUT_OF_RANGE. */
+export function processExitCodeForGuest(code: number): number {
+  return Number.isInteger(code) && code >= 0 && code <= 255 ? code : RUN_EXIT_CODES.GUEST_EXIT_OUT_OF_RANGE;
+}
+
+/** The outcome of a run that ended with `err` (a guest trap, or a Fayger failure before or while it ran). */
+export function outcomeForError(err: unknown): RunOutcome {
+  const error = FaygerError.is(err)
+    ? err
+    : new FaygerError({ code: 'INTERNAL', phase: 'run', what: 'fayger run', found: err instanceof Error ? (err.stack ?? err.message) : String(err), cause: err });
+  return { endedBy: isGuestTrap(error) ? 'guest' : 'fayger', exitCode: runExitCodeFor(error), error };
+}
+
+/**
+ * `fayger run`. Never throws: every ending is reported the same way — an error line on stderr for a trap or a
+ * Fayger failure, the `cli.run.ended` event with `--events json`, one JSON object as the last stderr line with
+ * `--json` — and the exit code is the guest's (0–255), 134 for a trap, or a RUN_EXIT_CODES code.
+ */
 export async function run(args: string[], io: CliIo): Promise<number> {
+  const dash = args.indexOf('--');
+  const own = dash >= 0 ? args.slice(0, dash) : args;
+  const json = own.includes('--json');
+  const eventsJson = own.some((a, i) => a === '--events=json' || (a === '--events' && own[i + 1] === 'json'));
+  const events = new EventBus();
+  if (eventsJson) events.pipe(jsonLinesSink({ write: (s: string) => io.stderr(s) }));
+  let outcome: RunOutcome;
+  try {
+    const r = await runGuest(args, io, events);
+    if (r === 'help') return 0;
+    outcome = r;
+  } catch (err) {
+    outcome = outcomeForError(err);
+  }
+  const { error } = outcome;
+  if (error) io.stderr(`fayger run: ${outcome.endedBy === 'guest' ? 'guest trapped' : 'error'} ${error.code} (phase ${error.phase}): ${error.message}\n`);
+  if (outcome.guestExitCode !== undefined && outcome.exitCode !== outcome.guestExitCode) {
+    io.stderr(
+      `fayger run: the guest exited with code ${outcome.guestExitCode}, outside the 0–255 a process exit status can carry; exiting ${outcome.exitCode} instead (see \`fayger run --help\`)\n`,
+    );
+  }
+  const data = {
+    endedBy: outcome.endedBy,
+    exitCode: outcome.exitCode,
+    ...(outcome.guestExitCode !== undefined ? { guestExitCode: outcome.guestExitCode } : {}),
+    ...(error ? { error: error.toJSON() } : {}),
+  };
+  emitEvent(events, 'cli.run.ended', data);
+  if (json) io.stderr(`${JSON.stringify({ ok: outcome.endedBy === 'guest' && outcome.exitCode === 0, ...data })}\n`);
+  return outcome.exitCode;
+}
+
+async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<RunOutcome | 'help'> {
   const dash = args.indexOf('--');
   const guestArgs = dash >= 0 ? args.slice(dash + 1) : [];
   const own = dash >= 0 ? args.slice(0, dash) : args;
@@ -164,8 +241,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     log: { type: 'string' },
     'state-dir': { type: 'string' },
     'no-version-store': { type: 'boolean' },
+    json: { type: 'boolean' },
   });
-  if (values.help) return io.stdout(runHelp), 0;
+  if (values.help) return io.stdout(runHelp), 'help';
   if (positionals.length !== 1) {
     throw usage('run', positionals.length === 0 ? 'no artifact' : `${positionals.length} arguments (${positionals.join(' ')}); guest arguments go after --`, 'exactly one artifact (a .buf path or an http(s) URL)');
   }
@@ -220,9 +298,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const resources = parseQuota(list(values.quota));
   const profile = parseProfile(list(values.profile));
 
-  const events = new EventBus();
   const stderrWriter = { write: (s: string) => io.stderr(s) };
-  if (eventsMode === 'json') events.pipe(jsonLinesSink(stderrWriter));
   if (eventsMode === 'pretty') {
     const line = (...a: unknown[]) => io.stderr(`${a.map(String).join(' ')}\n`);
     events.pipe(prettyConsoleSink({ console: { log: line, warn: line, error: line }, minLevel: 'debug' }) as EventSink);
@@ -286,9 +362,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`--- ${result.state}${result.exitCode !== undefined ? ` with exit code ${result.exitCode}` : ''}; fuel ${u.fuelUsed}, host calls ${u.hostCalls}, peak memory ${u.peakMemoryPages} pages, ${u.wallTimeMs.toFixed(1)} ms ---\n`);
   }
   if (result.state === 'Failed') {
-    const err = result.error ?? new FaygerError({ code: 'INTERNAL', phase: 'run', what: 'running the guest', found: 'Failed without a cause' });
-    io.stderr(`fayger run: error ${err.code} (phase ${err.phase}): ${err.message}\n`);
-    return exitCodeFor(err);
+    return outcomeForError(result.error ?? new FaygerError({ code: 'INTERNAL', phase: 'run', what: 'running the guest', found: 'Failed without a cause' }));
   }
-  return result.exitCode ?? 0;
+  const guestExitCode = result.exitCode ?? 0;
+  return { endedBy: 'guest', exitCode: processExitCodeForGuest(guestExitCode), guestExitCode };
 }
