@@ -1,5 +1,5 @@
 import { runCli } from './cli.js';
-import { nodeIo } from './io.js';
+import { nodeIo } from './cli-io.js';
 
 runCli(process.argv.slice(2), nodeIo()).then(
   (code) => {

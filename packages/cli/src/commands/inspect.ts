@@ -3,22 +3,9 @@ import { one, parse } from '../args.js';
 import { formatSize, hex } from '../bytes.js';
 import { openBuf } from '../buf-file.js';
 import { readFileWithProgress, type CliIo } from '../io.js';
+import { inspectHelp } from './inspect-help.js';
 
-export const inspectHelp = `fayger inspect — show what a .buf contains
-
-Usage: fayger inspect <file.buf> [--json]
-
-Prints the header, the manifest, the sections (id, kind, size, digest, selectors, dependencies) and the
-signature key ids. Checks the structure and the root digest, but not trust (use fayger verify) and not the
-section bodies.
-
-Options:
-  --json   machine-readable output
-
-Examples:
-  fayger inspect app.buf
-  fayger inspect app.buf --json | jq '.sections[] | {name, size}'
-`;
+export { inspectHelp };
 
 export async function inspect(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('inspect', args, { json: { type: 'boolean' } });
