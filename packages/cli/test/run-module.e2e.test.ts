@@ -15,7 +15,7 @@ function run(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, 'run', ...args], {
     cwd: dir,
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: 120_000,
     env: { ...process.env, FAYGER_STATE_DIR: state, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -170,7 +170,7 @@ describe('fayger run app.buf: Fayger failures keep documented codes distinct fro
   it('a BuF signed by an untrusted key fails verification: exit 112, endedBy fayger', async () => {
     dir = tempDir('fayger-cli-buf-');
     state = join(dir, 'state');
-    const fay = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    const fay = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     const app = join(dir, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'main.wasm'), await assemble(exitWat(3)));
