@@ -24,7 +24,9 @@ export default defineConfig([
     format: ['esm'],
     platform: 'node',
     splitting: true,
-    noExternal: [/.*/],
+    // OpenTelemetry (large, loaded only by `run --trace`) stays an installed dependency.
+    noExternal: [/^(?!@opentelemetry\/)/],
+    external: [/^@opentelemetry\//],
     sourcemap: false,
     esbuildOptions: (options) => {
       options.chunkNames = 'bin-chunks/[name]-[hash]';

@@ -1,5 +1,6 @@
 // The command dispatcher. Kept light: `fayger --version` and every `--help` load nothing but strings, and a
 // command's dependencies (typebox schemas, the loader, the interpreter, adapters) load only when it runs.
+import { initHelp } from './commands/init-help.js';
 import { inspectHelp } from './commands/inspect-help.js';
 import { keygenHelp } from './commands/keygen-help.js';
 import { packHelp } from './commands/pack-help.js';
@@ -12,6 +13,7 @@ import { VERSION } from './version.js';
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { load: () => Promise<Command>; help: string; summary: string }> = {
+  init: { load: async () => (await import('./commands/init.js')).init, help: initHelp, summary: 'scaffold a guest project that builds into a signed BuF' },
   keygen: { load: async () => (await import('./commands/keygen.js')).keygen, help: keygenHelp, summary: 'create an Ed25519 signing key and its trusted-roots entry' },
   pack: { load: async () => (await import('./commands/pack.js')).pack, help: packHelp, summary: 'build a .buf from a directory (optionally signed)' },
   sign: { load: async () => (await import('./commands/sign.js')).sign, help: signHelp, summary: 'sign an existing .buf' },
@@ -46,6 +48,7 @@ Exit codes:
 On failure the error code (e.g. SECURITY_SIGNATURE_INVALID) is printed on stderr.
 
 Example session:
+  fayger init hello && cd hello && npm install && npm run build && npm start
   fayger keygen -p com.example.* -o keys/release --roots trusted-roots.json
   fayger pack ./app -o app.buf --sign keys/release.key.json
   fayger verify app.buf --roots trusted-roots.json

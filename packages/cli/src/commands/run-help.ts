@@ -40,6 +40,9 @@ Options:
       --json                   after the run, print one JSON object as the last line of stderr (stdout is the
                                guest's): {"ok","endedBy":"guest"|"fayger","exitCode","guestExitCode"?,"error"?}
       --explain                print the selection report and the grant report (stderr) before running
+      --trace <console|otlp>   OpenTelemetry: the load span tree and the instance span, printed as a tree on
+                               stderr (console) or sent over OTLP/HTTP to $OTEL_EXPORTER_OTLP_ENDPOINT with
+                               host-call metrics (otlp; the standard OTEL_* variables apply)
       --log <text|json>        format of the guest's log records on stderr (default text)
       --state-dir <dir>        per-user state: rollback store, server data root, kv (default $FAYGER_STATE_DIR,
                                else ~/.local/state/fayger)

@@ -172,6 +172,7 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     profile: { type: 'string', multiple: true },
     strategy: { type: 'string' },
     events: { type: 'string' },
+    trace: { type: 'string' },
     explain: { type: 'boolean' },
     log: { type: 'string' },
     'state-dir': { type: 'string' },
@@ -206,6 +207,8 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   if (eventsMode !== undefined && eventsMode !== 'json' && eventsMode !== 'pretty') throw usage('run', `--events ${eventsMode}`, 'json or pretty');
   const logFormat = (values.log as string | undefined) ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw usage('run', `--log ${logFormat}`, 'text or json');
+  const traceMode = values.trace as string | undefined;
+  if (traceMode !== undefined && traceMode !== 'console' && traceMode !== 'otlp') throw usage('run', `--trace ${traceMode}`, 'console or otlp');
   const host = values.host as string | undefined;
   if (host !== undefined && host !== 'server' && host !== 'desktop') throw usage('run', `--host ${host}`, 'server or desktop');
 
@@ -238,6 +241,9 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     const line = (...a: unknown[]) => io.stderr(`${a.map(String).join(' ')}\n`);
     events.pipe(prettyConsoleSink({ console: { log: line, warn: line, error: line }, minLevel: 'debug' }) as EventSink);
   }
+
+  // The OpenTelemetry SDK is imported only when asked for (start-up time of every other run).
+  const tracing = traceMode ? (await import('../trace.js')).startRunTrace(traceMode, events, io, target) : undefined;
 
   // A bare module is wrapped in an unsigned in-memory BuF whose manifest comes from its imports and the flags.
   let input: string | Uint8Array = isUrl ? target : resolve(io.cwd, target);
@@ -291,6 +297,7 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     result = await handle.done;
   } finally {
     await fayger.close();
+    await tracing?.end();
   }
   if (values.explain) {
     const u = result.usage;
