@@ -196,11 +196,6 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
       details: { url: target },
     });
   }
-  const modulePath = isUrl ? undefined : resolve(io.cwd, target);
-  const bareModule = modulePath !== undefined && (await sniffModule(modulePath));
-  const rootsFile = values['trusted-roots'] as string | undefined;
-  const allowUnsigned = values['allow-unsigned'] === true;
-  if (!bareModule && !rootsFile && !allowUnsigned) throw usage('run', 'no --trusted-roots', '--trusted-roots <file> (or --allow-unsigned for development)');
   const strategy = values.strategy as string | undefined;
   if (strategy !== undefined && strategy !== 'lazy' && strategy !== 'eager') throw usage('run', `--strategy ${strategy}`, 'lazy or eager');
   const eventsMode = values.events as string | undefined;
@@ -211,6 +206,12 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   if (traceMode !== undefined && traceMode !== 'console' && traceMode !== 'otlp') throw usage('run', `--trace ${traceMode}`, 'console or otlp');
   const host = values.host as string | undefined;
   if (host !== undefined && host !== 'server' && host !== 'desktop') throw usage('run', `--host ${host}`, 'server or desktop');
+  // Usage errors first; then whether the file is a bare module (an unreadable one is an I/O error).
+  const modulePath = isUrl ? undefined : resolve(io.cwd, target);
+  const bareModule = modulePath !== undefined && (await sniffModule(modulePath));
+  const rootsFile = values['trusted-roots'] as string | undefined;
+  const allowUnsigned = values['allow-unsigned'] === true;
+  if (!bareModule && !rootsFile && !allowUnsigned) throw usage('run', 'no --trusted-roots', '--trusted-roots <file> (or --allow-unsigned for development)');
 
   const grants = list(values.grant);
   const allowAll = grants.includes('all');
