@@ -7,6 +7,8 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     // The end-to-end tests spawn a CLI bundled from the current sources (see test/global-setup.ts).
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
+    // Generous: every test spawns node, and the shared 2-core machine is often heavily loaded.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });

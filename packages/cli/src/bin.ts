@@ -1,5 +1,5 @@
 import { runCli } from './cli.js';
-import { nodeIo } from './io.js';
+import { nodeIo } from './cli-io.js';
 
 // A reader that goes away (`fayger run app.buf | head -c 100`) makes writes fail with EPIPE, reported as an
 // 'error' event: without a listener Node would crash with a stack trace. The run itself ends through the

@@ -1,31 +1,37 @@
-import { FaygerError } from '@fayger/contracts';
-import { init, initHelp } from './commands/init.js';
-import { inspect, inspectHelp } from './commands/inspect.js';
-import { keygen, keygenHelp } from './commands/keygen.js';
-import { pack, packHelp } from './commands/pack.js';
-import { push, pushHelp } from './commands/push.js';
-import { run, runHelp } from './commands/run.js';
-import { sign, signHelp } from './commands/sign.js';
-import { verify, verifyHelp } from './commands/verify.js';
-import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
-import type { CliIo } from './io.js';
+// The command dispatcher. Kept light: `fayger --version` and every `--help` load nothing but strings, and a
+// command's dependencies (typebox schemas, the loader, the interpreter, adapters) load only when it runs.
+import { initHelp } from './commands/init-help.js';
+import { inspectHelp } from './commands/inspect-help.js';
+import { keygenHelp } from './commands/keygen-help.js';
+import { packHelp } from './commands/pack-help.js';
+import { pushHelp } from './commands/push-help.js';
+import { signHelp } from './commands/sign-help.js';
+import { verifyHelp } from './commands/verify-help.js';
+import type { CliIo } from './cli-io.js';
+import { VERSION } from './version.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string; summary: string }> = {
-  init: { run: init, help: initHelp, summary: 'scaffold a guest project that builds into a signed BuF' },
-  keygen: { run: keygen, help: keygenHelp, summary: 'create an Ed25519 signing key and its trusted-roots entry' },
-  pack: { run: pack, help: packHelp, summary: 'build a .buf from a directory (optionally signed)' },
-  sign: { run: sign, help: signHelp, summary: 'sign an existing .buf' },
-  verify: { run: verify, help: verifyHelp, summary: 'verify a .buf against trusted roots' },
-  inspect: { run: inspect, help: inspectHelp, summary: 'show header, manifest, sections and signatures' },
-  run: { run, help: runHelp, summary: 'load, verify and run a .buf (loader + runtime + host adapter)' },
-  push: { run: push, help: pushHelp, summary: 'publish a .buf to S3 (s3://bucket/key) or IPFS (prints the CID)' },
+// run's help lists the default limits, which live with the runtime: loaded only when asked for.
+const runHelp = async (): Promise<string> => (await import('./commands/run-help.js')).runHelp;
+
+const COMMANDS: Record<string, { load: () => Promise<Command>; help: string | (() => Promise<string>); summary: string }> = {
+  init: { load: async () => (await import('./commands/init.js')).init, help: initHelp, summary: 'scaffold a guest project that builds into a signed BuF' },
+  keygen: { load: async () => (await import('./commands/keygen.js')).keygen, help: keygenHelp, summary: 'create an Ed25519 signing key and its trusted-roots entry' },
+  pack: { load: async () => (await import('./commands/pack.js')).pack, help: packHelp, summary: 'build a .buf from a directory (optionally signed)' },
+  sign: { load: async () => (await import('./commands/sign.js')).sign, help: signHelp, summary: 'sign an existing .buf' },
+  verify: { load: async () => (await import('./commands/verify.js')).verify, help: verifyHelp, summary: 'verify a .buf against trusted roots' },
+  inspect: { load: async () => (await import('./commands/inspect.js')).inspect, help: inspectHelp, summary: 'show header, manifest, sections and signatures' },
+  run: { load: async () => (await import('./commands/run.js')).run, help: runHelp, summary: 'load, verify and run a .buf, or run a bare .wasm module (unsigned, local)' },
+  push: { load: async () => (await import('./commands/push.js')).push, help: pushHelp, summary: 'publish a .buf to S3 (s3://bucket/key) or IPFS (prints the CID)' },
 };
+
+/** Usage errors and exit 1 before any command module loads (the same line the commands print). */
+const USAGE_EXIT = 1;
 
 export const mainHelp = `fayger — build, sign, verify, inspect and run BuF artifacts
 
-Usage: fayger <command> [options]     fayger <command> --help
+Usage: fayger <command> [options]     fayger <command> --help     fayger --version
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -37,11 +43,12 @@ Exit codes:
   1   usage error (bad options, refusing to overwrite a file or drop signatures)
   2   verification failed (signature, trust policy, expiry, rollback, digest mismatch / tampering)
   3   malformed input (not a BuF, corrupt structure, bad manifest, pack config, key or roots file)
-  4   I/O error (a file could not be read or written; S3, IPFS or HTTP unreachable or refusing; push failed)
+  4   I/O error (a file could not be read or written)
   5   unsupported (newer format, unknown algorithm, no fitting runtime implementation)
-  6   run: the guest failed (trap, quota breach, link error)
-  7   run: a required capability was not granted
   10  internal error (a bug: please report it)
+  run exits with the guest's own code (0–255), 134 when the guest traps, and 111–120 for its own failures
+  (111 usage, 112 verification, 113 malformed, 114 I/O, 115 unsupported, 116 guest stopped by Fayger,
+  117 required capability missing, 119 guest exit code outside 0–255, 120 internal): see fayger run --help.
 On failure the error code (e.g. SECURITY_SIGNATURE_INVALID) is printed on stderr.
 
 Example session:
@@ -51,31 +58,47 @@ Example session:
   fayger verify app.buf --roots trusted-roots.json
   fayger inspect app.buf --json
   fayger run app.buf --trusted-roots trusted-roots.json --explain    (exits with the guest's exit code)
+  fayger run prog.wasm --dir .::/ --env HOME=/ -- input.txt          (a bare wasm32-wasip1 module, unsigned)
   fayger push app.buf ipfs --api http://127.0.0.1:5001               (prints ipfs://<CID>)
   fayger run ipfs://<CID> --trusted-roots trusted-roots.json         (also s3://bucket/key, https://…)
 `;
+
+async function helpOf(c: { help: string | (() => Promise<string>) }): Promise<string> {
+  return typeof c.help === 'string' ? c.help : c.help();
+}
+
+/** True when the command's own options (before `--`) ask for help. */
+function wantsHelp(args: string[]): boolean {
+  const dash = args.indexOf('--');
+  return (dash >= 0 ? args.slice(0, dash) : args).some((a) => a === '--help' || a === '-h');
+}
 
 /** Runs one command line (without the node and script arguments); resolves to the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? args[0] : undefined;
-    if (topic && COMMANDS[topic]) io.stdout(COMMANDS[topic].help);
+    if (topic && COMMANDS[topic]) io.stdout(await helpOf(COMMANDS[topic]));
     else io.stdout(mainHelp);
-    return name === undefined ? EXIT_CODES.USAGE : EXIT_CODES.OK;
+    return name === undefined ? USAGE_EXIT : 0;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout('fayger 0.1.0\n');
-    return EXIT_CODES.OK;
+    io.stdout(`fayger ${VERSION}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
     io.stderr(`fayger: error CLI_USAGE: unknown command ${JSON.stringify(name)}. Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`fayger --help\`.\n`);
-    return EXIT_CODES.USAGE;
+    return USAGE_EXIT;
+  }
+  if (wantsHelp(args)) {
+    io.stdout(await helpOf(command));
+    return 0;
   }
   try {
-    return await command.run(args, io);
+    return await (await command.load())(args, io);
   } catch (err) {
+    const [{ FaygerError }, { exitCodeFor }] = await Promise.all([import('@fayger/contracts'), import('./exit-codes.js')]);
     const code = exitCodeFor(err);
     if (FaygerError.is(err)) {
       io.stderr(`fayger ${name}: error ${err.code} (phase ${err.phase}): ${err.message}\n`);

@@ -51,6 +51,7 @@ const USAGE = new Set<string>([
   'FAYGER_SOURCE_UNSUPPORTED',
   'ADAPTER_NOT_FOUND',
   'ADAPTER_HOST_UNDETECTED',
+  'CLI_MODULE_NOT_LOCAL',
 ]);
 const IO = new Set<string>(['CLI_IO', 'LOADER_SOURCE_IO', 'SECURITY_VERSION_STORE_IO', 'FAYGER_TRUST_ROOTS_UNREADABLE', 'ADAPTER_STREAM_CLOSED']);
 // Reading from the network or a store: S3, IPFS, HTTP failures and `fayger push`.
@@ -77,6 +78,62 @@ export function exitCodeFor(err: unknown): ExitCode {
   if (UNSUPPORTED.has(code)) return EXIT_CODES.UNSUPPORTED;
   if (code === 'CAPABILITY_REQUIRED_MISSING') return EXIT_CODES.CAPABILITY_MISSING;
   if (/^(TRAP|QUOTA|WASM|WASI|RUNTIME)_/.test(code) || code === 'CAPABILITY_DENIED') return EXIT_CODES.GUEST_FAILED;
-  if (/^(LOADER|SECURITY|CLI)_/.test(code)) return EXIT_CODES.MALFORMED_INPUT;
+  if (/^(LOADER|SECURITY|CLI)_/.test(code) || code === 'FAYGER_MODULE_INVALID') return EXIT_CODES.MALFORMED_INPUT;
   return EXIT_CODES.INTERNAL;
+}
+
+/**
+ * Exit codes of `fayger run`, whose exit status is normally the guest's own. Fayger's failures use 111–120,
+ * which real programs rarely use (the authoring commands' code + 110), so a script can tell them from a
+ * guest's 1, 2 or 42; a trap exits 134 as under wasmtime (128 + SIGABRT).
+ */
+export const RUN_EXIT_CODES = {
+  /** Bad command line for `run` (unknown option, bad --dir/--env/--quota value, a .wasm URL). */
+  USAGE: 111,
+  /** The BuF failed verification (signature, trust policy, rollback, expiry, tampering, unsigned). */
+  VERIFICATION_FAILED: 112,
+  /** Malformed input: not a BuF or wasm module, corrupt structure, bad manifest or trusted-roots file. */
+  MALFORMED_INPUT: 113,
+  /** A file could not be read (the artifact, the trusted roots, a mount). */
+  IO_ERROR: 114,
+  /** Unsupported: newer format, unknown algorithm, no fitting runtime implementation. */
+  UNSUPPORTED: 115,
+  /** Fayger stopped or could not start the guest: quota breach, link error, strict denial, host-side failure. */
+  GUEST_STOPPED: 116,
+  /** A capability the manifest marks required was not granted. */
+  CAPABILITY_MISSING: 117,
+  /** The guest exited with a code outside 0–255 (reported on stderr and in --json, not truncated). */
+  GUEST_EXIT_OUT_OF_RANGE: 119,
+  /** A bug in Fayger. */
+  INTERNAL: 120,
+  /** The guest trapped (unreachable, out-of-bounds access, division by zero, stack exhaustion…). */
+  TRAP: 134,
+} as const;
+
+/** True for an error that is the guest's own trap (exit 134), not a failure of Fayger. */
+export function isGuestTrap(err: unknown): boolean {
+  return FaygerError.is(err) && err.code.startsWith('TRAP_') && err.code !== 'TRAP_HOST_ERROR';
+}
+
+/** The `fayger run` exit code for a Fayger-side failure or a guest trap (see RUN_EXIT_CODES). */
+export function runExitCodeFor(err: unknown): number {
+  if (isGuestTrap(err)) return RUN_EXIT_CODES.TRAP;
+  switch (exitCodeFor(err)) {
+    case EXIT_CODES.USAGE:
+      return RUN_EXIT_CODES.USAGE;
+    case EXIT_CODES.VERIFICATION_FAILED:
+      return RUN_EXIT_CODES.VERIFICATION_FAILED;
+    case EXIT_CODES.MALFORMED_INPUT:
+      return RUN_EXIT_CODES.MALFORMED_INPUT;
+    case EXIT_CODES.IO_ERROR:
+      return RUN_EXIT_CODES.IO_ERROR;
+    case EXIT_CODES.UNSUPPORTED:
+      return RUN_EXIT_CODES.UNSUPPORTED;
+    case EXIT_CODES.GUEST_FAILED:
+      return RUN_EXIT_CODES.GUEST_STOPPED;
+    case EXIT_CODES.CAPABILITY_MISSING:
+      return RUN_EXIT_CODES.CAPABILITY_MISSING;
+    default:
+      return RUN_EXIT_CODES.INTERNAL;
+  }
 }

@@ -2,23 +2,8 @@ import { mkdir, open, rename, unlink, writeFile, readFile, type FileHandle } fro
 import { basename, dirname, join } from 'node:path';
 import { FaygerError } from '@fayger/contracts';
 
-/** Where the CLI writes and what it knows about its terminal. Injected so tests can run it in-process. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** Progress bars are drawn only when stderr is a terminal. */
-  stderrIsTTY: boolean;
-  cwd: string;
-}
-
-export function nodeIo(): CliIo {
-  return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    stderrIsTTY: process.stderr.isTTY === true,
-    cwd: process.cwd(),
-  };
-}
+export { nodeIo, type CliIo } from './cli-io.js';
+import type { CliIo } from './cli-io.js';
 
 /** Files at least this big get a progress bar (on a TTY). */
 export const PROGRESS_THRESHOLD = 8 * 1024 * 1024;

@@ -38,7 +38,10 @@ export const PackConfigSchema = Type.Object(
 export type PackSection = Static<typeof PackSectionSchema>;
 export type PackConfig = Static<typeof PackConfigSchema>;
 
-const check = Compile(PackConfigSchema);
+// Compiled on first use, not at import: start-up of commands that never read one stays free of it.
+const compile = () => Compile(PackConfigSchema);
+let compiled: ReturnType<typeof compile> | undefined;
+const checker = () => (compiled ??= compile());
 
 function field(pointer: string): string {
   return pointer === '' ? '(document)' : pointer.split('/').slice(1).reduce((a, p) => (/^\d+$/.test(p) ? `${a}[${p}]` : a ? `${a}.${p}` : p), '');
@@ -62,6 +65,7 @@ export function parsePackConfig(text: string, file: string): PackConfig {
   } catch (err) {
     throw invalidConfig(file, '(document)', 'JSON', `unparsable text (${(err as Error).message})`);
   }
+  const check = checker();
   if (!check.Check(doc)) {
     const e = [...check.Errors(doc)].find((x) => x.keyword !== 'boolean');
     throw invalidConfig(file, field(e?.instancePath ?? ''), e?.message ?? 'a valid pack config', 'something else');

@@ -18,6 +18,8 @@ export default async function setup(): Promise<void> {
     platform: 'node',
     target: 'node20',
     noExternal: [/.*/],
+    // As the published bin: split, so each command loads only its own chunk.
+    splitting: true,
     silent: true,
     clean: true,
     dts: false,
@@ -25,6 +27,7 @@ export default async function setup(): Promise<void> {
     removeNodeProtocol: false,
     esbuildOptions(o) {
       o.conditions = ['@fayger/source'];
+      o.chunkNames = 'bin-chunks/[name]-[hash]';
     },
   });
 }

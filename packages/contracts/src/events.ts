@@ -264,6 +264,18 @@ export interface SubscriberErrorData {
   error: EventError;
 }
 
+/** How a `fayger run` ended, and who ended it (the last event of a run). */
+export interface RunEndedData {
+  /** 'guest': it exited (proc_exit, fayger.exit, entry result) or trapped; 'fayger': a Fayger failure or stop. */
+  endedBy: 'guest' | 'fayger';
+  /** The process exit code `fayger run` returns. */
+  exitCode: number;
+  /** The guest's own exit code, untruncated (may lie outside 0–255), when it exited. */
+  guestExitCode?: number;
+  /** The trap (endedBy guest) or the Fayger error (endedBy fayger) that ended the run. */
+  error?: EventError;
+}
+
 /**
  * Event name → payload. The single source of truth for event names: `EVENT_INFO` must list exactly these
  * keys (checked by `satisfies`), and `EVENT_NAMES` is derived from it.
@@ -294,6 +306,7 @@ export interface EventPayloads {
   'span.start': SpanStartData;
   'span.end': SpanEndData;
   'observability.subscriber.error': SubscriberErrorData;
+  'cli.run.ended': RunEndedData;
 }
 export type EventName = keyof EventPayloads;
 
@@ -331,6 +344,7 @@ export const EVENT_INFO = {
   'span.start': { layer: 'observability', level: 'debug', title: 'A timed span began.' },
   'span.end': { layer: 'observability', level: 'debug', title: 'A timed span ended, with its duration.' },
   'observability.subscriber.error': { layer: 'observability', level: 'error', title: 'An event subscriber threw; the event reached the others.' },
+  'cli.run.ended': { layer: 'cli', level: 'info', title: 'A `fayger run` ended: whether the guest or Fayger ended it, with the exit code.' },
 } as const satisfies { readonly [N in EventName]: EventInfo };
 
 /** Every event name, as data (order of `EVENT_INFO`). */

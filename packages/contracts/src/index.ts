@@ -117,6 +117,7 @@ export type {
   SpanStartData,
   SpanEndData,
   SubscriberErrorData,
+  RunEndedData,
   EventPayloads,
   EventName,
   EventInfo,

@@ -85,7 +85,8 @@ export const ManifestSchema = Type.Object(
     runtime: ManifestRuntimeSchema,
     entry: ManifestEntrySchema,
     capabilities: Type.Array(CapabilityRequestSchema, { maxItems: 256 }),
-    quotas: ManifestQuotasSchema,
+    /** Resource quotas; optional (absent or {}: the host's defaults and caps apply). */
+    quotas: Type.Optional(ManifestQuotasSchema),
     security: ManifestSecuritySchema,
     /** Free-form, namespaced extension data; never interpreted by the loader. */
     extensions: Type.Optional(Type.Record(Type.String(), Type.Unknown())),

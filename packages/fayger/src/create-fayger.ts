@@ -100,6 +100,8 @@ export interface LoadOptions {
 export interface RunOptions extends LoadOptions {
   /** Guest arguments (WASI argv after the program name). */
   args?: readonly string[];
+  /** WASI argv[0] (default: the manifest id). */
+  programName?: string;
   /** Guest environment as instance configuration (otherwise WASI environ comes from granted `env.list`). */
   env?: Readonly<Record<string, string>>;
   /** Per-run caps, applied on top of the manifest quotas, `resources` and the defaults (the minimum wins). */
@@ -270,6 +272,7 @@ export function createFayger(options: FaygerOptions): Fayger {
     const loaded = isLoaded(input) ? input : await loadWith(input, o, (s) => (source = s));
     const instance = runtime.instantiate(loaded, {
       ...(o.args ? { args: o.args } : {}),
+      ...(o.programName !== undefined ? { programName: o.programName } : {}),
       ...(o.env ? { env: o.env } : {}),
       ...(o.instanceId ? { instanceId: o.instanceId } : {}),
       ...(o.quotas ? { quotas: o.quotas } : {}),

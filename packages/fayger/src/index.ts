@@ -19,3 +19,5 @@ export { withStdio } from './stdio-adapter.js';
 export type { StdioStreams } from './stdio-adapter.js';
 export { formatGrantReport, formatSelectionReport, formatLimits } from './explain.js';
 export { DEFAULT_QUOTAS, DEFAULT_MAX_HOST_CALL_BYTES } from '@fayger/runtime';
+export { isWasmModule, readModuleShape, manifestForModule, packModule, WASM_MAGIC } from './module.js';
+export type { ModuleImport, ModuleShape, ModuleManifestOptions } from './module.js';

@@ -16,6 +16,8 @@ export interface NodeAdapterOptions {
   dirs?: readonly FsMount[];
   /** Variables the adapter may ever expose (the grant narrows further). Default: none. */
   envAllow?: readonly string[];
+  /** Values that replace this process's for those variables (`--env K=V`); others read process.env. */
+  envValues?: Readonly<Record<string, string>>;
   /** Guest log records: format and where they go (default text to process.stderr). */
   log?: { format?: 'json' | 'text'; stream?: { write(chunk: string): unknown } };
   /** The adapters' diagnostics channel (failed host calls as `adapter.host.error`). */
@@ -172,6 +174,7 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
   const stdio = o.stdio === false ? undefined : (o.stdio ?? processStdio());
   // The adapter exposes no variable unless named: the environment often holds secrets.
   const envAllow = [...(o.envAllow ?? [])];
+  const envSource = o.envValues ? { ...process.env, ...o.envValues } : undefined;
   const log = { format: o.log?.format ?? 'text', ...(o.log?.stream ? { output: o.log.stream } : {}) } as const;
   const diagnostics = o.diagnostics ? { diagnostics: o.diagnostics } : {};
   const appOf = o.appOf;
@@ -186,11 +189,11 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
   });
   return [
     finish(
-      serverAdapterCandidate(() => ({ dataDir: join(o.stateDir, 'data'), mounts, env: { allow: envAllow }, log, ...diagnostics })),
+      serverAdapterCandidate(() => ({ dataDir: join(o.stateDir, 'data'), mounts, env: { allow: envAllow, ...(envSource ? { source: envSource } : {}) }, log, ...diagnostics })),
       !mounts.some((m) => m.guest === '/data'),
     ),
     finish(
-      desktopAdapterCandidate(() => ({ mounts, kvDir: join(o.stateDir, 'kv'), env: envAllow.length ? { allow: envAllow } : false, log, ...diagnostics })),
+      desktopAdapterCandidate(() => ({ mounts, kvDir: join(o.stateDir, 'kv'), env: envAllow.length ? { allow: envAllow, ...(envSource ? { env: envSource } : {}) } : false, log, ...diagnostics })),
       false,
     ),
   ];

@@ -1,8 +1,8 @@
 // Node entry of fayger: files as sources, the per-user state dir, the server and desktop adapters, node:crypto
 // fast paths. The main entry ('fayger') stays free of node: imports for browsers and in-app hosts.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, posix, resolve } from 'node:path';
 import { FaygerError, type VersionStore } from '@fayger/contracts';
 import { openSource as openNodeSource } from '@fayger/loader/node';
 import { parseTrustedRoots } from '@fayger/security';
@@ -40,6 +40,8 @@ export interface NodeFaygerOptions extends Omit<FaygerOptions, 'adapter' | 'trus
   dirs?: readonly FsMount[];
   /** Environment variables the adapter may expose to guests (default none). */
   envAllow?: readonly string[];
+  /** Values for variables (e.g. `--env K=V`) that the guest sees instead of this process's environment. */
+  envValues?: Readonly<Record<string, string>>;
   /** Guest log records (default text on stderr). */
   log?: { format?: 'json' | 'text'; stream?: { write(chunk: string): unknown } };
   /** Guest standard streams (default this process's); false: no stdio capability. */
@@ -76,19 +78,65 @@ export function readTrustedRootsFile(path: string) {
   return parseTrustedRoots(text);
 }
 
-/** Parses `guest=host` (as `--dir` takes it). */
+function mountInvalid(spec: string, expected: string, found = spec): FaygerError {
+  return new FaygerError({
+    code: 'FAYGER_MOUNT_INVALID',
+    phase: 'configure',
+    what: `the mount --dir ${JSON.stringify(spec)}`,
+    expected,
+    found,
+  });
+}
+
+/**
+ * Parses a `--dir` value, as wasmtime takes it:
+ * - `HOST::GUEST` mounts the host directory HOST at the absolute guest path GUEST (`HOST::/` is allowed);
+ * - `HOST` alone mounts it at the same path name: an absolute HOST at itself, a relative one at `/` + its
+ *   normalised form (`.` at `/`, `./work` at `/work`), which is where the guest's relative paths resolve;
+ * - a trailing `:ro` makes the mount read-only (`:rw`, the default, read-write);
+ * - the older `GUEST=HOST` form (`/data=./work`) still works when GUEST is absolute and the whole value is not
+ *   itself an existing directory.
+ * Relative host paths resolve against `cwd`. Throws FAYGER_MOUNT_INVALID naming the problem.
+ */
 export function parseDirSpec(spec: string, cwd = process.cwd()): FsMount {
-  const i = spec.indexOf('=');
-  if (i <= 0 || i === spec.length - 1) {
-    throw new FaygerError({
-      code: 'FAYGER_MOUNT_INVALID',
-      phase: 'configure',
-      what: `the mount ${JSON.stringify(spec)}`,
-      expected: 'guest=host, e.g. /data=./work',
-      found: spec,
-    });
+  let rest = spec;
+  let readOnly = false;
+  const mode = /:(ro|rw)$/.exec(rest);
+  if (mode && rest.length > 3) {
+    readOnly = mode[1] === 'ro';
+    rest = rest.slice(0, -3);
   }
-  return { guest: spec.slice(0, i), host: resolve(cwd, spec.slice(i + 1)) };
+  let host: string;
+  let guest: string;
+  const sep = rest.indexOf('::');
+  const eq = rest.indexOf('=');
+  if (sep >= 0) {
+    host = rest.slice(0, sep);
+    guest = rest.slice(sep + 2);
+    if (!host) throw mountInvalid(spec, 'HOST::GUEST with a host directory before the "::"', 'nothing before "::"');
+    if (!guest.startsWith('/')) throw mountInvalid(spec, 'an absolute guest path after "::", e.g. ./work::/data or ./root::/', JSON.stringify(guest));
+  } else if (eq > 0 && rest.startsWith('/') && !isDirectory(resolve(cwd, rest))) {
+    guest = rest.slice(0, eq);
+    host = rest.slice(eq + 1);
+    if (!host) throw mountInvalid(spec, 'GUEST=HOST with a host directory after "=", e.g. /data=./work', 'nothing after "="');
+  } else {
+    if (!rest) throw mountInvalid(spec, 'HOST, HOST::GUEST or HOST::GUEST:ro', 'an empty value');
+    host = rest;
+    guest = isAbsolute(rest) ? rest : posix.normalize(`/${rest.split(SLASHES).join('/')}`);
+  }
+  guest = posix.normalize(guest);
+  if (guest.length > 1 && guest.endsWith('/')) guest = guest.slice(0, -1);
+  return { guest, host: resolve(cwd, host), ...(readOnly ? { readOnly: true } : {}) };
+}
+
+const SLASHES = /[\\/]+/;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -98,7 +146,7 @@ export function parseDirSpec(spec: string, cwd = process.cwd()): FsMount {
  */
 export function createNodeFayger(options: NodeFaygerOptions): Fayger {
   const stateDir = options.stateDir ?? defaultStateDir();
-  const { host, mounts, dirs, envAllow, log, stdio, stateDir: _s, versionStore: _v, trust: _t, adapter: _a, ...rest } = options;
+  const { host, mounts, dirs, envAllow, envValues, log, stdio, stateDir: _s, versionStore: _v, trust: _t, adapter: _a, ...rest } = options;
   const trust: FaygerTrust =
     options.trust && 'rootsFile' in options.trust
       ? {
@@ -118,6 +166,7 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
       appOf: (instanceId) => apps.get(instanceId),
       ...(mounts ?? dirs ? { mounts: mounts ?? dirs } : {}),
       ...(envAllow ? { envAllow } : {}),
+      ...(envValues ? { envValues } : {}),
       ...(log ? { log } : {}),
       ...(stdio !== undefined ? { stdio } : {}),
     }),

@@ -65,6 +65,8 @@ export interface HostPolicyInput {
   deny?: readonly string[];
   /** Guest fs roots the host mounted: allowed for fs.read and fs.write. */
   fsRoots?: readonly string[];
+  /** Guest fs roots the host mounted read-only: allowed for fs.read only. */
+  fsReadOnlyRoots?: readonly string[];
   /** Environment variables the guest may read (allows `env` scoped to them). */
   envVariables?: readonly string[];
   /** `true`: allow whatever the adapter offers (the denials still apply). */
@@ -93,6 +95,7 @@ export function buildHostPolicy(input: HostPolicyInput = {}): HostPolicy {
     add({ name: 'fs.read', scope: { roots: [...input.fsRoots] } });
     add({ name: 'fs.write', scope: { roots: [...input.fsRoots] } });
   }
+  if (input.fsReadOnlyRoots?.length) add({ name: 'fs.read', scope: { roots: [...input.fsReadOnlyRoots] } });
   if (input.envVariables?.length) add({ name: 'env', scope: { variables: [...input.envVariables] } });
   for (const g of input.grants ?? []) add(typeof g === 'string' ? parseGrant(g) : g);
   return { allow: [...rules.values()], ...(deny.length ? { deny } : {}) };

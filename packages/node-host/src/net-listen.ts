@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// node:http loads on the first listen, not at start-up (most guests never listen).
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaygerError, MAX_BYTES, type AdapterCallContext, type OpArgs, type OpResult } from '@fayger/contracts';
 
@@ -49,6 +50,7 @@ export class HttpListenService {
       throw new FaygerError({ code: 'CAPABILITY_SCOPE_DENIED', phase: 'net.listen.start', what: `listening on port ${a.port}`, expected: `a granted port (${ctx.scope.ports.join(', ')})`, found: String(a.port), details: { op: 'net.listen.start', port: a.port } });
     }
     const id = `l-${randomUUID()}`;
+    const { createServer } = await import('node:http');
     const listener: Listener = { id, instanceId: ctx.instanceId, server: createServer(), pending: new Set() };
     listener.server.on('request', (req, res) => this.onRequest(listener, req, res, ctx.emit));
     await new Promise<void>((resolve, reject) => {

@@ -94,7 +94,7 @@ export class Instance implements BufInstance, SchedulerTask {
     this.canSlice = impl.descriptor.features.includes('fuel');
     this.grantMap = new Map(grants.granted.map((g) => [g.name, g]));
     this.lifecycle = new Lifecycle(id, env.events, (state) => this.monitor.snapshot(state));
-    const manifestQuotas = buf.manifest.quotas as QuotaValues;
+    const manifestQuotas = (buf.manifest.quotas ?? {}) as QuotaValues;
     const host = env.hostPolicy?.resources;
     const effective: EffectiveLimits = effectiveQuotas(manifestQuotas, host, env.hostPolicy?.defaults, options.quotas);
     if (host?.fuelPerSecond !== undefined && Number.isFinite(host.fuelPerSecond)) effective.fuelPerSecond = host.fuelPerSecond;

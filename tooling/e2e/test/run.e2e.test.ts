@@ -52,9 +52,9 @@ describe('fayger run (spawned CLI, real signed example BuFs)', () => {
     expect(existsSync('/tmp/fayger-file-tool.txt')).toBe(false);
   });
 
-  withBuf('file-tool')(`file-tool without --dir: the required fs capabilities are missing → exit 7${skipNote('file-tool')}`, () => {
+  withBuf('file-tool')(`file-tool without --dir: the required fs capabilities are missing → exit 117${skipNote('file-tool')}`, () => {
     const r = fayger(['run', example('file-tool'), '--trusted-roots', roots, '--host', 'server', '--deny', 'fs.write']);
-    expect(r.code).toBe(7);
+    expect(r.code).toBe(117);
     expect(r.stderr).toContain('CAPABILITY_REQUIRED_MISSING');
   });
 
@@ -103,14 +103,14 @@ describe('fayger run (spawned CLI, real signed example BuFs)', () => {
     expect(missing.stderr).toContain('cannot open /data/nope.txt');
   });
 
-  withBuf('hello')(`a tampered .buf is refused with the verification exit code (2)${skipNote('hello')}`, () => {
+  withBuf('hello')(`a tampered .buf is refused with the verification exit code (112)${skipNote('hello')}`, () => {
     const bytes = readFileSync(example('hello'));
     const tampered = Uint8Array.from(bytes);
     tampered[Math.floor(bytes.length / 2)] ^= 0x01; // inside the code section
     const file = join(scratch, 'tampered.buf');
     writeFileSync(file, tampered);
     const r = fayger(['run', file, '--trusted-roots', roots, '--host', 'server']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(112);
     expect(r.stderr).toMatch(/error (LOADER_SECTION_DIGEST_MISMATCH|LOADER_ROOT_DIGEST_MISMATCH|SECURITY_\w+)/);
     expect(r.stderr).not.toContain('hello from a Fayger guest');
   });

@@ -21,7 +21,8 @@ const SIZE_BUDGETS: Record<string, number> = {
   '@fayger/adapter-browser': 300_000,
   '@fayger/adapter-in-app': 420_000,
   fayger: 400_000,
-  '@fayger/cli': 600_000,
+  // The bin inlines its dependencies (one tree-shaken bundle starts `fayger run` 2.5x faster than loading them).
+  '@fayger/cli': 1_700_000,
   '@fayger/guest-as': 120_000,
 };
 const DEFAULT_BUDGET = 500_000;

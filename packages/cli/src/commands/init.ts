@@ -5,29 +5,12 @@ import { parse, usage } from '../args.js';
 import { initFiles, type InitLang } from '../init-templates.js';
 import { writeFileAtomic, type CliIo } from '../io.js';
 import { keygen } from './keygen.js';
+import { initHelp } from './init-help.js';
+
+export { initHelp };
 
 /** The range the scaffold asks for: the release line of this CLI. */
 const FAYGER_RANGE = '^0.1.0';
-
-export const initHelp = `fayger init — scaffold a guest project that builds into a signed BuF
-
-Usage: fayger init [dir] [options]
-
-Writes a guest source, manifest.json, fayger.pack.json, package.json (build: compile + pack + sign; start:
-run), a README, and a development signing key with its trusted roots in <dir>/.fayger/. Then:
-
-  cd <dir> && npm install && npm run build && npm start
-
-Options:
-      --lang <as|c>          guest language: AssemblyScript (default; needs only npm) or C (clang + wasi-libc)
-  -p, --publisher <name>     manifest publisher; the dev key may sign for it alone (default: local.dev)
-      --force                write into a directory that is not empty
-      --json                 print what was written as JSON
-
-Examples:
-  fayger init hello
-  fayger init tool --lang c -p com.example
-`;
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const PUBLISHER = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;

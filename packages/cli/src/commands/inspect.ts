@@ -2,25 +2,9 @@ import { one, parse } from '../args.js';
 import { formatSize, hex } from '../bytes.js';
 import { openBuf, openRef, refOf } from '../buf-file.js';
 import { readFileWithProgress, type CliIo } from '../io.js';
+import { inspectHelp } from './inspect-help.js';
 
-export const inspectHelp = `fayger inspect — show what a .buf contains
-
-Usage: fayger inspect <file.buf | URL> [--json]
-
-Prints the header, the manifest, the sections (id, kind, size, digest, selectors, dependencies) and the
-signature key ids. Checks the structure and the root digest, but not trust (use fayger verify) and not the
-section bodies. Reads only the header, manifest, index and signature — also from a URL (https://…,
-s3://bucket/key, ipfs://CID; S3 settings from the AWS_* variables or profile, IPFS gateways from
-FAYGER_IPFS_GATEWAY).
-
-Options:
-  --json   machine-readable output
-
-Examples:
-  fayger inspect app.buf
-  fayger inspect app.buf --json | jq '.sections[] | {name, size}'
-  FAYGER_IPFS_GATEWAY=http://127.0.0.1:8080 fayger inspect ipfs://bafybei…
-`;
+export { inspectHelp };
 
 export async function inspect(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('inspect', args, { json: { type: 'boolean' } });

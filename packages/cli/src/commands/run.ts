@@ -1,70 +1,17 @@
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { FaygerError, QUOTA_INFO, QUOTA_KEYS, isQuotaKey, type EventSink, type LoadProfile } from '@fayger/contracts';
+import { FaygerError, QUOTA_KEYS, emitEvent, isQuotaKey, type EventSink, type LoadProfile } from '@fayger/contracts';
 import { EventBus, jsonLinesSink, prettyConsoleSink } from '@fayger/observability';
-import { buildHostPolicy, DEFAULT_QUOTAS, formatGrantReport, formatLimits, formatSelectionReport, type RunResult } from 'fayger';
+import { detectDigestProvider } from '@fayger/security';
+import { buildHostPolicy, formatGrantReport, formatLimits, formatSelectionReport, isWasmModule, manifestForModule, packModule, parseGrant, type RunResult } from 'fayger';
 import { createNodeFayger, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
 import { parse, usage } from '../args.js';
-import { exitCodeFor } from '../exit-codes.js';
-import type { CliIo } from '../io.js';
 import { refOf } from '../buf-file.js';
+import { RUN_EXIT_CODES, isGuestTrap, runExitCodeFor } from '../exit-codes.js';
+import { readFileWithProgress, type CliIo } from '../io.js';
+import { runHelp } from './run-help.js';
 
-export const runHelp = `fayger run — load, verify and run a .buf
-
-Usage: fayger run <file.buf | https://…/app.buf> --trusted-roots <roots.json> [options] [-- guest args…]
-
-Loads the artifact (header, manifest, index and signature; sections on first use with the lazy strategy),
-verifies it against the trusted roots, picks the host adapter, negotiates capabilities (requested by the
-manifest ∩ offered by the adapter ∩ allowed by the host policy below), runs it in the WebAssembly interpreter
-and exits with the guest's exit code.
-
-Host policy (default deny): log, clock, random, timer, app, stdio and ui are allowed (they reach nothing
-outside the instance); everything else needs a flag. A required capability that is not granted stops the run
-before the guest starts (exit 7); an optional one is reported to the guest as absent, and its calls fail with
-a typed denial.
-
-Options:
-      --trusted-roots <file>   trusted-roots document (required unless --allow-unsigned)
-      --allow-unsigned         accept an artifact that has no signature section (development only); a
-                               signature that is present is still verified, and a failing one refused
-      --host <server|desktop>  force the adapter (default: desktop when stdin and stdout are terminals, else server)
-      --grant <cap[:scope]>    allow a capability, optionally scoped (repeatable): fs.read:/data,
-                               net.http:https://api.example.com, net.listen:8080, env:HOME, kv:cache, notify;
-                               --grant all allows whatever the adapter offers
-      --deny <cap>             forbid a capability outright (repeatable; wins over any grant)
-      --dir <guest=host>       mount a host directory at a guest path and allow fs.read + fs.write there
-                               (repeatable), e.g. --dir /data=./work
-      --env <NAME>             let the guest read one environment variable (repeatable)
-      --quota <k=v,…>          set the host's limit for a resource (repeatable); v is a non-negative integer or
-                               \`unlimited\`. The guest gets min(its manifest quota, this value); a key given
-                               here replaces its default (so it can raise it). Keys and defaults:
-${QUOTA_KEYS.map((k) => `                                 ${k.padEnd(19)}${DEFAULT_QUOTAS[k] === undefined ? 'unlimited' : String(DEFAULT_QUOTAS[k])} (${QUOTA_INFO[k].unit})`).join('\n')}
-      --profile <k=v,…>        selection profile (repeatable): features=simd,…  locales=fr,en  budget=<bytes>
-      --strategy <lazy|eager>  read section bodies on first use (default) or all up front
-      --events <json|pretty>   event stream on stderr: JSON lines with the contract event names, or text
-      --explain                print the selection report, the grant report and the effective limits (stderr)
-                               before running
-      --trace <console|otlp>   OpenTelemetry: the load span tree and the instance span, printed as a tree on
-                               stderr (console) or sent over OTLP/HTTP to $OTEL_EXPORTER_OTLP_ENDPOINT with
-                               host-call metrics (otlp; the standard OTEL_* variables apply)
-      --log <text|json>        format of the guest's log records on stderr (default text)
-      --state-dir <dir>        per-user state: rollback store, server data root, kv (default $FAYGER_STATE_DIR,
-                               else ~/.local/state/fayger)
-      --no-version-store       skip rollback protection
-  -h, --help                   this help
-
-Exit codes: the guest's own exit code when it exits; otherwise 1 usage, 2 verification failed (signature,
-trust, rollback, tampering), 3 malformed artifact, 4 I/O, 5 unsupported, 6 the guest failed (trap, quota,
-link error), 7 a required capability was not granted, 10 internal. The error code is printed on stderr. A guest that hits a
-limit ends with its QUOTA_* code (exit 6); a closed stdout/stderr (\`| head\`) ends the run with
-ADAPTER_STREAM_CLOSED (exit 4).
-
-Examples:
-  fayger run examples/hello/dist/hello.buf --trusted-roots .fayger-dev/trusted-roots.json --explain
-  fayger run file-tool.buf --trusted-roots roots.json --dir /data=./work
-  fayger run http-echo.buf --trusted-roots roots.json --grant net.listen:8787 --env ECHO_MAX_REQUESTS
-  fayger run wasi-c.buf --trusted-roots roots.json --dir /data=. -- /data/README.md
-  fayger run app.buf --trusted-roots roots.json --quota fuel=50000000,wallTimeMs=5000 --events json
-`;
+export { runHelp };
 
 function list(v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
@@ -82,6 +29,49 @@ function parseQuota(specs: string[]): Record<string, number> {
     out[k] = n;
   }
   return out;
+}
+
+/** `--env K=V` sets K for the guest; `--env K` passes this process's K through (skipped when unset). */
+function parseEnv(specs: string[]): { names: string[]; values: Record<string, string> } {
+  const names: string[] = [];
+  const values: Record<string, string> = {};
+  for (const spec of specs) {
+    const i = spec.indexOf('=');
+    const name = i < 0 ? spec : spec.slice(0, i);
+    if (!/^[^=\0]+$/.test(name)) throw usage('run', `--env ${JSON.stringify(spec)}`, 'NAME=VALUE or NAME (a non-empty variable name)');
+    if (!names.includes(name)) names.push(name);
+    if (i >= 0) values[name] = spec.slice(i + 1);
+  }
+  return { names, values };
+}
+
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** True when the local file starts with the WebAssembly magic (a bare module, not a BuF); CLI_IO when unreadable. */
+async function sniffModule(path: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw new FaygerError({
+      code: 'CLI_IO',
+      phase: 'io',
+      what: `opening ${path}`,
+      expected: 'a readable .buf or .wasm file',
+      found: err instanceof Error ? err.message : String(err),
+      cause: err,
+      details: { path, errno: (err as { code?: string }).code },
+    });
+  }
+  try {
+    const head = new Uint8Array(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return bytesRead === 4 && isWasmModule(head);
+  } catch {
+    return false;
+  } finally {
+    await fh.close();
+  }
 }
 
 function parseProfile(specs: string[]): Partial<LoadProfile> {
@@ -105,7 +95,66 @@ function parseProfile(specs: string[]): Partial<LoadProfile> {
   return profile;
 }
 
+/** How a run ended: who ended it, the process exit code, and the guest's code or the error. */
+export interface RunOutcome {
+  endedBy: 'guest' | 'fayger';
+  exitCode: number;
+  guestExitCode?: number;
+  error?: FaygerError;
+}
+
+/** The process exit code for a guest's exit code: itself in 0–255, else RUN_EXIT_CODES.GUEST_EXIT_OUT_OF_RANGE. */
+export function processExitCodeForGuest(code: number): number {
+  return Number.isInteger(code) && code >= 0 && code <= 255 ? code : RUN_EXIT_CODES.GUEST_EXIT_OUT_OF_RANGE;
+}
+
+/** The outcome of a run that ended with `err` (a guest trap, or a Fayger failure before or while it ran). */
+export function outcomeForError(err: unknown): RunOutcome {
+  const error = FaygerError.is(err)
+    ? err
+    : new FaygerError({ code: 'INTERNAL', phase: 'run', what: 'fayger run', found: err instanceof Error ? (err.stack ?? err.message) : String(err), cause: err });
+  return { endedBy: isGuestTrap(error) ? 'guest' : 'fayger', exitCode: runExitCodeFor(error), error };
+}
+
+/**
+ * `fayger run`. Never throws: every ending is reported the same way — an error line on stderr for a trap or a
+ * Fayger failure, the `cli.run.ended` event with `--events json`, one JSON object as the last stderr line with
+ * `--json` — and the exit code is the guest's (0–255), 134 for a trap, or a RUN_EXIT_CODES code.
+ */
 export async function run(args: string[], io: CliIo): Promise<number> {
+  const dash = args.indexOf('--');
+  const own = dash >= 0 ? args.slice(0, dash) : args;
+  const json = own.includes('--json');
+  const eventsJson = own.some((a, i) => a === '--events=json' || (a === '--events' && own[i + 1] === 'json'));
+  const events = new EventBus();
+  if (eventsJson) events.pipe(jsonLinesSink({ write: (s: string) => io.stderr(s) }));
+  let outcome: RunOutcome;
+  try {
+    const r = await runGuest(args, io, events);
+    if (r === 'help') return 0;
+    outcome = r;
+  } catch (err) {
+    outcome = outcomeForError(err);
+  }
+  const { error } = outcome;
+  if (error) io.stderr(`fayger run: ${outcome.endedBy === 'guest' ? 'guest trapped' : 'error'} ${error.code} (phase ${error.phase}): ${error.message}\n`);
+  if (outcome.guestExitCode !== undefined && outcome.exitCode !== outcome.guestExitCode) {
+    io.stderr(
+      `fayger run: the guest exited with code ${outcome.guestExitCode}, outside the 0–255 a process exit status can carry; exiting ${outcome.exitCode} instead (see \`fayger run --help\`)\n`,
+    );
+  }
+  const data = {
+    endedBy: outcome.endedBy,
+    exitCode: outcome.exitCode,
+    ...(outcome.guestExitCode !== undefined ? { guestExitCode: outcome.guestExitCode } : {}),
+    ...(error ? { error: error.toJSON() } : {}),
+  };
+  emitEvent(events, 'cli.run.ended', data);
+  if (json) io.stderr(`${JSON.stringify({ ok: outcome.endedBy === 'guest' && outcome.exitCode === 0, ...data })}\n`);
+  return outcome.exitCode;
+}
+
+async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<RunOutcome | 'help'> {
   const dash = args.indexOf('--');
   const guestArgs = dash >= 0 ? args.slice(dash + 1) : [];
   const own = dash >= 0 ? args.slice(0, dash) : args;
@@ -117,6 +166,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     deny: { type: 'string', multiple: true },
     dir: { type: 'string', multiple: true },
     env: { type: 'string', multiple: true },
+    argv0: { type: 'string' },
     quota: { type: 'string', multiple: true },
     profile: { type: 'string', multiple: true },
     strategy: { type: 'string' },
@@ -126,15 +176,25 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     log: { type: 'string' },
     'state-dir': { type: 'string' },
     'no-version-store': { type: 'boolean' },
+    json: { type: 'boolean' },
   });
-  if (values.help) return io.stdout(runHelp), 0;
+  if (values.help) return io.stdout(runHelp), 'help';
   if (positionals.length !== 1) {
     throw usage('run', positionals.length === 0 ? 'no artifact' : `${positionals.length} arguments (${positionals.join(' ')}); guest arguments go after --`, 'exactly one artifact (a .buf path or an http(s) URL)');
   }
   const target = positionals[0];
-  const rootsFile = values['trusted-roots'] as string | undefined;
-  const allowUnsigned = values['allow-unsigned'] === true;
-  if (!rootsFile && !allowUnsigned) throw usage('run', 'no --trusted-roots', '--trusted-roots <file> (or --allow-unsigned for development)');
+  const isUrl = URL_LIKE.test(target);
+  if (isUrl && /\.wasm$/i.test(new URL(target).pathname)) {
+    throw new FaygerError({
+      code: 'CLI_MODULE_NOT_LOCAL',
+      phase: 'run',
+      what: `fayger run ${target}`,
+      expected: 'a bare WebAssembly module given by a local path, or a signed BuF by URL',
+      found: 'a .wasm URL: unsigned modules are never fetched and run',
+      hint: 'Download the module and run it by its local path after checking where it comes from.',
+      details: { url: target },
+    });
+  }
   const strategy = values.strategy as string | undefined;
   if (strategy !== undefined && strategy !== 'lazy' && strategy !== 'eager') throw usage('run', `--strategy ${strategy}`, 'lazy or eager');
   const eventsMode = values.events as string | undefined;
@@ -145,14 +205,30 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (traceMode !== undefined && traceMode !== 'console' && traceMode !== 'otlp') throw usage('run', `--trace ${traceMode}`, 'console or otlp');
   const host = values.host as string | undefined;
   if (host !== undefined && host !== 'server' && host !== 'desktop') throw usage('run', `--host ${host}`, 'server or desktop');
+  // Usage errors first; then whether the file is a bare module (an unreadable one is an I/O error).
+  const modulePath = isUrl ? undefined : resolve(io.cwd, target);
+  const bareModule = modulePath !== undefined && (await sniffModule(modulePath));
+  const rootsFile = values['trusted-roots'] as string | undefined;
+  const allowUnsigned = values['allow-unsigned'] === true;
+  if (!bareModule && !rootsFile && !allowUnsigned) throw usage('run', 'no --trusted-roots', '--trusted-roots <file> (or --allow-unsigned for development)');
 
   const grants = list(values.grant);
   const allowAll = grants.includes('all');
   const dirs = list(values.dir).map((d) => parseDirSpec(d, io.cwd));
-  const envNames = list(values.env);
+  const env = parseEnv(list(values.env));
+  const envNames = env.names;
+  const argv0 = values.argv0 as string | undefined;
   let policy;
+  const explicitGrants = grants.filter((g) => g !== 'all');
   try {
-    policy = buildHostPolicy({ grants: grants.filter((g) => g !== 'all'), deny: list(values.deny), fsRoots: dirs.map((d) => d.guest), envVariables: envNames, allowAll });
+    policy = buildHostPolicy({
+      grants: explicitGrants,
+      deny: list(values.deny),
+      fsRoots: dirs.filter((d) => !d.readOnly).map((d) => d.guest),
+      fsReadOnlyRoots: dirs.filter((d) => d.readOnly).map((d) => d.guest),
+      envVariables: envNames,
+      allowAll,
+    });
   } catch (err) {
     if (FaygerError.is(err)) throw usage('run', err.message);
     throw err;
@@ -160,9 +236,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const resources = parseQuota(list(values.quota));
   const profile = parseProfile(list(values.profile));
 
-  const events = new EventBus();
   const stderrWriter = { write: (s: string) => io.stderr(s) };
-  if (eventsMode === 'json') events.pipe(jsonLinesSink(stderrWriter));
   if (eventsMode === 'pretty') {
     const line = (...a: unknown[]) => io.stderr(`${a.map(String).join(' ')}\n`);
     events.pipe(prettyConsoleSink({ console: { log: line, warn: line, error: line }, minLevel: 'debug' }) as EventSink);
@@ -171,9 +245,22 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   // The OpenTelemetry SDK is imported only when asked for (start-up time of every other run).
   const tracing = traceMode ? (await import('../trace.js')).startRunTrace(traceMode, events, io, target) : undefined;
 
-  const trust: NodeFaygerTrust = rootsFile
-    ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}) }
-    : { allowUnsigned: true };
+  // A bare module is wrapped in an unsigned in-memory BuF whose manifest comes from its imports and the flags.
+  let input: string | Uint8Array = refOf(io.cwd, target).ref;
+  if (bareModule && modulePath) {
+    const bytes = await readFileWithProgress(io, modulePath);
+    const flagged = new Set<string>(explicitGrants.map((g) => parseGrant(g).name));
+    if (dirs.length) flagged.add('fs.read');
+    if (dirs.some((d) => !d.readOnly)) flagged.add('fs.write');
+    if (envNames.length) flagged.add('env');
+    const manifest = manifestForModule(bytes, { label: target, alsoRequest: [...flagged] });
+    input = await packModule(bytes, manifest, detectDigestProvider());
+  }
+  const trust: NodeFaygerTrust = bareModule
+    ? { allowUnsigned: true }
+    : rootsFile
+      ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}) }
+      : { allowUnsigned: true };
   const fayger = createNodeFayger({
     trust,
     events,
@@ -183,19 +270,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     ...(strategy ? { strategy: strategy as 'lazy' | 'eager' } : {}),
     ...(host ? { host } : {}),
     ...(values['state-dir'] ? { stateDir: resolve(io.cwd, values['state-dir'] as string) } : {}),
-    ...(values['no-version-store'] ? { versionStore: false as const } : {}),
+    ...(values['no-version-store'] || bareModule ? { versionStore: false as const } : {}),
     dirs,
     envAllow: allowAll ? [...envNames] : envNames,
+    ...(Object.keys(env.values).length ? { envValues: env.values } : {}),
     log: { format: logFormat, stream: stderrWriter },
   });
   let result: RunResult;
   try {
-    const input = refOf(io.cwd, target).ref;
     const handle = await fayger.start(input, {
       args: guestArgs,
+      ...(argv0 !== undefined ? { programName: argv0 } : bareModule ? { programName: target } : {}),
       onInstance: (instance, loaded) => {
         if (!values.explain) return;
-        io.stderr(`fayger run: ${loaded.manifest.id}@${loaded.manifest.version} (publisher ${loaded.manifest.publisher}) — ${loaded.signature.result.unsigned ? 'unsigned (allowed)' : `signed by ${loaded.signature.result.verifiedKeyIds.join(', ')}`}\n`);
+        if (bareModule) {
+          io.stderr(`fayger run: unsigned local module ${target} — manifest synthesised from its imports and the flags (id ${loaded.manifest.id}, every capability optional)\n`);
+        } else {
+          io.stderr(`fayger run: ${loaded.manifest.id}@${loaded.manifest.version} (publisher ${loaded.manifest.publisher}) — ${loaded.signature.result.unsigned ? 'unsigned (allowed)' : `signed by ${loaded.signature.result.verifiedKeyIds.join(', ')}`}\n`);
+        }
         io.stderr(`host: ${fayger.adapter.id} adapter (${fayger.adapter.hostKind}); implementation: ${instance.implementation}; strategy: ${loaded.strategy}\n`);
         io.stderr(formatSelectionReport(loaded.selection));
         io.stderr(formatGrantReport(instance.grants, { adapter: fayger.adapter.id }));
@@ -213,9 +305,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`--- ${result.state}${result.exitCode !== undefined ? ` with exit code ${result.exitCode}` : ''}; fuel ${u.fuelUsed}, host calls ${u.hostCalls}, peak memory ${u.peakMemoryPages} pages, ${u.wallTimeMs.toFixed(1)} ms ---\n`);
   }
   if (result.state === 'Failed') {
-    const err = result.error ?? new FaygerError({ code: 'INTERNAL', phase: 'run', what: 'running the guest', found: 'Failed without a cause' });
-    io.stderr(`fayger run: error ${err.code} (phase ${err.phase}): ${err.message}\n`);
-    return exitCodeFor(err);
+    return outcomeForError(result.error ?? new FaygerError({ code: 'INTERNAL', phase: 'run', what: 'running the guest', found: 'Failed without a cause' }));
   }
-  return result.exitCode ?? 0;
+  const guestExitCode = result.exitCode ?? 0;
+  return { endedBy: 'guest', exitCode: processExitCodeForGuest(guestExitCode), guestExitCode };
 }

@@ -20,7 +20,10 @@ export interface TrustedRoots {
   readonly keys: ReadonlyMap<string, TrustedKey>;
 }
 
-const check = Compile(TrustedRootsSchema);
+// Compiled on first use, not at import: start-up of commands that never read one stays free of it.
+const compile = () => Compile(TrustedRootsSchema);
+let compiled: ReturnType<typeof compile> | undefined;
+const checker = () => (compiled ??= compile());
 
 function pointerToField(pointer: string): string {
   if (pointer === '') return '(document)';
@@ -65,6 +68,7 @@ export function parseTrustedRoots(input: unknown): TrustedRoots {
       throw invalid('(document)', 'JSON text', `unparsable JSON (${(err as Error).message})`);
     }
   }
+  const check = checker();
   if (!check.Check(doc)) {
     const errors = [...check.Errors(doc)];
     // Prefer the most specific complaint (deepest path) over "additionalProperties false" echoes.

@@ -32,6 +32,11 @@ export const cliCodes = {
     title: 'Signing would drop existing signatures that cannot be carried over.',
     remedy: 'Pass a --key for every existing signer as well, or --replace to drop the old signatures deliberately.',
   },
+  CLI_MODULE_NOT_LOCAL: {
+    layer: 'cli',
+    title: 'A bare WebAssembly module was named by URL; unsigned modules run only from a local path.',
+    remedy: 'Download the module and run it by its local path, or run a signed BuF from the URL instead.',
+  },
   CLI_NOT_AVAILABLE: {
     layer: 'cli',
     title: 'The command is not available in this version of the CLI.',

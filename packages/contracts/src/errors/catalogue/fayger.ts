@@ -14,8 +14,13 @@ export const faygerCodes = {
   },
   FAYGER_MOUNT_INVALID: {
     layer: 'cli',
-    title: 'A host directory to mount for the guest (--dir guest=host) is not usable.',
-    remedy: 'Give an absolute guest path and an existing host directory, e.g. --dir /data=./work.',
+    title: 'A host directory to mount for the guest (--dir HOST[::GUEST][:ro]) is not usable.',
+    remedy: 'Give an existing host directory and an absolute guest path, e.g. --dir ./work::/data or --dir ./in::/in:ro.',
+  },
+  FAYGER_MODULE_INVALID: {
+    layer: 'cli',
+    title: 'A bare WebAssembly module given to run is not a readable wasm32 command module.',
+    remedy: 'Give a WebAssembly binary (magic \\0asm, version 1) that exports _start, e.g. a C or Rust program built for wasm32-wasip1.',
   },
   FAYGER_SOURCE_UNSUPPORTED: {
     layer: 'cli',

@@ -1,0 +1,18 @@
+// The CLI's terminal, apart from io.ts so that `fayger --version` and `--help` import nothing else.
+/** Where the CLI writes and what it knows about its terminal. Injected so tests can run it in-process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Progress bars are drawn only when stderr is a terminal. */
+  stderrIsTTY: boolean;
+  cwd: string;
+}
+
+export function nodeIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stderrIsTTY: process.stderr.isTTY === true,
+    cwd: process.cwd(),
+  };
+}
