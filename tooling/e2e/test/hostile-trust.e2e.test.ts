@@ -186,11 +186,11 @@ const jsonEvents = (stderr: string) =>
     .map((l) => JSON.parse(l) as { name: string; data: Record<string, unknown> });
 
 describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=256)', () => {
-  it('rollback squatting: a key for com.a.* cannot sign com.b.app (SECURITY_ID_OUT_OF_SCOPE, exit 2); B’s genuine releases still load', async () => {
+  it('rollback squatting: a key for com.a.* cannot sign com.b.app (SECURITY_ID_OUT_OF_SCOPE, run exit 112); B’s genuine releases still load', async () => {
     const state = mkdtempSync(join(scratch, 'state-'));
     const squat = await artifact('squat', manifest('com.a', 'com.b.app', Number.MAX_SAFE_INTEGER), exitZero(), [keyA]);
     const r = fayger(['run', squat, '--trusted-roots', rootsFile, '--host', 'server'], { state });
-    expectExit(r, 2, 'squat');
+    expectExit(r, 112, 'squat');
     expect(r.stderr).toMatch(/error SECURITY_ID_OUT_OF_SCOPE \(phase signature\)/);
     expect(r.stderr).toContain('com.b.app');
 
@@ -199,7 +199,7 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
     // Rollback protection still holds for B itself.
     const genuine1 = await artifact('b-1', manifest('com.b', 'com.b.app', 1), exitZero(), [keyB]);
     const rb = fayger(['run', genuine1, '--trusted-roots', rootsFile, '--host', 'server'], { state });
-    expectExit(rb, 2, 'B rollback');
+    expectExit(rb, 112, 'B rollback');
     expect(rb.stderr).toContain('error SECURITY_ROLLBACK');
 
     // Even a key trusted for every id records under its own publisher: it cannot move com.b's floor.
@@ -252,7 +252,7 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
     expect(existsSync(join(dir, 'leak.buf'))).toBe(false);
   });
 
-  it('--allow-unsigned means "no signature section": an unknown-key or tampered signature is refused (exit 2)', async () => {
+  it('--allow-unsigned means "no signature section": an unknown-key or tampered signature is refused (run exit 112)', async () => {
     const state = mkdtempSync(join(scratch, 'state-'));
     const unsignedFile = await artifact('unsigned', manifest('com.a', 'com.a.dev', 1), exitZero(), []);
     const ok = fayger(['run', unsignedFile, '--allow-unsigned', '--host', 'server', '--explain'], { state });
@@ -261,10 +261,10 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
 
     const foreign = await artifact('foreign', manifest('com.a', 'com.a.dev', 1), exitZero(), [stranger]);
     const unknown = fayger(['run', foreign, '--allow-unsigned', '--host', 'server'], { state });
-    expectExit(unknown, 2, 'unknown key, no roots');
+    expectExit(unknown, 112, 'unknown key, no roots');
     expect(unknown.stderr).toContain('error SECURITY_UNKNOWN_KEY');
     const unknownWithRoots = fayger(['run', foreign, '--allow-unsigned', '--trusted-roots', rootsFile, '--host', 'server'], { state });
-    expectExit(unknownWithRoots, 2, 'unknown key, with roots');
+    expectExit(unknownWithRoots, 112, 'unknown key, with roots');
     expect(unknownWithRoots.stderr).toContain('error SECURITY_UNKNOWN_KEY');
 
     // Tampered manifest: the attacker rewrites the manifest and the root digest but cannot re-sign; the old
@@ -279,7 +279,7 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
       [['--allow-unsigned', '--trusted-roots', rootsFile], 'SECURITY_SIGNATURE_INVALID'],
     ] as const) {
       const r = fayger(['run', tamperedFile, ...args, '--host', 'server'], { state });
-      expectExit(r, 2, `tampered, ${args.join(' ')}`);
+      expectExit(r, 112, `tampered, ${args.join(' ')}`);
       expect(r.stderr).toContain(`error ${code}`);
       expect(r.stderr).not.toContain('unsigned (allowed)');
     }
@@ -342,7 +342,7 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
     }
     expect(total).toBeGreaterThan(249_000_000);
     const r = fayger(['run', file, '--allow-unsigned', '--host', 'server'], { state });
-    expectExit(r, 3, 'huge index');
+    expectExit(r, 113, 'huge index');
     expect(r.stderr).toMatch(/error LOADER_LIMIT_EXCEEDED \(phase read\)/);
     expect(r.peakRssKb).toBeLessThan(256 * 1024);
   });

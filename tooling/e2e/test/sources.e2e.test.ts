@@ -105,7 +105,7 @@ describe('fayger run from s3://, ipfs:// and http:// (spawned CLI, loopback serv
 
     // Wrong credentials: a typed error and the I/O exit code.
     const denied = await fayger(['run', 's3://bufs/apps/app.buf', '--trusted-roots', 'roots.json', '--host', 'server'], { AWS_SECRET_ACCESS_KEY: 'wrong' });
-    expect(denied.code).toBe(4);
+    expect(denied.code).toBe(114);
     expect(denied.stderr).toContain('LOADER_S3_ACCESS_DENIED');
   });
 

@@ -12,7 +12,8 @@ import { fayger, Lab, MAX_RSS_BYTES, row, runChild, type RunOutcome } from './su
 const lab = new Lab();
 afterAll(() => lab.cleanup());
 
-const EXIT_GUEST_FAILED = 6;
+// `fayger run` exits 116 when Fayger stops the guest (quota breach, link error): codes 111-120 are its own.
+const EXIT_GUEST_FAILED = 116;
 
 function expectContained(r: RunOutcome): void {
   expect(r.timedOut, `did not exit by itself\n${r.stderr.slice(-2000)}`).toBe(false);
@@ -142,13 +143,13 @@ describe('stdout', () => {
     expect(r.stdoutBytes).toBe(1 << 30);
   }, 900_000);
 
-  it('| head -c 100: EPIPE ends the run cleanly with ADAPTER_STREAM_CLOSED (exit 4), no stack trace', async () => {
+  it('| head -c 100: EPIPE ends the run cleanly with ADAPTER_STREAM_CLOSED (exit 114), no stack trace', async () => {
     const buf = await lab.pack('yes-head', g.yes(4096), { capabilities: [{ name: 'stdio', required: true }] });
     const r = await fayger(buf, lab, [], { closeStdoutAfter: 100 });
     row('stdout | head -c 100 (EPIPE)', r);
     expectContained(r);
     expect(r.errorCode, r.stderr).toBe('ADAPTER_STREAM_CLOSED');
-    expect(r.code).toBe(4);
+    expect(r.code).toBe(114);
     expect(r.stderr).not.toMatch(/Error: (write )?EPIPE|internal error/);
   });
 });

@@ -16,8 +16,8 @@ function expectBounded(r: Awaited<ReturnType<typeof fayger>>): void {
   expect(r.signal, r.stderr.slice(-2000)).toBeNull();
   expect(r.stderr).not.toMatch(/FATAL ERROR|JavaScript heap out of memory/);
   expect(r.peakRss, `peak RSS ${(r.peakRss / 1048576).toFixed(0)} MB`).toBeLessThanOrEqual(MAX_RSS_BYTES);
-  // A short write the guest accepted (exit 0), an errno (100 + errno), or a typed failure (exit 6).
-  if (r.code === 6) expect(r.errorCode).toMatch(/^[A-Z][A-Z0-9_]+$/);
+  // A short write the guest accepted (exit 0), an errno (100 + errno), or a typed failure (exit 116).
+  if (r.code === 116) expect(r.errorCode).toMatch(/^[A-Z][A-Z0-9_]+$/);
   else if (r.code !== 0) expect(r.code).toBeGreaterThan(100);
 }
 
