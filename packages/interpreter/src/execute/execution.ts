@@ -1,7 +1,7 @@
 import { FaygerError } from '@fayger/contracts';
 import type { ExecutionResult, RawValue } from '../api/types.js';
 import { prepareFunction, type FuelAccount, type WasmFunction } from './objects.js';
-import { acquireMachine, releaseMachine } from './machine.js';
+import { acquireMachine, releaseMachine, stackOverflow } from './machine.js';
 import { DONE, OUT_OF_FUEL, run, type LoopState } from './interpreter.js';
 import { readRaw, writeRaw } from './values.js';
 import { writeHostResults } from './host-call.js';
@@ -64,7 +64,7 @@ export class Execution {
       };
       this.st = st;
       try {
-        machine.ensure(f.frameSize);
+        if (!machine.reach(f.frameSize)) throw stackOverflow();
         const params = f.irType.params;
         for (let i = 0; i < params.length; i++) writeRaw(machine.I32, machine.refs, 2 * i, params[i], this.args[i]);
         machine.I32.fill(0, 2 * f.nParams, 2 * f.nLocals);
