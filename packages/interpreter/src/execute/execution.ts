@@ -2,7 +2,8 @@ import { FaygerError } from '@fayger/contracts';
 import type { ExecutionResult, RawValue } from '../api/types.js';
 import { prepareFunction, type FuelAccount, type WasmFunction } from './objects.js';
 import { acquireMachine, releaseMachine, stackOverflow } from './machine.js';
-import { DONE, OUT_OF_FUEL, run, type LoopState } from './interpreter.js';
+import { DONE, OUT_OF_FUEL, run } from './interpreter.js';
+import { acquireState, releaseState, type LoopState } from './loop-state.js';
 import { readRaw, writeRaw } from './values.js';
 import { writeHostResults } from './host-call.js';
 import { Trap, trap } from './trap.js';
@@ -58,10 +59,7 @@ export class Execution {
     if (st === null) {
       if (f.entry === 0) prepareFunction(f);
       const machine = acquireMachine();
-      st = {
-        machine, pc: f.entry, b: 0, depth: 0, fn: f, maxDepth: this.maxDepth, fuel: 0,
-        pendingFn: null, pendingBase: 0, promise: null, maxDepthReached: 0, account: this.account, nestedFuel: 0,
-      };
+      st = acquireState(machine, f, this.maxDepth, this.account);
       this.st = st;
       try {
         if (!machine.reach(f.frameSize)) throw stackOverflow();
@@ -178,6 +176,7 @@ export class Execution {
     this.state = state;
     if (this.st) {
       releaseMachine(this.st.machine);
+      releaseState(this.st);
       this.st = null;
     }
   }

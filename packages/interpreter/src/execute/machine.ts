@@ -31,8 +31,8 @@ export class Machine {
   readonly ffn: unknown[] = [];
   inUse = false;
 
-  constructor() {
-    this.alloc(INITIAL_SLOTS);
+  constructor(slots = INITIAL_SLOTS) {
+    this.alloc(slots);
   }
 
   private alloc(slots: number): void {
