@@ -3,8 +3,12 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: process.env['FAYGER_BUILD_DTS'] !== '0', // 0 in `pnpm demo`: nothing on its path reads declarations
   sourcemap: true,
+  // maps point at the shipped src/ rather than embedding a second copy of it
+  esbuildOptions: (options) => {
+    options.sourcesContent = false;
+  },
   clean: true,
   target: 'es2022',
   // Keep `node:` specifiers so bundlers and readers see the Node-only imports for what they are.

@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * What a user installs is the tarball, not the workspace: pack every published package exactly as
+ * `pnpm publish` would and hold the tarball to the project's packaging rules.
+ */
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const packagesDir = join(repoRoot, 'packages');
+
+/** Unpacked-size budgets in bytes (every file of the tarball, expanded). Raise one only on purpose. */
+const SIZE_BUDGETS: Record<string, number> = {
+  '@fayger/contracts': 900_000,
+  '@fayger/observability': 250_000,
+  '@fayger/security': 350_000,
+  '@fayger/loader': 800_000,
+  '@fayger/interpreter': 1_800_000,
+  '@fayger/runtime': 700_000,
+  '@fayger/adapter-core': 700_000,
+  '@fayger/node-host': 400_000,
+  '@fayger/adapter-server': 100_000,
+  '@fayger/adapter-desktop': 450_000,
+  '@fayger/adapter-browser': 300_000,
+  '@fayger/adapter-in-app': 420_000,
+  fayger: 400_000,
+  '@fayger/cli': 600_000,
+  '@fayger/guest-as': 120_000,
+};
+const DEFAULT_BUDGET = 500_000;
+
+interface Manifest {
+  name: string;
+  private?: boolean;
+  license?: string;
+  repository?: { type?: string; url?: string; directory?: string } | string;
+  homepage?: string;
+  bugs?: { url?: string } | string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+interface Packed {
+  dir: string;
+  manifest: Manifest;
+  /** Root of the extracted tarball (`package/`). */
+  root: string;
+  files: string[];
+  unpackedBytes: number;
+}
+
+const published = readdirSync(packagesDir)
+  .map((d) => join(packagesDir, d))
+  .filter((d) => existsSync(join(d, 'package.json')))
+  .filter((d) => !(JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as Manifest).private);
+
+const dirs = published.map((d) => [relative(repoRoot, d)]);
+const workDir = mkdtempSync(join(tmpdir(), 'fayger-pack-check-'));
+const packed = new Map<string, Packed>();
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+beforeAll(() => {
+  for (const dir of published) {
+    const dest = mkdtempSync(join(workDir, 'pkg-'));
+    execFileSync('pnpm', ['pack', '--pack-destination', dest], { cwd: dir, stdio: 'pipe' });
+    const tarball = readdirSync(dest).find((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error(`pnpm pack wrote no tarball for ${dir}`);
+    execFileSync('tar', ['-xzf', join(dest, tarball), '-C', dest]);
+    const root = join(dest, 'package');
+    const files = walk(root).map((f) => relative(root, f));
+    const unpackedBytes = files.reduce((n, f) => n + statSync(join(root, f)).size, 0);
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+    packed.set(manifest.name, { dir, manifest, root, files, unpackedBytes });
+  }
+});
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+function packedAt(dir: string): Packed {
+  const p = [...packed.values()].find((x) => relative(repoRoot, x.dir) === dir);
+  if (!p) throw new Error(`${dir} was not packed`);
+  return p;
+}
+
+const rootLicense = readFileSync(join(repoRoot, 'LICENSE'), 'utf8');
+
+describe('every published package', () => {
+  it('was packed (the list is not empty)', () => {
+    expect(published.length).toBeGreaterThanOrEqual(15);
+    expect(packed.size).toBe(published.length);
+  });
+
+  // pnpm pack copies the workspace root LICENSE into a package that has none of its own.
+  it.each(dirs)('%s ships the repository LICENSE', (dir) => {
+    const p = packedAt(dir);
+    expect(p.files, `${p.manifest.name}: no LICENSE in the tarball`).toContain('LICENSE');
+    expect(readFileSync(join(p.root, 'LICENSE'), 'utf8')).toBe(rootLicense);
+    expect(p.manifest.license).toBe('Apache-2.0');
+  });
+
+  it.each(dirs)('%s names its repository, homepage and bug tracker', (dir) => {
+    const p = packedAt(dir);
+    const repo = p.manifest.repository;
+    expect(typeof repo === 'object' && repo.url && repo.directory, `${p.manifest.name}: repository {url, directory}`).toBeTruthy();
+    if (typeof repo === 'object') expect(repo.directory).toBe(dir);
+    expect(p.manifest.homepage, `${p.manifest.name}: homepage`).toMatch(/^https:\/\//);
+    const bugs = p.manifest.bugs;
+    expect(typeof bugs === 'object' ? bugs.url : bugs, `${p.manifest.name}: bugs`).toMatch(/^https:\/\//);
+  });
+
+  it.each(dirs)('%s ships its source at most once', (dir) => {
+    const p = packedAt(dir);
+    const embedding = p.files
+      .filter((f) => f.endsWith('.map'))
+      .filter((f) => {
+        const map = JSON.parse(readFileSync(join(p.root, f), 'utf8')) as { sourcesContent?: unknown[] };
+        return Array.isArray(map.sourcesContent) && map.sourcesContent.some((s) => s !== null);
+      });
+    expect(embedding, `${p.manifest.name}: source maps embed sourcesContent beside src/`).toEqual([]);
+  });
+
+  it.each(dirs)('%s takes caret ranges for runtime dependencies', (dir) => {
+    const p = packedAt(dir);
+    const pinned = Object.entries({ ...p.manifest.dependencies, ...p.manifest.peerDependencies }).filter(
+      ([, range]) => !/^[\^>]/.test(range) && !range.includes('||'),
+    );
+    expect(pinned, `${p.manifest.name}: exact pins defeat de-duplication in users' trees`).toEqual([]);
+    const workspace = Object.entries({ ...p.manifest.dependencies }).filter(([, r]) => r.startsWith('workspace:'));
+    expect(workspace, 'workspace: protocol left in a packed manifest').toEqual([]);
+  });
+
+  it.each(dirs)('%s has a README whose links work on the registry page', (dir) => {
+    const p = packedAt(dir);
+    expect(p.files).toContain('README.md');
+    const readme = readFileSync(join(p.root, 'README.md'), 'utf8');
+    // A relative link resolves against the registry page, not the repository: only in-package files work.
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    const dead = links.filter((href) => {
+      if (/^(https?:|mailto:|#)/.test(href)) return false;
+      const target = href.split('#')[0]!;
+      return target.startsWith('..') || !p.files.includes(target.replace(/^\.\//, ''));
+    });
+    expect(dead, `${p.manifest.name}: README links that are dead outside the repository`).toEqual([]);
+  });
+
+  it.each(dirs)('%s stays within its size budget', (dir) => {
+    const p = packedAt(dir);
+    const budget = SIZE_BUDGETS[p.manifest.name] ?? DEFAULT_BUDGET;
+    expect(p.unpackedBytes, `${p.manifest.name}: ${p.unpackedBytes} B unpacked, budget ${budget} B`).toBeLessThanOrEqual(budget);
+  });
+});
