@@ -35,6 +35,7 @@ const NO_DOM =
 const PACKAGES = {
   contracts: { fayger: [], nodeBuiltins: 'never', note: 'the dependency-free contract package everyone codes against (typebox aside)' },
   observability: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'cross-cutting; the layers reach it only through the EventSink port; runs in browsers' },
+  otel: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'cross-cutting OpenTelemetry sink: @opentelemetry/api (a peer) and contracts only; runs in browsers' },
   security: { fayger: ['contracts'], nodeBuiltins: ['node', 'platform/node'], note: 'cross-cutting; the loader reaches it only through the security ports' },
   loader: { fayger: ['contracts'], nodeBuiltins: ['node'], note: 'hands off to the runtime through contracts types, never by importing it' },
   runtime: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'never the loader (§2.3), an interpreter, an adapter or a host SDK.' + NO_DOM },

@@ -1,4 +1,5 @@
 import { FaygerError } from '@fayger/contracts';
+import { init, initHelp } from './commands/init.js';
 import { inspect, inspectHelp } from './commands/inspect.js';
 import { keygen, keygenHelp } from './commands/keygen.js';
 import { pack, packHelp } from './commands/pack.js';
@@ -11,6 +12,7 @@ import type { CliIo } from './io.js';
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string; summary: string }> = {
+  init: { run: init, help: initHelp, summary: 'scaffold a guest project that builds into a signed BuF' },
   keygen: { run: keygen, help: keygenHelp, summary: 'create an Ed25519 signing key and its trusted-roots entry' },
   pack: { run: pack, help: packHelp, summary: 'build a .buf from a directory (optionally signed)' },
   sign: { run: sign, help: signHelp, summary: 'sign an existing .buf' },
@@ -41,6 +43,7 @@ Exit codes:
 On failure the error code (e.g. SECURITY_SIGNATURE_INVALID) is printed on stderr.
 
 Example session:
+  fayger init hello && cd hello && npm install && npm run build && npm start
   fayger keygen -p com.example.* -o keys/release --roots trusted-roots.json
   fayger pack ./app -o app.buf --sign keys/release.key.json
   fayger verify app.buf --roots trusted-roots.json

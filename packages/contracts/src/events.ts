@@ -12,6 +12,7 @@ import type { DispatchMode } from './instructions/catalogue.js';
 import type { UniversalEventType } from './instructions/envelope.js';
 import type { LifecycleState } from './lifecycle.js';
 import type { HostKind } from './adapter.js';
+import type { ResourceUsage } from './runtime.js';
 
 /** Loader sub-phases in pipeline order (architecture §2.4). `read-bodies` runs only under the Eager strategy. */
 export const LOADER_PHASES = [
@@ -63,6 +64,13 @@ export interface LoadEndData {
   bytesRead: number;
   sectionsSelected: number;
   sectionsSkipped: number;
+  /** Manifest version and publisher of the loaded artifact. */
+  version?: string;
+  publisher?: string;
+  /** Trusted key ids whose signatures verified (empty when unsigned and allowed). */
+  keyIds?: string[];
+  /** Names of the selected sections, in load order. */
+  sections?: string[];
 }
 export interface LoadErrorData {
   source: string;
@@ -117,6 +125,8 @@ export interface LifecycleTransitionData {
   /** Why: "load", "start", "quota:fuel", "guest-trap", "host-terminate"… */
   cause: string;
   error?: EventError;
+  /** Resource usage at the transition, set when `to` is a terminal state (Terminated, Failed). */
+  usage?: ResourceUsage;
 }
 export interface ImplementationSelectedData {
   implementation: string;

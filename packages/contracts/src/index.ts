@@ -121,6 +121,9 @@ export type {
   EventMeta,
 } from './events.js';
 
+export { SPAN_EVENTS, newSpanId, openEventSpan } from './spans.js';
+export type { SpanRef, EventSpan } from './spans.js';
+
 export { HOST_KINDS } from './adapter.js';
 export type {
   HostKind,

@@ -1,4 +1,4 @@
-import { FaygerError, emitEvent, type BufSource, type LoadOptions, type LoadedBuf, type LoaderPhaseName } from '@fayger/contracts';
+import { FaygerError, openEventSpan, type BufSource, type LoadOptions, type LoadedBuf, type LoaderPhaseName } from '@fayger/contracts';
 import { contractPhase, now, runPhase, type LoadContext } from './phases/context.js';
 import { handOffPhase } from './phases/hand-off.js';
 import { negotiateVersionPhase } from './phases/negotiate-version.js';
@@ -44,10 +44,12 @@ export async function loadBuf(source: BufSource, options: LoadOptions): Promise<
     },
     describe: () => label,
   };
-  const ctx = { source: counted, options, label, bodies: new Map(), counter } as unknown as LoadContext;
   const events = options.events;
+  // One span per load; each phase is a child span (contracts' span helper sets the envelope ids).
+  const span = openEventSpan(events);
+  const ctx = { source: counted, options, label, bodies: new Map(), counter, span } as unknown as LoadContext;
   const t0 = now();
-  if (events) emitEvent(events, 'loader.load.start', { source: label, strategy });
+  if (events) span.emit('loader.load.start', { source: label, strategy });
   let phase: LoaderPhaseName = 'read';
   const step = <T>(p: LoaderPhaseName, fn: () => Promise<T> | T) => {
     phase = p;
@@ -68,7 +70,8 @@ export async function loadBuf(source: BufSource, options: LoadOptions): Promise<
     if (events) {
       const selected = ctx.selection.loadOrder.length;
       const t1 = now();
-      emitEvent(events, 'loader.load.end', {
+      const names = new Map(ctx.selection.entries.map((e) => [e.id, e.name]));
+      span.emit('loader.load.end', () => ({
         source: label,
         strategy,
         artifactId: ctx.manifest.id,
@@ -76,14 +79,18 @@ export async function loadBuf(source: BufSource, options: LoadOptions): Promise<
         bytesRead: counter.bytes,
         sectionsSelected: selected,
         sectionsSkipped: ctx.selection.entries.length - selected,
-      });
+        version: ctx.manifest.version,
+        publisher: ctx.manifest.publisher,
+        keyIds: [...(ctx.trust?.verifiedKeyIds ?? [])],
+        sections: ctx.selection.loadOrder.map((id) => names.get(id) ?? String(id)),
+      }));
     }
     return loaded;
   } catch (err) {
     const t1 = now();
     if (events) {
       const error = FaygerError.is(err) ? err.toJSON() : { name: 'Error', message: String(err) };
-      emitEvent(events, 'loader.load.error', { source: label, phase: contractPhase(phase), durationMs: t1 - t0, error }, { phase });
+      span.emit('loader.load.error', { source: label, phase: contractPhase(phase), durationMs: t1 - t0, error }, { phase });
     }
     throw err;
   }

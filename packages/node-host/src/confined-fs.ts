@@ -1,6 +1,6 @@
 import { constants, type BigIntStats } from 'node:fs';
-import { lstat, mkdir, open, readdir, readlink, realpath, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { link, lstat, lutimes, mkdir, open, readdir, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
 import { findRoot, isPathWithin, normalizeGuestPath } from '@fayger/adapter-core';
 import { FaygerError, MAX_BYTES, type AdapterCallContext, type CapabilityGrant, type CapabilityName, type OpArgs, type OpResult } from '@fayger/contracts';
 
@@ -90,6 +90,29 @@ export function fsErrorFromErrno(op: string, guest: string, e: unknown): FaygerE
   }
 }
 
+/** fs.stat's answer from a host stat: exact 64-bit numbers as decimal strings. */
+function describe(st: BigIntStats): OpResult<'fs.stat'> {
+  return {
+    type: typeOf(st) as never,
+    size: st.isFile() ? Number(st.size) : 0,
+    mtimeMs: Number(st.mtimeMs),
+    dev: st.dev.toString(),
+    ino: st.ino.toString(),
+    nlink: Number(st.nlink),
+    atimeNs: st.atimeNs.toString(),
+    mtimeNs: st.mtimeNs.toString(),
+    ctimeNs: st.ctimeNs.toString(),
+  };
+}
+
+/** A timestamp argument of fs.utimes as seconds for Node (nanosecond strings keep their sub-second part). */
+function timeArg(v: string | undefined, current: bigint): number {
+  if (v === undefined) return Number(current) / 1e9;
+  if (v === 'now') return Date.now() / 1000;
+  const ns = BigInt(v);
+  return Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9;
+}
+
 function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): FileType {
   return s.isFile() ? 'file' : s.isDirectory() ? 'directory' : s.isSymbolicLink() ? 'symlink' : 'other';
 }
@@ -105,9 +128,14 @@ function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink()
  * read-only mount's real directory whichever mount they came through, and to files with several hard links
  * (a hard link can alias a read-only or outside file). Truncation happens after verification, never at open.
  *
- * Residual risk (documented): Node has no openat/unlinkat, so directory operations (mkdir, remove, rename)
- * check then act on real paths; a concurrent host process swapping a parent directory for a symlink inside
- * that window is not fully excluded. Guests themselves cannot create symlinks or hard links.
+ * Symbolic links a guest creates (fs.symlink) must be relative and resolve, lexically from the link's own
+ * directory, inside the same granted root; following any link is confined as above whoever made it. Hard links
+ * (fs.link) join two paths inside writable roots, never a read-only file, and the writes refusal above still
+ * applies to every multiply-linked file.
+ *
+ * Residual risk (documented): Node has no openat/unlinkat/symlinkat/linkat, so directory operations (mkdir,
+ * remove, rename, symlink, link) check then act on real paths; a concurrent host process swapping a parent
+ * directory for a symlink inside that window is not fully excluded.
  */
 export class ConfinedFs {
   private readonly mounts: Mount[];
@@ -210,6 +238,13 @@ export class ConfinedFs {
     return st;
   }
 
+  /** The real path of `loc` with its parent resolved and confined, its final component not followed. */
+  private async parentReal(op: string, loc: Located): Promise<string> {
+    const parentReal = await realpath(dirname(loc.hostTarget));
+    this.assertInside(op, loc, parentReal);
+    return join(parentReal, basename(loc.hostTarget));
+  }
+
   /** Resolves the parent directory for a create/modify op and returns the real target path. */
   private async parentTarget(op: string, loc: Located): Promise<string> {
     if (loc.guest === loc.boundaryGuest) throw scopeDenied(op, loc.guest, 'names a granted root itself');
@@ -271,11 +306,23 @@ export class ConfinedFs {
   }
 
   async stat(a: OpArgs<'fs.stat'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.stat'>> {
-    return this.withOpenedForRead('fs.stat', a.path, ctx.grants, constants.O_RDONLY, async (_fh, st) => ({
-      type: typeOf(st) as never,
-      size: st.isFile() ? Number(st.size) : 0,
-      mtimeMs: Number(st.mtimeMs),
-    }));
+    const op = 'fs.stat';
+    if (a.follow === false) {
+      // lstat of the final component, its parent resolved and confined (a granted root itself is followed).
+      let guest = a.path;
+      try {
+        const loc = await this.locate(op, a.path, 'read', ctx.grants);
+        guest = loc.guest;
+        if (loc.guest !== loc.boundaryGuest) {
+          const target = await this.parentReal(op, loc);
+          const st = await lstat(target, { bigint: true });
+          if (st.isSymbolicLink()) return describe(st);
+        }
+      } catch (e) {
+        throw fsErrorFromErrno(op, guest, e);
+      }
+    }
+    return this.withOpenedForRead(op, a.path, ctx.grants, constants.O_RDONLY, async (_fh, st) => describe(st));
   }
 
   async list(a: OpArgs<'fs.list'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.list'>> {
@@ -283,9 +330,17 @@ export class ConfinedFs {
     return this.withOpenedForRead(op, a.path, ctx.grants, constants.O_RDONLY | O_DIRECTORY, async (fh, st, guest, real) => {
       if (!st.isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'ENOTDIR' });
       // On Linux read the directory the descriptor holds, not whatever the path names by now.
-      const dirents = await readdir(PROC_FD ? `${PROC_FD}/${fh.fd}` : real, { withFileTypes: true });
-      const entries = dirents.map((d) => ({ name: d.name, type: typeOf(d) })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-      return { entries: entries as never };
+      const dir = PROC_FD ? `${PROC_FD}/${fh.fd}` : real;
+      const dirents = await readdir(dir, { withFileTypes: true });
+      const entries = await Promise.all(
+        dirents.map(async (d) => {
+          // The entry's own inode (lstat: a symlink's, as stat without follow reports it).
+          const ls = await lstat(join(dir, d.name), { bigint: true }).catch(() => undefined);
+          return ls ? { name: d.name, type: typeOf(d), ino: ls.ino.toString() } : { name: d.name, type: typeOf(d) };
+        }),
+      );
+      entries.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+      return { entries: entries as never, ino: st.ino.toString() };
     });
   }
 
@@ -306,7 +361,7 @@ export class ConfinedFs {
           fh = await open(target, base | constants.O_CREAT | constants.O_EXCL, 0o644);
           created = true;
         } catch (e) {
-          if ((e as { code?: string }).code !== 'EEXIST') throw e;
+          if ((e as { code?: string }).code !== 'EEXIST' || a.exclusive) throw e;
           fh = await open(target, base);
         }
       }
@@ -330,7 +385,7 @@ export class ConfinedFs {
           const { bytesWritten } = await fh.write(a.data, done, a.data.byteLength - done, a.append ? null : position + done);
           done += bytesWritten;
         }
-        return { bytesWritten: done };
+        return a.append ? { bytesWritten: done, size: Number((await fh.stat({ bigint: true })).size) } : { bytesWritten: done };
       } finally {
         await fh.close();
       }
@@ -380,6 +435,8 @@ export class ConfinedFs {
       guest = loc.guest;
       const target = await this.parentTarget(op, loc);
       const st = await lstat(target);
+      if (a.kind === 'file' && st.isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'EISDIR' });
+      if (a.kind === 'directory' && !st.isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'ENOTDIR' });
       if (st.isDirectory()) {
         // rm does not follow symlinks inside the tree: links are removed, their targets are not touched.
         if (a.recursive) await rm(target, { recursive: true });
@@ -408,6 +465,133 @@ export class ConfinedFs {
     } catch (e) {
       throw fsErrorFromErrno(op, guest, e);
     }
+  }
+
+  async symlink(a: OpArgs<'fs.symlink'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.symlink'>> {
+    const op = 'fs.symlink';
+    let guest = a.path;
+    try {
+      const loc = await this.locate(op, a.path, 'write', ctx.grants);
+      guest = loc.guest;
+      // The link's content must stay inside the same granted root, judged from the link's own directory.
+      if (a.target.includes('\0')) throw fsErrorFromErrno(op, guest, { code: 'EINVAL' });
+      if (a.target.startsWith('/') || a.target.includes('\\')) throw scopeDenied(op, guest, 'an absolute symbolic link target', { target: a.target });
+      // Walk the target from the link's directory, relative to the boundary: it may never climb above it.
+      const depth = posix.dirname(loc.guest).slice(loc.boundaryGuest.length).split('/').filter(Boolean);
+      for (const seg of a.target.split('/')) {
+        if (seg === '' || seg === '.') continue;
+        if (seg !== '..') depth.push(seg);
+        else if (depth.pop() === undefined) throw scopeDenied(op, guest, 'a symbolic link target that leads outside the granted root', { target: a.target });
+      }
+      const target = await this.parentTarget(op, loc);
+      await symlink(a.target, target);
+      return {};
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  async readlink(a: OpArgs<'fs.readlink'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.readlink'>> {
+    const op = 'fs.readlink';
+    let guest = a.path;
+    try {
+      const loc = await this.locate(op, a.path, 'read', ctx.grants);
+      guest = loc.guest;
+      if (loc.guest === loc.boundaryGuest) throw fsErrorFromErrno(op, guest, { code: 'EINVAL' });
+      return { target: await readlink(await this.parentReal(op, loc)) };
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  async link(a: OpArgs<'fs.link'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.link'>> {
+    const op = 'fs.link';
+    let guest = a.from;
+    try {
+      const from = await this.locate(op, a.from, 'write', ctx.grants);
+      guest = from.guest;
+      let fromReal: string;
+      if (a.follow) {
+        fromReal = await realpath(from.hostTarget);
+        this.assertInside(op, from, fromReal);
+      } else fromReal = await this.parentReal(op, from);
+      // A link to a file of a read-only root would make it writable through the new name.
+      this.assertWritable(op, from, fromReal);
+      if ((await lstat(fromReal)).isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'EPERM' });
+      const to = await this.locate(op, a.to, 'write', ctx.grants);
+      guest = to.guest;
+      const toReal = await this.parentTarget(op, to);
+      await link(fromReal, toReal);
+      return {};
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  /** Opens an existing file for a metadata/size change, confined and verified as writes are. */
+  private async withOpenedForWrite<T>(op: string, path: string, grants: Grants, flags: number, use: (fh: FileHandle, st: BigIntStats, guest: string) => Promise<T>): Promise<T> {
+    let guest = path;
+    try {
+      const loc = await this.locate(op, path, 'write', grants);
+      guest = loc.guest;
+      const real = await realpath(loc.hostTarget);
+      this.assertInside(op, loc, real);
+      this.assertWritable(op, loc, real);
+      const fh = await open(real, flags | O_NOFOLLOW);
+      try {
+        const st = await this.verifyOpened(op, loc, fh, real);
+        if (PROC_FD) this.assertWritable(op, loc, await readlink(`${PROC_FD}/${fh.fd}`));
+        return await use(fh, st, guest);
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      throw fsErrorFromErrno(op, guest, e);
+    }
+  }
+
+  async truncate(a: OpArgs<'fs.truncate'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.truncate'>> {
+    const op = 'fs.truncate';
+    return this.withOpenedForWrite(op, a.path, ctx.grants, constants.O_WRONLY, async (fh, st, guest) => {
+      if (!st.isFile()) throw fsErrorFromErrno(op, guest, { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+      if (st.nlink > 1n) throw scopeDenied(op, guest, 'the file has several hard links (it may alias a file outside the root or in a read-only root)');
+      await fh.truncate(a.size);
+      return {};
+    });
+  }
+
+  async sync(a: OpArgs<'fs.sync'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.sync'>> {
+    return this.withOpenedForRead('fs.sync', a.path, ctx.grants, constants.O_RDONLY, async (fh) => {
+      if (a.dataOnly) await fh.datasync();
+      else await fh.sync();
+      return {};
+    });
+  }
+
+  async utimes(a: OpArgs<'fs.utimes'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.utimes'>> {
+    const op = 'fs.utimes';
+    if (a.follow === false) {
+      let guest = a.path;
+      try {
+        const loc = await this.locate(op, a.path, 'write', ctx.grants);
+        guest = loc.guest;
+        if (loc.guest !== loc.boundaryGuest) {
+          const target = await this.parentReal(op, loc);
+          this.assertWritable(op, loc, target);
+          const st = await lstat(target, { bigint: true });
+          if (st.isSymbolicLink()) {
+            await lutimes(target, timeArg(a.atime, st.atimeNs), timeArg(a.mtime, st.mtimeNs));
+            return {};
+          }
+        }
+      } catch (e) {
+        throw fsErrorFromErrno(op, guest, e);
+      }
+    }
+    return this.withOpenedForWrite(op, a.path, ctx.grants, constants.O_RDONLY, async (fh, st) => {
+      await fh.utimes(timeArg(a.atime, st.atimeNs), timeArg(a.mtime, st.mtimeNs));
+      return {};
+    });
   }
 }
 

@@ -75,6 +75,12 @@ export function nodeHostHandlers(s: NodeHostServices): OpHandlers {
     h['fs.mkdir'] = (a, ctx) => fs.mkdir(a, ctx);
     h['fs.remove'] = (a, ctx) => fs.remove(a, ctx);
     h['fs.rename'] = (a, ctx) => fs.rename(a, ctx);
+    h['fs.symlink'] = (a, ctx) => fs.symlink(a, ctx);
+    h['fs.readlink'] = (a, ctx) => fs.readlink(a, ctx);
+    h['fs.link'] = (a, ctx) => fs.link(a, ctx);
+    h['fs.truncate'] = (a, ctx) => fs.truncate(a, ctx);
+    h['fs.sync'] = (a, ctx) => fs.sync(a, ctx);
+    h['fs.utimes'] = (a, ctx) => fs.utimes(a, ctx);
   }
   if (s.kv) {
     const kv = s.kv;

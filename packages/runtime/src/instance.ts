@@ -89,7 +89,7 @@ export class Instance implements BufInstance, SchedulerTask {
     this.canSuspend = impl.descriptor.features.includes('suspend');
     this.canSlice = impl.descriptor.features.includes('fuel');
     this.grantMap = new Map(grants.granted.map((g) => [g.name, g]));
-    this.lifecycle = new Lifecycle(id, env.events);
+    this.lifecycle = new Lifecycle(id, env.events, (state) => this.monitor.snapshot(state));
     this.monitor = new ResourceMonitor(
       id,
       env.events,
@@ -333,6 +333,7 @@ export class Instance implements BufInstance, SchedulerTask {
   private gateHost(): GateHost {
     return {
       instanceId: this.id,
+      span: this.lifecycle.span,
       bus: this.env.bus,
       events: this.env.events,
       monitor: this.monitor,

@@ -1,7 +1,10 @@
 import {
   assertTransition,
   emitEvent,
+  openEventSpan,
   TERMINAL_STATES,
+  type EventSpan,
+  type ResourceUsage,
   type EventMeta,
   type EventName,
   type EventPayloads,
@@ -19,11 +22,17 @@ import type { TransitionInfo } from './types.js';
 export class Lifecycle {
   private current: LifecycleState = 'Loaded';
   private readonly listeners = new Set<(t: TransitionInfo) => void>();
+  /** The instance's span: every transition event carries its id; host-call spans are its children. */
+  readonly span: EventSpan;
 
   constructor(
     private readonly instanceId: string,
     private readonly events: EventSink | undefined,
-  ) {}
+    /** Usage reported with the terminal transition (the instance span's end). */
+    private readonly usage?: (state: LifecycleState) => ResourceUsage,
+  ) {
+    this.span = openEventSpan(events);
+  }
 
   get state(): LifecycleState {
     return this.current;
@@ -43,10 +52,18 @@ export class Lifecycle {
     assertTransition(from, to, this.instanceId);
     this.current = to;
     const info: TransitionInfo = cause ? { from, to, reason, cause } : { from, to, reason };
-    publish(this.events, 'runtime.lifecycle.transition', () => ({ from, to, cause: reason, ...(cause ? { error: cause.toJSON() } : {}) }), {
-      instanceId: this.instanceId,
-      ...(to === 'Failed' ? { level: 'error' as const } : {}),
-    });
+    publish(
+      this.events,
+      'runtime.lifecycle.transition',
+      () => ({
+        from,
+        to,
+        cause: reason,
+        ...(cause ? { error: cause.toJSON() } : {}),
+        ...(this.usage && TERMINAL_STATES.includes(to) ? { usage: this.usage(to) } : {}),
+      }),
+      this.span.meta({ instanceId: this.instanceId, ...(to === 'Failed' ? { level: 'error' as const } : {}) }),
+    );
     for (const l of [...this.listeners]) {
       try {
         l(info);

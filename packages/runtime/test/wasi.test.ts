@@ -106,16 +106,27 @@ describe('WASI preview1 subset', () => {
     expect(new TextDecoder().decode(bus.files.get('/data/out.txt') as Uint8Array).startsWith('out.txt')).toBe(true);
   });
 
-  it('proc_exit ends the instance with its code; functions outside the subset return ENOSYS', async () => {
+  it('proc_exit ends the instance with its code; a name outside preview1 returns ENOSYS', async () => {
     const { runtime } = setup();
-    const code = wasiGuest(`(call $proc_exit (call $sock_accept (i32.const 0) (i32.const 0) (i32.const 0))) (i32.const 1)`, {}, ['proc_exit', 'sock_accept']);
+    const code = wasiGuest(`(call $proc_exit (call $thread_spawn (i32.const 0) (i32.const 0) (i32.const 0))) (i32.const 1)`, {}, ['proc_exit', 'thread_spawn']);
     const info = await runtime.instantiate(loadedBuf({ code })).runToCompletion();
     expect(info).toMatchObject({ state: 'Terminated', exitCode: WASI_ERRNO.ENOSYS });
   });
 
+  it('sock_* on a descriptor that is not a socket is ENOTSOCK, on a closed one EBADF (as wasmtime)', async () => {
+    const { runtime } = setup();
+    const code = wasiGuest(
+      `(i32.add (i32.mul (i32.sub (call $sock_shutdown (i32.const 1) (i32.const 1)) (i32.const 50)) (i32.const 10)) (call $sock_accept (i32.const 77) (i32.const 0) (i32.const 0)))`,
+      {},
+      ['sock_shutdown', 'sock_accept'],
+    );
+    const info = await runtime.instantiate(loadedBuf({ code })).runToCompletion();
+    expect(info.exitCode).toBe((WASI_ERRNO.ENOTSOCK - 50) * 10 + WASI_ERRNO.EBADF);
+  });
+
   it("linkPolicy 'strict' refuses a WASI import outside the subset", async () => {
     const { runtime } = setup({ linkPolicy: 'strict' });
-    const code = wasiGuest(`(i32.const 0)`, {}, ['sock_accept']);
+    const code = wasiGuest(`(i32.const 0)`, {}, ['thread_spawn']);
     const err = await runtime.instantiate(loadedBuf({ code, capabilities: [cap('stdio')] })).start().catch((e: unknown) => e);
     expect(FaygerError.is(err, 'WASI_UNSUPPORTED_IMPORT')).toBe(true);
   });
@@ -148,7 +159,8 @@ describe('WASI preview1 subset', () => {
   it('fd_readdir lists a preopened directory; path_filestat_get reports size', async () => {
     const { runtime, bus } = setup({ busOptions: { files: { '/data/a.txt': 'aaaa', '/data/bb.txt': 'b' } } });
     const code = wasiGuest(
-      `(if (call $fd_readdir (i32.const 3) (i32.const 4096) (i32.const 1024) (i64.const 0) (i32.const 64)) (then (return (i32.const 100))))
+      `;; cookie 2 skips "." and ".."
+       (if (call $fd_readdir (i32.const 3) (i32.const 4096) (i32.const 1024) (i64.const 2) (i32.const 64)) (then (return (i32.const 100))))
        ;; first dirent: name length at +16, name at +24
        (drop (call $print (i32.const 4120) (i32.load (i32.const 4112))))
        (if (call $path_filestat_get (i32.const 3) (i32.const 0) {a} (i32.const 256)) (then (return (i32.const 101))))

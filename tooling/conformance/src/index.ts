@@ -36,3 +36,4 @@ export {
   type Expectation,
   type ScriptValue,
 } from './values.js';
+export * from './wasi-suite.js';

@@ -70,6 +70,8 @@ const PLANTED: Array<[rule: string, from: string, to: string]> = [
   ['contracts-npm-typebox-only', 'packages/contracts/src/bad-npm.ts', 'node_modules/left-pad/index.js'],
   ['observability-contracts-only', 'packages/observability/src/bad-runtime.ts', 'packages/runtime/src/index.ts'],
   ['observability-no-node-builtins', 'packages/observability/src/bad-node.ts', 'process'],
+  ['otel-contracts-only', 'packages/otel/src/bad-observability.ts', 'packages/observability/src/index.ts'],
+  ['otel-no-node-builtins', 'packages/otel/src/bad-node.ts', 'http'],
   ['security-contracts-only', 'packages/security/src/bad-loader.ts', 'packages/loader/src/index.ts'],
   ['security-node-builtins-only-in-node-module', 'packages/security/src/hash.ts', 'crypto'],
   ['loader-contracts-only', 'packages/loader/src/bad-runtime.ts', 'packages/runtime/src/index.ts'],
@@ -134,7 +136,7 @@ describe('.dependency-cruiser.cjs layer rules', () => {
 
   it('names every planned package in a layer rule', () => {
     const ruleNames = planted.output.summary.ruleSetUsed.forbidden.map((r) => r.name);
-    const layered = ['contracts', 'observability', 'security', 'loader', 'runtime', 'interpreter', 'adapter-core', 'adapter-server', 'adapter-desktop', 'adapter-browser', 'adapter-in-app'];
+    const layered = ['contracts', 'observability', 'otel', 'security', 'loader', 'runtime', 'interpreter', 'adapter-core', 'adapter-server', 'adapter-desktop', 'adapter-browser', 'adapter-in-app'];
     for (const pkg of layered) expect(ruleNames.some((n) => n.startsWith(`${pkg}-`) && (n.endsWith('-only') || n.endsWith('-no-fayger')))).toBe(true);
   });
 });

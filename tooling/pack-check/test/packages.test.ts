@@ -1,16 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { packedPackages, type PackedPackage } from './packed.js';
 
-/**
- * What a user installs is the tarball, not the workspace: pack every published package exactly as
- * `pnpm publish` would and hold the tarball to the project's packaging rules.
- */
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const packagesDir = join(repoRoot, 'packages');
+// What a user installs is the tarball, not the workspace: every published package is packed exactly as
+// `pnpm publish` would (test/global-setup.ts) and each tarball is held to the project's packaging rules.
 
 /** Unpacked-size budgets in bytes (every file of the tarball, expanded). Raise one only on purpose. */
 const SIZE_BUDGETS: Record<string, number> = {
@@ -43,60 +37,20 @@ interface Manifest {
   peerDependencies?: Record<string, string>;
 }
 
-interface Packed {
-  dir: string;
-  manifest: Manifest;
-  /** Root of the extracted tarball (`package/`). */
-  root: string;
-  files: string[];
-  unpackedBytes: number;
-}
+const all = packedPackages();
+const dirs = all.map((p) => [p.dir]);
 
-const published = readdirSync(packagesDir)
-  .map((d) => join(packagesDir, d))
-  .filter((d) => existsSync(join(d, 'package.json')))
-  .filter((d) => !(JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as Manifest).private);
-
-const dirs = published.map((d) => [relative(repoRoot, d)]);
-const workDir = mkdtempSync(join(tmpdir(), 'fayger-pack-check-'));
-const packed = new Map<string, Packed>();
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
-}
-
-beforeAll(() => {
-  for (const dir of published) {
-    const dest = mkdtempSync(join(workDir, 'pkg-'));
-    execFileSync('pnpm', ['pack', '--pack-destination', dest], { cwd: dir, stdio: 'pipe' });
-    const tarball = readdirSync(dest).find((f) => f.endsWith('.tgz'));
-    if (!tarball) throw new Error(`pnpm pack wrote no tarball for ${dir}`);
-    execFileSync('tar', ['-xzf', join(dest, tarball), '-C', dest]);
-    const root = join(dest, 'package');
-    const files = walk(root).map((f) => relative(root, f));
-    const unpackedBytes = files.reduce((n, f) => n + statSync(join(root, f)).size, 0);
-    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
-    packed.set(manifest.name, { dir, manifest, root, files, unpackedBytes });
-  }
-});
-
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
-
-function packedAt(dir: string): Packed {
-  const p = [...packed.values()].find((x) => relative(repoRoot, x.dir) === dir);
+function packedAt(dir: string): PackedPackage & { manifest: Manifest } {
+  const p = all.find((x) => x.dir === dir);
   if (!p) throw new Error(`${dir} was not packed`);
-  return p;
+  return { ...p, manifest: JSON.parse(readFileSync(join(p.root, 'package.json'), 'utf8')) as Manifest };
 }
 
-const rootLicense = readFileSync(join(repoRoot, 'LICENSE'), 'utf8');
+const rootLicense = readFileSync(join(inject('repoRoot'), 'LICENSE'), 'utf8');
 
 describe('every published package', () => {
   it('was packed (the list is not empty)', () => {
-    expect(published.length).toBeGreaterThanOrEqual(15);
-    expect(packed.size).toBe(published.length);
+    expect(all.length).toBeGreaterThanOrEqual(15);
   });
 
   // pnpm pack copies the workspace root LICENSE into a package that has none of its own.

@@ -45,12 +45,18 @@ export function checkScope(ins: UniversalInstruction, grant: CapabilityGrant): {
     case 'fs.list':
     case 'fs.write':
     case 'fs.mkdir':
+    case 'fs.readlink':
+    case 'fs.sync':
+    case 'fs.truncate':
+    case 'fs.utimes':
       checkPath(ins.op, grant, a.path as string, '/args/path', true);
       return undefined;
     case 'fs.remove':
+    case 'fs.symlink':
       checkPath(ins.op, grant, a.path as string, '/args/path', false);
       return undefined;
     case 'fs.rename':
+    case 'fs.link':
       checkPath(ins.op, grant, a.from as string, '/args/from', false);
       checkPath(ins.op, grant, a.to as string, '/args/to', false);
       return undefined;

@@ -166,12 +166,13 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         const n = nodes.get(p);
         if (n?.type === 'directory') throw fsError('ADAPTER_PATH_IS_DIRECTORY', 'fs.write', p);
         if (!n && a.create === false) throw fsError('ADAPTER_PATH_NOT_FOUND', 'fs.write', p);
+        if (n && a.exclusive) throw fsError('ADAPTER_PATH_EXISTS', 'fs.write', p);
         let data = n && !a.truncate ? n.data : new Uint8Array(0);
         if (a.append) data = concat(data, a.data, data.byteLength);
         else if (a.offset !== undefined) data = concat(data, a.data, a.offset);
         else data = new Uint8Array(a.data);
         nodes.set(p, { type: 'file', data, mtimeMs: now() });
-        return { bytesWritten: a.data.byteLength };
+        return a.append ? { bytesWritten: a.data.byteLength, size: data.byteLength } : { bytesWritten: a.data.byteLength };
       },
       'fs.mkdir': async (a, ctx) => {
         const p = confine('fs.mkdir', a.path, ctx, true);
@@ -191,6 +192,8 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         const p = confine('fs.remove', a.path, ctx, true);
         const n = nodes.get(p);
         if (!n) throw fsError('ADAPTER_PATH_NOT_FOUND', 'fs.remove', p);
+        if (a.kind === 'file' && n.type === 'directory') throw fsError('ADAPTER_PATH_IS_DIRECTORY', 'fs.remove', p);
+        if (a.kind === 'directory' && n.type !== 'directory') throw fsError('ADAPTER_PATH_NOT_DIRECTORY', 'fs.remove', p);
         const children = [...nodes.keys()].filter((k) => k !== p && isPathWithin(k, p));
         if (children.length && !a.recursive) throw fsError('ADAPTER_DIRECTORY_NOT_EMPTY', 'fs.remove', p);
         for (const k of children) nodes.delete(k);

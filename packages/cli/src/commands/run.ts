@@ -37,6 +37,9 @@ Options:
       --strategy <lazy|eager>  read section bodies on first use (default) or all up front
       --events <json|pretty>   event stream on stderr: JSON lines with the contract event names, or text
       --explain                print the selection report and the grant report (stderr) before running
+      --trace <console|otlp>   OpenTelemetry: the load span tree and the instance span, printed as a tree on
+                               stderr (console) or sent over OTLP/HTTP to $OTEL_EXPORTER_OTLP_ENDPOINT with
+                               host-call metrics (otlp; the standard OTEL_* variables apply)
       --log <text|json>        format of the guest's log records on stderr (default text)
       --state-dir <dir>        per-user state: rollback store, server data root, kv (default $FAYGER_STATE_DIR,
                                else ~/.local/state/fayger)
@@ -112,6 +115,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     profile: { type: 'string', multiple: true },
     strategy: { type: 'string' },
     events: { type: 'string' },
+    trace: { type: 'string' },
     explain: { type: 'boolean' },
     log: { type: 'string' },
     'state-dir': { type: 'string' },
@@ -131,6 +135,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (eventsMode !== undefined && eventsMode !== 'json' && eventsMode !== 'pretty') throw usage('run', `--events ${eventsMode}`, 'json or pretty');
   const logFormat = (values.log as string | undefined) ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw usage('run', `--log ${logFormat}`, 'text or json');
+  const traceMode = values.trace as string | undefined;
+  if (traceMode !== undefined && traceMode !== 'console' && traceMode !== 'otlp') throw usage('run', `--trace ${traceMode}`, 'console or otlp');
   const host = values.host as string | undefined;
   if (host !== undefined && host !== 'server' && host !== 'desktop') throw usage('run', `--host ${host}`, 'server or desktop');
 
@@ -155,6 +161,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const line = (...a: unknown[]) => io.stderr(`${a.map(String).join(' ')}\n`);
     events.pipe(prettyConsoleSink({ console: { log: line, warn: line, error: line }, minLevel: 'debug' }) as EventSink);
   }
+
+  // The OpenTelemetry SDK is imported only when asked for (start-up time of every other run).
+  const tracing = traceMode ? (await import('../trace.js')).startRunTrace(traceMode, events, io, target) : undefined;
 
   const trust: NodeFaygerTrust = rootsFile
     ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}) }
@@ -190,6 +199,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     result = await handle.done;
   } finally {
     await fayger.close();
+    await tracing?.end();
   }
   if (values.explain) {
     const u = result.usage;

@@ -19,6 +19,10 @@ export interface OpDefinition {
 const LogLevel = Literals(['trace', 'debug', 'info', 'warn', 'error'] as const);
 const Path = Str(4096, 1);
 const FileType = Literals(['file', 'directory', 'symlink', 'other'] as const);
+/** An unsigned 64-bit host number (device, inode, nanosecond timestamp) as a decimal string: exact beyond 2^53. */
+const U64 = Type.String({ pattern: '^[0-9]{1,20}$' });
+/** A timestamp to set: nanoseconds since the Unix epoch, or the host's current time. */
+const SetTime = Type.Union([U64, Type.Literal('now')]);
 const KvKey = Str(1024, 1);
 const Namespace = Type.Optional(Str(256, 1));
 
@@ -66,21 +70,44 @@ export const OP_CATALOGUE = {
   'fs.read': op('fs.read', 'async', 'Read a file (or a byte range of it) under a granted root.',
     Obj({ path: Path, offset: Type.Optional(Type.Integer({ minimum: 0 })), length: Type.Optional(Type.Integer({ minimum: 0, maximum: 16 * 1024 * 1024 })) }),
     Obj({ data: Bytes(), eof: Type.Boolean() })),
-  'fs.stat': op('fs.read', 'async', 'Describe a path under a granted root.',
+  'fs.stat': op('fs.read', 'async', 'Describe a path under a granted root (a final symbolic link itself when follow is false). Hosts that can add the device, inode, link count and nanosecond times.',
+    Obj({ path: Path, follow: Type.Optional(Type.Boolean()) }),
+    Obj({
+      type: FileType,
+      size: Type.Integer({ minimum: 0 }),
+      mtimeMs: Type.Number(),
+      dev: Type.Optional(U64),
+      ino: Type.Optional(U64),
+      nlink: Type.Optional(Type.Integer({ minimum: 0 })),
+      atimeNs: Type.Optional(U64),
+      mtimeNs: Type.Optional(U64),
+      ctimeNs: Type.Optional(U64),
+    })),
+  'fs.list': op('fs.read', 'async', 'List a directory under a granted root (with inode numbers where the host has them: the directory\'s own as ino).',
     Obj({ path: Path }),
-    Obj({ type: FileType, size: Type.Integer({ minimum: 0 }), mtimeMs: Type.Number() })),
-  'fs.list': op('fs.read', 'async', 'List a directory under a granted root.',
-    Obj({ path: Path }),
-    Obj({ entries: Type.Array(Obj({ name: Str(4096, 1), type: FileType })) })),
-  'fs.write': op('fs.write', 'async', 'Write (create, truncate, append or write at an offset) a file under a granted root.',
-    Obj({ path: Path, data: Bytes(), append: Type.Optional(Type.Boolean()), offset: Type.Optional(Type.Integer({ minimum: 0 })), create: Type.Optional(Type.Boolean()), truncate: Type.Optional(Type.Boolean()) }),
-    Obj({ bytesWritten: Type.Integer({ minimum: 0 }) })),
+    Obj({ entries: Type.Array(Obj({ name: Str(4096, 1), type: FileType, ino: Type.Optional(U64) })), ino: Type.Optional(U64) })),
+  'fs.write': op('fs.write', 'async', 'Write (create — only a new file when exclusive —, truncate, append or write at an offset) a file under a granted root; size is the file size afterwards where the host knows it.',
+    Obj({ path: Path, data: Bytes(), append: Type.Optional(Type.Boolean()), offset: Type.Optional(Type.Integer({ minimum: 0 })), create: Type.Optional(Type.Boolean()), exclusive: Type.Optional(Type.Boolean()), truncate: Type.Optional(Type.Boolean()) }),
+    Obj({ bytesWritten: Type.Integer({ minimum: 0 }), size: Type.Optional(Type.Integer({ minimum: 0 })) })),
   'fs.mkdir': op('fs.write', 'async', 'Create a directory under a granted root.',
     Obj({ path: Path, recursive: Type.Optional(Type.Boolean()) }), Empty),
-  'fs.remove': op('fs.write', 'async', 'Remove a file or directory under a granted root.',
-    Obj({ path: Path, recursive: Type.Optional(Type.Boolean()) }), Empty),
+  'fs.remove': op('fs.write', 'async', 'Remove a file or directory under a granted root (kind file: never a directory; kind directory: only an empty directory).',
+    Obj({ path: Path, recursive: Type.Optional(Type.Boolean()), kind: Type.Optional(Literals(['file', 'directory'] as const)) }), Empty),
   'fs.rename': op('fs.write', 'async', 'Rename within granted roots.',
     Obj({ from: Path, to: Path }), Empty),
+  'fs.symlink': op('fs.write', 'async', 'Create a symbolic link at path whose content is target (relative, and resolving inside the same granted root).',
+    Obj({ target: Path, path: Path }), Empty),
+  'fs.readlink': op('fs.read', 'async', 'Read the content of a symbolic link under a granted root.',
+    Obj({ path: Path }),
+    Obj({ target: Str(4096) })),
+  'fs.link': op('fs.write', 'async', 'Create a hard link at to naming the file at from (both under writable granted roots; a final symbolic link in from is followed only when follow).',
+    Obj({ from: Path, to: Path, follow: Type.Optional(Type.Boolean()) }), Empty),
+  'fs.truncate': op('fs.write', 'async', 'Set the size of a file under a granted root (extending with zero bytes).',
+    Obj({ path: Path, size: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) }), Empty),
+  'fs.sync': op('fs.read', 'async', 'Flush a file\'s data (and, unless dataOnly, its metadata) under a granted root to stable storage.',
+    Obj({ path: Path, dataOnly: Type.Optional(Type.Boolean()) }), Empty),
+  'fs.utimes': op('fs.write', 'async', 'Set the access and/or modification time of a path under a granted root (an absent time is left unchanged).',
+    Obj({ path: Path, atime: Type.Optional(SetTime), mtime: Type.Optional(SetTime), follow: Type.Optional(Type.Boolean()) }), Empty),
   'net.http': op('net.http', 'async', 'An HTTP request to a granted origin.',
     Obj({
       method: Literals(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const),

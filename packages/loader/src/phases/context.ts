@@ -7,7 +7,7 @@ import type {
   SelectionReport,
   SignatureCheckResult,
 } from '@fayger/contracts';
-import { FaygerError, emitEvent, type LoaderPhase } from '@fayger/contracts';
+import { FaygerError, openEventSpan, type EventSpan, type LoaderPhase } from '@fayger/contracts';
 import { loaderError, throwIfAborted } from '../errors.js';
 import type { DecodedHeader } from '../format/header.js';
 import type { IndexEntry } from '../format/index-codec.js';
@@ -41,6 +41,8 @@ export interface LoadContext {
   bodies: Map<number, Uint8Array>;
   /** Bytes requested from the source so far (events). */
   counter?: { bytes: number };
+  /** The load's span: each phase's events form a child span of it. */
+  span?: EventSpan;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -50,20 +52,21 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * that is not a FaygerError is a loader bug; it still leaves as a FaygerError (INTERNAL) naming the phase.
  */
 export async function runPhase<T>(
-  ctx: Pick<LoadContext, 'options' | 'label' | 'counter'>,
+  ctx: Pick<LoadContext, 'options' | 'label' | 'counter' | 'span'>,
   phase: LoaderPhaseName,
   fn: () => Promise<T> | T,
 ): Promise<T> {
   const events = ctx.options.events;
   const t0 = now();
   const bytes0 = ctx.counter?.bytes ?? 0;
-  if (events) emitEvent(events, 'loader.phase.start', { phase: contractPhase(phase) }, { phase });
+  const span = ctx.span ? ctx.span.child() : openEventSpan(events);
+  if (events) span.emit('loader.phase.start', { phase: contractPhase(phase) }, { phase });
   try {
     throwIfAborted(ctx.options.signal, phase, `loading ${ctx.label}`);
     const result = await fn();
     const t1 = now();
     const bytes = (ctx.counter?.bytes ?? 0) - bytes0;
-    if (events) emitEvent(events, 'loader.phase.end', { phase: contractPhase(phase), durationMs: t1 - t0, ...(bytes ? { bytes } : {}) }, { phase });
+    if (events) span.emit('loader.phase.end', { phase: contractPhase(phase), durationMs: t1 - t0, ...(bytes ? { bytes } : {}) }, { phase });
     return result;
   } catch (err) {
     const e = FaygerError.is(err)
@@ -76,7 +79,7 @@ export async function runPhase<T>(
           cause: err,
         });
     const t1 = now();
-    if (events) emitEvent(events, 'loader.phase.error', { phase: contractPhase(phase), durationMs: t1 - t0, error: e.toJSON() }, { phase });
+    if (events) span.emit('loader.phase.error', { phase: contractPhase(phase), durationMs: t1 - t0, error: e.toJSON() }, { phase });
     throw e;
   }
 }

@@ -2,7 +2,10 @@ import {
   FaygerError,
   OP_CAPABILITY,
   OP_CATALOGUE,
+  openEventSpan,
   type CapabilityGrant,
+  type EventSpan,
+  type SpanRef,
   type CapabilityName,
   type EventSink,
   type FaygerErrorData,
@@ -31,6 +34,8 @@ export function andThen<T, R>(v: Maybe<T> | PromiseLike<T>, f: (t: T) => Maybe<R
 /** What a gate needs from its instance. */
 export interface GateHost {
   readonly instanceId: string;
+  /** The instance's span: each host call's events form a child span of it. */
+  readonly span?: SpanRef;
   readonly bus: InstructionBus;
   readonly events: EventSink | undefined;
   readonly monitor: ResourceMonitor;
@@ -99,12 +104,12 @@ export class HostGate {
   }
 
   /** Publishes instruction.denied for a call refused before (or by) the bus. */
-  reportDenied(op: string, capability: string | null, correlationId: string, code: string, reason: string): void {
+  reportDenied(op: string, capability: string | null, correlationId: string, code: string, reason: string, span?: EventSpan): void {
     publish(
       this.host.events,
       'instruction.denied',
       () => ({ op, capability: capability as CapabilityName | null, instanceId: this.host.instanceId, correlationId, code, reason }),
-      { instanceId: this.host.instanceId, phase: op },
+      (span ?? openEventSpan(undefined, this.host.span)).meta({ instanceId: this.host.instanceId, phase: op }),
     );
   }
 
@@ -146,12 +151,14 @@ export class HostGate {
     const events = this.host.events;
     const traced = events !== undefined && events.wants?.('instruction.completed') !== false;
     const t0 = traced ? monotonicNow() : 0;
+    // The call's span (dispatched … completed | denied), a child of the instance's; made only when traced.
+    const span = traced ? openEventSpan(undefined, this.host.span) : undefined;
     if (events) {
       publish(
         events,
         'instruction.dispatched',
         () => ({ op, capability: capability as CapabilityName, instanceId: this.host.instanceId, correlationId: id, mode: OP_CATALOGUE[op].mode }),
-        { instanceId: this.host.instanceId, phase: op },
+        span ? span.meta({ instanceId: this.host.instanceId, phase: op }) : { instanceId: this.host.instanceId, phase: op },
       );
     }
     let r: UniversalResult | Promise<UniversalResult>;
@@ -164,16 +171,16 @@ export class HostGate {
     if (isThenable<UniversalResult>(r)) {
       if (!this.host.canSuspend) return { ok: false, error: errorData(this.cannotWait(op)) };
       return Promise.resolve(r).then(
-        (res) => this.finish(res, op, capability, id, t0, traced),
+        (res) => this.finish(res, op, capability, id, t0, traced, span),
         (err: unknown) => ({ ok: false as const, error: errorData(new FaygerError({ code: 'INTERNAL', phase: op, what: `dispatching ${op}`, found: String(err), cause: err })) }),
       );
     }
-    return this.finish(r, op, capability, id, t0, traced);
+    return this.finish(r, op, capability, id, t0, traced, span);
   }
 
-  private finish(r: UniversalResult, op: string, capability: string, id: string, t0: number, traced: boolean): Outcome {
+  private finish(r: UniversalResult, op: string, capability: string, id: string, t0: number, traced: boolean, span?: EventSpan): Outcome {
     if (traced) {
-      if (!r.ok && DENIAL_CODES.has(r.error.code)) this.reportDenied(op, capability, id, r.error.code, r.error.message);
+      if (!r.ok && DENIAL_CODES.has(r.error.code)) this.reportDenied(op, capability, id, r.error.code, r.error.message, span);
       else {
         publish(
           this.host.events,
@@ -187,7 +194,7 @@ export class HostGate {
             ok: r.ok,
             ...(r.ok ? {} : { errorCode: r.error.code }),
           }),
-          { instanceId: this.host.instanceId, phase: op },
+          span ? span.meta({ instanceId: this.host.instanceId, phase: op }) : { instanceId: this.host.instanceId, phase: op },
         );
       }
     }

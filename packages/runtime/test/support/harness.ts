@@ -138,13 +138,40 @@ const WASI_IMPORTS: Record<string, string> = {
   poll_oneoff: '(param i32 i32 i32 i32) (result i32)',
   sched_yield: '(result i32)',
   sock_accept: '(param i32 i32 i32) (result i32)',
+  sock_recv: '(param i32 i32 i32 i32 i32 i32) (result i32)',
+  sock_send: '(param i32 i32 i32 i32 i32) (result i32)',
+  sock_shutdown: '(param i32 i32) (result i32)',
+  proc_raise: '(param i32) (result i32)',
+  fd_advise: '(param i32 i64 i64 i32) (result i32)',
+  fd_allocate: '(param i32 i64 i64) (result i32)',
+  fd_datasync: '(param i32) (result i32)',
+  fd_sync: '(param i32) (result i32)',
+  fd_fdstat_get: '(param i32 i32) (result i32)',
+  fd_fdstat_set_flags: '(param i32 i32) (result i32)',
+  fd_fdstat_set_rights: '(param i32 i64 i64) (result i32)',
+  fd_filestat_set_size: '(param i32 i64) (result i32)',
+  fd_filestat_set_times: '(param i32 i64 i64 i32) (result i32)',
+  fd_pread: '(param i32 i32 i32 i64 i32) (result i32)',
+  fd_pwrite: '(param i32 i32 i32 i64 i32) (result i32)',
+  fd_renumber: '(param i32 i32) (result i32)',
+  fd_tell: '(param i32 i32) (result i32)',
+  path_create_directory: '(param i32 i32 i32) (result i32)',
+  path_filestat_set_times: '(param i32 i32 i32 i32 i64 i64 i32) (result i32)',
+  path_link: '(param i32 i32 i32 i32 i32 i32 i32) (result i32)',
+  path_readlink: '(param i32 i32 i32 i32 i32 i32) (result i32)',
+  path_remove_directory: '(param i32 i32 i32) (result i32)',
+  path_rename: '(param i32 i32 i32 i32 i32 i32) (result i32)',
+  path_symlink: '(param i32 i32 i32 i32 i32) (result i32)',
+  path_unlink_file: '(param i32 i32 i32) (result i32)',
+  /** Not a preview1 function (wasi-threads): links to ENOSYS, or is refused under the strict policy. */
+  thread_spawn: '(param i32 i32 i32) (result i32)',
 };
 
 /**
  * A wasm32-wasi style guest importing `uses` from wasi_snapshot_preview1 (default: all of the list above).
  * `{name}` expands to ptr/len of `strings[name]`; `(call $print ptr len)` writes to stdout via fd_write.
  */
-export function wasiGuest(body: string, strings: Record<string, string> = {}, uses: string[] = Object.keys(WASI_IMPORTS)): Uint8Array {
+export function wasiGuest(body: string, strings: Record<string, string> = {}, uses: string[] = Object.keys(WASI_IMPORTS).filter((n) => n !== 'thread_spawn')): Uint8Array {
   let off = 1024;
   const data: string[] = [];
   let text = body;
