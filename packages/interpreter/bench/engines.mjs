@@ -52,6 +52,7 @@ function interpreterAdapter(api) {
   const engine = {
     available: true,
     name: '@fayger/interpreter (dist, native API)',
+    api,
     compile: (bytes) => compileModule(bytes),
     // decode + validate only, when the API offers it: splits compile throughput into its stages.
     validate: typeof api.validateModule === 'function' ? (bytes) => api.validateModule(bytes) : undefined,

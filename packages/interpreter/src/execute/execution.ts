@@ -1,8 +1,9 @@
 import { FaygerError } from '@fayger/contracts';
 import type { ExecutionResult, RawValue } from '../api/types.js';
 import { prepareFunction, type FuelAccount, type WasmFunction } from './objects.js';
-import { acquireMachine, releaseMachine } from './machine.js';
-import { DONE, OUT_OF_FUEL, run, type LoopState } from './interpreter.js';
+import { acquireMachine, releaseMachine, stackOverflow } from './machine.js';
+import { DONE, OUT_OF_FUEL, run } from './interpreter.js';
+import { acquireState, releaseState, type LoopState } from './loop-state.js';
 import { readRaw, writeRaw } from './values.js';
 import { writeHostResults } from './host-call.js';
 import { Trap, trap } from './trap.js';
@@ -58,13 +59,10 @@ export class Execution {
     if (st === null) {
       if (f.entry === 0) prepareFunction(f);
       const machine = acquireMachine();
-      st = {
-        machine, pc: f.entry, b: 0, depth: 0, fn: f, maxDepth: this.maxDepth, fuel: 0,
-        pendingFn: null, pendingBase: 0, promise: null, maxDepthReached: 0, account: this.account, nestedFuel: 0,
-      };
+      st = acquireState(machine, f, this.maxDepth, this.account);
       this.st = st;
       try {
-        machine.ensure(f.frameSize);
+        if (!machine.reach(f.frameSize)) throw stackOverflow();
         const params = f.irType.params;
         for (let i = 0; i < params.length; i++) writeRaw(machine.I32, machine.refs, 2 * i, params[i], this.args[i]);
         machine.I32.fill(0, 2 * f.nParams, 2 * f.nLocals);
@@ -178,6 +176,7 @@ export class Execution {
     this.state = state;
     if (this.st) {
       releaseMachine(this.st.machine);
+      releaseState(this.st);
       this.st = null;
     }
   }

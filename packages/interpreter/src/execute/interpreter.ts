@@ -44,6 +44,8 @@ export function run(st: LoopState): number {
   let depth = st.depth;
   let fuel = st.fuel;
   const maxDepth = st.maxDepth;
+  /** m.hw: slots below it are within m.cap and already recorded as used (see Machine.reach). */
+  let hw = m.hw;
   try {
     for (;;) {
       switch (code[pc]) {
@@ -527,8 +529,9 @@ export function run(st: LoopState): number {
           if (depth > st.maxDepthReached) st.maxDepthReached = depth;
           b = nb;
           fn = callee;
-          if ((b >> 1) + callee.frameSize > m.cap) {
-            if (!m.ensure((b >> 1) + callee.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
+          if ((b >> 1) + callee.frameSize > hw) {
+            if (!m.reach((b >> 1) + callee.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
+            hw = m.hw;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
           }
           for (let i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
@@ -566,8 +569,9 @@ export function run(st: LoopState): number {
           if (depth > st.maxDepthReached) st.maxDepthReached = depth;
           b = nb;
           fn = callee;
-          if ((b >> 1) + callee.frameSize > m.cap) {
-            if (!m.ensure((b >> 1) + callee.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
+          if ((b >> 1) + callee.frameSize > hw) {
+            if (!m.reach((b >> 1) + callee.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
+            hw = m.hw;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
           }
           for (let i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
@@ -635,8 +639,9 @@ export function run(st: LoopState): number {
           // First call of a function not compiled yet: its entry is this stub at 0 of the module's code.
           prepareFunction(fn);
           code = inst.compiled.code;
-          if ((b >> 1) + fn.frameSize > m.cap) {
-            if (!m.ensure((b >> 1) + fn.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
+          if ((b >> 1) + fn.frameSize > hw) {
+            if (!m.reach((b >> 1) + fn.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
+            hw = m.hw;
             I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
           }
           pc = fn.entry;

@@ -1,6 +1,10 @@
 import { FaygerError } from '@fayger/contracts';
 
-const INITIAL_SLOTS = 1 << 14;
+/**
+ * Stacks start small and double on demand (an idle or parked call holds only what it used); 512 slots of 8
+ * bytes = 4 KiB, enough for most calls that do not recurse deeply.
+ */
+export const INITIAL_SLOTS = 1 << 9;
 /** Hard cap on the value stack (slots of 8 bytes): 64 MiB. */
 export const MAX_SLOTS = 1 << 23;
 
@@ -16,14 +20,19 @@ export class Machine {
   refs!: unknown[];
   /** Capacity in slots. */
   cap = 0;
+  /**
+   * High-water mark in slots: no frame of the current use reached beyond it, so refs past it are still null.
+   * The dispatch loop raises it when a call's frame ends beyond it; clearRefs clears only up to it.
+   */
+  hw = 0;
   /** Frame stack: return pc, caller base, caller function. */
   readonly fpc: number[] = [];
   readonly fb: number[] = [];
   readonly ffn: unknown[] = [];
   inUse = false;
 
-  constructor() {
-    this.alloc(INITIAL_SLOTS);
+  constructor(slots = INITIAL_SLOTS) {
+    this.alloc(slots);
   }
 
   private alloc(slots: number): void {
@@ -50,9 +59,20 @@ export class Machine {
     return true;
   }
 
-  /** Drops references so a pooled machine does not keep guest objects alive. */
+  /**
+   * Records that a frame reaches slot `top` (exclusive), growing the stacks if needed; false when the hard cap
+   * would be exceeded.
+   */
+  reach(top: number): boolean {
+    if (top > this.cap && !this.ensure(top)) return false;
+    if (top > this.hw) this.hw = top;
+    return true;
+  }
+
+  /** Drops references so a pooled machine does not keep guest objects alive (only the part used is dirty). */
   clearRefs(): void {
-    this.refs.fill(null);
+    this.refs.fill(null, 0, Math.min(this.hw, this.cap));
+    this.hw = 0;
     this.ffn.length = 0;
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FaygerError } from '@fayger/contracts';
 import { compileModule, hostFunction, instantiateModule, type ExecutionResult } from '../../src/index.js';
 import { fixture, moduleBytes, section } from '../helpers.js';
+import { INITIAL_SLOTS, Machine, releaseMachine } from '../../src/execute/machine.js';
 
 function trapCode(fn: () => unknown): string | undefined {
   try {
@@ -29,6 +30,34 @@ describe('call depth', () => {
     const deep = instantiateModule(mod, {}, { maxCallDepth: 200_000 });
     expect(deep.invoke('down', [150_000])).toEqual([150_000]);
     expect(deep.usage().maxCallDepthReached).toBeGreaterThanOrEqual(150_000);
+  });
+
+  it('stacks start small and grow on demand: the depth limit traps at the same depth, fresh or pooled', () => {
+    // `down` uses about one slot per level: 100,000 levels grow the stack from INITIAL_SLOTS many times over.
+    for (let i = 0; i < 2; i++) {
+      const inst = instantiateModule(mod, {}, { maxCallDepth: 100_000 });
+      expect(inst.invoke('down', [100_000])).toEqual([100_000]);
+      expect(trapCode(() => inst.invoke('down', [100_001]))).toBe('TRAP_CALL_STACK_EXHAUSTED');
+      expect(inst.usage().maxCallDepthReached).toBe(100_000);
+    }
+    const inst = instantiateModule(mod, {}, { maxCallDepth: 300 });
+    expect(inst.invoke('down', [300])).toEqual([300]);
+    expect(trapCode(() => inst.invoke('down', [301]))).toBe('TRAP_CALL_STACK_EXHAUSTED');
+    expect(inst.usage().maxCallDepthReached).toBe(300);
+  });
+
+  it('a pooled stack does not keep references from an earlier call alive (only the used part is cleared)', () => {
+    const m = new Machine();
+    expect(m.cap).toBe(INITIAL_SLOTS);
+    const top = 3 * INITIAL_SLOTS;
+    expect(m.reach(top)).toBe(true);
+    expect(m.cap).toBeGreaterThanOrEqual(top);
+    const guestObject = {};
+    m.refs[top - 1] = guestObject;
+    m.refs[0] = guestObject;
+    releaseMachine(m);
+    expect(m.refs.includes(guestObject)).toBe(false);
+    expect(m.hw).toBe(0);
   });
 });
 

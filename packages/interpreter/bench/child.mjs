@@ -1,0 +1,59 @@
+/**
+ * Measurements that need a fresh process, run by run.mjs as a child:
+ *   node child.mjs cold <dist> <big.wasm> <kernel.wasm> <arg> <runs>
+ *     first compileModule of a big module in this process (MB/s), then the kernel's first run against its
+ *     steady state (median of the last runs).
+ *   node --jitless child.mjs jitless <dist>[,<dist>...] <kernel.wasm> <arg> <runs>
+ *     median ms of each dist's interpreter on the kernel (no WebAssembly here: --jitless disables it).
+ * Prints one JSON line.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const [mode, ...rest] = process.argv.slice(2);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const load = (dir) => import(pathToFileURL(`${dir}/index.js`).href);
+
+if (mode === 'cold') {
+  const [dist, big, kernel, arg, runs] = rest;
+  const t0 = performance.now();
+  const api = await load(dist);
+  const loadMs = performance.now() - t0;
+  const bigBytes = new Uint8Array(readFileSync(big));
+  const t1 = performance.now();
+  api.compileModule(bigBytes);
+  const compileMs = performance.now() - t1;
+  const kbytes = new Uint8Array(readFileSync(kernel));
+  const inst = api.instantiateModule(api.compileModule(kbytes), {});
+  const times = [];
+  for (let i = 0; i < Number(runs); i++) {
+    const t = performance.now();
+    inst.invoke('run', [Number(arg)]);
+    times.push(performance.now() - t);
+  }
+  const steady = median(times.slice(Math.floor(times.length / 2)));
+  process.stdout.write(`${JSON.stringify({ loadMs, bigBytes: bigBytes.length, compileMs, compileMBps: bigBytes.length / 1e6 / (compileMs / 1000), firstMs: times[0], secondMs: times[1], steadyMs: steady, firstRatio: times[0] / steady })}\n`);
+} else if (mode === 'jitless') {
+  const [dists, kernel, arg, runs] = rest;
+  const bytes = new Uint8Array(readFileSync(kernel));
+  const out = [];
+  for (const dist of dists.split(',')) {
+    const api = await load(dist);
+    const inst = api.instantiateModule(api.compileModule(bytes), {});
+    let result;
+    const times = [];
+    for (let i = 0; i < Number(runs); i++) {
+      const t = performance.now();
+      result = inst.invoke('run', [Number(arg)])[0];
+      times.push(performance.now() - t);
+    }
+    out.push({ dist, ms: median(times), result: String(result) });
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
