@@ -42,7 +42,7 @@ describe(`differential: interpreter vs native WebAssembly (base seed ${SEED}, ${
     expect(failures, `${engine.name}: mismatches (base seed ${SEED}):\n${failures.join('\n')}`).toEqual([]);
   }, Math.max(120_000, COUNT * 60));
 
-  it('notices a planted divergence in a result, a trap code or memory', async () => {
+  it('notices a planted divergence in a result, a trap code or memory', { timeout: 120_000 }, async () => {
     const plant = (name: string, change: (o: CallOutcome) => CallOutcome, mem = false): DiffEngine => ({
       name,
       instantiate(bytes) {
