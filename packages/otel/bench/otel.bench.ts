@@ -11,7 +11,7 @@ import { createMemoryAdapter } from '@fayger/adapter-core';
 import { EventBus } from '@fayger/observability';
 import { createFayger } from 'fayger';
 import { createOtelSink, type OtelSinkOptions } from '../src/index.js';
-import { testKey } from '../../fayger/test/support/guests.js';
+import { testKey } from '../test/support/guests.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CALLS = Number(process.env.BENCH_CALLS ?? 5_000);

@@ -5,7 +5,7 @@ import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { createMemoryAdapter } from '@fayger/adapter-core';
 import { createFayger } from 'fayger';
 import { createOtelSink } from '../src/index.js';
-import { quick, testKey } from '../../fayger/test/support/guests.js';
+import { quick, testKey } from './support/guests.js';
 import { attr, startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 
 describe('OTLP/HTTP export (official exporter → receiver on 127.0.0.1)', () => {

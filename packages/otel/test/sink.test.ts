@@ -14,7 +14,7 @@ import { createMemoryAdapter } from '@fayger/adapter-core';
 import { EventBus } from '@fayger/observability';
 import { buildHostPolicy, createFayger } from 'fayger';
 import { createOtelSink } from '../src/index.js';
-import { denialProbe, quick, spinner, testKey } from '../../fayger/test/support/guests.js';
+import { denialProbe, quick, spinner, testKey } from './support/guests.js';
 
 function sdk() {
   const spans = new InMemorySpanExporter();

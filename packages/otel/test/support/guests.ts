@@ -1,0 +1,81 @@
+import type { Manifest } from '@fayger/contracts';
+import { packBuf } from '@fayger/loader';
+import { createEd25519Signer, detectDigestProvider, generateEd25519KeyPair, trustedRootEntry } from '@fayger/security';
+
+const enc = new TextEncoder();
+const name = (s: string) => [s.length, ...enc.encode(s)];
+const section = (id: number, body: number[]) => [id, body.length, ...body];
+
+/**
+ * Hand-assembled guests (each section is < 128 bytes, so one-byte LEB lengths hold).
+ * - `denialProbe`: `_start` calls fayger.random_fill(0, 4) and exits with its status (0 ok, 1 FAYGER_EDENIED).
+ * - `spinner`: `_start` loops forever (only fuel or wall time ends it).
+ * - `quick`: `_start` sleeps 20 ms (fayger.sleep_ms) then exits 0 via fayger.exit.
+ */
+export function denialProbe(): Uint8Array {
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [0x03, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00]),
+    ...section(2, [0x02, ...name('fayger'), ...name('random_fill'), 0x00, 0x00, ...name('fayger'), ...name('exit'), 0x00, 0x01]),
+    ...section(3, [0x01, 0x02]),
+    ...section(5, [0x01, 0x00, 0x01]),
+    ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('_start'), 0x00, 0x02]),
+    ...section(10, [0x01, 0x0a, 0x00, 0x41, 0x00, 0x41, 0x04, 0x10, 0x00, 0x10, 0x01, 0x0b]),
+  ]);
+}
+
+export function spinner(): Uint8Array {
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [0x01, 0x60, 0x00, 0x00]),
+    ...section(3, [0x01, 0x00]),
+    ...section(5, [0x01, 0x00, 0x01]),
+    ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('_start'), 0x00, 0x00]),
+    // loop: br 0
+    ...section(10, [0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b]),
+  ]);
+}
+
+export function quick(): Uint8Array {
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    // t0 (f64)->i32, t1 (i32)->(), t2 ()->()
+    ...section(1, [0x03, 0x60, 0x01, 0x7c, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00]),
+    ...section(2, [0x02, ...name('fayger'), ...name('sleep_ms'), 0x00, 0x00, ...name('fayger'), ...name('exit'), 0x00, 0x01]),
+    ...section(3, [0x01, 0x02]),
+    ...section(5, [0x01, 0x00, 0x01]),
+    ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('_start'), 0x00, 0x02]),
+    // f64.const 20; call sleep_ms; drop; i32.const 0; call exit
+    ...section(10, [0x01, 0x12, 0x00, 0x44, 0, 0, 0, 0, 0, 0, 0x34, 0x40, 0x10, 0x00, 0x1a, 0x41, 0x00, 0x10, 0x01, 0x0b]),
+  ]);
+}
+
+export interface TestKey {
+  roots: { version: 1; keys: unknown[] };
+  pack(id: string, wasm: Uint8Array, capabilities: Manifest['capabilities'], quotas?: Manifest['quotas']): Promise<Uint8Array>;
+}
+
+/** A fresh signing key trusted for publisher `test.fayger`, and a packer for signed single-section BuFs. */
+export function testKey(): TestKey {
+  const kp = generateEd25519KeyPair();
+  const signer = createEd25519Signer(kp.secretKey);
+  const digest = detectDigestProvider();
+  return {
+    roots: { version: 1, keys: [trustedRootEntry(kp.publicKey, { publishers: ['test.fayger'] })] },
+    pack: (id, wasm, capabilities, quotas = {}) =>
+      packBuf(
+        {
+          id,
+          version: '1.0.0',
+          publisher: 'test.fayger',
+          runtime: { interface: '^1.0.0' },
+          entry: { section: 'main', export: '_start' },
+          capabilities,
+          quotas,
+          security: { sequence: 1 },
+        },
+        [{ name: 'main', kind: 'code', data: wasm, required: true }],
+        { digest, signers: [signer] },
+      ),
+  };
+}
