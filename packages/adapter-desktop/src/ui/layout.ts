@@ -246,7 +246,12 @@ class Layout {
     if (avail < kids.length * 3) return this.column(kids, w);
     const want = kids.map((c) => this.naturalWidth(c));
     const alloc = shareWidth(want, avail);
-    const blocks = kids.map((c, i) => this.lay(c, alloc[i]!));
+    // A child never spills into its neighbour: whatever it drew past its share (a field's minimum, a wide
+    // character in a one-cell column) is clipped to that share.
+    const blocks = kids.map((c, i) => {
+      const b = this.lay(c, alloc[i]!);
+      return { ...b, lines: b.lines.map((l) => (lineWidth(l) > alloc[i]! ? clipLine(l, alloc[i]!) : l)) };
+    });
     const height = Math.max(0, ...blocks.map((b) => b.lines.length));
     const lines: Line[] = [];
     for (let r = 0; r < height; r++) {
@@ -254,7 +259,7 @@ class Layout {
       blocks.forEach((b, i) => {
         const part = b.lines[r] ?? [];
         line.push(...part);
-        if (i < blocks.length - 1) line.push({ text: ' '.repeat(alloc[i]! - lineWidth(part) + GAP), style: 'plain' });
+        if (i < blocks.length - 1) line.push({ text: ' '.repeat(Math.max(0, alloc[i]! - lineWidth(part)) + GAP), style: 'plain' });
       });
       lines.push(line);
     }

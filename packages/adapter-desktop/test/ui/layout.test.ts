@@ -170,7 +170,7 @@ describe('layoutUi', () => {
           expect(r.cursor.col).toBeLessThan(width);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
   });
 });
