@@ -13,7 +13,8 @@ const template = join(repo, 'examples', 'adapter-template');
 let project: string;
 let tarballs: Record<string, string>;
 
-const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+const run = (cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...env } });
 
 /** A signed BuF whose `_start` fills 4 random bytes (fayger.random_fill) and exits 0 when that is granted. */
 async function signedProbe(): Promise<{ buf: Uint8Array; roots: unknown }> {
@@ -50,7 +51,8 @@ describe('a third-party adapter from tarballs, outside the workspace', () => {
     mkdirSync(join(project, 'test'));
     const test = readFileSync(join(template, 'test', 'conformance.test.ts'), 'utf8').replace("'../src/index.js'", "'@acme/fayger-adapter-kiosk'");
     writeFileSync(join(project, 'test', 'conformance.test.ts'), test);
-    const out = run(join(project, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=verbose', '--dir', 'test'], project);
+    // Colours off (and stripped, should a FORCE_COLOR from the outer run win): the summary is matched as text.
+    const out = run(join(project, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=verbose', '--dir', 'test'], project, { NO_COLOR: '1', FORCE_COLOR: '0' }).replace(/\x1b\[[0-9;]*m/g, '');
     expect(out).toMatch(/keeps the promise of every offer/);
     expect(out).toMatch(/Tests\s+\d+ passed/);
   });
