@@ -28,7 +28,7 @@ export function parseAbiDoc(markdown: string): DocumentedAbi {
   }
 
   const wasi = new Set<string>();
-  const section = markdown.split(/^## WASI preview1 subset/m)[1]?.split(/^## /m)[0] ?? '';
+  const section = markdown.split(/^## WASI preview1(?: subset)?$/m)[1]?.split(/^## /m)[0] ?? '';
   for (const line of section.split('\n')) {
     const cells = line.split('|');
     if (cells.length < 3 || !line.startsWith('|')) continue;

@@ -19,7 +19,7 @@ describe('docs/abi.md as the import allow-list', () => {
     for (const n of ['fd_write', 'fd_read', 'path_open', 'proc_exit', 'environ_get', 'args_get', 'fd_prestat_dir_name', 'poll_oneoff', 'sched_yield', 'random_get', 'clock_time_get']) {
       expect(abi.wasi.has(n), n).toBe(true);
     }
-    expect(abi.wasi.has('sock_accept')).toBe(false);
+    expect(abi.wasi.has('sock_open')).toBe(false);
   });
 
   it('flags undocumented imports, wrong signatures and foreign modules; passes conforming ones', async () => {
@@ -29,7 +29,7 @@ describe('docs/abi.md as the import allow-list', () => {
       { module: 'fayger', name: 'clock_now', params: [I32], results: [I32] },
       { module: 'fayger', name: 'secret', params: [], results: [] },
       { module: 'wasi_snapshot_preview1', name: 'fd_write', params: [I32, I32, I32, I32], results: [I32] },
-      { module: 'wasi_snapshot_preview1', name: 'sock_accept', params: [I32, I32, I32], results: [I32] },
+      { module: 'wasi_snapshot_preview1', name: 'sock_open', params: [I32, I32, I32], results: [I32] },
       { module: 'env', name: 'abort', params: [I32, I32, I32, I32], results: [] },
       { module: 'fayger', name: 'sleep_ms', params: [F64], results: [I32] },
     ]);
@@ -39,7 +39,7 @@ describe('docs/abi.md as the import allow-list', () => {
     expect(checkGuestImports(imports, abi)).toEqual([
       'fayger.clock_now: signature (i32) -> (i32), docs/abi.md says (i32) -> (f64)',
       'fayger.secret: not a documented fayger function',
-      'wasi_snapshot_preview1.sock_accept: not in the documented WASI preview1 subset',
+      'wasi_snapshot_preview1.sock_open: not in the documented WASI preview1 subset',
       'env.abort: module "env" is not part of the guest ABI',
     ]);
   });
