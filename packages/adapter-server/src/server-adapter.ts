@@ -26,6 +26,8 @@ export interface ServerAdapterOptions {
   dataDir: string;
   /** Host directories mounted at guest paths (`{ guest: '/assets', host: '/srv/assets', readOnly: true }`). */
   mounts?: readonly FsMount[];
+  /** false: no default `/data` mount; the filesystem is exactly `mounts` (e.g. a CLI's `--dir` layout). */
+  dataMount?: boolean;
   /** Variables the adapter may expose (default: all of `env`); the grant narrows further. */
   env?: { allow?: readonly string[]; source?: Readonly<Record<string, string | undefined>> };
   /** Guest logs (default: JSON lines on stderr). */
@@ -67,7 +69,7 @@ export function createServerAdapter(options: ServerAdapterOptions): ServerAdapte
   mkdirSync(filesDir, { recursive: true });
   mkdirSync(kvDir, { recursive: true });
   const mounts = options.mounts ?? [];
-  const dataMount = mounts.some((m) => m.guest.replace(/\/+$/, '') === '/data') ? [] : [{ guest: '/data', host: filesDir }];
+  const dataMount = options.dataMount === false || mounts.some((m) => m.guest.replace(/\/+$/, '') === '/data') ? [] : [{ guest: '/data', host: filesDir }];
   const http = options.http === false ? undefined : options.http ?? {};
   const listen = options.listen === false ? undefined : options.listen ?? {};
   const services: NodeHostServices = {

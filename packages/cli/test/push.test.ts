@@ -47,14 +47,14 @@ describe('fayger push, and inspect / verify from s3:// and ipfs://', () => {
     const o = io(dir);
     expect(await runCli(['push', 'app.buf', 's3://bufs/releases/app.buf'], o)).toBe(0);
     expect(o.out).toBe('s3://bufs/releases/app.buf\n');
-    expect(o.err).toMatch(/pushed com\.example\.hello@1\.2\.3 .* to s3:\/\/bufs\/releases\/app\.buf \(ETag "/);
+    expect(o.err).toMatch(/pushed com\.example\.apps\.hello@1\.2\.3 .* to s3:\/\/bufs\/releases\/app\.buf \(ETag "/);
     const v = io(dir);
     expect(await runCli(['verify', 's3://bufs/releases/app.buf', '--roots', 'roots.json'], v)).toBe(0);
-    expect(v.out).toContain('OK com.example.hello@1.2.3');
+    expect(v.out).toContain('OK com.example.apps.hello@1.2.3');
     s3.log.length = 0;
     const i = io(dir);
     expect(await runCli(['inspect', 's3://bufs/releases/app.buf', '--json'], i)).toBe(0);
-    expect(JSON.parse(i.out)).toMatchObject({ file: 's3://bufs/releases/app.buf', manifest: { id: 'com.example.hello' } });
+    expect(JSON.parse(i.out)).toMatchObject({ file: 's3://bufs/releases/app.buf', manifest: { id: 'com.example.apps.hello' } });
     expect(s3.log.filter((l) => l.method === 'GET').length).toBeLessThanOrEqual(2); // header+manifest+index, signature
   });
 
@@ -68,7 +68,7 @@ describe('fayger push, and inspect / verify from s3:// and ipfs://', () => {
     expect(readFileSync(join(dir, 'app.car')).length).toBeGreaterThan(100);
     const i = io(dir);
     expect(await runCli(['inspect', url], i)).toBe(0);
-    expect(i.out).toContain('com.example.hello');
+    expect(i.out).toContain('com.example.apps.hello');
     expect(await runCli(['verify', url, '--roots', 'roots.json'], io(dir))).toBe(0);
     // a second --car to the same file needs --force
     expect(await runCli(['push', 'app.buf', 'ipfs', '--car', 'app.car'], io(dir))).toBe(EXIT_CODES.USAGE);

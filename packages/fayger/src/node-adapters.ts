@@ -183,14 +183,15 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
     ...c,
     create: () => {
       const base = c.create();
-      const scoped = appOf ? withPerAppState(base, { stateDir: o.stateDir, appOf, data: appData, mounts }) : base;
+      const scoped = appOf ? withPerAppState(base, { stateDir: o.stateDir, appOf, data: appData }) : base;
       return stdio ? withStdio(scoped, stdio) : scoped;
     },
   });
   return [
     finish(
-      serverAdapterCandidate(() => ({ dataDir: join(o.stateDir, 'data'), mounts, env: { allow: envAllow, ...(envSource ? { source: envSource } : {}) }, log, ...diagnostics })),
-      !mounts.some((m) => m.guest === '/data'),
+      serverAdapterCandidate(() => ({ dataDir: join(o.stateDir, 'data'), mounts, dataMount: mounts.length === 0, env: { allow: envAllow, ...(envSource ? { source: envSource } : {}) }, log, ...diagnostics })),
+      // Per-app /data only when the user mounted nothing: explicit mounts are the user's own layout.
+      mounts.length === 0,
     ),
     finish(
       desktopAdapterCandidate(() => ({ mounts, kvDir: join(o.stateDir, 'kv'), env: envAllow.length ? { allow: envAllow, ...(envSource ? { env: envSource } : {}) } : false, log, ...diagnostics })),
