@@ -196,7 +196,7 @@ export function runChild(args: readonly string[], lab: Lab, o: RunOptions = {}):
           stdoutBytes,
           peakRss: peak,
           wallMs,
-          errorCode: /fayger run: error ([A-Z0-9_]+)/.exec(stderr)?.[1],
+          errorCode: /fayger run: (?:error|guest trapped) ([A-Z0-9_]+)/.exec(stderr)?.[1],
           events,
         });
       };
