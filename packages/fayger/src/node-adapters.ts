@@ -34,13 +34,13 @@ export interface NodeAdapterOptions {
 }
 
 /**
- * Routes kv.* (and, when `data` is set, every fs.* op: the app's own `/data` beside the configured `mounts`) to
- * the calling app's own directory under `stateDir`, so no app can read or name another's state. Other ops go to
- * the adapter unchanged.
+ * Routes kv.* (and, when `data` is set, fs.* over the app's own `/data`: nothing else is mounted then) to the
+ * calling app's own directory under `stateDir`, so no app can read or name another's state. Other ops go to the
+ * adapter unchanged.
  */
 export function withPerAppState(
   adapter: PlatformAdapter,
-  o: { stateDir: string; appOf: (instanceId: string) => AppKey | undefined; data: boolean; mounts?: readonly FsMount[] },
+  o: { stateDir: string; appOf: (instanceId: string) => AppKey | undefined; data: boolean },
 ): PlatformAdapter {
   const byApp = new Map<string, Record<string, (a: unknown, ctx: AdapterCallContext) => unknown>>();
   const handlersFor = (app: AppKey) => {
@@ -50,7 +50,7 @@ export function withPerAppState(
       const dir = appStateDir(o.stateDir, app);
       const files = join(dir, 'files');
       if (o.data) mkdirSync(files, { recursive: true, mode: 0o700 });
-      const services = { kv: new FileKv({ dir: join(dir, 'kv') }), ...(o.data ? { fs: new ConfinedFs({ mounts: [{ guest: '/data', host: files }, ...(o.mounts ?? [])] }) } : {}) };
+      const services = { kv: new FileKv({ dir: join(dir, 'kv') }), ...(o.data ? { fs: new ConfinedFs({ mounts: [{ guest: '/data', host: files }] }) } : {}) };
       h = nodeHostHandlers(services) as Record<string, (a: unknown, ctx: AdapterCallContext) => unknown>;
       byApp.set(key, h);
     }
