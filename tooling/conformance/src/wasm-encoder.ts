@@ -10,6 +10,7 @@ const VALTYPE_BYTE: Record<ValType, number> = {
   i64: 0x7e,
   f32: 0x7d,
   f64: 0x7c,
+  v128: 0x7b,
   funcref: 0x70,
   externref: 0x6f,
 };

@@ -213,6 +213,8 @@ export class NativeEngine implements EngineAdapter {
         return Number(BigInt.asIntN(32, v.bits));
       case 'i64':
         return BigInt.asIntN(64, v.bits);
+      case 'v128':
+        throw new TypeError('a v128 cannot cross the JS boundary');
       default:
         return bitsToNumber(v.type, v.bits);
     }
@@ -235,6 +237,8 @@ export class NativeEngine implements EngineAdapter {
       case 'f32':
       case 'f64':
         return { type, bits: numberToBits(type, raw as number) };
+      case 'v128':
+        throw new TypeError('a v128 cannot cross the JS boundary');
       case 'externref':
         return { type, ref: raw === null ? null : (this.refs.number(raw) ?? -1) };
       case 'funcref':
