@@ -786,7 +786,11 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         const y = pop();
         const x = pop();
         emitDst(op, push(V128), x, y);
-        for (let i = 1; i <= 16; i++) out.push(c[at + i]);
+        // Each lane as the byte offset of its source from the frame base (x, y are int32 offsets).
+        for (let i = 1; i <= 16; i++) {
+          const l = c[at + i];
+          out.push(l < 16 ? 4 * x + l : 4 * y + l - 16);
+        }
       }
       return 17;
     }

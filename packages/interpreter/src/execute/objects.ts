@@ -157,6 +157,9 @@ export class WasmMemory {
   buffer: ArrayBuffer;
   u8: Uint8Array;
   dv: DataView;
+  /** An Int32Array over `u8`'s bytes, made on first use by aligned v128 accesses; valid while `i32u8 === u8`. */
+  i32: Int32Array | null = null;
+  i32u8: Uint8Array | null = null;
   /** Declared maximum in pages (undefined = 65536). */
   readonly maximum: number | undefined;
   /** Page quota from InstanceOptions: growth beyond it fails with -1. */

@@ -1,7 +1,7 @@
 import { FaygerError } from '@fayger/contracts';
 import { X } from '../compile/exec-ops.js';
 import { SIMD_BASE } from '../decode/opcodes.js';
-import type { InstanceCtx } from './objects.js';
+import type { InstanceCtx, WasmMemory } from './objects.js';
 import type { Machine } from './machine.js';
 import { i64Mul, nearest } from './numeric.js';
 import { Trap } from './trap.js';
@@ -20,7 +20,6 @@ import { Trap } from './trap.js';
 const S = new ArrayBuffer(64);
 /** Words 0..3: A, 4..7: B, 8..11: result, 12..15: temp. */
 const W = new Int32Array(S);
-const U8 = new Uint8Array(S);
 const A8 = new Int8Array(S, 0, 16);
 const AU8 = new Uint8Array(S, 0, 16);
 const B8 = new Int8Array(S, 16, 16);
@@ -45,6 +44,14 @@ const RF32 = new Float32Array(S, 32, 4);
 const AF64 = new Float64Array(S, 0, 2);
 const BF64 = new Float64Array(S, 16, 2);
 const RF64 = new Float64Array(S, 32, 2);
+
+/** (Re)makes the memory's int32 view after a grow replaced its byte view. */
+function words(mem: WasmMemory): Int32Array {
+  const u8 = mem.u8;
+  mem.i32 = new Int32Array(u8.buffer, 0, u8.length >> 2);
+  mem.i32u8 = u8;
+  return mem.i32;
+}
 
 function load(I32: Int32Array, s: number, w: number): void {
   W[w] = I32[s]; W[w + 1] = I32[s + 1]; W[w + 2] = I32[s + 2]; W[w + 3] = I32[s + 3];
@@ -137,6 +144,125 @@ function fcmp(k: number, x: number, y: number): boolean {
 export function simdOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: number, b: number): number {
   const I32 = m.I32;
   const op = code[pc];
+  // Frequent lane-wise ops straight on the value stack: lane i of the result depends only on lane i of the
+  // operands, so writing lane by lane is safe even when the destination aliases an operand.
+  switch (op) {
+    case SIMD_BASE + 0x00: {
+      const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+      const mem = inst.memory!;
+      if (ea + 16 > mem.u8.length) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+      const d = b + code[pc + 1];
+      if ((ea & 3) === 0) {
+        const M32 = mem.i32u8 === mem.u8 ? mem.i32! : words(mem);
+        const w = ea >>> 2;
+        I32[d] = M32[w]; I32[d + 1] = M32[w + 1]; I32[d + 2] = M32[w + 2]; I32[d + 3] = M32[w + 3];
+      } else {
+        const dv = mem.dv;
+        I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+        I32[d + 2] = dv.getInt32(ea + 8, true); I32[d + 3] = dv.getInt32(ea + 12, true);
+      }
+      return pc + 4;
+    }
+    case SIMD_BASE + 0x0b: {
+      const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+      const mem = inst.memory!;
+      if (ea + 16 > mem.u8.length) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+      const s = b + code[pc + 2];
+      if ((ea & 3) === 0) {
+        const M32 = mem.i32u8 === mem.u8 ? mem.i32! : words(mem);
+        const w = ea >>> 2;
+        M32[w] = I32[s]; M32[w + 1] = I32[s + 1]; M32[w + 2] = I32[s + 2]; M32[w + 3] = I32[s + 3];
+      } else {
+        const dv = mem.dv;
+        dv.setInt32(ea, I32[s], true); dv.setInt32(ea + 4, I32[s + 1], true);
+        dv.setInt32(ea + 8, I32[s + 2], true); dv.setInt32(ea + 12, I32[s + 3], true);
+      }
+      return pc + 4;
+    }
+    case SIMD_BASE + 0x0d: {
+      // Shuffle: each result byte's source, compiled as a byte offset from the frame base; gathered into the
+      // scratch first (lanes cross, the destination may alias an operand).
+      const U8m = m.U8;
+      const base = 4 * b;
+      for (let i = 0; i < 16; i++) RU8[i] = U8m[base + code[pc + 4 + i]];
+      store(I32, b + code[pc + 1]);
+      return pc + 20;
+    }
+    case X.V128_CONST: {
+      const d = b + code[pc + 1];
+      I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3]; I32[d + 2] = code[pc + 4]; I32[d + 3] = code[pc + 5];
+      return pc + 6;
+    }
+    case SIMD_BASE + 0x10: { const v = Math.imul(I32[b + code[pc + 2]] & 0xffff, 0x10001), d = b + code[pc + 1]; I32[d] = v; I32[d + 1] = v; I32[d + 2] = v; I32[d + 3] = v; return pc + 3; }
+    case SIMD_BASE + 0x65: case SIMD_BASE + 0x66: {
+      const I16 = m.I16;
+      const x = 2 * (b + code[pc + 2]), y = 2 * (b + code[pc + 3]);
+      if (op === SIMD_BASE + 0x66) for (let i = 0; i < 8; i++) { RU8[i] = satU8(I16[x + i]); RU8[i + 8] = satU8(I16[y + i]); }
+      else for (let i = 0; i < 8; i++) { R8[i] = satS8(I16[x + i]); R8[i + 8] = satS8(I16[y + i]); }
+      store(I32, b + code[pc + 1]);
+      return pc + 4;
+    }
+    case SIMD_BASE + 0x4e: { const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3]; for (let i = 0; i < 4; i++) I32[d + i] = I32[x + i] & I32[y + i]; return pc + 4; }
+    case SIMD_BASE + 0x50: { const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3]; for (let i = 0; i < 4; i++) I32[d + i] = I32[x + i] | I32[y + i]; return pc + 4; }
+    case SIMD_BASE + 0x51: { const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3]; for (let i = 0; i < 4; i++) I32[d + i] = I32[x + i] ^ I32[y + i]; return pc + 4; }
+    case SIMD_BASE + 0xae: { const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3]; for (let i = 0; i < 4; i++) I32[d + i] = (I32[x + i] + I32[y + i]) | 0; return pc + 4; }
+    case SIMD_BASE + 0xb1: { const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3]; for (let i = 0; i < 4; i++) I32[d + i] = (I32[x + i] - I32[y + i]) | 0; return pc + 4; }
+    case SIMD_BASE + 0xb5: { const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3]; for (let i = 0; i < 4; i++) I32[d + i] = Math.imul(I32[x + i], I32[y + i]); return pc + 4; }
+    case SIMD_BASE + 0xa0: { const d = b + code[pc + 1], x = b + code[pc + 2]; for (let i = 0; i < 4; i++) { const v = I32[x + i]; I32[d + i] = v < 0 ? -v | 0 : v; } return pc + 3; }
+    case SIMD_BASE + 0x8e: case SIMD_BASE + 0x91: case SIMD_BASE + 0x95: {
+      const I16 = m.I16;
+      const d = 2 * (b + code[pc + 1]), x = 2 * (b + code[pc + 2]), y = 2 * (b + code[pc + 3]);
+      if (op === SIMD_BASE + 0x8e) for (let i = 0; i < 8; i++) I16[d + i] = I16[x + i] + I16[y + i];
+      else if (op === SIMD_BASE + 0x91) for (let i = 0; i < 8; i++) I16[d + i] = I16[x + i] - I16[y + i];
+      else for (let i = 0; i < 8; i++) I16[d + i] = Math.imul(I16[x + i], I16[y + i]);
+      return pc + 4;
+    }
+    case SIMD_BASE + 0x6e: case SIMD_BASE + 0x71: {
+      const I8 = m.I8;
+      const d = 4 * (b + code[pc + 1]), x = 4 * (b + code[pc + 2]), y = 4 * (b + code[pc + 3]);
+      if (op === SIMD_BASE + 0x6e) for (let i = 0; i < 16; i++) I8[d + i] = I8[x + i] + I8[y + i];
+      else for (let i = 0; i < 16; i++) I8[d + i] = I8[x + i] - I8[y + i];
+      return pc + 4;
+    }
+    case SIMD_BASE + 0x8b: case SIMD_BASE + 0x8c: case SIMD_BASE + 0x8d: {
+      const d = 2 * (b + code[pc + 1]), x = 2 * (b + code[pc + 2]);
+      const k = I32[b + code[pc + 3]] & 15;
+      if (op === SIMD_BASE + 0x8d) { const U16 = m.U16; for (let i = 0; i < 8; i++) U16[d + i] = U16[x + i] >>> k; }
+      else { const I16 = m.I16; if (op === SIMD_BASE + 0x8b) for (let i = 0; i < 8; i++) I16[d + i] = I16[x + i] << k; else for (let i = 0; i < 8; i++) I16[d + i] = I16[x + i] >> k; }
+      return pc + 4;
+    }
+    case SIMD_BASE + 0xab: case SIMD_BASE + 0xac: case SIMD_BASE + 0xad: {
+      const d = b + code[pc + 1], x = b + code[pc + 2];
+      const k = I32[b + code[pc + 3]] & 31;
+      if (op === SIMD_BASE + 0xab) for (let i = 0; i < 4; i++) I32[d + i] = I32[x + i] << k;
+      else if (op === SIMD_BASE + 0xac) for (let i = 0; i < 4; i++) I32[d + i] = I32[x + i] >> k;
+      else for (let i = 0; i < 4; i++) I32[d + i] = I32[x + i] >>> k;
+      return pc + 4;
+    }
+    case SIMD_BASE + 0xe4: case SIMD_BASE + 0xe5: case SIMD_BASE + 0xe6: case SIMD_BASE + 0xe7: {
+      const F32 = m.F32;
+      const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+      if (op === SIMD_BASE + 0xe4) for (let i = 0; i < 4; i++) F32[d + i] = F32[x + i] + F32[y + i];
+      else if (op === SIMD_BASE + 0xe5) for (let i = 0; i < 4; i++) F32[d + i] = F32[x + i] - F32[y + i];
+      else if (op === SIMD_BASE + 0xe6) for (let i = 0; i < 4; i++) F32[d + i] = F32[x + i] * F32[y + i];
+      else for (let i = 0; i < 4; i++) F32[d + i] = F32[x + i] / F32[y + i];
+      return pc + 4;
+    }
+    case SIMD_BASE + 0x11: case SIMD_BASE + 0x13: { const d = b + code[pc + 1]; const v = I32[b + code[pc + 2]]; I32[d] = v; I32[d + 1] = v; I32[d + 2] = v; I32[d + 3] = v; return pc + 3; }
+    case SIMD_BASE + 0x1b: case SIMD_BASE + 0x1f: I32[b + code[pc + 1]] = I32[b + code[pc + 2] + code[pc + 3]]; return pc + 4;
+    case X.MOV_V128: {
+      const d = b + code[pc + 1], s = b + code[pc + 2];
+      I32[d] = I32[s]; I32[d + 1] = I32[s + 1]; I32[d + 2] = I32[s + 2]; I32[d + 3] = I32[s + 3];
+      return pc + 3;
+    }
+  }
+  return simdRest(inst, m, code, pc, b);
+}
+
+/** The rest of the SIMD instructions (see simdOp). */
+function simdRest(inst: InstanceCtx, m: Machine, code: Int32Array, pc: number, b: number): number {
+  const I32 = m.I32;
+  const op = code[pc];
   switch (op) {
     case X.MOV_V128: {
       const d = b + code[pc + 1], s = b + code[pc + 2];
@@ -173,14 +299,7 @@ export function simdOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: numb
   if (sub <= 0x0b || (sub >= 0x54 && sub <= 0x5d)) return simdMemory(inst, I32, code, pc, b, sub);
   const d = b + code[pc + 1];
   switch (sub) {
-    // ---- splat / lanes / shuffles -------------------------------------------------------------------------
-    case 0x0d: {
-      load(I32, b + code[pc + 2], 0);
-      load(I32, b + code[pc + 3], 4);
-      for (let i = 0; i < 16; i++) RU8[i] = U8[code[pc + 4 + i]];
-      store(I32, d);
-      return pc + 20;
-    }
+    // ---- splat / lanes (shuffle: simdOp) -------------------------------------------------------------------------
     case 0x0f: { const v = Math.imul(I32[b + code[pc + 2]] & 0xff, 0x01010101); I32[d] = v; I32[d + 1] = v; I32[d + 2] = v; I32[d + 3] = v; return pc + 3; }
     case 0x10: { const v = Math.imul(I32[b + code[pc + 2]] & 0xffff, 0x10001); I32[d] = v; I32[d + 1] = v; I32[d + 2] = v; I32[d + 3] = v; return pc + 3; }
     case 0x11: case 0x13: { const v = I32[b + code[pc + 2]]; I32[d] = v; I32[d + 1] = v; I32[d + 2] = v; I32[d + 3] = v; return pc + 3; }
