@@ -145,5 +145,5 @@ export async function runInEngine(engine, bundles, bufFile, rootsFile, { timeout
   }
 }
 
-/** `hermes` flags: Proxy and the microtask queue (both what React Native turns on for Hermes). */
-export const HERMES_FLAGS = ['-Xes6-proxy', '-Xmicrotask-queue'];
+/** `hermes` flags: no compiler warnings (every global the bundle probes is one), Proxy and the microtask queue (both on in React Native's Hermes). */
+export const HERMES_FLAGS = ['-w', '-Xes6-proxy', '-Xmicrotask-queue'];

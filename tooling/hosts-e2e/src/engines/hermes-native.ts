@@ -31,12 +31,12 @@ g.crypto = {
   },
 };
 
-// Timers. The CLI's own setTimeout ignores the delay (callbacks run in the order they were queued), so a 0 ms
+// Timers. The CLI's own setTimeout (and setImmediate) ignores the delay (callbacks run in the order they were queued), so a 0 ms
 // reply would run after a 60 s deadline. React Native replaces the engine's timers with its own (JSTimers
 // over the native Timing module); this native side does the same: one timer per turn of the CLI's task
 // queue (microtasks drain in between, as in any event loop), earliest deadline first. When nothing is due
 // the loop waits for the earliest deadline (the VM has no other source of work: every callback into it is
-// a timer or a microtask).
+// one of these timers or a microtask — setImmediate included, or the wait would starve it).
 interface Timer {
   id: number;
   due: number;
@@ -79,7 +79,8 @@ function addTimer(fn: unknown, ms: unknown, args: unknown[], repeat: boolean): n
 }
 g.setTimeout = (fn: unknown, ms?: unknown, ...args: unknown[]) => addTimer(fn, ms, args, false);
 g.setInterval = (fn: unknown, ms?: unknown, ...args: unknown[]) => addTimer(fn, ms, args, true);
-g.clearTimeout = g.clearInterval = (id: unknown) => void timers.delete(id as number);
+g.setImmediate = (fn: unknown, ...args: unknown[]) => addTimer(fn, 0, args, false);
+g.clearTimeout = g.clearInterval = g.clearImmediate = (id: unknown) => void timers.delete(id as number);
 
 const marks: Record<string, number> = {};
 const app = createNativeApp('hermes');
