@@ -36,16 +36,18 @@ async function main(): Promise<void> {
     handshakeTimeoutMs: 60_000,
     diagnostics: { emit: (event) => host.problem?.(JSON.stringify(event)) },
   });
+  const bytes = base64ToBytes(host.buf);
+  if (!bytes) throw new Error('__faygerEngineHost.buf is not base64');
   const run = await runBuf({
     host: host.host,
     hostKind: 'in-app',
-    source: new MemorySource(base64ToBytes(host.buf)),
+    source: new MemorySource(bytes),
     trustedRootsJson: host.roots,
     adapter,
     // The native side asks the user (its permission prompt) for what needs it; the bus then negotiates.
     beforeNegotiate: async (caps) => void (await adapter.requestPermissions(caps)),
   });
-  await adapter.close();
+  await adapter.close?.();
   host.done(JSON.stringify(run));
 }
 

@@ -19,7 +19,7 @@ interface HostInput {
 const g = globalThis as unknown as Record<string, unknown>;
 const input = g.__faygerHostInput as HostInput;
 
-const pool = base64ToBytes(input.entropy);
+const pool = base64ToBytes(input.entropy) ?? new Uint8Array(0);
 let used = 0;
 g.crypto = {
   getRandomValues<T extends ArrayBufferView>(a: T): T {
