@@ -21,6 +21,7 @@ export const HERMES_FLAGS: string[];
 export function hermesBinary(): string | undefined;
 export function lowerForHermes(code: string, minify: boolean): Promise<string>;
 export function buildEngineBundles(engine: Engine, options?: { minify?: boolean }): Promise<EngineBundles>;
+export function bundleEntry(entry: string, engine: Engine, options?: { minify?: boolean }): Promise<string>;
 export function sizes(code: string): { minified: number; gzip: number };
 export function parseEngineOutput(engine: string, out: { code: number | null; stdout: string; stderr: string; signal?: string | null }): EngineResult;
 export function quickjsHostFile(): Promise<string>;

@@ -77,14 +77,16 @@ export async function lowerForHermes(code, minify) {
 /** The app bundle for an engine (`hermes`: lowered with Babel), plus the Hermes native-side script. */
 export async function buildEngineBundles(engine, { minify = false } = {}) {
   if (engine === 'hermes') {
-    const [app, native] = await Promise.all([
-      esbundle(src('app.ts'), { minify, target: 'esnext', conditions: ['react-native'] }),
-      esbundle(src('hermes-native.ts'), { minify: false, target: 'esnext' }),
-    ]);
-    return { app: await lowerForHermes(app, minify), native: await lowerForHermes(native, false) };
+    return { app: await bundleEntry('app.ts', engine, { minify }), native: await bundleEntry('hermes-native.ts', engine) };
   }
-  if (engine === 'quickjs') return { app: await esbundle(src('app.ts'), { minify, target: 'es2023' }) };
+  if (engine === 'quickjs') return { app: await bundleEntry('app.ts', engine, { minify }) };
   throw new Error(`unknown engine ${engine}`);
+}
+
+/** Any entry of src/engines bundled for an engine as the app bundle is (quickjs also serves node --jitless). */
+export async function bundleEntry(entry, engine, { minify = false } = {}) {
+  const code = await esbundle(src(entry), { minify, target: engine === 'hermes' ? 'esnext' : 'es2023', conditions: engine === 'hermes' ? ['react-native'] : [] });
+  return engine === 'hermes' ? lowerForHermes(code, minify) : code;
 }
 
 export const sizes = (code) => ({ minified: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length });
