@@ -318,6 +318,7 @@ for (const [engine, available] of engineLegs) {
       expect(transcript(r.run)).toEqual(EXPECTED_UI_TRANSCRIPT);
       // Every guest log line crossed the bridge to the native side.
       expect(r.nativeLogs).toBe(EXPECTED_UI_TRANSCRIPT.length);
+      expect((r.run as HostRun & { engine?: unknown }).engine).toEqual({ errorCauseKept: true });
       if (engine === 'hermes') expect(r.stdout).not.toMatch(/Uncaught|TypeError|ReferenceError/);
       record(engine, true, r.run);
     });

@@ -48,7 +48,10 @@ async function main(): Promise<void> {
     beforeNegotiate: async (caps) => void (await adapter.requestPermissions(caps)),
   });
   await adapter.close?.();
-  host.done(JSON.stringify(run));
+  // A fact about this engine the test checks: FaygerError (a class extending Error, lowered to functions by
+  // Babel for Hermes) still carries its ES2022 `cause` across toJSON.
+  const cause = new FaygerError({ code: 'INTERNAL', phase: 'engine-check', cause: new Error('inner') }).toJSON().cause;
+  host.done(JSON.stringify({ ...run, engine: { errorCauseKept: cause?.message === 'inner' } }));
 }
 
 main().catch((e: unknown) => {
