@@ -17,7 +17,8 @@ import { build } from 'esbuild';
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const repo = dirname(dirname(pkg));
 const [mode, bufArg] = process.argv.slice(2);
-const buf = resolve(bufArg ?? join(repo, 'examples/ui-counter/dist/ui-counter.buf'));
+// A relative path is taken from where the command was typed (pnpm --filter runs scripts in the package dir).
+const buf = bufArg ? resolve(process.env.INIT_CWD ?? process.cwd(), bufArg) : join(repo, 'examples/ui-counter/dist/ui-counter.buf');
 const roots = join(repo, '.fayger-dev/trusted-roots.json');
 const cache = join(pkg, 'node_modules', '.cache', 'hosts-e2e');
 mkdirSync(cache, { recursive: true });

@@ -347,7 +347,7 @@ describe.skipIf(artifactMissing)('the same guest-visible results on every host',
     await writeFile(join(artifactsDir, 'transcripts.json'), JSON.stringify(Object.fromEntries(runs), null, 2));
     const ran = [...runs.keys()];
     console.log(`hosts that ran ui-counter.buf: ${ran.join(', ')}`);
-    expect(ran).toEqual(expect.arrayContaining(['server', 'node --jitless']));
+    expect(ran).toEqual(expect.arrayContaining(['server', 'node --jitless', 'quickjs', ...(hermesBinary() ? ['hermes'] : [])]));
     for (const r of runs.values()) {
       expect(r.artifactId).toBe('dev.fayger.examples.ui-counter');
       expect(r.exit).toEqual({ state: 'Terminated', exitCode: 0 });
