@@ -35,7 +35,8 @@ export interface RuntimeImplementationDescriptor {
  */
 export type GuestValue = number | bigint | null | object;
 
-export type GuestValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref';
+/** v128 crosses as a 16-byte Uint8Array (its memory image). */
+export type GuestValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
 
 export interface GuestFunctionType {
   readonly params: readonly GuestValueType[];

@@ -19,15 +19,19 @@ export function clangVersion() {
   }
 }
 
-/** { bytes, command } for kernel `name` (c/<name>.c + c/rt.c), or throws with clang's message. */
-export function buildKernel(name, outDir) {
+/**
+ * { bytes, command } for kernel `name` (c/<name>.c + c/rt.c), or throws with clang's message. `extra` flags
+ * (e.g. ['-msimd128']) are added to CLANG_FLAGS.
+ */
+export function buildKernel(name, outDir, extra = []) {
   const clang = process.env.CLANG ?? 'clang';
+  const flags = [...CLANG_FLAGS, ...extra];
   const srcs = [join(here, 'c', `${name}.c`), join(here, 'c', 'rt.c')];
-  const hash = createHash('sha256').update(CLANG_FLAGS.join(' ')).update(clangVersion() ?? '');
+  const hash = createHash('sha256').update(flags.join(' ')).update(clangVersion() ?? '');
   for (const s of srcs) hash.update(readFileSync(s));
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `${name}-${hash.digest('hex').slice(0, 12)}.wasm`);
-  const args = [...CLANG_FLAGS, '-o', out, ...srcs];
+  const args = [...flags, '-o', out, ...srcs];
   if (!existsSync(out)) execFileSync(clang, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  return { bytes: new Uint8Array(readFileSync(out)), command: `clang ${CLANG_FLAGS.join(' ')} c/${name}.c c/rt.c` };
+  return { bytes: new Uint8Array(readFileSync(out)), command: `clang ${flags.join(' ')} c/${name}.c c/rt.c` };
 }

@@ -250,6 +250,39 @@ if (cRuns.length > 0) {
 const watRuns = report.workloads.filter((w) => w.kind === 'wat' && w.ratio !== undefined && w.resultsMatch);
 if (watRuns.length > 0) report.summary.watGeomeanRatio = geomean(watRuns.map((w) => w.ratio));
 
+// --- SIMD: one C kernel built scalar and with -msimd128 (clang auto-vectorizes it), both in the interpreter ---
+if (clang && interp.available && (want('simd') || want('c'))) {
+  const entry = { name: 'simd', what: 'c/simd.c (alpha blend, SAD, f32 filter, i16 dot), scalar vs -msimd128 build', arg: Math.max(1, Math.round(20 * SCALE)) };
+  try {
+    const scalar = buildKernel('simd', join(here, '../bench-results/c-build'));
+    const vector = buildKernel('simd', join(here, '../bench-results/c-build'), ['-msimd128']);
+    entry.commands = [scalar.command, vector.command];
+    const arg = entry.arg;
+    const nativeVector = nativeEngine.instantiate(vector.bytes, {});
+    const s = interp.instantiate(scalar.bytes, {});
+    const v = interp.instantiate(vector.bytes, {});
+    // Interpreter: scalar build vs SIMD build, alternated run by run.
+    const p = measurePair(() => s.call('run', [arg]), () => v.call('run', [arg]), RUNS);
+    const n = measure(() => nativeVector.call('run', [arg]), RUNS, 3);
+    Object.assign(entry, {
+      scalarMs: p.a.medianMs,
+      simdMs: p.b.medianMs,
+      simdOverScalar: p.b.medianMs / p.a.medianMs,
+      simdOverScalarCpu: p.b.medianCpuMs / p.a.medianCpuMs,
+      nativeSimdMs: n.medianMs,
+      simdVsNative: p.b.medianMs / n.medianMs,
+      resultsMatch: sameResult(n.result, p.a.result) && sameResult(n.result, p.b.result),
+    });
+    report.summary.simdOverScalar = entry.simdOverScalar;
+    report.summary.simdOverScalarCpu = entry.simdOverScalarCpu;
+    log(`  simd(${arg}): interpreter scalar ${fmtMs(entry.scalarMs)}, SIMD ${fmtMs(entry.simdMs)} = ${entry.simdOverScalar.toFixed(2)}x (cpu ${entry.simdOverScalarCpu.toFixed(2)}x); native SIMD ${fmtMs(entry.nativeSimdMs)}; ${entry.resultsMatch ? 'results match' : 'RESULT MISMATCH'}`);
+  } catch (e) {
+    entry.error = describe(e);
+    log(`  simd: ${entry.error}`);
+  }
+  report.simd = entry;
+}
+
 // --- GC stability: the same kernel with a forced major GC before each run -------------------------------------
 if (want('gc') && clang && interp.available) {
   const entry = { kernels: [] };
@@ -554,6 +587,7 @@ line('compile, warm (1 MiB gen.)', fmt(s.compileMBps, ' MB/s'), `>= ${TARGETS.co
 line('compile, cold (real module)', fmt(s.coldCompileMBps, ' MB/s'), `>= ${TARGETS.coldCompileMBps} MB/s`, s.verdicts.coldCompileMBps);
 line('first run / steady state', fmt(s.firstRunRatio, 'x'), `<= ${TARGETS.firstRunRatio}x`, s.verdicts.firstRunRatio);
 line('jitless vs native (JIT)', fmt(s.jitlessGeomeanRatio, 'x'), 'n/a', 'reference');
+line('SIMD build / scalar build', fmt(s.simdOverScalar, 'x'), '<= 1x', s.simdOverScalar === undefined ? 'n/a' : s.simdOverScalar <= 1 ? 'meets target' : 'MISSES target');
 line('jitless speed-up vs baseline', s.jitlessSpeedup === undefined ? 'n/a (--baseline)' : fmt(s.jitlessSpeedup, 'x'), `>= ${TARGETS.jitlessSpeedup}x`, s.verdicts.jitlessSpeedup);
 if (mismatches.length) log(`RESULT MISMATCH in: ${mismatches.join(', ')}`);
 

@@ -28,7 +28,7 @@ export function listScripts(dir: string): string[] {
     .sort();
 }
 
-/** SIMD is outside the engines' 2.0 core target for now and is reported apart. */
+/** The SIMD scripts of the suite (run like every other script since the interpreter implements SIMD). */
 export function isSimd(name: string): boolean {
   return name.startsWith('simd_');
 }

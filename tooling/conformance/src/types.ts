@@ -1,7 +1,7 @@
 /** A WebAssembly value as the spec scripts describe it: numbers by raw bit pattern, references by identity. */
 export type NumType = 'i32' | 'i64' | 'f32' | 'f64';
 export type RefType = 'funcref' | 'externref';
-export type ValType = NumType | RefType;
+export type ValType = NumType | RefType | 'v128';
 
 export interface NumValue {
   readonly type: NumType;
@@ -18,7 +18,13 @@ export interface RefValue {
   readonly ref: null | number | 'func';
 }
 
-export type WasmValue = NumValue | RefValue;
+/** A v128 as one unsigned 128-bit pattern: lane 0 in the lowest bits (the vector's little-endian memory image). */
+export interface VecValue {
+  readonly type: 'v128';
+  readonly bits: bigint;
+}
+
+export type WasmValue = NumValue | RefValue | VecValue;
 
 /** Stable outcome codes; engines classify their failures into these (the interpreter's FaygerError codes). */
 export type FailureCode =

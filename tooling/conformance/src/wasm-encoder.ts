@@ -10,6 +10,7 @@ const VALTYPE_BYTE: Record<ValType, number> = {
   i64: 0x7e,
   f32: 0x7d,
   f64: 0x7c,
+  v128: 0x7b,
   funcref: 0x70,
   externref: 0x6f,
 };
@@ -54,17 +55,28 @@ function funcType(params: readonly ValType[], results: readonly ValType[]): numb
   return [0x60, ...vec(params.map((t) => [VALTYPE_BYTE[t]])), ...vec(results.map((t) => [VALTYPE_BYTE[t]]))];
 }
 
-/** The integer type carrying a float's bits; other types pass as they are. */
+/** The integer type carrying a float's bits (a v128's: two i64, low half first); other types pass as they are. */
 export function bitsCarrier(t: ValType): ValType {
-  return t === 'f32' ? 'i32' : t === 'f64' ? 'i64' : t;
+  return t === 'f32' ? 'i32' : t === 'f64' || t === 'v128' ? 'i64' : t;
 }
 
-function toBits(t: ValType): number[] {
-  return t === 'f32' ? [OP.i32ReinterpretF32] : t === 'f64' ? [OP.i64ReinterpretF64] : [];
+/** The carrier types of a list of types (a v128 takes two). */
+export function carriers(ts: readonly ValType[]): ValType[] {
+  return ts.flatMap((t) => (t === 'v128' ? ['i64', 'i64'] as ValType[] : [bitsCarrier(t)]));
 }
 
-function fromBits(t: ValType): number[] {
-  return t === 'f32' ? [OP.f32ReinterpretI32] : t === 'f64' ? [OP.f64ReinterpretI64] : [];
+/** Code turning the value in local `l` into its carrier(s). */
+function toBits(t: ValType, l: number): number[] {
+  const get = [OP.localGet, ...uleb(l)];
+  if (t === 'v128') return [...get, 0xfd, 0x1d, 0, ...get, 0xfd, 0x1d, 1];
+  return [...get, ...(t === 'f32' ? [OP.i32ReinterpretF32] : t === 'f64' ? [OP.i64ReinterpretF64] : [])];
+}
+
+/** Code turning the carrier(s) in local `l` (and `l + 1`) into the value. */
+function fromBits(t: ValType, l: number): number[] {
+  const get = (k: number) => [OP.localGet, ...uleb(k)];
+  if (t === 'v128') return [...get(l), 0xfd, 0x12, ...get(l + 1), 0xfd, 0x1e, 1];
+  return [...get(l), ...(t === 'f32' ? [OP.f32ReinterpretI32] : t === 'f64' ? [OP.f64ReinterpretI64] : [])];
 }
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -72,17 +84,22 @@ const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 /** `(import "m" "f" (func P→R))`, exported as `w: P'→R'` with floats carried as integer bits. */
 export function functionBitsWrapper(params: readonly ValType[], results: readonly ValType[]): Uint8Array<ArrayBuffer> {
   const body: number[] = [];
-  params.forEach((t, i) => body.push(OP.localGet, ...uleb(i), ...fromBits(t)));
+  let l = 0;
+  for (const t of params) {
+    body.push(...fromBits(t, l));
+    l += t === 'v128' ? 2 : 1;
+  }
   body.push(OP.call, 0);
   // Results land on the stack in order; park them in locals so each can be reinterpreted in order.
+  const nCarried = l;
   const locals: number[][] = results.map((t) => [1, VALTYPE_BYTE[t]]);
-  for (let i = results.length - 1; i >= 0; i--) body.push(OP.localSet, ...uleb(params.length + i));
-  results.forEach((t, i) => body.push(OP.localGet, ...uleb(params.length + i), ...toBits(t)));
+  for (let i = results.length - 1; i >= 0; i--) body.push(OP.localSet, ...uleb(nCarried + i));
+  results.forEach((t, i) => body.push(...toBits(t, nCarried + i)));
   body.push(OP.end);
   const code = [...vec(locals), ...body];
   return new Uint8Array([
     ...HEADER,
-    ...section(1, vec([funcType(params, results), funcType(params.map(bitsCarrier), results.map(bitsCarrier))])),
+    ...section(1, vec([funcType(params, results), funcType(carriers(params), carriers(results))])),
     ...section(2, vec([[...name('m'), ...name('f'), 0x00, 0]])),
     ...section(3, vec([[1]])),
     ...section(7, vec([[...name('w'), 0x00, 1]])),
@@ -92,10 +109,11 @@ export function functionBitsWrapper(params: readonly ValType[], results: readonl
 
 /** `(import "m" "g" (global [mut] T))`, read by exported `w: →T'` with floats carried as integer bits. */
 export function globalBitsWrapper(type: ValType, mutable: boolean): Uint8Array<ArrayBuffer> {
-  const body = [0, OP.globalGet, 0, ...toBits(type), OP.end];
+  // One local of the global's type, so toBits can read it.
+  const body = [1, 1, VALTYPE_BYTE[type], OP.globalGet, 0, OP.localSet, 0, ...toBits(type, 0), OP.end];
   return new Uint8Array([
     ...HEADER,
-    ...section(1, vec([funcType([], [bitsCarrier(type)])])),
+    ...section(1, vec([funcType([], carriers([type]))])),
     ...section(2, vec([[...name('m'), ...name('g'), 0x03, VALTYPE_BYTE[type], mutable ? 1 : 0]])),
     ...section(3, vec([[0]])),
     ...section(7, vec([[...name('w'), 0x00, 0]])),

@@ -24,7 +24,7 @@ const engines: Array<[string, () => EngineAdapter]> = [
 ];
 
 describe.skipIf(!dir).each(engines)('runScript against %s', (_, makeEngine) => {
-  it.each(['i32', 'f32', 'conversions', 'traps', 'linking', 'call_indirect', 'float_exprs', 'binary', 'imports', 'ref_func'])(
+  it.each(['i32', 'f32', 'conversions', 'traps', 'linking', 'call_indirect', 'float_exprs', 'binary', 'imports', 'ref_func', 'simd_lane', 'simd_f32x4_arith', 'simd_linking'])(
     'passes every applicable command of %s',
     async (name) => {
       const r = await runScript(makeEngine(), dir!, name);
@@ -32,6 +32,31 @@ describe.skipIf(!dir).each(engines)('runScript against %s', (_, makeEngine) => {
       expect(r.passed).toBeGreaterThan(0);
     },
   );
+
+  it('fails a planted wrong v128 lane and a planted NaN lane', async () => {
+    const base = await loadScript(dir!, 'simd_lane');
+    const { script, line } = plant(
+      base,
+      (c) => c.type === 'assert_return' && c.expected?.[0]?.type === 'v128' && c.expected[0].lane_type === 'i32',
+      (c) => {
+        const e = c.expected![0]!;
+        const lanes = [...(e.value as string[])];
+        lanes[3] = String((Number(lanes[3]) + 1) >>> 0);
+        return { ...c, expected: [{ ...e, value: lanes }] };
+      },
+    );
+    const r = await runScript(makeEngine(), dir!, 'simd_lane', script);
+    expect(r.failed).toBe(1);
+    expect(r.commands.find((c) => c.status === 'fail')).toMatchObject({ line, type: 'assert_return' });
+    const nanBase = await loadScript(dir!, 'simd_f32x4_arith');
+    const nan = plant(
+      nanBase,
+      (c) => c.type === 'assert_return' && c.expected?.[0]?.type === 'v128' && c.expected[0].lane_type === 'f32' && !(c.expected[0].value as string[]).some((x) => x.startsWith('nan')),
+      (c) => ({ ...c, expected: [{ ...c.expected![0]!, value: ['nan:arithmetic', ...(c.expected![0]!.value as string[]).slice(1)] }] }),
+    );
+    const rn = await runScript(makeEngine(), dir!, 'simd_f32x4_arith', nan.script);
+    expect(rn.commands.filter((c) => c.status === 'fail').map((c) => c.line)).toEqual([nan.line]);
+  });
 
   it('fails a planted wrong return value', async () => {
     const base = await loadScript(dir!, 'i32');

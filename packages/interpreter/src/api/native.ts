@@ -243,16 +243,18 @@ export function createGlobal(type: GlobalType, value: RawValue): WasmGlobal {
 }
 
 export function getGlobalValue(g: WasmGlobal): RawValue {
-  const I32a = Int32Array.of(g.lo, g.hi);
+  const I32a = Int32Array.of(g.lo, g.hi, g.w2, g.w3);
   return readRaw(I32a, [g.ref], 0, g.valueType);
 }
 
 export function setGlobalValue(g: WasmGlobal, value: RawValue): void {
-  const I32a = new Int32Array(2);
+  const I32a = new Int32Array(4);
   const refs: unknown[] = [null];
   writeRaw(I32a, refs, 0, g.valueType, value);
   g.lo = I32a[0];
   g.hi = I32a[1];
+  g.w2 = I32a[2];
+  g.w3 = I32a[3];
   g.ref = refs[0];
 }
 

@@ -7,10 +7,11 @@ import type { FaygerError } from '@fayger/contracts';
  *   i64       bigint, the 64-bit pattern (accepted signed or unsigned; results unsigned 0..2^64-1)
  *   f32       number, the IEEE-754 single bits as an unsigned 32-bit integer
  *   f64       bigint, the IEEE-754 double bits as an unsigned 64-bit integer
+ *   v128      Uint8Array of 16 bytes, the vector's memory image (byte 0 = lowest lane's lowest byte)
  *   funcref   a WasmFunction or null
  *   externref any host value; null is the null reference
  */
-export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref';
+export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
 
 export type RawValue = number | bigint | null | unknown;
 
@@ -52,7 +53,7 @@ export interface ExportDescriptor {
 }
 
 export interface CompileOptions {
-  /** Reserved for future feature flags; 2.0 without SIMD is always on. */
+  /** Reserved for future feature flags; all of WebAssembly 2.0 (SIMD included) is always on. */
   readonly features?: Readonly<Record<string, boolean>>;
 }
 

@@ -1,6 +1,7 @@
-import { EXTERNREF, FUNCREF } from '../decode/module-ir.js';
+import { EXTERNREF, FUNCREF, V128 } from '../decode/module-ir.js';
+import { SIMD_BASE } from '../decode/opcodes.js';
 import type { FuncTypeIR, ModuleIR } from '../decode/module-ir.js';
-import { SIMPLE } from '../validate/op-signatures.js';
+import { SIMD_SIG, SIMPLE } from '../validate/op-signatures.js';
 import { blockSig } from '../validate/validate.js';
 import { sigId } from '../execute/objects.js';
 import { X } from './exec-ops.js';
@@ -93,7 +94,16 @@ export function compileModule(m: ModuleIR, eager = false): CompiledCode {
 function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR, codeIndex: number, out: IntBuf): CompiledFunction {
   const body = m.codes[codeIndex].body;
   const localTypes = [...type.params, ...m.codes[codeIndex].locals];
-  const nLocals = localTypes.length;
+  // A v128 takes two 8-byte slots; every other value one. localSlot: first slot of each local.
+  const localSlot: number[] = [];
+  let nLocals = 0;
+  let nParamSlots = 0;
+  for (let i = 0; i < localTypes.length; i++) {
+    localSlot.push(nLocals);
+    nLocals += localTypes[i] === V128 ? 2 : 1;
+    if (i === type.params.length - 1) nParamSlots = nLocals;
+  }
+  const vCanon: number[] = [];
   const entry = out.n;
   const vSlot: number[] = [];
   const vType: number[] = [];
@@ -124,22 +134,32 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     lastOp = prevOp = -1;
   };
 
-  const canon = (h: number) => nLocals + h;
+  /** Canonical slot of the operand at height h (h <= current height): after the locals, by the widths below it. */
+  const canon = (h: number): number => {
+    if (h < vCanon.length) return vCanon[h];
+    return h === 0 ? nLocals : vCanon[h - 1] + (vType[h - 1] === V128 ? 2 : 1);
+  };
   const push = (t: number): number => {
-    const h = vSlot.length;
-    const s = canon(h);
+    const s = canon(vSlot.length);
     vSlot.push(s);
     vType.push(t);
-    if (h + 1 > maxH) maxH = h + 1;
+    vCanon.push(s);
+    const top = s + (t === V128 ? 2 : 1) - nLocals;
+    if (top > maxH) maxH = top;
     return s * 2;
   };
   const pushLocal = (idx: number) => {
-    vSlot.push(idx);
-    vType.push(localTypes[idx]);
-    if (vSlot.length > maxH) maxH = vSlot.length;
+    const s = canon(vSlot.length);
+    const t = localTypes[idx];
+    vSlot.push(localSlot[idx]);
+    vType.push(t);
+    vCanon.push(s);
+    const top = s + (t === V128 ? 2 : 1) - nLocals;
+    if (top > maxH) maxH = top;
   };
   const pop = (): number => {
     vType.pop();
+    vCanon.pop();
     return vSlot.pop()! * 2;
   };
   // NaN marks an absent operand (operands are always integers); fixed arity avoids a rest array per call.
@@ -183,7 +203,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     lastDst = at;
   };
   const mov = (t: number, dst: number, src: number) => {
-    if (dst !== src) emit(isRef(t) ? X.MOV_REF : X.MOV, dst, src);
+    if (dst !== src) emit(isRef(t) ? X.MOV_REF : t === V128 ? X.MOV_V128 : X.MOV, dst, src);
   };
   const materialize = (i: number) => {
     if (vSlot[i] !== canon(i)) {
@@ -205,6 +225,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   const resetStack = (height: number, types: readonly number[]) => {
     vSlot.length = height;
     vType.length = height;
+    vCanon.length = height;
     for (const t of types) push(t);
   };
   const labelArity = (c: Ctrl) => (c.op === 0x03 ? c.params : c.results);
@@ -214,13 +235,14 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     const n = ts.length;
     const top = vSlot.length - n;
     let moved = false;
+    let dst = canon(c.height);
     for (let i = 0; i < n; i++) {
       const src = vSlot[top + i];
-      const dst = canon(c.height + i);
       if (src !== dst) {
         moved = true;
         if (!dry) mov(ts[i], dst * 2, src * 2);
       }
+      dst += ts[i] === V128 ? 2 : 1;
     }
     return moved;
   };
@@ -520,7 +542,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           const b = pop();
           const a = pop();
           const d = push(t);
-          emitDst(isRef(t) ? X.SELECT_REF : X.SELECT, d, a, b, cond);
+          emitDst(isRef(t) ? X.SELECT_REF : t === V128 ? X.SELECT_V128 : X.SELECT, d, a, b, cond);
         }
         pc += op === 0x1b ? 1 : 2 + c[pc + 1];
         break;
@@ -532,21 +554,22 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
       case 0x21: case 0x22: {
         if (!dead) {
           const x = c[pc + 1];
+          const xs = localSlot[x];
           const top = vSlot.length - 1;
           // Any pending read of local x must see the old value.
           let conflict = false;
           for (let i = 0; i < top; i++) {
-            if (vSlot[i] === x) {
+            if (vSlot[i] === xs) {
               conflict = true;
               materialize(i);
             }
           }
-          if (vSlot[top] === x) {
+          if (vSlot[top] === xs) {
             // local.set x of local.get x: nothing to do.
           } else if (!conflict && lastDst >= 0 && vSlot[top] === canon(top) && out.a[lastDst] === canon(top) * 2) {
-            out.a[lastDst] = x * 2;
+            out.a[lastDst] = xs * 2;
           } else {
-            mov(localTypes[x], x * 2, vSlot[top] * 2);
+            mov(localTypes[x], xs * 2, vSlot[top] * 2);
           }
           lastDst = -1;
           pop();
@@ -560,7 +583,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           const g = c[pc + 1];
           const t = globalType(m, g);
           const d = push(t);
-          emitDst(isRef(t) ? X.GLOBAL_GET_REF : X.GLOBAL_GET, d, g);
+          emitDst(isRef(t) ? X.GLOBAL_GET_REF : t === V128 ? X.GLOBAL_GET_V128 : X.GLOBAL_GET, d, g);
         }
         pc += 2;
         break;
@@ -569,7 +592,7 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!dead) {
           const g = c[pc + 1];
           const t = globalType(m, g);
-          emit(isRef(t) ? X.GLOBAL_SET_REF : X.GLOBAL_SET, g, pop());
+          emit(isRef(t) ? X.GLOBAL_SET_REF : t === V128 ? X.GLOBAL_SET_V128 : X.GLOBAL_SET, g, pop());
         }
         pc += 2;
         break;
@@ -697,6 +720,10 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         break;
       }
       default: {
+        if (op >= SIMD_BASE) {
+          pc += compileSimd(op, pc);
+          break;
+        }
         // Loads 0x28..0x35 and stores 0x36..0x3e.
         if (!dead) {
           const offset = c[pc + 2];
@@ -743,8 +770,51 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   }
   if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
   let hasRefLocals = false;
-  for (let i = type.params.length; i < nLocals; i++) if (isRef(localTypes[i])) hasRefLocals = true;
-  return { entry, nParams: type.params.length, nLocals, frameSize: nLocals + maxH + 1, hasRefLocals };
+  for (let i = type.params.length; i < localTypes.length; i++) if (isRef(localTypes[i])) hasRefLocals = true;
+  return { entry, nParams: nParamSlots, nLocals, frameSize: nLocals + maxH + 1, hasRefLocals };
+
+  /** Compiles the SIMD instruction at `at`; returns its length in the decoded stream. */
+  function compileSimd(op: number, at: number): number {
+    const sub = op - SIMD_BASE;
+    const sig = SIMD_SIG[sub]!;
+    if (sub === 0x0c) {
+      if (!dead) emitDst(X.V128_CONST, push(V128), c[at + 1], c[at + 2], c[at + 3], c[at + 4]);
+      return 5;
+    }
+    if (sub === 0x0d) {
+      if (!dead) {
+        const y = pop();
+        const x = pop();
+        emitDst(op, push(V128), x, y);
+        // Each lane as the byte offset of its source from the frame base (x, y are int32 offsets).
+        for (let i = 1; i <= 16; i++) {
+          const l = c[at + i];
+          out.push(l < 16 ? 4 * x + l : 4 * y + l - 16);
+        }
+      }
+      return 17;
+    }
+    let len = 1;
+    let offset = NaN;
+    let lane = NaN;
+    if (sig.align >= 0) {
+      offset = c[at + 2];
+      len = 3;
+    }
+    if (sig.lanes > 0) lane = c[at + len++];
+    if (dead) return len;
+    const n = sig.params.length;
+    const z = pop();
+    const y = n >= 2 ? pop() : NaN;
+    const x = n >= 3 ? pop() : NaN;
+    // Operands in order, then the memory offset, then the lane.
+    const ops = n === 1 ? [z] : n === 2 ? [y, z] : [x, y, z];
+    if (offset === offset) ops.push(offset);
+    if (lane === lane) ops.push(lane);
+    if (sig.result !== 0) emitDst(op, push(sig.result), ops[0], ops[1], ops[2], ops[3], ops[4]);
+    else emit(op, ops[0], ops[1], ops[2], ops[3], ops[4]);
+    return len;
+  }
 
   function emitReturn() {
     const n = type.results.length;
@@ -754,8 +824,10 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
     }
     materializeTop(n);
     const src = canon(vSlot.length - n) * 2;
-    if (n === 1 && !isRef(type.results[0])) emit(X.RET1, src);
-    else emit(X.RET, src, n);
+    let slots = 0;
+    for (const t of type.results) slots += t === V128 ? 2 : 1;
+    if (n === 1 && !isRef(type.results[0]) && slots === 1) emit(X.RET1, src);
+    else emit(X.RET, src, slots);
   }
 }
 

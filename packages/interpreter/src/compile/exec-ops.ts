@@ -124,4 +124,10 @@ export const enum X {
   // loads whose address is (p * q + r) << k (an I32_MUL_ADD then I32_SHL_IMM feeding only the load): dst p q r k offset
   I32_LOAD_MAD_SHL,
   F64_LOAD_MAD_SHL,
+  // v128 (two slots, four int32 words); SIMD instructions themselves keep SIMD_BASE + sub-opcode (0x200..0x2ff)
+  MOV_V128 = 0x300, // dst src
+  SELECT_V128, // dst a b cond
+  GLOBAL_GET_V128, // dst g
+  GLOBAL_SET_V128, // g src
+  V128_CONST, // dst w0 w1 w2 w3
 }

@@ -5,6 +5,7 @@ import type {
 } from './module-ir.js';
 import { Reader, malformed, unsupported } from './reader.js';
 import { IntBuf } from './int-buf.js';
+import { SIMD_BASE, SIMD_IMM, SIMM_CONST, SIMM_LANE, SIMM_MEM, SIMM_MEM_LANE, SIMM_SHUFFLE } from './opcodes.js';
 
 const MAX_LOCALS = 50_000;
 /** Implementation limits that keep a small module from expanding into gigabytes of host objects. */
@@ -14,8 +15,7 @@ const MAX_ELEM_ENTRIES = 1_000_000;
 function valType(r: Reader): ValTypeCode {
   const at = r.pos;
   const t = r.u8();
-  if (t === I32 || t === I64 || t === F32 || t === F64 || t === FUNCREF || t === EXTERNREF) return t;
-  if (t === V128) unsupported('SIMD (the v128 type)', at);
+  if (t === I32 || t === I64 || t === F32 || t === F64 || t === FUNCREF || t === EXTERNREF || t === V128) return t;
   if (t === 0x6e || t === 0x6d || t === 0x6c || t === 0x6b || t === 0x6a || t === 0x69 || t === 0x64 || t === 0x63) {
     unsupported('reference types beyond WebAssembly 2.0 (GC / typed function references)', at);
   }
@@ -195,8 +195,8 @@ function expr(r: Reader, out: IntBuf, offsets: IntBuf | undefined, ctx: { hasDat
         break;
       }
       case 0xfd:
-        unsupported('SIMD (0xFD-prefixed instructions)', at);
-      // eslint-disable-next-line no-fallthrough
+        simdInstr(r, out, at);
+        break;
       case 0xfe:
         unsupported('threads (atomic instructions)', at);
       // eslint-disable-next-line no-fallthrough
@@ -214,6 +214,30 @@ function expr(r: Reader, out: IntBuf, offsets: IntBuf | undefined, ctx: { hasDat
           malformed('illegal opcode', at);
         }
     }
+  }
+}
+
+/**
+ * One 0xFD-prefixed (SIMD) instruction: opcode SIMD_BASE + sub-opcode, then its immediates: memarg (align,
+ * offset), lane index, 16 shuffle lane bytes, or a v128.const as four little-endian int32 words.
+ */
+function simdInstr(r: Reader, out: IntBuf, at: number): void {
+  const sub = r.u32();
+  const kind = sub <= 0xff ? SIMD_IMM[sub] : undefined;
+  if (kind === undefined) {
+    if (sub >= 0x100 && sub <= 0x113) unsupported('relaxed SIMD', at);
+    malformed('illegal opcode', at);
+  }
+  out.push(SIMD_BASE + sub);
+  if (kind === SIMM_MEM || kind === SIMM_MEM_LANE) {
+    const align = r.u32();
+    out.push(align); out.push(r.u32() | 0);
+  }
+  if (kind === SIMM_LANE || kind === SIMM_MEM_LANE) out.push(r.u8());
+  else if (kind === SIMM_CONST) {
+    for (let i = 0; i < 4; i++) out.push(r.u8() | (r.u8() << 8) | (r.u8() << 16) | (r.u8() << 24));
+  } else if (kind === SIMM_SHUFFLE) {
+    for (let i = 0; i < 16; i++) out.push(r.u8());
   }
 }
 

@@ -8,6 +8,7 @@ import { readRaw, writeRaw } from './values.js';
 import { writeHostResults } from './host-call.js';
 import { Trap, trap } from './trap.js';
 import { X } from '../compile/exec-ops.js';
+import { V128 } from '../decode/module-ir.js';
 
 /** Fuel "unlimited" is a large finite number so fuel used stays measurable. */
 export const UNLIMITED_FUEL = Number.MAX_SAFE_INTEGER;
@@ -64,7 +65,10 @@ export class Execution {
       try {
         if (!machine.reach(f.frameSize)) throw stackOverflow();
         const params = f.irType.params;
-        for (let i = 0; i < params.length; i++) writeRaw(machine.I32, machine.refs, 2 * i, params[i], this.args[i]);
+        for (let i = 0, s = 0; i < params.length; i++) {
+          writeRaw(machine.I32, machine.refs, s, params[i], this.args[i]);
+          s += params[i] === V128 ? 4 : 2;
+        }
         machine.I32.fill(0, 2 * f.nParams, 2 * f.nLocals);
         for (let i = f.nParams; i < f.nLocals; i++) machine.refs[i] = null;
       } catch (e) {
@@ -105,7 +109,10 @@ export class Execution {
     if (status === DONE) {
       const rs = f.irType.results;
       const values: RawValue[] = [];
-      for (let i = 0; i < rs.length; i++) values.push(readRaw(st.machine.I32, st.machine.refs, 2 * i, rs[i]));
+      for (let i = 0, s = 0; i < rs.length; i++) {
+        values.push(readRaw(st.machine.I32, st.machine.refs, s, rs[i]));
+        s += rs[i] === V128 ? 4 : 2;
+      }
       this.finish('completed');
       return { status: 'completed', values };
     }
@@ -143,15 +150,18 @@ export class Execution {
 
   private completeHost(r: unknown): ExecutionResult {
     const rs = this.fn.irType.results;
-    const I32 = new Int32Array(2 * Math.max(1, rs.length));
-    const refs: unknown[] = new Array(rs.length).fill(null);
+    const I32 = new Int32Array(4 * Math.max(1, rs.length));
+    const refs: unknown[] = new Array(2 * rs.length).fill(null);
     try {
       writeHostResults(I32, refs, 0, this.fn, r);
     } catch (e) {
       return this.fail(e);
     }
     const values: RawValue[] = [];
-    for (let i = 0; i < rs.length; i++) values.push(readRaw(I32, refs, 2 * i, rs[i]));
+    for (let i = 0, s = 0; i < rs.length; i++) {
+      values.push(readRaw(I32, refs, s, rs[i]));
+      s += rs[i] === V128 ? 4 : 2;
+    }
     this.state = 'completed';
     return { status: 'completed', values };
   }

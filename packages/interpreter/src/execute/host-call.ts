@@ -3,6 +3,7 @@ import type { LoopState } from './loop-state.js';
 import { readRaw, writeRaw } from './values.js';
 import { Trap } from './trap.js';
 import type { RawValue } from '../api/types.js';
+import { V128 } from '../decode/module-ir.js';
 
 export interface PendingHost {
   promise: PromiseLike<unknown> | null;
@@ -47,7 +48,10 @@ export function callHost(st: LoopState & PendingHost, f: WasmFunction, base: num
 
 export function readArgs(I32: Int32Array, refs: unknown[], base: number, types: readonly number[]): RawValue[] {
   const args: RawValue[] = new Array(types.length);
-  for (let i = 0; i < types.length; i++) args[i] = readRaw(I32, refs, base + 2 * i, types[i]);
+  for (let i = 0, s = base; i < types.length; i++) {
+    args[i] = readRaw(I32, refs, s, types[i]);
+    s += types[i] === V128 ? 4 : 2;
+  }
   return args;
 }
 
@@ -61,7 +65,10 @@ export function writeHostResults(I32: Int32Array, refs: unknown[], base: number,
     }
     const arr = r as RawValue[];
     if (!Array.isArray(arr) || arr.length !== rs.length) throw new TypeError(`host function must return an array of ${rs.length} values`);
-    for (let i = 0; i < rs.length; i++) writeRaw(I32, refs, base + 2 * i, rs[i], arr[i]);
+    for (let i = 0, s = base; i < rs.length; i++) {
+      writeRaw(I32, refs, s, rs[i], arr[i]);
+      s += rs[i] === V128 ? 4 : 2;
+    }
   } catch (e) {
     throw new Trap('TRAP_HOST_ERROR', { import: f.index }, e);
   }

@@ -2,7 +2,8 @@ import { FaygerError } from '@fayger/contracts';
 import { EXTERNREF, FUNCREF, I32, SEG_ACTIVE, SEG_PASSIVE } from '../decode/module-ir.js';
 import type { ConstExprIR, ModuleIR } from '../decode/module-ir.js';
 import type { CompiledCode } from '../compile/compile.js';
-import { WasmFunction, WasmGlobal, WasmMemory, WasmTable, sigId, type FuelAccount, type InstanceCtx } from './objects.js';
+import { SIMD_BASE } from '../decode/opcodes.js';
+import { WasmFunction, WasmGlobal, WasmMemory, WasmTable, sigId, slotCount, type FuelAccount, type InstanceCtx } from './objects.js';
 import { memoryInit, tableInit } from './rare-ops.js';
 import { Trap } from './trap.js';
 import { toTrapError } from './execution.js';
@@ -90,8 +91,8 @@ export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opt
     const c = compiled.funcs[i];
     const type = ir.types[ir.funcs[i]];
     const locals = ir.codes[i].locals;
-    f.nParams = type.params.length;
-    f.nLocals = type.params.length + locals.length;
+    f.nParams = slotCount(type.params);
+    f.nLocals = f.nParams + slotCount(locals);
     f.hasRefLocals = locals.some((t) => t === FUNCREF || t === EXTERNREF);
     f.lazy = compiled;
     f.codeIndex = i;
@@ -167,10 +168,11 @@ export function evalConst(ctx: InstanceCtx, e: ConstExprIR, out: WasmGlobal): vo
     case 0x41: case 0x43: out.lo = c[1]; out.hi = 0; return;
     case 0x42: case 0x44: out.lo = c[1]; out.hi = c[2]; return;
     case 0xd0: out.ref = null; return;
+    case SIMD_BASE + 0x0c: out.lo = c[1]; out.hi = c[2]; out.w2 = c[3]; out.w3 = c[4]; return;
     case 0xd2: out.ref = ctx.funcs[c[1]]; return;
     case 0x23: {
       const g = ctx.globals[c[1]];
-      out.lo = g.lo; out.hi = g.hi; out.ref = g.ref;
+      out.lo = g.lo; out.hi = g.hi; out.w2 = g.w2; out.w3 = g.w3; out.ref = g.ref;
       return;
     }
   }

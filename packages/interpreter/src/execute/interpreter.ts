@@ -6,6 +6,8 @@ import {
   ctz32, i64DivS, i64DivU, i64Mul, i64RemS, i64RemU, i64ToF32, i64ToF64, nearest, popcnt32, truncSat, truncTrap,
 } from './numeric.js';
 import { rareOp } from './rare-ops.js';
+import { simdOp } from './simd.js';
+import { SIMD_BASE } from '../decode/opcodes.js';
 import { callHost } from './host-call.js';
 import type { LoopState } from './loop-state.js';
 
@@ -992,6 +994,11 @@ export function run(st: LoopState): number {
         case 0x107: truncSat(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 3); pc += 3; break;
 
         default:
+          // SIMD (v128) instructions.
+          if (code[pc] >= SIMD_BASE) {
+            pc = simdOp(inst, m, code, pc, b);
+            break;
+          }
           // References, tables, bulk memory: rare enough to live outside the loop.
           pc = rareOp(inst, m, code, pc, b);
           if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }

@@ -17,6 +17,11 @@ export class Machine {
   I32!: Int32Array;
   F32!: Float32Array;
   F64!: Float64Array;
+  /** Narrow views for SIMD lanes (a v128 at int32 index i starts at I16 index 2i, U8 index 4i). */
+  I16!: Int16Array;
+  U16!: Uint16Array;
+  I8!: Int8Array;
+  U8!: Uint8Array;
   refs!: unknown[];
   /** Capacity in slots. */
   cap = 0;
@@ -45,6 +50,10 @@ export class Machine {
     this.I32 = I32;
     this.F32 = new Float32Array(buf);
     this.F64 = new Float64Array(buf);
+    this.I16 = new Int16Array(buf);
+    this.U16 = new Uint16Array(buf);
+    this.I8 = new Int8Array(buf);
+    this.U8 = new Uint8Array(buf);
     this.refs = refs;
     this.cap = slots;
   }

@@ -1,5 +1,5 @@
 import { FaygerError } from '@fayger/contracts';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decode/module-ir.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, V128 } from '../decode/module-ir.js';
 import type { FuncTypeIR } from '../decode/module-ir.js';
 import type { FunctionType, HostFunctionImpl, ValueType } from '../api/types.js';
 
@@ -25,8 +25,8 @@ export interface TableBudget {
   refused: number;
 }
 
-const CODE_TO_NAME: Record<number, ValueType> = { [I32]: 'i32', [I64]: 'i64', [F32]: 'f32', [F64]: 'f64', [FUNCREF]: 'funcref', [EXTERNREF]: 'externref' };
-const NAME_TO_CODE: Record<string, number> = { i32: I32, i64: I64, f32: F32, f64: F64, funcref: FUNCREF, externref: EXTERNREF, anyfunc: FUNCREF };
+const CODE_TO_NAME: Record<number, ValueType> = { [I32]: 'i32', [I64]: 'i64', [F32]: 'f32', [F64]: 'f64', [V128]: 'v128', [FUNCREF]: 'funcref', [EXTERNREF]: 'externref' };
+const NAME_TO_CODE: Record<string, number> = { i32: I32, i64: I64, f32: F32, f64: F64, v128: V128, funcref: FUNCREF, externref: EXTERNREF, anyfunc: FUNCREF };
 
 export function typeName(code: number): ValueType {
   return CODE_TO_NAME[code];
@@ -35,7 +35,7 @@ export function typeName(code: number): ValueType {
 export function typeCode(name: string): number {
   const c = NAME_TO_CODE[name];
   if (c === undefined) {
-    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'instantiate', what: 'reading a value type', expected: 'i32, i64, f32, f64, funcref or externref', found: JSON.stringify(name) });
+    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'instantiate', what: 'reading a value type', expected: 'i32, i64, f32, f64, v128, funcref or externref', found: JSON.stringify(name) });
   }
   return c;
 }
@@ -100,6 +100,18 @@ export interface LazyCode {
   func(index: number): { entry: number; frameSize: number };
 }
 
+/** Slots (of 8 bytes) a value of type `t` takes on the value stack: two for a v128, else one. */
+export function slotWidth(t: number): number {
+  return t === V128 ? 2 : 1;
+}
+
+/** Total slots of a list of value types. */
+export function slotCount(ts: readonly number[]): number {
+  let n = 0;
+  for (const t of ts) n += t === V128 ? 2 : 1;
+  return n;
+}
+
 /** Compiles `f`'s body if it is not yet, and fills in its entry and frame size. */
 export function prepareFunction(f: WasmFunction): void {
   const c = f.lazy!.func(f.codeIndex);
@@ -145,6 +157,9 @@ export class WasmMemory {
   buffer: ArrayBuffer;
   u8: Uint8Array;
   dv: DataView;
+  /** An Int32Array over `u8`'s bytes, made on first use by aligned v128 accesses; valid while `i32u8 === u8`. */
+  i32: Int32Array | null = null;
+  i32u8: Uint8Array | null = null;
   /** Declared maximum in pages (undefined = 65536). */
   readonly maximum: number | undefined;
   /** Page quota from InstanceOptions: growth beyond it fails with -1. */
@@ -268,6 +283,9 @@ export class WasmTable {
 export class WasmGlobal {
   lo = 0;
   hi = 0;
+  /** Words 2 and 3 of a v128 (words 0 and 1 are lo and hi). */
+  w2 = 0;
+  w3 = 0;
   ref: unknown = null;
   readonly valueType: number;
   readonly mutable: boolean;

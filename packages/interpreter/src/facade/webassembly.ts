@@ -82,12 +82,24 @@ function toJS(t: ValueType, v: RawValue): unknown {
   }
 }
 
+/** What V8 throws when a v128 would cross the JS boundary (the JS API has no JS value for it). */
+function v128Error(): TypeError {
+  return new TypeError('WebAssembly: type incompatibility when transforming from/to JS (a v128 cannot cross the JS boundary)');
+}
+
+const hasV128 = (t: FunctionType): boolean => t.params.includes('v128') || t.results.includes('v128');
+
 function jsFunction(f: WasmFunction): (...args: unknown[]) => unknown {
   let js = JS_OF.get(f);
   if (js) return js;
   const { params, results } = f.type;
   const allI32 = params.every((p) => p === 'i32') && results.every((r) => r === 'i32');
-  js = allI32
+  // As in V8: such an export exists (and passes wasm-to-wasm), but calling it from JS throws before any work.
+  js = hasV128(f.type)
+    ? function () {
+      throw v128Error();
+    }
+    : allI32
     ? function (...args: unknown[]) {
       const raw: RawValue[] = new Array(params.length);
       for (let i = 0; i < params.length; i++) raw[i] = Number(args[i]) | 0;
@@ -121,6 +133,12 @@ function jsFunction(f: WasmFunction): (...args: unknown[]) => unknown {
 
 function hostFromJS(type: FunctionType, fn: (...args: unknown[]) => unknown): WasmFunction {
   const { params, results } = type;
+  if (hasV128(type)) {
+    // Links, but a call from the guest throws a TypeError (through the guest frames) without running `fn`.
+    return hostFunction(type, () => {
+      throw v128Error();
+    });
+  }
   return hostFunction(type, (...raw: RawValue[]) => {
     const args = new Array(params.length);
     for (let i = 0; i < params.length; i++) args[i] = toJS(params[i], raw[i]);
@@ -181,6 +199,7 @@ function resolveImport(imp: ImportDescriptor, v: unknown): Extern {
       const gt = imp.type as GlobalType;
       if (v instanceof Global) return v[INNER];
       if (gt.mutable) throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Global (mutable)`);
+      if (gt.value === 'v128') throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name}: a global import of type v128 must be a WebAssembly.Global`);
       if (gt.value === 'i64' && typeof v !== 'bigint') throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a BigInt`);
       if ((gt.value === 'i32' || gt.value === 'f32' || gt.value === 'f64') && typeof v !== 'number') {
         throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a number`);
@@ -341,7 +360,7 @@ export class Global {
     if (!w) {
       w = new Global(undefined as never);
       w[INNER] = g;
-      const names: Record<number, ValueType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x70: 'funcref', 0x6f: 'externref' };
+      const names: Record<number, ValueType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
       w.valueType = names[g.valueType];
       GLOBAL_OF.set(g, w);
     }
@@ -349,10 +368,12 @@ export class Global {
   }
 
   get value(): unknown {
+    if (this.valueType === 'v128') throw new TypeError("WebAssembly.Global: can't get the value of a v128 global from JS");
     return toJS(this.valueType, getGlobalValue(this[INNER]));
   }
 
   set value(v: unknown) {
+    if (this.valueType === 'v128') throw new TypeError("WebAssembly.Global: can't set the value of a v128 global from JS");
     if (!this[INNER].mutable) throw new TypeError('WebAssembly.Global: cannot set an immutable global');
     setGlobalValue(this[INNER], toRaw(this.valueType, v));
   }

@@ -220,7 +220,7 @@ export function createInterpreterImplementation(): RuntimeImplementation {
   const descriptor: RuntimeImplementationDescriptor = {
     id: INTERPRETER_IMPLEMENTATION_ID,
     version: VERSION,
-    features: ['suspend', 'fuel', 'jitless', 'deterministic'],
+    features: ['suspend', 'fuel', 'jitless', 'deterministic', 'simd'],
     wasmVersion: '2.0',
   };
   return {

@@ -1,9 +1,9 @@
 import { FaygerError } from '@fayger/contracts';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SEG_ACTIVE } from '../decode/module-ir.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SEG_ACTIVE, V128 } from '../decode/module-ir.js';
 import type { ConstExprIR, FuncTypeIR, ModuleIR } from '../decode/module-ir.js';
-import { MEM_NATURAL_ALIGN } from '../decode/opcodes.js';
+import { MEM_NATURAL_ALIGN, SIMD_BASE } from '../decode/opcodes.js';
 import { instructionOffsets } from '../decode/decode.js';
-import { MEM_TYPE, SIMPLE } from './op-signatures.js';
+import { MEM_TYPE, SIMD_SIG, SIMPLE } from './op-signatures.js';
 
 const UNKNOWN = 0; // bottom type in unreachable code
 
@@ -147,6 +147,7 @@ function constExpr(m: ModuleIR, sp: Spaces, e: ConstExprIR, expected: number, gl
     else if (op === 0x43) { stack.push(F32); pc += 2; }
     else if (op === 0x44) { stack.push(F64); pc += 3; }
     else if (op === 0xd0) { stack.push(c[pc + 1]); pc += 2; }
+    else if (op === SIMD_BASE + 0x0c) { stack.push(V128); pc += 5; }
     else if (op === 0xd2) {
       if (c[pc + 1] >= sp.funcTypes.length) invalid(`unknown function ${c[pc + 1]}`);
       stack.push(FUNCREF);
@@ -415,6 +416,26 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
           if (op <= 0x35) { popExpect(I32); push(t); }
           else { popExpect(t); popExpect(I32); }
           pc += 3;
+        } else if (op >= SIMD_BASE) {
+          const sub = op - SIMD_BASE;
+          const s = SIMD_SIG[sub]!;
+          let len = 1;
+          if (s.align >= 0) {
+            memCheck(c[pc + 1], s.align);
+            len = 3;
+          }
+          if (s.lanes > 0) {
+            if (c[pc + len] >= s.lanes) fail('invalid lane index');
+            len++;
+          }
+          if (sub === 0x0c) len = 5;
+          else if (sub === 0x0d) {
+            for (let i = 1; i <= 16; i++) if (c[pc + i] >= 32) fail('invalid lane index');
+            len = 17;
+          }
+          popVals(s.params);
+          if (s.result !== 0) push(s.result);
+          pc += len;
         } else {
           fail(`unexpected opcode 0x${op.toString(16)}`);
         }
@@ -438,6 +459,7 @@ function typeName(t: number): string {
     case I64: return 'i64';
     case F32: return 'f32';
     case F64: return 'f64';
+    case V128: return 'v128';
     case FUNCREF: return 'funcref';
     case EXTERNREF: return 'externref';
     default: return 'unknown';

@@ -209,6 +209,32 @@ const MAX_OFFSET = 64;
 const F32_SPECIALS = [0x0000_0000, 0x8000_0000, 0x3f80_0000, 0xbf80_0000, 0x7f80_0000, 0xff80_0000, 0x7fc0_0000, 0x0000_0001, 0x7f7f_ffff, 0x3f00_0000, 0x4b00_0001, 0x4f00_0000, 0xcf00_0000];
 const F64_SPECIALS = [0n, 0x8000_0000_0000_0000n, 0x3ff0_0000_0000_0000n, 0xbff0_0000_0000_0000n, 0x7ff0_0000_0000_0000n, 0xfff0_0000_0000_0000n, 0x7ff8_0000_0000_0000n, 1n, 0x3fe0_0000_0000_0000n, 0x4330_0000_0000_0001n, 0x41e0_0000_0000_0000n, 0xc3e0_0000_0000_0000n, 0x43e0_0000_0000_0000n];
 
+// --- SIMD (v128) ------------------------------------------------------------------------------------------
+// v128 values only become observable through integer lanes, so float-vector code only feeds comparisons and
+// saturating truncations (whose results do not depend on NaN payloads).
+
+const SIMD = (sub: number): number[] => [0xfd, ...uleb(sub)];
+const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+/** Integer-exact binary v128 ops: compares, bitwise, lane arithmetic (saturating, min/max, avgr, extmul, dot, q15mulr, narrow, swizzle). */
+const V_BIN = [
+  0x0e, ...range(0x23, 0x40), 0x4e, 0x4f, 0x50, 0x51, 0x65, 0x66, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73, 0x76, 0x77, 0x78, 0x79, 0x7b,
+  0x82, 0x85, 0x86, 0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f,
+  0xae, 0xb1, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbc, 0xbd, 0xbe, 0xbf, 0xce, 0xd1, 0xd5, ...range(0xd6, 0xdb), ...range(0xdc, 0xdf),
+];
+/** Integer-exact unary v128 ops. */
+const V_UN = [0x4d, 0x60, 0x61, 0x62, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x81, 0x87, 0x88, 0x89, 0x8a, 0xa0, 0xa1, 0xa7, 0xa8, 0xa9, 0xaa, 0xc0, 0xc1, 0xc7, 0xc8, 0xc9, 0xca];
+const V_SHIFT = [0x6b, 0x6c, 0x6d, 0x8b, 0x8c, 0x8d, 0xab, 0xac, 0xad, 0xcb, 0xcc, 0xcd];
+/** f32x4 / f64x2 arithmetic (may make NaNs), then comparisons and truncations that hide NaN payloads. */
+const F32X4_UN = [0x67, 0x68, 0x69, 0x6a, 0xe0, 0xe1, 0xe3];
+const F32X4_BIN = [0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb];
+const F64X2_UN = [0x74, 0x75, 0x7a, 0x94, 0xec, 0xed, 0xef];
+const F64X2_BIN = [0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7];
+/** v128 loads: sub-opcode and natural alignment. */
+const V_LOADS: readonly MemOp[] = [
+  { op: 0x00, width: 4 }, ...range(0x01, 0x06).map((op) => ({ op, width: 3 })), { op: 0x07, width: 0 }, { op: 0x08, width: 1 },
+  { op: 0x09, width: 2 }, { op: 0x0a, width: 3 }, { op: 0x5c, width: 2 }, { op: 0x5d, width: 3 },
+];
+
 // --- generator ----------------------------------------------------------------------------------------------
 
 interface Local {
@@ -217,12 +243,14 @@ interface Local {
 }
 
 class FunctionBuilder {
-  readonly locals: NumType[] = [];
+  readonly locals: (NumType | 'v128')[] = [];
   /** Locals the random code may read and write. */
   readonly free: Local[] = [];
   readonly counters: number[] = [];
   readonly scratchF32: number;
   readonly scratchF64: number;
+  /** v128 locals, interleaved with the scalar ones. */
+  readonly vlocals: number[] = [];
   private loopDepth = 0;
 
   constructor(
@@ -235,13 +263,17 @@ class FunctionBuilder {
     private readonly blockTypes: readonly { readonly index: number; readonly sig: FuncSig }[] = [],
   ) {
     sig.params.forEach((t, i) => this.free.push({ index: i, type: t }));
-    for (const t of NUM_TYPES) for (let n = 0; n < 1 + rng.int(2); n++) this.free.push({ index: this.addLocal(t), type: t });
+    for (const t of NUM_TYPES) {
+      for (let n = 0; n < 1 + rng.int(2); n++) this.free.push({ index: this.addLocal(t), type: t });
+      if (rng.bool(0.5)) this.vlocals.push(this.addLocal('v128'));
+    }
+    if (this.vlocals.length === 0) this.vlocals.push(this.addLocal('v128'));
     for (let n = 0; n < 2; n++) this.counters.push(this.addLocal('i32'));
     this.scratchF32 = this.addLocal('f32');
     this.scratchF64 = this.addLocal('f64');
   }
 
-  private addLocal(t: NumType): number {
+  private addLocal(t: NumType | 'v128'): number {
     this.locals.push(t);
     return this.sig.params.length + this.locals.length - 1;
   }
@@ -252,7 +284,7 @@ class FunctionBuilder {
     for (let i = 0; i < n; i++) out.push(...this.stmt(3));
     for (const t of this.sig.results) out.push(...this.observable(t, 3));
     out.push(0x0b);
-    const groups = this.locals.map((t) => [1, TYPE_BYTE[t]]);
+    const groups = this.locals.map((t) => [1, t === 'v128' ? 0x7b : TYPE_BYTE[t]]);
     return [...vec(groups), ...out];
   }
 
@@ -309,11 +341,99 @@ class FunctionBuilder {
     return this.constant(t);
   }
 
+  /** A v128 expression whose bits are fully specified. */
+  vexpr(depth: number): number[] {
+    const r = this.rng;
+    const d = depth - 1;
+    if (depth <= 0 || r.bool(0.25)) {
+      switch (r.int(4)) {
+        case 0: return [...SIMD(0x0c), ...Array.from({ length: 16 }, () => (r.bool(0.3) ? r.pick([0, 0x80, 0xff, 0x7f]) : r.int(256)))];
+        case 1: return [0x20, ...uleb(r.pick(this.vlocals))];
+        case 2: {
+          const splat = r.int(4);
+          return [...this.expr(splat === 3 ? 'i64' : 'i32', Math.min(depth, 1)), ...SIMD(splat === 3 ? 0x12 : 0x0f + splat)];
+        }
+        default: {
+          const m = r.pick(V_LOADS);
+          return [...this.address(0), ...SIMD(m.op), ...this.memarg(m)];
+        }
+      }
+    }
+    switch (r.int(12)) {
+      case 0: case 1: case 2:
+        return [...this.vexpr(d), ...this.vexpr(d), ...SIMD(r.pick(V_BIN))];
+      case 3:
+        return [...this.vexpr(d), ...SIMD(r.pick(V_UN))];
+      case 4:
+        return [...this.vexpr(d), ...this.expr('i32', 1), ...SIMD(r.pick(V_SHIFT))];
+      case 5:
+        return [...this.vexpr(d), ...this.vexpr(d), ...SIMD(0x0d), ...Array.from({ length: 16 }, () => r.int(32))];
+      case 6:
+        return [...this.vexpr(d), ...this.vexpr(d), ...this.vexpr(d), ...SIMD(0x52)];
+      case 7: {
+        const k = r.int(6);
+        const lanes = [16, 8, 4, 2, 4, 2][k]!;
+        const value = k === 3 ? this.expr('i64', 1) : k === 4 ? this.expr('f32', 1) : k === 5 ? this.expr('f64', 1) : this.expr('i32', 1);
+        // replace_lane of a float lane only stores bits that comparisons/truncations read; f32/f64 lanes of NaN
+        // constants are canonical here (the generator's f32/f64 expressions may carry any NaN: hide them).
+        if (k >= 4) return [...this.vexpr(d), ...this.observable(k === 4 ? 'f32' : 'f64', 1), ...SIMD([0x17, 0x1a, 0x1c, 0x1e, 0x20, 0x22][k]!), r.int(lanes)];
+        return [...this.vexpr(d), ...value, ...SIMD([0x17, 0x1a, 0x1c, 0x1e][k]!), r.int(lanes)];
+      }
+      case 8: {
+        // Float vectors, only observed through comparisons or saturating truncation.
+        const f64 = r.bool();
+        const fv = this.fvexpr(f64, d);
+        if (r.bool(0.6)) return [...fv, ...this.fvexpr(f64, d), ...SIMD(f64 ? 0x47 + r.int(6) : 0x41 + r.int(6))];
+        return [...fv, ...SIMD(f64 ? r.pick([0xfc, 0xfd]) : r.pick([0xf8, 0xf9]))];
+      }
+      case 9:
+        return [...this.vexpr(d), ...this.vexpr(d), ...this.expr('i32', 1), 0x1b];
+      case 10: {
+        // A v128 local written and read back (local.tee).
+        return [...this.vexpr(d), 0x22, ...uleb(r.pick(this.vlocals))];
+      }
+      default: {
+        const m = r.pick(V_LOADS.slice(0, 1));
+        // load_lane into a vector: size 1 << k bytes, lane below 16 >> k.
+        const k = r.int(4);
+        if (r.bool()) return [...this.address(0), ...this.vexpr(d), ...SIMD(0x54 + k), ...uleb(r.int(k + 1)), ...uleb(r.int(MAX_OFFSET + 1)), r.int(16 >> k)];
+        return [...this.address(0), ...SIMD(m.op), ...this.memarg(m)];
+      }
+    }
+  }
+
+  /** A float vector (f32x4, or f64x2 when f64): from integer vectors, then float arithmetic. */
+  private fvexpr(f64: boolean, depth: number): number[] {
+    const r = this.rng;
+    if (depth <= 0 || r.bool(0.3)) {
+      const v = this.vexpr(0);
+      if (r.bool(0.3)) return v; // raw bits: may be NaNs with any payload
+      return [...v, ...SIMD(f64 ? r.pick([0xfe, 0xff, 0x5f]) : r.pick([0xfa, 0xfb, 0x5e]))];
+    }
+    if (r.bool()) return [...this.fvexpr(f64, depth - 1), ...SIMD(r.pick(f64 ? F64X2_UN : F32X4_UN))];
+    return [...this.fvexpr(f64, depth - 1), ...this.fvexpr(f64, depth - 1), ...SIMD(r.pick(f64 ? F64X2_BIN : F32X4_BIN))];
+  }
+
+  /** An integer read out of a v128: a lane, a reduction or a bitmask. */
+  private vlane(t: 'i32' | 'i64', depth: number): number[] {
+    const r = this.rng;
+    const v = this.vexpr(depth);
+    if (t === 'i64') return [...v, ...SIMD(0x1d), r.int(2)];
+    switch (r.int(5)) {
+      case 0: return [...v, ...SIMD(r.pick([0x15, 0x16])), r.int(16)];
+      case 1: return [...v, ...SIMD(r.pick([0x18, 0x19])), r.int(8)];
+      case 2: return [...v, ...SIMD(0x1b), r.int(4)];
+      case 3: return [...v, ...SIMD(r.pick([0x53, 0x63, 0x83, 0xa3, 0xc3]))];
+      default: return [...v, ...SIMD(r.pick([0x64, 0x84, 0xa4, 0xc4]))];
+    }
+  }
+
   expr(t: NumType, depth: number): number[] {
     const r = this.rng;
     if (depth <= 0 || r.bool(0.2)) return this.leaf(t);
     const d = depth - 1;
     const isInt = t === 'i32' || t === 'i64';
+    if (isInt && r.bool(0.08)) return this.vlane(t as 'i32' | 'i64', d);
     switch (r.int(isInt ? 10 : 8)) {
       case 0:
       case 1:
@@ -525,6 +645,14 @@ class FunctionBuilder {
         if (r.bool(0.3) && l) return [...ref, 0x41, r.int(2), 0xfc, 15, 0, 0x21, ...uleb(l.index)];
         const slot = this.tableSize - 2 + r.int(r.bool(0.9) ? 2 : 4);
         return [0x41, ...sleb(BigInt(slot)), ...ref, 0x26, 0];
+      }
+      case 10: {
+        // SIMD: a v128 local set, a v128 store, or a lane store.
+        const k = r.int(3);
+        if (k === 0) return [...this.vexpr(3), 0x21, ...uleb(r.pick(this.vlocals))];
+        if (k === 1) return [...this.address(2), ...this.vexpr(3), ...SIMD(0x0b), ...this.memarg({ op: 0, width: 4 })];
+        const w = r.int(4);
+        return [...this.address(2), ...this.vexpr(3), ...SIMD(0x58 + w), ...uleb(r.int(w + 1)), ...uleb(r.int(MAX_OFFSET + 1)), r.int(16 >> w)];
       }
       default: {
         const l = r.pick(this.free);

@@ -136,6 +136,11 @@ export class InterpreterEngine implements EngineAdapter {
       if (v.type === 'externref' && typeof v.ref === 'number') return this.refs.object(v.ref);
       throw new Error(`cannot pass ${v.type} ${String(v.ref)} from the host`);
     }
+    if (v.type === 'v128') {
+      const bytes = new Uint8Array(16);
+      for (let i = 0; i < 16; i++) bytes[i] = Number((v.bits >> BigInt(8 * i)) & 0xffn);
+      return bytes;
+    }
     return v.type === 'i32' || v.type === 'f32' ? Number(v.bits) : v.bits;
   }
 
@@ -147,6 +152,12 @@ export class InterpreterEngine implements EngineAdapter {
       case 'i64':
       case 'f64':
         return { type, bits: BigInt.asUintN(64, raw as bigint) };
+      case 'v128': {
+        const bytes = raw as Uint8Array;
+        let bits = 0n;
+        for (let i = 15; i >= 0; i--) bits = (bits << 8n) | BigInt(bytes[i]!);
+        return { type, bits };
+      }
       case 'externref':
         return { type, ref: raw === null ? null : (this.refs.number(raw) ?? -1) };
       case 'funcref':

@@ -1,5 +1,5 @@
 import type { Classified, EngineAdapter, FailureCode, ValType, WasmValue } from '../types.js';
-import { bitsCarrier, functionBitsWrapper, globalBitsWrapper } from '../wasm-encoder.js';
+import { bitsCarrier, carriers, functionBitsWrapper, globalBitsWrapper } from '../wasm-encoder.js';
 
 /** Host references: each script number maps to one stable object, so identity survives a round trip. */
 export class HostRefs {
@@ -145,7 +145,7 @@ export class NativeEngine implements EngineAdapter {
     const fn = (instance as NativeInstance).exports[field];
     if (typeof fn !== 'function') throw new Error(`export ${field} is not a function`);
     const paramTypes = args.map((a) => a.type);
-    const needsBits = resultTypes !== undefined && [...paramTypes, ...resultTypes].some((t) => t === 'f32' || t === 'f64');
+    const needsBits = resultTypes !== undefined && [...paramTypes, ...resultTypes].some((t) => t === 'f32' || t === 'f64' || t === 'v128');
     if (!needsBits) {
       const raw: unknown = fn(...args.map((a) => this.toJs(a)));
       return this.fromJsResults(raw, resultTypes);
@@ -158,15 +158,15 @@ export class NativeEngine implements EngineAdapter {
     }
     const wrapper = new this.wa.Instance(wrapperModule, { m: { f: fn as () => unknown } });
     const w = wrapper.exports['w'] as (...a: unknown[]) => unknown;
-    const carried = args.map((a) => this.toJs(carry(a)));
+    const carried = args.flatMap(carry).map((a) => this.toJs(a));
     const raw = w(...carried);
-    return this.fromJsResults(raw, resultTypes.map(bitsCarrier)).map((v, i) => uncarry(v, resultTypes[i]!));
+    return uncarryAll(this.fromJsResults(raw, carriers(resultTypes)), resultTypes);
   }
 
   get(instance: unknown, field: string, type: ValType | undefined): WasmValue {
     const g = (instance as NativeInstance).exports[field];
     if (!(g instanceof this.wa.Global)) throw new Error(`export ${field} is not a global`);
-    if (type === 'f32' || type === 'f64') {
+    if (type === 'f32' || type === 'f64' || type === 'v128') {
       for (const mutable of [false, true]) {
         let wrapper: WebAssembly.Instance;
         try {
@@ -176,7 +176,7 @@ export class NativeEngine implements EngineAdapter {
           throw e;
         }
         const raw = (wrapper.exports['w'] as () => unknown)();
-        return uncarry(this.fromJs(raw, bitsCarrier(type)), type);
+        return uncarryAll(this.fromJsResults(raw, carriers([type])), [type])[0]!;
       }
     }
     return this.fromJs(g.value, type ?? guessType(g.value));
@@ -213,6 +213,8 @@ export class NativeEngine implements EngineAdapter {
         return Number(BigInt.asIntN(32, v.bits));
       case 'i64':
         return BigInt.asIntN(64, v.bits);
+      case 'v128':
+        throw new TypeError('a v128 cannot cross the JS boundary');
       default:
         return bitsToNumber(v.type, v.bits);
     }
@@ -235,6 +237,8 @@ export class NativeEngine implements EngineAdapter {
       case 'f32':
       case 'f64':
         return { type, bits: numberToBits(type, raw as number) };
+      case 'v128':
+        throw new TypeError('a v128 cannot cross the JS boundary');
       case 'externref':
         return { type, ref: raw === null ? null : (this.refs.number(raw) ?? -1) };
       case 'funcref':
@@ -243,9 +247,26 @@ export class NativeEngine implements EngineAdapter {
   }
 }
 
-function carry(v: WasmValue): WasmValue {
-  if ('bits' in v && (v.type === 'f32' || v.type === 'f64')) return { type: bitsCarrier(v.type) as 'i32' | 'i64', bits: v.bits };
-  return v;
+function carry(v: WasmValue): WasmValue[] {
+  if (v.type === 'v128') return [{ type: 'i64', bits: BigInt.asUintN(64, v.bits) }, { type: 'i64', bits: v.bits >> 64n }];
+  if ('bits' in v && (v.type === 'f32' || v.type === 'f64')) return [{ type: bitsCarrier(v.type) as 'i32' | 'i64', bits: v.bits }];
+  return [v];
+}
+
+/** Folds carried values back into values of `types` (a v128 from two i64, low half first). */
+function uncarryAll(vs: readonly WasmValue[], types: readonly ValType[]): WasmValue[] {
+  const out: WasmValue[] = [];
+  let k = 0;
+  for (const t of types) {
+    if (t === 'v128') {
+      const lo = vs[k++] as { bits: bigint };
+      const hi = vs[k++] as { bits: bigint };
+      out.push({ type: 'v128', bits: (hi.bits << 64n) | lo.bits });
+    } else {
+      out.push(uncarry(vs[k++]!, t));
+    }
+  }
+  return out;
 }
 
 function uncarry(v: WasmValue, type: ValType): WasmValue {

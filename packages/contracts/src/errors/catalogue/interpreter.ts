@@ -15,7 +15,7 @@ export const interpreterCodes = {
   WASM_UNSUPPORTED_FEATURE: {
     layer: 'interpreter',
     title: 'The WebAssembly module uses a feature this interpreter does not implement.',
-    remedy: 'Build the module for WebAssembly 2.0 without the named feature (e.g. disable SIMD), or pick another runtime implementation.',
+    remedy: 'Build the module for WebAssembly 2.0 without the named post-2.0 feature (e.g. tail calls, exceptions, threads, relaxed SIMD), or pick another runtime implementation.',
   },
   WASM_LINK_ERROR: {
     layer: 'interpreter',
