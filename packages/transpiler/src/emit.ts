@@ -653,9 +653,10 @@ function unary(op: number, a: string): string {
     case 0x8e: return `FR(FLOOR(${a}))`;
     case 0x8f: return `FR(TRUNC(${a}))`;
     case 0x90: return `FR(h_nearest(${a}))`;
-    case 0x9b: return `CEIL(${a})`;
-    case 0x9c: return `FLOOR(${a})`;
-    case 0x9d: return `TRUNC(${a})`;
+    // Math.ceil & co. return a signalling NaN unchanged; wasm wants it quieted (x + 0 does that).
+    case 0x9b: return `${a} === ${a} ? CEIL(${a}) : ${a} + 0`;
+    case 0x9c: return `${a} === ${a} ? FLOOR(${a}) : ${a} + 0`;
+    case 0x9d: return `${a} === ${a} ? TRUNC(${a}) : ${a} + 0`;
     case 0x9e: return `h_nearest(${a})`;
     case 0x91: return `FR(SQRT(${a}))`;
     case 0x99: return `h_fabs64(${a})`;

@@ -251,7 +251,8 @@ export class FuelOut {}
 
 /** Round half to even; -0 and ±Infinity and NaN pass through. */
 function nearest(x: number): number {
-  if (x !== x || x === 0 || !Number.isFinite(x)) return x;
+  if (x !== x) return x + 0; // quiets a signalling NaN
+  if (x === 0 || !Number.isFinite(x)) return x;
   let r = Math.round(x);
   if (r - x === 0.5 && r % 2 !== 0) r -= 1;
   if (r === 0 && x < 0) return -0;
