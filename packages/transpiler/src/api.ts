@@ -1,7 +1,7 @@
 import { FaygerError } from '@fayger/contracts';
 import {
   WasmGlobal, WasmMemory, WasmTable, createGlobal, createMemory, createTable, decode, getGlobalValue, publicFuncType,
-  setGlobalValue, typeName, validate,
+  setGlobalValue, trap, typeName, validate,
 } from '@fayger/interpreter/wasm';
 import {
   DEFAULT_MAX_CALL_DEPTH, Execution, TFunction, UNLIMITED_FUEL, compileIR, globalValue, invokeFunction, link, toRaw,
@@ -187,11 +187,16 @@ export async function instantiateModuleAsync(module: TranspiledModule, imports: 
   const start = module.compiled.ir.start;
   if (start !== undefined) {
     const ex = new Execution(inst.state.funcs[start], []);
+    const limit = options.startFuel ?? Infinity;
     for (;;) {
-      const r = ex.run();
+      const r = ex.run(Number.isFinite(limit) ? { fuel: Math.max(1, limit - ex.fuelUsed) } : {});
       if (r.status === 'completed') break;
       if (r.status === 'trapped') throw r.error;
       if (r.status === 'waiting') await r.settled;
+      if (r.status === 'suspended' && ex.fuelUsed >= limit) {
+        ex.abort();
+        throw trap('TRAP_FUEL_EXHAUSTED', { fuelUsed: ex.fuelUsed, startFuel: limit });
+      }
     }
   }
   return inst;
