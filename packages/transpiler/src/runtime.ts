@@ -42,6 +42,12 @@ interface InstanceCode {
   getG(i: number): unknown;
 }
 
+/**
+ * The code whose fuel and depth counters the running call uses (the innermost instance entered): the drivers
+ * set and read the budget there. Null between calls.
+ */
+let current: InstanceCode | null = null;
+
 /** Per-instance state the runtime keeps beside the generated code. */
 export interface InstanceState {
   code: InstanceCode;
@@ -383,13 +389,37 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
     const rawGen = code.g[i];
     f.raw = raw;
     f.rawGen = rawGen;
+    // Entered from another instance's code (import, table): the running call's fuel and depth move into this
+    // instance's counters for the duration and back after, so a call spanning instances has one budget.
     f.js = (...a: unknown[]) => {
       code.RF();
-      return raw(...a);
+      const prev = current;
+      if (prev === code || prev === null) return raw(...a);
+      code.setF(prev.getF());
+      code.setD(prev.getD());
+      current = code;
+      try {
+        return raw(...a);
+      } finally {
+        prev.setF(code.getF());
+        prev.setD(code.getD());
+        current = prev;
+      }
     };
     f.gen = function* (...a: unknown[]) {
       code.RF();
-      return yield* rawGen(...a);
+      const prev = current;
+      if (prev === code || prev === null) return yield* rawGen(...a);
+      code.setF(prev.getF());
+      code.setD(prev.getD());
+      current = code;
+      try {
+        return yield* rawGen(...a);
+      } finally {
+        prev.setF(code.getF());
+        prev.setD(code.getD());
+        current = prev;
+      }
     };
   }
   code.setF(opts.fuel.remaining);
@@ -517,6 +547,8 @@ export function invokeFunction(f: TFunction, args: readonly RawValue[]): RawValu
   code.setD(0);
   code.RF();
   s.active = 1;
+  const outer = current;
+  current = code;
   let r: unknown;
   try {
     r = f.raw!(...internal);
@@ -525,6 +557,7 @@ export function invokeFunction(f: TFunction, args: readonly RawValue[]): RawValu
     throw toTrapError(e, f.index);
   } finally {
     s.active = 0;
+    current = outer;
   }
   charge(s.fuel, avail - code.getF());
   return resultsToRaw(f, r);
@@ -540,6 +573,8 @@ export class Execution {
   private it: Generator<unknown, unknown, unknown> | null = null;
   private pendingCost = 0;
   private depth = 0;
+  /** The instance code a suspended call stopped in (another instance's, after a cross-instance call). */
+  private inner: InstanceCode | null = null;
   private settled: { ok: boolean; value: unknown } | null = null;
   private readonly internal: unknown[];
 
@@ -570,23 +605,29 @@ export class Execution {
     const budget = s.fuel.remaining;
     const slice = options.fuel ?? UNLIMITED_FUEL;
     const avail = Math.min(Math.max(slice, this.pendingCost), budget);
-    const code = s.code;
+    // The innermost instance the suspended call was in holds its counters (see `current`).
+    const code = this.inner ?? s.code;
     code.setF(avail);
     code.setD(this.depth);
     code.RF();
     this.state = 'running';
     s.active++;
+    const outer = current;
+    current = code;
     let r: IteratorResult<unknown, unknown>;
     try {
       r = this.it.next(resume);
     } catch (e) {
       s.active--;
-      this.account(s, avail - code.getF());
+      this.account(s, avail - current.getF());
+      current = outer;
       return this.fail(toTrapError(e, f.index));
     }
     s.active--;
-    this.account(s, avail - code.getF());
-    this.depth = code.getD();
+    this.account(s, avail - current.getF());
+    this.depth = current.getD();
+    this.inner = r.done ? null : current;
+    current = outer;
     if (r.done) {
       this.finish('completed');
       return { status: 'completed', values: resultsToRaw(f, r.value) };
@@ -655,10 +696,13 @@ export class Execution {
   private fail(e: FaygerError): ExecutionResult {
     const it = this.it;
     this.finish('trapped');
+    const saved = current;
     try {
-      it?.return(undefined);
+      it?.return(undefined); // runs the cross-instance wrappers' finally blocks, which move `current`
     } catch {
       // a generator that throws while closing has nothing to clean up
+    } finally {
+      current = saved;
     }
     return { status: 'trapped', error: e };
   }

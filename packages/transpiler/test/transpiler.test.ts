@@ -3,6 +3,7 @@ import * as interp from '@fayger/interpreter';
 import wabtInit from 'wabt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HELPER_NAMES } from '../src/emit.js';
+import * as tr from '../src/index.js';
 import { canGenerateCode, compileModule, hostFunction, instantiateModule, type TranspiledModule } from '../src/index.js';
 
 const wabt = await wabtInit();
@@ -191,5 +192,50 @@ describe('traps', () => {
       expect(codeOf(() => t.invoke('spin', [50]))).toEqual(codeOf(() => i.invoke('spin', [50])));
       expect(t.usage().fuelUsed).toBe(i.usage().fuelUsed);
     }
+  });
+});
+
+describe('calls across instances', () => {
+  it('share one fuel budget and suspend inside the other instance, like the interpreter', async () => {
+    const lib = wat(`(module (func (export "work") (param $n i32) (result i32) (local $a i32)
+      (loop $l (local.set $a (i32.add (local.get $a) (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n))) (local.get $a)))`);
+    const app = wat(`(module (import "lib" "work" (func $work (param i32) (result i32)))
+      (func (export "main") (param $k i32) (result i32) (local $s i32)
+        (loop $l (local.set $s (i32.add (local.get $s) (call $work (local.get $k))))
+          (local.set $k (i32.sub (local.get $k) (i32.const 1))) (br_if $l (local.get $k))) (local.get $s)))`);
+    const t = instantiateModule(compileModule(app), { lib: instantiateModule(compileModule(lib)).exports }, { fuel: 1_000_000 });
+    const i = interp.instantiateModule(interp.compileModule(app), { lib: interp.instantiateModule(interp.compileModule(lib)).exports }, { fuel: 1_000_000 });
+    const want = i.invoke('main', [30]);
+    const ex = t.call('main', [30]);
+    let suspensions = 0;
+    for (;;) {
+      const r = ex.run({ fuel: 13 });
+      if (r.status === 'completed') {
+        expect(r.values).toEqual(want);
+        break;
+      }
+      expect(r.status).toBe('suspended');
+      suspensions++;
+    }
+    expect(suspensions).toBeGreaterThan(100);
+    expect(t.usage().fuelUsed).toBe(i.usage().fuelUsed);
+    // Plain calls too, and a budget that runs out inside the other instance stops at the same count.
+    expect(t.invoke('main', [30])).toEqual(want);
+    const small = (api: typeof interp | typeof tr) => {
+      const a = (api.instantiateModule as typeof interp.instantiateModule)(
+        (api.compileModule as typeof interp.compileModule)(app),
+        { lib: (api.instantiateModule as typeof interp.instantiateModule)((api.compileModule as typeof interp.compileModule)(lib)).exports },
+        { fuel: 777 },
+      );
+      let code = '';
+      try {
+        a.invoke('main', [30]);
+      } catch (e) {
+        code = (e as FaygerError).code;
+      }
+      return [code, a.usage().fuelUsed];
+    };
+    expect(small(tr)).toEqual(small(interp));
   });
 });
