@@ -142,15 +142,41 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
     vars.add(n);
     return n;
   };
-  const top = (k = 0) => v(st.length - 1 - k, st[st.length - 1 - k]);
+  // `local.get x` is not copied: the slot stays "pending" (reads use l<x> directly) until local x is written
+  // or control flow needs every value in its slot variable. Fewer moves for the host's bytecode interpreter.
+  const pend: (string | null)[] = [];
+  const top = (k = 0) => {
+    const i = st.length - 1 - k;
+    return pend[i] ?? v(i, st[i]);
+  };
   const pop = (): string => {
     const n = top();
     st.pop();
+    pend.pop();
     return n;
   };
   const push = (t: number): string => {
     st.push(t);
+    pend.push(null);
     return v(st.length - 1, t);
+  };
+  const materialize = (i: number) => {
+    const p = pend[i];
+    if (p != null) {
+      b.push(`${v(i, st[i])} = ${p};`);
+      pend[i] = null;
+    }
+  };
+  const materializeAll = () => {
+    for (let i = 0; i < st.length; i++) materialize(i);
+  };
+  const materializeLocal = (x: number) => {
+    for (let i = 0; i < st.length; i++) if (pend[i] === `l${x}`) materialize(i);
+  };
+  const resetStack = (height: number, types: readonly number[]) => {
+    st.length = height;
+    pend.length = height;
+    for (const t of types) push(t);
   };
   const emit = (s: string) => b.push(s);
   const fuelPoint = () => {
@@ -254,11 +280,14 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
         const label = labels++;
         if (op === 0x04) {
           const cond = pop();
+          materializeAll();
           emit(`L${label}: if (${cond} !== 0) {`);
         } else if (op === 0x03) {
+          materializeAll();
           emit(`L${label}: for (;;) {`);
           fuelPoint();
         } else {
+          materializeAll();
           emit(`L${label}: {`);
         }
         ctrls.push({ kind: op === 0x02 ? 0 : op === 0x03 ? 1 : 2, label, height: st.length - bt.params.length, params: bt.params, results: bt.results, live: true });
@@ -268,19 +297,19 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
         const ctrl = ctrls[ctrls.length - 1];
         pc += 1;
         if (!ctrl.live) break;
+        if (!dead) materializeAll();
         emit('} else {');
         dead = false;
-        st.length = ctrl.height;
-        st.push(...ctrl.params);
+        resetStack(ctrl.height, ctrl.params);
         break;
       }
       case 0x0b: {
         const ctrl = ctrls.pop()!;
         pc += 1;
         if (!ctrl.live) break;
+        if (!dead) materializeAll();
         dead = false;
-        st.length = ctrl.height;
-        st.push(...ctrl.results);
+        resetStack(ctrl.height, ctrl.results);
         if (ctrl.kind === 3) {
           emit(ret());
         } else {
@@ -291,6 +320,7 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
       }
       case 0x0c:
         if (!dead) {
+          materializeAll();
           emit(jump(ctrls[ctrls.length - 1 - c[pc + 1]]));
           dead = true;
         }
@@ -299,6 +329,7 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
       case 0x0d:
         if (!dead) {
           const cond = pop();
+          materializeAll();
           emit(`if (${cond} !== 0) { ${jump(ctrls[ctrls.length - 1 - c[pc + 1]])} }`);
         }
         pc += 2;
@@ -307,6 +338,7 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
         const n = c[pc + 1];
         if (!dead) {
           const idx = pop();
+          materializeAll();
           const cases: string[] = [];
           for (let i = 0; i < n; i++) cases.push(`case ${i}: { ${jump(ctrls[ctrls.length - 1 - c[pc + 2 + i]])} }`);
           cases.push(`default: { ${jump(ctrls[ctrls.length - 1 - c[pc + 2 + n]])} }`);
@@ -318,6 +350,7 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
       }
       case 0x0f:
         if (!dead) {
+          materializeAll();
           emit(ret());
           dead = true;
         }
@@ -355,23 +388,33 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
       case 0x1b: case 0x1c: {
         if (!dead) {
           const cond = pop();
+          const t = st[st.length - 1];
           const y = pop();
           const x = pop();
-          emit(`${push(typeOfVar(x))} = ${cond} !== 0 ? ${x} : ${y};`);
+          emit(`${push(t)} = ${cond} !== 0 ? ${x} : ${y};`);
         }
         pc += op === 0x1b ? 1 : 2 + c[pc + 1];
         break;
       }
       case 0x20:
-        if (!dead) emit(`${push(localTypes[c[pc + 1]])} = l${c[pc + 1]};`);
+        if (!dead) {
+          st.push(localTypes[c[pc + 1]]);
+          pend.push(`l${c[pc + 1]}`);
+        }
         pc += 2;
         break;
       case 0x21:
-        if (!dead) emit(`l${c[pc + 1]} = ${pop()};`);
+        if (!dead) {
+          materializeLocal(c[pc + 1]);
+          emit(`l${c[pc + 1]} = ${pop()};`);
+        }
         pc += 2;
         break;
       case 0x22:
-        if (!dead) emit(`l${c[pc + 1]} = ${top()};`);
+        if (!dead) {
+          materializeLocal(c[pc + 1]);
+          emit(`l${c[pc + 1]} = ${top()};`);
+        }
         pc += 2;
         break;
       case 0x23:
@@ -551,10 +594,6 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
   const head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;
   return { src: `${head}\n${b.join('\n')}\n}`, entryCost: segCost[0] };
 
-  function typeOfVar(name: string): number {
-    const s = name[name.length - 1];
-    return s === 'i' ? I32 : s === 'j' ? I64 : s === 'f' ? F32 : s === 'd' ? F64 : FUNCREF;
-  }
 }
 
 function constRef(consts: number[], lo: number, hi: number, f64: boolean): string {
