@@ -160,6 +160,11 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
     pend.push(null);
     return v(st.length - 1, t);
   };
+  /** Pushes a constant (a literal the emitter formatted): used in place, like a pending local read. */
+  const pushConst = (t: number, literal: string) => {
+    st.push(t);
+    pend.push(literal);
+  };
   const materialize = (i: number) => {
     const p = pend[i];
     if (p != null) {
@@ -453,13 +458,13 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
         pc += 1;
         break;
       case 0x41:
-        if (!dead) emit(`${push(I32)} = ${numLit(c[pc + 1])};`);
+        if (!dead) pushConst(I32, numLit(c[pc + 1]));
         pc += 2;
         break;
       case 0x42:
         if (!dead) {
           const x = BigInt.asIntN(64, (BigInt(c[pc + 2]) << 32n) | BigInt(c[pc + 1] >>> 0));
-          emit(`${push(I64)} = ${x < 0n ? `(${x}n)` : `${x}n`};`);
+          pushConst(I64, x < 0n ? `(${x}n)` : `${x}n`);
         }
         pc += 3;
         break;
@@ -467,7 +472,7 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
         if (!dead) {
           cvt.setInt32(0, c[pc + 1]);
           const x = cvt.getFloat32(0);
-          emit(`${push(F32)} = ${x === x ? numLit(x) : constRef(consts, c[pc + 1], 0, false)};`);
+          pushConst(F32, x === x ? numLit(x) : constRef(consts, c[pc + 1], 0, false));
         }
         pc += 2;
         break;
@@ -476,7 +481,7 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
           cvt.setInt32(0, c[pc + 2]);
           cvt.setInt32(4, c[pc + 1]);
           const x = cvt.getFloat64(0);
-          emit(`${push(F64)} = ${x === x ? numLit(x) : constRef(consts, c[pc + 1], c[pc + 2], true)};`);
+          pushConst(F64, x === x ? numLit(x) : constRef(consts, c[pc + 1], c[pc + 2], true));
         }
         pc += 3;
         break;
