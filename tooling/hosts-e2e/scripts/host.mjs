@@ -3,6 +3,9 @@
 //   node scripts/host.mjs jitless [buf]   the same under `node --jitless` (no WebAssembly in V8)
 //   node scripts/host.mjs desktop [buf]   adapter-desktop in this terminal (Tab/arrows/Enter; Ctrl-C quits)
 //   node scripts/host.mjs in-app  [buf]   serves the in-app simulator page (no WebAssembly) and prints its URL
+//   node scripts/host.mjs hermes  [buf]   inside the `hermes` VM (hermes-engine-cli), React Native bridge
+//   node scripts/host.mjs quickjs [buf]   inside QuickJS (quickjs-ng, embedded by a Node program)
+// (the engine legs' native side answers permission prompts "Allow" and plays the scripted user on ui trees)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,7 +17,8 @@ import { build } from 'esbuild';
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const repo = dirname(dirname(pkg));
 const [mode, bufArg] = process.argv.slice(2);
-const buf = resolve(bufArg ?? join(repo, 'examples/ui-counter/dist/ui-counter.buf'));
+// A relative path is taken from where the command was typed (pnpm --filter runs scripts in the package dir).
+const buf = bufArg ? resolve(process.env.INIT_CWD ?? process.cwd(), bufArg) : join(repo, 'examples/ui-counter/dist/ui-counter.buf');
 const roots = join(repo, '.fayger-dev/trusted-roots.json');
 const cache = join(pkg, 'node_modules', '.cache', 'hosts-e2e');
 mkdirSync(cache, { recursive: true });
@@ -57,7 +61,18 @@ if (mode === 'server' || mode === 'jitless' || mode === 'desktop') {
   server.listen(Number(process.env.PORT ?? 8138), '127.0.0.1', () => {
     console.log(`in-app simulator (WebAssembly deleted before load): http://127.0.0.1:${server.address().port}/index.html?go=1`);
   });
+} else if (mode === 'hermes' || mode === 'quickjs') {
+  const { buildEngineBundles, runInEngine } = await import('./engines.mjs');
+  const started = Date.now();
+  const bundles = await buildEngineBundles(mode);
+  console.error(`built the in-app stack for ${mode} in ${Date.now() - started} ms; running ${buf}`);
+  const r = await runInEngine(mode, bundles, buf, roots);
+  const { stdout: _o, stderr, ...shown } = r;
+  for (const l of r.stdout.split('\n').filter((l) => l.startsWith('@@fayger-problem '))) console.error(l);
+  if (stderr.trim()) console.error(stderr.split('\n').filter((l) => !/warning: the variable|^\s*\^|^\s{4,}/.test(l)).join('\n'));
+  console.log(JSON.stringify(shown, null, 2));
+  process.exit(r.run.exit.exitCode ?? 70);
 } else {
-  console.error('usage: node scripts/host.mjs server|jitless|desktop|in-app [path/to/app.buf]');
+  console.error('usage: node scripts/host.mjs server|jitless|desktop|in-app|hermes|quickjs [path/to/app.buf]');
   process.exit(64);
 }

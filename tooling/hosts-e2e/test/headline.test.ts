@@ -1,7 +1,8 @@
 // The headline test: ONE signed BuF — examples/ui-counter/dist/ui-counter.buf, as its own build signed it with
 // the dev key — runs unmodified on (a) the server adapter, (b) the desktop adapter in a real terminal (tmux),
 // (c) a browser page (adapter-browser in Chromium), (d) the in-app simulator page without WebAssembly, and
-// (e) Node under --jitless. Every host goes through the same loader → security → runtime (interpreter) →
+// (e) Node under --jitless, (f) inside the Hermes VM and (g) inside QuickJS (real embedded engines: no
+// WebAssembly, no JIT, the app's native side plays the host — scripts/engines.mjs). Every host goes through the same loader → security → runtime (interpreter) →
 // bus wiring (src/run-buf.ts, or the browser demo page); the guest-visible transcript (its log lines) is
 // compared across hosts at the end: UI hosts against each other, UI-less hosts against each other.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,13 +16,19 @@ import type { Page } from 'playwright-core';
 import { bundleForBrowser, chromiumAvailable, CHROMIUM_MISSING_MESSAGE, startStaticServer, withChromium } from '@fayger/browser-harness';
 import { startDemoServer } from '@fayger/example-browser-demo/server.mjs';
 import type { HostRun } from '../src/run-buf.js';
+import { buildEngineBundles, hermesBinary, runInEngine, type Engine, type EngineBundles, type EngineResult } from '../scripts/engines.mjs';
 import {
   ARTIFACT_MISSING_MESSAGE,
   artifactMissing,
   artifactsDir,
   bundleNodeApp,
   EXPECTED_DEGRADED_TRANSCRIPT,
+  EXPECTED_HELLO_MASKED,
   EXPECTED_UI_TRANSCRIPT,
+  HELLO_MISSING_MESSAGE,
+  helloBuf,
+  helloMissing,
+  maskNumbers,
   readRun,
   repoRoot,
   runNode,
@@ -255,13 +262,92 @@ describe.skipIf(!chromiumAvailable() || artifactMissing)('ui-counter.buf in Chro
   });
 });
 
+// Hosts (f) and (g): the in-app stack inside real embedded engines. Hermes (hermes-engine-cli's `hermes` VM,
+// the bundle lowered by the React Native Babel preset; React Native bridge) and QuickJS (quickjs-ng embedded by
+// a Node program that is the app's native side; message-passing bridge). Neither engine has WebAssembly; the
+// native side answers the permission prompts and plays the same scripted user on its native widgets.
+const HERMES_MISSING = `hermes leg skipped: hermes-engine-cli ships no hermes binary for ${process.platform}-${process.arch} (linux/macOS/Windows x64 only)`;
+const engineLegs: Array<[Engine, boolean]> = [
+  ['hermes', hermesBinary() !== undefined],
+  ['quickjs', true],
+];
+if (!hermesBinary()) describe('ui-counter.buf in Hermes', () => it.skip(HERMES_MISSING, () => {}));
+if (helloMissing) describe('hello.buf on the embedded engines', () => it.skip(HELLO_MISSING_MESSAGE, () => {}));
+
+/** hello.buf on the server adapter: the reference transcript (numbers masked) for the engine legs. */
+let helloReference: Promise<string[]> | undefined;
+function helloOnServer(): Promise<string[]> {
+  helloReference ??= (async () => {
+    const work = await mkdtemp(join(tmpdir(), 'fayger-hosts-e2e-hello-'));
+    try {
+      const app = await bundleNodeApp(work);
+      const out = join(work, 'hello.json');
+      const child = await runNode([], [app, 'server', helloBuf, trustedRoots, out, join(work, 'data')]);
+      expect(child.code).toBe(0);
+      return transcript(await readRun(out));
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  })();
+  return helloReference;
+}
+
+for (const [engine, available] of engineLegs) {
+  describe.skipIf(!available || artifactMissing)(`the in-app stack inside ${engine}`, () => {
+    let bundles: EngineBundles;
+    const results: EngineResult[] = [];
+    beforeAll(async () => {
+      bundles = await buildEngineBundles(engine);
+    }, 240_000);
+    afterAll(async () => {
+      await mkdir(artifactsDir, { recursive: true });
+      await writeFile(join(artifactsDir, `${engine}-runs.json`), JSON.stringify(results.map(({ stdout: _o, stderr: _e, ...r }) => r), null, 2));
+    });
+
+    it(`(${engine === 'hermes' ? 'f' : 'g'}) ${engine}: ui-counter.buf verified and run with no WebAssembly; the native side answers the ui prompt and plays the scripted user`, { timeout: 240_000 }, async () => {
+      const r = await runInEngine(engine, bundles, uiCounterBuf, trustedRoots);
+      results.push(r);
+      expect(r.run.webAssembly).toBe('undefined');
+      expect(r.run.artifactId).toBe('dev.fayger.examples.ui-counter');
+      expect(r.run.signedBy).toHaveLength(1);
+      expect(r.run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+      expect(r.run.granted).toEqual(expect.arrayContaining(['log', 'ui', 'app']));
+      // `ui` is in the prompt state on this native side: the user was asked once, and allowed it.
+      expect(r.prompts).toEqual([['ui']]);
+      expect(r.uiSteps).toBe(r.uiStepsTotal);
+      expect(transcript(r.run)).toEqual(EXPECTED_UI_TRANSCRIPT);
+      // Every guest log line crossed the bridge to the native side.
+      expect(r.nativeLogs).toBe(EXPECTED_UI_TRANSCRIPT.length);
+      expect((r.run as HostRun & { engine?: unknown }).engine).toEqual({ errorCauseKept: true });
+      if (engine === 'hermes') expect(r.stdout).not.toMatch(/Uncaught|TypeError|ReferenceError/);
+      record(engine, true, r.run);
+    });
+
+    it.skipIf(helloMissing)(`(${engine === 'hermes' ? 'f' : 'g'}) ${engine}: hello.buf (clock, random after a prompt, timer) logs what it logs on the server adapter`, { timeout: 240_000 }, async () => {
+      const r = await runInEngine(engine, bundles, helloBuf, trustedRoots);
+      results.push(r);
+      expect(r.run.webAssembly).toBe('undefined');
+      expect(r.run.artifactId).toBe('dev.fayger.examples.hello');
+      expect(r.run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+      expect(r.run.granted).toEqual(expect.arrayContaining(['log', 'clock', 'random', 'timer']));
+      expect(r.prompts).toEqual([['random']]);
+      const server = await helloOnServer();
+      expect(maskNumbers(transcript(r.run))).toEqual(EXPECTED_HELLO_MASKED);
+      expect(maskNumbers(transcript(r.run))).toEqual(maskNumbers(server));
+      // The realtime clock the guest read is the native side's Date.now (within ten minutes of ours).
+      const realtime = Number(/realtime clock: (\d+)/.exec(transcript(r.run)[1]!)![1]);
+      expect(Math.abs(realtime - Date.now())).toBeLessThan(600_000);
+    });
+  });
+}
+
 describe.skipIf(artifactMissing)('the same guest-visible results on every host', () => {
   it('UI hosts share one transcript, UI-less hosts another; same artifact, exit 0 everywhere', async () => {
     await mkdir(artifactsDir, { recursive: true });
     await writeFile(join(artifactsDir, 'transcripts.json'), JSON.stringify(Object.fromEntries(runs), null, 2));
     const ran = [...runs.keys()];
     console.log(`hosts that ran ui-counter.buf: ${ran.join(', ')}`);
-    expect(ran).toEqual(expect.arrayContaining(['server', 'node --jitless']));
+    expect(ran).toEqual(expect.arrayContaining(['server', 'node --jitless', 'quickjs', ...(hermesBinary() ? ['hermes'] : [])]));
     for (const r of runs.values()) {
       expect(r.artifactId).toBe('dev.fayger.examples.ui-counter');
       expect(r.exit).toEqual({ state: 'Terminated', exitCode: 0 });

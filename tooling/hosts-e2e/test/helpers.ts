@@ -10,6 +10,10 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** The ONE artifact every host runs: the ui-counter example as built and signed by its own build. */
 export const uiCounterBuf = join(repoRoot, 'examples/ui-counter/dist/ui-counter.buf');
 export const trustedRoots = join(repoRoot, '.fayger-dev/trusted-roots.json');
+/** The UI-less example the embedded-engine legs also run (clock, random with a permission prompt, timer). */
+export const helloBuf = join(repoRoot, 'examples/hello/dist/hello.buf');
+export const helloMissing = !existsSync(helloBuf);
+export const HELLO_MISSING_MESSAGE = `needs ${helloBuf}: run \`pnpm turbo run build --filter @fayger/example-hello\``;
 export const artifactsDir = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 export const artifactMissing = !existsSync(uiCounterBuf) || !existsSync(trustedRoots);
 export const ARTIFACT_MISSING_MESSAGE = `needs ${uiCounterBuf} and ${trustedRoots}: run \`pnpm turbo run build --filter @fayger/example-ui-counter\``;
@@ -67,3 +71,15 @@ export const EXPECTED_UI_TRANSCRIPT = [
   'info ui-counter: final state count=1 name="Ada"',
 ];
 export const EXPECTED_DEGRADED_TRANSCRIPT = ['info ui-counter: no ui on this host; state count=0 name=""'];
+
+/** hello's transcript with every number masked (clock readings, the random number, elapsed time differ per run). */
+export const maskNumbers = (lines: string[]): string[] => lines.map((l) => l.replace(/\d+/g, '#'));
+export const EXPECTED_HELLO_MASKED = [
+  'info hello from a Fayger guest (AssemblyScript)',
+  'info realtime clock: #.# ms since the Unix epoch',
+  'info optional capability random: present',
+  'info optional capability timer: present',
+  'info a random number: #',
+  'info slept # ms (status #), #.# ms since start',
+  'info goodbye',
+];

@@ -103,6 +103,18 @@ export function unwrapResult<O extends OpName>(result: UniversalResult<O>): OpRe
   throw e;
 }
 
+
+// Hosts without these globals (Hermes 0.12 has neither performance nor queueMicrotask): fall back to
+// Date.now and a resolved promise, which give the same ordering guarantees the bus relies on.
+const hostGlobals = globalThis as { performance?: { now?(): number }; queueMicrotask?: (fn: () => void) => void };
+function hostMonotonic(): () => number {
+  const perf = hostGlobals.performance;
+  return typeof perf?.now === 'function' ? () => perf.now!() : () => Date.now();
+}
+function microtask(fn: () => void): void {
+  if (typeof hostGlobals.queueMicrotask === 'function') hostGlobals.queueMicrotask(fn);
+  else void Promise.resolve().then(fn);
+}
 class Bus implements AdapterBus {
   readonly adapter: PlatformAdapter;
   private readonly policy: HostPolicy;
@@ -121,7 +133,7 @@ class Bus implements AdapterBus {
     this.defaultTimeoutMs = o.defaultTimeoutMs ?? 120_000;
     this.validateResults = o.validateResults ?? true;
     this.maxQueued = o.maxQueuedEvents ?? 1024;
-    this.now = o.now ?? (() => performance.now());
+    this.now = o.now ?? hostMonotonic();
     this.diag = o.onDiagnostic ?? (() => {});
   }
 
@@ -368,7 +380,7 @@ class Bus implements AdapterBus {
       case 'app.exit': {
         const code = (ins.args as { code: number }).code;
         const cb = inst.binding.onExit;
-        if (cb) queueMicrotask(() => cb(code));
+        if (cb) microtask(() => cb(code));
         return {};
       }
       case 'app.poll': {

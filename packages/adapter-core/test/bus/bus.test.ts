@@ -133,6 +133,26 @@ describe('instruction bus', () => {
     expect(bus.available().map((o) => o.name)).toContain('app');
   });
 
+  it('works on engines without performance and queueMicrotask (Hermes 0.12): Date.now quotas, app.exit after a microtask', async () => {
+    const g = globalThis as { performance?: unknown; queueMicrotask?: unknown };
+    const saved = { performance: g.performance, queueMicrotask: g.queueMicrotask };
+    delete g.performance;
+    delete g.queueMicrotask;
+    try {
+      const onExit = vi.fn();
+      const bus = createInstructionBus({ adapter: createMemoryAdapter(), policy: { allow: 'available' } });
+      bus.open({ instanceId: 'a', grants: [{ name: 'clock', quota: { ratePerSecond: 1 } }, { name: 'app' }] as never, onExit });
+      bus.call('a', 'clock.now', { clock: 'realtime' });
+      expect(() => bus.call('a', 'clock.now', { clock: 'realtime' })).toThrow(expect.objectContaining({ code: 'CAPABILITY_QUOTA_EXCEEDED' }));
+      bus.call('a', 'app.exit', { code: 7 });
+      expect(onExit).not.toHaveBeenCalled();
+      await Promise.resolve();
+      expect(onExit).toHaveBeenCalledWith(7);
+    } finally {
+      Object.assign(g, saved);
+    }
+  });
+
   it('invalid events from an adapter are dropped with a diagnostic, not delivered', async () => {
     const adapter = defineAdapter({
       id: 'noisy',
