@@ -40,6 +40,9 @@ const PACKAGES = {
   loader: { fayger: ['contracts'], nodeBuiltins: ['node'], note: 'hands off to the runtime through contracts types, never by importing it' },
   runtime: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'never the loader (§2.3), an interpreter, an adapter or a host SDK.' + NO_DOM },
   interpreter: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'pure TypeScript, runs where JIT and WebAssembly are forbidden.' + NO_DOM },
+  // Until the decoder/validator move into a package of their own, the transpiler reaches them (and the shared
+  // memory/table/global objects) through @fayger/interpreter's internal `/wasm` subpath only (rule below).
+  transpiler: { fayger: ['contracts', 'interpreter'], nodeBuiltins: 'never', note: 'pure TypeScript WebAssembly-to-JavaScript strategy; contracts and the shared decoder/validator only.' + NO_DOM },
   'adapter-core': { fayger: ['contracts'], nodeBuiltins: 'never', note: 'what third-party adapters build on: no host SDK.' + NO_DOM },
   // Shared Node host services: adapters may not import each other, so what server and desktop share lives here.
   'node-host': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'anywhere', note: 'Node host services shared by the Node adapters; never runtime, loader, interpreter or an adapter' },
@@ -105,6 +108,13 @@ for (const [name, rule] of Object.entries(PACKAGES)) {
 module.exports = {
   forbidden: [
     ...layerRules,
+    {
+      name: 'transpiler-interpreter-wasm-subpath-only',
+      severity: 'error',
+      comment: 'The transpiler shares the decoder, validator and runtime objects through @fayger/interpreter/wasm only, never the interpreter itself (until they move into a package of their own).',
+      from: { path: '^packages/transpiler/src/' },
+      to: { path: ['^packages/interpreter/src/', '(^|/)node_modules/@fayger/interpreter/', '^@fayger/interpreter(/|$)'], pathNot: ['^packages/interpreter/src/wasm[.]ts$', '(^|/)node_modules/@fayger/interpreter/(dist/wasm[.]|src/wasm[.]ts)', '^@fayger/interpreter/wasm$'] },
+    },
     {
       name: 'contracts-npm-typebox-only',
       severity: 'error',

@@ -7,7 +7,7 @@ import { ENGINE_NAMES, type EngineName } from './engines/create-engine.js';
 import type { ScriptResult } from './run-script.js';
 import { runSuite, summaryLine } from './run-suite.js';
 
-const USAGE = `usage: conformance [--engine interpreter|interpreter-sliced|facade|native] [--only a,b,c] [--jobs N] [--timeout-ms MS] [--in-process] [--failures N]`;
+const USAGE = `usage: conformance [--engine interpreter|interpreter-sliced|facade|native|transpiler|transpiler-sliced] [--only a,b,c] [--jobs N] [--timeout-ms MS] [--in-process] [--failures N]`;
 
 const { values } = parseArgs({
   options: {
@@ -75,7 +75,8 @@ const json = JSON.stringify(report, null, 1);
 writeFileSync(reportPath, json);
 writeFileSync(latestPath, json);
 console.log(`report: ${reportPath} (${(report.ms / 1000).toFixed(1)} s)`);
-console.log(summaryLine(report));
+// The interpreter's line keeps its historical form; other engines are tagged: `wasm-spec-2.0 core [transpiler]: …`.
+console.log(engine === 'interpreter' ? summaryLine(report) : summaryLine(report).replace(' core:', ` core [${engine}]:`));
 process.exitCode = report.passed < report.applicable ? 1 : 0;
 
 /** Commands that changed outcome since the previous run of this engine (over the scripts both runs covered). */

@@ -80,6 +80,9 @@ const PLANTED: Array<[rule: string, from: string, to: string]> = [
   ['runtime-no-node-builtins', 'packages/runtime/src/bad-node.ts', 'os'],
   ['interpreter-contracts-only', 'packages/interpreter/src/bad-adapter.ts', 'packages/adapter-core/src/index.ts'],
   ['interpreter-no-node-builtins', 'packages/interpreter/src/bad-node.ts', 'worker_threads'],
+  ['transpiler-contracts-only', 'packages/transpiler/src/bad-runtime.ts', 'packages/runtime/src/index.ts'],
+  ['transpiler-no-node-builtins', 'packages/transpiler/src/bad-node.ts', 'vm'],
+  ['transpiler-interpreter-wasm-subpath-only', 'packages/transpiler/src/bad-interpreter.ts', 'packages/interpreter/src/index.ts'],
   ['adapter-core-contracts-only', 'packages/adapter-core/src/bad-runtime.ts', 'packages/runtime/src/index.ts'],
   ['adapter-core-no-node-builtins', 'packages/adapter-core/src/bad-node.ts', 'fs'],
   ['node-host-contracts-only', 'packages/node-host/src/bad-loader.ts', 'packages/loader/src/index.ts'],
@@ -136,7 +139,7 @@ describe('.dependency-cruiser.cjs layer rules', () => {
 
   it('names every planned package in a layer rule', () => {
     const ruleNames = planted.output.summary.ruleSetUsed.forbidden.map((r) => r.name);
-    const layered = ['contracts', 'observability', 'otel', 'security', 'loader', 'runtime', 'interpreter', 'adapter-core', 'adapter-server', 'adapter-desktop', 'adapter-browser', 'adapter-in-app'];
+    const layered = ['contracts', 'observability', 'otel', 'security', 'loader', 'runtime', 'interpreter', 'transpiler', 'adapter-core', 'adapter-server', 'adapter-desktop', 'adapter-browser', 'adapter-in-app'];
     for (const pkg of layered) expect(ruleNames.some((n) => n.startsWith(`${pkg}-`) && (n.endsWith('-only') || n.endsWith('-no-fayger')))).toBe(true);
   });
 });

@@ -130,6 +130,16 @@ export class InterpreterEngine implements EngineAdapter {
     return { code: 'UNEXPECTED', message: typeof code === 'string' ? `${code}: ${message}` : message };
   }
 
+  /** Script value → raw API value (shared with the transpiler engine, whose API has the same shape). */
+  toRawValue(v: WasmValue): RawValue {
+    return this.toRaw(v);
+  }
+
+  /** Raw API value → script value. */
+  fromRawValue(raw: RawValue, type: ValType): WasmValue {
+    return this.fromRaw(raw, type);
+  }
+
   private toRaw(v: WasmValue): RawValue {
     if ('ref' in v) {
       if (v.ref === null) return null;

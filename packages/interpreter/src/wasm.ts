@@ -1,0 +1,18 @@
+// Internal subpath `@fayger/interpreter/wasm`: the decoder, the validator, the module IR and the runtime objects
+// (memories, tables, global cells), shared with @fayger/transpiler so a second execution strategy reuses them
+// instead of copying them. Until they move into a package of their own, this list is the shared surface.
+
+export { decode } from './decode/decode.js';
+export { validate, blockSig } from './validate/validate.js';
+export { SIMPLE } from './validate/op-signatures.js';
+export {
+  I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, KIND_FUNC, KIND_TABLE, KIND_MEMORY, KIND_GLOBAL,
+  SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARATIVE,
+} from './decode/module-ir.js';
+export type {
+  ModuleIR, FuncTypeIR, LimitsIR, TableTypeIR, GlobalTypeIR, ImportIR, ExportIR, ConstExprIR, GlobalIR, ElemIR,
+  DataIR, CodeIR, CustomSectionIR, NameSectionIR, ValTypeCode,
+} from './decode/module-ir.js';
+export { WasmGlobal, WasmMemory, WasmTable, PAGE, BYTES_PER_FUEL, bulkFuel, sigId, typeCode, typeName, publicFuncType } from './execute/objects.js';
+export { trap } from './execute/trap.js';
+export { getGlobalValue, setGlobalValue, createMemory, createTable, createGlobal } from './api/native.js';

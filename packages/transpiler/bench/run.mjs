@@ -1,0 +1,171 @@
+/**
+ * @fayger/transpiler bench: the interpreter's C kernels (packages/interpreter/bench/c, compiled by clang -O2)
+ * run by V8's own WebAssembly, by @fayger/interpreter and by @fayger/transpiler, side by side in one process
+ * (engines alternate run by run; median wall and CPU time), then each kernel at a small size under
+ * `node --jitless` in a child process (interpreter vs transpiler), and transpile time (MB/s; compile +
+ * instantiate = time to first instruction). Targets are printed beside the figures, never asserted.
+ *   pnpm build && pnpm bench            (= node bench/run.mjs)
+ *   node bench/run.mjs --runs 3 --only fib,sha256 --scale 0.5 --no-jitless
+ * Results: bench-results/transpiler.json (gitignored).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    only: { type: 'string' },
+    scale: { type: 'string', default: '1' },
+    'no-jitless': { type: 'boolean', default: false },
+  },
+});
+const RUNS = Number(opts.runs);
+const SCALE = Number(opts.scale);
+
+// The interpreter's bench kernels (read as files, not imported), with its sizes.
+const KERNELS = [
+  { name: 'fib', arg: 30, jitless: 20, fixed: true },
+  { name: 'sieve', arg: 4, jitless: 1 },
+  { name: 'xorshift', arg: 2_000_000, jitless: 50_000 },
+  { name: 'matmul', arg: 120, jitless: 24 },
+  { name: 'sha256', arg: 40, jitless: 1 },
+  { name: 'qsort', arg: 40_000, jitless: 1_500 },
+  { name: 'vm', arg: 5_000, jitless: 250 },
+  { name: 'lz', arg: 128, jitless: 2 },
+].filter((k) => !opts.only || opts.only.split(',').includes(k.name));
+
+const cDir = join(here, '../../interpreter/bench/c');
+const outDir = join(here, '../bench-results');
+const FLAGS = ['--target=wasm32', '-O2', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=run'];
+
+function build(name) {
+  const srcs = [join(cDir, `${name}.c`), join(cDir, 'rt.c')];
+  const hash = createHash('sha256').update(FLAGS.join(' '));
+  for (const s of srcs) hash.update(readFileSync(s));
+  mkdirSync(join(outDir, 'c-build'), { recursive: true });
+  const out = join(outDir, 'c-build', `${name}-${hash.digest('hex').slice(0, 12)}.wasm`);
+  if (!existsSync(out)) execFileSync(process.env.CLANG ?? 'clang', [...FLAGS, '-o', out, ...srcs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return out;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const geomean = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+const unsigned = (v) => (typeof v === 'bigint' ? BigInt.asUintN(64, v) : typeof v === 'number' ? v >>> 0 : v);
+
+const trDist = join(here, '../dist');
+const interpDist = join(here, '../../interpreter/dist');
+const tr = await import(`${trDist}/index.js`);
+const interp = await import(`${interpDist}/index.js`);
+
+function time(fn) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = fn();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { result, ms, cpuMs: (c.user + c.system) / 1000 };
+}
+
+const results = { date: new Date().toISOString(), node: process.version, runs: RUNS, scale: SCALE, kernels: [], jitless: [] };
+console.log(`@fayger/transpiler bench (node ${process.version}, ${RUNS} runs, scale ${SCALE})`);
+console.log('kernel      arg        native ms  transp. ms  interp. ms  tr/native (cpu)   interp/tr (cpu)   transpile MB/s  first-instr ms');
+for (const k of KERNELS) {
+  let file;
+  try {
+    file = build(k.name);
+  } catch (e) {
+    console.log(`${k.name}: skipped (clang: ${String(e.message).split('\n')[0]})`);
+    continue;
+  }
+  const bytes = new Uint8Array(readFileSync(file));
+  const arg = k.fixed ? k.arg - (SCALE < 1 ? 3 : 0) : Math.max(1, Math.round(k.arg * SCALE));
+  // Time to first instruction: compile + instantiate, fresh module each time.
+  const compiles = [];
+  const firsts = [];
+  for (let i = 0; i < 3; i++) {
+    const c = time(() => tr.compileModule(bytes));
+    compiles.push(c.ms);
+    firsts.push(c.ms + time(() => tr.instantiateModule(c.result, {})).ms);
+  }
+  const native = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  const tInst = tr.instantiateModule(tr.compileModule(bytes), {});
+  const iInst = interp.instantiateModule(interp.compileModule(bytes), {});
+  // The native API returns raw bits: an f32/f64 result is compared with native's number through its bits.
+  const resultType = tInst.module.exports.find((x) => x.name === 'run').type.results[0];
+  const bits = (v) => {
+    const dv = new DataView(new ArrayBuffer(8));
+    if (resultType === 'f64') { dv.setFloat64(0, v); return dv.getBigUint64(0); }
+    if (resultType === 'f32') { dv.setFloat32(0, v); return dv.getUint32(0); }
+    return unsigned(v);
+  };
+  const runs = { native: [], tr: [], interp: [] };
+  const engines = [
+    ['native', () => bits(native.exports.run(arg))],
+    ['tr', () => tInst.invoke('run', [arg])[0]],
+    ['interp', () => iInst.invoke('run', [arg])[0]],
+  ];
+  let expected;
+  for (let r = 0; r < RUNS + 1; r++) {
+    for (const [name, fn] of engines) {
+      const m = time(fn);
+      const v = unsigned(m.result);
+      if (expected === undefined) expected = v;
+      else if (v !== expected) throw new Error(`${k.name}: ${name} returned ${v}, native ${expected}`);
+      if (r > 0) runs[name].push(m); // the first round warms up
+    }
+  }
+  const med = (xs, key) => median(xs.map((x) => x[key]));
+  const e = {
+    name: k.name, arg, result: String(expected),
+    nativeMs: med(runs.native, 'ms'), transpilerMs: med(runs.tr, 'ms'), interpreterMs: med(runs.interp, 'ms'),
+    nativeCpuMs: med(runs.native, 'cpuMs'), transpilerCpuMs: med(runs.tr, 'cpuMs'), interpreterCpuMs: med(runs.interp, 'cpuMs'),
+    transpileMBps: bytes.length / 1e6 / (median(compiles) / 1000), firstInstructionMs: median(firsts), bytes: bytes.length,
+  };
+  e.ratioVsNative = e.transpilerMs / e.nativeMs;
+  e.cpuRatioVsNative = e.transpilerCpuMs / Math.max(e.nativeCpuMs, 0.001);
+  e.speedupOverInterpreter = e.interpreterMs / e.transpilerMs;
+  e.cpuSpeedupOverInterpreter = e.interpreterCpuMs / Math.max(e.transpilerCpuMs, 0.001);
+  results.kernels.push(e);
+  console.log(`${k.name.padEnd(11)} ${String(arg).padEnd(10)} ${e.nativeMs.toFixed(1).padStart(9)} ${e.transpilerMs.toFixed(1).padStart(11)} ${e.interpreterMs.toFixed(1).padStart(11)}  ${e.ratioVsNative.toFixed(2).padStart(6)}× (${e.cpuRatioVsNative.toFixed(2)}×)   ${e.speedupOverInterpreter.toFixed(2).padStart(6)}× (${e.cpuSpeedupOverInterpreter.toFixed(2)}×)   ${e.transpileMBps.toFixed(2).padStart(8)}   ${e.firstInstructionMs.toFixed(1).padStart(8)}`);
+}
+if (results.kernels.length) {
+  results.geomeanVsNative = geomean(results.kernels.map((e) => e.ratioVsNative));
+  results.cpuGeomeanVsNative = geomean(results.kernels.map((e) => e.cpuRatioVsNative));
+  results.geomeanSpeedupOverInterpreter = geomean(results.kernels.map((e) => e.speedupOverInterpreter));
+  console.log(`geomean with JIT: transpiler/native ${results.geomeanVsNative.toFixed(2)}× wall, ${results.cpuGeomeanVsNative.toFixed(2)}× CPU (target ≤ 3×); interpreter/transpiler ${results.geomeanSpeedupOverInterpreter.toFixed(2)}×`);
+}
+
+if (!opts['no-jitless']) {
+  console.log('\nnode --jitless (child process): interpreter ms, transpiler ms, speed-up (target ≥ 5×)');
+  for (const k of KERNELS) {
+    let file;
+    try {
+      file = build(k.name);
+    } catch {
+      continue;
+    }
+    const arg = Math.max(1, Math.round(k.jitless * SCALE));
+    const out = execFileSync(process.execPath, ['--jitless', join(here, 'child.mjs'), `${interpDist},${trDist}`, file, String(arg), String(RUNS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const [i, t] = JSON.parse(out.trim().split('\n').at(-1));
+    if (i.result !== t.result) throw new Error(`${k.name} under --jitless: interpreter ${i.result}, transpiler ${t.result}`);
+    const e = { name: k.name, arg, interpreterMs: i.ms, transpilerMs: t.ms, speedup: i.ms / t.ms };
+    results.jitless.push(e);
+    console.log(`${k.name.padEnd(11)} ${String(arg).padEnd(8)} ${i.ms.toFixed(1).padStart(9)} ${t.ms.toFixed(1).padStart(9)}  ${e.speedup.toFixed(2)}×`);
+  }
+  if (results.jitless.length) {
+    results.jitlessGeomeanSpeedup = geomean(results.jitless.map((e) => e.speedup));
+    console.log(`geomean under --jitless: transpiler ${results.jitlessGeomeanSpeedup.toFixed(2)}× faster than the interpreter (target ≥ 5×)`);
+  }
+}
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'transpiler.json'), `${JSON.stringify(results, null, 1)}\n`);
+console.log(`results: ${join(outDir, 'transpiler.json')}`);

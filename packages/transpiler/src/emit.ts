@@ -1,0 +1,741 @@
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SIMPLE, blockSig, sigId } from '@fayger/interpreter/wasm';
+import type { FuncTypeIR, ModuleIR } from '@fayger/interpreter/wasm';
+
+/**
+ * The emitter: a validated ModuleIR → the JavaScript source of a module factory, `(rt) => exports of the
+ * instance's code`. Safe by construction: the only things written into the source are identifiers the emitter
+ * makes up from integers (s3i, l0, f12, L4, G2 …), numeric literals it formats itself and the fixed helper names
+ * below. No name, export string, custom section or data byte of the module ever reaches the source; functions,
+ * globals, tables and imports are referred to by index, and everything they touch comes from `rt`.
+ *
+ * Each wasm function becomes two JS functions: a plain one (`f<i>`) for synchronous calls and a generator
+ * (`g<i>`) for resumable calls, which yields at fuel-slice ends and at host promises. Both charge fuel exactly
+ * like @fayger/interpreter: one unit per wasm instruction, in segments that start at function entry and at each
+ * (live) loop header and extend textually to the next such header, each segment charged on entry.
+ */
+
+/** Helper functions the generated code may call (bound from rt.H by these exact names). */
+export const HELPER_NAMES = [
+  'SN', 'UN', 'FR', 'IMUL', 'CLZ', 'BIG', 'NUM', 'CEIL', 'FLOOR', 'TRUNC', 'SQRT', 'MIN', 'MAX',
+  'h_unr', 'h_oob', 'h_toob', 'h_uninit', 'h_sigmis', 'h_fuel', 'h_depth', 'h_dz', 'h_ovf',
+  'h_ctz', 'h_pop', 'h_divs', 'h_divu', 'h_rems', 'h_remu', 'h_clz64', 'h_ctz64', 'h_pop64', 'h_divs64', 'h_divu64',
+  'h_rems64', 'h_remu64', 'h_rotl64', 'h_rotr64', 'h_fabs32', 'h_fneg32', 'h_copysign32', 'h_fabs64', 'h_fneg64',
+  'h_copysign64', 'h_promote', 'h_nearest', 'h_nearest32', 'h_tr_s32', 'h_tr_u32', 'h_tr_s64', 'h_tr_u64', 'h_ts_s32', 'h_ts_u32',
+  'h_ts_s64', 'h_ts_u64', 'h_i64f32', 'h_u64f32', 'h_i32f', 'h_fi32', 'h_i64d', 'h_di64', 'h_gi64', 'h_si64',
+  'h_gf64', 'h_sf64', 'h_mfill', 'h_mcopy', 'h_minit', 'h_tget', 'h_tset', 'h_tfill', 'h_tcopy', 'h_tinit', 'EMPTY',
+] as const;
+
+export interface EmittedModule {
+  /** Body of `new Function('rt', source)`. */
+  readonly source: string;
+  /** Fuel charged at entry of each defined function (the interpreter's startCost for a fresh call). */
+  readonly entryCosts: readonly number[];
+  /** Float constants JS literals cannot spell (NaNs with payloads), as triples [isF64, lo, hi]; `K[i]` in the source. */
+  readonly consts: readonly number[];
+}
+
+export interface ModuleLayout {
+  /** Per global index: true when the generated code keeps it in a closure variable (defined, not exported). */
+  readonly closureGlobals: readonly boolean[];
+  readonly globalTypes: readonly number[];
+  readonly funcTypes: readonly FuncTypeIR[];
+  readonly nImportedFuncs: number;
+  readonly tableElems: readonly number[];
+}
+
+export function layoutOf(m: ModuleIR): ModuleLayout {
+  const funcTypes: FuncTypeIR[] = [];
+  const globalTypes: number[] = [];
+  const closureGlobals: boolean[] = [];
+  const tableElems: number[] = [];
+  for (const imp of m.imports) {
+    if (imp.kind === 0) funcTypes.push(m.types[imp.type]);
+    else if (imp.kind === 1) tableElems.push(imp.table.elem);
+    else if (imp.kind === 3) {
+      globalTypes.push(imp.global.type);
+      closureGlobals.push(false);
+    }
+  }
+  const nImportedFuncs = funcTypes.length;
+  for (const t of m.funcs) funcTypes.push(m.types[t]);
+  for (const t of m.tables) tableElems.push(t.elem);
+  const exported = new Set(m.exports.filter((e) => e.kind === 3).map((e) => e.index));
+  for (const g of m.globals) {
+    closureGlobals.push(!exported.has(globalTypes.length));
+    globalTypes.push(g.type.type);
+  }
+  return { closureGlobals, globalTypes, funcTypes, nImportedFuncs, tableElems };
+}
+
+const SUFFIX: Record<number, string> = { [I32]: 'i', [I64]: 'j', [F32]: 'f', [F64]: 'd', [FUNCREF]: 'r', [EXTERNREF]: 'r' };
+const ZERO: Record<string, string> = { i: '0', j: '0n', f: '0', d: '0', r: 'null' };
+
+/** Numeric literal for a JS number (exact: String round-trips doubles). NaNs never come here. */
+function numLit(x: number): string {
+  if (Object.is(x, -0)) return '(-0)';
+  if (x === Infinity) return '(1/0)';
+  if (x === -Infinity) return '(-1/0)';
+  return x < 0 ? `(${String(x)})` : String(x);
+}
+
+const cvt = new DataView(new ArrayBuffer(8));
+
+export function emitModule(m: ModuleIR): EmittedModule {
+  const L = layoutOf(m);
+  const out: string[] = [];
+  out.push('"use strict";');
+  out.push(`const {${HELPER_NAMES.join(', ')}} = rt.H;`);
+  out.push('const M = rt.M, T = rt.T, GC = rt.GC, GV = rt.GV, FN = rt.FN, IMP = rt.IMP, DS = rt.DS, ES = rt.ES, MAXD = rt.maxDepth, K = rt.K;');
+  out.push('let DV = M === null ? null : M.dv, LEN = M === null ? 0 : DV.byteLength;');
+  out.push('function RF() { DV = M.dv; LEN = DV.byteLength; }');
+  out.push('let F = 0, D = 0;');
+  for (let i = 0; i < L.tableElems.length; i++) out.push(`const T${i} = T[${i}];`);
+  for (let g = 0; g < L.globalTypes.length; g++) {
+    out.push(L.closureGlobals[g] ? `let q${g} = GV[${g}];` : `const G${g} = GC[${g}];`);
+  }
+  for (let j = 0; j < L.nImportedFuncs; j++) out.push(`const I${j} = IMP[${j}].js, IG${j} = IMP[${j}].gen;`);
+  const consts: number[] = [];
+  const entryCosts: number[] = [];
+  for (let i = 0; i < m.codes.length; i++) {
+    const a = emitFunction(m, L, i, false, consts);
+    const b = emitFunction(m, L, i, true, consts);
+    out.push(a.src, b.src);
+    entryCosts.push(a.entryCost);
+  }
+  const fns = m.codes.map((_, i) => `f${L.nImportedFuncs + i}`);
+  const gens = m.codes.map((_, i) => `g${L.nImportedFuncs + i}`);
+  out.push(`return { f: [${fns.join(', ')}], g: [${gens.join(', ')}], RF: M === null ? function () {} : RF,`);
+  out.push('  getF() { return F; }, setF(v) { F = v; }, getD() { return D; }, setD(v) { D = v; },');
+  const cg = L.closureGlobals.map((c, g) => (c ? g : -1)).filter((g) => g >= 0);
+  out.push(`  getG(i) { switch (i) { ${cg.map((g) => `case ${g}: return q${g};`).join(' ')} } }, };`);
+  return { source: out.join('\n'), entryCosts, consts };
+}
+
+interface Ctrl {
+  kind: 0 | 1 | 2 | 3; // 0 block, 1 loop, 2 if, 3 function
+  label: number;
+  height: number;
+  params: readonly number[];
+  results: readonly number[];
+  live: boolean;
+}
+
+function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: boolean, consts: number[]): { src: string; entryCost: number } {
+  const fIndex = L.nImportedFuncs + codeIndex;
+  const type = L.funcTypes[fIndex];
+  const code = m.codes[codeIndex];
+  const localTypes = [...type.params, ...code.locals];
+  const b: string[] = [];
+  const vars = new Set<string>();
+  const st: number[] = [];
+  const ctrls: Ctrl[] = [];
+  let dead = false;
+  let labels = 0;
+  // Fuel segments: index into b of each charge's cost placeholder.
+  const segAt: number[] = [];
+  const segCost: number[] = [];
+  let fuelCount = 0;
+  const hasMem = m.memories.length > 0 || m.imports.some((i) => i.kind === 2);
+
+  const v = (h: number, t: number): string => {
+    const n = `s${h}${SUFFIX[t]}`;
+    vars.add(n);
+    return n;
+  };
+  // `local.get x` is not copied: the slot stays "pending" (reads use l<x> directly) until local x is written
+  // or control flow needs every value in its slot variable. Fewer moves for the host's bytecode interpreter.
+  const pend: (string | null)[] = [];
+  const top = (k = 0) => {
+    const i = st.length - 1 - k;
+    return pend[i] ?? v(i, st[i]);
+  };
+  const pop = (): string => {
+    const n = top();
+    st.pop();
+    pend.pop();
+    return n;
+  };
+  const push = (t: number): string => {
+    st.push(t);
+    pend.push(null);
+    return v(st.length - 1, t);
+  };
+  /** Pushes a constant (a literal the emitter formatted): used in place, like a pending local read. */
+  const pushConst = (t: number, literal: string) => {
+    st.push(t);
+    pend.push(literal);
+  };
+  const materialize = (i: number) => {
+    const p = pend[i];
+    if (p != null) {
+      b.push(`${v(i, st[i])} = ${p};`);
+      pend[i] = null;
+    }
+  };
+  const materializeAll = () => {
+    for (let i = 0; i < st.length; i++) materialize(i);
+  };
+  const materializeLocal = (x: number) => {
+    for (let i = 0; i < st.length; i++) if (pend[i] === `l${x}`) materialize(i);
+  };
+  const resetStack = (height: number, types: readonly number[]) => {
+    st.length = height;
+    pend.length = height;
+    for (const t of types) push(t);
+  };
+  const emit = (s: string) => b.push(s);
+  const fuelPoint = () => {
+    if (segCost.length > 0) segCost[segCost.length - 1] = Math.max(1, fuelCount);
+    fuelCount = 0;
+    segAt.push(b.length);
+    segCost.push(0);
+    b.push(''); // placeholder
+  };
+  const arity = (c: Ctrl) => (c.kind === 1 ? c.params : c.results);
+  const moves = (c: Ctrl): string => {
+    const ts = arity(c);
+    const n = ts.length;
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      const src = v(st.length - n + i, ts[i]);
+      const dst = v(c.height + i, ts[i]);
+      if (src !== dst) s += `${dst} = ${src}; `;
+    }
+    return s;
+  };
+  const ret = (): string => {
+    const n = type.results.length;
+    const vals = type.results.map((t, i) => v(st.length - n + i, t));
+    if (n === 0) return 'D--; return;';
+    if (n === 1) return `D--; return ${vals[0]};`;
+    // The trailing null keeps the array's elements generic: V8 quiets signalling NaNs in arrays of doubles.
+    return `D--; return [${vals.join(', ')}, null];`;
+  };
+  const jump = (c: Ctrl): string => {
+    if (c.kind === 3) return ret();
+    return `${moves(c)}${c.kind === 1 ? 'continue' : 'break'} L${c.label};`;
+  };
+  const callExpr = (j: number, args: string[]): string => {
+    const imported = j < L.nImportedFuncs;
+    if (gen) return imported ? `(yield* IG${j}(${args.join(', ')}))` : `(yield* g${j}(${args.join(', ')}))`;
+    return imported ? `I${j}(${args.join(', ')})` : `f${j}(${args.join(', ')})`;
+  };
+  const assignResults = (t: FuncTypeIR, expr: string, after: string) => {
+    const n = t.results.length;
+    if (n === 0) emit(`${expr};${after}`);
+    else if (n === 1) emit(`${push(t.results[0])} = ${expr};${after}`);
+    else {
+      emit(`R = ${expr};${after}`);
+      t.results.forEach((r, i) => emit(`${push(r)} = R[${i}];`));
+    }
+  };
+  const globalGet = (g: number): string => {
+    if (L.closureGlobals[g]) return `q${g}`;
+    switch (L.globalTypes[g]) {
+      case I32: return `G${g}.lo`;
+      case F32: return `h_fi32(G${g}.lo)`;
+      case I64: return `h_gi64(G${g})`;
+      case F64: return `h_gf64(G${g})`;
+      default: return `G${g}.ref`;
+    }
+  };
+  const globalSet = (g: number, x: string): string => {
+    if (L.closureGlobals[g]) return `q${g} = ${x};`;
+    switch (L.globalTypes[g]) {
+      case I32: return `G${g}.lo = ${x};`;
+      case F32: return `G${g}.lo = h_i32f(${x});`;
+      case I64: return `h_si64(G${g}, ${x});`;
+      case F64: return `h_sf64(G${g}, ${x});`;
+      default: return `G${g}.ref = ${x};`;
+    }
+  };
+
+  emit('if (++D > MAXD) h_depth();');
+  fuelPoint();
+  ctrls.push({ kind: 3, label: -1, height: 0, params: [], results: type.results, live: true });
+
+  const c = code.body;
+  let pc = 0;
+  while (pc < c.length) {
+    const op = c[pc];
+    fuelCount++;
+    const sig = SIMPLE[op];
+    if (sig !== undefined) {
+      if (!dead) {
+        if (sig.params.length === 2) {
+          const y = pop();
+          const x = pop();
+          emit(`${push(sig.result)} = ${binary(op, x, y)};`);
+        } else {
+          const x = pop();
+          emit(`${push(sig.result)} = ${unary(op, x)};`);
+        }
+      }
+      pc += 1;
+      continue;
+    }
+    switch (op) {
+      case 0x02: case 0x03: case 0x04: {
+        const bt = blockSig(m, c[pc + 1]);
+        pc += 2;
+        if (dead) {
+          ctrls.push({ kind: 0, label: -1, height: 0, params: bt.params, results: bt.results, live: false });
+          break;
+        }
+        const label = labels++;
+        if (op === 0x04) {
+          const cond = pop();
+          materializeAll();
+          emit(`L${label}: if (${cond} !== 0) {`);
+        } else if (op === 0x03) {
+          materializeAll();
+          emit(`L${label}: for (;;) {`);
+          fuelPoint();
+        } else {
+          materializeAll();
+          emit(`L${label}: {`);
+        }
+        ctrls.push({ kind: op === 0x02 ? 0 : op === 0x03 ? 1 : 2, label, height: st.length - bt.params.length, params: bt.params, results: bt.results, live: true });
+        break;
+      }
+      case 0x05: {
+        const ctrl = ctrls[ctrls.length - 1];
+        pc += 1;
+        if (!ctrl.live) break;
+        if (!dead) materializeAll();
+        emit('} else {');
+        dead = false;
+        resetStack(ctrl.height, ctrl.params);
+        break;
+      }
+      case 0x0b: {
+        const ctrl = ctrls.pop()!;
+        pc += 1;
+        if (!ctrl.live) break;
+        if (!dead) materializeAll();
+        dead = false;
+        resetStack(ctrl.height, ctrl.results);
+        if (ctrl.kind === 3) {
+          emit(ret());
+        } else {
+          if (ctrl.kind === 1) emit(`break L${ctrl.label};`);
+          emit('}');
+        }
+        break;
+      }
+      case 0x0c:
+        if (!dead) {
+          materializeAll();
+          emit(jump(ctrls[ctrls.length - 1 - c[pc + 1]]));
+          dead = true;
+        }
+        pc += 2;
+        break;
+      case 0x0d:
+        if (!dead) {
+          const cond = pop();
+          materializeAll();
+          emit(`if (${cond} !== 0) { ${jump(ctrls[ctrls.length - 1 - c[pc + 1]])} }`);
+        }
+        pc += 2;
+        break;
+      case 0x0e: {
+        const n = c[pc + 1];
+        if (!dead) {
+          const idx = pop();
+          materializeAll();
+          const cases: string[] = [];
+          for (let i = 0; i < n; i++) cases.push(`case ${i}: { ${jump(ctrls[ctrls.length - 1 - c[pc + 2 + i]])} }`);
+          cases.push(`default: { ${jump(ctrls[ctrls.length - 1 - c[pc + 2 + n]])} }`);
+          emit(`switch (${idx}) { ${cases.join(' ')} }`);
+          dead = true;
+        }
+        pc += 3 + n;
+        break;
+      }
+      case 0x0f:
+        if (!dead) {
+          materializeAll();
+          emit(ret());
+          dead = true;
+        }
+        pc += 1;
+        break;
+      case 0x10: {
+        if (!dead) {
+          const j = c[pc + 1];
+          const t = L.funcTypes[j];
+          const args: string[] = [];
+          for (let i = t.params.length - 1; i >= 0; i--) args[i] = pop();
+          assignResults(t, callExpr(j, args), j < L.nImportedFuncs && hasMem ? ' RF();' : '');
+        }
+        pc += 2;
+        break;
+      }
+      case 0x11: {
+        if (!dead) {
+          const t = m.types[c[pc + 1]];
+          const tab = c[pc + 2];
+          const idx = pop();
+          const args: string[] = [];
+          for (let i = t.params.length - 1; i >= 0; i--) args[i] = pop();
+          emit(`fn = T${tab}.elements[${idx} >>> 0]; if (fn === undefined) h_toob(); if (fn === null) h_uninit(); if (fn.sig !== ${sigId(t)}) h_sigmis();`);
+          const expr = gen ? `(yield* fn.gen(${args.join(', ')}))` : `fn.js(${args.join(', ')})`;
+          assignResults(t, expr, hasMem ? ' RF();' : '');
+        }
+        pc += 3;
+        break;
+      }
+      case 0x1a:
+        if (!dead) pop();
+        pc += 1;
+        break;
+      case 0x1b: case 0x1c: {
+        if (!dead) {
+          const cond = pop();
+          const t = st[st.length - 1];
+          const y = pop();
+          const x = pop();
+          emit(`${push(t)} = ${cond} !== 0 ? ${x} : ${y};`);
+        }
+        pc += op === 0x1b ? 1 : 2 + c[pc + 1];
+        break;
+      }
+      case 0x20:
+        if (!dead) {
+          st.push(localTypes[c[pc + 1]]);
+          pend.push(`l${c[pc + 1]}`);
+        }
+        pc += 2;
+        break;
+      case 0x21:
+        if (!dead) {
+          materializeLocal(c[pc + 1]);
+          emit(`l${c[pc + 1]} = ${pop()};`);
+        }
+        pc += 2;
+        break;
+      case 0x22:
+        if (!dead) {
+          materializeLocal(c[pc + 1]);
+          emit(`l${c[pc + 1]} = ${top()};`);
+        }
+        pc += 2;
+        break;
+      case 0x23:
+        if (!dead) emit(`${push(L.globalTypes[c[pc + 1]])} = ${globalGet(c[pc + 1])};`);
+        pc += 2;
+        break;
+      case 0x24:
+        if (!dead) emit(globalSet(c[pc + 1], pop()));
+        pc += 2;
+        break;
+      case 0x25:
+        if (!dead) {
+          const i = pop();
+          emit(`${push(L.tableElems[c[pc + 1]])} = h_tget(T${c[pc + 1]}, ${i});`);
+        }
+        pc += 2;
+        break;
+      case 0x26:
+        if (!dead) {
+          const x = pop();
+          const i = pop();
+          emit(`h_tset(T${c[pc + 1]}, ${i}, ${x});`);
+        }
+        pc += 2;
+        break;
+      case 0x3f:
+        if (!dead) emit(`${push(I32)} = (LEN / 65536) | 0;`);
+        pc += 1;
+        break;
+      case 0x40:
+        if (!dead) {
+          const x = pop();
+          const d = push(I32);
+          emit(`ea = ${x} >>> 0; ${d} = M.grow(ea); if (${d} >= 0) { F -= ea * 1024; RF(); }`);
+        }
+        pc += 1;
+        break;
+      case 0x41:
+        if (!dead) pushConst(I32, numLit(c[pc + 1]));
+        pc += 2;
+        break;
+      case 0x42:
+        if (!dead) {
+          const x = BigInt.asIntN(64, (BigInt(c[pc + 2]) << 32n) | BigInt(c[pc + 1] >>> 0));
+          pushConst(I64, x < 0n ? `(${x}n)` : `${x}n`);
+        }
+        pc += 3;
+        break;
+      case 0x43:
+        if (!dead) {
+          cvt.setInt32(0, c[pc + 1]);
+          const x = cvt.getFloat32(0);
+          pushConst(F32, x === x ? numLit(x) : constRef(consts, c[pc + 1], 0, false));
+        }
+        pc += 2;
+        break;
+      case 0x44:
+        if (!dead) {
+          cvt.setInt32(0, c[pc + 2]);
+          cvt.setInt32(4, c[pc + 1]);
+          const x = cvt.getFloat64(0);
+          pushConst(F64, x === x ? numLit(x) : constRef(consts, c[pc + 1], c[pc + 2], true));
+        }
+        pc += 3;
+        break;
+      case 0x00:
+        if (!dead) {
+          emit('h_unr();');
+          dead = true;
+        }
+        pc += 1;
+        break;
+      case 0x01:
+        pc += 1;
+        break;
+      case 0xd0:
+        if (!dead) emit(`${push(c[pc + 1])} = null;`);
+        pc += 2;
+        break;
+      case 0xd1:
+        if (!dead) {
+          const x = pop();
+          emit(`${push(I32)} = ${x} === null ? 1 : 0;`);
+        }
+        pc += 1;
+        break;
+      case 0xd2:
+        if (!dead) emit(`${push(FUNCREF)} = FN[${c[pc + 1]}];`);
+        pc += 2;
+        break;
+      case 0x108: case 0x10a: case 0x10b: {
+        if (!dead) {
+          const n = pop();
+          const s = pop();
+          const d = pop();
+          if (op === 0x108) emit(`F -= h_minit(M, DS, ${c[pc + 1]}, ${d}, ${s}, ${n});`);
+          else if (op === 0x10a) emit(`F -= h_mcopy(M, ${d}, ${s}, ${n});`);
+          else emit(`F -= h_mfill(M, ${d}, ${s}, ${n});`);
+        }
+        pc += op === 0x108 ? 2 : 1;
+        break;
+      }
+      case 0x109:
+        if (!dead) emit(`DS[${c[pc + 1]}] = null;`);
+        pc += 2;
+        break;
+      case 0x10c: case 0x10e: {
+        if (!dead) {
+          const n = pop();
+          const s = pop();
+          const d = pop();
+          if (op === 0x10c) emit(`F -= h_tinit(T${c[pc + 2]}, ES, ${c[pc + 1]}, ${d}, ${s}, ${n});`);
+          else emit(`F -= h_tcopy(T${c[pc + 1]}, T${c[pc + 2]}, ${d}, ${s}, ${n});`);
+        }
+        pc += 3;
+        break;
+      }
+      case 0x10d:
+        if (!dead) emit(`ES[${c[pc + 1]}] = EMPTY;`);
+        pc += 2;
+        break;
+      case 0x10f:
+        if (!dead) {
+          const n = pop();
+          const init = pop();
+          const d = push(I32);
+          emit(`ea = ${n} >>> 0; ${d} = T${c[pc + 1]}.grow(ea, ${init}); if (${d} >= 0) F -= FLOOR(ea / 8);`);
+        }
+        pc += 2;
+        break;
+      case 0x110:
+        if (!dead) emit(`${push(I32)} = T${c[pc + 1]}.elements.length;`);
+        pc += 2;
+        break;
+      case 0x111:
+        if (!dead) {
+          const n = pop();
+          const x = pop();
+          const i = pop();
+          emit(`F -= h_tfill(T${c[pc + 1]}, ${i}, ${x}, ${n});`);
+        }
+        pc += 2;
+        break;
+      default: {
+        if (op < 0x28 || op > 0x3e) throw new Error(`transpiler: unexpected opcode 0x${op.toString(16)}`);
+        if (!dead) {
+          const off = c[pc + 2] >>> 0;
+          if (op <= 0x35) {
+            const a = pop();
+            const [get, n, wrap] = LOADS[op - 0x28];
+            const d = push(LOAD_TYPES[op - 0x28]);
+            const acc = `DV.${get}(ea${n > 1 ? ', true' : ''})`;
+            const val = wrap ? `BIG(${acc})` : op === 0x2a ? `h_fi32(${acc})` : acc;
+            emit(`ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; if (ea > LEN - ${n}) h_oob(); ${d} = ${val};`);
+          } else {
+            const x = pop();
+            const a = pop();
+            const [set, n, conv] = STORES[op - 0x36];
+            emit(`ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; if (ea > LEN - ${n}) h_oob(); DV.${set}(ea, ${conv.replace('$', x)}${n > 1 ? ', true' : ''});`);
+          }
+        }
+        pc += 3;
+      }
+    }
+  }
+  segCost[segCost.length - 1] = Math.max(1, fuelCount);
+  for (let k = 0; k < segAt.length; k++) {
+    const cost = segCost[k];
+    b[segAt[k]] = gen
+      ? `while ((F -= ${cost}) < 0) { F += ${cost}; yield ${cost}; }`
+      : `if ((F -= ${cost}) < 0) { F += ${cost}; h_fuel(); }`;
+  }
+  const params = type.params.map((_, i) => `l${i}`);
+  const decls: string[] = ['ea = 0', 'fn = null', 'R = null'];
+  for (let i = type.params.length; i < localTypes.length; i++) decls.push(`l${i} = ${ZERO[SUFFIX[localTypes[i]]]}`);
+  for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
+  const head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;
+  return { src: `${head}\n${b.join('\n')}\n}`, entryCost: segCost[0] };
+
+}
+
+function constRef(consts: number[], lo: number, hi: number, f64: boolean): string {
+  consts.push(f64 ? 1 : 0, lo, hi);
+  return `K[${consts.length / 3 - 1}]`;
+}
+
+// [DataView getter, bytes, widen to BigInt]
+const LOADS: readonly (readonly [string, number, boolean])[] = [
+  ['getInt32', 4, false], ['getBigInt64', 8, false], ['getInt32', 4, false], ['getFloat64', 8, false],
+  ['getInt8', 1, false], ['getUint8', 1, false], ['getInt16', 2, false], ['getUint16', 2, false],
+  ['getInt8', 1, true], ['getUint8', 1, true], ['getInt16', 2, true], ['getUint16', 2, true], ['getInt32', 4, true], ['getUint32', 4, true],
+];
+const LOAD_TYPES = [I32, I64, F32, F64, I32, I32, I32, I32, I64, I64, I64, I64, I64, I64];
+const STORES: readonly (readonly [string, number, string])[] = [
+  ['setInt32', 4, '$'], ['setBigInt64', 8, '$'], ['setInt32', 4, 'h_i32f($)'], ['setFloat64', 8, '$'],
+  ['setInt8', 1, '$'], ['setInt16', 2, '$'],
+  ['setUint8', 1, 'NUM($ & 0xffn)'], ['setUint16', 2, 'NUM($ & 0xffffn)'], ['setUint32', 4, 'NUM($ & 0xffffffffn)'],
+];
+
+function binary(op: number, a: string, b: string): string {
+  switch (op) {
+    case 0x46: case 0x51: case 0x5b: case 0x61: return `${a} === ${b} ? 1 : 0`;
+    case 0x47: case 0x52: case 0x5c: case 0x62: return `${a} !== ${b} ? 1 : 0`;
+    case 0x48: case 0x53: case 0x5d: case 0x63: return `${a} < ${b} ? 1 : 0`;
+    case 0x4a: case 0x55: case 0x5e: case 0x64: return `${a} > ${b} ? 1 : 0`;
+    case 0x4c: case 0x57: case 0x5f: case 0x65: return `${a} <= ${b} ? 1 : 0`;
+    case 0x4e: case 0x59: case 0x60: case 0x66: return `${a} >= ${b} ? 1 : 0`;
+    case 0x49: return `(${a} >>> 0) < (${b} >>> 0) ? 1 : 0`;
+    case 0x4b: return `(${a} >>> 0) > (${b} >>> 0) ? 1 : 0`;
+    case 0x4d: return `(${a} >>> 0) <= (${b} >>> 0) ? 1 : 0`;
+    case 0x4f: return `(${a} >>> 0) >= (${b} >>> 0) ? 1 : 0`;
+    case 0x54: return `UN(64, ${a}) < UN(64, ${b}) ? 1 : 0`;
+    case 0x56: return `UN(64, ${a}) > UN(64, ${b}) ? 1 : 0`;
+    case 0x58: return `UN(64, ${a}) <= UN(64, ${b}) ? 1 : 0`;
+    case 0x5a: return `UN(64, ${a}) >= UN(64, ${b}) ? 1 : 0`;
+    case 0x6a: return `(${a} + ${b}) | 0`;
+    case 0x6b: return `(${a} - ${b}) | 0`;
+    case 0x6c: return `IMUL(${a}, ${b})`;
+    case 0x6d: return `h_divs(${a}, ${b})`;
+    case 0x6e: return `h_divu(${a}, ${b})`;
+    case 0x6f: return `h_rems(${a}, ${b})`;
+    case 0x70: return `h_remu(${a}, ${b})`;
+    case 0x71: return `${a} & ${b}`;
+    case 0x72: return `${a} | ${b}`;
+    case 0x73: return `${a} ^ ${b}`;
+    case 0x74: return `${a} << ${b}`;
+    case 0x75: return `${a} >> ${b}`;
+    case 0x76: return `(${a} >>> ${b}) | 0`;
+    case 0x77: return `(${a} << ${b}) | (${a} >>> (32 - ${b}))`;
+    case 0x78: return `(${a} >>> ${b}) | (${a} << (32 - ${b}))`;
+    case 0x7c: return `SN(64, ${a} + ${b})`;
+    case 0x7d: return `SN(64, ${a} - ${b})`;
+    case 0x7e: return `SN(64, ${a} * ${b})`;
+    case 0x7f: return `h_divs64(${a}, ${b})`;
+    case 0x80: return `h_divu64(${a}, ${b})`;
+    case 0x81: return `h_rems64(${a}, ${b})`;
+    case 0x82: return `h_remu64(${a}, ${b})`;
+    case 0x83: return `${a} & ${b}`;
+    case 0x84: return `${a} | ${b}`;
+    case 0x85: return `${a} ^ ${b}`;
+    case 0x86: return `SN(64, ${a} << (${b} & 63n))`;
+    case 0x87: return `${a} >> (${b} & 63n)`;
+    case 0x88: return `SN(64, UN(64, ${a}) >> (${b} & 63n))`;
+    case 0x89: return `h_rotl64(${a}, ${b})`;
+    case 0x8a: return `h_rotr64(${a}, ${b})`;
+    case 0x92: return `FR(${a} + ${b})`;
+    case 0x93: return `FR(${a} - ${b})`;
+    case 0x94: return `FR(${a} * ${b})`;
+    case 0x95: return `FR(${a} / ${b})`;
+    case 0x96: case 0xa4: return `MIN(${a}, ${b})`;
+    case 0x97: case 0xa5: return `MAX(${a}, ${b})`;
+    case 0x98: return `h_copysign32(${a}, ${b})`;
+    case 0xa0: return `${a} + ${b}`;
+    case 0xa1: return `${a} - ${b}`;
+    case 0xa2: return `${a} * ${b}`;
+    case 0xa3: return `${a} / ${b}`;
+    case 0xa6: return `h_copysign64(${a}, ${b})`;
+  }
+  throw new Error(`transpiler: no binary template for 0x${op.toString(16)}`);
+}
+
+function unary(op: number, a: string): string {
+  switch (op) {
+    case 0x45: return `${a} === 0 ? 1 : 0`;
+    case 0x50: return `${a} === 0n ? 1 : 0`;
+    case 0x67: return `CLZ(${a})`;
+    case 0x68: return `h_ctz(${a})`;
+    case 0x69: return `h_pop(${a})`;
+    case 0x79: return `h_clz64(${a})`;
+    case 0x7a: return `h_ctz64(${a})`;
+    case 0x7b: return `h_pop64(${a})`;
+    case 0x8b: return `h_fabs32(${a})`;
+    case 0x8c: return `h_fneg32(${a})`;
+    case 0x8d: return `FR(CEIL(${a}))`;
+    case 0x8e: return `FR(FLOOR(${a}))`;
+    case 0x8f: return `FR(TRUNC(${a}))`;
+    case 0x90: return `FR(h_nearest(${a}))`;
+    // Math.ceil & co. return a signalling NaN unchanged; wasm wants it quieted (x + 0 does that).
+    case 0x9b: return `${a} === ${a} ? CEIL(${a}) : ${a} + 0`;
+    case 0x9c: return `${a} === ${a} ? FLOOR(${a}) : ${a} + 0`;
+    case 0x9d: return `${a} === ${a} ? TRUNC(${a}) : ${a} + 0`;
+    case 0x9e: return `h_nearest(${a})`;
+    case 0x91: return `FR(SQRT(${a}))`;
+    case 0x99: return `h_fabs64(${a})`;
+    case 0x9a: return `h_fneg64(${a})`;
+    case 0x9f: return `SQRT(${a})`;
+    case 0xa7: return `NUM(SN(32, ${a}))`;
+    case 0xa8: case 0xaa: return `h_tr_s32(${a})`;
+    case 0xa9: case 0xab: return `h_tr_u32(${a})`;
+    case 0xac: return `BIG(${a})`;
+    case 0xad: return `BIG(${a} >>> 0)`;
+    case 0xae: case 0xb0: return `h_tr_s64(${a})`;
+    case 0xaf: case 0xb1: return `h_tr_u64(${a})`;
+    case 0xb2: return `FR(${a})`;
+    case 0xb3: return `FR(${a} >>> 0)`;
+    case 0xb4: return `h_i64f32(${a})`;
+    case 0xb5: return `h_u64f32(${a})`;
+    case 0xb6: return `FR(${a})`;
+    case 0xb7: return `${a}`;
+    case 0xb8: return `${a} >>> 0`;
+    case 0xb9: return `NUM(${a})`;
+    case 0xba: return `NUM(UN(64, ${a}))`;
+    case 0xbb: return `h_promote(${a})`;
+    case 0xbc: return `h_i32f(${a})`;
+    case 0xbd: return `h_i64d(${a})`;
+    case 0xbe: return `h_fi32(${a})`;
+    case 0xbf: return `h_di64(${a})`;
+    case 0xc0: return `(${a} << 24) >> 24`;
+    case 0xc1: return `(${a} << 16) >> 16`;
+    case 0xc2: return `SN(8, ${a})`;
+    case 0xc3: return `SN(16, ${a})`;
+    case 0xc4: return `SN(32, ${a})`;
+    case 0x100: case 0x102: return `h_ts_s32(${a})`;
+    case 0x101: case 0x103: return `h_ts_u32(${a})`;
+    case 0x104: case 0x106: return `h_ts_s64(${a})`;
+    case 0x105: case 0x107: return `h_ts_u64(${a})`;
+  }
+  throw new Error(`transpiler: no unary template for 0x${op.toString(16)}`);
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { GuestCall, RunOutcome } from '@fayger/contracts';
+import { readFileSync } from 'node:fs';
+import { createInterpreterImplementation } from '@fayger/interpreter';
+import { createTranspilerImplementation } from '../../src/index.js';
+
+/** The interpreter's checked-in fixture modules (read as files; built from the .wat beside them). */
+function fixture(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(new URL(`../../../interpreter/test/fixtures/${name}.wasm`, import.meta.url)));
+}
+
+async function drive(call: GuestCall, fuel?: number): Promise<{ outcome: RunOutcome; slices: number; waits: number }> {
+  let slices = 0;
+  let waits = 0;
+  for (;;) {
+    const o = call.run(fuel === undefined ? {} : { fuel });
+    slices++;
+    if (o.status === 'waiting') {
+      waits++;
+      await o.settled;
+    } else if (o.status !== 'suspended') return { outcome: o, slices, waits };
+  }
+}
+
+describe('Runtime_Implementation (createTranspilerImplementation)', () => {
+  const impl = createTranspilerImplementation();
+
+  it('describes itself for the registry', () => {
+    expect(impl.descriptor.id).toBe('fayger-transpiler');
+    expect(impl.descriptor.features).toEqual(expect.arrayContaining(['suspend', 'fuel', 'jitless', 'deterministic']));
+  });
+
+  it('compiles, instantiates with Promise-returning host imports and runs in fuel slices', async () => {
+    const code = await impl.compile(fixture('async'));
+    expect(code.imports).toEqual([{ module: 'host', name: 'fetch', kind: 'function', type: { params: ['i32'], results: ['i32'] } }]);
+    const seen: number[] = [];
+    const inst = await code.instantiate({
+      host: {
+        fetch: ([i], ctx) => {
+          seen.push(ctx.memory!.read(16, 4)[0]);
+          return (i as number) % 2 ? Promise.resolve((i as number) + 1) : (i as number) + 1;
+        },
+      },
+    });
+    const { outcome, waits } = await drive(inst.call('run', [10]), 7);
+    let expected = 0;
+    for (let i = 0; i < 10; i++) expected += (i + 1) * (i + 1);
+    expect(outcome.status).toBe('completed');
+    expect(outcome.status === 'completed' && outcome.values).toEqual([expected]);
+    expect(waits).toBe(5);
+    expect(seen[1]).toBe(1);
+    const mem = inst.memory()!;
+    expect(new DataView(mem.read(16, 4).buffer).getInt32(0, true)).toBe(expected);
+    mem.write(16, Uint8Array.of(1, 2, 3, 4));
+    expect([...mem.read(16, 4)]).toEqual([1, 2, 3, 4]);
+    expect(inst.usage().fuelUsed).toBeGreaterThan(0);
+    expect(inst.usage().memoryPages).toBe(1);
+    // The same call under the interpreter's implementation uses exactly the same fuel.
+    const other = await (await createInterpreterImplementation().compile(fixture('async'))).instantiate({
+      host: { fetch: ([i]) => ((i as number) % 2 ? Promise.resolve((i as number) + 1) : (i as number) + 1) },
+    });
+    const theirs = await drive(other.call('run', [10]), 7);
+    expect(theirs.outcome).toMatchObject({ status: 'completed', values: [expected] });
+    expect(inst.usage().fuelUsed).toBe(other.usage().fuelUsed);
+  });
+
+  it('traps with typed errors: fuel budget, call depth, memory quota', async () => {
+    const loops = await (await impl.compile(fixture('loops'))).instantiate({}, { fuelBudget: 5000 });
+    const r1 = await drive(loops.call('spin', []));
+    expect(r1.outcome.status === 'trapped' && r1.outcome.error.code).toBe('TRAP_FUEL_EXHAUSTED');
+    const rec = await (await impl.compile(fixture('recurse'))).instantiate({}, { maxCallDepth: 1000 });
+    const r2 = await drive(rec.call('down', [1_000_000]));
+    expect(r2.outcome.status === 'trapped' && r2.outcome.error.code).toBe('TRAP_CALL_STACK_EXHAUSTED');
+    const mem = await (await impl.compile(fixture('memory'))).instantiate({}, { maxMemoryPages: 2 });
+    const r3 = await drive(mem.call('grow', [5]));
+    expect(r3.outcome.status === 'completed' && r3.outcome.values).toEqual([-1]);
+  });
+
+  it('terminate fails pending calls and later calls', async () => {
+    const code = await impl.compile(fixture('async'));
+    const inst = await code.instantiate({ host: { fetch: () => new Promise(() => {}) } });
+    const call = inst.call('run', [3]);
+    expect(call.run().status).toBe('waiting');
+    inst.terminate();
+    const after = call.run();
+    expect(after.status === 'trapped' && after.error.code).toBe('WASM_INSTANCE_TERMINATED');
+    expect(() => inst.call('run', [1])).toThrow(/terminated/);
+  });
+
+  it('reports unlinkable imports with WASM_LINK_ERROR', async () => {
+    const code = await impl.compile(fixture('async'));
+    await expect(code.instantiate({})).rejects.toMatchObject({ code: 'WASM_LINK_ERROR' });
+  });
+});

@@ -1,0 +1,241 @@
+import { FaygerError } from '@fayger/contracts';
+import * as interp from '@fayger/interpreter';
+import wabtInit from 'wabt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HELPER_NAMES } from '../src/emit.js';
+import * as tr from '../src/index.js';
+import { canGenerateCode, compileModule, hostFunction, instantiateModule, type TranspiledModule } from '../src/index.js';
+
+const wabt = await wabtInit();
+function wat(text: string): Uint8Array {
+  const m = wabt.parseWat('t.wat', text, { annotations: true });
+  const { buffer } = m.toBinary({ write_debug_names: true });
+  m.destroy();
+  return buffer;
+}
+
+/** A custom section appended to a module (its bytes are arbitrary, here JavaScript). */
+function withCustom(bytes: Uint8Array, name: string, content: string): Uint8Array {
+  const n = new TextEncoder().encode(name);
+  const c = new TextEncoder().encode(content);
+  const body = [n.length, ...n, ...c];
+  const len: number[] = [];
+  let x = body.length;
+  do {
+    let b = x & 0x7f;
+    x >>>= 7;
+    if (x) b |= 0x80;
+    len.push(b);
+  } while (x);
+  return Uint8Array.from([...bytes, 0, ...len, ...body]);
+}
+
+const HOSTILE = [
+  '"); globalThis.pwned = 1; ("',
+  "'); globalThis.pwned = 1; ('",
+  '`${globalThis.pwned = 1}`',
+  '*/ globalThis.pwned = 1; /*',
+  '\u2028globalThis.pwned = 1',
+  '__proto__',
+  'constructor',
+  'f0',
+  'rt',
+];
+
+/** Every identifier the emitter may write: its own index-based names, JS keywords it uses, and the helpers. */
+const ALLOWED = new Set<string>([
+  ...HELPER_NAMES, 'use', 'strict', 'const', 'let', 'function', 'return', 'if', 'else', 'for', 'break', 'continue', 'switch',
+  'case', 'default', 'while', 'yield', 'null', 'true', 'false', 'M', 'T', 'GC', 'GV', 'FN', 'IMP', 'DS', 'ES', 'MAXD', 'K', 'DV', 'LEN',
+  'RF', 'F', 'D', 'rt', 'H', 'dv', 'byteLength', 'ea', 'fn', 'R', 'js', 'gen', 'sig', 'elements', 'grow', 'lo', 'hi', 'ref', 'f', 'g',
+  'getF', 'setF', 'getD', 'setD', 'getG', 'i', 'v', 'length', 'n', 'maxDepth',
+  'getInt32', 'getBigInt64', 'getFloat64', 'getInt8', 'getUint8', 'getInt16', 'getUint16', 'getUint32',
+  'setInt32', 'setBigInt64', 'setFloat64', 'setInt8', 'setInt16', 'setUint8', 'setUint16', 'setUint32',
+]);
+const GENERATED = /^(s\d+[ijfdr]|l\d+|f\d+|g\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+)$/;
+
+function identifiersOf(source: string): string[] {
+  // Numeric literals (1e+21, 0x.., 12n) are not identifiers.
+  return source.replace(/\b\d[\w.+]*\b/g, ' ').match(/[A-Za-z_$][\w$]*/g) ?? [];
+}
+
+/** A WAT string literal (JSON's escapes are WAT's, but for U+2028, which JSON leaves raw). */
+const str = (s: string) => JSON.stringify(s).replace(/\u2028/g, '\\u{2028}');
+
+describe('safe by construction: no module bytes reach the generated source', () => {
+  it('runs a module full of hostile names and custom sections, whose source names nothing but indices', () => {
+    const exports = HOSTILE.map((n, i) => `(func (export ${str(n)}) (result i32) (call $imp (i32.const ${i})))`).join('\n');
+    let bytes = wat(`(module
+      (import ${str(HOSTILE[0])} ${str(HOSTILE[1])} (func $imp (param i32) (result i32)))
+      (memory (export ${str(`${HOSTILE[2]} memory`)}) 1)
+      (global $g${HOSTILE.length} (export ${str(`${HOSTILE[3]} global`)}) (mut i32) (i32.const 7))
+      (data (i32.const 0) ${str(HOSTILE.join(''))})
+      ${exports})`);
+    bytes = withCustom(bytes, 'name', 'globalThis.pwned = 1');
+    bytes = withCustom(bytes, HOSTILE[0], HOSTILE[0]);
+    const mod = compileModule(bytes);
+    const inst = instantiateModule(mod, { [HOSTILE[0]]: { [HOSTILE[1]]: hostFunction({ params: ['i32'], results: ['i32'] }, (x) => (x as number) * 10) } });
+    HOSTILE.forEach((name, i) => expect(inst.invoke(name)).toEqual([i * 10]));
+    expect(inst.getGlobal(`${HOSTILE[3]} global`)).toBe(7);
+    expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
+    for (const h of HOSTILE) if (h.length > 3) expect(mod.source).not.toContain(h);
+    const strange = identifiersOf(mod.source).filter((id) => !ALLOWED.has(id) && !GENERATED.test(id));
+    expect(strange).toEqual([]);
+    // Only ASCII, no string literals but the "use strict" directive.
+    expect(/^[\x20-\x7e\n]*$/.test(mod.source)).toBe(true);
+    expect(mod.source.match(/["'`]/g)?.length).toBe(2);
+  });
+});
+
+describe('host without code generation', () => {
+  const real = globalThis.Function;
+  afterEach(() => {
+    globalThis.Function = real;
+  });
+
+  it('refuses with a typed error the router can fall back on', () => {
+    const bytes = wat('(module (func (export "f") (result i32) (i32.const 1)))');
+    expect(canGenerateCode()).toBe(true);
+    globalThis.Function = function refuse() {
+      throw new EvalError('Refused to evaluate a string as JavaScript because unsafe-eval is not allowed');
+    } as unknown as FunctionConstructor;
+    expect(canGenerateCode()).toBe(false);
+    let err: unknown;
+    try {
+      compileModule(bytes);
+    } catch (e) {
+      err = e;
+    }
+    expect(FaygerError.is(err)).toBe(true);
+    expect((err as FaygerError).code).toBe('WASM_UNSUPPORTED_FEATURE');
+    expect((err as FaygerError).details).toMatchObject({ refused: true });
+  });
+});
+
+describe('suspension at async host calls', () => {
+  const asyncWat = `(module
+    (import "host" "fetch" (func $fetch (param i32) (result i32)))
+    (memory (export "memory") 1)
+    (func $step (param $i i32) (param $acc i32) (result i32)
+      (i32.add (local.get $acc) (i32.mul (call $fetch (local.get $i)) (i32.add (local.get $i) (i32.const 1)))))
+    (func $pure (export "pure") (param $n i32) (result i32) (i32.mul (local.get $n) (i32.const 3)))
+    (func (export "run") (param $n i32) (result i32)
+      (local $i i32) (local $acc i32)
+      (block $done
+        (loop $l
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $acc (call $step (local.get $i) (local.get $acc)))
+          (i32.store (i32.const 16) (local.get $acc))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+      (local.get $acc)))`;
+
+  async function drive(ex: { run(o?: { fuel?: number }): interp.ExecutionResult }, slice?: number): Promise<{ values: unknown[]; waits: number; suspensions: number }> {
+    let waits = 0;
+    let suspensions = 0;
+    for (;;) {
+      const r = ex.run(slice === undefined ? {} : { fuel: slice });
+      if (r.status === 'completed') return { values: r.values, waits, suspensions };
+      if (r.status === 'trapped') throw r.error;
+      if (r.status === 'waiting') {
+        waits++;
+        await r.settled;
+      } else suspensions++;
+    }
+  }
+
+  it('suspends mid-loop (two frames deep) at each host promise and resumes to the interpreter\'s result and fuel', async () => {
+    const bytes = wat(asyncWat);
+    const fetchImpl = (i: unknown) => new Promise((res) => setTimeout(() => res(((i as number) * 7 + 1) | 0), 1));
+    const t = instantiateModule(compileModule(bytes), { host: { fetch: hostFunction({ params: ['i32'], results: ['i32'] }, fetchImpl) } });
+    const i = interp.instantiateModule(interp.compileModule(bytes), { host: { fetch: interp.hostFunction({ params: ['i32'], results: ['i32'] }, fetchImpl) } });
+    const got = await drive(t.call('run', [20]));
+    const want = await drive(i.call('run', [20]));
+    expect(got.values).toEqual(want.values);
+    expect(got.waits).toBe(20);
+    expect(t.usage().fuelUsed).toBe(i.usage().fuelUsed);
+    // In small fuel slices as well: suspended both at slice ends and at promises.
+    const sliced = await drive(t.call('run', [20]), 7);
+    expect(sliced.values).toEqual(want.values);
+    expect(sliced.suspensions).toBeGreaterThan(10);
+    // A synchronous invoke cannot wait: a typed error, not a hang.
+    expect(() => t.invoke('run', [2])).toThrow(expect.objectContaining({ code: 'WASM_EXECUTION_STATE' }));
+    expect(t.invoke('pure', [5])).toEqual([15]);
+  });
+});
+
+describe('traps', () => {
+  it('deep recursion traps with TRAP_CALL_STACK_EXHAUSTED; moderate recursion completes', () => {
+    const mod: TranspiledModule = compileModule(wat(`(module
+      (func $down (export "down") (param $n i32) (result i32)
+        (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
+          (else (i32.add (call $down (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
+      (func $forever (export "forever") (call $forever)))`));
+    const inst = instantiateModule(mod);
+    expect(inst.invoke('down', [2000])).toEqual([2000]);
+    expect(() => inst.invoke('forever')).toThrow(expect.objectContaining({ code: 'TRAP_CALL_STACK_EXHAUSTED' }));
+    expect(inst.invoke('down', [10])).toEqual([10]);
+  });
+
+  it('fuel exhaustion traps at the interpreter\'s count', () => {
+    const bytes = wat(`(module (func (export "spin") (param $n i32) (result i32)
+      (loop $l (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n))) (local.get $n)))`);
+    for (const fuel of [1, 5, 17, 100, 1000]) {
+      const t = instantiateModule(compileModule(bytes), {}, { fuel });
+      const i = interp.instantiateModule(interp.compileModule(bytes), {}, { fuel });
+      const codeOf = (f: () => unknown) => {
+        try {
+          return f();
+        } catch (e) {
+          return (e as FaygerError).code;
+        }
+      };
+      expect(codeOf(() => t.invoke('spin', [50]))).toEqual(codeOf(() => i.invoke('spin', [50])));
+      expect(t.usage().fuelUsed).toBe(i.usage().fuelUsed);
+    }
+  });
+});
+
+describe('calls across instances', () => {
+  it('share one fuel budget and suspend inside the other instance, like the interpreter', async () => {
+    const lib = wat(`(module (func (export "work") (param $n i32) (result i32) (local $a i32)
+      (loop $l (local.set $a (i32.add (local.get $a) (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n))) (local.get $a)))`);
+    const app = wat(`(module (import "lib" "work" (func $work (param i32) (result i32)))
+      (func (export "main") (param $k i32) (result i32) (local $s i32)
+        (loop $l (local.set $s (i32.add (local.get $s) (call $work (local.get $k))))
+          (local.set $k (i32.sub (local.get $k) (i32.const 1))) (br_if $l (local.get $k))) (local.get $s)))`);
+    const t = instantiateModule(compileModule(app), { lib: instantiateModule(compileModule(lib)).exports }, { fuel: 1_000_000 });
+    const i = interp.instantiateModule(interp.compileModule(app), { lib: interp.instantiateModule(interp.compileModule(lib)).exports }, { fuel: 1_000_000 });
+    const want = i.invoke('main', [30]);
+    const ex = t.call('main', [30]);
+    let suspensions = 0;
+    for (;;) {
+      const r = ex.run({ fuel: 13 });
+      if (r.status === 'completed') {
+        expect(r.values).toEqual(want);
+        break;
+      }
+      expect(r.status).toBe('suspended');
+      suspensions++;
+    }
+    expect(suspensions).toBeGreaterThan(100);
+    expect(t.usage().fuelUsed).toBe(i.usage().fuelUsed);
+    // Plain calls too, and a budget that runs out inside the other instance stops at the same count.
+    expect(t.invoke('main', [30])).toEqual(want);
+    const small = (api: typeof interp | typeof tr) => {
+      const a = (api.instantiateModule as typeof interp.instantiateModule)(
+        (api.compileModule as typeof interp.compileModule)(app),
+        { lib: (api.instantiateModule as typeof interp.instantiateModule)((api.compileModule as typeof interp.compileModule)(lib)).exports },
+        { fuel: 777 },
+      );
+      let code = '';
+      try {
+        a.invoke('main', [30]);
+      } catch (e) {
+        code = (e as FaygerError).code;
+      }
+      return [code, a.usage().fuelUsed];
+    };
+    expect(small(tr)).toEqual(small(interp));
+  });
+});
