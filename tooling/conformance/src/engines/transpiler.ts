@@ -37,7 +37,7 @@ export class TranspilerEngine implements EngineAdapter {
   }
 
   spectest(): ExportsHolder {
-    const print = (params: ValType[]) => hostFunction({ params, results: [] }, () => undefined);
+    const print = (params: Parameters<typeof hostFunction>[0]['params']) => hostFunction({ params, results: [] }, () => undefined);
     scratch.setFloat32(0, 666.6);
     const f32 = scratch.getUint32(0);
     scratch.setFloat64(0, 666.6);
