@@ -1,11 +1,20 @@
 import { FaygerError, type ErrorCode } from '@fayger/contracts';
-import { bulkFuel, trap, type WasmGlobal, type WasmMemory, type WasmTable } from '@fayger/interpreter/wasm';
+import {
+  SIMD_W, bulkFuel, simdLanewise, simdLoad, simdLoadLane, simdReplaceLane, simdShift, simdStoreLane, simdTest, trap,
+  type WasmGlobal, type WasmMemory, type WasmTable,
+} from '@fayger/interpreter/wasm';
 
 /**
  * The helpers generated code calls (emit.ts HELPER_NAMES): traps, the numeric operations that need more than
  * one JS operator, bit-exact float operations (NaN payloads), and the bulk memory/table operations. Values are
  * in the transpiler's internal representation: i32 as int32 numbers, i64 as signed BigInts, f32/f64 as numbers
- * (f32 already rounded), references as objects or null.
+ * (f32 already rounded), v128 as immutable Int32Arrays of four words (little-endian lane order: the bytes are the
+ * value's memory image), references as objects or null.
+ *
+ * The v128 lane operations are the interpreter's (@fayger/interpreter/wasm): they work on its scratch words W
+ * (A 0..3, B 4..7, result 8..11), so a helper copies its operands in, runs the interpreter's lane function and
+ * copies the result out into a fresh array. A v128 is never written after it is made: constants, locals and
+ * globals share arrays freely.
  */
 
 const f32 = new Float32Array(2);
@@ -22,6 +31,126 @@ const fail = (code: ErrorCode, details: Record<string, unknown> = {}): never => 
 export const EMPTY: readonly unknown[] = Object.freeze([]);
 
 const MIN64 = -(2n ** 63n);
+
+// ---- v128 ----------------------------------------------------------------------------------------------------
+const W = SIMD_W;
+const WU8 = new Uint8Array(W.buffer, W.byteOffset, 64);
+/** The zero vector (initial value of v128 locals). */
+const VZ = new Int32Array(4);
+
+function V4(a: number, b: number, c: number, d: number): Int32Array {
+  const r = new Int32Array(4);
+  r[0] = a; r[1] = b; r[2] = c; r[3] = d;
+  return r;
+}
+function inA(a: Int32Array): void {
+  W[0] = a[0]; W[1] = a[1]; W[2] = a[2]; W[3] = a[3];
+}
+function inB(b: Int32Array): void {
+  W[4] = b[0]; W[5] = b[1]; W[6] = b[2]; W[7] = b[3];
+}
+function inR(v: Int32Array): void {
+  W[8] = v[0]; W[9] = v[1]; W[10] = v[2]; W[11] = v[3];
+}
+function outR(): Int32Array {
+  return V4(W[8], W[9], W[10], W[11]);
+}
+
+const VH = {
+  V4,
+  VZ,
+  /** Lane-wise op (unary ones read only a). */
+  h_vop: (sub: number, a: Int32Array, b: Int32Array) => {
+    inA(a);
+    inB(b);
+    simdLanewise(sub);
+    return outR();
+  },
+  h_vop1: (sub: number, a: Int32Array) => {
+    inA(a);
+    simdLanewise(sub);
+    return outR();
+  },
+  h_vsh: (sub: number, a: Int32Array, n: number) => {
+    inA(a);
+    simdShift(sub, n);
+    return outR();
+  },
+  h_vtest: (sub: number, a: Int32Array) => {
+    inA(a);
+    return simdTest(sub);
+  },
+  h_vbsel: (a: Int32Array, b: Int32Array, c: Int32Array) =>
+    V4((a[0] & c[0]) | (b[0] & ~c[0]), (a[1] & c[1]) | (b[1] & ~c[1]), (a[2] & c[2]) | (b[2] & ~c[2]), (a[3] & c[3]) | (b[3] & ~c[3])),
+  /** i8x16.shuffle: result byte i = byte lanes[i] of a:b (lanes < 32, checked by the validator). */
+  h_vshuf: (a: Int32Array, b: Int32Array, lanes: Uint8Array) => {
+    inA(a);
+    inB(b);
+    for (let i = 0; i < 16; i++) WU8[32 + i] = WU8[lanes[i]];
+    return outR();
+  },
+  h_vspl: (x: number) => V4(x, x, x, x),
+  h_vsplj: (x: bigint) => {
+    const lo = Number(BigInt.asIntN(32, x)), hi = Number(BigInt.asIntN(32, x >> 32n));
+    return V4(lo, hi, lo, hi);
+  },
+  h_vspld: (x: number) => {
+    f64[0] = x;
+    return V4(w32[0], w32[1], w32[0], w32[1]);
+  },
+  /** replace_lane of an 8/16/32-bit lane (f32: its bits). */
+  h_vrep: (sub: number, v: Int32Array, l: number, x: number) => {
+    inR(v);
+    simdReplaceLane(sub, l, x, 0);
+    return outR();
+  },
+  h_vrepj: (v: Int32Array, l: number, x: bigint) => {
+    inR(v);
+    simdReplaceLane(0x1e, l, Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n)));
+    return outR();
+  },
+  h_vrepd: (v: Int32Array, l: number, x: number) => {
+    f64[0] = x;
+    inR(v);
+    simdReplaceLane(0x22, l, w32[0], w32[1]);
+    return outR();
+  },
+  /** Two words (lo, hi) as an i64 value / as an f64 value. */
+  h_w2j: (lo: number, hi: number) => BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0)),
+  h_w2d: (lo: number, hi: number) => {
+    w32[0] = lo;
+    w32[1] = hi;
+    return f64[0];
+  },
+  /** Loads (plain, extend, splat, zero forms) at a bounds-checked address. */
+  h_vld: (sub: number, m: WasmMemory, ea: number) => {
+    simdLoad(sub, m, ea);
+    return outR();
+  },
+  h_vld16: (dv: DataView, ea: number) => V4(dv.getInt32(ea, true), dv.getInt32(ea + 4, true), dv.getInt32(ea + 8, true), dv.getInt32(ea + 12, true)),
+  h_vst16: (dv: DataView, ea: number, v: Int32Array) => {
+    dv.setInt32(ea, v[0], true);
+    dv.setInt32(ea + 4, v[1], true);
+    dv.setInt32(ea + 8, v[2], true);
+    dv.setInt32(ea + 12, v[3], true);
+  },
+  h_vldl: (sub: number, m: WasmMemory, ea: number, v: Int32Array, l: number) => {
+    inR(v);
+    simdLoadLane(sub, m.u8, ea, l);
+    return outR();
+  },
+  h_vstl: (sub: number, m: WasmMemory, ea: number, v: Int32Array, l: number) => {
+    inA(v);
+    simdStoreLane(sub, m.u8, ea, l);
+  },
+  h_gv: (g: WasmGlobal) => V4(g.lo, g.hi, g.w2, g.w3),
+  h_sv: (g: WasmGlobal, v: Int32Array) => {
+    g.lo = v[0];
+    g.hi = v[1];
+    g.w2 = v[2];
+    g.w3 = v[3];
+  },
+};
 
 function u(x: number): number {
   return x >>> 0;
@@ -42,6 +171,7 @@ export const H = {
   MIN: Math.min,
   MAX: Math.max,
   EMPTY,
+  ...VH,
   h_unr: () => fail('TRAP_UNREACHABLE'),
   h_oob: () => fail('TRAP_MEMORY_OUT_OF_BOUNDS'),
   h_toob: () => fail('TRAP_TABLE_OUT_OF_BOUNDS'),
