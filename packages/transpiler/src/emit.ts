@@ -23,8 +23,8 @@ export const HELPER_NAMES = [
   'h_copysign64', 'h_promote', 'h_nearest', 'h_nearest32', 'h_tr_s32', 'h_tr_u32', 'h_tr_s64', 'h_tr_u64', 'h_ts_s32', 'h_ts_u32',
   'h_ts_s64', 'h_ts_u64', 'h_i64f32', 'h_u64f32', 'h_i32f', 'h_fi32', 'h_i64d', 'h_di64', 'h_gi64', 'h_si64',
   'h_gf64', 'h_sf64', 'h_mfill', 'h_mcopy', 'h_minit', 'h_tget', 'h_tset', 'h_tfill', 'h_tcopy', 'h_tinit', 'EMPTY',
-  'V4', 'VZ', 'h_vop', 'h_vop1', 'h_vsh', 'h_vtest', 'h_vbsel', 'h_vshuf', 'h_vspl', 'h_vsplj', 'h_vspld', 'h_vrep', 'h_vrepj',
-  'h_vrepd', 'h_w2j', 'h_w2d', 'h_vld', 'h_vld16', 'h_vst16', 'h_vldl', 'h_vstl', 'h_gv', 'h_sv',
+  'VZ', 'h_vop', 'h_vop1', 'h_vsh', 'h_vtest', 'h_vbsel', 'h_vspl', 'h_vsplj', 'h_vspld', 'h_vrep', 'h_vrepj',
+  'h_vrepd', 'h_w2j', 'h_w2d', 'h_vld', 'h_vldl', 'h_vstl', 'h_gv', 'h_sv',
 ] as const;
 
 export interface EmittedModule {
@@ -105,7 +105,7 @@ export function emitModule(m: ModuleIR): EmittedModule {
     out.push(a.src, b.src);
     entryCosts.push(a.entryCost);
   }
-  // v128 constants and shuffle lane lists, made once per instance (function bodies only run after this).
+  // v128 constants, made once per instance (function bodies only run after this).
   out.push(...pool.decls);
   const fns = m.codes.map((_, i) => `f${L.nImportedFuncs + i}`);
   const gens = m.codes.map((_, i) => `g${L.nImportedFuncs + i}`);
@@ -116,7 +116,7 @@ export function emitModule(m: ModuleIR): EmittedModule {
   return { source: out.join('\n'), entryCosts, consts };
 }
 
-/** Constants of the module: NaN floats (K), v128 constants (KV<i>) and shuffle lane lists (SH<i>), deduplicated. */
+/** Constants of the module: NaN floats (K) and v128 constants (KV<i>, deduplicated). */
 interface ConstPool {
   readonly consts: number[];
   readonly decls: string[];
@@ -280,15 +280,15 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
   /** Emits the SIMD instruction at pc (sub-opcode `sub`); returns its length in the decoded stream. */
   function simd(sub: number): number {
     if (sub === 0x0c) {
-      if (!dead) pushConst(V128, pooled(pool, 'KV', `V4(${[1, 2, 3, 4].map((k) => numLit(c[pc + k] | 0)).join(', ')})`));
+      if (!dead) pushConst(V128, pooled(pool, 'KV', `[${[1, 2, 3, 4].map((k) => numLit(c[pc + k] | 0)).join(', ')}]`));
       return 5;
     }
     if (sub === 0x0d) {
       if (!dead) {
         const y = pop();
         const x = pop();
-        const lanes = pooled(pool, 'SH', `[${Array.from({ length: 16 }, (_, k) => String(c[pc + 1 + k] & 31)).join(', ')}]`);
-        emit(`${push(V128)} = h_vshuf(${x}, ${y}, ${lanes});`);
+        const lanes = Array.from({ length: 16 }, (_, k) => c[pc + 1 + k] & 31);
+        emit(`${push(V128)} = ${shuffle(x, y, lanes)};`);
       }
       return 17;
     }
@@ -306,13 +306,14 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
     if (sub <= 0x0a || sub === 0x5c || sub === 0x5d) {
       const a = pop();
       const d = push(V128);
-      emit(`${addr(a, SIMD_LOAD_BYTES[sub])} ${d} = ${sub === 0 ? 'h_vld16(DV, ea)' : `h_vld(${sub}, M, ea)`};`);
+      const v = sub === 0 ? `[${[0, 4, 8, 12].map((k) => `DV.getInt32(ea${k ? ` + ${k}` : ''}, true)`).join(', ')}]` : `h_vld(${sub}, M, ea)`;
+      emit(`${addr(a, SIMD_LOAD_BYTES[sub])} ${d} = ${v};`);
       return len;
     }
     if (sub === 0x0b) {
       const x = pop();
       const a = pop();
-      emit(`${addr(a, 16)} h_vst16(DV, ea, ${x});`);
+      emit(`${addr(a, 16)} ${[0, 1, 2, 3].map((k) => `DV.setInt32(ea${k ? ` + ${4 * k}` : ''}, ${x}[${k}], true);`).join(' ')}`);
       return len;
     }
     if (sub >= 0x54 && sub <= 0x5b) {
@@ -329,8 +330,8 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
     let expr: string;
     if (sub >= 0x0f && sub <= 0x14) {
       const x = pop();
-      expr = sub === 0x0f ? `h_vspl(IMUL(${x} & 255, 16843009))` : sub === 0x10 ? `h_vspl(IMUL(${x} & 65535, 65537))`
-        : sub === 0x11 ? `h_vspl(${x})` : sub === 0x12 ? `h_vsplj(${x})` : sub === 0x13 ? `h_vspl(h_i32f(${x}))` : `h_vspld(${x})`;
+      const word = sub === 0x0f ? `IMUL(${x} & 255, 16843009)` : sub === 0x10 ? `IMUL(${x} & 65535, 65537)` : x;
+      expr = sub <= 0x11 ? `[${word}, ${word}, ${word}, ${word}]` : sub === 0x12 ? `h_vsplj(${x})` : sub === 0x13 ? `h_vspl(h_i32f(${x}))` : `h_vspld(${x})`;
     } else if (sub >= 0x15 && sub <= 0x22 && sig.params.length === 1) {
       const v = pop();
       switch (sub) {
@@ -358,9 +359,11 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
     } else if (sig.params.length === 2 && sig.params[1] === I32) {
       const n = pop();
       const x = pop();
-      expr = `h_vsh(${sub}, ${x}, ${n})`;
+      expr = vshift(sub, x, n);
     } else if (sig.params.length === 1) {
-      expr = `h_vop1(${sub}, ${pop()})`;
+      const x = pop();
+      const w = (f: (x: string) => string) => `[${[0, 1, 2, 3].map((k) => f(`${x}[${k}]`)).join(', ')}]`;
+      expr = sub === 0x4d ? w((a) => `~${a}`) : sub === 0xa1 ? w((a) => `-${a} | 0`) : sub === 0xa0 ? w((a) => `${a} < 0 ? -${a} | 0 : ${a}`) : `h_vop1(${sub}, ${x})`;
     } else {
       const y = pop();
       const x = pop();
@@ -725,10 +728,18 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
 
 }
 
-/** A binary v128 op: the frequent bitwise and i32x4 ones inline, the rest through the interpreter's lane code. */
+/**
+ * A binary v128 op: the frequent bitwise, i32x4 and 8/16-bit add/sub/mul ones inline on the four words (8- and
+ * 16-bit lanes as SWAR: lane carries are cut with masks), the rest through the interpreter's lane code.
+ */
 function vbinary(sub: number, a: string, b: string): string {
-  const lanes = (f: (x: string, y: string) => string) => `V4(${[0, 1, 2, 3].map((k) => f(`${a}[${k}]`, `${b}[${k}]`)).join(', ')})`;
+  const lanes = (f: (x: string, y: string) => string) => `[${[0, 1, 2, 3].map((k) => f(`${a}[${k}]`, `${b}[${k}]`)).join(', ')}]`;
   switch (sub) {
+    case 0x6e: return lanes((x, y) => `((${x} & 0x7f7f7f7f) + (${y} & 0x7f7f7f7f)) ^ ((${x} ^ ${y}) & 0x80808080)`);
+    case 0x71: return lanes((x, y) => `((${x} | 0x80808080) - (${y} & 0x7f7f7f7f)) ^ ((${x} ^ ~${y}) & 0x80808080)`);
+    case 0x8e: return lanes((x, y) => `((${x} & 0x7fff7fff) + (${y} & 0x7fff7fff)) ^ ((${x} ^ ${y}) & 0x80008000)`);
+    case 0x91: return lanes((x, y) => `((${x} | 0x80008000) - (${y} & 0x7fff7fff)) ^ ((${x} ^ ~${y}) & 0x80008000)`);
+    case 0x95: return lanes((x, y) => `(IMUL(${x}, ${y}) & 65535) | (IMUL(${x} >>> 16, ${y} >>> 16) << 16)`);
     case 0x4e: return lanes((x, y) => `${x} & ${y}`);
     case 0x4f: return lanes((x, y) => `${x} & ~${y}`);
     case 0x50: return lanes((x, y) => `${x} | ${y}`);
@@ -738,6 +749,50 @@ function vbinary(sub: number, a: string, b: string): string {
     case 0xb5: return lanes((x, y) => `IMUL(${x}, ${y})`);
   }
   return `h_vop(${sub}, ${a}, ${b})`;
+}
+
+/** Lane shifts by an i32 (taken modulo the lane width): i16x8 and i32x4 inline, the rest through the interpreter's. */
+function vshift(sub: number, a: string, n: string): string {
+  const lanes = (f: (x: string) => string) => `[${[0, 1, 2, 3].map((k) => f(`${a}[${k}]`)).join(', ')}]`;
+  const k = `(${n} & 15)`;
+  switch (sub) {
+    case 0x8b: return lanes((x) => `((${x} & -65536) << ${k}) | ((${x} << ${k}) & 65535)`);
+    case 0x8c: return lanes((x) => `(((${x} >> 16) >> ${k}) << 16) | ((((${x} << 16) >> 16) >> ${k}) & 65535)`);
+    case 0x8d: return lanes((x) => `(((${x} >>> 16) >>> ${k}) << 16) | ((${x} & 65535) >>> ${k})`);
+    // JS shifts take the count modulo 32, as i32x4 shifts do.
+    case 0xab: return lanes((x) => `${x} << ${n}`);
+    case 0xac: return lanes((x) => `${x} >> ${n}`);
+    case 0xad: return lanes((x) => `(${x} >>> ${n}) | 0`);
+  }
+  return `h_vsh(${sub}, ${a}, ${n})`;
+}
+
+/**
+ * i8x16.shuffle inline: each result word is ORed from runs of source bytes that stay together (same source word,
+ * same byte distance), so a word-aligned or byte-rotating shuffle is one or two terms per word.
+ */
+function shuffle(a: string, b: string, lanes: readonly number[]): string {
+  const words: string[] = [];
+  for (let w = 0; w < 4; w++) {
+    const terms: string[] = [];
+    let j = 0;
+    while (j < 4) {
+      const s0 = lanes[4 * w + j];
+      let n = 1;
+      while (j + n < 4 && lanes[4 * w + j + n] === s0 + n && ((s0 + n) & ~3) === (s0 & ~3)) n++;
+      const src = `${s0 < 16 ? a : b}[${(s0 & 15) >> 2}]`;
+      const from = 8 * (s0 & 3);
+      const to = 8 * j;
+      const width = 8 * n;
+      let t = from === 0 ? src : `(${src} >>> ${from})`;
+      if (from + width < 32) t = `(${t} & ${2 ** width - 1})`;
+      if (to > 0) t = `(${t} << ${to})`;
+      terms.push(t);
+      j += n;
+    }
+    words.push(terms.length === 1 && terms[0].startsWith('(') && terms[0].includes('>>>') && !terms[0].includes('<<') ? `${terms[0]} | 0` : terms.join(' | '));
+  }
+  return `[${words.join(', ')}]`;
 }
 
 function constRef(consts: number[], lo: number, hi: number, f64: boolean): string {

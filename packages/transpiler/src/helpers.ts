@@ -8,8 +8,8 @@ import {
  * The helpers generated code calls (emit.ts HELPER_NAMES): traps, the numeric operations that need more than
  * one JS operator, bit-exact float operations (NaN payloads), and the bulk memory/table operations. Values are
  * in the transpiler's internal representation: i32 as int32 numbers, i64 as signed BigInts, f32/f64 as numbers
- * (f32 already rounded), v128 as immutable Int32Arrays of four words (little-endian lane order: the bytes are the
- * value's memory image), references as objects or null.
+ * (f32 already rounded), v128 as immutable arrays of four int32 words (`Vec`; little-endian lane order: the bytes
+ * are the value's memory image), references as objects or null.
  *
  * The v128 lane operations are the interpreter's (@fayger/interpreter/wasm): they work on its scratch words W
  * (A 0..3, B 4..7, result 8..11), so a helper copies its operands in, runs the interpreter's lane function and
@@ -34,25 +34,29 @@ const MIN64 = -(2n ** 63n);
 
 // ---- v128 ----------------------------------------------------------------------------------------------------
 const W = SIMD_W;
-const WU8 = new Uint8Array(W.buffer, W.byteOffset, 64);
 /** The zero vector (initial value of v128 locals). */
-const VZ = new Int32Array(4);
+const VZ: Vec = [0, 0, 0, 0];
 
-function V4(a: number, b: number, c: number, d: number): Int32Array {
-  const r = new Int32Array(4);
-  r[0] = a; r[1] = b; r[2] = c; r[3] = d;
-  return r;
+/**
+ * A v128 value: four int32 words, never written after it is made. A plain array rather than an Int32Array: V8
+ * allocates a four-element array literal inline, about twice as fast as a typed array, and v128 values are made
+ * by nearly every vector instruction.
+ */
+export type Vec = readonly number[];
+
+function V4(a: number, b: number, c: number, d: number): Vec {
+  return [a, b, c, d];
 }
-function inA(a: Int32Array): void {
+function inA(a: Vec): void {
   W[0] = a[0]; W[1] = a[1]; W[2] = a[2]; W[3] = a[3];
 }
-function inB(b: Int32Array): void {
+function inB(b: Vec): void {
   W[4] = b[0]; W[5] = b[1]; W[6] = b[2]; W[7] = b[3];
 }
-function inR(v: Int32Array): void {
+function inR(v: Vec): void {
   W[8] = v[0]; W[9] = v[1]; W[10] = v[2]; W[11] = v[3];
 }
-function outR(): Int32Array {
+function outR(): Vec {
   return V4(W[8], W[9], W[10], W[11]);
 }
 
@@ -60,35 +64,28 @@ const VH = {
   V4,
   VZ,
   /** Lane-wise op (unary ones read only a). */
-  h_vop: (sub: number, a: Int32Array, b: Int32Array) => {
+  h_vop: (sub: number, a: Vec, b: Vec) => {
     inA(a);
     inB(b);
     simdLanewise(sub);
     return outR();
   },
-  h_vop1: (sub: number, a: Int32Array) => {
+  h_vop1: (sub: number, a: Vec) => {
     inA(a);
     simdLanewise(sub);
     return outR();
   },
-  h_vsh: (sub: number, a: Int32Array, n: number) => {
+  h_vsh: (sub: number, a: Vec, n: number) => {
     inA(a);
     simdShift(sub, n);
     return outR();
   },
-  h_vtest: (sub: number, a: Int32Array) => {
+  h_vtest: (sub: number, a: Vec) => {
     inA(a);
     return simdTest(sub);
   },
-  h_vbsel: (a: Int32Array, b: Int32Array, c: Int32Array) =>
+  h_vbsel: (a: Vec, b: Vec, c: Vec) =>
     V4((a[0] & c[0]) | (b[0] & ~c[0]), (a[1] & c[1]) | (b[1] & ~c[1]), (a[2] & c[2]) | (b[2] & ~c[2]), (a[3] & c[3]) | (b[3] & ~c[3])),
-  /** i8x16.shuffle: result byte i = byte lanes[i] of a:b (lanes < 32, checked by the validator). */
-  h_vshuf: (a: Int32Array, b: Int32Array, lanes: Uint8Array) => {
-    inA(a);
-    inB(b);
-    for (let i = 0; i < 16; i++) WU8[32 + i] = WU8[lanes[i]];
-    return outR();
-  },
   h_vspl: (x: number) => V4(x, x, x, x),
   h_vsplj: (x: bigint) => {
     const lo = Number(BigInt.asIntN(32, x)), hi = Number(BigInt.asIntN(32, x >> 32n));
@@ -99,17 +96,17 @@ const VH = {
     return V4(w32[0], w32[1], w32[0], w32[1]);
   },
   /** replace_lane of an 8/16/32-bit lane (f32: its bits). */
-  h_vrep: (sub: number, v: Int32Array, l: number, x: number) => {
+  h_vrep: (sub: number, v: Vec, l: number, x: number) => {
     inR(v);
     simdReplaceLane(sub, l, x, 0);
     return outR();
   },
-  h_vrepj: (v: Int32Array, l: number, x: bigint) => {
+  h_vrepj: (v: Vec, l: number, x: bigint) => {
     inR(v);
     simdReplaceLane(0x1e, l, Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n)));
     return outR();
   },
-  h_vrepd: (v: Int32Array, l: number, x: number) => {
+  h_vrepd: (v: Vec, l: number, x: number) => {
     f64[0] = x;
     inR(v);
     simdReplaceLane(0x22, l, w32[0], w32[1]);
@@ -127,24 +124,17 @@ const VH = {
     simdLoad(sub, m, ea);
     return outR();
   },
-  h_vld16: (dv: DataView, ea: number) => V4(dv.getInt32(ea, true), dv.getInt32(ea + 4, true), dv.getInt32(ea + 8, true), dv.getInt32(ea + 12, true)),
-  h_vst16: (dv: DataView, ea: number, v: Int32Array) => {
-    dv.setInt32(ea, v[0], true);
-    dv.setInt32(ea + 4, v[1], true);
-    dv.setInt32(ea + 8, v[2], true);
-    dv.setInt32(ea + 12, v[3], true);
-  },
-  h_vldl: (sub: number, m: WasmMemory, ea: number, v: Int32Array, l: number) => {
+  h_vldl: (sub: number, m: WasmMemory, ea: number, v: Vec, l: number) => {
     inR(v);
     simdLoadLane(sub, m.u8, ea, l);
     return outR();
   },
-  h_vstl: (sub: number, m: WasmMemory, ea: number, v: Int32Array, l: number) => {
+  h_vstl: (sub: number, m: WasmMemory, ea: number, v: Vec, l: number) => {
     inA(v);
     simdStoreLane(sub, m.u8, ea, l);
   },
   h_gv: (g: WasmGlobal) => V4(g.lo, g.hi, g.w2, g.w3),
-  h_sv: (g: WasmGlobal, v: Int32Array) => {
+  h_sv: (g: WasmGlobal, v: Vec) => {
     g.lo = v[0];
     g.hi = v[1];
     g.w2 = v[2];

@@ -5,7 +5,7 @@ import {
 } from '@fayger/interpreter/wasm';
 import type { ConstExprIR, FuncTypeIR, ModuleIR } from '@fayger/interpreter/wasm';
 import { emitModule, layoutOf, type EmittedModule, type ModuleLayout } from './emit.js';
-import { EMPTY, FuelOut, H } from './helpers.js';
+import { EMPTY, FuelOut, H, type Vec } from './helpers.js';
 
 /**
  * Raw values cross the native API as in @fayger/interpreter: i32/f32 as (bit pattern) numbers, i64/f64 as bigints,
@@ -127,9 +127,8 @@ export function fromRaw(t: number, v: RawValue): unknown {
     case V128: {
       if (!(v instanceof Uint8Array) || v.length !== 16) badValue(t, v);
       const u = v as Uint8Array;
-      const w = new Int32Array(4);
-      for (let i = 0; i < 4; i++) w[i] = u[4 * i] | (u[4 * i + 1] << 8) | (u[4 * i + 2] << 16) | (u[4 * i + 3] << 24);
-      return w;
+      const w = (i: number) => u[4 * i] | (u[4 * i + 1] << 8) | (u[4 * i + 2] << 16) | (u[4 * i + 3] << 24);
+      return H.V4(w(0), w(1), w(2), w(3));
     }
     case FUNCREF:
       if (v !== null && !(v instanceof TFunction)) badValue(t, v);
@@ -147,7 +146,7 @@ export function toRaw(t: number, x: unknown): RawValue {
     case I64: return BigInt.asUintN(64, x as bigint);
     case F64: f64b[0] = x as number; return u64b[0];
     case V128: {
-      const w = x as Int32Array;
+      const w = x as Vec;
       const u = new Uint8Array(16);
       for (let i = 0; i < 4; i++) {
         u[4 * i] = w[i]; u[4 * i + 1] = w[i] >>> 8; u[4 * i + 2] = w[i] >>> 16; u[4 * i + 3] = w[i] >>> 24;
@@ -488,7 +487,7 @@ function setCell(g: WasmGlobal, x: unknown): void {
     case F32: g.lo = H.h_i32f(x as number); return;
     case I64: H.h_si64(g, x as bigint); return;
     case F64: H.h_sf64(g, x as number); return;
-    case V128: H.h_sv(g, x as Int32Array); return;
+    case V128: H.h_sv(g, x as Vec); return;
     default: g.ref = x;
   }
 }

@@ -43,7 +43,7 @@ const ALLOWED = new Set<string>([
   'getInt32', 'getBigInt64', 'getFloat64', 'getInt8', 'getUint8', 'getInt16', 'getUint16', 'getUint32',
   'setInt32', 'setBigInt64', 'setFloat64', 'setInt8', 'setInt16', 'setUint8', 'setUint16', 'setUint32',
 ]);
-const GENERATED = /^(s\d+[ijfdrv]|l\d+|f\d+|g\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+|KV\d+|SH\d+)$/;
+const GENERATED = /^(s\d+[ijfdrv]|l\d+|f\d+|g\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+|KV\d+)$/;
 
 function identifiersOf(source: string): string[] {
   // Numeric literals (1e+21, 0x.., 12n) are not identifiers.
