@@ -24,7 +24,7 @@ export const HELPER_NAMES = [
   'h_ts_s64', 'h_ts_u64', 'h_i64f32', 'h_u64f32', 'h_i32f', 'h_fi32', 'h_i64d', 'h_di64', 'h_gi64', 'h_si64',
   'h_gf64', 'h_sf64', 'h_mfill', 'h_mcopy', 'h_minit', 'h_tget', 'h_tset', 'h_tfill', 'h_tcopy', 'h_tinit', 'EMPTY',
   'VZ', 'h_vop', 'h_vop1', 'h_vsh', 'h_vtest', 'h_vbsel', 'h_vspl', 'h_vsplj', 'h_vspld', 'h_vrep', 'h_vrepj',
-  'h_vrepd', 'h_w2j', 'h_w2d', 'h_vld', 'h_vldl', 'h_vstl', 'h_gv', 'h_sv',
+  'h_vrepd', 'h_w2j', 'h_w2d', 'h_vldl', 'h_vstl', 'h_gv', 'h_sv',
 ] as const;
 
 export interface EmittedModule {
@@ -306,8 +306,7 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
     if (sub <= 0x0a || sub === 0x5c || sub === 0x5d) {
       const a = pop();
       const d = push(V128);
-      const v = sub === 0 ? `[${[0, 4, 8, 12].map((k) => `DV.getInt32(ea${k ? ` + ${k}` : ''}, true)`).join(', ')}]` : `h_vld(${sub}, M, ea)`;
-      emit(`${addr(a, SIMD_LOAD_BYTES[sub])} ${d} = ${v};`);
+      emit(`${addr(a, SIMD_LOAD_BYTES[sub])} ${d} = ${vload(sub)};`);
       return len;
     }
     if (sub === 0x0b) {
@@ -749,6 +748,29 @@ function vbinary(sub: number, a: string, b: string): string {
     case 0xb5: return lanes((x, y) => `IMUL(${x}, ${y})`);
   }
   return `h_vop(${sub}, ${a}, ${b})`;
+}
+
+/** The v128 load `sub` from the bounds-checked address `ea`, as DataView reads (lanes little-endian). */
+function vload(sub: number): string {
+  const at = (k: number) => (k ? `ea + ${k}` : 'ea');
+  const i32 = (k: number) => `DV.getInt32(${at(k)}, true)`;
+  const w = (f: (k: number) => string) => `[${[0, 1, 2, 3].map(f).join(', ')}]`;
+  switch (sub) {
+    case 0x00: return w((k) => i32(4 * k));
+    // 8x8 extends: word k holds 16-bit lanes 2k and 2k + 1.
+    case 0x01: return w((k) => `(DV.getInt8(${at(2 * k)}) & 65535) | (DV.getInt8(${at(2 * k + 1)}) << 16)`);
+    case 0x02: return w((k) => `DV.getUint8(${at(2 * k)}) | (DV.getUint8(${at(2 * k + 1)}) << 16)`);
+    case 0x03: return w((k) => `DV.getInt16(${at(2 * k)}, true)`);
+    case 0x04: return w((k) => `DV.getUint16(${at(2 * k)}, true)`);
+    case 0x05: return w((k) => (k & 1 ? `${i32(2 * (k - 1))} >> 31` : i32(2 * k)));
+    case 0x06: return w((k) => (k & 1 ? '0' : i32(2 * k)));
+    case 0x07: return w(() => 'IMUL(DV.getUint8(ea), 16843009)');
+    case 0x08: return w(() => 'IMUL(DV.getUint16(ea, true), 65537)');
+    case 0x09: return w(() => i32(0));
+    case 0x0a: return w((k) => i32(4 * (k & 1)));
+    case 0x5c: return w((k) => (k ? '0' : i32(0)));
+    default: return w((k) => (k < 2 ? i32(4 * k) : '0')); // 0x5d
+  }
 }
 
 /** Lane shifts by an i32 (taken modulo the lane width): i16x8 and i32x4 inline, the rest through the interpreter's. */

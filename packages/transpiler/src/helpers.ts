@@ -1,6 +1,6 @@
 import { FaygerError, type ErrorCode } from '@fayger/contracts';
 import {
-  SIMD_W, bulkFuel, simdLanewise, simdLoad, simdLoadLane, simdReplaceLane, simdShift, simdStoreLane, simdTest, trap,
+  SIMD_W, bulkFuel, simdLanewise, simdLoadLane, simdReplaceLane, simdShift, simdStoreLane, simdTest, trap,
   type WasmGlobal, type WasmMemory, type WasmTable,
 } from '@fayger/interpreter/wasm';
 
@@ -118,11 +118,6 @@ const VH = {
     w32[0] = lo;
     w32[1] = hi;
     return f64[0];
-  },
-  /** Loads (plain, extend, splat, zero forms) at a bounds-checked address. */
-  h_vld: (sub: number, m: WasmMemory, ea: number) => {
-    simdLoad(sub, m, ea);
-    return outR();
   },
   h_vldl: (sub: number, m: WasmMemory, ea: number, v: Vec, l: number) => {
     inR(v);
