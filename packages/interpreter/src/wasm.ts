@@ -16,3 +16,8 @@ export type {
 export { WasmGlobal, WasmMemory, WasmTable, PAGE, BYTES_PER_FUEL, bulkFuel, sigId, typeCode, typeName, publicFuncType } from './execute/objects.js';
 export { trap } from './execute/trap.js';
 export { getGlobalValue, setGlobalValue, createMemory, createTable, createGlobal } from './api/native.js';
+// SIMD: the lane operations work on a shared scratch of 16 int32 words (A 0..3, B 4..7, R 8..11), so another
+// value representation reuses them by copying its operands in and the result out.
+export { SIMD_W, lanewise as simdLanewise, test as simdTest, shiftLanes as simdShift, replaceLane as simdReplaceLane, loadLane as simdLoadLane, storeLane as simdStoreLane, LOAD_BYTES as SIMD_LOAD_BYTES } from './execute/simd.js';
+export { SIMD_SIG } from './validate/op-signatures.js';
+export { SIMD_BASE } from './decode/opcodes.js';

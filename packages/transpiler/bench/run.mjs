@@ -43,13 +43,14 @@ const cDir = join(here, '../../interpreter/bench/c');
 const outDir = join(here, '../bench-results');
 const FLAGS = ['--target=wasm32', '-O2', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=run'];
 
-function build(name) {
+function build(name, extra = []) {
   const srcs = [join(cDir, `${name}.c`), join(cDir, 'rt.c')];
-  const hash = createHash('sha256').update(FLAGS.join(' '));
+  const flags = [...FLAGS, ...extra];
+  const hash = createHash('sha256').update(flags.join(' '));
   for (const s of srcs) hash.update(readFileSync(s));
   mkdirSync(join(outDir, 'c-build'), { recursive: true });
   const out = join(outDir, 'c-build', `${name}-${hash.digest('hex').slice(0, 12)}.wasm`);
-  if (!existsSync(out)) execFileSync(process.env.CLANG ?? 'clang', [...FLAGS, '-o', out, ...srcs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (!existsSync(out)) execFileSync(process.env.CLANG ?? 'clang', [...flags, '-o', out, ...srcs], { stdio: ['ignore', 'ignore', 'pipe'] });
   return out;
 }
 
@@ -142,6 +143,46 @@ if (results.kernels.length) {
   results.cpuGeomeanVsNative = geomean(results.kernels.map((e) => e.cpuRatioVsNative));
   results.geomeanSpeedupOverInterpreter = geomean(results.kernels.map((e) => e.speedupOverInterpreter));
   console.log(`geomean with JIT: transpiler/native ${results.geomeanVsNative.toFixed(2)}× wall, ${results.cpuGeomeanVsNative.toFixed(2)}× CPU (target ≤ 3×); interpreter/transpiler ${results.geomeanSpeedupOverInterpreter.toFixed(2)}×`);
+}
+
+// SIMD: the interpreter's c/simd.c built scalar and with -msimd128 (clang auto-vectorizes it), each under V8,
+// the transpiler and the interpreter, alternated run by run.
+if (!opts.only || opts.only.split(',').includes('simd')) {
+  try {
+    const arg = Math.max(1, Math.round(20 * SCALE));
+    const builds = { scalar: build('simd'), simd: build('simd', ['-msimd128']) };
+    const e = { name: 'simd', arg };
+    let expected;
+    for (const [kind, file] of Object.entries(builds)) {
+      const bytes = new Uint8Array(readFileSync(file));
+      const native = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+      const tInst = tr.instantiateModule(tr.compileModule(bytes), {});
+      const iInst = interp.instantiateModule(interp.compileModule(bytes), {});
+      const runs = { native: [], tr: [], interp: [] };
+      const engines = [['native', () => native.exports.run(arg) >>> 0], ['tr', () => tInst.invoke('run', [arg])[0]], ['interp', () => iInst.invoke('run', [arg])[0]]];
+      // Three warm-up rounds: run() is one large function, which TurboFan compiles on a background thread for
+      // a while (counted in the process's CPU time); the interpreter and V8 get the same rounds.
+      for (let r = 0; r < RUNS + 3; r++) {
+        for (const [name, fn] of engines) {
+          const m = time(fn);
+          if (expected === undefined) expected = m.result;
+          else if (m.result !== expected) throw new Error(`simd (${kind}): ${name} returned ${m.result}, expected ${expected}`);
+          if (r > 2) runs[name].push(m);
+        }
+      }
+      for (const [name, xs] of Object.entries(runs)) {
+        e[`${name}${kind === 'simd' ? 'Simd' : 'Scalar'}Ms`] = median(xs.map((x) => x.ms));
+        e[`${name}${kind === 'simd' ? 'Simd' : 'Scalar'}CpuMs`] = median(xs.map((x) => x.cpuMs));
+      }
+    }
+    e.transpilerSimdOverScalarCpu = e.trSimdCpuMs / e.trScalarCpuMs;
+    e.transpilerSimdVsNativeSimdCpu = e.trSimdCpuMs / Math.max(e.nativeSimdCpuMs, 0.001);
+    e.interpreterOverTranspilerSimdCpu = e.interpSimdCpuMs / e.trSimdCpuMs;
+    results.simd = e;
+    console.log(`\nsimd(${arg}) CPU ms: native scalar ${e.nativeScalarCpuMs.toFixed(1)} / SIMD ${e.nativeSimdCpuMs.toFixed(1)}; transpiler scalar ${e.trScalarCpuMs.toFixed(1)} / SIMD ${e.trSimdCpuMs.toFixed(1)} (${e.transpilerSimdOverScalarCpu.toFixed(2)}×); interpreter scalar ${e.interpScalarCpuMs.toFixed(1)} / SIMD ${e.interpSimdCpuMs.toFixed(1)}; interpreter/transpiler on the SIMD build ${e.interpreterOverTranspilerSimdCpu.toFixed(2)}×; results match`);
+  } catch (err) {
+    console.log(`simd: skipped (${String(err.message).split('\n')[0]})`);
+  }
 }
 
 if (!opts['no-jitless']) {

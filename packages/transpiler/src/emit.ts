@@ -1,4 +1,4 @@
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SIMPLE, blockSig, sigId } from '@fayger/interpreter/wasm';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SIMD_BASE, SIMD_LOAD_BYTES, SIMD_SIG, SIMPLE, V128, blockSig, sigId } from '@fayger/interpreter/wasm';
 import type { FuncTypeIR, ModuleIR } from '@fayger/interpreter/wasm';
 
 /**
@@ -23,6 +23,8 @@ export const HELPER_NAMES = [
   'h_copysign64', 'h_promote', 'h_nearest', 'h_nearest32', 'h_tr_s32', 'h_tr_u32', 'h_tr_s64', 'h_tr_u64', 'h_ts_s32', 'h_ts_u32',
   'h_ts_s64', 'h_ts_u64', 'h_i64f32', 'h_u64f32', 'h_i32f', 'h_fi32', 'h_i64d', 'h_di64', 'h_gi64', 'h_si64',
   'h_gf64', 'h_sf64', 'h_mfill', 'h_mcopy', 'h_minit', 'h_tget', 'h_tset', 'h_tfill', 'h_tcopy', 'h_tinit', 'EMPTY',
+  'VZ', 'h_vop', 'h_vop1', 'h_vsh', 'h_vtest', 'h_vbsel', 'h_vspl', 'h_vsplj', 'h_vspld', 'h_vrep', 'h_vrepj',
+  'h_vrepd', 'h_w2j', 'h_w2d', 'h_vldl', 'h_vstl', 'h_gv', 'h_sv',
 ] as const;
 
 export interface EmittedModule {
@@ -67,8 +69,8 @@ export function layoutOf(m: ModuleIR): ModuleLayout {
   return { closureGlobals, globalTypes, funcTypes, nImportedFuncs, tableElems };
 }
 
-const SUFFIX: Record<number, string> = { [I32]: 'i', [I64]: 'j', [F32]: 'f', [F64]: 'd', [FUNCREF]: 'r', [EXTERNREF]: 'r' };
-const ZERO: Record<string, string> = { i: '0', j: '0n', f: '0', d: '0', r: 'null' };
+const SUFFIX: Record<number, string> = { [I32]: 'i', [I64]: 'j', [F32]: 'f', [F64]: 'd', [V128]: 'v', [FUNCREF]: 'r', [EXTERNREF]: 'r' };
+const ZERO: Record<string, string> = { i: '0', j: '0n', f: '0', d: '0', v: 'VZ', r: 'null' };
 
 /** Numeric literal for a JS number (exact: String round-trips doubles). NaNs never come here. */
 function numLit(x: number): string {
@@ -95,13 +97,16 @@ export function emitModule(m: ModuleIR): EmittedModule {
   }
   for (let j = 0; j < L.nImportedFuncs; j++) out.push(`const I${j} = IMP[${j}].js, IG${j} = IMP[${j}].gen;`);
   const consts: number[] = [];
+  const pool: ConstPool = { consts, decls: [], names: new Map() };
   const entryCosts: number[] = [];
   for (let i = 0; i < m.codes.length; i++) {
-    const a = emitFunction(m, L, i, false, consts);
-    const b = emitFunction(m, L, i, true, consts);
+    const a = emitFunction(m, L, i, false, pool);
+    const b = emitFunction(m, L, i, true, pool);
     out.push(a.src, b.src);
     entryCosts.push(a.entryCost);
   }
+  // v128 constants, made once per instance (function bodies only run after this).
+  out.push(...pool.decls);
   const fns = m.codes.map((_, i) => `f${L.nImportedFuncs + i}`);
   const gens = m.codes.map((_, i) => `g${L.nImportedFuncs + i}`);
   out.push(`return { f: [${fns.join(', ')}], g: [${gens.join(', ')}], RF: M === null ? function () {} : RF,`);
@@ -109,6 +114,25 @@ export function emitModule(m: ModuleIR): EmittedModule {
   const cg = L.closureGlobals.map((c, g) => (c ? g : -1)).filter((g) => g >= 0);
   out.push(`  getG(i) { switch (i) { ${cg.map((g) => `case ${g}: return q${g};`).join(' ')} } }, };`);
   return { source: out.join('\n'), entryCosts, consts };
+}
+
+/** Constants of the module: NaN floats (K) and v128 constants (KV<i>, deduplicated). */
+interface ConstPool {
+  readonly consts: number[];
+  readonly decls: string[];
+  readonly names: Map<string, string>;
+}
+
+/** A module-level constant declared once: `prefix<i> = value` where value is text the emitter formatted. */
+function pooled(pool: ConstPool, prefix: string, value: string): string {
+  const key = `${prefix} ${value}`;
+  let name = pool.names.get(key);
+  if (name === undefined) {
+    name = `${prefix}${pool.decls.length}`;
+    pool.decls.push(`const ${name} = ${value};`);
+    pool.names.set(key, name);
+  }
+  return name;
 }
 
 interface Ctrl {
@@ -120,7 +144,8 @@ interface Ctrl {
   live: boolean;
 }
 
-function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: boolean, consts: number[]): { src: string; entryCost: number } {
+function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: boolean, pool: ConstPool): { src: string; entryCost: number } {
+  const consts = pool.consts;
   const fIndex = L.nImportedFuncs + codeIndex;
   const type = L.funcTypes[fIndex];
   const code = m.codes[codeIndex];
@@ -236,6 +261,7 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
       case F32: return `h_fi32(G${g}.lo)`;
       case I64: return `h_gi64(G${g})`;
       case F64: return `h_gf64(G${g})`;
+      case V128: return `h_gv(G${g})`;
       default: return `G${g}.ref`;
     }
   };
@@ -246,9 +272,105 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
       case F32: return `G${g}.lo = h_i32f(${x});`;
       case I64: return `h_si64(G${g}, ${x});`;
       case F64: return `h_sf64(G${g}, ${x});`;
+      case V128: return `h_sv(G${g}, ${x});`;
       default: return `G${g}.ref = ${x};`;
     }
   };
+
+  /** Emits the SIMD instruction at pc (sub-opcode `sub`); returns its length in the decoded stream. */
+  function simd(sub: number): number {
+    if (sub === 0x0c) {
+      if (!dead) pushConst(V128, pooled(pool, 'KV', `[${[1, 2, 3, 4].map((k) => numLit(c[pc + k] | 0)).join(', ')}]`));
+      return 5;
+    }
+    if (sub === 0x0d) {
+      if (!dead) {
+        const y = pop();
+        const x = pop();
+        const lanes = Array.from({ length: 16 }, (_, k) => c[pc + 1 + k] & 31);
+        emit(`${push(V128)} = ${shuffle(x, y, lanes)};`);
+      }
+      return 17;
+    }
+    const sig = SIMD_SIG[sub]!;
+    let len = 1;
+    let off = 0;
+    let lane = 0;
+    if (sig.align >= 0) {
+      off = c[pc + 2] >>> 0;
+      len = 3;
+    }
+    if (sig.lanes > 0) lane = c[pc + len++];
+    if (dead) return len;
+    const addr = (a: string, n: number) => `ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; if (ea > LEN - ${n}) h_oob();`;
+    if (sub <= 0x0a || sub === 0x5c || sub === 0x5d) {
+      const a = pop();
+      const d = push(V128);
+      emit(`${addr(a, SIMD_LOAD_BYTES[sub])} ${d} = ${vload(sub)};`);
+      return len;
+    }
+    if (sub === 0x0b) {
+      const x = pop();
+      const a = pop();
+      emit(`${addr(a, 16)} ${[0, 1, 2, 3].map((k) => `DV.setInt32(ea${k ? ` + ${4 * k}` : ''}, ${x}[${k}], true);`).join(' ')}`);
+      return len;
+    }
+    if (sub >= 0x54 && sub <= 0x5b) {
+      const v = pop();
+      const a = pop();
+      if (sub <= 0x57) {
+        const d = push(V128);
+        emit(`${addr(a, 1 << (sub - 0x54))} ${d} = h_vldl(${sub}, M, ea, ${v}, ${lane});`);
+      } else {
+        emit(`${addr(a, 1 << (sub - 0x58))} h_vstl(${sub}, M, ea, ${v}, ${lane});`);
+      }
+      return len;
+    }
+    let expr: string;
+    if (sub >= 0x0f && sub <= 0x14) {
+      const x = pop();
+      const word = sub === 0x0f ? `IMUL(${x} & 255, 16843009)` : sub === 0x10 ? `IMUL(${x} & 65535, 65537)` : x;
+      expr = sub <= 0x11 ? `[${word}, ${word}, ${word}, ${word}]` : sub === 0x12 ? `h_vsplj(${x})` : sub === 0x13 ? `h_vspl(h_i32f(${x}))` : `h_vspld(${x})`;
+    } else if (sub >= 0x15 && sub <= 0x22 && sig.params.length === 1) {
+      const v = pop();
+      switch (sub) {
+        case 0x15: expr = `(${v}[${lane >> 2}] << ${24 - 8 * (lane & 3)}) >> 24`; break;
+        case 0x16: expr = `(${v}[${lane >> 2}] >>> ${8 * (lane & 3)}) & 255`; break;
+        case 0x18: expr = `(${v}[${lane >> 1}] << ${16 - 16 * (lane & 1)}) >> 16`; break;
+        case 0x19: expr = `(${v}[${lane >> 1}] >>> ${16 * (lane & 1)}) & 65535`; break;
+        case 0x1b: expr = `${v}[${lane}]`; break;
+        case 0x1d: expr = `h_w2j(${v}[${2 * lane}], ${v}[${2 * lane + 1}])`; break;
+        case 0x1f: expr = `h_fi32(${v}[${lane}])`; break;
+        default: expr = `h_w2d(${v}[${2 * lane}], ${v}[${2 * lane + 1}])`;
+      }
+    } else if (sub >= 0x17 && sub <= 0x22) {
+      const x = pop();
+      const v = pop();
+      expr = sub === 0x1e ? `h_vrepj(${v}, ${lane}, ${x})` : sub === 0x22 ? `h_vrepd(${v}, ${lane}, ${x})`
+        : `h_vrep(${sub}, ${v}, ${lane}, ${sub === 0x20 ? `h_i32f(${x})` : x})`;
+    } else if (sub === 0x52) {
+      const z = pop();
+      const y = pop();
+      const x = pop();
+      expr = `h_vbsel(${x}, ${y}, ${z})`;
+    } else if (sig.result === I32) {
+      expr = `h_vtest(${sub}, ${pop()})`;
+    } else if (sig.params.length === 2 && sig.params[1] === I32) {
+      const n = pop();
+      const x = pop();
+      expr = vshift(sub, x, n);
+    } else if (sig.params.length === 1) {
+      const x = pop();
+      const w = (f: (x: string) => string) => `[${[0, 1, 2, 3].map((k) => f(`${x}[${k}]`)).join(', ')}]`;
+      expr = sub === 0x4d ? w((a) => `~${a}`) : sub === 0xa1 ? w((a) => `-${a} | 0`) : sub === 0xa0 ? w((a) => `${a} < 0 ? -${a} | 0 : ${a}`) : `h_vop1(${sub}, ${x})`;
+    } else {
+      const y = pop();
+      const x = pop();
+      expr = vbinary(sub, x, y);
+    }
+    emit(`${push(sig.result)} = ${expr};`);
+    return len;
+  }
 
   emit('if (++D > MAXD) h_depth();');
   fuelPoint();
@@ -564,6 +686,10 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
         pc += 2;
         break;
       default: {
+        if (op >= SIMD_BASE) {
+          pc += simd(op - SIMD_BASE);
+          break;
+        }
         if (op < 0x28 || op > 0x3e) throw new Error(`transpiler: unexpected opcode 0x${op.toString(16)}`);
         if (!dead) {
           const off = c[pc + 2] >>> 0;
@@ -599,6 +725,96 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
   const head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;
   return { src: `${head}\n${b.join('\n')}\n}`, entryCost: segCost[0] };
 
+}
+
+/**
+ * A binary v128 op: the frequent bitwise, i32x4 and 8/16-bit add/sub/mul ones inline on the four words (8- and
+ * 16-bit lanes as SWAR: lane carries are cut with masks), the rest through the interpreter's lane code.
+ */
+function vbinary(sub: number, a: string, b: string): string {
+  const lanes = (f: (x: string, y: string) => string) => `[${[0, 1, 2, 3].map((k) => f(`${a}[${k}]`, `${b}[${k}]`)).join(', ')}]`;
+  switch (sub) {
+    case 0x6e: return lanes((x, y) => `((${x} & 0x7f7f7f7f) + (${y} & 0x7f7f7f7f)) ^ ((${x} ^ ${y}) & 0x80808080)`);
+    case 0x71: return lanes((x, y) => `((${x} | 0x80808080) - (${y} & 0x7f7f7f7f)) ^ ((${x} ^ ~${y}) & 0x80808080)`);
+    case 0x8e: return lanes((x, y) => `((${x} & 0x7fff7fff) + (${y} & 0x7fff7fff)) ^ ((${x} ^ ${y}) & 0x80008000)`);
+    case 0x91: return lanes((x, y) => `((${x} | 0x80008000) - (${y} & 0x7fff7fff)) ^ ((${x} ^ ~${y}) & 0x80008000)`);
+    case 0x95: return lanes((x, y) => `(IMUL(${x}, ${y}) & 65535) | (IMUL(${x} >>> 16, ${y} >>> 16) << 16)`);
+    case 0x4e: return lanes((x, y) => `${x} & ${y}`);
+    case 0x4f: return lanes((x, y) => `${x} & ~${y}`);
+    case 0x50: return lanes((x, y) => `${x} | ${y}`);
+    case 0x51: return lanes((x, y) => `${x} ^ ${y}`);
+    case 0xae: return lanes((x, y) => `(${x} + ${y}) | 0`);
+    case 0xb1: return lanes((x, y) => `(${x} - ${y}) | 0`);
+    case 0xb5: return lanes((x, y) => `IMUL(${x}, ${y})`);
+  }
+  return `h_vop(${sub}, ${a}, ${b})`;
+}
+
+/** The v128 load `sub` from the bounds-checked address `ea`, as DataView reads (lanes little-endian). */
+function vload(sub: number): string {
+  const at = (k: number) => (k ? `ea + ${k}` : 'ea');
+  const i32 = (k: number) => `DV.getInt32(${at(k)}, true)`;
+  const w = (f: (k: number) => string) => `[${[0, 1, 2, 3].map(f).join(', ')}]`;
+  switch (sub) {
+    case 0x00: return w((k) => i32(4 * k));
+    // 8x8 extends: word k holds 16-bit lanes 2k and 2k + 1.
+    case 0x01: return w((k) => `(DV.getInt8(${at(2 * k)}) & 65535) | (DV.getInt8(${at(2 * k + 1)}) << 16)`);
+    case 0x02: return w((k) => `DV.getUint8(${at(2 * k)}) | (DV.getUint8(${at(2 * k + 1)}) << 16)`);
+    case 0x03: return w((k) => `DV.getInt16(${at(2 * k)}, true)`);
+    case 0x04: return w((k) => `DV.getUint16(${at(2 * k)}, true)`);
+    case 0x05: return w((k) => (k & 1 ? `${i32(2 * (k - 1))} >> 31` : i32(2 * k)));
+    case 0x06: return w((k) => (k & 1 ? '0' : i32(2 * k)));
+    case 0x07: return w(() => 'IMUL(DV.getUint8(ea), 16843009)');
+    case 0x08: return w(() => 'IMUL(DV.getUint16(ea, true), 65537)');
+    case 0x09: return w(() => i32(0));
+    case 0x0a: return w((k) => i32(4 * (k & 1)));
+    case 0x5c: return w((k) => (k ? '0' : i32(0)));
+    default: return w((k) => (k < 2 ? i32(4 * k) : '0')); // 0x5d
+  }
+}
+
+/** Lane shifts by an i32 (taken modulo the lane width): i16x8 and i32x4 inline, the rest through the interpreter's. */
+function vshift(sub: number, a: string, n: string): string {
+  const lanes = (f: (x: string) => string) => `[${[0, 1, 2, 3].map((k) => f(`${a}[${k}]`)).join(', ')}]`;
+  const k = `(${n} & 15)`;
+  switch (sub) {
+    case 0x8b: return lanes((x) => `((${x} & -65536) << ${k}) | ((${x} << ${k}) & 65535)`);
+    case 0x8c: return lanes((x) => `(((${x} >> 16) >> ${k}) << 16) | ((((${x} << 16) >> 16) >> ${k}) & 65535)`);
+    case 0x8d: return lanes((x) => `(((${x} >>> 16) >>> ${k}) << 16) | ((${x} & 65535) >>> ${k})`);
+    // JS shifts take the count modulo 32, as i32x4 shifts do.
+    case 0xab: return lanes((x) => `${x} << ${n}`);
+    case 0xac: return lanes((x) => `${x} >> ${n}`);
+    case 0xad: return lanes((x) => `(${x} >>> ${n}) | 0`);
+  }
+  return `h_vsh(${sub}, ${a}, ${n})`;
+}
+
+/**
+ * i8x16.shuffle inline: each result word is ORed from runs of source bytes that stay together (same source word,
+ * same byte distance), so a word-aligned or byte-rotating shuffle is one or two terms per word.
+ */
+function shuffle(a: string, b: string, lanes: readonly number[]): string {
+  const words: string[] = [];
+  for (let w = 0; w < 4; w++) {
+    const terms: string[] = [];
+    let j = 0;
+    while (j < 4) {
+      const s0 = lanes[4 * w + j];
+      let n = 1;
+      while (j + n < 4 && lanes[4 * w + j + n] === s0 + n && ((s0 + n) & ~3) === (s0 & ~3)) n++;
+      const src = `${s0 < 16 ? a : b}[${(s0 & 15) >> 2}]`;
+      const from = 8 * (s0 & 3);
+      const to = 8 * j;
+      const width = 8 * n;
+      let t = from === 0 ? src : `(${src} >>> ${from})`;
+      if (from + width < 32) t = `(${t} & ${2 ** width - 1})`;
+      if (to > 0) t = `(${t} << ${to})`;
+      terms.push(t);
+      j += n;
+    }
+    words.push(terms.length === 1 && terms[0].startsWith('(') && terms[0].includes('>>>') && !terms[0].includes('<<') ? `${terms[0]} | 0` : terms.join(' | '));
+  }
+  return `[${words.join(', ')}]`;
 }
 
 function constRef(consts: number[], lo: number, hi: number, f64: boolean): string {

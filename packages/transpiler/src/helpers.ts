@@ -1,11 +1,20 @@
 import { FaygerError, type ErrorCode } from '@fayger/contracts';
-import { bulkFuel, trap, type WasmGlobal, type WasmMemory, type WasmTable } from '@fayger/interpreter/wasm';
+import {
+  SIMD_W, bulkFuel, simdLanewise, simdLoadLane, simdReplaceLane, simdShift, simdStoreLane, simdTest, trap,
+  type WasmGlobal, type WasmMemory, type WasmTable,
+} from '@fayger/interpreter/wasm';
 
 /**
  * The helpers generated code calls (emit.ts HELPER_NAMES): traps, the numeric operations that need more than
  * one JS operator, bit-exact float operations (NaN payloads), and the bulk memory/table operations. Values are
  * in the transpiler's internal representation: i32 as int32 numbers, i64 as signed BigInts, f32/f64 as numbers
- * (f32 already rounded), references as objects or null.
+ * (f32 already rounded), v128 as immutable arrays of four int32 words (`Vec`; little-endian lane order: the bytes
+ * are the value's memory image), references as objects or null.
+ *
+ * The v128 lane operations are the interpreter's (@fayger/interpreter/wasm): they work on its scratch words W
+ * (A 0..3, B 4..7, result 8..11), so a helper copies its operands in, runs the interpreter's lane function and
+ * copies the result out into a fresh array. A v128 is never written after it is made: constants, locals and
+ * globals share arrays freely.
  */
 
 const f32 = new Float32Array(2);
@@ -22,6 +31,111 @@ const fail = (code: ErrorCode, details: Record<string, unknown> = {}): never => 
 export const EMPTY: readonly unknown[] = Object.freeze([]);
 
 const MIN64 = -(2n ** 63n);
+
+// ---- v128 ----------------------------------------------------------------------------------------------------
+const W = SIMD_W;
+/** The zero vector (initial value of v128 locals). */
+const VZ: Vec = [0, 0, 0, 0];
+
+/**
+ * A v128 value: four int32 words, never written after it is made. A plain array rather than an Int32Array: V8
+ * allocates a four-element array literal inline, about twice as fast as a typed array, and v128 values are made
+ * by nearly every vector instruction.
+ */
+export type Vec = readonly number[];
+
+function V4(a: number, b: number, c: number, d: number): Vec {
+  return [a, b, c, d];
+}
+function inA(a: Vec): void {
+  W[0] = a[0]; W[1] = a[1]; W[2] = a[2]; W[3] = a[3];
+}
+function inB(b: Vec): void {
+  W[4] = b[0]; W[5] = b[1]; W[6] = b[2]; W[7] = b[3];
+}
+function inR(v: Vec): void {
+  W[8] = v[0]; W[9] = v[1]; W[10] = v[2]; W[11] = v[3];
+}
+function outR(): Vec {
+  return V4(W[8], W[9], W[10], W[11]);
+}
+
+const VH = {
+  V4,
+  VZ,
+  /** Lane-wise op (unary ones read only a). */
+  h_vop: (sub: number, a: Vec, b: Vec) => {
+    inA(a);
+    inB(b);
+    simdLanewise(sub);
+    return outR();
+  },
+  h_vop1: (sub: number, a: Vec) => {
+    inA(a);
+    simdLanewise(sub);
+    return outR();
+  },
+  h_vsh: (sub: number, a: Vec, n: number) => {
+    inA(a);
+    simdShift(sub, n);
+    return outR();
+  },
+  h_vtest: (sub: number, a: Vec) => {
+    inA(a);
+    return simdTest(sub);
+  },
+  h_vbsel: (a: Vec, b: Vec, c: Vec) =>
+    V4((a[0] & c[0]) | (b[0] & ~c[0]), (a[1] & c[1]) | (b[1] & ~c[1]), (a[2] & c[2]) | (b[2] & ~c[2]), (a[3] & c[3]) | (b[3] & ~c[3])),
+  h_vspl: (x: number) => V4(x, x, x, x),
+  h_vsplj: (x: bigint) => {
+    const lo = Number(BigInt.asIntN(32, x)), hi = Number(BigInt.asIntN(32, x >> 32n));
+    return V4(lo, hi, lo, hi);
+  },
+  h_vspld: (x: number) => {
+    f64[0] = x;
+    return V4(w32[0], w32[1], w32[0], w32[1]);
+  },
+  /** replace_lane of an 8/16/32-bit lane (f32: its bits). */
+  h_vrep: (sub: number, v: Vec, l: number, x: number) => {
+    inR(v);
+    simdReplaceLane(sub, l, x, 0);
+    return outR();
+  },
+  h_vrepj: (v: Vec, l: number, x: bigint) => {
+    inR(v);
+    simdReplaceLane(0x1e, l, Number(BigInt.asIntN(32, x)), Number(BigInt.asIntN(32, x >> 32n)));
+    return outR();
+  },
+  h_vrepd: (v: Vec, l: number, x: number) => {
+    f64[0] = x;
+    inR(v);
+    simdReplaceLane(0x22, l, w32[0], w32[1]);
+    return outR();
+  },
+  /** Two words (lo, hi) as an i64 value / as an f64 value. */
+  h_w2j: (lo: number, hi: number) => BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0)),
+  h_w2d: (lo: number, hi: number) => {
+    w32[0] = lo;
+    w32[1] = hi;
+    return f64[0];
+  },
+  h_vldl: (sub: number, m: WasmMemory, ea: number, v: Vec, l: number) => {
+    inR(v);
+    simdLoadLane(sub, m.u8, ea, l);
+    return outR();
+  },
+  h_vstl: (sub: number, m: WasmMemory, ea: number, v: Vec, l: number) => {
+    inA(v);
+    simdStoreLane(sub, m.u8, ea, l);
+  },
+  h_gv: (g: WasmGlobal) => V4(g.lo, g.hi, g.w2, g.w3),
+  h_sv: (g: WasmGlobal, v: Vec) => {
+    g.lo = v[0];
+    g.hi = v[1];
+    g.w2 = v[2];
+    g.w3 = v[3];
+  },
+};
 
 function u(x: number): number {
   return x >>> 0;
@@ -42,6 +156,7 @@ export const H = {
   MIN: Math.min,
   MAX: Math.max,
   EMPTY,
+  ...VH,
   h_unr: () => fail('TRAP_UNREACHABLE'),
   h_oob: () => fail('TRAP_MEMORY_OUT_OF_BOUNDS'),
   h_toob: () => fail('TRAP_TABLE_OUT_OF_BOUNDS'),

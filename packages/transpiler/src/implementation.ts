@@ -223,7 +223,7 @@ export function createTranspilerImplementation(): RuntimeImplementation {
   const descriptor: RuntimeImplementationDescriptor = {
     id: TRANSPILER_IMPLEMENTATION_ID,
     version: VERSION,
-    features: ['suspend', 'fuel', 'jitless', 'deterministic', 'codegen'],
+    features: ['suspend', 'fuel', 'jitless', 'deterministic', 'simd', 'codegen'],
     wasmVersion: '2.0',
   };
   return {

@@ -1,15 +1,18 @@
 import { FaygerError } from '@fayger/contracts';
 import {
-  EXTERNREF, F32, F64, FUNCREF, I32, I64, SEG_ACTIVE, SEG_PASSIVE, WasmGlobal, WasmMemory, WasmTable, decode, publicFuncType,
+  EXTERNREF, F32, F64, FUNCREF, I32, I64, SEG_ACTIVE, SEG_PASSIVE, SIMD_BASE, V128, WasmGlobal, WasmMemory, WasmTable, decode, publicFuncType,
   sigId, trap, typeCode, validate,
 } from '@fayger/interpreter/wasm';
 import type { ConstExprIR, FuncTypeIR, ModuleIR } from '@fayger/interpreter/wasm';
 import { emitModule, layoutOf, type EmittedModule, type ModuleLayout } from './emit.js';
-import { EMPTY, FuelOut, H } from './helpers.js';
+import { EMPTY, FuelOut, H, type Vec } from './helpers.js';
 
-/** Raw values cross the native API as in @fayger/interpreter: i32/f32 as (bit pattern) numbers, i64/f64 as bigints. */
+/**
+ * Raw values cross the native API as in @fayger/interpreter: i32/f32 as (bit pattern) numbers, i64/f64 as bigints,
+ * v128 as a Uint8Array of 16 bytes (the vector's memory image, lane 0 first).
+ */
 export type RawValue = unknown;
-export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref';
+export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
 export interface FunctionType {
   readonly params: readonly ValueType[];
   readonly results: readonly ValueType[];
@@ -97,7 +100,8 @@ const i64b = new BigInt64Array(f64b.buffer);
 const u64b = new BigUint64Array(f64b.buffer);
 
 function badValue(t: number, v: unknown): never {
-  const name = t === I32 ? 'i32 (a number)' : t === F32 ? 'f32 bits (a number)' : t === I64 ? 'i64 (a bigint)' : t === F64 ? 'f64 bits (a bigint)' : 'funcref (a function of this engine or null)';
+  const name = t === I32 ? 'i32 (a number)' : t === F32 ? 'f32 bits (a number)' : t === I64 ? 'i64 (a bigint)' : t === F64 ? 'f64 bits (a bigint)'
+    : t === V128 ? 'v128 (a Uint8Array of 16 bytes, lane 0 first)' : 'funcref (a function of this engine or null)';
   throw new FaygerError({
     code: 'WASM_BAD_VALUE', phase: 'execute', what: 'passing a value across the guest boundary', expected: name,
     found: typeof v === 'object' ? String(v) : `${typeof v} ${String(v)}`,
@@ -120,6 +124,12 @@ export function fromRaw(t: number, v: RawValue): unknown {
       if (typeof v !== 'bigint') badValue(t, v);
       i64b[0] = BigInt.asIntN(64, v as bigint);
       return f64b[0];
+    case V128: {
+      if (!(v instanceof Uint8Array) || v.length !== 16) badValue(t, v);
+      const u = v as Uint8Array;
+      const w = (i: number) => u[4 * i] | (u[4 * i + 1] << 8) | (u[4 * i + 2] << 16) | (u[4 * i + 3] << 24);
+      return H.V4(w(0), w(1), w(2), w(3));
+    }
     case FUNCREF:
       if (v !== null && !(v instanceof TFunction)) badValue(t, v);
       return v;
@@ -135,6 +145,14 @@ export function toRaw(t: number, x: unknown): RawValue {
     case F32: return H.h_i32f(x as number) >>> 0;
     case I64: return BigInt.asUintN(64, x as bigint);
     case F64: f64b[0] = x as number; return u64b[0];
+    case V128: {
+      const w = x as Vec;
+      const u = new Uint8Array(16);
+      for (let i = 0; i < 4; i++) {
+        u[4 * i] = w[i]; u[4 * i + 1] = w[i] >>> 8; u[4 * i + 2] = w[i] >>> 16; u[4 * i + 3] = w[i] >>> 24;
+      }
+      return u;
+    }
     default: return x;
   }
 }
@@ -361,6 +379,7 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
       case 0x44: { const w = new Int32Array([c[1], c[2]]); return new Float64Array(w.buffer)[0]; }
       case 0xd0: return null;
       case 0xd2: return funcs[c[1]];
+      case SIMD_BASE + 0x0c: return H.V4(c[1], c[2], c[3], c[4]);
       case 0x23: return readGlobal(c[1]);
       default: throw new FaygerError({ code: 'INTERNAL', phase: 'instantiate', message: `unexpected constant expression opcode ${c[0]}` });
     }
@@ -457,6 +476,7 @@ function cellValue(g: WasmGlobal): unknown {
     case F32: return H.h_fi32(g.lo);
     case I64: return H.h_gi64(g);
     case F64: return H.h_gf64(g);
+    case V128: return H.h_gv(g);
     default: return g.ref;
   }
 }
@@ -467,6 +487,7 @@ function setCell(g: WasmGlobal, x: unknown): void {
     case F32: g.lo = H.h_i32f(x as number); return;
     case I64: H.h_si64(g, x as bigint); return;
     case F64: H.h_sf64(g, x as number); return;
+    case V128: H.h_sv(g, x as Vec); return;
     default: g.ref = x;
   }
 }

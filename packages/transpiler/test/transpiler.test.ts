@@ -1,18 +1,10 @@
 import { FaygerError } from '@fayger/contracts';
 import * as interp from '@fayger/interpreter';
-import wabtInit from 'wabt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HELPER_NAMES } from '../src/emit.js';
 import * as tr from '../src/index.js';
 import { canGenerateCode, compileModule, hostFunction, instantiateModule, type TranspiledModule } from '../src/index.js';
-
-const wabt = await wabtInit();
-function wat(text: string): Uint8Array {
-  const m = wabt.parseWat('t.wat', text, { annotations: true });
-  const { buffer } = m.toBinary({ write_debug_names: true });
-  m.destroy();
-  return buffer;
-}
+import { drive, wat } from './support.js';
 
 /** A custom section appended to a module (its bytes are arbitrary, here JavaScript). */
 function withCustom(bytes: Uint8Array, name: string, content: string): Uint8Array {
@@ -51,7 +43,7 @@ const ALLOWED = new Set<string>([
   'getInt32', 'getBigInt64', 'getFloat64', 'getInt8', 'getUint8', 'getInt16', 'getUint16', 'getUint32',
   'setInt32', 'setBigInt64', 'setFloat64', 'setInt8', 'setInt16', 'setUint8', 'setUint16', 'setUint32',
 ]);
-const GENERATED = /^(s\d+[ijfdr]|l\d+|f\d+|g\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+)$/;
+const GENERATED = /^(s\d+[ijfdrv]|l\d+|f\d+|g\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+|KV\d+)$/;
 
 function identifiersOf(source: string): string[] {
   // Numeric literals (1e+21, 0x.., 12n) are not identifiers.
@@ -69,6 +61,9 @@ describe('safe by construction: no module bytes reach the generated source', () 
       (memory (export ${str(`${HOSTILE[2]} memory`)}) 1)
       (global $g${HOSTILE.length} (export ${str(`${HOSTILE[3]} global`)}) (mut i32) (i32.const 7))
       (data (i32.const 0) ${str(HOSTILE.join(''))})
+      (func (export ${str(`${HOSTILE[4]} simd`)}) (param $v v128) (result i32)
+        (i32x4.extract_lane 1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+          (v128.const i32x4 1 -2 3 0x80000000) (i32x4.add (local.get $v) (v128.load (i32.const 0))))))
       ${exports})`);
     bytes = withCustom(bytes, 'name', 'globalThis.pwned = 1');
     bytes = withCustom(bytes, HOSTILE[0], HOSTILE[0]);
@@ -76,6 +71,9 @@ describe('safe by construction: no module bytes reach the generated source', () 
     const inst = instantiateModule(mod, { [HOSTILE[0]]: { [HOSTILE[1]]: hostFunction({ params: ['i32'], results: ['i32'] }, (x) => (x as number) * 10) } });
     HOSTILE.forEach((name, i) => expect(inst.invoke(name)).toEqual([i * 10]));
     expect(inst.getGlobal(`${HOSTILE[3]} global`)).toBe(7);
+    const v = new Uint8Array(16).fill(1);
+    const dataWord = new DataView(new TextEncoder().encode(HOSTILE.join('')).buffer).getInt32(0, true);
+    expect(inst.invoke(`${HOSTILE[4]} simd`, [v])).toEqual([(dataWord + 0x01010101) >>> 0]);
     expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
     for (const h of HOSTILE) if (h.length > 3) expect(mod.source).not.toContain(h);
     const strange = identifiersOf(mod.source).filter((id) => !ALLOWED.has(id) && !GENERATED.test(id));
@@ -128,20 +126,6 @@ describe('suspension at async host calls', () => {
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $l)))
       (local.get $acc)))`;
-
-  async function drive(ex: { run(o?: { fuel?: number }): interp.ExecutionResult }, slice?: number): Promise<{ values: unknown[]; waits: number; suspensions: number }> {
-    let waits = 0;
-    let suspensions = 0;
-    for (;;) {
-      const r = ex.run(slice === undefined ? {} : { fuel: slice });
-      if (r.status === 'completed') return { values: r.values, waits, suspensions };
-      if (r.status === 'trapped') throw r.error;
-      if (r.status === 'waiting') {
-        waits++;
-        await r.settled;
-      } else suspensions++;
-    }
-  }
 
   it('suspends mid-loop (two frames deep) at each host promise and resumes to the interpreter\'s result and fuel', async () => {
     const bytes = wat(asyncWat);

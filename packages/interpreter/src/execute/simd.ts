@@ -20,6 +20,8 @@ import { Trap } from './trap.js';
 const S = new ArrayBuffer(64);
 /** Words 0..3: A, 4..7: B, 8..11: result, 12..15: temp. */
 const W = new Int32Array(S);
+/** The scratch words, shared with @fayger/transpiler (through @fayger/interpreter/wasm) with the functions below. */
+export { W as SIMD_W };
 const A8 = new Int8Array(S, 0, 16);
 const AU8 = new Uint8Array(S, 0, 16);
 const B8 = new Int8Array(S, 16, 16);
@@ -323,11 +325,7 @@ function simdRest(inst: InstanceCtx, m: Machine, code: Int32Array, pc: number, b
     case 0x17: case 0x1a: case 0x1c: case 0x1e: case 0x20: case 0x22: {
       load(I32, b + code[pc + 2], 8);
       const x = b + code[pc + 3];
-      const l = code[pc + 4];
-      if (sub === 0x17) R8[l] = I32[x];
-      else if (sub === 0x1a) R16[l] = I32[x];
-      else if (sub === 0x1c || sub === 0x20) R32[l] = I32[x];
-      else { R32[2 * l] = I32[x]; R32[2 * l + 1] = I32[x + 1]; }
+      replaceLane(sub, code[pc + 4], I32[x], I32[x + 1]);
       store(I32, d);
       return pc + 5;
     }
@@ -348,22 +346,7 @@ function simdRest(inst: InstanceCtx, m: Machine, code: Int32Array, pc: number, b
     // ---- shifts ---------------------------------------------------------------------------------------------
     case 0x6b: case 0x6c: case 0x6d: case 0x8b: case 0x8c: case 0x8d: case 0xab: case 0xac: case 0xad: case 0xcb: case 0xcc: case 0xcd: {
       load(I32, b + code[pc + 2], 0);
-      const n = I32[b + code[pc + 3]];
-      const kind = (sub & 0x0f) - 0x0b;
-      if (sub < 0x80) {
-        const k = n & 7;
-        for (let i = 0; i < 16; i++) R8[i] = kind === 0 ? A8[i] << k : kind === 1 ? A8[i] >> k : AU8[i] >>> k;
-      } else if (sub < 0xa0) {
-        const k = n & 15;
-        for (let i = 0; i < 8; i++) R16[i] = kind === 0 ? A16[i] << k : kind === 1 ? A16[i] >> k : AU16[i] >>> k;
-      } else if (sub < 0xc0) {
-        const k = n & 31;
-        for (let i = 0; i < 4; i++) R32[i] = kind === 0 ? A32[i] << k : kind === 1 ? A32[i] >> k : A32[i] >>> k;
-      } else {
-        const k = n & 63;
-        shift64(0, k, kind);
-        shift64(2, k, kind);
-      }
+      shiftLanes(sub, I32[b + code[pc + 3]]);
       store(I32, d);
       return pc + 4;
     }
@@ -377,6 +360,33 @@ function simdRest(inst: InstanceCtx, m: Machine, code: Int32Array, pc: number, b
   return unary ? pc + 3 : pc + 4;
 }
 
+/** R = A shifted lane-wise by n (shl / shr_s / shr_u of every shape, sub-opcodes 0x6b..0xcd). */
+export function shiftLanes(sub: number, n: number): void {
+  const kind = (sub & 0x0f) - 0x0b;
+  if (sub < 0x80) {
+    const k = n & 7;
+    for (let i = 0; i < 16; i++) R8[i] = kind === 0 ? A8[i] << k : kind === 1 ? A8[i] >> k : AU8[i] >>> k;
+  } else if (sub < 0xa0) {
+    const k = n & 15;
+    for (let i = 0; i < 8; i++) R16[i] = kind === 0 ? A16[i] << k : kind === 1 ? A16[i] >> k : AU16[i] >>> k;
+  } else if (sub < 0xc0) {
+    const k = n & 31;
+    for (let i = 0; i < 4; i++) R32[i] = kind === 0 ? A32[i] << k : kind === 1 ? A32[i] >> k : A32[i] >>> k;
+  } else {
+    const k = n & 63;
+    shift64(0, k, kind);
+    shift64(2, k, kind);
+  }
+}
+
+/** Replaces lane l of R (replace_lane sub-opcodes 0x17..0x22): lo is the lane's value or bits, hi the high word of a 64-bit lane. */
+export function replaceLane(sub: number, l: number, lo: number, hi: number): void {
+  if (sub === 0x17) R8[l] = lo;
+  else if (sub === 0x1a) R16[l] = lo;
+  else if (sub === 0x1c || sub === 0x20) R32[l] = lo;
+  else { R32[2 * l] = lo; R32[2 * l + 1] = hi; }
+}
+
 const UNARY: number[] = [];
 for (const s of [
   0x4d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x67, 0x68, 0x69, 0x6a, 0x74, 0x75, 0x7a, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x81,
@@ -384,7 +394,8 @@ for (const s of [
   0xe3, 0xec, 0xed, 0xef, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
 ]) UNARY[s] = 1;
 
-function test(sub: number): number {
+/** The v128 → i32 tests of A (any_true, all_true, bitmask). */
+export function test(sub: number): number {
   switch (sub) {
     case 0x53: return (W[0] | W[1] | W[2] | W[3]) !== 0 ? 1 : 0;
     case 0x63: for (let i = 0; i < 16; i++) if (A8[i] === 0) return 0; return 1;
@@ -399,7 +410,7 @@ function test(sub: number): number {
 }
 
 /** Computes R from A (and B) for the lane-wise op `sub`. */
-function lanewise(sub: number): void {
+export function lanewise(sub: number): void {
   // Comparisons.
   if (sub >= 0x23 && sub <= 0x2c) {
     const k = sub - 0x23;
@@ -597,99 +608,86 @@ function lanewise(sub: number): void {
 
 /** Loads and stores, including lane, splat, zero and extend forms. */
 function simdMemory(inst: InstanceCtx, I32: Int32Array, code: Int32Array, pc: number, b: number, sub: number): number {
-  const dv = inst.memory!.dv;
-  const u8 = inst.memory!.u8;
+  const mem = inst.memory!;
   if (sub === 0x0b) {
     const ea = address(I32, b, code, pc, 1, 3, 16, inst);
     const s = b + code[pc + 2];
+    const dv = mem.dv;
     dv.setInt32(ea, I32[s], true); dv.setInt32(ea + 4, I32[s + 1], true);
     dv.setInt32(ea + 8, I32[s + 2], true); dv.setInt32(ea + 12, I32[s + 3], true);
     return pc + 4;
   }
   if (sub >= 0x58 && sub <= 0x5b) {
     // store_lane: addr v offset lane
-    const size = 1 << (sub - 0x58);
-    const ea = address(I32, b, code, pc, 1, 3, size, inst);
+    const ea = address(I32, b, code, pc, 1, 3, 1 << (sub - 0x58), inst);
     load(I32, b + code[pc + 2], 0);
-    const l = code[pc + 4];
-    for (let i = 0; i < size; i++) u8[ea + i] = AU8[l * size + i];
+    storeLane(sub, mem.u8, ea, code[pc + 4]);
     return pc + 5;
   }
   if (sub >= 0x54 && sub <= 0x57) {
     // load_lane: dst addr v offset lane
-    const size = 1 << (sub - 0x54);
-    const ea = address(I32, b, code, pc, 2, 4, size, inst);
+    const ea = address(I32, b, code, pc, 2, 4, 1 << (sub - 0x54), inst);
     load(I32, b + code[pc + 3], 8);
-    const l = code[pc + 5];
-    for (let i = 0; i < size; i++) RU8[l * size + i] = u8[ea + i];
+    loadLane(sub, mem.u8, ea, code[pc + 5]);
     store(I32, b + code[pc + 1]);
     return pc + 6;
   }
   // Loads: dst addr offset.
-  const d = b + code[pc + 1];
+  const ea = address(I32, b, code, pc, 2, 3, LOAD_BYTES[sub], inst);
+  loadInto(sub, mem, ea);
+  store(I32, b + code[pc + 1]);
+  return pc + 4;
+}
+
+/** Bytes read by each v128 load sub-opcode (0x00..0x0a, 0x5c, 0x5d). */
+export const LOAD_BYTES: number[] = [16, 8, 8, 8, 8, 8, 8, 1, 2, 4, 8];
+LOAD_BYTES[0x5c] = 4;
+LOAD_BYTES[0x5d] = 8;
+
+/** R = the v128 load `sub` (plain, extend, splat, zero forms) at `ea`, already bounds-checked. */
+export function loadInto(sub: number, mem: WasmMemory, ea: number): void {
+  const dv = mem.dv;
+  const u8 = mem.u8;
   switch (sub) {
-    case 0x00: {
-      const ea = address(I32, b, code, pc, 2, 3, 16, inst);
-      I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
-      I32[d + 2] = dv.getInt32(ea + 8, true); I32[d + 3] = dv.getInt32(ea + 12, true);
-      break;
-    }
-    case 0x01: case 0x02: {
-      const ea = address(I32, b, code, pc, 2, 3, 8, inst);
+    case 0x00:
+      W[8] = dv.getInt32(ea, true); W[9] = dv.getInt32(ea + 4, true);
+      W[10] = dv.getInt32(ea + 8, true); W[11] = dv.getInt32(ea + 12, true);
+      return;
+    case 0x01: case 0x02:
       for (let i = 0; i < 8; i++) R16[i] = sub === 0x01 ? dv.getInt8(ea + i) : u8[ea + i];
-      store(I32, d);
-      break;
-    }
-    case 0x03: case 0x04: {
-      const ea = address(I32, b, code, pc, 2, 3, 8, inst);
+      return;
+    case 0x03: case 0x04:
       for (let i = 0; i < 4; i++) R32[i] = sub === 0x03 ? dv.getInt16(ea + 2 * i, true) : dv.getUint16(ea + 2 * i, true);
-      store(I32, d);
-      break;
-    }
+      return;
     case 0x05: case 0x06: {
-      const ea = address(I32, b, code, pc, 2, 3, 8, inst);
       const x = dv.getInt32(ea, true), y = dv.getInt32(ea + 4, true);
-      I32[d] = x; I32[d + 1] = sub === 0x05 ? x >> 31 : 0;
-      I32[d + 2] = y; I32[d + 3] = sub === 0x05 ? y >> 31 : 0;
-      break;
+      W[8] = x; W[9] = sub === 0x05 ? x >> 31 : 0;
+      W[10] = y; W[11] = sub === 0x05 ? y >> 31 : 0;
+      return;
     }
-    case 0x07: {
-      const ea = address(I32, b, code, pc, 2, 3, 1, inst);
-      const v = Math.imul(u8[ea], 0x01010101);
-      I32[d] = v; I32[d + 1] = v; I32[d + 2] = v; I32[d + 3] = v;
-      break;
-    }
-    case 0x08: {
-      const ea = address(I32, b, code, pc, 2, 3, 2, inst);
-      const v = Math.imul(dv.getUint16(ea, true), 0x10001);
-      I32[d] = v; I32[d + 1] = v; I32[d + 2] = v; I32[d + 3] = v;
-      break;
-    }
-    case 0x09: {
-      const ea = address(I32, b, code, pc, 2, 3, 4, inst);
-      const v = dv.getInt32(ea, true);
-      I32[d] = v; I32[d + 1] = v; I32[d + 2] = v; I32[d + 3] = v;
-      break;
-    }
+    case 0x07: W[8] = W[9] = W[10] = W[11] = Math.imul(u8[ea], 0x01010101); return;
+    case 0x08: W[8] = W[9] = W[10] = W[11] = Math.imul(dv.getUint16(ea, true), 0x10001); return;
+    case 0x09: W[8] = W[9] = W[10] = W[11] = dv.getInt32(ea, true); return;
     case 0x0a: {
-      const ea = address(I32, b, code, pc, 2, 3, 8, inst);
       const lo = dv.getInt32(ea, true), hi = dv.getInt32(ea + 4, true);
-      I32[d] = lo; I32[d + 1] = hi; I32[d + 2] = lo; I32[d + 3] = hi;
-      break;
+      W[8] = lo; W[9] = hi; W[10] = lo; W[11] = hi;
+      return;
     }
-    case 0x5c: {
-      const ea = address(I32, b, code, pc, 2, 3, 4, inst);
-      I32[d] = dv.getInt32(ea, true); I32[d + 1] = 0; I32[d + 2] = 0; I32[d + 3] = 0;
-      break;
-    }
-    case 0x5d: {
-      const ea = address(I32, b, code, pc, 2, 3, 8, inst);
-      const lo = dv.getInt32(ea, true), hi = dv.getInt32(ea + 4, true);
-      I32[d] = lo; I32[d + 1] = hi; I32[d + 2] = 0; I32[d + 3] = 0;
-      break;
-    }
+    case 0x5c: W[8] = dv.getInt32(ea, true); W[9] = 0; W[10] = 0; W[11] = 0; return;
+    case 0x5d: W[8] = dv.getInt32(ea, true); W[9] = dv.getInt32(ea + 4, true); W[10] = 0; W[11] = 0; return;
     default:
       throw new FaygerError({ code: 'INTERNAL', phase: 'execute', message: `unknown SIMD memory opcode 0x${sub.toString(16)}` });
   }
-  return pc + 4;
+}
+
+/** load_lane (0x54..0x57): lane l of R = the bytes at `ea` (bounds-checked). */
+export function loadLane(sub: number, u8: Uint8Array, ea: number, l: number): void {
+  const size = 1 << (sub - 0x54);
+  for (let i = 0; i < size; i++) RU8[l * size + i] = u8[ea + i];
+}
+
+/** store_lane (0x58..0x5b): the bytes at `ea` (bounds-checked) = lane l of A. */
+export function storeLane(sub: number, u8: Uint8Array, ea: number, l: number): void {
+  const size = 1 << (sub - 0x58);
+  for (let i = 0; i < size; i++) u8[ea + i] = AU8[l * size + i];
 }

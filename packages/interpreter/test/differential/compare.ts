@@ -1,6 +1,5 @@
 import { type CallOutcome, type DiffEngine, memoryHash } from './diff-engine.js';
-import { generateArgs, generateModule } from './generate-module.js';
-import { Prng } from './prng.js';
+import { Prng, generateArgs, generateModule } from '@fayger/wasm-testgen';
 
 export const CALLS_PER_MODULE = 3;
 

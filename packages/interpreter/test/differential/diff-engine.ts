@@ -1,4 +1,4 @@
-import type { NumType } from './generate-module.js';
+import type { NumType } from '@fayger/wasm-testgen';
 
 /** A call either returns values (unsigned bit patterns) or traps with one of the listed codes. */
 export type CallOutcome = { readonly values: readonly bigint[] } | { readonly trap: readonly string[] };

@@ -1,9 +1,7 @@
 import { FaygerError } from '@fayger/contracts';
 import { type HostFunctionImpl, WasmMemory, compileModule, hostFunction, instantiateModule } from '../../src/index.js';
 import type { CallOutcome, DiffEngine, DiffInstance } from './diff-engine.js';
-import { HOST_IMPORTS, type NumType } from './generate-module.js';
-import { hostImplementations } from './host-imports.js';
-import { Prng } from './prng.js';
+import { HOST_IMPORTS, Prng, hostImplementations, type NumType } from '@fayger/wasm-testgen';
 
 /**
  * The interpreter through its public native API: raw bit values in and out, traps as FaygerError codes.

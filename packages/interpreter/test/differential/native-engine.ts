@@ -1,6 +1,5 @@
 import type { CallOutcome, DiffEngine, DiffInstance } from './diff-engine.js';
-import type { NumType } from './generate-module.js';
-import { hostImplementations } from './host-imports.js';
+import { hostImplementations, type NumType } from '@fayger/wasm-testgen';
 
 /**
  * V8 words one trap ambiguously: "float unrepresentable in integer range" covers both NaN (invalid conversion)

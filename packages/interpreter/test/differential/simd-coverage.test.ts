@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateModule } from './generate-module.js';
+import { generateModule } from '@fayger/wasm-testgen';
 import { compileModule } from '../../src/index.js';
 import { decode } from '../../src/decode/decode.js';
 import { SIMD_BASE } from '../../src/decode/opcodes.js';

@@ -2,12 +2,11 @@ import { FaygerError } from '@fayger/contracts';
 import * as interp from '@fayger/interpreter';
 import { describe, expect, it } from 'vitest';
 import * as tr from '../../src/index.js';
-import { HOST_IMPORTS, generateArgs, generateModule, type NumType } from './generate-module.js';
-import { hostImplementations } from './host-imports.js';
-import { Prng } from './prng.js';
+import { HOST_IMPORTS, Prng, generateArgs, generateModule, hostImplementations, type NumType } from '@fayger/wasm-testgen';
 
 /**
- * Random valid modules (the interpreter's generator) run in the interpreter and in the transpiler: results,
+ * Random valid modules (@fayger/wasm-testgen, the interpreter's generator: scalar and SIMD code) run in the
+ * interpreter and in the transpiler: results,
  * trap codes, exported globals, final memory and — the point of this file — fuel used must be identical, with
  * unlimited fuel, with budgets that run out part-way (both must stop at the same count), in random fuel slices
  * and with every host import answering through a Promise (the generated code suspends and resumes).
@@ -117,13 +116,17 @@ describe(`transpiler vs interpreter on random modules (base seed ${SEED}, ${COUN
   it('agrees on results, traps, memory, globals and fuel used', async () => {
     const failures: string[] = [];
     let traps = 0;
+    let simd = 0;
     for (let i = 0; i < COUNT && failures.length < 5; i++) {
       const c = await compare((SEED + i) >>> 0, () => ({}));
       traps += c.traps;
       if (c.mismatch) failures.push(c.mismatch);
+      // The generator's SIMD code reaches the transpiler's v128 paths (lane helpers, inline i32x4/bitwise, loads).
+      if (/\b(h_v\w+|V4)\(/.test(tr.compileModule(generateModule((SEED + i) >>> 0).bytes).source)) simd++;
     }
     expect(failures).toEqual([]);
     expect(traps).toBeLessThan(COUNT * CALLS * 0.3);
+    expect(simd).toBeGreaterThan(COUNT * 0.75);
   }, 300_000);
 
   it('stops at the same count under every budget that runs out part-way', async () => {
