@@ -35,4 +35,24 @@ export default defineConfig([
     removeNodeProtocol: false,
     banner: { js: '#!/usr/bin/env node' },
   },
+  {
+    // `fayger run` once more as one CommonJS file, which commands/run-cached.ts compiles with a V8 code cache
+    // (Node 20 has none for ES modules; see there). Same inlining as the bin; `import()` becomes require so the
+    // file needs no module loader inside vm.Script.
+    entry: { run: 'src/commands/run.ts' },
+    outDir: 'dist',
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    platform: 'node',
+    splitting: false,
+    noExternal: [/^(?!@opentelemetry\/)/],
+    external: [/^@opentelemetry\//],
+    sourcemap: false,
+    clean: false,
+    esbuildOptions: (options) => {
+      options.supported = { ...options.supported, 'dynamic-import': false };
+    },
+    target: 'es2022',
+    removeNodeProtocol: false,
+  },
 ]);
