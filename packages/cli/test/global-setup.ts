@@ -49,6 +49,8 @@ export default async function setup(): Promise<void> {
     esbuildOptions(o) {
       o.conditions = ['@fayger/source'];
       o.supported = { ...o.supported, 'dynamic-import': false };
+      o.charset = 'ascii';
+      o.minifyWhitespace = true;
     },
   });
 }

@@ -5,10 +5,10 @@
 // the cachedData V8 produced on an earlier run, kept in the state directory. Anything unusual (no run.cjs, as
 // in the test bundle or from sources; FAYGER_CODE_CACHE=0; Node with its own compile cache; a cache V8
 // rejects) falls back to the ordinary path or rebuilds the cache; a cache problem never fails a run.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import type { CliIo } from '../cli-io.js';
@@ -79,6 +79,9 @@ function loadCached(args: string[], io: CliIo): Cached | undefined {
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         renameSync(tmp, cacheFile);
+        // Caches of earlier bundles or Node builds are never used again: one stays.
+        const dir = dirname(cacheFile);
+        for (const f of readdirSync(dir)) if (/^run-.*\.v8$/.test(f) && f !== basename(cacheFile)) rmSync(join(dir, f), { force: true });
       } catch {
         // A read-only or missing state directory only costs the next start-up its cache.
       }
