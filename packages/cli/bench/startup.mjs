@@ -6,7 +6,7 @@
 // hello.wasm is assembled from WAT here; hello.buf packs the same module, signed with a fresh key.
 // Needs a built CLI (`pnpm bench` builds it). Writes bench-results/startup.json; no hyperfine needed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,21 +75,38 @@ for (const name of names.slice(3)) {
   if (r.status !== 0 || r.stdout !== 'hello, world\n') throw new Error(`${name}: exit ${r.status}, stdout ${JSON.stringify(r.stdout)}\n${r.stderr}`);
 }
 
+// CPU time (user+sys) of each child as GNU time reports it: far less sensitive to a loaded machine than wall.
+const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, '-e', '0'], { encoding: 'utf8' }).status === 0 ? '/usr/bin/time' : undefined;
+const cpuFile = join(work, 'cpu.txt');
+const timed = (args) => {
+  if (!GNU_TIME) return { r: sh(args), cpuMs: undefined };
+  const r = spawnSync(GNU_TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args], { cwd: work, env, encoding: 'utf8' });
+  const [u, s] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { r, cpuMs: (u + s) * 1000 };
+};
 const wall = Object.fromEntries(names.map((n) => [n, []]));
 const excess = Object.fromEntries(names.map((n) => [n, []]));
+const cpu = Object.fromEntries(names.map((n) => [n, []]));
+const cpuExcess = Object.fromEntries(names.map((n) => [n, []]));
 for (let round = 0; round < RUNS + 1; round++) {
   const order = names.map((_, i) => names[(i + round) % names.length]);
   const t = {};
+  const c = {};
   for (const name of order) {
     const start = process.hrtime.bigint();
-    const r = sh(commands[name]);
+    const { r, cpuMs } = timed(commands[name]);
     t[name] = Number(process.hrtime.bigint() - start) / 1e6;
+    c[name] = cpuMs;
     if (r.status !== 0) throw new Error(`${name} exited ${r.status}: ${r.stderr}`);
   }
-  if (round === 0) continue; // warm-up: file cache, first-run work
+  if (round === 0) continue; // warm-up: file cache, first-run work (the run command's V8 code cache)
   for (const name of names) {
     wall[name].push(t[name]);
     excess[name].push(t[name] - t['node -e 0']);
+    if (c[name] !== undefined) {
+      cpu[name].push(c[name]);
+      cpuExcess[name].push(c[name] - c['node -e 0']);
+    }
   }
 }
 rmSync(work, { recursive: true, force: true });
@@ -100,10 +117,20 @@ const q = (xs, p) => {
 };
 const r1 = (x) => Math.round(x * 10) / 10;
 const results = Object.fromEntries(
-  names.map((n) => [n, { medianMs: r1(q(wall[n], 0.5)), p10Ms: r1(q(wall[n], 0.1)), p90Ms: r1(q(wall[n], 0.9)), minMs: r1(Math.min(...wall[n])), overNodeMedianMs: r1(q(excess[n], 0.5)) }]),
+  names.map((n) => [
+    n,
+    {
+      medianMs: r1(q(wall[n], 0.5)),
+      p10Ms: r1(q(wall[n], 0.1)),
+      p90Ms: r1(q(wall[n], 0.9)),
+      minMs: r1(Math.min(...wall[n])),
+      overNodeMedianMs: r1(q(excess[n], 0.5)),
+      ...(cpu[n].length ? { cpuMedianMs: r1(q(cpu[n], 0.5)), cpuOverNodeMedianMs: r1(q(cpuExcess[n], 0.5)) } : {}),
+    },
+  ]),
 );
 const result = {
-  bench: 'fayger CLI start-up (spawned, wall time)',
+  bench: 'fayger CLI start-up (spawned, wall time; cpu = user+sys from GNU time when present)',
   date: new Date().toISOString(),
   node: process.version,
   cpus: cpus().length,
@@ -119,10 +146,11 @@ mkdirSync(join(here, '..', 'bench-results'), { recursive: true });
 writeFileSync(join(here, '..', 'bench-results', 'startup.json'), `${JSON.stringify(result, null, 2)}\n`);
 
 console.log(`fayger start-up, ${RUNS} rounds (node ${process.version}, ${cpus().length} cpus, load ${loadavg().map(r1).join(' ')})`);
-console.log(`${'command'.padEnd(24)} ${'median'.padStart(8)} ${'p10'.padStart(8)} ${'p90'.padStart(8)} ${'over node'.padStart(10)}`);
+console.log(`${'command'.padEnd(24)} ${'median'.padStart(8)} ${'p10'.padStart(8)} ${'p90'.padStart(8)} ${'over node'.padStart(10)} ${'cpu'.padStart(8)} ${'cpu over node'.padStart(14)}`);
 for (const n of names) {
   const x = results[n];
-  console.log(`${n.padEnd(24)} ${`${x.medianMs}`.padStart(6)} ms ${`${x.p10Ms}`.padStart(5)} ms ${`${x.p90Ms}`.padStart(5)} ms ${`${x.overNodeMedianMs}`.padStart(7)} ms`);
+  const cpuCols = x.cpuMedianMs === undefined ? '' : ` ${`${x.cpuMedianMs}`.padStart(6)} ms ${`${x.cpuOverNodeMedianMs}`.padStart(11)} ms`;
+  console.log(`${n.padEnd(24)} ${`${x.medianMs}`.padStart(6)} ms ${`${x.p10Ms}`.padStart(5)} ms ${`${x.p90Ms}`.padStart(5)} ms ${`${x.overNodeMedianMs}`.padStart(7)} ms${cpuCols}`);
 }
 for (const [n, t] of Object.entries(result.targets)) console.log(`target ${n} ≤ ${t.maxMs} ms: ${t.met ? 'met' : 'NOT met'} (median ${t.medianMs} ms)`);
 console.log('written: bench-results/startup.json');

@@ -22,7 +22,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string | ((
   sign: { load: async () => (await import('./commands/sign.js')).sign, help: signHelp, summary: 'sign an existing .buf' },
   verify: { load: async () => (await import('./commands/verify.js')).verify, help: verifyHelp, summary: 'verify a .buf against trusted roots' },
   inspect: { load: async () => (await import('./commands/inspect.js')).inspect, help: inspectHelp, summary: 'show header, manifest, sections and signatures' },
-  run: { load: async () => (await import('./commands/run.js')).run, help: runHelp, summary: 'load, verify and run a .buf, or run a bare .wasm module (unsigned, local)' },
+  run: { load: async () => (await import('./commands/run-cached.js')).run, help: runHelp, summary: 'load, verify and run a .buf, or run a bare .wasm module (unsigned, local)' },
   push: { load: async () => (await import('./commands/push.js')).push, help: pushHelp, summary: 'publish a .buf to S3 (s3://bucket/key) or IPFS (prints the CID)' },
 };
 

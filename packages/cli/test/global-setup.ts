@@ -30,4 +30,27 @@ export default async function setup(): Promise<void> {
       o.chunkNames = 'bin-chunks/[name]-[hash]';
     },
   });
+  // As the published package: `run` also as one CommonJS file, compiled through a V8 code cache on Node 20
+  // (src/commands/run-cached.ts), so the spawned `fayger run` takes the path users get.
+  await build({
+    entry: { run: join(root, 'src', 'commands', 'run.ts') },
+    outDir,
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    platform: 'node',
+    target: 'node20',
+    noExternal: [/.*/],
+    splitting: false,
+    silent: true,
+    clean: false,
+    dts: false,
+    config: false,
+    removeNodeProtocol: false,
+    esbuildOptions(o) {
+      o.conditions = ['@fayger/source'];
+      o.supported = { ...o.supported, 'dynamic-import': false };
+      o.charset = 'ascii';
+      o.minifyWhitespace = true;
+    },
+  });
 }

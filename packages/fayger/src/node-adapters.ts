@@ -122,6 +122,33 @@ export function processStdio(): StdioStreams {
       stdinChunks = out.length < all.length ? [all.subarray(out.length)] : [];
       return new Uint8Array(out);
     },
+    // poll_oneoff on fd 0: waits for the next chunk (kept for the read) or the end, never longer than timeoutMs;
+    // event-driven (one timer, the stream's own events), no polling loop.
+    stdinPoll: async (timeoutMs, signal) => {
+      attach();
+      const look = () => {
+        const bytes = stdinChunks.reduce((n, c) => n + c.length, 0);
+        return { ready: bytes > 0 || ended, eof: bytes === 0 && ended, bytes };
+      };
+      if (look().ready || timeoutMs <= 0 || signal.aborted) return look();
+      process.stdin.resume();
+      await new Promise<void>((res) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const done = () => {
+          if (timer !== undefined) clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          const i = waiters.indexOf(done);
+          if (i >= 0) waiters.splice(i, 1);
+          res();
+        };
+        waiters.push(done);
+        signal.addEventListener('abort', done, { once: true });
+        timer = setTimeout(done, timeoutMs);
+      });
+      // Nothing came: stop reading so an idle stdin does not keep the process alive.
+      if (stdinChunks.length === 0 && !ended) process.stdin.pause();
+      return look();
+    },
   };
 }
 

@@ -20,6 +20,19 @@ export interface StdioStreams {
   stderr?: StdioWritable;
   /** Reads up to `maxBytes` from standard input; resolves with an empty array at end of input. */
   stdin?: (maxBytes: number, signal: AbortSignal) => Promise<Uint8Array>;
+  /**
+   * Waits at most `timeoutMs` (0: just looks) until standard input has bytes or has ended, without consuming
+   * them (WASI poll_oneoff on fd 0). Without it, stdin is reported ready at once (a read then waits).
+   */
+  stdinPoll?: (timeoutMs: number, signal: AbortSignal) => Promise<StdinReadiness>;
+}
+
+/** What `stdinPoll` found: `ready` when a read would not wait (bytes buffered, or `eof`). */
+export interface StdinReadiness {
+  ready: boolean;
+  eof: boolean;
+  /** Bytes a read gets now (0 at eof or when not ready). */
+  bytes: number;
 }
 
 type StreamName = 'stdout' | 'stderr';
@@ -88,6 +101,12 @@ export function withStdio(adapter: PlatformAdapter, streams: StdioStreams): Plat
         if (!streams.stdin) return { data: new Uint8Array(0), eof: true };
         const data = await streams.stdin(a.maxBytes, ctx.signal);
         return { data, eof: data.length === 0 };
+      },
+      'stdio.poll': async (a, ctx) => {
+        if (!streams.stdin) return { ready: true, eof: true, bytes: 0 };
+        // A stdin function that cannot be peeked: ready now, as before stdio.poll existed (the read waits).
+        if (!streams.stdinPoll) return { ready: true, eof: false, bytes: 1 };
+        return streams.stdinPoll(a.timeoutMs, ctx.signal);
       },
     },
     close: () => watchers.splice(0).forEach((off) => off()),

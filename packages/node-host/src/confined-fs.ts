@@ -154,16 +154,31 @@ function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink()
  * symlinks with realpath and re-checks containment against the real path of the granted root, opens files with
  * O_NOFOLLOW, and after opening verifies the path the descriptor really refers to (/proc/self/fd on Linux,
  * dev+ino elsewhere) so a symlink retargeted between check and use is caught. Writes are refused inside any
- * read-only mount's real directory whichever mount they came through, and to files with several hard links
- * (a hard link can alias a read-only or outside file). Truncation happens after verification, never at open.
+ * read-only mount's real directory whichever mount they came through. Truncation happens after verification,
+ * never at open.
  * Special files (FIFOs, sockets, devices) are refused with ADAPTER_SPECIAL_FILE: the resolved path is lstat'ed
  * before any open, every open is O_NONBLOCK (a FIFO never parks a host thread), and the opened descriptor is
  * fstat'ed again, so a regular file swapped for a FIFO in between is refused too.
  *
  * Symbolic links a guest creates (fs.symlink) must be relative and resolve, lexically from the link's own
- * directory, inside the same granted root; following any link is confined as above whoever made it. Hard links
- * (fs.link) join two paths inside writable roots, never a read-only file, and the writes refusal above still
- * applies to every multiply-linked file.
+ * directory, inside the same granted root; following any link is confined as above whoever made it.
+ *
+ * Hard links. A file with several names is written through like any other once the path the guest named is
+ * confined (wasmtime does the same): what must stay impossible is escaping a root *by path*, and a hard link
+ * never adds a path. The argument, case by case:
+ * - A hard link cannot name a directory (link(2) refuses, and fs.link checks it first), so no hard link makes a
+ *   directory outside the root reachable: every path below a root still resolves, component by component,
+ *   inside it (checked above on the resolved path).
+ * - A hard link the guest makes (fs.link) joins two paths that both resolve inside writable granted roots, and
+ *   its source may not lie in a read-only mount's real directory. So the guest can only give a second name to
+ *   a file it could already write through the first: nothing becomes reachable, or writable, that was not.
+ * - A hard link that already exists inside a root was put there by the host (or another host process), exactly
+ *   as a plain file would have been: the root's owner chose to share that file's content with the guest. The
+ *   guest still cannot name the file's other paths, nor learn them. A read-only mount protects the paths under
+ *   its own directory; a file the host itself hard-links into a writable root is writable there (as with a
+ *   bind mount). Hosts that do not want this should not place such links in a writable root.
+ * The earlier guard (refusing writes to any file with nlink > 1) protected nothing beyond that last case and
+ * broke ordinary programs (`ln a b` then appending to b: package managers, git, build tools).
  *
  * Residual risk (documented): Node has no openat/unlinkat/symlinkat/linkat, so directory operations (mkdir,
  * remove, rename, symlink, link) check then act on real paths; a concurrent host process swapping a parent
@@ -411,7 +426,7 @@ export class ConfinedFs {
           if (PROC_FD) this.assertWritable(op, loc, await readlink(`${PROC_FD}/${fh.fd}`));
           assertPlain(op, guest, st);
           if (!st.isFile()) throw fsErrorFromErrno(op, guest, { code: 'EISDIR' });
-          if (st.nlink > 1n) throw scopeDenied(op, guest, 'the file has several hard links (it may alias a file outside the root or in a read-only root)');
+          // Several hard links are fine: the path is confined, and a hard link never names a directory (see above).
         } catch (e) {
           if (created) await unlink(target).catch(() => {});
           throw e;
@@ -557,11 +572,20 @@ export class ConfinedFs {
       } else fromReal = await this.parentReal(op, from);
       // A link to a file of a read-only root would make it writable through the new name.
       this.assertWritable(op, from, fromReal);
-      if ((await lstat(fromReal)).isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'EPERM' });
+      const source = await lstat(fromReal, { bigint: true });
+      if (source.isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'EPERM' });
       const to = await this.locate(op, a.to, 'write', ctx.grants);
       guest = to.guest;
       const toReal = await this.parentTarget(op, to);
       await link(fromReal, toReal);
+      // The new name must be the inode that was checked. link(2) follows a final symlink on some systems
+      // (macOS, BSD) where Linux links the symlink itself; a link to whatever that symlink named (possibly
+      // outside the root) is undone here, as is a source swapped between the check and the link.
+      const made = await lstat(toReal, { bigint: true });
+      if (made.ino !== source.ino || made.dev !== source.dev) {
+        await unlink(toReal).catch(() => {});
+        throw scopeDenied(op, guest, 'the link would name another file than the one checked (a symbolic link was followed, or the source changed)');
+      }
       return {};
     } catch (e) {
       throw fsErrorFromErrno(op, guest, e);
@@ -596,7 +620,6 @@ export class ConfinedFs {
     const op = 'fs.truncate';
     return this.withOpenedForWrite(op, a.path, ctx.grants, constants.O_WRONLY, async (fh, st, guest) => {
       if (!st.isFile()) throw fsErrorFromErrno(op, guest, { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
-      if (st.nlink > 1n) throw scopeDenied(op, guest, 'the file has several hard links (it may alias a file outside the root or in a read-only root)');
       await fh.truncate(a.size);
       return {};
     });

@@ -73,6 +73,7 @@ function probes(offers: readonly CapabilityOffer[], env: ContractCheckEnvironmen
     'log.write': { level: 'info', message: 'adapter conformance probe' },
     'stdio.write': { stream: 'stdout', data: new Uint8Array(0) },
     'stdio.read': { maxBytes: 1 },
+    'stdio.poll': { timeoutMs: 0 },
     'clock.now': { clock: 'monotonic' },
     'random.bytes': { length: 1 },
     'env.get': { name: 'FAYGER_CONFORMANCE_PROBE' },

@@ -89,6 +89,14 @@ int main(void) {
   CHECK("link", link("work/b.txt", "work/b-link.txt") == 0);
   CHECK("link ino", stat("work/b-link.txt", &st) == 0 && stat("work/b.txt", &st2) == 0 && st.st_ino == st2.st_ino && st.st_nlink == 2);
   CHECK("link exists", link("work/b.txt", "work/b-link.txt") != 0 && errno == EEXIST);
+  // writes go through a hard link (the path is confined; the link adds no path out of the preopen)
+  CHECK("write through link", write_file("work/b-link.txt", "linked") == 0);
+  CHECK("seen via other name", read_file("work/b.txt", buf, sizeof buf) == 6 && strcmp(buf, "linked") == 0);
+  fd = open("work/b.txt", O_WRONLY | O_APPEND);
+  CHECK("append through other name", fd >= 0 && write(fd, "!", 1) == 1);
+  close(fd);
+  CHECK("truncate through link", truncate("work/b-link.txt", 3) == 0 && stat("work/b.txt", &st2) == 0 && st2.st_size == 3);
+  CHECK("link a directory refused", link("work", "work/dir-link") != 0);
 
   // symlinks: create, read, follow, lstat, nofollow
   CHECK("symlink", symlink("a.txt", "work/sym") == 0);

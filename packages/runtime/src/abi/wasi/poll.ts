@@ -28,11 +28,24 @@ interface Ready {
   tag: number;
   nbytes: bigint;
   hangup: boolean;
+  /** A per-event errno (the event's `error` field); SUCCESS when absent. */
+  error?: number;
+}
+/** One stdio.poll waits at most this long; a longer wait is several (well inside the bus's call deadline). */
+const STDIN_POLL_CHUNK_MS = 60_000;
+
+interface StdinReadiness {
+  ready: boolean;
+  eof: boolean;
+  bytes: number;
 }
 
 /**
- * poll_oneoff on clocks and descriptors. Files and stdout/stderr are always ready (as in wasmtime); stdin is
- * reported ready (a read then waits in fd_read itself: the host offers no way to peek). With no descriptor
+ * poll_oneoff on clocks and descriptors. Files and stdout/stderr are always ready (as in wasmtime). stdin is
+ * ready only when a read would not wait: the host is asked with `stdio.poll`, which waits (event-driven, no
+ * polling) until bytes arrive or stdin ends, at most until the earliest clock deadline — or not at all when
+ * another descriptor is ready already; with no clock it waits as long as it takes, in bounded steps. A host
+ * without `stdio.poll` gets the old answer (ready at once: the read then waits in fd_read). With no descriptor
  * subscription the guest sleeps (one timer.sleep) until the earliest clock deadline, and every clock due by
  * then is reported.
  */
@@ -70,6 +83,7 @@ export function pollFunctions(cx: WasiContext): Record<string, HostFunction> {
           const b = op + i * 32;
           m.zero(b, 32);
           m.setU64(b, r.userdata);
+          if (r.error) m.setU16(b + 8, r.error);
           m.setU8(b + 10, r.tag);
           if (r.tag !== EVENTTYPE.CLOCK) {
             m.setU64(b + 16, r.nbytes);
@@ -100,12 +114,45 @@ export function pollFunctions(cx: WasiContext): Record<string, HostFunction> {
 
       return andThen(needNow.length ? readClocks(0) : ERRNO.SUCCESS, (status): Maybe<number> => {
         if (status !== ERRNO.SUCCESS) return status;
-        const fdSubs = subs.filter((s): s is FdSub => s.tag !== EVENTTYPE.CLOCK);
+        const isStdin = (s: FdSub): boolean => {
+          const e = cx.fds.get(s.fd);
+          return s.tag === EVENTTYPE.FD_READ && e?.kind === 'stdio' && e.stream === 'stdin';
+        };
+        const stdinSubs = subs.filter((s): s is FdSub => s.tag !== EVENTTYPE.CLOCK && isStdin(s));
+        const fdSubs = subs.filter((s): s is FdSub => s.tag !== EVENTTYPE.CLOCK && !isStdin(s));
+        const earliestNs = clocks.length ? clocks.reduce((m, c) => (remainingNs(c) < m ? remainingNs(c) : m), remainingNs(clocks[0]!)) : undefined;
+
+        // stdin: ask the host how long to wait for it (0 when another descriptor or a clock is due already).
+        const waitStdin = (leftMs: number, ready: Ready[]): Maybe<number> => {
+          const timeoutMs = Math.min(leftMs, STDIN_POLL_CHUNK_MS);
+          return andThen(cx.host.gate.invoke('stdio.poll', { timeoutMs }), (o): Maybe<number> => {
+            let r: StdinReadiness;
+            if (o.ok) r = o.value as StdinReadiness;
+            else if (o.error.code === 'ADAPTER_UNSUPPORTED_OP') r = { ready: true, eof: false, bytes: 1 };
+            else {
+              // Not pollable here (no stdio granted, host failure): each stdin event carries the errno.
+              const error = cx.err(o);
+              return report([...ready, ...stdinSubs.map((s) => ({ userdata: s.userdata, tag: s.tag, nbytes: 0n, hangup: false, error }))]);
+            }
+            if (r.ready) {
+              const events = stdinSubs.map((s) => ({ userdata: s.userdata, tag: s.tag, nbytes: BigInt(r.bytes), hangup: r.eof }));
+              return report([...ready, ...events, ...clocks.filter((c) => remainingNs(c) === 0n).map(clockReady)]);
+            }
+            if (ready.length) return report([...ready, ...clocks.filter((c) => remainingNs(c) === 0n).map(clockReady)]);
+            if (leftMs - timeoutMs > 0) return waitStdin(leftMs - timeoutMs, ready);
+            // The earliest deadline came first: the clocks due by then.
+            return report(clocks.filter((c) => remainingNs(c) <= earliestNs!).map(clockReady));
+          });
+        };
+
         if (fdSubs.length) {
           // Descriptors are ready now; clocks already due come along.
           const ready: Ready[] = [];
           const next = (i: number): Maybe<number> => {
-            if (i >= fdSubs.length) return report([...ready, ...clocks.filter((c) => remainingNs(c) === 0n).map(clockReady)]);
+            if (i >= fdSubs.length) {
+              if (stdinSubs.length) return waitStdin(0, ready);
+              return report([...ready, ...clocks.filter((c) => remainingNs(c) === 0n).map(clockReady)]);
+            }
             const s = fdSubs[i]!;
             const e = cx.fds.get(s.fd)!;
             if (s.tag === EVENTTYPE.FD_READ && e.kind === 'file') {
@@ -121,7 +168,8 @@ export function pollFunctions(cx: WasiContext): Record<string, HostFunction> {
           };
           return next(0);
         }
-        const waitNs = clocks.reduce((m, c) => (remainingNs(c) < m ? remainingNs(c) : m), remainingNs(clocks[0]!));
+        if (stdinSubs.length) return waitStdin(earliestNs === undefined ? Infinity : Number(earliestNs) / 1e6, []);
+        const waitNs = earliestNs!;
         const due = clocks.filter((c) => remainingNs(c) <= waitNs).map(clockReady);
         const sleep = (leftMs: number): Maybe<number> => {
           if (leftMs <= 0) return report(due);
