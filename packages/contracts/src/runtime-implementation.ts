@@ -112,6 +112,13 @@ export interface InstantiateOptions {
    * instantiation fails with TRAP_FUEL_EXHAUSTED. Unlike `fuelBudget` it does not bound later calls.
    */
   readonly startFuel?: number;
+  /**
+   * Runs the start function in slices of `fuel` units and awaits `between()` after each one (the host yields to
+   * its event loop there and checks wall time and termination), so a start function is stoppable like any call.
+   * When `between` throws or rejects, the start function is abandoned and `instantiate` rejects with that error.
+   * Without it the start function runs to completion (or to `startFuel`) without yielding.
+   */
+  readonly startSlices?: { readonly fuel: number; readonly between: () => void | Promise<void> };
 }
 
 export interface RunOptions {

@@ -16,7 +16,7 @@ import {
 import { createFaygerModule, FAYGER_IMPORT_CAPABILITY, GuestExit } from './abi/fayger.js';
 import { HostGate, isThenable, type GateHost, type Maybe } from './abi/gate.js';
 import { createWasiModule, unsupportedWasiImport, WASI_IMPORT_CAPABILITIES, WASI_SUBSET } from './abi/wasi.js';
-import { clearTimer, setTimer } from './host-globals.js';
+import { clearTimer, monotonicNow, nextMacrotask, setTimer } from './host-globals.js';
 import { Lifecycle } from './lifecycle.js';
 import { DEFAULT_MAX_HOST_CALL_BYTES, effectiveQuotas, limitSources } from './limits.js';
 import { ResourceMonitor, type SliceUsage } from './monitor.js';
@@ -66,6 +66,8 @@ export class Instance implements BufInstance, SchedulerTask {
   private readonly calls: string[] = [];
   private waiting = false;
   private inSlice = false;
+  /** The start function is running (inside instantiate): the wall timer and the slice hook watch it. */
+  private inStart = false;
   private terminateAfterSlice = false;
   private pendingExit: number | undefined;
   private pendingFailure: FaygerError | undefined;
@@ -258,6 +260,11 @@ export class Instance implements BufInstance, SchedulerTask {
       const limits = this.monitor.limits;
       const memAction = this.monitor.action('memoryPages');
       let guest: GuestInstance;
+      // The start function runs inside instantiate: its wall time counts, and it runs in fuel slices like any
+      // call, yielding to the event loop (timers, signals, other instances) and checking wall time between them.
+      this.inStart = true;
+      this.monitor.startClock();
+      this.armWallTimer();
       try {
         guest = await compiled.instantiate(imports, {
           ...(limits.memoryPages !== undefined ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 } : {}),
@@ -265,9 +272,14 @@ export class Instance implements BufInstance, SchedulerTask {
           ...(limits.tableElements !== undefined ? { maxTableElements: limits.tableElements } : {}),
           // Meters the start function, which runs inside instantiate, outside the scheduler's slices.
           ...(limits.fuel !== undefined ? { startFuel: Math.max(0, limits.fuel - this.monitor.fuelUsed) } : {}),
+          ...(this.canSlice ? { startSlices: this.startSlices() } : {}),
         });
       } catch (err) {
+        // Ended while the start function ran (wall time, terminate): the instance has its outcome already.
+        if (!this.lifecycle.live) return;
         throw this.instantiationBreach(err) ?? err;
+      } finally {
+        this.inStart = false;
       }
       if (!this.lifecycle.live) {
         guest.terminate();
@@ -292,6 +304,33 @@ export class Instance implements BufInstance, SchedulerTask {
       }
       if (error) throw error;
     }
+  }
+
+  /**
+   * The slice hook of the start function: every `roundMs` of guest work it yields a macrotask (so timers, I/O
+   * and signals run), then stops the start function when the instance has ended or its wall time is up.
+   */
+  private startSlices(): { fuel: number; between: () => void | Promise<void> } {
+    let lastYield = monotonicNow();
+    const roundMs = this.env.limits?.roundMs ?? 8;
+    const check = (): void => {
+      if (!this.lifecycle.live) {
+        throw new FaygerError({ code: 'RUNTIME_INSTANCE_TERMINATED', phase: 'instantiate', what: `running the start function of ${this.id}`, found: 'the instance ended' });
+      }
+      const d = this.monitor.checkWall();
+      // No suspending inside instantiate: a wall-time breach ends the start function (QUOTA_WALL_TIME_EXCEEDED).
+      if (d.kind !== 'ok') throw d.error;
+    };
+    return {
+      fuel: this.env.sliceFuel,
+      between: () => {
+        if (monotonicNow() - lastYield < roundMs) return check();
+        return new Promise<void>((resolve) => nextMacrotask(resolve)).then(() => {
+          lastYield = monotonicNow();
+          check();
+        });
+      },
+    };
   }
 
   /**
@@ -439,7 +478,7 @@ export class Instance implements BufInstance, SchedulerTask {
     if (left === undefined) return;
     this.wallTimer = setTimer(() => {
       this.wallTimer = undefined;
-      if (this.state !== 'Running' || this.inSlice) return;
+      if ((this.state !== 'Running' && !this.inStart) || this.inSlice) return;
       const d = this.monitor.checkWall();
       // Timers may fire a little early: not yet over means check again at the new remaining time.
       if (d.kind === 'ok') this.armWallTimer();

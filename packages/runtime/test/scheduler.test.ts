@@ -120,6 +120,23 @@ describe('scheduler: many instances, cooperatively, isolated', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 
+  it('an endless start function (no fuel quota) is sliced: wall time fails it, terminate() stops it, others keep running', async () => {
+    const START_LOOP = wat(`(module (func $s (loop $l (br $l))) (start $s) (func (export "_start")))`);
+    const { runtime } = setup({ limits: { sliceFuel: 5000 } });
+    const timed = runtime.instantiate(loadedBuf({ code: START_LOOP, quotas: { wallTimeMs: 40 } }));
+    const stopped = runtime.instantiate(loadedBuf({ code: START_LOOP }));
+    const good = runtime.instantiate(loadedBuf({ code: WORK }));
+    const err = timed.runToCompletion().catch((e: unknown) => e);
+    const stoppedDone = stopped.start().then(() => stopped.done);
+    // The good instance completes although two start functions never return: they yield between slices.
+    expect((await good.runToCompletion()).exitCode).toBe(expectedWork());
+    expect(FaygerError.is(await err, 'QUOTA_WALL_TIME_EXCEEDED')).toBe(true);
+    expect(timed.usage().wallTimeMs).toBeGreaterThanOrEqual(40);
+    stopped.terminate();
+    expect((await stoppedDone).state).toBe('Terminated');
+    expect(runtime.instances()).toEqual([]);
+  }, 120_000);
+
   it('a call-depth quota turns runaway recursion into QUOTA_CALL_DEPTH_EXCEEDED', async () => {
     const { runtime } = setup();
     const code = wat(`(module (func $f (param i32) (result i32) (call $f (i32.add (local.get 0) (i32.const 1))))

@@ -93,6 +93,12 @@ describe('no default limits', () => {
     expectQuota(r, 'QUOTA_FUEL_EXCEEDED');
   });
 
+  it('…and, with fuel unlimited, wall time ends it: the start function runs in slices that yield and check the clock', async () => {
+    const r = await fayger(await lab.pack('start-spinner-wall', g.startSpinner()), lab, ['--quota', 'wallTimeMs=1000,fuel=unlimited']);
+    row('infinite loop in the start function, wallTimeMs=1000, fuel unlimited', r);
+    expectQuota(r, 'QUOTA_WALL_TIME_EXCEEDED');
+  });
+
   it('memory.grow page by page towards 4 GiB stops at the default 2048 pages: QUOTA_MEMORY_EXCEEDED', async () => {
     const r = await fayger(await lab.pack('grow-pages', g.growByPages()), lab, ['--explain']);
     row('memory.grow 1 page at a time, defaults only', r);
@@ -143,6 +149,15 @@ describe('stdout', () => {
     row('stdout endless, default outputBytes', r);
     expectQuota(r, 'QUOTA_OUTPUT_EXCEEDED');
     expect(r.stdoutBytes).toBe(1 << 30);
+  }, 900_000);
+
+  it('a log-line flood (fayger.log, 64 KiB lines) to a stderr nobody reads for 3 s, outputBytes unlimited: the guest waits (drain)', async () => {
+    const buf = await lab.pack('log-slow', g.logFlood(), { capabilities: [{ name: 'log', required: true }] });
+    // fuel=20,000,000 buys ~19,000 lines of 64 KiB (1,024 fuel of payload each): >1 GiB, past the RSS bound.
+    const r = await fayger(buf, lab, ['--quota', 'outputBytes=unlimited,fuel=20000000'], { readStderrAfterMs: 3000, timeoutMs: 850_000 });
+    row('log lines >1 GiB, slow stderr', r);
+    expectQuota(r, 'QUOTA_FUEL_EXCEEDED');
+    expect(r.stderrBytes).toBeGreaterThan(1 << 30);
   }, 900_000);
 
   it('| head -c 100: EPIPE ends the run cleanly with ADAPTER_STREAM_CLOSED (exit 114), no stack trace', async () => {
@@ -220,8 +235,8 @@ describe('classes of our own', () => {
     const r = await fayger(await lab.pack('huge-elems', g.hugeElems(2_000_000)), lab);
     row('2M-entry element segment', r);
     expectContained(r);
-    expect(r.errorCode).toBe('WASM_UNSUPPORTED_FEATURE');
-    expect(r.stderr).toContain('element segment entries (implementation limit)');
+    expect(r.errorCode).toBe('WASM_LIMIT_EXCEEDED');
+    expect(r.stderr).toContain('element segment entries');
     expect(r.code).toBe(EXIT_GUEST_FAILED);
   });
 
@@ -235,7 +250,7 @@ describe('classes of our own', () => {
     const r = await fayger(await lab.pack('million-funcs', g.manyFunctions(1_000_000)), lab);
     row('1M functions', r);
     expectContained(r);
-    expect(r.errorCode).toBe('WASM_UNSUPPORTED_FEATURE');
+    expect(r.errorCode).toBe('WASM_LIMIT_EXCEEDED');
     expect(r.code).toBe(EXIT_GUEST_FAILED);
   });
 
@@ -270,5 +285,44 @@ describe('classes of our own', () => {
     const results = JSON.parse(r.stdoutTail) as { state: string; code: string }[];
     expect(results).toHaveLength(8);
     for (const x of results) expect(x).toEqual({ state: 'Failed', code: 'QUOTA_MEMORY_EXCEEDED' });
+  });
+});
+
+describe('module shape: counts checked by the decoder before anything is expanded (WASM_LIMIT_EXCEEDED)', () => {
+  const cases: Array<[string, string, () => Uint8Array, string]> = [
+    ['types-bomb', '5,000,000 types (15 MB)', () => g.typesBomb(5_000_000), 'types'],
+    ['imports-bomb', '4,000,000 imports (16 MB)', () => g.importsBomb(4_000_000), 'imports'],
+    ['globals-bomb', '3,000,000 globals (15 MB)', () => g.globalsBomb(3_000_000), 'globals'],
+    ['data-bomb', '8,000,000 data segments (16 MB)', () => g.dataBomb(8_000_000), 'data segments'],
+    ['funcs-2e32', '2³²−1 functions declared in 5 bytes', () => g.functionCountBomb(), 'functions'],
+    ['locals-bomb', '240,000 functions × 50,000 locals (2 MB; 1.2·10¹⁰ locals)', () => g.localsBomb(240_000, 50_000), 'locals of all functions together'],
+    ['huge-body', 'one 15 MB function body', () => g.hugeBody(5_000_000), 'function body size in bytes'],
+  ];
+  for (const [name, what, guest, limit] of cases) {
+    it(`${what}: refused, typed`, async () => {
+      const r = await fayger(await lab.pack(name, guest()), lab);
+      row(what, r);
+      expectQuota(r, 'WASM_LIMIT_EXCEEDED');
+      expect(r.stderr).toContain(`module's ${limit}`);
+    });
+  }
+
+  it('200 functions of 90 KB each (18 MB of code), every one called: compiled and run within bounded memory', async () => {
+    const r = await fayger(await lab.pack('many-bodies', g.manyBodies(200, 30_000)), lab);
+    row('200 × 90 KB function bodies, all called', r);
+    expectContained(r);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+  });
+});
+
+describe('host-call shape', () => {
+  it('fayger.call with 16 MB of JSON holding 5,000,000 empty objects (under the byte cap): refused before parsing (ETOOBIG)', async () => {
+    const buf = await lab.pack('json-objects', g.jsonObjects(16_000_000), { capabilities: [{ name: 'log', required: true }] });
+    const r = await fayger(buf, lab, ['--events', 'json']);
+    row('fayger.call JSON of 5M objects', r);
+    expectContained(r);
+    expect(r.code, r.stderr.slice(-2000)).toBe(105);
+    const denied = r.events.find((e) => e.name === 'instruction.denied');
+    expect(denied?.data.code).toBe('RUNTIME_HOST_CALL_TOO_LARGE');
   });
 });

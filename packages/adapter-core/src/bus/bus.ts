@@ -42,8 +42,8 @@ export interface InstructionBusOptions {
   /** The embedder's host policy (default deny). */
   policy: HostPolicy;
   /**
-   * Deadline for async calls that carry no `timeoutMs` (ms; 0 disables). timer.sleep and app.poll are exempt:
-   * their own arguments bound them.
+   * Deadline for async calls that carry no `timeoutMs` (ms; 0 disables). timer.sleep and app.poll are exempt
+   * (their own arguments bound them), and so are stdio.write and log.write (waiting for a slow reader to drain).
    */
   defaultTimeoutMs?: number;
   /** Validate every adapter result against the op's result schema (default true). */
@@ -84,7 +84,13 @@ interface Instance {
   emit(ev: HostEventInput): void;
 }
 
-const EXEMPT_FROM_DEFAULT_TIMEOUT = new Set<string>(['timer.sleep', 'app.poll']);
+/**
+ * Calls the default deadline does not apply to: timer.sleep and app.poll are bounded by their own arguments;
+ * stdio.write and log.write wait only for an output stream to drain (backpressure from a slow reader), which is
+ * not a failure — the instance's wall-time quota, terminate() and the stream closing (ADAPTER_STREAM_CLOSED)
+ * end such a wait.
+ */
+const EXEMPT_FROM_DEFAULT_TIMEOUT = new Set<string>(['timer.sleep', 'app.poll', 'stdio.write', 'log.write']);
 
 function okResult(id: string, value: unknown): UniversalResult {
   return { v: 1, id, ok: true, value } as UniversalResult;

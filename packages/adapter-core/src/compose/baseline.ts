@@ -44,8 +44,9 @@ export function baselineHandlers(options: BaselineOptions = {}): Baseline {
   const timers = options.timers === false ? undefined : (options.timers ?? new TimerService());
   const handlers: OpHandlers = {
     'log.write': (a, ctx) => {
-      write(ctx.instanceId, a);
-      return {};
+      // A full output stream: the guest waits for it to drain (backpressure), like stdio.write.
+      const wait = write(ctx.instanceId, a);
+      return wait ? wait.then(() => ({})) : {};
     },
     'clock.now': (a) => {
       if (a.clock === 'realtime') return { timeMs: Date.now() };

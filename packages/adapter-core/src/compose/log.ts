@@ -13,9 +13,17 @@ export interface GuestLogRecord {
   fields?: Record<string, string>;
 }
 
-/** A text sink: a Node stream, a terminal, an array pusher. */
+/**
+ * A text sink: a Node stream, a terminal, an array pusher. A sink with `once` (a Node Writable) gets
+ * backpressure: when `write` returns false the guest's log.write waits for `drain` (or `close`/`error`), so a
+ * guest flooding logs to a slow reader is held back instead of growing the host's write buffer.
+ */
 export interface TextOutput {
   write(chunk: string): unknown;
+  once?(event: string, listener: (...args: any[]) => void): unknown;
+  off?(event: string, listener: (...args: any[]) => void): unknown;
+  /** A destroyed stream never drains: writes to it are not waited on. */
+  readonly destroyed?: boolean;
 }
 
 /**
@@ -51,19 +59,42 @@ export function formatLogRecord(r: GuestLogRecord, format: 'json' | 'text', base
   return `${time} ${r.level.toUpperCase().padEnd(5)} [${clean(r.instanceId)}] ${clean(r.message)}${fields}\n`;
 }
 
-/** The log.write behaviour every adapter shares: level filter, output in the chosen format, `onRecord`. */
-export function createLogWriter(options: LogOptions = {}, hostDefault: Pick<LogOptions, 'output' | 'format'> = {}): (instanceId: string, a: OpArgs<'log.write'>) => void {
+/**
+ * The log.write behaviour every adapter shares: level filter, output in the chosen format, `onRecord`. Returns a
+ * promise when the record was written to a stream whose buffer is full: it settles when the stream drains (or
+ * closes), so the guest waits rather than the host buffering its logs.
+ */
+export function createLogWriter(options: LogOptions = {}, hostDefault: Pick<LogOptions, 'output' | 'format'> = {}): (instanceId: string, a: OpArgs<'log.write'>) => void | Promise<void> {
   const min = LEVELS.indexOf(options.minLevel ?? 'trace');
   const output = options.output ?? hostDefault.output ?? 'console';
   const format = options.format ?? hostDefault.format ?? 'json';
   const now = options.now ?? Date.now;
+  // One wait per full buffer, shared by every writer held back by it.
+  let draining: Promise<void> | undefined;
+  const drained = (out: TextOutput & { once: NonNullable<TextOutput['once']> }): Promise<void> =>
+    (draining ??= new Promise<void>((resolve) => {
+      const done = () => {
+        out.off?.('drain', done);
+        out.off?.('close', done);
+        out.off?.('error', done);
+        draining = undefined;
+        resolve();
+      };
+      out.once('drain', done);
+      out.once('close', done);
+      out.once('error', done);
+    }));
   return (instanceId, a) => {
     if (LEVELS.indexOf(a.level) < min) return;
     const record: GuestLogRecord = { time: now(), instanceId, level: a.level, message: a.message, ...(a.fields ? { fields: a.fields } : {}) };
+    let accepted: unknown = true;
     if (output === 'console') {
       const c = (globalThis as unknown as { console?: Record<string, ((...x: unknown[]) => void) | undefined> }).console;
       c?.[CONSOLE[a.level]]?.(`[fayger ${instanceId}] ${a.message}`, ...(a.fields ? [a.fields] : []));
-    } else if (output !== false) output.write(formatLogRecord(record, format, options.base));
+    } else if (output !== false) accepted = output.write(formatLogRecord(record, format, options.base));
     options.onRecord?.(record);
+    if (accepted === false && output !== 'console' && output !== false && typeof output.once === 'function' && output.destroyed !== true) {
+      return drained(output as TextOutput & { once: NonNullable<TextOutput['once']> });
+    }
   };
 }

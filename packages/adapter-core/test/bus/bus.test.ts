@@ -72,6 +72,33 @@ describe('instruction bus', () => {
     expect(!r2.ok && r2.error.code).toBe('ADAPTER_TIMEOUT');
   });
 
+  it('output ops waiting on backpressure are not cut by the default timeout (a slow reader is not a failure)', async () => {
+    let drain!: () => void;
+    const adapter = defineAdapter({
+      id: 'slow-reader',
+      hostKind: 'server',
+      available: () => [{ name: 'stdio' }, { name: 'log' }],
+      detect: () => false,
+      handle: createOpRouter({
+        // Both wait until the (test's) reader drains: well past the bus default of 15 ms below.
+        'stdio.write': (a) => new Promise((r) => (drain = () => r({ bytesWritten: a.data.length }))),
+        'log.write': () => new Promise((r) => setTimeout(() => r({}), 100)),
+      }),
+      dispose: () => {},
+    });
+    const { bus } = setup(adapter, [{ name: 'stdio' }, { name: 'log' }] as never, { defaultTimeoutMs: 15 });
+    const p = bus.dispatch(ins('stdio.write', { stream: 'stdout', data: new Uint8Array(3) }));
+    await new Promise((r) => setTimeout(r, 100));
+    drain();
+    const r = await p;
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const l = await bus.dispatch(ins('log.write', { level: 'info', message: 'm' }));
+    expect(l.ok, JSON.stringify(l)).toBe(true);
+    // An explicit per-call timeout still applies.
+    const t = await bus.dispatch(ins('stdio.write', { stream: 'stdout', data: new Uint8Array(1) }, { timeoutMs: 15 }));
+    expect(!t.ok && t.error.code).toBe('ADAPTER_TIMEOUT');
+  });
+
   it('results that break the op schema become RESULT_INVALID; foreign throws become ADAPTER_IO_FAILED', async () => {
     const adapter = defineAdapter({
       id: 'liar',

@@ -116,4 +116,40 @@ describe('adapter building blocks', () => {
     createLogWriter({ output: { write: (c) => out.push(c) }, format: 'text', minLevel: 'info', now: () => 0 })('i', { level: 'warn', message: '\u001b[2Jforged\nline' });
     expect(out[1]).toBe('1970-01-01T00:00:00.000Z WARN  [i] \\u001b[2Jforged\\u000aline\n');
   });
+
+  it('log writer: a Node stream whose buffer is full holds the writer until drain (backpressure), through log.write', async () => {
+    const { Writable } = await import('node:stream');
+    const got: string[] = [];
+    let pending: (() => void) | undefined;
+    const release = () => pending?.();
+    // A reader that takes nothing until released: its 16-byte buffer fills at once.
+    const stream = new Writable({
+      highWaterMark: 16,
+      write(chunk: Buffer, _enc, cb) {
+        got.push(chunk.toString());
+        pending = cb;
+      },
+    });
+    const write = createLogWriter({ output: stream, format: 'text', now: () => 0 });
+    const first = write('i', { level: 'info', message: 'x'.repeat(64) });
+    expect(first).toBeInstanceOf(Promise);
+    let settled = false;
+    void (first as Promise<void>).then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    release();
+    await first;
+    expect(settled).toBe(true);
+    // The baseline handler answers log.write with a promise while the stream is full.
+    const b = baselineHandlers({ log: { output: stream, format: 'text' } });
+    const r = b.handlers['log.write']!({ level: 'info', message: 'y'.repeat(64) }, { instanceId: 'i' } as never);
+    expect(r).toBeInstanceOf(Promise);
+    release();
+    expect(await r).toEqual({});
+    expect(got).toHaveLength(2);
+    // A destroyed stream never drains: writes to it are not waited on.
+    stream.destroy();
+    stream.on('error', () => undefined);
+    expect(write('i', { level: 'info', message: 'z'.repeat(64) })).toBeUndefined();
+  });
 });

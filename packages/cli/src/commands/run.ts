@@ -236,7 +236,8 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   const resources = parseQuota(list(values.quota));
   const profile = parseProfile(list(values.profile));
 
-  const stderrWriter = { write: (s: string) => io.stderr(s) };
+  // Guest log lines go straight to the stderr stream when there is one, so a log flood gets its backpressure.
+  const stderrWriter = io.stderrStream ?? { write: (s: string) => io.stderr(s) };
   if (eventsMode === 'pretty') {
     const line = (...a: unknown[]) => io.stderr(`${a.map(String).join(' ')}\n`);
     events.pipe(prettyConsoleSink({ console: { log: line, warn: line, error: line }, minLevel: 'debug' }) as EventSink);

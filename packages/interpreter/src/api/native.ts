@@ -194,14 +194,25 @@ export async function instantiateModuleAsync(module: WasmModule, imports: Import
   if (module.ir.start !== undefined) {
     const ex = new Execution(inst.ctx.funcs[module.ir.start], [], inst.ctx.fuel, inst.ctx.maxCallDepth);
     const limit = options.startFuel ?? Infinity;
+    const slice = options.startSlices && options.startSlices.fuel > 0 ? options.startSlices.fuel : Infinity;
     for (;;) {
-      const r = ex.run(Number.isFinite(limit) ? { fuel: Math.max(1, limit - ex.fuelUsed) } : {});
+      const budget = Math.min(slice, limit - ex.fuelUsed);
+      const r = ex.run(Number.isFinite(budget) ? { fuel: Math.max(1, budget) } : {});
       if (r.status === 'completed') break;
       if (r.status === 'trapped') throw r.error;
       if (r.status === 'waiting') await r.settled;
       if (r.status === 'suspended' && ex.fuelUsed >= limit) {
         ex.abort();
         throw trap('TRAP_FUEL_EXHAUSTED', { fuelUsed: ex.fuelUsed, startFuel: limit });
+      }
+      if (options.startSlices) {
+        try {
+          const wait = options.startSlices.between();
+          if (wait) await wait;
+        } catch (err) {
+          ex.abort();
+          throw err;
+        }
       }
     }
   }

@@ -78,6 +78,11 @@ export interface InstanceOptions {
   readonly geometricMemory?: boolean;
   /** Fuel the start function may use in instantiateModuleAsync (TRAP_FUEL_EXHAUSTED beyond). Default unlimited. */
   readonly startFuel?: number;
+  /**
+   * instantiateModuleAsync runs the start function in slices of `fuel` and awaits `between()` after each (yield,
+   * wall-time and abort checks); a throw or rejection there abandons the start function and is rethrown.
+   */
+  readonly startSlices?: { readonly fuel: number; readonly between: () => void | Promise<void> };
 }
 
 export interface RunOptions {

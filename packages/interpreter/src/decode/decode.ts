@@ -3,14 +3,52 @@ import type {
   CodeIR, ConstExprIR, DataIR, ElemIR, ExportIR, FuncTypeIR, GlobalIR, GlobalTypeIR, ImportIR, LimitsIR,
   ModuleIR, NameSectionIR, TableTypeIR, ValTypeCode,
 } from './module-ir.js';
-import { Reader, malformed, unsupported } from './reader.js';
+import { Reader, malformed, overLimit, unsupported } from './reader.js';
 import { IntBuf } from './int-buf.js';
 import { SIMD_BASE, SIMD_IMM, SIMM_CONST, SIMM_LANE, SIMM_MEM, SIMM_MEM_LANE, SIMM_SHUFFLE } from './opcodes.js';
 
-const MAX_LOCALS = 50_000;
-/** Implementation limits that keep a small module from expanding into gigabytes of host objects. */
-const MAX_FUNCTIONS = 250_000;
-const MAX_ELEM_ENTRIES = 1_000_000;
+/**
+ * Implementation limits that keep a small module from expanding into gigabytes of host objects: each count is
+ * checked when it is read, before its entries are decoded (WASM_LIMIT_EXCEEDED). Most are the WebAssembly JS
+ * API's limits or below them (sized so that a module at every limit at once still decodes in a 256 MB heap);
+ * docs/limits.md lists them.
+ */
+export const DECODE_LIMITS = Object.freeze({
+  types: 100_000,
+  /** Parameters and results of one type, each. */
+  typeArity: 1_000,
+  imports: 100_000,
+  /** Functions defined by the module (imports not counted). */
+  functions: 250_000,
+  tables: 100_000,
+  memories: 100,
+  globals: 100_000,
+  exports: 100_000,
+  /** Element-segment entries of all segments together. */
+  elemEntries: 1_000_000,
+  dataSegments: 100_000,
+  /** Locals of one function. */
+  locals: 50_000,
+  /** Locals of all functions together (each is expanded into the function's local list). */
+  totalLocals: 4_000_000,
+  /** Custom sections (each is kept, copied, for WebAssembly.Module.customSections). */
+  customSections: 10_000,
+  /** Bytes of one function body. */
+  bodyBytes: 7_654_321,
+  /** Bytes of the code section (each instruction becomes several words: decoded code is up to 6× this). */
+  codeBytes: 64 * 1024 * 1024,
+});
+const MAX_LOCALS = DECODE_LIMITS.locals;
+const MAX_FUNCTIONS = DECODE_LIMITS.functions;
+const MAX_ELEM_ENTRIES = DECODE_LIMITS.elemEntries;
+
+/** Reads a vector count and refuses it beyond `limit` before anything is decoded. */
+function count(s: Reader, what: string, limit: number): number {
+  const at = s.pos;
+  const n = s.u32();
+  if (n > limit) overLimit(what, limit, n, at);
+  return n;
+}
 
 function valType(r: Reader): ValTypeCode {
   const at = r.pos;
@@ -274,6 +312,7 @@ export function decode(bytes: Uint8Array): ModuleIR {
     const size = r.u32();
     const start = r.pos;
     const end = start + size;
+    if (id === 10 && size > DECODE_LIMITS.codeBytes) overLimit('code section size in bytes', DECODE_LIMITS.codeBytes, size, idAt);
     if (end > bytes.length) malformed('length out of bounds', start);
     if (id !== 0) {
       const order = SECTION_ORDER[id];
@@ -287,6 +326,7 @@ export function decode(bytes: Uint8Array): ModuleIR {
     const s = new Reader(bytes, start, end);
     switch (id) {
       case 0: {
+        if (m.customs.length >= DECODE_LIMITS.customSections) overLimit('custom sections', DECODE_LIMITS.customSections, m.customs.length + 1, idAt);
         const name = s.name();
         const content = bytes.slice(s.pos, end);
         m.customs.push({ name, bytes: content });
@@ -301,7 +341,7 @@ export function decode(bytes: Uint8Array): ModuleIR {
         break;
       }
       case 1: {
-        const n = s.u32();
+        const n = count(s, 'types', DECODE_LIMITS.types);
         for (let i = 0; i < n; i++) {
           const at = s.pos;
           const form = s.u8();
@@ -309,10 +349,10 @@ export function decode(bytes: Uint8Array): ModuleIR {
             if (form === 0x5e || form === 0x5f || form === 0x4e || form === 0x4f || form === 0x50) unsupported('garbage collection types', at);
             malformed('integer representation too long', at);
           }
-          const np = s.u32();
+          const np = count(s, 'parameters of one type', DECODE_LIMITS.typeArity);
           const params: number[] = [];
           for (let j = 0; j < np; j++) params.push(valType(s));
-          const nr = s.u32();
+          const nr = count(s, 'results of one type', DECODE_LIMITS.typeArity);
           const results: number[] = [];
           for (let j = 0; j < nr; j++) results.push(valType(s));
           m.types.push({ params, results } satisfies FuncTypeIR);
@@ -320,7 +360,7 @@ export function decode(bytes: Uint8Array): ModuleIR {
         break;
       }
       case 2: {
-        const n = s.u32();
+        const n = count(s, 'imports', DECODE_LIMITS.imports);
         for (let i = 0; i < n; i++) {
           const module = s.name();
           const name = s.name();
@@ -339,15 +379,13 @@ export function decode(bytes: Uint8Array): ModuleIR {
         break;
       }
       case 3: {
-        const at = s.pos;
-        const n = s.u32();
-        if (n > MAX_FUNCTIONS) unsupported(`more than ${MAX_FUNCTIONS} functions (implementation limit)`, at);
+        const n = count(s, 'functions', MAX_FUNCTIONS);
         for (let i = 0; i < n; i++) m.funcs.push(s.u32());
         funcCount = n;
         break;
       }
       case 4: {
-        const n = s.u32();
+        const n = count(s, 'tables', DECODE_LIMITS.tables);
         for (let i = 0; i < n; i++) {
           const elem = refType(s);
           m.tables.push({ elem, ...limits(s, 'table') } satisfies TableTypeIR);
@@ -355,12 +393,12 @@ export function decode(bytes: Uint8Array): ModuleIR {
         break;
       }
       case 5: {
-        const n = s.u32();
+        const n = count(s, 'memories', DECODE_LIMITS.memories);
         for (let i = 0; i < n; i++) m.memories.push(limits(s, 'memory'));
         break;
       }
       case 6: {
-        const n = s.u32();
+        const n = count(s, 'globals', DECODE_LIMITS.globals);
         for (let i = 0; i < n; i++) {
           const type = globalType(s);
           m.globals.push({ type, init: constExpr(s) } satisfies GlobalIR);
@@ -368,7 +406,7 @@ export function decode(bytes: Uint8Array): ModuleIR {
         break;
       }
       case 7: {
-        const n = s.u32();
+        const n = count(s, 'exports', DECODE_LIMITS.exports);
         for (let i = 0; i < n; i++) {
           const name = s.name();
           const at = s.pos;
@@ -385,29 +423,30 @@ export function decode(bytes: Uint8Array): ModuleIR {
         m.start = s.u32();
         break;
       case 9: {
-        const n = s.u32();
+        const n = count(s, 'element segments', MAX_ELEM_ENTRIES);
         let entries = 0;
         for (let i = 0; i < n; i++) {
           const at = s.pos;
           const e = elemSegment(s, MAX_ELEM_ENTRIES - entries);
           entries += e.init.length;
-          if (entries > MAX_ELEM_ENTRIES) unsupported(`more than ${MAX_ELEM_ENTRIES} element segment entries (implementation limit)`, at);
+          if (entries > MAX_ELEM_ENTRIES) overLimit('element segment entries', MAX_ELEM_ENTRIES, entries, at);
           m.elems.push(e);
         }
         break;
       }
       case 12:
-        m.dataCount = s.u32();
+        m.dataCount = count(s, 'data segments', DECODE_LIMITS.dataSegments);
         ctx.hasDataCount = true;
         break;
       case 10: {
         const n = s.u32();
         if (n !== (funcCount ?? 0)) malformed('function and code section have inconsistent lengths', start);
-        for (let i = 0; i < n; i++) m.codes.push(codeEntry(s, ctx));
+        const locals = { total: 0 };
+        for (let i = 0; i < n; i++) m.codes.push(codeEntry(s, ctx, locals));
         break;
       }
       case 11: {
-        const n = s.u32();
+        const n = count(s, 'data segments', DECODE_LIMITS.dataSegments);
         if (m.dataCount !== undefined && n !== m.dataCount) malformed('data count and data section have inconsistent lengths', start);
         for (let i = 0; i < n; i++) m.datas.push(dataSegment(s));
         break;
@@ -436,8 +475,10 @@ export function instructionOffsets(code: CodeIR): Int32Array {
   return offsets.take();
 }
 
-function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }): CodeIR {
+function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }, module: { total: number }): CodeIR {
+  const sizeAt = s.pos;
   const size = s.u32();
+  if (size > DECODE_LIMITS.bodyBytes) overLimit('function body size in bytes', DECODE_LIMITS.bodyBytes, size, sizeAt);
   const start = s.pos;
   const end = start + size;
   if (end > s.end) malformed('unexpected end of section or function', start);
@@ -454,7 +495,9 @@ function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boo
     if (total > 0xffffffff) malformed('too many locals', at);
     groupList.push([count, valType(b)]);
   }
-  if (total > MAX_LOCALS) unsupported(`more than ${MAX_LOCALS} locals in one function (implementation limit)`, localsAt);
+  if (total > MAX_LOCALS) overLimit('locals of one function', MAX_LOCALS, total, localsAt);
+  module.total += total;
+  if (module.total > DECODE_LIMITS.totalLocals) overLimit('locals of all functions together', DECODE_LIMITS.totalLocals, module.total, localsAt);
   for (const [count, t] of groupList) for (let j = 0; j < count; j++) locals.push(t);
   const body = bodyBuf;
   body.n = 0;
@@ -490,7 +533,7 @@ function elemSegment(s: Reader, maxEntries: number): ElemIR {
   const nAt = s.pos;
   const n = s.u32();
   // Checked before the entries are expanded into objects.
-  if (n > maxEntries) unsupported(`more than ${MAX_ELEM_ENTRIES} element segment entries (implementation limit)`, nAt);
+  if (n > maxEntries) overLimit('element segment entries', MAX_ELEM_ENTRIES, MAX_ELEM_ENTRIES - maxEntries + n, nAt);
   const init: ConstExprIR[] = [];
   for (let i = 0; i < n; i++) {
     if (usesExprs) init.push(constExpr(s));
@@ -527,6 +570,8 @@ function nameSection(r: Reader): NameSectionIR {
     if (id === 0) names.moduleName = s.name();
     else if (id === 1) {
       const n = s.u32();
+      // Names beyond the functions a module may have: the (debug-only) name section is ignored, not expanded.
+      if (n > DECODE_LIMITS.functions + DECODE_LIMITS.imports) throw new Error('too many function names');
       for (let i = 0; i < n; i++) {
         const idx = s.u32();
         names.functionNames.set(idx, s.name());

@@ -19,6 +19,22 @@ export function unsupported(feature: string, offset: number): never {
   });
 }
 
+/**
+ * Throws WASM_LIMIT_EXCEEDED: a count or size in the module is beyond an implementation limit. Checked when the
+ * count is read, before its entries are expanded into host objects.
+ */
+export function overLimit(what: string, limit: number, found: number, offset: number): never {
+  throw new FaygerError({
+    code: 'WASM_LIMIT_EXCEEDED',
+    phase: 'decode',
+    what: `decoding the WebAssembly module's ${what} (byte ${offset})`,
+    expected: `at most ${limit} (implementation limit)`,
+    found: String(found),
+    hint: 'Split the module or reduce that count; docs/limits.md lists the limits.',
+    details: { offset, limit: what, max: limit, found },
+  });
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Byte reader over a module with LEB128 helpers; `end` bounds the current section or body. */

@@ -207,6 +207,7 @@ class InterpreterCompiledCode implements CompiledCode {
       ...(options.fuelBudget !== undefined ? { fuel: options.fuelBudget } : {}),
       ...(options.maxTableElements !== undefined ? { maxTableElements: options.maxTableElements } : {}),
       ...(options.startFuel !== undefined ? { startFuel: options.startFuel } : {}),
+      ...(options.startSlices !== undefined ? { startSlices: options.startSlices } : {}),
       // The runtime never exposes the memory as an ArrayBuffer: grow it geometrically.
       geometricMemory: true,
     });

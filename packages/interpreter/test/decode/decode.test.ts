@@ -56,3 +56,69 @@ describe('decode', () => {
     expect(mod.exports.find((e) => e.name === 'memory')).toEqual({ name: 'memory', kind: 'memory', type: { initial: 1, maximum: 10 } });
   });
 });
+
+describe('decode: implementation limits (checked when a count is read, before anything is expanded)', () => {
+  const leb = (n: number): number[] => {
+    const out: number[] = [];
+    do {
+      let b = n & 0x7f;
+      n = Math.floor(n / 128);
+      if (n) b |= 0x80;
+      out.push(b);
+    } while (n);
+    return out;
+  };
+  const sec = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
+  const TYPE = sec(1, [1, 0x60, 0, 0]);
+  const limitError = (bytes: Uint8Array, limit: string): FaygerError => {
+    const e = decodeError(bytes);
+    expect(e.code, e.message).toBe('WASM_LIMIT_EXCEEDED');
+    expect(e.phase).toBe('decode');
+    expect(e.details.limit).toBe(limit);
+    return e;
+  };
+
+  it('refuses a count declared past its limit with only the count present (a tiny module declaring 2³²−1 entries)', () => {
+    const max = [0xff, 0xff, 0xff, 0xff, 0x0f];
+    limitError(moduleBytes(sec(1, max)), 'types');
+    limitError(moduleBytes(TYPE, sec(2, max)), 'imports');
+    const e = limitError(moduleBytes(TYPE, sec(3, max)), 'functions');
+    expect(e.details).toMatchObject({ max: 250_000, found: 2 ** 32 - 1 });
+    expect(e.message).toContain('at most 250000');
+    limitError(moduleBytes(sec(4, max)), 'tables');
+    limitError(moduleBytes(sec(5, max)), 'memories');
+    limitError(moduleBytes(sec(6, max)), 'globals');
+    limitError(moduleBytes(sec(7, max)), 'exports');
+    limitError(moduleBytes(sec(9, max)), 'element segments');
+    limitError(moduleBytes(sec(12, max)), 'data segments');
+    limitError(moduleBytes(sec(11, max)), 'data segments');
+    limitError(moduleBytes(sec(1, [1, 0x60, ...leb(1001)])), 'parameters of one type');
+  });
+
+  it('refuses a body or code section size past its limit before reading it', () => {
+    limitError(moduleBytes(TYPE, sec(3, [1, 0]), sec(10, [1, ...leb(7_654_322), 0])), 'function body size in bytes');
+    limitError(moduleBytes(TYPE, sec(3, [1, 0]), [10, ...leb(64 * 1024 * 1024 + 1), 1]), 'code section size in bytes');
+  });
+
+  it('refuses locals past 50,000 in one function, and past 4,000,000 over all functions (7 bytes each, never expanded)', () => {
+    limitError(moduleBytes(TYPE, sec(3, [1, 0]), sec(10, [1, 6, 1, ...leb(50_001), 0x7f, 0x0b])), 'locals of one function');
+    const n = 81; // 81 × 50,000 > 4,000,000
+    const body = [1, ...leb(50_000), 0x7f, 0x0b];
+    const code = [...leb(n), ...Array.from({ length: n }, () => [body.length, ...body]).flat()];
+    const e = limitError(moduleBytes(TYPE, sec(3, [...leb(n), ...new Array<number>(n).fill(0)]), sec(10, code)), 'locals of all functions together');
+    expect(e.details.found).toBe(4_050_000);
+  }, 60_000);
+
+  it('refuses more than 10,000 custom sections', () => {
+    const custom = sec(0, [1, 0x61]);
+    const bytes = moduleBytes(...Array.from({ length: 10_001 }, () => custom));
+    limitError(bytes, 'custom sections');
+  });
+
+  it('accepts a module at the counts real toolchains produce', () => {
+    const n = 1000;
+    const body = [1, ...leb(100), 0x7f, 0x0b];
+    const code = [...leb(n), ...Array.from({ length: n }, () => [body.length, ...body]).flat()];
+    expect(() => compileModule(moduleBytes(TYPE, sec(3, [...leb(n), ...new Array<number>(n).fill(0)]), sec(10, code)))).not.toThrow();
+  });
+});

@@ -1,7 +1,7 @@
 import { FaygerError, isOpName, type FaygerErrorData } from '@fayger/contracts';
 import { base64Decode, utf8Decode, utf8Encode } from '../host-globals.js';
 import type { HostFunction } from '@fayger/contracts';
-import { andThen, type HostGate, type Maybe, type Outcome } from './gate.js';
+import { andThen, countJsonValues, MAX_HOST_CALL_JSON_VALUES, type HostGate, type Maybe, type Outcome } from './gate.js';
 import { MemAccess, i32, u32 } from './memory.js';
 
 /** Status codes of the fayger import module (docs/abi.md). */
@@ -121,6 +121,11 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
           }).toJSON(),
         );
       }
+      // Parsing is work in proportion to the text (charged as fuel), and its host objects in proportion to the
+      // JSON values: both bounded before parsing.
+      const values = countJsonValues(argBytes, MAX_HOST_CALL_JSON_VALUES);
+      if (values > MAX_HOST_CALL_JSON_VALUES) return fail(gate.refuseTooManyValues(op, values));
+      gate.chargeBytes(argBytes.byteLength);
       let args: unknown;
       let referenced = argBytes.byteLength;
       const text = utf8Decode(argBytes);
@@ -235,6 +240,8 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
       }
       const bytes = new MemAccess(ctx.memory).read(u32(ptr), u32(len));
       if (lv === undefined || !bytes) return FAYGER_STATUS.EINVAL;
+      // Copying and decoding the message is work in proportion to its bytes: charged as fuel like any payload.
+      gate.chargeBytes(bytes.byteLength);
       return andThen(gate.invoke('log.write', { level: lv, message: utf8Decode(bytes) }), (o) => (o.ok ? FAYGER_STATUS.OK : statusFor(o.error.code)));
     },
 

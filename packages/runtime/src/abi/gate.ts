@@ -68,6 +68,45 @@ function tooLarge(op: string, bytes: number, cap: number): FaygerError {
   });
 }
 
+/**
+ * JSON values (objects, arrays, members, elements) one fayger.call's arguments may hold: counted in one pass
+ * over the bytes before they are parsed, so a few MB of `{},{},…` cannot become millions of host objects. Bulk
+ * data travels as {"$mem":[ptr,len]} (one value), so real calls stay far below it.
+ */
+export const MAX_HOST_CALL_JSON_VALUES = 100_000;
+
+function tooManyValues(op: string, values: number, cap: number): FaygerError {
+  return new FaygerError({
+    code: 'RUNTIME_HOST_CALL_TOO_LARGE',
+    phase: op,
+    what: `guest call ${op}`,
+    expected: `at most ${cap} JSON values in one call's arguments`,
+    found: `more than ${values - 1}`,
+    hint: 'Pass bulk data as {"$mem":[ptr,len]} or split it into several calls.',
+    details: { op, values, cap },
+  });
+}
+
+/**
+ * Counts the JSON values in UTF-8 `bytes` (each `{`, `[`, `,` and `:` outside strings), stopping at `cap + 1`.
+ * An upper bound on the objects a parse would create, found without allocating.
+ */
+export function countJsonValues(bytes: Uint8Array, cap: number): number {
+  let n = 1;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b || c === 0x2c || c === 0x3a) {
+      if (++n > cap) return n;
+    }
+  }
+  return n;
+}
+
 /** Codes that mean "refused" rather than "ran and failed": reported as instruction.denied. */
 const DENIAL_CODES = new Set([
   'CAPABILITY_DENIED',
@@ -165,6 +204,13 @@ export class HostGate {
   /** Refuses a host call referencing more than the per-call cap, before anything is copied. */
   refuseTooLarge(op: string, bytes: number): FaygerErrorData {
     const error = tooLarge(op, bytes, this.host.maxHostCallBytes);
+    this.reportDenied(op, OP_CAPABILITY[op as OpName] ?? null, `${this.host.instanceId}:${++nextCall}`, error.code, error.message);
+    return errorData(error);
+  }
+
+  /** Refuses a fayger.call whose JSON arguments hold more values than MAX_HOST_CALL_JSON_VALUES, before parsing. */
+  refuseTooManyValues(op: string, values: number): FaygerErrorData {
+    const error = tooManyValues(op, values, MAX_HOST_CALL_JSON_VALUES);
     this.reportDenied(op, OP_CAPABILITY[op as OpName] ?? null, `${this.host.instanceId}:${++nextCall}`, error.code, error.message);
     return errorData(error);
   }

@@ -191,8 +191,9 @@ function leb(n: number): number[] {
   return out;
 }
 
-/** Replaces the data section (id 11) and data count (id 12) of `m` with one active segment of `bytes` zeros at 0. */
-function withDataSegment(m: Uint8Array, bytes: number): Uint8Array {
+/** Replaces the data section (id 11) of `m` with one active segment at 0: `content`, or that many zero bytes. */
+function withDataSegment(m: Uint8Array, content: number | Uint8Array): Uint8Array {
+  const bytes = typeof content === 'number' ? content : content.length;
   const parts: Uint8Array[] = [m.subarray(0, 8)];
   let p = 8;
   while (p < m.length) {
@@ -211,6 +212,7 @@ function withDataSegment(m: Uint8Array, bytes: number): Uint8Array {
       const head = new Uint8Array([0x01, 0x00, 0x41, 0x00, 0x0b, ...leb(bytes)]);
       const body = new Uint8Array(head.length + bytes);
       body.set(head);
+      if (typeof content !== 'number') body.set(content, head.length);
       parts.push(new Uint8Array([11, ...leb(body.length)]), body);
     } else parts.push(m.subarray(p, end));
     p = end;
@@ -223,4 +225,124 @@ function withDataSegment(m: Uint8Array, bytes: number): Uint8Array {
     o += x.length;
   }
   return out;
+}
+
+// ---- module-shape guests (built in binary: far too large or odd for WAT) ------------------------------
+
+function bytesOf(parts: ArrayLike<number>[]): Uint8Array {
+  const total = parts.reduce((n, x) => n + x.length, 0);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const x of parts) {
+    out.set(x, o);
+    o += x.length;
+  }
+  return out;
+}
+
+/** A section: id, size, body. */
+function section(id: number, body: Uint8Array): Uint8Array {
+  return bytesOf([[id, ...leb(body.length)], body]);
+}
+
+/** `count` followed by `count` copies of `item` (a vector of identical entries), built without a JS array per entry. */
+function repeatVec(count: number, item: ArrayLike<number>, declared = count): Uint8Array {
+  const head = leb(declared);
+  const out = new Uint8Array(head.length + count * item.length);
+  out.set(head);
+  for (let i = 0, o = head.length; i < count; i++, o += item.length) out.set(item, o);
+  return out;
+}
+
+const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+/** Type 0: () -> (). */
+const TYPE_SECTION = section(1, new Uint8Array([1, 0x60, 0, 0]));
+const MEMORY_SECTION = section(5, new Uint8Array([1, 0, 1]));
+/** Exports memory 0 and function `startFn` as _start. */
+function exportSection(startFn: number): Uint8Array {
+  const name = (s: string) => [...leb(s.length), ...enc.encode(s)];
+  return section(7, new Uint8Array([2, ...name('memory'), 2, 0, ...name('_start'), 0, ...leb(startFn)]));
+}
+
+/**
+ * `n` functions, each declaring `locals` i32 locals in one group (7 bytes a body), plus an empty _start:
+ * 250,000 × 50,000 would be 12.5·10⁹ locals if each were expanded.
+ */
+export function localsBomb(n: number, locals: number): Uint8Array {
+  const body = [0x01, ...leb(locals), 0x7f, 0x0b];
+  const entry = [...leb(body.length), ...body];
+  const funcs = section(3, repeatVec(n + 1, [0]));
+  const code = section(10, bytesOf([repeatVec(n, entry, n + 1), [2, 0, 0x0b]]));
+  return bytesOf([HEADER, TYPE_SECTION, funcs, MEMORY_SECTION, exportSection(n), code]);
+}
+
+/** `n` copies of the type () -> () (3 bytes each) ahead of a minimal module. */
+export function typesBomb(n: number): Uint8Array {
+  const types = section(1, repeatVec(n, [0x60, 0, 0]));
+  return bytesOf([HEADER, types, section(3, new Uint8Array([1, 0])), MEMORY_SECTION, exportSection(0), section(10, new Uint8Array([1, 2, 0, 0x0b]))]);
+}
+
+/** `n` immutable i32 globals (5 bytes each). */
+export function globalsBomb(n: number): Uint8Array {
+  const globals = section(6, repeatVec(n, [0x7f, 0x00, 0x41, 0x00, 0x0b]));
+  return bytesOf([HEADER, TYPE_SECTION, section(3, new Uint8Array([1, 0])), MEMORY_SECTION, globals, exportSection(0), section(10, new Uint8Array([1, 2, 0, 0x0b]))]);
+}
+
+/** `n` empty passive data segments (2 bytes each). */
+export function dataBomb(n: number): Uint8Array {
+  const datas = section(11, repeatVec(n, [0x01, 0x00]));
+  return bytesOf([HEADER, TYPE_SECTION, section(3, new Uint8Array([1, 0])), MEMORY_SECTION, exportSection(0), section(12, new Uint8Array(leb(n))), section(10, new Uint8Array([1, 2, 0, 0x0b])), datas]);
+}
+
+/** `n` imports fayger.clock_now-typed "" "" (4 bytes each): decoded before anything is linked. */
+export function importsBomb(n: number): Uint8Array {
+  const imports = section(2, repeatVec(n, [0, 0, 0x00, 0x00]));
+  return bytesOf([HEADER, TYPE_SECTION, imports, section(3, new Uint8Array([1, 0])), MEMORY_SECTION, exportSection(n), section(10, new Uint8Array([1, 2, 0, 0x0b]))]);
+}
+
+/** A function section declaring 2³²−1 functions in 5 bytes (nothing follows). */
+export function functionCountBomb(): Uint8Array {
+  return bytesOf([HEADER, TYPE_SECTION, section(3, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f])), MEMORY_SECTION]);
+}
+
+/** `_start` is one body of `instrs` × (i32.const 0; drop): 3 bytes each, run once. */
+export function hugeBody(instrs: number): Uint8Array {
+  const body = bytesOf([[0], repeatVec(instrs, [0x41, 0x00, 0x1a]).subarray(leb(instrs).length), [0x0b]]);
+  const code = section(10, bytesOf([[1, ...leb(body.length)], body]));
+  return bytesOf([HEADER, TYPE_SECTION, section(3, new Uint8Array([1, 0])), MEMORY_SECTION, exportSection(0), code]);
+}
+
+/** `n` functions of `instrs` × (i32.const 0; drop) each; _start calls every one (each compiled on first call). */
+export function manyBodies(n: number, instrs: number): Uint8Array {
+  const body = bytesOf([[0], repeatVec(instrs, [0x41, 0x00, 0x1a]).subarray(leb(instrs).length), [0x0b]]);
+  const entry = bytesOf([leb(body.length), body]);
+  const calls: number[] = [0];
+  for (let i = 0; i < n; i++) calls.push(0x10, ...leb(i));
+  calls.push(0x0b);
+  const start = bytesOf([leb(calls.length), calls]);
+  const code = section(10, bytesOf([repeatVec(n, entry, n + 1), start]));
+  return bytesOf([HEADER, TYPE_SECTION, section(3, repeatVec(n + 1, [0])), MEMORY_SECTION, exportSection(n), code]);
+}
+
+/**
+ * fayger.call("log.write") whose args are `bytes` of JSON holding empty objects (`{},` three bytes each):
+ * within the host-call byte cap, but millions of host objects if parsed naively. Exits 100 + the status.
+ */
+export function jsonObjects(bytes: number): Uint8Array {
+  const head = '{"level":"info","message":"x","fields":{"a":"b"},"parts":[';
+  const n = Math.floor((bytes - head.length - 4) / 3);
+  const args = enc.encode(`${head}${'{},'.repeat(n)}{}]}`);
+  const op = enc.encode('log.write');
+  const data = new Uint8Array(64 + args.length);
+  data.set(op);
+  data.set(args, 64);
+  const m = wat(`(module
+    (import "fayger" "call" (func $call (param i32 i32 i32 i32) (result i32)))
+    (import "fayger" "exit" (func $exit (param i32)))
+    (memory (export "memory") ${Math.ceil(data.length / 65536) + 1})
+    (data (i32.const 0) "PLACEHOLDER")
+    (func (export "_start")
+      (call $exit (i32.add (i32.const 100)
+        (call $call (i32.const 0) (i32.const ${op.length}) (i32.const 64) (i32.const ${args.length}))))))`);
+  return withDataSegment(m, data);
 }

@@ -89,6 +89,8 @@ export interface RunOutcome {
   /** True when the bounded timeout had to kill it (it did not exit by itself). */
   timedOut: boolean;
   stderr: string;
+  /** Bytes written to stderr in all. */
+  stderrBytes: number;
   /** The last 64 KiB of stdout, and how many bytes it wrote in all. */
   stdoutTail: string;
   stdoutBytes: number;
@@ -106,6 +108,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Consume stdout only after this many ms (a slow pipe: the child must hold back, not buffer). */
   readStdoutAfterMs?: number;
+  /** Consume stderr only after this many ms (a slow reader of the guest's log lines). */
+  readStderrAfterMs?: number;
   /** Close stdout after reading this many bytes (`| head -c N`). */
   closeStdoutAfter?: number;
   /** Run this script (bundled in test-artifacts/bin) instead of the CLI. */
@@ -131,19 +135,31 @@ export function runChild(args: readonly string[], lab: Lab, o: RunOptions = {}):
     env: { ...process.env, FAYGER_STATE_DIR: lab.state, HOSTILE_RSS_FILE: rssFile, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // Head and tail of stderr (a flooding guest writes far more than is worth keeping).
+  // Head and tail of stderr (a flooding guest writes far more than is worth keeping): the tail as chunks, so
+  // keeping it costs no copying per chunk.
   let stderrHead = '';
-  let stderrTail = '';
+  const tail: Buffer[] = [];
+  let tailBytes = 0;
   let stderrBytes = 0;
   let stdoutTail = '';
   let stdoutBytes = 0;
   let hwm = 0;
-  child.stderr.on('data', (c: Buffer) => {
-    const s = c.toString();
-    stderrBytes += s.length;
-    if (stderrHead.length < 2 << 20) stderrHead += s;
-    else stderrTail = (stderrTail + s).slice(-(2 << 20));
-  });
+  const onErr = (c: Buffer) => {
+    stderrBytes += c.length;
+    if (stderrHead.length < 2 << 20) stderrHead += c.toString();
+    else {
+      tail.push(c);
+      tailBytes += c.length;
+      while (tailBytes - tail[0]!.length >= 2 << 20) tailBytes -= tail.shift()!.length;
+    }
+  };
+  if (o.readStderrAfterMs) {
+    child.stderr.pause();
+    setTimeout(() => {
+      child.stderr.on('data', onErr);
+      child.stderr.resume();
+    }, o.readStderrAfterMs);
+  } else child.stderr.on('data', onErr);
   const onOut = (c: Buffer) => {
     stdoutBytes += c.length;
     stdoutTail = (stdoutTail + c.toString('latin1')).slice(-65536);
@@ -174,7 +190,7 @@ export function runChild(args: readonly string[], lab: Lab, o: RunOptions = {}):
       const wallMs = Date.now() - t0;
       // stderr may still be flowing after 'exit'; wait for the stream to end.
       const finish = () => {
-        const stderr = stderrTail ? `${stderrHead}\n[… ${stderrBytes - stderrHead.length - stderrTail.length} bytes …]\n${stderrTail}` : stderrHead;
+        const stderr = tail.length ? `${stderrHead}\n[…]\n${Buffer.concat(tail).toString()}` : stderrHead;
         let peak = hwm;
         if (existsSync(rssFile)) peak = Math.max(peak, Number(readFileSync(rssFile, 'utf8')) * 1024);
         const events: RunOutcome['events'] = [];
@@ -192,6 +208,7 @@ export function runChild(args: readonly string[], lab: Lab, o: RunOptions = {}):
           signal,
           timedOut,
           stderr,
+          stderrBytes,
           stdoutTail,
           stdoutBytes,
           peakRss: peak,
