@@ -29,6 +29,8 @@ export interface InstanceOptions {
   readonly maxTableElements?: number;
   readonly geometricMemory?: boolean;
   readonly startFuel?: number;
+  /** Run the start function in slices of `fuel` units, awaiting `between()` after each (see the interpreter's). */
+  readonly startSlices?: { readonly fuel: number; readonly between: () => void | Promise<void> };
 }
 
 const KINDS: ExternKind[] = ['function', 'table', 'memory', 'global'];
@@ -188,14 +190,26 @@ export async function instantiateModuleAsync(module: TranspiledModule, imports: 
   if (start !== undefined) {
     const ex = new Execution(inst.state.funcs[start], []);
     const limit = options.startFuel ?? Infinity;
+    const slice = options.startSlices && options.startSlices.fuel > 0 ? options.startSlices.fuel : Infinity;
     for (;;) {
-      const r = ex.run(Number.isFinite(limit) ? { fuel: Math.max(1, limit - ex.fuelUsed) } : {});
+      const budget = Math.min(slice, limit - ex.fuelUsed);
+      const r = ex.run(Number.isFinite(budget) ? { fuel: Math.max(1, budget) } : {});
       if (r.status === 'completed') break;
       if (r.status === 'trapped') throw r.error;
       if (r.status === 'waiting') await r.settled;
       if (r.status === 'suspended' && ex.fuelUsed >= limit) {
         ex.abort();
         throw trap('TRAP_FUEL_EXHAUSTED', { fuelUsed: ex.fuelUsed, startFuel: limit });
+      }
+      if (options.startSlices) {
+        // The host yields to its event loop here and checks wall time and termination; its error ends the start.
+        try {
+          const wait = options.startSlices.between();
+          if (wait) await wait;
+        } catch (err) {
+          ex.abort();
+          throw err;
+        }
       }
     }
   }

@@ -205,6 +205,7 @@ class TranspilerCompiledCode implements CompiledCode {
       ...(options.fuelBudget !== undefined ? { fuel: options.fuelBudget } : {}),
       ...(options.maxTableElements !== undefined ? { maxTableElements: options.maxTableElements } : {}),
       ...(options.startFuel !== undefined ? { startFuel: options.startFuel } : {}),
+      ...(options.startSlices !== undefined ? { startSlices: options.startSlices } : {}),
       // The runtime never exposes the memory as an ArrayBuffer: grow it geometrically.
       geometricMemory: true,
     });

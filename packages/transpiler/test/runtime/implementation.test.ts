@@ -48,6 +48,23 @@ describe('Runtime_Implementation (createTranspilerImplementation)', () => {
     expect(inst.usage().fuelUsed).toBe(other.usage().fuelUsed);
   });
 
+  it('a start function that never ends runs in startSlices: between() is awaited after each slice and its error ends instantiate', async () => {
+    // (module (func loop br 0 end) (start 0)), hand-encoded.
+    const bytes = Uint8Array.from([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
+      0x08, 0x01, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b,
+    ]);
+    const code = await impl.compile(bytes);
+    let slices = 0;
+    const stop = new Error('wall time is up');
+    const between = async (): Promise<void> => {
+      await new Promise((r) => setTimeout(r, 0));
+      if (++slices === 5) throw stop;
+    };
+    await expect(code.instantiate({}, { startSlices: { fuel: 1000, between } })).rejects.toBe(stop);
+    expect(slices).toBe(5);
+  });
+
   it('compiles, instantiates with Promise-returning host imports and runs in fuel slices', async () => {
     const code = await impl.compile(fixture('async'));
     expect(code.imports).toEqual([{ module: 'host', name: 'fetch', kind: 'function', type: { params: ['i32'], results: ['i32'] } }]);
