@@ -50,14 +50,14 @@ describe('implementation registry and router', () => {
   it('throws RUNTIME_NO_IMPLEMENTATION listing each candidate and why it was rejected', () => {
     const { runtime } = { runtime: createRuntime({ implementations: [fake('x', ['fuel']), createInterpreterImplementation()], bus: new FakeBus() }) };
     const err = caught(() =>
-      runtime.instantiate(loadedBuf({ code: EMPTY, runtime: { interface: '^1.0.0', implementation: { requiredFeatures: ['simd'] } } })),
+      runtime.instantiate(loadedBuf({ code: EMPTY, runtime: { interface: '^1.0.0', implementation: { requiredFeatures: ['threads'] } } })),
     );
     expect(err.code).toBe('RUNTIME_NO_IMPLEMENTATION');
     expect(err.details.candidates).toEqual([
-      { id: 'x', reason: 'lacks required feature simd' },
-      { id: 'fayger-interpreter', reason: 'lacks required feature simd' },
+      { id: 'x', reason: 'lacks required feature threads' },
+      { id: 'fayger-interpreter', reason: 'lacks required feature threads' },
     ]);
-    expect(err.message).toContain('fayger-interpreter: lacks required feature simd');
+    expect(err.message).toContain('fayger-interpreter: lacks required feature threads');
 
     const err2 = caught(() => runtime.instantiate(loadedBuf({ code: EMPTY, runtime: { interface: '^2.0.0' } })));
     expect(err2.code).toBe('RUNTIME_NO_IMPLEMENTATION');
