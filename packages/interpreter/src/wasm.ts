@@ -16,3 +16,10 @@ export type {
 export { WasmGlobal, WasmMemory, WasmTable, PAGE, BYTES_PER_FUEL, bulkFuel, sigId, typeCode, typeName, publicFuncType } from './execute/objects.js';
 export { trap } from './execute/trap.js';
 export { getGlobalValue, setGlobalValue, createMemory, createTable, createGlobal } from './api/native.js';
+// The WebAssembly JS-API facade, engine-parameterised: @fayger/transpiler/webassembly subclasses Module with its
+// engine and reuses the rest (Memory, Table, Global and the errors wrap the shared objects).
+export {
+  Module as FacadeModuleBase, Instance as FacadeInstance, Memory as FacadeMemory, Table as FacadeTable, Global as FacadeGlobal,
+  CompileError as FacadeCompileError, LinkError as FacadeLinkError, RuntimeError as FacadeRuntimeError, facadeFunctions,
+} from './facade/webassembly.js';
+export type { FacadeEngine, FacadeFunction, FacadeModuleCode } from './facade/webassembly.js';
