@@ -18,6 +18,24 @@ const SIMD_PROBE = new Uint8Array([
   1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 253, 174, 1, 68, 0, 0, 0, 0, 0, 0, 240, 63, 253, 20, 253, 230, 1, 11,
 ]);
 
+/**
+ * How much generated JavaScript the transpiler takes on. A module's source is about 300 characters per function
+ * (plain + generator form, fuel prologue) plus about 50 per instruction word (measured: 50,000 empty functions →
+ * 14.4 M characters and +145 MB of heap; a 250,000-target br_table → 13.3 M characters); the JS engine's parse
+ * of it costs several times the string. Past `maxSourceChars` (estimated before anything is emitted) the
+ * transpiler refuses the module and the router falls back to the interpreter, whose memory grows with the
+ * module's size only (the hostile suite's 200,000 functions and 1,000,000-target br_table run there within
+ * `--max-old-space-size=256`).
+ */
+export const TRANSPILER_LIMITS = { maxSourceChars: 16_000_000, charsPerFunction: 300, charsPerWord: 50 } as const;
+
+/** Estimated characters of generated JavaScript for a decoded module. */
+export function estimatedSourceChars(ir: ModuleIR): number {
+  let words = 0;
+  for (const c of ir.codes) words += c.body.length;
+  return ir.codes.length * TRANSPILER_LIMITS.charsPerFunction + words * TRANSPILER_LIMITS.charsPerWord;
+}
+
 let simdAnswer: boolean | undefined;
 
 /** Does the emitter compile SIMD (v128 values and the 0xfd instructions)? Asked once: it emits a probe module. */
@@ -47,7 +65,8 @@ function featureOfOpcode(op: number): string {
 }
 
 /**
- * The transpiler's answer for one module: no when it uses SIMD and the emitter does not compile SIMD. A module
+ * The transpiler's answer for one module: no when it uses SIMD and the emitter does not compile SIMD, or when
+ * its generated source would pass TRANSPILER_LIMITS. A module
  * that does not decode answers yes (compile reports why). SIMD instructions that touch no declared v128 are
  * caught when compiling (`emitterRefusal`), also as a typed refusal.
  */
@@ -69,6 +88,14 @@ function checkModule(code: Uint8Array): ImplementationVerdict {
   }
   if (!emitterCompilesSimd() && usesV128(ir)) {
     return { ok: false, feature: 'simd', reason: 'the module uses SIMD (v128), which the transpiler does not compile yet' };
+  }
+  const chars = estimatedSourceChars(ir);
+  if (chars > TRANSPILER_LIMITS.maxSourceChars) {
+    return {
+      ok: false,
+      feature: 'code size',
+      reason: `the module is too large to transpile (${ir.codes.length} functions, about ${(chars / 1e6).toFixed(1)} M characters of JavaScript; the transpiler's limit is ${TRANSPILER_LIMITS.maxSourceChars / 1e6} M)`,
+    };
   }
   return { ok: true };
 }
