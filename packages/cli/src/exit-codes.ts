@@ -66,6 +66,7 @@ const UNSUPPORTED = new Set<string>([
   'LOADER_SOURCE_UNSUPPORTED',
   'RUNTIME_NO_IMPLEMENTATION',
   'RUNTIME_ASYNC_UNSUPPORTED',
+  'FAYGER_ENGINE_UNAVAILABLE',
 ]);
 
 /** The exit code for a thrown value (see EXIT_CODES). */

@@ -204,4 +204,5 @@ export type {
   GuestInstance,
   CompiledCode,
   RuntimeImplementation,
+  ImplementationVerdict,
 } from './runtime-implementation.js';

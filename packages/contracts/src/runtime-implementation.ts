@@ -176,9 +176,34 @@ export interface CompiledCode {
   instantiate(imports: HostImports, options?: InstantiateOptions): Promise<GuestInstance>;
 }
 
+/**
+ * An implementation's answer to "can you run here?" or "can you run this module?". `feature` names what is
+ * missing (e.g. "dynamic code generation", "simd") when it says no.
+ */
+export type ImplementationVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: string; readonly feature?: string };
+
 /** An ExecutionStrategy: compiles a code section and runs it. */
 export interface RuntimeImplementation {
   readonly descriptor: RuntimeImplementationDescriptor;
-  /** Decodes, validates and compiles a code section. Throws a FaygerError (WASM_MALFORMED, WASM_INVALID...). */
+  /**
+   * Decodes, validates and compiles a code section. Throws a FaygerError (WASM_MALFORMED, WASM_INVALID...).
+   * A *refusal* — the module is valid but this implementation cannot run it here (code generation forbidden,
+   * a feature it does not compile) — is a FaygerError whose `details.refused` is true: a router may then fall
+   * back to another implementation. Any other error is the module's (or a bug) and is reported as is.
+   */
   compile(code: Uint8Array): Promise<CompiledCode>;
+  /**
+   * Optional: can this implementation run on this host at all (e.g. a WebAssembly-to-JavaScript compiler needs
+   * `new Function`, which a CSP without `unsafe-eval` refuses)? The router asks once per implementation and
+   * passes over one that answers no. Absent: yes. Must not throw.
+   */
+  hostSupport?(): ImplementationVerdict;
+  /**
+   * Optional: can this implementation compile this code section (the features the module uses against the
+   * ones it compiles)? Cheap — no code generation. The runtime asks before `compile` and falls back to the
+   * next candidate on no. An invalid module answers yes (`compile` reports it). Absent: yes. Must not throw.
+   */
+  supports?(code: Uint8Array): ImplementationVerdict;
 }

@@ -17,7 +17,6 @@ import {
   type VersionStore,
 } from '@fayger/contracts';
 import { createInstructionBus, resolveAdapter, type AdapterBus, type AdapterChoice, type BusDiagnostic } from '@fayger/adapter-core';
-import { createInterpreterImplementation } from '@fayger/interpreter';
 import { MemorySource, loadBuf, openSource, type OpenSourceOptions } from '@fayger/loader';
 import { EventBus } from '@fayger/observability';
 import {
@@ -33,6 +32,7 @@ import {
 } from '@fayger/runtime';
 import { detectDigestProvider, type Ed25519Backend } from '@fayger/security';
 import type { RuntimeImplementation } from '@fayger/contracts';
+import { engineImplementations, type EngineChoice } from './engine.js';
 import { buildHostPolicy } from './policy.js';
 import { buildTrust, type FaygerTrust } from './trust.js';
 
@@ -62,7 +62,14 @@ export interface FaygerOptions {
   profile?: Partial<LoadProfile>;
   /** Default load strategy (default 'lazy'). */
   strategy?: LoadStrategy;
-  /** Runtime_Implementations (default: the pure-TypeScript interpreter). */
+  /**
+   * Which execution engine runs the guests (default `DEFAULT_ENGINE`): `auto` lets the router pick per artifact
+   * (manifest runtime policy, then the transpiler where the host allows `new Function`, else the interpreter,
+   * falling back to the interpreter at load when the transpiler refuses a module); `interpreter` or
+   * `transpiler` force one (FAYGER_ENGINE_UNAVAILABLE when the host cannot run it). See docs/architecture.md.
+   */
+  engine?: EngineChoice;
+  /** Runtime_Implementations, replacing the ones `engine` registers (give one or the other, not both). */
   implementations?: readonly (RuntimeImplementation | ImplementationRegistration)[];
   /**
    * Caps on every instance's resource quotas (min with the manifest's), one per quota key (QUOTA_KEYS). A key
@@ -200,8 +207,18 @@ export function createFayger(options: FaygerOptions): Fayger {
     ...(options.defaultTimeoutMs !== undefined ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
     onDiagnostic: (d: BusDiagnostic) => diagnostic(sink, adapter.id, d),
   });
+  if (options.implementations && options.engine !== undefined) {
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: 'configure',
+      what: 'createFayger',
+      expected: 'either engine or implementations',
+      found: 'both',
+      hint: 'engine picks among the built-in engines; implementations replaces them.',
+    });
+  }
   const runtime = createRuntime({
-    implementations: options.implementations ?? [createInterpreterImplementation()],
+    implementations: options.implementations ?? engineImplementations(options.engine),
     bus,
     events: sink,
     hostPolicy: {

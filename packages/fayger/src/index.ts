@@ -13,6 +13,8 @@ export type {
   RunHandle,
 } from './create-fayger.js';
 export type { FaygerTrust } from './trust.js';
+export { engineImplementations, ENGINE_CHOICES, DEFAULT_ENGINE } from './engine.js';
+export type { EngineChoice } from './engine.js';
 export { buildHostPolicy, parseGrant, BASELINE_CAPABILITIES } from './policy.js';
 export type { HostPolicyInput } from './policy.js';
 export { withStdio } from './stdio-adapter.js';

@@ -21,3 +21,10 @@ export { getGlobalValue, setGlobalValue, createMemory, createTable, createGlobal
 export { SIMD_W, lanewise as simdLanewise, test as simdTest, shiftLanes as simdShift, replaceLane as simdReplaceLane, loadLane as simdLoadLane, storeLane as simdStoreLane, LOAD_BYTES as SIMD_LOAD_BYTES } from './execute/simd.js';
 export { SIMD_SIG } from './validate/op-signatures.js';
 export { SIMD_BASE } from './decode/opcodes.js';
+// The WebAssembly JS-API facade, engine-parameterised: @fayger/transpiler/webassembly subclasses Module with its
+// engine and reuses the rest (Memory, Table, Global and the errors wrap the shared objects).
+export {
+  Module as FacadeModuleBase, Instance as FacadeInstance, Memory as FacadeMemory, Table as FacadeTable, Global as FacadeGlobal,
+  CompileError as FacadeCompileError, LinkError as FacadeLinkError, RuntimeError as FacadeRuntimeError, facadeFunctions,
+} from './facade/webassembly.js';
+export type { FacadeEngine, FacadeFunction, FacadeModuleCode } from './facade/webassembly.js';

@@ -17,10 +17,10 @@ import { createFaygerModule, FAYGER_IMPORT_CAPABILITY, GuestExit } from './abi/f
 import { HostGate, isThenable, type GateHost, type Maybe } from './abi/gate.js';
 import { createWasiModule, unsupportedWasiImport, WASI_IMPORT_CAPABILITIES, WASI_SUBSET } from './abi/wasi.js';
 import { clearTimer, monotonicNow, nextMacrotask, setTimer } from './host-globals.js';
-import { Lifecycle } from './lifecycle.js';
+import { Lifecycle, publish } from './lifecycle.js';
 import { DEFAULT_MAX_HOST_CALL_BYTES, effectiveQuotas, limitSources } from './limits.js';
 import { ResourceMonitor, type SliceUsage } from './monitor.js';
-import type { CompiledCode, GuestCall, GuestInstance, HostFunction, HostImports, RuntimeImplementation } from '@fayger/contracts';
+import type { CompiledCode, GuestCall, GuestInstance, HostFunction, HostImports, ImplementationVerdict, RuntimeImplementation } from '@fayger/contracts';
 import type { Scheduler, SchedulerTask } from './scheduler.js';
 import type { BufInstance, EffectiveLimits, ExitInfo, InstantiateOptions, LinkPolicy, RuntimeHostPolicy, RuntimeLimits, TransitionInfo } from './types.js';
 
@@ -47,19 +47,36 @@ function quotaReason(error: FaygerError): string {
   return `${error.details.soft ? 'quota-soft' : 'quota'}:${resource}`;
 }
 
+/** A compile failure that says "not this implementation" rather than "not this module". */
+function isRefusal(err: unknown): err is FaygerError {
+  return FaygerError.is(err) && err.details.refused === true;
+}
+
+/** The implementation's `supports(code)`, when it has one; a throw or a malformed answer counts as yes (compile decides). */
+function askSupports(impl: RuntimeImplementation, code: Uint8Array): ImplementationVerdict {
+  if (typeof impl.supports !== 'function') return { ok: true };
+  try {
+    const v = impl.supports(code);
+    return v && typeof v === 'object' && v.ok === false && typeof v.reason === 'string' ? v : { ok: true };
+  } catch {
+    return { ok: true };
+  }
+}
+
 /** One BuF_Instance: lifecycle, monitor, guest ABI and its scheduler task. */
 export class Instance implements BufInstance, SchedulerTask {
   readonly id: string;
   readonly grants: GrantReport;
-  readonly implementation: string;
+  /** Id of the Runtime_Implementation running it (changes once if the routed one refuses the module at load). */
+  implementation: string;
   readonly done: Promise<ExitInfo>;
   readonly limitSources: Readonly<Partial<Record<QuotaKey, 'manifest' | 'host' | 'default' | 'run'>>>;
 
   private readonly lifecycle: Lifecycle;
   private readonly monitor: ResourceMonitor;
   private readonly grantMap: Map<string, CapabilityGrant>;
-  private readonly canSuspend: boolean;
-  private readonly canSlice: boolean;
+  private canSuspend: boolean;
+  private canSlice: boolean;
   private resolveDone!: (info: ExitInfo) => void;
   private guest: GuestInstance | undefined;
   private call: GuestCall | undefined;
@@ -84,10 +101,12 @@ export class Instance implements BufInstance, SchedulerTask {
   constructor(
     private readonly env: InstanceEnv,
     private readonly buf: LoadedBuf,
-    private readonly impl: RuntimeImplementation,
+    private impl: RuntimeImplementation,
     private readonly options: InstantiateOptions,
     id: string,
     grants: GrantReport,
+    /** Implementations that also fit the policy and the host, tried in order when `impl` refuses the module. */
+    private readonly fallbacks: RuntimeImplementation[] = [],
   ) {
     this.id = id;
     this.grants = grants;
@@ -230,7 +249,7 @@ export class Instance implements BufInstance, SchedulerTask {
             });
       }
       if (!this.lifecycle.live) return;
-      const compiled = await this.env.compile(this.impl, code);
+      const compiled = await this.compileWithFallback(code);
       if (!this.lifecycle.live) return;
 
       const exp = compiled.exports.find((e) => e.name === entry.export);
@@ -331,6 +350,52 @@ export class Instance implements BufInstance, SchedulerTask {
         });
       },
     };
+  }
+
+  /**
+   * Compiles with the routed implementation; when it refuses the module — `supports(code)` says no, or
+   * `compile` rejects with a refusal (`details.refused`) — falls back to the next implementation that fits the
+   * policy and the host, and says so in a second runtime.implementation.selected event. Other errors (an
+   * invalid module) are the module's and are thrown as they are. When every candidate refuses, the last
+   * refusal is thrown.
+   */
+  private async compileWithFallback(code: Uint8Array): Promise<CompiledCode> {
+    for (;;) {
+      const impl = this.impl;
+      let refusal: FaygerError;
+      const verdict = askSupports(impl, code);
+      if (verdict.ok) {
+        try {
+          return await this.env.compile(impl, code);
+        } catch (err) {
+          if (!isRefusal(err)) throw err;
+          refusal = err;
+        }
+      } else {
+        refusal = new FaygerError({
+          code: 'WASM_UNSUPPORTED_FEATURE',
+          phase: 'initialize',
+          what: `compiling ${this.buf.manifest.entry.section} with ${impl.descriptor.id}`,
+          expected: `a module within ${impl.descriptor.id}'s features`,
+          found: verdict.reason,
+          hint: 'Another Runtime_Implementation (the interpreter) may run it: do not force this one.',
+          details: { implementation: impl.descriptor.id, feature: verdict.feature, refused: true },
+        });
+      }
+      const next = this.fallbacks.shift();
+      if (!next || !this.lifecycle.live) throw refusal;
+      const why = verdict.ok ? refusal.message : verdict.reason;
+      this.impl = next;
+      this.implementation = next.descriptor.id;
+      this.canSuspend = next.descriptor.features.includes('suspend');
+      this.canSlice = next.descriptor.features.includes('fuel');
+      publish(
+        this.env.events,
+        'runtime.implementation.selected',
+        () => ({ implementation: next.descriptor.id, reason: `fallback at load: ${impl.descriptor.id} refused the module (${why})` }),
+        { instanceId: this.id },
+      );
+    }
   }
 
   /**

@@ -6,13 +6,15 @@ import {
   satisfies,
   type ManifestRuntime,
 } from '@fayger/contracts';
-import type { ExecutionFeature, RuntimeImplementation } from '@fayger/contracts';
+import type { ExecutionFeature, ImplementationVerdict, RuntimeImplementation } from '@fayger/contracts';
 import type { ImplementationRegistration } from './types.js';
 
 interface Entry {
   implementation: RuntimeImplementation;
   interfaceVersion: string;
   names: readonly string[];
+  /** The implementation's `hostSupport()` answer, asked once (on the first route). */
+  host?: ImplementationVerdict;
 }
 
 export interface RejectedCandidate {
@@ -22,6 +24,11 @@ export interface RejectedCandidate {
 
 export interface RouteResult {
   implementation: RuntimeImplementation;
+  /**
+   * The other implementations that also fit the policy and the host, in order: where the runtime falls back
+   * when the chosen one refuses the module at load time (`supports(code)` says no, or `compile` refuses).
+   */
+  fallbacks: RuntimeImplementation[];
   rejected: RejectedCandidate[];
   /** Why it was chosen (and why earlier candidates were passed over), for the selection event. */
   reason: string;
@@ -40,6 +47,20 @@ function isImplementation(v: unknown): v is RuntimeImplementation {
     typeof d.version === 'string' &&
     Array.isArray(d.features)
   );
+}
+
+/** An implementation's own answer to "can you run on this host?", asked once; a throw counts as no. */
+function hostVerdict(e: Entry): ImplementationVerdict {
+  if (e.host) return e.host;
+  const ask = e.implementation.hostSupport;
+  if (typeof ask !== 'function') return (e.host = { ok: true });
+  try {
+    const v = ask.call(e.implementation);
+    e.host = v && typeof v === 'object' && typeof v.ok === 'boolean' ? v : { ok: false, reason: 'hostSupport() gave no verdict' };
+  } catch (err) {
+    e.host = { ok: false, reason: `hostSupport() threw: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  return e.host;
 }
 
 /** Registered Runtime_Implementations, and the router that picks one per manifest policy. */
@@ -88,8 +109,9 @@ export class ImplementationRegistry {
 
   /**
    * Picks an implementation: candidates in the manifest's `preferred` order first, then the rest in
-   * registration order; the first whose interface version satisfies the manifest range and which has every
-   * required feature wins. Throws RUNTIME_NO_IMPLEMENTATION listing why each candidate was rejected.
+   * registration order; the first whose interface version satisfies the manifest range, which has every
+   * required feature and which can run on this host (`hostSupport()`, asked once) wins; the others that fit
+   * are its load-time fallbacks. Throws RUNTIME_NO_IMPLEMENTATION listing why each candidate was rejected.
    */
   route(policy: ManifestRuntime, extraRequired: readonly ExecutionFeature[] = []): RouteResult {
     const range = parseSemVerRange(policy.interface);
@@ -113,6 +135,7 @@ export class ImplementationRegistry {
     for (const e of this.entries) if (!ordered.includes(e)) ordered.push(e);
 
     const rejected: RejectedCandidate[] = [];
+    const fitting: Entry[] = [];
     for (const e of ordered) {
       const d = e.implementation.descriptor;
       if (!satisfies(e.interfaceVersion, range)) {
@@ -124,14 +147,29 @@ export class ImplementationRegistry {
         rejected.push({ id: d.id, reason: `lacks required feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
         continue;
       }
+      const host = hostVerdict(e);
+      if (!host.ok) {
+        rejected.push({ id: d.id, reason: `cannot run on this host: ${host.reason}` });
+        continue;
+      }
+      fitting.push(e);
+    }
+    const e = fitting[0];
+    if (e) {
+      const rejectedFirst = rejected.filter((r) => ordered.findIndex((x) => x.implementation.descriptor.id === r.id) < ordered.indexOf(e));
       const why = preferred.some((p) => e.names.includes(p))
         ? `preferred by the manifest (${preferred.join(', ')})`
         : preferred.length
           ? 'no preferred implementation fits; first registered that does'
-          : 'first registered implementation that fits';
+          : `first registered implementation that fits${this.entries.length > 1 ? ` (order: ${this.entries.map((x) => x.implementation.descriptor.id).join(', ')})` : ''}`;
       const needs = required.length ? `; has ${required.join(', ')}` : '';
-      const passed = rejected.length ? `; passed over ${rejected.map((r) => `${r.id} (${r.reason})`).join(', ')}` : '';
-      return { implementation: e.implementation, rejected, reason: `${why}${needs}${passed}` };
+      const passed = rejectedFirst.length ? `; passed over ${rejectedFirst.map((r) => `${r.id} (${r.reason})`).join(', ')}` : '';
+      return {
+        implementation: e.implementation,
+        fallbacks: fitting.slice(1).map((x) => x.implementation),
+        rejected,
+        reason: `${why}${needs}${passed}`,
+      };
     }
     const unknownPreferred = preferred.filter((p) => !this.entries.some((e) => e.names.includes(p)));
     const lines = rejected.map((r) => `${r.id}: ${r.reason}`);

@@ -109,7 +109,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (!grants || !Array.isArray(grants.granted) || !Array.isArray(grants.missingRequired) || !Array.isArray(grants.absentOptional)) {
         throw invalid('instantiating a BuF', 'grants as a GrantReport (entries, granted, missingRequired, absentOptional)', String(grants));
       }
-      const instance = new Instance(env, buf, route.implementation, opts, id, grants);
+      const instance = new Instance(env, buf, route.implementation, opts, id, grants, route.fallbacks);
       live.add(instance);
       publish(
         options.events,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cap, loadedBuf, setup, str, wat } from './support/harness.js';
+import { cap, loadedBuf, setup, str, TEST_IMPLEMENTATION_ID, wat } from './support/harness.js';
 
 const HELLO = wat(`(module
   (import "fayger" "log" (func $log (param i32 i32 i32) (result i32)))
@@ -26,7 +26,7 @@ describe('hello guest (log + clock)', () => {
     const transitions = events.flatMap((e) => (e.name === 'runtime.lifecycle.transition' ? [`${e.data.to}:${e.data.cause}`] : []));
     expect(transitions).toEqual(['Initialized:start', 'Running:start', 'Terminated:entry-returned']);
     const selected = events.find((e) => e.name === 'runtime.implementation.selected');
-    expect(selected?.data).toEqual({ implementation: 'fayger-interpreter', reason: 'first registered implementation that fits' });
+    expect(selected?.data).toEqual({ implementation: TEST_IMPLEMENTATION_ID, reason: 'first registered implementation that fits' });
     expect(selected?.layer).toBe('runtime');
     expect(info.usage.hostCalls).toBe(2);
     expect(info.usage.fuelUsed).toBeGreaterThan(0);

@@ -89,3 +89,62 @@ describe('implementation registry and router', () => {
     expect(e.message).toContain('fail, suspend');
   });
 });
+
+describe('router: host support, load-time fallback on a refusal', () => {
+  const QUIT = wat('(module (func (export "_start") (result i32) (i32.const 7)))');
+
+  it('passes over an implementation the host cannot run (hostSupport asked once) and says why', () => {
+    let asked = 0;
+    const noEval: RuntimeImplementation = {
+      ...fake('codegen', ['fuel', 'suspend']),
+      hostSupport: () => (asked++, { ok: false, reason: 'new Function refused' }),
+    };
+    const reg = new ImplementationRegistry();
+    reg.register(noEval);
+    reg.register(createInterpreterImplementation());
+    const r = reg.route({ interface: '^1.0.0' });
+    reg.route({ interface: '^1.0.0' });
+    expect(asked).toBe(1);
+    expect(r.implementation.descriptor.id).toBe('fayger-interpreter');
+    expect(r.fallbacks).toEqual([]);
+    expect(r.reason).toContain('passed over codegen (cannot run on this host: new Function refused)');
+  });
+
+  it('falls back when supports(code) says no, or compile refuses (details.refused); not on other errors', async () => {
+    const refusing = (id: string, how: 'supports' | 'compile' | 'invalid'): RuntimeImplementation => ({
+      descriptor: { id, version: '1.0.0', features: ['fuel', 'suspend'], wasmVersion: '2.0' },
+      ...(how === 'supports' ? { supports: () => ({ ok: false as const, reason: 'uses simd', feature: 'simd' }) } : {}),
+      compile: async () => {
+        throw new FaygerError(
+          how === 'invalid'
+            ? { code: 'WASM_INVALID', phase: 'validate', message: 'bad module' }
+            : { code: 'WASM_UNSUPPORTED_FEATURE', phase: 'decode', message: 'no template', details: { refused: true, feature: 'x' } },
+        );
+      },
+    });
+    for (const how of ['supports', 'compile'] as const) {
+      const events: { name: string; data: unknown }[] = [];
+      const runtime = createRuntime({ implementations: [refusing('first', how), createInterpreterImplementation()], bus: new FakeBus(), events: { emit: (e) => events.push(e) } });
+      const inst = runtime.instantiate(loadedBuf({ code: QUIT }));
+      expect(inst.implementation).toBe('first');
+      const exit = await inst.runToCompletion();
+      expect(exit).toMatchObject({ state: 'Terminated', exitCode: 7 });
+      expect(inst.implementation).toBe('fayger-interpreter');
+      const selected = events.filter((e) => e.name === 'runtime.implementation.selected').map((e) => e.data as { implementation: string; reason: string });
+      expect(selected.map((s) => s.implementation)).toEqual(['first', 'fayger-interpreter']);
+      expect(selected[1]!.reason).toMatch(how === 'supports' ? /^fallback at load: first refused the module \(uses simd\)$/ : /^fallback at load: first refused the module \(.*no template/);
+    }
+    const runtime = createRuntime({ implementations: [refusing('first', 'invalid'), createInterpreterImplementation()], bus: new FakeBus() });
+    const inst = runtime.instantiate(loadedBuf({ code: QUIT }));
+    const exit = await inst.runToCompletion().catch((e: unknown) => e);
+    expect(FaygerError.is(exit, 'WASM_INVALID') || FaygerError.is((exit as { error?: unknown }).error, 'WASM_INVALID')).toBe(true);
+    expect(inst.implementation).toBe('first');
+
+    // Nothing to fall back to: the refusal itself.
+    const alone = createRuntime({ implementations: [refusing('only', 'supports')], bus: new FakeBus() }).instantiate(loadedBuf({ code: QUIT }));
+    const e = await alone.runToCompletion().catch((x: unknown) => x);
+    const err = FaygerError.is(e) ? e : (e as { error?: FaygerError }).error;
+    expect(err?.code).toBe('WASM_UNSUPPORTED_FEATURE');
+    expect(err?.details).toMatchObject({ refused: true, feature: 'simd', implementation: 'only' });
+  });
+});

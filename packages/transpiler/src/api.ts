@@ -141,8 +141,15 @@ export class TranspiledInstance {
     return toRaw(t, globalValue(this.state, index));
   }
 
-  usage(): { fuelUsed: number; fuelRemaining: number | undefined; memoryPages: number; callDepth: number; maxCallDepthReached: number; tableElements: number } {
+  usage(): {
+    fuelUsed: number; fuelRemaining: number | undefined; memoryPages: number; callDepth: number; maxCallDepthReached: number;
+    tableElements: number; refused?: { memoryPages?: number; tableElements?: number };
+  } {
     const f = this.state.fuel;
+    // Grows refused by the instance limits (the guest only saw -1): the runtime turns them into the quota
+    // breach, as with the interpreter. The shared memory and table objects keep the largest refused size.
+    const memRefused = this.state.memory?.refused ?? 0;
+    const tableRefused = this.state.tables.reduce((n, t) => Math.max(n, t.budget?.refused ?? 0), 0);
     return {
       fuelUsed: f.used,
       fuelRemaining: f.remaining === UNLIMITED_FUEL ? undefined : f.remaining,
@@ -150,6 +157,9 @@ export class TranspiledInstance {
       callDepth: f.callDepth,
       maxCallDepthReached: f.maxCallDepthReached,
       tableElements: this.state.tables.reduce((n, t) => n + t.elements.length, 0),
+      ...(memRefused || tableRefused
+        ? { refused: { ...(memRefused ? { memoryPages: memRefused } : {}), ...(tableRefused ? { tableElements: tableRefused } : {}) } }
+        : {}),
     };
   }
 

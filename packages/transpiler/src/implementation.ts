@@ -2,10 +2,11 @@ import { FaygerError } from '@fayger/contracts';
 import type {
   CompiledCode, GuestCall, GuestExportDescriptor, GuestFunctionType, GuestImportDescriptor, GuestInstance, GuestMemory,
   GuestUsage, GuestValue, HostCallContext, HostImports, InstantiateOptions, RunOptions, RunOutcome, RuntimeImplementation,
-  RuntimeImplementationDescriptor,
+  RuntimeImplementationDescriptor, ImplementationVerdict,
 } from '@fayger/contracts';
 import { PAGE, WasmMemory, trap } from '@fayger/interpreter/wasm';
 import { TranspiledModule as WasmModule, compileModule, instantiateModuleAsync, type TranspiledInstance as WasmInstance } from './api.js';
+import { emitterCompilesSimd, emitterRefusal, hostSupport, moduleSupport } from './support.js';
 import { TFunction as WasmFunction, hostFunction, type Execution, type FunctionType, type RawValue, type ValueType } from './runtime.js';
 
 export const TRANSPILER_IMPLEMENTATION_ID = 'fayger-transpiler';
@@ -216,21 +217,43 @@ class TranspilerCompiledCode implements CompiledCode {
 
 /**
  * The transpiler as a Runtime_Implementation (ExecutionStrategy) for the runtime layer's registry: the same
- * contract and fuel accounting as the interpreter's. `compile` rejects (WASM_UNSUPPORTED_FEATURE with
- * `details.refused`) on a host that forbids code generation, so a router can fall back to the interpreter.
+ * contract and fuel accounting as the interpreter's. `compile` rejects with a typed refusal
+ * (WASM_UNSUPPORTED_FEATURE with `details.refused`) on a host that forbids code generation and for a module
+ * using a feature the emitter does not compile (SIMD until it lands), so a router can fall back to the
+ * interpreter; `hostSupport()` and `supports(code)` give those answers beforehand without compiling.
  * 'jitless' here means it runs without a JIT (on the host's bytecode interpreter), not without `new Function`.
  */
 export function createTranspilerImplementation(): RuntimeImplementation {
   const descriptor: RuntimeImplementationDescriptor = {
     id: TRANSPILER_IMPLEMENTATION_ID,
     version: VERSION,
-    features: ['suspend', 'fuel', 'jitless', 'deterministic', 'simd', 'codegen'],
+    features: ['suspend', 'fuel', 'jitless', 'deterministic', 'codegen', ...(emitterCompilesSimd() ? ['simd'] : [])],
     wasmVersion: '2.0',
   };
+  let host: ImplementationVerdict | undefined;
   return {
     descriptor,
+    // Probed once per implementation object (a host's answer does not change while it runs).
+    hostSupport: () => (host ??= hostSupport()),
+    supports: (code) => moduleSupport(code),
     async compile(code: Uint8Array): Promise<CompiledCode> {
-      return new TranspilerCompiledCode(compileModule(code));
+      const verdict = moduleSupport(code);
+      if (!verdict.ok) {
+        throw new FaygerError({
+          code: 'WASM_UNSUPPORTED_FEATURE',
+          phase: 'decode',
+          what: 'compiling WebAssembly to JavaScript',
+          expected: `a module within the transpiler's features (${descriptor.features.join(', ')})`,
+          found: verdict.reason,
+          hint: 'Run the module with the interpreter (@fayger/interpreter), which implements every WebAssembly 2.0 instruction.',
+          details: { feature: verdict.feature, refused: true },
+        });
+      }
+      try {
+        return new TranspilerCompiledCode(compileModule(code));
+      } catch (err) {
+        throw emitterRefusal(err);
+      }
     },
   };
 }

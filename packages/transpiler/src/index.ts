@@ -22,3 +22,4 @@ export type { ImportDescriptor, ExportDescriptor, ExternKind, InstanceOptions, F
 export { Execution, hostFunction, canGenerateCode, DEFAULT_MAX_CALL_DEPTH } from './runtime.js';
 export type { ExecutionResult, ExecutionState, RawValue, ValueType, HostFunctionImpl, Extern, Imports } from './runtime.js';
 export { createTranspilerImplementation, TRANSPILER_IMPLEMENTATION_ID } from './implementation.js';
+export { emitterCompilesSimd, moduleSupport, hostSupport, estimatedSourceChars, TRANSPILER_LIMITS } from './support.js';

@@ -1,8 +1,9 @@
-// Host-neutral wiring of the layers (no node:, no DOM): loader → security → runtime (interpreter) → bus over
-// the host's adapter. Each host entry (server/desktop scripts, the in-app page) only supplies a source and an
-// adapter, so the guest sees the same runtime everywhere.
+// Host-neutral wiring of the layers (no node:, no DOM): loader → security → runtime → bus over the host's
+// adapter. Each host entry (server/desktop scripts, the in-app page) only supplies a source, an adapter and,
+// optionally, the Runtime_Implementations to route between (default: the interpreter alone — the embedded
+// engine bundles carry nothing else), so the guest sees the same runtime everywhere.
 import { createInstructionBus } from '@fayger/adapter-core';
-import type { BufSource, CapabilityRequest, HostKind, PlatformAdapter } from '@fayger/contracts';
+import type { BufSource, CapabilityRequest, HostKind, PlatformAdapter, RuntimeImplementation } from '@fayger/contracts';
 import { FaygerError } from '@fayger/contracts';
 import { createInterpreterImplementation } from '@fayger/interpreter';
 import { loadBuf } from '@fayger/loader';
@@ -21,6 +22,9 @@ export interface HostRun {
   absentOptional: string[];
   exit: { state: string; exitCode: number | undefined; error?: string };
   lines: GuestLogLine[];
+  /** The Runtime_Implementation that ran the guest, and the router's reasons (runtime.implementation.selected). */
+  implementation: string;
+  engineReasons: string[];
 }
 
 export interface RunBufOptions {
@@ -31,6 +35,8 @@ export interface RunBufOptions {
   adapter: PlatformAdapter;
   /** Runs before negotiation with the manifest's requests (an in-app host asks the user for permissions here). */
   beforeNegotiate?: (capabilities: readonly CapabilityRequest[]) => Promise<void>;
+  /** Runtime_Implementations in router order (default: the interpreter). */
+  implementations?: readonly RuntimeImplementation[];
 }
 
 export async function runBuf(options: RunBufOptions): Promise<HostRun> {
@@ -44,7 +50,18 @@ export async function runBuf(options: RunBufOptions): Promise<HostRun> {
   });
   const { adapter, lines } = recordGuestLog(options.adapter);
   const bus = createInstructionBus({ adapter, policy: { allow: 'available' } });
-  const runtime = createRuntime({ implementations: [createInterpreterImplementation()], bus });
+  const engineReasons: string[] = [];
+  const runtime = createRuntime({
+    implementations: options.implementations ?? [createInterpreterImplementation()],
+    bus,
+    // Only the router's decisions are kept (the initial choice, and a load-time fallback if any).
+    events: {
+      wants: (name) => name === 'runtime.implementation.selected',
+      emit: (e) => {
+        if (e.name === 'runtime.implementation.selected') engineReasons.push(`${e.data.implementation}: ${e.data.reason}`);
+      },
+    },
+  });
   await options.beforeNegotiate?.(loaded.manifest.capabilities);
   // The bus negotiates (requested ∩ adapter offers + `app`, which the bus serves on every host ∩ policy).
   const instance = runtime.instantiate(loaded);
@@ -59,6 +76,8 @@ export async function runBuf(options: RunBufOptions): Promise<HostRun> {
     absentOptional: [...instance.grants.absentOptional],
     exit: { state: exit.state, exitCode: exit.exitCode, ...(exit.error ? { error: describe(exit.error) } : {}) },
     lines,
+    implementation: instance.implementation,
+    engineReasons,
   };
 }
 

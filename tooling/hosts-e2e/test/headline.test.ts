@@ -54,18 +54,25 @@ describe.skipIf(artifactMissing)('ui-counter.buf on the server adapter (node, no
   });
   afterAll(() => rm(work, { recursive: true, force: true }));
 
+  // Once per execution strategy: the interpreter, the transpiler (WebAssembly compiled to JavaScript: V8's JIT,
+  // or its Ignition bytecode interpreter under --jitless, where new Function still works) and the router (auto).
   it.each([
-    ['server', [] as string[]],
-    ['node --jitless', ['--jitless']],
-  ])('(a, e) %s: ui trimmed by negotiation, the app degrades, logs its state and exits 0', async (label, execArgv) => {
+    ['server', [] as string[], 'interpreter', 'fayger-interpreter'],
+    ['server [transpiler]', [] as string[], 'transpiler', 'fayger-transpiler'],
+    ['server [auto]', [] as string[], 'auto', 'fayger-transpiler'],
+    ['node --jitless', ['--jitless'], 'interpreter', 'fayger-interpreter'],
+    ['node --jitless [transpiler]', ['--jitless'], 'transpiler', 'fayger-transpiler'],
+  ])('(a, e) %s: ui trimmed by negotiation, the app degrades, logs its state and exits 0', async (label, execArgv, engine, implementation) => {
     const out = join(work, `${label.replace(/\W+/g, '-')}.json`);
-    const child = await runNode(execArgv, [app, 'server', uiCounterBuf, trustedRoots, out, join(work, `data-${execArgv.length}`)]);
+    const child = await runNode(execArgv, [app, 'server', uiCounterBuf, trustedRoots, out, join(work, `data-${label.replace(/\W+/g, '-')}`)], 60_000, { FAYGER_ENGINE: engine });
     // Under --jitless Node itself says it turned WebAssembly off; nothing else may reach stderr.
     expect(child.stderr.split('\n').filter((l) => l && !/^Warning: disabling flag --expose_wasm/.test(l))).toEqual([]);
     if (execArgv.includes('--jitless')) expect(child.stderr).toMatch(/disabling flag --expose_wasm/);
     expect(child.code).toBe(0);
     const run = await readRun(out);
     expect(run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+    expect(run.implementation).toBe(implementation);
+    expect(run.engineReasons).toHaveLength(1);
     expect(run.artifactId).toBe('dev.fayger.examples.ui-counter');
     expect(run.signedBy).toHaveLength(1);
     expect(run.absentOptional).toContain('ui');
@@ -249,6 +256,9 @@ describe.skipIf(!chromiumAvailable() || artifactMissing)('ui-counter.buf in Chro
           expect(run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
           expect(run.granted).toEqual(expect.arrayContaining(['log', 'ui', 'app']));
           expect(transcript(run)).toEqual(EXPECTED_UI_TRANSCRIPT);
+          // Offered the transpiler first, the router passed it over: the page's CSP refuses new Function.
+          expect(run.implementation).toBe('fayger-interpreter');
+          expect(run.engineReasons).toEqual([expect.stringMatching(/^fayger-interpreter: .*passed over fayger-transpiler \(cannot run on this host: this host refuses new Function/)]);
           record('in-app', true, run);
           // The status bar the simulator draws from the same fact.
           await s.page.getByText(/WebAssembly absent/).waitFor();
@@ -347,7 +357,7 @@ describe.skipIf(artifactMissing)('the same guest-visible results on every host',
     await writeFile(join(artifactsDir, 'transcripts.json'), JSON.stringify(Object.fromEntries(runs), null, 2));
     const ran = [...runs.keys()];
     console.log(`hosts that ran ui-counter.buf: ${ran.join(', ')}`);
-    expect(ran).toEqual(expect.arrayContaining(['server', 'node --jitless', 'quickjs', ...(hermesBinary() ? ['hermes'] : [])]));
+    expect(ran).toEqual(expect.arrayContaining(['server', 'server [transpiler]', 'node --jitless', 'node --jitless [transpiler]', 'quickjs', ...(hermesBinary() ? ['hermes'] : [])]));
     for (const r of runs.values()) {
       expect(r.artifactId).toBe('dev.fayger.examples.ui-counter');
       expect(r.exit).toEqual({ state: 'Terminated', exitCode: 0 });

@@ -13,6 +13,7 @@ const SIZE_BUDGETS: Record<string, number> = {
   '@fayger/security': 350_000,
   '@fayger/loader': 1_300_000, // its CJS build bundles the IPFS codecs (ESM-only upstream)
   '@fayger/interpreter': 1_800_000,
+  '@fayger/transpiler': 700_000, // two entries (index, webassembly facade) sharing a chunk; ~550 KB measured
   '@fayger/runtime': 700_000,
   '@fayger/adapter-core': 700_000,
   '@fayger/node-host': 400_000,

@@ -10,8 +10,8 @@ Usage: fayger run <file.buf | https://…/app.buf> --trusted-roots <roots.json> 
 
 Loads the artifact (header, manifest, index and signature; sections on first use with the lazy strategy),
 verifies it against the trusted roots, picks the host adapter, negotiates capabilities (requested by the
-manifest ∩ offered by the adapter ∩ allowed by the host policy below), runs it in the WebAssembly interpreter
-and exits with the guest's exit code.
+manifest ∩ offered by the adapter ∩ allowed by the host policy below), runs it on the engine the router picks
+(--engine) and exits with the guest's exit code.
 
 A bare module (a local file that starts with the WebAssembly magic, e.g. a wasm32-wasip1 program) needs no
 signature and no trusted roots: Fayger synthesises its manifest from the flags — every capability its WASI and
@@ -44,11 +44,18 @@ Options:
 ${QUOTA_KEYS.map((k) => `                                 ${k.padEnd(19)}${DEFAULT_QUOTAS[k] === undefined ? 'unlimited' : String(DEFAULT_QUOTAS[k])} (${QUOTA_INFO[k].unit})`).join('\n')}
       --profile <k=v,…>        selection profile (repeatable): features=simd,…  locales=fr,en  budget=<bytes>
       --strategy <lazy|eager>  read section bodies on first use (default) or all up front
+      --engine <auto|interpreter|transpiler>
+                               execution engine (default auto): auto lets the router pick — the manifest's
+                               runtime policy, then the transpiler (WebAssembly compiled to JavaScript) where
+                               this host allows new Function, else the interpreter, falling back to the
+                               interpreter when the transpiler refuses the module (e.g. SIMD); interpreter or
+                               transpiler force one (exit 115 when the host cannot run it). --explain says which
+                               engine ran and why
       --events <json|pretty>   event stream on stderr: JSON lines with the contract event names, or text
       --json                   after the run, print one JSON object as the last line of stderr (stdout is the
                                guest's): {"ok","endedBy":"guest"|"fayger","exitCode","guestExitCode"?,"error"?}
-      --explain                print the selection report, the grant report and the effective limits (stderr)
-                               before running
+      --explain                print the engine and why, the selection report, the grant report and the
+                               effective limits (stderr) before running
       --trace <console|otlp>   OpenTelemetry: the load span tree and the instance span, printed as a tree on
                                stderr (console) or sent over OTLP/HTTP to $OTEL_EXPORTER_OTLP_ENDPOINT with
                                host-call metrics (otlp; the standard OTEL_* variables apply)

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { FaygerError, QUOTA_KEYS, emitEvent, isQuotaKey, type EventSink, type LoadProfile } from '@fayger/contracts';
 import { EventBus, jsonLinesSink, prettyConsoleSink } from '@fayger/observability';
 import { detectDigestProvider } from '@fayger/security';
-import { buildHostPolicy, formatGrantReport, formatLimits, formatSelectionReport, isWasmModule, manifestForModule, packModule, parseGrant, type RunResult } from 'fayger';
+import { buildHostPolicy, DEFAULT_ENGINE, ENGINE_CHOICES, engineImplementations, formatGrantReport, formatLimits, formatSelectionReport, isWasmModule, manifestForModule, packModule, parseGrant, type RunResult } from 'fayger';
 import { createNodeFayger, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
 import { parse, usage } from '../args.js';
 import { refOf } from '../buf-file.js';
@@ -173,6 +173,7 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     events: { type: 'string' },
     trace: { type: 'string' },
     explain: { type: 'boolean' },
+    engine: { type: 'string' },
     log: { type: 'string' },
     'state-dir': { type: 'string' },
     'no-version-store': { type: 'boolean' },
@@ -205,6 +206,8 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   if (traceMode !== undefined && traceMode !== 'console' && traceMode !== 'otlp') throw usage('run', `--trace ${traceMode}`, 'console or otlp');
   const host = values.host as string | undefined;
   if (host !== undefined && host !== 'server' && host !== 'desktop') throw usage('run', `--host ${host}`, 'server or desktop');
+  const engine = (values.engine as string | undefined) ?? DEFAULT_ENGINE;
+  if (!(ENGINE_CHOICES as readonly string[]).includes(engine)) throw usage('run', `--engine ${engine}`, ENGINE_CHOICES.join(', '));
   // Usage errors first; then whether the file is a bare module (an unreadable one is an I/O error).
   const modulePath = isUrl ? undefined : resolve(io.cwd, target);
   const bareModule = modulePath !== undefined && (await sniffModule(modulePath));
@@ -262,9 +265,22 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     : rootsFile
       ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}) }
       : { allowUnsigned: true };
+  // The engine's implementations, registered in router order (a forced engine the host cannot run stops here,
+  // FAYGER_ENGINE_UNAVAILABLE naming --engine). With --explain each router decision is printed as it happens.
+  const implementations = engineImplementations(engine, 'fayger run --engine');
+  let explainedInstance: string | undefined;
+  const engineLines: string[] = [];
+  if (values.explain) {
+    events.on('runtime.implementation.selected', (e) => {
+      const line = `engine: ${e.data.implementation} — ${e.data.reason} (--engine ${engine})\n`;
+      if (explainedInstance === undefined) engineLines.push(line);
+      else if (e.instanceId === explainedInstance) io.stderr(line);
+    });
+  }
   const fayger = createNodeFayger({
     trust,
     events,
+    implementations,
     policy,
     resources,
     profile,
@@ -284,16 +300,23 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
       ...(argv0 !== undefined ? { programName: argv0 } : bareModule ? { programName: target } : {}),
       onInstance: (instance, loaded) => {
         if (!values.explain) return;
+        explainedInstance = instance.id;
         if (bareModule) {
           io.stderr(`fayger run: unsigned local module ${target} — manifest synthesised from its imports and the flags (id ${loaded.manifest.id}, every capability optional)\n`);
         } else {
           io.stderr(`fayger run: ${loaded.manifest.id}@${loaded.manifest.version} (publisher ${loaded.manifest.publisher}) — ${loaded.signature.result.unsigned ? 'unsigned (allowed)' : `signed by ${loaded.signature.result.verifiedKeyIds.join(', ')}`}\n`);
         }
         io.stderr(`host: ${fayger.adapter.id} adapter (${fayger.adapter.hostKind}); implementation: ${instance.implementation}; strategy: ${loaded.strategy}\n`);
+        for (const line of engineLines.splice(0)) io.stderr(line);
         io.stderr(formatSelectionReport(loaded.selection));
         io.stderr(formatGrantReport(instance.grants, { adapter: fayger.adapter.id }));
         io.stderr(formatLimits(instance.limits, instance.limitSources));
-        io.stderr('--- guest output ---\n');
+        // After the load-time engine check (a fallback prints its engine line before this).
+        const off = instance.onTransition((t) => {
+          if (t.to !== 'Running') return;
+          off();
+          io.stderr('--- guest output ---\n');
+        });
       },
     });
     result = await handle.done;

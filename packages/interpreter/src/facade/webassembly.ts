@@ -1,7 +1,7 @@
 import { FaygerError } from '@fayger/contracts';
 import {
   WasmModule, compileModule, createGlobal, getGlobalValue, hostFunction, instantiateModule, invokeFunction, setGlobalValue,
-  validateModule, WasmInstance,
+  validateModule,
 } from '../api/native.js';
 import { WasmFunction, WasmGlobal, WasmMemory, WasmTable } from '../execute/objects.js';
 import type { Extern } from '../execute/instantiate.js';
@@ -10,7 +10,46 @@ import type { FunctionType, GlobalType, ImportDescriptor, RawValue, TableType, V
 /**
  * A `WebAssembly`-compatible facade over the interpreter: the part of the JS API that emscripten,
  * wasm-bindgen and AssemblyScript loaders use. Exported functions are plain synchronous JS functions.
+ *
+ * The engine behind `Module` / `Instance` is a `FacadeEngine`: this file's classes are the interpreter's, and
+ * @fayger/transpiler's facade subclasses `Module` with its own engine (through `@fayger/interpreter/wasm`), so
+ * the JS-API semantics live here once. Memory, Table, Global and the error classes wrap the memory, table and
+ * global objects both engines share, so they are the same classes in both facades.
  */
+
+/** The module a FacadeEngine compiles: its import/export descriptors and custom sections. */
+export interface FacadeModuleCode {
+  readonly imports: readonly { readonly module: string; readonly name: string; readonly kind: string; readonly type: unknown }[];
+  readonly exports: readonly { readonly name: string; readonly kind: string }[];
+  customSections(name: string): Uint8Array[];
+}
+
+/** A function object of a FacadeEngine (its wasm type and index). */
+export interface FacadeFunction {
+  readonly type: FunctionType;
+  readonly index: number;
+}
+
+/** What the facade needs from an execution engine (raw values as in the native APIs). */
+export interface FacadeEngine {
+  compileModule(bytes: Uint8Array): FacadeModuleCode;
+  validateModule(bytes: Uint8Array): boolean;
+  /** Links (imports are the engine's function objects and the shared memory/table/global objects) and runs start. */
+  instantiateModule(module: FacadeModuleCode, imports: Record<string, Record<string, unknown>>): { readonly exports: Readonly<Record<string, unknown>> };
+  invokeFunction(f: FacadeFunction, args: RawValue[]): RawValue[];
+  hostFunction(type: FunctionType, impl: (...args: RawValue[]) => unknown): FacadeFunction;
+  /** Is this one of the engine's function objects (an export, a funcref)? */
+  isFunction(x: unknown): x is FacadeFunction;
+}
+
+const interpreterEngine: FacadeEngine = {
+  compileModule: (bytes) => compileModule(bytes),
+  validateModule: (bytes) => validateModule(bytes),
+  instantiateModule: (module, imports) => instantiateModule(module as WasmModule, imports as Record<string, Record<string, Extern>>),
+  invokeFunction: (f, args) => invokeFunction(f as WasmFunction, args),
+  hostFunction: (type, impl) => hostFunction(type, impl),
+  isFunction: (x): x is FacadeFunction => x instanceof WasmFunction,
+};
 
 export class CompileError extends Error {
   override readonly name = 'CompileError';
@@ -49,8 +88,9 @@ const u32 = new Uint32Array(f32.buffer);
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
 
-const FUNC_OF = new WeakMap<object, WasmFunction>();
-const JS_OF = new WeakMap<WasmFunction, (...args: unknown[]) => unknown>();
+/** JS function → the engine function it calls, and the engine it belongs to. */
+const FUNC_OF = new WeakMap<object, { f: FacadeFunction; engine: FacadeEngine }>();
+const JS_OF = new WeakMap<FacadeFunction, (...args: unknown[]) => unknown>();
 const MEMORY_OF = new WeakMap<WasmMemory, Memory>();
 const TABLE_OF = new WeakMap<WasmTable, Table>();
 const GLOBAL_OF = new WeakMap<WasmGlobal, Global>();
@@ -63,7 +103,7 @@ function toRaw(t: ValueType, v: unknown): RawValue {
     case 'f64': f64[0] = Number(v); return u64[0];
     case 'funcref': {
       if (v === null) return null;
-      const f = typeof v === 'function' ? FUNC_OF.get(v) : undefined;
+      const f = typeof v === 'function' ? FUNC_OF.get(v)?.f : undefined;
       if (f === undefined) throw new TypeError('WebAssembly: a funcref must be null or an exported WebAssembly function');
       return f;
     }
@@ -77,7 +117,7 @@ function toJS(t: ValueType, v: RawValue): unknown {
     case 'i64': return BigInt.asIntN(64, v as bigint);
     case 'f32': u32[0] = v as number; return f32[0];
     case 'f64': u64[0] = v as bigint; return f64[0];
-    case 'funcref': return v === null ? null : jsFunction(v as WasmFunction);
+    case 'funcref': return v === null ? null : jsFunction(v as FacadeFunction, ENGINE_OF.get(v as FacadeFunction) ?? interpreterEngine);
     default: return v;
   }
 }
@@ -89,7 +129,11 @@ function v128Error(): TypeError {
 
 const hasV128 = (t: FunctionType): boolean => t.params.includes('v128') || t.results.includes('v128');
 
-function jsFunction(f: WasmFunction): (...args: unknown[]) => unknown {
+/** Engine of each function object that reached JS (exports, funcrefs read from tables and globals). */
+const ENGINE_OF = new WeakMap<FacadeFunction, FacadeEngine>();
+
+function jsFunction(f: FacadeFunction, engine: FacadeEngine): (...args: unknown[]) => unknown {
+  ENGINE_OF.set(f, engine);
   let js = JS_OF.get(f);
   if (js) return js;
   const { params, results } = f.type;
@@ -105,7 +149,7 @@ function jsFunction(f: WasmFunction): (...args: unknown[]) => unknown {
       for (let i = 0; i < params.length; i++) raw[i] = Number(args[i]) | 0;
       let out: RawValue[];
       try {
-        out = invokeFunction(f, raw);
+        out = engine.invokeFunction(f, raw);
       } catch (e) {
         rethrow(e);
       }
@@ -116,7 +160,7 @@ function jsFunction(f: WasmFunction): (...args: unknown[]) => unknown {
       for (let i = 0; i < params.length; i++) raw[i] = toRaw(params[i], args[i]);
       let out: RawValue[];
       try {
-        out = invokeFunction(f, raw);
+        out = engine.invokeFunction(f, raw);
       } catch (e) {
         rethrow(e);
       }
@@ -126,20 +170,20 @@ function jsFunction(f: WasmFunction): (...args: unknown[]) => unknown {
     };
   Object.defineProperty(js, 'length', { value: params.length });
   Object.defineProperty(js, 'name', { value: String(f.index) });
-  FUNC_OF.set(js, f);
+  FUNC_OF.set(js, { f, engine });
   JS_OF.set(f, js);
   return js;
 }
 
-function hostFromJS(type: FunctionType, fn: (...args: unknown[]) => unknown): WasmFunction {
+function hostFromJS(engine: FacadeEngine, type: FunctionType, fn: (...args: unknown[]) => unknown): FacadeFunction {
   const { params, results } = type;
   if (hasV128(type)) {
     // Links, but a call from the guest throws a TypeError (through the guest frames) without running `fn`.
-    return hostFunction(type, () => {
+    return engine.hostFunction(type, () => {
       throw v128Error();
     });
   }
-  return hostFunction(type, (...raw: RawValue[]) => {
+  return engine.hostFunction(type, (...raw: RawValue[]) => {
     const args = new Array(params.length);
     for (let i = 0; i < params.length; i++) args[i] = toJS(params[i], raw[i]);
     const r = fn(...args);
@@ -154,13 +198,19 @@ function hostFromJS(type: FunctionType, fn: (...args: unknown[]) => unknown): Wa
 // ---- Module ------------------------------------------------------------------------------------------
 
 const MODULE = Symbol('fayger.module');
+const ENGINE = Symbol('fayger.engine');
 
 export class Module {
-  /** @internal */ readonly [MODULE]: WasmModule;
+  /** @internal The engine that compiles modules of this class (a subclass sets its own). */
+  protected static engine: FacadeEngine = interpreterEngine;
+  /** @internal */ readonly [MODULE]: FacadeModuleCode;
+  /** @internal */ readonly [ENGINE]: FacadeEngine;
 
   constructor(bytes: BufferSourceLike) {
+    const engine = (new.target as unknown as { engine: FacadeEngine }).engine;
+    this[ENGINE] = engine;
     try {
-      this[MODULE] = compileModule(toBytes(bytes).slice());
+      this[MODULE] = engine.compileModule(toBytes(bytes).slice());
     } catch (e) {
       rethrow(e);
     }
@@ -183,11 +233,13 @@ export class Module {
 
 const INSTANCE = Symbol('fayger.instance');
 
-function resolveImport(imp: ImportDescriptor, v: unknown): Extern {
+function resolveImport(engine: FacadeEngine, imp: ImportDescriptor, v: unknown): unknown {
   switch (imp.kind) {
     case 'function': {
       if (typeof v !== 'function') throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a function`);
-      return FUNC_OF.get(v) ?? hostFromJS(imp.type as FunctionType, v as (...a: unknown[]) => unknown);
+      // An export of this engine links directly; one of another engine's facade is called as a JS function.
+      const own = FUNC_OF.get(v);
+      return own && own.engine === engine ? own.f : hostFromJS(engine, imp.type as FunctionType, v as (...a: unknown[]) => unknown);
     }
     case 'memory':
       if (!(v instanceof Memory)) throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Memory`);
@@ -209,40 +261,41 @@ function resolveImport(imp: ImportDescriptor, v: unknown): Extern {
   }
 }
 
-function exportValue(x: Extern): unknown {
-  if (x instanceof WasmFunction) return jsFunction(x);
+function exportValue(engine: FacadeEngine, x: unknown): unknown {
+  if (engine.isFunction(x)) return jsFunction(x, engine);
   if (x instanceof WasmMemory) return Memory.wrap(x);
   if (x instanceof WasmTable) return Table.wrap(x);
-  return Global.wrap(x);
+  return Global.wrap(x as WasmGlobal);
 }
 
 export class Instance {
   readonly exports: Record<string, unknown>;
-  /** @internal */ readonly [INSTANCE]: WasmInstance;
+  /** @internal */ readonly [INSTANCE]: { readonly exports: Readonly<Record<string, unknown>> };
 
   constructor(module: Module, importObject?: Record<string, Record<string, unknown>>) {
     if (!(module instanceof Module)) throw new TypeError('WebAssembly.Instance: first argument must be a WebAssembly.Module');
     const m = module[MODULE];
+    const engine = module[ENGINE];
     if (m.imports.length > 0 && (importObject === undefined || importObject === null || typeof importObject !== 'object')) {
       throw new TypeError('WebAssembly.Instance: imports argument must be present and must be an object');
     }
-    const imports: Record<string, Record<string, Extern>> = {};
+    const imports: Record<string, Record<string, unknown>> = {};
     for (const imp of m.imports) {
       const ns = importObject![imp.module];
       if (ns === undefined || ns === null || (typeof ns !== 'object' && typeof ns !== 'function')) {
         throw new TypeError(`WebAssembly.Instance: import module ${JSON.stringify(imp.module)} must be an object`);
       }
-      (imports[imp.module] ??= {})[imp.name] = resolveImport(imp, (ns as Record<string, unknown>)[imp.name]);
+      (imports[imp.module] ??= {})[imp.name] = resolveImport(engine, imp as ImportDescriptor, (ns as Record<string, unknown>)[imp.name]);
     }
-    let inst: WasmInstance;
+    let inst: { readonly exports: Readonly<Record<string, unknown>> };
     try {
-      inst = instantiateModule(m, imports);
+      inst = engine.instantiateModule(m, imports);
     } catch (e) {
       rethrow(e);
     }
     this[INSTANCE] = inst;
     const exports: Record<string, unknown> = Object.create(null);
-    for (const [name, x] of Object.entries(inst.exports)) exports[name] = exportValue(x);
+    for (const [name, x] of Object.entries(inst.exports)) exports[name] = exportValue(engine, x);
     this.exports = Object.freeze(exports);
   }
 }
@@ -385,40 +438,46 @@ export class Global {
 
 // ---- namespace functions -----------------------------------------------------------------------------
 
-export function validate(bytes: BufferSourceLike): boolean {
-  return validateModule(toBytes(bytes));
+type ImportObject = Record<string, Record<string, unknown>>;
+type ResponseLike = { arrayBuffer(): Promise<ArrayBuffer> };
+
+/** The namespace functions of a facade whose modules are `ModuleClass` (validate, compile, instantiate…). */
+export function facadeFunctions<M extends Module>(engine: FacadeEngine, ModuleClass: new (bytes: BufferSourceLike) => M) {
+  function instantiate(module: M, importObject?: ImportObject): Promise<Instance>;
+  function instantiate(bytes: BufferSourceLike, importObject?: ImportObject): Promise<{ module: M; instance: Instance }>;
+  function instantiate(source: M | BufferSourceLike, importObject?: ImportObject): Promise<Instance | { module: M; instance: Instance }> {
+    return new Promise((resolve) => {
+      if (source instanceof Module) resolve(new Instance(source, importObject));
+      else {
+        const module = new ModuleClass(source);
+        resolve({ module, instance: new Instance(module, importObject) });
+      }
+    });
+  }
+  return {
+    validate(bytes: BufferSourceLike): boolean {
+      return engine.validateModule(toBytes(bytes));
+    },
+    compile(bytes: BufferSourceLike): Promise<M> {
+      return new Promise((resolve) => resolve(new ModuleClass(bytes)));
+    },
+    instantiate,
+    /** Streaming variants accept a Response (or a promise of one) where the host has fetch. */
+    async compileStreaming(source: PromiseLike<ResponseLike> | ResponseLike): Promise<M> {
+      const res = await source;
+      return new ModuleClass(await res.arrayBuffer());
+    },
+    async instantiateStreaming(source: PromiseLike<ResponseLike> | ResponseLike, importObject?: ImportObject): Promise<{ module: M; instance: Instance }> {
+      const res = await source;
+      const module = new ModuleClass(await res.arrayBuffer());
+      return { module, instance: new Instance(module, importObject) };
+    },
+  };
 }
 
-export function compile(bytes: BufferSourceLike): Promise<Module> {
-  return new Promise((resolve) => resolve(new Module(bytes)));
-}
-
-export function instantiate(module: Module, importObject?: Record<string, Record<string, unknown>>): Promise<Instance>;
-export function instantiate(bytes: BufferSourceLike, importObject?: Record<string, Record<string, unknown>>): Promise<{ module: Module; instance: Instance }>;
-export function instantiate(
-  source: Module | BufferSourceLike,
-  importObject?: Record<string, Record<string, unknown>>,
-): Promise<Instance | { module: Module; instance: Instance }> {
-  return new Promise((resolve) => {
-    if (source instanceof Module) resolve(new Instance(source, importObject));
-    else {
-      const module = new Module(source);
-      resolve({ module, instance: new Instance(module, importObject) });
-    }
-  });
-}
-
-/** Streaming variants accept a Response (or a promise of one) where the host has fetch. */
-export async function compileStreaming(source: PromiseLike<{ arrayBuffer(): Promise<ArrayBuffer> }> | { arrayBuffer(): Promise<ArrayBuffer> }): Promise<Module> {
-  const res = await source;
-  return new Module(await res.arrayBuffer());
-}
-
-export async function instantiateStreaming(
-  source: PromiseLike<{ arrayBuffer(): Promise<ArrayBuffer> }> | { arrayBuffer(): Promise<ArrayBuffer> },
-  importObject?: Record<string, Record<string, unknown>>,
-): Promise<{ module: Module; instance: Instance }> {
-  const res = await source;
-  const module = new Module(await res.arrayBuffer());
-  return { module, instance: new Instance(module, importObject) };
-}
+const fns = facadeFunctions(interpreterEngine, Module);
+export const validate = fns.validate;
+export const compile = fns.compile;
+export const instantiate = fns.instantiate;
+export const compileStreaming = fns.compileStreaming;
+export const instantiateStreaming = fns.instantiateStreaming;

@@ -1,5 +1,6 @@
 import type { AnyFaygerEvent, CapabilityRequest, LoadedBuf, Manifest, ManifestQuotas } from '@fayger/contracts';
 import { createInterpreterImplementation } from '@fayger/interpreter';
+import { createTranspilerImplementation } from '@fayger/transpiler';
 import { createRequire } from 'node:module';
 import { createRuntime, type RuntimeOptions } from '../../src/index.js';
 import { FakeBus, type FakeBusOptions } from './fake-bus.js';
@@ -62,11 +63,19 @@ export function loadedBuf(spec: GuestSpec): LoadedBuf {
   };
 }
 
+/**
+ * The engine the suite runs on: the interpreter, or the transpiler with FAYGER_TEST_ENGINE=transpiler
+ * (`pnpm test:transpiler`): every quota and ABI test must hold under both execution strategies.
+ */
+export const TEST_ENGINE = process.env['FAYGER_TEST_ENGINE'] === 'transpiler' ? 'transpiler' : 'interpreter';
+export const TEST_IMPLEMENTATION_ID = TEST_ENGINE === 'transpiler' ? 'fayger-transpiler' : 'fayger-interpreter';
+const testImplementation = () => (TEST_ENGINE === 'transpiler' ? createTranspilerImplementation() : createInterpreterImplementation());
+
 export function setup(opts: Partial<RuntimeOptions> & { bus?: FakeBus; busOptions?: FakeBusOptions } = {}) {
   const bus = opts.bus ?? new FakeBus(opts.busOptions);
   const events: AnyFaygerEvent[] = [];
   const runtime = createRuntime({
-    implementations: [createInterpreterImplementation()],
+    implementations: [testImplementation()],
     events: { emit: (e) => events.push(e) },
     ...opts,
     bus,

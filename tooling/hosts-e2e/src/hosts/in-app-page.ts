@@ -1,10 +1,13 @@
 // Host (d): the in-app simulator page. The simulator's native shell (packages/adapter-in-app/simulator, a
 // reference host app, not published) is installed on this window with the WKWebView transport; the page
 // runs the BuF through adapter-in-app over that bridge, with the UI in the "WebView" area. The page's first
-// script deleted WebAssembly, so the interpreter is the only way the guest runs. It waits for
+// script deleted WebAssembly and its CSP has no 'unsafe-eval': the router is offered the transpiler first and
+// must pass it over for the interpreter (new Function refused). It waits for
 // `window.__go()` so a test can look at the page first; the HostRun lands in `window.__hostRun`.
 import { createInAppAdapter } from '@fayger/adapter-in-app';
 import { FaygerError } from '@fayger/contracts';
+import { createInterpreterImplementation } from '@fayger/interpreter';
+import { createTranspilerImplementation } from '@fayger/transpiler';
 import { HttpRangeSource } from '@fayger/loader';
 import { installSimulator } from '../../../../packages/adapter-in-app/simulator/install.js';
 import { runBuf } from '../run-buf.js';
@@ -31,6 +34,8 @@ async function main(): Promise<void> {
     // it leaves out `app` (served by the bus on every host), so a UI app would never get its events — see
     // the README (adapter-in-app bug).
     beforeNegotiate: async (caps) => void (await adapter.requestPermissions(caps)),
+    // As createFayger's default (engine auto): the transpiler where the host allows new Function.
+    implementations: [createTranspilerImplementation(), createInterpreterImplementation()],
   });
 }
 

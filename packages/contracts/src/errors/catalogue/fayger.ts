@@ -27,6 +27,11 @@ export const faygerCodes = {
     title: 'The artifact reference is neither a BufSource, bytes, an http(s) URL nor a path this host can open.',
     remedy: 'Pass a BufSource, a Uint8Array or a URL; paths need fayger/node (createNodeFayger).',
   },
+  FAYGER_ENGINE_UNAVAILABLE: {
+    layer: 'cli',
+    title: 'The execution engine forced by the embedder (createFayger `engine`, `fayger run --engine`) cannot run on this host.',
+    remedy: 'Use `engine: \'auto\'` (`--engine auto`) to let the router pick, or `interpreter`, which runs everywhere; the transpiler needs `new Function` (no CSP without unsafe-eval).',
+  },
   FAYGER_CLOSED: {
     layer: 'cli',
     title: 'The Fayger instance was used after close().',
