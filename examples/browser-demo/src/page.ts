@@ -1,12 +1,15 @@
 // The browser demo page: fetches a signed BuF lazily over HTTP Range, verifies it against the dev trusted
-// roots (served as JSON), and runs it with the interpreter; the guest's UI is drawn as DOM by adapter-browser.
-// Query: `buf` (URL of the artifact, default the demo BuF), `locale` (default en), `budget` (bytes, default 128 KiB).
+// roots (served as JSON), and runs it; the guest's UI is drawn as DOM by adapter-browser.
+// Query: `buf` (URL of the artifact, default the demo BuF), `locale` (default en), `budget` (bytes, default 128 KiB),
+// `engine` (`auto`, the default: the transpiler where the page allows new Function, else the interpreter — as
+// createFayger does; or `interpreter` / `transpiler` alone).
 import { createInstructionBus } from '@fayger/adapter-core';
 import { createBrowserAdapter } from '@fayger/adapter-browser';
 import { FaygerError, type AnyFaygerEvent } from '@fayger/contracts';
 import { createInterpreterImplementation } from '@fayger/interpreter';
 import { BUF_HEADER_LENGTH, HttpRangeSource, loadBuf } from '@fayger/loader';
 import { createRuntime } from '@fayger/runtime';
+import { createTranspilerImplementation } from '@fayger/transpiler';
 import { createTrustVerifier, detectDigestProvider, parseTrustedRoots } from '@fayger/security';
 import { recordGuestLog } from './guest-log.js';
 
@@ -14,6 +17,7 @@ const q = new URLSearchParams(location.search);
 const bufUrl = new URL(q.get('buf') ?? '/bufs/browser-demo.buf', location.href);
 const locale = q.get('locale') ?? 'en';
 const byteBudget = Number(q.get('budget') ?? 128 * 1024);
+const engine = q.get('engine') ?? 'auto';
 
 const $ = (id: string) => document.getElementById(id)!;
 const status = (text: string) => void ($('status').textContent = text);
@@ -26,6 +30,8 @@ export interface DemoState {
   loaderEvents: string[];
   logs: { level: string; message: string }[];
   exit?: { state: string; exitCode: number | undefined; error?: string };
+  /** The Runtime_Implementation that ran the guest (after any load-time fallback). */
+  implementation?: string;
   error?: string;
 }
 
@@ -78,13 +84,20 @@ async function main(): Promise<void> {
   const { adapter, lines } = recordGuestLog(base);
   state.logs = lines;
   const bus = createInstructionBus({ adapter, policy: { allow: 'available' } });
-  const runtime = createRuntime({ implementations: [createInterpreterImplementation()], bus });
+  const implementations =
+    engine === 'interpreter'
+      ? [createInterpreterImplementation()]
+      : engine === 'transpiler'
+        ? [createTranspilerImplementation()]
+        : [createTranspilerImplementation(), createInterpreterImplementation()];
+  const runtime = createRuntime({ implementations, bus });
   const instance = runtime.instantiate(loaded);
   state.phase = 'running';
   status(`running ${loaded.manifest.id} ${loaded.manifest.version} (signed by ${loaded.signature.keyIds.join(', ')}; granted: ${instance.grants.granted.map((g) => g.name).join(', ')})`);
   const logBox = $('log');
   const timer = setInterval(() => void (logBox.textContent = lines.map((l) => `${l.level} ${l.message}`).join('\n')), 100);
   const exit = await instance.runToCompletion();
+  state.implementation = instance.implementation;
   clearInterval(timer);
   logBox.textContent = lines.map((l) => `${l.level} ${l.message}`).join('\n');
   state.exit = { state: exit.state, exitCode: exit.exitCode, ...(exit.error ? { error: `${exit.error.code}: ${exit.error.message}` } : {}) };

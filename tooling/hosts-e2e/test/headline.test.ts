@@ -115,14 +115,18 @@ async function waitScreen(re: RegExp, what: string, ms = 15_000): Promise<string
   throw new Error(`waiting for ${what} (${re}): not on screen after ${ms} ms; last screen:\n${last}`);
 }
 
-describe.skipIf(!tmux || artifactMissing)('ui-counter.buf on the desktop adapter in a real terminal (tmux)', () => {
+// Once per execution strategy (the Node host allows new Function): FAYGER_ENGINE picks the node app's engine.
+describe.skipIf(!tmux || artifactMissing).each([
+  { engine: 'interpreter', label: 'desktop', implementation: 'fayger-interpreter' },
+  { engine: 'transpiler', label: 'desktop [transpiler]', implementation: 'fayger-transpiler' },
+])('ui-counter.buf on the desktop adapter in a real terminal (tmux), $engine', ({ engine, label, implementation }) => {
   let work = '';
   let out = '';
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'fayger-hosts-e2e-desktop-'));
     out = join(work, 'desktop.json');
     const app = await bundleNodeApp(work);
-    const cmd = [process.execPath, app, 'desktop', uiCounterBuf, trustedRoots, out].map((a) => JSON.stringify(a)).join(' ');
+    const cmd = ['env', `FAYGER_ENGINE=${engine}`, process.execPath, app, 'desktop', uiCounterBuf, trustedRoots, out].map((a) => JSON.stringify(a)).join(' ');
     tm('new-session', '-d', '-s', session, '-x', '80', '-y', '24', cmd);
   });
   afterAll(async () => {
@@ -130,7 +134,7 @@ describe.skipIf(!tmux || artifactMissing)('ui-counter.buf on the desktop adapter
     await rm(work, { recursive: true, force: true });
   });
 
-  it('(b) desktop: keys in, screen out: type a name, +1, +1, -1, Quit; the guest transcript is the scripted one', { timeout: 60_000 }, async () => {
+  it(`(b) ${label}: keys in, screen out: type a name, +1, +1, -1, Quit; the guest transcript is the scripted one`, { timeout: 60_000 }, async () => {
     const shots: string[] = [];
     let s = await waitScreen(/Count: 0/, 'the first render');
     shots.push(s);
@@ -157,13 +161,14 @@ describe.skipIf(!tmux || artifactMissing)('ui-counter.buf on the desktop adapter
     while (alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     expect(alive()).toBe(false);
     await mkdir(artifactsDir, { recursive: true });
-    await writeFile(join(artifactsDir, 'desktop-tmux-screens.txt'), shots.join('\n' + '-'.repeat(80) + '\n'));
+    await writeFile(join(artifactsDir, `desktop-${engine}-tmux-screens.txt`), shots.join('\n' + '-'.repeat(80) + '\n'));
 
     const run = await readRun(out);
     expect(run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+    expect(run.implementation).toBe(implementation);
     expect(run.granted).toEqual(expect.arrayContaining(['log', 'ui', 'app']));
     expect(transcript(run)).toEqual(EXPECTED_UI_TRANSCRIPT);
-    record('desktop', true, run);
+    record(label, true, run);
   });
 });
 
@@ -195,23 +200,28 @@ if (!chromiumAvailable()) describe('ui-counter.buf in Chromium', () => it.skip(C
 if (artifactMissing) describe('ui-counter.buf in Chromium (artifact)', () => it.skip(ARTIFACT_MISSING_MESSAGE, () => {}));
 
 describe.skipIf(!chromiumAvailable() || artifactMissing)('ui-counter.buf in Chromium', () => {
-  it('(c) browser page: adapter-browser renders DOM, real clicks and typing drive it, same transcript', { timeout: 60_000 }, async () => {
+  // Once per execution strategy: the page allows new Function, so `auto` (the default) runs the transpiler.
+  it.each([
+    { engine: 'auto', label: 'browser', implementation: 'fayger-transpiler' },
+    { engine: 'interpreter', label: 'browser [interpreter]', implementation: 'fayger-interpreter' },
+  ])('(c) $label page: adapter-browser renders DOM, real clicks and typing drive it, same transcript', { timeout: 60_000 }, async ({ engine, label, implementation }) => {
     const server = await startDemoServer();
     try {
       await withChromium(
         async (s) => {
-          await s.page.goto(`${server.origin}/?buf=/bufs/ui-counter.buf`);
-          await playScript(s.page, s.screenshot, 'browser');
+          await s.page.goto(`${server.origin}/?buf=/bufs/ui-counter.buf&engine=${engine}`);
+          await playScript(s.page, s.screenshot, `browser-${engine}`);
           const st = (await (await s.page.waitForFunction(() => {
             const d = (window as unknown as { __demo?: { phase: string } }).__demo;
             return d && (d.phase === 'exited' || d.phase === 'failed') ? d : undefined;
-          }, undefined, { timeout: 20_000 })).jsonValue()) as unknown as { exit: unknown; logs: HostRun['lines']; artifactId: string; error?: string };
-          await s.screenshot('browser-exited');
+          }, undefined, { timeout: 20_000 })).jsonValue()) as unknown as { exit: unknown; logs: HostRun['lines']; artifactId: string; error?: string; implementation?: string };
+          await s.screenshot(`browser-${engine}-exited`);
           expect(st.error).toBeUndefined();
           expect(st.artifactId).toBe('dev.fayger.examples.ui-counter');
           expect(st.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+          expect(st.implementation).toBe(implementation);
           expect(transcript({ lines: st.logs })).toEqual(EXPECTED_UI_TRANSCRIPT);
-          record('browser', true, { artifactId: st.artifactId, exit: st.exit, lines: st.logs });
+          record(label, true, { artifactId: st.artifactId, exit: st.exit, lines: st.logs });
           expect(s.errors).toEqual([]);
         },
         { artifactsDir },
