@@ -8,6 +8,7 @@ import { createNodeFayger, parseDirSpec, type NodeFaygerTrust } from 'fayger/nod
 import { parse, usage } from '../args.js';
 import { refOf } from '../buf-file.js';
 import { RUN_EXIT_CODES, isGuestTrap, runExitCodeFor } from '../exit-codes.js';
+import { forCli } from '../hints.js';
 import { readFileWithProgress, type CliIo } from '../io.js';
 import { runHelp } from './run-help.js';
 
@@ -136,7 +137,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } catch (err) {
     outcome = outcomeForError(err);
   }
-  const { error } = outcome;
+  const error = outcome.error && forCli(outcome.error, 'run');
   if (error) io.stderr(`fayger run: ${outcome.endedBy === 'guest' ? 'guest trapped' : 'error'} ${error.code} (phase ${error.phase}): ${error.message}\n`);
   if (outcome.guestExitCode !== undefined && outcome.exitCode !== outcome.guestExitCode) {
     io.stderr(
@@ -161,6 +162,7 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   const { values, positionals } = parse('run', own, {
     'trusted-roots': { type: 'string' },
     'allow-unsigned': { type: 'boolean' },
+    'allow-rollback': { type: 'boolean' },
     host: { type: 'string' },
     grant: { type: 'string', multiple: true },
     deny: { type: 'string', multiple: true },
@@ -230,7 +232,14 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
       allowAll,
     });
   } catch (err) {
-    if (FaygerError.is(err)) throw usage('run', err.message);
+    if (FaygerError.is(err)) {
+      // One statement of the problem, in flags: `--grant "nope"`, expected a capability name…
+      const d = err.details as { option?: string; value?: string; expected?: string; found?: string };
+      if (d.option && d.value !== undefined) {
+        throw usage('run', `--${d.option} ${JSON.stringify(d.value)}${d.found !== undefined && d.found !== d.value ? ` (${d.found})` : ''}`, d.expected);
+      }
+      throw usage('run', err.message);
+    }
     throw err;
   }
   const resources = parseQuota(list(values.quota));
@@ -259,7 +268,7 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   const trust: NodeFaygerTrust = bareModule
     ? { allowUnsigned: true }
     : rootsFile
-      ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}) }
+      ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}), ...(values['allow-rollback'] ? { allowRollback: true } : {}) }
       : { allowUnsigned: true };
   const fayger = createNodeFayger({
     trust,
