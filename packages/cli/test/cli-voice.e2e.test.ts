@@ -97,7 +97,10 @@ describe('the CLI speaks in flags', () => {
     const state = join(dir, 'state');
     const roots = join(dir, 'roots.json');
     const key = join(dir, 'keys', 'apps.key.json');
-    expect(fayger(dir, 'run', 'hello.buf', '--trusted-roots', 'roots.json', '--state-dir', state).code).toBe(0); // sequence 4 recorded
+    const first = fayger(dir, 'run', 'hello.buf', '--trusted-roots', 'roots.json', '--state-dir', state, '--explain');
+    expect(first.code).toBe(0); // sequence 4 recorded
+    // The CLI keeps its state dir (the library alone would keep rollback sequences in memory), and --explain says where.
+    expect(first.stderr).toContain(`storage: rollback protection in ${join(state, 'versions.json')}; per-app state in ${state}`);
     const older = tempDir();
     writeRunnableApp(older, { ...MANIFEST, security: { sequence: 2 } });
     expect(fayger(older, 'pack', 'app', '-o', 'old.buf', '-k', key).code).toBe(0);

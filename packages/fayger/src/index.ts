@@ -11,13 +11,14 @@ export type {
   RunOptions,
   RunResult,
   RunHandle,
+  StorageReport,
 } from './create-fayger.js';
 export type { FaygerTrust } from './trust.js';
 export { buildHostPolicy, parseGrant, BASELINE_CAPABILITIES } from './policy.js';
 export type { HostPolicyInput } from './policy.js';
 export { withStdio } from './stdio-adapter.js';
 export type { StdioStreams } from './stdio-adapter.js';
-export { formatGrantReport, formatSelectionReport, formatLimits } from './explain.js';
+export { formatGrantReport, formatSelectionReport, formatLimits, formatStorage } from './explain.js';
 export { DEFAULT_QUOTAS, DEFAULT_MAX_HOST_CALL_BYTES } from '@fayger/runtime';
 export { isWasmModule, readModuleShape, manifestForModule, packModule, WASM_MAGIC } from './module.js';
 export type { ModuleImport, ModuleShape, ModuleManifestOptions } from './module.js';

@@ -4,7 +4,7 @@ import { FaygerError, QUOTA_KEYS, emitEvent, isQuotaKey, type EventSink, type Lo
 import { EventBus, jsonLinesSink, prettyConsoleSink } from '@fayger/observability';
 import { detectDigestProvider } from '@fayger/security';
 import { buildHostPolicy, formatGrantReport, formatLimits, formatSelectionReport, isWasmModule, manifestForModule, packModule, parseGrant, type RunResult } from 'fayger';
-import { createNodeFayger, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
+import { createNodeFayger, defaultStateDir, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
 import { parse, usage } from '../args.js';
 import { refOf } from '../buf-file.js';
 import { RUN_EXIT_CODES, isGuestTrap, runExitCodeFor } from '../exit-codes.js';
@@ -278,7 +278,8 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     profile,
     ...(strategy ? { strategy: strategy as 'lazy' | 'eager' } : {}),
     ...(host ? { host } : {}),
-    ...(values['state-dir'] ? { stateDir: resolve(io.cwd, values['state-dir'] as string) } : {}),
+    // The CLI keeps state between runs (the library persists nothing unless told where).
+    stateDir: values['state-dir'] ? resolve(io.cwd, values['state-dir'] as string) : defaultStateDir(),
     ...(values['no-version-store'] || bareModule ? { versionStore: false as const } : {}),
     dirs,
     envAllow: allowAll ? [...envNames] : envNames,
@@ -299,7 +300,7 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
         }
         io.stderr(`host: ${fayger.adapter.id} adapter (${fayger.adapter.hostKind}); implementation: ${instance.implementation}; strategy: ${loaded.strategy}\n`);
         io.stderr(formatSelectionReport(loaded.selection));
-        io.stderr(formatGrantReport(instance.grants, { adapter: fayger.adapter.id }));
+        io.stderr(formatGrantReport(instance.grants, { adapter: fayger.adapter.id, storage: fayger.storage }));
         io.stderr(formatLimits(instance.limits, instance.limitSources));
         io.stderr('--- guest output ---\n');
       },
