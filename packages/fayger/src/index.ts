@@ -14,6 +14,7 @@ export type {
   StorageReport,
 } from './create-fayger.js';
 export type { FaygerTrust } from './trust.js';
+export type { TrustedRootsInput, TrustedRootsDocument } from '@fayger/security';
 export { buildHostPolicy, parseGrant, BASELINE_CAPABILITIES } from './policy.js';
 export type { HostPolicyInput } from './policy.js';
 export { withStdio } from './stdio-adapter.js';
