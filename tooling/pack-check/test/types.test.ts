@@ -128,7 +128,9 @@ describe('declarations from the tarballs', () => {
     expect(own.stdout).toBe(viaNpx.stdout);
     // …and without one says how to install it (the npm exec fetch turned off).
     const alone = packedPackages().find((p) => p.name === 'fayger')!;
-    const r = spawnSync(process.execPath, [join(alone.root, 'bin', 'fayger.js'), '--version'], { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, FAYGER_CLI_FETCH: '0' } });
+    // (NODE_PATH dropped: pnpm points it at the workspace's packages, where the CLI would be found.)
+    const { NODE_PATH: _nodePath, ...env } = process.env;
+    const r = spawnSync(process.execPath, [join(alone.root, 'bin', 'fayger.js'), '--version'], { cwd: tmpdir(), encoding: 'utf8', env: { ...env, FAYGER_CLI_FETCH: '0' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('npm install -D @fayger/cli@^');
   });
