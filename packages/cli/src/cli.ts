@@ -80,7 +80,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const topic = name === 'help' ? args[0] : undefined;
     if (topic && COMMANDS[topic]) io.stdout(await helpOf(COMMANDS[topic]));
     else io.stdout(mainHelp);
-    return name === undefined ? USAGE_EXIT : 0;
+    // `fayger` alone is a request for help, not a mistake.
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     io.stdout(`fayger ${VERSION}\n`);
@@ -98,11 +99,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await (await command.load())(args, io);
   } catch (err) {
-    const [{ FaygerError }, { exitCodeFor }] = await Promise.all([import('@fayger/contracts'), import('./exit-codes.js')]);
+    const [{ FaygerError }, { exitCodeFor }, { forCli }] = await Promise.all([import('@fayger/contracts'), import('./exit-codes.js'), import('./hints.js')]);
     const code = exitCodeFor(err);
     if (FaygerError.is(err)) {
-      io.stderr(`fayger ${name}: error ${err.code} (phase ${err.phase}): ${err.message}\n`);
-      if (args.includes('--json')) io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: err.toJSON() }, null, 2)}\n`);
+      const shown = forCli(err, name);
+      io.stderr(`fayger ${name}: error ${shown.code} (phase ${shown.phase}): ${shown.message}\n`);
+      if (args.includes('--json')) io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: shown.toJSON() }, null, 2)}\n`);
     } else {
       io.stderr(`fayger ${name}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }

@@ -116,3 +116,21 @@ describe('pack config and keygen validation (in-process)', () => {
     expect(exitCodeFor(new Error('x'))).toBe(10);
   });
 });
+
+describe('hints in flags', () => {
+  it('every remedy that names a library option has a CLI hint that names a flag instead', async () => {
+    const { errorCatalogue } = await import('@fayger/contracts');
+    const { cliHint } = await import('../src/hints.js');
+    // Option names a CLI user cannot type (the API's words for what `fayger run` / `verify` do with flags).
+    const apiWords = /`\w+: true`|\{ trust:|LoadProfile\.|quotas\.\w+ in the manifest \(and the host policy cap\)|raise quotas\.\w+|maxFallbackBytes|raise timeoutMs|maxHostCallBytes|linkPolicy/i;
+    const reachable = Object.entries(errorCatalogue).filter(([, info]) => ['security', 'loader', 'runtime'].includes(info.layer) && apiWords.test(info.remedy));
+    expect(reachable.length).toBeGreaterThan(5);
+    for (const [code] of reachable) {
+      const hint = cliHint(code, 'run');
+      expect(hint, code).toBeDefined();
+      expect(hint, code).not.toMatch(apiWords);
+    }
+    expect(cliHint('SECURITY_ROLLBACK', 'verify')).toContain('--allow-rollback');
+    expect(cliHint('QUOTA_FUEL_EXCEEDED', 'run')).toContain('--quota fuel=');
+  });
+});

@@ -30,7 +30,7 @@ import {
   type Runtime,
   type RuntimeLimits,
 } from '@fayger/runtime';
-import { detectDigestProvider, type Ed25519Backend } from '@fayger/security';
+import { createMemoryVersionStore, detectDigestProvider, type Ed25519Backend } from '@fayger/security';
 import type { RuntimeImplementation } from '@fayger/contracts';
 import { engineImplementations, type EngineChoice } from './engine.js';
 import { buildHostPolicy } from './policy.js';
@@ -56,8 +56,14 @@ export interface FaygerOptions {
   digest?: DigestProvider;
   /** Ed25519 backend for signature checks (default: the verifier's detection). */
   ed25519?: Ed25519Backend;
-  /** Rollback protection store (default: none; `fayger/node` defaults to a file in the per-user state dir). */
-  versionStore?: VersionStore;
+  /**
+   * Rollback protection store. Default: in memory — a lower sequence than one this Fayger accepted is refused
+   * until it closes, and nothing is written anywhere (`storage` and the grant report say so). `false`: none.
+   * `fayger/node` keeps `<stateDir>/versions.json` when given a `stateDir`.
+   */
+  versionStore?: VersionStore | false;
+  /** How this Fayger's state is kept, for reports (`fayger/node` sets it; default: derived from `versionStore`). */
+  storage?: StorageReport;
   /** Selection profile defaults (host defaults to the adapter's host kind). */
   profile?: Partial<LoadProfile>;
   /** Default load strategy (default 'lazy'). */
@@ -118,6 +124,20 @@ export interface RunOptions extends LoadOptions {
   onInstance?: (instance: BufInstance, loaded: LoadedBuf) => void;
 }
 
+/**
+ * Where a Fayger keeps state between runs and whether any of it outlives the Fayger. `fayger.storage`, each
+ * RunResult and `formatGrantReport(report, { storage })` carry it, so an embedder can see that rollback protection
+ * is in memory only.
+ */
+export interface StorageReport {
+  /** True when Fayger itself writes state to disk (a state directory was given); false: nothing is written. */
+  persistent: boolean;
+  /** The state directory (per-app kv and /data, versions.json) when one was given. */
+  stateDir?: string;
+  /** Rollback protection: in memory (forgotten on close), a file, the embedder's own store, or none. */
+  rollback: { store: 'memory' | 'file' | 'custom' | 'none'; path?: string };
+}
+
 /** How a run ended. */
 export interface RunResult {
   /** The guest's exit code (entry result, fayger.exit, proc_exit); undefined when the instance failed. */
@@ -134,6 +154,8 @@ export interface RunResult {
   implementation: string;
   adapter: { id: string; hostKind: string };
   artifact: { id: string; version: string; publisher: string };
+  /** Where state is kept (rollback protection in memory unless a state dir or store was given). */
+  storage: StorageReport;
 }
 
 /** A started run: the instance to control, and the reports, before it ends. */
@@ -155,6 +177,8 @@ export interface Fayger {
   readonly bus: AdapterBus;
   readonly runtime: Runtime;
   readonly policy: HostPolicy;
+  /** Where this Fayger keeps state (rollback sequences, per-app data) and whether it outlives it. */
+  readonly storage: StorageReport;
   /** Loads and verifies an artifact (header, manifest, index, signature; bodies now under 'eager'). */
   load(input: BufInput, options?: LoadOptions): Promise<LoadedBuf>;
   /** Instantiates (negotiating grants) and starts an instance; `done` tells how it ended. */
@@ -194,11 +218,17 @@ export function createFayger(options: FaygerOptions): Fayger {
   emitEvent(sink, 'adapter.host.detected', { host: adapter.hostKind, adapter: adapter.id, forced, reason });
 
   const digest = options.digest ?? detectDigestProvider();
+  // Nothing persists unless the embedder says where: rollback sequences live in memory for this Fayger's life.
+  const versionStore = options.versionStore === false ? undefined : (options.versionStore ?? createMemoryVersionStore());
+  const storage: StorageReport = options.storage ?? {
+    persistent: false,
+    rollback: { store: options.versionStore === false ? 'none' : options.versionStore ? 'custom' : 'memory' },
+  };
   const trust = buildTrust(options.trust, {
     digest,
     events: sink,
     ...(options.ed25519 ? { ed25519: options.ed25519 } : {}),
-    ...(options.versionStore ? { versionStore: options.versionStore } : {}),
+    ...(versionStore ? { versionStore } : {}),
   });
   const policy = options.policy ?? buildHostPolicy();
   const bus = createInstructionBus({
@@ -327,6 +357,7 @@ export function createFayger(options: FaygerOptions): Fayger {
         implementation: instance.implementation,
         adapter: { id: adapter.id, hostKind: adapter.hostKind },
         artifact: { id: loaded.manifest.id, version: loaded.manifest.version, publisher: loaded.manifest.publisher },
+        storage,
       };
     });
     return { instance, loaded, grantReport, selectionReport: loaded.selection, limits: instance.limits, done };
@@ -338,6 +369,7 @@ export function createFayger(options: FaygerOptions): Fayger {
     bus,
     runtime,
     policy,
+    storage,
     load: (input, o = {}) => loadWith(input, o),
     start,
     async run(input, o = {}) {

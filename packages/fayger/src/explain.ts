@@ -1,3 +1,4 @@
+import type { StorageReport } from './create-fayger.js';
 import { QUOTA_INFO, QUOTA_KEYS, type CapabilityQuota, type CapabilityScope, type GrantReport, type QuotaKey, type QuotaValues, type SelectionReport } from '@fayger/contracts';
 
 function scopeText(scope: CapabilityScope | undefined): string {
@@ -18,7 +19,7 @@ function quotaText(q: CapabilityQuota | undefined): string {
  * The grant report as text: for each capability the manifest asked for, whether it is required, what the
  * manifest asked, what the adapter offered, what the host policy allowed, the outcome and why.
  */
-export function formatGrantReport(report: GrantReport, context: { adapter?: string } = {}): string {
+export function formatGrantReport(report: GrantReport, context: { adapter?: string; storage?: StorageReport } = {}): string {
   const lines: string[] = [];
   const granted = report.entries.filter((e) => e.granted).length;
   lines.push(`grants${context.adapter ? ` (adapter ${context.adapter})` : ''}: ${granted} of ${report.entries.length} requested capabilities granted`);
@@ -36,7 +37,30 @@ export function formatGrantReport(report: GrantReport, context: { adapter?: stri
   }
   if (report.missingRequired.length) lines.push(`  required but not granted: ${report.missingRequired.join(', ')} — the instance will not start`);
   if (report.absentOptional.length) lines.push(`  optional and absent: ${report.absentOptional.join(', ')} — the guest sees them as absent and degrades`);
+  if (context.storage) lines.push(`  ${formatStorage(context.storage).trimEnd()}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Where state is kept, as one line: rollback protection (in memory, a file, the embedder's store or off) and
+ * whether anything outlives the Fayger.
+ */
+export function formatStorage(storage: StorageReport): string {
+  const r = storage.rollback;
+  const rollback =
+    r.store === 'memory'
+      ? 'rollback protection in memory only: sequences are forgotten when this Fayger closes'
+      : r.store === 'file'
+        ? `rollback protection in ${r.path ?? 'a file'}`
+        : r.store === 'custom'
+          ? "rollback protection in the embedder's version store"
+          : 'rollback protection off';
+  const state = storage.persistent
+    ? `per-app state in ${storage.stateDir}`
+    : r.store === 'custom'
+      ? 'Fayger itself writes nothing to disk'
+      : 'nothing is written to disk (fayger/node: give a stateDir to keep state between runs)';
+  return `storage: ${rollback}; ${state}\n`;
 }
 
 const fmtBytes = (n: number): string => (n >= 1 << 20 ? `${(n / 1048576).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);

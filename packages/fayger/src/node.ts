@@ -1,14 +1,15 @@
 // Node entry of fayger: files as sources, the per-user state dir, the server and desktop adapters, node:crypto
 // fast paths. The main entry ('fayger') stays free of node: imports for browsers and in-app hosts.
-import { readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import { FaygerError, type VersionStore } from '@fayger/contracts';
 import { openSource as openNodeSource } from '@fayger/loader/node';
 import { parseTrustedRoots } from '@fayger/security';
 import { createFileVersionStore, nodeDigestProvider, nodeEd25519Backend } from '@fayger/security/node';
 import type { AppKey, FsMount } from '@fayger/node-host';
-import { createFayger, type AdapterChoice, type Fayger, type FaygerOptions, type RunHandle } from './create-fayger.js';
+import { createFayger, type AdapterChoice, type Fayger, type FaygerOptions, type RunHandle, type StorageReport } from './create-fayger.js';
 import { nodeAdapterCandidates } from './node-adapters.js';
 import type { StdioStreams } from './stdio-adapter.js';
 import type { FaygerTrust } from './trust.js';
@@ -21,18 +22,20 @@ export type NodeFaygerTrust =
   | FaygerTrust
   | { rootsFile: string; threshold?: number; allowUnsigned?: boolean; allowRollback?: boolean };
 
-export interface NodeFaygerOptions extends Omit<FaygerOptions, 'adapter' | 'trust' | 'versionStore'> {
+export interface NodeFaygerOptions extends Omit<FaygerOptions, 'adapter' | 'trust' | 'versionStore' | 'storage'> {
   trust: NodeFaygerTrust;
   /** Force an adapter by id or host kind ('server', 'desktop'); default: detection (TTY → desktop). */
   host?: string;
   /** Replace the Node adapters entirely (any PlatformAdapter, or candidates to detect among). */
   adapter?: AdapterChoice;
   /**
-   * Per-user state directory (default: `defaultStateDir()`). Holds versions.json and, per app, kv and the
-   * default `/data` in `apps/<publisher>/<id>/` (see `appStateDir`): no app can read or name another's.
+   * State directory: versions.json and, per app, kv and the default `/data` in `apps/<publisher>/<id>/` (see
+   * `appStateDir`): no app can read or name another's. Default: none — nothing is persisted; rollback protection
+   * is in memory and apps' kv and `/data` live in a private temporary directory removed by `close()`. Pass
+   * `defaultStateDir()` for the per-user place the CLI uses (`~/.local/state/fayger`).
    */
   stateDir?: string;
-  /** Rollback protection (default: `<stateDir>/versions.json`); false: none. */
+  /** Rollback protection (default: `<stateDir>/versions.json` with a stateDir, else in memory); false: none. */
   versionStore?: VersionStore | false;
   /** Host directories mounted at guest paths; fs.read / fs.write offers come from them. */
   mounts?: readonly FsMount[];
@@ -52,7 +55,7 @@ export interface NodeFaygerOptions extends Omit<FaygerOptions, 'adapter' | 'trus
  * Where Fayger keeps per-user state: `$FAYGER_STATE_DIR`, else `$XDG_STATE_HOME/fayger`, else the platform's
  * usual place (`~/.local/state/fayger`, `~/Library/Application Support/fayger`, `%LOCALAPPDATA%\fayger`).
  */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultStateDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   if (env.FAYGER_STATE_DIR) return resolve(env.FAYGER_STATE_DIR);
   if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'fayger');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'fayger');
@@ -140,12 +143,15 @@ function isDirectory(path: string): boolean {
 }
 
 /**
- * createFayger with Node defaults: paths open as FileSource, SHA-256 and Ed25519 through node:crypto, a
- * file-backed version store in the per-user state dir, and the server / desktop adapter chosen by host
- * detection (forced with `host`), with guest stdio on this process's streams.
+ * createFayger with Node defaults: paths open as FileSource, SHA-256 and Ed25519 through node:crypto, the
+ * server / desktop adapter chosen by host detection (forced with `host`), with guest stdio on this process's
+ * streams. State persists only in a `stateDir` you give (versions.json, per-app kv and `/data`); without one,
+ * rollback protection is in memory and `fayger.storage` / the grant report say so.
  */
 export function createNodeFayger(options: NodeFaygerOptions): Fayger {
-  const stateDir = options.stateDir ?? defaultStateDir();
+  // No state dir: a private temporary one for the adapters (kv, /data), removed on close; nothing persists.
+  const ephemeral = options.stateDir === undefined ? join(tmpdir(), `fayger-ephemeral-${process.pid}-${randomBytes(6).toString('hex')}`) : undefined;
+  const stateDir = options.stateDir !== undefined ? resolve(options.stateDir) : ephemeral!;
   const { host, mounts, dirs, envAllow, envValues, log, stdio, stateDir: _s, versionStore: _v, trust: _t, adapter: _a, ...rest } = options;
   const trust: FaygerTrust =
     options.trust && 'rootsFile' in options.trust
@@ -156,7 +162,15 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
           ...(options.trust.allowRollback ? { allowRollback: true } : {}),
         }
       : (options.trust as FaygerTrust);
-  const versionStore = options.versionStore === false ? undefined : (options.versionStore ?? createFileVersionStore(join(stateDir, 'versions.json')));
+  const versionsFile = ephemeral === undefined && options.versionStore === undefined ? join(stateDir, 'versions.json') : undefined;
+  const versionStore: VersionStore | false | undefined = options.versionStore ?? (versionsFile ? createFileVersionStore(versionsFile) : undefined);
+  const storage: StorageReport = {
+    persistent: ephemeral === undefined,
+    ...(ephemeral === undefined ? { stateDir } : {}),
+    rollback: versionsFile
+      ? { store: 'file', path: versionsFile }
+      : { store: options.versionStore === false ? 'none' : options.versionStore ? 'custom' : 'memory' },
+  };
   // Instance → app (publisher, id), bound before the instance starts and released when it ends: the Node
   // adapters keep each app's kv and default /data in its own directory.
   const apps = new Map<string, AppKey>();
@@ -179,7 +193,9 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
     ...rest,
     adapter,
     trust,
-    ...(versionStore ? { versionStore } : {}),
+    // undefined: createFayger's in-memory store.
+    ...(versionStore !== undefined ? { versionStore } : {}),
+    storage,
   });
   const start: Fayger['start'] = async (input, o = {}) => {
     let bound: string | undefined;
@@ -202,7 +218,11 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
     });
     return handle;
   };
-  return { ...fayger, start, run: async (input, o = {}) => (await start(input, o)).done };
+  const close = async () => {
+    await fayger.close();
+    if (ephemeral) rmSync(ephemeral, { recursive: true, force: true });
+  };
+  return { ...fayger, start, run: async (input, o = {}) => (await start(input, o)).done, close };
 }
 
 export type { Fayger } from './create-fayger.js';

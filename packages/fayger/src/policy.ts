@@ -24,8 +24,9 @@ const SCOPE_FIELD: Partial<Record<CapabilityName, keyof CapabilityScope>> = {
   kv: 'namespaces',
 };
 
-function bad(what: string, expected: string, found: string): FaygerError {
-  return new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'policy', what, expected, found });
+function bad(option: 'grant' | 'deny', value: string, expected: string, found: string): FaygerError {
+  // details carry the parts, so a front end (the CLI) can restate the problem in its own terms.
+  return new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'policy', what: `${option} ${JSON.stringify(value)}`, expected, found, details: { option, value, expected, found } });
 }
 
 /**
@@ -35,20 +36,20 @@ function bad(what: string, expected: string, found: string): FaygerError {
 export function parseGrant(spec: string): HostPolicyRule {
   const i = spec.indexOf(':');
   const name = (i < 0 ? spec : spec.slice(0, i)).trim();
-  if (!isCapabilityName(name)) throw bad(`grant ${JSON.stringify(spec)}`, `a capability name (${CAPABILITY_NAMES.join(', ')})`, name);
+  if (!isCapabilityName(name)) throw bad('grant', spec, `a capability name (${CAPABILITY_NAMES.join(', ')})`, name);
   if (i < 0) return { name };
   const field = SCOPE_FIELD[name];
-  if (!field) throw bad(`grant ${JSON.stringify(spec)}`, `no scope: ${name} is not a scoped capability`, spec.slice(i + 1));
+  if (!field) throw bad('grant', spec, `no scope: ${name} is not a scoped capability`, spec.slice(i + 1));
   const parts = spec
     .slice(i + 1)
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (parts.length === 0) throw bad(`grant ${JSON.stringify(spec)}`, `at least one ${field} value after "${name}:"`, 'nothing');
+  if (parts.length === 0) throw bad('grant', spec, `at least one ${field} value after "${name}:"`, 'nothing');
   if (field === 'ports') {
     const ports = parts.map((p) => {
       const n = Number(p);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw bad(`grant ${JSON.stringify(spec)}`, 'ports between 0 and 65535', p);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw bad('grant', spec, 'ports between 0 and 65535', p);
       return n;
     });
     return { name, scope: { ports } };
@@ -76,7 +77,7 @@ export interface HostPolicyInput {
 /** The embedder's host policy from a baseline plus explicit grants and denials (default deny for the rest). */
 export function buildHostPolicy(input: HostPolicyInput = {}): HostPolicy {
   const deny = (input.deny ?? []).map((name) => {
-    if (!isCapabilityName(name)) throw bad(`deny ${JSON.stringify(name)}`, `a capability name (${CAPABILITY_NAMES.join(', ')})`, name);
+    if (!isCapabilityName(name)) throw bad('deny', name, `a capability name (${CAPABILITY_NAMES.join(', ')})`, name);
     return { name, reason: 'denied by the host policy (--deny)' };
   });
   if (input.allowAll) return { allow: 'available', ...(deny.length ? { deny } : {}) };

@@ -8,7 +8,7 @@ import {
   type TrustVerifier,
   type VersionStore,
 } from '@fayger/contracts';
-import { createTrustVerifier, type Ed25519Backend, type TrustPolicy, type TrustedRoots } from '@fayger/security';
+import { createTrustVerifier, type Ed25519Backend, type TrustPolicy, type TrustedRootsInput } from '@fayger/security';
 
 /**
  * How a Fayger instance decides whether to trust an artifact.
@@ -20,7 +20,11 @@ import { createTrustVerifier, type Ed25519Backend, type TrustPolicy, type Truste
  */
 export type FaygerTrust =
   | {
-      roots: TrustedRoots | unknown;
+      /**
+       * The trusted roots: `{ version: 1, keys: [...] }` (the document `fayger keygen --roots` writes), its JSON
+       * text or bytes, or `parseTrustedRoots(...)`'s result. Checked again at run time (SECURITY_ROOTS_INVALID).
+       */
+      roots: TrustedRootsInput;
       /** Distinct trusted keys required (default 1). */
       threshold?: number;
       /** Also accept artifacts without a signature section (signatures that are present are still checked, and a failing one is refused). */

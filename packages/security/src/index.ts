@@ -22,7 +22,7 @@ export type { Ed25519Options, Ed25519KeyPair } from './ed25519/sign-verify.js';
 export { TrustedRootsSchema, TrustedKeyEntrySchema, PublisherScopeSchema } from './roots/schema.js';
 export type { TrustedRootsDocument, TrustedKeyEntry } from './roots/schema.js';
 export { parseTrustedRoots, trustedRootEntry, publisherInScope, artifactIdInScope } from './roots/parse.js';
-export type { TrustedRoots, TrustedKey, TrustedRootEntryOptions } from './roots/parse.js';
+export type { TrustedRoots, TrustedRootsInput, TrustedKey, TrustedRootEntryOptions } from './roots/parse.js';
 
 export type { TrustPolicy } from './trust/policy.js';
 export { createTrustVerifier } from './trust/verifier.js';

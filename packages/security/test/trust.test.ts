@@ -58,7 +58,7 @@ describe('trust verifier', () => {
   });
 
   it('requires signatures by default and allows unsigned only when told to', async () => {
-    const roots = { version: 1, keys: [entry(k1)] };
+    const roots = { version: 1 as const, keys: [entry(k1)] };
     expect((await failure(createTrustVerifier({ roots, policy: {} }).verify(request([])))).code).toBe('SECURITY_UNSIGNED');
     const r = await createTrustVerifier({ roots, policy: { allowUnsigned: true } }).verify(request([]));
     expect(r).toMatchObject({ unsigned: true, verifiedKeyIds: [] });
@@ -146,7 +146,7 @@ describe('trust verifier', () => {
 
   it('rollback: refuses a lower sequence, records only after success, allowRollback overrides', async () => {
     const store = createMemoryVersionStore();
-    const roots = { version: 1, keys: [entry(k1)] };
+    const roots = { version: 1 as const, keys: [entry(k1)] };
     const v = createTrustVerifier({ roots, policy: {}, versionStore: store });
     const good = await sign(k1);
     expect((await v.verify(request([good], { sequence: 7 }))).previousSequence).toBeUndefined();
@@ -173,7 +173,7 @@ describe('trust verifier', () => {
     const b = generateEd25519KeyPair();
     const store = createMemoryVersionStore();
     const roots = {
-      version: 1,
+      version: 1 as const,
       keys: [trustedRootEntry(a.publicKey, { publishers: ['com.a.*'] }), trustedRootEntry(b.publicKey, { publishers: ['com.b.*'] }), trustedRootEntry(stranger.publicKey, { publishers: ['*'] })],
     };
     const v = createTrustVerifier({ roots, policy: {}, versionStore: store });
@@ -268,7 +268,7 @@ describe('trusted roots document', () => {
   });
 
   it('createTrustVerifier fails on a malformed roots document at construction', () => {
-    expect(() => createTrustVerifier({ roots: { version: 1, keys: [{ id: 1 }] }, policy: {} })).toThrowError(
+    expect(() => createTrustVerifier({ roots: { version: 1, keys: [{ id: 1 }] } as never, policy: {} })).toThrowError(
       expect.objectContaining({ code: 'SECURITY_ROOTS_INVALID' }),
     );
   });

@@ -30,7 +30,7 @@ function backend(name: string, readCmd: [string, string[]], writeCmd: [string, s
     async read(signal) {
       try {
         const out = await runTool(readCmd[0], readCmd[1], { phase: 'clipboard.read', captureStdout: true, maxStdout: MAX_CLIPBOARD, timeoutMs: opts.timeoutMs, signal });
-        return decode(out);
+        return decode(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
       } catch (e) {
         const stderr = FaygerError.is(e, 'DESKTOP_TOOL_FAILED') ? e.details.stderr : undefined;
         if (codec.empty && typeof stderr === 'string' && codec.empty.test(stderr)) return '';

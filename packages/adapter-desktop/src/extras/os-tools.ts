@@ -10,7 +10,8 @@ import { FaygerError } from '@fayger/contracts';
 
 /** The parts of the process environment tool detection looks at; tests pass their own. */
 export interface ToolEnv {
-  platform: NodeJS.Platform;
+  /** `process.platform` ('linux', 'darwin', 'win32', …); a plain string so declarations need no Node types. */
+  platform: string;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -58,7 +59,7 @@ const DEFAULT_TIMEOUT = 5000;
  * on its pipes closing: clipboard owners such as xclip and wl-copy fork a child that keeps the selection (and
  * inherited pipes) alive after the command itself is done.
  */
-export function runTool(file: string, args: readonly string[], opts: RunToolOptions): Promise<Buffer> {
+export function runTool(file: string, args: readonly string[], opts: RunToolOptions): Promise<Uint8Array> {
   const tool = file.split(/[\\/]/).pop() ?? file;
   const fail = (found: string, details: Record<string, unknown> = {}, cause?: unknown) =>
     new FaygerError({
@@ -70,7 +71,7 @@ export function runTool(file: string, args: readonly string[], opts: RunToolOpti
       details: { tool, ...details },
       ...(cause !== undefined ? { cause } : {}),
     });
-  return new Promise<Buffer>((resolve, reject) => {
+  return new Promise<Uint8Array>((resolve, reject) => {
     if (opts.signal?.aborted) {
       reject(new FaygerError({ code: 'ABORTED', phase: opts.phase, what: `${opts.phase} through ${tool}`, found: 'the call was cancelled before it started' }));
       return;

@@ -52,7 +52,7 @@ const SGR: Record<SegmentStyle, string> = {
   placeholder: `${CSI}2;4m`,
 };
 
-export function defaultCharset(env: NodeJS.ProcessEnv = process.env, platform = process.platform): Charset {
+export function defaultCharset(env: Readonly<Record<string, string | undefined>> = process.env, platform: string = process.platform): Charset {
   if (platform === 'win32') return 'unicode';
   const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
   return /utf-?8/i.test(locale) ? 'unicode' : 'ascii';

@@ -49,7 +49,7 @@ export async function keygen(args: string[], io: CliIo): Promise<number> {
     if (FaygerError.is(err, 'SECURITY_ROOTS_INVALID')) throw usage('keygen', err.message);
     throw err;
   }
-  await writeFileAtomic(keyFile, formatSecretKeyFile(pair.secretKey), 0o600);
+  await writeFileAtomic(keyFile, formatSecretKeyFile(pair.secretKey, { publishers }), 0o600);
   await chmod(keyFile, 0o600);
   await writeFileAtomic(pubFile, `${JSON.stringify(entry, null, 2)}\n`);
 

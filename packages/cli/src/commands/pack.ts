@@ -9,7 +9,7 @@ import { formatSize } from '../bytes.js';
 import { FaygerError } from '@fayger/contracts';
 import { exists, readFileWithProgress, readText, writeFileAtomic, type CliIo } from '../io.js';
 import { invalidConfig, parseManifestValue, parsePackConfig } from '../pack-config.js';
-import { loadSigners } from '../signers.js';
+import { checkSignerScopes, loadSigners } from '../signers.js';
 import { packHelp } from './pack-help.js';
 
 export { packHelp };
@@ -68,7 +68,9 @@ export async function pack(args: string[], io: CliIo): Promise<number> {
   if (!values.force && (await exists(out))) {
     throw new FaygerError({ code: 'CLI_OUTPUT_EXISTS', phase: 'pack', what: 'writing the artifact', found: `${out} exists`, details: { path: out } });
   }
-  const signers = await loadSigners(io.cwd, (values.sign as string[] | undefined) ?? []);
+  const loadedSigners = await loadSigners(io.cwd, (values.sign as string[] | undefined) ?? []);
+  checkSignerScopes('pack', loadedSigners, manifest, values.force === true);
+  const signers = loadedSigners.map((s) => s.signer);
   const bytes = await packBuf(manifest, sections, {
     digest: detectDigestProvider(),
     signers,

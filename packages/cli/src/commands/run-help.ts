@@ -27,6 +27,8 @@ Options:
       --trusted-roots <file>   trusted-roots document (required unless --allow-unsigned)
       --allow-unsigned         accept an artifact that has no signature section (development only); a
                                signature that is present is still verified, and a failing one refused
+      --allow-rollback         accept an artifact whose manifest sequence is lower than the one recorded for
+                               its (publisher, id) in the state dir (a deliberate downgrade)
       --host <server|desktop>  force the adapter (default: desktop when stdin and stdout are terminals, else server)
       --grant <cap[:scope]>    allow a capability, optionally scoped (repeatable): fs.read:/data,
                                net.http:https://api.example.com, net.listen:8080, env:HOME, kv:cache, notify;
@@ -40,7 +42,12 @@ Options:
       --argv0 <NAME>           the guest's argv[0] (default: the module path as typed; a BuF's manifest id)
       --quota <k=v,…>          set the host's limit for a resource (repeatable); v is a non-negative integer or
                                \`unlimited\`. The guest gets min(its manifest quota, this value); a key given
-                               here replaces its default (so it can raise it). Keys and defaults:
+                               here replaces its default (so it can raise it). One unit of fuel is one
+                               WebAssembly instruction executed (SIMD included; charged per straight-line
+                               block, so the count is the same on every run and machine); bulk memory/table
+                               operations (memory.grow, fill, copy, init; table.*) cost one more per 64 bytes
+                               (8 bytes per table element), and host-call payloads one per 64 bytes.
+                               Keys and defaults:
 ${QUOTA_KEYS.map((k) => `                                 ${k.padEnd(19)}${DEFAULT_QUOTAS[k] === undefined ? 'unlimited' : String(DEFAULT_QUOTAS[k])} (${QUOTA_INFO[k].unit})`).join('\n')}
       --profile <k=v,…>        selection profile (repeatable): features=simd,…  locales=fr,en  budget=<bytes>
       --strategy <lazy|eager>  read section bodies on first use (default) or all up front
@@ -62,7 +69,7 @@ ${QUOTA_KEYS.map((k) => `                                 ${k.padEnd(19)}${DEFAU
       --log <text|json>        format of the guest's log records on stderr (default text)
       --state-dir <dir>        per-user state: rollback store, server data root, kv (default $FAYGER_STATE_DIR,
                                else ~/.local/state/fayger)
-      --no-version-store       skip rollback protection
+      --no-version-store       skip rollback protection (no sequence is read or recorded)
   -h, --help                   this help
 
 Exit codes (the guest's own exit status stays distinguishable from Fayger's):

@@ -4,10 +4,11 @@ import { FaygerError, QUOTA_KEYS, emitEvent, isQuotaKey, type EventSink, type Lo
 import { EventBus, jsonLinesSink, prettyConsoleSink } from '@fayger/observability';
 import { detectDigestProvider } from '@fayger/security';
 import { buildHostPolicy, DEFAULT_ENGINE, ENGINE_CHOICES, engineImplementations, formatGrantReport, formatLimits, formatSelectionReport, isWasmModule, manifestForModule, packModule, parseGrant, type RunResult } from 'fayger';
-import { createNodeFayger, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
+import { createNodeFayger, defaultStateDir, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
 import { parse, usage } from '../args.js';
 import { refOf } from '../buf-file.js';
 import { RUN_EXIT_CODES, isGuestTrap, runExitCodeFor } from '../exit-codes.js';
+import { forCli } from '../hints.js';
 import { readFileWithProgress, type CliIo } from '../io.js';
 import { runHelp } from './run-help.js';
 
@@ -136,7 +137,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } catch (err) {
     outcome = outcomeForError(err);
   }
-  const { error } = outcome;
+  const error = outcome.error && forCli(outcome.error, 'run');
   if (error) io.stderr(`fayger run: ${outcome.endedBy === 'guest' ? 'guest trapped' : 'error'} ${error.code} (phase ${error.phase}): ${error.message}\n`);
   if (outcome.guestExitCode !== undefined && outcome.exitCode !== outcome.guestExitCode) {
     io.stderr(
@@ -161,6 +162,7 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   const { values, positionals } = parse('run', own, {
     'trusted-roots': { type: 'string' },
     'allow-unsigned': { type: 'boolean' },
+    'allow-rollback': { type: 'boolean' },
     host: { type: 'string' },
     grant: { type: 'string', multiple: true },
     deny: { type: 'string', multiple: true },
@@ -233,7 +235,14 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
       allowAll,
     });
   } catch (err) {
-    if (FaygerError.is(err)) throw usage('run', err.message);
+    if (FaygerError.is(err)) {
+      // One statement of the problem, in flags: `--grant "nope"`, expected a capability name…
+      const d = err.details as { option?: string; value?: string; expected?: string; found?: string };
+      if (d.option && d.value !== undefined) {
+        throw usage('run', `--${d.option} ${JSON.stringify(d.value)}${d.found !== undefined && d.found !== d.value ? ` (${d.found})` : ''}`, d.expected);
+      }
+      throw usage('run', err.message);
+    }
     throw err;
   }
   const resources = parseQuota(list(values.quota));
@@ -263,7 +272,7 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   const trust: NodeFaygerTrust = bareModule
     ? { allowUnsigned: true }
     : rootsFile
-      ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}) }
+      ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}), ...(values['allow-rollback'] ? { allowRollback: true } : {}) }
       : { allowUnsigned: true };
   // The engine's implementations, registered in router order (a forced engine the host cannot run stops here,
   // FAYGER_ENGINE_UNAVAILABLE naming --engine). With --explain each router decision is printed as it happens.
@@ -286,7 +295,8 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     profile,
     ...(strategy ? { strategy: strategy as 'lazy' | 'eager' } : {}),
     ...(host ? { host } : {}),
-    ...(values['state-dir'] ? { stateDir: resolve(io.cwd, values['state-dir'] as string) } : {}),
+    // The CLI keeps state between runs (the library persists nothing unless told where).
+    stateDir: values['state-dir'] ? resolve(io.cwd, values['state-dir'] as string) : defaultStateDir(),
     ...(values['no-version-store'] || bareModule ? { versionStore: false as const } : {}),
     dirs,
     envAllow: allowAll ? [...envNames] : envNames,
@@ -309,7 +319,7 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
         io.stderr(`host: ${fayger.adapter.id} adapter (${fayger.adapter.hostKind}); implementation: ${instance.implementation}; strategy: ${loaded.strategy}\n`);
         for (const line of engineLines.splice(0)) io.stderr(line);
         io.stderr(formatSelectionReport(loaded.selection));
-        io.stderr(formatGrantReport(instance.grants, { adapter: fayger.adapter.id }));
+        io.stderr(formatGrantReport(instance.grants, { adapter: fayger.adapter.id, storage: fayger.storage }));
         io.stderr(formatLimits(instance.limits, instance.limitSources));
         // After the load-time engine check (a fallback prints its engine line before this).
         const off = instance.onTransition((t) => {

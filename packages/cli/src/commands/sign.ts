@@ -5,7 +5,7 @@ import { detectDigestProvider } from '@fayger/security';
 import { one, parse, usage } from '../args.js';
 import { openBuf, verifyAllSections } from '../buf-file.js';
 import { exists, readFileWithProgress, writeFileAtomic, type CliIo } from '../io.js';
-import { loadSigners } from '../signers.js';
+import { checkSignerScopes, loadSigners } from '../signers.js';
 import { signHelp } from './sign-help.js';
 
 export { signHelp };
@@ -26,12 +26,14 @@ export async function sign(args: string[], io: CliIo): Promise<number> {
   if (values.out && !values.force && (await exists(out))) {
     throw new FaygerError({ code: 'CLI_OUTPUT_EXISTS', phase: 'sign', what: 'writing the signed artifact', found: `${out} exists`, details: { path: out } });
   }
-  const signers = await loadSigners(io.cwd, keys);
+  const loadedSigners = await loadSigners(io.cwd, keys);
+  const signers = loadedSigners.map((s) => s.signer);
 
   const original = await readFileWithProgress(io, input);
   // Integrity is checked here (root digest, every section); trust is the job of `fayger verify`.
   const loaded = await openBuf(original, input, { allowUnsigned: true });
   const verified = await verifyAllSections(loaded, original);
+  checkSignerScopes('sign', loadedSigners, loaded.manifest, values.force === true);
 
   const existing = loaded.signature.keyIds;
   const dropped = existing.filter((k) => !signers.some((s) => s.keyId === k));

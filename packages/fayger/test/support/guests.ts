@@ -1,6 +1,6 @@
 import type { Manifest } from '@fayger/contracts';
 import { packBuf } from '@fayger/loader';
-import { createEd25519Signer, detectDigestProvider, generateEd25519KeyPair, trustedRootEntry } from '@fayger/security';
+import { createEd25519Signer, detectDigestProvider, generateEd25519KeyPair, trustedRootEntry, type TrustedRootsDocument } from '@fayger/security';
 
 const enc = new TextEncoder();
 const name = (s: string) => [s.length, ...enc.encode(s)];
@@ -51,7 +51,7 @@ export function quick(): Uint8Array {
 }
 
 export interface TestKey {
-  roots: { version: 1; keys: unknown[] };
+  roots: TrustedRootsDocument;
   pack(id: string, wasm: Uint8Array, capabilities: Manifest['capabilities'], quotas?: Manifest['quotas']): Promise<Uint8Array>;
 }
 

@@ -12,9 +12,14 @@ export interface SecretKeyFile {
   secretKey: string;
   /** base64 of the 32-byte public key (checked against the seed on load). */
   publicKey: string;
+  /**
+   * The publisher scopes the key was created for (its trusted-roots entry's `publishers`), so a signing tool can
+   * refuse an artifact the key will not be trusted for. Absent in files written before it was recorded.
+   */
+  publishers?: string[];
 }
 
-export function formatSecretKeyFile(secretKey: Uint8Array): string {
+export function formatSecretKeyFile(secretKey: Uint8Array, options: { publishers?: readonly string[] } = {}): string {
   const publicKey = noblePublicKeyFromSecret(secretKey);
   const file: SecretKeyFile = {
     type: 'fayger-ed25519-secret-key',
@@ -22,6 +27,7 @@ export function formatSecretKeyFile(secretKey: Uint8Array): string {
     keyId: ed25519KeyId(publicKey),
     secretKey: bytesToBase64(secretKey),
     publicKey: bytesToBase64(publicKey),
+    ...(options.publishers ? { publishers: [...options.publishers] } : {}),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
@@ -30,6 +36,8 @@ export interface LoadedSecretKey {
   secretKey: Uint8Array;
   publicKey: Uint8Array;
   keyId: string;
+  /** The publisher scopes recorded in the file (absent in older files). */
+  publishers?: string[];
 }
 
 export function parseSecretKeyFile(text: string): LoadedSecretKey {
@@ -52,5 +60,8 @@ export function parseSecretKeyFile(text: string): LoadedSecretKey {
   if (!stated || !bytesEqual(stated, publicKey)) throw bad('publicKey', 'the public key of secretKey', 'a different or malformed key');
   const keyId = ed25519KeyId(publicKey);
   if (doc.keyId !== keyId) throw bad('keyId', keyId, JSON.stringify(doc.keyId));
-  return { secretKey, publicKey, keyId };
+  if (doc.publishers !== undefined && (!Array.isArray(doc.publishers) || doc.publishers.length === 0 || !doc.publishers.every((p) => typeof p === 'string' && p.length > 0))) {
+    throw bad('publishers', 'a non-empty array of publisher scopes', JSON.stringify(doc.publishers));
+  }
+  return { secretKey, publicKey, keyId, ...(doc.publishers ? { publishers: [...doc.publishers] } : {}) };
 }

@@ -20,6 +20,12 @@ export interface TrustedRoots {
   readonly keys: ReadonlyMap<string, TrustedKey>;
 }
 
+/**
+ * What may be given as trusted roots: the parsed form (`parseTrustedRoots`), the document object
+ * (`{ version: 1, keys: [...] }`, checked against TrustedRootsSchema at run time too), or its JSON text or bytes.
+ */
+export type TrustedRootsInput = TrustedRoots | TrustedRootsDocument | string | Uint8Array;
+
 // Compiled on first use, not at import: start-up of commands that never read one stays free of it.
 const compile = () => Compile(TrustedRootsSchema);
 let compiled: ReturnType<typeof compile> | undefined;

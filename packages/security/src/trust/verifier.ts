@@ -11,12 +11,12 @@ import {
 import type { Ed25519Backend } from '../ed25519/backend.js';
 import { checkEd25519SignatureEncoding } from '../ed25519/policy.js';
 import { verifyEd25519 } from '../ed25519/sign-verify.js';
-import { artifactIdInScope, parseTrustedRoots, publisherInScope, type TrustedKey, type TrustedRoots } from '../roots/parse.js';
+import { artifactIdInScope, parseTrustedRoots, publisherInScope, type TrustedKey, type TrustedRoots, type TrustedRootsInput } from '../roots/parse.js';
 import type { TrustPolicy } from './policy.js';
 
 export interface TrustVerifierOptions {
-  /** Parsed roots (parseTrustedRoots) or the raw document (validated here). */
-  roots: TrustedRoots | unknown;
+  /** Parsed roots (parseTrustedRoots), or the document as an object, JSON text or bytes (validated here). */
+  roots: TrustedRootsInput;
   /** Required. Missing → every verify() fails with SECURITY_NO_POLICY. */
   policy: TrustPolicy | undefined;
   /** Rollback protection. Without one, sequences are not tracked (stated in the result as previousSequence undefined). */

@@ -32,6 +32,11 @@ export const cliCodes = {
     title: 'Signing would drop existing signatures that cannot be carried over.',
     remedy: 'Pass a --key for every existing signer as well, or --replace to drop the old signatures deliberately.',
   },
+  CLI_KEY_OUT_OF_SCOPE: {
+    layer: 'cli',
+    title: "A signing key would sign an artifact whose publisher or id lies outside the key's publisher scopes, so no host that trusts the key for those scopes would accept it.",
+    remedy: "Sign with a key created for this publisher (`fayger keygen -p <publisher>`), change the manifest's publisher and id to fit the key, or pass --force to sign anyway.",
+  },
   CLI_MODULE_NOT_LOCAL: {
     layer: 'cli',
     title: 'A bare WebAssembly module was named by URL; unsigned modules run only from a local path.',

@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaygerError } from '@fayger/contracts';
+import { createMemoryAdapter } from '@fayger/adapter-core';
+import { packBuf } from '@fayger/loader';
+import { createEd25519Signer, detectDigestProvider, generateEd25519KeyPair, trustedRootEntry } from '@fayger/security';
+import { createFayger, formatGrantReport, formatStorage } from '../src/index.js';
+import { createNodeFayger, defaultStateDir } from '../src/node.js';
+import { denialProbe } from './support/guests.js';
+
+// Issue #16: a plain library run persists nothing. Rollback protection is then in memory, and the reports say so;
+// with a stateDir, versions.json and the per-app state live there.
+
+const kp = generateEd25519KeyPair();
+const roots = { version: 1 as const, keys: [trustedRootEntry(kp.publicKey, { publishers: ['test.fayger'] })] };
+const pack = (sequence: number) =>
+  packBuf(
+    {
+      id: 'test.fayger.probe',
+      version: '1.0.0',
+      publisher: 'test.fayger',
+      runtime: { interface: '^1.0.0' },
+      entry: { section: 'main', export: '_start' },
+      capabilities: [
+        { name: 'random', required: false },
+        { name: 'app', required: true },
+      ],
+      security: { sequence },
+    },
+    [{ name: 'main', kind: 'code', data: denialProbe(), required: true }],
+    { digest: detectDigestProvider(), signers: [createEd25519Signer(kp.secretKey)] },
+  );
+
+const work = mkdtempSync(join(tmpdir(), 'fayger-storage-'));
+const saved = { FAYGER_STATE_DIR: process.env.FAYGER_STATE_DIR, XDG_STATE_HOME: process.env.XDG_STATE_HOME };
+beforeAll(() => {
+  // Were the library to fall back on the per-user state dir, it would write here.
+  process.env.FAYGER_STATE_DIR = join(work, 'per-user');
+  process.env.XDG_STATE_HOME = join(work, 'xdg');
+});
+afterAll(() => {
+  for (const [k, v] of Object.entries(saved)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
+  rmSync(work, { recursive: true, force: true });
+});
+
+const ephemeralDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`fayger-ephemeral-${process.pid}-`));
+
+describe('createNodeFayger without a stateDir persists nothing', () => {
+  it('runs, keeps rollback protection in memory (and says so), and leaves no file behind', async () => {
+    const before = ephemeralDirs();
+    const fayger = createNodeFayger({ trust: { roots }, host: 'server', stdio: false, log: { stream: { write: () => true } } });
+    expect(fayger.storage).toEqual({ persistent: false, rollback: { store: 'memory' } });
+    const r = await fayger.run(await pack(5));
+    expect(r).toMatchObject({ state: 'Terminated', exitCode: 0 });
+    expect(r.storage.rollback.store).toBe('memory');
+    const report = formatGrantReport(r.grantReport, { adapter: r.adapter.id, storage: r.storage });
+    expect(report).toContain('rollback protection in memory only');
+    expect(report).toContain('nothing is written to disk');
+    // The in-memory store still refuses a lower sequence for the life of this Fayger.
+    const rollback = await fayger.run(await pack(4)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(FaygerError.is(rollback, 'SECURITY_ROLLBACK')).toBe(true);
+    await fayger.close();
+    expect(existsSync(process.env.FAYGER_STATE_DIR!)).toBe(false);
+    expect(existsSync(process.env.XDG_STATE_HOME!)).toBe(false);
+    expect(ephemeralDirs()).toEqual(before);
+    // A new Fayger starts with no memory of it: nothing was persisted.
+    const again = createNodeFayger({ trust: { roots }, host: 'server', stdio: false, log: { stream: { write: () => true } } });
+    expect((await again.run(await pack(4))).exitCode).toBe(0);
+    await again.close();
+    expect(defaultStateDir()).toBe(join(work, 'per-user'));
+    expect(existsSync(defaultStateDir())).toBe(false);
+  });
+
+  it('with a stateDir, rollback sequences persist in <stateDir>/versions.json across Faygers', async () => {
+    const stateDir = join(work, 'state');
+    const make = () => createNodeFayger({ trust: { roots }, host: 'server', stateDir, stdio: false, log: { stream: { write: () => true } } });
+    const a = make();
+    expect(a.storage).toEqual({ persistent: true, stateDir, rollback: { store: 'file', path: join(stateDir, 'versions.json') } });
+    expect((await a.run(await pack(7))).exitCode).toBe(0);
+    await a.close();
+    expect(JSON.stringify(JSON.parse(readFileSync(join(stateDir, 'versions.json'), 'utf8')))).toContain('7');
+    const b = make();
+    await expect(b.run(await pack(6))).rejects.toMatchObject({ code: 'SECURITY_ROLLBACK' });
+    expect(formatStorage(b.storage)).toContain(`rollback protection in ${join(stateDir, 'versions.json')}`);
+    await b.close();
+  });
+
+  it('createFayger defaults to an in-memory store too; versionStore: false turns it off', async () => {
+    const mem = createFayger({ adapter: createMemoryAdapter(), trust: { roots } });
+    expect(mem.storage.rollback.store).toBe('memory');
+    expect((await mem.run(await pack(3))).exitCode).toBe(0);
+    await expect(mem.run(await pack(2))).rejects.toMatchObject({ code: 'SECURITY_ROLLBACK' });
+    await mem.close();
+    const off = createFayger({ adapter: createMemoryAdapter(), trust: { roots }, versionStore: false });
+    expect(formatStorage(off.storage)).toContain('rollback protection off');
+    expect((await off.run(await pack(3))).exitCode).toBe(0);
+    expect((await off.run(await pack(2))).exitCode).toBe(0);
+    await off.close();
+  });
+});
