@@ -15,6 +15,7 @@ export type {
 } from './decode/module-ir.js';
 export { WasmGlobal, WasmMemory, WasmTable, PAGE, BYTES_PER_FUEL, bulkFuel, sigId, typeCode, typeName, publicFuncType } from './execute/objects.js';
 export { trap } from './execute/trap.js';
+export { runStartFunction, type StartExecution, type StartOptions } from './api/start.js';
 export { getGlobalValue, setGlobalValue, createMemory, createTable, createGlobal } from './api/native.js';
 // SIMD: the lane operations work on a shared scratch of 16 int32 words (A 0..3, B 4..7, R 8..11), so another
 // value representation reuses them by copying its operands in and the result out.

@@ -1,7 +1,7 @@
 import { FaygerError } from '@fayger/contracts';
 import {
   WasmGlobal, WasmMemory, WasmTable, createGlobal, createMemory, createTable, decode, getGlobalValue, publicFuncType,
-  setGlobalValue, trap, typeName, validate,
+  runStartFunction, setGlobalValue, typeName, validate,
 } from '@fayger/interpreter/wasm';
 import {
   DEFAULT_MAX_CALL_DEPTH, Execution, TFunction, UNLIMITED_FUEL, compileIR, globalValue, invokeFunction, link, toRaw,
@@ -197,32 +197,7 @@ export function instantiateModule(module: TranspiledModule, imports: Imports = {
 export async function instantiateModuleAsync(module: TranspiledModule, imports: Imports = {}, options: InstanceOptions = {}): Promise<TranspiledInstance> {
   const inst = linkInstance(module, imports, options);
   const start = module.compiled.ir.start;
-  if (start !== undefined) {
-    const ex = new Execution(inst.state.funcs[start], []);
-    const limit = options.startFuel ?? Infinity;
-    const slice = options.startSlices && options.startSlices.fuel > 0 ? options.startSlices.fuel : Infinity;
-    for (;;) {
-      const budget = Math.min(slice, limit - ex.fuelUsed);
-      const r = ex.run(Number.isFinite(budget) ? { fuel: Math.max(1, budget) } : {});
-      if (r.status === 'completed') break;
-      if (r.status === 'trapped') throw r.error;
-      if (r.status === 'waiting') await r.settled;
-      if (r.status === 'suspended' && ex.fuelUsed >= limit) {
-        ex.abort();
-        throw trap('TRAP_FUEL_EXHAUSTED', { fuelUsed: ex.fuelUsed, startFuel: limit });
-      }
-      if (options.startSlices) {
-        // The host yields to its event loop here and checks wall time and termination; its error ends the start.
-        try {
-          const wait = options.startSlices.between();
-          if (wait) await wait;
-        } catch (err) {
-          ex.abort();
-          throw err;
-        }
-      }
-    }
-  }
+  if (start !== undefined) await runStartFunction(new Execution(inst.state.funcs[start], []), options);
   return inst;
 }
 

@@ -3,3 +3,4 @@
 export { HOST_IMPORTS, generateArgs, generateModule, type GeneratedModule, type NumType } from './generate-module.js';
 export { hostImplementations } from './host-imports.js';
 export { Prng } from './prng.js';
+export { describeFacade, type FacadeSuiteOptions } from './facade-suite.js';

@@ -8,7 +8,7 @@ import { WasmFunction, WasmGlobal, WasmMemory, WasmTable, publicFuncType, typeCo
 import type { FuelAccount, InstanceCtx } from '../execute/objects.js';
 import { link, type Extern, type Imports } from '../execute/instantiate.js';
 import { Execution, UNLIMITED_FUEL } from '../execute/execution.js';
-import { trap } from '../execute/trap.js';
+import { runStartFunction } from './start.js';
 import { readRaw, writeRaw } from '../execute/values.js';
 import type {
   CompileOptions, ExportDescriptor, ExternKind, FunctionType, GlobalType, HostFunctionImpl, ImportDescriptor,
@@ -192,29 +192,7 @@ export function instantiateModule(module: WasmModule, imports: Imports = {}, opt
 export async function instantiateModuleAsync(module: WasmModule, imports: Imports = {}, options: InstanceOptions = {}): Promise<WasmInstance> {
   const inst = linkInstance(module, imports, options);
   if (module.ir.start !== undefined) {
-    const ex = new Execution(inst.ctx.funcs[module.ir.start], [], inst.ctx.fuel, inst.ctx.maxCallDepth);
-    const limit = options.startFuel ?? Infinity;
-    const slice = options.startSlices && options.startSlices.fuel > 0 ? options.startSlices.fuel : Infinity;
-    for (;;) {
-      const budget = Math.min(slice, limit - ex.fuelUsed);
-      const r = ex.run(Number.isFinite(budget) ? { fuel: Math.max(1, budget) } : {});
-      if (r.status === 'completed') break;
-      if (r.status === 'trapped') throw r.error;
-      if (r.status === 'waiting') await r.settled;
-      if (r.status === 'suspended' && ex.fuelUsed >= limit) {
-        ex.abort();
-        throw trap('TRAP_FUEL_EXHAUSTED', { fuelUsed: ex.fuelUsed, startFuel: limit });
-      }
-      if (options.startSlices) {
-        try {
-          const wait = options.startSlices.between();
-          if (wait) await wait;
-        } catch (err) {
-          ex.abort();
-          throw err;
-        }
-      }
-    }
+    await runStartFunction(new Execution(inst.ctx.funcs[module.ir.start], [], inst.ctx.fuel, inst.ctx.maxCallDepth), options);
   }
   return inst;
 }
