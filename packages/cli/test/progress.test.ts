@@ -42,9 +42,9 @@ describe('progress bars (in-process runCli)', () => {
     expect(io.err).toBe('');
   });
 
-  it('no command prints help and exits 1', async () => {
+  it('no command prints help and exits 0 (asking for nothing is not an error)', async () => {
     const io = captureIo(tempDir(), false);
-    expect(await runCli([], io)).toBe(EXIT_CODES.USAGE);
+    expect(await runCli([], io)).toBe(EXIT_CODES.OK);
     expect(io.out).toContain('Usage: fayger <command>');
   });
 });
