@@ -5,9 +5,9 @@ import type {
   RuntimeImplementationDescriptor, ImplementationVerdict,
 } from '@fayger/contracts';
 import { PAGE, WasmMemory, trap } from '@fayger/interpreter/wasm';
-import { TranspiledModule as WasmModule, compileModule, instantiateModuleAsync, type TranspiledInstance as WasmInstance } from './api.js';
-import { emitterCompilesSimd, emitterRefusal, hostSupport, moduleSupport } from './support.js';
-import { TFunction as WasmFunction, hostFunction, type Execution, type FunctionType, type RawValue, type ValueType } from './runtime.js';
+import { TranspiledModule as WasmModule, instantiateModuleAsync, type TranspiledInstance as WasmInstance } from './api.js';
+import { emitterCompilesSimd, emitterRefusal, hostSupport, moduleSupport, takeDecoded } from './support.js';
+import { TFunction as WasmFunction, compileIR, hostFunction, type Execution, type FunctionType, type RawValue, type ValueType } from './runtime.js';
 
 export const TRANSPILER_IMPLEMENTATION_ID = 'fayger-transpiler';
 const VERSION = '0.1.0';
@@ -250,7 +250,8 @@ export function createTranspilerImplementation(): RuntimeImplementation {
         });
       }
       try {
-        return new TranspilerCompiledCode(compileModule(code));
+        // The decode supports() already did is reused (decoding a large module twice costs start-up time).
+        return new TranspilerCompiledCode(new WasmModule(compileIR(code, takeDecoded(code))));
       } catch (err) {
         throw emitterRefusal(err);
       }

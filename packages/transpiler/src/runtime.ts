@@ -256,8 +256,9 @@ export interface CompiledModule {
   readonly K: Float64Array;
 }
 
-export function compileIR(bytes: Uint8Array): CompiledModule {
-  const ir = decode(bytes);
+/** Decodes (unless given the module already decoded from these bytes), validates and emits. */
+export function compileIR(bytes: Uint8Array, decoded?: ModuleIR): CompiledModule {
+  const ir = decoded ?? decode(bytes);
   validate(ir);
   const emitted = emitModule(ir);
   const factory = makeFactory(emitted.source);

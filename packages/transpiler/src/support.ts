@@ -72,32 +72,52 @@ function featureOfOpcode(op: number): string {
  */
 export function moduleSupport(code: Uint8Array): ImplementationVerdict {
   // The runtime asks, then compiles, the same (shared, verified) section array: decode it once for both.
-  let v = verdicts.get(code);
-  if (!v) verdicts.set(code, (v = checkModule(code)));
-  return v;
+  let c = checked.get(code);
+  if (!c) checked.set(code, (c = checkModule(code)));
+  return c.verdict;
 }
 
-const verdicts = new WeakMap<Uint8Array, ImplementationVerdict>();
+/**
+ * The module `moduleSupport` decoded for these bytes (accepted modules only), handed over once so that compiling
+ * does not decode it again; undefined when there is none (then the compiler decodes).
+ */
+export function takeDecoded(code: Uint8Array): ModuleIR | undefined {
+  const c = checked.get(code);
+  const ir = c?.ir;
+  if (c) c.ir = undefined;
+  return ir;
+}
 
-function checkModule(code: Uint8Array): ImplementationVerdict {
+interface Checked {
+  readonly verdict: ImplementationVerdict;
+  /** Kept only for an accepted module until compile takes it: a refused (large) module's IR is not held. */
+  ir: ModuleIR | undefined;
+}
+
+const checked = new WeakMap<Uint8Array, Checked>();
+
+function checkModule(code: Uint8Array): Checked {
   let ir: ModuleIR;
   try {
     ir = decode(code);
   } catch {
-    return { ok: true };
+    return { verdict: { ok: true }, ir: undefined };
   }
   if (!emitterCompilesSimd() && usesV128(ir)) {
-    return { ok: false, feature: 'simd', reason: 'the module uses SIMD (v128), which the transpiler does not compile yet' };
+    return { verdict: { ok: false, feature: 'simd', reason: 'the module uses SIMD (v128), which the transpiler does not compile yet' }, ir: undefined };
   }
   const chars = estimatedSourceChars(ir);
   if (chars > TRANSPILER_LIMITS.maxSourceChars) {
     return {
-      ok: false,
-      feature: 'code size',
-      reason: `the module is too large to transpile (${ir.codes.length} functions, about ${(chars / 1e6).toFixed(1)} M characters of JavaScript; the transpiler's limit is ${TRANSPILER_LIMITS.maxSourceChars / 1e6} M)`,
+      verdict: {
+        ok: false,
+        feature: 'code size',
+        reason: `the module is too large to transpile (${ir.codes.length} functions, about ${(chars / 1e6).toFixed(1)} M characters of JavaScript; the transpiler's limit is ${TRANSPILER_LIMITS.maxSourceChars / 1e6} M)`,
+      },
+      ir: undefined,
     };
   }
-  return { ok: true };
+  return { verdict: { ok: true }, ir };
 }
 
 /** Can this host run generated code (new Function; refused by a CSP without unsafe-eval)? */
