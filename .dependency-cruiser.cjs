@@ -27,29 +27,86 @@ const path = require('node:path');
  */
 
 const NO_DOM =
-  ' DOM globals are not imports and cannot be caught here: this package\'s tsconfig.json must drop the DOM lib ' +
+  " DOM globals are not imports and cannot be caught here: this package's tsconfig.json must drop the DOM lib " +
   '("lib": ["ES2022"], "types": []) so the type checker rejects them.';
 
 // Host SDKs other than Node builtins are ordinary npm dependencies of the adapter that uses them; no rule needed.
 /** @type {Record<string, PackageRule>} */
 const PACKAGES = {
-  contracts: { fayger: [], nodeBuiltins: 'never', note: 'the dependency-free contract package everyone codes against (typebox aside)' },
-  observability: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'cross-cutting; the layers reach it only through the EventSink port; runs in browsers' },
-  otel: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'cross-cutting OpenTelemetry sink: @opentelemetry/api (a peer) and contracts only; runs in browsers' },
-  security: { fayger: ['contracts'], nodeBuiltins: ['node', 'platform/node'], note: 'cross-cutting; the loader reaches it only through the security ports' },
-  loader: { fayger: ['contracts'], nodeBuiltins: ['node'], note: 'hands off to the runtime through contracts types, never by importing it' },
-  runtime: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'never the loader (§2.3), an interpreter, an adapter or a host SDK.' + NO_DOM },
-  interpreter: { fayger: ['contracts'], nodeBuiltins: 'never', note: 'pure TypeScript, runs where JIT and WebAssembly are forbidden.' + NO_DOM },
+  contracts: {
+    fayger: [],
+    nodeBuiltins: 'never',
+    note: 'the dependency-free contract package everyone codes against (typebox aside)',
+  },
+  observability: {
+    fayger: ['contracts'],
+    nodeBuiltins: 'never',
+    note: 'cross-cutting; the layers reach it only through the EventSink port; runs in browsers',
+  },
+  otel: {
+    fayger: ['contracts'],
+    nodeBuiltins: 'never',
+    note: 'cross-cutting OpenTelemetry sink: @opentelemetry/api (a peer) and contracts only; runs in browsers',
+  },
+  security: {
+    fayger: ['contracts'],
+    nodeBuiltins: ['node', 'platform/node'],
+    note: 'cross-cutting; the loader reaches it only through the security ports',
+  },
+  loader: {
+    fayger: ['contracts'],
+    nodeBuiltins: ['node'],
+    note: 'hands off to the runtime through contracts types, never by importing it',
+  },
+  runtime: {
+    fayger: ['contracts'],
+    nodeBuiltins: 'never',
+    note: 'never the loader (§2.3), an interpreter, an adapter or a host SDK.' + NO_DOM,
+  },
+  interpreter: {
+    fayger: ['contracts'],
+    nodeBuiltins: 'never',
+    note: 'pure TypeScript, runs where JIT and WebAssembly are forbidden.' + NO_DOM,
+  },
   // Until the decoder/validator move into a package of their own, the transpiler reaches them (and the shared
   // memory/table/global objects) through @fayger/interpreter's internal `/wasm` subpath only (rule below).
-  transpiler: { fayger: ['contracts', 'interpreter'], nodeBuiltins: 'never', note: 'pure TypeScript WebAssembly-to-JavaScript strategy; contracts and the shared decoder/validator only.' + NO_DOM },
-  'adapter-core': { fayger: ['contracts'], nodeBuiltins: 'never', note: 'what third-party adapters build on: no host SDK.' + NO_DOM },
+  transpiler: {
+    fayger: ['contracts', 'interpreter'],
+    nodeBuiltins: 'never',
+    note:
+      'pure TypeScript WebAssembly-to-JavaScript strategy; contracts and the shared decoder/validator only.' + NO_DOM,
+  },
+  'adapter-core': {
+    fayger: ['contracts'],
+    nodeBuiltins: 'never',
+    note: 'what third-party adapters build on: no host SDK.' + NO_DOM,
+  },
   // Shared Node host services: adapters may not import each other, so what server and desktop share lives here.
-  'node-host': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'anywhere', note: 'Node host services shared by the Node adapters; never runtime, loader, interpreter or an adapter' },
-  'adapter-server': { fayger: ['contracts', 'adapter-core', 'node-host'], nodeBuiltins: 'anywhere', note: 'Node host; never runtime, loader, interpreter or another adapter' },
-  'adapter-desktop': { fayger: ['contracts', 'adapter-core', 'node-host'], nodeBuiltins: 'anywhere', note: 'Node host with a terminal; never runtime, loader, interpreter or another adapter' },
-  'adapter-browser': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'never', note: 'web page host (DOM); never runtime, loader, interpreter or another adapter' },
-  'adapter-in-app': { fayger: ['contracts', 'adapter-core'], nodeBuiltins: 'never', note: 'WebView / JS engine reached through a bridge; never runtime, loader, interpreter or another adapter' },
+  'node-host': {
+    fayger: ['contracts', 'adapter-core'],
+    nodeBuiltins: 'anywhere',
+    note: 'Node host services shared by the Node adapters; never runtime, loader, interpreter or an adapter',
+  },
+  'adapter-server': {
+    fayger: ['contracts', 'adapter-core', 'node-host'],
+    nodeBuiltins: 'anywhere',
+    note: 'Node host; never runtime, loader, interpreter or another adapter',
+  },
+  'adapter-desktop': {
+    fayger: ['contracts', 'adapter-core', 'node-host'],
+    nodeBuiltins: 'anywhere',
+    note: 'Node host with a terminal; never runtime, loader, interpreter or another adapter',
+  },
+  'adapter-browser': {
+    fayger: ['contracts', 'adapter-core'],
+    nodeBuiltins: 'never',
+    note: 'web page host (DOM); never runtime, loader, interpreter or another adapter',
+  },
+  'adapter-in-app': {
+    fayger: ['contracts', 'adapter-core'],
+    nodeBuiltins: 'never',
+    note: 'WebView / JS engine reached through a bridge; never runtime, loader, interpreter or another adapter',
+  },
   // Composition roots: they wire implementations together, so they may depend on anything.
   cli: { fayger: ['*'], nodeBuiltins: 'anywhere', note: 'composition root (command line)' },
   fayger: { fayger: ['*'], nodeBuiltins: 'anywhere', note: 'composition root (embedding API)' },
@@ -78,7 +135,12 @@ for (const [name, rule] of Object.entries(PACKAGES)) {
   const isAdapterX = ADAPTERS.includes(name);
   const allowed = rule.fayger.map((p) => `@fayger/${p}`).join(' and ');
   layerRules.push({
-    name: rule.fayger.length === 0 ? `${name}-no-fayger` : isAdapterX ? `${name}-core-contracts-only` : `${name}-contracts-only`,
+    name:
+      rule.fayger.length === 0
+        ? `${name}-no-fayger`
+        : isAdapterX
+          ? `${name}-core-contracts-only`
+          : `${name}-contracts-only`,
     severity: 'error',
     comment: `${name} may import ${allowed ? `${allowed} only` : 'no @fayger package'}: ${rule.note}`,
     from: { path: src },
@@ -111,23 +173,41 @@ module.exports = {
     {
       name: 'transpiler-interpreter-wasm-subpath-only',
       severity: 'error',
-      comment: 'The transpiler shares the decoder, validator and runtime objects through @fayger/interpreter/wasm only, never the interpreter itself (until they move into a package of their own).',
+      comment:
+        'The transpiler shares the decoder, validator and runtime objects through @fayger/interpreter/wasm only, never the interpreter itself (until they move into a package of their own).',
       from: { path: '^packages/transpiler/src/' },
-      to: { path: ['^packages/interpreter/src/', '(^|/)node_modules/@fayger/interpreter/', '^@fayger/interpreter(/|$)'], pathNot: ['^packages/interpreter/src/wasm[.]ts$', '(^|/)node_modules/@fayger/interpreter/(dist/wasm[.]|src/wasm[.]ts)', '^@fayger/interpreter/wasm$'] },
+      to: {
+        path: ['^packages/interpreter/src/', '(^|/)node_modules/@fayger/interpreter/', '^@fayger/interpreter(/|$)'],
+        pathNot: [
+          '^packages/interpreter/src/wasm[.]ts$',
+          '(^|/)node_modules/@fayger/interpreter/(dist/wasm[.]|src/wasm[.]ts)',
+          '^@fayger/interpreter/wasm$',
+        ],
+      },
     },
     {
       name: 'contracts-npm-typebox-only',
       severity: 'error',
       comment: 'contracts is what third parties code against: its only npm dependency is typebox.',
       from: { path: '^packages/contracts/src/' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-peer', 'npm-optional', 'npm-no-pkg', 'npm-unknown'], pathNot: 'node_modules/typebox/' },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-peer', 'npm-optional', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: 'node_modules/typebox/',
+      },
     },
     {
       name: 'adapter-x-no-other-adapter',
       severity: 'error',
       comment: 'A Platform_Adapter builds on adapter-core only; adding or changing one host must not touch another.',
       from: { path: `^packages/(${alt(ADAPTERS)})/src/` },
-      to: { path: [`^packages/(${alt(ADAPTERS)})/`, `(^|/)node_modules/@fayger/(${alt(ADAPTERS)})/`, `^@fayger/(${alt(ADAPTERS)})(/|$)`], pathNot: '^packages/$1/' },
+      to: {
+        path: [
+          `^packages/(${alt(ADAPTERS)})/`,
+          `(^|/)node_modules/@fayger/(${alt(ADAPTERS)})/`,
+          `^@fayger/(${alt(ADAPTERS)})(/|$)`,
+        ],
+        pathNot: '^packages/$1/',
+      },
     },
     {
       name: 'no-circular',
@@ -139,7 +219,8 @@ module.exports = {
     {
       name: 'no-relative-cross-package',
       severity: 'error',
-      comment: "Reaching into another package by relative path (../../x/src) bypasses its public API; import '@fayger/x'.",
+      comment:
+        "Reaching into another package by relative path (../../x/src) bypasses its public API; import '@fayger/x'.",
       from: { path: '^packages/([^/]+)/' },
       to: { path: '^packages/', pathNot: '^packages/$1/', dependencyTypes: ['local'] },
     },
@@ -154,14 +235,16 @@ module.exports = {
     {
       name: 'src-no-dev-dependencies',
       severity: 'error',
-      comment: 'Shipped code (src/) may not import devDependencies: they are not installed for users. Tests and benches may.',
+      comment:
+        'Shipped code (src/) may not import devDependencies: they are not installed for users. Tests and benches may.',
       from: { path: '^packages/[^/]+/src/' },
       to: { dependencyTypes: ['npm-dev'] },
     },
     {
       name: 'no-undeclared-dependency',
       severity: 'error',
-      comment: "An import of an npm package missing from the importing package's package.json (works only by hoisting luck).",
+      comment:
+        "An import of an npm package missing from the importing package's package.json (works only by hoisting luck).",
       from: { path: '^packages/[^/]+/src/' },
       to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
     },

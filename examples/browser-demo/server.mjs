@@ -36,13 +36,27 @@ export async function bundlePage({ minify = false } = {}) {
  */
 export async function startDemoServer({ port = 0 } = {}) {
   const [html, { code }] = await Promise.all([readFile(join(here, 'page', 'index.html'), 'utf8'), bundlePage()]);
-  const bufs = serveStatic(examplesDir, { index: false, dotfiles: 'deny', acceptRanges: true, etag: true, lastModified: true, cacheControl: false, fallthrough: false });
+  const bufs = serveStatic(examplesDir, {
+    index: false,
+    dotfiles: 'deny',
+    acceptRanges: true,
+    etag: true,
+    lastModified: true,
+    cacheControl: false,
+    fallthrough: false,
+  });
   const log = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     res.on('finish', () => {
       const length = Number(res.getHeader('content-length') ?? 0);
-      log.push({ method: req.method, path: url.pathname, range: req.headers.range ?? null, status: res.statusCode, length });
+      log.push({
+        method: req.method,
+        path: url.pathname,
+        range: req.headers.range ?? null,
+        status: res.statusCode,
+        length,
+      });
     });
     if (url.pathname === '/' || url.pathname === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
@@ -55,14 +69,21 @@ export async function startDemoServer({ port = 0 } = {}) {
     if (url.pathname === '/trusted-roots.json') {
       readFile(join(repoRoot, '.fayger-dev', 'trusted-roots.json')).then(
         (body) => res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body),
-        () => res.writeHead(404, { 'content-type': 'text/plain' }).end('no .fayger-dev/trusted-roots.json: build an example first'),
+        () =>
+          res
+            .writeHead(404, { 'content-type': 'text/plain' })
+            .end('no .fayger-dev/trusted-roots.json: build an example first'),
       );
       return;
     }
     const m = /^\/bufs\/([a-z0-9-]+)\.buf$/.exec(url.pathname);
     if (m) {
       req.url = `/${m[1]}/dist/${m[1]}.buf`;
-      bufs(req, res, (err) => res.writeHead(err?.statusCode ?? 404, { 'content-type': 'text/plain' }).end(err ? String(err.message) : 'not found'));
+      bufs(req, res, (err) =>
+        res
+          .writeHead(err?.statusCode ?? 404, { 'content-type': 'text/plain' })
+          .end(err ? String(err.message) : 'not found'),
+      );
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

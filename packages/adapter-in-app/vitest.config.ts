@@ -12,7 +12,13 @@ export default defineConfig({
       defineProject({
         resolve: { conditions },
         ssr: { resolve: { conditions } },
-        test: { name: 'adapter-in-app (node)', testTimeout: 30_000, hookTimeout: 60_000, include: ['test/**/*.test.ts'], exclude: ['test/browser/**', 'node_modules/**'] },
+        test: {
+          name: 'adapter-in-app (node)',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/browser/**', 'node_modules/**'],
+        },
       }),
       defineBrowserProject({ name: 'adapter-in-app', include: ['test/browser/**/*.test.ts'] }),
     ],

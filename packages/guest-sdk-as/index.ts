@@ -1,2 +1,2 @@
 // Package entry for asc, which resolves `@fayger/guest-as` to `<package>/index.ts`.
-export * from "./assembly/index";
+export * from './assembly/index';

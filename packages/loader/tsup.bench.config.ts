@@ -2,7 +2,12 @@ import { defineConfig } from 'tsup';
 
 // Bundles the benchmark and the spec-example generator into plain JS so Node 20 runs them without a TS loader.
 export default defineConfig({
-  entry: { run: 'bench/run.ts', 'spec-example': 'bench/spec-example.ts', 'profile-open': 'bench/profile-open.ts', sources: 'bench/sources.ts' },
+  entry: {
+    run: 'bench/run.ts',
+    'spec-example': 'bench/spec-example.ts',
+    'profile-open': 'bench/profile-open.ts',
+    sources: 'bench/sources.ts',
+  },
   outDir: 'bench-dist',
   format: ['esm'],
   platform: 'node',

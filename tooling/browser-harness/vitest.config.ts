@@ -6,7 +6,14 @@ import { defineBrowserProject } from './src/vitest-project.js';
 export default defineConfig({
   test: {
     projects: [
-      defineProject({ test: { name: 'browser-harness (node)', include: ['test/node/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } }),
+      defineProject({
+        test: {
+          name: 'browser-harness (node)',
+          include: ['test/node/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      }),
       defineBrowserProject({ include: ['test/browser/**/*.test.ts'] }),
     ],
   },

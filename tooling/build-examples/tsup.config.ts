@@ -11,5 +11,12 @@ export default defineConfig([
     target: 'es2022',
     removeNodeProtocol: false,
   },
-  { entry: ['src/bin.ts'], format: ['esm'], sourcemap: true, target: 'es2022', removeNodeProtocol: false, banner: { js: '#!/usr/bin/env node' } },
+  {
+    entry: ['src/bin.ts'],
+    format: ['esm'],
+    sourcemap: true,
+    target: 'es2022',
+    removeNodeProtocol: false,
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ]);

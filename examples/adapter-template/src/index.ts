@@ -1,4 +1,10 @@
-import { baselineHandlers, confineNamespace, createAdapter, type AdapterCandidate, type LogOptions } from '@fayger/adapter-core';
+import {
+  baselineHandlers,
+  confineNamespace,
+  createAdapter,
+  type AdapterCandidate,
+  type LogOptions,
+} from '@fayger/adapter-core';
 import { FaygerError, type EventSink, type HostProbe, type PlatformAdapter } from '@fayger/contracts';
 import { kioskErrorCodes } from './errors.js';
 
@@ -41,17 +47,33 @@ export function createKioskAdapter(options: KioskAdapterOptions = {}): PlatformA
     handlers: {
       ...base.handlers,
       // The bus checks namespaces too; an adapter confines again so it is safe under any bus.
-      'kv.get': async (a, ctx) => ({ value: ns(confineNamespace('kv.get', a.namespace, ctx.scope)).get(a.key)?.slice() ?? null }),
-      'kv.set': async (a, ctx) => (ns(confineNamespace('kv.set', a.namespace, ctx.scope)).set(a.key, a.value.slice()), {}),
+      'kv.get': async (a, ctx) => ({
+        value:
+          ns(confineNamespace('kv.get', a.namespace, ctx.scope))
+            .get(a.key)
+            ?.slice() ?? null,
+      }),
+      'kv.set': async (a, ctx) => (
+        ns(confineNamespace('kv.set', a.namespace, ctx.scope)).set(a.key, a.value.slice()), {}
+      ),
       'kv.delete': async (a, ctx) => (ns(confineNamespace('kv.delete', a.namespace, ctx.scope)).delete(a.key), {}),
       'kv.list': async (a, ctx) => ({
-        keys: [...ns(confineNamespace('kv.list', a.namespace, ctx.scope)).keys()].filter((k) => k.startsWith(a.prefix ?? '')).sort().slice(0, a.limit ?? 10_000),
+        keys: [...ns(confineNamespace('kv.list', a.namespace, ctx.scope)).keys()]
+          .filter((k) => k.startsWith(a.prefix ?? ''))
+          .sort()
+          .slice(0, a.limit ?? 10_000),
       }),
       ...(printer
         ? {
             'notify.send': async (a: { title: string; body?: string }) => {
               if (printer.print(a.title, a.body ?? '')) return {};
-              throw new FaygerError({ code: 'KIOSK_PRINTER_OFFLINE', phase: 'notify.send', what: 'printing a receipt', expected: 'a printer online with paper', found: 'offline' });
+              throw new FaygerError({
+                code: 'KIOSK_PRINTER_OFFLINE',
+                phase: 'notify.send',
+                what: 'printing a receipt',
+                expected: 'a printer online with paper',
+                found: 'offline',
+              });
             },
           }
         : {}),

@@ -18,11 +18,40 @@ describe('the kiosk adapter', () => {
 
   // Planting each lie in a copy of this adapter makes the suite fail with a message naming it.
   it.each([
-    ['offers timer with no handlers', () => createAdapter({ id: 'kiosk', hostKind: 'acme:kiosk', handlers: baselineHandlers({ timers: false }).handlers, offers: [{ name: 'log' }, { name: 'clock' }, { name: 'random' }, { name: 'timer' }] }), /offers "timer" but does not implement timer\.sleep/],
-    ['offers fs.read with no handlers', (a: ReturnType<typeof createKioskAdapter>) => composeAdapter(a, { offers: (b) => [...b, { name: 'fs.read', scope: { roots: ['/data'] } }] }), /offers "fs\.read" but does not implement/],
-    ['offers net.http with no handlers', (a: ReturnType<typeof createKioskAdapter>) => composeAdapter(a, { offers: (b) => [...b, { name: 'net.http' }] }), /offers "net\.http" but does not implement/],
-    ['offers a capability outside the catalogue', (a: ReturnType<typeof createKioskAdapter>) => composeAdapter(a, { offers: (b) => [...b, { name: 'gpu' as never }] }), /"gpu", which is not a capability of the catalogue/],
-    ['drops a mandatory capability', (a: ReturnType<typeof createKioskAdapter>) => composeAdapter(a, { offers: (b) => b.filter((o) => o.name !== 'clock') }), /does not offer "clock"/],
+    [
+      'offers timer with no handlers',
+      () =>
+        createAdapter({
+          id: 'kiosk',
+          hostKind: 'acme:kiosk',
+          handlers: baselineHandlers({ timers: false }).handlers,
+          offers: [{ name: 'log' }, { name: 'clock' }, { name: 'random' }, { name: 'timer' }],
+        }),
+      /offers "timer" but does not implement timer\.sleep/,
+    ],
+    [
+      'offers fs.read with no handlers',
+      (a: ReturnType<typeof createKioskAdapter>) =>
+        composeAdapter(a, { offers: (b) => [...b, { name: 'fs.read', scope: { roots: ['/data'] } }] }),
+      /offers "fs\.read" but does not implement/,
+    ],
+    [
+      'offers net.http with no handlers',
+      (a: ReturnType<typeof createKioskAdapter>) => composeAdapter(a, { offers: (b) => [...b, { name: 'net.http' }] }),
+      /offers "net\.http" but does not implement/,
+    ],
+    [
+      'offers a capability outside the catalogue',
+      (a: ReturnType<typeof createKioskAdapter>) =>
+        composeAdapter(a, { offers: (b) => [...b, { name: 'gpu' as never }] }),
+      /"gpu", which is not a capability of the catalogue/,
+    ],
+    [
+      'drops a mandatory capability',
+      (a: ReturnType<typeof createKioskAdapter>) =>
+        composeAdapter(a, { offers: (b) => b.filter((o) => o.name !== 'clock') }),
+      /does not offer "clock"/,
+    ],
   ])('a copy that %s fails the contract check, named', async (_lie, plant, message) => {
     const honest = createKioskAdapter({ log: { output: false } });
     expect(await checkAdapterContract(createKioskAdapter({ log: { output: false } }))).toEqual([]);

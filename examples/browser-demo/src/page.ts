@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   // The first request fetches only the header; the loader then asks for manifest + index, then the signature.
   // `fetch` passed bound: HttpRangeSource calls its default `globalThis.fetch` as a method of itself, which a
   // browser refuses ("Illegal invocation"; loader bug, see the README).
-  const source = new HttpRangeSource(bufUrl, { probeBytes: BUF_HEADER_LENGTH, fetch: (input, init) => globalThis.fetch(input, init) });
+  const source = new HttpRangeSource(bufUrl, {
+    probeBytes: BUF_HEADER_LENGTH,
+    fetch: (input, init) => globalThis.fetch(input, init),
+  });
   const loaded = await loadBuf(source, {
     digest: detectDigestProvider(),
     trust: createTrustVerifier({ roots, policy: { threshold: 1 } }),
@@ -55,7 +58,12 @@ async function main(): Promise<void> {
     events: { emit: (e: AnyFaygerEvent) => void state.loaderEvents.push(e.phase ? `${e.name} ${e.phase}` : e.name) },
   });
   state.artifactId = loaded.manifest.id;
-  state.selection = loaded.selection.entries.map((e) => ({ name: e.name, included: e.included, reason: e.reason, size: e.size }));
+  state.selection = loaded.selection.entries.map((e) => ({
+    name: e.name,
+    included: e.included,
+    reason: e.reason,
+    size: e.size,
+  }));
   const tbody = $('sections').querySelector('tbody')!;
   for (const e of loaded.selection.entries) {
     const tr = document.createElement('tr');
@@ -93,14 +101,23 @@ async function main(): Promise<void> {
   const runtime = createRuntime({ implementations, bus });
   const instance = runtime.instantiate(loaded);
   state.phase = 'running';
-  status(`running ${loaded.manifest.id} ${loaded.manifest.version} (signed by ${loaded.signature.keyIds.join(', ')}; granted: ${instance.grants.granted.map((g) => g.name).join(', ')})`);
+  status(
+    `running ${loaded.manifest.id} ${loaded.manifest.version} (signed by ${loaded.signature.keyIds.join(', ')}; granted: ${instance.grants.granted.map((g) => g.name).join(', ')})`,
+  );
   const logBox = $('log');
-  const timer = setInterval(() => void (logBox.textContent = lines.map((l) => `${l.level} ${l.message}`).join('\n')), 100);
+  const timer = setInterval(
+    () => void (logBox.textContent = lines.map((l) => `${l.level} ${l.message}`).join('\n')),
+    100,
+  );
   const exit = await instance.runToCompletion();
   state.implementation = instance.implementation;
   clearInterval(timer);
   logBox.textContent = lines.map((l) => `${l.level} ${l.message}`).join('\n');
-  state.exit = { state: exit.state, exitCode: exit.exitCode, ...(exit.error ? { error: `${exit.error.code}: ${exit.error.message}` } : {}) };
+  state.exit = {
+    state: exit.state,
+    exitCode: exit.exitCode,
+    ...(exit.error ? { error: `${exit.error.code}: ${exit.error.message}` } : {}),
+  };
   state.phase = exit.state === 'Terminated' ? 'exited' : 'failed';
   status(`${exit.state}, exit code ${exit.exitCode ?? '-'}${exit.error ? `: ${exit.error.code}` : ''}`);
 }

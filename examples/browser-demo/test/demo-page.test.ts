@@ -11,7 +11,10 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 /** The artifact's layout, from its own header and index (loaded from disk, verified against the dev roots). */
 async function layout(file: string) {
-  const [bytes, roots] = await Promise.all([readFile(file), readFile(here('../../../.fayger-dev/trusted-roots.json'), 'utf8')]);
+  const [bytes, roots] = await Promise.all([
+    readFile(file),
+    readFile(here('../../../.fayger-dev/trusted-roots.json'), 'utf8'),
+  ]);
   const buf = await loadBuf(new MemorySource(new Uint8Array(bytes)), {
     digest: detectDigestProvider(),
     trust: createTrustVerifier({ roots: parseTrustedRoots(roots), policy: { threshold: 1 } }),
@@ -23,7 +26,10 @@ async function layout(file: string) {
   const byName = new Map(buf.sections.map((s) => [s.name, s]));
   // The signature section is the last body (spec §1); LoadedBuf.sections lists the others.
   const lastEnd = Math.max(...buf.sections.map((s) => s.offset + s.storedLength));
-  const sig = { offset: Math.ceil(lastEnd / h.alignment) * h.alignment, storedLength: h.totalLength - Math.ceil(lastEnd / h.alignment) * h.alignment };
+  const sig = {
+    offset: Math.ceil(lastEnd / h.alignment) * h.alignment,
+    storedLength: h.totalLength - Math.ceil(lastEnd / h.alignment) * h.alignment,
+  };
   expect(sig.storedLength).toBeGreaterThan(0);
   const selected = buf.selection.entries.filter((e) => e.included).map((e) => e.name);
   const skipped = buf.selection.entries.filter((e) => !e.included).map((e) => e.name);
@@ -45,7 +51,9 @@ const covered = (need: Range, have: Range[]) => {
 };
 
 describe.skipIf(!chromiumAvailable())('browser demo in Chromium', () => {
-  it('fetches only header, manifest+index, signature and the selected sections by Range, then runs the app as DOM', { timeout: 90_000 }, async () => {
+  it('fetches only header, manifest+index, signature and the selected sections by Range, then runs the app as DOM', {
+    timeout: 90_000,
+  }, async () => {
     const L = await layout(here('../dist/browser-demo.buf'));
     // What a browser profile (locale en, 128 KiB budget) must select: the code and the English strings.
     expect(L.selected.sort()).toEqual(['main', 'strings.en']);
@@ -59,9 +67,15 @@ describe.skipIf(!chromiumAvailable())('browser demo in Chromium', () => {
     try {
       await withChromium(async (s) => {
         await s.page.goto(`${server.origin}/`);
-        await s.page.getByRole('button', { name: '+1' }).waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
-          throw new Error(`the app did not render: status ${JSON.stringify(await s.page.locator('#status').textContent())}; console ${JSON.stringify(s.console)}; errors ${JSON.stringify(s.errors)}`, { cause: e });
-        });
+        await s.page
+          .getByRole('button', { name: '+1' })
+          .waitFor({ timeout: 30_000 })
+          .catch(async (e: unknown) => {
+            throw new Error(
+              `the app did not render: status ${JSON.stringify(await s.page.locator('#status').textContent())}; console ${JSON.stringify(s.console)}; errors ${JSON.stringify(s.errors)}`,
+              { cause: e },
+            );
+          });
         await s.page.getByRole('button', { name: '+1' }).click();
         await s.page.getByText('Count: 1').waitFor();
         await s.page.getByRole('button', { name: '+1' }).click();
@@ -71,10 +85,16 @@ describe.skipIf(!chromiumAvailable())('browser demo in Chromium', () => {
         expect(await s.page.locator('#title').textContent()).toBe('Fayger browser demo'); // from the strings.en section
         await s.screenshot('browser-demo-running');
         await s.page.getByRole('button', { name: 'Quit' }).click();
-        const st = (await (await s.page.waitForFunction(() => {
-          const d = (window as unknown as { __demo?: DemoState }).__demo;
-          return d && (d.phase === 'exited' || d.phase === 'failed') ? d : undefined;
-        }, undefined, { timeout: 30_000 })).jsonValue()) as DemoState;
+        const st = (await (
+          await s.page.waitForFunction(
+            () => {
+              const d = (window as unknown as { __demo?: DemoState }).__demo;
+              return d && (d.phase === 'exited' || d.phase === 'failed') ? d : undefined;
+            },
+            undefined,
+            { timeout: 30_000 },
+          )
+        ).jsonValue()) as DemoState;
         await s.screenshot('browser-demo-exited');
         expect(st.error).toBeUndefined();
         expect(st.exit).toEqual({ state: 'Terminated', exitCode: 0 });
@@ -100,13 +120,20 @@ describe.skipIf(!chromiumAvailable())('browser demo in Chromium', () => {
         header: [0, 64],
         'manifest+index': [L.h.manifestOffset, L.h.indexOffset + L.h.indexLength],
         signature: [L.sig.offset, L.sig.offset + L.sig.storedLength],
-        ...Object.fromEntries(L.selected.map((n) => [n, [L.byName.get(n)!.offset, L.byName.get(n)!.offset + L.byName.get(n)!.storedLength] as Range])),
+        ...Object.fromEntries(
+          L.selected.map((n) => [
+            n,
+            [L.byName.get(n)!.offset, L.byName.get(n)!.offset + L.byName.get(n)!.storedLength] as Range,
+          ]),
+        ),
       };
-      for (const [what, need] of Object.entries(must)) expect(covered(need, fetched), `${what} ${need} fetched`).toBe(true);
+      for (const [what, need] of Object.entries(must))
+        expect(covered(need, fetched), `${what} ${need} fetched`).toBe(true);
       for (const name of L.skipped) {
         const sec = L.byName.get(name)!;
         const body: Range = [sec.offset, sec.offset + sec.storedLength];
-        for (const f of fetched) expect(overlaps(f, body), `request ${f} touches unselected section ${name} ${body}`).toBe(false);
+        for (const f of fetched)
+          expect(overlaps(f, body), `request ${f} touches unselected section ${name} ${body}`).toBe(false);
       }
       // One request per region (the header probe, manifest+index, signature, each selected section once),
       // and nothing beyond them but alignment padding.
@@ -117,13 +144,16 @@ describe.skipIf(!chromiumAvailable())('browser demo in Chromium', () => {
       expect(sent).toBeLessThanOrEqual(needBytes + reqs.length * A);
       const skippedBytes = L.skipped.reduce((n, name) => n + L.byName.get(name)!.storedLength, 0);
       expect(sent + skippedBytes).toBeLessThanOrEqual(L.size);
-      console.log(`browser demo: ${reqs.length} Range requests, ${sent} of ${L.size} bytes transferred; never fetched: ${L.skipped.join(', ')} (${skippedBytes} bytes)`);
+      console.log(
+        `browser demo: ${reqs.length} Range requests, ${sent} of ${L.size} bytes transferred; never fetched: ${L.skipped.join(', ')} (${skippedBytes} bytes)`,
+      );
     } finally {
       await server.close();
     }
   });
 });
 
-if (!chromiumAvailable()) describe('browser demo in Chromium', () => {
-  it.skip(CHROMIUM_MISSING_MESSAGE, () => {});
-});
+if (!chromiumAvailable())
+  describe('browser demo in Chromium', () => {
+    it.skip(CHROMIUM_MISSING_MESSAGE, () => {});
+  });

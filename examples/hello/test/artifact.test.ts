@@ -10,9 +10,13 @@ describe('examples/hello', () => {
     c = await checkExample(dir, 'dist/hello.wasm');
     expect(c.valid).toBe(true);
     expect(c.importProblems).toEqual([]);
-    expect(c.imports.map((i) => `${i.module}.${i.name}`).sort()).toEqual(
-      ['fayger.clock_now', 'fayger.has_capability', 'fayger.log', 'fayger.random_fill', 'fayger.sleep_ms'],
-    );
+    expect(c.imports.map((i) => `${i.module}.${i.name}`).sort()).toEqual([
+      'fayger.clock_now',
+      'fayger.has_capability',
+      'fayger.log',
+      'fayger.random_fill',
+      'fayger.sleep_ms',
+    ]);
     expect(c.exports.sort()).toEqual(['_start', 'memory']);
   });
 

@@ -9,7 +9,10 @@ describe('examples/hello through loader → runtime (interpreter) → bus', () =
   it('logs the greeting and the time, and reports optional capabilities as granted by the host', async () => {
     const adapter = createMemoryAdapter();
     // The host allows random but not timer: the optional timer is absent, and the guest says so.
-    const { exit, instance } = await runExample(buf, { adapter, policy: { allow: [{ name: 'log' }, { name: 'clock' }, { name: 'random' }] } });
+    const { exit, instance } = await runExample(buf, {
+      adapter,
+      policy: { allow: [{ name: 'log' }, { name: 'clock' }, { name: 'random' }] },
+    });
     expect(exit.error).toBeUndefined();
     expect(exit).toMatchObject({ state: 'Terminated', exitCode: 0 });
     expect(instance.grants.absentOptional).toEqual(['timer']);

@@ -10,7 +10,16 @@ describe('examples/http-echo artifact', () => {
     c = await checkExample(dir, 'dist/http-echo.wasm');
     expect(c.valid).toBe(true);
     expect(c.importProblems).toEqual([]);
-    expect(c.imports.map((i) => `${i.module}.${i.name}`).sort()).toEqual(['fayger.blob_len', 'fayger.blob_read', 'fayger.call', 'fayger.exit', 'fayger.has_capability', 'fayger.log', 'fayger.result_len', 'fayger.result_read']);
+    expect(c.imports.map((i) => `${i.module}.${i.name}`).sort()).toEqual([
+      'fayger.blob_len',
+      'fayger.blob_read',
+      'fayger.call',
+      'fayger.exit',
+      'fayger.has_capability',
+      'fayger.log',
+      'fayger.result_len',
+      'fayger.result_read',
+    ]);
     expect(c.exports.sort()).toEqual(['_start', 'memory']);
   });
 
@@ -19,6 +28,11 @@ describe('examples/http-echo artifact', () => {
     expect(c.buf.manifest.entry).toEqual({ section: 'main', export: '_start' });
     expect(c.buf.manifest.runtime.interface).toBe('^1.0.0');
     expect(Buffer.from(c.entryCode).equals(Buffer.from(c.wasm))).toBe(true);
-    expect(Object.fromEntries(c.buf.manifest.capabilities.map((x) => [x.name, x.required]))).toEqual({ 'net.listen': true, log: true, app: true, env: false });
+    expect(Object.fromEntries(c.buf.manifest.capabilities.map((x) => [x.name, x.required]))).toEqual({
+      'net.listen': true,
+      log: true,
+      app: true,
+      env: false,
+    });
   });
 });

@@ -53,7 +53,11 @@ describe('examples/http-echo through loader → runtime (interpreter) → server
       },
       started: async () => {
         const base = `http://127.0.0.1:${PORT}`;
-        const first = await fetchWhenUp(`${base}/hello`, { method: 'POST', body: 'ping "quoted"\n', headers: { 'x-test': 'a' } });
+        const first = await fetchWhenUp(`${base}/hello`, {
+          method: 'POST',
+          body: 'ping "quoted"\n',
+          headers: { 'x-test': 'a' },
+        });
         expect(first.status).toBe(200);
         expect(first.headers.get('content-type')).toBe('application/json');
         answers.push(await first.json());

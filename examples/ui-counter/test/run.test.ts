@@ -29,7 +29,10 @@ function scriptedUser(script: Array<UniversalEventMap['ui.event']>) {
   return { adapter, base, trees };
 }
 
-const texts = (t: UiNode): string[] => [...(t.text !== undefined ? [t.text] : []), ...(t.children ?? []).flatMap(texts)];
+const texts = (t: UiNode): string[] => [
+  ...(t.text !== undefined ? [t.text] : []),
+  ...(t.children ?? []).flatMap(texts),
+];
 
 describe('examples/ui-counter through loader → runtime (interpreter) → bus', () => {
   it('on a host without ui, logs its state and exits 0 (same BuF as on a UI host)', async () => {
@@ -58,7 +61,12 @@ describe('examples/ui-counter through loader → runtime (interpreter) → bus',
     expect(trees[0].children?.[3].children?.[0]).toMatchObject({ type: 'button', id: 'dec', disabled: true });
     expect(texts(trees[2])).toContain('Count: 2');
     expect(texts(trees[4]).slice(0, 2)).toEqual(['Hello, Ada "the first"!', 'Count: 1']);
-    expect(trees[4].children?.[2]).toEqual({ type: 'input', id: 'name', value: 'Ada "the first"', placeholder: 'Your name' });
+    expect(trees[4].children?.[2]).toEqual({
+      type: 'input',
+      id: 'name',
+      value: 'Ada "the first"',
+      placeholder: 'Your name',
+    });
     const lines = base.logs.map((l) => l.message);
     expect(lines[0]).toBe('ui-counter: interactive');
     expect(lines.at(-1)).toBe('ui-counter: final state count=1 name="Ada \\"the first\\""');

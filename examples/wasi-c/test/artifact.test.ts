@@ -15,7 +15,9 @@ describe('examples/wasi-c artifact', () => {
     expect(c.valid).toBe(true);
     expect(c.importProblems).toEqual([]);
     expect(c.imports.every((i) => i.module === 'wasi_snapshot_preview1')).toBe(true);
-    expect(c.imports.map((i) => i.name)).toEqual(expect.arrayContaining(['path_open', 'fd_read', 'fd_write', 'environ_get', 'args_get', 'proc_exit']));
+    expect(c.imports.map((i) => i.name)).toEqual(
+      expect.arrayContaining(['path_open', 'fd_read', 'fd_write', 'environ_get', 'args_get', 'proc_exit']),
+    );
     expect(c.exports).toEqual(expect.arrayContaining(['_start', 'memory']));
   });
 
@@ -23,7 +25,11 @@ describe('examples/wasi-c artifact', () => {
     expect(c.buf.signature.signatureCount).toBe(1);
     expect(c.buf.manifest.entry).toEqual({ section: 'main', export: '_start' });
     expect(Buffer.from(c.entryCode).equals(Buffer.from(c.wasm))).toBe(true);
-    expect(Object.fromEntries(c.buf.manifest.capabilities.map((x) => [x.name, x.required]))).toEqual({ stdio: true, 'fs.read': true, env: false });
+    expect(Object.fromEntries(c.buf.manifest.capabilities.map((x) => [x.name, x.required]))).toEqual({
+      stdio: true,
+      'fs.read': true,
+      env: false,
+    });
   });
 });
 
@@ -49,8 +55,19 @@ describe('examples/wasi-c under node:wasi', () => {
     const stderrPath = `${stdoutPath}.err`;
     const so = openSync(stdoutPath, 'w');
     const se = openSync(stderrPath, 'w');
-    const wasi = new WASI({ version: 'preview1', args: ['wasi-c', ...args], env, preopens: { '/data': data }, stdout: so, stderr: se, returnOnExit: true });
-    const instance = await WebAssembly.instantiate(new WebAssembly.Module(wasm), wasi.getImportObject() as WebAssembly.Imports);
+    const wasi = new WASI({
+      version: 'preview1',
+      args: ['wasi-c', ...args],
+      env,
+      preopens: { '/data': data },
+      stdout: so,
+      stderr: se,
+      returnOnExit: true,
+    });
+    const instance = await WebAssembly.instantiate(
+      new WebAssembly.Module(wasm),
+      wasi.getImportObject() as WebAssembly.Imports,
+    );
     const code = wasi.start(instance);
     closeSync(so);
     closeSync(se);

@@ -8,7 +8,10 @@ const buf = fileURLToPath(new URL('../dist/wasi-c.buf', import.meta.url));
 
 /** The memory adapter plus a stdio capability that captures what the guest writes. */
 function withStdio(env: Record<string, string> = {}) {
-  const base = createMemoryAdapter({ env, files: { '/data/input.txt': 'hello world\n  two   words\n\nlast line no newline' } });
+  const base = createMemoryAdapter({
+    env,
+    files: { '/data/input.txt': 'hello world\n  two   words\n\nlast line no newline' },
+  });
   const out = { stdout: '', stderr: '' };
   const adapter: PlatformAdapter = {
     id: 'memory+stdio',

@@ -1,6 +1,20 @@
-import { baselineHandlers, confineNamespace, createAdapter, probeHost, reportHostError, type LogOptions } from '@fayger/adapter-core';
+import {
+  baselineHandlers,
+  confineNamespace,
+  createAdapter,
+  probeHost,
+  reportHostError,
+  type LogOptions,
+} from '@fayger/adapter-core';
 import { DomUi } from '@fayger/adapter-core/dom';
-import type { AdapterCallContext, CapabilityOffer, EventSink, HostEventInput, HostProbe, PlatformAdapter } from '@fayger/contracts';
+import type {
+  AdapterCallContext,
+  CapabilityOffer,
+  EventSink,
+  HostEventInput,
+  HostProbe,
+  PlatformAdapter,
+} from '@fayger/contracts';
 import { browserError } from './errors.js';
 import { clipboardOf, readClipboard, writeClipboard } from './extras/clipboard.js';
 import { openInNewWindow, parseOpenableUrl } from './extras/open-url.js';
@@ -66,9 +80,10 @@ export function detectBrowser(probe: HostProbe): number {
 export function createBrowserAdapter(options: BrowserAdapterOptions = {}): BrowserAdapter {
   const id = options.id ?? 'browser';
   const g = globalThis as unknown as Partial<Window & typeof globalThis>;
-  const win: (Window & typeof globalThis) | undefined = options.window ?? (typeof g.window !== 'undefined' ? (g.window as Window & typeof globalThis) : undefined);
+  const win: (Window & typeof globalThis) | undefined =
+    options.window ?? (typeof g.window !== 'undefined' ? (g.window as Window & typeof globalThis) : undefined);
   const doc: Document | undefined = win?.document;
-  const dbName = (options.kv || {}).databaseName ?? 'fayger-kv';
+  const dbName = (options.kv === false ? undefined : options.kv)?.databaseName ?? 'fayger-kv';
   const base = baselineHandlers({ ...(options.log ? { log: options.log } : {}), logDefault: { output: 'console' } });
   const emitters = new Map<string, (e: HostEventInput) => void>();
   const uis = new Map<string, DomUi>();
@@ -78,7 +93,14 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const removeLifecycle: Array<() => void> = [];
 
   const needDom = (op: string): Document => {
-    if (!doc) throw browserError('BROWSER_NO_DOM', op, `${op} in the browser adapter`, 'no window/document in this environment', { expected: 'a web page' });
+    if (!doc)
+      throw browserError(
+        'BROWSER_NO_DOM',
+        op,
+        `${op} in the browser adapter`,
+        'no window/document in this environment',
+        { expected: 'a web page' },
+      );
     return doc;
   };
 
@@ -86,11 +108,14 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     const c = typeof options.container === 'function' ? options.container(instanceId) : options.container;
     if (c !== undefined) {
       if (!(c instanceof d.defaultView!.Element)) {
-        throw browserError('BROWSER_NO_DOM', 'ui.render', 'finding the UI container', typeof c, { expected: 'an Element from this document', details: { instanceId } });
+        throw browserError('BROWSER_NO_DOM', 'ui.render', 'finding the UI container', typeof c, {
+          expected: 'an Element from this document',
+          details: { instanceId },
+        });
       }
       return c;
     }
-    if (!defaultContainer || !defaultContainer.isConnected) {
+    if (!defaultContainer?.isConnected) {
       defaultContainer = d.createElement('div');
       defaultContainer.dataset.faygerUi = '';
       (d.body ?? d.documentElement).appendChild(defaultContainer);
@@ -105,7 +130,10 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       const root = d.createElement('div');
       root.dataset.faygerInstance = ctx.instanceId;
       containerFor(ctx.instanceId, d).appendChild(root);
-      ui = new DomUi(root, (data) => emitters.get(ctx.instanceId)?.({ type: 'ui.event', data }), { invalidTreeCode: 'BROWSER_UI_TREE_INVALID', styles: options.styles !== false });
+      ui = new DomUi(root, (data) => emitters.get(ctx.instanceId)?.({ type: 'ui.event', data }), {
+        invalidTreeCode: 'BROWSER_UI_TREE_INVALID',
+        styles: options.styles !== false,
+      });
       uis.set(ctx.instanceId, ui);
     }
     return ui;
@@ -113,7 +141,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
 
   const kv = (): Promise<KvStore> => {
     kvPromise ??= (async () => {
-      const backend = (options.kv || {}).backend ?? 'auto';
+      const backend = (options.kv === false ? undefined : options.kv)?.backend ?? 'auto';
       const idb: IDBFactory | undefined = win ? win.indexedDB : (g.indexedDB as IDBFactory | undefined);
       const ls = (): Storage | undefined => {
         try {
@@ -133,15 +161,24 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       }
       const storage = backend === 'indexeddb' ? undefined : ls();
       if (!storage) {
-        throw browserError('BROWSER_STORAGE_FAILED', 'kv', 'opening browser storage for kv', backend === 'indexeddb' ? 'no IndexedDB' : 'neither IndexedDB nor localStorage', {
-          expected: 'IndexedDB or localStorage',
-          details: { backend },
-        });
+        throw browserError(
+          'BROWSER_STORAGE_FAILED',
+          'kv',
+          'opening browser storage for kv',
+          backend === 'indexeddb' ? 'no IndexedDB' : 'neither IndexedDB nor localStorage',
+          {
+            expected: 'IndexedDB or localStorage',
+            details: { backend },
+          },
+        );
       }
       return createLocalStorageKv(storage, `${dbName}:`);
     })();
     // A failed open is retried on the next call rather than cached forever.
-    kvPromise.then((s) => (kvStore = s), () => (kvPromise = undefined));
+    kvPromise.then(
+      (s) => (kvStore = s),
+      () => (kvPromise = undefined),
+    );
     return kvPromise;
   };
 
@@ -166,7 +203,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const offers = (): CapabilityOffer[] => {
     const out: CapabilityOffer[] = [...base.offers];
     if (options.http !== false && typeof (win?.fetch ?? g.fetch) === 'function') out.push({ name: 'net.http' });
-    if (options.kv !== false && (win?.indexedDB !== undefined || win?.localStorage !== undefined)) out.push({ name: 'kv' });
+    if (options.kv !== false && (win?.indexedDB !== undefined || win?.localStorage !== undefined))
+      out.push({ name: 'kv' });
     if (doc) out.push({ name: 'ui' });
     if (options.clipboard ?? clipboardOf(win?.navigator) !== undefined) out.push({ name: 'clipboard' });
     if (options.openUrl !== false && typeof win?.open === 'function') out.push({ name: 'open-url' });
@@ -196,7 +234,9 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       handlers: {
         ...base.handlers,
         'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
-        'kv.get': async (a, ctx) => ({ value: await (await kv()).get(confineNamespace('kv.get', a.namespace, ctx.scope), a.key) }),
+        'kv.get': async (a, ctx) => ({
+          value: await (await kv()).get(confineNamespace('kv.get', a.namespace, ctx.scope), a.key),
+        }),
         'kv.set': async (a, ctx) => {
           await (await kv()).set(confineNamespace('kv.set', a.namespace, ctx.scope), a.key, a.value);
           return {};
@@ -205,7 +245,13 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
           await (await kv()).delete(confineNamespace('kv.delete', a.namespace, ctx.scope), a.key);
           return {};
         },
-        'kv.list': async (a, ctx) => ({ keys: await (await kv()).list(confineNamespace('kv.list', a.namespace, ctx.scope), a.prefix ?? '', a.limit ?? 10_000) }),
+        'kv.list': async (a, ctx) => ({
+          keys: await (await kv()).list(
+            confineNamespace('kv.list', a.namespace, ctx.scope),
+            a.prefix ?? '',
+            a.limit ?? 10_000,
+          ),
+        }),
         'ui.render': (a, ctx) => {
           uiOf(ctx).render(a.tree);
           return {};
@@ -219,14 +265,22 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
         'clipboard.write': (a) => writeClipboard(clipboardOf(win?.navigator), a.text),
         'url.open': async (a) => {
           const href = parseOpenableUrl(a.url);
-          if (!win) throw browserError('BROWSER_NO_DOM', 'url.open', 'url.open in the browser adapter', 'no window in this environment', { expected: 'a web page' });
+          if (!win)
+            throw browserError(
+              'BROWSER_NO_DOM',
+              'url.open',
+              'url.open in the browser adapter',
+              'no window in this environment',
+              { expected: 'a web page' },
+            );
           openInNewWindow(win, href);
           return {};
         },
       },
       dispose,
       close() {
-        for (const iid of new Set([...emitters.keys(), ...uis.keys(), ...(base.timers?.instanceIds() ?? [])])) dispose(iid);
+        for (const iid of new Set([...emitters.keys(), ...uis.keys(), ...(base.timers?.instanceIds() ?? [])]))
+          dispose(iid);
         for (const off of removeLifecycle.splice(0)) off();
         kvStore?.close();
         kvStore = undefined;
@@ -234,6 +288,10 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
         if (defaultContainer && defaultContainer.childElementCount === 0) defaultContainer.remove();
       },
     },
-    { hostKind: 'browser' as const, kvBackend: () => kvStore?.backend, uiRoot: (instanceId: string) => uis.get(instanceId)?.root },
+    {
+      hostKind: 'browser' as const,
+      kvBackend: () => kvStore?.backend,
+      uiRoot: (instanceId: string) => uis.get(instanceId)?.root,
+    },
   );
 }

@@ -7,7 +7,13 @@ export function browserError(
   phase: string,
   what: string,
   found: string,
-  extra: { expected?: string; hint?: string; cause?: unknown; details?: Record<string, unknown>; retryable?: boolean } = {},
+  extra: {
+    expected?: string;
+    hint?: string;
+    cause?: unknown;
+    details?: Record<string, unknown>;
+    retryable?: boolean;
+  } = {},
 ): FaygerError {
   return new FaygerError({ code, phase, what, found, ...extra, details: extra.details ?? {} });
 }

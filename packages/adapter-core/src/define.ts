@@ -1,4 +1,12 @@
-import { FaygerError, type AdapterCallContext, type OpArgs, type OpName, type OpResult, type PlatformAdapter, type UniversalInstruction } from '@fayger/contracts';
+import {
+  FaygerError,
+  type AdapterCallContext,
+  type OpArgs,
+  type OpName,
+  type OpResult,
+  type PlatformAdapter,
+  type UniversalInstruction,
+} from '@fayger/contracts';
 
 /** Identity helper that types an adapter object literal against the contract. */
 export function defineAdapter<A extends PlatformAdapter>(adapter: A): A {
@@ -6,7 +14,10 @@ export function defineAdapter<A extends PlatformAdapter>(adapter: A): A {
 }
 
 /** A typed handler for one op. Return the result directly when the host answers at once, or a Promise. */
-export type OpHandler<O extends OpName> = (args: OpArgs<O>, ctx: AdapterCallContext) => OpResult<O> | Promise<OpResult<O>>;
+export type OpHandler<O extends OpName> = (
+  args: OpArgs<O>,
+  ctx: AdapterCallContext,
+) => OpResult<O> | Promise<OpResult<O>>;
 export type OpHandlers = { [O in OpName]?: OpHandler<O> };
 
 /**

@@ -11,7 +11,8 @@ export interface HostFacts {
 }
 
 type Obj = Record<string, unknown>;
-const get = (o: unknown, k: string): unknown => (o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined);
+const get = (o: unknown, k: string): unknown =>
+  o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined;
 
 /** The probe over the real global object. */
 export function currentHostProbe(): HostProbe {
@@ -49,7 +50,10 @@ export interface SelectAdapterOptions {
 }
 
 /** The candidate with the highest detect() score (ties: the first), or undefined when none fits. */
-export function bestCandidate(candidates: readonly AdapterOrCandidate[], probe: HostProbe): { best: AdapterOrCandidate | undefined; bestScore: number } {
+export function bestCandidate(
+  candidates: readonly AdapterOrCandidate[],
+  probe: HostProbe,
+): { best: AdapterOrCandidate | undefined; bestScore: number } {
   let best: AdapterOrCandidate | undefined;
   let bestScore = 0;
   for (const a of candidates) {
@@ -62,7 +66,8 @@ export function bestCandidate(candidates: readonly AdapterOrCandidate[], probe: 
   return { best, bestScore };
 }
 
-export const isBuiltAdapter = (a: AdapterOrCandidate): a is PlatformAdapter => typeof (a as PlatformAdapter).handle === 'function';
+export const isBuiltAdapter = (a: AdapterOrCandidate): a is PlatformAdapter =>
+  typeof (a as PlatformAdapter).handle === 'function';
 
 export function detectScore(a: AdapterOrCandidate, probe: HostProbe): number {
   let s: boolean | number;
@@ -83,7 +88,10 @@ export interface AdapterSelection {
   reason: string;
 }
 
-function pick(candidates: readonly AdapterOrCandidate[], options: SelectAdapterOptions): { chosen: AdapterOrCandidate; forced: boolean; reason: string } {
+function pick(
+  candidates: readonly AdapterOrCandidate[],
+  options: SelectAdapterOptions,
+): { chosen: AdapterOrCandidate; forced: boolean; reason: string } {
   const list = () => candidates.map((x) => `${x.id}/${x.hostKind}`).join(', ') || 'none';
   if (options.force !== undefined) {
     const a = candidates.find((x) => x.id === options.force) ?? candidates.find((x) => x.hostKind === options.force);
@@ -99,7 +107,12 @@ function pick(candidates: readonly AdapterOrCandidate[], options: SelectAdapterO
   }
   const probe = options.probe ?? currentHostProbe();
   const { best, bestScore } = bestCandidate(candidates, probe);
-  if (best) return { chosen: best, forced: false, reason: `detected among ${candidates.map((a) => a.id).join(', ')} (score ${bestScore})` };
+  if (best)
+    return {
+      chosen: best,
+      forced: false,
+      reason: `detected among ${candidates.map((a) => a.id).join(', ')} (score ${bestScore})`,
+    };
   throw new FaygerError({
     code: 'ADAPTER_HOST_UNDETECTED',
     phase: 'detect',
@@ -115,22 +128,34 @@ function pick(candidates: readonly AdapterOrCandidate[], options: SelectAdapterO
  * (ties: the first). Lazy candidates are built only when chosen. Throws ADAPTER_NOT_FOUND /
  * ADAPTER_HOST_UNDETECTED.
  */
-export function selectAdapter(candidates: readonly AdapterOrCandidate[], options: SelectAdapterOptions = {}): PlatformAdapter {
+export function selectAdapter(
+  candidates: readonly AdapterOrCandidate[],
+  options: SelectAdapterOptions = {},
+): PlatformAdapter {
   return chooseAdapter(candidates, options).adapter;
 }
 
 /** `selectAdapter`, also saying whether the choice was forced and why. */
-export function chooseAdapter(candidates: readonly AdapterOrCandidate[], options: SelectAdapterOptions = {}): AdapterSelection {
+export function chooseAdapter(
+  candidates: readonly AdapterOrCandidate[],
+  options: SelectAdapterOptions = {},
+): AdapterSelection {
   const { chosen, forced, reason } = pick(candidates, options);
   return { adapter: isBuiltAdapter(chosen) ? chosen : chosen.create(), forced, reason };
 }
 
 /** How an embedder names its adapter: one adapter, or candidates to detect among (`force` by id or host kind). */
-export type AdapterChoice = PlatformAdapter | { candidates: readonly AdapterOrCandidate[]; force?: string; probe?: HostProbe };
+export type AdapterChoice =
+  | PlatformAdapter
+  | { candidates: readonly AdapterOrCandidate[]; force?: string; probe?: HostProbe };
 
 /** Resolves an AdapterChoice: a given adapter as it is, candidates through detection. */
 export function resolveAdapter(choice: AdapterChoice): AdapterSelection {
-  if (isBuiltAdapter(choice as AdapterOrCandidate)) return { adapter: choice as PlatformAdapter, forced: true, reason: 'given by the embedder' };
+  if (isBuiltAdapter(choice as AdapterOrCandidate))
+    return { adapter: choice as PlatformAdapter, forced: true, reason: 'given by the embedder' };
   const c = choice as Exclude<AdapterChoice, PlatformAdapter>;
-  return chooseAdapter(c.candidates, { ...(c.force !== undefined ? { force: c.force } : {}), ...(c.probe ? { probe: c.probe } : {}) });
+  return chooseAdapter(c.candidates, {
+    ...(c.force !== undefined ? { force: c.force } : {}),
+    ...(c.probe ? { probe: c.probe } : {}),
+  });
 }

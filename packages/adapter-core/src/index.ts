@@ -11,7 +11,14 @@ export { createAdapterRegistry, globalAdapterRegistry, assertPlatformAdapter, de
 export type { AdapterRegistry } from './registry.js';
 
 export { probeHost, selectAdapter, chooseAdapter, resolveAdapter, currentHostProbe } from './detect.js';
-export type { HostFacts, SelectAdapterOptions, AdapterCandidate, AdapterOrCandidate, AdapterChoice, AdapterSelection } from './detect.js';
+export type {
+  HostFacts,
+  SelectAdapterOptions,
+  AdapterCandidate,
+  AdapterOrCandidate,
+  AdapterChoice,
+  AdapterSelection,
+} from './detect.js';
 
 // Building blocks an adapter is composed of.
 export { defineAdapter, createOpRouter } from './define.js';

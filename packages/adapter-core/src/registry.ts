@@ -1,5 +1,19 @@
-import { FaygerError, HOST_KINDS, isHostKind, type HostKind, type HostProbe, type PlatformAdapter } from '@fayger/contracts';
-import { bestCandidate, currentHostProbe, isBuiltAdapter, selectAdapter, type AdapterOrCandidate, type SelectAdapterOptions } from './detect.js';
+import {
+  FaygerError,
+  HOST_KINDS,
+  isHostKind,
+  type HostKind,
+  type HostProbe,
+  type PlatformAdapter,
+} from '@fayger/contracts';
+import {
+  bestCandidate,
+  currentHostProbe,
+  isBuiltAdapter,
+  selectAdapter,
+  type AdapterOrCandidate,
+  type SelectAdapterOptions,
+} from './detect.js';
 
 /** The Platform_Adapter registry: ready adapters and lazy candidates, first- or third-party alike. */
 export interface AdapterRegistry {
@@ -28,7 +42,8 @@ function bad(field: string, expected: string, found: unknown): never {
 
 function checkIdentity(o: Record<string, unknown>): void {
   if (typeof o.id !== 'string' || !ID.test(o.id)) bad('id', 'a 1..64 character identifier', o.id);
-  if (!isHostKind(o.hostKind)) bad('hostKind', `one of ${HOST_KINDS.join(', ')} or a namespaced kind such as "acme:kiosk"`, o.hostKind);
+  if (!isHostKind(o.hostKind))
+    bad('hostKind', `one of ${HOST_KINDS.join(', ')} or a namespaced kind such as "acme:kiosk"`, o.hostKind);
 }
 
 /** Checks the shape of a PlatformAdapter; throws ADAPTER_INVALID naming the first bad field. */
@@ -36,7 +51,8 @@ export function assertPlatformAdapter(a: unknown): asserts a is PlatformAdapter 
   const o = a as Record<string, unknown> | null;
   if (o === null || typeof o !== 'object') bad('the adapter', 'an object', o);
   checkIdentity(o!);
-  for (const f of ['available', 'detect', 'handle', 'dispose']) if (typeof o![f] !== 'function') bad(f, 'a function', o![f]);
+  for (const f of ['available', 'detect', 'handle', 'dispose'])
+    if (typeof o![f] !== 'function') bad(f, 'a function', o![f]);
 }
 
 function assertCandidate(a: unknown): asserts a is AdapterOrCandidate {
@@ -55,7 +71,14 @@ class Registry implements AdapterRegistry {
   register(adapter: AdapterOrCandidate): void {
     assertCandidate(adapter);
     if (this.adapters.has(adapter.id)) {
-      throw new FaygerError({ code: 'ADAPTER_DUPLICATE', phase: 'register', what: `registering adapter ${adapter.id}`, expected: 'a new id', found: `${adapter.id} already registered`, details: { id: adapter.id } });
+      throw new FaygerError({
+        code: 'ADAPTER_DUPLICATE',
+        phase: 'register',
+        what: `registering adapter ${adapter.id}`,
+        expected: 'a new id',
+        found: `${adapter.id} already registered`,
+        details: { id: adapter.id },
+      });
     }
     this.adapters.set(adapter.id, adapter);
   }
@@ -68,7 +91,14 @@ class Registry implements AdapterRegistry {
   get(id: string): PlatformAdapter {
     const a = this.adapters.get(id);
     if (a === undefined) {
-      throw new FaygerError({ code: 'ADAPTER_NOT_FOUND', phase: 'lookup', what: `looking up adapter ${JSON.stringify(id)}`, expected: `one of ${[...this.adapters.keys()].join(', ') || 'no adapters (none registered)'}`, found: id, details: { id } });
+      throw new FaygerError({
+        code: 'ADAPTER_NOT_FOUND',
+        phase: 'lookup',
+        what: `looking up adapter ${JSON.stringify(id)}`,
+        expected: `one of ${[...this.adapters.keys()].join(', ') || 'no adapters (none registered)'}`,
+        found: id,
+        details: { id },
+      });
     }
     if (isBuiltAdapter(a)) return a;
     const built = a.create();
@@ -80,7 +110,11 @@ class Registry implements AdapterRegistry {
   }
   detect(options?: SelectAdapterOptions): PlatformAdapter {
     const chosen = selectAdapter(
-      this.list().map((a) => (isBuiltAdapter(a) ? a : { id: a.id, hostKind: a.hostKind, detect: (p: HostProbe) => a.detect(p), create: () => this.get(a.id) })),
+      this.list().map((a) =>
+        isBuiltAdapter(a)
+          ? a
+          : { id: a.id, hostKind: a.hostKind, detect: (p: HostProbe) => a.detect(p), create: () => this.get(a.id) },
+      ),
       options,
     );
     return chosen;
@@ -108,6 +142,9 @@ export function globalAdapterRegistry(): AdapterRegistry {
  * The host kind of the adapter that fits this host best, asking each candidate's own detector (default: the
  * adapters in the global registry). Core knows no adapter's globals; undefined when none fits.
  */
-export function detectHostKind(probe: HostProbe = currentHostProbe(), candidates: readonly AdapterOrCandidate[] = globalAdapterRegistry().list()): HostKind | undefined {
+export function detectHostKind(
+  probe: HostProbe = currentHostProbe(),
+  candidates: readonly AdapterOrCandidate[] = globalAdapterRegistry().list(),
+): HostKind | undefined {
   return bestCandidate(candidates, probe).best?.hostKind;
 }

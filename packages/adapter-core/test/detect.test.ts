@@ -14,9 +14,15 @@ import {
 } from '../src/index.js';
 
 const probe = (global: Record<string, unknown>): HostProbe => ({ global });
-const node = (tty: boolean) => ({ process: { versions: { node: '20.19.0' }, stdout: { isTTY: tty }, stdin: { isTTY: false } } });
+const node = (tty: boolean) => ({
+  process: { versions: { node: '20.19.0' }, stdout: { isTTY: tty }, stdin: { isTTY: false } },
+});
 
-const fake = (id: string, hostKind: PlatformAdapter['hostKind'], detect: PlatformAdapter['detect']): PlatformAdapter => ({
+const fake = (
+  id: string,
+  hostKind: PlatformAdapter['hostKind'],
+  detect: PlatformAdapter['detect'],
+): PlatformAdapter => ({
   ...createMemoryAdapter({ id, hostKind }),
   detect,
 });
@@ -41,7 +47,12 @@ describe('host detection', () => {
 
   it('lazy candidates: only the chosen one is built, and the choice says why', () => {
     let built = 0;
-    const lazy = (id: string, score: number): AdapterCandidate => ({ id, hostKind: 'server', detect: () => score, create: () => (built++, createMemoryAdapter({ id })) });
+    const lazy = (id: string, score: number): AdapterCandidate => ({
+      id,
+      hostKind: 'server',
+      detect: () => score,
+      create: () => (built++, createMemoryAdapter({ id })),
+    });
     const pick = chooseAdapter([lazy('low', 1), lazy('high', 2)], { probe: probe({}) });
     expect(pick.adapter.id).toBe('high');
     expect(pick.forced).toBe(false);
@@ -68,7 +79,9 @@ describe('host detection', () => {
     const b = fake('b', 'desktop', () => false);
     expect(selectAdapter([a, b], { force: 'b' }).id).toBe('b');
     expect(selectAdapter([a, b], { force: 'server' }).id).toBe('a');
-    expect(() => selectAdapter([a, b], { force: 'browser' })).toThrow(expect.objectContaining({ code: 'ADAPTER_NOT_FOUND' }));
+    expect(() => selectAdapter([a, b], { force: 'browser' })).toThrow(
+      expect.objectContaining({ code: 'ADAPTER_NOT_FOUND' }),
+    );
     expect(() => selectAdapter([a, b])).toThrow(expect.objectContaining({ code: 'ADAPTER_HOST_UNDETECTED' }));
   });
 });
@@ -80,9 +93,18 @@ describe('adapter registry', () => {
     expect(r.list().map((a) => a.id)).toEqual(['one', 'two']);
     expect(r.get('two').id).toBe('two');
     expect(r.detect({ probe: { global: {} } }).id).toBe('two');
-    expect(() => r.register(createMemoryAdapter({ id: 'one' }))).toThrow(expect.objectContaining({ code: 'ADAPTER_DUPLICATE' }));
+    expect(() => r.register(createMemoryAdapter({ id: 'one' }))).toThrow(
+      expect.objectContaining({ code: 'ADAPTER_DUPLICATE' }),
+    );
     expect(() => r.get('nope')).toThrow(expect.objectContaining({ code: 'ADAPTER_NOT_FOUND' }));
-    for (const bad of [null, {}, { ...createMemoryAdapter(), id: 'has space' }, { ...createMemoryAdapter(), hostKind: 'mainframe' }, { ...createMemoryAdapter(), hostKind: 'Acme:Kiosk' }, { ...createMemoryAdapter(), handle: 1 }]) {
+    for (const bad of [
+      null,
+      {},
+      { ...createMemoryAdapter(), id: 'has space' },
+      { ...createMemoryAdapter(), hostKind: 'mainframe' },
+      { ...createMemoryAdapter(), hostKind: 'Acme:Kiosk' },
+      { ...createMemoryAdapter(), handle: 1 },
+    ]) {
       try {
         r.register(bad as never);
         expect.unreachable();
@@ -92,7 +114,12 @@ describe('adapter registry', () => {
     }
     r.register({ ...createMemoryAdapter({ id: 'kiosk' }), hostKind: 'acme:kiosk' });
     let made = 0;
-    r.register({ id: 'lazy', hostKind: 'server', detect: () => 9, create: () => (made++, createMemoryAdapter({ id: 'lazy' })) });
+    r.register({
+      id: 'lazy',
+      hostKind: 'server',
+      detect: () => 9,
+      create: () => (made++, createMemoryAdapter({ id: 'lazy' })),
+    });
     expect(made).toBe(0);
     expect(r.detect({ probe: { global: {} } }).id).toBe('lazy');
     expect(r.get('lazy')).toBe(r.get('lazy'));

@@ -40,11 +40,31 @@ export function detectDesktop(probe: HostProbe): number | false {
  * that exist.
  */
 export function createDesktopAdapter(options: DesktopAdapterOptions): DesktopAdapter {
-  const { id = 'desktop', mounts, kvDir, env, log, http, listen, host: given, diagnostics, ...servicesOptions } = options;
+  const {
+    id = 'desktop',
+    mounts,
+    kvDir,
+    env,
+    log,
+    http,
+    listen,
+    host: given,
+    diagnostics,
+    ...servicesOptions
+  } = options;
   const output = log?.output ?? process.stderr;
   const logs = typeof output === 'object' ? new LogHold(output) : undefined;
   const host: PlatformAdapter = given
-    ? { id, hostKind: 'desktop', detect: () => 0, ...given, available: () => given.available(), handle: (i, c) => given.handle(i, c), dispose: (i) => given.dispose(i), close: () => given.close?.() }
+    ? {
+        id,
+        hostKind: 'desktop',
+        detect: () => 0,
+        ...given,
+        available: () => given.available(),
+        handle: (i, c) => given.handle(i, c),
+        dispose: (i) => given.dispose(i),
+        close: () => given.close?.(),
+      }
     : createDesktopHostServices({ mounts, kvDir, env, log, http, listen }, logs ?? output);
   const desktop = new DesktopServices({
     ...servicesOptions,
@@ -76,6 +96,13 @@ export function createDesktopAdapter(options: DesktopAdapterOptions): DesktopAda
 }
 
 /** The desktop adapter as a lazy candidate: OS tools are probed only if detection (or `force`) picks it. */
-export function desktopAdapterCandidate(options: DesktopAdapterOptions | (() => DesktopAdapterOptions)): AdapterCandidate {
-  return { id: 'desktop', hostKind: 'desktop', detect: detectDesktop, create: () => createDesktopAdapter(typeof options === 'function' ? options() : options) };
+export function desktopAdapterCandidate(
+  options: DesktopAdapterOptions | (() => DesktopAdapterOptions),
+): AdapterCandidate {
+  return {
+    id: 'desktop',
+    hostKind: 'desktop',
+    detect: detectDesktop,
+    create: () => createDesktopAdapter(typeof options === 'function' ? options() : options),
+  };
 }

@@ -73,7 +73,8 @@ export class LogHold {
 
   release(): void {
     this.holding = false;
-    if (this.dropped > 0) this.target.write(`(${this.dropped} earlier log records were dropped while the UI was on screen)\n`);
+    if (this.dropped > 0)
+      this.target.write(`(${this.dropped} earlier log records were dropped while the UI was on screen)\n`);
     for (const c of this.held) this.target.write(c);
     this.held = [];
     this.dropped = 0;
@@ -85,7 +86,10 @@ export class LogHold {
 }
 
 /** The Node services behind a desktop adapter, built from @fayger/node-host. */
-export function createDesktopHostServices(options: DesktopHostOptions, logStream: NonNullable<LogOptions['output']>): PlatformAdapter & { services: NodeHostServices } {
+export function createDesktopHostServices(
+  options: DesktopHostOptions,
+  logStream: NonNullable<LogOptions['output']>,
+): PlatformAdapter & { services: NodeHostServices } {
   const s: NodeHostServices = {
     log: { ...options.log, output: logStream },
     logFormat: 'text',

@@ -68,7 +68,9 @@ export class DesktopServices {
     this.notifier = opts.notifier !== undefined ? opts.notifier : detectNotifier(te, timeouts);
     this.urlOpener = opts.urlOpener !== undefined ? opts.urlOpener : detectUrlOpener(te, timeouts);
     if (opts.terminal !== undefined) this.terminal = opts.terminal;
-    else this.terminal = process.stdin.isTTY && process.stdout.isTTY ? { input: process.stdin, output: process.stdout } : null;
+    else
+      this.terminal =
+        process.stdin.isTTY && process.stdout.isTTY ? { input: process.stdin, output: process.stdout } : null;
   }
 
   /** What this desktop can offer beyond the shared Node services. notify is always there (terminal fallback). */
@@ -88,7 +90,7 @@ export class DesktopServices {
 
   render(args: OpArgs<'ui.render'>, ctx: AdapterCallContext): OpResult<'ui.render'> {
     if (!this.terminal) throw noTerminal('there is no interactive terminal (stdin/stdout are not TTYs)');
-    if (this.interrupted.has(ctx.instanceId)) throw noTerminal('the user closed this app\'s UI with Ctrl-C');
+    if (this.interrupted.has(ctx.instanceId)) throw noTerminal("the user closed this app's UI with Ctrl-C");
     this.emitters.set(ctx.instanceId, ctx.emit);
     if (!this.ui?.active) {
       this.ui = new TerminalUi({

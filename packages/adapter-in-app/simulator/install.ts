@@ -29,7 +29,11 @@ const STYLE = `
  * Lays out the simulator page (a phone frame holding the WebView area, a panel for the "native" UI) and
  * installs the native shell on this window with the chosen transport.
  */
-export function installSimulator(doc: Document, transport: ShellTransport, options: NativeShellOptions = {}): SimulatorPage {
+export function installSimulator(
+  doc: Document,
+  transport: ShellTransport,
+  options: NativeShellOptions = {},
+): SimulatorPage {
   const style = doc.createElement('style');
   style.textContent = STYLE;
   doc.head.appendChild(style);

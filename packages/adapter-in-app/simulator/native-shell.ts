@@ -1,6 +1,12 @@
 import { FaygerError, type FaygerErrorData, type UiNode, type UniversalEventType } from '@fayger/contracts';
 import { decodeValue, encodeValue } from '../src/protocol/codec.js';
-import type { NativeCapability, NativeHello, PermissionAnswer, PermissionRequestItem, PermissionState } from '../src/protocol/wire.js';
+import type {
+  NativeCapability,
+  NativeHello,
+  PermissionAnswer,
+  PermissionRequestItem,
+  PermissionState,
+} from '../src/protocol/wire.js';
 
 /**
  * The native side of the in-app bridge, written in JS: what a host app (Swift/Kotlin/React Native) does,
@@ -38,7 +44,11 @@ export interface NativeShellOptions {
   /** fetch used for net.http (default globalThis.fetch). */
   fetch?: typeof fetch;
   /** Renders a native UI tree (null clears); `send` pushes a ui.event back. */
-  renderUi?: (instanceId: string, tree: UiNode | null, send: (data: { nodeId: string; kind: 'click' | 'input' | 'submit'; value?: string }) => void) => void;
+  renderUi?: (
+    instanceId: string,
+    tree: UiNode | null,
+    send: (data: { nodeId: string; kind: 'click' | 'input' | 'submit'; value?: string }) => void,
+  ) => void;
   misbehave?: Misbehaviour;
   /** Delay before each reply in ms (a native hop is never synchronous). Default 0 (next macrotask). */
   replyDelayMs?: number;
@@ -63,7 +73,12 @@ export const DEFAULT_CAPABILITIES: NativeCapability[] = [
 
 type Msg = Record<string, unknown>;
 
-function fe(code: 'INAPP_PERMISSION_DENIED' | 'ADAPTER_UNSUPPORTED_OP' | 'ADAPTER_NET_FAILED' | 'INSTRUCTION_INVALID', phase: string, message: string, details: Record<string, unknown> = {}): FaygerError {
+function fe(
+  code: 'INAPP_PERMISSION_DENIED' | 'ADAPTER_UNSUPPORTED_OP' | 'ADAPTER_NET_FAILED' | 'INSTRUCTION_INVALID',
+  phase: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): FaygerError {
   return new FaygerError({ code, phase, message, details });
 }
 
@@ -86,7 +101,8 @@ export class NativeShell {
 
   constructor(readonly options: NativeShellOptions = {}) {
     this.misbehave = options.misbehave ?? {};
-    for (const c of this.capabilities) this.permissions.set(c.name, { state: c.permission ?? 'granted', ...(c.reason ? { reason: c.reason } : {}) });
+    for (const c of this.capabilities)
+      this.permissions.set(c.name, { state: c.permission ?? 'granted', ...(c.reason ? { reason: c.reason } : {}) });
   }
 
   get capabilities(): NativeCapability[] {
@@ -125,7 +141,12 @@ export class NativeShell {
   }
 
   /** Serves the bridge over a MessagePort (the other end goes to the adapter). */
-  attachToPort(port: { postMessage(m: unknown): void; addEventListener?: (t: 'message', l: (e: { data: unknown }) => void) => void; start?: () => void; on?: (t: 'message', l: (d: unknown) => void) => void }): void {
+  attachToPort(port: {
+    postMessage(m: unknown): void;
+    addEventListener?: (t: 'message', l: (e: { data: unknown }) => void) => void;
+    start?: () => void;
+    on?: (t: 'message', l: (d: unknown) => void) => void;
+  }): void {
     this.structured = true;
     this.out = (wire) => port.postMessage(wire);
     if (typeof port.addEventListener === 'function') {
@@ -136,7 +157,12 @@ export class NativeShell {
 
   /** Pushes a host event to the WebView (e.g. app.lifecycle); no instanceId broadcasts it. */
   pushEvent(type: UniversalEventType, data: unknown, instanceId?: string): void {
-    this.send({ fayger: 1, kind: 'event', ...(instanceId !== undefined ? { instanceId } : {}), event: { type, data, time: Date.now() } });
+    this.send({
+      fayger: 1,
+      kind: 'event',
+      ...(instanceId !== undefined ? { instanceId } : {}),
+      event: { type, data, time: Date.now() },
+    });
   }
 
   /** The native side closes the bridge (app going away). */
@@ -169,17 +195,31 @@ export class NativeShell {
     this.deliver(this.structured ? msg : JSON.stringify(encodeValue(msg)));
   }
 
-  private reply(id: string, result: { ok: true; value: unknown } | { ok: false; error: FaygerErrorData | { message: string; code?: string } }, key: string): void {
+  private reply(
+    id: string,
+    result: { ok: true; value: unknown } | { ok: false; error: FaygerErrorData | { message: string; code?: string } },
+    key: string,
+  ): void {
     if (this.cancelled.delete(id)) return;
     const mb = this.misbehave;
     if (mb.drop?.includes(key)) return;
     if (mb.closeOn?.includes(key)) return this.close(`closed while handling ${key}`);
     if (mb.malformed?.includes(key)) {
-      this.deliver(this.structured ? { fayger: 1, kind: 'reply', id, ok: 'maybe' } : `{"fayger":1,"kind":"reply","id":"${id}","ok":tru`);
+      this.deliver(
+        this.structured
+          ? { fayger: 1, kind: 'reply', id, ok: 'maybe' }
+          : `{"fayger":1,"kind":"reply","id":"${id}","ok":tru`,
+      );
       return;
     }
     if (mb.nativeError?.includes(key)) {
-      this.send({ fayger: 1, kind: 'reply', id, ok: false, error: { message: 'NSInternalInconsistencyException: simulated native failure', code: 'E_NATIVE' } });
+      this.send({
+        fayger: 1,
+        kind: 'reply',
+        id,
+        ok: false,
+        error: { message: 'NSInternalInconsistencyException: simulated native failure', code: 'E_NATIVE' },
+      });
       return;
     }
     this.send({ fayger: 1, kind: 'reply', id, ...result });
@@ -200,7 +240,10 @@ export class NativeShell {
         const hello: NativeHello = {
           protocol: this.misbehave.protocol ?? 1,
           platform: this.options.platform ?? { os: 'simulator', app: 'Fayger native-shell simulator', version: '1.0' },
-          capabilities: this.capabilities.map((c) => ({ ...c, permission: this.permissions.get(c.name)?.state ?? 'granted' })),
+          capabilities: this.capabilities.map((c) => ({
+            ...c,
+            permission: this.permissions.get(c.name)?.state ?? 'granted',
+          })),
           ...(this.options.local ? { local: this.options.local } : {}),
           nativeUi: this.options.nativeUi ?? false,
         };
@@ -209,10 +252,17 @@ export class NativeShell {
       }
       case 'permission': {
         const items = (msg.capabilities as PermissionRequestItem[]) ?? [];
-        const prompt = this.options.prompt ?? (async (xs: PermissionRequestItem[]): Promise<PermissionAnswer[]> => xs.map((x) => ({ name: x.name, granted: true })));
+        const prompt =
+          this.options.prompt ??
+          (async (xs: PermissionRequestItem[]): Promise<PermissionAnswer[]> =>
+            xs.map((x) => ({ name: x.name, granted: true })));
         const undecided = items.filter((i) => this.permissions.get(i.name)?.state === 'prompt');
         void prompt(undecided).then((answers) => {
-          for (const a of answers) this.permissions.set(a.name, { state: a.granted ? 'granted' : 'denied', ...(a.reason ? { reason: a.reason } : {}) });
+          for (const a of answers)
+            this.permissions.set(a.name, {
+              state: a.granted ? 'granted' : 'denied',
+              ...(a.reason ? { reason: a.reason } : {}),
+            });
           const all = items.map((i) => {
             const p = this.permissions.get(i.name);
             return { name: i.name, granted: p?.state === 'granted', ...(p?.reason ? { reason: p.reason } : {}) };
@@ -224,7 +274,12 @@ export class NativeShell {
       case 'call':
         void this.call(msg).then(
           (value) => this.reply(id, { ok: true, value }, msg.op as string),
-          (e: unknown) => this.reply(id, { ok: false, error: FaygerError.is(e) ? e.toJSON() : { message: String(e) } }, msg.op as string),
+          (e: unknown) =>
+            this.reply(
+              id,
+              { ok: false, error: FaygerError.is(e) ? e.toJSON() : { message: String(e) } },
+              msg.op as string,
+            ),
         );
         return;
       case 'cancel':
@@ -259,17 +314,29 @@ export class NativeShell {
     const cap = op === 'net.http' ? 'net.http' : op.split('.')[0]!;
     const perm = this.permissions.get(cap);
     if (!perm) throw fe('ADAPTER_UNSUPPORTED_OP', op, `the simulator does not offer ${cap}`, { op });
-    if (perm.state !== 'granted') throw fe('INAPP_PERMISSION_DENIED', op, `${op}: permission for ${cap} is ${perm.state}${perm.reason ? ` (${perm.reason})` : ''}. Ask the user to allow it in the host app settings.`, { op, capability: cap, reason: perm.reason });
+    if (perm.state !== 'granted')
+      throw fe(
+        'INAPP_PERMISSION_DENIED',
+        op,
+        `${op}: permission for ${cap} is ${perm.state}${perm.reason ? ` (${perm.reason})` : ''}. Ask the user to allow it in the host app settings.`,
+        { op, capability: cap, reason: perm.reason },
+      );
     switch (op) {
       case 'log.write':
-        this.logs.push({ instanceId: inst, level: a.level as string, message: a.message as string, ...(a.fields ? { fields: a.fields as Record<string, string> } : {}) });
+        this.logs.push({
+          instanceId: inst,
+          level: a.level as string,
+          message: a.message as string,
+          ...(a.fields ? { fields: a.fields as Record<string, string> } : {}),
+        });
         return {};
       case 'clock.now':
         // A native monotonic clock: milliseconds since the shell started.
         return { timeMs: a.clock === 'realtime' ? Date.now() : Date.now() - this.epoch };
       case 'random.bytes': {
         const out = new Uint8Array(a.length as number);
-        for (let i = 0; i < out.length; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)));
+        for (let i = 0; i < out.length; i += 65536)
+          globalThis.crypto.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)));
         return { bytes: out };
       }
       case 'timer.sleep':
@@ -311,7 +378,10 @@ export class NativeShell {
           return {};
         }
         const prefix = `${ns}\u0000${(a.prefix as string | undefined) ?? ''}`;
-        const keys = [...this.kv.keys()].filter((x) => x.startsWith(prefix)).map((x) => x.slice(ns.length + 1)).sort();
+        const keys = [...this.kv.keys()]
+          .filter((x) => x.startsWith(prefix))
+          .map((x) => x.slice(ns.length + 1))
+          .sort();
         return { keys: keys.slice(0, (a.limit as number | undefined) ?? keys.length) };
       }
       case 'net.http': {
@@ -331,7 +401,8 @@ export class NativeShell {
       }
       case 'ui.render':
       case 'ui.clear': {
-        if (!this.options.nativeUi) throw fe('ADAPTER_UNSUPPORTED_OP', op, 'the simulator renders no native UI (nativeUi: false)', { op });
+        if (!this.options.nativeUi)
+          throw fe('ADAPTER_UNSUPPORTED_OP', op, 'the simulator renders no native UI (nativeUi: false)', { op });
         const tree = op === 'ui.render' ? (a.tree as UiNode) : null;
         this.uiTrees.set(inst, tree);
         this.options.renderUi?.(inst, tree, (data) => this.pushEvent('ui.event', data, inst));

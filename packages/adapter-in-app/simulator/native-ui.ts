@@ -5,7 +5,11 @@ import type { UiNode } from '@fayger/contracts';
  * apart from the WebView, and sends taps and edits back as native ui events.
  */
 export function nativePanelRenderer(panel: HTMLElement) {
-  return (instanceId: string, tree: UiNode | null, send: (d: { nodeId: string; kind: 'click' | 'input' | 'submit'; value?: string }) => void): void => {
+  return (
+    instanceId: string,
+    tree: UiNode | null,
+    send: (d: { nodeId: string; kind: 'click' | 'input' | 'submit'; value?: string }) => void,
+  ): void => {
     const doc = panel.ownerDocument;
     let box = panel.querySelector(`[data-native-instance="${CSS.escape(instanceId)}"]`) as HTMLElement | null;
     if (!tree) {

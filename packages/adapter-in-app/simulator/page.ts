@@ -17,7 +17,13 @@ const uiMode = q.get('ui') === 'native' ? 'native' : 'dom';
 const httpOrigin = q.get('http') ?? location.origin;
 
 const sim = installSimulator(document, transport, {
-  capabilities: [{ name: 'log' }, { name: 'clock' }, { name: 'kv', permission: 'prompt' }, { name: 'net.http', permission: 'prompt', scope: { origins: [httpOrigin] } }, { name: 'ui' }],
+  capabilities: [
+    { name: 'log' },
+    { name: 'clock' },
+    { name: 'kv', permission: 'prompt' },
+    { name: 'net.http', permission: 'prompt', scope: { origins: [httpOrigin] } },
+    { name: 'ui' },
+  ],
   nativeUi: uiMode === 'native',
 });
 (window as unknown as Record<string, unknown>).__sim = sim;
@@ -60,10 +66,15 @@ async function main(): Promise<Record<string, unknown>> {
       return code;
     }
   };
-  const kv = await outcome('kv.set', () => bus.call('mini-app', 'kv.set', { key: 'visit', value: new TextEncoder().encode(new Date(0).toISOString()) }));
+  const kv = await outcome('kv.set', () =>
+    bus.call('mini-app', 'kv.set', { key: 'visit', value: new TextEncoder().encode(new Date(0).toISOString()) }),
+  );
   let greeting = '';
   const http = await outcome('net.http', async () => {
-    const r = (await bus.call('mini-app', 'net.http', { method: 'GET', url: `${httpOrigin}/ok` })) as { status: number; body: Uint8Array };
+    const r = (await bus.call('mini-app', 'net.http', { method: 'GET', url: `${httpOrigin}/ok` })) as {
+      status: number;
+      body: Uint8Array;
+    };
     greeting = `${r.status} ${new TextDecoder().decode(r.body)}`;
   });
   await bus.call('mini-app', 'ui.render', {
@@ -71,8 +82,17 @@ async function main(): Promise<Record<string, unknown>> {
       type: 'column',
       children: [
         { type: 'text', text: `Host: ${adapter.platform.os} (${adapter.transportKind} bridge, ui ${adapter.uiMode})` },
-        { type: 'text', text: `WebAssembly: ${typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined' ? 'absent' : 'present'}; eval: ${evalAllowed() ? 'allowed' : 'blocked'}` },
-        { type: 'list', children: report.entries.map((e) => ({ type: 'text' as const, text: `${e.name}: ${e.granted ? 'granted' : e.reason}` })) },
+        {
+          type: 'text',
+          text: `WebAssembly: ${typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined' ? 'absent' : 'present'}; eval: ${evalAllowed() ? 'allowed' : 'blocked'}`,
+        },
+        {
+          type: 'list',
+          children: report.entries.map((e) => ({
+            type: 'text' as const,
+            text: `${e.name}: ${e.granted ? 'granted' : e.reason}`,
+          })),
+        },
         { type: 'text', text: greeting ? `Greeting: ${greeting}` : 'No network (permission denied)' },
         { type: 'button', id: 'done', text: 'Done' },
       ],
@@ -97,6 +117,8 @@ main().then(
     (window as unknown as { __faygerDone?: (v: unknown) => void }).__faygerDone?.(r);
   },
   (e: unknown) => {
-    (window as unknown as Record<string, unknown>).__simResult = { error: FaygerError.is(e) ? `${e.code}: ${e.message}` : String(e) };
+    (window as unknown as Record<string, unknown>).__simResult = {
+      error: FaygerError.is(e) ? `${e.code}: ${e.message}` : String(e),
+    };
   },
 );

@@ -4,7 +4,10 @@ import type { PermissionAnswer, PermissionRequestItem } from '../src/protocol/wi
  * The simulator's permission prompt: one in-page dialog per request, one Allow/Don't Allow pair per
  * capability, like the system sheet a host app shows. Tests answer it by clicking (real input).
  */
-export function domPrompt(doc: Document, host: HTMLElement = doc.body): (items: PermissionRequestItem[]) => Promise<PermissionAnswer[]> {
+export function domPrompt(
+  doc: Document,
+  host: HTMLElement = doc.body,
+): (items: PermissionRequestItem[]) => Promise<PermissionAnswer[]> {
   return (items) =>
     new Promise((resolve) => {
       if (items.length === 0) return resolve([]);
@@ -27,8 +30,16 @@ export function domPrompt(doc: Document, host: HTMLElement = doc.body): (items: 
         const deny = doc.createElement('button');
         deny.textContent = `Don't Allow ${item.name}`;
         const answer = (granted: boolean) => {
-          answers.set(item.name, granted ? { name: item.name, granted } : { name: item.name, granted, reason: 'the user tapped Don\u2019t Allow' });
-          row.replaceChildren(label, Object.assign(doc.createElement('em'), { textContent: granted ? 'allowed' : 'denied' }));
+          answers.set(
+            item.name,
+            granted
+              ? { name: item.name, granted }
+              : { name: item.name, granted, reason: 'the user tapped Don\u2019t Allow' },
+          );
+          row.replaceChildren(
+            label,
+            Object.assign(doc.createElement('em'), { textContent: granted ? 'allowed' : 'denied' }),
+          );
           if (answers.size === items.length) {
             dialog.remove();
             resolve(items.map((i) => answers.get(i.name)!));

@@ -30,4 +30,3 @@ export type {
 } from './protocol/wire.js';
 export { encodeValue, decodeValue, MAX_WIRE_DEPTH } from './protocol/codec.js';
 export { bytesToBase64, base64ToBytes } from './protocol/base64.js';
-

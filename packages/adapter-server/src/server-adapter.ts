@@ -61,7 +61,13 @@ export function detectServer(probe: HostProbe): number {
  */
 export function createServerAdapter(options: ServerAdapterOptions): ServerAdapter {
   if (!options || typeof options.dataDir !== 'string' || !isAbsolute(options.dataDir)) {
-    throw new FaygerError({ code: 'ADAPTER_INVALID', phase: 'configure', what: 'creating the server adapter', expected: 'options.dataDir, an absolute host directory', found: JSON.stringify(options?.dataDir) });
+    throw new FaygerError({
+      code: 'ADAPTER_INVALID',
+      phase: 'configure',
+      what: 'creating the server adapter',
+      expected: 'options.dataDir, an absolute host directory',
+      found: JSON.stringify(options?.dataDir),
+    });
   }
   const dataDir = resolve(options.dataDir);
   const filesDir = join(dataDir, 'files');
@@ -69,18 +75,26 @@ export function createServerAdapter(options: ServerAdapterOptions): ServerAdapte
   mkdirSync(filesDir, { recursive: true });
   mkdirSync(kvDir, { recursive: true });
   const mounts = options.mounts ?? [];
-  const dataMount = options.dataMount === false || mounts.some((m) => m.guest.replace(/\/+$/, '') === '/data') ? [] : [{ guest: '/data', host: filesDir }];
-  const http = options.http === false ? undefined : options.http ?? {};
-  const listen = options.listen === false ? undefined : options.listen ?? {};
+  const dataMount =
+    options.dataMount === false || mounts.some((m) => m.guest.replace(/\/+$/, '') === '/data')
+      ? []
+      : [{ guest: '/data', host: filesDir }];
+  const http = options.http === false ? undefined : (options.http ?? {});
+  const listen = options.listen === false ? undefined : (options.listen ?? {});
   const services: NodeHostServices = {
     ...(options.log ? { log: options.log } : {}),
     logFormat: 'json',
-    env: new EnvSource({ ...(options.env?.allow ? { allow: options.env.allow } : {}), ...(options.env?.source ? { env: options.env.source } : {}) }),
+    env: new EnvSource({
+      ...(options.env?.allow ? { allow: options.env.allow } : {}),
+      ...(options.env?.source ? { env: options.env.source } : {}),
+    }),
     timers: new TimerService(),
     fs: new ConfinedFs({ mounts: [...dataMount, ...mounts] }),
     kv: new FileKv({ dir: kvDir }),
     ...(http ? { http: new HttpClient(http), ...(http.origins ? { httpOrigins: http.origins } : {}) } : {}),
-    ...(listen ? { listen: new HttpListenService(listen), ...(listen.ports ? { listenPorts: listen.ports } : {}) } : {}),
+    ...(listen
+      ? { listen: new HttpListenService(listen), ...(listen.ports ? { listenPorts: listen.ports } : {}) }
+      : {}),
   };
   return createAdapter(
     {
@@ -99,5 +113,10 @@ export function createServerAdapter(options: ServerAdapterOptions): ServerAdapte
 
 /** The server adapter as a lazy candidate: detection runs on `detectServer`, the data root is made only if chosen. */
 export function serverAdapterCandidate(options: ServerAdapterOptions | (() => ServerAdapterOptions)): AdapterCandidate {
-  return { id: 'server', hostKind: 'server', detect: detectServer, create: () => createServerAdapter(typeof options === 'function' ? options() : options) };
+  return {
+    id: 'server',
+    hostKind: 'server',
+    detect: detectServer,
+    create: () => createServerAdapter(typeof options === 'function' ? options() : options),
+  };
 }

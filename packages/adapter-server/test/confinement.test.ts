@@ -15,7 +15,12 @@ import { createServerAdapter, type ServerAdapter } from '../src/index.js';
  * the outside world untouched. The number of attempts is printed.
  */
 
-const ESCAPE: ErrorCode[] = ['CAPABILITY_SCOPE_DENIED', 'ADAPTER_PATH_INVALID', 'INSTRUCTION_INVALID', 'CAPABILITY_DENIED'];
+const ESCAPE: ErrorCode[] = [
+  'CAPABILITY_SCOPE_DENIED',
+  'ADAPTER_PATH_INVALID',
+  'INSTRUCTION_INVALID',
+  'CAPABILITY_DENIED',
+];
 // Percent-encoded or look-alike dots are ordinary file names inside the root: "not found" is the right answer.
 const LITERAL: ErrorCode[] = [...ESCAPE, 'ADAPTER_PATH_NOT_FOUND'];
 
@@ -26,29 +31,45 @@ let attempts = 0;
 let denied = 0;
 const files = () => join(base, 'app', 'files');
 
-async function attempt(op: string, args: Record<string, unknown>, codes: ErrorCode[], via: 'bus' | 'direct' = 'bus', grants?: CapabilityGrant[]): Promise<void> {
+async function attempt(
+  op: string,
+  args: Record<string, unknown>,
+  codes: ErrorCode[],
+  via: 'bus' | 'direct' = 'bus',
+  grants?: CapabilityGrant[],
+): Promise<void> {
   attempts++;
   let outcome: unknown;
   try {
     if (via === 'bus') outcome = await bus.call('g', op as never, args as never);
     else {
       const cap = op === 'fs.read' || op === 'fs.stat' || op === 'fs.list' ? 'fs.read' : 'fs.write';
-      outcome = await adapter.handle({ v: 1, id: 'd', op, args, instanceId: 'direct' } as UniversalInstruction, directContextForTests('direct', cap, grants!));
+      outcome = await adapter.handle(
+        { v: 1, id: 'd', op, args, instanceId: 'direct' } as UniversalInstruction,
+        directContextForTests('direct', cap, grants!),
+      );
     }
   } catch (e) {
     if (!FaygerError.is(e)) throw new Error(`${op} ${JSON.stringify(args)}: untyped error ${String(e)}`);
-    if (!codes.includes(e.code)) throw new Error(`${op} ${JSON.stringify(args)}: expected one of ${codes.join('|')}, got ${e.code}: ${e.message}`);
+    if (!codes.includes(e.code))
+      throw new Error(`${op} ${JSON.stringify(args)}: expected one of ${codes.join('|')}, got ${e.code}: ${e.message}`);
     // Messages name guest paths only; the host layout must not leak.
     if (!JSON.stringify(args).includes(base)) expect(e.message).not.toContain(base);
     denied++;
     return;
   }
-  throw new Error(`${op} ${JSON.stringify(args)} (${via}) was NOT denied: ${JSON.stringify(outcome, (_k, v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : v))}`);
+  throw new Error(
+    `${op} ${JSON.stringify(args)} (${via}) was NOT denied: ${JSON.stringify(outcome, (_k, v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : v))}`,
+  );
 }
 
 function snapshot(): string {
   const list = (d: string): string[] =>
-    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(join(d, e.name)).map((x) => `${e.name}/${x}`) : [`${e.name}:${readFileSync(join(d, e.name), 'utf8')}`]));
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? list(join(d, e.name)).map((x) => `${e.name}/${x}`)
+        : [`${e.name}:${readFileSync(join(d, e.name), 'utf8')}`],
+    );
   return JSON.stringify({ outside: list(join(base, 'outside')), assets: list(join(base, 'assets')) });
 }
 
@@ -89,7 +110,9 @@ beforeAll(() => {
 
 afterAll(async () => {
   await bus?.shutdown();
-  console.log(`[confinement] ${attempts} escape attempts made, ${denied} denied with typed errors (raced calls counted separately)`);
+  console.log(
+    `[confinement] ${attempts} escape attempts made, ${denied} denied with typed errors (raced calls counted separately)`,
+  );
   rmSync(base, { recursive: true, force: true });
 });
 
@@ -126,7 +149,9 @@ describe('server adapter filesystem confinement', () => {
       '.',
       '',
       // The same traversal spelled as bytes and decoded the usual ways.
-      Buffer.from([0x2f, 0x64, 0x61, 0x74, 0x61, 0x2f, 0x2e, 0x2e, 0x2f, 0x2e, 0x2e, 0x2f, 0x65, 0x74, 0x63]).toString('latin1'),
+      Buffer.from([0x2f, 0x64, 0x61, 0x74, 0x61, 0x2f, 0x2e, 0x2e, 0x2f, 0x2e, 0x2e, 0x2f, 0x65, 0x74, 0x63]).toString(
+        'latin1',
+      ),
       Buffer.from('/data/../../etc/passwd', 'utf8').toString('utf8'),
       new TextDecoder().decode(new Uint8Array([0x2f, 0x2e, 0x2e, 0x5c, 0x2e, 0x2e, 0x5c])),
     ];
@@ -138,7 +163,9 @@ describe('server adapter filesystem confinement', () => {
       '/data/%c0%ae%c0%ae/etc/passwd',
       '/data/\uff0e\uff0e/\uff0e\uff0e/etc/passwd',
       '/data/\u2024\u2024/etc/passwd',
-      new TextDecoder().decode(new Uint8Array([0x2f, 0x64, 0x61, 0x74, 0x61, 0x2f, 0xc0, 0xae, 0xc0, 0xae, 0x2f, 0x78])),
+      new TextDecoder().decode(
+        new Uint8Array([0x2f, 0x64, 0x61, 0x74, 0x61, 0x2f, 0xc0, 0xae, 0xc0, 0xae, 0x2f, 0x78]),
+      ),
       '/data/...',
       '/data/. ./etc',
     ];
@@ -156,14 +183,23 @@ describe('server adapter filesystem confinement', () => {
 
   it('symlinks pointing out (files and directories, with trailing slashes) are denied for every op', async () => {
     const before = snapshot();
-    const out = ['/data/link-out', '/data/link-out/', '/data/dirlink-out/secret.txt', '/data/dirlink-out/./secret.txt/', '/data/dirlink-out/dir/secret.txt', '/data/to-assets/ro.txt', '/data/dirlink-out/../dirlink-out/secret.txt'];
+    const out = [
+      '/data/link-out',
+      '/data/link-out/',
+      '/data/dirlink-out/secret.txt',
+      '/data/dirlink-out/./secret.txt/',
+      '/data/dirlink-out/dir/secret.txt',
+      '/data/to-assets/ro.txt',
+      '/data/dirlink-out/../dirlink-out/secret.txt',
+    ];
     for (const path of out) {
       await attempt('fs.read', { path }, ESCAPE);
       await attempt('fs.stat', { path }, ESCAPE);
       await attempt('fs.write', { path, data: new TextEncoder().encode('PWNED') }, ESCAPE);
       await attempt('fs.write', { path, data: new TextEncoder().encode('PWNED'), append: true }, ESCAPE);
     }
-    for (const path of ['/data/dirlink-out', '/data/dirlink-out/', '/data/dirlink-out/dir', '/data/to-assets']) await attempt('fs.list', { path }, ESCAPE);
+    for (const path of ['/data/dirlink-out', '/data/dirlink-out/', '/data/dirlink-out/dir', '/data/to-assets'])
+      await attempt('fs.list', { path }, ESCAPE);
     await attempt('fs.mkdir', { path: '/data/dirlink-out/newdir' }, ESCAPE);
     await attempt('fs.mkdir', { path: '/data/dirlink-out/a/b/c', recursive: true }, ESCAPE);
     await attempt('fs.remove', { path: '/data/dirlink-out/secret.txt' }, ESCAPE);
@@ -207,17 +243,25 @@ describe('server adapter filesystem confinement', () => {
     await attempt('fs.read', { path: '/data/../../outside/secret.txt' }, ESCAPE, 'direct', forged);
     await attempt('fs.read', { path: '/data/link-out' }, ESCAPE, 'direct', forged);
     await attempt('fs.remove', { path: '/data', recursive: true }, ESCAPE, 'direct', forged);
-    await attempt('fs.write', { path: '/data/x', data }, ESCAPE, 'direct', [{ name: 'fs.read', scope: { roots: ['/data'] } }]);
-    await attempt('fs.read', { path: '/data/inside.txt' }, ESCAPE, 'direct', [{ name: 'fs.read', scope: { roots: ['/assets'] } }]);
+    await attempt('fs.write', { path: '/data/x', data }, ESCAPE, 'direct', [
+      { name: 'fs.read', scope: { roots: ['/data'] } },
+    ]);
+    await attempt('fs.read', { path: '/data/inside.txt' }, ESCAPE, 'direct', [
+      { name: 'fs.read', scope: { roots: ['/assets'] } },
+    ]);
     // A granted sub-root is a boundary too: a symlink inside it may not reach the rest of its mount.
     mkdirSync(join(files(), 'sub'), { recursive: true });
     symlinkSync('../inside.txt', join(files(), 'sub', 'up'));
-    await attempt('fs.read', { path: '/data/sub/up' }, ESCAPE, 'direct', [{ name: 'fs.read', scope: { roots: ['/data/sub'] } }]);
+    await attempt('fs.read', { path: '/data/sub/up' }, ESCAPE, 'direct', [
+      { name: 'fs.read', scope: { roots: ['/data/sub'] } },
+    ]);
     expect(readFileSync(join(base, 'assets', 'ro.txt'), 'utf8')).toBe('READ-ONLY');
     expect(snapshot()).toBe(before);
   });
 
-  it('a symlink retargeted between check and use never lets a read or write through (raced in a loop)', { timeout: 30_000 }, async () => {
+  it('a symlink retargeted between check and use never lets a read or write through (raced in a loop)', {
+    timeout: 30_000,
+  }, async () => {
     const before = snapshot();
     const f = files();
     symlinkSync('inside.txt', join(f, 'race'));
@@ -257,7 +301,9 @@ describe('server adapter filesystem confinement', () => {
       }
     }
     await done;
-    console.log(`[confinement] race: ${ok + refused} raced calls, ${ok} stayed inside and succeeded, ${refused} refused`);
+    console.log(
+      `[confinement] race: ${ok + refused} raced calls, ${ok} stayed inside and succeeded, ${refused} refused`,
+    );
     expect(refused).toBeGreaterThan(0);
     expect(readFileSync(join(base, 'outside', 'secret.txt'), 'utf8')).toBe('SECRET');
     expect(readFileSync(join(base, 'outside', 'dir', 'secret.txt'), 'utf8')).toBe('SECRET');

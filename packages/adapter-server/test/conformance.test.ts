@@ -11,7 +11,13 @@ process.env.FAYGER_SERVER_CONFORMANCE = 'on';
 
 adapterConformance('server', {
   create: () => createServerAdapter({ dataDir, log: { output: false } }),
-  flags: { fs: true, kv: true, netHttp: true, netListen: true, env: { name: 'FAYGER_SERVER_CONFORMANCE', value: 'on' } },
+  flags: {
+    fs: true,
+    kv: true,
+    netHttp: true,
+    netListen: true,
+    env: { name: 'FAYGER_SERVER_CONFORMANCE', value: 'on' },
+  },
   setup: async () => {
     const srv = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));

@@ -58,7 +58,13 @@ writeFileSync(
     security: { sequence: 1 },
   }),
 );
-writeFileSync(join(work, 'app', 'fayger.pack.json'), JSON.stringify({ manifest: 'manifest.json', sections: [{ name: 'main', kind: 'code', file: 'main.wasm', required: true }] }));
+writeFileSync(
+  join(work, 'app', 'fayger.pack.json'),
+  JSON.stringify({
+    manifest: 'manifest.json',
+    sections: [{ name: 'main', kind: 'code', file: 'main.wasm', required: true }],
+  }),
+);
 fayger('keygen', '-p', 'bench', '-o', 'key', '--roots', 'roots.json');
 fayger('pack', 'app', '-o', 'hello.buf', '--sign', 'key.key.json');
 
@@ -67,20 +73,38 @@ const commands = {
   'fayger --version': [bin, '--version'],
   'fayger --help': [bin, '--help'],
   'fayger run hello.wasm': [bin, 'run', 'hello.wasm', '--host', 'server'],
-  'fayger run hello.buf': [bin, 'run', 'hello.buf', '--trusted-roots', 'roots.json', '--host', 'server', '--no-version-store'],
+  'fayger run hello.buf': [
+    bin,
+    'run',
+    'hello.buf',
+    '--trusted-roots',
+    'roots.json',
+    '--host',
+    'server',
+    '--no-version-store',
+  ],
 };
 const names = Object.keys(commands);
 for (const name of names.slice(3)) {
   const r = sh(commands[name]);
-  if (r.status !== 0 || r.stdout !== 'hello, world\n') throw new Error(`${name}: exit ${r.status}, stdout ${JSON.stringify(r.stdout)}\n${r.stderr}`);
+  if (r.status !== 0 || r.stdout !== 'hello, world\n')
+    throw new Error(`${name}: exit ${r.status}, stdout ${JSON.stringify(r.stdout)}\n${r.stderr}`);
 }
 
 // CPU time (user+sys) of each child as GNU time reports it: far less sensitive to a loaded machine than wall.
-const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, '-e', '0'], { encoding: 'utf8' }).status === 0 ? '/usr/bin/time' : undefined;
+const GNU_TIME =
+  existsSync('/usr/bin/time') &&
+  spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, '-e', '0'], { encoding: 'utf8' }).status === 0
+    ? '/usr/bin/time'
+    : undefined;
 const cpuFile = join(work, 'cpu.txt');
 const timed = (args) => {
   if (!GNU_TIME) return { r: sh(args), cpuMs: undefined };
-  const r = spawnSync(GNU_TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args], { cwd: work, env, encoding: 'utf8' });
+  const r = spawnSync(GNU_TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args], {
+    cwd: work,
+    env,
+    encoding: 'utf8',
+  });
   const [u, s] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   return { r, cpuMs: (u + s) * 1000 };
 };
@@ -138,19 +162,37 @@ const result = {
   runs: RUNS,
   results,
   targets: {
-    'fayger --version': { maxMs: TARGETS_MS.version, medianMs: results['fayger --version'].medianMs, met: results['fayger --version'].medianMs <= TARGETS_MS.version },
-    'fayger run hello.wasm': { maxMs: TARGETS_MS.runWasm, medianMs: results['fayger run hello.wasm'].medianMs, met: results['fayger run hello.wasm'].medianMs <= TARGETS_MS.runWasm },
+    'fayger --version': {
+      maxMs: TARGETS_MS.version,
+      medianMs: results['fayger --version'].medianMs,
+      met: results['fayger --version'].medianMs <= TARGETS_MS.version,
+    },
+    'fayger run hello.wasm': {
+      maxMs: TARGETS_MS.runWasm,
+      medianMs: results['fayger run hello.wasm'].medianMs,
+      met: results['fayger run hello.wasm'].medianMs <= TARGETS_MS.runWasm,
+    },
   },
 };
 mkdirSync(join(here, '..', 'bench-results'), { recursive: true });
 writeFileSync(join(here, '..', 'bench-results', 'startup.json'), `${JSON.stringify(result, null, 2)}\n`);
 
-console.log(`fayger start-up, ${RUNS} rounds (node ${process.version}, ${cpus().length} cpus, load ${loadavg().map(r1).join(' ')})`);
-console.log(`${'command'.padEnd(24)} ${'median'.padStart(8)} ${'p10'.padStart(8)} ${'p90'.padStart(8)} ${'over node'.padStart(10)} ${'cpu'.padStart(8)} ${'cpu over node'.padStart(14)}`);
+console.log(
+  `fayger start-up, ${RUNS} rounds (node ${process.version}, ${cpus().length} cpus, load ${loadavg().map(r1).join(' ')})`,
+);
+console.log(
+  `${'command'.padEnd(24)} ${'median'.padStart(8)} ${'p10'.padStart(8)} ${'p90'.padStart(8)} ${'over node'.padStart(10)} ${'cpu'.padStart(8)} ${'cpu over node'.padStart(14)}`,
+);
 for (const n of names) {
   const x = results[n];
-  const cpuCols = x.cpuMedianMs === undefined ? '' : ` ${`${x.cpuMedianMs}`.padStart(6)} ms ${`${x.cpuOverNodeMedianMs}`.padStart(11)} ms`;
-  console.log(`${n.padEnd(24)} ${`${x.medianMs}`.padStart(6)} ms ${`${x.p10Ms}`.padStart(5)} ms ${`${x.p90Ms}`.padStart(5)} ms ${`${x.overNodeMedianMs}`.padStart(7)} ms${cpuCols}`);
+  const cpuCols =
+    x.cpuMedianMs === undefined
+      ? ''
+      : ` ${`${x.cpuMedianMs}`.padStart(6)} ms ${`${x.cpuOverNodeMedianMs}`.padStart(11)} ms`;
+  console.log(
+    `${n.padEnd(24)} ${`${x.medianMs}`.padStart(6)} ms ${`${x.p10Ms}`.padStart(5)} ms ${`${x.p90Ms}`.padStart(5)} ms ${`${x.overNodeMedianMs}`.padStart(7)} ms${cpuCols}`,
+  );
 }
-for (const [n, t] of Object.entries(result.targets)) console.log(`target ${n} ≤ ${t.maxMs} ms: ${t.met ? 'met' : 'NOT met'} (median ${t.medianMs} ms)`);
+for (const [n, t] of Object.entries(result.targets))
+  console.log(`target ${n} ≤ ${t.maxMs} ms: ${t.met ? 'met' : 'NOT met'} (median ${t.medianMs} ms)`);
 console.log('written: bench-results/startup.json');

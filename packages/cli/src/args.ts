@@ -41,7 +41,11 @@ function parseError(command: string, err: Error & { code?: string }, options: Op
     const spec = /'([^']+)'/.exec(message)?.[1] ?? '';
     const long = /--[\w-]+/.exec(spec)?.[0] ?? spec;
     const missing = /argument missing/.test(message);
-    return usage(command, missing ? `${long} without a value` : `a value after ${long}`, missing ? `${long} <value>` : `${long} alone (it takes no value)`);
+    return usage(
+      command,
+      missing ? `${long} without a value` : `a value after ${long}`,
+      missing ? `${long} <value>` : `${long} alone (it takes no value)`,
+    );
   }
   return usage(command, message.replace(/\.$/, ''));
 }
@@ -50,7 +54,9 @@ function parseError(command: string, err: Error & { code?: string }, options: Op
 export function suggestOptions(flag: string, options: Options): string[] {
   const name = flag.replace(/^-+/, '').split('=')[0]!.toLowerCase();
   if (!name) return [];
-  const shortHit = Object.entries(options).filter(([, o]) => o.short === name).map(([long]) => `--${long}`);
+  const shortHit = Object.entries(options)
+    .filter(([, o]) => o.short === name)
+    .map(([long]) => `--${long}`);
   if (flag.startsWith('-') && !flag.startsWith('--') && shortHit.length) return shortHit;
   const scored = Object.keys(options)
     .map((long) => {
@@ -90,20 +96,32 @@ export function usage(command: string, found: string, expected?: string): Fayger
 }
 
 export function one(command: string, positionals: string[], what: string): string {
-  if (positionals.length !== 1) throw usage(command, positionals.length === 0 ? `no ${what}` : `${positionals.length} arguments (${positionals.join(' ')})`, `exactly one ${what}`);
+  if (positionals.length !== 1)
+    throw usage(
+      command,
+      positionals.length === 0 ? `no ${what}` : `${positionals.length} arguments (${positionals.join(' ')})`,
+      `exactly one ${what}`,
+    );
   return positionals[0];
 }
 
 export function parseDateOption(command: string, name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw usage(command, `--${name} ${JSON.stringify(value)}`, 'an ISO 8601 date-time such as 2027-01-01T00:00:00Z');
+  if (Number.isNaN(t))
+    throw usage(command, `--${name} ${JSON.stringify(value)}`, 'an ISO 8601 date-time such as 2027-01-01T00:00:00Z');
   return new Date(t);
 }
 
-export function parseIntOption(command: string, name: string, value: string | undefined, min: number): number | undefined {
+export function parseIntOption(
+  command: string,
+  name: string,
+  value: string | undefined,
+  min: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw usage(command, `--${name} ${JSON.stringify(value)}`, `an integer ≥ ${min}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw usage(command, `--${name} ${JSON.stringify(value)}`, `an integer ≥ ${min}`);
   return n;
 }

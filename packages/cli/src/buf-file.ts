@@ -18,7 +18,9 @@ import { bytesEqual } from './bytes.js';
  * so Runtime_Interface negotiation is satisfied with a version from the manifest's own range.
  */
 export function versionSatisfying(range: string): string | undefined {
-  const parsed = parseSemVerRange(range) as { sets: ReadonlyArray<ReadonlyArray<{ op: string; v: { major: number; minor: number; patch: number } }>> } | undefined;
+  const parsed = parseSemVerRange(range) as
+    | { sets: ReadonlyArray<ReadonlyArray<{ op: string; v: { major: number; minor: number; patch: number } }>> }
+    | undefined;
   if (!parsed) return undefined;
   const candidates = new Set<string>([RUNTIME_INTERFACE_VERSION, '0.0.0']);
   for (const set of parsed.sets) {
@@ -50,7 +52,12 @@ export async function openRef(ref: string): Promise<BufSource & { close?(): Prom
 }
 
 /** Loads an artifact (in memory, or lazily from a source) with the given trust; profile and interface version never reject it. */
-export async function openBuf(input: Uint8Array | BufSource, label: string, trust: LoadTrust, now?: Date): Promise<LoadedBuf> {
+export async function openBuf(
+  input: Uint8Array | BufSource,
+  label: string,
+  trust: LoadTrust,
+  now?: Date,
+): Promise<LoadedBuf> {
   const source = () => (input instanceof Uint8Array ? new MemorySource(input, label) : input);
   const base = {
     trust,

@@ -7,7 +7,12 @@ export interface CliIo {
    * The stream behind `stderr`, when there is one: guest log lines are written to it directly so they get
    * its backpressure (the guest waits for `drain` instead of the CLI buffering a flood).
    */
-  stderrStream?: { write(chunk: string): unknown; once(event: string, listener: (...args: any[]) => void): unknown; off(event: string, listener: (...args: any[]) => void): unknown; readonly destroyed?: boolean };
+  stderrStream?: {
+    write(chunk: string): unknown;
+    once(event: string, listener: (...args: any[]) => void): unknown;
+    off(event: string, listener: (...args: any[]) => void): unknown;
+    readonly destroyed?: boolean;
+  };
   /** Progress bars are drawn only when stderr is a terminal. */
   stderrIsTTY: boolean;
   cwd: string;

@@ -15,15 +15,50 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 // run's help lists the default limits, which live with the runtime: loaded only when asked for.
 const runHelp = async (): Promise<string> => (await import('./commands/run-help.js')).runHelp;
 
-const COMMANDS: Record<string, { load: () => Promise<Command>; help: string | (() => Promise<string>); summary: string }> = {
-  init: { load: async () => (await import('./commands/init.js')).init, help: initHelp, summary: 'scaffold a guest project that builds into a signed BuF' },
-  keygen: { load: async () => (await import('./commands/keygen.js')).keygen, help: keygenHelp, summary: 'create an Ed25519 signing key and its trusted-roots entry' },
-  pack: { load: async () => (await import('./commands/pack.js')).pack, help: packHelp, summary: 'build a .buf from a directory (optionally signed)' },
-  sign: { load: async () => (await import('./commands/sign.js')).sign, help: signHelp, summary: 'sign an existing .buf' },
-  verify: { load: async () => (await import('./commands/verify.js')).verify, help: verifyHelp, summary: 'verify a .buf against trusted roots' },
-  inspect: { load: async () => (await import('./commands/inspect.js')).inspect, help: inspectHelp, summary: 'show header, manifest, sections and signatures' },
-  run: { load: async () => (await import('./commands/run-cached.js')).run, help: runHelp, summary: 'load, verify and run a .buf, or run a bare .wasm module (unsigned, local)' },
-  push: { load: async () => (await import('./commands/push.js')).push, help: pushHelp, summary: 'publish a .buf to S3 (s3://bucket/key) or IPFS (prints the CID)' },
+const COMMANDS: Record<
+  string,
+  { load: () => Promise<Command>; help: string | (() => Promise<string>); summary: string }
+> = {
+  init: {
+    load: async () => (await import('./commands/init.js')).init,
+    help: initHelp,
+    summary: 'scaffold a guest project that builds into a signed BuF',
+  },
+  keygen: {
+    load: async () => (await import('./commands/keygen.js')).keygen,
+    help: keygenHelp,
+    summary: 'create an Ed25519 signing key and its trusted-roots entry',
+  },
+  pack: {
+    load: async () => (await import('./commands/pack.js')).pack,
+    help: packHelp,
+    summary: 'build a .buf from a directory (optionally signed)',
+  },
+  sign: {
+    load: async () => (await import('./commands/sign.js')).sign,
+    help: signHelp,
+    summary: 'sign an existing .buf',
+  },
+  verify: {
+    load: async () => (await import('./commands/verify.js')).verify,
+    help: verifyHelp,
+    summary: 'verify a .buf against trusted roots',
+  },
+  inspect: {
+    load: async () => (await import('./commands/inspect.js')).inspect,
+    help: inspectHelp,
+    summary: 'show header, manifest, sections and signatures',
+  },
+  run: {
+    load: async () => (await import('./commands/run-cached.js')).run,
+    help: runHelp,
+    summary: 'load, verify and run a .buf, or run a bare .wasm module (unsigned, local)',
+  },
+  push: {
+    load: async () => (await import('./commands/push.js')).push,
+    help: pushHelp,
+    summary: 'publish a .buf to S3 (s3://bucket/key) or IPFS (prints the CID)',
+  },
 };
 
 /** Usage errors and exit 1 before any command module loads (the same line the commands print). */
@@ -89,7 +124,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr(`fayger: error CLI_USAGE: unknown command ${JSON.stringify(name)}. Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`fayger --help\`.\n`);
+    io.stderr(
+      `fayger: error CLI_USAGE: unknown command ${JSON.stringify(name)}. Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`fayger --help\`.\n`,
+    );
     return USAGE_EXIT;
   }
   if (wantsHelp(args)) {
@@ -99,12 +136,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await (await command.load())(args, io);
   } catch (err) {
-    const [{ FaygerError }, { exitCodeFor }, { forCli }] = await Promise.all([import('@fayger/contracts'), import('./exit-codes.js'), import('./hints.js')]);
+    const [{ FaygerError }, { exitCodeFor }, { forCli }] = await Promise.all([
+      import('@fayger/contracts'),
+      import('./exit-codes.js'),
+      import('./hints.js'),
+    ]);
     const code = exitCodeFor(err);
     if (FaygerError.is(err)) {
       const shown = forCli(err, name);
       io.stderr(`fayger ${name}: error ${shown.code} (phase ${shown.phase}): ${shown.message}\n`);
-      if (args.includes('--json')) io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: shown.toJSON() }, null, 2)}\n`);
+      if (args.includes('--json'))
+        io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: shown.toJSON() }, null, 2)}\n`);
     } else {
       io.stderr(`fayger ${name}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }

@@ -13,9 +13,12 @@ const CLI_HINTS: Partial<Record<ErrorCode, (command: string) => string>> = {
     `Sign the artifact (\`fayger sign app.buf --key <key file>\`), or pass \`--allow-unsigned\` to \`fayger ${c === 'verify' ? 'verify' : 'run'}\` (development only).`,
   SECURITY_ROLLBACK: (c) =>
     `Use the newer artifact; pass \`--allow-rollback\` to \`fayger ${c === 'verify' ? 'verify' : 'run'}\` only for a deliberate downgrade (\`--no-version-store\` skips rollback protection altogether).`,
-  SECURITY_THRESHOLD_NOT_MET: () => 'Add signatures from further distinct trusted keys (`fayger sign app.buf --key a.key.json --key b.key.json`).',
-  LOADER_REQUIRED_OVER_BUDGET: () => 'Raise the byte budget with `--profile budget=<bytes>` by at least the amount in the message, or make sections optional in the pack config.',
-  LOADER_HTTP_RANGE_UNSUPPORTED: () => 'Serve the artifact from a server that supports byte ranges, or download it and run the local file.',
+  SECURITY_THRESHOLD_NOT_MET: () =>
+    'Add signatures from further distinct trusted keys (`fayger sign app.buf --key a.key.json --key b.key.json`).',
+  LOADER_REQUIRED_OVER_BUDGET: () =>
+    'Raise the byte budget with `--profile budget=<bytes>` by at least the amount in the message, or make sections optional in the pack config.',
+  LOADER_HTTP_RANGE_UNSUPPORTED: () =>
+    'Serve the artifact from a server that supports byte ranges, or download it and run the local file.',
   LOADER_HTTP_TIMEOUT: () => 'Check connectivity, or download the artifact and run the local file.',
   QUOTA_FUEL_EXCEEDED: () => quota('fuel'),
   QUOTA_MEMORY_EXCEEDED: () => quota('memoryPages'),
@@ -24,8 +27,10 @@ const CLI_HINTS: Partial<Record<ErrorCode, (command: string) => string>> = {
   QUOTA_HOST_CALL_RATE_EXCEEDED: () => quota('hostCallsPerSecond'),
   QUOTA_TABLE_ELEMENTS_EXCEEDED: () => quota('tableElements'),
   QUOTA_OUTPUT_EXCEEDED: () => quota('outputBytes'),
-  RUNTIME_HOST_CALL_TOO_LARGE: () => 'Split the data into several calls below the per-call cap (16 MiB); the CLI has no flag to raise it.',
-  WASI_UNSUPPORTED_IMPORT: () => 'Avoid the function (docs/abi.md lists the supported WASI subset); the CLI links strictly.',
+  RUNTIME_HOST_CALL_TOO_LARGE: () =>
+    'Split the data into several calls below the per-call cap (16 MiB); the CLI has no flag to raise it.',
+  WASI_UNSUPPORTED_IMPORT: () =>
+    'Avoid the function (docs/abi.md lists the supported WASI subset); the CLI links strictly.',
 };
 
 /** The CLI's remedy for a code, when it differs from the catalogue's (which speaks of library options). */

@@ -78,7 +78,10 @@ function packageJson(p: InitProject): string {
 }
 
 function readme(p: InitProject): string {
-  const tool = p.lang === 'as' ? 'AssemblyScript (installed by `npm install`)' : 'clang with wasi-libc (`apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32` on Debian)';
+  const tool =
+    p.lang === 'as'
+      ? 'AssemblyScript (installed by `npm install`)'
+      : 'clang with wasi-libc (`apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32` on Debian)';
   return `# ${p.name}
 
 A Fayger guest: ${p.lang === 'as' ? '`assembly/index.ts`' : '`src/main.c`'} compiled to WebAssembly with ${tool}, packed with
@@ -108,7 +111,10 @@ export function initFiles(p: InitProject): Record<string, string> {
   const files: Record<string, string> = {
     'package.json': packageJson(p),
     'manifest.json': manifest(p),
-    'fayger.pack.json': json({ manifest: 'manifest.json', sections: [{ name: 'main', kind: 'code', file: wasm, required: true }] }),
+    'fayger.pack.json': json({
+      manifest: 'manifest.json',
+      sections: [{ name: 'main', kind: 'code', file: wasm, required: true }],
+    }),
     '.gitignore': 'node_modules/\nbuild/\ndist/\n.fayger/*.key.json\n',
     'README.md': readme(p),
   };

@@ -30,7 +30,9 @@ export class Progress {
     const width = 30;
     const filled = Math.round(frac * width);
     const mib = (b: number) => (b / 1048576).toFixed(1);
-    this.io.stderr(`\r${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${mib(this.done)}/${mib(this.total)} MiB`);
+    this.io.stderr(
+      `\r${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${mib(this.done)}/${mib(this.total)} MiB`,
+    );
   }
   finish(): void {
     if (this.active) this.io.stderr('\r\x1b[2K');

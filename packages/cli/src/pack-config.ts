@@ -44,7 +44,12 @@ let compiled: ReturnType<typeof compile> | undefined;
 const checker = () => (compiled ??= compile());
 
 function field(pointer: string): string {
-  return pointer === '' ? '(document)' : pointer.split('/').slice(1).reduce((a, p) => (/^\d+$/.test(p) ? `${a}[${p}]` : a ? `${a}.${p}` : p), '');
+  return pointer === ''
+    ? '(document)'
+    : pointer
+        .split('/')
+        .slice(1)
+        .reduce((a, p) => (/^\d+$/.test(p) ? `${a}[${p}]` : a ? `${a}.${p}` : p), '');
 }
 
 export function invalidConfig(file: string, fieldName: string, expected: string, found: string): FaygerError {

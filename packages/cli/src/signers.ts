@@ -19,7 +19,8 @@ function siblingScopes(path: string, keyId: string): string[] | undefined {
   if (!existsSync(pub)) return undefined;
   try {
     const entry = JSON.parse(readFileSync(pub, 'utf8')) as { id?: unknown; publishers?: unknown };
-    if (entry.id !== keyId || !Array.isArray(entry.publishers) || !entry.publishers.every((p) => typeof p === 'string')) return undefined;
+    if (entry.id !== keyId || !Array.isArray(entry.publishers) || !entry.publishers.every((p) => typeof p === 'string'))
+      return undefined;
     return entry.publishers as string[];
   } catch {
     return undefined;
@@ -31,7 +32,11 @@ export async function loadSigners(cwd: string, keyFiles: string[]): Promise<Load
   for (const f of keyFiles) {
     const path = resolve(cwd, f);
     const key = parseSecretKeyFile(await readText(path));
-    signers.push({ signer: createEd25519Signer(key.secretKey), file: path, publishers: key.publishers ?? siblingScopes(path, key.keyId) });
+    signers.push({
+      signer: createEd25519Signer(key.secretKey),
+      file: path,
+      publishers: key.publishers ?? siblingScopes(path, key.keyId),
+    });
   }
   return signers;
 }
@@ -41,7 +46,12 @@ export async function loadSigners(cwd: string, keyFiles: string[]): Promise<Load
  * every host that trusts the key as created would reject the signature (SECURITY_KEY_OUT_OF_SCOPE /
  * SECURITY_ID_OUT_OF_SCOPE), so the mistake is caught when signing rather than when verifying. `force` signs anyway.
  */
-export function checkSignerScopes(command: string, signers: readonly LoadedSigner[], manifest: Pick<Manifest, 'id' | 'publisher'>, force: boolean): void {
+export function checkSignerScopes(
+  command: string,
+  signers: readonly LoadedSigner[],
+  manifest: Pick<Manifest, 'id' | 'publisher'>,
+  force: boolean,
+): void {
   if (force) return;
   for (const s of signers) {
     if (!s.publishers) continue;
@@ -54,7 +64,13 @@ export function checkSignerScopes(command: string, signers: readonly LoadedSigne
       what: `signing ${manifest.id} (publisher ${manifest.publisher}) with ${s.file}`,
       expected: `a publisher and id inside the key's scopes (${s.publishers.join(', ')})`,
       found: publisherOk ? `the id ${manifest.id} outside them` : `the publisher ${manifest.publisher} outside them`,
-      details: { keyId: s.signer.keyId, keyFile: s.file, scopes: s.publishers, publisher: manifest.publisher, id: manifest.id },
+      details: {
+        keyId: s.signer.keyId,
+        keyFile: s.file,
+        scopes: s.publishers,
+        publisher: manifest.publisher,
+        id: manifest.id,
+      },
     });
   }
 }

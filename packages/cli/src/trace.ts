@@ -13,7 +13,13 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace';
 import { createOtelSink, type FaygerEventSource } from '@fayger/otel';
 import type { CliIo } from './io.js';
 
@@ -42,12 +48,15 @@ export function renderTrace(spans: readonly ReadableSpan[]): string {
   const label = (s: ReadableSpan): string => {
     const a = s.attributes;
     const bits: string[] = [];
-    if (a['fayger.artifact.id'] !== undefined) bits.push(`${String(a['fayger.artifact.id'])}@${String(a['fayger.artifact.version'] ?? '?')}`);
+    if (a['fayger.artifact.id'] !== undefined)
+      bits.push(`${String(a['fayger.artifact.id'])}@${String(a['fayger.artifact.version'] ?? '?')}`);
     if (a['fayger.load.bytes_read'] !== undefined) bits.push(`${String(a['fayger.load.bytes_read'])} B`);
     if (a['fayger.instance.state'] !== undefined) bits.push(String(a['fayger.instance.state']));
     if (a['fayger.instance.fuel_used'] !== undefined) bits.push(`fuel ${String(a['fayger.instance.fuel_used'])}`);
-    if (a['fayger.instance.host_calls'] !== undefined) bits.push(`host calls ${String(a['fayger.instance.host_calls'])}`);
-    if (s.status.code === SpanStatusCode.ERROR) bits.push(`ERROR ${String(a['error.type'] ?? s.status.message ?? '')}`.trim());
+    if (a['fayger.instance.host_calls'] !== undefined)
+      bits.push(`host calls ${String(a['fayger.instance.host_calls'])}`);
+    if (s.status.code === SpanStatusCode.ERROR)
+      bits.push(`ERROR ${String(a['error.type'] ?? s.status.message ?? '')}`.trim());
     return bits.length ? `  (${bits.join(', ')})` : '';
   };
   const walk = (s: ReadableSpan, prefix: string, last: boolean, root: boolean): void => {
@@ -67,15 +76,28 @@ export function renderTrace(spans: readonly ReadableSpan[]): string {
 
 /** Starts the SDK and the Fayger sink on `events`; the run's root span `fayger run` parents the load and instance. */
 export function startRunTrace(mode: TraceMode, events: FaygerEventSource, io: CliIo, target: string): RunTrace {
-  const resource = resourceFromAttributes({ 'service.name': 'fayger' }).merge(detectResources({ detectors: [envDetector] }));
+  const resource = resourceFromAttributes({ 'service.name': 'fayger' }).merge(
+    detectResources({ detectors: [envDetector] }),
+  );
   const memory = mode === 'console' ? new InMemorySpanExporter() : undefined;
   const tracerProvider = new TracerProvider({
     resource,
-    spanProcessors: [memory ? new SimpleSpanProcessor({ exporter: memory }) : new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],
+    spanProcessors: [
+      memory
+        ? new SimpleSpanProcessor({ exporter: memory })
+        : new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }),
+    ],
   });
   const meterProvider =
-    mode === 'otlp' ? new MeterProvider({ resource, readers: [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter() })] }) : undefined;
-  const root: Span = tracerProvider.getTracer('@fayger/cli').startSpan('fayger run', { attributes: { 'fayger.cli.target': target } }, ROOT_CONTEXT);
+    mode === 'otlp'
+      ? new MeterProvider({
+          resource,
+          readers: [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter() })],
+        })
+      : undefined;
+  const root: Span = tracerProvider
+    .getTracer('@fayger/cli')
+    .startSpan('fayger run', { attributes: { 'fayger.cli.target': target } }, ROOT_CONTEXT);
   const sink = createOtelSink(events, {
     tracerProvider,
     ...(meterProvider ? { meterProvider } : {}),

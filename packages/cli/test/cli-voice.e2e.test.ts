@@ -8,7 +8,8 @@ import { fayger, MANIFEST, tempDir, writeApp } from './helpers.js';
 
 /** `(module (func (export "_start")))`: a guest that exits 0. */
 const START_WASM = Buffer.from([
-  0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 10, 1, 6, 0x5f, 0x73, 0x74, 0x61, 0x72, 0x74, 0, 0, 0x0a, 4, 1, 2, 0, 0x0b,
+  0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 10, 1, 6, 0x5f, 0x73, 0x74, 0x61, 0x72, 0x74, 0,
+  0, 0x0a, 4, 1, 2, 0, 0x0b,
 ]);
 
 /** An app directory whose code section is START_WASM. */
@@ -18,7 +19,8 @@ function writeRunnableApp(dir: string, manifest: Record<string, unknown> = MANIF
 }
 
 /** Library option names a CLI user cannot type. */
-const API_OPTION = /allowUnsigned|allowRollback|\{ trust:|LoadProfile|quotas\.fuel in the manifest \(and the host policy cap\)/;
+const API_OPTION =
+  /allowUnsigned|allowRollback|\{ trust:|LoadProfile|quotas\.fuel in the manifest \(and the host policy cap\)/;
 
 describe('the CLI speaks in flags', () => {
   let dir: string;
@@ -100,7 +102,9 @@ describe('the CLI speaks in flags', () => {
     const first = fayger(dir, 'run', 'hello.buf', '--trusted-roots', 'roots.json', '--state-dir', state, '--explain');
     expect(first.code).toBe(0); // sequence 4 recorded
     // The CLI keeps its state dir (the library alone would keep rollback sequences in memory), and --explain says where.
-    expect(first.stderr).toContain(`storage: rollback protection in ${join(state, 'versions.json')}; per-app state in ${state}`);
+    expect(first.stderr).toContain(
+      `storage: rollback protection in ${join(state, 'versions.json')}; per-app state in ${state}`,
+    );
     const older = tempDir();
     writeRunnableApp(older, { ...MANIFEST, security: { sequence: 2 } });
     expect(fayger(older, 'pack', 'app', '-o', 'old.buf', '-k', key).code).toBe(0);
@@ -140,7 +144,11 @@ describe('the CLI speaks in flags', () => {
     expect(refused.stderr).toContain('CLI_KEY_OUT_OF_SCOPE');
     expect(refused.stderr).toContain('the publisher com.example outside them');
     expect(refused.stderr).toContain('--force');
-    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, exitCode: 1, error: { code: 'CLI_KEY_OUT_OF_SCOPE', details: { scopes: ['com.example.*'] } } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 1,
+      error: { code: 'CLI_KEY_OUT_OF_SCOPE', details: { scopes: ['com.example.*'] } },
+    });
     // pack --sign refuses the same way, and writes nothing.
     const packed = fayger(other, 'pack', 'app', '-o', 'b.buf', '--sign', 'k.key.json');
     expect(packed.code).toBe(1);
@@ -154,7 +162,9 @@ describe('the CLI speaks in flags', () => {
     const key = JSON.parse(readFileSync(join(other, 'k.key.json'), 'utf8'));
     delete key.publishers;
     writeFileSync(join(other, 'k.key.json'), JSON.stringify(key));
-    expect(fayger(other, 'sign', 'a.buf', '--key', 'k.key.json', '-o', 'c.buf').stderr).toContain('CLI_KEY_OUT_OF_SCOPE');
+    expect(fayger(other, 'sign', 'a.buf', '--key', 'k.key.json', '-o', 'c.buf').stderr).toContain(
+      'CLI_KEY_OUT_OF_SCOPE',
+    );
     // A key in scope signs without --force.
     expect(fayger(other, 'keygen', '-p', 'com.example', '-o', 'exact').code).toBe(0);
     expect(fayger(other, 'sign', 'a.buf', '--key', 'exact.key.json', '--replace', '-o', 'd.buf').code).toBe(0);

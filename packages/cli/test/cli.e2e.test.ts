@@ -47,7 +47,13 @@ describe('fayger end to end (spawned)', () => {
     expect(v.stderr).toBe('');
     expect(v.code).toBe(0);
     const res = JSON.parse(v.stdout);
-    expect(res).toMatchObject({ ok: true, id: 'com.example.apps.hello', unsigned: false, threshold: 1, sectionsVerified: 3 });
+    expect(res).toMatchObject({
+      ok: true,
+      id: 'com.example.apps.hello',
+      unsigned: false,
+      threshold: 1,
+      sectionsVerified: 3,
+    });
     expect(res.verifiedKeyIds).toHaveLength(1);
 
     const i = fayger(dir, 'inspect', 'hello.buf', '--json');
@@ -57,7 +63,14 @@ describe('fayger end to end (spawned)', () => {
     expect(info.header.formatMajor).toBe(1);
     const byName = Object.fromEntries(info.sections.map((s: { name: string }) => [s.name, s]));
     expect(byName.main).toMatchObject({ kind: 'code', size: 8, required: true });
-    expect(byName['server-data']).toMatchObject({ kind: 'data', size: 5000, hosts: ['server'], priority: 3, dependsOn: [byName.main.id], chunkSize: 4096 });
+    expect(byName['server-data']).toMatchObject({
+      kind: 'data',
+      size: 5000,
+      hosts: ['server'],
+      priority: 3,
+      dependsOn: [byName.main.id],
+      chunkSize: 4096,
+    });
     expect(byName.fr.locales).toEqual(['fr']);
     expect(byName.main.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(info.signatures.keyIds).toEqual([res.verifiedKeyIds[0]]);
@@ -86,7 +99,11 @@ describe('fayger end to end (spawned)', () => {
     const v = fayger(dir, 'verify', 'badsig.buf', '--roots', 'roots.json', '--json');
     expect(v.code).toBe(2);
     expect(v.stderr).toContain('SECURITY_SIGNATURE_INVALID');
-    expect(JSON.parse(v.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'SECURITY_SIGNATURE_INVALID' } });
+    expect(JSON.parse(v.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      error: { code: 'SECURITY_SIGNATURE_INVALID' },
+    });
   });
 
   it('tampered manifest or garbage → non-zero with a LOADER_ code', () => {
@@ -120,7 +137,9 @@ describe('fayger end to end (spawned)', () => {
     const drop = fayger(dir, 'sign', 'one.buf', '-k', 'keys/b.key.json', '-o', 'two.buf');
     expect(drop.code).toBe(1);
     expect(drop.stderr).toContain('CLI_SIGNATURES_DROPPED');
-    expect(fayger(dir, 'sign', 'one.buf', '-k', 'keys/a.key.json', '-k', 'keys/b.key.json', '-o', 'two.buf').code).toBe(0);
+    expect(fayger(dir, 'sign', 'one.buf', '-k', 'keys/a.key.json', '-k', 'keys/b.key.json', '-o', 'two.buf').code).toBe(
+      0,
+    );
     const ok = fayger(dir, 'verify', 'two.buf', '--roots', 'roots.json', '--threshold', '2', '--json');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).verifiedKeyIds).toHaveLength(2);
@@ -147,7 +166,9 @@ describe('fayger end to end (spawned)', () => {
     const rb = fayger(older, 'verify', 'old.buf', '--roots', roots, '--version-store', store);
     expect(rb.code).toBe(2);
     expect(rb.stderr).toContain('SECURITY_ROLLBACK');
-    expect(fayger(older, 'verify', 'old.buf', '--roots', roots, '--version-store', store, '--allow-rollback').code).toBe(0);
+    expect(
+      fayger(older, 'verify', 'old.buf', '--roots', roots, '--version-store', store, '--allow-rollback').code,
+    ).toBe(0);
 
     const exp = tempDir();
     writeApp(exp, { ...MANIFEST, security: { sequence: 9, expires: '2030-01-01T00:00:00Z' } });

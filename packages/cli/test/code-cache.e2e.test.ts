@@ -34,7 +34,8 @@ function run(state: string, extra: string[] = [], env: Record<string, string> = 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const caches = (state: string): string[] => (existsSync(join(state, 'cache')) ? readdirSync(join(state, 'cache')).filter((f) => f.endsWith('.v8')) : []);
+const caches = (state: string): string[] =>
+  existsSync(join(state, 'cache')) ? readdirSync(join(state, 'cache')).filter((f) => f.endsWith('.v8')) : [];
 
 describe('fayger run through the V8 code cache', () => {
   beforeAll(async () => {
@@ -83,7 +84,12 @@ describe('fayger run through the V8 code cache', () => {
     expect(caches(other)).toHaveLength(1);
     expect(caches(state)).toEqual([]);
     // Guest file writes go through the cached command as well.
-    const w = spawnSync(process.execPath, [BIN, 'run', 'write.wasm', '--host', 'server', '--dir', '.::/'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FAYGER_STATE_DIR: other } });
+    const w = spawnSync(process.execPath, [BIN, 'run', 'write.wasm', '--host', 'server', '--dir', '.::/'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, FAYGER_STATE_DIR: other },
+    });
     expect(w.status, w.stderr).toBe(0);
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('written\n');
   });

@@ -7,7 +7,14 @@ import { EXIT_CODES, exitCodeFor, runCli, type CliIo } from '../src/index.js';
 import { MANIFEST, tempDir, writeApp } from './helpers.js';
 
 function io(cwd: string): CliIo & { out: string; err: string } {
-  const o = { out: '', err: '', stdout: (t: string) => void (o.out += t), stderr: (t: string) => void (o.err += t), stderrIsTTY: false, cwd };
+  const o = {
+    out: '',
+    err: '',
+    stdout: (t: string) => void (o.out += t),
+    stderr: (t: string) => void (o.err += t),
+    stderrIsTTY: false,
+    cwd,
+  };
   return o;
 }
 
@@ -33,7 +40,10 @@ describe('pack config and keygen validation (in-process)', () => {
     symlinkSync(dir, join(app, 'sub', 'up'));
     const cfg = JSON.parse(readFileSync(join(app, 'fayger.pack.json'), 'utf8'));
     const attempt = async (file: string, manifest?: string) => {
-      writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify({ ...cfg, ...(manifest ? { manifest } : {}), sections: [{ ...cfg.sections[0], file }] }));
+      writeFileSync(
+        join(app, 'fayger.pack.json'),
+        JSON.stringify({ ...cfg, ...(manifest ? { manifest } : {}), sections: [{ ...cfg.sections[0], file }] }),
+      );
       const o = io(dir);
       const code = await runCli(['pack', 'app', '-o', 'x.buf', '--force'], o);
       return { code, err: o.err };
@@ -62,7 +72,10 @@ describe('pack config and keygen validation (in-process)', () => {
   it('names the malformed pack-config field', async () => {
     const dir = tempDir();
     const app = writeApp(dir);
-    writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify({ manifest: 'manifest.json', sections: [{ name: 'main', kind: 'wasm', file: 'main.wasm' }] }));
+    writeFileSync(
+      join(app, 'fayger.pack.json'),
+      JSON.stringify({ manifest: 'manifest.json', sections: [{ name: 'main', kind: 'wasm', file: 'main.wasm' }] }),
+    );
     const o = io(dir);
     expect(await runCli(['pack', 'app'], o)).toBe(EXIT_CODES.MALFORMED_INPUT);
     expect(o.err).toMatch(/sections\[0\]\.kind/);
@@ -122,8 +135,11 @@ describe('hints in flags', () => {
     const { errorCatalogue } = await import('@fayger/contracts');
     const { cliHint } = await import('../src/hints.js');
     // Option names a CLI user cannot type (the API's words for what `fayger run` / `verify` do with flags).
-    const apiWords = /`\w+: true`|\{ trust:|LoadProfile\.|quotas\.\w+ in the manifest \(and the host policy cap\)|raise quotas\.\w+|maxFallbackBytes|raise timeoutMs|maxHostCallBytes|linkPolicy/i;
-    const reachable = Object.entries(errorCatalogue).filter(([, info]) => ['security', 'loader', 'runtime'].includes(info.layer) && apiWords.test(info.remedy));
+    const apiWords =
+      /`\w+: true`|\{ trust:|LoadProfile\.|quotas\.\w+ in the manifest \(and the host policy cap\)|raise quotas\.\w+|maxFallbackBytes|raise timeoutMs|maxHostCallBytes|linkPolicy/i;
+    const reachable = Object.entries(errorCatalogue).filter(
+      ([, info]) => ['security', 'loader', 'runtime'].includes(info.layer) && apiWords.test(info.remedy),
+    );
     expect(reachable.length).toBeGreaterThan(5);
     for (const [code] of reachable) {
       const hint = cliHint(code, 'run');

@@ -21,9 +21,48 @@ function run(args: string[], nodeFlags: string[] = []) {
 
 const engineLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('engine: '));
 
-const hdr = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0];
+const hdr = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114,
+  121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0,
+];
 /** `_start` returns i32x4.extract_lane 2 (splat 20 + [1 2 3 4]) = 23: SIMD, which the transpiler may refuse. */
-const SIMD = new Uint8Array([...hdr, 10, 32, 1, 30, 0, 65, 20, 253, 17, 253, 12, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 253, 174, 1, 253, 27, 2, 11]);
+const SIMD = new Uint8Array([
+  ...hdr,
+  10,
+  32,
+  1,
+  30,
+  0,
+  65,
+  20,
+  253,
+  17,
+  253,
+  12,
+  1,
+  0,
+  0,
+  0,
+  2,
+  0,
+  0,
+  0,
+  3,
+  0,
+  0,
+  0,
+  4,
+  0,
+  0,
+  0,
+  253,
+  174,
+  1,
+  253,
+  27,
+  2,
+  11,
+]);
 
 describe('fayger run --engine (spawned CLI)', () => {
   beforeAll(async () => {
@@ -42,7 +81,9 @@ describe('fayger run --engine (spawned CLI)', () => {
 
     const i = run(['exit-42.wasm', '--explain', '--engine', 'interpreter']);
     expect(i.code, i.stderr).toBe(42);
-    expect(engineLines(i.stderr)).toEqual(['engine: fayger-interpreter — first registered implementation that fits (--engine interpreter)']);
+    expect(engineLines(i.stderr)).toEqual([
+      'engine: fayger-interpreter — first registered implementation that fits (--engine interpreter)',
+    ]);
 
     const t = run(['exit-42.wasm', '--engine', 'transpiler', '--json']);
     expect(t.code, t.stderr).toBe(42);
@@ -57,7 +98,9 @@ describe('fayger run --engine (spawned CLI)', () => {
       return;
     }
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^engine: fayger-interpreter — fallback at load: fayger-transpiler refused the module \(.*SIMD.*\) \(--engine auto\)$/);
+    expect(lines[1]).toMatch(
+      /^engine: fayger-interpreter — fallback at load: fayger-transpiler refused the module \(.*SIMD.*\) \(--engine auto\)$/,
+    );
     expect(r.stderr.indexOf(lines[1])).toBeLessThan(r.stderr.indexOf('--- guest output ---'));
   });
 
@@ -74,7 +117,9 @@ describe('fayger run --engine (spawned CLI)', () => {
     const flags = ['--disallow-code-generation-from-strings'];
     const a = run(['exit-42.wasm', '--explain'], flags);
     expect(a.code, a.stderr).toBe(42);
-    expect(engineLines(a.stderr)[0]).toMatch(/^engine: fayger-interpreter — .*passed over fayger-transpiler \(cannot run on this host: this host refuses new Function/);
+    expect(engineLines(a.stderr)[0]).toMatch(
+      /^engine: fayger-interpreter — .*passed over fayger-transpiler \(cannot run on this host: this host refuses new Function/,
+    );
 
     const t = run(['exit-42.wasm', '--engine', 'transpiler'], flags);
     expect(t.code).toBe(115);

@@ -48,7 +48,15 @@ export function writeApp(dir: string, manifest: Record<string, unknown> = MANIFE
       sections: [
         { name: 'main', kind: 'code', file: 'main.wasm', required: true },
         { name: 'fr', kind: 'assets', file: 'fr.json', locales: ['fr'] },
-        { name: 'server-data', kind: 'data', file: 'server.bin', hosts: ['server'], priority: 3, dependsOn: ['main'], chunkSize: 4096 },
+        {
+          name: 'server-data',
+          kind: 'data',
+          file: 'server.bin',
+          hosts: ['server'],
+          priority: 3,
+          dependsOn: ['main'],
+          chunkSize: 4096,
+        },
       ],
     }),
   );

@@ -7,7 +7,14 @@ import { EXIT_CODES, runCli, type CliIo } from '../src/index.js';
 import { tempDir, writeApp } from './helpers.js';
 
 function io(cwd: string): CliIo & { out: string; err: string } {
-  const o = { out: '', err: '', stdout: (t: string) => void (o.out += t), stderr: (t: string) => void (o.err += t), stderrIsTTY: false, cwd };
+  const o = {
+    out: '',
+    err: '',
+    stdout: (t: string) => void (o.out += t),
+    stderr: (t: string) => void (o.err += t),
+    stderrIsTTY: false,
+    cwd,
+  };
   return o;
 }
 
@@ -15,7 +22,16 @@ let s3: S3Fixture;
 let gw: GatewayFixture;
 let dir: string;
 const saved: Record<string, string | undefined> = {};
-const ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_S3', 'AWS_REGION', 'FAYGER_IPFS_GATEWAY', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE'];
+const ENV = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_REGION',
+  'FAYGER_IPFS_GATEWAY',
+  'AWS_PROFILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_CONFIG_FILE',
+];
 
 beforeAll(async () => {
   s3 = await startS3();
@@ -37,7 +53,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const k of ENV) (saved[k] === undefined ? delete process.env[k] : (process.env[k] = saved[k]));
+  for (const k of ENV) saved[k] === undefined ? delete process.env[k] : (process.env[k] = saved[k]);
   await s3.close();
   await gw.close();
 });
@@ -54,7 +70,10 @@ describe('fayger push, and inspect / verify from s3:// and ipfs://', () => {
     s3.log.length = 0;
     const i = io(dir);
     expect(await runCli(['inspect', 's3://bufs/releases/app.buf', '--json'], i)).toBe(0);
-    expect(JSON.parse(i.out)).toMatchObject({ file: 's3://bufs/releases/app.buf', manifest: { id: 'com.example.apps.hello' } });
+    expect(JSON.parse(i.out)).toMatchObject({
+      file: 's3://bufs/releases/app.buf',
+      manifest: { id: 'com.example.apps.hello' },
+    });
     expect(s3.log.filter((l) => l.method === 'GET').length).toBeLessThanOrEqual(2); // header+manifest+index, signature
   });
 

@@ -51,10 +51,27 @@ describe('fayger run app.wasm (spawned CLI, bare WASI modules)', () => {
   });
 
   it('--argv0 names argv[0]; --env K=V sets, --env K passes this process’s K through, an unset K is skipped', () => {
-    const r = run(['args.wasm', '--argv0', 'prog', '--env', 'GREETING=hi there', '--env', 'FROM_HOST', '--env', 'UNSET_HERE', '--env', 'EMPTY=', '--', 'one'], {
-      FROM_HOST: 'host value',
-      OTHER: 'hidden',
-    });
+    const r = run(
+      [
+        'args.wasm',
+        '--argv0',
+        'prog',
+        '--env',
+        'GREETING=hi there',
+        '--env',
+        'FROM_HOST',
+        '--env',
+        'UNSET_HERE',
+        '--env',
+        'EMPTY=',
+        '--',
+        'one',
+      ],
+      {
+        FROM_HOST: 'host value',
+        OTHER: 'hidden',
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     const [argv, env] = r.stdout.split('--\n');
     expect(argv).toBe('prog\none\n');
@@ -111,7 +128,12 @@ describe('fayger run app.wasm (spawned CLI, bare WASI modules)', () => {
     const r = run(['https://example.invalid/app.wasm', '--json']);
     expect(r.code).toBe(111);
     expect(r.stderr).toContain('CLI_MODULE_NOT_LOCAL');
-    expect(summary(r.stderr)).toMatchObject({ ok: false, endedBy: 'fayger', exitCode: 111, error: { code: 'CLI_MODULE_NOT_LOCAL' } });
+    expect(summary(r.stderr)).toMatchObject({
+      ok: false,
+      endedBy: 'fayger',
+      exitCode: 111,
+      error: { code: 'CLI_MODULE_NOT_LOCAL' },
+    });
   });
 
   it('a module without _start is malformed input (113) naming the entry point', () => {
@@ -143,17 +165,28 @@ describe('fayger run app.wasm (spawned CLI, bare WASI modules)', () => {
     expect(r.code).toBe(134);
     expect(r.stdout).toBe('about to trap\n');
     expect(r.stderr).toContain('guest trapped TRAP_UNREACHABLE');
-    expect(summary(r.stderr)).toMatchObject({ ok: false, endedBy: 'guest', exitCode: 134, error: { code: 'TRAP_UNREACHABLE' } });
+    expect(summary(r.stderr)).toMatchObject({
+      ok: false,
+      endedBy: 'guest',
+      exitCode: 134,
+      error: { code: 'TRAP_UNREACHABLE' },
+    });
     const e = run(['trap.wasm', '--events', 'json']);
     expect(e.code).toBe(134);
     const ended = summary(e.stderr);
-    expect(ended).toMatchObject({ name: 'cli.run.ended', data: { endedBy: 'guest', exitCode: 134, error: { code: 'TRAP_UNREACHABLE' } } });
+    expect(ended).toMatchObject({
+      name: 'cli.run.ended',
+      data: { endedBy: 'guest', exitCode: 134, error: { code: 'TRAP_UNREACHABLE' } },
+    });
   });
 
   it('--events json ends with cli.run.ended for a guest exit too', () => {
     const r = run(['exit-42.wasm', '--events', 'json']);
     expect(r.code).toBe(42);
-    expect(summary(r.stderr)).toMatchObject({ name: 'cli.run.ended', data: { endedBy: 'guest', exitCode: 42, guestExitCode: 42 } });
+    expect(summary(r.stderr)).toMatchObject({
+      name: 'cli.run.ended',
+      data: { endedBy: 'guest', exitCode: 42, guestExitCode: 42 },
+    });
   });
 
   it('usage errors name the flag and exit 111, attributed to Fayger', () => {
@@ -170,16 +203,31 @@ describe('fayger run app.buf: Fayger failures keep documented codes distinct fro
   it('a BuF signed by an untrusted key fails verification: exit 112, endedBy fayger', async () => {
     dir = tempDir('fayger-cli-buf-');
     state = join(dir, 'state');
-    const fay = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const fay = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     const app = join(dir, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'main.wasm'), await assemble(exitWat(3)));
     writeFileSync(
       join(app, 'manifest.json'),
       // No "quotas": optional in a manifest now (the host's defaults apply).
-      JSON.stringify({ id: 'com.example.three', version: '1.0.0', publisher: 'com.example', runtime: { interface: '^1.0.0' }, entry: { section: 'main', export: '_start' }, capabilities: [], security: { sequence: 1 } }),
+      JSON.stringify({
+        id: 'com.example.three',
+        version: '1.0.0',
+        publisher: 'com.example',
+        runtime: { interface: '^1.0.0' },
+        entry: { section: 'main', export: '_start' },
+        capabilities: [],
+        security: { sequence: 1 },
+      }),
     );
-    writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify({ manifest: 'manifest.json', sections: [{ name: 'main', kind: 'code', file: 'main.wasm', required: true }] }));
+    writeFileSync(
+      join(app, 'fayger.pack.json'),
+      JSON.stringify({
+        manifest: 'manifest.json',
+        sections: [{ name: 'main', kind: 'code', file: 'main.wasm', required: true }],
+      }),
+    );
     expect(fay('keygen', '-p', 'com.example', '-o', 'keys/good', '--roots', 'good-roots.json').status).toBe(0);
     expect(fay('keygen', '-p', 'com.example', '-o', 'keys/other', '--roots', 'other-roots.json').status).toBe(0);
     const packed = fay('pack', 'app', '-o', 'app.buf', '--sign', 'keys/good.key.json');

@@ -79,7 +79,9 @@ const POLL_STDIN_WAT = `(module
 let dir: string;
 
 /** Runs the guest with a stdin pipe; writes "hello\n" after "waiting", closes stdin after the echo. */
-function drive(host: 'server' | 'desktop'): Promise<{ code: number | null; stdout: string; stderr: string; wroteAfterWaiting: boolean }> {
+function drive(
+  host: 'server' | 'desktop',
+): Promise<{ code: number | null; stdout: string; stderr: string; wroteAfterWaiting: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'run', 'poll.wasm', '--host', host], {
       cwd: dir,

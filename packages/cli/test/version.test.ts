@@ -14,7 +14,11 @@ describe('fayger --version', () => {
 
   it('`fayger run --help` and `fayger help run` print the run help without running anything', () => {
     const dir = tempDir();
-    for (const args of [['run', '--help'], ['run', 'x.wasm', '-h'], ['help', 'run']]) {
+    for (const args of [
+      ['run', '--help'],
+      ['run', 'x.wasm', '-h'],
+      ['help', 'run'],
+    ]) {
       const r = fayger(dir, ...args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toContain('Exit codes (the guest');

@@ -33,7 +33,9 @@ const NAMESPACED_HOST_KIND = /^[a-z][a-z0-9-]{0,31}:[a-z][a-z0-9-]{0,31}$/;
 
 /** True for a well-known host kind or a namespaced one ("acme:kiosk": lower case, letters, digits, dashes). */
 export function isHostKind(kind: unknown): kind is HostKind {
-  return typeof kind === 'string' && ((HOST_KINDS as readonly string[]).includes(kind) || NAMESPACED_HOST_KIND.test(kind));
+  return (
+    typeof kind === 'string' && ((HOST_KINDS as readonly string[]).includes(kind) || NAMESPACED_HOST_KIND.test(kind))
+  );
 }
 
 /**

@@ -37,13 +37,23 @@ export type EventLevel = (typeof EVENT_LEVELS)[number];
  * Resources a quota can bound. Per-capability quotas (calls, bytes, rate of one capability) also name the
  * capability in the payload.
  */
-export const QUOTA_RESOURCES = ['memory', 'fuel', 'wall-time', 'stack-depth', 'calls', 'bytes', 'rate', 'instances', 'table-elements', 'output'] as const;
+export const QUOTA_RESOURCES = [
+  'memory',
+  'fuel',
+  'wall-time',
+  'stack-depth',
+  'calls',
+  'bytes',
+  'rate',
+  'instances',
+  'table-elements',
+  'output',
+] as const;
 export type QuotaResource = (typeof QUOTA_RESOURCES)[number];
 
 /** What the resource monitor does when a quota is exceeded. */
 export const QUOTA_ACTIONS = ['throttle', 'suspend', 'fail'] as const;
 export type QuotaAction = (typeof QUOTA_ACTIONS)[number];
-
 
 /** An error in an event payload: a FaygerError's plain data, or name + message for a foreign throw. */
 export type EventError = FaygerErrorData | { name: string; message: string; code?: string };
@@ -324,27 +334,79 @@ export const EVENT_INFO = {
   'loader.load.error': { layer: 'loader', level: 'error', title: 'A load failed; the payload names the phase.' },
   'loader.phase.start': { layer: 'loader', level: 'debug', title: 'A loader sub-phase began.' },
   'loader.phase.end': { layer: 'loader', level: 'debug', title: 'A loader sub-phase finished, with its duration.' },
-  'loader.phase.error': { layer: 'loader', level: 'error', title: 'A loader sub-phase failed with a phase-tagged error.' },
+  'loader.phase.error': {
+    layer: 'loader',
+    level: 'error',
+    title: 'A loader sub-phase failed with a phase-tagged error.',
+  },
   'loader.section.read': { layer: 'loader', level: 'debug', title: 'A section body was read on first access (Lazy).' },
-  'loader.section.verified': { layer: 'loader', level: 'debug', title: 'A lazily read section body was checked against its digest.' },
-  'runtime.lifecycle.transition': { layer: 'runtime', level: 'info', title: 'An instance moved between lifecycle states.' },
-  'runtime.implementation.selected': { layer: 'runtime', level: 'info', title: 'The router chose a Runtime_Implementation.' },
+  'loader.section.verified': {
+    layer: 'loader',
+    level: 'debug',
+    title: 'A lazily read section body was checked against its digest.',
+  },
+  'runtime.lifecycle.transition': {
+    layer: 'runtime',
+    level: 'info',
+    title: 'An instance moved between lifecycle states.',
+  },
+  'runtime.implementation.selected': {
+    layer: 'runtime',
+    level: 'info',
+    title: 'The router chose a Runtime_Implementation.',
+  },
   'runtime.quota.warning': { layer: 'runtime', level: 'warn', title: 'An instance is close to a quota limit.' },
-  'runtime.quota.breach': { layer: 'runtime', level: 'error', title: 'An instance exceeded a quota; the payload says what was done.' },
+  'runtime.quota.breach': {
+    layer: 'runtime',
+    level: 'error',
+    title: 'An instance exceeded a quota; the payload says what was done.',
+  },
   'instruction.dispatched': { layer: 'runtime', level: 'debug', title: 'A Universal_Instruction was put on the bus.' },
   'instruction.completed': { layer: 'runtime', level: 'debug', title: 'A Universal_Instruction returned a result.' },
-  'instruction.denied': { layer: 'runtime', level: 'warn', title: 'A Universal_Instruction was refused (capability, scope or quota).' },
-  'adapter.host.detected': { layer: 'adapter', level: 'info', title: 'A Platform_Adapter was chosen for the current host.' },
-  'adapter.capabilities.negotiated': { layer: 'adapter', level: 'info', title: 'Capability negotiation produced a grant report.' },
-  'adapter.host.event': { layer: 'adapter', level: 'debug', title: 'A host event was normalised into a Universal_Event.' },
+  'instruction.denied': {
+    layer: 'runtime',
+    level: 'warn',
+    title: 'A Universal_Instruction was refused (capability, scope or quota).',
+  },
+  'adapter.host.detected': {
+    layer: 'adapter',
+    level: 'info',
+    title: 'A Platform_Adapter was chosen for the current host.',
+  },
+  'adapter.capabilities.negotiated': {
+    layer: 'adapter',
+    level: 'info',
+    title: 'Capability negotiation produced a grant report.',
+  },
+  'adapter.host.event': {
+    layer: 'adapter',
+    level: 'debug',
+    title: 'A host event was normalised into a Universal_Event.',
+  },
   'adapter.host.error': { layer: 'adapter', level: 'error', title: 'A host call or bridge failed inside an adapter.' },
   'security.digest.verified': { layer: 'security', level: 'debug', title: 'A digest was computed and compared.' },
-  'security.signature.verified': { layer: 'security', level: 'info', title: 'Signature verification met the trust policy.' },
-  'security.signature.rejected': { layer: 'security', level: 'error', title: 'Signature verification failed the trust policy.' },
+  'security.signature.verified': {
+    layer: 'security',
+    level: 'info',
+    title: 'Signature verification met the trust policy.',
+  },
+  'security.signature.rejected': {
+    layer: 'security',
+    level: 'error',
+    title: 'Signature verification failed the trust policy.',
+  },
   'span.start': { layer: 'observability', level: 'debug', title: 'A timed span began.' },
   'span.end': { layer: 'observability', level: 'debug', title: 'A timed span ended, with its duration.' },
-  'observability.subscriber.error': { layer: 'observability', level: 'error', title: 'An event subscriber threw; the event reached the others.' },
-  'cli.run.ended': { layer: 'cli', level: 'info', title: 'A `fayger run` ended: whether the guest or Fayger ended it, with the exit code.' },
+  'observability.subscriber.error': {
+    layer: 'observability',
+    level: 'error',
+    title: 'An event subscriber threw; the event reached the others.',
+  },
+  'cli.run.ended': {
+    layer: 'cli',
+    level: 'info',
+    title: 'A `fayger run` ended: whether the guest or Fayger ended it, with the exit code.',
+  },
 } as const satisfies { readonly [N in EventName]: EventInfo };
 
 /** Every event name, as data (order of `EVENT_INFO`). */
@@ -424,7 +486,12 @@ export function createEvent<N extends EventName>(name: N, data: EventPayloads[N]
  * Emits through any sink, skipping the envelope when the sink says it does not want the name. For layers
  * that hold only the port; on a hot path check `sink.wants?.(name) !== false` before building `data` too.
  */
-export function emitEvent<N extends EventName>(sink: EventSink, name: N, data: EventPayloads[N], meta?: EventMeta): void {
+export function emitEvent<N extends EventName>(
+  sink: EventSink,
+  name: N,
+  data: EventPayloads[N],
+  meta?: EventMeta,
+): void {
   if (sink.wants?.(name) === false) return;
   sink.emit(createEvent(name, data, meta) as unknown as AnyFaygerEvent);
 }

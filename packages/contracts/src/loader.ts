@@ -188,4 +188,3 @@ export interface LoadedBuf {
    */
   sectionRange(nameOrId: string | number, offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
 }
-

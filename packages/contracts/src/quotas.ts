@@ -3,7 +3,15 @@
  * (`createFayger({ resources })`), `fayger run --quota k=v` and the runtime's defaults all use these keys;
  * the runtime merges them: effective = min(manifest, host cap — or the default when the host gives none).
  */
-export const QUOTA_KEYS = ['fuel', 'memoryPages', 'wallTimeMs', 'callDepth', 'tableElements', 'hostCallsPerSecond', 'outputBytes'] as const;
+export const QUOTA_KEYS = [
+  'fuel',
+  'memoryPages',
+  'wallTimeMs',
+  'callDepth',
+  'tableElements',
+  'hostCallsPerSecond',
+  'outputBytes',
+] as const;
 
 export type QuotaKey = (typeof QUOTA_KEYS)[number];
 
@@ -12,7 +20,11 @@ export type QuotaValues = { [K in QuotaKey]?: number };
 
 /** What each quota bounds and its unit (rendered in `fayger run --help`, the grant report and docs). */
 export const QUOTA_INFO: Readonly<Record<QuotaKey, { unit: string; description: string }>> = {
-  fuel: { unit: 'fuel units', description: 'deterministic instruction metering for the whole run (bulk memory/table work and host-call payloads are charged per byte)' },
+  fuel: {
+    unit: 'fuel units',
+    description:
+      'deterministic instruction metering for the whole run (bulk memory/table work and host-call payloads are charged per byte)',
+  },
   memoryPages: { unit: '64 KiB pages', description: 'linear memory size' },
   wallTimeMs: { unit: 'ms', description: 'wall-clock time while Running (including waits on the host)' },
   callDepth: { unit: 'frames', description: 'guest call depth' },

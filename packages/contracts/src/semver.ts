@@ -100,8 +100,16 @@ function expandPrimitive(op: Op, p: Partial): Comparator[] | undefined {
   const { major, minor, patch } = p;
   if (major === undefined) return op === '<' || op === '>' ? [{ op: '<', v: v(0, 0, 0, [0]) }] : [];
   if (op === '=') {
-    if (minor === undefined) return [{ op: '>=', v: v(major, 0, 0) }, { op: '<', v: floor(major + 1, 0, 0) }];
-    if (patch === undefined) return [{ op: '>=', v: v(major, minor, 0) }, { op: '<', v: floor(major, minor + 1, 0) }];
+    if (minor === undefined)
+      return [
+        { op: '>=', v: v(major, 0, 0) },
+        { op: '<', v: floor(major + 1, 0, 0) },
+      ];
+    if (patch === undefined)
+      return [
+        { op: '>=', v: v(major, minor, 0) },
+        { op: '<', v: floor(major, minor + 1, 0) },
+      ];
     return [{ op: '=', v: v(major, minor, patch, p.prerelease) }];
   }
   if (op === '>') {
@@ -128,7 +136,10 @@ function expandCaret(p: Partial): Comparator[] {
   if (major > 0 || minor === undefined) hi = floor(major + 1, 0, 0);
   else if (minor > 0 || patch === undefined) hi = floor(0, minor + 1, 0);
   else hi = floor(0, 0, patch + 1);
-  return [{ op: '>=', v: lo }, { op: '<', v: hi }];
+  return [
+    { op: '>=', v: lo },
+    { op: '<', v: hi },
+  ];
 }
 
 function expandTilde(p: Partial): Comparator[] {
@@ -136,7 +147,10 @@ function expandTilde(p: Partial): Comparator[] {
   if (major === undefined) return [];
   const lo = v(major, minor ?? 0, patch ?? 0, p.prerelease);
   const hi = minor === undefined ? floor(major + 1, 0, 0) : floor(major, minor + 1, 0);
-  return [{ op: '>=', v: lo }, { op: '<', v: hi }];
+  return [
+    { op: '>=', v: lo },
+    { op: '<', v: hi },
+  ];
 }
 
 function parseSet(text: string): Comparator[] | undefined {

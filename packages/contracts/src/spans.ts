@@ -16,7 +16,14 @@
  * Start and end times are the envelopes' `time` (wall clock); `durationMs` in end/error payloads is measured on a
  * monotonic clock. Dependency-free and cheap: an id is a counter, nothing is allocated until an event is emitted.
  */
-import { createEvent, type AnyFaygerEvent, type EventMeta, type EventName, type EventPayloads, type EventSink } from './events.js';
+import {
+  createEvent,
+  type AnyFaygerEvent,
+  type EventMeta,
+  type EventName,
+  type EventPayloads,
+  type EventSink,
+} from './events.js';
 
 /** The span identity an event carries in its envelope. */
 export interface SpanRef {
@@ -43,7 +50,11 @@ export interface EventSpan extends SpanRef {
 export const SPAN_EVENTS = {
   'fayger.load': { start: 'loader.load.start', end: 'loader.load.end', error: 'loader.load.error' },
   'fayger.load.phase': { start: 'loader.phase.start', end: 'loader.phase.end', error: 'loader.phase.error' },
-  'fayger.instance': { start: 'runtime.lifecycle.transition', end: 'runtime.lifecycle.transition', error: 'runtime.lifecycle.transition' },
+  'fayger.instance': {
+    start: 'runtime.lifecycle.transition',
+    end: 'runtime.lifecycle.transition',
+    error: 'runtime.lifecycle.transition',
+  },
   'fayger.host_call': { start: 'instruction.dispatched', end: 'instruction.completed', error: 'instruction.denied' },
   span: { start: 'span.start', end: 'span.end', error: 'span.end' },
 } as const satisfies Record<string, { start: EventName; end: EventName; error: EventName }>;

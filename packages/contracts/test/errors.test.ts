@@ -3,7 +3,13 @@ import { FaygerError, errorCatalogue, toFaygerError } from '../src/index.js';
 
 describe('FaygerError', () => {
   it('composes expected/found/remedy into the message and keeps code, phase, layer', () => {
-    const e = new FaygerError({ code: 'INVALID_ARGUMENT', what: 'parsing x', expected: 'a number', found: '"a"', phase: 'parse' });
+    const e = new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      what: 'parsing x',
+      expected: 'a number',
+      found: '"a"',
+      phase: 'parse',
+    });
     expect(e.message).toBe(`parsing x failed: expected a number, found "a". ${errorCatalogue.INVALID_ARGUMENT.remedy}`);
     expect(e.code).toBe('INVALID_ARGUMENT');
     expect(e.phase).toBe('parse');
@@ -14,7 +20,10 @@ describe('FaygerError', () => {
   it('is() recognises errors by brand, not by class identity', () => {
     const e = new FaygerError({ code: 'ABORTED' });
     // A structurally identical object from "another bundle": same global symbol brand.
-    const foreign = Object.assign(Object.create(Error.prototype), { code: 'ABORTED', [Symbol.for('@fayger/contracts.FaygerError.v1')]: true });
+    const foreign = Object.assign(Object.create(Error.prototype), {
+      code: 'ABORTED',
+      [Symbol.for('@fayger/contracts.FaygerError.v1')]: true,
+    });
     expect(FaygerError.is(e)).toBe(true);
     expect(FaygerError.is(e, 'ABORTED')).toBe(true);
     expect(FaygerError.is(e, 'INTERNAL')).toBe(false);

@@ -49,9 +49,20 @@ describe('event model', () => {
 
   it('createEvent fills layer and level from the catalogue, and omits unset optional fields', () => {
     const e = createEvent('loader.phase.end', { phase: 'parse', durationMs: 1.5 }, { time: 42, spanId: 's1' });
-    expect(e).toEqual({ name: 'loader.phase.end', layer: 'loader', level: 'debug', time: 42, spanId: 's1', data: { phase: 'parse', durationMs: 1.5 } });
+    expect(e).toEqual({
+      name: 'loader.phase.end',
+      layer: 'loader',
+      level: 'debug',
+      time: 42,
+      spanId: 's1',
+      data: { phase: 'parse', durationMs: 1.5 },
+    });
     expect('parentSpanId' in e).toBe(false);
-    const o = createEvent('runtime.quota.breach', { resource: 'fuel', used: 11, limit: 10, action: 'suspend' }, { layer: 'interpreter', level: 'warn', instanceId: 'i1' });
+    const o = createEvent(
+      'runtime.quota.breach',
+      { resource: 'fuel', used: 11, limit: 10, action: 'suspend' },
+      { layer: 'interpreter', level: 'warn', instanceId: 'i1' },
+    );
     expect(o.layer).toBe('interpreter');
     expect(o.level).toBe('warn');
     expect(o.instanceId).toBe('i1');
@@ -90,8 +101,19 @@ describe('event model', () => {
     const got: AnyFaygerEvent[] = [];
     const picky: EventSink = { emit: (e) => got.push(e), wants: (n) => n === 'loader.section.read' };
     const plain: EventSink = { emit: (e) => got.push(e) };
-    emitEvent(picky, 'loader.section.verified', { sectionId: 's', algorithm: 'sha256', bytes: 1, durationMs: 0, ok: true });
-    emitEvent(picky, 'loader.section.read', { sectionId: 's', bytes: 1, durationMs: 0.5, shared: false }, { instanceId: 'i' });
+    emitEvent(picky, 'loader.section.verified', {
+      sectionId: 's',
+      algorithm: 'sha256',
+      bytes: 1,
+      durationMs: 0,
+      ok: true,
+    });
+    emitEvent(
+      picky,
+      'loader.section.read',
+      { sectionId: 's', bytes: 1, durationMs: 0.5, shared: false },
+      { instanceId: 'i' },
+    );
     emitEvent(plain, 'span.start', { name: 'n' });
     emitEvent(noopSink, 'span.start', { name: 'dropped' });
     expect(got.map((e) => e.name)).toEqual(['loader.section.read', 'span.start']);

@@ -9,7 +9,13 @@ import {
   validateResult,
 } from '../src/index.js';
 
-const ins = (op: string, args: unknown, extra: Record<string, unknown> = {}) => ({ v: 1, id: 'c1', op, args, ...extra });
+const ins = (op: string, args: unknown, extra: Record<string, unknown> = {}) => ({
+  v: 1,
+  id: 'c1',
+  op,
+  args,
+  ...extra,
+});
 
 function rejection(fn: () => unknown): FaygerError {
   try {
@@ -26,7 +32,9 @@ describe('validateInstruction', () => {
     expect(validateInstruction(ins('log.write', { level: 'info', message: 'hi' })).op).toBe('log.write');
     validateInstruction(ins('fs.write', { path: '/data/a.txt', data: new Uint8Array([1, 2]), append: true }));
     validateInstruction(ins('net.http', { method: 'GET', url: 'https://example.test/', headers: { accept: '*/*' } }));
-    validateInstruction(ins('ui.render', { tree: { type: 'column', children: [{ type: 'button', id: 'b', text: 'OK' }] } }));
+    validateInstruction(
+      ins('ui.render', { tree: { type: 'column', children: [{ type: 'button', id: 'b', text: 'OK' }] } }),
+    );
     validateInstruction(ins('clock.now', { clock: 'monotonic' }, { instanceId: 'i-1', timeoutMs: 100 }));
   });
 
@@ -69,7 +77,10 @@ describe('validateInstruction', () => {
   });
 
   it('rejects a bad envelope: wrong version, missing id, non-object', () => {
-    expect(rejection(() => validateInstruction({ v: 2, id: 'x', op: 'clock.now', args: { clock: 'realtime' } })).details.field).toBe('/v');
+    expect(
+      rejection(() => validateInstruction({ v: 2, id: 'x', op: 'clock.now', args: { clock: 'realtime' } })).details
+        .field,
+    ).toBe('/v');
     expect(rejection(() => validateInstruction({ v: 1, op: 'clock.now', args: {} })).details.field).toBe('/id');
     expect(rejection(() => validateInstruction('log.write')).code).toBe('INSTRUCTION_INVALID');
     expect(rejection(() => validateInstruction(null)).code).toBe('INSTRUCTION_INVALID');
@@ -90,7 +101,16 @@ describe('validateInstruction', () => {
     expect(missing.details.field).toBe('/args/tree/children/0/id');
     const dup = rejection(() =>
       validateInstruction(
-        ins('ui.render', { tree: { type: 'column', id: 'a', children: [{ type: 'text', text: 't' }, { type: 'button', id: 'a', text: 'b' }] } }),
+        ins('ui.render', {
+          tree: {
+            type: 'column',
+            id: 'a',
+            children: [
+              { type: 'text', text: 't' },
+              { type: 'button', id: 'a', text: 'b' },
+            ],
+          },
+        }),
       ),
     );
     expect(dup.details.field).toBe('/args/tree/children/1/id');
@@ -99,7 +119,9 @@ describe('validateInstruction', () => {
 
   it('rejects a UI node of an unknown type deep in the tree, naming its path', () => {
     const e = rejection(() =>
-      validateInstruction(ins('ui.render', { tree: { type: 'column', children: [{ type: 'text' }, { type: 'iframe' }] } })),
+      validateInstruction(
+        ins('ui.render', { tree: { type: 'column', children: [{ type: 'text' }, { type: 'iframe' }] } }),
+      ),
     );
     expect(e.details.field).toBe('/args/tree/children/1/type');
   });

@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { FaygerError, LIFECYCLE_STATES, LIFECYCLE_TRANSITIONS, TERMINAL_STATES, assertTransition, canTransition } from '../src/index.js';
+import {
+  FaygerError,
+  LIFECYCLE_STATES,
+  LIFECYCLE_TRANSITIONS,
+  TERMINAL_STATES,
+  assertTransition,
+  canTransition,
+} from '../src/index.js';
 
 describe('lifecycle table', () => {
   it('allows the documented path and Running ⇄ Suspended', () => {
-    for (const [a, b] of [['Loaded', 'Initialized'], ['Initialized', 'Running'], ['Running', 'Suspended'], ['Suspended', 'Running'], ['Running', 'Terminated'], ['Suspended', 'Failed']] as const) {
+    for (const [a, b] of [
+      ['Loaded', 'Initialized'],
+      ['Initialized', 'Running'],
+      ['Running', 'Suspended'],
+      ['Suspended', 'Running'],
+      ['Running', 'Terminated'],
+      ['Suspended', 'Failed'],
+    ] as const) {
       expect(canTransition(a, b)).toBe(true);
     }
   });

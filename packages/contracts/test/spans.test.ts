@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_NAMES, SPAN_EVENTS, newSpanId, openEventSpan, type AnyFaygerEvent, type EventSink } from '../src/index.js';
+import {
+  EVENT_NAMES,
+  SPAN_EVENTS,
+  newSpanId,
+  openEventSpan,
+  type AnyFaygerEvent,
+  type EventSink,
+} from '../src/index.js';
 
 function recorder(wanted = true): EventSink & { events: AnyFaygerEvent[] } {
   const events: AnyFaygerEvent[] = [];
@@ -14,7 +21,14 @@ describe('span helper', () => {
     const phase = load.child();
     phase.emit('loader.phase.start', { phase: 'read' }, { phase: 'read' });
     phase.emit('loader.phase.end', () => ({ phase: 'read', durationMs: phase.elapsed() }), { phase: 'read' });
-    load.emit('loader.load.end', { source: 'memory', strategy: 'lazy', durationMs: 1, bytesRead: 2, sectionsSelected: 0, sectionsSkipped: 0 });
+    load.emit('loader.load.end', {
+      source: 'memory',
+      strategy: 'lazy',
+      durationMs: 1,
+      bytesRead: 2,
+      sectionsSelected: 0,
+      sectionsSkipped: 0,
+    });
 
     const [start, pStart, pEnd, end] = sink.events;
     expect(start.spanId).toBe(load.spanId);
@@ -33,14 +47,23 @@ describe('span helper', () => {
     expect(built).toBe(0);
     expect(quiet.events).toHaveLength(0);
     expect(() => openEventSpan(undefined, 'parent').emit('span.start', { name: 'x' })).not.toThrow();
-    const throwing: EventSink = { emit: () => { throw new Error('sink bug'); } };
+    const throwing: EventSink = {
+      emit: () => {
+        throw new Error('sink bug');
+      },
+    };
     expect(() => openEventSpan(throwing).emit('span.start', { name: 'x' })).not.toThrow();
-    expect(openEventSpan(undefined, 'abc').meta({ instanceId: 'i1' })).toEqual({ instanceId: 'i1', spanId: expect.any(String), parentSpanId: 'abc' });
+    expect(openEventSpan(undefined, 'abc').meta({ instanceId: 'i1' })).toEqual({
+      instanceId: 'i1',
+      spanId: expect.any(String),
+      parentSpanId: 'abc',
+    });
   });
 
   it('ids are unique; SPAN_EVENTS names only catalogued events', () => {
     const ids = new Set(Array.from({ length: 1000 }, newSpanId));
     expect(ids.size).toBe(1000);
-    for (const group of Object.values(SPAN_EVENTS)) for (const n of Object.values(group)) expect(EVENT_NAMES).toContain(n);
+    for (const group of Object.values(SPAN_EVENTS))
+      for (const n of Object.values(group)) expect(EVENT_NAMES).toContain(n);
   });
 });

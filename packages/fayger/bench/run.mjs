@@ -9,8 +9,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createNodeFayger } from '../dist/node.js';
-import { createFayger } from '../dist/index.js';
-import { createMemoryAdapter } from '@fayger/adapter-core';
 import { packBuf } from '@fayger/loader';
 import { createEd25519Signer, detectDigestProvider, generateEd25519KeyPair, trustedRootEntry } from '@fayger/security';
 
@@ -30,8 +28,19 @@ const round = (x) => Math.round(x * 1000) / 1000;
 
 // Lazy and eager runs alternate within one loop so drift on a shared machine hits both alike.
 async function firstInstruction() {
-  const make = (strategy) => createNodeFayger({ trust: { rootsFile: roots }, host: 'server', stateDir: state, stdio: false, log: { stream: sink }, strategy });
-  const sides = { lazy: { fayger: make('lazy'), toFirst: [], total: [] }, eager: { fayger: make('eager'), toFirst: [], total: [] } };
+  const make = (strategy) =>
+    createNodeFayger({
+      trust: { rootsFile: roots },
+      host: 'server',
+      stateDir: state,
+      stdio: false,
+      log: { stream: sink },
+      strategy,
+    });
+  const sides = {
+    lazy: { fayger: make('lazy'), toFirst: [], total: [] },
+    eager: { fayger: make('eager'), toFirst: [], total: [] },
+  };
   for (let i = 0; i < RUNS + 2; i++) {
     for (const side of i % 2 ? [sides.lazy, sides.eager] : [sides.eager, sides.lazy]) {
       let first;
@@ -53,7 +62,12 @@ async function firstInstruction() {
   const out = {};
   for (const [k, side] of Object.entries(sides)) {
     await side.fayger.close();
-    out[k] = { runs: RUNS, medianMsToFirstInstruction: round(median(side.toFirst)), minMsToFirstInstruction: round(Math.min(...side.toFirst)), medianMsTotal: round(median(side.total)) };
+    out[k] = {
+      runs: RUNS,
+      medianMsToFirstInstruction: round(median(side.toFirst)),
+      minMsToFirstInstruction: round(Math.min(...side.toFirst)),
+      medianMsTotal: round(median(side.total)),
+    };
   }
   return out;
 }
@@ -64,13 +78,33 @@ function sleeper() {
   const name = (s) => [s.length, ...enc.encode(s)];
   const section = (id, body) => [id, body.length, ...body];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [0x03, 0x60, 0x01, 0x7c, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00]),
-    ...section(2, [0x02, ...name('fayger'), ...name('sleep_ms'), 0x00, 0x00, ...name('fayger'), ...name('exit'), 0x00, 0x01]),
+    ...section(2, [
+      0x02,
+      ...name('fayger'),
+      ...name('sleep_ms'),
+      0x00,
+      0x00,
+      ...name('fayger'),
+      ...name('exit'),
+      0x00,
+      0x01,
+    ]),
     ...section(3, [0x01, 0x02]),
     ...section(5, [0x01, 0x00, 0x01]),
     ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('_start'), 0x00, 0x02]),
-    ...section(10, [0x01, 0x12, 0x00, 0x44, 0, 0, 0, 0, 0, 0x4c, 0xed, 0x40, 0x10, 0x00, 0x1a, 0x41, 0x00, 0x10, 0x01, 0x0b]),
+    ...section(
+      10,
+      [0x01, 0x12, 0x00, 0x44, 0, 0, 0, 0, 0, 0x4c, 0xed, 0x40, 0x10, 0x00, 0x1a, 0x41, 0x00, 0x10, 0x01, 0x0b],
+    ),
   ]);
 }
 
@@ -79,17 +113,27 @@ async function idleInstances() {
   const digest = detectDigestProvider();
   const bytes = await packBuf(
     {
-      id: 'bench.fayger.sleeper', version: '1.0.0', publisher: 'bench.fayger', runtime: { interface: '^1.0.0' },
+      id: 'bench.fayger.sleeper',
+      version: '1.0.0',
+      publisher: 'bench.fayger',
+      runtime: { interface: '^1.0.0' },
       entry: { section: 'main', export: '_start' },
-      capabilities: [{ name: 'timer', required: true }, { name: 'app', required: true }],
-      quotas: {}, security: { sequence: 1 },
+      capabilities: [
+        { name: 'timer', required: true },
+        { name: 'app', required: true },
+      ],
+      quotas: {},
+      security: { sequence: 1 },
     },
     [{ name: 'main', kind: 'code', data: sleeper(), required: true }],
     { digest, signers: [createEd25519Signer(kp.secretKey)] },
   );
   const fayger = createNodeFayger({
     trust: { roots: { version: 1, keys: [trustedRootEntry(kp.publicKey, { publishers: ['bench.fayger'] })] } },
-    host: 'server', stateDir: state, stdio: false, log: { stream: sink },
+    host: 'server',
+    stateDir: state,
+    stdio: false,
+    log: { stream: sink },
   });
   const loaded = await fayger.load(bytes);
   globalThis.gc?.();
@@ -125,7 +169,11 @@ const result = {
   node: process.version,
   cpus: cpus().length,
   gcExposed: typeof globalThis.gc === 'function',
-  helloRunToFirstInstruction: { lazy, eager, lazyOverEagerRatio: round(lazy.medianMsToFirstInstruction / eager.medianMsToFirstInstruction) },
+  helloRunToFirstInstruction: {
+    lazy,
+    eager,
+    lazyOverEagerRatio: round(lazy.medianMsToFirstInstruction / eager.medianMsToFirstInstruction),
+  },
   idleInstances: idle,
 };
 mkdirSync(join(here, '..', 'bench-results'), { recursive: true });

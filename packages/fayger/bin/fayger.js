@@ -33,12 +33,20 @@ if (cli) {
   const spec = `@fayger/cli@^${own.version}`;
   const install = `npm install -D ${spec}`;
   if (process.env.FAYGER_CLI_FETCH === '0') {
-    process.stderr.write(`fayger: the fayger command is in @fayger/cli, which is not installed here. Install it: ${install}\n`);
+    process.stderr.write(
+      `fayger: the fayger command is in @fayger/cli, which is not installed here. Install it: ${install}\n`,
+    );
     process.exit(1);
   }
-  process.stderr.write(`fayger: the fayger command is in @fayger/cli, which is not installed here; running it through npm exec (${install} keeps it)\n`);
+  process.stderr.write(
+    `fayger: the fayger command is in @fayger/cli, which is not installed here; running it through npm exec (${install} keeps it)\n`,
+  );
   const windows = process.platform === 'win32';
-  const r = spawnSync(windows ? 'npm.cmd' : 'npm', ['exec', '--package', spec, '--', 'fayger', ...process.argv.slice(2)], { stdio: 'inherit', shell: windows });
+  const r = spawnSync(
+    windows ? 'npm.cmd' : 'npm',
+    ['exec', '--package', spec, '--', 'fayger', ...process.argv.slice(2)],
+    { stdio: 'inherit', shell: windows },
+  );
   if (r.error) {
     process.stderr.write(`fayger: could not run npm (${r.error.message}). Install the CLI: ${install}\n`);
     process.exit(1);

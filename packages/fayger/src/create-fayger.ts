@@ -16,7 +16,13 @@ import {
   type SelectionReport,
   type VersionStore,
 } from '@fayger/contracts';
-import { createInstructionBus, resolveAdapter, type AdapterBus, type AdapterChoice, type BusDiagnostic } from '@fayger/adapter-core';
+import {
+  createInstructionBus,
+  resolveAdapter,
+  type AdapterBus,
+  type AdapterChoice,
+  type BusDiagnostic,
+} from '@fayger/adapter-core';
 import { MemorySource, loadBuf, openSource, type OpenSourceOptions } from '@fayger/loader';
 import { EventBus } from '@fayger/observability';
 import {
@@ -190,10 +196,21 @@ export interface Fayger {
 }
 
 function isSource(v: unknown): v is BufSource {
-  return typeof v === 'object' && v !== null && typeof (v as BufSource).read === 'function' && typeof (v as BufSource).size === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as BufSource).read === 'function' &&
+    typeof (v as BufSource).size === 'function'
+  );
 }
 function isLoaded(v: unknown): v is LoadedBuf {
-  return typeof v === 'object' && v !== null && typeof (v as LoadedBuf).section === 'function' && 'manifest' in v && 'selection' in v;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as LoadedBuf).section === 'function' &&
+    'manifest' in v &&
+    'selection' in v
+  );
 }
 
 /**
@@ -201,7 +218,7 @@ function isLoaded(v: unknown): v is LoadedBuf {
  * object. Browser-safe (no node: import); `fayger/node` adds files, the per-user state dir and Node adapters.
  */
 export function createFayger(options: FaygerOptions): Fayger {
-  if (!options || !options.adapter) {
+  if (!options?.adapter) {
     throw new FaygerError({
       code: 'INVALID_ARGUMENT',
       phase: 'configure',
@@ -211,7 +228,8 @@ export function createFayger(options: FaygerOptions): Fayger {
       hint: 'On Node use createNodeFayger from "fayger/node", which brings the server and desktop adapters.',
     });
   }
-  const eventBus = options.events === undefined ? new EventBus() : options.events instanceof EventBus ? options.events : undefined;
+  const eventBus =
+    options.events === undefined ? new EventBus() : options.events instanceof EventBus ? options.events : undefined;
   const sink: EventSink = options.events ?? (eventBus as EventBus);
 
   const { adapter, forced, reason } = resolveAdapter(options.adapter);
@@ -219,7 +237,8 @@ export function createFayger(options: FaygerOptions): Fayger {
 
   const digest = options.digest ?? detectDigestProvider();
   // Nothing persists unless the embedder says where: rollback sequences live in memory for this Fayger's life.
-  const versionStore = options.versionStore === false ? undefined : (options.versionStore ?? createMemoryVersionStore());
+  const versionStore =
+    options.versionStore === false ? undefined : (options.versionStore ?? createMemoryVersionStore());
   const storage: StorageReport = options.storage ?? {
     persistent: false,
     rollback: { store: options.versionStore === false ? 'none' : options.versionStore ? 'custom' : 'memory' },
@@ -282,7 +301,14 @@ export function createFayger(options: FaygerOptions): Fayger {
   }
 
   function assertOpen(what: string): void {
-    if (closed) throw new FaygerError({ code: 'FAYGER_CLOSED', phase: 'run', what, expected: 'an open Fayger instance', found: 'close() was called' });
+    if (closed)
+      throw new FaygerError({
+        code: 'FAYGER_CLOSED',
+        phase: 'run',
+        what,
+        expected: 'an open Fayger instance',
+        found: 'close() was called',
+      });
   }
 
   async function loadWith(input: BufInput, o: LoadOptions, onSource?: (s: BufSource) => void): Promise<LoadedBuf> {
@@ -390,8 +416,18 @@ export function createFayger(options: FaygerOptions): Fayger {
 function diagnostic(sink: EventSink, adapterId: string, d: BusDiagnostic): void {
   const error = d.error ? d.error.toJSON() : { name: 'BusDiagnostic', message: d.message };
   if (d.kind === 'event-dropped' || d.kind === 'event-invalid' || d.kind === 'late-emit') {
-    emitEvent(sink, 'adapter.host.event', { adapter: adapterId, type: 'unknown', delivered: false, reason: `${d.kind}: ${d.message}` }, d.instanceId ? { instanceId: d.instanceId } : {});
+    emitEvent(
+      sink,
+      'adapter.host.event',
+      { adapter: adapterId, type: 'unknown', delivered: false, reason: `${d.kind}: ${d.message}` },
+      d.instanceId ? { instanceId: d.instanceId } : {},
+    );
   } else {
-    emitEvent(sink, 'adapter.host.error', { adapter: adapterId, operation: d.kind, error }, d.instanceId ? { instanceId: d.instanceId } : {});
+    emitEvent(
+      sink,
+      'adapter.host.error',
+      { adapter: adapterId, operation: d.kind, error },
+      d.instanceId ? { instanceId: d.instanceId } : {},
+    );
   }
 }

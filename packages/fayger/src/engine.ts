@@ -28,7 +28,10 @@ const TRANSPILER_ALIASES = ['@fayger/transpiler', 'transpiler'];
  * The Runtime_Implementations registered for an engine choice, in router order. `flag` names how the choice
  * was made, for the error (`engine` option, `--engine`).
  */
-export function engineImplementations(engine: unknown = DEFAULT_ENGINE, flag = 'the createFayger option engine'): ImplementationRegistration[] {
+export function engineImplementations(
+  engine: unknown = DEFAULT_ENGINE,
+  flag = 'the createFayger option engine',
+): ImplementationRegistration[] {
   if (!ENGINE_CHOICES.includes(engine as EngineChoice)) {
     throw new FaygerError({
       code: 'INVALID_ARGUMENT',
@@ -38,7 +41,10 @@ export function engineImplementations(engine: unknown = DEFAULT_ENGINE, flag = '
       found: JSON.stringify(engine) ?? String(engine),
     });
   }
-  const interpreter: ImplementationRegistration = { implementation: createInterpreterImplementation(), aliases: INTERPRETER_ALIASES };
+  const interpreter: ImplementationRegistration = {
+    implementation: createInterpreterImplementation(),
+    aliases: INTERPRETER_ALIASES,
+  };
   if (engine === 'interpreter') return [interpreter];
   const transpilerImpl = createTranspilerImplementation();
   const transpiler: ImplementationRegistration = { implementation: transpilerImpl, aliases: TRANSPILER_ALIASES };

@@ -1,5 +1,14 @@
 import type { StorageReport } from './create-fayger.js';
-import { QUOTA_INFO, QUOTA_KEYS, type CapabilityQuota, type CapabilityScope, type GrantReport, type QuotaKey, type QuotaValues, type SelectionReport } from '@fayger/contracts';
+import {
+  QUOTA_INFO,
+  QUOTA_KEYS,
+  type CapabilityQuota,
+  type CapabilityScope,
+  type GrantReport,
+  type QuotaKey,
+  type QuotaValues,
+  type SelectionReport,
+} from '@fayger/contracts';
 
 function scopeText(scope: CapabilityScope | undefined): string {
   if (!scope) return 'any';
@@ -19,24 +28,37 @@ function quotaText(q: CapabilityQuota | undefined): string {
  * The grant report as text: for each capability the manifest asked for, whether it is required, what the
  * manifest asked, what the adapter offered, what the host policy allowed, the outcome and why.
  */
-export function formatGrantReport(report: GrantReport, context: { adapter?: string; storage?: StorageReport } = {}): string {
+export function formatGrantReport(
+  report: GrantReport,
+  context: { adapter?: string; storage?: StorageReport } = {},
+): string {
   const lines: string[] = [];
   const granted = report.entries.filter((e) => e.granted).length;
-  lines.push(`grants${context.adapter ? ` (adapter ${context.adapter})` : ''}: ${granted} of ${report.entries.length} requested capabilities granted`);
+  lines.push(
+    `grants${context.adapter ? ` (adapter ${context.adapter})` : ''}: ${granted} of ${report.entries.length} requested capabilities granted`,
+  );
   for (const e of report.entries) {
     const mark = e.granted ? '+' : e.required ? '!' : '-';
     const outcome = e.granted ? 'GRANTED' : e.required ? 'MISSING' : 'absent';
     const asked = `asked ${scopeText(e.requested.scope)}${quotaText(e.requested.quota)}`;
-    const adapter = e.available.allowed ? `adapter offers ${scopeText(e.available.scope)}` : `adapter: no${e.available.reason ? ` (${e.available.reason})` : ''}`;
+    const adapter = e.available.allowed
+      ? `adapter offers ${scopeText(e.available.scope)}`
+      : `adapter: no${e.available.reason ? ` (${e.available.reason})` : ''}`;
     const policy = e.policy.allowed
       ? `policy allows ${scopeText(e.policy.scope)}${quotaText(e.policy.quota)}`
       : `policy: no${e.policy.reason ? ` (${e.policy.reason})` : ''}`;
     const result = e.grant ? ` → ${scopeText(e.grant.scope)}${quotaText(e.grant.quota)}` : '';
-    lines.push(`  ${mark} ${e.name.padEnd(10)} ${outcome.padEnd(7)} ${(e.required ? 'required' : 'optional').padEnd(8)}  ${asked} · ${adapter} · ${policy}${result}`);
+    lines.push(
+      `  ${mark} ${e.name.padEnd(10)} ${outcome.padEnd(7)} ${(e.required ? 'required' : 'optional').padEnd(8)}  ${asked} · ${adapter} · ${policy}${result}`,
+    );
     if (!e.granted || e.reason !== 'granted') lines.push(`      why: ${e.reason}`);
   }
-  if (report.missingRequired.length) lines.push(`  required but not granted: ${report.missingRequired.join(', ')} — the instance will not start`);
-  if (report.absentOptional.length) lines.push(`  optional and absent: ${report.absentOptional.join(', ')} — the guest sees them as absent and degrades`);
+  if (report.missingRequired.length)
+    lines.push(`  required but not granted: ${report.missingRequired.join(', ')} — the instance will not start`);
+  if (report.absentOptional.length)
+    lines.push(
+      `  optional and absent: ${report.absentOptional.join(', ')} — the guest sees them as absent and degrades`,
+    );
   if (context.storage) lines.push(`  ${formatStorage(context.storage).trimEnd()}`);
   return `${lines.join('\n')}\n`;
 }
@@ -63,7 +85,8 @@ export function formatStorage(storage: StorageReport): string {
   return `storage: ${rollback}; ${state}\n`;
 }
 
-const fmtBytes = (n: number): string => (n >= 1 << 20 ? `${(n / 1048576).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
+const fmtBytes = (n: number): string =>
+  n >= 1 << 20 ? `${(n / 1048576).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
 
 /** The loader's selection report as text: each section, included or not, and why. */
 export function formatSelectionReport(report: SelectionReport): string {
@@ -71,7 +94,9 @@ export function formatSelectionReport(report: SelectionReport): string {
     `sections: ${report.loadOrder.length} of ${report.entries.length} selected, ${fmtBytes(report.includedBytes)}${report.byteBudget !== undefined ? ` of a ${fmtBytes(report.byteBudget)} budget` : ''}`,
   ];
   for (const e of report.entries) {
-    lines.push(`  ${e.included ? '+' : '-'} #${e.id} ${e.name} (${e.kind}, ${fmtBytes(e.size)}) ${e.included ? 'included' : 'skipped'}: ${e.reason}${e.detail ? ` — ${e.detail}` : ''}`);
+    lines.push(
+      `  ${e.included ? '+' : '-'} #${e.id} ${e.name} (${e.kind}, ${fmtBytes(e.size)}) ${e.included ? 'included' : 'skipped'}: ${e.reason}${e.detail ? ` — ${e.detail}` : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -90,6 +115,7 @@ export function formatLimits(
     const value = v === undefined ? 'unlimited' : `${v} ${QUOTA_INFO[k].unit}`;
     lines.push(`  ${k.padEnd(18)} ${value}${v !== undefined && sources[k] ? ` (${sources[k]})` : ''}`);
   }
-  if (limits.fuelPerSecond !== undefined) lines.push(`  ${'fuelPerSecond'.padEnd(18)} ${limits.fuelPerSecond} fuel units/s (host)`);
+  if (limits.fuelPerSecond !== undefined)
+    lines.push(`  ${'fuelPerSecond'.padEnd(18)} ${limits.fuelPerSecond} fuel units/s (host)`);
   return `${lines.join('\n')}\n`;
 }

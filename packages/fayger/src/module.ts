@@ -52,7 +52,8 @@ export function readModuleShape(bytes: Uint8Array, label = 'module'): ModuleShap
     throw malformed('magic', `first bytes ${head || '(empty file)'}`, label);
   }
   const version = bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24);
-  if (bytes.length < 8 || version !== 1) throw malformed('version', `binary version ${version} (a component or a newer format?)`, label);
+  if (bytes.length < 8 || version !== 1)
+    throw malformed('version', `binary version ${version} (a component or a newer format?)`, label);
   let pos = 8;
   const u32 = (): number => {
     let result = 0;
@@ -94,7 +95,8 @@ export function readModuleShape(bytes: Uint8Array, label = 'module'): ModuleShap
     const id = byte();
     const size = u32();
     const end = pos + size;
-    if (end > bytes.length) throw malformed(`section ${id}`, `a ${size}-byte section past the end of the module`, label);
+    if (end > bytes.length)
+      throw malformed(`section ${id}`, `a ${size}-byte section past the end of the module`, label);
     if (id === 2) {
       const count = u32();
       for (let i = 0; i < count; i++) {
@@ -102,10 +104,10 @@ export function readModuleShape(bytes: Uint8Array, label = 'module'): ModuleShap
         const field = name();
         const kind = byte();
         if (kind === 0) u32();
-        else if (kind === 1) (byte(), limits());
+        else if (kind === 1) byte(), limits();
         else if (kind === 2) limits();
-        else if (kind === 3) (byte(), byte());
-        else if (kind === 4) (byte(), u32());
+        else if (kind === 3) byte(), byte();
+        else if (kind === 4) byte(), u32();
         else throw malformed('import section', `import kind ${kind}`, label);
         shape.imports.push({ module, name: field, kind: KINDS[kind] });
       }
@@ -143,7 +145,10 @@ export interface ModuleManifestOptions {
 /** A manifest id from a file name: `local.` + the name's allowed characters. */
 function idFor(label: string): string {
   const base = label.split(/[\\/]/).pop() ?? 'module';
-  const stem = base.replace(/\.wasm$/i, '').replace(/[^A-Za-z0-9_.+-]/g, '-').replace(/^[.+-]+/, '');
+  const stem = base
+    .replace(/\.wasm$/i, '')
+    .replace(/[^A-Za-z0-9_.+-]/g, '-')
+    .replace(/^[.+-]+/, '');
   return `local.${(stem || 'module').slice(0, 200)}`;
 }
 
@@ -163,7 +168,12 @@ export function manifestForModule(bytes: Uint8Array, options: ModuleManifestOpti
       phase: 'read',
       what: `choosing the entry point of the WebAssembly module ${label}`,
       expected: `an exported function ${JSON.stringify(entry)} (a WASI command module)`,
-      found: shape.exports.length ? `exports ${shape.exports.map((e) => e.name).slice(0, 12).join(', ')}` : 'no exports',
+      found: shape.exports.length
+        ? `exports ${shape.exports
+            .map((e) => e.name)
+            .slice(0, 12)
+            .join(', ')}`
+        : 'no exports',
       hint: 'Build the program as a command (wasm32-wasip1 with a main function), not as a reactor or library.',
       details: { module: label },
     });
@@ -178,7 +188,8 @@ export function manifestForModule(bytes: Uint8Array, options: ModuleManifestOpti
   };
   for (const imp of shape.imports) {
     if (imp.kind !== 'function') continue;
-    if (imp.module === 'wasi_snapshot_preview1') for (const c of WASI_IMPORT_CAPABILITIES[imp.name] ?? []) add(c, imp.name);
+    if (imp.module === 'wasi_snapshot_preview1')
+      for (const c of WASI_IMPORT_CAPABILITIES[imp.name] ?? []) add(c, imp.name);
     else if (imp.module === 'fayger') {
       const c = FAYGER_IMPORT_CAPABILITY[imp.name];
       if (c) add(c, `fayger.${imp.name}`);

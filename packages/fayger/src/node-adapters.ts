@@ -3,8 +3,22 @@ import { join, resolve } from 'node:path';
 import { composeAdapter, type AdapterCandidate } from '@fayger/adapter-core';
 import { desktopAdapterCandidate } from '@fayger/adapter-desktop';
 import { serverAdapterCandidate } from '@fayger/adapter-server';
-import { FaygerError, type AdapterCallContext, type EventSink, type PlatformAdapter, type UniversalInstruction } from '@fayger/contracts';
-import { ConfinedFs, FileKv, appStateDir, nodeHostHandlers, nodeHostOffers, type AppKey, type FsMount } from '@fayger/node-host';
+import {
+  FaygerError,
+  type AdapterCallContext,
+  type EventSink,
+  type PlatformAdapter,
+  type UniversalInstruction,
+} from '@fayger/contracts';
+import {
+  ConfinedFs,
+  FileKv,
+  appStateDir,
+  nodeHostHandlers,
+  nodeHostOffers,
+  type AppKey,
+  type FsMount,
+} from '@fayger/node-host';
 import { withStdio, type StdioStreams } from './stdio-adapter.js';
 
 export interface NodeAdapterOptions {
@@ -50,7 +64,10 @@ export function withPerAppState(
       const dir = appStateDir(o.stateDir, app);
       const files = join(dir, 'files');
       if (o.data) mkdirSync(files, { recursive: true, mode: 0o700 });
-      const services = { kv: new FileKv({ dir: join(dir, 'kv') }), ...(o.data ? { fs: new ConfinedFs({ mounts: [{ guest: '/data', host: files }] }) } : {}) };
+      const services = {
+        kv: new FileKv({ dir: join(dir, 'kv') }),
+        ...(o.data ? { fs: new ConfinedFs({ mounts: [{ guest: '/data', host: files }] }) } : {}),
+      };
       h = nodeHostHandlers(services) as Record<string, (a: unknown, ctx: AdapterCallContext) => unknown>;
       byApp.set(key, h);
     }
@@ -185,7 +202,9 @@ function checkMounts(dirs: readonly FsMount[]): FsMount[] {
 export function withFsMounts(adapter: PlatformAdapter, mounts: readonly FsMount[]): PlatformAdapter {
   const services = { fs: new ConfinedFs({ mounts }) };
   const fsOffers = nodeHostOffers(services).filter((o) => o.name === 'fs.read' || o.name === 'fs.write');
-  const fsHandlers = Object.fromEntries(Object.entries(nodeHostHandlers(services)).filter(([op]) => op.startsWith('fs.')));
+  const fsHandlers = Object.fromEntries(
+    Object.entries(nodeHostHandlers(services)).filter(([op]) => op.startsWith('fs.')),
+  );
   return composeAdapter(adapter, {
     offers: (base) => [...base.filter((o) => o.name !== 'fs.read' && o.name !== 'fs.write'), ...fsOffers],
     handlers: fsHandlers,
@@ -216,12 +235,25 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
   });
   return [
     finish(
-      serverAdapterCandidate(() => ({ dataDir: join(o.stateDir, 'data'), mounts, dataMount: mounts.length === 0, env: { allow: envAllow, ...(envSource ? { source: envSource } : {}) }, log, ...diagnostics })),
+      serverAdapterCandidate(() => ({
+        dataDir: join(o.stateDir, 'data'),
+        mounts,
+        dataMount: mounts.length === 0,
+        env: { allow: envAllow, ...(envSource ? { source: envSource } : {}) },
+        log,
+        ...diagnostics,
+      })),
       // Per-app /data only when the user mounted nothing: explicit mounts are the user's own layout.
       mounts.length === 0,
     ),
     finish(
-      desktopAdapterCandidate(() => ({ mounts, kvDir: join(o.stateDir, 'kv'), env: envAllow.length ? { allow: envAllow, ...(envSource ? { env: envSource } : {}) } : false, log, ...diagnostics })),
+      desktopAdapterCandidate(() => ({
+        mounts,
+        kvDir: join(o.stateDir, 'kv'),
+        env: envAllow.length ? { allow: envAllow, ...(envSource ? { env: envSource } : {}) } : false,
+        log,
+        ...diagnostics,
+      })),
       false,
     ),
   ];

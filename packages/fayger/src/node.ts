@@ -9,7 +9,14 @@ import { openSource as openNodeSource } from '@fayger/loader/node';
 import { parseTrustedRoots } from '@fayger/security';
 import { createFileVersionStore, nodeDigestProvider, nodeEd25519Backend } from '@fayger/security/node';
 import type { AppKey, FsMount } from '@fayger/node-host';
-import { createFayger, type AdapterChoice, type Fayger, type FaygerOptions, type RunHandle, type StorageReport } from './create-fayger.js';
+import {
+  createFayger,
+  type AdapterChoice,
+  type Fayger,
+  type FaygerOptions,
+  type RunHandle,
+  type StorageReport,
+} from './create-fayger.js';
 import { nodeAdapterCandidates } from './node-adapters.js';
 import type { StdioStreams } from './stdio-adapter.js';
 import type { FaygerTrust } from './trust.js';
@@ -117,11 +124,17 @@ export function parseDirSpec(spec: string, cwd = process.cwd()): FsMount {
     host = rest.slice(0, sep);
     guest = rest.slice(sep + 2);
     if (!host) throw mountInvalid(spec, 'HOST::GUEST with a host directory before the "::"', 'nothing before "::"');
-    if (!guest.startsWith('/')) throw mountInvalid(spec, 'an absolute guest path after "::", e.g. ./work::/data or ./root::/', JSON.stringify(guest));
+    if (!guest.startsWith('/'))
+      throw mountInvalid(
+        spec,
+        'an absolute guest path after "::", e.g. ./work::/data or ./root::/',
+        JSON.stringify(guest),
+      );
   } else if (eq > 0 && rest.startsWith('/') && !isDirectory(resolve(cwd, rest))) {
     guest = rest.slice(0, eq);
     host = rest.slice(eq + 1);
-    if (!host) throw mountInvalid(spec, 'GUEST=HOST with a host directory after "=", e.g. /data=./work', 'nothing after "="');
+    if (!host)
+      throw mountInvalid(spec, 'GUEST=HOST with a host directory after "=", e.g. /data=./work', 'nothing after "="');
   } else {
     if (!rest) throw mountInvalid(spec, 'HOST, HOST::GUEST or HOST::GUEST:ro', 'an empty value');
     host = rest;
@@ -150,9 +163,25 @@ function isDirectory(path: string): boolean {
  */
 export function createNodeFayger(options: NodeFaygerOptions): Fayger {
   // No state dir: a private temporary one for the adapters (kv, /data), removed on close; nothing persists.
-  const ephemeral = options.stateDir === undefined ? join(tmpdir(), `fayger-ephemeral-${process.pid}-${randomBytes(6).toString('hex')}`) : undefined;
+  const ephemeral =
+    options.stateDir === undefined
+      ? join(tmpdir(), `fayger-ephemeral-${process.pid}-${randomBytes(6).toString('hex')}`)
+      : undefined;
   const stateDir = options.stateDir !== undefined ? resolve(options.stateDir) : ephemeral!;
-  const { host, mounts, dirs, envAllow, envValues, log, stdio, stateDir: _s, versionStore: _v, trust: _t, adapter: _a, ...rest } = options;
+  const {
+    host,
+    mounts,
+    dirs,
+    envAllow,
+    envValues,
+    log,
+    stdio,
+    stateDir: _s,
+    versionStore: _v,
+    trust: _t,
+    adapter: _a,
+    ...rest
+  } = options;
   const trust: FaygerTrust =
     options.trust && 'rootsFile' in options.trust
       ? {
@@ -162,8 +191,10 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
           ...(options.trust.allowRollback ? { allowRollback: true } : {}),
         }
       : (options.trust as FaygerTrust);
-  const versionsFile = ephemeral === undefined && options.versionStore === undefined ? join(stateDir, 'versions.json') : undefined;
-  const versionStore: VersionStore | false | undefined = options.versionStore ?? (versionsFile ? createFileVersionStore(versionsFile) : undefined);
+  const versionsFile =
+    ephemeral === undefined && options.versionStore === undefined ? join(stateDir, 'versions.json') : undefined;
+  const versionStore: VersionStore | false | undefined =
+    options.versionStore ?? (versionsFile ? createFileVersionStore(versionsFile) : undefined);
   const storage: StorageReport = {
     persistent: ephemeral === undefined,
     ...(ephemeral === undefined ? { stateDir } : {}),
@@ -178,7 +209,7 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
     candidates: nodeAdapterCandidates({
       stateDir,
       appOf: (instanceId) => apps.get(instanceId),
-      ...(mounts ?? dirs ? { mounts: mounts ?? dirs } : {}),
+      ...((mounts ?? dirs) ? { mounts: mounts ?? dirs } : {}),
       ...(envAllow ? { envAllow } : {}),
       ...(envValues ? { envValues } : {}),
       ...(log ? { log } : {}),

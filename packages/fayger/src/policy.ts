@@ -12,7 +12,15 @@ import {
  * Capabilities that reach nothing outside the instance (no files, network, environment or other apps):
  * the default allow-list of `buildHostPolicy`. Everything else must be granted explicitly.
  */
-export const BASELINE_CAPABILITIES: readonly CapabilityName[] = ['log', 'clock', 'random', 'timer', 'app', 'stdio', 'ui'];
+export const BASELINE_CAPABILITIES: readonly CapabilityName[] = [
+  'log',
+  'clock',
+  'random',
+  'timer',
+  'app',
+  'stdio',
+  'ui',
+];
 
 /** Which scope field a capability takes in `cap:scope` grants. */
 const SCOPE_FIELD: Partial<Record<CapabilityName, keyof CapabilityScope>> = {
@@ -26,7 +34,14 @@ const SCOPE_FIELD: Partial<Record<CapabilityName, keyof CapabilityScope>> = {
 
 function bad(option: 'grant' | 'deny', value: string, expected: string, found: string): FaygerError {
   // details carry the parts, so a front end (the CLI) can restate the problem in its own terms.
-  return new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'policy', what: `${option} ${JSON.stringify(value)}`, expected, found, details: { option, value, expected, found } });
+  return new FaygerError({
+    code: 'INVALID_ARGUMENT',
+    phase: 'policy',
+    what: `${option} ${JSON.stringify(value)}`,
+    expected,
+    found,
+    details: { option, value, expected, found },
+  });
 }
 
 /**
@@ -88,7 +103,8 @@ export function buildHostPolicy(input: HostPolicyInput = {}): HostPolicy {
     // An unscoped grant is the wider one; two scoped grants union their values.
     if (!prev.scope || !rule.scope) return void rules.set(rule.name, { name: rule.name });
     const scope: Record<string, unknown[]> = { ...(prev.scope as Record<string, unknown[]>) };
-    for (const [k, v] of Object.entries(rule.scope) as [string, unknown[]][]) scope[k] = [...new Set([...(scope[k] ?? []), ...v])];
+    for (const [k, v] of Object.entries(rule.scope) as [string, unknown[]][])
+      scope[k] = [...new Set([...(scope[k] ?? []), ...v])];
     rules.set(rule.name, { name: rule.name, scope: scope as CapabilityScope });
   };
   for (const name of input.baseline ?? BASELINE_CAPABILITIES) add({ name });

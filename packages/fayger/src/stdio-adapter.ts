@@ -58,7 +58,11 @@ export function withStdio(adapter: PlatformAdapter, streams: StdioStreams): Plat
     watchers.push(() => target.off?.('error', onError));
   };
 
-  const write = (name: StreamName, target: StdioWritable, data: Uint8Array): { bytesWritten: number } | Promise<{ bytesWritten: number }> => {
+  const write = (
+    name: StreamName,
+    target: StdioWritable,
+    data: Uint8Array,
+  ): { bytesWritten: number } | Promise<{ bytesWritten: number }> => {
     watch(name, target);
     if (broken[name] !== undefined) throw streamClosed(name, broken[name]);
     // Copy: the guest's memory view may be reused before the host stream flushes.
@@ -120,7 +124,10 @@ function streamClosed(stream: StreamName, err: unknown): FaygerError {
     phase: 'stdio.write',
     what: `writing guest output to ${stream}`,
     expected: `an open ${stream} (its reader still reading)`,
-    found: typeof errno === 'string' ? `${errno}: ${(err as Error).message ?? ''}`.trim() : String((err as Error)?.message ?? err),
+    found:
+      typeof errno === 'string'
+        ? `${errno}: ${(err as Error).message ?? ''}`.trim()
+        : String((err as Error)?.message ?? err),
     hint: `The reader of ${stream} has gone (e.g. \`| head\`); the run ends here.`,
     details: { stream, ...(typeof errno === 'string' ? { errno } : {}) },
     cause: err,

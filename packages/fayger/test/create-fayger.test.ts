@@ -38,7 +38,11 @@ describe('createFayger (any PlatformAdapter, browser-safe entry)', () => {
     expect((await allowed.run(buf)).exitCode).toBe(0);
     await allowed.close();
 
-    const denied = createFayger({ adapter: createMemoryAdapter(), trust: { roots: key.roots }, policy: buildHostPolicy({ deny: ['random'] }) });
+    const denied = createFayger({
+      adapter: createMemoryAdapter(),
+      trust: { roots: key.roots },
+      policy: buildHostPolicy({ deny: ['random'] }),
+    });
     const rec = new MemoryRecorder();
     denied.events!.pipe(rec);
     const r = await denied.run(buf);
@@ -85,7 +89,10 @@ describe('createFayger (any PlatformAdapter, browser-safe entry)', () => {
   it('refuses an artifact signed by an untrusted key, and a tampered one, with typed errors', async () => {
     const key = testKey();
     const other = testKey();
-    const buf = await key.pack('test.fayger.quick', quick(), [{ name: 'app', required: true }, { name: 'timer', required: true }]);
+    const buf = await key.pack('test.fayger.quick', quick(), [
+      { name: 'app', required: true },
+      { name: 'timer', required: true },
+    ]);
     const fayger = createFayger({ adapter: createMemoryAdapter(), trust: { roots: other.roots } });
     const e1 = await fayger.run(buf).catch((e: unknown) => e);
     expect(FaygerError.is(e1, 'SECURITY_UNKNOWN_KEY') || FaygerError.is(e1, 'SECURITY_THRESHOLD_NOT_MET')).toBe(true);
@@ -107,7 +114,11 @@ describe('createFayger (any PlatformAdapter, browser-safe entry)', () => {
       { name: 'random', required: true },
       { name: 'app', required: true },
     ]);
-    const fayger = createFayger({ adapter: createMemoryAdapter(), trust: { roots: key.roots }, policy: buildHostPolicy({ deny: ['random'] }) });
+    const fayger = createFayger({
+      adapter: createMemoryAdapter(),
+      trust: { roots: key.roots },
+      policy: buildHostPolicy({ deny: ['random'] }),
+    });
     const r = await fayger.run(buf);
     expect(r.state).toBe('Failed');
     expect(r.error?.code).toBe('CAPABILITY_REQUIRED_MISSING');

@@ -5,21 +5,137 @@ import { detectDigestProvider } from '@fayger/security';
 import { emitterCompilesSimd } from '@fayger/transpiler';
 import { createFayger, manifestForModule, packModule, type EngineChoice, type RunResult } from '../src/index.js';
 
-const hdr = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0];
+const hdr = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114,
+  121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0,
+];
 /** `_start` counts to 1000 in a loop and returns 1000 % 256 = 232 (scalar: both engines compile it). */
-const LOOP = new Uint8Array([...hdr, 10, 30, 1, 28, 1, 1, 127, 3, 64, 32, 0, 65, 1, 106, 33, 0, 32, 0, 65, 232, 7, 73, 13, 0, 11, 32, 0, 65, 128, 2, 112, 11]);
+const LOOP = new Uint8Array([
+  ...hdr,
+  10,
+  30,
+  1,
+  28,
+  1,
+  1,
+  127,
+  3,
+  64,
+  32,
+  0,
+  65,
+  1,
+  106,
+  33,
+  0,
+  32,
+  0,
+  65,
+  232,
+  7,
+  73,
+  13,
+  0,
+  11,
+  32,
+  0,
+  65,
+  128,
+  2,
+  112,
+  11,
+]);
 /** SIMD on the operand stack only (no v128 declared): i32x4.extract_lane 2 (splat 20 + [1 2 3 4]) = 23. */
-const SIMD_STACK = new Uint8Array([...hdr, 10, 32, 1, 30, 0, 65, 20, 253, 17, 253, 12, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 253, 174, 1, 253, 27, 2, 11]);
+const SIMD_STACK = new Uint8Array([
+  ...hdr,
+  10,
+  32,
+  1,
+  30,
+  0,
+  65,
+  20,
+  253,
+  17,
+  253,
+  12,
+  1,
+  0,
+  0,
+  0,
+  2,
+  0,
+  0,
+  0,
+  3,
+  0,
+  0,
+  0,
+  4,
+  0,
+  0,
+  0,
+  253,
+  174,
+  1,
+  253,
+  27,
+  2,
+  11,
+]);
 /** SIMD through a v128 local: extract_lane 3 of [5 6 7 8] = 8. */
-const SIMD_LOCAL = new Uint8Array([...hdr, 10, 31, 1, 29, 1, 1, 123, 253, 12, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0, 33, 0, 32, 0, 253, 27, 3, 11]);
+const SIMD_LOCAL = new Uint8Array([
+  ...hdr,
+  10,
+  31,
+  1,
+  29,
+  1,
+  1,
+  123,
+  253,
+  12,
+  5,
+  0,
+  0,
+  0,
+  6,
+  0,
+  0,
+  0,
+  7,
+  0,
+  0,
+  0,
+  8,
+  0,
+  0,
+  0,
+  33,
+  0,
+  32,
+  0,
+  253,
+  27,
+  3,
+  11,
+]);
 
 async function buf(wasm: Uint8Array, runtime?: Manifest['runtime']): Promise<Uint8Array> {
   const manifest = manifestForModule(wasm, { label: 'engine-test' });
   return packModule(wasm, runtime ? { ...manifest, runtime } : manifest, detectDigestProvider());
 }
 
-async function run(wasm: Uint8Array, engine?: EngineChoice, runtime?: Manifest['runtime']): Promise<{ r: RunResult; selected: AnyFaygerEvent[] }> {
-  const fayger = createFayger({ adapter: createMemoryAdapter(), trust: { allowUnsigned: true }, ...(engine ? { engine } : {}) });
+async function run(
+  wasm: Uint8Array,
+  engine?: EngineChoice,
+  runtime?: Manifest['runtime'],
+): Promise<{ r: RunResult; selected: AnyFaygerEvent[] }> {
+  const fayger = createFayger({
+    adapter: createMemoryAdapter(),
+    trust: { allowUnsigned: true },
+    ...(engine ? { engine } : {}),
+  });
   const selected: AnyFaygerEvent[] = [];
   fayger.events!.on('runtime.implementation.selected', (e) => selected.push(e));
   try {
@@ -29,7 +145,10 @@ async function run(wasm: Uint8Array, engine?: EngineChoice, runtime?: Manifest['
   }
 }
 
-const reasons = (events: AnyFaygerEvent[]) => events.map((e) => `${(e.data as { implementation: string }).implementation}: ${(e.data as { reason: string }).reason}`);
+const reasons = (events: AnyFaygerEvent[]) =>
+  events.map(
+    (e) => `${(e.data as { implementation: string }).implementation}: ${(e.data as { reason: string }).reason}`,
+  );
 
 /** Runs `f` on a host that refuses code generation, as a CSP without 'unsafe-eval' does (EvalError). */
 async function withoutEval<T>(f: () => Promise<T>): Promise<T> {
@@ -53,7 +172,9 @@ describe('engine selection (createFayger engine option, runtime router)', () => 
   it('auto (the default) runs a scalar module on the transpiler, and says why', async () => {
     const { r, selected } = await run(LOOP);
     expect(r).toMatchObject({ state: 'Terminated', exitCode: 232, implementation: 'fayger-transpiler' });
-    expect(reasons(selected)).toEqual(['fayger-transpiler: first registered implementation that fits (order: fayger-transpiler, fayger-interpreter)']);
+    expect(reasons(selected)).toEqual([
+      'fayger-transpiler: first registered implementation that fits (order: fayger-transpiler, fayger-interpreter)',
+    ]);
   });
 
   it('interpreter and transpiler, forced, give the same exit code and use the same fuel', async () => {
@@ -68,7 +189,10 @@ describe('engine selection (createFayger engine option, runtime router)', () => 
   });
 
   it('falls back to the interpreter at load when the transpiler refuses a module (SIMD), by supports() or by compile', async () => {
-    for (const [wasm, exit] of [[SIMD_LOCAL, 8], [SIMD_STACK, 23]] as const) {
+    for (const [wasm, exit] of [
+      [SIMD_LOCAL, 8],
+      [SIMD_STACK, 23],
+    ] as const) {
       const { r, selected } = await run(wasm);
       expect(r.state).toBe('Terminated');
       expect(r.exitCode).toBe(exit);
@@ -100,7 +224,9 @@ describe('engine selection (createFayger engine option, runtime router)', () => 
   it('a host without eval (CSP): auto picks the interpreter and says why; forcing the transpiler is a typed error naming the option', async () => {
     const { r, selected } = await withoutEval(() => run(LOOP));
     expect(r).toMatchObject({ state: 'Terminated', exitCode: 232, implementation: 'fayger-interpreter' });
-    expect(reasons(selected)[0]).toContain('passed over fayger-transpiler (cannot run on this host: this host refuses new Function');
+    expect(reasons(selected)[0]).toContain(
+      'passed over fayger-transpiler (cannot run on this host: this host refuses new Function',
+    );
 
     const err = await withoutEval(async () => {
       try {

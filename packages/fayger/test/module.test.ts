@@ -10,10 +10,18 @@ import { denialProbe } from './support/guests.js';
 describe('bare modules: manifestForModule', () => {
   it('requests every capability the imports reach (optional), plus the flagged ones, with a valid manifest and no quotas', () => {
     const wasm = denialProbe(); // imports fayger.random_fill and fayger.exit, exports _start
-    expect(readModuleShape(wasm).imports.map((i) => `${i.module}.${i.name}`)).toEqual(['fayger.random_fill', 'fayger.exit']);
+    expect(readModuleShape(wasm).imports.map((i) => `${i.module}.${i.name}`)).toEqual([
+      'fayger.random_fill',
+      'fayger.exit',
+    ]);
     const m = manifestForModule(wasm, { label: './probe.wasm', alsoRequest: ['fs.read', 'no.such.capability'] });
     expect(checkManifest(m)).toEqual([]);
-    expect(m).toMatchObject({ id: 'local.probe', publisher: 'local', version: '0.0.0', entry: { section: 'main', export: '_start' } });
+    expect(m).toMatchObject({
+      id: 'local.probe',
+      publisher: 'local',
+      version: '0.0.0',
+      entry: { section: 'main', export: '_start' },
+    });
     expect(m.quotas).toBeUndefined();
     expect(m.capabilities).toEqual([
       { name: 'fs.read', required: false, reason: 'granted on the command line' },

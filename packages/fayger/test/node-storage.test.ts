@@ -41,7 +41,7 @@ beforeAll(() => {
   process.env.XDG_STATE_HOME = join(work, 'xdg');
 });
 afterAll(() => {
-  for (const [k, v] of Object.entries(saved)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
+  for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -50,7 +50,12 @@ const ephemeralDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`fa
 describe('createNodeFayger without a stateDir persists nothing', () => {
   it('runs, keeps rollback protection in memory (and says so), and leaves no file behind', async () => {
     const before = ephemeralDirs();
-    const fayger = createNodeFayger({ trust: { roots }, host: 'server', stdio: false, log: { stream: { write: () => true } } });
+    const fayger = createNodeFayger({
+      trust: { roots },
+      host: 'server',
+      stdio: false,
+      log: { stream: { write: () => true } },
+    });
     expect(fayger.storage).toEqual({ persistent: false, rollback: { store: 'memory' } });
     const r = await fayger.run(await pack(5));
     expect(r).toMatchObject({ state: 'Terminated', exitCode: 0 });
@@ -69,7 +74,12 @@ describe('createNodeFayger without a stateDir persists nothing', () => {
     expect(existsSync(process.env.XDG_STATE_HOME!)).toBe(false);
     expect(ephemeralDirs()).toEqual(before);
     // A new Fayger starts with no memory of it: nothing was persisted.
-    const again = createNodeFayger({ trust: { roots }, host: 'server', stdio: false, log: { stream: { write: () => true } } });
+    const again = createNodeFayger({
+      trust: { roots },
+      host: 'server',
+      stdio: false,
+      log: { stream: { write: () => true } },
+    });
     expect((await again.run(await pack(4))).exitCode).toBe(0);
     await again.close();
     expect(defaultStateDir()).toBe(join(work, 'per-user'));
@@ -78,9 +88,20 @@ describe('createNodeFayger without a stateDir persists nothing', () => {
 
   it('with a stateDir, rollback sequences persist in <stateDir>/versions.json across Faygers', async () => {
     const stateDir = join(work, 'state');
-    const make = () => createNodeFayger({ trust: { roots }, host: 'server', stateDir, stdio: false, log: { stream: { write: () => true } } });
+    const make = () =>
+      createNodeFayger({
+        trust: { roots },
+        host: 'server',
+        stateDir,
+        stdio: false,
+        log: { stream: { write: () => true } },
+      });
     const a = make();
-    expect(a.storage).toEqual({ persistent: true, stateDir, rollback: { store: 'file', path: join(stateDir, 'versions.json') } });
+    expect(a.storage).toEqual({
+      persistent: true,
+      stateDir,
+      rollback: { store: 'file', path: join(stateDir, 'versions.json') },
+    });
     expect((await a.run(await pack(7))).exitCode).toBe(0);
     await a.close();
     expect(JSON.stringify(JSON.parse(readFileSync(join(stateDir, 'versions.json'), 'utf8')))).toContain('7');

@@ -10,7 +10,9 @@ beforeAll(async () => {
   wasm = await compile('test/fixtures/probe.ts', 'test/fixtures/asconfig.json');
 });
 
-async function host(answer?: (c: SeenCall) => { status: number; result: unknown; blobs?: Uint8Array[] }): Promise<FakeHost> {
+async function host(
+  answer?: (c: SeenCall) => { status: number; result: unknown; blobs?: Uint8Array[] },
+): Promise<FakeHost> {
   const h = new FakeHost();
   if (answer) h.answer = answer;
   await h.instantiate(wasm);
@@ -87,7 +89,15 @@ describe('@fayger/guest-as against a scripted host', () => {
   });
 
   it('lists directories', async () => {
-    const h = await host(() => ({ status: 0, result: { entries: [{ name: 'a.txt', type: 'file' }, { name: 'sub', type: 'directory' }] } }));
+    const h = await host(() => ({
+      status: 0,
+      result: {
+        entries: [
+          { name: 'a.txt', type: 'file' },
+          { name: 'sub', type: 'directory' },
+        ],
+      },
+    }));
     expect(h.run('listing')).toEqual(['a.txt:file', 'sub:directory']);
   });
 
@@ -95,7 +105,7 @@ describe('@fayger/guest-as against a scripted host', () => {
     const store = new Map<string, Uint8Array>();
     const h = await host((c) => {
       const k = `${String(c.args.namespace ?? '')}/${String(c.args.key)}`;
-      if (c.op === 'kv.set') return store.set(k, c.args.value as Uint8Array), { status: 0, result: {} };
+      if (c.op === 'kv.set') return (store.set(k, c.args.value as Uint8Array), { status: 0, result: {} });
       const v = store.get(k);
       return v ? { status: 0, result: { value: { $blob: 0 } }, blobs: [v] } : { status: 0, result: { value: null } };
     });
@@ -111,7 +121,14 @@ describe('@fayger/guest-as against a scripted host', () => {
       if (c.op === 'app.poll') {
         polls++;
         if (polls > 1) return { status: 0, result: { event: null } };
-        const data = { listenerId: 'L1', requestId: 'R9', method: 'POST', url: '/x?y=1', headers: { 'x-a': 'b' }, body: { $blob: 0 } };
+        const data = {
+          listenerId: 'L1',
+          requestId: 'R9',
+          method: 'POST',
+          url: '/x?y=1',
+          headers: { 'x-a': 'b' },
+          body: { $blob: 0 },
+        };
         return { status: 0, result: { event: { v: 1, type: 'net.request', time: 1, data } }, blobs: [enc('ping')] };
       }
       return { status: 0, result: {} };
@@ -136,7 +153,13 @@ describe('@fayger/guest-as against a scripted host', () => {
         children: [
           { type: 'text', id: 'label', text: 'Count: 1' },
           { type: 'input', id: 'name', value: 'a"b', placeholder: 'Name' },
-          { type: 'row', children: [{ type: 'button', id: 'inc', text: '+' }, { type: 'button', id: 'dec', text: '-', disabled: true }] },
+          {
+            type: 'row',
+            children: [
+              { type: 'button', id: 'inc', text: '+' },
+              { type: 'button', id: 'dec', text: '-', disabled: true },
+            ],
+          },
         ],
       },
     });
@@ -148,7 +171,12 @@ describe('@fayger/guest-as against a scripted host', () => {
     h.capabilities = new Set(['log', 'clock', 'random', 'timer', 'ui']);
     const out = h.run('fastPaths');
     expect(out.slice(0, 4)).toEqual(['true true', '1700000000000.0 12.5', '0 171', '0']);
-    expect(h.logs.slice(4).map((l) => [l.level, l.message])).toEqual([[3, 'w'], [4, 'e'], [1, 'd'], [0, 't']]);
+    expect(h.logs.slice(4).map((l) => [l.level, l.message])).toEqual([
+      [3, 'w'],
+      [4, 'e'],
+      [1, 'd'],
+      [0, 't'],
+    ]);
   });
 
   it('exit reaches fayger.exit with the code; a failed assertion logs at error level and traps', async () => {
@@ -160,6 +188,8 @@ describe('@fayger/guest-as against a scripted host', () => {
       expect((e as ExitSignal).code).toBe(7);
     }
     expect(() => h.run('aborts')).toThrow(WebAssembly.RuntimeError);
-    expect(h.logs).toEqual([{ level: 4, message: expect.stringMatching(/^abort: boom at test\/fixtures\/probe\.ts:\d+:\d+$/) }]);
+    expect(h.logs).toEqual([
+      { level: 4, message: expect.stringMatching(/^abort: boom at test\/fixtures\/probe\.ts:\d+:\d+$/) },
+    ]);
   });
 });

@@ -36,7 +36,7 @@ function prng(seed) {
     s = (s + 0x6d2b79f5) >>> 0;
     let t = Math.imul(s ^ (s >>> 15), s | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
+    return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) | 0;
   };
 }
 
@@ -57,16 +57,62 @@ function body(rand, index, segments) {
         code.push(0x20, i32(), 0xad, 0x20, 6 + rand(2), 0x7e, 0x42, ...sleb(rand(1 << 20)), 0x85, 0x21, 6 + rand(2));
         break;
       case 3:
-        code.push(0x20, 8 + rand(2), 0x20, i32(), 0xb7, 0xa0, 0x44, ...new Uint8Array(new Float64Array([rand(1000) / 7]).buffer), 0xa2, 0x21, 8 + rand(2));
+        code.push(
+          0x20,
+          8 + rand(2),
+          0x20,
+          i32(),
+          0xb7,
+          0xa0,
+          0x44,
+          ...new Uint8Array(new Float64Array([rand(1000) / 7]).buffer),
+          0xa2,
+          0x21,
+          8 + rand(2),
+        );
         break;
       case 4:
-        code.push(0x02, 0x40, 0x20, i32(), 0x0d, 0x00, 0x20, i32(), 0x41, ...sleb(rand(100)), 0x6a, 0x21, 2 + rand(4), 0x0b);
+        code.push(
+          0x02,
+          0x40,
+          0x20,
+          i32(),
+          0x0d,
+          0x00,
+          0x20,
+          i32(),
+          0x41,
+          ...sleb(rand(100)),
+          0x6a,
+          0x21,
+          2 + rand(4),
+          0x0b,
+        );
         break;
       case 5:
         code.push(0x20, i32(), 0x41, ...sleb(0xfff0), 0x71, 0x28, 0x02, ...uleb(rand(8) * 4), 0x21, 2 + rand(4));
         break;
       case 6:
-        code.push(0x20, i32(), 0x04, 0x40, 0x20, i32(), 0x41, 1, 0x6a, 0x21, 2 + rand(4), 0x05, 0x20, 7 - rand(2), 0xa7, 0x21, 2 + rand(4), 0x0b);
+        code.push(
+          0x20,
+          i32(),
+          0x04,
+          0x40,
+          0x20,
+          i32(),
+          0x41,
+          1,
+          0x6a,
+          0x21,
+          2 + rand(4),
+          0x05,
+          0x20,
+          7 - rand(2),
+          0xa7,
+          0x21,
+          2 + rand(4),
+          0x0b,
+        );
         break;
       default:
         if (index > 0) code.push(0x20, i32(), 0x20, i32(), 0x10, ...uleb(rand(index)), 0x21, 2 + rand(4));
@@ -74,7 +120,11 @@ function body(rand, index, segments) {
     }
   }
   code.push(0x20, 2, 0x20, 6, 0xa7, 0x6a, 0x20, 8, 0xfc, 0x02, 0x6a, 0x0b);
-  const locals = vec([[4, 0x7f], [2, 0x7e], [2, 0x7c]]);
+  const locals = vec([
+    [4, 0x7f],
+    [2, 0x7e],
+    [2, 0x7c],
+  ]);
   return [...locals, ...code];
 }
 
@@ -90,11 +140,25 @@ export function buildBigModule(targetBytes = 1 << 20, seed = 42) {
   }
   const n = bodies.length;
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([[0x60, 2, 0x7f, 0x7f, 1, 0x7f]])),
     ...section(3, vec(Array.from({ length: n }, () => [0]))),
     ...section(5, vec([[0x00, 1]])),
-    ...section(7, vec([[...name('first'), 0x00, 0], [...name('last'), 0x00, ...uleb(n - 1)], [...name('memory'), 0x02, 0]])),
+    ...section(
+      7,
+      vec([
+        [...name('first'), 0x00, 0],
+        [...name('last'), 0x00, ...uleb(n - 1)],
+        [...name('memory'), 0x02, 0],
+      ]),
+    ),
     ...section(10, vec(bodies)),
   ];
   return new Uint8Array(bytes);

@@ -13,7 +13,10 @@ export const CLANG_FLAGS = ['--target=wasm32', '-O2', '-nostdlib', '-Wl,--no-ent
 
 export function clangVersion() {
   try {
-    return execFileSync(process.env.CLANG ?? 'clang', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0];
+    return execFileSync(process.env.CLANG ?? 'clang', ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).split('\n')[0];
   } catch {
     return null;
   }
@@ -27,7 +30,9 @@ export function buildKernel(name, outDir, extra = []) {
   const clang = process.env.CLANG ?? 'clang';
   const flags = [...CLANG_FLAGS, ...extra];
   const srcs = [join(here, 'c', `${name}.c`), join(here, 'c', 'rt.c')];
-  const hash = createHash('sha256').update(flags.join(' ')).update(clangVersion() ?? '');
+  const hash = createHash('sha256')
+    .update(flags.join(' '))
+    .update(clangVersion() ?? '');
   for (const s of srcs) hash.update(readFileSync(s));
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `${name}-${hash.digest('hex').slice(0, 12)}.wasm`);

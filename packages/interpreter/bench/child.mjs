@@ -36,7 +36,9 @@ if (mode === 'cold') {
     times.push(performance.now() - t);
   }
   const steady = median(times.slice(Math.floor(times.length / 2)));
-  process.stdout.write(`${JSON.stringify({ loadMs, bigBytes: bigBytes.length, compileMs, compileMBps: bigBytes.length / 1e6 / (compileMs / 1000), firstMs: times[0], secondMs: times[1], steadyMs: steady, firstRatio: times[0] / steady })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ loadMs, bigBytes: bigBytes.length, compileMs, compileMBps: bigBytes.length / 1e6 / (compileMs / 1000), firstMs: times[0], secondMs: times[1], steadyMs: steady, firstRatio: times[0] / steady })}\n`,
+  );
 } else if (mode === 'jitless') {
   const [dists, kernel, arg, runs] = rest;
   const bytes = new Uint8Array(readFileSync(kernel));

@@ -19,14 +19,21 @@ export function unsigned(v) {
  */
 function mapImports(imports, wrap) {
   return Object.fromEntries(
-    Object.entries(imports).map(([m, fields]) => [m, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, wrap(v)]))]),
+    Object.entries(imports).map(([m, fields]) => [
+      m,
+      Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, wrap(v)])),
+    ]),
   );
 }
 
 export const nativeEngine = {
   name: 'native',
   compile: (bytes) => new WebAssembly.Module(bytes),
-  instantiateModule: (module, imports) => new WebAssembly.Instance(module, mapImports(imports, (h) => h.fn)),
+  instantiateModule: (module, imports) =>
+    new WebAssembly.Instance(
+      module,
+      mapImports(imports, (h) => h.fn),
+    ),
   instantiate(bytes, imports) {
     const instance = nativeEngine.instantiateModule(new WebAssembly.Module(bytes), imports);
     return { call: (name, args) => instance.exports[name](...args) };
@@ -46,8 +53,15 @@ export async function loadInterpreter() {
 
 function interpreterAdapter(api) {
   const { compileModule, instantiateModule, hostFunction } = api;
-  if (typeof compileModule !== 'function' || typeof instantiateModule !== 'function' || typeof hostFunction !== 'function') {
-    return { available: false, reason: `dist lacks compileModule/instantiateModule/hostFunction (has ${Object.keys(api).join(', ')})` };
+  if (
+    typeof compileModule !== 'function' ||
+    typeof instantiateModule !== 'function' ||
+    typeof hostFunction !== 'function'
+  ) {
+    return {
+      available: false,
+      reason: `dist lacks compileModule/instantiateModule/hostFunction (has ${Object.keys(api).join(', ')})`,
+    };
   }
   const engine = {
     available: true,
@@ -57,7 +71,10 @@ function interpreterAdapter(api) {
     // decode + validate only, when the API offers it: splits compile throughput into its stages.
     validate: typeof api.validateModule === 'function' ? (bytes) => api.validateModule(bytes) : undefined,
     instantiateModule: (module, imports) =>
-      instantiateModule(module, mapImports(imports, (h) => hostFunction({ params: h.params, results: h.results }, h.fn))),
+      instantiateModule(
+        module,
+        mapImports(imports, (h) => hostFunction({ params: h.params, results: h.results }, h.fn)),
+      ),
     instantiate(bytes, imports) {
       const instance = engine.instantiateModule(compileModule(bytes), imports);
       // The native API returns every result in an array, as raw bits.

@@ -38,8 +38,17 @@ const RUNS = Math.max(1, Number(opts.runs));
 const SCALE = Number(opts.scale);
 
 const TARGETS = {
-  geomeanRatio: 12, aimGeomeanRatio: 8, worstRatio: 25, compileMBps: 20, coldCompileMBps: 20, firstRunRatio: 2,
-  exportCallNs: 1000, hostCallNs: 50, gcDelta: 0.1, idleBytes: 64 * 1024, jitlessSpeedup: 3,
+  geomeanRatio: 12,
+  aimGeomeanRatio: 8,
+  worstRatio: 25,
+  compileMBps: 20,
+  coldCompileMBps: 20,
+  firstRunRatio: 2,
+  exportCallNs: 1000,
+  hostCallNs: 50,
+  gcDelta: 0.1,
+  idleBytes: 64 * 1024,
+  jitlessSpeedup: 3,
 };
 
 /**
@@ -53,7 +62,12 @@ const C_WORKLOADS = [
   { name: 'matmul', arg: 120, jitless: 24, what: 'f64 matrix multiply (n x n)' },
   { name: 'sha256', arg: 40, jitless: 1, what: 'SHA-256 of 16 KiB (rounds): i32 rotates, memory' },
   { name: 'qsort', arg: 40_000, jitless: 1_500, what: 'generic quicksort, comparator via call_indirect (elements)' },
-  { name: 'vm', arg: 5_000, jitless: 250, what: 'real program: bytecode interpreter, switch dispatch (primes below n)' },
+  {
+    name: 'vm',
+    arg: 5_000,
+    jitless: 250,
+    what: 'real program: bytecode interpreter, switch dispatch (primes below n)',
+  },
   { name: 'lz', arg: 128, jitless: 2, what: 'real program: LZ77 compress + decompress (KiB)' },
 ];
 /** The former hand-written yardstick, kept for reference (`--only wat` or by name); not in the geomean. */
@@ -68,7 +82,8 @@ const WAT_WORKLOADS = [
 const only = opts.only ? opts.only.split(',') : null;
 const want = (name) => !only || only.includes(name);
 
-const scaled = (w) => (/fib$/.test(w.name) ? w.arg + Math.round(Math.log2(SCALE) * 1.44) : Math.max(1, Math.round(w.arg * SCALE)));
+const scaled = (w) =>
+  /fib$/.test(w.name) ? w.arg + Math.round(Math.log2(SCALE) * 1.44) : Math.max(1, Math.round(w.arg * SCALE));
 
 const wabt = await require('wabt')();
 function wat(name) {
@@ -180,7 +195,10 @@ function kernelBytes(name) {
 // --- workloads -----------------------------------------------------------------------------------------------
 const selected = [
   ...(clang ? C_WORKLOADS.filter((w) => want(w.name) || want('c')).map((w) => ({ ...w, kind: 'c' })) : []),
-  ...WAT_WORKLOADS.filter((w) => (only && (only.includes(w.name) || only.includes('wat')))).map((w) => ({ ...w, kind: 'wat' })),
+  ...WAT_WORKLOADS.filter((w) => only && (only.includes(w.name) || only.includes('wat'))).map((w) => ({
+    ...w,
+    kind: 'wat',
+  })),
 ];
 for (const w of selected) {
   const entry = { name: w.name, kind: w.kind, what: w.what, arg: scaled(w) };
@@ -252,7 +270,11 @@ if (watRuns.length > 0) report.summary.watGeomeanRatio = geomean(watRuns.map((w)
 
 // --- SIMD: one C kernel built scalar and with -msimd128 (clang auto-vectorizes it), both in the interpreter ---
 if (clang && interp.available && (want('simd') || want('c'))) {
-  const entry = { name: 'simd', what: 'c/simd.c (alpha blend, SAD, f32 filter, i16 dot), scalar vs -msimd128 build', arg: Math.max(1, Math.round(20 * SCALE)) };
+  const entry = {
+    name: 'simd',
+    what: 'c/simd.c (alpha blend, SAD, f32 filter, i16 dot), scalar vs -msimd128 build',
+    arg: Math.max(1, Math.round(20 * SCALE)),
+  };
   try {
     const scalar = buildKernel('simd', join(here, '../bench-results/c-build'));
     const vector = buildKernel('simd', join(here, '../bench-results/c-build'), ['-msimd128']);
@@ -262,7 +284,11 @@ if (clang && interp.available && (want('simd') || want('c'))) {
     const s = interp.instantiate(scalar.bytes, {});
     const v = interp.instantiate(vector.bytes, {});
     // Interpreter: scalar build vs SIMD build, alternated run by run.
-    const p = measurePair(() => s.call('run', [arg]), () => v.call('run', [arg]), RUNS);
+    const p = measurePair(
+      () => s.call('run', [arg]),
+      () => v.call('run', [arg]),
+      RUNS,
+    );
     const n = measure(() => nativeVector.call('run', [arg]), RUNS, 3);
     Object.assign(entry, {
       scalarMs: p.a.medianMs,
@@ -275,7 +301,9 @@ if (clang && interp.available && (want('simd') || want('c'))) {
     });
     report.summary.simdOverScalar = entry.simdOverScalar;
     report.summary.simdOverScalarCpu = entry.simdOverScalarCpu;
-    log(`  simd(${arg}): interpreter scalar ${fmtMs(entry.scalarMs)}, SIMD ${fmtMs(entry.simdMs)} = ${entry.simdOverScalar.toFixed(2)}x (cpu ${entry.simdOverScalarCpu.toFixed(2)}x); native SIMD ${fmtMs(entry.nativeSimdMs)}; ${entry.resultsMatch ? 'results match' : 'RESULT MISMATCH'}`);
+    log(
+      `  simd(${arg}): interpreter scalar ${fmtMs(entry.scalarMs)}, SIMD ${fmtMs(entry.simdMs)} = ${entry.simdOverScalar.toFixed(2)}x (cpu ${entry.simdOverScalarCpu.toFixed(2)}x); native SIMD ${fmtMs(entry.nativeSimdMs)}; ${entry.resultsMatch ? 'results match' : 'RESULT MISMATCH'}`,
+    );
   } catch (e) {
     entry.error = describe(e);
     log(`  simd: ${entry.error}`);
@@ -304,10 +332,19 @@ if (want('gc') && clang && interp.available) {
         globalThis.gc();
         afterGc.push(time(call).cpuMs);
       }
-      const k = { name: w.name, arg, plainMs: median(plain), afterGcMs: median(afterGc), plainRunsMs: plain, afterGcRunsMs: afterGc };
+      const k = {
+        name: w.name,
+        arg,
+        plainMs: median(plain),
+        afterGcMs: median(afterGc),
+        plainRunsMs: plain,
+        afterGcRunsMs: afterGc,
+      };
       k.delta = k.afterGcMs / k.plainMs - 1;
       entry.kernels.push(k);
-      log(`  gc: ${w.name} ${fmtMs(k.plainMs)} CPU plain, ${fmtMs(k.afterGcMs)} with gc() before each run (${(k.delta * 100).toFixed(0)}%; target <= ${TARGETS.gcDelta * 100}%)`);
+      log(
+        `  gc: ${w.name} ${fmtMs(k.plainMs)} CPU plain, ${fmtMs(k.afterGcMs)} with gc() before each run (${(k.delta * 100).toFixed(0)}%; target <= ${TARGETS.gcDelta * 100}%)`,
+      );
     }
     report.summary.gcWorstDelta = Math.max(...entry.kernels.map((k) => Math.abs(k.delta)));
   }
@@ -327,18 +364,41 @@ if (want('calls') && interp.available) {
     return s;
   };
   const entry = { calls: N };
-  entry.nativeNsPerCall = (measure(loop((i, s) => nat(i, s)), RUNS, 2).medianCpuMs * 1e6) / N;
-  entry.interpreterNsPerCall = (measure(loop((i, s) => inst.invoke('add', [i, s])[0]), RUNS, 2).medianCpuMs * 1e6) / N;
+  entry.nativeNsPerCall =
+    (measure(
+      loop((i, s) => nat(i, s)),
+      RUNS,
+      2,
+    ).medianCpuMs *
+      1e6) /
+    N;
+  entry.interpreterNsPerCall =
+    (measure(
+      loop((i, s) => inst.invoke('add', [i, s])[0]),
+      RUNS,
+      2,
+    ).medianCpuMs *
+      1e6) /
+    N;
   try {
     const facade = (await import('../dist/webassembly.js')).WebAssembly;
     const add = new facade.Instance(new facade.Module(bytes), {}).exports.add;
-    entry.facadeNsPerCall = (measure(loop((i, s) => add(i, s)), RUNS, 2).medianCpuMs * 1e6) / N;
+    entry.facadeNsPerCall =
+      (measure(
+        loop((i, s) => add(i, s)),
+        RUNS,
+        2,
+      ).medianCpuMs *
+        1e6) /
+      N;
   } catch (e) {
     entry.facadeError = describe(e);
   }
   report.exportCall = entry;
   report.summary.exportCallNs = entry.interpreterNsPerCall;
-  log(`  JS -> guest export call (CPU time): native ${entry.nativeNsPerCall.toFixed(0)} ns, interpreter invoke ${entry.interpreterNsPerCall.toFixed(0)} ns, facade export ${entry.facadeNsPerCall?.toFixed(0) ?? entry.facadeError} ns (target <= ${TARGETS.exportCallNs} ns)`);
+  log(
+    `  JS -> guest export call (CPU time): native ${entry.nativeNsPerCall.toFixed(0)} ns, interpreter invoke ${entry.interpreterNsPerCall.toFixed(0)} ns, facade export ${entry.facadeNsPerCall?.toFixed(0) ?? entry.facadeError} ns (target <= ${TARGETS.exportCallNs} ns)`,
+  );
 }
 
 // --- decode + validate + compile throughput -----------------------------------------------------------------
@@ -364,7 +424,9 @@ if (want('compile')) {
   }
   report.compile = entry;
   report.summary.compileMBps = entry.interpreterMBps;
-  log(`  compile ${big.length} bytes: native ${fmtMs(entry.nativeMs)} (${entry.nativeMBps.toFixed(0)} MB/s, lazy), interpreter ${entry.interpreterMs !== undefined ? `${fmtMs(entry.interpreterMs)} (${entry.interpreterMBps.toFixed(1)} MB/s; decode+validate alone ${entry.decodeValidateMBps?.toFixed(1) ?? '?'} MB/s)` : entry.error ?? '-'}`);
+  log(
+    `  compile ${big.length} bytes: native ${fmtMs(entry.nativeMs)} (${entry.nativeMBps.toFixed(0)} MB/s, lazy), interpreter ${entry.interpreterMs !== undefined ? `${fmtMs(entry.interpreterMs)} (${entry.interpreterMBps.toFixed(1)} MB/s; decode+validate alone ${entry.decodeValidateMBps?.toFixed(1) ?? '?'} MB/s)` : (entry.error ?? '-')}`,
+  );
 }
 
 // --- host <-> guest call cost -------------------------------------------------------------------------------
@@ -386,7 +448,9 @@ if (want('hostcall')) {
   }
   report.hostCall = entry;
   report.summary.hostCallNs = entry.interpreterNsPerCall;
-  log(`  guest -> host import call (CPU time, loop included): native ${entry.nativeNsPerCall.toFixed(0)} ns/call, interpreter ${entry.interpreterNsPerCall !== undefined ? `${entry.interpreterNsPerCall.toFixed(0)} ns/call` : entry.error ?? '-'}${entry.resultsMatch === false ? ' MISMATCH' : ''}`);
+  log(
+    `  guest -> host import call (CPU time, loop included): native ${entry.nativeNsPerCall.toFixed(0)} ns/call, interpreter ${entry.interpreterNsPerCall !== undefined ? `${entry.interpreterNsPerCall.toFixed(0)} ns/call` : (entry.error ?? '-')}${entry.resultsMatch === false ? ' MISMATCH' : ''}`,
+  );
 }
 
 // --- memory per idle instance: parked in an async host import, as a sleeping guest is ---------------------
@@ -425,7 +489,9 @@ if (want('memory')) {
     report.summary.idleBytes = entry.beyondLinearMemoryBytes;
   }
   report.memoryPerInstance = entry;
-  log(`  idle instance (1-page module parked in an async import, ${entry.instances ?? '-'} of them): ${entry.skipped ?? `heap ${kb(entry.heapBytes)} + buffers ${kb(entry.externalBytes)} = ${kb(entry.beyondLinearMemoryBytes)} beyond its 64 KiB linear memory (target <= ${kb(TARGETS.idleBytes)})`}`);
+  log(
+    `  idle instance (1-page module parked in an async import, ${entry.instances ?? '-'} of them): ${entry.skipped ?? `heap ${kb(entry.heapBytes)} + buffers ${kb(entry.externalBytes)} = ${kb(entry.beyondLinearMemoryBytes)} beyond its 64 KiB linear memory (target <= ${kb(TARGETS.idleBytes)})`}`,
+  );
 }
 
 // --- cold start: a fresh process compiles a real >= 5 MB module, then runs a kernel the first time ----------
@@ -438,7 +504,11 @@ if (want('cold') && interp.available) {
     const k = C_WORKLOADS.find((w) => w.name === 'sha256');
     const runs = [];
     for (let i = 0; i < 3; i++) {
-      const out = execFileSync(process.execPath, [join(here, 'child.mjs'), 'cold', join(here, '../dist'), big, kernel ?? big, String(scaled(k)), '15'], { encoding: 'utf8' });
+      const out = execFileSync(
+        process.execPath,
+        [join(here, 'child.mjs'), 'cold', join(here, '../dist'), big, kernel ?? big, String(scaled(k)), '15'],
+        { encoding: 'utf8' },
+      );
       runs.push(JSON.parse(out));
     }
     entry.module = big;
@@ -452,7 +522,9 @@ if (want('cold') && interp.available) {
     entry.runs = runs;
     report.summary.coldCompileMBps = entry.compileMBps;
     report.summary.firstRunRatio = entry.firstRunRatio;
-    log(`  cold start (fresh process, median of ${runs.length}): compileModule of ${(entry.bytes / 1e6).toFixed(1)} MB at ${entry.compileMBps.toFixed(1)} MB/s (target >= ${TARGETS.coldCompileMBps}; function bodies compile on first call, not counted); first sha256 run ${entry.firstRunRatio.toFixed(2)}x its steady state (target <= ${TARGETS.firstRunRatio}x)`);
+    log(
+      `  cold start (fresh process, median of ${runs.length}): compileModule of ${(entry.bytes / 1e6).toFixed(1)} MB at ${entry.compileMBps.toFixed(1)} MB/s (target >= ${TARGETS.coldCompileMBps}; function bodies compile on first call, not counted); first sha256 run ${entry.firstRunRatio.toFixed(2)}x its steady state (target <= ${TARGETS.firstRunRatio}x)`,
+    );
   } catch (e) {
     entry.error = describe(e);
     log(`  cold start: ${entry.error}`);
@@ -481,13 +553,24 @@ if (want('jitless') && clang && interp.available) {
     const file = join(here, `../bench-results/c-build/jitless-${w.name}.wasm`);
     writeFileSync(file, kernelBytes(w.name));
     try {
-      const out = JSON.parse(execFileSync(process.execPath, ['--jitless', join(here, 'child.mjs'), 'jitless', dists.join(','), file, String(arg), '3'], { encoding: 'utf8' }));
+      const out = JSON.parse(
+        execFileSync(
+          process.execPath,
+          ['--jitless', join(here, 'child.mjs'), 'jitless', dists.join(','), file, String(arg), '3'],
+          { encoding: 'utf8' },
+        ),
+      );
       const native = nativeEngine.instantiate(kernelBytes(w.name), {});
       const n = measure(() => native.call('run', [arg]), RUNS, 3);
       const k = { name: w.name, arg, jitlessMs: out[0].ms, nativeMs: n.medianMs, ratio: out[0].ms / n.medianMs };
-      if (out[1]) { k.baselineMs = out[1].ms; k.speedup = out[1].ms / out[0].ms; }
+      if (out[1]) {
+        k.baselineMs = out[1].ms;
+        k.speedup = out[1].ms / out[0].ms;
+      }
       entry.kernels.push(k);
-      log(`  jitless ${w.name}(${arg}): ${fmtMs(k.jitlessMs)} = ${k.ratio.toFixed(0)}x native (JIT)${k.speedup ? `; baseline ${fmtMs(k.baselineMs)}, ${k.speedup.toFixed(2)}x faster` : ''}`);
+      log(
+        `  jitless ${w.name}(${arg}): ${fmtMs(k.jitlessMs)} = ${k.ratio.toFixed(0)}x native (JIT)${k.speedup ? `; baseline ${fmtMs(k.baselineMs)}, ${k.speedup.toFixed(2)}x faster` : ''}`,
+      );
     } catch (e) {
       entry.kernels.push({ name: w.name, error: describe(e) });
       log(`  jitless ${w.name}: ${describe(e)}`);
@@ -543,14 +626,18 @@ if (want('facade')) {
     }
   }
   report.facadeNpm = entry;
-  log(`  hash-wasm sha256 via facade: ${entry.error ?? `${entry.facadeMBps.toFixed(2)} MB/s vs native ${entry.nativeMBps.toFixed(0)} MB/s (${entry.ratio.toFixed(0)}x)${entry.resultsMatch ? '' : ' MISMATCH'}`}`);
+  log(
+    `  hash-wasm sha256 via facade: ${entry.error ?? `${entry.facadeMBps.toFixed(2)} MB/s vs native ${entry.nativeMBps.toFixed(0)} MB/s (${entry.ratio.toFixed(0)}x)${entry.resultsMatch ? '' : ' MISMATCH'}`}`,
+  );
 }
 
 // --- webassemblyjs, for reference ---------------------------------------------------------------------------
 if (only?.includes('webassemblyjs')) {
   report.webassemblyjs = await runWebassemblyjs(wat, nativeEngine, interp, measure);
   for (const r of report.webassemblyjs.workloads) {
-    log(`  webassemblyjs ${r.name}(${r.arg}): ${r.ran ? `${r.ratioVsNative.toFixed(0)}x native${r.ratioVsInterpreter !== undefined ? `, ${r.ratioVsInterpreter.toFixed(1)}x the interpreter` : ''}` : `did not run: ${r.reason}`}`);
+    log(
+      `  webassemblyjs ${r.name}(${r.arg}): ${r.ran ? `${r.ratioVsNative.toFixed(0)}x native${r.ratioVsInterpreter !== undefined ? `, ${r.ratioVsInterpreter.toFixed(1)}x the interpreter` : ''}` : `did not run: ${r.reason}`}`,
+    );
   }
 }
 
@@ -576,19 +663,59 @@ log('');
 log(table([['workload', 'size', 'native', 'interpreter', 'ratio', 'cpu ratio', 'result', 'target'], ...rows]));
 log('');
 const line = (label, v, target, verdict) => log(`${label.padEnd(30)}${v.padEnd(12)}(target ${target}: ${verdict})`);
-line('geomean ratio (C kernels)', fmt(s.geomeanRatio, 'x'), `<= ${TARGETS.geomeanRatio}x, aim ${TARGETS.aimGeomeanRatio}x`, `${s.verdicts.geomeanRatio}; by CPU time ${fmt(s.geomeanCpuRatio, 'x')}`);
-line(`worst ratio${s.worstWorkload ? ` (${s.worstWorkload})` : ''}`, fmt(s.worstRatio, 'x'), `<= ${TARGETS.worstRatio}x`, s.verdicts.worstRatio);
+line(
+  'geomean ratio (C kernels)',
+  fmt(s.geomeanRatio, 'x'),
+  `<= ${TARGETS.geomeanRatio}x, aim ${TARGETS.aimGeomeanRatio}x`,
+  `${s.verdicts.geomeanRatio}; by CPU time ${fmt(s.geomeanCpuRatio, 'x')}`,
+);
+line(
+  `worst ratio${s.worstWorkload ? ` (${s.worstWorkload})` : ''}`,
+  fmt(s.worstRatio, 'x'),
+  `<= ${TARGETS.worstRatio}x`,
+  s.verdicts.worstRatio,
+);
 if (s.watGeomeanRatio !== undefined) log(`${'geomean, WAT reference'.padEnd(30)}${fmt(s.watGeomeanRatio, 'x')}`);
 line('JS -> guest export call', fmt(s.exportCallNs, ' ns'), `<= ${TARGETS.exportCallNs} ns`, s.verdicts.exportCallNs);
 line('guest -> host import call', fmt(s.hostCallNs, ' ns'), `<= ${TARGETS.hostCallNs} ns`, s.verdicts.hostCallNs);
-line('GC: worst change after gc()', s.gcWorstDelta === undefined ? 'n/a' : `${(s.gcWorstDelta * 100).toFixed(0)}%`, `<= ${TARGETS.gcDelta * 100}%`, s.verdicts.gcDelta);
-line('idle instance beyond memory', s.idleBytes === undefined ? 'n/a' : kb(s.idleBytes), `<= ${kb(TARGETS.idleBytes)}`, s.verdicts.idleBytes);
-line('compile, warm (1 MiB gen.)', fmt(s.compileMBps, ' MB/s'), `>= ${TARGETS.compileMBps} MB/s`, s.verdicts.compileMBps);
-line('compile, cold (real module)', fmt(s.coldCompileMBps, ' MB/s'), `>= ${TARGETS.coldCompileMBps} MB/s`, s.verdicts.coldCompileMBps);
+line(
+  'GC: worst change after gc()',
+  s.gcWorstDelta === undefined ? 'n/a' : `${(s.gcWorstDelta * 100).toFixed(0)}%`,
+  `<= ${TARGETS.gcDelta * 100}%`,
+  s.verdicts.gcDelta,
+);
+line(
+  'idle instance beyond memory',
+  s.idleBytes === undefined ? 'n/a' : kb(s.idleBytes),
+  `<= ${kb(TARGETS.idleBytes)}`,
+  s.verdicts.idleBytes,
+);
+line(
+  'compile, warm (1 MiB gen.)',
+  fmt(s.compileMBps, ' MB/s'),
+  `>= ${TARGETS.compileMBps} MB/s`,
+  s.verdicts.compileMBps,
+);
+line(
+  'compile, cold (real module)',
+  fmt(s.coldCompileMBps, ' MB/s'),
+  `>= ${TARGETS.coldCompileMBps} MB/s`,
+  s.verdicts.coldCompileMBps,
+);
 line('first run / steady state', fmt(s.firstRunRatio, 'x'), `<= ${TARGETS.firstRunRatio}x`, s.verdicts.firstRunRatio);
 line('jitless vs native (JIT)', fmt(s.jitlessGeomeanRatio, 'x'), 'n/a', 'reference');
-line('SIMD build / scalar build', fmt(s.simdOverScalar, 'x'), '<= 1x', s.simdOverScalar === undefined ? 'n/a' : s.simdOverScalar <= 1 ? 'meets target' : 'MISSES target');
-line('jitless speed-up vs baseline', s.jitlessSpeedup === undefined ? 'n/a (--baseline)' : fmt(s.jitlessSpeedup, 'x'), `>= ${TARGETS.jitlessSpeedup}x`, s.verdicts.jitlessSpeedup);
+line(
+  'SIMD build / scalar build',
+  fmt(s.simdOverScalar, 'x'),
+  '<= 1x',
+  s.simdOverScalar === undefined ? 'n/a' : s.simdOverScalar <= 1 ? 'meets target' : 'MISSES target',
+);
+line(
+  'jitless speed-up vs baseline',
+  s.jitlessSpeedup === undefined ? 'n/a (--baseline)' : fmt(s.jitlessSpeedup, 'x'),
+  `>= ${TARGETS.jitlessSpeedup}x`,
+  s.verdicts.jitlessSpeedup,
+);
 if (mismatches.length) log(`RESULT MISMATCH in: ${mismatches.join(', ')}`);
 
 mkdirSync(dirname(opts.out), { recursive: true });

@@ -14,11 +14,16 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const names = only.length ? only.flatMap((s) => s.split(',')) : readdirSync(dir).filter((n) => !n.startsWith('simd'));
 
 const TRAPS = [
-  ['unreachable', 'TRAP_UNREACHABLE'], ['integer divide by zero', 'TRAP_INTEGER_DIVIDE_BY_ZERO'],
-  ['integer overflow', 'TRAP_INTEGER_OVERFLOW'], ['invalid conversion', 'TRAP_INVALID_CONVERSION'],
-  ['out of bounds memory', 'TRAP_MEMORY_OUT_OF_BOUNDS'], ['out of bounds table', 'TRAP_TABLE_OUT_OF_BOUNDS'],
-  ['undefined element', 'TRAP_TABLE_OUT_OF_BOUNDS'], ['uninitialized element', 'TRAP_UNINITIALIZED_ELEMENT'],
-  ['indirect call type mismatch', 'TRAP_INDIRECT_CALL_TYPE_MISMATCH'], ['call stack exhausted', 'TRAP_CALL_STACK_EXHAUSTED'],
+  ['unreachable', 'TRAP_UNREACHABLE'],
+  ['integer divide by zero', 'TRAP_INTEGER_DIVIDE_BY_ZERO'],
+  ['integer overflow', 'TRAP_INTEGER_OVERFLOW'],
+  ['invalid conversion', 'TRAP_INVALID_CONVERSION'],
+  ['out of bounds memory', 'TRAP_MEMORY_OUT_OF_BOUNDS'],
+  ['out of bounds table', 'TRAP_TABLE_OUT_OF_BOUNDS'],
+  ['undefined element', 'TRAP_TABLE_OUT_OF_BOUNDS'],
+  ['uninitialized element', 'TRAP_UNINITIALIZED_ELEMENT'],
+  ['indirect call type mismatch', 'TRAP_INDIRECT_CALL_TYPE_MISMATCH'],
+  ['call stack exhausted', 'TRAP_CALL_STACK_EXHAUSTED'],
 ];
 
 function spectest() {
@@ -26,8 +31,13 @@ function spectest() {
   const f32 = new Float32Array([666.6]);
   const f64 = new Float64Array([666.6]);
   return {
-    print: print([]), print_i32: print(['i32']), print_i64: print(['i64']), print_f32: print(['f32']),
-    print_f64: print(['f64']), print_i32_f32: print(['i32', 'f32']), print_f64_f64: print(['f64', 'f64']),
+    print: print([]),
+    print_i32: print(['i32']),
+    print_i64: print(['i64']),
+    print_f32: print(['f32']),
+    print_f64: print(['f64']),
+    print_i32_f32: print(['i32', 'f32']),
+    print_f64_f64: print(['f64', 'f64']),
     global_i32: W.createGlobal({ value: 'i32', mutable: false }, 666),
     global_i64: W.createGlobal({ value: 'i64', mutable: false }, 666n),
     global_f32: W.createGlobal({ value: 'f32', mutable: false }, new Uint32Array(f32.buffer)[0]),
@@ -44,7 +54,10 @@ function toRaw(v) {
   return v.type === 'externref' ? { extern: Number(v.value) } : v.value;
 }
 const externs = new Map();
-function ext(n) { if (!externs.has(n)) externs.set(n, { extern: n }); return externs.get(n); }
+function ext(n) {
+  if (!externs.has(n)) externs.set(n, { extern: n });
+  return externs.get(n);
+}
 function toArg(v) {
   if (v.type === 'externref' && v.value !== 'null') return ext(Number(v.value));
   return toRaw(v);
@@ -54,7 +67,8 @@ function matches(exp, got) {
   if (t === 'f32' || t === 'f64') {
     if (exp.value === 'nan:canonical' || exp.value === 'nan:arithmetic') {
       const bits = BigInt(got);
-      const [expMask, quiet, mant] = t === 'f32' ? [0x7f800000n, 0x400000n, 0x7fffffn] : [0x7ff0000000000000n, 0x8000000000000n, 0xfffffffffffffn];
+      const [expMask, quiet, mant] =
+        t === 'f32' ? [0x7f800000n, 0x400000n, 0x7fffffn] : [0x7ff0000000000000n, 0x8000000000000n, 0xfffffffffffffn];
       if ((bits & expMask) !== expMask) return false;
       if (exp.value === 'nan:canonical') return (bits & mant) === quiet;
       return (bits & quiet) === quiet;
@@ -68,7 +82,8 @@ function matches(exp, got) {
   return false;
 }
 
-let pass = 0, fail = 0;
+let pass = 0,
+  fail = 0;
 for (const name of names) {
   const jp = join(dir, name, `${name}.json`);
   if (!existsSync(jp)) continue;
@@ -76,7 +91,8 @@ for (const name of names) {
   const registry = { spectest: spectest() };
   const named = new Map();
   let cur;
-  let fp = 0, pp = 0;
+  let fp = 0,
+    pp = 0;
   const load = (f) => W.compileModule(new Uint8Array(readFileSync(join(dir, name, f))));
   const inst = (m) => W.instantiateModule(m, registry);
   const action = (a) => {
@@ -110,10 +126,15 @@ for (const name of names) {
           const got = action(c.action);
           const ok = got.length === c.expected.length && c.expected.every((e, k) => matches(e, got[k]));
           if (ok) pp++;
-          else report(c, `${c.action.field}(${JSON.stringify(c.action.args?.map((a) => a.value))}) expected ${JSON.stringify(c.expected.map((e) => e.value))} got ${got.map(String)}`);
+          else
+            report(
+              c,
+              `${c.action.field}(${JSON.stringify(c.action.args?.map((a) => a.value))}) expected ${JSON.stringify(c.expected.map((e) => e.value))} got ${got.map(String)}`,
+            );
           break;
         }
-        case 'assert_trap': case 'assert_exhaustion': {
+        case 'assert_trap':
+        case 'assert_exhaustion': {
           try {
             action(c.action);
             report(c, `${c.action.field} expected trap ${c.text}, returned`);
@@ -125,21 +146,33 @@ for (const name of names) {
           break;
         }
         case 'assert_uninstantiable': {
-          try { inst(load(c.filename)); report(c, 'instantiated'); } catch (e) {
+          try {
+            inst(load(c.filename));
+            report(c, 'instantiated');
+          } catch (e) {
             const want = TRAPS.find(([p]) => c.text.startsWith(p))?.[1];
-            if (e.code === want) pp++; else report(c, `expected ${want} got ${e.code} ${e.message}`);
+            if (e.code === want) pp++;
+            else report(c, `expected ${want} got ${e.code} ${e.message}`);
           }
           break;
         }
-        case 'assert_invalid': case 'assert_malformed': case 'assert_unlinkable': {
+        case 'assert_invalid':
+        case 'assert_malformed':
+        case 'assert_unlinkable': {
           if (c.module_type === 'text') break;
-          const want = c.type === 'assert_invalid' ? 'WASM_INVALID' : c.type === 'assert_malformed' ? 'WASM_MALFORMED' : 'WASM_LINK_ERROR';
+          const want =
+            c.type === 'assert_invalid'
+              ? 'WASM_INVALID'
+              : c.type === 'assert_malformed'
+                ? 'WASM_MALFORMED'
+                : 'WASM_LINK_ERROR';
           try {
             const m = load(c.filename);
             if (c.type === 'assert_unlinkable') inst(m);
             report(c, `expected ${want} (${c.text}), succeeded`);
           } catch (e) {
-            if (e.code === want) pp++; else report(c, `expected ${want} (${c.text}) got ${e.code}: ${e.message}`);
+            if (e.code === want) pp++;
+            else report(c, `expected ${want} (${c.text}) got ${e.code}: ${e.message}`);
           }
           break;
         }
@@ -150,7 +183,8 @@ for (const name of names) {
       report(c, `threw ${e.code ?? ''} ${e.message}\n${e.stack?.split('\n').slice(1, 4).join('\n')}`);
     }
   }
-  pass += pp; fail += fp;
+  pass += pp;
+  fail += fp;
   if (fp || verbose) console.log(`${name}: ${pp} pass, ${fp} fail`);
 }
 console.log(`TOTAL ${pass} pass, ${fail} fail`);

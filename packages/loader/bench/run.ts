@@ -31,7 +31,17 @@ const INDEX_ENTRIES = env('FAYGER_BENCH_INDEX_ENTRIES', 100_000);
 const digest = nodeDigestProvider;
 const signer = createEd25519Signer(new Uint8Array(32).fill(1), { backend: nodeEd25519Backend });
 const trust = createTrustVerifier({
-  roots: { version: 1, keys: [{ id: signer.keyId, algorithm: 'ed25519', publicKey: Buffer.from(signer.publicKey).toString('hex'), publishers: ['*'] }] },
+  roots: {
+    version: 1,
+    keys: [
+      {
+        id: signer.keyId,
+        algorithm: 'ed25519',
+        publicKey: Buffer.from(signer.publicKey).toString('hex'),
+        publishers: ['*'],
+      },
+    ],
+  },
   policy: { threshold: 1, allowRollback: true },
   ed25519: nodeEd25519Backend,
 });
@@ -79,16 +89,44 @@ async function writeSparseArtifact(path: string, bodyBytes: number, sections: nu
   const entries: IndexEntry[] = [];
   for (let i = 0; i < sections; i++) {
     entries.push({
-      id: i + 1, kind: i === 0 ? 'code' : 'data', name: `s${i}`, required: false, hosts: [], features: [], locales: [],
-      priority: 0, dependsOn: [], offset: 0, storedLength: per, rawLength: per, digest: zeroDigest, chunkSize: 0,
-      flags: 0, compression: 0, chunkDigests: new Uint8Array(0),
+      id: i + 1,
+      kind: i === 0 ? 'code' : 'data',
+      name: `s${i}`,
+      required: false,
+      hosts: [],
+      features: [],
+      locales: [],
+      priority: 0,
+      dependsOn: [],
+      offset: 0,
+      storedLength: per,
+      rawLength: per,
+      digest: zeroDigest,
+      chunkSize: 0,
+      flags: 0,
+      compression: 0,
+      chunkDigests: new Uint8Array(0),
     });
   }
   const sigLen = signatureSectionLength([signer.keyId]);
   entries.push({
-    id: sections + 1, kind: 'signature', name: '$signature', required: false, hosts: [], features: [], locales: [],
-    priority: 0, dependsOn: [], offset: 0, storedLength: sigLen, rawLength: sigLen, digest: new Uint8Array(DIGEST_LENGTH),
-    chunkSize: 0, flags: 0, compression: 0, chunkDigests: new Uint8Array(0),
+    id: sections + 1,
+    kind: 'signature',
+    name: '$signature',
+    required: false,
+    hosts: [],
+    features: [],
+    locales: [],
+    priority: 0,
+    dependsOn: [],
+    offset: 0,
+    storedLength: sigLen,
+    rawLength: sigLen,
+    digest: new Uint8Array(DIGEST_LENGTH),
+    chunkSize: 0,
+    flags: 0,
+    compression: 0,
+    chunkDigests: new Uint8Array(0),
   });
   const m = encodeManifest(manifest);
   const A = 8;
@@ -100,11 +138,23 @@ async function writeSparseArtifact(path: string, bodyBytes: number, sections: nu
   }
   const index = encodeIndex(entries);
   const header = encodeHeader({
-    formatMajor: 1, formatMinor: 0, criticalFlags: 0, optionalFlags: 0, alignment: A, totalLength: end,
-    manifestOffset: HEADER_LENGTH, manifestLength: m.length, indexOffset, indexLength: index.length, headerLength: HEADER_LENGTH,
+    formatMajor: 1,
+    formatMinor: 0,
+    criticalFlags: 0,
+    optionalFlags: 0,
+    alignment: A,
+    totalLength: end,
+    manifestOffset: HEADER_LENGTH,
+    manifestLength: m.length,
+    indexOffset,
+    indexLength: index.length,
+    headerLength: HEADER_LENGTH,
   });
   const root = await computeRootDigest(digest, header, m, index);
-  const sig = encodeSignatureSection({ rootDigest: root, signatures: [{ keyId: signer.keyId, algorithm: 'ed25519', signature: await signer.sign(root) }] });
+  const sig = encodeSignatureSection({
+    rootDigest: root,
+    signatures: [{ keyId: signer.keyId, algorithm: 'ed25519', signature: await signer.sign(root) }],
+  });
   const fh = await open(path, 'w');
   try {
     await fh.write(header, 0, header.length, 0);
@@ -153,14 +203,18 @@ async function benchLazy() {
   try {
     const need = (BIG_MIB + SMALL_MIB) * MiB;
     const free = freeBytes(dir);
-    if (free < need * 1.2) throw new Error(`not enough disk in ${dir}: ${free} free, ${need} needed (set FAYGER_BENCH_BIG_MIB)`);
+    if (free < need * 1.2)
+      throw new Error(`not enough disk in ${dir}: ${free} free, ${need} needed (set FAYGER_BENCH_BIG_MIB)`);
     const big = join(dir, 'big.buf');
     const small = join(dir, 'small.buf');
     const bigInfo = await writeSparseArtifact(big, BIG_MIB * MiB, SECTIONS);
     const smallInfo = await writeSparseArtifact(small, SMALL_MIB * MiB, SECTIONS);
     await lazyOpen(small, 2); // warm-up
     // Interleaved rounds so machine-load drift hits both sizes alike; the medians are compared.
-    const rounds = { big: [] as Awaited<ReturnType<typeof lazyOpen>>[], small: [] as Awaited<ReturnType<typeof lazyOpen>>[] };
+    const rounds = {
+      big: [] as Awaited<ReturnType<typeof lazyOpen>>[],
+      small: [] as Awaited<ReturnType<typeof lazyOpen>>[],
+    };
     for (let r = 0; r < 7; r++) {
       rounds.big.push(await lazyOpen(big, 1));
       rounds.small.push(await lazyOpen(small, 1));
@@ -197,7 +251,11 @@ async function benchEager() {
     for (let k = 0; k < per; k += 4096) b[k] = (i + k) & 255;
     data.push(b);
   }
-  const bytes = await packBuf(manifest, data.map((d, i) => ({ name: `s${i}`, kind: i ? 'data' : 'code', data: d })), { digest, signers: [signer] });
+  const bytes = await packBuf(
+    manifest,
+    data.map((d, i) => ({ name: `s${i}`, kind: i ? 'data' : 'code', data: d })),
+    { digest, signers: [signer] },
+  );
   const total = data.reduce((n, d) => n + d.length, 0);
   const loaderMs: number[] = [];
   const rawMs: number[] = [];
@@ -248,7 +306,10 @@ async function benchIndex() {
       priority: i % 13,
     });
   }
-  const bytes = await packBuf({ ...manifest, entry: { section: 'section-0', export: '_start' } }, sections, { digest, signers: [signer] });
+  const bytes = await packBuf({ ...manifest, entry: { section: 'section-0', export: '_start' } }, sections, {
+    digest,
+    signers: [signer],
+  });
   const view = new DataView(bytes.buffer);
   const iOff = Number(view.getBigUint64(48, true));
   const iLen = Number(view.getBigUint64(56, true));
@@ -261,10 +322,20 @@ async function benchIndex() {
     parseMs.push(performance.now() - t0);
     if (entries.length !== n + 1) throw new Error('index bench: wrong count');
     t0 = performance.now();
-    await loadBuf(new MemorySource(bytes), { ...loadOpts, profile: { host: 'server', locales: ['en'] }, strategy: 'lazy' });
+    await loadBuf(new MemorySource(bytes), {
+      ...loadOpts,
+      profile: { host: 'server', locales: ['en'] },
+      strategy: 'lazy',
+    });
     openMs.push(performance.now() - t0);
   }
-  return { entries: n, indexBytes: iLen, parseMedianMs: median(parseMs), lazyOpenMedianMs: median(openMs), entriesPerSecondParse: n / (median(parseMs) / 1000) };
+  return {
+    entries: n,
+    indexBytes: iLen,
+    parseMedianMs: median(parseMs),
+    lazyOpenMedianMs: median(openMs),
+    entriesPerSecondParse: n / (median(parseMs) / 1000),
+  };
 }
 
 const started = new Date().toISOString();
@@ -279,6 +350,17 @@ console.log('index', JSON.stringify(index, null, 1));
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/loader.json',
-  JSON.stringify({ started, node: process.version, config: { BIG_MIB, SMALL_MIB, SECTIONS, EAGER_MIB, INDEX_ENTRIES }, lazy, eager, index }, null, 2),
+  JSON.stringify(
+    {
+      started,
+      node: process.version,
+      config: { BIG_MIB, SMALL_MIB, SECTIONS, EAGER_MIB, INDEX_ENTRIES },
+      lazy,
+      eager,
+      index,
+    },
+    null,
+    2,
+  ),
 );
 console.log('wrote bench-results/loader.json');

@@ -24,7 +24,17 @@ const RUNS = env('FAYGER_BENCH_SOURCES_RUNS', 5);
 const digest = nodeDigestProvider;
 const signer = createEd25519Signer(new Uint8Array(32).fill(3), { backend: nodeEd25519Backend });
 const trust = createTrustVerifier({
-  roots: { version: 1, keys: [{ id: signer.keyId, algorithm: 'ed25519', publicKey: Buffer.from(signer.publicKey).toString('hex'), publishers: ['*'] }] },
+  roots: {
+    version: 1,
+    keys: [
+      {
+        id: signer.keyId,
+        algorithm: 'ed25519',
+        publicKey: Buffer.from(signer.publicKey).toString('hex'),
+        publishers: ['*'],
+      },
+    ],
+  },
   policy: { threshold: 1, allowRollback: true },
   ed25519: nodeEd25519Backend,
 });
@@ -38,7 +48,13 @@ const manifest: Manifest = {
   quotas: {},
   security: { sequence: 1 },
 };
-const loadOpts = { digest, trust, profile: { host: 'server' }, supportedInterfaceVersions: ['1.0.0'], strategy: 'lazy' as const };
+const loadOpts = {
+  digest,
+  trust,
+  profile: { host: 'server' },
+  supportedInterfaceVersions: ['1.0.0'],
+  strategy: 'lazy' as const,
+};
 
 class Counting implements BufSource {
   bytes = 0;
@@ -68,7 +84,9 @@ const sections = Array.from({ length: SECTIONS }, (_, i) => ({
 }));
 const t0 = performance.now();
 const bytes = await packBuf(manifest, sections, { digest, signers: [signer] });
-console.log(`artifact: ${bytes.length} bytes, ${SECTIONS} sections (${(performance.now() - t0).toFixed(0)} ms to pack)`);
+console.log(
+  `artifact: ${bytes.length} bytes, ${SECTIONS} sections (${(performance.now() - t0).toFixed(0)} ms to pack)`,
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'fayger-bench-sources-'));
 const file = join(dir, 'app.buf');
@@ -82,13 +100,30 @@ console.log(`ipfs: ${cid} (${blocks.size} blocks)`);
 interface Figures {
   scheme: string;
   ref: string;
-  open: { medianMs: number; loaderReads: number; loaderBytes: number; requests: number; wireBytes: number; blocks?: number };
+  open: {
+    medianMs: number;
+    loaderReads: number;
+    loaderBytes: number;
+    requests: number;
+    wireBytes: number;
+    blocks?: number;
+  };
   range4k: { requests: number; wireBytes: number; blocks?: number };
 }
 
 const wire = { s3: () => s3.log.reduce((n, l) => n + l.bytes, 0), ipfs: () => gw.bytesServed };
 
-async function measure(scheme: string, ref: string, make: () => Promise<{ source: BufSource; requests: () => number; wire: () => number; blocks?: () => number; close?: () => Promise<void> }>): Promise<Figures> {
+async function measure(
+  scheme: string,
+  ref: string,
+  make: () => Promise<{
+    source: BufSource;
+    requests: () => number;
+    wire: () => number;
+    blocks?: () => number;
+    close?: () => Promise<void>;
+  }>,
+): Promise<Figures> {
   const times: number[] = [];
   let fig: Figures | undefined;
   for (let r = 0; r < RUNS; r++) {
@@ -100,9 +135,19 @@ async function measure(scheme: string, ref: string, make: () => Promise<{ source
     const t = performance.now();
     const loaded = await loadBuf(c, loadOpts);
     times.push(performance.now() - t);
-    const open = { loaderReads: c.reads, loaderBytes: c.bytes, requests: m.requests(), wireBytes: m.wire(), ...(m.blocks ? { blocks: m.blocks() } : {}) };
+    const open = {
+      loaderReads: c.reads,
+      loaderBytes: c.bytes,
+      requests: m.requests(),
+      wireBytes: m.wire(),
+      ...(m.blocks ? { blocks: m.blocks() } : {}),
+    };
     await loaded.sectionRange(`s${SECTIONS >> 1}`, per >> 1, 4096);
-    const range4k = { requests: m.requests() - open.requests, wireBytes: m.wire() - open.wireBytes, ...(m.blocks ? { blocks: m.blocks() - open.blocks! } : {}) };
+    const range4k = {
+      requests: m.requests() - open.requests,
+      wireBytes: m.wire() - open.wireBytes,
+      ...(m.blocks ? { blocks: m.blocks() - open.blocks! } : {}),
+    };
     fig = { scheme, ref, open: { medianMs: 0, ...open }, range4k };
     await m.close?.();
   }
@@ -134,7 +179,12 @@ results.push(
 );
 results.push(
   await measure('s3', 's3://bufs/app.buf', async () => {
-    const s = new S3Source('s3://bufs/app.buf', { endpoint: s3.endpoint, region: s3.region, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, env: {} });
+    const s = new S3Source('s3://bufs/app.buf', {
+      endpoint: s3.endpoint,
+      region: s3.region,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      env: {},
+    });
     return { source: s, requests: () => s3.log.length, wire: wire.s3 };
   }),
 );
@@ -152,6 +202,15 @@ rmSync(dir, { recursive: true, force: true });
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/sources.json',
-  JSON.stringify({ started: new Date(Date.now() - performance.now()).toISOString(), node: process.version, config: { SIZE_MIB, SECTIONS, RUNS, artifactBytes: bytes.length, ipfsBlocks: blocks.size }, results }, null, 2),
+  JSON.stringify(
+    {
+      started: new Date(Date.now() - performance.now()).toISOString(),
+      node: process.version,
+      config: { SIZE_MIB, SECTIONS, RUNS, artifactBytes: bytes.length, ipfsBlocks: blocks.size },
+      results,
+    },
+    null,
+    2,
+  ),
 );
 console.log('wrote bench-results/sources.json');

@@ -30,19 +30,29 @@ const regions: [number, number, string][] = [
   [0, 64, 'header'],
   [64, 64 + h.manifestLength, 'manifest'],
   [h.indexOffset, h.indexOffset + h.indexLength, 'index'],
-  ...entries.map((e) => [e.offset, e.offset + e.storedLength, `section ${e.id} ${e.name} (${e.kind})`] as [number, number, string]),
+  ...entries.map(
+    (e) => [e.offset, e.offset + e.storedLength, `section ${e.id} ${e.name} (${e.kind})`] as [number, number, string],
+  ),
 ];
 const label = (off: number) => regions.find(([a, b]) => off >= a && off < b)?.[2] ?? 'padding';
 const lines: string[] = [];
 for (let off = 0; off < bytes.length; off += 16) {
   const row = bytes.subarray(off, off + 16);
-  const hex = [...row].map((b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(47);
+  const hex = [...row]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join(' ')
+    .padEnd(47);
   const asc = [...row].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
   lines.push(`${off.toString(16).padStart(8, '0')}  ${hex}  |${asc.padEnd(16)}|  ${label(off)}`);
 }
 console.log(lines.join('\n'));
 console.log(`\ntotal ${bytes.length} bytes; key id ${signer.keyId}`);
 console.log('regions:', regions.map(([a, b, n]) => `${n} [${a}, ${b})`).join('; '));
-const loaded = await loadBuf(new MemorySource(bytes), { digest: nodeDigestProvider, trust: { allowUnsigned: true }, profile: { host: 'server' }, supportedInterfaceVersions: ['1.0.0'] });
+const loaded = await loadBuf(new MemorySource(bytes), {
+  digest: nodeDigestProvider,
+  trust: { allowUnsigned: true },
+  profile: { host: 'server' },
+  supportedInterfaceVersions: ['1.0.0'],
+});
 console.log('root digest', Buffer.from(loaded.signature.rootDigest).toString('hex'));
 console.log('manifest', new TextDecoder().decode(loaded.manifestBytes));

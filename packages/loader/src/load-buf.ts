@@ -1,4 +1,11 @@
-import { FaygerError, openEventSpan, type BufSource, type LoadOptions, type LoadedBuf, type LoaderPhaseName } from '@fayger/contracts';
+import {
+  FaygerError,
+  openEventSpan,
+  type BufSource,
+  type LoadOptions,
+  type LoadedBuf,
+  type LoaderPhaseName,
+} from '@fayger/contracts';
 import { contractPhase, now, runPhase, type LoadContext } from './phases/context.js';
 import { handOffPhase } from './phases/hand-off.js';
 import { negotiateVersionPhase } from './phases/negotiate-version.js';
@@ -19,14 +26,32 @@ import { SectionReader } from './section-reader.js';
  */
 export async function loadBuf(source: BufSource, options: LoadOptions): Promise<LoadedBuf> {
   if (!source || typeof source.read !== 'function' || typeof source.size !== 'function') {
-    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'read', what: 'calling loadBuf', expected: 'a BufSource', found: typeof source });
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: 'read',
+      what: 'calling loadBuf',
+      expected: 'a BufSource',
+      found: typeof source,
+    });
   }
   if (!options?.digest) {
-    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'read', what: 'calling loadBuf', expected: 'options.digest (a DigestProvider)', found: 'none' });
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: 'read',
+      what: 'calling loadBuf',
+      expected: 'options.digest (a DigestProvider)',
+      found: 'none',
+    });
   }
   const strategy = options.strategy ?? 'lazy';
   if (strategy !== 'lazy' && strategy !== 'eager') {
-    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'read', what: 'reading LoadOptions.strategy', expected: "'eager' or 'lazy'", found: String(strategy) });
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: 'read',
+      what: 'reading LoadOptions.strategy',
+      expected: "'eager' or 'lazy'",
+      found: String(strategy),
+    });
   }
   let label = 'source';
   try {
@@ -64,7 +89,7 @@ export async function loadBuf(source: BufSource, options: LoadOptions): Promise<
     await step('negotiate-version', () => negotiateVersionPhase(ctx));
     await step('select', () => selectPhase(ctx));
     await step('resolve-dependencies', () => resolveDependenciesPhase(ctx));
-    const reader = new SectionReader(counted, ctx.size, options.digest, ctx.header.alignment, label, events);
+    const reader = new SectionReader(counted, ctx.size, options.digest, ctx.header.alignment, events);
     if (strategy === 'eager') await step('read-bodies', () => readBodiesPhase(ctx, reader));
     const loaded = await step('hand-off', () => handOffPhase(ctx, reader, strategy));
     if (events) {
@@ -90,7 +115,11 @@ export async function loadBuf(source: BufSource, options: LoadOptions): Promise<
     const t1 = now();
     if (events) {
       const error = FaygerError.is(err) ? err.toJSON() : { name: 'Error', message: String(err) };
-      span.emit('loader.load.error', { source: label, phase: contractPhase(phase), durationMs: t1 - t0, error }, { phase });
+      span.emit(
+        'loader.load.error',
+        { source: label, phase: contractPhase(phase), durationMs: t1 - t0, error },
+        { phase },
+      );
     }
     throw err;
   }

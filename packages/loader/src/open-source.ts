@@ -38,13 +38,26 @@ export function registerSourceScheme(scheme: string, opener: SourceOpener): () =
 function normalizeScheme(scheme: string): string {
   const s = scheme.toLowerCase().replace(/:$/, '');
   if (!/^[a-z][a-z0-9+.-]*$/.test(s)) {
-    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'read', what: 'registering a source scheme', expected: 'a URL scheme such as "gs" or "ar"', found: JSON.stringify(scheme) });
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: 'read',
+      what: 'registering a source scheme',
+      expected: 'a URL scheme such as "gs" or "ar"',
+      found: JSON.stringify(scheme),
+    });
   }
   return s;
 }
 
 const unsupported = (ref: string, expected: string, found: string, hint?: string) =>
-  new FaygerError({ code: 'LOADER_SOURCE_UNSUPPORTED', phase: 'read', what: `choosing a source for ${JSON.stringify(ref)}`, expected, found, ...(hint ? { hint } : {}) });
+  new FaygerError({
+    code: 'LOADER_SOURCE_UNSUPPORTED',
+    phase: 'read',
+    what: `choosing a source for ${JSON.stringify(ref)}`,
+    expected,
+    found,
+    ...(hint ? { hint } : {}),
+  });
 
 /** True for a string that starts with a URL scheme (not a Windows drive letter such as C:\). */
 export function hasUrlScheme(ref: string): boolean {
@@ -62,7 +75,12 @@ export async function openSource(ref: string | URL, options: OpenSourceOptions =
   const text = ref instanceof URL ? ref.href : ref;
   if (!hasUrlScheme(text)) {
     if (!options.file) {
-      throw unsupported(text, 'a URL (http:, https:, s3:, ipfs: or a registered scheme)', 'a file path', 'import openSource from @fayger/loader/node to open files');
+      throw unsupported(
+        text,
+        'a URL (http:, https:, s3:, ipfs: or a registered scheme)',
+        'a file path',
+        'import openSource from @fayger/loader/node to open files',
+      );
     }
     return options.file(text);
   }
@@ -70,7 +88,14 @@ export async function openSource(ref: string | URL, options: OpenSourceOptions =
   try {
     url = ref instanceof URL ? ref : new URL(text);
   } catch (cause) {
-    throw new FaygerError({ code: 'LOADER_SOURCE_UNSUPPORTED', phase: 'read', what: `parsing ${JSON.stringify(text)}`, expected: 'a valid URL', found: cause instanceof Error ? cause.message : String(cause), cause });
+    throw new FaygerError({
+      code: 'LOADER_SOURCE_UNSUPPORTED',
+      phase: 'read',
+      what: `parsing ${JSON.stringify(text)}`,
+      expected: 'a valid URL',
+      found: cause instanceof Error ? cause.message : String(cause),
+      cause,
+    });
   }
   const scheme = url.protocol.slice(0, -1).toLowerCase();
   const custom = options.schemes?.[scheme] ?? registry.get(scheme);
@@ -88,8 +113,15 @@ export async function openSource(ref: string | URL, options: OpenSourceOptions =
       return new IpfsSource(text, { ...(options.env ? { env: options.env } : {}), ...options.ipfs });
     }
     case 'file': {
-      if (!options.file) throw unsupported(text, 'a URL this host can read', 'a file: URL', 'import openSource from @fayger/loader/node to open files');
-      if (url.host && url.host !== 'localhost') throw unsupported(text, 'a local file: URL (file:///path)', `host ${url.host}`);
+      if (!options.file)
+        throw unsupported(
+          text,
+          'a URL this host can read',
+          'a file: URL',
+          'import openSource from @fayger/loader/node to open files',
+        );
+      if (url.host && url.host !== 'localhost')
+        throw unsupported(text, 'a local file: URL (file:///path)', `host ${url.host}`);
       return options.file(decodeURIComponent(url.pathname));
     }
     default:

@@ -1,4 +1,10 @@
-import { emitEvent, type BufSource, type DigestProvider, type EventSink, type LoaderPhaseName } from '@fayger/contracts';
+import {
+  emitEvent,
+  type BufSource,
+  type DigestProvider,
+  type EventSink,
+  type LoaderPhaseName,
+} from '@fayger/contracts';
 import { bytesEqual, hex, loaderError } from './errors.js';
 import { DIGEST_LENGTH, align } from './format/constants.js';
 import type { IndexEntry } from './format/index-codec.js';
@@ -17,7 +23,6 @@ export class SectionReader {
     private readonly size: number,
     private readonly digest: DigestProvider,
     private readonly alignment: number,
-    private readonly label: string,
     private readonly events?: EventSink,
   ) {}
 
@@ -25,7 +30,15 @@ export class SectionReader {
     const t0 = now();
     // verify-structure proved the next region starts at the aligned end (the file ends at the last one).
     const padEnd = Math.min(align(e.offset + e.storedLength, this.alignment), this.size);
-    const bytes = await readExact(this.source, this.size, e.offset, padEnd - e.offset, phase, `reading section ${e.id} (${e.name})`, signal);
+    const bytes = await readExact(
+      this.source,
+      this.size,
+      e.offset,
+      padEnd - e.offset,
+      phase,
+      `reading section ${e.id} (${e.name})`,
+      signal,
+    );
     checkZero(bytes, e.storedLength, bytes.length, `after section ${e.id} (${e.name})`, e.offset, phase);
     const body = bytes.subarray(0, e.storedLength);
     if (e.chunkSize === 0) {
@@ -35,19 +48,38 @@ export class SectionReader {
       await this.#verifyChunks(e, body, 0, phase);
     }
     if (this.events) {
-      emitEvent(this.events, 'loader.section.read', { sectionId: String(e.id), name: e.name, bytes: padEnd - e.offset, durationMs: now() - t0, shared: false }, { phase });
+      emitEvent(
+        this.events,
+        'loader.section.read',
+        { sectionId: String(e.id), name: e.name, bytes: padEnd - e.offset, durationMs: now() - t0, shared: false },
+        { phase },
+      );
     }
     return body;
   }
 
   /** Reads and verifies only the chunks covering [offset, offset+length) of a chunked section. */
-  async readRange(e: IndexEntry, offset: number, length: number, phase: LoaderPhaseName, signal?: AbortSignal): Promise<Uint8Array> {
+  async readRange(
+    e: IndexEntry,
+    offset: number,
+    length: number,
+    phase: LoaderPhaseName,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> {
     const cs = e.chunkSize;
     const first = Math.floor(offset / cs);
     const last = Math.max(first, Math.ceil((offset + length) / cs) - 1);
     const start = first * cs;
     const end = Math.min(e.storedLength, (last + 1) * cs);
-    const bytes = await readExact(this.source, this.size, e.offset + start, end - start, phase, `reading chunks ${first}..${last} of section ${e.id} (${e.name})`, signal);
+    const bytes = await readExact(
+      this.source,
+      this.size,
+      e.offset + start,
+      end - start,
+      phase,
+      `reading chunks ${first}..${last} of section ${e.id} (${e.name})`,
+      signal,
+    );
     await this.#verifyChunks(e, bytes, first, phase);
     return bytes.subarray(offset - start, offset - start + length);
   }

@@ -27,10 +27,15 @@ function internalsOf(loaded: LoadedBuf): LoadedInternals {
  */
 export async function builderFromLoaded(loaded: LoadedBuf, signal?: AbortSignal): Promise<BufBuilder> {
   const internals = internalsOf(loaded);
-  const b = new BufBuilder(loaded.manifest, { alignment: loaded.header.alignment, optionalFlags: loaded.header.optionalFlags });
+  const b = new BufBuilder(loaded.manifest, {
+    alignment: loaded.header.alignment,
+    optionalFlags: loaded.header.optionalFlags,
+  });
   for (const s of loaded.sections) {
     const e = internals.entries.find((x) => x.id === s.id)!;
-    const data = loaded.has(s.id) ? await loaded.section(s.id, signal) : await internals.reader.read(e, 'section-read', signal);
+    const data = loaded.has(s.id)
+      ? await loaded.section(s.id, signal)
+      : await internals.reader.read(e, 'section-read', signal);
     b.addSection({
       id: s.id,
       name: s.name,
@@ -59,7 +64,10 @@ export async function serializeBuf(loaded: LoadedBuf, signal?: AbortSignal): Pro
       if (internals.signatureSectionBytes) out.set(internals.signatureSectionBytes, e.offset);
       continue;
     }
-    out.set(loaded.has(e.id) ? await loaded.section(e.id, signal) : await internals.reader.read(e, 'section-read', signal), e.offset);
+    out.set(
+      loaded.has(e.id) ? await loaded.section(e.id, signal) : await internals.reader.read(e, 'section-read', signal),
+      e.offset,
+    );
   }
   return out;
 }

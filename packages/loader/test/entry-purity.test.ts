@@ -18,13 +18,19 @@ describe('entry purity', () => {
   const imports = (text: string) => [...text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]!);
 
   it('has no node: import outside the ./node subpath', () => {
-    const offenders = all.filter(({ f, text }) => !f.startsWith('node') && imports(text).some((i) => i.startsWith('node:')));
+    const offenders = all.filter(
+      ({ f, text }) => !f.startsWith('node') && imports(text).some((i) => i.startsWith('node:')),
+    );
     expect(offenders.map((o) => o.f)).toEqual([]);
   });
 
   const ALLOWED = /^(@fayger\/contracts|aws4fetch|multiformats(\/.*)?|@ipld\/dag-pb|ipfs-unixfs)$/;
   it('imports no package but @fayger/contracts and the allow-listed source libraries', () => {
-    const external = all.flatMap(({ f, text }) => imports(text).filter((i) => !i.startsWith('.') && !i.startsWith('node:') && !ALLOWED.test(i)).map((i) => `${f}: ${i}`));
+    const external = all.flatMap(({ f, text }) =>
+      imports(text)
+        .filter((i) => !i.startsWith('.') && !i.startsWith('node:') && !ALLOWED.test(i))
+        .map((i) => `${f}: ${i}`),
+    );
     expect(external).toEqual([]);
   });
 });

@@ -1,5 +1,14 @@
 // Test-only security stand-ins over node:crypto (the loader itself only sees the contracts ports).
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomInt, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomInt,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import {
   FaygerError,
   type BufSource,
@@ -38,7 +47,11 @@ export const asyncDigest: DigestProvider = { name: 'test-async', digest: nodeDig
 // Deterministic keys from fixed seeds (PKCS#8 prefix for a raw ed25519 seed).
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 export function testSigner(keyId: string, seedByte: number): Signer & { key: KeyObject } {
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, Buffer.alloc(32, seedByte)]), format: 'der', type: 'pkcs8' });
+  const key = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, Buffer.alloc(32, seedByte)]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const pub = createPublicKey(key).export({ format: 'der', type: 'spki' }) as Buffer;
   return {
     keyId,
@@ -53,16 +66,38 @@ export function testSigner(keyId: string, seedByte: number): Signer & { key: Key
 void generateKeyPairSync;
 
 /** Minimal trust verifier: known keys, threshold, publisher scope, sequence floor. */
-export function testVerifier(signers: Signer[], opts: { threshold?: number; publisher?: string; minSequence?: number } = {}): TrustVerifier {
-  const keys = new Map(signers.map((s) => [s.keyId, createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(s.publicKey)]), format: 'der', type: 'spki' })]));
+export function testVerifier(
+  signers: Signer[],
+  opts: { threshold?: number; publisher?: string; minSequence?: number } = {},
+): TrustVerifier {
+  const keys = new Map(
+    signers.map((s) => [
+      s.keyId,
+      createPublicKey({
+        key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(s.publicKey)]),
+        format: 'der',
+        type: 'spki',
+      }),
+    ]),
+  );
   return {
     async verify(req: SignatureCheckRequest): Promise<SignatureCheckResult> {
       const threshold = opts.threshold ?? 1;
       if (opts.publisher && req.publisher !== opts.publisher) {
-        throw new FaygerError({ code: 'SECURITY_KEY_OUT_OF_SCOPE', phase: 'signature', what: 'test scope', found: req.publisher });
+        throw new FaygerError({
+          code: 'SECURITY_KEY_OUT_OF_SCOPE',
+          phase: 'signature',
+          what: 'test scope',
+          found: req.publisher,
+        });
       }
       if (opts.minSequence !== undefined && req.sequence < opts.minSequence) {
-        throw new FaygerError({ code: 'SECURITY_ROLLBACK', phase: 'rollback', what: 'test rollback', found: String(req.sequence) });
+        throw new FaygerError({
+          code: 'SECURITY_ROLLBACK',
+          phase: 'rollback',
+          what: 'test rollback',
+          found: String(req.sequence),
+        });
       }
       const ok = req.signatures.filter((s) => {
         const k = keys.get(s.keyId);
@@ -105,7 +140,10 @@ export class GuardedSource implements BufSource {
   reads = 0;
   /** Out-of-bounds requests: the loader asked for bytes past the source (must stay empty). */
   violations: string[] = [];
-  constructor(private readonly inner: BufSource, private readonly limit: number) {}
+  constructor(
+    private readonly inner: BufSource,
+    private readonly limit: number,
+  ) {}
   size(s?: AbortSignal) {
     return this.inner.size(s);
   }
@@ -130,6 +168,8 @@ export class GuardedSource implements BufSource {
 export function fuzzSeed(test: string): number {
   const fromEnv = process.env.FAYGER_FUZZ_SEED;
   const seed = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) >>> 0 : randomInt(0, 2 ** 32 - 1);
-  console.log(`[fuzz] ${test}: seed ${seed}${fromEnv ? ' (FAYGER_FUZZ_SEED)' : ' (fresh; reproduce with FAYGER_FUZZ_SEED=' + seed + ')'}`);
+  console.log(
+    `[fuzz] ${test}: seed ${seed}${fromEnv ? ' (FAYGER_FUZZ_SEED)' : ' (fresh; reproduce with FAYGER_FUZZ_SEED=' + seed + ')'}`,
+  );
   return seed;
 }

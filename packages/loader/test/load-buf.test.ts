@@ -24,16 +24,37 @@ const artifact = () =>
 describe('loadBuf phases', () => {
   it('emits start/end events with timing for every phase, in order', async () => {
     const events: AnyFaygerEvent[] = [];
-    await loadBuf(new MemorySource(await artifact()), { ...base, profile: { host: 'server' }, strategy: 'eager', events: { emit: (e) => events.push(e) } });
+    await loadBuf(new MemorySource(await artifact()), {
+      ...base,
+      profile: { host: 'server' },
+      strategy: 'eager',
+      events: { emit: (e) => events.push(e) },
+    });
     // Contract events (one model for every layer): name, layer, phase, typed data.
     expect(events.every((e) => e.layer === 'loader')).toBe(true);
-    const phaseEnds = events.filter((e) => e.name === 'loader.phase.end') as Array<AnyFaygerEvent & { data: { phase: string; durationMs: number; bytes?: number } }>;
-    expect(phaseEnds.map((e) => e.phase)).toEqual(['read', 'parse', 'verify-structure', 'verify-digest', 'verify-signature', 'negotiate-version', 'select', 'resolve-dependencies', 'read-bodies', 'hand-off']);
+    const phaseEnds = events.filter((e) => e.name === 'loader.phase.end') as Array<
+      AnyFaygerEvent & { data: { phase: string; durationMs: number; bytes?: number } }
+    >;
+    expect(phaseEnds.map((e) => e.phase)).toEqual([
+      'read',
+      'parse',
+      'verify-structure',
+      'verify-digest',
+      'verify-signature',
+      'negotiate-version',
+      'select',
+      'resolve-dependencies',
+      'read-bodies',
+      'hand-off',
+    ]);
     expect(phaseEnds.map((e) => e.data.phase)).toEqual(phaseEnds.map((e) => e.phase));
     expect(phaseEnds.every((e) => typeof e.data.durationMs === 'number' && e.data.durationMs >= 0)).toBe(true);
     expect(events.some((e) => e.name === 'loader.section.read')).toBe(true);
     expect(events[0]).toMatchObject({ name: 'loader.load.start', data: { strategy: 'eager' } });
-    expect(events.at(-1)).toMatchObject({ name: 'loader.load.end', data: { artifactId: 'com.example.hello', sectionsSelected: 6, sectionsSkipped: 0 } });
+    expect(events.at(-1)).toMatchObject({
+      name: 'loader.load.end',
+      data: { artifactId: 'com.example.hello', sectionsSelected: 6, sectionsSkipped: 0 },
+    });
     expect((events.at(-1)!.data as { bytesRead: number }).bytesRead > 50_000).toBe(true);
     expect(phaseEnds.find((e) => e.phase === 'read')!.data.bytes).toBeGreaterThan(64);
   });
@@ -50,26 +71,50 @@ describe('loadBuf phases', () => {
     expect(err.phase).toBe('negotiate-version');
     expect(err.message).toContain('^1.0.0');
     expect(err.message).toContain('2.0.0, 0.9.0');
-    expect(events.at(-2)).toMatchObject({ name: 'loader.phase.error', phase: 'negotiate-version', data: { phase: 'negotiate-version', error: { code: 'LOADER_INTERFACE_UNSUPPORTED' } } });
-    expect(events.at(-1)).toMatchObject({ name: 'loader.load.error', phase: 'negotiate-version', data: { error: { code: 'LOADER_INTERFACE_UNSUPPORTED' } } });
+    expect(events.at(-2)).toMatchObject({
+      name: 'loader.phase.error',
+      phase: 'negotiate-version',
+      data: { phase: 'negotiate-version', error: { code: 'LOADER_INTERFACE_UNSUPPORTED' } },
+    });
+    expect(events.at(-1)).toMatchObject({
+      name: 'loader.load.error',
+      phase: 'negotiate-version',
+      data: { error: { code: 'LOADER_INTERFACE_UNSUPPORTED' } },
+    });
   });
 
   it('selects by priority within the byte budget, pulling dependencies in, and reports it', async () => {
-    const loaded = await loadBuf(new MemorySource(await artifact()), { ...base, profile: { host: 'server', byteBudget: 1004 + 500 + 400 } });
+    const loaded = await loadBuf(new MemorySource(await artifact()), {
+      ...base,
+      profile: { host: 'server', byteBudget: 1004 + 500 + 400 },
+    });
     const r = Object.fromEntries(loaded.selection.entries.map((e) => [e.name, `${e.included ? '+' : '-'}${e.reason}`]));
-    expect(r).toEqual({ main: '+entry', lib: '+dependency', a: '+selected', b: '+selected', c: '+dependency', big: '-over-budget' });
+    expect(r).toEqual({
+      main: '+entry',
+      lib: '+dependency',
+      a: '+selected',
+      b: '+selected',
+      c: '+dependency',
+      big: '-over-budget',
+    });
     expect(loaded.selection.includedBytes).toBe(4 + 1000 + 400 + 300 + 200);
     // Dependencies come first in the load order.
     const order = loaded.selection.loadOrder.map((id) => loaded.sections.find((s) => s.id === id)!.name);
     expect(order.indexOf('lib')).toBeLessThan(order.indexOf('main'));
     expect(order.indexOf('c')).toBeLessThan(order.indexOf('b'));
-    const low = await loadBuf(new MemorySource(await artifact()), { ...base, profile: { host: 'server', byteBudget: 1004 + 450, priorities: { a: 10 } } });
+    const low = await loadBuf(new MemorySource(await artifact()), {
+      ...base,
+      profile: { host: 'server', byteBudget: 1004 + 450, priorities: { a: 10 } },
+    });
     expect(low.selection.entries.find((e) => e.name === 'a')!.included).toBe(true);
     expect(low.selection.entries.find((e) => e.name === 'b')!.reason).toBe('over-budget');
   });
 
   it('says by how much the required sections exceed the budget', async () => {
-    const err = await loadBuf(new MemorySource(await artifact()), { ...base, profile: { host: 'server', byteBudget: 1000 } }).catch((e) => e);
+    const err = await loadBuf(new MemorySource(await artifact()), {
+      ...base,
+      profile: { host: 'server', byteBudget: 1000 },
+    }).catch((e) => e);
     expect(err.code).toBe('LOADER_REQUIRED_OVER_BUDGET');
     expect(err.details).toMatchObject({ budget: 1000, required: 1004, over: 4 });
   });
@@ -82,7 +127,11 @@ describe('loadBuf phases', () => {
     expect(src.bytesRead).toBeLessThan(bytesIn.length - bodies + 64);
     expect(src.reads).toBe(3);
     const before = src.reads;
-    const [x, y, z] = await Promise.all([loaded.section('big'), loaded.section('big'), loaded.section(loaded.sections.find((s) => s.name === 'big')!.id)]);
+    const [x, y, z] = await Promise.all([
+      loaded.section('big'),
+      loaded.section('big'),
+      loaded.section(loaded.sections.find((s) => s.name === 'big')!.id),
+    ]);
     expect(x).toBe(y);
     expect(y).toBe(z);
     expect(src.reads - before).toBe(1);
@@ -103,7 +152,9 @@ describe('loadBuf phases', () => {
     const bad = bytesIn.slice();
     bad[big.offset + 4096 * 5 + 1]! ^= 1;
     const l2 = await loadBuf(new MemorySource(bad), { ...base, profile: { host: 'server' } });
-    await expect(l2.sectionRange('big', 4096 * 5, 10)).rejects.toMatchObject({ code: 'LOADER_SECTION_DIGEST_MISMATCH' });
+    await expect(l2.sectionRange('big', 4096 * 5, 10)).rejects.toMatchObject({
+      code: 'LOADER_SECTION_DIGEST_MISMATCH',
+    });
     expect((await l2.sectionRange('big', 0, 10)).length).toBe(10);
     await expect(l2.section('big')).rejects.toMatchObject({ code: 'LOADER_SECTION_DIGEST_MISMATCH' });
   });
@@ -127,20 +178,34 @@ describe('loadBuf phases', () => {
       },
     };
     const loaded = await loadBuf(flaky, { ...base, profile: { host: 'server' } });
-    await expect(loaded.section('big')).rejects.toMatchObject({ code: 'LOADER_SECTION_DIGEST_MISMATCH', phase: 'section-read' });
+    await expect(loaded.section('big')).rejects.toMatchObject({
+      code: 'LOADER_SECTION_DIGEST_MISMATCH',
+      phase: 'section-read',
+    });
     expect((await loaded.section('big')).length).toBe(50_000);
   });
 
   it('honours an aborted signal and rejects non-BufSource input', async () => {
     const ac = new AbortController();
     ac.abort();
-    await expect(loadBuf(new MemorySource(await artifact()), { ...base, profile: { host: 'server' }, signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
-    await expect(loadBuf({} as never, { ...base, profile: { host: 'server' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      loadBuf(new MemorySource(await artifact()), { ...base, profile: { host: 'server' }, signal: ac.signal }),
+    ).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(loadBuf({} as never, { ...base, profile: { host: 'server' } })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('a source returning the wrong number of bytes is LOADER_SOURCE_SHORT_READ', async () => {
     const inner = new MemorySource(await artifact());
-    const short = { size: () => inner.size(), describe: () => 'short', read: async (o: number, l: number) => (await inner.read(o, l)).subarray(0, l - 1) };
-    await expect(loadBuf(short, { ...base, profile: { host: 'server' } })).rejects.toMatchObject({ code: 'LOADER_SOURCE_SHORT_READ', phase: 'read' });
+    const short = {
+      size: () => inner.size(),
+      describe: () => 'short',
+      read: async (o: number, l: number) => (await inner.read(o, l)).subarray(0, l - 1),
+    };
+    await expect(loadBuf(short, { ...base, profile: { host: 'server' } })).rejects.toMatchObject({
+      code: 'LOADER_SOURCE_SHORT_READ',
+      phase: 'read',
+    });
   });
 });

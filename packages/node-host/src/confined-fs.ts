@@ -1,8 +1,32 @@
 import { constants, type BigIntStats } from 'node:fs';
-import { link, lstat, lutimes, mkdir, open, readdir, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, type FileHandle } from 'node:fs/promises';
+import {
+  link,
+  lstat,
+  lutimes,
+  mkdir,
+  open,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  symlink,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
 import { findRoot, isPathWithin, normalizeGuestPath } from '@fayger/adapter-core';
-import { FaygerError, MAX_BYTES, type AdapterCallContext, type CapabilityGrant, type CapabilityName, type OpArgs, type OpResult } from '@fayger/contracts';
+import {
+  FaygerError,
+  MAX_BYTES,
+  type AdapterCallContext,
+  type CapabilityGrant,
+  type CapabilityName,
+  type OpArgs,
+  type OpResult,
+} from '@fayger/contracts';
 
 /** A guest root backed by a host directory. */
 export interface FsMount {
@@ -69,18 +93,50 @@ export function fsErrorFromErrno(op: string, guest: string, e: unknown): FaygerE
   const details = { op, path: guest, errno: code };
   switch (code) {
     case 'ENOENT':
-      return new FaygerError({ code: 'ADAPTER_PATH_NOT_FOUND', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+      return new FaygerError({
+        code: 'ADAPTER_PATH_NOT_FOUND',
+        phase: op,
+        what: `${op} ${JSON.stringify(guest)}`,
+        details,
+      });
     case 'EEXIST':
-      return new FaygerError({ code: 'ADAPTER_PATH_EXISTS', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+      return new FaygerError({
+        code: 'ADAPTER_PATH_EXISTS',
+        phase: op,
+        what: `${op} ${JSON.stringify(guest)}`,
+        details,
+      });
     case 'ENOTDIR':
-      return new FaygerError({ code: 'ADAPTER_PATH_NOT_DIRECTORY', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+      return new FaygerError({
+        code: 'ADAPTER_PATH_NOT_DIRECTORY',
+        phase: op,
+        what: `${op} ${JSON.stringify(guest)}`,
+        details,
+      });
     case 'EISDIR':
-      return new FaygerError({ code: 'ADAPTER_PATH_IS_DIRECTORY', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+      return new FaygerError({
+        code: 'ADAPTER_PATH_IS_DIRECTORY',
+        phase: op,
+        what: `${op} ${JSON.stringify(guest)}`,
+        details,
+      });
     case 'ENOTEMPTY':
-      return new FaygerError({ code: 'ADAPTER_DIRECTORY_NOT_EMPTY', phase: op, what: `${op} ${JSON.stringify(guest)}`, details });
+      return new FaygerError({
+        code: 'ADAPTER_DIRECTORY_NOT_EMPTY',
+        phase: op,
+        what: `${op} ${JSON.stringify(guest)}`,
+        details,
+      });
     case 'ENXIO':
       // open(2) of a socket, or of a FIFO for writing with no reader (O_NONBLOCK): a special file.
-      return new FaygerError({ code: 'ADAPTER_SPECIAL_FILE', phase: op, what: `${op} ${JSON.stringify(guest)}`, expected: 'a regular file or a directory', found: 'a special file', details });
+      return new FaygerError({
+        code: 'ADAPTER_SPECIAL_FILE',
+        phase: op,
+        what: `${op} ${JSON.stringify(guest)}`,
+        expected: 'a regular file or a directory',
+        found: 'a special file',
+        details,
+      });
     case 'ELOOP':
       // O_NOFOLLOW met a symlink where a plain file was expected (a link swapped in after the check).
       return scopeDenied(op, guest, 'a symbolic link at the final path component', { errno: code });
@@ -107,15 +163,39 @@ function specialFile(op: string, guest: string, what: string): FaygerError {
   });
 }
 
-function kindOf(s: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  return s.isFIFO() ? 'a FIFO (named pipe)' : s.isSocket() ? 'a socket' : s.isCharacterDevice() ? 'a character device' : s.isBlockDevice() ? 'a block device' : 'a special file';
+function kindOf(s: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
+  return s.isFIFO()
+    ? 'a FIFO (named pipe)'
+    : s.isSocket()
+      ? 'a socket'
+      : s.isCharacterDevice()
+        ? 'a character device'
+        : s.isBlockDevice()
+          ? 'a block device'
+          : 'a special file';
 }
 
 /**
  * Refuses anything but a regular file or a directory: before the open (lstat of the resolved path, so a device
  * is never opened at all) and again on the opened descriptor (fstat, so a swap between the two is caught).
  */
-function assertPlain(op: string, guest: string, st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): void {
+function assertPlain(
+  op: string,
+  guest: string,
+  st: {
+    isFile(): boolean;
+    isDirectory(): boolean;
+    isFIFO(): boolean;
+    isSocket(): boolean;
+    isCharacterDevice(): boolean;
+    isBlockDevice(): boolean;
+  },
+): void {
   if (!st.isFile() && !st.isDirectory()) throw specialFile(op, guest, kindOf(st));
 }
 
@@ -192,7 +272,14 @@ export class ConfinedFs {
     const seen = new Set<string>();
     this.mounts = (options?.mounts ?? []).map((m, i) => {
       const bad = (expected: string, found: string): never => {
-        throw new FaygerError({ code: 'ADAPTER_INVALID', phase: 'configure', what: `configuring fs mount ${i}`, expected, found, details: { mount: i } });
+        throw new FaygerError({
+          code: 'ADAPTER_INVALID',
+          phase: 'configure',
+          what: `configuring fs mount ${i}`,
+          expected,
+          found,
+          details: { mount: i },
+        });
       };
       let guest: string;
       try {
@@ -218,10 +305,19 @@ export class ConfinedFs {
       for (const m of this.mounts) {
         try {
           m.real = await realpath(m.host);
-          if (!(await stat(m.real)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+          if (!(await stat(m.real)).isDirectory())
+            throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
         } catch (e) {
           this.readyP = undefined;
-          throw new FaygerError({ code: 'ADAPTER_INVALID', phase: 'configure', what: `mounting ${m.guest}`, expected: 'an existing host directory', found: (e as { code?: string }).code ?? String(e), details: { guest: m.guest }, cause: e });
+          throw new FaygerError({
+            code: 'ADAPTER_INVALID',
+            phase: 'configure',
+            what: `mounting ${m.guest}`,
+            expected: 'an existing host directory',
+            found: (e as { code?: string }).code ?? String(e),
+            details: { guest: m.guest },
+            cause: e,
+          });
         }
       }
     })();
@@ -236,10 +332,13 @@ export class ConfinedFs {
     if (!grant) throw scopeDenied(op, guest, `${cap} is not granted`);
     const granted = grant.scope?.roots;
     const groot = granted === undefined ? undefined : findRoot(guest, granted);
-    if (granted !== undefined && groot === undefined) throw scopeDenied(op, guest, 'outside the granted roots', { roots: granted });
+    if (granted !== undefined && groot === undefined)
+      throw scopeDenied(op, guest, 'outside the granted roots', { roots: granted });
     let mount: Mount | undefined;
-    for (const m of this.mounts) if (isPathWithin(guest, m.guest) && (!mount || m.guest.length > mount.guest.length)) mount = m;
-    if (!mount) throw scopeDenied(op, guest, 'outside every root this host mounts', { roots: this.mounts.map((m) => m.guest) });
+    for (const m of this.mounts)
+      if (isPathWithin(guest, m.guest) && (!mount || m.guest.length > mount.guest.length)) mount = m;
+    if (!mount)
+      throw scopeDenied(op, guest, 'outside every root this host mounts', { roots: this.mounts.map((m) => m.guest) });
     if (access === 'write' && mount.readOnly) throw scopeDenied(op, guest, `${mount.guest} is read-only`);
     const boundaryGuest = groot !== undefined && groot.length > mount.guest.length ? groot : mount.guest;
     const toHost = (g: string) => join(mount.real, ...g.slice(mount.guest.length).split('/').filter(Boolean));
@@ -255,12 +354,14 @@ export class ConfinedFs {
   }
 
   private assertInside(op: string, loc: Located, real: string): void {
-    if (!inside(real, loc.boundaryReal)) throw scopeDenied(op, loc.guest, 'resolves (through a symbolic link) outside the granted root');
+    if (!inside(real, loc.boundaryReal))
+      throw scopeDenied(op, loc.guest, 'resolves (through a symbolic link) outside the granted root');
   }
 
   private assertWritable(op: string, loc: Located, real: string): void {
     for (const m of this.mounts) {
-      if (m.readOnly && inside(real, m.real)) throw scopeDenied(op, loc.guest, `reaches the read-only root ${m.guest} through another path`);
+      if (m.readOnly && inside(real, m.real))
+        throw scopeDenied(op, loc.guest, `reaches the read-only root ${m.guest} through another path`);
     }
   }
 
@@ -280,7 +381,8 @@ export class ConfinedFs {
       return st;
     }
     const again = await stat(expectedReal, { bigint: true }).catch(() => undefined);
-    if (!again || again.dev !== st.dev || again.ino !== st.ino) throw scopeDenied(op, loc.guest, 'the file changed between the check and the open');
+    if (!again || again.dev !== st.dev || again.ino !== st.ino)
+      throw scopeDenied(op, loc.guest, 'the file changed between the check and the open');
     this.assertInside(op, loc, await realpath(expectedReal));
     return st;
   }
@@ -335,7 +437,10 @@ export class ConfinedFs {
     }
   }
 
-  async read(a: OpArgs<'fs.read'>, ctx: Pick<AdapterCallContext, 'grants' | 'remaining'>): Promise<OpResult<'fs.read'>> {
+  async read(
+    a: OpArgs<'fs.read'>,
+    ctx: Pick<AdapterCallContext, 'grants' | 'remaining'>,
+  ): Promise<OpResult<'fs.read'>> {
     const op = 'fs.read';
     return this.withOpenedForRead(op, a.path, ctx.grants, constants.O_RDONLY, async (fh, st, guest) => {
       if (!st.isFile()) throw fsErrorFromErrno(op, guest, { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
@@ -376,21 +481,27 @@ export class ConfinedFs {
 
   async list(a: OpArgs<'fs.list'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.list'>> {
     const op = 'fs.list';
-    return this.withOpenedForRead(op, a.path, ctx.grants, constants.O_RDONLY | O_DIRECTORY, async (fh, st, guest, real) => {
-      if (!st.isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'ENOTDIR' });
-      // On Linux read the directory the descriptor holds, not whatever the path names by now.
-      const dir = PROC_FD ? `${PROC_FD}/${fh.fd}` : real;
-      const dirents = await readdir(dir, { withFileTypes: true });
-      const entries = await Promise.all(
-        dirents.map(async (d) => {
-          // The entry's own inode (lstat: a symlink's, as stat without follow reports it).
-          const ls = await lstat(join(dir, d.name), { bigint: true }).catch(() => undefined);
-          return ls ? { name: d.name, type: typeOf(d), ino: ls.ino.toString() } : { name: d.name, type: typeOf(d) };
-        }),
-      );
-      entries.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-      return { entries: entries as never, ino: st.ino.toString() };
-    });
+    return this.withOpenedForRead(
+      op,
+      a.path,
+      ctx.grants,
+      constants.O_RDONLY | O_DIRECTORY,
+      async (fh, st, guest, real) => {
+        if (!st.isDirectory()) throw fsErrorFromErrno(op, guest, { code: 'ENOTDIR' });
+        // On Linux read the directory the descriptor holds, not whatever the path names by now.
+        const dir = PROC_FD ? `${PROC_FD}/${fh.fd}` : real;
+        const dirents = await readdir(dir, { withFileTypes: true });
+        const entries = await Promise.all(
+          dirents.map(async (d) => {
+            // The entry's own inode (lstat: a symlink's, as stat without follow reports it).
+            const ls = await lstat(join(dir, d.name), { bigint: true }).catch(() => undefined);
+            return ls ? { name: d.name, type: typeOf(d), ino: ls.ino.toString() } : { name: d.name, type: typeOf(d) };
+          }),
+        );
+        entries.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+        return { entries: entries as never, ino: st.ino.toString() };
+      },
+    );
   }
 
   async write(a: OpArgs<'fs.write'>, ctx: Pick<AdapterCallContext, 'grants'>): Promise<OpResult<'fs.write'>> {
@@ -437,10 +548,17 @@ export class ConfinedFs {
         if (a.truncate && a.append) position = 0;
         let done = 0;
         while (done < a.data.byteLength) {
-          const { bytesWritten } = await fh.write(a.data, done, a.data.byteLength - done, a.append ? null : position + done);
+          const { bytesWritten } = await fh.write(
+            a.data,
+            done,
+            a.data.byteLength - done,
+            a.append ? null : position + done,
+          );
           done += bytesWritten;
         }
-        return a.append ? { bytesWritten: done, size: Number((await fh.stat({ bigint: true })).size) } : { bytesWritten: done };
+        return a.append
+          ? { bytesWritten: done, size: Number((await fh.stat({ bigint: true })).size) }
+          : { bytesWritten: done };
       } finally {
         await fh.close();
       }
@@ -530,13 +648,17 @@ export class ConfinedFs {
       guest = loc.guest;
       // The link's content must stay inside the same granted root, judged from the link's own directory.
       if (a.target.includes('\0')) throw fsErrorFromErrno(op, guest, { code: 'EINVAL' });
-      if (a.target.startsWith('/') || a.target.includes('\\')) throw scopeDenied(op, guest, 'an absolute symbolic link target', { target: a.target });
+      if (a.target.startsWith('/') || a.target.includes('\\'))
+        throw scopeDenied(op, guest, 'an absolute symbolic link target', { target: a.target });
       // Walk the target from the link's directory, relative to the boundary: it may never climb above it.
       const depth = posix.dirname(loc.guest).slice(loc.boundaryGuest.length).split('/').filter(Boolean);
       for (const seg of a.target.split('/')) {
         if (seg === '' || seg === '.') continue;
         if (seg !== '..') depth.push(seg);
-        else if (depth.pop() === undefined) throw scopeDenied(op, guest, 'a symbolic link target that leads outside the granted root', { target: a.target });
+        else if (depth.pop() === undefined)
+          throw scopeDenied(op, guest, 'a symbolic link target that leads outside the granted root', {
+            target: a.target,
+          });
       }
       const target = await this.parentTarget(op, loc);
       await symlink(a.target, target);
@@ -584,7 +706,11 @@ export class ConfinedFs {
       const made = await lstat(toReal, { bigint: true });
       if (made.ino !== source.ino || made.dev !== source.dev) {
         await unlink(toReal).catch(() => {});
-        throw scopeDenied(op, guest, 'the link would name another file than the one checked (a symbolic link was followed, or the source changed)');
+        throw scopeDenied(
+          op,
+          guest,
+          'the link would name another file than the one checked (a symbolic link was followed, or the source changed)',
+        );
       }
       return {};
     } catch (e) {
@@ -593,7 +719,13 @@ export class ConfinedFs {
   }
 
   /** Opens an existing file for a metadata/size change, confined and verified as writes are. */
-  private async withOpenedForWrite<T>(op: string, path: string, grants: Grants, flags: number, use: (fh: FileHandle, st: BigIntStats, guest: string) => Promise<T>): Promise<T> {
+  private async withOpenedForWrite<T>(
+    op: string,
+    path: string,
+    grants: Grants,
+    flags: number,
+    use: (fh: FileHandle, st: BigIntStats, guest: string) => Promise<T>,
+  ): Promise<T> {
     let guest = path;
     try {
       const loc = await this.locate(op, path, 'write', grants);

@@ -14,7 +14,13 @@ const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 function ioFailed(op: string, e: unknown): FaygerError {
   if (FaygerError.is(e)) return e;
-  return new FaygerError({ code: 'ADAPTER_IO_FAILED', phase: op, what: `${op} on the file-backed kv store`, found: (e as { code?: string })?.code ?? String(e), cause: e });
+  return new FaygerError({
+    code: 'ADAPTER_IO_FAILED',
+    phase: op,
+    what: `${op} on the file-backed kv store`,
+    found: (e as { code?: string })?.code ?? String(e),
+    cause: e,
+  });
 }
 
 /**

@@ -1,4 +1,11 @@
-import { bodyCap, isUrlAllowed, originOfUrl, readCappedBody, responseHeaders, type ResponseLike } from '@fayger/adapter-core';
+import {
+  bodyCap,
+  isUrlAllowed,
+  originOfUrl,
+  readCappedBody,
+  responseHeaders,
+  type ResponseLike,
+} from '@fayger/adapter-core';
 import { FaygerError, type AdapterCallContext, type OpArgs, type OpResult } from '@fayger/contracts';
 
 export interface HttpClientOptions {
@@ -11,7 +18,15 @@ export interface HttpClientOptions {
 }
 
 function netFailed(url: string, found: string, cause?: unknown, retryable = true): FaygerError {
-  return new FaygerError({ code: 'ADAPTER_NET_FAILED', phase: 'net.http', what: `net.http ${originOfUrl(url) ?? 'request'}`, found, cause, retryable, details: { origin: originOfUrl(url) } });
+  return new FaygerError({
+    code: 'ADAPTER_NET_FAILED',
+    phase: 'net.http',
+    what: `net.http ${originOfUrl(url) ?? 'request'}`,
+    found,
+    cause,
+    retryable,
+    details: { origin: originOfUrl(url) },
+  });
 }
 
 /**
@@ -22,7 +37,10 @@ function netFailed(url: string, found: string, cause?: unknown, retryable = true
 export class HttpClient {
   constructor(private readonly options: HttpClientOptions = {}) {}
 
-  async request(a: OpArgs<'net.http'>, ctx: Pick<AdapterCallContext, 'scope' | 'signal' | 'remaining'>): Promise<OpResult<'net.http'>> {
+  async request(
+    a: OpArgs<'net.http'>,
+    ctx: Pick<AdapterCallContext, 'scope' | 'signal' | 'remaining'>,
+  ): Promise<OpResult<'net.http'>> {
     const origins = ctx.scope?.origins;
     const doFetch = this.options.fetch ?? globalThis.fetch;
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(a.timeoutMs ?? this.options.timeoutMs ?? 30_000)]);
@@ -53,7 +71,15 @@ export class HttpClient {
       } catch (e) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         if ((e as Error)?.name === 'TimeoutError' || signal.aborted) {
-          throw new FaygerError({ code: 'ADAPTER_TIMEOUT', phase: 'net.http', what: `net.http ${originOfUrl(url)}`, expected: 'a response in time', found: 'no response', cause: e, details: { origin: originOfUrl(url) } });
+          throw new FaygerError({
+            code: 'ADAPTER_TIMEOUT',
+            phase: 'net.http',
+            what: `net.http ${originOfUrl(url)}`,
+            expected: 'a response in time',
+            found: 'no response',
+            cause: e,
+            details: { origin: originOfUrl(url) },
+          });
         }
         throw netFailed(url, (e as Error)?.cause ? String((e as { cause: unknown }).cause) : String(e), e);
       }

@@ -41,20 +41,47 @@ export class HttpListenService {
     this.hosts = new Set(options.hosts ?? ['127.0.0.1', '::1', 'localhost']);
   }
 
-  async start(a: OpArgs<'net.listen.start'>, ctx: Pick<AdapterCallContext, 'instanceId' | 'emit' | 'scope' | 'signal'>): Promise<OpResult<'net.listen.start'>> {
+  async start(
+    a: OpArgs<'net.listen.start'>,
+    ctx: Pick<AdapterCallContext, 'instanceId' | 'emit' | 'scope' | 'signal'>,
+  ): Promise<OpResult<'net.listen.start'>> {
     const host = a.host ?? '127.0.0.1';
     if (!this.hosts.has(host)) {
-      throw new FaygerError({ code: 'CAPABILITY_SCOPE_DENIED', phase: 'net.listen.start', what: `listening on ${host}`, expected: `one of the hosts this adapter allows (${[...this.hosts].join(', ')})`, found: host, details: { op: 'net.listen.start', host } });
+      throw new FaygerError({
+        code: 'CAPABILITY_SCOPE_DENIED',
+        phase: 'net.listen.start',
+        what: `listening on ${host}`,
+        expected: `one of the hosts this adapter allows (${[...this.hosts].join(', ')})`,
+        found: host,
+        details: { op: 'net.listen.start', host },
+      });
     }
     if (ctx.scope?.ports !== undefined && !ctx.scope.ports.includes(a.port)) {
-      throw new FaygerError({ code: 'CAPABILITY_SCOPE_DENIED', phase: 'net.listen.start', what: `listening on port ${a.port}`, expected: `a granted port (${ctx.scope.ports.join(', ')})`, found: String(a.port), details: { op: 'net.listen.start', port: a.port } });
+      throw new FaygerError({
+        code: 'CAPABILITY_SCOPE_DENIED',
+        phase: 'net.listen.start',
+        what: `listening on port ${a.port}`,
+        expected: `a granted port (${ctx.scope.ports.join(', ')})`,
+        found: String(a.port),
+        details: { op: 'net.listen.start', port: a.port },
+      });
     }
     const id = `l-${randomUUID()}`;
     const { createServer } = await import('node:http');
     const listener: Listener = { id, instanceId: ctx.instanceId, server: createServer(), pending: new Set() };
     listener.server.on('request', (req, res) => this.onRequest(listener, req, res, ctx.emit));
     await new Promise<void>((resolve, reject) => {
-      const onError = (e: Error) => reject(new FaygerError({ code: 'ADAPTER_LISTEN_FAILED', phase: 'net.listen.start', what: `listening on ${host}:${a.port}`, found: (e as { code?: string }).code ?? e.message, cause: e, details: { port: a.port, host } }));
+      const onError = (e: Error) =>
+        reject(
+          new FaygerError({
+            code: 'ADAPTER_LISTEN_FAILED',
+            phase: 'net.listen.start',
+            what: `listening on ${host}:${a.port}`,
+            found: (e as { code?: string }).code ?? e.message,
+            cause: e,
+            details: { port: a.port, host },
+          }),
+        );
       listener.server.once('error', onError);
       listener.server.listen(a.port, host, () => {
         listener.server.off('error', onError);
@@ -93,7 +120,16 @@ export class HttpListenService {
         headers[k] = s.length > 8192 ? s.slice(0, 8192) : s;
         n++;
       }
-      const timer = setTimeout(() => this.finish(requestId, 504, { 'content-type': 'text/plain' }, Buffer.from('the app did not answer in time\n')), this.options.responseTimeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () =>
+          this.finish(
+            requestId,
+            504,
+            { 'content-type': 'text/plain' },
+            Buffer.from('the app did not answer in time\n'),
+          ),
+        this.options.responseTimeoutMs ?? 30_000,
+      );
       this.requests.set(requestId, { instanceId: l.instanceId, listenerId: l.id, res, timer });
       l.pending.add(requestId);
       res.on('close', () => {
@@ -102,7 +138,14 @@ export class HttpListenService {
       });
       emit({
         type: 'net.request',
-        data: { listenerId: l.id, requestId, method: req.method ?? 'GET', url: (req.url ?? '/').slice(0, 8192), headers, body: new Uint8Array(Buffer.concat(chunks)) },
+        data: {
+          listenerId: l.id,
+          requestId,
+          method: req.method ?? 'GET',
+          url: (req.url ?? '/').slice(0, 8192),
+          headers,
+          body: new Uint8Array(Buffer.concat(chunks)),
+        },
       });
     });
   }
@@ -127,25 +170,52 @@ export class HttpListenService {
     return true;
   }
 
-  respond(a: OpArgs<'net.listen.respond'>, ctx: Pick<AdapterCallContext, 'instanceId'>): OpResult<'net.listen.respond'> {
+  respond(
+    a: OpArgs<'net.listen.respond'>,
+    ctx: Pick<AdapterCallContext, 'instanceId'>,
+  ): OpResult<'net.listen.respond'> {
     const p = this.requests.get(a.requestId);
     if (!p || p.instanceId !== ctx.instanceId) {
-      throw new FaygerError({ code: 'ADAPTER_REQUEST_UNKNOWN', phase: 'net.listen.respond', what: 'answering a net.request', expected: 'the requestId of a pending request of this instance', found: JSON.stringify(a.requestId), details: { requestId: a.requestId } });
+      throw new FaygerError({
+        code: 'ADAPTER_REQUEST_UNKNOWN',
+        phase: 'net.listen.respond',
+        what: 'answering a net.request',
+        expected: 'the requestId of a pending request of this instance',
+        found: JSON.stringify(a.requestId),
+        details: { requestId: a.requestId },
+      });
     }
     let headers: Record<string, string> = a.headers ?? {};
     // Header values with CR/LF would split the response; node rejects them, report it as the guest's error.
     if (Object.entries(headers).some(([k, v]) => /[\r\n]/.test(k) || /[\r\n]/.test(v))) {
-      throw new FaygerError({ code: 'INSTRUCTION_INVALID', phase: 'net.listen.respond', what: 'net.listen.respond headers', expected: 'header names and values without CR or LF', found: 'a line break', details: { field: '/args/headers' } });
+      throw new FaygerError({
+        code: 'INSTRUCTION_INVALID',
+        phase: 'net.listen.respond',
+        what: 'net.listen.respond headers',
+        expected: 'header names and values without CR or LF',
+        found: 'a line break',
+        details: { field: '/args/headers' },
+      });
     }
     headers = { ...headers };
     this.finish(a.requestId, a.status, headers, a.body ?? new Uint8Array(0));
     return {};
   }
 
-  async stop(a: OpArgs<'net.listen.stop'>, ctx: Pick<AdapterCallContext, 'instanceId'>): Promise<OpResult<'net.listen.stop'>> {
+  async stop(
+    a: OpArgs<'net.listen.stop'>,
+    ctx: Pick<AdapterCallContext, 'instanceId'>,
+  ): Promise<OpResult<'net.listen.stop'>> {
     const l = this.listeners.get(a.listenerId);
     if (!l || l.instanceId !== ctx.instanceId) {
-      throw new FaygerError({ code: 'ADAPTER_REQUEST_UNKNOWN', phase: 'net.listen.stop', what: 'stopping a listener', expected: 'a listenerId this instance started', found: JSON.stringify(a.listenerId), details: { listenerId: a.listenerId } });
+      throw new FaygerError({
+        code: 'ADAPTER_REQUEST_UNKNOWN',
+        phase: 'net.listen.stop',
+        what: 'stopping a listener',
+        expected: 'a listenerId this instance started',
+        found: JSON.stringify(a.listenerId),
+        details: { listenerId: a.listenerId },
+      });
     }
     await this.close(l);
     return {};
@@ -153,7 +223,8 @@ export class HttpListenService {
 
   private async close(l: Listener): Promise<void> {
     this.listeners.delete(l.id);
-    for (const r of [...l.pending]) this.finish(r, 503, { 'content-type': 'text/plain' }, Buffer.from('the app stopped listening\n'));
+    for (const r of [...l.pending])
+      this.finish(r, 503, { 'content-type': 'text/plain' }, Buffer.from('the app stopped listening\n'));
     await new Promise<void>((resolve) => {
       l.server.close(() => resolve());
       l.server.closeAllConnections?.();

@@ -38,8 +38,10 @@ export function nodeHostOffers(s: NodeHostServices): CapabilityOffer[] {
     if (r.read.length) offers.push({ name: 'fs.read', scope: { roots: r.read } });
     if (r.write.length) offers.push({ name: 'fs.write', scope: { roots: r.write } });
   }
-  if (s.http) offers.push(s.httpOrigins ? { name: 'net.http', scope: { origins: [...s.httpOrigins] } } : { name: 'net.http' });
-  if (s.listen) offers.push(s.listenPorts ? { name: 'net.listen', scope: { ports: [...s.listenPorts] } } : { name: 'net.listen' });
+  if (s.http)
+    offers.push(s.httpOrigins ? { name: 'net.http', scope: { origins: [...s.httpOrigins] } } : { name: 'net.http' });
+  if (s.listen)
+    offers.push(s.listenPorts ? { name: 'net.listen', scope: { ports: [...s.listenPorts] } } : { name: 'net.listen' });
   if (s.kv) offers.push({ name: 'kv' });
   return offers;
 }

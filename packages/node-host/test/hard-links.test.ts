@@ -1,4 +1,14 @@
-import { linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,7 +53,12 @@ function setup(name: string) {
   writeFileSync(join(ro, 'ro.txt'), 'READ-ONLY');
   writeFileSync(join(outside, 'secret.txt'), 'SECRET');
   writeFileSync(join(data, 'a.txt'), 'first');
-  const fs = new ConfinedFs({ mounts: [{ guest: '/data', host: data }, { guest: '/ro', host: ro, readOnly: true }] });
+  const fs = new ConfinedFs({
+    mounts: [
+      { guest: '/data', host: data },
+      { guest: '/ro', host: ro, readOnly: true },
+    ],
+  });
   const ctx = { grants: grantsFor(['/data', '/ro'], ['/data']), remaining: {} };
   return { base, data, ro, outside, fs, ctx };
 }
@@ -75,7 +90,9 @@ describe('ConfinedFs: hard links', () => {
     expect(readFileSync(join(outside, 'shared.txt'), 'utf8')).toBe('shared+more');
     // ...but the guest still cannot name anything outside by path.
     expect(await code(fs.read({ path: '/data/../outside/secret.txt' }, ctx))).toBe('CAPABILITY_SCOPE_DENIED');
-    expect(await code(fs.write({ path: '/data/../outside/shared.txt', data: enc('x') }, ctx))).toBe('CAPABILITY_SCOPE_DENIED');
+    expect(await code(fs.write({ path: '/data/../outside/shared.txt', data: enc('x') }, ctx))).toBe(
+      'CAPABILITY_SCOPE_DENIED',
+    );
   });
 
   it('the guest cannot link a directory, a read-only file, or a file outside the root', async () => {
@@ -84,17 +101,22 @@ describe('ConfinedFs: hard links', () => {
     symlinkSync(join(ro, 'ro.txt'), join(data, 'to-ro'));
     symlinkSync(join(outside, 'secret.txt'), join(data, 'to-out'));
     symlinkSync(outside, join(data, 'out-dir'));
-    const denied = (p: Promise<unknown>) => code(p).then((c) => expect(['CAPABILITY_SCOPE_DENIED', 'ADAPTER_IO_FAILED']).toContain(c));
+    const denied = (p: Promise<unknown>) =>
+      code(p).then((c) => expect(['CAPABILITY_SCOPE_DENIED', 'ADAPTER_IO_FAILED']).toContain(c));
 
     // A directory never gets a second name (link(2) would refuse too: EPERM).
     expect(await code(fs.link({ from: '/data/sub', to: '/data/sub2' }, ctx))).toBe('ADAPTER_IO_FAILED');
     expect(await code(fs.link({ from: '/data', to: '/data/root2' }, ctx))).not.toBe('ok');
     // A read-only root's file: refused by the grant (no fs.write there) and, forged past it, by the mount.
     expect(await code(fs.link({ from: '/ro/ro.txt', to: '/data/ro-link' }, ctx))).toBe('CAPABILITY_SCOPE_DENIED');
-    expect(await code(fs.link({ from: '/ro/ro.txt', to: '/data/ro-link' }, { ...ctx, grants: grantsFor(['/'], ['/']) }))).toBe('CAPABILITY_SCOPE_DENIED');
+    expect(
+      await code(fs.link({ from: '/ro/ro.txt', to: '/data/ro-link' }, { ...ctx, grants: grantsFor(['/'], ['/']) })),
+    ).toBe('CAPABILITY_SCOPE_DENIED');
     await denied(fs.link({ from: '/data/to-ro', to: '/data/ro-link', follow: true }, ctx));
     // Outside: by path, and through a symlink followed or not.
-    expect(await code(fs.link({ from: '/data/../outside/secret.txt', to: '/data/s' }, ctx))).toBe('CAPABILITY_SCOPE_DENIED');
+    expect(await code(fs.link({ from: '/data/../outside/secret.txt', to: '/data/s' }, ctx))).toBe(
+      'CAPABILITY_SCOPE_DENIED',
+    );
     await denied(fs.link({ from: '/data/to-out', to: '/data/s', follow: true }, ctx));
     await denied(fs.link({ from: '/data/out-dir/secret.txt', to: '/data/s' }, ctx));
     await denied(fs.link({ from: '/data/a.txt', to: '/data/out-dir/planted.txt' }, ctx));

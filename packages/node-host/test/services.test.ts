@@ -51,10 +51,17 @@ describe('HttpClient', () => {
       else r.end('final');
     });
     const http = new HttpClient();
-    const ok = await http.request({ method: 'GET' as never, url: `${url}/hop` }, { ...ctxBase(), scope: { origins: [url] } });
+    const ok = await http.request(
+      { method: 'GET' as never, url: `${url}/hop` },
+      { ...ctxBase(), scope: { origins: [url] } },
+    );
     expect(new TextDecoder().decode(ok.body)).toBe('final');
-    await expect(http.request({ method: 'GET' as never, url: `${url}/away` }, { ...ctxBase(), scope: { origins: [url] } })).rejects.toMatchObject({ code: 'CAPABILITY_SCOPE_DENIED', details: { redirect: true } });
-    await expect(http.request({ method: 'GET' as never, url: `${other}/x` }, { ...ctxBase(), scope: { origins: [url] } })).rejects.toMatchObject({ code: 'CAPABILITY_SCOPE_DENIED' });
+    await expect(
+      http.request({ method: 'GET' as never, url: `${url}/away` }, { ...ctxBase(), scope: { origins: [url] } }),
+    ).rejects.toMatchObject({ code: 'CAPABILITY_SCOPE_DENIED', details: { redirect: true } });
+    await expect(
+      http.request({ method: 'GET' as never, url: `${other}/x` }, { ...ctxBase(), scope: { origins: [url] } }),
+    ).rejects.toMatchObject({ code: 'CAPABILITY_SCOPE_DENIED' });
   });
 
   it('caps the body at the remaining byte quota and maps timeouts and refused connections to typed errors', async () => {
@@ -63,9 +70,15 @@ describe('HttpClient', () => {
       else r.end('x'.repeat(1000));
     });
     const http = new HttpClient();
-    await expect(http.request({ method: 'GET' as never, url }, { ...ctxBase(), remaining: { bytes: 10 }, scope: undefined })).rejects.toMatchObject({ code: 'ADAPTER_NET_FAILED' });
-    await expect(http.request({ method: 'GET' as never, url: `${url}/slow`, timeoutMs: 50 }, { ...ctxBase(), scope: undefined })).rejects.toMatchObject({ code: 'ADAPTER_TIMEOUT' });
-    await expect(http.request({ method: 'GET' as never, url: 'http://127.0.0.1:9/' }, { ...ctxBase(), scope: undefined })).rejects.toSatisfy((e) => FaygerError.is(e, 'ADAPTER_NET_FAILED'));
+    await expect(
+      http.request({ method: 'GET' as never, url }, { ...ctxBase(), remaining: { bytes: 10 }, scope: undefined }),
+    ).rejects.toMatchObject({ code: 'ADAPTER_NET_FAILED' });
+    await expect(
+      http.request({ method: 'GET' as never, url: `${url}/slow`, timeoutMs: 50 }, { ...ctxBase(), scope: undefined }),
+    ).rejects.toMatchObject({ code: 'ADAPTER_TIMEOUT' });
+    await expect(
+      http.request({ method: 'GET' as never, url: 'http://127.0.0.1:9/' }, { ...ctxBase(), scope: undefined }),
+    ).rejects.toSatisfy((e) => FaygerError.is(e, 'ADAPTER_NET_FAILED'));
   });
 });
 
@@ -73,25 +86,37 @@ describe('HttpListenService', () => {
   it('turns requests into events, answers 504 when the app stays silent, refuses unknown and foreign responses', async () => {
     const svc = new HttpListenService({ responseTimeoutMs: 100 });
     const events: HostEventInput[] = [];
-    const ctx = { instanceId: 'i1', emit: (e: HostEventInput) => events.push(e), scope: { ports: [0] }, signal: new AbortController().signal };
+    const ctx = {
+      instanceId: 'i1',
+      emit: (e: HostEventInput) => events.push(e),
+      scope: { ports: [0] },
+      signal: new AbortController().signal,
+    };
     const { listenerId, port } = await svc.start({ port: 0 }, ctx);
     const res = await fetch(`http://127.0.0.1:${port}/nobody-home`, { method: 'POST', body: 'hi' });
     expect(res.status).toBe(504);
     expect(events).toHaveLength(1);
     const data = events[0]!.data as { requestId: string; url: string; body: Uint8Array; method: string };
     expect([data.method, data.url, new TextDecoder().decode(data.body)]).toEqual(['POST', '/nobody-home', 'hi']);
-    expect(() => svc.respond({ requestId: data.requestId, status: 200 }, ctx)).toThrow(expect.objectContaining({ code: 'ADAPTER_REQUEST_UNKNOWN' }));
+    expect(() => svc.respond({ requestId: data.requestId, status: 200 }, ctx)).toThrow(
+      expect.objectContaining({ code: 'ADAPTER_REQUEST_UNKNOWN' }),
+    );
     const pending = fetch(`http://127.0.0.1:${port}/two`);
     await new Promise((r) => setTimeout(r, 30));
     const second = events[1]!.data as { requestId: string };
-    expect(() => svc.respond({ requestId: second.requestId, status: 200 }, { instanceId: 'other' })).toThrow(expect.objectContaining({ code: 'ADAPTER_REQUEST_UNKNOWN' }));
-    expect(() => svc.respond({ requestId: second.requestId, status: 200, headers: { 'x-a': 'b\r\nset-cookie: evil' } }, ctx)).toThrow(expect.objectContaining({ code: 'INSTRUCTION_INVALID' }));
+    expect(() => svc.respond({ requestId: second.requestId, status: 200 }, { instanceId: 'other' })).toThrow(
+      expect.objectContaining({ code: 'ADAPTER_REQUEST_UNKNOWN' }),
+    );
+    expect(() =>
+      svc.respond({ requestId: second.requestId, status: 200, headers: { 'x-a': 'b\r\nset-cookie: evil' } }, ctx),
+    ).toThrow(expect.objectContaining({ code: 'INSTRUCTION_INVALID' }));
     await svc.dispose('i1');
     expect((await pending).status).toBe(503);
     expect(svc.count()).toBe(0);
     await expect(svc.start({ port: 1 }, ctx)).rejects.toMatchObject({ code: 'CAPABILITY_SCOPE_DENIED' });
-    await expect(svc.start({ port: 0, host: '0.0.0.0' }, ctx)).rejects.toMatchObject({ code: 'CAPABILITY_SCOPE_DENIED' });
+    await expect(svc.start({ port: 0, host: '0.0.0.0' }, ctx)).rejects.toMatchObject({
+      code: 'CAPABILITY_SCOPE_DENIED',
+    });
     void listenerId;
   });
 });
-

@@ -55,7 +55,9 @@ describe('ConfinedFs: special files are refused, never opened blocking', () => {
     expect(err.message).toContain('FIFO');
     expect(err.message).not.toContain(root);
     // Listing the directory shows it as "other" without opening it; regular files still work.
-    expect((await fs.list({ path: '/data' }, ctx)).entries).toContainEqual(expect.objectContaining({ name: 'pipe', type: 'other' }));
+    expect((await fs.list({ path: '/data' }, ctx)).entries).toContainEqual(
+      expect.objectContaining({ name: 'pipe', type: 'other' }),
+    );
     expect(new TextDecoder().decode((await fs.read({ path: '/data/plain.txt' }, ctx)).data)).toBe('plain');
   });
 
@@ -70,19 +72,41 @@ describe('ConfinedFs: special files are refused, never opened blocking', () => {
     expect(await code(fs.write({ path: '/data/sock', data: new Uint8Array([1]) }, ctx))).toBe('ADAPTER_SPECIAL_FILE');
   });
 
-  it.skipIf(process.platform !== 'linux')('a device reached through a granted root is refused before it is opened', async () => {
-    const root = join(dir, 'dev-root');
-    mkdirSync(root);
-    const fs = new ConfinedFs({ mounts: [{ guest: '/data', host: root }, { guest: '/dev', host: '/dev', readOnly: true }] });
-    const devGrants = new Map(grants);
-    devGrants.set('fs.read', { name: 'fs.read', scope: { roots: ['/data', '/dev'] } } as CapabilityGrant);
-    expect(await code(fs.read({ path: '/dev/zero' }, { grants: devGrants, remaining: {} }))).toBe('ADAPTER_SPECIAL_FILE');
-  });
+  it.skipIf(process.platform !== 'linux')(
+    'a device reached through a granted root is refused before it is opened',
+    async () => {
+      const root = join(dir, 'dev-root');
+      mkdirSync(root);
+      const fs = new ConfinedFs({
+        mounts: [
+          { guest: '/data', host: root },
+          { guest: '/dev', host: '/dev', readOnly: true },
+        ],
+      });
+      const devGrants = new Map(grants);
+      devGrants.set('fs.read', { name: 'fs.read', scope: { roots: ['/data', '/dev'] } } as CapabilityGrant);
+      expect(await code(fs.read({ path: '/dev/zero' }, { grants: devGrants, remaining: {} }))).toBe(
+        'ADAPTER_SPECIAL_FILE',
+      );
+    },
+  );
 });
 
 describe('per-app state directories', () => {
   it('encode publisher and id injectively into safe path segments', () => {
-    const names = ['com.a.app', 'com.A.app', 'com.a/app', 'com.a%2Fapp', '..', '.hidden', 'a:b', 'x'.repeat(300), `${'x'.repeat(299)}y`, '%', 'a~b'];
+    const names = [
+      'com.a.app',
+      'com.A.app',
+      'com.a/app',
+      'com.a%2Fapp',
+      '..',
+      '.hidden',
+      'a:b',
+      'x'.repeat(300),
+      `${'x'.repeat(299)}y`,
+      '%',
+      'a~b',
+    ];
     const segs = names.map(encodePathSegment);
     expect(new Set(segs).size).toBe(names.length);
     for (const s of segs) {

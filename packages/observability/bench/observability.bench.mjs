@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', 'dist', 'index.js');
 if (!existsSync(dist)) {
-  console.error(`bench: ${dist} is missing; run \`pnpm build\` in packages/contracts and packages/observability first.`);
+  console.error(
+    `bench: ${dist} is missing; run \`pnpm build\` in packages/contracts and packages/observability first.`,
+  );
   process.exit(1);
 }
 const { EventBus, jsonLinesSink } = await import(dist);
@@ -23,10 +25,21 @@ const BATCH = 10_000;
 
 // Several distinct events so the JIT cannot treat the argument as a constant.
 const prebuilt = Array.from({ length: 16 }, (_, i) =>
-  createEvent('instruction.completed', { op: 'clock.now', capability: 'clock', instanceId: 'i1', correlationId: `c${i}`, durationMs: i / 7, ok: true }),
+  createEvent('instruction.completed', {
+    op: 'clock.now',
+    capability: 'clock',
+    instanceId: 'i1',
+    correlationId: `c${i}`,
+    durationMs: i / 7,
+    ok: true,
+  }),
 );
 let sinkHole = 0;
-const noopWriter = { write: (s) => { sinkHole += s.length; } };
+const noopWriter = {
+  write: (s) => {
+    sinkHole += s.length;
+  },
+};
 
 function measure(fn) {
   // Warm-up lets the JIT settle before timing.
@@ -57,11 +70,27 @@ const cases = {};
   });
   cases['bus.publish(name, data), no subscriber'] = measure((n) => {
     for (let i = 0; i < n; i++)
-      bus.publish('instruction.completed', { op: 'clock.now', capability: 'clock', instanceId: 'i1', correlationId: 'c', durationMs: i, ok: true });
+      bus.publish('instruction.completed', {
+        op: 'clock.now',
+        capability: 'clock',
+        instanceId: 'i1',
+        correlationId: 'c',
+        durationMs: i,
+        ok: true,
+      });
   });
   cases['bus.emit(createEvent(...)), no subscriber'] = measure((n) => {
     for (let i = 0; i < n; i++)
-      bus.emit(createEvent('instruction.completed', { op: 'clock.now', capability: 'clock', instanceId: 'i1', correlationId: 'c', durationMs: i, ok: true }));
+      bus.emit(
+        createEvent('instruction.completed', {
+          op: 'clock.now',
+          capability: 'clock',
+          instanceId: 'i1',
+          correlationId: 'c',
+          durationMs: i,
+          ok: true,
+        }),
+      );
   });
   cases['noopSink.emit(prebuilt) (baseline)'] = measure((n) => {
     for (let i = 0; i < n; i++) noopSink.emit(prebuilt[i & 15]);
@@ -74,7 +103,14 @@ const cases = {};
   bus.subscribe({ name: 'loader.*' }, () => {});
   cases['bus.publish(name, data), subscribers on other names only'] = measure((n) => {
     for (let i = 0; i < n; i++)
-      bus.publish('instruction.completed', { op: 'clock.now', capability: 'clock', instanceId: 'i1', correlationId: 'c', durationMs: i, ok: true });
+      bus.publish('instruction.completed', {
+        op: 'clock.now',
+        capability: 'clock',
+        instanceId: 'i1',
+        correlationId: 'c',
+        durationMs: i,
+        ok: true,
+      });
   });
 }
 {
@@ -82,7 +118,14 @@ const cases = {};
   bus.pipe(jsonLinesSink(noopWriter));
   cases['bus.publish(name, data), one JSON-lines sink (no-op writer)'] = measure((n) => {
     for (let i = 0; i < n; i++)
-      bus.publish('instruction.completed', { op: 'clock.now', capability: 'clock', instanceId: 'i1', correlationId: 'c', durationMs: i, ok: true });
+      bus.publish('instruction.completed', {
+        op: 'clock.now',
+        capability: 'clock',
+        instanceId: 'i1',
+        correlationId: 'c',
+        durationMs: i,
+        ok: true,
+      });
   });
   cases['bus.emit(prebuilt), one JSON-lines sink (no-op writer)'] = measure((n) => {
     for (let i = 0; i < n; i++) bus.emit(prebuilt[i & 15]);
@@ -110,6 +153,9 @@ const result = {
 const outDir = join(here, '..', 'bench-results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'observability.json'), `${JSON.stringify(result, null, 2)}\n`);
-for (const [name, r] of Object.entries(cases)) console.log(`${name.padEnd(62)} ${r.eventsPerSec.toLocaleString('en-US').padStart(14)} events/s  ${String(r.nsPerEvent).padStart(8)} ns/event`);
+for (const [name, r] of Object.entries(cases))
+  console.log(
+    `${name.padEnd(62)} ${r.eventsPerSec.toLocaleString('en-US').padStart(14)} events/s  ${String(r.nsPerEvent).padStart(8)} ns/event`,
+  );
 console.log(`ratio no-subscriber / JSON-lines publish: ${result.ratios.noSubscriberOverJsonLines}x`);
 console.log(`wrote ${join(outDir, 'observability.json')}`);

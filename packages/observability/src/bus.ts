@@ -75,7 +75,11 @@ function checkNamePattern(name: string): void {
     throw invalidArgument('subscribing to the event bus', `a name pattern matching some event (e.g. 'loader.*')`, name);
   }
   if (!isEventName(name)) {
-    throw invalidArgument('subscribing to the event bus', "an event name from EVENT_NAMES, a 'prefix.*' pattern or '*'", name);
+    throw invalidArgument(
+      'subscribing to the event bus',
+      "an event name from EVENT_NAMES, a 'prefix.*' pattern or '*'",
+      name,
+    );
   }
 }
 
@@ -105,7 +109,10 @@ export class EventBus implements EventSink {
     this.#onUnreportable =
       options.onUnreportableError ??
       ((error, event, label) => {
-        globalThis.console?.error(`[fayger] event bus: ${label ?? '(unlabelled subscriber)'} failed on ${String(event?.name)}`, error);
+        globalThis.console?.error(
+          `[fayger] event bus: ${label ?? '(unlabelled subscriber)'} failed on ${String(event?.name)}`,
+          error,
+        );
       });
   }
 
@@ -142,7 +149,11 @@ export class EventBus implements EventSink {
     if (typeof event?.name !== 'string') {
       // Only untyped callers get here; the port promises emit never throws, so report instead.
       this.#dropped++;
-      this.#callUnreportable(invalidArgument('emitting on the event bus', 'an event envelope with a string name', event), event, undefined);
+      this.#callUnreportable(
+        invalidArgument('emitting on the event bus', 'an event envelope with a string name', event),
+        event,
+        undefined,
+      );
       return;
     }
     const ee = this.#ee;
@@ -173,18 +184,23 @@ export class EventBus implements EventSink {
       throw invalidArgument('subscribing to the event bus', "a filter object or '*'", filter);
     }
     const f: EventFilter = filter === '*' ? {} : filter;
-    if (typeof handler !== 'function') throw invalidArgument('subscribing to the event bus', 'a handler function', handler);
+    if (typeof handler !== 'function')
+      throw invalidArgument('subscribing to the event bus', 'a handler function', handler);
     const name = f.name === WILDCARD ? undefined : f.name;
     if (name !== undefined) checkNamePattern(name);
     if (f.minLevel !== undefined && !(EVENT_LEVELS as readonly string[]).includes(f.minLevel)) {
-      throw invalidArgument('subscribing to the event bus', `minLevel to be one of ${EVENT_LEVELS.join(', ')}`, f.minLevel);
+      throw invalidArgument(
+        'subscribing to the event bus',
+        `minLevel to be one of ${EVENT_LEVELS.join(', ')}`,
+        f.minLevel,
+      );
     }
     let channel: string;
     let broad = false;
     if (name !== undefined) channel = `n:${name}`;
-    else if (f.layer !== undefined) ((channel = `l:${f.layer}`), (broad = true));
-    else if (f.phase !== undefined) ((channel = `p:${f.phase}`), (broad = true));
-    else ((channel = WILDCARD), (broad = true));
+    else if (f.layer !== undefined) (channel = `l:${f.layer}`), (broad = true);
+    else if (f.phase !== undefined) (channel = `p:${f.phase}`), (broad = true);
+    else (channel = WILDCARD), (broad = true);
 
     const { layer, phase, minLevel } = f;
     const label = options.label;

@@ -5,11 +5,13 @@ export function toEventError(error: unknown): EventError {
   if (FaygerError.is(error)) return error.toJSON();
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? { name: error.name, message: error.message, code } : { name: error.name, message: error.message };
+    return typeof code === 'string'
+      ? { name: error.name, message: error.message, code }
+      : { name: error.name, message: error.message };
   }
   let message: string;
   try {
-    message = typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+    message = typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
   } catch {
     message = String(error);
   }

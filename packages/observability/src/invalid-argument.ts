@@ -4,9 +4,21 @@ import { FaygerError } from '@fayger/contracts';
 export function invalidArgument(what: string, expected: string, found: unknown): FaygerError {
   let shown: string;
   try {
-    shown = typeof found === 'string' ? JSON.stringify(found) : typeof found === 'function' ? 'a function' : String(JSON.stringify(found) ?? found);
+    shown =
+      typeof found === 'string'
+        ? JSON.stringify(found)
+        : typeof found === 'function'
+          ? 'a function'
+          : String(JSON.stringify(found) ?? found);
   } catch {
     shown = String(found);
   }
-  return new FaygerError({ code: 'INVALID_ARGUMENT', layer: 'observability', phase: 'configure', what, expected, found: shown });
+  return new FaygerError({
+    code: 'INVALID_ARGUMENT',
+    layer: 'observability',
+    phase: 'configure',
+    what,
+    expected,
+    found: shown,
+  });
 }

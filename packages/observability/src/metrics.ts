@@ -62,7 +62,8 @@ class SampledHistogram implements Histogram {
   }
 
   record(value: number): void {
-    if (!Number.isFinite(value)) throw invalidArgument(`recording into histogram ${this.name}`, 'a finite number', value);
+    if (!Number.isFinite(value))
+      throw invalidArgument(`recording into histogram ${this.name}`, 'a finite number', value);
     const n = this.#count++;
     this.#sum += value;
     if (value < this.#min) this.#min = value;
@@ -79,7 +80,8 @@ class SampledHistogram implements Histogram {
   snapshot(): HistogramSnapshot {
     const count = this.#count;
     const sampled = Math.min(count, this.#samples.length);
-    if (count === 0) return { count, sum: 0, min: null, max: null, mean: null, p50: null, p90: null, p99: null, sampled };
+    if (count === 0)
+      return { count, sum: 0, min: null, max: null, mean: null, p50: null, p90: null, p99: null, sampled };
     const sorted = this.#samples.slice(0, sampled).sort();
     const rank = (q: number): number => sorted[Math.min(sampled - 1, Math.max(0, Math.ceil(q * sampled) - 1))]!;
     return {
@@ -112,7 +114,8 @@ class SimpleCounter implements Counter {
     return this.#value;
   }
   inc(by = 1): void {
-    if (!Number.isFinite(by) || by < 0) throw invalidArgument(`incrementing counter ${this.name}`, 'a finite increment ≥ 0 (counters only go up)', by);
+    if (!Number.isFinite(by) || by < 0)
+      throw invalidArgument(`incrementing counter ${this.name}`, 'a finite increment ≥ 0 (counters only go up)', by);
     this.#value += by;
   }
 }
@@ -125,7 +128,8 @@ export class Metrics {
 
   constructor(options: MetricsOptions = {}) {
     const size = options.reservoirSize ?? 4096;
-    if (!Number.isInteger(size) || size < 1) throw invalidArgument('creating Metrics', 'reservoirSize to be an integer ≥ 1', size);
+    if (!Number.isInteger(size) || size < 1)
+      throw invalidArgument('creating Metrics', 'reservoirSize to be an integer ≥ 1', size);
     this.#reservoirSize = size;
   }
 

@@ -47,7 +47,9 @@ export function startSpan(sink: EventSink, name: string, options: SpanOptions = 
   if (options.instanceId !== undefined) base.instanceId = options.instanceId;
 
   if (sink.wants?.('span.start') !== false) {
-    sink.emit(createEvent('span.start', options.attributes ? { name, attributes: options.attributes } : { name }, base));
+    sink.emit(
+      createEvent('span.start', options.attributes ? { name, attributes: options.attributes } : { name }, base),
+    );
   }
   const started = clock();
   let duration: number | undefined;

@@ -6,7 +6,11 @@ import { expectInvalidArgument } from './expect-invalid-argument.js';
 const phaseEnd = (phase: 'parse' | 'read' = 'parse') =>
   createEvent('loader.phase.end', { phase, durationMs: 2 }, { phase, time: 1 });
 const transition = () =>
-  createEvent('runtime.lifecycle.transition', { from: 'Loaded', to: 'Initialized', cause: 'init' }, { instanceId: 'i1', phase: 'lifecycle' });
+  createEvent(
+    'runtime.lifecycle.transition',
+    { from: 'Loaded', to: 'Initialized', cause: 'init' },
+    { instanceId: 'i1', phase: 'lifecycle' },
+  );
 const quota = () => createEvent('runtime.quota.breach', { resource: 'fuel', used: 2, limit: 1, action: 'fail' });
 
 describe('EventBus', () => {
@@ -109,7 +113,11 @@ describe('EventBus', () => {
     expect(after).toHaveBeenCalledTimes(1);
     expect(bus.subscriberErrorCount).toBe(1);
     const report = errors.last('observability.subscriber.error');
-    expect(report?.data).toEqual({ eventName: 'loader.phase.end', subscriber: 'flaky', error: { name: 'RangeError', message: 'kaput' } });
+    expect(report?.data).toEqual({
+      eventName: 'loader.phase.end',
+      subscriber: 'flaky',
+      error: { name: 'RangeError', message: 'kaput' },
+    });
     expect(report?.layer).toBe('observability');
     expect(report?.level).toBe('error');
     expect(report?.parentSpanId).toBe('s9');

@@ -17,7 +17,17 @@ describe('Metrics', () => {
   it('histograms give exact count/sum/min/max and nearest-rank percentiles', () => {
     const m = new Metrics();
     const h = m.histogram('lat');
-    expect(h.snapshot()).toEqual({ count: 0, sum: 0, min: null, max: null, mean: null, p50: null, p90: null, p99: null, sampled: 0 });
+    expect(h.snapshot()).toEqual({
+      count: 0,
+      sum: 0,
+      min: null,
+      max: null,
+      mean: null,
+      p50: null,
+      p90: null,
+      p99: null,
+      sampled: 0,
+    });
     // 1..100 shuffled: nearest-rank p50 = 50, p90 = 90, p99 = 99.
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     for (let i = values.length - 1; i > 0; i--) {
@@ -25,7 +35,17 @@ describe('Metrics', () => {
       [values[i], values[j]] = [values[j]!, values[i]!];
     }
     for (const v of values) h.record(v);
-    expect(h.snapshot()).toEqual({ count: 100, sum: 5050, min: 1, max: 100, mean: 50.5, p50: 50, p90: 90, p99: 99, sampled: 100 });
+    expect(h.snapshot()).toEqual({
+      count: 100,
+      sum: 5050,
+      min: 1,
+      max: 100,
+      mean: 50.5,
+      p50: 50,
+      p90: 90,
+      p99: 99,
+      sampled: 100,
+    });
     h.record(0.5);
     expect(h.snapshot().min).toBe(0.5);
     expectInvalidArgument(() => h.record(Infinity), 'null');
@@ -82,7 +102,13 @@ describe('metricsSink', () => {
     bus.emit(createEvent('loader.phase.end', { phase: 'read', durationMs: 1 }));
     bus.emit(createEvent('span.end', { name: 'boot', durationMs: 7, status: 'ok' }, { phase: 'ignored-for-spans' }));
     bus.emit(createEvent('span.start', { name: 'boot' }));
-    bus.emit(createEvent('instruction.completed', { op: 'clock.now', capability: 'clock', instanceId: 'i', correlationId: 'c', durationMs: 0.5, ok: true }, { phase: 'clock' }));
+    bus.emit(
+      createEvent(
+        'instruction.completed',
+        { op: 'clock.now', capability: 'clock', instanceId: 'i', correlationId: 'c', durationMs: 0.5, ok: true },
+        { phase: 'clock' },
+      ),
+    );
     const s = m.snapshot();
     expect(s.counters['events.loader.phase.end']).toBe(3);
     expect(s.counters['events.span.start']).toBe(1);

@@ -9,14 +9,32 @@ function fakeClock(...times: number[]) {
 describe('spans', () => {
   it('emits span.start then span.end with durationMs, ids and envelope fields', () => {
     const rec = new MemoryRecorder();
-    const span = startSpan(rec, 'load', { layer: 'loader', phase: 'read', instanceId: 'i1', attributes: { source: 'mem' }, clock: fakeClock(10, 12.5) });
+    const span = startSpan(rec, 'load', {
+      layer: 'loader',
+      phase: 'read',
+      instanceId: 'i1',
+      attributes: { source: 'mem' },
+      clock: fakeClock(10, 12.5),
+    });
     expect(span.ended).toBe(false);
     expect(span.end({ bytes: 3 })).toBe(2.5);
     expect(span.ended).toBe(true);
     const [start, end] = rec.events;
-    expect(start).toMatchObject({ name: 'span.start', layer: 'loader', phase: 'read', instanceId: 'i1', spanId: span.spanId, data: { name: 'load', attributes: { source: 'mem' } } });
+    expect(start).toMatchObject({
+      name: 'span.start',
+      layer: 'loader',
+      phase: 'read',
+      instanceId: 'i1',
+      spanId: span.spanId,
+      data: { name: 'load', attributes: { source: 'mem' } },
+    });
     expect(start!.parentSpanId).toBeUndefined();
-    expect(end).toMatchObject({ name: 'span.end', level: 'debug', spanId: span.spanId, data: { name: 'load', durationMs: 2.5, status: 'ok', attributes: { source: 'mem', bytes: 3 } } });
+    expect(end).toMatchObject({
+      name: 'span.end',
+      level: 'debug',
+      spanId: span.spanId,
+      data: { name: 'load', durationMs: 2.5, status: 'ok', attributes: { source: 'mem', bytes: 3 } },
+    });
   });
 
   it('children carry the parent id and inherit layer and instance', () => {
@@ -40,7 +58,10 @@ describe('spans', () => {
     expect(span.fail(new Error('bad digest'))).toBe(4);
     expect(span.end()).toBe(4);
     expect(rec.count('span.end')).toBe(1);
-    expect(rec.last('span.end')).toMatchObject({ level: 'error', data: { status: 'error', error: { name: 'Error', message: 'bad digest' } } });
+    expect(rec.last('span.end')).toMatchObject({
+      level: 'error',
+      data: { status: 'error', error: { name: 'Error', message: 'bad digest' } },
+    });
   });
 
   it('skips building events the sink does not want', () => {
@@ -63,6 +84,11 @@ describe('spans', () => {
     ).toThrow('t');
     await expect(withSpan(rec, 'async', async () => 8)).resolves.toBe(8);
     await expect(withSpan(rec, 'rejects', async () => Promise.reject(new Error('r')))).rejects.toThrow('r');
-    expect(rec.byName('span.end').map((e) => `${e.data.name}:${e.data.status}`)).toEqual(['sync:ok', 'throws:error', 'async:ok', 'rejects:error']);
+    expect(rec.byName('span.end').map((e) => `${e.data.name}:${e.data.status}`)).toEqual([
+      'sync:ok',
+      'throws:error',
+      'async:ok',
+      'rejects:error',
+    ]);
   });
 });

@@ -5,7 +5,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { createEvent, type AnyFaygerEvent } from '@fayger/contracts';
 import { createMemoryAdapter } from '@fayger/adapter-core';
 import { EventBus } from '@fayger/observability';
@@ -33,19 +38,58 @@ const leb = (n: number) => {
 /** `_start`: CALLS × fayger.random_fill(0, 4) in a loop, then fayger.exit(0). */
 function hostCallLoop(calls: number): Uint8Array {
   const body = [
-    0x01, 0x01, 0x7f, // one i32 local
-    0x03, 0x40, // loop
-    0x41, 0x00, 0x41, 0x04, 0x10, 0x00, 0x1a, // random_fill(0, 4); drop
-    0x20, 0x00, 0x41, 0x01, 0x6a, 0x22, 0x00, // i = i + 1
-    0x41, ...leb(calls), 0x48, 0x0d, 0x00, // br_if (i < calls)
+    0x01,
+    0x01,
+    0x7f, // one i32 local
+    0x03,
+    0x40, // loop
+    0x41,
+    0x00,
+    0x41,
+    0x04,
+    0x10,
+    0x00,
+    0x1a, // random_fill(0, 4); drop
+    0x20,
+    0x00,
+    0x41,
+    0x01,
+    0x6a,
+    0x22,
+    0x00, // i = i + 1
+    0x41,
+    ...leb(calls),
+    0x48,
+    0x0d,
+    0x00, // br_if (i < calls)
     0x0b, // end loop
-    0x41, 0x00, 0x10, 0x01, // exit(0)
+    0x41,
+    0x00,
+    0x10,
+    0x01, // exit(0)
     0x0b,
   ];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [0x03, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00]),
-    ...section(2, [0x02, ...name('fayger'), ...name('random_fill'), 0x00, 0x00, ...name('fayger'), ...name('exit'), 0x00, 0x01]),
+    ...section(2, [
+      0x02,
+      ...name('fayger'),
+      ...name('random_fill'),
+      0x00,
+      0x00,
+      ...name('fayger'),
+      ...name('exit'),
+      0x00,
+      0x01,
+    ]),
     ...section(3, [0x01, 0x02]),
     ...section(5, [0x01, 0x00, 0x01]),
     ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('_start'), 0x00, 0x02]),
@@ -54,8 +98,13 @@ function hostCallLoop(calls: number): Uint8Array {
 }
 
 function sdk(): Pick<OtelSinkOptions, 'tracerProvider' | 'meterProvider'> {
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })] });
-  const reader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
+  });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+    exportIntervalMillis: 3_600_000,
+  });
   return { tracerProvider, meterProvider: new MeterProvider({ readers: [reader] }) };
 }
 
@@ -72,13 +121,15 @@ async function main(): Promise<void> {
   ]);
   const runOnce = async (variant: Variant): Promise<number> => {
     const fayger = createFayger({ adapter: createMemoryAdapter(), trust: { roots: key.roots } });
-    const sink = variant === 'no sink' ? undefined : createOtelSink(fayger.events!, variant === 'sink + SDK' ? sdk() : {});
+    const sink =
+      variant === 'no sink' ? undefined : createOtelSink(fayger.events!, variant === 'sink + SDK' ? sdk() : {});
     const loaded = await fayger.load(buf);
     const handle = await fayger.start(loaded);
     const t0 = performance.now();
     const r = await handle.done;
     const ms = performance.now() - t0;
-    if (r.state !== 'Terminated' || r.usage.hostCalls < CALLS) throw new Error(`bench guest ended ${r.state} after ${r.usage.hostCalls} host calls`);
+    if (r.state !== 'Terminated' || r.usage.hostCalls < CALLS)
+      throw new Error(`bench guest ended ${r.state} after ${r.usage.hostCalls} host calls`);
     sink?.detach();
     await fayger.close();
     return (ms * 1e3) / CALLS;
@@ -88,7 +139,14 @@ async function main(): Promise<void> {
   const samples: Record<Variant, number[]> = { 'no sink': [], 'sink, no SDK': [], 'sink + SDK': [] };
   for (let r = 0; r < ROUNDS; r++) for (const v of variants) samples[v].push(await runOnce(v));
   const hostCall = Object.fromEntries(
-    variants.map((v) => [v, { usPerCallBest: +best(samples[v]).toFixed(3), usPerCallMedian: +median(samples[v]).toFixed(3), rounds: samples[v].map((x) => +x.toFixed(3)) }]),
+    variants.map((v) => [
+      v,
+      {
+        usPerCallBest: +best(samples[v]).toFixed(3),
+        usPerCallMedian: +median(samples[v]).toFixed(3),
+        rounds: samples[v].map((x) => +x.toFixed(3)),
+      },
+    ]),
   );
   const base = best(samples['no sink']);
 
@@ -96,8 +154,17 @@ async function main(): Promise<void> {
   const perEvent: Record<string, number> = {};
   const bus = new EventBus();
   const sink = createOtelSink(bus, sdk());
-  const completed = Array.from({ length: 16 }, (_, i) =>
-    createEvent('instruction.completed', { op: 'random.bytes', capability: 'random', instanceId: 'i1', correlationId: `c${i}`, durationMs: i / 7, ok: true }) as AnyFaygerEvent,
+  const completed = Array.from(
+    { length: 16 },
+    (_, i) =>
+      createEvent('instruction.completed', {
+        op: 'random.bytes',
+        capability: 'random',
+        instanceId: 'i1',
+        correlationId: `c${i}`,
+        durationMs: i / 7,
+        ok: true,
+      }) as AnyFaygerEvent,
   );
   const measure = (label: string, fn: (n: number) => void) => {
     const n = 200_000;

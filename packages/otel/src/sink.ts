@@ -194,18 +194,28 @@ export function createOtelSink(source: FaygerEventSource, options: OtelSinkOptio
 
   const unsubscribes: (() => void)[] = [];
   const on = <N extends EventName>(name: N, handler: (event: FaygerEvent<N>) => void): void => {
-    unsubscribes.push(source.on(name, handler as (event: AnyFaygerEvent) => void, { label: `${INSTRUMENTATION_NAME} ${name}` }));
+    unsubscribes.push(
+      source.on(name, handler as (event: AnyFaygerEvent) => void, { label: `${INSTRUMENTATION_NAME} ${name}` }),
+    );
   };
 
   // ------------------------------------------------------------------------------------------- loads
 
   on('loader.load.start', (e) => {
     const key = e.spanId ?? 'load';
-    loads.set(key, startChild(A.SPAN_LOAD, parentContext(), { [A.ATTR_LOAD_SOURCE]: e.data.source, [A.ATTR_LOAD_STRATEGY]: e.data.strategy }));
+    loads.set(
+      key,
+      startChild(A.SPAN_LOAD, parentContext(), {
+        [A.ATTR_LOAD_SOURCE]: e.data.source,
+        [A.ATTR_LOAD_STRATEGY]: e.data.strategy,
+      }),
+    );
   });
   on('loader.phase.start', (e) => {
     const parent = loads.get(e.parentSpanId ?? 'load');
-    const { span } = startChild(`${A.SPAN_LOAD}.${e.data.phase}`, parent?.ctx ?? parentContext(), { [A.ATTR_LOAD_PHASE]: e.data.phase });
+    const { span } = startChild(`${A.SPAN_LOAD}.${e.data.phase}`, parent?.ctx ?? parentContext(), {
+      [A.ATTR_LOAD_PHASE]: e.data.phase,
+    });
     phases.set(e.spanId ?? `phase:${e.data.phase}`, span);
   });
   on('loader.phase.end', (e) => {
@@ -268,12 +278,20 @@ export function createOtelSink(source: FaygerEventSource, options: OtelSinkOptio
     const key = e.spanId ?? instanceId;
     let rec = instances.get(key);
     if (!rec) {
-      rec = { ...startChild(A.SPAN_INSTANCE, parentContext(), { [A.ATTR_INSTANCE_ID]: instanceId }), instanceId, spanKey: key };
+      rec = {
+        ...startChild(A.SPAN_INSTANCE, parentContext(), { [A.ATTR_INSTANCE_ID]: instanceId }),
+        instanceId,
+        spanKey: key,
+      };
       instances.set(key, rec);
       instancesById.set(instanceId, rec);
     }
     const d = e.data;
-    rec.span.addEvent(A.EVENT_TRANSITION, { [A.ATTR_LIFECYCLE_FROM]: d.from, [A.ATTR_LIFECYCLE_TO]: d.to, [A.ATTR_LIFECYCLE_CAUSE]: d.cause });
+    rec.span.addEvent(A.EVENT_TRANSITION, {
+      [A.ATTR_LIFECYCLE_FROM]: d.from,
+      [A.ATTR_LIFECYCLE_TO]: d.to,
+      [A.ATTR_LIFECYCLE_CAUSE]: d.cause,
+    });
     rec.span.setAttribute(A.ATTR_INSTANCE_STATE, d.to);
     if (!TERMINAL_STATES.includes(d.to)) return;
     if (d.usage) rec.span.setAttributes(usageAttributes(d.usage));
@@ -315,10 +333,18 @@ export function createOtelSink(source: FaygerEventSource, options: OtelSinkOptio
   if (metersLive || hostCallSpans) {
     on(HOST_CALL_EVENTS[0], (e) => {
       const d = e.data;
-      instructions.add(1, { [A.ATTR_OP]: d.op, [A.ATTR_CAPABILITY]: d.capability ?? 'none', [A.ATTR_INSTRUCTION_MODE]: d.mode });
+      instructions.add(1, {
+        [A.ATTR_OP]: d.op,
+        [A.ATTR_CAPABILITY]: d.capability ?? 'none',
+        [A.ATTR_INSTRUCTION_MODE]: d.mode,
+      });
       if (!hostCallSpans) return;
-      const parent = (e.parentSpanId !== undefined ? instances.get(e.parentSpanId) : undefined) ?? instancesById.get(d.instanceId);
-      const { span } = startChild(A.SPAN_HOST_CALL, parent?.ctx ?? parentContext(), { [A.ATTR_OP]: d.op, [A.ATTR_CAPABILITY]: d.capability ?? 'none' });
+      const parent =
+        (e.parentSpanId !== undefined ? instances.get(e.parentSpanId) : undefined) ?? instancesById.get(d.instanceId);
+      const { span } = startChild(A.SPAN_HOST_CALL, parent?.ctx ?? parentContext(), {
+        [A.ATTR_OP]: d.op,
+        [A.ATTR_CAPABILITY]: d.capability ?? 'none',
+      });
       hostCalls.set(e.spanId ?? d.correlationId, span);
     });
     on(HOST_CALL_EVENTS[1], (e) => {
@@ -344,15 +370,24 @@ export function createOtelSink(source: FaygerEventSource, options: OtelSinkOptio
       const d = e.data;
       const capability = d.capability ?? 'none';
       denials.add(1, { [A.ATTR_OP]: d.op, [A.ATTR_CAPABILITY]: capability, [A.ATTR_DENIAL_REASON]: d.code });
-      hostCallCount.add(1, { [A.ATTR_OP]: d.op, [A.ATTR_CAPABILITY]: capability, [A.ATTR_HOST_CALL_OUTCOME]: 'denied', [A.ATTR_ERROR_TYPE]: d.code });
+      hostCallCount.add(1, {
+        [A.ATTR_OP]: d.op,
+        [A.ATTR_CAPABILITY]: capability,
+        [A.ATTR_HOST_CALL_OUTCOME]: 'denied',
+        [A.ATTR_ERROR_TYPE]: d.code,
+      });
       if (!hostCallSpans) return;
       const key = e.spanId ?? d.correlationId;
       let span = hostCalls.get(key);
       if (span) hostCalls.delete(key);
       else {
         // Refused before dispatch: a zero-length span under the instance.
-        const parent = (e.parentSpanId !== undefined ? instances.get(e.parentSpanId) : undefined) ?? instancesById.get(d.instanceId);
-        span = startChild(A.SPAN_HOST_CALL, parent?.ctx ?? parentContext(), { [A.ATTR_OP]: d.op, [A.ATTR_CAPABILITY]: capability }).span;
+        const parent =
+          (e.parentSpanId !== undefined ? instances.get(e.parentSpanId) : undefined) ?? instancesById.get(d.instanceId);
+        span = startChild(A.SPAN_HOST_CALL, parent?.ctx ?? parentContext(), {
+          [A.ATTR_OP]: d.op,
+          [A.ATTR_CAPABILITY]: capability,
+        }).span;
       }
       span.setAttributes({ [A.ATTR_ERROR_TYPE]: d.code, [A.ATTR_DENIAL_REASON]: d.code });
       span.setStatus({ code: SpanStatusCode.ERROR, message: d.reason });

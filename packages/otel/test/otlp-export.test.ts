@@ -37,7 +37,9 @@ describe('OTLP/HTTP export (official exporter → receiver on 127.0.0.1)', () =>
     expect(attr(load, 'fayger.artifact.id')).toBe('test.fayger.quick');
     expect(attr(load, 'fayger.load.sections')).toEqual(['main']);
     const phases = spans.filter((s) => s.parentSpanId === load.spanId).map((s) => s.name);
-    expect(phases).toEqual(expect.arrayContaining(['fayger.load.read', 'fayger.load.verify-signature', 'fayger.load.hand-off']));
+    expect(phases).toEqual(
+      expect.arrayContaining(['fayger.load.read', 'fayger.load.verify-signature', 'fayger.load.hand-off']),
+    );
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(2); // the load's trace and the instance's
     const instance = spans.find((s) => s.name === 'fayger.instance')!;
     expect(attr(instance, 'fayger.instance.id')).toBe(result.instanceId);

@@ -31,7 +31,12 @@ function sdk() {
     },
     async metrics(): Promise<MetricData[]> {
       await reader.forceFlush();
-      return metricExporter.getMetrics().at(-1)?.scopeMetrics.flatMap((s) => s.metrics) ?? [];
+      return (
+        metricExporter
+          .getMetrics()
+          .at(-1)
+          ?.scopeMetrics.flatMap((s) => s.metrics) ?? []
+      );
     },
   };
 }
@@ -95,21 +100,37 @@ describe('createOtelSink with the OpenTelemetry SDK', () => {
     }
 
     const instance = one(spans, 'fayger.instance');
-    expect(instance.attributes).toMatchObject({ 'fayger.instance.id': result.instanceId, 'fayger.instance.state': 'Terminated' });
+    expect(instance.attributes).toMatchObject({
+      'fayger.instance.id': result.instanceId,
+      'fayger.instance.state': 'Terminated',
+    });
     expect(instance.attributes['fayger.instance.fuel_used']).toBe(result.usage.fuelUsed);
     expect(instance.attributes['fayger.instance.host_calls']).toBe(result.usage.hostCalls);
     expect(instance.attributes['fayger.instance.memory.peak_pages']).toBe(result.usage.peakMemoryPages);
-    const transitions = instance.events.filter((e) => e.name === 'fayger.lifecycle.transition').map((e) => e.attributes?.['fayger.lifecycle.to']);
+    const transitions = instance.events
+      .filter((e) => e.name === 'fayger.lifecycle.transition')
+      .map((e) => e.attributes?.['fayger.lifecycle.to']);
     expect(transitions).toEqual(['Initialized', 'Running', 'Terminated']);
 
     const ms = await t.metrics();
     const calls = points(ms, 'fayger.host_calls');
-    expect(withAttrs(calls, { 'fayger.op': 'timer.sleep', 'fayger.capability': 'timer', 'fayger.host_call.outcome': 'ok' })[0]?.value).toBe(1);
+    expect(
+      withAttrs(calls, {
+        'fayger.op': 'timer.sleep',
+        'fayger.capability': 'timer',
+        'fayger.host_call.outcome': 'ok',
+      })[0]?.value,
+    ).toBe(1);
     const latency = withAttrs(points(ms, 'fayger.host_call.duration'), { 'fayger.op': 'timer.sleep' });
     expect(latency).toHaveLength(1);
     // sleep_ms(20): the histogram is in seconds.
     expect((latency[0].value as { sum: number }).sum).toBeGreaterThan(0.015);
-    expect(withAttrs(points(ms, 'fayger.instructions'), { 'fayger.op': 'timer.sleep', 'fayger.instruction.mode': 'async' })[0]?.value).toBe(1);
+    expect(
+      withAttrs(points(ms, 'fayger.instructions'), {
+        'fayger.op': 'timer.sleep',
+        'fayger.instruction.mode': 'async',
+      })[0]?.value,
+    ).toBe(1);
   });
 
   it("makes the embedder's active span the parent of a load and of the instance started inside it", async () => {
@@ -169,7 +190,12 @@ describe('createOtelSink with the OpenTelemetry SDK', () => {
       'fayger.load.phase': 'verify-signature',
     });
     const exception = load.events.find((e) => e.name === 'exception');
-    expect(exception?.attributes).toMatchObject({ 'exception.type': code, 'fayger.error.code': code, 'fayger.error.layer': layer, 'fayger.error.phase': phase });
+    expect(exception?.attributes).toMatchObject({
+      'exception.type': code,
+      'fayger.error.code': code,
+      'fayger.error.layer': layer,
+      'fayger.error.phase': phase,
+    });
     const failed = one(spans, 'fayger.load.verify-signature');
     expect(failed.status.code).toBe(SpanStatusCode.ERROR);
     expect(parentOf(failed)).toBe(load.spanContext().spanId);
@@ -214,16 +240,29 @@ describe('createOtelSink with the OpenTelemetry SDK', () => {
       { name: 'app', required: true },
     ]);
     const t = sdk();
-    const fayger = createFayger({ adapter: createMemoryAdapter(), trust: { roots: key.roots }, policy: buildHostPolicy({ deny: ['random'] }) });
+    const fayger = createFayger({
+      adapter: createMemoryAdapter(),
+      trust: { roots: key.roots },
+      policy: buildHostPolicy({ deny: ['random'] }),
+    });
     const sink = createOtelSink(fayger.events!, { ...t, hostCallSpans: true });
     expect((await fayger.run(buf)).exitCode).toBe(1);
     await fayger.close();
     sink.detach();
 
     const ms = await t.metrics();
-    const denied = { 'fayger.op': 'random.bytes', 'fayger.capability': 'random', 'fayger.denial.reason': 'CAPABILITY_DENIED' };
+    const denied = {
+      'fayger.op': 'random.bytes',
+      'fayger.capability': 'random',
+      'fayger.denial.reason': 'CAPABILITY_DENIED',
+    };
     expect(withAttrs(points(ms, 'fayger.host_call.denials'), denied)[0]?.value).toBe(1);
-    expect(withAttrs(points(ms, 'fayger.host_calls'), { 'fayger.op': 'random.bytes', 'fayger.host_call.outcome': 'denied' })[0]?.value).toBe(1);
+    expect(
+      withAttrs(points(ms, 'fayger.host_calls'), {
+        'fayger.op': 'random.bytes',
+        'fayger.host_call.outcome': 'denied',
+      })[0]?.value,
+    ).toBe(1);
     const spans = await t.finished();
     const call = byName(spans, 'fayger.host_call').find((s) => s.attributes['fayger.op'] === 'random.bytes');
     expect(call?.status.code).toBe(SpanStatusCode.ERROR);

@@ -53,7 +53,12 @@ function benchBus(validate = true) {
         case 'app.poll':
           return new Promise(() => never.add(instanceId)); // idle forever
         default:
-          return { v: 1, id: ins.id, ok: false, error: { code: 'ADAPTER_UNSUPPORTED_OP', message: ins.op, phase: ins.op } };
+          return {
+            v: 1,
+            id: ins.id,
+            ok: false,
+            error: { code: 'ADAPTER_UNSUPPORTED_OP', message: ins.op, phase: ins.op },
+          };
       }
     },
   };
@@ -117,8 +122,12 @@ const ASYNC_N = quick ? 2_000 : 20_000;
 const syncNs = await roundTrip('(drop (call $now (i32.const 1)))', SYNC_N, ['clock']);
 const syncTrustNs = await roundTrip('(drop (call $now (i32.const 1)))', SYNC_N, ['clock'], false);
 const asyncNs = await roundTrip('(drop (call $sleep (f64.const 0)))', ASYNC_N, ['timer']);
-console.log(`sync round trip (fayger.clock_now → clock.now): ${(syncNs / 1000).toFixed(2)} µs/call with a validating bus, ${(syncTrustNs / 1000).toFixed(2)} µs/call runtime side only (bus skips validation)`);
-console.log(`async round trip (fayger.sleep_ms → timer.sleep, suspend + resume): ${(asyncNs / 1000).toFixed(2)} µs/call`);
+console.log(
+  `sync round trip (fayger.clock_now → clock.now): ${(syncNs / 1000).toFixed(2)} µs/call with a validating bus, ${(syncTrustNs / 1000).toFixed(2)} µs/call runtime side only (bus skips validation)`,
+);
+console.log(
+  `async round trip (fayger.sleep_ms → timer.sleep, suspend + resume): ${(asyncNs / 1000).toFixed(2)} µs/call`,
+);
 
 // ---- 1,000 concurrent idle instances --------------------------------------------------------
 const IDLE_N = quick ? 200 : 1000;
@@ -137,7 +146,8 @@ for (let i = 0; i < IDLE_N; i++) idle.push(idleRt.instantiate(buf(idleGuest, ['a
 await Promise.all(idle.map((x) => x.start()));
 // Wait until every instance has run its first slice and is parked on the host promise.
 const t0Idle = Date.now();
-while (!idle.every((x) => x.usage().hostCalls === 1) && Date.now() - t0Idle < 20_000) await new Promise((r) => setTimeout(r, 20));
+while (!idle.every((x) => x.usage().hostCalls === 1) && Date.now() - t0Idle < 20_000)
+  await new Promise((r) => setTimeout(r, 20));
 const settleMs = Date.now() - t0Idle;
 gc();
 const after = process.memoryUsage();
@@ -169,13 +179,22 @@ const implPerInstance = {
   arrayBufferBytes: Math.round((afterImpl.arrayBuffers - beforeImpl.arrayBuffers) / IDLE_N),
 };
 for (const [g] of bare) g.terminate();
-const runtimeOverheadBytes = perInstance.heapBytes + perInstance.arrayBufferBytes - implPerInstance.heapBytes - implPerInstance.arrayBufferBytes;
-console.log(`${IDLE_N} idle instances (each parked on app.poll, all waiting: ${allWaiting}, ${settleMs} ms until all parked):`);
-console.log(`  JS heap ${(perInstance.heapBytes / 1024).toFixed(1)} KiB/instance, guest memory ${(perInstance.arrayBufferBytes / 1024).toFixed(1)} KiB/instance (1 page declared)`);
-console.log(`  of which the implementation alone (same guest parked without the runtime): heap ${(implPerInstance.heapBytes / 1024).toFixed(1)} KiB, buffers ${(implPerInstance.arrayBufferBytes / 1024).toFixed(1)} KiB; runtime overhead ≈ ${(runtimeOverheadBytes / 1024).toFixed(1)} KiB/instance`);
+const runtimeOverheadBytes =
+  perInstance.heapBytes + perInstance.arrayBufferBytes - implPerInstance.heapBytes - implPerInstance.arrayBufferBytes;
+console.log(
+  `${IDLE_N} idle instances (each parked on app.poll, all waiting: ${allWaiting}, ${settleMs} ms until all parked):`,
+);
+console.log(
+  `  JS heap ${(perInstance.heapBytes / 1024).toFixed(1)} KiB/instance, guest memory ${(perInstance.arrayBufferBytes / 1024).toFixed(1)} KiB/instance (1 page declared)`,
+);
+console.log(
+  `  of which the implementation alone (same guest parked without the runtime): heap ${(implPerInstance.heapBytes / 1024).toFixed(1)} KiB, buffers ${(implPerInstance.arrayBufferBytes / 1024).toFixed(1)} KiB; runtime overhead ≈ ${(runtimeOverheadBytes / 1024).toFixed(1)} KiB/instance`,
+);
 
 // ---- fairness of two busy instances --------------------------------------------------------
-const busy = wat(`(module (func (export "_start") (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))`);
+const busy = wat(
+  `(module (func (export "_start") (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))`,
+);
 const fairRt = runtimeFor({ sliceFuel: 10_000 });
 const a = fairRt.instantiate(buf(busy));
 const b = fairRt.instantiate(buf(busy));
@@ -188,8 +207,10 @@ const fa = a.usage().fuelUsed;
 const fb = b.usage().fuelUsed;
 await fairRt.shutdown();
 const shareA = fa / (fa + fb);
-console.log(`fairness over ${FAIR_MS} ms: fuel A ${fa}, B ${fb}, share A ${(shareA * 100).toFixed(1)} %, spread ${((Math.abs(fa - fb) / Math.max(fa, fb)) * 100).toFixed(2)} %`);
-console.log(`  total guest throughput ${(((fa + fb) / FAIR_MS) * 1000 / 1e6).toFixed(1)} Mfuel/s`);
+console.log(
+  `fairness over ${FAIR_MS} ms: fuel A ${fa}, B ${fb}, share A ${(shareA * 100).toFixed(1)} %, spread ${((Math.abs(fa - fb) / Math.max(fa, fb)) * 100).toFixed(2)} %`,
+);
+console.log(`  total guest throughput ${((((fa + fb) / FAIR_MS) * 1000) / 1e6).toFixed(1)} Mfuel/s`);
 
 const result = {
   package: '@fayger/runtime',
@@ -204,8 +225,22 @@ const result = {
     asyncCalls: ASYNC_N,
     note: 'guest loop with one host call per iteration minus the same loop without it (median of 3); bus validates each instruction',
   },
-  idleInstances: { count: IDLE_N, allWaiting, settleMs, perInstance, implementationOnlyPerInstance: implPerInstance, runtimeOverheadBytes },
-  fairness: { windowMs: FAIR_MS, sliceFuel: 10_000, fuelA: fa, fuelB: fb, shareA, spread: Math.abs(fa - fb) / Math.max(fa, fb) },
+  idleInstances: {
+    count: IDLE_N,
+    allWaiting,
+    settleMs,
+    perInstance,
+    implementationOnlyPerInstance: implPerInstance,
+    runtimeOverheadBytes,
+  },
+  fairness: {
+    windowMs: FAIR_MS,
+    sliceFuel: 10_000,
+    fuelA: fa,
+    fuelB: fb,
+    shareA,
+    spread: Math.abs(fa - fb) / Math.max(fa, fb),
+  },
 };
 mkdirSync(join(here, '..', 'bench-results'), { recursive: true });
 writeFileSync(join(here, '..', 'bench-results', 'runtime.json'), JSON.stringify(result, null, 2) + '\n');

@@ -9,7 +9,10 @@ interface HostGlobals {
   setTimeout?: (fn: () => void, ms: number) => TimerHandle;
   clearTimeout?: (h: TimerHandle) => void;
   setImmediate?: (fn: () => void) => unknown;
-  MessageChannel?: new () => { port1: { onmessage: (() => void) | null; close?(): void }; port2: { postMessage(v: unknown): void } };
+  MessageChannel?: new () => {
+    port1: { onmessage: (() => void) | null; close?(): void };
+    port2: { postMessage(v: unknown): void };
+  };
   performance?: { now(): number };
   TextEncoder?: new () => { encode(s: string): Uint8Array };
   TextDecoder?: new (label?: string, options?: { fatal?: boolean }) => { decode(b: Uint8Array): string };
@@ -87,7 +90,13 @@ export function utf8Decode(b: Uint8Array): string {
       cp = ((c & 15) << 12) | ((b[i + 1]! & 63) << 6) | (b[i + 2]! & 63);
       n = 3;
       if (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000)) cp = 0xfffd;
-    } else if (c >= 0xf0 && c < 0xf5 && (b[i + 1]! & 0xc0) === 0x80 && (b[i + 2]! & 0xc0) === 0x80 && (b[i + 3]! & 0xc0) === 0x80) {
+    } else if (
+      c >= 0xf0 &&
+      c < 0xf5 &&
+      (b[i + 1]! & 0xc0) === 0x80 &&
+      (b[i + 2]! & 0xc0) === 0x80 &&
+      (b[i + 3]! & 0xc0) === 0x80
+    ) {
       cp = ((c & 7) << 18) | ((b[i + 1]! & 63) << 12) | ((b[i + 2]! & 63) << 6) | (b[i + 3]! & 63);
       n = 4;
       if (cp < 0x10000 || cp > 0x10ffff) cp = 0xfffd;

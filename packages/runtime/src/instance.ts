@@ -20,9 +20,26 @@ import { clearTimer, monotonicNow, nextMacrotask, setTimer } from './host-global
 import { Lifecycle, publish } from './lifecycle.js';
 import { DEFAULT_MAX_HOST_CALL_BYTES, effectiveQuotas, limitSources } from './limits.js';
 import { ResourceMonitor, type SliceUsage } from './monitor.js';
-import type { CompiledCode, GuestCall, GuestInstance, HostFunction, HostImports, ImplementationVerdict, RuntimeImplementation } from '@fayger/contracts';
+import type {
+  CompiledCode,
+  GuestCall,
+  GuestInstance,
+  HostFunction,
+  HostImports,
+  ImplementationVerdict,
+  RuntimeImplementation,
+} from '@fayger/contracts';
 import type { Scheduler, SchedulerTask } from './scheduler.js';
-import type { BufInstance, EffectiveLimits, ExitInfo, InstantiateOptions, LinkPolicy, RuntimeHostPolicy, RuntimeLimits, TransitionInfo } from './types.js';
+import type {
+  BufInstance,
+  EffectiveLimits,
+  ExitInfo,
+  InstantiateOptions,
+  LinkPolicy,
+  RuntimeHostPolicy,
+  RuntimeLimits,
+  TransitionInfo,
+} from './types.js';
 
 /** What an instance shares with its runtime. */
 export interface InstanceEnv {
@@ -118,7 +135,8 @@ export class Instance implements BufInstance, SchedulerTask {
     const manifestQuotas = (buf.manifest.quotas ?? {}) as QuotaValues;
     const host = env.hostPolicy?.resources;
     const effective: EffectiveLimits = effectiveQuotas(manifestQuotas, host, env.hostPolicy?.defaults, options.quotas);
-    if (host?.fuelPerSecond !== undefined && Number.isFinite(host.fuelPerSecond)) effective.fuelPerSecond = host.fuelPerSecond;
+    if (host?.fuelPerSecond !== undefined && Number.isFinite(host.fuelPerSecond))
+      effective.fuelPerSecond = host.fuelPerSecond;
     this.limitSources = limitSources(manifestQuotas, host, env.hostPolicy?.defaults, options.quotas);
     this.monitor = new ResourceMonitor(
       id,
@@ -253,14 +271,19 @@ export class Instance implements BufInstance, SchedulerTask {
       if (!this.lifecycle.live) return;
 
       const exp = compiled.exports.find((e) => e.name === entry.export);
-      const okType = !exp?.type || (exp.type.params.length === 0 && (exp.type.results.length === 0 || (exp.type.results.length === 1 && exp.type.results[0] === 'i32')));
-      if (!exp || exp.kind !== 'function' || !okType) {
+      const okType =
+        !exp?.type ||
+        (exp.type.params.length === 0 &&
+          (exp.type.results.length === 0 || (exp.type.results.length === 1 && exp.type.results[0] === 'i32')));
+      if (exp?.kind !== 'function' || !okType) {
         throw new FaygerError({
           code: 'RUNTIME_ENTRY_NOT_FOUND',
           phase: 'initialize',
           what: `finding entry export ${entry.export}`,
           expected: 'an exported function () -> () or () -> i32',
-          found: exp ? `${exp.kind}${exp.type ? ` (${exp.type.params.join(',')}) -> (${exp.type.results.join(',')})` : ''}` : 'no such export',
+          found: exp
+            ? `${exp.kind}${exp.type ? ` (${exp.type.params.join(',')}) -> (${exp.type.results.join(',')})` : ''}`
+            : 'no such export',
           details: { exports: compiled.exports.map((e) => e.name).slice(0, 32) },
         });
       }
@@ -286,7 +309,9 @@ export class Instance implements BufInstance, SchedulerTask {
       this.armWallTimer();
       try {
         guest = await compiled.instantiate(imports, {
-          ...(limits.memoryPages !== undefined ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 } : {}),
+          ...(limits.memoryPages !== undefined
+            ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 }
+            : {}),
           ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
           ...(limits.tableElements !== undefined ? { maxTableElements: limits.tableElements } : {}),
           // Meters the start function, which runs inside instantiate, outside the scheduler's slices.
@@ -305,7 +330,10 @@ export class Instance implements BufInstance, SchedulerTask {
         return;
       }
       this.guest = guest;
-      if (entry.export !== '_initialize' && compiled.exports.some((e) => e.name === '_initialize' && e.kind === 'function')) {
+      if (
+        entry.export !== '_initialize' &&
+        compiled.exports.some((e) => e.name === '_initialize' && e.kind === 'function')
+      ) {
         this.calls.push('_initialize');
       }
       this.calls.push(entry.export);
@@ -334,7 +362,12 @@ export class Instance implements BufInstance, SchedulerTask {
     const roundMs = this.env.limits?.roundMs ?? 8;
     const check = (): void => {
       if (!this.lifecycle.live) {
-        throw new FaygerError({ code: 'RUNTIME_INSTANCE_TERMINATED', phase: 'instantiate', what: `running the start function of ${this.id}`, found: 'the instance ended' });
+        throw new FaygerError({
+          code: 'RUNTIME_INSTANCE_TERMINATED',
+          phase: 'instantiate',
+          what: `running the start function of ${this.id}`,
+          found: 'the instance ended',
+        });
       }
       const d = this.monitor.checkWall();
       // No suspending inside instantiate: a wall-time breach ends the start function (QUOTA_WALL_TIME_EXCEEDED).
@@ -392,7 +425,10 @@ export class Instance implements BufInstance, SchedulerTask {
       publish(
         this.env.events,
         'runtime.implementation.selected',
-        () => ({ implementation: next.descriptor.id, reason: `fallback at load: ${impl.descriptor.id} refused the module (${why})` }),
+        () => ({
+          implementation: next.descriptor.id,
+          reason: `fallback at load: ${impl.descriptor.id} refused the module (${why})`,
+        }),
         { instanceId: this.id },
       );
     }
@@ -409,7 +445,11 @@ export class Instance implements BufInstance, SchedulerTask {
     if (typeof requested !== 'number') return undefined;
     if (limit === 'tableElements') return this.monitor.tableBreach(requested, err);
     if (limit === 'memoryPages') {
-      const d = this.monitor.afterSlice(0, { memoryPages: 0, maxCallDepthReached: 0, refused: { memoryPages: requested } });
+      const d = this.monitor.afterSlice(0, {
+        memoryPages: 0,
+        maxCallDepthReached: 0,
+        refused: { memoryPages: requested },
+      });
       return d.kind === 'ok' ? undefined : d.error;
     }
     return undefined;
@@ -454,7 +494,13 @@ export class Instance implements BufInstance, SchedulerTask {
           canSuspend: this.canSuspend,
           reportDenied: (op, capability, code) => {
             this.monitor.recordDenied(capability);
-            gate.reportDenied(op, capability, `${this.id}:wasi`, code, `${code}: the guest path lies outside the granted roots, or the capability is not granted`);
+            gate.reportDenied(
+              op,
+              capability,
+              `${this.id}:wasi`,
+              code,
+              `${code}: the guest path lies outside the granted roots, or the capability is not granted`,
+            );
           },
         },
         wasi,
@@ -583,7 +629,11 @@ export class Instance implements BufInstance, SchedulerTask {
     try {
       outcome = this.call.run(budget === undefined ? undefined : { fuel: budget });
     } catch (err) {
-      outcome = { status: 'trapped', error: toFaygerError(err, { code: 'INTERNAL', phase: 'run', what: 'running a guest slice' }), fuelUsed: 0 };
+      outcome = {
+        status: 'trapped',
+        error: toFaygerError(err, { code: 'INTERNAL', phase: 'run', what: 'running a guest slice' }),
+        fuelUsed: 0,
+      };
     } finally {
       this.inSlice = false;
     }
@@ -664,9 +714,17 @@ export class Instance implements BufInstance, SchedulerTask {
    * Ends the instance. `cause` is the transition's reason ("guest-trap", "quota:fuel"…); `closeReason` what the
    * bus is told when the instance is closed there.
    */
-  private finish(state: 'Terminated' | 'Failed', cause: string, error?: FaygerError, exitCode?: number, closeReason?: string): void {
+  private finish(
+    state: 'Terminated' | 'Failed',
+    cause: string,
+    error?: FaygerError,
+    exitCode?: number,
+    closeReason?: string,
+  ): void {
     if (!this.lifecycle.live) return;
-    this.endReason = closeReason ?? (error ? `failed: ${error.code}` : exitCode !== undefined ? `exited with code ${exitCode}` : state);
+    this.endReason =
+      closeReason ??
+      (error ? `failed: ${error.code}` : exitCode !== undefined ? `exited with code ${exitCode}` : state);
     if (state === 'Failed') this.failure = error;
     if (exitCode !== undefined) this.exit = exitCode;
     this.lifecycle.transition(state, cause, error);

@@ -83,7 +83,12 @@ export class Lifecycle {
  * Publishes through the EventSink port. The payload is built only when the sink wants the event, and a
  * throwing sink is ignored: observability must never break a guest.
  */
-export function publish<N extends EventName>(events: EventSink | undefined, name: N, data: () => EventPayloads[N], meta: EventMeta): void {
+export function publish<N extends EventName>(
+  events: EventSink | undefined,
+  name: N,
+  data: () => EventPayloads[N],
+  meta: EventMeta,
+): void {
   if (!events) return;
   try {
     if (events.wants?.(name) === false) return;

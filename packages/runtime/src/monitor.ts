@@ -100,7 +100,13 @@ class TokenBucket {
 export type SoftAction = 'warn' | 'suspend';
 
 /** Resources with a soft-limit action (lifetime totals; rates have no soft limit). */
-export const SOFT_LIMIT_RESOURCES: readonly ResourceName[] = ['fuel', 'memoryPages', 'wallTimeMs', 'capability.calls', 'capability.bytes'];
+export const SOFT_LIMIT_RESOURCES: readonly ResourceName[] = [
+  'fuel',
+  'memoryPages',
+  'wallTimeMs',
+  'capability.calls',
+  'capability.bytes',
+];
 
 /** What the monitor decided about a host call. */
 export type CallDecision =
@@ -111,7 +117,10 @@ export type CallDecision =
   | { kind: 'suspend'; error: FaygerError };
 
 /** What the monitor decided after a slice. */
-export type SliceDecision = { kind: 'ok' } | { kind: 'fail'; error: FaygerError } | { kind: 'suspend'; error: FaygerError };
+export type SliceDecision =
+  | { kind: 'ok' }
+  | { kind: 'fail'; error: FaygerError }
+  | { kind: 'suspend'; error: FaygerError };
 
 interface Limits {
   fuel: number | undefined;
@@ -193,7 +202,9 @@ export class ResourceMonitor {
     this.softActions = { ...(limits?.softActions ?? {}) };
     for (const g of grants) {
       const rule = Array.isArray(capabilityPolicy?.allow)
-        ? (capabilityPolicy!.allow as readonly { name: string; quota?: CapabilityQuota }[]).find((r) => r.name === g.name)
+        ? (capabilityPolicy!.allow as readonly { name: string; quota?: CapabilityQuota }[]).find(
+            (r) => r.name === g.name,
+          )
         : undefined;
       const policyQuota = rule?.quota ?? capabilityPolicy?.defaultQuota;
       this.setCapabilityQuota(g.name, g.quota, policyQuota);
@@ -294,7 +305,11 @@ export class ResourceMonitor {
   }
 
   checkWall(): SliceDecision {
-    return this.check('wallTimeMs', Math.floor(this.wallTimeMs()), this.limits.wallTimeMs, (u, l) => u >= l) ?? { kind: 'ok' };
+    return (
+      this.check('wallTimeMs', Math.floor(this.wallTimeMs()), this.limits.wallTimeMs, (u, l) => u >= l) ?? {
+        kind: 'ok',
+      }
+    );
   }
 
   /** Table elements declared past the quota at instantiation: the breach (cause: the implementation's refusal). */
@@ -326,7 +341,11 @@ export class ResourceMonitor {
         const action = this.actions.outputBytes;
         this.breachEvent('outputBytes', undefined, used, limit, action);
         const error = this.quotaError('outputBytes', used, limit);
-        return action === 'deny' ? { kind: 'deny', error } : action === 'suspend' ? { kind: 'suspend', error } : { kind: 'fail', error };
+        return action === 'deny'
+          ? { kind: 'deny', error }
+          : action === 'suspend'
+            ? { kind: 'suspend', error }
+            : { kind: 'fail', error };
       }
     }
     this.outputBytes = used;
@@ -386,7 +405,12 @@ export class ResourceMonitor {
   }
 
   /** At a soft limit with soft action `suspend`: park the instance once so the embedder can decide. */
-  private softDecision(resource: ResourceName, capability: string | undefined, used: number, limit: number): { kind: 'suspend'; error: FaygerError } | undefined {
+  private softDecision(
+    resource: ResourceName,
+    capability: string | undefined,
+    used: number,
+    limit: number,
+  ): { kind: 'suspend'; error: FaygerError } | undefined {
     if (this.softActions[resource] !== 'suspend') return undefined;
     return {
       kind: 'suspend',
@@ -405,7 +429,13 @@ export class ResourceMonitor {
    * A hard limit applied to the instance. `deny` is not an instance action in the event model: the refused
    * call is reported as instruction.denied (CAPABILITY_QUOTA_EXCEEDED) instead.
    */
-  private breachEvent(resource: ResourceName, capability: string | undefined, used: number, limit: number, action: QuotaAction): void {
+  private breachEvent(
+    resource: ResourceName,
+    capability: string | undefined,
+    used: number,
+    limit: number,
+    action: QuotaAction,
+  ): void {
     if (action === 'deny') return;
     publish(
       this.events,
@@ -421,9 +451,17 @@ export class ResourceMonitor {
     );
   }
 
-  private quotaError(resource: ResourceName, used: number, limit: number, capability?: string, cause?: unknown): FaygerError {
+  private quotaError(
+    resource: ResourceName,
+    used: number,
+    limit: number,
+    capability?: string,
+    cause?: unknown,
+  ): FaygerError {
     const code: ErrorCode = QUOTA_CODES[resource] ?? 'CAPABILITY_QUOTA_EXCEEDED';
-    const what = capability ? `the ${capability} ${resource.replace('capability.', '')} quota` : `the ${resource} quota`;
+    const what = capability
+      ? `the ${capability} ${resource.replace('capability.', '')} quota`
+      : `the ${resource} quota`;
     return new FaygerError({
       code,
       phase: 'monitor',
@@ -476,7 +514,9 @@ export class ResourceMonitor {
         if (u.bytes + bytesOut > q.bytes || (u.bytes >= q.bytes && q.bytes > 0) || (q.bytes === 0 && bytesOut > 0)) {
           return this.capBreach('capability.bytes', capability, u.bytes + bytesOut, q.bytes);
         }
-        const soft = crossed ? this.softDecision('capability.bytes', capability, u.bytes + bytesOut, q.bytes) : undefined;
+        const soft = crossed
+          ? this.softDecision('capability.bytes', capability, u.bytes + bytesOut, q.bytes)
+          : undefined;
         if (soft) return soft;
       }
       const bucket = this.capBuckets.get(capability);
@@ -514,13 +554,22 @@ export class ResourceMonitor {
     this.throttledMs += ms;
   }
 
-  private rateDecision(resource: ResourceName, capability: string | undefined, wait: number, limit: number): CallDecision | undefined {
+  private rateDecision(
+    resource: ResourceName,
+    capability: string | undefined,
+    wait: number,
+    limit: number,
+  ): CallDecision | undefined {
     const action = this.actions[resource];
     if (action === 'throttle') return { kind: 'delay', ms: wait };
     if (capability) this.usageOf(capability).denied++;
     this.breachEvent(resource, capability, limit + 1, limit, action);
     const error = this.quotaError(resource, limit + 1, limit, capability);
-    return action === 'deny' ? { kind: 'deny', error } : action === 'suspend' ? { kind: 'suspend', error } : { kind: 'fail', error };
+    return action === 'deny'
+      ? { kind: 'deny', error }
+      : action === 'suspend'
+        ? { kind: 'suspend', error }
+        : { kind: 'fail', error };
   }
 
   private capBreach(resource: ResourceName, capability: string, used: number, limit: number): CallDecision {

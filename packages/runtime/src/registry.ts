@@ -56,7 +56,10 @@ function hostVerdict(e: Entry): ImplementationVerdict {
   if (typeof ask !== 'function') return (e.host = { ok: true });
   try {
     const v = ask.call(e.implementation);
-    e.host = v && typeof v === 'object' && typeof v.ok === 'boolean' ? v : { ok: false, reason: 'hostSupport() gave no verdict' };
+    e.host =
+      v && typeof v === 'object' && typeof v.ok === 'boolean'
+        ? v
+        : { ok: false, reason: 'hostSupport() gave no verdict' };
   } catch (err) {
     e.host = { ok: false, reason: `hostSupport() threw: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -69,7 +72,9 @@ export class ImplementationRegistry {
 
   register(item: RuntimeImplementation | ImplementationRegistration): void {
     const reg: ImplementationRegistration =
-      item && typeof item === 'object' && 'implementation' in item ? item : { implementation: item as RuntimeImplementation };
+      item && typeof item === 'object' && 'implementation' in item
+        ? item
+        : { implementation: item as RuntimeImplementation };
     if (!isImplementation(reg.implementation)) {
       throw new FaygerError({
         code: 'RUNTIME_IMPLEMENTATION_INVALID',
@@ -139,12 +144,18 @@ export class ImplementationRegistry {
     for (const e of ordered) {
       const d = e.implementation.descriptor;
       if (!satisfies(e.interfaceVersion, range)) {
-        rejected.push({ id: d.id, reason: `serves Runtime_Interface ${e.interfaceVersion}, outside ${policy.interface}` });
+        rejected.push({
+          id: d.id,
+          reason: `serves Runtime_Interface ${e.interfaceVersion}, outside ${policy.interface}`,
+        });
         continue;
       }
       const missing = required.filter((f) => !d.features.includes(f));
       if (missing.length) {
-        rejected.push({ id: d.id, reason: `lacks required feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
+        rejected.push({
+          id: d.id,
+          reason: `lacks required feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+        });
         continue;
       }
       const host = hostVerdict(e);
@@ -156,14 +167,18 @@ export class ImplementationRegistry {
     }
     const e = fitting[0];
     if (e) {
-      const rejectedFirst = rejected.filter((r) => ordered.findIndex((x) => x.implementation.descriptor.id === r.id) < ordered.indexOf(e));
+      const rejectedFirst = rejected.filter(
+        (r) => ordered.findIndex((x) => x.implementation.descriptor.id === r.id) < ordered.indexOf(e),
+      );
       const why = preferred.some((p) => e.names.includes(p))
         ? `preferred by the manifest (${preferred.join(', ')})`
         : preferred.length
           ? 'no preferred implementation fits; first registered that does'
           : `first registered implementation that fits${this.entries.length > 1 ? ` (order: ${this.entries.map((x) => x.implementation.descriptor.id).join(', ')})` : ''}`;
       const needs = required.length ? `; has ${required.join(', ')}` : '';
-      const passed = rejectedFirst.length ? `; passed over ${rejectedFirst.map((r) => `${r.id} (${r.reason})`).join(', ')}` : '';
+      const passed = rejectedFirst.length
+        ? `; passed over ${rejectedFirst.map((r) => `${r.id} (${r.reason})`).join(', ')}`
+        : '';
       return {
         implementation: e.implementation,
         fallbacks: fitting.slice(1).map((x) => x.implementation),

@@ -4,7 +4,14 @@ import { publish } from './lifecycle.js';
 import { ALLOWED_LIMIT_ACTIONS, SOFT_LIMIT_RESOURCES } from './monitor.js';
 import { ImplementationRegistry } from './registry.js';
 import { Scheduler } from './scheduler.js';
-import type { BufInstance, InstantiateOptions, LimitAction, LimitedResource, Runtime, RuntimeOptions } from './types.js';
+import type {
+  BufInstance,
+  InstantiateOptions,
+  LimitAction,
+  LimitedResource,
+  Runtime,
+  RuntimeOptions,
+} from './types.js';
 
 function invalid(what: string, expected: string, found: string): FaygerError {
   return new FaygerError({ code: 'RUNTIME_OPTIONS_INVALID', phase: 'configure', what, expected, found });
@@ -18,13 +25,22 @@ function positive(v: unknown, name: string, integer: boolean): void {
 }
 
 function validate(options: RuntimeOptions): void {
-  if (!options || typeof options !== 'object') throw invalid('creating the runtime', 'an options object', String(options));
+  if (!options || typeof options !== 'object')
+    throw invalid('creating the runtime', 'an options object', String(options));
   const bus = options.bus as unknown as Record<string, unknown> | undefined;
   if (!bus || ['dispatch', 'negotiate', 'open', 'close'].some((m) => typeof bus[m] !== 'function')) {
-    throw invalid('reading option bus', 'an InstructionBus (dispatch, negotiate, open, close)', bus ? 'an object missing one of them' : String(bus));
+    throw invalid(
+      'reading option bus',
+      'an InstructionBus (dispatch, negotiate, open, close)',
+      bus ? 'an object missing one of them' : String(bus),
+    );
   }
   if (!Array.isArray(options.implementations)) {
-    throw invalid('reading option implementations', 'an array of Runtime_Implementations', typeof options.implementations);
+    throw invalid(
+      'reading option implementations',
+      'an array of Runtime_Implementations',
+      typeof options.implementations,
+    );
   }
   const l = options.limits;
   positive(l?.sliceFuel, 'limits.sliceFuel', true);
@@ -34,7 +50,12 @@ function validate(options: RuntimeOptions): void {
   }
   for (const [res, action] of Object.entries(l?.actions ?? {})) {
     const allowed = ALLOWED_LIMIT_ACTIONS[res as LimitedResource];
-    if (!allowed) throw invalid('reading option limits.actions', `a resource of ${Object.keys(ALLOWED_LIMIT_ACTIONS).join(', ')}`, res);
+    if (!allowed)
+      throw invalid(
+        'reading option limits.actions',
+        `a resource of ${Object.keys(ALLOWED_LIMIT_ACTIONS).join(', ')}`,
+        res,
+      );
     if (!allowed.includes(action as LimitAction)) {
       throw invalid(`reading option limits.actions.${res}`, `one of ${allowed.join(', ')}`, String(action));
     }
@@ -43,12 +64,19 @@ function validate(options: RuntimeOptions): void {
     if (!SOFT_LIMIT_RESOURCES.includes(res as LimitedResource)) {
       throw invalid('reading option limits.softActions', `a resource of ${SOFT_LIMIT_RESOURCES.join(', ')}`, res);
     }
-    if (action !== 'warn' && action !== 'suspend') throw invalid(`reading option limits.softActions.${res}`, "'warn' or 'suspend'", String(action));
+    if (action !== 'warn' && action !== 'suspend')
+      throw invalid(`reading option limits.softActions.${res}`, "'warn' or 'suspend'", String(action));
   }
   for (const field of ['resources', 'defaults'] as const) {
     for (const [k, v] of Object.entries(options.hostPolicy?.[field] ?? {})) {
-      if (k !== 'fuelPerSecond' && !isQuotaKey(k)) throw invalid(`reading option hostPolicy.${field}`, `a quota key of ${QUOTA_KEYS.join(', ')}`, k);
-      if (v !== undefined && (typeof v !== 'number' || !(v >= 0))) throw invalid(`reading option hostPolicy.${field}.${k}`, 'a non-negative number (Infinity: no limit)', String(v));
+      if (k !== 'fuelPerSecond' && !isQuotaKey(k))
+        throw invalid(`reading option hostPolicy.${field}`, `a quota key of ${QUOTA_KEYS.join(', ')}`, k);
+      if (v !== undefined && (typeof v !== 'number' || !(v >= 0)))
+        throw invalid(
+          `reading option hostPolicy.${field}.${k}`,
+          'a non-negative number (Infinity: no limit)',
+          String(v),
+        );
     }
   }
   positive(l?.maxHostCallBytes, 'limits.maxHostCallBytes', true);
@@ -103,11 +131,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         throw invalid('instantiating a BuF', 'a LoadedBuf from the loader (manifest, section())', String(buf));
       }
       const id = opts.instanceId ?? `${manifest.id.slice(0, 100)}#${++counter}`;
-      if ([...live].some((i) => i.id === id)) throw invalid('instantiating a BuF', 'a unique instance id', `${id} (already live)`);
+      if ([...live].some((i) => i.id === id))
+        throw invalid('instantiating a BuF', 'a unique instance id', `${id} (already live)`);
       const route = registry.route(manifest.runtime, options.hostPolicy?.requiredFeatures);
       const grants = opts.grants ?? options.bus.negotiate(manifest.capabilities);
-      if (!grants || !Array.isArray(grants.granted) || !Array.isArray(grants.missingRequired) || !Array.isArray(grants.absentOptional)) {
-        throw invalid('instantiating a BuF', 'grants as a GrantReport (entries, granted, missingRequired, absentOptional)', String(grants));
+      if (
+        !grants ||
+        !Array.isArray(grants.granted) ||
+        !Array.isArray(grants.missingRequired) ||
+        !Array.isArray(grants.absentOptional)
+      ) {
+        throw invalid(
+          'instantiating a BuF',
+          'grants as a GrantReport (entries, granted, missingRequired, absentOptional)',
+          String(grants),
+        );
       }
       const instance = new Instance(env, buf, route.implementation, opts, id, grants, route.fallbacks);
       live.add(instance);
@@ -126,7 +164,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
     async shutdown(reason?: string): Promise<void> {
       const all = [...live];
-      for (const i of all) if (i.state !== 'Terminated' && i.state !== 'Failed') i.terminate(reason ?? 'runtime shutdown');
+      for (const i of all)
+        if (i.state !== 'Terminated' && i.state !== 'Failed') i.terminate(reason ?? 'runtime shutdown');
       await Promise.all(all.map((i) => i.done));
     },
   };

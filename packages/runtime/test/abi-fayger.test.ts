@@ -65,7 +65,14 @@ describe('fayger import module', () => {
       },
     );
     const inst = runtime.instantiate(
-      loadedBuf({ code, capabilities: [cap('log'), cap('fs.read', { scope: { roots: ['/data'] } }), cap('fs.write', { scope: { roots: ['/data'] } })] }),
+      loadedBuf({
+        code,
+        capabilities: [
+          cap('log'),
+          cap('fs.read', { scope: { roots: ['/data'] } }),
+          cap('fs.write', { scope: { roots: ['/data'] } }),
+        ],
+      }),
     );
     const info = await inst.runToCompletion();
     expect(info.exitCode).toBe(5);
@@ -84,7 +91,13 @@ describe('fayger import module', () => {
        (i32.add
          (i32.mul (call $call (i32.const 0) (i32.const 7) (i32.const 70000000) (i32.const 2)) (i32.const 10))
          (call $call {log} {badArgs})))`,
-      { bogus: 'no.such.op', empty: '{}', log: 'log.write', badJson: '{"level":', badArgs: '{"level":"loud","message":"x"}' },
+      {
+        bogus: 'no.such.op',
+        empty: '{}',
+        log: 'log.write',
+        badJson: '{"level":',
+        badArgs: '{"level":"loud","message":"x"}',
+      },
     );
     const inst = runtime.instantiate(loadedBuf({ code, capabilities: [cap('log')] }));
     const info = await inst.runToCompletion();
@@ -94,7 +107,10 @@ describe('fayger import module', () => {
 
   it('has_capability reports granted (1) and absent optional capabilities (0)', async () => {
     const { runtime } = setup();
-    const code = faygerGuest(`(i32.add (i32.mul (call $has {log}) (i32.const 10)) (call $has {ui}))`, { log: 'log', ui: 'ui' });
+    const code = faygerGuest(`(i32.add (i32.mul (call $has {log}) (i32.const 10)) (call $has {ui}))`, {
+      log: 'log',
+      ui: 'ui',
+    });
     const inst = runtime.instantiate(loadedBuf({ code, capabilities: [cap('log'), cap('ui', { required: false })] }));
     expect(inst.grants.absentOptional).toEqual(['ui']);
     expect((await inst.runToCompletion()).exitCode).toBe(10);
@@ -131,7 +147,9 @@ describe('fayger import module', () => {
        (if (call $sleep_ms (f64.const 150)) (then (return (i32.const 100))))
        (i32.trunc_f64_s (f64.sub (call $clock_now (i32.const 1)) (local.get $t0)))`,
     );
-    const busy = wat(`(module (func (export "_start") (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))`);
+    const busy = wat(
+      `(module (func (export "_start") (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))`,
+    );
     const a = runtime.instantiate(loadedBuf({ code: sleeper, capabilities: [cap('clock'), cap('timer')] }));
     const b = runtime.instantiate(loadedBuf({ code: busy }));
     const pa = a.runToCompletion();
@@ -151,7 +169,9 @@ describe('fayger import module', () => {
     const { runtime } = setup();
     const code = wat(`(module (import "fayger" "teleport" (func)) (func (export "_start")))`);
     const inst = runtime.instantiate(loadedBuf({ code }));
-    await expect(inst.start()).rejects.toSatisfy((e: unknown) => FaygerError.is(e, 'WASM_LINK_ERROR') && (e as Error).message.includes('teleport'));
+    await expect(inst.start()).rejects.toSatisfy(
+      (e: unknown) => FaygerError.is(e, 'WASM_LINK_ERROR') && (e as Error).message.includes('teleport'),
+    );
   });
 
   it("linkPolicy 'strict' refuses a module importing an ungranted function with CAPABILITY_DENIED", async () => {
@@ -165,7 +185,9 @@ describe('fayger import module', () => {
     expect(err?.code).toBe('CAPABILITY_DENIED');
     expect(err?.details.import).toBe('fayger.random_fill');
     expect(inst.state).toBe('Failed');
-    const ok = runtime.instantiate(loadedBuf({ code, capabilities: ['log', 'clock', 'random', 'timer'].map((n) => cap(n)) }));
+    const ok = runtime.instantiate(
+      loadedBuf({ code, capabilities: ['log', 'clock', 'random', 'timer'].map((n) => cap(n)) }),
+    );
     expect((await ok.runToCompletion()).exitCode).toBe(0);
   });
 });
@@ -174,7 +196,10 @@ describe('implementations without suspend', () => {
   it('an op the host answers asynchronously fails with FAYGER_EHOST (RUNTIME_ASYNC_UNSUPPORTED) instead of blocking', async () => {
     const { createInterpreterImplementation } = await import('@fayger/interpreter');
     const base = createInterpreterImplementation();
-    const plain = { descriptor: { ...base.descriptor, id: 'no-suspend', features: ['jitless'] }, compile: (c: Uint8Array) => base.compile(c) };
+    const plain = {
+      descriptor: { ...base.descriptor, id: 'no-suspend', features: ['jitless'] },
+      compile: (c: Uint8Array) => base.compile(c),
+    };
     const { runtime, bus } = setup({ implementations: [plain] });
     const code = faygerGuest(
       `(local $s i32)

@@ -5,7 +5,10 @@ import { createRuntime, FAYGER_STATUS, WASI_ERRNO } from '../src/index.js';
 import { cap, faygerGuest, loadedBuf, wasiGuest } from './support/harness.js';
 
 function withRealBus(policyAllow: 'available' | { name: string; scope?: { roots: string[] } }[] = 'available') {
-  const adapter = createMemoryAdapter({ files: { '/data/in.txt': 'from the adapter', '/etc/passwd': 'nope' }, writableRoots: ['/data'] });
+  const adapter = createMemoryAdapter({
+    files: { '/data/in.txt': 'from the adapter', '/etc/passwd': 'nope' },
+    writableRoots: ['/data'],
+  });
   const bus = createInstructionBus({ adapter, policy: { allow: policyAllow as never } });
   const runtime = createRuntime({ implementations: [createInterpreterImplementation()], bus });
   return { adapter, bus, runtime };
@@ -27,8 +30,16 @@ describe('with the adapter-core bus and memory adapter', () => {
 
   it('host policy denial reaches the guest as FAYGER_EDENIED (optional capability reported absent)', async () => {
     const { runtime } = withRealBus([{ name: 'log' }]);
-    const code = faygerGuest(`(i32.add (i32.mul (call $has {clock}) (i32.const 10)) (call $random_fill (i32.const 4096) (i32.const 4)))`, { clock: 'clock' });
-    const inst = runtime.instantiate(loadedBuf({ code, capabilities: [cap('log'), cap('clock', { required: false }), cap('random', { required: false })] }));
+    const code = faygerGuest(
+      `(i32.add (i32.mul (call $has {clock}) (i32.const 10)) (call $random_fill (i32.const 4096) (i32.const 4)))`,
+      { clock: 'clock' },
+    );
+    const inst = runtime.instantiate(
+      loadedBuf({
+        code,
+        capabilities: [cap('log'), cap('clock', { required: false }), cap('random', { required: false })],
+      }),
+    );
     expect(inst.grants.absentOptional.sort()).toEqual(['clock', 'random']);
     expect((await inst.runToCompletion()).exitCode).toBe(FAYGER_STATUS.EDENIED);
   });
@@ -46,7 +57,9 @@ describe('with the adapter-core bus and memory adapter', () => {
       { name: 'in.txt', outside: '../etc/passwd' },
       ['path_open', 'fd_read'],
     );
-    const inst = runtime.instantiate(loadedBuf({ code, capabilities: [cap('fs.read', { scope: { roots: ['/data'] } })] }));
+    const inst = runtime.instantiate(
+      loadedBuf({ code, capabilities: [cap('fs.read', { scope: { roots: ['/data'] } })] }),
+    );
     const info = await inst.runToCompletion();
     expect(info.exitCode).toBe('from the adapter'.length * 100 + WASI_ERRNO.ENOTCAPABLE);
   });

@@ -23,10 +23,15 @@ describe('hello guest (log + clock)', () => {
     expect(info.exitCode).toBe(0);
     expect(bus.logs).toEqual([{ instanceId: inst.id, level: 'info', message: 'hello from the guest' }]);
     expect(bus.dispatched.map((i) => i.op)).toEqual(['clock.now', 'log.write']);
-    const transitions = events.flatMap((e) => (e.name === 'runtime.lifecycle.transition' ? [`${e.data.to}:${e.data.cause}`] : []));
+    const transitions = events.flatMap((e) =>
+      e.name === 'runtime.lifecycle.transition' ? [`${e.data.to}:${e.data.cause}`] : [],
+    );
     expect(transitions).toEqual(['Initialized:start', 'Running:start', 'Terminated:entry-returned']);
     const selected = events.find((e) => e.name === 'runtime.implementation.selected');
-    expect(selected?.data).toEqual({ implementation: TEST_IMPLEMENTATION_ID, reason: 'first registered implementation that fits' });
+    expect(selected?.data).toEqual({
+      implementation: TEST_IMPLEMENTATION_ID,
+      reason: 'first registered implementation that fits',
+    });
     expect(selected?.layer).toBe('runtime');
     expect(info.usage.hostCalls).toBe(2);
     expect(info.usage.fuelUsed).toBeGreaterThan(0);

@@ -75,8 +75,16 @@ describe('lifecycle manager', () => {
     inst.terminate('test over');
     const info = await inst.done;
     expect(info.state).toBe('Terminated');
-    const to = events.flatMap((e) => (e.name === 'runtime.lifecycle.transition' && e.instanceId === inst.id ? [`${e.data.to}:${e.data.cause}`] : []));
-    expect(to).toEqual(['Initialized:start', 'Running:start', 'Suspended:suspend', 'Running:resume', 'Terminated:host-terminate']);
+    const to = events.flatMap((e) =>
+      e.name === 'runtime.lifecycle.transition' && e.instanceId === inst.id ? [`${e.data.to}:${e.data.cause}`] : [],
+    );
+    expect(to).toEqual([
+      'Initialized:start',
+      'Running:start',
+      'Suspended:suspend',
+      'Running:resume',
+      'Terminated:host-terminate',
+    ]);
   });
 
   it('a guest trap ends in Failed carrying the trap code, with an event', async () => {
@@ -87,7 +95,12 @@ describe('lifecycle manager', () => {
     expect(inst.error).toBe(err);
     const failed = events.find((e) => e.name === 'runtime.lifecycle.transition' && e.data.to === 'Failed');
     expect(failed?.level).toBe('error');
-    expect(failed?.data).toMatchObject({ from: 'Running', to: 'Failed', cause: 'guest-trap', error: { code: 'TRAP_UNREACHABLE' } });
+    expect(failed?.data).toMatchObject({
+      from: 'Running',
+      to: 'Failed',
+      cause: 'guest-trap',
+      error: { code: 'TRAP_UNREACHABLE' },
+    });
   });
 
   it('terminate while a host call is pending cancels it on the bus and releases the guest', async () => {
@@ -117,13 +130,21 @@ describe('lifecycle manager', () => {
 
   it('a missing entry export fails with RUNTIME_ENTRY_NOT_FOUND; malformed code with the implementation code', async () => {
     const { runtime } = setup();
-    await expectFaygerError(runtime.instantiate(loadedBuf({ code: LOOP, entry: 'main' })).start(), 'RUNTIME_ENTRY_NOT_FOUND');
-    await expectFaygerError(runtime.instantiate(loadedBuf({ code: new Uint8Array([0, 97, 115, 109, 9]) })).start(), 'WASM_MALFORMED');
+    await expectFaygerError(
+      runtime.instantiate(loadedBuf({ code: LOOP, entry: 'main' })).start(),
+      'RUNTIME_ENTRY_NOT_FOUND',
+    );
+    await expectFaygerError(
+      runtime.instantiate(loadedBuf({ code: new Uint8Array([0, 97, 115, 109, 9]) })).start(),
+      'WASM_MALFORMED',
+    );
   });
 
   it('onTransition listeners see every transition; exitCode comes from the entry result', async () => {
     const { runtime } = setup();
-    const inst = runtime.instantiate(loadedBuf({ code: wat('(module (func (export "_start") (result i32) (i32.const 7)))') }));
+    const inst = runtime.instantiate(
+      loadedBuf({ code: wat('(module (func (export "_start") (result i32) (i32.const 7)))') }),
+    );
     const seen: string[] = [];
     inst.onTransition((t) => seen.push(`${t.from}>${t.to}`));
     const info = await inst.run();
@@ -151,8 +172,16 @@ describe('lifecycle edge cases', () => {
   });
 
   it('a throwing event sink does not break the instance', async () => {
-    const { runtime } = setup({ events: { emit: () => { throw new Error('sink down'); } } });
-    const info = await runtime.instantiate(loadedBuf({ code: wat('(module (func (export "_start")))') })).runToCompletion();
+    const { runtime } = setup({
+      events: {
+        emit: () => {
+          throw new Error('sink down');
+        },
+      },
+    });
+    const info = await runtime
+      .instantiate(loadedBuf({ code: wat('(module (func (export "_start")))') }))
+      .runToCompletion();
     expect(info).toMatchObject({ state: 'Terminated', exitCode: 0 });
   });
 

@@ -37,7 +37,9 @@ describe('per-capability quotas', () => {
   });
 
   it('host policy caps a capability quota granted by the manifest (min of both)', async () => {
-    const { runtime, bus } = setup({ hostPolicy: { capabilities: { allow: [{ name: 'log', quota: { calls: 10 } }] } } });
+    const { runtime, bus } = setup({
+      hostPolicy: { capabilities: { allow: [{ name: 'log', quota: { calls: 10 } }] } },
+    });
     const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { calls: 25 } })] }));
     expect((await inst.runToCompletion()).exitCode).toBe(30 * 1000 + 10);
     expect(bus.logs.length).toBe(10);
@@ -57,7 +59,9 @@ describe('per-capability quotas', () => {
     const { runtime, bus } = setup({ limits: { actions: { 'capability.calls': 'suspend' } } });
     const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { calls: 10 } })] }));
     const other = runtime.instantiate(loadedBuf({ code: WORK }));
-    const suspended = new Promise<string | undefined>((r) => inst.onTransition((t) => t.to === 'Suspended' && r(t.cause?.code)));
+    const suspended = new Promise<string | undefined>((r) =>
+      inst.onTransition((t) => t.to === 'Suspended' && r(t.cause?.code)),
+    );
     await inst.start();
     expect(await suspended).toBe('CAPABILITY_QUOTA_EXCEEDED');
     expect((await other.runToCompletion()).exitCode).toBe(42);
@@ -72,11 +76,15 @@ describe('per-capability quotas', () => {
 
   it('a rate quota (action throttle) delays calls instead of failing them', async () => {
     const { runtime } = setup();
-    const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { ratePerSecond: 200 } })] }));
+    const inst = runtime.instantiate(
+      loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { ratePerSecond: 200 } })] }),
+    );
     const info = await inst.runToCompletion();
     expect(info.exitCode).toBe(40); // a burst of 200 covers all 40 calls
     expect(info.usage.throttledMs).toBe(0);
-    const tight = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { ratePerSecond: 30 } })] }));
+    const tight = runtime.instantiate(
+      loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { ratePerSecond: 30 } })] }),
+    );
     const t1 = performance.now();
     const r = await tight.runToCompletion();
     expect(r.exitCode).toBe(40); // every call succeeded, later ones after waiting
@@ -87,7 +95,9 @@ describe('per-capability quotas', () => {
 
   it('hostCallsPerSecond with action deny returns FAYGER_EQUOTA past the rate', async () => {
     const { runtime } = setup({ limits: { actions: { hostCallsPerSecond: 'deny' } } });
-    const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log')], quotas: { hostCallsPerSecond: 10 } }));
+    const inst = runtime.instantiate(
+      loadedBuf({ code: LOGGER, capabilities: [cap('log')], quotas: { hostCallsPerSecond: 10 } }),
+    );
     const info = await inst.runToCompletion();
     expect(Math.floor(info.exitCode! / 1000)).toBeGreaterThanOrEqual(25);
     expect(info.exitCode! % 1000).toBeGreaterThanOrEqual(10);
@@ -96,10 +106,14 @@ describe('per-capability quotas', () => {
 
 describe('soft limits', () => {
   it('soft action suspend parks the instance once at the soft limit; resume goes on to completion', async () => {
-    const { runtime, events } = setup({ limits: { softLimitRatio: 0.5, softActions: { 'capability.calls': 'suspend' } } });
+    const { runtime, events } = setup({
+      limits: { softLimitRatio: 0.5, softActions: { 'capability.calls': 'suspend' } },
+    });
     const inst = runtime.instantiate(loadedBuf({ code: LOGGER, capabilities: [cap('log', { quota: { calls: 40 } })] }));
     const causes: (string | undefined)[] = [];
-    const suspended = new Promise<void>((r) => inst.onTransition((t) => t.to === 'Suspended' && (causes.push(t.cause?.code), r())));
+    const suspended = new Promise<void>((r) =>
+      inst.onTransition((t) => t.to === 'Suspended' && (causes.push(t.cause?.code), r())),
+    );
     await inst.start();
     await suspended;
     expect(causes).toEqual(['QUOTA_SOFT_LIMIT_REACHED']);
@@ -107,15 +121,23 @@ describe('soft limits', () => {
     inst.resume();
     const info = await inst.runToCompletion();
     expect(info.exitCode).toBe(40); // all 40 calls succeeded; suspended only once
-    expect(events.find((e) => e.name === 'runtime.quota.warning')!.data).toMatchObject({ resource: 'calls', capability: 'log', ratio: 0.5 });
-    const reasons = events.flatMap((e) => (e.name === 'runtime.lifecycle.transition' && e.data.to === 'Suspended' ? [e.data.cause] : []));
+    expect(events.find((e) => e.name === 'runtime.quota.warning')!.data).toMatchObject({
+      resource: 'calls',
+      capability: 'log',
+      ratio: 0.5,
+    });
+    const reasons = events.flatMap((e) =>
+      e.name === 'runtime.lifecycle.transition' && e.data.to === 'Suspended' ? [e.data.cause] : [],
+    );
     expect(reasons).toEqual(['quota-soft:capability.calls']);
   });
 
   it('a fuel soft limit with action suspend parks a busy guest before its hard limit', async () => {
     const { runtime } = setup({ limits: { sliceFuel: 1000, softLimitRatio: 0.25, softActions: { fuel: 'suspend' } } });
     const inst = runtime.instantiate(loadedBuf({ code: WORK, quotas: { fuel: 600_000 } })); // needs ≈ 330k
-    const suspended = new Promise<string | undefined>((r) => inst.onTransition((t) => t.to === 'Suspended' && r(t.cause?.code)));
+    const suspended = new Promise<string | undefined>((r) =>
+      inst.onTransition((t) => t.to === 'Suspended' && r(t.cause?.code)),
+    );
     await inst.start();
     expect(await suspended).toBe('QUOTA_SOFT_LIMIT_REACHED');
     const used = inst.usage().fuelUsed;

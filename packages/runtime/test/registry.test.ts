@@ -30,8 +30,12 @@ describe('implementation registry and router', () => {
     reg.register(fake('a', ['fuel']));
     reg.register({ implementation: fake('b', ['fuel', 'suspend']), aliases: ['@acme/b'] });
     expect(reg.route({ interface: '^1.0.0' }).implementation.descriptor.id).toBe('a');
-    expect(reg.route({ interface: '^1.0.0', implementation: { preferred: ['@acme/b'] } }).implementation.descriptor.id).toBe('b');
-    expect(reg.route({ interface: '^1.0.0', implementation: { preferred: ['missing', 'a'] } }).implementation.descriptor.id).toBe('a');
+    expect(
+      reg.route({ interface: '^1.0.0', implementation: { preferred: ['@acme/b'] } }).implementation.descriptor.id,
+    ).toBe('b');
+    expect(
+      reg.route({ interface: '^1.0.0', implementation: { preferred: ['missing', 'a'] } }).implementation.descriptor.id,
+    ).toBe('a');
   });
 
   it('skips candidates lacking a required feature or serving another interface version, and says why', () => {
@@ -48,9 +52,16 @@ describe('implementation registry and router', () => {
   });
 
   it('throws RUNTIME_NO_IMPLEMENTATION listing each candidate and why it was rejected', () => {
-    const { runtime } = { runtime: createRuntime({ implementations: [fake('x', ['fuel']), createInterpreterImplementation()], bus: new FakeBus() }) };
+    const { runtime } = {
+      runtime: createRuntime({
+        implementations: [fake('x', ['fuel']), createInterpreterImplementation()],
+        bus: new FakeBus(),
+      }),
+    };
     const err = caught(() =>
-      runtime.instantiate(loadedBuf({ code: EMPTY, runtime: { interface: '^1.0.0', implementation: { requiredFeatures: ['threads'] } } })),
+      runtime.instantiate(
+        loadedBuf({ code: EMPTY, runtime: { interface: '^1.0.0', implementation: { requiredFeatures: ['threads'] } } }),
+      ),
     );
     expect(err.code).toBe('RUNTIME_NO_IMPLEMENTATION');
     expect(err.details.candidates).toEqual([
@@ -78,13 +89,19 @@ describe('implementation registry and router', () => {
     reg.register(fake('a', []));
     expect(caught(() => reg.register(fake('a', []))).code).toBe('RUNTIME_IMPLEMENTATION_DUPLICATE');
     expect(caught(() => reg.register({} as never)).code).toBe('RUNTIME_IMPLEMENTATION_INVALID');
-    expect(caught(() => reg.register({ implementation: fake('b', []), interfaceVersion: 'one' })).code).toBe('RUNTIME_IMPLEMENTATION_INVALID');
+    expect(caught(() => reg.register({ implementation: fake('b', []), interfaceVersion: 'one' })).code).toBe(
+      'RUNTIME_IMPLEMENTATION_INVALID',
+    );
   });
 
   it('rejects invalid runtime options with RUNTIME_OPTIONS_INVALID', () => {
     expect(caught(() => createRuntime({ implementations: [], bus: {} as never })).code).toBe('RUNTIME_OPTIONS_INVALID');
-    expect(caught(() => createRuntime({ implementations: [], bus: new FakeBus(), limits: { sliceFuel: 0 } })).code).toBe('RUNTIME_OPTIONS_INVALID');
-    const e = caught(() => createRuntime({ implementations: [], bus: new FakeBus(), limits: { actions: { fuel: 'throttle' } } }));
+    expect(
+      caught(() => createRuntime({ implementations: [], bus: new FakeBus(), limits: { sliceFuel: 0 } })).code,
+    ).toBe('RUNTIME_OPTIONS_INVALID');
+    const e = caught(() =>
+      createRuntime({ implementations: [], bus: new FakeBus(), limits: { actions: { fuel: 'throttle' } } }),
+    );
     expect(e.code).toBe('RUNTIME_OPTIONS_INVALID');
     expect(e.message).toContain('fail, suspend');
   });
@@ -118,30 +135,52 @@ describe('router: host support, load-time fallback on a refusal', () => {
         throw new FaygerError(
           how === 'invalid'
             ? { code: 'WASM_INVALID', phase: 'validate', message: 'bad module' }
-            : { code: 'WASM_UNSUPPORTED_FEATURE', phase: 'decode', message: 'no template', details: { refused: true, feature: 'x' } },
+            : {
+                code: 'WASM_UNSUPPORTED_FEATURE',
+                phase: 'decode',
+                message: 'no template',
+                details: { refused: true, feature: 'x' },
+              },
         );
       },
     });
     for (const how of ['supports', 'compile'] as const) {
       const events: { name: string; data: unknown }[] = [];
-      const runtime = createRuntime({ implementations: [refusing('first', how), createInterpreterImplementation()], bus: new FakeBus(), events: { emit: (e) => events.push(e) } });
+      const runtime = createRuntime({
+        implementations: [refusing('first', how), createInterpreterImplementation()],
+        bus: new FakeBus(),
+        events: { emit: (e) => events.push(e) },
+      });
       const inst = runtime.instantiate(loadedBuf({ code: QUIT }));
       expect(inst.implementation).toBe('first');
       const exit = await inst.runToCompletion();
       expect(exit).toMatchObject({ state: 'Terminated', exitCode: 7 });
       expect(inst.implementation).toBe('fayger-interpreter');
-      const selected = events.filter((e) => e.name === 'runtime.implementation.selected').map((e) => e.data as { implementation: string; reason: string });
+      const selected = events
+        .filter((e) => e.name === 'runtime.implementation.selected')
+        .map((e) => e.data as { implementation: string; reason: string });
       expect(selected.map((s) => s.implementation)).toEqual(['first', 'fayger-interpreter']);
-      expect(selected[1]!.reason).toMatch(how === 'supports' ? /^fallback at load: first refused the module \(uses simd\)$/ : /^fallback at load: first refused the module \(.*no template/);
+      expect(selected[1]!.reason).toMatch(
+        how === 'supports'
+          ? /^fallback at load: first refused the module \(uses simd\)$/
+          : /^fallback at load: first refused the module \(.*no template/,
+      );
     }
-    const runtime = createRuntime({ implementations: [refusing('first', 'invalid'), createInterpreterImplementation()], bus: new FakeBus() });
+    const runtime = createRuntime({
+      implementations: [refusing('first', 'invalid'), createInterpreterImplementation()],
+      bus: new FakeBus(),
+    });
     const inst = runtime.instantiate(loadedBuf({ code: QUIT }));
     const exit = await inst.runToCompletion().catch((e: unknown) => e);
-    expect(FaygerError.is(exit, 'WASM_INVALID') || FaygerError.is((exit as { error?: unknown }).error, 'WASM_INVALID')).toBe(true);
+    expect(
+      FaygerError.is(exit, 'WASM_INVALID') || FaygerError.is((exit as { error?: unknown }).error, 'WASM_INVALID'),
+    ).toBe(true);
     expect(inst.implementation).toBe('first');
 
     // Nothing to fall back to: the refusal itself.
-    const alone = createRuntime({ implementations: [refusing('only', 'supports')], bus: new FakeBus() }).instantiate(loadedBuf({ code: QUIT }));
+    const alone = createRuntime({ implementations: [refusing('only', 'supports')], bus: new FakeBus() }).instantiate(
+      loadedBuf({ code: QUIT }),
+    );
     const e = await alone.runToCompletion().catch((x: unknown) => x);
     const err = FaygerError.is(e) ? e : (e as { error?: FaygerError }).error;
     expect(err?.code).toBe('WASM_UNSUPPORTED_FEATURE');

@@ -2,7 +2,9 @@ import { FaygerError } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
 import { cap, faygerGuest, loadedBuf, setup, sleep, wat } from './support/harness.js';
 
-const LOOP = wat(`(module (func (export "_start") (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))`);
+const LOOP = wat(
+  `(module (func (export "_start") (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))`,
+);
 const BOMB = wat(`(module (memory (export "memory") 1)
   (func (export "_start") (result i32)
     (loop $l (br_if $l (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))
@@ -82,9 +84,19 @@ describe('scheduler: many instances, cooperatively, isolated', () => {
     const kinds = events.filter((e) => e.instanceId === inst.id).map((e) => e.name);
     expect(kinds).toContain('runtime.quota.warning');
     expect(kinds).toContain('runtime.quota.breach');
-    const warning = events.find((e) => e.name === 'runtime.quota.warning')!.data as { resource: string; used: number; limit: number };
-    expect(events.find((e) => e.name === 'runtime.quota.breach')?.data).toMatchObject({ resource: 'fuel', limit: 50_000, action: 'fail' });
-    expect(events.find((e) => e.name === 'runtime.lifecycle.transition' && e.data.to === 'Failed')?.data).toMatchObject({ cause: 'quota:fuel' });
+    const warning = events.find((e) => e.name === 'runtime.quota.warning')!.data as {
+      resource: string;
+      used: number;
+      limit: number;
+    };
+    expect(events.find((e) => e.name === 'runtime.quota.breach')?.data).toMatchObject({
+      resource: 'fuel',
+      limit: 50_000,
+      action: 'fail',
+    });
+    expect(events.find((e) => e.name === 'runtime.lifecycle.transition' && e.data.to === 'Failed')?.data).toMatchObject(
+      { cause: 'quota:fuel' },
+    );
     expect(warning.resource).toBe('fuel');
     expect(warning.used).toBeGreaterThanOrEqual(40_000);
   });
@@ -113,7 +125,9 @@ describe('scheduler: many instances, cooperatively, isolated', () => {
     expect(loop.usage().wallTimeMs).toBeGreaterThanOrEqual(40);
 
     const sleeper = faygerGuest(`(drop (call $sleep_ms (f64.const 5000))) (i32.const 0)`);
-    const waiting = runtime.instantiate(loadedBuf({ code: sleeper, capabilities: [cap('timer')], quotas: { wallTimeMs: 40 } }));
+    const waiting = runtime.instantiate(
+      loadedBuf({ code: sleeper, capabilities: [cap('timer')], quotas: { wallTimeMs: 40 } }),
+    );
     const t0 = performance.now();
     const err2 = await waiting.runToCompletion().catch((e: unknown) => e);
     expect(FaygerError.is(err2, 'QUOTA_WALL_TIME_EXCEEDED')).toBe(true);

@@ -39,7 +39,10 @@ describe('WASI preview1 subset', () => {
       {},
       ['args_sizes_get', 'args_get', 'environ_sizes_get', 'environ_get'],
     );
-    const inst = runtime.instantiate(loadedBuf({ code, capabilities: [cap('stdio')] }), { args: ['first', 'second'], env: { MODE: 'test' } });
+    const inst = runtime.instantiate(loadedBuf({ code, capabilities: [cap('stdio')] }), {
+      args: ['first', 'second'],
+      env: { MODE: 'test' },
+    });
     const info = await inst.runToCompletion();
     expect(info.exitCode).toBe(31); // argc 3 (program name + 2), one variable
     expect(bus.stdout.get(inst.id)).toBe('firstMODE=test');
@@ -47,14 +50,22 @@ describe('WASI preview1 subset', () => {
 
   it('environ without instance configuration: env.list when env is granted, empty otherwise', async () => {
     const { runtime, bus } = setup({ busOptions: { env: { A: '1', B: '2' } } });
-    const code = wasiGuest(`(drop (call $environ_sizes_get (i32.const 108) (i32.const 112))) (i32.load (i32.const 108))`, {}, ['environ_sizes_get']);
-    expect((await runtime.instantiate(loadedBuf({ code, capabilities: [cap('env')] })).runToCompletion()).exitCode).toBe(2);
+    const code = wasiGuest(
+      `(drop (call $environ_sizes_get (i32.const 108) (i32.const 112))) (i32.load (i32.const 108))`,
+      {},
+      ['environ_sizes_get'],
+    );
+    expect(
+      (await runtime.instantiate(loadedBuf({ code, capabilities: [cap('env')] })).runToCompletion()).exitCode,
+    ).toBe(2);
     expect((await runtime.instantiate(loadedBuf({ code })).runToCompletion()).exitCode).toBe(0);
     expect(bus.dispatched.filter((i) => i.op === 'env.list').length).toBe(1);
   });
 
   it('reads a file in a granted root (preopened as fd 3) and is denied outside it', async () => {
-    const { runtime, bus } = setup({ busOptions: { files: { '/data/notes.txt': 'notes inside', '/secret.txt': 'top secret' } } });
+    const { runtime, bus } = setup({
+      busOptions: { files: { '/data/notes.txt': 'notes inside', '/secret.txt': 'top secret' } },
+    });
     const code = wasiGuest(
       `(local $fd i32) (local $e i32)
        ;; fd 3 is the preopened root; its name is /data
@@ -97,10 +108,18 @@ describe('WASI preview1 subset', () => {
       { name: 'out.txt' },
       ['path_open', 'fd_seek'],
     );
-    const ro = runtime.instantiate(loadedBuf({ code, capabilities: [cap('fs.read', { scope: { roots: ['/data'] } })] }));
+    const ro = runtime.instantiate(
+      loadedBuf({ code, capabilities: [cap('fs.read', { scope: { roots: ['/data'] } })] }),
+    );
     expect((await ro.runToCompletion()).exitCode).toBe(WASI_ERRNO.EACCES);
     const rw = runtime.instantiate(
-      loadedBuf({ code, capabilities: [cap('fs.read', { scope: { roots: ['/data'] } }), cap('fs.write', { scope: { roots: ['/data'] } })] }),
+      loadedBuf({
+        code,
+        capabilities: [
+          cap('fs.read', { scope: { roots: ['/data'] } }),
+          cap('fs.write', { scope: { roots: ['/data'] } }),
+        ],
+      }),
     );
     expect((await rw.runToCompletion()).exitCode).toBe(9); // 9 bytes written (the name plus two zero bytes); seek to end reports the size
     expect(new TextDecoder().decode(bus.files.get('/data/out.txt') as Uint8Array).startsWith('out.txt')).toBe(true);
@@ -108,7 +127,11 @@ describe('WASI preview1 subset', () => {
 
   it('proc_exit ends the instance with its code; a name outside preview1 returns ENOSYS', async () => {
     const { runtime } = setup();
-    const code = wasiGuest(`(call $proc_exit (call $thread_spawn (i32.const 0) (i32.const 0) (i32.const 0))) (i32.const 1)`, {}, ['proc_exit', 'thread_spawn']);
+    const code = wasiGuest(
+      `(call $proc_exit (call $thread_spawn (i32.const 0) (i32.const 0) (i32.const 0))) (i32.const 1)`,
+      {},
+      ['proc_exit', 'thread_spawn'],
+    );
     const info = await runtime.instantiate(loadedBuf({ code })).runToCompletion();
     expect(info).toMatchObject({ state: 'Terminated', exitCode: WASI_ERRNO.ENOSYS });
   });
@@ -127,7 +150,10 @@ describe('WASI preview1 subset', () => {
   it("linkPolicy 'strict' refuses a WASI import outside the subset", async () => {
     const { runtime } = setup({ linkPolicy: 'strict' });
     const code = wasiGuest(`(i32.const 0)`, {}, ['thread_spawn']);
-    const err = await runtime.instantiate(loadedBuf({ code, capabilities: [cap('stdio')] })).start().catch((e: unknown) => e);
+    const err = await runtime
+      .instantiate(loadedBuf({ code, capabilities: [cap('stdio')] }))
+      .start()
+      .catch((e: unknown) => e);
     expect(FaygerError.is(err, 'WASI_UNSUPPORTED_IMPORT')).toBe(true);
   });
 
@@ -151,7 +177,9 @@ describe('WASI preview1 subset', () => {
       {},
       ['clock_time_get', 'random_get', 'poll_oneoff'],
     );
-    const info = await runtime.instantiate(loadedBuf({ code, capabilities: ['clock', 'random', 'timer'].map((n) => cap(n)) })).runToCompletion();
+    const info = await runtime
+      .instantiate(loadedBuf({ code, capabilities: ['clock', 'random', 'timer'].map((n) => cap(n)) }))
+      .runToCompletion();
     expect(info.exitCode).toBeGreaterThanOrEqual(45);
     expect(bus.dispatched.map((i) => i.op)).toEqual(['clock.now', 'random.bytes', 'timer.sleep', 'clock.now']);
   });
@@ -168,7 +196,9 @@ describe('WASI preview1 subset', () => {
       { a: 'a.txt' },
       ['fd_readdir', 'path_filestat_get'],
     );
-    const inst = runtime.instantiate(loadedBuf({ code, capabilities: [cap('stdio'), cap('fs.read', { scope: { roots: ['/data'] } })] }));
+    const inst = runtime.instantiate(
+      loadedBuf({ code, capabilities: [cap('stdio'), cap('fs.read', { scope: { roots: ['/data'] } })] }),
+    );
     const info = await inst.runToCompletion();
     expect(bus.stdout.get(inst.id)).toBe('a.txt');
     expect(info.exitCode).toBe(4 * 100 + 4); // regular file (4), 4 bytes

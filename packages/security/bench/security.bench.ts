@@ -23,7 +23,8 @@ interface Item {
   sig: Uint8Array;
 }
 
-const outFile = process.env.BENCH_OUT ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results', 'security.json');
+const outFile =
+  process.env.BENCH_OUT ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results', 'security.json');
 const MiB = 1 << 20;
 const sizeMiB = Number(process.env.BENCH_SHA_MIB ?? 16);
 const verifyMs = Number(process.env.BENCH_VERIFY_MS ?? 1500);
@@ -44,7 +45,10 @@ async function shaMBps(provider: DigestProvider, data: Uint8Array): Promise<numb
 }
 
 async function verifyOps(backend: Ed25519Backend, items: Item[]): Promise<number> {
-  for (let i = 0; i < 20; i++) await verifyEd25519(items[i % items.length].pk, items[i % items.length].msg, items[i % items.length].sig, { backend });
+  for (let i = 0; i < 20; i++)
+    await verifyEd25519(items[i % items.length].pk, items[i % items.length].msg, items[i % items.length].sig, {
+      backend,
+    });
   const samples = [];
   for (let r = 0; r < rounds; r++) {
     let n = 0;
@@ -52,7 +56,8 @@ async function verifyOps(backend: Ed25519Backend, items: Item[]): Promise<number
     let t = t0;
     while (t - t0 < verifyMs / rounds) {
       const it = items[n % items.length];
-      if (!(await verifyEd25519(it.pk, it.msg, it.sig, { backend }))) throw new Error('benchmark signature did not verify');
+      if (!(await verifyEd25519(it.pk, it.msg, it.sig, { backend })))
+        throw new Error('benchmark signature did not verify');
       n++;
       if ((n & 7) === 0) t = performance.now();
     }
@@ -74,7 +79,11 @@ const items: Item[] = [];
 for (let i = 0; i < 8; i++) {
   const kp = generateEd25519KeyPair();
   const msg = new Uint8Array(randomBytes(32)); // a root digest
-  items.push({ pk: kp.publicKey, msg, sig: await createEd25519Signer(kp.secretKey, { backend: nobleEd25519Backend }).sign(msg) });
+  items.push({
+    pk: kp.publicKey,
+    msg,
+    sig: await createEd25519Signer(kp.secretKey, { backend: nobleEd25519Backend }).sign(msg),
+  });
 }
 const verify = {
   'node:crypto': await verifyOps(nodeEd25519Backend, items),

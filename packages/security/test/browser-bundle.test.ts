@@ -25,7 +25,8 @@ describe('browser bundle of the main entry', () => {
       },
     });
     const code = readFileSync(join(out, 'main.js'), 'utf8');
-    const nodeImport = /from\s*["'](node:[a-z_/]+|crypto|fs(\/promises)?|path|os)["']|import\(["']node:|require\(["'](node:)?[a-z]/;
+    const nodeImport =
+      /from\s*["'](node:[a-z_/]+|crypto|fs(\/promises)?|path|os)["']|import\(["']node:|require\(["'](node:)?[a-z]/;
     expect(code).not.toMatch(nodeImport);
     // The same scan does catch the Node-only entry's imports (so the check above can fail).
     expect('import * as nodeCrypto from "crypto";').toMatch(nodeImport);

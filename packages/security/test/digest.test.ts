@@ -14,8 +14,12 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 describe('digest providers', () => {
   it('hash the empty input and "abc" to the FIPS 180 values on every provider', async () => {
     for (const p of providers) {
-      expect(bytesToHex(await p.digest('sha256', new Uint8Array(0))), p.name).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-      expect(bytesToHex(await p.digest('sha256', utf8('abc'))), p.name).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+      expect(bytesToHex(await p.digest('sha256', new Uint8Array(0))), p.name).toBe(
+        'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      );
+      expect(bytesToHex(await p.digest('sha256', utf8('abc'))), p.name).toBe(
+        'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      );
     }
   });
 
@@ -40,7 +44,9 @@ describe('digest providers', () => {
 
   it('an incremental hasher fed nothing equals the empty digest', () => {
     for (const p of [nodeDigestProvider, nobleDigestProvider]) {
-      expect(bytesToHex(p.createHasher!('sha256').digest())).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+      expect(bytesToHex(p.createHasher!('sha256').digest())).toBe(
+        'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      );
     }
   });
 
@@ -53,7 +59,9 @@ describe('digest providers', () => {
 
   it('refuses unknown algorithms and non-bytes with typed errors', async () => {
     for (const p of providers) {
-      await expect(p.digest('md5' as never, new Uint8Array(1))).rejects.toSatisfy((e) => FaygerError.is(e, 'SECURITY_UNSUPPORTED_ALGORITHM'));
+      await expect(p.digest('md5' as never, new Uint8Array(1))).rejects.toSatisfy((e) =>
+        FaygerError.is(e, 'SECURITY_UNSUPPORTED_ALGORITHM'),
+      );
       await expect(p.digest('sha256', 'abc' as never)).rejects.toSatisfy((e) => FaygerError.is(e, 'INVALID_ARGUMENT'));
     }
     expect(() => nobleDigestProvider.createHasher!('sha1' as never)).toThrow(FaygerError);
@@ -66,8 +74,12 @@ describe('digest providers', () => {
   it('keeps node: imports out of the host-neutral entry (only src/node/ may import them)', () => {
     const root = join(__dirname, '..', 'src');
     const walk = (dir: string): string[] =>
-      readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? (f === 'node' ? [] : walk(join(dir, f))) : [join(dir, f)]));
-    const offenders = walk(root).filter((f) => /from\s+['"]node:|require\(['"]node:|import\(['"]node:/.test(readFileSync(f, 'utf8')));
+      readdirSync(dir).flatMap((f) =>
+        statSync(join(dir, f)).isDirectory() ? (f === 'node' ? [] : walk(join(dir, f))) : [join(dir, f)],
+      );
+    const offenders = walk(root).filter((f) =>
+      /from\s+['"]node:|require\(['"]node:|import\(['"]node:/.test(readFileSync(f, 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

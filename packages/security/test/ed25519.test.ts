@@ -78,15 +78,32 @@ describe('strict verification policy', () => {
   const sk = hex(v.secretKey);
   const { scalar: a } = ed25519.utils.getExtendedPublicKey(sk);
 
-  const cases: Array<{ name: string; pk: Uint8Array; msg: Uint8Array; sig: Uint8Array; nobleCofactoredAccepts?: boolean }> = [];
+  const cases: Array<{
+    name: string;
+    pk: Uint8Array;
+    msg: Uint8Array;
+    sig: Uint8Array;
+    nobleCofactoredAccepts?: boolean;
+  }> = [];
   // S + L: same point equation, non-canonical scalar.
-  cases.push({ name: 'non-canonical S (S + L)', pk, msg, sig: concat(sig.subarray(0, 32), le(leNum(sig.subarray(32)) + L)) });
+  cases.push({
+    name: 'non-canonical S (S + L)',
+    pk,
+    msg,
+    sig: concat(sig.subarray(0, 32), le(leNum(sig.subarray(32)) + L)),
+  });
   // R with a torsion component, signed so the cofactored equation holds but the cofactorless one does not.
   {
     const r = 123456789n;
     const R = Point.BASE.multiply(r).add(T8).toBytes();
     const S = (r + challenge(R, pk, msg) * a) % L;
-    cases.push({ name: 'R with a small-order component (cofactored-only signature)', pk, msg, sig: concat(R, le(S)), nobleCofactoredAccepts: true });
+    cases.push({
+      name: 'R with a small-order component (cofactored-only signature)',
+      pk,
+      msg,
+      sig: concat(R, le(S)),
+      nobleCofactoredAccepts: true,
+    });
   }
   // Small-order R (the identity), by the key owner: S = k·a makes [S]B = [k]A hold exactly.
   {
@@ -105,10 +122,22 @@ describe('strict verification policy', () => {
     const r = 987654321n;
     let R = Point.BASE.multiply(r).toBytes();
     let S = (r + challenge(R, A2, msg) * a) % L;
-    cases.push({ name: 'public key with a small-order component', pk: A2, msg, sig: concat(R, le(S)), nobleCofactoredAccepts: true });
+    cases.push({
+      name: 'public key with a small-order component',
+      pk: A2,
+      msg,
+      sig: concat(R, le(S)),
+      nobleCofactoredAccepts: true,
+    });
     R = Point.BASE.multiply(r + 1n).toBytes();
     S = (r + 1n + challenge(R, A2, msg) * a) % L;
-    cases.push({ name: 'public key with a small-order component (second signature)', pk: A2, msg, sig: concat(R, le(S)), nobleCofactoredAccepts: true });
+    cases.push({
+      name: 'public key with a small-order component (second signature)',
+      pk: A2,
+      msg,
+      sig: concat(R, le(S)),
+      nobleCofactoredAccepts: true,
+    });
   }
   // Small-order public key (order 8) with a signature that satisfies the equation for it.
   cases.push({ name: 'small-order public key', pk: T8.toBytes(), msg, sig: concat(Point.ZERO.toBytes(), le(0n)) });
@@ -120,7 +149,11 @@ describe('strict verification policy', () => {
       for (const backend of backends) {
         expect(await verifyEd25519(c.pk, c.msg, c.sig, { backend }), backend.name).toBe(false);
       }
-      expect(checkEd25519PublicKey(c.pk) !== undefined || checkEd25519SignatureEncoding(c.sig) !== undefined || !nobleEd25519Backend.verify(c.pk, c.msg, c.sig)).toBe(true);
+      expect(
+        checkEd25519PublicKey(c.pk) !== undefined ||
+          checkEd25519SignatureEncoding(c.sig) !== undefined ||
+          !nobleEd25519Backend.verify(c.pk, c.msg, c.sig),
+      ).toBe(true);
       if (c.nobleCofactoredAccepts) {
         // The point of the policy: noble's own (cofactored, RFC-permitted) check would have said yes.
         expect(ed25519.verify(c.sig, c.msg, c.pk, { zip215: false })).toBe(true);
@@ -178,7 +211,9 @@ describe('keys and signers', () => {
     expect(id).toMatch(/^ed25519:[A-Za-z0-9_-]{22}$/);
     expect(ed25519KeyId(pk)).toBe(id);
     expect(ed25519KeyId(hex(RFC8032_VECTORS[1].publicKey))).not.toBe(id);
-    expect(() => ed25519KeyId(new Uint8Array(5))).toThrowError(expect.objectContaining({ code: 'SECURITY_KEY_INVALID' }));
+    expect(() => ed25519KeyId(new Uint8Array(5))).toThrowError(
+      expect.objectContaining({ code: 'SECURITY_KEY_INVALID' }),
+    );
   });
 
   it('generates distinct key pairs whose signer ids and keys agree', async () => {

@@ -26,8 +26,19 @@ async function sign(k: Ed25519KeyPair, message = digest, keyId = k.keyId) {
   return { keyId, algorithm: 'ed25519' as const, signature: await createEd25519Signer(k.secretKey).sign(message) };
 }
 
-function request(signatures: SignatureCheckRequest['signatures'], over: Partial<SignatureCheckRequest> = {}): SignatureCheckRequest {
-  return { artifactId: 'com.example.app', publisher: 'com.example.apps', sequence: 5, rootDigest: digest, signatures, now: NOW, ...over };
+function request(
+  signatures: SignatureCheckRequest['signatures'],
+  over: Partial<SignatureCheckRequest> = {},
+): SignatureCheckRequest {
+  return {
+    artifactId: 'com.example.app',
+    publisher: 'com.example.apps',
+    sequence: 5,
+    rootDigest: digest,
+    signatures,
+    now: NOW,
+    ...over,
+  };
 }
 
 async function failure(p: Promise<unknown>): Promise<FaygerError> {
@@ -59,11 +70,15 @@ describe('trust verifier', () => {
 
   it('requires signatures by default and allows unsigned only when told to', async () => {
     const roots = { version: 1 as const, keys: [entry(k1)] };
-    expect((await failure(createTrustVerifier({ roots, policy: {} }).verify(request([])))).code).toBe('SECURITY_UNSIGNED');
+    expect((await failure(createTrustVerifier({ roots, policy: {} }).verify(request([])))).code).toBe(
+      'SECURITY_UNSIGNED',
+    );
     const r = await createTrustVerifier({ roots, policy: { allowUnsigned: true } }).verify(request([]));
     expect(r).toMatchObject({ unsigned: true, verifiedKeyIds: [] });
     // Signatures that are present are still checked when unsigned is allowed.
-    const bad = await failure(createTrustVerifier({ roots, policy: { allowUnsigned: true } }).verify(request([await sign(stranger)])));
+    const bad = await failure(
+      createTrustVerifier({ roots, policy: { allowUnsigned: true } }).verify(request([await sign(stranger)])),
+    );
     expect(bad.code).toBe('SECURITY_UNKNOWN_KEY');
   });
 
@@ -79,7 +94,9 @@ describe('trust verifier', () => {
     const v = createTrustVerifier({ roots: { version: 1, keys: [entry(k1)] }, policy: {} });
     const other = digest.slice();
     other[0] ^= 0xff;
-    expect((await failure(v.verify(request([await sign(k1)], { rootDigest: other })))).code).toBe('SECURITY_SIGNATURE_INVALID');
+    expect((await failure(v.verify(request([await sign(k1)], { rootDigest: other })))).code).toBe(
+      'SECURITY_SIGNATURE_INVALID',
+    );
   });
 
   it('unknown key fails as SECURITY_UNKNOWN_KEY naming the key', async () => {
@@ -90,7 +107,10 @@ describe('trust verifier', () => {
   });
 
   it('key outside its publisher scope fails as SECURITY_KEY_OUT_OF_SCOPE naming the scopes', async () => {
-    const v = createTrustVerifier({ roots: { version: 1, keys: [entry(k1, { publishers: ['org.other'] })] }, policy: {} });
+    const v = createTrustVerifier({
+      roots: { version: 1, keys: [entry(k1, { publishers: ['org.other'] })] },
+      policy: {},
+    });
     const e = await failure(v.verify(request([await sign(k1)])));
     expect(e.code).toBe('SECURITY_KEY_OUT_OF_SCOPE');
     expect(e.message).toContain('org.other');
@@ -98,13 +118,22 @@ describe('trust verifier', () => {
   });
 
   it('expired and not-yet-valid keys fail with their own codes', async () => {
-    const expired = createTrustVerifier({ roots: { version: 1, keys: [entry(k1, { notAfter: '2026-01-01T00:00:00Z' })] }, policy: {} });
+    const expired = createTrustVerifier({
+      roots: { version: 1, keys: [entry(k1, { notAfter: '2026-01-01T00:00:00Z' })] },
+      policy: {},
+    });
     const e = await failure(expired.verify(request([await sign(k1)])));
     expect(e.code).toBe('SECURITY_KEY_EXPIRED');
     expect(e.message).toContain('2026-01-01');
-    const early = createTrustVerifier({ roots: { version: 1, keys: [entry(k1, { notBefore: '2027-01-01T00:00:00Z' })] }, policy: {} });
+    const early = createTrustVerifier({
+      roots: { version: 1, keys: [entry(k1, { notBefore: '2027-01-01T00:00:00Z' })] },
+      policy: {},
+    });
     expect((await failure(early.verify(request([await sign(k1)])))).code).toBe('SECURITY_KEY_NOT_YET_VALID');
-    const inside = createTrustVerifier({ roots: { version: 1, keys: [entry(k1, { notBefore: '2026-01-01T00:00:00Z', notAfter: '2027-01-01T00:00:00Z' })] }, policy: {} });
+    const inside = createTrustVerifier({
+      roots: { version: 1, keys: [entry(k1, { notBefore: '2026-01-01T00:00:00Z', notAfter: '2027-01-01T00:00:00Z' })] },
+      policy: {},
+    });
     await expect(inside.verify(request([await sign(k1)]))).resolves.toMatchObject({ verifiedKeyIds: [k1.keyId] });
   });
 
@@ -116,7 +145,10 @@ describe('trust verifier', () => {
   });
 
   it('m-of-n: two signatures from the same key do not meet a threshold of 2', async () => {
-    const v = createTrustVerifier({ roots: { version: 1, keys: [entry(k1), entry(k2), entry(k3)] }, policy: { threshold: 2 } });
+    const v = createTrustVerifier({
+      roots: { version: 1, keys: [entry(k1), entry(k2), entry(k3)] },
+      policy: { threshold: 2 },
+    });
     const s = await sign(k1);
     const e = await failure(v.verify(request([s, s])));
     expect(e.code).toBe('SECURITY_THRESHOLD_NOT_MET');
@@ -127,13 +159,21 @@ describe('trust verifier', () => {
   });
 
   it('m-of-n: a revoked key does not count toward the threshold, and the error lists why', async () => {
-    const v = createTrustVerifier({ roots: { version: 1, keys: [entry(k1), entry(k2, { revoked: true })] }, policy: { threshold: 2 } });
+    const v = createTrustVerifier({
+      roots: { version: 1, keys: [entry(k1), entry(k2, { revoked: true })] },
+      policy: { threshold: 2 },
+    });
     const e = await failure(v.verify(request([await sign(k1), await sign(k2)])));
     expect(e.code).toBe('SECURITY_THRESHOLD_NOT_MET');
     expect(e.details.rejected).toEqual([expect.objectContaining({ keyId: k2.keyId, code: 'SECURITY_KEY_REVOKED' })]);
     // With threshold 1 the valid signature alone is enough.
-    const v1 = createTrustVerifier({ roots: { version: 1, keys: [entry(k1), entry(k2, { revoked: true })] }, policy: {} });
-    await expect(v1.verify(request([await sign(k2), await sign(k1)]))).resolves.toMatchObject({ verifiedKeyIds: [k1.keyId] });
+    const v1 = createTrustVerifier({
+      roots: { version: 1, keys: [entry(k1), entry(k2, { revoked: true })] },
+      policy: {},
+    });
+    await expect(v1.verify(request([await sign(k2), await sign(k1)]))).resolves.toMatchObject({
+      verifiedKeyIds: [k1.keyId],
+    });
   });
 
   it('honours manifest expiry', async () => {
@@ -141,7 +181,9 @@ describe('trust verifier', () => {
     const e = await failure(v.verify(request([await sign(k1)], { expires: '2026-05-01T00:00:00Z' })));
     expect(e.code).toBe('SECURITY_MANIFEST_EXPIRED');
     await expect(v.verify(request([await sign(k1)], { expires: '2026-07-01T00:00:00Z' }))).resolves.toBeDefined();
-    expect((await failure(v.verify(request([await sign(k1)], { expires: 'soon' })))).code).toBe('SECURITY_REQUEST_INVALID');
+    expect((await failure(v.verify(request([await sign(k1)], { expires: 'soon' })))).code).toBe(
+      'SECURITY_REQUEST_INVALID',
+    );
   });
 
   it('rollback: refuses a lower sequence, records only after success, allowRollback overrides', async () => {
@@ -174,17 +216,37 @@ describe('trust verifier', () => {
     const store = createMemoryVersionStore();
     const roots = {
       version: 1 as const,
-      keys: [trustedRootEntry(a.publicKey, { publishers: ['com.a.*'] }), trustedRootEntry(b.publicKey, { publishers: ['com.b.*'] }), trustedRootEntry(stranger.publicKey, { publishers: ['*'] })],
+      keys: [
+        trustedRootEntry(a.publicKey, { publishers: ['com.a.*'] }),
+        trustedRootEntry(b.publicKey, { publishers: ['com.b.*'] }),
+        trustedRootEntry(stranger.publicKey, { publishers: ['*'] }),
+      ],
     };
     const v = createTrustVerifier({ roots, policy: {}, versionStore: store });
     // A key for com.a.* cannot sign the id com.b.app, under any publisher name it is trusted for.
-    const squat = await failure(v.verify(request([await sign(a)], { publisher: 'com.a.apps', artifactId: 'com.b.app', sequence: Number.MAX_SAFE_INTEGER })));
+    const squat = await failure(
+      v.verify(
+        request([await sign(a)], {
+          publisher: 'com.a.apps',
+          artifactId: 'com.b.app',
+          sequence: Number.MAX_SAFE_INTEGER,
+        }),
+      ),
+    );
     expect(squat.code).toBe('SECURITY_ID_OUT_OF_SCOPE');
     expect(squat.message).toContain('com.b.app');
     expect(await store.get({ publisher: 'com.a.apps', artifactId: 'com.b.app' })).toBeUndefined();
     // A key trusted for every publisher may sign the id, but its record is its own publisher's.
-    await v.verify(request([await sign(stranger)], { publisher: 'com.a.apps', artifactId: 'com.b.app', sequence: Number.MAX_SAFE_INTEGER }));
-    await expect(v.verify(request([await sign(b)], { publisher: 'com.b.apps', artifactId: 'com.b.app', sequence: 2 }))).resolves.toMatchObject({ verifiedKeyIds: [b.keyId] });
+    await v.verify(
+      request([await sign(stranger)], {
+        publisher: 'com.a.apps',
+        artifactId: 'com.b.app',
+        sequence: Number.MAX_SAFE_INTEGER,
+      }),
+    );
+    await expect(
+      v.verify(request([await sign(b)], { publisher: 'com.b.apps', artifactId: 'com.b.app', sequence: 2 })),
+    ).resolves.toMatchObject({ verifiedKeyIds: [b.keyId] });
     expect(await store.get({ publisher: 'com.b.apps', artifactId: 'com.b.app' })).toBe(2);
     expect(await store.get({ publisher: 'com.a.apps', artifactId: 'com.b.app' })).toBe(Number.MAX_SAFE_INTEGER);
   });
@@ -211,14 +273,20 @@ describe('trust verifier', () => {
       expect(e.code).toBe('SECURITY_REQUEST_INVALID');
       expect(e.details.field).toBe(field);
     }
-    const malformed = await failure(v.verify(request([{ keyId: k1.keyId, algorithm: 'ed25519', signature: new Uint8Array(10) }])));
+    const malformed = await failure(
+      v.verify(request([{ keyId: k1.keyId, algorithm: 'ed25519', signature: new Uint8Array(10) }])),
+    );
     expect(malformed.code).toBe('SECURITY_SIGNATURE_MALFORMED');
-    const alg = await failure(v.verify(request([{ keyId: k1.keyId, algorithm: 'rsa' as never, signature: new Uint8Array(64) }])));
+    const alg = await failure(
+      v.verify(request([{ keyId: k1.keyId, algorithm: 'rsa' as never, signature: new Uint8Array(64) }])),
+    );
     expect(alg.code).toBe('SECURITY_UNSUPPORTED_ALGORITHM');
   });
 
   it('refuses an invalid threshold at construction', () => {
-    expect(() => createTrustVerifier({ roots: { version: 1, keys: [] }, policy: { threshold: 0 } })).toThrow(FaygerError);
+    expect(() => createTrustVerifier({ roots: { version: 1, keys: [] }, policy: { threshold: 0 } })).toThrow(
+      FaygerError,
+    );
   });
 });
 
@@ -247,10 +315,16 @@ describe('trusted roots document', () => {
     expect(rootsError({ version: 2, keys: [] }).details.field).toBe('version');
     expect(rootsError({ version: 1 }).details.field).toBe('(document)');
     expect(rootsError({ version: 1, keys: [{ ...good(), publicKey: 'zz' }] }).details.field).toBe('keys[0].publicKey');
-    expect(rootsError({ version: 1, keys: [good(), { ...entry(k2), id: 'ed25519:nope' }] }).details.field).toBe('keys[1].id');
+    expect(rootsError({ version: 1, keys: [good(), { ...entry(k2), id: 'ed25519:nope' }] }).details.field).toBe(
+      'keys[1].id',
+    );
     expect(rootsError({ version: 1, keys: [{ ...good(), publishers: [] }] }).details.field).toBe('keys[0].publishers');
-    expect(rootsError({ version: 1, keys: [{ ...good(), publishers: ['a*b'] }] }).details.field).toBe('keys[0].publishers[0]');
-    expect(rootsError({ version: 1, keys: [{ ...good(), notAfter: 'tomorrow' }] }).details.field).toBe('keys[0].notAfter');
+    expect(rootsError({ version: 1, keys: [{ ...good(), publishers: ['a*b'] }] }).details.field).toBe(
+      'keys[0].publishers[0]',
+    );
+    expect(rootsError({ version: 1, keys: [{ ...good(), notAfter: 'tomorrow' }] }).details.field).toBe(
+      'keys[0].notAfter',
+    );
     expect(rootsError({ version: 1, keys: [{ ...good(), revoked: 'yes' }] }).details.field).toBe('keys[0].revoked');
     expect(rootsError({ version: 1, keys: [{ ...good(), algorithm: 'rsa' }] }).details.field).toBe('keys[0].algorithm');
     expect(rootsError({ version: 1, keys: [{ ...good(), extra: 1 }] }).details.field).toMatch(/^keys\[0\]/);

@@ -50,7 +50,8 @@ function build(name, extra = []) {
   for (const s of srcs) hash.update(readFileSync(s));
   mkdirSync(join(outDir, 'c-build'), { recursive: true });
   const out = join(outDir, 'c-build', `${name}-${hash.digest('hex').slice(0, 12)}.wasm`);
-  if (!existsSync(out)) execFileSync(process.env.CLANG ?? 'clang', [...flags, '-o', out, ...srcs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (!existsSync(out))
+    execFileSync(process.env.CLANG ?? 'clang', [...flags, '-o', out, ...srcs], { stdio: ['ignore', 'ignore', 'pipe'] });
   return out;
 }
 
@@ -76,9 +77,18 @@ function time(fn) {
   return { result, ms, cpuMs: (c.user + c.system) / 1000 };
 }
 
-const results = { date: new Date().toISOString(), node: process.version, runs: RUNS, scale: SCALE, kernels: [], jitless: [] };
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  runs: RUNS,
+  scale: SCALE,
+  kernels: [],
+  jitless: [],
+};
 console.log(`@fayger/transpiler bench (node ${process.version}, ${RUNS} runs, scale ${SCALE})`);
-console.log('kernel      arg        native ms  transp. ms  interp. ms  tr/native (cpu)   interp/tr (cpu)   transpile MB/s  first-instr ms');
+console.log(
+  'kernel      arg        native ms  transp. ms  interp. ms  tr/native (cpu)   interp/tr (cpu)   transpile MB/s  first-instr ms',
+);
 for (const k of KERNELS) {
   let file;
   try {
@@ -104,8 +114,14 @@ for (const k of KERNELS) {
   const resultType = tInst.module.exports.find((x) => x.name === 'run').type.results[0];
   const bits = (v) => {
     const dv = new DataView(new ArrayBuffer(8));
-    if (resultType === 'f64') { dv.setFloat64(0, v); return dv.getBigUint64(0); }
-    if (resultType === 'f32') { dv.setFloat32(0, v); return dv.getUint32(0); }
+    if (resultType === 'f64') {
+      dv.setFloat64(0, v);
+      return dv.getBigUint64(0);
+    }
+    if (resultType === 'f32') {
+      dv.setFloat32(0, v);
+      return dv.getUint32(0);
+    }
     return unsigned(v);
   };
   const runs = { native: [], tr: [], interp: [] };
@@ -126,23 +142,35 @@ for (const k of KERNELS) {
   }
   const med = (xs, key) => median(xs.map((x) => x[key]));
   const e = {
-    name: k.name, arg, result: String(expected),
-    nativeMs: med(runs.native, 'ms'), transpilerMs: med(runs.tr, 'ms'), interpreterMs: med(runs.interp, 'ms'),
-    nativeCpuMs: med(runs.native, 'cpuMs'), transpilerCpuMs: med(runs.tr, 'cpuMs'), interpreterCpuMs: med(runs.interp, 'cpuMs'),
-    transpileMBps: bytes.length / 1e6 / (median(compiles) / 1000), firstInstructionMs: median(firsts), bytes: bytes.length,
+    name: k.name,
+    arg,
+    result: String(expected),
+    nativeMs: med(runs.native, 'ms'),
+    transpilerMs: med(runs.tr, 'ms'),
+    interpreterMs: med(runs.interp, 'ms'),
+    nativeCpuMs: med(runs.native, 'cpuMs'),
+    transpilerCpuMs: med(runs.tr, 'cpuMs'),
+    interpreterCpuMs: med(runs.interp, 'cpuMs'),
+    transpileMBps: bytes.length / 1e6 / (median(compiles) / 1000),
+    firstInstructionMs: median(firsts),
+    bytes: bytes.length,
   };
   e.ratioVsNative = e.transpilerMs / e.nativeMs;
   e.cpuRatioVsNative = e.transpilerCpuMs / Math.max(e.nativeCpuMs, 0.001);
   e.speedupOverInterpreter = e.interpreterMs / e.transpilerMs;
   e.cpuSpeedupOverInterpreter = e.interpreterCpuMs / Math.max(e.transpilerCpuMs, 0.001);
   results.kernels.push(e);
-  console.log(`${k.name.padEnd(11)} ${String(arg).padEnd(10)} ${e.nativeMs.toFixed(1).padStart(9)} ${e.transpilerMs.toFixed(1).padStart(11)} ${e.interpreterMs.toFixed(1).padStart(11)}  ${e.ratioVsNative.toFixed(2).padStart(6)}× (${e.cpuRatioVsNative.toFixed(2)}×)   ${e.speedupOverInterpreter.toFixed(2).padStart(6)}× (${e.cpuSpeedupOverInterpreter.toFixed(2)}×)   ${e.transpileMBps.toFixed(2).padStart(8)}   ${e.firstInstructionMs.toFixed(1).padStart(8)}`);
+  console.log(
+    `${k.name.padEnd(11)} ${String(arg).padEnd(10)} ${e.nativeMs.toFixed(1).padStart(9)} ${e.transpilerMs.toFixed(1).padStart(11)} ${e.interpreterMs.toFixed(1).padStart(11)}  ${e.ratioVsNative.toFixed(2).padStart(6)}× (${e.cpuRatioVsNative.toFixed(2)}×)   ${e.speedupOverInterpreter.toFixed(2).padStart(6)}× (${e.cpuSpeedupOverInterpreter.toFixed(2)}×)   ${e.transpileMBps.toFixed(2).padStart(8)}   ${e.firstInstructionMs.toFixed(1).padStart(8)}`,
+  );
 }
 if (results.kernels.length) {
   results.geomeanVsNative = geomean(results.kernels.map((e) => e.ratioVsNative));
   results.cpuGeomeanVsNative = geomean(results.kernels.map((e) => e.cpuRatioVsNative));
   results.geomeanSpeedupOverInterpreter = geomean(results.kernels.map((e) => e.speedupOverInterpreter));
-  console.log(`geomean with JIT: transpiler/native ${results.geomeanVsNative.toFixed(2)}× wall, ${results.cpuGeomeanVsNative.toFixed(2)}× CPU (target ≤ 3×); interpreter/transpiler ${results.geomeanSpeedupOverInterpreter.toFixed(2)}×`);
+  console.log(
+    `geomean with JIT: transpiler/native ${results.geomeanVsNative.toFixed(2)}× wall, ${results.cpuGeomeanVsNative.toFixed(2)}× CPU (target ≤ 3×); interpreter/transpiler ${results.geomeanSpeedupOverInterpreter.toFixed(2)}×`,
+  );
 }
 
 // SIMD: the interpreter's c/simd.c built scalar and with -msimd128 (clang auto-vectorizes it), each under V8,
@@ -159,14 +187,19 @@ if (!opts.only || opts.only.split(',').includes('simd')) {
       const tInst = tr.instantiateModule(tr.compileModule(bytes), {});
       const iInst = interp.instantiateModule(interp.compileModule(bytes), {});
       const runs = { native: [], tr: [], interp: [] };
-      const engines = [['native', () => native.exports.run(arg) >>> 0], ['tr', () => tInst.invoke('run', [arg])[0]], ['interp', () => iInst.invoke('run', [arg])[0]]];
+      const engines = [
+        ['native', () => native.exports.run(arg) >>> 0],
+        ['tr', () => tInst.invoke('run', [arg])[0]],
+        ['interp', () => iInst.invoke('run', [arg])[0]],
+      ];
       // Three warm-up rounds: run() is one large function, which TurboFan compiles on a background thread for
       // a while (counted in the process's CPU time); the interpreter and V8 get the same rounds.
       for (let r = 0; r < RUNS + 3; r++) {
         for (const [name, fn] of engines) {
           const m = time(fn);
           if (expected === undefined) expected = m.result;
-          else if (m.result !== expected) throw new Error(`simd (${kind}): ${name} returned ${m.result}, expected ${expected}`);
+          else if (m.result !== expected)
+            throw new Error(`simd (${kind}): ${name} returned ${m.result}, expected ${expected}`);
           if (r > 2) runs[name].push(m);
         }
       }
@@ -179,7 +212,9 @@ if (!opts.only || opts.only.split(',').includes('simd')) {
     e.transpilerSimdVsNativeSimdCpu = e.trSimdCpuMs / Math.max(e.nativeSimdCpuMs, 0.001);
     e.interpreterOverTranspilerSimdCpu = e.interpSimdCpuMs / e.trSimdCpuMs;
     results.simd = e;
-    console.log(`\nsimd(${arg}) CPU ms: native scalar ${e.nativeScalarCpuMs.toFixed(1)} / SIMD ${e.nativeSimdCpuMs.toFixed(1)}; transpiler scalar ${e.trScalarCpuMs.toFixed(1)} / SIMD ${e.trSimdCpuMs.toFixed(1)} (${e.transpilerSimdOverScalarCpu.toFixed(2)}×); interpreter scalar ${e.interpScalarCpuMs.toFixed(1)} / SIMD ${e.interpSimdCpuMs.toFixed(1)}; interpreter/transpiler on the SIMD build ${e.interpreterOverTranspilerSimdCpu.toFixed(2)}×; results match`);
+    console.log(
+      `\nsimd(${arg}) CPU ms: native scalar ${e.nativeScalarCpuMs.toFixed(1)} / SIMD ${e.nativeSimdCpuMs.toFixed(1)}; transpiler scalar ${e.trScalarCpuMs.toFixed(1)} / SIMD ${e.trSimdCpuMs.toFixed(1)} (${e.transpilerSimdOverScalarCpu.toFixed(2)}×); interpreter scalar ${e.interpScalarCpuMs.toFixed(1)} / SIMD ${e.interpSimdCpuMs.toFixed(1)}; interpreter/transpiler on the SIMD build ${e.interpreterOverTranspilerSimdCpu.toFixed(2)}×; results match`,
+    );
   } catch (err) {
     console.log(`simd: skipped (${String(err.message).split('\n')[0]})`);
   }
@@ -195,16 +230,25 @@ if (!opts['no-jitless']) {
       continue;
     }
     const arg = Math.max(1, Math.round(k.jitless * SCALE));
-    const out = execFileSync(process.execPath, ['--jitless', join(here, 'child.mjs'), `${interpDist},${trDist}`, file, String(arg), String(RUNS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(
+      process.execPath,
+      ['--jitless', join(here, 'child.mjs'), `${interpDist},${trDist}`, file, String(arg), String(RUNS)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const [i, t] = JSON.parse(out.trim().split('\n').at(-1));
-    if (i.result !== t.result) throw new Error(`${k.name} under --jitless: interpreter ${i.result}, transpiler ${t.result}`);
+    if (i.result !== t.result)
+      throw new Error(`${k.name} under --jitless: interpreter ${i.result}, transpiler ${t.result}`);
     const e = { name: k.name, arg, interpreterMs: i.ms, transpilerMs: t.ms, speedup: i.ms / t.ms };
     results.jitless.push(e);
-    console.log(`${k.name.padEnd(11)} ${String(arg).padEnd(8)} ${i.ms.toFixed(1).padStart(9)} ${t.ms.toFixed(1).padStart(9)}  ${e.speedup.toFixed(2)}×`);
+    console.log(
+      `${k.name.padEnd(11)} ${String(arg).padEnd(8)} ${i.ms.toFixed(1).padStart(9)} ${t.ms.toFixed(1).padStart(9)}  ${e.speedup.toFixed(2)}×`,
+    );
   }
   if (results.jitless.length) {
     results.jitlessGeomeanSpeedup = geomean(results.jitless.map((e) => e.speedup));
-    console.log(`geomean under --jitless: transpiler ${results.jitlessGeomeanSpeedup.toFixed(2)}× faster than the interpreter (target ≥ 5×)`);
+    console.log(
+      `geomean under --jitless: transpiler ${results.jitlessGeomeanSpeedup.toFixed(2)}× faster than the interpreter (target ≥ 5×)`,
+    );
   }
 }
 mkdirSync(outDir, { recursive: true });

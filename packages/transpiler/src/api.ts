@@ -1,11 +1,36 @@
 import { FaygerError } from '@fayger/contracts';
 import {
-  WasmGlobal, WasmMemory, WasmTable, createGlobal, createMemory, createTable, decode, getGlobalValue, publicFuncType,
-  runStartFunction, setGlobalValue, typeName, validate,
+  WasmGlobal,
+  WasmMemory,
+  WasmTable,
+  createGlobal,
+  createMemory,
+  createTable,
+  decode,
+  getGlobalValue,
+  publicFuncType,
+  runStartFunction,
+  setGlobalValue,
+  typeName,
+  validate,
 } from '@fayger/interpreter/wasm';
 import {
-  DEFAULT_MAX_CALL_DEPTH, Execution, TFunction, UNLIMITED_FUEL, compileIR, globalValue, invokeFunction, link, toRaw,
-  type CompiledModule, type Extern, type FuelAccount, type FunctionType, type Imports, type InstanceState, type RawValue,
+  DEFAULT_MAX_CALL_DEPTH,
+  Execution,
+  TFunction,
+  UNLIMITED_FUEL,
+  compileIR,
+  globalValue,
+  invokeFunction,
+  link,
+  toRaw,
+  type CompiledModule,
+  type Extern,
+  type FuelAccount,
+  type FunctionType,
+  type Imports,
+  type InstanceState,
+  type RawValue,
 } from './runtime.js';
 
 export type ExternKind = 'function' | 'table' | 'memory' | 'global';
@@ -45,21 +70,38 @@ export class TranspiledModule {
   constructor(compiled: CompiledModule) {
     this.compiled = compiled;
     const ir = compiled.ir;
-    const tableType = (elem: number, initial: number, maximum: number | undefined) => (maximum === undefined ? { element: typeName(elem), initial } : { element: typeName(elem), initial, maximum });
-    const memType = (initial: number, maximum: number | undefined) => (maximum === undefined ? { initial } : { initial, maximum });
+    const tableType = (elem: number, initial: number, maximum: number | undefined) =>
+      maximum === undefined ? { element: typeName(elem), initial } : { element: typeName(elem), initial, maximum };
+    const memType = (initial: number, maximum: number | undefined) =>
+      maximum === undefined ? { initial } : { initial, maximum };
     this.imports = ir.imports.map((imp) => ({
-      module: imp.module, name: imp.name, kind: KINDS[imp.kind],
-      type: imp.kind === 0 ? publicFuncType(ir.types[imp.type]) : imp.kind === 1 ? tableType(imp.table.elem, imp.table.min, imp.table.max)
-        : imp.kind === 2 ? memType(imp.memory.min, imp.memory.max) : { value: typeName(imp.global.type), mutable: imp.global.mutable },
+      module: imp.module,
+      name: imp.name,
+      kind: KINDS[imp.kind],
+      type:
+        imp.kind === 0
+          ? publicFuncType(ir.types[imp.type])
+          : imp.kind === 1
+            ? tableType(imp.table.elem, imp.table.min, imp.table.max)
+            : imp.kind === 2
+              ? memType(imp.memory.min, imp.memory.max)
+              : { value: typeName(imp.global.type), mutable: imp.global.mutable },
     }));
     const L = compiled.layout;
     const tables = [...ir.imports.flatMap((i) => (i.kind === 1 ? [i.table] : [])), ...ir.tables];
     const mems = [...ir.imports.flatMap((i) => (i.kind === 2 ? [i.memory] : [])), ...ir.memories];
     const globals = [...ir.imports.flatMap((i) => (i.kind === 3 ? [i.global] : [])), ...ir.globals.map((g) => g.type)];
     this.exports = ir.exports.map((ex) => ({
-      name: ex.name, kind: KINDS[ex.kind],
-      type: ex.kind === 0 ? publicFuncType(L.funcTypes[ex.index]) : ex.kind === 1 ? tableType(tables[ex.index].elem, tables[ex.index].min, tables[ex.index].max)
-        : ex.kind === 2 ? memType(mems[ex.index].min, mems[ex.index].max) : { value: typeName(globals[ex.index].type), mutable: globals[ex.index].mutable },
+      name: ex.name,
+      kind: KINDS[ex.kind],
+      type:
+        ex.kind === 0
+          ? publicFuncType(L.funcTypes[ex.index])
+          : ex.kind === 1
+            ? tableType(tables[ex.index].elem, tables[ex.index].min, tables[ex.index].max)
+            : ex.kind === 2
+              ? memType(mems[ex.index].min, mems[ex.index].max)
+              : { value: typeName(globals[ex.index].type), mutable: globals[ex.index].mutable },
     }));
   }
 
@@ -111,7 +153,13 @@ export class TranspiledInstance {
   private func(name: string): TFunction {
     const f = this.exports[name];
     if (!(f instanceof TFunction)) {
-      throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'execute', what: `calling export ${JSON.stringify(name)}`, expected: 'an exported function', found: f === undefined ? 'no such export' : f.kind });
+      throw new FaygerError({
+        code: 'INVALID_ARGUMENT',
+        phase: 'execute',
+        what: `calling export ${JSON.stringify(name)}`,
+        expected: 'an exported function',
+        found: f === undefined ? 'no such export' : f.kind,
+      });
     }
     return f;
   }
@@ -130,7 +178,13 @@ export class TranspiledInstance {
   getGlobal(name: string): RawValue {
     const g = this.exports[name];
     if (!(g instanceof WasmGlobal)) {
-      throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'execute', what: `reading global ${JSON.stringify(name)}`, expected: 'an exported global', found: g === undefined ? 'no such export' : g.kind });
+      throw new FaygerError({
+        code: 'INVALID_ARGUMENT',
+        phase: 'execute',
+        what: `reading global ${JSON.stringify(name)}`,
+        expected: 'an exported global',
+        found: g === undefined ? 'no such export' : g.kind,
+      });
     }
     return getGlobalValue(g);
   }
@@ -142,8 +196,13 @@ export class TranspiledInstance {
   }
 
   usage(): {
-    fuelUsed: number; fuelRemaining: number | undefined; memoryPages: number; callDepth: number; maxCallDepthReached: number;
-    tableElements: number; refused?: { memoryPages?: number; tableElements?: number };
+    fuelUsed: number;
+    fuelRemaining: number | undefined;
+    memoryPages: number;
+    callDepth: number;
+    maxCallDepthReached: number;
+    tableElements: number;
+    refused?: { memoryPages?: number; tableElements?: number };
   } {
     const f = this.state.fuel;
     // Grows refused by the instance limits (the guest only saw -1): the runtime turns them into the quota
@@ -158,7 +217,12 @@ export class TranspiledInstance {
       maxCallDepthReached: f.maxCallDepthReached,
       tableElements: this.state.tables.reduce((n, t) => n + t.elements.length, 0),
       ...(memRefused || tableRefused
-        ? { refused: { ...(memRefused ? { memoryPages: memRefused } : {}), ...(tableRefused ? { tableElements: tableRefused } : {}) } }
+        ? {
+            refused: {
+              ...(memRefused ? { memoryPages: memRefused } : {}),
+              ...(tableRefused ? { tableElements: tableRefused } : {}),
+            },
+          }
         : {}),
     };
   }
@@ -174,7 +238,12 @@ export class TranspiledInstance {
 }
 
 function linkInstance(module: TranspiledModule, imports: Imports, options: InstanceOptions): TranspiledInstance {
-  const fuel: FuelAccount = { remaining: options.fuel ?? UNLIMITED_FUEL, used: 0, callDepth: 0, maxCallDepthReached: 0 };
+  const fuel: FuelAccount = {
+    remaining: options.fuel ?? UNLIMITED_FUEL,
+    used: 0,
+    callDepth: 0,
+    maxCallDepthReached: 0,
+  };
   const { state, exports } = link(module.compiled, imports, {
     maxMemoryPages: options.maxMemoryPages ?? 65536,
     maxCallDepth: options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH,
@@ -186,7 +255,11 @@ function linkInstance(module: TranspiledModule, imports: Imports, options: Insta
 }
 
 /** Instantiates synchronously and runs the start function. Throws WASM_LINK_ERROR or the start trap. */
-export function instantiateModule(module: TranspiledModule, imports: Imports = {}, options: InstanceOptions = {}): TranspiledInstance {
+export function instantiateModule(
+  module: TranspiledModule,
+  imports: Imports = {},
+  options: InstanceOptions = {},
+): TranspiledInstance {
   const inst = linkInstance(module, imports, options);
   const start = module.compiled.ir.start;
   if (start !== undefined) invokeFunction(inst.state.funcs[start], []);
@@ -194,12 +267,26 @@ export function instantiateModule(module: TranspiledModule, imports: Imports = {
 }
 
 /** Like instantiateModule, but the start function may wait on host promises. */
-export async function instantiateModuleAsync(module: TranspiledModule, imports: Imports = {}, options: InstanceOptions = {}): Promise<TranspiledInstance> {
+export async function instantiateModuleAsync(
+  module: TranspiledModule,
+  imports: Imports = {},
+  options: InstanceOptions = {},
+): Promise<TranspiledInstance> {
   const inst = linkInstance(module, imports, options);
   const start = module.compiled.ir.start;
   if (start !== undefined) await runStartFunction(new Execution(inst.state.funcs[start], []), options);
   return inst;
 }
 
-export { createGlobal, createMemory, createTable, getGlobalValue, setGlobalValue, WasmGlobal, WasmMemory, WasmTable, TFunction as WasmFunction };
+export {
+  createGlobal,
+  createMemory,
+  createTable,
+  getGlobalValue,
+  setGlobalValue,
+  WasmGlobal,
+  WasmMemory,
+  WasmTable,
+  TFunction as WasmFunction,
+};
 export type { FunctionType };

@@ -1,4 +1,18 @@
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SIMD_BASE, SIMD_LOAD_BYTES, SIMD_SIG, SIMPLE, V128, blockSig, sigId } from '@fayger/interpreter/wasm';
+import {
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  I32,
+  I64,
+  SIMD_BASE,
+  SIMD_LOAD_BYTES,
+  SIMD_SIG,
+  SIMPLE,
+  V128,
+  blockSig,
+  sigId,
+} from '@fayger/interpreter/wasm';
 import type { FuncTypeIR, ModuleIR } from '@fayger/interpreter/wasm';
 
 /**
@@ -16,15 +30,97 @@ import type { FuncTypeIR, ModuleIR } from '@fayger/interpreter/wasm';
 
 /** Helper functions the generated code may call (bound from rt.H by these exact names). */
 export const HELPER_NAMES = [
-  'SN', 'UN', 'FR', 'IMUL', 'CLZ', 'BIG', 'NUM', 'CEIL', 'FLOOR', 'TRUNC', 'SQRT', 'MIN', 'MAX',
-  'h_unr', 'h_oob', 'h_toob', 'h_uninit', 'h_sigmis', 'h_fuel', 'h_depth', 'h_dz', 'h_ovf',
-  'h_ctz', 'h_pop', 'h_divs', 'h_divu', 'h_rems', 'h_remu', 'h_clz64', 'h_ctz64', 'h_pop64', 'h_divs64', 'h_divu64',
-  'h_rems64', 'h_remu64', 'h_rotl64', 'h_rotr64', 'h_fabs32', 'h_fneg32', 'h_copysign32', 'h_fabs64', 'h_fneg64',
-  'h_copysign64', 'h_promote', 'h_nearest', 'h_nearest32', 'h_tr_s32', 'h_tr_u32', 'h_tr_s64', 'h_tr_u64', 'h_ts_s32', 'h_ts_u32',
-  'h_ts_s64', 'h_ts_u64', 'h_i64f32', 'h_u64f32', 'h_i32f', 'h_fi32', 'h_i64d', 'h_di64', 'h_gi64', 'h_si64',
-  'h_gf64', 'h_sf64', 'h_mfill', 'h_mcopy', 'h_minit', 'h_tget', 'h_tset', 'h_tfill', 'h_tcopy', 'h_tinit', 'EMPTY',
-  'VZ', 'h_vop', 'h_vop1', 'h_vsh', 'h_vtest', 'h_vbsel', 'h_vspl', 'h_vsplj', 'h_vspld', 'h_vrep', 'h_vrepj',
-  'h_vrepd', 'h_w2j', 'h_w2d', 'h_vldl', 'h_vstl', 'h_gv', 'h_sv',
+  'SN',
+  'UN',
+  'FR',
+  'IMUL',
+  'CLZ',
+  'BIG',
+  'NUM',
+  'CEIL',
+  'FLOOR',
+  'TRUNC',
+  'SQRT',
+  'MIN',
+  'MAX',
+  'h_unr',
+  'h_oob',
+  'h_toob',
+  'h_uninit',
+  'h_sigmis',
+  'h_fuel',
+  'h_depth',
+  'h_dz',
+  'h_ovf',
+  'h_ctz',
+  'h_pop',
+  'h_divs',
+  'h_divu',
+  'h_rems',
+  'h_remu',
+  'h_clz64',
+  'h_ctz64',
+  'h_pop64',
+  'h_divs64',
+  'h_divu64',
+  'h_rems64',
+  'h_remu64',
+  'h_rotl64',
+  'h_rotr64',
+  'h_fabs32',
+  'h_fneg32',
+  'h_copysign32',
+  'h_fabs64',
+  'h_fneg64',
+  'h_copysign64',
+  'h_promote',
+  'h_nearest',
+  'h_nearest32',
+  'h_tr_s32',
+  'h_tr_u32',
+  'h_tr_s64',
+  'h_tr_u64',
+  'h_ts_s32',
+  'h_ts_u32',
+  'h_ts_s64',
+  'h_ts_u64',
+  'h_i64f32',
+  'h_u64f32',
+  'h_i32f',
+  'h_fi32',
+  'h_i64d',
+  'h_di64',
+  'h_gi64',
+  'h_si64',
+  'h_gf64',
+  'h_sf64',
+  'h_mfill',
+  'h_mcopy',
+  'h_minit',
+  'h_tget',
+  'h_tset',
+  'h_tfill',
+  'h_tcopy',
+  'h_tinit',
+  'EMPTY',
+  'VZ',
+  'h_vop',
+  'h_vop1',
+  'h_vsh',
+  'h_vtest',
+  'h_vbsel',
+  'h_vspl',
+  'h_vsplj',
+  'h_vspld',
+  'h_vrep',
+  'h_vrepj',
+  'h_vrepd',
+  'h_w2j',
+  'h_w2d',
+  'h_vldl',
+  'h_vstl',
+  'h_gv',
+  'h_sv',
 ] as const;
 
 export interface EmittedModule {
@@ -69,7 +165,15 @@ export function layoutOf(m: ModuleIR): ModuleLayout {
   return { closureGlobals, globalTypes, funcTypes, nImportedFuncs, tableElems };
 }
 
-const SUFFIX: Record<number, string> = { [I32]: 'i', [I64]: 'j', [F32]: 'f', [F64]: 'd', [V128]: 'v', [FUNCREF]: 'r', [EXTERNREF]: 'r' };
+const SUFFIX: Record<number, string> = {
+  [I32]: 'i',
+  [I64]: 'j',
+  [F32]: 'f',
+  [F64]: 'd',
+  [V128]: 'v',
+  [FUNCREF]: 'r',
+  [EXTERNREF]: 'r',
+};
 const ZERO: Record<string, string> = { i: '0', j: '0n', f: '0', d: '0', v: 'VZ', r: 'null' };
 
 /** Numeric literal for a JS number (exact: String round-trips doubles). NaNs never come here. */
@@ -87,7 +191,9 @@ export function emitModule(m: ModuleIR): EmittedModule {
   const out: string[] = [];
   out.push('"use strict";');
   out.push(`const {${HELPER_NAMES.join(', ')}} = rt.H;`);
-  out.push('const M = rt.M, T = rt.T, GC = rt.GC, GV = rt.GV, FN = rt.FN, IMP = rt.IMP, DS = rt.DS, ES = rt.ES, MAXD = rt.maxDepth, K = rt.K;');
+  out.push(
+    'const M = rt.M, T = rt.T, GC = rt.GC, GV = rt.GV, FN = rt.FN, IMP = rt.IMP, DS = rt.DS, ES = rt.ES, MAXD = rt.maxDepth, K = rt.K;',
+  );
   out.push('let DV = M === null ? null : M.dv, LEN = M === null ? 0 : DV.byteLength;');
   out.push('function RF() { DV = M.dv; LEN = DV.byteLength; }');
   out.push('let F = 0, D = 0;');
@@ -144,7 +250,13 @@ interface Ctrl {
   live: boolean;
 }
 
-function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: boolean, pool: ConstPool): { src: string; entryCost: number } {
+function emitFunction(
+  m: ModuleIR,
+  L: ModuleLayout,
+  codeIndex: number,
+  gen: boolean,
+  pool: ConstPool,
+): { src: string; entryCost: number } {
   const consts = pool.consts;
   const fIndex = L.nImportedFuncs + codeIndex;
   const type = L.funcTypes[fIndex];
@@ -257,23 +369,35 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
   const globalGet = (g: number): string => {
     if (L.closureGlobals[g]) return `q${g}`;
     switch (L.globalTypes[g]) {
-      case I32: return `G${g}.lo`;
-      case F32: return `h_fi32(G${g}.lo)`;
-      case I64: return `h_gi64(G${g})`;
-      case F64: return `h_gf64(G${g})`;
-      case V128: return `h_gv(G${g})`;
-      default: return `G${g}.ref`;
+      case I32:
+        return `G${g}.lo`;
+      case F32:
+        return `h_fi32(G${g}.lo)`;
+      case I64:
+        return `h_gi64(G${g})`;
+      case F64:
+        return `h_gf64(G${g})`;
+      case V128:
+        return `h_gv(G${g})`;
+      default:
+        return `G${g}.ref`;
     }
   };
   const globalSet = (g: number, x: string): string => {
     if (L.closureGlobals[g]) return `q${g} = ${x};`;
     switch (L.globalTypes[g]) {
-      case I32: return `G${g}.lo = ${x};`;
-      case F32: return `G${g}.lo = h_i32f(${x});`;
-      case I64: return `h_si64(G${g}, ${x});`;
-      case F64: return `h_sf64(G${g}, ${x});`;
-      case V128: return `h_sv(G${g}, ${x});`;
-      default: return `G${g}.ref = ${x};`;
+      case I32:
+        return `G${g}.lo = ${x};`;
+      case F32:
+        return `G${g}.lo = h_i32f(${x});`;
+      case I64:
+        return `h_si64(G${g}, ${x});`;
+      case F64:
+        return `h_sf64(G${g}, ${x});`;
+      case V128:
+        return `h_sv(G${g}, ${x});`;
+      default:
+        return `G${g}.ref = ${x};`;
     }
   };
 
@@ -312,7 +436,9 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
     if (sub === 0x0b) {
       const x = pop();
       const a = pop();
-      emit(`${addr(a, 16)} ${[0, 1, 2, 3].map((k) => `DV.setInt32(ea${k ? ` + ${4 * k}` : ''}, ${x}[${k}], true);`).join(' ')}`);
+      emit(
+        `${addr(a, 16)} ${[0, 1, 2, 3].map((k) => `DV.setInt32(ea${k ? ` + ${4 * k}` : ''}, ${x}[${k}], true);`).join(' ')}`,
+      );
       return len;
     }
     if (sub >= 0x54 && sub <= 0x5b) {
@@ -330,24 +456,50 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
     if (sub >= 0x0f && sub <= 0x14) {
       const x = pop();
       const word = sub === 0x0f ? `IMUL(${x} & 255, 16843009)` : sub === 0x10 ? `IMUL(${x} & 65535, 65537)` : x;
-      expr = sub <= 0x11 ? `[${word}, ${word}, ${word}, ${word}]` : sub === 0x12 ? `h_vsplj(${x})` : sub === 0x13 ? `h_vspl(h_i32f(${x}))` : `h_vspld(${x})`;
+      expr =
+        sub <= 0x11
+          ? `[${word}, ${word}, ${word}, ${word}]`
+          : sub === 0x12
+            ? `h_vsplj(${x})`
+            : sub === 0x13
+              ? `h_vspl(h_i32f(${x}))`
+              : `h_vspld(${x})`;
     } else if (sub >= 0x15 && sub <= 0x22 && sig.params.length === 1) {
       const v = pop();
       switch (sub) {
-        case 0x15: expr = `(${v}[${lane >> 2}] << ${24 - 8 * (lane & 3)}) >> 24`; break;
-        case 0x16: expr = `(${v}[${lane >> 2}] >>> ${8 * (lane & 3)}) & 255`; break;
-        case 0x18: expr = `(${v}[${lane >> 1}] << ${16 - 16 * (lane & 1)}) >> 16`; break;
-        case 0x19: expr = `(${v}[${lane >> 1}] >>> ${16 * (lane & 1)}) & 65535`; break;
-        case 0x1b: expr = `${v}[${lane}]`; break;
-        case 0x1d: expr = `h_w2j(${v}[${2 * lane}], ${v}[${2 * lane + 1}])`; break;
-        case 0x1f: expr = `h_fi32(${v}[${lane}])`; break;
-        default: expr = `h_w2d(${v}[${2 * lane}], ${v}[${2 * lane + 1}])`;
+        case 0x15:
+          expr = `(${v}[${lane >> 2}] << ${24 - 8 * (lane & 3)}) >> 24`;
+          break;
+        case 0x16:
+          expr = `(${v}[${lane >> 2}] >>> ${8 * (lane & 3)}) & 255`;
+          break;
+        case 0x18:
+          expr = `(${v}[${lane >> 1}] << ${16 - 16 * (lane & 1)}) >> 16`;
+          break;
+        case 0x19:
+          expr = `(${v}[${lane >> 1}] >>> ${16 * (lane & 1)}) & 65535`;
+          break;
+        case 0x1b:
+          expr = `${v}[${lane}]`;
+          break;
+        case 0x1d:
+          expr = `h_w2j(${v}[${2 * lane}], ${v}[${2 * lane + 1}])`;
+          break;
+        case 0x1f:
+          expr = `h_fi32(${v}[${lane}])`;
+          break;
+        default:
+          expr = `h_w2d(${v}[${2 * lane}], ${v}[${2 * lane + 1}])`;
       }
     } else if (sub >= 0x17 && sub <= 0x22) {
       const x = pop();
       const v = pop();
-      expr = sub === 0x1e ? `h_vrepj(${v}, ${lane}, ${x})` : sub === 0x22 ? `h_vrepd(${v}, ${lane}, ${x})`
-        : `h_vrep(${sub}, ${v}, ${lane}, ${sub === 0x20 ? `h_i32f(${x})` : x})`;
+      expr =
+        sub === 0x1e
+          ? `h_vrepj(${v}, ${lane}, ${x})`
+          : sub === 0x22
+            ? `h_vrepd(${v}, ${lane}, ${x})`
+            : `h_vrep(${sub}, ${v}, ${lane}, ${sub === 0x20 ? `h_i32f(${x})` : x})`;
     } else if (sub === 0x52) {
       const z = pop();
       const y = pop();
@@ -362,7 +514,14 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
     } else if (sig.params.length === 1) {
       const x = pop();
       const w = (f: (x: string) => string) => `[${[0, 1, 2, 3].map((k) => f(`${x}[${k}]`)).join(', ')}]`;
-      expr = sub === 0x4d ? w((a) => `~${a}`) : sub === 0xa1 ? w((a) => `-${a} | 0`) : sub === 0xa0 ? w((a) => `${a} < 0 ? -${a} | 0 : ${a}`) : `h_vop1(${sub}, ${x})`;
+      expr =
+        sub === 0x4d
+          ? w((a) => `~${a}`)
+          : sub === 0xa1
+            ? w((a) => `-${a} | 0`)
+            : sub === 0xa0
+              ? w((a) => `${a} < 0 ? -${a} | 0 : ${a}`)
+              : `h_vop1(${sub}, ${x})`;
     } else {
       const y = pop();
       const x = pop();
@@ -397,7 +556,9 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
       continue;
     }
     switch (op) {
-      case 0x02: case 0x03: case 0x04: {
+      case 0x02:
+      case 0x03:
+      case 0x04: {
         const bt = blockSig(m, c[pc + 1]);
         pc += 2;
         if (dead) {
@@ -417,7 +578,14 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
           materializeAll();
           emit(`L${label}: {`);
         }
-        ctrls.push({ kind: op === 0x02 ? 0 : op === 0x03 ? 1 : 2, label, height: st.length - bt.params.length, params: bt.params, results: bt.results, live: true });
+        ctrls.push({
+          kind: op === 0x02 ? 0 : op === 0x03 ? 1 : 2,
+          label,
+          height: st.length - bt.params.length,
+          params: bt.params,
+          results: bt.results,
+          live: true,
+        });
         break;
       }
       case 0x05: {
@@ -501,7 +669,9 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
           const idx = pop();
           const args: string[] = [];
           for (let i = t.params.length - 1; i >= 0; i--) args[i] = pop();
-          emit(`fn = T${tab}.elements[${idx} >>> 0]; if (fn === undefined) h_toob(); if (fn === null) h_uninit(); if (fn.sig !== ${sigId(t)}) h_sigmis();`);
+          emit(
+            `fn = T${tab}.elements[${idx} >>> 0]; if (fn === undefined) h_toob(); if (fn === null) h_uninit(); if (fn.sig !== ${sigId(t)}) h_sigmis();`,
+          );
           const expr = gen ? `(yield* fn.gen(${args.join(', ')}))` : `fn.js(${args.join(', ')})`;
           assignResults(t, expr, hasMem ? ' RF();' : '');
         }
@@ -512,7 +682,8 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
         if (!dead) pop();
         pc += 1;
         break;
-      case 0x1b: case 0x1c: {
+      case 0x1b:
+      case 0x1c: {
         if (!dead) {
           const cond = pop();
           const t = st[st.length - 1];
@@ -632,7 +803,9 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
         if (!dead) emit(`${push(FUNCREF)} = FN[${c[pc + 1]}];`);
         pc += 2;
         break;
-      case 0x108: case 0x10a: case 0x10b: {
+      case 0x108:
+      case 0x10a:
+      case 0x10b: {
         if (!dead) {
           const n = pop();
           const s = pop();
@@ -648,7 +821,8 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
         if (!dead) emit(`DS[${c[pc + 1]}] = null;`);
         pc += 2;
         break;
-      case 0x10c: case 0x10e: {
+      case 0x10c:
+      case 0x10e: {
         if (!dead) {
           const n = pop();
           const s = pop();
@@ -704,7 +878,9 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
             const x = pop();
             const a = pop();
             const [set, n, conv] = STORES[op - 0x36];
-            emit(`ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; if (ea > LEN - ${n}) h_oob(); DV.${set}(ea, ${conv.replace('$', x)}${n > 1 ? ', true' : ''});`);
+            emit(
+              `ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; if (ea > LEN - ${n}) h_oob(); DV.${set}(ea, ${conv.replace('$', x)}${n > 1 ? ', true' : ''});`,
+            );
           }
         }
         pc += 3;
@@ -724,7 +900,6 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
   for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
   const head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;
   return { src: `${head}\n${b.join('\n')}\n}`, entryCost: segCost[0] };
-
 }
 
 /**
@@ -732,20 +907,33 @@ function emitFunction(m: ModuleIR, L: ModuleLayout, codeIndex: number, gen: bool
  * 16-bit lanes as SWAR: lane carries are cut with masks), the rest through the interpreter's lane code.
  */
 function vbinary(sub: number, a: string, b: string): string {
-  const lanes = (f: (x: string, y: string) => string) => `[${[0, 1, 2, 3].map((k) => f(`${a}[${k}]`, `${b}[${k}]`)).join(', ')}]`;
+  const lanes = (f: (x: string, y: string) => string) =>
+    `[${[0, 1, 2, 3].map((k) => f(`${a}[${k}]`, `${b}[${k}]`)).join(', ')}]`;
   switch (sub) {
-    case 0x6e: return lanes((x, y) => `((${x} & 0x7f7f7f7f) + (${y} & 0x7f7f7f7f)) ^ ((${x} ^ ${y}) & 0x80808080)`);
-    case 0x71: return lanes((x, y) => `((${x} | 0x80808080) - (${y} & 0x7f7f7f7f)) ^ ((${x} ^ ~${y}) & 0x80808080)`);
-    case 0x8e: return lanes((x, y) => `((${x} & 0x7fff7fff) + (${y} & 0x7fff7fff)) ^ ((${x} ^ ${y}) & 0x80008000)`);
-    case 0x91: return lanes((x, y) => `((${x} | 0x80008000) - (${y} & 0x7fff7fff)) ^ ((${x} ^ ~${y}) & 0x80008000)`);
-    case 0x95: return lanes((x, y) => `(IMUL(${x}, ${y}) & 65535) | (IMUL(${x} >>> 16, ${y} >>> 16) << 16)`);
-    case 0x4e: return lanes((x, y) => `${x} & ${y}`);
-    case 0x4f: return lanes((x, y) => `${x} & ~${y}`);
-    case 0x50: return lanes((x, y) => `${x} | ${y}`);
-    case 0x51: return lanes((x, y) => `${x} ^ ${y}`);
-    case 0xae: return lanes((x, y) => `(${x} + ${y}) | 0`);
-    case 0xb1: return lanes((x, y) => `(${x} - ${y}) | 0`);
-    case 0xb5: return lanes((x, y) => `IMUL(${x}, ${y})`);
+    case 0x6e:
+      return lanes((x, y) => `((${x} & 0x7f7f7f7f) + (${y} & 0x7f7f7f7f)) ^ ((${x} ^ ${y}) & 0x80808080)`);
+    case 0x71:
+      return lanes((x, y) => `((${x} | 0x80808080) - (${y} & 0x7f7f7f7f)) ^ ((${x} ^ ~${y}) & 0x80808080)`);
+    case 0x8e:
+      return lanes((x, y) => `((${x} & 0x7fff7fff) + (${y} & 0x7fff7fff)) ^ ((${x} ^ ${y}) & 0x80008000)`);
+    case 0x91:
+      return lanes((x, y) => `((${x} | 0x80008000) - (${y} & 0x7fff7fff)) ^ ((${x} ^ ~${y}) & 0x80008000)`);
+    case 0x95:
+      return lanes((x, y) => `(IMUL(${x}, ${y}) & 65535) | (IMUL(${x} >>> 16, ${y} >>> 16) << 16)`);
+    case 0x4e:
+      return lanes((x, y) => `${x} & ${y}`);
+    case 0x4f:
+      return lanes((x, y) => `${x} & ~${y}`);
+    case 0x50:
+      return lanes((x, y) => `${x} | ${y}`);
+    case 0x51:
+      return lanes((x, y) => `${x} ^ ${y}`);
+    case 0xae:
+      return lanes((x, y) => `(${x} + ${y}) | 0`);
+    case 0xb1:
+      return lanes((x, y) => `(${x} - ${y}) | 0`);
+    case 0xb5:
+      return lanes((x, y) => `IMUL(${x}, ${y})`);
   }
   return `h_vop(${sub}, ${a}, ${b})`;
 }
@@ -756,20 +944,33 @@ function vload(sub: number): string {
   const i32 = (k: number) => `DV.getInt32(${at(k)}, true)`;
   const w = (f: (k: number) => string) => `[${[0, 1, 2, 3].map(f).join(', ')}]`;
   switch (sub) {
-    case 0x00: return w((k) => i32(4 * k));
+    case 0x00:
+      return w((k) => i32(4 * k));
     // 8x8 extends: word k holds 16-bit lanes 2k and 2k + 1.
-    case 0x01: return w((k) => `(DV.getInt8(${at(2 * k)}) & 65535) | (DV.getInt8(${at(2 * k + 1)}) << 16)`);
-    case 0x02: return w((k) => `DV.getUint8(${at(2 * k)}) | (DV.getUint8(${at(2 * k + 1)}) << 16)`);
-    case 0x03: return w((k) => `DV.getInt16(${at(2 * k)}, true)`);
-    case 0x04: return w((k) => `DV.getUint16(${at(2 * k)}, true)`);
-    case 0x05: return w((k) => (k & 1 ? `${i32(2 * (k - 1))} >> 31` : i32(2 * k)));
-    case 0x06: return w((k) => (k & 1 ? '0' : i32(2 * k)));
-    case 0x07: return w(() => 'IMUL(DV.getUint8(ea), 16843009)');
-    case 0x08: return w(() => 'IMUL(DV.getUint16(ea, true), 65537)');
-    case 0x09: return w(() => i32(0));
-    case 0x0a: return w((k) => i32(4 * (k & 1)));
-    case 0x5c: return w((k) => (k ? '0' : i32(0)));
-    default: return w((k) => (k < 2 ? i32(4 * k) : '0')); // 0x5d
+    case 0x01:
+      return w((k) => `(DV.getInt8(${at(2 * k)}) & 65535) | (DV.getInt8(${at(2 * k + 1)}) << 16)`);
+    case 0x02:
+      return w((k) => `DV.getUint8(${at(2 * k)}) | (DV.getUint8(${at(2 * k + 1)}) << 16)`);
+    case 0x03:
+      return w((k) => `DV.getInt16(${at(2 * k)}, true)`);
+    case 0x04:
+      return w((k) => `DV.getUint16(${at(2 * k)}, true)`);
+    case 0x05:
+      return w((k) => (k & 1 ? `${i32(2 * (k - 1))} >> 31` : i32(2 * k)));
+    case 0x06:
+      return w((k) => (k & 1 ? '0' : i32(2 * k)));
+    case 0x07:
+      return w(() => 'IMUL(DV.getUint8(ea), 16843009)');
+    case 0x08:
+      return w(() => 'IMUL(DV.getUint16(ea, true), 65537)');
+    case 0x09:
+      return w(() => i32(0));
+    case 0x0a:
+      return w((k) => i32(4 * (k & 1)));
+    case 0x5c:
+      return w((k) => (k ? '0' : i32(0)));
+    default:
+      return w((k) => (k < 2 ? i32(4 * k) : '0')); // 0x5d
   }
 }
 
@@ -778,13 +979,19 @@ function vshift(sub: number, a: string, n: string): string {
   const lanes = (f: (x: string) => string) => `[${[0, 1, 2, 3].map((k) => f(`${a}[${k}]`)).join(', ')}]`;
   const k = `(${n} & 15)`;
   switch (sub) {
-    case 0x8b: return lanes((x) => `((${x} & -65536) << ${k}) | ((${x} << ${k}) & 65535)`);
-    case 0x8c: return lanes((x) => `(((${x} >> 16) >> ${k}) << 16) | ((((${x} << 16) >> 16) >> ${k}) & 65535)`);
-    case 0x8d: return lanes((x) => `(((${x} >>> 16) >>> ${k}) << 16) | ((${x} & 65535) >>> ${k})`);
+    case 0x8b:
+      return lanes((x) => `((${x} & -65536) << ${k}) | ((${x} << ${k}) & 65535)`);
+    case 0x8c:
+      return lanes((x) => `(((${x} >> 16) >> ${k}) << 16) | ((((${x} << 16) >> 16) >> ${k}) & 65535)`);
+    case 0x8d:
+      return lanes((x) => `(((${x} >>> 16) >>> ${k}) << 16) | ((${x} & 65535) >>> ${k})`);
     // JS shifts take the count modulo 32, as i32x4 shifts do.
-    case 0xab: return lanes((x) => `${x} << ${n}`);
-    case 0xac: return lanes((x) => `${x} >> ${n}`);
-    case 0xad: return lanes((x) => `(${x} >>> ${n}) | 0`);
+    case 0xab:
+      return lanes((x) => `${x} << ${n}`);
+    case 0xac:
+      return lanes((x) => `${x} >> ${n}`);
+    case 0xad:
+      return lanes((x) => `(${x} >>> ${n}) | 0`);
   }
   return `h_vsh(${sub}, ${a}, ${n})`;
 }
@@ -812,7 +1019,11 @@ function shuffle(a: string, b: string, lanes: readonly number[]): string {
       terms.push(t);
       j += n;
     }
-    words.push(terms.length === 1 && terms[0].startsWith('(') && terms[0].includes('>>>') && !terms[0].includes('<<') ? `${terms[0]} | 0` : terms.join(' | '));
+    words.push(
+      terms.length === 1 && terms[0].startsWith('(') && terms[0].includes('>>>') && !terms[0].includes('<<')
+        ? `${terms[0]} | 0`
+        : terms.join(' | '),
+    );
   }
   return `[${words.join(', ')}]`;
 }
@@ -824,134 +1035,287 @@ function constRef(consts: number[], lo: number, hi: number, f64: boolean): strin
 
 // [DataView getter, bytes, widen to BigInt]
 const LOADS: readonly (readonly [string, number, boolean])[] = [
-  ['getInt32', 4, false], ['getBigInt64', 8, false], ['getInt32', 4, false], ['getFloat64', 8, false],
-  ['getInt8', 1, false], ['getUint8', 1, false], ['getInt16', 2, false], ['getUint16', 2, false],
-  ['getInt8', 1, true], ['getUint8', 1, true], ['getInt16', 2, true], ['getUint16', 2, true], ['getInt32', 4, true], ['getUint32', 4, true],
+  ['getInt32', 4, false],
+  ['getBigInt64', 8, false],
+  ['getInt32', 4, false],
+  ['getFloat64', 8, false],
+  ['getInt8', 1, false],
+  ['getUint8', 1, false],
+  ['getInt16', 2, false],
+  ['getUint16', 2, false],
+  ['getInt8', 1, true],
+  ['getUint8', 1, true],
+  ['getInt16', 2, true],
+  ['getUint16', 2, true],
+  ['getInt32', 4, true],
+  ['getUint32', 4, true],
 ];
 const LOAD_TYPES = [I32, I64, F32, F64, I32, I32, I32, I32, I64, I64, I64, I64, I64, I64];
 const STORES: readonly (readonly [string, number, string])[] = [
-  ['setInt32', 4, '$'], ['setBigInt64', 8, '$'], ['setInt32', 4, 'h_i32f($)'], ['setFloat64', 8, '$'],
-  ['setInt8', 1, '$'], ['setInt16', 2, '$'],
-  ['setUint8', 1, 'NUM($ & 0xffn)'], ['setUint16', 2, 'NUM($ & 0xffffn)'], ['setUint32', 4, 'NUM($ & 0xffffffffn)'],
+  ['setInt32', 4, '$'],
+  ['setBigInt64', 8, '$'],
+  ['setInt32', 4, 'h_i32f($)'],
+  ['setFloat64', 8, '$'],
+  ['setInt8', 1, '$'],
+  ['setInt16', 2, '$'],
+  ['setUint8', 1, 'NUM($ & 0xffn)'],
+  ['setUint16', 2, 'NUM($ & 0xffffn)'],
+  ['setUint32', 4, 'NUM($ & 0xffffffffn)'],
 ];
 
 function binary(op: number, a: string, b: string): string {
   switch (op) {
-    case 0x46: case 0x51: case 0x5b: case 0x61: return `${a} === ${b} ? 1 : 0`;
-    case 0x47: case 0x52: case 0x5c: case 0x62: return `${a} !== ${b} ? 1 : 0`;
-    case 0x48: case 0x53: case 0x5d: case 0x63: return `${a} < ${b} ? 1 : 0`;
-    case 0x4a: case 0x55: case 0x5e: case 0x64: return `${a} > ${b} ? 1 : 0`;
-    case 0x4c: case 0x57: case 0x5f: case 0x65: return `${a} <= ${b} ? 1 : 0`;
-    case 0x4e: case 0x59: case 0x60: case 0x66: return `${a} >= ${b} ? 1 : 0`;
-    case 0x49: return `(${a} >>> 0) < (${b} >>> 0) ? 1 : 0`;
-    case 0x4b: return `(${a} >>> 0) > (${b} >>> 0) ? 1 : 0`;
-    case 0x4d: return `(${a} >>> 0) <= (${b} >>> 0) ? 1 : 0`;
-    case 0x4f: return `(${a} >>> 0) >= (${b} >>> 0) ? 1 : 0`;
-    case 0x54: return `UN(64, ${a}) < UN(64, ${b}) ? 1 : 0`;
-    case 0x56: return `UN(64, ${a}) > UN(64, ${b}) ? 1 : 0`;
-    case 0x58: return `UN(64, ${a}) <= UN(64, ${b}) ? 1 : 0`;
-    case 0x5a: return `UN(64, ${a}) >= UN(64, ${b}) ? 1 : 0`;
-    case 0x6a: return `(${a} + ${b}) | 0`;
-    case 0x6b: return `(${a} - ${b}) | 0`;
-    case 0x6c: return `IMUL(${a}, ${b})`;
-    case 0x6d: return `h_divs(${a}, ${b})`;
-    case 0x6e: return `h_divu(${a}, ${b})`;
-    case 0x6f: return `h_rems(${a}, ${b})`;
-    case 0x70: return `h_remu(${a}, ${b})`;
-    case 0x71: return `${a} & ${b}`;
-    case 0x72: return `${a} | ${b}`;
-    case 0x73: return `${a} ^ ${b}`;
-    case 0x74: return `${a} << ${b}`;
-    case 0x75: return `${a} >> ${b}`;
-    case 0x76: return `(${a} >>> ${b}) | 0`;
-    case 0x77: return `(${a} << ${b}) | (${a} >>> (32 - ${b}))`;
-    case 0x78: return `(${a} >>> ${b}) | (${a} << (32 - ${b}))`;
-    case 0x7c: return `SN(64, ${a} + ${b})`;
-    case 0x7d: return `SN(64, ${a} - ${b})`;
-    case 0x7e: return `SN(64, ${a} * ${b})`;
-    case 0x7f: return `h_divs64(${a}, ${b})`;
-    case 0x80: return `h_divu64(${a}, ${b})`;
-    case 0x81: return `h_rems64(${a}, ${b})`;
-    case 0x82: return `h_remu64(${a}, ${b})`;
-    case 0x83: return `${a} & ${b}`;
-    case 0x84: return `${a} | ${b}`;
-    case 0x85: return `${a} ^ ${b}`;
-    case 0x86: return `SN(64, ${a} << (${b} & 63n))`;
-    case 0x87: return `${a} >> (${b} & 63n)`;
-    case 0x88: return `SN(64, UN(64, ${a}) >> (${b} & 63n))`;
-    case 0x89: return `h_rotl64(${a}, ${b})`;
-    case 0x8a: return `h_rotr64(${a}, ${b})`;
-    case 0x92: return `FR(${a} + ${b})`;
-    case 0x93: return `FR(${a} - ${b})`;
-    case 0x94: return `FR(${a} * ${b})`;
-    case 0x95: return `FR(${a} / ${b})`;
-    case 0x96: case 0xa4: return `MIN(${a}, ${b})`;
-    case 0x97: case 0xa5: return `MAX(${a}, ${b})`;
-    case 0x98: return `h_copysign32(${a}, ${b})`;
-    case 0xa0: return `${a} + ${b}`;
-    case 0xa1: return `${a} - ${b}`;
-    case 0xa2: return `${a} * ${b}`;
-    case 0xa3: return `${a} / ${b}`;
-    case 0xa6: return `h_copysign64(${a}, ${b})`;
+    case 0x46:
+    case 0x51:
+    case 0x5b:
+    case 0x61:
+      return `${a} === ${b} ? 1 : 0`;
+    case 0x47:
+    case 0x52:
+    case 0x5c:
+    case 0x62:
+      return `${a} !== ${b} ? 1 : 0`;
+    case 0x48:
+    case 0x53:
+    case 0x5d:
+    case 0x63:
+      return `${a} < ${b} ? 1 : 0`;
+    case 0x4a:
+    case 0x55:
+    case 0x5e:
+    case 0x64:
+      return `${a} > ${b} ? 1 : 0`;
+    case 0x4c:
+    case 0x57:
+    case 0x5f:
+    case 0x65:
+      return `${a} <= ${b} ? 1 : 0`;
+    case 0x4e:
+    case 0x59:
+    case 0x60:
+    case 0x66:
+      return `${a} >= ${b} ? 1 : 0`;
+    case 0x49:
+      return `(${a} >>> 0) < (${b} >>> 0) ? 1 : 0`;
+    case 0x4b:
+      return `(${a} >>> 0) > (${b} >>> 0) ? 1 : 0`;
+    case 0x4d:
+      return `(${a} >>> 0) <= (${b} >>> 0) ? 1 : 0`;
+    case 0x4f:
+      return `(${a} >>> 0) >= (${b} >>> 0) ? 1 : 0`;
+    case 0x54:
+      return `UN(64, ${a}) < UN(64, ${b}) ? 1 : 0`;
+    case 0x56:
+      return `UN(64, ${a}) > UN(64, ${b}) ? 1 : 0`;
+    case 0x58:
+      return `UN(64, ${a}) <= UN(64, ${b}) ? 1 : 0`;
+    case 0x5a:
+      return `UN(64, ${a}) >= UN(64, ${b}) ? 1 : 0`;
+    case 0x6a:
+      return `(${a} + ${b}) | 0`;
+    case 0x6b:
+      return `(${a} - ${b}) | 0`;
+    case 0x6c:
+      return `IMUL(${a}, ${b})`;
+    case 0x6d:
+      return `h_divs(${a}, ${b})`;
+    case 0x6e:
+      return `h_divu(${a}, ${b})`;
+    case 0x6f:
+      return `h_rems(${a}, ${b})`;
+    case 0x70:
+      return `h_remu(${a}, ${b})`;
+    case 0x71:
+      return `${a} & ${b}`;
+    case 0x72:
+      return `${a} | ${b}`;
+    case 0x73:
+      return `${a} ^ ${b}`;
+    case 0x74:
+      return `${a} << ${b}`;
+    case 0x75:
+      return `${a} >> ${b}`;
+    case 0x76:
+      return `(${a} >>> ${b}) | 0`;
+    case 0x77:
+      return `(${a} << ${b}) | (${a} >>> (32 - ${b}))`;
+    case 0x78:
+      return `(${a} >>> ${b}) | (${a} << (32 - ${b}))`;
+    case 0x7c:
+      return `SN(64, ${a} + ${b})`;
+    case 0x7d:
+      return `SN(64, ${a} - ${b})`;
+    case 0x7e:
+      return `SN(64, ${a} * ${b})`;
+    case 0x7f:
+      return `h_divs64(${a}, ${b})`;
+    case 0x80:
+      return `h_divu64(${a}, ${b})`;
+    case 0x81:
+      return `h_rems64(${a}, ${b})`;
+    case 0x82:
+      return `h_remu64(${a}, ${b})`;
+    case 0x83:
+      return `${a} & ${b}`;
+    case 0x84:
+      return `${a} | ${b}`;
+    case 0x85:
+      return `${a} ^ ${b}`;
+    case 0x86:
+      return `SN(64, ${a} << (${b} & 63n))`;
+    case 0x87:
+      return `${a} >> (${b} & 63n)`;
+    case 0x88:
+      return `SN(64, UN(64, ${a}) >> (${b} & 63n))`;
+    case 0x89:
+      return `h_rotl64(${a}, ${b})`;
+    case 0x8a:
+      return `h_rotr64(${a}, ${b})`;
+    case 0x92:
+      return `FR(${a} + ${b})`;
+    case 0x93:
+      return `FR(${a} - ${b})`;
+    case 0x94:
+      return `FR(${a} * ${b})`;
+    case 0x95:
+      return `FR(${a} / ${b})`;
+    case 0x96:
+    case 0xa4:
+      return `MIN(${a}, ${b})`;
+    case 0x97:
+    case 0xa5:
+      return `MAX(${a}, ${b})`;
+    case 0x98:
+      return `h_copysign32(${a}, ${b})`;
+    case 0xa0:
+      return `${a} + ${b}`;
+    case 0xa1:
+      return `${a} - ${b}`;
+    case 0xa2:
+      return `${a} * ${b}`;
+    case 0xa3:
+      return `${a} / ${b}`;
+    case 0xa6:
+      return `h_copysign64(${a}, ${b})`;
   }
   throw new Error(`transpiler: no binary template for 0x${op.toString(16)}`);
 }
 
 function unary(op: number, a: string): string {
   switch (op) {
-    case 0x45: return `${a} === 0 ? 1 : 0`;
-    case 0x50: return `${a} === 0n ? 1 : 0`;
-    case 0x67: return `CLZ(${a})`;
-    case 0x68: return `h_ctz(${a})`;
-    case 0x69: return `h_pop(${a})`;
-    case 0x79: return `h_clz64(${a})`;
-    case 0x7a: return `h_ctz64(${a})`;
-    case 0x7b: return `h_pop64(${a})`;
-    case 0x8b: return `h_fabs32(${a})`;
-    case 0x8c: return `h_fneg32(${a})`;
-    case 0x8d: return `FR(CEIL(${a}))`;
-    case 0x8e: return `FR(FLOOR(${a}))`;
-    case 0x8f: return `FR(TRUNC(${a}))`;
-    case 0x90: return `FR(h_nearest(${a}))`;
+    case 0x45:
+      return `${a} === 0 ? 1 : 0`;
+    case 0x50:
+      return `${a} === 0n ? 1 : 0`;
+    case 0x67:
+      return `CLZ(${a})`;
+    case 0x68:
+      return `h_ctz(${a})`;
+    case 0x69:
+      return `h_pop(${a})`;
+    case 0x79:
+      return `h_clz64(${a})`;
+    case 0x7a:
+      return `h_ctz64(${a})`;
+    case 0x7b:
+      return `h_pop64(${a})`;
+    case 0x8b:
+      return `h_fabs32(${a})`;
+    case 0x8c:
+      return `h_fneg32(${a})`;
+    case 0x8d:
+      return `FR(CEIL(${a}))`;
+    case 0x8e:
+      return `FR(FLOOR(${a}))`;
+    case 0x8f:
+      return `FR(TRUNC(${a}))`;
+    case 0x90:
+      return `FR(h_nearest(${a}))`;
     // Math.ceil & co. return a signalling NaN unchanged; wasm wants it quieted (x + 0 does that).
-    case 0x9b: return `${a} === ${a} ? CEIL(${a}) : ${a} + 0`;
-    case 0x9c: return `${a} === ${a} ? FLOOR(${a}) : ${a} + 0`;
-    case 0x9d: return `${a} === ${a} ? TRUNC(${a}) : ${a} + 0`;
-    case 0x9e: return `h_nearest(${a})`;
-    case 0x91: return `FR(SQRT(${a}))`;
-    case 0x99: return `h_fabs64(${a})`;
-    case 0x9a: return `h_fneg64(${a})`;
-    case 0x9f: return `SQRT(${a})`;
-    case 0xa7: return `NUM(SN(32, ${a}))`;
-    case 0xa8: case 0xaa: return `h_tr_s32(${a})`;
-    case 0xa9: case 0xab: return `h_tr_u32(${a})`;
-    case 0xac: return `BIG(${a})`;
-    case 0xad: return `BIG(${a} >>> 0)`;
-    case 0xae: case 0xb0: return `h_tr_s64(${a})`;
-    case 0xaf: case 0xb1: return `h_tr_u64(${a})`;
-    case 0xb2: return `FR(${a})`;
-    case 0xb3: return `FR(${a} >>> 0)`;
-    case 0xb4: return `h_i64f32(${a})`;
-    case 0xb5: return `h_u64f32(${a})`;
-    case 0xb6: return `FR(${a})`;
-    case 0xb7: return `${a}`;
-    case 0xb8: return `${a} >>> 0`;
-    case 0xb9: return `NUM(${a})`;
-    case 0xba: return `NUM(UN(64, ${a}))`;
-    case 0xbb: return `h_promote(${a})`;
-    case 0xbc: return `h_i32f(${a})`;
-    case 0xbd: return `h_i64d(${a})`;
-    case 0xbe: return `h_fi32(${a})`;
-    case 0xbf: return `h_di64(${a})`;
-    case 0xc0: return `(${a} << 24) >> 24`;
-    case 0xc1: return `(${a} << 16) >> 16`;
-    case 0xc2: return `SN(8, ${a})`;
-    case 0xc3: return `SN(16, ${a})`;
-    case 0xc4: return `SN(32, ${a})`;
-    case 0x100: case 0x102: return `h_ts_s32(${a})`;
-    case 0x101: case 0x103: return `h_ts_u32(${a})`;
-    case 0x104: case 0x106: return `h_ts_s64(${a})`;
-    case 0x105: case 0x107: return `h_ts_u64(${a})`;
+    case 0x9b:
+      return `${a} === ${a} ? CEIL(${a}) : ${a} + 0`;
+    case 0x9c:
+      return `${a} === ${a} ? FLOOR(${a}) : ${a} + 0`;
+    case 0x9d:
+      return `${a} === ${a} ? TRUNC(${a}) : ${a} + 0`;
+    case 0x9e:
+      return `h_nearest(${a})`;
+    case 0x91:
+      return `FR(SQRT(${a}))`;
+    case 0x99:
+      return `h_fabs64(${a})`;
+    case 0x9a:
+      return `h_fneg64(${a})`;
+    case 0x9f:
+      return `SQRT(${a})`;
+    case 0xa7:
+      return `NUM(SN(32, ${a}))`;
+    case 0xa8:
+    case 0xaa:
+      return `h_tr_s32(${a})`;
+    case 0xa9:
+    case 0xab:
+      return `h_tr_u32(${a})`;
+    case 0xac:
+      return `BIG(${a})`;
+    case 0xad:
+      return `BIG(${a} >>> 0)`;
+    case 0xae:
+    case 0xb0:
+      return `h_tr_s64(${a})`;
+    case 0xaf:
+    case 0xb1:
+      return `h_tr_u64(${a})`;
+    case 0xb2:
+      return `FR(${a})`;
+    case 0xb3:
+      return `FR(${a} >>> 0)`;
+    case 0xb4:
+      return `h_i64f32(${a})`;
+    case 0xb5:
+      return `h_u64f32(${a})`;
+    case 0xb6:
+      return `FR(${a})`;
+    case 0xb7:
+      return `${a}`;
+    case 0xb8:
+      return `${a} >>> 0`;
+    case 0xb9:
+      return `NUM(${a})`;
+    case 0xba:
+      return `NUM(UN(64, ${a}))`;
+    case 0xbb:
+      return `h_promote(${a})`;
+    case 0xbc:
+      return `h_i32f(${a})`;
+    case 0xbd:
+      return `h_i64d(${a})`;
+    case 0xbe:
+      return `h_fi32(${a})`;
+    case 0xbf:
+      return `h_di64(${a})`;
+    case 0xc0:
+      return `(${a} << 24) >> 24`;
+    case 0xc1:
+      return `(${a} << 16) >> 16`;
+    case 0xc2:
+      return `SN(8, ${a})`;
+    case 0xc3:
+      return `SN(16, ${a})`;
+    case 0xc4:
+      return `SN(32, ${a})`;
+    case 0x100:
+    case 0x102:
+      return `h_ts_s32(${a})`;
+    case 0x101:
+    case 0x103:
+      return `h_ts_u32(${a})`;
+    case 0x104:
+    case 0x106:
+      return `h_ts_s64(${a})`;
+    case 0x105:
+    case 0x107:
+      return `h_ts_u64(${a})`;
   }
   throw new Error(`transpiler: no unary template for 0x${op.toString(16)}`);
 }

@@ -1,7 +1,17 @@
 import { FaygerError, type ErrorCode } from '@fayger/contracts';
 import {
-  SIMD_W, bulkFuel, simdLanewise, simdLoadLane, simdReplaceLane, simdShift, simdStoreLane, simdTest, trap,
-  type WasmGlobal, type WasmMemory, type WasmTable,
+  SIMD_W,
+  bulkFuel,
+  simdLanewise,
+  simdLoadLane,
+  simdReplaceLane,
+  simdShift,
+  simdStoreLane,
+  simdTest,
+  trap,
+  type WasmGlobal,
+  type WasmMemory,
+  type WasmTable,
 } from '@fayger/interpreter/wasm';
 
 /**
@@ -19,7 +29,6 @@ import {
 
 const f32 = new Float32Array(2);
 const i32 = new Int32Array(f32.buffer);
-const u32 = new Uint32Array(f32.buffer);
 const f64 = new Float64Array(1);
 const i64 = new BigInt64Array(f64.buffer);
 const w32 = new Int32Array(f64.buffer);
@@ -48,13 +57,22 @@ function V4(a: number, b: number, c: number, d: number): Vec {
   return [a, b, c, d];
 }
 function inA(a: Vec): void {
-  W[0] = a[0]; W[1] = a[1]; W[2] = a[2]; W[3] = a[3];
+  W[0] = a[0];
+  W[1] = a[1];
+  W[2] = a[2];
+  W[3] = a[3];
 }
 function inB(b: Vec): void {
-  W[4] = b[0]; W[5] = b[1]; W[6] = b[2]; W[7] = b[3];
+  W[4] = b[0];
+  W[5] = b[1];
+  W[6] = b[2];
+  W[7] = b[3];
 }
 function inR(v: Vec): void {
-  W[8] = v[0]; W[9] = v[1]; W[10] = v[2]; W[11] = v[3];
+  W[8] = v[0];
+  W[9] = v[1];
+  W[10] = v[2];
+  W[11] = v[3];
 }
 function outR(): Vec {
   return V4(W[8], W[9], W[10], W[11]);
@@ -85,10 +103,16 @@ const VH = {
     return simdTest(sub);
   },
   h_vbsel: (a: Vec, b: Vec, c: Vec) =>
-    V4((a[0] & c[0]) | (b[0] & ~c[0]), (a[1] & c[1]) | (b[1] & ~c[1]), (a[2] & c[2]) | (b[2] & ~c[2]), (a[3] & c[3]) | (b[3] & ~c[3])),
+    V4(
+      (a[0] & c[0]) | (b[0] & ~c[0]),
+      (a[1] & c[1]) | (b[1] & ~c[1]),
+      (a[2] & c[2]) | (b[2] & ~c[2]),
+      (a[3] & c[3]) | (b[3] & ~c[3]),
+    ),
   h_vspl: (x: number) => V4(x, x, x, x),
   h_vsplj: (x: bigint) => {
-    const lo = Number(BigInt.asIntN(32, x)), hi = Number(BigInt.asIntN(32, x >> 32n));
+    const lo = Number(BigInt.asIntN(32, x)),
+      hi = Number(BigInt.asIntN(32, x >> 32n));
     return V4(lo, hi, lo, hi);
   },
   h_vspld: (x: number) => {
@@ -172,9 +196,14 @@ export const H = {
   h_pop: (x: number) => {
     x -= (x >>> 1) & 0x55555555;
     x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+    return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
   },
-  h_divs: (a: number, b: number) => (b === 0 ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : a === -2147483648 && b === -1 ? fail('TRAP_INTEGER_OVERFLOW') : (a / b) | 0),
+  h_divs: (a: number, b: number) =>
+    b === 0
+      ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO')
+      : a === -2147483648 && b === -1
+        ? fail('TRAP_INTEGER_OVERFLOW')
+        : (a / b) | 0,
   h_divu: (a: number, b: number) => (b === 0 ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : (u(a) / u(b)) | 0),
   h_rems: (a: number, b: number) => (b === 0 ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : (a % b) | 0),
   h_remu: (a: number, b: number) => (b === 0 ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : (u(a) % u(b)) | 0),
@@ -189,10 +218,17 @@ export const H = {
     return BigInt(hi === 0 ? 64 : 63 - Math.clz32(hi & -hi));
   },
   h_pop64: (x: bigint) => BigInt(H.h_pop(Number(BigInt.asIntN(32, x))) + H.h_pop(Number(BigInt.asIntN(32, x >> 32n)))),
-  h_divs64: (a: bigint, b: bigint) => (b === 0n ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : a === MIN64 && b === -1n ? fail('TRAP_INTEGER_OVERFLOW') : BigInt.asIntN(64, a / b)),
-  h_divu64: (a: bigint, b: bigint) => (b === 0n ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : BigInt.asIntN(64, BigInt.asUintN(64, a) / BigInt.asUintN(64, b))),
+  h_divs64: (a: bigint, b: bigint) =>
+    b === 0n
+      ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO')
+      : a === MIN64 && b === -1n
+        ? fail('TRAP_INTEGER_OVERFLOW')
+        : BigInt.asIntN(64, a / b),
+  h_divu64: (a: bigint, b: bigint) =>
+    b === 0n ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : BigInt.asIntN(64, BigInt.asUintN(64, a) / BigInt.asUintN(64, b)),
   h_rems64: (a: bigint, b: bigint) => (b === 0n ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : a % b),
-  h_remu64: (a: bigint, b: bigint) => (b === 0n ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : BigInt.asIntN(64, BigInt.asUintN(64, a) % BigInt.asUintN(64, b))),
+  h_remu64: (a: bigint, b: bigint) =>
+    b === 0n ? fail('TRAP_INTEGER_DIVIDE_BY_ZERO') : BigInt.asIntN(64, BigInt.asUintN(64, a) % BigInt.asUintN(64, b)),
   h_rotl64: (a: bigint, b: bigint) => {
     const k = b & 63n;
     const x = BigInt.asUintN(64, a);
@@ -253,10 +289,19 @@ export const H = {
     if (x <= -1 || x >= 18446744073709551616) fail('TRAP_INTEGER_OVERFLOW');
     return BigInt.asIntN(64, BigInt(Math.trunc(x)));
   },
-  h_ts_s32: (x: number) => (x !== x ? 0 : x <= -2147483648 ? -2147483648 : x >= 2147483647 ? 2147483647 : Math.trunc(x) | 0),
+  h_ts_s32: (x: number) =>
+    x !== x ? 0 : x <= -2147483648 ? -2147483648 : x >= 2147483647 ? 2147483647 : Math.trunc(x) | 0,
   h_ts_u32: (x: number) => (x !== x || x <= 0 ? 0 : x >= 4294967295 ? -1 : Math.trunc(x) | 0),
-  h_ts_s64: (x: number) => (x !== x ? 0n : x <= -9223372036854775808 ? MIN64 : x >= 9223372036854775808 ? 2n ** 63n - 1n : BigInt(Math.trunc(x))),
-  h_ts_u64: (x: number) => (x !== x || x <= 0 ? 0n : x >= 18446744073709551616 ? -1n : BigInt.asIntN(64, BigInt(Math.trunc(x)))),
+  h_ts_s64: (x: number) =>
+    x !== x
+      ? 0n
+      : x <= -9223372036854775808
+        ? MIN64
+        : x >= 9223372036854775808
+          ? 2n ** 63n - 1n
+          : BigInt(Math.trunc(x)),
+  h_ts_u64: (x: number) =>
+    x !== x || x <= 0 ? 0n : x >= 18446744073709551616 ? -1n : BigInt.asIntN(64, BigInt(Math.trunc(x))),
   h_i64f32: (x: bigint) => bigToF32(x),
   h_u64f32: (x: bigint) => bigToF32(BigInt.asUintN(64, x)),
   /** f32 value → its bits (int32), payloads of NaNs (signalling too) kept. */

@@ -1,13 +1,39 @@
 import { FaygerError } from '@fayger/contracts';
 import type {
-  CompiledCode, GuestCall, GuestExportDescriptor, GuestFunctionType, GuestImportDescriptor, GuestInstance, GuestMemory,
-  GuestUsage, GuestValue, HostCallContext, HostImports, InstantiateOptions, RunOptions, RunOutcome, RuntimeImplementation,
-  RuntimeImplementationDescriptor, ImplementationVerdict,
+  CompiledCode,
+  GuestCall,
+  GuestExportDescriptor,
+  GuestFunctionType,
+  GuestImportDescriptor,
+  GuestInstance,
+  GuestMemory,
+  GuestUsage,
+  GuestValue,
+  HostCallContext,
+  HostImports,
+  InstantiateOptions,
+  RunOptions,
+  RunOutcome,
+  RuntimeImplementation,
+  RuntimeImplementationDescriptor,
+  ImplementationVerdict,
 } from '@fayger/contracts';
 import { PAGE, WasmMemory, trap } from '@fayger/interpreter/wasm';
-import { TranspiledModule as WasmModule, instantiateModuleAsync, type TranspiledInstance as WasmInstance } from './api.js';
+import {
+  TranspiledModule as WasmModule,
+  instantiateModuleAsync,
+  type TranspiledInstance as WasmInstance,
+} from './api.js';
 import { emitterCompilesSimd, emitterRefusal, hostSupport, moduleSupport, takeDecoded } from './support.js';
-import { TFunction as WasmFunction, compileIR, hostFunction, type Execution, type FunctionType, type RawValue, type ValueType } from './runtime.js';
+import {
+  TFunction as WasmFunction,
+  compileIR,
+  hostFunction,
+  type Execution,
+  type FunctionType,
+  type RawValue,
+  type ValueType,
+} from './runtime.js';
 
 export const TRANSPILER_IMPLEMENTATION_ID = 'fayger-transpiler';
 const VERSION = '0.1.0';
@@ -20,21 +46,35 @@ const u64 = new BigUint64Array(f64.buffer);
 /** Contract values (plain numbers for floats) to raw bit patterns and back. */
 function toRaw(t: ValueType, v: GuestValue): RawValue {
   switch (t) {
-    case 'i32': return Number(v) | 0;
-    case 'i64': return typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
-    case 'f32': f32[0] = Number(v); return u32[0];
-    case 'f64': f64[0] = Number(v); return u64[0];
-    default: return v;
+    case 'i32':
+      return Number(v) | 0;
+    case 'i64':
+      return typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
+    case 'f32':
+      f32[0] = Number(v);
+      return u32[0];
+    case 'f64':
+      f64[0] = Number(v);
+      return u64[0];
+    default:
+      return v;
   }
 }
 
 function fromRaw(t: ValueType, v: RawValue): GuestValue {
   switch (t) {
-    case 'i32': return (v as number) | 0;
-    case 'i64': return BigInt.asIntN(64, v as bigint);
-    case 'f32': u32[0] = v as number; return f32[0];
-    case 'f64': u64[0] = v as bigint; return f64[0];
-    default: return v as GuestValue;
+    case 'i32':
+      return (v as number) | 0;
+    case 'i64':
+      return BigInt.asIntN(64, v as bigint);
+    case 'f32':
+      u32[0] = v as number;
+      return f32[0];
+    case 'f64':
+      u64[0] = v as bigint;
+      return f64[0];
+    default:
+      return v as GuestValue;
   }
 }
 
@@ -49,8 +89,12 @@ function memoryView(mem: WasmMemory): GuestMemory {
     }
   };
   return {
-    get byteLength() { return mem.u8.length; },
-    get pages() { return mem.u8.length / PAGE; },
+    get byteLength() {
+      return mem.u8.length;
+    },
+    get pages() {
+      return mem.u8.length / PAGE;
+    },
     read(pointer, length) {
       check(pointer, length);
       return mem.u8.slice(pointer, pointer + length);
@@ -59,13 +103,19 @@ function memoryView(mem: WasmMemory): GuestMemory {
       check(pointer, bytes.length);
       mem.u8.set(bytes, pointer);
     },
-    view() { return mem.u8; },
+    view() {
+      return mem.u8;
+    },
   };
 }
 
 class TranspilerGuestCall implements GuestCall {
   private fuelBefore = 0;
-  constructor(private readonly ex: Execution, private readonly results: readonly ValueType[], private readonly owner: TranspilerGuestInstance) {}
+  constructor(
+    private readonly ex: Execution,
+    private readonly results: readonly ValueType[],
+    private readonly owner: TranspilerGuestInstance,
+  ) {}
 
   get state(): GuestCall['state'] {
     return this.ex.state;
@@ -73,7 +123,11 @@ class TranspilerGuestCall implements GuestCall {
 
   run(options: RunOptions = {}): RunOutcome {
     if (this.owner.terminated) {
-      return { status: 'trapped', error: new FaygerError({ code: 'WASM_INSTANCE_TERMINATED', phase: 'execute' }), fuelUsed: 0 };
+      return {
+        status: 'trapped',
+        error: new FaygerError({ code: 'WASM_INSTANCE_TERMINATED', phase: 'execute' }),
+        fuelUsed: 0,
+      };
     }
     this.fuelBefore = this.ex.fuelUsed;
     const r = this.ex.run(options.fuel === undefined ? {} : { fuel: options.fuel });
@@ -83,8 +137,10 @@ class TranspilerGuestCall implements GuestCall {
         this.owner.pending.delete(this);
         return { status: 'completed', values: r.values.map((v, i) => fromRaw(this.results[i], v)), fuelUsed };
       }
-      case 'suspended': return { status: 'suspended', fuelUsed };
-      case 'waiting': return { status: 'waiting', settled: r.settled, fuelUsed };
+      case 'suspended':
+        return { status: 'suspended', fuelUsed };
+      case 'waiting':
+        return { status: 'waiting', settled: r.settled, fuelUsed };
       default:
         this.owner.pending.delete(this);
         return { status: 'trapped', error: r.error as FaygerError, fuelUsed };
@@ -102,16 +158,24 @@ class TranspilerGuestInstance implements GuestInstance {
   terminated = false;
 
   constructor(private readonly inst: WasmInstance) {
-    this.exports = inst.module.exports.map((e) => (e.kind === 'function'
-      ? { name: e.name, kind: e.kind, type: guestType(e.type as FunctionType) }
-      : { name: e.name, kind: e.kind }));
+    this.exports = inst.module.exports.map((e) =>
+      e.kind === 'function'
+        ? { name: e.name, kind: e.kind, type: guestType(e.type as FunctionType) }
+        : { name: e.name, kind: e.kind },
+    );
   }
 
   call(exportName: string, args: readonly GuestValue[]): GuestCall {
     if (this.terminated) throw new FaygerError({ code: 'WASM_INSTANCE_TERMINATED', phase: 'execute' });
     const f = this.inst.exports[exportName];
     if (!(f instanceof WasmFunction)) {
-      throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'execute', what: `calling export ${JSON.stringify(exportName)}`, expected: 'an exported function', found: f === undefined ? 'no such export' : f.kind });
+      throw new FaygerError({
+        code: 'INVALID_ARGUMENT',
+        phase: 'execute',
+        what: `calling export ${JSON.stringify(exportName)}`,
+        expected: 'an exported function',
+        found: f === undefined ? 'no such export' : f.kind,
+      });
     }
     const raw = f.type.params.map((t, i) => toRaw(t, args[i] ?? 0));
     const c = new TranspilerGuestCall(this.inst.call(exportName, raw), f.type.results, this);
@@ -159,12 +223,16 @@ class TranspilerCompiledCode implements CompiledCode {
   readonly exports: readonly GuestExportDescriptor[];
 
   constructor(private readonly module: WasmModule) {
-    this.imports = module.imports.map((i) => (i.kind === 'function'
-      ? { module: i.module, name: i.name, kind: i.kind, type: guestType(i.type as FunctionType) }
-      : { module: i.module, name: i.name, kind: i.kind }));
-    this.exports = module.exports.map((e) => (e.kind === 'function'
-      ? { name: e.name, kind: e.kind, type: guestType(e.type as FunctionType) }
-      : { name: e.name, kind: e.kind }));
+    this.imports = module.imports.map((i) =>
+      i.kind === 'function'
+        ? { module: i.module, name: i.name, kind: i.kind, type: guestType(i.type as FunctionType) }
+        : { module: i.module, name: i.name, kind: i.kind },
+    );
+    this.exports = module.exports.map((e) =>
+      e.kind === 'function'
+        ? { name: e.name, kind: e.kind, type: guestType(e.type as FunctionType) }
+        : { name: e.name, kind: e.kind },
+    );
   }
 
   async instantiate(imports: HostImports, options: InstantiateOptions = {}): Promise<GuestInstance> {
@@ -178,8 +246,11 @@ class TranspilerCompiledCode implements CompiledCode {
     for (const imp of this.module.imports) {
       if (imp.kind !== 'function') {
         throw new FaygerError({
-          code: 'WASM_LINK_ERROR', phase: 'instantiate', what: `linking import ${imp.module}.${imp.name}`,
-          expected: 'only function imports (the guest must define its own memory, tables and globals)', found: `a ${imp.kind} import`,
+          code: 'WASM_LINK_ERROR',
+          phase: 'instantiate',
+          what: `linking import ${imp.module}.${imp.name}`,
+          expected: 'only function imports (the guest must define its own memory, tables and globals)',
+          found: `a ${imp.kind} import`,
         });
       }
       const fn = imports[imp.module]?.[imp.name];

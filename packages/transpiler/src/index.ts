@@ -20,6 +20,14 @@ export {
 } from './api.js';
 export type { ImportDescriptor, ExportDescriptor, ExternKind, InstanceOptions, FunctionType } from './api.js';
 export { Execution, hostFunction, canGenerateCode, DEFAULT_MAX_CALL_DEPTH } from './runtime.js';
-export type { ExecutionResult, ExecutionState, RawValue, ValueType, HostFunctionImpl, Extern, Imports } from './runtime.js';
+export type {
+  ExecutionResult,
+  ExecutionState,
+  RawValue,
+  ValueType,
+  HostFunctionImpl,
+  Extern,
+  Imports,
+} from './runtime.js';
 export { createTranspilerImplementation, TRANSPILER_IMPLEMENTATION_ID } from './implementation.js';
 export { emitterCompilesSimd, moduleSupport, hostSupport, estimatedSourceChars, TRANSPILER_LIMITS } from './support.js';

@@ -1,7 +1,24 @@
 import { FaygerError } from '@fayger/contracts';
 import {
-  EXTERNREF, F32, F64, FUNCREF, I32, I64, SEG_ACTIVE, SEG_PASSIVE, SIMD_BASE, V128, WasmGlobal, WasmMemory, WasmTable, decode, publicFuncType,
-  sigId, trap, typeCode, validate,
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  I32,
+  I64,
+  SEG_ACTIVE,
+  SEG_PASSIVE,
+  SIMD_BASE,
+  V128,
+  WasmGlobal,
+  WasmMemory,
+  WasmTable,
+  decode,
+  publicFuncType,
+  sigId,
+  trap,
+  typeCode,
+  validate,
 } from '@fayger/interpreter/wasm';
 import type { ConstExprIR, FuncTypeIR, ModuleIR } from '@fayger/interpreter/wasm';
 import { emitModule, layoutOf, type EmittedModule, type ModuleLayout } from './emit.js';
@@ -73,6 +90,7 @@ export class TFunction {
   readonly irType: FuncTypeIR;
   /** Internal-representation entry points: plain and resumable. */
   js: JsFn = () => undefined;
+  // biome-ignore lint/correctness/useYield: the placeholder resumable entry; replaced by the generated one
   gen: GenFn = function* () {
     return undefined;
   };
@@ -100,10 +118,23 @@ const i64b = new BigInt64Array(f64b.buffer);
 const u64b = new BigUint64Array(f64b.buffer);
 
 function badValue(t: number, v: unknown): never {
-  const name = t === I32 ? 'i32 (a number)' : t === F32 ? 'f32 bits (a number)' : t === I64 ? 'i64 (a bigint)' : t === F64 ? 'f64 bits (a bigint)'
-    : t === V128 ? 'v128 (a Uint8Array of 16 bytes, lane 0 first)' : 'funcref (a function of this engine or null)';
+  const name =
+    t === I32
+      ? 'i32 (a number)'
+      : t === F32
+        ? 'f32 bits (a number)'
+        : t === I64
+          ? 'i64 (a bigint)'
+          : t === F64
+            ? 'f64 bits (a bigint)'
+            : t === V128
+              ? 'v128 (a Uint8Array of 16 bytes, lane 0 first)'
+              : 'funcref (a function of this engine or null)';
   throw new FaygerError({
-    code: 'WASM_BAD_VALUE', phase: 'execute', what: 'passing a value across the guest boundary', expected: name,
+    code: 'WASM_BAD_VALUE',
+    phase: 'execute',
+    what: 'passing a value across the guest boundary',
+    expected: name,
     found: typeof v === 'object' ? String(v) : `${typeof v} ${String(v)}`,
   });
 }
@@ -141,19 +172,28 @@ export function fromRaw(t: number, v: RawValue): unknown {
 /** The generated code's representation → raw (API) value. */
 export function toRaw(t: number, x: unknown): RawValue {
   switch (t) {
-    case I32: return (x as number) >>> 0;
-    case F32: return H.h_i32f(x as number) >>> 0;
-    case I64: return BigInt.asUintN(64, x as bigint);
-    case F64: f64b[0] = x as number; return u64b[0];
+    case I32:
+      return (x as number) >>> 0;
+    case F32:
+      return H.h_i32f(x as number) >>> 0;
+    case I64:
+      return BigInt.asUintN(64, x as bigint);
+    case F64:
+      f64b[0] = x as number;
+      return u64b[0];
     case V128: {
       const w = x as Vec;
       const u = new Uint8Array(16);
       for (let i = 0; i < 4; i++) {
-        u[4 * i] = w[i]; u[4 * i + 1] = w[i] >>> 8; u[4 * i + 2] = w[i] >>> 16; u[4 * i + 3] = w[i] >>> 24;
+        u[4 * i] = w[i];
+        u[4 * i + 1] = w[i] >>> 8;
+        u[4 * i + 2] = w[i] >>> 16;
+        u[4 * i + 3] = w[i] >>> 24;
       }
       return u;
     }
-    default: return x;
+    default:
+      return x;
   }
 }
 
@@ -166,7 +206,8 @@ function hostResults(f: TFunction, r: unknown): unknown {
   try {
     if (rs.length === 0) return undefined;
     if (rs.length === 1) return fromRaw(rs[0], r);
-    if (!Array.isArray(r) || r.length !== rs.length) throw new TypeError(`host function must return an array of ${rs.length} values`);
+    if (!Array.isArray(r) || r.length !== rs.length)
+      throw new TypeError(`host function must return an array of ${rs.length} values`);
     return generic(rs.length, (i) => fromRaw(rs[i], (r as unknown[])[i]));
   } catch (e) {
     throw trap('TRAP_HOST_ERROR', { import: f.index }, e);
@@ -191,8 +232,11 @@ export function hostFunction(type: FunctionType, impl: HostFunctionImpl): TFunct
     const r = callHost(args);
     if (isThenable(r)) {
       throw new FaygerError({
-        code: 'WASM_EXECUTION_STATE', phase: 'execute', what: 'calling a guest function synchronously',
-        expected: 'every host import to return a value', found: 'a host import returned a Promise',
+        code: 'WASM_EXECUTION_STATE',
+        phase: 'execute',
+        what: 'calling a guest function synchronously',
+        expected: 'every host import to return a value',
+        found: 'a host import returned a Promise',
         hint: 'Use instance.call(name, args).run() and resume after the promise settles.',
       });
     }
@@ -218,7 +262,12 @@ function makeFactory(source: string): (rt: unknown) => InstanceCode {
     return new Fn('rt', source) as (rt: unknown) => InstanceCode;
   } catch (e) {
     if (e instanceof SyntaxError) {
-      throw new FaygerError({ code: 'INTERNAL', phase: 'decode', message: `the transpiler generated invalid JavaScript: ${e.message}`, cause: e });
+      throw new FaygerError({
+        code: 'INTERNAL',
+        phase: 'decode',
+        message: `the transpiler generated invalid JavaScript: ${e.message}`,
+        cause: e,
+      });
     }
     throw codegenRefused(e);
   }
@@ -289,7 +338,12 @@ export interface LinkOptions {
 }
 
 function linkError(message: string, details: Record<string, unknown>): never {
-  throw new FaygerError({ code: 'WASM_LINK_ERROR', phase: 'instantiate', message: `linking the module failed: ${message}`, details });
+  throw new FaygerError({
+    code: 'WASM_LINK_ERROR',
+    phase: 'instantiate',
+    message: `linking the module failed: ${message}`,
+    details,
+  });
 }
 
 function limitsMatch(size: number, max: number | undefined, wantMin: number, wantMax: number | undefined): boolean {
@@ -299,7 +353,11 @@ function limitsMatch(size: number, max: number | undefined, wantMin: number, wan
 }
 
 /** Links imports, builds the instance and runs its segment initialisers (not the start function). */
-export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): { state: InstanceState; exports: Map<string, Extern> } {
+export function link(
+  mod: CompiledModule,
+  imports: Imports,
+  opts: LinkOptions,
+): { state: InstanceState; exports: Map<string, Extern> } {
   const ir = mod.ir;
   const L = mod.layout;
   const funcs: TFunction[] = [];
@@ -312,8 +370,11 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
   for (const t of ir.tables) declared += t.min;
   if (declared > opts.maxTableElements) {
     throw new FaygerError({
-      code: 'WASM_LINK_ERROR', phase: 'instantiate', what: `allocating ${ir.tables.length} table(s)`,
-      expected: `at most ${opts.maxTableElements} table elements in all (the instance limit)`, found: `${declared} declared`,
+      code: 'WASM_LINK_ERROR',
+      phase: 'instantiate',
+      what: `allocating ${ir.tables.length} table(s)`,
+      expected: `at most ${opts.maxTableElements} table elements in all (the instance limit)`,
+      found: `${declared} declared`,
       hint: 'Raise maxTableElements (the tableElements quota) or use a module with smaller tables.',
       details: { limit: 'tableElements', requested: declared, max: opts.maxTableElements },
     });
@@ -327,23 +388,28 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
     switch (imp.kind) {
       case 0:
         if (!(v instanceof TFunction)) linkError(`incompatible import type: ${what} must be a function`, where);
-        if (v.sig !== sigId(ir.types[imp.type])) linkError(`incompatible import type: ${what} has a different function signature`, where);
+        if (v.sig !== sigId(ir.types[imp.type]))
+          linkError(`incompatible import type: ${what} has a different function signature`, where);
         funcs.push(v);
         break;
       case 1:
         if (!(v instanceof WasmTable)) linkError(`incompatible import type: ${what} must be a table`, where);
-        if (v.elemType !== imp.table.elem) linkError(`incompatible import type: ${what} has a different element type`, where);
-        if (!limitsMatch(v.size, v.maximum, imp.table.min, imp.table.max)) linkError(`incompatible import type: ${what} table limits do not match`, where);
+        if (v.elemType !== imp.table.elem)
+          linkError(`incompatible import type: ${what} has a different element type`, where);
+        if (!limitsMatch(v.size, v.maximum, imp.table.min, imp.table.max))
+          linkError(`incompatible import type: ${what} table limits do not match`, where);
         tables.push(v);
         break;
       case 2:
         if (!(v instanceof WasmMemory)) linkError(`incompatible import type: ${what} must be a memory`, where);
-        if (!limitsMatch(v.pages, v.maximum, imp.memory.min, imp.memory.max)) linkError(`incompatible import type: ${what} memory limits do not match`, where);
+        if (!limitsMatch(v.pages, v.maximum, imp.memory.min, imp.memory.max))
+          linkError(`incompatible import type: ${what} memory limits do not match`, where);
         memory = v;
         break;
       case 3:
         if (!(v instanceof WasmGlobal)) linkError(`incompatible import type: ${what} must be a global`, where);
-        if (v.valueType !== imp.global.type || v.mutable !== imp.global.mutable) linkError(`incompatible import type: ${what} has a different global type`, where);
+        if (v.valueType !== imp.global.type || v.mutable !== imp.global.mutable)
+          linkError(`incompatible import type: ${what} has a different global type`, where);
         cells.push(v);
         values.push(undefined);
         break;
@@ -351,8 +417,15 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
   }
   const imported = funcs.slice();
   const state: InstanceState = {
-    code: null as unknown as InstanceCode, fuel: opts.fuel, maxCallDepth: opts.maxCallDepth, terminated: false,
-    memory: null, tables, globals: cells, funcs, active: 0,
+    code: null as unknown as InstanceCode,
+    fuel: opts.fuel,
+    maxCallDepth: opts.maxCallDepth,
+    terminated: false,
+    memory: null,
+    tables,
+    globals: cells,
+    funcs,
+    active: 0,
   };
   for (let i = 0; i < ir.funcs.length; i++) {
     const f = new TFunction(ir.types[ir.funcs[i]]);
@@ -374,15 +447,30 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
   const evalConst = (e: ConstExprIR): unknown => {
     const c = e.code;
     switch (c[0]) {
-      case 0x41: return c[1] | 0;
-      case 0x42: return BigInt.asIntN(64, (BigInt(c[2]) << 32n) | BigInt(c[1] >>> 0));
-      case 0x43: return H.h_fi32(c[1]);
-      case 0x44: { const w = new Int32Array([c[1], c[2]]); return new Float64Array(w.buffer)[0]; }
-      case 0xd0: return null;
-      case 0xd2: return funcs[c[1]];
-      case SIMD_BASE + 0x0c: return H.V4(c[1], c[2], c[3], c[4]);
-      case 0x23: return readGlobal(c[1]);
-      default: throw new FaygerError({ code: 'INTERNAL', phase: 'instantiate', message: `unexpected constant expression opcode ${c[0]}` });
+      case 0x41:
+        return c[1] | 0;
+      case 0x42:
+        return BigInt.asIntN(64, (BigInt(c[2]) << 32n) | BigInt(c[1] >>> 0));
+      case 0x43:
+        return H.h_fi32(c[1]);
+      case 0x44: {
+        const w = new Int32Array([c[1], c[2]]);
+        return new Float64Array(w.buffer)[0];
+      }
+      case 0xd0:
+        return null;
+      case 0xd2:
+        return funcs[c[1]];
+      case SIMD_BASE + 0x0c:
+        return H.V4(c[1], c[2], c[3], c[4]);
+      case 0x23:
+        return readGlobal(c[1]);
+      default:
+        throw new FaygerError({
+          code: 'INTERNAL',
+          phase: 'instantiate',
+          message: `unexpected constant expression opcode ${c[0]}`,
+        });
     }
   };
   for (let i = 0; i < ir.globals.length; i++) {
@@ -400,7 +488,17 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
   const elems: (readonly unknown[])[] = ir.elems.map((e) => (e.mode === SEG_PASSIVE ? e.init.map(evalConst) : EMPTY));
   const datas: (Uint8Array | null)[] = ir.datas.map((d) => (d.mode === SEG_PASSIVE ? d.bytes : null));
   const code = mod.factory({
-    H, M: memory, T: tables, GC: cells, GV: values, FN: funcs, IMP: imported, DS: datas, ES: elems, maxDepth: opts.maxCallDepth, K: mod.K,
+    H,
+    M: memory,
+    T: tables,
+    GC: cells,
+    GV: values,
+    FN: funcs,
+    IMP: imported,
+    DS: datas,
+    ES: elems,
+    maxDepth: opts.maxCallDepth,
+    K: mod.K,
   });
   state.code = code;
   for (let i = 0; i < ir.funcs.length; i++) {
@@ -445,7 +543,10 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
   code.setF(opts.fuel.remaining);
   const exports = new Map<string, Extern>();
   for (const ex of ir.exports) {
-    exports.set(ex.name, ex.kind === 0 ? funcs[ex.index] : ex.kind === 1 ? tables[ex.index] : ex.kind === 2 ? memory! : cells[ex.index]!);
+    exports.set(
+      ex.name,
+      ex.kind === 0 ? funcs[ex.index] : ex.kind === 1 ? tables[ex.index] : ex.kind === 2 ? memory! : cells[ex.index]!,
+    );
   }
   try {
     for (const e of ir.elems) {
@@ -453,18 +554,25 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
       const off = (evalConst(e.offset!) as number) >>> 0;
       const vals = e.init.map(evalConst);
       const t = tables[e.table];
-      if (off + vals.length > t.elements.length) throw trap('TRAP_TABLE_OUT_OF_BOUNDS', { offset: off, length: vals.length });
+      if (off + vals.length > t.elements.length)
+        throw trap('TRAP_TABLE_OUT_OF_BOUNDS', { offset: off, length: vals.length });
       for (let k = 0; k < vals.length; k++) t.elements[off + k] = vals[k];
     }
     for (const d of ir.datas) {
       if (d.mode !== SEG_ACTIVE) continue;
       const off = (evalConst(d.offset!) as number) >>> 0;
-      if (off + d.bytes.length > memory!.u8.length) throw trap('TRAP_MEMORY_OUT_OF_BOUNDS', { offset: off, length: d.bytes.length });
+      if (off + d.bytes.length > memory!.u8.length)
+        throw trap('TRAP_MEMORY_OUT_OF_BOUNDS', { offset: off, length: d.bytes.length });
       memory!.u8.set(d.bytes, off);
     }
   } catch (e) {
     if (FaygerError.is(e)) {
-      throw new FaygerError({ code: e.code, phase: 'instantiate', message: `instantiating the module failed: ${e.message}`, details: e.details });
+      throw new FaygerError({
+        code: e.code,
+        phase: 'instantiate',
+        message: `instantiating the module failed: ${e.message}`,
+        details: e.details,
+      });
     }
     throw e;
   }
@@ -473,23 +581,40 @@ export function link(mod: CompiledModule, imports: Imports, opts: LinkOptions): 
 
 function cellValue(g: WasmGlobal): unknown {
   switch (g.valueType) {
-    case I32: return g.lo | 0;
-    case F32: return H.h_fi32(g.lo);
-    case I64: return H.h_gi64(g);
-    case F64: return H.h_gf64(g);
-    case V128: return H.h_gv(g);
-    default: return g.ref;
+    case I32:
+      return g.lo | 0;
+    case F32:
+      return H.h_fi32(g.lo);
+    case I64:
+      return H.h_gi64(g);
+    case F64:
+      return H.h_gf64(g);
+    case V128:
+      return H.h_gv(g);
+    default:
+      return g.ref;
   }
 }
 
 function setCell(g: WasmGlobal, x: unknown): void {
   switch (g.valueType) {
-    case I32: g.lo = x as number; return;
-    case F32: g.lo = H.h_i32f(x as number); return;
-    case I64: H.h_si64(g, x as bigint); return;
-    case F64: H.h_sf64(g, x as number); return;
-    case V128: H.h_sv(g, x as Vec); return;
-    default: g.ref = x;
+    case I32:
+      g.lo = x as number;
+      return;
+    case F32:
+      g.lo = H.h_i32f(x as number);
+      return;
+    case I64:
+      H.h_si64(g, x as bigint);
+      return;
+    case F64:
+      H.h_sf64(g, x as number);
+      return;
+    case V128:
+      H.h_sv(g, x as Vec);
+      return;
+    default:
+      g.ref = x;
   }
 }
 
@@ -503,7 +628,14 @@ export function toTrapError(e: unknown, func: number): FaygerError {
   if (e instanceof FuelOut) return trap('TRAP_FUEL_EXHAUSTED', { func });
   if (FaygerError.is(e)) return e;
   if (e instanceof RangeError && /call stack/i.test(e.message)) return trap('TRAP_CALL_STACK_EXHAUSTED', { func }, e);
-  return new FaygerError({ code: 'INTERNAL', phase: 'execute', what: 'running the guest', found: String(e), cause: e, details: { func } });
+  return new FaygerError({
+    code: 'INTERNAL',
+    phase: 'execute',
+    what: 'running the guest',
+    found: String(e),
+    cause: e,
+    details: { func },
+  });
 }
 
 export type ExecutionState = 'ready' | 'running' | 'suspended' | 'waiting' | 'completed' | 'trapped';
@@ -529,7 +661,13 @@ function resultsToRaw(f: TFunction, r: unknown): RawValue[] {
 function argsFromRaw(f: TFunction, args: readonly RawValue[]): unknown[] {
   const ps = f.irType.params;
   if (args.length !== ps.length) {
-    throw new FaygerError({ code: 'WASM_BAD_VALUE', phase: 'execute', what: 'calling a guest function', expected: `${ps.length} arguments`, found: `${args.length}` });
+    throw new FaygerError({
+      code: 'WASM_BAD_VALUE',
+      phase: 'execute',
+      what: 'calling a guest function',
+      expected: `${ps.length} arguments`,
+      found: `${args.length}`,
+    });
   }
   return generic(ps.length, (i) => fromRaw(ps[i], args[i]));
 }
@@ -600,16 +738,32 @@ export class Execution {
   private settled: { ok: boolean; value: unknown } | null = null;
   private readonly internal: unknown[];
 
-  constructor(readonly fn: TFunction, args: readonly RawValue[]) {
+  constructor(
+    readonly fn: TFunction,
+    args: readonly RawValue[],
+  ) {
     this.internal = argsFromRaw(fn, args);
   }
 
   run(options: { fuel?: number } = {}): ExecutionResult {
     if (this.state === 'completed' || this.state === 'trapped' || this.state === 'running') {
-      throw new FaygerError({ code: 'WASM_EXECUTION_STATE', phase: 'execute', what: 'resuming a guest call', expected: 'a ready, suspended or settled waiting call', found: this.state });
+      throw new FaygerError({
+        code: 'WASM_EXECUTION_STATE',
+        phase: 'execute',
+        what: 'resuming a guest call',
+        expected: 'a ready, suspended or settled waiting call',
+        found: this.state,
+      });
     }
     if (this.state === 'waiting' && this.settled === null) {
-      throw new FaygerError({ code: 'WASM_EXECUTION_STATE', phase: 'execute', what: 'resuming a guest call', expected: 'the pending host promise to have settled', found: 'it is still pending', hint: 'Await the `settled` promise of the waiting result before calling run again.' });
+      throw new FaygerError({
+        code: 'WASM_EXECUTION_STATE',
+        phase: 'execute',
+        what: 'resuming a guest call',
+        expected: 'the pending host promise to have settled',
+        found: 'it is still pending',
+        hint: 'Await the `settled` promise of the waiting result before calling run again.',
+      });
     }
     const f = this.fn;
     const s = f.inst;
@@ -700,8 +854,12 @@ export class Execution {
 
   private watch(p: PromiseLike<unknown>): Promise<void> {
     return Promise.resolve(p).then(
-      (value) => { this.settled = { ok: true, value }; },
-      (error) => { this.settled = { ok: false, value: error }; },
+      (value) => {
+        this.settled = { ok: true, value };
+      },
+      (error) => {
+        this.settled = { ok: false, value: error };
+      },
     );
   }
 
@@ -731,7 +889,8 @@ export class Execution {
 
   /** Abandons a suspended or waiting call. */
   abort(): void {
-    if (this.state === 'suspended' || this.state === 'waiting' || this.state === 'ready') this.fail(new FaygerError({ code: 'WASM_INSTANCE_TERMINATED', phase: 'execute' }));
+    if (this.state === 'suspended' || this.state === 'waiting' || this.state === 'ready')
+      this.fail(new FaygerError({ code: 'WASM_INSTANCE_TERMINATED', phase: 'execute' }));
   }
 }
 

@@ -104,7 +104,14 @@ function checkModule(code: Uint8Array): Checked {
     return { verdict: { ok: true }, ir: undefined };
   }
   if (!emitterCompilesSimd() && usesV128(ir)) {
-    return { verdict: { ok: false, feature: 'simd', reason: 'the module uses SIMD (v128), which the transpiler does not compile yet' }, ir: undefined };
+    return {
+      verdict: {
+        ok: false,
+        feature: 'simd',
+        reason: 'the module uses SIMD (v128), which the transpiler does not compile yet',
+      },
+      ir: undefined,
+    };
   }
   const chars = estimatedSourceChars(ir);
   if (chars > TRANSPILER_LIMITS.maxSourceChars) {
@@ -124,7 +131,11 @@ function checkModule(code: Uint8Array): Checked {
 export function hostSupport(): ImplementationVerdict {
   return canGenerateCode()
     ? { ok: true }
-    : { ok: false, feature: 'dynamic code generation', reason: 'this host refuses new Function (e.g. a CSP without unsafe-eval)' };
+    : {
+        ok: false,
+        feature: 'dynamic code generation',
+        reason: 'this host refuses new Function (e.g. a CSP without unsafe-eval)',
+      };
 }
 
 /**

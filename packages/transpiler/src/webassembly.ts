@@ -6,11 +6,20 @@
 // without unsafe-eval), compiling throws a CompileError whose cause is WASM_UNSUPPORTED_FEATURE with
 // `details.refused`: use `@fayger/interpreter/webassembly` there.
 import {
-  FacadeCompileError as CompileError, FacadeGlobal as Global, FacadeInstance as Instance, FacadeLinkError as LinkError,
-  FacadeMemory as Memory, FacadeModuleBase, FacadeRuntimeError as RuntimeError, FacadeTable as Table, facadeFunctions,
-  type FacadeEngine, type FacadeFunction, type FacadeModuleCode,
+  FacadeCompileError as CompileError,
+  FacadeGlobal as Global,
+  FacadeInstance as Instance,
+  FacadeLinkError as LinkError,
+  FacadeMemory as Memory,
+  FacadeModuleBase,
+  FacadeRuntimeError as RuntimeError,
+  FacadeTable as Table,
+  facadeFunctions,
+  type FacadeEngine,
+  type FacadeFunction,
+  type FacadeModuleCode,
 } from '@fayger/interpreter/wasm';
-import { TranspiledModule, compileModule, instantiateModule, validateModule } from './api.js';
+import { type TranspiledModule, compileModule, instantiateModule, validateModule } from './api.js';
 import { TFunction, hostFunction, invokeFunction, type FunctionType, type Imports } from './runtime.js';
 import { emitterRefusal } from './support.js';
 
@@ -23,7 +32,8 @@ const transpilerEngine: FacadeEngine = {
     }
   },
   validateModule: (bytes) => validateModule(bytes),
-  instantiateModule: (module: FacadeModuleCode, imports) => instantiateModule(module as TranspiledModule, imports as Imports),
+  instantiateModule: (module: FacadeModuleCode, imports) =>
+    instantiateModule(module as TranspiledModule, imports as Imports),
   invokeFunction: (f, args) => invokeFunction(f as TFunction, args),
   hostFunction: (type, impl) => hostFunction(type as FunctionType, impl),
   isFunction: (x): x is FacadeFunction => x instanceof TFunction,
@@ -45,6 +55,17 @@ export { CompileError, Global, Instance, LinkError, Memory, RuntimeError, Table 
 
 /** The whole namespace as one object, e.g. `globalThis.WebAssembly ??= WebAssembly` in a host without wasm. */
 export const WebAssembly = {
-  CompileError, Global, Instance, LinkError, Memory, Module, RuntimeError, Table, compile, compileStreaming, instantiate,
-  instantiateStreaming, validate,
+  CompileError,
+  Global,
+  Instance,
+  LinkError,
+  Memory,
+  Module,
+  RuntimeError,
+  Table,
+  compile,
+  compileStreaming,
+  instantiate,
+  instantiateStreaming,
+  validate,
 } as const;

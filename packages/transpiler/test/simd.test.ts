@@ -79,11 +79,14 @@ const kernelWat = `(module
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
     (local.get $v)))`;
 
-const fetchSync = (i: unknown) => (((i as number) * 7 + 1) | 0);
+const fetchSync = (i: unknown) => ((i as number) * 7 + 1) | 0;
 const fetchAsync = (i: unknown) => new Promise((res) => setTimeout(() => res(fetchSync(i)), 1));
 
 function kernelOn(api: Api, fuel?: number, async = false) {
-  const fetch = (api.hostFunction as typeof interp.hostFunction)({ params: ['i32'], results: ['i32'] }, async ? fetchAsync : fetchSync);
+  const fetch = (api.hostFunction as typeof interp.hostFunction)(
+    { params: ['i32'], results: ['i32'] },
+    async ? fetchAsync : fetchSync,
+  );
   return inst(api, wat(kernelWat), { host: { fetch } }, fuel);
 }
 
@@ -98,13 +101,18 @@ function outcome(f: () => unknown): unknown {
 
 describe('v128 across the native API, in blocks, select, call_indirect and globals', () => {
   function apiOn(api: Api) {
-    const mix = (api.hostFunction as typeof interp.hostFunction)({ params: ['v128', 'i32'], results: ['v128'] },
-      (v, n) => (v as Uint8Array).map((x, i) => x ^ ((n as number) + i)));
-    const gin = (api.createGlobal as typeof interp.createGlobal)({ value: 'v128', mutable: false }, bytes16(10, 0, -20, -1));
+    const mix = (api.hostFunction as typeof interp.hostFunction)(
+      { params: ['v128', 'i32'], results: ['v128'] },
+      (v, n) => (v as Uint8Array).map((x, i) => x ^ ((n as number) + i)),
+    );
+    const gin = (api.createGlobal as typeof interp.createGlobal)(
+      { value: 'v128', mutable: false },
+      bytes16(10, 0, -20, -1),
+    );
     return inst(api, wat(apiWat), { host: { mix, gin } });
   }
 
-  it('gives the interpreter\'s raw values (16-byte Uint8Arrays) for every path', () => {
+  it("gives the interpreter's raw values (16-byte Uint8Arrays) for every path", () => {
     const t = apiOn(tr);
     const i = apiOn(interp);
     const a = bytes16(1, -2, 0x7fffffff, 5);
@@ -120,7 +128,12 @@ describe('v128 across the native API, in blocks, select, call_indirect and globa
     // Spot values, independent of the interpreter: pair(a, b) = (a + b, lane 2 of b), and select picks a + b.
     const fresh = apiOn(tr).invoke('api', [a, b, 0]);
     expect(fresh[2]).toBe(3);
-    expect(Array.from(new Int32Array((fresh[0] as Uint8Array).slice().buffer))).toEqual([0, (1 << 20) - 2, 0x7fffffff + 3 | 0, 0x80000005 | 0]);
+    expect(Array.from(new Int32Array((fresh[0] as Uint8Array).slice().buffer))).toEqual([
+      0,
+      (1 << 20) - 2,
+      (0x7fffffff + 3) | 0,
+      0x80000005 | 0,
+    ]);
     const v = bytes16(0x11223344, -0x1000000, 0x3fc00000, 0x40490fdb);
     expect(t.invoke('lanes', [v])).toEqual(i.invoke('lanes', [v]));
     const [s8, i64] = t.invoke('lanes', [v]);
@@ -140,7 +153,7 @@ describe('v128 across the native API, in blocks, select, call_indirect and globa
   });
 });
 
-describe('SIMD fuel: identical to the interpreter\'s', () => {
+describe("SIMD fuel: identical to the interpreter's", () => {
   it('uses the same fuel, memory and result on a full run', () => {
     const t = kernelOn(tr);
     const i = kernelOn(interp);
@@ -148,7 +161,9 @@ describe('SIMD fuel: identical to the interpreter\'s', () => {
       expect(t.invoke('kernel', [n])).toEqual(i.invoke('kernel', [n]));
       expect(t.usage().fuelUsed).toBe(i.usage().fuelUsed);
     }
-    expect(new Uint8Array((t.exports['mem'] as tr.WasmMemory).buffer)).toEqual(new Uint8Array((i.exports['mem'] as interp.WasmMemory).buffer));
+    expect(new Uint8Array((t.exports['mem'] as tr.WasmMemory).buffer)).toEqual(
+      new Uint8Array((i.exports['mem'] as interp.WasmMemory).buffer),
+    );
   });
 
   it('stops at the same count under budgets that run out part-way, plain and in fuel slices', async () => {
@@ -162,10 +177,15 @@ describe('SIMD fuel: identical to the interpreter\'s', () => {
       const want = outcome(() => i.invoke('kernel', [60]));
       expect(outcome(() => t.invoke('kernel', [60]))).toEqual(want);
       expect(t.usage().fuelUsed).toBe(i.usage().fuelUsed);
-      expect(new Uint8Array((t.exports['mem'] as tr.WasmMemory).buffer)).toEqual(new Uint8Array((i.exports['mem'] as interp.WasmMemory).buffer));
+      expect(new Uint8Array((t.exports['mem'] as tr.WasmMemory).buffer)).toEqual(
+        new Uint8Array((i.exports['mem'] as interp.WasmMemory).buffer),
+      );
       // The resumable form, in slices of 97, stops (or completes) at the same count too.
       const s = kernelOn(tr, fuel);
-      const got = await drive(s.call('kernel', [60]), 97).then((r) => r.values, (e: FaygerError) => e.code);
+      const got = await drive(s.call('kernel', [60]), 97).then(
+        (r) => r.values,
+        (e: FaygerError) => e.code,
+      );
       expect(got).toEqual(fuel >= total ? want : 'TRAP_FUEL_EXHAUSTED');
       expect(s.usage().fuelUsed).toBe(i.usage().fuelUsed);
     }
@@ -173,7 +193,9 @@ describe('SIMD fuel: identical to the interpreter\'s', () => {
 });
 
 describe('SIMD and suspension', () => {
-  it('keeps v128 locals and operands live across async host calls and fuel-slice ends', { timeout: 60_000 }, async () => {
+  it('keeps v128 locals and operands live across async host calls and fuel-slice ends', {
+    timeout: 60_000,
+  }, async () => {
     const want = kernelOn(interp).invoke('susp', [12]);
     const t = kernelOn(tr, undefined, true);
     const i = kernelOn(interp, undefined, true);

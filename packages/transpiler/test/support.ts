@@ -18,7 +18,10 @@ interface RunResult {
 }
 
 /** Drives a resumable call to completion (awaiting host promises), in fuel slices of `slice` when given. */
-export async function drive(ex: { run(o?: { fuel?: number }): RunResult }, slice?: number): Promise<{ values: unknown[]; waits: number; suspensions: number }> {
+export async function drive(
+  ex: { run(o?: { fuel?: number }): RunResult },
+  slice?: number,
+): Promise<{ values: unknown[]; waits: number; suspensions: number }> {
   let waits = 0;
   let suspensions = 0;
   for (;;) {

@@ -3,7 +3,13 @@ import * as interp from '@fayger/interpreter';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HELPER_NAMES } from '../src/emit.js';
 import * as tr from '../src/index.js';
-import { canGenerateCode, compileModule, hostFunction, instantiateModule, type TranspiledModule } from '../src/index.js';
+import {
+  canGenerateCode,
+  compileModule,
+  hostFunction,
+  instantiateModule,
+  type TranspiledModule,
+} from '../src/index.js';
 import { drive, wat } from './support.js';
 
 /** A custom section appended to a module (its bytes are arbitrary, here JavaScript). */
@@ -25,6 +31,7 @@ function withCustom(bytes: Uint8Array, name: string, content: string): Uint8Arra
 const HOSTILE = [
   '"); globalThis.pwned = 1; ("',
   "'); globalThis.pwned = 1; ('",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile name that would run if it reached a template literal
   '`${globalThis.pwned = 1}`',
   '*/ globalThis.pwned = 1; /*',
   '\u2028globalThis.pwned = 1',
@@ -36,12 +43,84 @@ const HOSTILE = [
 
 /** Every identifier the emitter may write: its own index-based names, JS keywords it uses, and the helpers. */
 const ALLOWED = new Set<string>([
-  ...HELPER_NAMES, 'use', 'strict', 'const', 'let', 'function', 'return', 'if', 'else', 'for', 'break', 'continue', 'switch',
-  'case', 'default', 'while', 'yield', 'null', 'true', 'false', 'M', 'T', 'GC', 'GV', 'FN', 'IMP', 'DS', 'ES', 'MAXD', 'K', 'DV', 'LEN',
-  'RF', 'F', 'D', 'rt', 'H', 'dv', 'byteLength', 'ea', 'fn', 'R', 'js', 'gen', 'sig', 'elements', 'grow', 'lo', 'hi', 'ref', 'f', 'g',
-  'getF', 'setF', 'getD', 'setD', 'getG', 'i', 'v', 'length', 'n', 'maxDepth',
-  'getInt32', 'getBigInt64', 'getFloat64', 'getInt8', 'getUint8', 'getInt16', 'getUint16', 'getUint32',
-  'setInt32', 'setBigInt64', 'setFloat64', 'setInt8', 'setInt16', 'setUint8', 'setUint16', 'setUint32',
+  ...HELPER_NAMES,
+  'use',
+  'strict',
+  'const',
+  'let',
+  'function',
+  'return',
+  'if',
+  'else',
+  'for',
+  'break',
+  'continue',
+  'switch',
+  'case',
+  'default',
+  'while',
+  'yield',
+  'null',
+  'true',
+  'false',
+  'M',
+  'T',
+  'GC',
+  'GV',
+  'FN',
+  'IMP',
+  'DS',
+  'ES',
+  'MAXD',
+  'K',
+  'DV',
+  'LEN',
+  'RF',
+  'F',
+  'D',
+  'rt',
+  'H',
+  'dv',
+  'byteLength',
+  'ea',
+  'fn',
+  'R',
+  'js',
+  'gen',
+  'sig',
+  'elements',
+  'grow',
+  'lo',
+  'hi',
+  'ref',
+  'f',
+  'g',
+  'getF',
+  'setF',
+  'getD',
+  'setD',
+  'getG',
+  'i',
+  'v',
+  'length',
+  'n',
+  'maxDepth',
+  'getInt32',
+  'getBigInt64',
+  'getFloat64',
+  'getInt8',
+  'getUint8',
+  'getInt16',
+  'getUint16',
+  'getUint32',
+  'setInt32',
+  'setBigInt64',
+  'setFloat64',
+  'setInt8',
+  'setInt16',
+  'setUint8',
+  'setUint16',
+  'setUint32',
 ]);
 const GENERATED = /^(s\d+[ijfdrv]|l\d+|f\d+|g\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+|KV\d+)$/;
 
@@ -55,7 +134,9 @@ const str = (s: string) => JSON.stringify(s).replace(/\u2028/g, '\\u{2028}');
 
 describe('safe by construction: no module bytes reach the generated source', () => {
   it('runs a module full of hostile names and custom sections, whose source names nothing but indices', () => {
-    const exports = HOSTILE.map((n, i) => `(func (export ${str(n)}) (result i32) (call $imp (i32.const ${i})))`).join('\n');
+    const exports = HOSTILE.map((n, i) => `(func (export ${str(n)}) (result i32) (call $imp (i32.const ${i})))`).join(
+      '\n',
+    );
     let bytes = wat(`(module
       (import ${str(HOSTILE[0])} ${str(HOSTILE[1])} (func $imp (param i32) (result i32)))
       (memory (export ${str(`${HOSTILE[2]} memory`)}) 1)
@@ -68,7 +149,9 @@ describe('safe by construction: no module bytes reach the generated source', () 
     bytes = withCustom(bytes, 'name', 'globalThis.pwned = 1');
     bytes = withCustom(bytes, HOSTILE[0], HOSTILE[0]);
     const mod = compileModule(bytes);
-    const inst = instantiateModule(mod, { [HOSTILE[0]]: { [HOSTILE[1]]: hostFunction({ params: ['i32'], results: ['i32'] }, (x) => (x as number) * 10) } });
+    const inst = instantiateModule(mod, {
+      [HOSTILE[0]]: { [HOSTILE[1]]: hostFunction({ params: ['i32'], results: ['i32'] }, (x) => (x as number) * 10) },
+    });
     HOSTILE.forEach((name, i) => expect(inst.invoke(name)).toEqual([i * 10]));
     expect(inst.getGlobal(`${HOSTILE[3]} global`)).toBe(7);
     const v = new Uint8Array(16).fill(1);
@@ -127,11 +210,15 @@ describe('suspension at async host calls', () => {
           (br $l)))
       (local.get $acc)))`;
 
-  it('suspends mid-loop (two frames deep) at each host promise and resumes to the interpreter\'s result and fuel', async () => {
+  it("suspends mid-loop (two frames deep) at each host promise and resumes to the interpreter's result and fuel", async () => {
     const bytes = wat(asyncWat);
     const fetchImpl = (i: unknown) => new Promise((res) => setTimeout(() => res(((i as number) * 7 + 1) | 0), 1));
-    const t = instantiateModule(compileModule(bytes), { host: { fetch: hostFunction({ params: ['i32'], results: ['i32'] }, fetchImpl) } });
-    const i = interp.instantiateModule(interp.compileModule(bytes), { host: { fetch: interp.hostFunction({ params: ['i32'], results: ['i32'] }, fetchImpl) } });
+    const t = instantiateModule(compileModule(bytes), {
+      host: { fetch: hostFunction({ params: ['i32'], results: ['i32'] }, fetchImpl) },
+    });
+    const i = interp.instantiateModule(interp.compileModule(bytes), {
+      host: { fetch: interp.hostFunction({ params: ['i32'], results: ['i32'] }, fetchImpl) },
+    });
     const got = await drive(t.call('run', [20]));
     const want = await drive(i.call('run', [20]));
     expect(got.values).toEqual(want.values);
@@ -149,18 +236,20 @@ describe('suspension at async host calls', () => {
 
 describe('traps', () => {
   it('deep recursion traps with TRAP_CALL_STACK_EXHAUSTED; moderate recursion completes', () => {
-    const mod: TranspiledModule = compileModule(wat(`(module
+    const mod: TranspiledModule = compileModule(
+      wat(`(module
       (func $down (export "down") (param $n i32) (result i32)
         (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
           (else (i32.add (call $down (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
-      (func $forever (export "forever") (call $forever)))`));
+      (func $forever (export "forever") (call $forever)))`),
+    );
     const inst = instantiateModule(mod);
     expect(inst.invoke('down', [2000])).toEqual([2000]);
     expect(() => inst.invoke('forever')).toThrow(expect.objectContaining({ code: 'TRAP_CALL_STACK_EXHAUSTED' }));
     expect(inst.invoke('down', [10])).toEqual([10]);
   });
 
-  it('fuel exhaustion traps at the interpreter\'s count', () => {
+  it("fuel exhaustion traps at the interpreter's count", () => {
     const bytes = wat(`(module (func (export "spin") (param $n i32) (result i32)
       (loop $l (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n))) (local.get $n)))`);
     for (const fuel of [1, 5, 17, 100, 1000]) {
@@ -188,8 +277,16 @@ describe('calls across instances', () => {
       (func (export "main") (param $k i32) (result i32) (local $s i32)
         (loop $l (local.set $s (i32.add (local.get $s) (call $work (local.get $k))))
           (local.set $k (i32.sub (local.get $k) (i32.const 1))) (br_if $l (local.get $k))) (local.get $s)))`);
-    const t = instantiateModule(compileModule(app), { lib: instantiateModule(compileModule(lib)).exports }, { fuel: 1_000_000 });
-    const i = interp.instantiateModule(interp.compileModule(app), { lib: interp.instantiateModule(interp.compileModule(lib)).exports }, { fuel: 1_000_000 });
+    const t = instantiateModule(
+      compileModule(app),
+      { lib: instantiateModule(compileModule(lib)).exports },
+      { fuel: 1_000_000 },
+    );
+    const i = interp.instantiateModule(
+      interp.compileModule(app),
+      { lib: interp.instantiateModule(interp.compileModule(lib)).exports },
+      { fuel: 1_000_000 },
+    );
     const want = i.invoke('main', [30]);
     const ex = t.call('main', [30]);
     let suspensions = 0;
@@ -209,7 +306,11 @@ describe('calls across instances', () => {
     const small = (api: typeof interp | typeof tr) => {
       const a = (api.instantiateModule as typeof interp.instantiateModule)(
         (api.compileModule as typeof interp.compileModule)(app),
-        { lib: (api.instantiateModule as typeof interp.instantiateModule)((api.compileModule as typeof interp.compileModule)(lib)).exports },
+        {
+          lib: (api.instantiateModule as typeof interp.instantiateModule)(
+            (api.compileModule as typeof interp.compileModule)(lib),
+          ).exports,
+        },
         { fuel: 777 },
       );
       let code = '';

@@ -28,4 +28,4 @@ export function chromiumAvailable(): boolean {
 
 export const CHROMIUM_MISSING_MESSAGE =
   `real-Chromium tests skipped: ${CHROMIUM_PATH} not found. ` +
-  'Install Debian\'s browser with `apt-get install -y chromium` (never `playwright install`), or set FAYGER_CHROMIUM.';
+  "Install Debian's browser with `apt-get install -y chromium` (never `playwright install`), or set FAYGER_CHROMIUM.";

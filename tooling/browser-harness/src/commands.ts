@@ -27,7 +27,8 @@ export const stopHttpFixtureCommand: BrowserCommand<[origin: string]> = async (_
 export const takePopupsCommand: BrowserCommand<[waitMs?: number]> = async (ctx, waitMs = 2000) => {
   const others = () => ctx.context.pages().filter((p) => p !== ctx.page);
   const end = Date.now() + waitMs;
-  while (Date.now() < end && !others().some((p) => p.url() !== 'about:blank')) await new Promise((r) => setTimeout(r, 20));
+  while (Date.now() < end && !others().some((p) => p.url() !== 'about:blank'))
+    await new Promise((r) => setTimeout(r, 20));
   const pages = others();
   const urls = pages.map((p) => p.url());
   await Promise.all(pages.map((p) => p.close().catch(() => {})));

@@ -51,7 +51,10 @@ function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     for (let i = 0; i < n; i++) out[i] = i & 0xff;
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(out);
   } else if (path === '/slow') {
-    const t = setTimeout(() => res.writeHead(200).end('slow'), Math.min(Number(url.searchParams.get('ms') ?? '0') || 0, 30_000));
+    const t = setTimeout(
+      () => res.writeHead(200).end('slow'),
+      Math.min(Number(url.searchParams.get('ms') ?? '0') || 0, 30_000),
+    );
     res.on('close', () => clearTimeout(t));
   } else {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

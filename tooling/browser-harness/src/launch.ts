@@ -34,7 +34,10 @@ export interface WithChromiumOptions {
  * Runs `fn` with a fresh browser, context and page, recording console output and page errors; closes the
  * browser whatever `fn` does (throws, times out, leaves pages open).
  */
-export async function withChromium<T>(fn: (session: ChromiumSession) => Promise<T>, options: WithChromiumOptions = {}): Promise<T> {
+export async function withChromium<T>(
+  fn: (session: ChromiumSession) => Promise<T>,
+  options: WithChromiumOptions = {},
+): Promise<T> {
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1024, height: 768 } });

@@ -22,7 +22,10 @@ export interface RunInPageResult<T> extends PageRecord {
  * `window.__faygerDone(value)` (or `window.__faygerFail(message)`). For suites that do not use vitest:
  * the entry reports its own results.
  */
-export async function runInPage<T = unknown>(entry: string, options: RunInPageOptions = {}): Promise<RunInPageResult<T>> {
+export async function runInPage<T = unknown>(
+  entry: string,
+  options: RunInPageOptions = {},
+): Promise<RunInPageResult<T>> {
   const code = await bundleForBrowser(entry, options);
   const server = await startStaticServer({
     files: {
@@ -41,14 +44,16 @@ export async function runInPage<T = unknown>(entry: string, options: RunInPageOp
         w.__faygerQueue = q;
       });
       await s.page.goto(`${server.origin}/index.html`);
-      const value = (await s.page.waitForFunction(
-        () => {
-          const q = (window as unknown as { __faygerQueue?: Array<['done' | 'fail', unknown]> }).__faygerQueue;
-          return q && q.length > 0 ? q[0] : undefined;
-        },
-        undefined,
-        { timeout: options.timeoutMs ?? 30_000, polling: 20 },
-      ).then((h) => h.jsonValue())) as ['done' | 'fail', T];
+      const value = (await s.page
+        .waitForFunction(
+          () => {
+            const q = (window as unknown as { __faygerQueue?: Array<['done' | 'fail', unknown]> }).__faygerQueue;
+            return q && q.length > 0 ? q[0] : undefined;
+          },
+          undefined,
+          { timeout: options.timeoutMs ?? 30_000, polling: 20 },
+        )
+        .then((h) => h.jsonValue())) as ['done' | 'fail', T];
       if (value[0] === 'fail') throw new Error(`page reported failure: ${String(value[1])}\n${s.errors.join('\n')}`);
       const screenshotPath = options.screenshot ? await s.screenshot(options.screenshot) : undefined;
       return { value: value[1], console: s.console, errors: s.errors, ...(screenshotPath ? { screenshotPath } : {}) };

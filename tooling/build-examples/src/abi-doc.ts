@@ -18,7 +18,9 @@ export interface DocumentedAbi {
  */
 export function parseAbiDoc(markdown: string): DocumentedAbi {
   const fayger = new Map<string, DocumentedFunction>();
-  for (const m of markdown.matchAll(/\(import "fayger" "([a-z_]+)" \(func((?:\s*\(param \$\w+ (?:i32|i64|f32|f64)\))*)\s*(?:\(result ((?:i32|i64|f32|f64))\))?\)\)/g)) {
+  for (const m of markdown.matchAll(
+    /\(import "fayger" "([a-z_]+)" \(func((?:\s*\(param \$\w+ (?:i32|i64|f32|f64)\))*)\s*(?:\(result ((?:i32|i64|f32|f64))\))?\)\)/g,
+  )) {
     const params = [...m[2].matchAll(/\(param \$\w+ (\w+)\)/g)].map((p) => p[1]);
     fayger.set(m[1], { params, results: m[3] ? [m[3]] : [] });
   }

@@ -43,7 +43,8 @@ export async function ensureDevKey(repoRoot: string): Promise<DevKey> {
       ['keygen', '-p', EXAMPLES_PUBLISHER, '-o', join(tmp, 'examples'), '--roots', join(tmp, 'trusted-roots.json')],
       quietIo(repoRoot, log),
     );
-    if (code !== 0) throw new Error(`generating the dev signing key: fayger keygen exited with ${code}: ${log.join('').trim()}`);
+    if (code !== 0)
+      throw new Error(`generating the dev signing key: fayger keygen exited with ${code}: ${log.join('').trim()}`);
     try {
       await rename(tmp, key.dir);
     } catch (err) {

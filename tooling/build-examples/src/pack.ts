@@ -16,7 +16,12 @@ export async function packExample(exampleDir: string, io?: CliIo): Promise<strin
   await mkdir(join(dir, 'dist'), { recursive: true });
   const out = join(dir, 'dist', `${name}.buf`);
   const log: string[] = [];
-  const cliIo: CliIo = io ?? { stdout: (t) => void log.push(t), stderr: (t) => void log.push(t), stderrIsTTY: false, cwd: dir };
+  const cliIo: CliIo = io ?? {
+    stdout: (t) => void log.push(t),
+    stderr: (t) => void log.push(t),
+    stderrIsTTY: false,
+    cwd: dir,
+  };
   const code = await runCli(['pack', dir, '-o', out, '--sign', key.keyFile, '--force'], cliIo);
   if (code !== 0) throw new Error(`packing ${dir}: fayger pack exited with ${code}: ${log.join('').trim()}`);
   return out;

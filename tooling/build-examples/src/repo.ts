@@ -7,7 +7,10 @@ export function findRepoRoot(from: string): string {
   for (;;) {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new Error(`finding the repository root from ${from}: expected an ancestor with pnpm-workspace.yaml, found none`);
+    if (up === dir)
+      throw new Error(
+        `finding the repository root from ${from}: expected an ancestor with pnpm-workspace.yaml, found none`,
+      );
     dir = up;
   }
 }

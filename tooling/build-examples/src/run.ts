@@ -19,7 +19,10 @@ export interface RunExampleOptions {
  * Runs a packed example end to end the way a host would: loader (verified against the dev trusted roots) →
  * runtime (the interpreter implementation) → adapter bus. Resolves with how the instance ended.
  */
-export async function runExample(bufFile: string, options: RunExampleOptions): Promise<{ exit: ExitInfo; instance: BufInstance }> {
+export async function runExample(
+  bufFile: string,
+  options: RunExampleOptions,
+): Promise<{ exit: ExitInfo; instance: BufInstance }> {
   const root = findRepoRoot(bufFile);
   const loaded = await verifyExampleBuf(bufFile, devKeyPaths(root).rootsFile);
   const bus = createInstructionBus({ adapter: options.adapter, policy: options.policy ?? { allow: 'available' } });

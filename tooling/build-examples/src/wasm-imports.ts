@@ -7,7 +7,15 @@ export interface WasmImport {
   results?: string[];
 }
 
-const VALTYPES: Record<number, string> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
+const VALTYPES: Record<number, string> = {
+  0x7f: 'i32',
+  0x7e: 'i64',
+  0x7d: 'f32',
+  0x7c: 'f64',
+  0x7b: 'v128',
+  0x70: 'funcref',
+  0x6f: 'externref',
+};
 
 /**
  * Reads the imports of a module with their function signatures (WebAssembly.Module.imports has no
@@ -47,7 +55,8 @@ export function readWasmImports(bytes: Uint8Array): WasmImport[] {
     if (flag & 1) u32();
   };
 
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) fail('not a wasm module');
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
+    fail('not a wasm module');
   const types: Array<{ params: string[]; results: string[] }> = [];
   const imports: WasmImport[] = [];
   while (pos < bytes.length) {

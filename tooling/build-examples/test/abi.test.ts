@@ -9,14 +9,36 @@ const abiMd = fileURLToPath(new URL('../../../docs/abi.md', import.meta.url));
 describe('docs/abi.md as the import allow-list', () => {
   it('reads every fayger function with its signature and the WASI subset names', async () => {
     const abi = parseAbiDoc(await readFile(abiMd, 'utf8'));
-    expect([...abi.fayger.keys()].sort()).toEqual(
-      ['blob_len', 'blob_read', 'call', 'clock_now', 'exit', 'has_capability', 'log', 'random_fill', 'result_len', 'result_read', 'sleep_ms'],
-    );
+    expect([...abi.fayger.keys()].sort()).toEqual([
+      'blob_len',
+      'blob_read',
+      'call',
+      'clock_now',
+      'exit',
+      'has_capability',
+      'log',
+      'random_fill',
+      'result_len',
+      'result_read',
+      'sleep_ms',
+    ]);
     expect(abi.fayger.get('call')).toEqual({ params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'] });
     expect(abi.fayger.get('clock_now')).toEqual({ params: ['i32'], results: ['f64'] });
     expect(abi.fayger.get('exit')).toEqual({ params: ['i32'], results: [] });
     expect(abi.fayger.get('result_len')).toEqual({ params: [], results: ['i32'] });
-    for (const n of ['fd_write', 'fd_read', 'path_open', 'proc_exit', 'environ_get', 'args_get', 'fd_prestat_dir_name', 'poll_oneoff', 'sched_yield', 'random_get', 'clock_time_get']) {
+    for (const n of [
+      'fd_write',
+      'fd_read',
+      'path_open',
+      'proc_exit',
+      'environ_get',
+      'args_get',
+      'fd_prestat_dir_name',
+      'poll_oneoff',
+      'sched_yield',
+      'random_get',
+      'clock_time_get',
+    ]) {
       expect(abi.wasi.has(n), n).toBe(true);
     }
     expect(abi.wasi.has('sock_open')).toBe(false);
@@ -35,7 +57,13 @@ describe('docs/abi.md as the import allow-list', () => {
     ]);
     expect(WebAssembly.validate(wasm)).toBe(true);
     const imports = readWasmImports(wasm);
-    expect(imports[1]).toEqual({ module: 'fayger', name: 'clock_now', kind: 'func', params: ['i32'], results: ['i32'] });
+    expect(imports[1]).toEqual({
+      module: 'fayger',
+      name: 'clock_now',
+      kind: 'func',
+      params: ['i32'],
+      results: ['i32'],
+    });
     expect(checkGuestImports(imports, abi)).toEqual([
       'fayger.clock_now: signature (i32) -> (i32), docs/abi.md says (i32) -> (f64)',
       'fayger.secret: not a documented fayger function',
@@ -46,6 +74,8 @@ describe('docs/abi.md as the import allow-list', () => {
 
   it('refuses bytes that are not a module', () => {
     expect(() => readWasmImports(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))).toThrow(/not a wasm module/);
-    expect(() => readWasmImports(moduleWithImports([{ module: 'm', name: 'f', params: [I32], results: [] }]).subarray(0, 14))).toThrow(/unexpected end|past the end/);
+    expect(() =>
+      readWasmImports(moduleWithImports([{ module: 'm', name: 'f', params: [I32], results: [] }]).subarray(0, 14)),
+    ).toThrow(/unexpected end|past the end/);
   });
 });

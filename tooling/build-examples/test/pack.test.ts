@@ -39,12 +39,20 @@ describe('dev key and packing', () => {
     const wasm = moduleWithImports([{ module: 'fayger', name: 'exit', params: [I32], results: [] }]);
     await writeFile(join(dir, 'dist', 'tiny.wasm'), wasm);
     const manifest = {
-      id: 'dev.fayger.examples.tiny', version: '0.1.0', publisher: 'dev.fayger.examples',
-      runtime: { interface: '^1.0.0' }, entry: { section: 'main', export: '_start' },
-      capabilities: [], quotas: {}, security: { sequence: 1 },
+      id: 'dev.fayger.examples.tiny',
+      version: '0.1.0',
+      publisher: 'dev.fayger.examples',
+      runtime: { interface: '^1.0.0' },
+      entry: { section: 'main', export: '_start' },
+      capabilities: [],
+      quotas: {},
+      security: { sequence: 1 },
     };
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
-    await writeFile(join(dir, 'fayger.pack.json'), JSON.stringify({ manifest: 'manifest.json', sections: [{ name: 'main', kind: 'code', file: 'dist/tiny.wasm' }] }));
+    await writeFile(
+      join(dir, 'fayger.pack.json'),
+      JSON.stringify({ manifest: 'manifest.json', sections: [{ name: 'main', kind: 'code', file: 'dist/tiny.wasm' }] }),
+    );
     const out = await packExample(dir);
     expect(out).toBe(join(dir, 'dist', 'tiny.buf'));
     const loaded = await verifyExampleBuf(out, devKeyPaths(repo).rootsFile);
@@ -63,11 +71,19 @@ describe('dev key and packing', () => {
     await mkdir(join(dir, 'dist'), { recursive: true });
     await writeFile(join(dir, 'dist', 'foreign.wasm'), moduleWithImports([]));
     const manifest = {
-      id: 'com.other.app', version: '1.0.0', publisher: 'com.other',
-      runtime: { interface: '^1.0.0' }, entry: { section: 'main', export: '_start' },
-      capabilities: [], quotas: {}, security: { sequence: 1 },
+      id: 'com.other.app',
+      version: '1.0.0',
+      publisher: 'com.other',
+      runtime: { interface: '^1.0.0' },
+      entry: { section: 'main', export: '_start' },
+      capabilities: [],
+      quotas: {},
+      security: { sequence: 1 },
     };
-    await writeFile(join(dir, 'fayger.pack.json'), JSON.stringify({ manifest, sections: [{ name: 'main', kind: 'code', file: 'dist/foreign.wasm' }] }));
+    await writeFile(
+      join(dir, 'fayger.pack.json'),
+      JSON.stringify({ manifest, sections: [{ name: 'main', kind: 'code', file: 'dist/foreign.wasm' }] }),
+    );
     const out = await packExample(dir);
     const err = await verifyExampleBuf(out, devKeyPaths(repo).rootsFile).catch((e: unknown) => e);
     expect(FaygerError.is(err)).toBe(true);

@@ -1,5 +1,7 @@
 /** Encodes a minimal wasm module with the given function imports (and nothing else), for import checks. */
-export function moduleWithImports(imports: Array<{ module: string; name: string; params: number[]; results: number[] }>): Uint8Array<ArrayBuffer> {
+export function moduleWithImports(
+  imports: Array<{ module: string; name: string; params: number[]; results: number[] }>,
+): Uint8Array<ArrayBuffer> {
   const bytes: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const leb = (n: number, out: number[]) => {
     do {

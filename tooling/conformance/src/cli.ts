@@ -46,7 +46,9 @@ const printScript = (r: ScriptResult): void => {
   const applicable = r.passed + r.failed;
   const mark = r.failed === 0 ? 'ok  ' : 'FAIL';
   const extra = r.textOnly ? `  (+${r.textOnly} text-only)` : '';
-  console.log(`${mark} ${r.name.padEnd(32)} ${String(r.passed).padStart(5)} / ${String(applicable).padEnd(5)} ${(r.ms / 1000).toFixed(1).padStart(6)} s${extra}`);
+  console.log(
+    `${mark} ${r.name.padEnd(32)} ${String(r.passed).padStart(5)} / ${String(applicable).padEnd(5)} ${(r.ms / 1000).toFixed(1).padStart(6)} s${extra}`,
+  );
   for (const c of r.commands.filter((c) => c.status === 'fail').slice(0, showFailures)) {
     console.log(`       line ${c.line} ${c.type}: ${(c.detail ?? '').slice(0, 300)}`);
   }
@@ -56,7 +58,10 @@ console.log(`conformance: engine ${engine}, corpus ${dir}`);
 const report = await runSuite({
   engine,
   dir,
-  only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
+  only: values.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   isolate: !values['in-process'],
   jobs: values.jobs ? Number(values.jobs) : undefined,
   timeoutMs: Number(values['timeout-ms']),
@@ -76,7 +81,9 @@ writeFileSync(reportPath, json);
 writeFileSync(latestPath, json);
 console.log(`report: ${reportPath} (${(report.ms / 1000).toFixed(1)} s)`);
 // The interpreter's line keeps its historical form; other engines are tagged: `wasm-spec-2.0 core [transpiler]: …`.
-console.log(engine === 'interpreter' ? summaryLine(report) : summaryLine(report).replace(' core:', ` core [${engine}]:`));
+console.log(
+  engine === 'interpreter' ? summaryLine(report) : summaryLine(report).replace(' core:', ` core [${engine}]:`),
+);
 process.exitCode = report.passed < report.applicable ? 1 : 0;
 
 /** Commands that changed outcome since the previous run of this engine (over the scripts both runs covered). */
@@ -89,13 +96,19 @@ function printChanges(previousPath: string, current: { scripts: readonly ScriptR
     return;
   }
   const failing = (scripts: readonly ScriptResult[], only: Set<string>) =>
-    new Set(scripts.filter((s) => only.has(s.name)).flatMap((s) => s.commands.filter((c) => c.status === 'fail').map((c) => `${s.name}:${c.line}`)));
+    new Set(
+      scripts
+        .filter((s) => only.has(s.name))
+        .flatMap((s) => s.commands.filter((c) => c.status === 'fail').map((c) => `${s.name}:${c.line}`)),
+    );
   const both = new Set(current.scripts.map((s) => s.name).filter((n) => previous.scripts.some((p) => p.name === n)));
   const before = failing(previous.scripts, both);
   const now = failing(current.scripts, both);
   const regressed = [...now].filter((k) => !before.has(k));
   const fixed = [...before].filter((k) => !now.has(k));
   if (regressed.length || fixed.length) {
-    console.log(`since the previous ${engine} run: ${fixed.length} fixed, ${regressed.length} newly failing${regressed.length ? ` (${regressed.slice(0, 10).join(', ')}${regressed.length > 10 ? ', …' : ''})` : ''}`);
+    console.log(
+      `since the previous ${engine} run: ${fixed.length} fixed, ${regressed.length} newly failing${regressed.length ? ` (${regressed.slice(0, 10).join(', ')}${regressed.length > 10 ? ', …' : ''})` : ''}`,
+    );
   }
 }

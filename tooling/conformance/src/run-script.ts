@@ -126,7 +126,11 @@ export async function runScript(
 
   for (const cmd of loaded.commands) {
     const record = (status: CommandStatus, detail?: string): void => {
-      outcomes.push(detail === undefined ? { line: cmd.line, type: cmd.type, status } : { line: cmd.line, type: cmd.type, status, detail });
+      outcomes.push(
+        detail === undefined
+          ? { line: cmd.line, type: cmd.type, status }
+          : { line: cmd.line, type: cmd.type, status, detail },
+      );
     };
     try {
       switch (cmd.type) {
@@ -156,7 +160,10 @@ export async function runScript(
         case 'action': {
           const action = required(cmd.action, 'action');
           try {
-            await perform(action, cmd.expected?.filter((e) => isValType(e.type)).map((e) => e.type as ValType));
+            await perform(
+              action,
+              cmd.expected?.filter((e) => isValType(e.type)).map((e) => e.type as ValType),
+            );
           } catch (e) {
             if (e instanceof Failure) throw e;
             throw new Failure(`action failed: ${describe(engine.classify(e))}`);
@@ -195,7 +202,9 @@ export async function runScript(
             expectFailure(e, want, `"${text}"`);
           }
           if (returned !== undefined) {
-            throw new Failure(`expected ${want} ("${text}"), but it returned [${returned.map(formatValue).join(', ')}]`);
+            throw new Failure(
+              `expected ${want} ("${text}"), but it returned [${returned.map(formatValue).join(', ')}]`,
+            );
           }
           record('pass');
           break;
@@ -246,7 +255,10 @@ export async function runScript(
           throw new Failure(`runner does not know command type ${cmd.type}`);
       }
     } catch (e) {
-      record('fail', e instanceof Failure ? e.message : `runner error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      record(
+        'fail',
+        e instanceof Failure ? e.message : `runner error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
     }
   }
 

@@ -13,7 +13,12 @@ export type Expectation =
   /** A non-null reference whose identity the script does not pin down. */
   | { readonly kind: 'nonnull'; readonly type: 'funcref' | 'externref' }
   /** A v128 with at least one NaN lane: each lane exact bits or a NaN kind. */
-  | { readonly kind: 'lanes'; readonly type: 'v128'; readonly laneType: LaneType; readonly lanes: readonly (bigint | 'canonical' | 'arithmetic')[] };
+  | {
+      readonly kind: 'lanes';
+      readonly type: 'v128';
+      readonly laneType: LaneType;
+      readonly lanes: readonly (bigint | 'canonical' | 'arithmetic')[];
+    };
 
 export type LaneType = 'i8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64';
 
@@ -59,7 +64,13 @@ export function parseArg(v: ScriptValue): WasmValue {
   }
   if (v.type === 'v128') {
     const w = laneBits(v);
-    return { type: 'v128', bits: packLanes(w, (v.value as readonly string[]).map((x) => BigInt(x))) } satisfies VecValue;
+    return {
+      type: 'v128',
+      bits: packLanes(
+        w,
+        (v.value as readonly string[]).map((x) => BigInt(x)),
+      ),
+    } satisfies VecValue;
   }
   if (typeof v.value !== 'string') throw new UnsupportedValueError(`malformed ${v.type} value`);
   return { type: v.type, bits: BigInt.asUintN(widthOf(v.type), BigInt(v.value)) };
@@ -73,7 +84,11 @@ export function parseExpectation(v: ScriptValue): Expectation {
   if (v.type === 'v128' && Array.isArray(v.value) && v.value.some((x) => x.startsWith('nan:'))) {
     laneBits(v);
     const lanes = (v.value as readonly string[]).map((x) =>
-      x === 'nan:canonical' ? ('canonical' as const) : x === 'nan:arithmetic' ? ('arithmetic' as const) : BigInt.asUintN(LANE_BITS[v.lane_type!]!, BigInt(x)),
+      x === 'nan:canonical'
+        ? ('canonical' as const)
+        : x === 'nan:arithmetic'
+          ? ('arithmetic' as const)
+          : BigInt.asUintN(LANE_BITS[v.lane_type!]!, BigInt(x)),
     );
     return { kind: 'lanes', type: 'v128', laneType: v.lane_type as LaneType, lanes };
   }
@@ -139,7 +154,8 @@ export function formatValue(v: WasmValue): string {
 export function formatExpectation(e: Expectation): string {
   if (e.kind === 'nan') return `${e.type}:nan:${e.nan}`;
   if (e.kind === 'nonnull') return `${e.type}:non-null`;
-  if (e.kind === 'lanes') return `v128:${e.laneType}[${e.lanes.map((l) => (typeof l === 'bigint' ? `0x${l.toString(16)}` : `nan:${l}`)).join(' ')}]`;
+  if (e.kind === 'lanes')
+    return `v128:${e.laneType}[${e.lanes.map((l) => (typeof l === 'bigint' ? `0x${l.toString(16)}` : `nan:${l}`)).join(' ')}]`;
   return formatValue(e.value);
 }
 

@@ -43,7 +43,9 @@ export function listWasiTests(dir: string): WasiTest[] {
   for (const lang of ['c', 'assemblyscript', 'rust']) {
     const sub = join(dir, lang);
     if (!existsSync(sub)) continue;
-    for (const f of readdirSync(sub).filter((n) => n.endsWith('.wasm')).sort()) {
+    for (const f of readdirSync(sub)
+      .filter((n) => n.endsWith('.wasm'))
+      .sort()) {
       const stem = f.slice(0, -'.wasm'.length);
       const jsonPath = join(sub, `${stem}.json`);
       const spec = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown>) : {};
@@ -51,7 +53,10 @@ export function listWasiTests(dir: string): WasiTest[] {
         name: `${lang}/${stem}`,
         wasm: join(sub, f),
         args: Array.isArray(spec.args) ? spec.args.map(String) : [],
-        env: spec.env && typeof spec.env === 'object' ? Object.fromEntries(Object.entries(spec.env as Record<string, unknown>).map(([k, v]) => [k, String(v)])) : {},
+        env:
+          spec.env && typeof spec.env === 'object'
+            ? Object.fromEntries(Object.entries(spec.env as Record<string, unknown>).map(([k, v]) => [k, String(v)]))
+            : {},
         root: typeof spec.root === 'string' ? join(sub, spec.root) : undefined,
         exitCode: typeof spec.exit_code === 'number' ? spec.exit_code : 0,
         stdout: typeof spec.stdout === 'string' ? spec.stdout : undefined,
@@ -98,7 +103,11 @@ function spawnCli(r: CliRunner, args: readonly string[], env: NodeJS.ProcessEnv 
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code: signal ? null : code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolvePromise({
+        code: signal ? null : code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
   });
 }
@@ -141,7 +150,13 @@ async function packProgram(r: CliRunner, t: WasiTest, key: string): Promise<stri
       security: { sequence: 1 },
     }),
   );
-  writeFileSync(join(dir, 'fayger.pack.json'), JSON.stringify({ manifest: 'manifest.json', sections: [{ name: 'main', kind: 'code', file: 'main.wasm', required: true }] }));
+  writeFileSync(
+    join(dir, 'fayger.pack.json'),
+    JSON.stringify({
+      manifest: 'manifest.json',
+      sections: [{ name: 'main', kind: 'code', file: 'main.wasm', required: true }],
+    }),
+  );
   const out = join(dir, 'main.buf');
   const res = await spawnCli(r, ['pack', dir, '-o', out, '--sign', key, '--force']);
   if (res.code !== 0) throw new Error(`packing ${t.name} failed (exit ${res.code}): ${res.stderr.trim()}`);
@@ -190,19 +205,60 @@ export async function runWasiSuite(o: SuiteOptions): Promise<SuiteReport> {
       const state = join(r.work, 'state');
       const common = ['--host', r.host, '--state-dir', state, '--no-version-store'];
       const args = bare
-        ? ['run', t.wasm, ...common, ...(copy ? ['--dir', `${copy}::/`] : []), ...Object.entries(t.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]), '--', ...t.args]
-        : ['run', await packProgram(r, t, key), '--trusted-roots', roots, ...common, ...(copy ? ['--dir', `/=${copy}`] : []), ...envNames.flatMap((k) => ['--env', k]), '--', ...t.args];
+        ? [
+            'run',
+            t.wasm,
+            ...common,
+            ...(copy ? ['--dir', `${copy}::/`] : []),
+            ...Object.entries(t.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+            '--',
+            ...t.args,
+          ]
+        : [
+            'run',
+            await packProgram(r, t, key),
+            '--trusted-roots',
+            roots,
+            ...common,
+            ...(copy ? ['--dir', `/=${copy}`] : []),
+            ...envNames.flatMap((k) => ['--env', k]),
+            '--',
+            ...t.args,
+          ];
       // Without bare-module support the variables reach the guest as granted variables of the CLI's environment.
       const env = bare ? process.env : { ...process.env, ...t.env };
       const res = await spawnCli(r, args, env);
       const problems: string[] = [];
-      if (res.code !== t.exitCode) problems.push(`exit code: expected ${t.exitCode}, found ${res.code === null ? 'killed (timeout)' : res.code}`);
-      if (t.stdout !== undefined && !res.stdout.startsWith(t.stdout)) problems.push(`stdout: expected to start with ${JSON.stringify(t.stdout)}, found ${JSON.stringify(res.stdout.slice(0, 200))}`);
-      if (t.stderr !== undefined && !res.stderr.startsWith(t.stderr)) problems.push(`stderr: expected to start with ${JSON.stringify(t.stderr)}, found ${JSON.stringify(res.stderr.slice(0, 200))}`);
+      if (res.code !== t.exitCode)
+        problems.push(`exit code: expected ${t.exitCode}, found ${res.code === null ? 'killed (timeout)' : res.code}`);
+      if (t.stdout !== undefined && !res.stdout.startsWith(t.stdout))
+        problems.push(
+          `stdout: expected to start with ${JSON.stringify(t.stdout)}, found ${JSON.stringify(res.stdout.slice(0, 200))}`,
+        );
+      if (t.stderr !== undefined && !res.stderr.startsWith(t.stderr))
+        problems.push(
+          `stderr: expected to start with ${JSON.stringify(t.stderr)}, found ${JSON.stringify(res.stderr.slice(0, 200))}`,
+        );
       if (problems.length && res.stderr.trim()) problems.push(`stderr was: ${res.stderr.trim().slice(0, 400)}`);
-      outcome = { name: t.name, ok: problems.length === 0, detail: problems.join('; ') || undefined, ms: performance.now() - t0, exitCode: res.code, stdout: res.stdout, stderr: res.stderr };
+      outcome = {
+        name: t.name,
+        ok: problems.length === 0,
+        detail: problems.join('; ') || undefined,
+        ms: performance.now() - t0,
+        exitCode: res.code,
+        stdout: res.stdout,
+        stderr: res.stderr,
+      };
     } catch (e) {
-      outcome = { name: t.name, ok: false, detail: `runner error: ${e instanceof Error ? e.message : String(e)}`, ms: performance.now() - t0, exitCode: null, stdout: '', stderr: '' };
+      outcome = {
+        name: t.name,
+        ok: false,
+        detail: `runner error: ${e instanceof Error ? e.message : String(e)}`,
+        ms: performance.now() - t0,
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+      };
     } finally {
       if (copy) rmSync(copy, { recursive: true, force: true });
     }

@@ -62,7 +62,7 @@ export function bitsCarrier(t: ValType): ValType {
 
 /** The carrier types of a list of types (a v128 takes two). */
 export function carriers(ts: readonly ValType[]): ValType[] {
-  return ts.flatMap((t) => (t === 'v128' ? ['i64', 'i64'] as ValType[] : [bitsCarrier(t)]));
+  return ts.flatMap((t) => (t === 'v128' ? (['i64', 'i64'] as ValType[]) : [bitsCarrier(t)]));
 }
 
 /** Code turning the value in local `l` into its carrier(s). */

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { WebAssembly as facade } from '@fayger/interpreter/webassembly';
 import { InterpreterEngine } from '../src/engines/interpreter.js';
-import { type EngineAdapter, loadScript, NativeEngine, runScript, suiteDir, type Script, type ScriptCommand } from '../src/index.js';
+import {
+  type EngineAdapter,
+  loadScript,
+  NativeEngine,
+  runScript,
+  suiteDir,
+  type Script,
+  type ScriptCommand,
+} from '../src/index.js';
 
 const dir = suiteDir();
 if (!dir) {
@@ -9,7 +17,11 @@ if (!dir) {
 }
 
 /** Replace one command, keeping the rest of the script intact, so a single planted error is measured. */
-function plant(script: Script, pick: (c: ScriptCommand) => boolean, change: (c: ScriptCommand) => ScriptCommand): { script: Script; line: number } {
+function plant(
+  script: Script,
+  pick: (c: ScriptCommand) => boolean,
+  change: (c: ScriptCommand) => ScriptCommand,
+): { script: Script; line: number } {
   const index = script.commands.findIndex(pick);
   expect(index).toBeGreaterThanOrEqual(0);
   const commands = script.commands.map((c, i) => (i === index ? change(c) : c));
@@ -20,18 +32,32 @@ const engines: Array<[string, () => EngineAdapter]> = [
   ['native WebAssembly', () => new NativeEngine()],
   ['@fayger/interpreter', () => new InterpreterEngine()],
   ['@fayger/interpreter in fuel slices', () => new InterpreterEngine({ slices: { seed: 7, maxSlice: 13 } })],
-  ['@fayger/interpreter/webassembly (facade)', () => new NativeEngine(facade as unknown as typeof WebAssembly, 'facade')],
+  [
+    '@fayger/interpreter/webassembly (facade)',
+    () => new NativeEngine(facade as unknown as typeof WebAssembly, 'facade'),
+  ],
 ];
 
 describe.skipIf(!dir).each(engines)('runScript against %s', (_, makeEngine) => {
-  it.each(['i32', 'f32', 'conversions', 'traps', 'linking', 'call_indirect', 'float_exprs', 'binary', 'imports', 'ref_func', 'simd_lane', 'simd_f32x4_arith', 'simd_linking'])(
-    'passes every applicable command of %s',
-    async (name) => {
-      const r = await runScript(makeEngine(), dir!, name);
-      expect(r.commands.filter((c) => c.status === 'fail')).toEqual([]);
-      expect(r.passed).toBeGreaterThan(0);
-    },
-  );
+  it.each([
+    'i32',
+    'f32',
+    'conversions',
+    'traps',
+    'linking',
+    'call_indirect',
+    'float_exprs',
+    'binary',
+    'imports',
+    'ref_func',
+    'simd_lane',
+    'simd_f32x4_arith',
+    'simd_linking',
+  ])('passes every applicable command of %s', async (name) => {
+    const r = await runScript(makeEngine(), dir!, name);
+    expect(r.commands.filter((c) => c.status === 'fail')).toEqual([]);
+    expect(r.passed).toBeGreaterThan(0);
+  });
 
   it('fails a planted wrong v128 lane and a planted NaN lane', async () => {
     const base = await loadScript(dir!, 'simd_lane');
@@ -51,8 +77,15 @@ describe.skipIf(!dir).each(engines)('runScript against %s', (_, makeEngine) => {
     const nanBase = await loadScript(dir!, 'simd_f32x4_arith');
     const nan = plant(
       nanBase,
-      (c) => c.type === 'assert_return' && c.expected?.[0]?.type === 'v128' && c.expected[0].lane_type === 'f32' && !(c.expected[0].value as string[]).some((x) => x.startsWith('nan')),
-      (c) => ({ ...c, expected: [{ ...c.expected![0]!, value: ['nan:arithmetic', ...(c.expected![0]!.value as string[]).slice(1)] }] }),
+      (c) =>
+        c.type === 'assert_return' &&
+        c.expected?.[0]?.type === 'v128' &&
+        c.expected[0].lane_type === 'f32' &&
+        !(c.expected[0].value as string[]).some((x) => x.startsWith('nan')),
+      (c) => ({
+        ...c,
+        expected: [{ ...c.expected![0]!, value: ['nan:arithmetic', ...(c.expected![0]!.value as string[]).slice(1)] }],
+      }),
     );
     const rn = await runScript(makeEngine(), dir!, 'simd_f32x4_arith', nan.script);
     expect(rn.commands.filter((c) => c.status === 'fail').map((c) => c.line)).toEqual([nan.line]);
@@ -74,14 +107,20 @@ describe.skipIf(!dir).each(engines)('runScript against %s', (_, makeEngine) => {
     const base = await loadScript(dir!, 'f64');
     const exact = plant(
       base,
-      (c) => c.type === 'assert_return' && c.expected?.[0]?.type === 'f64' && !String(c.expected[0].value).startsWith('nan'),
+      (c) =>
+        c.type === 'assert_return' && c.expected?.[0]?.type === 'f64' && !String(c.expected[0].value).startsWith('nan'),
       (c) => ({ ...c, expected: [{ type: 'f64', value: 'nan:arithmetic' }] }),
     );
     const nan = plant(
       base,
       (c) => c.type === 'assert_return' && c.expected?.[0]?.value === 'nan:canonical',
       // A NaN with a payload bit: a NaN in JS like the canonical result, but different bits.
-      (c) => ({ ...c, expected: [{ type: 'f64', value: String(0xfff8_0000_0000_0000n ^ 0x8000_0000_0000_0000n ^ 0x0000_0000_0000_0001n) }] }),
+      (c) => ({
+        ...c,
+        expected: [
+          { type: 'f64', value: String(0xfff8_0000_0000_0000n ^ 0x8000_0000_0000_0000n ^ 0x0000_0000_0000_0001n) },
+        ],
+      }),
     );
     for (const planted of [exact, nan]) {
       const r = await runScript(makeEngine(), dir!, 'f64', planted.script);
@@ -123,12 +162,20 @@ describe.skipIf(!dir).each(engines)('runScript against %s', (_, makeEngine) => {
 
   it('fails commands aimed at a module that did not load, and an unknown command type', async () => {
     const base = await loadScript(dir!, 'i32');
-    const broken = plant(base, (c) => c.type === 'module', (c) => ({ ...c, filename: base.commands.find((x) => x.type === 'assert_invalid')!.filename }));
+    const broken = plant(
+      base,
+      (c) => c.type === 'module',
+      (c) => ({ ...c, filename: base.commands.find((x) => x.type === 'assert_invalid')!.filename }),
+    );
     const r = await runScript(makeEngine(), dir!, 'i32', broken.script);
     const actions = base.commands.filter((c) => c.type.startsWith('assert_return') || c.type === 'assert_trap').length;
     expect(r.failed).toBeGreaterThanOrEqual(actions);
 
-    const unknown = plant(base, (c) => c.type === 'assert_return', (c) => ({ ...c, type: 'assert_something_new' }));
+    const unknown = plant(
+      base,
+      (c) => c.type === 'assert_return',
+      (c) => ({ ...c, type: 'assert_something_new' }),
+    );
     const r2 = await runScript(makeEngine(), dir!, 'i32', unknown.script);
     expect(r2.commands.filter((c) => c.status === 'fail').map((c) => c.line)).toEqual([unknown.line]);
   });

@@ -46,7 +46,11 @@ describe('v128 values', () => {
   });
 
   it('checks nan:canonical / nan:arithmetic lane by lane', () => {
-    const e = parseExpectation({ type: 'v128', lane_type: 'f32', value: ['nan:canonical', 'nan:arithmetic', '0', '1065353216'] });
+    const e = parseExpectation({
+      type: 'v128',
+      lane_type: 'f32',
+      value: ['nan:canonical', 'nan:arithmetic', '0', '1065353216'],
+    });
     const v = (l: bigint[]) => ({ type: 'v128' as const, bits: l.reduceRight((acc, x) => (acc << 32n) | x, 0n) });
     expect(matches(e, v([0x7fc0_0000n, 0xffc0_0001n, 0n, 0x3f80_0000n]))).toBe(true);
     // lane 0 not canonical, lane 1 not quiet, lane 3 wrong

@@ -31,7 +31,11 @@ function have(cmd: string, args: string[]): boolean {
 const clang = have('clang', ['--version']) && existsSync('/usr/lib/wasm32-wasi/libc.a');
 const rustc = existsSync('/usr/bin/rustc') && existsSync('/usr/lib/rustlib/wasm32-wasi/lib');
 const cli = existsSync(bin);
-const why = [!cli && `the CLI is not built (${bin}; pnpm turbo run build --filter @fayger/cli...)`, !clang && 'clang with wasi-libc is absent (apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32)', !rustc && "Debian's rustc with the wasm32-wasi std is absent (apt-get install rustc libstd-rust-dev-wasm32)"].filter(Boolean);
+const why = [
+  !cli && `the CLI is not built (${bin}; pnpm turbo run build --filter @fayger/cli...)`,
+  !clang && 'clang with wasi-libc is absent (apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32)',
+  !rustc && "Debian's rustc with the wasm32-wasi std is absent (apt-get install rustc libstd-rust-dev-wasm32)",
+].filter(Boolean);
 if (why.length) console.warn(`wasi-programs: skipping what needs them — ${why.join('; ')}`);
 
 let work = '';
@@ -41,15 +45,30 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'fayger-wasi-programs-'));
   const empty = join(work, 'empty-root');
   mkdirSync(empty);
-  const test = (name: string, wasm: string): WasiTest => ({ name, wasm, args: [], env: {}, root: empty, exitCode: 0, stdout: 'ok ', stderr: undefined });
+  const test = (name: string, wasm: string): WasiTest => ({
+    name,
+    wasm,
+    args: [],
+    env: {},
+    root: empty,
+    exitCode: 0,
+    stdout: 'ok ',
+    stderr: undefined,
+  });
   if (clang) {
     const out = join(work, 'fs_ops.wasm');
-    execFileSync('clang', ['--target=wasm32-wasi', '-O1', '-Wall', '-Werror', '-o', out, join(src, 'fs_ops.c')], { timeout: COMPILE_MS });
+    execFileSync('clang', ['--target=wasm32-wasi', '-O1', '-Wall', '-Werror', '-o', out, join(src, 'fs_ops.c')], {
+      timeout: COMPILE_MS,
+    });
     programs.push(test('c/fs_ops', out));
   }
   if (rustc) {
     const out = join(work, 'std_fs.wasm');
-    execFileSync('/usr/bin/rustc', ['--target', 'wasm32-wasi', '-O', '-C', 'strip=debuginfo', '-o', out, join(src, 'std_fs.rs')], { timeout: COMPILE_MS });
+    execFileSync(
+      '/usr/bin/rustc',
+      ['--target', 'wasm32-wasi', '-O', '-C', 'strip=debuginfo', '-o', out, join(src, 'std_fs.rs')],
+      { timeout: COMPILE_MS },
+    );
     programs.push(test('rust/std_fs', out));
   }
 }, COMPILE_MS);
@@ -70,12 +89,23 @@ describe.skipIf(!cli || (!clang && !rustc))('own WASI programs through fayger ru
       `C and Rust programs pass every check on the ${c.label}`,
       async () => {
         const report = await runWasiSuite({
-          runner: { node: process.execPath, bin, nodeFlags: c.nodeFlags, work: join(work, c.label.replace(/\W+/g, '-')), host: c.host, timeoutMs: RUN_MS },
+          runner: {
+            node: process.execPath,
+            bin,
+            nodeFlags: c.nodeFlags,
+            work: join(work, c.label.replace(/\W+/g, '-')),
+            host: c.host,
+            timeoutMs: RUN_MS,
+          },
           tests: programs,
         });
         for (const o of report.outcomes) {
           // Every check printed "ok …"; the last line says all passed.
-          expect({ name: o.name, detail: o.detail, failed: o.stdout.split('\n').filter((l) => l.startsWith('FAIL')) }).toEqual({ name: o.name, detail: undefined, failed: [] });
+          expect({
+            name: o.name,
+            detail: o.detail,
+            failed: o.stdout.split('\n').filter((l) => l.startsWith('FAIL')),
+          }).toEqual({ name: o.name, detail: undefined, failed: [] });
           expect(o.stdout).toContain('all ok');
         }
       },

@@ -3,14 +3,32 @@
 // typed error code, the exit code, that the process exits by itself (a bounded wait, not a timing assertion),
 // and its peak RSS (written at exit by a --require preload).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+  ftruncateSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '@fayger/contracts';
 import { packBuf } from '@fayger/loader';
-import { createEd25519Signer, detectDigestProvider, generateEd25519KeyPair, trustedRootEntry, type Ed25519KeyPair } from '@fayger/security';
+import {
+  createEd25519Signer,
+  detectDigestProvider,
+  generateEd25519KeyPair,
+  trustedRootEntry,
+  type Ed25519KeyPair,
+} from '@fayger/security';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, '..', 'test-artifacts', 'bin', 'fayger.js');
@@ -78,7 +96,7 @@ const sleb = (n: number): number[] => {
   for (;;) {
     const b = n & 0x7f;
     n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return out.push(b), out;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return (out.push(b), out);
     out.push(b | 0x80);
   }
 };
@@ -102,12 +120,37 @@ function guest(strings: string[], code: (at: (s: string) => number[]) => number[
   const at = (s: string) => [...i32(offsets.get(s)![0]), ...i32(offsets.get(s)![1])];
   const body = [...vec(locals ? [[...uleb(locals), 0x7f]] : []), ...code(at), 0x0b];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec([[0x7f], [0x7f], [0x7f], [0x7f]]), 0x01, 0x7f], [0x60, 0x00, 0x01, 0x7f]])),
-    ...section(2, vec([[...str('fayger'), ...str('call'), 0x00, 0x00], [...str('fayger'), ...str('result_len'), 0x00, 0x01]])),
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(
+      1,
+      vec([
+        [0x60, ...vec([[0x7f], [0x7f], [0x7f], [0x7f]]), 0x01, 0x7f],
+        [0x60, 0x00, 0x01, 0x7f],
+      ]),
+    ),
+    ...section(
+      2,
+      vec([
+        [...str('fayger'), ...str('call'), 0x00, 0x00],
+        [...str('fayger'), ...str('result_len'), 0x00, 0x01],
+      ]),
+    ),
     ...section(3, vec([[0x01]])),
     ...section(5, vec([[0x00, 0x01]])),
-    ...section(7, vec([[...str('memory'), 0x02, 0x00], [...str('_start'), 0x00, 0x02]])),
+    ...section(
+      7,
+      vec([
+        [...str('memory'), 0x02, 0x00],
+        [...str('_start'), 0x00, 0x02],
+      ]),
+    ),
     ...section(10, vec([[...uleb(body.length), ...body]])),
     ...section(11, vec([[0x00, 0x41, 0x00, 0x0b, ...vec(data.map((b) => [b]))]])),
   ]);
@@ -123,7 +166,14 @@ const KV_SET = '{"key":"token","value":{"$b64":"c2VjcmV0LXRva2Vu"}}';
 const FS_WRITE = '{"data":{"$b64":"cHJpdmF0ZQ=="},"path":"/data/private.txt"}';
 /** Stores a kv token and /data/private.txt; exits 10 × kv.set status + fs.write status (0: both stored). */
 const writer = () =>
-  guest(['kv.set', KV_SET, 'fs.write', FS_WRITE], (at) => [...call(at, 'kv.set', KV_SET), 0x41, ...sleb(10), 0x6c, ...call(at, 'fs.write', FS_WRITE), 0x6a]);
+  guest(['kv.set', KV_SET, 'fs.write', FS_WRITE], (at) => [
+    ...call(at, 'kv.set', KV_SET),
+    0x41,
+    ...sleb(10),
+    0x6c,
+    ...call(at, 'fs.write', FS_WRITE),
+    0x6a,
+  ]);
 
 const KV_GET = '{"key":"token"}';
 const FS_READ = '{"path":"/data/private.txt"}';
@@ -135,10 +185,29 @@ const reader = () =>
   guest(
     ['kv.get', KV_GET, 'fs.read', FS_READ],
     (at) => [
-      ...call(at, 'kv.get', KV_GET), 0x21, 0x00, // local 0 = kv.get status
-      ...RESULT_LEN, 0x41, ...sleb(16), 0x4a, 0x41, ...sleb(100), 0x6c, 0x21, 0x01, // local 1 = 100 × (result longer than {"value":null})
-      ...call(at, 'fs.read', FS_READ), 0x45, 0x41, ...sleb(10), 0x6c, // 10 × (fs.read status == 0)
-      0x20, 0x01, 0x6a, 0x20, 0x00, 0x6a,
+      ...call(at, 'kv.get', KV_GET),
+      0x21,
+      0x00, // local 0 = kv.get status
+      ...RESULT_LEN,
+      0x41,
+      ...sleb(16),
+      0x4a,
+      0x41,
+      ...sleb(100),
+      0x6c,
+      0x21,
+      0x01, // local 1 = 100 × (result longer than {"value":null})
+      ...call(at, 'fs.read', FS_READ),
+      0x45,
+      0x41,
+      ...sleb(10),
+      0x6c, // 10 × (fs.read status == 0)
+      0x20,
+      0x01,
+      0x6a,
+      0x20,
+      0x00,
+      0x6a,
     ],
     2,
   );
@@ -156,10 +225,21 @@ const stranger = generateEd25519KeyPair();
 const rootsFile = join(scratch, 'roots.json');
 writeFileSync(
   rootsFile,
-  JSON.stringify({ version: 1, keys: [trustedRootEntry(keyA.publicKey, { publishers: ['com.a', 'com.a.*'] }), trustedRootEntry(keyB.publicKey, { publishers: ['com.b', 'com.b.*'] })] }),
+  JSON.stringify({
+    version: 1,
+    keys: [
+      trustedRootEntry(keyA.publicKey, { publishers: ['com.a', 'com.a.*'] }),
+      trustedRootEntry(keyB.publicKey, { publishers: ['com.b', 'com.b.*'] }),
+    ],
+  }),
 );
 
-function manifest(publisher: string, id: string, sequence: number, capabilities: Manifest['capabilities'] = []): Manifest {
+function manifest(
+  publisher: string,
+  id: string,
+  sequence: number,
+  capabilities: Manifest['capabilities'] = [],
+): Manifest {
   return {
     id,
     version: '1.0.0',
@@ -173,7 +253,10 @@ function manifest(publisher: string, id: string, sequence: number, capabilities:
 }
 
 async function artifact(name: string, m: Manifest, wasm: Uint8Array, keys: Ed25519KeyPair[]): Promise<string> {
-  const bytes = await packBuf(m, [{ name: 'main', kind: 'code', data: wasm, required: true }], { digest, signers: keys.map((k) => createEd25519Signer(k.secretKey)) });
+  const bytes = await packBuf(m, [{ name: 'main', kind: 'code', data: wasm, required: true }], {
+    digest,
+    signers: keys.map((k) => createEd25519Signer(k.secretKey)),
+  });
   const file = join(scratch, `${name}.buf`);
   writeFileSync(file, bytes);
   return file;
@@ -195,7 +278,11 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
     expect(r.stderr).toContain('com.b.app');
 
     const genuine2 = await artifact('b-2', manifest('com.b', 'com.b.app', 2), exitZero(), [keyB]);
-    expectExit(fayger(['run', genuine2, '--trusted-roots', rootsFile, '--host', 'server'], { state }), 0, 'B sequence 2');
+    expectExit(
+      fayger(['run', genuine2, '--trusted-roots', rootsFile, '--host', 'server'], { state }),
+      0,
+      'B sequence 2',
+    );
     // Rollback protection still holds for B itself.
     const genuine1 = await artifact('b-1', manifest('com.b', 'com.b.app', 1), exitZero(), [keyB]);
     const rb = fayger(['run', genuine1, '--trusted-roots', rootsFile, '--host', 'server'], { state });
@@ -207,10 +294,20 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
     const doc = JSON.parse(readFileSync(rootsFile, 'utf8'));
     doc.keys.push(trustedRootEntry(stranger.publicKey, { publishers: ['*'] }));
     writeFileSync(wide, JSON.stringify(doc));
-    const other = await artifact('wide-squat', manifest('com.c', 'com.b.app', Number.MAX_SAFE_INTEGER), exitZero(), [stranger]);
-    expectExit(fayger(['run', other, '--trusted-roots', wide, '--host', 'server'], { state }), 0, 'com.c squats with a * key');
+    const other = await artifact('wide-squat', manifest('com.c', 'com.b.app', Number.MAX_SAFE_INTEGER), exitZero(), [
+      stranger,
+    ]);
+    expectExit(
+      fayger(['run', other, '--trusted-roots', wide, '--host', 'server'], { state }),
+      0,
+      'com.c squats with a * key',
+    );
     const genuine3 = await artifact('b-3', manifest('com.b', 'com.b.app', 3), exitZero(), [keyB]);
-    expectExit(fayger(['run', genuine3, '--trusted-roots', wide, '--host', 'server'], { state }), 0, 'B sequence 3 after the squat');
+    expectExit(
+      fayger(['run', genuine3, '--trusted-roots', wide, '--host', 'server'], { state }),
+      0,
+      'B sequence 3 after the squat',
+    );
     const store = JSON.parse(readFileSync(join(state, 'versions.json'), 'utf8'));
     expect(store.apps).toEqual({ 'com.b': { 'com.b.app': 3 }, 'com.c': { 'com.b.app': Number.MAX_SAFE_INTEGER } });
   });
@@ -222,7 +319,18 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
       { name: 'fs.read', required: true },
       { name: 'fs.write', required: true },
     ];
-    const grants = ['--grant', 'kv', '--grant', 'fs.read:/data', '--grant', 'fs.write:/data', '--host', 'server', '--trusted-roots', rootsFile];
+    const grants = [
+      '--grant',
+      'kv',
+      '--grant',
+      'fs.read:/data',
+      '--grant',
+      'fs.write:/data',
+      '--host',
+      'server',
+      '--trusted-roots',
+      rootsFile,
+    ];
     const wallet = await artifact('wallet', manifest('com.a', 'com.a.wallet', 1, caps), writer(), [keyA]);
     expectExit(fayger(['run', wallet, ...grants], { state }), 0, 'wallet stores its secrets');
     expect(readFileSync(join(state, 'apps', 'com.a', 'com.a.wallet', 'files', 'private.txt'), 'utf8')).toBe('private');
@@ -245,7 +353,13 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
     mkdirSync(app);
     writeFileSync(join(dir, 'dev-secret.key.json'), '{"secretKey":"not for packing"}');
     symlinkSync(join(dir, 'dev-secret.key.json'), join(app, 'main.wasm'));
-    writeFileSync(join(app, 'fayger.pack.json'), JSON.stringify({ manifest: manifest('com.a', 'com.a.leak', 1), sections: [{ name: 'main', kind: 'code', file: 'main.wasm', required: true }] }));
+    writeFileSync(
+      join(app, 'fayger.pack.json'),
+      JSON.stringify({
+        manifest: manifest('com.a', 'com.a.leak', 1),
+        sections: [{ name: 'main', kind: 'code', file: 'main.wasm', required: true }],
+      }),
+    );
     const r = fayger(['pack', 'app', '-o', 'leak.buf'], { cwd: dir, state });
     expectExit(r, 3, 'pack through a symlink');
     expect(r.stderr).toContain('error CLI_PACK_PATH_ESCAPES');
@@ -263,14 +377,21 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
     const unknown = fayger(['run', foreign, '--allow-unsigned', '--host', 'server'], { state });
     expectExit(unknown, 112, 'unknown key, no roots');
     expect(unknown.stderr).toContain('error SECURITY_UNKNOWN_KEY');
-    const unknownWithRoots = fayger(['run', foreign, '--allow-unsigned', '--trusted-roots', rootsFile, '--host', 'server'], { state });
+    const unknownWithRoots = fayger(
+      ['run', foreign, '--allow-unsigned', '--trusted-roots', rootsFile, '--host', 'server'],
+      { state },
+    );
     expectExit(unknownWithRoots, 112, 'unknown key, with roots');
     expect(unknownWithRoots.stderr).toContain('error SECURITY_UNKNOWN_KEY');
 
     // Tampered manifest: the attacker rewrites the manifest and the root digest but cannot re-sign; the old
     // signature (the last 64 bytes: a one-record signature section is the end of the file) no longer verifies.
     const original = readFileSync(await artifact('orig', manifest('com.a', 'com.a.dev', 1), exitZero(), [keyA]));
-    const tampered = Uint8Array.from(readFileSync(await artifact('evil', manifest('com.a', 'com.a.dev', 1, [{ name: 'kv', required: true }]), exitZero(), [keyA])));
+    const tampered = Uint8Array.from(
+      readFileSync(
+        await artifact('evil', manifest('com.a', 'com.a.dev', 1, [{ name: 'kv', required: true }]), exitZero(), [keyA]),
+      ),
+    );
     tampered.set(original.subarray(original.length - 64), tampered.length - 64);
     const tamperedFile = join(scratch, 'tampered.buf');
     writeFileSync(tamperedFile, tampered);
@@ -294,16 +415,40 @@ describe('hostile trust, isolation and input (spawned CLI, --max-old-space-size=
     }
   })();
 
-  it.skipIf(!canMkfifo)('a FIFO in a granted dir: refused with ADAPTER_SPECIAL_FILE, never opened blocking; the process exits', async () => {
-    const state = mkdtempSync(join(scratch, 'state-'));
-    const dir = mkdtempSync(join(scratch, 'fifo-'));
-    execFileSync('mkfifo', [join(dir, 'pipe')]);
-    const file = await artifact('fifo', manifest('com.a', 'com.a.fifo', 1, [{ name: 'fs.read', required: true }]), fifoReader(), [keyA]);
-    const r = fayger(['run', file, '--trusted-roots', rootsFile, '--host', 'server', '--dir', `/data=${dir}`, '--quota', 'wallTimeMs=20000', '--events', 'json'], { state });
-    expectExit(r, 4, 'FIFO read (the guest exits with FAYGER_EHOST)');
-    const read = jsonEvents(r.stderr).find((e) => e.name === 'instruction.completed' && e.data.op === 'fs.read');
-    expect(read?.data).toMatchObject({ ok: false, errorCode: 'ADAPTER_SPECIAL_FILE' });
-  });
+  it.skipIf(!canMkfifo)(
+    'a FIFO in a granted dir: refused with ADAPTER_SPECIAL_FILE, never opened blocking; the process exits',
+    async () => {
+      const state = mkdtempSync(join(scratch, 'state-'));
+      const dir = mkdtempSync(join(scratch, 'fifo-'));
+      execFileSync('mkfifo', [join(dir, 'pipe')]);
+      const file = await artifact(
+        'fifo',
+        manifest('com.a', 'com.a.fifo', 1, [{ name: 'fs.read', required: true }]),
+        fifoReader(),
+        [keyA],
+      );
+      const r = fayger(
+        [
+          'run',
+          file,
+          '--trusted-roots',
+          rootsFile,
+          '--host',
+          'server',
+          '--dir',
+          `/data=${dir}`,
+          '--quota',
+          'wallTimeMs=20000',
+          '--events',
+          'json',
+        ],
+        { state },
+      );
+      expectExit(r, 4, 'FIFO read (the guest exits with FAYGER_EHOST)');
+      const read = jsonEvents(r.stderr).find((e) => e.name === 'instruction.completed' && e.data.op === 'fs.read');
+      expect(read?.data).toMatchObject({ ok: false, errorCode: 'ADAPTER_SPECIAL_FILE' });
+    },
+  );
 
   it('a 249 MB file whose index declares 3M entries fails from its header: LOADER_LIMIT_EXCEEDED, exit 3, small RSS', () => {
     const state = mkdtempSync(join(scratch, 'state-'));

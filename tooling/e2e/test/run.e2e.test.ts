@@ -20,7 +20,12 @@ afterAll(() => {
 
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, FAYGER_STATE_DIR: state, ...extra });
 function fayger(args: string[], extra: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: env(extra), cwd: scratch, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: env(extra),
+    cwd: scratch,
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -28,7 +33,8 @@ const example = (name: string) => join(repo, 'examples', name, 'dist', `${name}.
 const built = (name: string) => existsSync(example(name)) && existsSync(roots);
 // An example whose .buf is not built is skipped with the reason in the test name.
 const withBuf = (name: string) => (built(name) ? it : it.skip);
-const skipNote = (name: string) => (built(name) ? '' : ` [skipped: ${example(name)} not built — run pnpm turbo run build --filter './examples/*']`);
+const skipNote = (name: string) =>
+  built(name) ? '' : ` [skipped: ${example(name)} not built — run pnpm turbo run build --filter './examples/*']`;
 
 describe('fayger run (spawned CLI, real signed example BuFs)', () => {
   withBuf('hello')(`hello: exit 0, its log lines, and --explain shows the grants${skipNote('hello')}`, () => {
@@ -41,64 +47,148 @@ describe('fayger run (spawned CLI, real signed example BuFs)', () => {
     expect(r.stderr).toContain('goodbye');
   });
 
-  withBuf('file-tool')(`file-tool: reads and writes in a granted --dir, typed denial outside${skipNote('file-tool')}`, () => {
-    const dir = mkdtempSync(join(scratch, 'ft-'));
-    writeFileSync(join(dir, 'input.txt'), 'first line\nsecond line\n');
-    const r = fayger(['run', example('file-tool'), '--trusted-roots', roots, '--host', 'server', '--dir', `/data=${dir}`]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toContain('first line: first line');
-    expect(r.stderr).toContain('read /data/input.txt: 23 bytes, 2 line(s)');
-    expect(r.stderr).toMatch(/read \/etc\/passwd -> .*CAPABILITY_(SCOPE_)?DENIED.*denied, as expected/);
-    expect(existsSync('/tmp/fayger-file-tool.txt')).toBe(false);
-  });
+  withBuf('file-tool')(
+    `file-tool: reads and writes in a granted --dir, typed denial outside${skipNote('file-tool')}`,
+    () => {
+      const dir = mkdtempSync(join(scratch, 'ft-'));
+      writeFileSync(join(dir, 'input.txt'), 'first line\nsecond line\n');
+      const r = fayger([
+        'run',
+        example('file-tool'),
+        '--trusted-roots',
+        roots,
+        '--host',
+        'server',
+        '--dir',
+        `/data=${dir}`,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toContain('first line: first line');
+      expect(r.stderr).toContain('read /data/input.txt: 23 bytes, 2 line(s)');
+      expect(r.stderr).toMatch(/read \/etc\/passwd -> .*CAPABILITY_(SCOPE_)?DENIED.*denied, as expected/);
+      expect(existsSync('/tmp/fayger-file-tool.txt')).toBe(false);
+    },
+  );
 
-  withBuf('file-tool')(`file-tool without --dir: the required fs capabilities are missing → exit 117${skipNote('file-tool')}`, () => {
-    const r = fayger(['run', example('file-tool'), '--trusted-roots', roots, '--host', 'server', '--deny', 'fs.write']);
-    expect(r.code).toBe(117);
-    expect(r.stderr).toContain('CAPABILITY_REQUIRED_MISSING');
-  });
+  withBuf('file-tool')(
+    `file-tool without --dir: the required fs capabilities are missing → exit 117${skipNote('file-tool')}`,
+    () => {
+      const r = fayger([
+        'run',
+        example('file-tool'),
+        '--trusted-roots',
+        roots,
+        '--host',
+        'server',
+        '--deny',
+        'fs.write',
+      ]);
+      expect(r.code).toBe(117);
+      expect(r.stderr).toContain('CAPABILITY_REQUIRED_MISSING');
+    },
+  );
 
-  withBuf('http-echo')(`http-echo: serves on a loopback port and answers a real HTTP request${skipNote('http-echo')}`, async () => {
-    const child = spawn(process.execPath, [bin, 'run', example('http-echo'), '--trusted-roots', roots, '--host', 'server', '--grant', 'net.listen:8787', '--env', 'ECHO_MAX_REQUESTS'], {
-      env: env({ ECHO_MAX_REQUESTS: '1' }),
-      cwd: scratch,
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    try {
-      const deadline = Date.now() + 20_000;
-      while (!stderr.includes('listening on 127.0.0.1:8787')) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`http-echo did not start:\n${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
+  withBuf('http-echo')(
+    `http-echo: serves on a loopback port and answers a real HTTP request${skipNote('http-echo')}`,
+    async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          bin,
+          'run',
+          example('http-echo'),
+          '--trusted-roots',
+          roots,
+          '--host',
+          'server',
+          '--grant',
+          'net.listen:8787',
+          '--env',
+          'ECHO_MAX_REQUESTS',
+        ],
+        {
+          env: env({ ECHO_MAX_REQUESTS: '1' }),
+          cwd: scratch,
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+      try {
+        const deadline = Date.now() + 20_000;
+        while (!stderr.includes('listening on 127.0.0.1:8787')) {
+          if (Date.now() > deadline || child.exitCode !== null) throw new Error(`http-echo did not start:\n${stderr}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const res = await fetch('http://127.0.0.1:8787/echo/me?x=1', { method: 'POST', body: 'ping' });
+        const body = await res.text();
+        expect(res.status).toBe(200);
+        expect(body).toContain('/echo/me?x=1');
+        expect(body).toContain('ping');
+        expect(await exited).toBe(0);
+      } finally {
+        child.kill();
       }
-      const res = await fetch('http://127.0.0.1:8787/echo/me?x=1', { method: 'POST', body: 'ping' });
-      const body = await res.text();
-      expect(res.status).toBe(200);
-      expect(body).toContain('/echo/me?x=1');
-      expect(body).toContain('ping');
-      expect(await exited).toBe(0);
-    } finally {
-      child.kill();
-    }
-  });
+    },
+  );
 
-  withBuf('ui-counter')(`ui-counter on --host server: ui trimmed by negotiation, degrades and exits 0${skipNote('ui-counter')}`, () => {
-    const r = fayger(['run', example('ui-counter'), '--trusted-roots', roots, '--host', 'server', '--explain']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/- ui\s+absent\s+optional\s+.*adapter: no/);
-    expect(r.stderr).toContain('ui-counter: no ui on this host');
-  });
+  withBuf('ui-counter')(
+    `ui-counter on --host server: ui trimmed by negotiation, degrades and exits 0${skipNote('ui-counter')}`,
+    () => {
+      const r = fayger(['run', example('ui-counter'), '--trusted-roots', roots, '--host', 'server', '--explain']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/- ui\s+absent\s+optional\s+.*adapter: no/);
+      expect(r.stderr).toContain('ui-counter: no ui on this host');
+    },
+  );
 
   withBuf('wasi-c')(`wasi-c: an unmodified WASI C program prints correct counts${skipNote('wasi-c')}`, () => {
     const dir = mkdtempSync(join(scratch, 'wc-'));
     writeFileSync(join(dir, 'words.txt'), 'one two three\nfour five\n\nsix\n');
-    const r = fayger(['run', example('wasi-c'), '--trusted-roots', roots, '--host', 'server', '--dir', `/data=${dir}`, '--', '/data/words.txt']);
+    const r = fayger([
+      'run',
+      example('wasi-c'),
+      '--trusted-roots',
+      roots,
+      '--host',
+      'server',
+      '--dir',
+      `/data=${dir}`,
+      '--',
+      '/data/words.txt',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('4 6 29 /data/words.txt\n');
-    const label = fayger(['run', example('wasi-c'), '--trusted-roots', roots, '--host', 'server', '--dir', `/data=${dir}`, '--env', 'WC_LABEL', '--', '/data/words.txt'], { WC_LABEL: 'words' });
+    const label = fayger(
+      [
+        'run',
+        example('wasi-c'),
+        '--trusted-roots',
+        roots,
+        '--host',
+        'server',
+        '--dir',
+        `/data=${dir}`,
+        '--env',
+        'WC_LABEL',
+        '--',
+        '/data/words.txt',
+      ],
+      { WC_LABEL: 'words' },
+    );
     expect(label.stdout).toBe('words: 4 6 29 /data/words.txt\n');
-    const missing = fayger(['run', example('wasi-c'), '--trusted-roots', roots, '--host', 'server', '--dir', `/data=${dir}`, '--', '/data/nope.txt']);
+    const missing = fayger([
+      'run',
+      example('wasi-c'),
+      '--trusted-roots',
+      roots,
+      '--host',
+      'server',
+      '--dir',
+      `/data=${dir}`,
+      '--',
+      '/data/nope.txt',
+    ]);
     expect(missing.code).toBe(2); // the program's own "cannot open" exit code
     expect(missing.stderr).toContain('cannot open /data/nope.txt');
   });
@@ -120,9 +210,26 @@ describe('fayger run (spawned CLI, real signed example BuFs)', () => {
     const rootsFile = join(scratch, 'test-roots.json');
     writeFileSync(rootsFile, JSON.stringify(key.roots));
     const file = join(scratch, 'probe.buf');
-    writeFileSync(file, await key.pack('test.fayger.probe', denialProbe(), [{ name: 'random', required: false }, { name: 'app', required: true }]));
+    writeFileSync(
+      file,
+      await key.pack('test.fayger.probe', denialProbe(), [
+        { name: 'random', required: false },
+        { name: 'app', required: true },
+      ]),
+    );
     expect(fayger(['run', file, '--trusted-roots', rootsFile, '--host', 'server']).code).toBe(0);
-    const r = fayger(['run', file, '--trusted-roots', rootsFile, '--host', 'server', '--deny', 'random', '--events', 'json']);
+    const r = fayger([
+      'run',
+      file,
+      '--trusted-roots',
+      rootsFile,
+      '--host',
+      'server',
+      '--deny',
+      'random',
+      '--events',
+      'json',
+    ]);
     expect(r.code).toBe(1);
     const denied = r.stderr
       .split('\n')
@@ -132,17 +239,42 @@ describe('fayger run (spawned CLI, real signed example BuFs)', () => {
     expect(denied.data).toMatchObject({ op: 'random.bytes', capability: 'random', code: 'CAPABILITY_DENIED' });
   });
 
-  withBuf('hello')(`--events json: every stderr line is JSON, events use the contract names${skipNote('hello')}`, () => {
-    const r = fayger(['run', example('hello'), '--trusted-roots', roots, '--host', 'server', '--events', 'json', '--log', 'json']);
-    expect(r.code).toBe(0);
-    const lines = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    const events = lines.filter((l) => typeof l.name === 'string' && 'layer' in l);
-    const logs = lines.filter((l) => 'msg' in l);
-    expect(logs.map((l) => l.msg)).toContain('hello from a Fayger guest (AssemblyScript)');
-    for (const e of events) expect(EVENT_NAMES).toContain(e.name);
-    const names = new Set(events.map((e) => e.name));
-    for (const n of ['adapter.host.detected', 'loader.phase.start', 'loader.load.end', 'security.signature.verified', 'adapter.capabilities.negotiated', 'runtime.lifecycle.transition', 'instruction.dispatched']) {
-      expect(names, n).toContain(n);
-    }
-  });
+  withBuf('hello')(
+    `--events json: every stderr line is JSON, events use the contract names${skipNote('hello')}`,
+    () => {
+      const r = fayger([
+        'run',
+        example('hello'),
+        '--trusted-roots',
+        roots,
+        '--host',
+        'server',
+        '--events',
+        'json',
+        '--log',
+        'json',
+      ]);
+      expect(r.code).toBe(0);
+      const lines = r.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      const events = lines.filter((l) => typeof l.name === 'string' && 'layer' in l);
+      const logs = lines.filter((l) => 'msg' in l);
+      expect(logs.map((l) => l.msg)).toContain('hello from a Fayger guest (AssemblyScript)');
+      for (const e of events) expect(EVENT_NAMES).toContain(e.name);
+      const names = new Set(events.map((e) => e.name));
+      for (const n of [
+        'adapter.host.detected',
+        'loader.phase.start',
+        'loader.load.end',
+        'security.signature.verified',
+        'adapter.capabilities.negotiated',
+        'runtime.lifecycle.transition',
+        'instruction.dispatched',
+      ]) {
+        expect(names, n).toContain(n);
+      }
+    },
+  );
 });

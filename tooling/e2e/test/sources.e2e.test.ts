@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 // Async spawn: the loopback servers live in this process and must keep answering while the CLI runs.
-function fayger(args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function fayger(
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const env = {
       ...process.env,
@@ -55,7 +58,10 @@ describe('fayger run from s3://, ipfs:// and http:// (spawned CLI, loopback serv
     const app = join(scratch, 'app');
     mkdirSync(app, { recursive: true });
     writeFileSync(join(app, 'main.wasm'), denialProbe()); // exits 0 when random is granted
-    writeFileSync(join(app, 'assets.bin'), new Uint8Array(1_500_000).map((_, i) => (i * 2654435761) >>> 11));
+    writeFileSync(
+      join(app, 'assets.bin'),
+      new Uint8Array(1_500_000).map((_, i) => (i * 2654435761) >>> 11),
+    );
     writeFileSync(
       join(app, 'fayger.pack.json'),
       JSON.stringify({
@@ -104,7 +110,10 @@ describe('fayger run from s3://, ipfs:// and http:// (spawned CLI, loopback serv
     expect(JSON.parse(i.stdout).manifest.id).toBe('com.example.sources');
 
     // Wrong credentials: a typed error and the I/O exit code.
-    const denied = await fayger(['run', 's3://bufs/apps/app.buf', '--trusted-roots', 'roots.json', '--host', 'server'], { AWS_SECRET_ACCESS_KEY: 'wrong' });
+    const denied = await fayger(
+      ['run', 's3://bufs/apps/app.buf', '--trusted-roots', 'roots.json', '--host', 'server'],
+      { AWS_SECRET_ACCESS_KEY: 'wrong' },
+    );
     expect(denied.code).toBe(114);
     expect(denied.stderr).toContain('LOADER_S3_ACCESS_DENIED');
   });
@@ -112,14 +121,17 @@ describe('fayger run from s3://, ipfs:// and http:// (spawned CLI, loopback serv
   const hello = join(repo, 'examples', 'hello', 'dist', 'hello.buf');
   const roots = join(repo, '.fayger-dev', 'trusted-roots.json');
   const built = existsSync(hello) && existsSync(roots);
-  (built ? it : it.skip)(`the signed hello example runs from s3:// and ipfs://${built ? '' : ` [skipped: ${hello} not built — pnpm turbo run build --filter @fayger/example-hello]`}`, async () => {
-    expect((await fayger(['push', hello, 's3://bufs/hello.buf'])).code).toBe(0);
-    const pushed = await fayger(['push', hello, 'ipfs', '--api', gw.url]);
-    expect(pushed.code, pushed.stderr).toBe(0);
-    for (const url of ['s3://bufs/hello.buf', pushed.stdout.trim()]) {
-      const r = await fayger(['run', url, '--trusted-roots', roots, '--host', 'server']);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain('hello from a Fayger guest (AssemblyScript)');
-    }
-  });
+  (built ? it : it.skip)(
+    `the signed hello example runs from s3:// and ipfs://${built ? '' : ` [skipped: ${hello} not built — pnpm turbo run build --filter @fayger/example-hello]`}`,
+    async () => {
+      expect((await fayger(['push', hello, 's3://bufs/hello.buf'])).code).toBe(0);
+      const pushed = await fayger(['push', hello, 'ipfs', '--api', gw.url]);
+      expect(pushed.code, pushed.stderr).toBe(0);
+      for (const url of ['s3://bufs/hello.buf', pushed.stdout.trim()]) {
+        const r = await fayger(['run', url, '--trusted-roots', roots, '--host', 'server']);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toContain('hello from a Fayger guest (AssemblyScript)');
+      }
+    },
+  );
 });

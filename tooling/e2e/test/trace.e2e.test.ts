@@ -5,7 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quick, testKey } from '../../../packages/fayger/test/support/guests.js';
-import { attr, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from '../../../packages/otel/test/support/otlp-receiver.js';
+import {
+  attr,
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type OtlpSpan,
+} from '../../../packages/otel/test/support/otlp-receiver.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -24,7 +29,10 @@ afterAll(async () => {
 });
 
 // Asynchronous spawn: the receiver runs in this process and must answer while the CLI exports.
-function fayger(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function fayger(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: scratch,
@@ -79,27 +87,41 @@ describe('fayger run --trace (spawned CLI, OTLP/HTTP receiver on 127.0.0.1)', ()
     ]);
     writeFileSync(join(scratch, 'quick.buf'), buf);
     const before = receiver.received.length;
-    const r = await fayger(['run', 'quick.buf', '--trusted-roots', 'roots.json', '--host', 'server', '--trace', 'otlp'], {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_SERVICE_NAME: 'fayger-e2e',
-    });
+    const r = await fayger(
+      ['run', 'quick.buf', '--trusted-roots', 'roots.json', '--host', 'server', '--trace', 'otlp'],
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SERVICE_NAME: 'fayger-e2e',
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const got = receiver.received.slice(before);
     const traces = got.filter((g) => g.path === '/v1/traces');
     expect(traces.length).toBeGreaterThan(0);
-    const service = (traces[0].body as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] } }[] })
-      .resourceSpans[0].resource.attributes.find((a) => a.key === 'service.name');
+    const service = (
+      traces[0].body as {
+        resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] } }[];
+      }
+    ).resourceSpans[0].resource.attributes.find((a) => a.key === 'service.name');
     expect(service?.value.stringValue).toBe('fayger-e2e');
     checkRunTrace(
-      traces.flatMap((t) => (t.body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))),
+      traces.flatMap((t) =>
+        (t.body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((rs) =>
+          rs.scopeSpans.flatMap((ss) => ss.spans),
+        ),
+      ),
       'test.fayger.quick',
     );
     const metricNames = got
       .filter((g) => g.path === '/v1/metrics')
-      .flatMap((g) => (g.body as { resourceMetrics: { scopeMetrics: { metrics: { name: string }[] }[] }[] }).resourceMetrics)
+      .flatMap(
+        (g) => (g.body as { resourceMetrics: { scopeMetrics: { metrics: { name: string }[] }[] }[] }).resourceMetrics,
+      )
       .flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name)));
-    expect(metricNames).toEqual(expect.arrayContaining(['fayger.host_calls', 'fayger.host_call.duration', 'fayger.instructions']));
+    expect(metricNames).toEqual(
+      expect.arrayContaining(['fayger.host_calls', 'fayger.host_call.duration', 'fayger.instructions']),
+    );
   });
 
   const built = existsSync(hello) && existsSync(roots);
@@ -107,13 +129,19 @@ describe('fayger run --trace (spawned CLI, OTLP/HTTP receiver on 127.0.0.1)', ()
     `the hello example under --trace otlp${built ? '' : ` [skipped: ${hello} not built — run pnpm turbo run build --filter './examples/*']`}`,
     async () => {
       const before = receiver.received.length;
-      const r = await fayger(['run', hello, '--trusted-roots', roots, '--host', 'server', '--trace', 'otlp'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const r = await fayger(['run', hello, '--trusted-roots', roots, '--host', 'server', '--trace', 'otlp'], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      });
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('hello from a Fayger guest');
       const spans = receiver.received
         .slice(before)
         .filter((g) => g.path === '/v1/traces')
-        .flatMap((t) => (t.body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
+        .flatMap((t) =>
+          (t.body as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((rs) =>
+            rs.scopeSpans.flatMap((ss) => ss.spans),
+          ),
+        );
       checkRunTrace(spans, 'dev.fayger.examples.hello');
     },
   );
@@ -121,16 +149,28 @@ describe('fayger run --trace (spawned CLI, OTLP/HTTP receiver on 127.0.0.1)', ()
   it('--trace console prints the trace as a tree of span names and durations on stderr', async () => {
     const key = testKey();
     writeFileSync(join(scratch, 'roots2.json'), JSON.stringify(key.roots));
-    writeFileSync(join(scratch, 'quick2.buf'), await key.pack('test.fayger.quick', quick(), [
-      { name: 'timer', required: true },
-      { name: 'app', required: true },
-    ]));
-    const r = await fayger(['run', 'quick2.buf', '--trusted-roots', 'roots2.json', '--host', 'server', '--trace', 'console']);
+    writeFileSync(
+      join(scratch, 'quick2.buf'),
+      await key.pack('test.fayger.quick', quick(), [
+        { name: 'timer', required: true },
+        { name: 'app', required: true },
+      ]),
+    );
+    const r = await fayger([
+      'run',
+      'quick2.buf',
+      '--trusted-roots',
+      'roots2.json',
+      '--host',
+      'server',
+      '--trace',
+      'console',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^trace [0-9a-f]{32}$/m);
     expect(r.stderr).toMatch(/^fayger run\s+\d+\.\d\d ms/m);
     expect(r.stderr).toMatch(/^├─ fayger\.load\s+\d+\.\d\d ms\s+\(test\.fayger\.quick@1\.0\.0/m);
-    expect(r.stderr).toMatch(/^│  ├─ fayger\.load\.read\s+\d+\.\d\d ms/m);
+    expect(r.stderr).toMatch(/^│ {2}├─ fayger\.load\.read\s+\d+\.\d\d ms/m);
     expect(r.stderr).toMatch(/^└─ fayger\.instance\s+\d+\.\d\d ms\s+\(Terminated, fuel \d+, host calls 2\)/m);
   });
 

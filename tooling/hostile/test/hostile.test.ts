@@ -45,7 +45,7 @@ describe('tables', () => {
     expectQuota(r, 'QUOTA_TABLE_ELEMENTS_EXCEEDED');
   });
 
-  it('…also with the issue\'s --quota fuel=…,memoryPages=1,wallTimeMs=… and the manifest asking for more', async () => {
+  it("…also with the issue's --quota fuel=…,memoryPages=1,wallTimeMs=… and the manifest asking for more", async () => {
     const buf = await lab.pack('tables-declared-q', g.tablesDeclared(), { quotas: { tableElements: 2_000_000_000 } });
     const r = await fayger(buf, lab, ['--quota', 'fuel=1000000,memoryPages=1,wallTimeMs=10000']);
     row('tables declared, manifest tableElements=2e9', r);
@@ -60,7 +60,11 @@ describe('tables', () => {
   });
 
   it('--quota tableElements= is accepted and wins over the default', async () => {
-    const r = await fayger(await lab.pack('tables-grown-q', g.tablesGrown()), lab, ['--quota', 'tableElements=5000000', '--explain']);
+    const r = await fayger(await lab.pack('tables-grown-q', g.tablesGrown()), lab, [
+      '--quota',
+      'tableElements=5000000',
+      '--explain',
+    ]);
     row('tables grown, --quota tableElements=5M', r);
     expectQuota(r, 'QUOTA_TABLE_ELEMENTS_EXCEEDED');
     expect(r.stderr).toMatch(/tableElements\s+5000000 elements \(host\)/);
@@ -69,7 +73,11 @@ describe('tables', () => {
 
 describe('host-call amplification', () => {
   it('fayger.call with 48 KB of {"$mem":[0,1 MiB]} refs: refused before copying (RUNTIME_HOST_CALL_TOO_LARGE, ETOOBIG)', async () => {
-    const r = await fayger(await lab.pack('mem-amp', g.memAmplification(), { capabilities: [{ name: 'log', required: true }] }), lab, ['--events', 'json']);
+    const r = await fayger(
+      await lab.pack('mem-amp', g.memAmplification(), { capabilities: [{ name: 'log', required: true }] }),
+      lab,
+      ['--events', 'json'],
+    );
     row('fayger.call $mem amplification', r);
     expectContained(r);
     // The guest saw FAYGER_ETOOBIG (5) and exited with 100 + it.
@@ -94,7 +102,10 @@ describe('no default limits', () => {
   });
 
   it('…and, with fuel unlimited, wall time ends it: the start function runs in slices that yield and check the clock', async () => {
-    const r = await fayger(await lab.pack('start-spinner-wall', g.startSpinner()), lab, ['--quota', 'wallTimeMs=1000,fuel=unlimited']);
+    const r = await fayger(await lab.pack('start-spinner-wall', g.startSpinner()), lab, [
+      '--quota',
+      'wallTimeMs=1000,fuel=unlimited',
+    ]);
     row('infinite loop in the start function, wallTimeMs=1000, fuel unlimited', r);
     expectQuota(r, 'QUOTA_WALL_TIME_EXCEEDED');
   });
@@ -116,7 +127,11 @@ describe('no default limits', () => {
 
 describe('quota bypass', () => {
   it('1-page grows under wallTimeMs=1000,fuel=100000: each grow is charged per byte, so fuel ends it after ~100 pages', async () => {
-    const r = await fayger(await lab.pack('bypass-grow', g.growByPages(), { quotas: { memoryPages: 65536 } }), lab, ['--quota', 'wallTimeMs=1000,fuel=100000,memoryPages=65536', '--explain']);
+    const r = await fayger(await lab.pack('bypass-grow', g.growByPages(), { quotas: { memoryPages: 65536 } }), lab, [
+      '--quota',
+      'wallTimeMs=1000,fuel=100000,memoryPages=65536',
+      '--explain',
+    ]);
     row('1-page grows, wallTimeMs=1000,fuel=100000', r);
     expectContained(r);
     expect(['QUOTA_FUEL_EXCEEDED', 'QUOTA_WALL_TIME_EXCEEDED']).toContain(r.errorCode);
@@ -126,7 +141,10 @@ describe('quota bypass', () => {
   });
 
   it('memory.fill of the whole memory forever, fuel unlimited, wallTimeMs=1000: the wall-time check still ends it', async () => {
-    const r = await fayger(await lab.pack('bypass-fill', g.fillForever()), lab, ['--quota', 'wallTimeMs=1000,fuel=unlimited']);
+    const r = await fayger(await lab.pack('bypass-fill', g.fillForever()), lab, [
+      '--quota',
+      'wallTimeMs=1000,fuel=unlimited',
+    ]);
     row('memory.fill forever, wallTimeMs=1000, fuel unlimited', r);
     expectQuota(r, 'QUOTA_WALL_TIME_EXCEEDED');
   });
@@ -137,7 +155,10 @@ describe('stdout', () => {
     const buf = await lab.pack('yes-2g', g.yes(), { capabilities: [{ name: 'stdio', required: true }] });
     // The guest writes forever; the fuel quota ends it after ~1.2 GiB (1 MiB per write costs 16,384 fuel of
     // payload): more than the RSS bound, so buffering it in the host would fail the test.
-    const r = await fayger(buf, lab, ['--quota', 'outputBytes=unlimited,fuel=20000000'], { readStdoutAfterMs: 3000, timeoutMs: 850_000 });
+    const r = await fayger(buf, lab, ['--quota', 'outputBytes=unlimited,fuel=20000000'], {
+      readStdoutAfterMs: 3000,
+      timeoutMs: 850_000,
+    });
     row('stdout >1 GiB, slow pipe', r);
     expectQuota(r, 'QUOTA_FUEL_EXCEEDED');
     expect(r.stdoutBytes).toBeGreaterThan(1 << 30);
@@ -154,7 +175,10 @@ describe('stdout', () => {
   it('a log-line flood (fayger.log, 64 KiB lines) to a stderr nobody reads for 3 s, outputBytes unlimited: the guest waits (drain)', async () => {
     const buf = await lab.pack('log-slow', g.logFlood(), { capabilities: [{ name: 'log', required: true }] });
     // fuel=20,000,000 buys ~19,000 lines of 64 KiB (1,024 fuel of payload each): >1 GiB, past the RSS bound.
-    const r = await fayger(buf, lab, ['--quota', 'outputBytes=unlimited,fuel=20000000'], { readStderrAfterMs: 3000, timeoutMs: 850_000 });
+    const r = await fayger(buf, lab, ['--quota', 'outputBytes=unlimited,fuel=20000000'], {
+      readStderrAfterMs: 3000,
+      timeoutMs: 850_000,
+    });
     row('log lines >1 GiB, slow stderr', r);
     expectQuota(r, 'QUOTA_FUEL_EXCEEDED');
     expect(r.stderrBytes).toBeGreaterThan(1 << 30);
@@ -181,7 +205,10 @@ describe('classes of our own', () => {
   });
 
   it('memory.fill of a 256 MiB memory in a loop: charged per byte, ends at a fuel quota', async () => {
-    const r = await fayger(await lab.pack('fill-256m', g.fillForever(4096)), lab, ['--quota', 'fuel=100000000,memoryPages=4096']);
+    const r = await fayger(await lab.pack('fill-256m', g.fillForever(4096)), lab, [
+      '--quota',
+      'fuel=100000000,memoryPages=4096',
+    ]);
     row('memory.fill 256 MiB loop, fuel=1e8', r);
     expectQuota(r, 'QUOTA_FUEL_EXCEEDED');
   });
@@ -254,7 +281,7 @@ describe('classes of our own', () => {
     expect(r.code).toBe(EXIT_GUEST_FAILED);
   });
 
-  it('200,000 functions (below the decoder\'s 250,000 limit): instantiated and run within bounded memory', async () => {
+  it("200,000 functions (below the decoder's 250,000 limit): instantiated and run within bounded memory", async () => {
     const r = await fayger(await lab.pack('many-funcs', g.manyFunctions(200_000)), lab);
     row('200k functions', r);
     expectContained(r);
@@ -295,7 +322,12 @@ describe('module shape: counts checked by the decoder before anything is expande
     ['globals-bomb', '3,000,000 globals (15 MB)', () => g.globalsBomb(3_000_000), 'globals'],
     ['data-bomb', '8,000,000 data segments (16 MB)', () => g.dataBomb(8_000_000), 'data segments'],
     ['funcs-2e32', '2³²−1 functions declared in 5 bytes', () => g.functionCountBomb(), 'functions'],
-    ['locals-bomb', '240,000 functions × 50,000 locals (2 MB; 1.2·10¹⁰ locals)', () => g.localsBomb(240_000, 50_000), 'locals of all functions together'],
+    [
+      'locals-bomb',
+      '240,000 functions × 50,000 locals (2 MB; 1.2·10¹⁰ locals)',
+      () => g.localsBomb(240_000, 50_000),
+      'locals of all functions together',
+    ],
     ['huge-body', 'one 15 MB function body', () => g.hugeBody(5_000_000), 'function body size in bytes'],
   ];
   for (const [name, what, guest, limit] of cases) {
@@ -317,7 +349,9 @@ describe('module shape: counts checked by the decoder before anything is expande
 
 describe('host-call shape', () => {
   it('fayger.call with 16 MB of JSON holding 5,000,000 empty objects (under the byte cap): refused before parsing (ETOOBIG)', async () => {
-    const buf = await lab.pack('json-objects', g.jsonObjects(16_000_000), { capabilities: [{ name: 'log', required: true }] });
+    const buf = await lab.pack('json-objects', g.jsonObjects(16_000_000), {
+      capabilities: [{ name: 'log', required: true }],
+    });
     const r = await fayger(buf, lab, ['--events', 'json']);
     row('fayger.call JSON of 5M objects', r);
     expectContained(r);

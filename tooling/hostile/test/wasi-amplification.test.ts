@@ -37,7 +37,12 @@ describe('WASI amplification', () => {
           (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
         (local.set $e (call $w (i32.const 1) (i32.const 2097152) (i32.const ${n}) (i32.const 4194296)))
         (call $exit (select (i32.add (i32.const 100) (local.get $e)) (i32.const 0) (local.get $e)))))`);
-    const r = await fayger(await lab.pack('wasi-iovec', wasm, { capabilities: [{ name: 'stdio', required: true }] }), lab, [], { closeStdoutAfter: 1 << 30 });
+    const r = await fayger(
+      await lab.pack('wasi-iovec', wasm, { capabilities: [{ name: 'stdio', required: true }] }),
+      lab,
+      [],
+      { closeStdoutAfter: 1 << 30 },
+    );
     row('WASI fd_write 16 KiB iovecs × 1 MiB', r);
     expectBounded(r);
   }, 900_000);
@@ -50,7 +55,15 @@ describe('WASI amplification', () => {
       (func (export "_start") (local $e i32)
         (local.set $e (call $p (i32.const 0) (i32.const 0) (i32.const 89000000) (i32.const 65528)))
         (call $exit (select (i32.add (i32.const 100) (local.get $e)) (i32.const 0) (local.get $e)))))`);
-    const r = await fayger(await lab.pack('wasi-poll', wasm, { capabilities: [{ name: 'clock', required: false }, { name: 'timer', required: false }] }), lab);
+    const r = await fayger(
+      await lab.pack('wasi-poll', wasm, {
+        capabilities: [
+          { name: 'clock', required: false },
+          { name: 'timer', required: false },
+        ],
+      }),
+      lab,
+    );
     row('WASI poll_oneoff 89M subscriptions', r);
     expectBounded(r);
   }, 900_000);

@@ -31,7 +31,9 @@ export const BUNDLES = {
   ].join('\n'),
 };
 
-const BUILTINS = [...new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])].filter((m) => !m.startsWith('_'));
+const BUILTINS = [...new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])].filter(
+  (m) => !m.startsWith('_'),
+);
 
 /**
  * Bundles `contents` (an entry module's text). `source: true` resolves workspace packages to their TypeScript

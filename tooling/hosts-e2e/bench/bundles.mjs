@@ -8,16 +8,31 @@ import { BUNDLES, bundleApp, nodeImports } from './bundle-app.mjs';
 
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const repo = dirname(dirname(pkg));
-const distMissing = ['loader', 'runtime', 'interpreter', 'adapter-browser', 'adapter-core', 'security', 'contracts'].filter((p) => !existsSync(join(repo, 'packages', p, 'dist', 'index.js')));
+const distMissing = [
+  'loader',
+  'runtime',
+  'interpreter',
+  'adapter-browser',
+  'adapter-core',
+  'security',
+  'contracts',
+].filter((p) => !existsSync(join(repo, 'packages', p, 'dist', 'index.js')));
 const source = process.argv.includes('--source') || distMissing.length > 0;
 if (distMissing.length > 0 && !process.argv.includes('--source')) {
-  console.warn(`dist missing for ${distMissing.join(', ')}: measuring the TypeScript sources (run \`pnpm turbo run build\` to measure what an app gets)`);
+  console.warn(
+    `dist missing for ${distMissing.join(', ')}: measuring the TypeScript sources (run \`pnpm turbo run build\` to measure what an app gets)`,
+  );
 }
 
 const bundles = [];
 for (const [name, entry] of Object.entries(BUNDLES)) {
   const b = await bundleApp(entry, { source });
-  bundles.push({ name, minifiedBytes: b.minified, gzipBytes: b.gzip, nodeImports: nodeImports(b.metafile).map((i) => i.path) });
+  bundles.push({
+    name,
+    minifiedBytes: b.minified,
+    gzipBytes: b.gzip,
+    nodeImports: nodeImports(b.metafile).map((i) => i.path),
+  });
 }
 const result = {
   benchmark: 'browser bundle sizes',
@@ -32,5 +47,8 @@ await mkdir(join(pkg, 'bench-results'), { recursive: true });
 await writeFile(join(pkg, 'bench-results', 'bundles.json'), `${JSON.stringify(result, null, 2)}\n`);
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
 console.log(`bundle sizes (${result.resolvedFrom}; minified, gzip):`);
-for (const b of bundles) console.log(`${b.name.padEnd(50)} ${kb(b.minifiedBytes)} ${kb(b.gzipBytes)}${b.nodeImports.length ? `  NODE IMPORTS: ${b.nodeImports.join(', ')}` : ''}`);
+for (const b of bundles)
+  console.log(
+    `${b.name.padEnd(50)} ${kb(b.minifiedBytes)} ${kb(b.gzipBytes)}${b.nodeImports.length ? `  NODE IMPORTS: ${b.nodeImports.join(', ')}` : ''}`,
+  );
 console.log(`written to ${join(pkg, 'bench-results', 'bundles.json')}`);

@@ -14,7 +14,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildEngineBundles, bundleEntry, HERMES_FLAGS, hermesBinary, runInEngine, sizes } from '../scripts/engines.mjs';
+import {
+  buildEngineBundles,
+  bundleEntry,
+  HERMES_FLAGS,
+  hermesBinary,
+  runInEngine,
+  sizes,
+} from '../scripts/engines.mjs';
 
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const repo = dirname(dirname(pkg));
@@ -39,25 +46,43 @@ const result = {
   benchmark: 'in-app stack on embedded engines',
   date: new Date().toISOString(),
   node: process.version,
-  engines: { hermes: hermesBinary() ? 'hermes-engine-cli 0.12.0 (hermes VM, flags ' + HERMES_FLAGS.join(' ') + ')' : 'unavailable', quickjs: 'quickjs-ng via @jitl/quickjs-ng-wasmfile-release-sync (wasm, in Node)' },
+  engines: {
+    hermes: hermesBinary()
+      ? 'hermes-engine-cli 0.12.0 (hermes VM, flags ' + HERMES_FLAGS.join(' ') + ')'
+      : 'unavailable',
+    quickjs: 'quickjs-ng via @jitl/quickjs-ng-wasmfile-release-sync (wasm, in Node)',
+  },
   bundles: {},
   startup: {},
   kernels: [],
 };
 
 // --- bundle sizes -----------------------------------------------------------------------------------------
-log('bundle of the in-app stack (loader, security/noble, runtime, interpreter, adapter-core bus, adapter-in-app, polyfills):');
+log(
+  'bundle of the in-app stack (loader, security/noble, runtime, interpreter, adapter-core bus, adapter-in-app, polyfills):',
+);
 const minified = {};
 for (const e of ['quickjs', 'hermes']) {
   const b = await buildEngineBundles(e, { minify: true });
   minified[e] = b;
   const s = sizes(b.app);
-  result.bundles[e] = { minifiedBytes: s.minified, gzipBytes: s.gzip, build: e === 'hermes' ? 'esbuild bundle, then Babel @react-native/babel-preset (profile default), compact' : 'esbuild, es2023, minified' };
-  log(`  ${e.padEnd(8)} ${(s.minified / 1024).toFixed(1).padStart(7)} KiB minified, ${(s.gzip / 1024).toFixed(1).padStart(6)} KiB gzip`);
+  result.bundles[e] = {
+    minifiedBytes: s.minified,
+    gzipBytes: s.gzip,
+    build:
+      e === 'hermes'
+        ? 'esbuild bundle, then Babel @react-native/babel-preset (profile default), compact'
+        : 'esbuild, es2023, minified',
+  };
+  log(
+    `  ${e.padEnd(8)} ${(s.minified / 1024).toFixed(1).padStart(7)} KiB minified, ${(s.gzip / 1024).toFixed(1).padStart(6)} KiB gzip`,
+  );
 }
 const poly = sizes(await bundleEntry('polyfills.ts', 'quickjs', { minify: true }));
 result.bundles.polyfillsOnly = { minifiedBytes: poly.minified, gzipBytes: poly.gzip };
-log(`  of which polyfills (TextEncoder/Decoder, URL, AbortController): ${(poly.minified / 1024).toFixed(1)} KiB minified, ${(poly.gzip / 1024).toFixed(1)} KiB gzip`);
+log(
+  `  of which polyfills (TextEncoder/Decoder, URL, AbortController): ${(poly.minified / 1024).toFixed(1)} KiB minified, ${(poly.gzip / 1024).toFixed(1)} KiB gzip`,
+);
 
 // --- startup: bundle evaluation → first guest instruction --------------------------------------------------
 const hello = join(repo, 'examples/hello/dist/hello.buf');
@@ -71,7 +96,9 @@ for (const e of engines) {
     init.push(r.marks['app-start'] - r.marks.evalStart);
   }
   result.startup[e] = { firstInstructionMs: median(first), moduleInitMs: median(init), runs: first };
-  log(`  ${e}: bundle evaluation → guest's first instruction ${median(first).toFixed(0)} ms (module initialisation ${median(init).toFixed(0)} ms; median of ${runs})`);
+  log(
+    `  ${e}: bundle evaluation → guest's first instruction ${median(first).toFixed(0)} ms (module initialisation ${median(init).toFixed(0)} ms; median of ${runs})`,
+  );
 }
 
 // --- interpreter workloads inside each engine vs node --jitless --------------------------------------------
@@ -96,7 +123,12 @@ function run(cmd, args) {
   return new Promise((ok, fail) =>
     execFile(cmd, args, { encoding: 'utf8', maxBuffer: 16 << 20, timeout: 600_000 }, (err, stdout, stderr) => {
       const line = stdout.split('\n').find((l) => l.startsWith('@@bench '));
-      if (!line) return fail(new Error(`${cmd}: no result${err ? ` (${err.message})` : ''}\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
+      if (!line)
+        return fail(
+          new Error(
+            `${cmd}: no result${err ? ` (${err.message})` : ''}\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
+          ),
+        );
       ok(JSON.parse(line.slice(8)));
     }),
   );
@@ -142,8 +174,12 @@ else {
   const work = await mkdtemp(join(tmpdir(), 'fayger-engine-bench-'));
   try {
     const plain = await bundleEntry('bench-kernel.ts', 'quickjs', { minify: true });
-    const lowered = engines.includes('hermes') ? await bundleEntry('bench-kernel.ts', 'hermes', { minify: true }) : undefined;
-    log(`interpreter bench workloads (packages/interpreter/bench/c; sizes = that bench's --jitless sizes × ${scale}; median of ${runs}):`);
+    const lowered = engines.includes('hermes')
+      ? await bundleEntry('bench-kernel.ts', 'hermes', { minify: true })
+      : undefined;
+    log(
+      `interpreter bench workloads (packages/interpreter/bench/c; sizes = that bench's --jitless sizes × ${scale}; median of ${runs}):`,
+    );
     for (const w of WORKLOADS.filter((w) => only.length === 0 || only.includes(w.name))) {
       let kernel;
       try {
@@ -152,31 +188,48 @@ else {
         log(`  ${w.name}: clang failed or absent (${String(e.message).split('\n')[0]}); skipped`);
         continue;
       }
-      const input = { kernel: Buffer.from(kernel.bytes).toString('base64'), arg: Math.max(1, Math.round(w.arg * scale)), runs };
+      const input = {
+        kernel: Buffer.from(kernel.bytes).toString('base64'),
+        arg: Math.max(1, Math.round(w.arg * scale)),
+        runs,
+      };
       const k = { name: w.name, arg: input.arg };
       const nodeFile = join(work, 'node.js');
-      await writeFile(nodeFile, `globalThis.__faygerBench = Object.assign(${JSON.stringify(input)}, { now: () => performance.now(), done: (j) => console.log('@@bench ' + j) });\n${plain}`);
+      await writeFile(
+        nodeFile,
+        `globalThis.__faygerBench = Object.assign(${JSON.stringify(input)}, { now: () => performance.now(), done: (j) => console.log('@@bench ' + j) });\n${plain}`,
+      );
       const jl = await run(process.execPath, ['--jitless', nodeFile]);
       k.jitlessMs = jl.ms;
       const q = await inQuickJS(plain, input);
       k.quickjsMs = q.ms;
       k.quickjsRatio = q.ms / jl.ms;
-      if (q.result !== jl.result) throw new Error(`${w.name}: quickjs result ${q.result} != node --jitless ${jl.result}`);
+      if (q.result !== jl.result)
+        throw new Error(`${w.name}: quickjs result ${q.result} != node --jitless ${jl.result}`);
       if (lowered) {
         const hFile = join(work, 'hermes.js');
-        await writeFile(hFile, `var __faygerBench = ${JSON.stringify(input)}; __faygerBench.now = function () { return Date.now(); }; __faygerBench.done = function (j) { print('@@bench ' + j); };\n${lowered}`);
+        await writeFile(
+          hFile,
+          `var __faygerBench = ${JSON.stringify(input)}; __faygerBench.now = function () { return Date.now(); }; __faygerBench.done = function (j) { print('@@bench ' + j); };\n${lowered}`,
+        );
         const h = await run(hermesBinary(), [...HERMES_FLAGS, hFile]);
-        if (h.result !== jl.result) throw new Error(`${w.name}: hermes result ${h.result} != node --jitless ${jl.result}`);
+        if (h.result !== jl.result)
+          throw new Error(`${w.name}: hermes result ${h.result} != node --jitless ${jl.result}`);
         k.hermesMs = h.ms;
         k.hermesRatio = h.ms / jl.ms;
       }
       result.kernels.push(k);
-      log(`  ${`${w.name}(${k.arg})`.padEnd(16)} node --jitless ${k.jitlessMs.toFixed(1).padStart(8)} ms | quickjs ${k.quickjsMs.toFixed(1).padStart(9)} ms = ${k.quickjsRatio.toFixed(1).padStart(5)}x${k.hermesMs !== undefined ? ` | hermes ${k.hermesMs.toFixed(0).padStart(7)} ms = ${k.hermesRatio.toFixed(1).padStart(5)}x` : ''}`);
+      log(
+        `  ${`${w.name}(${k.arg})`.padEnd(16)} node --jitless ${k.jitlessMs.toFixed(1).padStart(8)} ms | quickjs ${k.quickjsMs.toFixed(1).padStart(9)} ms = ${k.quickjsRatio.toFixed(1).padStart(5)}x${k.hermesMs !== undefined ? ` | hermes ${k.hermesMs.toFixed(0).padStart(7)} ms = ${k.hermesRatio.toFixed(1).padStart(5)}x` : ''}`,
+      );
     }
     if (result.kernels.length) {
       result.summary = { quickjsGeomeanRatio: geomean(result.kernels.map((k) => k.quickjsRatio)) };
-      if (result.kernels.every((k) => k.hermesRatio !== undefined)) result.summary.hermesGeomeanRatio = geomean(result.kernels.map((k) => k.hermesRatio));
-      log(`  geomean vs node --jitless: quickjs ${result.summary.quickjsGeomeanRatio.toFixed(1)}x${result.summary.hermesGeomeanRatio ? `, hermes ${result.summary.hermesGeomeanRatio.toFixed(1)}x` : ''}`);
+      if (result.kernels.every((k) => k.hermesRatio !== undefined))
+        result.summary.hermesGeomeanRatio = geomean(result.kernels.map((k) => k.hermesRatio));
+      log(
+        `  geomean vs node --jitless: quickjs ${result.summary.quickjsGeomeanRatio.toFixed(1)}x${result.summary.hermesGeomeanRatio ? `, hermes ${result.summary.hermesGeomeanRatio.toFixed(1)}x` : ''}`,
+      );
     }
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -23,6 +23,15 @@ export function lowerForHermes(code: string, minify: boolean): Promise<string>;
 export function buildEngineBundles(engine: Engine, options?: { minify?: boolean }): Promise<EngineBundles>;
 export function bundleEntry(entry: string, engine: Engine, options?: { minify?: boolean }): Promise<string>;
 export function sizes(code: string): { minified: number; gzip: number };
-export function parseEngineOutput(engine: string, out: { code: number | null; stdout: string; stderr: string; signal?: string | null }): EngineResult;
+export function parseEngineOutput(
+  engine: string,
+  out: { code: number | null; stdout: string; stderr: string; signal?: string | null },
+): EngineResult;
 export function quickjsHostFile(): Promise<string>;
-export function runInEngine(engine: Engine, bundles: EngineBundles, bufFile: string, rootsFile: string, options?: { timeoutMs?: number; extraArgs?: string[] }): Promise<EngineResult>;
+export function runInEngine(
+  engine: Engine,
+  bundles: EngineBundles,
+  bufFile: string,
+  rootsFile: string,
+  options?: { timeoutMs?: number; extraArgs?: string[] },
+): Promise<EngineResult>;

@@ -26,14 +26,21 @@ const src = (p) => join(pkg, 'src', 'engines', p);
 const cache = join(pkg, 'node_modules', '.cache', 'hosts-e2e');
 
 /** Babel options for Hermes (documented in the README): the React Native preset, legacy-Hermes profile. */
-export const HERMES_BABEL_PRESET = ['@react-native/babel-preset', { unstable_transformProfile: 'default', enableBabelRuntime: false, disableImportExportTransform: true, dev: false }];
+export const HERMES_BABEL_PRESET = [
+  '@react-native/babel-preset',
+  { unstable_transformProfile: 'default', enableBabelRuntime: false, disableImportExportTransform: true, dev: false },
+];
 
 /** The `hermes` binary of hermes-engine-cli for this platform, or undefined. */
 export function hermesBinary() {
   const dir = { linux: 'linux64-bin', darwin: 'osx-bin', win32: 'win64-bin' }[process.platform];
   if (!dir || process.arch !== 'x64') return undefined;
   try {
-    const bin = join(dirname(require.resolve('hermes-engine-cli/package.json')), dir, process.platform === 'win32' ? 'hermes.exe' : 'hermes');
+    const bin = join(
+      dirname(require.resolve('hermes-engine-cli/package.json')),
+      dir,
+      process.platform === 'win32' ? 'hermes.exe' : 'hermes',
+    );
     return existsSync(bin) ? bin : undefined;
   } catch {
     return undefined;
@@ -77,7 +84,10 @@ export async function lowerForHermes(code, minify) {
 /** The app bundle for an engine (`hermes`: lowered with Babel), plus the Hermes native-side script. */
 export async function buildEngineBundles(engine, { minify = false } = {}) {
   if (engine === 'hermes') {
-    return { app: await bundleEntry('app.ts', engine, { minify }), native: await bundleEntry('hermes-native.ts', engine) };
+    return {
+      app: await bundleEntry('app.ts', engine, { minify }),
+      native: await bundleEntry('hermes-native.ts', engine),
+    };
   }
   if (engine === 'quickjs') return { app: await bundleEntry('app.ts', engine, { minify }) };
   throw new Error(`unknown engine ${engine}`);
@@ -85,7 +95,11 @@ export async function buildEngineBundles(engine, { minify = false } = {}) {
 
 /** Any entry of src/engines bundled for an engine as the app bundle is (quickjs also serves node --jitless). */
 export async function bundleEntry(entry, engine, { minify = false } = {}) {
-  const code = await esbundle(src(entry), { minify, target: engine === 'hermes' ? 'esnext' : 'es2023', conditions: engine === 'hermes' ? ['react-native'] : [] });
+  const code = await esbundle(src(entry), {
+    minify,
+    target: engine === 'hermes' ? 'esnext' : 'es2023',
+    conditions: engine === 'hermes' ? ['react-native'] : [],
+  });
   return engine === 'hermes' ? lowerForHermes(code, minify) : code;
 }
 
@@ -107,9 +121,16 @@ export function parseEngineOutput(engine, out) {
   if (!line) {
     const err = lines.find((l) => l.startsWith('@@fayger-error '));
     const why = err ? JSON.parse(err.slice('@@fayger-error '.length)) : 'no result line';
-    throw new Error(`${engine}: ${why}\nexit ${out.code} ${out.signal ?? ''}\nstdout:\n${out.stdout.slice(-4000)}\nstderr:\n${out.stderr.slice(-4000)}`);
+    throw new Error(
+      `${engine}: ${why}\nexit ${out.code} ${out.signal ?? ''}\nstdout:\n${out.stdout.slice(-4000)}\nstderr:\n${out.stderr.slice(-4000)}`,
+    );
   }
-  return { ...JSON.parse(line.slice('@@fayger-result '.length)), stdout: out.stdout, stderr: out.stderr, exitCode: out.code };
+  return {
+    ...JSON.parse(line.slice('@@fayger-result '.length)),
+    stdout: out.stdout,
+    stderr: out.stderr,
+    exitCode: out.code,
+  };
 }
 
 /** Bundles the QuickJS embedder (a Node program) once per process. */
@@ -117,7 +138,13 @@ let quickjsHost;
 export function quickjsHostFile() {
   quickjsHost ??= (async () => {
     mkdirSync(cache, { recursive: true });
-    return esbundle(src('quickjs-host.ts'), { minify: false, target: 'node20', platform: 'node', format: 'esm', outfile: join(cache, 'quickjs-host.mjs') });
+    return esbundle(src('quickjs-host.ts'), {
+      minify: false,
+      target: 'node20',
+      platform: 'node',
+      format: 'esm',
+      outfile: join(cache, 'quickjs-host.mjs'),
+    });
   })();
   return quickjsHost;
 }
@@ -129,19 +156,29 @@ export function quickjsHostFile() {
 export async function runInEngine(engine, bundles, bufFile, rootsFile, { timeoutMs = 180_000, extraArgs = [] } = {}) {
   const work = await mkdtemp(join(tmpdir(), `fayger-${engine}-`));
   try {
-    const input = { host: engine, buf: (await readFile(bufFile)).toString('base64'), roots: await readFile(rootsFile, 'utf8') };
+    const input = {
+      host: engine,
+      buf: (await readFile(bufFile)).toString('base64'),
+      roots: await readFile(rootsFile, 'utf8'),
+    };
     if (engine === 'hermes') {
       const bin = hermesBinary();
       if (!bin) throw new Error('hermes-engine-cli has no hermes binary for this platform');
       // The CLI has no OS randomness for the native side: entropy from Node's CSPRNG stands in for the OS's.
       const file = join(work, 'app.js');
-      await writeFile(file, `var __faygerHostInput = ${JSON.stringify({ ...input, entropy: randomBytes(4096).toString('base64') })};\n${bundles.native}\n;\n${bundles.app}\n`);
+      await writeFile(
+        file,
+        `var __faygerHostInput = ${JSON.stringify({ ...input, entropy: randomBytes(4096).toString('base64') })};\n${bundles.native}\n;\n${bundles.app}\n`,
+      );
       return parseEngineOutput(engine, await run(bin, [...HERMES_FLAGS, ...extraArgs, file], timeoutMs));
     }
     const appFile = join(work, 'app.js');
     await writeFile(appFile, bundles.app);
     const host = await quickjsHostFile();
-    return parseEngineOutput(engine, await run(process.execPath, [host, appFile, bufFile, rootsFile, ...extraArgs], timeoutMs));
+    return parseEngineOutput(
+      engine,
+      await run(process.execPath, [host, appFile, bufFile, rootsFile, ...extraArgs], timeoutMs),
+    );
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -58,7 +58,8 @@ export async function runBuf(options: RunBufOptions): Promise<HostRun> {
     events: {
       wants: (name) => name === 'runtime.implementation.selected',
       emit: (e) => {
-        if (e.name === 'runtime.implementation.selected') engineReasons.push(`${e.data.implementation}: ${e.data.reason}`);
+        if (e.name === 'runtime.implementation.selected')
+          engineReasons.push(`${e.data.implementation}: ${e.data.reason}`);
       },
     },
   });

@@ -5,18 +5,24 @@ import { BUNDLES, bundleApp, nodeImports } from '../bench/bundle-app.mjs';
 // builtin: no `node:*`, no bare fs/path/crypto/… Checked on the esbuild metafile of the same build `pnpm bench`
 // measures, from the workspace sources (no package build needed).
 describe('browser bundle of loader + runtime + interpreter + adapter-browser', () => {
-  it.each(['loader+runtime+interpreter+adapter-browser', 'whole browser app (+ adapter-core bus, security)'])('%s: no node: import and no bare builtin in the metafile', async (name) => {
-    const b = await bundleApp(BUNDLES[name]!, { source: true });
-    const inputs = Object.keys(b.metafile.inputs);
-    // The graph really holds the four packages (a wrong entry would make the check vacuous).
-    for (const p of ['packages/loader/', 'packages/runtime/', 'packages/interpreter/', 'packages/adapter-browser/']) {
-      expect(inputs.some((f) => f.includes(p)), `${p} in the bundle`).toBe(true);
-    }
-    expect(nodeImports(b.metafile)).toEqual([]);
-    expect(b.minified).toBeGreaterThan(b.gzip);
-  });
+  it.each(['loader+runtime+interpreter+adapter-browser', 'whole browser app (+ adapter-core bus, security)'])(
+    '%s: no node: import and no bare builtin in the metafile',
+    async (name) => {
+      const b = await bundleApp(BUNDLES[name]!, { source: true });
+      const inputs = Object.keys(b.metafile.inputs);
+      // The graph really holds the four packages (a wrong entry would make the check vacuous).
+      for (const p of ['packages/loader/', 'packages/runtime/', 'packages/interpreter/', 'packages/adapter-browser/']) {
+        expect(
+          inputs.some((f) => f.includes(p)),
+          `${p} in the bundle`,
+        ).toBe(true);
+      }
+      expect(nodeImports(b.metafile)).toEqual([]);
+      expect(b.minified).toBeGreaterThan(b.gzip);
+    },
+  );
 
-  it('the check does catch a Node-only import (the loader\'s node subpath)', async () => {
+  it("the check does catch a Node-only import (the loader's node subpath)", async () => {
     const b = await bundleApp("export { FileSource } from '@fayger/loader/node';", { source: true });
     const found = nodeImports(b.metafile).map((i) => i.path);
     expect(found.length).toBeGreaterThan(0);

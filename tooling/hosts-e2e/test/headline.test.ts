@@ -13,10 +13,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { bundleForBrowser, chromiumAvailable, CHROMIUM_MISSING_MESSAGE, startStaticServer, withChromium } from '@fayger/browser-harness';
+import {
+  bundleForBrowser,
+  chromiumAvailable,
+  CHROMIUM_MISSING_MESSAGE,
+  startStaticServer,
+  withChromium,
+} from '@fayger/browser-harness';
 import { startDemoServer } from '@fayger/example-browser-demo/server.mjs';
 import type { HostRun } from '../src/run-buf.js';
-import { buildEngineBundles, hermesBinary, runInEngine, type Engine, type EngineBundles, type EngineResult } from '../scripts/engines.mjs';
+import {
+  buildEngineBundles,
+  hermesBinary,
+  runInEngine,
+  type Engine,
+  type EngineBundles,
+  type EngineResult,
+} from '../scripts/engines.mjs';
 import {
   ARTIFACT_MISSING_MESSAGE,
   artifactMissing,
@@ -62,35 +75,48 @@ describe.skipIf(artifactMissing)('ui-counter.buf on the server adapter (node, no
     ['server [auto]', [] as string[], 'auto', 'fayger-transpiler'],
     ['node --jitless', ['--jitless'], 'interpreter', 'fayger-interpreter'],
     ['node --jitless [transpiler]', ['--jitless'], 'transpiler', 'fayger-transpiler'],
-  ])('(a, e) %s: ui trimmed by negotiation, the app degrades, logs its state and exits 0', async (label, execArgv, engine, implementation) => {
-    const out = join(work, `${label.replace(/\W+/g, '-')}.json`);
-    const child = await runNode(execArgv, [app, 'server', uiCounterBuf, trustedRoots, out, join(work, `data-${label.replace(/\W+/g, '-')}`)], 60_000, { FAYGER_ENGINE: engine });
-    // Under --jitless Node itself says it turned WebAssembly off; nothing else may reach stderr.
-    expect(child.stderr.split('\n').filter((l) => l && !/^Warning: disabling flag --expose_wasm/.test(l))).toEqual([]);
-    if (execArgv.includes('--jitless')) expect(child.stderr).toMatch(/disabling flag --expose_wasm/);
-    expect(child.code).toBe(0);
-    const run = await readRun(out);
-    expect(run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
-    expect(run.implementation).toBe(implementation);
-    expect(run.engineReasons).toHaveLength(1);
-    expect(run.artifactId).toBe('dev.fayger.examples.ui-counter');
-    expect(run.signedBy).toHaveLength(1);
-    expect(run.absentOptional).toContain('ui');
-    expect(run.granted).not.toContain('ui');
-    expect(transcript(run)).toEqual(EXPECTED_DEGRADED_TRANSCRIPT);
-    // The server adapter's own output: one JSON log line carrying the same message.
-    const logLines = child.stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
-    expect(logLines.map((l) => `${l.level} ${l.msg}`)).toEqual(EXPECTED_DEGRADED_TRANSCRIPT);
-    expect(run.jitless).toBe(execArgv.includes('--jitless'));
-    record(label, false, run);
-    if (run.jitless) expect(run.webAssembly).toBe('undefined');
+  ])(
+    '(a, e) %s: ui trimmed by negotiation, the app degrades, logs its state and exits 0',
+    async (label, execArgv, engine, implementation) => {
+      const out = join(work, `${label.replace(/\W+/g, '-')}.json`);
+      const child = await runNode(
+        execArgv,
+        [app, 'server', uiCounterBuf, trustedRoots, out, join(work, `data-${label.replace(/\W+/g, '-')}`)],
+        60_000,
+        { FAYGER_ENGINE: engine },
+      );
+      // Under --jitless Node itself says it turned WebAssembly off; nothing else may reach stderr.
+      expect(child.stderr.split('\n').filter((l) => l && !/^Warning: disabling flag --expose_wasm/.test(l))).toEqual(
+        [],
+      );
+      if (execArgv.includes('--jitless')) expect(child.stderr).toMatch(/disabling flag --expose_wasm/);
+      expect(child.code).toBe(0);
+      const run = await readRun(out);
+      expect(run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+      expect(run.implementation).toBe(implementation);
+      expect(run.engineReasons).toHaveLength(1);
+      expect(run.artifactId).toBe('dev.fayger.examples.ui-counter');
+      expect(run.signedBy).toHaveLength(1);
+      expect(run.absentOptional).toContain('ui');
+      expect(run.granted).not.toContain('ui');
+      expect(transcript(run)).toEqual(EXPECTED_DEGRADED_TRANSCRIPT);
+      // The server adapter's own output: one JSON log line carrying the same message.
+      const logLines = child.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { level: string; msg: string });
+      expect(logLines.map((l) => `${l.level} ${l.msg}`)).toEqual(EXPECTED_DEGRADED_TRANSCRIPT);
+      expect(run.jitless).toBe(execArgv.includes('--jitless'));
+      record(label, false, run);
+      if (run.jitless) expect(run.webAssembly).toBe('undefined');
+    },
+  );
+});
+
+if (artifactMissing)
+  describe('ui-counter.buf on the server adapter', () => {
+    it.skip(ARTIFACT_MISSING_MESSAGE, () => {});
   });
-});
-
-if (artifactMissing) describe('ui-counter.buf on the server adapter', () => {
-  it.skip(ARTIFACT_MISSING_MESSAGE, () => {});
-});
-
 
 // Host (b): adapter-desktop in a real terminal. A private tmux server (-L) runs the Node host; keys go in
 // with `send-keys`, the screen comes out with `capture-pane`.
@@ -99,7 +125,8 @@ const TMUX_MISSING = 'desktop host skipped: tmux not found (apt-get install -y t
 const socket = `fayger-hosts-e2e-${process.pid}`;
 const session = 'counter';
 
-const tm = (...args: string[]) => execFileSync(tmux!, ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 5000 });
+const tm = (...args: string[]) =>
+  execFileSync(tmux!, ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 5000 });
 const screen = () => tm('capture-pane', '-p', '-t', session);
 const alive = () => spawnSync(tmux!, ['-L', socket, 'has-session', '-t', session]).status === 0;
 
@@ -126,7 +153,9 @@ describe.skipIf(!tmux || artifactMissing).each([
     work = await mkdtemp(join(tmpdir(), 'fayger-hosts-e2e-desktop-'));
     out = join(work, 'desktop.json');
     const app = await bundleNodeApp(work);
-    const cmd = ['env', `FAYGER_ENGINE=${engine}`, process.execPath, app, 'desktop', uiCounterBuf, trustedRoots, out].map((a) => JSON.stringify(a)).join(' ');
+    const cmd = ['env', `FAYGER_ENGINE=${engine}`, process.execPath, app, 'desktop', uiCounterBuf, trustedRoots, out]
+      .map((a) => JSON.stringify(a))
+      .join(' ');
     tm('new-session', '-d', '-s', session, '-x', '80', '-y', '24', cmd);
   });
   afterAll(async () => {
@@ -134,7 +163,9 @@ describe.skipIf(!tmux || artifactMissing).each([
     await rm(work, { recursive: true, force: true });
   });
 
-  it(`(b) ${label}: keys in, screen out: type a name, +1, +1, -1, Quit; the guest transcript is the scripted one`, { timeout: 60_000 }, async () => {
+  it(`(b) ${label}: keys in, screen out: type a name, +1, +1, -1, Quit; the guest transcript is the scripted one`, {
+    timeout: 60_000,
+  }, async () => {
     const shots: string[] = [];
     let s = await waitScreen(/Count: 0/, 'the first render');
     shots.push(s);
@@ -172,13 +203,14 @@ describe.skipIf(!tmux || artifactMissing).each([
   });
 });
 
-if (!tmux) describe('ui-counter.buf on the desktop adapter', () => {
-  it.skip(TMUX_MISSING, () => {});
-});
-if (artifactMissing) describe('ui-counter.buf on the desktop adapter (artifact)', () => {
-  it.skip(ARTIFACT_MISSING_MESSAGE, () => {});
-});
-
+if (!tmux)
+  describe('ui-counter.buf on the desktop adapter', () => {
+    it.skip(TMUX_MISSING, () => {});
+  });
+if (artifactMissing)
+  describe('ui-counter.buf on the desktop adapter (artifact)', () => {
+    it.skip(ARTIFACT_MISSING_MESSAGE, () => {});
+  });
 
 /** The scripted user, in a page: the same interactions the tmux test sends as keys. */
 async function playScript(page: Page, shot: (name: string) => Promise<string>, prefix: string): Promise<void> {
@@ -197,43 +229,62 @@ async function playScript(page: Page, shot: (name: string) => Promise<string>, p
 }
 
 if (!chromiumAvailable()) describe('ui-counter.buf in Chromium', () => it.skip(CHROMIUM_MISSING_MESSAGE, () => {}));
-if (artifactMissing) describe('ui-counter.buf in Chromium (artifact)', () => it.skip(ARTIFACT_MISSING_MESSAGE, () => {}));
+if (artifactMissing)
+  describe('ui-counter.buf in Chromium (artifact)', () => it.skip(ARTIFACT_MISSING_MESSAGE, () => {}));
 
 describe.skipIf(!chromiumAvailable() || artifactMissing)('ui-counter.buf in Chromium', () => {
   // Once per execution strategy: the page allows new Function, so `auto` (the default) runs the transpiler.
   it.each([
     { engine: 'auto', label: 'browser', implementation: 'fayger-transpiler' },
     { engine: 'interpreter', label: 'browser [interpreter]', implementation: 'fayger-interpreter' },
-  ])('(c) $label page: adapter-browser renders DOM, real clicks and typing drive it, same transcript', { timeout: 60_000 }, async ({ engine, label, implementation }) => {
-    const server = await startDemoServer();
-    try {
-      await withChromium(
-        async (s) => {
-          await s.page.goto(`${server.origin}/?buf=/bufs/ui-counter.buf&engine=${engine}`);
-          await playScript(s.page, s.screenshot, `browser-${engine}`);
-          const st = (await (await s.page.waitForFunction(() => {
-            const d = (window as unknown as { __demo?: { phase: string } }).__demo;
-            return d && (d.phase === 'exited' || d.phase === 'failed') ? d : undefined;
-          }, undefined, { timeout: 20_000 })).jsonValue()) as unknown as { exit: unknown; logs: HostRun['lines']; artifactId: string; error?: string; implementation?: string };
-          await s.screenshot(`browser-${engine}-exited`);
-          expect(st.error).toBeUndefined();
-          expect(st.artifactId).toBe('dev.fayger.examples.ui-counter');
-          expect(st.exit).toEqual({ state: 'Terminated', exitCode: 0 });
-          expect(st.implementation).toBe(implementation);
-          expect(transcript({ lines: st.logs })).toEqual(EXPECTED_UI_TRANSCRIPT);
-          record(label, true, { artifactId: st.artifactId, exit: st.exit, lines: st.logs });
-          expect(s.errors).toEqual([]);
-        },
-        { artifactsDir },
-      );
-      // The very artifact the other hosts run, fetched by Range from serve-static.
-      expect(server.log.filter((r) => r.path === '/bufs/ui-counter.buf').every((r) => r.status === 206)).toBe(true);
-    } finally {
-      await server.close();
-    }
-  });
+  ])(
+    '(c) $label page: adapter-browser renders DOM, real clicks and typing drive it, same transcript',
+    { timeout: 60_000 },
+    async ({ engine, label, implementation }) => {
+      const server = await startDemoServer();
+      try {
+        await withChromium(
+          async (s) => {
+            await s.page.goto(`${server.origin}/?buf=/bufs/ui-counter.buf&engine=${engine}`);
+            await playScript(s.page, s.screenshot, `browser-${engine}`);
+            const st = (await (
+              await s.page.waitForFunction(
+                () => {
+                  const d = (window as unknown as { __demo?: { phase: string } }).__demo;
+                  return d && (d.phase === 'exited' || d.phase === 'failed') ? d : undefined;
+                },
+                undefined,
+                { timeout: 20_000 },
+              )
+            ).jsonValue()) as unknown as {
+              exit: unknown;
+              logs: HostRun['lines'];
+              artifactId: string;
+              error?: string;
+              implementation?: string;
+            };
+            await s.screenshot(`browser-${engine}-exited`);
+            expect(st.error).toBeUndefined();
+            expect(st.artifactId).toBe('dev.fayger.examples.ui-counter');
+            expect(st.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+            expect(st.implementation).toBe(implementation);
+            expect(transcript({ lines: st.logs })).toEqual(EXPECTED_UI_TRANSCRIPT);
+            record(label, true, { artifactId: st.artifactId, exit: st.exit, lines: st.logs });
+            expect(s.errors).toEqual([]);
+          },
+          { artifactsDir },
+        );
+        // The very artifact the other hosts run, fetched by Range from serve-static.
+        expect(server.log.filter((r) => r.path === '/bufs/ui-counter.buf').every((r) => r.status === 206)).toBe(true);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
-  it('(d) in-app simulator page: no WebAssembly, adapter-in-app over the WKWebView bridge, same transcript', { timeout: 60_000 }, async () => {
+  it('(d) in-app simulator page: no WebAssembly, adapter-in-app over the WKWebView bridge, same transcript', {
+    timeout: 60_000,
+  }, async () => {
     const simDir = join(repoRoot, 'packages/adapter-in-app/simulator');
     const [html, noWasm, page, buf, roots] = await Promise.all([
       readFile(join(simDir, 'index.html'), 'utf8'),
@@ -243,7 +294,13 @@ describe.skipIf(!chromiumAvailable() || artifactMissing)('ui-counter.buf in Chro
       readFile(trustedRoots),
     ]);
     const server = await startStaticServer({
-      files: { '/index.html': html, '/no-wasm.js': noWasm, '/page.js': page, '/ui-counter.buf': new Uint8Array(buf), '/trusted-roots.json': new Uint8Array(roots) },
+      files: {
+        '/index.html': html,
+        '/no-wasm.js': noWasm,
+        '/page.js': page,
+        '/ui-counter.buf': new Uint8Array(buf),
+        '/trusted-roots.json': new Uint8Array(roots),
+      },
     });
     try {
       await withChromium(
@@ -251,13 +308,21 @@ describe.skipIf(!chromiumAvailable() || artifactMissing)('ui-counter.buf in Chro
           await s.page.goto(`${server.origin}/index.html`);
           await s.page.waitForFunction(() => typeof (window as unknown as { __go?: unknown }).__go === 'function');
           // Before anything runs: this page has no WebAssembly at all.
-          expect(await s.page.evaluate(() => typeof (globalThis as { WebAssembly?: unknown }).WebAssembly)).toBe('undefined');
+          expect(await s.page.evaluate(() => typeof (globalThis as { WebAssembly?: unknown }).WebAssembly)).toBe(
+            'undefined',
+          );
           await s.page.evaluate(() => (window as unknown as { __go: () => void }).__go());
           await playScript(s.page, s.screenshot, 'in-app');
-          const result = await (await s.page.waitForFunction(() => {
-            const w = window as unknown as { __hostRun?: unknown; __hostError?: string };
-            return w.__hostRun ?? (w.__hostError ? { error: w.__hostError } : undefined);
-          }, undefined, { timeout: 20_000 })).jsonValue();
+          const result = await (
+            await s.page.waitForFunction(
+              () => {
+                const w = window as unknown as { __hostRun?: unknown; __hostError?: string };
+                return w.__hostRun ?? (w.__hostError ? { error: w.__hostError } : undefined);
+              },
+              undefined,
+              { timeout: 20_000 },
+            )
+          ).jsonValue();
           await s.screenshot('in-app-exited');
           const run = result as HostRun & { error?: string };
           expect(run.error).toBeUndefined();
@@ -268,7 +333,11 @@ describe.skipIf(!chromiumAvailable() || artifactMissing)('ui-counter.buf in Chro
           expect(transcript(run)).toEqual(EXPECTED_UI_TRANSCRIPT);
           // Offered the transpiler first, the router passed it over: the page's CSP refuses new Function.
           expect(run.implementation).toBe('fayger-interpreter');
-          expect(run.engineReasons).toEqual([expect.stringMatching(/^fayger-interpreter: .*passed over fayger-transpiler \(cannot run on this host: this host refuses new Function/)]);
+          expect(run.engineReasons).toEqual([
+            expect.stringMatching(
+              /^fayger-interpreter: .*passed over fayger-transpiler \(cannot run on this host: this host refuses new Function/,
+            ),
+          ]);
           record('in-app', true, run);
           // The status bar the simulator draws from the same fact.
           await s.page.getByText(/WebAssembly absent/).waitFor();
@@ -321,10 +390,19 @@ for (const [engine, available] of engineLegs) {
     }, 240_000);
     afterAll(async () => {
       await mkdir(artifactsDir, { recursive: true });
-      await writeFile(join(artifactsDir, `${engine}-runs.json`), JSON.stringify(results.map(({ stdout: _o, stderr: _e, ...r }) => r), null, 2));
+      await writeFile(
+        join(artifactsDir, `${engine}-runs.json`),
+        JSON.stringify(
+          results.map(({ stdout: _o, stderr: _e, ...r }) => r),
+          null,
+          2,
+        ),
+      );
     });
 
-    it(`(${engine === 'hermes' ? 'f' : 'g'}) ${engine}: ui-counter.buf verified and run with no WebAssembly; the native side answers the ui prompt and plays the scripted user`, { timeout: 240_000 }, async () => {
+    it(`(${engine === 'hermes' ? 'f' : 'g'}) ${engine}: ui-counter.buf verified and run with no WebAssembly; the native side answers the ui prompt and plays the scripted user`, {
+      timeout: 240_000,
+    }, async () => {
       const r = await runInEngine(engine, bundles, uiCounterBuf, trustedRoots);
       results.push(r);
       expect(r.run.webAssembly).toBe('undefined');
@@ -343,21 +421,25 @@ for (const [engine, available] of engineLegs) {
       record(engine, true, r.run);
     });
 
-    it.skipIf(helloMissing)(`(${engine === 'hermes' ? 'f' : 'g'}) ${engine}: hello.buf (clock, random after a prompt, timer) logs what it logs on the server adapter`, { timeout: 240_000 }, async () => {
-      const r = await runInEngine(engine, bundles, helloBuf, trustedRoots);
-      results.push(r);
-      expect(r.run.webAssembly).toBe('undefined');
-      expect(r.run.artifactId).toBe('dev.fayger.examples.hello');
-      expect(r.run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
-      expect(r.run.granted).toEqual(expect.arrayContaining(['log', 'clock', 'random', 'timer']));
-      expect(r.prompts).toEqual([['random']]);
-      const server = await helloOnServer();
-      expect(maskNumbers(transcript(r.run))).toEqual(EXPECTED_HELLO_MASKED);
-      expect(maskNumbers(transcript(r.run))).toEqual(maskNumbers(server));
-      // The realtime clock the guest read is the native side's Date.now (within ten minutes of ours).
-      const realtime = Number(/realtime clock: (\d+)/.exec(transcript(r.run)[1]!)![1]);
-      expect(Math.abs(realtime - Date.now())).toBeLessThan(600_000);
-    });
+    it.skipIf(helloMissing)(
+      `(${engine === 'hermes' ? 'f' : 'g'}) ${engine}: hello.buf (clock, random after a prompt, timer) logs what it logs on the server adapter`,
+      { timeout: 240_000 },
+      async () => {
+        const r = await runInEngine(engine, bundles, helloBuf, trustedRoots);
+        results.push(r);
+        expect(r.run.webAssembly).toBe('undefined');
+        expect(r.run.artifactId).toBe('dev.fayger.examples.hello');
+        expect(r.run.exit).toEqual({ state: 'Terminated', exitCode: 0 });
+        expect(r.run.granted).toEqual(expect.arrayContaining(['log', 'clock', 'random', 'timer']));
+        expect(r.prompts).toEqual([['random']]);
+        const server = await helloOnServer();
+        expect(maskNumbers(transcript(r.run))).toEqual(EXPECTED_HELLO_MASKED);
+        expect(maskNumbers(transcript(r.run))).toEqual(maskNumbers(server));
+        // The realtime clock the guest read is the native side's Date.now (within ten minutes of ours).
+        const realtime = Number(/realtime clock: (\d+)/.exec(transcript(r.run)[1]!)![1]);
+        expect(Math.abs(realtime - Date.now())).toBeLessThan(600_000);
+      },
+    );
   });
 }
 
@@ -367,7 +449,16 @@ describe.skipIf(artifactMissing)('the same guest-visible results on every host',
     await writeFile(join(artifactsDir, 'transcripts.json'), JSON.stringify(Object.fromEntries(runs), null, 2));
     const ran = [...runs.keys()];
     console.log(`hosts that ran ui-counter.buf: ${ran.join(', ')}`);
-    expect(ran).toEqual(expect.arrayContaining(['server', 'server [transpiler]', 'node --jitless', 'node --jitless [transpiler]', 'quickjs', ...(hermesBinary() ? ['hermes'] : [])]));
+    expect(ran).toEqual(
+      expect.arrayContaining([
+        'server',
+        'server [transpiler]',
+        'node --jitless',
+        'node --jitless [transpiler]',
+        'quickjs',
+        ...(hermesBinary() ? ['hermes'] : []),
+      ]),
+    );
     for (const r of runs.values()) {
       expect(r.artifactId).toBe('dev.fayger.examples.ui-counter');
       expect(r.exit).toEqual({ state: 'Terminated', exitCode: 0 });

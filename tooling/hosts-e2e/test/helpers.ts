@@ -41,12 +41,22 @@ export interface ChildRun {
   stderr: string;
 }
 
-export function runNode(execArgv: string[], args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<ChildRun> {
+export function runNode(
+  execArgv: string[],
+  args: string[],
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<ChildRun> {
   return new Promise((ok) => {
-    execFile(process.execPath, [...execArgv, ...args], { timeout: timeoutMs, encoding: 'utf8', env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: unknown }).code as number | null | undefined) ?? null : 0;
-      ok({ code: typeof code === 'number' ? code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [...execArgv, ...args],
+      { timeout: timeoutMs, encoding: 'utf8', env: { ...process.env, ...env } },
+      (err, stdout, stderr) => {
+        const code = err ? (((err as { code?: unknown }).code as number | null | undefined) ?? null) : 0;
+        ok({ code: typeof code === 'number' ? code : null, stdout, stderr });
+      },
+    );
   });
 }
 

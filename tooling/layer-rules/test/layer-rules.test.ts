@@ -37,7 +37,8 @@ function makeWorkspace(withViolations: boolean): string {
     const linkName = pkg === 'fayger' ? join(nm, 'fayger') : join(nm, '@fayger', pkg);
     symlinkSync(join(dir, 'packages', pkg), linkName, 'dir');
   }
-  for (const lib of readdirSync(join(fixtures, 'npm'))) cpSync(join(fixtures, 'npm', lib), join(nm, lib), { recursive: true });
+  for (const lib of readdirSync(join(fixtures, 'npm')))
+    cpSync(join(fixtures, 'npm', lib), join(nm, lib), { recursive: true });
   return dir;
 }
 
@@ -82,17 +83,33 @@ const PLANTED: Array<[rule: string, from: string, to: string]> = [
   ['interpreter-no-node-builtins', 'packages/interpreter/src/bad-node.ts', 'worker_threads'],
   ['transpiler-contracts-only', 'packages/transpiler/src/bad-runtime.ts', 'packages/runtime/src/index.ts'],
   ['transpiler-no-node-builtins', 'packages/transpiler/src/bad-node.ts', 'vm'],
-  ['transpiler-interpreter-wasm-subpath-only', 'packages/transpiler/src/bad-interpreter.ts', 'packages/interpreter/src/index.ts'],
+  [
+    'transpiler-interpreter-wasm-subpath-only',
+    'packages/transpiler/src/bad-interpreter.ts',
+    'packages/interpreter/src/index.ts',
+  ],
   ['adapter-core-contracts-only', 'packages/adapter-core/src/bad-runtime.ts', 'packages/runtime/src/index.ts'],
   ['adapter-core-no-node-builtins', 'packages/adapter-core/src/bad-node.ts', 'fs'],
   ['node-host-contracts-only', 'packages/node-host/src/bad-loader.ts', 'packages/loader/src/index.ts'],
   ['adapter-server-core-contracts-only', 'packages/adapter-server/src/bad-runtime.ts', 'packages/runtime/src/index.ts'],
-  ['adapter-desktop-core-contracts-only', 'packages/adapter-desktop/src/bad-interpreter.ts', 'packages/interpreter/src/index.ts'],
+  [
+    'adapter-desktop-core-contracts-only',
+    'packages/adapter-desktop/src/bad-interpreter.ts',
+    'packages/interpreter/src/index.ts',
+  ],
   ['adapter-browser-core-contracts-only', 'packages/adapter-browser/src/bad-loader.ts', 'packages/loader/src/index.ts'],
   ['adapter-browser-no-node-builtins', 'packages/adapter-browser/src/bad-node.ts', 'path'],
-  ['adapter-in-app-core-contracts-only', 'packages/adapter-in-app/src/bad-security.ts', 'packages/security/src/index.ts'],
+  [
+    'adapter-in-app-core-contracts-only',
+    'packages/adapter-in-app/src/bad-security.ts',
+    'packages/security/src/index.ts',
+  ],
   ['adapter-in-app-no-node-builtins', 'packages/adapter-in-app/src/bad-node.ts', 'worker_threads'],
-  ['adapter-x-no-other-adapter', 'packages/adapter-server/src/bad-other-adapter.ts', 'packages/adapter-browser/src/index.ts'],
+  [
+    'adapter-x-no-other-adapter',
+    'packages/adapter-server/src/bad-other-adapter.ts',
+    'packages/adapter-browser/src/index.ts',
+  ],
   // A cycle is reported once, on the edge that closes it.
   ['no-circular', 'packages/cli/src/cycle-a.ts', 'packages/cli/src/cycle-b.ts'],
   ['no-relative-cross-package', 'packages/fayger/src/bad-relative.ts', 'packages/loader/src/internal.ts'],
@@ -139,7 +156,24 @@ describe('.dependency-cruiser.cjs layer rules', () => {
 
   it('names every planned package in a layer rule', () => {
     const ruleNames = planted.output.summary.ruleSetUsed.forbidden.map((r) => r.name);
-    const layered = ['contracts', 'observability', 'otel', 'security', 'loader', 'runtime', 'interpreter', 'transpiler', 'adapter-core', 'adapter-server', 'adapter-desktop', 'adapter-browser', 'adapter-in-app'];
-    for (const pkg of layered) expect(ruleNames.some((n) => n.startsWith(`${pkg}-`) && (n.endsWith('-only') || n.endsWith('-no-fayger')))).toBe(true);
+    const layered = [
+      'contracts',
+      'observability',
+      'otel',
+      'security',
+      'loader',
+      'runtime',
+      'interpreter',
+      'transpiler',
+      'adapter-core',
+      'adapter-server',
+      'adapter-desktop',
+      'adapter-browser',
+      'adapter-in-app',
+    ];
+    for (const pkg of layered)
+      expect(ruleNames.some((n) => n.startsWith(`${pkg}-`) && (n.endsWith('-only') || n.endsWith('-no-fayger')))).toBe(
+        true,
+      );
   });
 });

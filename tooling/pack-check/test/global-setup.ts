@@ -18,7 +18,8 @@ export default function setup(project: TestProject): () => void {
   for (const name of readdirSync(packagesDir)) {
     const dir = join(packagesDir, name);
     const manifestFile = join(dir, 'package.json');
-    if (!existsSync(manifestFile) || (JSON.parse(readFileSync(manifestFile, 'utf8')) as { private?: boolean }).private) continue;
+    if (!existsSync(manifestFile) || (JSON.parse(readFileSync(manifestFile, 'utf8')) as { private?: boolean }).private)
+      continue;
     const dest = mkdtempSync(join(workDir, 'pkg-'));
     execFileSync('pnpm', ['pack', '--pack-destination', dest], { cwd: dir, stdio: 'pipe' });
     const tarball = readdirSync(dest).find((f) => f.endsWith('.tgz'));
@@ -28,7 +29,14 @@ export default function setup(project: TestProject): () => void {
     const files = walk(root).map((f) => relative(root, f));
     const unpackedBytes = files.reduce((n, f) => n + statSync(join(root, f)).size, 0);
     const pkgName = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string }).name;
-    packed.push({ name: pkgName, dir: relative(repoRoot, dir), tarball: join(dest, tarball), root, files, unpackedBytes });
+    packed.push({
+      name: pkgName,
+      dir: relative(repoRoot, dir),
+      tarball: join(dest, tarball),
+      root,
+      files,
+      unpackedBytes,
+    });
   }
   writeFileSync(join(workDir, 'packed.json'), JSON.stringify(packed));
   project.provide('packDir', workDir);

@@ -34,7 +34,10 @@ describe('fayger init → first run, from tarballs', () => {
     const outer = join(work, 'outer');
     execFileSync('mkdir', ['-p', outer]);
     // `npm i -D @fayger/cli`, with the range pointed at the tarball (a direct dependency must equal its override).
-    writeFileSync(join(outer, 'package.json'), JSON.stringify({ name: 'outer', private: true, devDependencies: { '@fayger/cli': '^0.1.0' } }));
+    writeFileSync(
+      join(outer, 'package.json'),
+      JSON.stringify({ name: 'outer', private: true, devDependencies: { '@fayger/cli': '^0.1.0' } }),
+    );
     pointAtTarballs(outer);
     npm(['install'], outer);
 
@@ -54,7 +57,11 @@ describe('fayger init → first run, from tarballs', () => {
     expect(run.stdout + run.stderr).toMatch(/the host's clock says \d+ ms/);
 
     // The scaffold's key is scoped to its publisher: the same BuF fails verification against other roots.
-    const other = spawnSync('npx', ['--no-install', 'fayger', 'verify', 'dist/hello.buf', '--roots', join(outer, 'missing.json')], { cwd: app, encoding: 'utf8' });
+    const other = spawnSync(
+      'npx',
+      ['--no-install', 'fayger', 'verify', 'dist/hello.buf', '--roots', join(outer, 'missing.json')],
+      { cwd: app, encoding: 'utf8' },
+    );
     expect(other.status).not.toBe(0);
   });
 

@@ -67,7 +67,10 @@ describe('every published package', () => {
   it.each(dirs)('%s names its repository, homepage and bug tracker', (dir) => {
     const p = packedAt(dir);
     const repo = p.manifest.repository;
-    expect(typeof repo === 'object' && repo.url && repo.directory, `${p.manifest.name}: repository {url, directory}`).toBeTruthy();
+    expect(
+      typeof repo === 'object' && repo.url && repo.directory,
+      `${p.manifest.name}: repository {url, directory}`,
+    ).toBeTruthy();
     if (typeof repo === 'object') expect(repo.directory).toBe(dir);
     expect(p.manifest.homepage, `${p.manifest.name}: homepage`).toMatch(/^https:\/\//);
     const bugs = p.manifest.bugs;
@@ -112,6 +115,9 @@ describe('every published package', () => {
   it.each(dirs)('%s stays within its size budget', (dir) => {
     const p = packedAt(dir);
     const budget = SIZE_BUDGETS[p.manifest.name] ?? DEFAULT_BUDGET;
-    expect(p.unpackedBytes, `${p.manifest.name}: ${p.unpackedBytes} B unpacked, budget ${budget} B`).toBeLessThanOrEqual(budget);
+    expect(
+      p.unpackedBytes,
+      `${p.manifest.name}: ${p.unpackedBytes} B unpacked, budget ${budget} B`,
+    ).toBeLessThanOrEqual(budget);
   });
 });

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -28,7 +37,11 @@ const SNIPPETS: { pkg: string; block: number; prelude?: string; node?: boolean }
   { pkg: '@fayger/contracts', block: 0 },
   { pkg: '@fayger/adapter-core', block: 0 },
   { pkg: '@fayger/interpreter', block: 0, prelude: 'declare const bytes: Uint8Array;' },
-  { pkg: '@fayger/runtime', block: 0, prelude: "import type { LoadedBuf } from '@fayger/contracts';\ndeclare const loaded: LoadedBuf;" },
+  {
+    pkg: '@fayger/runtime',
+    block: 0,
+    prelude: "import type { LoadedBuf } from '@fayger/contracts';\ndeclare const loaded: LoadedBuf;",
+  },
   { pkg: '@fayger/cli', block: 0, node: true },
 ];
 
@@ -84,14 +97,38 @@ function compile(files: string[], types: string[]): { status: number | null; out
 
 beforeAll(() => {
   const overrides = tarballOverrides();
-  const wanted = ['fayger', '@fayger/contracts', '@fayger/adapter-core', '@fayger/security', '@fayger/interpreter', '@fayger/runtime', '@fayger/cli'];
+  const wanted = [
+    'fayger',
+    '@fayger/contracts',
+    '@fayger/adapter-core',
+    '@fayger/security',
+    '@fayger/interpreter',
+    '@fayger/runtime',
+    '@fayger/cli',
+  ];
   writeFileSync(
     join(project, 'package.json'),
-    JSON.stringify({ name: 'types-check', private: true, type: 'module', dependencies: Object.fromEntries(wanted.map((n) => [n, overrides[n]!])), overrides }, null, 2),
+    JSON.stringify(
+      {
+        name: 'types-check',
+        private: true,
+        type: 'module',
+        dependencies: Object.fromEntries(wanted.map((n) => [n, overrides[n]!])),
+        overrides,
+      },
+      null,
+      2,
+    ),
   );
-  const r = spawnSync('npm', ['install', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, encoding: 'utf8' });
+  const r = spawnSync(
+    'npm',
+    ['install', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+    { cwd: project, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`npm install exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
-  SNIPPETS.forEach((s, i) => writeFileSync(join(project, `snippet-${i}.ts`), `${s.prelude ?? ''}\n${snippet(s.pkg, s.block)}\nexport {};\n`));
+  SNIPPETS.forEach((s, i) =>
+    writeFileSync(join(project, `snippet-${i}.ts`), `${s.prelude ?? ''}\n${snippet(s.pkg, s.block)}\nexport {};\n`),
+  );
   writeFileSync(join(project, 'trust-types.ts'), `${TRUST_TYPES}\nexport {};\n`);
 });
 
@@ -104,7 +141,10 @@ describe('declarations from the tarballs', () => {
     expect(r.out).toBe('');
     expect(r.status).toBe(0);
     // The assertions can fail: without the @ts-expect-error lines' errors, tsc reports them unused.
-    writeFileSync(join(project, 'loose.ts'), `import { createFayger } from 'fayger';\nimport { createMemoryAdapter } from '@fayger/adapter-core';\ncreateFayger({ adapter: createMemoryAdapter(), trust: { roots: { version: 2, keys: [] } } });\nexport {};\n`);
+    writeFileSync(
+      join(project, 'loose.ts'),
+      `import { createFayger } from 'fayger';\nimport { createMemoryAdapter } from '@fayger/adapter-core';\ncreateFayger({ adapter: createMemoryAdapter(), trust: { roots: { version: 2, keys: [] } } });\nexport {};\n`,
+    );
     const loose = compile(['loose.ts'], []);
     expect(loose.status).not.toBe(0);
     expect(loose.out).toContain('loose.ts');
@@ -112,7 +152,11 @@ describe('declarations from the tarballs', () => {
 
   it('compile with @types/node: the snippets that use Node globals too', () => {
     mkdirSync(join(project, 'node_modules', '@types'), { recursive: true });
-    symlinkSync(realpathSync(join(repoRoot, 'node_modules', '@types', 'node')), join(project, 'node_modules', '@types', 'node'), 'dir');
+    symlinkSync(
+      realpathSync(join(repoRoot, 'node_modules', '@types', 'node')),
+      join(project, 'node_modules', '@types', 'node'),
+      'dir',
+    );
     const r = compile(['trust-types.ts', ...SNIPPETS.map((_, i) => `snippet-${i}.ts`)], ['node']);
     expect(r.out).toBe('');
     expect(r.status).toBe(0);
@@ -123,14 +167,22 @@ describe('declarations from the tarballs', () => {
     expect(viaNpx.status, viaNpx.stderr).toBe(0);
     expect(viaNpx.stdout).toMatch(/^fayger \d+\.\d+\.\d+/);
     // fayger's own bin delegates to the installed @fayger/cli…
-    const own = spawnSync(process.execPath, [join(project, 'node_modules', 'fayger', 'bin', 'fayger.js'), '--version'], { cwd: project, encoding: 'utf8' });
+    const own = spawnSync(
+      process.execPath,
+      [join(project, 'node_modules', 'fayger', 'bin', 'fayger.js'), '--version'],
+      { cwd: project, encoding: 'utf8' },
+    );
     expect(own.status, own.stderr).toBe(0);
     expect(own.stdout).toBe(viaNpx.stdout);
     // …and without one says how to install it (the npm exec fetch turned off).
     const alone = packedPackages().find((p) => p.name === 'fayger')!;
     // (NODE_PATH dropped: pnpm points it at the workspace's packages, where the CLI would be found.)
     const { NODE_PATH: _nodePath, ...env } = process.env;
-    const r = spawnSync(process.execPath, [join(alone.root, 'bin', 'fayger.js'), '--version'], { cwd: tmpdir(), encoding: 'utf8', env: { ...env, FAYGER_CLI_FETCH: '0' } });
+    const r = spawnSync(process.execPath, [join(alone.root, 'bin', 'fayger.js'), '--version'], {
+      cwd: tmpdir(),
+      encoding: 'utf8',
+      env: { ...env, FAYGER_CLI_FETCH: '0' },
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('npm install -D @fayger/cli@^');
   });

@@ -36,7 +36,8 @@ const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, HEAD, PUT, POST, OPTIONS',
   // Explicit: a `*` wildcard does not cover Authorization.
-  'access-control-allow-headers': 'authorization, range, if-match, if-range, x-amz-date, x-amz-content-sha256, x-amz-security-token, x-amz-user-agent, content-type, accept',
+  'access-control-allow-headers':
+    'authorization, range, if-match, if-range, x-amz-date, x-amz-content-sha256, x-amz-security-token, x-amz-user-agent, content-type, accept',
   'access-control-expose-headers': 'ETag, Content-Range, Content-Length, Last-Modified, x-amz-request-id',
   'access-control-max-age': '600',
 };
@@ -57,7 +58,15 @@ export interface S3Fixture {
   /** Stores an object (signed PUT through the proxy). */
   put(key: string, bytes: Uint8Array): Promise<void>;
   /** Every request the proxy saw: method, path, Range, status, and response body bytes. */
-  log: { method: string; host: string; path: string; range: string | undefined; ifMatch: string | undefined; status: number; bytes: number }[];
+  log: {
+    method: string;
+    host: string;
+    path: string;
+    range: string | undefined;
+    ifMatch: string | undefined;
+    status: number;
+    bytes: number;
+  }[];
   faults: { slowDown: number; hang: boolean };
   close(): Promise<void>;
 }
@@ -66,14 +75,21 @@ const ACCESS_KEY = 'S3RVER';
 const SECRET_KEY = 'S3RVER';
 
 /** Recomputes the SigV4 signature of an Authorization-header request with the known secret; undefined when it matches. */
-async function sigV4Problem(req: IncomingMessage, secrets: Record<string, string>): Promise<{ code: string; message: string } | undefined> {
+async function sigV4Problem(
+  req: IncomingMessage,
+  secrets: Record<string, string>,
+): Promise<{ code: string; message: string } | undefined> {
   const auth = req.headers.authorization;
   if (!auth) return undefined; // anonymous or presigned (query) requests pass through to s3rver
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(auth);
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(
+      auth,
+    );
   if (!m) return { code: 'AuthorizationHeaderMalformed', message: 'The authorization header is malformed.' };
   const [, key, , region, signedHeaders, signature] = m as unknown as [string, string, string, string, string, string];
   const secret = secrets[key];
-  if (secret === undefined) return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
+  if (secret === undefined)
+    return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
   const headers: Record<string, string> = {};
   for (const h of signedHeaders.split(';')) if (h !== 'host') headers[h] = String(req.headers[h] ?? '');
   const signer = new AwsV4Signer({
@@ -89,14 +105,20 @@ async function sigV4Problem(req: IncomingMessage, secrets: Record<string, string
   });
   const expected = await signer.signature();
   if (expected !== signature) {
-    return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' };
+    return {
+      code: 'SignatureDoesNotMatch',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    };
   }
   return undefined;
 }
 
 function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
   res.writeHead(status, { 'content-type': 'application/xml', ...CORS });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>test</RequestId></Error>`);
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>test</RequestId></Error>`,
+  );
 }
 
 export async function startS3(options: { bucket?: string; region?: string } = {}): Promise<S3Fixture> {
@@ -104,7 +126,14 @@ export async function startS3(options: { bucket?: string; region?: string } = {}
   const region = options.region ?? 'us-east-1';
   const dir = mkdtempSync(join(tmpdir(), 'fayger-s3rver-'));
   // serviceEndpoint 'localhost': virtual-host requests are <bucket>.s3.localhost:<port>.
-  const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: dir, silent: true, serviceEndpoint: 'localhost', configureBuckets: [{ name: bucket, configs: [] }] });
+  const s3 = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    directory: dir,
+    silent: true,
+    serviceEndpoint: 'localhost',
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
   const { port: s3port } = (await s3.run()) as AddressInfo;
   const faults = { slowDown: 0, hang: false };
   const log: S3Fixture['log'] = [];
@@ -114,7 +143,15 @@ export async function startS3(options: { bucket?: string; region?: string } = {}
         res.writeHead(204, CORS).end();
         return;
       }
-      const entry = { method: req.method ?? 'GET', host: String(req.headers.host), path: req.url ?? '/', range: req.headers.range, ifMatch: req.headers['if-match'], status: 0, bytes: 0 };
+      const entry = {
+        method: req.method ?? 'GET',
+        host: String(req.headers.host),
+        path: req.url ?? '/',
+        range: req.headers.range,
+        ifMatch: req.headers['if-match'],
+        status: 0,
+        bytes: 0,
+      };
       log.push(entry);
       if (faults.hang) return;
       const problem = await sigV4Problem(req, { [ACCESS_KEY]: SECRET_KEY });
@@ -128,12 +165,15 @@ export async function startS3(options: { bucket?: string; region?: string } = {}
         return s3Error(res, 503, 'SlowDown', 'Please reduce your request rate.');
       }
       const body = await readAll(req);
-      const up = request({ host: '127.0.0.1', port: s3port, path: req.url, method: req.method, headers: req.headers }, (ur) => {
-        entry.status = ur.statusCode ?? 502;
-        res.writeHead(entry.status, { ...ur.headers, ...CORS });
-        ur.on('data', (c: Buffer) => (entry.bytes += c.length));
-        ur.pipe(res);
-      });
+      const up = request(
+        { host: '127.0.0.1', port: s3port, path: req.url, method: req.method, headers: req.headers },
+        (ur) => {
+          entry.status = ur.statusCode ?? 502;
+          res.writeHead(entry.status, { ...ur.headers, ...CORS });
+          ur.on('data', (c: Buffer) => (entry.bytes += c.length));
+          ur.pipe(res);
+        },
+      );
       up.on('error', () => res.writeHead(502).end());
       up.end(body);
     })();
@@ -151,7 +191,15 @@ export async function startS3(options: { bucket?: string; region?: string } = {}
     faults,
     async put(key, bytes) {
       const url = `${endpoint}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-      const signed = await new AwsV4Signer({ method: 'PUT', url, body: bytes as unknown as BodyInit, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, service: 's3', region }).sign();
+      const signed = await new AwsV4Signer({
+        method: 'PUT',
+        url,
+        body: bytes as unknown as BodyInit,
+        accessKeyId: ACCESS_KEY,
+        secretAccessKey: SECRET_KEY,
+        service: 's3',
+        region,
+      }).sign();
       const r = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: bytes as unknown as BodyInit });
       if (r.status !== 200) throw new Error(`PUT ${key}: HTTP ${r.status} ${await r.text()}`);
       log.length = 0;
@@ -178,22 +226,33 @@ export const loopbackFetch: typeof fetch = async (input, init) => {
   headers.host = url.host;
   const body = req.body ? new Uint8Array(await req.arrayBuffer()) : undefined;
   return new Promise<Response>((resolve, reject) => {
-    const r = request({ host: '127.0.0.1', port: Number(url.port || 80), path: url.pathname + url.search, method: req.method, headers, signal: req.signal }, (res) => {
-      const h = new Headers();
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-      const stream = new ReadableStream<Uint8Array>({
-        start(c) {
-          res.on('data', (d: Buffer) => c.enqueue(new Uint8Array(d)));
-          res.on('end', () => c.close());
-          res.on('error', (e) => c.error(e));
-        },
-        cancel() {
-          res.destroy();
-        },
-      });
-      const nullBody = res.statusCode === 204 || res.statusCode === 304;
-      resolve(new Response(nullBody ? null : stream, { status: res.statusCode ?? 500, headers: h }));
-    });
+    const r = request(
+      {
+        host: '127.0.0.1',
+        port: Number(url.port || 80),
+        path: url.pathname + url.search,
+        method: req.method,
+        headers,
+        signal: req.signal,
+      },
+      (res) => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        const stream = new ReadableStream<Uint8Array>({
+          start(c) {
+            res.on('data', (d: Buffer) => c.enqueue(new Uint8Array(d)));
+            res.on('end', () => c.close());
+            res.on('error', (e) => c.error(e));
+          },
+          cancel() {
+            res.destroy();
+          },
+        });
+        const nullBody = res.statusCode === 204 || res.statusCode === 304;
+        resolve(new Response(nullBody ? null : stream, { status: res.statusCode ?? 500, headers: h }));
+      },
+    );
     r.on('error', (e) => reject(new TypeError('fetch failed', { cause: e })));
     r.end(body);
   });
@@ -217,7 +276,11 @@ export interface ImportOptions {
 }
 
 /** Imports bytes as a UnixFS file (ipfs-unixfs-importer) into `blocks`; returns the file CID (and the wrapping directory's). */
-export async function importUnixfs(bytes: Uint8Array, blocks: BlockMap = new Map(), o: ImportOptions = {}): Promise<{ cid: CID; dir?: CID; blocks: BlockMap }> {
+export async function importUnixfs(
+  bytes: Uint8Array,
+  blocks: BlockMap = new Map(),
+  o: ImportOptions = {},
+): Promise<{ cid: CID; dir?: CID; blocks: BlockMap }> {
   const store = {
     put(cid: CID, b: Uint8Array) {
       blocks.set(cid.toString(), b);
@@ -289,10 +352,14 @@ export async function startGateway(blocks: BlockMap = new Map()): Promise<Gatewa
         for await (const { cid, bytes } of car.blocks()) blocks.set(cid.toString(), bytes);
         const roots = await car.getRoots();
         res.writeHead(200, { 'content-type': 'application/json', ...CORS });
-        return res.end(roots.map((r) => JSON.stringify({ Root: { Cid: { '/': r.toString() }, PinErrorMsg: '' } })).join('\n') + '\n');
+        return res.end(
+          roots.map((r) => JSON.stringify({ Root: { Cid: { '/': r.toString() }, PinErrorMsg: '' } })).join('\n') + '\n',
+        );
       }
       const m = /^\/ipfs\/([^/]+)$/.exec(url.pathname);
-      const wantsRaw = url.searchParams.get('format') === 'raw' || String(req.headers.accept ?? '').includes('application/vnd.ipld.raw');
+      const wantsRaw =
+        url.searchParams.get('format') === 'raw' ||
+        String(req.headers.accept ?? '').includes('application/vnd.ipld.raw');
       if (req.method !== 'GET' || !m) return res.writeHead(404, CORS).end('not found');
       if (!wantsRaw) return res.writeHead(406, CORS).end('only ?format=raw (trustless) here');
       let key: string;
@@ -313,7 +380,12 @@ export async function startGateway(blocks: BlockMap = new Map()): Promise<Gatewa
         block[block.length >> 1] ^= 0xff;
       }
       fixture.bytesServed += block.length;
-      res.writeHead(200, { 'content-type': 'application/vnd.ipld.raw', 'content-length': String(block.length), 'x-content-type-options': 'nosniff', ...CORS });
+      res.writeHead(200, {
+        'content-type': 'application/vnd.ipld.raw',
+        'content-length': String(block.length),
+        'x-content-type-options': 'nosniff',
+        ...CORS,
+      });
       res.end(block);
     })().catch((e: unknown) => {
       res.writeHead(500, CORS).end(String(e));

@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 
 /** A facade module (`import * as WA from '…/webassembly'`); typed loosely so either engine's fits. */
-// biome-ignore lint/suspicious/noExplicitAny: the facade's surface is exercised dynamically, as JS users do
 type Facade = any;
 
 export interface FacadeSuiteOptions {
@@ -51,7 +50,10 @@ export function describeFacade(title: string, { WA, fixture: facadeBytes, isFayg
       const { exports } = await load(logs);
       expect(exports.bump()).toBe(5);
       expect(exports.bump()).toBe(10);
-      expect(logs).toEqual([[5, 1.5], [10, 1.5]]);
+      expect(logs).toEqual([
+        [5, 1.5],
+        [10, 1.5],
+      ]);
       expect(exports.counter).toBeInstanceOf(WA.Global);
       expect(exports.counter.value).toBe(10);
       exports.counter.value = 100;
@@ -87,14 +89,23 @@ export function describeFacade(title: string, { WA, fixture: facadeBytes, isFayg
 
     it('lets JS exceptions thrown by imports pass through guest frames unchanged', async () => {
       const boom = new Error('from js');
-      const { instance } = await WA.instantiate(fixture('facade'), { env: { log: () => { throw boom; }, base: 1 } });
+      const { instance } = await WA.instantiate(fixture('facade'), {
+        env: {
+          log: () => {
+            throw boom;
+          },
+          base: 1,
+        },
+      });
       expect(() => (instance.exports as Facade).bump()).toThrow(boom);
     });
 
     it('reports CompileError and LinkError, validates, and lists module imports/exports/custom sections', async () => {
       expect(WA.validate(fixture('facade'))).toBe(true);
       expect(WA.validate(new Uint8Array([0, 1, 2]))).toBe(false);
-      await expect(WA.compile(new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0]))).rejects.toBeInstanceOf(WA.CompileError);
+      await expect(WA.compile(new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0]))).rejects.toBeInstanceOf(
+        WA.CompileError,
+      );
       const module = await WA.compile(fixture('facade'));
       expect(() => new WA.Instance(module, { env: { log: () => {}, base: 1n } })).toThrow(WA.LinkError);
       expect(() => new WA.Instance(module, { env: { base: 1 } })).toThrow(WA.LinkError);

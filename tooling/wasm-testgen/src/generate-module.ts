@@ -206,8 +206,25 @@ const STORES: Record<NumType, readonly MemOp[]> = {
 const ADDRESS_MASK = 0x7fff;
 const MAX_OFFSET = 64;
 
-const F32_SPECIALS = [0x0000_0000, 0x8000_0000, 0x3f80_0000, 0xbf80_0000, 0x7f80_0000, 0xff80_0000, 0x7fc0_0000, 0x0000_0001, 0x7f7f_ffff, 0x3f00_0000, 0x4b00_0001, 0x4f00_0000, 0xcf00_0000];
-const F64_SPECIALS = [0n, 0x8000_0000_0000_0000n, 0x3ff0_0000_0000_0000n, 0xbff0_0000_0000_0000n, 0x7ff0_0000_0000_0000n, 0xfff0_0000_0000_0000n, 0x7ff8_0000_0000_0000n, 1n, 0x3fe0_0000_0000_0000n, 0x4330_0000_0000_0001n, 0x41e0_0000_0000_0000n, 0xc3e0_0000_0000_0000n, 0x43e0_0000_0000_0000n];
+const F32_SPECIALS = [
+  0x0000_0000, 0x8000_0000, 0x3f80_0000, 0xbf80_0000, 0x7f80_0000, 0xff80_0000, 0x7fc0_0000, 0x0000_0001, 0x7f7f_ffff,
+  0x3f00_0000, 0x4b00_0001, 0x4f00_0000, 0xcf00_0000,
+];
+const F64_SPECIALS = [
+  0n,
+  0x8000_0000_0000_0000n,
+  0x3ff0_0000_0000_0000n,
+  0xbff0_0000_0000_0000n,
+  0x7ff0_0000_0000_0000n,
+  0xfff0_0000_0000_0000n,
+  0x7ff8_0000_0000_0000n,
+  1n,
+  0x3fe0_0000_0000_0000n,
+  0x4330_0000_0000_0001n,
+  0x41e0_0000_0000_0000n,
+  0xc3e0_0000_0000_0000n,
+  0x43e0_0000_0000_0000n,
+];
 
 // --- SIMD (v128) ------------------------------------------------------------------------------------------
 // v128 values only become observable through integer lanes, so float-vector code only feeds comparisons and
@@ -217,12 +234,67 @@ const SIMD = (sub: number): number[] => [0xfd, ...uleb(sub)];
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 /** Integer-exact binary v128 ops: compares, bitwise, lane arithmetic (saturating, min/max, avgr, extmul, dot, q15mulr, narrow, swizzle). */
 const V_BIN = [
-  0x0e, ...range(0x23, 0x40), 0x4e, 0x4f, 0x50, 0x51, 0x65, 0x66, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73, 0x76, 0x77, 0x78, 0x79, 0x7b,
-  0x82, 0x85, 0x86, 0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f,
-  0xae, 0xb1, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbc, 0xbd, 0xbe, 0xbf, 0xce, 0xd1, 0xd5, ...range(0xd6, 0xdb), ...range(0xdc, 0xdf),
+  0x0e,
+  ...range(0x23, 0x40),
+  0x4e,
+  0x4f,
+  0x50,
+  0x51,
+  0x65,
+  0x66,
+  0x6e,
+  0x6f,
+  0x70,
+  0x71,
+  0x72,
+  0x73,
+  0x76,
+  0x77,
+  0x78,
+  0x79,
+  0x7b,
+  0x82,
+  0x85,
+  0x86,
+  0x8e,
+  0x8f,
+  0x90,
+  0x91,
+  0x92,
+  0x93,
+  0x95,
+  0x96,
+  0x97,
+  0x98,
+  0x99,
+  0x9b,
+  0x9c,
+  0x9d,
+  0x9e,
+  0x9f,
+  0xae,
+  0xb1,
+  0xb5,
+  0xb6,
+  0xb7,
+  0xb8,
+  0xb9,
+  0xba,
+  0xbc,
+  0xbd,
+  0xbe,
+  0xbf,
+  0xce,
+  0xd1,
+  0xd5,
+  ...range(0xd6, 0xdb),
+  ...range(0xdc, 0xdf),
 ];
 /** Integer-exact unary v128 ops. */
-const V_UN = [0x4d, 0x60, 0x61, 0x62, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x81, 0x87, 0x88, 0x89, 0x8a, 0xa0, 0xa1, 0xa7, 0xa8, 0xa9, 0xaa, 0xc0, 0xc1, 0xc7, 0xc8, 0xc9, 0xca];
+const V_UN = [
+  0x4d, 0x60, 0x61, 0x62, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x81, 0x87, 0x88, 0x89, 0x8a, 0xa0, 0xa1, 0xa7, 0xa8, 0xa9,
+  0xaa, 0xc0, 0xc1, 0xc7, 0xc8, 0xc9, 0xca,
+];
 const V_SHIFT = [0x6b, 0x6c, 0x6d, 0x8b, 0x8c, 0x8d, 0xab, 0xac, 0xad, 0xcb, 0xcc, 0xcd];
 /** f32x4 / f64x2 arithmetic (may make NaNs), then comparisons and truncations that hide NaN payloads. */
 const F32X4_UN = [0x67, 0x68, 0x69, 0x6a, 0xe0, 0xe1, 0xe3];
@@ -231,8 +303,14 @@ const F64X2_UN = [0x74, 0x75, 0x7a, 0x94, 0xec, 0xed, 0xef];
 const F64X2_BIN = [0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7];
 /** v128 loads: sub-opcode and natural alignment. */
 const V_LOADS: readonly MemOp[] = [
-  { op: 0x00, width: 4 }, ...range(0x01, 0x06).map((op) => ({ op, width: 3 })), { op: 0x07, width: 0 }, { op: 0x08, width: 1 },
-  { op: 0x09, width: 2 }, { op: 0x0a, width: 3 }, { op: 0x5c, width: 2 }, { op: 0x5d, width: 3 },
+  { op: 0x00, width: 4 },
+  ...range(0x01, 0x06).map((op) => ({ op, width: 3 })),
+  { op: 0x07, width: 0 },
+  { op: 0x08, width: 1 },
+  { op: 0x09, width: 2 },
+  { op: 0x0a, width: 3 },
+  { op: 0x5c, width: 2 },
+  { op: 0x5d, width: 3 },
 ];
 
 // --- generator ----------------------------------------------------------------------------------------------
@@ -347,11 +425,19 @@ class FunctionBuilder {
     const d = depth - 1;
     if (depth <= 0 || r.bool(0.25)) {
       switch (r.int(4)) {
-        case 0: return [...SIMD(0x0c), ...Array.from({ length: 16 }, () => (r.bool(0.3) ? r.pick([0, 0x80, 0xff, 0x7f]) : r.int(256)))];
-        case 1: return [0x20, ...uleb(r.pick(this.vlocals))];
+        case 0:
+          return [
+            ...SIMD(0x0c),
+            ...Array.from({ length: 16 }, () => (r.bool(0.3) ? r.pick([0, 0x80, 0xff, 0x7f]) : r.int(256))),
+          ];
+        case 1:
+          return [0x20, ...uleb(r.pick(this.vlocals))];
         case 2: {
           const splat = r.int(4);
-          return [...this.expr(splat === 3 ? 'i64' : 'i32', Math.min(depth, 1)), ...SIMD(splat === 3 ? 0x12 : 0x0f + splat)];
+          return [
+            ...this.expr(splat === 3 ? 'i64' : 'i32', Math.min(depth, 1)),
+            ...SIMD(splat === 3 ? 0x12 : 0x0f + splat),
+          ];
         }
         default: {
           const m = r.pick(V_LOADS);
@@ -360,7 +446,9 @@ class FunctionBuilder {
       }
     }
     switch (r.int(12)) {
-      case 0: case 1: case 2:
+      case 0:
+      case 1:
+      case 2:
         return [...this.vexpr(d), ...this.vexpr(d), ...SIMD(r.pick(V_BIN))];
       case 3:
         return [...this.vexpr(d), ...SIMD(r.pick(V_UN))];
@@ -373,10 +461,23 @@ class FunctionBuilder {
       case 7: {
         const k = r.int(6);
         const lanes = [16, 8, 4, 2, 4, 2][k]!;
-        const value = k === 3 ? this.expr('i64', 1) : k === 4 ? this.expr('f32', 1) : k === 5 ? this.expr('f64', 1) : this.expr('i32', 1);
+        const value =
+          k === 3
+            ? this.expr('i64', 1)
+            : k === 4
+              ? this.expr('f32', 1)
+              : k === 5
+                ? this.expr('f64', 1)
+                : this.expr('i32', 1);
         // replace_lane of a float lane only stores bits that comparisons/truncations read; f32/f64 lanes of NaN
         // constants are canonical here (the generator's f32/f64 expressions may carry any NaN: hide them).
-        if (k >= 4) return [...this.vexpr(d), ...this.observable(k === 4 ? 'f32' : 'f64', 1), ...SIMD([0x17, 0x1a, 0x1c, 0x1e, 0x20, 0x22][k]!), r.int(lanes)];
+        if (k >= 4)
+          return [
+            ...this.vexpr(d),
+            ...this.observable(k === 4 ? 'f32' : 'f64', 1),
+            ...SIMD([0x17, 0x1a, 0x1c, 0x1e, 0x20, 0x22][k]!),
+            r.int(lanes),
+          ];
         return [...this.vexpr(d), ...value, ...SIMD([0x17, 0x1a, 0x1c, 0x1e][k]!), r.int(lanes)];
       }
       case 8: {
@@ -396,7 +497,15 @@ class FunctionBuilder {
         const m = r.pick(V_LOADS.slice(0, 1));
         // load_lane into a vector: size 1 << k bytes, lane below 16 >> k.
         const k = r.int(4);
-        if (r.bool()) return [...this.address(0), ...this.vexpr(d), ...SIMD(0x54 + k), ...uleb(r.int(k + 1)), ...uleb(r.int(MAX_OFFSET + 1)), r.int(16 >> k)];
+        if (r.bool())
+          return [
+            ...this.address(0),
+            ...this.vexpr(d),
+            ...SIMD(0x54 + k),
+            ...uleb(r.int(k + 1)),
+            ...uleb(r.int(MAX_OFFSET + 1)),
+            r.int(16 >> k),
+          ];
         return [...this.address(0), ...SIMD(m.op), ...this.memarg(m)];
       }
     }
@@ -411,7 +520,11 @@ class FunctionBuilder {
       return [...v, ...SIMD(f64 ? r.pick([0xfe, 0xff, 0x5f]) : r.pick([0xfa, 0xfb, 0x5e]))];
     }
     if (r.bool()) return [...this.fvexpr(f64, depth - 1), ...SIMD(r.pick(f64 ? F64X2_UN : F32X4_UN))];
-    return [...this.fvexpr(f64, depth - 1), ...this.fvexpr(f64, depth - 1), ...SIMD(r.pick(f64 ? F64X2_BIN : F32X4_BIN))];
+    return [
+      ...this.fvexpr(f64, depth - 1),
+      ...this.fvexpr(f64, depth - 1),
+      ...SIMD(r.pick(f64 ? F64X2_BIN : F32X4_BIN)),
+    ];
   }
 
   /** An integer read out of a v128: a lane, a reduction or a bitmask. */
@@ -420,11 +533,16 @@ class FunctionBuilder {
     const v = this.vexpr(depth);
     if (t === 'i64') return [...v, ...SIMD(0x1d), r.int(2)];
     switch (r.int(5)) {
-      case 0: return [...v, ...SIMD(r.pick([0x15, 0x16])), r.int(16)];
-      case 1: return [...v, ...SIMD(r.pick([0x18, 0x19])), r.int(8)];
-      case 2: return [...v, ...SIMD(0x1b), r.int(4)];
-      case 3: return [...v, ...SIMD(r.pick([0x53, 0x63, 0x83, 0xa3, 0xc3]))];
-      default: return [...v, ...SIMD(r.pick([0x64, 0x84, 0xa4, 0xc4]))];
+      case 0:
+        return [...v, ...SIMD(r.pick([0x15, 0x16])), r.int(16)];
+      case 1:
+        return [...v, ...SIMD(r.pick([0x18, 0x19])), r.int(8)];
+      case 2:
+        return [...v, ...SIMD(0x1b), r.int(4)];
+      case 3:
+        return [...v, ...SIMD(r.pick([0x53, 0x63, 0x83, 0xa3, 0xc3]))];
+      default:
+        return [...v, ...SIMD(r.pick([0x64, 0x84, 0xa4, 0xc4]))];
     }
   }
 
@@ -453,7 +571,10 @@ class FunctionBuilder {
       case 5:
         return [...this.expr(t, d), ...this.expr(t, d), ...this.expr('i32', d), 0x1b];
       case 6: {
-        const candidates = this.loopDepth === 0 ? this.callable.flatMap((s, i) => (s.results.length === 1 && s.results[0] === t ? [i] : [])) : [];
+        const candidates =
+          this.loopDepth === 0
+            ? this.callable.flatMap((s, i) => (s.results.length === 1 && s.results[0] === t ? [i] : []))
+            : [];
         if (candidates.length === 0) return this.leaf(t);
         const f = r.pick(candidates);
         const args = this.callable[f]!.params.flatMap((p) => this.expr(p, d));
@@ -467,7 +588,8 @@ class FunctionBuilder {
       case 7:
         if (isInt) {
           const from = r.pick(NUM_TYPES);
-          const cmp = from === 'i32' || from === 'i64' ? (r.bool(0.2) ? [...this.expr(from, d), EQZ[from]] : null) : null;
+          const cmp =
+            from === 'i32' || from === 'i64' ? (r.bool(0.2) ? [...this.expr(from, d), EQZ[from]] : null) : null;
           const value = cmp ?? [...this.expr(from, d), ...this.expr(from, d), r.pick(CMP[from])];
           return t === 'i32' ? value : [...value, 0xad];
         }
@@ -520,12 +642,29 @@ class FunctionBuilder {
       }
       case 4: {
         // A block left early by br_if: the code after the branch runs only when the condition is false.
-        return [0x02, 0x40, ...this.stmts(d, 1 + r.int(2)), ...this.expr('i32', 2), 0x0d, 0, ...this.stmts(d, 1 + r.int(2)), 0x0b];
+        return [
+          0x02,
+          0x40,
+          ...this.stmts(d, 1 + r.int(2)),
+          ...this.expr('i32', 2),
+          0x0d,
+          0,
+          ...this.stmts(d, 1 + r.int(2)),
+          0x0b,
+        ];
       }
       case 5: {
         // A value-producing block whose result is stored in a local.
         const l = r.pick(this.free);
-        return [0x02, TYPE_BYTE[l.type], ...this.stmts(d, 1 + r.int(2)), ...this.expr(l.type, 2), 0x0b, 0x21, ...uleb(l.index)];
+        return [
+          0x02,
+          TYPE_BYTE[l.type],
+          ...this.stmts(d, 1 + r.int(2)),
+          ...this.expr(l.type, 2),
+          0x0b,
+          0x21,
+          ...uleb(l.index),
+        ];
       }
       case 6: {
         if (this.loopDepth >= this.counters.length) return this.stmt(0);
@@ -535,9 +674,23 @@ class FunctionBuilder {
         const body = this.stmts(d, 1 + r.int(3));
         this.loopDepth--;
         return [
-          0x41, ...sleb(BigInt(iterations)), 0x21, ...counter,
-          0x03, 0x40, ...body,
-          0x20, ...counter, 0x41, 1, 0x6b, 0x22, ...counter, 0x0d, 0, 0x0b,
+          0x41,
+          ...sleb(BigInt(iterations)),
+          0x21,
+          ...counter,
+          0x03,
+          0x40,
+          ...body,
+          0x20,
+          ...counter,
+          0x41,
+          1,
+          0x6b,
+          0x22,
+          ...counter,
+          0x0d,
+          0,
+          0x0b,
         ];
       }
       case 7: {
@@ -556,9 +709,21 @@ class FunctionBuilder {
         const idx = this.expr('i32', 2);
         const targets = [0, 1, 2, 0, 1].slice(0, 1 + r.int(5));
         return [
-          0x02, 0x40, 0x02, 0x40, 0x02, 0x40,
-          ...idx, 0x0e, ...vec(targets.map((t) => [t])), r.int(3),
-          0x0b, ...this.stmts(d, 1), 0x0b, ...this.stmts(d, 1), 0x0b,
+          0x02,
+          0x40,
+          0x02,
+          0x40,
+          0x02,
+          0x40,
+          ...idx,
+          0x0e,
+          ...vec(targets.map((t) => [t])),
+          r.int(3),
+          0x0b,
+          ...this.stmts(d, 1),
+          0x0b,
+          ...this.stmts(d, 1),
+          0x0b,
         ];
       }
       case 9: {
@@ -568,13 +733,32 @@ class FunctionBuilder {
       }
       case 11: {
         // An early return under a condition.
-        return [...this.expr('i32', 2), 0x04, 0x40, ...this.sig.results.flatMap((t) => this.observable(t, 2)), 0x0f, 0x0b];
+        return [
+          ...this.expr('i32', 2),
+          0x04,
+          0x40,
+          ...this.sig.results.flatMap((t) => this.observable(t, 2)),
+          0x0f,
+          0x0b,
+        ];
       }
       case 12: {
         // br_if carrying a value out of a block; when not taken the value is dropped and another computed.
         const l = r.pick(this.free);
         const t = TYPE_BYTE[l.type];
-        return [0x02, t, ...this.expr(l.type, 2), ...this.expr('i32', 2), 0x0d, 0, 0x1a, ...this.expr(l.type, 2), 0x0b, 0x21, ...uleb(l.index)];
+        return [
+          0x02,
+          t,
+          ...this.expr(l.type, 2),
+          ...this.expr('i32', 2),
+          0x0d,
+          0,
+          0x1a,
+          ...this.expr(l.type, 2),
+          0x0b,
+          0x21,
+          ...uleb(l.index),
+        ];
       }
       case 13: {
         // A bounded loop that may also break out early to the enclosing block.
@@ -585,9 +769,29 @@ class FunctionBuilder {
         const exit = this.expr('i32', 2);
         this.loopDepth--;
         return [
-          0x41, ...sleb(BigInt(2 + r.int(6))), 0x21, ...counter,
-          0x02, 0x40, 0x03, 0x40, ...body, ...exit, 0x0d, 1,
-          0x20, ...counter, 0x41, 1, 0x6b, 0x22, ...counter, 0x0d, 0, 0x0b, 0x0b,
+          0x41,
+          ...sleb(BigInt(2 + r.int(6))),
+          0x21,
+          ...counter,
+          0x02,
+          0x40,
+          0x03,
+          0x40,
+          ...body,
+          ...exit,
+          0x0d,
+          1,
+          0x20,
+          ...counter,
+          0x41,
+          1,
+          0x6b,
+          0x22,
+          ...counter,
+          0x0d,
+          0,
+          0x0b,
+          0x0b,
         ];
       }
       case 14: {
@@ -617,13 +821,31 @@ class FunctionBuilder {
         const bt = r.pick(loops);
         const counter = uleb(this.counters[this.loopDepth]!);
         this.loopDepth++;
-        const body = [...this.setAll(bt.sig.params), ...this.stmts(d, 1), ...bt.sig.params.flatMap((t) => this.expr(t, 2))];
+        const body = [
+          ...this.setAll(bt.sig.params),
+          ...this.stmts(d, 1),
+          ...bt.sig.params.flatMap((t) => this.expr(t, 2)),
+        ];
         this.loopDepth--;
         return [
-          0x41, ...sleb(BigInt(1 + r.int(5))), 0x21, ...counter,
+          0x41,
+          ...sleb(BigInt(1 + r.int(5))),
+          0x21,
+          ...counter,
           ...bt.sig.params.flatMap((p) => this.expr(p, 2)),
-          0x03, ...uleb(bt.index), ...body,
-          0x20, ...counter, 0x41, 1, 0x6b, 0x22, ...counter, 0x0d, 0, 0x0b,
+          0x03,
+          ...uleb(bt.index),
+          ...body,
+          0x20,
+          ...counter,
+          0x41,
+          1,
+          0x6b,
+          0x22,
+          ...counter,
+          0x0d,
+          0,
+          0x0b,
           ...this.setAll(bt.sig.results),
         ];
       }
@@ -633,8 +855,23 @@ class FunctionBuilder {
         const t = TYPE_BYTE[l.type];
         const op = r.pick(BIN[l.type]);
         return [
-          0x02, t, 0x02, t, ...this.expr(l.type, 2), ...this.expr('i32', 2), 0x0e, 2, 0, 1, r.int(2), 0x0b,
-          ...this.expr(l.type, 1), op, 0x0b, 0x21, ...uleb(l.index),
+          0x02,
+          t,
+          0x02,
+          t,
+          ...this.expr(l.type, 2),
+          ...this.expr('i32', 2),
+          0x0e,
+          2,
+          0,
+          1,
+          r.int(2),
+          0x0b,
+          ...this.expr(l.type, 1),
+          op,
+          0x0b,
+          0x21,
+          ...uleb(l.index),
         ];
       }
       case 18: {
@@ -652,7 +889,14 @@ class FunctionBuilder {
         if (k === 0) return [...this.vexpr(3), 0x21, ...uleb(r.pick(this.vlocals))];
         if (k === 1) return [...this.address(2), ...this.vexpr(3), ...SIMD(0x0b), ...this.memarg({ op: 0, width: 4 })];
         const w = r.int(4);
-        return [...this.address(2), ...this.vexpr(3), ...SIMD(0x58 + w), ...uleb(r.int(w + 1)), ...uleb(r.int(MAX_OFFSET + 1)), r.int(16 >> w)];
+        return [
+          ...this.address(2),
+          ...this.vexpr(3),
+          ...SIMD(0x58 + w),
+          ...uleb(r.int(w + 1)),
+          ...uleb(r.int(MAX_OFFSET + 1)),
+          r.int(16 >> w),
+        ];
       }
       default: {
         const l = r.pick(this.free);
@@ -697,7 +941,11 @@ function randomSig(rng: Prng, types: readonly NumType[], maxResults: number): Fu
  * Host functions every generated module imports from `env` (function indices 0..3). Both engines get the same
  * implementations (see host-imports.ts); `peek`/`poke` read and write the guest's memory from the host.
  */
-export const HOST_IMPORTS: readonly { readonly name: string; readonly params: readonly NumType[]; readonly results: readonly NumType[] }[] = [
+export const HOST_IMPORTS: readonly {
+  readonly name: string;
+  readonly params: readonly NumType[];
+  readonly results: readonly NumType[];
+}[] = [
   { name: 'mix', params: ['i32', 'i64'], results: ['i64'] },
   { name: 'split', params: ['i64'], results: ['i32', 'i64'] },
   { name: 'peek', params: ['i32'], results: ['i32'] },
@@ -711,7 +959,10 @@ export function generateModule(seed: number): GeneratedModule {
   const sigs: FuncSig[] = HOST_IMPORTS.map(({ params, results }) => ({ params, results }));
   const imported = sigs.length;
   for (let i = 0; i < helperCount; i++) sigs.push(randomSig(rng, NUM_TYPES, 2));
-  const main: FuncSig = { params: randomSig(rng, INT_TYPES, 0).params, results: [rng.pick(INT_TYPES), ...randomSig(rng, INT_TYPES, 2).results] };
+  const main: FuncSig = {
+    params: randomSig(rng, INT_TYPES, 0).params,
+    results: [rng.pick(INT_TYPES), ...randomSig(rng, INT_TYPES, 2).results],
+  };
   sigs.push(main);
 
   const globals: NumType[] = Array.from({ length: 1 + rng.int(4) }, () => rng.pick(NUM_TYPES));
@@ -724,30 +975,63 @@ export function generateModule(seed: number): GeneratedModule {
     return rng.bool(0.4) ? { params: sig.params, results: sig.params } : sig;
   });
   const blockTypes = blockSigs.map((sig, i) => ({ index: sigs.length + i, sig }));
-  const bodies = defined.map((sig, i) => new FunctionBuilder(rng, sig, sigs.slice(0, imported + i), globals, tableSize, blockTypes).body());
+  const bodies = defined.map((sig, i) =>
+    new FunctionBuilder(rng, sig, sigs.slice(0, imported + i), globals, tableSize, blockTypes).body(),
+  );
 
-  const zero: Record<NumType, number[]> = { i32: [0x41, 0], i64: [0x42, 0], f32: [0x43, 0, 0, 0, 0], f64: [0x44, 0, 0, 0, 0, 0, 0, 0, 0] };
+  const zero: Record<NumType, number[]> = {
+    i32: [0x41, 0],
+    i64: [0x42, 0],
+    f32: [0x43, 0, 0, 0, 0],
+    f64: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+  };
   const data = Array.from({ length: 64 + rng.int(192) }, () => rng.int(256));
-  const exportedGlobals = globals.flatMap((t, i) => (t === 'i32' || t === 'i64' ? [{ name: `g${i}`, index: i, type: t }] : []));
+  const exportedGlobals = globals.flatMap((t, i) =>
+    t === 'i32' || t === 'i64' ? [{ name: `g${i}`, index: i, type: t }] : [],
+  );
 
   const bytes = new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([...sigs, ...blockSigs].map((s) => [0x60, ...vec(s.params.map((t) => [TYPE_BYTE[t]])), ...vec(s.results.map((t) => [TYPE_BYTE[t]]))]))),
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(
+      1,
+      vec(
+        [...sigs, ...blockSigs].map((s) => [
+          0x60,
+          ...vec(s.params.map((t) => [TYPE_BYTE[t]])),
+          ...vec(s.results.map((t) => [TYPE_BYTE[t]])),
+        ]),
+      ),
+    ),
     ...section(2, vec(HOST_IMPORTS.map((h, i) => [...str('env'), ...str(h.name), 0x00, ...uleb(i)]))),
     ...section(3, vec(defined.map((_, i) => uleb(imported + i)))),
     ...section(4, vec([[0x70, 0x00, ...uleb(tableSize)]])),
     ...section(5, vec([[0x01, 1, 3]])),
     ...section(6, vec(globals.map((t) => [TYPE_BYTE[t], 1, ...zero[t], 0x0b]))),
-    ...section(7, vec([
-      [...str('main'), 0x00, ...uleb(sigs.length - 1)],
-      [...str('mem'), 0x02, 0],
-      ...exportedGlobals.map((g) => [...str(g.name), 0x03, ...uleb(g.index)]),
-    ])),
+    ...section(
+      7,
+      vec([
+        [...str('main'), 0x00, ...uleb(sigs.length - 1)],
+        [...str('mem'), 0x02, 0],
+        ...exportedGlobals.map((g) => [...str(g.name), 0x03, ...uleb(g.index)]),
+      ]),
+    ),
     ...section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec(sigs.map((_, i) => uleb(i)))]])),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
     ...section(11, vec([[0x00, 0x41, ...sleb(BigInt(rng.int(1024))), 0x0b, ...uleb(data.length), ...data]])),
   ]);
-  return { bytes, mainParams: main.params, mainResults: main.results, globals: exportedGlobals.map(({ name, type }) => ({ name, type })) };
+  return {
+    bytes,
+    mainParams: main.params,
+    mainResults: main.results,
+    globals: exportedGlobals.map(({ name, type }) => ({ name, type })),
+  };
 }
 
 /** Arguments for `main`, as unsigned bit patterns. */

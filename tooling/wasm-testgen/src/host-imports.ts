@@ -7,7 +7,8 @@ import { HOST_IMPORTS } from './generate-module.js';
  */
 export function hostImplementations(memory: () => ArrayBuffer): Record<string, (...args: never[]) => unknown> {
   const impls: Record<string, (...args: never[]) => unknown> = {
-    mix: (a: number, b: bigint) => BigInt.asIntN(64, (BigInt(a >>> 0) * 0x9e37_79b9_7f4a_7c15n) ^ BigInt.asUintN(64, b)),
+    mix: (a: number, b: bigint) =>
+      BigInt.asIntN(64, (BigInt(a >>> 0) * 0x9e37_79b9_7f4a_7c15n) ^ BigInt.asUintN(64, b)),
     split: (x: bigint) => {
       const u = BigInt.asUintN(64, x);
       return [Number(u & 0xffff_ffffn) | 0, BigInt.asIntN(64, u >> 7n)];

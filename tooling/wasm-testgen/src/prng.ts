@@ -52,7 +52,14 @@ export class Prng {
   interestingU64(): bigint {
     switch (this.int(6)) {
       case 0:
-        return this.pick([0n, 1n, 0xffff_ffff_ffff_ffffn, 0x8000_0000_0000_0000n, 0x7fff_ffff_ffff_ffffn, 0xffff_ffffn]);
+        return this.pick([
+          0n,
+          1n,
+          0xffff_ffff_ffff_ffffn,
+          0x8000_0000_0000_0000n,
+          0x7fff_ffff_ffff_ffffn,
+          0xffff_ffffn,
+        ]);
       case 1:
         return 1n << BigInt(this.int(64));
       case 2:

@@ -15,7 +15,11 @@ export function clipboardOf(nav: Navigator | undefined): Clipboard | undefined {
 }
 
 export async function readClipboard(clip: Clipboard | undefined): Promise<{ text: string }> {
-  if (!clip) throw denied('clipboard.read', 'no navigator.clipboard (the page is not a secure context, or the browser has no Clipboard API)');
+  if (!clip)
+    throw denied(
+      'clipboard.read',
+      'no navigator.clipboard (the page is not a secure context, or the browser has no Clipboard API)',
+    );
   try {
     return { text: await clip.readText() };
   } catch (e) {
@@ -24,7 +28,11 @@ export async function readClipboard(clip: Clipboard | undefined): Promise<{ text
 }
 
 export async function writeClipboard(clip: Clipboard | undefined, text: string): Promise<Record<string, never>> {
-  if (!clip) throw denied('clipboard.write', 'no navigator.clipboard (the page is not a secure context, or the browser has no Clipboard API)');
+  if (!clip)
+    throw denied(
+      'clipboard.write',
+      'no navigator.clipboard (the page is not a secure context, or the browser has no Clipboard API)',
+    );
   try {
     await clip.writeText(text);
     return {};

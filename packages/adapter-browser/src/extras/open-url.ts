@@ -14,10 +14,16 @@ export function parseOpenableUrl(url: string): string {
 export function openInNewWindow(win: Window, href: string): void {
   const w = win.open('about:blank', '_blank');
   if (!w) {
-    throw browserError('BROWSER_POPUP_BLOCKED', 'url.open', `opening ${new URL(href).origin}`, 'window.open returned null', {
-      expected: 'a new window',
-      details: { url: href },
-    });
+    throw browserError(
+      'BROWSER_POPUP_BLOCKED',
+      'url.open',
+      `opening ${new URL(href).origin}`,
+      'window.open returned null',
+      {
+        expected: 'a new window',
+        details: { url: href },
+      },
+    );
   }
   w.opener = null;
   w.location.href = href;

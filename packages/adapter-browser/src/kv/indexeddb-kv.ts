@@ -5,7 +5,11 @@ import type { KvStore } from './kv-store.js';
 const STORE = 'kv';
 
 function storageFailed(op: string, e: unknown) {
-  return browserError('BROWSER_STORAGE_FAILED', op, `IndexedDB ${op}`, describeThrown(e), { cause: e, retryable: true, details: { backend: 'indexeddb' } });
+  return browserError('BROWSER_STORAGE_FAILED', op, `IndexedDB ${op}`, describeThrown(e), {
+    cause: e,
+    retryable: true,
+    details: { backend: 'indexeddb' },
+  });
 }
 
 function request<T>(op: string, r: IDBRequest<T>): Promise<T> {
@@ -34,7 +38,8 @@ export async function openIndexedDbKv(factory: IDBFactory, name: string): Promis
     db = await new Promise<IDBDatabase>((resolve, reject) => {
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(storageFailed('open', open.error));
-      open.onblocked = () => reject(storageFailed('open', new Error(`database ${name} is blocked by another tab holding an older version`)));
+      open.onblocked = () =>
+        reject(storageFailed('open', new Error(`database ${name} is blocked by another tab holding an older version`)));
     });
   } catch (e) {
     throw FaygerError.is(e) ? e : storageFailed('open', e);

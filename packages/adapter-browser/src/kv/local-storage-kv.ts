@@ -2,7 +2,11 @@ import { browserError, describeThrown } from '../errors.js';
 import type { KvStore } from './kv-store.js';
 
 function failed(op: string, e: unknown) {
-  return browserError('BROWSER_STORAGE_FAILED', op, `localStorage ${op}`, describeThrown(e), { cause: e, retryable: true, details: { backend: 'localstorage' } });
+  return browserError('BROWSER_STORAGE_FAILED', op, `localStorage ${op}`, describeThrown(e), {
+    cause: e,
+    retryable: true,
+    details: { backend: 'localstorage' },
+  });
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -53,7 +57,13 @@ export function createLocalStorageKv(storage: Storage, prefix: string): KvStore 
           } catch {
             continue;
           }
-          if (Array.isArray(parsed) && parsed[0] === ns && typeof parsed[1] === 'string' && parsed[1].startsWith(keyPrefix)) keys.push(parsed[1]);
+          if (
+            Array.isArray(parsed) &&
+            parsed[0] === ns &&
+            typeof parsed[1] === 'string' &&
+            parsed[1].startsWith(keyPrefix)
+          )
+            keys.push(parsed[1]);
         }
         return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, limit);
       }),

@@ -42,7 +42,8 @@ export async function fetchHttp(
 ): Promise<OpResult<'net.http'>> {
   const origins = ctx.scope?.origins;
   const url = a.url;
-  if (originOfUrl(url) === undefined || (origins !== undefined && !isUrlAllowed(url, origins))) throw scopeDenied(url, origins, false);
+  if (originOfUrl(url) === undefined || (origins !== undefined && !isUrlAllowed(url, origins)))
+    throw scopeDenied(url, origins, false);
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const timeout = a.timeoutMs ?? options.timeoutMs ?? 30_000;
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeout)]);
@@ -84,32 +85,53 @@ export async function fetchHttp(
         details: { origin: originOfUrl(url), timeoutMs: timeout },
       });
     }
-    throw browserError('BROWSER_FETCH_FAILED', 'net.http', `net.http ${a.method} ${originOfUrl(url)}`, describeThrown(e), {
-      expected: 'a response the page is allowed to read',
-      hint:
-        'Browsers report CORS refusals, mixed content and network failures alike. If the origin is up, make it send ' +
-        `Access-Control-Allow-Origin for ${typeof location !== 'undefined' ? location.origin : 'this page'} (and answer the preflight for non-simple requests).`,
-      cause: e,
-      retryable: true,
-      details: { origin: originOfUrl(url), method: a.method },
-    });
+    throw browserError(
+      'BROWSER_FETCH_FAILED',
+      'net.http',
+      `net.http ${a.method} ${originOfUrl(url)}`,
+      describeThrown(e),
+      {
+        expected: 'a response the page is allowed to read',
+        hint:
+          'Browsers report CORS refusals, mixed content and network failures alike. If the origin is up, make it send ' +
+          `Access-Control-Allow-Origin for ${typeof location !== 'undefined' ? location.origin : 'this page'} (and answer the preflight for non-simple requests).`,
+        cause: e,
+        retryable: true,
+        details: { origin: originOfUrl(url), method: a.method },
+      },
+    );
   }
   if (res.type === 'opaqueredirect') {
     await res.body?.cancel().catch(() => {});
-    throw browserError('BROWSER_REDIRECT_REFUSED', 'net.http', `net.http ${a.method} ${originOfUrl(url)}`, 'a redirect response', {
-      expected: 'a final (non-redirect) response',
-      details: { origin: originOfUrl(url) },
-    });
+    throw browserError(
+      'BROWSER_REDIRECT_REFUSED',
+      'net.http',
+      `net.http ${a.method} ${originOfUrl(url)}`,
+      'a redirect response',
+      {
+        expected: 'a final (non-redirect) response',
+        details: { origin: originOfUrl(url) },
+      },
+    );
   }
   // The browser followed redirects out of sight: the answer is only released if it came from a granted origin.
   const finalUrl = res.url || url;
-  if (res.redirected && (originOfUrl(finalUrl) === undefined || (origins !== undefined && !isUrlAllowed(finalUrl, origins)))) {
+  if (
+    res.redirected &&
+    (originOfUrl(finalUrl) === undefined || (origins !== undefined && !isUrlAllowed(finalUrl, origins)))
+  ) {
     await res.body?.cancel().catch(() => {});
     throw scopeDenied(finalUrl, origins, true);
   }
   const body = await readCappedBody(res, bodyCap(ctx), url, (e) => {
     if (ctx.signal.aborted) return ctx.signal.reason;
-    return browserError('BROWSER_FETCH_FAILED', 'net.http', `reading the response of ${originOfUrl(url)}`, describeThrown(e), { cause: e, retryable: true, details: { origin: originOfUrl(url) } });
+    return browserError(
+      'BROWSER_FETCH_FAILED',
+      'net.http',
+      `reading the response of ${originOfUrl(url)}`,
+      describeThrown(e),
+      { cause: e, retryable: true, details: { origin: originOfUrl(url) } },
+    );
   });
   return { status: res.status, headers: responseHeaders(res), body };
 }

@@ -10,7 +10,9 @@ afterEach(closeAll);
 
 describe('contract in a page', () => {
   it('offers what a page can do and never fs, net.listen, env, stdio', () => {
-    const names = createBrowserAdapter().available().map((o) => o.name);
+    const names = createBrowserAdapter()
+      .available()
+      .map((o) => o.name);
     for (const c of ['log', 'clock', 'random', 'timer', 'net.http', 'kv', 'ui', 'open-url']) expect(names).toContain(c);
     for (const c of ['fs.read', 'fs.write', 'net.listen', 'env', 'stdio']) expect(names).not.toContain(c);
   });
@@ -47,10 +49,15 @@ describe('log', () => {
     const lines: unknown[][] = [];
     console.warn = (...args: unknown[]) => void lines.push(args);
     try {
-      const s = await session({ log: { onRecord: (r) => records.push(r) }, diagnostics: { emit: (e) => void seen.push(e) } }, [req('log'), req('open-url')]);
+      const s = await session(
+        { log: { onRecord: (r) => records.push(r) }, diagnostics: { emit: (e) => void seen.push(e) } },
+        [req('log'), req('open-url')],
+      );
       await s.call('log.write', { level: 'warn', message: 'careful', fields: { k: 'v' } });
       expect(lines).toEqual([[`[fayger ${s.instanceId}] careful`, { k: 'v' }]]);
-      expect(records).toMatchObject([{ instanceId: s.instanceId, level: 'warn', message: 'careful', fields: { k: 'v' } }]);
+      expect(records).toMatchObject([
+        { instanceId: s.instanceId, level: 'warn', message: 'careful', fields: { k: 'v' } },
+      ]);
       await expectCode(s.call('url.open', { url: 'javascript:alert(1)' }), 'BROWSER_URL_REJECTED');
       expect(seen.map((e) => e.name)).toContain('adapter.host.error');
     } finally {
@@ -76,7 +83,14 @@ describe('url.open', () => {
   });
 
   it('a blocked popup is BROWSER_POPUP_BLOCKED', async () => {
-    const fake = { document, navigator, open: () => null, fetch, addEventListener: () => {}, removeEventListener: () => {} } as unknown as Window & typeof globalThis;
+    const fake = {
+      document,
+      navigator,
+      open: () => null,
+      fetch,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    } as unknown as Window & typeof globalThis;
     const s = await session({ window: fake }, [req('open-url')]);
     await expectCode(s.call('url.open', { url: 'https://example.com/' }), 'BROWSER_POPUP_BLOCKED');
   });
@@ -92,8 +106,19 @@ describe('clipboard', () => {
   });
 
   it('without a Clipboard API it is not offered, and a forced call fails BROWSER_CLIPBOARD_DENIED', async () => {
-    const fake = { document, navigator: {}, open: window.open.bind(window), fetch, addEventListener: () => {}, removeEventListener: () => {} } as unknown as Window & typeof globalThis;
-    expect(createBrowserAdapter({ window: fake }).available().map((o) => o.name)).not.toContain('clipboard');
+    const fake = {
+      document,
+      navigator: {},
+      open: window.open.bind(window),
+      fetch,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    } as unknown as Window & typeof globalThis;
+    expect(
+      createBrowserAdapter({ window: fake })
+        .available()
+        .map((o) => o.name),
+    ).not.toContain('clipboard');
     const s = await session({ window: fake, clipboard: true }, [req('clipboard')]);
     await expectCode(s.call('clipboard.write', { text: 'x' }), 'BROWSER_CLIPBOARD_DENIED');
     await expectCode(s.call('clipboard.read', {}), 'BROWSER_CLIPBOARD_DENIED');
@@ -108,7 +133,10 @@ describe('app.lifecycle and cleanup', () => {
     window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
     window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
     await waitFor(() => s.events.filter((e) => e.type === 'app.lifecycle').length >= 2);
-    expect(s.events.filter((e) => e.type === 'app.lifecycle').map((e) => e.data)).toEqual([{ state: 'foreground' }, { state: 'terminating' }]);
+    expect(s.events.filter((e) => e.type === 'app.lifecycle').map((e) => e.data)).toEqual([
+      { state: 'foreground' },
+      { state: 'terminating' },
+    ]);
   });
 
   it('closing the bus removes listeners, UI and timers', async () => {

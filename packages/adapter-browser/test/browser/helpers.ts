@@ -1,5 +1,11 @@
 import { createInstructionBus, type AdapterBus } from '@fayger/adapter-core';
-import { FaygerError, type CapabilityRequest, type ErrorCode, type UniversalEvent, type UniversalEventMap } from '@fayger/contracts';
+import {
+  FaygerError,
+  type CapabilityRequest,
+  type ErrorCode,
+  type UniversalEvent,
+  type UniversalEventMap,
+} from '@fayger/contracts';
 import { createBrowserAdapter, type BrowserAdapter, type BrowserAdapterOptions } from '../../src/index.js';
 
 export interface Session {
@@ -14,7 +20,11 @@ export interface Session {
 let seq = 0;
 const open: Session[] = [];
 
-export const req = (name: string, scope?: CapabilityRequest['scope']): CapabilityRequest => ({ name, required: false, ...(scope ? { scope } : {}) });
+export const req = (name: string, scope?: CapabilityRequest['scope']): CapabilityRequest => ({
+  name,
+  required: false,
+  ...(scope ? { scope } : {}),
+});
 
 /** A browser adapter behind a real bus with one open instance, granted `requested` (or everything offered). */
 export async function session(options: BrowserAdapterOptions = {}, requested?: CapabilityRequest[]): Promise<Session> {
@@ -43,7 +53,10 @@ export async function closeAll(): Promise<void> {
   for (const s of open.splice(0)) await s.close();
 }
 
-export async function expectCode(p: Promise<unknown> | (() => unknown), code: ErrorCode | readonly ErrorCode[]): Promise<FaygerError> {
+export async function expectCode(
+  p: Promise<unknown> | (() => unknown),
+  code: ErrorCode | readonly ErrorCode[],
+): Promise<FaygerError> {
   const codes = (Array.isArray(code) ? code : [code]) as ErrorCode[];
   try {
     await (typeof p === 'function' ? p() : p);
@@ -63,4 +76,5 @@ export async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
   }
 }
 
-export const uiEvents = (s: Session) => s.events.filter((e) => e.type === 'ui.event').map((e) => e.data as UniversalEventMap['ui.event']);
+export const uiEvents = (s: Session) =>
+  s.events.filter((e) => e.type === 'ui.event').map((e) => e.data as UniversalEventMap['ui.event']);

@@ -13,13 +13,22 @@ const form = (opts: { name?: string; order?: 'ab' | 'ba'; extra?: boolean; disab
       type: 'row',
       children: [
         ...(opts.extra ? [{ type: 'text' as const, text: 'new first child' }] : []),
-        { type: 'input', id: 'name', placeholder: 'Your name', ...(opts.name !== undefined ? { value: opts.name } : {}) },
+        {
+          type: 'input',
+          id: 'name',
+          placeholder: 'Your name',
+          ...(opts.name !== undefined ? { value: opts.name } : {}),
+        },
         { type: 'button', id: 'ok', text: 'OK', disabled: opts.disabled ?? false },
       ],
     },
     {
       type: 'list',
-      children: (opts.order === 'ba' ? ['b', 'a'] : ['a', 'b']).map((k) => ({ type: 'button' as const, id: `item-${k}`, text: `Item ${k}` })),
+      children: (opts.order === 'ba' ? ['b', 'a'] : ['a', 'b']).map((k) => ({
+        type: 'button' as const,
+        id: `item-${k}`,
+        text: `Item ${k}`,
+      })),
     },
   ],
 });
@@ -28,7 +37,21 @@ describe('ui.* as DOM', () => {
   it('renders column, row, list, text, button and input; guest text is text, never HTML', async () => {
     const s = await session();
     await s.call('ui.render', {
-      tree: { type: 'column', children: [{ type: 'text', text: '<img src=x onerror="window.__pwned=1">' }, { type: 'row', children: [{ type: 'button', id: 'b', text: '<b>bold</b>' }] }, { type: 'list', children: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }] }, { type: 'input', id: 'i', placeholder: 'type here', value: 'start' }] },
+      tree: {
+        type: 'column',
+        children: [
+          { type: 'text', text: '<img src=x onerror="window.__pwned=1">' },
+          { type: 'row', children: [{ type: 'button', id: 'b', text: '<b>bold</b>' }] },
+          {
+            type: 'list',
+            children: [
+              { type: 'text', text: 'one' },
+              { type: 'text', text: 'two' },
+            ],
+          },
+          { type: 'input', id: 'i', placeholder: 'type here', value: 'start' },
+        ],
+      },
     });
     const root = s.adapter.uiRoot(s.instanceId)!;
     expect(root.querySelector('img')).toBeNull();
@@ -135,21 +158,30 @@ describe('ui.* as DOM', () => {
 
   it('rejects bad trees: through the bus at the boundary, and by the adapter itself when driven directly', async () => {
     const s = await session();
-    const dup = { type: 'row', children: [{ type: 'button', id: 'same', text: '1' }, { type: 'input', id: 'same' }] };
+    const dup = {
+      type: 'row',
+      children: [
+        { type: 'button', id: 'same', text: '1' },
+        { type: 'input', id: 'same' },
+      ],
+    };
     await expectCode(s.call('ui.render', { tree: dup }), 'INSTRUCTION_INVALID');
     const direct = (tree: unknown) =>
       Promise.resolve().then(() =>
-        s.adapter.handle({ v: 1, id: 'd', op: 'ui.render', args: { tree }, instanceId: 'direct' } as UniversalInstruction, {
-          instanceId: 'direct',
-          callId: 'd',
-          capability: 'ui',
-          grant: { name: 'ui' },
-          scope: undefined,
-          grants: new Map([['ui', { name: 'ui' }]]),
-          remaining: {},
-          signal: new AbortController().signal,
-          emit: () => {},
-        } as AdapterCallContext),
+        s.adapter.handle(
+          { v: 1, id: 'd', op: 'ui.render', args: { tree }, instanceId: 'direct' } as UniversalInstruction,
+          {
+            instanceId: 'direct',
+            callId: 'd',
+            capability: 'ui',
+            grant: { name: 'ui' },
+            scope: undefined,
+            grants: new Map([['ui', { name: 'ui' }]]),
+            remaining: {},
+            signal: new AbortController().signal,
+            emit: () => {},
+          } as AdapterCallContext,
+        ),
       );
     const e = await expectCode(direct(dup), 'BROWSER_UI_TREE_INVALID');
     expect(e.message).toContain('same');

@@ -59,7 +59,12 @@ export interface InstructionBusOptions {
 export interface AdapterBus extends InstructionBus {
   readonly adapter: PlatformAdapter;
   /** Dispatches `op` for an instance and unwraps the result: the value, or a thrown FaygerError. */
-  call<O extends OpName>(instanceId: string, op: O, args: OpArgs<O>, options?: { timeoutMs?: number }): OpResult<O> | Promise<OpResult<O>>;
+  call<O extends OpName>(
+    instanceId: string,
+    op: O,
+    args: OpArgs<O>,
+    options?: { timeoutMs?: number },
+  ): OpResult<O> | Promise<OpResult<O>>;
   /** Pending async calls of one instance (or all). */
   pendingCount(instanceId?: string): number;
   /** The open instance ids. */
@@ -99,7 +104,11 @@ function errResult(id: string, error: FaygerError): UniversalResult {
   return { v: 1, id, ok: false, error: error.toJSON() };
 }
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+  return (
+    v !== null &&
+    (typeof v === 'object' || typeof v === 'function') &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
 }
 
 /** Turns a Universal_Result into its value, or throws the FaygerError it carries. */
@@ -108,7 +117,6 @@ export function unwrapResult<O extends OpName>(result: UniversalResult<O>): OpRe
   const e = FaygerError.fromJSON(result.error);
   throw e;
 }
-
 
 // Hosts without these globals (Hermes 0.12 has neither performance nor queueMicrotask): fall back to
 // Date.now and a resolved promise, which give the same ordering guarantees the bus relies on.
@@ -170,7 +178,14 @@ class Bus implements AdapterBus {
       });
     }
     if (this.open_.has(id)) {
-      throw new FaygerError({ code: 'ADAPTER_INSTANCE_EXISTS', phase: 'open', what: `opening instance ${id}`, expected: 'a fresh instance id', found: `${id} already open`, details: { instanceId: id } });
+      throw new FaygerError({
+        code: 'ADAPTER_INSTANCE_EXISTS',
+        phase: 'open',
+        what: `opening instance ${id}`,
+        expected: 'a fresh instance id',
+        found: `${id} already open`,
+        details: { instanceId: id },
+      });
     }
     const list = Array.isArray(binding.grants) ? binding.grants : (binding.grants as GrantReport).granted;
     const grants = new Map<CapabilityName, CapabilityGrant>();
@@ -215,21 +230,41 @@ class Bus implements AdapterBus {
 
   private deliver(inst: Instance, input: HostEventInput): void {
     if (inst.closed) {
-      this.diag({ kind: 'late-emit', instanceId: inst.id, message: `event ${input?.type} after instance ${inst.id} closed was dropped` });
+      this.diag({
+        kind: 'late-emit',
+        instanceId: inst.id,
+        message: `event ${input?.type} after instance ${inst.id} closed was dropped`,
+      });
       return;
     }
     let ev: UniversalEvent;
     try {
-      ev = validateEvent({ v: 1, type: input?.type, instanceId: inst.id, time: input?.time ?? Date.now(), data: input?.data });
+      ev = validateEvent({
+        v: 1,
+        type: input?.type,
+        instanceId: inst.id,
+        time: input?.time ?? Date.now(),
+        data: input?.data,
+      });
     } catch (e) {
-      this.diag({ kind: 'event-invalid', instanceId: inst.id, error: toFaygerError(e, { code: 'EVENT_INVALID' }), message: `adapter ${this.adapter.id} emitted an invalid event` });
+      this.diag({
+        kind: 'event-invalid',
+        instanceId: inst.id,
+        error: toFaygerError(e, { code: 'EVENT_INVALID' }),
+        message: `adapter ${this.adapter.id} emitted an invalid event`,
+      });
       return;
     }
     for (const l of this.listeners.get(inst.id) ?? []) {
       try {
         l(ev);
       } catch (e) {
-        this.diag({ kind: 'listener-failed', instanceId: inst.id, error: toFaygerError(e, { code: 'INTERNAL', what: 'an event listener' }), message: 'an event listener threw' });
+        this.diag({
+          kind: 'listener-failed',
+          instanceId: inst.id,
+          error: toFaygerError(e, { code: 'INTERNAL', what: 'an event listener' }),
+          message: 'an event listener threw',
+        });
       }
     }
     if (!inst.grants.has('app')) return;
@@ -241,15 +276,26 @@ class Bus implements AdapterBus {
     inst.queue.push(ev);
     if (inst.queue.length > this.maxQueued) {
       const dropped = inst.queue.shift()!;
-      this.diag({ kind: 'event-dropped', instanceId: inst.id, message: `event queue full (${this.maxQueued}); dropped the oldest ${dropped.type} event` });
+      this.diag({
+        kind: 'event-dropped',
+        instanceId: inst.id,
+        message: `event queue full (${this.maxQueued}); dropped the oldest ${dropped.type} event`,
+      });
     }
   }
 
-  call<O extends OpName>(instanceId: string, op: O, args: OpArgs<O>, options: { timeoutMs?: number } = {}): OpResult<O> | Promise<OpResult<O>> {
+  call<O extends OpName>(
+    instanceId: string,
+    op: O,
+    args: OpArgs<O>,
+    options: { timeoutMs?: number } = {},
+  ): OpResult<O> | Promise<OpResult<O>> {
     const ins: UniversalInstruction = { v: 1, id: `call-${++this.seq}`, op, args, instanceId } as UniversalInstruction;
     if (options.timeoutMs !== undefined) ins.timeoutMs = options.timeoutMs;
     const r = this.dispatch(ins);
-    return isThenable(r) ? (r as Promise<UniversalResult<O>>).then(unwrapResult) : unwrapResult(r as UniversalResult<O>);
+    return isThenable(r)
+      ? (r as Promise<UniversalResult<O>>).then(unwrapResult)
+      : unwrapResult(r as UniversalResult<O>);
   }
 
   dispatch(raw: UniversalInstruction, instanceId?: string): UniversalResult | Promise<UniversalResult> {
@@ -267,15 +313,36 @@ class Bus implements AdapterBus {
       id = ins.id;
       const iid = ins.instanceId;
       if (instanceId !== undefined && iid !== instanceId) {
-        throw new FaygerError({ code: 'INSTRUCTION_INVALID', phase: ins.op, what: 'routing an instruction', expected: `instanceId ${instanceId}`, found: String(iid), details: { field: '/instanceId' } });
+        throw new FaygerError({
+          code: 'INSTRUCTION_INVALID',
+          phase: ins.op,
+          what: 'routing an instruction',
+          expected: `instanceId ${instanceId}`,
+          found: String(iid),
+          details: { field: '/instanceId' },
+        });
       }
       const found = iid === undefined ? undefined : this.open_.get(iid);
       if (!found) {
-        throw new FaygerError({ code: 'ADAPTER_INSTANCE_UNKNOWN', phase: ins.op, what: `routing ${ins.op}`, expected: 'an instance opened on this bus', found: iid === undefined ? 'no instanceId' : `instance ${iid}`, details: { instanceId: iid } });
+        throw new FaygerError({
+          code: 'ADAPTER_INSTANCE_UNKNOWN',
+          phase: ins.op,
+          what: `routing ${ins.op}`,
+          expected: 'an instance opened on this bus',
+          found: iid === undefined ? 'no instanceId' : `instance ${iid}`,
+          details: { instanceId: iid },
+        });
       }
       inst = found;
       if (inst.pending.has(id)) {
-        throw new FaygerError({ code: 'INSTRUCTION_INVALID', phase: ins.op, what: 'correlating an instruction', expected: 'an id not used by a pending call of this instance', found: JSON.stringify(id), details: { field: '/id' } });
+        throw new FaygerError({
+          code: 'INSTRUCTION_INVALID',
+          phase: ins.op,
+          what: 'correlating an instruction',
+          expected: 'an id not used by a pending call of this instance',
+          found: JSON.stringify(id),
+          details: { field: '/id' },
+        });
       }
       const capability = OP_CAPABILITY[ins.op];
       const g = inst.grants.get(capability);
@@ -293,12 +360,20 @@ class Bus implements AdapterBus {
       meter.chargeCall(ins.op, payloadBytes(ins.args));
       if (short) return okResult(id, short.value);
     } catch (e) {
-      return errResult(id, toFaygerError(e, { code: 'INTERNAL', phase: 'dispatch', what: 'dispatching an instruction' }));
+      return errResult(
+        id,
+        toFaygerError(e, { code: 'INTERNAL', phase: 'dispatch', what: 'dispatching an instruction' }),
+      );
     }
     return this.run(ins, inst, grant, meter);
   }
 
-  private finishValue(ins: UniversalInstruction, grant: CapabilityGrant, meter: QuotaMeter, value: unknown): UniversalResult {
+  private finishValue(
+    ins: UniversalInstruction,
+    grant: CapabilityGrant,
+    meter: QuotaMeter,
+    value: unknown,
+  ): UniversalResult {
     try {
       const v = filterResult(ins, grant, value);
       if (this.validateResults) validateResult(ins.op, v);
@@ -310,10 +385,19 @@ class Bus implements AdapterBus {
   }
 
   private wrapAdapterError(ins: UniversalInstruction, e: unknown): FaygerError {
-    return toFaygerError(e, { code: 'ADAPTER_IO_FAILED', phase: ins.op, what: `the ${this.adapter.id} adapter handling ${ins.op}` });
+    return toFaygerError(e, {
+      code: 'ADAPTER_IO_FAILED',
+      phase: ins.op,
+      what: `the ${this.adapter.id} adapter handling ${ins.op}`,
+    });
   }
 
-  private run(ins: UniversalInstruction, inst: Instance, grant: CapabilityGrant, meter: QuotaMeter): UniversalResult | Promise<UniversalResult> {
+  private run(
+    ins: UniversalInstruction,
+    inst: Instance,
+    grant: CapabilityGrant,
+    meter: QuotaMeter,
+  ): UniversalResult | Promise<UniversalResult> {
     const controller = new AbortController();
     const ctx: AdapterCallContext = {
       instanceId: inst.id,
@@ -412,7 +496,13 @@ class Bus implements AdapterBus {
         });
       }
       default:
-        throw new FaygerError({ code: 'ADAPTER_UNSUPPORTED_OP', phase: ins.op, what: `routing ${ins.op}`, expected: 'app.info, app.poll or app.exit', found: ins.op });
+        throw new FaygerError({
+          code: 'ADAPTER_UNSUPPORTED_OP',
+          phase: ins.op,
+          what: `routing ${ins.op}`,
+          expected: 'app.info, app.poll or app.exit',
+          found: ins.op,
+        });
     }
   }
 
@@ -436,7 +526,12 @@ class Bus implements AdapterBus {
     try {
       await this.adapter.dispose(instanceId);
     } catch (e) {
-      this.diag({ kind: 'dispose-failed', instanceId, error: toFaygerError(e, { code: 'ADAPTER_IO_FAILED', what: `disposing instance ${instanceId}` }), message: 'adapter dispose failed' });
+      this.diag({
+        kind: 'dispose-failed',
+        instanceId,
+        error: toFaygerError(e, { code: 'ADAPTER_IO_FAILED', what: `disposing instance ${instanceId}` }),
+        message: 'adapter dispose failed',
+      });
     }
   }
 
@@ -460,7 +555,13 @@ export function withBusServedOffers(offers: readonly CapabilityOffer[]): Capabil
 
 export function createInstructionBus(options: InstructionBusOptions): AdapterBus {
   if (!options || typeof options.adapter?.handle !== 'function') {
-    throw new FaygerError({ code: 'ADAPTER_INVALID', phase: 'create-bus', what: 'creating the instruction bus', expected: 'options.adapter implementing PlatformAdapter', found: typeof options?.adapter });
+    throw new FaygerError({
+      code: 'ADAPTER_INVALID',
+      phase: 'create-bus',
+      what: 'creating the instruction bus',
+      expected: 'options.adapter implementing PlatformAdapter',
+      found: typeof options?.adapter,
+    });
   }
   return new Bus(options);
 }

@@ -42,7 +42,13 @@ export class QuotaMeter {
       what: `${op} under the ${this.capability} quota`,
       expected: limit,
       found,
-      details: { op, capability: this.capability, quota: this.quota, used: { calls: this.calls, bytes: this.bytes }, ...extra },
+      details: {
+        op,
+        capability: this.capability,
+        quota: this.quota,
+        used: { calls: this.calls, bytes: this.bytes },
+        ...extra,
+      },
     });
   }
 
@@ -66,7 +72,10 @@ export class QuotaMeter {
       this.tokens = Math.min(cap, this.tokens + ((t - this.last) / 1000) * q.ratePerSecond);
       this.last = t;
       if (this.tokens < 1) {
-        throw this.exceeded(op, `at most ${q.ratePerSecond} calls per second`, 'a faster burst', { limit: 'ratePerSecond', retryAfterMs: Math.ceil(((1 - this.tokens) / q.ratePerSecond) * 1000) });
+        throw this.exceeded(op, `at most ${q.ratePerSecond} calls per second`, 'a faster burst', {
+          limit: 'ratePerSecond',
+          retryAfterMs: Math.ceil(((1 - this.tokens) / q.ratePerSecond) * 1000),
+        });
       }
       this.tokens -= 1;
     }

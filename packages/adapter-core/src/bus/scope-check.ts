@@ -44,7 +44,8 @@ export function checkScope(ins: UniversalInstruction, grant: CapabilityGrant): {
       confineNamespace(ins.op, a.namespace as string | undefined, scope);
       return undefined;
     case 'env.get':
-      if (scope?.variables !== undefined && !scope.variables.includes(a.name as string)) return { value: { value: null } };
+      if (scope?.variables !== undefined && !scope.variables.includes(a.name as string))
+        return { value: { value: null } };
       return undefined;
     default:
       return undefined;

@@ -86,7 +86,11 @@ export function reportHostError(sink: EventSink | undefined, adapter: string, op
   emitEvent(sink, 'adapter.host.error', { adapter, operation, error: e.toJSON() });
 }
 
-function withReporting(handle: PlatformAdapter['handle'], id: string, sink: EventSink | undefined): PlatformAdapter['handle'] {
+function withReporting(
+  handle: PlatformAdapter['handle'],
+  id: string,
+  sink: EventSink | undefined,
+): PlatformAdapter['handle'] {
   if (!sink) return handle;
   return (ins, ctx) => {
     let out: unknown;
@@ -106,12 +110,19 @@ function withReporting(handle: PlatformAdapter['handle'], id: string, sink: Even
  * derived from the handlers unless given, failures go to `diagnostics`. `extra` adds the adapter's own
  * members (getters kept).
  */
-export function createAdapter<X extends object = Record<never, never>>(spec: AdapterSpec, extra?: X): PlatformAdapter & X {
+export function createAdapter<X extends object = Record<never, never>>(
+  spec: AdapterSpec,
+  extra?: X,
+): PlatformAdapter & X {
   const derived = spec.offers === undefined ? offersFromHandlers(spec.handlers, spec.id) : undefined;
   const offers = spec.offers;
   const route = createOpRouter(spec.handlers, spec.id);
   const onCall = spec.onCall;
-  const handle = withReporting(onCall ? (ins, ctx) => (onCall(ins, ctx), route(ins, ctx)) : route, spec.id, spec.diagnostics);
+  const handle = withReporting(
+    onCall ? (ins, ctx) => (onCall(ins, ctx), route(ins, ctx)) : route,
+    spec.id,
+    spec.diagnostics,
+  );
   const adapter: PlatformAdapter = {
     id: spec.id,
     hostKind: spec.hostKind,
@@ -149,7 +160,10 @@ export interface AdapterOverrides {
  */
 export function composeAdapter(base: PlatformAdapter, over: AdapterOverrides): PlatformAdapter {
   const handlers = (over.handlers ?? {}) as Record<string, OpHandler<OpName> | undefined>;
-  const own = typeof over.offers === 'function' ? undefined : (over.offers ?? offersFromHandlers(over.handlers ?? {}, over.id ?? base.id));
+  const own =
+    typeof over.offers === 'function'
+      ? undefined
+      : (over.offers ?? offersFromHandlers(over.handlers ?? {}, over.id ?? base.id));
   const available = (): readonly CapabilityOffer[] => {
     const b = base.available();
     if (typeof over.offers === 'function') return over.offers(b);

@@ -26,7 +26,8 @@ export interface Baseline {
 
 function defaultRandomFill(out: Uint8Array): void {
   const c = (globalThis as { crypto?: { getRandomValues?(a: Uint8Array): Uint8Array } }).crypto;
-  if (typeof c?.getRandomValues !== 'function') throw new TypeError('no crypto.getRandomValues on this host: pass baseline randomFill');
+  if (typeof c?.getRandomValues !== 'function')
+    throw new TypeError('no crypto.getRandomValues on this host: pass baseline randomFill');
   c.getRandomValues(out);
 }
 
@@ -65,6 +66,11 @@ export function baselineHandlers(options: BaselineOptions = {}): Baseline {
     handlers['timer.clear'] = (a, ctx) => timers.clear(a, ctx);
     handlers['timer.sleep'] = (a, ctx) => timers.sleep(a, ctx);
   }
-  const offers: CapabilityOffer[] = [{ name: 'log' }, { name: 'clock' }, { name: 'random' }, ...(timers ? [{ name: 'timer' as const }] : [])];
+  const offers: CapabilityOffer[] = [
+    { name: 'log' },
+    { name: 'clock' },
+    { name: 'random' },
+    ...(timers ? [{ name: 'timer' as const }] : []),
+  ];
   return { handlers, offers, timers, dispose: (id) => timers?.dispose(id) };
 }

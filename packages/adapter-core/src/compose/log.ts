@@ -49,13 +49,24 @@ export interface LogOptions {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const clean = (s: string) => s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-const CONSOLE: Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'> = { trace: 'debug', debug: 'debug', info: 'info', warn: 'warn', error: 'error' };
+const CONSOLE: Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'> = {
+  trace: 'debug',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+};
 
 /** Formats one record as a line (with its newline). */
 export function formatLogRecord(r: GuestLogRecord, format: 'json' | 'text', base?: Record<string, string>): string {
   const time = new Date(r.time).toISOString();
-  if (format === 'json') return `${JSON.stringify({ time, level: r.level, instanceId: r.instanceId, msg: r.message, ...base, ...(r.fields ? { fields: r.fields } : {}) })}\n`;
-  const fields = r.fields ? ` ${Object.entries(r.fields).map(([k, v]) => `${clean(k)}=${JSON.stringify(clean(v))}`).join(' ')}` : '';
+  if (format === 'json')
+    return `${JSON.stringify({ time, level: r.level, instanceId: r.instanceId, msg: r.message, ...base, ...(r.fields ? { fields: r.fields } : {}) })}\n`;
+  const fields = r.fields
+    ? ` ${Object.entries(r.fields)
+        .map(([k, v]) => `${clean(k)}=${JSON.stringify(clean(v))}`)
+        .join(' ')}`
+    : '';
   return `${time} ${r.level.toUpperCase().padEnd(5)} [${clean(r.instanceId)}] ${clean(r.message)}${fields}\n`;
 }
 
@@ -64,7 +75,10 @@ export function formatLogRecord(r: GuestLogRecord, format: 'json' | 'text', base
  * promise when the record was written to a stream whose buffer is full: it settles when the stream drains (or
  * closes), so the guest waits rather than the host buffering its logs.
  */
-export function createLogWriter(options: LogOptions = {}, hostDefault: Pick<LogOptions, 'output' | 'format'> = {}): (instanceId: string, a: OpArgs<'log.write'>) => void | Promise<void> {
+export function createLogWriter(
+  options: LogOptions = {},
+  hostDefault: Pick<LogOptions, 'output' | 'format'> = {},
+): (instanceId: string, a: OpArgs<'log.write'>) => void | Promise<void> {
   const min = LEVELS.indexOf(options.minLevel ?? 'trace');
   const output = options.output ?? hostDefault.output ?? 'console';
   const format = options.format ?? hostDefault.format ?? 'json';
@@ -86,14 +100,27 @@ export function createLogWriter(options: LogOptions = {}, hostDefault: Pick<LogO
     }));
   return (instanceId, a) => {
     if (LEVELS.indexOf(a.level) < min) return;
-    const record: GuestLogRecord = { time: now(), instanceId, level: a.level, message: a.message, ...(a.fields ? { fields: a.fields } : {}) };
+    const record: GuestLogRecord = {
+      time: now(),
+      instanceId,
+      level: a.level,
+      message: a.message,
+      ...(a.fields ? { fields: a.fields } : {}),
+    };
     let accepted: unknown = true;
     if (output === 'console') {
-      const c = (globalThis as unknown as { console?: Record<string, ((...x: unknown[]) => void) | undefined> }).console;
+      const c = (globalThis as unknown as { console?: Record<string, ((...x: unknown[]) => void) | undefined> })
+        .console;
       c?.[CONSOLE[a.level]]?.(`[fayger ${instanceId}] ${a.message}`, ...(a.fields ? [a.fields] : []));
     } else if (output !== false) accepted = output.write(formatLogRecord(record, format, options.base));
     options.onRecord?.(record);
-    if (accepted === false && output !== 'console' && output !== false && typeof output.once === 'function' && output.destroyed !== true) {
+    if (
+      accepted === false &&
+      output !== 'console' &&
+      output !== false &&
+      typeof output.once === 'function' &&
+      output.destroyed !== true
+    ) {
       return drained(output as TextOutput & { once: NonNullable<TextOutput['once']> });
     }
   };

@@ -30,7 +30,10 @@ const GUIDE = 'See docs/adapters.md (what to offer, what is mandatory).';
  * reason, never with ADAPTER_UNSUPPORTED_OP); url.open refuses a javascript: URL. Returns one message per broken
  * promise, written for the adapter's author; empty when the adapter keeps them all.
  */
-export async function checkAdapterContract(adapter: PlatformAdapter, env: ContractCheckEnvironment = {}): Promise<string[]> {
+export async function checkAdapterContract(
+  adapter: PlatformAdapter,
+  env: ContractCheckEnvironment = {},
+): Promise<string[]> {
   const problems: string[] = [];
   try {
     assertPlatformAdapter(adapter);
@@ -51,11 +54,14 @@ export async function checkAdapterContract(adapter: PlatformAdapter, env: Contra
         `${label} offers "${n}", which is not a capability of the catalogue (${CAPABILITY_NAMES.join(', ')}). A guest can never request it and negotiation never grants it: remove it from available(). ${GUIDE}`,
       );
     }
-    if (names.filter((x) => x === n).length > 1) problems.push(`${label} offers "${n}" more than once; offer each capability once, with one scope.`);
+    if (names.filter((x) => x === n).length > 1)
+      problems.push(`${label} offers "${n}" more than once; offer each capability once, with one scope.`);
   }
   for (const m of MANDATORY_CAPABILITIES) {
     if (!names.includes(m)) {
-      problems.push(`${label} does not offer "${m}", which every adapter must (log, clock and random are mandatory; baselineHandlers() provides all three). ${GUIDE}`);
+      problems.push(
+        `${label} does not offer "${m}", which every adapter must (log, clock and random are mandatory; baselineHandlers() provides all three). ${GUIDE}`,
+      );
     }
   }
   const offered = [...new Set(names)].filter((n): n is CapabilityName => isCapabilityName(n) && n !== 'app');
@@ -65,7 +71,8 @@ export async function checkAdapterContract(adapter: PlatformAdapter, env: Contra
 
 /** Arguments that exercise each op harmlessly (a failure for a host reason is fine; "unsupported" is not). */
 function probes(offers: readonly CapabilityOffer[], env: ContractCheckEnvironment): Partial<Record<OpName, unknown>> {
-  const root = (cap: CapabilityName) => (offers.find((o) => o.name === cap)?.scope?.roots?.[0] ?? '/data').replace(/(.)\/$/, '$1');
+  const root = (cap: CapabilityName) =>
+    (offers.find((o) => o.name === cap)?.scope?.roots?.[0] ?? '/data').replace(/(.)\/$/, '$1');
   const r = root('fs.read');
   const w = `${root('fs.write')}/.fayger-conformance-probe`;
   const probe = 'fayger-conformance-probe';
@@ -105,7 +112,12 @@ function probes(offers: readonly CapabilityOffer[], env: ContractCheckEnvironmen
   };
 }
 
-async function exerciseOffers(adapter: PlatformAdapter, offers: readonly CapabilityOffer[], offered: CapabilityName[], env: ContractCheckEnvironment): Promise<string[]> {
+async function exerciseOffers(
+  adapter: PlatformAdapter,
+  offers: readonly CapabilityOffer[],
+  offered: CapabilityName[],
+  env: ContractCheckEnvironment,
+): Promise<string[]> {
   const problems: string[] = [];
   const bus = createInstructionBus({ adapter, policy: { allow: 'available' }, defaultTimeoutMs: 5000 });
   const instanceId = 'conformance-offers';
@@ -115,7 +127,14 @@ async function exerciseOffers(adapter: PlatformAdapter, offers: readonly Capabil
   let listener: string | undefined;
   let clipboardText: string | undefined;
   const run = async (op: OpName, a: unknown): Promise<UniversalResult> =>
-    bus.dispatch({ v: 1, id: `probe-${++n}`, op, args: a, instanceId, ...(op === 'stdio.read' ? { timeoutMs: 500 } : {}) } as UniversalInstruction);
+    bus.dispatch({
+      v: 1,
+      id: `probe-${++n}`,
+      op,
+      args: a,
+      instanceId,
+      ...(op === 'stdio.read' ? { timeoutMs: 500 } : {}),
+    } as UniversalInstruction);
   try {
     for (const cap of offered) {
       const unsupported: string[] = [];
@@ -128,10 +147,14 @@ async function exerciseOffers(adapter: PlatformAdapter, offers: readonly Capabil
         if (op === 'clipboard.read' && res.ok) clipboardText = (res.value as { text: string }).text;
         if (!res.ok && res.error.code === 'ADAPTER_UNSUPPORTED_OP') unsupported.push(op);
         if (!res.ok && res.error.code === 'RESULT_INVALID') {
-          problems.push(`adapter "${adapter.id}" answered ${op} with a result that does not match its schema: ${res.error.message} Return exactly the op's result shape (see OP_CATALOGUE in @fayger/contracts).`);
+          problems.push(
+            `adapter "${adapter.id}" answered ${op} with a result that does not match its schema: ${res.error.message} Return exactly the op's result shape (see OP_CATALOGUE in @fayger/contracts).`,
+          );
         }
         if (op === 'url.open' && res.ok) {
-          problems.push(`adapter "${adapter.id}" opened "javascript:void 0" with url.open; it must refuse anything but absolute http(s) URLs (parseOpenableUrl in @fayger/adapter-core does this).`);
+          problems.push(
+            `adapter "${adapter.id}" opened "javascript:void 0" with url.open; it must refuse anything but absolute http(s) URLs (parseOpenableUrl in @fayger/adapter-core does this).`,
+          );
         }
       }
       if (unsupported.length > 0) {

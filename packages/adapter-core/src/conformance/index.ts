@@ -72,7 +72,10 @@ interface Harness {
   events: UniversalEvent[];
 }
 
-async function expectCode(p: Promise<unknown> | (() => unknown), code: ErrorCode | readonly ErrorCode[]): Promise<FaygerError> {
+async function expectCode(
+  p: Promise<unknown> | (() => unknown),
+  code: ErrorCode | readonly ErrorCode[],
+): Promise<FaygerError> {
   const codes = (Array.isArray(code) ? code : [code]) as ErrorCode[];
   try {
     await (typeof p === 'function' ? p() : p);
@@ -141,7 +144,11 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       close: () => inner.close?.(),
     };
     const diagnostics: BusDiagnostic[] = [];
-    const bus = createInstructionBus({ adapter, policy: { allow: 'available' }, onDiagnostic: (d) => diagnostics.push(d) });
+    const bus = createInstructionBus({
+      adapter,
+      policy: { allow: 'available' },
+      onDiagnostic: (d) => diagnostics.push(d),
+    });
     const instanceId = `conf-${++seq}`;
     const grants = grantsOverride ?? bus.negotiate(requested).granted;
     bus.open({ instanceId, grants, app: { id: 'conformance', version: '1.0.0' } });
@@ -156,13 +163,18 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       instanceId,
       events,
       call: async (op, args) => bus.call(instanceId, op as never, args as never),
-      result: async (op, args, extra = {}) => bus.dispatch({ v: 1, id: `r${++n}`, op, args, instanceId, ...extra } as UniversalInstruction),
+      result: async (op, args, extra = {}) =>
+        bus.dispatch({ v: 1, id: `r${++n}`, op, args, instanceId, ...extra } as UniversalInstruction),
     };
     live.push(h);
     return h;
   }
 
-  const req = (name: string, scope?: CapabilityRequest['scope'], quota?: CapabilityRequest['quota']): CapabilityRequest => ({
+  const req = (
+    name: string,
+    scope?: CapabilityRequest['scope'],
+    quota?: CapabilityRequest['quota'],
+  ): CapabilityRequest => ({
     name,
     required: false,
     ...(scope ? { scope } : {}),
@@ -182,7 +194,10 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       const body = (typeof a === 'function' ? a : b)!;
       it(`${title} [${cap}]`, typeof a === 'function' ? {} : a, async (ctx) => {
         if (!offered.has(cap)) {
-          if (flag) throw new Error(`The test file's flags expect "${cap}", but the adapter does not offer it: offer ${cap} from available(), or drop the flag.`);
+          if (flag)
+            throw new Error(
+              `The test file's flags expect "${cap}", but the adapter does not offer it: offer ${cap} from available(), or drop the flag.`,
+            );
           ctx.skip();
           return;
         }
@@ -214,9 +229,14 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
         await a.close?.();
       });
 
-      it('keeps the promise of every offer: each op of each offered capability is implemented', { timeout }, async () => {
-        const problems = await checkAdapterContract(await options.create(), { ...(env.httpUrl ? { httpUrl: env.httpUrl } : {}) });
-        if (problems.length > 0) throw new Error(`The adapter breaks ${problems.length} promise(s):\n- ${problems.join('\n- ')}`);
+      it('keeps the promise of every offer: each op of each offered capability is implemented', {
+        timeout,
+      }, async () => {
+        const problems = await checkAdapterContract(await options.create(), {
+          ...(env.httpUrl ? { httpUrl: env.httpUrl } : {}),
+        });
+        if (problems.length > 0)
+          throw new Error(`The adapter breaks ${problems.length} promise(s):\n- ${problems.join('\n- ')}`);
       });
 
       it('detect() answers a boolean or a score for a foreign host without throwing', async () => {
@@ -261,7 +281,13 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
         const a = await options.create();
         const grants: CapabilityGrant[] = [{ name: 'log' }, { name: 'clock' }, { name: 'random' }];
         const direct = async (op: string, args: unknown, cap: CapabilityName) =>
-          validateResult(op as never, await a.handle({ v: 1, id: 'd', op, args, instanceId: 'direct' } as UniversalInstruction, directContext('direct', cap, grants)));
+          validateResult(
+            op as never,
+            await a.handle(
+              { v: 1, id: 'd', op, args, instanceId: 'direct' } as UniversalInstruction,
+              directContext('direct', cap, grants),
+            ),
+          );
         await direct('log.write', { level: 'info', message: 'direct' }, 'log');
         await direct('clock.now', { clock: 'realtime' }, 'clock');
         await direct('random.bytes', { length: 16 }, 'random');
@@ -271,14 +297,17 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
     });
 
     describe('env', () => {
-      it.runIf(flags.env !== undefined)('env.get reads a granted variable, null for an ungranted one; env.list lists only granted ones', async () => {
-        const v = flags.env!;
-        const h = await harness([...basics(), req('env', { variables: [v.name] })]);
-        expect(await h.call('env.get', { name: v.name })).toEqual({ value: v.value });
-        expect(await h.call('env.get', { name: 'PATH' })).toEqual({ value: null });
-        const { variables } = (await h.call('env.list', {})) as { variables: Record<string, string> };
-        expect(Object.keys(variables).every((k) => k === v.name)).toBe(true);
-      });
+      it.runIf(flags.env !== undefined)(
+        'env.get reads a granted variable, null for an ungranted one; env.list lists only granted ones',
+        async () => {
+          const v = flags.env!;
+          const h = await harness([...basics(), req('env', { variables: [v.name] })]);
+          expect(await h.call('env.get', { name: v.name })).toEqual({ value: v.value });
+          expect(await h.call('env.get', { name: 'PATH' })).toEqual({ value: null });
+          const { variables } = (await h.call('env.list', {})) as { variables: Record<string, string> };
+          expect(Object.keys(variables).every((k) => k === v.name)).toBe(true);
+        },
+      );
 
       it('env.get of an unset variable is null', async () => {
         const h = await harness([...basics(), req('env')]);
@@ -332,10 +361,19 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
         await h.call('timer.set', { timerId: 't2', ms: 40 });
         await h.call('timer.clear', { timerId: 't2' });
         await h.call('timer.set', { timerId: 'rep', ms: 10, repeat: true });
-        expect(await waitFor(() => h.events.filter((e) => e.type === 'timer.fired' && (e.data as { timerId: string }).timerId === 'rep').length >= 2, 2000)).toBe(true);
+        expect(
+          await waitFor(
+            () =>
+              h.events.filter((e) => e.type === 'timer.fired' && (e.data as { timerId: string }).timerId === 'rep')
+                .length >= 2,
+            2000,
+          ),
+        ).toBe(true);
         await h.call('timer.clear', { timerId: 'rep' });
         await sleep(80);
-        const fired = h.events.filter((e) => e.type === 'timer.fired').map((e) => (e.data as { timerId: string }).timerId);
+        const fired = h.events
+          .filter((e) => e.type === 'timer.fired')
+          .map((e) => (e.data as { timerId: string }).timerId);
         expect(fired).toContain('t1');
         expect(fired).not.toContain('t2');
         for (const e of h.events) expect(e.instanceId).toBe(h.instanceId);
@@ -348,7 +386,9 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
         expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
       });
 
-      it('closing the instance cancels pending calls (ADAPTER_CANCELLED) and its timers never fire afterwards', { timeout }, async () => {
+      it('closing the instance cancels pending calls (ADAPTER_CANCELLED) and its timers never fire afterwards', {
+        timeout,
+      }, async () => {
         const h = await harness([...basics(), req('timer')]);
         const pending = h.result('timer.sleep', { ms: 60_000 });
         await h.call('timer.set', { timerId: 'late', ms: 30 });
@@ -382,17 +422,24 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
         const dir = `${rootOf(h)}/conformance-${Date.now()}-${seq}`;
         const enc = new TextEncoder();
         await h.call('fs.mkdir', { path: `${dir}/sub`, recursive: true });
-        expect(await h.call('fs.write', { path: `${dir}/a.txt`, data: enc.encode('hello world') })).toEqual({ bytesWritten: 11 });
+        expect(await h.call('fs.write', { path: `${dir}/a.txt`, data: enc.encode('hello world') })).toEqual({
+          bytesWritten: 11,
+        });
         const all = (await h.call('fs.read', { path: `${dir}/a.txt` })) as { data: Uint8Array; eof: boolean };
         expect(new TextDecoder().decode(all.data)).toBe('hello world');
         expect(all.eof).toBe(true);
-        const part = (await h.call('fs.read', { path: `${dir}/a.txt`, offset: 6, length: 3 })) as { data: Uint8Array; eof: boolean };
+        const part = (await h.call('fs.read', { path: `${dir}/a.txt`, offset: 6, length: 3 })) as {
+          data: Uint8Array;
+          eof: boolean;
+        };
         expect(new TextDecoder().decode(part.data)).toBe('wor');
         expect(part.eof).toBe(false);
         await h.call('fs.write', { path: `${dir}/a.txt`, data: enc.encode('!'), append: true });
         expect(await h.call('fs.stat', { path: `${dir}/a.txt` })).toMatchObject({ type: 'file', size: 12 });
         expect(await h.call('fs.stat', { path: `${dir}/sub/` })).toMatchObject({ type: 'directory' });
-        const { entries } = (await h.call('fs.list', { path: dir })) as { entries: Array<{ name: string; type: string }> };
+        const { entries } = (await h.call('fs.list', { path: dir })) as {
+          entries: Array<{ name: string; type: string }>;
+        };
         expect(entries.map((e) => `${e.name}:${e.type}`).sort()).toEqual(['a.txt:file', 'sub:directory']);
         await h.call('fs.rename', { from: `${dir}/a.txt`, to: `${dir}/sub/b.txt` });
         await expectCode(h.call('fs.read', { path: `${dir}/a.txt` }), 'ADAPTER_PATH_NOT_FOUND');
@@ -414,18 +461,38 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
         await expectCode(h.call('fs.remove', { path: root, recursive: true }), 'CAPABILITY_SCOPE_DENIED');
         expect(h.handled.filter((o) => o.startsWith('fs.'))).toEqual([]);
         // The adapter must confine on its own, whatever bus drives it.
-        const grants: CapabilityGrant[] = [{ name: 'fs.read', scope: { roots: [root] } }, { name: 'fs.write', scope: { roots: [root] } }];
+        const grants: CapabilityGrant[] = [
+          { name: 'fs.read', scope: { roots: [root] } },
+          { name: 'fs.write', scope: { roots: [root] } },
+        ];
         const direct = (op: string, args: unknown, cap: CapabilityName) =>
-          Promise.resolve().then(() => h.adapter.handle({ v: 1, id: 'd', op, args, instanceId: 'direct' } as UniversalInstruction, directContext('direct', cap, grants)));
-        await expectCode(direct('fs.read', { path: `${root}/../../../../etc/passwd` }, 'fs.read'), ['CAPABILITY_SCOPE_DENIED', 'ADAPTER_PATH_NOT_FOUND']);
+          Promise.resolve().then(() =>
+            h.adapter.handle(
+              { v: 1, id: 'd', op, args, instanceId: 'direct' } as UniversalInstruction,
+              directContext('direct', cap, grants),
+            ),
+          );
+        await expectCode(direct('fs.read', { path: `${root}/../../../../etc/passwd` }, 'fs.read'), [
+          'CAPABILITY_SCOPE_DENIED',
+          'ADAPTER_PATH_NOT_FOUND',
+        ]);
         await expectCode(direct('fs.read', { path: '/etc/passwd' }, 'fs.read'), 'CAPABILITY_SCOPE_DENIED');
-        await expectCode(direct('fs.write', { path: '/tmp/fayger-conformance-escape', data: new Uint8Array(1) }, 'fs.write'), 'CAPABILITY_SCOPE_DENIED');
-        await expectCode(direct('fs.read', { path: `${root}/x\0y` }, 'fs.read'), ['ADAPTER_PATH_INVALID', 'CAPABILITY_SCOPE_DENIED']);
+        await expectCode(
+          direct('fs.write', { path: '/tmp/fayger-conformance-escape', data: new Uint8Array(1) }, 'fs.write'),
+          'CAPABILITY_SCOPE_DENIED',
+        );
+        await expectCode(direct('fs.read', { path: `${root}/x\0y` }, 'fs.read'), [
+          'ADAPTER_PATH_INVALID',
+          'CAPABILITY_SCOPE_DENIED',
+        ]);
       });
 
       it('fs.read without fs.write cannot write (read-only grant)', async () => {
         const h = await harness([...basics(), req('fs.read')]);
-        await expectCode(h.call('fs.write', { path: `${rootOf(h)}/ro.txt`, data: new Uint8Array(1) }), 'CAPABILITY_DENIED');
+        await expectCode(
+          h.call('fs.write', { path: `${rootOf(h)}/ro.txt`, data: new Uint8Array(1) }),
+          'CAPABILITY_DENIED',
+        );
       });
     });
 
@@ -444,7 +511,9 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
         expect(await h.call('kv.get', { namespace: `${ns}-b`, key: 'user:1' })).toEqual({ value: null });
         await h.call('kv.delete', { namespace: ns, key: 'user:1' });
         expect(await h.call('kv.get', { namespace: ns, key: 'user:1' })).toEqual({ value: null });
-        expect(((await h.call('kv.get', { namespace: ns, key: 'other' })) as { value: Uint8Array }).value.byteLength).toBe(0);
+        expect(
+          ((await h.call('kv.get', { namespace: ns, key: 'other' })) as { value: Uint8Array }).value.byteLength,
+        ).toBe(0);
       });
 
       it('an ungranted namespace is denied', async () => {
@@ -458,7 +527,17 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       const it = family('ui', flags.ui);
       it('ui.render and ui.clear accept a valid tree', async () => {
         const h = await harness([...basics(), req('ui')]);
-        expect(await h.call('ui.render', { tree: { type: 'column', children: [{ type: 'text', text: 'hi' }, { type: 'button', id: 'ok', text: 'OK' }] } })).toEqual({});
+        expect(
+          await h.call('ui.render', {
+            tree: {
+              type: 'column',
+              children: [
+                { type: 'text', text: 'hi' },
+                { type: 'button', id: 'ok', text: 'OK' },
+              ],
+            },
+          }),
+        ).toEqual({});
         expect(await h.call('ui.clear', {})).toEqual({});
       });
     });
@@ -467,7 +546,10 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
       const it = family('net.http', flags.netHttp);
       it('GET a granted origin; other origins are denied', { timeout }, async () => {
         const url = env.httpUrl;
-        if (!url) throw new Error('The adapter offers net.http: return httpUrl from setup (a URL answering 200 to GET) so the suite can exercise it.');
+        if (!url)
+          throw new Error(
+            'The adapter offers net.http: return httpUrl from setup (a URL answering 200 to GET) so the suite can exercise it.',
+          );
         const origin = new URL(url).origin;
         const h = await harness([...basics(), req('net.http', { origins: [origin] })]);
         const r = (await h.call('net.http', { method: 'GET', url })) as { status: number; body: Uint8Array };
@@ -491,7 +573,10 @@ export function adapterConformance(name: string, options: ConformanceOptions): v
             body: new TextEncoder().encode(`${d.method} ${d.url}`),
           });
         });
-        const { listenerId, port } = (await h.call('net.listen.start', { port: 0, host: '127.0.0.1' })) as { listenerId: string; port: number };
+        const { listenerId, port } = (await h.call('net.listen.start', { port: 0, host: '127.0.0.1' })) as {
+          listenerId: string;
+          port: number;
+        };
         expect(port).toBeGreaterThan(0);
         const res = await fetch(`http://127.0.0.1:${port}/hello?x=1`);
         expect(res.status).toBe(201);

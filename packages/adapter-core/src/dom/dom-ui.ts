@@ -13,7 +13,14 @@ export interface DomUiOptions {
 
 /** Keys reported as `key` events from a focused button or input (typing itself arrives as `input`). */
 const REPORTED_KEYS = new Set(['Escape', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown']);
-const TAGS: Record<UiNodeType, string> = { column: 'div', row: 'div', list: 'ul', text: 'span', button: 'button', input: 'input' };
+const TAGS: Record<UiNodeType, string> = {
+  column: 'div',
+  row: 'div',
+  list: 'ul',
+  text: 'span',
+  button: 'button',
+  input: 'input',
+};
 const STYLE_ID = 'fayger-ui-style';
 // :where() keeps specificity at zero so any page stylesheet overrides these defaults.
 const CSS = `
@@ -68,7 +75,9 @@ export class DomUi {
     const doc = this.root.ownerDocument;
     const focused = doc.activeElement as HTMLElement | null;
     const active = focused && this.root.contains(focused) ? focused : null;
-    const selection = isInput(active) ? { start: active.selectionStart, end: active.selectionEnd, dir: active.selectionDirection } : null;
+    const selection = isInput(active)
+      ? { start: active.selectionStart, end: active.selectionEnd, dir: active.selectionDirection }
+      : null;
 
     const claimed = new Set<HTMLElement>();
     const newById = new Map<string, HTMLElement>();
@@ -78,7 +87,7 @@ export class DomUi {
     this.byId = newById;
 
     // Moving an element (insertBefore) blurs it; put focus and caret back where the user left them.
-    if (active && active.isConnected && doc.activeElement !== active && this.root.contains(active)) {
+    if (active?.isConnected && doc.activeElement !== active && this.root.contains(active)) {
       active.focus({ preventScroll: true });
       if (selection && isInput(active) && selection.start !== null && selection.end !== null) {
         active.setSelectionRange(selection.start, selection.end, selection.dir ?? undefined);
@@ -99,12 +108,22 @@ export class DomUi {
     this.root.remove();
   }
 
-  private sync(node: UiNode, candidate: HTMLElement | null, claimed: Set<HTMLElement>, newById: Map<string, HTMLElement>): HTMLElement {
+  private sync(
+    node: UiNode,
+    candidate: HTMLElement | null,
+    claimed: Set<HTMLElement>,
+    newById: Map<string, HTMLElement>,
+  ): HTMLElement {
     let el: HTMLElement | undefined;
     if (node.id !== undefined) {
       const old = this.byId.get(node.id);
       if (old && old.dataset.faygerType === node.type && !claimed.has(old)) el = old;
-    } else if (candidate && candidate.dataset.faygerType === node.type && candidate.dataset.faygerId === undefined && !claimed.has(candidate)) {
+    } else if (
+      candidate &&
+      candidate.dataset.faygerType === node.type &&
+      candidate.dataset.faygerId === undefined &&
+      !claimed.has(candidate)
+    ) {
       el = candidate;
     }
     if (!el) {
@@ -141,16 +160,22 @@ export class DomUi {
     if (el.value !== next.value) el.value = next.value;
   }
 
-  private syncChildren(el: HTMLElement, node: UiNode, claimed: Set<HTMLElement>, newById: Map<string, HTMLElement>): void {
+  private syncChildren(
+    el: HTMLElement,
+    node: UiNode,
+    claimed: Set<HTMLElement>,
+    newById: Map<string, HTMLElement>,
+  ): void {
     const isList = node.type === 'list';
     const oldSlots = Array.from(el.children) as HTMLElement[];
-    const slotContent = (slot: HTMLElement | undefined): HTMLElement | null => (slot ? (isList ? (slot.firstElementChild as HTMLElement | null) : slot) : null);
+    const slotContent = (slot: HTMLElement | undefined): HTMLElement | null =>
+      slot ? (isList ? (slot.firstElementChild as HTMLElement | null) : slot) : null;
     const wanted: HTMLElement[] = (node.children ?? []).map((child, i) => {
       const childEl = this.sync(child, slotContent(oldSlots[i]), claimed, newById);
       if (!isList) return childEl;
       // Each list item sits in its own <li>; the <li> travels with the node it holds.
       let li = childEl.parentElement;
-      if (!li || li.tagName !== 'LI' || li.parentElement !== el || li.childElementCount !== 1) {
+      if (li?.tagName !== 'LI' || li.parentElement !== el || li.childElementCount !== 1) {
         li = this.root.ownerDocument.createElement('li');
         li.appendChild(childEl);
       }

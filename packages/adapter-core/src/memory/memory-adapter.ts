@@ -47,7 +47,16 @@ export interface MemoryAdapter extends PlatformAdapter {
 
 type Node = { type: 'file'; data: Uint8Array; mtimeMs: number } | { type: 'directory'; mtimeMs: number };
 
-function fsError(code: 'ADAPTER_PATH_NOT_FOUND' | 'ADAPTER_PATH_EXISTS' | 'ADAPTER_PATH_NOT_DIRECTORY' | 'ADAPTER_PATH_IS_DIRECTORY' | 'ADAPTER_DIRECTORY_NOT_EMPTY', op: string, path: string): FaygerError {
+function fsError(
+  code:
+    | 'ADAPTER_PATH_NOT_FOUND'
+    | 'ADAPTER_PATH_EXISTS'
+    | 'ADAPTER_PATH_NOT_DIRECTORY'
+    | 'ADAPTER_PATH_IS_DIRECTORY'
+    | 'ADAPTER_DIRECTORY_NOT_EMPTY',
+  op: string,
+  path: string,
+): FaygerError {
   return new FaygerError({ code, phase: op, what: `${op} ${path}`, details: { path } });
 }
 
@@ -96,7 +105,13 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
   const base = baselineHandlers({
     log: {
       output: false,
-      onRecord: (r) => logs.push({ instanceId: r.instanceId, level: r.level, message: r.message, ...(r.fields ? { fields: r.fields } : {}) }),
+      onRecord: (r) =>
+        logs.push({
+          instanceId: r.instanceId,
+          level: r.level,
+          message: r.message,
+          ...(r.fields ? { fields: r.fields } : {}),
+        }),
     },
   });
   const timers = base.timers!;
@@ -108,9 +123,16 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     const path = normalizeGuestPath(raw);
     const granted = write ? ctx.grants.get('fs.write')?.scope?.roots : ctx.grants.get('fs.read')?.scope?.roots;
     if (write && !ctx.grants.has('fs.write')) throw denied(op, raw, [], 'fs.write is not granted');
-    if (granted !== undefined && findRoot(path, granted) === undefined) throw denied(op, raw, granted, 'outside the granted roots');
+    if (granted !== undefined && findRoot(path, granted) === undefined)
+      throw denied(op, raw, granted, 'outside the granted roots');
     const offered = write ? rw : [...ro, ...rw];
-    if (findRoot(path, offered) === undefined) throw denied(op, raw, offered, write ? 'outside the writable roots of this host' : 'outside the roots of this host');
+    if (findRoot(path, offered) === undefined)
+      throw denied(
+        op,
+        raw,
+        offered,
+        write ? 'outside the writable roots of this host' : 'outside the roots of this host',
+      );
     return path;
   };
   const parentOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
@@ -150,7 +172,8 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         const p = confine('fs.list', a.path, ctx, false);
         needDir('fs.list', p);
         const entries: Array<{ name: string; type: 'file' | 'directory' }> = [];
-        for (const [k, n] of nodes) if (k !== p && parentOf(k) === p) entries.push({ name: k.slice(p === '/' ? 1 : p.length + 1), type: n.type });
+        for (const [k, n] of nodes)
+          if (k !== p && parentOf(k) === p) entries.push({ name: k.slice(p === '/' ? 1 : p.length + 1), type: n.type });
         return { entries: entries.sort((x, y) => (x.name < y.name ? -1 : 1)) as never };
       },
       'fs.write': async (a, ctx) => {
@@ -165,7 +188,9 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         else if (a.offset !== undefined) data = concat(data, a.data, a.offset);
         else data = new Uint8Array(a.data);
         nodes.set(p, { type: 'file', data, mtimeMs: now() });
-        return a.append ? { bytesWritten: a.data.byteLength, size: data.byteLength } : { bytesWritten: a.data.byteLength };
+        return a.append
+          ? { bytesWritten: a.data.byteLength, size: data.byteLength }
+          : { bytesWritten: a.data.byteLength };
       },
       'fs.mkdir': async (a, ctx) => {
         const p = confine('fs.mkdir', a.path, ctx, true);
@@ -186,7 +211,8 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         const n = nodes.get(p);
         if (!n) throw fsError('ADAPTER_PATH_NOT_FOUND', 'fs.remove', p);
         if (a.kind === 'file' && n.type === 'directory') throw fsError('ADAPTER_PATH_IS_DIRECTORY', 'fs.remove', p);
-        if (a.kind === 'directory' && n.type !== 'directory') throw fsError('ADAPTER_PATH_NOT_DIRECTORY', 'fs.remove', p);
+        if (a.kind === 'directory' && n.type !== 'directory')
+          throw fsError('ADAPTER_PATH_NOT_DIRECTORY', 'fs.remove', p);
         const children = [...nodes.keys()].filter((k) => k !== p && isPathWithin(k, p));
         if (children.length && !a.recursive) throw fsError('ADAPTER_DIRECTORY_NOT_EMPTY', 'fs.remove', p);
         for (const k of children) nodes.delete(k);
@@ -213,7 +239,10 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         return {};
       },
       'kv.list': async (a) => ({
-        keys: [...ns(a.namespace).keys()].filter((k) => k.startsWith(a.prefix ?? '')).sort().slice(0, a.limit ?? 10_000),
+        keys: [...ns(a.namespace).keys()]
+          .filter((k) => k.startsWith(a.prefix ?? ''))
+          .sort()
+          .slice(0, a.limit ?? 10_000),
       }),
       ...(options.ui
         ? {

@@ -106,7 +106,13 @@ export function negotiate(
     else if (rule) policyPart = { allowed: true, scope: rule.scope, quota: rule.quota ?? policy.defaultQuota };
     else policyPart = { allowed: false, reason: 'not allowed by host policy (default deny)' };
 
-    const base = { name: req.name, required: req.required, requested: requestedPart, available: availablePart, policy: policyPart };
+    const base = {
+      name: req.name,
+      required: req.required,
+      requested: requestedPart,
+      available: availablePart,
+      policy: policyPart,
+    };
     if (!availablePart.allowed || !policyPart.allowed) {
       const why = [availablePart.reason, policyPart.reason].filter(Boolean).join('; ');
       entries.push({ ...base, granted: false, reason: why });

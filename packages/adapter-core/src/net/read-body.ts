@@ -5,7 +5,9 @@ import { originOfUrl } from '../scope/origins.js';
 export interface ResponseLike {
   readonly status: number;
   readonly headers: { forEach(fn: (value: string, key: string) => void): void };
-  readonly body: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> } } | null;
+  readonly body: {
+    getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> };
+  } | null;
 }
 
 const MAX_HEADERS = 128;
@@ -31,7 +33,12 @@ export function bodyCap(ctx: Pick<AdapterCallContext, 'remaining'>): number {
  * Reads a response body, failing ADAPTER_NET_FAILED as soon as it grows past `cap` (never buffering more than
  * cap plus one chunk). Errors while reading are passed to `onReadError` to be turned into the host's own code.
  */
-export async function readCappedBody(res: ResponseLike, cap: number, url: string, onReadError?: (e: unknown) => unknown): Promise<Uint8Array> {
+export async function readCappedBody(
+  res: ResponseLike,
+  cap: number,
+  url: string,
+  onReadError?: (e: unknown) => unknown,
+): Promise<Uint8Array> {
   if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -5,7 +5,14 @@ import { findRoot, normalizeGuestPath } from './paths.js';
 /** kv namespace used when an instruction names none. */
 export const DEFAULT_KV_NAMESPACE = 'default';
 
-function scopeDenied(op: string, capability: string, what: string, found: string, granted: unknown, field: string): FaygerError {
+function scopeDenied(
+  op: string,
+  capability: string,
+  what: string,
+  found: string,
+  granted: unknown,
+  field: string,
+): FaygerError {
   return new FaygerError({
     code: 'CAPABILITY_SCOPE_DENIED',
     phase: op,
@@ -22,13 +29,21 @@ function scopeDenied(op: string, capability: string, what: string, found: string
  * ADAPTER_PATH_INVALID for a malformed path, CAPABILITY_SCOPE_DENIED outside the roots. The bus runs this on
  * every fs.* instruction; adapters run it again on the host side so they stay safe under any bus.
  */
-export function confinePath(op: string, grant: CapabilityGrant, path: string, field = '/args/path', mayBeRoot = true): string {
+export function confinePath(
+  op: string,
+  grant: CapabilityGrant,
+  path: string,
+  field = '/args/path',
+  mayBeRoot = true,
+): string {
   const roots = grant.scope?.roots;
   const norm = normalizeGuestPath(path, field);
   if (roots === undefined) return norm;
   const root = findRoot(norm, roots);
-  if (root === undefined) throw scopeDenied(op, grant.name, `path ${field} is outside the granted roots`, JSON.stringify(path), roots, field);
-  if (!mayBeRoot && root === norm) throw scopeDenied(op, grant.name, `${field} names a granted root itself`, JSON.stringify(path), roots, field);
+  if (root === undefined)
+    throw scopeDenied(op, grant.name, `path ${field} is outside the granted roots`, JSON.stringify(path), roots, field);
+  if (!mayBeRoot && root === norm)
+    throw scopeDenied(op, grant.name, `${field} names a granted root itself`, JSON.stringify(path), roots, field);
   return norm;
 }
 
@@ -45,16 +60,34 @@ export function confineUrl(op: string, url: string, scope: CapabilityScope | und
     });
   }
   if (scope?.origins !== undefined && !isUrlAllowed(url, scope.origins)) {
-    throw scopeDenied(op, 'net.http', 'the URL origin is not granted', JSON.stringify(originOfUrl(url)), scope.origins, '/args/url');
+    throw scopeDenied(
+      op,
+      'net.http',
+      'the URL origin is not granted',
+      JSON.stringify(originOfUrl(url)),
+      scope.origins,
+      '/args/url',
+    );
   }
   return url;
 }
 
 /** Confines a kv namespace (absent: `default`) to the granted namespaces and returns it. */
-export function confineNamespace(op: string, namespace: string | undefined, scope: CapabilityScope | undefined): string {
+export function confineNamespace(
+  op: string,
+  namespace: string | undefined,
+  scope: CapabilityScope | undefined,
+): string {
   const ns = namespace ?? DEFAULT_KV_NAMESPACE;
   if (scope?.namespaces !== undefined && !scope.namespaces.includes(ns)) {
-    throw scopeDenied(op, 'kv', 'the kv namespace is not granted', JSON.stringify(ns), scope.namespaces, '/args/namespace');
+    throw scopeDenied(
+      op,
+      'kv',
+      'the kv namespace is not granted',
+      JSON.stringify(ns),
+      scope.namespaces,
+      '/args/namespace',
+    );
   }
   return ns;
 }

@@ -25,7 +25,8 @@ export function parseOpenableUrl(url: string, code: ErrorCode): string {
   } catch {
     throw reject(`${JSON.stringify(url.slice(0, 80))} (not an absolute URL)`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw reject(`the scheme ${JSON.stringify(parsed.protocol)}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw reject(`the scheme ${JSON.stringify(parsed.protocol)}`);
   if (!parsed.hostname) throw reject('a URL without a host');
   return parsed.href;
 }

@@ -59,7 +59,8 @@ export function findRoot(path: string, roots: readonly string[]): string | undef
   for (const r of roots) {
     const root = tryNormalizeGuestPath(r);
     // The longest matching root wins so nested roots resolve to the most specific mapping.
-    if (root !== undefined && isPathWithin(path, root) && (best === undefined || root.length > best.length)) best = root;
+    if (root !== undefined && isPathWithin(path, root) && (best === undefined || root.length > best.length))
+      best = root;
   }
   return best;
 }

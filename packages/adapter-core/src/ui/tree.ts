@@ -23,7 +23,14 @@ export interface UiTreeFacts {
  */
 export function checkUiTree(tree: unknown, code: ErrorCode = 'ADAPTER_UI_TREE_INVALID'): UiTreeFacts {
   const invalid = (path: string, expected: string, found: string, details: Record<string, unknown> = {}) =>
-    new FaygerError({ code, phase: 'ui.render', what: `rendering the UI tree at ${path || '/'}`, expected, found, details: { path, ...details } });
+    new FaygerError({
+      code,
+      phase: 'ui.render',
+      what: `rendering the UI tree at ${path || '/'}`,
+      expected,
+      found,
+      details: { path, ...details },
+    });
   const focusables: UiFocusable[] = [];
   const inputs = new Map<string, UiNode>();
   const seen = new Map<string, string>();
@@ -41,23 +48,36 @@ export function checkUiTree(tree: unknown, code: ErrorCode = 'ADAPTER_UI_TREE_IN
     for (const f of ['id', 'text', 'value', 'placeholder'] as const) {
       if (n[f] !== undefined && typeof n[f] !== 'string') throw invalid(`${path}/${f}`, 'a string', typeof n[f]);
     }
-    if (n.disabled !== undefined && typeof n.disabled !== 'boolean') throw invalid(`${path}/disabled`, 'a boolean', typeof n.disabled);
+    if (n.disabled !== undefined && typeof n.disabled !== 'boolean')
+      throw invalid(`${path}/disabled`, 'a boolean', typeof n.disabled);
     const id = n.id as string | undefined;
     if (id !== undefined) {
       if (id === '') throw invalid(`${path}/id`, 'a non-empty id', '""');
       const first = seen.get(id);
-      if (first !== undefined) throw invalid(`${path}/id`, 'ids unique within the tree', `${JSON.stringify(id)} again (first at ${first || '/'})`, { nodeId: id });
+      if (first !== undefined)
+        throw invalid(
+          `${path}/id`,
+          'ids unique within the tree',
+          `${JSON.stringify(id)} again (first at ${first || '/'})`,
+          { nodeId: id },
+        );
       seen.set(id, path);
     }
     if (n.type === 'button' || n.type === 'input') {
-      if (id === undefined) throw invalid(`${path}/id`, `an id on every ${n.type} (events name the node by it)`, `a ${n.type} without an id`);
+      if (id === undefined)
+        throw invalid(
+          `${path}/id`,
+          `an id on every ${n.type} (events name the node by it)`,
+          `a ${n.type} without an id`,
+        );
       if (n.disabled !== true) focusables.push({ id, type: n.type });
       if (n.type === 'input') inputs.set(id, n as unknown as UiNode);
     }
     if (n.children !== undefined) {
       if (!Array.isArray(n.children)) throw invalid(`${path}/children`, 'an array of nodes', typeof n.children);
       // Pushed in reverse so nodes pop in reading order.
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push({ node: n.children[i], path: `${path}/children/${i}`, depth: depth + 1 });
+      for (let i = n.children.length - 1; i >= 0; i--)
+        stack.push({ node: n.children[i], path: `${path}/children/${i}`, depth: depth + 1 });
     }
   }
   return { focusables, inputs };

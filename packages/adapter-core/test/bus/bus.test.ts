@@ -1,13 +1,29 @@
 import { FaygerError, type PlatformAdapter, type UniversalInstruction, type UniversalResult } from '@fayger/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { createInstructionBus, createMemoryAdapter, defineAdapter, createOpRouter, type BusDiagnostic } from '../../src/index.js';
+import {
+  createInstructionBus,
+  createMemoryAdapter,
+  defineAdapter,
+  createOpRouter,
+  type BusDiagnostic,
+} from '../../src/index.js';
 
-const ins = (op: string, args: unknown, extra: Partial<UniversalInstruction> = {}) => ({ v: 1, id: `i-${op}-${Math.random()}`, op, args, instanceId: 'a', ...extra }) as UniversalInstruction;
+const ins = (op: string, args: unknown, extra: Partial<UniversalInstruction> = {}) =>
+  ({ v: 1, id: `i-${op}-${Math.random()}`, op, args, instanceId: 'a', ...extra }) as UniversalInstruction;
 const isPromise = (x: unknown): x is Promise<UniversalResult> => x instanceof Promise;
 
-function setup(adapter: PlatformAdapter = createMemoryAdapter(), grants = ['log', 'clock', 'random', 'timer', 'app', 'kv'].map((name) => ({ name }) as never), extra = {}) {
+function setup(
+  adapter: PlatformAdapter = createMemoryAdapter(),
+  grants = ['log', 'clock', 'random', 'timer', 'app', 'kv'].map((name) => ({ name }) as never),
+  extra = {},
+) {
   const diagnostics: BusDiagnostic[] = [];
-  const bus = createInstructionBus({ adapter, policy: { allow: 'available' }, onDiagnostic: (d) => diagnostics.push(d), ...extra });
+  const bus = createInstructionBus({
+    adapter,
+    policy: { allow: 'available' },
+    onDiagnostic: (d) => diagnostics.push(d),
+    ...extra,
+  });
   bus.open({ instanceId: 'a', grants });
   return { bus, diagnostics };
 }
@@ -31,7 +47,9 @@ describe('instruction bus', () => {
     expect(!mism.ok && mism.error.code).toBe('INSTRUCTION_INVALID');
     const unk = bus.dispatch({ ...raw, instanceId: 'zzz' }) as UniversalResult;
     expect(!unk.ok && unk.error.code).toBe('ADAPTER_INSTANCE_UNKNOWN');
-    expect(() => bus.open({ instanceId: 'a', grants: [] })).toThrow(expect.objectContaining({ code: 'ADAPTER_INSTANCE_EXISTS' }));
+    expect(() => bus.open({ instanceId: 'a', grants: [] })).toThrow(
+      expect.objectContaining({ code: 'ADAPTER_INSTANCE_EXISTS' }),
+    );
   });
 
   it('never throws on garbage input: the result names the problem', () => {
@@ -58,7 +76,12 @@ describe('instruction bus', () => {
       hostKind: 'server',
       available: () => [{ name: 'kv' }],
       detect: () => false,
-      handle: createOpRouter({ 'kv.get': (_a, ctx) => { seen = ctx.signal; return new Promise(() => {}); } }),
+      handle: createOpRouter({
+        'kv.get': (_a, ctx) => {
+          seen = ctx.signal;
+          return new Promise(() => {});
+        },
+      }),
       dispose: () => {},
     });
     const { bus } = setup(adapter, [{ name: 'kv' }] as never);
@@ -129,13 +152,24 @@ describe('instruction bus', () => {
 
   it('byte quotas count argument and result bytes; rate quotas use a token bucket', () => {
     let now = 0;
-    const { bus } = setup(createMemoryAdapter(), [{ name: 'random', quota: { bytes: 100 } }, { name: 'clock', quota: { ratePerSecond: 2 } }] as never, { now: () => now });
+    const { bus } = setup(
+      createMemoryAdapter(),
+      [
+        { name: 'random', quota: { bytes: 100 } },
+        { name: 'clock', quota: { ratePerSecond: 2 } },
+      ] as never,
+      { now: () => now },
+    );
     expect(bus.call('a', 'random.bytes', { length: 60 })).toBeTruthy();
     // The next answer would carry 60 more bytes: refused, and the data withheld.
-    expect(() => bus.call('a', 'random.bytes', { length: 60 })).toThrow(expect.objectContaining({ code: 'CAPABILITY_QUOTA_EXCEEDED' }));
+    expect(() => bus.call('a', 'random.bytes', { length: 60 })).toThrow(
+      expect.objectContaining({ code: 'CAPABILITY_QUOTA_EXCEEDED' }),
+    );
     bus.call('a', 'clock.now', { clock: 'monotonic' });
     bus.call('a', 'clock.now', { clock: 'monotonic' });
-    expect(() => bus.call('a', 'clock.now', { clock: 'monotonic' })).toThrow(expect.objectContaining({ code: 'CAPABILITY_QUOTA_EXCEEDED' }));
+    expect(() => bus.call('a', 'clock.now', { clock: 'monotonic' })).toThrow(
+      expect.objectContaining({ code: 'CAPABILITY_QUOTA_EXCEEDED' }),
+    );
     now += 500;
     expect(() => bus.call('a', 'clock.now', { clock: 'monotonic' })).not.toThrow();
   });
@@ -144,8 +178,18 @@ describe('instruction bus', () => {
     const onExit = vi.fn();
     const adapter = createMemoryAdapter();
     const bus = createInstructionBus({ adapter, policy: { allow: 'available' } });
-    bus.open({ instanceId: 'a', grants: [{ name: 'timer' }, { name: 'app' }], app: { id: 'com.example', version: '1.2.3' }, onExit });
-    expect(bus.call('a', 'app.info', {})).toEqual({ id: 'com.example', version: '1.2.3', host: 'server', capabilities: ['timer', 'app'] });
+    bus.open({
+      instanceId: 'a',
+      grants: [{ name: 'timer' }, { name: 'app' }],
+      app: { id: 'com.example', version: '1.2.3' },
+      onExit,
+    });
+    expect(bus.call('a', 'app.info', {})).toEqual({
+      id: 'com.example',
+      version: '1.2.3',
+      host: 'server',
+      capabilities: ['timer', 'app'],
+    });
     expect(bus.call('a', 'app.poll', { timeoutMs: 0 })).toEqual({ event: null });
     bus.call('a', 'timer.set', { timerId: 'x', ms: 5 });
     const waited = (await bus.call('a', 'app.poll', { timeoutMs: 2000 })) as { event: { type: string; data: unknown } };
@@ -168,9 +212,15 @@ describe('instruction bus', () => {
     try {
       const onExit = vi.fn();
       const bus = createInstructionBus({ adapter: createMemoryAdapter(), policy: { allow: 'available' } });
-      bus.open({ instanceId: 'a', grants: [{ name: 'clock', quota: { ratePerSecond: 1 } }, { name: 'app' }] as never, onExit });
+      bus.open({
+        instanceId: 'a',
+        grants: [{ name: 'clock', quota: { ratePerSecond: 1 } }, { name: 'app' }] as never,
+        onExit,
+      });
       bus.call('a', 'clock.now', { clock: 'realtime' });
-      expect(() => bus.call('a', 'clock.now', { clock: 'realtime' })).toThrow(expect.objectContaining({ code: 'CAPABILITY_QUOTA_EXCEEDED' }));
+      expect(() => bus.call('a', 'clock.now', { clock: 'realtime' })).toThrow(
+        expect.objectContaining({ code: 'CAPABILITY_QUOTA_EXCEEDED' }),
+      );
       bus.call('a', 'app.exit', { code: 7 });
       expect(onExit).not.toHaveBeenCalled();
       await Promise.resolve();
@@ -217,7 +267,9 @@ describe('instruction bus', () => {
     expect(adapter.timerCount('a')).toBe(0);
     await bus.close('a');
     expect(dispose).toHaveBeenCalledTimes(1);
-    expect(() => bus.call('a', 'log.write', { level: 'info' as never, message: 'x' })).toThrow(expect.objectContaining({ code: 'ADAPTER_INSTANCE_UNKNOWN' }));
+    expect(() => bus.call('a', 'log.write', { level: 'info' as never, message: 'x' })).toThrow(
+      expect.objectContaining({ code: 'ADAPTER_INSTANCE_UNKNOWN' }),
+    );
   });
 
   it('instances are isolated: grants, timers and events do not cross', async () => {
@@ -230,7 +282,9 @@ describe('instruction bus', () => {
     bus.subscribe('a', (e) => evA.push(e));
     bus.subscribe('b', (e) => evB.push(e));
     bus.call('a', 'timer.set', { timerId: 't', ms: 1 });
-    expect(() => bus.call('b', 'timer.set', { timerId: 't', ms: 1 })).toThrow(expect.objectContaining({ code: 'CAPABILITY_DENIED' }));
+    expect(() => bus.call('b', 'timer.set', { timerId: 't', ms: 1 })).toThrow(
+      expect.objectContaining({ code: 'CAPABILITY_DENIED' }),
+    );
     await new Promise((r) => setTimeout(r, 20));
     expect(evA.length).toBe(1);
     expect(evB.length).toBe(0);

@@ -22,28 +22,53 @@ describe('adapter building blocks', () => {
   it('available() is derived from the handlers; a half-implemented capability is refused', () => {
     const b = baselineHandlers();
     expect(offersFromHandlers(b.handlers).map((o) => o.name)).toEqual(['log', 'clock', 'random', 'timer']);
-    expect(() => offersFromHandlers({ 'kv.get': async () => ({ value: null }) })).toThrow(/no handler for kv\.set, kv\.delete, kv\.list/);
+    expect(() => offersFromHandlers({ 'kv.get': async () => ({ value: null }) })).toThrow(
+      /no handler for kv\.set, kv\.delete, kv\.list/,
+    );
   });
 
   it('baseline log honours minLevel, format and onRecord; clock and random answer', () => {
     const lines: string[] = [];
     const records: string[] = [];
-    const b = baselineHandlers({ log: { minLevel: 'info', format: 'text', output: { write: (c) => lines.push(c) }, onRecord: (r) => records.push(r.message) } });
+    const b = baselineHandlers({
+      log: {
+        minLevel: 'info',
+        format: 'text',
+        output: { write: (c) => lines.push(c) },
+        onRecord: (r) => records.push(r.message),
+      },
+    });
     const a = createAdapter({ id: 'b', hostKind: 'server', handlers: b.handlers });
     const bus = createInstructionBus({ adapter: a, policy: { allow: 'available' } });
-    bus.open({ instanceId: 'i', grants: bus.negotiate([{ name: 'log', required: true }, { name: 'clock', required: true }, { name: 'random', required: true }]) });
+    bus.open({
+      instanceId: 'i',
+      grants: bus.negotiate([
+        { name: 'log', required: true },
+        { name: 'clock', required: true },
+        { name: 'random', required: true },
+      ]),
+    });
     bus.call('i', 'log.write', { level: 'debug', message: 'dropped' });
     bus.call('i', 'log.write', { level: 'warn', message: 'kept\u001b[31m' });
     expect(records).toEqual(['kept\u001b[31m']);
     expect(lines[0]).toMatch(/WARN {2}\[i\] kept\\u001b\[31m\n$/);
-    expect((bus.call('i', 'random.bytes', { length: 70000 > 65536 ? 65536 : 1 }) as { bytes: Uint8Array }).bytes.length).toBe(65536);
+    expect(
+      (bus.call('i', 'random.bytes', { length: 70000 > 65536 ? 65536 : 1 }) as { bytes: Uint8Array }).bytes.length,
+    ).toBe(65536);
     const t1 = (bus.call('i', 'clock.now', { clock: 'monotonic' }) as { timeMs: number }).timeMs;
-    expect((bus.call('i', 'clock.now', { clock: 'monotonic' }) as { timeMs: number }).timeMs).toBeGreaterThanOrEqual(t1);
+    expect((bus.call('i', 'clock.now', { clock: 'monotonic' }) as { timeMs: number }).timeMs).toBeGreaterThanOrEqual(
+      t1,
+    );
   });
 
   it('composeAdapter overrides some ops and offers, keeps the rest, and disposes both', async () => {
     const disposed: string[] = [];
-    const base = createAdapter({ id: 'base', hostKind: 'server', handlers: baselineHandlers().handlers, dispose: (i) => void disposed.push(`base:${i}`) });
+    const base = createAdapter({
+      id: 'base',
+      hostKind: 'server',
+      handlers: baselineHandlers().handlers,
+      dispose: (i) => void disposed.push(`base:${i}`),
+    });
     const c = composeAdapter(base, {
       handlers: { 'clipboard.read': () => ({ text: 'x' }), 'clipboard.write': () => ({}) },
       dispose: (i) => void disposed.push(`over:${i}`),
@@ -60,36 +85,75 @@ describe('adapter building blocks', () => {
     const a = createAdapter({
       id: 'diag',
       hostKind: 'server',
-      handlers: { ...baselineHandlers().handlers, 'kv.get': async () => { throw new FaygerError({ code: 'ADAPTER_IO_FAILED', what: 'reading kv' }); }, 'kv.set': async () => ({}), 'kv.delete': async () => ({}), 'kv.list': async () => ({ keys: [] }) },
+      handlers: {
+        ...baselineHandlers().handlers,
+        'kv.get': async () => {
+          throw new FaygerError({ code: 'ADAPTER_IO_FAILED', what: 'reading kv' });
+        },
+        'kv.set': async () => ({}),
+        'kv.delete': async () => ({}),
+        'kv.list': async () => ({ keys: [] }),
+      },
       diagnostics: { emit: (e) => void events.push(e) },
     });
     const bus = createInstructionBus({ adapter: a, policy: { allow: 'available' } });
     bus.open({ instanceId: 'i', grants: bus.negotiate([{ name: 'kv', required: true }]) });
     await expect(bus.call('i', 'kv.get', { key: 'k' })).rejects.toMatchObject({ code: 'ADAPTER_IO_FAILED' });
-    expect(events.map((e) => [e.name, (e.data as { operation: string }).operation])).toEqual([['adapter.host.error', 'kv.get']]);
+    expect(events.map((e) => [e.name, (e.data as { operation: string }).operation])).toEqual([
+      ['adapter.host.error', 'kv.get'],
+    ]);
   });
 
   it('scope confinement: paths, origins, namespaces', () => {
     expect(confinePath('fs.read', { name: 'fs.read', scope: { roots: ['/data'] } }, '/data/a/../b')).toBe('/data/b');
-    expect(() => confinePath('fs.read', { name: 'fs.read', scope: { roots: ['/data'] } }, '/data/../etc')).toThrow(expect.objectContaining({ code: 'CAPABILITY_SCOPE_DENIED' }));
-    expect(() => confinePath('fs.remove', { name: 'fs.write', scope: { roots: ['/data'] } }, '/data', '/args/path', false)).toThrow(/granted root itself/);
-    expect(() => confineUrl('net.http', 'https://evil.example/', { origins: ['https://good.example'] })).toThrow(expect.objectContaining({ code: 'CAPABILITY_SCOPE_DENIED' }));
-    expect(() => confineUrl('net.http', 'file:///etc/passwd', undefined)).toThrow(expect.objectContaining({ code: 'INSTRUCTION_INVALID' }));
+    expect(() => confinePath('fs.read', { name: 'fs.read', scope: { roots: ['/data'] } }, '/data/../etc')).toThrow(
+      expect.objectContaining({ code: 'CAPABILITY_SCOPE_DENIED' }),
+    );
+    expect(() =>
+      confinePath('fs.remove', { name: 'fs.write', scope: { roots: ['/data'] } }, '/data', '/args/path', false),
+    ).toThrow(/granted root itself/);
+    expect(() => confineUrl('net.http', 'https://evil.example/', { origins: ['https://good.example'] })).toThrow(
+      expect.objectContaining({ code: 'CAPABILITY_SCOPE_DENIED' }),
+    );
+    expect(() => confineUrl('net.http', 'file:///etc/passwd', undefined)).toThrow(
+      expect.objectContaining({ code: 'INSTRUCTION_INVALID' }),
+    );
     expect(confineNamespace('kv.get', undefined, { namespaces: ['default'] })).toBe('default');
-    expect(() => confineNamespace('kv.get', 'other', { namespaces: ['default'] })).toThrow(expect.objectContaining({ code: 'CAPABILITY_SCOPE_DENIED' }));
+    expect(() => confineNamespace('kv.get', 'other', { namespaces: ['default'] })).toThrow(
+      expect.objectContaining({ code: 'CAPABILITY_SCOPE_DENIED' }),
+    );
   });
 
   it('readCappedBody stops at the cap', async () => {
     const body = new Response(new Uint8Array(10)).body;
-    await expect(readCappedBody({ status: 200, headers: new Headers(), body } as never, 5, 'http://x.test/')).rejects.toMatchObject({ code: 'ADAPTER_NET_FAILED' });
+    await expect(
+      readCappedBody({ status: 200, headers: new Headers(), body } as never, 5, 'http://x.test/'),
+    ).rejects.toMatchObject({ code: 'ADAPTER_NET_FAILED' });
     expect((await readCappedBody(new Response(new Uint8Array(4)) as never, 5, 'http://x.test/')).length).toBe(4);
   });
 
   it('UI-tree rules: ids on interactive nodes, unique ids, bounded depth; focusables in reading order', () => {
-    const facts = checkUiTree({ type: 'column', children: [{ type: 'input', id: 'a' }, { type: 'button', id: 'b', disabled: true }, { type: 'button', id: 'c' }] });
+    const facts = checkUiTree({
+      type: 'column',
+      children: [
+        { type: 'input', id: 'a' },
+        { type: 'button', id: 'b', disabled: true },
+        { type: 'button', id: 'c' },
+      ],
+    });
     expect(facts.focusables.map((f) => f.id)).toEqual(['a', 'c']);
-    expect(() => checkUiTree({ type: 'button' }, 'DESKTOP_UI_TREE_INVALID')).toThrow(expect.objectContaining({ code: 'DESKTOP_UI_TREE_INVALID' }));
-    expect(() => checkUiTree({ type: 'row', children: [{ type: 'text', id: 'x' }, { type: 'text', id: 'x' }] })).toThrow(/unique/);
+    expect(() => checkUiTree({ type: 'button' }, 'DESKTOP_UI_TREE_INVALID')).toThrow(
+      expect.objectContaining({ code: 'DESKTOP_UI_TREE_INVALID' }),
+    );
+    expect(() =>
+      checkUiTree({
+        type: 'row',
+        children: [
+          { type: 'text', id: 'x' },
+          { type: 'text', id: 'x' },
+        ],
+      }),
+    ).toThrow(/unique/);
     let deep: unknown = { type: 'text' };
     for (let i = 0; i < 10_000; i++) deep = { type: 'column', children: [deep] };
     expect(() => checkUiTree(deep)).toThrow(expect.objectContaining({ code: 'ADAPTER_UI_TREE_INVALID' }));
@@ -111,9 +175,22 @@ describe('adapter building blocks', () => {
 
   it('log writer: JSON lines, and control characters escaped in text mode', () => {
     const out: string[] = [];
-    createLogWriter({ output: { write: (c) => out.push(c) }, now: () => 0 }, { format: 'json' })('i', { level: 'info', message: 'a\nb', fields: { k: 'v' } });
-    expect(JSON.parse(out[0]!)).toEqual({ time: '1970-01-01T00:00:00.000Z', level: 'info', instanceId: 'i', msg: 'a\nb', fields: { k: 'v' } });
-    createLogWriter({ output: { write: (c) => out.push(c) }, format: 'text', minLevel: 'info', now: () => 0 })('i', { level: 'warn', message: '\u001b[2Jforged\nline' });
+    createLogWriter({ output: { write: (c) => out.push(c) }, now: () => 0 }, { format: 'json' })('i', {
+      level: 'info',
+      message: 'a\nb',
+      fields: { k: 'v' },
+    });
+    expect(JSON.parse(out[0]!)).toEqual({
+      time: '1970-01-01T00:00:00.000Z',
+      level: 'info',
+      instanceId: 'i',
+      msg: 'a\nb',
+      fields: { k: 'v' },
+    });
+    createLogWriter({ output: { write: (c) => out.push(c) }, format: 'text', minLevel: 'info', now: () => 0 })('i', {
+      level: 'warn',
+      message: '\u001b[2Jforged\nline',
+    });
     expect(out[1]).toBe('1970-01-01T00:00:00.000Z WARN  [i] \\u001b[2Jforged\\u000aline\n');
   });
 

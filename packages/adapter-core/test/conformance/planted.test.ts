@@ -5,7 +5,8 @@ import { checkAdapterContract } from '../../src/conformance/index.js';
 
 // Each lie an adapter can tell, planted in an otherwise honest adapter: the check must name it.
 const honest = () => createAdapter({ id: 'honest', hostKind: 'acme:kiosk', handlers: baselineHandlers().handlers });
-const offering = (extra: CapabilityOffer[]): PlatformAdapter => composeAdapter(honest(), { offers: (base) => [...base, ...extra] });
+const offering = (extra: CapabilityOffer[]): PlatformAdapter =>
+  composeAdapter(honest(), { offers: (base) => [...base, ...extra] });
 
 describe('the conformance checks catch lies', () => {
   it('an honest adapter built from the baseline passes', async () => {
@@ -20,7 +21,11 @@ describe('the conformance checks catch lies', () => {
     ['kv', /offers "kv" but does not implement kv\.get/],
     ['ui', /offers "ui" but does not implement ui\.render, ui\.clear/],
   ] as const)('offering %s with no handlers fails, naming the capability and its ops', async (cap, message) => {
-    const base = createAdapter({ id: 'liar', hostKind: 'server', handlers: { ...baselineHandlers({ timers: false }).handlers } });
+    const base = createAdapter({
+      id: 'liar',
+      hostKind: 'server',
+      handlers: { ...baselineHandlers({ timers: false }).handlers },
+    });
     const problems = await checkAdapterContract(composeAdapter(base, { offers: (b) => [...b, { name: cap }] }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(message);
@@ -43,7 +48,9 @@ describe('the conformance checks catch lies', () => {
 
   it('a result off its schema fails, naming the op', async () => {
     const a = composeAdapter(honest(), { handlers: { 'clock.now': () => ({ timeMs: 'soon' }) as never } });
-    expect((await checkAdapterContract(a)).join('\n')).toMatch(/answered clock\.now with a result that does not match its schema/);
+    expect((await checkAdapterContract(a)).join('\n')).toMatch(
+      /answered clock\.now with a result that does not match its schema/,
+    );
   });
 
   it('url.open that opens a javascript: URL fails', async () => {

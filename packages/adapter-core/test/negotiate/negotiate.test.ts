@@ -3,7 +3,12 @@ import { FaygerError } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
 import { assertRequiredGranted, negotiate } from '../../src/index.js';
 
-const r = (name: string, required = true, scope?: CapabilityRequest['scope'], quota?: CapabilityRequest['quota']): CapabilityRequest => ({
+const r = (
+  name: string,
+  required = true,
+  scope?: CapabilityRequest['scope'],
+  quota?: CapabilityRequest['quota'],
+): CapabilityRequest => ({
   name,
   required,
   ...(scope ? { scope } : {}),
@@ -24,7 +29,9 @@ const available: CapabilityOffer[] = [
 describe('negotiate', () => {
   it('grants requested ∩ available ∩ policy and default-denies the rest', () => {
     const policy: HostPolicy = { allow: [{ name: 'log' }, { name: 'fs.read', scope: { roots: ['/data'] } }] };
-    const rep = negotiate([r('log'), r('clock', false), r('fs.read'), r('ui', false)], available, policy, { adapterId: 'server' });
+    const rep = negotiate([r('log'), r('clock', false), r('fs.read'), r('ui', false)], available, policy, {
+      adapterId: 'server',
+    });
     expect(rep.granted).toEqual([{ name: 'log' }, { name: 'fs.read', scope: { roots: ['/data'] } }]);
     expect(rep.missingRequired).toEqual([]);
     expect(rep.absentOptional).toEqual(['clock', 'ui']);
@@ -37,7 +44,9 @@ describe('negotiate', () => {
   });
 
   it('unknown and duplicate capabilities are denied with a reason; malformed requests too', () => {
-    const rep = negotiate([r('teleport'), r('log'), r('log', false), { name: 5 } as never], available, { allow: 'available' });
+    const rep = negotiate([r('teleport'), r('log'), r('log', false), { name: 5 } as never], available, {
+      allow: 'available',
+    });
     expect(rep.entries.map((e) => [e.name, e.granted])).toEqual([
       ['teleport', false],
       ['log', true],
@@ -51,15 +60,21 @@ describe('negotiate', () => {
   });
 
   it('deny rules win over allow', () => {
-    const rep = negotiate([r('log')], available, { allow: 'available', deny: [{ name: 'log', reason: 'quiet please' }] });
+    const rep = negotiate([r('log')], available, {
+      allow: 'available',
+      deny: [{ name: 'log', reason: 'quiet please' }],
+    });
     expect(rep.granted).toEqual([]);
     expect(rep.entries[0]!.reason).toContain('quiet please');
   });
 
   describe('fs roots', () => {
-    const pol = (roots?: string[]): HostPolicy => ({ allow: [{ name: 'fs.read', ...(roots ? { scope: { roots } } : {}) }] });
+    const pol = (roots?: string[]): HostPolicy => ({
+      allow: [{ name: 'fs.read', ...(roots ? { scope: { roots } } : {}) }],
+    });
     const grantRoots = (req: string[] | undefined, policyRoots?: string[]) =>
-      negotiate([r('fs.read', false, req ? { roots: req } : undefined)], available, pol(policyRoots)).granted[0]?.scope?.roots;
+      negotiate([r('fs.read', false, req ? { roots: req } : undefined)], available, pol(policyRoots)).granted[0]?.scope
+        ?.roots;
 
     it('a requested root is granted only inside an available and a policy root', () => {
       expect(grantRoots(['/data/app'], ['/data'])).toEqual(['/data/app']);
@@ -85,7 +100,9 @@ describe('negotiate', () => {
     it('an empty intersection denies the capability and says why', () => {
       const rep = negotiate([r('fs.read', true, { roots: ['/etc'] })], available, pol(['/data']));
       expect(rep.missingRequired).toEqual(['fs.read']);
-      expect(rep.entries[0]!.reason).toMatch(/no roots left.*requested \/etc.*offers \/data, \/assets.*policy allows \/data/);
+      expect(rep.entries[0]!.reason).toMatch(
+        /no roots left.*requested \/etc.*offers \/data, \/assets.*policy allows \/data/,
+      );
     });
   });
 
@@ -105,7 +122,10 @@ describe('negotiate', () => {
     });
 
     it('"*." patterns cover subdomains but not the apex or look-alikes', () => {
-      expect(grant(['https://a.example.com', 'https://b.c.example.com'], ['https://*.example.com'])).toEqual(['https://a.example.com', 'https://b.c.example.com']);
+      expect(grant(['https://a.example.com', 'https://b.c.example.com'], ['https://*.example.com'])).toEqual([
+        'https://a.example.com',
+        'https://b.c.example.com',
+      ]);
       expect(grant(['https://example.com'], ['https://*.example.com'])).toBeUndefined();
       expect(grant(['https://evilexample.com'], ['https://*.example.com'])).toBeUndefined();
       expect(grant(['https://*.example.com'], ['https://*.a.example.com'])).toBeUndefined();
@@ -116,9 +136,19 @@ describe('negotiate', () => {
 
   it('ports, variables and namespaces intersect exactly', () => {
     const rep = negotiate(
-      [r('net.listen', true, { ports: [8080, 9000] }), r('env', true, { variables: ['HOME', 'PATH'] }), r('kv', true, { namespaces: ['a', 'b'] })],
+      [
+        r('net.listen', true, { ports: [8080, 9000] }),
+        r('env', true, { variables: ['HOME', 'PATH'] }),
+        r('kv', true, { namespaces: ['a', 'b'] }),
+      ],
       available,
-      { allow: [{ name: 'net.listen' }, { name: 'env', scope: { variables: ['HOME', 'LANG', 'PATH'] } }, { name: 'kv', scope: { namespaces: ['b'] } }] },
+      {
+        allow: [
+          { name: 'net.listen' },
+          { name: 'env', scope: { variables: ['HOME', 'LANG', 'PATH'] } },
+          { name: 'kv', scope: { namespaces: ['b'] } },
+        ],
+      },
     );
     expect(rep.granted).toEqual([
       { name: 'net.listen', scope: { ports: [8080] } },
@@ -137,7 +167,9 @@ describe('negotiate', () => {
   });
 
   it('a malformed policy is a typed error; assertRequiredGranted names what is missing', () => {
-    expect(() => negotiate([], available, { allow: 'everything' } as never)).toThrow(expect.objectContaining({ code: 'CAPABILITY_NEGOTIATION_INVALID' }));
+    expect(() => negotiate([], available, { allow: 'everything' } as never)).toThrow(
+      expect.objectContaining({ code: 'CAPABILITY_NEGOTIATION_INVALID' }),
+    );
     const rep = negotiate([r('ui'), r('log')], available, { allow: 'available' });
     try {
       assertRequiredGranted(rep);

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FaygerError } from '@fayger/contracts';
-import { findRoot, isPathWithin, isUrlAllowed, normalizeGuestPath, normalizeOrigin, originOfUrl } from '../../src/index.js';
+import {
+  findRoot,
+  isPathWithin,
+  isUrlAllowed,
+  normalizeGuestPath,
+  normalizeOrigin,
+  originOfUrl,
+} from '../../src/index.js';
 
 describe('guest paths', () => {
   it('normalises ., .., // and trailing slashes without going above /', () => {

@@ -22,14 +22,26 @@ interface BackendCodec {
   empty?: RegExp;
 }
 
-function backend(name: string, readCmd: [string, string[]], writeCmd: [string, string[]], opts: ToolTimeouts, codec: BackendCodec = {}): ClipboardBackend {
+function backend(
+  name: string,
+  readCmd: [string, string[]],
+  writeCmd: [string, string[]],
+  opts: ToolTimeouts,
+  codec: BackendCodec = {},
+): ClipboardBackend {
   const encode = codec.encode ?? ((t: string) => t);
   const decode = codec.decode ?? ((b: Buffer) => b.toString('utf8'));
   return {
     name,
     async read(signal) {
       try {
-        const out = await runTool(readCmd[0], readCmd[1], { phase: 'clipboard.read', captureStdout: true, maxStdout: MAX_CLIPBOARD, timeoutMs: opts.timeoutMs, signal });
+        const out = await runTool(readCmd[0], readCmd[1], {
+          phase: 'clipboard.read',
+          captureStdout: true,
+          maxStdout: MAX_CLIPBOARD,
+          timeoutMs: opts.timeoutMs,
+          signal,
+        });
         return decode(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
       } catch (e) {
         const stderr = FaygerError.is(e, 'DESKTOP_TOOL_FAILED') ? e.details.stderr : undefined;
@@ -38,7 +50,12 @@ function backend(name: string, readCmd: [string, string[]], writeCmd: [string, s
       }
     },
     async write(text, signal) {
-      await runTool(writeCmd[0], writeCmd[1], { phase: 'clipboard.write', input: encode(text), timeoutMs: opts.timeoutMs, signal });
+      await runTool(writeCmd[0], writeCmd[1], {
+        phase: 'clipboard.write',
+        input: encode(text),
+        timeoutMs: opts.timeoutMs,
+        signal,
+      });
     },
   };
 }
@@ -69,14 +86,23 @@ export function detectClipboard(te: ToolEnv, opts: ToolTimeouts = {}): Clipboard
     if (te.env.WAYLAND_DISPLAY) {
       const copy = t('wl-copy');
       const paste = t('wl-paste');
-      if (copy && paste) return backend('wl-clipboard', [paste, ['--no-newline']], [copy, []], opts, { empty: /nothing is copied|no selection|no suitable type/i });
+      if (copy && paste)
+        return backend('wl-clipboard', [paste, ['--no-newline']], [copy, []], opts, {
+          empty: /nothing is copied|no selection|no suitable type/i,
+        });
     }
     if (te.env.DISPLAY) {
       const xclip = t('xclip');
       if (xclip) {
-        return backend('xclip', [xclip, ['-selection', 'clipboard', '-out']], [xclip, ['-selection', 'clipboard', '-in']], opts, {
-          empty: /target \S+ not available/i,
-        });
+        return backend(
+          'xclip',
+          [xclip, ['-selection', 'clipboard', '-out']],
+          [xclip, ['-selection', 'clipboard', '-in']],
+          opts,
+          {
+            empty: /target \S+ not available/i,
+          },
+        );
       }
       const xsel = t('xsel');
       if (xsel) return backend('xsel', [xsel, ['--clipboard', '--output']], [xsel, ['--clipboard', '--input']], opts);
@@ -89,7 +115,15 @@ export function detectClipboard(te: ToolEnv, opts: ToolTimeouts = {}): Clipboard
     if (clip && ps) {
       return backend(
         'clip.exe',
-        [ps, ['-NoProfile', '-NonInteractive', '-Command', '[Console]::OutputEncoding=[Text.Encoding]::UTF8; Get-Clipboard -Raw']],
+        [
+          ps,
+          [
+            '-NoProfile',
+            '-NonInteractive',
+            '-Command',
+            '[Console]::OutputEncoding=[Text.Encoding]::UTF8; Get-Clipboard -Raw',
+          ],
+        ],
         [clip, []],
         opts,
         { encode: utf16leWithBom, decode: stripOneNewline },

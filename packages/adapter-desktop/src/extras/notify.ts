@@ -8,7 +8,14 @@ export interface Notifier {
 }
 
 // AppleScript gets title and body as run-handler arguments, never spliced into the script text.
-const OSASCRIPT = ['-e', 'on run argv', '-e', 'display notification (item 2 of argv) with title (item 1 of argv)', '-e', 'end run'];
+const OSASCRIPT = [
+  '-e',
+  'on run argv',
+  '-e',
+  'display notification (item 2 of argv) with title (item 1 of argv)',
+  '-e',
+  'end run',
+];
 
 /** The OS notifier for this session, or null. */
 export function detectNotifier(te: ToolEnv, opts: ToolTimeouts = {}): Notifier | null {
@@ -18,7 +25,11 @@ export function detectNotifier(te: ToolEnv, opts: ToolTimeouts = {}): Notifier |
       return {
         name: 'osascript',
         send: async (title, body, signal) => {
-          await runTool(osa, [...OSASCRIPT, title, body ?? ''], { phase: 'notify.send', timeoutMs: opts.timeoutMs, signal });
+          await runTool(osa, [...OSASCRIPT, title, body ?? ''], {
+            phase: 'notify.send',
+            timeoutMs: opts.timeoutMs,
+            signal,
+          });
         },
       };
     }
@@ -32,7 +43,11 @@ export function detectNotifier(te: ToolEnv, opts: ToolTimeouts = {}): Notifier |
         name: 'notify-send',
         send: async (title, body, signal) => {
           // "--" ends option parsing, so a title such as "-u critical" stays a title.
-          await runTool(ns, ['--app-name=fayger', '--', title, ...(body ? [body] : [])], { phase: 'notify.send', timeoutMs: opts.timeoutMs, signal });
+          await runTool(ns, ['--app-name=fayger', '--', title, ...(body ? [body] : [])], {
+            phase: 'notify.send',
+            timeoutMs: opts.timeoutMs,
+            signal,
+          });
         },
       };
     }

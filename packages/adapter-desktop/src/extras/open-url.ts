@@ -24,9 +24,18 @@ export interface UrlOpener {
  */
 export function detectUrlOpener(te: ToolEnv, opts: ToolTimeouts = {}): UrlOpener | null {
   if (te.platform === 'win32') {
-    const rundll = findTool('rundll32.exe', te) ?? (te.env.SystemRoot ? `${te.env.SystemRoot}\\System32\\rundll32.exe` : null);
+    const rundll =
+      findTool('rundll32.exe', te) ?? (te.env.SystemRoot ? `${te.env.SystemRoot}\\System32\\rundll32.exe` : null);
     if (!rundll) return null;
-    return { name: 'rundll32', open: async (href, signal) => void (await runTool(rundll, ['url.dll,FileProtocolHandler', href], { phase: 'url.open', timeoutMs: opts.timeoutMs, signal })) };
+    return {
+      name: 'rundll32',
+      open: async (href, signal) =>
+        void (await runTool(rundll, ['url.dll,FileProtocolHandler', href], {
+          phase: 'url.open',
+          timeoutMs: opts.timeoutMs,
+          signal,
+        })),
+    };
   }
   const tool = te.platform === 'darwin' ? findTool('open', te) : (findTool('xdg-open', te) ?? findTool('wslview', te));
   if (!tool) return null;
@@ -47,7 +56,10 @@ function launch(tool: string, href: string, graceMs: number, signal?: AbortSigna
     let done = false;
     const child = spawn(tool, [href], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, shell: false });
     let err = '';
-    const onAbort = () => finish(new FaygerError({ code: 'ABORTED', phase: 'url.open', what: 'opening a URL', found: 'the call was cancelled' }));
+    const onAbort = () =>
+      finish(
+        new FaygerError({ code: 'ABORTED', phase: 'url.open', what: 'opening a URL', found: 'the call was cancelled' }),
+      );
     const finish = (e?: Error) => {
       if (done) return;
       done = true;
@@ -62,10 +74,19 @@ function launch(tool: string, href: string, graceMs: number, signal?: AbortSigna
     child.stderr?.on('data', (b: Buffer) => {
       if (err.length < 2000) err += b.toString('utf8');
     });
-    child.on('error', (e) => finish(toolFailed(tool, `the tool could not start (${(e as NodeJS.ErrnoException).code ?? e.message})`, {}, e)));
+    child.on('error', (e) =>
+      finish(toolFailed(tool, `the tool could not start (${(e as NodeJS.ErrnoException).code ?? e.message})`, {}, e)),
+    );
     child.on('exit', (code, sig) => {
       if (code === 0) finish();
-      else finish(toolFailed(tool, sig ? `killed by ${sig}` : `exit status ${code}${err.trim() ? `: ${err.trim().slice(0, 300)}` : ''}`, { exitCode: code, stderr: err.slice(0, 2000) }));
+      else
+        finish(
+          toolFailed(
+            tool,
+            sig ? `killed by ${sig}` : `exit status ${code}${err.trim() ? `: ${err.trim().slice(0, 300)}` : ''}`,
+            { exitCode: code, stderr: err.slice(0, 2000) },
+          ),
+        );
     });
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -22,7 +22,8 @@ export function currentToolEnv(): ToolEnv {
 /** Absolute path of an executable named `name` on the PATH of `te`, or null. */
 export function findTool(name: string, te: ToolEnv): string | null {
   const path = te.env.PATH ?? te.env.Path ?? '';
-  const exts = te.platform === 'win32' && !/\.[a-z]+$/i.test(name) ? (te.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  const exts =
+    te.platform === 'win32' && !/\.[a-z]+$/i.test(name) ? (te.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
   for (const dir of path.split(te.platform === 'win32' ? ';' : delimiter)) {
     if (!dir) continue;
     for (const ext of exts) {
@@ -73,7 +74,14 @@ export function runTool(file: string, args: readonly string[], opts: RunToolOpti
     });
   return new Promise<Uint8Array>((resolve, reject) => {
     if (opts.signal?.aborted) {
-      reject(new FaygerError({ code: 'ABORTED', phase: opts.phase, what: `${opts.phase} through ${tool}`, found: 'the call was cancelled before it started' }));
+      reject(
+        new FaygerError({
+          code: 'ABORTED',
+          phase: opts.phase,
+          what: `${opts.phase} through ${tool}`,
+          found: 'the call was cancelled before it started',
+        }),
+      );
       return;
     }
     const child = spawn(file, args, {
@@ -99,7 +107,14 @@ export function runTool(file: string, args: readonly string[], opts: RunToolOpti
     };
     const onAbort = () => {
       child.kill();
-      finish(new FaygerError({ code: 'ABORTED', phase: opts.phase, what: `${opts.phase} through ${tool}`, found: 'the call was cancelled' }));
+      finish(
+        new FaygerError({
+          code: 'ABORTED',
+          phase: opts.phase,
+          what: `${opts.phase} through ${tool}`,
+          found: 'the call was cancelled',
+        }),
+      );
     };
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT;
     const timer = setTimeout(() => {
@@ -119,13 +134,22 @@ export function runTool(file: string, args: readonly string[], opts: RunToolOpti
     child.stderr?.on('data', (b: Buffer) => {
       if (err.length < 2000) err += b.toString('utf8');
     });
-    child.on('error', (e) => finish(fail(`the tool could not start (${(e as NodeJS.ErrnoException).code ?? e.message})`, {}, e)));
+    child.on('error', (e) =>
+      finish(fail(`the tool could not start (${(e as NodeJS.ErrnoException).code ?? e.message})`, {}, e)),
+    );
     // Readers are judged once their output is complete ('close'); writers as soon as they exit (see above).
     child.on(opts.captureStdout ? 'close' : 'exit', (code: number | null, sig: NodeJS.Signals | null) => {
       // On 'exit' stderr may still be in flight; one turn lets it arrive for the message.
       setImmediate(() => {
         if (code === 0) finish(null, Buffer.concat(out));
-        else finish(fail(sig ? `killed by ${sig}` : `exit status ${code}${err.trim() ? `: ${err.trim().slice(0, 300)}` : ''}`, { exitCode: code, signal: sig, stderr: err.slice(0, 2000) }));
+        else
+          finish(
+            fail(sig ? `killed by ${sig}` : `exit status ${code}${err.trim() ? `: ${err.trim().slice(0, 300)}` : ''}`, {
+              exitCode: code,
+              signal: sig,
+              stderr: err.slice(0, 2000),
+            }),
+          );
       });
     });
     child.stdin?.on('error', () => {

@@ -10,8 +10,31 @@ export interface KeypressInfo {
 }
 
 const NAMED = new Set([
-  'tab', 'backspace', 'delete', 'left', 'right', 'up', 'down', 'home', 'end', 'escape', 'pageup', 'pagedown', 'insert',
-  'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'f10', 'f11', 'f12',
+  'tab',
+  'backspace',
+  'delete',
+  'left',
+  'right',
+  'up',
+  'down',
+  'home',
+  'end',
+  'escape',
+  'pageup',
+  'pagedown',
+  'insert',
+  'f1',
+  'f2',
+  'f3',
+  'f4',
+  'f5',
+  'f6',
+  'f7',
+  'f8',
+  'f9',
+  'f10',
+  'f11',
+  'f12',
 ]);
 
 /**

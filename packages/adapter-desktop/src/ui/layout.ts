@@ -149,7 +149,10 @@ class Layout {
     const focused = this.state.focusId === node.id;
     const style: SegmentStyle = node.disabled ? 'dim' : focused ? 'focus' : 'button';
     const room = w - MARK_W - 4;
-    const text = room >= 1 ? `[ ${truncate(this.label(node), room, this.glyphs.ellipsis)} ]` : truncate(`[${this.label(node)}]`, Math.max(1, w - MARK_W), '');
+    const text =
+      room >= 1
+        ? `[ ${truncate(this.label(node), room, this.glyphs.ellipsis)} ]`
+        : truncate(`[${this.label(node)}]`, Math.max(1, w - MARK_W), '');
     const line = clipLine([this.marker(focused), { text, style }], w);
     return block([line], null, focused ? 0 : null);
   }
@@ -172,7 +175,9 @@ class Layout {
       } else {
         // Too narrow for label and field side by side: the label goes above.
         for (const [i, t] of wrapText(label, Math.max(1, w - MARK_W)).entries()) {
-          lines.push(i === 0 ? [this.marker(focused), { text: t, style: 'plain' }] : [{ text: `  ${t}`, style: 'plain' }]);
+          lines.push(
+            i === 0 ? [this.marker(focused), { text: t, style: 'plain' }] : [{ text: `  ${t}`, style: 'plain' }],
+          );
         }
         first[0] = { text: '  ', style: 'marker' };
       }
@@ -192,7 +197,10 @@ class Layout {
       let start = cursorIdx;
       let used = 0;
       while (start > 0) {
-        const prev = value.charCodeAt(start - 1) >= 0xdc00 && value.charCodeAt(start - 1) <= 0xdfff && start >= 2 ? start - 2 : start - 1;
+        const prev =
+          value.charCodeAt(start - 1) >= 0xdc00 && value.charCodeAt(start - 1) <= 0xdfff && start >= 2
+            ? start - 2
+            : start - 1;
         const cw = strWidth(value.slice(prev, start));
         if (used + cw > fw - 1) break;
         used += cw;
@@ -259,7 +267,8 @@ class Layout {
       blocks.forEach((b, i) => {
         const part = b.lines[r] ?? [];
         line.push(...part);
-        if (i < blocks.length - 1) line.push({ text: ' '.repeat(Math.max(0, alloc[i]! - lineWidth(part)) + GAP), style: 'plain' });
+        if (i < blocks.length - 1)
+          line.push({ text: ' '.repeat(Math.max(0, alloc[i]! - lineWidth(part)) + GAP), style: 'plain' });
       });
       lines.push(line);
     }

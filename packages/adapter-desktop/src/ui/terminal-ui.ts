@@ -52,7 +52,10 @@ const SGR: Record<SegmentStyle, string> = {
   placeholder: `${CSI}2;4m`,
 };
 
-export function defaultCharset(env: Readonly<Record<string, string | undefined>> = process.env, platform: string = process.platform): Charset {
+export function defaultCharset(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  platform: string = process.platform,
+): Charset {
   if (platform === 'win32') return 'unicode';
   const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
   return /utf-?8/i.test(locale) ? 'unicode' : 'ascii';
@@ -193,7 +196,9 @@ export class TerminalUi {
     process.off('exit', this.onProcessExit);
     if (this.rawSet) input.setRawMode?.(false);
     input.pause?.();
-    output.write(`${CSI}0m${CSI}?25h${this.opts.altScreen === false ? `${CSI}${this.prevFrame.length + 1};1H\n` : `${CSI}?1049l`}`);
+    output.write(
+      `${CSI}0m${CSI}?25h${this.opts.altScreen === false ? `${CSI}${this.prevFrame.length + 1};1H\n` : `${CSI}?1049l`}`,
+    );
   }
 
   /** The text of the visible frame, one string per terminal row (for diagnostics and tests). */
@@ -222,7 +227,8 @@ export class TerminalUi {
       rows.push({ text, ansi: ansiLine([{ text, style: 'focus' }]) });
     }
     let cur: { row: number; col: number } | null = null;
-    if (cursor && cursor.row >= this.scroll && cursor.row < this.scroll + viewH) cur = { row: cursor.row - this.scroll, col: cursor.col };
+    if (cursor && cursor.row >= this.scroll && cursor.row < this.scroll + viewH)
+      cur = { row: cursor.row - this.scroll, col: cursor.col };
     return { rows, cursor: cur };
   }
 

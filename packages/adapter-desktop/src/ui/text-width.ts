@@ -9,7 +9,11 @@ function isZeroWidth(cp: number): boolean {
     (cp >= 0x20d0 && cp <= 0x20ff) ||
     (cp >= 0xfe00 && cp <= 0xfe0f) || // variation selectors
     (cp >= 0xfe20 && cp <= 0xfe2f) ||
-    cp === 0x200b || cp === 0x200c || cp === 0x200d || cp === 0x2060 || cp === 0xfeff
+    cp === 0x200b ||
+    cp === 0x200c ||
+    cp === 0x200d ||
+    cp === 0x2060 ||
+    cp === 0xfeff
   );
 }
 

@@ -1,4 +1,12 @@
-import { checkUiTree, inputReleased, inputRendered, inputTyped, MAX_INPUT_LENGTH, type InputEcho, type UiFocusable } from '@fayger/adapter-core';
+import {
+  checkUiTree,
+  inputReleased,
+  inputRendered,
+  inputTyped,
+  MAX_INPUT_LENGTH,
+  type InputEcho,
+  type UiFocusable,
+} from '@fayger/adapter-core';
 import type { UiNode, UniversalEventMap } from '@fayger/contracts';
 
 /**
@@ -73,7 +81,13 @@ export function renderTree(state: UiState, tree: UiNode): UiState {
   if (state.focusId !== null && focusables.some((f) => f.id === state.focusId)) {
     focusId = state.focusId;
   } else if (focusables.length > 0) {
-    const oldIndex = state.focusId === null ? 0 : Math.max(0, state.focusables.findIndex((f) => f.id === state.focusId));
+    const oldIndex =
+      state.focusId === null
+        ? 0
+        : Math.max(
+            0,
+            state.focusables.findIndex((f) => f.id === state.focusId),
+          );
     focusId = focusables[Math.min(oldIndex, focusables.length - 1)]!.id;
   }
   return { tree, focusables, focusId, inputs, ended: state.ended };
@@ -118,7 +132,13 @@ function keyName(key: UiKey): string {
   return (mods + base).slice(0, 32);
 }
 
-function editInput(state: UiState, id: string, input: InputState, value: string, cursor: number): { state: UiState; events: UiOutput[] } {
+function editInput(
+  state: UiState,
+  id: string,
+  input: InputState,
+  value: string,
+  cursor: number,
+): { state: UiState; events: UiOutput[] } {
   const inputs = new Map(state.inputs);
   const changed = value !== input.value;
   inputs.set(id, { ...inputTyped(input, value), cursor });
@@ -156,7 +176,13 @@ export function applyKey(state: UiState, key: UiKey): { state: UiState; events: 
     const { value, cursor } = input;
     if (key.name === 'char' && key.ch !== undefined && !key.ctrl && !key.meta && isPrintable(key.ch)) {
       if (value.length + key.ch.length > MAX_INPUT_LENGTH) return none;
-      return editInput(state, focus.id, input, value.slice(0, cursor) + key.ch + value.slice(cursor), cursor + key.ch.length);
+      return editInput(
+        state,
+        focus.id,
+        input,
+        value.slice(0, cursor) + key.ch + value.slice(cursor),
+        cursor + key.ch.length,
+      );
     }
     switch (key.name) {
       case 'backspace': {
@@ -176,7 +202,10 @@ export function applyKey(state: UiState, key: UiKey): { state: UiState; events: 
       case 'end':
         return editInput(state, focus.id, input, value, value.length);
       case 'enter':
-        return { state: releaseInputs(state), events: [{ type: 'ui.event', data: { nodeId: focus.id, kind: 'submit', value } }] };
+        return {
+          state: releaseInputs(state),
+          events: [{ type: 'ui.event', data: { nodeId: focus.id, kind: 'submit', value } }],
+        };
     }
   } else if (focus) {
     if (key.name === 'enter' || (key.name === 'char' && key.ch === ' ' && !key.ctrl && !key.meta)) {
@@ -188,7 +217,10 @@ export function applyKey(state: UiState, key: UiKey): { state: UiState; events: 
 
   // Anything not consumed above is reported as a key event so apps can offer shortcuts (q, Escape, F1…).
   if (key.name === 'char' && (key.ch === undefined || !isPrintable(key.ch))) return none;
-  return { state, events: [{ type: 'ui.event', data: { nodeId: keyEventNode(state), kind: 'key', key: keyName(key) } }] };
+  return {
+    state,
+    events: [{ type: 'ui.event', data: { nodeId: keyEventNode(state), kind: 'key', key: keyName(key) } }],
+  };
 }
 
 /** The value of an input as the user sees it now (undefined for an unknown id). */

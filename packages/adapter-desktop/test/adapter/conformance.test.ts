@@ -24,7 +24,14 @@ adapterConformance('desktop', {
       urlOpener: null,
       fallbackOutput: { write: () => true },
     }),
-  flags: { ui: true, fs: true, kv: true, env: { name: 'FAYGER_DESKTOP_CONF', value: 'yes' }, netHttp: true, netListen: true },
+  flags: {
+    ui: true,
+    fs: true,
+    kv: true,
+    env: { name: 'FAYGER_DESKTOP_CONF', value: 'yes' },
+    netHttp: true,
+    netListen: true,
+  },
   setup: async () => {
     const server = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -73,8 +73,14 @@ describe('desktop adapter', () => {
     try {
       tools.recorder('xclip');
       tools.recorder('xdg-open');
-      const withTools = setup({ clipboard: undefined, urlOpener: undefined, toolEnv: { platform: 'linux', env: { PATH: tools.dir, DISPLAY: ':0' } } });
-      expect(withTools.adapter.available().map((o) => o.name)).toEqual(expect.arrayContaining(['clipboard', 'open-url']));
+      const withTools = setup({
+        clipboard: undefined,
+        urlOpener: undefined,
+        toolEnv: { platform: 'linux', env: { PATH: tools.dir, DISPLAY: ':0' } },
+      });
+      expect(withTools.adapter.available().map((o) => o.name)).toEqual(
+        expect.arrayContaining(['clipboard', 'open-url']),
+      );
     } finally {
       tools.cleanup();
     }
@@ -83,9 +89,17 @@ describe('desktop adapter', () => {
   it('offers no ui without a terminal, and ui.render then fails DESKTOP_UI_NO_TERMINAL', async () => {
     const { adapter } = setup({ terminal: null });
     expect(adapter.available().map((o) => o.name)).not.toContain('ui');
-    const direct = createDesktopAdapter({ host: createMemoryAdapter(), terminal: null, clipboard: null, notifier: null, urlOpener: null });
+    const direct = createDesktopAdapter({
+      host: createMemoryAdapter(),
+      terminal: null,
+      clipboard: null,
+      notifier: null,
+      urlOpener: null,
+    });
     const { directContext } = await import('@fayger/adapter-core/conformance');
-    const e = await rejection(() => direct.handle({ v: 1, id: '1', op: 'ui.render', args: { tree } }, directContext('i', 'ui', [{ name: 'ui' }])));
+    const e = await rejection(() =>
+      direct.handle({ v: 1, id: '1', op: 'ui.render', args: { tree } }, directContext('i', 'ui', [{ name: 'ui' }])),
+    );
     expect(e.code).toBe('DESKTOP_UI_NO_TERMINAL');
   });
 
@@ -141,7 +155,9 @@ describe('desktop adapter', () => {
   it('an input without an id is refused at the bus boundary, naming the field', async () => {
     const { open } = setup();
     const a = open('a');
-    const e = await rejection(() => a.call('ui.render', { tree: { type: 'row', children: [{ type: 'input', text: 'no id' }] } }));
+    const e = await rejection(() =>
+      a.call('ui.render', { tree: { type: 'row', children: [{ type: 'input', text: 'no id' }] } }),
+    );
     expect(e.code).toBe('INSTRUCTION_INVALID');
     expect(e.details.field).toBe('/args/tree/children/0/id');
   });
@@ -182,13 +198,19 @@ describe('desktop adapter', () => {
     try {
       tools.add('xclip', 'case "$*" in *-in*) cat > "$STATE/clip" ;; *-out*) cat "$STATE/clip" ;; esac');
       tools.recorder('xdg-open');
-      const { open } = setup({ clipboard: undefined, urlOpener: undefined, toolEnv: { platform: 'linux', env: { PATH: tools.dir, DISPLAY: ':0' } } });
+      const { open } = setup({
+        clipboard: undefined,
+        urlOpener: undefined,
+        toolEnv: { platform: 'linux', env: { PATH: tools.dir, DISPLAY: ':0' } },
+      });
       const a = open('a');
       await a.call('clipboard.write', { text: 'copied ✓' });
       expect(await a.call('clipboard.read', {})).toEqual({ text: 'copied ✓' });
       await a.call('url.open', { url: 'https://example.com/docs' });
       expect(tools.args('xdg-open')).toEqual(['https://example.com/docs']);
-      expect((await rejection(() => a.call('url.open', { url: 'file:///etc/passwd' }))).code).toBe('DESKTOP_URL_REJECTED');
+      expect((await rejection(() => a.call('url.open', { url: 'file:///etc/passwd' }))).code).toBe(
+        'DESKTOP_URL_REJECTED',
+      );
     } finally {
       tools.cleanup();
     }
@@ -205,7 +227,12 @@ describe('desktop adapter', () => {
 describe('desktop adapter over the Node host services', () => {
   it('holds log records while the UI is on screen and writes them when it gives the terminal back', async () => {
     const logged: string[] = [];
-    const { open } = setup({ host: undefined, log: { output: { write: (s: string) => logged.push(s) } }, listen: false, http: false });
+    const { open } = setup({
+      host: undefined,
+      log: { output: { write: (s: string) => logged.push(s) } },
+      listen: false,
+      http: false,
+    });
     const a = open('a');
     await a.call('log.write', { level: 'info', message: 'before' });
     expect(logged.join('')).toMatch(/INFO +\[a\] before/);
@@ -221,7 +248,14 @@ describe('desktop adapter over the Node host services', () => {
     try {
       const none = setup({ host: undefined, listen: false });
       expect(none.adapter.available().map((o) => o.name)).not.toContain('fs.read');
-      const granted = setup({ host: undefined, listen: false, mounts: [{ guest: '/docs', host: tools.dir }, { guest: '/ref', host: tools.dir, readOnly: true }] });
+      const granted = setup({
+        host: undefined,
+        listen: false,
+        mounts: [
+          { guest: '/docs', host: tools.dir },
+          { guest: '/ref', host: tools.dir, readOnly: true },
+        ],
+      });
       const offers = granted.adapter.available();
       expect(offers.find((o) => o.name === 'fs.read')?.scope?.roots).toEqual(['/docs', '/ref']);
       expect(offers.find((o) => o.name === 'fs.write')?.scope?.roots).toEqual(['/docs']);
@@ -232,7 +266,9 @@ describe('desktop adapter over the Node host services', () => {
 });
 
 describe('detectDesktop', () => {
-  const node = (stdin: boolean, stdout: boolean) => ({ global: { process: { versions: { node: '20.19.0' }, stdin: { isTTY: stdin }, stdout: { isTTY: stdout } } } });
+  const node = (stdin: boolean, stdout: boolean) => ({
+    global: { process: { versions: { node: '20.19.0' }, stdin: { isTTY: stdin }, stdout: { isTTY: stdout } } },
+  });
 
   it('matches Node with a terminal on stdin and stdout, above a plain Node match', () => {
     expect(detectDesktop(node(true, true))).toBe(2);

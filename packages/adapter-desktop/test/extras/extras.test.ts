@@ -1,7 +1,15 @@
 import { chmodSync } from 'node:fs';
 import { FaygerError } from '@fayger/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detectClipboard, detectNotifier, detectUrlOpener, findTool, parseOpenableUrl, runTool, type ToolEnv } from '../../src/index.js';
+import {
+  detectClipboard,
+  detectNotifier,
+  detectUrlOpener,
+  findTool,
+  parseOpenableUrl,
+  runTool,
+  type ToolEnv,
+} from '../../src/index.js';
 import { FakeTools } from '../helpers/fake-tools.js';
 
 let tools: FakeTools;
@@ -156,7 +164,16 @@ describe('open-url', () => {
   it('accepts only absolute http(s) URLs, normalised', () => {
     expect(parseOpenableUrl('https://example.com/a b?q=1')).toBe('https://example.com/a%20b?q=1');
     expect(parseOpenableUrl('HTTP://Example.COM')).toBe('http://example.com/');
-    for (const bad of ['file:///etc/passwd', 'javascript:alert(1)', '/relative', 'example.com', 'ftp://x.org', 'https://x.org/\nrm', 'mailto:a@b.c', 'http://']) {
+    for (const bad of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      '/relative',
+      'example.com',
+      'ftp://x.org',
+      'https://x.org/\nrm',
+      'mailto:a@b.c',
+      'http://',
+    ]) {
       let err: unknown;
       try {
         parseOpenableUrl(bad);

@@ -81,7 +81,17 @@ describe.skipIf(!tmux)('desktop adapter in a real terminal (tmux)', () => {
       logLevel: 'silent',
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     });
-    tm('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `${JSON.stringify(process.execPath)} ${JSON.stringify(bundle)} ${JSON.stringify(eventsFile)}`);
+    tm(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '80',
+      '-y',
+      '24',
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(bundle)} ${JSON.stringify(eventsFile)}`,
+    );
   }, 60_000);
 
   afterAll(() => {

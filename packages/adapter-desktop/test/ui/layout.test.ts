@@ -1,7 +1,16 @@
 import type { UiNode } from '@fayger/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ASCII_GLYPHS, UNICODE_GLYPHS, applyKey, createUiState, layoutUi, lineText, renderTree, shareWidth } from '../../src/index.js';
+import {
+  ASCII_GLYPHS,
+  UNICODE_GLYPHS,
+  applyKey,
+  createUiState,
+  layoutUi,
+  lineText,
+  renderTree,
+  shareWidth,
+} from '../../src/index.js';
 import { strWidth, wrapText } from '../../src/ui/text-width.js';
 
 const text = (tree: UiNode, width: number, focus?: string) => {
@@ -54,7 +63,13 @@ describe('layoutUi', () => {
       children: [
         { type: 'text', text: 'Who are you?' },
         { type: 'input', id: 'name', text: 'Name:', value: 'Ada' },
-        { type: 'row', children: [{ type: 'button', id: 'ok', text: 'OK' }, { type: 'button', id: 'no', text: 'Cancel' }] },
+        {
+          type: 'row',
+          children: [
+            { type: 'button', id: 'ok', text: 'OK' },
+            { type: 'button', id: 'no', text: 'Cancel' },
+          ],
+        },
       ],
     };
     const r = text(tree, 40);
@@ -103,7 +118,14 @@ describe('layoutUi', () => {
   });
 
   it('stacks a row when the terminal is too narrow for its children', () => {
-    const tree: UiNode = { type: 'row', children: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }, { type: 'text', text: 'c' }] };
+    const tree: UiNode = {
+      type: 'row',
+      children: [
+        { type: 'text', text: 'a' },
+        { type: 'text', text: 'b' },
+        { type: 'text', text: 'c' },
+      ],
+    };
     expect(text(tree, 10).lines).toEqual(['a', 'b', 'c']);
   });
 

@@ -9,7 +9,13 @@ const tree: UiNode = {
   children: [
     { type: 'text', text: 'Sign in' },
     { type: 'input', id: 'user', text: 'User:', placeholder: 'name' },
-    { type: 'row', children: [{ type: 'button', id: 'go', text: 'Go' }, { type: 'button', id: 'quit', text: 'Quit' }] },
+    {
+      type: 'row',
+      children: [
+        { type: 'button', id: 'go', text: 'Go' },
+        { type: 'button', id: 'quit', text: 'Quit' },
+      ],
+    },
   ],
 };
 
@@ -134,7 +140,11 @@ describe('TerminalUi', () => {
   });
 
   it('puts a TTY input into raw mode and restores it on stop', () => {
-    const input = new PassThrough() as PassThrough & { isTTY: boolean; isRaw: boolean; setRawMode: (m: boolean) => void };
+    const input = new PassThrough() as PassThrough & {
+      isTTY: boolean;
+      isRaw: boolean;
+      setRawMode: (m: boolean) => void;
+    };
     input.isTTY = true;
     input.isRaw = false;
     const modes: boolean[] = [];
@@ -161,14 +171,21 @@ describe('TerminalUi', () => {
 
   it('an invalid tree is rejected before the terminal is touched', () => {
     const { screen, ui } = setup();
-    expect(() => ui.render({ type: 'button', text: 'no id' })).toThrow(expect.objectContaining({ code: 'DESKTOP_UI_TREE_INVALID' }));
+    expect(() => ui.render({ type: 'button', text: 'no id' })).toThrow(
+      expect.objectContaining({ code: 'DESKTOP_UI_TREE_INVALID' }),
+    );
     expect(screen.writes).toEqual([]);
   });
 });
 
 describe('keyFromKeypress', () => {
   it('maps readline key objects to UI keys', () => {
-    expect(keyFromKeypress('\r', { name: 'return' })).toEqual({ name: 'enter', ctrl: false, meta: false, shift: false });
+    expect(keyFromKeypress('\r', { name: 'return' })).toEqual({
+      name: 'enter',
+      ctrl: false,
+      meta: false,
+      shift: false,
+    });
     expect(keyFromKeypress(undefined, { name: 'tab', shift: true })).toMatchObject({ name: 'tab', shift: true });
     expect(keyFromKeypress('A', { name: 'a', shift: true })).toEqual({ name: 'char', ch: 'A' });
     expect(keyFromKeypress('é', undefined)).toEqual({ name: 'char', ch: 'é' });

@@ -20,7 +20,13 @@ const form = (value?: string): UiNode => ({
   children: [
     { type: 'text', text: 'Hello' },
     { type: 'input', id: 'name', placeholder: 'your name', ...(value !== undefined ? { value } : {}) },
-    { type: 'row', children: [{ type: 'button', id: 'ok', text: 'OK' }, { type: 'button', id: 'cancel', text: 'Cancel' }] },
+    {
+      type: 'row',
+      children: [
+        { type: 'button', id: 'ok', text: 'OK' },
+        { type: 'button', id: 'cancel', text: 'Cancel' },
+      ],
+    },
   ],
 });
 
@@ -48,7 +54,13 @@ describe('renderTree', () => {
   });
 
   it('skips disabled nodes when focusing', () => {
-    const tree: UiNode = { type: 'column', children: [{ type: 'button', id: 'a', disabled: true }, { type: 'button', id: 'b' }] };
+    const tree: UiNode = {
+      type: 'column',
+      children: [
+        { type: 'button', id: 'a', disabled: true },
+        { type: 'button', id: 'b' },
+      ],
+    };
     const s = renderTree(createUiState(), tree);
     expect(s.focusables.map((f) => f.id)).toEqual(['b']);
     expect(s.focusId).toBe('b');
@@ -68,7 +80,13 @@ describe('renderTree', () => {
   });
 
   it('rejects duplicate ids, unknown node types and non-object nodes', () => {
-    const dup: UiNode = { type: 'row', children: [{ type: 'button', id: 'x' }, { type: 'input', id: 'x' }] };
+    const dup: UiNode = {
+      type: 'row',
+      children: [
+        { type: 'button', id: 'x' },
+        { type: 'input', id: 'x' },
+      ],
+    };
     expect(() => renderTree(createUiState(), dup)).toThrow(/unique within the tree/);
     expect(() => renderTree(createUiState(), { type: 'video' } as unknown as UiNode)).toThrow(/one of column/);
     expect(() => renderTree(createUiState(), { type: 'row', children: [null] } as unknown as UiNode)).toThrow(
@@ -79,7 +97,9 @@ describe('renderTree', () => {
   it('rejects a hostile 100,000-deep tree without overflowing the stack', () => {
     let deep: UiNode = { type: 'text', text: 'leaf' };
     for (let i = 0; i < 100_000; i++) deep = { type: 'column', children: [deep] };
-    expect(() => renderTree(createUiState(), deep)).toThrow(expect.objectContaining({ code: 'DESKTOP_UI_TREE_INVALID' }));
+    expect(() => renderTree(createUiState(), deep)).toThrow(
+      expect.objectContaining({ code: 'DESKTOP_UI_TREE_INVALID' }),
+    );
   });
 
   it('keeps focus on the same id across renders, or the same position when that id is gone', () => {
@@ -88,7 +108,14 @@ describe('renderTree', () => {
     expect(s.focusId).toBe('cancel');
     s = renderTree(s, form());
     expect(s.focusId).toBe('cancel');
-    const without: UiNode = { type: 'column', children: [{ type: 'button', id: 'a' }, { type: 'button', id: 'b' }, { type: 'button', id: 'c' }] };
+    const without: UiNode = {
+      type: 'column',
+      children: [
+        { type: 'button', id: 'a' },
+        { type: 'button', id: 'b' },
+        { type: 'button', id: 'c' },
+      ],
+    };
     s = renderTree(s, without);
     expect(s.focusId).toBe('c');
   });
@@ -134,15 +161,21 @@ describe('applyKey: buttons', () => {
   it('other keys on a button become key events for shortcuts', () => {
     const s = press(renderTree(createUiState(), form()), k('tab')).state;
     expect(applyKey(s, ch('q')).events).toEqual([{ type: 'ui.event', data: { nodeId: 'ok', kind: 'key', key: 'q' } }]);
-    expect(applyKey(s, k('escape')).events).toEqual([{ type: 'ui.event', data: { nodeId: 'ok', kind: 'key', key: 'escape' } }]);
+    expect(applyKey(s, k('escape')).events).toEqual([
+      { type: 'ui.event', data: { nodeId: 'ok', kind: 'key', key: 'escape' } },
+    ]);
     expect(applyKey(s, k('x', { ctrl: true })).events[0]).toMatchObject({ data: { key: 'ctrl+x' } });
   });
 
   it('key events without focus name the root, or $root when it has no id', () => {
     const textOnly = renderTree(createUiState(), { type: 'text', text: 'hi' });
-    expect(applyKey(textOnly, ch('q')).events).toEqual([{ type: 'ui.event', data: { nodeId: ROOT_NODE_ID, kind: 'key', key: 'q' } }]);
+    expect(applyKey(textOnly, ch('q')).events).toEqual([
+      { type: 'ui.event', data: { nodeId: ROOT_NODE_ID, kind: 'key', key: 'q' } },
+    ]);
     const withId = renderTree(createUiState(), { type: 'column', id: 'main', children: [] });
-    expect(applyKey(withId, k('enter')).events[0]).toMatchObject({ data: { nodeId: 'main', kind: 'key', key: 'enter' } });
+    expect(applyKey(withId, k('enter')).events[0]).toMatchObject({
+      data: { nodeId: 'main', kind: 'key', key: 'enter' },
+    });
   });
 });
 
@@ -222,7 +255,9 @@ describe('applyKey: Ctrl-C', () => {
 
 describe('applyKey: properties', () => {
   const keyArb: fc.Arbitrary<UiKey> = fc.oneof(
-    fc.constantFrom('tab', 'enter', 'backspace', 'delete', 'left', 'right', 'up', 'down', 'home', 'end', 'escape').map((name) => ({ name })),
+    fc
+      .constantFrom('tab', 'enter', 'backspace', 'delete', 'left', 'right', 'up', 'down', 'home', 'end', 'escape')
+      .map((name) => ({ name })),
     fc.record({ name: fc.constant('tab'), shift: fc.constant(true) }),
     fc.string({ minLength: 1, maxLength: 2 }).map((c) => ({ name: 'char', ch: c })),
   );

@@ -1,5 +1,10 @@
 import { FaygerError, isCapabilityName, type CapabilityName } from '@fayger/contracts';
-import { SUPPORTED_PROTOCOLS, type NativeCapability, type NativeHello, type PermissionAnswer } from '../protocol/wire.js';
+import {
+  SUPPORTED_PROTOCOLS,
+  type NativeCapability,
+  type NativeHello,
+  type PermissionAnswer,
+} from '../protocol/wire.js';
 
 const LOCAL_FAMILIES = new Set(['log', 'clock', 'random', 'timer']);
 const STATES = new Set(['granted', 'prompt', 'denied']);
@@ -11,7 +16,7 @@ function bad(field: string, expected: string, found: unknown): FaygerError {
     phase: 'hello',
     what: 'reading the native hello reply',
     expected: `${expected} at ${field}`,
-    found: found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 200) ?? String(found),
+    found: found === undefined ? 'nothing' : (JSON.stringify(found)?.slice(0, 200) ?? String(found)),
     details: { field },
   });
 }
@@ -33,16 +38,22 @@ export function parseHello(value: unknown): { hello: NativeHello; ignored: strin
       details: { native: value.protocol, supported: SUPPORTED_PROTOCOLS },
     });
   }
-  if (!isObj(value.platform) || typeof value.platform.os !== 'string') throw bad('/value/platform', 'an object with an os name', value.platform);
-  if (!Array.isArray(value.capabilities)) throw bad('/value/capabilities', 'an array of capabilities', value.capabilities);
+  if (!isObj(value.platform) || typeof value.platform.os !== 'string')
+    throw bad('/value/platform', 'an object with an os name', value.platform);
+  if (!Array.isArray(value.capabilities))
+    throw bad('/value/capabilities', 'an array of capabilities', value.capabilities);
   const ignored: string[] = [];
   const seen = new Set<string>();
   const capabilities: NativeCapability[] = [];
   value.capabilities.forEach((c: unknown, i: number) => {
-    if (!isObj(c) || typeof c.name !== 'string') throw bad(`/value/capabilities/${i}`, 'an object with a capability name', c);
-    if (c.permission !== undefined && !STATES.has(c.permission as string)) throw bad(`/value/capabilities/${i}/permission`, '"granted", "prompt" or "denied"', c.permission);
-    if (c.scope !== undefined && !isObj(c.scope)) throw bad(`/value/capabilities/${i}/scope`, 'a scope object', c.scope);
-    if (c.quota !== undefined && !isObj(c.quota)) throw bad(`/value/capabilities/${i}/quota`, 'a quota object', c.quota);
+    if (!isObj(c) || typeof c.name !== 'string')
+      throw bad(`/value/capabilities/${i}`, 'an object with a capability name', c);
+    if (c.permission !== undefined && !STATES.has(c.permission as string))
+      throw bad(`/value/capabilities/${i}/permission`, '"granted", "prompt" or "denied"', c.permission);
+    if (c.scope !== undefined && !isObj(c.scope))
+      throw bad(`/value/capabilities/${i}/scope`, 'a scope object', c.scope);
+    if (c.quota !== undefined && !isObj(c.quota))
+      throw bad(`/value/capabilities/${i}/quota`, 'a quota object', c.quota);
     if (!isCapabilityName(c.name) || c.name === 'app' || seen.has(c.name)) {
       ignored.push(c.name);
       return;
@@ -68,20 +79,25 @@ export function parseHello(value: unknown): { hello: NativeHello; ignored: strin
 }
 
 /** Checks a native permission reply: one answer per asked capability. */
-export function parsePermissionReply(value: unknown, asked: readonly CapabilityName[]): Map<CapabilityName, PermissionAnswer> {
+export function parsePermissionReply(
+  value: unknown,
+  asked: readonly CapabilityName[],
+): Map<CapabilityName, PermissionAnswer> {
   const fail = (field: string, expected: string, found: unknown) =>
     new FaygerError({
       code: 'BRIDGE_MALFORMED_MESSAGE',
       phase: 'permission',
       what: 'reading the native permission answers',
       expected: `${expected} at ${field}`,
-      found: found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 200) ?? String(found),
+      found: found === undefined ? 'nothing' : (JSON.stringify(found)?.slice(0, 200) ?? String(found)),
       details: { field },
     });
-  if (!isObj(value) || !Array.isArray(value.answers)) throw fail('/value/answers', 'an array of { name, granted, reason? }', isObj(value) ? value.answers : value);
+  if (!isObj(value) || !Array.isArray(value.answers))
+    throw fail('/value/answers', 'an array of { name, granted, reason? }', isObj(value) ? value.answers : value);
   const out = new Map<CapabilityName, PermissionAnswer>();
   value.answers.forEach((a: unknown, i: number) => {
-    if (!isObj(a) || typeof a.name !== 'string' || typeof a.granted !== 'boolean') throw fail(`/value/answers/${i}`, '{ name: string, granted: boolean }', a);
+    if (!isObj(a) || typeof a.name !== 'string' || typeof a.granted !== 'boolean')
+      throw fail(`/value/answers/${i}`, '{ name: string, granted: boolean }', a);
     if (!(asked as readonly string[]).includes(a.name)) return;
     const ans: PermissionAnswer = { name: a.name, granted: a.granted };
     if (typeof a.reason === 'string') ans.reason = a.reason.slice(0, 512);

@@ -1,4 +1,13 @@
-import { baselineHandlers, confineNamespace, confineUrl, createOpRouter, negotiate as coreNegotiate, reportHostError, withBusServedOffers, type LogOptions } from '@fayger/adapter-core';
+import {
+  baselineHandlers,
+  confineNamespace,
+  confineUrl,
+  createOpRouter,
+  negotiate as coreNegotiate,
+  reportHostError,
+  withBusServedOffers,
+  type LogOptions,
+} from '@fayger/adapter-core';
 import { DomUi } from '@fayger/adapter-core/dom';
 import {
   FaygerError,
@@ -34,7 +43,11 @@ import { parseHello, parsePermissionReply } from './handshake.js';
 type Obj = Record<string, unknown>;
 
 /** Where ui.* goes: the WebView's own DOM, the native side (trees over the bridge), or nowhere. */
-export type InAppUiOption = 'dom' | 'native' | false | { mode: 'dom'; container?: HTMLElement | (() => HTMLElement | null) };
+export type InAppUiOption =
+  | 'dom'
+  | 'native'
+  | false
+  | { mode: 'dom'; container?: HTMLElement | (() => HTMLElement | null) };
 
 export interface InAppAdapterOptions {
   /** Adapter id (default "in-app"). */
@@ -101,7 +114,8 @@ export interface InAppAdapter extends PlatformAdapter {
   domUi(instanceId: string): DomUi | undefined;
 }
 
-const get = (o: unknown, k: string): unknown => (o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined);
+const get = (o: unknown, k: string): unknown =>
+  o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined;
 
 /** Scores an in-app host: 3 when a native bridge object is present (above a plain browser page), else false. */
 export function detectInApp(probe: HostProbe): number | false {
@@ -163,7 +177,11 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     timeoutMs: options.timeoutMs,
     onProblem: problem,
     onEvent: (m) => {
-      const ev = { type: m.event.type, data: m.event.data as never, ...(typeof m.event.time === 'number' ? { time: m.event.time } : {}) };
+      const ev = {
+        type: m.event.type,
+        data: m.event.data as never,
+        ...(typeof m.event.time === 'number' ? { time: m.event.time } : {}),
+      };
       const targets = m.instanceId !== undefined ? [m.instanceId] : [...emitters.keys()];
       for (const t of targets) {
         const emit = emitters.get(t);
@@ -199,15 +217,26 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
   const { hello, ignored } = parsed;
   const native = new Map(hello.capabilities.map((c) => [c.name, c] as const));
   const perms = new Map<CapabilityName, PermissionStatus>(
-    hello.capabilities.map((c) => [c.name, { state: c.permission ?? 'granted', ...(c.reason ? { reason: c.reason } : {}) }] as const),
+    hello.capabilities.map(
+      (c) => [c.name, { state: c.permission ?? 'granted', ...(c.reason ? { reason: c.reason } : {}) }] as const,
+    ),
   );
   const local = new Set<string>(hello.local ?? []);
   const doc = get(win, 'document') as Document | undefined;
   const uiOpt = options.ui ?? (doc ? 'dom' : 'native');
   const uiMode: InAppAdapter['uiMode'] =
-    uiOpt === false ? 'none' : uiOpt === 'native' ? (hello.nativeUi && native.has('ui') ? 'native' : 'none') : doc ? 'dom' : 'none';
+    uiOpt === false
+      ? 'none'
+      : uiOpt === 'native'
+        ? hello.nativeUi && native.has('ui')
+          ? 'native'
+          : 'none'
+        : doc
+          ? 'dom'
+          : 'none';
   const domContainer = (): HTMLElement | null => {
-    if (typeof uiOpt === 'object' && uiOpt.container) return typeof uiOpt.container === 'function' ? uiOpt.container() : uiOpt.container;
+    if (typeof uiOpt === 'object' && uiOpt.container)
+      return typeof uiOpt.container === 'function' ? uiOpt.container() : uiOpt.container;
     return doc?.body ?? null;
   };
   const doms = new Map<string, DomUi>();
@@ -218,14 +247,18 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
   const base = baselineHandlers({
     ...(options.log ? { log: options.log } : {}),
     logDefault: { output: 'console' },
-    ...(typeof cryptoObj?.getRandomValues === 'function' ? { randomFill: (out: Uint8Array) => void cryptoObj.getRandomValues!(out) } : {}),
+    ...(typeof cryptoObj?.getRandomValues === 'function'
+      ? { randomFill: (out: Uint8Array) => void cryptoObj.getRandomValues!(out) }
+      : {}),
     ...(typeof perf?.now === 'function' ? { monotonic: () => perf.now!() } : {}),
   });
   const timers = base.timers!;
   const handleLocal = createOpRouter(base.handlers, id);
 
   // Ask about the given capabilities (those still 'prompt') in one bridge request; concurrent asks share it.
-  async function ask(items: Array<{ name: CapabilityName; reason?: string; scope?: CapabilityRequest['scope'] }>): Promise<void> {
+  async function ask(
+    items: Array<{ name: CapabilityName; reason?: string; scope?: CapabilityRequest['scope'] }>,
+  ): Promise<void> {
     const fresh = items.filter((i) => perms.get(i.name)?.state === 'prompt' && !asking.has(i.name));
     const waits = items.map((i) => asking.get(i.name)).filter((p): p is Promise<void> => p !== undefined);
     if (fresh.length > 0) {
@@ -234,7 +267,11 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
         .request(
           'permission',
           {
-            capabilities: fresh.map((f) => ({ name: f.name, ...(f.scope ? { scope: f.scope } : {}), ...(f.reason ? { reason: f.reason } : {}) })),
+            capabilities: fresh.map((f) => ({
+              name: f.name,
+              ...(f.scope ? { scope: f.scope } : {}),
+              ...(f.reason ? { reason: f.reason } : {}),
+            })),
           },
           // A person answers a prompt: give them longer than a machine call.
           { phase: 'permission', timeoutMs: Math.max(options.timeoutMs ?? 30_000, 120_000) },
@@ -295,10 +332,15 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
   // The adapter confines calls itself before they leave the WebView, whatever bus drives it.
   function confine(ins: UniversalInstruction, ctx: AdapterCallContext): void {
     if (ins.op === 'net.http') confineUrl(ins.op, (ins.args as { url: string }).url, ctx.scope);
-    else if (ins.op.startsWith('kv.')) confineNamespace(ins.op, (ins.args as { namespace?: string }).namespace, ctx.scope);
+    else if (ins.op.startsWith('kv.'))
+      confineNamespace(ins.op, (ins.args as { namespace?: string }).namespace, ctx.scope);
   }
 
-  async function handleAsync(ins: UniversalInstruction, ctx: AdapterCallContext, cap: CapabilityName): Promise<unknown> {
+  async function handleAsync(
+    ins: UniversalInstruction,
+    ctx: AdapterCallContext,
+    cap: CapabilityName,
+  ): Promise<unknown> {
     await ask([{ name: cap }]);
     return handleReady(ins, ctx, cap);
   }
@@ -307,7 +349,11 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     const st = perms.get(cap);
     if (st?.state === 'denied') throw permissionDenied(cap, ins.op, st.reason);
     const fam = LOCAL_OPS[ins.op];
-    if (fam !== undefined && local.has(fam) && !(fam === 'random' && typeof cryptoObj?.getRandomValues !== 'function')) {
+    if (
+      fam !== undefined &&
+      local.has(fam) &&
+      !(fam === 'random' && typeof cryptoObj?.getRandomValues !== 'function')
+    ) {
       return handleLocal(ins, ctx);
     }
     if (cap === 'ui' && uiMode === 'dom') {
@@ -331,7 +377,12 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     const timeoutMs = ins.timeoutMs ?? (ins.op === 'timer.sleep' ? (ins.args as { ms: number }).ms + base : base);
     return bridge.request(
       'call',
-      { op: ins.op, args: ins.args, instanceId: ctx.instanceId, ...(ins.timeoutMs !== undefined ? { timeoutMs: ins.timeoutMs } : {}) },
+      {
+        op: ins.op,
+        args: ins.args,
+        instanceId: ctx.instanceId,
+        ...(ins.timeoutMs !== undefined ? { timeoutMs: ins.timeoutMs } : {}),
+      },
       { timeoutMs, signal: ctx.signal, phase: ins.op },
     );
   }
@@ -353,7 +404,11 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     async requestPermissions(requested) {
       const items = requested
         .filter((r) => perms.has(r.name as CapabilityName))
-        .map((r) => ({ name: r.name as CapabilityName, ...(r.reason ? { reason: r.reason } : {}), ...(r.scope ? { scope: r.scope } : {}) }));
+        .map((r) => ({
+          name: r.name as CapabilityName,
+          ...(r.reason ? { reason: r.reason } : {}),
+          ...(r.scope ? { scope: r.scope } : {}),
+        }));
       await ask(items);
       return new Map(perms);
     },
@@ -386,7 +441,11 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       }
       if (bridge.closed) return;
       try {
-        await bridge.request('dispose', { instanceId }, { timeoutMs: Math.min(options.timeoutMs ?? 30_000, 5000), phase: 'dispose' });
+        await bridge.request(
+          'dispose',
+          { instanceId },
+          { timeoutMs: Math.min(options.timeoutMs ?? 30_000, 5000), phase: 'dispose' },
+        );
       } catch (e) {
         // The instance is gone on this side either way; a native side that closed meanwhile has nothing to free.
         if (!FaygerError.is(e, 'BRIDGE_CLOSED')) throw e;
@@ -397,7 +456,11 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
         try {
           await adapter.dispose(i);
         } catch (e) {
-          problem(FaygerError.is(e) ? e : new FaygerError({ code: 'INTERNAL', phase: 'close', what: 'disposing an instance on close', cause: e }));
+          problem(
+            FaygerError.is(e)
+              ? e
+              : new FaygerError({ code: 'INTERNAL', phase: 'close', what: 'disposing an instance on close', cause: e }),
+          );
         }
       }
       bridge.close('adapter closed');

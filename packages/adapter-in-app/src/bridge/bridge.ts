@@ -239,7 +239,11 @@ export class MessageBridge {
       what: `reading a message from the ${this.transport.kind} bridge`,
       expected: `${expected} at ${field}`,
       found,
-      details: { field, transport: this.transport.kind, sample: typeof raw === 'string' ? raw.slice(0, 200) : undefined },
+      details: {
+        field,
+        transport: this.transport.kind,
+        sample: typeof raw === 'string' ? raw.slice(0, 200) : undefined,
+      },
     });
   }
 
@@ -254,7 +258,15 @@ export class MessageBridge {
       id = (raw as { id: string }).id;
     }
     const p = id !== undefined ? this.settle(id) : undefined;
-    if (p) p.reject(new FaygerError({ code: 'BRIDGE_MALFORMED_MESSAGE', phase: p.phase, message: err.message, details: err.details }));
+    if (p)
+      p.reject(
+        new FaygerError({
+          code: 'BRIDGE_MALFORMED_MESSAGE',
+          phase: p.phase,
+          message: err.message,
+          details: err.details,
+        }),
+      );
     else this.o.onProblem?.(err);
   }
 
@@ -265,8 +277,19 @@ export class MessageBridge {
       try {
         msg = decodeValue(JSON.parse(raw));
       } catch (e) {
-        const found = e instanceof CodecError ? `${e.message} at ${e.path || '/'}` : `text that is not JSON (${String((e as Error).message).slice(0, 120)})`;
-        this.reject(this.malformed(found, e instanceof CodecError ? e.path || '/' : '/', 'a JSON message of the v1 wire protocol', raw), raw);
+        const found =
+          e instanceof CodecError
+            ? `${e.message} at ${e.path || '/'}`
+            : `text that is not JSON (${String((e as Error).message).slice(0, 120)})`;
+        this.reject(
+          this.malformed(
+            found,
+            e instanceof CodecError ? e.path || '/' : '/',
+            'a JSON message of the v1 wire protocol',
+            raw,
+          ),
+          raw,
+        );
         return;
       }
     } else if (!this.transport.structured) {

@@ -18,7 +18,8 @@ export interface BridgeTransport {
 export const RECEIVE_GLOBAL = '__faygerBridge';
 
 type Obj = Record<string, unknown>;
-const get = (o: unknown, k: string): unknown => (o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined);
+const get = (o: unknown, k: string): unknown =>
+  o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined;
 
 function missing(kind: string, expected: string, found: string): FaygerError {
   return new FaygerError({
@@ -49,7 +50,8 @@ function listenOnReceiveHook(global: Obj, receive: (m: unknown) => void): () => 
     receivers.set(global, fan);
     set = fan;
     const existing = get(global, RECEIVE_GLOBAL);
-    const hook: ReceiveHook = existing !== null && typeof existing === 'object' ? (existing as ReceiveHook) : ({} as ReceiveHook);
+    const hook: ReceiveHook =
+      existing !== null && typeof existing === 'object' ? (existing as ReceiveHook) : ({} as ReceiveHook);
     hook.receive = (m: unknown) => {
       for (const r of [...fan]) r(m);
     };
@@ -79,7 +81,11 @@ export function webkitTransport(options: GlobalTransportOptions = {}): BridgeTra
   const name = options.name ?? 'fayger';
   const handler = get(get(get(g, 'webkit'), 'messageHandlers'), name);
   if (typeof get(handler, 'postMessage') !== 'function') {
-    throw missing('webkit', `window.webkit.messageHandlers.${name}.postMessage (a WKScriptMessageHandler named "${name}")`, handler === undefined ? 'no such handler' : 'a handler without postMessage');
+    throw missing(
+      'webkit',
+      `window.webkit.messageHandlers.${name}.postMessage (a WKScriptMessageHandler named "${name}")`,
+      handler === undefined ? 'no such handler' : 'a handler without postMessage',
+    );
   }
   return {
     kind: 'webkit',
@@ -95,7 +101,11 @@ export function androidTransport(options: GlobalTransportOptions = {}): BridgeTr
   const name = options.name ?? 'FaygerAndroid';
   const iface = get(g, name);
   if (typeof get(iface, 'postMessage') !== 'function') {
-    throw missing('android', `window.${name}.postMessage (an @JavascriptInterface object named "${name}")`, iface === undefined ? 'no such object' : 'an object without postMessage');
+    throw missing(
+      'android',
+      `window.${name}.postMessage (an @JavascriptInterface object named "${name}")`,
+      iface === undefined ? 'no such object' : 'an object without postMessage',
+    );
   }
   return {
     kind: 'android',
@@ -111,7 +121,11 @@ export function faygerTransport(options: { global?: Obj } = {}): BridgeTransport
   const g = options.global ?? defaultGlobal();
   const hook = get(g, RECEIVE_GLOBAL);
   if (typeof get(hook, 'postMessage') !== 'function') {
-    throw missing('fayger', `window.${RECEIVE_GLOBAL}.postMessage injected by the host app`, hook === undefined ? 'nothing' : 'an object without postMessage');
+    throw missing(
+      'fayger',
+      `window.${RECEIVE_GLOBAL}.postMessage injected by the host app`,
+      hook === undefined ? 'nothing' : 'an object without postMessage',
+    );
   }
   return {
     kind: 'fayger',
@@ -131,7 +145,11 @@ export function reactNativeTransport(options: { global?: Obj } = {}): BridgeTran
   const g = options.global ?? defaultGlobal();
   const rn = get(g, 'ReactNativeWebView');
   if (typeof get(rn, 'postMessage') !== 'function') {
-    throw missing('react-native', 'window.ReactNativeWebView.postMessage (react-native-webview)', rn === undefined ? 'nothing' : 'an object without postMessage');
+    throw missing(
+      'react-native',
+      'window.ReactNativeWebView.postMessage (react-native-webview)',
+      rn === undefined ? 'nothing' : 'an object without postMessage',
+    );
   }
   return {
     kind: 'react-native',
@@ -142,7 +160,9 @@ export function reactNativeTransport(options: { global?: Obj } = {}): BridgeTran
         const data = get(e, 'data');
         if (typeof data === 'string' && data.includes('"fayger"')) r(data);
       };
-      const targets = [g, get(g, 'document')].filter((t) => typeof get(t, 'addEventListener') === 'function') as EventTarget[];
+      const targets = [g, get(g, 'document')].filter(
+        (t) => typeof get(t, 'addEventListener') === 'function',
+      ) as EventTarget[];
       for (const t of targets) t.addEventListener('message', onMessage);
       const stopHook = listenOnReceiveHook(g, r);
       return () => {
@@ -166,7 +186,11 @@ export interface PortLike {
 /** A MessagePort (an iframe host, a worker, a native shell exposing a port): objects and bytes by structured clone. */
 export function messagePortTransport(port: PortLike): BridgeTransport {
   if (port === null || typeof port !== 'object' || typeof port.postMessage !== 'function') {
-    throw missing('message-port', 'a MessagePort (an object with postMessage and message events)', port === null ? 'null' : typeof port);
+    throw missing(
+      'message-port',
+      'a MessagePort (an object with postMessage and message events)',
+      port === null ? 'null' : typeof port,
+    );
   }
   return {
     kind: 'message-port',
@@ -192,17 +216,25 @@ export function messagePortTransport(port: PortLike): BridgeTransport {
 export type TransportKind = 'webkit' | 'android' | 'react-native' | 'fayger';
 
 /** Which bridge the global offers, in the order the host detector checks them; undefined when none. */
-export function findTransportKind(global: Obj = defaultGlobal(), names: { webkit?: string; android?: string } = {}): TransportKind | undefined {
+export function findTransportKind(
+  global: Obj = defaultGlobal(),
+  names: { webkit?: string; android?: string } = {},
+): TransportKind | undefined {
   const win = get(global, 'window') ?? global;
   if (typeof get(get(win, RECEIVE_GLOBAL), 'postMessage') === 'function') return 'fayger';
-  if (typeof get(get(get(get(win, 'webkit'), 'messageHandlers'), names.webkit ?? 'fayger'), 'postMessage') === 'function') return 'webkit';
+  if (
+    typeof get(get(get(get(win, 'webkit'), 'messageHandlers'), names.webkit ?? 'fayger'), 'postMessage') === 'function'
+  )
+    return 'webkit';
   if (typeof get(get(win, names.android ?? 'FaygerAndroid'), 'postMessage') === 'function') return 'android';
   if (typeof get(get(win, 'ReactNativeWebView'), 'postMessage') === 'function') return 'react-native';
   return undefined;
 }
 
 /** The transport for whichever bridge the global offers; BRIDGE_TRANSPORT_MISSING when there is none. */
-export function detectTransport(options: { global?: Obj; webkitName?: string; androidName?: string } = {}): BridgeTransport {
+export function detectTransport(
+  options: { global?: Obj; webkitName?: string; androidName?: string } = {},
+): BridgeTransport {
   const g = options.global ?? defaultGlobal();
   const win = (get(g, 'window') as Obj | undefined) ?? g;
   switch (findTransportKind(win, { webkit: options.webkitName, android: options.androidName })) {

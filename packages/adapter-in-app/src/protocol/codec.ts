@@ -48,7 +48,10 @@ export function encodeValue(value: unknown, path = '', depth = 0): unknown {
     }
     return isTagged(value) ? { $obj: out } : out;
   }
-  throw new CodecError(`a ${typeof value === 'object' ? (value as object).constructor?.name ?? 'object' : typeof value} is not bridge data`, path);
+  throw new CodecError(
+    `a ${typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value} is not bridge data`,
+    path,
+  );
 }
 
 /** Reverses `encodeValue` on parsed JSON. Throws CodecError for bad base64 or too-deep nesting. */
@@ -64,7 +67,8 @@ export function decodeValue(value: unknown, path = '', depth = 0): unknown {
       return b;
     }
     const inner = o.$obj;
-    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) throw new CodecError('"$obj" must wrap an object', path);
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner))
+      throw new CodecError('"$obj" must wrap an object', path);
     return decodeFields(inner as Record<string, unknown>, path, depth);
   }
   return decodeFields(o, path, depth);
@@ -74,7 +78,12 @@ function decodeFields(o: Record<string, unknown>, path: string, depth: number): 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
     // A JSON key "__proto__" must stay data, never become the prototype.
-    Object.defineProperty(out, k, { value: decodeValue(v, `${path}/${k}`, depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, {
+      value: decodeValue(v, `${path}/${k}`, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -93,5 +102,8 @@ export function checkCloneable(value: unknown, path = '', depth = 0): void {
     for (const [k, v] of Object.entries(value)) checkCloneable(v, `${path}/${k}`, depth + 1);
     return;
   }
-  throw new CodecError(`a ${t === 'object' ? (value as object).constructor?.name ?? 'object' : t} is not bridge data`, path);
+  throw new CodecError(
+    `a ${t === 'object' ? ((value as object).constructor?.name ?? 'object') : t} is not bridge data`,
+    path,
+  );
 }

@@ -1,4 +1,10 @@
-import type { CapabilityName, CapabilityQuota, CapabilityScope, FaygerErrorData, UniversalEventType } from '@fayger/contracts';
+import type {
+  CapabilityName,
+  CapabilityQuota,
+  CapabilityScope,
+  FaygerErrorData,
+  UniversalEventType,
+} from '@fayger/contracts';
 
 /**
  * The in-app bridge wire protocol, version 1 (README "Wire protocol"). Every message is one object with
@@ -87,20 +93,28 @@ const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 /** Checks the envelope of a decoded incoming message; returns it typed, or the first problem found. */
 export function checkIncoming(msg: unknown): IncomingMessage | WireProblem {
   if (!isObj(msg)) return { field: '/', expected: 'a message object', found: describe(msg) };
-  if (msg.fayger !== 1) return { field: '/fayger', expected: `1 (protocol version ${PROTOCOL_VERSION})`, found: describe(msg.fayger) };
+  if (msg.fayger !== 1)
+    return { field: '/fayger', expected: `1 (protocol version ${PROTOCOL_VERSION})`, found: describe(msg.fayger) };
   switch (msg.kind) {
     case 'reply': {
-      if (typeof msg.id !== 'string' || msg.id.length === 0) return { field: '/id', expected: 'the request id being answered', found: describe(msg.id) };
+      if (typeof msg.id !== 'string' || msg.id.length === 0)
+        return { field: '/id', expected: 'the request id being answered', found: describe(msg.id) };
       if (msg.ok === true) return msg as IncomingMessage;
       if (msg.ok !== false) return { field: '/ok', expected: 'true or false', found: describe(msg.ok) };
       if (!isObj(msg.error) || typeof msg.error.message !== 'string') {
-        return { field: '/error', expected: 'an error object with a message (FaygerError.toJSON() shape)', found: describe(msg.error) };
+        return {
+          field: '/error',
+          expected: 'an error object with a message (FaygerError.toJSON() shape)',
+          found: describe(msg.error),
+        };
       }
       return msg as IncomingMessage;
     }
     case 'event': {
-      if (msg.instanceId !== undefined && typeof msg.instanceId !== 'string') return { field: '/instanceId', expected: 'an instance id or nothing', found: describe(msg.instanceId) };
-      if (!isObj(msg.event) || typeof msg.event.type !== 'string') return { field: '/event', expected: '{ type, data } of a Universal_Event', found: describe(msg.event) };
+      if (msg.instanceId !== undefined && typeof msg.instanceId !== 'string')
+        return { field: '/instanceId', expected: 'an instance id or nothing', found: describe(msg.instanceId) };
+      if (!isObj(msg.event) || typeof msg.event.type !== 'string')
+        return { field: '/event', expected: '{ type, data } of a Universal_Event', found: describe(msg.event) };
       return msg as IncomingMessage;
     }
     case 'close':

@@ -4,7 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { createInAppAdapter } from '../../src/index.js';
 import { shellOnWindow, shellOverPort } from './helpers.js';
 
-const ALL = [{ name: 'log' }, { name: 'clock' }, { name: 'random' }, { name: 'timer' }, { name: 'kv' }, { name: 'net.http' }, { name: 'ui' }] as const;
+const ALL = [
+  { name: 'log' },
+  { name: 'clock' },
+  { name: 'random' },
+  { name: 'timer' },
+  { name: 'kv' },
+  { name: 'net.http' },
+  { name: 'ui' },
+] as const;
 
 function httpSetup() {
   return async () => {
@@ -30,7 +38,11 @@ adapterConformance('in-app over MessagePort (all native)', {
 // JSON text with base64 bytes through a fake WKWebView handler; log/clock/random/timer answered in the WebView.
 adapterConformance('in-app over a WKWebView string bridge (local log/clock/random/timer)', {
   create: async () => {
-    const { win } = shellOnWindow('webkit', { capabilities: [...ALL], local: ['log', 'clock', 'random', 'timer'], nativeUi: true });
+    const { win } = shellOnWindow('webkit', {
+      capabilities: [...ALL],
+      local: ['log', 'clock', 'random', 'timer'],
+      nativeUi: true,
+    });
     return createInAppAdapter({ global: win, ui: 'native', log: { output: false } });
   },
   flags: { kv: true, ui: true, netHttp: true },

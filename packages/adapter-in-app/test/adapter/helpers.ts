@@ -17,7 +17,10 @@ export function shellOverPort(options: NativeShellOptions = {}): { shell: Native
 }
 
 /** A simulator installed as a fake WKWebView / Android / React Native bridge on a fresh fake window. */
-export function shellOnWindow(kind: 'webkit' | 'android' | 'react-native', options: NativeShellOptions = {}): { shell: NativeShell; win: Record<string, unknown> } {
+export function shellOnWindow(
+  kind: 'webkit' | 'android' | 'react-native',
+  options: NativeShellOptions = {},
+): { shell: NativeShell; win: Record<string, unknown> } {
   const win = (kind === 'react-native' ? new EventTarget() : {}) as Record<string, unknown>;
   if (kind === 'react-native') win.MessageEvent = MessageEvent;
   const shell = createNativeShell(options);

@@ -29,13 +29,20 @@ function track(a: InAppAdapter, close?: () => void): InAppAdapter {
   return a;
 }
 
-const ins = (op: string, args: unknown, extra: Partial<UniversalInstruction> = {}) => ({ v: 1, id: 'x', op, args, instanceId: 'direct', ...extra }) as UniversalInstruction;
+const ins = (op: string, args: unknown, extra: Partial<UniversalInstruction> = {}) =>
+  ({ v: 1, id: 'x', op, args, instanceId: 'direct', ...extra }) as UniversalInstruction;
 
 describe('handshake', () => {
   it('reports the native platform and derives available() from the native capability list', async () => {
     const s = shellOverPort({
       platform: { os: 'ios', app: 'SuperApp', version: '9.1' },
-      capabilities: [{ name: 'kv', scope: { namespaces: ['app'] } }, { name: 'net.http', permission: 'prompt' }, { name: 'clock' }, { name: 'teleport' as never }, { name: 'ui', permission: 'denied', reason: 'kiosk mode' }],
+      capabilities: [
+        { name: 'kv', scope: { namespaces: ['app'] } },
+        { name: 'net.http', permission: 'prompt' },
+        { name: 'clock' },
+        { name: 'teleport' as never },
+        { name: 'ui', permission: 'denied', reason: 'kiosk mode' },
+      ],
       local: ['log', 'random'],
     });
     const a = track(await createInAppAdapter({ port: s.port, ui: 'native' }), s.close);
@@ -43,7 +50,13 @@ describe('handshake', () => {
     expect(a.platform).toEqual({ os: 'ios', app: 'SuperApp', version: '9.1' });
     expect(a.transportKind).toBe('message-port');
     expect(a.ignoredCapabilities).toEqual(['teleport']);
-    expect(a.available()).toEqual([{ name: 'kv', scope: { namespaces: ['app'] } }, { name: 'net.http' }, { name: 'clock' }, { name: 'log' }, { name: 'random' }]);
+    expect(a.available()).toEqual([
+      { name: 'kv', scope: { namespaces: ['app'] } },
+      { name: 'net.http' },
+      { name: 'clock' },
+      { name: 'log' },
+      { name: 'random' },
+    ]);
     expect(a.permissions().get('ui')).toEqual({ state: 'denied', reason: 'kiosk mode' });
     expect(s.shell.received[0]).toMatchObject({ kind: 'hello', protocols: [1] });
   });
@@ -88,7 +101,10 @@ describe('permissions', () => {
 
   it("a user's deny is a denied grant with the reason in the report, not a crash", async () => {
     const p = prompting({ 'net.http': { name: 'net.http', granted: false, reason: 'user tapped Don’t Allow' } });
-    const s = shellOverPort({ capabilities: [{ name: 'log' }, { name: 'kv', permission: 'prompt' }, { name: 'net.http', permission: 'prompt' }], prompt: p.prompt });
+    const s = shellOverPort({
+      capabilities: [{ name: 'log' }, { name: 'kv', permission: 'prompt' }, { name: 'net.http', permission: 'prompt' }],
+      prompt: p.prompt,
+    });
     const a = track(await createInAppAdapter({ port: s.port, ui: false }), s.close);
     const report = await a.negotiate(
       [
@@ -98,23 +114,40 @@ describe('permissions', () => {
       ],
       { allow: 'available' },
     );
-    expect(p.asked).toEqual([[{ name: 'kv', reason: 'save drafts' }, { name: 'net.http', scope: { origins: ['https://api.example.com'] }, reason: 'sync' }]]);
+    expect(p.asked).toEqual([
+      [
+        { name: 'kv', reason: 'save drafts' },
+        { name: 'net.http', scope: { origins: ['https://api.example.com'] }, reason: 'sync' },
+      ],
+    ]);
     expect(report.granted.map((g) => g.name)).toEqual(['log', 'kv']);
     expect(report.absentOptional).toEqual(['net.http']);
     const entry = report.entries.find((e) => e.name === 'net.http')!;
     expect(entry.granted).toBe(false);
-    expect(entry.available).toEqual({ allowed: false, reason: 'the user denied net.http in the host app: user tapped Don’t Allow' });
+    expect(entry.available).toEqual({
+      allowed: false,
+      reason: 'the user denied net.http in the host app: user tapped Don’t Allow',
+    });
     expect(entry.reason).toContain('user tapped');
     expect(a.available().map((o) => o.name)).not.toContain('net.http');
     // Asked once: answers are remembered.
-    await a.requestPermissions([{ name: 'kv', required: true }, { name: 'net.http', required: false }]);
+    await a.requestPermissions([
+      { name: 'kv', required: true },
+      { name: 'net.http', required: false },
+    ]);
     expect(p.asked.length).toBe(1);
   });
 
   it('grants app (served by the bus on every host) when the adapter negotiates itself, so UI apps get events', async () => {
     const s = shellOverPort({ capabilities: [{ name: 'log', permission: 'granted' }] });
     const a = track(await createInAppAdapter({ port: s.port, ui: false }), s.close);
-    const report = await a.negotiate([{ name: 'log', required: true }, { name: 'app', required: true }], { allow: 'available' });
+    const report = await a.negotiate(
+      [
+        { name: 'log', required: true },
+        { name: 'app', required: true },
+      ],
+      { allow: 'available' },
+    );
     expect(report.missingRequired).toEqual([]);
     expect(report.granted.map((g) => g.name).sort()).toEqual(['app', 'log']);
   });
@@ -130,10 +163,15 @@ describe('permissions', () => {
 
   it('denial at call time: a stale grant gets INAPP_PERMISSION_DENIED from the adapter, and the bus never grants it', async () => {
     const p = prompting({ kv: { name: 'kv', granted: false, reason: 'no storage for guests' } });
-    const s = shellOverPort({ capabilities: [{ name: 'kv', permission: 'prompt' }, { name: 'log' }], prompt: p.prompt });
+    const s = shellOverPort({
+      capabilities: [{ name: 'kv', permission: 'prompt' }, { name: 'log' }],
+      prompt: p.prompt,
+    });
     const a = track(await createInAppAdapter({ port: s.port, ui: false }), s.close);
     // First use asks the user (no negotiate call before): the prompt happens at call time.
-    const e = await rejection(() => a.handle(ins('kv.get', { key: 'k' }), directContext('direct', 'kv', [{ name: 'kv' }])));
+    const e = await rejection(() =>
+      a.handle(ins('kv.get', { key: 'k' }), directContext('direct', 'kv', [{ name: 'kv' }])),
+    );
     expect(e.code).toBe('INAPP_PERMISSION_DENIED');
     expect(e.message).toContain('no storage for guests');
     expect(e.details).toMatchObject({ capability: 'kv', op: 'kv.get' });
@@ -173,15 +211,26 @@ describe('permissions', () => {
 
 describe('calls over the bridge', () => {
   it('bridge failures reach the guest as typed errors: dropped reply, malformed reply, native error, closed bridge', async () => {
-    const { shell, win } = shellOnWindow('android', { capabilities: [{ name: 'kv' }, { name: 'clock' }, { name: 'random' }] });
+    const { shell, win } = shellOnWindow('android', {
+      capabilities: [{ name: 'kv' }, { name: 'clock' }, { name: 'random' }],
+    });
     // A generous adapter deadline: on a loaded machine a 50 ms timer can fire before the bridge's close event is
     // delivered. The dropped reply is bounded by the instruction's own short timeoutMs instead.
     const a = track(await createInAppAdapter({ global: win, ui: false, timeoutMs: 60_000 }));
     const bus = createInstructionBus({ adapter: a, policy: { allow: 'available' } });
     cleanups.push(() => bus.shutdown());
-    bus.open({ instanceId: 'i1', grants: bus.negotiate([{ name: 'kv', required: true }, { name: 'clock', required: true }, { name: 'random', required: true }]) });
+    bus.open({
+      instanceId: 'i1',
+      grants: bus.negotiate([
+        { name: 'kv', required: true },
+        { name: 'clock', required: true },
+        { name: 'random', required: true },
+      ]),
+    });
     shell.misbehave = { drop: ['kv.get'], malformed: ['clock.now'], nativeError: ['kv.set'] };
-    const dropped = await rejection(() => a.handle(ins('kv.get', { key: 'k' }, { timeoutMs: 50 }), directContext('i1', 'kv', [{ name: 'kv' }])));
+    const dropped = await rejection(() =>
+      a.handle(ins('kv.get', { key: 'k' }, { timeoutMs: 50 }), directContext('i1', 'kv', [{ name: 'kv' }])),
+    );
     expect(dropped.code).toBe('BRIDGE_TIMEOUT');
     const mal = await rejection(() => bus.call('i1', 'clock.now', { clock: 'realtime' }));
     expect(mal.code).toBe('BRIDGE_MALFORMED_MESSAGE');
@@ -198,7 +247,9 @@ describe('calls over the bridge', () => {
   it('an instruction timeoutMs bounds the bridge call too', async () => {
     const s = shellOverPort({ capabilities: [{ name: 'kv' }], misbehave: { drop: ['kv.list'] } });
     const a = track(await createInAppAdapter({ port: s.port, ui: false }), s.close);
-    const e = await rejection(() => a.handle(ins('kv.list', {}, { timeoutMs: 25 }), directContext('direct', 'kv', [{ name: 'kv' }])));
+    const e = await rejection(() =>
+      a.handle(ins('kv.list', {}, { timeoutMs: 25 }), directContext('direct', 'kv', [{ name: 'kv' }])),
+    );
     expect(e.code).toBe('BRIDGE_TIMEOUT');
   });
 
@@ -216,24 +267,51 @@ describe('calls over the bridge', () => {
   it('confines kv namespaces and net.http origins itself before anything leaves the WebView', async () => {
     const s = shellOverPort({ capabilities: [{ name: 'kv' }, { name: 'net.http' }] });
     const a = track(await createInAppAdapter({ port: s.port, ui: false }), s.close);
-    const grants = [{ name: 'kv' as const, scope: { namespaces: ['mine'] } }, { name: 'net.http' as const, scope: { origins: ['https://api.example.com'] } }];
-    expect((await rejection(() => a.handle(ins('kv.get', { namespace: 'theirs', key: 'k' }), directContext('direct', 'kv', grants)))).code).toBe('CAPABILITY_SCOPE_DENIED');
-    expect((await rejection(() => a.handle(ins('kv.get', { key: 'k' }), directContext('direct', 'kv', grants)))).code).toBe('CAPABILITY_SCOPE_DENIED');
-    expect((await rejection(() => a.handle(ins('net.http', { method: 'GET', url: 'http://127.0.0.1:9/' }), directContext('direct', 'net.http', grants)))).code).toBe('CAPABILITY_SCOPE_DENIED');
+    const grants = [
+      { name: 'kv' as const, scope: { namespaces: ['mine'] } },
+      { name: 'net.http' as const, scope: { origins: ['https://api.example.com'] } },
+    ];
+    expect(
+      (
+        await rejection(() =>
+          a.handle(ins('kv.get', { namespace: 'theirs', key: 'k' }), directContext('direct', 'kv', grants)),
+        )
+      ).code,
+    ).toBe('CAPABILITY_SCOPE_DENIED');
+    expect(
+      (await rejection(() => a.handle(ins('kv.get', { key: 'k' }), directContext('direct', 'kv', grants)))).code,
+    ).toBe('CAPABILITY_SCOPE_DENIED');
+    expect(
+      (
+        await rejection(() =>
+          a.handle(
+            ins('net.http', { method: 'GET', url: 'http://127.0.0.1:9/' }),
+            directContext('direct', 'net.http', grants),
+          ),
+        )
+      ).code,
+    ).toBe('CAPABILITY_SCOPE_DENIED');
     expect(s.shell.received.filter((m) => m.kind === 'call')).toEqual([]);
   });
 
   it('an op the native side does not offer is ADAPTER_UNSUPPORTED_OP', async () => {
     const s = shellOverPort({ capabilities: [{ name: 'log' }] });
     const a = track(await createInAppAdapter({ port: s.port, ui: false }), s.close);
-    expect((await rejection(() => a.handle(ins('kv.get', { key: 'k' }), directContext('direct', 'kv', [{ name: 'kv' }])))).code).toBe('ADAPTER_UNSUPPORTED_OP');
+    expect(
+      (await rejection(() => a.handle(ins('kv.get', { key: 'k' }), directContext('direct', 'kv', [{ name: 'kv' }]))))
+        .code,
+    ).toBe('ADAPTER_UNSUPPORTED_OP');
   });
 
   it('host events pushed by the native side reach the instance through the bus; broadcast ones reach every instance', async () => {
     const s = shellOverPort({ capabilities: [{ name: 'log' }, { name: 'clock' }] });
     const problems: Array<{ code: string }> = [];
     const a = track(
-      await createInAppAdapter({ port: s.port, ui: false, diagnostics: { emit: (e) => void problems.push((e.data as { error: { code: string } }).error) } }),
+      await createInAppAdapter({
+        port: s.port,
+        ui: false,
+        diagnostics: { emit: (e) => void problems.push((e.data as { error: { code: string } }).error) },
+      }),
       s.close,
     );
     const bus = createInstructionBus({ adapter: a, policy: { allow: 'available' } });
@@ -268,7 +346,11 @@ describe('calls over the bridge', () => {
 describe("ui: 'native'", () => {
   it('forwards trees over the bridge and turns native taps into ui.event', async () => {
     let tap: ((d: { nodeId: string; kind: 'click' }) => void) | undefined;
-    const s = shellOverPort({ capabilities: [{ name: 'ui' }], nativeUi: true, renderUi: (_i, _t, send) => (tap = send) });
+    const s = shellOverPort({
+      capabilities: [{ name: 'ui' }],
+      nativeUi: true,
+      renderUi: (_i, _t, send) => (tap = send),
+    });
     const a = track(await createInAppAdapter({ port: s.port, ui: 'native' }), s.close);
     expect(a.uiMode).toBe('native');
     const bus = createInstructionBus({ adapter: a, policy: { allow: 'available' } });
@@ -284,7 +366,7 @@ describe("ui: 'native'", () => {
     expect(events.map((e) => [e.type, e.data])).toEqual([['ui.event', { nodeId: 'ok', kind: 'click' }]]);
   });
 
-  it("without native UI and without a DOM there is no ui capability", async () => {
+  it('without native UI and without a DOM there is no ui capability', async () => {
     const s = shellOverPort({ capabilities: [{ name: 'ui' }], nativeUi: false });
     const a = track(await createInAppAdapter({ port: s.port }), s.close);
     expect(a.uiMode).toBe('none');

@@ -42,7 +42,9 @@ describe('MessageBridge over a string transport', () => {
   it('encodes outgoing bytes as base64 text', () => {
     const t = fakeStringTransport();
     const b = new MessageBridge({ transport: t });
-    void b.request('call', { op: 'kv.set', args: { key: 'k', value: new Uint8Array([0, 255]) }, instanceId: 'i' }).catch(() => {});
+    void b
+      .request('call', { op: 'kv.set', args: { key: 'k', value: new Uint8Array([0, 255]) }, instanceId: 'i' })
+      .catch(() => {});
     expect(typeof t.sent[0]).toBe('string');
     expect(lastSent(t).args).toEqual({ key: 'k', value: { $b64: 'AP8=' } });
     b.close();
@@ -117,14 +119,21 @@ describe('MessageBridge over a string transport', () => {
     const b = new MessageBridge({ transport: t });
     const p1 = b.request('call', { op: 'kv.get', args: {}, instanceId: 'i' }, { phase: 'kv.get' });
     const id1 = lastSent(t).id as string;
-    const denied = new FaygerError({ code: 'INAPP_PERMISSION_DENIED', phase: 'kv.get', message: 'no', details: { capability: 'kv' } });
+    const denied = new FaygerError({
+      code: 'INAPP_PERMISSION_DENIED',
+      phase: 'kv.get',
+      message: 'no',
+      details: { capability: 'kv' },
+    });
     t.inject(JSON.stringify({ fayger: 1, kind: 'reply', id: id1, ok: false, error: denied.toJSON() }));
     const e1 = await rejection(p1);
     expect(e1.code).toBe('INAPP_PERMISSION_DENIED');
     expect(e1.details).toEqual({ capability: 'kv' });
     const p2 = b.request('call', { op: 'kv.get', args: {}, instanceId: 'i' }, { phase: 'kv.get' });
     const id2 = lastSent(t).id as string;
-    t.inject(JSON.stringify({ fayger: 1, kind: 'reply', id: id2, ok: false, error: { message: 'SQLITE_BUSY', code: 'E_DB' } }));
+    t.inject(
+      JSON.stringify({ fayger: 1, kind: 'reply', id: id2, ok: false, error: { message: 'SQLITE_BUSY', code: 'E_DB' } }),
+    );
     const e2 = await rejection(p2);
     expect(e2.code).toBe('BRIDGE_NATIVE_ERROR');
     expect(e2.message).toContain('SQLITE_BUSY');
@@ -186,8 +195,17 @@ describe('MessageBridge over a string transport', () => {
     const t = fakeStringTransport();
     const events: unknown[] = [];
     const b = new MessageBridge({ transport: t, onEvent: (m) => events.push(m) });
-    t.inject(JSON.stringify({ fayger: 1, kind: 'event', instanceId: 'i', event: { type: 'app.lifecycle', data: { state: 'background' } } }));
-    expect(events).toEqual([{ fayger: 1, kind: 'event', instanceId: 'i', event: { type: 'app.lifecycle', data: { state: 'background' } } }]);
+    t.inject(
+      JSON.stringify({
+        fayger: 1,
+        kind: 'event',
+        instanceId: 'i',
+        event: { type: 'app.lifecycle', data: { state: 'background' } },
+      }),
+    );
+    expect(events).toEqual([
+      { fayger: 1, kind: 'event', instanceId: 'i', event: { type: 'app.lifecycle', data: { state: 'background' } } },
+    ]);
     b.close();
   });
 });
@@ -212,7 +230,8 @@ describe('MessageBridge over a MessagePort', () => {
 
   it('a malformed structured reply fails its call', async () => {
     const ch = new MessageChannel();
-    ch.port2.onmessage = (e) => ch.port2.postMessage({ fayger: 1, kind: 'reply', id: (e.data as { id: string }).id, ok: 'maybe' });
+    ch.port2.onmessage = (e) =>
+      ch.port2.postMessage({ fayger: 1, kind: 'reply', id: (e.data as { id: string }).id, ok: 'maybe' });
     const b = new MessageBridge({ transport: messagePortTransport(ch.port1 as unknown as PortLike) });
     const e = await rejection(b.request('call', { op: 'kv.get', args: {}, instanceId: 'i' }));
     expect(e.code).toBe('BRIDGE_MALFORMED_MESSAGE');
@@ -240,7 +259,9 @@ describe('global transports', () => {
       const sent = posted[key]!.at(-1) as string;
       expect(typeof sent).toBe('string');
       const id = JSON.parse(sent).id as string;
-      (win.__faygerBridge as { receive(m: string): void }).receive(JSON.stringify({ fayger: 1, kind: 'reply', id, ok: true, value: key }));
+      (win.__faygerBridge as { receive(m: string): void }).receive(
+        JSON.stringify({ fayger: 1, kind: 'reply', id, ok: true, value: key }),
+      );
       expect(await p).toBe(key);
       b.close();
     }
@@ -251,13 +272,18 @@ describe('global transports', () => {
     const posted: string[] = [];
     target.ReactNativeWebView = { postMessage: (m: string) => posted.push(m) };
     const problems: unknown[] = [];
-    const b = new MessageBridge({ transport: reactNativeTransport({ global: target }), onProblem: (e) => problems.push(e) });
+    const b = new MessageBridge({
+      transport: reactNativeTransport({ global: target }),
+      onProblem: (e) => problems.push(e),
+    });
     const p = b.request('hello', { protocols: [1], client: { name: 'x', version: '1' } });
     const id = JSON.parse(posted[0]!).id as string;
     target.dispatchEvent(new MessageEvent('message', { data: 'some other library' }));
     target.dispatchEvent(new MessageEvent('message', { data: { type: 'redux-devtools' } }));
     await tick();
-    target.dispatchEvent(new MessageEvent('message', { data: JSON.stringify({ fayger: 1, kind: 'reply', id, ok: true, value: 'rn' }) }));
+    target.dispatchEvent(
+      new MessageEvent('message', { data: JSON.stringify({ fayger: 1, kind: 'reply', id, ok: true, value: 'rn' }) }),
+    );
     expect(await p).toBe('rn');
     expect(problems).toEqual([]);
     b.close();
@@ -289,7 +315,9 @@ describe('global transports', () => {
   it('detectTransport picks the bridge the window offers', () => {
     expect(detectTransport({ global: { ReactNativeWebView: { postMessage() {} } } }).kind).toBe('react-native');
     expect(detectTransport({ global: { FaygerAndroid: { postMessage() {} } } }).kind).toBe('android');
-    expect(detectTransport({ global: { webkit: { messageHandlers: { fayger: { postMessage() {} } } } } }).kind).toBe('webkit');
+    expect(detectTransport({ global: { webkit: { messageHandlers: { fayger: { postMessage() {} } } } } }).kind).toBe(
+      'webkit',
+    );
     expect(detectTransport({ global: { __faygerBridge: { postMessage() {} } } }).kind).toBe('fayger');
   });
 });

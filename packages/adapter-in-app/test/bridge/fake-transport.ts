@@ -1,7 +1,11 @@
 import type { BridgeTransport } from '../../src/index.js';
 
 /** A string transport whose native side is the test: it sees sent text and injects replies. */
-export function fakeStringTransport(): BridgeTransport & { sent: unknown[]; inject(m: unknown): void; failSend?: Error } {
+export function fakeStringTransport(): BridgeTransport & {
+  sent: unknown[];
+  inject(m: unknown): void;
+  failSend?: Error;
+} {
   let receive: ((m: unknown) => void) | undefined;
   const t = {
     kind: 'fake',
@@ -25,4 +29,5 @@ export function fakeStringTransport(): BridgeTransport & { sent: unknown[]; inje
   return t;
 }
 
-export const lastSent = (t: { sent: unknown[] }) => JSON.parse(t.sent[t.sent.length - 1] as string) as Record<string, unknown>;
+export const lastSent = (t: { sent: unknown[] }) =>
+  JSON.parse(t.sent[t.sent.length - 1] as string) as Record<string, unknown>;

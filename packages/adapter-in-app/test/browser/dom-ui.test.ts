@@ -18,7 +18,13 @@ describe("ui in the WebView's DOM and in native widgets", () => {
     document.body.append(mount);
     const sent: string[] = [];
     const r = new DomUi(mount, (e) => void sent.push(`${e.kind}:${e.value ?? ''}`));
-    const tree = (value: string) => ({ type: 'column' as const, children: [{ type: 'input' as const, id: 'name', value }, { type: 'button' as const, id: 'go', text: 'Go' }] });
+    const tree = (value: string) => ({
+      type: 'column' as const,
+      children: [
+        { type: 'input' as const, id: 'name', value },
+        { type: 'button' as const, id: 'go', text: 'Go' },
+      ],
+    });
     const input = () => mount.querySelector('input')!;
     const type = (v: string) => {
       input().value = v;
@@ -56,7 +62,13 @@ describe("ui in the WebView's DOM and in native widgets", () => {
       children: [
         { type: 'text' as const, text: '<b>not markup</b>' },
         { type: 'input' as const, id: 'name', placeholder: 'Your name', value },
-        { type: 'row' as const, children: [{ type: 'button' as const, id: 'save', text: 'Save' }, { type: 'button' as const, id: 'off', text: 'Off', disabled: true }] },
+        {
+          type: 'row' as const,
+          children: [
+            { type: 'button' as const, id: 'save', text: 'Save' },
+            { type: 'button' as const, id: 'off', text: 'Off', disabled: true },
+          ],
+        },
       ],
     });
     await bus.call('app', 'ui.render', { tree: tree('') });
@@ -83,7 +95,9 @@ describe("ui in the WebView's DOM and in native widgets", () => {
     bus.open({ instanceId: 'n1', grants: bus.negotiate([{ name: 'ui', required: true }]) });
     const events: UniversalEvent[] = [];
     bus.subscribe('n1', (e) => events.push(e));
-    await bus.call('n1', 'ui.render', { tree: { type: 'column', children: [{ type: 'button', id: 'pay', text: 'Pay natively' }] } });
+    await bus.call('n1', 'ui.render', {
+      tree: { type: 'column', children: [{ type: 'button', id: 'pay', text: 'Pay natively' }] },
+    });
     expect(sim.shell.uiTrees.get('n1')).toBeTruthy();
     expect(sim.webview.textContent).toBe('');
     await userEvent.click(page.getByRole('button', { name: 'Pay natively' }));

@@ -21,7 +21,13 @@ describe('permission prompts in the simulator (real clicks)', () => {
   it('allow kv, deny net.http: the report says why, the bus denies, the adapter denies at call time', async () => {
     expect(typeof (globalThis as { WebAssembly?: unknown }).WebAssembly).toBe('undefined');
     const sim = installSimulator(document, 'android', {
-      capabilities: [{ name: 'log' }, { name: 'clock' }, { name: 'kv', permission: 'prompt' }, { name: 'net.http', permission: 'prompt' }, { name: 'ui' }],
+      capabilities: [
+        { name: 'log' },
+        { name: 'clock' },
+        { name: 'kv', permission: 'prompt' },
+        { name: 'net.http', permission: 'prompt' },
+        { name: 'ui' },
+      ],
     });
     const a = await createInAppAdapter({ transport: 'android', ui: { mode: 'dom', container: sim.webview } });
     const pending = a.negotiate(
@@ -29,7 +35,12 @@ describe('permission prompts in the simulator (real clicks)', () => {
         { name: 'log', required: true },
         { name: 'ui', required: true },
         { name: 'kv', required: true, reason: 'keep your drafts' },
-        { name: 'net.http', required: false, reason: 'sync with the cloud', scope: { origins: ['https://api.example.com'] } },
+        {
+          name: 'net.http',
+          required: false,
+          reason: 'sync with the cloud',
+          scope: { origins: ['https://api.example.com'] },
+        },
       ],
       { allow: 'available' },
     );
@@ -52,14 +63,29 @@ describe('permission prompts in the simulator (real clicks)', () => {
     bus.open({ instanceId: 'app1', grants: report });
     await bus.call('app1', 'kv.set', { key: 'draft', value: new TextEncoder().encode('hello') });
     expect(new TextDecoder().decode(sim.shell.kv.get('default\u0000draft'))).toBe('hello');
-    const viaBus = await rejection(() => bus.call('app1', 'net.http', { method: 'GET', url: 'https://api.example.com/x' }));
+    const viaBus = await rejection(() =>
+      bus.call('app1', 'net.http', { method: 'GET', url: 'https://api.example.com/x' }),
+    );
     expect(viaBus.code).toBe('CAPABILITY_DENIED');
     const direct = await rejection(() =>
-      a.handle({ v: 1, id: 'd', op: 'net.http', args: { method: 'GET', url: 'https://api.example.com/x' } } as UniversalInstruction, directContext('d', 'net.http', [{ name: 'net.http' }])),
+      a.handle(
+        {
+          v: 1,
+          id: 'd',
+          op: 'net.http',
+          args: { method: 'GET', url: 'https://api.example.com/x' },
+        } as UniversalInstruction,
+        directContext('d', 'net.http', [{ name: 'net.http' }]),
+      ),
     );
     expect(direct.code).toBe('INAPP_PERMISSION_DENIED');
     expect(direct.message).toContain('Don\u2019t Allow');
-    await bus.call('app1', 'ui.render', { tree: { type: 'column', children: [{ type: 'text', text: 'Drafts saved; cloud sync is off (permission denied).' }] } });
+    await bus.call('app1', 'ui.render', {
+      tree: {
+        type: 'column',
+        children: [{ type: 'text', text: 'Drafts saved; cloud sync is off (permission denied).' }],
+      },
+    });
     await page.screenshot();
     await bus.shutdown();
   });

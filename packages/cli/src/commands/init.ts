@@ -22,18 +22,27 @@ export async function init(args: string[], io: CliIo): Promise<number> {
     force: { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  if (values.help) return io.stdout(initHelp), 0;
-  if (positionals.length > 1) throw usage('init', `${positionals.length} arguments (${positionals.join(' ')})`, 'at most one directory');
+  if (values.help) return (io.stdout(initHelp), 0);
+  if (positionals.length > 1)
+    throw usage('init', `${positionals.length} arguments (${positionals.join(' ')})`, 'at most one directory');
   const dir = resolve(io.cwd, positionals[0] ?? '.');
   const lang = (values.lang as string | undefined) ?? 'as';
-  if (lang !== 'as' && lang !== 'c') throw usage('init', `--lang ${JSON.stringify(lang)}`, '--lang as (AssemblyScript) or --lang c');
+  if (lang !== 'as' && lang !== 'c')
+    throw usage('init', `--lang ${JSON.stringify(lang)}`, '--lang as (AssemblyScript) or --lang c');
   const publisher = (values.publisher as string | undefined) ?? 'local.dev';
   if (!PUBLISHER.test(publisher)) {
     throw usage('init', `--publisher ${JSON.stringify(publisher)}`, 'a dotted lower-case name such as com.example');
   }
-  const name = basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const name = basename(dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (!NAME.test(name)) {
-    throw usage('init', `directory name ${JSON.stringify(basename(dir))}`, 'a directory whose name starts with a letter or digit (it names the app)');
+    throw usage(
+      'init',
+      `directory name ${JSON.stringify(basename(dir))}`,
+      'a directory whose name starts with a letter or digit (it names the app)',
+    );
   }
 
   const existing = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
@@ -61,11 +70,23 @@ export async function init(args: string[], io: CliIo): Promise<number> {
   // The dev key: scoped to this publisher only, its public half in the project's trusted roots.
   const keyLog: string[] = [];
   const keyIo: CliIo = { ...io, stdout: (t) => void keyLog.push(t), stderr: (t) => void keyLog.push(t) };
-  const keyArgs = ['-p', publisher, '-o', join(dir, '.fayger', 'dev'), '--roots', join(dir, '.fayger', 'trusted-roots.json')];
+  const keyArgs = [
+    '-p',
+    publisher,
+    '-o',
+    join(dir, '.fayger', 'dev'),
+    '--roots',
+    join(dir, '.fayger', 'trusted-roots.json'),
+  ];
   const code = await keygen(values.force ? [...keyArgs, '--force'] : keyArgs, keyIo);
-  if (code !== 0) return io.stderr(keyLog.join('')), code;
+  if (code !== 0) return (io.stderr(keyLog.join('')), code);
 
-  const written = [...Object.keys(files), '.fayger/dev.key.json', '.fayger/dev.pub.json', '.fayger/trusted-roots.json'].sort();
+  const written = [
+    ...Object.keys(files),
+    '.fayger/dev.key.json',
+    '.fayger/dev.pub.json',
+    '.fayger/trusted-roots.json',
+  ].sort();
   if (values.json) {
     io.stdout(`${JSON.stringify({ ok: true, dir, name, lang, publisher, files: written }, null, 2)}\n`);
     return 0;

@@ -8,7 +8,7 @@ export { inspectHelp };
 
 export async function inspect(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('inspect', args, { json: { type: 'boolean' } });
-  if (values.help) return io.stdout(inspectHelp), 0;
+  if (values.help) return (io.stdout(inspectHelp), 0);
   const { ref: input, remote } = refOf(io.cwd, one('inspect', positionals, 'artifact file or URL'));
   let loaded;
   let size: number;
@@ -49,7 +49,11 @@ export async function inspect(args: string[], io: CliIo): Promise<number> {
       dependsOn: s.dependsOn,
       chunkSize: s.chunkSize,
     })),
-    signatures: { count: loaded.signature.signatureCount, keyIds: loaded.signature.keyIds, rootDigest: hex(loaded.signature.rootDigest) },
+    signatures: {
+      count: loaded.signature.signatureCount,
+      keyIds: loaded.signature.keyIds,
+      rootDigest: hex(loaded.signature.rootDigest),
+    },
   };
   if (values.json) {
     io.stdout(`${JSON.stringify(data, null, 2)}\n`);
@@ -60,9 +64,14 @@ export async function inspect(args: string[], io: CliIo): Promise<number> {
   const lines: string[] = [];
   lines.push(`${input} (${formatSize(data.size)})`, '');
   lines.push('header');
-  lines.push(`  format      ${h.formatMajor}.${h.formatMinor}   digest ${h.digestAlgorithm}   alignment ${h.alignment}`);
+  lines.push(
+    `  format      ${h.formatMajor}.${h.formatMinor}   digest ${h.digestAlgorithm}   alignment ${h.alignment}`,
+  );
   lines.push(`  flags       critical 0x${h.criticalFlags.toString(16)}   optional 0x${h.optionalFlags.toString(16)}`);
-  lines.push(`  manifest    @${h.manifestOffset} ${h.manifestLength} B   index @${h.indexOffset} ${h.indexLength} B`, '');
+  lines.push(
+    `  manifest    @${h.manifestOffset} ${h.manifestLength} B   index @${h.indexOffset} ${h.indexLength} B`,
+    '',
+  );
   lines.push('manifest');
   lines.push(`  id          ${m.id}`, `  version     ${m.version}`, `  publisher   ${m.publisher}`);
   lines.push(`  runtime     interface ${m.runtime.interface}`, `  entry       ${m.entry.section}#${m.entry.export}`);
@@ -75,7 +84,15 @@ export async function inspect(args: string[], io: CliIo): Promise<number> {
     s.kind,
     formatSize(s.size),
     `${s.digest.slice(0, 16)}…`,
-    [s.required ? 'required' : '', s.hosts.length ? `hosts=${s.hosts.join(',')}` : '', s.features.length ? `features=${s.features.join(',')}` : '', s.locales.length ? `locales=${s.locales.join(',')}` : '', s.priority ? `priority=${s.priority}` : '', s.dependsOn.length ? `deps=${s.dependsOn.join(',')}` : '', s.chunkSize ? `chunks=${formatSize(s.chunkSize)}` : '']
+    [
+      s.required ? 'required' : '',
+      s.hosts.length ? `hosts=${s.hosts.join(',')}` : '',
+      s.features.length ? `features=${s.features.join(',')}` : '',
+      s.locales.length ? `locales=${s.locales.join(',')}` : '',
+      s.priority ? `priority=${s.priority}` : '',
+      s.dependsOn.length ? `deps=${s.dependsOn.join(',')}` : '',
+      s.chunkSize ? `chunks=${formatSize(s.chunkSize)}` : '',
+    ]
       .filter(Boolean)
       .join(' ') || '-',
   ]);

@@ -1,7 +1,13 @@
 import { chmod } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FaygerError } from '@fayger/contracts';
-import { formatSecretKeyFile, generateEd25519KeyPair, parseTrustedRoots, trustedRootEntry, type TrustedRootsDocument } from '@fayger/security';
+import {
+  formatSecretKeyFile,
+  generateEd25519KeyPair,
+  parseTrustedRoots,
+  trustedRootEntry,
+  type TrustedRootsDocument,
+} from '@fayger/security';
 import { parse, parseDateOption, usage } from '../args.js';
 import type { CliIo } from '../io.js';
 import { exists, readText, writeFileAtomic } from '../io.js';
@@ -19,10 +25,11 @@ export async function keygen(args: string[], io: CliIo): Promise<number> {
     force: { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  if (values.help) return io.stdout(keygenHelp), 0;
+  if (values.help) return (io.stdout(keygenHelp), 0);
   if (positionals.length) throw usage('keygen', `unexpected argument ${positionals[0]}`);
   const publishers = (values.publisher as string[] | undefined) ?? [];
-  if (publishers.length === 0) throw usage('keygen', 'no --publisher', 'at least one --publisher scope (e.g. com.example.*)');
+  if (publishers.length === 0)
+    throw usage('keygen', 'no --publisher', 'at least one --publisher scope (e.g. com.example.*)');
   const notBefore = parseDateOption('keygen', 'not-before', values['not-before'] as string | undefined);
   const notAfter = parseDateOption('keygen', 'not-after', values['not-after'] as string | undefined);
   const prefix = resolve(io.cwd, (values.out as string | undefined) ?? 'fayger');
@@ -31,7 +38,13 @@ export async function keygen(args: string[], io: CliIo): Promise<number> {
   if (!values.force) {
     for (const f of [keyFile, pubFile]) {
       if (await exists(f)) {
-        throw new FaygerError({ code: 'CLI_OUTPUT_EXISTS', phase: 'keygen', what: 'writing the key files', found: `${f} exists`, details: { path: f } });
+        throw new FaygerError({
+          code: 'CLI_OUTPUT_EXISTS',
+          phase: 'keygen',
+          what: 'writing the key files',
+          found: `${f} exists`,
+          details: { path: f },
+        });
       }
     }
   }
@@ -70,7 +83,9 @@ export async function keygen(args: string[], io: CliIo): Promise<number> {
   if (values.json) {
     io.stdout(`${JSON.stringify({ keyId: pair.keyId, keyFile, publicKeyFile: pubFile, rootsFile, entry }, null, 2)}\n`);
   } else {
-    io.stdout(`key id      ${pair.keyId}\nsecret key  ${keyFile} (mode 0600 — keep it private)\npublic key  ${pubFile}\n`);
+    io.stdout(
+      `key id      ${pair.keyId}\nsecret key  ${keyFile} (mode 0600 — keep it private)\npublic key  ${pubFile}\n`,
+    );
     if (rootsFile) io.stdout(`added to    ${rootsFile}\n`);
     io.stdout(`\ntrusted-roots entry:\n${JSON.stringify(entry, null, 2)}\n`);
   }

@@ -22,15 +22,23 @@ export async function pack(args: string[], io: CliIo): Promise<number> {
     force: { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  if (values.help) return io.stdout(packHelp), 0;
-  if (positionals.length !== 1) throw usage('pack', positionals.length ? positionals.join(' ') : 'no directory', 'exactly one directory');
+  if (values.help) return (io.stdout(packHelp), 0);
+  if (positionals.length !== 1)
+    throw usage('pack', positionals.length ? positionals.join(' ') : 'no directory', 'exactly one directory');
   const dir = resolve(io.cwd, positionals[0]);
   const configFile = resolve(io.cwd, (values.config as string | undefined) ?? resolve(dir, 'fayger.pack.json'));
   const config = parsePackConfig(await readText(configFile), configFile);
 
   let manifest: Manifest;
   const realDir = await realpath(dir).catch((err: unknown) => {
-    throw new FaygerError({ code: 'CLI_IO', phase: 'pack', what: `opening the pack directory ${dir}`, found: (err as Error).message, cause: err, details: { path: dir } });
+    throw new FaygerError({
+      code: 'CLI_IO',
+      phase: 'pack',
+      what: `opening the pack directory ${dir}`,
+      found: (err as Error).message,
+      cause: err,
+      details: { path: dir },
+    });
   });
   if (typeof config.manifest === 'string') {
     const mf = await insideReal(dir, realDir, config.manifest, 'manifest');
@@ -64,9 +72,18 @@ export async function pack(args: string[], io: CliIo): Promise<number> {
     });
   }
 
-  const out = resolve(io.cwd, (values.out as string | undefined) ?? `${manifest.id.replace(/[^A-Za-z0-9._-]/g, '_')}-${manifest.version}.buf`);
+  const out = resolve(
+    io.cwd,
+    (values.out as string | undefined) ?? `${manifest.id.replace(/[^A-Za-z0-9._-]/g, '_')}-${manifest.version}.buf`,
+  );
   if (!values.force && (await exists(out))) {
-    throw new FaygerError({ code: 'CLI_OUTPUT_EXISTS', phase: 'pack', what: 'writing the artifact', found: `${out} exists`, details: { path: out } });
+    throw new FaygerError({
+      code: 'CLI_OUTPUT_EXISTS',
+      phase: 'pack',
+      what: 'writing the artifact',
+      found: `${out} exists`,
+      details: { path: out },
+    });
   }
   const loadedSigners = await loadSigners(io.cwd, (values.sign as string[] | undefined) ?? []);
   checkSignerScopes('pack', loadedSigners, manifest, values.force === true);
@@ -78,11 +95,24 @@ export async function pack(args: string[], io: CliIo): Promise<number> {
   });
   await writeFileAtomic(out, bytes);
 
-  const result = { file: out, size: bytes.length, id: manifest.id, version: manifest.version, sections: sections.length, signedBy: signers.map((s) => s.keyId) };
+  const result = {
+    file: out,
+    size: bytes.length,
+    id: manifest.id,
+    version: manifest.version,
+    sections: sections.length,
+    signedBy: signers.map((s) => s.keyId),
+  };
   if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else {
-    io.stdout(`packed ${manifest.id}@${manifest.version} → ${out} (${formatSize(bytes.length)}, ${sections.length} section(s))\n`);
-    io.stdout(signers.length ? `signed by ${signers.map((s) => s.keyId).join(', ')}\n` : 'unsigned (use --sign or fayger sign)\n');
+    io.stdout(
+      `packed ${manifest.id}@${manifest.version} → ${out} (${formatSize(bytes.length)}, ${sections.length} section(s))\n`,
+    );
+    io.stdout(
+      signers.length
+        ? `signed by ${signers.map((s) => s.keyId).join(', ')}\n`
+        : 'unsigned (use --sign or fayger sign)\n',
+    );
   }
   return 0;
 }
@@ -108,14 +138,23 @@ async function insideReal(dir: string, realDir: string, path: string, fieldName:
   if (isAbsolute(path)) throw escapes(dir, path, fieldName, 'an absolute path');
   const full = resolve(dir, path);
   const rel = relative(dir, full);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw escapes(dir, path, fieldName, 'a path that climbs out of it with ..');
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    throw escapes(dir, path, fieldName, 'a path that climbs out of it with ..');
   let real: string;
   try {
     real = await realpath(full);
   } catch (err) {
-    throw new FaygerError({ code: 'CLI_IO', phase: 'io', what: `opening ${full}`, found: (err as Error).message, cause: err, details: { path: full, errno: (err as { code?: string }).code } });
+    throw new FaygerError({
+      code: 'CLI_IO',
+      phase: 'io',
+      what: `opening ${full}`,
+      found: (err as Error).message,
+      cause: err,
+      details: { path: full, errno: (err as { code?: string }).code },
+    });
   }
-  if (!isInside(real, realDir) || real === realDir) throw escapes(dir, path, fieldName, `a symbolic link to ${real}, outside it`);
+  if (!isInside(real, realDir) || real === realDir)
+    throw escapes(dir, path, fieldName, `a symbolic link to ${real}, outside it`);
   return real;
 }
 
@@ -130,13 +169,21 @@ function readInside(io: CliIo, realDir: string, real: string, path: string, fiel
     flags,
     check: async (fh: FileHandle) => {
       const st = await fh.stat();
-      if (!st.isFile()) throw escapes(realDir, path, fieldName, st.isDirectory() ? 'a directory' : 'a special file (FIFO, socket or device)');
+      if (!st.isFile())
+        throw escapes(
+          realDir,
+          path,
+          fieldName,
+          st.isDirectory() ? 'a directory' : 'a special file (FIFO, socket or device)',
+        );
       if (process.platform === 'linux') {
         const actual = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
-        if (actual !== undefined && !isInside(actual, realDir)) throw escapes(realDir, path, fieldName, `${actual}, outside it`);
+        if (actual !== undefined && !isInside(actual, realDir))
+          throw escapes(realDir, path, fieldName, `${actual}, outside it`);
       } else {
         const again = await stat(real);
-        if (again.dev !== st.dev || again.ino !== st.ino) throw escapes(realDir, path, fieldName, 'a file that changed while it was opened');
+        if (again.dev !== st.dev || again.ino !== st.ino)
+          throw escapes(realDir, path, fieldName, 'a file that changed while it was opened');
       }
     },
   });

@@ -67,7 +67,13 @@ function loadCached(args: string[], io: CliIo): Cached | undefined {
     ...(cachedData ? { cachedData } : {}),
   });
   const module = { exports: {} as { run?: RunCommand } };
-  (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, nodeModule.createRequire(file), module, file, dirname(file));
+  (script.runInThisContext() as (...a: unknown[]) => void)(
+    module.exports,
+    nodeModule.createRequire(file),
+    module,
+    file,
+    dirname(file),
+  );
   const run = module.exports.run;
   if (typeof run !== 'function') return undefined;
   return {
@@ -81,7 +87,8 @@ function loadCached(args: string[], io: CliIo): Cached | undefined {
         renameSync(tmp, cacheFile);
         // Caches of earlier bundles or Node builds are never used again: one stays.
         const dir = dirname(cacheFile);
-        for (const f of readdirSync(dir)) if (/^run-.*\.v8$/.test(f) && f !== basename(cacheFile)) rmSync(join(dir, f), { force: true });
+        for (const f of readdirSync(dir))
+          if (/^run-.*\.v8$/.test(f) && f !== basename(cacheFile)) rmSync(join(dir, f), { force: true });
       } catch {
         // A read-only or missing state directory only costs the next start-up its cache.
       }

@@ -3,7 +3,20 @@ import { resolve } from 'node:path';
 import { FaygerError, QUOTA_KEYS, emitEvent, isQuotaKey, type EventSink, type LoadProfile } from '@fayger/contracts';
 import { EventBus, jsonLinesSink, prettyConsoleSink } from '@fayger/observability';
 import { detectDigestProvider } from '@fayger/security';
-import { buildHostPolicy, DEFAULT_ENGINE, ENGINE_CHOICES, engineImplementations, formatGrantReport, formatLimits, formatSelectionReport, isWasmModule, manifestForModule, packModule, parseGrant, type RunResult } from 'fayger';
+import {
+  buildHostPolicy,
+  DEFAULT_ENGINE,
+  ENGINE_CHOICES,
+  engineImplementations,
+  formatGrantReport,
+  formatLimits,
+  formatSelectionReport,
+  isWasmModule,
+  manifestForModule,
+  packModule,
+  parseGrant,
+  type RunResult,
+} from 'fayger';
 import { createNodeFayger, defaultStateDir, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
 import { parse, usage } from '../args.js';
 import { refOf } from '../buf-file.js';
@@ -25,7 +38,11 @@ function parseQuota(specs: string[]): Record<string, number> {
     const [k, v, ...rest] = part.trim().split('=');
     const n = v === 'unlimited' ? Infinity : /^\d+$/.test(v ?? '') ? Number(v) : NaN;
     if (!isQuotaKey(k) || rest.length || !(n >= 0) || (Number.isFinite(n) && !Number.isSafeInteger(n))) {
-      throw usage('run', `--quota ${JSON.stringify(part)}`, `k=v with k one of ${QUOTA_KEYS.join(', ')} and v a non-negative integer or "unlimited"`);
+      throw usage(
+        'run',
+        `--quota ${JSON.stringify(part)}`,
+        `k=v with k one of ${QUOTA_KEYS.join(', ')} and v a non-negative integer or "unlimited"`,
+      );
     }
     out[k] = n;
   }
@@ -39,7 +56,8 @@ function parseEnv(specs: string[]): { names: string[]; values: Record<string, st
   for (const spec of specs) {
     const i = spec.indexOf('=');
     const name = i < 0 ? spec : spec.slice(0, i);
-    if (!/^[^=\0]+$/.test(name)) throw usage('run', `--env ${JSON.stringify(spec)}`, 'NAME=VALUE or NAME (a non-empty variable name)');
+    if (!/^[^=\0]+$/.test(name))
+      throw usage('run', `--env ${JSON.stringify(spec)}`, 'NAME=VALUE or NAME (a non-empty variable name)');
     if (!names.includes(name)) names.push(name);
     if (i >= 0) values[name] = spec.slice(i + 1);
   }
@@ -87,7 +105,13 @@ function parseProfile(specs: string[]): Partial<LoadProfile> {
       .filter(Boolean);
     if (i > 0 && key === 'features') profile.features = [...(profile.features ?? []), ...values];
     else if (i > 0 && key === 'locales') profile.locales = [...(profile.locales ?? []), ...values];
-    else if (i > 0 && key === 'budget' && values.length === 1 && Number.isSafeInteger(Number(values[0])) && Number(values[0]) >= 0) {
+    else if (
+      i > 0 &&
+      key === 'budget' &&
+      values.length === 1 &&
+      Number.isSafeInteger(Number(values[0])) &&
+      Number(values[0]) >= 0
+    ) {
       profile.byteBudget = Number(values[0]);
     } else {
       throw usage('run', `--profile ${JSON.stringify(spec)}`, 'features=a,b  locales=fr,en  or budget=<bytes>');
@@ -113,7 +137,13 @@ export function processExitCodeForGuest(code: number): number {
 export function outcomeForError(err: unknown): RunOutcome {
   const error = FaygerError.is(err)
     ? err
-    : new FaygerError({ code: 'INTERNAL', phase: 'run', what: 'fayger run', found: err instanceof Error ? (err.stack ?? err.message) : String(err), cause: err });
+    : new FaygerError({
+        code: 'INTERNAL',
+        phase: 'run',
+        what: 'fayger run',
+        found: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        cause: err,
+      });
   return { endedBy: isGuestTrap(error) ? 'guest' : 'fayger', exitCode: runExitCodeFor(error), error };
 }
 
@@ -138,7 +168,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     outcome = outcomeForError(err);
   }
   const error = outcome.error && forCli(outcome.error, 'run');
-  if (error) io.stderr(`fayger run: ${outcome.endedBy === 'guest' ? 'guest trapped' : 'error'} ${error.code} (phase ${error.phase}): ${error.message}\n`);
+  if (error)
+    io.stderr(
+      `fayger run: ${outcome.endedBy === 'guest' ? 'guest trapped' : 'error'} ${error.code} (phase ${error.phase}): ${error.message}\n`,
+    );
   if (outcome.guestExitCode !== undefined && outcome.exitCode !== outcome.guestExitCode) {
     io.stderr(
       `fayger run: the guest exited with code ${outcome.guestExitCode}, outside the 0–255 a process exit status can carry; exiting ${outcome.exitCode} instead (see \`fayger run --help\`)\n`,
@@ -181,9 +214,15 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     'no-version-store': { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  if (values.help) return io.stdout(runHelp), 'help';
+  if (values.help) return (io.stdout(runHelp), 'help');
   if (positionals.length !== 1) {
-    throw usage('run', positionals.length === 0 ? 'no artifact' : `${positionals.length} arguments (${positionals.join(' ')}); guest arguments go after --`, 'exactly one artifact (a .buf path or an http(s) URL)');
+    throw usage(
+      'run',
+      positionals.length === 0
+        ? 'no artifact'
+        : `${positionals.length} arguments (${positionals.join(' ')}); guest arguments go after --`,
+      'exactly one artifact (a .buf path or an http(s) URL)',
+    );
   }
   const target = positionals[0];
   const isUrl = URL_LIKE.test(target);
@@ -199,23 +238,29 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     });
   }
   const strategy = values.strategy as string | undefined;
-  if (strategy !== undefined && strategy !== 'lazy' && strategy !== 'eager') throw usage('run', `--strategy ${strategy}`, 'lazy or eager');
+  if (strategy !== undefined && strategy !== 'lazy' && strategy !== 'eager')
+    throw usage('run', `--strategy ${strategy}`, 'lazy or eager');
   const eventsMode = values.events as string | undefined;
-  if (eventsMode !== undefined && eventsMode !== 'json' && eventsMode !== 'pretty') throw usage('run', `--events ${eventsMode}`, 'json or pretty');
+  if (eventsMode !== undefined && eventsMode !== 'json' && eventsMode !== 'pretty')
+    throw usage('run', `--events ${eventsMode}`, 'json or pretty');
   const logFormat = (values.log as string | undefined) ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw usage('run', `--log ${logFormat}`, 'text or json');
   const traceMode = values.trace as string | undefined;
-  if (traceMode !== undefined && traceMode !== 'console' && traceMode !== 'otlp') throw usage('run', `--trace ${traceMode}`, 'console or otlp');
+  if (traceMode !== undefined && traceMode !== 'console' && traceMode !== 'otlp')
+    throw usage('run', `--trace ${traceMode}`, 'console or otlp');
   const host = values.host as string | undefined;
-  if (host !== undefined && host !== 'server' && host !== 'desktop') throw usage('run', `--host ${host}`, 'server or desktop');
+  if (host !== undefined && host !== 'server' && host !== 'desktop')
+    throw usage('run', `--host ${host}`, 'server or desktop');
   const engine = (values.engine as string | undefined) ?? DEFAULT_ENGINE;
-  if (!(ENGINE_CHOICES as readonly string[]).includes(engine)) throw usage('run', `--engine ${engine}`, ENGINE_CHOICES.join(', '));
+  if (!(ENGINE_CHOICES as readonly string[]).includes(engine))
+    throw usage('run', `--engine ${engine}`, ENGINE_CHOICES.join(', '));
   // Usage errors first; then whether the file is a bare module (an unreadable one is an I/O error).
   const modulePath = isUrl ? undefined : resolve(io.cwd, target);
   const bareModule = modulePath !== undefined && (await sniffModule(modulePath));
   const rootsFile = values['trusted-roots'] as string | undefined;
   const allowUnsigned = values['allow-unsigned'] === true;
-  if (!bareModule && !rootsFile && !allowUnsigned) throw usage('run', 'no --trusted-roots', '--trusted-roots <file> (or --allow-unsigned for development)');
+  if (!bareModule && !rootsFile && !allowUnsigned)
+    throw usage('run', 'no --trusted-roots', '--trusted-roots <file> (or --allow-unsigned for development)');
 
   const grants = list(values.grant);
   const allowAll = grants.includes('all');
@@ -239,7 +284,11 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
       // One statement of the problem, in flags: `--grant "nope"`, expected a capability name…
       const d = err.details as { option?: string; value?: string; expected?: string; found?: string };
       if (d.option && d.value !== undefined) {
-        throw usage('run', `--${d.option} ${JSON.stringify(d.value)}${d.found !== undefined && d.found !== d.value ? ` (${d.found})` : ''}`, d.expected);
+        throw usage(
+          'run',
+          `--${d.option} ${JSON.stringify(d.value)}${d.found !== undefined && d.found !== d.value ? ` (${d.found})` : ''}`,
+          d.expected,
+        );
       }
       throw usage('run', err.message);
     }
@@ -272,7 +321,11 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   const trust: NodeFaygerTrust = bareModule
     ? { allowUnsigned: true }
     : rootsFile
-      ? { rootsFile: resolve(io.cwd, rootsFile), ...(allowUnsigned ? { allowUnsigned: true } : {}), ...(values['allow-rollback'] ? { allowRollback: true } : {}) }
+      ? {
+          rootsFile: resolve(io.cwd, rootsFile),
+          ...(allowUnsigned ? { allowUnsigned: true } : {}),
+          ...(values['allow-rollback'] ? { allowRollback: true } : {}),
+        }
       : { allowUnsigned: true };
   // The engine's implementations, registered in router order (a forced engine the host cannot run stops here,
   // FAYGER_ENGINE_UNAVAILABLE naming --engine). With --explain each router decision is printed as it happens.
@@ -312,11 +365,17 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
         if (!values.explain) return;
         explainedInstance = instance.id;
         if (bareModule) {
-          io.stderr(`fayger run: unsigned local module ${target} — manifest synthesised from its imports and the flags (id ${loaded.manifest.id}, every capability optional)\n`);
+          io.stderr(
+            `fayger run: unsigned local module ${target} — manifest synthesised from its imports and the flags (id ${loaded.manifest.id}, every capability optional)\n`,
+          );
         } else {
-          io.stderr(`fayger run: ${loaded.manifest.id}@${loaded.manifest.version} (publisher ${loaded.manifest.publisher}) — ${loaded.signature.result.unsigned ? 'unsigned (allowed)' : `signed by ${loaded.signature.result.verifiedKeyIds.join(', ')}`}\n`);
+          io.stderr(
+            `fayger run: ${loaded.manifest.id}@${loaded.manifest.version} (publisher ${loaded.manifest.publisher}) — ${loaded.signature.result.unsigned ? 'unsigned (allowed)' : `signed by ${loaded.signature.result.verifiedKeyIds.join(', ')}`}\n`,
+          );
         }
-        io.stderr(`host: ${fayger.adapter.id} adapter (${fayger.adapter.hostKind}); implementation: ${instance.implementation}; strategy: ${loaded.strategy}\n`);
+        io.stderr(
+          `host: ${fayger.adapter.id} adapter (${fayger.adapter.hostKind}); implementation: ${instance.implementation}; strategy: ${loaded.strategy}\n`,
+        );
         for (const line of engineLines.splice(0)) io.stderr(line);
         io.stderr(formatSelectionReport(loaded.selection));
         io.stderr(formatGrantReport(instance.grants, { adapter: fayger.adapter.id, storage: fayger.storage }));
@@ -336,10 +395,15 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   }
   if (values.explain) {
     const u = result.usage;
-    io.stderr(`--- ${result.state}${result.exitCode !== undefined ? ` with exit code ${result.exitCode}` : ''}; fuel ${u.fuelUsed}, host calls ${u.hostCalls}, peak memory ${u.peakMemoryPages} pages, ${u.wallTimeMs.toFixed(1)} ms ---\n`);
+    io.stderr(
+      `--- ${result.state}${result.exitCode !== undefined ? ` with exit code ${result.exitCode}` : ''}; fuel ${u.fuelUsed}, host calls ${u.hostCalls}, peak memory ${u.peakMemoryPages} pages, ${u.wallTimeMs.toFixed(1)} ms ---\n`,
+    );
   }
   if (result.state === 'Failed') {
-    return outcomeForError(result.error ?? new FaygerError({ code: 'INTERNAL', phase: 'run', what: 'running the guest', found: 'Failed without a cause' }));
+    return outcomeForError(
+      result.error ??
+        new FaygerError({ code: 'INTERNAL', phase: 'run', what: 'running the guest', found: 'Failed without a cause' }),
+    );
   }
   const guestExitCode = result.exitCode ?? 0;
   return { endedBy: 'guest', exitCode: processExitCodeForGuest(guestExitCode), guestExitCode };

@@ -18,13 +18,19 @@ export async function sign(args: string[], io: CliIo): Promise<number> {
     force: { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  if (values.help) return io.stdout(signHelp), 0;
+  if (values.help) return (io.stdout(signHelp), 0);
   const input = resolve(io.cwd, one('sign', positionals, 'artifact file'));
   const keys = (values.key as string[] | undefined) ?? [];
   if (keys.length === 0) throw usage('sign', 'no --key', 'at least one --key <secret key file>');
   const out = values.out ? resolve(io.cwd, values.out as string) : input;
   if (values.out && !values.force && (await exists(out))) {
-    throw new FaygerError({ code: 'CLI_OUTPUT_EXISTS', phase: 'sign', what: 'writing the signed artifact', found: `${out} exists`, details: { path: out } });
+    throw new FaygerError({
+      code: 'CLI_OUTPUT_EXISTS',
+      phase: 'sign',
+      what: 'writing the signed artifact',
+      found: `${out} exists`,
+      details: { path: out },
+    });
   }
   const loadedSigners = await loadSigners(io.cwd, keys);
   const signers = loadedSigners.map((s) => s.signer);
@@ -74,7 +80,9 @@ export async function sign(args: string[], io: CliIo): Promise<number> {
   const result = { file: out, size: bytes.length, signedBy: signers.map((s) => s.keyId).sort(), dropped };
   if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else {
-    io.stdout(`signed ${loaded.manifest.id}@${loaded.manifest.version} → ${out}\nsigned by ${result.signedBy.join(', ')}\n`);
+    io.stdout(
+      `signed ${loaded.manifest.id}@${loaded.manifest.version} → ${out}\nsigned by ${result.signedBy.join(', ')}\n`,
+    );
     if (dropped.length) io.stdout(`dropped signature(s) by ${dropped.join(', ')}\n`);
   }
   return 0;

@@ -19,7 +19,7 @@ export async function verify(args: string[], io: CliIo): Promise<number> {
     now: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (values.help) return io.stdout(verifyHelp), 0;
+  if (values.help) return (io.stdout(verifyHelp), 0);
   const { ref: input, remote } = refOf(io.cwd, one('verify', positionals, 'artifact file or URL'));
   if (!values.roots) throw usage('verify', 'no --roots', '--roots <trusted-roots.json>');
   const threshold = parseIntOption('verify', 'threshold', values.threshold as string | undefined, 1);
@@ -31,7 +31,9 @@ export async function verify(args: string[], io: CliIo): Promise<number> {
     ...(values['allow-unsigned'] ? { allowUnsigned: true } : {}),
     ...(values['allow-rollback'] ? { allowRollback: true } : {}),
   };
-  const versionStore = values['version-store'] ? createFileVersionStore(resolve(io.cwd, values['version-store'] as string)) : undefined;
+  const versionStore = values['version-store']
+    ? createFileVersionStore(resolve(io.cwd, values['version-store'] as string))
+    : undefined;
   const verifier = createTrustVerifier({ roots, policy, ...(versionStore ? { versionStore } : {}) });
 
   const bytes = remote ? await readWhole(input) : await readFileWithProgress(io, input);

@@ -64,7 +64,9 @@ export class FaygerError extends Error {
   constructor(init: FaygerErrorInit) {
     if (!isErrorCode(init.code)) {
       // A typo in a code must not escape as a different, undocumented code.
-      throw new TypeError(`FaygerError: unknown error code ${JSON.stringify(init.code)}; add it to the catalogue, or register your package's codes with registerErrorCodes`);
+      throw new TypeError(
+        `FaygerError: unknown error code ${JSON.stringify(init.code)}; add it to the catalogue, or register your package's codes with registerErrorCodes`,
+      );
     }
     super(compose(init), init.cause === undefined ? undefined : { cause: init.cause });
     const info = errorCodeInfo(init.code)!;

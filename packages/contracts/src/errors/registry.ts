@@ -7,6 +7,7 @@ import type { ErrorCodeInfo } from './types.js';
  *
  *   declare module '@fayger/contracts' { interface RegisteredErrorCodes { KIOSK_PRINTER_OFFLINE: true } }
  */
+// biome-ignore lint/suspicious/noEmptyInterface: an interface so that adapter packages can augment it (a type alias cannot be)
 export interface RegisteredErrorCodes {}
 
 /** Every error code: Fayger's own catalogue plus the registered ones. */
@@ -25,7 +26,10 @@ function registry(): Map<string, ErrorCodeInfo> {
 }
 
 const same = (a: ErrorCodeInfo, b: ErrorCodeInfo) =>
-  a.layer === b.layer && a.title === b.title && a.remedy === b.remedy && (a.retryable ?? false) === (b.retryable ?? false);
+  a.layer === b.layer &&
+  a.title === b.title &&
+  a.remedy === b.remedy &&
+  (a.retryable ?? false) === (b.retryable ?? false);
 
 /**
  * Adds a package's own error codes to the catalogue, so `new FaygerError({ code })` accepts them and
@@ -38,16 +42,25 @@ export function registerErrorCodes<const T extends Record<string, ErrorCodeInfo>
   const reg = registry();
   for (const [code, info] of Object.entries(entries)) {
     const m = NAMESPACED_CODE.exec(code);
-    if (!m) throw new TypeError(`registerErrorCodes: ${JSON.stringify(code)} is not a namespaced code; expected NAMESPACE_WHAT in upper case (e.g. KIOSK_PRINTER_OFFLINE)`);
-    if (Object.prototype.hasOwnProperty.call(errorCatalogue, code)) throw new TypeError(`registerErrorCodes: ${code} is one of Fayger's own codes; pick your own namespace`);
+    if (!m)
+      throw new TypeError(
+        `registerErrorCodes: ${JSON.stringify(code)} is not a namespaced code; expected NAMESPACE_WHAT in upper case (e.g. KIOSK_PRINTER_OFFLINE)`,
+      );
+    if (Object.prototype.hasOwnProperty.call(errorCatalogue, code))
+      throw new TypeError(`registerErrorCodes: ${code} is one of Fayger's own codes; pick your own namespace`);
     if (RESERVED.has(m[1]!)) {
-      throw new TypeError(`registerErrorCodes: the namespace ${m[1]} of ${code} belongs to Fayger's own codes; use your package's own prefix (e.g. ACME_…)`);
+      throw new TypeError(
+        `registerErrorCodes: the namespace ${m[1]} of ${code} belongs to Fayger's own codes; use your package's own prefix (e.g. ACME_…)`,
+      );
     }
     if (!info || typeof info.title !== 'string' || typeof info.remedy !== 'string' || typeof info.layer !== 'string') {
       throw new TypeError(`registerErrorCodes: ${code} needs a layer, a title and a remedy`);
     }
     const prev = reg.get(code);
-    if (prev && !same(prev, info)) throw new TypeError(`registerErrorCodes: ${code} is already registered with a different meaning; codes are never reused`);
+    if (prev && !same(prev, info))
+      throw new TypeError(
+        `registerErrorCodes: ${code} is already registered with a different meaning; codes are never reused`,
+      );
     reg.set(code, info);
   }
   return entries;
@@ -60,6 +73,7 @@ export function isErrorCode(code: string): code is ErrorCode {
 
 /** The catalogue entry of a code (built-in or registered), or undefined. */
 export function errorCodeInfo(code: string): ErrorCodeInfo | undefined {
-  if (Object.prototype.hasOwnProperty.call(errorCatalogue, code)) return (errorCatalogue as Record<string, ErrorCodeInfo>)[code];
+  if (Object.prototype.hasOwnProperty.call(errorCatalogue, code))
+    return (errorCatalogue as Record<string, ErrorCodeInfo>)[code];
   return registry().get(code);
 }

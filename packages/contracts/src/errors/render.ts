@@ -13,7 +13,10 @@ export interface RenderCatalogueOptions {
  * Renders an error-code catalogue as Markdown, grouped by layer, codes sorted: by default Fayger's own, as
  * docs/errors.md; pass a package's registered entries (what `registerErrorCodes` returned) to document those.
  */
-export function renderErrorCatalogue(entries: Readonly<Record<string, ErrorCodeInfo>> = errorCatalogue, options: RenderCatalogueOptions = {}): string {
+export function renderErrorCatalogue(
+  entries: Readonly<Record<string, ErrorCodeInfo>> = errorCatalogue,
+  options: RenderCatalogueOptions = {},
+): string {
   const byLayer = new Map<string, Array<[string, ErrorCodeInfo]>>();
   for (const [code, info] of Object.entries(entries) as Array<[string, ErrorCodeInfo]>) {
     const list = byLayer.get(info.layer) ?? [];

@@ -35,11 +35,22 @@ export interface UniversalEventMap {
     headers: Record<string, string>;
     body: Uint8Array;
   };
-  'ui.event': { nodeId: string; kind: 'click' | 'input' | 'submit' | 'key'; value?: string; key?: string; tree?: UiNode };
+  'ui.event': {
+    nodeId: string;
+    kind: 'click' | 'input' | 'submit' | 'key';
+    value?: string;
+    key?: string;
+    tree?: UiNode;
+  };
   'app.lifecycle': { state: 'foreground' | 'background' | 'terminating' };
 }
 export type UniversalEventType = keyof UniversalEventMap;
-export const UNIVERSAL_EVENT_TYPES: readonly UniversalEventType[] = ['timer.fired', 'net.request', 'ui.event', 'app.lifecycle'];
+export const UNIVERSAL_EVENT_TYPES: readonly UniversalEventType[] = [
+  'timer.fired',
+  'net.request',
+  'ui.event',
+  'app.lifecycle',
+];
 
 export interface UniversalEvent<T extends UniversalEventType = UniversalEventType> {
   v: 1;

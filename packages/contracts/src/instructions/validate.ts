@@ -26,7 +26,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
@@ -81,7 +82,11 @@ function check(schema: TSchema, value: unknown, code: ErrorCode, what: string, p
         ? 'Check the op argument schema in docs/abi.md.'
         : 'Fix the producer so it matches the schema in docs/abi.md.'
     }`,
-    details: { field, keyword: first?.keyword, errors: errors.slice(0, 8).map((e) => ({ path: e.instancePath, message: e.message })) },
+    details: {
+      field,
+      keyword: first?.keyword,
+      errors: errors.slice(0, 8).map((e) => ({ path: e.instancePath, message: e.message })),
+    },
   });
 }
 
@@ -160,7 +165,14 @@ export function validateInstruction(value: unknown): UniversalInstruction {
       });
     }
   }
-  check(OP_CATALOGUE[ins.op].args, ins.args, 'INSTRUCTION_INVALID', `${ins.op} arguments`, 'validate-instruction', '/args');
+  check(
+    OP_CATALOGUE[ins.op].args,
+    ins.args,
+    'INSTRUCTION_INVALID',
+    `${ins.op} arguments`,
+    'validate-instruction',
+    '/args',
+  );
   if (ins.op === 'ui.render') checkUiIds((ins.args as { tree: UiNode }).tree);
   return ins as UniversalInstruction;
 }

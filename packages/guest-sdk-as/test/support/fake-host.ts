@@ -50,7 +50,10 @@ export class FakeHost {
   logs: Array<{ level: number; message: string }> = [];
   calls: SeenCall[] = [];
   capabilities = new Set<string>(['log']);
-  answer: (call: SeenCall) => Answer = () => ({ status: 2, result: { code: 'VALIDATION_FAILED', message: 'unscripted', phase: 'call' } });
+  answer: (call: SeenCall) => Answer = () => ({
+    status: 2,
+    result: { code: 'VALIDATION_FAILED', message: 'unscripted', phase: 'call' },
+  });
   private pending = new Uint8Array(0);
   private blobs: Uint8Array[] = [];
   memory!: WebAssembly.Memory;
@@ -113,7 +116,10 @@ export class FakeHost {
   }
 
   async instantiate(wasm: Uint8Array): Promise<void> {
-    const instance = await WebAssembly.instantiate(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>), this.imports());
+    const instance = await WebAssembly.instantiate(
+      new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>),
+      this.imports(),
+    );
     this.exports = instance.exports as Record<string, unknown>;
     this.memory = instance.exports.memory as WebAssembly.Memory;
     (instance.exports._start as () => void)();

@@ -4,15 +4,33 @@ import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decode/module-ir.js';
 import type { ModuleIR } from '../decode/module-ir.js';
 import { validate } from '../validate/validate.js';
 import { compileModule as compileIR, type CompiledCode } from '../compile/compile.js';
-import { WasmFunction, WasmGlobal, WasmMemory, WasmTable, publicFuncType, typeCode, typeName } from '../execute/objects.js';
+import {
+  WasmFunction,
+  WasmGlobal,
+  WasmMemory,
+  WasmTable,
+  publicFuncType,
+  typeCode,
+  typeName,
+} from '../execute/objects.js';
 import type { FuelAccount, InstanceCtx } from '../execute/objects.js';
 import { link, type Extern, type Imports } from '../execute/instantiate.js';
 import { Execution, UNLIMITED_FUEL } from '../execute/execution.js';
 import { runStartFunction } from './start.js';
 import { readRaw, writeRaw } from '../execute/values.js';
 import type {
-  CompileOptions, ExportDescriptor, ExternKind, FunctionType, GlobalType, HostFunctionImpl, ImportDescriptor,
-  InstanceOptions, MemoryType, RawValue, TableType, ValueType,
+  CompileOptions,
+  ExportDescriptor,
+  ExternKind,
+  FunctionType,
+  GlobalType,
+  HostFunctionImpl,
+  ImportDescriptor,
+  InstanceOptions,
+  MemoryType,
+  RawValue,
+  TableType,
+  ValueType,
 } from './types.js';
 
 const KINDS: ExternKind[] = ['function', 'table', 'memory', 'global'];
@@ -32,22 +50,33 @@ export class WasmModule {
       module: imp.module,
       name: imp.name,
       kind: KINDS[imp.kind],
-      type: imp.kind === 0 ? publicFuncType(ir.types[imp.type])
-        : imp.kind === 1 ? tableType(imp.table.elem, imp.table.min, imp.table.max)
-          : imp.kind === 2 ? memType(imp.memory.min, imp.memory.max)
-            : { value: typeName(imp.global.type), mutable: imp.global.mutable },
+      type:
+        imp.kind === 0
+          ? publicFuncType(ir.types[imp.type])
+          : imp.kind === 1
+            ? tableType(imp.table.elem, imp.table.min, imp.table.max)
+            : imp.kind === 2
+              ? memType(imp.memory.min, imp.memory.max)
+              : { value: typeName(imp.global.type), mutable: imp.global.mutable },
     }));
-    const funcTypes = [...ir.imports.filter((i) => i.kind === 0).map((i) => ir.types[(i as { type: number }).type]), ...ir.funcs.map((t) => ir.types[t])];
+    const funcTypes = [
+      ...ir.imports.filter((i) => i.kind === 0).map((i) => ir.types[(i as { type: number }).type]),
+      ...ir.funcs.map((t) => ir.types[t]),
+    ];
     const tables = [...ir.imports.flatMap((i) => (i.kind === 1 ? [i.table] : [])), ...ir.tables];
     const mems = [...ir.imports.flatMap((i) => (i.kind === 2 ? [i.memory] : [])), ...ir.memories];
     const globals = [...ir.imports.flatMap((i) => (i.kind === 3 ? [i.global] : [])), ...ir.globals.map((g) => g.type)];
     this.exports = ir.exports.map((ex) => ({
       name: ex.name,
       kind: KINDS[ex.kind],
-      type: ex.kind === 0 ? publicFuncType(funcTypes[ex.index])
-        : ex.kind === 1 ? tableType(tables[ex.index].elem, tables[ex.index].min, tables[ex.index].max)
-          : ex.kind === 2 ? memType(mems[ex.index].min, mems[ex.index].max)
-            : { value: typeName(globals[ex.index].type), mutable: globals[ex.index].mutable },
+      type:
+        ex.kind === 0
+          ? publicFuncType(funcTypes[ex.index])
+          : ex.kind === 1
+            ? tableType(tables[ex.index].elem, tables[ex.index].min, tables[ex.index].max)
+            : ex.kind === 2
+              ? memType(mems[ex.index].min, mems[ex.index].max)
+              : { value: typeName(globals[ex.index].type), mutable: globals[ex.index].mutable },
     }));
   }
 
@@ -63,7 +92,9 @@ export class WasmModule {
 }
 
 function tableType(elem: number, initial: number, maximum: number | undefined): TableType {
-  return maximum === undefined ? { element: typeName(elem) as 'funcref', initial } : { element: typeName(elem) as 'funcref', initial, maximum };
+  return maximum === undefined
+    ? { element: typeName(elem) as 'funcref', initial }
+    : { element: typeName(elem) as 'funcref', initial, maximum };
 }
 function memType(initial: number, maximum: number | undefined): MemoryType {
   return maximum === undefined ? { initial } : { initial, maximum };
@@ -109,7 +140,13 @@ export class WasmInstance {
   private func(name: string): WasmFunction {
     const f = this.exports[name];
     if (!(f instanceof WasmFunction)) {
-      throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'execute', what: `calling export ${JSON.stringify(name)}`, expected: 'an exported function', found: f === undefined ? 'no such export' : f.kind });
+      throw new FaygerError({
+        code: 'INVALID_ARGUMENT',
+        phase: 'execute',
+        what: `calling export ${JSON.stringify(name)}`,
+        expected: 'an exported function',
+        found: f === undefined ? 'no such export' : f.kind,
+      });
     }
     return f;
   }
@@ -132,15 +169,26 @@ export class WasmInstance {
   getGlobal(name: string): RawValue {
     const g = this.exports[name];
     if (!(g instanceof WasmGlobal)) {
-      throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'execute', what: `reading global ${JSON.stringify(name)}`, expected: 'an exported global', found: g === undefined ? 'no such export' : g.kind });
+      throw new FaygerError({
+        code: 'INVALID_ARGUMENT',
+        phase: 'execute',
+        what: `reading global ${JSON.stringify(name)}`,
+        expected: 'an exported global',
+        found: g === undefined ? 'no such export' : g.kind,
+      });
     }
     return getGlobalValue(g);
   }
 
   /** Fuel and depth usage of the instance. */
   usage(): {
-    fuelUsed: number; fuelRemaining: number | undefined; memoryPages: number; callDepth: number; maxCallDepthReached: number;
-    tableElements: number; refused?: { memoryPages?: number; tableElements?: number };
+    fuelUsed: number;
+    fuelRemaining: number | undefined;
+    memoryPages: number;
+    callDepth: number;
+    maxCallDepthReached: number;
+    tableElements: number;
+    refused?: { memoryPages?: number; tableElements?: number };
   } {
     const f = this.ctx.fuel;
     const memRefused = this.ctx.memory?.refused ?? 0;
@@ -153,7 +201,12 @@ export class WasmInstance {
       maxCallDepthReached: f.maxCallDepthReached,
       tableElements: this.ctx.tables.reduce((n, t) => n + t.elements.length, 0),
       ...(memRefused || tableRefused
-        ? { refused: { ...(memRefused ? { memoryPages: memRefused } : {}), ...(tableRefused ? { tableElements: tableRefused } : {}) } }
+        ? {
+            refused: {
+              ...(memRefused ? { memoryPages: memRefused } : {}),
+              ...(tableRefused ? { tableElements: tableRefused } : {}),
+            },
+          }
         : {}),
     };
   }
@@ -173,8 +226,11 @@ export function invokeFunction(f: WasmFunction, args: readonly RawValue[], ctx?:
   if (r.status === 'completed') return r.values;
   if (r.status === 'trapped') throw r.error;
   throw new FaygerError({
-    code: 'WASM_EXECUTION_STATE', phase: 'execute', what: 'calling a guest function synchronously',
-    expected: 'every host import to return a value', found: 'a host import returned a Promise',
+    code: 'WASM_EXECUTION_STATE',
+    phase: 'execute',
+    what: 'calling a guest function synchronously',
+    expected: 'every host import to return a value',
+    found: 'a host import returned a Promise',
     hint: 'Use instance.call(name, args).run() and resume after the promise settles.',
   });
 }
@@ -182,23 +238,40 @@ export function invokeFunction(f: WasmFunction, args: readonly RawValue[], ctx?:
 export const DEFAULT_MAX_CALL_DEPTH = 10_000;
 
 /** Instantiates synchronously and runs the start function. Throws WASM_LINK_ERROR or the start trap. */
-export function instantiateModule(module: WasmModule, imports: Imports = {}, options: InstanceOptions = {}): WasmInstance {
+export function instantiateModule(
+  module: WasmModule,
+  imports: Imports = {},
+  options: InstanceOptions = {},
+): WasmInstance {
   const inst = linkInstance(module, imports, options);
   if (module.ir.start !== undefined) invokeFunction(inst.ctx.funcs[module.ir.start], [], inst.ctx);
   return inst;
 }
 
 /** Like instantiateModule, but the start function may wait on host promises. */
-export async function instantiateModuleAsync(module: WasmModule, imports: Imports = {}, options: InstanceOptions = {}): Promise<WasmInstance> {
+export async function instantiateModuleAsync(
+  module: WasmModule,
+  imports: Imports = {},
+  options: InstanceOptions = {},
+): Promise<WasmInstance> {
   const inst = linkInstance(module, imports, options);
   if (module.ir.start !== undefined) {
-    await runStartFunction(new Execution(inst.ctx.funcs[module.ir.start], [], inst.ctx.fuel, inst.ctx.maxCallDepth), options);
+    await runStartFunction(
+      new Execution(inst.ctx.funcs[module.ir.start], [], inst.ctx.fuel, inst.ctx.maxCallDepth),
+      options,
+    );
   }
   return inst;
 }
 
 function linkInstance(module: WasmModule, imports: Imports, options: InstanceOptions): WasmInstance {
-  const fuel: FuelAccount = { remaining: options.fuel ?? UNLIMITED_FUEL, used: 0, debt: 0, callDepth: 0, maxCallDepthReached: 0 };
+  const fuel: FuelAccount = {
+    remaining: options.fuel ?? UNLIMITED_FUEL,
+    used: 0,
+    debt: 0,
+    callDepth: 0,
+    maxCallDepthReached: 0,
+  };
   const { ctx, exports } = link(module.ir, module.compiled, imports, {
     maxMemoryPages: options.maxMemoryPages ?? 65536,
     maxCallDepth: options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH,
@@ -251,4 +324,11 @@ export function valueTypeName(t: number): ValueType {
   return typeName(t);
 }
 
-export { I32 as TYPE_I32, I64 as TYPE_I64, F32 as TYPE_F32, F64 as TYPE_F64, FUNCREF as TYPE_FUNCREF, EXTERNREF as TYPE_EXTERNREF };
+export {
+  I32 as TYPE_I32,
+  I64 as TYPE_I64,
+  F32 as TYPE_F32,
+  F64 as TYPE_F64,
+  FUNCREF as TYPE_FUNCREF,
+  EXTERNREF as TYPE_EXTERNREF,
+};

@@ -3,7 +3,9 @@ import { trap } from '../execute/trap.js';
 
 /** What a resumable start-function execution looks like to `runStartFunction` (the interpreter's and the transpiler's). */
 export interface StartExecution {
-  run(options: { fuel?: number }):
+  run(options: {
+    fuel?: number;
+  }):
     | { readonly status: 'completed' }
     | { readonly status: 'suspended' }
     | { readonly status: 'waiting'; readonly settled: Promise<void> }

@@ -98,4 +98,6 @@ export type ExecutionResult =
   | { readonly status: 'trapped'; readonly error: FaygerError };
 
 /** Signature of a host function in the native API: raw values in, raw value(s) out (or a Promise). */
-export type HostFunctionImpl = (...args: RawValue[]) => RawValue | RawValue[] | void | Promise<RawValue | RawValue[] | void>;
+export type HostFunctionImpl = (
+  ...args: RawValue[]
+) => RawValue | RawValue[] | void | Promise<RawValue | RawValue[] | void>;

@@ -91,7 +91,13 @@ export function compileModule(m: ModuleIR, eager = false): CompiledCode {
   return c;
 }
 
-function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR, codeIndex: number, out: IntBuf): CompiledFunction {
+function compileFunction(
+  m: ModuleIR,
+  funcTypes: FuncTypeIR[],
+  type: FuncTypeIR,
+  codeIndex: number,
+  out: IntBuf,
+): CompiledFunction {
   const body = m.codes[codeIndex].body;
   const localTypes = [...type.params, ...m.codes[codeIndex].locals];
   // A v128 takes two 8-byte slots; every other value one. localSlot: first slot of each local.
@@ -268,7 +274,8 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
       // header's first op is a test (the usual `br_if $exit` loop top), run that test here too: one dispatch.
       const t = c.loopPc + 2;
       const rot = t < out.n ? ROTATED[out.a[t]] : undefined;
-      const inc = rot === X.BR_LOOP_GE_U ? X.I32_ADD_IMM_LOOP_GE_U : rot === X.BR_LOOP_GE_S ? X.I32_ADD_IMM_LOOP_GE_S : -1;
+      const inc =
+        rot === X.BR_LOOP_GE_U ? X.I32_ADD_IMM_LOOP_GE_U : rot === X.BR_LOOP_GE_S ? X.I32_ADD_IMM_LOOP_GE_S : -1;
       if (inc >= 0 && lastOp >= 0 && lastOp + 4 === out.n && out.a[lastOp] === X.I32_ADD_IMM) {
         // The counter step just before the back edge (`i += k; br $loop` of a `for` loop) joins it.
         out.a[lastOp] = inc;
@@ -285,7 +292,16 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
   };
 
   fuelPoint();
-  ctrls.push({ op: 0x02, height: 0, params: [], results: type.results, patches: [], loopPc: 0, elsePatch: -1, live: true });
+  ctrls.push({
+    op: 0x02,
+    height: 0,
+    params: [],
+    results: type.results,
+    patches: [],
+    loopPc: 0,
+    elsePatch: -1,
+    live: true,
+  });
 
   const c = body;
   let pc = 0;
@@ -304,32 +320,58 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           const d = push(sig.result);
           // A constant operand emitted just before the op (i32.const k / i64.const k) folds into an immediate.
           const imm = lastDst >= 0 ? out.a[lastDst - 1] : -1;
-          if (imm === X.CONST32 && lastDst + 2 === out.n && op >= 0x6a && op <= 0x78 && I32_IMM[op - 0x6a] !== undefined
-            && (out.a[lastDst] === b || (I32_COMMUTES[op - 0x6a] === 1 && out.a[lastDst] === a)) && b !== a) {
+          if (
+            imm === X.CONST32 &&
+            lastDst + 2 === out.n &&
+            op >= 0x6a &&
+            op <= 0x78 &&
+            I32_IMM[op - 0x6a] !== undefined &&
+            (out.a[lastDst] === b || (I32_COMMUTES[op - 0x6a] === 1 && out.a[lastDst] === a)) &&
+            b !== a
+          ) {
             const k = out.a[lastDst + 1];
             const x = out.a[lastDst] === b ? a : b;
             out.n = lastDst - 1;
-            if ((op === 0x6a || op === 0x6b) && prevOp >= 0 && prevOp + 4 === out.n && out.a[prevOp] === X.I32_MUL_IMM
-              && out.a[prevOp + 1] === x && x === a && a === d) {
+            if (
+              (op === 0x6a || op === 0x6b) &&
+              prevOp >= 0 &&
+              prevOp + 4 === out.n &&
+              out.a[prevOp] === X.I32_MUL_IMM &&
+              out.a[prevOp + 1] === x &&
+              x === a &&
+              a === d
+            ) {
               // (y * k1) into a temp only this op reads, then + k2: one op.
               const y = out.a[prevOp + 2];
               const k1 = out.a[prevOp + 3];
               out.n = prevOp;
               lastOp = prevOp = -1;
-              emitDst(X.I32_MUL_IMM_ADD_IMM, d, y, k1, op === 0x6a ? k : (-k | 0));
-            } else if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : (-k | 0));
+              emitDst(X.I32_MUL_IMM_ADD_IMM, d, y, k1, op === 0x6a ? k : -k | 0);
+            } else if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : -k | 0);
             else if (op === 0x78) emitDst(X.I32_ROTL_IMM, d, x, (32 - (k & 31)) & 31);
             else emitDst(I32_IMM[op - 0x6a]!, d, x, op >= 0x74 ? k & 31 : k);
-          } else if (imm === X.CONST64 && lastDst + 3 === out.n && op >= 0x7c && op <= 0x85 && I64_IMM[op - 0x7c] !== undefined
-            && (out.a[lastDst] === b || out.a[lastDst] === a) && b !== a) {
+          } else if (
+            imm === X.CONST64 &&
+            lastDst + 3 === out.n &&
+            op >= 0x7c &&
+            op <= 0x85 &&
+            I64_IMM[op - 0x7c] !== undefined &&
+            (out.a[lastDst] === b || out.a[lastDst] === a) &&
+            b !== a
+          ) {
             // Every i64 op folded here commutes.
             const lo = out.a[lastDst + 1];
             const hi = out.a[lastDst + 2];
             const x = out.a[lastDst] === b ? a : b;
             out.n = lastDst - 1;
             emitDst(I64_IMM[op - 0x7c]!, d, x, lo, hi);
-          } else if ((op === 0xa0 || op === 0x6a) && lastDst >= 0 && lastDst + 3 === out.n && a !== b
-            && (imm === 0xa2 || imm === X.I32_SHL_IMM || imm === 0x6c)) {
+          } else if (
+            (op === 0xa0 || op === 0x6a) &&
+            lastDst >= 0 &&
+            lastDst + 3 === out.n &&
+            a !== b &&
+            (imm === 0xa2 || imm === X.I32_SHL_IMM || imm === 0x6c)
+          ) {
             // The other operand was computed by the op just before, into a temp only this op reads.
             const hb = canon(vSlot.length) * 2;
             const t = out.a[lastDst];
@@ -347,9 +389,14 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             } else {
               emitDst(op, d, a, b);
             }
-          } else if (lastDst >= 0 && lastDst + 3 === out.n && a !== b && FUSED_SHIFT[op]?.[imm] !== undefined
-            && ((out.a[lastDst] === b && b === canon(vSlot.length) * 2)
-              || (out.a[lastDst] === a && a === d && b !== canon(vSlot.length) * 2))) {
+          } else if (
+            lastDst >= 0 &&
+            lastDst + 3 === out.n &&
+            a !== b &&
+            FUSED_SHIFT[op]?.[imm] !== undefined &&
+            ((out.a[lastDst] === b && b === canon(vSlot.length) * 2) ||
+              (out.a[lastDst] === a && a === d && b !== canon(vSlot.length) * 2))
+          ) {
             // A commutative op whose operand is a shift/rotate by a constant computed just before into a temp
             // only this op reads: dst other x k.
             const t = out.a[lastDst];
@@ -370,23 +417,48 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
       continue;
     }
     switch (op) {
-      case 0x02: case 0x03: case 0x04: {
+      case 0x02:
+      case 0x03:
+      case 0x04: {
         const bt = blockSig(m, c[pc + 1]);
         pc += 2;
         if (dead) {
-          ctrls.push({ op, height: 0, params: bt.params, results: bt.results, patches: [], loopPc: 0, elsePatch: -1, live: false });
+          ctrls.push({
+            op,
+            height: 0,
+            params: bt.params,
+            results: bt.results,
+            patches: [],
+            loopPc: 0,
+            elsePatch: -1,
+            live: false,
+          });
           break;
         }
         let cond = 0;
         if (op === 0x04) cond = pop();
         materializeAll();
-        const ctrl: Ctrl = { op, height: vSlot.length - bt.params.length, params: bt.params, results: bt.results, patches: [], loopPc: 0, elsePatch: -1, live: true };
+        const ctrl: Ctrl = {
+          op,
+          height: vSlot.length - bt.params.length,
+          params: bt.params,
+          results: bt.results,
+          patches: [],
+          loopPc: 0,
+          elsePatch: -1,
+          live: true,
+        };
         if (op === 0x03) {
           ctrl.loopPc = bind();
           fuelPoint();
         } else if (op === 0x04) {
-          if (lastDst >= 0 && out.a[lastDst] === cond && cond === canon(vSlot.length) * 2 && IF_FUSED[out.a[lastDst - 1]] !== undefined
-            && lastDst + (out.a[lastDst - 1] === 0x45 ? 2 : 3) === out.n) {
+          if (
+            lastDst >= 0 &&
+            out.a[lastDst] === cond &&
+            cond === canon(vSlot.length) * 2 &&
+            IF_FUSED[out.a[lastDst - 1]] !== undefined &&
+            lastDst + (out.a[lastDst - 1] === 0x45 ? 2 : 3) === out.n
+          ) {
             // A comparison whose only use is this `if`: branch to the else arm on the inverse comparison.
             const cmp = out.a[lastDst - 1];
             const x = out.a[lastDst + 1];
@@ -451,8 +523,13 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
             const skip = out.n - 1;
             jumpTo(ctrl);
             out.a[skip] = bind();
-          } else if (lastDst >= 0 && out.a[lastDst] === cond && lastDst + 1 < out.n && FUSED_BR[out.a[lastDst - 1]] !== undefined
-            && cond === canon(vSlot.length) * 2) {
+          } else if (
+            lastDst >= 0 &&
+            out.a[lastDst] === cond &&
+            lastDst + 1 < out.n &&
+            FUSED_BR[out.a[lastDst - 1]] !== undefined &&
+            cond === canon(vSlot.length) * 2
+          ) {
             // A comparison whose only use is this br_if: branch on the operands directly.
             const cmp = out.a[lastDst - 1];
             const at = lastDst - 1;
@@ -535,7 +612,8 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!dead) pop();
         pc += 1;
         break;
-      case 0x1b: case 0x1c: {
+      case 0x1b:
+      case 0x1c: {
         if (!dead) {
           const cond = pop();
           const t = vType[vType.length - 1];
@@ -551,7 +629,8 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!dead) pushLocal(c[pc + 1]);
         pc += 2;
         break;
-      case 0x21: case 0x22: {
+      case 0x21:
+      case 0x22: {
         if (!dead) {
           const x = c[pc + 1];
           const xs = localSlot[x];
@@ -667,7 +746,9 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!dead) emitDst(X.REF_FUNC, push(FUNCREF), c[pc + 1]);
         pc += 2;
         break;
-      case 0x108: case 0x10a: case 0x10b: {
+      case 0x108:
+      case 0x10a:
+      case 0x10b: {
         if (!dead) {
           const n = pop();
           const s = pop();
@@ -682,7 +763,8 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
         if (!dead) emit(X.DATA_DROP, c[pc + 1]);
         pc += 2;
         break;
-      case 0x10c: case 0x10e: {
+      case 0x10c:
+      case 0x10e: {
         if (!dead) {
           const n = pop();
           const s = pop();
@@ -730,12 +812,24 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
           if (op <= 0x35) {
             const a = pop();
             const t = LOAD_TYPES[op - 0x28];
-            if ((op === 0x28 || op === 0x2b) && lastDst >= 0 && out.a[lastDst - 1] === X.I32_SHL_IMM && out.a[lastDst] === a
-              && lastDst + 3 === out.n && a === canon(vSlot.length) * 2) {
+            if (
+              (op === 0x28 || op === 0x2b) &&
+              lastDst >= 0 &&
+              out.a[lastDst - 1] === X.I32_SHL_IMM &&
+              out.a[lastDst] === a &&
+              lastDst + 3 === out.n &&
+              a === canon(vSlot.length) * 2
+            ) {
               // i32.shl x k feeding only this load: one op computing (x << k) + offset.
               const x = out.a[lastDst + 1];
               const k = out.a[lastDst + 2];
-              if (prevOp >= 0 && prevOp + 5 === lastDst - 1 && out.a[prevOp] === X.I32_MUL_ADD && out.a[prevOp + 1] === x && x === a) {
+              if (
+                prevOp >= 0 &&
+                prevOp + 5 === lastDst - 1 &&
+                out.a[prevOp] === X.I32_MUL_ADD &&
+                out.a[prevOp + 1] === x &&
+                x === a
+              ) {
                 // ... and x = p * q + r, into the same temp: a 2-D index (row * n + col) << k, one op.
                 const p = out.a[prevOp + 2];
                 const q = out.a[prevOp + 3];
@@ -747,8 +841,14 @@ function compileFunction(m: ModuleIR, funcTypes: FuncTypeIR[], type: FuncTypeIR,
                 out.n = lastDst - 1;
                 emitDst(op === 0x28 ? X.I32_LOAD_SHL : X.F64_LOAD_SHL, push(t), x, k, offset);
               }
-            } else if ((op === 0x28 || op === 0x2b) && lastDst >= 0 && out.a[lastDst - 1] === X.I32_ADD_SHL && out.a[lastDst] === a
-              && lastDst + 4 === out.n && a === canon(vSlot.length) * 2) {
+            } else if (
+              (op === 0x28 || op === 0x2b) &&
+              lastDst >= 0 &&
+              out.a[lastDst - 1] === X.I32_ADD_SHL &&
+              out.a[lastDst] === a &&
+              lastDst + 4 === out.n &&
+              a === canon(vSlot.length) * 2
+            ) {
               // base + (x << k) feeding only this load.
               const base = out.a[lastDst + 1];
               const x = out.a[lastDst + 2];
@@ -839,40 +939,97 @@ const FUSED_SHIFT: Record<number, Record<number, number | undefined> | undefined
 
 /** A `br` back to a loop whose header op (right after its FUEL) is one of these runs that test itself. */
 const ROTATED: Record<number, number | undefined> = {
-  [X.BR_IF]: X.BR_LOOP_IF, [X.BR_UNLESS]: X.BR_LOOP_UNLESS, [X.BR_IF_EQZ]: X.BR_LOOP_EQZ, [X.BR_IF_EQ]: X.BR_LOOP_EQ,
-  [X.BR_IF_NE]: X.BR_LOOP_NE, [X.BR_IF_LT_S]: X.BR_LOOP_LT_S, [X.BR_IF_LT_U]: X.BR_LOOP_LT_U, [X.BR_IF_GT_S]: X.BR_LOOP_GT_S,
-  [X.BR_IF_GT_U]: X.BR_LOOP_GT_U, [X.BR_IF_LE_S]: X.BR_LOOP_LE_S, [X.BR_IF_LE_U]: X.BR_LOOP_LE_U,
-  [X.BR_IF_GE_S]: X.BR_LOOP_GE_S, [X.BR_IF_GE_U]: X.BR_LOOP_GE_U,
+  [X.BR_IF]: X.BR_LOOP_IF,
+  [X.BR_UNLESS]: X.BR_LOOP_UNLESS,
+  [X.BR_IF_EQZ]: X.BR_LOOP_EQZ,
+  [X.BR_IF_EQ]: X.BR_LOOP_EQ,
+  [X.BR_IF_NE]: X.BR_LOOP_NE,
+  [X.BR_IF_LT_S]: X.BR_LOOP_LT_S,
+  [X.BR_IF_LT_U]: X.BR_LOOP_LT_U,
+  [X.BR_IF_GT_S]: X.BR_LOOP_GT_S,
+  [X.BR_IF_GT_U]: X.BR_LOOP_GT_U,
+  [X.BR_IF_LE_S]: X.BR_LOOP_LE_S,
+  [X.BR_IF_LE_U]: X.BR_LOOP_LE_U,
+  [X.BR_IF_GE_S]: X.BR_LOOP_GE_S,
+  [X.BR_IF_GE_U]: X.BR_LOOP_GE_U,
 };
 
 /** Conditional branches back to a loop header: the taken edge charges the header's FUEL and skips it. */
 const COND_LOOP: Record<number, number | undefined> = {
-  [X.BR_IF]: X.BR_IF_LOOP, [X.BR_IF_EQZ]: X.BR_IF_LOOP_EQZ, [X.BR_IF_EQ]: X.BR_IF_LOOP_EQ, [X.BR_IF_NE]: X.BR_IF_LOOP_NE,
-  [X.BR_IF_LT_S]: X.BR_IF_LOOP_LT_S, [X.BR_IF_LT_U]: X.BR_IF_LOOP_LT_U, [X.BR_IF_GT_S]: X.BR_IF_LOOP_GT_S,
-  [X.BR_IF_GT_U]: X.BR_IF_LOOP_GT_U, [X.BR_IF_LE_S]: X.BR_IF_LOOP_LE_S, [X.BR_IF_LE_U]: X.BR_IF_LOOP_LE_U,
-  [X.BR_IF_GE_S]: X.BR_IF_LOOP_GE_S, [X.BR_IF_GE_U]: X.BR_IF_LOOP_GE_U,
+  [X.BR_IF]: X.BR_IF_LOOP,
+  [X.BR_IF_EQZ]: X.BR_IF_LOOP_EQZ,
+  [X.BR_IF_EQ]: X.BR_IF_LOOP_EQ,
+  [X.BR_IF_NE]: X.BR_IF_LOOP_NE,
+  [X.BR_IF_LT_S]: X.BR_IF_LOOP_LT_S,
+  [X.BR_IF_LT_U]: X.BR_IF_LOOP_LT_U,
+  [X.BR_IF_GT_S]: X.BR_IF_LOOP_GT_S,
+  [X.BR_IF_GT_U]: X.BR_IF_LOOP_GT_U,
+  [X.BR_IF_LE_S]: X.BR_IF_LOOP_LE_S,
+  [X.BR_IF_LE_U]: X.BR_IF_LOOP_LE_U,
+  [X.BR_IF_GE_S]: X.BR_IF_LOOP_GE_S,
+  [X.BR_IF_GE_U]: X.BR_IF_LOOP_GE_U,
 };
 
 const FUSED_BR: Record<number, number | undefined> = {
-  0x45: X.BR_IF_EQZ, 0x46: X.BR_IF_EQ, 0x47: X.BR_IF_NE, 0x48: X.BR_IF_LT_S, 0x49: X.BR_IF_LT_U, 0x4a: X.BR_IF_GT_S,
-  0x4b: X.BR_IF_GT_U, 0x4c: X.BR_IF_LE_S, 0x4d: X.BR_IF_LE_U, 0x4e: X.BR_IF_GE_S, 0x4f: X.BR_IF_GE_U,
+  0x45: X.BR_IF_EQZ,
+  0x46: X.BR_IF_EQ,
+  0x47: X.BR_IF_NE,
+  0x48: X.BR_IF_LT_S,
+  0x49: X.BR_IF_LT_U,
+  0x4a: X.BR_IF_GT_S,
+  0x4b: X.BR_IF_GT_U,
+  0x4c: X.BR_IF_LE_S,
+  0x4d: X.BR_IF_LE_U,
+  0x4e: X.BR_IF_GE_S,
+  0x4f: X.BR_IF_GE_U,
 };
 
 /** Immediate forms of i32 ops 0x6a..0x78 (add/sub handled as I32_ADD_IMM, rotr as rotl). */
 const I32_IMM: (number | undefined)[] = [
-  X.I32_ADD_IMM, X.I32_ADD_IMM, X.I32_MUL_IMM, undefined, undefined, undefined, undefined, X.I32_AND_IMM, X.I32_OR_IMM,
-  X.I32_XOR_IMM, X.I32_SHL_IMM, X.I32_SHR_S_IMM, X.I32_SHR_U_IMM, X.I32_ROTL_IMM, X.I32_ROTL_IMM,
+  X.I32_ADD_IMM,
+  X.I32_ADD_IMM,
+  X.I32_MUL_IMM,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  X.I32_AND_IMM,
+  X.I32_OR_IMM,
+  X.I32_XOR_IMM,
+  X.I32_SHL_IMM,
+  X.I32_SHR_S_IMM,
+  X.I32_SHR_U_IMM,
+  X.I32_ROTL_IMM,
+  X.I32_ROTL_IMM,
 ];
 const I32_COMMUTES = [1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0];
 /** Immediate forms of i64 ops 0x7c..0x85 (commutative ones only). */
 const I64_IMM: (number | undefined)[] = [
-  X.I64_ADD_IMM, undefined, X.I64_MUL_IMM, undefined, undefined, undefined, undefined, X.I64_AND_IMM, X.I64_OR_IMM, X.I64_XOR_IMM,
+  X.I64_ADD_IMM,
+  undefined,
+  X.I64_MUL_IMM,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  X.I64_AND_IMM,
+  X.I64_OR_IMM,
+  X.I64_XOR_IMM,
 ];
 
 /** `if` on an i32 comparison: jump to the else arm when the inverse comparison holds. */
 const IF_FUSED: Record<number, number | undefined> = {
-  0x45: X.BR_IF, 0x46: X.BR_IF_NE, 0x47: X.BR_IF_EQ, 0x48: X.BR_IF_GE_S, 0x49: X.BR_IF_GE_U, 0x4a: X.BR_IF_LE_S,
-  0x4b: X.BR_IF_LE_U, 0x4c: X.BR_IF_GT_S, 0x4d: X.BR_IF_GT_U, 0x4e: X.BR_IF_LT_S, 0x4f: X.BR_IF_LT_U,
+  0x45: X.BR_IF,
+  0x46: X.BR_IF_NE,
+  0x47: X.BR_IF_EQ,
+  0x48: X.BR_IF_GE_S,
+  0x49: X.BR_IF_GE_U,
+  0x4a: X.BR_IF_LE_S,
+  0x4b: X.BR_IF_LE_U,
+  0x4c: X.BR_IF_GT_S,
+  0x4d: X.BR_IF_GT_U,
+  0x4e: X.BR_IF_LT_S,
+  0x4f: X.BR_IF_LT_U,
 };
 
 const LOAD_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e];

@@ -1,7 +1,19 @@
 import { FUNCREF, EXTERNREF, I32, I64, F32, F64, V128, SEG_ACTIVE, SEG_DECLARATIVE, SEG_PASSIVE } from './module-ir.js';
 import type {
-  CodeIR, ConstExprIR, DataIR, ElemIR, ExportIR, FuncTypeIR, GlobalIR, GlobalTypeIR, ImportIR, LimitsIR,
-  ModuleIR, NameSectionIR, TableTypeIR, ValTypeCode,
+  CodeIR,
+  ConstExprIR,
+  DataIR,
+  ElemIR,
+  ExportIR,
+  FuncTypeIR,
+  GlobalIR,
+  GlobalTypeIR,
+  ImportIR,
+  LimitsIR,
+  ModuleIR,
+  NameSectionIR,
+  TableTypeIR,
+  ValTypeCode,
 } from './module-ir.js';
 import { Reader, malformed, overLimit, unsupported } from './reader.js';
 import { IntBuf } from './int-buf.js';
@@ -108,19 +120,33 @@ function blockType(r: Reader): number {
  * Decodes one expression (a function body or a constant expression) into the instruction stream.
  * Stops after the `end` that closes the outermost block.
  */
-function expr(r: Reader, out: IntBuf, offsets: IntBuf | undefined, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }): void {
+function expr(
+  r: Reader,
+  out: IntBuf,
+  offsets: IntBuf | undefined,
+  ctx: { hasDataCount: boolean; dataCountNeeded: boolean },
+): void {
   let depth = 0;
   for (;;) {
     const at = r.pos;
-    if (r.pos >= r.end) malformed(r.end < r.bytes.length ? 'unexpected end of section or function' : 'unexpected end', r.pos);
+    if (r.pos >= r.end)
+      malformed(r.end < r.bytes.length ? 'unexpected end of section or function' : 'unexpected end', r.pos);
     const op = r.u8();
     if (offsets) offsets.push(at);
     switch (op) {
-      case 0x00: case 0x01: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
+      case 0x00:
+      case 0x01:
+      case 0x0f:
+      case 0x1a:
+      case 0x1b:
+      case 0xd1:
         out.push(op);
         break;
-      case 0x02: case 0x03: case 0x04:
-        out.push(op); out.push(blockType(r));
+      case 0x02:
+      case 0x03:
+      case 0x04:
+        out.push(op);
+        out.push(blockType(r));
         depth++;
         break;
       case 0x05:
@@ -131,67 +157,97 @@ function expr(r: Reader, out: IntBuf, offsets: IntBuf | undefined, ctx: { hasDat
         if (depth === 0) return;
         depth--;
         break;
-      case 0x0c: case 0x0d:
-        out.push(op); out.push(r.u32());
+      case 0x0c:
+      case 0x0d:
+        out.push(op);
+        out.push(r.u32());
         break;
       case 0x0e: {
         const n = r.u32();
         if (n > r.end - r.pos) malformed('unexpected end', r.pos);
-        out.push(op); out.push(n);
+        out.push(op);
+        out.push(n);
         for (let i = 0; i <= n; i++) out.push(r.u32());
         break;
       }
       case 0x10:
-        out.push(op); out.push(r.u32());
+        out.push(op);
+        out.push(r.u32());
         break;
       case 0x11: {
         const type = r.u32();
-        out.push(op); out.push(type); out.push(r.u32());
+        out.push(op);
+        out.push(type);
+        out.push(r.u32());
         break;
       }
-      case 0x12: case 0x13:
+      case 0x12:
+      case 0x13:
         unsupported('tail calls', at);
       // eslint-disable-next-line no-fallthrough
-      case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x18: case 0x19:
+      case 0x06:
+      case 0x07:
+      case 0x08:
+      case 0x09:
+      case 0x0a:
+      case 0x18:
+      case 0x19:
         unsupported('exception handling', at);
       // eslint-disable-next-line no-fallthrough
       case 0x1c: {
         const n = r.u32();
         if (n > r.end - r.pos) malformed('unexpected end', r.pos);
-        out.push(op); out.push(n);
+        out.push(op);
+        out.push(n);
         for (let i = 0; i < n; i++) out.push(valType(r));
         break;
       }
-      case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26:
-        out.push(op); out.push(r.u32());
+      case 0x20:
+      case 0x21:
+      case 0x22:
+      case 0x23:
+      case 0x24:
+      case 0x25:
+      case 0x26:
+        out.push(op);
+        out.push(r.u32());
         break;
-      case 0x3f: case 0x40: {
+      case 0x3f:
+      case 0x40: {
         const z = r.pos;
         if (r.u8() !== 0) malformed('zero byte expected', z);
         out.push(op);
         break;
       }
       case 0x41:
-        out.push(op); out.push(r.s32());
+        out.push(op);
+        out.push(r.s32());
         break;
       case 0x42: {
         const lo = r.s64();
-        out.push(op); out.push(lo); out.push(r.hi64);
+        out.push(op);
+        out.push(lo);
+        out.push(r.hi64);
         break;
       }
       case 0x43:
-        out.push(op); out.push(r.f32bits());
+        out.push(op);
+        out.push(r.f32bits());
         break;
       case 0x44: {
         const lo = r.f32bits();
-        out.push(op); out.push(lo); out.push(r.f32bits());
+        out.push(op);
+        out.push(lo);
+        out.push(r.f32bits());
         break;
       }
       case 0xd0:
-        out.push(op); out.push(refType(r));
+        out.push(op);
+        out.push(refType(r));
         break;
       case 0xd2:
-        out.push(op); out.push(r.u32());
+        out.push(op);
+        out.push(r.u32());
         break;
       case 0xfc: {
         const sub = r.u32();
@@ -203,10 +259,12 @@ function expr(r: Reader, out: IntBuf, offsets: IntBuf | undefined, ctx: { hasDat
           const z = r.pos;
           if (r.u8() !== 0) malformed('zero byte expected', z);
           ctx.dataCountNeeded = true;
-          out.push(code); out.push(seg);
+          out.push(code);
+          out.push(seg);
         } else if (sub === 9) {
           ctx.dataCountNeeded = true;
-          out.push(code); out.push(r.u32());
+          out.push(code);
+          out.push(r.u32());
         } else if (sub === 10) {
           let z = r.pos;
           if (r.u8() !== 0) malformed('zero byte expected', z);
@@ -219,14 +277,20 @@ function expr(r: Reader, out: IntBuf, offsets: IntBuf | undefined, ctx: { hasDat
           out.push(code);
         } else if (sub === 12) {
           const seg = r.u32();
-          out.push(code); out.push(seg); out.push(r.u32());
+          out.push(code);
+          out.push(seg);
+          out.push(r.u32());
         } else if (sub === 13) {
-          out.push(code); out.push(r.u32());
+          out.push(code);
+          out.push(r.u32());
         } else if (sub === 14) {
           const dst = r.u32();
-          out.push(code); out.push(dst); out.push(r.u32());
+          out.push(code);
+          out.push(dst);
+          out.push(r.u32());
         } else if (sub >= 15 && sub <= 17) {
-          out.push(code); out.push(r.u32());
+          out.push(code);
+          out.push(r.u32());
         } else {
           malformed('illegal opcode', at);
         }
@@ -245,7 +309,9 @@ function expr(r: Reader, out: IntBuf, offsets: IntBuf | undefined, ctx: { hasDat
         if (op >= 0x28 && op <= 0x3e) {
           const align = r.u32();
           const offset = r.u32();
-          out.push(op); out.push(align); out.push(offset | 0);
+          out.push(op);
+          out.push(align);
+          out.push(offset | 0);
         } else if (op >= 0x45 && op <= 0xc4) {
           out.push(op);
         } else {
@@ -269,7 +335,8 @@ function simdInstr(r: Reader, out: IntBuf, at: number): void {
   out.push(SIMD_BASE + sub);
   if (kind === SIMM_MEM || kind === SIMM_MEM_LANE) {
     const align = r.u32();
-    out.push(align); out.push(r.u32() | 0);
+    out.push(align);
+    out.push(r.u32() | 0);
   }
   if (kind === SIMM_LANE || kind === SIMM_MEM_LANE) out.push(r.u8());
   else if (kind === SIMM_CONST) {
@@ -286,7 +353,20 @@ function constExpr(r: Reader): ConstExprIR {
   return { code: out.take(), offset };
 }
 
-const SECTION_ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11, 11: 12 };
+const SECTION_ORDER: Record<number, number> = {
+  1: 1,
+  2: 2,
+  3: 3,
+  4: 4,
+  5: 5,
+  6: 6,
+  7: 7,
+  8: 8,
+  9: 9,
+  12: 10,
+  10: 11,
+  11: 12,
+};
 
 /** Decodes a WebAssembly binary into a ModuleIR. Throws WASM_MALFORMED / WASM_UNSUPPORTED_FEATURE. */
 export function decode(bytes: Uint8Array): ModuleIR {
@@ -300,8 +380,20 @@ export function decode(bytes: Uint8Array): ModuleIR {
   }
   r.pos = 8;
   const m: ModuleIR = {
-    types: [], imports: [], funcs: [], tables: [], memories: [], globals: [], exports: [], start: undefined,
-    elems: [], datas: [], dataCount: undefined, codes: [], customs: [], names: undefined,
+    types: [],
+    imports: [],
+    funcs: [],
+    tables: [],
+    memories: [],
+    globals: [],
+    exports: [],
+    start: undefined,
+    elems: [],
+    datas: [],
+    dataCount: undefined,
+    codes: [],
+    customs: [],
+    names: undefined,
   };
   let lastOrder = 0;
   let funcCount: number | undefined;
@@ -312,7 +404,8 @@ export function decode(bytes: Uint8Array): ModuleIR {
     const size = r.u32();
     const start = r.pos;
     const end = start + size;
-    if (id === 10 && size > DECODE_LIMITS.codeBytes) overLimit('code section size in bytes', DECODE_LIMITS.codeBytes, size, idAt);
+    if (id === 10 && size > DECODE_LIMITS.codeBytes)
+      overLimit('code section size in bytes', DECODE_LIMITS.codeBytes, size, idAt);
     if (end > bytes.length) malformed('length out of bounds', start);
     if (id !== 0) {
       const order = SECTION_ORDER[id];
@@ -326,7 +419,8 @@ export function decode(bytes: Uint8Array): ModuleIR {
     const s = new Reader(bytes, start, end);
     switch (id) {
       case 0: {
-        if (m.customs.length >= DECODE_LIMITS.customSections) overLimit('custom sections', DECODE_LIMITS.customSections, m.customs.length + 1, idAt);
+        if (m.customs.length >= DECODE_LIMITS.customSections)
+          overLimit('custom sections', DECODE_LIMITS.customSections, m.customs.length + 1, idAt);
         const name = s.name();
         const content = bytes.slice(s.pos, end);
         m.customs.push({ name, bytes: content });
@@ -346,7 +440,8 @@ export function decode(bytes: Uint8Array): ModuleIR {
           const at = s.pos;
           const form = s.u8();
           if (form !== 0x60) {
-            if (form === 0x5e || form === 0x5f || form === 0x4e || form === 0x4f || form === 0x50) unsupported('garbage collection types', at);
+            if (form === 0x5e || form === 0x5f || form === 0x4e || form === 0x4f || form === 0x50)
+              unsupported('garbage collection types', at);
             malformed('integer representation too long', at);
           }
           const np = count(s, 'parameters of one type', DECODE_LIMITS.typeArity);
@@ -447,7 +542,8 @@ export function decode(bytes: Uint8Array): ModuleIR {
       }
       case 11: {
         const n = count(s, 'data segments', DECODE_LIMITS.dataSegments);
-        if (m.dataCount !== undefined && n !== m.dataCount) malformed('data count and data section have inconsistent lengths', start);
+        if (m.dataCount !== undefined && n !== m.dataCount)
+          malformed('data count and data section have inconsistent lengths', start);
         for (let i = 0; i < n; i++) m.datas.push(dataSegment(s));
         break;
       }
@@ -456,8 +552,10 @@ export function decode(bytes: Uint8Array): ModuleIR {
     r.pos = end;
   }
   if (m.codes.length !== m.funcs.length) malformed('function and code section have inconsistent lengths', bytes.length);
-  if (m.dataCount !== undefined && m.datas.length !== m.dataCount) malformed('data count and data section have inconsistent lengths', bytes.length);
-  if (ctx.dataCountNeeded && !ctx.hasDataCount && m.datas.length > 0) malformed('data count section required', bytes.length);
+  if (m.dataCount !== undefined && m.datas.length !== m.dataCount)
+    malformed('data count and data section have inconsistent lengths', bytes.length);
+  if (ctx.dataCountNeeded && !ctx.hasDataCount && m.datas.length > 0)
+    malformed('data count section required', bytes.length);
   return m;
 }
 
@@ -475,7 +573,11 @@ export function instructionOffsets(code: CodeIR): Int32Array {
   return offsets.take();
 }
 
-function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boolean }, module: { total: number }): CodeIR {
+function codeEntry(
+  s: Reader,
+  ctx: { hasDataCount: boolean; dataCountNeeded: boolean },
+  module: { total: number },
+): CodeIR {
   const sizeAt = s.pos;
   const size = s.u32();
   if (size > DECODE_LIMITS.bodyBytes) overLimit('function body size in bytes', DECODE_LIMITS.bodyBytes, size, sizeAt);
@@ -497,7 +599,8 @@ function codeEntry(s: Reader, ctx: { hasDataCount: boolean; dataCountNeeded: boo
   }
   if (total > MAX_LOCALS) overLimit('locals of one function', MAX_LOCALS, total, localsAt);
   module.total += total;
-  if (module.total > DECODE_LIMITS.totalLocals) overLimit('locals of all functions together', DECODE_LIMITS.totalLocals, module.total, localsAt);
+  if (module.total > DECODE_LIMITS.totalLocals)
+    overLimit('locals of all functions together', DECODE_LIMITS.totalLocals, module.total, localsAt);
   for (const [count, t] of groupList) for (let j = 0; j < count; j++) locals.push(t);
   const body = bodyBuf;
   body.n = 0;

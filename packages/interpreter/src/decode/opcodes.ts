@@ -51,8 +51,29 @@ export const enum Op {
 
 /** Natural alignment (log2 bytes) of each load/store opcode 0x28..0x3e. */
 export const MEM_NATURAL_ALIGN: readonly number[] = [
-  2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2, // loads 0x28..0x35
-  2, 3, 2, 3, 0, 1, 0, 1, 2, // stores 0x36..0x3e
+  2,
+  3,
+  2,
+  3,
+  0,
+  0,
+  1,
+  1,
+  0,
+  0,
+  1,
+  1,
+  2,
+  2, // loads 0x28..0x35
+  2,
+  3,
+  2,
+  3,
+  0,
+  1,
+  0,
+  1,
+  2, // stores 0x36..0x3e
 ];
 
 /** 0xFD-prefixed (SIMD) instructions become SIMD_BASE + sub-opcode in the decoded stream and compiled code. */
@@ -68,6 +89,7 @@ export const SIMM_SHUFFLE = 5;
 
 /** Immediate kind of each SIMD sub-opcode of WebAssembly 2.0; undefined: not an instruction (reserved). */
 export const SIMD_IMM: (number | undefined)[] = [];
+// biome-ignore lint/complexity/noUselessLoneBlockStatements: keeps the table-building loop counters out of module scope
 {
   for (let i = 0; i <= 0xff; i++) SIMD_IMM[i] = SIMM_NONE;
   for (let i = 0x00; i <= 0x0b; i++) SIMD_IMM[i] = SIMM_MEM;
@@ -77,7 +99,10 @@ export const SIMD_IMM: (number | undefined)[] = [];
   for (let i = 0x54; i <= 0x5b; i++) SIMD_IMM[i] = SIMM_MEM_LANE;
   SIMD_IMM[0x5c] = SIMM_MEM;
   SIMD_IMM[0x5d] = SIMM_MEM;
-  for (const i of [0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee]) {
+  for (const i of [
+    0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2,
+    0xee,
+  ]) {
     SIMD_IMM[i] = undefined;
   }
 }

@@ -55,7 +55,8 @@ export class Reader {
   }
 
   u8(): number {
-    if (this.pos >= this.end) malformed(this.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end', this.pos);
+    if (this.pos >= this.end)
+      malformed(this.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end', this.pos);
     return this.bytes[this.pos++];
   }
 
@@ -102,7 +103,8 @@ export class Reader {
           // Unused bits of the last byte must all equal the sign bit.
           const used = bits - 7 * i; // bits carried by the last byte, sign included
           const signAndUnused = b & 0x7f & ~((1 << (used - 1)) - 1);
-          if (signAndUnused !== 0 && signAndUnused !== (0x7f & ~((1 << (used - 1)) - 1))) malformed('integer too large', this.pos - 1);
+          if (signAndUnused !== 0 && signAndUnused !== (0x7f & ~((1 << (used - 1)) - 1)))
+            malformed('integer too large', this.pos - 1);
         }
         if (b & 0x40) result -= 2 ** shift;
         return result;
@@ -161,7 +163,8 @@ export class Reader {
   }
 
   f32bits(): number {
-    if (this.pos + 4 > this.end) malformed(this.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end', this.pos);
+    if (this.pos + 4 > this.end)
+      malformed(this.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end', this.pos);
     const b = this.bytes;
     const p = this.pos;
     this.pos += 4;
@@ -169,7 +172,8 @@ export class Reader {
   }
 
   bytesN(n: number): Uint8Array {
-    if (this.pos + n > this.end) malformed(this.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end', this.pos);
+    if (this.pos + n > this.end)
+      malformed(this.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end', this.pos);
     const out = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;

@@ -36,8 +36,11 @@ export class Execution {
   ) {
     if (args.length !== fn.irType.params.length) {
       throw new FaygerError({
-        code: 'WASM_BAD_VALUE', phase: 'execute', what: 'calling a guest function',
-        expected: `${fn.irType.params.length} arguments`, found: `${args.length}`,
+        code: 'WASM_BAD_VALUE',
+        phase: 'execute',
+        what: 'calling a guest function',
+        expected: `${fn.irType.params.length} arguments`,
+        found: `${args.length}`,
       });
     }
     this.args = args;
@@ -45,10 +48,23 @@ export class Execution {
 
   run(options: { fuel?: number } = {}): ExecutionResult {
     if (this.state === 'completed' || this.state === 'trapped' || this.state === 'running') {
-      throw new FaygerError({ code: 'WASM_EXECUTION_STATE', phase: 'execute', what: 'resuming a guest call', expected: 'a ready, suspended or settled waiting call', found: this.state });
+      throw new FaygerError({
+        code: 'WASM_EXECUTION_STATE',
+        phase: 'execute',
+        what: 'resuming a guest call',
+        expected: 'a ready, suspended or settled waiting call',
+        found: this.state,
+      });
     }
     if (this.state === 'waiting' && this.settled === null) {
-      throw new FaygerError({ code: 'WASM_EXECUTION_STATE', phase: 'execute', what: 'resuming a guest call', expected: 'the pending host promise to have settled', found: 'it is still pending', hint: 'Await the `settled` promise of the waiting result before calling run again.' });
+      throw new FaygerError({
+        code: 'WASM_EXECUTION_STATE',
+        phase: 'execute',
+        what: 'resuming a guest call',
+        expected: 'the pending host promise to have settled',
+        found: 'it is still pending',
+        hint: 'Await the `settled` promise of the waiting result before calling run again.',
+      });
     }
     const f = this.fn;
     if (f.inst?.terminated) {
@@ -168,8 +184,12 @@ export class Execution {
 
   private watch(p: PromiseLike<unknown>): Promise<void> {
     this.waitPromise = Promise.resolve(p).then(
-      (value) => { this.settled = { ok: true, value }; },
-      (error) => { this.settled = { ok: false, error }; },
+      (value) => {
+        this.settled = { ok: true, value };
+      },
+      (error) => {
+        this.settled = { ok: false, error };
+      },
     );
     return this.waitPromise;
   }
@@ -178,7 +198,8 @@ export class Execution {
     this.fuelUsed += used;
     this.account.used += used;
     if (this.account.remaining !== UNLIMITED_FUEL) this.account.remaining -= used;
-    if (this.st && this.st.maxDepthReached > this.account.maxCallDepthReached) this.account.maxCallDepthReached = this.st.maxDepthReached;
+    if (this.st && this.st.maxDepthReached > this.account.maxCallDepthReached)
+      this.account.maxCallDepthReached = this.st.maxDepthReached;
     this.account.callDepth = 0;
   }
 
@@ -207,5 +228,12 @@ export function toTrapError(e: unknown, func: number): FaygerError {
   if (e instanceof Trap) return trap(e.code, { func, ...e.details }, e.cause);
   if (FaygerError.is(e)) return e;
   if (e instanceof RangeError && /call stack/i.test(e.message)) return trap('TRAP_CALL_STACK_EXHAUSTED', { func }, e);
-  return new FaygerError({ code: 'INTERNAL', phase: 'execute', what: 'running the guest', found: String(e), cause: e, details: { func } });
+  return new FaygerError({
+    code: 'INTERNAL',
+    phase: 'execute',
+    what: 'running the guest',
+    found: String(e),
+    cause: e,
+    details: { func },
+  });
 }

@@ -22,8 +22,16 @@ export function callHost(st: LoopState & PendingHost, f: WasmFunction, base: num
   try {
     if (f.allI32) {
       const n = f.irType.params.length;
-      r = n === 0 ? host() : n === 1 ? host(I32[base] >>> 0) : n === 2 ? host(I32[base] >>> 0, I32[base + 2] >>> 0)
-        : n === 3 ? host(I32[base] >>> 0, I32[base + 2] >>> 0, I32[base + 4] >>> 0) : host(...readArgs(m.I32, m.refs, base, f.irType.params));
+      r =
+        n === 0
+          ? host()
+          : n === 1
+            ? host(I32[base] >>> 0)
+            : n === 2
+              ? host(I32[base] >>> 0, I32[base + 2] >>> 0)
+              : n === 3
+                ? host(I32[base] >>> 0, I32[base + 2] >>> 0, I32[base + 4] >>> 0)
+                : host(...readArgs(m.I32, m.refs, base, f.irType.params));
     } else {
       r = host(...readArgs(m.I32, m.refs, base, f.irType.params));
     }
@@ -64,7 +72,8 @@ export function writeHostResults(I32: Int32Array, refs: unknown[], base: number,
       return;
     }
     const arr = r as RawValue[];
-    if (!Array.isArray(arr) || arr.length !== rs.length) throw new TypeError(`host function must return an array of ${rs.length} values`);
+    if (!Array.isArray(arr) || arr.length !== rs.length)
+      throw new TypeError(`host function must return an array of ${rs.length} values`);
     for (let i = 0, s = base; i < rs.length; i++) {
       writeRaw(I32, refs, s, rs[i], arr[i]);
       s += rs[i] === V128 ? 4 : 2;

@@ -3,7 +3,16 @@ import { EXTERNREF, FUNCREF, I32, SEG_ACTIVE, SEG_PASSIVE } from '../decode/modu
 import type { ConstExprIR, ModuleIR } from '../decode/module-ir.js';
 import type { CompiledCode } from '../compile/compile.js';
 import { SIMD_BASE } from '../decode/opcodes.js';
-import { WasmFunction, WasmGlobal, WasmMemory, WasmTable, sigId, slotCount, type FuelAccount, type InstanceCtx } from './objects.js';
+import {
+  WasmFunction,
+  WasmGlobal,
+  WasmMemory,
+  WasmTable,
+  sigId,
+  slotCount,
+  type FuelAccount,
+  type InstanceCtx,
+} from './objects.js';
 import { memoryInit, tableInit } from './rare-ops.js';
 import { Trap } from './trap.js';
 import { toTrapError } from './execution.js';
@@ -22,7 +31,12 @@ export interface LinkOptions {
 }
 
 function linkError(message: string, details: Record<string, unknown>): never {
-  throw new FaygerError({ code: 'WASM_LINK_ERROR', phase: 'instantiate', message: `linking the module failed: ${message}`, details });
+  throw new FaygerError({
+    code: 'WASM_LINK_ERROR',
+    phase: 'instantiate',
+    message: `linking the module failed: ${message}`,
+    details,
+  });
 }
 
 /**
@@ -30,11 +44,25 @@ function linkError(message: string, details: Record<string, unknown>): never {
  * export map; the caller runs the start function. Segment initialisation traps (out of bounds) are thrown as
  * FaygerErrors with phase 'instantiate'; effects of earlier segments stay, as the spec requires.
  */
-export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opts: LinkOptions): { ctx: InstanceCtx; exports: Map<string, Extern> } {
+export function link(
+  ir: ModuleIR,
+  compiled: CompiledCode,
+  imports: Imports,
+  opts: LinkOptions,
+): { ctx: InstanceCtx; exports: Map<string, Extern> } {
   const ctx: InstanceCtx = {
-    compiled, funcs: [], globals: [], tables: [], memory: null,
-    sigs: Int32Array.from(ir.types.map(sigId)), datas: [], elems: [],
-    maxCallDepth: opts.maxCallDepth, fuel: opts.fuel, terminated: false, name: ir.names?.moduleName ?? '',
+    compiled,
+    funcs: [],
+    globals: [],
+    tables: [],
+    memory: null,
+    sigs: Int32Array.from(ir.types.map(sigId)),
+    datas: [],
+    elems: [],
+    maxCallDepth: opts.maxCallDepth,
+    fuel: opts.fuel,
+    terminated: false,
+    name: ir.names?.moduleName ?? '',
     tableBudget: { limit: opts.maxTableElements, used: 0, refused: 0 },
   };
   // Declared tables are checked against the element budget before anything is allocated.
@@ -60,26 +88,31 @@ export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opt
     switch (imp.kind) {
       case 0: {
         if (!(v instanceof WasmFunction)) linkError(`incompatible import type: ${what} must be a function`, where);
-        if (v.sig !== sigId(ir.types[imp.type])) linkError(`incompatible import type: ${what} has a different function signature`, where);
+        if (v.sig !== sigId(ir.types[imp.type]))
+          linkError(`incompatible import type: ${what} has a different function signature`, where);
         ctx.funcs.push(v);
         break;
       }
       case 1: {
         if (!(v instanceof WasmTable)) linkError(`incompatible import type: ${what} must be a table`, where);
-        if (v.elemType !== imp.table.elem) linkError(`incompatible import type: ${what} has a different element type`, where);
-        if (!limitsMatch(v.size, v.maximum, imp.table.min, imp.table.max)) linkError(`incompatible import type: ${what} table limits do not match`, where);
+        if (v.elemType !== imp.table.elem)
+          linkError(`incompatible import type: ${what} has a different element type`, where);
+        if (!limitsMatch(v.size, v.maximum, imp.table.min, imp.table.max))
+          linkError(`incompatible import type: ${what} table limits do not match`, where);
         ctx.tables.push(v);
         break;
       }
       case 2: {
         if (!(v instanceof WasmMemory)) linkError(`incompatible import type: ${what} must be a memory`, where);
-        if (!limitsMatch(v.pages, v.maximum, imp.memory.min, imp.memory.max)) linkError(`incompatible import type: ${what} memory limits do not match`, where);
+        if (!limitsMatch(v.pages, v.maximum, imp.memory.min, imp.memory.max))
+          linkError(`incompatible import type: ${what} memory limits do not match`, where);
         ctx.memory = v;
         break;
       }
       case 3: {
         if (!(v instanceof WasmGlobal)) linkError(`incompatible import type: ${what} must be a global`, where);
-        if (v.valueType !== imp.global.type || v.mutable !== imp.global.mutable) linkError(`incompatible import type: ${what} has a different global type`, where);
+        if (v.valueType !== imp.global.type || v.mutable !== imp.global.mutable)
+          linkError(`incompatible import type: ${what} has a different global type`, where);
         ctx.globals.push(v);
         break;
       }
@@ -109,7 +142,8 @@ export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opt
     if (Number.isFinite(opts.maxTableElements)) table.budget = ctx.tableBudget;
     ctx.tables.push(table);
   }
-  for (const mem of ir.memories) ctx.memory = new WasmMemory(mem.min, mem.max, opts.maxMemoryPages, opts.geometricMemory);
+  for (const mem of ir.memories)
+    ctx.memory = new WasmMemory(mem.min, mem.max, opts.maxMemoryPages, opts.geometricMemory);
   for (const g of ir.globals) {
     const cell = new WasmGlobal(g.type.type, g.type.mutable);
     evalConst(ctx, g.init, cell);
@@ -117,7 +151,16 @@ export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opt
   }
   const exports = new Map<string, Extern>();
   for (const ex of ir.exports) {
-    exports.set(ex.name, ex.kind === 0 ? ctx.funcs[ex.index] : ex.kind === 1 ? ctx.tables[ex.index] : ex.kind === 2 ? ctx.memory! : ctx.globals[ex.index]);
+    exports.set(
+      ex.name,
+      ex.kind === 0
+        ? ctx.funcs[ex.index]
+        : ex.kind === 1
+          ? ctx.tables[ex.index]
+          : ex.kind === 2
+            ? ctx.memory!
+            : ctx.globals[ex.index],
+    );
   }
   const tmp = new WasmGlobal(FUNCREF, false);
   for (const e of ir.elems) {
@@ -148,7 +191,12 @@ export function link(ir: ModuleIR, compiled: CompiledCode, imports: Imports, opt
   } catch (e) {
     if (e instanceof Trap) {
       const err = toTrapError(e, -1);
-      throw new FaygerError({ code: err.code, phase: 'instantiate', message: `instantiating the module failed: ${err.message}`, details: err.details });
+      throw new FaygerError({
+        code: err.code,
+        phase: 'instantiate',
+        message: `instantiating the module failed: ${err.message}`,
+        details: err.details,
+      });
     }
     throw e;
   }
@@ -165,14 +213,35 @@ function limitsMatch(size: number, max: number | undefined, wantMin: number, wan
 export function evalConst(ctx: InstanceCtx, e: ConstExprIR, out: WasmGlobal): void {
   const c = e.code;
   switch (c[0]) {
-    case 0x41: case 0x43: out.lo = c[1]; out.hi = 0; return;
-    case 0x42: case 0x44: out.lo = c[1]; out.hi = c[2]; return;
-    case 0xd0: out.ref = null; return;
-    case SIMD_BASE + 0x0c: out.lo = c[1]; out.hi = c[2]; out.w2 = c[3]; out.w3 = c[4]; return;
-    case 0xd2: out.ref = ctx.funcs[c[1]]; return;
+    case 0x41:
+    case 0x43:
+      out.lo = c[1];
+      out.hi = 0;
+      return;
+    case 0x42:
+    case 0x44:
+      out.lo = c[1];
+      out.hi = c[2];
+      return;
+    case 0xd0:
+      out.ref = null;
+      return;
+    case SIMD_BASE + 0x0c:
+      out.lo = c[1];
+      out.hi = c[2];
+      out.w2 = c[3];
+      out.w3 = c[4];
+      return;
+    case 0xd2:
+      out.ref = ctx.funcs[c[1]];
+      return;
     case 0x23: {
       const g = ctx.globals[c[1]];
-      out.lo = g.lo; out.hi = g.hi; out.w2 = g.w2; out.w3 = g.w3; out.ref = g.ref;
+      out.lo = g.lo;
+      out.hi = g.hi;
+      out.w2 = g.w2;
+      out.w3 = g.w3;
+      out.ref = g.ref;
       return;
     }
   }

@@ -1,9 +1,19 @@
 import { X } from '../compile/exec-ops.js';
-import { bulkFuel, prepareFunction, type FuelAccount, type InstanceCtx, type WasmFunction, type WasmGlobal } from './objects.js';
-import type { Machine } from './machine.js';
+import { bulkFuel, prepareFunction, type InstanceCtx, type WasmFunction, type WasmGlobal } from './objects.js';
 import { Trap } from './trap.js';
 import {
-  ctz32, i64DivS, i64DivU, i64Mul, i64RemS, i64RemU, i64ToF32, i64ToF64, nearest, popcnt32, truncSat, truncTrap,
+  ctz32,
+  i64DivS,
+  i64DivU,
+  i64Mul,
+  i64RemS,
+  i64RemU,
+  i64ToF32,
+  i64ToF64,
+  nearest,
+  popcnt32,
+  truncSat,
+  truncTrap,
 } from './numeric.js';
 import { rareOp } from './rare-ops.js';
 import { simdOp } from './simd.js';
@@ -16,7 +26,6 @@ export type { LoopState } from './loop-state.js';
 export const DONE = 0;
 export const OUT_OF_FUEL = 1;
 export const WAITING = 2;
-
 
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
 
@@ -57,54 +66,122 @@ export function run(st: LoopState): number {
           fuel -= cost;
           if (fuel < 0) {
             fuel += cost;
-            st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = pc;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc += 2;
           break;
         }
-        case X.BR: pc = code[pc + 1]; break;
-        case X.BR_IF: pc = I32[b + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3; break;
-        case X.BR_UNLESS: pc = I32[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3; break;
-        case X.BR_IF_EQZ: pc = I32[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3; break;
-        case X.BR_IF_EQ: pc = I32[b + code[pc + 1]] === I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
-        case X.BR_IF_NE: pc = I32[b + code[pc + 1]] !== I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
-        case X.BR_IF_LT_S: pc = I32[b + code[pc + 1]] < I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
-        case X.BR_IF_LT_U: pc = I32[b + code[pc + 1]] >>> 0 < I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
-        case X.BR_IF_GT_S: pc = I32[b + code[pc + 1]] > I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
-        case X.BR_IF_GT_U: pc = I32[b + code[pc + 1]] >>> 0 > I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
-        case X.BR_IF_LE_S: pc = I32[b + code[pc + 1]] <= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
-        case X.BR_IF_LE_U: pc = I32[b + code[pc + 1]] >>> 0 <= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
-        case X.BR_IF_GE_S: pc = I32[b + code[pc + 1]] >= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4; break;
-        case X.BR_IF_GE_U: pc = I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4; break;
-        case X.I32_ADD_IMM: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0; pc += 4; break;
-        case X.I32_MUL_IMM: I32[b + code[pc + 1]] = Math.imul(I32[b + code[pc + 2]], code[pc + 3]); pc += 4; break;
-        case X.I32_AND_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & code[pc + 3]; pc += 4; break;
-        case X.I32_OR_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] | code[pc + 3]; pc += 4; break;
-        case X.I32_XOR_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ code[pc + 3]; pc += 4; break;
-        case X.I32_SHL_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] << code[pc + 3]; pc += 4; break;
-        case X.I32_SHR_S_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >> code[pc + 3]; pc += 4; break;
-        case X.I32_SHR_U_IMM: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> code[pc + 3]; pc += 4; break;
+        case X.BR:
+          pc = code[pc + 1];
+          break;
+        case X.BR_IF:
+          pc = I32[b + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
+          break;
+        case X.BR_UNLESS:
+          pc = I32[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+          break;
+        case X.BR_IF_EQZ:
+          pc = I32[b + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+          break;
+        case X.BR_IF_EQ:
+          pc = I32[b + code[pc + 1]] === I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_NE:
+          pc = I32[b + code[pc + 1]] !== I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LT_S:
+          pc = I32[b + code[pc + 1]] < I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LT_U:
+          pc = I32[b + code[pc + 1]] >>> 0 < I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GT_S:
+          pc = I32[b + code[pc + 1]] > I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GT_U:
+          pc = I32[b + code[pc + 1]] >>> 0 > I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LE_S:
+          pc = I32[b + code[pc + 1]] <= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LE_U:
+          pc = I32[b + code[pc + 1]] >>> 0 <= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GE_S:
+          pc = I32[b + code[pc + 1]] >= I32[b + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GE_U:
+          pc = I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.I32_ADD_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          pc += 4;
+          break;
+        case X.I32_MUL_IMM:
+          I32[b + code[pc + 1]] = Math.imul(I32[b + code[pc + 2]], code[pc + 3]);
+          pc += 4;
+          break;
+        case X.I32_AND_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & code[pc + 3];
+          pc += 4;
+          break;
+        case X.I32_OR_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] | code[pc + 3];
+          pc += 4;
+          break;
+        case X.I32_XOR_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ code[pc + 3];
+          pc += 4;
+          break;
+        case X.I32_SHL_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] << code[pc + 3];
+          pc += 4;
+          break;
+        case X.I32_SHR_S_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >> code[pc + 3];
+          pc += 4;
+          break;
+        case X.I32_SHR_U_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> code[pc + 3];
+          pc += 4;
+          break;
         case X.I32_ROTL_IMM: {
-          const x = I32[b + code[pc + 2]], n = code[pc + 3];
+          const x = I32[b + code[pc + 2]],
+            n = code[pc + 3];
           I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
           pc += 4;
           break;
         }
         case X.I64_ADD_IMM: {
-          const x = b + code[pc + 2], d = b + code[pc + 1];
-          const xl = I32[x], yl = code[pc + 3];
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1];
+          const xl = I32[x],
+            yl = code[pc + 3];
           const lo = (xl + yl) | 0;
-          const hi = (I32[x + 1] + code[pc + 4] + ((lo >>> 0) < (xl >>> 0) ? 1 : 0)) | 0;
-          I32[d] = lo; I32[d + 1] = hi;
+          const hi = (I32[x + 1] + code[pc + 4] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
+          I32[d] = lo;
+          I32[d + 1] = hi;
           pc += 5;
           break;
         }
         case X.I64_MUL_IMM: {
-          const x = b + code[pc + 2], d = b + code[pc + 1];
-          const al = I32[x], ah = I32[x + 1], bl = code[pc + 3], bh = code[pc + 4];
-          const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-          const p01 = a0 * b1, p10 = a1 * b0;
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1];
+          const al = I32[x],
+            ah = I32[x + 1],
+            bl = code[pc + 3],
+            bh = code[pc + 4];
+          const a0 = al & 0xffff,
+            a1 = al >>> 16,
+            b0 = bl & 0xffff,
+            b1 = bl >>> 16;
+          const p01 = a0 * b1,
+            p10 = a1 * b0;
           const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
           const hiU = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
           I32[d] = Math.imul(al, bl);
@@ -112,20 +189,61 @@ export function run(st: LoopState): number {
           pc += 5;
           break;
         }
-        case X.I64_AND_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] & code[pc + 4]; I32[d] = I32[x] & code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
-        case X.I64_OR_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] | code[pc + 4]; I32[d] = I32[x] | code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
-        case X.I64_XOR_IMM: { const x = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[x + 1] ^ code[pc + 4]; I32[d] = I32[x] ^ code[pc + 3]; I32[d + 1] = h; pc += 5; break; }
-        case X.F64_ADD_MUL:
-          F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] + F64[(b + code[pc + 3]) >> 1] * F64[(b + code[pc + 4]) >> 1];
+        case X.I64_AND_IMM: {
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1];
+          const h = I32[x + 1] & code[pc + 4];
+          I32[d] = I32[x] & code[pc + 3];
+          I32[d + 1] = h;
           pc += 5;
           break;
-        case X.I32_ADD_SHL: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0; pc += 5; break;
-        case X.I32_MUL_ADD: I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) | 0; pc += 5; break;
-        case X.I32_MUL_IMM_ADD_IMM: I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], code[pc + 3]) + code[pc + 4]) | 0; pc += 5; break;
-        case X.I32_XOR_SHR_U: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ (I32[b + code[pc + 3]] >>> code[pc + 4]); pc += 5; break;
-        case X.I32_XOR_SHL: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ (I32[b + code[pc + 3]] << code[pc + 4]); pc += 5; break;
+        }
+        case X.I64_OR_IMM: {
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1];
+          const h = I32[x + 1] | code[pc + 4];
+          I32[d] = I32[x] | code[pc + 3];
+          I32[d + 1] = h;
+          pc += 5;
+          break;
+        }
+        case X.I64_XOR_IMM: {
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1];
+          const h = I32[x + 1] ^ code[pc + 4];
+          I32[d] = I32[x] ^ code[pc + 3];
+          I32[d + 1] = h;
+          pc += 5;
+          break;
+        }
+        case X.F64_ADD_MUL:
+          F64[(b + code[pc + 1]) >> 1] =
+            F64[(b + code[pc + 2]) >> 1] + F64[(b + code[pc + 3]) >> 1] * F64[(b + code[pc + 4]) >> 1];
+          pc += 5;
+          break;
+        case X.I32_ADD_SHL:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0;
+          pc += 5;
+          break;
+        case X.I32_MUL_ADD:
+          I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) | 0;
+          pc += 5;
+          break;
+        case X.I32_MUL_IMM_ADD_IMM:
+          I32[b + code[pc + 1]] = (Math.imul(I32[b + code[pc + 2]], code[pc + 3]) + code[pc + 4]) | 0;
+          pc += 5;
+          break;
+        case X.I32_XOR_SHR_U:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ (I32[b + code[pc + 3]] >>> code[pc + 4]);
+          pc += 5;
+          break;
+        case X.I32_XOR_SHL:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ (I32[b + code[pc + 3]] << code[pc + 4]);
+          pc += 5;
+          break;
         case X.I32_ADD_ROTL: {
-          const x = I32[b + code[pc + 3]], n = code[pc + 4];
+          const x = I32[b + code[pc + 3]],
+            n = code[pc + 4];
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + ((x << n) | (x >>> (32 - n)))) | 0;
           pc += 5;
           break;
@@ -138,7 +256,11 @@ export function run(st: LoopState): number {
             // Stop exactly where the loop header's FUEL op would have: at that op, its cost not charged.
             fuel += cost;
             pc = t - 2;
-            st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = pc;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = t;
@@ -151,7 +273,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 4];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] >>> 0 >= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
@@ -162,7 +288,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 4];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] >= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
@@ -172,7 +302,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] === 0 ? code[t + 2] : t + 3;
@@ -182,7 +316,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] !== 0 ? code[t + 2] : t + 3;
@@ -192,7 +330,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] === 0 ? code[t + 2] : t + 3;
@@ -202,7 +344,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] === I32[b + code[t + 2]] ? code[t + 3] : t + 4;
@@ -212,7 +358,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] !== I32[b + code[t + 2]] ? code[t + 3] : t + 4;
@@ -222,7 +372,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] < I32[b + code[t + 2]] ? code[t + 3] : t + 4;
@@ -232,7 +386,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] >>> 0 < I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
@@ -242,7 +400,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] > I32[b + code[t + 2]] ? code[t + 3] : t + 4;
@@ -252,7 +414,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] >>> 0 > I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
@@ -262,7 +428,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] <= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
@@ -272,7 +442,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] >>> 0 <= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
@@ -282,7 +456,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] >= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
@@ -292,7 +470,11 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = t - 2;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             return OUT_OF_FUEL;
           }
           pc = I32[b + code[t + 1]] >>> 0 >= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
@@ -303,7 +485,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 2];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -317,7 +503,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 2];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -331,7 +521,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -345,7 +539,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -359,7 +557,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -373,7 +575,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -387,7 +593,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -401,7 +611,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -415,7 +629,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -429,7 +647,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -443,7 +665,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -457,7 +683,11 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
               return OUT_OF_FUEL;
             }
             pc = t;
@@ -473,23 +703,33 @@ export function run(st: LoopState): number {
           break;
         }
         case X.MOV: {
-          const d = b + code[pc + 1], s = b + code[pc + 2];
-          I32[d] = I32[s]; I32[d + 1] = I32[s + 1];
+          const d = b + code[pc + 1],
+            s = b + code[pc + 2];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
           pc += 3;
           break;
         }
-        case X.MOV_REF: refs[(b + code[pc + 1]) >> 1] = refs[(b + code[pc + 2]) >> 1]; pc += 3; break;
-        case X.CONST32: I32[b + code[pc + 1]] = code[pc + 2]; pc += 3; break;
+        case X.MOV_REF:
+          refs[(b + code[pc + 1]) >> 1] = refs[(b + code[pc + 2]) >> 1];
+          pc += 3;
+          break;
+        case X.CONST32:
+          I32[b + code[pc + 1]] = code[pc + 2];
+          pc += 3;
+          break;
         case X.CONST64: {
           const d = b + code[pc + 1];
-          I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3];
+          I32[d] = code[pc + 2];
+          I32[d + 1] = code[pc + 3];
           pc += 4;
           break;
         }
         case X.SELECT: {
           const s = b + (I32[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
           const d = b + code[pc + 1];
-          I32[d] = I32[s]; I32[d + 1] = I32[s + 1];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
           pc += 5;
           break;
         }
@@ -500,14 +740,18 @@ export function run(st: LoopState): number {
           break;
         }
         case X.GLOBAL_GET: {
-          const g = globals[code[pc + 2]], d = b + code[pc + 1];
-          I32[d] = g.lo; I32[d + 1] = g.hi;
+          const g = globals[code[pc + 2]],
+            d = b + code[pc + 1];
+          I32[d] = g.lo;
+          I32[d + 1] = g.hi;
           pc += 3;
           break;
         }
         case X.GLOBAL_SET: {
-          const g = globals[code[pc + 1]], s = b + code[pc + 2];
-          g.lo = I32[s]; g.hi = I32[s + 1];
+          const g = globals[code[pc + 1]],
+            s = b + code[pc + 2];
+          g.lo = I32[s];
+          g.hi = I32[s + 1];
           pc += 3;
           break;
         }
@@ -516,17 +760,29 @@ export function run(st: LoopState): number {
           const nb = b + code[pc + 2];
           if (callee.host !== null) {
             pc += 3;
-            st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = pc;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             if (callHost(st, callee, nb, inst)) return WAITING;
             fuel = st.fuel;
-            I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
-            if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+            I32 = m.I32;
+            F32 = m.F32;
+            F64 = m.F64;
+            refs = m.refs;
+            if (mem !== null) {
+              dv = mem.dv;
+              memLen = dv.byteLength;
+            }
             // The host may have run guest code that compiled functions and grew the code buffer.
             code = inst.compiled.code;
             break;
           }
           if (depth >= maxDepth) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
-          fpc[depth] = pc + 3; fb[depth] = b; ffn[depth] = fn;
+          fpc[depth] = pc + 3;
+          fb[depth] = b;
+          ffn[depth] = fn;
           depth++;
           if (depth > st.maxDepthReached) st.maxDepthReached = depth;
           b = nb;
@@ -534,14 +790,22 @@ export function run(st: LoopState): number {
           if ((b >> 1) + callee.frameSize > hw) {
             if (!m.reach((b >> 1) + callee.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
             hw = m.hw;
-            I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
+            I32 = m.I32;
+            F32 = m.F32;
+            F64 = m.F64;
+            refs = m.refs;
           }
           for (let i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
-          if (callee.hasRefLocals) for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
+          if (callee.hasRefLocals)
+            for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
-            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
-            dv = mem === null ? EMPTY_DV : mem.dv; memLen = dv.byteLength;
+            code = inst.compiled.code;
+            funcs = inst.funcs;
+            globals = inst.globals;
+            mem = inst.memory;
+            dv = mem === null ? EMPTY_DV : mem.dv;
+            memLen = dv.byteLength;
           }
           pc = callee.entry;
           break;
@@ -556,17 +820,29 @@ export function run(st: LoopState): number {
           const nb = b + code[pc + 4];
           if (callee.host !== null) {
             pc += 5;
-            st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+            st.pc = pc;
+            st.b = b;
+            st.depth = depth;
+            st.fn = fn;
+            st.fuel = fuel;
             if (callHost(st, callee, nb, inst)) return WAITING;
             fuel = st.fuel;
-            I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
-            if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+            I32 = m.I32;
+            F32 = m.F32;
+            F64 = m.F64;
+            refs = m.refs;
+            if (mem !== null) {
+              dv = mem.dv;
+              memLen = dv.byteLength;
+            }
             // The host may have run guest code that compiled functions and grew the code buffer.
             code = inst.compiled.code;
             break;
           }
           if (depth >= maxDepth) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
-          fpc[depth] = pc + 5; fb[depth] = b; ffn[depth] = fn;
+          fpc[depth] = pc + 5;
+          fb[depth] = b;
+          ffn[depth] = fn;
           depth++;
           if (depth > st.maxDepthReached) st.maxDepthReached = depth;
           b = nb;
@@ -574,69 +850,113 @@ export function run(st: LoopState): number {
           if ((b >> 1) + callee.frameSize > hw) {
             if (!m.reach((b >> 1) + callee.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
             hw = m.hw;
-            I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
+            I32 = m.I32;
+            F32 = m.F32;
+            F64 = m.F64;
+            refs = m.refs;
           }
           for (let i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
-          if (callee.hasRefLocals) for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
+          if (callee.hasRefLocals)
+            for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
-            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
-            dv = mem === null ? EMPTY_DV : mem.dv; memLen = dv.byteLength;
+            code = inst.compiled.code;
+            funcs = inst.funcs;
+            globals = inst.globals;
+            mem = inst.memory;
+            dv = mem === null ? EMPTY_DV : mem.dv;
+            memLen = dv.byteLength;
           }
           pc = callee.entry;
           break;
         }
         case X.RET: {
-          const s = b + code[pc + 1], n = code[pc + 2];
+          const s = b + code[pc + 1],
+            n = code[pc + 2];
           for (let i = 0; i < n; i++) {
             I32[b + 2 * i] = I32[s + 2 * i];
             I32[b + 2 * i + 1] = I32[s + 2 * i + 1];
             refs[(b >> 1) + i] = refs[(s >> 1) + i];
           }
           if (depth === 0) {
-            st.b = b; st.fuel = fuel; st.depth = 0; st.fn = fn;
+            st.b = b;
+            st.fuel = fuel;
+            st.depth = 0;
+            st.fn = fn;
             return DONE;
           }
           depth--;
-          pc = fpc[depth]; b = fb[depth]; fn = ffn[depth];
+          pc = fpc[depth];
+          b = fb[depth];
+          fn = ffn[depth];
           if (fn.inst !== inst) {
             inst = fn.inst as InstanceCtx;
-            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code;
+            funcs = inst.funcs;
+            globals = inst.globals;
+            mem = inst.memory;
           }
-          if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+          if (mem !== null) {
+            dv = mem.dv;
+            memLen = dv.byteLength;
+          }
           break;
         }
         case X.RET0: {
           if (depth === 0) {
-            st.b = b; st.fuel = fuel; st.depth = 0; st.fn = fn;
+            st.b = b;
+            st.fuel = fuel;
+            st.depth = 0;
+            st.fn = fn;
             return DONE;
           }
           depth--;
-          pc = fpc[depth]; b = fb[depth]; fn = ffn[depth];
+          pc = fpc[depth];
+          b = fb[depth];
+          fn = ffn[depth];
           if (fn.inst !== inst) {
             inst = fn.inst as InstanceCtx;
-            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code;
+            funcs = inst.funcs;
+            globals = inst.globals;
+            mem = inst.memory;
           }
-          if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+          if (mem !== null) {
+            dv = mem.dv;
+            memLen = dv.byteLength;
+          }
           break;
         }
         case X.RET1: {
           const s = b + code[pc + 1];
-          I32[b] = I32[s]; I32[b + 1] = I32[s + 1];
+          I32[b] = I32[s];
+          I32[b + 1] = I32[s + 1];
           if (depth === 0) {
-            st.b = b; st.fuel = fuel; st.depth = 0; st.fn = fn;
+            st.b = b;
+            st.fuel = fuel;
+            st.depth = 0;
+            st.fn = fn;
             return DONE;
           }
           depth--;
-          pc = fpc[depth]; b = fb[depth]; fn = ffn[depth];
+          pc = fpc[depth];
+          b = fb[depth];
+          fn = ffn[depth];
           if (fn.inst !== inst) {
             inst = fn.inst as InstanceCtx;
-            code = inst.compiled.code; funcs = inst.funcs; globals = inst.globals; mem = inst.memory;
+            code = inst.compiled.code;
+            funcs = inst.funcs;
+            globals = inst.globals;
+            mem = inst.memory;
           }
-          if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+          if (mem !== null) {
+            dv = mem.dv;
+            memLen = dv.byteLength;
+          }
           break;
         }
-        case X.UNREACHABLE: throw new Trap('TRAP_UNREACHABLE');
+        case X.UNREACHABLE:
+          throw new Trap('TRAP_UNREACHABLE');
         case X.LAZY: {
           // First call of a function not compiled yet: its entry is this stub at 0 of the module's code.
           prepareFunction(fn);
@@ -644,14 +964,18 @@ export function run(st: LoopState): number {
           if ((b >> 1) + fn.frameSize > hw) {
             if (!m.reach((b >> 1) + fn.frameSize)) throw new Trap('TRAP_CALL_STACK_EXHAUSTED', { depth });
             hw = m.hw;
-            I32 = m.I32; F32 = m.F32; F64 = m.F64; refs = m.refs;
+            I32 = m.I32;
+            F32 = m.F32;
+            F64 = m.F64;
+            refs = m.refs;
           }
           pc = fn.entry;
           break;
         }
 
         // ---- memory --------------------------------------------------------------------------------
-        case 0x28: case 0x2a: {
+        case 0x28:
+        case 0x2a: {
           const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
@@ -669,105 +993,151 @@ export function run(st: LoopState): number {
           const ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          I32[d] = dv.getInt32(ea, true);
+          I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 5;
           break;
         }
         case X.I32_LOAD_MAD_SHL: {
-          const ea = (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>> 0) + (code[pc + 6] >>> 0);
+          const ea =
+            (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>>
+              0) +
+            (code[pc + 6] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
           pc += 7;
           break;
         }
         case X.F64_LOAD_MAD_SHL: {
-          const ea = (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>> 0) + (code[pc + 6] >>> 0);
+          const ea =
+            (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>>
+              0) +
+            (code[pc + 6] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          I32[d] = dv.getInt32(ea, true);
+          I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 7;
           break;
         }
         case X.I32_LOAD_ADD_SHL: {
-          const ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          const ea =
+            (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
           pc += 6;
           break;
         }
         case X.F64_LOAD_ADD_SHL: {
-          const ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          const ea =
+            (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          I32[d] = dv.getInt32(ea, true);
+          I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 6;
           break;
         }
-        case 0x29: case 0x2b: {
+        case 0x29:
+        case 0x2b: {
           const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true); I32[d + 1] = dv.getInt32(ea + 4, true);
+          I32[d] = dv.getInt32(ea, true);
+          I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 4;
           break;
         }
-        case 0x2c: case 0x2d: case 0x2e: case 0x2f: {
+        case 0x2c:
+        case 0x2d:
+        case 0x2e:
+        case 0x2f: {
           const op = code[pc];
           const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           const size = op < 0x2e ? 1 : 2;
           if (ea + size > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = op === 0x2c ? dv.getInt8(ea) : op === 0x2d ? dv.getUint8(ea) : op === 0x2e ? dv.getInt16(ea, true) : dv.getUint16(ea, true);
+          I32[b + code[pc + 1]] =
+            op === 0x2c
+              ? dv.getInt8(ea)
+              : op === 0x2d
+                ? dv.getUint8(ea)
+                : op === 0x2e
+                  ? dv.getInt16(ea, true)
+                  : dv.getUint16(ea, true);
           pc += 4;
           break;
         }
-        case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: {
+        case 0x30:
+        case 0x31:
+        case 0x32:
+        case 0x33:
+        case 0x34:
+        case 0x35: {
           const op = code[pc];
           const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           const size = op < 0x32 ? 1 : op < 0x34 ? 2 : 4;
           if (ea + size > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const v = op === 0x30 ? dv.getInt8(ea) : op === 0x31 ? dv.getUint8(ea) : op === 0x32 ? dv.getInt16(ea, true)
-            : op === 0x33 ? dv.getUint16(ea, true) : dv.getInt32(ea, true);
+          const v =
+            op === 0x30
+              ? dv.getInt8(ea)
+              : op === 0x31
+                ? dv.getUint8(ea)
+                : op === 0x32
+                  ? dv.getInt16(ea, true)
+                  : op === 0x33
+                    ? dv.getUint16(ea, true)
+                    : dv.getInt32(ea, true);
           const d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = (op & 1) === 0 ? v >> 31 : 0;
           pc += 4;
           break;
         }
-        case 0x36: case 0x38: case 0x3e: {
+        case 0x36:
+        case 0x38:
+        case 0x3e: {
           const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt32(ea, I32[b + code[pc + 2]], true);
           pc += 4;
           break;
         }
-        case 0x37: case 0x39: {
+        case 0x37:
+        case 0x39: {
           const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           const s = b + code[pc + 2];
-          dv.setInt32(ea, I32[s], true); dv.setInt32(ea + 4, I32[s + 1], true);
+          dv.setInt32(ea, I32[s], true);
+          dv.setInt32(ea + 4, I32[s + 1], true);
           pc += 4;
           break;
         }
-        case 0x3a: case 0x3c: {
+        case 0x3a:
+        case 0x3c: {
           const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt8(ea, I32[b + code[pc + 2]]);
           pc += 4;
           break;
         }
-        case 0x3b: case 0x3d: {
+        case 0x3b:
+        case 0x3d: {
           const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt16(ea, I32[b + code[pc + 2]], true);
           pc += 4;
           break;
         }
-        case X.MEMORY_SIZE: I32[b + code[pc + 1]] = memLen / 65536; pc += 2; break;
+        case X.MEMORY_SIZE:
+          I32[b + code[pc + 1]] = memLen / 65536;
+          pc += 2;
+          break;
         case X.MEMORY_GROW: {
           const delta = I32[b + code[pc + 2]] >>> 0;
           const r = mem!.grow(delta);
           I32[b + code[pc + 1]] = r;
-          dv = mem!.dv; memLen = dv.byteLength;
+          dv = mem!.dv;
+          memLen = dv.byteLength;
           // Bulk work (the new pages) costs fuel per byte; a negative balance stops at the next fuel point.
           if (r >= 0) fuel -= bulkFuel(delta * 65536);
           pc += 3;
@@ -775,25 +1145,77 @@ export function run(st: LoopState): number {
         }
 
         // ---- i32 -----------------------------------------------------------------------------------
-        case 0x45: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] === 0 ? 1 : 0; pc += 3; break;
-        case 0x46: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] === I32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x47: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] !== I32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x48: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] < I32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x49: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 < I32[b + code[pc + 3]] >>> 0 ? 1 : 0; pc += 4; break;
-        case 0x4a: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] > I32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x4b: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 > I32[b + code[pc + 3]] >>> 0 ? 1 : 0; pc += 4; break;
-        case 0x4c: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] <= I32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x4d: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 <= I32[b + code[pc + 3]] >>> 0 ? 1 : 0; pc += 4; break;
-        case 0x4e: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >= I32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x4f: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 >= I32[b + code[pc + 3]] >>> 0 ? 1 : 0; pc += 4; break;
-        case 0x67: I32[b + code[pc + 1]] = Math.clz32(I32[b + code[pc + 2]]); pc += 3; break;
-        case 0x68: I32[b + code[pc + 1]] = ctz32(I32[b + code[pc + 2]]); pc += 3; break;
-        case 0x69: I32[b + code[pc + 1]] = popcnt32(I32[b + code[pc + 2]]); pc += 3; break;
-        case 0x6a: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0; pc += 4; break;
-        case 0x6b: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] - I32[b + code[pc + 3]]) | 0; pc += 4; break;
-        case 0x6c: I32[b + code[pc + 1]] = Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]); pc += 4; break;
+        case 0x45:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] === 0 ? 1 : 0;
+          pc += 3;
+          break;
+        case 0x46:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] === I32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x47:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] !== I32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x48:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] < I32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x49:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 < I32[b + code[pc + 3]] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x4a:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] > I32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x4b:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 > I32[b + code[pc + 3]] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x4c:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] <= I32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x4d:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 <= I32[b + code[pc + 3]] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x4e:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >= I32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x4f:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 >= I32[b + code[pc + 3]] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x67:
+          I32[b + code[pc + 1]] = Math.clz32(I32[b + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 0x68:
+          I32[b + code[pc + 1]] = ctz32(I32[b + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 0x69:
+          I32[b + code[pc + 1]] = popcnt32(I32[b + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 0x6a:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          pc += 4;
+          break;
+        case 0x6b:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] - I32[b + code[pc + 3]]) | 0;
+          pc += 4;
+          break;
+        case 0x6c:
+          I32[b + code[pc + 1]] = Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]);
+          pc += 4;
+          break;
         case 0x6d: {
-          const x = I32[b + code[pc + 2]], y = I32[b + code[pc + 3]];
+          const x = I32[b + code[pc + 2]],
+            y = I32[b + code[pc + 3]];
           if (y === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
           if (x === -2147483648 && y === -1) throw new Trap('TRAP_INTEGER_OVERFLOW');
           I32[b + code[pc + 1]] = (x / y) | 0;
@@ -821,38 +1243,85 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         }
-        case 0x71: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & I32[b + code[pc + 3]]; pc += 4; break;
-        case 0x72: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] | I32[b + code[pc + 3]]; pc += 4; break;
-        case 0x73: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ I32[b + code[pc + 3]]; pc += 4; break;
-        case 0x74: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] << I32[b + code[pc + 3]]; pc += 4; break;
-        case 0x75: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >> I32[b + code[pc + 3]]; pc += 4; break;
-        case 0x76: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> I32[b + code[pc + 3]]; pc += 4; break;
+        case 0x71:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & I32[b + code[pc + 3]];
+          pc += 4;
+          break;
+        case 0x72:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] | I32[b + code[pc + 3]];
+          pc += 4;
+          break;
+        case 0x73:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ I32[b + code[pc + 3]];
+          pc += 4;
+          break;
+        case 0x74:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] << I32[b + code[pc + 3]];
+          pc += 4;
+          break;
+        case 0x75:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >> I32[b + code[pc + 3]];
+          pc += 4;
+          break;
+        case 0x76:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> I32[b + code[pc + 3]];
+          pc += 4;
+          break;
         case 0x77: {
-          const x = I32[b + code[pc + 2]], n = I32[b + code[pc + 3]] & 31;
+          const x = I32[b + code[pc + 2]],
+            n = I32[b + code[pc + 3]] & 31;
           I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
           pc += 4;
           break;
         }
         case 0x78: {
-          const x = I32[b + code[pc + 2]], n = I32[b + code[pc + 3]] & 31;
+          const x = I32[b + code[pc + 2]],
+            n = I32[b + code[pc + 3]] & 31;
           I32[b + code[pc + 1]] = (x >>> n) | (x << (32 - n));
           pc += 4;
           break;
         }
 
         // ---- i64 (two int32 halves; every input is read before the first write) ---------------------
-        case 0x50: { const a = b + code[pc + 2]; I32[b + code[pc + 1]] = (I32[a] | I32[a + 1]) === 0 ? 1 : 0; pc += 3; break; }
-        case 0x51: { const x = b + code[pc + 2], y = b + code[pc + 3]; I32[b + code[pc + 1]] = I32[x] === I32[y] && I32[x + 1] === I32[y + 1] ? 1 : 0; pc += 4; break; }
-        case 0x52: { const x = b + code[pc + 2], y = b + code[pc + 3]; I32[b + code[pc + 1]] = I32[x] !== I32[y] || I32[x + 1] !== I32[y + 1] ? 1 : 0; pc += 4; break; }
-        case 0x53: case 0x54: case 0x55: case 0x56: case 0x57: case 0x58: case 0x59: case 0x5a: {
+        case 0x50: {
+          const a = b + code[pc + 2];
+          I32[b + code[pc + 1]] = (I32[a] | I32[a + 1]) === 0 ? 1 : 0;
+          pc += 3;
+          break;
+        }
+        case 0x51: {
+          const x = b + code[pc + 2],
+            y = b + code[pc + 3];
+          I32[b + code[pc + 1]] = I32[x] === I32[y] && I32[x + 1] === I32[y + 1] ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 0x52: {
+          const x = b + code[pc + 2],
+            y = b + code[pc + 3];
+          I32[b + code[pc + 1]] = I32[x] !== I32[y] || I32[x + 1] !== I32[y + 1] ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 0x53:
+        case 0x54:
+        case 0x55:
+        case 0x56:
+        case 0x57:
+        case 0x58:
+        case 0x59:
+        case 0x5a: {
           const op = code[pc];
-          const x = b + code[pc + 2], y = b + code[pc + 3];
-          const xh = I32[x + 1], yh = I32[y + 1];
+          const x = b + code[pc + 2],
+            y = b + code[pc + 3];
+          const xh = I32[x + 1],
+            yh = I32[y + 1];
           let c: number; // -1, 0, 1
           if (xh !== yh) {
-            c = (op & 1) === 1 ? (xh < yh ? -1 : 1) : ((xh >>> 0) < (yh >>> 0) ? -1 : 1);
+            c = (op & 1) === 1 ? (xh < yh ? -1 : 1) : xh >>> 0 < yh >>> 0 ? -1 : 1;
           } else {
-            const xl = I32[x] >>> 0, yl = I32[y] >>> 0;
+            const xl = I32[x] >>> 0,
+              yl = I32[y] >>> 0;
             c = xl < yl ? -1 : xl > yl ? 1 : 0;
           }
           // 0x53 lt_s 0x54 lt_u 0x55 gt_s 0x56 gt_u 0x57 le_s 0x58 le_u 0x59 ge_s 0x5a ge_u
@@ -860,138 +1329,512 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         }
-        case 0x79: { const a = b + code[pc + 2], d = b + code[pc + 1]; const h = I32[a + 1]; I32[d] = h !== 0 ? Math.clz32(h) : 32 + Math.clz32(I32[a]); I32[d + 1] = 0; pc += 3; break; }
-        case 0x7a: { const a = b + code[pc + 2], d = b + code[pc + 1]; const l = I32[a]; I32[d] = l !== 0 ? ctz32(l) : 32 + ctz32(I32[a + 1]); I32[d + 1] = 0; pc += 3; break; }
-        case 0x7b: { const a = b + code[pc + 2], d = b + code[pc + 1]; I32[d] = popcnt32(I32[a]) + popcnt32(I32[a + 1]); I32[d + 1] = 0; pc += 3; break; }
+        case 0x79: {
+          const a = b + code[pc + 2],
+            d = b + code[pc + 1];
+          const h = I32[a + 1];
+          I32[d] = h !== 0 ? Math.clz32(h) : 32 + Math.clz32(I32[a]);
+          I32[d + 1] = 0;
+          pc += 3;
+          break;
+        }
+        case 0x7a: {
+          const a = b + code[pc + 2],
+            d = b + code[pc + 1];
+          const l = I32[a];
+          I32[d] = l !== 0 ? ctz32(l) : 32 + ctz32(I32[a + 1]);
+          I32[d + 1] = 0;
+          pc += 3;
+          break;
+        }
+        case 0x7b: {
+          const a = b + code[pc + 2],
+            d = b + code[pc + 1];
+          I32[d] = popcnt32(I32[a]) + popcnt32(I32[a + 1]);
+          I32[d + 1] = 0;
+          pc += 3;
+          break;
+        }
         case 0x7c: {
-          const x = b + code[pc + 2], y = b + code[pc + 3], d = b + code[pc + 1];
-          const xl = I32[x], yl = I32[y];
+          const x = b + code[pc + 2],
+            y = b + code[pc + 3],
+            d = b + code[pc + 1];
+          const xl = I32[x],
+            yl = I32[y];
           const lo = (xl + yl) | 0;
-          const hi = (I32[x + 1] + I32[y + 1] + ((lo >>> 0) < (xl >>> 0) ? 1 : 0)) | 0;
-          I32[d] = lo; I32[d + 1] = hi;
+          const hi = (I32[x + 1] + I32[y + 1] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
+          I32[d] = lo;
+          I32[d + 1] = hi;
           pc += 4;
           break;
         }
         case 0x7d: {
-          const x = b + code[pc + 2], y = b + code[pc + 3], d = b + code[pc + 1];
-          const xl = I32[x], yl = I32[y];
-          const hi = (I32[x + 1] - I32[y + 1] - ((xl >>> 0) < (yl >>> 0) ? 1 : 0)) | 0;
-          I32[d] = (xl - yl) | 0; I32[d + 1] = hi;
+          const x = b + code[pc + 2],
+            y = b + code[pc + 3],
+            d = b + code[pc + 1];
+          const xl = I32[x],
+            yl = I32[y];
+          const hi = (I32[x + 1] - I32[y + 1] - (xl >>> 0 < yl >>> 0 ? 1 : 0)) | 0;
+          I32[d] = (xl - yl) | 0;
+          I32[d + 1] = hi;
           pc += 4;
           break;
         }
-        case 0x7e: i64Mul(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]); pc += 4; break;
-        case 0x7f: i64DivS(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]); pc += 4; break;
-        case 0x80: i64DivU(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]); pc += 4; break;
-        case 0x81: i64RemS(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]); pc += 4; break;
-        case 0x82: i64RemU(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]); pc += 4; break;
-        case 0x83: { const x = b + code[pc + 2], y = b + code[pc + 3], d = b + code[pc + 1]; const h = I32[x + 1] & I32[y + 1]; I32[d] = I32[x] & I32[y]; I32[d + 1] = h; pc += 4; break; }
-        case 0x84: { const x = b + code[pc + 2], y = b + code[pc + 3], d = b + code[pc + 1]; const h = I32[x + 1] | I32[y + 1]; I32[d] = I32[x] | I32[y]; I32[d + 1] = h; pc += 4; break; }
-        case 0x85: { const x = b + code[pc + 2], y = b + code[pc + 3], d = b + code[pc + 1]; const h = I32[x + 1] ^ I32[y + 1]; I32[d] = I32[x] ^ I32[y]; I32[d + 1] = h; pc += 4; break; }
-        case 0x86: case 0x87: case 0x88: case 0x89: case 0x8a: {
+        case 0x7e:
+          i64Mul(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+          pc += 4;
+          break;
+        case 0x7f:
+          i64DivS(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+          pc += 4;
+          break;
+        case 0x80:
+          i64DivU(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+          pc += 4;
+          break;
+        case 0x81:
+          i64RemS(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+          pc += 4;
+          break;
+        case 0x82:
+          i64RemU(I32, b + code[pc + 1], b + code[pc + 2], b + code[pc + 3]);
+          pc += 4;
+          break;
+        case 0x83: {
+          const x = b + code[pc + 2],
+            y = b + code[pc + 3],
+            d = b + code[pc + 1];
+          const h = I32[x + 1] & I32[y + 1];
+          I32[d] = I32[x] & I32[y];
+          I32[d + 1] = h;
+          pc += 4;
+          break;
+        }
+        case 0x84: {
+          const x = b + code[pc + 2],
+            y = b + code[pc + 3],
+            d = b + code[pc + 1];
+          const h = I32[x + 1] | I32[y + 1];
+          I32[d] = I32[x] | I32[y];
+          I32[d + 1] = h;
+          pc += 4;
+          break;
+        }
+        case 0x85: {
+          const x = b + code[pc + 2],
+            y = b + code[pc + 3],
+            d = b + code[pc + 1];
+          const h = I32[x + 1] ^ I32[y + 1];
+          I32[d] = I32[x] ^ I32[y];
+          I32[d + 1] = h;
+          pc += 4;
+          break;
+        }
+        case 0x86:
+        case 0x87:
+        case 0x88:
+        case 0x89:
+        case 0x8a: {
           const op = code[pc];
-          const x = b + code[pc + 2], d = b + code[pc + 1];
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1];
           const n = I32[b + code[pc + 3]] & 63;
-          let lo = I32[x], hi = I32[x + 1];
-          if (op === 0x86) { // shl
-            if (n >= 32) { hi = lo << (n - 32); lo = 0; } else if (n !== 0) { hi = (hi << n) | (lo >>> (32 - n)); lo = lo << n; }
-          } else if (op === 0x87) { // shr_s
-            if (n >= 32) { lo = hi >> (n - 32); hi = hi >> 31; } else if (n !== 0) { lo = (lo >>> n) | (hi << (32 - n)); hi = hi >> n; }
-          } else if (op === 0x88) { // shr_u
-            if (n >= 32) { lo = hi >>> (n - 32); hi = 0; } else if (n !== 0) { lo = (lo >>> n) | (hi << (32 - n)); hi = hi >>> n; }
+          let lo = I32[x],
+            hi = I32[x + 1];
+          if (op === 0x86) {
+            // shl
+            if (n >= 32) {
+              hi = lo << (n - 32);
+              lo = 0;
+            } else if (n !== 0) {
+              hi = (hi << n) | (lo >>> (32 - n));
+              lo = lo << n;
+            }
+          } else if (op === 0x87) {
+            // shr_s
+            if (n >= 32) {
+              lo = hi >> (n - 32);
+              hi = hi >> 31;
+            } else if (n !== 0) {
+              lo = (lo >>> n) | (hi << (32 - n));
+              hi = hi >> n;
+            }
+          } else if (op === 0x88) {
+            // shr_u
+            if (n >= 32) {
+              lo = hi >>> (n - 32);
+              hi = 0;
+            } else if (n !== 0) {
+              lo = (lo >>> n) | (hi << (32 - n));
+              hi = hi >>> n;
+            }
           } else {
             // rotl / rotr: rotr by n is rotl by 64 - n
             let k = op === 0x89 ? n : (64 - n) & 63;
-            if (k >= 32) { const t = lo; lo = hi; hi = t; k -= 32; }
-            if (k !== 0) { const nh = (hi << k) | (lo >>> (32 - k)); lo = (lo << k) | (hi >>> (32 - k)); hi = nh; }
+            if (k >= 32) {
+              const t = lo;
+              lo = hi;
+              hi = t;
+              k -= 32;
+            }
+            if (k !== 0) {
+              const nh = (hi << k) | (lo >>> (32 - k));
+              lo = (lo << k) | (hi >>> (32 - k));
+              hi = nh;
+            }
           }
-          I32[d] = lo; I32[d + 1] = hi;
+          I32[d] = lo;
+          I32[d + 1] = hi;
           pc += 4;
           break;
         }
 
         // ---- f32 / f64 ---------------------------------------------------------------------------
-        case 0x5b: I32[b + code[pc + 1]] = F32[b + code[pc + 2]] === F32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x5c: I32[b + code[pc + 1]] = F32[b + code[pc + 2]] !== F32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x5d: I32[b + code[pc + 1]] = F32[b + code[pc + 2]] < F32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x5e: I32[b + code[pc + 1]] = F32[b + code[pc + 2]] > F32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x5f: I32[b + code[pc + 1]] = F32[b + code[pc + 2]] <= F32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x60: I32[b + code[pc + 1]] = F32[b + code[pc + 2]] >= F32[b + code[pc + 3]] ? 1 : 0; pc += 4; break;
-        case 0x61: I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] === F64[(b + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; break;
-        case 0x62: I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] !== F64[(b + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; break;
-        case 0x63: I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] < F64[(b + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; break;
-        case 0x64: I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] > F64[(b + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; break;
-        case 0x65: I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] <= F64[(b + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; break;
-        case 0x66: I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] >= F64[(b + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; break;
-        case 0x8b: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & 0x7fffffff; pc += 3; break;
-        case 0x8c: I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ -0x80000000; pc += 3; break;
-        case 0x8d: F32[b + code[pc + 1]] = Math.ceil(F32[b + code[pc + 2]]); pc += 3; break;
-        case 0x8e: F32[b + code[pc + 1]] = Math.floor(F32[b + code[pc + 2]]); pc += 3; break;
-        case 0x8f: F32[b + code[pc + 1]] = Math.trunc(F32[b + code[pc + 2]]); pc += 3; break;
-        case 0x90: F32[b + code[pc + 1]] = nearest(F32[b + code[pc + 2]]); pc += 3; break;
-        case 0x91: F32[b + code[pc + 1]] = Math.sqrt(F32[b + code[pc + 2]]); pc += 3; break;
-        case 0x92: F32[b + code[pc + 1]] = F32[b + code[pc + 2]] + F32[b + code[pc + 3]]; pc += 4; break;
-        case 0x93: F32[b + code[pc + 1]] = F32[b + code[pc + 2]] - F32[b + code[pc + 3]]; pc += 4; break;
-        case 0x94: F32[b + code[pc + 1]] = F32[b + code[pc + 2]] * F32[b + code[pc + 3]]; pc += 4; break;
-        case 0x95: F32[b + code[pc + 1]] = F32[b + code[pc + 2]] / F32[b + code[pc + 3]]; pc += 4; break;
-        case 0x96: F32[b + code[pc + 1]] = Math.min(F32[b + code[pc + 2]], F32[b + code[pc + 3]]); pc += 4; break;
-        case 0x97: F32[b + code[pc + 1]] = Math.max(F32[b + code[pc + 2]], F32[b + code[pc + 3]]); pc += 4; break;
-        case 0x98: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] & 0x7fffffff) | (I32[b + code[pc + 3]] & -0x80000000); pc += 4; break;
-        case 0x99: { const d = b + code[pc + 1], a = b + code[pc + 2]; I32[d] = I32[a]; I32[d + 1] = I32[a + 1] & 0x7fffffff; pc += 3; break; }
-        case 0x9a: { const d = b + code[pc + 1], a = b + code[pc + 2]; I32[d] = I32[a]; I32[d + 1] = I32[a + 1] ^ -0x80000000; pc += 3; break; }
-        case 0x9b: { const x = F64[(b + code[pc + 2]) >> 1]; F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x); } pc += 3; break;
-        case 0x9c: { const x = F64[(b + code[pc + 2]) >> 1]; F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x); } pc += 3; break;
-        case 0x9d: { const x = F64[(b + code[pc + 2]) >> 1]; F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x); } pc += 3; break;
-        case 0x9e: F64[(b + code[pc + 1]) >> 1] = nearest(F64[(b + code[pc + 2]) >> 1]); pc += 3; break;
-        case 0x9f: F64[(b + code[pc + 1]) >> 1] = Math.sqrt(F64[(b + code[pc + 2]) >> 1]); pc += 3; break;
-        case 0xa0: F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] + F64[(b + code[pc + 3]) >> 1]; pc += 4; break;
-        case 0xa1: F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] - F64[(b + code[pc + 3]) >> 1]; pc += 4; break;
-        case 0xa2: F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] * F64[(b + code[pc + 3]) >> 1]; pc += 4; break;
-        case 0xa3: F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] / F64[(b + code[pc + 3]) >> 1]; pc += 4; break;
-        case 0xa4: F64[(b + code[pc + 1]) >> 1] = Math.min(F64[(b + code[pc + 2]) >> 1], F64[(b + code[pc + 3]) >> 1]); pc += 4; break;
-        case 0xa5: F64[(b + code[pc + 1]) >> 1] = Math.max(F64[(b + code[pc + 2]) >> 1], F64[(b + code[pc + 3]) >> 1]); pc += 4; break;
+        case 0x5b:
+          I32[b + code[pc + 1]] = F32[b + code[pc + 2]] === F32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x5c:
+          I32[b + code[pc + 1]] = F32[b + code[pc + 2]] !== F32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x5d:
+          I32[b + code[pc + 1]] = F32[b + code[pc + 2]] < F32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x5e:
+          I32[b + code[pc + 1]] = F32[b + code[pc + 2]] > F32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x5f:
+          I32[b + code[pc + 1]] = F32[b + code[pc + 2]] <= F32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x60:
+          I32[b + code[pc + 1]] = F32[b + code[pc + 2]] >= F32[b + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x61:
+          I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] === F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x62:
+          I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] !== F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x63:
+          I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] < F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x64:
+          I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] > F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x65:
+          I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] <= F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x66:
+          I32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1] >= F64[(b + code[pc + 3]) >> 1] ? 1 : 0;
+          pc += 4;
+          break;
+        case 0x8b:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & 0x7fffffff;
+          pc += 3;
+          break;
+        case 0x8c:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ -0x80000000;
+          pc += 3;
+          break;
+        case 0x8d:
+          F32[b + code[pc + 1]] = Math.ceil(F32[b + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 0x8e:
+          F32[b + code[pc + 1]] = Math.floor(F32[b + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 0x8f:
+          F32[b + code[pc + 1]] = Math.trunc(F32[b + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 0x90:
+          F32[b + code[pc + 1]] = nearest(F32[b + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 0x91:
+          F32[b + code[pc + 1]] = Math.sqrt(F32[b + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 0x92:
+          F32[b + code[pc + 1]] = F32[b + code[pc + 2]] + F32[b + code[pc + 3]];
+          pc += 4;
+          break;
+        case 0x93:
+          F32[b + code[pc + 1]] = F32[b + code[pc + 2]] - F32[b + code[pc + 3]];
+          pc += 4;
+          break;
+        case 0x94:
+          F32[b + code[pc + 1]] = F32[b + code[pc + 2]] * F32[b + code[pc + 3]];
+          pc += 4;
+          break;
+        case 0x95:
+          F32[b + code[pc + 1]] = F32[b + code[pc + 2]] / F32[b + code[pc + 3]];
+          pc += 4;
+          break;
+        case 0x96:
+          F32[b + code[pc + 1]] = Math.min(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
+          pc += 4;
+          break;
+        case 0x97:
+          F32[b + code[pc + 1]] = Math.max(F32[b + code[pc + 2]], F32[b + code[pc + 3]]);
+          pc += 4;
+          break;
+        case 0x98:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] & 0x7fffffff) | (I32[b + code[pc + 3]] & -0x80000000);
+          pc += 4;
+          break;
+        case 0x99: {
+          const d = b + code[pc + 1],
+            a = b + code[pc + 2];
+          I32[d] = I32[a];
+          I32[d + 1] = I32[a + 1] & 0x7fffffff;
+          pc += 3;
+          break;
+        }
+        case 0x9a: {
+          const d = b + code[pc + 1],
+            a = b + code[pc + 2];
+          I32[d] = I32[a];
+          I32[d + 1] = I32[a + 1] ^ -0x80000000;
+          pc += 3;
+          break;
+        }
+        case 0x9b:
+          {
+            const x = F64[(b + code[pc + 2]) >> 1];
+            F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x);
+          }
+          pc += 3;
+          break;
+        case 0x9c:
+          {
+            const x = F64[(b + code[pc + 2]) >> 1];
+            F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x);
+          }
+          pc += 3;
+          break;
+        case 0x9d:
+          {
+            const x = F64[(b + code[pc + 2]) >> 1];
+            F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x);
+          }
+          pc += 3;
+          break;
+        case 0x9e:
+          F64[(b + code[pc + 1]) >> 1] = nearest(F64[(b + code[pc + 2]) >> 1]);
+          pc += 3;
+          break;
+        case 0x9f:
+          F64[(b + code[pc + 1]) >> 1] = Math.sqrt(F64[(b + code[pc + 2]) >> 1]);
+          pc += 3;
+          break;
+        case 0xa0:
+          F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] + F64[(b + code[pc + 3]) >> 1];
+          pc += 4;
+          break;
+        case 0xa1:
+          F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] - F64[(b + code[pc + 3]) >> 1];
+          pc += 4;
+          break;
+        case 0xa2:
+          F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] * F64[(b + code[pc + 3]) >> 1];
+          pc += 4;
+          break;
+        case 0xa3:
+          F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] / F64[(b + code[pc + 3]) >> 1];
+          pc += 4;
+          break;
+        case 0xa4:
+          F64[(b + code[pc + 1]) >> 1] = Math.min(F64[(b + code[pc + 2]) >> 1], F64[(b + code[pc + 3]) >> 1]);
+          pc += 4;
+          break;
+        case 0xa5:
+          F64[(b + code[pc + 1]) >> 1] = Math.max(F64[(b + code[pc + 2]) >> 1], F64[(b + code[pc + 3]) >> 1]);
+          pc += 4;
+          break;
         case 0xa6: {
-          const d = b + code[pc + 1], x = b + code[pc + 2], y = b + code[pc + 3];
+          const d = b + code[pc + 1],
+            x = b + code[pc + 2],
+            y = b + code[pc + 3];
           const h = (I32[x + 1] & 0x7fffffff) | (I32[y + 1] & -0x80000000);
-          I32[d] = I32[x]; I32[d + 1] = h;
+          I32[d] = I32[x];
+          I32[d + 1] = h;
           pc += 4;
           break;
         }
 
         // ---- conversions -------------------------------------------------------------------------
-        case 0xa8: truncTrap(I32, b + code[pc + 1], F32[b + code[pc + 2]], 0); pc += 3; break;
-        case 0xa9: truncTrap(I32, b + code[pc + 1], F32[b + code[pc + 2]], 1); pc += 3; break;
-        case 0xaa: truncTrap(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 0); pc += 3; break;
-        case 0xab: truncTrap(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 1); pc += 3; break;
-        case 0xac: { const v = I32[b + code[pc + 2]], d = b + code[pc + 1]; I32[d] = v; I32[d + 1] = v >> 31; pc += 3; break; }
-        case 0xad: { const v = I32[b + code[pc + 2]], d = b + code[pc + 1]; I32[d] = v; I32[d + 1] = 0; pc += 3; break; }
-        case 0xae: truncTrap(I32, b + code[pc + 1], F32[b + code[pc + 2]], 2); pc += 3; break;
-        case 0xaf: truncTrap(I32, b + code[pc + 1], F32[b + code[pc + 2]], 3); pc += 3; break;
-        case 0xb0: truncTrap(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 2); pc += 3; break;
-        case 0xb1: truncTrap(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 3); pc += 3; break;
-        case 0xb2: F32[b + code[pc + 1]] = I32[b + code[pc + 2]]; pc += 3; break;
-        case 0xb3: F32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0; pc += 3; break;
-        case 0xb4: { const a = b + code[pc + 2]; F32[b + code[pc + 1]] = i64ToF32(I32[a], I32[a + 1], true); pc += 3; break; }
-        case 0xb5: { const a = b + code[pc + 2]; F32[b + code[pc + 1]] = i64ToF32(I32[a], I32[a + 1], false); pc += 3; break; }
-        case 0xb6: F32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1]; pc += 3; break;
-        case 0xb7: F64[(b + code[pc + 1]) >> 1] = I32[b + code[pc + 2]]; pc += 3; break;
-        case 0xb8: F64[(b + code[pc + 1]) >> 1] = I32[b + code[pc + 2]] >>> 0; pc += 3; break;
-        case 0xb9: { const a = b + code[pc + 2]; F64[(b + code[pc + 1]) >> 1] = i64ToF64(I32[a], I32[a + 1], true); pc += 3; break; }
-        case 0xba: { const a = b + code[pc + 2]; F64[(b + code[pc + 1]) >> 1] = i64ToF64(I32[a], I32[a + 1], false); pc += 3; break; }
-        case 0xbb: F64[(b + code[pc + 1]) >> 1] = F32[b + code[pc + 2]]; pc += 3; break;
-        case 0xc0: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] << 24) >> 24; pc += 3; break;
-        case 0xc1: I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] << 16) >> 16; pc += 3; break;
-        case 0xc2: { const v = (I32[b + code[pc + 2]] << 24) >> 24, d = b + code[pc + 1]; I32[d] = v; I32[d + 1] = v >> 31; pc += 3; break; }
-        case 0xc3: { const v = (I32[b + code[pc + 2]] << 16) >> 16, d = b + code[pc + 1]; I32[d] = v; I32[d + 1] = v >> 31; pc += 3; break; }
-        case 0xc4: { const v = I32[b + code[pc + 2]], d = b + code[pc + 1]; I32[d] = v; I32[d + 1] = v >> 31; pc += 3; break; }
-        case 0x100: truncSat(I32, b + code[pc + 1], F32[b + code[pc + 2]], 0); pc += 3; break;
-        case 0x101: truncSat(I32, b + code[pc + 1], F32[b + code[pc + 2]], 1); pc += 3; break;
-        case 0x102: truncSat(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 0); pc += 3; break;
-        case 0x103: truncSat(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 1); pc += 3; break;
-        case 0x104: truncSat(I32, b + code[pc + 1], F32[b + code[pc + 2]], 2); pc += 3; break;
-        case 0x105: truncSat(I32, b + code[pc + 1], F32[b + code[pc + 2]], 3); pc += 3; break;
-        case 0x106: truncSat(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 2); pc += 3; break;
-        case 0x107: truncSat(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 3); pc += 3; break;
+        case 0xa8:
+          truncTrap(I32, b + code[pc + 1], F32[b + code[pc + 2]], 0);
+          pc += 3;
+          break;
+        case 0xa9:
+          truncTrap(I32, b + code[pc + 1], F32[b + code[pc + 2]], 1);
+          pc += 3;
+          break;
+        case 0xaa:
+          truncTrap(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 0);
+          pc += 3;
+          break;
+        case 0xab:
+          truncTrap(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 1);
+          pc += 3;
+          break;
+        case 0xac: {
+          const v = I32[b + code[pc + 2]],
+            d = b + code[pc + 1];
+          I32[d] = v;
+          I32[d + 1] = v >> 31;
+          pc += 3;
+          break;
+        }
+        case 0xad: {
+          const v = I32[b + code[pc + 2]],
+            d = b + code[pc + 1];
+          I32[d] = v;
+          I32[d + 1] = 0;
+          pc += 3;
+          break;
+        }
+        case 0xae:
+          truncTrap(I32, b + code[pc + 1], F32[b + code[pc + 2]], 2);
+          pc += 3;
+          break;
+        case 0xaf:
+          truncTrap(I32, b + code[pc + 1], F32[b + code[pc + 2]], 3);
+          pc += 3;
+          break;
+        case 0xb0:
+          truncTrap(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 2);
+          pc += 3;
+          break;
+        case 0xb1:
+          truncTrap(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 3);
+          pc += 3;
+          break;
+        case 0xb2:
+          F32[b + code[pc + 1]] = I32[b + code[pc + 2]];
+          pc += 3;
+          break;
+        case 0xb3:
+          F32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0;
+          pc += 3;
+          break;
+        case 0xb4: {
+          const a = b + code[pc + 2];
+          F32[b + code[pc + 1]] = i64ToF32(I32[a], I32[a + 1], true);
+          pc += 3;
+          break;
+        }
+        case 0xb5: {
+          const a = b + code[pc + 2];
+          F32[b + code[pc + 1]] = i64ToF32(I32[a], I32[a + 1], false);
+          pc += 3;
+          break;
+        }
+        case 0xb6:
+          F32[b + code[pc + 1]] = F64[(b + code[pc + 2]) >> 1];
+          pc += 3;
+          break;
+        case 0xb7:
+          F64[(b + code[pc + 1]) >> 1] = I32[b + code[pc + 2]];
+          pc += 3;
+          break;
+        case 0xb8:
+          F64[(b + code[pc + 1]) >> 1] = I32[b + code[pc + 2]] >>> 0;
+          pc += 3;
+          break;
+        case 0xb9: {
+          const a = b + code[pc + 2];
+          F64[(b + code[pc + 1]) >> 1] = i64ToF64(I32[a], I32[a + 1], true);
+          pc += 3;
+          break;
+        }
+        case 0xba: {
+          const a = b + code[pc + 2];
+          F64[(b + code[pc + 1]) >> 1] = i64ToF64(I32[a], I32[a + 1], false);
+          pc += 3;
+          break;
+        }
+        case 0xbb:
+          F64[(b + code[pc + 1]) >> 1] = F32[b + code[pc + 2]];
+          pc += 3;
+          break;
+        case 0xc0:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] << 24) >> 24;
+          pc += 3;
+          break;
+        case 0xc1:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] << 16) >> 16;
+          pc += 3;
+          break;
+        case 0xc2: {
+          const v = (I32[b + code[pc + 2]] << 24) >> 24,
+            d = b + code[pc + 1];
+          I32[d] = v;
+          I32[d + 1] = v >> 31;
+          pc += 3;
+          break;
+        }
+        case 0xc3: {
+          const v = (I32[b + code[pc + 2]] << 16) >> 16,
+            d = b + code[pc + 1];
+          I32[d] = v;
+          I32[d + 1] = v >> 31;
+          pc += 3;
+          break;
+        }
+        case 0xc4: {
+          const v = I32[b + code[pc + 2]],
+            d = b + code[pc + 1];
+          I32[d] = v;
+          I32[d + 1] = v >> 31;
+          pc += 3;
+          break;
+        }
+        case 0x100:
+          truncSat(I32, b + code[pc + 1], F32[b + code[pc + 2]], 0);
+          pc += 3;
+          break;
+        case 0x101:
+          truncSat(I32, b + code[pc + 1], F32[b + code[pc + 2]], 1);
+          pc += 3;
+          break;
+        case 0x102:
+          truncSat(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 0);
+          pc += 3;
+          break;
+        case 0x103:
+          truncSat(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 1);
+          pc += 3;
+          break;
+        case 0x104:
+          truncSat(I32, b + code[pc + 1], F32[b + code[pc + 2]], 2);
+          pc += 3;
+          break;
+        case 0x105:
+          truncSat(I32, b + code[pc + 1], F32[b + code[pc + 2]], 3);
+          pc += 3;
+          break;
+        case 0x106:
+          truncSat(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 2);
+          pc += 3;
+          break;
+        case 0x107:
+          truncSat(I32, b + code[pc + 1], F64[(b + code[pc + 2]) >> 1], 3);
+          pc += 3;
+          break;
 
         default:
           // SIMD (v128) instructions.
@@ -1001,13 +1844,23 @@ export function run(st: LoopState): number {
           }
           // References, tables, bulk memory: rare enough to live outside the loop.
           pc = rareOp(inst, m, code, pc, b);
-          if (mem !== null) { dv = mem.dv; memLen = dv.byteLength; }
+          if (mem !== null) {
+            dv = mem.dv;
+            memLen = dv.byteLength;
+          }
           // Bulk work the op did (BYTES_PER_FUEL); a negative balance stops at the next fuel point.
-          if (inst.fuel.debt !== 0) { fuel -= inst.fuel.debt; inst.fuel.debt = 0; }
+          if (inst.fuel.debt !== 0) {
+            fuel -= inst.fuel.debt;
+            inst.fuel.debt = 0;
+          }
       }
     }
   } catch (e) {
-    st.pc = pc; st.b = b; st.depth = depth; st.fn = fn; st.fuel = fuel;
+    st.pc = pc;
+    st.b = b;
+    st.depth = depth;
+    st.fn = fn;
+    st.fuel = fuel;
     throw e;
   }
 }

@@ -67,7 +67,11 @@ let idle: { machine: Machine; fn: WasmFunction; account: FuelAccount } | null = 
  */
 export function releaseState(st: LoopState): void {
   if (idle === null) {
-    idle = { machine: new Machine(0), fn: new WasmFunction({ params: [], results: [] }), account: { remaining: 0, used: 0, debt: 0, callDepth: 0, maxCallDepthReached: 0 } };
+    idle = {
+      machine: new Machine(0),
+      fn: new WasmFunction({ params: [], results: [] }),
+      account: { remaining: 0, used: 0, debt: 0, callDepth: 0, maxCallDepthReached: 0 },
+    };
   }
   st.machine = idle.machine;
   st.fn = idle.fn;

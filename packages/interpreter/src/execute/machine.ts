@@ -102,5 +102,9 @@ export function releaseMachine(m: Machine): void {
 }
 
 export function stackOverflow(): FaygerError {
-  return new FaygerError({ code: 'TRAP_CALL_STACK_EXHAUSTED', phase: 'execute', message: 'the guest trapped: call stack exhausted (value stack limit reached)' });
+  return new FaygerError({
+    code: 'TRAP_CALL_STACK_EXHAUSTED',
+    phase: 'execute',
+    message: 'the guest trapped: call stack exhausted (value stack limit reached)',
+  });
 }

@@ -19,9 +19,11 @@ export function fromBig(v: bigint, I32: Int32Array, at: number): void {
 }
 
 export function i64DivS(I32: Int32Array, d: number, a: number, b: number): void {
-  const bl = I32[b], bh = I32[b + 1];
+  const bl = I32[b],
+    bh = I32[b + 1];
   if (bl === 0 && bh === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
-  const al = I32[a], ah = I32[a + 1];
+  const al = I32[a],
+    ah = I32[a + 1];
   if (ah === -2147483648 && al === 0 && bl === -1 && bh === -1) throw new Trap('TRAP_INTEGER_OVERFLOW');
   // Fast path: both fit in 53 bits.
   if ((ah === 0 && al >= 0) || (ah === -1 && al < 0)) {
@@ -36,9 +38,11 @@ export function i64DivS(I32: Int32Array, d: number, a: number, b: number): void 
 }
 
 export function i64DivU(I32: Int32Array, d: number, a: number, b: number): void {
-  const bl = I32[b], bh = I32[b + 1];
+  const bl = I32[b],
+    bh = I32[b + 1];
   if (bl === 0 && bh === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
-  const al = I32[a], ah = I32[a + 1];
+  const al = I32[a],
+    ah = I32[a + 1];
   if (ah === 0 && bh === 0) {
     const q = Math.trunc((al >>> 0) / (bl >>> 0));
     I32[d] = q | 0;
@@ -49,9 +53,11 @@ export function i64DivU(I32: Int32Array, d: number, a: number, b: number): void 
 }
 
 export function i64RemS(I32: Int32Array, d: number, a: number, b: number): void {
-  const bl = I32[b], bh = I32[b + 1];
+  const bl = I32[b],
+    bh = I32[b + 1];
   if (bl === 0 && bh === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
-  const al = I32[a], ah = I32[a + 1];
+  const al = I32[a],
+    ah = I32[a + 1];
   if (bl === -1 && bh === -1) {
     I32[d] = 0;
     I32[d + 1] = 0;
@@ -61,9 +67,11 @@ export function i64RemS(I32: Int32Array, d: number, a: number, b: number): void 
 }
 
 export function i64RemU(I32: Int32Array, d: number, a: number, b: number): void {
-  const bl = I32[b], bh = I32[b + 1];
+  const bl = I32[b],
+    bh = I32[b + 1];
   if (bl === 0 && bh === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
-  const al = I32[a], ah = I32[a + 1];
+  const al = I32[a],
+    ah = I32[a + 1];
   if (ah === 0 && bh === 0) {
     const r = (al >>> 0) % (bl >>> 0);
     I32[d] = r | 0;
@@ -74,9 +82,18 @@ export function i64RemU(I32: Int32Array, d: number, a: number, b: number): void 
 }
 
 export function i64Mul(I32: Int32Array, d: number, a: number, b: number): void {
-  const al = I32[a], ah = I32[a + 1], bl = I32[b], bh = I32[b + 1];
-  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const al = I32[a],
+    ah = I32[a + 1],
+    bl = I32[b],
+    bh = I32[b + 1];
+  const a0 = al & 0xffff,
+    a1 = al >>> 16,
+    b0 = bl & 0xffff,
+    b1 = bl >>> 16;
+  const p00 = a0 * b0,
+    p01 = a0 * b1,
+    p10 = a1 * b0,
+    p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   const hiU = p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
   const lo = Math.imul(al, bl);
@@ -138,14 +155,20 @@ export function truncSat(I32: Int32Array, d: number, x: number, kind: number): v
       return;
     case 2:
       if (x !== x) writeI64(I32, d, 0);
-      else if (x <= -TWO63) { I32[d] = 0; I32[d + 1] = -2147483648; }
-      else if (x >= TWO63) { I32[d] = -1; I32[d + 1] = 2147483647; }
-      else writeI64(I32, d, Math.trunc(x));
+      else if (x <= -TWO63) {
+        I32[d] = 0;
+        I32[d + 1] = -2147483648;
+      } else if (x >= TWO63) {
+        I32[d] = -1;
+        I32[d + 1] = 2147483647;
+      } else writeI64(I32, d, Math.trunc(x));
       return;
     default:
       if (x !== x || x <= 0) writeI64(I32, d, 0);
-      else if (x >= TWO64) { I32[d] = -1; I32[d + 1] = -1; }
-      else writeI64(I32, d, Math.trunc(x));
+      else if (x >= TWO64) {
+        I32[d] = -1;
+        I32[d + 1] = -1;
+      } else writeI64(I32, d, Math.trunc(x));
   }
 }
 
@@ -164,7 +187,7 @@ export function i64ToF32(lo: number, hi: number, signed: boolean): number {
   else {
     const shift = BigInt(bits - 53);
     let m = v >> shift;
-    if ((m << shift) !== v) m |= 1n;
+    if (m << shift !== v) m |= 1n;
     r = Number(m) * 2 ** Number(shift);
   }
   return Math.fround(neg ? -r : r);
@@ -173,7 +196,7 @@ export function i64ToF32(lo: number, hi: number, signed: boolean): number {
 export function popcnt32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 export function ctz32(x: number): number {

@@ -25,8 +25,25 @@ export interface TableBudget {
   refused: number;
 }
 
-const CODE_TO_NAME: Record<number, ValueType> = { [I32]: 'i32', [I64]: 'i64', [F32]: 'f32', [F64]: 'f64', [V128]: 'v128', [FUNCREF]: 'funcref', [EXTERNREF]: 'externref' };
-const NAME_TO_CODE: Record<string, number> = { i32: I32, i64: I64, f32: F32, f64: F64, v128: V128, funcref: FUNCREF, externref: EXTERNREF, anyfunc: FUNCREF };
+const CODE_TO_NAME: Record<number, ValueType> = {
+  [I32]: 'i32',
+  [I64]: 'i64',
+  [F32]: 'f32',
+  [F64]: 'f64',
+  [V128]: 'v128',
+  [FUNCREF]: 'funcref',
+  [EXTERNREF]: 'externref',
+};
+const NAME_TO_CODE: Record<string, number> = {
+  i32: I32,
+  i64: I64,
+  f32: F32,
+  f64: F64,
+  v128: V128,
+  funcref: FUNCREF,
+  externref: EXTERNREF,
+  anyfunc: FUNCREF,
+};
 
 export function typeName(code: number): ValueType {
   return CODE_TO_NAME[code];
@@ -35,7 +52,13 @@ export function typeName(code: number): ValueType {
 export function typeCode(name: string): number {
   const c = NAME_TO_CODE[name];
   if (c === undefined) {
-    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'instantiate', what: 'reading a value type', expected: 'i32, i64, f32, f64, v128, funcref or externref', found: JSON.stringify(name) });
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: 'instantiate',
+      what: 'reading a value type',
+      expected: 'i32, i64, f32, f64, v128, funcref or externref',
+      found: JSON.stringify(name),
+    });
   }
   return c;
 }
@@ -245,7 +268,13 @@ export class WasmTable {
     this.elemType = elemType;
     this.maximum = maximum;
     if (initial > 10_000_000) {
-      throw new FaygerError({ code: 'WASM_LINK_ERROR', phase: 'instantiate', what: 'allocating a table', expected: 'at most 10,000,000 initial elements', found: String(initial) });
+      throw new FaygerError({
+        code: 'WASM_LINK_ERROR',
+        phase: 'instantiate',
+        what: 'allocating a table',
+        expected: 'at most 10,000,000 initial elements',
+        found: String(initial),
+      });
     }
     this.elements = new Array(initial).fill(init);
   }

@@ -55,7 +55,9 @@ export function rareOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: numb
     }
     case X.TABLE_FILL: {
       const t = inst.tables[code[pc + 1]];
-      const i = u(2), v = refs[r(3)], n = u(4);
+      const i = u(2),
+        v = refs[r(3)],
+        n = u(4);
       if (i + n > t.elements.length) throw new Trap('TRAP_TABLE_OUT_OF_BOUNDS', { index: i, length: n });
       for (let k = 0; k < n; k++) t.elements[i + k] = v;
       inst.fuel.debt += bulkFuel(8 * n);
@@ -71,9 +73,13 @@ export function rareOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: numb
       inst.elems[code[pc + 1]] = EMPTY;
       return pc + 2;
     case X.TABLE_COPY: {
-      const dt = inst.tables[code[pc + 1]], srcT = inst.tables[code[pc + 2]];
-      const d = u(3), s = u(4), n = u(5);
-      if (s + n > srcT.elements.length || d + n > dt.elements.length) throw new Trap('TRAP_TABLE_OUT_OF_BOUNDS', { length: n });
+      const dt = inst.tables[code[pc + 1]],
+        srcT = inst.tables[code[pc + 2]];
+      const d = u(3),
+        s = u(4),
+        n = u(5);
+      if (s + n > srcT.elements.length || d + n > dt.elements.length)
+        throw new Trap('TRAP_TABLE_OUT_OF_BOUNDS', { length: n });
       if (d <= s) for (let k = 0; k < n; k++) dt.elements[d + k] = srcT.elements[s + k];
       else for (let k = n - 1; k >= 0; k--) dt.elements[d + k] = srcT.elements[s + k];
       inst.fuel.debt += bulkFuel(8 * n);
@@ -90,7 +96,9 @@ export function rareOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: numb
       return pc + 2;
     case X.MEMORY_COPY: {
       const mem = inst.memory!;
-      const d = u(1), s = u(2), n = u(3);
+      const d = u(1),
+        s = u(2),
+        n = u(3);
       if (s + n > mem.u8.length || d + n > mem.u8.length) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { length: n });
       mem.u8.copyWithin(d, s, s + n);
       inst.fuel.debt += bulkFuel(n);
@@ -98,24 +106,32 @@ export function rareOp(inst: InstanceCtx, m: Machine, code: Int32Array, pc: numb
     }
     case X.MEMORY_FILL: {
       const mem = inst.memory!;
-      const d = u(1), v = I32[b + code[pc + 2]] & 0xff, n = u(3);
+      const d = u(1),
+        v = I32[b + code[pc + 2]] & 0xff,
+        n = u(3);
       if (d + n > mem.u8.length) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { length: n });
       mem.u8.fill(v, d, d + n);
       inst.fuel.debt += bulkFuel(n);
       return pc + 4;
     }
     default:
-      throw new FaygerError({ code: 'INTERNAL', phase: 'execute', message: `unknown compiled opcode ${code[pc]} at ${pc}` });
+      throw new FaygerError({
+        code: 'INTERNAL',
+        phase: 'execute',
+        message: `unknown compiled opcode ${code[pc]} at ${pc}`,
+      });
   }
 }
 
 export function tableInit(t: WasmTable, seg: readonly unknown[], d: number, s: number, n: number): void {
-  if (s + n > seg.length || d + n > t.elements.length) throw new Trap('TRAP_TABLE_OUT_OF_BOUNDS', { offset: d, length: n });
+  if (s + n > seg.length || d + n > t.elements.length)
+    throw new Trap('TRAP_TABLE_OUT_OF_BOUNDS', { offset: d, length: n });
   for (let k = 0; k < n; k++) t.elements[d + k] = seg[s + k];
 }
 
 export function memoryInit(inst: InstanceCtx, seg: Uint8Array, d: number, s: number, n: number): void {
   const mem = inst.memory!;
-  if (s + n > seg.length || d + n > mem.u8.length) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { offset: d, length: n });
+  if (s + n > seg.length || d + n > mem.u8.length)
+    throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { offset: d, length: n });
   mem.u8.set(seg.subarray(s, s + n), d);
 }

@@ -1,5 +1,5 @@
 import { FaygerError } from '@fayger/contracts';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, V128 } from '../decode/module-ir.js';
+import { F32, F64, FUNCREF, I32, I64, V128 } from '../decode/module-ir.js';
 import type { RawValue } from '../api/types.js';
 import { WasmFunction } from './objects.js';
 
@@ -22,7 +22,8 @@ export function writeRaw(I32a: Int32Array, refs: unknown[], s2: number, t: numbe
     case V128: {
       if (!(v instanceof Uint8Array) || v.length !== 16) badValue(t, v);
       const u = v as Uint8Array;
-      for (let i = 0; i < 4; i++) I32a[s2 + i] = u[4 * i] | (u[4 * i + 1] << 8) | (u[4 * i + 2] << 16) | (u[4 * i + 3] << 24);
+      for (let i = 0; i < 4; i++)
+        I32a[s2 + i] = u[4 * i] | (u[4 * i + 1] << 8) | (u[4 * i + 2] << 16) | (u[4 * i + 3] << 24);
       return;
     }
     case FUNCREF:
@@ -47,20 +48,31 @@ export function readRaw(I32a: Int32Array, refs: unknown[], s2: number, t: number
       const u = new Uint8Array(16);
       for (let i = 0; i < 4; i++) {
         const w = I32a[s2 + i];
-        u[4 * i] = w; u[4 * i + 1] = w >>> 8; u[4 * i + 2] = w >>> 16; u[4 * i + 3] = w >>> 24;
+        u[4 * i] = w;
+        u[4 * i + 1] = w >>> 8;
+        u[4 * i + 2] = w >>> 16;
+        u[4 * i + 3] = w >>> 24;
       }
       return u;
     }
-    case FUNCREF:
-    case EXTERNREF:
-    default:
+    default: // FUNCREF, EXTERNREF
       return refs[s2 >> 1];
   }
 }
 
 function badValue(t: number, v: unknown): never {
-  const name = t === I32 ? 'i32 (a number)' : t === F32 ? 'f32 bits (a number)' : t === I64 ? 'i64 (a bigint)' : t === F64 ? 'f64 bits (a bigint)'
-    : t === V128 ? 'v128 (a Uint8Array of 16 bytes, lane 0 first)' : 'funcref (a WasmFunction or null)';
+  const name =
+    t === I32
+      ? 'i32 (a number)'
+      : t === F32
+        ? 'f32 bits (a number)'
+        : t === I64
+          ? 'i64 (a bigint)'
+          : t === F64
+            ? 'f64 bits (a bigint)'
+            : t === V128
+              ? 'v128 (a Uint8Array of 16 bytes, lane 0 first)'
+              : 'funcref (a WasmFunction or null)';
   throw new FaygerError({
     code: 'WASM_BAD_VALUE',
     phase: 'execute',

@@ -1,9 +1,16 @@
 import { FaygerError } from '@fayger/contracts';
 import {
-  WasmModule, compileModule, createGlobal, getGlobalValue, hostFunction, instantiateModule, invokeFunction, setGlobalValue,
+  type WasmModule,
+  compileModule,
+  createGlobal,
+  getGlobalValue,
+  hostFunction,
+  instantiateModule,
+  invokeFunction,
+  setGlobalValue,
   validateModule,
 } from '../api/native.js';
-import { WasmFunction, WasmGlobal, WasmMemory, WasmTable } from '../execute/objects.js';
+import { WasmFunction, type WasmGlobal, WasmMemory, WasmTable } from '../execute/objects.js';
 import type { Extern } from '../execute/instantiate.js';
 import type { FunctionType, GlobalType, ImportDescriptor, RawValue, TableType, ValueType } from '../api/types.js';
 
@@ -19,7 +26,12 @@ import type { FunctionType, GlobalType, ImportDescriptor, RawValue, TableType, V
 
 /** The module a FacadeEngine compiles: its import/export descriptors and custom sections. */
 export interface FacadeModuleCode {
-  readonly imports: readonly { readonly module: string; readonly name: string; readonly kind: string; readonly type: unknown }[];
+  readonly imports: readonly {
+    readonly module: string;
+    readonly name: string;
+    readonly kind: string;
+    readonly type: unknown;
+  }[];
   readonly exports: readonly { readonly name: string; readonly kind: string }[];
   customSections(name: string): Uint8Array[];
 }
@@ -35,7 +47,10 @@ export interface FacadeEngine {
   compileModule(bytes: Uint8Array): FacadeModuleCode;
   validateModule(bytes: Uint8Array): boolean;
   /** Links (imports are the engine's function objects and the shared memory/table/global objects) and runs start. */
-  instantiateModule(module: FacadeModuleCode, imports: Record<string, Record<string, unknown>>): { readonly exports: Readonly<Record<string, unknown>> };
+  instantiateModule(
+    module: FacadeModuleCode,
+    imports: Record<string, Record<string, unknown>>,
+  ): { readonly exports: Readonly<Record<string, unknown>> };
   invokeFunction(f: FacadeFunction, args: RawValue[]): RawValue[];
   hostFunction(type: FunctionType, impl: (...args: RawValue[]) => unknown): FacadeFunction;
   /** Is this one of the engine's function objects (an export, a funcref)? */
@@ -45,7 +60,8 @@ export interface FacadeEngine {
 const interpreterEngine: FacadeEngine = {
   compileModule: (bytes) => compileModule(bytes),
   validateModule: (bytes) => validateModule(bytes),
-  instantiateModule: (module, imports) => instantiateModule(module as WasmModule, imports as Record<string, Record<string, Extern>>),
+  instantiateModule: (module, imports) =>
+    instantiateModule(module as WasmModule, imports as Record<string, Record<string, Extern>>),
   invokeFunction: (f, args) => invokeFunction(f as WasmFunction, args),
   hostFunction: (type, impl) => hostFunction(type, impl),
   isFunction: (x): x is FacadeFunction => x instanceof WasmFunction,
@@ -73,7 +89,8 @@ function toBytes(src: BufferSourceLike): Uint8Array {
 function rethrow(e: unknown): never {
   if (FaygerError.is(e)) {
     if (e.code === 'TRAP_HOST_ERROR' && e.cause !== undefined) throw e.cause; // JS exceptions pass through guest frames
-    if (e.code === 'WASM_MALFORMED' || e.code === 'WASM_INVALID' || e.code === 'WASM_UNSUPPORTED_FEATURE') throw new CompileError(e.message, { cause: e });
+    if (e.code === 'WASM_MALFORMED' || e.code === 'WASM_INVALID' || e.code === 'WASM_UNSUPPORTED_FEATURE')
+      throw new CompileError(e.message, { cause: e });
     if (e.code === 'WASM_LINK_ERROR') throw new LinkError(e.message, { cause: e });
     if (e.code.startsWith('TRAP_')) throw new RuntimeError(e.message, { cause: e });
     if (e.code === 'WASM_BAD_VALUE' || e.code === 'INVALID_ARGUMENT') throw new TypeError(e.message, { cause: e });
@@ -97,34 +114,54 @@ const GLOBAL_OF = new WeakMap<WasmGlobal, Global>();
 
 function toRaw(t: ValueType, v: unknown): RawValue {
   switch (t) {
-    case 'i32': return Number(v) | 0;
-    case 'i64': return BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(v as string));
-    case 'f32': f32[0] = Number(v); return u32[0];
-    case 'f64': f64[0] = Number(v); return u64[0];
+    case 'i32':
+      return Number(v) | 0;
+    case 'i64':
+      return BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(v as string));
+    case 'f32':
+      f32[0] = Number(v);
+      return u32[0];
+    case 'f64':
+      f64[0] = Number(v);
+      return u64[0];
     case 'funcref': {
       if (v === null) return null;
       const f = typeof v === 'function' ? FUNC_OF.get(v)?.f : undefined;
-      if (f === undefined) throw new TypeError('WebAssembly: a funcref must be null or an exported WebAssembly function');
+      if (f === undefined)
+        throw new TypeError('WebAssembly: a funcref must be null or an exported WebAssembly function');
       return f;
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 
 function toJS(t: ValueType, v: RawValue): unknown {
   switch (t) {
-    case 'i32': return (v as number) | 0;
-    case 'i64': return BigInt.asIntN(64, v as bigint);
-    case 'f32': u32[0] = v as number; return f32[0];
-    case 'f64': u64[0] = v as bigint; return f64[0];
-    case 'funcref': return v === null ? null : jsFunction(v as FacadeFunction, ENGINE_OF.get(v as FacadeFunction) ?? interpreterEngine);
-    default: return v;
+    case 'i32':
+      return (v as number) | 0;
+    case 'i64':
+      return BigInt.asIntN(64, v as bigint);
+    case 'f32':
+      u32[0] = v as number;
+      return f32[0];
+    case 'f64':
+      u64[0] = v as bigint;
+      return f64[0];
+    case 'funcref':
+      return v === null
+        ? null
+        : jsFunction(v as FacadeFunction, ENGINE_OF.get(v as FacadeFunction) ?? interpreterEngine);
+    default:
+      return v;
   }
 }
 
 /** What V8 throws when a v128 would cross the JS boundary (the JS API has no JS value for it). */
 function v128Error(): TypeError {
-  return new TypeError('WebAssembly: type incompatibility when transforming from/to JS (a v128 cannot cross the JS boundary)');
+  return new TypeError(
+    'WebAssembly: type incompatibility when transforming from/to JS (a v128 cannot cross the JS boundary)',
+  );
 }
 
 const hasV128 = (t: FunctionType): boolean => t.params.includes('v128') || t.results.includes('v128');
@@ -141,33 +178,37 @@ function jsFunction(f: FacadeFunction, engine: FacadeEngine): (...args: unknown[
   // As in V8: such an export exists (and passes wasm-to-wasm), but calling it from JS throws before any work.
   js = hasV128(f.type)
     ? function () {
-      throw v128Error();
-    }
+        throw v128Error();
+      }
     : allI32
-    ? function (...args: unknown[]) {
-      const raw: RawValue[] = new Array(params.length);
-      for (let i = 0; i < params.length; i++) raw[i] = Number(args[i]) | 0;
-      let out: RawValue[];
-      try {
-        out = engine.invokeFunction(f, raw);
-      } catch (e) {
-        rethrow(e);
-      }
-      return results.length === 0 ? undefined : results.length === 1 ? (out[0] as number) | 0 : out.map((x) => (x as number) | 0);
-    }
-    : function (...args: unknown[]) {
-      const raw: RawValue[] = new Array(params.length);
-      for (let i = 0; i < params.length; i++) raw[i] = toRaw(params[i], args[i]);
-      let out: RawValue[];
-      try {
-        out = engine.invokeFunction(f, raw);
-      } catch (e) {
-        rethrow(e);
-      }
-      if (results.length === 0) return undefined;
-      if (results.length === 1) return toJS(results[0], out[0]);
-      return results.map((t, i) => toJS(t, out[i]));
-    };
+      ? function (...args: unknown[]) {
+          const raw: RawValue[] = new Array(params.length);
+          for (let i = 0; i < params.length; i++) raw[i] = Number(args[i]) | 0;
+          let out: RawValue[];
+          try {
+            out = engine.invokeFunction(f, raw);
+          } catch (e) {
+            rethrow(e);
+          }
+          return results.length === 0
+            ? undefined
+            : results.length === 1
+              ? (out[0] as number) | 0
+              : out.map((x) => (x as number) | 0);
+        }
+      : function (...args: unknown[]) {
+          const raw: RawValue[] = new Array(params.length);
+          for (let i = 0; i < params.length; i++) raw[i] = toRaw(params[i], args[i]);
+          let out: RawValue[];
+          try {
+            out = engine.invokeFunction(f, raw);
+          } catch (e) {
+            rethrow(e);
+          }
+          if (results.length === 0) return undefined;
+          if (results.length === 1) return toJS(results[0], out[0]);
+          return results.map((t, i) => toJS(t, out[i]));
+        };
   Object.defineProperty(js, 'length', { value: params.length });
   Object.defineProperty(js, 'name', { value: String(f.index) });
   FUNC_OF.set(js, { f, engine });
@@ -190,7 +231,8 @@ function hostFromJS(engine: FacadeEngine, type: FunctionType, fn: (...args: unkn
     if (results.length === 0) return undefined;
     if (results.length === 1) return toRaw(results[0], r);
     const it = [...(r as Iterable<unknown>)];
-    if (it.length !== results.length) throw new TypeError(`WebAssembly: import returned ${it.length} values, expected ${results.length}`);
+    if (it.length !== results.length)
+      throw new TypeError(`WebAssembly: import returned ${it.length} values, expected ${results.length}`);
     return results.map((t, i) => toRaw(t, it[i]));
   });
 }
@@ -225,7 +267,9 @@ export class Module {
   }
 
   static customSections(m: Module, name: string): ArrayBuffer[] {
-    return m[MODULE].customSections(String(name)).map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+    return m[MODULE]
+      .customSections(String(name))
+      .map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
   }
 }
 
@@ -236,23 +280,35 @@ const INSTANCE = Symbol('fayger.instance');
 function resolveImport(engine: FacadeEngine, imp: ImportDescriptor, v: unknown): unknown {
   switch (imp.kind) {
     case 'function': {
-      if (typeof v !== 'function') throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a function`);
+      if (typeof v !== 'function')
+        throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a function`);
       // An export of this engine links directly; one of another engine's facade is called as a JS function.
       const own = FUNC_OF.get(v);
-      return own && own.engine === engine ? own.f : hostFromJS(engine, imp.type as FunctionType, v as (...a: unknown[]) => unknown);
+      return own && own.engine === engine
+        ? own.f
+        : hostFromJS(engine, imp.type as FunctionType, v as (...a: unknown[]) => unknown);
     }
     case 'memory':
-      if (!(v instanceof Memory)) throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Memory`);
+      if (!(v instanceof Memory))
+        throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Memory`);
       return v[INNER];
     case 'table':
-      if (!(v instanceof Table)) throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Table`);
+      if (!(v instanceof Table))
+        throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Table`);
       return v[INNER];
     default: {
       const gt = imp.type as GlobalType;
       if (v instanceof Global) return v[INNER];
-      if (gt.mutable) throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Global (mutable)`);
-      if (gt.value === 'v128') throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name}: a global import of type v128 must be a WebAssembly.Global`);
-      if (gt.value === 'i64' && typeof v !== 'bigint') throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a BigInt`);
+      if (gt.mutable)
+        throw new LinkError(
+          `WebAssembly.Instance: import ${imp.module}.${imp.name} must be a WebAssembly.Global (mutable)`,
+        );
+      if (gt.value === 'v128')
+        throw new LinkError(
+          `WebAssembly.Instance: import ${imp.module}.${imp.name}: a global import of type v128 must be a WebAssembly.Global`,
+        );
+      if (gt.value === 'i64' && typeof v !== 'bigint')
+        throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a BigInt`);
       if ((gt.value === 'i32' || gt.value === 'f32' || gt.value === 'f64') && typeof v !== 'number') {
         throw new LinkError(`WebAssembly.Instance: import ${imp.module}.${imp.name} must be a number`);
       }
@@ -273,10 +329,14 @@ export class Instance {
   /** @internal */ readonly [INSTANCE]: { readonly exports: Readonly<Record<string, unknown>> };
 
   constructor(module: Module, importObject?: Record<string, Record<string, unknown>>) {
-    if (!(module instanceof Module)) throw new TypeError('WebAssembly.Instance: first argument must be a WebAssembly.Module');
+    if (!(module instanceof Module))
+      throw new TypeError('WebAssembly.Instance: first argument must be a WebAssembly.Module');
     const m = module[MODULE];
     const engine = module[ENGINE];
-    if (m.imports.length > 0 && (importObject === undefined || importObject === null || typeof importObject !== 'object')) {
+    if (
+      m.imports.length > 0 &&
+      (importObject === undefined || importObject === null || typeof importObject !== 'object')
+    ) {
       throw new TypeError('WebAssembly.Instance: imports argument must be present and must be an object');
     }
     const imports: Record<string, Record<string, unknown>> = {};
@@ -285,7 +345,11 @@ export class Instance {
       if (ns === undefined || ns === null || (typeof ns !== 'object' && typeof ns !== 'function')) {
         throw new TypeError(`WebAssembly.Instance: import module ${JSON.stringify(imp.module)} must be an object`);
       }
-      (imports[imp.module] ??= {})[imp.name] = resolveImport(engine, imp as ImportDescriptor, (ns as Record<string, unknown>)[imp.name]);
+      (imports[imp.module] ??= {})[imp.name] = resolveImport(
+        engine,
+        imp as ImportDescriptor,
+        (ns as Record<string, unknown>)[imp.name],
+      );
     }
     let inst: { readonly exports: Readonly<Record<string, unknown>> };
     try {
@@ -347,12 +411,14 @@ export class Table {
   constructor(descriptor: { element: string; initial: number; maximum?: number }, value?: unknown) {
     if (descriptor === undefined) return;
     const element = descriptor.element === 'anyfunc' ? 'funcref' : descriptor.element;
-    if (element !== 'funcref' && element !== 'externref') throw new TypeError('WebAssembly.Table: element must be funcref or externref');
+    if (element !== 'funcref' && element !== 'externref')
+      throw new TypeError('WebAssembly.Table: element must be funcref or externref');
     this.elementType = element;
     const init = value === undefined ? (element === 'externref' ? undefined : null) : toRaw(element, value);
-    const type: TableType = descriptor.maximum === undefined
-      ? { element, initial: Number(descriptor.initial) }
-      : { element, initial: Number(descriptor.initial), maximum: Number(descriptor.maximum) };
+    const type: TableType =
+      descriptor.maximum === undefined
+        ? { element, initial: Number(descriptor.initial) }
+        : { element, initial: Number(descriptor.initial), maximum: Number(descriptor.maximum) };
     this[INNER] = new WasmTable(element === 'funcref' ? 0x70 : 0x6f, type.initial, type.maximum, init);
     TABLE_OF.set(this[INNER], this);
   }
@@ -382,11 +448,13 @@ export class Table {
   set(index: number, value?: unknown): void {
     const i = Number(index) >>> 0;
     if (i >= this[INNER].size) throw new RangeError('WebAssembly.Table.set: index out of bounds');
-    this[INNER].elements[i] = value === undefined && this.elementType === 'funcref' ? null : toRaw(this.elementType, value);
+    this[INNER].elements[i] =
+      value === undefined && this.elementType === 'funcref' ? null : toRaw(this.elementType, value);
   }
 
   grow(delta: number, value?: unknown): number {
-    const init = value === undefined ? (this.elementType === 'funcref' ? null : undefined) : toRaw(this.elementType, value);
+    const init =
+      value === undefined ? (this.elementType === 'funcref' ? null : undefined) : toRaw(this.elementType, value);
     const r = this[INNER].grow(Number(delta) >>> 0, init);
     if (r < 0) throw new RangeError('WebAssembly.Table.grow: failed to grow table');
     return r;
@@ -400,9 +468,11 @@ export class Global {
   constructor(descriptor: { value: string; mutable?: boolean }, value?: unknown) {
     if (descriptor === undefined) return;
     const t = (descriptor.value === 'anyfunc' ? 'funcref' : descriptor.value) as ValueType;
-    if (!['i32', 'i64', 'f32', 'f64', 'funcref', 'externref'].includes(t)) throw new TypeError('WebAssembly.Global: invalid value type');
+    if (!['i32', 'i64', 'f32', 'f64', 'funcref', 'externref'].includes(t))
+      throw new TypeError('WebAssembly.Global: invalid value type');
     this.valueType = t;
-    const v = value === undefined ? (t === 'i64' ? 0n : t === 'funcref' ? null : t === 'externref' ? undefined : 0) : value;
+    const v =
+      value === undefined ? (t === 'i64' ? 0n : t === 'funcref' ? null : t === 'externref' ? undefined : 0) : value;
     this[INNER] = createGlobal({ value: t, mutable: Boolean(descriptor.mutable) }, toRaw(t, v));
     GLOBAL_OF.set(this[INNER], this);
   }
@@ -413,7 +483,15 @@ export class Global {
     if (!w) {
       w = new Global(undefined as never);
       w[INNER] = g;
-      const names: Record<number, ValueType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
+      const names: Record<number, ValueType> = {
+        0x7f: 'i32',
+        0x7e: 'i64',
+        0x7d: 'f32',
+        0x7c: 'f64',
+        0x7b: 'v128',
+        0x70: 'funcref',
+        0x6f: 'externref',
+      };
       w.valueType = names[g.valueType];
       GLOBAL_OF.set(g, w);
     }
@@ -421,12 +499,14 @@ export class Global {
   }
 
   get value(): unknown {
-    if (this.valueType === 'v128') throw new TypeError("WebAssembly.Global: can't get the value of a v128 global from JS");
+    if (this.valueType === 'v128')
+      throw new TypeError("WebAssembly.Global: can't get the value of a v128 global from JS");
     return toJS(this.valueType, getGlobalValue(this[INNER]));
   }
 
   set value(v: unknown) {
-    if (this.valueType === 'v128') throw new TypeError("WebAssembly.Global: can't set the value of a v128 global from JS");
+    if (this.valueType === 'v128')
+      throw new TypeError("WebAssembly.Global: can't set the value of a v128 global from JS");
     if (!this[INNER].mutable) throw new TypeError('WebAssembly.Global: cannot set an immutable global');
     setGlobalValue(this[INNER], toRaw(this.valueType, v));
   }
@@ -442,10 +522,19 @@ type ImportObject = Record<string, Record<string, unknown>>;
 type ResponseLike = { arrayBuffer(): Promise<ArrayBuffer> };
 
 /** The namespace functions of a facade whose modules are `ModuleClass` (validate, compile, instantiate…). */
-export function facadeFunctions<M extends Module>(engine: FacadeEngine, ModuleClass: new (bytes: BufferSourceLike) => M) {
+export function facadeFunctions<M extends Module>(
+  engine: FacadeEngine,
+  ModuleClass: new (bytes: BufferSourceLike) => M,
+) {
   function instantiate(module: M, importObject?: ImportObject): Promise<Instance>;
-  function instantiate(bytes: BufferSourceLike, importObject?: ImportObject): Promise<{ module: M; instance: Instance }>;
-  function instantiate(source: M | BufferSourceLike, importObject?: ImportObject): Promise<Instance | { module: M; instance: Instance }> {
+  function instantiate(
+    bytes: BufferSourceLike,
+    importObject?: ImportObject,
+  ): Promise<{ module: M; instance: Instance }>;
+  function instantiate(
+    source: M | BufferSourceLike,
+    importObject?: ImportObject,
+  ): Promise<Instance | { module: M; instance: Instance }> {
     return new Promise((resolve) => {
       if (source instanceof Module) resolve(new Instance(source, importObject));
       else {
@@ -467,7 +556,10 @@ export function facadeFunctions<M extends Module>(engine: FacadeEngine, ModuleCl
       const res = await source;
       return new ModuleClass(await res.arrayBuffer());
     },
-    async instantiateStreaming(source: PromiseLike<ResponseLike> | ResponseLike, importObject?: ImportObject): Promise<{ module: M; instance: Instance }> {
+    async instantiateStreaming(
+      source: PromiseLike<ResponseLike> | ResponseLike,
+      importObject?: ImportObject,
+    ): Promise<{ module: M; instance: Instance }> {
       const res = await source;
       const module = new ModuleClass(await res.arrayBuffer());
       return { module, instance: new Instance(module, importObject) };

@@ -1,10 +1,29 @@
 import { FaygerError } from '@fayger/contracts';
 import type {
-  CompiledCode, GuestCall, GuestExportDescriptor, GuestFunctionType, GuestImportDescriptor, GuestInstance, GuestMemory,
-  GuestUsage, GuestValue, HostCallContext, HostImports, InstantiateOptions, RunOptions, RunOutcome, RuntimeImplementation,
+  CompiledCode,
+  GuestCall,
+  GuestExportDescriptor,
+  GuestFunctionType,
+  GuestImportDescriptor,
+  GuestInstance,
+  GuestMemory,
+  GuestUsage,
+  GuestValue,
+  HostCallContext,
+  HostImports,
+  InstantiateOptions,
+  RunOptions,
+  RunOutcome,
+  RuntimeImplementation,
   RuntimeImplementationDescriptor,
 } from '@fayger/contracts';
-import { WasmModule, compileModule, hostFunction, instantiateModuleAsync, type WasmInstance } from '../api/native.js';
+import {
+  type WasmModule,
+  compileModule,
+  hostFunction,
+  instantiateModuleAsync,
+  type WasmInstance,
+} from '../api/native.js';
 import type { FunctionType, RawValue, ValueType } from '../api/types.js';
 import type { Execution } from '../execute/execution.js';
 import { WasmFunction, WasmMemory, PAGE } from '../execute/objects.js';
@@ -21,21 +40,35 @@ const u64 = new BigUint64Array(f64.buffer);
 /** Contract values (plain numbers for floats) to raw bit patterns and back. */
 function toRaw(t: ValueType, v: GuestValue): RawValue {
   switch (t) {
-    case 'i32': return Number(v) | 0;
-    case 'i64': return typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
-    case 'f32': f32[0] = Number(v); return u32[0];
-    case 'f64': f64[0] = Number(v); return u64[0];
-    default: return v;
+    case 'i32':
+      return Number(v) | 0;
+    case 'i64':
+      return typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
+    case 'f32':
+      f32[0] = Number(v);
+      return u32[0];
+    case 'f64':
+      f64[0] = Number(v);
+      return u64[0];
+    default:
+      return v;
   }
 }
 
 function fromRaw(t: ValueType, v: RawValue): GuestValue {
   switch (t) {
-    case 'i32': return (v as number) | 0;
-    case 'i64': return BigInt.asIntN(64, v as bigint);
-    case 'f32': u32[0] = v as number; return f32[0];
-    case 'f64': u64[0] = v as bigint; return f64[0];
-    default: return v as GuestValue;
+    case 'i32':
+      return (v as number) | 0;
+    case 'i64':
+      return BigInt.asIntN(64, v as bigint);
+    case 'f32':
+      u32[0] = v as number;
+      return f32[0];
+    case 'f64':
+      u64[0] = v as bigint;
+      return f64[0];
+    default:
+      return v as GuestValue;
   }
 }
 
@@ -50,8 +83,12 @@ function memoryView(mem: WasmMemory): GuestMemory {
     }
   };
   return {
-    get byteLength() { return mem.u8.length; },
-    get pages() { return mem.u8.length / PAGE; },
+    get byteLength() {
+      return mem.u8.length;
+    },
+    get pages() {
+      return mem.u8.length / PAGE;
+    },
     read(pointer, length) {
       check(pointer, length);
       return mem.u8.slice(pointer, pointer + length);
@@ -60,13 +97,19 @@ function memoryView(mem: WasmMemory): GuestMemory {
       check(pointer, bytes.length);
       mem.u8.set(bytes, pointer);
     },
-    view() { return mem.u8; },
+    view() {
+      return mem.u8;
+    },
   };
 }
 
 class InterpreterGuestCall implements GuestCall {
   private fuelBefore = 0;
-  constructor(private readonly ex: Execution, private readonly results: readonly ValueType[], private readonly owner: InterpreterGuestInstance) {}
+  constructor(
+    private readonly ex: Execution,
+    private readonly results: readonly ValueType[],
+    private readonly owner: InterpreterGuestInstance,
+  ) {}
 
   get state(): GuestCall['state'] {
     return this.ex.state;
@@ -74,7 +117,11 @@ class InterpreterGuestCall implements GuestCall {
 
   run(options: RunOptions = {}): RunOutcome {
     if (this.owner.terminated) {
-      return { status: 'trapped', error: new FaygerError({ code: 'WASM_INSTANCE_TERMINATED', phase: 'execute' }), fuelUsed: 0 };
+      return {
+        status: 'trapped',
+        error: new FaygerError({ code: 'WASM_INSTANCE_TERMINATED', phase: 'execute' }),
+        fuelUsed: 0,
+      };
     }
     this.fuelBefore = this.ex.fuelUsed;
     const r = this.ex.run(options.fuel === undefined ? {} : { fuel: options.fuel });
@@ -84,8 +131,10 @@ class InterpreterGuestCall implements GuestCall {
         this.owner.pending.delete(this);
         return { status: 'completed', values: r.values.map((v, i) => fromRaw(this.results[i], v)), fuelUsed };
       }
-      case 'suspended': return { status: 'suspended', fuelUsed };
-      case 'waiting': return { status: 'waiting', settled: r.settled, fuelUsed };
+      case 'suspended':
+        return { status: 'suspended', fuelUsed };
+      case 'waiting':
+        return { status: 'waiting', settled: r.settled, fuelUsed };
       default:
         this.owner.pending.delete(this);
         return { status: 'trapped', error: r.error as FaygerError, fuelUsed };
@@ -103,16 +152,24 @@ class InterpreterGuestInstance implements GuestInstance {
   terminated = false;
 
   constructor(private readonly inst: WasmInstance) {
-    this.exports = inst.module.exports.map((e) => (e.kind === 'function'
-      ? { name: e.name, kind: e.kind, type: guestType(e.type as FunctionType) }
-      : { name: e.name, kind: e.kind }));
+    this.exports = inst.module.exports.map((e) =>
+      e.kind === 'function'
+        ? { name: e.name, kind: e.kind, type: guestType(e.type as FunctionType) }
+        : { name: e.name, kind: e.kind },
+    );
   }
 
   call(exportName: string, args: readonly GuestValue[]): GuestCall {
     if (this.terminated) throw new FaygerError({ code: 'WASM_INSTANCE_TERMINATED', phase: 'execute' });
     const f = this.inst.exports[exportName];
     if (!(f instanceof WasmFunction)) {
-      throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'execute', what: `calling export ${JSON.stringify(exportName)}`, expected: 'an exported function', found: f === undefined ? 'no such export' : f.kind });
+      throw new FaygerError({
+        code: 'INVALID_ARGUMENT',
+        phase: 'execute',
+        what: `calling export ${JSON.stringify(exportName)}`,
+        expected: 'an exported function',
+        found: f === undefined ? 'no such export' : f.kind,
+      });
     }
     const raw = f.type.params.map((t, i) => toRaw(t, args[i] ?? 0));
     const c = new InterpreterGuestCall(this.inst.call(exportName, raw), f.type.results, this);
@@ -160,12 +217,16 @@ class InterpreterCompiledCode implements CompiledCode {
   readonly exports: readonly GuestExportDescriptor[];
 
   constructor(private readonly module: WasmModule) {
-    this.imports = module.imports.map((i) => (i.kind === 'function'
-      ? { module: i.module, name: i.name, kind: i.kind, type: guestType(i.type as FunctionType) }
-      : { module: i.module, name: i.name, kind: i.kind }));
-    this.exports = module.exports.map((e) => (e.kind === 'function'
-      ? { name: e.name, kind: e.kind, type: guestType(e.type as FunctionType) }
-      : { name: e.name, kind: e.kind }));
+    this.imports = module.imports.map((i) =>
+      i.kind === 'function'
+        ? { module: i.module, name: i.name, kind: i.kind, type: guestType(i.type as FunctionType) }
+        : { module: i.module, name: i.name, kind: i.kind },
+    );
+    this.exports = module.exports.map((e) =>
+      e.kind === 'function'
+        ? { name: e.name, kind: e.kind, type: guestType(e.type as FunctionType) }
+        : { name: e.name, kind: e.kind },
+    );
   }
 
   async instantiate(imports: HostImports, options: InstantiateOptions = {}): Promise<GuestInstance> {
@@ -179,8 +240,11 @@ class InterpreterCompiledCode implements CompiledCode {
     for (const imp of this.module.imports) {
       if (imp.kind !== 'function') {
         throw new FaygerError({
-          code: 'WASM_LINK_ERROR', phase: 'instantiate', what: `linking import ${imp.module}.${imp.name}`,
-          expected: 'only function imports (the guest must define its own memory, tables and globals)', found: `a ${imp.kind} import`,
+          code: 'WASM_LINK_ERROR',
+          phase: 'instantiate',
+          what: `linking import ${imp.module}.${imp.name}`,
+          expected: 'only function imports (the guest must define its own memory, tables and globals)',
+          found: `a ${imp.kind} import`,
         });
       }
       const fn = imports[imp.module]?.[imp.name];

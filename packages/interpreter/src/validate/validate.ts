@@ -113,7 +113,14 @@ export function validate(m: ModuleIR): void {
   for (const ex of m.exports) {
     if (names.has(ex.name)) invalid(`duplicate export name ${JSON.stringify(ex.name)}`);
     names.add(ex.name);
-    const space = ex.kind === 0 ? sp.funcTypes.length : ex.kind === 1 ? sp.tables.length : ex.kind === 2 ? sp.memories : sp.globals.length;
+    const space =
+      ex.kind === 0
+        ? sp.funcTypes.length
+        : ex.kind === 1
+          ? sp.tables.length
+          : ex.kind === 2
+            ? sp.memories
+            : sp.globals.length;
     const kindName = ['function', 'table', 'memory', 'global'][ex.kind];
     if (ex.index >= space) invalid(`unknown ${kindName} ${ex.index}`);
   }
@@ -124,9 +131,13 @@ export function validate(m: ModuleIR): void {
 }
 
 function checkLimits(min: number, max: number | undefined, bound: number, what: string): void {
-  if (min > bound) invalid(what === 'memory' ? 'memory size must be at most 65536 pages (4GiB)' : 'table size must be at most 2^32-1');
+  if (min > bound)
+    invalid(what === 'memory' ? 'memory size must be at most 65536 pages (4GiB)' : 'table size must be at most 2^32-1');
   if (max !== undefined) {
-    if (max > bound) invalid(what === 'memory' ? 'memory size must be at most 65536 pages (4GiB)' : 'table size must be at most 2^32-1');
+    if (max > bound)
+      invalid(
+        what === 'memory' ? 'memory size must be at most 65536 pages (4GiB)' : 'table size must be at most 2^32-1',
+      );
     if (min > max) invalid('size minimum must not be greater than maximum');
   }
 }
@@ -135,20 +146,32 @@ function collectRefs(e: ConstExprIR, refs: Set<number>): void {
   if (e.code[0] === 0xd2) refs.add(e.code[1]);
 }
 
-function constExpr(m: ModuleIR, sp: Spaces, e: ConstExprIR, expected: number, globalsVisible: number): void {
+function constExpr(_m: ModuleIR, sp: Spaces, e: ConstExprIR, expected: number, globalsVisible: number): void {
   const c = e.code;
   const stack: number[] = [];
   let pc = 0;
   for (;;) {
     const op = c[pc];
     if (op === 0x0b) break;
-    if (op === 0x41) { stack.push(I32); pc += 2; }
-    else if (op === 0x42) { stack.push(I64); pc += 3; }
-    else if (op === 0x43) { stack.push(F32); pc += 2; }
-    else if (op === 0x44) { stack.push(F64); pc += 3; }
-    else if (op === 0xd0) { stack.push(c[pc + 1]); pc += 2; }
-    else if (op === SIMD_BASE + 0x0c) { stack.push(V128); pc += 5; }
-    else if (op === 0xd2) {
+    if (op === 0x41) {
+      stack.push(I32);
+      pc += 2;
+    } else if (op === 0x42) {
+      stack.push(I64);
+      pc += 3;
+    } else if (op === 0x43) {
+      stack.push(F32);
+      pc += 2;
+    } else if (op === 0x44) {
+      stack.push(F64);
+      pc += 3;
+    } else if (op === 0xd0) {
+      stack.push(c[pc + 1]);
+      pc += 2;
+    } else if (op === SIMD_BASE + 0x0c) {
+      stack.push(V128);
+      pc += 5;
+    } else if (op === 0xd2) {
       if (c[pc + 1] >= sp.funcTypes.length) invalid(`unknown function ${c[pc + 1]}`);
       stack.push(FUNCREF);
       pc += 2;
@@ -162,7 +185,8 @@ function constExpr(m: ModuleIR, sp: Spaces, e: ConstExprIR, expected: number, gl
       pc += 2;
     } else invalid('constant expression required', { offset: e.offset });
   }
-  if (stack.length !== 1 || stack[0] !== expected) invalid('type mismatch in constant expression', { offset: e.offset });
+  if (stack.length !== 1 || stack[0] !== expected)
+    invalid('type mismatch in constant expression', { offset: e.offset });
 }
 
 function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex: number): void {
@@ -245,9 +269,16 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
       continue;
     }
     switch (op) {
-      case 0x00: setUnreachable(); pc += 1; break;
-      case 0x01: pc += 1; break;
-      case 0x02: case 0x03: case 0x04: {
+      case 0x00:
+        setUnreachable();
+        pc += 1;
+        break;
+      case 0x01:
+        pc += 1;
+        break;
+      case 0x02:
+      case 0x03:
+      case 0x04: {
         if (c[pc + 1] >= 0 && m.types[c[pc + 1]] === undefined) fail(`unknown type ${c[pc + 1]}`);
         const bt = blockSig(m, c[pc + 1]);
         if (op === 0x04) popExpect(I32);
@@ -265,7 +296,8 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
       }
       case 0x0b: {
         const f = popCtrl();
-        if (f.op === 0x04 && !sameTypes(f.params, f.results)) fail('type mismatch: if without else must have matching param and result types');
+        if (f.op === 0x04 && !sameTypes(f.params, f.results))
+          fail('type mismatch: if without else must have matching param and result types');
         for (const r of f.results) push(r);
         pc += 1;
         break;
@@ -326,7 +358,10 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
         pc += 3;
         break;
       }
-      case 0x1a: pop(); pc += 1; break;
+      case 0x1a:
+        pop();
+        pc += 1;
+        break;
       case 0x1b: {
         popExpect(I32);
         const a = pop();
@@ -348,16 +383,22 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
         pc += 3;
         break;
       }
-      case 0x20: case 0x21: case 0x22: {
+      case 0x20:
+      case 0x21:
+      case 0x22: {
         const t = locals[c[pc + 1]];
         if (t === undefined) fail(`unknown local ${c[pc + 1]}`);
         if (op === 0x20) push(t);
         else if (op === 0x21) popExpect(t);
-        else { popExpect(t); push(t); }
+        else {
+          popExpect(t);
+          push(t);
+        }
         pc += 2;
         break;
       }
-      case 0x23: case 0x24: {
+      case 0x23:
+      case 0x24: {
         const g = sp.globals[c[pc + 1]];
         if (!g) fail(`unknown global ${c[pc + 1]}`);
         if (op === 0x23) push(g.type);
@@ -368,16 +409,58 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
         pc += 2;
         break;
       }
-      case 0x25: { const t = table(c[pc + 1]); popExpect(I32); push(t.elem); pc += 2; break; }
-      case 0x26: { const t = table(c[pc + 1]); popExpect(t.elem); popExpect(I32); pc += 2; break; }
-      case 0x3f: if (sp.memories === 0) fail('unknown memory 0'); push(I32); pc += 1; break;
-      case 0x40: if (sp.memories === 0) fail('unknown memory 0'); popExpect(I32); push(I32); pc += 1; break;
-      case 0x41: push(I32); pc += 2; break;
-      case 0x42: push(I64); pc += 3; break;
-      case 0x43: push(F32); pc += 2; break;
-      case 0x44: push(F64); pc += 3; break;
-      case 0xd0: push(c[pc + 1]); pc += 2; break;
-      case 0xd1: { const t = pop(); if (!isRef(t) && t !== UNKNOWN) fail('type mismatch: ref.is_null needs a reference'); push(I32); pc += 1; break; }
+      case 0x25: {
+        const t = table(c[pc + 1]);
+        popExpect(I32);
+        push(t.elem);
+        pc += 2;
+        break;
+      }
+      case 0x26: {
+        const t = table(c[pc + 1]);
+        popExpect(t.elem);
+        popExpect(I32);
+        pc += 2;
+        break;
+      }
+      case 0x3f:
+        if (sp.memories === 0) fail('unknown memory 0');
+        push(I32);
+        pc += 1;
+        break;
+      case 0x40:
+        if (sp.memories === 0) fail('unknown memory 0');
+        popExpect(I32);
+        push(I32);
+        pc += 1;
+        break;
+      case 0x41:
+        push(I32);
+        pc += 2;
+        break;
+      case 0x42:
+        push(I64);
+        pc += 3;
+        break;
+      case 0x43:
+        push(F32);
+        pc += 2;
+        break;
+      case 0x44:
+        push(F64);
+        pc += 3;
+        break;
+      case 0xd0:
+        push(c[pc + 1]);
+        pc += 2;
+        break;
+      case 0xd1: {
+        const t = pop();
+        if (!isRef(t) && t !== UNKNOWN) fail('type mismatch: ref.is_null needs a reference');
+        push(I32);
+        pc += 1;
+        break;
+      }
       case 0xd2: {
         const f = c[pc + 1];
         if (f >= sp.funcTypes.length) fail(`unknown function ${f}`);
@@ -386,9 +469,23 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
         pc += 2;
         break;
       }
-      case 0x108: { dataSeg(c[pc + 1]); if (sp.memories === 0) fail('unknown memory 0'); popVals([I32, I32, I32]); pc += 2; break; }
-      case 0x109: dataSeg(c[pc + 1]); pc += 2; break;
-      case 0x10a: case 0x10b: if (sp.memories === 0) fail('unknown memory 0'); popVals([I32, I32, I32]); pc += 1; break;
+      case 0x108: {
+        dataSeg(c[pc + 1]);
+        if (sp.memories === 0) fail('unknown memory 0');
+        popVals([I32, I32, I32]);
+        pc += 2;
+        break;
+      }
+      case 0x109:
+        dataSeg(c[pc + 1]);
+        pc += 2;
+        break;
+      case 0x10a:
+      case 0x10b:
+        if (sp.memories === 0) fail('unknown memory 0');
+        popVals([I32, I32, I32]);
+        pc += 1;
+        break;
       case 0x10c: {
         const e = elemSeg(c[pc + 1]);
         const t = table(c[pc + 2]);
@@ -397,7 +494,10 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
         pc += 3;
         break;
       }
-      case 0x10d: elemSeg(c[pc + 1]); pc += 2; break;
+      case 0x10d:
+        elemSeg(c[pc + 1]);
+        pc += 2;
+        break;
       case 0x10e: {
         const d = table(c[pc + 1]);
         const s = table(c[pc + 2]);
@@ -406,15 +506,35 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
         pc += 3;
         break;
       }
-      case 0x10f: { const t = table(c[pc + 1]); popVals([t.elem, I32]); push(I32); pc += 2; break; }
-      case 0x110: table(c[pc + 1]); push(I32); pc += 2; break;
-      case 0x111: { const t = table(c[pc + 1]); popVals([I32, t.elem, I32]); pc += 2; break; }
+      case 0x10f: {
+        const t = table(c[pc + 1]);
+        popVals([t.elem, I32]);
+        push(I32);
+        pc += 2;
+        break;
+      }
+      case 0x110:
+        table(c[pc + 1]);
+        push(I32);
+        pc += 2;
+        break;
+      case 0x111: {
+        const t = table(c[pc + 1]);
+        popVals([I32, t.elem, I32]);
+        pc += 2;
+        break;
+      }
       default:
         if (op >= 0x28 && op <= 0x3e) {
           memCheck(c[pc + 1], MEM_NATURAL_ALIGN[op - 0x28]);
           const t = MEM_TYPE[op - 0x28];
-          if (op <= 0x35) { popExpect(I32); push(t); }
-          else { popExpect(t); popExpect(I32); }
+          if (op <= 0x35) {
+            popExpect(I32);
+            push(t);
+          } else {
+            popExpect(t);
+            popExpect(I32);
+          }
           pc += 3;
         } else if (op >= SIMD_BASE) {
           const sub = op - SIMD_BASE;
@@ -455,14 +575,22 @@ function sameTypes(a: readonly number[], b: readonly number[]): boolean {
 
 function typeName(t: number): string {
   switch (t) {
-    case I32: return 'i32';
-    case I64: return 'i64';
-    case F32: return 'f32';
-    case F64: return 'f64';
-    case V128: return 'v128';
-    case FUNCREF: return 'funcref';
-    case EXTERNREF: return 'externref';
-    default: return 'unknown';
+    case I32:
+      return 'i32';
+    case I64:
+      return 'i64';
+    case F32:
+      return 'f32';
+    case F64:
+      return 'f64';
+    case V128:
+      return 'v128';
+    case FUNCREF:
+      return 'funcref';
+    case EXTERNREF:
+      return 'externref';
+    default:
+      return 'unknown';
   }
 }
 

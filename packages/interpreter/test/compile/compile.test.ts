@@ -6,7 +6,11 @@ describe('compile', () => {
   it('compiles function bodies to one Int32Array of slot-addressed bytecode', () => {
     const mod = compileModule(fixture('loops'));
     // Internal view (not public API): the compiled code is a flat Int32Array with one entry per function.
-    const compiled = (mod as unknown as { compiled: { code: Int32Array; funcs: ({ entry: number; frameSize: number } | undefined)[]; compileAll(): void } }).compiled;
+    const compiled = (
+      mod as unknown as {
+        compiled: { code: Int32Array; funcs: ({ entry: number; frameSize: number } | undefined)[]; compileAll(): void };
+      }
+    ).compiled;
     // Bodies compile on first call; nothing is compiled before that.
     expect(compiled.funcs.every((f) => f === undefined)).toBe(true);
     compiled.compileAll();
@@ -32,11 +36,8 @@ describe('compile', () => {
     // (local.get 0) (local.set 0 (i32.const 7)) -> the pending read must see the old value
     // built by hand: params (i32) results (i32 i32)
     const bytes = Uint8Array.from([
-      0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-      1, 7, 1, 0x60, 1, 0x7f, 2, 0x7f, 0x7f,
-      3, 2, 1, 0,
-      7, 5, 1, 1, 0x66, 0, 0,
-      10, 12, 1, 10, 0, 0x20, 0, 0x41, 7, 0x21, 0, 0x20, 0, 0x0b,
+      0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 7, 1, 0x60, 1, 0x7f, 2, 0x7f, 0x7f, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0, 10,
+      12, 1, 10, 0, 0x20, 0, 0x41, 7, 0x21, 0, 0x20, 0, 0x0b,
     ]);
     const inst = instantiateModule(compileModule(bytes));
     expect(inst.invoke('f', [3])).toEqual([3, 7]);

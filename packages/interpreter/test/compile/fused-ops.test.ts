@@ -108,7 +108,17 @@ beforeAll(async () => {
 const u32 = (v: unknown) => (v as number) >>> 0;
 const u64 = (v: unknown) => BigInt.asUintN(64, v as bigint);
 const I32S = [0, 1, -1, 2, 15, 255, 0x7fffffff, -0x80000000, 0x12345678, -0x6543210f, 0x0000ffff, 0xffff0000 | 0];
-const I64S = [0n, 1n, -1n, 0xffffffffn, 0x100000000n, -0x8000000000000000n, 0x7fffffffffffffffn, 0x123456789abcdef0n, -0x0123456789abcdefn];
+const I64S = [
+  0n,
+  1n,
+  -1n,
+  0xffffffffn,
+  0x100000000n,
+  -0x8000000000000000n,
+  0x7fffffffffffffffn,
+  0x123456789abcdef0n,
+  -0x0123456789abcdefn,
+];
 
 // wabt and the reference both need the host's WebAssembly, absent under `node --jitless`.
 describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
@@ -144,13 +154,23 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
     for (const i of [8191, 16383, -1, 0x1fffffff]) {
       expect(() => native.shl_load(i)).toThrow();
-      expect(() => inst.invoke('shl_load', [i])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+      expect(() => inst.invoke('shl_load', [i])).toThrow(
+        expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+      );
     }
   });
 
   it('loads whose address is (r * n + c) << k, wrapping and trapping like native', () => {
     const inst = instantiateModule(compileModule(bytes));
-    for (const [r, n] of [[0, 0], [1, 15], [3, 5], [-1, 1], [0x10000, 0x10000], [0x40000000, 4], [7, -2]]) {
+    for (const [r, n] of [
+      [0, 0],
+      [1, 15],
+      [3, 5],
+      [-1, 1],
+      [0x10000, 0x10000],
+      [0x40000000, 4],
+      [7, -2],
+    ]) {
       for (const c of [0, 1, 15, 16, -16, 8189, 0x7fffffff]) {
         let expected: unknown[] | undefined;
         try {
@@ -159,7 +179,9 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
           expected = undefined;
         }
         if (expected === undefined) {
-          expect(() => inst.invoke('mad_load', [r, c, n])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+          expect(() => inst.invoke('mad_load', [r, c, n])).toThrow(
+            expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+          );
         } else {
           expect(inst.invoke('mad_load', [r, c, n])).toEqual(expected);
         }
@@ -178,7 +200,9 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
           expected = undefined;
         }
         if (expected === undefined) {
-          expect(() => inst.invoke('add_shl_load', [base, i])).toThrow(expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }));
+          expect(() => inst.invoke('add_shl_load', [base, i])).toThrow(
+            expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+          );
         } else {
           expect(inst.invoke('add_shl_load', [base, i])).toEqual(expected);
         }
@@ -186,49 +210,55 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
-  it.each(['loop_sum', 'loop_step_s', 'loop_do'])('%s: charges loop fuel on the back edge and stops at the same point for the same slices', (fn) => {
-    const mod = compileModule(bytes);
-    const full = instantiateModule(mod);
-    const expected = full.invoke(fn, [300]);
-    expect(expected).toEqual([u32(native[fn](300))]);
-    const fuelUsed = full.usage().fuelUsed;
-    for (const slice of [1, 2, 3, 7, 10, 64]) {
-      const trace = (): number[] => {
-        const inst = instantiateModule(mod);
-        const call = inst.call(fn, [300]);
-        const used: number[] = [];
-        for (;;) {
-          const r = call.run({ fuel: slice });
-          used.push(inst.usage().fuelUsed);
-          if (r.status === 'completed') {
-            expect(r.values).toEqual(expected);
-            break;
+  it.each(['loop_sum', 'loop_step_s', 'loop_do'])(
+    '%s: charges loop fuel on the back edge and stops at the same point for the same slices',
+    (fn) => {
+      const mod = compileModule(bytes);
+      const full = instantiateModule(mod);
+      const expected = full.invoke(fn, [300]);
+      expect(expected).toEqual([u32(native[fn](300))]);
+      const fuelUsed = full.usage().fuelUsed;
+      for (const slice of [1, 2, 3, 7, 10, 64]) {
+        const trace = (): number[] => {
+          const inst = instantiateModule(mod);
+          const call = inst.call(fn, [300]);
+          const used: number[] = [];
+          for (;;) {
+            const r = call.run({ fuel: slice });
+            used.push(inst.usage().fuelUsed);
+            if (r.status === 'completed') {
+              expect(r.values).toEqual(expected);
+              break;
+            }
+            expect(r.status).toBe('suspended');
           }
-          expect(r.status).toBe('suspended');
-        }
-        return used;
-      };
-      const a = trace();
-      expect(trace()).toEqual(a);
-      expect(a.at(-1)).toBe(fuelUsed);
-    }
-    // A budget one short of what the call needs traps; the exact budget completes.
-    expect(() => instantiateModule(mod, {}, { fuel: fuelUsed - 1 }).invoke(fn, [300])).toThrow(
-      expect.objectContaining({ code: 'TRAP_FUEL_EXHAUSTED' }),
-    );
-    expect(instantiateModule(mod, {}, { fuel: fuelUsed }).invoke(fn, [300])).toEqual(expected);
-  });
+          return used;
+        };
+        const a = trace();
+        expect(trace()).toEqual(a);
+        expect(a.at(-1)).toBe(fuelUsed);
+      }
+      // A budget one short of what the call needs traps; the exact budget completes.
+      expect(() => instantiateModule(mod, {}, { fuel: fuelUsed - 1 }).invoke(fn, [300])).toThrow(
+        expect.objectContaining({ code: 'TRAP_FUEL_EXHAUSTED' }),
+      );
+      expect(instantiateModule(mod, {}, { fuel: fuelUsed }).invoke(fn, [300])).toEqual(expected);
+    },
+  );
 });
 
 describe.skipIf(typeof WebAssembly === 'undefined')('lazy compilation', () => {
   it('a host call that compiles functions (growing the code buffer) leaves the calling frame intact', async () => {
     const wabt = await require('wabt')();
     const adds = '(local.set 0 (i32.add (local.get 0) (i32.const 3)))\n'.repeat(600);
-    const mod = wabt.parseWat('lazy.wat', `(module
+    const mod = wabt.parseWat(
+      'lazy.wat',
+      `(module
       (import "env" "cb" (func $cb))
       (func (export "outer") (result i32) (call $cb) (i32.add (call $big) (call $small)))
       (func $big (export "big") (result i32) (local i32) ${adds} (local.get 0))
-      (func $small (result i32) (i32.const 5)))`);
+      (func $small (result i32) (i32.const 5)))`,
+    );
     const wasm = new Uint8Array(mod.toBinary({}).buffer);
     mod.destroy();
     const compiled = compileModule(wasm);
@@ -239,6 +269,11 @@ describe.skipIf(typeof WebAssembly === 'undefined')('lazy compilation', () => {
     });
     inst = instantiateModule(compiled, { env: { cb } });
     expect(inst.invoke('outer', [])).toEqual([1805]);
-    expect(instantiateModule(compiled, { env: { cb: hostFunction({ params: [], results: [] }, () => {}) } }).invoke('outer', [])).toEqual([1805]);
+    expect(
+      instantiateModule(compiled, { env: { cb: hostFunction({ params: [], results: [] }, () => {}) } }).invoke(
+        'outer',
+        [],
+      ),
+    ).toEqual([1805]);
   });
 });

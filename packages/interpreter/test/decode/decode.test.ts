@@ -24,7 +24,9 @@ describe('decode', () => {
 
   it('rejects truncated input, over-long LEB128 and section size mismatches', () => {
     expect(decodeError(moduleBytes([1, 5, 1, 0x60])).code).toBe('WASM_MALFORMED');
-    expect(decodeError(moduleBytes(section(5, [1, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]))).message).toMatch(/too long|too large|size mismatch/);
+    expect(decodeError(moduleBytes(section(5, [1, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]))).message).toMatch(
+      /too long|too large|size mismatch/,
+    );
     expect(decodeError(moduleBytes([1, 2, 0, 0, 0])).code).toBe('WASM_MALFORMED');
   });
 
@@ -52,8 +54,16 @@ describe('decode', () => {
       { module: 'env', name: 'log', kind: 'function', type: { params: ['i32', 'f64'], results: [] } },
       { module: 'env', name: 'base', kind: 'global', type: { value: 'i32', mutable: false } },
     ]);
-    expect(mod.exports.find((e) => e.name === 'swap')).toEqual({ name: 'swap', kind: 'function', type: { params: ['i32', 'f64'], results: ['f64', 'i32'] } });
-    expect(mod.exports.find((e) => e.name === 'memory')).toEqual({ name: 'memory', kind: 'memory', type: { initial: 1, maximum: 10 } });
+    expect(mod.exports.find((e) => e.name === 'swap')).toEqual({
+      name: 'swap',
+      kind: 'function',
+      type: { params: ['i32', 'f64'], results: ['f64', 'i32'] },
+    });
+    expect(mod.exports.find((e) => e.name === 'memory')).toEqual({
+      name: 'memory',
+      kind: 'memory',
+      type: { initial: 1, maximum: 10 },
+    });
   });
 });
 
@@ -101,11 +111,17 @@ describe('decode: implementation limits (checked when a count is read, before an
   });
 
   it('refuses locals past 50,000 in one function, and past 4,000,000 over all functions (7 bytes each, never expanded)', () => {
-    limitError(moduleBytes(TYPE, sec(3, [1, 0]), sec(10, [1, 6, 1, ...leb(50_001), 0x7f, 0x0b])), 'locals of one function');
+    limitError(
+      moduleBytes(TYPE, sec(3, [1, 0]), sec(10, [1, 6, 1, ...leb(50_001), 0x7f, 0x0b])),
+      'locals of one function',
+    );
     const n = 81; // 81 × 50,000 > 4,000,000
     const body = [1, ...leb(50_000), 0x7f, 0x0b];
     const code = [...leb(n), ...Array.from({ length: n }, () => [body.length, ...body]).flat()];
-    const e = limitError(moduleBytes(TYPE, sec(3, [...leb(n), ...new Array<number>(n).fill(0)]), sec(10, code)), 'locals of all functions together');
+    const e = limitError(
+      moduleBytes(TYPE, sec(3, [...leb(n), ...new Array<number>(n).fill(0)]), sec(10, code)),
+      'locals of all functions together',
+    );
     expect(e.details.found).toBe(4_050_000);
   }, 60_000);
 
@@ -119,6 +135,8 @@ describe('decode: implementation limits (checked when a count is read, before an
     const n = 1000;
     const body = [1, ...leb(100), 0x7f, 0x0b];
     const code = [...leb(n), ...Array.from({ length: n }, () => [body.length, ...body]).flat()];
-    expect(() => compileModule(moduleBytes(TYPE, sec(3, [...leb(n), ...new Array<number>(n).fill(0)]), sec(10, code)))).not.toThrow();
+    expect(() =>
+      compileModule(moduleBytes(TYPE, sec(3, [...leb(n), ...new Array<number>(n).fill(0)]), sec(10, code))),
+    ).not.toThrow();
   });
 });

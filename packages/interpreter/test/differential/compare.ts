@@ -27,7 +27,9 @@ async function run(engine: DiffEngine, seed: number): Promise<Run> {
     const o = await inst.call(m.mainParams, args, m.mainResults);
     outcomes.push(o);
     memory.push(memoryHash(inst.memory()));
-    lines.push(`main(${args.map((a) => `0x${a.toString(16)}`).join(', ')}) -> ${describeOutcome(o)}, memory ${memory.at(-1)}`);
+    lines.push(
+      `main(${args.map((a) => `0x${a.toString(16)}`).join(', ')}) -> ${describeOutcome(o)}, memory ${memory.at(-1)}`,
+    );
   }
   const globals = m.globals.map((g) => `${g.name}=0x${inst.global(g.name, g.type).toString(16)}`).join(' ');
   return { outcomes, lines, memory, globals };
@@ -35,8 +37,13 @@ async function run(engine: DiffEngine, seed: number): Promise<Run> {
 
 /** The reference may name a trap ambiguously (a set of codes); the engine under test must name one of them. */
 function agree(tested: CallOutcome, reference: CallOutcome): boolean {
-  if ('trap' in reference) return 'trap' in tested && tested.trap.length === 1 && reference.trap.includes(tested.trap[0]!);
-  return 'values' in tested && tested.values.length === reference.values.length && tested.values.every((v, i) => v === reference.values[i]);
+  if ('trap' in reference)
+    return 'trap' in tested && tested.trap.length === 1 && reference.trap.includes(tested.trap[0]!);
+  return (
+    'values' in tested &&
+    tested.values.length === reference.values.length &&
+    tested.values.every((v, i) => v === reference.values[i])
+  );
 }
 
 export interface Comparison {
@@ -54,7 +61,7 @@ export async function compareSeed(tested: DiffEngine, reference: DiffEngine, see
   try {
     got = await run(tested, seed);
   } catch (e) {
-    return { seed, traps, mismatch: `${tested.name} threw ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
+    return { seed, traps, mismatch: `${tested.name} threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` };
   }
   const same =
     ref.outcomes.every((o, k) => agree(got.outcomes[k]!, o)) &&
@@ -62,6 +69,7 @@ export async function compareSeed(tested: DiffEngine, reference: DiffEngine, see
     ref.globals === got.globals;
   if (same) return { seed, traps };
   const pad = ' '.repeat(Math.max(reference.name.length, tested.name.length) + 2);
-  const show = (name: string, r: Run) => `${`${name}:`.padEnd(pad.length)}${[...r.lines, r.globals].join(`\n    ${pad}`)}`;
+  const show = (name: string, r: Run) =>
+    `${`${name}:`.padEnd(pad.length)}${[...r.lines, r.globals].join(`\n    ${pad}`)}`;
   return { seed, traps, mismatch: `${show(reference.name, ref)}\n    ${show(tested.name, got)}` };
 }

@@ -4,7 +4,11 @@ import type { NumType } from '@fayger/wasm-testgen';
 export type CallOutcome = { readonly values: readonly bigint[] } | { readonly trap: readonly string[] };
 
 export interface DiffInstance {
-  call(params: readonly NumType[], args: readonly bigint[], results: readonly NumType[]): CallOutcome | Promise<CallOutcome>;
+  call(
+    params: readonly NumType[],
+    args: readonly bigint[],
+    results: readonly NumType[],
+  ): CallOutcome | Promise<CallOutcome>;
   memory(): Uint8Array;
   global(name: string, type: NumType): bigint;
 }

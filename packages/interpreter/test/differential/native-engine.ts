@@ -11,7 +11,10 @@ const V8_TRAPS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
   [/divide result unrepresentable/, ['TRAP_INTEGER_OVERFLOW']],
   [/float unrepresentable in integer range/, ['TRAP_INVALID_CONVERSION', 'TRAP_INTEGER_OVERFLOW']],
   [/memory access out of bounds/, ['TRAP_MEMORY_OUT_OF_BOUNDS']],
-  [/table index is out of bounds|table (access|get|set)? ?out of bounds|out of bounds table/, ['TRAP_TABLE_OUT_OF_BOUNDS']],
+  [
+    /table index is out of bounds|table (access|get|set)? ?out of bounds|out of bounds table/,
+    ['TRAP_TABLE_OUT_OF_BOUNDS'],
+  ],
   // V8 has one message for a null slot and a signature mismatch.
   [/null function or function signature mismatch/, ['TRAP_UNINITIALIZED_ELEMENT', 'TRAP_INDIRECT_CALL_TYPE_MISMATCH']],
   [/function signature mismatch/, ['TRAP_INDIRECT_CALL_TYPE_MISMATCH']],

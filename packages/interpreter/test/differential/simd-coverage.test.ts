@@ -16,7 +16,11 @@ describe('differential generator: SIMD coverage', () => {
       let any = false;
       for (const c of m.codes) {
         expect(c.locals).toContain(0x7b);
-        for (const op of c.body) if (op >= SIMD_BASE && op <= SIMD_BASE + 0xff) { seen.add(op - SIMD_BASE); any = true; }
+        for (const op of c.body)
+          if (op >= SIMD_BASE && op <= SIMD_BASE + 0xff) {
+            seen.add(op - SIMD_BASE);
+            any = true;
+          }
       }
       if (any) withSimd++;
     }

@@ -33,10 +33,11 @@ describe('exact bits', () => {
 
   it('does exact i64 arithmetic on two 32-bit halves', () => {
     const M = (1n << 64n) - 1n;
-    const a = 0x123456789abcdef1n, b = 0xfedcba9876543211n;
+    const a = 0x123456789abcdef1n,
+      b = 0xfedcba9876543211n;
     expect(inst.invoke('i64_mul', [a, b])).toEqual([(a * b) & M]);
-    expect(inst.invoke('i64_div_s', [(-7n) & M, 2n])).toEqual([(-3n) & M]);
-    expect(inst.invoke('i64_shr_s', [1n << 63n, 33n])).toEqual([((-(1n << 63n)) >> 33n) & M]);
+    expect(inst.invoke('i64_div_s', [-7n & M, 2n])).toEqual([-3n & M]);
+    expect(inst.invoke('i64_shr_s', [1n << 63n, 33n])).toEqual([(-(1n << 63n) >> 33n) & M]);
   });
 
   it('traps integer division by zero with its own code and the function index', () => {

@@ -115,7 +115,11 @@ describe('SIMD with fuel and suspension', () => {
   });
 
   it('a fuel budget stops a SIMD loop with TRAP_FUEL_EXHAUSTED', () => {
-    const inst = instantiateModule(compileModule(fixture('simd')), { host: { twice: hostFunction({ params: ['v128', 'i32'], results: ['v128'] }, (x) => x) } }, { fuel: 500 });
+    const inst = instantiateModule(
+      compileModule(fixture('simd')),
+      { host: { twice: hostFunction({ params: ['v128', 'i32'], results: ['v128'] }, (x) => x) } },
+      { fuel: 500 },
+    );
     try {
       inst.invoke('vsum', [4096]);
       expect.unreachable();
@@ -157,7 +161,12 @@ describe('SIMD decoding and validation', () => {
     // i32x4.add of an i32 and a v128
     expect(code(oneFunc([0x41, 0, ...k, 0xfd, 0xae, 0x01, 0x1a, 0x0b]))).toBe('WASM_INVALID');
     // v128.load with align 2^5 > 16 bytes
-    const mem = moduleBytes(section(1, [1, 0x60, 0, 0]), section(3, [1, 0]), section(5, [1, 0, 1]), section(10, [1, 9, 0, 0x41, 0, 0xfd, 0x00, 5, 0, 0x1a, 0x0b]));
+    const mem = moduleBytes(
+      section(1, [1, 0x60, 0, 0]),
+      section(3, [1, 0]),
+      section(5, [1, 0, 1]),
+      section(10, [1, 9, 0, 0x41, 0, 0xfd, 0x00, 5, 0, 0x1a, 0x0b]),
+    );
     expect(code(mem)).toBe('WASM_INVALID');
   });
 });

@@ -39,7 +39,10 @@ describe('brotli-wasm, unmodified, on the WebAssembly facade', { timeout: 60_000
       }
     }
     saved = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly');
-    const host = Object.assign(Object.create(null) as Record<string, unknown>, wa, { Module: CountingModule, Instance: CountingInstance });
+    const host = Object.assign(Object.create(null) as Record<string, unknown>, wa, {
+      Module: CountingModule,
+      Instance: CountingInstance,
+    });
     Object.defineProperty(globalThis, 'WebAssembly', { value: host, configurable: true, writable: true });
     for (const key of Object.keys(require.cache)) if (key.includes('brotli-wasm')) delete require.cache[key];
     brotli = require('brotli-wasm') as Brotli;

@@ -17,7 +17,10 @@ type HashWasm = {
   sha3(d: string | Uint8Array, bits?: number): Promise<string>;
   blake2b(d: string | Uint8Array, bits?: number): Promise<string>;
   createSHA256(): Promise<{ init(): unknown; update(d: Uint8Array): unknown; digest(): string }>;
-  createHMAC(h: Promise<unknown>, key: string): Promise<{ init(): unknown; update(d: string): unknown; digest(): string }>;
+  createHMAC(
+    h: Promise<unknown>,
+    key: string,
+  ): Promise<{ init(): unknown; update(d: string): unknown; digest(): string }>;
 };
 
 const facade = ((facadeModule as Record<string, unknown>)['WebAssembly'] ??
@@ -82,11 +85,15 @@ describe('hash-wasm, unmodified, on the WebAssembly facade', { timeout: 30_000 }
     expect(await hashwasm.sha512(data)).toBe(reference('sha512', data));
   });
 
-  it.each(inputs)('sha3-256 and blake2b-512 of %s match node:crypto', async (_, data) => {
-    expect(await hashwasm.sha3(data, 256)).toBe(reference('sha3-256', data));
-    expect(await hashwasm.blake2b(data, 512)).toBe(reference('blake2b512', data));
-    // Bounded by input size, not time: sized for a loaded 2-core machine (load ≈ 12), not vitest's 5 s default.
-  }, 120_000);
+  it.each(inputs)(
+    'sha3-256 and blake2b-512 of %s match node:crypto',
+    async (_, data) => {
+      expect(await hashwasm.sha3(data, 256)).toBe(reference('sha3-256', data));
+      expect(await hashwasm.blake2b(data, 512)).toBe(reference('blake2b512', data));
+      // Bounded by input size, not time: sized for a loaded 2-core machine (load ≈ 12), not vitest's 5 s default.
+    },
+    120_000,
+  );
 
   it('streams sha256 across chunk boundaries and computes HMAC-SHA256', async () => {
     const data = bytes(12_000, 3);

@@ -18,7 +18,11 @@ async function main() {
 
   const hashwasm = require('hash-wasm');
   const data = Uint8Array.from({ length: 3000 }, (_, i) => (i * 131 + (i >> 5)) & 255);
-  for (const [algo, fn] of [['md5', hashwasm.md5], ['sha1', hashwasm.sha1], ['sha256', hashwasm.sha256]]) {
+  for (const [algo, fn] of [
+    ['md5', hashwasm.md5],
+    ['sha1', hashwasm.sha1],
+    ['sha256', hashwasm.sha256],
+  ]) {
     check(`hash-wasm ${algo}`, (await fn(data)) === createHash(algo).update(data).digest('hex'));
   }
 
@@ -28,11 +32,13 @@ async function main() {
   check('brotli-wasm compress', brotliDecompressSync(brotli.compress(text, { quality: 1 })).equals(text));
 
   const ok = checks.every((c) => c.ok);
-  console.log(JSON.stringify({ jitless: process.execArgv.includes('--jitless'), hadNativeWebAssembly: hadNative, ok, checks }));
+  console.log(
+    JSON.stringify({ jitless: process.execArgv.includes('--jitless'), hadNativeWebAssembly: hadNative, ok, checks }),
+  );
   process.exitCode = ok ? 0 : 1;
 }
 
 main().catch((e) => {
-  console.log(JSON.stringify({ ok: false, error: String(e && e.stack ? e.stack : e) }));
+  console.log(JSON.stringify({ ok: false, error: String(e?.stack ? e.stack : e) }));
   process.exitCode = 1;
 });

@@ -17,7 +17,12 @@ describe.skipIf(!built)('npm packages on a host without WebAssembly (node --jitl
   it('hash-wasm and brotli-wasm give node:crypto / node:zlib results through the facade', () => {
     const r = spawnSync(process.execPath, ['--jitless', script], { encoding: 'utf8', timeout: 120_000 });
     const line = r.stdout.trim().split('\n').at(-1) ?? '';
-    const report = JSON.parse(line) as { jitless: boolean; hadNativeWebAssembly: boolean; ok: boolean; checks: unknown[] };
+    const report = JSON.parse(line) as {
+      jitless: boolean;
+      hadNativeWebAssembly: boolean;
+      ok: boolean;
+      checks: unknown[];
+    };
     expect(report).toMatchObject({ jitless: true, hadNativeWebAssembly: false, ok: true });
     expect(report.checks).toHaveLength(5);
     expect(r.status).toBe(0);

@@ -36,10 +36,12 @@ const lossy = utils.encodeWebp({ data, width: w, height: h }, { quality: 80 });
 const lossless = utils.encodeWebp({ data, width: w, height: h }, { lossless: true });
 const back = utils.decodeWebp(lossless);
 const c = process.cpuUsage(c0);
-console.log(JSON.stringify({
-  modules,
-  lossy: [lossy.length, sha(lossy)],
-  lossless: [lossless.length, sha(lossless)],
-  roundTrip: back.width === w && back.height === h && Buffer.compare(back.data, data) === 0,
-  cpuMs: Math.round((c.user + c.system) / 1000),
-}));
+console.log(
+  JSON.stringify({
+    modules,
+    lossy: [lossy.length, sha(lossy)],
+    lossless: [lossless.length, sha(lossless)],
+    roundTrip: back.width === w && back.height === h && Buffer.compare(back.data, data) === 0,
+    cpuMs: Math.round((c.user + c.system) / 1000),
+  }),
+);

@@ -9,7 +9,8 @@ import { fixture } from '../helpers.js';
  */
 async function both() {
   const engines: { name: string; wa: any }[] = [{ name: 'facade', wa: WA }];
-  if (typeof WebAssembly !== 'undefined' && WebAssembly.validate(fixture('simd') as Uint8Array<ArrayBuffer>)) engines.push({ name: 'native', wa: WebAssembly });
+  if (typeof WebAssembly !== 'undefined' && WebAssembly.validate(fixture('simd') as Uint8Array<ArrayBuffer>))
+    engines.push({ name: 'native', wa: WebAssembly });
   return engines;
 }
 
@@ -17,7 +18,13 @@ describe('v128 in the WebAssembly facade', () => {
   it('calling an export with a v128 param or result from JS throws TypeError, like V8', async () => {
     for (const { name, wa } of await both()) {
       let hostCalls = 0;
-      const { instance } = await wa.instantiate(fixture('simd'), { host: { twice: () => { hostCalls++; } } });
+      const { instance } = await wa.instantiate(fixture('simd'), {
+        host: {
+          twice: () => {
+            hostCalls++;
+          },
+        },
+      });
       const ex = instance.exports as Record<string, any>;
       expect(ex.add, name).toBeTypeOf('function');
       expect(() => ex.add(1, 2), name).toThrow(TypeError);
@@ -33,7 +40,13 @@ describe('v128 in the WebAssembly facade', () => {
   it('a JS import with a v128 signature throws TypeError when the guest calls it', async () => {
     for (const { name, wa } of await both()) {
       let hostCalls = 0;
-      const { instance } = await wa.instantiate(fixture('simd'), { host: { twice: () => { hostCalls++; } } });
+      const { instance } = await wa.instantiate(fixture('simd'), {
+        host: {
+          twice: () => {
+            hostCalls++;
+          },
+        },
+      });
       // Reach the import from wasm: a helper module imports `host` (v128 -> v128) and calls it from scalar code.
       const ex = instance.exports as Record<string, any>;
       const relay = await wa.instantiate(relayModule(), { m: { f: ex.host } });
@@ -48,7 +61,9 @@ describe('v128 in the WebAssembly facade', () => {
       const g = (instance.exports as any).acc;
       expect(g, name).toBeInstanceOf(wa.Global);
       expect(() => g.value, name).toThrow(TypeError);
-      expect(() => { g.value = 1; }, name).toThrow(TypeError);
+      expect(() => {
+        g.value = 1;
+      }, name).toThrow(TypeError);
       expect(() => new wa.Global({ value: 'v128' } as any), name).toThrow(TypeError);
     }
   });
@@ -65,12 +80,52 @@ describe('v128 in the WebAssembly facade', () => {
 function relayModule(): Uint8Array {
   const body = [0, 0xfd, 0x0c, ...new Array(16).fill(0), 0x10, 0, 0x1a, 0x0b];
   return Uint8Array.from([
-    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    1, 9, 2, 0x60, 1, 0x7b, 1, 0x7b, 0x60, 0, 0,
-    2, 7, 1, 1, 0x6d, 1, 0x66, 0, 0,
-    3, 2, 1, 1,
-    7, 7, 1, 3, 0x72, 0x75, 0x6e, 0, 1,
-    10, body.length + 2, 1, body.length, ...body,
+    0,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    1,
+    9,
+    2,
+    0x60,
+    1,
+    0x7b,
+    1,
+    0x7b,
+    0x60,
+    0,
+    0,
+    2,
+    7,
+    1,
+    1,
+    0x6d,
+    1,
+    0x66,
+    0,
+    0,
+    3,
+    2,
+    1,
+    1,
+    7,
+    7,
+    1,
+    3,
+    0x72,
+    0x75,
+    0x6e,
+    0,
+    1,
+    10,
+    body.length + 2,
+    1,
+    body.length,
+    ...body,
   ]);
 }
 
@@ -78,17 +133,90 @@ function relayModule(): Uint8Array {
 function sumModule(): Uint8Array {
   const c = (a: number[]) => [0xfd, 0x0c, ...new Uint8Array(Int32Array.from(a).buffer)];
   const body = [
-    1, 1, 0x7b,
-    ...c([1, 2, 3, 4]), ...c([10, 20, 30, 40]), 0x10, 0, 0x21, 0,
-    0x20, 0, 0xfd, 0x1b, 0, 0x20, 0, 0xfd, 0x1b, 1, 0x6a, 0x20, 0, 0xfd, 0x1b, 2, 0x6a, 0x20, 0, 0xfd, 0x1b, 3, 0x6a,
+    1,
+    1,
+    0x7b,
+    ...c([1, 2, 3, 4]),
+    ...c([10, 20, 30, 40]),
+    0x10,
+    0,
+    0x21,
+    0,
+    0x20,
+    0,
+    0xfd,
+    0x1b,
+    0,
+    0x20,
+    0,
+    0xfd,
+    0x1b,
+    1,
+    0x6a,
+    0x20,
+    0,
+    0xfd,
+    0x1b,
+    2,
+    0x6a,
+    0x20,
+    0,
+    0xfd,
+    0x1b,
+    3,
+    0x6a,
     0x0b,
   ];
   return Uint8Array.from([
-    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    1, 11, 2, 0x60, 2, 0x7b, 0x7b, 1, 0x7b, 0x60, 0, 1, 0x7f,
-    2, 9, 1, 1, 0x6d, 3, 0x61, 0x64, 0x64, 0, 0,
-    3, 2, 1, 1,
-    7, 7, 1, 3, 0x72, 0x75, 0x6e, 0, 1,
-    10, body.length + 2, 1, body.length, ...body,
+    0,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    1,
+    11,
+    2,
+    0x60,
+    2,
+    0x7b,
+    0x7b,
+    1,
+    0x7b,
+    0x60,
+    0,
+    1,
+    0x7f,
+    2,
+    9,
+    1,
+    1,
+    0x6d,
+    3,
+    0x61,
+    0x64,
+    0x64,
+    0,
+    0,
+    3,
+    2,
+    1,
+    1,
+    7,
+    7,
+    1,
+    3,
+    0x72,
+    0x75,
+    0x6e,
+    0,
+    1,
+    10,
+    body.length + 2,
+    1,
+    body.length,
+    ...body,
   ]);
 }

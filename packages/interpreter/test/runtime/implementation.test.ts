@@ -21,12 +21,19 @@ describe('Runtime_Implementation (createInterpreterImplementation)', () => {
 
   it('describes itself for the registry', () => {
     expect(impl.descriptor.id).toBe('fayger-interpreter');
-    expect(impl.descriptor.features).toEqual(expect.arrayContaining(['suspend', 'fuel', 'jitless', 'deterministic', 'simd']));
+    expect(impl.descriptor.features).toEqual(
+      expect.arrayContaining(['suspend', 'fuel', 'jitless', 'deterministic', 'simd']),
+    );
   });
 
   it('runs a SIMD module: v128 values cross as 16-byte Uint8Arrays, host imports included', async () => {
     const code = await impl.compile(fixture('simd'));
-    expect(code.imports[0]).toEqual({ module: 'host', name: 'twice', kind: 'function', type: { params: ['v128', 'i32'], results: ['v128'] } });
+    expect(code.imports[0]).toEqual({
+      module: 'host',
+      name: 'twice',
+      kind: 'function',
+      type: { params: ['v128', 'i32'], results: ['v128'] },
+    });
     const inst = await code.instantiate({ host: { twice: ([x]) => x as Uint8Array } });
     const v = (...l: number[]) => new Uint8Array(Int32Array.from(l).buffer);
     const { outcome } = await drive(inst.call('add', [v(1, 2, 3, 4), v(5, 6, 7, -8)]), 3);
@@ -34,12 +41,16 @@ describe('Runtime_Implementation (createInterpreterImplementation)', () => {
     const r = outcome.status === 'completed' ? (outcome.values[0] as Uint8Array) : new Uint8Array(16);
     expect([...new Int32Array(r.slice().buffer)]).toEqual([6, 8, 10, -4]);
     const host = await drive(inst.call('host', [v(9, 9, 9, 9)]));
-    expect(host.outcome.status === 'completed' && [...new Int32Array((host.outcome.values[0] as Uint8Array).slice().buffer)]).toEqual([9, 9, 9, 9]);
+    expect(
+      host.outcome.status === 'completed' && [...new Int32Array((host.outcome.values[0] as Uint8Array).slice().buffer)],
+    ).toEqual([9, 9, 9, 9]);
   });
 
   it('compiles, instantiates with Promise-returning host imports and runs in fuel slices', async () => {
     const code = await impl.compile(fixture('async'));
-    expect(code.imports).toEqual([{ module: 'host', name: 'fetch', kind: 'function', type: { params: ['i32'], results: ['i32'] } }]);
+    expect(code.imports).toEqual([
+      { module: 'host', name: 'fetch', kind: 'function', type: { params: ['i32'], results: ['i32'] } },
+    ]);
     const seen: number[] = [];
     const inst = await code.instantiate({
       host: {

@@ -175,7 +175,8 @@ export class BufBuilder {
     const explicit = new Set<number>();
     for (const s of this.#sections) {
       if (s.id === undefined) continue;
-      if (!Number.isInteger(s.id) || s.id < 0 || s.id > 0xffffffff) throw invalid(`id of ${s.name}`, 'a u32', String(s.id));
+      if (!Number.isInteger(s.id) || s.id < 0 || s.id > 0xffffffff)
+        throw invalid(`id of ${s.name}`, 'a u32', String(s.id));
       if (explicit.has(s.id)) throw invalid(`id of ${s.name}`, 'a unique id', `duplicate ${s.id}`);
       explicit.add(s.id);
     }
@@ -235,7 +236,11 @@ export class BufBuilder {
       if (chunkSize !== 0) {
         const log2 = Math.log2(chunkSize);
         if (!Number.isInteger(log2) || log2 < MIN_CHUNK_LOG2 || log2 > MAX_CHUNK_LOG2) {
-          throw invalid(`chunkSize of ${s.name}`, `0 or a power of two 2^${MIN_CHUNK_LOG2}..2^${MAX_CHUNK_LOG2}`, String(chunkSize));
+          throw invalid(
+            `chunkSize of ${s.name}`,
+            `0 or a power of two 2^${MIN_CHUNK_LOG2}..2^${MAX_CHUNK_LOG2}`,
+            String(chunkSize),
+          );
         }
       }
       const effectiveChunk = s.data.length === 0 ? 0 : chunkSize;
@@ -268,8 +273,12 @@ export class BufBuilder {
     }
     checkAcyclic(entries);
     const entry = entries.find((e) => e.name === this.#manifest.entry?.section);
-    if (!entry || entry.kind !== 'code') {
-      throw invalid('manifest entry', `a code section named ${JSON.stringify(this.#manifest.entry?.section)}`, entry ? `a ${entry.kind} section` : 'no such section');
+    if (entry?.kind !== 'code') {
+      throw invalid(
+        'manifest entry',
+        `a code section named ${JSON.stringify(this.#manifest.entry?.section)}`,
+        entry ? `a ${entry.kind} section` : 'no such section',
+      );
     }
     return entries;
   }
@@ -289,7 +298,10 @@ function checkAcyclic(entries: readonly IndexEntry[]): void {
       if (top.next < deps.length) {
         const d = deps[top.next++]!;
         if (state.get(d) === 1) {
-          const names = [...stack.slice(stack.findIndex((f) => f.id === d)).map((f) => byId.get(f.id)!.name), byId.get(d)!.name];
+          const names = [
+            ...stack.slice(stack.findIndex((f) => f.id === d)).map((f) => byId.get(f.id)!.name),
+            byId.get(d)!.name,
+          ];
           throw invalid('dependsOn', 'an acyclic dependency graph', `cycle ${names.join(' → ')}`);
         }
         if (!state.has(d)) {

@@ -164,7 +164,8 @@ export function decodeHeader(bytes: Uint8Array, sourceSize: number): DecodedHead
   if (manifestLength < 2) field('manifest length', `2..${MAX_MANIFEST_LENGTH}`, manifestLength);
   if (manifestLength > MAX_MANIFEST_LENGTH) overCap('manifest length', MAX_MANIFEST_LENGTH, manifestLength);
   const expectedIndexOffset = align(manifestOffset + manifestLength, alignment);
-  if (indexOffset !== expectedIndexOffset) field('index offset', `= aligned manifest end ${expectedIndexOffset}`, indexOffset);
+  if (indexOffset !== expectedIndexOffset)
+    field('index offset', `= aligned manifest end ${expectedIndexOffset}`, indexOffset);
   if (indexLength < 8 || indexLength > MAX_INDEX_LENGTH) field('index length', `8..${MAX_INDEX_LENGTH}`, indexLength);
   if (indexOffset + indexLength > sourceSize) {
     throw loaderError('LOADER_TRUNCATED', PHASE, {
@@ -175,7 +176,8 @@ export function decodeHeader(bytes: Uint8Array, sourceSize: number): DecodedHead
   }
   // Checked before the manifest and index are read: that read allocates indexLength bytes.
   const indexCap = maxIndexLength(totalLength);
-  if (indexLength > indexCap) overCap('index length', indexCap, indexLength, `48 MiB + total length / ${INDEX_BODY_RATIO}`);
+  if (indexLength > indexCap)
+    overCap('index length', indexCap, indexLength, `48 MiB + total length / ${INDEX_BODY_RATIO}`);
   return {
     formatMajor: FORMAT_MAJOR,
     formatMinor,

@@ -132,7 +132,8 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
   // Field labels are constants; the entry number is added only when an error is built (no per-field strings).
   let current = 0;
   const need = (n: number, what: string) => {
-    if (p + n > bytes.length) bad(`entry ${current} ${what} within the index`, `it runs ${p + n - bytes.length} bytes past the end`, p);
+    if (p + n > bytes.length)
+      bad(`entry ${current} ${what} within the index`, `it runs ${p + n - bytes.length} bytes past the end`, p);
   };
   const getStr = (what: string): string => {
     need(2, what);
@@ -140,7 +141,8 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     need(2 + n, what);
     stringBytes += n;
     if (++strings > MAX_INDEX_STRINGS) overCap('names and selector values', MAX_INDEX_STRINGS, strings, p);
-    if (stringBytes > MAX_INDEX_STRING_BYTES) overCap('bytes of names and selector values', MAX_INDEX_STRING_BYTES, stringBytes, p);
+    if (stringBytes > MAX_INDEX_STRING_BYTES)
+      overCap('bytes of names and selector values', MAX_INDEX_STRING_BYTES, stringBytes, p);
     let s = '';
     let ascii = true;
     for (let k = p + 2; k < p + 2 + n; k++) {
@@ -190,7 +192,11 @@ export function decodeIndex(bytes: Uint8Array, sourceSize: number): IndexEntry[]
     const storedLength = readU64(view, p + 24);
     const rawLength = readU64(view, p + 32);
     if (offset > sourceSize || storedLength > sourceSize || offset + storedLength > sourceSize) {
-      bad(`entry ${i} (id ${id}) within the ${sourceSize}-byte source`, `offset ${offset} + length ${storedLength}`, p + 16);
+      bad(
+        `entry ${i} (id ${id}) within the ${sourceSize}-byte source`,
+        `offset ${offset} + length ${storedLength}`,
+        p + 16,
+      );
     }
     if (rawLength !== storedLength || compression !== 0) {
       bad(

@@ -56,7 +56,10 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
   if (canonical !== text) {
     let at = 0;
     while (at < text.length && text[at] === canonical[at]) at++;
-    bad('canonical JSON (sorted keys, no whitespace, no duplicate keys, minimal escapes)', `a difference at character ${at}`);
+    bad(
+      'canonical JSON (sorted keys, no whitespace, no duplicate keys, minimal escapes)',
+      `a difference at character ${at}`,
+    );
   }
   const problems = checkManifest(value);
   if (problems.length) bad('a manifest matching the v1 schema', problems.join('; '));

@@ -84,7 +84,8 @@ export function decodeSignatureSection(bytes: Uint8Array, phase = 'verify-digest
     const sigLen = view.getUint16(p + 2, true);
     if (alg !== SIG_ALG_ED25519) bad(`algorithm ${SIG_ALG_ED25519} (ed25519)`, String(alg), p);
     if (sigLen !== ED25519_SIGNATURE_LENGTH) bad(`signature length ${ED25519_SIGNATURE_LENGTH}`, String(sigLen), p + 2);
-    if (keyLen === 0 || p + 4 + keyLen + sigLen > bytes.length) bad(`record ${i} within the section`, `key id length ${keyLen}`, p + 1);
+    if (keyLen === 0 || p + 4 + keyLen + sigLen > bytes.length)
+      bad(`record ${i} within the section`, `key id length ${keyLen}`, p + 1);
     const keyBytes = bytes.subarray(p + 4, p + 4 + keyLen);
     let keyId = '';
     try {
@@ -93,7 +94,8 @@ export function decodeSignatureSection(bytes: Uint8Array, phase = 'verify-digest
       bad('a UTF-8 key id', 'invalid UTF-8', p + 4);
     }
     if (!KEY_ID_RE.test(keyId)) bad('a key id of printable ASCII', JSON.stringify(keyId), p + 4);
-    if (prev && compareBytes(prev, keyBytes) >= 0) bad('records sorted by key id, no duplicates', `"${keyId}" out of order`, p);
+    if (prev && compareBytes(prev, keyBytes) >= 0)
+      bad('records sorted by key id, no duplicates', `"${keyId}" out of order`, p);
     prev = keyBytes;
     signatures.push({ keyId, algorithm: 'ed25519', signature: bytes.slice(p + 4 + keyLen, p + 4 + keyLen + sigLen) });
     p += 4 + keyLen + sigLen;

@@ -48,7 +48,9 @@ export function s3OptionsFromProfile(env: Readonly<Record<string, string | undef
   const profile = env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE ?? 'default';
   const home = env.HOME ?? homedir();
   const creds = readIni(env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials')).get(profile);
-  const config = readIni(env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config')).get(profile === 'default' ? 'default' : `profile ${profile}`);
+  const config = readIni(env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config')).get(
+    profile === 'default' ? 'default' : `profile ${profile}`,
+  );
   const pick = (k: string) => creds?.get(k) ?? config?.get(k);
   const out: S3Options = {};
   const id = pick('aws_access_key_id');
@@ -70,7 +72,10 @@ export function s3OptionsFromProfile(env: Readonly<Record<string, string | undef
  * Options, then the AWS_* environment variables, then the profile files — the AWS CLI's order. Only what
  * neither the options nor the environment set is taken from the profile.
  */
-export function nodeS3Options(options: S3Options = {}, env: Readonly<Record<string, string | undefined>> = process.env): S3Options {
+export function nodeS3Options(
+  options: S3Options = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): S3Options {
   const p = s3OptionsFromProfile(env);
   const envCreds = Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY);
   return {
@@ -78,7 +83,9 @@ export function nodeS3Options(options: S3Options = {}, env: Readonly<Record<stri
     env,
     ...(!options.credentials && !envCreds && p.credentials ? { credentials: p.credentials } : {}),
     ...(!options.region && !env.AWS_REGION && !env.AWS_DEFAULT_REGION && p.region ? { region: p.region } : {}),
-    ...(!options.endpoint && !env.AWS_ENDPOINT_URL_S3 && !env.AWS_ENDPOINT_URL && p.endpoint ? { endpoint: p.endpoint } : {}),
+    ...(!options.endpoint && !env.AWS_ENDPOINT_URL_S3 && !env.AWS_ENDPOINT_URL && p.endpoint
+      ? { endpoint: p.endpoint }
+      : {}),
     ...(!options.addressing && !env.FAYGER_S3_ADDRESSING && p.addressing ? { addressing: p.addressing } : {}),
   };
 }

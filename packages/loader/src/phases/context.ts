@@ -66,7 +66,12 @@ export async function runPhase<T>(
     const result = await fn();
     const t1 = now();
     const bytes = (ctx.counter?.bytes ?? 0) - bytes0;
-    if (events) span.emit('loader.phase.end', { phase: contractPhase(phase), durationMs: t1 - t0, ...(bytes ? { bytes } : {}) }, { phase });
+    if (events)
+      span.emit(
+        'loader.phase.end',
+        { phase: contractPhase(phase), durationMs: t1 - t0, ...(bytes ? { bytes } : {}) },
+        { phase },
+      );
     return result;
   } catch (err) {
     const e = FaygerError.is(err)
@@ -79,7 +84,12 @@ export async function runPhase<T>(
           cause: err,
         });
     const t1 = now();
-    if (events) span.emit('loader.phase.error', { phase: contractPhase(phase), durationMs: t1 - t0, error: e.toJSON() }, { phase });
+    if (events)
+      span.emit(
+        'loader.phase.error',
+        { phase: contractPhase(phase), durationMs: t1 - t0, error: e.toJSON() },
+        { phase },
+      );
     throw e;
   }
 }
@@ -107,7 +117,13 @@ export async function readExact(
   what: string,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+  if (
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > size
+  ) {
     throw loaderError('LOADER_TRUNCATED', phase, {
       what,
       expected: `a range inside the ${size}-byte source`,

@@ -174,9 +174,20 @@ class LoadedBufImpl implements LoadedBuf {
     return abortable(p, signal, `reading section ${e.name}`);
   }
 
-  async sectionRange(nameOrId: string | number, offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+  async sectionRange(
+    nameOrId: string | number,
+    offset: number,
+    length: number,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> {
     const e = this.#lookup(nameOrId);
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > e.rawLength) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > e.rawLength
+    ) {
       throw loaderError('LOADER_RANGE_INVALID', 'section-read', {
         what: `reading a range of section ${e.name}`,
         expected: `offset + length within 0..${e.rawLength}`,
@@ -190,7 +201,11 @@ class LoadedBufImpl implements LoadedBuf {
       const body = await this.section(e.id, signal);
       return body.subarray(offset, offset + length);
     }
-    return abortable(this.#reader.readRange(e, offset, length, 'section-read', signal), signal, `reading a range of ${e.name}`);
+    return abortable(
+      this.#reader.readRange(e, offset, length, 'section-read', signal),
+      signal,
+      `reading a range of ${e.name}`,
+    );
   }
 }
 

@@ -13,10 +13,18 @@ export async function readPhase(ctx: LoadContext): Promise<void> {
     size = await source.size(signal);
   } catch (err) {
     if (FaygerError.is(err)) throw err;
-    throw loaderError('LOADER_SOURCE_IO', 'read', { what: `getting the size of ${ctx.label}`, found: String(err), cause: err });
+    throw loaderError('LOADER_SOURCE_IO', 'read', {
+      what: `getting the size of ${ctx.label}`,
+      found: String(err),
+      cause: err,
+    });
   }
   if (!Number.isSafeInteger(size) || size < 0) {
-    throw loaderError('LOADER_SOURCE_IO', 'read', { what: `getting the size of ${ctx.label}`, expected: 'a non-negative integer', found: String(size) });
+    throw loaderError('LOADER_SOURCE_IO', 'read', {
+      what: `getting the size of ${ctx.label}`,
+      expected: 'a non-negative integer',
+      found: String(size),
+    });
   }
   ctx.size = size;
   if (size < HEADER_LENGTH) {
@@ -47,7 +55,15 @@ export async function readPhase(ctx: LoadContext): Promise<void> {
   ctx.header = header;
   const indexEnd = header.indexOffset + header.indexLength;
   const regionEnd = Math.min(align(indexEnd, header.alignment), size);
-  ctx.region = await readExact(source, size, header.manifestOffset, regionEnd - header.manifestOffset, 'read', 'reading the manifest and index', signal);
+  ctx.region = await readExact(
+    source,
+    size,
+    header.manifestOffset,
+    regionEnd - header.manifestOffset,
+    'read',
+    'reading the manifest and index',
+    signal,
+  );
   const rel = (n: number) => n - header.manifestOffset;
   ctx.manifestBytes = ctx.region.subarray(0, header.manifestLength);
   ctx.indexBytes = ctx.region.subarray(rel(header.indexOffset), rel(indexEnd));

@@ -23,7 +23,9 @@ export function resolveDependenciesPhase(ctx: LoadContext): void {
       }
     }
   }
-  const WHITE = 0, GREY = 1, BLACK = 2;
+  const WHITE = 0,
+    GREY = 1,
+    BLACK = 2;
   const color = new Map<number, number>();
   const order: number[] = [];
   const included = new Set<number>();

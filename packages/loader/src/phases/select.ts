@@ -7,19 +7,27 @@ const PHASE = 'select';
 
 const OK = { ok: true } as const;
 
-function applicability(e: IndexEntry, p: LoadProfile): { ok: true } | { ok: false; reason: SelectionReason; detail: string } {
+function applicability(
+  e: IndexEntry,
+  p: LoadProfile,
+): { ok: true } | { ok: false; reason: SelectionReason; detail: string } {
   if (e.hosts.length && !e.hosts.includes(p.host)) {
     return { ok: false, reason: 'host-mismatch', detail: `for hosts ${e.hosts.join(', ')}; this host is ${p.host}` };
   }
   if (e.features.length) {
     const features = p.features ?? [];
     const missing = e.features.filter((f) => !features.includes(f));
-    if (missing.length) return { ok: false, reason: 'feature-missing', detail: `needs feature(s) ${missing.join(', ')}` };
+    if (missing.length)
+      return { ok: false, reason: 'feature-missing', detail: `needs feature(s) ${missing.join(', ')}` };
   }
   if (e.locales.length) {
     const locales = p.locales ?? [];
     if (!e.locales.some((l) => locales.includes(l))) {
-      return { ok: false, reason: 'locale-mismatch', detail: `for locales ${e.locales.join(', ')}; profile has ${locales.join(', ') || 'none'}` };
+      return {
+        ok: false,
+        reason: 'locale-mismatch',
+        detail: `for locales ${e.locales.join(', ')}; profile has ${locales.join(', ') || 'none'}`,
+      };
     }
   }
   return OK;
@@ -33,11 +41,23 @@ function applicability(e: IndexEntry, p: LoadProfile): { ok: true } | { ok: fals
 export function selectPhase(ctx: LoadContext): void {
   const profile = ctx.options.profile;
   if (!profile || typeof profile.host !== 'string') {
-    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: PHASE, what: 'reading LoadOptions.profile', expected: 'a LoadProfile with a host', found: JSON.stringify(profile) });
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: PHASE,
+      what: 'reading LoadOptions.profile',
+      expected: 'a LoadProfile with a host',
+      found: JSON.stringify(profile),
+    });
   }
   const budget = profile.byteBudget;
   if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0)) {
-    throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: PHASE, what: 'reading LoadProfile.byteBudget', expected: 'a non-negative number', found: String(budget) });
+    throw new FaygerError({
+      code: 'INVALID_ARGUMENT',
+      phase: PHASE,
+      what: 'reading LoadProfile.byteBudget',
+      expected: 'a non-negative number',
+      found: String(budget),
+    });
   }
   const sections = ctx.signatureEntry ? ctx.entries.slice(0, -1) : ctx.entries;
   const byId = ctx.byId;
@@ -65,7 +85,12 @@ export function selectPhase(ctx: LoadContext): void {
   const include = (root: IndexEntry, reason: SelectionReason, detail: string) => {
     for (const e of closure(root)) {
       used += e.rawLength;
-      decided.set(e.id, e === root ? { included: true, reason, detail } : { included: true, reason: 'dependency', detail: `needed by ${root.name}` });
+      decided.set(
+        e.id,
+        e === root
+          ? { included: true, reason, detail }
+          : { included: true, reason: 'dependency', detail: `needed by ${root.name}` },
+      );
     }
   };
 
@@ -100,17 +125,35 @@ export function selectPhase(ctx: LoadContext): void {
         used += e.rawLength;
         decided.set(e.id, SELECTED);
       } else {
-        decided.set(e.id, { included: false, reason: 'over-budget', detail: `needs ${e.rawLength} bytes, ${budget - used} left` });
+        decided.set(e.id, {
+          included: false,
+          reason: 'over-budget',
+          detail: `needs ${e.rawLength} bytes, ${budget - used} left`,
+        });
       }
       continue;
     }
     const cost = closure(e).reduce((n, s) => n + s.rawLength, 0);
     if (budget === undefined || used + cost <= budget) include(e, 'selected', 'matches the profile');
-    else decided.set(e.id, { included: false, reason: 'over-budget', detail: `needs ${cost} bytes, ${budget - used} left` });
+    else
+      decided.set(e.id, {
+        included: false,
+        reason: 'over-budget',
+        detail: `needs ${cost} bytes, ${budget - used} left`,
+      });
   }
   const entries: SelectionReportEntry[] = sections.map((e) => {
     const d = decided.get(e.id)!;
-    return { id: e.id, name: e.name, kind: e.kind, size: e.rawLength, priority: prio(e), included: d.included, reason: d.reason, detail: d.detail };
+    return {
+      id: e.id,
+      name: e.name,
+      kind: e.kind,
+      size: e.rawLength,
+      priority: prio(e),
+      included: d.included,
+      reason: d.reason,
+      detail: d.detail,
+    };
   });
   ctx.selection = {
     entries,

@@ -31,7 +31,15 @@ export async function verifyDigestPhase(ctx: LoadContext): Promise<void> {
   const entries = ctx.entries;
   const prev = entries.length > 1 ? entries[entries.length - 2]! : undefined;
   const padStart = prev ? prev.offset + prev.storedLength : ctx.header.indexOffset + ctx.header.indexLength;
-  const bytes = await readExact(ctx.source, ctx.size, padStart, sig.offset + sig.storedLength - padStart, PHASE, 'reading the signature section', ctx.options.signal);
+  const bytes = await readExact(
+    ctx.source,
+    ctx.size,
+    padStart,
+    sig.offset + sig.storedLength - padStart,
+    PHASE,
+    'reading the signature section',
+    ctx.options.signal,
+  );
   checkZero(bytes, 0, sig.offset - padStart, 'before the signature section', padStart, PHASE);
   ctx.signatureSectionBytes = bytes.subarray(sig.offset - padStart);
   ctx.signatureSection = decodeSignatureSection(ctx.signatureSectionBytes, PHASE);

@@ -39,7 +39,13 @@ export async function verifySignaturePhase(ctx: LoadContext): Promise<void> {
     });
   } catch (err) {
     if (FaygerError.is(err)) throw err;
-    throw new FaygerError({ code: 'INTERNAL', phase: PHASE, what: 'running the trust verifier', found: String(err), cause: err });
+    throw new FaygerError({
+      code: 'INTERNAL',
+      phase: PHASE,
+      what: 'running the trust verifier',
+      found: String(err),
+      cause: err,
+    });
   }
   // Defence in depth: an unsigned artifact passes only if the verifier explicitly said so.
   if (signatures.length === 0 && !(result?.unsigned === true)) {
@@ -62,6 +68,10 @@ export async function verifySignaturePhase(ctx: LoadContext): Promise<void> {
 }
 
 export function isAllowUnsigned(trust: unknown): trust is { allowUnsigned: true } {
-  return typeof trust === 'object' && trust !== null && (trust as { allowUnsigned?: unknown }).allowUnsigned === true
-    && typeof (trust as { verify?: unknown }).verify !== 'function';
+  return (
+    typeof trust === 'object' &&
+    trust !== null &&
+    (trust as { allowUnsigned?: unknown }).allowUnsigned === true &&
+    typeof (trust as { verify?: unknown }).verify !== 'function'
+  );
 }

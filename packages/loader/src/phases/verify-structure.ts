@@ -24,7 +24,8 @@ function checkSortedIdents(e: IndexEntry, label: string, list: readonly string[]
     if (v.length > MAX_IDENT_LENGTH || !IDENT_RE.test(v)) {
       bad(`${label} of section ${e.id} to be identifiers`, JSON.stringify(v), { id: e.id });
     }
-    if (i > 0 && !(list[i - 1]! < v)) bad(`${label} of section ${e.id} sorted and unique`, list.join(','), { id: e.id });
+    if (i > 0 && !(list[i - 1]! < v))
+      bad(`${label} of section ${e.id} sorted and unique`, list.join(','), { id: e.id });
   }
 }
 
@@ -59,11 +60,16 @@ export function verifyStructurePhase(ctx: LoadContext): void {
     if (e.chunkSize !== 0) {
       const log2 = Math.log2(e.chunkSize);
       if (log2 < MIN_CHUNK_LOG2 || log2 > MAX_CHUNK_LOG2 || e.storedLength === 0) {
-        bad(`section ${e.id} chunk size 2^${MIN_CHUNK_LOG2}..2^${MAX_CHUNK_LOG2} on a non-empty section`, String(e.chunkSize), { id: e.id });
+        bad(
+          `section ${e.id} chunk size 2^${MIN_CHUNK_LOG2}..2^${MAX_CHUNK_LOG2} on a non-empty section`,
+          String(e.chunkSize),
+          { id: e.id },
+        );
       }
     }
     if (e.kind === 'signature') {
-      if (i !== entries.length - 1) bad('the signature section last in the index', `signature section at position ${i}`, { id: e.id });
+      if (i !== entries.length - 1)
+        bad('the signature section last in the index', `signature section at position ${i}`, { id: e.id });
       // Checked before verify-digest reads (allocates) the whole section.
       if (e.storedLength > MAX_SIGNATURE_SECTION_LENGTH) {
         throw loaderError('LOADER_LIMIT_EXCEEDED', PHASE, {
@@ -97,7 +103,8 @@ export function verifyStructurePhase(ctx: LoadContext): void {
       for (let k = 0; k < e.dependsOn.length; k++) {
         const d = e.dependsOn[k]!;
         if (d === e.id) bad(`section ${e.id} not to depend on itself`, 'a self-dependency', { id: e.id });
-        if (k > 0 && !(e.dependsOn[k - 1]! < d)) bad(`dependsOn of section ${e.id} sorted and unique`, e.dependsOn.join(','), { id: e.id });
+        if (k > 0 && !(e.dependsOn[k - 1]! < d))
+          bad(`dependsOn of section ${e.id} sorted and unique`, e.dependsOn.join(','), { id: e.id });
       }
     }
     end = e.offset + e.storedLength;
@@ -122,7 +129,7 @@ export function verifyStructurePhase(ctx: LoadContext): void {
   ctx.byId = ids;
   ctx.byName = names;
   const entry = names.get(ctx.manifest.entry.section);
-  if (!entry || entry.kind !== 'code') {
+  if (entry?.kind !== 'code') {
     throw loaderError('LOADER_ENTRY_MISSING', PHASE, {
       what: 'finding the entry section',
       expected: `a code section named ${JSON.stringify(ctx.manifest.entry.section)}`,
@@ -131,7 +138,14 @@ export function verifyStructurePhase(ctx: LoadContext): void {
   }
 }
 
-export function checkZero(bytes: Uint8Array, from: number, to: number, where: string, base: number, phase = PHASE): void {
+export function checkZero(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  where: string,
+  base: number,
+  phase = PHASE,
+): void {
   for (let i = from; i < to; i++) {
     if (bytes[i] !== 0) {
       throw loaderError('LOADER_PADDING_NONZERO', phase, {

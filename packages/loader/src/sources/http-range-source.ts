@@ -1,5 +1,14 @@
 import { FaygerError, type BufSource, type ErrorCode } from '@fayger/contracts';
-import { Retryable, discard, isRetryableStatus, readBody, retryPolicy, withRetries, type RetryOptions, type RetryPolicy } from './retry.js';
+import {
+  Retryable,
+  discard,
+  isRetryableStatus,
+  readBody,
+  retryPolicy,
+  withRetries,
+  type RetryOptions,
+  type RetryPolicy,
+} from './retry.js';
 
 export interface HttpRangeSourceOptions extends RetryOptions {
   /** fetch implementation (default: globalThis.fetch). */
@@ -47,7 +56,13 @@ export class HttpRangeSource implements BufSource {
     this.#url = String(url);
     const f = options.fetch ?? (globalThis.fetch as typeof fetch | undefined);
     if (!f) {
-      throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: PHASE, what: 'creating an HttpRangeSource', expected: 'a fetch implementation', found: 'none' });
+      throw new FaygerError({
+        code: 'INVALID_ARGUMENT',
+        phase: PHASE,
+        what: 'creating an HttpRangeSource',
+        expected: 'a fetch implementation',
+        found: 'none',
+      });
     }
     // Browsers throw "Illegal invocation" when fetch is called with a `this` other than the global object, as
     // `this.#fetch(...)` would do; keep the global one bound.
@@ -71,8 +86,19 @@ export class HttpRangeSource implements BufSource {
     if (signal?.aborted) throw this.#aborted(signal);
     await this.#ensureProbe(signal);
     const size = this.#size!;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-      throw this.err('LOADER_RANGE_INVALID', 'reading a range', `a range within ${size} bytes`, `offset ${offset}, length ${length}`);
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > size
+    ) {
+      throw this.err(
+        'LOADER_RANGE_INVALID',
+        'reading a range',
+        `a range within ${size} bytes`,
+        `offset ${offset}, length ${length}`,
+      );
     }
     if (length === 0) return new Uint8Array(0);
     if (this.#whole) return this.#whole.subarray(offset, offset + length);
@@ -94,7 +120,13 @@ export class HttpRangeSource implements BufSource {
   }
 
   #withRetries<T>(signal: AbortSignal | undefined, attempt: (s: AbortSignal) => Promise<T>): Promise<T> {
-    return withRetries(this.#policy, signal, (c, w, e, f, cause) => this.err(c, w, e, f, cause), (sig) => this.#aborted(sig), attempt);
+    return withRetries(
+      this.#policy,
+      signal,
+      (c, w, e, f, cause) => this.err(c, w, e, f, cause),
+      (sig) => this.#aborted(sig),
+      attempt,
+    );
   }
 
   /**
@@ -125,7 +157,15 @@ export class HttpRangeSource implements BufSource {
 
   /** The error factory every failure goes through (`what`, expected/found, the URL in details). */
   protected err(code: ErrorCode, what: string, expected: string, found: string, cause?: unknown): FaygerError {
-    return new FaygerError({ code, phase: PHASE, what: `${what} from ${this.describe()}`, expected, found, ...(cause !== undefined ? { cause } : {}), details: { url: this.#url } });
+    return new FaygerError({
+      code,
+      phase: PHASE,
+      what: `${what} from ${this.describe()}`,
+      expected,
+      found,
+      ...(cause !== undefined ? { cause } : {}),
+      details: { url: this.#url },
+    });
   }
 
   async #rangeRequest(
@@ -134,7 +174,11 @@ export class HttpRangeSource implements BufSource {
     signal: AbortSignal,
     probe: boolean,
   ): Promise<{ bytes: Uint8Array; total: number; whole: boolean }> {
-    const headers: Record<string, string> = { ...this.#headers, range: `bytes=${offset}-${offset + length - 1}`, ...(probe ? {} : this.conditionalHeaders(this.#validator)) };
+    const headers: Record<string, string> = {
+      ...this.#headers,
+      range: `bytes=${offset}-${offset + length - 1}`,
+      ...(probe ? {} : this.conditionalHeaders(this.#validator)),
+    };
     this.requests++;
     const res = await this.send(this.#url, headers, signal);
     const status = res.status;
@@ -145,7 +189,9 @@ export class HttpRangeSource implements BufSource {
     }
     if (isRetryableStatus(status)) {
       await discard(res);
-      throw new Retryable(this.err('LOADER_HTTP_STATUS', `fetching bytes ${offset}+${length}`, '206 Partial Content', `HTTP ${status}`));
+      throw new Retryable(
+        this.err('LOADER_HTTP_STATUS', `fetching bytes ${offset}+${length}`, '206 Partial Content', `HTTP ${status}`),
+      );
     }
     if (status === 416) {
       await res.body?.cancel().catch(() => undefined);
@@ -154,24 +200,44 @@ export class HttpRangeSource implements BufSource {
         this.#learnValidator(res);
         return { bytes: new Uint8Array(0), total: 0, whole: true };
       }
-      throw this.err('LOADER_HTTP_RANGE_NOT_SATISFIABLE', `fetching bytes ${offset}+${length}`, `a range inside ${this.#size ?? 'the'} bytes`, `HTTP 416 (${res.headers.get('content-range') ?? 'no Content-Range'})`);
+      throw this.err(
+        'LOADER_HTTP_RANGE_NOT_SATISFIABLE',
+        `fetching bytes ${offset}+${length}`,
+        `a range inside ${this.#size ?? 'the'} bytes`,
+        `HTTP 416 (${res.headers.get('content-range') ?? 'no Content-Range'})`,
+      );
     }
     if (status === 206) {
       this.#checkValidator(res, probe);
       const cr = /^bytes (\d+)-(\d+)\/(\d+)$/.exec((res.headers.get('content-range') ?? '').trim());
       if (!cr) {
         await res.body?.cancel().catch(() => undefined);
-        throw this.err('LOADER_HTTP_BAD_CONTENT_RANGE', 'checking a 206 response', 'Content-Range: bytes a-b/total', JSON.stringify(res.headers.get('content-range')));
+        throw this.err(
+          'LOADER_HTTP_BAD_CONTENT_RANGE',
+          'checking a 206 response',
+          'Content-Range: bytes a-b/total',
+          JSON.stringify(res.headers.get('content-range')),
+        );
       }
       const [a, b, total] = [Number(cr[1]), Number(cr[2]), Number(cr[3])];
       const expectedEnd = probe ? Math.min(offset + length, total) - 1 : offset + length - 1;
       if (this.#size !== undefined && total !== this.#size) {
         await res.body?.cancel().catch(() => undefined);
-        throw this.err('LOADER_SOURCE_CHANGED', 'checking a 206 response', `total size ${this.#size}`, `Content-Range total ${total}`);
+        throw this.err(
+          'LOADER_SOURCE_CHANGED',
+          'checking a 206 response',
+          `total size ${this.#size}`,
+          `Content-Range total ${total}`,
+        );
       }
       if (a !== offset || b !== expectedEnd || !Number.isSafeInteger(total)) {
         await res.body?.cancel().catch(() => undefined);
-        throw this.err('LOADER_HTTP_BAD_CONTENT_RANGE', 'checking a 206 response', `bytes ${offset}-${expectedEnd}`, `bytes ${a}-${b}/${total}`);
+        throw this.err(
+          'LOADER_HTTP_BAD_CONTENT_RANGE',
+          'checking a 206 response',
+          `bytes ${offset}-${expectedEnd}`,
+          `bytes ${a}-${b}/${total}`,
+        );
       }
       const bytes = await readBody(res, b - a + 1, b - a + 1, this.#errf);
       if (probe) this.#learnValidator(res);
@@ -182,24 +248,51 @@ export class HttpRangeSource implements BufSource {
       // A 200 after we sent If-Range means the validator no longer matches: the file changed.
       if (!probe && headers['if-range'] !== undefined) {
         await res.body?.cancel().catch(() => undefined);
-        throw this.err('LOADER_SOURCE_CHANGED', `fetching bytes ${offset}+${length}`, '206 for an unchanged file (If-Range)', 'HTTP 200 with a full body');
+        throw this.err(
+          'LOADER_SOURCE_CHANGED',
+          `fetching bytes ${offset}+${length}`,
+          '206 for an unchanged file (If-Range)',
+          'HTTP 200 with a full body',
+        );
       }
       const declared = res.headers.get('content-length');
       if (declared !== null && Number(declared) > this.#maxFallback) {
         await res.body?.cancel().catch(() => undefined);
-        throw this.err('LOADER_HTTP_RANGE_UNSUPPORTED', 'fetching a range', `206, or a whole body of at most ${this.#maxFallback} bytes`, `HTTP 200 with ${declared} bytes`);
+        throw this.err(
+          'LOADER_HTTP_RANGE_UNSUPPORTED',
+          'fetching a range',
+          `206, or a whole body of at most ${this.#maxFallback} bytes`,
+          `HTTP 200 with ${declared} bytes`,
+        );
       }
-      const whole = await readBody(res, declared === null ? undefined : Number(declared), this.#maxFallback, this.#errf);
+      const whole = await readBody(
+        res,
+        declared === null ? undefined : Number(declared),
+        this.#maxFallback,
+        this.#errf,
+      );
       if (this.#size !== undefined && whole.length !== this.#size) {
-        throw this.err('LOADER_SOURCE_CHANGED', 'reading a full-body fallback', `${this.#size} bytes`, `${whole.length} bytes`);
+        throw this.err(
+          'LOADER_SOURCE_CHANGED',
+          'reading a full-body fallback',
+          `${this.#size} bytes`,
+          `${whole.length} bytes`,
+        );
       }
       if (probe) this.#learnValidator(res);
       this.#whole = whole;
       this.#probe = undefined;
-      return probe ? { bytes: whole, total: whole.length, whole: true } : { bytes: whole.subarray(offset, offset + length), total: whole.length, whole: true };
+      return probe
+        ? { bytes: whole, total: whole.length, whole: true }
+        : { bytes: whole.subarray(offset, offset + length), total: whole.length, whole: true };
     }
     await res.body?.cancel().catch(() => undefined);
-    throw this.err('LOADER_HTTP_STATUS', `fetching bytes ${offset}+${length}`, '206 Partial Content', `HTTP ${status} ${res.statusText}`);
+    throw this.err(
+      'LOADER_HTTP_STATUS',
+      `fetching bytes ${offset}+${length}`,
+      '206 Partial Content',
+      `HTTP ${status} ${res.statusText}`,
+    );
   }
 
   #learnValidator(res: Response): void {
@@ -227,6 +320,12 @@ export class HttpRangeSource implements BufSource {
   readonly #errf = (c: ErrorCode, w: string, e: string, f: string, cause?: unknown) => this.err(c, w, e, f, cause);
 
   #aborted(signal: AbortSignal): FaygerError {
-    return new FaygerError({ code: 'ABORTED', phase: PHASE, what: `reading ${this.describe()}`, found: 'the AbortSignal fired', cause: signal.reason });
+    return new FaygerError({
+      code: 'ABORTED',
+      phase: PHASE,
+      what: `reading ${this.describe()}`,
+      found: 'the AbortSignal fired',
+      cause: signal.reason,
+    });
   }
 }

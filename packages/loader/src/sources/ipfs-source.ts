@@ -5,7 +5,16 @@ import { identity } from 'multiformats/hashes/identity';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { FaygerError, type BufSource, type ErrorCode } from '@fayger/contracts';
 import { bytesEqual } from '../errors.js';
-import { Retryable, discard, isRetryableStatus, readBody, retryPolicy, withRetries, type RetryOptions, type RetryPolicy } from './retry.js';
+import {
+  Retryable,
+  discard,
+  isRetryableStatus,
+  readBody,
+  retryPolicy,
+  withRetries,
+  type RetryOptions,
+  type RetryPolicy,
+} from './retry.js';
 
 const PHASE = 'read';
 const RAW = 0x55;
@@ -41,13 +50,28 @@ export class TrustlessGateway implements BlockGetter {
   bytes = 0;
 
   constructor(gateways: string | readonly string[], options: TrustlessGatewayOptions = {}) {
-    const list = (typeof gateways === 'string' ? gateways.split(',') : [...gateways]).map((g) => g.trim().replace(/\/+$/, '')).filter(Boolean);
+    const list = (typeof gateways === 'string' ? gateways.split(',') : [...gateways])
+      .map((g) => g.trim().replace(/\/+$/, ''))
+      .filter(Boolean);
     if (list.length === 0) {
-      throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: PHASE, what: 'creating a TrustlessGateway', expected: 'at least one gateway URL', found: 'none' });
+      throw new FaygerError({
+        code: 'INVALID_ARGUMENT',
+        phase: PHASE,
+        what: 'creating a TrustlessGateway',
+        expected: 'at least one gateway URL',
+        found: 'none',
+      });
     }
     this.#gateways = list;
     const f = options.fetch ?? (globalThis.fetch as typeof fetch | undefined);
-    if (!f) throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: PHASE, what: 'creating a TrustlessGateway', expected: 'a fetch implementation', found: 'none' });
+    if (!f)
+      throw new FaygerError({
+        code: 'INVALID_ARGUMENT',
+        phase: PHASE,
+        what: 'creating a TrustlessGateway',
+        expected: 'a fetch implementation',
+        found: 'none',
+      });
     this.#fetch = options.fetch ?? f.bind(globalThis);
     this.#policy = retryPolicy(options);
     this.#maxBlock = options.maxBlockBytes ?? 4 * 1024 * 1024;
@@ -62,13 +86,28 @@ export class TrustlessGateway implements BlockGetter {
     for (const gw of this.#gateways) {
       const url = `${gw}/ipfs/${cid.toString()}?format=raw`;
       const err = (code: ErrorCode, what: string, expected: string, found: string, cause?: unknown) =>
-        new FaygerError({ code, phase: PHASE, what: `${what} (block ${cid} from ${gw})`, expected, found, ...(cause !== undefined ? { cause } : {}), details: { url, cid: cid.toString() } });
+        new FaygerError({
+          code,
+          phase: PHASE,
+          what: `${what} (block ${cid} from ${gw})`,
+          expected,
+          found,
+          ...(cause !== undefined ? { cause } : {}),
+          details: { url, cid: cid.toString() },
+        });
       try {
         const bytes = await withRetries(
           this.#policy,
           signal,
           err,
-          (s) => new FaygerError({ code: 'ABORTED', phase: PHASE, what: `fetching block ${cid}`, found: 'the AbortSignal fired', cause: s.reason }),
+          (s) =>
+            new FaygerError({
+              code: 'ABORTED',
+              phase: PHASE,
+              what: `fetching block ${cid}`,
+              found: 'the AbortSignal fired',
+              cause: s.reason,
+            }),
           async (s) => {
             this.requests++;
             const res = await this.#fetch(url, { headers: { accept: 'application/vnd.ipld.raw' }, signal: s });
@@ -78,14 +117,27 @@ export class TrustlessGateway implements BlockGetter {
             }
             if (isRetryableStatus(res.status)) {
               await discard(res);
-              throw new Retryable(err('LOADER_HTTP_STATUS', 'fetching a block', '200 with the raw block', `HTTP ${res.status}`));
+              throw new Retryable(
+                err('LOADER_HTTP_STATUS', 'fetching a block', '200 with the raw block', `HTTP ${res.status}`),
+              );
             }
             if (res.status !== 200) {
               await discard(res);
-              throw err('LOADER_HTTP_STATUS', 'fetching a block', '200 with the raw block (a trustless gateway: ?format=raw)', `HTTP ${res.status} ${res.statusText}`);
+              throw err(
+                'LOADER_HTTP_STATUS',
+                'fetching a block',
+                '200 with the raw block (a trustless gateway: ?format=raw)',
+                `HTTP ${res.status} ${res.statusText}`,
+              );
             }
             const declared = res.headers.get('content-length');
-            const body = await readBody(res, declared === null ? undefined : Number(declared), this.#maxBlock, err, 'LOADER_IPFS_BLOCK_INVALID');
+            const body = await readBody(
+              res,
+              declared === null ? undefined : Number(declared),
+              this.#maxBlock,
+              err,
+              'LOADER_IPFS_BLOCK_INVALID',
+            );
             this.bytes += body.length;
             return body;
           },
@@ -126,24 +178,49 @@ export function parseIpfsUrl(ref: string | URL): { cid: CID; path: string[] } {
   const s = String(ref);
   const m = /^(?:ipfs:\/\/|\/ipfs\/)([^/?#]+)((?:\/[^?#]*)?)$/i.exec(s);
   const bad = (found: string, cause?: unknown) =>
-    new FaygerError({ code: 'LOADER_IPFS_CID_INVALID', phase: PHASE, what: `parsing ${JSON.stringify(s)}`, expected: 'ipfs://<CID>[/path]', found, ...(cause ? { cause } : {}) });
+    new FaygerError({
+      code: 'LOADER_IPFS_CID_INVALID',
+      phase: PHASE,
+      what: `parsing ${JSON.stringify(s)}`,
+      expected: 'ipfs://<CID>[/path]',
+      found,
+      ...(cause ? { cause } : {}),
+    });
   if (!m) throw bad('not an ipfs:// URL');
   let cid: CID;
   try {
     cid = CID.parse(m[1]!);
   } catch (cause) {
-    throw bad(`${JSON.stringify(m[1])} is not a CID (${cause instanceof Error ? cause.message : String(cause)})`, cause);
+    throw bad(
+      `${JSON.stringify(m[1])} is not a CID (${cause instanceof Error ? cause.message : String(cause)})`,
+      cause,
+    );
   }
-  const path = (m[2] ?? '').split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const path = (m[2] ?? '')
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   return { cid, path };
 }
 
 function checkSupported(cid: CID, where: string): void {
   if (cid.code !== RAW && cid.code !== DAG_PB) {
-    throw new FaygerError({ code: 'LOADER_IPFS_CID_INVALID', phase: PHASE, what: where, expected: 'a dag-pb (0x70) or raw (0x55) CID (UnixFS)', found: `codec 0x${cid.code.toString(16)} in ${cid}` });
+    throw new FaygerError({
+      code: 'LOADER_IPFS_CID_INVALID',
+      phase: PHASE,
+      what: where,
+      expected: 'a dag-pb (0x70) or raw (0x55) CID (UnixFS)',
+      found: `codec 0x${cid.code.toString(16)} in ${cid}`,
+    });
   }
   if (cid.multihash.code !== SHA2_256 && cid.multihash.code !== IDENTITY) {
-    throw new FaygerError({ code: 'LOADER_IPFS_CID_INVALID', phase: PHASE, what: where, expected: 'a sha2-256 or identity multihash', found: `multihash 0x${cid.multihash.code.toString(16)} in ${cid}` });
+    throw new FaygerError({
+      code: 'LOADER_IPFS_CID_INVALID',
+      phase: PHASE,
+      what: where,
+      expected: 'a sha2-256 or identity multihash',
+      found: `multihash 0x${cid.multihash.code.toString(16)} in ${cid}`,
+    });
   }
 }
 
@@ -165,7 +242,9 @@ export async function verifyBlock(cid: CID, bytes: Uint8Array, from: string): Pr
   }
 }
 
-type Node = { kind: 'raw'; bytes: Uint8Array } | { kind: 'file'; data: Uint8Array; children: { cid: CID; size: number }[]; size: number };
+type Node =
+  | { kind: 'raw'; bytes: Uint8Array }
+  | { kind: 'file'; data: Uint8Array; children: { cid: CID; size: number }[]; size: number };
 
 /**
  * A BufSource over a UnixFS file in IPFS: `ipfs://CID[/path]`. Every block is hashed against its CID before
@@ -195,8 +274,12 @@ export class IpfsSource implements BufSource {
     this.#ref = `ipfs://${cid}${path.map((p) => `/${encodeURIComponent(p)}`).join('')}`;
     if (options.blocks) this.#blocks = options.blocks;
     else {
-      const env = options.env ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-      this.#blocks = new TrustlessGateway(options.gateways ?? env.FAYGER_IPFS_GATEWAY ?? 'https://trustless-gateway.link', options);
+      const env =
+        options.env ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+      this.#blocks = new TrustlessGateway(
+        options.gateways ?? env.FAYGER_IPFS_GATEWAY ?? 'https://trustless-gateway.link',
+        options,
+      );
     }
     this.#cacheLimit = options.cacheBytes ?? 8 * 1024 * 1024;
   }
@@ -217,8 +300,20 @@ export class IpfsSource implements BufSource {
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
     if (signal?.aborted) throw this.#aborted(signal);
     const { cid, node, size } = await this.#resolveFile(signal);
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-      throw new FaygerError({ code: 'LOADER_RANGE_INVALID', phase: PHASE, what: `reading ${this.#ref}`, expected: `a range within ${size} bytes`, found: `offset ${offset}, length ${length}` });
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > size
+    ) {
+      throw new FaygerError({
+        code: 'LOADER_RANGE_INVALID',
+        phase: PHASE,
+        what: `reading ${this.#ref}`,
+        expected: `a range within ${size} bytes`,
+        found: `offset ${offset}, length ${length}`,
+      });
     }
     const out = new Uint8Array(length);
     if (length > 0) await this.#collect(cid, node, 0, offset, offset + length, out, signal, 0);
@@ -230,10 +325,15 @@ export class IpfsSource implements BufSource {
       let cid = this.#root;
       for (const [i, name] of this.#path.entries()) {
         const bytes = await this.#fetchVerified(cid, signal);
-        if (cid.code !== DAG_PB) throw this.#notFile(cid, `a raw block where directory ${this.#path.slice(0, i).join('/') || '/'} was expected`);
+        if (cid.code !== DAG_PB)
+          throw this.#notFile(
+            cid,
+            `a raw block where directory ${this.#path.slice(0, i).join('/') || '/'} was expected`,
+          );
         const pb = this.#decodePb(cid, bytes);
         const fs = this.#unixfs(cid, pb);
-        if (fs.type === 'hamt-sharded-directory') throw this.#notFile(cid, 'a HAMT-sharded directory (not supported: name the file CID directly)');
+        if (fs.type === 'hamt-sharded-directory')
+          throw this.#notFile(cid, 'a HAMT-sharded directory (not supported: name the file CID directly)');
         if (fs.type !== 'directory') throw this.#notFile(cid, `a UnixFS ${fs.type} where a directory was expected`);
         const link = pb.Links.find((l) => l.Name === name);
         if (!link) {
@@ -242,7 +342,11 @@ export class IpfsSource implements BufSource {
             phase: PHASE,
             what: `resolving ${this.#ref}`,
             expected: `a link named ${JSON.stringify(name)} in directory ${cid}`,
-            found: `links ${pb.Links.map((l) => JSON.stringify(l.Name ?? '')).slice(0, 20).join(', ') || 'none'}`,
+            found: `links ${
+              pb.Links.map((l) => JSON.stringify(l.Name ?? ''))
+                .slice(0, 20)
+                .join(', ') || 'none'
+            }`,
           });
         }
         cid = CID.asCID(link.Hash) ?? CID.decode(link.Hash.bytes);
@@ -257,7 +361,16 @@ export class IpfsSource implements BufSource {
     return this.#file;
   }
 
-  async #collect(cid: CID, node: Node, start: number, from: number, to: number, out: Uint8Array, signal: AbortSignal | undefined, depth: number): Promise<void> {
+  async #collect(
+    cid: CID,
+    node: Node,
+    start: number,
+    from: number,
+    to: number,
+    out: Uint8Array,
+    signal: AbortSignal | undefined,
+    depth: number,
+  ): Promise<void> {
     if (depth > 64) throw this.#dagInvalid(cid, 'a DAG at most 64 levels deep', 'deeper');
     if (node.kind === 'raw') {
       const a = Math.max(from, start);
@@ -280,7 +393,12 @@ export class IpfsSource implements BufSource {
       work.push(
         this.#node(child.cid, signal).then((n) => {
           const actual = n.kind === 'raw' ? n.bytes.length : n.size;
-          if (actual !== child.size) throw this.#dagInvalid(child.cid, `a child of ${child.size} bytes (parent ${cid} blockSizes)`, `${actual} bytes`);
+          if (actual !== child.size)
+            throw this.#dagInvalid(
+              child.cid,
+              `a child of ${child.size} bytes (parent ${cid} blockSizes)`,
+              `${actual} bytes`,
+            );
           return this.#collect(child.cid, n, cStart, from, to, out, signal, depth + 1);
         }),
       );
@@ -338,7 +456,10 @@ export class IpfsSource implements BufSource {
     const pb = this.#decodePb(cid, bytes);
     const fs = this.#unixfs(cid, pb);
     if (fs.type !== 'file' && fs.type !== 'raw') {
-      throw this.#notFile(cid, `a UnixFS ${fs.type}${fs.type === 'directory' ? ' (add the file name: ipfs://<CID>/<name>)' : ''}`);
+      throw this.#notFile(
+        cid,
+        `a UnixFS ${fs.type}${fs.type === 'directory' ? ' (add the file name: ipfs://<CID>/<name>)' : ''}`,
+      );
     }
     const data = fs.data ?? new Uint8Array(0);
     if (pb.Links.length !== fs.blockSizes.length) {
@@ -374,14 +495,35 @@ export class IpfsSource implements BufSource {
   }
 
   #aborted(signal: AbortSignal): FaygerError {
-    return new FaygerError({ code: 'ABORTED', phase: PHASE, what: `reading ${this.#ref}`, found: 'the AbortSignal fired', cause: signal.reason });
+    return new FaygerError({
+      code: 'ABORTED',
+      phase: PHASE,
+      what: `reading ${this.#ref}`,
+      found: 'the AbortSignal fired',
+      cause: signal.reason,
+    });
   }
 
   #notFile(cid: CID, found: string): FaygerError {
-    return new FaygerError({ code: 'LOADER_IPFS_NOT_A_FILE', phase: PHASE, what: `opening ${this.#ref}`, expected: 'a UnixFS file', found: `${found} at ${cid}`, details: { cid: cid.toString() } });
+    return new FaygerError({
+      code: 'LOADER_IPFS_NOT_A_FILE',
+      phase: PHASE,
+      what: `opening ${this.#ref}`,
+      expected: 'a UnixFS file',
+      found: `${found} at ${cid}`,
+      details: { cid: cid.toString() },
+    });
   }
 
   #dagInvalid(cid: CID, expected: string, found: string, cause?: unknown): FaygerError {
-    return new FaygerError({ code: 'LOADER_IPFS_DAG_INVALID', phase: PHASE, what: `walking the UnixFS DAG of ${this.#ref} at ${cid}`, expected, found, ...(cause !== undefined ? { cause } : {}), details: { cid: cid.toString() } });
+    return new FaygerError({
+      code: 'LOADER_IPFS_DAG_INVALID',
+      phase: PHASE,
+      what: `walking the UnixFS DAG of ${this.#ref} at ${cid}`,
+      expected,
+      found,
+      ...(cause !== undefined ? { cause } : {}),
+      details: { cid: cid.toString() },
+    });
   }
 }

@@ -17,7 +17,13 @@ export class MemorySource implements BufSource {
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
     throwIfAborted(signal, 'read', `reading ${this.#label}`);
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.#bytes.length) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > this.#bytes.length
+    ) {
       throw loaderError('LOADER_RANGE_INVALID', 'read', {
         what: `reading ${this.#label}`,
         expected: `a range within ${this.#bytes.length} bytes`,

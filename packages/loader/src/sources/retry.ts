@@ -19,7 +19,12 @@ export interface RetryPolicy {
 }
 
 export function retryPolicy(o: RetryOptions): RetryPolicy {
-  return { retries: o.retries ?? 3, backoffMs: o.backoffMs ?? 100, maxBackoffMs: o.maxBackoffMs ?? 2000, timeoutMs: o.timeoutMs ?? 30_000 };
+  return {
+    retries: o.retries ?? 3,
+    backoffMs: o.backoffMs ?? 100,
+    maxBackoffMs: o.maxBackoffMs ?? 2000,
+    timeoutMs: o.timeoutMs ?? 30_000,
+  };
 }
 
 /** Thrown inside an attempt to say "this failure is transient: try again" (5xx, 408, 429, SlowDown). */
@@ -29,7 +34,13 @@ export class Retryable extends Error {
   }
 }
 
-export type ErrorFactory = (code: ErrorCode, what: string, expected: string, found: string, cause?: unknown) => FaygerError;
+export type ErrorFactory = (
+  code: ErrorCode,
+  what: string,
+  expected: string,
+  found: string,
+  cause?: unknown,
+) => FaygerError;
 
 /** Maps a transient HTTP status to a Retryable; other statuses return undefined. */
 export function isRetryableStatus(status: number): boolean {
@@ -51,7 +62,8 @@ export async function withRetries<T>(
   let last: FaygerError | undefined;
   for (let i = 0; i <= policy.retries; i++) {
     if (signal?.aborted) throw aborted(signal);
-    if (i > 0) await sleep(Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (i - 1)), signal).catch(() => undefined);
+    if (i > 0)
+      await sleep(Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (i - 1)), signal).catch(() => undefined);
     if (signal?.aborted) throw aborted(signal);
     const ac = new AbortController();
     const onAbort = () => ac.abort(signal!.reason);
@@ -66,7 +78,13 @@ export async function withRetries<T>(
     } catch (e) {
       if (signal?.aborted) throw aborted(signal);
       if (timedOut) {
-        last = err('LOADER_HTTP_TIMEOUT', 'waiting for a response', `an answer within ${policy.timeoutMs} ms`, 'no complete answer', e);
+        last = err(
+          'LOADER_HTTP_TIMEOUT',
+          'waiting for a response',
+          `an answer within ${policy.timeoutMs} ms`,
+          'no complete answer',
+          e,
+        );
         continue;
       }
       if (e instanceof Retryable) {
@@ -75,14 +93,26 @@ export async function withRetries<T>(
       }
       if (FaygerError.is(e)) throw e;
       // fetch rejects with TypeError on network failures (refused, reset, body cut short).
-      last = err('LOADER_HTTP_FAILED', 'fetching', 'a response', e instanceof Error ? `${e.name}: ${e.message}` : String(e), e);
+      last = err(
+        'LOADER_HTTP_FAILED',
+        'fetching',
+        'a response',
+        e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+        e,
+      );
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
   }
   if (last && last.code !== 'LOADER_HTTP_FAILED' && last.code !== 'LOADER_HTTP_TIMEOUT') {
-    throw err('LOADER_HTTP_FAILED', `fetching after ${policy.retries + 1} attempts`, 'a successful response', last.message, last);
+    throw err(
+      'LOADER_HTTP_FAILED',
+      `fetching after ${policy.retries + 1} attempts`,
+      'a successful response',
+      last.message,
+      last,
+    );
   }
   throw last!;
 }
@@ -125,7 +155,12 @@ export async function readBody(
     if (done) break;
     if (n + value.length > limit) {
       await reader.cancel().catch(() => undefined);
-      throw err(expected !== undefined ? 'LOADER_SOURCE_SHORT_READ' : tooLong, 'reading a response body', `at most ${limit} bytes`, `more (${n + value.length}+)`);
+      throw err(
+        expected !== undefined ? 'LOADER_SOURCE_SHORT_READ' : tooLong,
+        'reading a response body',
+        `at most ${limit} bytes`,
+        `more (${n + value.length}+)`,
+      );
     }
     if (n + value.length > buf.length) {
       const bigger = new Uint8Array(Math.min(limit, Math.max(buf.length * 2, n + value.length)));

@@ -51,35 +51,59 @@ export function parseS3Url(ref: string | URL): { bucket: string; key: string } {
   const s = String(ref);
   const m = /^s3:\/\/([^/?#]+)\/([^?#]+)$/i.exec(s);
   if (!m) {
-    throw new FaygerError({ code: 'LOADER_SOURCE_UNSUPPORTED', phase: PHASE, what: 'parsing an S3 URL', expected: 's3://bucket/key', found: JSON.stringify(s) });
+    throw new FaygerError({
+      code: 'LOADER_SOURCE_UNSUPPORTED',
+      phase: PHASE,
+      what: 'parsing an S3 URL',
+      expected: 's3://bucket/key',
+      found: JSON.stringify(s),
+    });
   }
   let key: string;
   try {
     key = decodeURIComponent(m[2]!);
   } catch (cause) {
-    throw new FaygerError({ code: 'LOADER_SOURCE_UNSUPPORTED', phase: PHASE, what: 'parsing an S3 URL', expected: 'a percent-encoded key', found: JSON.stringify(s), cause });
+    throw new FaygerError({
+      code: 'LOADER_SOURCE_UNSUPPORTED',
+      phase: PHASE,
+      what: 'parsing an S3 URL',
+      expected: 'a percent-encoded key',
+      found: JSON.stringify(s),
+      cause,
+    });
   }
   return { bucket: m[1]!, key };
 }
 
 const isIpOrLocal = (host: string) => /^(\d+\.){3}\d+$/.test(host) || host.startsWith('[') || host === 'localhost';
-const dnsBucket = (b: string, https: boolean) => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(b) || (!https && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b));
+const dnsBucket = (b: string, https: boolean) =>
+  /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(b) || (!https && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b));
 
 /** Resolves endpoint, region, addressing style and credentials for `s3://bucket/key` (options, then environment). */
 export function resolveS3(ref: string | URL, options: S3Options = {}): ResolvedS3 {
   const { bucket, key } = parseS3Url(ref);
   const env = options.env ?? defaultEnv();
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const endpointText = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `https://s3.${region}.amazonaws.com`;
+  const endpointText =
+    options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? `https://s3.${region}.amazonaws.com`;
   let endpoint: URL;
   try {
     endpoint = new URL(endpointText);
     if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new Error('not http(s)');
   } catch (cause) {
-    throw new FaygerError({ code: 'LOADER_SOURCE_UNSUPPORTED', phase: PHASE, what: 'reading the S3 endpoint', expected: 'an http(s) URL such as https://s3.eu-west-1.amazonaws.com', found: JSON.stringify(endpointText), cause });
+    throw new FaygerError({
+      code: 'LOADER_SOURCE_UNSUPPORTED',
+      phase: PHASE,
+      what: 'reading the S3 endpoint',
+      expected: 'an http(s) URL such as https://s3.eu-west-1.amazonaws.com',
+      found: JSON.stringify(endpointText),
+      cause,
+    });
   }
   const wanted = options.addressing ?? (env.FAYGER_S3_ADDRESSING as S3Options['addressing']) ?? 'auto';
-  const virtual = wanted === 'virtual' || (wanted === 'auto' && !isIpOrLocal(endpoint.hostname) && dnsBucket(bucket, endpoint.protocol === 'https:'));
+  const virtual =
+    wanted === 'virtual' ||
+    (wanted === 'auto' && !isIpOrLocal(endpoint.hostname) && dnsBucket(bucket, endpoint.protocol === 'https:'));
   const encodedKey = key.split('/').map(encodeURIComponent).join('/');
   const base = endpoint.pathname.replace(/\/+$/, '');
   const url = virtual
@@ -87,14 +111,19 @@ export function resolveS3(ref: string | URL, options: S3Options = {}): ResolvedS
     : `${endpoint.protocol}//${endpoint.host}${base}/${encodeURIComponent(bucket)}/${encodedKey}`;
   let credentials = options.credentials;
   if (!credentials && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+    credentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
   }
   if (!credentials && !options.anonymous) {
     throw new FaygerError({
       code: 'LOADER_S3_CREDENTIALS_MISSING',
       phase: PHASE,
       what: `opening s3://${bucket}/${key}`,
-      expected: 'credentials (options, AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, or an AWS profile) or anonymous: true',
+      expected:
+        'credentials (options, AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, or an AWS profile) or anonymous: true',
       found: 'none',
       hint: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with ~/.aws/credentials (Node), or pass { anonymous: true } for a public bucket',
     });
@@ -184,12 +213,19 @@ export class S3Source extends HttpRangeSource {
     const { code, message } = await s3ErrorOf(res);
     const found = `HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
     const e = (c: ErrorCode, expected: string) => this.err(c, what, expected, found);
-    if (status === 403) return e('LOADER_S3_ACCESS_DENIED', 'access to the object (a known access key, a valid signature, s3:GetObject allowed)');
+    if (status === 403)
+      return e(
+        'LOADER_S3_ACCESS_DENIED',
+        'access to the object (a known access key, a valid signature, s3:GetObject allowed)',
+      );
     if (status === 404) return e('LOADER_S3_NOT_FOUND', `an existing object ${this.#ref}`);
     if (status === 412) return e('LOADER_SOURCE_CHANGED', `the object with the ETag of the first read (If-Match)`);
     if (isRetryableStatus(status)) return new Retryable(e('LOADER_HTTP_STATUS', '206 Partial Content'));
     if (status === 301 || status === 307 || code === 'AuthorizationHeaderMalformed' || code === 'PermanentRedirect') {
-      return e('LOADER_HTTP_STATUS', `206 from the bucket's region and endpoint (region ${this.#resolved.region}, ${this.objectUrl})`);
+      return e(
+        'LOADER_HTTP_STATUS',
+        `206 from the bucket's region and endpoint (region ${this.#resolved.region}, ${this.objectUrl})`,
+      );
     }
     return e('LOADER_HTTP_STATUS', '206 Partial Content');
   }

@@ -16,17 +16,38 @@ const w = window as unknown as { __faygerDone(v: unknown): void; __faygerFail(m:
 async function main() {
   const digest = detectDigestProvider();
   const trust = createTrustVerifier({ roots: parseTrustedRoots(__ROOTS__), policy: { threshold: 1 } });
-  const opts = { digest, trust, profile: { host: 'browser' }, supportedInterfaceVersions: ['1.0.0'], strategy: 'lazy' as const };
+  const opts = {
+    digest,
+    trust,
+    profile: { host: 'browser' },
+    supportedInterfaceVersions: ['1.0.0'],
+    strategy: 'lazy' as const,
+  };
   const out: Record<string, unknown> = { digest: digest.name, userAgent: navigator.userAgent };
 
-  const s3 = await openSource('s3://bufs/app.buf', { s3: { endpoint: __S3_ENDPOINT__, region: 'us-east-1', credentials: __S3_KEY__, addressing: 'virtual' } });
+  const s3 = await openSource('s3://bufs/app.buf', {
+    s3: { endpoint: __S3_ENDPOINT__, region: 'us-east-1', credentials: __S3_KEY__, addressing: 'virtual' },
+  });
   const a = await loadBuf(s3, opts);
-  out.s3 = { isS3: s3 instanceof S3Source, url: (s3 as S3Source).objectUrl, id: a.manifest.id, signed: a.signature.result.verifiedKeyIds.length, main: (await a.section('main')).length, requests: (s3 as S3Source).requests };
+  out.s3 = {
+    isS3: s3 instanceof S3Source,
+    url: (s3 as S3Source).objectUrl,
+    id: a.manifest.id,
+    signed: a.signature.result.verifiedKeyIds.length,
+    main: (await a.section('main')).length,
+    requests: (s3 as S3Source).requests,
+  };
 
   const ipfs = await openSource(`ipfs://${__CID__}`, { ipfs: { gateways: [__GATEWAY__] } });
   const b = await loadBuf(ipfs, opts);
   const part = await b.sectionRange('big', 100_000, 16);
-  out.ipfs = { isIpfs: ipfs instanceof IpfsSource, id: b.manifest.id, main: (await b.section('main')).length, part: [...part], blocks: (ipfs as IpfsSource).blocksFetched };
+  out.ipfs = {
+    isIpfs: ipfs instanceof IpfsSource,
+    id: b.manifest.id,
+    main: (await b.section('main')).length,
+    part: [...part],
+    blocks: (ipfs as IpfsSource).blocksFetched,
+  };
 
   // A corrupted block is caught in the page too.
   try {
@@ -38,4 +59,6 @@ async function main() {
   w.__faygerDone(out);
 }
 
-main().catch((e: unknown) => w.__faygerFail(e instanceof Error ? `${(e as { code?: string }).code ?? ''} ${e.message}\n${e.stack}` : String(e)));
+main().catch((e: unknown) =>
+  w.__faygerFail(e instanceof Error ? `${(e as { code?: string }).code ?? ''} ${e.message}\n${e.stack}` : String(e)),
+);

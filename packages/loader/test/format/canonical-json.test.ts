@@ -3,7 +3,9 @@ import { canonicalJson } from '../../src/index.js';
 
 describe('canonicalJson (RFC 8785 style)', () => {
   it('sorts keys by UTF-16 code units at every depth and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null }, e: undefined })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null }, e: undefined })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
     // U+10000 (surrogate pair D800 DC00) sorts before U+FFFF in UTF-16 order, unlike code point order.
     expect(canonicalJson({ '\uffff': 1, '\u{10000}': 2 })).toBe('{"\u{10000}":2,"\uffff":1}');
   });

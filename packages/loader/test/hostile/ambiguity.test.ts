@@ -6,7 +6,12 @@ import { assemble, decompose, type Parts } from './craft.js';
 
 // Each case is re-signed after the edit, so the structural rule (not the signature) is what rejects it.
 const signer = testSigner('alice', 5);
-const opts = { digest: nodeDigest, trust: testVerifier([signer]), profile: { host: 'server' }, supportedInterfaceVersions: ['1.0.0'] };
+const opts = {
+  digest: nodeDigest,
+  trust: testVerifier([signer]),
+  profile: { host: 'server' },
+  supportedInterfaceVersions: ['1.0.0'],
+};
 
 const base = () =>
   packBuf(
@@ -65,15 +70,20 @@ describe('ambiguous artifacts are rejected', () => {
     });
     // Re-laid-out canonically this is a different but valid artifact; keep the original offsets instead.
     expect(await outcome(b)).toBe('ok');
-    const c = await variant((p) => {
-      const [x, y] = [byName(p, 'aaa'), byName(p, 'aab')];
-      [x.offset, y.offset] = [y.offset, x.offset];
-    }, { relayout: false });
+    const c = await variant(
+      (p) => {
+        const [x, y] = [byName(p, 'aaa'), byName(p, 'aab')];
+        [x.offset, y.offset] = [y.offset, x.offset];
+      },
+      { relayout: false },
+    );
     expect(await outcome(c)).toBe('LOADER_INDEX_INVALID');
   });
 
   it('duplicate ids and duplicate names', async () => {
-    expect(await outcome(await variant((p) => void (byName(p, 'aab').id = byName(p, 'aaa').id)))).toBe('LOADER_INDEX_INVALID');
+    expect(await outcome(await variant((p) => void (byName(p, 'aab').id = byName(p, 'aaa').id)))).toBe(
+      'LOADER_INDEX_INVALID',
+    );
     expect(await outcome(await variant((p) => void (byName(p, 'aab').name = 'aaa')))).toBe('LOADER_INDEX_INVALID');
   });
 
@@ -106,10 +116,13 @@ describe('ambiguous artifacts are rejected', () => {
   });
 
   it('lengths past the end of the source', async () => {
-    const b = await variant((p) => {
-      const e = byName(p, 'aab');
-      e.storedLength = e.rawLength = 100_000;
-    }, { relayout: false, totalLength: (await base()).length });
+    const b = await variant(
+      (p) => {
+        const e = byName(p, 'aab');
+        e.storedLength = e.rawLength = 100_000;
+      },
+      { relayout: false, totalLength: (await base()).length },
+    );
     expect(await outcome(b)).toMatch(/^LOADER_(TRUNCATED|INDEX_INVALID)$/);
     const good = await base();
     const hdr = good.slice();

@@ -17,8 +17,15 @@ export interface Parts {
 export function decompose(file: Uint8Array): Parts {
   const h = decodeHeader(file, file.length);
   const entries = decodeIndex(file.subarray(h.indexOffset, h.indexOffset + h.indexLength), file.length);
-  const bodies = new Map(entries.filter((e) => e.kind !== 'signature').map((e) => [e.id, file.slice(e.offset, e.offset + e.storedLength)]));
-  return { manifestBytes: file.slice(h.manifestOffset, h.manifestOffset + h.manifestLength), entries, bodies, alignment: h.alignment };
+  const bodies = new Map(
+    entries.filter((e) => e.kind !== 'signature').map((e) => [e.id, file.slice(e.offset, e.offset + e.storedLength)]),
+  );
+  return {
+    manifestBytes: file.slice(h.manifestOffset, h.manifestOffset + h.manifestLength),
+    entries,
+    bodies,
+    alignment: h.alignment,
+  };
 }
 
 export interface AssembleOptions {
@@ -61,20 +68,24 @@ export async function assemble(p: Parts, o: AssembleOptions): Promise<Uint8Array
     indexLength: indexBytes.length,
     headerLength: HEADER_LENGTH,
   });
-  const out = new Uint8Array(o.totalLength !== undefined && !o.trailing ? o.totalLength : Math.max(end + (o.trailing?.length ?? 0), totalLength));
+  const out = new Uint8Array(
+    o.totalLength !== undefined && !o.trailing ? o.totalLength : Math.max(end + (o.trailing?.length ?? 0), totalLength),
+  );
   out.set(header, 0);
   out.set(p.manifestBytes, HEADER_LENGTH);
   out.set(indexBytes, indexOffset);
   for (const e of entries) {
     const b = p.bodies.get(e.id);
-    if (b && e.kind !== 'signature' && e.offset < out.length) out.set(b.subarray(0, Math.min(b.length, out.length - e.offset)), e.offset);
+    if (b && e.kind !== 'signature' && e.offset < out.length)
+      out.set(b.subarray(0, Math.min(b.length, out.length - e.offset)), e.offset);
   }
   if (o.trailing) out.set(o.trailing, end);
   const sig = entries.find((e) => e.kind === 'signature');
   if (sig && sig.offset + sig.storedLength <= out.length) {
     const root = await computeRootDigest(o.digest, header, p.manifestBytes, indexBytes);
     const signatures = [];
-    for (const s of o.signers) signatures.push({ keyId: s.keyId, algorithm: 'ed25519' as const, signature: await s.sign(root) });
+    for (const s of o.signers)
+      signatures.push({ keyId: s.keyId, algorithm: 'ed25519' as const, signature: await s.sign(root) });
     out.set(encodeSignatureSection({ rootDigest: root, signatures }), sig.offset);
   }
   return out;

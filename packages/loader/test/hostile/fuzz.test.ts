@@ -46,7 +46,12 @@ async function bases() {
     { digest: nodeDigest, alignment: 1 },
   );
   return [
-    { name: 'signed', bytes: signed, layout: layout(signed), trust: testVerifier([alice, bob], { threshold: 2 }) as TrustVerifier | { allowUnsigned: true } },
+    {
+      name: 'signed',
+      bytes: signed,
+      layout: layout(signed),
+      trust: testVerifier([alice, bob], { threshold: 2 }) as TrustVerifier | { allowUnsigned: true },
+    },
     { name: 'unsigned', bytes: unsigned, layout: undefined, trust: { allowUnsigned: true } as const },
   ];
 }
@@ -54,13 +59,23 @@ async function bases() {
 /** The signed manifest and section table of an unmutated artifact (the reference for the signed property). */
 function layout(b: Uint8Array) {
   const h = decodeHeader(b.subarray(0, 64), b.length);
-  const manifest = JSON.parse(new TextDecoder().decode(b.subarray(h.manifestOffset, h.manifestOffset + h.manifestLength)));
-  const sections = decodeIndex(b.subarray(h.indexOffset, h.indexOffset + h.indexLength), b.length).filter((e) => e.kind !== 'signature');
+  const manifest = JSON.parse(
+    new TextDecoder().decode(b.subarray(h.manifestOffset, h.manifestOffset + h.manifestLength)),
+  );
+  const sections = decodeIndex(b.subarray(h.indexOffset, h.indexOffset + h.indexLength), b.length).filter(
+    (e) => e.kind !== 'signature',
+  );
   return { manifest, sections };
 }
 
-const sectionKey = (s: { id: number; name: string; kind: string; offset: number; storedLength: number; digest: Uint8Array }) =>
-  `${s.id} ${s.name} ${s.kind} ${s.offset}+${s.storedLength} ${Buffer.from(s.digest).toString('hex')}`;
+const sectionKey = (s: {
+  id: number;
+  name: string;
+  kind: string;
+  offset: number;
+  storedLength: number;
+  digest: Uint8Array;
+}) => `${s.id} ${s.name} ${s.kind} ${s.offset}+${s.storedLength} ${Buffer.from(s.digest).toString('hex')}`;
 
 function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
   let b = src.slice();
@@ -127,50 +142,63 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
 }
 
 describe('mutation fuzzing', () => {
-  it(`${CASES} mutated/truncated artifacts end in a typed error or a correct load`, async () => {
-    const rnd = mulberry32(SEED);
-    const all = await bases();
-    const codes = new Map<string, number>();
-    let ok = 0;
-    for (let i = 0; i < CASES; i++) {
-      const base = all[i % all.length]!;
-      const mutated = mutate(base.bytes, rnd);
-      const strategy = i % 3 === 0 ? 'lazy' : 'eager';
-      const src = new GuardedSource(new MemorySource(mutated), mutated.length);
-      let outcome = 'ok';
-      try {
-        const loaded = await loadBuf(src, {
-          digest: nodeDigest,
-          trust: base.trust,
-          profile: { host: i % 2 ? 'browser' : 'server', locales: ['fr'], features: ['simd'] },
-          strategy,
-          supportedInterfaceVersions: ['1.0.0'],
-        });
-        const handedOut = new Map<number, Uint8Array>();
-        for (const s of loaded.sections) if (loaded.has(s.id)) handedOut.set(s.id, await loaded.section(s.id));
-        if (base.name === 'signed') {
-          // The property of a signed load: every byte handed out is the signed byte. The manifest and the
-          // section table are the signed ones, and each section body read is the signed body. (A byte changed
-          // in a section the profile did not select is never read, so such a load is correct, not a miss.)
-          const signed = base.layout!;
-          const where = `case ${i} (FAYGER_FUZZ_SEED=${SEED})`;
-          expect(loaded.manifest, where).toEqual(signed.manifest);
-          expect(loaded.sections.map(sectionKey), where).toEqual(signed.sections.map(sectionKey));
-          for (const [id, body] of handedOut) {
-            const s = signed.sections.find((x) => x.id === id)!;
-            expect(Buffer.from(body).equals(Buffer.from(base.bytes.subarray(s.offset, s.offset + s.storedLength))), `${where}: section ${id}`).toBe(true);
+  it(
+    `${CASES} mutated/truncated artifacts end in a typed error or a correct load`,
+    async () => {
+      const rnd = mulberry32(SEED);
+      const all = await bases();
+      const codes = new Map<string, number>();
+      let ok = 0;
+      for (let i = 0; i < CASES; i++) {
+        const base = all[i % all.length]!;
+        const mutated = mutate(base.bytes, rnd);
+        const strategy = i % 3 === 0 ? 'lazy' : 'eager';
+        const src = new GuardedSource(new MemorySource(mutated), mutated.length);
+        let outcome = 'ok';
+        try {
+          const loaded = await loadBuf(src, {
+            digest: nodeDigest,
+            trust: base.trust,
+            profile: { host: i % 2 ? 'browser' : 'server', locales: ['fr'], features: ['simd'] },
+            strategy,
+            supportedInterfaceVersions: ['1.0.0'],
+          });
+          const handedOut = new Map<number, Uint8Array>();
+          for (const s of loaded.sections) if (loaded.has(s.id)) handedOut.set(s.id, await loaded.section(s.id));
+          if (base.name === 'signed') {
+            // The property of a signed load: every byte handed out is the signed byte. The manifest and the
+            // section table are the signed ones, and each section body read is the signed body. (A byte changed
+            // in a section the profile did not select is never read, so such a load is correct, not a miss.)
+            const signed = base.layout!;
+            const where = `case ${i} (FAYGER_FUZZ_SEED=${SEED})`;
+            expect(loaded.manifest, where).toEqual(signed.manifest);
+            expect(loaded.sections.map(sectionKey), where).toEqual(signed.sections.map(sectionKey));
+            for (const [id, body] of handedOut) {
+              const s = signed.sections.find((x) => x.id === id)!;
+              expect(
+                Buffer.from(body).equals(Buffer.from(base.bytes.subarray(s.offset, s.offset + s.storedLength))),
+                `${where}: section ${id}`,
+              ).toBe(true);
+            }
           }
+          ok++;
+        } catch (e) {
+          if (!FaygerError.is(e) || !ARTIFACT_CODE.test(e.code)) {
+            throw new Error(
+              `case ${i} (FAYGER_FUZZ_SEED=${SEED}) ended in ${FaygerError.is(e) ? e.code : 'a non-typed error'}: ${String(e)}`,
+              { cause: e },
+            );
+          }
+          outcome = e.code;
         }
-        ok++;
-      } catch (e) {
-        if (!FaygerError.is(e) || !ARTIFACT_CODE.test(e.code)) {
-          throw new Error(`case ${i} (FAYGER_FUZZ_SEED=${SEED}) ended in ${FaygerError.is(e) ? e.code : 'a non-typed error'}: ${String(e)}`, { cause: e });
-        }
-        outcome = e.code;
+        expect(src.violations, `case ${i} (FAYGER_FUZZ_SEED=${SEED})`).toEqual([]);
+        codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
       }
-      expect(src.violations, `case ${i} (FAYGER_FUZZ_SEED=${SEED})`).toEqual([]);
-      codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
-    }
-    console.log(`fuzz: ${CASES} cases, seed ${SEED}: ${ok} loads`, Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])));
-  }, Math.max(120_000, CASES * 12)); // ≈ 2 ms a case on a loaded 2-core machine, 6× headroom
+      console.log(
+        `fuzz: ${CASES} cases, seed ${SEED}: ${ok} loads`,
+        Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])),
+      );
+    },
+    Math.max(120_000, CASES * 12),
+  ); // ≈ 2 ms a case on a loaded 2-core machine, 6× headroom
 });

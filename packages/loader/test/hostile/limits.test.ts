@@ -9,13 +9,21 @@ import { assemble, decompose } from './craft.js';
 // The loader caps of docs/spec/buf-v1.md §11: a header or index that claims more than any genuine artifact
 // needs is refused with LOADER_LIMIT_EXCEEDED before the loader allocates what it claims.
 const signer = testSigner('alice', 31);
-const opts = { digest: nodeDigest, trust: testVerifier([signer]), profile: { host: 'server' }, supportedInterfaceVersions: ['1.0.0'] } as const;
+const opts = {
+  digest: nodeDigest,
+  trust: testVerifier([signer]),
+  profile: { host: 'server' },
+  supportedInterfaceVersions: ['1.0.0'],
+} as const;
 
 /** A source of `size` bytes that are `head` followed by zeros, counting what the loader asks for. */
 class HugeSource implements BufSource {
   bytesRead = 0;
   largestRead = 0;
-  constructor(private readonly head: Uint8Array, private readonly total: number) {}
+  constructor(
+    private readonly head: Uint8Array,
+    private readonly total: number,
+  ) {}
   async size() {
     return this.total;
   }
@@ -68,7 +76,10 @@ describe('loader caps (LOADER_LIMIT_EXCEEDED)', () => {
   });
 
   it(`an index with more than ${MAX_SECTIONS} entries is refused before any entry is decoded`, async () => {
-    const good = await packBuf(manifest(), [{ name: 'main', kind: 'code', data: bytes('code'), required: true }], { digest: nodeDigest, signers: [signer] });
+    const good = await packBuf(manifest(), [{ name: 'main', kind: 'code', data: bytes('code'), required: true }], {
+      digest: nodeDigest,
+      signers: [signer],
+    });
     const p = decompose(good);
     const b = await assemble(p, { digest: nodeDigest, signers: [signer] });
     const view = new DataView(b.buffer, b.byteOffset);
@@ -83,8 +94,17 @@ describe('loader caps (LOADER_LIMIT_EXCEEDED)', () => {
   it(`a manifest longer than ${MAX_MANIFEST_LENGTH} bytes is refused before it is read`, async () => {
     const total = 4 * MAX_MANIFEST_LENGTH;
     const head = encodeHeader({
-      formatMajor: 1, formatMinor: 0, criticalFlags: 0, optionalFlags: 0, alignment: 8, totalLength: total,
-      manifestOffset: 64, manifestLength: MAX_MANIFEST_LENGTH + 1, indexOffset: 64 + MAX_MANIFEST_LENGTH + 8, indexLength: 8, headerLength: 64,
+      formatMajor: 1,
+      formatMinor: 0,
+      criticalFlags: 0,
+      optionalFlags: 0,
+      alignment: 8,
+      totalLength: total,
+      manifestOffset: 64,
+      manifestLength: MAX_MANIFEST_LENGTH + 1,
+      indexOffset: 64 + MAX_MANIFEST_LENGTH + 8,
+      indexLength: 8,
+      headerLength: 64,
     });
     const src = new HugeSource(head, total);
     const err = await code(loadBuf(src, { ...opts, trust: { allowUnsigned: true } }));
@@ -93,11 +113,19 @@ describe('loader caps (LOADER_LIMIT_EXCEEDED)', () => {
   });
 
   it('a signature entry longer than any v1 signature section is refused before the section is read', async () => {
-    const good = await packBuf(manifest(), [{ name: 'main', kind: 'code', data: bytes('code'), required: true }], { digest: nodeDigest, signers: [signer] });
+    const good = await packBuf(manifest(), [{ name: 'main', kind: 'code', data: bytes('code'), required: true }], {
+      digest: nodeDigest,
+      signers: [signer],
+    });
     const p = decompose(good);
     const sig = p.entries.at(-1)!;
     sig.storedLength = sig.rawLength = MAX_SIGNATURE_SECTION_LENGTH + 1;
-    const b = await assemble(p, { digest: nodeDigest, signers: [signer], relayout: false, totalLength: sig.offset + sig.storedLength });
+    const b = await assemble(p, {
+      digest: nodeDigest,
+      signers: [signer],
+      relayout: false,
+      totalLength: sig.offset + sig.storedLength,
+    });
     const src = new HugeSource(b, sig.offset + sig.storedLength);
     const err = await code(loadBuf(src, opts));
     expect(err.code).toBe('LOADER_LIMIT_EXCEEDED');

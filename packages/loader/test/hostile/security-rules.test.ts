@@ -11,7 +11,18 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 function verifier(key: Record<string, unknown> = {}, store = createMemoryVersionStore()) {
   return createTrustVerifier({
-    roots: { version: 1, keys: [{ id: signer.keyId, algorithm: 'ed25519', publicKey: hex(signer.publicKey), publishers: ['example.com', 'com.example.*'], ...key }] },
+    roots: {
+      version: 1,
+      keys: [
+        {
+          id: signer.keyId,
+          algorithm: 'ed25519',
+          publicKey: hex(signer.publicKey),
+          publishers: ['example.com', 'com.example.*'],
+          ...key,
+        },
+      ],
+    },
     policy: { threshold: 1 },
     versionStore: store,
     ed25519: nodeEd25519Backend,
@@ -25,7 +36,12 @@ const build = (sequence: number) =>
   });
 
 const load = (b: Uint8Array, trust: ReturnType<typeof verifier>) =>
-  loadBuf(new MemorySource(b), { digest: nodeDigestProvider, trust, profile: { host: 'server' }, supportedInterfaceVersions: ['1.0.0'] });
+  loadBuf(new MemorySource(b), {
+    digest: nodeDigestProvider,
+    trust,
+    profile: { host: 'server' },
+    supportedInterfaceVersions: ['1.0.0'],
+  });
 
 async function code(p: Promise<unknown>) {
   try {
@@ -70,7 +86,9 @@ describe('security rules through @fayger/security', () => {
   });
 
   it('rejects an unsigned artifact unless the policy allows it', async () => {
-    const unsigned = await packBuf(manifest(), [{ name: 'main', kind: 'code', data: bytes('x') }], { digest: nodeDigestProvider });
+    const unsigned = await packBuf(manifest(), [{ name: 'main', kind: 'code', data: bytes('x') }], {
+      digest: nodeDigestProvider,
+    });
     expect(await code(load(unsigned, verifier()))).toMatch(/^(SECURITY_UNSIGNED|LOADER_UNSIGNED)$/);
   });
 });

@@ -8,11 +8,26 @@ import { decompose } from './craft.js';
 
 const signer = createEd25519Signer(new Uint8Array(32).fill(3), { backend: nodeEd25519Backend });
 const trust = createTrustVerifier({
-  roots: { version: 1, keys: [{ id: signer.keyId, algorithm: 'ed25519', publicKey: Buffer.from(signer.publicKey).toString('hex'), publishers: ['example.com', 'com.example.*'] }] },
+  roots: {
+    version: 1,
+    keys: [
+      {
+        id: signer.keyId,
+        algorithm: 'ed25519',
+        publicKey: Buffer.from(signer.publicKey).toString('hex'),
+        publishers: ['example.com', 'com.example.*'],
+      },
+    ],
+  },
   policy: { threshold: 1, allowRollback: true },
   ed25519: nodeEd25519Backend,
 });
-const opts = { digest: nodeDigestProvider, trust, profile: { host: 'browser', locales: ['en'] }, supportedInterfaceVersions: ['1.0.0'] };
+const opts = {
+  digest: nodeDigestProvider,
+  trust,
+  profile: { host: 'browser', locales: ['en'] },
+  supportedInterfaceVersions: ['1.0.0'],
+};
 
 const sections = (fill: number) => [
   { name: 'main', kind: 'code' as const, data: bytes(`\0asm\x01\0\0\0${fill}`), required: true },
@@ -71,7 +86,10 @@ describe('exhaustive tamper test on a small signed artifact', () => {
       b[i]! ^= 0x10;
       const loaded = await loadBuf(new MemorySource(b), { ...opts, strategy: 'lazy' });
       expect((await loaded.section('main')).length).toBeGreaterThan(0);
-      const err = await loaded.section('text').then(() => undefined, (e) => e);
+      const err = await loaded.section('text').then(
+        () => undefined,
+        (e) => e,
+      );
       expect(err?.code).toBe('LOADER_SECTION_DIGEST_MISMATCH');
       expect(err?.phase).toBe('section-read');
     }

@@ -11,12 +11,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('FileSource', () => {
   it('loads from a file with positional reads and round-trips', async () => {
-    const b = await packBuf(manifest(), [{ name: 'main', kind: 'code', data: bytes('hello file') }], { digest: nodeDigest });
+    const b = await packBuf(manifest(), [{ name: 'main', kind: 'code', data: bytes('hello file') }], {
+      digest: nodeDigest,
+    });
     const path = join(dir, 'a.buf');
     writeFileSync(path, b);
     const src = await FileSource.open(path);
     try {
-      const loaded = await loadBuf(src, { digest: nodeDigest, trust: { allowUnsigned: true }, profile: { host: 'server' }, supportedInterfaceVersions: ['1.0.0'] });
+      const loaded = await loadBuf(src, {
+        digest: nodeDigest,
+        trust: { allowUnsigned: true },
+        profile: { host: 'server' },
+        supportedInterfaceVersions: ['1.0.0'],
+      });
       expect(new TextDecoder().decode(await loaded.section('main'))).toBe('hello file');
       expect(Buffer.from(await serializeBuf(loaded)).equals(Buffer.from(b))).toBe(true);
       expect(src.describe()).toContain('a.buf');

@@ -62,7 +62,12 @@ sourceContract('HttpRangeSource', () => ({
 sourceContract('S3Source (s3rver)', () => ({
   async open(bytes, name) {
     await s3.put(`apps/${name}`, bytes);
-    return new S3Source(`s3://${s3.bucket}/apps/${name}`, { endpoint: s3.endpoint, region: s3.region, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, ...fast });
+    return new S3Source(`s3://${s3.bucket}/apps/${name}`, {
+      endpoint: s3.endpoint,
+      region: s3.region,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      ...fast,
+    });
   },
   describes: (name) => `s3://bufs/apps/${name}`,
 }));

@@ -16,7 +16,12 @@ export interface ContractSubject {
 }
 
 const signer = testSigner('contract', 7);
-const opts = { digest: nodeDigest, trust: testVerifier([signer]), profile: { host: 'server' as const }, supportedInterfaceVersions: ['1.0.0'] };
+const opts = {
+  digest: nodeDigest,
+  trust: testVerifier([signer]),
+  profile: { host: 'server' as const },
+  supportedInterfaceVersions: ['1.0.0'],
+};
 
 function pattern(n: number, seed: number): Uint8Array {
   const b = new Uint8Array(n);
@@ -59,7 +64,17 @@ export function sourceContract(label: string, subject: () => ContractSubject): v
       const data = pattern(300_000, 3);
       await withSource(data, async (s, name) => {
         expect(await s.size()).toBe(data.length);
-        const ranges: [number, number][] = [[0, 0], [0, 1], [0, 64], [100, 1000], [65_530, 20], [131_000, 70_000], [data.length - 1, 1], [0, data.length], [299_000, 1000]];
+        const ranges: [number, number][] = [
+          [0, 0],
+          [0, 1],
+          [0, 64],
+          [100, 1000],
+          [65_530, 20],
+          [131_000, 70_000],
+          [data.length - 1, 1],
+          [0, data.length],
+          [299_000, 1000],
+        ];
         const results = await Promise.all(ranges.map(([o, l]) => s.read(o, l)));
         ranges.forEach(([o, l], i) => {
           expect(results[i]!.length).toBe(l);

@@ -87,7 +87,8 @@ beforeAll(async () => {
           out['content-range'] = out['content-range'].replace(/bytes (\d+)-/, (_, a) => `bytes ${Number(a) + 1}-`);
         }
         if (fault === 'short-body' && ur.statusCode === 206 && !seenProbe()) body = body.subarray(0, body.length - 1);
-        if (fault === 'long-body' && ur.statusCode === 206 && !seenProbe()) body = Buffer.concat([body, Buffer.from([0])]);
+        if (fault === 'long-body' && ur.statusCode === 206 && !seenProbe())
+          body = Buffer.concat([body, Buffer.from([0])]);
         out['content-length'] = String(body.length);
         res.writeHead(ur.statusCode ?? 502, out);
         res.end(body);
@@ -117,7 +118,12 @@ beforeEach(() => {
   writeFileSync(join(dir, 'app.buf'), artifact);
 });
 
-const opts = { digest: nodeDigest, trust: testVerifier([signer]), profile: { host: 'server' as const }, supportedInterfaceVersions: ['1.0.0'] };
+const opts = {
+  digest: nodeDigest,
+  trust: testVerifier([signer]),
+  profile: { host: 'server' as const },
+  supportedInterfaceVersions: ['1.0.0'],
+};
 const src = (o: ConstructorParameters<typeof HttpRangeSource>[1] = {}) =>
   new HttpRangeSource(proxyUrl, { probeBytes: 512, backoffMs: 5, maxBackoffMs: 20, timeoutMs: 2000, ...o });
 

@@ -10,13 +10,18 @@ import { manifest, nodeDigest, testSigner, testVerifier } from '../helpers.js';
 
 let gw: GatewayFixture;
 const signer = testSigner('alice', 1);
-const opts = { digest: nodeDigest, trust: testVerifier([signer]), profile: { host: 'server' as const }, supportedInterfaceVersions: ['1.0.0'] };
+const opts = {
+  digest: nodeDigest,
+  trust: testVerifier([signer]),
+  profile: { host: 'server' as const },
+  supportedInterfaceVersions: ['1.0.0'],
+};
 let artifact: Uint8Array;
 let fileCid: CID;
 let dirCid: CID;
 const CHUNK = 16_384;
 // Not periodic: every leaf of the DAG is a distinct block.
-const bigData = new Uint8Array(400_000).map((_, i) => (i * 2654435761) >>> 13 & 255);
+const bigData = new Uint8Array(400_000).map((_, i) => ((i * 2654435761) >>> 13) & 255);
 
 async function code(p: Promise<unknown>): Promise<string> {
   try {
@@ -52,7 +57,8 @@ beforeEach(() => {
   gw.faults.unavailable = 0;
 });
 
-const src = (ref: string, o: ConstructorParameters<typeof IpfsSource>[1] = {}) => new IpfsSource(ref, { gateways: [gw.url], backoffMs: 5, maxBackoffMs: 20, timeoutMs: 3000, ...o });
+const src = (ref: string, o: ConstructorParameters<typeof IpfsSource>[1] = {}) =>
+  new IpfsSource(ref, { gateways: [gw.url], backoffMs: 5, maxBackoffMs: 20, timeoutMs: 3000, ...o });
 const leaves = () => [...gw.blocks.keys()].filter((k) => CID.parse(k).code === 0x55);
 
 describe('IpfsSource', () => {
@@ -113,7 +119,9 @@ describe('IpfsSource', () => {
     expect(await code(src(`ipfs://${fileCid}`).size())).toBe('LOADER_IPFS_BLOCK_INVALID');
     gw.faults.swap.clear();
     const unknown = CID.createV1(0x55, identity.digest(new Uint8Array(0))); // valid, but no DAG-PB file
-    expect(await code(src('ipfs://bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy').size())).toBe('LOADER_IPFS_BLOCK_MISSING');
+    expect(await code(src('ipfs://bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy').size())).toBe(
+      'LOADER_IPFS_BLOCK_MISSING',
+    );
     expect(await code(Promise.resolve().then(() => src('ipfs://not-a-cid')))).toBe('LOADER_IPFS_CID_INVALID');
     const cbor = CID.createV1(0x71, CID.parse(fileCid.toString()).multihash);
     expect(await code(Promise.resolve().then(() => src(`ipfs://${cbor}`)))).toBe('LOADER_IPFS_CID_INVALID');

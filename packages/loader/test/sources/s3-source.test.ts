@@ -12,7 +12,12 @@ import { join } from 'node:path';
 
 let s3: S3Fixture;
 const signer = testSigner('alice', 1);
-const opts = { digest: nodeDigest, trust: testVerifier([signer]), profile: { host: 'server' as const }, supportedInterfaceVersions: ['1.0.0'] };
+const opts = {
+  digest: nodeDigest,
+  trust: testVerifier([signer]),
+  profile: { host: 'server' as const },
+  supportedInterfaceVersions: ['1.0.0'],
+};
 let artifact: Uint8Array;
 const BIG = 400_000;
 
@@ -50,7 +55,16 @@ beforeEach(async () => {
 
 const creds = () => ({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
 const src = (o: ConstructorParameters<typeof S3Source>[1] = {}, key = 'app.buf') =>
-  new S3Source(`s3://${s3.bucket}/${key}`, { endpoint: s3.endpoint, region: s3.region, credentials: creds(), backoffMs: 5, maxBackoffMs: 20, timeoutMs: 3000, env: {}, ...o });
+  new S3Source(`s3://${s3.bucket}/${key}`, {
+    endpoint: s3.endpoint,
+    region: s3.region,
+    credentials: creds(),
+    backoffMs: 5,
+    maxBackoffMs: 20,
+    timeoutMs: 3000,
+    env: {},
+    ...o,
+  });
 
 describe('S3Source', () => {
   it('a lazy open reads only header + manifest + index + signature, with signed ranged GETs', async () => {
@@ -77,28 +91,59 @@ describe('S3Source', () => {
     expect((await loaded.section('main')).length).toBe(3000);
     expect(s3.log.every((l) => l.host.startsWith('bufs.s3.localhost') && l.status === 206)).toBe(true);
     // auto picks path-style for an IP endpoint, virtual-host for a named one
-    expect(resolveS3('s3://bufs/k', { endpoint: 'http://127.0.0.1:9000', anonymous: true, env: {} }).url).toBe('http://127.0.0.1:9000/bufs/k');
-    expect(resolveS3('s3://bufs/a b/c', { region: 'eu-west-1', anonymous: true, env: {} }).url).toBe('https://bufs.s3.eu-west-1.amazonaws.com/a%20b/c');
+    expect(resolveS3('s3://bufs/k', { endpoint: 'http://127.0.0.1:9000', anonymous: true, env: {} }).url).toBe(
+      'http://127.0.0.1:9000/bufs/k',
+    );
+    expect(resolveS3('s3://bufs/a b/c', { region: 'eu-west-1', anonymous: true, env: {} }).url).toBe(
+      'https://bufs.s3.eu-west-1.amazonaws.com/a%20b/c',
+    );
   });
 
   it('wrong credentials are LOADER_S3_ACCESS_DENIED (unknown key, bad secret), no credentials LOADER_S3_CREDENTIALS_MISSING', async () => {
-    expect(await code(loadBuf(src({ credentials: { accessKeyId: 'NOPE', secretAccessKey: 'x' } }), opts))).toBe('LOADER_S3_ACCESS_DENIED');
-    const e = await loadBuf(src({ credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: 'wrong' } }), opts).catch((x: unknown) => x as FaygerError);
+    expect(await code(loadBuf(src({ credentials: { accessKeyId: 'NOPE', secretAccessKey: 'x' } }), opts))).toBe(
+      'LOADER_S3_ACCESS_DENIED',
+    );
+    const e = await loadBuf(
+      src({ credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: 'wrong' } }),
+      opts,
+    ).catch((x: unknown) => x as FaygerError);
     expect(e).toMatchObject({ code: 'LOADER_S3_ACCESS_DENIED', phase: 'read' });
     expect(String((e as FaygerError).message)).toContain('SignatureDoesNotMatch');
-    expect(() => new S3Source('s3://bufs/app.buf', { endpoint: s3.endpoint, env: {} })).toThrow(expect.objectContaining({ code: 'LOADER_S3_CREDENTIALS_MISSING' }));
+    expect(() => new S3Source('s3://bufs/app.buf', { endpoint: s3.endpoint, env: {} })).toThrow(
+      expect.objectContaining({ code: 'LOADER_S3_CREDENTIALS_MISSING' }),
+    );
   });
 
   it('credentials and endpoint come from the AWS environment variables, then the profile files (Node)', async () => {
-    const env = { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: s3.region };
+    const env = {
+      AWS_ACCESS_KEY_ID: s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_REGION: s3.region,
+    };
     const viaEnv = new S3Source('s3://bufs/app.buf', { env });
     expect((await loadBuf(viaEnv, opts)).manifest.id).toBe(manifest().id);
     const home = mkdtempSync(join(tmpdir(), 'fayger-aws-'));
     try {
-      writeFileSync(join(home, 'credentials'), `[default]\naws_access_key_id = nope\n\n[dev]\naws_access_key_id = ${s3.accessKeyId}\naws_secret_access_key = ${s3.secretAccessKey}\n`);
-      writeFileSync(join(home, 'config'), `[profile dev]\nregion = ${s3.region}\ns3 =\n  endpoint_url = ${s3.endpoint}\n  addressing_style = path\n`);
-      const penv = { AWS_PROFILE: 'dev', AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), AWS_CONFIG_FILE: join(home, 'config') };
-      expect(nodeS3Options({}, penv)).toMatchObject({ region: s3.region, endpoint: s3.endpoint, addressing: 'path', credentials: { accessKeyId: s3.accessKeyId } });
+      writeFileSync(
+        join(home, 'credentials'),
+        `[default]\naws_access_key_id = nope\n\n[dev]\naws_access_key_id = ${s3.accessKeyId}\naws_secret_access_key = ${s3.secretAccessKey}\n`,
+      );
+      writeFileSync(
+        join(home, 'config'),
+        `[profile dev]\nregion = ${s3.region}\ns3 =\n  endpoint_url = ${s3.endpoint}\n  addressing_style = path\n`,
+      );
+      const penv = {
+        AWS_PROFILE: 'dev',
+        AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+        AWS_CONFIG_FILE: join(home, 'config'),
+      };
+      expect(nodeS3Options({}, penv)).toMatchObject({
+        region: s3.region,
+        endpoint: s3.endpoint,
+        addressing: 'path',
+        credentials: { accessKeyId: s3.accessKeyId },
+      });
       const viaProfile = await openSource('s3://bufs/app.buf', { env: penv });
       expect((await loadBuf(viaProfile, opts)).manifest.id).toBe(manifest().id);
     } finally {
@@ -146,7 +191,13 @@ describe('S3Source', () => {
 
   it('a presigned URL keeps working through HttpRangeSource', async () => {
     const r = resolveS3(`s3://${s3.bucket}/app.buf`, { endpoint: s3.endpoint, credentials: creds(), env: {} });
-    const { url } = await signS3Request({ url: r.url, region: r.region, credentials: creds() }, 'GET', {}, undefined, 300);
+    const { url } = await signS3Request(
+      { url: r.url, region: r.region, credentials: creds() },
+      'GET',
+      {},
+      undefined,
+      300,
+    );
     expect(url).toContain('X-Amz-Signature=');
     const s = new HttpRangeSource(url);
     const loaded = await loadBuf(s, { ...opts, strategy: 'lazy' });

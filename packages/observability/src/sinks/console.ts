@@ -24,7 +24,8 @@ const RESET = '\x1b[0m';
 const DIM = '\x1b[2m';
 
 function formatValue(value: unknown, key: string): string {
-  if (typeof value === 'number') return key === 'durationMs' || key === 'ratio' ? value.toFixed(key === 'ratio' ? 2 : 3) : String(value);
+  if (typeof value === 'number')
+    return key === 'durationMs' || key === 'ratio' ? value.toFixed(key === 'ratio' ? 2 : 3) : String(value);
   if (typeof value === 'string') return /^[\w.:/@+-]+$/.test(value) ? value : JSON.stringify(value);
   if (typeof value === 'boolean' || value === null || value === undefined) return String(value);
   return safeStringify(value);
@@ -41,7 +42,10 @@ function timeOfDay(ms: number): string {
  * `12:03:04.005 WARN  runtime  runtime.quota.warning inst=i1 resource=fuel used=80 limit=100 ratio=0.80`.
  * Errors in payloads print as `error=<code or name>: <message>`.
  */
-export function formatEvent(event: AnyFaygerEvent, options: Pick<PrettyConsoleSinkOptions, 'colors' | 'showTime'> = {}): string {
+export function formatEvent(
+  event: AnyFaygerEvent,
+  options: Pick<PrettyConsoleSinkOptions, 'colors' | 'showTime'> = {},
+): string {
   const colors = options.colors ?? false;
   const parts: string[] = [];
   if (options.showTime ?? true) parts.push(colors ? `${DIM}${timeOfDay(event.time)}${RESET}` : timeOfDay(event.time));
@@ -58,7 +62,8 @@ export function formatEvent(event: AnyFaygerEvent, options: Pick<PrettyConsoleSi
       parts.push(`${key}=${formatValue(value, key)}`);
     }
   }
-  if (event.spanId !== undefined) parts.push(`span=${event.spanId}${event.parentSpanId !== undefined ? `<${event.parentSpanId}` : ''}`);
+  if (event.spanId !== undefined)
+    parts.push(`span=${event.spanId}${event.parentSpanId !== undefined ? `<${event.parentSpanId}` : ''}`);
   return parts.join(' ');
 }
 

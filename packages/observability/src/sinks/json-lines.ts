@@ -23,7 +23,8 @@ export interface JsonLinesSink extends EventSink {
 
 /** Writes each event as one JSON line (`JSON.stringify(event) + "\n"`), for log shippers and `jq`. */
 export function jsonLinesSink(writer: TextWriter, options: JsonLinesSinkOptions = {}): JsonLinesSink {
-  if (typeof writer?.write !== 'function') throw invalidArgument('creating a JSON-lines sink', 'a writer with a write(string) method', writer);
+  if (typeof writer?.write !== 'function')
+    throw invalidArgument('creating a JSON-lines sink', 'a writer with a write(string) method', writer);
   const { minLevel, onError } = options;
   let written = 0;
   let failed = 0;

@@ -16,7 +16,8 @@ export class MemoryRecorder implements EventSink {
 
   constructor(options: MemoryRecorderOptions = {}) {
     const limit = options.limit ?? 10_000;
-    if (!Number.isInteger(limit) || limit < 1) throw invalidArgument('creating a MemoryRecorder', 'limit to be an integer ≥ 1', limit);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw invalidArgument('creating a MemoryRecorder', 'limit to be an integer ≥ 1', limit);
     this.#limit = limit;
   }
 

@@ -7,7 +7,11 @@ describe('jsonLinesSink', () => {
   it('writes one parseable JSON line per event, round-tripping the envelope', () => {
     const chunks: string[] = [];
     const sink = jsonLinesSink({ write: (s) => chunks.push(s) });
-    const a = createEvent('loader.phase.end', { phase: 'verify-digest', durationMs: 0.25, bytes: 10 }, { time: 5, spanId: 'a', parentSpanId: 'p' });
+    const a = createEvent(
+      'loader.phase.end',
+      { phase: 'verify-digest', durationMs: 0.25, bytes: 10 },
+      { time: 5, spanId: 'a', parentSpanId: 'p' },
+    );
     const b = createEvent('instruction.completed', {
       op: 'fs.read',
       capability: 'fs.read',
@@ -57,7 +61,14 @@ describe('jsonLinesSink', () => {
     const chunks: string[] = [];
     const bus = new EventBus();
     bus.pipe(jsonLinesSink({ write: (s) => chunks.push(s) }), { layer: 'security' });
-    bus.publish('security.digest.verified', { target: 'root', algorithm: 'sha256', provider: 'noble', bytes: 3, durationMs: 0.1, ok: true });
+    bus.publish('security.digest.verified', {
+      target: 'root',
+      algorithm: 'sha256',
+      provider: 'noble',
+      bytes: 3,
+      durationMs: 0.1,
+      ok: true,
+    });
     bus.publish('span.start', { name: 'ignored' });
     expect(chunks).toHaveLength(1);
     expect(JSON.parse(chunks[0]!).data.provider).toBe('noble');
@@ -79,7 +90,9 @@ describe('serializeEvent', () => {
     expect(parsed.big).toBe('12');
     expect(parsed.bytes).toEqual({ bytes: 7 });
     data.self = data;
-    const cyclic = JSON.parse(serializeEvent({ ...createEvent('span.start', { name: 'x' }), data } as unknown as AnyFaygerEvent));
+    const cyclic = JSON.parse(
+      serializeEvent({ ...createEvent('span.start', { name: 'x' }), data } as unknown as AnyFaygerEvent),
+    );
     expect(cyclic.data.self).toBe('[Circular]');
   });
 

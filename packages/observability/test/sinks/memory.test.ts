@@ -9,9 +9,17 @@ describe('MemoryRecorder', () => {
     r.emit(createEvent('loader.phase.start', { phase: 'read' }, { phase: 'read', spanId: 'a' }));
     r.emit(createEvent('loader.phase.end', { phase: 'read', durationMs: 1 }, { phase: 'read', spanId: 'a' }));
     r.emit(createEvent('span.start', { name: 'child' }, { spanId: 'b', parentSpanId: 'a', layer: 'loader' }));
-    r.emit(createEvent('runtime.lifecycle.transition', { from: 'Loaded', to: 'Failed', cause: 'x' }, { instanceId: 'i1' }));
+    r.emit(
+      createEvent('runtime.lifecycle.transition', { from: 'Loaded', to: 'Failed', cause: 'x' }, { instanceId: 'i1' }),
+    );
     r.emit(createEvent('loader.phase.start', { phase: 'parse' }, { phase: 'parse' }));
-    expect(r.names()).toEqual(['loader.phase.start', 'loader.phase.end', 'span.start', 'runtime.lifecycle.transition', 'loader.phase.start']);
+    expect(r.names()).toEqual([
+      'loader.phase.start',
+      'loader.phase.end',
+      'span.start',
+      'runtime.lifecycle.transition',
+      'loader.phase.start',
+    ]);
     expect(r.size).toBe(5);
     expect(r.count()).toBe(5);
     expect(r.count('loader.phase.start')).toBe(2);

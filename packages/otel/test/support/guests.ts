@@ -1,6 +1,12 @@
 import type { Manifest } from '@fayger/contracts';
 import { packBuf } from '@fayger/loader';
-import { createEd25519Signer, detectDigestProvider, generateEd25519KeyPair, trustedRootEntry, type TrustedRootsDocument } from '@fayger/security';
+import {
+  createEd25519Signer,
+  detectDigestProvider,
+  generateEd25519KeyPair,
+  trustedRootEntry,
+  type TrustedRootsDocument,
+} from '@fayger/security';
 
 const enc = new TextEncoder();
 const name = (s: string) => [s.length, ...enc.encode(s)];
@@ -14,9 +20,26 @@ const section = (id: number, body: number[]) => [id, body.length, ...body];
  */
 export function denialProbe(): Uint8Array {
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [0x03, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00]),
-    ...section(2, [0x02, ...name('fayger'), ...name('random_fill'), 0x00, 0x00, ...name('fayger'), ...name('exit'), 0x00, 0x01]),
+    ...section(2, [
+      0x02,
+      ...name('fayger'),
+      ...name('random_fill'),
+      0x00,
+      0x00,
+      ...name('fayger'),
+      ...name('exit'),
+      0x00,
+      0x01,
+    ]),
     ...section(3, [0x01, 0x02]),
     ...section(5, [0x01, 0x00, 0x01]),
     ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('_start'), 0x00, 0x02]),
@@ -26,7 +49,14 @@ export function denialProbe(): Uint8Array {
 
 export function spinner(): Uint8Array {
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [0x01, 0x60, 0x00, 0x00]),
     ...section(3, [0x01, 0x00]),
     ...section(5, [0x01, 0x00, 0x01]),
@@ -38,21 +68,46 @@ export function spinner(): Uint8Array {
 
 export function quick(): Uint8Array {
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     // t0 (f64)->i32, t1 (i32)->(), t2 ()->()
     ...section(1, [0x03, 0x60, 0x01, 0x7c, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00]),
-    ...section(2, [0x02, ...name('fayger'), ...name('sleep_ms'), 0x00, 0x00, ...name('fayger'), ...name('exit'), 0x00, 0x01]),
+    ...section(2, [
+      0x02,
+      ...name('fayger'),
+      ...name('sleep_ms'),
+      0x00,
+      0x00,
+      ...name('fayger'),
+      ...name('exit'),
+      0x00,
+      0x01,
+    ]),
     ...section(3, [0x01, 0x02]),
     ...section(5, [0x01, 0x00, 0x01]),
     ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('_start'), 0x00, 0x02]),
     // f64.const 20; call sleep_ms; drop; i32.const 0; call exit
-    ...section(10, [0x01, 0x12, 0x00, 0x44, 0, 0, 0, 0, 0, 0, 0x34, 0x40, 0x10, 0x00, 0x1a, 0x41, 0x00, 0x10, 0x01, 0x0b]),
+    ...section(
+      10,
+      [0x01, 0x12, 0x00, 0x44, 0, 0, 0, 0, 0, 0, 0x34, 0x40, 0x10, 0x00, 0x1a, 0x41, 0x00, 0x10, 0x01, 0x0b],
+    ),
   ]);
 }
 
 export interface TestKey {
   roots: TrustedRootsDocument;
-  pack(id: string, wasm: Uint8Array, capabilities: Manifest['capabilities'], quotas?: Manifest['quotas']): Promise<Uint8Array>;
+  pack(
+    id: string,
+    wasm: Uint8Array,
+    capabilities: Manifest['capabilities'],
+    quotas?: Manifest['quotas'],
+  ): Promise<Uint8Array>;
 }
 
 /** A fresh signing key trusted for publisher `test.fayger`, and a packer for signed single-section BuFs. */

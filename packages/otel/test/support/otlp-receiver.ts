@@ -70,6 +70,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
 export function attr(span: { attributes?: { key: string; value: Record<string, unknown> }[] }, key: string): unknown {
   const v = span.attributes?.find((a) => a.key === key)?.value;
   if (!v) return undefined;
-  if ('arrayValue' in v) return ((v.arrayValue as { values?: Record<string, unknown>[] }).values ?? []).map((x) => Object.values(x)[0]);
+  if ('arrayValue' in v)
+    return ((v.arrayValue as { values?: Record<string, unknown>[] }).values ?? []).map((x) => Object.values(x)[0]);
   return Object.values(v)[0];
 }

@@ -1,7 +1,14 @@
 import { FaygerError, isOpName, type FaygerErrorData } from '@fayger/contracts';
 import { base64Decode, utf8Decode, utf8Encode } from '../host-globals.js';
 import type { HostFunction } from '@fayger/contracts';
-import { andThen, countJsonValues, MAX_HOST_CALL_JSON_VALUES, type HostGate, type Maybe, type Outcome } from './gate.js';
+import {
+  andThen,
+  countJsonValues,
+  MAX_HOST_CALL_JSON_VALUES,
+  type HostGate,
+  type Maybe,
+  type Outcome,
+} from './gate.js';
 import { MemAccess, i32, u32 } from './memory.js';
 
 /** Status codes of the fayger import module (docs/abi.md). */
@@ -103,11 +110,18 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
       const mem = new MemAccess(ctx.memory);
       const cap = gate.maxHostCallBytes;
       // Bounded before allocation: the op and args strings first, then every $mem ref (pass 1 sums, copies nothing).
-      if (u32(opLen) > 256 || u32(opLen) + u32(argsLen) > cap) return fail(gate.refuseTooLarge('fayger.call', u32(opLen) + u32(argsLen)));
+      if (u32(opLen) > 256 || u32(opLen) + u32(argsLen) > cap)
+        return fail(gate.refuseTooLarge('fayger.call', u32(opLen) + u32(argsLen)));
       const opBytes = mem.read(u32(opPtr), u32(opLen));
       const argBytes = mem.read(u32(argsPtr), u32(argsLen));
       if (!opBytes || !argBytes) {
-        return fail(abiViolation('reading fayger.call arguments', 'op and args inside guest memory', 'a pointer/length outside it'));
+        return fail(
+          abiViolation(
+            'reading fayger.call arguments',
+            'op and args inside guest memory',
+            'a pointer/length outside it',
+          ),
+        );
       }
       const op = utf8Decode(opBytes);
       if (!isOpName(op)) {
@@ -138,7 +152,8 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
               if (!Array.isArray(ref) || ref.length !== 2 || !ref.every((n) => Number.isInteger(n) && n >= 0)) {
                 throw new Error('$mem must be [ptr, len] with non-negative integers');
               }
-              if (!mem.inBounds(ref[0] as number, ref[1] as number)) throw new Error(`$mem [${ref[0]}, ${ref[1]}] lies outside guest memory`);
+              if (!mem.inBounds(ref[0] as number, ref[1] as number))
+                throw new Error(`$mem [${ref[0]}, ${ref[1]}] lies outside guest memory`);
               referenced += ref[1] as number;
               return 0;
             }
@@ -171,7 +186,10 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
               return bytes;
             }
             if (keys.length === 1 && keys[0] === '$b64') {
-              const b = typeof (v as { $b64: unknown }).$b64 === 'string' ? base64Decode((v as { $b64: string }).$b64) : undefined;
+              const b =
+                typeof (v as { $b64: unknown }).$b64 === 'string'
+                  ? base64Decode((v as { $b64: string }).$b64)
+                  : undefined;
               if (!b) throw new Error('$b64 must be a base64 string');
               return b;
             }
@@ -204,7 +222,15 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
       if (op === 'app.exit') {
         const code = (args as { code?: unknown }).code;
         if (!Number.isInteger(code) || (code as number) < 0 || (code as number) > 255) {
-          return fail(new FaygerError({ code: 'INSTRUCTION_INVALID', phase: 'fayger.call', what: 'app.exit', expected: 'code 0..255', found: String(code) }).toJSON());
+          return fail(
+            new FaygerError({
+              code: 'INSTRUCTION_INVALID',
+              phase: 'fayger.call',
+              what: 'app.exit',
+              expected: 'code 0..255',
+              found: String(code),
+            }).toJSON(),
+          );
         }
         return host.exit(code as number);
       }
@@ -242,7 +268,9 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
       if (lv === undefined || !bytes) return FAYGER_STATUS.EINVAL;
       // Copying and decoding the message is work in proportion to its bytes: charged as fuel like any payload.
       gate.chargeBytes(bytes.byteLength);
-      return andThen(gate.invoke('log.write', { level: lv, message: utf8Decode(bytes) }), (o) => (o.ok ? FAYGER_STATUS.OK : statusFor(o.error.code)));
+      return andThen(gate.invoke('log.write', { level: lv, message: utf8Decode(bytes) }), (o) =>
+        o.ok ? FAYGER_STATUS.OK : statusFor(o.error.code),
+      );
     },
 
     clock_now: ([clock]): Maybe<number> => {
@@ -268,7 +296,9 @@ export function createFaygerModule(host: FaygerHost, names: readonly string[]): 
     sleep_ms: ([ms]): Maybe<number> => {
       const v = Number(ms);
       if (!Number.isFinite(v) || v < 0) return FAYGER_STATUS.EINVAL;
-      return andThen(gate.invoke('timer.sleep', { ms: Math.min(v, 2_147_483_647) }), (o) => (o.ok ? FAYGER_STATUS.OK : statusFor(o.error.code)));
+      return andThen(gate.invoke('timer.sleep', { ms: Math.min(v, 2_147_483_647) }), (o) =>
+        o.ok ? FAYGER_STATUS.OK : statusFor(o.error.code),
+      );
     },
 
     exit: ([code]): Maybe<never> => host.exit(i32(code)),

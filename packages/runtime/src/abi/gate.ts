@@ -97,7 +97,8 @@ export function countJsonValues(bytes: Uint8Array, cap: number): number {
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i];
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b || c === 0x2c || c === 0x3a) {
@@ -204,14 +205,26 @@ export class HostGate {
   /** Refuses a host call referencing more than the per-call cap, before anything is copied. */
   refuseTooLarge(op: string, bytes: number): FaygerErrorData {
     const error = tooLarge(op, bytes, this.host.maxHostCallBytes);
-    this.reportDenied(op, OP_CAPABILITY[op as OpName] ?? null, `${this.host.instanceId}:${++nextCall}`, error.code, error.message);
+    this.reportDenied(
+      op,
+      OP_CAPABILITY[op as OpName] ?? null,
+      `${this.host.instanceId}:${++nextCall}`,
+      error.code,
+      error.message,
+    );
     return errorData(error);
   }
 
   /** Refuses a fayger.call whose JSON arguments hold more values than MAX_HOST_CALL_JSON_VALUES, before parsing. */
   refuseTooManyValues(op: string, values: number): FaygerErrorData {
     const error = tooManyValues(op, values, MAX_HOST_CALL_JSON_VALUES);
-    this.reportDenied(op, OP_CAPABILITY[op as OpName] ?? null, `${this.host.instanceId}:${++nextCall}`, error.code, error.message);
+    this.reportDenied(
+      op,
+      OP_CAPABILITY[op as OpName] ?? null,
+      `${this.host.instanceId}:${++nextCall}`,
+      error.code,
+      error.message,
+    );
     return errorData(error);
   }
 
@@ -220,11 +233,25 @@ export class HostGate {
   }
 
   /** Publishes instruction.denied for a call refused before (or by) the bus. */
-  reportDenied(op: string, capability: string | null, correlationId: string, code: string, reason: string, span?: EventSpan): void {
+  reportDenied(
+    op: string,
+    capability: string | null,
+    correlationId: string,
+    code: string,
+    reason: string,
+    span?: EventSpan,
+  ): void {
     publish(
       this.host.events,
       'instruction.denied',
-      () => ({ op, capability: capability as CapabilityName | null, instanceId: this.host.instanceId, correlationId, code, reason }),
+      () => ({
+        op,
+        capability: capability as CapabilityName | null,
+        instanceId: this.host.instanceId,
+        correlationId,
+        code,
+        reason,
+      }),
       (span ?? openEventSpan(undefined, this.host.span)).meta({ instanceId: this.host.instanceId, phase: op }),
     );
   }
@@ -274,8 +301,16 @@ export class HostGate {
       publish(
         events,
         'instruction.dispatched',
-        () => ({ op, capability: capability as CapabilityName, instanceId: this.host.instanceId, correlationId: id, mode: OP_CATALOGUE[op].mode }),
-        span ? span.meta({ instanceId: this.host.instanceId, phase: op }) : { instanceId: this.host.instanceId, phase: op },
+        () => ({
+          op,
+          capability: capability as CapabilityName,
+          instanceId: this.host.instanceId,
+          correlationId: id,
+          mode: OP_CATALOGUE[op].mode,
+        }),
+        span
+          ? span.meta({ instanceId: this.host.instanceId, phase: op })
+          : { instanceId: this.host.instanceId, phase: op },
       );
     }
     let r: UniversalResult | Promise<UniversalResult>;
@@ -283,21 +318,40 @@ export class HostGate {
       r = this.host.bus.dispatch(instruction as Parameters<InstructionBus['dispatch']>[0], this.host.instanceId);
     } catch (err) {
       // The bus contract says dispatch never throws; a bus that does is reported, not propagated into the guest.
-      return { ok: false, error: errorData(new FaygerError({ code: 'INTERNAL', phase: op, what: `dispatching ${op}`, found: String(err), cause: err })) };
+      return {
+        ok: false,
+        error: errorData(
+          new FaygerError({ code: 'INTERNAL', phase: op, what: `dispatching ${op}`, found: String(err), cause: err }),
+        ),
+      };
     }
     if (isThenable<UniversalResult>(r)) {
       if (!this.host.canSuspend) return { ok: false, error: errorData(this.cannotWait(op)) };
       return Promise.resolve(r).then(
         (res) => this.finish(res, op, capability, id, t0, traced, span),
-        (err: unknown) => ({ ok: false as const, error: errorData(new FaygerError({ code: 'INTERNAL', phase: op, what: `dispatching ${op}`, found: String(err), cause: err })) }),
+        (err: unknown) => ({
+          ok: false as const,
+          error: errorData(
+            new FaygerError({ code: 'INTERNAL', phase: op, what: `dispatching ${op}`, found: String(err), cause: err }),
+          ),
+        }),
       );
     }
     return this.finish(r, op, capability, id, t0, traced, span);
   }
 
-  private finish(r: UniversalResult, op: string, capability: string, id: string, t0: number, traced: boolean, span?: EventSpan): Outcome {
+  private finish(
+    r: UniversalResult,
+    op: string,
+    capability: string,
+    id: string,
+    t0: number,
+    traced: boolean,
+    span?: EventSpan,
+  ): Outcome {
     if (traced) {
-      if (!r.ok && DENIAL_CODES.has(r.error.code)) this.reportDenied(op, capability, id, r.error.code, r.error.message, span);
+      if (!r.ok && DENIAL_CODES.has(r.error.code))
+        this.reportDenied(op, capability, id, r.error.code, r.error.message, span);
       else {
         publish(
           this.host.events,
@@ -311,7 +365,9 @@ export class HostGate {
             ok: r.ok,
             ...(r.ok ? {} : { errorCode: r.error.code }),
           }),
-          span ? span.meta({ instanceId: this.host.instanceId, phase: op }) : { instanceId: this.host.instanceId, phase: op },
+          span
+            ? span.meta({ instanceId: this.host.instanceId, phase: op })
+            : { instanceId: this.host.instanceId, phase: op },
         );
       }
     }

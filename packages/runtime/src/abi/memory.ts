@@ -98,4 +98,5 @@ export const u32 = (v: unknown): number => Number(v) >>> 0;
 /** An i32 argument as a signed value. */
 export const i32 = (v: unknown): number => Number(v) | 0;
 /** An i64 argument (bigint, or a number from implementations that pass small i64 as numbers) as unsigned. */
-export const u64 = (v: unknown): bigint => BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v) || 0)));
+export const u64 = (v: unknown): bigint =>
+  BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v) || 0)));

@@ -117,7 +117,12 @@ export class FakeBus implements InstructionBus {
     const binding = this.opened.get(instanceId);
     this.opened.delete(instanceId);
     for (const resolve of this.pending.get(instanceId) ?? []) {
-      resolve({ v: 1, id: 'cancelled', ok: false, error: new FaygerError({ code: 'ADAPTER_CANCELLED', phase: 'close' }).toJSON() });
+      resolve({
+        v: 1,
+        id: 'cancelled',
+        ok: false,
+        error: new FaygerError({ code: 'ADAPTER_CANCELLED', phase: 'close' }).toJSON(),
+      });
     }
     this.pending.delete(instanceId);
     void binding;
@@ -133,7 +138,10 @@ export class FakeBus implements InstructionBus {
       v: 1,
       id,
       ok: false,
-      error: (FaygerError.is(e) ? e : new FaygerError({ code: 'ADAPTER_IO_FAILED', phase: 'fake', found: String(e) })).toJSON(),
+      error: (FaygerError.is(e)
+        ? e
+        : new FaygerError({ code: 'ADAPTER_IO_FAILED', phase: 'fake', found: String(e) })
+      ).toJSON(),
     });
     let ins: UniversalInstruction;
     try {
@@ -148,7 +156,10 @@ export class FakeBus implements InstructionBus {
     const grants = Array.isArray(binding.grants) ? binding.grants : (binding.grants as GrantReport).granted;
     const cap = OP_CAPABILITY[ins.op];
     const grant = grants.find((g) => g.name === cap);
-    if (!grant) return fail(new FaygerError({ code: 'CAPABILITY_DENIED', phase: ins.op, details: { op: ins.op, capability: cap } }));
+    if (!grant)
+      return fail(
+        new FaygerError({ code: 'CAPABILITY_DENIED', phase: ins.op, details: { op: ins.op, capability: cap } }),
+      );
     const handler = this.handlers[ins.op];
     if (!handler) return fail(new FaygerError({ code: 'ADAPTER_UNSUPPORTED_OP', phase: ins.op }));
     const asyncOp = this.opts.asyncAll || ['timer.sleep', 'stdio.read'].includes(ins.op) || ins.op.startsWith('fs.');
@@ -162,7 +173,8 @@ export class FakeBus implements InstructionBus {
     const run = (): UniversalResult | Promise<UniversalResult> => {
       try {
         const v = handler(ins.args, { instanceId: iid, grant });
-        if (v instanceof Promise) return v.then((value) => ({ v: 1 as const, id, ok: true as const, value }), fail) as Promise<UniversalResult>;
+        if (v instanceof Promise)
+          return v.then((value) => ({ v: 1 as const, id, ok: true as const, value }), fail) as Promise<UniversalResult>;
         return { v: 1, id, ok: true, value: v } as UniversalResult;
       } catch (e) {
         return fail(e);
@@ -220,7 +232,9 @@ export class FakeBus implements InstructionBus {
       this.inScope(a.path, c.grant);
       const f = this.files.get(a.path);
       if (!f) throw new FaygerError({ code: 'ADAPTER_PATH_NOT_FOUND', phase: 'fs.stat', details: { path: a.path } });
-      return f === 'dir' ? { type: 'directory', size: 0, mtimeMs: 0 } : { type: 'file', size: f.byteLength, mtimeMs: 1000 };
+      return f === 'dir'
+        ? { type: 'directory', size: 0, mtimeMs: 0 }
+        : { type: 'file', size: f.byteLength, mtimeMs: 1000 };
     },
     'fs.read': (a, c) => {
       this.inScope(a.path, c.grant);
@@ -243,7 +257,7 @@ export class FakeBus implements InstructionBus {
       this.inScope(a.path, c.grant);
       const old = this.files.get(a.path);
       if (old === 'dir') throw new FaygerError({ code: 'ADAPTER_PATH_IS_DIRECTORY', phase: 'fs.write' });
-      let cur = old && !a.truncate ? old : new Uint8Array(0);
+      const cur = old && !a.truncate ? old : new Uint8Array(0);
       const off = a.append ? cur.byteLength : (a.offset ?? 0);
       const next = new Uint8Array(Math.max(cur.byteLength, off + a.data.byteLength));
       next.set(cur);

@@ -9,7 +9,11 @@ import { FakeBus, type FakeBusOptions } from './fake-bus.js';
 const wabt = await (createRequire(import.meta.url)('wabt') as () => Promise<WabtModule>)();
 
 interface WabtModule {
-  parseWat(name: string, text: string, features?: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
+  parseWat(
+    name: string,
+    text: string,
+    features?: Record<string, boolean>,
+  ): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
 }
 
 /** Assembles a WAT module to wasm bytes. */
@@ -44,9 +48,37 @@ export function loadedBuf(spec: GuestSpec): LoadedBuf {
     quotas: spec.quotas ?? {},
     security: { sequence: 1 },
   };
-  const section = { id: 0, kind: 'code' as const, name: 'code', required: true, hosts: [], features: [], locales: [], priority: 0, dependsOn: [], offset: 0, storedLength: spec.code.byteLength, rawLength: spec.code.byteLength, digest: new Uint8Array(32), chunkSize: 0, infoFlags: 0 };
+  const section = {
+    id: 0,
+    kind: 'code' as const,
+    name: 'code',
+    required: true,
+    hosts: [],
+    features: [],
+    locales: [],
+    priority: 0,
+    dependsOn: [],
+    offset: 0,
+    storedLength: spec.code.byteLength,
+    rawLength: spec.code.byteLength,
+    digest: new Uint8Array(32),
+    chunkSize: 0,
+    infoFlags: 0,
+  };
   return {
-    header: { formatMajor: 1, formatMinor: 0, criticalFlags: 0, optionalFlags: 0, digestAlgorithm: 'sha256', alignment: 8, totalLength: 0, manifestOffset: 0, manifestLength: 0, indexOffset: 0, indexLength: 0 },
+    header: {
+      formatMajor: 1,
+      formatMinor: 0,
+      criticalFlags: 0,
+      optionalFlags: 0,
+      digestAlgorithm: 'sha256',
+      alignment: 8,
+      totalLength: 0,
+      manifestOffset: 0,
+      manifestLength: 0,
+      indexOffset: 0,
+      indexLength: 0,
+    },
     manifest,
     manifestBytes: new Uint8Array(0),
     version: { format: { major: 1, minor: 0 }, runtimeInterface: '1.0.0', requestedRange: manifest.runtime.interface },
@@ -69,7 +101,8 @@ export function loadedBuf(spec: GuestSpec): LoadedBuf {
  */
 export const TEST_ENGINE = process.env['FAYGER_TEST_ENGINE'] === 'transpiler' ? 'transpiler' : 'interpreter';
 export const TEST_IMPLEMENTATION_ID = TEST_ENGINE === 'transpiler' ? 'fayger-transpiler' : 'fayger-interpreter';
-const testImplementation = () => (TEST_ENGINE === 'transpiler' ? createTranspilerImplementation() : createInterpreterImplementation());
+const testImplementation = () =>
+  TEST_ENGINE === 'transpiler' ? createTranspilerImplementation() : createInterpreterImplementation();
 
 export function setup(opts: Partial<RuntimeOptions> & { bus?: FakeBus; busOptions?: FakeBusOptions } = {}) {
   const bus = opts.bus ?? new FakeBus(opts.busOptions);
@@ -83,7 +116,11 @@ export function setup(opts: Partial<RuntimeOptions> & { bus?: FakeBus; busOption
   return { bus, events, runtime };
 }
 
-export const cap = (name: string, extra: Partial<CapabilityRequest> = {}): CapabilityRequest => ({ name, required: true, ...extra });
+export const cap = (name: string, extra: Partial<CapabilityRequest> = {}): CapabilityRequest => ({
+  name,
+  required: true,
+  ...extra,
+});
 
 /** WAT data-segment string escaping. */
 export function str(s: string): string {
@@ -180,7 +217,11 @@ const WASI_IMPORTS: Record<string, string> = {
  * A wasm32-wasi style guest importing `uses` from wasi_snapshot_preview1 (default: all of the list above).
  * `{name}` expands to ptr/len of `strings[name]`; `(call $print ptr len)` writes to stdout via fd_write.
  */
-export function wasiGuest(body: string, strings: Record<string, string> = {}, uses: string[] = Object.keys(WASI_IMPORTS).filter((n) => n !== 'thread_spawn')): Uint8Array {
+export function wasiGuest(
+  body: string,
+  strings: Record<string, string> = {},
+  uses: string[] = Object.keys(WASI_IMPORTS).filter((n) => n !== 'thread_spawn'),
+): Uint8Array {
   let off = 1024;
   const data: string[] = [];
   let text = body;

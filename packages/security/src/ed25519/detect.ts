@@ -18,7 +18,9 @@ export function detectEd25519Backend(): Ed25519Backend {
   if (!subtle) return (detected = nobleEd25519Backend);
   let chosen: Promise<Ed25519Backend> | undefined;
   const pick = () =>
-    (chosen ??= webCryptoSupportsEd25519(subtle).then((ok) => (ok ? createWebCryptoEd25519Backend(subtle) : nobleEd25519Backend)));
+    (chosen ??= webCryptoSupportsEd25519(subtle).then((ok) =>
+      ok ? createWebCryptoEd25519Backend(subtle) : nobleEd25519Backend,
+    ));
   return (detected = {
     name: 'auto(webcrypto|noble)',
     async verify(publicKey, message, signature) {

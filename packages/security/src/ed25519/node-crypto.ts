@@ -18,7 +18,10 @@ export function createNodeCryptoEd25519Backend(crypto: NodeSignModule): Ed25519B
       let key = keys.get(hex);
       if (key === undefined) {
         try {
-          key = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: bytesToBase64(publicKey, true) }, format: 'jwk' });
+          key = crypto.createPublicKey({
+            key: { kty: 'OKP', crv: 'Ed25519', x: bytesToBase64(publicKey, true) },
+            format: 'jwk',
+          });
         } catch {
           return false;
         }

@@ -69,7 +69,13 @@ export function createEd25519Signer(secretKey: Uint8Array, options: Ed25519Optio
     publicKey,
     async sign(message: Uint8Array) {
       if (!(message instanceof Uint8Array)) {
-        throw new FaygerError({ code: 'INVALID_ARGUMENT', phase: 'sign', what: 'signing', expected: 'a Uint8Array message', found: typeof message });
+        throw new FaygerError({
+          code: 'INVALID_ARGUMENT',
+          phase: 'sign',
+          what: 'signing',
+          expected: 'a Uint8Array message',
+          found: typeof message,
+        });
       }
       return new Uint8Array(await backend.sign(seed, message));
     },

@@ -4,7 +4,9 @@ import { BoundedCache, pkcs8FromSeed, type Ed25519Backend } from './backend.js';
 const ALG = { name: 'Ed25519' } as const;
 
 /** Ed25519 through WebCrypto (Chrome 137+, Firefox 129+, Safari 17+, Node ≥ 20). */
-export function createWebCryptoEd25519Backend(subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle): Ed25519Backend {
+export function createWebCryptoEd25519Backend(
+  subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle,
+): Ed25519Backend {
   if (!subtle) throw new Error('createWebCryptoEd25519Backend: this host has no crypto.subtle');
   const keys = new BoundedCache<Promise<CryptoKey>>();
   return {
@@ -31,7 +33,9 @@ export function createWebCryptoEd25519Backend(subtle: SubtleCrypto | undefined =
 }
 
 /** True when the host's WebCrypto implements Ed25519 (older browsers throw NotSupportedError). */
-export async function webCryptoSupportsEd25519(subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle): Promise<boolean> {
+export async function webCryptoSupportsEd25519(
+  subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle,
+): Promise<boolean> {
   if (!subtle) return false;
   try {
     // Base point encoding: a valid public key that any implementation must import.

@@ -42,7 +42,14 @@ export interface LoadedSecretKey {
 
 export function parseSecretKeyFile(text: string): LoadedSecretKey {
   const bad = (field: string, expected: string, found: string) =>
-    new FaygerError({ code: 'SECURITY_KEY_INVALID', phase: 'key-file', what: `reading a secret key file (field ${field})`, expected, found, details: { field } });
+    new FaygerError({
+      code: 'SECURITY_KEY_INVALID',
+      phase: 'key-file',
+      what: `reading a secret key file (field ${field})`,
+      expected,
+      found,
+      details: { field },
+    });
   let doc: Partial<SecretKeyFile>;
   try {
     doc = JSON.parse(text) as Partial<SecretKeyFile>;
@@ -54,13 +61,19 @@ export function parseSecretKeyFile(text: string): LoadedSecretKey {
   }
   if (doc.version !== 1) throw bad('version', '1', JSON.stringify(doc.version));
   const secretKey = typeof doc.secretKey === 'string' ? base64ToBytes(doc.secretKey) : undefined;
-  if (!secretKey || secretKey.length !== 32) throw bad('secretKey', 'base64 of 32 bytes', typeof doc.secretKey);
+  if (secretKey?.length !== 32) throw bad('secretKey', 'base64 of 32 bytes', typeof doc.secretKey);
   const publicKey = noblePublicKeyFromSecret(secretKey);
   const stated = typeof doc.publicKey === 'string' ? base64ToBytes(doc.publicKey) : undefined;
-  if (!stated || !bytesEqual(stated, publicKey)) throw bad('publicKey', 'the public key of secretKey', 'a different or malformed key');
+  if (!stated || !bytesEqual(stated, publicKey))
+    throw bad('publicKey', 'the public key of secretKey', 'a different or malformed key');
   const keyId = ed25519KeyId(publicKey);
   if (doc.keyId !== keyId) throw bad('keyId', keyId, JSON.stringify(doc.keyId));
-  if (doc.publishers !== undefined && (!Array.isArray(doc.publishers) || doc.publishers.length === 0 || !doc.publishers.every((p) => typeof p === 'string' && p.length > 0))) {
+  if (
+    doc.publishers !== undefined &&
+    (!Array.isArray(doc.publishers) ||
+      doc.publishers.length === 0 ||
+      !doc.publishers.every((p) => typeof p === 'string' && p.length > 0))
+  ) {
     throw bad('publishers', 'a non-empty array of publisher scopes', JSON.stringify(doc.publishers));
   }
   return { secretKey, publicKey, keyId, ...(doc.publishers ? { publishers: [...doc.publishers] } : {}) };

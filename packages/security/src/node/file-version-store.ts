@@ -16,7 +16,11 @@ interface StoreFile {
 }
 
 const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const empty = (): StoreFile => ({ version: 2, apps: Object.create(null) as StoreFile['apps'], legacy: Object.create(null) as StoreFile['legacy'] });
+const empty = (): StoreFile => ({
+  version: 2,
+  apps: Object.create(null) as StoreFile['apps'],
+  legacy: Object.create(null) as StoreFile['legacy'],
+});
 
 function lookup(data: StoreFile, key: VersionKey): { app: number | undefined; legacy: number | undefined } {
   const ids = own(data.apps, key.publisher) ? data.apps[key.publisher]! : undefined;
@@ -115,7 +119,8 @@ function parseStore(text: string, path: string): StoreFile {
       code: 'SECURITY_VERSION_STORE_CORRUPT',
       phase: 'rollback',
       what: `reading the version store ${path}`,
-      expected: 'JSON {"version":2,"apps":{"<publisher>":{"<artifact id>": <non-negative integer>}},"legacy":{…}} (or a format-1 file)',
+      expected:
+        'JSON {"version":2,"apps":{"<publisher>":{"<artifact id>": <non-negative integer>}},"legacy":{…}} (or a format-1 file)',
       found,
       details: { path },
     });
@@ -129,7 +134,8 @@ function parseStore(text: string, path: string): StoreFile {
   const sequences = (m: Record<string, unknown>, where: string): Record<string, number> => {
     const clean = Object.create(null) as Record<string, number>;
     for (const [id, n] of Object.entries(m)) {
-      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw corrupt(`sequence ${JSON.stringify(n)} for ${JSON.stringify(id)}${where}`);
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+        throw corrupt(`sequence ${JSON.stringify(n)} for ${JSON.stringify(id)}${where}`);
       clean[id] = n;
     }
     return clean;

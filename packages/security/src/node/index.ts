@@ -10,6 +10,8 @@ import { createNodeCryptoEd25519Backend, type NodeSignModule } from '../ed25519/
 export const nodeDigestProvider: DigestProvider = createNodeCryptoDigestProvider(nodeCrypto);
 
 /** Ed25519 through node:crypto (OpenSSL), under the same strict policy as every backend. */
-export const nodeEd25519Backend: Ed25519Backend = createNodeCryptoEd25519Backend(nodeCrypto as unknown as NodeSignModule);
+export const nodeEd25519Backend: Ed25519Backend = createNodeCryptoEd25519Backend(
+  nodeCrypto as unknown as NodeSignModule,
+);
 
 export { createFileVersionStore } from './file-version-store.js';

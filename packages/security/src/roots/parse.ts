@@ -80,9 +80,16 @@ export function parseTrustedRoots(input: unknown): TrustedRoots {
     // Prefer the most specific complaint (deepest path) over "additionalProperties false" echoes.
     const first = errors.find((e) => e.keyword !== 'boolean') ?? errors[0];
     const field = pointerToField(first?.instancePath ?? '');
-    throw invalid(field, first?.message ?? 'a valid trusted-roots document', describeAt(doc, first?.instancePath ?? ''), {
-      errors: errors.slice(0, 10).map((e) => ({ field: pointerToField(e.instancePath), message: e.message, params: e.params })),
-    });
+    throw invalid(
+      field,
+      first?.message ?? 'a valid trusted-roots document',
+      describeAt(doc, first?.instancePath ?? ''),
+      {
+        errors: errors
+          .slice(0, 10)
+          .map((e) => ({ field: pointerToField(e.instancePath), message: e.message, params: e.params })),
+      },
+    );
   }
   const keys = new Map<string, TrustedKey>();
   (doc as TrustedRootsDocument).keys.forEach((entry, i) => {
@@ -104,7 +111,12 @@ function describeAt(doc: unknown, pointer: string): string {
 function parseEntry(entry: TrustedKeyEntry, i: number): TrustedKey {
   const at = `keys[${i}]`;
   const publicKey = decodeKeyText(entry.publicKey, 32);
-  if (!publicKey) throw invalid(`${at}.publicKey`, 'a 32-byte Ed25519 public key as hex (64 chars) or base64', JSON.stringify(entry.publicKey));
+  if (!publicKey)
+    throw invalid(
+      `${at}.publicKey`,
+      'a 32-byte Ed25519 public key as hex (64 chars) or base64',
+      JSON.stringify(entry.publicKey),
+    );
   const bad = checkEd25519PublicKey(publicKey);
   if (bad) throw invalid(`${at}.publicKey`, 'a valid Ed25519 public key under the strict policy', bad);
   const id = ed25519KeyId(publicKey);
@@ -163,6 +175,8 @@ export function publisherInScope(publisher: string, scopes: readonly string[]): 
  */
 export function artifactIdInScope(artifactId: string, scopes: readonly string[]): boolean {
   return scopes.some((scope) =>
-    scope.endsWith('*') ? artifactId.startsWith(scope.slice(0, -1)) : artifactId === scope || artifactId.startsWith(`${scope}.`),
+    scope.endsWith('*')
+      ? artifactId.startsWith(scope.slice(0, -1))
+      : artifactId === scope || artifactId.startsWith(`${scope}.`),
   );
 }

@@ -11,7 +11,14 @@ import {
 import type { Ed25519Backend } from '../ed25519/backend.js';
 import { checkEd25519SignatureEncoding } from '../ed25519/policy.js';
 import { verifyEd25519 } from '../ed25519/sign-verify.js';
-import { artifactIdInScope, parseTrustedRoots, publisherInScope, type TrustedKey, type TrustedRoots, type TrustedRootsInput } from '../roots/parse.js';
+import {
+  artifactIdInScope,
+  parseTrustedRoots,
+  publisherInScope,
+  type TrustedKey,
+  type TrustedRoots,
+  type TrustedRootsInput,
+} from '../roots/parse.js';
 import type { TrustPolicy } from './policy.js';
 
 export interface TrustVerifierOptions {
@@ -41,7 +48,14 @@ function isParsedRoots(v: unknown): v is TrustedRoots {
   return typeof v === 'object' && v !== null && (v as { keys?: unknown }).keys instanceof Map;
 }
 
-function fail(code: ErrorCode, what: string, expected: string, found: string, details: Record<string, unknown>, hint?: string): FaygerError {
+function fail(
+  code: ErrorCode,
+  what: string,
+  expected: string,
+  found: string,
+  details: Record<string, unknown>,
+  hint?: string,
+): FaygerError {
   return new FaygerError({ code, phase: 'signature', what, expected, found, details, ...(hint ? { hint } : {}) });
 }
 
@@ -86,10 +100,16 @@ export function createTrustVerifier(options: TrustVerifierOptions): TrustVerifie
       let unsigned = false;
       if (request.signatures.length === 0) {
         if (!policy.allowUnsigned) {
-          throw fail('SECURITY_UNSIGNED', `verifying ${subject}`, `at least ${threshold} signature(s) from trusted keys`, 'no signatures', {
-            artifactId: request.artifactId,
-            threshold,
-          });
+          throw fail(
+            'SECURITY_UNSIGNED',
+            `verifying ${subject}`,
+            `at least ${threshold} signature(s) from trusted keys`,
+            'no signatures',
+            {
+              artifactId: request.artifactId,
+              threshold,
+            },
+          );
         }
         unsigned = true;
       } else {
@@ -99,11 +119,17 @@ export function createTrustVerifier(options: TrustVerifierOptions): TrustVerifie
       }
 
       if (request.expires !== undefined && now.getTime() > Date.parse(request.expires)) {
-        throw fail('SECURITY_MANIFEST_EXPIRED', `verifying ${subject}`, `a manifest valid at ${now.toISOString()}`, `expires ${request.expires}`, {
-          artifactId: request.artifactId,
-          expires: request.expires,
-          now: now.toISOString(),
-        });
+        throw fail(
+          'SECURITY_MANIFEST_EXPIRED',
+          `verifying ${subject}`,
+          `a manifest valid at ${now.toISOString()}`,
+          `expires ${request.expires}`,
+          {
+            artifactId: request.artifactId,
+            expires: request.expires,
+            now: now.toISOString(),
+          },
+        );
       }
 
       // Keyed by (publisher, id): another publisher's releases never move this app's floor.
@@ -115,7 +141,12 @@ export function createTrustVerifier(options: TrustVerifierOptions): TrustVerifie
           `verifying ${subject}`,
           `sequence ≥ ${previousSequence} (the highest already accepted)`,
           `sequence ${request.sequence}`,
-          { artifactId: request.artifactId, publisher: request.publisher, sequence: request.sequence, previousSequence },
+          {
+            artifactId: request.artifactId,
+            publisher: request.publisher,
+            sequence: request.sequence,
+            previousSequence,
+          },
         );
       }
       // Unsigned sequences are unauthenticated: recording them would let anyone block future updates.
@@ -139,7 +170,8 @@ function validateRequest(r: SignatureCheckRequest): void {
       details: { field },
     });
   if (typeof r !== 'object' || r === null) throw bad('(request)', 'an object', r);
-  if (typeof r.artifactId !== 'string' || r.artifactId === '') throw bad('artifactId', 'a non-empty string', r.artifactId);
+  if (typeof r.artifactId !== 'string' || r.artifactId === '')
+    throw bad('artifactId', 'a non-empty string', r.artifactId);
   if (typeof r.publisher !== 'string' || r.publisher === '') throw bad('publisher', 'a non-empty string', r.publisher);
   if (typeof r.sequence !== 'number' || !Number.isSafeInteger(r.sequence) || r.sequence < 0) {
     throw bad('sequence', 'a non-negative safe integer', r.sequence);
@@ -151,7 +183,8 @@ function validateRequest(r: SignatureCheckRequest): void {
   // BuF v1 root digests are SHA-256; anything else means the caller passed the wrong bytes.
   if (r.rootDigest.length !== 32) throw bad('rootDigest', '32 bytes (SHA-256)', `${r.rootDigest.length} bytes`);
   if (!Array.isArray(r.signatures)) throw bad('signatures', 'an array', r.signatures);
-  if (r.now !== undefined && (!(r.now instanceof Date) || Number.isNaN(r.now.getTime()))) throw bad('now', 'a valid Date', r.now);
+  if (r.now !== undefined && (!(r.now instanceof Date) || Number.isNaN(r.now.getTime())))
+    throw bad('now', 'a valid Date', r.now);
 }
 
 async function evaluate(
@@ -167,7 +200,11 @@ async function evaluate(
     const keyId = typeof sig?.keyId === 'string' ? sig.keyId : String(sig?.keyId);
     if (outcome) rejected.push({ keyId, ...outcome });
     else if (verified.includes(keyId)) {
-      rejected.push({ keyId, code: 'SECURITY_THRESHOLD_NOT_MET', reason: 'a second signature by the same key does not count again' });
+      rejected.push({
+        keyId,
+        code: 'SECURITY_THRESHOLD_NOT_MET',
+        reason: 'a second signature by the same key does not count again',
+      });
     } else verified.push(keyId);
   }
   return { verified, rejected };
@@ -184,16 +221,25 @@ async function judge(
     return { code: 'SECURITY_SIGNATURE_MALFORMED', reason: 'the signature record has no key id' };
   }
   if (sig.algorithm !== 'ed25519') {
-    return { code: 'SECURITY_UNSUPPORTED_ALGORITHM', reason: `algorithm ${JSON.stringify(sig.algorithm)} is not supported (ed25519 only)` };
+    return {
+      code: 'SECURITY_UNSUPPORTED_ALGORITHM',
+      reason: `algorithm ${JSON.stringify(sig.algorithm)} is not supported (ed25519 only)`,
+    };
   }
   const key: TrustedKey | undefined = roots.keys.get(sig.keyId);
   if (!key) return { code: 'SECURITY_UNKNOWN_KEY', reason: `key ${sig.keyId} is not in the trusted roots` };
   if (key.revoked) return { code: 'SECURITY_KEY_REVOKED', reason: `key ${key.id} is revoked` };
   if (key.notBefore && now.getTime() < key.notBefore.getTime()) {
-    return { code: 'SECURITY_KEY_NOT_YET_VALID', reason: `key ${key.id} is valid from ${key.notBefore.toISOString()}, now is ${now.toISOString()}` };
+    return {
+      code: 'SECURITY_KEY_NOT_YET_VALID',
+      reason: `key ${key.id} is valid from ${key.notBefore.toISOString()}, now is ${now.toISOString()}`,
+    };
   }
   if (key.notAfter && now.getTime() > key.notAfter.getTime()) {
-    return { code: 'SECURITY_KEY_EXPIRED', reason: `key ${key.id} expired at ${key.notAfter.toISOString()}, now is ${now.toISOString()}` };
+    return {
+      code: 'SECURITY_KEY_EXPIRED',
+      reason: `key ${key.id} expired at ${key.notAfter.toISOString()}, now is ${now.toISOString()}`,
+    };
   }
   if (!publisherInScope(request.publisher, key.publishers)) {
     return {
@@ -208,11 +254,16 @@ async function judge(
     };
   }
   if (!(sig.signature instanceof Uint8Array) || checkEd25519SignatureEncoding(sig.signature) !== undefined) {
-    const why = sig.signature instanceof Uint8Array ? checkEd25519SignatureEncoding(sig.signature) : 'the signature is not bytes';
+    const why =
+      sig.signature instanceof Uint8Array ? checkEd25519SignatureEncoding(sig.signature) : 'the signature is not bytes';
     return { code: 'SECURITY_SIGNATURE_MALFORMED', reason: `signature by ${key.id}: ${why}` };
   }
   const ok = await verifyEd25519(key.publicKey, request.rootDigest, sig.signature, backend ? { backend } : {});
-  if (!ok) return { code: 'SECURITY_SIGNATURE_INVALID', reason: `signature by ${key.id} does not verify over the root digest` };
+  if (!ok)
+    return {
+      code: 'SECURITY_SIGNATURE_INVALID',
+      reason: `signature by ${key.id} does not verify over the root digest`,
+    };
   return undefined;
 }
 
@@ -223,7 +274,13 @@ function thresholdError(
   verified: string[],
   rejected: RejectedSignature[],
 ): FaygerError {
-  const details = { artifactId: request.artifactId, publisher: request.publisher, threshold, verifiedKeyIds: verified, rejected };
+  const details = {
+    artifactId: request.artifactId,
+    publisher: request.publisher,
+    threshold,
+    verifiedKeyIds: verified,
+    rejected,
+  };
   const codes = new Set(rejected.map((r) => r.code));
   // One clear reason beats a generic threshold message: name it when every rejection shares it and nothing verified.
   if (verified.length === 0 && codes.size === 1) {
@@ -233,7 +290,9 @@ function thresholdError(
       code,
       `verifying ${subject}`,
       `${threshold} valid signature(s) from distinct trusted keys`,
-      rejected.length === 1 ? only.reason : `${rejected.length} signatures rejected: ${rejected.map((r) => r.reason).join('; ')}`,
+      rejected.length === 1
+        ? only.reason
+        : `${rejected.length} signatures rejected: ${rejected.map((r) => r.reason).join('; ')}`,
       { ...details, keyId: only.keyId },
     );
   }

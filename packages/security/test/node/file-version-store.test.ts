@@ -29,14 +29,24 @@ describe('version stores', () => {
     const path = join(dir, 'sub', 'versions.json');
     const s = createFileVersionStore(path);
     expect(await s.get(key('x'))).toBeUndefined();
-    await Promise.all([s.record(key('x'), 4), s.record(key('x'), 2), s.record(key('y'), 1), s.record(key('x'), 3), s.record(key('x', 'com.q'), 1)]);
+    await Promise.all([
+      s.record(key('x'), 4),
+      s.record(key('x'), 2),
+      s.record(key('y'), 1),
+      s.record(key('x'), 3),
+      s.record(key('x', 'com.q'), 1),
+    ]);
     const again = createFileVersionStore(path);
     expect(await again.get(key('x'))).toBe(4);
     expect(await again.get(key('y'))).toBe(1);
     expect(await again.get(key('x', 'com.q'))).toBe(1);
     expect(await again.get(key('__proto__'))).toBeUndefined();
     expect(await again.get(key('x', '__proto__'))).toBeUndefined();
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 2, apps: { 'com.p': { x: 4, y: 1 }, 'com.q': { x: 1 } }, legacy: {} });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      version: 2,
+      apps: { 'com.p': { x: 4, y: 1 }, 'com.q': { x: 1 } },
+      legacy: {},
+    });
     expect(readdirSync(join(dir, 'sub'))).toEqual(['versions.json']);
   });
 
@@ -49,11 +59,23 @@ describe('version stores', () => {
     await s.record(key('x'), 7);
     expect(await s.get(key('x'))).toBe(7);
     expect(await s.get(key('x', 'com.q'))).toBe(5);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 2, apps: { 'com.p': { x: 7 } }, legacy: { x: 5 } });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      version: 2,
+      apps: { 'com.p': { x: 7 } },
+      legacy: { x: 5 },
+    });
   });
 
   it('a corrupted file is a typed error, not a silent reset', async () => {
-    for (const content of ['{oops', '', '{"version":1,"sequences":{"x":-4}}', '{"version":2,"sequences":{}}', '{"version":2,"apps":{"p":{"x":1.5}}}', '{"version":3,"apps":{}}', '[]']) {
+    for (const content of [
+      '{oops',
+      '',
+      '{"version":1,"sequences":{"x":-4}}',
+      '{"version":2,"sequences":{}}',
+      '{"version":2,"apps":{"p":{"x":1.5}}}',
+      '{"version":3,"apps":{}}',
+      '[]',
+    ]) {
       const path = join(dir, `corrupt-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(path, content);
       const s = createFileVersionStore(path);
@@ -68,6 +90,8 @@ describe('version stores', () => {
     rmSync(path, { recursive: true, force: true });
     const { mkdirSync } = await import('node:fs');
     mkdirSync(path);
-    await expect(createFileVersionStore(path).get(key('x'))).rejects.toSatisfy((e) => FaygerError.is(e, 'SECURITY_VERSION_STORE_IO'));
+    await expect(createFileVersionStore(path).get(key('x'))).rejects.toSatisfy((e) =>
+      FaygerError.is(e, 'SECURITY_VERSION_STORE_IO'),
+    );
   });
 });

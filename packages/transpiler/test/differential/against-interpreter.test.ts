@@ -2,7 +2,14 @@ import { FaygerError } from '@fayger/contracts';
 import * as interp from '@fayger/interpreter';
 import { describe, expect, it } from 'vitest';
 import * as tr from '../../src/index.js';
-import { HOST_IMPORTS, Prng, generateArgs, generateModule, hostImplementations, type NumType } from '@fayger/wasm-testgen';
+import {
+  HOST_IMPORTS,
+  Prng,
+  generateArgs,
+  generateModule,
+  hostImplementations,
+  type NumType,
+} from '@fayger/wasm-testgen';
 
 /**
  * Random valid modules (@fayger/wasm-testgen, the interpreter's generator: scalar and SIMD code) run in the
@@ -41,16 +48,28 @@ interface Mode {
   readonly asyncHost?: boolean;
 }
 
-function engine(api: typeof interp | typeof tr, bytes: Uint8Array, params: readonly NumType[], results: readonly NumType[], mode: Mode): Engine {
+function engine(
+  api: typeof interp | typeof tr,
+  bytes: Uint8Array,
+  params: readonly NumType[],
+  results: readonly NumType[],
+  mode: Mode,
+): Engine {
   let memory: { buffer: ArrayBuffer } | undefined;
   const impls = hostImplementations(() => memory!.buffer);
-  const env = Object.fromEntries(HOST_IMPORTS.map((h) => {
-    const impl = impls[h.name] as (...a: unknown[]) => unknown;
-    const f = mode.asyncHost ? (...a: unknown[]) => Promise.resolve().then(() => impl(...a)) : impl;
-    return [h.name, api.hostFunction({ params: h.params, results: h.results }, f)];
-  }));
+  const env = Object.fromEntries(
+    HOST_IMPORTS.map((h) => {
+      const impl = impls[h.name] as (...a: unknown[]) => unknown;
+      const f = mode.asyncHost ? (...a: unknown[]) => Promise.resolve().then(() => impl(...a)) : impl;
+      return [h.name, api.hostFunction({ params: h.params, results: h.results }, f)];
+    }),
+  );
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const inst = (api.instantiateModule as any)((api.compileModule as any)(bytes), { env }, { fuel: mode.fuel ?? 50_000_000 }) as interp.WasmInstance;
+  const inst = (api.instantiateModule as any)(
+    (api.compileModule as any)(bytes),
+    { env },
+    { fuel: mode.fuel ?? 50_000_000 },
+  ) as interp.WasmInstance;
   memory = inst.exports['mem'] as unknown as { buffer: ArrayBuffer };
   return {
     call(args) {
@@ -90,7 +109,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Runs the seed's calls on both engines; returns a description of the first difference, or undefined. */
-async function compare(seed: number, mode: (engine: 'i' | 't') => Mode): Promise<{ mismatch?: string; fuel: number; traps: number }> {
+async function compare(
+  seed: number,
+  mode: (engine: 'i' | 't') => Mode,
+): Promise<{ mismatch?: string; fuel: number; traps: number }> {
   const m = generateModule(seed);
   const a = engine(interp, m.bytes, m.mainParams, m.mainResults, mode('i'));
   const b = engine(tr, m.bytes, m.mainParams, m.mainResults, mode('t'));
@@ -102,12 +124,19 @@ async function compare(seed: number, mode: (engine: 'i' | 't') => Mode): Promise
     const ob = await b.call(args);
     if ('trap' in oa) traps++;
     const where = `seed ${seed} call ${k} main(${args.map((x) => `0x${x.toString(16)}`).join(', ')})`;
-    if (show(oa) !== show(ob)) return { mismatch: `${where}: interpreter ${show(oa)}, transpiler ${show(ob)}`, fuel: 0, traps };
-    if (a.fuelUsed() !== b.fuelUsed()) return { mismatch: `${where}: fuel used interpreter ${a.fuelUsed()}, transpiler ${b.fuelUsed()}`, fuel: 0, traps };
+    if (show(oa) !== show(ob))
+      return { mismatch: `${where}: interpreter ${show(oa)}, transpiler ${show(ob)}`, fuel: 0, traps };
+    if (a.fuelUsed() !== b.fuelUsed())
+      return {
+        mismatch: `${where}: fuel used interpreter ${a.fuelUsed()}, transpiler ${b.fuelUsed()}`,
+        fuel: 0,
+        traps,
+      };
     if (!sameBytes(a.memory(), b.memory())) return { mismatch: `${where}: memory differs`, fuel: 0, traps };
   }
   for (const g of m.globals) {
-    if (a.global(g.name, g.type) !== b.global(g.name, g.type)) return { mismatch: `seed ${seed}: global ${g.name} differs`, fuel: 0, traps };
+    if (a.global(g.name, g.type) !== b.global(g.name, g.type))
+      return { mismatch: `seed ${seed}: global ${g.name} differs`, fuel: 0, traps };
   }
   return { fuel: a.fuelUsed(), traps };
 }
@@ -151,51 +180,63 @@ describe(`transpiler vs interpreter on random modules (base seed ${SEED}, ${COUN
     ['in random fuel slices (the generated code suspends and resumes anywhere)', { slices: true, asyncHost: false }],
     ['when every host import answers with a Promise', { slices: false, asyncHost: true }],
     ['both at once, under a budget', { slices: true, asyncHost: true, fuel: 20_000 }],
-  ] as const)('agrees %s', async (_, opts) => {
-    const failures: string[] = [];
-    for (let i = 0; i < Math.ceil(COUNT / 3) && failures.length < 5; i++) {
-      const seed = (SEED + i) >>> 0;
-      const c = await compare(seed, (e) => ({
-        ...(e === 't' && opts.slices ? { slices: new Prng(seed) } : {}),
-        asyncHost: opts.asyncHost,
-        ...('fuel' in opts ? { fuel: opts.fuel } : {}),
-      }));
-      if (c.mismatch) failures.push(c.mismatch);
-    }
-    expect(failures).toEqual([]);
-  }, 300_000);
+  ] as const)(
+    'agrees %s',
+    async (_, opts) => {
+      const failures: string[] = [];
+      for (let i = 0; i < Math.ceil(COUNT / 3) && failures.length < 5; i++) {
+        const seed = (SEED + i) >>> 0;
+        const c = await compare(seed, (e) => ({
+          ...(e === 't' && opts.slices ? { slices: new Prng(seed) } : {}),
+          asyncHost: opts.asyncHost,
+          ...('fuel' in opts ? { fuel: opts.fuel } : {}),
+        }));
+        if (c.mismatch) failures.push(c.mismatch);
+      }
+      expect(failures).toEqual([]);
+    },
+    300_000,
+  );
 });
 
-describe.skipIf(typeof WebAssembly === 'undefined')(`transpiler vs V8's own WebAssembly on random modules (base seed ${SEED}, ${COUNT} modules)`, () => {
-  it('agrees on results, trapping calls and final memory', async () => {
-    const failures: string[] = [];
-    for (let i = 0; i < COUNT && failures.length < 5; i++) {
-      const seed = (SEED + i) >>> 0;
-      const m = generateModule(seed);
-      const t = engine(tr, m.bytes, m.mainParams, m.mainResults, {});
-      let mem: WebAssembly.Memory | undefined;
-      const impls = hostImplementations(() => mem!.buffer);
-      const native = new WebAssembly.Instance(new WebAssembly.Module(m.bytes), { env: impls as WebAssembly.ModuleImports });
-      mem = native.exports['mem'] as WebAssembly.Memory;
-      const rng = new Prng(seed ^ 0x9e37_79b9);
-      for (let k = 0; k < CALLS; k++) {
-        const args = generateArgs(rng, m.mainParams);
-        const ot = await t.call(args);
-        let on: Outcome;
-        try {
-          const raw = (native.exports['main'] as (...a: unknown[]) => unknown)(...args.map((b, j) => (m.mainParams[j] === 'i32' ? Number(BigInt.asIntN(32, b)) : BigInt.asIntN(64, b))));
-          const vals = m.mainResults.length === 1 ? [raw] : (raw as unknown[]);
-          on = { values: m.mainResults.map((ty, j) => toBits(ty, vals[j])) };
-        } catch (e) {
-          if (!(e instanceof WebAssembly.RuntimeError)) throw e;
-          on = { trap: 'trap' };
+describe.skipIf(typeof WebAssembly === 'undefined')(
+  `transpiler vs V8's own WebAssembly on random modules (base seed ${SEED}, ${COUNT} modules)`,
+  () => {
+    it('agrees on results, trapping calls and final memory', async () => {
+      const failures: string[] = [];
+      for (let i = 0; i < COUNT && failures.length < 5; i++) {
+        const seed = (SEED + i) >>> 0;
+        const m = generateModule(seed);
+        const t = engine(tr, m.bytes, m.mainParams, m.mainResults, {});
+        let mem: WebAssembly.Memory | undefined;
+        const impls = hostImplementations(() => mem!.buffer);
+        const native = new WebAssembly.Instance(new WebAssembly.Module(m.bytes), {
+          env: impls as WebAssembly.ModuleImports,
+        });
+        mem = native.exports['mem'] as WebAssembly.Memory;
+        const rng = new Prng(seed ^ 0x9e37_79b9);
+        for (let k = 0; k < CALLS; k++) {
+          const args = generateArgs(rng, m.mainParams);
+          const ot = await t.call(args);
+          let on: Outcome;
+          try {
+            const raw = (native.exports['main'] as (...a: unknown[]) => unknown)(
+              ...args.map((b, j) => (m.mainParams[j] === 'i32' ? Number(BigInt.asIntN(32, b)) : BigInt.asIntN(64, b))),
+            );
+            const vals = m.mainResults.length === 1 ? [raw] : (raw as unknown[]);
+            on = { values: m.mainResults.map((ty, j) => toBits(ty, vals[j])) };
+          } catch (e) {
+            if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+            on = { trap: 'trap' };
+          }
+          const same = 'trap' in on ? 'trap' in ot : show(on) === show(ot);
+          if (!same) failures.push(`seed ${seed} call ${k}: V8 ${show(on)}, transpiler ${show(ot)}`);
+          else if (!sameBytes(new Uint8Array(mem.buffer), t.memory()))
+            failures.push(`seed ${seed} call ${k}: memory differs from V8`);
+          if (!same) break;
         }
-        const same = 'trap' in on ? 'trap' in ot : show(on) === show(ot);
-        if (!same) failures.push(`seed ${seed} call ${k}: V8 ${show(on)}, transpiler ${show(ot)}`);
-        else if (!sameBytes(new Uint8Array(mem.buffer), t.memory())) failures.push(`seed ${seed} call ${k}: memory differs from V8`);
-        if (!same) break;
       }
-    }
-    expect(failures).toEqual([]);
-  }, 300_000);
-});
+      expect(failures).toEqual([]);
+    }, 300_000);
+  },
+);

@@ -18,7 +18,11 @@ async function load(logs: unknown[][] = []) {
 }
 
 // The interpreter facade's suite, on this engine (tooling/wasm-testgen/src/facade-suite.ts).
-describeFacade('WebAssembly facade over the transpiler', { WA, fixture: () => fixture('facade'), isFaygerError: (e, code) => FaygerError.is(e, code as never) });
+describeFacade('WebAssembly facade over the transpiler', {
+  WA,
+  fixture: () => fixture('facade'),
+  isFaygerError: (e, code) => FaygerError.is(e, code as never),
+});
 
 describe('WebAssembly facade over the transpiler: engine specifics', () => {
   it('runs on generated JavaScript, and shares Memory/Table/Global with the interpreter facade', async () => {

@@ -27,12 +27,19 @@ describe('Runtime_Implementation (createTranspilerImplementation)', () => {
 
   it('describes itself for the registry', () => {
     expect(impl.descriptor.id).toBe('fayger-transpiler');
-    expect(impl.descriptor.features).toEqual(expect.arrayContaining(['suspend', 'fuel', 'jitless', 'deterministic', 'simd']));
+    expect(impl.descriptor.features).toEqual(
+      expect.arrayContaining(['suspend', 'fuel', 'jitless', 'deterministic', 'simd']),
+    );
   });
 
-  it('runs a SIMD module: v128 values cross as 16-byte Uint8Arrays, host imports included, with the interpreter\'s fuel', async () => {
+  it("runs a SIMD module: v128 values cross as 16-byte Uint8Arrays, host imports included, with the interpreter's fuel", async () => {
     const code = await impl.compile(fixture('simd'));
-    expect(code.imports[0]).toEqual({ module: 'host', name: 'twice', kind: 'function', type: { params: ['v128', 'i32'], results: ['v128'] } });
+    expect(code.imports[0]).toEqual({
+      module: 'host',
+      name: 'twice',
+      kind: 'function',
+      type: { params: ['v128', 'i32'], results: ['v128'] },
+    });
     const inst = await code.instantiate({ host: { twice: ([x]) => Promise.resolve(x as Uint8Array) } });
     const v = (...l: number[]) => new Uint8Array(Int32Array.from(l).buffer);
     const { outcome } = await drive(inst.call('add', [v(1, 2, 3, 4), v(5, 6, 7, -8)]), 3);
@@ -41,8 +48,12 @@ describe('Runtime_Implementation (createTranspilerImplementation)', () => {
     expect([...new Int32Array(r.slice().buffer)]).toEqual([6, 8, 10, -4]);
     const host = await drive(inst.call('host', [v(9, 9, 9, 9)]));
     expect(host.waits).toBe(1);
-    expect(host.outcome.status === 'completed' && [...new Int32Array((host.outcome.values[0] as Uint8Array).slice().buffer)]).toEqual([9, 9, 9, 9]);
-    const other = await (await createInterpreterImplementation().compile(fixture('simd'))).instantiate({ host: { twice: ([x]) => x as Uint8Array } });
+    expect(
+      host.outcome.status === 'completed' && [...new Int32Array((host.outcome.values[0] as Uint8Array).slice().buffer)],
+    ).toEqual([9, 9, 9, 9]);
+    const other = await (await createInterpreterImplementation().compile(fixture('simd'))).instantiate({
+      host: { twice: ([x]) => x as Uint8Array },
+    });
     await drive(other.call('add', [v(1, 2, 3, 4), v(5, 6, 7, -8)]), 3);
     await drive(other.call('host', [v(9, 9, 9, 9)]));
     expect(inst.usage().fuelUsed).toBe(other.usage().fuelUsed);
@@ -51,8 +62,8 @@ describe('Runtime_Implementation (createTranspilerImplementation)', () => {
   it('a start function that never ends runs in startSlices: between() is awaited after each slice and its error ends instantiate', async () => {
     // (module (func loop br 0 end) (start 0)), hand-encoded.
     const bytes = Uint8Array.from([
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
-      0x08, 0x01, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b,
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x08,
+      0x01, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b,
     ]);
     const code = await impl.compile(bytes);
     let slices = 0;
@@ -67,7 +78,9 @@ describe('Runtime_Implementation (createTranspilerImplementation)', () => {
 
   it('compiles, instantiates with Promise-returning host imports and runs in fuel slices', async () => {
     const code = await impl.compile(fixture('async'));
-    expect(code.imports).toEqual([{ module: 'host', name: 'fetch', kind: 'function', type: { params: ['i32'], results: ['i32'] } }]);
+    expect(code.imports).toEqual([
+      { module: 'host', name: 'fetch', kind: 'function', type: { params: ['i32'], results: ['i32'] } },
+    ]);
     const seen: number[] = [];
     const inst = await code.instantiate({
       host: {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { FaygerError } from '@fayger/contracts';
-import { createTranspilerImplementation, emitterCompilesSimd, estimatedSourceChars, TRANSPILER_LIMITS } from '../../src/index.js';
+import {
+  createTranspilerImplementation,
+  emitterCompilesSimd,
+  estimatedSourceChars,
+  TRANSPILER_LIMITS,
+} from '../../src/index.js';
 import { decode } from '@fayger/interpreter/wasm';
 
 const wabt = await wabtInit();
@@ -28,7 +33,10 @@ describe('what the transpiler runs: hostSupport(), supports(code) and typed refu
     } as unknown as FunctionConstructor;
     try {
       expect(impl.hostSupport!()).toEqual({ ok: true }); // the first answer stands
-      expect(createTranspilerImplementation().hostSupport!()).toMatchObject({ ok: false, feature: 'dynamic code generation' });
+      expect(createTranspilerImplementation().hostSupport!()).toMatchObject({
+        ok: false,
+        feature: 'dynamic code generation',
+      });
     } finally {
       globalThis.Function = real;
     }
@@ -71,8 +79,10 @@ describe('what the transpiler runs: hostSupport(), supports(code) and typed refu
   });
 
   it('usage() reports grows refused by the instance limits, so the runtime can raise the quota breach', async () => {
-    const code = await impl.compile(wat(`(module (memory (export "memory") 1) (table 1 funcref)
-      (func (export "f") (result i32 i32) (memory.grow (i32.const 100)) (table.grow (ref.null func) (i32.const 50))))`));
+    const code = await impl.compile(
+      wat(`(module (memory (export "memory") 1) (table 1 funcref)
+      (func (export "f") (result i32 i32) (memory.grow (i32.const 100)) (table.grow (ref.null func) (i32.const 50))))`),
+    );
     const inst = await code.instantiate({}, { maxMemoryPages: 10, maxTableElements: 20 });
     const out = inst.call('f', []).run();
     expect(out).toMatchObject({ status: 'completed', values: [-1, -1] });

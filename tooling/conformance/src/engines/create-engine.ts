@@ -6,9 +6,22 @@ import { NativeEngine } from './native.js';
  * slices (suspend/resume). `facade`: its `WebAssembly`-compatible facade, driven
  * exactly like V8 through the JS API. `native`: V8's own WebAssembly, the runner's self-check.
  */
-export type EngineName = 'native' | 'interpreter' | 'interpreter-sliced' | 'facade' | 'transpiler' | 'transpiler-sliced';
+export type EngineName =
+  | 'native'
+  | 'interpreter'
+  | 'interpreter-sliced'
+  | 'facade'
+  | 'transpiler'
+  | 'transpiler-sliced';
 
-export const ENGINE_NAMES: readonly EngineName[] = ['interpreter', 'interpreter-sliced', 'facade', 'native', 'transpiler', 'transpiler-sliced'];
+export const ENGINE_NAMES: readonly EngineName[] = [
+  'interpreter',
+  'interpreter-sliced',
+  'facade',
+  'native',
+  'transpiler',
+  'transpiler-sliced',
+];
 
 export async function createEngine(name: EngineName): Promise<EngineAdapter> {
   if (name === 'native') return new NativeEngine();

@@ -1,7 +1,7 @@
 import {
   type RawValue,
   type WasmModule,
-  WasmInstance,
+  type WasmInstance,
   compileModule,
   createGlobal,
   createMemory,
@@ -93,7 +93,7 @@ export class InterpreterEngine implements EngineAdapter {
   invoke(instance: unknown, field: string, args: readonly WasmValue[]): WasmValue[] {
     const inst = instance as WasmInstance;
     const desc = inst.module.exports.find((e) => e.name === field);
-    if (!desc || desc.kind !== 'function') throw new Error(`export ${field} is not a function`);
+    if (desc?.kind !== 'function') throw new Error(`export ${field} is not a function`);
     const results = (desc.type as { results: readonly ValType[] }).results;
     const rawArgs = args.map((a) => this.toRaw(a));
     const raw = this.slices ? this.runSliced(inst, field, rawArgs, this.slices.maxSlice) : inst.invoke(field, rawArgs);
@@ -112,14 +112,15 @@ export class InterpreterEngine implements EngineAdapter {
       const r = ex.run({ fuel: 1 + ((x >>> 0) % maxSlice) });
       if (r.status === 'completed') return r.values;
       if (r.status === 'trapped') throw r.error;
-      if (r.status !== 'suspended') throw new Error(`unexpected execution status ${r.status} (no host import here waits)`);
+      if (r.status !== 'suspended')
+        throw new Error(`unexpected execution status ${r.status} (no host import here waits)`);
     }
   }
 
   get(instance: unknown, field: string): WasmValue {
     const inst = instance as WasmInstance;
     const desc = inst.module.exports.find((e) => e.name === field);
-    if (!desc || desc.kind !== 'global') throw new Error(`export ${field} is not a global`);
+    if (desc?.kind !== 'global') throw new Error(`export ${field} is not a global`);
     return this.fromRaw(inst.getGlobal(field), (desc.type as { value: ValType }).value);
   }
 

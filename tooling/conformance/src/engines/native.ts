@@ -59,7 +59,10 @@ const TRAP_MESSAGES: ReadonlyArray<readonly [RegExp, FailureCode, (readonly Fail
   // V8 has one message for NaN (spec: invalid conversion) and out-of-range (spec: integer overflow) inputs.
   [/float unrepresentable in integer range/, 'TRAP_INVALID_CONVERSION', ['TRAP_INTEGER_OVERFLOW']],
   [/memory access out of bounds|data segment .*out of bounds/, 'TRAP_MEMORY_OUT_OF_BOUNDS'],
-  [/table index is out of bounds|table (access|element) .*out of bounds|element segment .*out of bounds|table .*out of bounds/, 'TRAP_TABLE_OUT_OF_BOUNDS'],
+  [
+    /table index is out of bounds|table (access|element) .*out of bounds|element segment .*out of bounds|table .*out of bounds/,
+    'TRAP_TABLE_OUT_OF_BOUNDS',
+  ],
   [/null function or function signature mismatch/, 'TRAP_UNINITIALIZED_ELEMENT', ['TRAP_INDIRECT_CALL_TYPE_MISMATCH']],
   [/function signature mismatch/, 'TRAP_INDIRECT_CALL_TYPE_MISMATCH'],
 ];
@@ -145,7 +148,9 @@ export class NativeEngine implements EngineAdapter {
     const fn = (instance as NativeInstance).exports[field];
     if (typeof fn !== 'function') throw new Error(`export ${field} is not a function`);
     const paramTypes = args.map((a) => a.type);
-    const needsBits = resultTypes !== undefined && [...paramTypes, ...resultTypes].some((t) => t === 'f32' || t === 'f64' || t === 'v128');
+    const needsBits =
+      resultTypes !== undefined &&
+      [...paramTypes, ...resultTypes].some((t) => t === 'f32' || t === 'f64' || t === 'v128');
     if (!needsBits) {
       const raw: unknown = fn(...args.map((a) => this.toJs(a)));
       return this.fromJsResults(raw, resultTypes);
@@ -248,8 +253,13 @@ export class NativeEngine implements EngineAdapter {
 }
 
 function carry(v: WasmValue): WasmValue[] {
-  if (v.type === 'v128') return [{ type: 'i64', bits: BigInt.asUintN(64, v.bits) }, { type: 'i64', bits: v.bits >> 64n }];
-  if ('bits' in v && (v.type === 'f32' || v.type === 'f64')) return [{ type: bitsCarrier(v.type) as 'i32' | 'i64', bits: v.bits }];
+  if (v.type === 'v128')
+    return [
+      { type: 'i64', bits: BigInt.asUintN(64, v.bits) },
+      { type: 'i64', bits: v.bits >> 64n },
+    ];
+  if ('bits' in v && (v.type === 'f32' || v.type === 'f64'))
+    return [{ type: bitsCarrier(v.type) as 'i32' | 'i64', bits: v.bits }];
   return [v];
 }
 

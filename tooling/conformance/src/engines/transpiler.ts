@@ -37,7 +37,8 @@ export class TranspilerEngine implements EngineAdapter {
   }
 
   spectest(): ExportsHolder {
-    const print = (params: Parameters<typeof hostFunction>[0]['params']) => hostFunction({ params, results: [] }, () => undefined);
+    const print = (params: Parameters<typeof hostFunction>[0]['params']) =>
+      hostFunction({ params, results: [] }, () => undefined);
     scratch.setFloat32(0, 666.6);
     const f32 = scratch.getUint32(0);
     scratch.setFloat64(0, 666.6);
@@ -74,7 +75,7 @@ export class TranspilerEngine implements EngineAdapter {
   invoke(instance: unknown, field: string, args: readonly WasmValue[]): WasmValue[] {
     const inst = instance as TranspiledInstance;
     const desc = inst.module.exports.find((e) => e.name === field);
-    if (!desc || desc.kind !== 'function') throw new Error(`export ${field} is not a function`);
+    if (desc?.kind !== 'function') throw new Error(`export ${field} is not a function`);
     const results = (desc.type as { results: readonly ValType[] }).results;
     const rawArgs = args.map((a) => this.shared.toRawValue(a));
     const raw = this.slices ? this.runSliced(inst, field, rawArgs, this.slices.maxSlice) : inst.invoke(field, rawArgs);
@@ -92,14 +93,15 @@ export class TranspilerEngine implements EngineAdapter {
       const r = ex.run({ fuel: 1 + ((x >>> 0) % maxSlice) });
       if (r.status === 'completed') return r.values;
       if (r.status === 'trapped') throw r.error;
-      if (r.status !== 'suspended') throw new Error(`unexpected execution status ${r.status} (no host import here waits)`);
+      if (r.status !== 'suspended')
+        throw new Error(`unexpected execution status ${r.status} (no host import here waits)`);
     }
   }
 
   get(instance: unknown, field: string): WasmValue {
     const inst = instance as TranspiledInstance;
     const desc = inst.module.exports.find((e) => e.name === field);
-    if (!desc || desc.kind !== 'global') throw new Error(`export ${field} is not a global`);
+    if (desc?.kind !== 'global') throw new Error(`export ${field} is not a global`);
     return this.shared.fromRawValue(inst.getGlobal(field), (desc.type as { value: ValType }).value);
   }
 

@@ -175,7 +175,9 @@ export function manyLocals(n: number): Uint8Array {
 
 /** An extra export whose name is `n` bytes long. */
 export function longExportName(n: number): Uint8Array {
-  return wat(`(module (memory (export "memory") 1) (func $f) (export "${'x'.repeat(n)}" (func $f)) (func (export "_start")))`);
+  return wat(
+    `(module (memory (export "memory") 1) (func $f) (export "${'x'.repeat(n)}" (func $f)) (func (export "_start")))`,
+  );
 }
 
 // ---- binary helpers ---------------------------------------------------------------------------------
@@ -279,25 +281,57 @@ export function localsBomb(n: number, locals: number): Uint8Array {
 /** `n` copies of the type () -> () (3 bytes each) ahead of a minimal module. */
 export function typesBomb(n: number): Uint8Array {
   const types = section(1, repeatVec(n, [0x60, 0, 0]));
-  return bytesOf([HEADER, types, section(3, new Uint8Array([1, 0])), MEMORY_SECTION, exportSection(0), section(10, new Uint8Array([1, 2, 0, 0x0b]))]);
+  return bytesOf([
+    HEADER,
+    types,
+    section(3, new Uint8Array([1, 0])),
+    MEMORY_SECTION,
+    exportSection(0),
+    section(10, new Uint8Array([1, 2, 0, 0x0b])),
+  ]);
 }
 
 /** `n` immutable i32 globals (5 bytes each). */
 export function globalsBomb(n: number): Uint8Array {
   const globals = section(6, repeatVec(n, [0x7f, 0x00, 0x41, 0x00, 0x0b]));
-  return bytesOf([HEADER, TYPE_SECTION, section(3, new Uint8Array([1, 0])), MEMORY_SECTION, globals, exportSection(0), section(10, new Uint8Array([1, 2, 0, 0x0b]))]);
+  return bytesOf([
+    HEADER,
+    TYPE_SECTION,
+    section(3, new Uint8Array([1, 0])),
+    MEMORY_SECTION,
+    globals,
+    exportSection(0),
+    section(10, new Uint8Array([1, 2, 0, 0x0b])),
+  ]);
 }
 
 /** `n` empty passive data segments (2 bytes each). */
 export function dataBomb(n: number): Uint8Array {
   const datas = section(11, repeatVec(n, [0x01, 0x00]));
-  return bytesOf([HEADER, TYPE_SECTION, section(3, new Uint8Array([1, 0])), MEMORY_SECTION, exportSection(0), section(12, new Uint8Array(leb(n))), section(10, new Uint8Array([1, 2, 0, 0x0b])), datas]);
+  return bytesOf([
+    HEADER,
+    TYPE_SECTION,
+    section(3, new Uint8Array([1, 0])),
+    MEMORY_SECTION,
+    exportSection(0),
+    section(12, new Uint8Array(leb(n))),
+    section(10, new Uint8Array([1, 2, 0, 0x0b])),
+    datas,
+  ]);
 }
 
 /** `n` imports fayger.clock_now-typed "" "" (4 bytes each): decoded before anything is linked. */
 export function importsBomb(n: number): Uint8Array {
   const imports = section(2, repeatVec(n, [0, 0, 0x00, 0x00]));
-  return bytesOf([HEADER, TYPE_SECTION, imports, section(3, new Uint8Array([1, 0])), MEMORY_SECTION, exportSection(n), section(10, new Uint8Array([1, 2, 0, 0x0b]))]);
+  return bytesOf([
+    HEADER,
+    TYPE_SECTION,
+    imports,
+    section(3, new Uint8Array([1, 0])),
+    MEMORY_SECTION,
+    exportSection(n),
+    section(10, new Uint8Array([1, 2, 0, 0x0b])),
+  ]);
 }
 
 /** A function section declaring 2³²−1 functions in 5 bytes (nothing follows). */

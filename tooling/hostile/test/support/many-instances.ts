@@ -7,7 +7,11 @@ const [buf, roots, n] = process.argv.slice(2);
 const fayger = createNodeFayger({ trust: { rootsFile: roots! }, host: 'server', versionStore: false, stdio: false });
 const loaded = await fayger.load(buf!);
 const results = await Promise.all(
-  Array.from({ length: Number(n) }, (_, i) => fayger.run(loaded, { instanceId: `i${i}` }).then((r) => ({ state: r.state, code: r.error?.code ?? String(r.exitCode) }))),
+  Array.from({ length: Number(n) }, (_, i) =>
+    fayger
+      .run(loaded, { instanceId: `i${i}` })
+      .then((r) => ({ state: r.state, code: r.error?.code ?? String(r.exitCode) })),
+  ),
 );
 await fayger.close();
 process.stdout.write(JSON.stringify(results));

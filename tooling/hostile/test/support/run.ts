@@ -21,13 +21,22 @@ export const HEAP_MB = 256;
 // ---- guests -----------------------------------------------------------------------------------------
 
 interface WabtModule {
-  parseWat(name: string, text: string, features?: Record<string, boolean>): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
+  parseWat(
+    name: string,
+    text: string,
+    features?: Record<string, boolean>,
+  ): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
 }
 const wabt = await (createRequire(import.meta.url)('wabt') as () => Promise<WabtModule>)();
 
 /** Assembles WAT (bulk memory and reference types on: several tables, table.grow, memory.fill). */
 export function wat(text: string): Uint8Array {
-  const mod = wabt.parseWat('guest.wat', text, { bulk_memory: true, reference_types: true, mutable_globals: true, sign_extension: true });
+  const mod = wabt.parseWat('guest.wat', text, {
+    bulk_memory: true,
+    reference_types: true,
+    mutable_globals: true,
+    sign_extension: true,
+  });
   try {
     return new Uint8Array(mod.toBinary({}).buffer);
   } finally {
@@ -51,11 +60,18 @@ export class Lab {
   private n = 0;
 
   constructor() {
-    writeFileSync(this.roots, JSON.stringify({ version: 1, keys: [trustedRootEntry(this.kp.publicKey, { publishers: ['hostile.test'] })] }));
+    writeFileSync(
+      this.roots,
+      JSON.stringify({ version: 1, keys: [trustedRootEntry(this.kp.publicKey, { publishers: ['hostile.test'] })] }),
+    );
   }
 
   /** Packs and signs `wasm` as a single-code-section BuF; returns its path. */
-  async pack(name: string, wasm: Uint8Array, opts: { capabilities?: Manifest['capabilities']; quotas?: Manifest['quotas'] } = {}): Promise<string> {
+  async pack(
+    name: string,
+    wasm: Uint8Array,
+    opts: { capabilities?: Manifest['capabilities']; quotas?: Manifest['quotas'] } = {},
+  ): Promise<string> {
     const bytes = await packBuf(
       {
         id: `hostile.test.${name.replace(/[^A-Za-z0-9]/g, '-')}`,
@@ -225,7 +241,11 @@ export function runChild(args: readonly string[], lab: Lab, o: RunOptions = {}):
 
 /** `fayger run <buf> --trusted-roots … --host server [extra]`. */
 export function fayger(buf: string, lab: Lab, extra: readonly string[] = [], o: RunOptions = {}): Promise<RunOutcome> {
-  return runChild(['run', buf, '--trusted-roots', lab.roots, '--host', 'server', '--no-version-store', ...extra], lab, o);
+  return runChild(
+    ['run', buf, '--trusted-roots', lab.roots, '--host', 'server', '--no-version-store', ...extra],
+    lab,
+    o,
+  );
 }
 
 /** One line for the report table (printed by each test: class, exit code, error code, wall time, peak RSS). */

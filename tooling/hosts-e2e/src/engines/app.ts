@@ -55,5 +55,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  host.fail(FaygerError.is(e) ? `${e.code}: ${e.message}` : String(e instanceof Error ? `${e.message}\n${e.stack}` : e));
+  host.fail(
+    FaygerError.is(e) ? `${e.code}: ${e.message}` : String(e instanceof Error ? `${e.message}\n${e.stack}` : e),
+  );
 });

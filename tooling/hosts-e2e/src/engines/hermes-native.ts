@@ -56,7 +56,8 @@ function schedule(): void {
 function tick(): void {
   ticking = false;
   let first: Timer | undefined;
-  for (const t of timers.values()) if (!first || t.due < first.due || (t.due === first.due && t.id < first.id)) first = t;
+  for (const t of timers.values())
+    if (!first || t.due < first.due || (t.due === first.due && t.id < first.id)) first = t;
   if (!first) return;
   while (Date.now() < first.due) {
     // wait: see above
@@ -72,7 +73,13 @@ function tick(): void {
 function addTimer(fn: unknown, ms: unknown, args: unknown[], repeat: boolean): number {
   if (typeof fn !== 'function') throw new TypeError('setTimeout: callback is not a function');
   const delay = Math.max(0, Number(ms) || 0);
-  const t: Timer = { id: nextTimerId++, due: Date.now() + delay, fn: fn as Timer['fn'], args, ...(repeat ? { every: Math.max(1, delay) } : {}) };
+  const t: Timer = {
+    id: nextTimerId++,
+    due: Date.now() + delay,
+    fn: fn as Timer['fn'],
+    args,
+    ...(repeat ? { every: Math.max(1, delay) } : {}),
+  };
   timers.set(t.id, t);
   schedule();
   return t.id;
@@ -89,7 +96,8 @@ app.shell.attachToWindow(g, 'react-native');
 const rn = g.ReactNativeWebView as { postMessage(m: unknown): void };
 const post = rn.postMessage;
 rn.postMessage = (m: unknown) => {
-  if (marks.firstCall === undefined && typeof m === 'string' && m.includes('"kind":"call"')) marks.firstCall = Date.now();
+  if (marks.firstCall === undefined && typeof m === 'string' && m.includes('"kind":"call"'))
+    marks.firstCall = Date.now();
   post(m);
 };
 
@@ -100,7 +108,9 @@ g.__faygerEngineHost = {
   roots: input.roots,
   mark: (what: string) => void (marks[what] = Date.now()),
   done: (json: string) =>
-    print(`@@fayger-result ${JSON.stringify({ run: JSON.parse(json), prompts: app.prompts, uiSteps: app.user.done(), uiStepsTotal: app.user.total, nativeLogs: app.shell.logs.length, marks })}`),
+    print(
+      `@@fayger-result ${JSON.stringify({ run: JSON.parse(json), prompts: app.prompts, uiSteps: app.user.done(), uiStepsTotal: app.user.total, nativeLogs: app.shell.logs.length, marks })}`,
+    ),
   problem: (json: string) => print(`@@fayger-problem ${json}`),
   fail: (text: string) => {
     print(`@@fayger-marks ${JSON.stringify(marks)}`);

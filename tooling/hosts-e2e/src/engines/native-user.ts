@@ -26,14 +26,24 @@ interface Step {
 }
 
 /** The script; `name` is typed one key at a time (one input event per key, the value so far). */
-export function scriptedUser(name: string): { onRender: (tree: UiNode | null, send: (d: UiEventData) => void) => void; stepsDone: () => number; total: number } {
+export function scriptedUser(name: string): {
+  onRender: (tree: UiNode | null, send: (d: UiEventData) => void) => void;
+  stepsDone: () => number;
+  total: number;
+} {
   const steps: Step[] = [];
   const count = (n: number) => (t: UiNode) => text(t, 'count') === `Count: ${n}`;
   for (let i = 1; i <= name.length; i++) {
     const before = name.slice(0, i - 1);
-    steps.push({ ready: (t) => count(0)(t) && find(t, 'name')?.value === before, act: { nodeId: 'name', kind: 'input', value: name.slice(0, i) } });
+    steps.push({
+      ready: (t) => count(0)(t) && find(t, 'name')?.value === before,
+      act: { nodeId: 'name', kind: 'input', value: name.slice(0, i) },
+    });
   }
-  steps.push({ ready: (t) => count(0)(t) && text(t, 'greeting') === `Hello, ${name}!` && enabled(t, 'inc'), act: { nodeId: 'inc', kind: 'click' } });
+  steps.push({
+    ready: (t) => count(0)(t) && text(t, 'greeting') === `Hello, ${name}!` && enabled(t, 'inc'),
+    act: { nodeId: 'inc', kind: 'click' },
+  });
   steps.push({ ready: (t) => count(1)(t) && enabled(t, 'inc'), act: { nodeId: 'inc', kind: 'click' } });
   steps.push({ ready: (t) => count(2)(t) && enabled(t, 'dec'), act: { nodeId: 'dec', kind: 'click' } });
   steps.push({ ready: (t) => count(1)(t) && enabled(t, 'quit'), act: { nodeId: 'quit', kind: 'click' } });

@@ -9,7 +9,10 @@
 //    polyfill React Native itself installs (its dist build: the package's `browser` entry only re-exports the global) (Hermes 0.12 and QuickJS have none).
 import PolyURL from 'core-js-pure/actual/url/index.js';
 import PolyURLSearchParams from 'core-js-pure/actual/url-search-params/index.js';
-import { AbortController as PolyAbortController, AbortSignal as PolyAbortSignal } from 'abort-controller/dist/abort-controller.mjs';
+import {
+  AbortController as PolyAbortController,
+  AbortSignal as PolyAbortSignal,
+} from 'abort-controller/dist/abort-controller.mjs';
 import { TextDecoder as PolyDecoder, TextEncoder as PolyEncoder } from 'text-encoding-utf-8';
 
 const g = globalThis as unknown as Record<string, unknown>;

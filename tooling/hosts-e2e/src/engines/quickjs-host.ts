@@ -37,7 +37,10 @@ function drain(): void {
     if (r.value === 0) return;
   }
 }
-const describe = (e: unknown) => (e && typeof e === 'object' && 'message' in e ? `${String((e as { message: unknown }).message)}\n${String((e as { stack?: unknown }).stack ?? '')}` : String(e));
+const describe = (e: unknown) =>
+  e && typeof e === 'object' && 'message' in e
+    ? `${String((e as { message: unknown }).message)}\n${String((e as { stack?: unknown }).stack ?? '')}`
+    : String(e);
 
 let finished = false;
 function fail(text: string): void {
@@ -143,7 +146,9 @@ defineFn(hostObj, 'done', (j) => {
   if (finished) return;
   finished = true;
   const run = JSON.parse(vm.getString(j!)) as unknown;
-  console.log(`@@fayger-result ${JSON.stringify({ run, prompts: app.prompts, uiSteps: app.user.done(), uiStepsTotal: app.user.total, nativeLogs: app.shell.logs.length, marks })}`);
+  console.log(
+    `@@fayger-result ${JSON.stringify({ run, prompts: app.prompts, uiSteps: app.user.done(), uiStepsTotal: app.user.total, nativeLogs: app.shell.logs.length, marks })}`,
+  );
   // The run is over: leave without waiting for native timers of a disposed instance.
   setTimeout(() => process.exit(0), 0);
 });

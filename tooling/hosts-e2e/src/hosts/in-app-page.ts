@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     host: 'in-app',
     hostKind: 'in-app',
     // Bound fetch: see the README (HttpRangeSource calls its default fetch with itself as `this`).
-    source: new HttpRangeSource(new URL('/ui-counter.buf', location.href), { fetch: (i, init) => globalThis.fetch(i, init) }),
+    source: new HttpRangeSource(new URL('/ui-counter.buf', location.href), {
+      fetch: (i, init) => globalThis.fetch(i, init),
+    }),
     trustedRootsJson: await rootsRes.text(),
     adapter,
     // The user is asked (native prompt) for what needs it; the bus then negotiates. Not adapter.negotiate():

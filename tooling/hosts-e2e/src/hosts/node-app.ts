@@ -12,7 +12,13 @@ import { createTranspilerImplementation } from '@fayger/transpiler';
 import { runBuf } from '../run-buf.js';
 
 const [kind, bufFile, rootsFile, outFile, dataDir] = process.argv.slice(2);
-if ((kind !== 'server' && kind !== 'desktop') || !bufFile || !rootsFile || !outFile || (kind === 'server' && !dataDir)) {
+if (
+  (kind !== 'server' && kind !== 'desktop') ||
+  !bufFile ||
+  !rootsFile ||
+  !outFile ||
+  (kind === 'server' && !dataDir)
+) {
   console.error('usage: node-app (server <buf> <roots> <out.json> <dataDir> | desktop <buf> <roots> <out.json>)');
   process.exit(64);
 }

@@ -12,8 +12,10 @@ export const adapterCodes = {
   },
   CAPABILITY_SCOPE_DENIED: {
     layer: 'adapter',
-    title: 'An instruction reached outside the scope of a granted capability (path outside the granted roots, ungranted origin, port or variable, read-only root written).',
-    remedy: 'Stay inside the granted scope, or request a wider scope (roots, origins, ports, variables, namespaces) in the manifest.',
+    title:
+      'An instruction reached outside the scope of a granted capability (path outside the granted roots, ungranted origin, port or variable, read-only root written).',
+    remedy:
+      'Stay inside the granted scope, or request a wider scope (roots, origins, ports, variables, namespaces) in the manifest.',
   },
   CAPABILITY_QUOTA_EXCEEDED: {
     layer: 'adapter',
@@ -24,7 +26,8 @@ export const adapterCodes = {
   CAPABILITY_REQUIRED_MISSING: {
     layer: 'adapter',
     title: 'A capability the manifest marks required was not granted, so the instance cannot run.',
-    remedy: 'Read the grant report: allow the capability in the host policy, use a host whose adapter offers it, or mark it optional.',
+    remedy:
+      'Read the grant report: allow the capability in the host policy, use a host whose adapter offers it, or mark it optional.',
   },
   CAPABILITY_NEGOTIATION_INVALID: {
     layer: 'adapter',
@@ -94,8 +97,10 @@ export const adapterCodes = {
   },
   ADAPTER_SPECIAL_FILE: {
     layer: 'adapter',
-    title: 'The path names a special file (FIFO, socket, character or block device); the confined filesystem never opens one (it could block the host or act on a device).',
-    remedy: 'Grant directories that hold regular files and directories only; remove the special file from the granted root.',
+    title:
+      'The path names a special file (FIFO, socket, character or block device); the confined filesystem never opens one (it could block the host or act on a device).',
+    remedy:
+      'Grant directories that hold regular files and directories only; remove the special file from the granted root.',
   },
   ADAPTER_PATH_IS_DIRECTORY: {
     layer: 'adapter',
@@ -109,7 +114,8 @@ export const adapterCodes = {
   },
   ADAPTER_STREAM_CLOSED: {
     layer: 'adapter',
-    title: 'The guest wrote to a host output stream whose reader has gone (EPIPE, e.g. `fayger run app.buf | head`); the run ends.',
+    title:
+      'The guest wrote to a host output stream whose reader has gone (EPIPE, e.g. `fayger run app.buf | head`); the run ends.',
     remedy: 'Nothing to fix when the reader stopped on purpose; otherwise keep the reading end of the pipe open.',
   },
   ADAPTER_IO_FAILED: {
@@ -131,13 +137,16 @@ export const adapterCodes = {
   },
   ADAPTER_REQUEST_UNKNOWN: {
     layer: 'adapter',
-    title: 'A response named a request or listener that is not pending (already answered, timed out, or never existed).',
+    title:
+      'A response named a request or listener that is not pending (already answered, timed out, or never existed).',
     remedy: 'Answer each net.request event once, before its timeout.',
   },
   ADAPTER_UI_TREE_INVALID: {
     layer: 'adapter',
-    title: 'A UI tree cannot be rendered (an interactive node without an id, two nodes sharing an id, a field of the wrong type, or a tree too deep).',
-    remedy: 'Give every button and input a unique id and keep the tree within the depth limit; events name nodes by id.',
+    title:
+      'A UI tree cannot be rendered (an interactive node without an id, two nodes sharing an id, a field of the wrong type, or a tree too deep).',
+    remedy:
+      'Give every button and input a unique id and keep the tree within the depth limit; events name nodes by id.',
   },
   ADAPTER_HOST_UNDETECTED: {
     layer: 'adapter',

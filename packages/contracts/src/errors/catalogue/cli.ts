@@ -19,8 +19,10 @@ export const cliCodes = {
   },
   CLI_PACK_PATH_ESCAPES: {
     layer: 'cli',
-    title: 'A pack input (manifest or section file) is not a regular file whose real path lies inside the pack directory (a symlink out of it, `..`, an absolute path, or a special file).',
-    remedy: 'Copy the file into the pack directory; `fayger pack` never follows a link out of it, so a secret elsewhere on disk cannot be packed and signed by mistake.',
+    title:
+      'A pack input (manifest or section file) is not a regular file whose real path lies inside the pack directory (a symlink out of it, `..`, an absolute path, or a special file).',
+    remedy:
+      'Copy the file into the pack directory; `fayger pack` never follows a link out of it, so a secret elsewhere on disk cannot be packed and signed by mistake.',
   },
   CLI_PACK_CONFIG_INVALID: {
     layer: 'cli',
@@ -34,8 +36,10 @@ export const cliCodes = {
   },
   CLI_KEY_OUT_OF_SCOPE: {
     layer: 'cli',
-    title: "A signing key would sign an artifact whose publisher or id lies outside the key's publisher scopes, so no host that trusts the key for those scopes would accept it.",
-    remedy: "Sign with a key created for this publisher (`fayger keygen -p <publisher>`), change the manifest's publisher and id to fit the key, or pass --force to sign anyway.",
+    title:
+      "A signing key would sign an artifact whose publisher or id lies outside the key's publisher scopes, so no host that trusts the key for those scopes would accept it.",
+    remedy:
+      "Sign with a key created for this publisher (`fayger keygen -p <publisher>`), change the manifest's publisher and id to fit the key, or pass --force to sign anyway.",
   },
   CLI_MODULE_NOT_LOCAL: {
     layer: 'cli',
@@ -50,6 +54,7 @@ export const cliCodes = {
   CLI_PUSH_FAILED: {
     layer: 'cli',
     title: 'fayger push could not store the artifact (S3 PUT refused, IPFS API error, blockstore not writable).',
-    remedy: 'Check the target URL, endpoint and credentials (or the IPFS API address / blockstore directory); the cause holds the server answer.',
+    remedy:
+      'Check the target URL, endpoint and credentials (or the IPFS API address / blockstore directory); the cause holds the server answer.',
   },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -4,7 +4,8 @@ import type { ErrorCodeInfo } from '../types.js';
 export const desktopCodes = {
   DESKTOP_UI_TREE_INVALID: {
     layer: 'adapter',
-    title: 'A UI tree cannot be rendered in the terminal (an interactive node without an id, or two nodes sharing one).',
+    title:
+      'A UI tree cannot be rendered in the terminal (an interactive node without an id, or two nodes sharing one).',
     remedy: 'Give every button and input a unique id; events name nodes by it.',
   },
   DESKTOP_UI_NO_TERMINAL: {
@@ -20,12 +21,14 @@ export const desktopCodes = {
   DESKTOP_TOOL_FAILED: {
     layer: 'adapter',
     title: 'An OS tool the desktop adapter runs (clipboard, notifier, URL opener) failed or timed out.',
-    remedy: 'Check that the tool works from a shell in this session (display server, D-Bus); the message names the tool and its exit status.',
+    remedy:
+      'Check that the tool works from a shell in this session (display server, D-Bus); the message names the tool and its exit status.',
     retryable: true,
   },
   DESKTOP_URL_REJECTED: {
     layer: 'adapter',
     title: 'url.open was given something other than an absolute http(s) URL.',
-    remedy: 'Pass an absolute URL starting with http:// or https://; other schemes (file:, javascript:, custom handlers) are never opened.',
+    remedy:
+      'Pass an absolute URL starting with http:// or https://; other schemes (file:, javascript:, custom handlers) are never opened.',
   },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -5,22 +5,27 @@ export const faygerCodes = {
   FAYGER_TRUST_ROOTS_UNREADABLE: {
     layer: 'cli',
     title: 'The trusted-roots file could not be read.',
-    remedy: 'Check the path given as trusted roots (e.g. --trusted-roots) and its permissions; `fayger keygen --roots <file>` creates one.',
+    remedy:
+      'Check the path given as trusted roots (e.g. --trusted-roots) and its permissions; `fayger keygen --roots <file>` creates one.',
   },
   FAYGER_APP_STATE_UNBOUND: {
     layer: 'cli',
-    title: 'An fs or kv call came from an instance the Node host cannot attribute to an app (publisher, id), so it has no state directory to use.',
-    remedy: 'Start instances through fayger.start (createNodeFayger binds each to its app), or pass appOf to nodeAdapterCandidates.',
+    title:
+      'An fs or kv call came from an instance the Node host cannot attribute to an app (publisher, id), so it has no state directory to use.',
+    remedy:
+      'Start instances through fayger.start (createNodeFayger binds each to its app), or pass appOf to nodeAdapterCandidates.',
   },
   FAYGER_MOUNT_INVALID: {
     layer: 'cli',
     title: 'A host directory to mount for the guest (--dir HOST[::GUEST][:ro]) is not usable.',
-    remedy: 'Give an existing host directory and an absolute guest path, e.g. --dir ./work::/data or --dir ./in::/in:ro.',
+    remedy:
+      'Give an existing host directory and an absolute guest path, e.g. --dir ./work::/data or --dir ./in::/in:ro.',
   },
   FAYGER_MODULE_INVALID: {
     layer: 'cli',
     title: 'A bare WebAssembly module given to run is not a readable wasm32 command module.',
-    remedy: 'Give a WebAssembly binary (magic \\0asm, version 1) that exports _start, e.g. a C or Rust program built for wasm32-wasip1.',
+    remedy:
+      'Give a WebAssembly binary (magic \\0asm, version 1) that exports _start, e.g. a C or Rust program built for wasm32-wasip1.',
   },
   FAYGER_SOURCE_UNSUPPORTED: {
     layer: 'cli',
@@ -29,8 +34,10 @@ export const faygerCodes = {
   },
   FAYGER_ENGINE_UNAVAILABLE: {
     layer: 'cli',
-    title: 'The execution engine forced by the embedder (createFayger `engine`, `fayger run --engine`) cannot run on this host.',
-    remedy: 'Use `engine: \'auto\'` (`--engine auto`) to let the router pick, or `interpreter`, which runs everywhere; the transpiler needs `new Function` (no CSP without unsafe-eval).',
+    title:
+      'The execution engine forced by the embedder (createFayger `engine`, `fayger run --engine`) cannot run on this host.',
+    remedy:
+      "Use `engine: 'auto'` (`--engine auto`) to let the router pick, or `interpreter`, which runs everywhere; the transpiler needs `new Function` (no CSP without unsafe-eval).",
   },
   FAYGER_CLOSED: {
     layer: 'cli',

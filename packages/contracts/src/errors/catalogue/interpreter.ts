@@ -15,12 +15,15 @@ export const interpreterCodes = {
   WASM_UNSUPPORTED_FEATURE: {
     layer: 'interpreter',
     title: 'The WebAssembly module uses a feature this interpreter does not implement.',
-    remedy: 'Build the module for WebAssembly 2.0 without the named post-2.0 feature (e.g. tail calls, exceptions, threads, relaxed SIMD), or pick another runtime implementation.',
+    remedy:
+      'Build the module for WebAssembly 2.0 without the named post-2.0 feature (e.g. tail calls, exceptions, threads, relaxed SIMD), or pick another runtime implementation.',
   },
   WASM_LIMIT_EXCEEDED: {
     layer: 'interpreter',
-    title: 'The WebAssembly module exceeds an implementation limit (a count of types, imports, functions, globals, exports, segments or locals, or a body size); it was refused before those parts were expanded in memory.',
-    remedy: 'Split the module or reduce the named count; the details give the limit, what was declared and its byte offset (docs/limits.md lists every limit).',
+    title:
+      'The WebAssembly module exceeds an implementation limit (a count of types, imports, functions, globals, exports, segments or locals, or a body size); it was refused before those parts were expanded in memory.',
+    remedy:
+      'Split the module or reduce the named count; the details give the limit, what was declared and its byte offset (docs/limits.md lists every limit).',
   },
   WASM_LINK_ERROR: {
     layer: 'interpreter',
@@ -54,7 +57,8 @@ export const interpreterCodes = {
   },
   TRAP_INTEGER_OVERFLOW: {
     layer: 'interpreter',
-    title: 'An integer operation in the guest overflowed (signed division of the minimum value by -1, or a float too large to truncate).',
+    title:
+      'An integer operation in the guest overflowed (signed division of the minimum value by -1, or a float too large to truncate).',
     remedy: 'Fix the guest arithmetic, or use the saturating conversion instructions.',
   },
   TRAP_INVALID_CONVERSION: {

@@ -44,8 +44,10 @@ export const loaderCodes = {
   },
   LOADER_LIMIT_EXCEEDED: {
     layer: 'loader',
-    title: 'The manifest, index or signature section is larger, or holds more entries, than the loader caps allow (docs/spec/buf-v1.md §11).',
-    remedy: 'Nothing legitimate comes near these caps: the artifact is hostile or corrupt. Split it into several artifacts if it is genuine.',
+    title:
+      'The manifest, index or signature section is larger, or holds more entries, than the loader caps allow (docs/spec/buf-v1.md §11).',
+    remedy:
+      'Nothing legitimate comes near these caps: the artifact is hostile or corrupt. Split it into several artifacts if it is genuine.',
   },
   LOADER_PADDING_NONZERO: {
     layer: 'loader',
@@ -165,18 +167,24 @@ export const loaderCodes = {
   },
   LOADER_SOURCE_UNSUPPORTED: {
     layer: 'loader',
-    title: 'openSource was given a reference it cannot open (unknown URL scheme, malformed URL, or a file path where files are unavailable).',
-    remedy: 'Use a path, file:, http(s):, s3: or ipfs: URL, register the scheme (registerSourceScheme / options.schemes), or import openSource from @fayger/loader/node for files.',
+    title:
+      'openSource was given a reference it cannot open (unknown URL scheme, malformed URL, or a file path where files are unavailable).',
+    remedy:
+      'Use a path, file:, http(s):, s3: or ipfs: URL, register the scheme (registerSourceScheme / options.schemes), or import openSource from @fayger/loader/node for files.',
   },
   LOADER_S3_CREDENTIALS_MISSING: {
     layer: 'loader',
-    title: 'No S3 credentials were found (options, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the profile in the AWS credentials file).',
-    remedy: 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE with ~/.aws/credentials), pass credentials, or pass anonymous: true for a public bucket.',
+    title:
+      'No S3 credentials were found (options, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the profile in the AWS credentials file).',
+    remedy:
+      'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE with ~/.aws/credentials), pass credentials, or pass anonymous: true for a public bucket.',
   },
   LOADER_S3_ACCESS_DENIED: {
     layer: 'loader',
-    title: 'The S3 service refused the request (403: unknown access key, signature mismatch, access denied, expired token).',
-    remedy: 'Check the access key, secret and session token, the region, and that the key may s3:GetObject on this object; the S3 error code is in the message.',
+    title:
+      'The S3 service refused the request (403: unknown access key, signature mismatch, access denied, expired token).',
+    remedy:
+      'Check the access key, secret and session token, the region, and that the key may s3:GetObject on this object; the S3 error code is in the message.',
   },
   LOADER_S3_NOT_FOUND: {
     layer: 'loader',
@@ -186,7 +194,8 @@ export const loaderCodes = {
   LOADER_IPFS_CID_INVALID: {
     layer: 'loader',
     title: 'An ipfs:// reference is not a valid CID (or path), or uses a codec or hash this loader cannot verify.',
-    remedy: 'Use ipfs://<CIDv0 or CIDv1>[/path] with dag-pb or raw blocks hashed with sha2-256 (or identity), as ipfs add / fayger push produce.',
+    remedy:
+      'Use ipfs://<CIDv0 or CIDv1>[/path] with dag-pb or raw blocks hashed with sha2-256 (or identity), as ipfs add / fayger push produce.',
   },
   LOADER_IPFS_BLOCK_INVALID: {
     layer: 'loader',
@@ -196,13 +205,15 @@ export const loaderCodes = {
   LOADER_IPFS_BLOCK_MISSING: {
     layer: 'loader',
     title: 'No configured gateway or blockstore has a block of the DAG.',
-    remedy: 'Check the CID and that the content is provided (pinned) where the gateway can reach it; try another gateway.',
+    remedy:
+      'Check the CID and that the content is provided (pinned) where the gateway can reach it; try another gateway.',
     retryable: true,
   },
   LOADER_IPFS_NOT_A_FILE: {
     layer: 'loader',
-    title: 'The CID (and path) does not name a UnixFS file (a directory, a sharded directory, a symlink or a non-UnixFS DAG).',
-    remedy: 'Point at the file itself, or at a directory plus the file\'s path: ipfs://<dir CID>/app.buf.',
+    title:
+      'The CID (and path) does not name a UnixFS file (a directory, a sharded directory, a symlink or a non-UnixFS DAG).',
+    remedy: "Point at the file itself, or at a directory plus the file's path: ipfs://<dir CID>/app.buf.",
   },
   LOADER_IPFS_PATH_NOT_FOUND: {
     layer: 'loader',
@@ -211,7 +222,8 @@ export const loaderCodes = {
   },
   LOADER_IPFS_DAG_INVALID: {
     layer: 'loader',
-    title: 'A UnixFS node is malformed or inconsistent (block sizes do not add up to the file size, a link is missing).',
+    title:
+      'A UnixFS node is malformed or inconsistent (block sizes do not add up to the file size, a link is missing).',
     remedy: 'The DAG was built by a broken tool; re-add the file with ipfs add or fayger push.',
   },
   LOADER_BUILD_INVALID: {

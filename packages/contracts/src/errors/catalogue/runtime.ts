@@ -23,7 +23,8 @@ export const runtimeCodes = {
   RUNTIME_NO_IMPLEMENTATION: {
     layer: 'runtime',
     title: 'No registered Runtime_Implementation satisfies the manifest runtime policy.',
-    remedy: 'Read the per-candidate reasons: register an implementation with the required features and interface version, or relax the manifest policy.',
+    remedy:
+      'Read the per-candidate reasons: register an implementation with the required features and interface version, or relax the manifest policy.',
   },
   RUNTIME_CODE_SECTION_MISSING: {
     layer: 'runtime',
@@ -38,11 +39,13 @@ export const runtimeCodes = {
   RUNTIME_ASYNC_UNSUPPORTED: {
     layer: 'runtime',
     title: 'A host call needed to wait for the host, but the chosen Runtime_Implementation cannot suspend a guest.',
-    remedy: "Use an implementation with the 'suspend' feature (e.g. @fayger/interpreter), or require it in the manifest.",
+    remedy:
+      "Use an implementation with the 'suspend' feature (e.g. @fayger/interpreter), or require it in the manifest.",
   },
   RUNTIME_GUEST_ABI_VIOLATION: {
     layer: 'runtime',
-    title: 'A guest called a host function of the ABI with arguments it cannot accept (bad pointer, bad JSON, bad level).',
+    title:
+      'A guest called a host function of the ABI with arguments it cannot accept (bad pointer, bad JSON, bad level).',
     remedy: 'Follow docs/abi.md: pointers and lengths must lie inside the exported memory, args must be a JSON object.',
   },
   RUNTIME_INSTANCE_TERMINATED: {
@@ -78,7 +81,8 @@ export const runtimeCodes = {
   QUOTA_TABLE_ELEMENTS_EXCEEDED: {
     layer: 'runtime',
     title: 'The instance declared or grew its tables past its tableElements quota (all tables together).',
-    remedy: 'Raise quotas.tableElements in the manifest (and the host cap, e.g. --quota tableElements=…), or use smaller tables.',
+    remedy:
+      'Raise quotas.tableElements in the manifest (and the host cap, e.g. --quota tableElements=…), or use smaller tables.',
   },
   QUOTA_OUTPUT_EXCEEDED: {
     layer: 'runtime',
@@ -87,18 +91,21 @@ export const runtimeCodes = {
   },
   RUNTIME_HOST_CALL_TOO_LARGE: {
     layer: 'runtime',
-    title: 'One host call referenced more bytes of guest memory than the per-call cap; it was refused before anything was copied.',
+    title:
+      'One host call referenced more bytes of guest memory than the per-call cap; it was refused before anything was copied.',
     remedy: 'Split the data into several calls below the cap (limits.maxHostCallBytes, default 16 MiB).',
   },
   QUOTA_SOFT_LIMIT_REACHED: {
     layer: 'runtime',
-    title: 'An instance reached the soft limit of a resource and was suspended (soft action suspend) so the embedder can decide.',
+    title:
+      'An instance reached the soft limit of a resource and was suspended (soft action suspend) so the embedder can decide.',
     remedy: 'Raise the limit with setLimits and resume the instance, or terminate it.',
   },
   WASI_UNSUPPORTED_IMPORT: {
     layer: 'runtime',
     title: 'The module imports a wasi_snapshot_preview1 function outside the supported subset (strict link policy).',
-    remedy: "Avoid the function (docs/abi.md lists the subset), or link with linkPolicy 'lenient' where it returns ENOSYS.",
+    remedy:
+      "Avoid the function (docs/abi.md lists the subset), or link with linkPolicy 'lenient' where it returns ENOSYS.",
   },
   WASI_BAD_DESCRIPTOR: {
     layer: 'runtime',

@@ -1,7 +1,7 @@
 import { isOpName, OP_CAPABILITY, type CapabilityGrant, type OpName } from '@fayger/contracts';
 import { utf8Decode } from '../../host-globals.js';
 import { andThen, type Maybe, type Outcome } from '../gate.js';
-import { MemAccess } from '../memory.js';
+import type { MemAccess } from '../memory.js';
 import { ERRNO, errnoFor } from './errno.js';
 import {
   ALL_RIGHTS,
@@ -59,12 +59,34 @@ export class WasiContext {
   readonly fds = new Map<number, FdEntry>();
 
   constructor(readonly host: WasiHost) {
-    this.fds.set(0, { kind: 'stdio', stream: 'stdin', rightsBase: RIGHTS.FD_READ | RIGHTS.POLL_FD_READWRITE, rightsInheriting: 0n });
-    this.fds.set(1, { kind: 'stdio', stream: 'stdout', rightsBase: RIGHTS.FD_WRITE | RIGHTS.POLL_FD_READWRITE, rightsInheriting: 0n });
-    this.fds.set(2, { kind: 'stdio', stream: 'stderr', rightsBase: RIGHTS.FD_WRITE | RIGHTS.POLL_FD_READWRITE, rightsInheriting: 0n });
+    this.fds.set(0, {
+      kind: 'stdio',
+      stream: 'stdin',
+      rightsBase: RIGHTS.FD_READ | RIGHTS.POLL_FD_READWRITE,
+      rightsInheriting: 0n,
+    });
+    this.fds.set(1, {
+      kind: 'stdio',
+      stream: 'stdout',
+      rightsBase: RIGHTS.FD_WRITE | RIGHTS.POLL_FD_READWRITE,
+      rightsInheriting: 0n,
+    });
+    this.fds.set(2, {
+      kind: 'stdio',
+      stream: 'stderr',
+      rightsBase: RIGHTS.FD_WRITE | RIGHTS.POLL_FD_READWRITE,
+      rightsInheriting: 0n,
+    });
     let fd = 3;
     for (const root of preopenRoots(host.grants)) {
-      this.fds.set(fd++, { kind: 'dir', path: root, root, preopen: root, rightsBase: PREOPEN_RIGHTS_BASE, rightsInheriting: PREOPEN_RIGHTS_INHERITING });
+      this.fds.set(fd++, {
+        kind: 'dir',
+        path: root,
+        root,
+        preopen: root,
+        rightsBase: PREOPEN_RIGHTS_BASE,
+        rightsInheriting: PREOPEN_RIGHTS_INHERITING,
+      });
     }
   }
 
@@ -127,7 +149,14 @@ export class WasiContext {
    * `..` above the preopen fail with ENOTCAPABLE before any instruction); the host then confines the result
    * again on the real filesystem (symlinks included).
    */
-  resolve(mem: MemAccess, fd: number, ptr: number, len: number, op: OpName, fileErrno: number = ERRNO.EBADF): Resolved | number {
+  resolve(
+    mem: MemAccess,
+    fd: number,
+    ptr: number,
+    len: number,
+    op: OpName,
+    fileErrno: number = ERRNO.EBADF,
+  ): Resolved | number {
     const dir = this.dir(fd, fileErrno);
     if (typeof dir === 'number') return dir;
     const rel = this.readPath(mem, ptr, len);
@@ -137,7 +166,8 @@ export class WasiContext {
 
   resolveString(dir: FdEntry & { kind: 'dir' }, rel: string, op: OpName): Resolved | number {
     if (rel === '') return ERRNO.ENOENT;
-    const outside = (): number => this.denied(op, isOpName(op) ? OP_CAPABILITY[op] : 'fs.read', 'WASI_PATH_OUTSIDE_ROOT');
+    const outside = (): number =>
+      this.denied(op, isOpName(op) ? OP_CAPABILITY[op] : 'fs.read', 'WASI_PATH_OUTSIDE_ROOT');
     if (rel.startsWith('/')) return outside();
     const rootParts = dir.root.split('/').filter(Boolean);
     const parts = dir.path.split('/').filter(Boolean);
@@ -148,7 +178,11 @@ export class WasiContext {
         parts.pop();
       } else parts.push(seg);
     }
-    return { path: '/' + parts.join('/'), root: dir.root, dirOnly: rel.endsWith('/') || rel.endsWith('/.') || rel === '.' || rel.endsWith('/..') || rel === '..' };
+    return {
+      path: '/' + parts.join('/'),
+      root: dir.root,
+      dirOnly: rel.endsWith('/') || rel.endsWith('/.') || rel === '.' || rel.endsWith('/..') || rel === '..',
+    };
   }
 
   /**

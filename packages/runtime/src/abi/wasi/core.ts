@@ -54,12 +54,17 @@ export function coreFunctions(cx: WasiContext): Record<string, HostFunction> {
   };
 
   return {
-    args_sizes_get: ([argc, bufSize], ctx) => cx.local(sizes(new MemAccess(ctx.memory), argvBytes, u32(argc), u32(bufSize))),
+    args_sizes_get: ([argc, bufSize], ctx) =>
+      cx.local(sizes(new MemAccess(ctx.memory), argvBytes, u32(argc), u32(bufSize))),
     args_get: ([argv, buf], ctx) => cx.local(writeStrings(new MemAccess(ctx.memory), argvBytes, u32(argv), u32(buf))),
     environ_sizes_get: ([count, bufSize], ctx) =>
-      andThen(environ(), (list) => (typeof list === 'number' ? list : sizes(new MemAccess(ctx.memory), list, u32(count), u32(bufSize)))),
+      andThen(environ(), (list) =>
+        typeof list === 'number' ? list : sizes(new MemAccess(ctx.memory), list, u32(count), u32(bufSize)),
+      ),
     environ_get: ([ptrs, buf], ctx) =>
-      andThen(environ(), (list) => (typeof list === 'number' ? list : writeStrings(new MemAccess(ctx.memory), list, u32(ptrs), u32(buf)))),
+      andThen(environ(), (list) =>
+        typeof list === 'number' ? list : writeStrings(new MemAccess(ctx.memory), list, u32(ptrs), u32(buf)),
+      ),
 
     // Realtime and monotonic as the host has them; the process/thread CPU-time clocks read the monotonic
     // clock (wasmtime refuses them with EBADF; reading elapsed time keeps clock() in C programs working).

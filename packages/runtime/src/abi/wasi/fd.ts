@@ -4,7 +4,17 @@ import type { Maybe } from '../gate.js';
 import { MemAccess, u32, u64 } from '../memory.js';
 import type { WasiContext } from './context.js';
 import { ERRNO } from './errno.js';
-import { FDFLAGS, FILETYPE, FILETYPE_OF, FSTFLAGS, LIMITS, RIGHTS, type DirListing, type FdEntry, type StatValue } from './types.js';
+import {
+  FDFLAGS,
+  FILETYPE,
+  FILETYPE_OF,
+  FSTFLAGS,
+  LIMITS,
+  RIGHTS,
+  type DirListing,
+  type FdEntry,
+  type StatValue,
+} from './types.js';
 
 type FileEntry = FdEntry & { kind: 'file' };
 
@@ -47,7 +57,14 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
     new MemAccess(ctx.memory as never).setU32(ptr, v) ? ERRNO.SUCCESS : ERRNO.EFAULT;
 
   /** Shared by fd_write and fd_pwrite: `at` undefined writes at the descriptor's position. */
-  const write = (fd: number, iovs: number, n: number, out: number, ctx: { memory?: unknown }, at: number | undefined): Maybe<number> => {
+  const write = (
+    fd: number,
+    iovs: number,
+    n: number,
+    out: number,
+    ctx: { memory?: unknown },
+    at: number | undefined,
+  ): Maybe<number> => {
     const mem = new MemAccess(ctx.memory as never);
     const e = fds.get(fd);
     if (!e) return cx.local(ERRNO.EBADF);
@@ -57,7 +74,9 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
       const g = cx.iovecs(mem, iovs, n, LIMITS.STDIO_BYTES);
       if (typeof g === 'number') return cx.local(g);
       if (g.total === 0) return cx.local(setU32(ctx, out, 0));
-      return cx.call('stdio.write', { stream: e.stream, data: cx.gather(mem, g) }, (v: { bytesWritten: number }) => setU32(ctx, out, v.bytesWritten));
+      return cx.call('stdio.write', { stream: e.stream, data: cx.gather(mem, g) }, (v: { bytesWritten: number }) =>
+        setU32(ctx, out, v.bytesWritten),
+      );
     }
     if (e.kind !== 'file' || !e.write) return cx.local(ERRNO.EBADF);
     const g = cx.iovecs(mem, iovs, n, LIMITS.FILE_BYTES);
@@ -85,7 +104,14 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
   };
 
   /** Shared by fd_read and fd_pread. */
-  const read = (fd: number, iovs: number, n: number, out: number, ctx: { memory?: unknown }, at: number | undefined): Maybe<number> => {
+  const read = (
+    fd: number,
+    iovs: number,
+    n: number,
+    out: number,
+    ctx: { memory?: unknown },
+    at: number | undefined,
+  ): Maybe<number> => {
     const mem = new MemAccess(ctx.memory as never);
     const e = fds.get(fd);
     if (!e) return cx.local(ERRNO.EBADF);
@@ -99,7 +125,9 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
       const g = cx.iovecs(mem, iovs, n, LIMITS.STDIO_BYTES);
       if (typeof g === 'number') return cx.local(g);
       if (g.total === 0) return cx.local(setU32(ctx, out, 0));
-      return cx.call('stdio.read', { maxBytes: g.total }, (v: { data: Uint8Array }) => done(g, v.data.subarray(0, g.total)));
+      return cx.call('stdio.read', { maxBytes: g.total }, (v: { data: Uint8Array }) =>
+        done(g, v.data.subarray(0, g.total)),
+      );
     }
     if (e.kind !== 'file' || !e.read) return cx.local(ERRNO.EBADF);
     const g = cx.iovecs(mem, iovs, n, LIMITS.FILE_BYTES);
@@ -175,7 +203,9 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
       if (end > BigInt(Number.MAX_SAFE_INTEGER)) return cx.local(ERRNO.EFBIG);
       // posix_fallocate: afterwards the file is at least offset+len bytes long (zero-filled).
       return cx.call('fs.stat', { path: e.path }, (s: StatValue) =>
-        BigInt(s.size) >= end ? ERRNO.SUCCESS : cx.call('fs.truncate', { path: e.path, size: Number(end) }, () => ERRNO.SUCCESS),
+        BigInt(s.size) >= end
+          ? ERRNO.SUCCESS
+          : cx.call('fs.truncate', { path: e.path, size: Number(end) }, () => ERRNO.SUCCESS),
       );
     },
     fd_datasync: ([fd]) => {
@@ -234,8 +264,11 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
     fd_filestat_get: ([fd, buf], ctx) => {
       const e = fds.get(u32(fd));
       if (!e) return cx.local(ERRNO.EBADF);
-      if (e.kind === 'stdio') return cx.local(cx.writeFilestat(new MemAccess(ctx.memory), u32(buf), undefined, FILETYPE.CHARACTER_DEVICE));
-      return cx.call('fs.stat', { path: e.path }, (v: StatValue) => cx.writeFilestat(new MemAccess(ctx.memory), u32(buf), v));
+      if (e.kind === 'stdio')
+        return cx.local(cx.writeFilestat(new MemAccess(ctx.memory), u32(buf), undefined, FILETYPE.CHARACTER_DEVICE));
+      return cx.call('fs.stat', { path: e.path }, (v: StatValue) =>
+        cx.writeFilestat(new MemAccess(ctx.memory), u32(buf), v),
+      );
     },
     fd_filestat_set_size: ([fd, size]) => {
       const e = file(u32(fd));
@@ -256,7 +289,7 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
     fd_prestat_get: ([fd, buf], ctx) => {
       cx.host.countLocal();
       const e = fds.get(u32(fd));
-      if (!e || e.kind !== 'dir' || e.preopen === undefined) return ERRNO.EBADF;
+      if (e?.kind !== 'dir' || e.preopen === undefined) return ERRNO.EBADF;
       const mem = new MemAccess(ctx.memory);
       if (!mem.zero(u32(buf), 8)) return ERRNO.EFAULT;
       mem.setU32(u32(buf) + 4, utf8Encode(e.preopen).byteLength);
@@ -274,7 +307,7 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
 
     fd_readdir: ([fd, buf, bufLen, cookie, used], ctx) => {
       const e = fds.get(u32(fd));
-      if (!e || e.kind !== 'dir') return cx.local(ERRNO.EBADF);
+      if (e?.kind !== 'dir') return cx.local(ERRNO.EBADF);
       const b = u32(buf);
       const cap = u32(bufLen);
       if (!new MemAccess(ctx.memory).inBounds(b, cap)) return cx.local(ERRNO.EFAULT);
@@ -293,7 +326,11 @@ export function fdFunctions(cx: WasiContext): Record<string, HostFunction> {
         const all: { name: string; type: number; ino: bigint }[] = [
           { name: '.', type: FILETYPE.DIRECTORY, ino: self },
           { name: '..', type: FILETYPE.DIRECTORY, ino: self },
-          ...v.entries.map((x) => ({ name: x.name, type: FILETYPE_OF[x.type] ?? 0, ino: x.ino !== undefined ? BigInt(x.ino) : 0n })),
+          ...v.entries.map((x) => ({
+            name: x.name,
+            type: FILETYPE_OF[x.type] ?? 0,
+            ino: x.ino !== undefined ? BigInt(x.ino) : 0n,
+          })),
         ];
         const mem = new MemAccess(ctx.memory);
         let off = 0;

@@ -9,7 +9,8 @@ import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS, type StatValu
 
 /** The path_* functions. Every path is confined lexically here and on the real filesystem by the host. */
 export function pathFunctions(cx: WasiContext): Record<string, HostFunction> {
-  const follow = (flags: unknown): { follow?: false } => ((u32(flags) & LOOKUP_SYMLINK_FOLLOW) !== 0 ? {} : { follow: false });
+  const follow = (flags: unknown): { follow?: false } =>
+    (u32(flags) & LOOKUP_SYMLINK_FOLLOW) !== 0 ? {} : { follow: false };
 
   return {
     path_open: ([dirfd, dirflags, ptr, len, oflags, rightsBase, _rightsInheriting, fdflags, out], ctx) => {
@@ -28,7 +29,14 @@ export function pathFunctions(cx: WasiContext): Record<string, HostFunction> {
       const open = (isDir: boolean, type: string): number => {
         const base = WasiContext.openedRights(isDir, wantRead, isDir ? false : wantWrite);
         const fd = isDir
-          ? cx.allocate({ kind: 'dir', path: r.path, root: r.root, preopen: undefined, rightsBase: base, rightsInheriting: base })
+          ? cx.allocate({
+              kind: 'dir',
+              path: r.path,
+              root: r.root,
+              preopen: undefined,
+              rightsBase: base,
+              rightsInheriting: base,
+            })
           : cx.allocate({
               kind: 'file',
               filetype: type === 'file' ? FILETYPE.REGULAR_FILE : FILETYPE.UNKNOWN,
@@ -60,7 +68,9 @@ export function pathFunctions(cx: WasiContext): Record<string, HostFunction> {
           }
           if ((wantWrite || of & OFLAGS.TRUNC) && !cx.writable(r.path)) return noWrite();
           if (of & OFLAGS.TRUNC) {
-            return cx.call('fs.write', { path: r.path, data: new Uint8Array(0), truncate: true }, () => open(false, s.type));
+            return cx.call('fs.write', { path: r.path, data: new Uint8Array(0), truncate: true }, () =>
+              open(false, s.type),
+            );
           }
           return open(false, s.type);
         }
@@ -69,7 +79,11 @@ export function pathFunctions(cx: WasiContext): Record<string, HostFunction> {
           if (!cx.writable(r.path)) return noWrite();
           // Exclusive create: a file that appeared since the stat is never truncated or reused under O_EXCL.
           const excl = (of & OFLAGS.EXCL) !== 0;
-          return cx.call('fs.write', { path: r.path, data: new Uint8Array(0), offset: 0, ...(excl ? { exclusive: true } : {}) }, () => open(false, 'file'));
+          return cx.call(
+            'fs.write',
+            { path: r.path, data: new Uint8Array(0), offset: 0, ...(excl ? { exclusive: true } : {}) },
+            () => open(false, 'file'),
+          );
         }
         return cx.err(o);
       });
@@ -99,13 +113,17 @@ export function pathFunctions(cx: WasiContext): Record<string, HostFunction> {
       if (typeof r === 'number') return cx.local(r);
       if (r.dirOnly) {
         // "name/" names a directory: unlinking it is EISDIR, and a non-directory with a slash is ENOTDIR.
-        return cx.call('fs.stat', { path: r.path, follow: false }, (s: StatValue) => (s.type === 'directory' ? ERRNO.EISDIR : ERRNO.ENOTDIR));
+        return cx.call('fs.stat', { path: r.path, follow: false }, (s: StatValue) =>
+          s.type === 'directory' ? ERRNO.EISDIR : ERRNO.ENOTDIR,
+        );
       }
       return cx.call('fs.remove', { path: r.path, kind: 'file' }, () => ERRNO.SUCCESS);
     },
     path_remove_directory: ([fd, ptr, len], ctx) => {
       const r = cx.resolve(new MemAccess(ctx.memory), u32(fd), u32(ptr), u32(len), 'fs.remove');
-      return typeof r === 'number' ? cx.local(r) : cx.call('fs.remove', { path: r.path, kind: 'directory' }, () => ERRNO.SUCCESS);
+      return typeof r === 'number'
+        ? cx.local(r)
+        : cx.call('fs.remove', { path: r.path, kind: 'directory' }, () => ERRNO.SUCCESS);
     },
     path_rename: ([fd, ptr, len, newFd, newPtr, newLen], ctx) => {
       const mem = new MemAccess(ctx.memory);
@@ -143,7 +161,11 @@ export function pathFunctions(cx: WasiContext): Record<string, HostFunction> {
       const to = cx.resolve(mem, u32(newFd), u32(newPtr), u32(newLen), 'fs.link');
       if (typeof to === 'number') return cx.local(to);
       const followFrom = (u32(oldFlags) & LOOKUP_SYMLINK_FOLLOW) !== 0;
-      return cx.call('fs.link', { from: from.path, to: to.path, ...(followFrom ? { follow: true } : {}) }, () => ERRNO.SUCCESS);
+      return cx.call(
+        'fs.link',
+        { from: from.path, to: to.path, ...(followFrom ? { follow: true } : {}) },
+        () => ERRNO.SUCCESS,
+      );
     },
   };
 }

@@ -67,11 +67,20 @@ export function pollFunctions(cx: WasiContext): Record<string, HostFunction> {
         if (tag === EVENTTYPE.CLOCK) {
           const clock = mem.u32(b + 16)!;
           if (clock > 3) return cx.local(ERRNO.EINVAL);
-          subs.push({ userdata, tag, clock, timeoutNs: mem.u64(b + 24)!, abs: (mem.u16(b + 40)! & SUBCLOCK_ABSTIME) !== 0 });
+          subs.push({
+            userdata,
+            tag,
+            clock,
+            timeoutNs: mem.u64(b + 24)!,
+            abs: (mem.u16(b + 40)! & SUBCLOCK_ABSTIME) !== 0,
+          });
         } else if (tag === EVENTTYPE.FD_READ || tag === EVENTTYPE.FD_WRITE) {
           const fd = mem.u32(b + 16)!;
           const e = cx.fds.get(fd);
-          const ok = tag === EVENTTYPE.FD_READ ? e?.kind === 'file' || (e?.kind === 'stdio' && e.stream === 'stdin') : e?.kind === 'file' || (e?.kind === 'stdio' && e.stream !== 'stdin');
+          const ok =
+            tag === EVENTTYPE.FD_READ
+              ? e?.kind === 'file' || (e?.kind === 'stdio' && e.stream === 'stdin')
+              : e?.kind === 'file' || (e?.kind === 'stdio' && e.stream !== 'stdin');
           if (!ok) return cx.local(ERRNO.EBADF);
           subs.push({ userdata, tag, fd });
         } else return cx.local(ERRNO.EINVAL);
@@ -110,7 +119,12 @@ export function pollFunctions(cx: WasiContext): Record<string, HostFunction> {
         const now = nowNs[c.clock === 0 ? 'realtime' : 'monotonic'] ?? 0n;
         return c.timeoutNs > now ? c.timeoutNs - now : 0n;
       };
-      const clockReady = (c: ClockSub): Ready => ({ userdata: c.userdata, tag: EVENTTYPE.CLOCK, nbytes: 0n, hangup: false });
+      const clockReady = (c: ClockSub): Ready => ({
+        userdata: c.userdata,
+        tag: EVENTTYPE.CLOCK,
+        nbytes: 0n,
+        hangup: false,
+      });
 
       return andThen(needNow.length ? readClocks(0) : ERRNO.SUCCESS, (status): Maybe<number> => {
         if (status !== ERRNO.SUCCESS) return status;
@@ -120,7 +134,9 @@ export function pollFunctions(cx: WasiContext): Record<string, HostFunction> {
         };
         const stdinSubs = subs.filter((s): s is FdSub => s.tag !== EVENTTYPE.CLOCK && isStdin(s));
         const fdSubs = subs.filter((s): s is FdSub => s.tag !== EVENTTYPE.CLOCK && !isStdin(s));
-        const earliestNs = clocks.length ? clocks.reduce((m, c) => (remainingNs(c) < m ? remainingNs(c) : m), remainingNs(clocks[0]!)) : undefined;
+        const earliestNs = clocks.length
+          ? clocks.reduce((m, c) => (remainingNs(c) < m ? remainingNs(c) : m), remainingNs(clocks[0]!))
+          : undefined;
 
         // stdin: ask the host how long to wait for it (0 when another descriptor or a clock is due already).
         const waitStdin = (leftMs: number, ready: Ready[]): Maybe<number> => {
@@ -132,10 +148,18 @@ export function pollFunctions(cx: WasiContext): Record<string, HostFunction> {
             else {
               // Not pollable here (no stdio granted, host failure): each stdin event carries the errno.
               const error = cx.err(o);
-              return report([...ready, ...stdinSubs.map((s) => ({ userdata: s.userdata, tag: s.tag, nbytes: 0n, hangup: false, error }))]);
+              return report([
+                ...ready,
+                ...stdinSubs.map((s) => ({ userdata: s.userdata, tag: s.tag, nbytes: 0n, hangup: false, error })),
+              ]);
             }
             if (r.ready) {
-              const events = stdinSubs.map((s) => ({ userdata: s.userdata, tag: s.tag, nbytes: BigInt(r.bytes), hangup: r.eof }));
+              const events = stdinSubs.map((s) => ({
+                userdata: s.userdata,
+                tag: s.tag,
+                nbytes: BigInt(r.bytes),
+                hangup: r.eof,
+              }));
               return report([...ready, ...events, ...clocks.filter((c) => remainingNs(c) === 0n).map(clockReady)]);
             }
             if (ready.length) return report([...ready, ...clocks.filter((c) => remainingNs(c) === 0n).map(clockReady)]);
