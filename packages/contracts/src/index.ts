@@ -206,3 +206,10 @@ export type {
   RuntimeImplementation,
   ImplementationVerdict,
 } from './runtime-implementation.js';
+export type {
+  EngineSnapshot,
+  InstanceSnapshot,
+  SnapshotCallInfo,
+  SnapshotMemory,
+  SnapshotResource,
+} from './snapshot.js';

@@ -1,3 +1,4 @@
+import type { EngineSnapshot } from './snapshot.js';
 import type { FaygerError } from './errors/fayger-error.js';
 
 /**
@@ -167,6 +168,12 @@ export interface GuestInstance {
   usage(): GuestUsage;
   /** Releases memory and fails every pending call with WASM_INSTANCE_TERMINATED. Idempotent. */
   terminate(): void;
+  /**
+   * Optional (engines that support snapshots): captures the instance and its unfinished `calls`, each of which
+   * must be `suspended` or `waiting` (none running). Throws SNAPSHOT_NOT_SUSPENDED, or SNAPSHOT_UNSUPPORTED when
+   * state cannot leave the process (a live externref). Does not change the instance: it may go on running.
+   */
+  snapshot?(calls: readonly GuestCall[]): EngineSnapshot;
 }
 
 export interface CompiledCode {
@@ -174,6 +181,17 @@ export interface CompiledCode {
   readonly exports: readonly GuestExportDescriptor[];
   /** Links and instantiates; runs the start function (which may wait on host promises). */
   instantiate(imports: HostImports, options?: InstantiateOptions): Promise<GuestInstance>;
+  /**
+   * Optional (engines that support snapshots): recreates an instance of this same code from `snapshot` — links
+   * `imports`, restores memories, globals, tables, fuel used and the unfinished calls — without running the start
+   * function. Each returned call continues with `run`; a call that was waiting on a host import invokes it again
+   * with the same arguments on its first `run`. Throws SNAPSHOT_ENGINE_MISMATCH or SNAPSHOT_MALFORMED.
+   */
+  restore?(
+    imports: HostImports,
+    snapshot: EngineSnapshot,
+    options?: InstantiateOptions,
+  ): Promise<{ readonly instance: GuestInstance; readonly calls: readonly GuestCall[] }>;
 }
 
 /**

@@ -10,6 +10,7 @@ import { inAppCodes } from './in-app.js';
 import { cliCodes } from './cli.js';
 import { desktopCodes } from './desktop.js';
 import { faygerCodes } from './fayger.js';
+import { snapshotCodes } from './snapshot.js';
 
 /**
  * The one error-code catalogue. Each area keeps its codes in its own file; this object joins them.
@@ -28,6 +29,7 @@ export const errorCatalogue = {
   ...cliCodes,
   ...desktopCodes,
   ...faygerCodes,
+  ...snapshotCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** The codes Fayger itself defines (third parties add theirs with `registerErrorCodes`). */
