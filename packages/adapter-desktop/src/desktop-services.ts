@@ -13,6 +13,7 @@ import { currentToolEnv, type ToolEnv } from './extras/os-tools.js';
 import { TerminalUi, type Charset, type TerminalInput, type TerminalOutput } from './ui/terminal-ui.js';
 import { oneLine } from './ui/text-width.js';
 import type { UiOutput } from './ui/ui-state.js';
+import { desktopError } from './errors.js';
 
 /** The terminal the UI is drawn in. */
 export interface DesktopTerminal {
@@ -197,7 +198,7 @@ export class DesktopServices {
 
   private needClipboard(phase: string): ClipboardBackend {
     if (this.clipboard) return this.clipboard;
-    throw new FaygerError({
+    throw desktopError({
       code: 'DESKTOP_CLIPBOARD_UNAVAILABLE',
       phase,
       what: phase,
@@ -208,7 +209,7 @@ export class DesktopServices {
 }
 
 function noTerminal(found: string): FaygerError {
-  return new FaygerError({
+  return desktopError({
     code: 'DESKTOP_UI_NO_TERMINAL',
     phase: 'ui.render',
     what: 'rendering the UI',

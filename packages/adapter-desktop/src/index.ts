@@ -1,5 +1,7 @@
 // Public API of @fayger/adapter-desktop. Every export is listed by name (no `export *`).
 
+export { desktopErrorCodes } from './errors.js';
+
 export { TerminalUi, defaultCharset } from './ui/terminal-ui.js';
 export type { TerminalUiOptions, TerminalInput, TerminalOutput, Charset } from './ui/terminal-ui.js';
 export {

@@ -1,4 +1,5 @@
 import { FaygerError, type FaygerErrorData, type UiNode, type UniversalEventType } from '@fayger/contracts';
+import { inAppError } from '../src/errors.js';
 import { decodeValue, encodeValue } from '../src/protocol/codec.js';
 import type {
   NativeCapability,
@@ -79,7 +80,7 @@ function fe(
   message: string,
   details: Record<string, unknown> = {},
 ): FaygerError {
-  return new FaygerError({ code, phase, message, details });
+  return inAppError({ code, phase, message, details });
 }
 
 export class NativeShell {

@@ -1,5 +1,7 @@
 // Public API of @fayger/adapter-in-app. Every export is listed by name (no `export *`).
 
+export { inAppErrorCodes } from './errors.js';
+
 export { createInAppAdapter, detectInApp } from './adapter/in-app-adapter.js';
 export type { InAppAdapter, InAppAdapterOptions, InAppUiOption, PermissionStatus } from './adapter/in-app-adapter.js';
 

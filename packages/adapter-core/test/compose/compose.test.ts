@@ -1,4 +1,4 @@
-import { FaygerError, type AnyFaygerEvent } from '@fayger/contracts';
+import { FaygerError, registerErrorCodes, type AnyFaygerEvent } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   baselineHandlers,
@@ -142,8 +142,12 @@ describe('adapter building blocks', () => {
       ],
     });
     expect(facts.focusables.map((f) => f.id)).toEqual(['a', 'c']);
-    expect(() => checkUiTree({ type: 'button' }, 'DESKTOP_UI_TREE_INVALID')).toThrow(
-      expect.objectContaining({ code: 'DESKTOP_UI_TREE_INVALID' }),
+    // An adapter's own code (registered as adapters register theirs) replaces ADAPTER_UI_TREE_INVALID.
+    registerErrorCodes({
+      COREKITTEST_UI_TREE_INVALID: { layer: 'adapter', title: 'A test UI tree is invalid.', remedy: 'Fix the tree.' },
+    });
+    expect(() => checkUiTree({ type: 'button' }, 'COREKITTEST_UI_TREE_INVALID' as never)).toThrow(
+      expect.objectContaining({ code: 'COREKITTEST_UI_TREE_INVALID' }),
     );
     expect(() =>
       checkUiTree({

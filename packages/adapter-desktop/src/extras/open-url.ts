@@ -3,6 +3,7 @@ import { parseOpenableUrl as parseOpenableUrlAs } from '@fayger/adapter-core';
 import { FaygerError } from '@fayger/contracts';
 import type { ToolTimeouts } from './clipboard.js';
 import { findTool, runTool, type ToolEnv } from './os-tools.js';
+import { desktopError } from '../errors.js';
 
 /**
  * Checks that `url` is an absolute http(s) URL (adapter-core's shared rule) and returns it normalised; anything
@@ -94,7 +95,7 @@ function launch(tool: string, href: string, graceMs: number, signal?: AbortSigna
 
 function toolFailed(tool: string, found: string, details: Record<string, unknown>, cause?: unknown): FaygerError {
   const name = tool.split(/[\\/]/).pop() ?? tool;
-  return new FaygerError({
+  return desktopError({
     code: 'DESKTOP_TOOL_FAILED',
     phase: 'url.open',
     what: `url.open through ${name}`,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { FaygerError } from '@fayger/contracts';
+import { desktopError } from '../errors.js';
 
 /**
  * Finding and running the OS helper programs (clipboard, notifier, URL opener). Always an argument vector,
@@ -63,7 +64,7 @@ const DEFAULT_TIMEOUT = 5000;
 export function runTool(file: string, args: readonly string[], opts: RunToolOptions): Promise<Uint8Array> {
   const tool = file.split(/[\\/]/).pop() ?? file;
   const fail = (found: string, details: Record<string, unknown> = {}, cause?: unknown) =>
-    new FaygerError({
+    desktopError({
       code: 'DESKTOP_TOOL_FAILED',
       phase: opts.phase,
       what: `${opts.phase} through ${tool}`,

@@ -1,9 +1,10 @@
 import { emitKeypressEvents } from 'node:readline';
-import { FaygerError, type UiNode } from '@fayger/contracts';
+import type { UiNode } from '@fayger/contracts';
 import { keyFromKeypress, type KeypressInfo } from './keys.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS, layoutUi, type Glyphs, type Line, type SegmentStyle } from './layout.js';
 import { oneLine, truncate } from './text-width.js';
 import { applyKey, clearTree, createUiState, renderTree, type UiOutput, type UiState } from './ui-state.js';
+import { desktopError } from '../errors.js';
 
 /** Where the UI is drawn: a TTY write stream or anything with the same shape. */
 export interface TerminalOutput {
@@ -127,7 +128,7 @@ export class TerminalUi {
   /** Takes over the terminal: raw mode, alternate screen, key listening. Idempotent. */
   start(): void {
     if (this.closed) {
-      throw new FaygerError({
+      throw desktopError({
         code: 'DESKTOP_UI_NO_TERMINAL',
         phase: 'ui.render',
         what: 'starting the terminal UI',

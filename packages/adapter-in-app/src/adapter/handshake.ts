@@ -1,17 +1,18 @@
-import { FaygerError, isCapabilityName, type CapabilityName } from '@fayger/contracts';
+import { type FaygerError, isCapabilityName, type CapabilityName } from '@fayger/contracts';
 import {
   SUPPORTED_PROTOCOLS,
   type NativeCapability,
   type NativeHello,
   type PermissionAnswer,
 } from '../protocol/wire.js';
+import { inAppError } from '../errors.js';
 
 const LOCAL_FAMILIES = new Set(['log', 'clock', 'random', 'timer']);
 const STATES = new Set(['granted', 'prompt', 'denied']);
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function bad(field: string, expected: string, found: unknown): FaygerError {
-  return new FaygerError({
+  return inAppError({
     code: 'BRIDGE_MALFORMED_MESSAGE',
     phase: 'hello',
     what: 'reading the native hello reply',
@@ -29,7 +30,7 @@ export function parseHello(value: unknown): { hello: NativeHello; ignored: strin
   if (!isObj(value)) throw bad('/value', 'an object { protocol, platform, capabilities }', value);
   if (typeof value.protocol !== 'number') throw bad('/value/protocol', 'a protocol version number', value.protocol);
   if (!SUPPORTED_PROTOCOLS.includes(value.protocol)) {
-    throw new FaygerError({
+    throw inAppError({
       code: 'BRIDGE_PROTOCOL_MISMATCH',
       phase: 'hello',
       what: 'agreeing on the bridge protocol',
@@ -84,7 +85,7 @@ export function parsePermissionReply(
   asked: readonly CapabilityName[],
 ): Map<CapabilityName, PermissionAnswer> {
   const fail = (field: string, expected: string, found: unknown) =>
-    new FaygerError({
+    inAppError({
       code: 'BRIDGE_MALFORMED_MESSAGE',
       phase: 'permission',
       what: 'reading the native permission answers',

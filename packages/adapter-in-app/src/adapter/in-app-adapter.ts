@@ -39,6 +39,7 @@ import {
 } from '../bridge/transports.js';
 import { PROTOCOL_VERSION, type NativeHello, type PermissionState } from '../protocol/wire.js';
 import { parseHello, parsePermissionReply } from './handshake.js';
+import { inAppError } from '../errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -142,7 +143,7 @@ function resolveTransport(o: InAppAdapterOptions, g: Obj): BridgeTransport {
 }
 
 function permissionDenied(cap: CapabilityName, op: string, reason: string | undefined): FaygerError {
-  return new FaygerError({
+  return inAppError({
     code: 'INAPP_PERMISSION_DENIED',
     phase: op,
     what: `${op} on the in-app host`,
@@ -188,7 +189,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
         if (emit) emit(ev);
         else if (m.instanceId !== undefined) {
           problem(
-            new FaygerError({
+            inAppError({
               code: 'BRIDGE_MALFORMED_MESSAGE',
               phase: 'event',
               what: `delivering a native ${m.event.type} event`,
@@ -313,7 +314,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     if (r) return r;
     const container = domContainer();
     if (!container) {
-      throw new FaygerError({
+      throw inAppError({
         code: 'INAPP_UI_UNAVAILABLE',
         phase: op,
         what: `${op} in 'dom' mode`,

@@ -2,6 +2,7 @@ import { FaygerError, isErrorCode, type FaygerErrorData } from '@fayger/contract
 import { CodecError, checkCloneable, decodeValue, encodeValue } from '../protocol/codec.js';
 import { checkIncoming, isWireProblem, type IncomingMessage, type OutgoingMessage } from '../protocol/wire.js';
 import type { BridgeTransport } from './transports.js';
+import { inAppError } from '../errors.js';
 
 type Body<K extends OutgoingMessage['kind']> = Omit<Extract<OutgoingMessage, { kind: K }>, 'fayger' | 'kind' | 'id'>;
 type RequestKind = Extract<OutgoingMessage, { id: string }>['kind'];
@@ -49,7 +50,7 @@ export function nativeError(error: FaygerErrorData | { message: string; code?: s
       retryable: data.retryable === true,
     });
   }
-  return new FaygerError({
+  return inAppError({
     code: 'BRIDGE_NATIVE_ERROR',
     phase,
     what: `the native side handling ${phase}`,
@@ -119,7 +120,7 @@ export class MessageBridge {
         p.timer = setTimeout(() => {
           if (!this.pending.has(id)) return;
           this.settle(id)?.reject(
-            new FaygerError({
+            inAppError({
               code: 'BRIDGE_TIMEOUT',
               phase,
               what: `waiting for the native reply to ${phase}`,
@@ -159,7 +160,7 @@ export class MessageBridge {
   }
 
   private shutdown(reason: string, by: string): void {
-    this.closedWith = new FaygerError({
+    this.closedWith = inAppError({
       code: 'BRIDGE_CLOSED',
       phase: 'bridge',
       what: 'using the in-app bridge',
@@ -178,7 +179,7 @@ export class MessageBridge {
 
   private closedError(phase: string): FaygerError {
     const base = this.closedWith!;
-    return new FaygerError({ code: 'BRIDGE_CLOSED', phase, message: base.message, details: base.details });
+    return inAppError({ code: 'BRIDGE_CLOSED', phase, message: base.message, details: base.details });
   }
 
   private cancelled(phase: string): FaygerError {
@@ -201,7 +202,7 @@ export class MessageBridge {
         wire = JSON.stringify(encodeValue(message));
       }
     } catch (e) {
-      throw new FaygerError({
+      throw inAppError({
         code: 'BRIDGE_SEND_FAILED',
         phase,
         what: `encoding a ${message.kind} message for the ${this.transport.kind} bridge`,
@@ -213,7 +214,7 @@ export class MessageBridge {
     try {
       this.transport.send(wire);
     } catch (e) {
-      throw new FaygerError({
+      throw inAppError({
         code: 'BRIDGE_SEND_FAILED',
         phase,
         what: `posting a ${message.kind} message over the ${this.transport.kind} bridge`,
@@ -233,7 +234,7 @@ export class MessageBridge {
   }
 
   private malformed(found: string, field: string, expected: string, raw: unknown): FaygerError {
-    return new FaygerError({
+    return inAppError({
       code: 'BRIDGE_MALFORMED_MESSAGE',
       phase: 'receive',
       what: `reading a message from the ${this.transport.kind} bridge`,
@@ -260,7 +261,7 @@ export class MessageBridge {
     const p = id !== undefined ? this.settle(id) : undefined;
     if (p)
       p.reject(
-        new FaygerError({
+        inAppError({
           code: 'BRIDGE_MALFORMED_MESSAGE',
           phase: p.phase,
           message: err.message,
@@ -306,7 +307,7 @@ export class MessageBridge {
         const p = this.settle(checked.id);
         if (!p) {
           this.o.onProblem?.(
-            new FaygerError({
+            inAppError({
               code: 'BRIDGE_MALFORMED_MESSAGE',
               phase: 'receive',
               what: 'matching a native reply to its request',

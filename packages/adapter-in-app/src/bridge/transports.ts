@@ -1,4 +1,5 @@
-import { FaygerError } from '@fayger/contracts';
+import type { FaygerError } from '@fayger/contracts';
+import { inAppError } from '../errors.js';
 
 /**
  * How messages reach the native side and come back. String transports (`structured: false`) carry JSON text;
@@ -22,7 +23,7 @@ const get = (o: unknown, k: string): unknown =>
   o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined;
 
 function missing(kind: string, expected: string, found: string): FaygerError {
-  return new FaygerError({
+  return inAppError({
     code: 'BRIDGE_TRANSPORT_MISSING',
     phase: 'connect',
     what: `connecting the ${kind} bridge`,

@@ -27,7 +27,7 @@ export function renderErrorCatalogue(
   const out: string[] = [
     `# ${options.title ?? 'Fayger error codes'}`,
     '',
-    `<!-- ${options.generatedBy ?? 'Generated from packages/contracts/src/errors/catalogue by `pnpm --filter @fayger/contracts docs:errors`.'} Do not edit by hand: a test fails when this file and the catalogue disagree. -->`,
+    `<!-- ${options.generatedBy ?? 'Generated from the error catalogue by renderErrorCatalogue (@fayger/contracts).'} Do not edit by hand: a test fails when this file and the catalogue disagree. -->`,
     '',
     'Every failure Fayger reports is a `FaygerError` with one of these stable `code`s, the `layer` that raised it,',
     'the `phase` that failed, a message saying what was expected, what was found and what to do, optional',

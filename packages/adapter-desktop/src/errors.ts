@@ -1,7 +1,11 @@
-import type { ErrorCodeInfo } from '../types.js';
+import { FaygerError, registerErrorCodes, type FaygerErrorInit } from '@fayger/contracts';
 
-/** Codes raised by @fayger/adapter-desktop (terminal UI, clipboard, notifications, open-url). */
-export const desktopCodes = {
+/**
+ * This package's own error codes, registered with the catalogue on import as any third-party adapter registers
+ * its own (docs/adapters.md): terminal UI, clipboard, notifications, open-url. docs/errors.md lists them
+ * (tooling/error-docs).
+ */
+export const desktopErrorCodes = registerErrorCodes({
   DESKTOP_UI_TREE_INVALID: {
     layer: 'adapter',
     title:
@@ -31,4 +35,23 @@ export const desktopCodes = {
     remedy:
       'Pass an absolute URL starting with http:// or https://; other schemes (file:, javascript:, custom handlers) are never opened.',
   },
-} as const satisfies Record<string, ErrorCodeInfo>;
+});
+
+// Tells the type checker that FaygerError accepts the codes.
+declare module '@fayger/contracts' {
+  interface RegisteredErrorCodes {
+    DESKTOP_UI_TREE_INVALID: true;
+    DESKTOP_UI_NO_TERMINAL: true;
+    DESKTOP_CLIPBOARD_UNAVAILABLE: true;
+    DESKTOP_TOOL_FAILED: true;
+    DESKTOP_URL_REJECTED: true;
+  }
+}
+
+/**
+ * A FaygerError. Raise this package's codes through it: importing it keeps the registration above in every
+ * bundle (the package has no side effects a bundler must keep otherwise).
+ */
+export function desktopError(init: FaygerErrorInit): FaygerError {
+  return new FaygerError(init);
+}

@@ -1,10 +1,11 @@
-import type { ErrorCodeInfo } from '../types.js';
+import { FaygerError, registerErrorCodes, type FaygerErrorInit } from '@fayger/contracts';
 
 /**
- * Codes raised by @fayger/adapter-in-app: the message bridge to the native host app (WKWebView, Android,
- * React Native WebView, MessagePort) and in-app permission answers.
+ * This package's own error codes, registered with the catalogue on import as any third-party adapter registers
+ * its own (docs/adapters.md): the message bridge to the native host app (WKWebView, Android, React Native
+ * WebView, MessagePort) and in-app permission answers. docs/errors.md lists them (tooling/error-docs).
  */
-export const inAppCodes = {
+export const inAppErrorCodes = registerErrorCodes({
   BRIDGE_TRANSPORT_MISSING: {
     layer: 'adapter',
     title:
@@ -61,4 +62,27 @@ export const inAppCodes = {
     remedy:
       "Pass a mount element (ui: { mode: 'dom', container }), or use ui: 'native' with a host app that renders UI trees.",
   },
-} as const satisfies Record<string, ErrorCodeInfo>;
+});
+
+// Tells the type checker that FaygerError accepts the codes.
+declare module '@fayger/contracts' {
+  interface RegisteredErrorCodes {
+    BRIDGE_TRANSPORT_MISSING: true;
+    BRIDGE_MALFORMED_MESSAGE: true;
+    BRIDGE_PROTOCOL_MISMATCH: true;
+    BRIDGE_NATIVE_ERROR: true;
+    BRIDGE_TIMEOUT: true;
+    BRIDGE_CLOSED: true;
+    BRIDGE_SEND_FAILED: true;
+    INAPP_PERMISSION_DENIED: true;
+    INAPP_UI_UNAVAILABLE: true;
+  }
+}
+
+/**
+ * A FaygerError. Raise this package's codes through it: importing it keeps the registration above in every
+ * bundle (the package has no side effects a bundler must keep otherwise).
+ */
+export function inAppError(init: FaygerErrorInit): FaygerError {
+  return new FaygerError(init);
+}
