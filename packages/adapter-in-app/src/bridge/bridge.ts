@@ -193,6 +193,15 @@ export class MessageBridge {
   }
 
   private send(message: OutgoingMessage, phase: string): void {
+    const failed = (doing: string, expected: string, found: string, cause: unknown) =>
+      inAppError({
+        code: 'BRIDGE_SEND_FAILED',
+        phase,
+        what: `${doing} the ${this.transport.kind} bridge`,
+        expected,
+        found,
+        cause,
+      });
     let wire: unknown;
     try {
       if (this.transport.structured) {
@@ -202,26 +211,22 @@ export class MessageBridge {
         wire = JSON.stringify(encodeValue(message));
       }
     } catch (e) {
-      throw inAppError({
-        code: 'BRIDGE_SEND_FAILED',
-        phase,
-        what: `encoding a ${message.kind} message for the ${this.transport.kind} bridge`,
-        expected: 'plain data (strings, numbers, booleans, null, arrays, objects, Uint8Array)',
-        found: e instanceof CodecError ? `${e.message} at ${e.path || '/'}` : String(e),
-        cause: e,
-      });
+      throw failed(
+        `encoding a ${message.kind} message for`,
+        'plain data (strings, numbers, booleans, null, arrays, objects, Uint8Array)',
+        e instanceof CodecError ? `${e.message} at ${e.path || '/'}` : String(e),
+        e,
+      );
     }
     try {
       this.transport.send(wire);
     } catch (e) {
-      throw inAppError({
-        code: 'BRIDGE_SEND_FAILED',
-        phase,
-        what: `posting a ${message.kind} message over the ${this.transport.kind} bridge`,
-        expected: 'the transport to accept the message',
-        found: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
-        cause: e,
-      });
+      throw failed(
+        `posting a ${message.kind} message over`,
+        'the transport to accept the message',
+        e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+        e,
+      );
     }
   }
 

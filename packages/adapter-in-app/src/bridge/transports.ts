@@ -33,6 +33,22 @@ function missing(kind: string, expected: string, found: string): FaygerError {
   });
 }
 
+/**
+ * A string transport posting to `target.postMessage` (called as a method: Android's injected interface objects
+ * need their receiver), or BRIDGE_TRANSPORT_MISSING saying what was expected and what was there instead.
+ */
+function postingTo(
+  kind: string,
+  target: unknown,
+  expected: string,
+  found: { absent: string; noPost: string },
+  listen: BridgeTransport['listen'],
+): BridgeTransport {
+  if (typeof get(target, 'postMessage') !== 'function')
+    throw missing(kind, expected, target === undefined ? found.absent : found.noPost);
+  return { kind, structured: false, send: (m) => (target as { postMessage(x: unknown): void }).postMessage(m), listen };
+}
+
 interface ReceiveHook {
   receive: (message: unknown) => void;
   postMessage?: unknown;
@@ -81,19 +97,13 @@ export function webkitTransport(options: GlobalTransportOptions = {}): BridgeTra
   const g = options.global ?? defaultGlobal();
   const name = options.name ?? 'fayger';
   const handler = get(get(get(g, 'webkit'), 'messageHandlers'), name);
-  if (typeof get(handler, 'postMessage') !== 'function') {
-    throw missing(
-      'webkit',
-      `window.webkit.messageHandlers.${name}.postMessage (a WKScriptMessageHandler named "${name}")`,
-      handler === undefined ? 'no such handler' : 'a handler without postMessage',
-    );
-  }
-  return {
-    kind: 'webkit',
-    structured: false,
-    send: (m) => (handler as { postMessage(x: unknown): void }).postMessage(m),
-    listen: (r) => listenOnReceiveHook(g, r),
-  };
+  return postingTo(
+    'webkit',
+    handler,
+    `window.webkit.messageHandlers.${name}.postMessage (a WKScriptMessageHandler named "${name}")`,
+    { absent: 'no such handler', noPost: 'a handler without postMessage' },
+    (r) => listenOnReceiveHook(g, r),
+  );
 }
 
 /** Android: an `@JavascriptInterface` object `window.<name>.postMessage(json)`; replies via `__faygerBridge.receive(json)`. */
@@ -101,39 +111,26 @@ export function androidTransport(options: GlobalTransportOptions = {}): BridgeTr
   const g = options.global ?? defaultGlobal();
   const name = options.name ?? 'FaygerAndroid';
   const iface = get(g, name);
-  if (typeof get(iface, 'postMessage') !== 'function') {
-    throw missing(
-      'android',
-      `window.${name}.postMessage (an @JavascriptInterface object named "${name}")`,
-      iface === undefined ? 'no such object' : 'an object without postMessage',
-    );
-  }
-  return {
-    kind: 'android',
-    structured: false,
-    // Called as a method: Android's injected interface objects need their receiver.
-    send: (m) => (iface as { postMessage(x: unknown): void }).postMessage(m),
-    listen: (r) => listenOnReceiveHook(g, r),
-  };
+  return postingTo(
+    'android',
+    iface,
+    `window.${name}.postMessage (an @JavascriptInterface object named "${name}")`,
+    { absent: 'no such object', noPost: 'an object without postMessage' },
+    (r) => listenOnReceiveHook(g, r),
+  );
 }
 
 /** A Fayger-aware shell that injects `window.__faygerBridge.postMessage(json)` itself. */
 export function faygerTransport(options: { global?: Obj } = {}): BridgeTransport {
   const g = options.global ?? defaultGlobal();
   const hook = get(g, RECEIVE_GLOBAL);
-  if (typeof get(hook, 'postMessage') !== 'function') {
-    throw missing(
-      'fayger',
-      `window.${RECEIVE_GLOBAL}.postMessage injected by the host app`,
-      hook === undefined ? 'nothing' : 'an object without postMessage',
-    );
-  }
-  return {
-    kind: 'fayger',
-    structured: false,
-    send: (m) => (hook as { postMessage(x: unknown): void }).postMessage(m),
-    listen: (r) => listenOnReceiveHook(g, r),
-  };
+  return postingTo(
+    'fayger',
+    hook,
+    `window.${RECEIVE_GLOBAL}.postMessage injected by the host app`,
+    { absent: 'nothing', noPost: 'an object without postMessage' },
+    (r) => listenOnReceiveHook(g, r),
+  );
 }
 
 /**
@@ -145,18 +142,12 @@ export function faygerTransport(options: { global?: Obj } = {}): BridgeTransport
 export function reactNativeTransport(options: { global?: Obj } = {}): BridgeTransport {
   const g = options.global ?? defaultGlobal();
   const rn = get(g, 'ReactNativeWebView');
-  if (typeof get(rn, 'postMessage') !== 'function') {
-    throw missing(
-      'react-native',
-      'window.ReactNativeWebView.postMessage (react-native-webview)',
-      rn === undefined ? 'nothing' : 'an object without postMessage',
-    );
-  }
-  return {
-    kind: 'react-native',
-    structured: false,
-    send: (m) => (rn as { postMessage(x: unknown): void }).postMessage(m),
-    listen: (r) => {
+  return postingTo(
+    'react-native',
+    rn,
+    'window.ReactNativeWebView.postMessage (react-native-webview)',
+    { absent: 'nothing', noPost: 'an object without postMessage' },
+    (r) => {
       const onMessage = (e: unknown) => {
         const data = get(e, 'data');
         if (typeof data === 'string' && data.includes('"fayger"')) r(data);
@@ -171,7 +162,7 @@ export function reactNativeTransport(options: { global?: Obj } = {}): BridgeTran
         stopHook();
       };
     },
-  };
+  );
 }
 
 /** A minimal MessagePort (DOM or node:worker_threads). */
