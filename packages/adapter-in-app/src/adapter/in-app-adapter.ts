@@ -26,13 +26,10 @@ import {
 } from '@fayger/contracts';
 import { MessageBridge } from '../bridge/bridge.js';
 import {
-  androidTransport,
   detectTransport,
-  faygerTransport,
   findTransportKind,
+  globalTransport,
   messagePortTransport,
-  reactNativeTransport,
-  webkitTransport,
   type BridgeTransport,
   type PortLike,
   type TransportKind,
@@ -128,18 +125,9 @@ function resolveTransport(o: InAppAdapterOptions, g: Obj): BridgeTransport {
   if (o.port) return messagePortTransport(o.port);
   const t = o.transport;
   if (t !== undefined && typeof t === 'object') return t;
-  switch (t) {
-    case 'webkit':
-      return webkitTransport({ global: g, name: o.webkitName });
-    case 'android':
-      return androidTransport({ global: g, name: o.androidName });
-    case 'react-native':
-      return reactNativeTransport({ global: g });
-    case 'fayger':
-      return faygerTransport({ global: g });
-    default:
-      return detectTransport({ global: g, webkitName: o.webkitName, androidName: o.androidName });
-  }
+  return (
+    globalTransport(t, g, o) ?? detectTransport({ global: g, webkitName: o.webkitName, androidName: o.androidName })
+  );
 }
 
 function permissionDenied(cap: CapabilityName, op: string, reason: string | undefined): FaygerError {

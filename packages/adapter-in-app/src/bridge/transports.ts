@@ -223,26 +223,41 @@ export function findTransportKind(
   return undefined;
 }
 
+/** The transport of a global bridge kind on `global` (BRIDGE_TRANSPORT_MISSING when it is not there), or undefined for other kinds. */
+export function globalTransport(
+  kind: string | undefined,
+  global: Obj,
+  names: { webkitName?: string; androidName?: string } = {},
+): BridgeTransport | undefined {
+  switch (kind) {
+    case 'fayger':
+      return faygerTransport({ global });
+    case 'webkit':
+      return webkitTransport({ global, name: names.webkitName });
+    case 'android':
+      return androidTransport({ global, name: names.androidName });
+    case 'react-native':
+      return reactNativeTransport({ global });
+    default:
+      return undefined;
+  }
+}
+
 /** The transport for whichever bridge the global offers; BRIDGE_TRANSPORT_MISSING when there is none. */
 export function detectTransport(
   options: { global?: Obj; webkitName?: string; androidName?: string } = {},
 ): BridgeTransport {
   const g = options.global ?? defaultGlobal();
   const win = (get(g, 'window') as Obj | undefined) ?? g;
-  switch (findTransportKind(win, { webkit: options.webkitName, android: options.androidName })) {
-    case 'fayger':
-      return faygerTransport({ global: win });
-    case 'webkit':
-      return webkitTransport({ global: win, name: options.webkitName });
-    case 'android':
-      return androidTransport({ global: win, name: options.androidName });
-    case 'react-native':
-      return reactNativeTransport({ global: win });
-    default:
-      throw missing(
-        'in-app',
-        `one of window.${RECEIVE_GLOBAL}.postMessage, window.webkit.messageHandlers.${options.webkitName ?? 'fayger'}, window.${options.androidName ?? 'FaygerAndroid'}.postMessage, window.ReactNativeWebView.postMessage`,
-        'none of them',
-      );
-  }
+  const found = globalTransport(
+    findTransportKind(win, { webkit: options.webkitName, android: options.androidName }),
+    win,
+    options,
+  );
+  if (found) return found;
+  throw missing(
+    'in-app',
+    `one of window.${RECEIVE_GLOBAL}.postMessage, window.webkit.messageHandlers.${options.webkitName ?? 'fayger'}, window.${options.androidName ?? 'FaygerAndroid'}.postMessage, window.ReactNativeWebView.postMessage`,
+    'none of them',
+  );
 }
