@@ -141,14 +141,8 @@ function permissionDenied(cap: CapabilityName, op: string, reason: string | unde
   });
 }
 
-const LOCAL_OPS: Readonly<Record<string, 'log' | 'clock' | 'random' | 'timer'>> = {
-  'log.write': 'log',
-  'clock.now': 'clock',
-  'random.bytes': 'random',
-  'timer.sleep': 'timer',
-  'timer.set': 'timer',
-  'timer.clear': 'timer',
-};
+// What the WebView can do itself when the native side says so (`hello.local`): every op of these capabilities.
+const LOCAL_CAPABILITIES: ReadonlySet<CapabilityName> = new Set(['log', 'clock', 'random', 'timer']);
 
 /**
  * Connects to the native side, runs the hello handshake, and returns the in-app Platform_Adapter. Rejects
@@ -337,11 +331,10 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
   function handleReady(ins: UniversalInstruction, ctx: AdapterCallContext, cap: CapabilityName): unknown {
     const st = perms.get(cap);
     if (st?.state === 'denied') throw permissionDenied(cap, ins.op, st.reason);
-    const fam = LOCAL_OPS[ins.op];
     if (
-      fam !== undefined &&
-      local.has(fam) &&
-      !(fam === 'random' && typeof cryptoObj?.getRandomValues !== 'function')
+      LOCAL_CAPABILITIES.has(cap) &&
+      local.has(cap) &&
+      !(cap === 'random' && typeof cryptoObj?.getRandomValues !== 'function')
     ) {
       return handleLocal(ins, ctx);
     }
