@@ -6,11 +6,13 @@
  * instantiate = time to first instruction). Targets are printed beside the figures, never asserted.
  *   pnpm build && pnpm bench            (= node bench/run.mjs)
  *   node bench/run.mjs --runs 3 --only fib,sha256 --scale 0.5 --no-jitless
+ *   node bench/run.mjs --only compile --no-jitless      (compile MB/s on large modules only)
  * Results: bench-results/transpiler.json (gitignored).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -217,6 +219,65 @@ if (!opts.only || opts.only.split(',').includes('simd')) {
     );
   } catch (err) {
     console.log(`simd: skipped (${String(err.message).split('\n')[0]})`);
+  }
+}
+
+// Compile throughput on large modules: a real one (brotli-wasm's 1 MB Rust build, a devDependency) and the
+// interpreter's seeded synthetic module (bench/big-module.mjs), each compiled 3 times (median): compileModule
+// (decode + validate + emit + new Function), then instantiateModule (link, run the factory).
+if (!opts.only || opts.only.split(',').includes('compile')) {
+  const require = createRequire(import.meta.url);
+  const { buildBigModule } = await import(join(here, '../../interpreter/bench/big-module.mjs'));
+  const big = [
+    [
+      'brotli-wasm (Rust, real)',
+      () => readFileSync(join(dirname(require.resolve('brotli-wasm')), 'pkg.node/brotli_wasm_bg.wasm')),
+    ],
+    ['synthetic 2 MiB (big-module.mjs)', () => buildBigModule(2 << 20)],
+  ];
+  results.compile = [];
+  console.log(
+    '\ncompile (median of 3): bytes, compileModule ms (decode + validate + emit + new Function), MB/s, generated chars, + instantiate ms',
+  );
+  for (const [name, load] of big) {
+    let bytes;
+    try {
+      bytes = new Uint8Array(load());
+    } catch (err) {
+      console.log(`${name}: skipped (${String(err.message).split('\n')[0]})`);
+      continue;
+    }
+    const cs = [];
+    const is = [];
+    let mod;
+    for (let i = 0; i < 3; i++) {
+      const c = time(() => tr.compileModule(bytes));
+      mod = c.result;
+      cs.push(c.ms);
+      // Function imports get stubs of their types (never called: no start function runs guest code here).
+      const imports = {};
+      for (const imp of mod.imports) {
+        if (imp.kind !== 'function') throw new Error(`${name}: a ${imp.kind} import (the bench stubs functions only)`);
+        imports[imp.module] ??= {};
+        imports[imp.module][imp.name] = tr.hostFunction(imp.type, () => {
+          throw new Error('bench stub called');
+        });
+      }
+      is.push(time(() => tr.instantiateModule(mod, imports, { fuel: 1e9 })).ms);
+    }
+    const e = {
+      name,
+      bytes: bytes.length,
+      compileMs: median(cs),
+      instantiateMs: median(is),
+      sourceChars: mod.source.length,
+    };
+    e.compileMBps = bytes.length / 1e6 / (e.compileMs / 1000);
+    e.endToEndMBps = bytes.length / 1e6 / ((e.compileMs + e.instantiateMs) / 1000);
+    results.compile.push(e);
+    console.log(
+      `${name.padEnd(34)} ${String(e.bytes).padStart(8)} ${e.compileMs.toFixed(0).padStart(6)} ms ${e.compileMBps.toFixed(2).padStart(6)} MB/s ${String(e.sourceChars).padStart(9)} chars  + ${e.instantiateMs.toFixed(0)} ms (${e.endToEndMBps.toFixed(2)} MB/s to first instruction)`,
+    );
   }
 }
 

@@ -130,6 +130,11 @@ export interface EmittedModule {
   readonly entryCosts: readonly number[];
   /** Float constants JS literals cannot spell (NaNs with payloads), as triples [isF64, lo, hi]; `K[i]` in the source. */
   readonly consts: readonly number[];
+  /**
+   * Per defined function: true when it has no resumable body of its own (a "leaf": no loop and no call, so its
+   * only fuel point is its entry); its generator `g<i>` is a two-line wrapper over the plain `f<i>`.
+   */
+  readonly leaves: readonly boolean[];
 }
 
 export interface ModuleLayout {
@@ -205,11 +210,29 @@ export function emitModule(m: ModuleIR): EmittedModule {
   const consts: number[] = [];
   const pool: ConstPool = { consts, decls: [], names: new Map() };
   const entryCosts: number[] = [];
+  // Suspension needs the resumable (generator) form of every function that can be on the stack when a fuel
+  // slice ends or a host promise is awaited. A function with no loop and no call ("leaf") has one fuel point, its
+  // entry, and nothing to wait on: a resumable caller pays that entry for it before the call (yielding there while
+  // the slice cannot pay it — the point where the leaf's own generator would yield) and then runs the plain form.
+  // So a leaf gets no generator body: its `g<i>` (for exports, tables and other instances) is a wrapper doing the
+  // same. Every other function is emitted twice. First pass: plain forms, which tell leaves and entry costs.
+  const leaves: boolean[] = [];
   for (let i = 0; i < m.codes.length; i++) {
-    const a = emitFunction(m, L, i, false, pool);
-    const b = emitFunction(m, L, i, true, pool);
-    out.push(a.src, b.src);
+    const a = emitFunction(m, L, i, false, pool, null);
+    out.push(a.src);
     entryCosts.push(a.entryCost);
+    leaves.push(a.leaf);
+  }
+  const leafCosts = { leaves, entryCosts };
+  for (let i = 0; i < m.codes.length; i++) {
+    const fIndex = L.nImportedFuncs + i;
+    if (leaves[i]) {
+      const params = L.funcTypes[fIndex].params.map((_, k) => `l${k}`).join(', ');
+      const cost = entryCosts[i];
+      out.push(
+        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost}) yield ${cost};\nreturn f${fIndex}(${params});\n}`,
+      );
+    } else out.push(emitFunction(m, L, i, true, pool, leafCosts).src);
   }
   // v128 constants, made once per instance (function bodies only run after this).
   out.push(...pool.decls);
@@ -219,7 +242,7 @@ export function emitModule(m: ModuleIR): EmittedModule {
   out.push('  getF() { return F; }, setF(v) { F = v; }, getD() { return D; }, setD(v) { D = v; },');
   const cg = L.closureGlobals.map((c, g) => (c ? g : -1)).filter((g) => g >= 0);
   out.push(`  getG(i) { switch (i) { ${cg.map((g) => `case ${g}: return q${g};`).join(' ')} } }, };`);
-  return { source: out.join('\n'), entryCosts, consts };
+  return { source: out.join('\n'), entryCosts, consts, leaves };
 }
 
 /** Constants of the module: NaN floats (K) and v128 constants (KV<i>, deduplicated). */
@@ -256,7 +279,9 @@ function emitFunction(
   codeIndex: number,
   gen: boolean,
   pool: ConstPool,
-): { src: string; entryCost: number } {
+  /** For a generator form: which defined functions are leaves, and their entry costs (from the plain pass). */
+  leafInfo: { readonly leaves: readonly boolean[]; readonly entryCosts: readonly number[] } | null,
+): { src: string; entryCost: number; leaf: boolean } {
   const consts = pool.consts;
   const fIndex = L.nImportedFuncs + codeIndex;
   const type = L.funcTypes[fIndex];
@@ -352,8 +377,16 @@ function emitFunction(
     if (c.kind === 3) return ret();
     return `${moves(c)}${c.kind === 1 ? 'continue' : 'break'} L${c.label};`;
   };
+  let calls = false;
   const callExpr = (j: number, args: string[]): string => {
+    calls = true;
     const imported = j < L.nImportedFuncs;
+    if (gen && !imported && leafInfo?.leaves[j - L.nImportedFuncs]) {
+      // A leaf: its entry is paid here, at the point its own generator would yield (see emitModule).
+      const cost = leafInfo.entryCosts[j - L.nImportedFuncs];
+      emit(`while (D < MAXD && F < ${cost}) yield ${cost};`);
+      return `f${j}(${args.join(', ')})`;
+    }
     if (gen) return imported ? `(yield* IG${j}(${args.join(', ')}))` : `(yield* g${j}(${args.join(', ')}))`;
     return imported ? `I${j}(${args.join(', ')})` : `f${j}(${args.join(', ')})`;
   };
@@ -672,6 +705,7 @@ function emitFunction(
           emit(
             `fn = T${tab}.elements[${idx} >>> 0]; if (fn === undefined) h_toob(); if (fn === null) h_uninit(); if (fn.sig !== ${sigId(t)}) h_sigmis();`,
           );
+          calls = true;
           const expr = gen ? `(yield* fn.gen(${args.join(', ')}))` : `fn.js(${args.join(', ')})`;
           assignResults(t, expr, hasMem ? ' RF();' : '');
         }
@@ -899,7 +933,7 @@ function emitFunction(
   for (let i = type.params.length; i < localTypes.length; i++) decls.push(`l${i} = ${ZERO[SUFFIX[localTypes[i]]]}`);
   for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
   const head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;
-  return { src: `${head}\n${b.join('\n')}\n}`, entryCost: segCost[0] };
+  return { src: `${head}\n${b.join('\n')}\n}`, entryCost: segCost[0], leaf: segAt.length === 1 && !calls };
 }
 
 /**
@@ -1063,6 +1097,12 @@ const STORES: readonly (readonly [string, number, string])[] = [
   ['setUint32', 4, 'NUM($ & 0xffffffffn)'],
 ];
 
+/** The value of an i64 operand that is a literal the emitter formatted (`25n`, `(-3n)`), else undefined. */
+function i64Literal(x: string): bigint | undefined {
+  const m = /^\(?(-?\d+)n\)?$/.exec(x);
+  return m === null ? undefined : BigInt.asUintN(6, BigInt(m[1]));
+}
+
 function binary(op: number, a: string, b: string): string {
   switch (op) {
     case 0x46:
@@ -1161,16 +1201,31 @@ function binary(op: number, a: string, b: string): string {
       return `${a} | ${b}`;
     case 0x85:
       return `${a} ^ ${b}`;
-    case 0x86:
-      return `SN(64, ${a} << (${b} & 63n))`;
-    case 0x87:
-      return `${a} >> (${b} & 63n)`;
-    case 0x88:
-      return `SN(64, UN(64, ${a}) >> (${b} & 63n))`;
+    // A constant count is folded (`x << 25n`, not `x << (25n & 63n)`): V8's optimizing tier keeps 64-bit BigInt
+    // arithmetic unboxed only for shifts by a literal; the masked form boxes every value of the loop (10× slower).
+    case 0x86: {
+      const k = i64Literal(b);
+      if (k === 0n) return a;
+      return `SN(64, ${a} << ${k === undefined ? `(${b} & 63n)` : `${k & 63n}n`})`;
+    }
+    case 0x87: {
+      const k = i64Literal(b);
+      if (k === 0n) return a;
+      return `${a} >> ${k === undefined ? `(${b} & 63n)` : `${k & 63n}n`}`;
+    }
+    case 0x88: {
+      const k = i64Literal(b);
+      if (k === 0n) return a;
+      return `SN(64, UN(64, ${a}) >> ${k === undefined ? `(${b} & 63n)` : `${k & 63n}n`})`;
+    }
     case 0x89:
-      return `h_rotl64(${a}, ${b})`;
-    case 0x8a:
-      return `h_rotr64(${a}, ${b})`;
+    case 0x8a: {
+      const k = i64Literal(b);
+      if (k === undefined) return `h_rot${op === 0x89 ? 'l' : 'r'}64(${a}, ${b})`;
+      const left = op === 0x89 ? k : (64n - k) & 63n;
+      if (left === 0n) return a;
+      return `SN(64, (${a} << ${left}n) | (UN(64, ${a}) >> ${64n - left}n))`;
+    }
     case 0x92:
       return `FR(${a} + ${b})`;
     case 0x93:

@@ -324,3 +324,95 @@ describe('calls across instances', () => {
     expect(small(tr)).toEqual(small(interp));
   });
 });
+
+describe('i64 shifts and rotations by a constant count (folded into the source)', () => {
+  it('agree with V8 for every count form: 0, 1, 31, 32, 33, 63, 64, 65, negative', () => {
+    const ops = ['shl', 'shr_s', 'shr_u', 'rotl', 'rotr'];
+    const counts = ['0', '1', '31', '32', '33', '63', '64', '65', '-1', '-64', '0x7fffffffffffffff'];
+    const funcs = ops.flatMap((op) =>
+      counts.map((k, i) => `(func (export "${op}${i}") (param i64) (result i64) local.get 0 i64.const ${k} i64.${op})`),
+    );
+    const bytes = wat(`(module ${funcs.join('\n')})`);
+    const native = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), {})
+      .exports as Record<string, (x: bigint) => bigint>;
+    const t = instantiateModule(compileModule(bytes));
+    expect(t.module.source).not.toMatch(/& 63n/);
+    const inputs = [0n, 1n, -1n, 0x0123456789abcdefn, -0x7edcba9876543210n, -(2n ** 63n), 2n ** 63n - 1n, 0x80000000n];
+    let checked = 0;
+    for (const op of ops)
+      for (let i = 0; i < counts.length; i++)
+        for (const x of inputs) {
+          expect([op, counts[i], x, t.invoke(`${op}${i}`, [x])[0]]).toEqual([
+            op,
+            counts[i],
+            x,
+            BigInt.asUintN(64, native[`${op}${i}`](x)), // the native API returns raw (unsigned) bits
+          ]);
+          checked++;
+        }
+    expect(checked).toBe(ops.length * counts.length * inputs.length);
+  });
+});
+
+describe('leaf functions (no loop, no call) have no generator body', () => {
+  const leafWat = `(module
+    (memory 1)
+    (func $leaf (param $x i32) (result i32)
+      (i32.store (i32.const 8) (local.get $x))
+      (if (result i32) (i32.and (local.get $x) (i32.const 1))
+        (then (i32.add (i32.mul (local.get $x) (i32.const 3)) (i32.const 1)))
+        (else (i32.shr_u (local.get $x) (i32.const 1)))))
+    (func $pair (param i32) (result i32 i32) (local.get 0) (i32.const 1))
+    (func (export "leaf") (param i32) (result i32) (call $leaf (local.get 0)))
+    (func (export "run") (param $n i32) (result i32)
+      (local $x i32) (local $steps i32)
+      (local.set $x (local.get $n))
+      (block $done
+        (loop $l
+          (br_if $done (i32.le_u (local.get $x) (i32.const 1)))
+          (local.set $x (call $leaf (local.get $x)))
+          (local.set $steps (i32.add (call $pair (local.get $steps)) (i32.const 0) (drop)))
+          (br $l)))
+      (i32.add (local.get $steps) (i32.load (i32.const 8)))))`;
+
+  it("are paid for at the call site and suspend at the interpreter's points in every slice size", async () => {
+    const bytes = wat(leafWat);
+    const mod = compileModule(bytes);
+    // f0 ($leaf) and f1 ($pair) are leaves: one-line wrappers, called plainly (entry paid before) from generators.
+    expect(mod.source).toMatch(
+      /function\* g0\(l0\) \{\nwhile \(D < MAXD && F < \d+\) yield \d+;\nreturn f0\(l0\);\n\}/,
+    );
+    expect(mod.source).toMatch(/function\* g1\(l0\) \{\nwhile/);
+    expect(mod.source).not.toMatch(/yield\* g[01]\(/);
+    expect(mod.source).toMatch(/function\* g3\(l0\) \{\nlet /); // run: a loop, so a real generator
+    for (const slice of [1, 2, 3, 5, 8, 13, 21, 1000]) {
+      for (const [name, arg] of [
+        ['run', 27],
+        ['leaf', 7],
+      ] as const) {
+        const t = instantiateModule(mod);
+        const i = interp.instantiateModule(interp.compileModule(bytes));
+        const got = await drive(t.call(name, [arg]), slice);
+        const want = await drive(i.call(name, [arg]), slice);
+        expect([name, slice, got]).toEqual([name, slice, want]);
+        expect([name, slice, t.usage().fuelUsed]).toEqual([name, slice, i.usage().fuelUsed]);
+      }
+    }
+    // Under a total budget that runs out at a leaf's entry, both stop at the same count.
+    for (const fuel of [5, 17, 40, 111]) {
+      const stop = async (api: typeof interp | typeof tr) => {
+        const inst = (api.instantiateModule as typeof interp.instantiateModule)(
+          (api.compileModule as typeof interp.compileModule)(bytes),
+          {},
+          { fuel },
+        );
+        const r = inst.call('run', [27]).run({ fuel: 3 });
+        let s = r;
+        const ex = inst.call('run', [27]);
+        for (s = ex.run({ fuel: 3 }); s.status === 'suspended'; s = ex.run({ fuel: 3 }));
+        return [r.status, s.status, (s as { error?: { code?: string } }).error?.code, inst.usage().fuelUsed];
+      };
+      expect([fuel, await stop(tr)]).toEqual([fuel, await stop(interp)]);
+    }
+  });
+});
