@@ -12,6 +12,7 @@ import {
 import { bytesEqual, hex } from '../errors.js';
 import { canonicalJson } from '../format/canonical-json.js';
 import {
+  CRITICAL_FLAG_SNAPSHOT,
   FLAG_REQUIRED,
   HEADER_LENGTH,
   MAGIC,
@@ -432,4 +433,11 @@ function decodeMetadata(bytes: Uint8Array): SnapshotMetadata {
     if (err instanceof FieldError) throw malformed(PHASE, 'decoding the snapshot metadata', err);
     throw err;
   }
+}
+
+/** True when `head` (the first 16 bytes or more of a file) is a BuF-family header marked as a snapshot. */
+export function isSnapshotHeader(head: Uint8Array): boolean {
+  if (head.length < 16) return false;
+  for (let i = 0; i < MAGIC.length; i++) if (head[i] !== MAGIC[i]) return false;
+  return (head[12]! & CRITICAL_FLAG_SNAPSHOT) !== 0;
 }
