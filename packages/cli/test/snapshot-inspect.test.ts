@@ -101,3 +101,76 @@ describe('fayger inspect (snapshot)', () => {
     expect(o.err).toMatch(/SNAPSHOT_DIGEST_MISMATCH/);
   });
 });
+
+describe('snapshot flags of fayger run and fayger resume', () => {
+  it('run: --snapshot options are checked as usage errors; other engines than the interpreter are refused', async () => {
+    const dir = tempDir();
+    const cases: [string[], RegExp][] = [
+      [['--snapshot-on-exit-after', '100'], /--snapshot-on-exit-after without --snapshot/],
+      [['--snapshot-key', 'k.json'], /--snapshot-key without --snapshot/],
+      [['--snapshot', 's.snap', '--snapshot-on-exit-after', '0'], /a positive integer amount of fuel/],
+      [['--snapshot', 's.snap', '--snapshot-on-exit-after', '12abc'], /a positive integer amount of fuel/],
+      [['--snapshot', 's.snap', '--engine', 'transpiler'], /only the interpreter can capture/],
+    ];
+    for (const [flags, message] of cases) {
+      const o = io(dir);
+      expect(await runCli(['run', 'app.buf', '--allow-unsigned', ...flags], o)).toBe(111);
+      expect(o.err).toMatch(/CLI_USAGE/);
+      expect(o.err).toMatch(message);
+    }
+  });
+
+  it('the snapshot host key is created once in the state dir, scoped to fayger.snapshot, with a trust hint', async () => {
+    const { snapshotKey } = await import('../src/snapshot-options.js');
+    const { statSync, readFileSync } = await import('node:fs');
+    const state = tempDir();
+    const first = await snapshotKey(state);
+    expect(first.created).toBe(true);
+    expect(statSync(first.file).mode & 0o777).toBe(0o600);
+    const again = await snapshotKey(state);
+    expect(again.created).toBe(false);
+    expect(again.signer.keyId).toBe(first.signer.keyId);
+    const entry = JSON.parse(readFileSync(first.pubFile, 'utf8'));
+    expect(entry).toMatchObject({ id: first.signer.keyId, publishers: ['fayger.snapshot'] });
+    expect(first.trustHint).toContain(first.pubFile);
+    // A snapshot signed by it verifies against roots holding that entry.
+    const roots = join(state, 'roots.json');
+    writeFileSync(roots, JSON.stringify({ version: 1, keys: [entry] }));
+    const bytes = await encodeSnapshot(snapshot(), { digest: detectDigestProvider(), signer: first.signer });
+    writeFileSync(join(state, 'a.snap'), bytes);
+    const o = io(state);
+    expect(await runCli(['inspect', 'a.snap', '--trusted-roots', 'roots.json'], o)).toBe(0);
+    expect(o.out).toContain(`verified: ${first.signer.keyId}`);
+  });
+
+  it('resume: verifies the snapshot first — untrusted, tampered, an app BuF given as snapshot are typed refusals', async () => {
+    const dir = tempDir();
+    const bytes = await encodeSnapshot(snapshot(), { digest: detectDigestProvider(), signer: hostKey });
+    writeFileSync(join(dir, 'ok.snap'), bytes);
+    const bad = bytes.slice();
+    bad[100]! ^= 1;
+    writeFileSync(join(dir, 'bad.snap'), bad);
+    const entry = trustedRootEntry(hostKey.publicKey, { publishers: ['fayger.snapshot'] });
+    writeFileSync(join(dir, 'roots.json'), JSON.stringify({ version: 1, keys: [entry] }));
+    const other = trustedRootEntry(createEd25519Signer(new Uint8Array(32).fill(8)).publicKey, {
+      publishers: ['fayger.snapshot'],
+    });
+    writeFileSync(join(dir, 'other.json'), JSON.stringify({ version: 1, keys: [other] }));
+    const run = async (...a: string[]) => {
+      const o = io(dir);
+      return { code: await runCli(['resume', ...a], o), err: o.err };
+    };
+    expect(await run('ok.snap')).toMatchObject({ code: 111 });
+    expect(await run('ok.snap', 'app.buf')).toMatchObject({ code: 111 }); // no --trusted-roots
+    const untrusted = await run('ok.snap', 'app.buf', '--trusted-roots', 'other.json');
+    expect(untrusted.code).toBe(112);
+    expect(untrusted.err).toMatch(/SNAPSHOT_UNTRUSTED/);
+    const tampered = await run('bad.snap', 'app.buf', '--trusted-roots', 'roots.json');
+    expect(tampered.code).toBeGreaterThanOrEqual(112);
+    expect(tampered.err).toMatch(/SNAPSHOT_(MALFORMED|DIGEST_MISMATCH|UNTRUSTED)/);
+    writeFileSync(join(dir, 'roots-as-snap.snap'), '{"not":"a snapshot"}');
+    const notSnap = await run('roots-as-snap.snap', 'app.buf', '--trusted-roots', 'roots.json');
+    expect(notSnap.code).toBe(113);
+    expect(notSnap.err).toMatch(/SNAPSHOT_MALFORMED/);
+  });
+});

@@ -18,6 +18,7 @@ import {
   type RunResult,
 } from 'fayger';
 import { createNodeFayger, defaultStateDir, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
+import { parseSnapshotOptions } from '../snapshot-options.js';
 import { parse, usage } from '../args.js';
 import { refOf } from '../buf-file.js';
 import { RUN_EXIT_CODES, isGuestTrap, runExitCodeFor } from '../exit-codes.js';
@@ -213,6 +214,9 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     'state-dir': { type: 'string' },
     'no-version-store': { type: 'boolean' },
     json: { type: 'boolean' },
+    snapshot: { type: 'string' },
+    'snapshot-on-exit-after': { type: 'string' },
+    'snapshot-key': { type: 'string' },
   });
   if (values.help) return (io.stdout(runHelp), 'help');
   if (positionals.length !== 1) {
@@ -254,6 +258,20 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   const engine = (values.engine as string | undefined) ?? DEFAULT_ENGINE;
   if (!(ENGINE_CHOICES as readonly string[]).includes(engine))
     throw usage('run', `--engine ${engine}`, ENGINE_CHOICES.join(', '));
+  const snapshotOptions = parseSnapshotOptions('run', io.cwd, values, engine);
+  if (snapshotOptions) {
+    // The flags are parsed and checked (above); capturing needs the runtime's snapshot()/resume API (#18, branch
+    // snapengine), which this build does not have yet. Refuse before anything runs rather than run without it.
+    throw new FaygerError({
+      code: 'CLI_NOT_AVAILABLE',
+      phase: 'run',
+      what: `fayger run --snapshot ${snapshotOptions.out}`,
+      expected: 'a runtime that can snapshot a suspended instance',
+      found: 'this build has the snapshot format (fayger inspect reads snapshots) but not yet the runtime capture',
+      hint: 'Run without --snapshot; snapshot support lands with the runtime resume API (issue #18).',
+      details: { option: 'snapshot' },
+    });
+  }
   // Usage errors first; then whether the file is a bare module (an unreadable one is an I/O error).
   const modulePath = isUrl ? undefined : resolve(io.cwd, target);
   const bareModule = modulePath !== undefined && (await sniffModule(modulePath));
