@@ -11,8 +11,11 @@ import {
   type QuotaValues,
   type ResourceUsage,
   type EventSink,
+  type InstanceSnapshot,
   QUOTA_KEYS,
 } from '@fayger/contracts';
+import type { WasiContext } from './abi/wasi/context.js';
+import { checkInstanceSnapshot, codeDigestOf, fdEntryOf, snapshotFailure, wasiResources } from './snapshot.js';
 import { createFaygerModule, FAYGER_IMPORT_CAPABILITY, GuestExit } from './abi/fayger.js';
 import { HostGate, isThenable, type GateHost, type Maybe } from './abi/gate.js';
 import { createWasiModule, unsupportedWasiImport, WASI_IMPORT_CAPABILITIES, WASI_SUBSET } from './abi/wasi.js';
@@ -114,6 +117,9 @@ export class Instance implements BufInstance, SchedulerTask {
   private busOpen = false;
   private released = false;
   private endReason: string | undefined;
+  private wasiCx: WasiContext | undefined;
+  /** The host import whose promise the guest waits on (recorded in a snapshot as its pending op). */
+  private pendingImport: { op: string; capabilities: readonly string[] } | undefined;
 
   constructor(
     private readonly env: InstanceEnv,
@@ -124,6 +130,8 @@ export class Instance implements BufInstance, SchedulerTask {
     grants: GrantReport,
     /** Implementations that also fit the policy and the host, tried in order when `impl` refuses the module. */
     private readonly fallbacks: RuntimeImplementation[] = [],
+    /** Resume this snapshot instead of instantiating (runtime.resume). */
+    private readonly resumeFrom?: InstanceSnapshot,
   ) {
     this.id = id;
     this.grants = grants;
@@ -267,8 +275,20 @@ export class Instance implements BufInstance, SchedulerTask {
             });
       }
       if (!this.lifecycle.live) return;
+      const snap = this.resumeFrom;
+      if (snap) this.checkResume(snap);
       const compiled = await this.compileWithFallback(code);
       if (!this.lifecycle.live) return;
+      if (snap && typeof compiled.restore !== 'function') {
+        throw snapshotFailure(
+          'SNAPSHOT_UNSUPPORTED',
+          `resuming ${this.id}`,
+          'an engine that restores snapshots',
+          `${this.implementation}, which does not`,
+          { implementation: this.implementation },
+          'Resume with `--engine interpreter` (the interpreter restores snapshots).',
+        );
+      }
 
       const exp = compiled.exports.find((e) => e.name === entry.export);
       const okType =
@@ -298,6 +318,8 @@ export class Instance implements BufInstance, SchedulerTask {
         },
       });
       this.busOpen = true;
+      if (snap) await this.reopenResources(snap);
+      if (!this.lifecycle.live) return;
 
       const limits = this.monitor.limits;
       const memAction = this.monitor.action('memoryPages');
@@ -307,17 +329,30 @@ export class Instance implements BufInstance, SchedulerTask {
       this.inStart = true;
       this.monitor.startClock();
       this.armWallTimer();
+      let restoredCall: GuestCall | undefined;
       try {
-        guest = await compiled.instantiate(imports, {
-          ...(limits.memoryPages !== undefined
-            ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 }
-            : {}),
-          ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
-          ...(limits.tableElements !== undefined ? { maxTableElements: limits.tableElements } : {}),
-          // Meters the start function, which runs inside instantiate, outside the scheduler's slices.
-          ...(limits.fuel !== undefined ? { startFuel: Math.max(0, limits.fuel - this.monitor.fuelUsed) } : {}),
-          ...(this.canSlice ? { startSlices: this.startSlices() } : {}),
-        });
+        if (snap) {
+          const r = await compiled.restore!(imports, snap.engine, {
+            ...(limits.memoryPages !== undefined
+              ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 }
+              : {}),
+            ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
+            ...(limits.tableElements !== undefined ? { maxTableElements: limits.tableElements } : {}),
+          });
+          guest = r.instance;
+          restoredCall = r.calls[0];
+          this.monitor.fuelUsed = snap.engine.fuelUsed;
+        } else
+          guest = await compiled.instantiate(imports, {
+            ...(limits.memoryPages !== undefined
+              ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 }
+              : {}),
+            ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
+            ...(limits.tableElements !== undefined ? { maxTableElements: limits.tableElements } : {}),
+            // Meters the start function, which runs inside instantiate, outside the scheduler's slices.
+            ...(limits.fuel !== undefined ? { startFuel: Math.max(0, limits.fuel - this.monitor.fuelUsed) } : {}),
+            ...(this.canSlice ? { startSlices: this.startSlices() } : {}),
+          });
       } catch (err) {
         // Ended while the start function ran (wall time, terminate): the instance has its outcome already.
         if (!this.lifecycle.live) return;
@@ -330,6 +365,15 @@ export class Instance implements BufInstance, SchedulerTask {
         return;
       }
       this.guest = guest;
+      if (snap) {
+        // The call in progress continues; `_initialize` (when it was the one snapshotted) is followed by the entry.
+        this.call = restoredCall;
+        if (!restoredCall || snap.engine.calls[0]?.export !== entry.export) this.calls.push(entry.export);
+        this.lifecycle.transition('Initialized', 'resume');
+        this.lifecycle.transition('Running', 'resume');
+        this.unparked();
+        return;
+      }
       if (
         entry.export !== '_initialize' &&
         compiled.exports.some((e) => e.name === '_initialize' && e.kind === 'function')
@@ -504,9 +548,166 @@ export class Instance implements BufInstance, SchedulerTask {
           },
         },
         wasi,
+        (cx) => {
+          this.wasiCx = cx;
+        },
       );
     }
+    // A host import answering with a promise is the op a snapshot taken meanwhile records as pending.
+    for (const [module, fns] of Object.entries(out)) {
+      for (const [name, fn] of Object.entries(fns)) {
+        const capabilities =
+          module === WASI
+            ? (WASI_IMPORT_CAPABILITIES[name] ?? [])
+            : FAYGER_IMPORT_CAPABILITY[name]
+              ? [FAYGER_IMPORT_CAPABILITY[name]!]
+              : [];
+        fns[name] = (args, ctx) => {
+          gate.lastAsync = undefined;
+          const r = fn(args, ctx);
+          if (isThenable(r)) {
+            // The capability of the instruction the import waits on (fd_read: fs.read or stdio), else the import's.
+            const viaGate = gate.lastAsync as { capability: string } | undefined;
+            const mark = { op: `${module}.${name}`, capabilities: viaGate ? [viaGate.capability] : capabilities };
+            this.pendingImport = mark;
+            const clear = () => {
+              if (this.pendingImport === mark) this.pendingImport = undefined;
+            };
+            Promise.resolve(r).then(clear, clear);
+          }
+          return r;
+        };
+      }
+    }
     return out;
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /**
+   * Captures the instance (Suspended, or waiting on a host call) as an InstanceSnapshot: the engine state, the
+   * app and code digest, grants, the pending host op and the open WASI descriptors. Does not change the instance.
+   */
+  snapshot(): InstanceSnapshot {
+    const what = `snapshotting instance ${this.id}`;
+    const stopped = this.state === 'Suspended' || (this.state === 'Running' && this.waiting);
+    if (!stopped || this.inSlice || !this.guest) {
+      throw snapshotFailure(
+        'SNAPSHOT_NOT_SUSPENDED',
+        what,
+        'an instance in Suspended or waiting on a host call',
+        `${this.state}${this.inSlice ? ' (in a slice)' : ''}`,
+      );
+    }
+    if (typeof this.guest.snapshot !== 'function') {
+      throw snapshotFailure(
+        'SNAPSHOT_UNSUPPORTED',
+        what,
+        'an engine that captures snapshots',
+        `${this.implementation}, which does not`,
+        { implementation: this.implementation },
+        'Run the app with `--engine interpreter` (the interpreter captures snapshots).',
+      );
+    }
+    const entry = this.buf.manifest.entry.export;
+    if (!this.call && !(this.calls.length === 1 && this.calls[0] === entry)) {
+      throw snapshotFailure('SNAPSHOT_NOT_SUSPENDED', what, 'a call in progress', 'none (between calls)');
+    }
+    const engine = this.guest.snapshot(this.call ? [this.call] : []);
+    const pendingImport = engine.calls[0]?.waiting ? this.pendingImport : undefined;
+    const capability = pendingImport?.capabilities.find((c) => this.grantMap.has(c)) ?? pendingImport?.capabilities[0];
+    return {
+      version: 1,
+      app: { id: this.buf.manifest.id, version: this.buf.manifest.version },
+      codeDigest: codeDigestOf(this.buf),
+      entry,
+      engine: { ...engine, fuelUsed: Math.max(engine.fuelUsed, this.monitor.fuelUsed) },
+      grants: this.grants.granted,
+      ...(pendingImport ? { pending: { op: pendingImport.op, ...(capability ? { capability } : {}) } } : {}),
+      resources: wasiResources(this.wasiCx),
+      origin: { hostKind: 'process' in globalThis ? 'node' : 'browser', takenAt: new Date().toISOString() },
+    };
+  }
+
+  /** Before anything runs: same code, and every capability the snapshot depends on granted here. */
+  private checkResume(snap: InstanceSnapshot): void {
+    checkInstanceSnapshot(snap);
+    const what = `resuming instance ${this.id}`;
+    const digest = codeDigestOf(this.buf);
+    if (snap.codeDigest !== digest || snap.entry !== this.buf.manifest.entry.export) {
+      throw snapshotFailure(
+        'SNAPSHOT_CODE_MISMATCH',
+        what,
+        `code digest ${digest} (entry ${this.buf.manifest.entry.export})`,
+        `${snap.codeDigest} (entry ${snap.entry})`,
+      );
+    }
+    if (snap.engine.engine !== this.impl.descriptor.id) {
+      throw snapshotFailure(
+        'SNAPSHOT_ENGINE_MISMATCH',
+        what,
+        `a state of ${this.impl.descriptor.id} (the routed engine)`,
+        `one of ${snap.engine.engine}`,
+        { engine: snap.engine.engine },
+        `Resume with the engine that wrote it (\`--engine interpreter\` for ${snap.engine.engine}).`,
+      );
+    }
+    const revoked = (capability: string, of: string) =>
+      snapshotFailure(
+        'SNAPSHOT_CAPABILITY_REVOKED',
+        what,
+        `capability ${capability} granted (${of} depends on it)`,
+        'not granted by this host',
+        { capability, of },
+      );
+    if (snap.pending?.capability && !this.grantMap.has(snap.pending.capability))
+      throw revoked(snap.pending.capability, `the pending host call ${snap.pending.op}`);
+    for (const r of snap.resources) {
+      if (r.kind !== 'wasi.fd') {
+        throw snapshotFailure(
+          'SNAPSHOT_RESOURCE_UNAVAILABLE',
+          what,
+          'resources this runtime recreates (wasi.fd)',
+          `${r.kind} ${r.handle}`,
+          { kind: r.kind, handle: r.handle },
+        );
+      }
+      if (r.capability !== undefined && !this.grantMap.has(r.capability))
+        throw revoked(r.capability, `descriptor ${r.handle} (${String(r.data.path)})`);
+    }
+  }
+
+  /** Reopens the snapshot's WASI descriptors by path under the new grants (before the guest runs). */
+  private async reopenResources(snap: InstanceSnapshot): Promise<void> {
+    const fds = snap.resources.filter((r) => r.kind === 'wasi.fd');
+    if (!fds.length) return;
+    const cx = this.wasiCx;
+    const what = `resuming instance ${this.id}`;
+    for (const r of fds) {
+      const e = fdEntryOf(r);
+      const unavailable = (why: string) =>
+        snapshotFailure('SNAPSHOT_RESOURCE_UNAVAILABLE', what, `descriptor ${r.handle} reopened at ${e.path}`, why, {
+          handle: r.handle,
+          path: e.path,
+        });
+      if (!cx) throw unavailable('the guest imports no WASI descriptor functions here');
+      const writing = e.kind === 'file' && e.write;
+      if (!cx.readable(e.path) || (writing && !cx.writable(e.path)))
+        throw snapshotFailure(
+          'SNAPSHOT_CAPABILITY_REVOKED',
+          what,
+          `${writing ? 'fs.write' : 'fs.read'} granted over ${e.path}`,
+          'the path lies outside the roots granted here',
+          { handle: r.handle, path: e.path },
+        );
+      if (cx.fds.has(r.handle)) throw unavailable(`descriptor ${r.handle} is taken here (a preopen or stdio)`);
+      const o = await Promise.resolve(cx.host.gate.invoke('fs.stat', { path: e.path }));
+      if (!o.ok) throw unavailable(`${o.error.code}: ${o.error.message}`);
+      const type = (o.value as { type?: string }).type;
+      if ((e.kind === 'dir') !== (type === 'directory'))
+        throw unavailable(`it is now a ${type ?? 'different entry'}, not a ${e.kind === 'dir' ? 'directory' : 'file'}`);
+      cx.fds.set(r.handle, e);
+    }
   }
 
   private strictDenied(importName: string, caps: readonly string[]): FaygerError {

@@ -1,4 +1,12 @@
-import { FaygerError, QUOTA_KEYS, isQuotaKey, type CompiledCode, type LoadedBuf } from '@fayger/contracts';
+import {
+  FaygerError,
+  QUOTA_KEYS,
+  isQuotaKey,
+  type CompiledCode,
+  type InstanceSnapshot,
+  type LoadedBuf,
+} from '@fayger/contracts';
+import { checkInstanceSnapshot } from './snapshot.js';
 import { Instance, type InstanceEnv } from './instance.js';
 import { publish } from './lifecycle.js';
 import { ALLOWED_LIMIT_ACTIONS, SOFT_LIMIT_RESOURCES } from './monitor.js';
@@ -124,38 +132,60 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
   };
 
+  function create(buf: LoadedBuf, opts: InstantiateOptions, snapshot?: InstanceSnapshot): BufInstance {
+    const manifest = buf?.manifest;
+    if (!manifest || typeof buf.section !== 'function') {
+      throw invalid('instantiating a BuF', 'a LoadedBuf from the loader (manifest, section())', String(buf));
+    }
+    const id = opts.instanceId ?? `${manifest.id.slice(0, 100)}#${++counter}`;
+    if ([...live].some((i) => i.id === id))
+      throw invalid('instantiating a BuF', 'a unique instance id', `${id} (already live)`);
+    const route = registry.route(manifest.runtime, options.hostPolicy?.requiredFeatures);
+    // A snapshot resumes on the engine that wrote it when the policy allows it among the candidates.
+    let implementation = route.implementation;
+    let fallbacks = route.fallbacks;
+    if (snapshot) {
+      const same = [route.implementation, ...route.fallbacks].find((i) => i.descriptor.id === snapshot.engine.engine);
+      if (same) {
+        implementation = same;
+        fallbacks = [];
+      }
+    }
+    const grants = opts.grants ?? options.bus.negotiate(manifest.capabilities);
+    if (
+      !grants ||
+      !Array.isArray(grants.granted) ||
+      !Array.isArray(grants.missingRequired) ||
+      !Array.isArray(grants.absentOptional)
+    ) {
+      throw invalid(
+        'instantiating a BuF',
+        'grants as a GrantReport (entries, granted, missingRequired, absentOptional)',
+        String(grants),
+      );
+    }
+    const instance = new Instance(env, buf, implementation, opts, id, grants, fallbacks, snapshot);
+    live.add(instance);
+    publish(
+      options.events,
+      'runtime.implementation.selected',
+      () => ({
+        implementation: implementation.descriptor.id,
+        reason: snapshot ? `resume: ${route.reason}` : route.reason,
+      }),
+      { instanceId: id },
+    );
+    return instance;
+  }
+
   return {
     instantiate(buf: LoadedBuf, opts: InstantiateOptions = {}): BufInstance {
-      const manifest = buf?.manifest;
-      if (!manifest || typeof buf.section !== 'function') {
-        throw invalid('instantiating a BuF', 'a LoadedBuf from the loader (manifest, section())', String(buf));
-      }
-      const id = opts.instanceId ?? `${manifest.id.slice(0, 100)}#${++counter}`;
-      if ([...live].some((i) => i.id === id))
-        throw invalid('instantiating a BuF', 'a unique instance id', `${id} (already live)`);
-      const route = registry.route(manifest.runtime, options.hostPolicy?.requiredFeatures);
-      const grants = opts.grants ?? options.bus.negotiate(manifest.capabilities);
-      if (
-        !grants ||
-        !Array.isArray(grants.granted) ||
-        !Array.isArray(grants.missingRequired) ||
-        !Array.isArray(grants.absentOptional)
-      ) {
-        throw invalid(
-          'instantiating a BuF',
-          'grants as a GrantReport (entries, granted, missingRequired, absentOptional)',
-          String(grants),
-        );
-      }
-      const instance = new Instance(env, buf, route.implementation, opts, id, grants, route.fallbacks);
-      live.add(instance);
-      publish(
-        options.events,
-        'runtime.implementation.selected',
-        () => ({ implementation: route.implementation.descriptor.id, reason: route.reason }),
-        { instanceId: id },
-      );
-      return instance;
+      return create(buf, opts);
+    },
+
+    resume(buf: LoadedBuf, snapshot: InstanceSnapshot, opts: InstantiateOptions = {}): BufInstance {
+      checkInstanceSnapshot(snapshot);
+      return create(buf, opts, snapshot);
     },
 
     instances(): readonly BufInstance[] {

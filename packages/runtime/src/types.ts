@@ -1,4 +1,5 @@
 import type {
+  InstanceSnapshot,
   CapabilityQuota,
   FaygerError,
   GrantReport,
@@ -206,11 +207,27 @@ export interface BufInstance {
   usage(): ResourceUsage;
   /** Called on each transition; returns the unsubscribe function. */
   onTransition(listener: (t: TransitionInfo) => void): () => void;
+  /**
+   * Captures the instance — Suspended, or waiting on a host call — as an InstanceSnapshot (engine state, app and
+   * code digest, grants, the pending host op, open WASI descriptors); the instance is unchanged and may go on.
+   * SNAPSHOT_NOT_SUSPENDED otherwise; SNAPSHOT_UNSUPPORTED on an engine without snapshots (the transpiler:
+   * run with `--engine interpreter`) or with a live host object in the guest.
+   */
+  snapshot(): InstanceSnapshot;
 }
 
 export interface Runtime {
   /** Creates an instance in Loaded: routes the implementation (throws RUNTIME_NO_IMPLEMENTATION) and checks grants later, at start. */
   instantiate(buf: LoadedBuf, options?: InstantiateOptions): BufInstance;
+  /**
+   * Creates an instance in Loaded that continues `snapshot` (taken of this exact BuF's code) when started:
+   * `start()` checks the code digest (SNAPSHOT_CODE_MISMATCH), the engine (SNAPSHOT_ENGINE_MISMATCH, or
+   * SNAPSHOT_UNSUPPORTED when the routed engine cannot restore), negotiates capabilities again (a pending op or
+   * descriptor whose capability is not granted here: SNAPSHOT_CAPABILITY_REVOKED), reopens WASI descriptors by
+   * path (SNAPSHOT_RESOURCE_UNAVAILABLE) — all before the guest runs — then the guest goes on from its
+   * snapshot point to its normal end. The snapshot's own grants are informational: it never grants more.
+   */
+  resume(buf: LoadedBuf, snapshot: InstanceSnapshot, options?: InstantiateOptions): BufInstance;
   /** Live (not yet ended) instances. */
   instances(): readonly BufInstance[];
   /** Terminates every live instance. */

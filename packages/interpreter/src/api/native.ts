@@ -17,6 +17,7 @@ import type { FuelAccount, InstanceCtx } from '../execute/objects.js';
 import { link, type Extern, type Imports } from '../execute/instantiate.js';
 import { Execution, UNLIMITED_FUEL } from '../execute/execution.js';
 import { runStartFunction } from './start.js';
+import { applyMemory, applyState, captureState, snapshotError } from '../execute/snapshot.js';
 import { readRaw, writeRaw } from '../execute/values.js';
 import type {
   CompileOptions,
@@ -280,6 +281,58 @@ function linkInstance(module: WasmModule, imports: Imports, options: InstanceOpt
     fuel,
   });
   return new WasmInstance(module, ctx, exports);
+}
+
+/**
+ * Recreates an instance of `module` from a snapshot's engine state without running its start function: links
+ * `imports`, installs the memory, then globals, tables, segment state, fuel used and the stopped calls (see
+ * execute/snapshot.ts). Throws SNAPSHOT_MALFORMED / SNAPSHOT_ENGINE_MISMATCH for a bad state, WASM_LINK_ERROR for
+ * imports or limits that do not fit.
+ */
+export function restoreInstance(
+  module: WasmModule,
+  imports: Imports,
+  options: InstanceOptions,
+  snapshot: {
+    readonly memories: readonly { pages: number; bytes: Uint8Array }[];
+    readonly state: Uint8Array;
+    readonly fuelUsed: number;
+    readonly calls: readonly { export: string; waiting: boolean }[];
+  },
+): { instance: WasmInstance; calls: Execution[] } {
+  const inst = linkInstance(module, imports, options);
+  const ctx = inst.ctx;
+  applyMemory(ctx, module.ir, snapshot.memories);
+  const fuelUsed = snapshot.fuelUsed;
+  if (!(Number.isSafeInteger(fuelUsed) && fuelUsed >= 0)) {
+    throw snapshotError('SNAPSHOT_MALFORMED', 'restoring the fuel used', 'a non-negative integer', String(fuelUsed));
+  }
+  const exportIndex = (name: string): number | undefined => {
+    const ex = module.ir.exports.find((e) => e.name === name);
+    return ex !== undefined && ex.kind === 0 ? ex.index : undefined;
+  };
+  const calls = applyState(module.ir, ctx, snapshot.state, snapshot.calls, exportIndex);
+  ctx.fuel.used = fuelUsed;
+  if (ctx.fuel.remaining !== UNLIMITED_FUEL) ctx.fuel.remaining = Math.max(0, ctx.fuel.remaining - fuelUsed);
+  return { instance: inst, calls };
+}
+
+/** Encodes the engine state of `instance` and its stopped `calls` (see execute/snapshot.ts). */
+export function captureInstance(
+  instance: WasmInstance,
+  calls: readonly { ex: Execution; exportName: string }[],
+): { memories: { pages: number; bytes: Uint8Array }[]; state: Uint8Array; fuelUsed: number } {
+  const ctx = instance.ctx;
+  if (ctx.terminated) {
+    throw snapshotError('SNAPSHOT_NOT_SUSPENDED', 'snapshotting an instance', 'a live instance', 'a terminated one');
+  }
+  const state = captureState(instance.module.ir, ctx, calls);
+  const mem = ctx.memory;
+  return {
+    memories: mem ? [{ pages: mem.pages, bytes: mem.u8.slice() }] : [],
+    state,
+    fuelUsed: ctx.fuel.used,
+  };
 }
 
 /** Wraps a host function as an importable WasmFunction. It receives and returns raw values (see RawValue). */

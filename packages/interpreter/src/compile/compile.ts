@@ -14,6 +14,15 @@ export interface CompiledFunction {
   readonly nLocals: number;
   readonly frameSize: number;
   readonly hasRefLocals: boolean;
+  /** End of the body in the code buffer (exclusive): the body is [entry, end). */
+  readonly end: number;
+  /**
+   * Where a stopped call may stand in this body, as offsets from `entry` (ascending): the FUEL ops (where a
+   * fuel slice ends) and the return points right after each CALL / CALL_INDIRECT (where a caller frame waits,
+   * or a call waits on a host import). Snapshot restore accepts a program counter only at one of these.
+   */
+  readonly fuelPoints: Int32Array;
+  readonly returnPoints: Int32Array;
 }
 
 /**
@@ -130,8 +139,11 @@ function compileFunction(
   // next such point, so metering is per instruction on straight-line code and deterministic.
   let fuelPos = -1;
   let fuelCount = 0;
+  const fuelAt: number[] = [];
+  const returnAt: number[] = [];
   const fuelPoint = () => {
     if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
+    fuelAt.push(out.n);
     out.push(X.FUEL);
     out.push(0);
     fuelPos = out.n - 1;
@@ -589,6 +601,7 @@ function compileFunction(
           const arg = canon(vSlot.length - n) * 2;
           for (let i = 0; i < n; i++) pop();
           emit(X.CALL, c[pc + 1], arg);
+          returnAt.push(out.n);
           for (const r of t.results) push(r);
         }
         pc += 2;
@@ -603,6 +616,7 @@ function compileFunction(
           const arg = canon(vSlot.length - n) * 2;
           for (let i = 0; i < n; i++) pop();
           emit(X.CALL_INDIRECT, sigId(t), c[pc + 2], idx, arg);
+          returnAt.push(out.n);
           for (const r of t.results) push(r);
         }
         pc += 3;
@@ -871,7 +885,25 @@ function compileFunction(
   if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
   let hasRefLocals = false;
   for (let i = type.params.length; i < localTypes.length; i++) if (isRef(localTypes[i])) hasRefLocals = true;
-  return { entry, nParams: nParamSlots, nLocals, frameSize: nLocals + maxH + 1, hasRefLocals };
+  // Keep only the points that still stand at an op of their kind (a later peephole may have rewritten one).
+  const end = out.n;
+  const code = out.a;
+  const fuelPoints = Int32Array.from(fuelAt.filter((p) => p < end && code[p] === X.FUEL).map((p) => p - entry));
+  const returnPoints = Int32Array.from(
+    returnAt
+      .filter((p) => p <= end && (code[p - 3] === X.CALL || (p - 5 >= entry && code[p - 5] === X.CALL_INDIRECT)))
+      .map((p) => p - entry),
+  );
+  return {
+    entry,
+    nParams: nParamSlots,
+    nLocals,
+    frameSize: nLocals + maxH + 1,
+    hasRefLocals,
+    end,
+    fuelPoints,
+    returnPoints,
+  };
 
   /** Compiles the SIMD instruction at `at`; returns its length in the decoded stream. */
   function compileSimd(op: number, at: number): number {

@@ -5,7 +5,7 @@ import { acquireMachine, releaseMachine, stackOverflow } from './machine.js';
 import { DONE, OUT_OF_FUEL, run } from './interpreter.js';
 import { acquireState, releaseState, type LoopState } from './loop-state.js';
 import { readRaw, writeRaw } from './values.js';
-import { writeHostResults } from './host-call.js';
+import { callHost, writeHostResults } from './host-call.js';
 import { Trap, trap } from './trap.js';
 import { X } from '../compile/exec-ops.js';
 import { V128 } from '../decode/module-ir.js';
@@ -27,6 +27,8 @@ export class Execution {
   private readonly args: readonly RawValue[];
   /** Fuel used by this execution so far. */
   fuelUsed = 0;
+  /** Restored from a snapshot while waiting on a host import: the first run invokes it again (at-least-once). */
+  private replay = false;
 
   constructor(
     readonly fn: WasmFunction,
@@ -90,6 +92,24 @@ export class Execution {
       } catch (e) {
         return this.fail(e);
       }
+    }
+    if (this.replay) {
+      this.replay = false;
+      const pf = st.pendingFn!;
+      st.fuel = 0;
+      st.nestedFuel = 0;
+      this.account.callDepth = st.depth + 1;
+      let waits: boolean;
+      try {
+        waits = callHost(st, pf, st.pendingBase, f.inst!);
+      } catch (e) {
+        return this.fail(e);
+      }
+      if (waits) {
+        this.state = 'waiting';
+        return { status: 'waiting', settled: this.watch(st.promise!) };
+      }
+      st.pendingFn = null;
     }
     if (this.state === 'waiting') {
       const s = this.settled!;
@@ -216,6 +236,41 @@ export class Execution {
     const fnIndex = this.st?.fn.index ?? this.fn.index;
     this.finish('trapped');
     return { status: 'trapped', error: toTrapError(e, fnIndex) };
+  }
+
+  /**
+   * What a snapshot records of this call: its loop state (frames, stacks) and whether it waits on a host import.
+   * Only a suspended or waiting call has one; anything else is SNAPSHOT_NOT_SUSPENDED.
+   */
+  snapshotView(): { st: LoopState; waiting: boolean } {
+    const st = this.st;
+    if ((this.state !== 'suspended' && this.state !== 'waiting') || st === null) {
+      throw new FaygerError({
+        code: 'SNAPSHOT_NOT_SUSPENDED',
+        phase: 'execute',
+        what: 'snapshotting a guest call',
+        expected: 'a call stopped at the end of a fuel slice or waiting on a host call',
+        found: `a ${this.state} call`,
+      });
+    }
+    return { st, waiting: this.state === 'waiting' || this.replay };
+  }
+
+  /** A call rebuilt from a snapshot (snapshot.ts applyState): suspended, or about to re-invoke its host import. */
+  static restored(
+    fn: WasmFunction,
+    account: FuelAccount,
+    maxDepth: number,
+    st: LoopState,
+    fuelUsed: number,
+    replay: boolean,
+  ): Execution {
+    const ex = new Execution(fn, new Array(fn.irType.params.length).fill(0), account, maxDepth);
+    ex.st = st;
+    ex.state = 'suspended';
+    ex.fuelUsed = fuelUsed;
+    ex.replay = replay;
+    return ex;
   }
 
   /** Abandons a suspended or waiting call (instance termination). */

@@ -120,7 +120,14 @@ export interface FuelAccount {
 /** A module's compiled code, compiled per function on demand (compile.ts's CompiledCode). */
 export interface LazyCode {
   readonly code: Int32Array;
-  func(index: number): { entry: number; frameSize: number };
+  func(index: number): {
+    entry: number;
+    frameSize: number;
+    /** See compile.ts CompiledFunction (used by snapshot restore to validate program counters). */
+    end: number;
+    fuelPoints: Int32Array;
+    returnPoints: Int32Array;
+  };
 }
 
 /** Slots (of 8 bytes) a value of type `t` takes on the value stack: two for a v128, else one. */

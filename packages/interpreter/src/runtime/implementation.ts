@@ -1,6 +1,7 @@
 import { FaygerError } from '@fayger/contracts';
 import type {
   CompiledCode,
+  EngineSnapshot,
   GuestCall,
   GuestExportDescriptor,
   GuestFunctionType,
@@ -19,11 +20,14 @@ import type {
 } from '@fayger/contracts';
 import {
   type WasmModule,
+  captureInstance,
   compileModule,
   hostFunction,
   instantiateModuleAsync,
+  restoreInstance,
   type WasmInstance,
 } from '../api/native.js';
+import { STATE_VERSION, snapshotError } from '../execute/snapshot.js';
 import type { FunctionType, RawValue, ValueType } from '../api/types.js';
 import type { Execution } from '../execute/execution.js';
 import { WasmFunction, WasmMemory, PAGE } from '../execute/objects.js';
@@ -106,9 +110,10 @@ function memoryView(mem: WasmMemory): GuestMemory {
 class InterpreterGuestCall implements GuestCall {
   private fuelBefore = 0;
   constructor(
-    private readonly ex: Execution,
+    readonly exportName: string,
+    readonly ex: Execution,
     private readonly results: readonly ValueType[],
-    private readonly owner: InterpreterGuestInstance,
+    readonly owner: InterpreterGuestInstance,
   ) {}
 
   get state(): GuestCall['state'] {
@@ -171,8 +176,9 @@ class InterpreterGuestInstance implements GuestInstance {
         found: f === undefined ? 'no such export' : f.kind,
       });
     }
-    const raw = f.type.params.map((t, i) => toRaw(t, args[i] ?? 0));
-    const c = new InterpreterGuestCall(this.inst.call(exportName, raw), f.type.results, this);
+    // A missing argument is zero (null for references); a null reference stays null.
+    const raw = f.type.params.map((t, i) => toRaw(t, args[i] ?? (t === 'funcref' || t === 'externref' ? null : 0)));
+    const c = new InterpreterGuestCall(exportName, this.inst.call(exportName, raw), f.type.results, this);
     this.pending.add(c);
     return c;
   }
@@ -194,6 +200,63 @@ class InterpreterGuestInstance implements GuestInstance {
 
   usage(): GuestUsage {
     return this.inst.usage();
+  }
+
+  snapshot(calls: readonly GuestCall[]): EngineSnapshot {
+    if (this.terminated) {
+      throw snapshotError('SNAPSHOT_NOT_SUSPENDED', 'snapshotting an instance', 'a live instance', 'a terminated one');
+    }
+    const own: InterpreterGuestCall[] = [];
+    for (const c of calls) {
+      if (!(c instanceof InterpreterGuestCall) || c.owner !== this) {
+        throw new FaygerError({
+          code: 'INVALID_ARGUMENT',
+          phase: 'execute',
+          what: 'snapshotting an instance',
+          expected: 'calls started on this instance',
+          found: 'a call of another instance',
+        });
+      }
+      own.push(c);
+    }
+    for (const c of own) {
+      if (c.ex.state !== 'suspended' && c.ex.state !== 'waiting') {
+        throw snapshotError(
+          'SNAPSHOT_NOT_SUSPENDED',
+          `snapshotting the call of ${JSON.stringify(c.exportName)}`,
+          'a call stopped at the end of a fuel slice or waiting on a host call',
+          `a ${c.ex.state} call`,
+        );
+      }
+      if (c.ex.fn.host !== null) {
+        throw snapshotError(
+          'SNAPSHOT_UNSUPPORTED',
+          `snapshotting the call of ${JSON.stringify(c.exportName)}`,
+          'a call of a function the guest defines',
+          'a call of a re-exported host import',
+        );
+      }
+    }
+    const captured = captureInstance(
+      this.inst,
+      own.map((c) => ({ ex: c.ex, exportName: c.exportName })),
+    );
+    return {
+      engine: INTERPRETER_IMPLEMENTATION_ID,
+      stateVersion: STATE_VERSION,
+      memories: captured.memories,
+      state: captured.state,
+      fuelUsed: captured.fuelUsed,
+      calls: own.map((c) => ({ export: c.exportName, waiting: c.ex.snapshotView().waiting })),
+    };
+  }
+
+  /** Wraps restored executions as calls of this instance. */
+  adopt(exportName: string, ex: Execution): InterpreterGuestCall {
+    const f = this.inst.exports[exportName] as WasmFunction;
+    const c = new InterpreterGuestCall(exportName, ex, f.type.results, this);
+    this.pending.add(c);
+    return c;
   }
 
   terminate(): void {
@@ -229,7 +292,11 @@ class InterpreterCompiledCode implements CompiledCode {
     );
   }
 
-  async instantiate(imports: HostImports, options: InstantiateOptions = {}): Promise<GuestInstance> {
+  /** Host imports wrapped as the interpreter's host functions; `context` gives them the instance's memory. */
+  private link(imports: HostImports): {
+    linked: Record<string, Record<string, WasmFunction>>;
+    bind: (guest: InterpreterGuestInstance) => void;
+  } {
     let guest: InterpreterGuestInstance | undefined;
     const context: HostCallContext = {
       get memory() {
@@ -265,19 +332,98 @@ class InterpreterCompiledCode implements CompiledCode {
         return conv(r);
       });
     }
+    return {
+      linked,
+      bind: (g) => {
+        guest = g;
+      },
+    };
+  }
+
+  async instantiate(imports: HostImports, options: InstantiateOptions = {}): Promise<GuestInstance> {
+    const { linked, bind } = this.link(imports);
     const inst = await instantiateModuleAsync(this.module, linked, {
-      ...(options.maxMemoryPages !== undefined ? { maxMemoryPages: options.maxMemoryPages } : {}),
-      ...(options.maxCallDepth !== undefined ? { maxCallDepth: options.maxCallDepth } : {}),
-      ...(options.fuelBudget !== undefined ? { fuel: options.fuelBudget } : {}),
-      ...(options.maxTableElements !== undefined ? { maxTableElements: options.maxTableElements } : {}),
+      ...limits(options),
       ...(options.startFuel !== undefined ? { startFuel: options.startFuel } : {}),
       ...(options.startSlices !== undefined ? { startSlices: options.startSlices } : {}),
-      // The runtime never exposes the memory as an ArrayBuffer: grow it geometrically.
-      geometricMemory: true,
     });
-    guest = new InterpreterGuestInstance(inst);
+    const guest = new InterpreterGuestInstance(inst);
+    bind(guest);
     return guest;
   }
+
+  async restore(
+    imports: HostImports,
+    snapshot: EngineSnapshot,
+    options: InstantiateOptions = {},
+  ): Promise<{ readonly instance: GuestInstance; readonly calls: readonly GuestCall[] }> {
+    if (snapshot === null || typeof snapshot !== 'object') {
+      throw snapshotError('SNAPSHOT_MALFORMED', 'restoring a snapshot', 'an engine snapshot object', String(snapshot));
+    }
+    if (snapshot.engine !== INTERPRETER_IMPLEMENTATION_ID) {
+      throw snapshotError(
+        'SNAPSHOT_ENGINE_MISMATCH',
+        'restoring a snapshot',
+        `a state written by ${INTERPRETER_IMPLEMENTATION_ID}`,
+        `one written by ${JSON.stringify(snapshot.engine)}`,
+        { engine: snapshot.engine },
+      );
+    }
+    if (snapshot.stateVersion !== STATE_VERSION) {
+      throw snapshotError(
+        'SNAPSHOT_ENGINE_MISMATCH',
+        'restoring a snapshot',
+        `interpreter state version ${STATE_VERSION}`,
+        `version ${String(snapshot.stateVersion)}`,
+        { stateVersion: snapshot.stateVersion },
+      );
+    }
+    if (
+      !(snapshot.state instanceof Uint8Array) ||
+      !Array.isArray(snapshot.memories) ||
+      !Array.isArray(snapshot.calls) ||
+      !snapshot.calls.every(
+        (c) => c !== null && typeof c === 'object' && typeof c.export === 'string' && typeof c.waiting === 'boolean',
+      )
+    ) {
+      throw snapshotError(
+        'SNAPSHOT_MALFORMED',
+        'restoring a snapshot',
+        'state bytes, a list of memories and a list of calls { export, waiting }',
+        'fields of other types',
+      );
+    }
+    const { linked, bind } = this.link(imports);
+    let restored: ReturnType<typeof restoreInstance>;
+    try {
+      restored = restoreInstance(this.module, linked, limits(options), snapshot);
+    } catch (e) {
+      if (FaygerError.is(e)) throw e;
+      // Decoding checks every field first; anything else escaping is still a bad state, never a crash.
+      throw new FaygerError({
+        code: 'SNAPSHOT_MALFORMED',
+        phase: 'instantiate',
+        what: 'restoring the interpreter state',
+        found: String(e),
+        cause: e,
+      });
+    }
+    const guest = new InterpreterGuestInstance(restored.instance);
+    bind(guest);
+    const calls = restored.calls.map((ex, i) => guest.adopt(snapshot.calls[i].export, ex));
+    return { instance: guest, calls };
+  }
+}
+
+function limits(options: InstantiateOptions) {
+  return {
+    ...(options.maxMemoryPages !== undefined ? { maxMemoryPages: options.maxMemoryPages } : {}),
+    ...(options.maxCallDepth !== undefined ? { maxCallDepth: options.maxCallDepth } : {}),
+    ...(options.fuelBudget !== undefined ? { fuel: options.fuelBudget } : {}),
+    ...(options.maxTableElements !== undefined ? { maxTableElements: options.maxTableElements } : {}),
+    // The runtime never exposes the memory as an ArrayBuffer: grow it geometrically.
+    geometricMemory: true,
+  };
 }
 
 /** The interpreter as a Runtime_Implementation (ExecutionStrategy) for the runtime layer's registry. */
@@ -285,7 +431,7 @@ export function createInterpreterImplementation(): RuntimeImplementation {
   const descriptor: RuntimeImplementationDescriptor = {
     id: INTERPRETER_IMPLEMENTATION_ID,
     version: VERSION,
-    features: ['suspend', 'fuel', 'jitless', 'deterministic', 'simd'],
+    features: ['suspend', 'fuel', 'jitless', 'deterministic', 'simd', 'snapshot'],
     wasmVersion: '2.0',
   };
   return {

@@ -163,6 +163,9 @@ export function countBytes(v: unknown, depth = 0): number {
  * when the bus answers at once, a Promise otherwise (the implementation then suspends the guest).
  */
 export class HostGate {
+  /** The op (and its capability) of the last instruction that answered with a promise (snapshots' pending op). */
+  lastAsync: { op: string; capability: string } | undefined;
+
   constructor(private readonly host: GateHost) {}
 
   granted(capability: string): boolean {
@@ -192,7 +195,9 @@ export class HostGate {
         return { ok: false, error: errorData(error) };
       }
     }
-    return this.admit(op, args, capability, bytesOut);
+    const r = this.admit(op, args, capability, bytesOut);
+    if (isThenable(r)) this.lastAsync = { op, capability };
+    return r;
   }
 
   /** Charges work proportional to `bytes` (payload copied for the guest) as fuel; a fuel breach ends the guest. */

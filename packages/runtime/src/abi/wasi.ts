@@ -95,8 +95,14 @@ export const WASI_IMPORT_CAPABILITIES: Readonly<Record<string, readonly string[]
 };
 
 /** Builds the wasi_snapshot_preview1 module for one instance (only the functions the module imports). */
-export function createWasiModule(host: WasiHost, names: readonly string[]): Record<string, HostFunction> {
+export function createWasiModule(
+  host: WasiHost,
+  names: readonly string[],
+  /** Receives the descriptor table's context (snapshots record and reopen the open descriptors). */
+  onContext?: (cx: WasiContext) => void,
+): Record<string, HostFunction> {
   const cx = new WasiContext(host);
+  onContext?.(cx);
   const all: Record<string, HostFunction> = {
     ...coreFunctions(cx),
     ...fdFunctions(cx),

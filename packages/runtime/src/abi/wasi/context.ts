@@ -119,6 +119,16 @@ export class WasiContext {
   }
 
   /** True when `path` lies under a root of the fs.write grant (so a write there can be attempted at all). */
+  /** `path` lies under a root of the fs.read or fs.write grant (a snapshot's descriptor may be reopened). */
+  readable(path: string): boolean {
+    return ['fs.read', 'fs.write'].some((name) => {
+      const g = this.host.grants.get(name);
+      if (!g) return false;
+      const roots = g.scope?.roots;
+      return roots === undefined || roots.some((r) => within(path, normalizeRoot(r)));
+    });
+  }
+
   writable(path: string): boolean {
     const g = this.host.grants.get('fs.write');
     if (!g) return false;
