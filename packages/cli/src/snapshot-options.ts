@@ -106,3 +106,111 @@ export async function snapshotKey(stateDir: string, keyFile?: string): Promise<S
     `(it is scoped to ${SNAPSHOT_SCOPE}: it vouches for snapshots only, never for apps).`;
   return { signer, file, created, pubFile, trustHint };
 }
+
+/** The piece of a BufInstance the snapshotter drives (structural: the CLI does not import the runtime). */
+interface SnapshotTarget {
+  readonly state: string;
+  suspend(): void;
+  terminate(reason?: string): void;
+  usage(): { fuelUsed: number };
+  onTransition(listener: (t: { to: string }) => void): () => void;
+  snapshot(): import('@fayger/contracts').InstanceSnapshot;
+  readonly done: Promise<unknown>;
+}
+
+export interface Snapshotter {
+  /** Resolves true once a snapshot was written (the instance was then terminated), false when none was. */
+  readonly written: Promise<boolean>;
+  /** Why taking the snapshot failed (the instance was then terminated). */
+  readonly failure: unknown;
+  stop(): void;
+}
+
+/**
+ * Watches a running instance: after `afterFuel` fuel (checked between fuel slices) or on SIGINT/SIGTERM it is
+ * suspended, captured, signed with the snapshot key, written to `out`, and terminated.
+ */
+export function watchForSnapshot(
+  instance: SnapshotTarget,
+  options: SnapshotRunOptions,
+  io: { stderr(s: string): void },
+  ctx: {
+    stateDir: string;
+    encode: (s: import('@fayger/contracts').InstanceSnapshot, signer: Signer) => Promise<Uint8Array>;
+    buf: string;
+  },
+): Snapshotter {
+  let stopped = false;
+  let failure: unknown;
+  let taking: Promise<boolean> | undefined;
+  let resolveWritten: (v: boolean) => void = () => undefined;
+  const written = new Promise<boolean>((r) => (resolveWritten = r));
+  const ended = () => instance.state === 'Terminated' || instance.state === 'Failed';
+  const take = (why: string): Promise<boolean> => {
+    taking ??= (async () => {
+      if (ended()) return false;
+      if (instance.state !== 'Suspended') {
+        const suspended = new Promise<void>((r) => {
+          const off = instance.onTransition((t) => {
+            if (t.to === 'Suspended' || t.to === 'Terminated' || t.to === 'Failed') {
+              off();
+              r();
+            }
+          });
+        });
+        instance.suspend();
+        await Promise.race([suspended, instance.done]);
+      }
+      if (ended()) return false;
+      const snap = instance.snapshot();
+      const key = await snapshotKey(ctx.stateDir, options.keyFile);
+      const bytes = await ctx.encode(snap, key.signer);
+      await writeFileAtomic(options.out, bytes);
+      io.stderr(
+        `fayger run: snapshot after ${snap.engine.fuelUsed} fuel (${why}) written to ${options.out} (${bytes.length} bytes, signed by ${key.signer.keyId}); continue with: fayger resume ${options.out} ${ctx.buf} --trusted-roots <roots.json>\n`,
+      );
+      if (key.created) io.stderr(`fayger run: new snapshot host key: ${key.trustHint}\n`);
+      instance.terminate('snapshot');
+      return true;
+    })();
+    return taking;
+  };
+  const onSignal = (sig: string) => () => {
+    take(sig).then(resolveWritten, (err) => {
+      failure = err;
+      instance.terminate(sig);
+      resolveWritten(false);
+    });
+  };
+  const sigint = onSignal('SIGINT');
+  const sigterm = onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  const tick = () => {
+    if (stopped || taking || ended()) return;
+    if (options.afterFuel !== undefined && instance.usage().fuelUsed >= options.afterFuel) {
+      take(`--snapshot-on-exit-after ${options.afterFuel}`).then(resolveWritten, (err) => {
+        failure = err;
+        resolveWritten(false);
+        instance.terminate('snapshot-failed');
+      });
+      return;
+    }
+    setImmediate(tick);
+  };
+  if (options.afterFuel !== undefined) setImmediate(tick);
+  void instance.done.then(async () => {
+    if (!taking) resolveWritten(false);
+  });
+  return {
+    written: written.then(async (w) => (taking ? await taking.catch(() => false) : w)),
+    get failure() {
+      return failure;
+    },
+    stop() {
+      stopped = true;
+      process.off('SIGINT', sigint);
+      process.off('SIGTERM', sigterm);
+    },
+  };
+}

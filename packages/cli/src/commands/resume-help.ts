@@ -11,8 +11,8 @@ fails the resume (SNAPSHOT_CAPABILITY_REVOKED), a resource that cannot be reopen
 (SNAPSHOT_RESOURCE_UNAVAILABLE), both before the guest runs — then continues the guest on the interpreter and
 exits with its exit code. The BuF is named explicitly: a snapshot binds the code by digest, not by location.
 
-Options: those of \`fayger run\` (--trusted-roots, --allow-unsigned, --grant, --deny, --dir, --env, --quota,
---host, --explain, --events, --log, --state-dir, --json), and
+The snapshot file comes first. Options: those of \`fayger run\` (--trusted-roots, --allow-unsigned, --grant,
+--deny, --dir, --env, --quota, --host, --explain, --events, --log, --state-dir, --json), and
       --snapshot <file>                 write a new snapshot of the resumed guest (as fayger run)
       --snapshot-on-exit-after <fuel>   … after this much more fuel
       --snapshot-key <key.json>         signing key (default: the host key in the state dir)

@@ -51,8 +51,8 @@ Options:
 ${QUOTA_KEYS.map((k) => `                                 ${k.padEnd(19)}${DEFAULT_QUOTAS[k] === undefined ? 'unlimited' : String(DEFAULT_QUOTAS[k])} (${QUOTA_INFO[k].unit})`).join('\n')}
       --snapshot <file>        write a signed snapshot of the guest (docs/spec/snapshot-v1.md) when it stops early:
                                after --snapshot-on-exit-after fuel, or on SIGINT/SIGTERM; continue it with
-                               \`fayger resume <file> <app.buf>\`. Forces --engine interpreter. (This build checks
-                               the flags; capture needs the runtime resume API of issue #18: exit 115 until then)
+                               \`fayger resume <file> <app.buf>\`. Forces --engine interpreter (--explain says so).
+                               Exits 0 once the snapshot is written (the guest did not end)
       --snapshot-on-exit-after <fuel>
                                stop after this much fuel and write the snapshot
       --snapshot-key <key.json>
