@@ -1,5 +1,5 @@
 // fayger run --snapshot / fayger resume end to end (spawned CLI, fresh processes).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,34 @@ describe('snapshot and resume through the CLI', () => {
     expect(r.code).toBe(112);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/SNAPSHOT_DIGEST_MISMATCH/);
+  }, 120_000);
+
+  it('SIGINT with --snapshot writes a snapshot that resumes to the same end', async () => {
+    const whole = fayger('run', 'ticker.wasm');
+    const child = spawn(process.execPath, [BIN, 'run', 'ticker.wasm', '--snapshot', 'int.snap'], {
+      cwd: dir,
+      env: { ...process.env, FAYGER_STATE_DIR: state },
+    });
+    let out = '';
+    let err = '';
+    let signalled = false;
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (!signalled && out.includes('tick 00')) {
+          signalled = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.on('close', (c) => resolve(c));
+    });
+    expect(code, err).toBe(0);
+    expect(err).toMatch(/snapshot after \d+ fuel \(SIGINT\)/);
+    const entry = JSON.parse(readFileSync(join(state, 'snapshot-host.pub.json'), 'utf8'));
+    writeFileSync(join(dir, 'roots.json'), JSON.stringify({ version: 1, keys: [entry] }));
+    const rest = fayger('resume', 'int.snap', 'ticker.wasm', '--trusted-roots', 'roots.json');
+    expect(rest.code, rest.stderr).toBe(7);
+    expect(out + rest.stdout).toBe(whole.stdout);
   }, 120_000);
 });
