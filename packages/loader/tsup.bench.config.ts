@@ -7,6 +7,7 @@ export default defineConfig({
     'spec-example': 'bench/spec-example.ts',
     'profile-open': 'bench/profile-open.ts',
     sources: 'bench/sources.ts',
+    'snapshot-sizes': 'bench/snapshot-sizes.ts',
   },
   outDir: 'bench-dist',
   format: ['esm'],

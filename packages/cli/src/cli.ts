@@ -5,6 +5,7 @@ import { inspectHelp } from './commands/inspect-help.js';
 import { keygenHelp } from './commands/keygen-help.js';
 import { packHelp } from './commands/pack-help.js';
 import { pushHelp } from './commands/push-help.js';
+import { resumeHelp } from './commands/resume-help.js';
 import { signHelp } from './commands/sign-help.js';
 import { verifyHelp } from './commands/verify-help.js';
 import type { CliIo } from './cli-io.js';
@@ -53,6 +54,11 @@ const COMMANDS: Record<
     load: async () => (await import('./commands/run-cached.js')).run,
     help: runHelp,
     summary: 'load, verify and run a .buf, or run a bare .wasm module (unsigned, local)',
+  },
+  resume: {
+    load: async () => (await import('./commands/resume.js')).resume,
+    help: resumeHelp,
+    summary: 'continue a guest from a snapshot (fayger run --snapshot)',
   },
   push: {
     load: async () => (await import('./commands/push.js')).push,

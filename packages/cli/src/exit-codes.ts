@@ -41,6 +41,8 @@ const VERIFICATION = new Set<string>([
   'LOADER_ROOT_DIGEST_MISMATCH',
   'LOADER_SECTION_DIGEST_MISMATCH',
   'LOADER_IPFS_BLOCK_INVALID',
+  'SNAPSHOT_UNTRUSTED',
+  'SNAPSHOT_DIGEST_MISMATCH',
 ]);
 const USAGE = new Set<string>([
   'CLI_USAGE',
@@ -75,6 +77,9 @@ const UNSUPPORTED = new Set<string>([
   'RUNTIME_NO_IMPLEMENTATION',
   'RUNTIME_ASYNC_UNSUPPORTED',
   'FAYGER_ENGINE_UNAVAILABLE',
+  'SNAPSHOT_ENGINE_MISMATCH',
+  'SNAPSHOT_UNSUPPORTED',
+  'SNAPSHOT_NOT_SUSPENDED',
 ]);
 
 /** The exit code for a thrown value (see EXIT_CODES). */
@@ -85,9 +90,13 @@ export function exitCodeFor(err: unknown): ExitCode {
   if (USAGE.has(code)) return EXIT_CODES.USAGE;
   if (IO.has(code) || SOURCE_IO.test(code)) return EXIT_CODES.IO_ERROR;
   if (UNSUPPORTED.has(code)) return EXIT_CODES.UNSUPPORTED;
-  if (code === 'CAPABILITY_REQUIRED_MISSING') return EXIT_CODES.CAPABILITY_MISSING;
+  if (code === 'CAPABILITY_REQUIRED_MISSING' || code === 'SNAPSHOT_CAPABILITY_REVOKED')
+    return EXIT_CODES.CAPABILITY_MISSING;
+  if (code === 'SNAPSHOT_RESOURCE_UNAVAILABLE') return EXIT_CODES.IO_ERROR;
   if (/^(TRAP|QUOTA|WASM|WASI|RUNTIME)_/.test(code) || code === 'CAPABILITY_DENIED') return EXIT_CODES.GUEST_FAILED;
-  if (/^(LOADER|SECURITY|CLI)_/.test(code) || code === 'FAYGER_MODULE_INVALID') return EXIT_CODES.MALFORMED_INPUT;
+  // SNAPSHOT_MALFORMED, SNAPSHOT_CODE_MISMATCH (a snapshot of other code than the BuF given) land here too.
+  if (/^(LOADER|SECURITY|CLI|SNAPSHOT)_/.test(code) || code === 'FAYGER_MODULE_INVALID')
+    return EXIT_CODES.MALFORMED_INPUT;
   return EXIT_CODES.INTERNAL;
 }
 

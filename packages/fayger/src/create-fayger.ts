@@ -15,6 +15,8 @@ import {
   type ResourceUsage,
   type SelectionReport,
   type VersionStore,
+  type InstanceSnapshot,
+  type Signer,
 } from '@fayger/contracts';
 import {
   createInstructionBus,
@@ -23,7 +25,14 @@ import {
   type AdapterChoice,
   type BusDiagnostic,
 } from '@fayger/adapter-core';
-import { MemorySource, loadBuf, openSource, type OpenSourceOptions } from '@fayger/loader';
+import {
+  MemorySource,
+  encodeSnapshot,
+  loadBuf,
+  loadSnapshot,
+  openSource,
+  type OpenSourceOptions,
+} from '@fayger/loader';
 import { EventBus } from '@fayger/observability';
 import {
   createRuntime,
@@ -191,6 +200,24 @@ export interface Fayger {
   start(input: BufInput | LoadedBuf, options?: RunOptions): Promise<RunHandle>;
   /** Loads (unless given a LoadedBuf), runs to the end and reports. Load and trust failures reject. */
   run(input: BufInput | LoadedBuf, options?: RunOptions): Promise<RunResult>;
+  /**
+   * Signs a snapshot of a suspended instance (`handle.instance.snapshot()` gives the `InstanceSnapshot`) as snapshot
+   * v1 bytes (docs/spec/snapshot-v1.md) with the host key `signer`. Throws SNAPSHOT_NOT_SUSPENDED /
+   * SNAPSHOT_UNSUPPORTED as `instance.snapshot()` does.
+   */
+  snapshot(instance: BufInstance | InstanceSnapshot, options: { signer: Signer }): Promise<Uint8Array>;
+  /**
+   * Continues a snapshot of `buf`'s code: `snapshot` as bytes (verified against this Fayger's trust: the signing
+   * host key must be trusted for `fayger.snapshot`) or an `InstanceSnapshot`. Capabilities are negotiated again
+   * under this Fayger's policy; resolves like `run` once the guest ends.
+   */
+  resume(buf: BufInput | LoadedBuf, snapshot: Uint8Array | InstanceSnapshot, options?: RunOptions): Promise<RunResult>;
+  /** As `resume`, returning the handle once the resumed instance started. */
+  startResume(
+    buf: BufInput | LoadedBuf,
+    snapshot: Uint8Array | InstanceSnapshot,
+    options?: RunOptions,
+  ): Promise<RunHandle>;
   /** Terminates every live instance, closes the bus and the adapter, and closes sources Fayger opened. */
   close(): Promise<void>;
 }
@@ -339,17 +366,34 @@ export function createFayger(options: FaygerOptions): Fayger {
     }
   }
 
-  async function start(input: BufInput | LoadedBuf, o: RunOptions = {}): Promise<RunHandle> {
-    assertOpen('fayger.start');
+  async function start(
+    input: BufInput | LoadedBuf,
+    o: RunOptions = {},
+    snapshot?: Uint8Array | InstanceSnapshot,
+  ): Promise<RunHandle> {
+    assertOpen(snapshot ? 'fayger.resume' : 'fayger.start');
     let source: BufSource | undefined;
     const loaded = isLoaded(input) ? input : await loadWith(input, o, (s) => (source = s));
-    const instance = runtime.instantiate(loaded, {
+    const instanceOptions = {
       ...(o.args ? { args: o.args } : {}),
       ...(o.programName !== undefined ? { programName: o.programName } : {}),
       ...(o.env ? { env: o.env } : {}),
       ...(o.instanceId ? { instanceId: o.instanceId } : {}),
       ...(o.quotas ? { quotas: o.quotas } : {}),
-    });
+    };
+    // A snapshot as bytes is untrusted input: verified (digests, host-key signature) with this Fayger's trust.
+    const snap =
+      snapshot instanceof Uint8Array
+        ? await loadSnapshot(snapshot, {
+            digest,
+            trust,
+            ...(o.signal ? { signal: o.signal } : {}),
+            ...(o.now ? { now: o.now } : {}),
+          })
+        : snapshot;
+    const instance = snap
+      ? runtime.resume(loaded, snap, instanceOptions)
+      : runtime.instantiate(loaded, instanceOptions);
     const grantReport = instance.grants;
     emitEvent(
       sink,
@@ -397,9 +441,18 @@ export function createFayger(options: FaygerOptions): Fayger {
     policy,
     storage,
     load: (input, o = {}) => loadWith(input, o),
-    start,
+    start: (input, o = {}) => start(input, o),
     async run(input, o = {}) {
       const handle = await start(input, o);
+      return handle.done;
+    },
+    async snapshot(instance, o) {
+      const snap = 'snapshot' in instance && typeof instance.snapshot === 'function' ? instance.snapshot() : instance;
+      return encodeSnapshot(snap as InstanceSnapshot, { digest, signer: o?.signer as Signer });
+    },
+    startResume: (buf, snapshot, o = {}) => start(buf, o, snapshot),
+    async resume(buf, snapshot, o = {}) {
+      const handle = await start(buf, o, snapshot);
       return handle.done;
     },
     async close() {

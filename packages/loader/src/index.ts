@@ -17,3 +17,13 @@ export { openSource, registerSourceScheme, hasUrlScheme } from './open-source.js
 export type { OpenSourceOptions, SourceOpener } from './open-source.js';
 export { canonicalJson } from './format/canonical-json.js';
 export { MAGIC as BUF_MAGIC, HEADER_LENGTH as BUF_HEADER_LENGTH } from './format/constants.js';
+export { encodeSnapshot } from './snapshot/encode.js';
+export type { EncodeSnapshotOptions } from './snapshot/encode.js';
+export {
+  loadSnapshot,
+  openSnapshot,
+  isSnapshotHeader,
+  DEFAULT_MAX_MEMORY_PAGES,
+  SNAPSHOT_PUBLISHER,
+} from './snapshot/load.js';
+export type { LoadSnapshotOptions, LoadedSnapshot } from './snapshot/load.js';

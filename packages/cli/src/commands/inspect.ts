@@ -1,13 +1,18 @@
 import { one, parse } from '../args.js';
 import { formatSize, hex } from '../bytes.js';
 import { openBuf, openRef, refOf } from '../buf-file.js';
+import { isSnapshotHeader } from '@fayger/loader';
 import { readFileWithProgress, type CliIo } from '../io.js';
+import { inspectSnapshot } from './inspect-snapshot.js';
 import { inspectHelp } from './inspect-help.js';
 
 export { inspectHelp };
 
 export async function inspect(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('inspect', args, { json: { type: 'boolean' } });
+  const { values, positionals } = parse('inspect', args, {
+    json: { type: 'boolean' },
+    'trusted-roots': { type: 'string' },
+  });
   if (values.help) return (io.stdout(inspectHelp), 0);
   const { ref: input, remote } = refOf(io.cwd, one('inspect', positionals, 'artifact file or URL'));
   let loaded;
@@ -16,6 +21,10 @@ export async function inspect(args: string[], io: CliIo): Promise<number> {
     // A local file: read with a progress bar (large files), errors as CLI_IO.
     const bytes = await readFileWithProgress(io, input);
     size = bytes.length;
+    if (isSnapshotHeader(bytes)) {
+      const rootsFile = values['trusted-roots'] as string | undefined;
+      return inspectSnapshot(bytes, input, io, { json: values.json === true, ...(rootsFile ? { rootsFile } : {}) });
+    }
     loaded = await openBuf(bytes, input, { allowUnsigned: true });
   } else {
     // A URL: lazily, only header, manifest, index and signature travel.

@@ -49,6 +49,16 @@ Options:
                                (8 bytes per table element), and host-call payloads one per 64 bytes.
                                Keys and defaults:
 ${QUOTA_KEYS.map((k) => `                                 ${k.padEnd(19)}${DEFAULT_QUOTAS[k] === undefined ? 'unlimited' : String(DEFAULT_QUOTAS[k])} (${QUOTA_INFO[k].unit})`).join('\n')}
+      --snapshot <file>        write a signed snapshot of the guest (docs/spec/snapshot-v1.md) when it stops early:
+                               after --snapshot-on-exit-after fuel, or on SIGINT/SIGTERM; continue it with
+                               \`fayger resume <file> <app.buf>\`. Forces --engine interpreter (--explain says so).
+                               Exits 0 once the snapshot is written (the guest did not end)
+      --snapshot-on-exit-after <fuel>
+                               stop after this much fuel and write the snapshot
+      --snapshot-key <key.json>
+                               key that signs the snapshot (default: a host key kept in the state dir,
+                               snapshot-host.key.json, created on first use; its trusted-roots entry, scoped to
+                               fayger.snapshot, is written beside it as snapshot-host.pub.json)
       --profile <k=v,…>        selection profile (repeatable): features=simd,…  locales=fr,en  budget=<bytes>
       --strategy <lazy|eager>  read section bodies on first use (default) or all up front
       --engine <auto|interpreter|transpiler>

@@ -18,6 +18,7 @@ import {
   type RunResult,
 } from 'fayger';
 import { createNodeFayger, defaultStateDir, parseDirSpec, type NodeFaygerTrust } from 'fayger/node';
+import { parseSnapshotOptions, watchForSnapshot, type Snapshotter } from '../snapshot-options.js';
 import { parse, usage } from '../args.js';
 import { refOf } from '../buf-file.js';
 import { RUN_EXIT_CODES, isGuestTrap, runExitCodeFor } from '../exit-codes.js';
@@ -152,7 +153,7 @@ export function outcomeForError(err: unknown): RunOutcome {
  * Fayger failure, the `cli.run.ended` event with `--events json`, one JSON object as the last stderr line with
  * `--json` — and the exit code is the guest's (0–255), 134 for a trap, or a RUN_EXIT_CODES code.
  */
-export async function run(args: string[], io: CliIo): Promise<number> {
+export async function run(args: string[], io: CliIo, resumeFrom?: ResumeFrom): Promise<number> {
   const dash = args.indexOf('--');
   const own = dash >= 0 ? args.slice(0, dash) : args;
   const json = own.includes('--json');
@@ -161,7 +162,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (eventsJson) events.pipe(jsonLinesSink({ write: (s: string) => io.stderr(s) }));
   let outcome: RunOutcome;
   try {
-    const r = await runGuest(args, io, events);
+    const r = await runGuest(args, io, events, resumeFrom);
     if (r === 'help') return 0;
     outcome = r;
   } catch (err) {
@@ -188,7 +189,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   return outcome.exitCode;
 }
 
-async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<RunOutcome | 'help'> {
+/** `fayger resume`: the snapshot file to continue (the BuF is run's positional). */
+export interface ResumeFrom {
+  snapshotFile: string;
+}
+
+async function runGuest(
+  args: string[],
+  io: CliIo,
+  events: EventBus,
+  resumeFrom?: ResumeFrom,
+): Promise<RunOutcome | 'help'> {
   const dash = args.indexOf('--');
   const guestArgs = dash >= 0 ? args.slice(dash + 1) : [];
   const own = dash >= 0 ? args.slice(0, dash) : args;
@@ -213,6 +224,9 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     'state-dir': { type: 'string' },
     'no-version-store': { type: 'boolean' },
     json: { type: 'boolean' },
+    snapshot: { type: 'string' },
+    'snapshot-on-exit-after': { type: 'string' },
+    'snapshot-key': { type: 'string' },
   });
   if (values.help) return (io.stdout(runHelp), 'help');
   if (positionals.length !== 1) {
@@ -251,9 +265,18 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
   const host = values.host as string | undefined;
   if (host !== undefined && host !== 'server' && host !== 'desktop')
     throw usage('run', `--host ${host}`, 'server or desktop');
-  const engine = (values.engine as string | undefined) ?? DEFAULT_ENGINE;
+  let engine = (values.engine as string | undefined) ?? DEFAULT_ENGINE;
   if (!(ENGINE_CHOICES as readonly string[]).includes(engine))
     throw usage('run', `--engine ${engine}`, ENGINE_CHOICES.join(', '));
+  const snapshotOptions = parseSnapshotOptions(resumeFrom ? 'resume' : 'run', io.cwd, values, engine);
+  if (resumeFrom && engine !== 'auto' && engine !== 'interpreter')
+    throw usage('resume', `--engine ${engine}`, 'interpreter (the only engine that restores snapshots)');
+  // Snapshots need an engine that captures and restores: the interpreter (the transpiler has no restore yet).
+  const snapshotEngineLine =
+    (snapshotOptions || resumeFrom) && engine !== 'interpreter'
+      ? `engine: interpreter — forced by ${resumeFrom ? 'fayger resume' : '--snapshot'} (only the interpreter can capture and restore an instance)\n`
+      : undefined;
+  if (snapshotOptions || resumeFrom) engine = 'interpreter';
   // Usage errors first; then whether the file is a bare module (an unreadable one is an I/O error).
   const modulePath = isUrl ? undefined : resolve(io.cwd, target);
   const bareModule = modulePath !== undefined && (await sniffModule(modulePath));
@@ -319,7 +342,10 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     input = await packModule(bytes, manifest, detectDigestProvider());
   }
   const trust: NodeFaygerTrust = bareModule
-    ? { allowUnsigned: true }
+    ? // A bare module is unsigned; --trusted-roots still judges a snapshot resumed with it (its host key).
+      rootsFile
+      ? { rootsFile: resolve(io.cwd, rootsFile), allowUnsigned: true }
+      : { allowUnsigned: true }
     : rootsFile
       ? {
           rootsFile: resolve(io.cwd, rootsFile),
@@ -357,8 +383,10 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
     log: { format: logFormat, stream: stderrWriter },
   });
   let result: RunResult;
+  let snapshotter: Snapshotter | undefined;
   try {
-    const handle = await fayger.start(input, {
+    const snapshotBytes = resumeFrom ? await readFileWithProgress(io, resumeFrom.snapshotFile) : undefined;
+    const runOptions: Parameters<typeof fayger.start>[1] = {
       args: guestArgs,
       ...(argv0 !== undefined ? { programName: argv0 } : bareModule ? { programName: target } : {}),
       onInstance: (instance, loaded) => {
@@ -387,9 +415,28 @@ async function runGuest(args: string[], io: CliIo, events: EventBus): Promise<Ru
           io.stderr('--- guest output ---\n');
         });
       },
-    });
+    };
+    const explainInstance = runOptions.onInstance!;
+    runOptions.onInstance = (instance, loaded) => {
+      if (values.explain && snapshotEngineLine) io.stderr(snapshotEngineLine);
+      explainInstance(instance, loaded);
+      if (snapshotOptions)
+        snapshotter = watchForSnapshot(instance, snapshotOptions, io, {
+          stateDir: values['state-dir'] ? resolve(io.cwd, values['state-dir'] as string) : defaultStateDir(),
+          encode: (snap, signer) => fayger.snapshot(snap, { signer }),
+          buf: target,
+        });
+    };
+    const handle = snapshotBytes
+      ? await fayger.startResume(input, snapshotBytes, runOptions)
+      : await fayger.start(input, runOptions);
     result = await handle.done;
+    snapshotter?.stop();
+    const written = await snapshotter?.written;
+    if (snapshotter?.failure) return outcomeForError(snapshotter.failure);
+    if (written) return { endedBy: 'fayger', exitCode: 0 };
   } finally {
+    snapshotter?.stop();
     await fayger.close();
     await tracing?.end();
   }

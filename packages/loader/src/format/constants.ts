@@ -7,8 +7,13 @@ export const FORMAT_MINOR = 0;
 export const HEADER_LENGTH = 64;
 /** Headers of later minors may be longer; this cap bounds the read before the length is trusted. */
 export const MAX_HEADER_LENGTH = 4096;
-/** Critical flags this reader understands (none in 1.0). */
+/** Critical flags an app BuF reader understands (none in 1.0). */
 export const KNOWN_CRITICAL_FLAGS = 0;
+/**
+ * Critical flag bit 0 marks an instance snapshot (docs/spec/snapshot-v1.md): same container, other contents. Being
+ * critical, every BuF 1.0 reader refuses a snapshot as an app; this one says so with LOADER_ARTIFACT_KIND.
+ */
+export const CRITICAL_FLAG_SNAPSHOT = 1 << 0;
 export const DIGEST_SHA256 = 1;
 export const DIGEST_LENGTH = 32;
 export const MAX_ALIGN_LOG2 = 12;
@@ -68,6 +73,8 @@ export const MAX_SIGNATURE_SECTION_LENGTH = 8 + DIGEST_LENGTH + 0xffff * (4 + 25
 
 /** Prefix of the root-digest input: keeps BuF root digests apart from any other SHA-256 use of the same keys. */
 export const ROOT_DOMAIN = new TextEncoder().encode('FAYGER-BUF-ROOT-V1\0');
+/** Root-digest prefix of snapshots: a signature over a snapshot can never stand for one over an app, or back. */
+export const SNAPSHOT_ROOT_DOMAIN = new TextEncoder().encode('FAYGER-SNAPSHOT-ROOT-V1\0');
 
 /** Names, selector values: printable ASCII identifiers, so comparisons and sorting are byte-exact. */
 export const IDENT_RE = /^[A-Za-z0-9_@][A-Za-z0-9_.:/@+-]*$/;

@@ -5,6 +5,7 @@ import {
   FORMAT_MAJOR,
   FORMAT_MINOR,
   HEADER_LENGTH,
+  CRITICAL_FLAG_SNAPSHOT,
   KNOWN_CRITICAL_FLAGS,
   MAGIC,
   MAX_ALIGN_LOG2,
@@ -56,8 +57,15 @@ export function encodeHeader(h: Omit<DecodedHeader, 'digestAlgorithm'> & { diges
 const PHASE = 'read';
 const WHAT = 'reading the BuF header';
 
+/** Which member of the BuF family a reader expects: an app (loadBuf) or an instance snapshot (loadSnapshot). */
+export type ArtifactKind = 'app' | 'snapshot';
+
 /** Checks magic, version and critical flags on the first 64 bytes; everything a reader needs before trusting any field. */
-export function decodeHeaderPrefix(bytes: Uint8Array, sourceSize: number): { headerLength: number } {
+export function decodeHeaderPrefix(
+  bytes: Uint8Array,
+  sourceSize: number,
+  kind: ArtifactKind = 'app',
+): { headerLength: number } {
   for (let i = 0; i < MAGIC.length; i++) {
     if (bytes[i] !== MAGIC[i]) {
       throw loaderError('LOADER_BAD_MAGIC', PHASE, {
@@ -80,11 +88,24 @@ export function decodeHeaderPrefix(bytes: Uint8Array, sourceSize: number): { hea
       details: { major, minor, supportedMajor: FORMAT_MAJOR },
     });
   }
-  const unknown = (critical & ~KNOWN_CRITICAL_FLAGS) >>> 0;
+  const isSnapshot = (critical & CRITICAL_FLAG_SNAPSHOT) !== 0;
+  if (isSnapshot !== (kind === 'snapshot')) {
+    throw loaderError('LOADER_ARTIFACT_KIND', PHASE, {
+      what: kind === 'app' ? 'reading the BuF header' : 'reading the snapshot header',
+      expected:
+        kind === 'app' ? 'an app BuF (critical flag 0x1 clear)' : 'an instance snapshot (critical flag 0x1 set)',
+      found: isSnapshot
+        ? 'a Fayger instance snapshot (critical flag 0x1); resume it with `fayger resume` or loadSnapshot()'
+        : 'an app BuF, not a snapshot; run it with `fayger run` or loadBuf()',
+      details: { criticalFlags: critical, artifactKind: isSnapshot ? 'snapshot' : 'app' },
+    });
+  }
+  const known = kind === 'snapshot' ? KNOWN_CRITICAL_FLAGS | CRITICAL_FLAG_SNAPSHOT : KNOWN_CRITICAL_FLAGS;
+  const unknown = (critical & ~known) >>> 0;
   if (unknown !== 0) {
     throw loaderError('LOADER_FORMAT_UNSUPPORTED', 'negotiate-version', {
       what: 'negotiating the BuF format features',
-      expected: `critical flags within 0x${KNOWN_CRITICAL_FLAGS.toString(16).padStart(8, '0')}`,
+      expected: `critical flags within 0x${known.toString(16).padStart(8, '0')}`,
       found: `unknown critical flags 0x${unknown.toString(16).padStart(8, '0')}`,
       details: { criticalFlags: critical, unknown },
     });
@@ -124,8 +145,8 @@ function overCap(name: string, cap: number, found: number, rule?: string): never
 }
 
 /** Decodes and checks every header field against the source size, before anything is allocated from them. */
-export function decodeHeader(bytes: Uint8Array, sourceSize: number): DecodedHeader {
-  const { headerLength } = decodeHeaderPrefix(bytes, sourceSize);
+export function decodeHeader(bytes: Uint8Array, sourceSize: number, kind: ArtifactKind = 'app'): DecodedHeader {
+  const { headerLength } = decodeHeaderPrefix(bytes, sourceSize, kind);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const formatMinor = view.getUint16(10, true);
   const digestCode = view.getUint8(20);

@@ -10,13 +10,14 @@ export async function computeRootDigest(
   header: Uint8Array,
   manifest: Uint8Array,
   index: Uint8Array,
+  domain: Uint8Array = ROOT_DOMAIN,
 ): Promise<Uint8Array> {
   if (digest.createHasher) {
-    return digest.createHasher('sha256').update(ROOT_DOMAIN).update(header).update(manifest).update(index).digest();
+    return digest.createHasher('sha256').update(domain).update(header).update(manifest).update(index).digest();
   }
-  const all = new Uint8Array(ROOT_DOMAIN.length + header.length + manifest.length + index.length);
+  const all = new Uint8Array(domain.length + header.length + manifest.length + index.length);
   let p = 0;
-  for (const part of [ROOT_DOMAIN, header, manifest, index]) {
+  for (const part of [domain, header, manifest, index]) {
     all.set(part, p);
     p += part.length;
   }

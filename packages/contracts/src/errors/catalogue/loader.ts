@@ -22,6 +22,13 @@ export const loaderCodes = {
     title: 'The BuF format major version or a critical feature flag is not supported by this loader.',
     remedy: 'Upgrade @fayger/loader, or repackage the artifact for BuF format 1.x without unknown critical features.',
   },
+  LOADER_ARTIFACT_KIND: {
+    layer: 'loader',
+    title:
+      'The file is a BuF-family artifact of another kind than the one asked for: an instance snapshot given as an app BuF, or the reverse.',
+    remedy:
+      'Give loadBuf / `fayger run` the app .buf file; resume a snapshot with `fayger resume` or `fayger.resume()` (docs/spec/snapshot-v1.md).',
+  },
   LOADER_HEADER_INVALID: {
     layer: 'loader',
     title: 'A BuF header field is out of range or inconsistent.',

@@ -1,0 +1,99 @@
+// createFayger: instance.snapshot() → fayger.snapshot() (signed bytes) → fayger.resume() in a fresh Fayger.
+import { createMemoryAdapter } from '@fayger/adapter-core';
+import { FaygerError } from '@fayger/contracts';
+import { createEd25519Signer, detectDigestProvider, trustedRootEntry } from '@fayger/security';
+import { expect, it } from 'vitest';
+import { createFayger, manifestForModule, packModule } from '../src/index.js';
+
+const hdr = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114,
+  121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0,
+];
+/** `_start` counts to 1,000,000 (i32.const 1000000 = 192 132 61) and returns the count % 256 (= 64). */
+const LOOP = new Uint8Array([
+  ...hdr,
+  10,
+  31,
+  1,
+  29,
+  1,
+  1,
+  127,
+  3,
+  64,
+  32,
+  0,
+  65,
+  1,
+  106,
+  33,
+  0,
+  32,
+  0,
+  65,
+  192,
+  132,
+  61,
+  73,
+  13,
+  0,
+  11,
+  32,
+  0,
+  65,
+  128,
+  2,
+  112,
+  11,
+]);
+
+it('snapshots a suspended instance as signed bytes and resumes it in a fresh Fayger to the same end', async () => {
+  const digest = detectDigestProvider();
+  const buf = await packModule(LOOP, manifestForModule(LOOP, { label: 'snap-test' }), digest);
+  const hostKey = createEd25519Signer(new Uint8Array(32).fill(4));
+  const roots = {
+    version: 1 as const,
+    keys: [trustedRootEntry(hostKey.publicKey, { publishers: ['fayger.snapshot'] })],
+  };
+  const make = () =>
+    createFayger({ adapter: createMemoryAdapter(), trust: { roots, allowUnsigned: true }, engine: 'interpreter' });
+
+  const whole = make();
+  const expected = await whole.run(buf);
+  await whole.close();
+  expect(expected.state).toBe('Terminated');
+
+  const first = make();
+  const handle = await first.start(buf, {
+    onInstance: (instance) => {
+      const off = instance.onTransition((t) => {
+        if (t.to !== 'Running') return;
+        off();
+        instance.suspend();
+      });
+    },
+  });
+  await new Promise<void>((r) => {
+    if (handle.instance.state === 'Suspended') r();
+    else handle.instance.onTransition((t) => t.to === 'Suspended' && r());
+  });
+  const bytes = await first.snapshot(handle.instance, { signer: hostKey });
+  handle.instance.terminate('test');
+  await first.close();
+
+  const second = make();
+  const resumed = await second.resume(buf, bytes);
+  await second.close();
+  expect(resumed.state).toBe('Terminated');
+  expect(resumed.exitCode).toBe(expected.exitCode);
+  expect(resumed.usage.fuelUsed).toBe(expected.usage.fuelUsed);
+
+  // An altered snapshot is refused before anything runs.
+  const bad = bytes.slice();
+  bad[200]! ^= 1;
+  const third = make();
+  const err = await third.resume(buf, bad).catch((e: unknown) => e);
+  await third.close();
+  expect(FaygerError.is(err)).toBe(true);
+  expect((err as FaygerError).code).toMatch(/^SNAPSHOT_(MALFORMED|DIGEST_MISMATCH)$/);
+}, 120_000);
