@@ -14,7 +14,7 @@ const SIZE_BUDGETS: Record<string, number> = {
   '@fayger/loader': 1_300_000, // its CJS build bundles the IPFS codecs (ESM-only upstream)
   '@fayger/interpreter': 2_300_000, // SIMD, and the engine-parameterised facade and /wasm pieces the transpiler shares; ~2.09 MB measured
   '@fayger/transpiler': 700_000, // two entries (index, webassembly facade) sharing a chunk; ~550 KB measured
-  '@fayger/runtime': 700_000,
+  '@fayger/runtime': 850_000, // + snapshot capture/resume (~756 KB measured)
   '@fayger/adapter-core': 700_000,
   '@fayger/node-host': 400_000,
   '@fayger/adapter-server': 100_000,
