@@ -1,0 +1,163 @@
+// Snapshot migration between hosts (issue #18 item 4): the same createFayger wiring on every host, only the
+// adapter differs (adapter-browser in the page, adapter-server in Node). Used by test/migrate.test.ts in Node and
+// by src/hosts/migrate-page.ts in Chromium.
+import type { PlatformAdapter } from '@fayger/contracts';
+import { createEd25519Signer, trustedRootEntry } from '@fayger/security';
+import { createFayger, type Fayger, type FaygerOptions } from 'fayger';
+
+/** Builds a fresh adapter whose guest log records go to `onLog` (one per Fayger: close() closes it). */
+export type AdapterFactory = (onLog: (line: string) => void) => PlatformAdapter;
+
+/** A finished run (or the finished second half of a migrated run), as plain JSON. */
+export interface MigrateRunResult {
+  state: string;
+  exitCode: number | undefined;
+  error: string | undefined;
+  /** Total fuel of the instance (after a resume: including the fuel spent before the snapshot). */
+  fuelUsed: number;
+  /** Guest log lines (`level: message`) this host saw. */
+  logs: string[];
+  implementation: string;
+  adapter: string;
+}
+
+/** The first half of a migrated run: the signed snapshot bytes and what this host saw before it. */
+export interface SnapshotTaken {
+  snapshot: string;
+  /** The snapshotting host's public key (base64): the resuming side trusts it for `fayger.snapshot`. */
+  publicKey: string;
+  fuelAtSnapshot: number;
+  logs: string[];
+  adapter: string;
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function fromBase64(text: string): Uint8Array {
+  const s = atob(text);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function make(adapter: PlatformAdapter, trustedKey?: Uint8Array, limits?: FaygerOptions['limits']): Fayger {
+  return createFayger({
+    adapter,
+    ...(limits ? { limits } : {}),
+    engine: 'interpreter',
+    trust: {
+      roots: {
+        version: 1,
+        keys: trustedKey ? [trustedRootEntry(trustedKey, { publishers: ['fayger.snapshot'] })] : [],
+      },
+      // The test's BuF is packed unsigned; the snapshot is what must be signed by a trusted host key.
+      allowUnsigned: true,
+    },
+  });
+}
+
+function logSink(): { logs: string[]; onLog: (line: string) => void } {
+  const logs: string[] = [];
+  return { logs, onLog: (line) => logs.push(line) };
+}
+
+/** Runs the BuF to its end on this host, uninterrupted. */
+export async function runWhole(buf: Uint8Array, adapterFor: AdapterFactory): Promise<MigrateRunResult> {
+  const { logs, onLog } = logSink();
+  const fayger = make(adapterFor(onLog));
+  try {
+    const r = await fayger.run(buf);
+    return {
+      state: r.state,
+      exitCode: r.exitCode,
+      error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
+      fuelUsed: r.usage.fuelUsed,
+      logs,
+      implementation: r.implementation,
+      adapter: r.adapter.id,
+    };
+  } finally {
+    await fayger.close();
+  }
+}
+
+/**
+ * Starts the BuF with a fuel soft limit of `afterFuel` whose action is `suspend` (checked at fuel-slice
+ * boundaries, so the stopping point is the same on every host), takes a signed snapshot there with a host key
+ * made from `seed`, and ends the instance here.
+ */
+export async function runAndSnapshot(
+  buf: Uint8Array,
+  adapterFor: AdapterFactory,
+  afterFuel: number,
+  seed: number,
+): Promise<SnapshotTaken> {
+  const { logs, onLog } = logSink();
+  const adapter = adapterFor(onLog);
+  // Hard fuel limit 2 × afterFuel for this run, soft limit at half of it: the instance parks in Suspended.
+  const fayger = make(adapter, undefined, { softLimitRatio: 0.5, softActions: { fuel: 'suspend' } });
+  const hostKey = createEd25519Signer(new Uint8Array(32).fill(seed));
+  try {
+    let parked!: Promise<string>;
+    const handle = await fayger.start(buf, {
+      quotas: { fuel: 2 * afterFuel },
+      onInstance: (instance) => {
+        parked = new Promise<string>((resolve) => {
+          const off = instance.onTransition((t) => {
+            if (t.to === 'Suspended' || t.to === 'Terminated' || t.to === 'Failed') {
+              off();
+              resolve(t.to);
+            }
+          });
+        });
+      },
+    });
+    const state = await parked;
+    const instance = handle.instance;
+    if (state !== 'Suspended') {
+      const r = await handle.done;
+      throw new Error(`the guest ended (${state}: ${r.error?.message ?? r.exitCode}) before the soft fuel limit`);
+    }
+    const fuelAtSnapshot = instance.usage().fuelUsed;
+    const bytes = await fayger.snapshot(instance, { signer: hostKey });
+    instance.terminate('migrated');
+    return {
+      snapshot: toBase64(bytes),
+      publicKey: toBase64(hostKey.publicKey),
+      fuelAtSnapshot,
+      logs,
+      adapter: adapter.id,
+    };
+  } finally {
+    await fayger.close();
+  }
+}
+
+/** Resumes a snapshot of `buf` on this host, trusting `publicKey` (base64) for `fayger.snapshot`. */
+export async function resumeHere(
+  buf: Uint8Array,
+  snapshot: Uint8Array,
+  publicKey: Uint8Array | undefined,
+  adapterFor: AdapterFactory,
+): Promise<MigrateRunResult> {
+  const { logs, onLog } = logSink();
+  const fayger = make(adapterFor(onLog), publicKey);
+  try {
+    const r = await fayger.resume(buf, snapshot);
+    return {
+      state: r.state,
+      exitCode: r.exitCode,
+      error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
+      fuelUsed: r.usage.fuelUsed,
+      logs,
+      implementation: r.implementation,
+      adapter: r.adapter.id,
+    };
+  } finally {
+    await fayger.close();
+  }
+}
