@@ -137,6 +137,62 @@ export async function runAndSnapshot(
   }
 }
 
+/**
+ * Starts the BuF and, once it waits on an asynchronous host call whose op contains `pendingOp` (a timer, say),
+ * captures it there (the call is re-issued on the resuming host) as a signed snapshot; ends the instance here.
+ */
+export async function snapshotAtPendingCall(
+  buf: Uint8Array,
+  adapterFor: AdapterFactory,
+  pendingOp: string,
+  seed: number,
+): Promise<SnapshotTaken & { pending: string }> {
+  const { logs, onLog } = logSink();
+  const adapter = adapterFor(onLog);
+  const fayger = make(adapter);
+  const hostKey = createEd25519Signer(new Uint8Array(32).fill(seed));
+  try {
+    const handle = await fayger.start(buf);
+    const instance = handle.instance;
+    // instance.snapshot() only succeeds at a stable point (Suspended, or waiting on a host call) and changes
+    // nothing, so it is tried between the guest's slices until the instance waits on the call.
+    const snap = await new Promise<ReturnType<typeof instance.snapshot>>((resolve, reject) => {
+      const attempt = () => {
+        if (instance.state === 'Terminated' || instance.state === 'Failed') {
+          reject(new Error(`the guest ended (${instance.state}) without waiting on ${pendingOp}`));
+          return;
+        }
+        try {
+          const s = instance.snapshot();
+          if (s.pending?.op.includes(pendingOp)) {
+            resolve(s);
+            return;
+          }
+        } catch (err) {
+          if (!(err instanceof Error && 'code' in err && err.code === 'SNAPSHOT_NOT_SUSPENDED')) {
+            reject(err);
+            return;
+          }
+        }
+        setTimeout(attempt, 1);
+      };
+      attempt();
+    });
+    const bytes = await fayger.snapshot(snap, { signer: hostKey });
+    instance.terminate('migrated');
+    return {
+      snapshot: toBase64(bytes),
+      publicKey: toBase64(hostKey.publicKey),
+      fuelAtSnapshot: snap.engine.fuelUsed,
+      pending: snap.pending?.op ?? '',
+      logs,
+      adapter: adapter.id,
+    };
+  } finally {
+    await fayger.close();
+  }
+}
+
 /** Resumes a snapshot of `buf` on this host, trusting `publicKey` (base64) for `fayger.snapshot`. */
 export async function resumeHere(
   buf: Uint8Array,

@@ -29,6 +29,7 @@ import {
   runAndSnapshot,
   runWhole,
   type SnapshotTaken,
+  snapshotAtPendingCall,
   toBase64,
 } from '../src/migrate.js';
 
@@ -72,6 +73,43 @@ const GUEST_WAT = `(module
     (drop (call $log (i32.const 2) (i32.const 64) (i32.const 15)))
     (i32.add (i32.const 3) (i32.and (local.get $sum) (i32.const 63)))))`;
 
+/**
+ * Logs "before sleep", waits on fayger.sleep_ms(1500) (an asynchronous `timer` host call: the snapshot is taken
+ * while it is pending and the resuming host issues it again), logs "after sleep rc N" and a checksum of memory it
+ * filled before the call, exits 5.
+ */
+const SLEEPER_WAT = `(module
+  (import "fayger" "log" (func $log (param i32 i32 i32) (result i32)))
+  (import "fayger" "sleep_ms" (func $sleep (param f64) (result i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 32) "before sleep")
+  (data (i32.const 64) "after sleep rc 0")
+  (data (i32.const 96) "acc 00000000")
+  (func $hex (param $at i32) (param $v i32) (local $k i32) (local $n i32)
+    (loop $l
+      (local.set $n (i32.and (i32.shr_u (local.get $v) (i32.sub (i32.const 28) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 15)))
+      (i32.store8 (i32.add (local.get $at) (local.get $k))
+        (select (i32.add (local.get $n) (i32.const 48)) (i32.add (local.get $n) (i32.const 87)) (i32.lt_u (local.get $n) (i32.const 10))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $k) (i32.const 8)))))
+  (func (export "_start") (result i32) (local $j i32) (local $acc i32) (local $rc i32)
+    (loop $fill
+      (i32.store (i32.add (i32.const 65536) (i32.shl (local.get $j) (i32.const 2))) (i32.mul (local.get $j) (i32.const 2654435761)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $fill (i32.lt_u (local.get $j) (i32.const 4096))))
+    (drop (call $log (i32.const 2) (i32.const 32) (i32.const 12)))
+    (local.set $rc (call $sleep (f64.const 1500)))
+    (i32.store8 (i32.const 79) (i32.add (i32.const 48) (local.get $rc)))
+    (drop (call $log (i32.const 2) (i32.const 64) (i32.const 16)))
+    (local.set $j (i32.const 0))
+    (loop $sum
+      (local.set $acc (i32.add (i32.rotl (local.get $acc) (i32.const 7)) (i32.load (i32.add (i32.const 65536) (i32.shl (local.get $j) (i32.const 2))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $sum (i32.lt_u (local.get $j) (i32.const 4096))))
+    (call $hex (i32.const 100) (local.get $acc))
+    (drop (call $log (i32.const 2) (i32.const 96) (i32.const 12)))
+    (i32.const 5)))`;
+
 const PAGE_ENTRY = fileURLToPath(new URL('../src/hosts/migrate-page.ts', import.meta.url));
 /** Where the snapshot is taken, as fractions of the uninterrupted run's total fuel. */
 const CUTS = [0.2, 0.65];
@@ -85,6 +123,8 @@ describe.skipIf(!chromiumAvailable())(
   'snapshot migration between Chromium (adapter-browser) and Node (adapter-server)',
   () => {
     let buf: Uint8Array;
+    let sleeperBuf: Uint8Array;
+    let sleeperWhole: MigrateRunResult;
     let dataDir: string;
     let server: StaticServer;
     let browser: Browser;
@@ -106,6 +146,7 @@ describe.skipIf(!chromiumAvailable())(
     type PageApi = {
       runWhole(buf: string): Promise<MigrateRunResult>;
       runAndSnapshot(buf: string, afterFuel: number, seed: number): Promise<SnapshotTaken>;
+      snapshotAtPendingCall(buf: string, pendingOp: string, seed: number): Promise<SnapshotTaken & { pending: string }>;
       resumeHere(buf: string, snapshot: string, publicKey: string): Promise<MigrateRunResult>;
     };
     const inPage = <K extends keyof PageApi>(method: K, ...args: Parameters<PageApi[K]>) =>
@@ -119,10 +160,14 @@ describe.skipIf(!chromiumAvailable())(
 
     beforeAll(async () => {
       const wabt = await wabtInit();
-      const mod = wabt.parseWat('migrate-guest.wat', GUEST_WAT);
-      const wasm = Uint8Array.from(mod.toBinary({}).buffer);
-      mod.destroy();
-      buf = await packModule(wasm, manifestForModule(wasm, { label: 'migrate-guest' }), detectDigestProvider());
+      const pack = async (label: string, text: string) => {
+        const mod = wabt.parseWat(`${label}.wat`, text);
+        const wasm = Uint8Array.from(mod.toBinary({}).buffer);
+        mod.destroy();
+        return packModule(wasm, manifestForModule(wasm, { label }), detectDigestProvider());
+      };
+      buf = await pack('migrate-guest', GUEST_WAT);
+      sleeperBuf = await pack('migrate-sleeper', SLEEPER_WAT);
       dataDir = await mkdtemp(join(tmpdir(), 'fayger-migrate-'));
       server = await startStaticServer({
         files: {
@@ -138,6 +183,7 @@ describe.skipIf(!chromiumAvailable())(
       await page.waitForFunction(() => '__migrate' in globalThis, undefined, { timeout: 30_000 });
       nodeWhole = await runWhole(buf, serverAdapter);
       browserWhole = await inPage('runWhole', toBase64(buf));
+      sleeperWhole = await runWhole(sleeperBuf, serverAdapter);
     }, 120_000);
 
     afterAll(async () => {
@@ -200,6 +246,38 @@ describe.skipIf(!chromiumAvailable())(
         expect(pageErrors).toEqual([]);
       }, 120_000);
     }
+
+    it('Chromium → Node while the guest waits on a timer host call: the call is issued again in Node', async () => {
+      expect(sleeperWhole.error).toBeUndefined();
+      expect(sleeperWhole.exitCode).toBe(5);
+      expect(sleeperWhole.logs).toEqual([
+        'info: before sleep',
+        'info: after sleep rc 0',
+        expect.stringMatching(/^info: acc [0-9a-f]{8}$/),
+      ]);
+      const taken = await inPage('snapshotAtPendingCall', toBase64(sleeperBuf), 'sleep', BROWSER_SEED);
+      expect(taken.pending).toMatch(/sleep/);
+      expect(taken.logs).toEqual(['info: before sleep']);
+      const rest = await resumeHere(sleeperBuf, fromBase64(taken.snapshot), fromBase64(taken.publicKey), serverAdapter);
+      expect(rest.error).toBeUndefined();
+      expect(rest.exitCode).toBe(5);
+      expect(rest.fuelUsed).toBe(sleeperWhole.fuelUsed);
+      expect([...taken.logs, ...rest.logs]).toEqual(sleeperWhole.logs);
+      expect(pageErrors).toEqual([]);
+    }, 120_000);
+
+    it('Node → Chromium while the guest waits on a timer host call: the call is issued again in Chromium', async () => {
+      const taken = await snapshotAtPendingCall(sleeperBuf, serverAdapter, 'sleep', NODE_SEED);
+      expect(taken.pending).toMatch(/sleep/);
+      expect(taken.logs).toEqual(['info: before sleep']);
+      const rest = await inPage('resumeHere', toBase64(sleeperBuf), taken.snapshot, taken.publicKey);
+      expect(rest.error).toBeUndefined();
+      expect(rest.adapter).toBe('browser');
+      expect(rest.exitCode).toBe(5);
+      expect(rest.fuelUsed).toBe(sleeperWhole.fuelUsed);
+      expect([...taken.logs, ...rest.logs]).toEqual(sleeperWhole.logs);
+      expect(pageErrors).toEqual([]);
+    }, 120_000);
 
     it('Node refuses a Chromium snapshot signed by a host key it does not trust, before the guest runs', async () => {
       const taken = await inPage('runAndSnapshot', toBase64(buf), Math.floor(nodeWhole.fuelUsed / 2), BROWSER_SEED);
