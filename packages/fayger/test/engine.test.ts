@@ -4,50 +4,13 @@ import { createMemoryAdapter } from '@fayger/adapter-core';
 import { detectDigestProvider } from '@fayger/security';
 import { emitterCompilesSimd } from '@fayger/transpiler';
 import { createFayger, manifestForModule, packModule, type EngineChoice, type RunResult } from '../src/index.js';
+import { counterLoop, I32_START_HEADER } from './support/guests.js';
 
-const hdr = [
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114,
-  121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0,
-];
 /** `_start` counts to 1000 in a loop and returns 1000 % 256 = 232 (scalar: both engines compile it). */
-const LOOP = new Uint8Array([
-  ...hdr,
-  10,
-  30,
-  1,
-  28,
-  1,
-  1,
-  127,
-  3,
-  64,
-  32,
-  0,
-  65,
-  1,
-  106,
-  33,
-  0,
-  32,
-  0,
-  65,
-  232,
-  7,
-  73,
-  13,
-  0,
-  11,
-  32,
-  0,
-  65,
-  128,
-  2,
-  112,
-  11,
-]);
+const LOOP = counterLoop(1000);
 /** SIMD on the operand stack only (no v128 declared): i32x4.extract_lane 2 (splat 20 + [1 2 3 4]) = 23. */
 const SIMD_STACK = new Uint8Array([
-  ...hdr,
+  ...I32_START_HEADER,
   10,
   32,
   1,
@@ -85,7 +48,7 @@ const SIMD_STACK = new Uint8Array([
 ]);
 /** SIMD through a v128 local: extract_lane 3 of [5 6 7 8] = 8. */
 const SIMD_LOCAL = new Uint8Array([
-  ...hdr,
+  ...I32_START_HEADER,
   10,
   31,
   1,

@@ -4,48 +4,10 @@ import { FaygerError } from '@fayger/contracts';
 import { createEd25519Signer, detectDigestProvider, trustedRootEntry } from '@fayger/security';
 import { expect, it } from 'vitest';
 import { createFayger, manifestForModule, packModule } from '../src/index.js';
+import { counterLoop } from './support/guests.js';
 
-const hdr = [
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114,
-  121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0,
-];
-/** `_start` counts to 1,000,000 (i32.const 1000000 = 192 132 61) and returns the count % 256 (= 64). */
-const LOOP = new Uint8Array([
-  ...hdr,
-  10,
-  31,
-  1,
-  29,
-  1,
-  1,
-  127,
-  3,
-  64,
-  32,
-  0,
-  65,
-  1,
-  106,
-  33,
-  0,
-  32,
-  0,
-  65,
-  192,
-  132,
-  61,
-  73,
-  13,
-  0,
-  11,
-  32,
-  0,
-  65,
-  128,
-  2,
-  112,
-  11,
-]);
+/** `_start` counts to 1,000,000 and returns the count % 256 (= 64). */
+const LOOP = counterLoop(1_000_000);
 
 it('snapshots a suspended instance as signed bytes and resumes it in a fresh Fayger to the same end', async () => {
   const digest = detectDigestProvider();

@@ -100,6 +100,61 @@ export function quick(): Uint8Array {
   ]);
 }
 
+/** Module prefix: type () -> i32, one function, a 1-page memory, exports `memory` and `_start` (no code section yet). */
+export const I32_START_HEADER: readonly number[] = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114,
+  121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0,
+];
+
+/** Signed LEB128 of an i32 constant. */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
+/**
+ * `_start` counts a local from 0 to `n` in a loop and returns n % 256 — scalar code both engines compile, whose
+ * fuel grows with `n` (n = 1000 → 232, n = 1,000,000 → 64).
+ */
+export function counterLoop(n: number): Uint8Array {
+  // local i32; loop: i += 1; br_if (i < n); end; i % 256
+  const body = [
+    1,
+    1,
+    127,
+    3,
+    64,
+    32,
+    0,
+    65,
+    1,
+    106,
+    33,
+    0,
+    32,
+    0,
+    65,
+    ...sleb(n),
+    73,
+    13,
+    0,
+    11,
+    32,
+    0,
+    65,
+    128,
+    2,
+    112,
+    11,
+  ];
+  return new Uint8Array([...I32_START_HEADER, ...section(10, [1, body.length, ...body])]);
+}
+
 export interface TestKey {
   roots: TrustedRootsDocument;
   pack(
