@@ -625,7 +625,7 @@ export class Instance implements BufInstance, SchedulerTask {
       grants: this.grants.granted,
       ...(pendingImport ? { pending: { op: pendingImport.op, ...(capability ? { capability } : {}) } } : {}),
       resources: wasiResources(this.wasiCx),
-      origin: { hostKind: 'process' in globalThis ? 'node' : 'browser', takenAt: new Date().toISOString() },
+      origin: { hostKind: this.env.bus.hostKind, takenAt: new Date().toISOString() },
     };
   }
 

@@ -87,6 +87,8 @@ describe.runIf(TEST_ENGINE === 'interpreter')('snapshot and resume (runtime)', (
     inst.terminate();
     expect(snapshot.pending).toEqual({ op: 'wasi_snapshot_preview1.fd_read', capability: 'fs.read' });
     expect(snapshot.engine.calls).toEqual([{ export: '_start', waiting: true }]);
+    // The origin names the kind of host behind the bus (informational), not a guess from globals.
+    expect(snapshot.origin.hostKind).toBe(first.bus.hostKind);
 
     const revoked = setup({ busOptions: { files: FILES } });
     await expect(
