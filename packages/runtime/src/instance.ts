@@ -330,25 +330,23 @@ export class Instance implements BufInstance, SchedulerTask {
       this.monitor.startClock();
       this.armWallTimer();
       let restoredCall: GuestCall | undefined;
+      // The engine-enforced limits, the same for a fresh instance and a restored one.
+      const instanceLimits = {
+        ...(limits.memoryPages !== undefined
+          ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 }
+          : {}),
+        ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
+        ...(limits.tableElements !== undefined ? { maxTableElements: limits.tableElements } : {}),
+      };
       try {
         if (snap) {
-          const r = await compiled.restore!(imports, snap.engine, {
-            ...(limits.memoryPages !== undefined
-              ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 }
-              : {}),
-            ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
-            ...(limits.tableElements !== undefined ? { maxTableElements: limits.tableElements } : {}),
-          });
+          const r = await compiled.restore!(imports, snap.engine, instanceLimits);
           guest = r.instance;
           restoredCall = r.calls[0];
           this.monitor.fuelUsed = snap.engine.fuelUsed;
         } else
           guest = await compiled.instantiate(imports, {
-            ...(limits.memoryPages !== undefined
-              ? { maxMemoryPages: memAction === 'throttle' ? limits.memoryPages : limits.memoryPages + 1 }
-              : {}),
-            ...(limits.callDepth !== undefined ? { maxCallDepth: limits.callDepth } : {}),
-            ...(limits.tableElements !== undefined ? { maxTableElements: limits.tableElements } : {}),
+            ...instanceLimits,
             // Meters the start function, which runs inside instantiate, outside the scheduler's slices.
             ...(limits.fuel !== undefined ? { startFuel: Math.max(0, limits.fuel - this.monitor.fuelUsed) } : {}),
             ...(this.canSlice ? { startSlices: this.startSlices() } : {}),
