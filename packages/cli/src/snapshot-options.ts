@@ -111,9 +111,10 @@ export async function snapshotKey(stateDir: string, keyFile?: string): Promise<S
 interface SnapshotTarget {
   readonly state: string;
   suspend(): void;
+  suspendAt(fuel: number | undefined): void;
   terminate(reason?: string): void;
   usage(): { fuelUsed: number };
-  onTransition(listener: (t: { to: string }) => void): () => void;
+  onTransition(listener: (t: { to: string; reason: string }) => void): () => void;
   snapshot(): import('@fayger/contracts').InstanceSnapshot;
   readonly done: Promise<unknown>;
 }
@@ -127,8 +128,9 @@ export interface Snapshotter {
 }
 
 /**
- * Watches a running instance: after `afterFuel` fuel (checked between fuel slices) or on SIGINT/SIGTERM it is
- * suspended, captured, signed with the snapshot key, written to `out`, and terminated.
+ * Watches a running instance: at the first fuel point at or past `afterFuel` (the runtime's `suspendAt`; on a
+ * resumed instance counted from the snapshot point) or on SIGINT/SIGTERM it is suspended, captured, signed with
+ * the snapshot key, written to `out`, and terminated.
  */
 export function watchForSnapshot(
   instance: SnapshotTarget,
@@ -138,6 +140,8 @@ export function watchForSnapshot(
     stateDir: string;
     encode: (s: import('@fayger/contracts').InstanceSnapshot, signer: Signer) => Promise<Uint8Array>;
     buf: string;
+    /** The instance continues a snapshot: `afterFuel` counts from the fuel it had used there. */
+    resumed?: boolean;
   },
 ): Snapshotter {
   let stopped = false;
@@ -186,19 +190,32 @@ export function watchForSnapshot(
   const sigterm = onSignal('SIGTERM');
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
-  const tick = () => {
-    if (stopped || taking || ended()) return;
-    if (options.afterFuel !== undefined && instance.usage().fuelUsed >= options.afterFuel) {
-      take(`--snapshot-on-exit-after ${options.afterFuel}`).then(resolveWritten, (err) => {
-        failure = err;
-        resolveWritten(false);
-        instance.terminate('snapshot-failed');
+  const offTransitions: (() => void)[] = [];
+  const afterFuel = options.afterFuel;
+  if (afterFuel !== undefined) {
+    if (ctx.resumed) {
+      // The restored fuel is known once the instance runs (restore happens in start()).
+      const off = instance.onTransition((t) => {
+        if (t.to !== 'Running') return;
+        off();
+        instance.suspendAt(instance.usage().fuelUsed + afterFuel);
       });
-      return;
-    }
-    setImmediate(tick);
-  };
-  if (options.afterFuel !== undefined) setImmediate(tick);
+      offTransitions.push(off);
+    } else instance.suspendAt(afterFuel);
+    offTransitions.push(
+      instance.onTransition((t) => {
+        if (stopped || t.reason !== 'suspend-at-fuel') return;
+        // After the transition has finished (the instance is parked), not inside its listener.
+        queueMicrotask(() =>
+          take(`--snapshot-on-exit-after ${afterFuel}`).then(resolveWritten, (err) => {
+            failure = err;
+            resolveWritten(false);
+            instance.terminate('snapshot-failed');
+          }),
+        );
+      }),
+    );
+  }
   void instance.done.then(async () => {
     if (!taking) resolveWritten(false);
   });
@@ -209,6 +226,7 @@ export function watchForSnapshot(
     },
     stop() {
       stopped = true;
+      for (const off of offTransitions) off();
       process.off('SIGINT', sigint);
       process.off('SIGTERM', sigterm);
     },

@@ -64,7 +64,10 @@ describe('snapshot and resume through the CLI', () => {
       expect(whole.stdout.startsWith(first.stdout)).toBe(true);
       const info = fayger('inspect', `t${n}.snap`, '--json');
       expect(info.code, info.stderr).toBe(0);
-      expect(JSON.parse(info.stdout).fuelUsed).toBeGreaterThanOrEqual(Number(n));
+      // Stopped at the first fuel point at or past N (one busy-loop turn costs < 100), not at a slice boundary.
+      const stoppedAt = JSON.parse(info.stdout).fuelUsed as number;
+      expect(stoppedAt).toBeGreaterThanOrEqual(Number(n));
+      expect(stoppedAt - Number(n)).toBeLessThan(100);
 
       // The host key made on first use; a resuming host trusts it through its trusted-roots entry.
       const entry = JSON.parse(readFileSync(join(state, 'snapshot-host.pub.json'), 'utf8'));
@@ -76,8 +79,21 @@ describe('snapshot and resume through the CLI', () => {
       const rest = fayger('resume', `t${n}.snap`, 'ticker.wasm', '--trusted-roots', 'roots.json');
       expect(rest.code, rest.stderr).toBe(7);
       expect(first.stdout + rest.stdout).toBe(whole.stdout);
+
+      // A resumed guest snapshotted again: on resume, FUEL counts from the snapshot point.
+      const again = fayger(
+        ...['resume', `t${n}.snap`, 'ticker.wasm', '--trusted-roots', 'roots.json'],
+        ...['--snapshot', `t${n}b.snap`, '--snapshot-on-exit-after', '400000'],
+      );
+      expect(again.code, again.stderr).toBe(0);
+      const second = JSON.parse(fayger('inspect', `t${n}b.snap`, '--json').stdout).fuelUsed as number;
+      expect(second - stoppedAt).toBeGreaterThanOrEqual(400_000);
+      expect(second - stoppedAt - 400_000).toBeLessThan(100);
+      const last = fayger('resume', `t${n}b.snap`, 'ticker.wasm', '--trusted-roots', 'roots.json');
+      expect(last.code, last.stderr).toBe(7);
+      expect(first.stdout + again.stdout + last.stdout).toBe(whole.stdout);
     }
-  }, 240_000);
+  }, 360_000);
 
   it('a tampered snapshot is refused with a typed error before the guest runs', () => {
     const first = fayger('run', 'ticker.wasm', '--snapshot', 'x.snap', '--snapshot-on-exit-after', '500000');

@@ -106,6 +106,8 @@ export class Instance implements BufInstance, SchedulerTask {
   /** The start function is running (inside instantiate): the wall timer and the slice hook watch it. */
   private inStart = false;
   private terminateAfterSlice = false;
+  /** suspendAt: the total fuel to park the instance at. */
+  private stopAtFuel: number | undefined;
   private pendingExit: number | undefined;
   private pendingFailure: FaygerError | undefined;
   private exit: number | undefined;
@@ -215,6 +217,29 @@ export class Instance implements BufInstance, SchedulerTask {
   resume(): void {
     this.lifecycle.transition('Running', 'resume');
     this.unparked();
+  }
+
+  suspendAt(fuel: number | undefined): void {
+    if (fuel !== undefined && !(Number.isSafeInteger(fuel) && fuel >= 0)) {
+      throw new FaygerError({
+        code: 'RUNTIME_OPTIONS_INVALID',
+        phase: 'suspend-at',
+        what: `setting the fuel stop of instance ${this.id}`,
+        expected: 'a non-negative integer amount of fuel, or undefined to cancel',
+        found: String(fuel),
+      });
+    }
+    if (fuel !== undefined && !this.canSlice) {
+      throw new FaygerError({
+        code: 'RUNTIME_OPTIONS_INVALID',
+        phase: 'suspend-at',
+        what: `setting the fuel stop of instance ${this.id}`,
+        expected: 'an implementation that runs in fuel slices (feature "fuel")',
+        found: `${this.implementation}, without fuel metering`,
+        hint: 'Choose an implementation with fuel (the interpreter or the transpiler).',
+      });
+    }
+    this.stopAtFuel = fuel;
   }
 
   terminate(reason?: string): void {
@@ -815,12 +840,23 @@ export class Instance implements BufInstance, SchedulerTask {
       this.call = this.guest.call(name, []);
     }
     let budget: number | undefined;
+    let quotaBudget: number | undefined;
+    let stopCapped = false;
     if (this.canSlice) {
       budget = this.monitor.sliceBudget(this.env.sliceFuel);
       if (budget === 0) {
         const d = this.monitor.afterSlice(0, this.guest.usage() as SliceUsage);
         if (d.kind !== 'ok') return this.apply(d);
         budget = this.env.sliceFuel;
+      }
+      quotaBudget = budget;
+      if (this.stopAtFuel !== undefined) {
+        const left = this.stopAtFuel - this.monitor.fuelUsed;
+        if (left <= 0) return this.stopAt();
+        if (left < budget) {
+          budget = left;
+          stopCapped = true;
+        }
       }
     }
     this.inSlice = true;
@@ -840,7 +876,7 @@ export class Instance implements BufInstance, SchedulerTask {
       outcome.fuelUsed,
       this.guest.usage() as SliceUsage,
       outcome.status === 'completed',
-      budget !== undefined && budget < this.env.sliceFuel && outcome.status === 'suspended',
+      quotaBudget !== undefined && quotaBudget < this.env.sliceFuel && !stopCapped && outcome.status === 'suspended',
     );
 
     if (this.terminateAfterSlice || !this.lifecycle.live) return this.release();
@@ -875,6 +911,10 @@ export class Instance implements BufInstance, SchedulerTask {
         break;
     }
     if (decision.kind !== 'ok') return this.apply(decision);
+    // Cut short by suspendAt: parked once the stop is reached, or when the next fuel point lies past it.
+    if (stopCapped && outcome.status === 'suspended' && this.state === 'Running') {
+      if (outcome.fuelUsed === 0 || this.monitor.fuelUsed >= (this.stopAtFuel ?? 0)) return this.stopAt();
+    }
     if (this.state === 'Running' && !this.waiting) this.env.scheduler.enqueue(this);
   }
 
@@ -896,6 +936,14 @@ export class Instance implements BufInstance, SchedulerTask {
       if (q) return this.finish('Failed', 'quota:callDepth', q);
     }
     this.finish('Failed', 'guest-trap', error);
+  }
+
+  /** The suspendAt stop is reached: Running → Suspended (once; the stop is cleared). */
+  private stopAt(): void {
+    this.stopAtFuel = undefined;
+    if (this.state !== 'Running') return;
+    this.lifecycle.transition('Suspended', 'suspend-at-fuel');
+    this.parked();
   }
 
   private apply(d: { kind: 'ok' } | { kind: 'fail' | 'suspend'; error: FaygerError }): void {

@@ -200,6 +200,15 @@ export interface BufInstance {
   suspend(): void;
   /** Suspended → Running. */
   resume(): void;
+  /**
+   * Parks the instance (Running → Suspended, reason `suspend-at-fuel`) at the first fuel point at or past a
+   * total of `fuel` units used (`usage().fuelUsed`, which on a resumed instance includes the snapshot's fuel;
+   * past it by less than one block's cost): the slice that would run on is shortened there, so the stop is the
+   * same whatever the slice size, engine or host. `undefined`
+   * cancels it. Fuel used by the start function (inside `start()`) is counted but not stopped in. An engine
+   * without fuel slices cannot stop there: RUNTIME_OPTIONS_INVALID.
+   */
+  suspendAt(fuel: number | undefined): void;
   /** Any live state → Terminated: releases guest memory, cancels pending host calls, closes grants. */
   terminate(reason?: string): void;
   /** Raise (or lower) limits at run time, e.g. more fuel before resuming an instance suspended at its quota. */

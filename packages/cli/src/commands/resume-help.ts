@@ -14,7 +14,7 @@ exits with its exit code. The BuF is named explicitly: a snapshot binds the code
 The snapshot file comes first. Options: those of \`fayger run\` (--trusted-roots, --allow-unsigned, --grant,
 --deny, --dir, --env, --quota, --host, --explain, --events, --log, --state-dir, --json), and
       --snapshot <file>                 write a new snapshot of the resumed guest (as fayger run)
-      --snapshot-on-exit-after <fuel>   … after this much more fuel
+      --snapshot-on-exit-after <fuel>   … after this much more fuel (counted from the snapshot point)
       --snapshot-key <key.json>         signing key (default: the host key in the state dir)
 
 Format: docs/spec/snapshot-v1.md. Exit codes as fayger run (111–120): 112 an untrusted or altered snapshot,

@@ -54,7 +54,8 @@ ${QUOTA_KEYS.map((k) => `                                 ${k.padEnd(19)}${DEFAU
                                \`fayger resume <file> <app.buf>\`. Forces --engine interpreter (--explain says so).
                                Exits 0 once the snapshot is written (the guest did not end)
       --snapshot-on-exit-after <fuel>
-                               stop after this much fuel and write the snapshot
+                               stop at the first fuel point at or past this much fuel (the same point on
+                               every run and host) and write the snapshot
       --snapshot-key <key.json>
                                key that signs the snapshot (default: a host key kept in the state dir,
                                snapshot-host.key.json, created on first use; its trusted-roots entry, scoped to

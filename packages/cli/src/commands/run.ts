@@ -425,6 +425,7 @@ async function runGuest(
           stateDir: values['state-dir'] ? resolve(io.cwd, values['state-dir'] as string) : defaultStateDir(),
           encode: (snap, signer) => fayger.snapshot(snap, { signer }),
           buf: target,
+          resumed: snapshotBytes !== undefined,
         });
     };
     const handle = snapshotBytes
