@@ -156,6 +156,22 @@ function isDirectory(path: string): boolean {
 }
 
 /**
+ * Ephemeral state dirs not yet removed by close(): removed when the process exits, so a Fayger that is never
+ * closed (a script that just ends) leaves nothing behind in the temp dir. One listener for all of them.
+ */
+const ephemeralDirs = new Set<string>();
+let exitHookInstalled = false;
+function removeOnExit(dir: string): void {
+  ephemeralDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const d of ephemeralDirs) rmSync(d, { recursive: true, force: true });
+    ephemeralDirs.clear();
+  });
+}
+
+/**
  * createFayger with Node defaults: paths open as FileSource, SHA-256 and Ed25519 through node:crypto, the
  * server / desktop adapter chosen by host detection (forced with `host`), with guest stdio on this process's
  * streams. State persists only in a `stateDir` you give (versions.json, per-app kv and `/data`); without one,
@@ -168,6 +184,7 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
       ? join(tmpdir(), `fayger-ephemeral-${process.pid}-${randomBytes(6).toString('hex')}`)
       : undefined;
   const stateDir = options.stateDir !== undefined ? resolve(options.stateDir) : ephemeral!;
+  if (ephemeral) removeOnExit(ephemeral);
   const {
     host,
     mounts,
@@ -251,7 +268,10 @@ export function createNodeFayger(options: NodeFaygerOptions): Fayger {
   };
   const close = async () => {
     await fayger.close();
-    if (ephemeral) rmSync(ephemeral, { recursive: true, force: true });
+    if (ephemeral) {
+      rmSync(ephemeral, { recursive: true, force: true });
+      ephemeralDirs.delete(ephemeral);
+    }
   };
   return { ...fayger, start, run: async (input, o = {}) => (await start(input, o)).done, close };
 }

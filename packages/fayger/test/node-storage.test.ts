@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaygerError } from '@fayger/contracts';
 import { createMemoryAdapter } from '@fayger/adapter-core';
@@ -8,7 +10,7 @@ import { packBuf } from '@fayger/loader';
 import { createEd25519Signer, detectDigestProvider, generateEd25519KeyPair, trustedRootEntry } from '@fayger/security';
 import { createFayger, formatGrantReport, formatStorage } from '../src/index.js';
 import { createNodeFayger, defaultStateDir } from '../src/node.js';
-import { denialProbe } from './support/guests.js';
+import { denialProbe, fileWriter } from './support/guests.js';
 
 // Issue #16: a plain library run persists nothing. Rollback protection is then in memory, and the reports say so;
 // with a stateDir, versions.json and the per-app state live there.
@@ -48,6 +50,60 @@ afterAll(() => {
 const ephemeralDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`fayger-ephemeral-${process.pid}-`));
 
 describe('createNodeFayger without a stateDir persists nothing', () => {
+  it('a Fayger never closed removes its temporary state dir when the process ends', async () => {
+    // A script that runs a guest writing /data/kept.txt and just ends, without fayger.close().
+    const buf = await packBuf(
+      {
+        id: 'test.fayger.writer',
+        version: '1.0.0',
+        publisher: 'test.fayger',
+        runtime: { interface: '^1.0.0' },
+        entry: { section: 'main', export: '_start' },
+        capabilities: [
+          { name: 'fs.read', required: true, scope: { roots: ['/data'] } },
+          { name: 'fs.write', required: true, scope: { roots: ['/data'] } },
+        ],
+        security: { sequence: 1 },
+      },
+      [{ name: 'main', kind: 'code', data: fileWriter(), required: true }],
+      { digest: detectDigestProvider(), signers: [createEd25519Signer(kp.secretKey)] },
+    );
+    writeFileSync(join(work, 'writer.buf'), buf);
+    writeFileSync(join(work, 'roots.json'), JSON.stringify(roots));
+    const node = fileURLToPath(new URL('../dist/node.js', import.meta.url));
+    const index = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `
+      import { readdirSync, readFileSync, existsSync } from 'node:fs';
+      import { tmpdir } from 'node:os';
+      import { join } from 'node:path';
+      import { createNodeFayger } from ${JSON.stringify(node)};
+      import { buildHostPolicy } from ${JSON.stringify(index)};
+      const [buf, rootsFile] = process.argv.slice(2);
+      const fayger = createNodeFayger({ trust: { rootsFile }, policy: buildHostPolicy({ allowAll: true }), host: 'server', stdio: false, log: { stream: { write: () => true } } });
+      const r = await fayger.run(readFileSync(buf));
+      const mine = readdirSync(tmpdir()).filter((n) => n.startsWith('fayger-ephemeral-' + process.pid + '-'));
+      const files = mine.flatMap((d) => readdirSync(join(tmpdir(), d), { recursive: true }).map(String));
+      console.log(JSON.stringify({ pid: process.pid, exitCode: r.exitCode, state: r.state, error: r.error?.message, mine, files }));
+    `;
+    writeFileSync(join(work, 'never-closed.mjs'), script);
+    const child = spawnSync(
+      process.execPath,
+      [join(work, 'never-closed.mjs'), join(work, 'writer.buf'), join(work, 'roots.json')],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect(child.status, child.stderr).toBe(0);
+    const seen = JSON.parse(child.stdout) as { pid: number; exitCode: number; mine: string[]; files: string[] };
+    // While it ran, the guest's file was in the private temporary dir...
+    expect(seen, JSON.stringify(seen)).toMatchObject({ exitCode: 0 });
+    expect(seen.mine).toHaveLength(1);
+    expect(seen.files.some((f) => f.endsWith('kept.txt'))).toBe(true);
+    // ...which is gone once the process has ended.
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`fayger-ephemeral-${seen.pid}-`))).toEqual([]);
+  }, 120_000);
+
   it('runs, keeps rollback protection in memory (and says so), and leaves no file behind', async () => {
     const before = ephemeralDirs();
     const fayger = createNodeFayger({

@@ -189,3 +189,24 @@ export function testKey(): TestKey {
       ),
   };
 }
+
+/**
+ * A WASI guest that creates `kept.txt` in its first preopen (fd 3) and writes its name into it; exits 0 (9 when
+ * path_open fails). Assembled by wabt from:
+ * (module
+ *   (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+ *   (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+ *   (memory (export "memory") 1)
+ *   (data (i32.const 100) "kept.txt")
+ *   (func (export "_start") (result i32)
+ *     (if (call $open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 8) (i32.const 1) (i64.const 64)
+ *                     (i64.const 0) (i32.const 0) (i32.const 200))
+ *       (then (return (i32.const 9))))
+ *     (i32.store (i32.const 16) (i32.const 100))
+ *     (i32.store (i32.const 20) (i32.const 8))
+ *     (call $write (i32.load (i32.const 200)) (i32.const 16) (i32.const 1) (i32.const 24))))
+ */
+export function fileWriter(): Uint8Array {
+  // biome-ignore format: a byte dump
+  return new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 26, 3, 96, 9, 127, 127, 127, 127, 127, 126, 126, 127, 127, 1, 127, 96, 4, 127, 127, 127, 127, 1, 127, 96, 0, 1, 127, 2, 70, 2, 22, 119, 97, 115, 105, 95, 115, 110, 97, 112, 115, 104, 111, 116, 95, 112, 114, 101, 118, 105, 101, 119, 49, 9, 112, 97, 116, 104, 95, 111, 112, 101, 110, 0, 0, 22, 119, 97, 115, 105, 95, 115, 110, 97, 112, 115, 104, 111, 116, 95, 112, 114, 101, 118, 105, 101, 119, 49, 8, 102, 100, 95, 119, 114, 105, 116, 101, 0, 1, 3, 2, 1, 2, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 2, 10, 62, 1, 60, 0, 65, 3, 65, 0, 65, 228, 0, 65, 8, 65, 1, 66, 192, 0, 66, 0, 65, 0, 65, 200, 1, 16, 0, 4, 64, 65, 9, 15, 11, 65, 16, 65, 228, 0, 54, 2, 0, 65, 20, 65, 8, 54, 2, 0, 65, 200, 1, 40, 2, 0, 65, 16, 65, 1, 65, 24, 16, 1, 11, 11, 15, 1, 0, 65, 228, 0, 11, 8, 107, 101, 112, 116, 46, 116, 120, 116]);
+}
