@@ -50,9 +50,9 @@ export function checkSignerScopes(
   command: string,
   signers: readonly LoadedSigner[],
   manifest: Pick<Manifest, 'id' | 'publisher'>,
-  force: boolean,
+  anyScope: boolean,
 ): void {
-  if (force) return;
+  if (anyScope) return;
   for (const s of signers) {
     if (!s.publishers) continue;
     const publisherOk = publisherInScope(manifest.publisher, s.publishers);

@@ -132,7 +132,7 @@ describe('the CLI speaks in flags', () => {
     expect(help).toContain('--allow-rollback');
   });
 
-  it('sign refuses a key whose publisher scopes do not cover the artifact, unless --force', () => {
+  it('sign refuses a key whose publisher scopes do not cover the artifact, unless --any-scope', () => {
     const other = tempDir();
     writeRunnableApp(other, { ...MANIFEST, id: 'com.example.hello', publisher: 'com.example' });
     expect(fayger(other, 'keygen', '-p', 'com.example.*', '-o', 'k', '--roots', 'roots.json').code).toBe(0);
@@ -143,7 +143,7 @@ describe('the CLI speaks in flags', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('CLI_KEY_OUT_OF_SCOPE');
     expect(refused.stderr).toContain('the publisher com.example outside them');
-    expect(refused.stderr).toContain('--force');
+    expect(refused.stderr).toContain('--any-scope');
     expect(JSON.parse(refused.stdout)).toMatchObject({
       ok: false,
       exitCode: 1,
@@ -153,8 +153,12 @@ describe('the CLI speaks in flags', () => {
     const packed = fayger(other, 'pack', 'app', '-o', 'b.buf', '--sign', 'k.key.json');
     expect(packed.code).toBe(1);
     expect(packed.stderr).toContain('CLI_KEY_OUT_OF_SCOPE');
-    // --force signs anyway, and verify then says what every host would say.
-    expect(fayger(other, 'sign', 'a.buf', '--key', 'k.key.json', '--force').code).toBe(0);
+    // --force only overwrites: it no longer signs outside the scopes.
+    const forced = fayger(other, 'sign', 'a.buf', '--key', 'k.key.json', '--force');
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toContain('CLI_KEY_OUT_OF_SCOPE');
+    // --any-scope signs anyway, and verify then says what every host would say.
+    expect(fayger(other, 'sign', 'a.buf', '--key', 'k.key.json', '--any-scope').code).toBe(0);
     const v = fayger(other, 'verify', 'a.buf', '--roots', 'roots.json');
     expect(v.code).toBe(2);
     expect(v.stderr).toContain('SECURITY_KEY_OUT_OF_SCOPE');
@@ -165,7 +169,7 @@ describe('the CLI speaks in flags', () => {
     expect(fayger(other, 'sign', 'a.buf', '--key', 'k.key.json', '-o', 'c.buf').stderr).toContain(
       'CLI_KEY_OUT_OF_SCOPE',
     );
-    // A key in scope signs without --force.
+    // A key in scope signs without --any-scope.
     expect(fayger(other, 'keygen', '-p', 'com.example', '-o', 'exact').code).toBe(0);
     expect(fayger(other, 'sign', 'a.buf', '--key', 'exact.key.json', '--replace', '-o', 'd.buf').code).toBe(0);
   });

@@ -151,9 +151,9 @@ describe('fayger end to end (spawned)', () => {
     // Key b is scoped to com.example.apps exactly; a manifest by another publisher is out of its scope.
     const other = tempDir();
     writeApp(other, { ...MANIFEST, publisher: 'com.example.other', security: { sequence: 1 } });
-    // pack refuses the key outside its scopes (CLI_KEY_OUT_OF_SCOPE); --force packs it so verify can say so too.
+    // pack refuses the key outside its scopes (CLI_KEY_OUT_OF_SCOPE); --any-scope packs it so verify can say so too.
     expect(fayger(other, 'pack', 'app', '-o', 'o.buf', '-k', keyB).code).toBe(1);
-    expect(fayger(other, 'pack', 'app', '-o', 'o.buf', '-k', keyB, '--force').code).toBe(0);
+    expect(fayger(other, 'pack', 'app', '-o', 'o.buf', '-k', keyB, '--any-scope').code).toBe(0);
     const scope = fayger(other, 'verify', 'o.buf', '--roots', roots);
     expect(scope.code).toBe(2);
     expect(scope.stderr).toContain('SECURITY_KEY_OUT_OF_SCOPE');

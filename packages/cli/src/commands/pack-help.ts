@@ -14,7 +14,8 @@ Options:
   -o, --out <file>     output file (default: <manifest id>-<version>.buf in the current directory)
   -c, --config <file>  pack config (default: <dir>/fayger.pack.json)
   -k, --sign <key>     sign with this secret key file (repeatable; from fayger keygen)
-      --force          overwrite the output file, and sign even outside the key's publisher scopes
+      --force          overwrite the output file
+      --any-scope      sign even outside the key's publisher scopes
       --json           print the result as JSON
 
 Examples:

@@ -20,6 +20,7 @@ export async function pack(args: string[], io: CliIo): Promise<number> {
     config: { type: 'string', short: 'c' },
     sign: { type: 'string', short: 'k', multiple: true },
     force: { type: 'boolean' },
+    'any-scope': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) return (io.stdout(packHelp), 0);
@@ -86,7 +87,7 @@ export async function pack(args: string[], io: CliIo): Promise<number> {
     });
   }
   const loadedSigners = await loadSigners(io.cwd, (values.sign as string[] | undefined) ?? []);
-  checkSignerScopes('pack', loadedSigners, manifest, values.force === true);
+  checkSignerScopes('pack', loadedSigners, manifest, values['any-scope'] === true);
   const signers = loadedSigners.map((s) => s.signer);
   const bytes = await packBuf(manifest, sections, {
     digest: detectDigestProvider(),

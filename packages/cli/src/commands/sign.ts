@@ -16,6 +16,7 @@ export async function sign(args: string[], io: CliIo): Promise<number> {
     out: { type: 'string', short: 'o' },
     replace: { type: 'boolean' },
     force: { type: 'boolean' },
+    'any-scope': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) return (io.stdout(signHelp), 0);
@@ -39,7 +40,7 @@ export async function sign(args: string[], io: CliIo): Promise<number> {
   // Integrity is checked here (root digest, every section); trust is the job of `fayger verify`.
   const loaded = await openBuf(original, input, { allowUnsigned: true });
   const verified = await verifyAllSections(loaded, original);
-  checkSignerScopes('sign', loadedSigners, loaded.manifest, values.force === true);
+  checkSignerScopes('sign', loadedSigners, loaded.manifest, values['any-scope'] === true);
 
   const existing = loaded.signature.keyIds;
   const dropped = existing.filter((k) => !signers.some((s) => s.keyId === k));

@@ -39,7 +39,7 @@ export const cliCodes = {
     title:
       "A signing key would sign an artifact whose publisher or id lies outside the key's publisher scopes, so no host that trusts the key for those scopes would accept it.",
     remedy:
-      "Sign with a key created for this publisher (`fayger keygen -p <publisher>`), change the manifest's publisher and id to fit the key, or pass --force to sign anyway.",
+      "Sign with a key created for this publisher (`fayger keygen -p <publisher>`), change the manifest's publisher and id to fit the key, or pass --any-scope to sign anyway (every host trusting the key only for its scopes will refuse the result).",
   },
   CLI_MODULE_NOT_LOCAL: {
     layer: 'cli',
