@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaygerError } from '@fayger/contracts';
+import { type CapabilityRequest, FaygerError } from '@fayger/contracts';
 import { createMemoryAdapter } from '@fayger/adapter-core';
 import { packBuf } from '@fayger/loader';
 import { createEd25519Signer, detectDigestProvider, generateEd25519KeyPair, trustedRootEntry } from '@fayger/security';
@@ -17,21 +17,29 @@ import { denialProbe, fileWriter } from './support/guests.js';
 
 const kp = generateEd25519KeyPair();
 const roots = { version: 1 as const, keys: [trustedRootEntry(kp.publicKey, { publishers: ['test.fayger'] })] };
-const pack = (sequence: number) =>
+/** The probe app at `sequence`, or another guest with its own id and capabilities. */
+const pack = (
+  sequence: number,
+  app: { id: string; code: Uint8Array; capabilities: CapabilityRequest[] } = {
+    id: 'test.fayger.probe',
+    code: denialProbe(),
+    capabilities: [
+      { name: 'random', required: false },
+      { name: 'app', required: true },
+    ],
+  },
+) =>
   packBuf(
     {
-      id: 'test.fayger.probe',
+      id: app.id,
       version: '1.0.0',
       publisher: 'test.fayger',
       runtime: { interface: '^1.0.0' },
       entry: { section: 'main', export: '_start' },
-      capabilities: [
-        { name: 'random', required: false },
-        { name: 'app', required: true },
-      ],
+      capabilities: app.capabilities,
       security: { sequence },
     },
-    [{ name: 'main', kind: 'code', data: denialProbe(), required: true }],
+    [{ name: 'main', kind: 'code', data: app.code, required: true }],
     { digest: detectDigestProvider(), signers: [createEd25519Signer(kp.secretKey)] },
   );
 
@@ -52,22 +60,14 @@ const ephemeralDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`fa
 describe('createNodeFayger without a stateDir persists nothing', () => {
   it('a Fayger never closed removes its temporary state dir when the process ends', async () => {
     // A script that runs a guest writing /data/kept.txt and just ends, without fayger.close().
-    const buf = await packBuf(
-      {
-        id: 'test.fayger.writer',
-        version: '1.0.0',
-        publisher: 'test.fayger',
-        runtime: { interface: '^1.0.0' },
-        entry: { section: 'main', export: '_start' },
-        capabilities: [
-          { name: 'fs.read', required: true, scope: { roots: ['/data'] } },
-          { name: 'fs.write', required: true, scope: { roots: ['/data'] } },
-        ],
-        security: { sequence: 1 },
-      },
-      [{ name: 'main', kind: 'code', data: fileWriter(), required: true }],
-      { digest: detectDigestProvider(), signers: [createEd25519Signer(kp.secretKey)] },
-    );
+    const buf = await pack(1, {
+      id: 'test.fayger.writer',
+      code: fileWriter(),
+      capabilities: [
+        { name: 'fs.read', required: true, scope: { roots: ['/data'] } },
+        { name: 'fs.write', required: true, scope: { roots: ['/data'] } },
+      ],
+    });
     writeFileSync(join(work, 'writer.buf'), buf);
     writeFileSync(join(work, 'roots.json'), JSON.stringify(roots));
     const node = fileURLToPath(new URL('../dist/node.js', import.meta.url));
