@@ -201,7 +201,13 @@ export function emitModule(m: ModuleIR): EmittedModule {
   );
   out.push('let DV = M === null ? null : M.dv, LEN = M === null ? 0 : DV.byteLength;');
   out.push('function RF() { DV = M.dv; LEN = DV.byteLength; }');
-  out.push('let F = 0, D = 0;');
+  // Fuel: the remaining budget is F + FX. F, the part the code charges, stays within V8's small-integer range
+  // (≤ 2^29): a budget above it (the unlimited one is 2^53 − 1) kept whole in F would be a heap number, and every
+  // charge `F -= k` would allocate a new one (fib: 3× slower). FX holds the rest; a charge F cannot pay moves
+  // FX into F (FQ) before deciding, so a call stops exactly where it would with one counter.
+  out.push('let F = 0, FX = 0, D = 0;');
+  out.push('function FQ(c) { if (FX > 0) { const k = MIN(FX, 536870912 - F); F += k; FX -= k; } return F >= c; }');
+  out.push('function FG(c) { F += c; if (FQ(c)) { F -= c; return true; } return false; }');
   for (let i = 0; i < L.tableElems.length; i++) out.push(`const T${i} = T[${i}];`);
   for (let g = 0; g < L.globalTypes.length; g++) {
     out.push(L.closureGlobals[g] ? `let q${g} = GV[${g}];` : `const G${g} = GC[${g}];`);
@@ -230,7 +236,7 @@ export function emitModule(m: ModuleIR): EmittedModule {
       const params = L.funcTypes[fIndex].params.map((_, k) => `l${k}`).join(', ');
       const cost = entryCosts[i];
       out.push(
-        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost}) yield ${cost};\nreturn f${fIndex}(${params});\n}`,
+        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost} && !FQ(${cost})) yield ${cost};\nreturn f${fIndex}(${params});\n}`,
       );
     } else out.push(emitFunction(m, L, i, true, pool, leafCosts).src);
   }
@@ -239,7 +245,9 @@ export function emitModule(m: ModuleIR): EmittedModule {
   const fns = m.codes.map((_, i) => `f${L.nImportedFuncs + i}`);
   const gens = m.codes.map((_, i) => `g${L.nImportedFuncs + i}`);
   out.push(`return { f: [${fns.join(', ')}], g: [${gens.join(', ')}], RF: M === null ? function () {} : RF,`);
-  out.push('  getF() { return F; }, setF(v) { F = v; }, getD() { return D; }, setD(v) { D = v; },');
+  out.push(
+    '  getF() { return F + FX; }, setF(v) { F = v > 536870912 ? 536870912 : v; FX = v - F; }, getD() { return D; }, setD(v) { D = v; },',
+  );
   const cg = L.closureGlobals.map((c, g) => (c ? g : -1)).filter((g) => g >= 0);
   out.push(`  getG(i) { switch (i) { ${cg.map((g) => `case ${g}: return q${g};`).join(' ')} } }, };`);
   return { source: out.join('\n'), entryCosts, consts, leaves };
@@ -384,7 +392,7 @@ function emitFunction(
     if (gen && !imported && leafInfo?.leaves[j - L.nImportedFuncs]) {
       // A leaf: its entry is paid here, at the point its own generator would yield (see emitModule).
       const cost = leafInfo.entryCosts[j - L.nImportedFuncs];
-      emit(`while (D < MAXD && F < ${cost}) yield ${cost};`);
+      emit(`while (D < MAXD && F < ${cost} && !FQ(${cost})) yield ${cost};`);
       return `f${j}(${args.join(', ')})`;
     }
     if (gen) return imported ? `(yield* IG${j}(${args.join(', ')}))` : `(yield* g${j}(${args.join(', ')}))`;
@@ -925,8 +933,8 @@ function emitFunction(
   for (let k = 0; k < segAt.length; k++) {
     const cost = segCost[k];
     b[segAt[k]] = gen
-      ? `while ((F -= ${cost}) < 0) { F += ${cost}; yield ${cost}; }`
-      : `if ((F -= ${cost}) < 0) { F += ${cost}; h_fuel(); }`;
+      ? `while ((F -= ${cost}) < 0 && !FG(${cost})) yield ${cost};`
+      : `if ((F -= ${cost}) < 0 && !FG(${cost})) h_fuel();`;
   }
   const params = type.params.map((_, i) => `l${i}`);
   const decls: string[] = ['ea = 0', 'fn = null', 'R = null'];
