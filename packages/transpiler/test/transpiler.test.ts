@@ -273,6 +273,72 @@ describe('traps', () => {
   });
 });
 
+describe('out-of-bounds loads and stores (checked by the DataView access itself)', () => {
+  const bytes = wat(`(module (import "host" "reenter" (func $reenter (param i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "load64") (param $a i32) (result i64) (i64.load offset=4 (local.get $a)))
+    (func (export "store64") (param $a i32) (i64.store (local.get $a) (i64.const -1)))
+    (func (export "store8") (param $a i32) (i32.store8 offset=0xffffffff (local.get $a) (i32.const 7)))
+    (func (export "outer") (param $a i32) (result i32) (call $reenter (local.get $a)))
+    (func (export "spin_then_store") (param $n i32)
+      (loop $l (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n)))
+      (i32.store (i32.const 65535) (i32.const 1))))`);
+  let seen: unknown;
+  const run = (api: typeof interp | typeof tr) => {
+    let inst: any; // the two APIs' instances, driven alike
+    const host = (api.hostFunction as typeof interp.hostFunction)({ params: ['i32'], results: ['i32'] }, (a) => {
+      try {
+        inst.invoke('store64', [a]);
+      } catch (e) {
+        seen = [(e as FaygerError).code, FaygerError.is(e)];
+      }
+      return 0;
+    });
+    inst = (api.instantiateModule as typeof interp.instantiateModule)(
+      (api.compileModule as typeof interp.compileModule)(bytes),
+      { host: { reenter: host } },
+      { fuel: 100_000 },
+    );
+    const codeOf = (name: string, args: unknown[]) => {
+      try {
+        return inst.invoke(name, args);
+      } catch (e) {
+        return (e as FaygerError).code;
+      }
+    };
+    const mem = (inst.exports.memory as { u8: Uint8Array }).u8;
+    const out = [
+      codeOf('load64', [65528 - 4]),
+      codeOf('load64', [65528 - 3]),
+      codeOf('load64', [-1]),
+      codeOf('store64', [65530]), // straddles the end: nothing is written
+      mem.slice(65528).join(','),
+      codeOf('store8', [1]),
+      codeOf('store8', [0]),
+      mem[65535],
+      codeOf('outer', [65535]),
+      seen,
+      codeOf('spin_then_store', [50]),
+      inst.usage().fuelUsed,
+    ];
+    seen = undefined;
+    // In a resumable call too.
+    const r = inst.call('store64', [65536]).run({ fuel: 1000 });
+    out.push(r.status, r.error?.code);
+    return out;
+  };
+
+  it("trap with the interpreter's code, write nothing when straddling the end, and reach a re-entering host as traps", () => {
+    const got = run(tr);
+    expect(got).toEqual(run(interp));
+    expect(got[1]).toBe('TRAP_MEMORY_OUT_OF_BOUNDS');
+    expect(got[3]).toBe('TRAP_MEMORY_OUT_OF_BOUNDS');
+    expect(got[4]).toBe('0,0,0,0,0,0,0,0');
+    expect(got[9]).toEqual(['TRAP_MEMORY_OUT_OF_BOUNDS', true]);
+    expect(got.slice(-2)).toEqual(['trapped', 'TRAP_MEMORY_OUT_OF_BOUNDS']);
+  });
+});
+
 describe("budgets above the generated code's small-integer fuel counter (2^29)", () => {
   // The code charges a counter kept below 2^29 (so V8 keeps it a small integer) and refills it from the rest of
   // the budget when a charge does not fit. A loop that burns more than 2^29 units crosses a refill; it must stop
