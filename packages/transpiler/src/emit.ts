@@ -698,7 +698,7 @@ function emitFunction(
           const t = L.funcTypes[j];
           const args: string[] = [];
           for (let i = t.params.length - 1; i >= 0; i--) args[i] = pop();
-          assignResults(t, callExpr(j, args), j < L.nImportedFuncs && hasMem ? ' RF();' : '');
+          assignResults(t, callExpr(j, args), hasMem ? (j < L.nImportedFuncs ? ' RF(); dv = DV;' : ' dv = DV;') : '');
         }
         pc += 2;
         break;
@@ -715,7 +715,7 @@ function emitFunction(
           );
           calls = true;
           const expr = gen ? `(yield* fn.gen(${args.join(', ')}))` : `fn.js(${args.join(', ')})`;
-          assignResults(t, expr, hasMem ? ' RF();' : '');
+          assignResults(t, expr, hasMem ? ' RF(); dv = DV;' : '');
         }
         pc += 3;
         break;
@@ -788,7 +788,7 @@ function emitFunction(
         if (!dead) {
           const x = pop();
           const d = push(I32);
-          emit(`ea = ${x} >>> 0; ${d} = M.grow(ea); if (${d} >= 0) { F -= ea * 1024; RF(); }`);
+          emit(`ea = ${x} >>> 0; ${d} = M.grow(ea); if (${d} >= 0) { F -= ea * 1024; RF(); dv = DV; }`);
         }
         pc += 1;
         break;
@@ -917,7 +917,7 @@ function emitFunction(
             const a = pop();
             const [get, n, wrap] = LOADS[op - 0x28];
             const d = push(LOAD_TYPES[op - 0x28]);
-            const acc = `DV.${get}(ea${n > 1 ? ', true' : ''})`;
+            const acc = `dv.${get}(ea${n > 1 ? ', true' : ''})`;
             const val = wrap ? `BIG(${acc})` : op === 0x2a ? `h_fi32(${acc})` : acc;
             emit(`ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; ${d} = ${val};`);
           } else {
@@ -925,7 +925,7 @@ function emitFunction(
             const a = pop();
             const [set, n, conv] = STORES[op - 0x36];
             emit(
-              `ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; DV.${set}(ea, ${conv.replace('$', x)}${n > 1 ? ', true' : ''});`,
+              `ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; dv.${set}(ea, ${conv.replace('$', x)}${n > 1 ? ', true' : ''});`,
             );
           }
         }
@@ -937,11 +937,15 @@ function emitFunction(
   for (let k = 0; k < segAt.length; k++) {
     const cost = segCost[k];
     b[segAt[k]] = gen
-      ? `while ((F -= ${cost}) < 0 && !FG(${cost})) yield ${cost};`
+      ? `while ((F -= ${cost}) < 0 && !FG(${cost})) ${hasMem ? `{ yield ${cost}; dv = DV; }` : `yield ${cost};`}`
       : `if ((F -= ${cost}) < 0 && !FG(${cost})) h_fuel();`;
   }
   const params = type.params.map((_, i) => `l${i}`);
   const decls: string[] = ['ea = 0', 'fn = null', 'R = null'];
+  // Scalar loads and stores go through a local copy of the memory's DataView (V8 keeps it in a register; the
+  // closure's DV is reloaded at every access), refreshed wherever DV can change: after calls, memory.grow and
+  // a generator's resumption.
+  if (hasMem) decls.push('dv = DV');
   for (let i = type.params.length; i < localTypes.length; i++) decls.push(`l${i} = ${ZERO[SUFFIX[localTypes[i]]]}`);
   for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
   const head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;

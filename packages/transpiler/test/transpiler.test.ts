@@ -339,6 +339,58 @@ describe('out-of-bounds loads and stores (checked by the DataView access itself)
   });
 });
 
+describe('memory grown while a call is suspended', () => {
+  // Loads and stores use a local copy of the memory's DataView: it must be renewed after a suspension (the host
+  // grew the memory meanwhile) and after calls, or the access would hit the old, shorter view.
+  const bytes = wat(`(module (import "host" "grow" (func $grow (result i32)))
+    (memory (export "memory") 1)
+    (func (export "run") (param $n i32) (result i32) (local $acc i32) (local $top i32)
+      (loop $l
+        (local.set $top (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 4)))
+        (i32.store (local.get $top) (i32.add (i32.load (local.get $top)) (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc) (i32.load (local.get $top))))
+        (if (i32.eq (local.get $n) (i32.const 20)) (then (drop (call $grow))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $l (local.get $n)))
+      (local.get $acc)))`);
+  const run = async (api: typeof interp | typeof tr, slice?: number) => {
+    let inst: any; // the two APIs' instances, driven alike
+    const grow = (api.hostFunction as typeof interp.hostFunction)({ params: [], results: ['i32'] }, () =>
+      Promise.resolve(inst.exports.memory.grow(1)),
+    );
+    inst = (api.instantiateModule as typeof interp.instantiateModule)(
+      (api.compileModule as typeof interp.compileModule)(bytes),
+      { host: { grow } },
+    );
+    const ex = inst.call('run', [40]);
+    const seen: unknown[] = [];
+    for (let k = 0; ; k++) {
+      const r = ex.run(slice === undefined ? {} : { fuel: slice });
+      if (r.status === 'waiting') await r.settled;
+      else if (r.status === 'suspended') {
+        if (k === 5) seen.push('grown by the host', inst.exports.memory.grow(1));
+      } else {
+        seen.push(r.status, r.values ?? r.error?.code);
+        break;
+      }
+    }
+    seen.push(inst.exports.memory.u8.length, inst.usage().fuelUsed);
+    return seen;
+  };
+
+  it('renews the view after a fuel-slice suspension and after a host call, like the interpreter', async () => {
+    const got = await run(tr, 30);
+    expect(got).toEqual(await run(interp, 30));
+    expect(got.slice(0, 3)).toEqual(['grown by the host', 1, 'completed']);
+    expect(got[4]).toBe(3 * 65536);
+    // Without fuel slices: the only suspension is the host call, which grows the memory.
+    const once = await run(tr);
+    expect(once).toEqual(await run(interp));
+    expect(once.slice(0, 1)).toEqual(['completed']);
+    expect(once[2]).toBe(2 * 65536);
+  });
+});
+
 describe("budgets above the generated code's small-integer fuel counter (2^29)", () => {
   // The code charges a counter kept below 2^29 (so V8 keeps it a small integer) and refills it from the rest of
   // the budget when a charge does not fit. A loop that burns more than 2^29 units crosses a refill; it must stop
