@@ -201,7 +201,13 @@ export function emitModule(m: ModuleIR): EmittedModule {
   );
   out.push('let DV = M === null ? null : M.dv, LEN = M === null ? 0 : DV.byteLength;');
   out.push('function RF() { DV = M.dv; LEN = DV.byteLength; }');
-  out.push('let F = 0, D = 0;');
+  // Fuel: the remaining budget is F + FX. F, the part the code charges, stays within V8's small-integer range
+  // (≤ 2^29): a budget above it (the unlimited one is 2^53 − 1) kept whole in F would be a heap number, and every
+  // charge `F -= k` would allocate a new one (fib: 3× slower). FX holds the rest; a charge F cannot pay moves
+  // FX into F (FQ) before deciding, so a call stops exactly where it would with one counter.
+  out.push('let F = 0, FX = 0, D = 0;');
+  out.push('function FQ(c) { if (FX > 0) { const k = MIN(FX, 536870912 - F); F += k; FX -= k; } return F >= c; }');
+  out.push('function FG(c) { F += c; if (FQ(c)) { F -= c; return true; } return false; }');
   for (let i = 0; i < L.tableElems.length; i++) out.push(`const T${i} = T[${i}];`);
   for (let g = 0; g < L.globalTypes.length; g++) {
     out.push(L.closureGlobals[g] ? `let q${g} = GV[${g}];` : `const G${g} = GC[${g}];`);
@@ -230,7 +236,7 @@ export function emitModule(m: ModuleIR): EmittedModule {
       const params = L.funcTypes[fIndex].params.map((_, k) => `l${k}`).join(', ');
       const cost = entryCosts[i];
       out.push(
-        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost}) yield ${cost};\nreturn f${fIndex}(${params});\n}`,
+        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost} && !FQ(${cost})) yield ${cost};\nreturn f${fIndex}(${params});\n}`,
       );
     } else out.push(emitFunction(m, L, i, true, pool, leafCosts).src);
   }
@@ -239,7 +245,9 @@ export function emitModule(m: ModuleIR): EmittedModule {
   const fns = m.codes.map((_, i) => `f${L.nImportedFuncs + i}`);
   const gens = m.codes.map((_, i) => `g${L.nImportedFuncs + i}`);
   out.push(`return { f: [${fns.join(', ')}], g: [${gens.join(', ')}], RF: M === null ? function () {} : RF,`);
-  out.push('  getF() { return F; }, setF(v) { F = v; }, getD() { return D; }, setD(v) { D = v; },');
+  out.push(
+    '  getF() { return F + FX; }, setF(v) { F = v > 536870912 ? 536870912 : v; FX = v - F; }, getD() { return D; }, setD(v) { D = v; },',
+  );
   const cg = L.closureGlobals.map((c, g) => (c ? g : -1)).filter((g) => g >= 0);
   out.push(`  getG(i) { switch (i) { ${cg.map((g) => `case ${g}: return q${g};`).join(' ')} } }, };`);
   return { source: out.join('\n'), entryCosts, consts, leaves };
@@ -384,7 +392,7 @@ function emitFunction(
     if (gen && !imported && leafInfo?.leaves[j - L.nImportedFuncs]) {
       // A leaf: its entry is paid here, at the point its own generator would yield (see emitModule).
       const cost = leafInfo.entryCosts[j - L.nImportedFuncs];
-      emit(`while (D < MAXD && F < ${cost}) yield ${cost};`);
+      emit(`while (D < MAXD && F < ${cost} && !FQ(${cost})) yield ${cost};`);
       return `f${j}(${args.join(', ')})`;
     }
     if (gen) return imported ? `(yield* IG${j}(${args.join(', ')}))` : `(yield* g${j}(${args.join(', ')}))`;
@@ -690,7 +698,7 @@ function emitFunction(
           const t = L.funcTypes[j];
           const args: string[] = [];
           for (let i = t.params.length - 1; i >= 0; i--) args[i] = pop();
-          assignResults(t, callExpr(j, args), j < L.nImportedFuncs && hasMem ? ' RF();' : '');
+          assignResults(t, callExpr(j, args), hasMem ? (j < L.nImportedFuncs ? ' RF(); dv = DV;' : ' dv = DV;') : '');
         }
         pc += 2;
         break;
@@ -707,7 +715,7 @@ function emitFunction(
           );
           calls = true;
           const expr = gen ? `(yield* fn.gen(${args.join(', ')}))` : `fn.js(${args.join(', ')})`;
-          assignResults(t, expr, hasMem ? ' RF();' : '');
+          assignResults(t, expr, hasMem ? ' RF(); dv = DV;' : '');
         }
         pc += 3;
         break;
@@ -780,7 +788,7 @@ function emitFunction(
         if (!dead) {
           const x = pop();
           const d = push(I32);
-          emit(`ea = ${x} >>> 0; ${d} = M.grow(ea); if (${d} >= 0) { F -= ea * 1024; RF(); }`);
+          emit(`ea = ${x} >>> 0; ${d} = M.grow(ea); if (${d} >= 0) { F -= ea * 1024; RF(); dv = DV; }`);
         }
         pc += 1;
         break;
@@ -900,20 +908,24 @@ function emitFunction(
         }
         if (op < 0x28 || op > 0x3e) throw new Error(`transpiler: unexpected opcode 0x${op.toString(16)}`);
         if (!dead) {
+          // No bounds check of its own: a scalar access is one DataView call, which checks the whole access
+          // against the memory's length before touching it and throws a RangeError (turned into
+          // TRAP_MEMORY_OUT_OF_BOUNDS by the runtime, see oobTrap) — no partial store. Checking here too cost
+          // 20–30% in memory-bound loops. (v128 stores are four DataView calls: they keep the explicit check.)
           const off = c[pc + 2] >>> 0;
           if (op <= 0x35) {
             const a = pop();
             const [get, n, wrap] = LOADS[op - 0x28];
             const d = push(LOAD_TYPES[op - 0x28]);
-            const acc = `DV.${get}(ea${n > 1 ? ', true' : ''})`;
+            const acc = `dv.${get}(ea${n > 1 ? ', true' : ''})`;
             const val = wrap ? `BIG(${acc})` : op === 0x2a ? `h_fi32(${acc})` : acc;
-            emit(`ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; if (ea > LEN - ${n}) h_oob(); ${d} = ${val};`);
+            emit(`ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; ${d} = ${val};`);
           } else {
             const x = pop();
             const a = pop();
             const [set, n, conv] = STORES[op - 0x36];
             emit(
-              `ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; if (ea > LEN - ${n}) h_oob(); DV.${set}(ea, ${conv.replace('$', x)}${n > 1 ? ', true' : ''});`,
+              `ea = (${a} >>> 0)${off ? ` + ${off}` : ''}; dv.${set}(ea, ${conv.replace('$', x)}${n > 1 ? ', true' : ''});`,
             );
           }
         }
@@ -925,11 +937,15 @@ function emitFunction(
   for (let k = 0; k < segAt.length; k++) {
     const cost = segCost[k];
     b[segAt[k]] = gen
-      ? `while ((F -= ${cost}) < 0) { F += ${cost}; yield ${cost}; }`
-      : `if ((F -= ${cost}) < 0) { F += ${cost}; h_fuel(); }`;
+      ? `while ((F -= ${cost}) < 0 && !FG(${cost})) ${hasMem ? `{ yield ${cost}; dv = DV; }` : `yield ${cost};`}`
+      : `if ((F -= ${cost}) < 0 && !FG(${cost})) h_fuel();`;
   }
   const params = type.params.map((_, i) => `l${i}`);
   const decls: string[] = ['ea = 0', 'fn = null', 'R = null'];
+  // Scalar loads and stores go through a local copy of the memory's DataView (V8 keeps it in a register; the
+  // closure's DV is reloaded at every access), refreshed wherever DV can change: after calls, memory.grow and
+  // a generator's resumption.
+  if (hasMem) decls.push('dv = DV');
   for (let i = type.params.length; i < localTypes.length; i++) decls.push(`l${i} = ${ZERO[SUFFIX[localTypes[i]]]}`);
   for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
   const head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;

@@ -628,6 +628,8 @@ export function toTrapError(e: unknown, func: number): FaygerError {
   if (e instanceof FuelOut) return trap('TRAP_FUEL_EXHAUSTED', { func });
   if (FaygerError.is(e)) return e;
   if (e instanceof RangeError && /call stack/i.test(e.message)) return trap('TRAP_CALL_STACK_EXHAUSTED', { func }, e);
+  const oob = oobTrap(e, func);
+  if (oob !== null) return oob;
   return new FaygerError({
     code: 'INTERNAL',
     phase: 'execute',
@@ -636,6 +638,17 @@ export function toTrapError(e: unknown, func: number): FaygerError {
     cause: e,
     details: { func },
   });
+}
+
+/**
+ * The generated code's scalar loads and stores are bare DataView calls, which throw a RangeError for an access
+ * outside the memory (before touching it): that is the wasm out-of-bounds trap. Every other place that throws
+ * from generated code throws a FaygerError (helpers), a FuelOut, or the engine's stack-overflow RangeError (tested
+ * first by the callers); host functions' own errors are wrapped as TRAP_HOST_ERROR before they reach it.
+ */
+function oobTrap(e: unknown, func: number): FaygerError | null {
+  if (!(e instanceof RangeError) || /call stack/i.test(e.message)) return null;
+  return trap('TRAP_MEMORY_OUT_OF_BOUNDS', { func }, e);
 }
 
 export type ExecutionState = 'ready' | 'running' | 'suspended' | 'waiting' | 'completed' | 'trapped';
@@ -698,6 +711,9 @@ export function invokeFunction(f: TFunction, args: readonly RawValue[]): RawValu
     s.active++;
     try {
       return resultsToRaw(f, f.js(...internal));
+    } catch (e) {
+      // The host that re-entered sees the same trap the interpreter gives it (not the DataView's RangeError).
+      throw oobTrap(e, f.index) ?? e;
     } finally {
       s.active--;
     }

@@ -77,6 +77,11 @@ const ALLOWED = new Set<string>([
   'LEN',
   'RF',
   'F',
+  'FX',
+  'FQ',
+  'FG',
+  'c',
+  'k',
   'D',
   'rt',
   'H',
@@ -268,6 +273,186 @@ describe('traps', () => {
   });
 });
 
+describe('out-of-bounds loads and stores (checked by the DataView access itself)', () => {
+  const bytes = wat(`(module (import "host" "reenter" (func $reenter (param i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "load64") (param $a i32) (result i64) (i64.load offset=4 (local.get $a)))
+    (func (export "store64") (param $a i32) (i64.store (local.get $a) (i64.const -1)))
+    (func (export "store8") (param $a i32) (i32.store8 offset=0xffffffff (local.get $a) (i32.const 7)))
+    (func (export "outer") (param $a i32) (result i32) (call $reenter (local.get $a)))
+    (func (export "spin_then_store") (param $n i32)
+      (loop $l (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n)))
+      (i32.store (i32.const 65535) (i32.const 1))))`);
+  let seen: unknown;
+  const run = (api: typeof interp | typeof tr) => {
+    let inst: any; // the two APIs' instances, driven alike
+    const host = (api.hostFunction as typeof interp.hostFunction)({ params: ['i32'], results: ['i32'] }, (a) => {
+      try {
+        inst.invoke('store64', [a]);
+      } catch (e) {
+        seen = [(e as FaygerError).code, FaygerError.is(e)];
+      }
+      return 0;
+    });
+    inst = (api.instantiateModule as typeof interp.instantiateModule)(
+      (api.compileModule as typeof interp.compileModule)(bytes),
+      { host: { reenter: host } },
+      { fuel: 100_000 },
+    );
+    const codeOf = (name: string, args: unknown[]) => {
+      try {
+        return inst.invoke(name, args);
+      } catch (e) {
+        return (e as FaygerError).code;
+      }
+    };
+    const mem = (inst.exports.memory as { u8: Uint8Array }).u8;
+    const out = [
+      codeOf('load64', [65528 - 4]),
+      codeOf('load64', [65528 - 3]),
+      codeOf('load64', [-1]),
+      codeOf('store64', [65530]), // straddles the end: nothing is written
+      mem.slice(65528).join(','),
+      codeOf('store8', [1]),
+      codeOf('store8', [0]),
+      mem[65535],
+      codeOf('outer', [65535]),
+      seen,
+      codeOf('spin_then_store', [50]),
+      inst.usage().fuelUsed,
+    ];
+    seen = undefined;
+    // In a resumable call too.
+    const r = inst.call('store64', [65536]).run({ fuel: 1000 });
+    out.push(r.status, r.error?.code);
+    return out;
+  };
+
+  it("trap with the interpreter's code, write nothing when straddling the end, and reach a re-entering host as traps", () => {
+    const got = run(tr);
+    expect(got).toEqual(run(interp));
+    expect(got[1]).toBe('TRAP_MEMORY_OUT_OF_BOUNDS');
+    expect(got[3]).toBe('TRAP_MEMORY_OUT_OF_BOUNDS');
+    expect(got[4]).toBe('0,0,0,0,0,0,0,0');
+    expect(got[9]).toEqual(['TRAP_MEMORY_OUT_OF_BOUNDS', true]);
+    expect(got.slice(-2)).toEqual(['trapped', 'TRAP_MEMORY_OUT_OF_BOUNDS']);
+  });
+});
+
+describe('memory grown while a call is suspended', () => {
+  // Loads and stores use a local copy of the memory's DataView: it must be renewed after a suspension (the host
+  // grew the memory meanwhile) and after calls, or the access would hit the old, shorter view.
+  const bytes = wat(`(module (import "host" "grow" (func $grow (result i32)))
+    (memory (export "memory") 1)
+    (func (export "run") (param $n i32) (result i32) (local $acc i32) (local $top i32)
+      (loop $l
+        (local.set $top (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 4)))
+        (i32.store (local.get $top) (i32.add (i32.load (local.get $top)) (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc) (i32.load (local.get $top))))
+        (if (i32.eq (local.get $n) (i32.const 20)) (then (drop (call $grow))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $l (local.get $n)))
+      (local.get $acc)))`);
+  const run = async (api: typeof interp | typeof tr, slice?: number) => {
+    let inst: any; // the two APIs' instances, driven alike
+    const grow = (api.hostFunction as typeof interp.hostFunction)({ params: [], results: ['i32'] }, () =>
+      Promise.resolve(inst.exports.memory.grow(1)),
+    );
+    inst = (api.instantiateModule as typeof interp.instantiateModule)(
+      (api.compileModule as typeof interp.compileModule)(bytes),
+      { host: { grow } },
+    );
+    const ex = inst.call('run', [40]);
+    const seen: unknown[] = [];
+    for (let k = 0; ; k++) {
+      const r = ex.run(slice === undefined ? {} : { fuel: slice });
+      if (r.status === 'waiting') await r.settled;
+      else if (r.status === 'suspended') {
+        if (k === 5) seen.push('grown by the host', inst.exports.memory.grow(1));
+      } else {
+        seen.push(r.status, r.values ?? r.error?.code);
+        break;
+      }
+    }
+    seen.push(inst.exports.memory.u8.length, inst.usage().fuelUsed);
+    return seen;
+  };
+
+  it('renews the view after a fuel-slice suspension and after a host call, like the interpreter', async () => {
+    const got = await run(tr, 30);
+    expect(got).toEqual(await run(interp, 30));
+    expect(got.slice(0, 3)).toEqual(['grown by the host', 1, 'completed']);
+    expect(got[4]).toBe(3 * 65536);
+    // Without fuel slices: the only suspension is the host call, which grows the memory.
+    const once = await run(tr);
+    expect(once).toEqual(await run(interp));
+    expect(once.slice(0, 1)).toEqual(['completed']);
+    expect(once[2]).toBe(2 * 65536);
+  });
+});
+
+describe("budgets above the generated code's small-integer fuel counter (2^29)", () => {
+  // The code charges a counter kept below 2^29 (so V8 keeps it a small integer) and refills it from the rest of
+  // the budget when a charge does not fit. A loop that burns more than 2^29 units crosses a refill; it must stop
+  // where one counter of the whole budget would. fuel(n) = a + b·n is taken from the interpreter at small n.
+  const bytes = wat(`(module (func (export "spin") (param $n i32) (result i32)
+    (loop $l (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n))) (local.get $n)))`);
+  const interpFuel = (n: number, fuel?: number): [unknown, number] => {
+    const i = interp.instantiateModule(interp.compileModule(bytes), {}, fuel === undefined ? {} : { fuel });
+    try {
+      return [i.invoke('spin', [n]), i.usage().fuelUsed];
+    } catch (e) {
+      return [(e as FaygerError).code, i.usage().fuelUsed];
+    }
+  };
+  const b = interpFuel(2)[1] - interpFuel(1)[1];
+  const a = interpFuel(1)[1] - b;
+  const n = Math.ceil(2 ** 29 / b) + 1000;
+  const total = a + b * n;
+
+  it('the linear fuel model holds and the loop crosses the refill', () => {
+    expect(interpFuel(7)[1]).toBe(a + 7 * b);
+    expect(total).toBeGreaterThan(2 ** 29 + 1000);
+  });
+
+  it.each([
+    ['the exact budget (completes)', 0],
+    ['one unit short (runs out in the last segment)', 1],
+    ['a budget ending mid-loop', b * 500 + 3],
+  ])(
+    'plain calls stop at the same count: %s',
+    (_, short) => {
+      // The interpreter on a small n with the same shortfall stops the same distance from the end.
+      const m = 2000;
+      const [want, usedSmall] = interpFuel(m, a + b * m - short);
+      const t = instantiateModule(compileModule(bytes), {}, { fuel: total - short });
+      let got: unknown;
+      try {
+        got = t.invoke('spin', [n]);
+      } catch (e) {
+        got = (e as FaygerError).code;
+      }
+      expect(got).toEqual(want);
+      expect(total - t.usage().fuelUsed).toBe(a + b * m - usedSmall);
+    },
+    120_000,
+  );
+
+  it('a resumable call in slices larger than 2^29 suspends and completes at the same count', async () => {
+    const t = instantiateModule(compileModule(bytes));
+    const ex = t.call('spin', [n]);
+    let suspensions = 0;
+    let r = ex.run({ fuel: 2 ** 29 + 12345 });
+    while (r.status === 'suspended') {
+      suspensions++;
+      r = ex.run({ fuel: 2 ** 29 + 12345 });
+    }
+    expect(r.status).toBe('completed');
+    expect(suspensions).toBe(Math.ceil(total / (2 ** 29 + 12345)) - 1);
+    expect(t.usage().fuelUsed).toBe(total);
+  }, 120_000);
+});
+
 describe('calls across instances', () => {
   it('share one fuel budget and suspend inside the other instance, like the interpreter', async () => {
     const lib = wat(`(module (func (export "work") (param $n i32) (result i32) (local $a i32)
@@ -380,7 +565,7 @@ describe('leaf functions (no loop, no call) have no generator body', () => {
     const mod = compileModule(bytes);
     // f0 ($leaf) and f1 ($pair) are leaves: one-line wrappers, called plainly (entry paid before) from generators.
     expect(mod.source).toMatch(
-      /function\* g0\(l0\) \{\nwhile \(D < MAXD && F < \d+\) yield \d+;\nreturn f0\(l0\);\n\}/,
+      /function\* g0\(l0\) \{\nwhile \(D < MAXD && F < (\d+) && !FQ\(\1\)\) yield \1;\nreturn f0\(l0\);\n\}/,
     );
     expect(mod.source).toMatch(/function\* g1\(l0\) \{\nwhile/);
     expect(mod.source).not.toMatch(/yield\* g[01]\(/);
