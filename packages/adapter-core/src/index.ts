@@ -10,7 +10,16 @@ export type { NegotiateOptions } from './negotiate/negotiate.js';
 export { createAdapterRegistry, globalAdapterRegistry, assertPlatformAdapter, detectHostKind } from './registry.js';
 export type { AdapterRegistry } from './registry.js';
 
-export { probeHost, selectAdapter, chooseAdapter, resolveAdapter, currentHostProbe } from './detect.js';
+export {
+  probeHost,
+  selectAdapter,
+  chooseAdapter,
+  resolveAdapter,
+  selectAdapterAsync,
+  chooseAdapterAsync,
+  resolveAdapterAsync,
+  currentHostProbe,
+} from './detect.js';
 export type {
   HostFacts,
   SelectAdapterOptions,
@@ -23,7 +32,14 @@ export type {
 // Building blocks an adapter is composed of.
 export { defineAdapter, createOpRouter } from './define.js';
 export type { OpHandler, OpHandlers } from './define.js';
-export { createAdapter, composeAdapter, offersFromHandlers, opsOf, reportHostError } from './compose/adapter.js';
+export {
+  createAdapter,
+  composeAdapter,
+  offersFromHandlers,
+  opsOf,
+  reportHostError,
+  withHostErrorReporting,
+} from './compose/adapter.js';
 export type { AdapterSpec, AdapterOverrides } from './compose/adapter.js';
 export { baselineHandlers } from './compose/baseline.js';
 export type { Baseline, BaselineOptions } from './compose/baseline.js';

@@ -2,7 +2,7 @@
 
 export { inAppErrorCodes } from './errors.js';
 
-export { createInAppAdapter, detectInApp } from './adapter/in-app-adapter.js';
+export { createInAppAdapter, detectInApp, inAppAdapterCandidate } from './adapter/in-app-adapter.js';
 export type { InAppAdapter, InAppAdapterOptions, InAppUiOption, PermissionStatus } from './adapter/in-app-adapter.js';
 
 export { MessageBridge, nativeError } from './bridge/bridge.js';

@@ -6,6 +6,8 @@ import {
   negotiate as coreNegotiate,
   reportHostError,
   withBusServedOffers,
+  withHostErrorReporting,
+  type AdapterCandidate,
   type LogOptions,
 } from '@fayger/adapter-core';
 import { DomUi } from '@fayger/adapter-core/dom';
@@ -115,10 +117,33 @@ export interface InAppAdapter extends PlatformAdapter {
 const get = (o: unknown, k: string): unknown =>
   o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined;
 
-/** Scores an in-app host: 3 when a native bridge object is present (above a plain browser page), else false. */
-export function detectInApp(probe: HostProbe): number | false {
+/**
+ * Scores an in-app host: 3 when a native bridge object is present (above a plain browser page), else false.
+ * `names`: the WKWebView handler / Android interface names when they are not the defaults.
+ */
+export function detectInApp(
+  probe: HostProbe,
+  names: Pick<InAppAdapterOptions, 'webkitName' | 'androidName'> = {},
+): number | false {
   const g = probe.global as Obj;
-  return findTransportKind(g) || findTransportKind((get(g, 'window') as Obj | undefined) ?? g) ? 3 : false;
+  const n = { webkit: names.webkitName, android: names.androidName };
+  return findTransportKind(g, n) || findTransportKind((get(g, 'window') as Obj | undefined) ?? g, n) ? 3 : false;
+}
+
+/**
+ * The in-app adapter as a lazy candidate for adapter selection: it detects the bridge globals itself (a given
+ * `port` or transport object counts as the embedder's word that the host is in-app) and is created only when
+ * chosen. Creating it connects and runs the handshake, so it is asynchronous: choose with `createFaygerAsync`
+ * or adapter-core's `chooseAdapterAsync`. A failed handshake fails the selection with ADAPTER_CREATE_FAILED
+ * (cause: BRIDGE_TIMEOUT, BRIDGE_PROTOCOL_MISMATCH…).
+ */
+export function inAppAdapterCandidate(options: InAppAdapterOptions = {}): AdapterCandidate {
+  return {
+    id: options.id ?? 'in-app',
+    hostKind: 'in-app',
+    detect: (probe) => (options.port || typeof options.transport === 'object' ? 3 : detectInApp(probe, options)),
+    create: () => createInAppAdapter(options),
+  };
 }
 
 function resolveTransport(o: InAppAdapterOptions, g: Obj): BridgeTransport {
@@ -407,12 +432,16 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       return report;
     },
     domUi: (instanceId) => doms.get(instanceId),
-    handle(ins, ctx) {
-      const cap = OP_CAPABILITY[ins.op];
-      if (!emitters.has(ctx.instanceId)) emitters.set(ctx.instanceId, ctx.emit);
-      if (perms.get(cap)?.state === 'prompt') return handleAsync(ins, ctx, cap);
-      return handleReady(ins, ctx, cap);
-    },
+    handle: withHostErrorReporting(
+      (ins, ctx) => {
+        const cap = OP_CAPABILITY[ins.op];
+        if (!emitters.has(ctx.instanceId)) emitters.set(ctx.instanceId, ctx.emit);
+        if (perms.get(cap)?.state === 'prompt') return handleAsync(ins, ctx, cap);
+        return handleReady(ins, ctx, cap);
+      },
+      id,
+      options.diagnostics,
+    ),
     async dispose(instanceId) {
       emitters.delete(instanceId);
       timers.dispose(instanceId);
