@@ -53,6 +53,8 @@ export type { ParsedOrigin } from './scope/origins.js';
 export { DEFAULT_KV_NAMESPACE, confinePath, confineUrl, confineNamespace, confinePort } from './scope/confine.js';
 export { parseOpenableUrl } from './scope/openable-url.js';
 
+export { bytesToBase64, base64ToBytes } from './bytes/base64.js';
+
 export { readCappedBody, responseHeaders, bodyCap } from './net/read-body.js';
 export type { ResponseLike } from './net/read-body.js';
 

@@ -31,4 +31,5 @@ export type {
   WireProblem,
 } from './protocol/wire.js';
 export { encodeValue, decodeValue, MAX_WIRE_DEPTH } from './protocol/codec.js';
-export { bytesToBase64, base64ToBytes } from './protocol/base64.js';
+// Kept for embedders that used them from here: the codec's base64 now lives in adapter-core.
+export { bytesToBase64, base64ToBytes } from '@fayger/adapter-core';

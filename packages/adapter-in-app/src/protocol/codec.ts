@@ -1,4 +1,4 @@
-import { base64ToBytes, bytesToBase64 } from './base64.js';
+import { base64ToBytes, bytesToBase64 } from '@fayger/adapter-core';
 
 /**
  * Bytes on string-only transports. A Uint8Array becomes `{"$b64": "<base64>"}`; a plain object that itself has
