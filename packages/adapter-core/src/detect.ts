@@ -10,9 +10,19 @@ export interface HostFacts {
   dom: boolean;
 }
 
-type Obj = Record<string, unknown>;
-const get = (o: unknown, k: string): unknown =>
-  o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined;
+/**
+ * Reads a nested property of a host global without throwing: `readGlobal(probe.global, 'webkit',
+ * 'messageHandlers', name)` is undefined as soon as a step is missing or not an object. For detectors (which
+ * read only `probe.global`) and adapters looking for host objects.
+ */
+export function readGlobal(root: unknown, ...path: string[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
 
 /** The probe over the real global object. */
 export function currentHostProbe(): HostProbe {
@@ -22,10 +32,11 @@ export function currentHostProbe(): HostProbe {
 /** Reads generic host facts from a global object without touching anything else (testable with fake globals). */
 export function probeHost(probe: HostProbe = currentHostProbe()): HostFacts {
   const g = probe.global;
-  const proc = get(g, 'process');
-  const node = typeof get(get(proc, 'versions'), 'node') === 'string';
-  const tty = node && (get(get(proc, 'stdout'), 'isTTY') === true || get(get(proc, 'stdin'), 'isTTY') === true);
-  const dom = get(g, 'window') !== undefined && get(g, 'document') !== undefined;
+  const node = typeof readGlobal(g, 'process', 'versions', 'node') === 'string';
+  const tty =
+    node &&
+    (readGlobal(g, 'process', 'stdout', 'isTTY') === true || readGlobal(g, 'process', 'stdin', 'isTTY') === true);
+  const dom = g.window !== undefined && g.document !== undefined;
   return { node, tty, dom };
 }
 

@@ -19,6 +19,7 @@ export {
   chooseAdapterAsync,
   resolveAdapterAsync,
   currentHostProbe,
+  readGlobal,
 } from './detect.js';
 export type {
   HostFacts,

@@ -4,6 +4,7 @@ import {
   confineUrl,
   createOpRouter,
   negotiate as coreNegotiate,
+  readGlobal as get,
   reportHostError,
   withBusServedOffers,
   withHostErrorReporting,
@@ -113,9 +114,6 @@ export interface InAppAdapter extends PlatformAdapter {
   /** The DOM renderer of an instance in 'dom' mode (tests, diagnostics). */
   domUi(instanceId: string): DomUi | undefined;
 }
-
-const get = (o: unknown, k: string): unknown =>
-  o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined;
 
 /**
  * Scores an in-app host: 3 when a native bridge object is present (above a plain browser page), else false.
