@@ -31,15 +31,12 @@ function connecting(id: string, connect: () => Promise<void>) {
   return { candidate, stats };
 }
 
-async function rejection(p: Promise<unknown>): Promise<FaygerError> {
-  try {
-    await p;
-  } catch (e) {
-    if (FaygerError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+/** The FaygerError a selection rejects with (anything else fails the test). */
+const rejection = (p: Promise<unknown>): Promise<FaygerError> =>
+  p.then(
+    () => expect.unreachable('expected a rejection'),
+    (e: unknown) => (FaygerError.is(e) ? e : expect.unreachable(`not a FaygerError: ${String(e)}`)),
+  );
 
 describe('asynchronous candidates', () => {
   it('chooseAdapterAsync awaits the chosen candidate only; ready adapters and sync candidates work as before', async () => {
