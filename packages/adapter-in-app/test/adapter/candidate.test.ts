@@ -11,15 +11,14 @@ afterEach(async () => {
 
 const page = (): PlatformAdapter => ({ ...createMemoryAdapter({ id: 'page', hostKind: 'browser' }), detect: () => 1 });
 
-async function rejection(p: Promise<unknown> | (() => unknown)): Promise<FaygerError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    if (FaygerError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+/** The FaygerError a call rejects or throws with (anything else fails the test). */
+const rejection = (p: Promise<unknown> | (() => unknown)): Promise<FaygerError> =>
+  Promise.resolve()
+    .then(() => (typeof p === 'function' ? p() : p))
+    .then(
+      () => expect.unreachable('expected a rejection'),
+      (e: unknown) => (FaygerError.is(e) ? e : expect.unreachable(`not a FaygerError: ${String(e)}`)),
+    );
 
 describe('inAppAdapterCandidate (lazy, asynchronous)', () => {
   it('detects its own bridge globals and runs the handshake only when chosen', async () => {
