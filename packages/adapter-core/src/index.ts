@@ -53,6 +53,7 @@ export { parseOrigin, normalizeOrigin, originCovers, originOfUrl, isUrlAllowed }
 export type { ParsedOrigin } from './scope/origins.js';
 export { DEFAULT_KV_NAMESPACE, confinePath, confineUrl, confineNamespace, confinePort } from './scope/confine.js';
 export { parseOpenableUrl } from './scope/openable-url.js';
+export { checkScope as confineInstruction } from './bus/scope-check.js';
 
 export { bytesToBase64, base64ToBytes } from './bytes/base64.js';
 

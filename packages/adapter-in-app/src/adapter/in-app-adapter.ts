@@ -1,7 +1,6 @@
 import {
   baselineHandlers,
-  confineNamespace,
-  confineUrl,
+  confineInstruction,
   createOpRouter,
   negotiate as coreNegotiate,
   readGlobal as get,
@@ -335,13 +334,6 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     return r;
   }
 
-  // The adapter confines calls itself before they leave the WebView, whatever bus drives it.
-  function confine(ins: UniversalInstruction, ctx: AdapterCallContext): void {
-    if (ins.op === 'net.http') confineUrl(ins.op, (ins.args as { url: string }).url, ctx.scope);
-    else if (ins.op.startsWith('kv.'))
-      confineNamespace(ins.op, (ins.args as { namespace?: string }).namespace, ctx.scope);
-  }
-
   async function handleAsync(
     ins: UniversalInstruction,
     ctx: AdapterCallContext,
@@ -377,7 +369,9 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
         details: { op: ins.op, capability: cap, adapter: id },
       });
     }
-    confine(ins, ctx);
+    // The adapter confines calls itself before they leave the WebView, whatever bus drives it.
+    const answered = confineInstruction(ins, ctx.grant);
+    if (answered) return answered.value;
     const base = options.timeoutMs ?? 30_000;
     const timeoutMs = ins.timeoutMs ?? (ins.op === 'timer.sleep' ? (ins.args as { ms: number }).ms + base : base);
     return bridge.request(
