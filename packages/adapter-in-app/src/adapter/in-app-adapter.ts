@@ -163,9 +163,6 @@ function permissionDenied(cap: CapabilityName, op: string, reason: string | unde
   });
 }
 
-// What the WebView can do itself when the native side says so (`hello.local`): every op of these capabilities.
-const LOCAL_CAPABILITIES: ReadonlySet<CapabilityName> = new Set(['log', 'clock', 'random', 'timer']);
-
 /**
  * Connects to the native side, runs the hello handshake, and returns the in-app Platform_Adapter. Rejects
  * with BRIDGE_TRANSPORT_MISSING, BRIDGE_TIMEOUT, BRIDGE_PROTOCOL_MISMATCH or BRIDGE_MALFORMED_MESSAGE.
@@ -296,21 +293,19 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
   }
 
   function available(): CapabilityOffer[] {
-    const offers: CapabilityOffer[] = [];
-    const seen = new Set<string>();
-    const add = (o: CapabilityOffer) => {
-      if (seen.has(o.name)) return;
-      seen.add(o.name);
-      offers.push(o);
-    };
+    const offers = new Map<string, CapabilityOffer>();
+    const allowed = (name: string) => !offers.has(name) && perms.get(name as CapabilityName)?.state !== 'denied';
     for (const c of hello.capabilities) {
-      if (perms.get(c.name)?.state === 'denied') continue;
-      if (c.name === 'ui' && uiMode !== 'native') continue;
-      add({ name: c.name, ...(c.scope ? { scope: c.scope } : {}), ...(c.quota ? { quota: c.quota } : {}) });
+      if (!allowed(c.name) || (c.name === 'ui' && uiMode !== 'native')) continue;
+      offers.set(c.name, {
+        name: c.name,
+        ...(c.scope ? { scope: c.scope } : {}),
+        ...(c.quota ? { quota: c.quota } : {}),
+      });
     }
-    for (const l of local) if (perms.get(l as CapabilityName)?.state !== 'denied') add({ name: l as CapabilityName });
-    if (uiMode === 'dom') add({ name: 'ui' });
-    return offers;
+    for (const l of local) if (allowed(l)) offers.set(l, { name: l as CapabilityName });
+    if (uiMode === 'dom' && !offers.has('ui')) offers.set('ui', { name: 'ui' });
+    return [...offers.values()];
   }
 
   function mountFor(instanceId: string, op: string, ctx: AdapterCallContext): DomUi {
@@ -334,25 +329,12 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     return r;
   }
 
-  async function handleAsync(
-    ins: UniversalInstruction,
-    ctx: AdapterCallContext,
-    cap: CapabilityName,
-  ): Promise<unknown> {
-    await ask([{ name: cap }]);
-    return handleReady(ins, ctx, cap);
-  }
-
   function handleReady(ins: UniversalInstruction, ctx: AdapterCallContext, cap: CapabilityName): unknown {
     const st = perms.get(cap);
     if (st?.state === 'denied') throw permissionDenied(cap, ins.op, st.reason);
-    if (
-      LOCAL_CAPABILITIES.has(cap) &&
-      local.has(cap) &&
-      !(cap === 'random' && typeof cryptoObj?.getRandomValues !== 'function')
-    ) {
+    // What the WebView does itself when the native side says so (`hello.local`: log, clock, random, timer).
+    if (local.has(cap) && !(cap === 'random' && typeof cryptoObj?.getRandomValues !== 'function'))
       return handleLocal(ins, ctx);
-    }
     if (cap === 'ui' && uiMode === 'dom') {
       const r = mountFor(ctx.instanceId, ins.op, ctx);
       if (ins.op === 'ui.render') r.render((ins.args as { tree: UiNode }).tree);
@@ -428,7 +410,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       (ins, ctx) => {
         const cap = OP_CAPABILITY[ins.op];
         if (!emitters.has(ctx.instanceId)) emitters.set(ctx.instanceId, ctx.emit);
-        if (perms.get(cap)?.state === 'prompt') return handleAsync(ins, ctx, cap);
+        if (perms.get(cap)?.state === 'prompt') return ask([{ name: cap }]).then(() => handleReady(ins, ctx, cap));
         return handleReady(ins, ctx, cap);
       },
       id,
