@@ -10,7 +10,17 @@ export type { NegotiateOptions } from './negotiate/negotiate.js';
 export { createAdapterRegistry, globalAdapterRegistry, assertPlatformAdapter, detectHostKind } from './registry.js';
 export type { AdapterRegistry } from './registry.js';
 
-export { probeHost, selectAdapter, chooseAdapter, resolveAdapter, currentHostProbe } from './detect.js';
+export {
+  probeHost,
+  selectAdapter,
+  chooseAdapter,
+  resolveAdapter,
+  selectAdapterAsync,
+  chooseAdapterAsync,
+  resolveAdapterAsync,
+  currentHostProbe,
+  readGlobal,
+} from './detect.js';
 export type {
   HostFacts,
   SelectAdapterOptions,
@@ -23,7 +33,14 @@ export type {
 // Building blocks an adapter is composed of.
 export { defineAdapter, createOpRouter } from './define.js';
 export type { OpHandler, OpHandlers } from './define.js';
-export { createAdapter, composeAdapter, offersFromHandlers, opsOf, reportHostError } from './compose/adapter.js';
+export {
+  createAdapter,
+  composeAdapter,
+  offersFromHandlers,
+  opsOf,
+  reportHostError,
+  withHostErrorReporting,
+} from './compose/adapter.js';
 export type { AdapterSpec, AdapterOverrides } from './compose/adapter.js';
 export { baselineHandlers } from './compose/baseline.js';
 export type { Baseline, BaselineOptions } from './compose/baseline.js';
@@ -36,6 +53,9 @@ export { parseOrigin, normalizeOrigin, originCovers, originOfUrl, isUrlAllowed }
 export type { ParsedOrigin } from './scope/origins.js';
 export { DEFAULT_KV_NAMESPACE, confinePath, confineUrl, confineNamespace, confinePort } from './scope/confine.js';
 export { parseOpenableUrl } from './scope/openable-url.js';
+export { checkScope as confineInstruction } from './bus/scope-check.js';
+
+export { bytesToBase64, base64ToBytes } from './bytes/base64.js';
 
 export { readCappedBody, responseHeaders, bodyCap } from './net/read-body.js';
 export type { ResponseLike } from './net/read-body.js';

@@ -8,6 +8,7 @@ import {
 } from '@fayger/contracts';
 import {
   bestCandidate,
+  createNow,
   currentHostProbe,
   isBuiltAdapter,
   selectAdapter,
@@ -101,7 +102,7 @@ class Registry implements AdapterRegistry {
       });
     }
     if (isBuiltAdapter(a)) return a;
-    const built = a.create();
+    const built = createNow(a, `registry.get(${JSON.stringify(id)})`);
     this.adapters.set(id, built);
     return built;
   }

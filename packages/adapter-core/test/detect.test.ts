@@ -8,6 +8,7 @@ import {
   detectHostKind,
   globalAdapterRegistry,
   probeHost,
+  readGlobal,
   resolveAdapter,
   selectAdapter,
   type AdapterCandidate,
@@ -43,6 +44,17 @@ describe('host detection', () => {
     expect(detectHostKind(probe({ window: {}, document: {}, acmeKiosk: {} }), [page, kiosk])).toBe('acme:kiosk');
     expect(detectHostKind(probe({ window: {}, document: {} }), [page, kiosk])).toBe('browser');
     expect(detectHostKind(probe({}), [page, kiosk])).toBeUndefined();
+  });
+
+  it('readGlobal reads nested host objects without throwing on a missing or primitive step', () => {
+    const handler = { postMessage() {} };
+    const g = { webkit: { messageHandlers: { fayger: handler } }, n: 1, f: Object.assign(() => {}, { x: 2 }) };
+    expect(readGlobal(g, 'webkit', 'messageHandlers', 'fayger')).toBe(handler);
+    expect(readGlobal(g, 'webkit', 'nothing', 'fayger', 'postMessage')).toBeUndefined();
+    expect(readGlobal(g, 'n', 'toFixed')).toBeUndefined();
+    expect(readGlobal(g, 'f', 'x')).toBe(2);
+    expect(readGlobal(null, 'a')).toBeUndefined();
+    expect(readGlobal(g)).toBe(g);
   });
 
   it('lazy candidates: only the chosen one is built, and the choice says why', () => {

@@ -1,4 +1,4 @@
-import { composeAdapter, probeHost, type AdapterCandidate } from '@fayger/adapter-core';
+import { composeAdapter, probeHost, readGlobal, type AdapterCandidate } from '@fayger/adapter-core';
 import type { CapabilityName, EventSink, HostProbe, PlatformAdapter } from '@fayger/contracts';
 import { createDesktopHostServices, LogHold, type DesktopHostOptions, type HostServices } from './desktop-host.js';
 import { DesktopServices, type DesktopServicesOptions } from './desktop-services.js';
@@ -29,9 +29,9 @@ export function detectDesktop(probe: HostProbe): number | false {
   const facts = probeHost(probe);
   // An Electron renderer or in-app WebView has `process` too, but draws with the DOM.
   if (!facts.node || facts.dom) return false;
-  const proc = probe.global.process as { stdin?: { isTTY?: unknown }; stdout?: { isTTY?: unknown } } | undefined;
+  const tty = (stream: string) => readGlobal(probe.global, 'process', stream, 'isTTY') === true;
   // Scores above the plain-Node (server) match, so a terminal session picks desktop.
-  return proc?.stdin?.isTTY === true && proc?.stdout?.isTTY === true ? 2 : false;
+  return tty('stdin') && tty('stdout') ? 2 : false;
 }
 
 /**

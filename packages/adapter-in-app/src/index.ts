@@ -2,7 +2,7 @@
 
 export { inAppErrorCodes } from './errors.js';
 
-export { createInAppAdapter, detectInApp } from './adapter/in-app-adapter.js';
+export { createInAppAdapter, detectInApp, inAppAdapterCandidate } from './adapter/in-app-adapter.js';
 export type { InAppAdapter, InAppAdapterOptions, InAppUiOption, PermissionStatus } from './adapter/in-app-adapter.js';
 
 export { MessageBridge, nativeError } from './bridge/bridge.js';
@@ -31,4 +31,5 @@ export type {
   WireProblem,
 } from './protocol/wire.js';
 export { encodeValue, decodeValue, MAX_WIRE_DEPTH } from './protocol/codec.js';
-export { bytesToBase64, base64ToBytes } from './protocol/base64.js';
+// Kept for embedders that used them from here: the codec's base64 now lives in adapter-core.
+export { bytesToBase64, base64ToBytes } from '@fayger/adapter-core';

@@ -6,6 +6,7 @@ import {
   isHostKind,
   registerErrorCodes,
   renderErrorCatalogue,
+  RESERVED_ERROR_NAMESPACES,
 } from '../src/index.js';
 
 describe('third-party error codes and host kinds', () => {
@@ -40,6 +41,42 @@ describe('third-party error codes and host kinds', () => {
       registerErrorCodes({ ZZTEST_PRINTER_OFFLINE: { layer: 'adapter', title: 'other', remedy: 'y' } }),
     ).toThrow(/never reused/);
     registerErrorCodes({ ZZTEST_PRINTER_OFFLINE: codes.ZZTEST_PRINTER_OFFLINE });
+  });
+
+  it('first-party adapter namespaces are reserved to their packages: a third party cannot take BROWSER_ or BRIDGE_', () => {
+    const entry = { layer: 'adapter', title: 'x', remedy: 'y' } as const;
+    const refusal = (f: () => unknown): FaygerError => {
+      try {
+        f();
+      } catch (e) {
+        if (FaygerError.is(e)) return e;
+        throw e;
+      }
+      throw new Error('expected a refusal');
+    };
+    for (const [code, owner] of [
+      ['BROWSER_ZZTEST_X', '@fayger/adapter-browser'],
+      ['DESKTOP_ZZTEST_X', '@fayger/adapter-desktop'],
+      ['BRIDGE_ZZTEST_X', '@fayger/adapter-in-app'],
+      ['INAPP_ZZTEST_X', '@fayger/adapter-in-app'],
+    ] as const) {
+      expect(RESERVED_ERROR_NAMESPACES[code.split('_')[0]!]).toBe(owner);
+      const anonymous = refusal(() => registerErrorCodes({ [code]: entry }));
+      expect(anonymous.code).toBe('INVALID_ARGUMENT');
+      expect(anonymous.phase).toBe('register');
+      expect(anonymous.message).toContain(`belongs to ${owner}`);
+      expect(anonymous.message).toContain('registered without an owner');
+      const impostor = refusal(() => registerErrorCodes({ [code]: entry }, { owner: '@acme/fayger-kiosk' }));
+      expect(impostor.details).toMatchObject({ code, owner, claimedBy: '@acme/fayger-kiosk' });
+      expect(impostor.message).toContain('ACME_ZZTEST_X');
+      expect(isErrorCode(code)).toBe(false);
+      // The owner registers it.
+      registerErrorCodes({ [code]: entry }, { owner });
+      expect(isErrorCode(code)).toBe(true);
+    }
+    // Fayger's core namespaces stay refused whoever claims them, with the same typed error.
+    const core = refusal(() => registerErrorCodes({ LOADER_ZZTEST: entry }, { owner: '@fayger/adapter-browser' }));
+    expect(core.code).toBe('INVALID_ARGUMENT');
   });
 
   it('host kinds: the well-known four and namespaced ones', () => {

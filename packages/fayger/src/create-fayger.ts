@@ -21,8 +21,10 @@ import {
 import {
   createInstructionBus,
   resolveAdapter,
+  resolveAdapterAsync,
   type AdapterBus,
   type AdapterChoice,
+  type AdapterSelection,
   type BusDiagnostic,
 } from '@fayger/adapter-core';
 import {
@@ -243,8 +245,35 @@ function isLoaded(v: unknown): v is LoadedBuf {
 /**
  * The composition root: loader + security + runtime (interpreter) + adapter bus + observability behind one
  * object. Browser-safe (no node: import); `fayger/node` adds files, the per-user state dir and Node adapters.
+ * Candidates must create their adapter synchronously here; for one that connects first (the in-app adapter's
+ * `inAppAdapterCandidate()`), use `createFaygerAsync`.
  */
 export function createFayger(options: FaygerOptions): Fayger {
+  checkOptions(options);
+  return assemble(options, resolveAdapter(options.adapter));
+}
+
+/**
+ * `createFayger` for adapters that are created asynchronously: candidates may be lazy async ones such as
+ * `inAppAdapterCandidate()` from @fayger/adapter-in-app (its bridge handshake runs only when it is chosen):
+ * `await createFaygerAsync({ adapter: { candidates: [inAppAdapterCandidate(), browserAdapter] }, trust })`.
+ * A chosen candidate that fails to connect rejects with ADAPTER_CREATE_FAILED (the cause says why).
+ */
+export async function createFaygerAsync(options: FaygerOptions): Promise<Fayger> {
+  checkOptions(options);
+  const selection = await resolveAdapterAsync(options.adapter);
+  try {
+    return assemble(options, selection);
+  } catch (e) {
+    // An adapter a candidate made for this Fayger is this Fayger's to close; a ready one is the embedder's.
+    const choice = options.adapter as { candidates?: readonly unknown[] };
+    if (options.adapter !== selection.adapter && !choice.candidates?.includes(selection.adapter))
+      await selection.adapter.close?.();
+    throw e;
+  }
+}
+
+function checkOptions(options: FaygerOptions): void {
   if (!options?.adapter) {
     throw new FaygerError({
       code: 'INVALID_ARGUMENT',
@@ -255,11 +284,14 @@ export function createFayger(options: FaygerOptions): Fayger {
       hint: 'On Node use createNodeFayger from "fayger/node", which brings the server and desktop adapters.',
     });
   }
+}
+
+function assemble(options: FaygerOptions, selection: AdapterSelection): Fayger {
   const eventBus =
     options.events === undefined ? new EventBus() : options.events instanceof EventBus ? options.events : undefined;
   const sink: EventSink = options.events ?? (eventBus as EventBus);
 
-  const { adapter, forced, reason } = resolveAdapter(options.adapter);
+  const { adapter, forced, reason } = selection;
   emitEvent(sink, 'adapter.host.detected', { host: adapter.hostKind, adapter: adapter.id, forced, reason });
 
   const digest = options.digest ?? detectDigestProvider();

@@ -1,6 +1,6 @@
 // Public API of fayger (browser-safe: no node: import). Node conveniences live in 'fayger/node'.
 
-export { createFayger } from './create-fayger.js';
+export { createFayger, createFaygerAsync } from './create-fayger.js';
 export type {
   Fayger,
   FaygerOptions,

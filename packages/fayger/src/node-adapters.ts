@@ -228,7 +228,8 @@ export function nodeAdapterCandidates(o: NodeAdapterOptions): AdapterCandidate[]
   const finish = (c: AdapterCandidate, appData: boolean): AdapterCandidate => ({
     ...c,
     create: () => {
-      const base = c.create();
+      // The server and desktop candidates create synchronously.
+      const base = c.create() as PlatformAdapter;
       const scoped = appOf ? withPerAppState(base, { stateDir: o.stateDir, appOf, data: appData }) : base;
       return stdio ? withStdio(scoped, stdio) : scoped;
     },

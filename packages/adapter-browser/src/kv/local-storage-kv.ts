@@ -1,3 +1,4 @@
+import { base64ToBytes, bytesToBase64 } from '@fayger/adapter-core';
 import { browserError, describeThrown } from '../errors.js';
 import type { KvStore } from './kv-store.js';
 
@@ -9,17 +10,11 @@ function failed(op: string, e: unknown) {
   });
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 function fromBase64(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  const bytes = base64ToBytes(b64);
+  // Another script wrote to our prefix, or the entry was cut short: not a value this store wrote.
+  if (!bytes) throw new TypeError(`the stored entry is not canonical base64 (${b64.length} characters)`);
+  return bytes;
 }
 
 /**
@@ -43,7 +38,7 @@ export function createLocalStorageKv(storage: Storage, prefix: string): KvStore 
         const v = storage.getItem(entry(ns, key));
         return v === null ? null : fromBase64(v);
       }),
-    set: (ns, key, value) => guard('kv.set', () => storage.setItem(entry(ns, key), toBase64(value))),
+    set: (ns, key, value) => guard('kv.set', () => storage.setItem(entry(ns, key), bytesToBase64(value))),
     delete: (ns, key) => guard('kv.delete', () => storage.removeItem(entry(ns, key))),
     list: (ns, keyPrefix, limit) =>
       guard('kv.list', () => {

@@ -5,7 +5,9 @@ import { confineNamespace, confinePath, confinePort, confineUrl } from '../scope
  * Scope checks every adapter gets for free, on the guest-visible arguments: fs paths lexically inside the
  * granted roots, net.http URLs on granted origins, listen ports, kv namespaces. Adapters still confine on the
  * host side (symlinks, aliases), which only they can see. Returns a result to answer without calling the
- * adapter (env.get of an ungranted variable is null by contract), or undefined to proceed.
+ * adapter (env.get of an ungranted variable is null by contract), or undefined to proceed. Exported as
+ * `confineInstruction` for adapters that forward calls elsewhere (the in-app bridge) and must confine them
+ * before they leave, whatever bus drives them.
  */
 export function checkScope(ins: UniversalInstruction, grant: CapabilityGrant): { value: unknown } | undefined {
   const a = ins.args as Record<string, unknown>;

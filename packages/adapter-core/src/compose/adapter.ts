@@ -86,7 +86,12 @@ export function reportHostError(sink: EventSink | undefined, adapter: string, op
   emitEvent(sink, 'adapter.host.error', { adapter, operation, error: e.toJSON() });
 }
 
-function withReporting(
+/**
+ * Wraps a `handle` so every failed host call (a throw or a rejection with a FaygerError) is reported on the
+ * diagnostics channel as `adapter.host.error`; the failure still reaches the caller. For adapters that write
+ * their own `handle` instead of `createAdapter`.
+ */
+export function withHostErrorReporting(
   handle: PlatformAdapter['handle'],
   id: string,
   sink: EventSink | undefined,
@@ -118,7 +123,7 @@ export function createAdapter<X extends object = Record<never, never>>(
   const offers = spec.offers;
   const route = createOpRouter(spec.handlers, spec.id);
   const onCall = spec.onCall;
-  const handle = withReporting(
+  const handle = withHostErrorReporting(
     onCall ? (ins, ctx) => (onCall(ins, ctx), route(ins, ctx)) : route,
     spec.id,
     spec.diagnostics,
@@ -175,7 +180,7 @@ export function composeAdapter(base: PlatformAdapter, over: AdapterOverrides): P
     hostKind: over.hostKind ?? base.hostKind,
     available,
     detect: over.detect ?? ((p) => base.detect(p)),
-    handle: withReporting(
+    handle: withHostErrorReporting(
       (ins, ctx) => {
         const h = handlers[ins.op];
         return h ? h(ins.args as never, ctx) : base.handle(ins, ctx);

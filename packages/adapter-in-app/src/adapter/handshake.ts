@@ -1,21 +1,52 @@
-import { type FaygerError, isCapabilityName, type CapabilityName } from '@fayger/contracts';
+import { type CapabilityName, type FaygerError, isCapabilityName } from '@fayger/contracts';
+import { Type, type TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { inAppError } from '../errors.js';
 import {
   SUPPORTED_PROTOCOLS,
   type NativeCapability,
   type NativeHello,
   type PermissionAnswer,
 } from '../protocol/wire.js';
-import { inAppError } from '../errors.js';
 
-const LOCAL_FAMILIES = new Set(['log', 'clock', 'random', 'timer']);
-const STATES = new Set(['granted', 'prompt', 'denied']);
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const Obj = Type.Object({});
+const HelloSchema = Type.Object({
+  protocol: Type.Number(),
+  platform: Type.Object({ os: Type.String() }),
+  capabilities: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      permission: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('prompt'), Type.Literal('denied')])),
+      scope: Type.Optional(Obj),
+      quota: Type.Optional(Obj),
+    }),
+  ),
+  local: Type.Optional(Type.Array(Type.Union(['log', 'clock', 'random', 'timer'].map((l) => Type.Literal(l))))),
+});
+const PermissionReplySchema = Type.Object({
+  answers: Type.Array(Type.Object({ name: Type.String(), granted: Type.Boolean() })),
+});
 
-function bad(field: string, expected: string, found: unknown): FaygerError {
+// Compiled on first use (TypeBox falls back to interpreting where the page forbids eval).
+const checkers = new Map<TSchema, ReturnType<typeof Compile>>();
+
+/** Checks a native reply against its schema; the first problem is BRIDGE_MALFORMED_MESSAGE naming the field. */
+function check(schema: TSchema, value: unknown, phase: string, what: string): void {
+  let c = checkers.get(schema);
+  if (!c) checkers.set(schema, (c = Compile(schema)));
+  if (c.Check(value)) return;
+  const first = [...c.Errors(value)][0];
+  const path = first?.instancePath ?? '';
+  let found: unknown = value;
+  for (const part of path.split('/').slice(1)) found = (found as Record<string, unknown> | undefined)?.[part];
+  throw malformed(phase, what, `/value${path}`, first?.message ?? 'a valid reply', found);
+}
+
+function malformed(phase: string, what: string, field: string, expected: string, found: unknown): FaygerError {
   return inAppError({
     code: 'BRIDGE_MALFORMED_MESSAGE',
-    phase: 'hello',
-    what: 'reading the native hello reply',
+    phase,
+    what,
     expected: `${expected} at ${field}`,
     found: found === undefined ? 'nothing' : (JSON.stringify(found)?.slice(0, 200) ?? String(found)),
     details: { field },
@@ -27,55 +58,36 @@ function bad(field: string, expected: string, found: unknown): FaygerError {
  * shell may know more families), and listed in `ignored` so the embedder can see them.
  */
 export function parseHello(value: unknown): { hello: NativeHello; ignored: string[] } {
-  if (!isObj(value)) throw bad('/value', 'an object { protocol, platform, capabilities }', value);
-  if (typeof value.protocol !== 'number') throw bad('/value/protocol', 'a protocol version number', value.protocol);
-  if (!SUPPORTED_PROTOCOLS.includes(value.protocol)) {
+  const what = 'reading the native hello reply';
+  const protocol = (value as { protocol?: unknown } | null)?.protocol;
+  // A shell on another protocol version may send another shape: say so rather than name a field.
+  if (typeof protocol === 'number' && !SUPPORTED_PROTOCOLS.includes(protocol)) {
     throw inAppError({
       code: 'BRIDGE_PROTOCOL_MISMATCH',
       phase: 'hello',
       what: 'agreeing on the bridge protocol',
       expected: `one of versions ${SUPPORTED_PROTOCOLS.join(', ')}`,
-      found: `the native side speaks version ${value.protocol}`,
-      details: { native: value.protocol, supported: SUPPORTED_PROTOCOLS },
+      found: `the native side speaks version ${protocol}`,
+      details: { native: protocol, supported: SUPPORTED_PROTOCOLS },
     });
   }
-  if (!isObj(value.platform) || typeof value.platform.os !== 'string')
-    throw bad('/value/platform', 'an object with an os name', value.platform);
-  if (!Array.isArray(value.capabilities))
-    throw bad('/value/capabilities', 'an array of capabilities', value.capabilities);
+  check(HelloSchema, value, 'hello', what);
+  const v = value as NativeHello & { capabilities: Array<NativeCapability & { name: string }> };
   const ignored: string[] = [];
   const seen = new Set<string>();
-  const capabilities: NativeCapability[] = [];
-  value.capabilities.forEach((c: unknown, i: number) => {
-    if (!isObj(c) || typeof c.name !== 'string')
-      throw bad(`/value/capabilities/${i}`, 'an object with a capability name', c);
-    if (c.permission !== undefined && !STATES.has(c.permission as string))
-      throw bad(`/value/capabilities/${i}/permission`, '"granted", "prompt" or "denied"', c.permission);
-    if (c.scope !== undefined && !isObj(c.scope))
-      throw bad(`/value/capabilities/${i}/scope`, 'a scope object', c.scope);
-    if (c.quota !== undefined && !isObj(c.quota))
-      throw bad(`/value/capabilities/${i}/quota`, 'a quota object', c.quota);
-    if (!isCapabilityName(c.name) || c.name === 'app' || seen.has(c.name)) {
-      ignored.push(c.name);
-      return;
-    }
-    seen.add(c.name);
-    capabilities.push(c as unknown as NativeCapability);
+  const capabilities = v.capabilities.filter((c) => {
+    const known = isCapabilityName(c.name) && c.name !== 'app' && !seen.has(c.name);
+    if (known) seen.add(c.name);
+    else ignored.push(c.name);
+    return known;
   });
-  let local: NativeHello['local'];
-  if (value.local !== undefined) {
-    if (!Array.isArray(value.local) || !value.local.every((l) => typeof l === 'string' && LOCAL_FAMILIES.has(l))) {
-      throw bad('/value/local', 'an array of "log", "clock", "random", "timer"', value.local);
-    }
-    local = value.local as NativeHello['local'];
-  }
   const hello: NativeHello = {
-    protocol: value.protocol,
-    platform: value.platform as NativeHello['platform'],
+    protocol: v.protocol,
+    platform: v.platform,
     capabilities,
-    nativeUi: value.nativeUi === true,
+    nativeUi: v.nativeUi === true,
   };
-  if (local) hello.local = local;
+  if (v.local) hello.local = v.local;
   return { hello, ignored };
 }
 
@@ -84,26 +96,16 @@ export function parsePermissionReply(
   value: unknown,
   asked: readonly CapabilityName[],
 ): Map<CapabilityName, PermissionAnswer> {
-  const fail = (field: string, expected: string, found: unknown) =>
-    inAppError({
-      code: 'BRIDGE_MALFORMED_MESSAGE',
-      phase: 'permission',
-      what: 'reading the native permission answers',
-      expected: `${expected} at ${field}`,
-      found: found === undefined ? 'nothing' : (JSON.stringify(found)?.slice(0, 200) ?? String(found)),
-      details: { field },
-    });
-  if (!isObj(value) || !Array.isArray(value.answers))
-    throw fail('/value/answers', 'an array of { name, granted, reason? }', isObj(value) ? value.answers : value);
+  const what = 'reading the native permission answers';
+  check(PermissionReplySchema, value, 'permission', what);
   const out = new Map<CapabilityName, PermissionAnswer>();
-  value.answers.forEach((a: unknown, i: number) => {
-    if (!isObj(a) || typeof a.name !== 'string' || typeof a.granted !== 'boolean')
-      throw fail(`/value/answers/${i}`, '{ name: string, granted: boolean }', a);
-    if (!(asked as readonly string[]).includes(a.name)) return;
+  for (const a of (value as { answers: Array<PermissionAnswer & { reason?: unknown }> }).answers) {
+    if (!(asked as readonly string[]).includes(a.name)) continue;
     const ans: PermissionAnswer = { name: a.name, granted: a.granted };
     if (typeof a.reason === 'string') ans.reason = a.reason.slice(0, 512);
     out.set(a.name as CapabilityName, ans);
-  });
-  for (const name of asked) if (!out.has(name)) throw fail('/value/answers', `an answer for ${name}`, 'none');
+  }
+  for (const name of asked)
+    if (!out.has(name)) throw malformed('permission', what, '/value/answers', `an answer for ${name}`, undefined);
   return out;
 }

@@ -1,11 +1,13 @@
 import {
   baselineHandlers,
-  confineNamespace,
-  confineUrl,
+  confineInstruction,
   createOpRouter,
   negotiate as coreNegotiate,
+  readGlobal as get,
   reportHostError,
   withBusServedOffers,
+  withHostErrorReporting,
+  type AdapterCandidate,
   type LogOptions,
 } from '@fayger/adapter-core';
 import { DomUi } from '@fayger/adapter-core/dom';
@@ -112,13 +114,33 @@ export interface InAppAdapter extends PlatformAdapter {
   domUi(instanceId: string): DomUi | undefined;
 }
 
-const get = (o: unknown, k: string): unknown =>
-  o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined;
-
-/** Scores an in-app host: 3 when a native bridge object is present (above a plain browser page), else false. */
-export function detectInApp(probe: HostProbe): number | false {
+/**
+ * Scores an in-app host: 3 when a native bridge object is present (above a plain browser page), else false.
+ * `names`: the WKWebView handler / Android interface names when they are not the defaults.
+ */
+export function detectInApp(
+  probe: HostProbe,
+  names: Pick<InAppAdapterOptions, 'webkitName' | 'androidName'> = {},
+): number | false {
   const g = probe.global as Obj;
-  return findTransportKind(g) || findTransportKind((get(g, 'window') as Obj | undefined) ?? g) ? 3 : false;
+  const n = { webkit: names.webkitName, android: names.androidName };
+  return findTransportKind(g, n) || findTransportKind((get(g, 'window') as Obj | undefined) ?? g, n) ? 3 : false;
+}
+
+/**
+ * The in-app adapter as a lazy candidate for adapter selection: it detects the bridge globals itself (a given
+ * `port` or transport object counts as the embedder's word that the host is in-app) and is created only when
+ * chosen. Creating it connects and runs the handshake, so it is asynchronous: choose with `createFaygerAsync`
+ * or adapter-core's `chooseAdapterAsync`. A failed handshake fails the selection with ADAPTER_CREATE_FAILED
+ * (cause: BRIDGE_TIMEOUT, BRIDGE_PROTOCOL_MISMATCH…).
+ */
+export function inAppAdapterCandidate(options: InAppAdapterOptions = {}): AdapterCandidate {
+  return {
+    id: options.id ?? 'in-app',
+    hostKind: 'in-app',
+    detect: (probe) => (options.port || typeof options.transport === 'object' ? 3 : detectInApp(probe, options)),
+    create: () => createInAppAdapter(options),
+  };
 }
 
 function resolveTransport(o: InAppAdapterOptions, g: Obj): BridgeTransport {
@@ -140,9 +162,6 @@ function permissionDenied(cap: CapabilityName, op: string, reason: string | unde
     details: { op, capability: cap, reason },
   });
 }
-
-// What the WebView can do itself when the native side says so (`hello.local`): every op of these capabilities.
-const LOCAL_CAPABILITIES: ReadonlySet<CapabilityName> = new Set(['log', 'clock', 'random', 'timer']);
 
 /**
  * Connects to the native side, runs the hello handshake, and returns the in-app Platform_Adapter. Rejects
@@ -274,21 +293,19 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
   }
 
   function available(): CapabilityOffer[] {
-    const offers: CapabilityOffer[] = [];
-    const seen = new Set<string>();
-    const add = (o: CapabilityOffer) => {
-      if (seen.has(o.name)) return;
-      seen.add(o.name);
-      offers.push(o);
-    };
+    const offers = new Map<string, CapabilityOffer>();
+    const allowed = (name: string) => !offers.has(name) && perms.get(name as CapabilityName)?.state !== 'denied';
     for (const c of hello.capabilities) {
-      if (perms.get(c.name)?.state === 'denied') continue;
-      if (c.name === 'ui' && uiMode !== 'native') continue;
-      add({ name: c.name, ...(c.scope ? { scope: c.scope } : {}), ...(c.quota ? { quota: c.quota } : {}) });
+      if (!allowed(c.name) || (c.name === 'ui' && uiMode !== 'native')) continue;
+      offers.set(c.name, {
+        name: c.name,
+        ...(c.scope ? { scope: c.scope } : {}),
+        ...(c.quota ? { quota: c.quota } : {}),
+      });
     }
-    for (const l of local) if (perms.get(l as CapabilityName)?.state !== 'denied') add({ name: l as CapabilityName });
-    if (uiMode === 'dom') add({ name: 'ui' });
-    return offers;
+    for (const l of local) if (allowed(l)) offers.set(l, { name: l as CapabilityName });
+    if (uiMode === 'dom' && !offers.has('ui')) offers.set('ui', { name: 'ui' });
+    return [...offers.values()];
   }
 
   function mountFor(instanceId: string, op: string, ctx: AdapterCallContext): DomUi {
@@ -312,32 +329,12 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     return r;
   }
 
-  // The adapter confines calls itself before they leave the WebView, whatever bus drives it.
-  function confine(ins: UniversalInstruction, ctx: AdapterCallContext): void {
-    if (ins.op === 'net.http') confineUrl(ins.op, (ins.args as { url: string }).url, ctx.scope);
-    else if (ins.op.startsWith('kv.'))
-      confineNamespace(ins.op, (ins.args as { namespace?: string }).namespace, ctx.scope);
-  }
-
-  async function handleAsync(
-    ins: UniversalInstruction,
-    ctx: AdapterCallContext,
-    cap: CapabilityName,
-  ): Promise<unknown> {
-    await ask([{ name: cap }]);
-    return handleReady(ins, ctx, cap);
-  }
-
   function handleReady(ins: UniversalInstruction, ctx: AdapterCallContext, cap: CapabilityName): unknown {
     const st = perms.get(cap);
     if (st?.state === 'denied') throw permissionDenied(cap, ins.op, st.reason);
-    if (
-      LOCAL_CAPABILITIES.has(cap) &&
-      local.has(cap) &&
-      !(cap === 'random' && typeof cryptoObj?.getRandomValues !== 'function')
-    ) {
+    // What the WebView does itself when the native side says so (`hello.local`: log, clock, random, timer).
+    if (local.has(cap) && !(cap === 'random' && typeof cryptoObj?.getRandomValues !== 'function'))
       return handleLocal(ins, ctx);
-    }
     if (cap === 'ui' && uiMode === 'dom') {
       const r = mountFor(ctx.instanceId, ins.op, ctx);
       if (ins.op === 'ui.render') r.render((ins.args as { tree: UiNode }).tree);
@@ -354,7 +351,9 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
         details: { op: ins.op, capability: cap, adapter: id },
       });
     }
-    confine(ins, ctx);
+    // The adapter confines calls itself before they leave the WebView, whatever bus drives it.
+    const answered = confineInstruction(ins, ctx.grant);
+    if (answered) return answered.value;
     const base = options.timeoutMs ?? 30_000;
     const timeoutMs = ins.timeoutMs ?? (ins.op === 'timer.sleep' ? (ins.args as { ms: number }).ms + base : base);
     return bridge.request(
@@ -407,12 +406,16 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       return report;
     },
     domUi: (instanceId) => doms.get(instanceId),
-    handle(ins, ctx) {
-      const cap = OP_CAPABILITY[ins.op];
-      if (!emitters.has(ctx.instanceId)) emitters.set(ctx.instanceId, ctx.emit);
-      if (perms.get(cap)?.state === 'prompt') return handleAsync(ins, ctx, cap);
-      return handleReady(ins, ctx, cap);
-    },
+    handle: withHostErrorReporting(
+      (ins, ctx) => {
+        const cap = OP_CAPABILITY[ins.op];
+        if (!emitters.has(ctx.instanceId)) emitters.set(ctx.instanceId, ctx.emit);
+        if (perms.get(cap)?.state === 'prompt') return ask([{ name: cap }]).then(() => handleReady(ins, ctx, cap));
+        return handleReady(ins, ctx, cap);
+      },
+      id,
+      options.diagnostics,
+    ),
     async dispose(instanceId) {
       emitters.delete(instanceId);
       timers.dispose(instanceId);

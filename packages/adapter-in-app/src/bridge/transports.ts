@@ -1,3 +1,4 @@
+import { readGlobal as get } from '@fayger/adapter-core';
 import type { FaygerError } from '@fayger/contracts';
 import { inAppError } from '../errors.js';
 
@@ -19,8 +20,6 @@ export interface BridgeTransport {
 export const RECEIVE_GLOBAL = '__faygerBridge';
 
 type Obj = Record<string, unknown>;
-const get = (o: unknown, k: string): unknown =>
-  o !== null && (typeof o === 'object' || typeof o === 'function') ? (o as Obj)[k] : undefined;
 
 function missing(kind: string, expected: string, found: string): FaygerError {
   return inAppError({
@@ -96,7 +95,7 @@ export interface GlobalTransportOptions {
 export function webkitTransport(options: GlobalTransportOptions = {}): BridgeTransport {
   const g = options.global ?? defaultGlobal();
   const name = options.name ?? 'fayger';
-  const handler = get(get(get(g, 'webkit'), 'messageHandlers'), name);
+  const handler = get(g, 'webkit', 'messageHandlers', name);
   return postingTo(
     'webkit',
     handler,
@@ -213,13 +212,11 @@ export function findTransportKind(
   names: { webkit?: string; android?: string } = {},
 ): TransportKind | undefined {
   const win = get(global, 'window') ?? global;
-  if (typeof get(get(win, RECEIVE_GLOBAL), 'postMessage') === 'function') return 'fayger';
-  if (
-    typeof get(get(get(get(win, 'webkit'), 'messageHandlers'), names.webkit ?? 'fayger'), 'postMessage') === 'function'
-  )
+  if (typeof get(win, RECEIVE_GLOBAL, 'postMessage') === 'function') return 'fayger';
+  if (typeof get(win, 'webkit', 'messageHandlers', names.webkit ?? 'fayger', 'postMessage') === 'function')
     return 'webkit';
-  if (typeof get(get(win, names.android ?? 'FaygerAndroid'), 'postMessage') === 'function') return 'android';
-  if (typeof get(get(win, 'ReactNativeWebView'), 'postMessage') === 'function') return 'react-native';
+  if (typeof get(win, names.android ?? 'FaygerAndroid', 'postMessage') === 'function') return 'android';
+  if (typeof get(win, 'ReactNativeWebView', 'postMessage') === 'function') return 'react-native';
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { base64ToBytes, bytesToBase64 } from './base64.js';
+import { base64ToBytes, bytesToBase64 } from '@fayger/adapter-core';
 
 /**
  * Bytes on string-only transports. A Uint8Array becomes `{"$b64": "<base64>"}`; a plain object that itself has
@@ -30,26 +30,36 @@ function isTagged(o: Record<string, unknown>): boolean {
 }
 
 /** Makes `value` JSON-safe: bytes as base64, everything else unchanged. Throws CodecError for non-data. */
-export function encodeValue(value: unknown, path = '', depth = 0): unknown {
+export function encodeValue(value: unknown): unknown {
+  return walk(value, '', 0, true);
+}
+
+/** Checks that a value can cross a structured-clone transport as Fayger data (bounded depth, no functions). */
+export function checkCloneable(value: unknown): void {
+  walk(value, '', 0, false);
+}
+
+// One walk for both: `encode` builds the JSON-safe copy, otherwise the value is only checked.
+function walk(value: unknown, path: string, depth: number, encode: boolean): unknown {
   if (depth > MAX_WIRE_DEPTH) throw new CodecError(`nesting deeper than ${MAX_WIRE_DEPTH}`, path);
-  if (value instanceof Uint8Array) return { $b64: bytesToBase64(value) };
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value instanceof Uint8Array) return encode ? { $b64: bytesToBase64(value) } : value;
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new CodecError(`non-finite number ${String(value)}`, path);
+    if (encode && !Number.isFinite(value)) throw new CodecError(`non-finite number ${String(value)}`, path);
     return value;
   }
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) return value.map((v, i) => encodeValue(v, `${path}/${i}`, depth + 1) ?? null);
+  if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}/${i}`, depth + 1, encode) ?? null);
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const e = encodeValue(v, `${path}/${k}`, depth + 1);
+      const e = walk(v, `${path}/${k}`, depth + 1, encode);
       if (e !== undefined) out[k] = e;
     }
-    return isTagged(value) ? { $obj: out } : out;
+    return encode && isTagged(value) ? { $obj: out } : out;
   }
+  const t = typeof value;
   throw new CodecError(
-    `a ${typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value} is not bridge data`,
+    `a ${t === 'object' ? ((value as object).constructor?.name ?? 'object') : t} is not bridge data`,
     path,
   );
 }
@@ -86,24 +96,4 @@ function decodeFields(o: Record<string, unknown>, path: string, depth: number): 
     });
   }
   return out;
-}
-
-/** Checks that a value can cross a structured-clone transport as Fayger data (bounded depth, no functions). */
-export function checkCloneable(value: unknown, path = '', depth = 0): void {
-  if (depth > MAX_WIRE_DEPTH) throw new CodecError(`nesting deeper than ${MAX_WIRE_DEPTH}`, path);
-  if (value === null || value === undefined || value instanceof Uint8Array) return;
-  const t = typeof value;
-  if (t === 'string' || t === 'boolean' || t === 'number') return;
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => checkCloneable(v, `${path}/${i}`, depth + 1));
-    return;
-  }
-  if (isPlainObject(value)) {
-    for (const [k, v] of Object.entries(value)) checkCloneable(v, `${path}/${k}`, depth + 1);
-    return;
-  }
-  throw new CodecError(
-    `a ${t === 'object' ? ((value as object).constructor?.name ?? 'object') : t} is not bridge data`,
-    path,
-  );
 }

@@ -153,4 +153,10 @@ export const adapterCodes = {
     title: 'Host detection found no registered adapter for this environment.',
     remedy: 'Register the adapter for this host, or force one by id.',
   },
+  ADAPTER_CREATE_FAILED: {
+    layer: 'adapter',
+    title:
+      'The adapter chosen for this host could not be created: its create() threw, rejected (no handshake, a timeout) or did not finish in time.',
+    remedy: 'See the cause: fix the host side it names, or force another adapter by id or host kind.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -1,6 +1,7 @@
 /**
- * Base64 (RFC 4648, with padding) without btoa/atob or Buffer: bare JS engines embedded in apps
- * (JavaScriptCore, Hermes, QuickJS) do not all provide them, and btoa works on Latin-1 strings, not bytes.
+ * Base64 (RFC 4648, with padding) without btoa/atob or Buffer, for adapters that carry bytes as text (the in-app
+ * bridge's JSON, the browser's localStorage kv): bare JS engines embedded in apps (JavaScriptCore, Hermes,
+ * QuickJS) do not all provide them, and btoa works on Latin-1 strings, not bytes.
  */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const LOOKUP = new Int16Array(128).fill(-1);
