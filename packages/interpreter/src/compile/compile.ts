@@ -363,6 +363,32 @@ function compileFunction(
             else if (op === 0x78) emitDst(X.I32_ROTL_IMM, d, x, (32 - (k & 31)) & 31);
             else emitDst(I32_IMM[op - 0x6a]!, d, x, op >= 0x74 ? k & 31 : k);
           } else if (
+            imm === X.CONST32 &&
+            lastDst + 2 === out.n &&
+            op >= 0x46 &&
+            op <= 0x4f &&
+            (out.a[lastDst] === b || out.a[lastDst] === a) &&
+            b !== a
+          ) {
+            // An i32 comparison with a constant: the constant goes right, the comparison mirrored if it was left.
+            const k = out.a[lastDst + 1];
+            const right = out.a[lastDst] === b;
+            const x = right ? a : b;
+            out.n = lastDst - 1;
+            emitDst(X.I32_EQ_IMM + (right ? op : CMP_MIRROR[op - 0x46]) - 0x46, d, x, k);
+          } else if (
+            imm === X.CONST64 &&
+            lastDst + 3 === out.n &&
+            op >= 0x86 &&
+            op <= 0x88 &&
+            out.a[lastDst] === b &&
+            b !== a
+          ) {
+            // i64 shift by a constant: the count masked here.
+            const n = out.a[lastDst + 1] & 63;
+            out.n = lastDst - 1;
+            emitDst(X.I64_SHL_IMM + op - 0x86, d, a, n);
+          } else if (
             imm === X.CONST64 &&
             lastDst + 3 === out.n &&
             op >= 0x7c &&
@@ -392,6 +418,10 @@ function compileFunction(
             if (op === 0xa0 && imm === 0xa2 && t === b && b === hb) {
               out.n = lastDst - 1;
               emitDst(X.F64_ADD_MUL, d, a, x, y);
+            } else if (op === 0xa0 && imm === 0xa2 && t === a && a === d && b !== hb) {
+              // The product is the left operand: x * y + b, in that order (same result bits as the two ops).
+              out.n = lastDst - 1;
+              emitDst(X.F64_MUL_ADD, d, x, y, b);
             } else if (op === 0x6a && imm === X.I32_SHL_IMM && t === b && b === hb) {
               out.n = lastDst - 1;
               emitDst(X.I32_ADD_SHL, d, a, x, y);
@@ -874,8 +904,24 @@ function compileFunction(
             }
           } else {
             const v = pop();
+            const vc = canon(vSlot.length) * 2;
             const a = pop();
-            emit(op, a, v, offset);
+            if (
+              (op === 0x36 || op === 0x3a || op === 0x3b) &&
+              lastDst >= 0 &&
+              out.a[lastDst - 1] === X.CONST32 &&
+              lastDst + 2 === out.n &&
+              out.a[lastDst] === v &&
+              v === vc &&
+              a !== v
+            ) {
+              // An i32.const stored right away (into a temp only this store reads): the value as an immediate.
+              const k = out.a[lastDst + 1];
+              out.n = lastDst - 1;
+              emit(op === 0x36 ? X.I32_STORE_IMM : op === 0x3a ? X.I32_STORE8_IMM : X.I32_STORE16_IMM, a, k, offset);
+            } else {
+              emit(op, a, v, offset);
+            }
           }
         }
         pc += 3;
@@ -965,7 +1011,7 @@ function compileFunction(
 
 /** i32.xor / i32.add of a constant shift or rotate: the fused op, by [binary op][shift op]. */
 const FUSED_SHIFT: Record<number, Record<number, number | undefined> | undefined> = {
-  0x73: { [X.I32_SHR_U_IMM]: X.I32_XOR_SHR_U, [X.I32_SHL_IMM]: X.I32_XOR_SHL },
+  0x73: { [X.I32_SHR_U_IMM]: X.I32_XOR_SHR_U, [X.I32_SHL_IMM]: X.I32_XOR_SHL, [X.I32_ROTL_IMM]: X.I32_XOR_ROTL },
   0x6a: { [X.I32_ROTL_IMM]: X.I32_ADD_ROTL },
 };
 
@@ -1002,6 +1048,10 @@ const COND_LOOP: Record<number, number | undefined> = {
   [X.BR_IF_GE_U]: X.BR_IF_LOOP_GE_U,
 };
 
+/** i32 comparison opcodes 0x46..0x4f with their operands swapped (a < b is b > a). */
+const CMP_MIRROR = [0x46, 0x47, 0x4a, 0x4b, 0x48, 0x49, 0x4e, 0x4f, 0x4c, 0x4d];
+/** ... and negated (the else arm of an `if`): not (a < b) is a >= b. */
+const CMP_NEGATE = [0x47, 0x46, 0x4e, 0x4f, 0x4c, 0x4d, 0x4a, 0x4b, 0x48, 0x49];
 const FUSED_BR: Record<number, number | undefined> = {
   0x45: X.BR_IF_EQZ,
   0x46: X.BR_IF_EQ,
@@ -1063,6 +1113,12 @@ const IF_FUSED: Record<number, number | undefined> = {
   0x4e: X.BR_IF_LT_S,
   0x4f: X.BR_IF_LT_U,
 };
+for (let i = 0; i < 10; i++) {
+  // Comparisons with a constant: br_if on one, an `if` on one (branch to else on the negation), br_if to a loop.
+  FUSED_BR[X.I32_EQ_IMM + i] = X.BR_IF_EQ_IMM + i;
+  IF_FUSED[X.I32_EQ_IMM + i] = X.BR_IF_EQ_IMM + CMP_NEGATE[i] - 0x46;
+  COND_LOOP[X.BR_IF_EQ_IMM + i] = X.BR_IF_LOOP_EQ_IMM + i;
+}
 
 const LOAD_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e];
 

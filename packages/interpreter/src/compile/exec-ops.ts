@@ -124,6 +124,50 @@ export const enum X {
   // loads whose address is (p * q + r) << k (an I32_MUL_ADD then I32_SHL_IMM feeding only the load): dst p q r k offset
   I32_LOAD_MAD_SHL,
   F64_LOAD_MAD_SHL,
+  // i32 comparisons with a constant, the constant on the right (mirrored when it was the left operand): dst a k;
+  // in the order of their WebAssembly opcodes 0x46..0x4f (eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u)
+  I32_EQ_IMM,
+  I32_NE_IMM,
+  I32_LT_S_IMM,
+  I32_LT_U_IMM,
+  I32_GT_S_IMM,
+  I32_GT_U_IMM,
+  I32_LE_S_IMM,
+  I32_LE_U_IMM,
+  I32_GE_S_IMM,
+  I32_GE_U_IMM,
+  // br_if / if on those: a k target (same order)
+  BR_IF_EQ_IMM,
+  BR_IF_NE_IMM,
+  BR_IF_LT_S_IMM,
+  BR_IF_LT_U_IMM,
+  BR_IF_GT_S_IMM,
+  BR_IF_GT_U_IMM,
+  BR_IF_LE_S_IMM,
+  BR_IF_LE_U_IMM,
+  BR_IF_GE_S_IMM,
+  BR_IF_GE_U_IMM,
+  // br_if back to a loop header on those: a k t (taken: charges the header fuel, jumps past it)
+  BR_IF_LOOP_EQ_IMM,
+  BR_IF_LOOP_NE_IMM,
+  BR_IF_LOOP_LT_S_IMM,
+  BR_IF_LOOP_LT_U_IMM,
+  BR_IF_LOOP_GT_S_IMM,
+  BR_IF_LOOP_GT_U_IMM,
+  BR_IF_LOOP_LE_S_IMM,
+  BR_IF_LOOP_LE_U_IMM,
+  BR_IF_LOOP_GE_S_IMM,
+  BR_IF_LOOP_GE_U_IMM,
+  // i32.store / store8 / store16 of an i32.const: addr k offset
+  I32_STORE_IMM,
+  I32_STORE8_IMM,
+  I32_STORE16_IMM,
+  // i64 shifts by an i64.const (count pre-masked to 0..63): dst a n; in the order shl shr_s shr_u
+  I64_SHL_IMM,
+  I64_SHR_S_IMM,
+  I64_SHR_U_IMM,
+  F64_MUL_ADD, // dst x y a              d = x * y + a   (f64.mul into the left operand of f64.add)
+  I32_XOR_ROTL, // dst a x n             d = a ^ rotl(x, n)   (n in 0..31)
   // v128 (two slots, four int32 words); SIMD instructions themselves keep SIMD_BASE + sub-opcode (0x200..0x2ff)
   MOV_V128 = 0x300, // dst src
   SELECT_V128, // dst a b cond

@@ -248,6 +248,76 @@ export function run(st: LoopState): number {
           pc += 5;
           break;
         }
+        case X.I32_XOR_ROTL: {
+          const x = I32[b + code[pc + 3]],
+            n = code[pc + 4];
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ ((x << n) | (x >>> (32 - n)));
+          pc += 5;
+          break;
+        }
+        case X.F64_MUL_ADD:
+          F64[(b + code[pc + 1]) >> 1] =
+            F64[(b + code[pc + 2]) >> 1] * F64[(b + code[pc + 3]) >> 1] + F64[(b + code[pc + 4]) >> 1];
+          pc += 5;
+          break;
+        // i64 shifts by a constant n in 0..63.
+        case X.I64_SHL_IMM: {
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 3];
+          const lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            I32[d + 1] = lo << (n - 32);
+            I32[d] = 0;
+          } else if (n !== 0) {
+            I32[d + 1] = (hi << n) | (lo >>> (32 - n));
+            I32[d] = lo << n;
+          } else {
+            I32[d] = lo;
+            I32[d + 1] = hi;
+          }
+          pc += 4;
+          break;
+        }
+        case X.I64_SHR_S_IMM: {
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 3];
+          const lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            I32[d] = hi >> (n - 32);
+            I32[d + 1] = hi >> 31;
+          } else if (n !== 0) {
+            I32[d] = (lo >>> n) | (hi << (32 - n));
+            I32[d + 1] = hi >> n;
+          } else {
+            I32[d] = lo;
+            I32[d + 1] = hi;
+          }
+          pc += 4;
+          break;
+        }
+        case X.I64_SHR_U_IMM: {
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 3];
+          const lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            I32[d] = hi >>> (n - 32);
+            I32[d + 1] = 0;
+          } else if (n !== 0) {
+            I32[d] = (lo >>> n) | (hi << (32 - n));
+            I32[d + 1] = hi >>> n;
+          } else {
+            I32[d] = lo;
+            I32[d + 1] = hi;
+          }
+          pc += 4;
+          break;
+        }
         case X.BR_LOOP: {
           const t = code[pc + 1];
           const cost = code[t - 1];
@@ -696,6 +766,257 @@ export function run(st: LoopState): number {
           }
           break;
         }
+        // Comparisons with a constant on the right (compile.ts mirrors a constant left operand).
+        case X.I32_EQ_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] === code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_NE_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_LT_S_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] < code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_LT_U_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 < code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_GT_S_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] > code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_GT_U_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 > code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_LE_S_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_LE_U_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 <= code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_GE_S_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_GE_U_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 >= code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case X.BR_IF_EQ_IMM:
+          pc = I32[b + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_NE_IMM:
+          pc = I32[b + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LT_S_IMM:
+          pc = I32[b + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LT_U_IMM:
+          pc = I32[b + code[pc + 1]] >>> 0 < code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GT_S_IMM:
+          pc = I32[b + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GT_U_IMM:
+          pc = I32[b + code[pc + 1]] >>> 0 > code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LE_S_IMM:
+          pc = I32[b + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LE_U_IMM:
+          pc = I32[b + code[pc + 1]] >>> 0 <= code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GE_S_IMM:
+          pc = I32[b + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GE_U_IMM:
+          pc = I32[b + code[pc + 1]] >>> 0 >= code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LOOP_EQ_IMM: {
+          if (I32[b + code[pc + 1]] === code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_NE_IMM: {
+          if (I32[b + code[pc + 1]] !== code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LT_S_IMM: {
+          if (I32[b + code[pc + 1]] < code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LT_U_IMM: {
+          if (I32[b + code[pc + 1]] >>> 0 < code[pc + 2] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GT_S_IMM: {
+          if (I32[b + code[pc + 1]] > code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GT_U_IMM: {
+          if (I32[b + code[pc + 1]] >>> 0 > code[pc + 2] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LE_S_IMM: {
+          if (I32[b + code[pc + 1]] <= code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LE_U_IMM: {
+          if (I32[b + code[pc + 1]] >>> 0 <= code[pc + 2] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GE_S_IMM: {
+          if (I32[b + code[pc + 1]] >= code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GE_U_IMM: {
+          if (I32[b + code[pc + 1]] >>> 0 >= code[pc + 2] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
         case X.BR_TABLE: {
           const n = code[pc + 2];
           const i = I32[b + code[pc + 1]] >>> 0;
@@ -1125,6 +1446,27 @@ export function run(st: LoopState): number {
           const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt16(ea, I32[b + code[pc + 2]], true);
+          pc += 4;
+          break;
+        }
+        case X.I32_STORE_IMM: {
+          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          dv.setInt32(ea, code[pc + 2], true);
+          pc += 4;
+          break;
+        }
+        case X.I32_STORE8_IMM: {
+          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          dv.setInt8(ea, code[pc + 2]);
+          pc += 4;
+          break;
+        }
+        case X.I32_STORE16_IMM: {
+          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          dv.setInt16(ea, code[pc + 2], true);
           pc += 4;
           break;
         }
