@@ -359,6 +359,21 @@ function compileFunction(
               out.n = prevOp;
               lastOp = prevOp = -1;
               emitDst(X.I32_MUL_IMM_ADD_IMM, d, y, k1, op === 0x6a ? k : -k | 0);
+            } else if (
+              (op === 0x6a || op === 0x6b) &&
+              prevOp >= 0 &&
+              prevOp + 4 === out.n &&
+              out.a[prevOp] === X.I32_SHL_IMM &&
+              out.a[prevOp + 1] === x &&
+              x === a &&
+              a === d
+            ) {
+              // (y << k1) into a temp only this op reads, then + k2: one op (a static array's element address).
+              const y = out.a[prevOp + 2];
+              const k1 = out.a[prevOp + 3];
+              out.n = prevOp;
+              lastOp = prevOp = -1;
+              emitDst(X.I32_SHL_ADD_IMM, d, y, k1, op === 0x6a ? k : -k | 0);
             } else if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : -k | 0);
             else if (op === 0x78) emitDst(X.I32_ROTL_IMM, d, x, (32 - (k & 31)) & 31);
             else emitDst(I32_IMM[op - 0x6a]!, d, x, op >= 0x74 ? k & 31 : k);
@@ -899,6 +914,21 @@ function compileFunction(
               const k = out.a[lastDst + 3];
               out.n = lastDst - 1;
               emitDst(op === 0x28 ? X.I32_LOAD_ADD_SHL : X.F64_LOAD_ADD_SHL, push(t), base, x, k, offset);
+            } else if (
+              (op === 0x28 || op === 0x2b || op === 0x2c || op === 0x2d) &&
+              lastDst >= 0 &&
+              (out.a[lastDst - 1] === X.I32_ADD_IMM || out.a[lastDst - 1] === 0x6a) &&
+              out.a[lastDst] === a &&
+              lastDst + 3 === out.n &&
+              a === canon(vSlot.length) * 2
+            ) {
+              // base + k or base + index feeding only this load: the add done by the load (wrapping as i32.add).
+              const x = out.a[lastDst + 1];
+              const y = out.a[lastDst + 2];
+              const kind = op === 0x28 ? 0 : op === 0x2b ? 1 : op === 0x2c ? 2 : 3;
+              const base = out.a[lastDst - 1] === X.I32_ADD_IMM ? X.I32_LOAD_ADD_IMM : X.I32_LOAD_ADD;
+              out.n = lastDst - 1;
+              emitDst(base + kind, push(t), x, y, offset);
             } else {
               emitDst(op, push(t), a, offset);
             }
@@ -1013,6 +1043,7 @@ function compileFunction(
 const FUSED_SHIFT: Record<number, Record<number, number | undefined> | undefined> = {
   0x73: { [X.I32_SHR_U_IMM]: X.I32_XOR_SHR_U, [X.I32_SHL_IMM]: X.I32_XOR_SHL, [X.I32_ROTL_IMM]: X.I32_XOR_ROTL },
   0x6a: { [X.I32_ROTL_IMM]: X.I32_ADD_ROTL },
+  0x85: { [X.I64_SHR_U_IMM]: X.I64_XOR_SHR_U_IMM, [X.I64_SHL_IMM]: X.I64_XOR_SHL_IMM },
 };
 
 /** A `br` back to a loop whose header op (right after its FUEL) is one of these runs that test itself. */

@@ -168,6 +168,20 @@ export const enum X {
   I64_SHR_U_IMM,
   F64_MUL_ADD, // dst x y a              d = x * y + a   (f64.mul into the left operand of f64.add)
   I32_XOR_ROTL, // dst a x n             d = a ^ rotl(x, n)   (n in 0..31)
+  // loads whose address is an i32.add computed just before into a temp only the load reads: ea = u32(a + k) +
+  // offset (dst a k offset) or u32(a + b) + offset (dst a b offset); i32.load, f64.load, i32.load8_s, i32.load8_u
+  I32_LOAD_ADD_IMM,
+  F64_LOAD_ADD_IMM,
+  I32_LOAD8_S_ADD_IMM,
+  I32_LOAD8_U_ADD_IMM,
+  I32_LOAD_ADD,
+  F64_LOAD_ADD,
+  I32_LOAD8_S_ADD,
+  I32_LOAD8_U_ADD,
+  // i64.xor of a constant shift computed just before into a temp only the xor reads: dst a x n
+  I64_XOR_SHR_U_IMM, //                   d = a ^ (x >>> n)   (n in 0..63)
+  I64_XOR_SHL_IMM, //                     d = a ^ (x << n)
+  I32_SHL_ADD_IMM, // dst x k1 k2          d = (x << k1) + k2   (i32.shl by a constant, then add of a constant)
   // v128 (two slots, four int32 words); SIMD instructions themselves keep SIMD_BASE + sub-opcode (0x200..0x2ff)
   MOV_V128 = 0x300, // dst src
   SELECT_V128, // dst a b cond

@@ -318,6 +318,51 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         }
+        case X.I32_SHL_ADD_IMM:
+          I32[b + code[pc + 1]] = ((I32[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
+          pc += 5;
+          break;
+        // i64.xor of a constant shift (n in 0..63).
+        case X.I64_XOR_SHR_U_IMM: {
+          const x = b + code[pc + 3],
+            a = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 4];
+          let lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            lo = hi >>> (n - 32);
+            hi = 0;
+          } else if (n !== 0) {
+            lo = (lo >>> n) | (hi << (32 - n));
+            hi = hi >>> n;
+          }
+          const ah = I32[a + 1];
+          I32[d] = I32[a] ^ lo;
+          I32[d + 1] = ah ^ hi;
+          pc += 5;
+          break;
+        }
+        case X.I64_XOR_SHL_IMM: {
+          const x = b + code[pc + 3],
+            a = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 4];
+          let lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            hi = lo << (n - 32);
+            lo = 0;
+          } else if (n !== 0) {
+            hi = (hi << n) | (lo >>> (32 - n));
+            lo = lo << n;
+          }
+          const ah = I32[a + 1];
+          I32[d] = I32[a] ^ lo;
+          I32[d + 1] = ah ^ hi;
+          pc += 5;
+          break;
+        }
         case X.BR_LOOP: {
           const t = code[pc + 1];
           const cost = code[t - 1];
@@ -1447,6 +1492,67 @@ export function run(st: LoopState): number {
           if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt16(ea, I32[b + code[pc + 2]], true);
           pc += 4;
+          break;
+        }
+        // Loads of base + k / base + index (the i32.add wraps, then the offset is added without wrapping).
+        case X.I32_LOAD_ADD_IMM: {
+          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 5;
+          break;
+        }
+        case X.F64_LOAD_ADD_IMM: {
+          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true);
+          I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD8_S_ADD_IMM: {
+          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt8(ea);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD8_U_ADD_IMM: {
+          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getUint8(ea);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD_ADD: {
+          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 5;
+          break;
+        }
+        case X.F64_LOAD_ADD: {
+          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true);
+          I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD8_S_ADD: {
+          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt8(ea);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD8_U_ADD: {
+          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getUint8(ea);
+          pc += 5;
           break;
         }
         case X.I32_STORE_IMM: {

@@ -160,7 +160,28 @@ const WAT = `(module
     (loop $up
       (local.set $i (i32.add (local.get $i) (i32.const 2)))
       (br_if $up (i32.ge_s (i32.const 400) (local.get $i))))
-    (i32.add (local.get $s) (local.get $i))))`;
+    (i32.add (local.get $s) (local.get $i)))
+  (func (export "load_add") (param $a i32) (param $b i32) (result i32 i64 i32 i32 i32 i64 i32 i32)
+    (i64.store (i32.const 64) (i64.const 0x8899aabbccddeeff))
+    (i64.store (i32.const 72) (i64.const 0x0123456789abcdef))
+    (i32.load offset=2 (i32.add (local.get $a) (i32.const 60)))
+    (i64.reinterpret_f64 (f64.load offset=1 (i32.add (local.get $a) (i32.const 63))))
+    (i32.load8_s offset=3 (i32.sub (local.get $a) (i32.const -61)))
+    (i32.load8_u (i32.add (i32.const 70) (local.get $a)))
+    (i32.load offset=4 (i32.add (local.get $a) (local.get $b)))
+    (i64.reinterpret_f64 (f64.load (i32.add (local.get $b) (local.get $a))))
+    (i32.load8_s offset=1 (i32.add (local.get $a) (local.get $b)))
+    (i32.load8_u offset=7 (i32.add (local.get $a) (local.get $b))))
+  (func (export "xor_shift64") (param $x i64) (param $y i64) (result i64 i64 i64 i64)
+    (i64.xor (local.get $y) (i64.shr_u (local.get $x) (i64.const 12)))
+    (i64.xor (i64.shl (local.get $x) (i64.const 25)) (local.get $y))
+    (i64.xor (local.get $y) (i64.shr_u (local.get $x) (i64.const 40)))
+    (local.tee $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 64)))))
+  (func (export "shl_add") (param $x i32) (result i32 i32 i32)
+    (i64.store (i32.const 64) (i64.const 0x8899aabbccddeeff))
+    (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 1024))
+    (i32.sub (i32.shl (local.get $x) (i32.const 35)) (i32.const 8))
+    (i32.load (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 64)))))`;
 
 let bytes: Uint8Array<ArrayBuffer>;
 let native: Record<string, (...a: unknown[]) => unknown>;
@@ -317,6 +338,58 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     for (const x of I32S) {
       for (const y of [0, -1, 0x12345678]) {
         expect(inst.invoke('xor_rotl', [x, y])).toEqual((native.xor_rotl(x, y) as number[]).map(u32));
+      }
+    }
+  });
+
+  // Fresh instances on both sides: the memory then holds only what the function stores itself.
+  const fresh = () => ({
+    inst: instantiateModule(compileModule(bytes)),
+    native: new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as typeof native,
+  });
+
+  it('loads of base + constant and base + index: wrapping like i32.add, trapping like native', () => {
+    const { inst, native } = fresh();
+    const v = [0, 1, 4, 8, -1, -4, -60, -64, 65520, 65527, 65528, 65535, 0x7fffffff, -0x80000000];
+    for (const a of v) {
+      for (const b of [0, 4, 64, -64, 65472, -1, 0x80000000 | 0]) {
+        let expected: unknown[] | undefined;
+        try {
+          expected = (native.load_add(a, b) as unknown[]).map((x) => (typeof x === 'bigint' ? u64(x) : u32(x)));
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('load_add', [a, b])).toThrow(
+            expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+          );
+        } else {
+          expect(inst.invoke('load_add', [a, b])).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('i64 xor of a constant shift, i32 shift then add of a constant', () => {
+    const { inst, native } = fresh();
+    for (const x of I64S) {
+      for (const y of [0n, -1n, 0x123456789abcdef0n]) {
+        expect(inst.invoke('xor_shift64', [x, y])).toEqual((native.xor_shift64(x, y) as bigint[]).map(u64));
+      }
+    }
+    for (const x of [0, 1, 4, 15, -1, 0x40000000, -0x3fffffff]) {
+      let expected: number[] | undefined;
+      try {
+        expected = (native.shl_add(x) as number[]).map(u32);
+      } catch {
+        expected = undefined;
+      }
+      if (expected === undefined) {
+        expect(() => inst.invoke('shl_add', [x])).toThrow(
+          expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+        );
+      } else {
+        expect(inst.invoke('shl_add', [x])).toEqual(expected);
       }
     }
   });
