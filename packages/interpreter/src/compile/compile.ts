@@ -275,6 +275,15 @@ function compileFunction(
     if (c.op === 0x03) {
       out.a[opAt] = COND_LOOP[out.a[opAt]]!;
       out.a[at] = c.loopPc + 2;
+      const step = ADD_IMM_COND_LOOP[out.a[opAt]];
+      if (step !== undefined && prevOp >= 0 && prevOp + 4 === opAt && out.a[prevOp] === X.I32_ADD_IMM) {
+        // The loop step just before the back edge joins it: drop the branch's opcode word.
+        out.a[prevOp] = step;
+        out.a.copyWithin(opAt, opAt + 1, out.n);
+        out.n--;
+        lastDst = -1;
+        lastOp = prevOp = -1;
+      }
     } else {
       c.patches.push(at);
     }
@@ -1077,6 +1086,17 @@ const COND_LOOP: Record<number, number | undefined> = {
   [X.BR_IF_LE_U]: X.BR_IF_LOOP_LE_U,
   [X.BR_IF_GE_S]: X.BR_IF_LOOP_GE_S,
   [X.BR_IF_GE_U]: X.BR_IF_LOOP_GE_U,
+};
+
+/** Conditional back edges that an i32.add of a constant just before joins (the most frequent in compiled C). */
+const ADD_IMM_COND_LOOP: Record<number, number | undefined> = {
+  [X.BR_IF_LOOP]: X.ADD_IMM_BR_IF_LOOP,
+  [X.BR_IF_LOOP_NE]: X.ADD_IMM_BR_IF_LOOP_NE,
+  [X.BR_IF_LOOP_LT_U]: X.ADD_IMM_BR_IF_LOOP_LT_U,
+  [X.BR_IF_LOOP_LT_S]: X.ADD_IMM_BR_IF_LOOP_LT_S,
+  [X.BR_IF_LOOP_NE_IMM]: X.ADD_IMM_BR_IF_LOOP_NE_IMM,
+  [X.BR_IF_LOOP_LT_U_IMM]: X.ADD_IMM_BR_IF_LOOP_LT_U_IMM,
+  [X.BR_IF_LOOP_LT_S_IMM]: X.ADD_IMM_BR_IF_LOOP_LT_S_IMM,
 };
 
 /** i32 comparison opcodes 0x46..0x4f with their operands swapped (a < b is b > a). */

@@ -182,6 +182,15 @@ export const enum X {
   I64_XOR_SHR_U_IMM, //                   d = a ^ (x >>> n)   (n in 0..63)
   I64_XOR_SHL_IMM, //                     d = a ^ (x << n)
   I32_SHL_ADD_IMM, // dst x k1 k2          d = (x << k1) + k2   (i32.shl by a constant, then add of a constant)
+  // an i32.add of a constant (a loop step) right before a br_if back to a loop: the two ops in one dispatch;
+  // dst x k, then the branch's own operands (its test may read any slot, dst included, after the add)
+  ADD_IMM_BR_IF_LOOP, // dst x k a t
+  ADD_IMM_BR_IF_LOOP_NE, // dst x k a b t
+  ADD_IMM_BR_IF_LOOP_LT_U, // dst x k a b t
+  ADD_IMM_BR_IF_LOOP_LT_S, // dst x k a b t
+  ADD_IMM_BR_IF_LOOP_NE_IMM, // dst x k a k t
+  ADD_IMM_BR_IF_LOOP_LT_U_IMM, // dst x k a k t
+  ADD_IMM_BR_IF_LOOP_LT_S_IMM, // dst x k a k t
   // v128 (two slots, four int32 words); SIMD instructions themselves keep SIMD_BASE + sub-opcode (0x200..0x2ff)
   MOV_V128 = 0x300, // dst src
   SELECT_V128, // dst a b cond

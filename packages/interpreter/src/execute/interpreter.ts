@@ -1062,6 +1062,140 @@ export function run(st: LoopState): number {
           }
           break;
         }
+        // A loop step (i32.add of a constant) and the conditional back edge after it, as the two ops would run.
+        case X.ADD_IMM_BR_IF_LOOP: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] !== 0) {
+            const t = code[pc + 5];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 6;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_NE: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] !== I32[b + code[pc + 5]]) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_LT_U: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] >>> 0 < I32[b + code[pc + 5]] >>> 0) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_LT_S: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] < I32[b + code[pc + 5]]) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_NE_IMM: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] !== code[pc + 5]) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_LT_U_IMM: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] >>> 0 < code[pc + 5] >>> 0) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_LT_S_IMM: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] < code[pc + 5]) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
         case X.BR_TABLE: {
           const n = code[pc + 2];
           const i = I32[b + code[pc + 1]] >>> 0;

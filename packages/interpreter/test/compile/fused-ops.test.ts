@@ -161,6 +161,35 @@ const WAT = `(module
       (local.set $i (i32.add (local.get $i) (i32.const 2)))
       (br_if $up (i32.ge_s (i32.const 400) (local.get $i))))
     (i32.add (local.get $s) (local.get $i)))
+  (func (export "step_loops") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $a
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $a (i32.ne (local.get $i) (local.get $n))))
+    (loop $b
+      (local.set $s (i32.xor (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const -7)))
+      (br_if $b (i32.lt_s (i32.const -100) (local.get $i))))
+    (loop $c
+      (local.set $s (i32.add (local.get $s) (i32.const 3)))
+      (local.set $i (i32.add (local.get $i) (i32.const 5)))
+      (br_if $c (i32.lt_s (local.get $i) (local.get $n))))
+    (local.set $s (i32.and (local.get $s) (i32.const 1023)))
+    (loop $d
+      (local.set $s (i32.sub (local.get $s) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br_if $d (i32.lt_u (local.get $i) (local.get $s))))
+    (local.set $i (i32.const 0))
+    (loop $e
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $e (i32.ne (local.get $i) (i32.const 37))))
+    (loop $f
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br_if $f (i32.lt_s (local.get $i) (i32.const 1000))))
+    (i32.add (local.get $s) (local.get $i)))
   (func (export "load_add") (param $a i32) (param $b i32) (result i32 i64 i32 i32 i32 i64 i32 i32)
     (i64.store (i32.const 64) (i64.const 0x8899aabbccddeeff))
     (i64.store (i32.const 72) (i64.const 0x0123456789abcdef))
@@ -394,7 +423,7 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
-  it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm'])(
+  it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops'])(
     '%s: charges loop fuel on the back edge and stops at the same point for the same slices',
     (fn) => {
       const mod = compileModule(bytes);
