@@ -275,6 +275,15 @@ function compileFunction(
     if (c.op === 0x03) {
       out.a[opAt] = COND_LOOP[out.a[opAt]]!;
       out.a[at] = c.loopPc + 2;
+      const step = ADD_IMM_COND_LOOP[out.a[opAt]];
+      if (step !== undefined && prevOp >= 0 && prevOp + 4 === opAt && out.a[prevOp] === X.I32_ADD_IMM) {
+        // The loop step just before the back edge joins it: drop the branch's opcode word.
+        out.a[prevOp] = step;
+        out.a.copyWithin(opAt, opAt + 1, out.n);
+        out.n--;
+        lastDst = -1;
+        lastOp = prevOp = -1;
+      }
     } else {
       c.patches.push(at);
     }
@@ -359,9 +368,50 @@ function compileFunction(
               out.n = prevOp;
               lastOp = prevOp = -1;
               emitDst(X.I32_MUL_IMM_ADD_IMM, d, y, k1, op === 0x6a ? k : -k | 0);
+            } else if (
+              (op === 0x6a || op === 0x6b) &&
+              prevOp >= 0 &&
+              prevOp + 4 === out.n &&
+              out.a[prevOp] === X.I32_SHL_IMM &&
+              out.a[prevOp + 1] === x &&
+              x === a &&
+              a === d
+            ) {
+              // (y << k1) into a temp only this op reads, then + k2: one op (a static array's element address).
+              const y = out.a[prevOp + 2];
+              const k1 = out.a[prevOp + 3];
+              out.n = prevOp;
+              lastOp = prevOp = -1;
+              emitDst(X.I32_SHL_ADD_IMM, d, y, k1, op === 0x6a ? k : -k | 0);
             } else if (op === 0x6a || op === 0x6b) emitDst(X.I32_ADD_IMM, d, x, op === 0x6a ? k : -k | 0);
             else if (op === 0x78) emitDst(X.I32_ROTL_IMM, d, x, (32 - (k & 31)) & 31);
             else emitDst(I32_IMM[op - 0x6a]!, d, x, op >= 0x74 ? k & 31 : k);
+          } else if (
+            imm === X.CONST32 &&
+            lastDst + 2 === out.n &&
+            op >= 0x46 &&
+            op <= 0x4f &&
+            (out.a[lastDst] === b || out.a[lastDst] === a) &&
+            b !== a
+          ) {
+            // An i32 comparison with a constant: the constant goes right, the comparison mirrored if it was left.
+            const k = out.a[lastDst + 1];
+            const right = out.a[lastDst] === b;
+            const x = right ? a : b;
+            out.n = lastDst - 1;
+            emitDst(X.I32_EQ_IMM + (right ? op : CMP_MIRROR[op - 0x46]) - 0x46, d, x, k);
+          } else if (
+            imm === X.CONST64 &&
+            lastDst + 3 === out.n &&
+            op >= 0x86 &&
+            op <= 0x88 &&
+            out.a[lastDst] === b &&
+            b !== a
+          ) {
+            // i64 shift by a constant: the count masked here.
+            const n = out.a[lastDst + 1] & 63;
+            out.n = lastDst - 1;
+            emitDst(X.I64_SHL_IMM + op - 0x86, d, a, n);
           } else if (
             imm === X.CONST64 &&
             lastDst + 3 === out.n &&
@@ -392,6 +442,10 @@ function compileFunction(
             if (op === 0xa0 && imm === 0xa2 && t === b && b === hb) {
               out.n = lastDst - 1;
               emitDst(X.F64_ADD_MUL, d, a, x, y);
+            } else if (op === 0xa0 && imm === 0xa2 && t === a && a === d && b !== hb) {
+              // The product is the left operand: x * y + b, in that order (same result bits as the two ops).
+              out.n = lastDst - 1;
+              emitDst(X.F64_MUL_ADD, d, x, y, b);
             } else if (op === 0x6a && imm === X.I32_SHL_IMM && t === b && b === hb) {
               out.n = lastDst - 1;
               emitDst(X.I32_ADD_SHL, d, a, x, y);
@@ -869,13 +923,44 @@ function compileFunction(
               const k = out.a[lastDst + 3];
               out.n = lastDst - 1;
               emitDst(op === 0x28 ? X.I32_LOAD_ADD_SHL : X.F64_LOAD_ADD_SHL, push(t), base, x, k, offset);
+            } else if (
+              (op === 0x28 || op === 0x2b || op === 0x2c || op === 0x2d) &&
+              lastDst >= 0 &&
+              (out.a[lastDst - 1] === X.I32_ADD_IMM || out.a[lastDst - 1] === 0x6a) &&
+              out.a[lastDst] === a &&
+              lastDst + 3 === out.n &&
+              a === canon(vSlot.length) * 2
+            ) {
+              // base + k or base + index feeding only this load: the add done by the load (wrapping as i32.add).
+              const x = out.a[lastDst + 1];
+              const y = out.a[lastDst + 2];
+              const kind = op === 0x28 ? 0 : op === 0x2b ? 1 : op === 0x2c ? 2 : 3;
+              const base = out.a[lastDst - 1] === X.I32_ADD_IMM ? X.I32_LOAD_ADD_IMM : X.I32_LOAD_ADD;
+              out.n = lastDst - 1;
+              emitDst(base + kind, push(t), x, y, offset);
             } else {
               emitDst(op, push(t), a, offset);
             }
           } else {
             const v = pop();
+            const vc = canon(vSlot.length) * 2;
             const a = pop();
-            emit(op, a, v, offset);
+            if (
+              (op === 0x36 || op === 0x3a || op === 0x3b) &&
+              lastDst >= 0 &&
+              out.a[lastDst - 1] === X.CONST32 &&
+              lastDst + 2 === out.n &&
+              out.a[lastDst] === v &&
+              v === vc &&
+              a !== v
+            ) {
+              // An i32.const stored right away (into a temp only this store reads): the value as an immediate.
+              const k = out.a[lastDst + 1];
+              out.n = lastDst - 1;
+              emit(op === 0x36 ? X.I32_STORE_IMM : op === 0x3a ? X.I32_STORE8_IMM : X.I32_STORE16_IMM, a, k, offset);
+            } else {
+              emit(op, a, v, offset);
+            }
           }
         }
         pc += 3;
@@ -965,8 +1050,9 @@ function compileFunction(
 
 /** i32.xor / i32.add of a constant shift or rotate: the fused op, by [binary op][shift op]. */
 const FUSED_SHIFT: Record<number, Record<number, number | undefined> | undefined> = {
-  0x73: { [X.I32_SHR_U_IMM]: X.I32_XOR_SHR_U, [X.I32_SHL_IMM]: X.I32_XOR_SHL },
+  0x73: { [X.I32_SHR_U_IMM]: X.I32_XOR_SHR_U, [X.I32_SHL_IMM]: X.I32_XOR_SHL, [X.I32_ROTL_IMM]: X.I32_XOR_ROTL },
   0x6a: { [X.I32_ROTL_IMM]: X.I32_ADD_ROTL },
+  0x85: { [X.I64_SHR_U_IMM]: X.I64_XOR_SHR_U_IMM, [X.I64_SHL_IMM]: X.I64_XOR_SHL_IMM },
 };
 
 /** A `br` back to a loop whose header op (right after its FUEL) is one of these runs that test itself. */
@@ -1002,6 +1088,21 @@ const COND_LOOP: Record<number, number | undefined> = {
   [X.BR_IF_GE_U]: X.BR_IF_LOOP_GE_U,
 };
 
+/** Conditional back edges that an i32.add of a constant just before joins (the most frequent in compiled C). */
+const ADD_IMM_COND_LOOP: Record<number, number | undefined> = {
+  [X.BR_IF_LOOP]: X.ADD_IMM_BR_IF_LOOP,
+  [X.BR_IF_LOOP_NE]: X.ADD_IMM_BR_IF_LOOP_NE,
+  [X.BR_IF_LOOP_LT_U]: X.ADD_IMM_BR_IF_LOOP_LT_U,
+  [X.BR_IF_LOOP_LT_S]: X.ADD_IMM_BR_IF_LOOP_LT_S,
+  [X.BR_IF_LOOP_NE_IMM]: X.ADD_IMM_BR_IF_LOOP_NE_IMM,
+  [X.BR_IF_LOOP_LT_U_IMM]: X.ADD_IMM_BR_IF_LOOP_LT_U_IMM,
+  [X.BR_IF_LOOP_LT_S_IMM]: X.ADD_IMM_BR_IF_LOOP_LT_S_IMM,
+};
+
+/** i32 comparison opcodes 0x46..0x4f with their operands swapped (a < b is b > a). */
+const CMP_MIRROR = [0x46, 0x47, 0x4a, 0x4b, 0x48, 0x49, 0x4e, 0x4f, 0x4c, 0x4d];
+/** ... and negated (the else arm of an `if`): not (a < b) is a >= b. */
+const CMP_NEGATE = [0x47, 0x46, 0x4e, 0x4f, 0x4c, 0x4d, 0x4a, 0x4b, 0x48, 0x49];
 const FUSED_BR: Record<number, number | undefined> = {
   0x45: X.BR_IF_EQZ,
   0x46: X.BR_IF_EQ,
@@ -1063,6 +1164,12 @@ const IF_FUSED: Record<number, number | undefined> = {
   0x4e: X.BR_IF_LT_S,
   0x4f: X.BR_IF_LT_U,
 };
+for (let i = 0; i < 10; i++) {
+  // Comparisons with a constant: br_if on one, an `if` on one (branch to else on the negation), br_if to a loop.
+  FUSED_BR[X.I32_EQ_IMM + i] = X.BR_IF_EQ_IMM + i;
+  IF_FUSED[X.I32_EQ_IMM + i] = X.BR_IF_EQ_IMM + CMP_NEGATE[i] - 0x46;
+  COND_LOOP[X.BR_IF_EQ_IMM + i] = X.BR_IF_LOOP_EQ_IMM + i;
+}
 
 const LOAD_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7f, 0x7f, 0x7f, 0x7f, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e];
 

@@ -124,6 +124,73 @@ export const enum X {
   // loads whose address is (p * q + r) << k (an I32_MUL_ADD then I32_SHL_IMM feeding only the load): dst p q r k offset
   I32_LOAD_MAD_SHL,
   F64_LOAD_MAD_SHL,
+  // i32 comparisons with a constant, the constant on the right (mirrored when it was the left operand): dst a k;
+  // in the order of their WebAssembly opcodes 0x46..0x4f (eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u)
+  I32_EQ_IMM,
+  I32_NE_IMM,
+  I32_LT_S_IMM,
+  I32_LT_U_IMM,
+  I32_GT_S_IMM,
+  I32_GT_U_IMM,
+  I32_LE_S_IMM,
+  I32_LE_U_IMM,
+  I32_GE_S_IMM,
+  I32_GE_U_IMM,
+  // br_if / if on those: a k target (same order)
+  BR_IF_EQ_IMM,
+  BR_IF_NE_IMM,
+  BR_IF_LT_S_IMM,
+  BR_IF_LT_U_IMM,
+  BR_IF_GT_S_IMM,
+  BR_IF_GT_U_IMM,
+  BR_IF_LE_S_IMM,
+  BR_IF_LE_U_IMM,
+  BR_IF_GE_S_IMM,
+  BR_IF_GE_U_IMM,
+  // br_if back to a loop header on those: a k t (taken: charges the header fuel, jumps past it)
+  BR_IF_LOOP_EQ_IMM,
+  BR_IF_LOOP_NE_IMM,
+  BR_IF_LOOP_LT_S_IMM,
+  BR_IF_LOOP_LT_U_IMM,
+  BR_IF_LOOP_GT_S_IMM,
+  BR_IF_LOOP_GT_U_IMM,
+  BR_IF_LOOP_LE_S_IMM,
+  BR_IF_LOOP_LE_U_IMM,
+  BR_IF_LOOP_GE_S_IMM,
+  BR_IF_LOOP_GE_U_IMM,
+  // i32.store / store8 / store16 of an i32.const: addr k offset
+  I32_STORE_IMM,
+  I32_STORE8_IMM,
+  I32_STORE16_IMM,
+  // i64 shifts by an i64.const (count pre-masked to 0..63): dst a n; in the order shl shr_s shr_u
+  I64_SHL_IMM,
+  I64_SHR_S_IMM,
+  I64_SHR_U_IMM,
+  F64_MUL_ADD, // dst x y a              d = x * y + a   (f64.mul into the left operand of f64.add)
+  I32_XOR_ROTL, // dst a x n             d = a ^ rotl(x, n)   (n in 0..31)
+  // loads whose address is an i32.add computed just before into a temp only the load reads: ea = u32(a + k) +
+  // offset (dst a k offset) or u32(a + b) + offset (dst a b offset); i32.load, f64.load, i32.load8_s, i32.load8_u
+  I32_LOAD_ADD_IMM,
+  F64_LOAD_ADD_IMM,
+  I32_LOAD8_S_ADD_IMM,
+  I32_LOAD8_U_ADD_IMM,
+  I32_LOAD_ADD,
+  F64_LOAD_ADD,
+  I32_LOAD8_S_ADD,
+  I32_LOAD8_U_ADD,
+  // i64.xor of a constant shift computed just before into a temp only the xor reads: dst a x n
+  I64_XOR_SHR_U_IMM, //                   d = a ^ (x >>> n)   (n in 0..63)
+  I64_XOR_SHL_IMM, //                     d = a ^ (x << n)
+  I32_SHL_ADD_IMM, // dst x k1 k2          d = (x << k1) + k2   (i32.shl by a constant, then add of a constant)
+  // an i32.add of a constant (a loop step) right before a br_if back to a loop: the two ops in one dispatch;
+  // dst x k, then the branch's own operands (its test may read any slot, dst included, after the add)
+  ADD_IMM_BR_IF_LOOP, // dst x k a t
+  ADD_IMM_BR_IF_LOOP_NE, // dst x k a b t
+  ADD_IMM_BR_IF_LOOP_LT_U, // dst x k a b t
+  ADD_IMM_BR_IF_LOOP_LT_S, // dst x k a b t
+  ADD_IMM_BR_IF_LOOP_NE_IMM, // dst x k a k t
+  ADD_IMM_BR_IF_LOOP_LT_U_IMM, // dst x k a k t
+  ADD_IMM_BR_IF_LOOP_LT_S_IMM, // dst x k a k t
   // v128 (two slots, four int32 words); SIMD instructions themselves keep SIMD_BASE + sub-opcode (0x200..0x2ff)
   MOV_V128 = 0x300, // dst src
   SELECT_V128, // dst a b cond

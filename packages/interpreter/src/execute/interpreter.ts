@@ -248,6 +248,121 @@ export function run(st: LoopState): number {
           pc += 5;
           break;
         }
+        case X.I32_XOR_ROTL: {
+          const x = I32[b + code[pc + 3]],
+            n = code[pc + 4];
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ ((x << n) | (x >>> (32 - n)));
+          pc += 5;
+          break;
+        }
+        case X.F64_MUL_ADD:
+          F64[(b + code[pc + 1]) >> 1] =
+            F64[(b + code[pc + 2]) >> 1] * F64[(b + code[pc + 3]) >> 1] + F64[(b + code[pc + 4]) >> 1];
+          pc += 5;
+          break;
+        // i64 shifts by a constant n in 0..63.
+        case X.I64_SHL_IMM: {
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 3];
+          const lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            I32[d + 1] = lo << (n - 32);
+            I32[d] = 0;
+          } else if (n !== 0) {
+            I32[d + 1] = (hi << n) | (lo >>> (32 - n));
+            I32[d] = lo << n;
+          } else {
+            I32[d] = lo;
+            I32[d + 1] = hi;
+          }
+          pc += 4;
+          break;
+        }
+        case X.I64_SHR_S_IMM: {
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 3];
+          const lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            I32[d] = hi >> (n - 32);
+            I32[d + 1] = hi >> 31;
+          } else if (n !== 0) {
+            I32[d] = (lo >>> n) | (hi << (32 - n));
+            I32[d + 1] = hi >> n;
+          } else {
+            I32[d] = lo;
+            I32[d + 1] = hi;
+          }
+          pc += 4;
+          break;
+        }
+        case X.I64_SHR_U_IMM: {
+          const x = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 3];
+          const lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            I32[d] = hi >>> (n - 32);
+            I32[d + 1] = 0;
+          } else if (n !== 0) {
+            I32[d] = (lo >>> n) | (hi << (32 - n));
+            I32[d + 1] = hi >>> n;
+          } else {
+            I32[d] = lo;
+            I32[d + 1] = hi;
+          }
+          pc += 4;
+          break;
+        }
+        case X.I32_SHL_ADD_IMM:
+          I32[b + code[pc + 1]] = ((I32[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
+          pc += 5;
+          break;
+        // i64.xor of a constant shift (n in 0..63).
+        case X.I64_XOR_SHR_U_IMM: {
+          const x = b + code[pc + 3],
+            a = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 4];
+          let lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            lo = hi >>> (n - 32);
+            hi = 0;
+          } else if (n !== 0) {
+            lo = (lo >>> n) | (hi << (32 - n));
+            hi = hi >>> n;
+          }
+          const ah = I32[a + 1];
+          I32[d] = I32[a] ^ lo;
+          I32[d + 1] = ah ^ hi;
+          pc += 5;
+          break;
+        }
+        case X.I64_XOR_SHL_IMM: {
+          const x = b + code[pc + 3],
+            a = b + code[pc + 2],
+            d = b + code[pc + 1],
+            n = code[pc + 4];
+          let lo = I32[x],
+            hi = I32[x + 1];
+          if (n >= 32) {
+            hi = lo << (n - 32);
+            lo = 0;
+          } else if (n !== 0) {
+            hi = (hi << n) | (lo >>> (32 - n));
+            lo = lo << n;
+          }
+          const ah = I32[a + 1];
+          I32[d] = I32[a] ^ lo;
+          I32[d + 1] = ah ^ hi;
+          pc += 5;
+          break;
+        }
         case X.BR_LOOP: {
           const t = code[pc + 1];
           const cost = code[t - 1];
@@ -696,6 +811,391 @@ export function run(st: LoopState): number {
           }
           break;
         }
+        // Comparisons with a constant on the right (compile.ts mirrors a constant left operand).
+        case X.I32_EQ_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] === code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_NE_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_LT_S_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] < code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_LT_U_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 < code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_GT_S_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] > code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_GT_U_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 > code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_LE_S_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_LE_U_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 <= code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_GE_S_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case X.I32_GE_U_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] >>> 0 >= code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case X.BR_IF_EQ_IMM:
+          pc = I32[b + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_NE_IMM:
+          pc = I32[b + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LT_S_IMM:
+          pc = I32[b + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LT_U_IMM:
+          pc = I32[b + code[pc + 1]] >>> 0 < code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GT_S_IMM:
+          pc = I32[b + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GT_U_IMM:
+          pc = I32[b + code[pc + 1]] >>> 0 > code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LE_S_IMM:
+          pc = I32[b + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LE_U_IMM:
+          pc = I32[b + code[pc + 1]] >>> 0 <= code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GE_S_IMM:
+          pc = I32[b + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_GE_U_IMM:
+          pc = I32[b + code[pc + 1]] >>> 0 >= code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case X.BR_IF_LOOP_EQ_IMM: {
+          if (I32[b + code[pc + 1]] === code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_NE_IMM: {
+          if (I32[b + code[pc + 1]] !== code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LT_S_IMM: {
+          if (I32[b + code[pc + 1]] < code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LT_U_IMM: {
+          if (I32[b + code[pc + 1]] >>> 0 < code[pc + 2] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GT_S_IMM: {
+          if (I32[b + code[pc + 1]] > code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GT_U_IMM: {
+          if (I32[b + code[pc + 1]] >>> 0 > code[pc + 2] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LE_S_IMM: {
+          if (I32[b + code[pc + 1]] <= code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_LE_U_IMM: {
+          if (I32[b + code[pc + 1]] >>> 0 <= code[pc + 2] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GE_S_IMM: {
+          if (I32[b + code[pc + 1]] >= code[pc + 2]) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        case X.BR_IF_LOOP_GE_U_IMM: {
+          if (I32[b + code[pc + 1]] >>> 0 >= code[pc + 2] >>> 0) {
+            const t = code[pc + 3];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 4;
+          }
+          break;
+        }
+        // A loop step (i32.add of a constant) and the conditional back edge after it, as the two ops would run.
+        case X.ADD_IMM_BR_IF_LOOP: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] !== 0) {
+            const t = code[pc + 5];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 6;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_NE: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] !== I32[b + code[pc + 5]]) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_LT_U: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] >>> 0 < I32[b + code[pc + 5]] >>> 0) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_LT_S: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] < I32[b + code[pc + 5]]) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_NE_IMM: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] !== code[pc + 5]) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_LT_U_IMM: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] >>> 0 < code[pc + 5] >>> 0) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
+        case X.ADD_IMM_BR_IF_LOOP_LT_S_IMM: {
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          if (I32[b + code[pc + 4]] < code[pc + 5]) {
+            const t = code[pc + 6];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              st.pc = t - 2;
+              st.b = b;
+              st.depth = depth;
+              st.fn = fn;
+              st.fuel = fuel;
+              return OUT_OF_FUEL;
+            }
+            pc = t;
+          } else {
+            pc += 7;
+          }
+          break;
+        }
         case X.BR_TABLE: {
           const n = code[pc + 2];
           const i = I32[b + code[pc + 1]] >>> 0;
@@ -1125,6 +1625,88 @@ export function run(st: LoopState): number {
           const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt16(ea, I32[b + code[pc + 2]], true);
+          pc += 4;
+          break;
+        }
+        // Loads of base + k / base + index (the i32.add wraps, then the offset is added without wrapping).
+        case X.I32_LOAD_ADD_IMM: {
+          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 5;
+          break;
+        }
+        case X.F64_LOAD_ADD_IMM: {
+          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true);
+          I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD8_S_ADD_IMM: {
+          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt8(ea);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD8_U_ADD_IMM: {
+          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getUint8(ea);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD_ADD: {
+          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 5;
+          break;
+        }
+        case X.F64_LOAD_ADD: {
+          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          const d = b + code[pc + 1];
+          I32[d] = dv.getInt32(ea, true);
+          I32[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD8_S_ADD: {
+          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getInt8(ea);
+          pc += 5;
+          break;
+        }
+        case X.I32_LOAD8_U_ADD: {
+          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = dv.getUint8(ea);
+          pc += 5;
+          break;
+        }
+        case X.I32_STORE_IMM: {
+          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          dv.setInt32(ea, code[pc + 2], true);
+          pc += 4;
+          break;
+        }
+        case X.I32_STORE8_IMM: {
+          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          dv.setInt8(ea, code[pc + 2]);
+          pc += 4;
+          break;
+        }
+        case X.I32_STORE16_IMM: {
+          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          dv.setInt16(ea, code[pc + 2], true);
           pc += 4;
           break;
         }

@@ -8,11 +8,14 @@ import { acquireState, releaseState, type LoopState } from './loop-state.js';
 import { Execution } from './execution.js';
 
 /**
- * Engine state of a stopped instance (snapshot state version 1): compact, little-endian, no pointers. Program
+ * Engine state of a stopped instance (snapshot state version 2): compact, little-endian, no pointers. Program
  * counters are (function index, offset from that function's compiled entry), so they survive the lazy,
- * order-dependent layout of the shared code buffer; functions are compiled again on restore. Layout:
+ * order-dependent layout of the shared code buffer; functions are compiled again on restore. An offset depends
+ * on the compiled encoding, so a change in what the compiler emits (new fused ops) bumps the version: version 1
+ * offsets (before the constant-operand compares, stores and i64 shifts) do not fit version 2 code, and such a
+ * state is refused with SNAPSHOT_ENGINE_MISMATCH. Layout:
  *
- *   u32 magic "FGIS"  u16 version (1)
+ *   u32 magic "FGIS"  u16 version (2)
  *   shape: u32 funcs, importedFuncs, globals, tables, memories, datas, elems (must match the module)
  *   globals: per global  u8 value type, then i32/f32 4 bytes | i64/f64 8 | v128 16 | funcref/externref i32 ref
  *   tables:  per table   u8 element type, u32 size, size x i32 ref
@@ -27,7 +30,7 @@ import { Execution } from './execution.js';
  * A ref is -1 (null) or a function index of the instance (imported ones included). A live externref or a
  * function of another instance cannot be written: SNAPSHOT_UNSUPPORTED.
  */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 const MAGIC = 0x53494746; // "FGIS" little-endian
 
 export interface CapturedCall {

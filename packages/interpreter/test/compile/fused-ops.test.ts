@@ -91,7 +91,126 @@ const WAT = `(module
     (loop $down
       (local.set $i (i32.sub (local.get $i) (i32.const 1)))
       (br_if $down (local.get $i)))
-    (local.get $s)))`;
+    (local.get $s))
+  (func (export "cmp_imm") (param $x i32) (result i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (i32.eq (local.get $x) (i32.const -1))
+    (i32.ne (i32.const 255) (local.get $x))
+    (i32.lt_s (local.get $x) (i32.const 15))
+    (i32.lt_u (i32.const 15) (local.get $x))
+    (i32.gt_s (i32.const -2147483648) (local.get $x))
+    (i32.gt_u (local.get $x) (i32.const 0x7fffffff))
+    (i32.le_s (local.get $x) (i32.const 0))
+    (i32.le_u (i32.const -1) (local.get $x))
+    (i32.ge_s (i32.const 2) (local.get $x))
+    (i32.ge_u (local.get $x) (i32.const 0xffff0000))
+    (select (i32.const 10) (i32.const 20) (i32.lt_u (local.get $x) (i32.const 256)))
+    (if (result i32) (i32.gt_s (local.get $x) (i32.const 1)) (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "br_imm") (param $x i32) (result i32)
+    (local $c i32)
+    (block $a (br_if $a (i32.eq (local.get $x) (i32.const 7))) (local.set $c (i32.or (local.get $c) (i32.const 1))))
+    (block $a (br_if $a (i32.ne (local.get $x) (i32.const 7))) (local.set $c (i32.or (local.get $c) (i32.const 2))))
+    (block $a (br_if $a (i32.lt_s (local.get $x) (i32.const -5))) (local.set $c (i32.or (local.get $c) (i32.const 4))))
+    (block $a (br_if $a (i32.lt_u (local.get $x) (i32.const 100))) (local.set $c (i32.or (local.get $c) (i32.const 8))))
+    (block $a (br_if $a (i32.gt_s (i32.const 3) (local.get $x))) (local.set $c (i32.or (local.get $c) (i32.const 16))))
+    (block $a (br_if $a (i32.gt_u (local.get $x) (i32.const 0x80000000))) (local.set $c (i32.or (local.get $c) (i32.const 32))))
+    (block $a (br_if $a (i32.le_s (local.get $x) (i32.const 0))) (local.set $c (i32.or (local.get $c) (i32.const 64))))
+    (block $a (br_if $a (i32.le_u (i32.const 9) (local.get $x))) (local.set $c (i32.or (local.get $c) (i32.const 128))))
+    (block $a (br_if $a (i32.ge_s (local.get $x) (i32.const 1000))) (local.set $c (i32.or (local.get $c) (i32.const 256))))
+    (block $a (br_if $a (i32.ge_u (local.get $x) (i32.const -2))) (local.set $c (i32.or (local.get $c) (i32.const 512))))
+    (local.get $c))
+  (func (export "store_imm") (param $a i32) (result i64 i64)
+    (i64.store (local.get $a) (i64.const 0))
+    (i64.store offset=8 (local.get $a) (i64.const 0))
+    (i32.store (local.get $a) (i32.const 0x89abcdef))
+    (i32.store8 offset=5 (local.get $a) (i32.const 0x1ff))
+    (i32.store16 offset=6 (local.get $a) (i32.const -2))
+    (i32.store offset=9 (local.get $a) (i32.const 0x01020304))
+    (i64.load (local.get $a))
+    (i64.load offset=8 (local.get $a)))
+  (func (export "shift_imm") (param $x i64) (result i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    (i64.shl (local.get $x) (i64.const 0))
+    (i64.shl (local.get $x) (i64.const 13))
+    (i64.shl (local.get $x) (i64.const 32))
+    (i64.shl (local.get $x) (i64.const 127))
+    (i64.shr_s (local.get $x) (i64.const 1))
+    (i64.shr_s (local.get $x) (i64.const 33))
+    (i64.shr_s (local.get $x) (i64.const 64))
+    (i64.shr_u (local.get $x) (i64.const 7))
+    (i64.shr_u (local.get $x) (i64.const 63))
+    (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const -28))))
+  (func (export "mul_add") (param $x f64) (param $y f64) (param $z f64) (result f64 f64)
+    (local $s f64)
+    (local.set $s (f64.add (f64.mul (local.get $x) (local.get $y)) (local.get $z)))
+    (f64.add (f64.mul (local.get $y) (local.get $z)) (local.get $x))
+    (local.get $s))
+  (func (export "xor_rotl") (param $x i32) (param $y i32) (result i32 i32 i32)
+    (i32.xor (i32.rotl (local.get $x) (i32.const 7)) (local.get $y))
+    (i32.xor (local.get $y) (i32.rotr (local.get $x) (i32.const 13)))
+    (i32.xor (local.get $y) (i32.rotl (local.get $x) (i32.const 32))))
+  (func (export "loop_imm") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $top
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $top (i32.lt_u (local.get $i) (i32.const 250))))
+    (loop $down
+      (local.set $i (i32.sub (local.get $i) (i32.const 3)))
+      (local.set $s (i32.xor (local.get $s) (local.get $i)))
+      (br_if $down (i32.gt_s (local.get $i) (local.get $n))))
+    (loop $up
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br_if $up (i32.ge_s (i32.const 400) (local.get $i))))
+    (i32.add (local.get $s) (local.get $i)))
+  (func (export "step_loops") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $a
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $a (i32.ne (local.get $i) (local.get $n))))
+    (loop $b
+      (local.set $s (i32.xor (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const -7)))
+      (br_if $b (i32.lt_s (i32.const -100) (local.get $i))))
+    (loop $c
+      (local.set $s (i32.add (local.get $s) (i32.const 3)))
+      (local.set $i (i32.add (local.get $i) (i32.const 5)))
+      (br_if $c (i32.lt_s (local.get $i) (local.get $n))))
+    (local.set $s (i32.and (local.get $s) (i32.const 1023)))
+    (loop $d
+      (local.set $s (i32.sub (local.get $s) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br_if $d (i32.lt_u (local.get $i) (local.get $s))))
+    (local.set $i (i32.const 0))
+    (loop $e
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $e (i32.ne (local.get $i) (i32.const 37))))
+    (loop $f
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br_if $f (i32.lt_s (local.get $i) (i32.const 1000))))
+    (i32.add (local.get $s) (local.get $i)))
+  (func (export "load_add") (param $a i32) (param $b i32) (result i32 i64 i32 i32 i32 i64 i32 i32)
+    (i64.store (i32.const 64) (i64.const 0x8899aabbccddeeff))
+    (i64.store (i32.const 72) (i64.const 0x0123456789abcdef))
+    (i32.load offset=2 (i32.add (local.get $a) (i32.const 60)))
+    (i64.reinterpret_f64 (f64.load offset=1 (i32.add (local.get $a) (i32.const 63))))
+    (i32.load8_s offset=3 (i32.sub (local.get $a) (i32.const -61)))
+    (i32.load8_u (i32.add (i32.const 70) (local.get $a)))
+    (i32.load offset=4 (i32.add (local.get $a) (local.get $b)))
+    (i64.reinterpret_f64 (f64.load (i32.add (local.get $b) (local.get $a))))
+    (i32.load8_s offset=1 (i32.add (local.get $a) (local.get $b)))
+    (i32.load8_u offset=7 (i32.add (local.get $a) (local.get $b))))
+  (func (export "xor_shift64") (param $x i64) (param $y i64) (result i64 i64 i64 i64)
+    (i64.xor (local.get $y) (i64.shr_u (local.get $x) (i64.const 12)))
+    (i64.xor (i64.shl (local.get $x) (i64.const 25)) (local.get $y))
+    (i64.xor (local.get $y) (i64.shr_u (local.get $x) (i64.const 40)))
+    (local.tee $x (i64.xor (local.get $x) (i64.shl (local.get $x) (i64.const 64)))))
+  (func (export "shl_add") (param $x i32) (result i32 i32 i32)
+    (i64.store (i32.const 64) (i64.const 0x8899aabbccddeeff))
+    (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 1024))
+    (i32.sub (i32.shl (local.get $x) (i32.const 35)) (i32.const 8))
+    (i32.load (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 64)))))`;
 
 let bytes: Uint8Array<ArrayBuffer>;
 let native: Record<string, (...a: unknown[]) => unknown>;
@@ -210,7 +329,101 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
-  it.each(['loop_sum', 'loop_step_s', 'loop_do'])(
+  it('i32 comparisons with a constant (either side), as values, in select, if and br_if', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const x of [...I32S, 7, 8, -5, -6, 3, 9, 99, 100, 999, 1000, -2, -3, 0x80000001 | 0]) {
+      expect(inst.invoke('cmp_imm', [x])).toEqual((native.cmp_imm(x) as number[]).map(u32));
+      expect(inst.invoke('br_imm', [x])).toEqual([u32(native.br_imm(x))]);
+    }
+  });
+
+  it('i32 stores of a constant, including out-of-bounds traps', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const a of [0, 1, 64, 65520, 65519]) {
+      expect(inst.invoke('store_imm', [a])).toEqual((native.store_imm(a) as bigint[]).map(u64));
+    }
+    for (const a of [65521, 65535, -1]) {
+      expect(() => native.store_imm(a)).toThrow();
+      expect(() => inst.invoke('store_imm', [a])).toThrow(
+        expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+      );
+    }
+  });
+
+  it('i64 shifts by a constant, f64 multiply-add with the product on the left, xor of a constant rotate', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const x of I64S) expect(inst.invoke('shift_imm', [x])).toEqual((native.shift_imm(x) as bigint[]).map(u64));
+    const bits = (v: unknown) => new BigUint64Array(new Float64Array([v as number]).buffer)[0];
+    for (const [x, y, z] of [
+      [1.5, 2.25, -3],
+      [0.1, 0.2, 0.3],
+      [1e308, 10, -1e308],
+      [-0, 0, -0],
+      [Number.NaN, 1, 2],
+      [3, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    ]) {
+      expect(inst.invoke('mul_add', [x, y, z].map(bits))).toEqual((native.mul_add(x, y, z) as number[]).map(bits));
+    }
+    for (const x of I32S) {
+      for (const y of [0, -1, 0x12345678]) {
+        expect(inst.invoke('xor_rotl', [x, y])).toEqual((native.xor_rotl(x, y) as number[]).map(u32));
+      }
+    }
+  });
+
+  // Fresh instances on both sides: the memory then holds only what the function stores itself.
+  const fresh = () => ({
+    inst: instantiateModule(compileModule(bytes)),
+    native: new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as typeof native,
+  });
+
+  it('loads of base + constant and base + index: wrapping like i32.add, trapping like native', () => {
+    const { inst, native } = fresh();
+    const v = [0, 1, 4, 8, -1, -4, -60, -64, 65520, 65527, 65528, 65535, 0x7fffffff, -0x80000000];
+    for (const a of v) {
+      for (const b of [0, 4, 64, -64, 65472, -1, 0x80000000 | 0]) {
+        let expected: unknown[] | undefined;
+        try {
+          expected = (native.load_add(a, b) as unknown[]).map((x) => (typeof x === 'bigint' ? u64(x) : u32(x)));
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('load_add', [a, b])).toThrow(
+            expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+          );
+        } else {
+          expect(inst.invoke('load_add', [a, b])).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('i64 xor of a constant shift, i32 shift then add of a constant', () => {
+    const { inst, native } = fresh();
+    for (const x of I64S) {
+      for (const y of [0n, -1n, 0x123456789abcdef0n]) {
+        expect(inst.invoke('xor_shift64', [x, y])).toEqual((native.xor_shift64(x, y) as bigint[]).map(u64));
+      }
+    }
+    for (const x of [0, 1, 4, 15, -1, 0x40000000, -0x3fffffff]) {
+      let expected: number[] | undefined;
+      try {
+        expected = (native.shl_add(x) as number[]).map(u32);
+      } catch {
+        expected = undefined;
+      }
+      if (expected === undefined) {
+        expect(() => inst.invoke('shl_add', [x])).toThrow(
+          expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+        );
+      } else {
+        expect(inst.invoke('shl_add', [x])).toEqual(expected);
+      }
+    }
+  });
+
+  it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops'])(
     '%s: charges loop fuel on the back edge and stops at the same point for the same slices',
     (fn) => {
       const mod = compileModule(bytes);

@@ -83,7 +83,7 @@ describe('interpreter snapshot / restore (engine level)', () => {
       expect(FaygerError.is(e) && e.code, String(e)).toBe(c);
     };
     await expectCode(code.restore!(tick(0), { ...s, engine: 'fayger-transpiler' }), 'SNAPSHOT_ENGINE_MISMATCH');
-    await expectCode(code.restore!(tick(0), { ...s, stateVersion: 2 }), 'SNAPSHOT_ENGINE_MISMATCH');
+    await expectCode(code.restore!(tick(0), { ...s, stateVersion: 1 }), 'SNAPSHOT_ENGINE_MISMATCH');
     const other = await createInterpreterImplementation().compile(fixture('async'));
     await expectCode(other.restore!({ host: { fetch: () => 0 } }, s), 'SNAPSHOT_MALFORMED');
     await expectCode(
