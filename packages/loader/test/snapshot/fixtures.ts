@@ -42,7 +42,7 @@ export function snapshot(over: Partial<InstanceSnapshot> = {}, engineOver: Parti
     entry: '_start',
     engine: {
       engine: 'fayger-interpreter',
-      stateVersion: 1,
+      stateVersion: 2,
       memories: [memory(17, [0, 1, 2, 9, 16])],
       state,
       fuelUsed: 1_234_567,
@@ -81,7 +81,7 @@ export function tinySnapshot(): InstanceSnapshot {
     entry: '_start',
     engine: {
       engine: 'fayger-interpreter',
-      stateVersion: 1,
+      stateVersion: 2,
       memories: [{ pages: 2, bytes: mem }],
       state: Uint8Array.of(1, 0, 0, 0, 42),
       fuelUsed: 5000,
