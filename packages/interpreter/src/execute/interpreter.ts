@@ -29,6 +29,16 @@ export const WAITING = 2;
 
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
 
+/** Out of fuel (the cold path of every FUEL point): records where the call stopped, its pc at the FUEL op. */
+function park(st: LoopState, pc: number, b: number, depth: number, fn: WasmFunction, fuel: number): number {
+  st.pc = pc;
+  st.b = b;
+  st.depth = depth;
+  st.fn = fn;
+  st.fuel = fuel;
+  return OUT_OF_FUEL;
+}
+
 /**
  * The dispatch loop. Guest calls and returns only move between frames of `machine`; the JS stack does not
  * grow with guest recursion. Returns DONE (results at slot 0..), OUT_OF_FUEL (pc at the FUEL op) or WAITING.
@@ -66,12 +76,7 @@ export function run(st: LoopState): number {
           fuel -= cost;
           if (fuel < 0) {
             fuel += cost;
-            st.pc = pc;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, pc, b, depth, fn, fuel);
           }
           pc += 2;
           break;
@@ -370,13 +375,7 @@ export function run(st: LoopState): number {
           if (fuel < 0) {
             // Stop exactly where the loop header's FUEL op would have: at that op, its cost not charged.
             fuel += cost;
-            pc = t - 2;
-            st.pc = pc;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = t;
           break;
@@ -388,12 +387,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 4];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] >>> 0 >= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
           break;
@@ -403,12 +397,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 4];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] >= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
           break;
@@ -417,12 +406,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] === 0 ? code[t + 2] : t + 3;
           break;
@@ -431,12 +415,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] !== 0 ? code[t + 2] : t + 3;
           break;
@@ -445,12 +424,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] === 0 ? code[t + 2] : t + 3;
           break;
@@ -459,12 +433,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] === I32[b + code[t + 2]] ? code[t + 3] : t + 4;
           break;
@@ -473,12 +442,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] !== I32[b + code[t + 2]] ? code[t + 3] : t + 4;
           break;
@@ -487,12 +451,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] < I32[b + code[t + 2]] ? code[t + 3] : t + 4;
           break;
@@ -501,12 +460,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] >>> 0 < I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
           break;
@@ -515,12 +469,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] > I32[b + code[t + 2]] ? code[t + 3] : t + 4;
           break;
@@ -529,12 +478,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] >>> 0 > I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
           break;
@@ -543,12 +487,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] <= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
           break;
@@ -557,12 +496,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] >>> 0 <= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
           break;
@@ -571,12 +505,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] >= I32[b + code[t + 2]] ? code[t + 3] : t + 4;
           break;
@@ -585,12 +514,7 @@ export function run(st: LoopState): number {
           const t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
-            st.pc = t - 2;
-            st.b = b;
-            st.depth = depth;
-            st.fn = fn;
-            st.fuel = fuel;
-            return OUT_OF_FUEL;
+            return park(st, t - 2, b, depth, fn, fuel);
           }
           pc = I32[b + code[t + 1]] >>> 0 >= I32[b + code[t + 2]] >>> 0 ? code[t + 3] : t + 4;
           break;
@@ -600,12 +524,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 2];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -618,12 +537,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 2];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -636,12 +550,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -654,12 +563,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -672,12 +576,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -690,12 +589,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -708,12 +602,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -726,12 +615,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -744,12 +628,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -762,12 +641,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -780,12 +654,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -798,12 +667,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -887,12 +751,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -905,12 +764,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -923,12 +777,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -941,12 +790,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -959,12 +803,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -977,12 +816,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -995,12 +829,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1013,12 +842,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1031,12 +855,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1049,12 +868,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1069,12 +883,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 5];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1088,12 +897,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1107,12 +911,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1126,12 +925,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1145,12 +939,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1164,12 +953,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
@@ -1183,12 +967,7 @@ export function run(st: LoopState): number {
             const t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
-              st.pc = t - 2;
-              st.b = b;
-              st.depth = depth;
-              st.fn = fn;
-              st.fuel = fuel;
-              return OUT_OF_FUEL;
+              return park(st, t - 2, b, depth, fn, fuel);
             }
             pc = t;
           } else {
