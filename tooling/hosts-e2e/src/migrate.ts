@@ -3,7 +3,7 @@
 // by src/hosts/migrate-page.ts in Chromium.
 import type { PlatformAdapter } from '@fayger/contracts';
 import { createEd25519Signer, trustedRootEntry } from '@fayger/security';
-import { createFayger, type Fayger, type FaygerOptions } from 'fayger';
+import { createFayger, type Fayger, type FaygerOptions, type RunResult } from 'fayger';
 
 /** Builds a fresh adapter whose guest log records go to `onLog` (one per Fayger: close() closes it). */
 export type AdapterFactory = (onLog: (line: string) => void) => PlatformAdapter;
@@ -65,21 +65,25 @@ function logSink(): { logs: string[]; onLog: (line: string) => void } {
   return { logs, onLog: (line) => logs.push(line) };
 }
 
+/** How a run (whole or resumed) ended, as the tests compare it across hosts. */
+function ended(r: RunResult, logs: string[]): MigrateRunResult {
+  return {
+    state: r.state,
+    exitCode: r.exitCode,
+    error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
+    fuelUsed: r.usage.fuelUsed,
+    logs,
+    implementation: r.implementation,
+    adapter: r.adapter.id,
+  };
+}
+
 /** Runs the BuF to its end on this host, uninterrupted. */
 export async function runWhole(buf: Uint8Array, adapterFor: AdapterFactory): Promise<MigrateRunResult> {
   const { logs, onLog } = logSink();
   const fayger = make(adapterFor(onLog));
   try {
-    const r = await fayger.run(buf);
-    return {
-      state: r.state,
-      exitCode: r.exitCode,
-      error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
-      fuelUsed: r.usage.fuelUsed,
-      logs,
-      implementation: r.implementation,
-      adapter: r.adapter.id,
-    };
+    return ended(await fayger.run(buf), logs);
   } finally {
     await fayger.close();
   }
@@ -203,16 +207,7 @@ export async function resumeHere(
   const { logs, onLog } = logSink();
   const fayger = make(adapterFor(onLog), publicKey);
   try {
-    const r = await fayger.resume(buf, snapshot);
-    return {
-      state: r.state,
-      exitCode: r.exitCode,
-      error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
-      fuelUsed: r.usage.fuelUsed,
-      logs,
-      implementation: r.implementation,
-      adapter: r.adapter.id,
-    };
+    return ended(await fayger.resume(buf, snapshot), logs);
   } finally {
     await fayger.close();
   }

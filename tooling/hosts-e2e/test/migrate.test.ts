@@ -113,6 +113,18 @@ const SLEEPER_WAT = `(module
 const PAGE_ENTRY = fileURLToPath(new URL('../src/hosts/migrate-page.ts', import.meta.url));
 /** Where the snapshot is taken, as fractions of the uninterrupted run's total fuel. */
 const CUTS = [0.2, 0.65];
+
+/** A run resumed on `adapter` ended as the uninterrupted one did: logs before + after, exit code, total fuel. */
+function expectSameEndAs(whole: MigrateRunResult, before: string[], rest: MigrateRunResult, adapter: string): void {
+  expect(rest.error).toBeUndefined();
+  expect(rest.adapter).toBe(adapter);
+  expect(rest.state).toBe('Terminated');
+  expect(rest.exitCode).toBe(whole.exitCode);
+  expect(rest.fuelUsed).toBe(whole.fuelUsed);
+  expect([...before, ...rest.logs]).toEqual(whole.logs);
+  expect(before.length).toBeGreaterThan(0);
+  expect(rest.logs.length).toBeGreaterThan(0);
+}
 const NODE_SEED = 11;
 const BROWSER_SEED = 22;
 
@@ -216,14 +228,7 @@ describe.skipIf(!chromiumAvailable())(
         expect(taken.fuelAtSnapshot).toBeGreaterThanOrEqual(afterFuel);
         expect(taken.fuelAtSnapshot).toBeLessThan(nodeWhole.fuelUsed);
         const rest = await resumeHere(buf, fromBase64(taken.snapshot), fromBase64(taken.publicKey), serverAdapter);
-        expect(rest.error).toBeUndefined();
-        expect(rest.adapter).toBe('server');
-        expect(rest.state).toBe('Terminated');
-        expect(rest.exitCode).toBe(nodeWhole.exitCode);
-        expect(rest.fuelUsed).toBe(nodeWhole.fuelUsed);
-        expect([...taken.logs, ...rest.logs]).toEqual(nodeWhole.logs);
-        expect(taken.logs.length).toBeGreaterThan(0);
-        expect(rest.logs.length).toBeGreaterThan(0);
+        expectSameEndAs(nodeWhole, taken.logs, rest, 'server');
         expect(pageErrors).toEqual([]);
       }, 120_000);
 
@@ -235,14 +240,7 @@ describe.skipIf(!chromiumAvailable())(
         expect(taken.fuelAtSnapshot).toBeGreaterThanOrEqual(afterFuel);
         expect(taken.fuelAtSnapshot).toBeLessThan(nodeWhole.fuelUsed);
         const rest = await inPage('resumeHere', toBase64(buf), taken.snapshot, taken.publicKey);
-        expect(rest.error).toBeUndefined();
-        expect(rest.adapter).toBe('browser');
-        expect(rest.state).toBe('Terminated');
-        expect(rest.exitCode).toBe(nodeWhole.exitCode);
-        expect(rest.fuelUsed).toBe(nodeWhole.fuelUsed);
-        expect([...taken.logs, ...rest.logs]).toEqual(nodeWhole.logs);
-        expect(taken.logs.length).toBeGreaterThan(0);
-        expect(rest.logs.length).toBeGreaterThan(0);
+        expectSameEndAs(nodeWhole, taken.logs, rest, 'browser');
         expect(pageErrors).toEqual([]);
       }, 120_000);
     }
