@@ -59,6 +59,8 @@ export { bytesToBase64, base64ToBytes } from './bytes/base64.js';
 
 export { readCappedBody, responseHeaders, bodyCap } from './net/read-body.js';
 export type { ResponseLike } from './net/read-body.js';
+export { fetchHttp } from './net/fetch-http.js';
+export type { FetchHttpOptions, HttpRequestFacts } from './net/fetch-http.js';
 
 export { checkUiTree } from './ui/tree.js';
 export type { UiFocusable, UiTreeFacts } from './ui/tree.js';
