@@ -62,6 +62,15 @@ export type { ResponseLike } from './net/read-body.js';
 export { fetchHttp } from './net/fetch-http.js';
 export type { FetchHttpOptions, HttpRequestFacts } from './net/fetch-http.js';
 
+// A link to a host in another context (WebView ↔ native app, worker, iframe, Electron preload).
+export { HostLink, remoteError } from './link/host-link.js';
+export type { HostLinkOptions, HostLinkCodes, RequestOptions } from './link/host-link.js';
+export { checkIncoming, isWireProblem } from './link/envelope.js';
+export type { LinkIncoming, LinkOutgoing, LinkReply, LinkEvent, LinkClose, WireProblem } from './link/envelope.js';
+export { messagePortTransport, isPortLike } from './link/transport.js';
+export type { LinkTransport, PortLike } from './link/transport.js';
+export { encodeValue, decodeValue, checkCloneable, CodecError, MAX_WIRE_DEPTH } from './link/codec.js';
+
 export { checkUiTree } from './ui/tree.js';
 export type { UiFocusable, UiTreeFacts } from './ui/tree.js';
 export { inputRendered, inputTyped, inputReleased, MAX_INPUT_LENGTH, MAX_INPUT_ECHOES } from './ui/input-echo.js';

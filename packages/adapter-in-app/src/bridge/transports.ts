@@ -1,20 +1,16 @@
-import { readGlobal as get } from '@fayger/adapter-core';
+import {
+  isPortLike,
+  messagePortTransport as portTransport,
+  readGlobal as get,
+  type LinkTransport,
+  type PortLike,
+} from '@fayger/adapter-core';
 import type { FaygerError } from '@fayger/contracts';
 import { inAppError } from '../errors.js';
 
-/**
- * How messages reach the native side and come back. String transports (`structured: false`) carry JSON text;
- * structured ones carry objects by structured clone (bytes stay Uint8Array).
- */
-export interface BridgeTransport {
-  /** 'webkit', 'android', 'react-native', 'fayger', 'message-port', or a custom name. */
-  readonly kind: string;
-  readonly structured: boolean;
-  /** Posts one message: a string when `structured` is false, the message object otherwise. */
-  send(message: unknown): void;
-  /** Starts delivering incoming messages (strings or objects) to `receive`; returns a function that stops it. */
-  listen(receive: (message: unknown) => void): () => void;
-}
+/** How messages reach the native side and come back: adapter-core's link transport. */
+export type BridgeTransport = LinkTransport;
+export type { PortLike };
 
 /** The global receive hook the native side calls with each reply: `window.__faygerBridge.receive(json)`. */
 export const RECEIVE_GLOBAL = '__faygerBridge';
@@ -164,44 +160,16 @@ export function reactNativeTransport(options: { global?: Obj } = {}): BridgeTran
   );
 }
 
-/** A minimal MessagePort (DOM or node:worker_threads). */
-export interface PortLike {
-  postMessage(message: unknown): void;
-  addEventListener?(type: 'message', listener: (e: { data: unknown }) => void): void;
-  removeEventListener?(type: 'message', listener: (e: { data: unknown }) => void): void;
-  start?(): void;
-  on?(type: 'message', listener: (data: unknown) => void): void;
-  off?(type: 'message', listener: (data: unknown) => void): void;
-}
-
 /** A MessagePort (an iframe host, a worker, a native shell exposing a port): objects and bytes by structured clone. */
 export function messagePortTransport(port: PortLike): BridgeTransport {
-  if (port === null || typeof port !== 'object' || typeof port.postMessage !== 'function') {
+  if (!isPortLike(port)) {
     throw missing(
       'message-port',
       'a MessagePort (an object with postMessage and message events)',
       port === null ? 'null' : typeof port,
     );
   }
-  return {
-    kind: 'message-port',
-    structured: true,
-    send: (m) => port.postMessage(m),
-    listen: (r) => {
-      if (typeof port.addEventListener === 'function') {
-        const l = (e: { data: unknown }) => r(e.data);
-        port.addEventListener('message', l);
-        port.start?.();
-        return () => port.removeEventListener?.('message', l);
-      }
-      if (typeof port.on === 'function') {
-        const l = (data: unknown) => r(data);
-        port.on('message', l);
-        return () => port.off?.('message', l);
-      }
-      throw missing('message-port', 'a port with addEventListener or on("message")', 'neither');
-    },
-  };
+  return portTransport(port);
 }
 
 export type TransportKind = 'webkit' | 'android' | 'react-native' | 'fayger';
