@@ -1,7 +1,7 @@
 import {
   baselineHandlers,
-  confineNamespace,
   createAdapter,
+  kvHandlers,
   probeHost,
   reportHostError,
   type LogOptions,
@@ -88,8 +88,6 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const emitters = new Map<string, (e: HostEventInput) => void>();
   const uis = new Map<string, DomUi>();
   let defaultContainer: HTMLElement | undefined;
-  let kvPromise: Promise<KvStore> | undefined;
-  let kvStore: KvStore | undefined;
   const removeLifecycle: Array<() => void> = [];
 
   const needDom = (op: string): Document => {
@@ -139,48 +137,41 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     return ui;
   };
 
-  const kv = (): Promise<KvStore> => {
-    kvPromise ??= (async () => {
-      const backend = (options.kv === false ? undefined : options.kv)?.backend ?? 'auto';
-      const idb: IDBFactory | undefined = win ? win.indexedDB : (g.indexedDB as IDBFactory | undefined);
-      const ls = (): Storage | undefined => {
-        try {
-          return win?.localStorage ?? undefined;
-        } catch {
-          // Reading window.localStorage throws when site data is blocked.
-          return undefined;
-        }
-      };
-      if (backend !== 'localstorage' && idb) {
-        try {
-          return await openIndexedDbKv(idb, dbName);
-        } catch (e) {
-          if (backend === 'indexeddb' || !ls()) throw e;
-          reportHostError(options.diagnostics, id, 'kv.open', e);
-        }
+  // Opened on first use; a failed open is retried on the next call rather than cached forever.
+  const kv = kvHandlers<KvStore>(async () => {
+    const backend = (options.kv === false ? undefined : options.kv)?.backend ?? 'auto';
+    const idb: IDBFactory | undefined = win ? win.indexedDB : (g.indexedDB as IDBFactory | undefined);
+    const ls = (): Storage | undefined => {
+      try {
+        return win?.localStorage ?? undefined;
+      } catch {
+        // Reading window.localStorage throws when site data is blocked.
+        return undefined;
       }
-      const storage = backend === 'indexeddb' ? undefined : ls();
-      if (!storage) {
-        throw browserError(
-          'BROWSER_STORAGE_FAILED',
-          'kv',
-          'opening browser storage for kv',
-          backend === 'indexeddb' ? 'no IndexedDB' : 'neither IndexedDB nor localStorage',
-          {
-            expected: 'IndexedDB or localStorage',
-            details: { backend },
-          },
-        );
+    };
+    if (backend !== 'localstorage' && idb) {
+      try {
+        return await openIndexedDbKv(idb, dbName);
+      } catch (e) {
+        if (backend === 'indexeddb' || !ls()) throw e;
+        reportHostError(options.diagnostics, id, 'kv.open', e);
       }
-      return createLocalStorageKv(storage, `${dbName}:`);
-    })();
-    // A failed open is retried on the next call rather than cached forever.
-    kvPromise.then(
-      (s) => (kvStore = s),
-      () => (kvPromise = undefined),
-    );
-    return kvPromise;
-  };
+    }
+    const storage = backend === 'indexeddb' ? undefined : ls();
+    if (!storage) {
+      throw browserError(
+        'BROWSER_STORAGE_FAILED',
+        'kv',
+        'opening browser storage for kv',
+        backend === 'indexeddb' ? 'no IndexedDB' : 'neither IndexedDB nor localStorage',
+        {
+          expected: 'IndexedDB or localStorage',
+          details: { backend },
+        },
+      );
+    }
+    return createLocalStorageKv(storage, `${dbName}:`);
+  });
 
   const installLifecycle = () => {
     if (removeLifecycle.length > 0 || options.lifecycle === false || !doc || !win) return;
@@ -234,24 +225,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       handlers: {
         ...base.handlers,
         'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
-        'kv.get': async (a, ctx) => ({
-          value: await (await kv()).get(confineNamespace('kv.get', a.namespace, ctx.scope), a.key),
-        }),
-        'kv.set': async (a, ctx) => {
-          await (await kv()).set(confineNamespace('kv.set', a.namespace, ctx.scope), a.key, a.value);
-          return {};
-        },
-        'kv.delete': async (a, ctx) => {
-          await (await kv()).delete(confineNamespace('kv.delete', a.namespace, ctx.scope), a.key);
-          return {};
-        },
-        'kv.list': async (a, ctx) => ({
-          keys: await (await kv()).list(
-            confineNamespace('kv.list', a.namespace, ctx.scope),
-            a.prefix ?? '',
-            a.limit ?? 10_000,
-          ),
-        }),
+        ...kv.handlers,
         'ui.render': (a, ctx) => {
           uiOf(ctx).render(a.tree);
           return {};
@@ -282,15 +256,13 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
         for (const iid of new Set([...emitters.keys(), ...uis.keys(), ...(base.timers?.instanceIds() ?? [])]))
           dispose(iid);
         for (const off of removeLifecycle.splice(0)) off();
-        kvStore?.close();
-        kvStore = undefined;
-        kvPromise = undefined;
+        kv.close();
         if (defaultContainer && defaultContainer.childElementCount === 0) defaultContainer.remove();
       },
     },
     {
       hostKind: 'browser' as const,
-      kvBackend: () => kvStore?.backend,
+      kvBackend: () => kv.store()?.backend,
       uiRoot: (instanceId: string) => uis.get(instanceId)?.root,
     },
   );

@@ -45,6 +45,8 @@ export type { AdapterSpec, AdapterOverrides } from './compose/adapter.js';
 export { baselineHandlers } from './compose/baseline.js';
 export type { Baseline, BaselineOptions } from './compose/baseline.js';
 export { createLogWriter, formatLogRecord } from './compose/log.js';
+export { kvHandlers, memoryKvStore } from './compose/kv.js';
+export type { KvStore, KvHandlers } from './compose/kv.js';
 export type { LogOptions, LogLevel, GuestLogRecord, TextOutput } from './compose/log.js';
 export { TimerService } from './timers.js';
 

@@ -74,7 +74,9 @@ type RequestKind<Out> =
         : K
       : never
     : never;
-type Body<Out, K> = Omit<Extract<Out, { kind: K }>, 'fayger' | 'kind' | 'id'>;
+type Body<Out, K> = [Extract<Out, { kind: K }>] extends [never]
+  ? Record<string, unknown>
+  : Omit<Extract<Out, { kind: K }>, 'fayger' | 'kind' | 'id'>;
 
 let sessionCounter = 0;
 
