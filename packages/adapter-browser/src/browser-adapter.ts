@@ -6,15 +6,8 @@ import {
   reportHostError,
   type LogOptions,
 } from '@fayger/adapter-core';
-import { DomUi } from '@fayger/adapter-core/dom';
-import type {
-  AdapterCallContext,
-  CapabilityOffer,
-  EventSink,
-  HostEventInput,
-  HostProbe,
-  PlatformAdapter,
-} from '@fayger/contracts';
+import { DomUiHost } from '@fayger/adapter-core/dom';
+import type { CapabilityOffer, EventSink, HostEventInput, HostProbe, PlatformAdapter } from '@fayger/contracts';
 import { browserError } from './errors.js';
 import { clipboardOf, readClipboard, writeClipboard } from './extras/clipboard.js';
 import { openInNewWindow, parseOpenableUrl } from './extras/open-url.js';
@@ -86,56 +79,17 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const dbName = (options.kv === false ? undefined : options.kv)?.databaseName ?? 'fayger-kv';
   const base = baselineHandlers({ ...(options.log ? { log: options.log } : {}), logDefault: { output: 'console' } });
   const emitters = new Map<string, (e: HostEventInput) => void>();
-  const uis = new Map<string, DomUi>();
-  let defaultContainer: HTMLElement | undefined;
   const removeLifecycle: Array<() => void> = [];
 
-  const needDom = (op: string): Document => {
-    if (!doc)
-      throw browserError(
-        'BROWSER_NO_DOM',
-        op,
-        `${op} in the browser adapter`,
-        'no window/document in this environment',
-        { expected: 'a web page' },
-      );
-    return doc;
-  };
-
-  const containerFor = (instanceId: string, d: Document): Element => {
-    const c = typeof options.container === 'function' ? options.container(instanceId) : options.container;
-    if (c !== undefined) {
-      if (!(c instanceof d.defaultView!.Element)) {
-        throw browserError('BROWSER_NO_DOM', 'ui.render', 'finding the UI container', typeof c, {
-          expected: 'an Element from this document',
-          details: { instanceId },
-        });
-      }
-      return c;
-    }
-    if (!defaultContainer?.isConnected) {
-      defaultContainer = d.createElement('div');
-      defaultContainer.dataset.faygerUi = '';
-      (d.body ?? d.documentElement).appendChild(defaultContainer);
-    }
-    return defaultContainer;
-  };
-
-  const uiOf = (ctx: AdapterCallContext): DomUi => {
-    let ui = uis.get(ctx.instanceId);
-    if (!ui) {
-      const d = needDom('ui.render');
-      const root = d.createElement('div');
-      root.dataset.faygerInstance = ctx.instanceId;
-      containerFor(ctx.instanceId, d).appendChild(root);
-      ui = new DomUi(root, (data) => emitters.get(ctx.instanceId)?.({ type: 'ui.event', data }), {
-        invalidTreeCode: 'BROWSER_UI_TREE_INVALID',
-        styles: options.styles !== false,
-      });
-      uis.set(ctx.instanceId, ui);
-    }
-    return ui;
-  };
+  const ui = new DomUiHost(doc, {
+    ...(options.container ? { container: options.container } : {}),
+    invalidTreeCode: 'BROWSER_UI_TREE_INVALID',
+    styles: options.styles !== false,
+    unavailable: (op, found) =>
+      browserError('BROWSER_NO_DOM', op, `${op} in the browser adapter`, found, {
+        expected: 'a web page, and an Element from it as container',
+      }),
+  });
 
   // Opened on first use; a failed open is retried on the next call rather than cached forever.
   const kv = kvHandlers<KvStore>(async () => {
@@ -205,8 +159,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
 
   const dispose = (instanceId: string) => {
     base.dispose(instanceId);
-    uis.get(instanceId)?.dispose();
-    uis.delete(instanceId);
+    ui.dispose(instanceId);
     emitters.delete(instanceId);
   };
 
@@ -226,15 +179,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
         ...base.handlers,
         'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
         ...kv.handlers,
-        'ui.render': (a, ctx) => {
-          uiOf(ctx).render(a.tree);
-          return {};
-        },
-        'ui.clear': (_a, ctx) => {
-          needDom('ui.clear');
-          uis.get(ctx.instanceId)?.clear();
-          return {};
-        },
+        ...ui.handlers,
         'clipboard.read': () => readClipboard(clipboardOf(win?.navigator)),
         'clipboard.write': (a) => writeClipboard(clipboardOf(win?.navigator), a.text),
         'url.open': async (a) => {
@@ -253,17 +198,16 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       },
       dispose,
       close() {
-        for (const iid of new Set([...emitters.keys(), ...uis.keys(), ...(base.timers?.instanceIds() ?? [])]))
-          dispose(iid);
+        for (const iid of new Set([...emitters.keys(), ...(base.timers?.instanceIds() ?? [])])) dispose(iid);
         for (const off of removeLifecycle.splice(0)) off();
         kv.close();
-        if (defaultContainer && defaultContainer.childElementCount === 0) defaultContainer.remove();
+        ui.close();
       },
     },
     {
       hostKind: 'browser' as const,
       kvBackend: () => kv.store()?.backend,
-      uiRoot: (instanceId: string) => uis.get(instanceId)?.root,
+      uiRoot: (instanceId: string) => ui.get(instanceId)?.root,
     },
   );
 }
