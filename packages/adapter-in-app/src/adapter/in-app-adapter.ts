@@ -319,7 +319,8 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     // What the WebView does itself when the native side says so (`hello.local`: log, clock, random, timer).
     if (local.has(cap) && !(cap === 'random' && typeof cryptoObj?.getRandomValues !== 'function'))
       return handleLocal(ins, ctx);
-    if (cap === 'ui' && uiMode === 'dom') return dom.handlers[ins.op as 'ui.render']!(ins.args as { tree: UiNode }, ctx);
+    if (cap === 'ui' && uiMode === 'dom')
+      return dom.handlers[ins.op as 'ui.render']!(ins.args as { tree: UiNode }, ctx);
     if (!native.has(cap) || (cap === 'ui' && uiMode !== 'native')) {
       throw new FaygerError({
         code: 'ADAPTER_UNSUPPORTED_OP',
