@@ -13,7 +13,7 @@ export default defineConfig({
         ssr: { resolve: { conditions } },
         // Generous per-test deadlines: verdicts must not depend on machine speed (CI and dev boxes are loaded 2-core machines).
         test: {
-          name: 'adapter-core',
+          name: 'adapter-core (node)',
           include: ['test/**/*.test.ts'],
           exclude: ['test/browser/**', 'node_modules/**'],
           testTimeout: 30_000,
