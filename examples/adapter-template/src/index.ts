@@ -1,7 +1,8 @@
 import {
   baselineHandlers,
-  confineNamespace,
   createAdapter,
+  kvHandlers,
+  memoryKvStore,
   type AdapterCandidate,
   type LogOptions,
 } from '@fayger/adapter-core';
@@ -36,8 +37,8 @@ export function detectKiosk(probe: HostProbe): number {
  */
 export function createKioskAdapter(options: KioskAdapterOptions = {}): PlatformAdapter {
   const base = baselineHandlers(options.log ? { log: options.log } : {});
-  const kv = new Map<string, Map<string, Uint8Array>>();
-  const ns = (name: string) => kv.get(name) ?? kv.set(name, new Map()).get(name)!;
+  // kv.* in memory: swap memoryKvStore() for a KvStore over the kiosk's own storage.
+  const kv = kvHandlers(memoryKvStore());
   const printer = options.printer;
   return createAdapter({
     id: 'kiosk',
@@ -46,23 +47,8 @@ export function createKioskAdapter(options: KioskAdapterOptions = {}): PlatformA
     ...(options.diagnostics ? { diagnostics: options.diagnostics } : {}),
     handlers: {
       ...base.handlers,
-      // The bus checks namespaces too; an adapter confines again so it is safe under any bus.
-      'kv.get': async (a, ctx) => ({
-        value:
-          ns(confineNamespace('kv.get', a.namespace, ctx.scope))
-            .get(a.key)
-            ?.slice() ?? null,
-      }),
-      'kv.set': async (a, ctx) => (
-        ns(confineNamespace('kv.set', a.namespace, ctx.scope)).set(a.key, a.value.slice()), {}
-      ),
-      'kv.delete': async (a, ctx) => (ns(confineNamespace('kv.delete', a.namespace, ctx.scope)).delete(a.key), {}),
-      'kv.list': async (a, ctx) => ({
-        keys: [...ns(confineNamespace('kv.list', a.namespace, ctx.scope)).keys()]
-          .filter((k) => k.startsWith(a.prefix ?? ''))
-          .sort()
-          .slice(0, a.limit ?? 10_000),
-      }),
+      // kvHandlers confines namespaces to the grant: the bus checks them too, an adapter again under any bus.
+      ...kv.handlers,
       ...(printer
         ? {
             'notify.send': async (a: { title: string; body?: string }) => {

@@ -1,20 +1,13 @@
 import {
   baselineHandlers,
-  confineNamespace,
   createAdapter,
+  kvHandlers,
   probeHost,
   reportHostError,
   type LogOptions,
 } from '@fayger/adapter-core';
-import { DomUi } from '@fayger/adapter-core/dom';
-import type {
-  AdapterCallContext,
-  CapabilityOffer,
-  EventSink,
-  HostEventInput,
-  HostProbe,
-  PlatformAdapter,
-} from '@fayger/contracts';
+import { DomUiHost } from '@fayger/adapter-core/dom';
+import type { CapabilityOffer, EventSink, HostEventInput, HostProbe, PlatformAdapter } from '@fayger/contracts';
 import { browserError } from './errors.js';
 import { clipboardOf, readClipboard, writeClipboard } from './extras/clipboard.js';
 import { openInNewWindow, parseOpenableUrl } from './extras/open-url.js';
@@ -86,101 +79,53 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const dbName = (options.kv === false ? undefined : options.kv)?.databaseName ?? 'fayger-kv';
   const base = baselineHandlers({ ...(options.log ? { log: options.log } : {}), logDefault: { output: 'console' } });
   const emitters = new Map<string, (e: HostEventInput) => void>();
-  const uis = new Map<string, DomUi>();
-  let defaultContainer: HTMLElement | undefined;
-  let kvPromise: Promise<KvStore> | undefined;
-  let kvStore: KvStore | undefined;
   const removeLifecycle: Array<() => void> = [];
 
-  const needDom = (op: string): Document => {
-    if (!doc)
+  const ui = new DomUiHost(doc, {
+    ...(options.container ? { container: options.container } : {}),
+    invalidTreeCode: 'BROWSER_UI_TREE_INVALID',
+    styles: options.styles !== false,
+    unavailable: (op, found) =>
+      browserError('BROWSER_NO_DOM', op, `${op} in the browser adapter`, found, {
+        expected: 'a web page, and an Element from it as container',
+      }),
+  });
+
+  // Opened on first use; a failed open is retried on the next call rather than cached forever.
+  const kv = kvHandlers<KvStore>(async () => {
+    const backend = (options.kv === false ? undefined : options.kv)?.backend ?? 'auto';
+    const idb: IDBFactory | undefined = win ? win.indexedDB : (g.indexedDB as IDBFactory | undefined);
+    const ls = (): Storage | undefined => {
+      try {
+        return win?.localStorage ?? undefined;
+      } catch {
+        // Reading window.localStorage throws when site data is blocked.
+        return undefined;
+      }
+    };
+    if (backend !== 'localstorage' && idb) {
+      try {
+        return await openIndexedDbKv(idb, dbName);
+      } catch (e) {
+        if (backend === 'indexeddb' || !ls()) throw e;
+        reportHostError(options.diagnostics, id, 'kv.open', e);
+      }
+    }
+    const storage = backend === 'indexeddb' ? undefined : ls();
+    if (!storage) {
       throw browserError(
-        'BROWSER_NO_DOM',
-        op,
-        `${op} in the browser adapter`,
-        'no window/document in this environment',
-        { expected: 'a web page' },
+        'BROWSER_STORAGE_FAILED',
+        'kv',
+        'opening browser storage for kv',
+        backend === 'indexeddb' ? 'no IndexedDB' : 'neither IndexedDB nor localStorage',
+        {
+          expected: 'IndexedDB or localStorage',
+          details: { backend },
+        },
       );
-    return doc;
-  };
-
-  const containerFor = (instanceId: string, d: Document): Element => {
-    const c = typeof options.container === 'function' ? options.container(instanceId) : options.container;
-    if (c !== undefined) {
-      if (!(c instanceof d.defaultView!.Element)) {
-        throw browserError('BROWSER_NO_DOM', 'ui.render', 'finding the UI container', typeof c, {
-          expected: 'an Element from this document',
-          details: { instanceId },
-        });
-      }
-      return c;
     }
-    if (!defaultContainer?.isConnected) {
-      defaultContainer = d.createElement('div');
-      defaultContainer.dataset.faygerUi = '';
-      (d.body ?? d.documentElement).appendChild(defaultContainer);
-    }
-    return defaultContainer;
-  };
-
-  const uiOf = (ctx: AdapterCallContext): DomUi => {
-    let ui = uis.get(ctx.instanceId);
-    if (!ui) {
-      const d = needDom('ui.render');
-      const root = d.createElement('div');
-      root.dataset.faygerInstance = ctx.instanceId;
-      containerFor(ctx.instanceId, d).appendChild(root);
-      ui = new DomUi(root, (data) => emitters.get(ctx.instanceId)?.({ type: 'ui.event', data }), {
-        invalidTreeCode: 'BROWSER_UI_TREE_INVALID',
-        styles: options.styles !== false,
-      });
-      uis.set(ctx.instanceId, ui);
-    }
-    return ui;
-  };
-
-  const kv = (): Promise<KvStore> => {
-    kvPromise ??= (async () => {
-      const backend = (options.kv === false ? undefined : options.kv)?.backend ?? 'auto';
-      const idb: IDBFactory | undefined = win ? win.indexedDB : (g.indexedDB as IDBFactory | undefined);
-      const ls = (): Storage | undefined => {
-        try {
-          return win?.localStorage ?? undefined;
-        } catch {
-          // Reading window.localStorage throws when site data is blocked.
-          return undefined;
-        }
-      };
-      if (backend !== 'localstorage' && idb) {
-        try {
-          return await openIndexedDbKv(idb, dbName);
-        } catch (e) {
-          if (backend === 'indexeddb' || !ls()) throw e;
-          reportHostError(options.diagnostics, id, 'kv.open', e);
-        }
-      }
-      const storage = backend === 'indexeddb' ? undefined : ls();
-      if (!storage) {
-        throw browserError(
-          'BROWSER_STORAGE_FAILED',
-          'kv',
-          'opening browser storage for kv',
-          backend === 'indexeddb' ? 'no IndexedDB' : 'neither IndexedDB nor localStorage',
-          {
-            expected: 'IndexedDB or localStorage',
-            details: { backend },
-          },
-        );
-      }
-      return createLocalStorageKv(storage, `${dbName}:`);
-    })();
-    // A failed open is retried on the next call rather than cached forever.
-    kvPromise.then(
-      (s) => (kvStore = s),
-      () => (kvPromise = undefined),
-    );
-    return kvPromise;
-  };
+    return createLocalStorageKv(storage, `${dbName}:`);
+  });
 
   const installLifecycle = () => {
     if (removeLifecycle.length > 0 || options.lifecycle === false || !doc || !win) return;
@@ -214,8 +159,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
 
   const dispose = (instanceId: string) => {
     base.dispose(instanceId);
-    uis.get(instanceId)?.dispose();
-    uis.delete(instanceId);
+    ui.dispose(instanceId);
     emitters.delete(instanceId);
   };
 
@@ -234,33 +178,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       handlers: {
         ...base.handlers,
         'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
-        'kv.get': async (a, ctx) => ({
-          value: await (await kv()).get(confineNamespace('kv.get', a.namespace, ctx.scope), a.key),
-        }),
-        'kv.set': async (a, ctx) => {
-          await (await kv()).set(confineNamespace('kv.set', a.namespace, ctx.scope), a.key, a.value);
-          return {};
-        },
-        'kv.delete': async (a, ctx) => {
-          await (await kv()).delete(confineNamespace('kv.delete', a.namespace, ctx.scope), a.key);
-          return {};
-        },
-        'kv.list': async (a, ctx) => ({
-          keys: await (await kv()).list(
-            confineNamespace('kv.list', a.namespace, ctx.scope),
-            a.prefix ?? '',
-            a.limit ?? 10_000,
-          ),
-        }),
-        'ui.render': (a, ctx) => {
-          uiOf(ctx).render(a.tree);
-          return {};
-        },
-        'ui.clear': (_a, ctx) => {
-          needDom('ui.clear');
-          uis.get(ctx.instanceId)?.clear();
-          return {};
-        },
+        ...kv.handlers,
+        ...ui.handlers,
         'clipboard.read': () => readClipboard(clipboardOf(win?.navigator)),
         'clipboard.write': (a) => writeClipboard(clipboardOf(win?.navigator), a.text),
         'url.open': async (a) => {
@@ -279,19 +198,16 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       },
       dispose,
       close() {
-        for (const iid of new Set([...emitters.keys(), ...uis.keys(), ...(base.timers?.instanceIds() ?? [])]))
-          dispose(iid);
+        for (const iid of new Set([...emitters.keys(), ...(base.timers?.instanceIds() ?? [])])) dispose(iid);
         for (const off of removeLifecycle.splice(0)) off();
-        kvStore?.close();
-        kvStore = undefined;
-        kvPromise = undefined;
-        if (defaultContainer && defaultContainer.childElementCount === 0) defaultContainer.remove();
+        kv.close();
+        ui.close();
       },
     },
     {
       hostKind: 'browser' as const,
-      kvBackend: () => kvStore?.backend,
-      uiRoot: (instanceId: string) => uis.get(instanceId)?.root,
+      kvBackend: () => kv.store()?.backend,
+      uiRoot: (instanceId: string) => ui.get(instanceId)?.root,
     },
   );
 }

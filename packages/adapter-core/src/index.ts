@@ -45,6 +45,8 @@ export type { AdapterSpec, AdapterOverrides } from './compose/adapter.js';
 export { baselineHandlers } from './compose/baseline.js';
 export type { Baseline, BaselineOptions } from './compose/baseline.js';
 export { createLogWriter, formatLogRecord } from './compose/log.js';
+export { kvHandlers, memoryKvStore } from './compose/kv.js';
+export type { KvStore, KvHandlers } from './compose/kv.js';
 export type { LogOptions, LogLevel, GuestLogRecord, TextOutput } from './compose/log.js';
 export { TimerService } from './timers.js';
 
@@ -59,6 +61,17 @@ export { bytesToBase64, base64ToBytes } from './bytes/base64.js';
 
 export { readCappedBody, responseHeaders, bodyCap } from './net/read-body.js';
 export type { ResponseLike } from './net/read-body.js';
+export { fetchHttp } from './net/fetch-http.js';
+export type { FetchHttpOptions, HttpRequestFacts } from './net/fetch-http.js';
+
+// A link to a host in another context (WebView ↔ native app, worker, iframe, Electron preload).
+export { HostLink, remoteError } from './link/host-link.js';
+export type { HostLinkOptions, HostLinkCodes, RequestOptions } from './link/host-link.js';
+export { checkIncoming, isWireProblem } from './link/envelope.js';
+export type { LinkIncoming, LinkOutgoing, LinkReply, LinkEvent, LinkClose, WireProblem } from './link/envelope.js';
+export { messagePortTransport, isPortLike } from './link/transport.js';
+export type { LinkTransport, PortLike } from './link/transport.js';
+export { encodeValue, decodeValue, checkCloneable, CodecError, MAX_WIRE_DEPTH } from './link/codec.js';
 
 export { checkUiTree } from './ui/tree.js';
 export type { UiFocusable, UiTreeFacts } from './ui/tree.js';

@@ -1,6 +1,6 @@
 import { FaygerError, type FaygerErrorData, type UiNode, type UniversalEventType } from '@fayger/contracts';
 import { inAppError } from '../src/errors.js';
-import { decodeValue, encodeValue } from '../src/protocol/codec.js';
+import { decodeValue, encodeValue } from '@fayger/adapter-core';
 import type {
   NativeCapability,
   NativeHello,

@@ -82,6 +82,15 @@ declare module '@fayger/contracts' {
   }
 }
 
+/** The codes the bridge (adapter-core's HostLink) fails with; using it, too, keeps the registration above. */
+export const bridgeLinkCodes = {
+  timeout: 'BRIDGE_TIMEOUT',
+  closed: 'BRIDGE_CLOSED',
+  malformed: 'BRIDGE_MALFORMED_MESSAGE',
+  sendFailed: 'BRIDGE_SEND_FAILED',
+  remoteError: 'BRIDGE_NATIVE_ERROR',
+} as const;
+
 /**
  * A FaygerError. Raise this package's codes through it: importing it keeps the registration above in every
  * bundle (the package has no side effects a bundler must keep otherwise).

@@ -19,7 +19,7 @@ export {
 } from './bridge/transports.js';
 export type { BridgeTransport, GlobalTransportOptions, PortLike, TransportKind } from './bridge/transports.js';
 
-export { PROTOCOL_VERSION, SUPPORTED_PROTOCOLS, checkIncoming } from './protocol/wire.js';
+export { PROTOCOL_VERSION, SUPPORTED_PROTOCOLS } from './protocol/wire.js';
 export type {
   NativeCapability,
   NativeHello,
@@ -28,8 +28,14 @@ export type {
   PermissionRequestItem,
   OutgoingMessage,
   IncomingMessage,
-  WireProblem,
 } from './protocol/wire.js';
-export { encodeValue, decodeValue, MAX_WIRE_DEPTH } from './protocol/codec.js';
-// Kept for embedders that used them from here: the codec's base64 now lives in adapter-core.
-export { bytesToBase64, base64ToBytes } from '@fayger/adapter-core';
+// Kept for embedders that used them from here: the envelope check, codec and base64 live in adapter-core.
+export {
+  checkIncoming,
+  encodeValue,
+  decodeValue,
+  MAX_WIRE_DEPTH,
+  bytesToBase64,
+  base64ToBytes,
+} from '@fayger/adapter-core';
+export type { WireProblem } from '@fayger/adapter-core';

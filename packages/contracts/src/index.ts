@@ -70,7 +70,8 @@ export type {
   UniversalEventMap,
   UniversalEventType,
 } from './instructions/envelope.js';
-export { validateInstruction, validateResult, validateEvent } from './instructions/validate.js';
+export { validateInstruction, validateResult, validateEvent, checkSchema } from './instructions/validate.js';
+export type { CheckSchemaOptions } from './instructions/validate.js';
 export { UiNodeSchema, UI_NODE_TYPES, MAX_UI_DEPTH, uiTreeDepth } from './instructions/ui.js';
 export type { UiNode, UiNodeType, UiNodeStatic } from './instructions/ui.js';
 export { MAX_STRING, MAX_BYTES } from './instructions/schema-helpers.js';

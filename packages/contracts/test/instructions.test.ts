@@ -1,6 +1,8 @@
+import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import {
   FaygerError,
+  checkSchema,
   MAX_STRING,
   OP_CAPABILITY,
   OP_NAMES,
@@ -149,5 +151,42 @@ describe('validateResult / validateEvent', () => {
     expect(e.code).toBe('EVENT_INVALID');
     expect(e.details.field).toBe('/data/kind');
     expect(rejection(() => validateEvent({ v: 1, type: 'nope', time: 1, data: {} })).details.field).toBe('/type');
+  });
+});
+
+describe('checkSchema (for adapters checking what their host sends)', () => {
+  const Reply = Type.Object({
+    answers: Type.Array(Type.Object({ name: Type.String(), granted: Type.Boolean() })),
+    mode: Type.Optional(Type.Union([Type.Literal('a'), Type.Literal('b')])),
+  });
+  const fail = (value: unknown) => {
+    try {
+      checkSchema(Reply, value, {
+        code: 'ADAPTER_NET_FAILED',
+        phase: 'permission',
+        what: 'reading the host reply',
+        prefix: '/value',
+        hint: 'Fix the host.',
+      });
+    } catch (e) {
+      return e as FaygerError;
+    }
+    return undefined;
+  };
+
+  it('passes a matching value and names the most specific failing field otherwise', () => {
+    expect(fail({ answers: [{ name: 'kv', granted: true }], mode: 'a' })).toBeUndefined();
+    const e = fail({ answers: [{ name: 'kv', granted: 'yes' }] })!;
+    expect([e.code, e.phase, e.details.field]).toEqual([
+      'ADAPTER_NET_FAILED',
+      'permission',
+      '/value/answers/0/granted',
+    ]);
+    expect(e.message).toBe(
+      'reading the host reply: field /value/answers/0/granted: expected a value that is boolean, found "yes". Fix the host.',
+    );
+    expect(fail({ answers: [{ granted: true }] })!.details.field).toBe('/value/answers/0/name');
+    expect(fail({ answers: [], mode: 'c' })!.message).toContain('expected one of "a", "b"');
+    expect(fail('nope')!.details.field).toBe('/value');
   });
 });

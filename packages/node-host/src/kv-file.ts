@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_KV_NAMESPACE } from '@fayger/adapter-core';
-import { FaygerError, type OpArgs, type OpResult } from '@fayger/contracts';
+import type { KvStore } from '@fayger/adapter-core';
+import { FaygerError } from '@fayger/contracts';
 
 export interface FileKvOptions {
   /** Host directory holding one subdirectory per namespace. Created if missing. */
@@ -29,11 +29,10 @@ function ioFailed(op: string, e: unknown): FaygerError {
  * value. Writes go to a temp file in the same directory and are renamed over the old one, so a reader or a
  * crash never sees half a value.
  */
-export class FileKv {
+export class FileKv implements KvStore {
   constructor(private readonly options: FileKvOptions) {}
 
-  private async nsDir(namespace: string | undefined, create: boolean): Promise<string> {
-    const ns = namespace ?? DEFAULT_KV_NAMESPACE;
+  private async nsDir(ns: string, create: boolean): Promise<string> {
     const dir = join(this.options.dir, `ns-${sha(ns).slice(0, 40)}`);
     if (create) {
       await mkdir(dir, { recursive: true });
@@ -59,28 +58,28 @@ export class FileKv {
     return { key: buf.subarray(8, 8 + n).toString('utf8'), value: new Uint8Array(buf.subarray(8 + n)) };
   }
 
-  async get(a: OpArgs<'kv.get'>): Promise<OpResult<'kv.get'>> {
+  async get(namespace: string, key: string): Promise<Uint8Array | null> {
     try {
-      const file = join(await this.nsDir(a.namespace, false), `k-${sha(a.key)}`);
+      const file = join(await this.nsDir(namespace, false), `k-${sha(key)}`);
       const buf = await readFile(file).catch((e: { code?: string }) => {
         if (e.code === 'ENOENT') return undefined;
         throw e;
       });
       const rec = buf && this.decode(buf);
-      return { value: rec && rec.key === a.key ? rec.value : null };
+      return rec && rec.key === key ? rec.value : null;
     } catch (e) {
       throw ioFailed('kv.get', e);
     }
   }
 
-  async set(a: OpArgs<'kv.set'>): Promise<OpResult<'kv.set'>> {
+  async set(namespace: string, key: string, value: Uint8Array): Promise<void> {
     try {
-      const dir = await this.nsDir(a.namespace, true);
-      const file = join(dir, `k-${sha(a.key)}`);
+      const dir = await this.nsDir(namespace, true);
+      const file = join(dir, `k-${sha(key)}`);
       const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
       const fh = await open(tmp, 'wx', 0o600);
       try {
-        await fh.writeFile(this.encode(a.key, a.value));
+        await fh.writeFile(this.encode(key, value));
         await fh.sync();
       } finally {
         await fh.close();
@@ -89,32 +88,29 @@ export class FileKv {
         await unlink(tmp).catch(() => {});
         throw e;
       });
-      return {};
     } catch (e) {
       throw ioFailed('kv.set', e);
     }
   }
 
-  async delete(a: OpArgs<'kv.delete'>): Promise<OpResult<'kv.delete'>> {
+  async delete(namespace: string, key: string): Promise<void> {
     try {
-      await unlink(join(await this.nsDir(a.namespace, false), `k-${sha(a.key)}`)).catch((e: { code?: string }) => {
+      await unlink(join(await this.nsDir(namespace, false), `k-${sha(key)}`)).catch((e: { code?: string }) => {
         if (e.code !== 'ENOENT') throw e;
       });
-      return {};
     } catch (e) {
       throw ioFailed('kv.delete', e);
     }
   }
 
-  async list(a: OpArgs<'kv.list'>): Promise<OpResult<'kv.list'>> {
+  async list(namespace: string, prefix: string, limit: number): Promise<string[]> {
     try {
-      const dir = await this.nsDir(a.namespace, false);
+      const dir = await this.nsDir(namespace, false);
       const names = await readdir(dir).catch((e: { code?: string }) => {
         if (e.code === 'ENOENT') return [] as string[];
         throw e;
       });
       const keys: string[] = [];
-      const prefix = a.prefix ?? '';
       for (const n of names) {
         if (!n.startsWith('k-')) continue;
         // Only the header is needed: the key is at most 1024 characters (4 KiB of UTF-8).
@@ -134,7 +130,7 @@ export class FileKv {
         }
       }
       keys.sort();
-      return { keys: keys.slice(0, a.limit ?? 10_000) };
+      return keys.slice(0, limit);
     } catch (e) {
       throw ioFailed('kv.list', e);
     }

@@ -1,5 +1,11 @@
 import { randomFillSync } from 'node:crypto';
-import { baselineHandlers, type LogOptions, type OpHandlers, type TimerService } from '@fayger/adapter-core';
+import {
+  baselineHandlers,
+  kvHandlers,
+  type LogOptions,
+  type OpHandlers,
+  type TimerService,
+} from '@fayger/adapter-core';
 import type { CapabilityOffer } from '@fayger/contracts';
 import type { ConfinedFs } from './confined-fs.js';
 import type { EnvSource } from './env.js';
@@ -77,13 +83,7 @@ export function nodeHostHandlers(s: NodeHostServices): OpHandlers {
     h['fs.sync'] = (a, ctx) => fs.sync(a, ctx);
     h['fs.utimes'] = (a, ctx) => fs.utimes(a, ctx);
   }
-  if (s.kv) {
-    const kv = s.kv;
-    h['kv.get'] = (a) => kv.get(a);
-    h['kv.set'] = (a) => kv.set(a);
-    h['kv.delete'] = (a) => kv.delete(a);
-    h['kv.list'] = (a) => kv.list(a);
-  }
+  if (s.kv) Object.assign(h, kvHandlers(s.kv).handlers);
   if (s.http) {
     const http = s.http;
     h['net.http'] = (a, ctx) => http.request(a, ctx);

@@ -30,15 +30,16 @@ describe('FileKv', () => {
   it('persists across store objects, keeps namespaces apart, handles odd keys', async () => {
     const a = new FileKv({ dir: join(dir, 'kv') });
     const key = '../../etc/passwd\u0000 ü/ key';
-    await a.set({ namespace: '../ns', key, value: new Uint8Array([9, 8]) });
+    await a.set('../ns', key, new Uint8Array([9, 8]));
     const b = new FileKv({ dir: join(dir, 'kv') });
-    expect(Array.from((await b.get({ namespace: '../ns', key })).value!)).toEqual([9, 8]);
-    expect((await b.get({ key })).value).toBeNull();
-    expect(await b.list({ namespace: '../ns' })).toEqual({ keys: [key] });
-    await b.set({ namespace: '../ns', key, value: new Uint8Array([1]) });
-    expect(Array.from((await a.get({ namespace: '../ns', key })).value!)).toEqual([1]);
-    await a.delete({ namespace: '../ns', key });
-    expect(await b.list({ namespace: '../ns' })).toEqual({ keys: [] });
+    expect(Array.from((await b.get('../ns', key))!)).toEqual([9, 8]);
+    expect(await b.get('default', key)).toBeNull();
+    expect(await b.list('../ns', '', 10)).toEqual([key]);
+    expect(await b.list('../ns', 'x', 10)).toEqual([]);
+    await b.set('../ns', key, new Uint8Array([1]));
+    expect(Array.from((await a.get('../ns', key))!)).toEqual([1]);
+    await a.delete('../ns', key);
+    expect(await b.list('../ns', '', 10)).toEqual([]);
   });
 });
 

@@ -2,3 +2,5 @@
 // the elements it is handed; nothing here reads DOM globals.
 export { DomUi } from './dom-ui.js';
 export type { DomUiOptions, UiEventData } from './dom-ui.js';
+export { DomUiHost } from './dom-ui-host.js';
+export type { DomUiHostOptions } from './dom-ui-host.js';

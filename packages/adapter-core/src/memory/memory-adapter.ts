@@ -9,7 +9,7 @@ import {
 } from '@fayger/contracts';
 import { baselineHandlers } from '../compose/baseline.js';
 import { createOpRouter } from '../define.js';
-import { DEFAULT_KV_NAMESPACE } from '../scope/confine.js';
+import { kvHandlers, memoryKvStore } from '../compose/kv.js';
 import { findRoot, isPathWithin, normalizeGuestPath } from '../scope/paths.js';
 
 /** A log record captured by the memory adapter. */
@@ -100,7 +100,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     ensureDir(path.slice(0, path.lastIndexOf('/')) || '/');
     nodes.set(path, { type: 'file', data: typeof d === 'string' ? te.encode(d) : new Uint8Array(d), mtimeMs: now() });
   }
-  const kv = new Map<string, Map<string, Uint8Array>>();
+  const kv = kvHandlers(memoryKvStore());
   const logs: MemoryLogRecord[] = [];
   const base = baselineHandlers({
     log: {
@@ -140,12 +140,6 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     const n = nodes.get(p);
     if (!n) throw fsError('ADAPTER_PATH_NOT_FOUND', op, p);
     if (n.type !== 'directory') throw fsError('ADAPTER_PATH_NOT_DIRECTORY', op, p);
-  };
-  const ns = (n: string | undefined) => {
-    const key = n ?? DEFAULT_KV_NAMESPACE;
-    let m = kv.get(key);
-    if (!m) kv.set(key, (m = new Map()));
-    return m;
   };
 
   const handle = createOpRouter(
@@ -229,21 +223,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         for (const [k, n] of moved) nodes.set(to + k.slice(from.length), n);
         return {};
       },
-      'kv.get': async (a) => ({ value: ns(a.namespace).get(a.key)?.slice() ?? null }),
-      'kv.set': async (a) => {
-        ns(a.namespace).set(a.key, new Uint8Array(a.value));
-        return {};
-      },
-      'kv.delete': async (a) => {
-        ns(a.namespace).delete(a.key);
-        return {};
-      },
-      'kv.list': async (a) => ({
-        keys: [...ns(a.namespace).keys()]
-          .filter((k) => k.startsWith(a.prefix ?? ''))
-          .sort()
-          .slice(0, a.limit ?? 10_000),
-      }),
+      ...kv.handlers,
       ...(options.ui
         ? {
             'ui.render': (a: { tree: UiNode }, ctx: AdapterCallContext) => {

@@ -1,6 +1,5 @@
-import { type CapabilityName, type FaygerError, isCapabilityName } from '@fayger/contracts';
+import { checkSchema, isCapabilityName, type CapabilityName, type FaygerError } from '@fayger/contracts';
 import { Type, type TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
 import { inAppError } from '../errors.js';
 import {
   SUPPORTED_PROTOCOLS,
@@ -27,19 +26,15 @@ const PermissionReplySchema = Type.Object({
   answers: Type.Array(Type.Object({ name: Type.String(), granted: Type.Boolean() })),
 });
 
-// Compiled on first use (TypeBox falls back to interpreting where the page forbids eval).
-const checkers = new Map<TSchema, ReturnType<typeof Compile>>();
-
-/** Checks a native reply against its schema; the first problem is BRIDGE_MALFORMED_MESSAGE naming the field. */
+/** Checks a native reply against its schema: BRIDGE_MALFORMED_MESSAGE naming the first field at fault. */
 function check(schema: TSchema, value: unknown, phase: string, what: string): void {
-  let c = checkers.get(schema);
-  if (!c) checkers.set(schema, (c = Compile(schema)));
-  if (c.Check(value)) return;
-  const first = [...c.Errors(value)][0];
-  const path = first?.instancePath ?? '';
-  let found: unknown = value;
-  for (const part of path.split('/').slice(1)) found = (found as Record<string, unknown> | undefined)?.[part];
-  throw malformed(phase, what, `/value${path}`, first?.message ?? 'a valid reply', found);
+  checkSchema(schema, value, {
+    code: 'BRIDGE_MALFORMED_MESSAGE',
+    phase,
+    what,
+    prefix: '/value',
+    hint: 'Fix the native side so it sends the v1 wire protocol described in the @fayger/adapter-in-app README.',
+  });
 }
 
 function malformed(phase: string, what: string, field: string, expected: string, found: unknown): FaygerError {

@@ -10,7 +10,7 @@ import {
   type AdapterCandidate,
   type LogOptions,
 } from '@fayger/adapter-core';
-import { DomUi } from '@fayger/adapter-core/dom';
+import { DomUiHost, type DomUi } from '@fayger/adapter-core/dom';
 import {
   FaygerError,
   OP_CAPABILITY,
@@ -236,12 +236,17 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
         : doc
           ? 'dom'
           : 'none';
-  const domContainer = (): HTMLElement | null => {
-    if (typeof uiOpt === 'object' && uiOpt.container)
-      return typeof uiOpt.container === 'function' ? uiOpt.container() : uiOpt.container;
-    return doc?.body ?? null;
-  };
-  const doms = new Map<string, DomUi>();
+  const dom = new DomUiHost(doc, {
+    ...(typeof uiOpt === 'object' && uiOpt.container ? { container: uiOpt.container } : {}),
+    unavailable: (op, found) =>
+      inAppError({
+        code: 'INAPP_UI_UNAVAILABLE',
+        phase: op,
+        what: `${op} in 'dom' mode`,
+        expected: 'a mount element (options.ui.container) or document.body',
+        found,
+      }),
+  });
   const asking = new Map<CapabilityName, Promise<void>>();
 
   const cryptoObj = get(g, 'crypto') as { getRandomValues?: (a: Uint8Array) => Uint8Array } | undefined;
@@ -308,39 +313,14 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     return [...offers.values()];
   }
 
-  function mountFor(instanceId: string, op: string, ctx: AdapterCallContext): DomUi {
-    let r = doms.get(instanceId);
-    if (r) return r;
-    const container = domContainer();
-    if (!container) {
-      throw inAppError({
-        code: 'INAPP_UI_UNAVAILABLE',
-        phase: op,
-        what: `${op} in 'dom' mode`,
-        expected: 'a mount element (options.ui.container) or document.body',
-        found: 'none',
-      });
-    }
-    const mount = container.ownerDocument.createElement('div');
-    mount.setAttribute('data-fayger-instance', instanceId);
-    container.appendChild(mount);
-    r = new DomUi(mount, (data) => ctx.emit({ type: 'ui.event', data }));
-    doms.set(instanceId, r);
-    return r;
-  }
-
   function handleReady(ins: UniversalInstruction, ctx: AdapterCallContext, cap: CapabilityName): unknown {
     const st = perms.get(cap);
     if (st?.state === 'denied') throw permissionDenied(cap, ins.op, st.reason);
     // What the WebView does itself when the native side says so (`hello.local`: log, clock, random, timer).
     if (local.has(cap) && !(cap === 'random' && typeof cryptoObj?.getRandomValues !== 'function'))
       return handleLocal(ins, ctx);
-    if (cap === 'ui' && uiMode === 'dom') {
-      const r = mountFor(ctx.instanceId, ins.op, ctx);
-      if (ins.op === 'ui.render') r.render((ins.args as { tree: UiNode }).tree);
-      else r.clear();
-      return {};
-    }
+    if (cap === 'ui' && uiMode === 'dom')
+      return dom.handlers[ins.op as 'ui.render']!(ins.args as { tree: UiNode }, ctx);
     if (!native.has(cap) || (cap === 'ui' && uiMode !== 'native')) {
       throw new FaygerError({
         code: 'ADAPTER_UNSUPPORTED_OP',
@@ -405,7 +385,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       }
       return report;
     },
-    domUi: (instanceId) => doms.get(instanceId),
+    domUi: (instanceId) => dom.get(instanceId),
     handle: withHostErrorReporting(
       (ins, ctx) => {
         const cap = OP_CAPABILITY[ins.op];
@@ -419,11 +399,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     async dispose(instanceId) {
       emitters.delete(instanceId);
       timers.dispose(instanceId);
-      const r = doms.get(instanceId);
-      if (r) {
-        r.dispose();
-        doms.delete(instanceId);
-      }
+      dom.dispose(instanceId);
       if (bridge.closed) return;
       try {
         await bridge.request(
@@ -437,7 +413,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       }
     },
     async close() {
-      for (const i of [...new Set([...emitters.keys(), ...timers.instanceIds(), ...doms.keys()])]) {
+      for (const i of [...new Set([...emitters.keys(), ...timers.instanceIds(), ...dom.instanceIds()])]) {
         try {
           await adapter.dispose(i);
         } catch (e) {
@@ -448,6 +424,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
           );
         }
       }
+      dom.close();
       bridge.close('adapter closed');
     },
   };

@@ -1,20 +1,16 @@
-import { readGlobal as get } from '@fayger/adapter-core';
+import {
+  isPortLike,
+  messagePortTransport as portTransport,
+  readGlobal as get,
+  type LinkTransport,
+  type PortLike,
+} from '@fayger/adapter-core';
 import type { FaygerError } from '@fayger/contracts';
 import { inAppError } from '../errors.js';
 
-/**
- * How messages reach the native side and come back. String transports (`structured: false`) carry JSON text;
- * structured ones carry objects by structured clone (bytes stay Uint8Array).
- */
-export interface BridgeTransport {
-  /** 'webkit', 'android', 'react-native', 'fayger', 'message-port', or a custom name. */
-  readonly kind: string;
-  readonly structured: boolean;
-  /** Posts one message: a string when `structured` is false, the message object otherwise. */
-  send(message: unknown): void;
-  /** Starts delivering incoming messages (strings or objects) to `receive`; returns a function that stops it. */
-  listen(receive: (message: unknown) => void): () => void;
-}
+/** How messages reach the native side and come back: adapter-core's link transport. */
+export type BridgeTransport = LinkTransport;
+export type { PortLike };
 
 /** The global receive hook the native side calls with each reply: `window.__faygerBridge.receive(json)`. */
 export const RECEIVE_GLOBAL = '__faygerBridge';
@@ -30,22 +26,6 @@ function missing(kind: string, expected: string, found: string): FaygerError {
     found,
     details: { transport: kind },
   });
-}
-
-/**
- * A string transport posting to `target.postMessage` (called as a method: Android's injected interface objects
- * need their receiver), or BRIDGE_TRANSPORT_MISSING saying what was expected and what was there instead.
- */
-function postingTo(
-  kind: string,
-  target: unknown,
-  expected: string,
-  found: { absent: string; noPost: string },
-  listen: BridgeTransport['listen'],
-): BridgeTransport {
-  if (typeof get(target, 'postMessage') !== 'function')
-    throw missing(kind, expected, target === undefined ? found.absent : found.noPost);
-  return { kind, structured: false, send: (m) => (target as { postMessage(x: unknown): void }).postMessage(m), listen };
 }
 
 interface ReceiveHook {
@@ -91,62 +71,49 @@ export interface GlobalTransportOptions {
   name?: string;
 }
 
-/** WKWebView: `window.webkit.messageHandlers.<name>.postMessage(json)`; replies via `__faygerBridge.receive(json)`. */
-export function webkitTransport(options: GlobalTransportOptions = {}): BridgeTransport {
-  const g = options.global ?? defaultGlobal();
-  const name = options.name ?? 'fayger';
-  const handler = get(g, 'webkit', 'messageHandlers', name);
-  return postingTo(
-    'webkit',
-    handler,
-    `window.webkit.messageHandlers.${name}.postMessage (a WKScriptMessageHandler named "${name}")`,
-    { absent: 'no such handler', noPost: 'a handler without postMessage' },
-    (r) => listenOnReceiveHook(g, r),
-  );
+export type TransportKind = 'webkit' | 'android' | 'react-native' | 'fayger';
+type Names = { webkitName?: string; androidName?: string };
+
+/** A bridge object the native side puts on the window: where it is, how to say it is missing, extra listeners. */
+interface GlobalBridge {
+  kind: TransportKind;
+  path(names: Names): string[];
+  expected(names: Names): string;
+  found: { absent: string; noPost: string };
+  listen?(global: Obj, receive: (m: unknown) => void): () => void;
 }
 
-/** Android: an `@JavascriptInterface` object `window.<name>.postMessage(json)`; replies via `__faygerBridge.receive(json)`. */
-export function androidTransport(options: GlobalTransportOptions = {}): BridgeTransport {
-  const g = options.global ?? defaultGlobal();
-  const name = options.name ?? 'FaygerAndroid';
-  const iface = get(g, name);
-  return postingTo(
-    'android',
-    iface,
-    `window.${name}.postMessage (an @JavascriptInterface object named "${name}")`,
-    { absent: 'no such object', noPost: 'an object without postMessage' },
-    (r) => listenOnReceiveHook(g, r),
-  );
-}
-
-/** A Fayger-aware shell that injects `window.__faygerBridge.postMessage(json)` itself. */
-export function faygerTransport(options: { global?: Obj } = {}): BridgeTransport {
-  const g = options.global ?? defaultGlobal();
-  const hook = get(g, RECEIVE_GLOBAL);
-  return postingTo(
-    'fayger',
-    hook,
-    `window.${RECEIVE_GLOBAL}.postMessage injected by the host app`,
-    { absent: 'nothing', noPost: 'an object without postMessage' },
-    (r) => listenOnReceiveHook(g, r),
-  );
-}
-
-/**
- * React Native WebView: `window.ReactNativeWebView.postMessage(json)`; the app answers with
- * `webViewRef.postMessage(json)`, which arrives as a `message` event on window (iOS) or document (Android),
- * or by injecting `window.__faygerBridge.receive(json)`. Other libraries share the `message` event, so only
- * strings that name the `fayger` envelope are taken.
- */
-export function reactNativeTransport(options: { global?: Obj } = {}): BridgeTransport {
-  const g = options.global ?? defaultGlobal();
-  const rn = get(g, 'ReactNativeWebView');
-  return postingTo(
-    'react-native',
-    rn,
-    'window.ReactNativeWebView.postMessage (react-native-webview)',
-    { absent: 'nothing', noPost: 'an object without postMessage' },
-    (r) => {
+// In the order the host detector checks them.
+const GLOBAL_BRIDGES: readonly GlobalBridge[] = [
+  {
+    // A Fayger-aware shell that injects `window.__faygerBridge.postMessage(json)` itself.
+    kind: 'fayger',
+    path: () => [RECEIVE_GLOBAL],
+    expected: () => `window.${RECEIVE_GLOBAL}.postMessage injected by the host app`,
+    found: { absent: 'nothing', noPost: 'an object without postMessage' },
+  },
+  {
+    kind: 'webkit',
+    path: (n) => ['webkit', 'messageHandlers', n.webkitName ?? 'fayger'],
+    expected: ({ webkitName: n = 'fayger' }) =>
+      `window.webkit.messageHandlers.${n}.postMessage (a WKScriptMessageHandler named "${n}")`,
+    found: { absent: 'no such handler', noPost: 'a handler without postMessage' },
+  },
+  {
+    kind: 'android',
+    path: (n) => [n.androidName ?? 'FaygerAndroid'],
+    expected: ({ androidName: n = 'FaygerAndroid' }) =>
+      `window.${n}.postMessage (an @JavascriptInterface object named "${n}")`,
+    found: { absent: 'no such object', noPost: 'an object without postMessage' },
+  },
+  {
+    // The app answers with `webViewRef.postMessage(json)`: a `message` event on window (iOS) or document
+    // (Android). Other libraries share the event, so only strings that name the `fayger` envelope are taken.
+    kind: 'react-native',
+    path: () => ['ReactNativeWebView'],
+    expected: () => 'window.ReactNativeWebView.postMessage (react-native-webview)',
+    found: { absent: 'nothing', noPost: 'an object without postMessage' },
+    listen: (g, r) => {
       const onMessage = (e: unknown) => {
         const data = get(e, 'data');
         if (typeof data === 'string' && data.includes('"fayger"')) r(data);
@@ -155,56 +122,71 @@ export function reactNativeTransport(options: { global?: Obj } = {}): BridgeTran
         (t) => typeof get(t, 'addEventListener') === 'function',
       ) as EventTarget[];
       for (const t of targets) t.addEventListener('message', onMessage);
-      const stopHook = listenOnReceiveHook(g, r);
       return () => {
         for (const t of targets) t.removeEventListener('message', onMessage);
-        stopHook();
       };
     },
-  );
+  },
+];
+
+/**
+ * A string transport posting to the bridge object's `postMessage` (called as a method: Android's injected
+ * interface objects need their receiver), replies via `__faygerBridge.receive(json)`; or
+ * BRIDGE_TRANSPORT_MISSING saying what was expected and what was there instead.
+ */
+function connect(b: GlobalBridge, g: Obj, names: Names): BridgeTransport {
+  const target = get(g, ...b.path(names)) as { postMessage(x: unknown): void } | undefined;
+  if (typeof get(target, 'postMessage') !== 'function')
+    throw missing(b.kind, b.expected(names), target === undefined ? b.found.absent : b.found.noPost);
+  return {
+    kind: b.kind,
+    structured: false,
+    send: (m) => target!.postMessage(m),
+    listen: (r) => {
+      const stops = [b.listen?.(g, r), listenOnReceiveHook(g, r)];
+      return () => {
+        for (const stop of stops) stop?.();
+      };
+    },
+  };
 }
 
-/** A minimal MessagePort (DOM or node:worker_threads). */
-export interface PortLike {
-  postMessage(message: unknown): void;
-  addEventListener?(type: 'message', listener: (e: { data: unknown }) => void): void;
-  removeEventListener?(type: 'message', listener: (e: { data: unknown }) => void): void;
-  start?(): void;
-  on?(type: 'message', listener: (data: unknown) => void): void;
-  off?(type: 'message', listener: (data: unknown) => void): void;
+const bridgeOf = (kind: string | undefined) => GLOBAL_BRIDGES.find((b) => b.kind === kind);
+
+/** WKWebView: `window.webkit.messageHandlers.<name>.postMessage(json)`; replies via `__faygerBridge.receive(json)`. */
+export function webkitTransport(options: GlobalTransportOptions = {}): BridgeTransport {
+  return connect(bridgeOf('webkit')!, options.global ?? defaultGlobal(), { webkitName: options.name });
+}
+
+/** Android: an `@JavascriptInterface` object `window.<name>.postMessage(json)`; replies via `__faygerBridge.receive(json)`. */
+export function androidTransport(options: GlobalTransportOptions = {}): BridgeTransport {
+  return connect(bridgeOf('android')!, options.global ?? defaultGlobal(), { androidName: options.name });
+}
+
+/** A Fayger-aware shell that injects `window.__faygerBridge.postMessage(json)` itself. */
+export function faygerTransport(options: { global?: Obj } = {}): BridgeTransport {
+  return connect(bridgeOf('fayger')!, options.global ?? defaultGlobal(), {});
+}
+
+/**
+ * React Native WebView: `window.ReactNativeWebView.postMessage(json)`; replies as `message` events carrying
+ * the JSON, or through `window.__faygerBridge.receive(json)`.
+ */
+export function reactNativeTransport(options: { global?: Obj } = {}): BridgeTransport {
+  return connect(bridgeOf('react-native')!, options.global ?? defaultGlobal(), {});
 }
 
 /** A MessagePort (an iframe host, a worker, a native shell exposing a port): objects and bytes by structured clone. */
 export function messagePortTransport(port: PortLike): BridgeTransport {
-  if (port === null || typeof port !== 'object' || typeof port.postMessage !== 'function') {
+  if (!isPortLike(port)) {
     throw missing(
       'message-port',
       'a MessagePort (an object with postMessage and message events)',
       port === null ? 'null' : typeof port,
     );
   }
-  return {
-    kind: 'message-port',
-    structured: true,
-    send: (m) => port.postMessage(m),
-    listen: (r) => {
-      if (typeof port.addEventListener === 'function') {
-        const l = (e: { data: unknown }) => r(e.data);
-        port.addEventListener('message', l);
-        port.start?.();
-        return () => port.removeEventListener?.('message', l);
-      }
-      if (typeof port.on === 'function') {
-        const l = (data: unknown) => r(data);
-        port.on('message', l);
-        return () => port.off?.('message', l);
-      }
-      throw missing('message-port', 'a port with addEventListener or on("message")', 'neither');
-    },
-  };
+  return portTransport(port);
 }
-
-export type TransportKind = 'webkit' | 'android' | 'react-native' | 'fayger';
 
 /** Which bridge the global offers, in the order the host detector checks them; undefined when none. */
 export function findTransportKind(
@@ -212,38 +194,18 @@ export function findTransportKind(
   names: { webkit?: string; android?: string } = {},
 ): TransportKind | undefined {
   const win = get(global, 'window') ?? global;
-  if (typeof get(win, RECEIVE_GLOBAL, 'postMessage') === 'function') return 'fayger';
-  if (typeof get(win, 'webkit', 'messageHandlers', names.webkit ?? 'fayger', 'postMessage') === 'function')
-    return 'webkit';
-  if (typeof get(win, names.android ?? 'FaygerAndroid', 'postMessage') === 'function') return 'android';
-  if (typeof get(win, 'ReactNativeWebView', 'postMessage') === 'function') return 'react-native';
-  return undefined;
+  const n = { webkitName: names.webkit, androidName: names.android };
+  return GLOBAL_BRIDGES.find((b) => typeof get(win, ...b.path(n), 'postMessage') === 'function')?.kind;
 }
 
 /** The transport of a global bridge kind on `global` (BRIDGE_TRANSPORT_MISSING when it is not there), or undefined for other kinds. */
-export function globalTransport(
-  kind: string | undefined,
-  global: Obj,
-  names: { webkitName?: string; androidName?: string } = {},
-): BridgeTransport | undefined {
-  switch (kind) {
-    case 'fayger':
-      return faygerTransport({ global });
-    case 'webkit':
-      return webkitTransport({ global, name: names.webkitName });
-    case 'android':
-      return androidTransport({ global, name: names.androidName });
-    case 'react-native':
-      return reactNativeTransport({ global });
-    default:
-      return undefined;
-  }
+export function globalTransport(kind: string | undefined, global: Obj, names: Names = {}): BridgeTransport | undefined {
+  const b = bridgeOf(kind);
+  return b && connect(b, global, names);
 }
 
 /** The transport for whichever bridge the global offers; BRIDGE_TRANSPORT_MISSING when there is none. */
-export function detectTransport(
-  options: { global?: Obj; webkitName?: string; androidName?: string } = {},
-): BridgeTransport {
+export function detectTransport(options: { global?: Obj } & Names = {}): BridgeTransport {
   const g = options.global ?? defaultGlobal();
   const win = (get(g, 'window') as Obj | undefined) ?? g;
   const found = globalTransport(
@@ -252,9 +214,6 @@ export function detectTransport(
     options,
   );
   if (found) return found;
-  throw missing(
-    'in-app',
-    `one of window.${RECEIVE_GLOBAL}.postMessage, window.webkit.messageHandlers.${options.webkitName ?? 'fayger'}, window.${options.androidName ?? 'FaygerAndroid'}.postMessage, window.ReactNativeWebView.postMessage`,
-    'none of them',
-  );
+  const each = GLOBAL_BRIDGES.map((b) => `window.${b.path(options).join('.')}.postMessage`);
+  throw missing('in-app', `one of ${each.join(', ')}`, 'none of them');
 }

@@ -35,7 +35,7 @@ describe('hello and permission replies are checked field by field', () => {
     const cases: Array<[unknown, string]> = [
       ['hello', '/value'],
       [{ ...good, protocol: '1' }, '/value/protocol'],
-      [{ ...good, platform: { name: 'ios' } }, '/value/platform'],
+      [{ ...good, platform: { name: 'ios' } }, '/value/platform/os'],
       [{ ...good, capabilities: {} }, '/value/capabilities'],
       [{ ...good, capabilities: [{ name: 'kv', permission: 'maybe' }] }, '/value/capabilities/0/permission'],
       [{ ...good, capabilities: [{ name: 'kv', scope: [] }] }, '/value/capabilities/0/scope'],
@@ -46,7 +46,7 @@ describe('hello and permission replies are checked field by field', () => {
       expect(e?.code, field).toBe('BRIDGE_MALFORMED_MESSAGE');
       expect(e?.phase).toBe('hello');
       expect(e?.details.field, JSON.stringify(hello)).toBe(field);
-      expect(e?.message).toContain(`at ${field}`);
+      expect(e?.message).toContain(`field ${field}:`);
     }
     const maybe = await handshake({ ...good, capabilities: [{ name: 'kv', permission: 'maybe' }] });
     expect(maybe?.message).toContain('"maybe"');

@@ -41,8 +41,38 @@ function fieldAt(root: unknown, pointer: string): unknown {
   return cur;
 }
 
+/** How `checkSchema` reports a value that does not match. */
+export interface CheckSchemaOptions {
+  /** The code to throw (a catalogue code, or one the caller registered). */
+  code: ErrorCode;
+  phase: string;
+  /** What was being read ("reading the native hello reply"). */
+  what: string;
+  /** JSON pointer of the value inside its message, prefixed to every field named (default ''). */
+  prefix?: string;
+  /** What to do about it, ending the message. */
+  hint?: string;
+}
+
+/**
+ * Checks `value` against a TypeBox schema (compiled once, cached); otherwise throws `code` naming the most
+ * specific failing field as a JSON pointer (`details.field`), what the schema expected and what was found.
+ * For adapters checking what their host sends back, as the bus checks instructions.
+ */
+export function checkSchema(schema: TSchema, value: unknown, o: CheckSchemaOptions): void {
+  check(schema, value, o.code, o.what, o.phase, o.prefix ?? '', o.hint);
+}
+
 /** Throws `code` naming the first failing field (JSON pointer), what the schema expected and what was found. */
-function check(schema: TSchema, value: unknown, code: ErrorCode, what: string, phase: string, prefix: string): void {
+function check(
+  schema: TSchema,
+  value: unknown,
+  code: ErrorCode,
+  what: string,
+  phase: string,
+  prefix: string,
+  hint?: string,
+): void {
   const v = validatorFor(schema);
   if (v.Check(value)) return;
   const errors = v.Errors(value);
@@ -78,9 +108,10 @@ function check(schema: TSchema, value: unknown, code: ErrorCode, what: string, p
     code,
     phase,
     message: `${what}: field ${field || '/'}: expected ${expected}, found ${found}. ${
-      code === 'INSTRUCTION_INVALID'
+      hint ??
+      (code === 'INSTRUCTION_INVALID'
         ? 'Check the op argument schema in docs/abi.md.'
-        : 'Fix the producer so it matches the schema in docs/abi.md.'
+        : 'Fix the producer so it matches the schema in docs/abi.md.')
     }`,
     details: {
       field,

@@ -141,6 +141,29 @@ export const adapterCodes = {
       'A response named a request or listener that is not pending (already answered, timed out, or never existed).',
     remedy: 'Answer each net.request event once, before its timeout.',
   },
+  ADAPTER_LINK_CLOSED: {
+    layer: 'adapter',
+    title: "An adapter's link to its host in another context (adapter-core HostLink) is closed, by either side.",
+    remedy: 'Create a new adapter once the host offers the link again; pending and later calls fail with this code.',
+  },
+  ADAPTER_LINK_MALFORMED: {
+    layer: 'adapter',
+    title:
+      'A message from the host at the other end of a link is not the v1 link envelope (not JSON, bad field, unknown kind or id).',
+    remedy: 'Fix the host side so it sends the envelope described in docs/adapters.md ("Hosts in another context").',
+  },
+  ADAPTER_LINK_SEND_FAILED: {
+    layer: 'adapter',
+    title: 'Encoding or posting a message over a host link failed (not plain data, or the transport threw).',
+    remedy: 'See the cause; the message may be too large or not serialisable for this transport.',
+    retryable: true,
+  },
+  ADAPTER_LINK_REMOTE_ERROR: {
+    layer: 'adapter',
+    title: 'The host at the other end of a link answered with an error that carries no Fayger error code.',
+    remedy: "See the host's message in the details; fix the host handler or report its failure with a catalogue code.",
+    retryable: true,
+  },
   ADAPTER_UI_TREE_INVALID: {
     layer: 'adapter',
     title:

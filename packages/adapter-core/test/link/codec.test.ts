@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeValue, encodeValue, MAX_WIRE_DEPTH } from '../../src/index.js';
 
-describe('wire codec', () => {
+describe('link codec', () => {
   it('turns bytes into {$b64} and back, anywhere in a value', () => {
     const v = { a: new Uint8Array([1, 2, 255]), list: [new Uint8Array(0), 'x', null], n: 1.5, t: true };
     const wire = JSON.parse(JSON.stringify(encodeValue(v)));
@@ -27,11 +27,14 @@ describe('wire codec', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
     expect(Object.keys(back)).toEqual(['__proto__']);
+    // …and survives encoding too (fast-check found it dropped: assignment set the prototype instead).
+    const data = JSON.parse('{"__proto__": {"x": 1}}') as unknown;
+    expect(JSON.stringify(encodeValue(data))).toBe('{"__proto__":{"x":1}}');
   });
 
   it('refuses non-data and over-deep values with the path', () => {
-    expect(() => encodeValue({ f: () => 1 })).toThrow(/function is not bridge data/);
-    expect(() => encodeValue({ d: new Date() })).toThrow(/Date is not bridge data/);
+    expect(() => encodeValue({ f: () => 1 })).toThrow(/function is not link data/);
+    expect(() => encodeValue({ d: new Date() })).toThrow(/Date is not link data/);
     expect(() => encodeValue({ n: Number.NaN })).toThrow(/non-finite/);
     let deep: unknown = 1;
     for (let i = 0; i < MAX_WIRE_DEPTH + 2; i++) deep = [deep];

@@ -1,4 +1,4 @@
-import { base64ToBytes, bytesToBase64 } from '@fayger/adapter-core';
+import { base64ToBytes, bytesToBase64 } from '../bytes/base64.js';
 
 /**
  * Bytes on string-only transports. A Uint8Array becomes `{"$b64": "<base64>"}`; a plain object that itself has
@@ -53,13 +53,15 @@ function walk(value: unknown, path: string, depth: number, encode: boolean): unk
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const e = walk(v, `${path}/${k}`, depth + 1, encode);
-      if (e !== undefined) out[k] = e;
+      // defineProperty: a key "__proto__" stays data (assignment would set the prototype and drop it).
+      if (e !== undefined)
+        Object.defineProperty(out, k, { value: e, enumerable: true, writable: true, configurable: true });
     }
     return encode && isTagged(value) ? { $obj: out } : out;
   }
   const t = typeof value;
   throw new CodecError(
-    `a ${t === 'object' ? ((value as object).constructor?.name ?? 'object') : t} is not bridge data`,
+    `a ${t === 'object' ? ((value as object).constructor?.name ?? 'object') : t} is not link data`,
     path,
   );
 }
