@@ -17,7 +17,8 @@ const SIZE_BUDGETS: Record<string, number> = {
   '@fayger/interpreter': 2_600_000,
   '@fayger/transpiler': 700_000, // two entries (index, webassembly facade) sharing a chunk; ~550 KB measured
   '@fayger/runtime': 850_000, // + snapshot capture/resume (~756 KB measured)
-  '@fayger/adapter-core': 700_000,
+  // + the building blocks adapters compose (fetchHttp, HostLink, kvHandlers, DomUiHost; #14); ~853 KB measured
+  '@fayger/adapter-core': 950_000,
   '@fayger/node-host': 400_000,
   '@fayger/adapter-server': 100_000,
   '@fayger/adapter-desktop': 450_000,
