@@ -63,18 +63,24 @@ const PACKAGES = {
     nodeBuiltins: 'never',
     note: 'never the loader (§2.3), an interpreter, an adapter or a host SDK.' + NO_DOM,
   },
-  interpreter: {
+  // The engine-neutral WebAssembly core both execution strategies share (decoder, validator, module IR, the
+  // memory/table/global objects, traps, SIMD lanes, the start driver, the JS-API facade base).
+  wasm: {
     fayger: ['contracts'],
     nodeBuiltins: 'never',
-    note: 'pure TypeScript, runs where JIT and WebAssembly are forbidden.' + NO_DOM,
+    note: 'the WebAssembly core shared by the interpreter and the transpiler; runs on every host.' + NO_DOM,
   },
-  // Until the decoder/validator move into a package of their own, the transpiler reaches them (and the shared
-  // memory/table/global objects) through @fayger/interpreter's internal `/wasm` subpath only (rule below).
+  interpreter: {
+    fayger: ['contracts', 'wasm'],
+    nodeBuiltins: 'never',
+    note: 'pure TypeScript, runs where JIT and WebAssembly are forbidden; never the transpiler.' + NO_DOM,
+  },
   transpiler: {
-    fayger: ['contracts', 'interpreter'],
+    fayger: ['contracts', 'wasm'],
     nodeBuiltins: 'never',
     note:
-      'pure TypeScript WebAssembly-to-JavaScript strategy; contracts and the shared decoder/validator only.' + NO_DOM,
+      'pure TypeScript WebAssembly-to-JavaScript strategy; contracts and the shared @fayger/wasm core only, never the interpreter.' +
+      NO_DOM,
   },
   'adapter-core': {
     fayger: ['contracts'],
@@ -170,21 +176,6 @@ for (const [name, rule] of Object.entries(PACKAGES)) {
 module.exports = {
   forbidden: [
     ...layerRules,
-    {
-      name: 'transpiler-interpreter-wasm-subpath-only',
-      severity: 'error',
-      comment:
-        'The transpiler shares the decoder, validator and runtime objects through @fayger/interpreter/wasm only, never the interpreter itself (until they move into a package of their own).',
-      from: { path: '^packages/transpiler/src/' },
-      to: {
-        path: ['^packages/interpreter/src/', '(^|/)node_modules/@fayger/interpreter/', '^@fayger/interpreter(/|$)'],
-        pathNot: [
-          '^packages/interpreter/src/wasm[.]ts$',
-          '(^|/)node_modules/@fayger/interpreter/(dist/wasm[.]|src/wasm[.]ts)',
-          '^@fayger/interpreter/wasm$',
-        ],
-      },
-    },
     {
       name: 'contracts-npm-typebox-only',
       severity: 'error',

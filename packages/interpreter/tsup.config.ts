@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', webassembly: 'src/facade/index.ts', wasm: 'src/wasm.ts' },
+  entry: { index: 'src/index.ts', webassembly: 'src/facade/index.ts' },
   format: ['esm', 'cjs'],
   dts: process.env['FAYGER_BUILD_DTS'] !== '0', // 0 in `pnpm demo`: nothing on its path reads declarations
   sourcemap: true,

@@ -13,7 +13,7 @@ import {
   setGlobalValue,
   typeName,
   validate,
-} from '@fayger/interpreter/wasm';
+} from '@fayger/wasm';
 import {
   DEFAULT_MAX_CALL_DEPTH,
   Execution,

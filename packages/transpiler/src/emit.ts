@@ -12,8 +12,8 @@ import {
   V128,
   blockSig,
   sigId,
-} from '@fayger/interpreter/wasm';
-import type { FuncTypeIR, ModuleIR } from '@fayger/interpreter/wasm';
+} from '@fayger/wasm';
+import type { FuncTypeIR, ModuleIR } from '@fayger/wasm';
 
 /**
  * The emitter: a validated ModuleIR → the JavaScript source of a module factory, `(rt) => exports of the

@@ -12,7 +12,7 @@ import {
   type WasmGlobal,
   type WasmMemory,
   type WasmTable,
-} from '@fayger/interpreter/wasm';
+} from '@fayger/wasm';
 
 /**
  * The helpers generated code calls (emit.ts HELPER_NAMES): traps, the numeric operations that need more than
@@ -21,8 +21,8 @@ import {
  * (f32 already rounded), v128 as immutable arrays of four int32 words (`Vec`; little-endian lane order: the bytes
  * are the value's memory image), references as objects or null.
  *
- * The v128 lane operations are the interpreter's (@fayger/interpreter/wasm): they work on its scratch words W
- * (A 0..3, B 4..7, result 8..11), so a helper copies its operands in, runs the interpreter's lane function and
+ * The v128 lane operations are @fayger/wasm's (shared with the interpreter): they work on its scratch words W
+ * (A 0..3, B 4..7, result 8..11), so a helper copies its operands in, runs the shared lane function and
  * copies the result out into a fresh array. A v128 is never written after it is made: constants, locals and
  * globals share arrays freely.
  */

@@ -18,7 +18,7 @@ import type {
   RuntimeImplementationDescriptor,
   ImplementationVerdict,
 } from '@fayger/contracts';
-import { PAGE, WasmMemory, trap } from '@fayger/interpreter/wasm';
+import { PAGE, WasmMemory, trap } from '@fayger/wasm';
 import {
   TranspiledModule as WasmModule,
   instantiateModuleAsync,

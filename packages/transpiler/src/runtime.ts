@@ -19,8 +19,8 @@ import {
   trap,
   typeCode,
   validate,
-} from '@fayger/interpreter/wasm';
-import type { ConstExprIR, FuncTypeIR, ModuleIR } from '@fayger/interpreter/wasm';
+} from '@fayger/wasm';
+import type { ConstExprIR, FuncTypeIR, ModuleIR } from '@fayger/wasm';
 import { emitModule, layoutOf, type EmittedModule, type ModuleLayout } from './emit.js';
 import { EMPTY, FuelOut, H, type Vec } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { FaygerError, type ImplementationVerdict } from '@fayger/contracts';
-import { V128, decode } from '@fayger/interpreter/wasm';
-import type { ModuleIR } from '@fayger/interpreter/wasm';
+import { V128, decode } from '@fayger/wasm';
+import type { ModuleIR } from '@fayger/wasm';
 import { emitModule } from './emit.js';
 import { canGenerateCode } from './runtime.js';
 

@@ -1,6 +1,6 @@
 // `@fayger/transpiler/webassembly`: a drop-in for the `WebAssembly` namespace, backed by the transpiler (modules
-// compiled to JavaScript). The JS-API semantics are @fayger/interpreter's facade, shared through
-// `@fayger/interpreter/wasm`: only the engine differs. Memory, Table, Global and the error classes are the same
+// compiled to JavaScript). The JS-API semantics are the facade of @fayger/wasm, shared with
+// `@fayger/interpreter/webassembly`: only the engine differs. Memory, Table, Global and the error classes are the same
 // classes as in `@fayger/interpreter/webassembly` (they wrap the memory, table and global objects both engines
 // share), so a Memory made by one facade can be imported by the other. Where `new Function` is refused (CSP
 // without unsafe-eval), compiling throws a CompileError whose cause is WASM_UNSUPPORTED_FEATURE with
@@ -18,7 +18,7 @@ import {
   type FacadeEngine,
   type FacadeFunction,
   type FacadeModuleCode,
-} from '@fayger/interpreter/wasm';
+} from '@fayger/wasm';
 import { type TranspiledModule, compileModule, instantiateModule, validateModule } from './api.js';
 import { TFunction, hostFunction, invokeFunction, type FunctionType, type Imports } from './runtime.js';
 import { emitterRefusal } from './support.js';

@@ -12,10 +12,12 @@ const SIZE_BUDGETS: Record<string, number> = {
   '@fayger/observability': 250_000,
   '@fayger/security': 350_000,
   '@fayger/loader': 1_300_000, // its CJS build bundles the IPFS codecs (ESM-only upstream)
-  // SIMD, the engine-parameterised facade and /wasm pieces the transpiler shares, and the fused ops picked from
-  // measured op pairs (#11; the dispatch loop is in each of the three CJS entries and the ESM chunk); ~2.47 MB measured
-  '@fayger/interpreter': 2_600_000,
-  '@fayger/transpiler': 700_000, // two entries (index, webassembly facade) sharing a chunk; ~550 KB measured
+  // The fused ops picked from measured op pairs (#11; the dispatch loop is in each of the two CJS entries and the
+  // ESM chunk); the decoder, validator and shared objects moved to @fayger/wasm (was ~2.47 MB); ~1.31 MB measured
+  '@fayger/interpreter': 1_500_000,
+  // Decoder, validator, runtime objects, SIMD lanes and the facade base both engines share; ~0.57 MB measured
+  '@fayger/wasm': 650_000,
+  '@fayger/transpiler': 700_000, // two entries (index, webassembly facade) sharing a chunk; ~673 KB measured
   '@fayger/runtime': 850_000, // + snapshot capture/resume (~756 KB measured)
   // + the building blocks adapters compose (fetchHttp, HostLink, kvHandlers, DomUiHost; #14); ~853 KB measured
   '@fayger/adapter-core': 950_000,

@@ -37,6 +37,7 @@ const SNIPPETS: { pkg: string; block: number; prelude?: string; node?: boolean }
   { pkg: '@fayger/contracts', block: 0 },
   { pkg: '@fayger/adapter-core', block: 0 },
   { pkg: '@fayger/interpreter', block: 0, prelude: 'declare const bytes: Uint8Array;' },
+  { pkg: '@fayger/wasm', block: 0, prelude: 'declare const bytes: Uint8Array;' },
   {
     pkg: '@fayger/runtime',
     block: 0,
@@ -103,6 +104,7 @@ beforeAll(() => {
     '@fayger/adapter-core',
     '@fayger/security',
     '@fayger/interpreter',
+    '@fayger/wasm',
     '@fayger/runtime',
     '@fayger/cli',
   ];

@@ -1,8 +1,8 @@
 import { FaygerError } from '@fayger/contracts';
-import { decode } from '../decode/decode.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decode/module-ir.js';
-import type { ModuleIR } from '../decode/module-ir.js';
-import { validate } from '../validate/validate.js';
+import { decode } from '@fayger/wasm';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '@fayger/wasm';
+import type { ModuleIR } from '@fayger/wasm';
+import { validate } from '@fayger/wasm';
 import { compileModule as compileIR, type CompiledCode } from '../compile/compile.js';
 import {
   WasmFunction,
@@ -16,7 +16,7 @@ import {
 import type { FuelAccount, InstanceCtx } from '../execute/objects.js';
 import { link, type Extern, type Imports } from '../execute/instantiate.js';
 import { Execution, UNLIMITED_FUEL } from '../execute/execution.js';
-import { runStartFunction } from './start.js';
+import { runStartFunction } from '@fayger/wasm';
 import { applyMemory, applyState, captureState, snapshotError } from '../execute/snapshot.js';
 import { readRaw, writeRaw } from '../execute/values.js';
 import type {

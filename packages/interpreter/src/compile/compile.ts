@@ -1,11 +1,11 @@
-import { EXTERNREF, FUNCREF, V128 } from '../decode/module-ir.js';
-import { SIMD_BASE } from '../decode/opcodes.js';
-import type { FuncTypeIR, ModuleIR } from '../decode/module-ir.js';
-import { SIMD_SIG, SIMPLE } from '../validate/op-signatures.js';
-import { blockSig } from '../validate/validate.js';
+import { EXTERNREF, FUNCREF, V128 } from '@fayger/wasm';
+import { SIMD_BASE } from '@fayger/wasm';
+import type { FuncTypeIR, ModuleIR } from '@fayger/wasm';
+import { SIMD_SIG, SIMPLE } from '@fayger/wasm';
+import { blockSig } from '@fayger/wasm';
 import { sigId } from '../execute/objects.js';
 import { X } from './exec-ops.js';
-import { IntBuf } from '../decode/int-buf.js';
+import { IntBuf } from '@fayger/wasm';
 
 /** Compiled form of one defined function. */
 export interface CompiledFunction {

@@ -6,9 +6,9 @@ import { DONE, OUT_OF_FUEL, run } from './interpreter.js';
 import { acquireState, releaseState, type LoopState } from './loop-state.js';
 import { readRaw, writeRaw } from './values.js';
 import { callHost, writeHostResults } from './host-call.js';
-import { Trap, trap } from './trap.js';
+import { Trap, trap } from '@fayger/wasm';
 import { X } from '../compile/exec-ops.js';
-import { V128 } from '../decode/module-ir.js';
+import { V128 } from '@fayger/wasm';
 
 /** Fuel "unlimited" is a large finite number so fuel used stays measurable. */
 export const UNLIMITED_FUEL = Number.MAX_SAFE_INTEGER;

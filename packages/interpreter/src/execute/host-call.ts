@@ -1,9 +1,9 @@
 import type { InstanceCtx, WasmFunction } from './objects.js';
 import type { LoopState } from './loop-state.js';
 import { readRaw, writeRaw } from './values.js';
-import { Trap } from './trap.js';
+import { Trap } from '@fayger/wasm';
 import type { RawValue } from '../api/types.js';
-import { V128 } from '../decode/module-ir.js';
+import { V128 } from '@fayger/wasm';
 
 export interface PendingHost {
   promise: PromiseLike<unknown> | null;

@@ -1,8 +1,8 @@
 import { FaygerError } from '@fayger/contracts';
-import { EXTERNREF, FUNCREF, I32, SEG_ACTIVE, SEG_PASSIVE } from '../decode/module-ir.js';
-import type { ConstExprIR, ModuleIR } from '../decode/module-ir.js';
+import { EXTERNREF, FUNCREF, I32, SEG_ACTIVE, SEG_PASSIVE } from '@fayger/wasm';
+import type { ConstExprIR, ModuleIR } from '@fayger/wasm';
 import type { CompiledCode } from '../compile/compile.js';
-import { SIMD_BASE } from '../decode/opcodes.js';
+import { SIMD_BASE } from '@fayger/wasm';
 import {
   WasmFunction,
   WasmGlobal,
@@ -14,7 +14,7 @@ import {
   type InstanceCtx,
 } from './objects.js';
 import { memoryInit, tableInit } from './rare-ops.js';
-import { Trap } from './trap.js';
+import { Trap } from '@fayger/wasm';
 import { toTrapError } from './execution.js';
 
 export type Extern = WasmFunction | WasmTable | WasmMemory | WasmGlobal;

@@ -1,6 +1,6 @@
 import { X } from '../compile/exec-ops.js';
 import { bulkFuel, prepareFunction, type InstanceCtx, type WasmFunction, type WasmGlobal } from './objects.js';
-import { Trap } from './trap.js';
+import { Trap } from '@fayger/wasm';
 import {
   ctz32,
   i64DivS,
@@ -14,10 +14,10 @@ import {
   popcnt32,
   truncSat,
   truncTrap,
-} from './numeric.js';
+} from '@fayger/wasm';
 import { rareOp } from './rare-ops.js';
 import { simdOp } from './simd.js';
-import { SIMD_BASE } from '../decode/opcodes.js';
+import { SIMD_BASE } from '@fayger/wasm';
 import { callHost } from './host-call.js';
 import type { LoopState } from './loop-state.js';
 

@@ -2,7 +2,7 @@ import { FaygerError } from '@fayger/contracts';
 import { X } from '../compile/exec-ops.js';
 import { bulkFuel, type InstanceCtx, type WasmTable } from './objects.js';
 import type { Machine } from './machine.js';
-import { Trap } from './trap.js';
+import { Trap } from '@fayger/wasm';
 
 const EMPTY: unknown[] = [];
 

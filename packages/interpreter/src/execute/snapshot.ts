@@ -1,6 +1,6 @@
 import { FaygerError } from '@fayger/contracts';
-import { EXTERNREF, F32, F64, I32, I64, V128 } from '../decode/module-ir.js';
-import type { ModuleIR } from '../decode/module-ir.js';
+import { EXTERNREF, F32, F64, I32, I64, V128 } from '@fayger/wasm';
+import type { ModuleIR } from '@fayger/wasm';
 import { X } from '../compile/exec-ops.js';
 import { PAGE, WasmFunction, prepareFunction, slotCount, type InstanceCtx } from './objects.js';
 import { MAX_SLOTS, acquireMachine, releaseMachine } from './machine.js';

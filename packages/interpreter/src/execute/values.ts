@@ -1,5 +1,5 @@
 import { FaygerError } from '@fayger/contracts';
-import { F32, F64, FUNCREF, I32, I64, V128 } from '../decode/module-ir.js';
+import { F32, F64, FUNCREF, I32, I64, V128 } from '@fayger/wasm';
 import type { RawValue } from '../api/types.js';
 import { WasmFunction } from './objects.js';
 

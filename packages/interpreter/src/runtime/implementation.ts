@@ -31,7 +31,7 @@ import { STATE_VERSION, snapshotError } from '../execute/snapshot.js';
 import type { FunctionType, RawValue, ValueType } from '../api/types.js';
 import type { Execution } from '../execute/execution.js';
 import { WasmFunction, WasmMemory, PAGE } from '../execute/objects.js';
-import { trap } from '../execute/trap.js';
+import { trap } from '@fayger/wasm';
 
 export const INTERPRETER_IMPLEMENTATION_ID = 'fayger-interpreter';
 const VERSION = '0.1.0';

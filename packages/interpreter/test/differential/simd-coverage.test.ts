@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateModule } from '@fayger/wasm-testgen';
 import { compileModule } from '../../src/index.js';
-import { decode } from '../../src/decode/decode.js';
-import { SIMD_BASE } from '../../src/decode/opcodes.js';
+import { decode } from '@fayger/wasm';
+import { SIMD_BASE } from '@fayger/wasm';
 
 /** The generator emits SIMD: v128 locals and many distinct 0xFD instructions across a few seeds. */
 describe('differential generator: SIMD coverage', () => {

@@ -7,7 +7,7 @@ import {
   estimatedSourceChars,
   TRANSPILER_LIMITS,
 } from '../../src/index.js';
-import { decode } from '@fayger/interpreter/wasm';
+import { decode } from '@fayger/wasm';
 
 const wabt = await wabtInit();
 const wat = (src: string) => new Uint8Array(wabt.parseWat('t.wat', src, { simd: true } as never).toBinary({}).buffer);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaygerError } from '@fayger/contracts';
-import { compileModule, validateModule } from '../../src/index.js';
-import { moduleBytes, section } from '../helpers.js';
+import { compileModule, moduleBytes, section, validateModule } from '../helpers.js';
 
 const typeSec = (params: number[], results: number[]) =>
   section(1, [1, 0x60, params.length, ...params, results.length, ...results]);

@@ -2,7 +2,7 @@ import { FaygerError } from '@fayger/contracts';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SEG_ACTIVE, V128 } from '../decode/module-ir.js';
 import type { ConstExprIR, FuncTypeIR, ModuleIR } from '../decode/module-ir.js';
 import { MEM_NATURAL_ALIGN, SIMD_BASE } from '../decode/opcodes.js';
-import { instructionOffsets } from '../decode/decode.js';
+import { instructionOffsets } from '../decode/expr.js';
 import { MEM_TYPE, SIMD_SIG, SIMPLE } from './op-signatures.js';
 
 const UNKNOWN = 0; // bottom type in unreachable code
@@ -19,9 +19,15 @@ function invalid(message: string, details: Record<string, unknown> = {}): never 
 const isNum = (t: number) => t === I32 || t === I64 || t === F32 || t === F64;
 const isRef = (t: number) => t === FUNCREF || t === EXTERNREF;
 
+// Block types without a type index, made once and shared (read-only like every FuncTypeIR; not frozen, so
+// they keep the element kind of every other type list): [] -> [] and [] -> [t].
+const EMPTY_BLOCK: FuncTypeIR = { params: [], results: [] };
+const RESULT_BLOCK: FuncTypeIR[] = [];
+for (const t of [I32, I64, F32, F64, V128, FUNCREF, EXTERNREF]) RESULT_BLOCK[t] = { params: [], results: [t] };
+
 export function blockSig(m: ModuleIR, bt: number): FuncTypeIR {
-  if (bt === -1) return { params: [], results: [] };
-  if (bt < -1) return { params: [], results: [-bt] };
+  if (bt === -1) return EMPTY_BLOCK;
+  if (bt < -1) return RESULT_BLOCK[-bt] ?? { params: [], results: [-bt] };
   const t = m.types[bt];
   if (t === undefined) invalid(`unknown type ${bt}`);
   return t;
@@ -45,8 +51,71 @@ interface Spaces {
   refs: Set<number>;
 }
 
+/**
+ * Function bodies decode() has already validated, in the same pass that decoded them (see `bodyValidation`):
+ * the module's code list and the first body's error, if any. validate() reuses the verdict instead of walking
+ * the bodies again, after the same module-level checks in the same order, so it throws what it always did.
+ */
+const PREVALIDATED = new WeakMap<
+  ModuleIR,
+  { readonly codes: readonly unknown[]; readonly sp: Spaces; readonly error: unknown }
+>();
+
 /** Full WebAssembly 2.0 validation. Throws WASM_INVALID. */
 export function validate(m: ModuleIR): void {
+  const pre = PREVALIDATED.get(m);
+  const seen = pre !== undefined && pre.codes === m.codes;
+  // The index spaces depend only on the sections before the code section: decode() computed them already.
+  const sp = seen ? pre.sp : spaces(m);
+  moduleRest(m, sp);
+  if (seen) {
+    if (pre.error !== undefined) throw pre.error;
+    return;
+  }
+  const nImportedFuncs = sp.funcTypes.length - m.funcs.length;
+  for (let i = 0; i < m.codes.length; i++) {
+    const c = m.codes[i].body;
+    validateFunction(m, sp, i, nImportedFuncs + i, c, c.length);
+  }
+}
+
+/**
+ * Validation of each function body as decode() produces it (decode calls this when it reaches the code
+ * section; every section a body may refer to precedes it). `check` validates one body from the decoder's
+ * scratch stream; the first failure is kept, not thrown (decode still reports a malformed later section
+ * first), and `finish` hands the verdict to validate(). Undefined when the module-level part is itself
+ * invalid: validate() then reports that, as before.
+ */
+export function bodyValidation(
+  m: ModuleIR,
+): { check(codeIndex: number, body: Int32Array, length: number): void; finish(): void } | undefined {
+  let sp: Spaces;
+  try {
+    sp = spaces(m);
+  } catch {
+    return undefined;
+  }
+  const nImportedFuncs = sp.funcTypes.length - m.funcs.length;
+  let error: unknown;
+  let failed = false;
+  return {
+    check(codeIndex, body, length) {
+      if (failed) return;
+      try {
+        validateFunction(m, sp, codeIndex, nImportedFuncs + codeIndex, body, length);
+      } catch (e) {
+        failed = true;
+        error = e;
+      }
+    },
+    finish() {
+      PREVALIDATED.set(m, { codes: m.codes, sp, error });
+    },
+  };
+}
+
+/** The index spaces, checking imports, types of functions, limits, memories and the globals' initialisers. */
+function spaces(m: ModuleIR): Spaces {
   const sp: Spaces = { funcTypes: [], tables: [], memories: 0, globals: [], importedGlobals: 0, refs: new Set() };
   for (const imp of m.imports) {
     if (imp.kind === 0) {
@@ -89,6 +158,11 @@ export function validate(m: ModuleIR): void {
     constExpr(m, sp, g.init, g.type.type, globalCount);
     sp.globals.push({ type: g.type.type, mutable: g.type.mutable });
   }
+  return sp;
+}
+
+/** Element and data segments, the start function and exports. */
+function moduleRest(m: ModuleIR, sp: Spaces): void {
   for (const e of m.elems) {
     for (const x of e.init) constExpr(m, sp, x, e.type, sp.globals.length);
     if (e.mode === SEG_ACTIVE) {
@@ -123,10 +197,6 @@ export function validate(m: ModuleIR): void {
             : sp.globals.length;
     const kindName = ['function', 'table', 'memory', 'global'][ex.kind];
     if (ex.index >= space) invalid(`unknown ${kindName} ${ex.index}`);
-  }
-  const nImportedFuncs = sp.funcTypes.length - m.funcs.length;
-  for (let i = 0; i < m.codes.length; i++) {
-    validateFunction(m, sp, i, nImportedFuncs + i);
   }
 }
 
@@ -189,13 +259,28 @@ function constExpr(_m: ModuleIR, sp: Spaces, e: ConstExprIR, expected: number, g
     invalid('type mismatch in constant expression', { offset: e.offset });
 }
 
-function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex: number): void {
+const VALS: number[] = [];
+const CTRLS: Ctrl[] = [];
+
+/** Validates body `c` (its first `len` words) of code entry `codeIndex`. */
+function validateFunction(
+  m: ModuleIR,
+  sp: Spaces,
+  codeIndex: number,
+  funcIndex: number,
+  c: Int32Array,
+  len: number,
+): void {
   const type = sp.funcTypes[funcIndex];
   const code = m.codes[codeIndex];
-  const locals = [...type.params, ...code.locals];
-  const c = code.body;
-  const vals: number[] = [];
-  const ctrls: Ctrl[] = [];
+  const params = type.params;
+  const np = params.length;
+  const declared = code.locals;
+  // The operand and control stacks are reused by every body (validation is synchronous and not re-entered).
+  const vals = VALS;
+  const ctrls = CTRLS;
+  vals.length = 0;
+  ctrls.length = 0;
   let instr = 0;
   const fail = (msg: string): never => invalid(msg, { func: funcIndex, offset: instructionOffsets(code)[instr] });
 
@@ -258,7 +343,7 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
 
   ctrls.push({ op: 0x02, params: [], results: type.results, height: 0, unreachable: false });
   let pc = 0;
-  while (pc < c.length) {
+  while (pc < len) {
     const op = c[pc];
     const sig = SIMPLE[op];
     if (sig !== undefined) {
@@ -386,8 +471,9 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
       case 0x20:
       case 0x21:
       case 0x22: {
-        const t = locals[c[pc + 1]];
-        if (t === undefined) fail(`unknown local ${c[pc + 1]}`);
+        const li = c[pc + 1];
+        const t = li < np ? params[li] : declared[li - np];
+        if (t === undefined) fail(`unknown local ${li}`);
         if (op === 0x20) push(t);
         else if (op === 0x21) popExpect(t);
         else {
@@ -562,7 +648,7 @@ function validateFunction(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex:
     }
     instr++;
     if (ctrls.length === 0) {
-      if (pc !== c.length) fail('instructions after the final end');
+      if (pc !== len) fail('instructions after the final end');
       return;
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaygerError } from '@fayger/contracts';
-import { compileModule } from '../../src/index.js';
-import { fixture, moduleBytes, section } from '../helpers.js';
+import { F64, I32, KIND_FUNC, KIND_GLOBAL, KIND_MEMORY } from '../../src/index.js';
+import { compileModule, fixture, moduleBytes, section } from '../helpers.js';
 
 function decodeError(bytes: Uint8Array): FaygerError {
   try {
@@ -38,10 +38,10 @@ describe('decode', () => {
   it('keeps custom sections (and parses the name section)', () => {
     const name = [...'note'].map((c) => c.charCodeAt(0));
     const mod = compileModule(moduleBytes(section(0, [4, ...name, 1, 2, 3])));
-    expect(mod.customSections('note').map((b) => [...b])).toEqual([[1, 2, 3]]);
+    expect(mod.customs.filter((c) => c.name === 'note').map((c) => [...c.bytes])).toEqual([[1, 2, 3]]);
     const withNames = compileModule(fixture('facade'));
-    expect(withNames.customSections('name').length).toBe(1);
-    expect(withNames.functionName(1)).toBe('$add'.slice(1));
+    expect(withNames.customs.filter((c) => c.name === 'name').length).toBe(1);
+    expect(withNames.names?.functionNames.get(1)).toBe('add');
   });
 
   it('rejects invalid UTF-8 in names', () => {
@@ -51,19 +51,17 @@ describe('decode', () => {
   it('describes imports and exports', () => {
     const mod = compileModule(fixture('facade'));
     expect(mod.imports).toEqual([
-      { module: 'env', name: 'log', kind: 'function', type: { params: ['i32', 'f64'], results: [] } },
-      { module: 'env', name: 'base', kind: 'global', type: { value: 'i32', mutable: false } },
+      { module: 'env', name: 'log', kind: KIND_FUNC, type: expect.any(Number) },
+      { module: 'env', name: 'base', kind: KIND_GLOBAL, global: { type: I32, mutable: false } },
     ]);
-    expect(mod.exports.find((e) => e.name === 'swap')).toEqual({
-      name: 'swap',
-      kind: 'function',
-      type: { params: ['i32', 'f64'], results: ['f64', 'i32'] },
-    });
-    expect(mod.exports.find((e) => e.name === 'memory')).toEqual({
-      name: 'memory',
-      kind: 'memory',
-      type: { initial: 1, maximum: 10 },
-    });
+    const log = mod.imports[0];
+    expect(log.kind === KIND_FUNC && mod.types[log.type]).toEqual({ params: [I32, F64], results: [] });
+    const swap = mod.exports.find((e) => e.name === 'swap');
+    expect(swap?.kind).toBe(KIND_FUNC);
+    // function indices count the imported function first
+    expect(mod.types[mod.funcs[swap!.index - 1]]).toEqual({ params: [I32, F64], results: [F64, I32] });
+    expect(mod.exports.find((e) => e.name === 'memory')).toEqual({ name: 'memory', kind: KIND_MEMORY, index: 0 });
+    expect(mod.memories[0]).toEqual({ min: 1, max: 10 });
   });
 });
 

@@ -114,12 +114,22 @@ export class Reader {
   }
 
   s32(): number {
+    // Most constants take one or two bytes (7 or 14 bits, sign in the top bit); only longer ones need sN's checks.
     const p = this.pos;
+    const bytes = this.bytes;
     if (p < this.end) {
-      const b = this.bytes[p];
+      const b = bytes[p];
       if (b < 0x80) {
         this.pos = p + 1;
         return b & 0x40 ? b - 0x80 : b;
+      }
+      if (p + 1 < this.end) {
+        const c = bytes[p + 1];
+        if (c < 0x80) {
+          this.pos = p + 2;
+          const v = (b & 0x7f) | (c << 7);
+          return c & 0x40 ? v - 0x4000 : v;
+        }
       }
     }
     return this.sN(32) | 0;
