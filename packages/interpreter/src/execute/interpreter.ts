@@ -1,5 +1,12 @@
 import { X } from '../compile/exec-ops.js';
-import { bulkFuel, prepareFunction, type InstanceCtx, type WasmFunction, type WasmGlobal } from './objects.js';
+import {
+  bulkFuel,
+  prepareFunction,
+  type InstanceCtx,
+  type WasmFunction,
+  type WasmGlobal,
+  type WasmTable,
+} from './objects.js';
 import { Trap } from './trap.js';
 import {
   ctz32,
@@ -67,12 +74,60 @@ export function run(st: LoopState): number {
   const maxDepth = st.maxDepth;
   /** m.hw: slots below it are within m.cap and already recorded as used (see Machine.reach). */
   let hw = m.hw;
+  // Scratch variables of the cases below, declared once here. Ignition (the bytecode interpreter that runs this
+  // loop under `node --jitless`) gives every block-scoped `const` of a function its own register; with the cases'
+  // own ~250 of them this function needed 300 registers, so the dispatch switch's temporaries sat above r255 and
+  // every bytecode touching them took a Wide prefix (one more handler each). Shared, it needs 74.
+  let cost = 0,
+    x = 0,
+    n = 0,
+    d = 0,
+    xl = 0,
+    yl = 0,
+    lo = 0,
+    hi = 0,
+    al = 0,
+    ah = 0,
+    bl = 0,
+    bh = 0,
+    a0 = 0,
+    a1 = 0,
+    b0 = 0,
+    b1 = 0,
+    p01 = 0,
+    p10 = 0,
+    mid = 0,
+    hiU = 0,
+    h = 0,
+    a = 0,
+    t = 0,
+    i = 0,
+    s = 0,
+    g: WasmGlobal,
+    callee: WasmFunction | null,
+    nb = 0,
+    e = 0,
+    table: WasmTable,
+    idx = 0,
+    ea = 0,
+    op = 0,
+    size = 0,
+    v = 0,
+    delta = 0,
+    r = 0,
+    y = 0,
+    xh = 0,
+    yh = 0,
+    c = 0,
+    l = 0,
+    k = 0,
+    nh = 0;
   try {
     for (;;) {
       switch (code[pc]) {
         // ---- control -------------------------------------------------------------------------------
         case X.FUEL: {
-          const cost = code[pc + 1];
+          cost = code[pc + 1];
           fuel -= cost;
           if (fuel < 0) {
             fuel += cost;
@@ -156,66 +211,66 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case X.I32_ROTL_IMM: {
-          const x = I32[b + code[pc + 2]],
-            n = code[pc + 3];
+          x = I32[b + code[pc + 2]];
+          n = code[pc + 3];
           I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
           pc += 4;
           break;
         }
         case X.I64_ADD_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const xl = I32[x],
-            yl = code[pc + 3];
-          const lo = (xl + yl) | 0;
-          const hi = (I32[x + 1] + code[pc + 4] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          xl = I32[x];
+          yl = code[pc + 3];
+          lo = (xl + yl) | 0;
+          hi = (I32[x + 1] + code[pc + 4] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
           I32[d] = lo;
           I32[d + 1] = hi;
           pc += 5;
           break;
         }
         case X.I64_MUL_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const al = I32[x],
-            ah = I32[x + 1],
-            bl = code[pc + 3],
-            bh = code[pc + 4];
-          const a0 = al & 0xffff,
-            a1 = al >>> 16,
-            b0 = bl & 0xffff,
-            b1 = bl >>> 16;
-          const p01 = a0 * b1,
-            p10 = a1 * b0;
-          const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-          const hiU = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          al = I32[x];
+          ah = I32[x + 1];
+          bl = code[pc + 3];
+          bh = code[pc + 4];
+          a0 = al & 0xffff;
+          a1 = al >>> 16;
+          b0 = bl & 0xffff;
+          b1 = bl >>> 16;
+          p01 = a0 * b1;
+          p10 = a1 * b0;
+          mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+          hiU = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
           I32[d] = Math.imul(al, bl);
           I32[d + 1] = (hiU + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
           pc += 5;
           break;
         }
         case X.I64_AND_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] & code[pc + 4];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          h = I32[x + 1] & code[pc + 4];
           I32[d] = I32[x] & code[pc + 3];
           I32[d + 1] = h;
           pc += 5;
           break;
         }
         case X.I64_OR_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] | code[pc + 4];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          h = I32[x + 1] | code[pc + 4];
           I32[d] = I32[x] | code[pc + 3];
           I32[d + 1] = h;
           pc += 5;
           break;
         }
         case X.I64_XOR_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] ^ code[pc + 4];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          h = I32[x + 1] ^ code[pc + 4];
           I32[d] = I32[x] ^ code[pc + 3];
           I32[d + 1] = h;
           pc += 5;
@@ -247,15 +302,15 @@ export function run(st: LoopState): number {
           pc += 5;
           break;
         case X.I32_ADD_ROTL: {
-          const x = I32[b + code[pc + 3]],
-            n = code[pc + 4];
+          x = I32[b + code[pc + 3]];
+          n = code[pc + 4];
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + ((x << n) | (x >>> (32 - n)))) | 0;
           pc += 5;
           break;
         }
         case X.I32_XOR_ROTL: {
-          const x = I32[b + code[pc + 3]],
-            n = code[pc + 4];
+          x = I32[b + code[pc + 3]];
+          n = code[pc + 4];
           I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ ((x << n) | (x >>> (32 - n)));
           pc += 5;
           break;
@@ -267,11 +322,11 @@ export function run(st: LoopState): number {
           break;
         // i64 shifts by a constant n in 0..63.
         case X.I64_SHL_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 3];
-          const lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 3];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             I32[d + 1] = lo << (n - 32);
             I32[d] = 0;
@@ -286,11 +341,11 @@ export function run(st: LoopState): number {
           break;
         }
         case X.I64_SHR_S_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 3];
-          const lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 3];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             I32[d] = hi >> (n - 32);
             I32[d + 1] = hi >> 31;
@@ -305,11 +360,11 @@ export function run(st: LoopState): number {
           break;
         }
         case X.I64_SHR_U_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 3];
-          const lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 3];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             I32[d] = hi >>> (n - 32);
             I32[d + 1] = 0;
@@ -329,12 +384,12 @@ export function run(st: LoopState): number {
           break;
         // i64.xor of a constant shift (n in 0..63).
         case X.I64_XOR_SHR_U_IMM: {
-          const x = b + code[pc + 3],
-            a = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 4];
-          let lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 3];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 4];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             lo = hi >>> (n - 32);
             hi = 0;
@@ -342,19 +397,19 @@ export function run(st: LoopState): number {
             lo = (lo >>> n) | (hi << (32 - n));
             hi = hi >>> n;
           }
-          const ah = I32[a + 1];
+          ah = I32[a + 1];
           I32[d] = I32[a] ^ lo;
           I32[d + 1] = ah ^ hi;
           pc += 5;
           break;
         }
         case X.I64_XOR_SHL_IMM: {
-          const x = b + code[pc + 3],
-            a = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 4];
-          let lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 3];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 4];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             hi = lo << (n - 32);
             lo = 0;
@@ -362,15 +417,15 @@ export function run(st: LoopState): number {
             hi = (hi << n) | (lo >>> (32 - n));
             lo = lo << n;
           }
-          const ah = I32[a + 1];
+          ah = I32[a + 1];
           I32[d] = I32[a] ^ lo;
           I32[d + 1] = ah ^ hi;
           pc += 5;
           break;
         }
         case X.BR_LOOP: {
-          const t = code[pc + 1];
-          const cost = code[t - 1];
+          t = code[pc + 1];
+          cost = code[t - 1];
           fuel -= cost;
           if (fuel < 0) {
             // Stop exactly where the loop header's FUEL op would have: at that op, its cost not charged.
@@ -384,7 +439,7 @@ export function run(st: LoopState): number {
         // exactly as BR_LOOP does, so fuel stops at the same points.
         case X.I32_ADD_IMM_LOOP_GE_U: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
-          const t = code[pc + 4];
+          t = code[pc + 4];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -394,7 +449,7 @@ export function run(st: LoopState): number {
         }
         case X.I32_ADD_IMM_LOOP_GE_S: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
-          const t = code[pc + 4];
+          t = code[pc + 4];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -403,7 +458,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_EQZ: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -412,7 +467,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_IF: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -421,7 +476,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_UNLESS: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -430,7 +485,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_EQ: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -439,7 +494,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_NE: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -448,7 +503,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_LT_S: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -457,7 +512,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_LT_U: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -466,7 +521,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_GT_S: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -475,7 +530,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_GT_U: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -484,7 +539,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_LE_S: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -493,7 +548,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_LE_U: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -502,7 +557,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_GE_S: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -511,7 +566,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_GE_U: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -521,7 +576,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_EQZ: {
           if (I32[b + code[pc + 1]] === 0) {
-            const t = code[pc + 2];
+            t = code[pc + 2];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -534,7 +589,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP: {
           if (I32[b + code[pc + 1]] !== 0) {
-            const t = code[pc + 2];
+            t = code[pc + 2];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -547,7 +602,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_EQ: {
           if (I32[b + code[pc + 1]] === I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -560,7 +615,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_NE: {
           if (I32[b + code[pc + 1]] !== I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -573,7 +628,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LT_S: {
           if (I32[b + code[pc + 1]] < I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -586,7 +641,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LT_U: {
           if (I32[b + code[pc + 1]] >>> 0 < I32[b + code[pc + 2]] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -599,7 +654,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GT_S: {
           if (I32[b + code[pc + 1]] > I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -612,7 +667,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GT_U: {
           if (I32[b + code[pc + 1]] >>> 0 > I32[b + code[pc + 2]] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -625,7 +680,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LE_S: {
           if (I32[b + code[pc + 1]] <= I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -638,7 +693,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LE_U: {
           if (I32[b + code[pc + 1]] >>> 0 <= I32[b + code[pc + 2]] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -651,7 +706,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GE_S: {
           if (I32[b + code[pc + 1]] >= I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -664,7 +719,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GE_U: {
           if (I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -748,7 +803,7 @@ export function run(st: LoopState): number {
           break;
         case X.BR_IF_LOOP_EQ_IMM: {
           if (I32[b + code[pc + 1]] === code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -761,7 +816,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_NE_IMM: {
           if (I32[b + code[pc + 1]] !== code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -774,7 +829,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LT_S_IMM: {
           if (I32[b + code[pc + 1]] < code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -787,7 +842,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LT_U_IMM: {
           if (I32[b + code[pc + 1]] >>> 0 < code[pc + 2] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -800,7 +855,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GT_S_IMM: {
           if (I32[b + code[pc + 1]] > code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -813,7 +868,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GT_U_IMM: {
           if (I32[b + code[pc + 1]] >>> 0 > code[pc + 2] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -826,7 +881,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LE_S_IMM: {
           if (I32[b + code[pc + 1]] <= code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -839,7 +894,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LE_U_IMM: {
           if (I32[b + code[pc + 1]] >>> 0 <= code[pc + 2] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -852,7 +907,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GE_S_IMM: {
           if (I32[b + code[pc + 1]] >= code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -865,7 +920,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GE_U_IMM: {
           if (I32[b + code[pc + 1]] >>> 0 >= code[pc + 2] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -880,7 +935,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] !== 0) {
-            const t = code[pc + 5];
+            t = code[pc + 5];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -894,7 +949,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_NE: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] !== I32[b + code[pc + 5]]) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -908,7 +963,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_LT_U: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] >>> 0 < I32[b + code[pc + 5]] >>> 0) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -922,7 +977,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_LT_S: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] < I32[b + code[pc + 5]]) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -936,7 +991,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_NE_IMM: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] !== code[pc + 5]) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -950,7 +1005,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_LT_U_IMM: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] >>> 0 < code[pc + 5] >>> 0) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -964,7 +1019,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_LT_S_IMM: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] < code[pc + 5]) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -976,14 +1031,14 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_TABLE: {
-          const n = code[pc + 2];
-          const i = I32[b + code[pc + 1]] >>> 0;
+          n = code[pc + 2];
+          i = I32[b + code[pc + 1]] >>> 0;
           pc = code[pc + 3 + (i < n ? i : n)];
           break;
         }
         case X.MOV: {
-          const d = b + code[pc + 1],
-            s = b + code[pc + 2];
+          d = b + code[pc + 1];
+          s = b + code[pc + 2];
           I32[d] = I32[s];
           I32[d + 1] = I32[s + 1];
           pc += 3;
@@ -998,45 +1053,45 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case X.CONST64: {
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = code[pc + 2];
           I32[d + 1] = code[pc + 3];
           pc += 4;
           break;
         }
         case X.SELECT: {
-          const s = b + (I32[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
-          const d = b + code[pc + 1];
+          s = b + (I32[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+          d = b + code[pc + 1];
           I32[d] = I32[s];
           I32[d + 1] = I32[s + 1];
           pc += 5;
           break;
         }
         case X.SELECT_REF: {
-          const s = b + (I32[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+          s = b + (I32[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
           refs[(b + code[pc + 1]) >> 1] = refs[s >> 1];
           pc += 5;
           break;
         }
         case X.GLOBAL_GET: {
-          const g = globals[code[pc + 2]],
-            d = b + code[pc + 1];
+          g = globals[code[pc + 2]];
+          d = b + code[pc + 1];
           I32[d] = g.lo;
           I32[d + 1] = g.hi;
           pc += 3;
           break;
         }
         case X.GLOBAL_SET: {
-          const g = globals[code[pc + 1]],
-            s = b + code[pc + 2];
+          g = globals[code[pc + 1]];
+          s = b + code[pc + 2];
           g.lo = I32[s];
           g.hi = I32[s + 1];
           pc += 3;
           break;
         }
         case X.CALL: {
-          const callee = funcs[code[pc + 1]];
-          const nb = b + code[pc + 2];
+          callee = funcs[code[pc + 1]];
+          nb = b + code[pc + 2];
           if (callee.host !== null) {
             pc += 3;
             st.pc = pc;
@@ -1074,9 +1129,9 @@ export function run(st: LoopState): number {
             F64 = m.F64;
             refs = m.refs;
           }
-          for (let i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
+          for (i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
           if (callee.hasRefLocals)
-            for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
+            for (i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
             code = inst.compiled.code;
@@ -1090,13 +1145,13 @@ export function run(st: LoopState): number {
           break;
         }
         case X.CALL_INDIRECT: {
-          const table = inst.tables[code[pc + 2]];
-          const idx = I32[b + code[pc + 3]] >>> 0;
+          table = inst.tables[code[pc + 2]];
+          idx = I32[b + code[pc + 3]] >>> 0;
           if (idx >= table.elements.length) throw new Trap('TRAP_TABLE_OUT_OF_BOUNDS', { index: idx });
-          const callee = table.elements[idx] as WasmFunction | null;
+          callee = table.elements[idx] as WasmFunction | null;
           if (callee === null) throw new Trap('TRAP_UNINITIALIZED_ELEMENT', { index: idx });
           if (callee.sig !== code[pc + 1]) throw new Trap('TRAP_INDIRECT_CALL_TYPE_MISMATCH', { index: idx });
-          const nb = b + code[pc + 4];
+          nb = b + code[pc + 4];
           if (callee.host !== null) {
             pc += 5;
             st.pc = pc;
@@ -1134,9 +1189,9 @@ export function run(st: LoopState): number {
             F64 = m.F64;
             refs = m.refs;
           }
-          for (let i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
+          for (i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
           if (callee.hasRefLocals)
-            for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
+            for (i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
             code = inst.compiled.code;
@@ -1150,9 +1205,9 @@ export function run(st: LoopState): number {
           break;
         }
         case X.RET: {
-          const s = b + code[pc + 1],
-            n = code[pc + 2];
-          for (let i = 0; i < n; i++) {
+          s = b + code[pc + 1];
+          n = code[pc + 2];
+          for (i = 0; i < n; i++) {
             I32[b + 2 * i] = I32[s + 2 * i];
             I32[b + 2 * i + 1] = I32[s + 2 * i + 1];
             refs[(b >> 1) + i] = refs[(s >> 1) + i];
@@ -1207,7 +1262,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.RET1: {
-          const s = b + code[pc + 1];
+          s = b + code[pc + 1];
           I32[b] = I32[s];
           I32[b + 1] = I32[s + 1];
           if (depth === 0) {
@@ -1255,30 +1310,30 @@ export function run(st: LoopState): number {
         // ---- memory --------------------------------------------------------------------------------
         case 0x28:
         case 0x2a: {
-          const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
           pc += 4;
           break;
         }
         case X.I32_LOAD_SHL: {
-          const ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
           pc += 5;
           break;
         }
         case X.F64_LOAD_SHL: {
-          const ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = dv.getInt32(ea, true);
           I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 5;
           break;
         }
         case X.I32_LOAD_MAD_SHL: {
-          const ea =
+          ea =
             (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>>
               0) +
             (code[pc + 6] >>> 0);
@@ -1288,30 +1343,28 @@ export function run(st: LoopState): number {
           break;
         }
         case X.F64_LOAD_MAD_SHL: {
-          const ea =
+          ea =
             (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>>
               0) +
             (code[pc + 6] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = dv.getInt32(ea, true);
           I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 7;
           break;
         }
         case X.I32_LOAD_ADD_SHL: {
-          const ea =
-            (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
           pc += 6;
           break;
         }
         case X.F64_LOAD_ADD_SHL: {
-          const ea =
-            (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = dv.getInt32(ea, true);
           I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 6;
@@ -1319,9 +1372,9 @@ export function run(st: LoopState): number {
         }
         case 0x29:
         case 0x2b: {
-          const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = dv.getInt32(ea, true);
           I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 4;
@@ -1331,9 +1384,9 @@ export function run(st: LoopState): number {
         case 0x2d:
         case 0x2e:
         case 0x2f: {
-          const op = code[pc];
-          const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-          const size = op < 0x2e ? 1 : 2;
+          op = code[pc];
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          size = op < 0x2e ? 1 : 2;
           if (ea + size > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] =
             op === 0x2c
@@ -1352,11 +1405,11 @@ export function run(st: LoopState): number {
         case 0x33:
         case 0x34:
         case 0x35: {
-          const op = code[pc];
-          const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-          const size = op < 0x32 ? 1 : op < 0x34 ? 2 : 4;
+          op = code[pc];
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          size = op < 0x32 ? 1 : op < 0x34 ? 2 : 4;
           if (ea + size > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const v =
+          v =
             op === 0x30
               ? dv.getInt8(ea)
               : op === 0x31
@@ -1366,7 +1419,7 @@ export function run(st: LoopState): number {
                   : op === 0x33
                     ? dv.getUint16(ea, true)
                     : dv.getInt32(ea, true);
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = (op & 1) === 0 ? v >> 31 : 0;
           pc += 4;
@@ -1375,7 +1428,7 @@ export function run(st: LoopState): number {
         case 0x36:
         case 0x38:
         case 0x3e: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt32(ea, I32[b + code[pc + 2]], true);
           pc += 4;
@@ -1383,9 +1436,9 @@ export function run(st: LoopState): number {
         }
         case 0x37:
         case 0x39: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const s = b + code[pc + 2];
+          s = b + code[pc + 2];
           dv.setInt32(ea, I32[s], true);
           dv.setInt32(ea + 4, I32[s + 1], true);
           pc += 4;
@@ -1393,7 +1446,7 @@ export function run(st: LoopState): number {
         }
         case 0x3a:
         case 0x3c: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt8(ea, I32[b + code[pc + 2]]);
           pc += 4;
@@ -1401,7 +1454,7 @@ export function run(st: LoopState): number {
         }
         case 0x3b:
         case 0x3d: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt16(ea, I32[b + code[pc + 2]], true);
           pc += 4;
@@ -1409,81 +1462,81 @@ export function run(st: LoopState): number {
         }
         // Loads of base + k / base + index (the i32.add wraps, then the offset is added without wrapping).
         case X.I32_LOAD_ADD_IMM: {
-          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
           pc += 5;
           break;
         }
         case X.F64_LOAD_ADD_IMM: {
-          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = dv.getInt32(ea, true);
           I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 5;
           break;
         }
         case X.I32_LOAD8_S_ADD_IMM: {
-          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt8(ea);
           pc += 5;
           break;
         }
         case X.I32_LOAD8_U_ADD_IMM: {
-          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getUint8(ea);
           pc += 5;
           break;
         }
         case X.I32_LOAD_ADD: {
-          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt32(ea, true);
           pc += 5;
           break;
         }
         case X.F64_LOAD_ADD: {
-          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = dv.getInt32(ea, true);
           I32[d + 1] = dv.getInt32(ea + 4, true);
           pc += 5;
           break;
         }
         case X.I32_LOAD8_S_ADD: {
-          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getInt8(ea);
           pc += 5;
           break;
         }
         case X.I32_LOAD8_U_ADD: {
-          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           I32[b + code[pc + 1]] = dv.getUint8(ea);
           pc += 5;
           break;
         }
         case X.I32_STORE_IMM: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt32(ea, code[pc + 2], true);
           pc += 4;
           break;
         }
         case X.I32_STORE8_IMM: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt8(ea, code[pc + 2]);
           pc += 4;
           break;
         }
         case X.I32_STORE16_IMM: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt16(ea, code[pc + 2], true);
           pc += 4;
@@ -1494,8 +1547,8 @@ export function run(st: LoopState): number {
           pc += 2;
           break;
         case X.MEMORY_GROW: {
-          const delta = I32[b + code[pc + 2]] >>> 0;
-          const r = mem!.grow(delta);
+          delta = I32[b + code[pc + 2]] >>> 0;
+          r = mem!.grow(delta);
           I32[b + code[pc + 1]] = r;
           dv = mem!.dv;
           memLen = dv.byteLength;
@@ -1575,8 +1628,8 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0x6d: {
-          const x = I32[b + code[pc + 2]],
-            y = I32[b + code[pc + 3]];
+          x = I32[b + code[pc + 2]];
+          y = I32[b + code[pc + 3]];
           if (y === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
           if (x === -2147483648 && y === -1) throw new Trap('TRAP_INTEGER_OVERFLOW');
           I32[b + code[pc + 1]] = (x / y) | 0;
@@ -1584,21 +1637,21 @@ export function run(st: LoopState): number {
           break;
         }
         case 0x6e: {
-          const y = I32[b + code[pc + 3]] >>> 0;
+          y = I32[b + code[pc + 3]] >>> 0;
           if (y === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
           I32[b + code[pc + 1]] = ((I32[b + code[pc + 2]] >>> 0) / y) | 0;
           pc += 4;
           break;
         }
         case 0x6f: {
-          const y = I32[b + code[pc + 3]];
+          y = I32[b + code[pc + 3]];
           if (y === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] % y) | 0;
           pc += 4;
           break;
         }
         case 0x70: {
-          const y = I32[b + code[pc + 3]] >>> 0;
+          y = I32[b + code[pc + 3]] >>> 0;
           if (y === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
           I32[b + code[pc + 1]] = ((I32[b + code[pc + 2]] >>> 0) % y) | 0;
           pc += 4;
@@ -1629,15 +1682,15 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0x77: {
-          const x = I32[b + code[pc + 2]],
-            n = I32[b + code[pc + 3]] & 31;
+          x = I32[b + code[pc + 2]];
+          n = I32[b + code[pc + 3]] & 31;
           I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
           pc += 4;
           break;
         }
         case 0x78: {
-          const x = I32[b + code[pc + 2]],
-            n = I32[b + code[pc + 3]] & 31;
+          x = I32[b + code[pc + 2]];
+          n = I32[b + code[pc + 3]] & 31;
           I32[b + code[pc + 1]] = (x >>> n) | (x << (32 - n));
           pc += 4;
           break;
@@ -1645,21 +1698,21 @@ export function run(st: LoopState): number {
 
         // ---- i64 (two int32 halves; every input is read before the first write) ---------------------
         case 0x50: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           I32[b + code[pc + 1]] = (I32[a] | I32[a + 1]) === 0 ? 1 : 0;
           pc += 3;
           break;
         }
         case 0x51: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
           I32[b + code[pc + 1]] = I32[x] === I32[y] && I32[x + 1] === I32[y + 1] ? 1 : 0;
           pc += 4;
           break;
         }
         case 0x52: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
           I32[b + code[pc + 1]] = I32[x] !== I32[y] || I32[x + 1] !== I32[y + 1] ? 1 : 0;
           pc += 4;
           break;
@@ -1672,17 +1725,17 @@ export function run(st: LoopState): number {
         case 0x58:
         case 0x59:
         case 0x5a: {
-          const op = code[pc];
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3];
-          const xh = I32[x + 1],
-            yh = I32[y + 1];
-          let c: number; // -1, 0, 1
+          op = code[pc];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          xh = I32[x + 1];
+          yh = I32[y + 1];
+          // -1, 0, 1
           if (xh !== yh) {
             c = (op & 1) === 1 ? (xh < yh ? -1 : 1) : xh >>> 0 < yh >>> 0 ? -1 : 1;
           } else {
-            const xl = I32[x] >>> 0,
-              yl = I32[y] >>> 0;
+            xl = I32[x] >>> 0;
+            yl = I32[y] >>> 0;
             c = xl < yl ? -1 : xl > yl ? 1 : 0;
           }
           // 0x53 lt_s 0x54 lt_u 0x55 gt_s 0x56 gt_u 0x57 le_s 0x58 le_u 0x59 ge_s 0x5a ge_u
@@ -1691,51 +1744,51 @@ export function run(st: LoopState): number {
           break;
         }
         case 0x79: {
-          const a = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const h = I32[a + 1];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          h = I32[a + 1];
           I32[d] = h !== 0 ? Math.clz32(h) : 32 + Math.clz32(I32[a]);
           I32[d + 1] = 0;
           pc += 3;
           break;
         }
         case 0x7a: {
-          const a = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const l = I32[a];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          l = I32[a];
           I32[d] = l !== 0 ? ctz32(l) : 32 + ctz32(I32[a + 1]);
           I32[d + 1] = 0;
           pc += 3;
           break;
         }
         case 0x7b: {
-          const a = b + code[pc + 2],
-            d = b + code[pc + 1];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
           I32[d] = popcnt32(I32[a]) + popcnt32(I32[a + 1]);
           I32[d + 1] = 0;
           pc += 3;
           break;
         }
         case 0x7c: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const xl = I32[x],
-            yl = I32[y];
-          const lo = (xl + yl) | 0;
-          const hi = (I32[x + 1] + I32[y + 1] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          xl = I32[x];
+          yl = I32[y];
+          lo = (xl + yl) | 0;
+          hi = (I32[x + 1] + I32[y + 1] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
           I32[d] = lo;
           I32[d + 1] = hi;
           pc += 4;
           break;
         }
         case 0x7d: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const xl = I32[x],
-            yl = I32[y];
-          const hi = (I32[x + 1] - I32[y + 1] - (xl >>> 0 < yl >>> 0 ? 1 : 0)) | 0;
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          xl = I32[x];
+          yl = I32[y];
+          hi = (I32[x + 1] - I32[y + 1] - (xl >>> 0 < yl >>> 0 ? 1 : 0)) | 0;
           I32[d] = (xl - yl) | 0;
           I32[d + 1] = hi;
           pc += 4;
@@ -1762,30 +1815,30 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0x83: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] & I32[y + 1];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          h = I32[x + 1] & I32[y + 1];
           I32[d] = I32[x] & I32[y];
           I32[d + 1] = h;
           pc += 4;
           break;
         }
         case 0x84: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] | I32[y + 1];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          h = I32[x + 1] | I32[y + 1];
           I32[d] = I32[x] | I32[y];
           I32[d + 1] = h;
           pc += 4;
           break;
         }
         case 0x85: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] ^ I32[y + 1];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          h = I32[x + 1] ^ I32[y + 1];
           I32[d] = I32[x] ^ I32[y];
           I32[d + 1] = h;
           pc += 4;
@@ -1796,12 +1849,12 @@ export function run(st: LoopState): number {
         case 0x88:
         case 0x89:
         case 0x8a: {
-          const op = code[pc];
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const n = I32[b + code[pc + 3]] & 63;
-          let lo = I32[x],
-            hi = I32[x + 1];
+          op = code[pc];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = I32[b + code[pc + 3]] & 63;
+          lo = I32[x];
+          hi = I32[x + 1];
           if (op === 0x86) {
             // shl
             if (n >= 32) {
@@ -1831,15 +1884,15 @@ export function run(st: LoopState): number {
             }
           } else {
             // rotl / rotr: rotr by n is rotl by 64 - n
-            let k = op === 0x89 ? n : (64 - n) & 63;
+            k = op === 0x89 ? n : (64 - n) & 63;
             if (k >= 32) {
-              const t = lo;
+              t = lo;
               lo = hi;
               hi = t;
               k -= 32;
             }
             if (k !== 0) {
-              const nh = (hi << k) | (lo >>> (32 - k));
+              nh = (hi << k) | (lo >>> (32 - k));
               lo = (lo << k) | (hi >>> (32 - k));
               hi = nh;
             }
@@ -1956,16 +2009,16 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0x99: {
-          const d = b + code[pc + 1],
-            a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          a = b + code[pc + 2];
           I32[d] = I32[a];
           I32[d + 1] = I32[a + 1] & 0x7fffffff;
           pc += 3;
           break;
         }
         case 0x9a: {
-          const d = b + code[pc + 1],
-            a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          a = b + code[pc + 2];
           I32[d] = I32[a];
           I32[d + 1] = I32[a + 1] ^ -0x80000000;
           pc += 3;
@@ -1973,21 +2026,21 @@ export function run(st: LoopState): number {
         }
         case 0x9b:
           {
-            const x = F64[(b + code[pc + 2]) >> 1];
+            x = F64[(b + code[pc + 2]) >> 1];
             F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x);
           }
           pc += 3;
           break;
         case 0x9c:
           {
-            const x = F64[(b + code[pc + 2]) >> 1];
+            x = F64[(b + code[pc + 2]) >> 1];
             F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x);
           }
           pc += 3;
           break;
         case 0x9d:
           {
-            const x = F64[(b + code[pc + 2]) >> 1];
+            x = F64[(b + code[pc + 2]) >> 1];
             F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x);
           }
           pc += 3;
@@ -2025,10 +2078,10 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0xa6: {
-          const d = b + code[pc + 1],
-            x = b + code[pc + 2],
-            y = b + code[pc + 3];
-          const h = (I32[x + 1] & 0x7fffffff) | (I32[y + 1] & -0x80000000);
+          d = b + code[pc + 1];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          h = (I32[x + 1] & 0x7fffffff) | (I32[y + 1] & -0x80000000);
           I32[d] = I32[x];
           I32[d + 1] = h;
           pc += 4;
@@ -2053,16 +2106,16 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case 0xac: {
-          const v = I32[b + code[pc + 2]],
-            d = b + code[pc + 1];
+          v = I32[b + code[pc + 2]];
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = v >> 31;
           pc += 3;
           break;
         }
         case 0xad: {
-          const v = I32[b + code[pc + 2]],
-            d = b + code[pc + 1];
+          v = I32[b + code[pc + 2]];
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = 0;
           pc += 3;
@@ -2093,13 +2146,13 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case 0xb4: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           F32[b + code[pc + 1]] = i64ToF32(I32[a], I32[a + 1], true);
           pc += 3;
           break;
         }
         case 0xb5: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           F32[b + code[pc + 1]] = i64ToF32(I32[a], I32[a + 1], false);
           pc += 3;
           break;
@@ -2117,13 +2170,13 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case 0xb9: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           F64[(b + code[pc + 1]) >> 1] = i64ToF64(I32[a], I32[a + 1], true);
           pc += 3;
           break;
         }
         case 0xba: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           F64[(b + code[pc + 1]) >> 1] = i64ToF64(I32[a], I32[a + 1], false);
           pc += 3;
           break;
@@ -2141,24 +2194,24 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case 0xc2: {
-          const v = (I32[b + code[pc + 2]] << 24) >> 24,
-            d = b + code[pc + 1];
+          v = (I32[b + code[pc + 2]] << 24) >> 24;
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = v >> 31;
           pc += 3;
           break;
         }
         case 0xc3: {
-          const v = (I32[b + code[pc + 2]] << 16) >> 16,
-            d = b + code[pc + 1];
+          v = (I32[b + code[pc + 2]] << 16) >> 16;
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = v >> 31;
           pc += 3;
           break;
         }
         case 0xc4: {
-          const v = I32[b + code[pc + 2]],
-            d = b + code[pc + 1];
+          v = I32[b + code[pc + 2]];
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = v >> 31;
           pc += 3;
