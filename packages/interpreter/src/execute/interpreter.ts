@@ -5,6 +5,7 @@ import {
   type InstanceCtx,
   type WasmFunction,
   type WasmGlobal,
+  type WasmMemory,
   type WasmTable,
 } from './objects.js';
 import { Trap } from './trap.js';
@@ -35,6 +36,23 @@ export const OUT_OF_FUEL = 1;
 export const WAITING = 2;
 
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_I32 = new Int32Array(0);
+/**
+ * Aligned 4-byte accesses go through an Int32Array over the memory (a keyed access: far cheaper than a DataView
+ * call under an interpreter such as `node --jitless`, and no slower with the JIT), the rest through the DataView.
+ * An Int32Array reads in the host's byte order, so on a big-endian host LE0 is 4, which `ea & 3` never equals,
+ * and every access takes the DataView path.
+ */
+const LE0 = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 4;
+
+/** (Re)makes the memory's int32 view after a grow replaced its byte view (the view SIMD accesses share). */
+function memWords(mem: WasmMemory): Int32Array {
+  const u8 = mem.u8;
+  mem.i32 = new Int32Array(u8.buffer, 0, u8.length >> 2);
+  mem.i32u8 = u8;
+  return mem.i32;
+}
 
 /** Out of fuel (the cold path of every FUEL point): records where the call stopped, its pc at the FUEL op. */
 function park(st: LoopState, pc: number, b: number, depth: number, fn: WasmFunction, fuel: number): number {
@@ -67,6 +85,9 @@ export function run(st: LoopState): number {
   let mem = inst.memory;
   let dv = mem === null ? EMPTY_DV : mem.dv;
   let memLen = dv.byteLength;
+  // Byte and aligned-word views of the memory (see memWords): a typed-array access costs less than a DataView call.
+  let u8 = mem === null ? EMPTY_U8 : mem.u8;
+  let m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
   let pc = st.pc;
   let b = st.b;
   let depth = st.depth;
@@ -1036,6 +1057,90 @@ export function run(st: LoopState): number {
           pc = code[pc + 3 + (i < n ? i : n)];
           break;
         }
+        // ---- pairs of adjacent ops in one dispatch (see pairOps): A's operands, B's opcode word, B's operands
+        case X.MOV_MOV:
+          d = b + code[pc + 1];
+          s = b + code[pc + 2];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
+          d = b + code[pc + 4];
+          s = b + code[pc + 5];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
+          pc += 6;
+          break;
+        case X.ADD_ADD:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + I32[b + code[pc + 7]]) | 0;
+          pc += 8;
+          break;
+        case X.ADD_ADD_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + code[pc + 7]) | 0;
+          pc += 8;
+          break;
+        case X.ADD_STORE8_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          ea = (I32[b + code[pc + 5]] >>> 0) + (code[pc + 7] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          u8[ea] = code[pc + 6];
+          pc += 8;
+          break;
+        case X.ADD_BR_IF_LOOP_LT_U_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          if (I32[b + code[pc + 5]] >>> 0 < code[pc + 6] >>> 0) {
+            t = code[pc + 7];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              return park(st, t - 2, b, depth, fn, fuel);
+            }
+            pc = t;
+          } else {
+            pc += 8;
+          }
+          break;
+        case X.ADD_IMM_LOAD_ADD_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          ea = ((I32[b + code[pc + 6]] + code[pc + 7]) >>> 0) + (code[pc + 8] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 5]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
+          pc += 9;
+          break;
+        case X.ADD_IMM_ADD_IMM_BR_IF_LOOP_NE:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + code[pc + 7]) | 0;
+          if (I32[b + code[pc + 8]] !== I32[b + code[pc + 9]]) {
+            t = code[pc + 10];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              return park(st, t - 2, b, depth, fn, fuel);
+            }
+            pc = t;
+          } else {
+            pc += 11;
+          }
+          break;
+        case X.SHL_IMM_ADD_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] << code[pc + 3];
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + code[pc + 7]) | 0;
+          pc += 8;
+          break;
+        case X.STORE8_ADD_IMM:
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          u8[ea] = I32[b + code[pc + 2]];
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + code[pc + 7]) | 0;
+          pc += 8;
+          break;
+        case X.LOAD8_U_STORE8:
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = u8[ea];
+          ea = (I32[b + code[pc + 5]] >>> 0) + (code[pc + 7] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          u8[ea] = I32[b + code[pc + 6]];
+          pc += 8;
+          break;
         case X.MOV: {
           d = b + code[pc + 1];
           s = b + code[pc + 2];
@@ -1108,6 +1213,8 @@ export function run(st: LoopState): number {
             if (mem !== null) {
               dv = mem.dv;
               memLen = dv.byteLength;
+              u8 = mem.u8;
+              m32 = mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
             }
             // The host may have run guest code that compiled functions and grew the code buffer.
             code = inst.compiled.code;
@@ -1140,6 +1247,8 @@ export function run(st: LoopState): number {
             mem = inst.memory;
             dv = mem === null ? EMPTY_DV : mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           pc = callee.entry;
           break;
@@ -1168,6 +1277,8 @@ export function run(st: LoopState): number {
             if (mem !== null) {
               dv = mem.dv;
               memLen = dv.byteLength;
+              u8 = mem.u8;
+              m32 = mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
             }
             // The host may have run guest code that compiled functions and grew the code buffer.
             code = inst.compiled.code;
@@ -1200,6 +1311,8 @@ export function run(st: LoopState): number {
             mem = inst.memory;
             dv = mem === null ? EMPTY_DV : mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           pc = callee.entry;
           break;
@@ -1233,6 +1346,8 @@ export function run(st: LoopState): number {
           if (mem !== null) {
             dv = mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           break;
         }
@@ -1258,6 +1373,8 @@ export function run(st: LoopState): number {
           if (mem !== null) {
             dv = mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           break;
         }
@@ -1286,6 +1403,8 @@ export function run(st: LoopState): number {
           if (mem !== null) {
             dv = mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           break;
         }
@@ -1312,14 +1431,14 @@ export function run(st: LoopState): number {
         case 0x2a: {
           ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 4;
           break;
         }
         case X.I32_LOAD_SHL: {
           ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 5;
           break;
         }
@@ -1327,8 +1446,14 @@ export function run(st: LoopState): number {
           ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 5;
           break;
         }
@@ -1338,7 +1463,7 @@ export function run(st: LoopState): number {
               0) +
             (code[pc + 6] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 7;
           break;
         }
@@ -1349,15 +1474,21 @@ export function run(st: LoopState): number {
             (code[pc + 6] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 7;
           break;
         }
         case X.I32_LOAD_ADD_SHL: {
           ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 6;
           break;
         }
@@ -1365,8 +1496,14 @@ export function run(st: LoopState): number {
           ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 6;
           break;
         }
@@ -1375,27 +1512,36 @@ export function run(st: LoopState): number {
           ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 4;
           break;
         }
-        case 0x2c:
-        case 0x2d:
+        case 0x2c: {
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = (u8[ea] << 24) >> 24;
+          pc += 4;
+          break;
+        }
+        case 0x2d: {
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = u8[ea];
+          pc += 4;
+          break;
+        }
         case 0x2e:
         case 0x2f: {
-          op = code[pc];
           ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-          size = op < 0x2e ? 1 : 2;
-          if (ea + size > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] =
-            op === 0x2c
-              ? dv.getInt8(ea)
-              : op === 0x2d
-                ? dv.getUint8(ea)
-                : op === 0x2e
-                  ? dv.getInt16(ea, true)
-                  : dv.getUint16(ea, true);
+          if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = code[pc] === 0x2e ? dv.getInt16(ea, true) : dv.getUint16(ea, true);
           pc += 4;
           break;
         }
@@ -1411,9 +1557,9 @@ export function run(st: LoopState): number {
           if (ea + size > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           v =
             op === 0x30
-              ? dv.getInt8(ea)
+              ? (u8[ea] << 24) >> 24
               : op === 0x31
-                ? dv.getUint8(ea)
+                ? u8[ea]
                 : op === 0x32
                   ? dv.getInt16(ea, true)
                   : op === 0x33
@@ -1430,7 +1576,8 @@ export function run(st: LoopState): number {
         case 0x3e: {
           ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          dv.setInt32(ea, I32[b + code[pc + 2]], true);
+          if ((ea & 3) === LE0) m32[ea >>> 2] = I32[b + code[pc + 2]];
+          else dv.setInt32(ea, I32[b + code[pc + 2]], true);
           pc += 4;
           break;
         }
@@ -1439,8 +1586,14 @@ export function run(st: LoopState): number {
           ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           s = b + code[pc + 2];
-          dv.setInt32(ea, I32[s], true);
-          dv.setInt32(ea + 4, I32[s + 1], true);
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            m32[x] = I32[s];
+            m32[x + 1] = I32[s + 1];
+          } else {
+            dv.setInt32(ea, I32[s], true);
+            dv.setInt32(ea + 4, I32[s + 1], true);
+          }
           pc += 4;
           break;
         }
@@ -1448,7 +1601,7 @@ export function run(st: LoopState): number {
         case 0x3c: {
           ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          dv.setInt8(ea, I32[b + code[pc + 2]]);
+          u8[ea] = I32[b + code[pc + 2]];
           pc += 4;
           break;
         }
@@ -1464,7 +1617,7 @@ export function run(st: LoopState): number {
         case X.I32_LOAD_ADD_IMM: {
           ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 5;
           break;
         }
@@ -1472,29 +1625,35 @@ export function run(st: LoopState): number {
           ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 5;
           break;
         }
         case X.I32_LOAD8_S_ADD_IMM: {
           ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt8(ea);
+          I32[b + code[pc + 1]] = (u8[ea] << 24) >> 24;
           pc += 5;
           break;
         }
         case X.I32_LOAD8_U_ADD_IMM: {
           ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getUint8(ea);
+          I32[b + code[pc + 1]] = u8[ea];
           pc += 5;
           break;
         }
         case X.I32_LOAD_ADD: {
           ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 5;
           break;
         }
@@ -1502,36 +1661,43 @@ export function run(st: LoopState): number {
           ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 5;
           break;
         }
         case X.I32_LOAD8_S_ADD: {
           ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt8(ea);
+          I32[b + code[pc + 1]] = (u8[ea] << 24) >> 24;
           pc += 5;
           break;
         }
         case X.I32_LOAD8_U_ADD: {
           ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getUint8(ea);
+          I32[b + code[pc + 1]] = u8[ea];
           pc += 5;
           break;
         }
         case X.I32_STORE_IMM: {
           ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          dv.setInt32(ea, code[pc + 2], true);
+          if ((ea & 3) === LE0) m32[ea >>> 2] = code[pc + 2];
+          else dv.setInt32(ea, code[pc + 2], true);
           pc += 4;
           break;
         }
         case X.I32_STORE8_IMM: {
           ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          dv.setInt8(ea, code[pc + 2]);
+          u8[ea] = code[pc + 2];
           pc += 4;
           break;
         }
@@ -1552,6 +1718,8 @@ export function run(st: LoopState): number {
           I32[b + code[pc + 1]] = r;
           dv = mem!.dv;
           memLen = dv.byteLength;
+          u8 = mem!.u8;
+          m32 = mem!.i32u8 === mem!.u8 ? mem!.i32! : memWords(mem!);
           // Bulk work (the new pages) costs fuel per byte; a negative balance stops at the next fuel point.
           if (r >= 0) fuel -= bulkFuel(delta * 65536);
           pc += 3;
@@ -2261,6 +2429,8 @@ export function run(st: LoopState): number {
           if (mem !== null) {
             dv = mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           // Bulk work the op did (BYTES_PER_FUEL); a negative balance stops at the next fuel point.
           if (inst.fuel.debt !== 0) {

@@ -210,7 +210,46 @@ const WAT = `(module
     (i64.store (i32.const 64) (i64.const 0x8899aabbccddeeff))
     (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 1024))
     (i32.sub (i32.shl (local.get $x) (i32.const 35)) (i32.const 8))
-    (i32.load (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 64)))))`;
+    (i32.load (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 64))))
+  (func (export "pairs") (param $a i32) (param $b i32) (param $c i32) (result i32 i32 i32 i32 i32 i32)
+    (local $x i32) (local $y i32) (local $z i32) (local $w i32)
+    (local.set $x (local.get $a))
+    (local.set $y (local.get $b))
+    (local.set $z (i32.add (local.get $x) (local.get $y)))
+    (local.set $w (i32.add (local.get $z) (local.get $b)))
+    (local.set $x (i32.add (local.get $w) (local.get $a)))
+    (local.set $y (i32.add (local.get $y) (i32.const -7)))
+    (local.set $z (i32.shl (local.get $x) (i32.const 3)))
+    (local.set $w (i32.add (local.get $w) (i32.const 0x7fffffff)))
+    ;; the br_if lands on the second op of a pair: it runs alone
+    (block $l
+      (br_if $l (local.get $c))
+      (local.set $a (i32.add (local.get $a) (local.get $b))))
+    (local.set $b (i32.add (local.get $b) (i32.const 9)))
+    (local.get $x) (local.get $y) (local.get $z) (local.get $w) (local.get $a) (local.get $b))
+  (func (export "pairs_mem") (param $p i32) (param $q i32) (param $v i32) (result i32 i32 i32 i32 i32)
+    (local $t i32) (local $u i32)
+    (i32.store (i32.const 64) (i32.const 0x8899aabb))
+    (local.set $t (i32.add (local.get $p) (local.get $q)))
+    (i32.store8 offset=3 (local.get $t) (i32.const 0x1ab))
+    (local.set $u (i32.load8_u offset=3 (local.get $t)))
+    (i32.store8 offset=1 (local.get $q) (local.get $u))
+    (i32.store8 (local.get $p) (local.get $v))
+    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+    (local.set $q (i32.add (local.get $q) (i32.const 4)))
+    (local.set $u (i32.load offset=2 (i32.add (local.get $q) (i32.const 8))))
+    (local.get $p) (local.get $q) (local.get $u) (i32.load (i32.const 64)) (i32.load (i32.const 68)))
+  (func (export "pair_loops") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $s i32)
+    (loop $a
+      (i32.store8 (local.get $j) (local.get $s))
+      (local.set $j (i32.add (local.get $j) (local.get $n)))
+      (br_if $a (i32.lt_u (local.get $j) (i32.const 60000))))
+    (loop $b
+      (local.set $s (i32.add (local.get $s) (i32.const 3)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $b (i32.ne (local.get $i) (local.get $n))))
+    (i32.add (local.get $s) (i32.load (i32.const 600)))))`;
 
 let bytes: Uint8Array<ArrayBuffer>;
 let native: Record<string, (...a: unknown[]) => unknown>;
@@ -423,7 +462,40 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
-  it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops'])(
+  it('pairs of adjacent ops in one dispatch, a branch to the second op of a pair running it alone', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const a of I32S) {
+      for (const b of [0, 1, -1, 0x7fffffff, -0x80000000, 0x12345678]) {
+        for (const c of [0, 1]) {
+          expect(inst.invoke('pairs', [a, b, c])).toEqual((native.pairs(a, b, c) as number[]).map(u32));
+        }
+      }
+    }
+  });
+
+  it('pairs with byte loads and stores: wrapping and trapping like native, in either op of the pair', () => {
+    const { inst, native } = fresh();
+    const v = [0, 1, 60, 64, 65, 65532, 65533, 65534, 65535, 65536, -1, -3, -4, 0x7fffffff, -0x80000000];
+    for (const p of v) {
+      for (const q of [0, 1, 4, 65520, 65531, 65532, 65534, 65535, -1, -65536]) {
+        let expected: number[] | undefined;
+        try {
+          expected = (native.pairs_mem(p, q, 0x1234) as number[]).map(u32);
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('pairs_mem', [p, q, 0x1234])).toThrow(
+            expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+          );
+        } else {
+          expect(inst.invoke('pairs_mem', [p, q, 0x1234])).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops', 'pair_loops'])(
     '%s: charges loop fuel on the back edge and stops at the same point for the same slices',
     (fn) => {
       const mod = compileModule(bytes);
