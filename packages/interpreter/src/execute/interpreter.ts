@@ -1251,6 +1251,15 @@ export function run(st: LoopState): number {
             m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           pc = callee.entry;
+          // The callee's entry FUEL, charged here (one dispatch less per call); it parks there as that op would.
+          if (code[pc] === X.FUEL) {
+            cost = code[pc + 1];
+            if ((fuel -= cost) < 0) {
+              fuel += cost;
+              return park(st, pc, b, depth, fn, fuel);
+            }
+            pc += 2;
+          }
           break;
         }
         case X.CALL_INDIRECT: {
@@ -1315,6 +1324,15 @@ export function run(st: LoopState): number {
             m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           pc = callee.entry;
+          // The callee's entry FUEL, charged here (one dispatch less per call); it parks there as that op would.
+          if (code[pc] === X.FUEL) {
+            cost = code[pc + 1];
+            if ((fuel -= cost) < 0) {
+              fuel += cost;
+              return park(st, pc, b, depth, fn, fuel);
+            }
+            pc += 2;
+          }
           break;
         }
         case X.RET: {

@@ -239,6 +239,17 @@ const WAT = `(module
     (local.set $q (i32.add (local.get $q) (i32.const 4)))
     (local.set $u (i32.load offset=2 (i32.add (local.get $q) (i32.const 8))))
     (local.get $p) (local.get $q) (local.get $u) (i32.load (i32.const 64)) (i32.load (i32.const 68)))
+  (table 1 funcref)
+  (elem (i32.const 0) $inc)
+  (func $inc (param $x i32) (result i32) (i32.add (local.get $x) (i32.const 3)))
+  (func (export "call_loop") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $top
+      (local.set $s (call $inc (local.get $s)))
+      (local.set $s (call_indirect (param i32) (result i32) (local.get $s) (i32.const 0)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
   (func (export "pair_loops") (param $n i32) (result i32)
     (local $i i32) (local $j i32) (local $s i32)
     (loop $a
@@ -495,14 +506,18 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
-  it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops', 'pair_loops'])(
-    '%s: charges loop fuel on the back edge and stops at the same point for the same slices',
+  const FUEL_OF: Record<string, number> = { pair_loops: 8001, call_loop: 7801 };
+  it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops', 'pair_loops', 'call_loop'])(
+    '%s: charges loop fuel on the back edge (and entry fuel on calls) and stops at the same point for the same slices',
     (fn) => {
       const mod = compileModule(bytes);
       const full = instantiateModule(mod);
       const expected = full.invoke(fn, [300]);
       expect(expected).toEqual([u32(native[fn](300))]);
       const fuelUsed = full.usage().fuelUsed;
+      // Fuel is one unit per WebAssembly instruction: these totals are what the engine charged before pair ops
+      // and the call-entry charge existed (measured on that build); folding dispatches must not change them.
+      if (fn in FUEL_OF) expect(fuelUsed).toBe(FUEL_OF[fn]);
       for (const slice of [1, 2, 3, 7, 10, 64]) {
         const trace = (): number[] => {
           const inst = instantiateModule(mod);
