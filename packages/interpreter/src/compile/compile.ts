@@ -1064,6 +1064,9 @@ const PAIR_LEN: Record<number, number | undefined> = {
   [X.I32_SHL_IMM]: 4,
   0x3a: 4,
   0x2d: 4,
+  [X.I32_LOAD_ADD_IMM]: 5,
+  [X.I32_LOAD8_U_ADD_IMM]: 5,
+  [X.I32_SHL_ADD_IMM]: 5,
 };
 /**
  * Adjacent ops run by one dispatch, by [first op][second op]: the most frequent executed pairs over the bench's
@@ -1078,6 +1081,7 @@ const PAIRS: Record<number, Record<number, number | undefined> | undefined> = {
     [X.I32_ADD_IMM]: X.ADD_ADD_IMM,
     [X.I32_STORE8_IMM]: X.ADD_STORE8_IMM,
     [X.BR_IF_LOOP_LT_U_IMM]: X.ADD_BR_IF_LOOP_LT_U_IMM,
+    [X.I32_LOAD_ADD_IMM]: X.ADD_LOAD_ADD_IMM,
   },
   [X.I32_ADD_IMM]: {
     [X.I32_LOAD_ADD_IMM]: X.ADD_IMM_LOAD_ADD_IMM,
@@ -1086,6 +1090,9 @@ const PAIRS: Record<number, Record<number, number | undefined> | undefined> = {
   [X.I32_SHL_IMM]: { [X.I32_ADD_IMM]: X.SHL_IMM_ADD_IMM },
   0x3a: { [X.I32_ADD_IMM]: X.STORE8_ADD_IMM },
   0x2d: { 0x3a: X.LOAD8_U_STORE8 },
+  [X.I32_LOAD_ADD_IMM]: { [X.I32_LOAD8_U_ADD_IMM]: X.LOAD_ADD_IMM_LOAD8_U_ADD_IMM },
+  [X.I32_LOAD8_U_ADD_IMM]: { [X.BR_TABLE]: X.LOAD8_U_ADD_IMM_BR_TABLE },
+  [X.I32_SHL_ADD_IMM]: { 0x28: X.SHL_ADD_IMM_LOAD },
 };
 
 /**

@@ -204,6 +204,10 @@ export const enum X {
   SHL_IMM_ADD_IMM, // I32_SHL_IMM; I32_ADD_IMM
   STORE8_ADD_IMM, // i32.store8; I32_ADD_IMM
   LOAD8_U_STORE8, // i32.load8_u; i32.store8
+  ADD_LOAD_ADD_IMM, // i32.add; I32_LOAD_ADD_IMM
+  LOAD_ADD_IMM_LOAD8_U_ADD_IMM, // I32_LOAD_ADD_IMM; I32_LOAD8_U_ADD_IMM
+  LOAD8_U_ADD_IMM_BR_TABLE, // I32_LOAD8_U_ADD_IMM; BR_TABLE
+  SHL_ADD_IMM_LOAD, // I32_SHL_ADD_IMM; i32.load
   // v128 (two slots, four int32 words); SIMD instructions themselves keep SIMD_BASE + sub-opcode (0x200..0x2ff)
   MOV_V128 = 0x300, // dst src
   SELECT_V128, // dst a b cond

@@ -1141,6 +1141,37 @@ export function run(st: LoopState): number {
           u8[ea] = I32[b + code[pc + 6]];
           pc += 8;
           break;
+        case X.ADD_LOAD_ADD_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          ea = ((I32[b + code[pc + 6]] + code[pc + 7]) >>> 0) + (code[pc + 8] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 5]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
+          pc += 9;
+          break;
+        case X.LOAD_ADD_IMM_LOAD8_U_ADD_IMM:
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
+          ea = ((I32[b + code[pc + 7]] + code[pc + 8]) >>> 0) + (code[pc + 9] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 6]] = u8[ea];
+          pc += 10;
+          break;
+        case X.LOAD8_U_ADD_IMM_BR_TABLE:
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = u8[ea];
+          n = code[pc + 7];
+          i = I32[b + code[pc + 6]] >>> 0;
+          pc = code[pc + 8 + (i < n ? i : n)];
+          break;
+        case X.SHL_ADD_IMM_LOAD:
+          I32[b + code[pc + 1]] = ((I32[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
+          ea = (I32[b + code[pc + 7]] >>> 0) + (code[pc + 8] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 6]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
+          pc += 9;
+          break;
         case X.MOV: {
           d = b + code[pc + 1];
           s = b + code[pc + 2];
@@ -1251,15 +1282,6 @@ export function run(st: LoopState): number {
             m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           pc = callee.entry;
-          // The callee's entry FUEL, charged here (one dispatch less per call); it parks there as that op would.
-          if (code[pc] === X.FUEL) {
-            cost = code[pc + 1];
-            if ((fuel -= cost) < 0) {
-              fuel += cost;
-              return park(st, pc, b, depth, fn, fuel);
-            }
-            pc += 2;
-          }
           break;
         }
         case X.CALL_INDIRECT: {
@@ -1324,15 +1346,6 @@ export function run(st: LoopState): number {
             m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           pc = callee.entry;
-          // The callee's entry FUEL, charged here (one dispatch less per call); it parks there as that op would.
-          if (code[pc] === X.FUEL) {
-            cost = code[pc + 1];
-            if ((fuel -= cost) < 0) {
-              fuel += cost;
-              return park(st, pc, b, depth, fn, fuel);
-            }
-            pc += 2;
-          }
           break;
         }
         case X.RET: {

@@ -239,6 +239,27 @@ const WAT = `(module
     (local.set $q (i32.add (local.get $q) (i32.const 4)))
     (local.set $u (i32.load offset=2 (i32.add (local.get $q) (i32.const 8))))
     (local.get $p) (local.get $q) (local.get $u) (i32.load (i32.const 64)) (i32.load (i32.const 68)))
+  (func (export "pairs_load") (param $p i32) (param $q i32) (result i32 i32 i32 i32 i32)
+    (local $t i32) (local $u i32) (local $v i32) (local $w i32) (local $r i32)
+    (i64.store (i32.const 64) (i64.const 0x8899aabbccddeeff))
+    (i64.store (i32.const 72) (i64.const 0x0102030405060708))
+    (local.set $v (i32.load offset=2 (i32.add (local.get $q) (i32.const 4))))
+    (local.set $w (i32.load8_u offset=2 (i32.add (local.get $q) (i32.const 5))))
+    (local.set $t (i32.add (local.get $p) (local.get $q)))
+    (local.set $u (i32.load offset=1 (i32.add (local.get $t) (i32.const 3))))
+    (local.set $t (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 64)))
+    (local.set $p (i32.load (local.get $t)))
+    (block $d
+      (block $c
+        (block $b
+          (block $a
+            (br_table $a $b $c $d (i32.load8_u offset=1 (i32.add (local.get $q) (i32.const 7)))))
+          (local.set $r (i32.const 10))
+          (br $d))
+        (local.set $r (i32.const 20))
+        (br $d))
+      (local.set $r (i32.const 30)))
+    (local.get $u) (local.get $v) (local.get $w) (local.get $p) (local.get $r))
   (table 1 funcref)
   (elem (i32.const 0) $inc)
   (func $inc (param $x i32) (result i32) (i32.add (local.get $x) (i32.const 3)))
@@ -507,6 +528,27 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
   });
 
   const FUEL_OF: Record<string, number> = { pair_loops: 8001, call_loop: 7801 };
+  it('pairs with loads and a br_table on a loaded byte: wrapping and trapping like native', () => {
+    const { inst, native } = fresh();
+    for (const p of [0, 1, 2, 16, 17, 18, 19, -1, 16383, 16384, 0x40000000]) {
+      for (const q of [0, 56, 57, 58, 59, 60, 64, 65, 66, 65520, 65524, 65525, 65526, 65527, -4, -5, -8]) {
+        let expected: number[] | undefined;
+        try {
+          expected = (native.pairs_load(p, q) as number[]).map(u32);
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('pairs_load', [p, q])).toThrow(
+            expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+          );
+        } else {
+          expect(inst.invoke('pairs_load', [p, q])).toEqual(expected);
+        }
+      }
+    }
+  });
+
   it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops', 'pair_loops', 'call_loop'])(
     '%s: charges loop fuel on the back edge (and entry fuel on calls) and stops at the same point for the same slices',
     (fn) => {
