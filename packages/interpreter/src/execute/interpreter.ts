@@ -98,7 +98,7 @@ export function run(st: LoopState): number {
   // Scratch variables of the cases below, declared once here. Ignition (the bytecode interpreter that runs this
   // loop under `node --jitless`) gives every block-scoped `const` of a function its own register; with the cases'
   // own ~250 of them this function needed 300 registers, so the dispatch switch's temporaries sat above r255 and
-  // every bytecode touching them took a Wide prefix (one more handler each). Shared, it needs 74.
+  // every bytecode touching them took a Wide prefix (one more handler each). Shared, it needs 76.
   let cost = 0,
     x = 0,
     n = 0,

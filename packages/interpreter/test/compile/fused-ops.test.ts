@@ -550,15 +550,15 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
   });
 
   it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops', 'pair_loops', 'call_loop'])(
-    '%s: charges loop fuel on the back edge (and entry fuel on calls) and stops at the same point for the same slices',
+    '%s: charges loop fuel on the back edge and stops at the same point for the same slices',
     (fn) => {
       const mod = compileModule(bytes);
       const full = instantiateModule(mod);
       const expected = full.invoke(fn, [300]);
       expect(expected).toEqual([u32(native[fn](300))]);
       const fuelUsed = full.usage().fuelUsed;
-      // Fuel is one unit per WebAssembly instruction: these totals are what the engine charged before pair ops
-      // and the call-entry charge existed (measured on that build); folding dispatches must not change them.
+      // Fuel is one unit per WebAssembly instruction: these totals are what the engine charged before the pair
+      // ops existed (measured on that build); running two ops in one dispatch must not change them.
       if (fn in FUEL_OF) expect(fuelUsed).toBe(FUEL_OF[fn]);
       for (const slice of [1, 2, 3, 7, 10, 64]) {
         const trace = (): number[] => {
