@@ -4,7 +4,8 @@
  *     first compileModule of a big module in this process (MB/s), then the kernel's first run against its
  *     steady state (median of the last runs).
  *   node --jitless child.mjs jitless <dist>[,<dist>...] <kernel.wasm> <arg> <runs>
- *     median ms of each dist's interpreter on the kernel (no WebAssembly here: --jitless disables it).
+ *     median wall and CPU ms of each dist's interpreter on the kernel, the dists alternating run by run (no
+ *     WebAssembly here: --jitless disables it).
  * Prints one JSON line.
  */
 import { readFileSync } from 'node:fs';
@@ -40,21 +41,27 @@ if (mode === 'cold') {
     `${JSON.stringify({ loadMs, bigBytes: bigBytes.length, compileMs, compileMBps: bigBytes.length / 1e6 / (compileMs / 1000), firstMs: times[0], secondMs: times[1], steadyMs: steady, firstRatio: times[0] / steady })}\n`,
   );
 } else if (mode === 'jitless') {
+  // Each dist's interpreter runs the kernel once to warm up, then the dists take turns run by run (so a load
+  // change on the machine hits them alike); ms is the median wall time, cpuMs the median CPU time.
   const [dists, kernel, arg, runs] = rest;
   const bytes = new Uint8Array(readFileSync(kernel));
-  const out = [];
+  const entries = [];
   for (const dist of dists.split(',')) {
     const api = await load(dist);
     const inst = api.instantiateModule(api.compileModule(bytes), {});
-    let result;
-    const times = [];
-    for (let i = 0; i < Number(runs); i++) {
-      const t = performance.now();
-      result = inst.invoke('run', [Number(arg)])[0];
-      times.push(performance.now() - t);
-    }
-    out.push({ dist, ms: median(times), result: String(result) });
+    entries.push({ dist, inst, result: String(inst.invoke('run', [Number(arg)])[0]), times: [], cpu: [] });
   }
+  for (let i = 0; i < Number(runs); i++) {
+    for (const e of i % 2 ? [...entries].reverse() : entries) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      e.result = String(e.inst.invoke('run', [Number(arg)])[0]);
+      e.times.push(performance.now() - t);
+      const d = process.cpuUsage(c);
+      e.cpu.push((d.user + d.system) / 1000);
+    }
+  }
+  const out = entries.map((e) => ({ dist: e.dist, ms: median(e.times), cpuMs: median(e.cpu), result: e.result }));
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
   throw new Error(`unknown mode ${mode}`);

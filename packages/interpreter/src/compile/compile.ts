@@ -127,10 +127,15 @@ function compileFunction(
   // Start of the last two ops emitted (-1: unknown, or a label/fuel point between), for chained fusions.
   let lastOp = -1;
   let prevOp = -1;
+  // Start of every op emitted through emit/emitDst, ascending (entries at or past out.n are dropped when code is
+  // re-emitted there); FUEL ops are not in it. pairOps reads it once the body is done.
+  const starts: number[] = [];
   const opStart = () => {
     // Re-emitting at lastOp means the last op was dropped (folded into this one): prevOp stays.
     if (out.n !== lastOp) prevOp = lastOp;
     lastOp = out.n;
+    while (starts.length > 0 && starts[starts.length - 1] >= out.n) starts.pop();
+    starts.push(out.n);
   };
   let dead = false;
   const ctrls: Ctrl[] = [];
@@ -144,6 +149,7 @@ function compileFunction(
   const fuelPoint = () => {
     if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
     fuelAt.push(out.n);
+    while (starts.length > 0 && starts[starts.length - 1] >= out.n) starts.pop();
     out.push(X.FUEL);
     out.push(0);
     fuelPos = out.n - 1;
@@ -281,6 +287,7 @@ function compileFunction(
         out.a[prevOp] = step;
         out.a.copyWithin(opAt, opAt + 1, out.n);
         out.n--;
+        if (starts[starts.length - 1] === opAt) starts.pop();
         lastDst = -1;
         lastOp = prevOp = -1;
       }
@@ -968,6 +975,7 @@ function compileFunction(
     }
   }
   if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
+  pairOps(out.a, starts);
   let hasRefLocals = false;
   for (let i = type.params.length; i < localTypes.length; i++) if (isRef(localTypes[i])) hasRefLocals = true;
   // Keep only the points that still stand at an op of their kind (a later peephole may have rewritten one).
@@ -1045,6 +1053,63 @@ function compileFunction(
     for (const t of type.results) slots += t === V128 ? 2 : 1;
     if (n === 1 && !isRef(type.results[0]) && slots === 1) emit(X.RET1, src);
     else emit(X.RET, src, slots);
+  }
+}
+
+/** Length in words of the ops that may start a pair (see PAIRS). */
+const PAIR_LEN: Record<number, number | undefined> = {
+  [X.MOV]: 3,
+  0x6a: 4,
+  [X.I32_ADD_IMM]: 4,
+  [X.I32_SHL_IMM]: 4,
+  0x3a: 4,
+  0x2d: 4,
+  [X.I32_LOAD_ADD_IMM]: 5,
+  [X.I32_LOAD8_U_ADD_IMM]: 5,
+  [X.I32_SHL_ADD_IMM]: 5,
+};
+/**
+ * Adjacent ops run by one dispatch, by [first op][second op]: the most frequent executed pairs over the bench's
+ * C kernels (bench/op-pairs.mjs) whose two ops stay separate after the fusions above (the first one's result
+ * goes to a local, or the two are independent). The pair op runs the first op, then the second, as if
+ * dispatched one after the other.
+ */
+const PAIRS: Record<number, Record<number, number | undefined> | undefined> = {
+  [X.MOV]: { [X.MOV]: X.MOV_MOV },
+  0x6a: {
+    0x6a: X.ADD_ADD,
+    [X.I32_ADD_IMM]: X.ADD_ADD_IMM,
+    [X.I32_STORE8_IMM]: X.ADD_STORE8_IMM,
+    [X.BR_IF_LOOP_LT_U_IMM]: X.ADD_BR_IF_LOOP_LT_U_IMM,
+    [X.I32_LOAD_ADD_IMM]: X.ADD_LOAD_ADD_IMM,
+  },
+  [X.I32_ADD_IMM]: {
+    [X.I32_LOAD_ADD_IMM]: X.ADD_IMM_LOAD_ADD_IMM,
+    [X.ADD_IMM_BR_IF_LOOP_NE]: X.ADD_IMM_ADD_IMM_BR_IF_LOOP_NE,
+  },
+  [X.I32_SHL_IMM]: { [X.I32_ADD_IMM]: X.SHL_IMM_ADD_IMM },
+  0x3a: { [X.I32_ADD_IMM]: X.STORE8_ADD_IMM },
+  0x2d: { 0x3a: X.LOAD8_U_STORE8 },
+  [X.I32_LOAD_ADD_IMM]: { [X.I32_LOAD8_U_ADD_IMM]: X.LOAD_ADD_IMM_LOAD8_U_ADD_IMM },
+  [X.I32_LOAD8_U_ADD_IMM]: { [X.BR_TABLE]: X.LOAD8_U_ADD_IMM_BR_TABLE },
+  [X.I32_SHL_ADD_IMM]: { 0x28: X.SHL_ADD_IMM_LOAD },
+};
+
+/**
+ * Rewrites the first op of each adjacent pair in PAIRS (left to right, an op in at most one pair) to the pair
+ * op. Nothing moves: the second op keeps its opcode word, so a branch to it still runs it alone, and every
+ * label, fuel point and return point stays where it is. `starts` are the body's op starts, ascending.
+ */
+function pairOps(code: Int32Array, starts: readonly number[]): void {
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const s = starts[i];
+    const len = PAIR_LEN[code[s]];
+    if (len === undefined || starts[i + 1] !== s + len) continue;
+    const p = PAIRS[code[s]]?.[code[s + len]];
+    if (p !== undefined) {
+      code[s] = p;
+      i++;
+    }
   }
 }
 

@@ -191,6 +191,23 @@ export const enum X {
   ADD_IMM_BR_IF_LOOP_NE_IMM, // dst x k a k t
   ADD_IMM_BR_IF_LOOP_LT_U_IMM, // dst x k a k t
   ADD_IMM_BR_IF_LOOP_LT_S_IMM, // dst x k a k t
+  // Two adjacent ops run by one dispatch (the pairs most frequent in compiled C, by bench/op-pairs.mjs). The
+  // first op's operands, then the second op whole (its opcode word stays, so a branch to it still runs it
+  // alone): A's operands, B's opcode, B's operands. Named A_B; set by pairOps in compile.ts.
+  MOV_MOV, // MOV; MOV
+  ADD_ADD, // i32.add; i32.add
+  ADD_ADD_IMM, // i32.add; I32_ADD_IMM
+  ADD_STORE8_IMM, // i32.add; I32_STORE8_IMM
+  ADD_BR_IF_LOOP_LT_U_IMM, // i32.add; BR_IF_LOOP_LT_U_IMM
+  ADD_IMM_LOAD_ADD_IMM, // I32_ADD_IMM; I32_LOAD_ADD_IMM
+  ADD_IMM_ADD_IMM_BR_IF_LOOP_NE, // I32_ADD_IMM; ADD_IMM_BR_IF_LOOP_NE
+  SHL_IMM_ADD_IMM, // I32_SHL_IMM; I32_ADD_IMM
+  STORE8_ADD_IMM, // i32.store8; I32_ADD_IMM
+  LOAD8_U_STORE8, // i32.load8_u; i32.store8
+  ADD_LOAD_ADD_IMM, // i32.add; I32_LOAD_ADD_IMM
+  LOAD_ADD_IMM_LOAD8_U_ADD_IMM, // I32_LOAD_ADD_IMM; I32_LOAD8_U_ADD_IMM
+  LOAD8_U_ADD_IMM_BR_TABLE, // I32_LOAD8_U_ADD_IMM; BR_TABLE
+  SHL_ADD_IMM_LOAD, // I32_SHL_ADD_IMM; i32.load
   // v128 (two slots, four int32 words); SIMD instructions themselves keep SIMD_BASE + sub-opcode (0x200..0x2ff)
   MOV_V128 = 0x300, // dst src
   SELECT_V128, // dst a b cond

@@ -1,5 +1,13 @@
 import { X } from '../compile/exec-ops.js';
-import { bulkFuel, prepareFunction, type InstanceCtx, type WasmFunction, type WasmGlobal } from './objects.js';
+import {
+  bulkFuel,
+  prepareFunction,
+  type InstanceCtx,
+  type WasmFunction,
+  type WasmGlobal,
+  type WasmMemory,
+  type WasmTable,
+} from './objects.js';
 import { Trap } from '@fayger/wasm';
 import {
   ctz32,
@@ -28,6 +36,23 @@ export const OUT_OF_FUEL = 1;
 export const WAITING = 2;
 
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_I32 = new Int32Array(0);
+/**
+ * Aligned 4-byte accesses go through an Int32Array over the memory (a keyed access: far cheaper than a DataView
+ * call under an interpreter such as `node --jitless`, and no slower with the JIT), the rest through the DataView.
+ * An Int32Array reads in the host's byte order, so on a big-endian host LE0 is 4, which `ea & 3` never equals,
+ * and every access takes the DataView path.
+ */
+const LE0 = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 4;
+
+/** (Re)makes the memory's int32 view after a grow replaced its byte view (the view SIMD accesses share). */
+function memWords(mem: WasmMemory): Int32Array {
+  const u8 = mem.u8;
+  mem.i32 = new Int32Array(u8.buffer, 0, u8.length >> 2);
+  mem.i32u8 = u8;
+  return mem.i32;
+}
 
 /** Out of fuel (the cold path of every FUEL point): records where the call stopped, its pc at the FUEL op. */
 function park(st: LoopState, pc: number, b: number, depth: number, fn: WasmFunction, fuel: number): number {
@@ -60,6 +85,9 @@ export function run(st: LoopState): number {
   let mem = inst.memory;
   let dv = mem === null ? EMPTY_DV : mem.dv;
   let memLen = dv.byteLength;
+  // Byte and aligned-word views of the memory (see memWords): a typed-array access costs less than a DataView call.
+  let u8 = mem === null ? EMPTY_U8 : mem.u8;
+  let m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
   let pc = st.pc;
   let b = st.b;
   let depth = st.depth;
@@ -67,12 +95,60 @@ export function run(st: LoopState): number {
   const maxDepth = st.maxDepth;
   /** m.hw: slots below it are within m.cap and already recorded as used (see Machine.reach). */
   let hw = m.hw;
+  // Scratch variables of the cases below, declared once here. Ignition (the bytecode interpreter that runs this
+  // loop under `node --jitless`) gives every block-scoped `const` of a function its own register; with the cases'
+  // own ~250 of them this function needed 300 registers, so the dispatch switch's temporaries sat above r255 and
+  // every bytecode touching them took a Wide prefix (one more handler each). Shared, it needs 76.
+  let cost = 0,
+    x = 0,
+    n = 0,
+    d = 0,
+    xl = 0,
+    yl = 0,
+    lo = 0,
+    hi = 0,
+    al = 0,
+    ah = 0,
+    bl = 0,
+    bh = 0,
+    a0 = 0,
+    a1 = 0,
+    b0 = 0,
+    b1 = 0,
+    p01 = 0,
+    p10 = 0,
+    mid = 0,
+    hiU = 0,
+    h = 0,
+    a = 0,
+    t = 0,
+    i = 0,
+    s = 0,
+    g: WasmGlobal,
+    callee: WasmFunction | null,
+    nb = 0,
+    e = 0,
+    table: WasmTable,
+    idx = 0,
+    ea = 0,
+    op = 0,
+    size = 0,
+    v = 0,
+    delta = 0,
+    r = 0,
+    y = 0,
+    xh = 0,
+    yh = 0,
+    c = 0,
+    l = 0,
+    k = 0,
+    nh = 0;
   try {
     for (;;) {
       switch (code[pc]) {
         // ---- control -------------------------------------------------------------------------------
         case X.FUEL: {
-          const cost = code[pc + 1];
+          cost = code[pc + 1];
           fuel -= cost;
           if (fuel < 0) {
             fuel += cost;
@@ -156,66 +232,66 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case X.I32_ROTL_IMM: {
-          const x = I32[b + code[pc + 2]],
-            n = code[pc + 3];
+          x = I32[b + code[pc + 2]];
+          n = code[pc + 3];
           I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
           pc += 4;
           break;
         }
         case X.I64_ADD_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const xl = I32[x],
-            yl = code[pc + 3];
-          const lo = (xl + yl) | 0;
-          const hi = (I32[x + 1] + code[pc + 4] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          xl = I32[x];
+          yl = code[pc + 3];
+          lo = (xl + yl) | 0;
+          hi = (I32[x + 1] + code[pc + 4] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
           I32[d] = lo;
           I32[d + 1] = hi;
           pc += 5;
           break;
         }
         case X.I64_MUL_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const al = I32[x],
-            ah = I32[x + 1],
-            bl = code[pc + 3],
-            bh = code[pc + 4];
-          const a0 = al & 0xffff,
-            a1 = al >>> 16,
-            b0 = bl & 0xffff,
-            b1 = bl >>> 16;
-          const p01 = a0 * b1,
-            p10 = a1 * b0;
-          const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-          const hiU = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          al = I32[x];
+          ah = I32[x + 1];
+          bl = code[pc + 3];
+          bh = code[pc + 4];
+          a0 = al & 0xffff;
+          a1 = al >>> 16;
+          b0 = bl & 0xffff;
+          b1 = bl >>> 16;
+          p01 = a0 * b1;
+          p10 = a1 * b0;
+          mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+          hiU = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
           I32[d] = Math.imul(al, bl);
           I32[d + 1] = (hiU + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
           pc += 5;
           break;
         }
         case X.I64_AND_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] & code[pc + 4];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          h = I32[x + 1] & code[pc + 4];
           I32[d] = I32[x] & code[pc + 3];
           I32[d + 1] = h;
           pc += 5;
           break;
         }
         case X.I64_OR_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] | code[pc + 4];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          h = I32[x + 1] | code[pc + 4];
           I32[d] = I32[x] | code[pc + 3];
           I32[d + 1] = h;
           pc += 5;
           break;
         }
         case X.I64_XOR_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] ^ code[pc + 4];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          h = I32[x + 1] ^ code[pc + 4];
           I32[d] = I32[x] ^ code[pc + 3];
           I32[d + 1] = h;
           pc += 5;
@@ -247,15 +323,15 @@ export function run(st: LoopState): number {
           pc += 5;
           break;
         case X.I32_ADD_ROTL: {
-          const x = I32[b + code[pc + 3]],
-            n = code[pc + 4];
+          x = I32[b + code[pc + 3]];
+          n = code[pc + 4];
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + ((x << n) | (x >>> (32 - n)))) | 0;
           pc += 5;
           break;
         }
         case X.I32_XOR_ROTL: {
-          const x = I32[b + code[pc + 3]],
-            n = code[pc + 4];
+          x = I32[b + code[pc + 3]];
+          n = code[pc + 4];
           I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ ((x << n) | (x >>> (32 - n)));
           pc += 5;
           break;
@@ -267,11 +343,11 @@ export function run(st: LoopState): number {
           break;
         // i64 shifts by a constant n in 0..63.
         case X.I64_SHL_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 3];
-          const lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 3];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             I32[d + 1] = lo << (n - 32);
             I32[d] = 0;
@@ -286,11 +362,11 @@ export function run(st: LoopState): number {
           break;
         }
         case X.I64_SHR_S_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 3];
-          const lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 3];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             I32[d] = hi >> (n - 32);
             I32[d + 1] = hi >> 31;
@@ -305,11 +381,11 @@ export function run(st: LoopState): number {
           break;
         }
         case X.I64_SHR_U_IMM: {
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 3];
-          const lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 3];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             I32[d] = hi >>> (n - 32);
             I32[d + 1] = 0;
@@ -329,12 +405,12 @@ export function run(st: LoopState): number {
           break;
         // i64.xor of a constant shift (n in 0..63).
         case X.I64_XOR_SHR_U_IMM: {
-          const x = b + code[pc + 3],
-            a = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 4];
-          let lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 3];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 4];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             lo = hi >>> (n - 32);
             hi = 0;
@@ -342,19 +418,19 @@ export function run(st: LoopState): number {
             lo = (lo >>> n) | (hi << (32 - n));
             hi = hi >>> n;
           }
-          const ah = I32[a + 1];
+          ah = I32[a + 1];
           I32[d] = I32[a] ^ lo;
           I32[d + 1] = ah ^ hi;
           pc += 5;
           break;
         }
         case X.I64_XOR_SHL_IMM: {
-          const x = b + code[pc + 3],
-            a = b + code[pc + 2],
-            d = b + code[pc + 1],
-            n = code[pc + 4];
-          let lo = I32[x],
-            hi = I32[x + 1];
+          x = b + code[pc + 3];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = code[pc + 4];
+          lo = I32[x];
+          hi = I32[x + 1];
           if (n >= 32) {
             hi = lo << (n - 32);
             lo = 0;
@@ -362,15 +438,15 @@ export function run(st: LoopState): number {
             hi = (hi << n) | (lo >>> (32 - n));
             lo = lo << n;
           }
-          const ah = I32[a + 1];
+          ah = I32[a + 1];
           I32[d] = I32[a] ^ lo;
           I32[d + 1] = ah ^ hi;
           pc += 5;
           break;
         }
         case X.BR_LOOP: {
-          const t = code[pc + 1];
-          const cost = code[t - 1];
+          t = code[pc + 1];
+          cost = code[t - 1];
           fuel -= cost;
           if (fuel < 0) {
             // Stop exactly where the loop header's FUEL op would have: at that op, its cost not charged.
@@ -384,7 +460,7 @@ export function run(st: LoopState): number {
         // exactly as BR_LOOP does, so fuel stops at the same points.
         case X.I32_ADD_IMM_LOOP_GE_U: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
-          const t = code[pc + 4];
+          t = code[pc + 4];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -394,7 +470,7 @@ export function run(st: LoopState): number {
         }
         case X.I32_ADD_IMM_LOOP_GE_S: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
-          const t = code[pc + 4];
+          t = code[pc + 4];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -403,7 +479,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_EQZ: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -412,7 +488,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_IF: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -421,7 +497,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_UNLESS: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -430,7 +506,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_EQ: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -439,7 +515,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_NE: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -448,7 +524,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_LT_S: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -457,7 +533,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_LT_U: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -466,7 +542,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_GT_S: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -475,7 +551,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_GT_U: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -484,7 +560,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_LE_S: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -493,7 +569,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_LE_U: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -502,7 +578,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_GE_S: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -511,7 +587,7 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_LOOP_GE_U: {
-          const t = code[pc + 1];
+          t = code[pc + 1];
           if ((fuel -= code[t - 1]) < 0) {
             fuel += code[t - 1];
             return park(st, t - 2, b, depth, fn, fuel);
@@ -521,7 +597,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_EQZ: {
           if (I32[b + code[pc + 1]] === 0) {
-            const t = code[pc + 2];
+            t = code[pc + 2];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -534,7 +610,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP: {
           if (I32[b + code[pc + 1]] !== 0) {
-            const t = code[pc + 2];
+            t = code[pc + 2];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -547,7 +623,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_EQ: {
           if (I32[b + code[pc + 1]] === I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -560,7 +636,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_NE: {
           if (I32[b + code[pc + 1]] !== I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -573,7 +649,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LT_S: {
           if (I32[b + code[pc + 1]] < I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -586,7 +662,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LT_U: {
           if (I32[b + code[pc + 1]] >>> 0 < I32[b + code[pc + 2]] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -599,7 +675,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GT_S: {
           if (I32[b + code[pc + 1]] > I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -612,7 +688,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GT_U: {
           if (I32[b + code[pc + 1]] >>> 0 > I32[b + code[pc + 2]] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -625,7 +701,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LE_S: {
           if (I32[b + code[pc + 1]] <= I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -638,7 +714,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LE_U: {
           if (I32[b + code[pc + 1]] >>> 0 <= I32[b + code[pc + 2]] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -651,7 +727,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GE_S: {
           if (I32[b + code[pc + 1]] >= I32[b + code[pc + 2]]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -664,7 +740,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GE_U: {
           if (I32[b + code[pc + 1]] >>> 0 >= I32[b + code[pc + 2]] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -748,7 +824,7 @@ export function run(st: LoopState): number {
           break;
         case X.BR_IF_LOOP_EQ_IMM: {
           if (I32[b + code[pc + 1]] === code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -761,7 +837,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_NE_IMM: {
           if (I32[b + code[pc + 1]] !== code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -774,7 +850,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LT_S_IMM: {
           if (I32[b + code[pc + 1]] < code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -787,7 +863,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LT_U_IMM: {
           if (I32[b + code[pc + 1]] >>> 0 < code[pc + 2] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -800,7 +876,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GT_S_IMM: {
           if (I32[b + code[pc + 1]] > code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -813,7 +889,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GT_U_IMM: {
           if (I32[b + code[pc + 1]] >>> 0 > code[pc + 2] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -826,7 +902,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LE_S_IMM: {
           if (I32[b + code[pc + 1]] <= code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -839,7 +915,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_LE_U_IMM: {
           if (I32[b + code[pc + 1]] >>> 0 <= code[pc + 2] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -852,7 +928,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GE_S_IMM: {
           if (I32[b + code[pc + 1]] >= code[pc + 2]) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -865,7 +941,7 @@ export function run(st: LoopState): number {
         }
         case X.BR_IF_LOOP_GE_U_IMM: {
           if (I32[b + code[pc + 1]] >>> 0 >= code[pc + 2] >>> 0) {
-            const t = code[pc + 3];
+            t = code[pc + 3];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -880,7 +956,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] !== 0) {
-            const t = code[pc + 5];
+            t = code[pc + 5];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -894,7 +970,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_NE: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] !== I32[b + code[pc + 5]]) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -908,7 +984,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_LT_U: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] >>> 0 < I32[b + code[pc + 5]] >>> 0) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -922,7 +998,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_LT_S: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] < I32[b + code[pc + 5]]) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -936,7 +1012,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_NE_IMM: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] !== code[pc + 5]) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -950,7 +1026,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_LT_U_IMM: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] >>> 0 < code[pc + 5] >>> 0) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -964,7 +1040,7 @@ export function run(st: LoopState): number {
         case X.ADD_IMM_BR_IF_LOOP_LT_S_IMM: {
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
           if (I32[b + code[pc + 4]] < code[pc + 5]) {
-            const t = code[pc + 6];
+            t = code[pc + 6];
             if ((fuel -= code[t - 1]) < 0) {
               fuel += code[t - 1];
               return park(st, t - 2, b, depth, fn, fuel);
@@ -976,14 +1052,129 @@ export function run(st: LoopState): number {
           break;
         }
         case X.BR_TABLE: {
-          const n = code[pc + 2];
-          const i = I32[b + code[pc + 1]] >>> 0;
+          n = code[pc + 2];
+          i = I32[b + code[pc + 1]] >>> 0;
           pc = code[pc + 3 + (i < n ? i : n)];
           break;
         }
+        // ---- pairs of adjacent ops in one dispatch (see pairOps): A's operands, B's opcode word, B's operands
+        case X.MOV_MOV:
+          d = b + code[pc + 1];
+          s = b + code[pc + 2];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
+          d = b + code[pc + 4];
+          s = b + code[pc + 5];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
+          pc += 6;
+          break;
+        case X.ADD_ADD:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + I32[b + code[pc + 7]]) | 0;
+          pc += 8;
+          break;
+        case X.ADD_ADD_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + code[pc + 7]) | 0;
+          pc += 8;
+          break;
+        case X.ADD_STORE8_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          ea = (I32[b + code[pc + 5]] >>> 0) + (code[pc + 7] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          u8[ea] = code[pc + 6];
+          pc += 8;
+          break;
+        case X.ADD_BR_IF_LOOP_LT_U_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          if (I32[b + code[pc + 5]] >>> 0 < code[pc + 6] >>> 0) {
+            t = code[pc + 7];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              return park(st, t - 2, b, depth, fn, fuel);
+            }
+            pc = t;
+          } else {
+            pc += 8;
+          }
+          break;
+        case X.ADD_IMM_LOAD_ADD_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          ea = ((I32[b + code[pc + 6]] + code[pc + 7]) >>> 0) + (code[pc + 8] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 5]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
+          pc += 9;
+          break;
+        case X.ADD_IMM_ADD_IMM_BR_IF_LOOP_NE:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + code[pc + 7]) | 0;
+          if (I32[b + code[pc + 8]] !== I32[b + code[pc + 9]]) {
+            t = code[pc + 10];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              return park(st, t - 2, b, depth, fn, fuel);
+            }
+            pc = t;
+          } else {
+            pc += 11;
+          }
+          break;
+        case X.SHL_IMM_ADD_IMM:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] << code[pc + 3];
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + code[pc + 7]) | 0;
+          pc += 8;
+          break;
+        case X.STORE8_ADD_IMM:
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          u8[ea] = I32[b + code[pc + 2]];
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + code[pc + 7]) | 0;
+          pc += 8;
+          break;
+        case X.LOAD8_U_STORE8:
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = u8[ea];
+          ea = (I32[b + code[pc + 5]] >>> 0) + (code[pc + 7] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          u8[ea] = I32[b + code[pc + 6]];
+          pc += 8;
+          break;
+        case X.ADD_LOAD_ADD_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          ea = ((I32[b + code[pc + 6]] + code[pc + 7]) >>> 0) + (code[pc + 8] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 5]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
+          pc += 9;
+          break;
+        case X.LOAD_ADD_IMM_LOAD8_U_ADD_IMM:
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
+          ea = ((I32[b + code[pc + 7]] + code[pc + 8]) >>> 0) + (code[pc + 9] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 6]] = u8[ea];
+          pc += 10;
+          break;
+        case X.LOAD8_U_ADD_IMM_BR_TABLE:
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = u8[ea];
+          n = code[pc + 7];
+          i = I32[b + code[pc + 6]] >>> 0;
+          pc = code[pc + 8 + (i < n ? i : n)];
+          break;
+        case X.SHL_ADD_IMM_LOAD:
+          I32[b + code[pc + 1]] = ((I32[b + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) | 0;
+          ea = (I32[b + code[pc + 7]] >>> 0) + (code[pc + 8] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 6]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
+          pc += 9;
+          break;
         case X.MOV: {
-          const d = b + code[pc + 1],
-            s = b + code[pc + 2];
+          d = b + code[pc + 1];
+          s = b + code[pc + 2];
           I32[d] = I32[s];
           I32[d + 1] = I32[s + 1];
           pc += 3;
@@ -998,45 +1189,45 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case X.CONST64: {
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = code[pc + 2];
           I32[d + 1] = code[pc + 3];
           pc += 4;
           break;
         }
         case X.SELECT: {
-          const s = b + (I32[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
-          const d = b + code[pc + 1];
+          s = b + (I32[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+          d = b + code[pc + 1];
           I32[d] = I32[s];
           I32[d + 1] = I32[s + 1];
           pc += 5;
           break;
         }
         case X.SELECT_REF: {
-          const s = b + (I32[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+          s = b + (I32[b + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
           refs[(b + code[pc + 1]) >> 1] = refs[s >> 1];
           pc += 5;
           break;
         }
         case X.GLOBAL_GET: {
-          const g = globals[code[pc + 2]],
-            d = b + code[pc + 1];
+          g = globals[code[pc + 2]];
+          d = b + code[pc + 1];
           I32[d] = g.lo;
           I32[d + 1] = g.hi;
           pc += 3;
           break;
         }
         case X.GLOBAL_SET: {
-          const g = globals[code[pc + 1]],
-            s = b + code[pc + 2];
+          g = globals[code[pc + 1]];
+          s = b + code[pc + 2];
           g.lo = I32[s];
           g.hi = I32[s + 1];
           pc += 3;
           break;
         }
         case X.CALL: {
-          const callee = funcs[code[pc + 1]];
-          const nb = b + code[pc + 2];
+          callee = funcs[code[pc + 1]];
+          nb = b + code[pc + 2];
           if (callee.host !== null) {
             pc += 3;
             st.pc = pc;
@@ -1053,6 +1244,8 @@ export function run(st: LoopState): number {
             if (mem !== null) {
               dv = mem.dv;
               memLen = dv.byteLength;
+              u8 = mem.u8;
+              m32 = mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
             }
             // The host may have run guest code that compiled functions and grew the code buffer.
             code = inst.compiled.code;
@@ -1074,9 +1267,9 @@ export function run(st: LoopState): number {
             F64 = m.F64;
             refs = m.refs;
           }
-          for (let i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
+          for (i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
           if (callee.hasRefLocals)
-            for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
+            for (i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
             code = inst.compiled.code;
@@ -1085,18 +1278,20 @@ export function run(st: LoopState): number {
             mem = inst.memory;
             dv = mem === null ? EMPTY_DV : mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           pc = callee.entry;
           break;
         }
         case X.CALL_INDIRECT: {
-          const table = inst.tables[code[pc + 2]];
-          const idx = I32[b + code[pc + 3]] >>> 0;
+          table = inst.tables[code[pc + 2]];
+          idx = I32[b + code[pc + 3]] >>> 0;
           if (idx >= table.elements.length) throw new Trap('TRAP_TABLE_OUT_OF_BOUNDS', { index: idx });
-          const callee = table.elements[idx] as WasmFunction | null;
+          callee = table.elements[idx] as WasmFunction | null;
           if (callee === null) throw new Trap('TRAP_UNINITIALIZED_ELEMENT', { index: idx });
           if (callee.sig !== code[pc + 1]) throw new Trap('TRAP_INDIRECT_CALL_TYPE_MISMATCH', { index: idx });
-          const nb = b + code[pc + 4];
+          nb = b + code[pc + 4];
           if (callee.host !== null) {
             pc += 5;
             st.pc = pc;
@@ -1113,6 +1308,8 @@ export function run(st: LoopState): number {
             if (mem !== null) {
               dv = mem.dv;
               memLen = dv.byteLength;
+              u8 = mem.u8;
+              m32 = mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
             }
             // The host may have run guest code that compiled functions and grew the code buffer.
             code = inst.compiled.code;
@@ -1134,9 +1331,9 @@ export function run(st: LoopState): number {
             F64 = m.F64;
             refs = m.refs;
           }
-          for (let i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
+          for (i = b + 2 * callee.nParams, e = b + 2 * callee.nLocals; i < e; i++) I32[i] = 0;
           if (callee.hasRefLocals)
-            for (let i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
+            for (i = (b >> 1) + callee.nParams, e = (b >> 1) + callee.nLocals; i < e; i++) refs[i] = null;
           if (callee.inst !== inst) {
             inst = callee.inst as InstanceCtx;
             code = inst.compiled.code;
@@ -1145,14 +1342,16 @@ export function run(st: LoopState): number {
             mem = inst.memory;
             dv = mem === null ? EMPTY_DV : mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           pc = callee.entry;
           break;
         }
         case X.RET: {
-          const s = b + code[pc + 1],
-            n = code[pc + 2];
-          for (let i = 0; i < n; i++) {
+          s = b + code[pc + 1];
+          n = code[pc + 2];
+          for (i = 0; i < n; i++) {
             I32[b + 2 * i] = I32[s + 2 * i];
             I32[b + 2 * i + 1] = I32[s + 2 * i + 1];
             refs[(b >> 1) + i] = refs[(s >> 1) + i];
@@ -1178,6 +1377,8 @@ export function run(st: LoopState): number {
           if (mem !== null) {
             dv = mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           break;
         }
@@ -1203,11 +1404,13 @@ export function run(st: LoopState): number {
           if (mem !== null) {
             dv = mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           break;
         }
         case X.RET1: {
-          const s = b + code[pc + 1];
+          s = b + code[pc + 1];
           I32[b] = I32[s];
           I32[b + 1] = I32[s + 1];
           if (depth === 0) {
@@ -1231,6 +1434,8 @@ export function run(st: LoopState): number {
           if (mem !== null) {
             dv = mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           break;
         }
@@ -1255,94 +1460,119 @@ export function run(st: LoopState): number {
         // ---- memory --------------------------------------------------------------------------------
         case 0x28:
         case 0x2a: {
-          const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 4;
           break;
         }
         case X.I32_LOAD_SHL: {
-          const ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 5;
           break;
         }
         case X.F64_LOAD_SHL: {
-          const ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] << code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          d = b + code[pc + 1];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 5;
           break;
         }
         case X.I32_LOAD_MAD_SHL: {
-          const ea =
+          ea =
             (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>>
               0) +
             (code[pc + 6] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 7;
           break;
         }
         case X.F64_LOAD_MAD_SHL: {
-          const ea =
+          ea =
             (((Math.imul(I32[b + code[pc + 2]], I32[b + code[pc + 3]]) + I32[b + code[pc + 4]]) << code[pc + 5]) >>>
               0) +
             (code[pc + 6] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          d = b + code[pc + 1];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 7;
           break;
         }
         case X.I32_LOAD_ADD_SHL: {
-          const ea =
-            (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 6;
           break;
         }
         case X.F64_LOAD_ADD_SHL: {
-          const ea =
-            (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
+          ea = (((I32[b + code[pc + 2]] + (I32[b + code[pc + 3]] << code[pc + 4])) | 0) >>> 0) + (code[pc + 5] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          d = b + code[pc + 1];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 6;
           break;
         }
         case 0x29:
         case 0x2b: {
-          const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          d = b + code[pc + 1];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 4;
           break;
         }
-        case 0x2c:
-        case 0x2d:
+        case 0x2c: {
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = (u8[ea] << 24) >> 24;
+          pc += 4;
+          break;
+        }
+        case 0x2d: {
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = u8[ea];
+          pc += 4;
+          break;
+        }
         case 0x2e:
         case 0x2f: {
-          const op = code[pc];
-          const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-          const size = op < 0x2e ? 1 : 2;
-          if (ea + size > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] =
-            op === 0x2c
-              ? dv.getInt8(ea)
-              : op === 0x2d
-                ? dv.getUint8(ea)
-                : op === 0x2e
-                  ? dv.getInt16(ea, true)
-                  : dv.getUint16(ea, true);
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = code[pc] === 0x2e ? dv.getInt16(ea, true) : dv.getUint16(ea, true);
           pc += 4;
           break;
         }
@@ -1352,21 +1582,21 @@ export function run(st: LoopState): number {
         case 0x33:
         case 0x34:
         case 0x35: {
-          const op = code[pc];
-          const ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-          const size = op < 0x32 ? 1 : op < 0x34 ? 2 : 4;
+          op = code[pc];
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          size = op < 0x32 ? 1 : op < 0x34 ? 2 : 4;
           if (ea + size > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const v =
+          v =
             op === 0x30
-              ? dv.getInt8(ea)
+              ? (u8[ea] << 24) >> 24
               : op === 0x31
-                ? dv.getUint8(ea)
+                ? u8[ea]
                 : op === 0x32
                   ? dv.getInt16(ea, true)
                   : op === 0x33
                     ? dv.getUint16(ea, true)
                     : dv.getInt32(ea, true);
-          const d = b + code[pc + 1];
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = (op & 1) === 0 ? v >> 31 : 0;
           pc += 4;
@@ -1375,33 +1605,40 @@ export function run(st: LoopState): number {
         case 0x36:
         case 0x38:
         case 0x3e: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          dv.setInt32(ea, I32[b + code[pc + 2]], true);
+          if ((ea & 3) === LE0) m32[ea >>> 2] = I32[b + code[pc + 2]];
+          else dv.setInt32(ea, I32[b + code[pc + 2]], true);
           pc += 4;
           break;
         }
         case 0x37:
         case 0x39: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const s = b + code[pc + 2];
-          dv.setInt32(ea, I32[s], true);
-          dv.setInt32(ea + 4, I32[s + 1], true);
+          s = b + code[pc + 2];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            m32[x] = I32[s];
+            m32[x + 1] = I32[s + 1];
+          } else {
+            dv.setInt32(ea, I32[s], true);
+            dv.setInt32(ea + 4, I32[s + 1], true);
+          }
           pc += 4;
           break;
         }
         case 0x3a:
         case 0x3c: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          dv.setInt8(ea, I32[b + code[pc + 2]]);
+          u8[ea] = I32[b + code[pc + 2]];
           pc += 4;
           break;
         }
         case 0x3b:
         case 0x3d: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt16(ea, I32[b + code[pc + 2]], true);
           pc += 4;
@@ -1409,81 +1646,94 @@ export function run(st: LoopState): number {
         }
         // Loads of base + k / base + index (the i32.add wraps, then the offset is added without wrapping).
         case X.I32_LOAD_ADD_IMM: {
-          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 5;
           break;
         }
         case X.F64_LOAD_ADD_IMM: {
-          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          d = b + code[pc + 1];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 5;
           break;
         }
         case X.I32_LOAD8_S_ADD_IMM: {
-          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt8(ea);
+          I32[b + code[pc + 1]] = (u8[ea] << 24) >> 24;
           pc += 5;
           break;
         }
         case X.I32_LOAD8_U_ADD_IMM: {
-          const ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getUint8(ea);
+          I32[b + code[pc + 1]] = u8[ea];
           pc += 5;
           break;
         }
         case X.I32_LOAD_ADD: {
-          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt32(ea, true);
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 5;
           break;
         }
         case X.F64_LOAD_ADD: {
-          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          const d = b + code[pc + 1];
-          I32[d] = dv.getInt32(ea, true);
-          I32[d + 1] = dv.getInt32(ea + 4, true);
+          d = b + code[pc + 1];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
           pc += 5;
           break;
         }
         case X.I32_LOAD8_S_ADD: {
-          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getInt8(ea);
+          I32[b + code[pc + 1]] = (u8[ea] << 24) >> 24;
           pc += 5;
           break;
         }
         case X.I32_LOAD8_U_ADD: {
-          const ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          I32[b + code[pc + 1]] = dv.getUint8(ea);
+          I32[b + code[pc + 1]] = u8[ea];
           pc += 5;
           break;
         }
         case X.I32_STORE_IMM: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          dv.setInt32(ea, code[pc + 2], true);
+          if ((ea & 3) === LE0) m32[ea >>> 2] = code[pc + 2];
+          else dv.setInt32(ea, code[pc + 2], true);
           pc += 4;
           break;
         }
         case X.I32_STORE8_IMM: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
-          dv.setInt8(ea, code[pc + 2]);
+          u8[ea] = code[pc + 2];
           pc += 4;
           break;
         }
         case X.I32_STORE16_IMM: {
-          const ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          ea = (I32[b + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
           dv.setInt16(ea, code[pc + 2], true);
           pc += 4;
@@ -1494,11 +1744,13 @@ export function run(st: LoopState): number {
           pc += 2;
           break;
         case X.MEMORY_GROW: {
-          const delta = I32[b + code[pc + 2]] >>> 0;
-          const r = mem!.grow(delta);
+          delta = I32[b + code[pc + 2]] >>> 0;
+          r = mem!.grow(delta);
           I32[b + code[pc + 1]] = r;
           dv = mem!.dv;
           memLen = dv.byteLength;
+          u8 = mem!.u8;
+          m32 = mem!.i32u8 === mem!.u8 ? mem!.i32! : memWords(mem!);
           // Bulk work (the new pages) costs fuel per byte; a negative balance stops at the next fuel point.
           if (r >= 0) fuel -= bulkFuel(delta * 65536);
           pc += 3;
@@ -1575,8 +1827,8 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0x6d: {
-          const x = I32[b + code[pc + 2]],
-            y = I32[b + code[pc + 3]];
+          x = I32[b + code[pc + 2]];
+          y = I32[b + code[pc + 3]];
           if (y === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
           if (x === -2147483648 && y === -1) throw new Trap('TRAP_INTEGER_OVERFLOW');
           I32[b + code[pc + 1]] = (x / y) | 0;
@@ -1584,21 +1836,21 @@ export function run(st: LoopState): number {
           break;
         }
         case 0x6e: {
-          const y = I32[b + code[pc + 3]] >>> 0;
+          y = I32[b + code[pc + 3]] >>> 0;
           if (y === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
           I32[b + code[pc + 1]] = ((I32[b + code[pc + 2]] >>> 0) / y) | 0;
           pc += 4;
           break;
         }
         case 0x6f: {
-          const y = I32[b + code[pc + 3]];
+          y = I32[b + code[pc + 3]];
           if (y === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
           I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] % y) | 0;
           pc += 4;
           break;
         }
         case 0x70: {
-          const y = I32[b + code[pc + 3]] >>> 0;
+          y = I32[b + code[pc + 3]] >>> 0;
           if (y === 0) throw new Trap('TRAP_INTEGER_DIVIDE_BY_ZERO');
           I32[b + code[pc + 1]] = ((I32[b + code[pc + 2]] >>> 0) % y) | 0;
           pc += 4;
@@ -1629,15 +1881,15 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0x77: {
-          const x = I32[b + code[pc + 2]],
-            n = I32[b + code[pc + 3]] & 31;
+          x = I32[b + code[pc + 2]];
+          n = I32[b + code[pc + 3]] & 31;
           I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
           pc += 4;
           break;
         }
         case 0x78: {
-          const x = I32[b + code[pc + 2]],
-            n = I32[b + code[pc + 3]] & 31;
+          x = I32[b + code[pc + 2]];
+          n = I32[b + code[pc + 3]] & 31;
           I32[b + code[pc + 1]] = (x >>> n) | (x << (32 - n));
           pc += 4;
           break;
@@ -1645,21 +1897,21 @@ export function run(st: LoopState): number {
 
         // ---- i64 (two int32 halves; every input is read before the first write) ---------------------
         case 0x50: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           I32[b + code[pc + 1]] = (I32[a] | I32[a + 1]) === 0 ? 1 : 0;
           pc += 3;
           break;
         }
         case 0x51: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
           I32[b + code[pc + 1]] = I32[x] === I32[y] && I32[x + 1] === I32[y + 1] ? 1 : 0;
           pc += 4;
           break;
         }
         case 0x52: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
           I32[b + code[pc + 1]] = I32[x] !== I32[y] || I32[x + 1] !== I32[y + 1] ? 1 : 0;
           pc += 4;
           break;
@@ -1672,17 +1924,17 @@ export function run(st: LoopState): number {
         case 0x58:
         case 0x59:
         case 0x5a: {
-          const op = code[pc];
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3];
-          const xh = I32[x + 1],
-            yh = I32[y + 1];
-          let c: number; // -1, 0, 1
+          op = code[pc];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          xh = I32[x + 1];
+          yh = I32[y + 1];
+          // -1, 0, 1
           if (xh !== yh) {
             c = (op & 1) === 1 ? (xh < yh ? -1 : 1) : xh >>> 0 < yh >>> 0 ? -1 : 1;
           } else {
-            const xl = I32[x] >>> 0,
-              yl = I32[y] >>> 0;
+            xl = I32[x] >>> 0;
+            yl = I32[y] >>> 0;
             c = xl < yl ? -1 : xl > yl ? 1 : 0;
           }
           // 0x53 lt_s 0x54 lt_u 0x55 gt_s 0x56 gt_u 0x57 le_s 0x58 le_u 0x59 ge_s 0x5a ge_u
@@ -1691,51 +1943,51 @@ export function run(st: LoopState): number {
           break;
         }
         case 0x79: {
-          const a = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const h = I32[a + 1];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          h = I32[a + 1];
           I32[d] = h !== 0 ? Math.clz32(h) : 32 + Math.clz32(I32[a]);
           I32[d + 1] = 0;
           pc += 3;
           break;
         }
         case 0x7a: {
-          const a = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const l = I32[a];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          l = I32[a];
           I32[d] = l !== 0 ? ctz32(l) : 32 + ctz32(I32[a + 1]);
           I32[d + 1] = 0;
           pc += 3;
           break;
         }
         case 0x7b: {
-          const a = b + code[pc + 2],
-            d = b + code[pc + 1];
+          a = b + code[pc + 2];
+          d = b + code[pc + 1];
           I32[d] = popcnt32(I32[a]) + popcnt32(I32[a + 1]);
           I32[d + 1] = 0;
           pc += 3;
           break;
         }
         case 0x7c: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const xl = I32[x],
-            yl = I32[y];
-          const lo = (xl + yl) | 0;
-          const hi = (I32[x + 1] + I32[y + 1] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          xl = I32[x];
+          yl = I32[y];
+          lo = (xl + yl) | 0;
+          hi = (I32[x + 1] + I32[y + 1] + (lo >>> 0 < xl >>> 0 ? 1 : 0)) | 0;
           I32[d] = lo;
           I32[d + 1] = hi;
           pc += 4;
           break;
         }
         case 0x7d: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const xl = I32[x],
-            yl = I32[y];
-          const hi = (I32[x + 1] - I32[y + 1] - (xl >>> 0 < yl >>> 0 ? 1 : 0)) | 0;
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          xl = I32[x];
+          yl = I32[y];
+          hi = (I32[x + 1] - I32[y + 1] - (xl >>> 0 < yl >>> 0 ? 1 : 0)) | 0;
           I32[d] = (xl - yl) | 0;
           I32[d + 1] = hi;
           pc += 4;
@@ -1762,30 +2014,30 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0x83: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] & I32[y + 1];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          h = I32[x + 1] & I32[y + 1];
           I32[d] = I32[x] & I32[y];
           I32[d + 1] = h;
           pc += 4;
           break;
         }
         case 0x84: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] | I32[y + 1];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          h = I32[x + 1] | I32[y + 1];
           I32[d] = I32[x] | I32[y];
           I32[d + 1] = h;
           pc += 4;
           break;
         }
         case 0x85: {
-          const x = b + code[pc + 2],
-            y = b + code[pc + 3],
-            d = b + code[pc + 1];
-          const h = I32[x + 1] ^ I32[y + 1];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          d = b + code[pc + 1];
+          h = I32[x + 1] ^ I32[y + 1];
           I32[d] = I32[x] ^ I32[y];
           I32[d + 1] = h;
           pc += 4;
@@ -1796,12 +2048,12 @@ export function run(st: LoopState): number {
         case 0x88:
         case 0x89:
         case 0x8a: {
-          const op = code[pc];
-          const x = b + code[pc + 2],
-            d = b + code[pc + 1];
-          const n = I32[b + code[pc + 3]] & 63;
-          let lo = I32[x],
-            hi = I32[x + 1];
+          op = code[pc];
+          x = b + code[pc + 2];
+          d = b + code[pc + 1];
+          n = I32[b + code[pc + 3]] & 63;
+          lo = I32[x];
+          hi = I32[x + 1];
           if (op === 0x86) {
             // shl
             if (n >= 32) {
@@ -1831,15 +2083,15 @@ export function run(st: LoopState): number {
             }
           } else {
             // rotl / rotr: rotr by n is rotl by 64 - n
-            let k = op === 0x89 ? n : (64 - n) & 63;
+            k = op === 0x89 ? n : (64 - n) & 63;
             if (k >= 32) {
-              const t = lo;
+              t = lo;
               lo = hi;
               hi = t;
               k -= 32;
             }
             if (k !== 0) {
-              const nh = (hi << k) | (lo >>> (32 - k));
+              nh = (hi << k) | (lo >>> (32 - k));
               lo = (lo << k) | (hi >>> (32 - k));
               hi = nh;
             }
@@ -1956,16 +2208,16 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0x99: {
-          const d = b + code[pc + 1],
-            a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          a = b + code[pc + 2];
           I32[d] = I32[a];
           I32[d + 1] = I32[a + 1] & 0x7fffffff;
           pc += 3;
           break;
         }
         case 0x9a: {
-          const d = b + code[pc + 1],
-            a = b + code[pc + 2];
+          d = b + code[pc + 1];
+          a = b + code[pc + 2];
           I32[d] = I32[a];
           I32[d + 1] = I32[a + 1] ^ -0x80000000;
           pc += 3;
@@ -1973,21 +2225,21 @@ export function run(st: LoopState): number {
         }
         case 0x9b:
           {
-            const x = F64[(b + code[pc + 2]) >> 1];
+            x = F64[(b + code[pc + 2]) >> 1];
             F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x);
           }
           pc += 3;
           break;
         case 0x9c:
           {
-            const x = F64[(b + code[pc + 2]) >> 1];
+            x = F64[(b + code[pc + 2]) >> 1];
             F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x);
           }
           pc += 3;
           break;
         case 0x9d:
           {
-            const x = F64[(b + code[pc + 2]) >> 1];
+            x = F64[(b + code[pc + 2]) >> 1];
             F64[(b + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x);
           }
           pc += 3;
@@ -2025,10 +2277,10 @@ export function run(st: LoopState): number {
           pc += 4;
           break;
         case 0xa6: {
-          const d = b + code[pc + 1],
-            x = b + code[pc + 2],
-            y = b + code[pc + 3];
-          const h = (I32[x + 1] & 0x7fffffff) | (I32[y + 1] & -0x80000000);
+          d = b + code[pc + 1];
+          x = b + code[pc + 2];
+          y = b + code[pc + 3];
+          h = (I32[x + 1] & 0x7fffffff) | (I32[y + 1] & -0x80000000);
           I32[d] = I32[x];
           I32[d + 1] = h;
           pc += 4;
@@ -2053,16 +2305,16 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case 0xac: {
-          const v = I32[b + code[pc + 2]],
-            d = b + code[pc + 1];
+          v = I32[b + code[pc + 2]];
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = v >> 31;
           pc += 3;
           break;
         }
         case 0xad: {
-          const v = I32[b + code[pc + 2]],
-            d = b + code[pc + 1];
+          v = I32[b + code[pc + 2]];
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = 0;
           pc += 3;
@@ -2093,13 +2345,13 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case 0xb4: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           F32[b + code[pc + 1]] = i64ToF32(I32[a], I32[a + 1], true);
           pc += 3;
           break;
         }
         case 0xb5: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           F32[b + code[pc + 1]] = i64ToF32(I32[a], I32[a + 1], false);
           pc += 3;
           break;
@@ -2117,13 +2369,13 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case 0xb9: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           F64[(b + code[pc + 1]) >> 1] = i64ToF64(I32[a], I32[a + 1], true);
           pc += 3;
           break;
         }
         case 0xba: {
-          const a = b + code[pc + 2];
+          a = b + code[pc + 2];
           F64[(b + code[pc + 1]) >> 1] = i64ToF64(I32[a], I32[a + 1], false);
           pc += 3;
           break;
@@ -2141,24 +2393,24 @@ export function run(st: LoopState): number {
           pc += 3;
           break;
         case 0xc2: {
-          const v = (I32[b + code[pc + 2]] << 24) >> 24,
-            d = b + code[pc + 1];
+          v = (I32[b + code[pc + 2]] << 24) >> 24;
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = v >> 31;
           pc += 3;
           break;
         }
         case 0xc3: {
-          const v = (I32[b + code[pc + 2]] << 16) >> 16,
-            d = b + code[pc + 1];
+          v = (I32[b + code[pc + 2]] << 16) >> 16;
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = v >> 31;
           pc += 3;
           break;
         }
         case 0xc4: {
-          const v = I32[b + code[pc + 2]],
-            d = b + code[pc + 1];
+          v = I32[b + code[pc + 2]];
+          d = b + code[pc + 1];
           I32[d] = v;
           I32[d + 1] = v >> 31;
           pc += 3;
@@ -2208,6 +2460,8 @@ export function run(st: LoopState): number {
           if (mem !== null) {
             dv = mem.dv;
             memLen = dv.byteLength;
+            u8 = mem === null ? EMPTY_U8 : mem.u8;
+            m32 = mem === null ? EMPTY_I32 : mem.i32u8 === mem.u8 ? mem.i32! : memWords(mem);
           }
           // Bulk work the op did (BYTES_PER_FUEL); a negative balance stops at the next fuel point.
           if (inst.fuel.debt !== 0) {

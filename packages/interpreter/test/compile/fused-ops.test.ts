@@ -210,7 +210,78 @@ const WAT = `(module
     (i64.store (i32.const 64) (i64.const 0x8899aabbccddeeff))
     (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 1024))
     (i32.sub (i32.shl (local.get $x) (i32.const 35)) (i32.const 8))
-    (i32.load (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 64)))))`;
+    (i32.load (i32.add (i32.shl (local.get $x) (i32.const 2)) (i32.const 64))))
+  (func (export "pairs") (param $a i32) (param $b i32) (param $c i32) (result i32 i32 i32 i32 i32 i32)
+    (local $x i32) (local $y i32) (local $z i32) (local $w i32)
+    (local.set $x (local.get $a))
+    (local.set $y (local.get $b))
+    (local.set $z (i32.add (local.get $x) (local.get $y)))
+    (local.set $w (i32.add (local.get $z) (local.get $b)))
+    (local.set $x (i32.add (local.get $w) (local.get $a)))
+    (local.set $y (i32.add (local.get $y) (i32.const -7)))
+    (local.set $z (i32.shl (local.get $x) (i32.const 3)))
+    (local.set $w (i32.add (local.get $w) (i32.const 0x7fffffff)))
+    ;; the br_if lands on the second op of a pair: it runs alone
+    (block $l
+      (br_if $l (local.get $c))
+      (local.set $a (i32.add (local.get $a) (local.get $b))))
+    (local.set $b (i32.add (local.get $b) (i32.const 9)))
+    (local.get $x) (local.get $y) (local.get $z) (local.get $w) (local.get $a) (local.get $b))
+  (func (export "pairs_mem") (param $p i32) (param $q i32) (param $v i32) (result i32 i32 i32 i32 i32)
+    (local $t i32) (local $u i32)
+    (i32.store (i32.const 64) (i32.const 0x8899aabb))
+    (local.set $t (i32.add (local.get $p) (local.get $q)))
+    (i32.store8 offset=3 (local.get $t) (i32.const 0x1ab))
+    (local.set $u (i32.load8_u offset=3 (local.get $t)))
+    (i32.store8 offset=1 (local.get $q) (local.get $u))
+    (i32.store8 (local.get $p) (local.get $v))
+    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+    (local.set $q (i32.add (local.get $q) (i32.const 4)))
+    (local.set $u (i32.load offset=2 (i32.add (local.get $q) (i32.const 8))))
+    (local.get $p) (local.get $q) (local.get $u) (i32.load (i32.const 64)) (i32.load (i32.const 68)))
+  (func (export "pairs_load") (param $p i32) (param $q i32) (result i32 i32 i32 i32 i32)
+    (local $t i32) (local $u i32) (local $v i32) (local $w i32) (local $r i32)
+    (i64.store (i32.const 64) (i64.const 0x8899aabbccddeeff))
+    (i64.store (i32.const 72) (i64.const 0x0102030405060708))
+    (local.set $v (i32.load offset=2 (i32.add (local.get $q) (i32.const 4))))
+    (local.set $w (i32.load8_u offset=2 (i32.add (local.get $q) (i32.const 5))))
+    (local.set $t (i32.add (local.get $p) (local.get $q)))
+    (local.set $u (i32.load offset=1 (i32.add (local.get $t) (i32.const 3))))
+    (local.set $t (i32.add (i32.shl (local.get $p) (i32.const 2)) (i32.const 64)))
+    (local.set $p (i32.load (local.get $t)))
+    (block $d
+      (block $c
+        (block $b
+          (block $a
+            (br_table $a $b $c $d (i32.load8_u offset=1 (i32.add (local.get $q) (i32.const 7)))))
+          (local.set $r (i32.const 10))
+          (br $d))
+        (local.set $r (i32.const 20))
+        (br $d))
+      (local.set $r (i32.const 30)))
+    (local.get $u) (local.get $v) (local.get $w) (local.get $p) (local.get $r))
+  (table 1 funcref)
+  (elem (i32.const 0) $inc)
+  (func $inc (param $x i32) (result i32) (i32.add (local.get $x) (i32.const 3)))
+  (func (export "call_loop") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $top
+      (local.set $s (call $inc (local.get $s)))
+      (local.set $s (call_indirect (param i32) (result i32) (local.get $s) (i32.const 0)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
+  (func (export "pair_loops") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $s i32)
+    (loop $a
+      (i32.store8 (local.get $j) (local.get $s))
+      (local.set $j (i32.add (local.get $j) (local.get $n)))
+      (br_if $a (i32.lt_u (local.get $j) (i32.const 60000))))
+    (loop $b
+      (local.set $s (i32.add (local.get $s) (i32.const 3)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $b (i32.ne (local.get $i) (local.get $n))))
+    (i32.add (local.get $s) (i32.load (i32.const 600)))))`;
 
 let bytes: Uint8Array<ArrayBuffer>;
 let native: Record<string, (...a: unknown[]) => unknown>;
@@ -423,7 +494,62 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
     }
   });
 
-  it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops'])(
+  it('pairs of adjacent ops in one dispatch, a branch to the second op of a pair running it alone', () => {
+    const inst = instantiateModule(compileModule(bytes));
+    for (const a of I32S) {
+      for (const b of [0, 1, -1, 0x7fffffff, -0x80000000, 0x12345678]) {
+        for (const c of [0, 1]) {
+          expect(inst.invoke('pairs', [a, b, c])).toEqual((native.pairs(a, b, c) as number[]).map(u32));
+        }
+      }
+    }
+  });
+
+  it('pairs with byte loads and stores: wrapping and trapping like native, in either op of the pair', () => {
+    const { inst, native } = fresh();
+    const v = [0, 1, 60, 64, 65, 65532, 65533, 65534, 65535, 65536, -1, -3, -4, 0x7fffffff, -0x80000000];
+    for (const p of v) {
+      for (const q of [0, 1, 4, 65520, 65531, 65532, 65534, 65535, -1, -65536]) {
+        let expected: number[] | undefined;
+        try {
+          expected = (native.pairs_mem(p, q, 0x1234) as number[]).map(u32);
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('pairs_mem', [p, q, 0x1234])).toThrow(
+            expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+          );
+        } else {
+          expect(inst.invoke('pairs_mem', [p, q, 0x1234])).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  const FUEL_OF: Record<string, number> = { pair_loops: 8001, call_loop: 7801 };
+  it('pairs with loads and a br_table on a loaded byte: wrapping and trapping like native', () => {
+    const { inst, native } = fresh();
+    for (const p of [0, 1, 2, 16, 17, 18, 19, -1, 16383, 16384, 0x40000000]) {
+      for (const q of [0, 56, 57, 58, 59, 60, 64, 65, 66, 65520, 65524, 65525, 65526, 65527, -4, -5, -8]) {
+        let expected: number[] | undefined;
+        try {
+          expected = (native.pairs_load(p, q) as number[]).map(u32);
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) {
+          expect(() => inst.invoke('pairs_load', [p, q])).toThrow(
+            expect.objectContaining({ code: 'TRAP_MEMORY_OUT_OF_BOUNDS' }),
+          );
+        } else {
+          expect(inst.invoke('pairs_load', [p, q])).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it.each(['loop_sum', 'loop_step_s', 'loop_do', 'loop_imm', 'step_loops', 'pair_loops', 'call_loop'])(
     '%s: charges loop fuel on the back edge and stops at the same point for the same slices',
     (fn) => {
       const mod = compileModule(bytes);
@@ -431,6 +557,9 @@ describe.skipIf(typeof WebAssembly === 'undefined')('fused ops', () => {
       const expected = full.invoke(fn, [300]);
       expect(expected).toEqual([u32(native[fn](300))]);
       const fuelUsed = full.usage().fuelUsed;
+      // Fuel is one unit per WebAssembly instruction: these totals are what the engine charged before the pair
+      // ops existed (measured on that build); running two ops in one dispatch must not change them.
+      if (fn in FUEL_OF) expect(fuelUsed).toBe(FUEL_OF[fn]);
       for (const slice of [1, 2, 3, 7, 10, 64]) {
         const trace = (): number[] => {
           const inst = instantiateModule(mod);
