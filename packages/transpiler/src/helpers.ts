@@ -165,7 +165,33 @@ function u(x: number): number {
   return x >>> 0;
 }
 
+/**
+ * The capture signal (snapshots): thrown into the innermost yield of a stopped call's generator chain. Each
+ * generator frame's catch records its site, locals and operand values through CF and rethrows it; nothing else
+ * ever throws or catches it.
+ */
+export const CAPTURE_SIGNAL: object = Object.freeze({ capture: true });
+
+/** One generator frame as its capture record gives it (internal values; see emit.ts, SiteMeta). */
+export interface FrameRecord {
+  readonly func: number;
+  readonly pos: number;
+  readonly locals: readonly unknown[];
+  readonly stack: readonly unknown[];
+  /** A call site's arguments (its callee's parameters). */
+  readonly args: readonly unknown[];
+  /** The callee of a call_indirect site (a TFunction), else null. */
+  readonly fn: unknown;
+}
+
+/** Records of the capture in progress, innermost frame first (captures are synchronous: one at a time). */
+export const captured: FrameRecord[] = [];
+
 export const H = {
+  CS: CAPTURE_SIGNAL,
+  CF: (func: number, pos: number, locals: unknown[], stack: unknown[], args: unknown[], fn: unknown): void => {
+    captured.push({ func, pos, locals, stack, args, fn });
+  },
   SN: BigInt.asIntN,
   UN: BigInt.asUintN,
   FR: Math.fround,
