@@ -121,7 +121,7 @@ export const HELPER_NAMES = [
   'h_vstl',
   'h_gv',
   'h_sv',
-  'CS',
+  'KP',
   'CF',
 ] as const;
 
@@ -283,9 +283,9 @@ export function emitModule(m: ModuleIR, reentry: readonly ReentryRequest[] = [])
       const params = type.params.map((_, k) => `l${k}`).join(', ');
       const all = locals.map((t, k) => (k < type.params.length ? `l${k}` : ZERO[SUFFIX[t]])).join(', ');
       const cost = entryCosts[i];
-      // A capture (see CS) stops it at its entry: the frame's record is its arguments.
+      // A capture (see KP) stops it at its entry: the frame's record is its arguments.
       out.push(
-        `function* g${fIndex}(${params}) {\ntry { while (D < MAXD && F < ${cost} && !FQ(${cost})) yield ${cost}; } catch (e) { if (e === CS) CF(${fIndex}, 0, [${all}], EMPTY, EMPTY, null); throw e; }\nreturn f${fIndex}(${params});\n}`,
+        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost} && !FQ(${cost})) { if ((yield ${cost}) === KP) { CF(${fIndex}, [0, EMPTY], [${all}], null); return KP; } }\nreturn f${fIndex}(${params});\n}`,
       );
       const entry: SiteMeta = { pos: 0, kind: 0, callee: -1, typeIndex: -1, stack: [], slots: [], cost };
       frames.push({ locals, nParams: type.params.length, sites: new Map([[0, entry]]), spans: new Map() });
@@ -379,11 +379,13 @@ function emitFunction(
   const segCost: number[] = [];
   let fuelCount = 0;
   const hasMem = m.memories.length > 0 || m.imports.some((i) => i.kind === 2);
-  // Suspension sites (generator forms): their metadata, and the capture record each one gives (see CS/CF).
+  // Suspension sites (generator forms): their metadata, and the capture statement of each (see KP/CF).
   const sites = new Map<number, SiteMeta>();
   const spans = new Map<number, readonly [number, number]>();
-  const captures: string[] = [];
   const segPos: number[] = [];
+  const segCap: string[] = [];
+  /** The capture statement of the call being emitted (generator forms), checked after it returns. */
+  let capCheck: string | null = null;
   let ins = 0;
   let insAt = -1;
   const ctrlElse = new Map<number, number>();
@@ -459,8 +461,11 @@ function emitFunction(
       slots: pend.map((p) => p == null),
       cost: 0,
     });
-    const list = (xs: string) => (xs === '' ? 'EMPTY' : `[${xs}]`);
-    captures.push(`case ${pos}: R = ${list(exprs.join(', '))}; A = ${list(args)}; break;`);
+    // The frame's record: its site, (before entering a leaf) the call's arguments and its operand values, in R;
+    // the locals and `fn` are added once, after the function body's block X (no variable of its own: every
+    // variable of a generator is saved in each generator object).
+    const rest = exprs.length > 0 ? `, ${exprs.join(', ')}` : '';
+    return `{ R = [${pos}, ${kind === 1 ? `[${args}]` : 'EMPTY'}${rest}]; break X; }`;
   };
   const resetStack = (height: number, types: readonly number[]) => {
     st.length = height;
@@ -472,7 +477,7 @@ function emitFunction(
     if (segCost.length > 0) segCost[segCost.length - 1] = Math.max(1, fuelCount);
     fuelCount = 0;
     if (gen) {
-      site(pos, 0, -1, -1, '');
+      segCap.push(site(pos, 0, -1, -1, ''));
       if (pos - 1 === target) {
         // The re-entry variant's site: charge this segment afresh, as the stopped yield would on resumption.
         b.push('RS = false;');
@@ -523,31 +528,38 @@ function emitFunction(
     if (gen && !imported && leafInfo?.leaves[j - L.nImportedFuncs]) {
       // A leaf: its entry is paid here, at the point its own generator would yield (see emitModule).
       const cost = leafInfo.entryCosts[j - L.nImportedFuncs];
-      site(pos, 1, j, -1, args.join(', '));
+      const cap = site(pos, 1, j, -1, args.join(', '));
       (sites.get(pos) as { cost: number }).cost = cost;
-      const wait = `while (D < MAXD && F < ${cost} && !FQ(${cost})) { S = ${pos}; yield ${cost}; }`;
+      const wait = `while (D < MAXD && F < ${cost} && !FQ(${cost})) { if ((yield ${cost}) === KP) ${cap} }`;
       if (callSite()) {
-        emit(`if (RS) { RS = false; R = (yield* NX); } else { ${wait} R = f${j}(${args.join(', ')}); }`);
+        emit(
+          `if (RS) { RS = false; R = (yield* NX); if (R === KP) ${cap} } else { ${wait} R = f${j}(${args.join(', ')}); }`,
+        );
         return 'R';
       }
       emit(wait);
       return `f${j}(${args.join(', ')})`;
     }
     if (gen) {
-      site(pos, 2, j, -1, args.join(', '));
+      capCheck = site(pos, 2, j, -1, args.join(', '));
       const call = imported ? `IG${j}(${args.join(', ')})` : `g${j}(${args.join(', ')})`;
       const re = callSite();
-      emit(`S = ${pos};`);
       return re ? `(yield* (RS ? (RS = false, NX) : ${call}))` : `(yield* ${call})`;
     }
     return imported ? `I${j}(${args.join(', ')})` : `f${j}(${args.join(', ')})`;
   };
   const assignResults = (t: FuncTypeIR, expr: string, after: string) => {
     const n = t.results.length;
-    if (n === 0) emit(`${expr};${after}`);
-    else if (n === 1) emit(`${push(t.results[0])} = ${expr};${after}`);
-    else {
-      emit(`R = ${expr};${after}`);
+    // A resumable call returns KP when a capture passes through it (see KP): the caller records its frame too.
+    const cap = capCheck;
+    capCheck = null;
+    const check = (x: string) => (cap === null ? '' : ` if (${x} === KP) ${cap}`);
+    if (n === 0) emit(cap === null ? `${expr};${after}` : `if (${expr} === KP) ${cap}${after}`);
+    else if (n === 1) {
+      const x = push(t.results[0]);
+      emit(`${x} = ${expr};${check(x)}${after}`);
+    } else {
+      emit(`R = ${expr};${check('R')}${after}`);
       t.results.forEach((r, i) => emit(`${push(r)} = R[${i}];`));
     }
   };
@@ -893,9 +905,8 @@ function emitFunction(
           let expr = `fn.js(${args.join(', ')})`;
           if (gen) {
             const pos = insAt + 1;
-            site(pos, 3, -1, c[pc + 1], args.join(', '));
+            capCheck = site(pos, 3, -1, c[pc + 1], args.join(', '));
             const re = callSite();
-            emit(`S = ${pos};`);
             expr = re
               ? `(yield* (RS ? (RS = false, NX) : fn.gen(${args.join(', ')})))`
               : `(yield* fn.gen(${args.join(', ')}))`;
@@ -1124,7 +1135,7 @@ function emitFunction(
     if (gen) (sites.get(segPos[k]) as { cost: number }).cost = cost;
     // S (the site a capture finds the frame at) is set on the cold path only.
     b[segAt[k]] = gen
-      ? `while ((F -= ${cost}) < 0 && !FG(${cost})) { S = ${segPos[k]}; yield ${cost};${hasMem ? ' dv = DV;' : ''} }`
+      ? `while ((F -= ${cost}) < 0 && !FG(${cost})) { if ((yield ${cost}) === KP) ${segCap[k]}${hasMem ? ' dv = DV;' : ''} }`
       : `if ((F -= ${cost}) < 0 && !FG(${cost})) h_fuel();`;
   }
   if (reentry !== null && !reached) throw new Error(`transpiler: no re-entry site at ${reentry.pos} in f${fIndex}`);
@@ -1134,13 +1145,13 @@ function emitFunction(
   // closure's DV is reloaded at every access), refreshed wherever DV can change: after calls, memory.grow and
   // a generator's resumption.
   if (hasMem) decls.push('dv = DV');
-  if (gen) decls.push('S = 0', 'A = null');
   let head: string;
   let body = b.join('\n');
   if (gen) {
-    // A capture throws CS into the innermost yield: each frame on the way out records its site, locals and
-    // operand values (CF), innermost first. Any other exception passes through unchanged.
-    body = `try {\n${body}\n} catch (e) { if (e === CS) { switch (S) { ${captures.join(' ')} } CF(${fIndex}, S, [${localNames}], R, A, fn); } throw e; }`;
+    // A capture resumes the innermost yield with KP: from there each frame leaves block X with its site and
+    // operand values, records them with its locals (CF) and returns KP to its caller, innermost first. Only
+    // cold paths (after a yield) and one compare after each resumable call are added to the code.
+    body = `X: {\n${body}\n}\nCF(${fIndex}, R, [${localNames}], fn);\nreturn KP;`;
   }
   if (reentry === null) {
     for (let i = type.params.length; i < localTypes.length; i++) decls.push(`l${i} = ${ZERO[SUFFIX[localTypes[i]]]}`);

@@ -166,13 +166,16 @@ function u(x: number): number {
 }
 
 /**
- * The capture signal (snapshots): thrown into the innermost yield of a stopped call's generator chain. Each
- * generator frame's catch records its site, locals and operand values through CF and rethrows it; nothing else
- * ever throws or catches it.
+ * The capture signal (snapshots), `KP` in the generated code: sent into the innermost yield of a stopped call's
+ * generator chain (`it.next(KP)`). Each frame records its site, locals and operand values through CF and returns
+ * KP to its caller, which does the same; no guest code runs. Guest values are never this object.
  */
 export const CAPTURE_SIGNAL: object = Object.freeze({ capture: true });
 
-/** One generator frame as its capture record gives it (internal values; see emit.ts, SiteMeta). */
+/**
+ * One generator frame as its capture record gives it (internal values; see emit.ts, SiteMeta). A host function's
+ * generator waiting on a promise records itself with `func` -1, its TFunction in `fn` and its arguments.
+ */
 export interface FrameRecord {
   readonly func: number;
   readonly pos: number;
@@ -188,9 +191,10 @@ export interface FrameRecord {
 export const captured: FrameRecord[] = [];
 
 export const H = {
-  CS: CAPTURE_SIGNAL,
-  CF: (func: number, pos: number, locals: unknown[], stack: unknown[], args: unknown[], fn: unknown): void => {
-    captured.push({ func, pos, locals, stack, args, fn });
+  KP: CAPTURE_SIGNAL,
+  /** A frame's capture record: `r` is [position, call arguments (before entering a leaf), ...operand values]. */
+  CF: (func: number, r: unknown[], locals: unknown[], fn: unknown): void => {
+    captured.push({ func, pos: r[0] as number, locals, stack: r.slice(2), args: r[1] as unknown[], fn });
   },
   SN: BigInt.asIntN,
   UN: BigInt.asUintN,

@@ -252,6 +252,11 @@ export function hostFunction(type: FunctionType, impl: HostFunctionImpl): TFunct
     let r = callHost(args);
     if (isThenable(r)) {
       const s = (yield r) as { ok: boolean; value: unknown };
+      if (s === CAPTURE_SIGNAL) {
+        // A capture (snapshot): the call waits on this host function with these arguments.
+        captured.push({ func: -1, pos: -1, locals: EMPTY, stack: EMPTY, args, fn: f });
+        return CAPTURE_SIGNAL;
+      }
       if (!s.ok) throw trap('TRAP_HOST_ERROR', { import: f.index }, s.value);
       r = s.value;
     }
@@ -980,22 +985,24 @@ export class Execution {
   }
 
   /**
-   * @internal Snapshot: throws the capture signal into the stopped call's generator chain and returns the frame
-   * records (innermost first). The chain is gone afterwards: {@link reenter} gives the call a new one.
+   * @internal Snapshot: sends the capture signal into the stopped call's generator chain and returns the frame
+   * records (innermost first). The chain is done afterwards: {@link reenter} gives the call a new one.
    */
   captureFrames(): FrameRecord[] {
     const it = this.it;
     if (it === null) return [];
     captured.length = 0;
     const saved = current;
+    let r: IteratorResult<unknown, unknown>;
     try {
-      it.throw(CAPTURE_SIGNAL);
-    } catch (e) {
-      if (e !== CAPTURE_SIGNAL) throw e;
+      r = it.next(CAPTURE_SIGNAL);
     } finally {
       current = saved;
     }
     this.it = null;
+    if (!r.done || r.value !== CAPTURE_SIGNAL) {
+      throw new FaygerError({ code: 'INTERNAL', phase: 'execute', message: 'a capture did not unwind the call' });
+    }
     return captured.splice(0);
   }
 

@@ -111,9 +111,12 @@ function unsupported(found: string): FaygerError {
 }
 
 /** Capture records (innermost first) → frames bottom first, with the pending host call of a waiting call. */
-export function framesOf(state: InstanceState, records: readonly FrameRecord[]): CallFrames {
+export function framesOf(state: InstanceState, all: readonly FrameRecord[]): CallFrames {
   const frames: Frame[] = [];
   let pending: CallFrames['pending'] = null;
+  // A waiting call's innermost record is the host function's (func -1): the pending call and its arguments.
+  const host = all.length > 0 && all[0].func < 0 ? all[0] : null;
+  const records = host === null ? all : all.slice(1);
   const n = records.length;
   for (let k = n - 1; k >= 0; k--) {
     const r = records[k];
@@ -136,10 +139,12 @@ export function framesOf(state: InstanceState, records: readonly FrameRecord[]):
         stack: [],
       });
     } else if (site.kind !== 0) {
-      if (callee === null || callee.inst !== null) throw unsupported('a call waiting in another instance');
+      if (host === null || callee === null || callee.inst !== null || host.fn !== callee) {
+        throw unsupported('a call waiting in another instance');
+      }
       const j = state.funcs.indexOf(callee);
       if (j < 0 || j >= state.module.layout.nImportedFuncs) throw unsupported('a call waiting on a foreign function');
-      pending = { func: j, args: r.args };
+      pending = { func: j, args: host.args };
     }
   }
   return { frames, pending };

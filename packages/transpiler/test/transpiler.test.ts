@@ -127,17 +127,12 @@ const ALLOWED = new Set<string>([
   'setUint8',
   'setUint16',
   'setUint32',
-  // Snapshots: the capture (try/catch around each generator body, the site S, the record CF) and the re-entry
-  // variants r<f>_<pos>(NX, V) with their guard RS.
-  'try',
-  'catch',
-  'throw',
-  'e',
-  'S',
+  // Snapshots: the capture (the signal KP, the block X a capturing frame leaves with its record in R, CF) and
+  // the re-entry variants r<f>_<pos>(NX, V) with their guard RS.
+  'X',
   'RS',
   'NX',
   'V',
-  'A',
   'setG',
   'r',
 ]);
@@ -591,9 +586,9 @@ describe('leaf functions (no loop, no call) have no generator body', () => {
     const mod = compileModule(bytes);
     // f0 ($leaf) and f1 ($pair) are leaves: one-line wrappers, called plainly (entry paid before) from generators.
     expect(mod.source).toMatch(
-      /function\* g0\(l0\) \{\ntry \{ while \(D < MAXD && F < (\d+) && !FQ\(\1\)\) yield \1; \} catch \(e\) \{ if \(e === CS\) CF\(0, 0, \[l0\], EMPTY, EMPTY, null\); throw e; \}\nreturn f0\(l0\);\n\}/,
+      /function\* g0\(l0\) \{\nwhile \(D < MAXD && F < (\d+) && !FQ\(\1\)\) \{ if \(\(yield \1\) === KP\) \{ CF\(0, \[0, EMPTY\], \[l0\], null\); return KP; \} \}\nreturn f0\(l0\);\n\}/,
     );
-    expect(mod.source).toMatch(/function\* g1\(l0\) \{\ntry \{ while/);
+    expect(mod.source).toMatch(/function\* g1\(l0\) \{\nwhile/);
     expect(mod.source).not.toMatch(/yield\* g[01]\(/);
     expect(mod.source).toMatch(/function\* g3\(l0\) \{\nlet /); // run: a loop, so a real generator
     for (const slice of [1, 2, 3, 5, 8, 13, 21, 1000]) {
