@@ -6,7 +6,7 @@ export default defineProject({
   resolve: { conditions: ['@fayger/source'] },
   ssr: { resolve: { conditions: ['@fayger/source'] } },
   test: {
-    include: ['test/differential/**/*.test.ts', 'test/runtime/**/*.test.ts'],
+    include: ['test/differential/**/*.test.ts', 'test/runtime/**/*.test.ts', 'test/snapshot/engine-snapshot.test.ts'],
     // support.test.ts loads wabt at import time (a WebAssembly module): it cannot load without the WebAssembly global.
     exclude: ['test/runtime/support.test.ts'],
     pool: 'forks',

@@ -25,14 +25,13 @@ export interface SnapshotRunOptions {
 }
 
 /**
- * Reads and checks `--snapshot`, `--snapshot-on-exit-after` and `--snapshot-key`. Snapshots need an engine that can
- * capture and restore (the interpreter): `--engine auto` becomes interpreter, any other engine is a usage error.
+ * Reads and checks `--snapshot`, `--snapshot-on-exit-after` and `--snapshot-key` (both engines, the interpreter
+ * and the transpiler, capture and restore snapshots).
  */
 export function parseSnapshotOptions(
   command: string,
   cwd: string,
   values: Record<string, unknown>,
-  engine: string,
 ): SnapshotRunOptions | undefined {
   const out = values.snapshot as string | undefined;
   const after = values['snapshot-on-exit-after'] as string | undefined;
@@ -49,12 +48,6 @@ export function parseSnapshotOptions(
     if (!Number.isSafeInteger(afterFuel))
       throw usage(command, `--snapshot-on-exit-after ${JSON.stringify(after)}`, 'a positive integer amount of fuel');
   }
-  if (engine !== 'auto' && engine !== 'interpreter')
-    throw usage(
-      command,
-      `--engine ${engine} with --snapshot`,
-      '--engine interpreter (or auto): only the interpreter can capture and restore an instance',
-    );
   return {
     out: resolve(cwd, out),
     ...(afterFuel !== undefined ? { afterFuel } : {}),

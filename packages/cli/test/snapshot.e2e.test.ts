@@ -56,8 +56,15 @@ describe('snapshot and resume through the CLI', () => {
     expect(whole.code).toBe(7);
     expect(whole.stdout.split('\n').filter(Boolean)).toHaveLength(20);
 
-    for (const n of ['300000', '1500000']) {
-      const first = fayger('run', 'ticker.wasm', '--snapshot', `t${n}.snap`, '--snapshot-on-exit-after', n);
+    // Both engines capture; `fayger resume` continues on the engine that wrote the snapshot (--engine auto).
+    for (const [n, engine] of [
+      ['300000', 'transpiler'],
+      ['1500000', 'interpreter'],
+    ] as const) {
+      const first = fayger(
+        ...['run', 'ticker.wasm', '--engine', engine],
+        ...['--snapshot', `t${n}.snap`, '--snapshot-on-exit-after', n],
+      );
       expect(first.code, first.stderr).toBe(0);
       expect(first.stderr).toMatch(new RegExp(`snapshot after \\d+ fuel .* written to .*t${n}\\.snap`));
       expect(first.stdout.length).toBeLessThan(whole.stdout.length);
@@ -66,6 +73,7 @@ describe('snapshot and resume through the CLI', () => {
       expect(info.code, info.stderr).toBe(0);
       // Stopped at the first fuel point at or past N (one busy-loop turn costs < 100), not at a slice boundary.
       const stoppedAt = JSON.parse(info.stdout).fuelUsed as number;
+      expect(info.stdout).toContain(`fayger-${engine}`);
       expect(stoppedAt).toBeGreaterThanOrEqual(Number(n));
       expect(stoppedAt - Number(n)).toBeLessThan(100);
 

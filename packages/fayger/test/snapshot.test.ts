@@ -9,53 +9,57 @@ import { counterLoop } from './support/guests.js';
 /** `_start` counts to 1,000,000 and returns the count % 256 (= 64). */
 const LOOP = counterLoop(1_000_000);
 
-it('snapshots a suspended instance as signed bytes and resumes it in a fresh Fayger to the same end', async () => {
-  const digest = detectDigestProvider();
-  const buf = await packModule(LOOP, manifestForModule(LOOP, { label: 'snap-test' }), digest);
-  const hostKey = createEd25519Signer(new Uint8Array(32).fill(4));
-  const roots = {
-    version: 1 as const,
-    keys: [trustedRootEntry(hostKey.publicKey, { publishers: ['fayger.snapshot'] })],
-  };
-  const make = () =>
-    createFayger({ adapter: createMemoryAdapter(), trust: { roots, allowUnsigned: true }, engine: 'interpreter' });
+it.each(['interpreter', 'transpiler'] as const)(
+  '%s: snapshots a suspended instance as signed bytes and resumes it in a fresh Fayger to the same end',
+  async (engine) => {
+    const digest = detectDigestProvider();
+    const buf = await packModule(LOOP, manifestForModule(LOOP, { label: 'snap-test' }), digest);
+    const hostKey = createEd25519Signer(new Uint8Array(32).fill(4));
+    const roots = {
+      version: 1 as const,
+      keys: [trustedRootEntry(hostKey.publicKey, { publishers: ['fayger.snapshot'] })],
+    };
+    const make = () => createFayger({ adapter: createMemoryAdapter(), trust: { roots, allowUnsigned: true }, engine });
 
-  const whole = make();
-  const expected = await whole.run(buf);
-  await whole.close();
-  expect(expected.state).toBe('Terminated');
+    const whole = make();
+    const expected = await whole.run(buf);
+    await whole.close();
+    expect(expected.state).toBe('Terminated');
 
-  const first = make();
-  const handle = await first.start(buf, {
-    onInstance: (instance) => {
-      const off = instance.onTransition((t) => {
-        if (t.to !== 'Running') return;
-        off();
-        instance.suspend();
-      });
-    },
-  });
-  await new Promise<void>((r) => {
-    if (handle.instance.state === 'Suspended') r();
-    else handle.instance.onTransition((t) => t.to === 'Suspended' && r());
-  });
-  const bytes = await first.snapshot(handle.instance, { signer: hostKey });
-  handle.instance.terminate('test');
-  await first.close();
+    const first = make();
+    const handle = await first.start(buf, {
+      onInstance: (instance) => {
+        const off = instance.onTransition((t) => {
+          if (t.to !== 'Running') return;
+          off();
+          instance.suspend();
+        });
+      },
+    });
+    await new Promise<void>((r) => {
+      if (handle.instance.state === 'Suspended') r();
+      else handle.instance.onTransition((t) => t.to === 'Suspended' && r());
+    });
+    expect(handle.instance.snapshot().engine.engine).toBe(`fayger-${engine}`);
+    const bytes = await first.snapshot(handle.instance, { signer: hostKey });
+    handle.instance.terminate('test');
+    await first.close();
 
-  const second = make();
-  const resumed = await second.resume(buf, bytes);
-  await second.close();
-  expect(resumed.state).toBe('Terminated');
-  expect(resumed.exitCode).toBe(expected.exitCode);
-  expect(resumed.usage.fuelUsed).toBe(expected.usage.fuelUsed);
+    const second = make();
+    const resumed = await second.resume(buf, bytes);
+    await second.close();
+    expect(resumed.state).toBe('Terminated');
+    expect(resumed.exitCode).toBe(expected.exitCode);
+    expect(resumed.usage.fuelUsed).toBe(expected.usage.fuelUsed);
 
-  // An altered snapshot is refused before anything runs.
-  const bad = bytes.slice();
-  bad[200]! ^= 1;
-  const third = make();
-  const err = await third.resume(buf, bad).catch((e: unknown) => e);
-  await third.close();
-  expect(FaygerError.is(err)).toBe(true);
-  expect((err as FaygerError).code).toMatch(/^SNAPSHOT_(MALFORMED|DIGEST_MISMATCH)$/);
-}, 120_000);
+    // An altered snapshot is refused before anything runs.
+    const bad = bytes.slice();
+    bad[200]! ^= 1;
+    const third = make();
+    const err = await third.resume(buf, bad).catch((e: unknown) => e);
+    await third.close();
+    expect(FaygerError.is(err)).toBe(true);
+    expect((err as FaygerError).code).toMatch(/^SNAPSHOT_(MALFORMED|DIGEST_MISMATCH)$/);
+  },
+  120_000,
+);

@@ -311,7 +311,7 @@ export class Instance implements BufInstance, SchedulerTask {
           'an engine that restores snapshots',
           `${this.implementation}, which does not`,
           { implementation: this.implementation },
-          'Resume with `--engine interpreter` (the interpreter restores snapshots).',
+          'Resume with an engine that restores snapshots (`--engine interpreter` or `--engine transpiler`).',
         );
       }
 
@@ -629,7 +629,7 @@ export class Instance implements BufInstance, SchedulerTask {
         'an engine that captures snapshots',
         `${this.implementation}, which does not`,
         { implementation: this.implementation },
-        'Run the app with `--engine interpreter` (the interpreter captures snapshots).',
+        'Run the app with an engine that captures snapshots (`--engine interpreter` or `--engine transpiler`).',
       );
     }
     const entry = this.buf.manifest.entry.export;
@@ -672,7 +672,7 @@ export class Instance implements BufInstance, SchedulerTask {
         `a state of ${this.impl.descriptor.id} (the routed engine)`,
         `one of ${snap.engine.engine}`,
         { engine: snap.engine.engine },
-        `Resume with the engine that wrote it (\`--engine interpreter\` for ${snap.engine.engine}).`,
+        `Resume with the engine that wrote it (\`--engine ${engineFlag(snap.engine.engine)}\` for ${snap.engine.engine}).`,
       );
     }
     const revoked = (capability: string, of: string) =>
@@ -1008,4 +1008,9 @@ export class Instance implements BufInstance, SchedulerTask {
       usage: this.usage(),
     });
   }
+}
+
+/** The `--engine` value of an engine id (snapshot hints). */
+function engineFlag(id: string): string {
+  return id === 'fayger-transpiler' ? 'transpiler' : id === 'fayger-interpreter' ? 'interpreter' : 'auto';
 }

@@ -219,8 +219,8 @@ export interface BufInstance {
   /**
    * Captures the instance — Suspended, or waiting on a host call — as an InstanceSnapshot (engine state, app and
    * code digest, grants, the pending host op, open WASI descriptors); the instance is unchanged and may go on.
-   * SNAPSHOT_NOT_SUSPENDED otherwise; SNAPSHOT_UNSUPPORTED on an engine without snapshots (the transpiler:
-   * run with `--engine interpreter`) or with a live host object in the guest.
+   * SNAPSHOT_NOT_SUSPENDED otherwise; SNAPSHOT_UNSUPPORTED on an engine without snapshots (both built-in
+   * engines, the interpreter and the transpiler, have them) or with a live host object in the guest.
    */
   snapshot(): InstanceSnapshot;
 }

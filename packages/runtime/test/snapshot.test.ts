@@ -1,5 +1,6 @@
 import { FaygerError, type InstanceSnapshot } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
+import { createInterpreterImplementation } from '@fayger/interpreter';
 import { createTranspilerImplementation } from '@fayger/transpiler';
 import { TEST_ENGINE, cap, loadedBuf, setup, wasiGuest } from './support/harness.js';
 
@@ -49,7 +50,7 @@ async function suspendedSnapshot(): Promise<{ snapshot: InstanceSnapshot; stdout
   return { snapshot: structuredClone(snapshot), stdout };
 }
 
-describe.runIf(TEST_ENGINE === 'interpreter')('snapshot and resume (runtime)', () => {
+describe(`snapshot and resume (runtime, on the ${TEST_ENGINE})`, () => {
   it('a WASI guest with a file open resumes in a fresh runtime and ends as an uninterrupted run', async () => {
     const ref = setup({ busOptions: { files: FILES } });
     const whole = ref.runtime.instantiate(loadedBuf({ code: READER, capabilities: caps() }));
@@ -149,9 +150,10 @@ describe.runIf(TEST_ENGINE === 'interpreter')('snapshot and resume (runtime)', (
     ).toBe('SNAPSHOT_MALFORMED');
   });
 
-  it('on the transpiler, snapshot() is SNAPSHOT_UNSUPPORTED naming --engine interpreter; a running instance is not suspended', async () => {
+  it('a transpiler snapshot resumes on the transpiler (also when routed with the interpreter), not on the interpreter alone', async () => {
+    const transpilerOnly = () => [createTranspilerImplementation()];
     const { runtime } = setup({
-      implementations: [createTranspilerImplementation()],
+      implementations: transpilerOnly(),
       busOptions: { files: FILES },
       limits: { sliceFuel: 1000, softLimitRatio: 0.5, softActions: { fuel: 'suspend' } },
     });
@@ -160,14 +162,34 @@ describe.runIf(TEST_ENGINE === 'interpreter')('snapshot and resume (runtime)', (
     const suspended = new Promise<void>((r) => inst.onTransition((t) => t.to === 'Suspended' && r()));
     await inst.start();
     await suspended;
-    let err: unknown;
-    try {
-      inst.snapshot();
-    } catch (e) {
-      err = e;
-    }
-    expect(FaygerError.is(err) && err.code).toBe('SNAPSHOT_UNSUPPORTED');
-    expect(String((err as Error).message)).toContain('--engine interpreter');
+    const snapshot = structuredClone(inst.snapshot());
     inst.terminate();
+    expect(snapshot.engine.engine).toBe('fayger-transpiler');
+
+    const ref = setup({ implementations: transpilerOnly(), busOptions: { files: FILES } });
+    const whole = ref.runtime.instantiate(loadedBuf({ code: READER, capabilities: caps() }));
+    const expected = await whole.runToCompletion();
+
+    // Routed among both engines (the transpiler first or last): the one that wrote the snapshot resumes it.
+    for (const implementations of [
+      [createTranspilerImplementation(), createInterpreterImplementation()],
+      [createInterpreterImplementation(), createTranspilerImplementation()],
+    ]) {
+      const fresh = setup({ implementations, busOptions: { files: FILES } });
+      const resumed = fresh.runtime.resume(loadedBuf({ code: READER, capabilities: caps() }), snapshot);
+      const info = await resumed.runToCompletion();
+      expect(fresh.bus.stdout.get(resumed.id)).toBe('second part');
+      expect(info.exitCode).toBe(expected.exitCode);
+      expect(info.usage.fuelUsed).toBe(expected.usage.fuelUsed);
+    }
+
+    const interpOnly = setup({ implementations: [createInterpreterImplementation()], busOptions: { files: FILES } });
+    const refused = interpOnly.runtime.resume(loadedBuf({ code: READER, capabilities: caps() }), snapshot);
+    let err: unknown;
+    await refused.start().catch((e: unknown) => {
+      err = e;
+    });
+    expect(FaygerError.is(err) && err.code).toBe('SNAPSHOT_ENGINE_MISMATCH');
+    expect(String((err as Error).message)).toContain('--engine transpiler');
   });
 });

@@ -237,7 +237,12 @@ export class TranspiledInstance {
   }
 }
 
-function linkInstance(module: TranspiledModule, imports: Imports, options: InstanceOptions): TranspiledInstance {
+function linkInstance(
+  module: TranspiledModule,
+  imports: Imports,
+  options: InstanceOptions,
+  code?: Parameters<typeof link>[2]['code'],
+): TranspiledInstance {
   const fuel: FuelAccount = {
     remaining: options.fuel ?? UNLIMITED_FUEL,
     used: 0,
@@ -250,8 +255,22 @@ function linkInstance(module: TranspiledModule, imports: Imports, options: Insta
     maxTableElements: options.maxTableElements ?? Infinity,
     geometricMemory: options.geometricMemory ?? false,
     fuel,
+    ...(code === undefined ? {} : { code }),
   });
   return new TranspiledInstance(module, state, exports);
+}
+
+/**
+ * @internal Links an instance of `module` running `code` (the module with re-entry variants) without running
+ * its start function: the first step of restoring a snapshot.
+ */
+export function linkForRestore(
+  module: TranspiledModule,
+  imports: Imports,
+  options: InstanceOptions,
+  code: NonNullable<Parameters<typeof link>[2]['code']>,
+): TranspiledInstance {
+  return linkInstance(module, imports, options, code);
 }
 
 /** Instantiates synchronously and runs the start function. Throws WASM_LINK_ERROR or the start trap. */

@@ -121,6 +121,8 @@ export const HELPER_NAMES = [
   'h_vstl',
   'h_gv',
   'h_sv',
+  'KP',
+  'CF',
 ] as const;
 
 export interface EmittedModule {
@@ -135,6 +137,47 @@ export interface EmittedModule {
    * only fuel point is its entry); its generator `g<i>` is a two-line wrapper over the plain `f<i>`.
    */
   readonly leaves: readonly boolean[];
+  /**
+   * Per defined function: its suspension sites (see {@link SiteMeta}), by position, and the value types of its
+   * locals (params first). Snapshots name frames by these positions.
+   */
+  readonly frames: readonly FrameMeta[];
+}
+
+/**
+ * Where a generator frame can be stopped, by position `pos` in the function body: 0 is the function entry (its
+ * first fuel point), k + 1 is the body's k-th instruction (counting every opcode, `else` and `end` included, from
+ * 0) — a `loop` (its header's fuel point) or a `call` / `call_indirect` (the frame waits in its callee). Positions
+ * are engine-neutral: they depend only on the wasm code.
+ */
+export interface SiteMeta {
+  readonly pos: number;
+  /** 0 fuel point (entry or loop header), 1 call of a leaf (stopped before entering it), 2 call, 3 call_indirect. */
+  readonly kind: 0 | 1 | 2 | 3;
+  /** Callee function index (kinds 1, 2), else -1. */
+  readonly callee: number;
+  /** Type index of a call_indirect, else -1. */
+  readonly typeIndex: number;
+  /** Types of the operand stack at the site, below a call's operands (its arguments and table index). */
+  readonly stack: readonly number[];
+  /** Per stack entry: true when the generated code holds it in a slot variable (restored on re-entry). */
+  readonly slots: readonly boolean[];
+  /** Fuel the site's segment charges when resumed (fuel points; the leaf's entry cost for kind 1). */
+  readonly cost: number;
+}
+
+export interface FrameMeta {
+  readonly locals: readonly number[];
+  readonly nParams: number;
+  readonly sites: ReadonlyMap<number, SiteMeta>;
+  /** Instruction index of each block/loop/if → its `else` (or -1) and `end` (for re-entry variants). */
+  readonly spans: ReadonlyMap<number, readonly [number, number]>;
+}
+
+/** A re-entry variant to emit: function index (imports counted) and the site position it resumes at. */
+export interface ReentryRequest {
+  readonly func: number;
+  readonly pos: number;
 }
 
 export interface ModuleLayout {
@@ -191,7 +234,7 @@ function numLit(x: number): string {
 
 const cvt = new DataView(new ArrayBuffer(8));
 
-export function emitModule(m: ModuleIR): EmittedModule {
+export function emitModule(m: ModuleIR, reentry: readonly ReentryRequest[] = []): EmittedModule {
   const L = layoutOf(m);
   const out: string[] = [];
   out.push('"use strict";');
@@ -224,33 +267,52 @@ export function emitModule(m: ModuleIR): EmittedModule {
   // same. Every other function is emitted twice. First pass: plain forms, which tell leaves and entry costs.
   const leaves: boolean[] = [];
   for (let i = 0; i < m.codes.length; i++) {
-    const a = emitFunction(m, L, i, false, pool, null);
+    const a = emitFunction(m, L, i, false, pool, null, null);
     out.push(a.src);
     entryCosts.push(a.entryCost);
     leaves.push(a.leaf);
   }
   const leafCosts = { leaves, entryCosts };
+  const frames: FrameMeta[] = [];
+  const variants: string[] = [];
   for (let i = 0; i < m.codes.length; i++) {
     const fIndex = L.nImportedFuncs + i;
     if (leaves[i]) {
-      const params = L.funcTypes[fIndex].params.map((_, k) => `l${k}`).join(', ');
+      const type = L.funcTypes[fIndex];
+      const locals = [...type.params, ...m.codes[i].locals];
+      const params = type.params.map((_, k) => `l${k}`).join(', ');
+      const all = locals.map((t, k) => (k < type.params.length ? `l${k}` : ZERO[SUFFIX[t]])).join(', ');
       const cost = entryCosts[i];
+      // A capture (see KP) stops it at its entry: the frame's record is its arguments.
       out.push(
-        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost} && !FQ(${cost})) yield ${cost};\nreturn f${fIndex}(${params});\n}`,
+        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost} && !FQ(${cost})) { if ((yield ${cost}) === KP) { CF(${fIndex}, [0, EMPTY], [${all}], null); return KP; } }\nreturn f${fIndex}(${params});\n}`,
       );
-    } else out.push(emitFunction(m, L, i, true, pool, leafCosts).src);
+      const entry: SiteMeta = { pos: 0, kind: 0, callee: -1, typeIndex: -1, stack: [], slots: [], cost };
+      frames.push({ locals, nParams: type.params.length, sites: new Map([[0, entry]]), spans: new Map() });
+    } else {
+      const g = emitFunction(m, L, i, true, pool, leafCosts, null);
+      out.push(g.src);
+      frames.push(g.frame);
+      for (const r of reentry) {
+        if (r.func !== fIndex) continue;
+        out.push(emitFunction(m, L, i, true, pool, leafCosts, { pos: r.pos, spans: g.frame.spans }).src);
+        variants.push(`[${fIndex}, ${r.pos}, r${fIndex}_${r.pos}]`);
+      }
+    }
   }
   // v128 constants, made once per instance (function bodies only run after this).
   out.push(...pool.decls);
   const fns = m.codes.map((_, i) => `f${L.nImportedFuncs + i}`);
   const gens = m.codes.map((_, i) => `g${L.nImportedFuncs + i}`);
-  out.push(`return { f: [${fns.join(', ')}], g: [${gens.join(', ')}], RF: M === null ? function () {} : RF,`);
+  out.push(`return { f: [${fns.join(', ')}], g: [${gens.join(', ')}], r: [${variants.join(', ')}],`);
+  out.push('  RF: M === null ? function () {} : RF,');
   out.push(
     '  getF() { return F + FX; }, setF(v) { F = v > 536870912 ? 536870912 : v; FX = v - F; }, getD() { return D; }, setD(v) { D = v; },',
   );
   const cg = L.closureGlobals.map((c, g) => (c ? g : -1)).filter((g) => g >= 0);
-  out.push(`  getG(i) { switch (i) { ${cg.map((g) => `case ${g}: return q${g};`).join(' ')} } }, };`);
-  return { source: out.join('\n'), entryCosts, consts, leaves };
+  out.push(`  getG(i) { switch (i) { ${cg.map((g) => `case ${g}: return q${g};`).join(' ')} } },`);
+  out.push(`  setG(i, v) { switch (i) { ${cg.map((g) => `case ${g}: q${g} = v; break;`).join(' ')} } }, };`);
+  return { source: out.join('\n'), entryCosts, consts, leaves, frames };
 }
 
 /** Constants of the module: NaN floats (K) and v128 constants (KV<i>, deduplicated). */
@@ -279,6 +341,10 @@ interface Ctrl {
   params: readonly number[];
   results: readonly number[];
   live: boolean;
+  /** Instruction index of the opening instruction (-1 for the function). */
+  start: number;
+  /** Re-entry variant: 1 when the resumed site is in this construct's body (or then-branch), 2 in its else-branch. */
+  path: 0 | 1 | 2;
 }
 
 function emitFunction(
@@ -289,7 +355,14 @@ function emitFunction(
   pool: ConstPool,
   /** For a generator form: which defined functions are leaves, and their entry costs (from the plain pass). */
   leafInfo: { readonly leaves: readonly boolean[]; readonly entryCosts: readonly number[] } | null,
-): { src: string; entryCost: number; leaf: boolean } {
+  /**
+   * Emit the re-entry variant `r<f>_<pos>(NX, V)` of the generator form: it starts with its locals and the
+   * site's operand values from V, skips to the site through the enclosing blocks (guards on RS: the code before
+   * the site at each level of nesting is skipped while RS is set; a loop or if on the way is entered directly),
+   * continues a call there with the callee's generator NX, and from then on runs as the plain generator form.
+   */
+  reentry: { readonly pos: number; readonly spans: ReadonlyMap<number, readonly [number, number]> } | null,
+): { src: string; entryCost: number; leaf: boolean; frame: FrameMeta } {
   const consts = pool.consts;
   const fIndex = L.nImportedFuncs + codeIndex;
   const type = L.funcTypes[fIndex];
@@ -306,6 +379,34 @@ function emitFunction(
   const segCost: number[] = [];
   let fuelCount = 0;
   const hasMem = m.memories.length > 0 || m.imports.some((i) => i.kind === 2);
+  // Suspension sites (generator forms): their metadata, and the capture statement of each (see KP/CF).
+  const sites = new Map<number, SiteMeta>();
+  const spans = new Map<number, readonly [number, number]>();
+  const segPos: number[] = [];
+  const segCap: string[] = [];
+  /** The capture statement of the call being emitted (generator forms), checked after it returns. */
+  let capCheck: string | null = null;
+  let ins = 0;
+  let insAt = -1;
+  const ctrlElse = new Map<number, number>();
+  // Re-entry variant state: the target instruction, whether a guard `if (!RS) {` is open, and whether the site
+  // has been emitted (everything after it is the ordinary code).
+  const target = reentry === null ? -2 : reentry.pos - 1;
+  let guard = false;
+  let reached = reentry === null;
+  const openGuard = () => {
+    if (!reached) {
+      b.push('if (!RS) {');
+      guard = true;
+    }
+  };
+  const closeGuard = () => {
+    if (guard) {
+      b.push('}');
+      guard = false;
+    }
+  };
+  const localNames = localTypes.map((_, i) => `l${i}`).join(', ');
 
   const v = (h: number, t: number): string => {
     const n = `s${h}${SUFFIX[t]}`;
@@ -348,15 +449,42 @@ function emitFunction(
   const materializeLocal = (x: number) => {
     for (let i = 0; i < st.length; i++) if (pend[i] === `l${x}`) materialize(i);
   };
+  /** Registers a suspension site (generator forms) with the operand stack as it is now (call operands popped). */
+  const site = (pos: number, kind: SiteMeta['kind'], callee: number, typeIndex: number, args: string) => {
+    const exprs = st.map((t, i) => pend[i] ?? v(i, t));
+    sites.set(pos, {
+      pos,
+      kind,
+      callee,
+      typeIndex,
+      stack: st.slice(),
+      slots: pend.map((p) => p == null),
+      cost: 0,
+    });
+    // The frame's record: its site, (before entering a leaf) the call's arguments and its operand values, in R;
+    // the locals and `fn` are added once, after the function body's block X (no variable of its own: every
+    // variable of a generator is saved in each generator object).
+    const rest = exprs.length > 0 ? `, ${exprs.join(', ')}` : '';
+    return `{ R = [${pos}, ${kind === 1 ? `[${args}]` : 'EMPTY'}${rest}]; break X; }`;
+  };
   const resetStack = (height: number, types: readonly number[]) => {
     st.length = height;
     pend.length = height;
     for (const t of types) push(t);
   };
   const emit = (s: string) => b.push(s);
-  const fuelPoint = () => {
+  const fuelPoint = (pos: number) => {
     if (segCost.length > 0) segCost[segCost.length - 1] = Math.max(1, fuelCount);
     fuelCount = 0;
+    if (gen) {
+      segCap.push(site(pos, 0, -1, -1, ''));
+      if (pos - 1 === target) {
+        // The re-entry variant's site: charge this segment afresh, as the stopped yield would on resumption.
+        b.push('RS = false;');
+        reached = true;
+      }
+    }
+    segPos.push(pos);
     segAt.push(b.length);
     segCost.push(0);
     b.push(''); // placeholder
@@ -386,24 +514,52 @@ function emitFunction(
     return `${moves(c)}${c.kind === 1 ? 'continue' : 'break'} L${c.label};`;
   };
   let calls = false;
+  /** At a call site of a re-entry variant: true when this is the site it resumes at (then NX is its callee). */
+  const callSite = (): boolean => {
+    if (insAt !== target) return false;
+    closeGuard();
+    reached = true;
+    return true;
+  };
   const callExpr = (j: number, args: string[]): string => {
     calls = true;
     const imported = j < L.nImportedFuncs;
+    const pos = insAt + 1;
     if (gen && !imported && leafInfo?.leaves[j - L.nImportedFuncs]) {
       // A leaf: its entry is paid here, at the point its own generator would yield (see emitModule).
       const cost = leafInfo.entryCosts[j - L.nImportedFuncs];
-      emit(`while (D < MAXD && F < ${cost} && !FQ(${cost})) yield ${cost};`);
+      const cap = site(pos, 1, j, -1, args.join(', '));
+      (sites.get(pos) as { cost: number }).cost = cost;
+      const wait = `while (D < MAXD && F < ${cost} && !FQ(${cost})) { if ((yield ${cost}) === KP) ${cap} }`;
+      if (callSite()) {
+        emit(
+          `if (RS) { RS = false; R = (yield* NX); if (R === KP) ${cap} } else { ${wait} R = f${j}(${args.join(', ')}); }`,
+        );
+        return 'R';
+      }
+      emit(wait);
       return `f${j}(${args.join(', ')})`;
     }
-    if (gen) return imported ? `(yield* IG${j}(${args.join(', ')}))` : `(yield* g${j}(${args.join(', ')}))`;
+    if (gen) {
+      capCheck = site(pos, 2, j, -1, args.join(', '));
+      const call = imported ? `IG${j}(${args.join(', ')})` : `g${j}(${args.join(', ')})`;
+      const re = callSite();
+      return re ? `(yield* (RS ? (RS = false, NX) : ${call}))` : `(yield* ${call})`;
+    }
     return imported ? `I${j}(${args.join(', ')})` : `f${j}(${args.join(', ')})`;
   };
   const assignResults = (t: FuncTypeIR, expr: string, after: string) => {
     const n = t.results.length;
-    if (n === 0) emit(`${expr};${after}`);
-    else if (n === 1) emit(`${push(t.results[0])} = ${expr};${after}`);
-    else {
-      emit(`R = ${expr};${after}`);
+    // A resumable call returns KP when a capture passes through it (see KP): the caller records its frame too.
+    const cap = capCheck;
+    capCheck = null;
+    const check = (x: string) => (cap === null ? '' : ` if (${x} === KP) ${cap}`);
+    if (n === 0) emit(cap === null ? `${expr};${after}` : `if (${expr} === KP) ${cap}${after}`);
+    else if (n === 1) {
+      const x = push(t.results[0]);
+      emit(`${x} = ${expr};${check(x)}${after}`);
+    } else {
+      emit(`R = ${expr};${check('R')}${after}`);
       t.results.forEach((r, i) => emit(`${push(r)} = R[${i}];`));
     }
   };
@@ -573,13 +729,15 @@ function emitFunction(
   }
 
   emit('if (++D > MAXD) h_depth();');
-  fuelPoint();
-  ctrls.push({ kind: 3, label: -1, height: 0, params: [], results: type.results, live: true });
+  openGuard();
+  fuelPoint(0);
+  ctrls.push({ kind: 3, label: -1, height: 0, params: [], results: type.results, live: true, start: -1, path: 0 });
 
   const c = code.body;
   let pc = 0;
   while (pc < c.length) {
     const op = c[pc];
+    insAt = ins++;
     fuelCount++;
     const sig = SIMPLE[op];
     if (sig !== undefined) {
@@ -603,21 +761,46 @@ function emitFunction(
         const bt = blockSig(m, c[pc + 1]);
         pc += 2;
         if (dead) {
-          ctrls.push({ kind: 0, label: -1, height: 0, params: bt.params, results: bt.results, live: false });
+          ctrls.push({
+            kind: 0,
+            label: -1,
+            height: 0,
+            params: bt.params,
+            results: bt.results,
+            live: false,
+            start: -1,
+            path: 0,
+          });
           break;
         }
         const label = labels++;
+        // Re-entry variant: is the resumed site inside this construct (a loop's own header included)?
+        const span = reentry?.spans.get(insAt);
+        const onPath =
+          !reached && span !== undefined && ((insAt < target && target < span[1]) || (op === 0x03 && insAt === target));
+        const inElse = onPath && op === 0x04 && span![0] >= 0 && target > span![0];
+        let path: Ctrl['path'] = 0;
         if (op === 0x04) {
           const cond = pop();
           materializeAll();
-          emit(`L${label}: if (${cond} !== 0) {`);
+          if (onPath) closeGuard();
+          const test = onPath ? (inElse ? `!RS && ${cond} !== 0` : `RS || ${cond} !== 0`) : `${cond} !== 0`;
+          emit(`L${label}: if (${test}) {`);
+          if (onPath && !inElse) openGuard();
+          path = onPath ? (inElse ? 2 : 1) : 0;
         } else if (op === 0x03) {
           materializeAll();
+          if (onPath) closeGuard();
           emit(`L${label}: for (;;) {`);
-          fuelPoint();
+          if (onPath && insAt !== target) openGuard();
+          path = onPath ? 1 : 0;
+          fuelPoint(insAt + 1);
         } else {
           materializeAll();
+          if (onPath) closeGuard();
           emit(`L${label}: {`);
+          if (onPath) openGuard();
+          path = onPath ? 1 : 0;
         }
         ctrls.push({
           kind: op === 0x02 ? 0 : op === 0x03 ? 1 : 2,
@@ -626,6 +809,8 @@ function emitFunction(
           params: bt.params,
           results: bt.results,
           live: true,
+          start: insAt,
+          path,
         });
         break;
       }
@@ -635,6 +820,8 @@ function emitFunction(
         if (!ctrl.live) break;
         if (!dead) materializeAll();
         emit('} else {');
+        if (ctrl.path === 2) openGuard();
+        ctrlElse.set(ctrl.start, insAt);
         dead = false;
         resetStack(ctrl.height, ctrl.params);
         break;
@@ -643,6 +830,7 @@ function emitFunction(
         const ctrl = ctrls.pop()!;
         pc += 1;
         if (!ctrl.live) break;
+        if (ctrl.start >= 0) spans.set(ctrl.start, [ctrlElse.get(ctrl.start) ?? -1, insAt]);
         if (!dead) materializeAll();
         dead = false;
         resetStack(ctrl.height, ctrl.results);
@@ -714,7 +902,15 @@ function emitFunction(
             `fn = T${tab}.elements[${idx} >>> 0]; if (fn === undefined) h_toob(); if (fn === null) h_uninit(); if (fn.sig !== ${sigId(t)}) h_sigmis();`,
           );
           calls = true;
-          const expr = gen ? `(yield* fn.gen(${args.join(', ')}))` : `fn.js(${args.join(', ')})`;
+          let expr = `fn.js(${args.join(', ')})`;
+          if (gen) {
+            const pos = insAt + 1;
+            capCheck = site(pos, 3, -1, c[pc + 1], args.join(', '));
+            const re = callSite();
+            expr = re
+              ? `(yield* (RS ? (RS = false, NX) : fn.gen(${args.join(', ')})))`
+              : `(yield* fn.gen(${args.join(', ')}))`;
+          }
           assignResults(t, expr, hasMem ? ' RF(); dv = DV;' : '');
         }
         pc += 3;
@@ -936,20 +1132,43 @@ function emitFunction(
   segCost[segCost.length - 1] = Math.max(1, fuelCount);
   for (let k = 0; k < segAt.length; k++) {
     const cost = segCost[k];
+    if (gen) (sites.get(segPos[k]) as { cost: number }).cost = cost;
+    // S (the site a capture finds the frame at) is set on the cold path only.
     b[segAt[k]] = gen
-      ? `while ((F -= ${cost}) < 0 && !FG(${cost})) ${hasMem ? `{ yield ${cost}; dv = DV; }` : `yield ${cost};`}`
+      ? `while ((F -= ${cost}) < 0 && !FG(${cost})) { if ((yield ${cost}) === KP) ${segCap[k]}${hasMem ? ' dv = DV;' : ''} }`
       : `if ((F -= ${cost}) < 0 && !FG(${cost})) h_fuel();`;
   }
+  if (reentry !== null && !reached) throw new Error(`transpiler: no re-entry site at ${reentry.pos} in f${fIndex}`);
   const params = type.params.map((_, i) => `l${i}`);
   const decls: string[] = ['ea = 0', 'fn = null', 'R = null'];
   // Scalar loads and stores go through a local copy of the memory's DataView (V8 keeps it in a register; the
   // closure's DV is reloaded at every access), refreshed wherever DV can change: after calls, memory.grow and
   // a generator's resumption.
   if (hasMem) decls.push('dv = DV');
-  for (let i = type.params.length; i < localTypes.length; i++) decls.push(`l${i} = ${ZERO[SUFFIX[localTypes[i]]]}`);
-  for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
-  const head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;
-  return { src: `${head}\n${b.join('\n')}\n}`, entryCost: segCost[0], leaf: segAt.length === 1 && !calls };
+  let head: string;
+  let body = b.join('\n');
+  if (gen) {
+    // A capture resumes the innermost yield with KP: from there each frame leaves block X with its site and
+    // operand values, records them with its locals (CF) and returns KP to its caller, innermost first. Only
+    // cold paths (after a yield) and one compare after each resumable call are added to the code.
+    body = `X: {\n${body}\n}\nCF(${fIndex}, R, [${localNames}], fn);\nreturn KP;`;
+  }
+  if (reentry === null) {
+    for (let i = type.params.length; i < localTypes.length; i++) decls.push(`l${i} = ${ZERO[SUFFIX[localTypes[i]]]}`);
+    for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
+    head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;
+  } else {
+    const at = sites.get(reentry.pos)!;
+    const sets = at.stack
+      .map((t, i) => (at.slots[i] ? `${v(i, t)} = V[${localTypes.length + i}];` : ''))
+      .filter((x) => x !== '');
+    decls.push('RS = true');
+    for (let i = 0; i < localTypes.length; i++) decls.push(`l${i} = V[${i}]`);
+    for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
+    head = `function* r${fIndex}_${reentry.pos}(NX, V) {\nlet ${decls.join(', ')};\n${sets.join(' ')}`;
+  }
+  const frame: FrameMeta = { locals: localTypes, nParams: type.params.length, sites, spans };
+  return { src: `${head}\n${body}\n}`, entryCost: segCost[0], leaf: segAt.length === 1 && !calls, frame };
 }
 
 /**

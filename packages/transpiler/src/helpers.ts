@@ -165,7 +165,37 @@ function u(x: number): number {
   return x >>> 0;
 }
 
+/**
+ * The capture signal (snapshots), `KP` in the generated code: sent into the innermost yield of a stopped call's
+ * generator chain (`it.next(KP)`). Each frame records its site, locals and operand values through CF and returns
+ * KP to its caller, which does the same; no guest code runs. Guest values are never this object.
+ */
+export const CAPTURE_SIGNAL: object = Object.freeze({ capture: true });
+
+/**
+ * One generator frame as its capture record gives it (internal values; see emit.ts, SiteMeta). A host function's
+ * generator waiting on a promise records itself with `func` -1, its TFunction in `fn` and its arguments.
+ */
+export interface FrameRecord {
+  readonly func: number;
+  readonly pos: number;
+  readonly locals: readonly unknown[];
+  readonly stack: readonly unknown[];
+  /** A call site's arguments (its callee's parameters). */
+  readonly args: readonly unknown[];
+  /** The callee of a call_indirect site (a TFunction), else null. */
+  readonly fn: unknown;
+}
+
+/** Records of the capture in progress, innermost frame first (captures are synchronous: one at a time). */
+export const captured: FrameRecord[] = [];
+
 export const H = {
+  KP: CAPTURE_SIGNAL,
+  /** A frame's capture record: `r` is [position, call arguments (before entering a leaf), ...operand values]. */
+  CF: (func: number, r: unknown[], locals: unknown[], fn: unknown): void => {
+    captured.push({ func, pos: r[0] as number, locals, stack: r.slice(2), args: r[1] as unknown[], fn });
+  },
   SN: BigInt.asIntN,
   UN: BigInt.asUintN,
   FR: Math.fround,

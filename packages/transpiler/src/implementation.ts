@@ -19,14 +19,28 @@ import type {
   ImplementationVerdict,
 } from '@fayger/contracts';
 import { PAGE, WasmMemory, trap } from '@fayger/wasm';
+import type { EngineSnapshot } from '@fayger/contracts';
 import {
   TranspiledModule as WasmModule,
   instantiateModuleAsync,
+  linkForRestore,
+  type InstanceOptions,
   type TranspiledInstance as WasmInstance,
 } from './api.js';
+import {
+  TRANSPILER_STATE_VERSION,
+  applyState,
+  captureCalls,
+  decodeState,
+  decodedRequests,
+  encodeState,
+  snapshotError,
+} from './snapshot.js';
 import { emitterCompilesSimd, emitterRefusal, hostSupport, moduleSupport, takeDecoded } from './support.js';
 import {
+  DEFAULT_MAX_CALL_DEPTH,
   TFunction as WasmFunction,
+  codeWithVariants,
   compileIR,
   hostFunction,
   type Execution,
@@ -112,9 +126,10 @@ function memoryView(mem: WasmMemory): GuestMemory {
 class TranspilerGuestCall implements GuestCall {
   private fuelBefore = 0;
   constructor(
-    private readonly ex: Execution,
+    readonly ex: Execution,
     private readonly results: readonly ValueType[],
     private readonly owner: TranspilerGuestInstance,
+    readonly exportName: string,
   ) {}
 
   get state(): GuestCall['state'] {
@@ -177,10 +192,96 @@ class TranspilerGuestInstance implements GuestInstance {
         found: f === undefined ? 'no such export' : f.kind,
       });
     }
-    const raw = f.type.params.map((t, i) => toRaw(t, args[i] ?? 0));
-    const c = new TranspilerGuestCall(this.inst.call(exportName, raw), f.type.results, this);
+    // A missing argument is zero (null for references); a null reference stays null.
+    const raw = f.type.params.map((t, i) =>
+      toRaw(t, args[i] !== undefined ? args[i] : t === 'externref' || t === 'funcref' ? null : 0),
+    );
+    const c = new TranspilerGuestCall(this.inst.call(exportName, raw), f.type.results, this, exportName);
     this.pending.add(c);
     return c;
+  }
+
+  /** @internal A restored call (see TranspilerCompiledCode.restore). */
+  adopt(ex: Execution, exportName: string): TranspilerGuestCall {
+    const f = this.inst.exports[exportName] as WasmFunction;
+    const c = new TranspilerGuestCall(ex, f.type.results, this, exportName);
+    this.pending.add(c);
+    return c;
+  }
+
+  /**
+   * Captures the instance and its stopped `calls` (see snapshot.ts). The capture takes the generator chains of
+   * every stopped call of the instance apart and puts them together again in a code with re-entry variants: the
+   * instance runs on unchanged.
+   */
+  snapshot(calls: readonly GuestCall[]): EngineSnapshot {
+    const what = 'capturing a transpiled instance';
+    if (this.terminated) throw snapshotError('SNAPSHOT_NOT_SUSPENDED', what, 'a live instance', 'a terminated one');
+    const mine = calls.map((c, i) => {
+      if (!(c instanceof TranspilerGuestCall) || !this.pending.has(c)) {
+        throw snapshotError(
+          'SNAPSHOT_NOT_SUSPENDED',
+          what,
+          'unfinished calls of this instance',
+          `call ${i} is not one`,
+        );
+      }
+      if (c.state !== 'suspended' && c.state !== 'waiting') {
+        throw snapshotError(
+          'SNAPSHOT_NOT_SUSPENDED',
+          what,
+          'calls that are suspended or waiting',
+          `call ${i} is ${c.state}`,
+        );
+      }
+      if (c.ex.fn.inst !== this.inst.state) {
+        throw snapshotError(
+          'SNAPSHOT_UNSUPPORTED',
+          what,
+          'calls of functions defined by the module',
+          'a host function export',
+        );
+      }
+      return c;
+    });
+    const stopped = [...this.pending].filter((c) => c.state === 'suspended' || c.state === 'waiting');
+    if ([...this.pending].some((c) => c.state === 'running')) {
+      throw snapshotError('SNAPSHOT_NOT_SUSPENDED', what, 'no call running', 'a call is running');
+    }
+    for (const c of stopped) {
+      if (c.ex.fn.inst !== this.inst.state) {
+        throw snapshotError(
+          'SNAPSHOT_UNSUPPORTED',
+          what,
+          'calls of functions defined by the module',
+          'a host function export',
+        );
+      }
+    }
+    const state = this.inst.state;
+    const frames = captureCalls(
+      state,
+      stopped.map((c) => c.ex),
+    );
+    const byCall = new Map(stopped.map((c, i) => [c, frames[i]]));
+    const bytes = encodeState(
+      state,
+      mine.map((c) => ({
+        func: c.ex.fn.index,
+        waiting: c.state === 'waiting',
+        fuelUsed: c.ex.fuelUsed,
+        frames: byCall.get(c)!,
+      })),
+    );
+    const mem = state.memory;
+    return {
+      engine: TRANSPILER_IMPLEMENTATION_ID,
+      stateVersion: TRANSPILER_STATE_VERSION,
+      memories: mem === null ? [] : [{ pages: mem.pages, bytes: mem.u8.slice() }],
+      state: bytes,
+      fuelUsed: state.fuel.used,
+      calls: mine.map((c) => ({ export: c.exportName, waiting: c.state === 'waiting' })),
+    };
   }
 
   memory(name?: string): GuestMemory | undefined {
@@ -236,6 +337,100 @@ class TranspilerCompiledCode implements CompiledCode {
   }
 
   async instantiate(imports: HostImports, options: InstantiateOptions = {}): Promise<GuestInstance> {
+    const { linked, bind } = this.link(imports);
+    const inst = await instantiateModuleAsync(this.module, linked, {
+      ...instanceOptions(options),
+      ...(options.startFuel !== undefined ? { startFuel: options.startFuel } : {}),
+      ...(options.startSlices !== undefined ? { startSlices: options.startSlices } : {}),
+    });
+    return bind(inst);
+  }
+
+  /**
+   * Recreates an instance of this code from a transpiler snapshot (see snapshot.ts): links `imports` with the
+   * module's code plus the re-entry variants the snapshot's frames need, restores memory, globals, tables,
+   * segments and fuel, and hands back the calls (`suspended`; a waiting one calls its import again on its first
+   * run). The start function does not run.
+   */
+  async restore(
+    imports: HostImports,
+    snapshot: EngineSnapshot,
+    options: InstantiateOptions = {},
+  ): Promise<{ readonly instance: GuestInstance; readonly calls: readonly GuestCall[] }> {
+    const what = 'restoring a snapshot';
+    if (snapshot === null || typeof snapshot !== 'object') {
+      throw snapshotError('SNAPSHOT_MALFORMED', what, 'an engine snapshot object', String(snapshot));
+    }
+    if (snapshot.engine !== TRANSPILER_IMPLEMENTATION_ID) {
+      throw snapshotError(
+        'SNAPSHOT_ENGINE_MISMATCH',
+        what,
+        `a state written by ${TRANSPILER_IMPLEMENTATION_ID}`,
+        `one written by ${JSON.stringify(snapshot.engine)}`,
+        { engine: snapshot.engine },
+      );
+    }
+    if (snapshot.stateVersion !== TRANSPILER_STATE_VERSION) {
+      throw snapshotError(
+        'SNAPSHOT_ENGINE_MISMATCH',
+        what,
+        `transpiler state version ${TRANSPILER_STATE_VERSION}`,
+        `version ${String(snapshot.stateVersion)}`,
+        { stateVersion: snapshot.stateVersion },
+      );
+    }
+    if (
+      !(snapshot.state instanceof Uint8Array) ||
+      !Array.isArray(snapshot.memories) ||
+      !snapshot.memories.every((m) => m !== null && typeof m === 'object' && m.bytes instanceof Uint8Array) ||
+      !Array.isArray(snapshot.calls) ||
+      !snapshot.calls.every((c) => c !== null && typeof c === 'object' && typeof c.export === 'string') ||
+      typeof snapshot.fuelUsed !== 'number' ||
+      !(snapshot.fuelUsed >= 0 && snapshot.fuelUsed <= Number.MAX_SAFE_INTEGER)
+    ) {
+      throw snapshotError(
+        'SNAPSHOT_MALFORMED',
+        what,
+        'state bytes, a list of memories, a list of calls { export, waiting } and a fuel count',
+        'fields of other types',
+      );
+    }
+    const compiled = this.module.compiled;
+    const exportFuncs = snapshot.calls.map((c, i) => {
+      const ex = compiled.ir.exports.find((e) => e.kind === 0 && e.name === c.export);
+      if (ex === undefined) {
+        throw snapshotError(
+          'SNAPSHOT_MALFORMED',
+          what,
+          'calls of exported functions',
+          `call ${i}: no export ${JSON.stringify(c.export)}`,
+        );
+      }
+      return ex.index;
+    });
+    const decoded = decodeState(compiled, snapshot.state, exportFuncs, options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH);
+    snapshot.calls.forEach((c, i) => {
+      if (c.waiting !== decoded.calls[i].waiting) {
+        throw snapshotError(
+          'SNAPSHOT_MALFORMED',
+          what,
+          `call ${i} waiting: ${decoded.calls[i].waiting} as in the state`,
+          String(c.waiting),
+        );
+      }
+    });
+    const { linked, bind } = this.link(imports);
+    const code = codeWithVariants(compiled, decodedRequests(decoded));
+    const inst = linkForRestore(this.module, linked, instanceOptions(options), code);
+    const executions = applyState(inst.state, decoded, snapshot.memories, snapshot.fuelUsed);
+    const guest = bind(inst);
+    return { instance: guest, calls: executions.map((ex, i) => guest.adopt(ex, snapshot.calls[i].export)) };
+  }
+
+  private link(imports: HostImports): {
+    linked: Record<string, Record<string, WasmFunction>>;
+    bind: (inst: WasmInstance) => TranspilerGuestInstance;
+  } {
     let guest: TranspilerGuestInstance | undefined;
     const context: HostCallContext = {
       get memory() {
@@ -271,19 +466,25 @@ class TranspilerCompiledCode implements CompiledCode {
         return conv(r);
       });
     }
-    const inst = await instantiateModuleAsync(this.module, linked, {
-      ...(options.maxMemoryPages !== undefined ? { maxMemoryPages: options.maxMemoryPages } : {}),
-      ...(options.maxCallDepth !== undefined ? { maxCallDepth: options.maxCallDepth } : {}),
-      ...(options.fuelBudget !== undefined ? { fuel: options.fuelBudget } : {}),
-      ...(options.maxTableElements !== undefined ? { maxTableElements: options.maxTableElements } : {}),
-      ...(options.startFuel !== undefined ? { startFuel: options.startFuel } : {}),
-      ...(options.startSlices !== undefined ? { startSlices: options.startSlices } : {}),
-      // The runtime never exposes the memory as an ArrayBuffer: grow it geometrically.
-      geometricMemory: true,
-    });
-    guest = new TranspilerGuestInstance(inst);
-    return guest;
+    return {
+      linked,
+      bind: (inst) => {
+        guest = new TranspilerGuestInstance(inst);
+        return guest;
+      },
+    };
   }
+}
+
+function instanceOptions(options: InstantiateOptions): InstanceOptions {
+  return {
+    ...(options.maxMemoryPages !== undefined ? { maxMemoryPages: options.maxMemoryPages } : {}),
+    ...(options.maxCallDepth !== undefined ? { maxCallDepth: options.maxCallDepth } : {}),
+    ...(options.fuelBudget !== undefined ? { fuel: options.fuelBudget } : {}),
+    ...(options.maxTableElements !== undefined ? { maxTableElements: options.maxTableElements } : {}),
+    // The runtime never exposes the memory as an ArrayBuffer: grow it geometrically.
+    geometricMemory: true,
+  };
 }
 
 /**
@@ -298,7 +499,15 @@ export function createTranspilerImplementation(): RuntimeImplementation {
   const descriptor: RuntimeImplementationDescriptor = {
     id: TRANSPILER_IMPLEMENTATION_ID,
     version: VERSION,
-    features: ['suspend', 'fuel', 'jitless', 'deterministic', 'codegen', ...(emitterCompilesSimd() ? ['simd'] : [])],
+    features: [
+      'suspend',
+      'fuel',
+      'jitless',
+      'deterministic',
+      'codegen',
+      'snapshot',
+      ...(emitterCompilesSimd() ? ['simd'] : []),
+    ],
     wasmVersion: '2.0',
   };
   let host: ImplementationVerdict | undefined;

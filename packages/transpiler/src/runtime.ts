@@ -21,8 +21,8 @@ import {
   validate,
 } from '@fayger/wasm';
 import type { ConstExprIR, FuncTypeIR, ModuleIR } from '@fayger/wasm';
-import { emitModule, layoutOf, type EmittedModule, type ModuleLayout } from './emit.js';
-import { EMPTY, FuelOut, H, type Vec } from './helpers.js';
+import { emitModule, layoutOf, type EmittedModule, type ModuleLayout, type ReentryRequest } from './emit.js';
+import { CAPTURE_SIGNAL, EMPTY, FuelOut, H, captured, type FrameRecord, type Vec } from './helpers.js';
 
 /**
  * Raw values cross the native API as in @fayger/interpreter: i32/f32 as (bit pattern) numbers, i64/f64 as bigints,
@@ -51,15 +51,18 @@ type JsFn = (...args: any[]) => any;
 type GenFn = (...args: unknown[]) => Generator<unknown, unknown, unknown>;
 
 /** The code of one instance: what the module factory returns. */
-interface InstanceCode {
+export interface InstanceCode {
   readonly f: JsFn[];
   readonly g: GenFn[];
+  /** Re-entry variants (snapshots): [function index, site position, generator function (NX, V)]. */
+  readonly r: [number, number, (nx: unknown, v: unknown[]) => Generator<unknown, unknown, unknown>][];
   RF(): void;
   getF(): number;
   setF(v: number): void;
   getD(): number;
   setD(v: number): void;
   getG(i: number): unknown;
+  setG(i: number, v: unknown): void;
 }
 
 /**
@@ -81,6 +84,9 @@ export interface InstanceState {
   funcs: TFunction[];
   /** Depth of synchronous entries into this instance in progress (re-entrant host → guest calls). */
   active: number;
+  /** What the code factory was given (shared by a code that replaces it, see {@link swapCode}). */
+  rt: Record<string, unknown>;
+  module: CompiledModule;
 }
 
 /** A function instance (transpiled or host). Also the funcref value. */
@@ -246,6 +252,11 @@ export function hostFunction(type: FunctionType, impl: HostFunctionImpl): TFunct
     let r = callHost(args);
     if (isThenable(r)) {
       const s = (yield r) as { ok: boolean; value: unknown };
+      if (s === CAPTURE_SIGNAL) {
+        // A capture (snapshot): the call waits on this host function with these arguments.
+        captured.push({ func: -1, pos: -1, locals: EMPTY, stack: EMPTY, args, fn: f });
+        return CAPTURE_SIGNAL;
+      }
       if (!s.ok) throw trap('TRAP_HOST_ERROR', { import: f.index }, s.value);
       r = s.value;
     }
@@ -303,6 +314,11 @@ export interface CompiledModule {
   readonly factory: (rt: unknown) => InstanceCode;
   /** NaN constants built from their bits. */
   readonly K: Float64Array;
+  /** Module codes with re-entry variants (snapshots), by the sites they resume at. */
+  readonly variants: Map<
+    string,
+    { readonly emitted: EmittedModule; readonly factory: (rt: unknown) => InstanceCode; readonly K: Float64Array }
+  >;
 }
 
 /** Decodes (unless given the module already decoded from these bytes), validates and emits. */
@@ -311,6 +327,33 @@ export function compileIR(bytes: Uint8Array, decoded?: ModuleIR): CompiledModule
   validate(ir);
   const emitted = emitModule(ir);
   const factory = makeFactory(emitted.source);
+  return { ir, layout: layoutOf(ir), emitted, factory, K: constants(emitted), variants: new Map() };
+}
+
+/**
+ * The module's code with re-entry variants for these sites (compiled once per set of sites, by the same safe
+ * emitter: the requests are numbers the runtime validated against the module's own site tables).
+ */
+export function codeWithVariants(
+  mod: CompiledModule,
+  requests: readonly ReentryRequest[],
+): { readonly factory: (rt: unknown) => InstanceCode; readonly K: Float64Array } {
+  if (requests.length === 0) return mod;
+  const uniq = [...new Map(requests.map((r) => [`${r.func}:${r.pos}`, r])).values()].sort(
+    (a, b) => a.func - b.func || a.pos - b.pos,
+  );
+  const key = uniq.map((r) => `${r.func}:${r.pos}`).join(',');
+  let v = mod.variants.get(key);
+  if (v === undefined) {
+    const emitted = emitModule(mod.ir, uniq);
+    v = { emitted, factory: makeFactory(emitted.source), K: constants(emitted) };
+    if (mod.variants.size >= 8) mod.variants.clear();
+    mod.variants.set(key, v);
+  }
+  return v;
+}
+
+function constants(emitted: EmittedModule): Float64Array {
   // A Float64Array: V8 quiets signalling NaNs stored into plain arrays of doubles, never into typed arrays.
   const K = new Float64Array(emitted.consts.length / 3);
   const dv = new DataView(new ArrayBuffer(8));
@@ -323,7 +366,7 @@ export function compileIR(bytes: Uint8Array, decoded?: ModuleIR): CompiledModule
       K[i / 3] = H.h_fi32(emitted.consts[i + 1]);
     }
   }
-  return { ir, layout: layoutOf(ir), emitted, factory, K };
+  return K;
 }
 
 export type Extern = TFunction | WasmTable | WasmMemory | WasmGlobal;
@@ -335,6 +378,8 @@ export interface LinkOptions {
   maxTableElements: number;
   geometricMemory: boolean;
   fuel: FuelAccount;
+  /** Code to run instead of the module's own (a restore: the same module with re-entry variants). */
+  code?: { readonly factory: (rt: unknown) => InstanceCode; readonly K: Float64Array };
 }
 
 function linkError(message: string, details: Record<string, unknown>): never {
@@ -426,6 +471,8 @@ export function link(
     globals: cells,
     funcs,
     active: 0,
+    rt: {},
+    module: mod,
   };
   for (let i = 0; i < ir.funcs.length; i++) {
     const f = new TFunction(ir.types[ir.funcs[i]]);
@@ -487,7 +534,8 @@ export function link(
   }
   const elems: (readonly unknown[])[] = ir.elems.map((e) => (e.mode === SEG_PASSIVE ? e.init.map(evalConst) : EMPTY));
   const datas: (Uint8Array | null)[] = ir.datas.map((d) => (d.mode === SEG_PASSIVE ? d.bytes : null));
-  const code = mod.factory({
+  const use = opts.code ?? mod;
+  state.rt = {
     H,
     M: memory,
     T: tables,
@@ -498,49 +546,10 @@ export function link(
     DS: datas,
     ES: elems,
     maxDepth: opts.maxCallDepth,
-    K: mod.K,
-  });
-  state.code = code;
-  for (let i = 0; i < ir.funcs.length; i++) {
-    const f = funcs[imported.length + i];
-    const raw = code.f[i];
-    const rawGen = code.g[i];
-    f.raw = raw;
-    f.rawGen = rawGen;
-    // Entered from another instance's code (import, table): the running call's fuel and depth move into this
-    // instance's counters for the duration and back after, so a call spanning instances has one budget.
-    f.js = (...a: unknown[]) => {
-      code.RF();
-      const prev = current;
-      if (prev === code || prev === null) return raw(...a);
-      code.setF(prev.getF());
-      code.setD(prev.getD());
-      current = code;
-      try {
-        return raw(...a);
-      } finally {
-        prev.setF(code.getF());
-        prev.setD(code.getD());
-        current = prev;
-      }
-    };
-    f.gen = function* (...a: unknown[]) {
-      code.RF();
-      const prev = current;
-      if (prev === code || prev === null) return yield* rawGen(...a);
-      code.setF(prev.getF());
-      code.setD(prev.getD());
-      current = code;
-      try {
-        return yield* rawGen(...a);
-      } finally {
-        prev.setF(code.getF());
-        prev.setD(code.getD());
-        current = prev;
-      }
-    };
-  }
-  code.setF(opts.fuel.remaining);
+    K: use.K,
+  };
+  bindCode(state, use.factory(state.rt));
+  state.code.setF(opts.fuel.remaining);
   const exports = new Map<string, Extern>();
   for (const ex of ir.exports) {
     exports.set(
@@ -579,7 +588,71 @@ export function link(
   return { state, exports };
 }
 
-function cellValue(g: WasmGlobal): unknown {
+/**
+ * Points the instance's function objects at `code` (their plain and resumable entries). Function objects are the
+ * funcref values in tables and the exports, so they stay the same objects when a code replaces another.
+ */
+function bindCode(state: InstanceState, code: InstanceCode): void {
+  state.code = code;
+  const n = state.module.layout.nImportedFuncs;
+  for (let i = 0; i < code.f.length; i++) {
+    const f = state.funcs[n + i];
+    const raw = code.f[i];
+    const rawGen = code.g[i];
+    f.raw = raw;
+    f.rawGen = rawGen;
+    // Entered from another instance's code (import, table): the running call's fuel and depth move into this
+    // instance's counters for the duration and back after, so a call spanning instances has one budget.
+    f.js = (...a: unknown[]) => {
+      code.RF();
+      const prev = current;
+      if (prev === code || prev === null) return raw(...a);
+      code.setF(prev.getF());
+      code.setD(prev.getD());
+      current = code;
+      try {
+        return raw(...a);
+      } finally {
+        prev.setF(code.getF());
+        prev.setD(code.getD());
+        current = prev;
+      }
+    };
+    f.gen = function* (...a: unknown[]) {
+      code.RF();
+      const prev = current;
+      if (prev === code || prev === null) return yield* rawGen(...a);
+      code.setF(prev.getF());
+      code.setD(prev.getD());
+      current = code;
+      try {
+        return yield* rawGen(...a);
+      } finally {
+        prev.setF(code.getF());
+        prev.setD(code.getD());
+        current = prev;
+      }
+    };
+  }
+}
+
+/**
+ * Replaces an instance's code by the same module's code with re-entry variants for `requests` (after a capture
+ * destroyed its generators, or before a restore). Everything the code shares with the runtime (memory, tables,
+ * global cells, segments, function objects) is the same; the closure-held globals are copied over.
+ */
+export function swapCode(state: InstanceState, requests: readonly ReentryRequest[]): InstanceCode {
+  const use = codeWithVariants(state.module, requests);
+  const old = state.code;
+  state.rt = { ...state.rt, K: use.K };
+  const code = use.factory(state.rt);
+  const L = state.module.layout;
+  for (let g = 0; g < L.closureGlobals.length; g++) if (L.closureGlobals[g]) code.setG(g, old.getG(g));
+  bindCode(state, code);
+  return code;
+}
+
+export function cellValue(g: WasmGlobal): unknown {
   switch (g.valueType) {
     case I32:
       return g.lo | 0;
@@ -596,7 +669,7 @@ function cellValue(g: WasmGlobal): unknown {
   }
 }
 
-function setCell(g: WasmGlobal, x: unknown): void {
+export function setCell(g: WasmGlobal, x: unknown): void {
   switch (g.valueType) {
     case I32:
       g.lo = x as number;
@@ -752,6 +825,8 @@ export class Execution {
   /** The instance code a suspended call stopped in (another instance's, after a cross-instance call). */
   private inner: InstanceCode | null = null;
   private settled: { ok: boolean; value: unknown } | null = null;
+  /** The settled host result a re-entered chain (after an in-process capture) reads, see hostResume. */
+  private resumed: { ok: boolean; value: unknown } | null = null;
   private readonly internal: unknown[];
 
   constructor(
@@ -792,6 +867,7 @@ export class Execution {
     let resume: unknown;
     if (this.state === 'waiting') {
       resume = this.settled;
+      this.resumed = this.settled;
       this.settled = null;
     }
     const budget = s.fuel.remaining;
@@ -901,6 +977,60 @@ export class Execution {
       current = saved;
     }
     return { status: 'trapped', error: e };
+  }
+
+  /** @internal Snapshot support: the cost the next slice must at least cover (see `run`). */
+  get nextCost(): number {
+    return this.pendingCost;
+  }
+
+  /**
+   * @internal Snapshot: sends the capture signal into the stopped call's generator chain and returns the frame
+   * records (innermost first). The chain is done afterwards: {@link reenter} gives the call a new one.
+   */
+  captureFrames(): FrameRecord[] {
+    const it = this.it;
+    if (it === null) return [];
+    captured.length = 0;
+    const saved = current;
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = it.next(CAPTURE_SIGNAL);
+    } finally {
+      current = saved;
+    }
+    this.it = null;
+    if (!r.done || r.value !== CAPTURE_SIGNAL) {
+      throw new FaygerError({ code: 'INTERNAL', phase: 'execute', message: 'a capture did not unwind the call' });
+    }
+    return captured.splice(0);
+  }
+
+  /**
+   * @internal Snapshot: continues the call with a rebuilt generator chain `it` (re-entry variants). A restored
+   * call is `suspended`; an in-process one that was waiting stays waiting on its host promise, whose outcome the
+   * chain's innermost generator reads (see {@link hostResume}).
+   */
+  reenter(it: Generator<unknown, unknown, unknown>, pendingCost: number, restored?: { fuelUsed: number }): void {
+    this.it = it;
+    this.pendingCost = pendingCost;
+    this.depth = 0;
+    this.inner = null;
+    if (restored !== undefined) {
+      this.state = 'suspended';
+      this.fuelUsed = restored.fuelUsed;
+    }
+  }
+
+  /** @internal The host call a waiting call waits on, resumed in-process after a capture: reads its outcome. */
+  // biome-ignore lint/correctness/useYield: it continues a host call whose promise the call already waited on
+  *hostResume(f: TFunction): Generator<unknown, unknown, unknown> {
+    const s = this.resumed;
+    this.resumed = null;
+    if (s === null)
+      throw new FaygerError({ code: 'INTERNAL', phase: 'execute', message: 'resumed without a host result' });
+    if (!s.ok) throw trap('TRAP_HOST_ERROR', { import: f.index }, s.value);
+    return hostResults(f, s.value);
   }
 
   /** Abandons a suspended or waiting call. */

@@ -1,7 +1,8 @@
 import { FaygerError } from '@fayger/contracts';
 import * as interp from '@fayger/interpreter';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HELPER_NAMES } from '../src/emit.js';
+import { HELPER_NAMES, emitModule } from '../src/emit.js';
+import { codeWithVariants } from '../src/runtime.js';
 import * as tr from '../src/index.js';
 import {
   canGenerateCode,
@@ -126,8 +127,16 @@ const ALLOWED = new Set<string>([
   'setUint8',
   'setUint16',
   'setUint32',
+  // Snapshots: the capture (the signal KP, the block X a capturing frame leaves with its record in R, CF) and
+  // the re-entry variants r<f>_<pos>(NX, V) with their guard RS.
+  'X',
+  'RS',
+  'NX',
+  'V',
+  'setG',
+  'r',
 ]);
-const GENERATED = /^(s\d+[ijfdrv]|l\d+|f\d+|g\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+|KV\d+)$/;
+const GENERATED = /^(s\d+[ijfdrv]|l\d+|f\d+|g\d+|r\d+_\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+|KV\d+)$/;
 
 function identifiersOf(source: string): string[] {
   // Numeric literals (1e+21, 0x.., 12n) are not identifiers.
@@ -169,6 +178,18 @@ describe('safe by construction: no module bytes reach the generated source', () 
     // Only ASCII, no string literals but the "use strict" directive.
     expect(/^[\x20-\x7e\n]*$/.test(mod.source)).toBe(true);
     expect(mod.source.match(/["'`]/g)?.length).toBe(2);
+    // The re-entry variants a snapshot restore compiles (here for every suspension site): the same alphabet.
+    const c = mod.compiled;
+    const requests = c.emitted.frames.flatMap((f, i) =>
+      [...f.sites.keys()].filter((pos) => pos > 0).map((pos) => ({ func: c.layout.nImportedFuncs + i, pos })),
+    );
+    expect(requests.length).toBe(HOSTILE.length); // one call site per export calling $imp
+    const variants = emitModule(c.ir, requests).source;
+    expect(variants.match(/function\* r\d+_\d+\(NX, V\)/g)?.length).toBe(requests.length);
+    expect(identifiersOf(variants).filter((id) => !ALLOWED.has(id) && !GENERATED.test(id))).toEqual([]);
+    expect(/^[\x20-\x7e\n]*$/.test(variants)).toBe(true);
+    expect(variants.match(/["'`]/g)?.length).toBe(2);
+    expect(codeWithVariants(c, requests).factory).toBeTypeOf('function');
   });
 });
 
@@ -565,7 +586,7 @@ describe('leaf functions (no loop, no call) have no generator body', () => {
     const mod = compileModule(bytes);
     // f0 ($leaf) and f1 ($pair) are leaves: one-line wrappers, called plainly (entry paid before) from generators.
     expect(mod.source).toMatch(
-      /function\* g0\(l0\) \{\nwhile \(D < MAXD && F < (\d+) && !FQ\(\1\)\) yield \1;\nreturn f0\(l0\);\n\}/,
+      /function\* g0\(l0\) \{\nwhile \(D < MAXD && F < (\d+) && !FQ\(\1\)\) \{ if \(\(yield \1\) === KP\) \{ CF\(0, \[0, EMPTY\], \[l0\], null\); return KP; \} \}\nreturn f0\(l0\);\n\}/,
     );
     expect(mod.source).toMatch(/function\* g1\(l0\) \{\nwhile/);
     expect(mod.source).not.toMatch(/yield\* g[01]\(/);

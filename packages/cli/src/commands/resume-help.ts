@@ -8,8 +8,8 @@ fayger.snapshot) and the original BuF (as \`fayger run\` does), checks that the 
 that BuF's code (SNAPSHOT_CODE_MISMATCH otherwise), negotiates capabilities again with the flags given here —
 a snapshot never grants anything: a pending host call or an open file whose capability is not granted now
 fails the resume (SNAPSHOT_CAPABILITY_REVOKED), a resource that cannot be reopened fails it
-(SNAPSHOT_RESOURCE_UNAVAILABLE), both before the guest runs — then continues the guest on the interpreter and
-exits with its exit code. The BuF is named explicitly: a snapshot binds the code by digest, not by location.
+(SNAPSHOT_RESOURCE_UNAVAILABLE), both before the guest runs — then continues the guest on the engine that
+wrote the snapshot (interpreter or transpiler; --engine must allow it) and exits with its exit code. The BuF is named explicitly: a snapshot binds the code by digest, not by location.
 
 The snapshot file comes first. Options: those of \`fayger run\` (--trusted-roots, --allow-unsigned, --grant,
 --deny, --dir, --env, --quota, --host, --explain, --events, --log, --state-dir, --json), and

@@ -265,18 +265,14 @@ async function runGuest(
   const host = values.host as string | undefined;
   if (host !== undefined && host !== 'server' && host !== 'desktop')
     throw usage('run', `--host ${host}`, 'server or desktop');
-  let engine = (values.engine as string | undefined) ?? DEFAULT_ENGINE;
+  const engine = (values.engine as string | undefined) ?? DEFAULT_ENGINE;
   if (!(ENGINE_CHOICES as readonly string[]).includes(engine))
     throw usage('run', `--engine ${engine}`, ENGINE_CHOICES.join(', '));
-  const snapshotOptions = parseSnapshotOptions(resumeFrom ? 'resume' : 'run', io.cwd, values, engine);
-  if (resumeFrom && engine !== 'auto' && engine !== 'interpreter')
-    throw usage('resume', `--engine ${engine}`, 'interpreter (the only engine that restores snapshots)');
-  // Snapshots need an engine that captures and restores: the interpreter (the transpiler has no restore yet).
+  const snapshotOptions = parseSnapshotOptions(resumeFrom ? 'resume' : 'run', io.cwd, values);
+  // Both engines capture and restore snapshots; a resume continues on the engine that wrote the snapshot (the
+  // runtime routes to it among the candidates; one that is not among them fails with SNAPSHOT_ENGINE_MISMATCH).
   const snapshotEngineLine =
-    (snapshotOptions || resumeFrom) && engine !== 'interpreter'
-      ? `engine: interpreter — forced by ${resumeFrom ? 'fayger resume' : '--snapshot'} (only the interpreter can capture and restore an instance)\n`
-      : undefined;
-  if (snapshotOptions || resumeFrom) engine = 'interpreter';
+    resumeFrom && engine === 'auto' ? 'engine: the one that wrote the snapshot (fayger resume)\n' : undefined;
   // Usage errors first; then whether the file is a bare module (an unreadable one is an I/O error).
   const modulePath = isUrl ? undefined : resolve(io.cwd, target);
   const bareModule = modulePath !== undefined && (await sniffModule(modulePath));

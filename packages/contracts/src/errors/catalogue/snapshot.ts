@@ -16,7 +16,7 @@ export const snapshotCodes = {
     title:
       'The instance holds state that cannot leave this process (a live host object reference, an engine without snapshot support).',
     remedy:
-      'Snapshot at a point where no externref or host object is live, or run the app on an engine that supports snapshots (`--engine interpreter`).',
+      'Snapshot at a point where no externref or host object is live, or run the app on an engine that supports snapshots (`--engine interpreter` or `--engine transpiler`).',
   },
   SNAPSHOT_MALFORMED: {
     layer: 'loader',

@@ -1,0 +1,682 @@
+import { FaygerError } from '@fayger/contracts';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, PAGE, V128, sigId } from '@fayger/wasm';
+import type { FrameMeta, ReentryRequest, SiteMeta } from './emit.js';
+import { H, type FrameRecord } from './helpers.js';
+import {
+  Execution,
+  TFunction,
+  UNLIMITED_FUEL,
+  cellValue,
+  fromRaw,
+  globalValue,
+  setCell,
+  swapCode,
+  toRaw,
+  type InstanceState,
+} from './runtime.js';
+
+/**
+ * Transpiler engine state (snapshot state version 1): what a stopped transpiled instance is, besides its
+ * memories, in an engine-neutral shape. Frames are named by wasm positions (see SiteMeta: 0 = function entry,
+ * k + 1 = the body's k-th instruction), values are typed wasm values in their bit patterns, little-endian; the
+ * types are not written: they follow from the module (a function's locals, the validation stack at a site).
+ *
+ *   u32 magic "FGTS"  u16 version (1)
+ *   shape: u32 funcs (imports included), importedFuncs, globals, tables, memories, datas, elems
+ *   globals: per global its value (i32/f32 4 bytes, i64/f64 8, v128 16, funcref/externref i32 ref)
+ *   tables:  per table u32 size, size x i32 ref
+ *   u8 per data segment, u8 per element segment: 1 = dropped
+ *   u32 calls; per call:
+ *     u32 export function index, u8 status (0 suspended at a fuel point, 1 waiting on a host import)
+ *     f64 fuel used by the call, u32 frames
+ *     frames, bottom (the export) first: u32 function index, u32 position, its locals (params first),
+ *       u32 n, n operand values (the stack at the position, below a call's arguments)
+ *     status 1: u32 host import function index, its arguments
+ *
+ * A ref is -1 (null) or a function index of the instance. The top frame of a suspended call is at a fuel point
+ * (entry or loop header); every other frame at a call whose callee is the next frame's function; a waiting
+ * call's top frame at a call of the pending import (or a call_indirect of its signature). A call stopped before
+ * entering a leaf function has the leaf's frame at its entry, like any other function.
+ */
+export const TRANSPILER_STATE_VERSION = 1;
+const MAGIC = 0x53544746; // "FGTS" little-endian
+
+type SnapshotCode =
+  | 'SNAPSHOT_MALFORMED'
+  | 'SNAPSHOT_UNSUPPORTED'
+  | 'SNAPSHOT_NOT_SUSPENDED'
+  | 'SNAPSHOT_ENGINE_MISMATCH';
+
+export function snapshotError(
+  code: SnapshotCode,
+  what: string,
+  expected: string,
+  found: string,
+  details: Record<string, unknown> = {},
+): FaygerError {
+  return new FaygerError({
+    code,
+    phase: code === 'SNAPSHOT_MALFORMED' || code === 'SNAPSHOT_ENGINE_MISMATCH' ? 'instantiate' : 'execute',
+    what,
+    expected,
+    found,
+    details,
+  });
+}
+
+function malformed(what: string, expected: string, found: string | number): FaygerError {
+  return snapshotError('SNAPSHOT_MALFORMED', `restoring the transpiler state: ${what}`, expected, String(found));
+}
+
+/** One frame, engine-neutral: values are internal (generated-code) values. */
+export interface Frame {
+  readonly func: number;
+  readonly pos: number;
+  readonly locals: readonly unknown[];
+  readonly stack: readonly unknown[];
+}
+
+export interface CallFrames {
+  readonly frames: readonly Frame[];
+  /** The host import a waiting call waits on, with its arguments. */
+  readonly pending: { readonly func: number; readonly args: readonly unknown[] } | null;
+}
+
+function meta(state: InstanceState, func: number): FrameMeta | undefined {
+  return state.module.emitted.frames[func - state.module.layout.nImportedFuncs];
+}
+
+function zero(t: number): unknown {
+  switch (t) {
+    case I32:
+    case F32:
+    case F64:
+      return 0;
+    case I64:
+      return 0n;
+    case V128:
+      return H.VZ;
+    default:
+      return null;
+  }
+}
+
+function unsupported(found: string): FaygerError {
+  return snapshotError(
+    'SNAPSHOT_UNSUPPORTED',
+    'capturing a transpiled instance',
+    'a call whose frames are all functions of this instance',
+    found,
+  );
+}
+
+/** Capture records (innermost first) → frames bottom first, with the pending host call of a waiting call. */
+export function framesOf(state: InstanceState, all: readonly FrameRecord[]): CallFrames {
+  const frames: Frame[] = [];
+  let pending: CallFrames['pending'] = null;
+  // A waiting call's innermost record is the host function's (func -1): the pending call and its arguments.
+  const host = all.length > 0 && all[0].func < 0 ? all[0] : null;
+  const records = host === null ? all : all.slice(1);
+  const n = records.length;
+  for (let k = n - 1; k >= 0; k--) {
+    const r = records[k];
+    const fm = meta(state, r.func);
+    const site = fm?.sites.get(r.pos);
+    if (fm === undefined || site === undefined) throw unsupported(`a frame of another instance (function ${r.func})`);
+    frames.push({ func: r.func, pos: r.pos, locals: r.locals, stack: r.stack });
+    const callee = site.kind === 2 ? state.funcs[site.callee] : site.kind === 3 ? (r.fn as TFunction) : null;
+    if (k > 0) {
+      if (callee === null || callee.inst !== state) throw unsupported('a call into another instance');
+      continue;
+    }
+    // The innermost frame.
+    if (site.kind === 1) {
+      const lm = meta(state, site.callee)!;
+      frames.push({
+        func: site.callee,
+        pos: 0,
+        locals: lm.locals.map((t, i) => (i < lm.nParams ? r.args[i] : zero(t))),
+        stack: [],
+      });
+    } else if (site.kind !== 0) {
+      if (host === null || callee === null || callee.inst !== null || host.fn !== callee) {
+        throw unsupported('a call waiting in another instance');
+      }
+      const j = state.funcs.indexOf(callee);
+      if (j < 0 || j >= state.module.layout.nImportedFuncs) throw unsupported('a call waiting on a foreign function');
+      pending = { func: j, args: host.args };
+    }
+  }
+  return { frames, pending };
+}
+
+/** The (function, position) pairs a chain of frames needs re-entry variants for. */
+export function requestsOf(calls: readonly CallFrames[]): ReentryRequest[] {
+  const out: ReentryRequest[] = [];
+  for (const c of calls) for (const f of c.frames) if (f.pos > 0) out.push({ func: f.func, pos: f.pos });
+  return out;
+}
+
+/**
+ * Builds the generator chain that continues `c` in the instance's current code (which must have the variants
+ * of {@link requestsOf}): the innermost frame first, each caller continuing its call with the callee's chain.
+ * `host` makes the generator of the pending host call.
+ */
+export function chainOf(
+  state: InstanceState,
+  c: CallFrames,
+  host: (f: TFunction, args: readonly unknown[]) => Generator<unknown, unknown, unknown>,
+): Generator<unknown, unknown, unknown> {
+  const code = state.code;
+  const nImp = state.module.layout.nImportedFuncs;
+  let nx: Generator<unknown, unknown, unknown> | null =
+    c.pending === null ? null : host(state.funcs[c.pending.func], c.pending.args);
+  for (let k = c.frames.length - 1; k >= 0; k--) {
+    const f = c.frames[k];
+    if (f.pos === 0) {
+      const fm = meta(state, f.func)!;
+      nx = code.g[f.func - nImp](...f.locals.slice(0, fm.nParams));
+    } else {
+      const v = code.r.find((x) => x[0] === f.func && x[1] === f.pos);
+      if (v === undefined)
+        throw new FaygerError({ code: 'INTERNAL', phase: 'execute', message: 'no re-entry variant' });
+      nx = v[2](nx, [...f.locals, ...f.stack]);
+    }
+  }
+  return nx!;
+}
+
+/** Fuel the next slice of a re-entered call must at least cover (its top frame's segment), as `run` expects. */
+export function nextCostOf(state: InstanceState, c: CallFrames): number {
+  if (c.pending !== null) return 0;
+  const top = c.frames[c.frames.length - 1];
+  return meta(state, top.func)!.sites.get(top.pos)!.cost;
+}
+
+/**
+ * Captures every stopped call of the instance (their generator chains are destroyed by the capture) and gives
+ * them new chains in a code with the re-entry variants they need, so the instance runs on exactly as before.
+ */
+export function captureCalls(state: InstanceState, calls: readonly Execution[]): CallFrames[] {
+  const captured = calls.map((ex) => framesOf(state, ex.captureFrames()));
+  swapCode(state, requestsOf(captured));
+  calls.forEach((ex, i) => {
+    const c = captured[i];
+    ex.reenter(
+      chainOf(state, c, (f) => ex.hostResume(f)),
+      ex.nextCost,
+    );
+  });
+  return captured;
+}
+
+class Writer {
+  private buf = new Uint8Array(1024);
+  private dv = new DataView(this.buf.buffer);
+  at = 0;
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + n));
+    next.set(this.buf);
+    this.buf = next;
+    this.dv = new DataView(next.buffer);
+  }
+  u8(x: number): void {
+    this.room(1);
+    this.buf[this.at++] = x;
+  }
+  u16(x: number): void {
+    this.room(2);
+    this.dv.setUint16(this.at, x, true);
+    this.at += 2;
+  }
+  u32(x: number): void {
+    this.room(4);
+    this.dv.setUint32(this.at, x >>> 0, true);
+    this.at += 4;
+  }
+  f64(x: number): void {
+    this.room(8);
+    this.dv.setFloat64(this.at, x, true);
+    this.at += 8;
+  }
+  u64(x: bigint): void {
+    this.room(8);
+    this.dv.setBigUint64(this.at, x, true);
+    this.at += 8;
+  }
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
+  }
+  done(): Uint8Array {
+    return this.buf.slice(0, this.at);
+  }
+}
+
+class Reader {
+  private readonly dv: DataView;
+  at = 0;
+  constructor(private readonly buf: Uint8Array) {
+    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  private need(n: number): void {
+    if (this.at + n > this.buf.length) throw malformed('reading the state', `${n} more bytes`, 'the end of the state');
+  }
+  u8(): number {
+    this.need(1);
+    return this.buf[this.at++];
+  }
+  u16(): number {
+    this.need(2);
+    const x = this.dv.getUint16(this.at, true);
+    this.at += 2;
+    return x;
+  }
+  u32(): number {
+    this.need(4);
+    const x = this.dv.getUint32(this.at, true);
+    this.at += 4;
+    return x;
+  }
+  i32(): number {
+    return this.u32() | 0;
+  }
+  f64(): number {
+    this.need(8);
+    const x = this.dv.getFloat64(this.at, true);
+    this.at += 8;
+    return x;
+  }
+  u64(): bigint {
+    this.need(8);
+    const x = this.dv.getBigUint64(this.at, true);
+    this.at += 8;
+    return x;
+  }
+  bytes(n: number): Uint8Array {
+    this.need(n);
+    const b = this.buf.slice(this.at, this.at + n);
+    this.at += n;
+    return b;
+  }
+  get left(): number {
+    return this.buf.length - this.at;
+  }
+}
+
+/** Writes one internal value of wasm type `t`. */
+function writeValue(w: Writer, t: number, x: unknown, refIndex: (f: unknown) => number): void {
+  switch (t) {
+    case I32:
+    case F32:
+      w.u32(toRaw(t, x) as number);
+      return;
+    case I64:
+    case F64:
+      w.u64(toRaw(t, x) as bigint);
+      return;
+    case V128:
+      w.bytes(toRaw(t, x) as Uint8Array);
+      return;
+    default:
+      w.u32(refIndex(x));
+  }
+}
+
+/** Reads one value of wasm type `t`; a ref stays a function index (-1 null) until the instance exists. */
+function readValue(r: Reader, t: number, nFuncs: number): unknown {
+  switch (t) {
+    case I32:
+    case F32:
+      return r.u32();
+    case I64:
+    case F64:
+      return r.u64();
+    case V128:
+      return r.bytes(16);
+    default: {
+      const x = r.i32();
+      if (x < -1 || x >= nFuncs || (t === EXTERNREF && x !== -1)) {
+        throw malformed(
+          'a reference',
+          t === EXTERNREF ? 'a null externref (-1)' : `-1 or a function index < ${nFuncs}`,
+          x,
+        );
+      }
+      return x;
+    }
+  }
+}
+
+/** A raw value read by readValue → the generated code's value, once the instance's functions exist. */
+function internal(t: number, x: unknown, funcs: readonly TFunction[]): unknown {
+  if (t === FUNCREF || t === EXTERNREF) return (x as number) < 0 ? null : funcs[x as number];
+  return fromRaw(t, x);
+}
+
+export interface CallToWrite {
+  readonly func: number;
+  readonly waiting: boolean;
+  readonly fuelUsed: number;
+  readonly frames: CallFrames;
+}
+
+/** Encodes the instance (all but memories) and the given calls. SNAPSHOT_UNSUPPORTED for a live externref. */
+export function encodeState(state: InstanceState, calls: readonly CallToWrite[]): Uint8Array {
+  const mod = state.module;
+  const ir = mod.ir;
+  const L = mod.layout;
+  const index = new Map<unknown, number>();
+  state.funcs.forEach((f, i) => index.set(f, i));
+  const refIndex = (x: unknown): number => {
+    if (x === null || x === undefined) return -1;
+    const i = index.get(x);
+    if (i === undefined) {
+      throw snapshotError(
+        'SNAPSHOT_UNSUPPORTED',
+        'capturing a transpiled instance',
+        'only null externrefs and functions of this instance in globals, tables and frames',
+        x instanceof TFunction ? 'a function of another instance' : 'a live externref (a host object)',
+      );
+    }
+    return i;
+  };
+  const w = new Writer();
+  w.u32(MAGIC);
+  w.u16(TRANSPILER_STATE_VERSION);
+  for (const n of [
+    state.funcs.length,
+    L.nImportedFuncs,
+    L.globalTypes.length,
+    state.tables.length,
+    state.memory === null ? 0 : 1,
+    ir.datas.length,
+    ir.elems.length,
+  ])
+    w.u32(n);
+  for (let g = 0; g < L.globalTypes.length; g++) writeValue(w, L.globalTypes[g], globalValue(state, g), refIndex);
+  for (const t of state.tables) {
+    w.u32(t.elements.length);
+    for (const e of t.elements) w.u32(refIndex(e));
+  }
+  const DS = state.rt.DS as (Uint8Array | null)[];
+  const ES = state.rt.ES as (readonly unknown[])[];
+  for (let i = 0; i < ir.datas.length; i++) w.u8(DS[i] === null ? 1 : 0);
+  for (let i = 0; i < ir.elems.length; i++) w.u8(ES[i] === H.EMPTY ? 1 : 0);
+  w.u32(calls.length);
+  for (const c of calls) {
+    w.u32(c.func);
+    w.u8(c.waiting ? 1 : 0);
+    w.f64(c.fuelUsed);
+    w.u32(c.frames.frames.length);
+    for (const f of c.frames.frames) {
+      const fm = meta(state, f.func)!;
+      const site = fm.sites.get(f.pos)!;
+      w.u32(f.func);
+      w.u32(f.pos);
+      fm.locals.forEach((t, i) => writeValue(w, t, f.locals[i], refIndex));
+      w.u32(site.stack.length);
+      site.stack.forEach((t, i) => writeValue(w, t, f.stack[i], refIndex));
+    }
+    if (c.waiting) {
+      const p = c.frames.pending!;
+      w.u32(p.func);
+      L.funcTypes[p.func].params.forEach((t, i) => writeValue(w, t, p.args[i], refIndex));
+    }
+  }
+  return w.done();
+}
+
+/** A decoded, validated state; refs are function indices until {@link applyState}. */
+export interface DecodedState {
+  readonly globals: readonly unknown[];
+  readonly tables: readonly (readonly number[])[];
+  readonly droppedData: readonly boolean[];
+  readonly droppedElems: readonly boolean[];
+  readonly calls: readonly {
+    readonly func: number;
+    readonly waiting: boolean;
+    readonly fuelUsed: number;
+    readonly frames: readonly Frame[];
+    readonly pending: { readonly func: number; readonly args: readonly unknown[] } | null;
+  }[];
+}
+
+/**
+ * Decodes and validates a state against the module (shape, positions against the module's site tables, the
+ * call relation between frames, value ranges, no trailing bytes). Throws SNAPSHOT_ENGINE_MISMATCH for another
+ * state version, SNAPSHOT_MALFORMED for anything else that does not fit.
+ */
+export function decodeState(
+  mod: InstanceState['module'],
+  bytes: Uint8Array,
+  exportFuncs: readonly number[],
+  maxCallDepth: number,
+): DecodedState {
+  const r = new Reader(bytes);
+  const L = mod.layout;
+  const ir = mod.ir;
+  const frames = mod.emitted.frames;
+  if (r.u32() !== MAGIC) throw malformed('its header', 'the magic "FGTS"', 'other bytes');
+  const version = r.u16();
+  if (version !== TRANSPILER_STATE_VERSION) {
+    throw snapshotError(
+      'SNAPSHOT_ENGINE_MISMATCH',
+      'restoring a snapshot',
+      `transpiler state version ${TRANSPILER_STATE_VERSION}`,
+      `version ${version}`,
+      { stateVersion: version },
+    );
+  }
+  const nFuncs = L.funcTypes.length;
+  const nTables = L.tableElems.length;
+  const nMems = ir.memories.length + ir.imports.filter((i) => i.kind === 2).length;
+  const shape = [nFuncs, L.nImportedFuncs, L.globalTypes.length, nTables, nMems, ir.datas.length, ir.elems.length];
+  const got = shape.map(() => r.u32());
+  if (got.some((x, i) => x !== shape[i])) {
+    throw malformed('the module shape', `the counts ${shape.join('/')} of this code`, got.join('/'));
+  }
+  const globals = L.globalTypes.map((t) => readValue(r, t, nFuncs));
+  const tables: number[][] = [];
+  const tableDefs = [...ir.imports.flatMap((i) => (i.kind === 1 ? [i.table] : [])), ...ir.tables];
+  for (let k = 0; k < nTables; k++) {
+    const size = r.u32();
+    const max = tableDefs[k].max ?? 10_000_000;
+    if (size < tableDefs[k].min || size > Math.min(max, 10_000_000) || size > r.left / 4) {
+      throw malformed(`table ${k}'s size`, `${tableDefs[k].min}..${Math.min(max, 10_000_000)} elements`, size);
+    }
+    const els: number[] = [];
+    for (let i = 0; i < size; i++) els.push(readValue(r, L.tableElems[k], nFuncs) as number);
+    tables.push(els);
+  }
+  const flag = (what: string) => {
+    const x = r.u8();
+    if (x > 1) throw malformed(what, '0 or 1', x);
+    return x === 1;
+  };
+  const droppedData = ir.datas.map(() => flag('a data segment flag'));
+  const droppedElems = ir.elems.map(() => flag('an element segment flag'));
+  const nCalls = r.u32();
+  if (nCalls !== exportFuncs.length)
+    throw malformed('the calls', `${exportFuncs.length} (the snapshot's list)`, nCalls);
+  const calls: DecodedState['calls'][number][] = [];
+  for (let c = 0; c < nCalls; c++) {
+    const func = r.u32();
+    if (func !== exportFuncs[c]) throw malformed(`call ${c}`, `export function ${exportFuncs[c]}`, func);
+    const status = r.u8();
+    if (status > 1) throw malformed(`call ${c}'s status`, '0 (suspended) or 1 (waiting)', status);
+    const fuelUsed = r.f64();
+    if (!(fuelUsed >= 0 && fuelUsed <= Number.MAX_SAFE_INTEGER))
+      throw malformed(`call ${c}'s fuel`, 'a count', fuelUsed);
+    const n = r.u32();
+    if (n < 1 || n > maxCallDepth)
+      throw malformed(`call ${c}'s frames`, `1..${maxCallDepth} (the call depth limit)`, n);
+    const fs: Frame[] = [];
+    let prev: SiteMeta | null = null;
+    for (let k = 0; k < n; k++) {
+      const f = r.u32();
+      const fm = f >= L.nImportedFuncs && f < nFuncs ? frames[f - L.nImportedFuncs] : undefined;
+      if (fm === undefined) throw malformed(`call ${c} frame ${k}`, 'a function defined by the module', f);
+      if (k === 0 && f !== func) throw malformed(`call ${c}'s bottom frame`, `the export's function ${func}`, f);
+      if (prev !== null) {
+        const ok =
+          prev.kind === 3
+            ? sigId(L.funcTypes[f]) === sigId(ir.types[prev.typeIndex])
+            : prev.kind !== 0 && prev.callee === f;
+        if (!ok) throw malformed(`call ${c} frame ${k}`, 'the callee of the call its caller stopped at', f);
+      }
+      const pos = r.u32();
+      const site = fm.sites.get(pos);
+      if (site === undefined)
+        throw malformed(`call ${c} frame ${k}'s position`, `a suspension site of function ${f}`, pos);
+      if (prev?.kind === 1 && pos !== 0) throw malformed(`call ${c} frame ${k}`, 'a leaf frame at its entry', pos);
+      const locals = fm.locals.map((t) => readValue(r, t, nFuncs));
+      const ns = r.u32();
+      if (ns !== site.stack.length) throw malformed(`call ${c} frame ${k}'s operands`, `${site.stack.length}`, ns);
+      const stack = site.stack.map((t) => readValue(r, t, nFuncs));
+      fs.push({ func: f, pos, locals, stack });
+      prev = site;
+    }
+    const top = prev!;
+    let pending: DecodedState['calls'][number]['pending'] = null;
+    if (status === 0) {
+      if (top.kind !== 0)
+        throw malformed(`call ${c}'s top frame`, 'a fuel point (suspended call)', `site kind ${top.kind}`);
+    } else {
+      const p = r.u32();
+      const ok =
+        p < L.nImportedFuncs &&
+        (top.kind === 2
+          ? top.callee === p
+          : top.kind === 3 && sigId(L.funcTypes[p]) === sigId(ir.types[top.typeIndex]));
+      if (!ok) throw malformed(`call ${c}'s pending host call`, 'the import its top frame calls', p);
+      pending = { func: p, args: L.funcTypes[p].params.map((t) => readValue(r, t, nFuncs)) };
+    }
+    calls.push({ func, waiting: status === 1, fuelUsed, frames: fs, pending });
+  }
+  if (r.left !== 0) throw malformed('its end', 'no bytes after the last call', `${r.left} more`);
+  return { globals, tables, droppedData, droppedElems, calls };
+}
+
+/** Converts a decoded frame list's raw values to internal values of the restored instance. */
+function liveFrames(state: InstanceState, c: DecodedState['calls'][number]): CallFrames {
+  const L = state.module.layout;
+  const funcs = state.funcs;
+  const frames = c.frames.map((f) => {
+    const fm = meta(state, f.func)!;
+    const site = fm.sites.get(f.pos)!;
+    return {
+      func: f.func,
+      pos: f.pos,
+      locals: fm.locals.map((t, i) => internal(t, f.locals[i], funcs)),
+      stack: site.stack.map((t, i) => internal(t, f.stack[i], funcs)),
+    };
+  });
+  const p = c.pending;
+  return {
+    frames,
+    pending:
+      p === null
+        ? null
+        : { func: p.func, args: L.funcTypes[p.func].params.map((t, i) => internal(t, p.args[i], funcs)) },
+  };
+}
+
+/** The requests for a decoded state's frames (to link the instance with the right code). */
+export function decodedRequests(d: DecodedState): ReentryRequest[] {
+  const out: ReentryRequest[] = [];
+  for (const c of d.calls) for (const f of c.frames) if (f.pos > 0) out.push({ func: f.func, pos: f.pos });
+  return out;
+}
+
+/**
+ * Applies a decoded state to a freshly linked instance (whose code has the variants of decodedRequests):
+ * memory, globals, tables, segments, fuel; returns the restored executions (`suspended`; a waiting one calls
+ * its host import again on its first run).
+ */
+export function applyState(
+  state: InstanceState,
+  d: DecodedState,
+  memories: readonly { readonly pages: number; readonly bytes: Uint8Array }[],
+  fuelUsed: number,
+): Execution[] {
+  const mem = state.memory;
+  if (memories.length !== (mem === null ? 0 : 1)) {
+    throw malformed('the memories', `${mem === null ? 0 : 1} memory`, memories.length);
+  }
+  if (mem !== null) {
+    const m = memories[0];
+    if (!Number.isInteger(m.pages) || m.pages < mem.pages || m.bytes.length !== m.pages * PAGE) {
+      throw malformed(
+        'the memory',
+        `at least ${mem.pages} pages of ${PAGE} bytes`,
+        `${m.pages} pages, ${m.bytes.length} bytes`,
+      );
+    }
+    if (m.pages > mem.pages && mem.grow(m.pages - mem.pages) < 0) {
+      if (m.pages > (mem.maximum ?? 65536)) throw malformed('the memory', `at most ${mem.maximum} pages`, m.pages);
+      throw new FaygerError({
+        code: 'WASM_LINK_ERROR',
+        phase: 'instantiate',
+        what: 'restoring linear memory',
+        expected: `at most ${mem.limit} pages (the page quota)`,
+        found: `${m.pages} pages in the snapshot`,
+        hint: 'Raise maxMemoryPages (the memoryPages quota) to resume this snapshot.',
+        details: { limit: 'memoryPages', requested: m.pages, max: mem.limit },
+      });
+    }
+    mem.u8.set(m.bytes);
+  }
+  const L = state.module.layout;
+  const funcs = state.funcs;
+  d.tables.forEach((els, k) => {
+    const t = state.tables[k];
+    if (els.length > t.elements.length && t.grow(els.length - t.elements.length, null) < 0) {
+      throw new FaygerError({
+        code: 'WASM_LINK_ERROR',
+        phase: 'instantiate',
+        what: `restoring table ${k}`,
+        expected: 'table elements within the instance limit (maxTableElements)',
+        found: `${els.length} elements in the snapshot`,
+        details: { limit: 'tableElements', requested: els.length },
+      });
+    }
+    for (let i = 0; i < els.length; i++) t.elements[i] = els[i] < 0 ? null : funcs[els[i]];
+  });
+  const nImportedGlobals = state.module.ir.imports.filter((i) => i.kind === 3).length;
+  d.globals.forEach((raw, g) => {
+    if (g < nImportedGlobals) return; // another instance's (or the host's) global: not this snapshot's to write
+    const x = internal(L.globalTypes[g], raw, funcs);
+    const cell = state.globals[g];
+    if (cell) setCell(cell, x);
+    else state.code.setG(g, x);
+  });
+  const DS = state.rt.DS as (Uint8Array | null)[];
+  const ES = state.rt.ES as (readonly unknown[])[];
+  d.droppedData.forEach((x, i) => {
+    if (x) DS[i] = null;
+  });
+  d.droppedElems.forEach((x, i) => {
+    if (x) ES[i] = H.EMPTY;
+  });
+  state.fuel.used = fuelUsed;
+  if (state.fuel.remaining !== UNLIMITED_FUEL) state.fuel.remaining = Math.max(0, state.fuel.remaining - fuelUsed);
+  return d.calls.map((c) => {
+    const cf = liveFrames(state, c);
+    const fn = funcs[c.func];
+    const ex = new Execution(
+      fn,
+      fn.irType.params.map((t) => toRaw(t, zero(t))),
+    );
+    ex.reenter(
+      chainOf(state, cf, (f, args) => f.gen(...args)),
+      nextCostOf(state, cf),
+      { fuelUsed: c.fuelUsed },
+    );
+    return ex;
+  });
+}
+
+export { cellValue };

@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import { FaygerError, type EngineSnapshot, type HostImports } from '@fayger/contracts';
+import { Prng } from '@fayger/wasm-testgen';
+import { describe, expect, it } from 'vitest';
+import { createTranspilerImplementation } from '../../src/index.js';
+import { snapGuest } from './guests.js';
+import {
+  type Guest,
+  decodeSnapshot,
+  drive,
+  encodeSnapshot,
+  interpreter,
+  runFull,
+  runSplit,
+  runUntil,
+} from './harness.js';
+
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../../interpreter/test/fixtures/${name}.wasm`, import.meta.url)));
+const tick = (asyncEvery: number): HostImports => snapGuest('ticks', 0, asyncEvery).imports();
+const snap = fixture('snap');
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(FaygerError.is(e) && e.code, String(e)).toBe(code);
+}
+
+describe('transpiler snapshot / restore (engine level)', () => {
+  it('advertises the snapshot feature and restores a suspended call at several points, also in slices', async () => {
+    expect(createTranspilerImplementation().descriptor.features).toContain('snapshot');
+    for (const g of [
+      snapGuest('deep', 300),
+      snapGuest('dispatch', 500),
+      snapGuest('grow', 5),
+      snapGuest('ticks', 60),
+    ]) {
+      const full = await runFull(g);
+      expect(full.status, g.name).toBe('completed');
+      for (const n of [1, 37, Math.floor(full.fuel / 2), Math.floor(full.fuel * 0.9)]) {
+        const split = await runSplit(g, n, { keepGoing: true });
+        expect(split, `${g.name} at ${n}`).toBeDefined();
+        expect(split!.result, `${g.name} at ${n}`).toEqual(full);
+        expect(split!.original, `${g.name} at ${n}, run on`).toEqual(full);
+      }
+    }
+  });
+
+  it('a restored call runs on in fuel slices, and is snapshotted and restored again', async () => {
+    const g = snapGuest('deep', 400);
+    const full = await runFull(g);
+    const code = await createTranspilerImplementation().compile(g.bytes);
+    const inst = await code.instantiate(g.imports());
+    const call = inst.call('deep', [400]);
+    expect((await runUntil(call, 1000)).ended).toBe(false);
+    let s = inst.snapshot!([call]);
+    for (const slice of [7, 13]) {
+      const r = await code.restore!(g.imports(), decodeSnapshot(encodeSnapshot(s)));
+      expect((await runUntil(r.calls[0]!, 500 * slice)).ended).toBe(false);
+      s = r.instance.snapshot!([r.calls[0]!]);
+    }
+    const last = await code.restore!(g.imports(), s);
+    expect(await drive(last.instance, last.calls[0]!, 3)).toEqual(full);
+  });
+
+  it('snapshots a call waiting on a host promise: the import is invoked again with the same arguments', async () => {
+    const seen: number[] = [];
+    const g: Guest = {
+      ...snapGuest('ticks', 20, 3),
+      imports: () => {
+        const inner = tick(3).host!.tick!;
+        return { host: { tick: (args, ctx) => (seen.push(args[0] as number), inner(args, ctx)) } };
+      },
+    };
+    const full = await runFull(g);
+    seen.length = 0;
+    const split = await runSplit(g, 10);
+    expect(decodeSnapshot(split!.snapshot).calls).toEqual([{ export: 'ticks', waiting: true }]);
+    expect(split!.result).toEqual(full);
+    // Waiting at tick(0): called once before the snapshot and once again after the restore.
+    expect(seen.slice(0, 2)).toEqual([0, 0]);
+    expect(seen.length).toBe(21);
+    // The snapshotted instance itself goes on with the promise it was waiting on (no second call).
+    seen.length = 0;
+    const kept = await runSplit(g, 10, { keepGoing: true });
+    expect(kept!.original).toEqual(full);
+    expect(seen.slice(0, 2)).toEqual([0, 1]);
+  });
+
+  it('refuses to capture a live externref and a call that is not stopped', async () => {
+    const code = await createTranspilerImplementation().compile(snap);
+    const inst = await code.instantiate(tick(0));
+    const held = inst.call('holdref', [{ host: 'object' }, 1000]);
+    expect(held.run({ fuel: 20 }).status).toBe('suspended');
+    expect(() => inst.snapshot!([held])).toThrowError(expect.objectContaining({ code: 'SNAPSHOT_UNSUPPORTED' }));
+    // The refused capture still left the call runnable.
+    expect(held.run().status).toBe('completed');
+    const ready = inst.call('deep', [3]);
+    expect(() => inst.snapshot!([ready])).toThrowError(expect.objectContaining({ code: 'SNAPSHOT_NOT_SUSPENDED' }));
+    const nulled = inst.call('holdref', [null, 1000]);
+    nulled.run({ fuel: 20 });
+    expect(inst.snapshot!([nulled]).calls).toEqual([{ export: 'holdref', waiting: false }]);
+  });
+
+  it("refuses the interpreter's state, another state version and state of other code with typed errors", async () => {
+    const g = snapGuest('deep', 50);
+    const split = await runSplit(g, 400);
+    const s = decodeSnapshot(split!.snapshot);
+    expect(s.engine).toBe('fayger-transpiler');
+    const code = await createTranspilerImplementation().compile(snap);
+    const fromInterp = await runSplit(g, 40, { from: interpreter(), to: interpreter() });
+    await expectCode(code.restore!(tick(0), decodeSnapshot(fromInterp!.snapshot)), 'SNAPSHOT_ENGINE_MISMATCH');
+    await expectCode((await interpreter().compile(snap)).restore!(tick(0), s), 'SNAPSHOT_ENGINE_MISMATCH');
+    await expectCode(code.restore!(tick(0), { ...s, stateVersion: 2 }), 'SNAPSHOT_ENGINE_MISMATCH');
+    const other = await createTranspilerImplementation().compile(fixture('async'));
+    await expectCode(other.restore!({ host: { fetch: () => 0 } }, s), 'SNAPSHOT_MALFORMED');
+    await expectCode(
+      code.restore!(tick(0), { ...s, calls: [{ export: 'grow', waiting: false }] }),
+      'SNAPSHOT_MALFORMED',
+    );
+    await expectCode(
+      code.restore!(tick(0), { ...s, calls: [{ export: 'deep', waiting: true }] }),
+      'SNAPSHOT_MALFORMED',
+    );
+    await expectCode(code.restore!(tick(0), { ...s, memories: [] }), 'SNAPSHOT_MALFORMED');
+    await expectCode(code.restore!(tick(0), { ...s, state: new Uint8Array(0) }), 'SNAPSHOT_MALFORMED');
+    await expectCode(code.restore!(tick(0), { ...s, state: new Uint8Array(64).fill(7) }), 'SNAPSHOT_MALFORMED');
+    await expectCode(code.restore!(tick(0), { ...s, state: Uint8Array.from([...s.state, 0]) }), 'SNAPSHOT_MALFORMED');
+    await expectCode(code.restore!(tick(0), s, { maxMemoryPages: 0 }), 'WASM_LINK_ERROR');
+    expect(s.state.length).toBeGreaterThan(100); // several frames deep
+    await expectCode(code.restore!(tick(0), s, { maxCallDepth: 2 }), 'SNAPSHOT_MALFORMED');
+  });
+});
+
+/**
+ * A snapshot state is untrusted input: random byte flips and truncations of real state blobs must end in a
+ * typed error at restore, or in a run that ends (completed or trapped, bounded by a fuel budget) — never a
+ * crash, an untyped exception or a hang. Seeded; `SNAP_FUZZ_COUNT` raises the count for a soak.
+ */
+const COUNT = Number(process.env['SNAP_FUZZ_COUNT'] ?? 150);
+const SEED = Number(process.env['SNAP_FUZZ_SEED'] ?? 0x5a4b_1818);
+const TYPED = new Set(['SNAPSHOT_MALFORMED', 'SNAPSHOT_ENGINE_MISMATCH', 'WASM_LINK_ERROR']);
+
+async function capture(exp: string, args: number[], fuel: number): Promise<EngineSnapshot> {
+  const code = await createTranspilerImplementation().compile(snap);
+  const inst = await code.instantiate(tick(0));
+  const call = inst.call(exp, args);
+  expect(call.run({ fuel }).status).toBe('suspended');
+  return inst.snapshot!([call]);
+}
+
+describe(`tampered transpiler snapshot states (seed ${SEED}, ${COUNT} per guest)`, () => {
+  it.each([
+    ['deep', [200], 3000],
+    ['dispatch', [300], 2000],
+    ['grow', [4], 300],
+    ['ticks', [40], 400],
+  ] as const)(
+    '%s: every flip or truncation is a typed error or a bounded run',
+    async (exp, args, fuel) => {
+      const original = await capture(exp, [...args], fuel);
+      const code = await createTranspilerImplementation().compile(snap);
+      const rng = new Prng(SEED ^ exp.length);
+      const seen = { restored: 0, refused: 0, completed: 0, trapped: 0 };
+      for (let i = 0; i < COUNT; i++) {
+        const state = original.state.slice();
+        let tampered: EngineSnapshot;
+        const mode = rng.int(4);
+        if (mode === 0) {
+          tampered = { ...original, state: state.subarray(0, rng.int(state.length)) };
+        } else if (mode === 3) {
+          const whole = encodeSnapshot(original);
+          for (let k = 1 + rng.int(3); k > 0; k--) whole[rng.int(whole.length)] ^= 1 << rng.int(8);
+          try {
+            tampered = decodeSnapshot(whole);
+          } catch {
+            continue; // the test encoding's JSON header itself no longer parses: not the engine's input
+          }
+        } else {
+          for (let k = 1 + rng.int(mode === 1 ? 1 : 6); k > 0; k--) state[rng.int(state.length)] ^= 1 << rng.int(8);
+          tampered = { ...original, state };
+        }
+        let restored: Awaited<ReturnType<NonNullable<typeof code.restore>>>;
+        try {
+          restored = await code.restore!(tick(0), tampered, { fuelBudget: 2_000_000, maxMemoryPages: 64 });
+        } catch (e) {
+          expect(FaygerError.is(e) && TYPED.has(e.code), `mutation ${i}: ${String(e)}`).toBe(true);
+          seen.refused++;
+          continue;
+        }
+        seen.restored++;
+        const end = await drive(restored.instance, restored.calls[0]!, 100_000);
+        if (end.status === 'completed') seen.completed++;
+        else {
+          expect(end.status, `mutation ${i}`).toMatch(/^trapped (TRAP_|WASM_)/);
+          seen.trapped++;
+        }
+      }
+      // Both outcomes occur: value bytes may change freely, structure bytes are refused.
+      expect(seen.refused).toBeGreaterThan(0);
+      expect(seen.restored).toBeGreaterThan(0);
+    },
+    120_000,
+  );
+});
