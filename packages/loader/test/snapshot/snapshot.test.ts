@@ -97,7 +97,7 @@ describe('snapshot v1 round trip', () => {
     const loaded = await openSnapshot(bytes, opts);
     expect(loaded.memories[0]).toEqual({ pages: 4096, storedPages: 3, sectionLength: 8 + 2 * 8 + 3 * PAGE });
     sameSnapshot(s, loaded.snapshot);
-  });
+  }, 240_000); // scans and hashes 256 MiB: 34 s on a loaded 2-core machine
 
   it('refuses what the reader would reject when encoding (SNAPSHOT_MALFORMED) and needs a signer', async () => {
     const bad: InstanceSnapshot[] = [
@@ -180,5 +180,5 @@ describe('snapshot v1 trust and kind', () => {
       maxMemoryPages: 17_000,
     });
     expect(ok.engine.memories.map((m) => m.pages)).toEqual([16_000, 1000]);
-  });
+  }, 240_000); // allocates and fills about 1.1 GiB: 43 s on a loaded 2-core machine
 });
