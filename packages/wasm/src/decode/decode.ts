@@ -306,6 +306,10 @@ export function decode(bytes: Uint8Array): ModuleIR {
   return m;
 }
 
+/** Scratch lists of one body's local groups (counts and types), reused by every body. */
+const GROUP_COUNTS: number[] = [];
+const GROUP_TYPES: number[] = [];
+
 /** Scratch buffer reused by every function body (decoding is synchronous, so never shared). */
 const bodyBuf = new IntBuf(1 << 16);
 
@@ -320,10 +324,16 @@ function codeEntry(
   const start = s.pos;
   const end = start + size;
   if (end > s.end) malformed('unexpected end of section or function', start);
-  const b = new Reader(s.bytes, start, end);
+  // The section's reader, bounded to the body while it is read (a body error is thrown, never resumed from).
+  const b = s;
+  const sectionEnd = s.end;
+  b.end = end;
   const groups = b.u32();
   const locals: number[] = [];
-  const groupList: [number, number][] = [];
+  const counts = GROUP_COUNTS;
+  const types = GROUP_TYPES;
+  counts.length = 0;
+  types.length = 0;
   let total = 0;
   const localsAt = b.pos;
   for (let i = 0; i < groups; i++) {
@@ -331,18 +341,23 @@ function codeEntry(
     const count = b.u32();
     total += count;
     if (total > 0xffffffff) malformed('too many locals', at);
-    groupList.push([count, valType(b)]);
+    counts.push(count);
+    types.push(valType(b));
   }
   if (total > MAX_LOCALS) overLimit('locals of one function', MAX_LOCALS, total, localsAt);
   module.total += total;
   if (module.total > DECODE_LIMITS.totalLocals)
     overLimit('locals of all functions together', DECODE_LIMITS.totalLocals, module.total, localsAt);
-  for (const [count, t] of groupList) for (let j = 0; j < count; j++) locals.push(t);
+  for (let g = 0; g < counts.length; g++) {
+    const t = types[g];
+    for (let j = counts[g]; j > 0; j--) locals.push(t);
+  }
   const body = bodyBuf;
   body.n = 0;
   const bodyOffset = b.pos;
   expr(b, body, undefined, ctx);
   if (b.pos !== end) malformed('section size mismatch', b.pos);
+  s.end = sectionEnd;
   s.pos = end;
   return new LazyBody(locals, bodyOffset, end, s.bytes);
 }

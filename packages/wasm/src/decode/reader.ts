@@ -130,6 +130,24 @@ export class Reader {
           const v = (b & 0x7f) | (c << 7);
           return c & 0x40 ? v - 0x4000 : v;
         }
+        // Three and four bytes (21 and 28 bits) cannot be too large either; only five-byte ones need sN.
+        if (p + 2 < this.end) {
+          const d = bytes[p + 2];
+          const v = (b & 0x7f) | ((c & 0x7f) << 7);
+          if (d < 0x80) {
+            this.pos = p + 3;
+            const w = v | (d << 14);
+            return d & 0x40 ? w - 0x200000 : w;
+          }
+          if (p + 3 < this.end) {
+            const e = bytes[p + 3];
+            if (e < 0x80) {
+              this.pos = p + 4;
+              const w = v | ((d & 0x7f) << 14) | (e << 21);
+              return e & 0x40 ? w - 0x10000000 : w;
+            }
+          }
+        }
       }
     }
     return this.sN(32) | 0;

@@ -1,6 +1,6 @@
 import { FaygerError } from '@fayger/contracts';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, SEG_ACTIVE, V128 } from '../decode/module-ir.js';
-import type { ConstExprIR, FuncTypeIR, ModuleIR } from '../decode/module-ir.js';
+import type { CodeIR, ConstExprIR, FuncTypeIR, ModuleIR } from '../decode/module-ir.js';
 import { MEM_NATURAL_ALIGN, SIMD_BASE } from '../decode/opcodes.js';
 import { instructionOffsets } from '../decode/expr.js';
 import { MEM_TYPE, SIMD_SIG, SIMPLE } from './op-signatures.js';
@@ -31,14 +31,6 @@ export function blockSig(m: ModuleIR, bt: number): FuncTypeIR {
   const t = m.types[bt];
   if (t === undefined) invalid(`unknown type ${bt}`);
   return t;
-}
-
-interface Ctrl {
-  op: number;
-  params: readonly number[];
-  results: readonly number[];
-  height: number;
-  unreachable: boolean;
 }
 
 /** Index spaces of the module, shared by function-body and constant-expression validation. */
@@ -259,8 +251,497 @@ function constExpr(_m: ModuleIR, sp: Spaces, e: ConstExprIR, expected: number, g
     invalid('type mismatch in constant expression', { offset: e.offset });
 }
 
-const VALS: number[] = [];
-const CTRLS: Ctrl[] = [];
+const I32x3: readonly number[] = [I32, I32, I32];
+
+// SIMPLE as flat tables for the validator's hot path: arity (-1: not a simple op; every simple op has one or
+// two operands), operand types and result type, indexed by instruction-stream opcode.
+const SIMPLE_ARITY = new Int8Array(SIMPLE.length).fill(-1);
+const SIMPLE_P0 = new Int32Array(SIMPLE.length);
+const SIMPLE_P1 = new Int32Array(SIMPLE.length);
+const SIMPLE_RESULT = new Int32Array(SIMPLE.length);
+for (let op = 0; op < SIMPLE.length; op++) {
+  const sig = SIMPLE[op];
+  if (sig === undefined) continue;
+  if (sig.params.length < 1 || sig.params.length > 2) throw new Error(`simple op 0x${op.toString(16)}: arity`);
+  SIMPLE_ARITY[op] = sig.params.length;
+  SIMPLE_P0[op] = sig.params[0];
+  SIMPLE_P1[op] = sig.params[sig.params.length - 1];
+  SIMPLE_RESULT[op] = sig.result;
+}
+
+/**
+ * The function-body validator: one instance, reused by every body (validation is synchronous and not
+ * re-entered). The operand stack and the control stack live in typed arrays that grow on demand, so a body
+ * allocates nothing per instruction or per block; the state is in monomorphic fields, not in closures made
+ * per body.
+ */
+class BodyValidator {
+  /** Operand stack: value type codes (UNKNOWN in unreachable code); `vh` is its height. */
+  vals = new Int32Array(1024);
+  vh = 0;
+  /** Control stack, one entry per open block, as parallel arrays; `cn` is its depth. */
+  cOp = new Int32Array(256);
+  cHeight = new Int32Array(256);
+  cUnreachable = new Uint8Array(256);
+  /** Block signature of each open block (shared objects, see blockSig; the function's type for the outermost). */
+  cSig: FuncTypeIR[] = [];
+  cn = 0;
+  // The body being validated, for error details.
+  funcIndex = 0;
+  code: CodeIR | undefined = undefined;
+  instr = 0;
+
+  fail(msg: string): never {
+    const offset = instructionOffsets(this.code!)[this.instr];
+    this.code = undefined; // the module's bytes are not kept alive by the next run's absence
+    invalid(msg, { func: this.funcIndex, offset });
+  }
+
+  push(t: number): void {
+    if (this.vh === this.vals.length) {
+      const next = new Int32Array(this.vals.length * 2);
+      next.set(this.vals);
+      this.vals = next;
+    }
+    this.vals[this.vh++] = t;
+  }
+
+  pushAll(ts: readonly number[]): void {
+    for (let i = 0; i < ts.length; i++) this.push(ts[i]);
+  }
+
+  pop(): number {
+    const top = this.cn - 1;
+    if (this.vh === this.cHeight[top]) {
+      if (this.cUnreachable[top] !== 0) return UNKNOWN;
+      this.fail('type mismatch: operand stack underflow');
+    }
+    return this.vals[--this.vh];
+  }
+
+  popExpect(t: number): number {
+    const vh = this.vh;
+    // Fast path: the expected type is on top, above the current block's base.
+    if (vh > this.cHeight[this.cn - 1] && this.vals[vh - 1] === t) {
+      this.vh = vh - 1;
+      return t;
+    }
+    const a = this.pop();
+    if (a !== t && a !== UNKNOWN && t !== UNKNOWN)
+      this.fail(`type mismatch: expected ${typeName(t)}, found ${typeName(a)}`);
+    return a;
+  }
+
+  popVals(ts: readonly number[]): void {
+    for (let i = ts.length - 1; i >= 0; i--) this.popExpect(ts[i]);
+  }
+
+  pushCtrl(op: number, sig: FuncTypeIR): void {
+    const n = this.cn;
+    if (n === this.cOp.length) {
+      const cap = n * 2;
+      const op2 = new Int32Array(cap);
+      const h2 = new Int32Array(cap);
+      const u2 = new Uint8Array(cap);
+      op2.set(this.cOp);
+      h2.set(this.cHeight);
+      u2.set(this.cUnreachable);
+      this.cOp = op2;
+      this.cHeight = h2;
+      this.cUnreachable = u2;
+    }
+    this.cOp[n] = op;
+    this.cHeight[n] = this.vh;
+    this.cUnreachable[n] = 0;
+    this.cSig[n] = sig;
+    this.cn = n + 1;
+    this.pushAll(sig.params);
+  }
+
+  /** Pops the innermost block; returns its index (its entries stay readable until the next pushCtrl). */
+  popCtrl(): number {
+    if (this.cn === 0) this.fail('type mismatch: unbalanced end');
+    const f = this.cn - 1;
+    this.popVals(this.cSig[f].results);
+    if (this.vh !== this.cHeight[f]) this.fail('type mismatch: values remain on the stack at the end of a block');
+    this.cn = f;
+    return f;
+  }
+
+  /** Types a branch to label `n` takes. */
+  labelTypes(n: number): readonly number[] {
+    if (n >= this.cn) this.fail(`unknown label ${n}`);
+    const f = this.cn - 1 - n;
+    return this.cOp[f] === 0x03 ? this.cSig[f].params : this.cSig[f].results;
+  }
+
+  setUnreachable(): void {
+    const f = this.cn - 1;
+    this.vh = this.cHeight[f];
+    this.cUnreachable[f] = 1;
+  }
+
+  memCheck(sp: Spaces, align: number, natural: number): void {
+    if (sp.memories === 0) this.fail('unknown memory 0');
+    if (align >>> 0 > natural) this.fail('alignment must not be larger than natural');
+  }
+
+  table(sp: Spaces, i: number): { elem: number } {
+    const t = sp.tables[i];
+    if (!t) this.fail(`unknown table ${i}`);
+    return t;
+  }
+
+  elemSeg(m: ModuleIR, i: number): { type: number } {
+    const e = m.elems[i];
+    if (!e) this.fail(`unknown elem segment ${i}`);
+    return e;
+  }
+
+  dataSeg(m: ModuleIR, i: number): void {
+    if (m.dataCount === undefined || i >= m.dataCount) this.fail(`unknown data segment ${i}`);
+  }
+
+  /** Validates body `c` (its first `len` words) of code entry `codeIndex`. */
+  run(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex: number, c: Int32Array, len: number): void {
+    const type = sp.funcTypes[funcIndex];
+    const code = m.codes[codeIndex];
+    const params = type.params;
+    const np = params.length;
+    const declared = code.locals;
+    this.funcIndex = funcIndex;
+    this.code = code;
+    this.instr = 0;
+    this.vh = 0;
+    this.cn = 0;
+    // The outermost block: a block of the function's results (its params are locals, not operands).
+    this.cOp[0] = 0x02;
+    this.cHeight[0] = 0;
+    this.cUnreachable[0] = 0;
+    this.cSig[0] = type;
+    this.cn = 1;
+    let pc = 0;
+    while (pc < len) {
+      const op = c[pc];
+      const arity = op < SIMPLE_ARITY.length ? SIMPLE_ARITY[op] : -1;
+      if (arity > 0) {
+        // Operands popped last first, as popVals does.
+        if (arity === 2) this.popExpect(SIMPLE_P1[op]);
+        this.popExpect(SIMPLE_P0[op]);
+        this.push(SIMPLE_RESULT[op]);
+        pc += 1;
+        this.instr++;
+        continue;
+      }
+      switch (op) {
+        case 0x00:
+          this.setUnreachable();
+          pc += 1;
+          break;
+        case 0x01:
+          pc += 1;
+          break;
+        case 0x02:
+        case 0x03:
+        case 0x04: {
+          if (c[pc + 1] >= 0 && m.types[c[pc + 1]] === undefined) this.fail(`unknown type ${c[pc + 1]}`);
+          const bt = blockSig(m, c[pc + 1]);
+          if (op === 0x04) this.popExpect(I32);
+          this.popVals(bt.params);
+          this.pushCtrl(op, bt);
+          pc += 2;
+          break;
+        }
+        case 0x05: {
+          const f = this.popCtrl();
+          if (this.cOp[f] !== 0x04) this.fail('else without if');
+          this.pushCtrl(0x05, this.cSig[f]);
+          pc += 1;
+          break;
+        }
+        case 0x0b: {
+          const f = this.popCtrl();
+          const s = this.cSig[f];
+          if (this.cOp[f] === 0x04 && !sameTypes(s.params, s.results))
+            this.fail('type mismatch: if without else must have matching param and result types');
+          this.pushAll(s.results);
+          pc += 1;
+          break;
+        }
+        case 0x0c: {
+          this.popVals(this.labelTypes(c[pc + 1]));
+          this.setUnreachable();
+          pc += 2;
+          break;
+        }
+        case 0x0d: {
+          this.popExpect(I32);
+          const ts = this.labelTypes(c[pc + 1]);
+          this.popVals(ts);
+          this.pushAll(ts);
+          pc += 2;
+          break;
+        }
+        case 0x0e: {
+          const n = c[pc + 1];
+          this.popExpect(I32);
+          const def = this.labelTypes(c[pc + 2 + n]);
+          for (let i = 0; i < n; i++) {
+            const ts = this.labelTypes(c[pc + 2 + i]);
+            if (ts.length !== def.length) this.fail('type mismatch: br_table targets have different arities');
+            // Check each target against the stack without consuming it (pops only move the height).
+            const saved = this.vh;
+            this.popVals(ts);
+            this.vh = saved;
+          }
+          this.popVals(def);
+          this.setUnreachable();
+          pc += 3 + n;
+          break;
+        }
+        case 0x0f:
+          this.popVals(type.results);
+          this.setUnreachable();
+          pc += 1;
+          break;
+        case 0x10: {
+          const t = sp.funcTypes[c[pc + 1]];
+          if (!t) this.fail(`unknown function ${c[pc + 1]}`);
+          this.popVals(t.params);
+          this.pushAll(t.results);
+          pc += 2;
+          break;
+        }
+        case 0x11: {
+          const t = m.types[c[pc + 1]];
+          const tab = this.table(sp, c[pc + 2]);
+          if (!t) this.fail(`unknown type ${c[pc + 1]}`);
+          if (tab.elem !== FUNCREF) this.fail('type mismatch: call_indirect on a table that is not funcref');
+          this.popExpect(I32);
+          this.popVals(t.params);
+          this.pushAll(t.results);
+          pc += 3;
+          break;
+        }
+        case 0x1a:
+          this.pop();
+          pc += 1;
+          break;
+        case 0x1b: {
+          this.popExpect(I32);
+          const a = this.pop();
+          const b = this.pop();
+          if (isRef(a) || isRef(b)) this.fail('type mismatch: untyped select needs numeric operands');
+          if (a !== b && a !== UNKNOWN && b !== UNKNOWN) this.fail('type mismatch in select');
+          this.push(a === UNKNOWN ? b : a);
+          pc += 1;
+          break;
+        }
+        case 0x1c: {
+          const n = c[pc + 1];
+          if (n !== 1) this.fail('invalid result arity');
+          const t = c[pc + 2];
+          this.popExpect(I32);
+          this.popExpect(t);
+          this.popExpect(t);
+          this.push(t);
+          pc += 3;
+          break;
+        }
+        case 0x20:
+        case 0x21:
+        case 0x22: {
+          const li = c[pc + 1];
+          const t = li < np ? params[li] : declared[li - np];
+          if (t === undefined) this.fail(`unknown local ${li}`);
+          if (op === 0x20) this.push(t);
+          else if (op === 0x21) this.popExpect(t);
+          else {
+            this.popExpect(t);
+            this.push(t);
+          }
+          pc += 2;
+          break;
+        }
+        case 0x23:
+        case 0x24: {
+          const g = sp.globals[c[pc + 1]];
+          if (!g) this.fail(`unknown global ${c[pc + 1]}`);
+          if (op === 0x23) this.push(g.type);
+          else {
+            if (!g.mutable) this.fail('global is immutable');
+            this.popExpect(g.type);
+          }
+          pc += 2;
+          break;
+        }
+        case 0x25: {
+          const t = this.table(sp, c[pc + 1]);
+          this.popExpect(I32);
+          this.push(t.elem);
+          pc += 2;
+          break;
+        }
+        case 0x26: {
+          const t = this.table(sp, c[pc + 1]);
+          this.popExpect(t.elem);
+          this.popExpect(I32);
+          pc += 2;
+          break;
+        }
+        case 0x3f:
+          if (sp.memories === 0) this.fail('unknown memory 0');
+          this.push(I32);
+          pc += 1;
+          break;
+        case 0x40:
+          if (sp.memories === 0) this.fail('unknown memory 0');
+          this.popExpect(I32);
+          this.push(I32);
+          pc += 1;
+          break;
+        case 0x41:
+          this.push(I32);
+          pc += 2;
+          break;
+        case 0x42:
+          this.push(I64);
+          pc += 3;
+          break;
+        case 0x43:
+          this.push(F32);
+          pc += 2;
+          break;
+        case 0x44:
+          this.push(F64);
+          pc += 3;
+          break;
+        case 0xd0:
+          this.push(c[pc + 1]);
+          pc += 2;
+          break;
+        case 0xd1: {
+          const t = this.pop();
+          if (!isRef(t) && t !== UNKNOWN) this.fail('type mismatch: ref.is_null needs a reference');
+          this.push(I32);
+          pc += 1;
+          break;
+        }
+        case 0xd2: {
+          const f = c[pc + 1];
+          if (f >= sp.funcTypes.length) this.fail(`unknown function ${f}`);
+          if (!sp.refs.has(f)) this.fail('undeclared function reference');
+          this.push(FUNCREF);
+          pc += 2;
+          break;
+        }
+        case 0x108: {
+          this.dataSeg(m, c[pc + 1]);
+          if (sp.memories === 0) this.fail('unknown memory 0');
+          this.popVals(I32x3);
+          pc += 2;
+          break;
+        }
+        case 0x109:
+          this.dataSeg(m, c[pc + 1]);
+          pc += 2;
+          break;
+        case 0x10a:
+        case 0x10b:
+          if (sp.memories === 0) this.fail('unknown memory 0');
+          this.popVals(I32x3);
+          pc += 1;
+          break;
+        case 0x10c: {
+          const e = this.elemSeg(m, c[pc + 1]);
+          const t = this.table(sp, c[pc + 2]);
+          if (t.elem !== e.type) this.fail('type mismatch: table.init segment type differs from the table type');
+          this.popVals(I32x3);
+          pc += 3;
+          break;
+        }
+        case 0x10d:
+          this.elemSeg(m, c[pc + 1]);
+          pc += 2;
+          break;
+        case 0x10e: {
+          const d = this.table(sp, c[pc + 1]);
+          const s = this.table(sp, c[pc + 2]);
+          if (d.elem !== s.elem) this.fail('type mismatch: table.copy between tables of different types');
+          this.popVals(I32x3);
+          pc += 3;
+          break;
+        }
+        case 0x10f: {
+          const t = this.table(sp, c[pc + 1]);
+          this.popExpect(I32);
+          this.popExpect(t.elem);
+          this.push(I32);
+          pc += 2;
+          break;
+        }
+        case 0x110:
+          this.table(sp, c[pc + 1]);
+          this.push(I32);
+          pc += 2;
+          break;
+        case 0x111: {
+          const t = this.table(sp, c[pc + 1]);
+          this.popExpect(I32);
+          this.popExpect(t.elem);
+          this.popExpect(I32);
+          pc += 2;
+          break;
+        }
+        default:
+          if (op >= 0x28 && op <= 0x3e) {
+            this.memCheck(sp, c[pc + 1], MEM_NATURAL_ALIGN[op - 0x28]);
+            const t = MEM_TYPE[op - 0x28];
+            if (op <= 0x35) {
+              this.popExpect(I32);
+              this.push(t);
+            } else {
+              this.popExpect(t);
+              this.popExpect(I32);
+            }
+            pc += 3;
+          } else if (op >= SIMD_BASE) {
+            const sub = op - SIMD_BASE;
+            const s = SIMD_SIG[sub]!;
+            let n = 1;
+            if (s.align >= 0) {
+              this.memCheck(sp, c[pc + 1], s.align);
+              n = 3;
+            }
+            if (s.lanes > 0) {
+              if (c[pc + n] >= s.lanes) this.fail('invalid lane index');
+              n++;
+            }
+            if (sub === 0x0c) n = 5;
+            else if (sub === 0x0d) {
+              for (let i = 1; i <= 16; i++) if (c[pc + i] >= 32) this.fail('invalid lane index');
+              n = 17;
+            }
+            this.popVals(s.params);
+            if (s.result !== 0) this.push(s.result);
+            pc += n;
+          } else {
+            this.fail(`unexpected opcode 0x${op.toString(16)}`);
+          }
+      }
+      this.instr++;
+      if (this.cn === 0) {
+        if (pc !== len) this.fail('instructions after the final end');
+        this.code = undefined;
+        return;
+      }
+    }
+    if (this.cn !== 0) this.fail('type mismatch: function body not terminated');
+    this.code = undefined;
+  }
+}
+
+const BODY = new BodyValidator();
 
 /** Validates body `c` (its first `len` words) of code entry `codeIndex`. */
 function validateFunction(
@@ -271,392 +752,13 @@ function validateFunction(
   c: Int32Array,
   len: number,
 ): void {
-  const type = sp.funcTypes[funcIndex];
-  const code = m.codes[codeIndex];
-  const params = type.params;
-  const np = params.length;
-  const declared = code.locals;
-  // The operand and control stacks are reused by every body (validation is synchronous and not re-entered).
-  const vals = VALS;
-  const ctrls = CTRLS;
-  vals.length = 0;
-  ctrls.length = 0;
-  let instr = 0;
-  const fail = (msg: string): never => invalid(msg, { func: funcIndex, offset: instructionOffsets(code)[instr] });
-
-  const push = (t: number) => vals.push(t);
-  const pop = (): number => {
-    const f = ctrls[ctrls.length - 1];
-    if (vals.length === f.height) {
-      if (f.unreachable) return UNKNOWN;
-      fail('type mismatch: operand stack underflow');
-    }
-    return vals.pop()!;
-  };
-  const popExpect = (t: number): number => {
-    const a = pop();
-    if (a !== t && a !== UNKNOWN && t !== UNKNOWN) fail(`type mismatch: expected ${typeName(t)}, found ${typeName(a)}`);
-    return a;
-  };
-  const popVals = (ts: readonly number[]) => {
-    for (let i = ts.length - 1; i >= 0; i--) popExpect(ts[i]);
-  };
-  const pushCtrl = (op: number, params: readonly number[], results: readonly number[]) => {
-    ctrls.push({ op, params, results, height: vals.length, unreachable: false });
-    for (const p of params) push(p);
-  };
-  const popCtrl = (): Ctrl => {
-    if (ctrls.length === 0) fail('type mismatch: unbalanced end');
-    const f = ctrls[ctrls.length - 1];
-    popVals(f.results);
-    if (vals.length !== f.height) fail('type mismatch: values remain on the stack at the end of a block');
-    ctrls.pop();
-    return f;
-  };
-  const labelTypes = (f: Ctrl) => (f.op === 0x03 ? f.params : f.results);
-  const label = (n: number): Ctrl => {
-    if (n >= ctrls.length) fail(`unknown label ${n}`);
-    return ctrls[ctrls.length - 1 - n];
-  };
-  const setUnreachable = () => {
-    const f = ctrls[ctrls.length - 1];
-    vals.length = f.height;
-    f.unreachable = true;
-  };
-  const memCheck = (align: number, natural: number) => {
-    if (sp.memories === 0) fail('unknown memory 0');
-    if (align >>> 0 > natural) fail('alignment must not be larger than natural');
-  };
-  const table = (i: number) => {
-    const t = sp.tables[i];
-    if (!t) fail(`unknown table ${i}`);
-    return t;
-  };
-  const elemSeg = (i: number) => {
-    const e = m.elems[i];
-    if (!e) fail(`unknown elem segment ${i}`);
-    return e;
-  };
-  const dataSeg = (i: number) => {
-    if (m.dataCount === undefined || i >= m.dataCount) fail(`unknown data segment ${i}`);
-  };
-
-  ctrls.push({ op: 0x02, params: [], results: type.results, height: 0, unreachable: false });
-  let pc = 0;
-  while (pc < len) {
-    const op = c[pc];
-    const sig = SIMPLE[op];
-    if (sig !== undefined) {
-      popVals(sig.params);
-      push(sig.result);
-      pc += 1;
-      instr++;
-      continue;
-    }
-    switch (op) {
-      case 0x00:
-        setUnreachable();
-        pc += 1;
-        break;
-      case 0x01:
-        pc += 1;
-        break;
-      case 0x02:
-      case 0x03:
-      case 0x04: {
-        if (c[pc + 1] >= 0 && m.types[c[pc + 1]] === undefined) fail(`unknown type ${c[pc + 1]}`);
-        const bt = blockSig(m, c[pc + 1]);
-        if (op === 0x04) popExpect(I32);
-        popVals(bt.params);
-        pushCtrl(op, bt.params, bt.results);
-        pc += 2;
-        break;
-      }
-      case 0x05: {
-        const f = popCtrl();
-        if (f.op !== 0x04) fail('else without if');
-        pushCtrl(0x05, f.params, f.results);
-        pc += 1;
-        break;
-      }
-      case 0x0b: {
-        const f = popCtrl();
-        if (f.op === 0x04 && !sameTypes(f.params, f.results))
-          fail('type mismatch: if without else must have matching param and result types');
-        for (const r of f.results) push(r);
-        pc += 1;
-        break;
-      }
-      case 0x0c: {
-        popVals(labelTypes(label(c[pc + 1])));
-        setUnreachable();
-        pc += 2;
-        break;
-      }
-      case 0x0d: {
-        popExpect(I32);
-        const ts = labelTypes(label(c[pc + 1]));
-        popVals(ts);
-        for (const t of ts) push(t);
-        pc += 2;
-        break;
-      }
-      case 0x0e: {
-        const n = c[pc + 1];
-        popExpect(I32);
-        const def = labelTypes(label(c[pc + 2 + n]));
-        for (let i = 0; i < n; i++) {
-          const ts = labelTypes(label(c[pc + 2 + i]));
-          if (ts.length !== def.length) fail('type mismatch: br_table targets have different arities');
-          // Check each target against the stack without consuming it.
-          const saved = vals.slice();
-          popVals(ts);
-          vals.length = 0;
-          vals.push(...saved);
-        }
-        popVals(def);
-        setUnreachable();
-        pc += 3 + n;
-        break;
-      }
-      case 0x0f:
-        popVals(type.results);
-        setUnreachable();
-        pc += 1;
-        break;
-      case 0x10: {
-        const t = sp.funcTypes[c[pc + 1]];
-        if (!t) fail(`unknown function ${c[pc + 1]}`);
-        popVals(t.params);
-        for (const r of t.results) push(r);
-        pc += 2;
-        break;
-      }
-      case 0x11: {
-        const t = m.types[c[pc + 1]];
-        const tab = table(c[pc + 2]);
-        if (!t) fail(`unknown type ${c[pc + 1]}`);
-        if (tab.elem !== FUNCREF) fail('type mismatch: call_indirect on a table that is not funcref');
-        popExpect(I32);
-        popVals(t.params);
-        for (const r of t.results) push(r);
-        pc += 3;
-        break;
-      }
-      case 0x1a:
-        pop();
-        pc += 1;
-        break;
-      case 0x1b: {
-        popExpect(I32);
-        const a = pop();
-        const b = pop();
-        if (isRef(a) || isRef(b)) fail('type mismatch: untyped select needs numeric operands');
-        if (a !== b && a !== UNKNOWN && b !== UNKNOWN) fail('type mismatch in select');
-        push(a === UNKNOWN ? b : a);
-        pc += 1;
-        break;
-      }
-      case 0x1c: {
-        const n = c[pc + 1];
-        if (n !== 1) fail('invalid result arity');
-        const t = c[pc + 2];
-        popExpect(I32);
-        popExpect(t);
-        popExpect(t);
-        push(t);
-        pc += 3;
-        break;
-      }
-      case 0x20:
-      case 0x21:
-      case 0x22: {
-        const li = c[pc + 1];
-        const t = li < np ? params[li] : declared[li - np];
-        if (t === undefined) fail(`unknown local ${li}`);
-        if (op === 0x20) push(t);
-        else if (op === 0x21) popExpect(t);
-        else {
-          popExpect(t);
-          push(t);
-        }
-        pc += 2;
-        break;
-      }
-      case 0x23:
-      case 0x24: {
-        const g = sp.globals[c[pc + 1]];
-        if (!g) fail(`unknown global ${c[pc + 1]}`);
-        if (op === 0x23) push(g.type);
-        else {
-          if (!g.mutable) fail('global is immutable');
-          popExpect(g.type);
-        }
-        pc += 2;
-        break;
-      }
-      case 0x25: {
-        const t = table(c[pc + 1]);
-        popExpect(I32);
-        push(t.elem);
-        pc += 2;
-        break;
-      }
-      case 0x26: {
-        const t = table(c[pc + 1]);
-        popExpect(t.elem);
-        popExpect(I32);
-        pc += 2;
-        break;
-      }
-      case 0x3f:
-        if (sp.memories === 0) fail('unknown memory 0');
-        push(I32);
-        pc += 1;
-        break;
-      case 0x40:
-        if (sp.memories === 0) fail('unknown memory 0');
-        popExpect(I32);
-        push(I32);
-        pc += 1;
-        break;
-      case 0x41:
-        push(I32);
-        pc += 2;
-        break;
-      case 0x42:
-        push(I64);
-        pc += 3;
-        break;
-      case 0x43:
-        push(F32);
-        pc += 2;
-        break;
-      case 0x44:
-        push(F64);
-        pc += 3;
-        break;
-      case 0xd0:
-        push(c[pc + 1]);
-        pc += 2;
-        break;
-      case 0xd1: {
-        const t = pop();
-        if (!isRef(t) && t !== UNKNOWN) fail('type mismatch: ref.is_null needs a reference');
-        push(I32);
-        pc += 1;
-        break;
-      }
-      case 0xd2: {
-        const f = c[pc + 1];
-        if (f >= sp.funcTypes.length) fail(`unknown function ${f}`);
-        if (!sp.refs.has(f)) fail('undeclared function reference');
-        push(FUNCREF);
-        pc += 2;
-        break;
-      }
-      case 0x108: {
-        dataSeg(c[pc + 1]);
-        if (sp.memories === 0) fail('unknown memory 0');
-        popVals([I32, I32, I32]);
-        pc += 2;
-        break;
-      }
-      case 0x109:
-        dataSeg(c[pc + 1]);
-        pc += 2;
-        break;
-      case 0x10a:
-      case 0x10b:
-        if (sp.memories === 0) fail('unknown memory 0');
-        popVals([I32, I32, I32]);
-        pc += 1;
-        break;
-      case 0x10c: {
-        const e = elemSeg(c[pc + 1]);
-        const t = table(c[pc + 2]);
-        if (t.elem !== e.type) fail('type mismatch: table.init segment type differs from the table type');
-        popVals([I32, I32, I32]);
-        pc += 3;
-        break;
-      }
-      case 0x10d:
-        elemSeg(c[pc + 1]);
-        pc += 2;
-        break;
-      case 0x10e: {
-        const d = table(c[pc + 1]);
-        const s = table(c[pc + 2]);
-        if (d.elem !== s.elem) fail('type mismatch: table.copy between tables of different types');
-        popVals([I32, I32, I32]);
-        pc += 3;
-        break;
-      }
-      case 0x10f: {
-        const t = table(c[pc + 1]);
-        popVals([t.elem, I32]);
-        push(I32);
-        pc += 2;
-        break;
-      }
-      case 0x110:
-        table(c[pc + 1]);
-        push(I32);
-        pc += 2;
-        break;
-      case 0x111: {
-        const t = table(c[pc + 1]);
-        popVals([I32, t.elem, I32]);
-        pc += 2;
-        break;
-      }
-      default:
-        if (op >= 0x28 && op <= 0x3e) {
-          memCheck(c[pc + 1], MEM_NATURAL_ALIGN[op - 0x28]);
-          const t = MEM_TYPE[op - 0x28];
-          if (op <= 0x35) {
-            popExpect(I32);
-            push(t);
-          } else {
-            popExpect(t);
-            popExpect(I32);
-          }
-          pc += 3;
-        } else if (op >= SIMD_BASE) {
-          const sub = op - SIMD_BASE;
-          const s = SIMD_SIG[sub]!;
-          let len = 1;
-          if (s.align >= 0) {
-            memCheck(c[pc + 1], s.align);
-            len = 3;
-          }
-          if (s.lanes > 0) {
-            if (c[pc + len] >= s.lanes) fail('invalid lane index');
-            len++;
-          }
-          if (sub === 0x0c) len = 5;
-          else if (sub === 0x0d) {
-            for (let i = 1; i <= 16; i++) if (c[pc + i] >= 32) fail('invalid lane index');
-            len = 17;
-          }
-          popVals(s.params);
-          if (s.result !== 0) push(s.result);
-          pc += len;
-        } else {
-          fail(`unexpected opcode 0x${op.toString(16)}`);
-        }
-    }
-    instr++;
-    if (ctrls.length === 0) {
-      if (pc !== len) fail('instructions after the final end');
-      return;
-    }
-  }
-  if (ctrls.length !== 0) fail('type mismatch: function body not terminated');
+  BODY.run(m, sp, codeIndex, funcIndex, c, len);
 }
 
 function sameTypes(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function typeName(t: number): string {
