@@ -10,7 +10,8 @@
  *   node bench/run.mjs --resumable [--base <dist> | --base old=<dist>,main=<dist>] [--rounds 4] [--only qsort]
  *     the resumable path only (generator forms in 1e6 fuel slices, as the runtime runs them), each kernel in
  *     child processes (median CPU ms of --runs calls, median over rounds); with --base, those dists (e.g. copies
- *     of an older build's dist/) against ./dist, order alternating per round, and new/base per kernel + geomean.
+ *     of an older build's dist/) against ./dist, order alternating per round, and new/base per kernel + geomean;
+ *     --in-process: all dists in one child per kernel and round, calls alternating.
  * Results: bench-results/transpiler.json (gitignored).
  */
 import { execFileSync } from 'node:child_process';
@@ -31,6 +32,7 @@ const { values: opts } = parseArgs({
     resumable: { type: 'boolean', default: false },
     base: { type: 'string' },
     rounds: { type: 'string', default: '4' },
+    'in-process': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(opts.runs);
@@ -102,16 +104,28 @@ if (opts.resumable) {
     for (const k of KERNELS) {
       if (!files[k.name]) continue;
       const arg = k.fixed ? k.resumable - (SCALE < 1 ? 3 : 0) : Math.max(1, Math.round(k.resumable * SCALE));
-      for (const which of round % 2 ? [...names].reverse() : names) {
+      const order = round % 2 ? [...names].reverse() : names;
+      // --in-process: one child runs all dists, their calls alternating (less process-to-process noise, but
+      // the dists share the process's JIT state: a kernel can differ by its position in the order).
+      for (const group of opts['in-process'] ? [order] : order.map((n) => [n])) {
         const out = execFileSync(
           process.execPath,
-          [join(here, 'resumable-child.mjs'), dists[which], files[k.name], String(arg), String(RUNS)],
+          [
+            join(here, 'resumable-child.mjs'),
+            group.map((n) => dists[n]).join(','),
+            files[k.name],
+            String(arg),
+            String(RUNS),
+          ],
           { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
         );
-        const r = JSON.parse(out.trim().split('\n').at(-1));
-        const e = (res[k.name] ??= { name: k.name, arg, ms: {}, result: r.result });
-        (e.ms[which] ??= []).push(r.cpuMs);
-        if (r.result !== e.result) throw new Error(`${k.name}: ${which} returned ${r.result}, another ${e.result}`);
+        const lines = out.trim().split('\n').slice(-group.length);
+        group.forEach((which, i) => {
+          const r = JSON.parse(lines[i]);
+          const e = (res[k.name] ??= { name: k.name, arg, ms: {}, result: r.result });
+          (e.ms[which] ??= []).push(r.cpuMs);
+          if (r.result !== e.result) throw new Error(`${k.name}: ${which} returned ${r.result}, another ${e.result}`);
+        });
       }
     }
   const out = [];
