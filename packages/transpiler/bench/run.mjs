@@ -7,6 +7,11 @@
  *   pnpm build && pnpm bench            (= node bench/run.mjs)
  *   node bench/run.mjs --runs 3 --only fib,sha256 --scale 0.5 --no-jitless
  *   node bench/run.mjs --only compile --no-jitless      (compile MB/s on large modules only)
+ *   node bench/run.mjs --resumable [--base <dist> | --base old=<dist>,main=<dist>] [--rounds 4] [--only qsort]
+ *     the resumable path only (generator forms in 1e6 fuel slices, as the runtime runs them), each kernel in
+ *     child processes (median CPU ms of --runs calls, median over rounds); with --base, those dists (e.g. copies
+ *     of an older build's dist/) against ./dist, order alternating per round, and new/base per kernel + geomean;
+ *     --in-process: all dists in one child per kernel and round, calls alternating.
  * Results: bench-results/transpiler.json (gitignored).
  */
 import { execFileSync } from 'node:child_process';
@@ -24,21 +29,26 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     scale: { type: 'string', default: '1' },
     'no-jitless': { type: 'boolean', default: false },
+    resumable: { type: 'boolean', default: false },
+    base: { type: 'string' },
+    rounds: { type: 'string', default: '4' },
+    'in-process': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(opts.runs);
 const SCALE = Number(opts.scale);
 
 // The interpreter's bench kernels (read as files, not imported), with its sizes.
+// `resumable`: the --resumable sizes (~100–250 ms a call on the resumable path, so that a process's noise counts less).
 const KERNELS = [
-  { name: 'fib', arg: 30, jitless: 20, fixed: true },
-  { name: 'sieve', arg: 4, jitless: 1 },
-  { name: 'xorshift', arg: 2_000_000, jitless: 50_000 },
-  { name: 'matmul', arg: 120, jitless: 24 },
-  { name: 'sha256', arg: 40, jitless: 1 },
-  { name: 'qsort', arg: 40_000, jitless: 1_500 },
-  { name: 'vm', arg: 5_000, jitless: 250 },
-  { name: 'lz', arg: 128, jitless: 2 },
+  { name: 'fib', arg: 30, jitless: 20, resumable: 30, fixed: true },
+  { name: 'sieve', arg: 4, jitless: 1, resumable: 12 },
+  { name: 'xorshift', arg: 2_000_000, jitless: 50_000, resumable: 12_000_000 },
+  { name: 'matmul', arg: 120, jitless: 24, resumable: 280 },
+  { name: 'sha256', arg: 40, jitless: 1, resumable: 600 },
+  { name: 'qsort', arg: 40_000, jitless: 1_500, resumable: 40_000 },
+  { name: 'vm', arg: 5_000, jitless: 250, resumable: 60_000 },
+  { name: 'lz', arg: 128, jitless: 2, resumable: 384 },
 ].filter((k) => !opts.only || opts.only.split(',').includes(k.name));
 
 const cDir = join(here, '../../interpreter/bench/c');
@@ -67,6 +77,85 @@ const unsigned = (v) => (typeof v === 'bigint' ? BigInt.asUintN(64, v) : typeof 
 
 const trDist = join(here, '../dist');
 const interpDist = join(here, '../../interpreter/dist');
+
+if (opts.resumable) {
+  // Old-vs-new A/B of the resumable path: separate processes (no shared JIT state), order alternating by round,
+  // median of the rounds' medians. The machine's noise is about ±5-10 % per kernel: use several rounds.
+  // --base <dist> or --base <label>=<dist>,<label>=<dist>: each compared with ./dist (label "new").
+  const bases = {};
+  for (const [i, b] of (opts.base ? opts.base.split(',') : []).entries()) {
+    const at = b.indexOf('=');
+    bases[at > 0 ? b.slice(0, at) : i === 0 ? 'base' : `base${i}`] = at > 0 ? b.slice(at + 1) : b;
+  }
+  const dists = { ...bases, new: trDist };
+  const names = Object.keys(dists);
+  const res = {};
+  const rounds = Number(opts.rounds);
+  const files = {};
+  for (const k of KERNELS) {
+    try {
+      files[k.name] = build(k.name);
+    } catch (e) {
+      console.log(`${k.name}: skipped (clang: ${String(e.message).split('\n')[0]})`);
+    }
+  }
+  console.log(`resumable path (call().run({ fuel: 1e6 }) slices), ${rounds} rounds × ${RUNS} runs, CPU ms`);
+  for (let round = 0; round < rounds; round++)
+    for (const k of KERNELS) {
+      if (!files[k.name]) continue;
+      const arg = k.fixed ? k.resumable - (SCALE < 1 ? 3 : 0) : Math.max(1, Math.round(k.resumable * SCALE));
+      const order = round % 2 ? [...names].reverse() : names;
+      // --in-process: one child runs all dists, their calls alternating (less process-to-process noise, but
+      // the dists share the process's JIT state: a kernel can differ by its position in the order).
+      for (const group of opts['in-process'] ? [order] : order.map((n) => [n])) {
+        const out = execFileSync(
+          process.execPath,
+          [
+            join(here, 'resumable-child.mjs'),
+            group.map((n) => dists[n]).join(','),
+            files[k.name],
+            String(arg),
+            String(RUNS),
+          ],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        const lines = out.trim().split('\n').slice(-group.length);
+        group.forEach((which, i) => {
+          const r = JSON.parse(lines[i]);
+          const e = (res[k.name] ??= { name: k.name, arg, ms: {}, result: r.result });
+          (e.ms[which] ??= []).push(r.cpuMs);
+          if (r.result !== e.result) throw new Error(`${k.name}: ${which} returned ${r.result}, another ${e.result}`);
+        });
+      }
+    }
+  const out = [];
+  for (const e of Object.values(res)) {
+    const row = { name: e.name, arg: e.arg, result: e.result, cpuMs: {}, ratios: {} };
+    let line = `${e.name.padEnd(9)} ${String(e.arg).padEnd(8)}`;
+    for (const n of names) {
+      row.cpuMs[n] = median(e.ms[n]);
+      line += ` ${n} ${row.cpuMs[n].toFixed(1).padStart(7)} ms`;
+    }
+    // The ratio: median of the rounds' paired ratios (the two processes of a round ran back to back).
+    for (const n of Object.keys(bases)) {
+      const rounds = e.ms.new.map((x, i) => x / e.ms[n][i]);
+      row.ratios[n] = median(rounds);
+      line += `  new/${n} ${row.ratios[n].toFixed(3)} (${rounds.map((x) => x.toFixed(2)).join(' ')})`;
+    }
+    out.push(row);
+    console.log(line);
+  }
+  const summary = { date: new Date().toISOString(), node: process.version, rounds, runs: RUNS, dists, kernels: out };
+  summary.geomeanRatios = {};
+  for (const n of Object.keys(bases)) {
+    summary.geomeanRatios[n] = geomean(out.map((r) => r.ratios[n]));
+    console.log(`geomean new/${n} ${summary.geomeanRatios[n].toFixed(3)}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'resumable.json'), `${JSON.stringify(summary, null, 1)}\n`);
+  console.log(`results: ${join(outDir, 'resumable.json')}`);
+  process.exit(0);
+}
 const tr = await import(`${trDist}/index.js`);
 const interp = await import(`${interpDist}/index.js`);
 

@@ -384,6 +384,8 @@ function emitFunction(
   const spans = new Map<number, readonly [number, number]>();
   const segPos: number[] = [];
   const segCap: string[] = [];
+  /** The record builder of each site (generator forms), in the switch after block X. */
+  const records = new Map<number, string>();
   /** The capture statement of the call being emitted (generator forms), checked after it returns. */
   let capCheck: string | null = null;
   let ins = 0;
@@ -461,11 +463,15 @@ function emitFunction(
       slots: pend.map((p) => p == null),
       cost: 0,
     });
-    // The frame's record: its site, (before entering a leaf) the call's arguments and its operand values, in R;
-    // the locals and `fn` are added once, after the function body's block X (no variable of its own: every
-    // variable of a generator is saved in each generator object).
+    // The frame's record: its site, (before entering a leaf) the call's arguments and its operand values. The
+    // capture path at the site only sets R to the site's position and leaves block X; the record is built after
+    // the block, in one `switch` on R shared by all sites (out of the hot body: a generator's bytecode grows with
+    // every array literal and the resumable path measured slower for it). Nothing runs between the site and the
+    // switch, so the operand variables and locals still hold the site's values. No variable of its own: every
+    // variable of a generator is saved in each generator object.
     const rest = exprs.length > 0 ? `, ${exprs.join(', ')}` : '';
-    return `{ R = [${pos}, ${kind === 1 ? `[${args}]` : 'EMPTY'}${rest}]; break X; }`;
+    records.set(pos, `case ${pos}: R = [${pos}, ${kind === 1 ? `[${args}]` : 'EMPTY'}${rest}]; break;`);
+    return `{ R = ${pos}; break X; }`;
   };
   const resetStack = (height: number, types: readonly number[]) => {
     st.length = height;
@@ -1133,7 +1139,7 @@ function emitFunction(
   for (let k = 0; k < segAt.length; k++) {
     const cost = segCost[k];
     if (gen) (sites.get(segPos[k]) as { cost: number }).cost = cost;
-    // S (the site a capture finds the frame at) is set on the cold path only.
+    // The capture path (after a yield resumed with KP) only names the site: R = its position, then break X.
     b[segAt[k]] = gen
       ? `while ((F -= ${cost}) < 0 && !FG(${cost})) { if ((yield ${cost}) === KP) ${segCap[k]}${hasMem ? ' dv = DV;' : ''} }`
       : `if ((F -= ${cost}) < 0 && !FG(${cost})) h_fuel();`;
@@ -1151,7 +1157,8 @@ function emitFunction(
     // A capture resumes the innermost yield with KP: from there each frame leaves block X with its site and
     // operand values, records them with its locals (CF) and returns KP to its caller, innermost first. Only
     // cold paths (after a yield) and one compare after each resumable call are added to the code.
-    body = `X: {\n${body}\n}\nCF(${fIndex}, R, [${localNames}], fn);\nreturn KP;`;
+    const cases = [...records.values()].join('\n');
+    body = `X: {\n${body}\n}\nswitch (R) {\n${cases}\n}\nCF(${fIndex}, R, [${localNames}], fn);\nreturn KP;`;
   }
   if (reentry === null) {
     for (let i = type.params.length; i < localTypes.length; i++) decls.push(`l${i} = ${ZERO[SUFFIX[localTypes[i]]]}`);
