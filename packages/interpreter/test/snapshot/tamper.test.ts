@@ -3,7 +3,7 @@ import { FaygerError, type EngineSnapshot, type HostImports } from '@fayger/cont
 import { Prng } from '@fayger/wasm-testgen';
 import { createInterpreterImplementation } from '../../src/index.js';
 import { fixture } from '../helpers.js';
-import { decodeSnapshot, drive, encodeSnapshot } from './harness.js';
+import { decodeSnapshot, drive, encodeSnapshot } from '@fayger/wasm-testgen/snapshot';
 
 /**
  * A snapshot state is untrusted input: random byte flips and truncations of real state blobs must end in a

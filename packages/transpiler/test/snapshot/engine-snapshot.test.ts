@@ -2,18 +2,20 @@ import { readFileSync } from 'node:fs';
 import { FaygerError, type EngineSnapshot, type HostImports } from '@fayger/contracts';
 import { Prng } from '@fayger/wasm-testgen';
 import { describe, expect, it } from 'vitest';
-import { createTranspilerImplementation } from '../../src/index.js';
-import { snapGuest } from './guests.js';
+import { createInterpreterImplementation } from '@fayger/interpreter';
 import {
   type Guest,
   decodeSnapshot,
   drive,
   encodeSnapshot,
-  interpreter,
-  runFull,
-  runSplit,
   runUntil,
-} from './harness.js';
+  snapGuest,
+  snapshotHarness,
+} from '@fayger/wasm-testgen/snapshot';
+import { createTranspilerImplementation } from '../../src/index.js';
+
+const { runFull, runSplit } = snapshotHarness(createTranspilerImplementation);
+const interpreter = createInterpreterImplementation;
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../../interpreter/test/fixtures/${name}.wasm`, import.meta.url)));
