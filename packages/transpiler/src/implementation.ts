@@ -18,7 +18,7 @@ import type {
   RuntimeImplementationDescriptor,
   ImplementationVerdict,
 } from '@fayger/contracts';
-import { PAGE, WasmMemory, trap } from '@fayger/wasm';
+import { PAGE, WasmMemory, snapshotError, trap } from '@fayger/wasm';
 import type { EngineSnapshot } from '@fayger/contracts';
 import {
   TranspiledModule as WasmModule,
@@ -34,7 +34,6 @@ import {
   decodeState,
   decodedRequests,
   encodeState,
-  snapshotError,
 } from './snapshot.js';
 import { emitterCompilesSimd, emitterRefusal, hostSupport, moduleSupport, takeDecoded } from './support.js';
 import {

@@ -1,5 +1,5 @@
 import { FaygerError } from '@fayger/contracts';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, PAGE, V128, sigId } from '@fayger/wasm';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, PAGE, V128, sigId, snapshotError } from '@fayger/wasm';
 import type { FrameMeta, ReentryRequest, SiteMeta } from './emit.js';
 import { H, type FrameRecord } from './helpers.js';
 import {
@@ -40,29 +40,6 @@ import {
  */
 export const TRANSPILER_STATE_VERSION = 1;
 const MAGIC = 0x53544746; // "FGTS" little-endian
-
-type SnapshotCode =
-  | 'SNAPSHOT_MALFORMED'
-  | 'SNAPSHOT_UNSUPPORTED'
-  | 'SNAPSHOT_NOT_SUSPENDED'
-  | 'SNAPSHOT_ENGINE_MISMATCH';
-
-export function snapshotError(
-  code: SnapshotCode,
-  what: string,
-  expected: string,
-  found: string,
-  details: Record<string, unknown> = {},
-): FaygerError {
-  return new FaygerError({
-    code,
-    phase: code === 'SNAPSHOT_MALFORMED' || code === 'SNAPSHOT_ENGINE_MISMATCH' ? 'instantiate' : 'execute',
-    what,
-    expected,
-    found,
-    details,
-  });
-}
 
 function malformed(what: string, expected: string, found: string | number): FaygerError {
   return snapshotError('SNAPSHOT_MALFORMED', `restoring the transpiler state: ${what}`, expected, String(found));

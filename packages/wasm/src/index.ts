@@ -118,3 +118,5 @@ export {
   facadeFunctions,
 } from './facade/webassembly.js';
 export type { FacadeEngine, FacadeFunction, FacadeModuleCode } from './facade/webassembly.js';
+// Snapshot errors, engine-neutral: both engines take and restore snapshots with the same codes and phases.
+export { snapshotError, type SnapshotErrorCode } from './execute/snapshot-error.js';

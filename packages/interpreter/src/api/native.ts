@@ -17,7 +17,8 @@ import type { FuelAccount, InstanceCtx } from '../execute/objects.js';
 import { link, type Extern, type Imports } from '../execute/instantiate.js';
 import { Execution, UNLIMITED_FUEL } from '../execute/execution.js';
 import { runStartFunction } from '@fayger/wasm';
-import { applyMemory, applyState, captureState, snapshotError } from '../execute/snapshot.js';
+import { applyMemory, applyState, captureState } from '../execute/snapshot.js';
+import { snapshotError } from '@fayger/wasm';
 import { readRaw, writeRaw } from '../execute/values.js';
 import type {
   CompileOptions,

@@ -1,5 +1,5 @@
 import { FaygerError } from '@fayger/contracts';
-import { EXTERNREF, F32, F64, I32, I64, V128 } from '@fayger/wasm';
+import { EXTERNREF, F32, F64, I32, I64, V128, snapshotError } from '@fayger/wasm';
 import type { ModuleIR } from '@fayger/wasm';
 import { X } from '../compile/exec-ops.js';
 import { PAGE, WasmFunction, prepareFunction, slotCount, type InstanceCtx } from './objects.js';
@@ -36,23 +36,6 @@ const MAGIC = 0x53494746; // "FGIS" little-endian
 export interface CapturedCall {
   readonly ex: Execution;
   readonly exportName: string;
-}
-
-export function snapshotError(
-  code: 'SNAPSHOT_MALFORMED' | 'SNAPSHOT_UNSUPPORTED' | 'SNAPSHOT_NOT_SUSPENDED' | 'SNAPSHOT_ENGINE_MISMATCH',
-  what: string,
-  expected: string,
-  found: string,
-  details: Record<string, unknown> = {},
-): FaygerError {
-  return new FaygerError({
-    code,
-    phase: code === 'SNAPSHOT_MALFORMED' || code === 'SNAPSHOT_ENGINE_MISMATCH' ? 'instantiate' : 'execute',
-    what,
-    expected,
-    found,
-    details,
-  });
 }
 
 function malformed(what: string, expected: string, found: string | number): FaygerError {

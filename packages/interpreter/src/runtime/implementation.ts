@@ -27,11 +27,11 @@ import {
   restoreInstance,
   type WasmInstance,
 } from '../api/native.js';
-import { STATE_VERSION, snapshotError } from '../execute/snapshot.js';
+import { STATE_VERSION } from '../execute/snapshot.js';
 import type { FunctionType, RawValue, ValueType } from '../api/types.js';
 import type { Execution } from '../execute/execution.js';
 import { WasmFunction, WasmMemory, PAGE } from '../execute/objects.js';
-import { trap } from '@fayger/wasm';
+import { snapshotError, trap } from '@fayger/wasm';
 
 export const INTERPRETER_IMPLEMENTATION_ID = 'fayger-interpreter';
 const VERSION = '0.1.0';

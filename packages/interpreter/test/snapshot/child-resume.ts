@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { resume } from './harness.js';
-import { type GuestSpec, guestFromSpec } from './guests.js';
+import { runChildResume } from '@fayger/wasm-testgen/snapshot';
+import { createInterpreterImplementation } from '../../src/index.js';
 
 // A fresh process: `node child-resume.mjs '<guest spec JSON>' <snapshot file>` restores the snapshot into a new
-// compilation and instance of the guest, runs it to its end and prints the outcome as JSON (bundled by
-// determinism.test.ts with tsup from the sources under test).
-const [spec, file] = process.argv.slice(2);
-const guest = await guestFromSpec(JSON.parse(spec!) as GuestSpec);
-const result = await resume(guest, new Uint8Array(readFileSync(file!)));
-process.stdout.write(JSON.stringify(result));
+// compilation and instance of the guest on this engine, runs it to its end and prints the outcome as JSON
+// (bundled by determinism.test.ts with tsup from the sources under test).
+await runChildResume(createInterpreterImplementation);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FaygerError, type HostImports } from '@fayger/contracts';
 import { createInterpreterImplementation } from '../../src/index.js';
 import { fixture } from '../helpers.js';
-import { type Guest, decodeSnapshot, encodeSnapshot, runFull, runSplit } from './harness.js';
+import { type Guest, decodeSnapshot, encodeSnapshot, snapshotHarness } from '@fayger/wasm-testgen/snapshot';
+
+const { runFull, runSplit } = snapshotHarness(createInterpreterImplementation);
 
 const tick = (asyncEvery: number): HostImports => ({
   host: {

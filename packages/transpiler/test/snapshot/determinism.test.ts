@@ -1,141 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Prng } from '@fayger/wasm-testgen';
-import { build } from 'tsup';
-import { describe, expect, it } from 'vitest';
-import { type GuestSpec, benchCGuest, benchWatGuest, guestFromSpec, randomGuest, snapGuest } from './guests.js';
-import { type Finished, type Guest, runFull, runSplit } from './harness.js';
+import { describeSnapshotDeterminism } from '@fayger/wasm-testgen/snapshot-determinism';
+import { createTranspilerImplementation } from '../../src/index.js';
 
-/**
- * The determinism proof of issue #18 on the transpiler: for each guest, running to completion equals running N
- * fuel units, snapshotting, encoding, restoring the bytes into a FRESH compilation and instance (and, once, a
- * fresh process), and running to completion — same result (or trap), same final memory hash, same total fuel.
- * The snapshotted instance itself also runs on to the same end (a capture rebuilds its generator frames).
- * Several seeded N per guest; counts bound everything, no timing is asserted.
- * More: SNAP_DET_SEED=<n> SNAP_DET_RANDOM=<modules> pnpm --filter @fayger/transpiler exec vitest run test/snapshot
- */
-const SEED = Number(process.env['SNAP_DET_SEED'] ?? 0x18_2026);
-const RANDOM = Number(process.env['SNAP_DET_RANDOM'] ?? 40);
-const N_PER_GUEST = 3;
-
-async function prove(g: Guest, rng: Prng): Promise<{ full: Finished; splits: number }> {
-  const full = await runFull(g);
-  let splits = 0;
-  for (let k = 0; k < N_PER_GUEST; k++) {
-    const n = 1 + rng.int(Math.max(1, Math.floor(full.fuel * 0.95)));
-    const split = await runSplit(g, n, { keepGoing: true });
-    if (split === undefined) continue; // ended (or trapped) within n: nothing to snapshot
-    expect(split.result, `${g.name}: snapshot after ${n} of ${full.fuel} fuel (seed ${SEED})`).toEqual(full);
-    expect(split.original, `${g.name}: the snapshotted instance run on after ${n}`).toEqual(full);
-    splits++;
-  }
-  return { full, splits };
-}
-
-describe(`transpiler snapshot determinism (seed ${SEED})`, () => {
-  it('hand-written guests: deep recursion, call_indirect, memory.grow, a host import answering with promises', async () => {
-    const rng = new Prng(SEED);
-    for (const g of [
-      snapGuest('deep', 900),
-      snapGuest('dispatch', 3000),
-      snapGuest('grow', 12),
-      snapGuest('ticks', 200),
-      snapGuest('ticks', 120, 3),
-    ]) {
-      const { full, splits } = await prove(g, rng);
-      expect(full.status, g.name).toBe('completed');
-      expect(splits, g.name).toBe(N_PER_GUEST);
-    }
-  }, 120_000);
-
-  it('the interpreter benchmark workloads (WAT, and the C kernels when clang is installed)', async () => {
-    const rng = new Prng(SEED ^ 0xbe7c);
-    const guests: Guest[] = [
-      await benchWatGuest('fib', 17),
-      await benchWatGuest('alu', 20_000),
-      await benchWatGuest('hash64', 1),
-      await benchWatGuest('matmul', 10),
-      await benchWatGuest('sort', 400),
-      await benchWatGuest('dispatch', 5000),
-      await benchWatGuest('hostcall', 2000),
-    ];
-    for (const [name, arg] of [
-      ['fib', 16],
-      ['qsort', 800],
-      ['sha256', 1],
-      ['vm', 1],
-      ['lz', 1],
-    ] as const) {
-      const g = await benchCGuest(name, arg);
-      if (g) guests.push(g);
-    }
-    console.log(
-      `transpiler determinism over ${guests.length} benchmark guests: ${guests.map((g) => g.name).join(', ')}`,
-    );
-    for (const g of guests) {
-      const { full, splits } = await prove(g, rng);
-      expect(full.status, g.name).toBe('completed');
-      expect(splits, g.name).toBeGreaterThan(0);
-    }
-  }, 300_000);
-
-  it(`${RANDOM} random modules from tooling/wasm-testgen (a quarter with async host imports)`, async () => {
-    const rng = new Prng(SEED ^ 0x7a4d);
-    let splits = 0;
-    for (let i = 0; i < RANDOM; i++) {
-      const g = randomGuest((SEED + i) >>> 0, i % 4 === 3);
-      splits += (await prove(g, rng)).splits;
-    }
-    // Most generated calls run long enough to be cut somewhere.
-    expect(splits).toBeGreaterThan(RANDOM);
-  }, 300_000);
-
-  it('resumes in a fresh child process with the same outcome', async () => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const outDir = join(here, '..', '..', 'test-artifacts', 'snapshot');
-    mkdirSync(outDir, { recursive: true });
-    await build({
-      entry: { 'child-resume': join(here, 'child-resume.ts') },
-      outDir,
-      format: ['esm'],
-      outExtension: () => ({ js: '.mjs' }),
-      platform: 'node',
-      target: 'node20',
-      noExternal: [/^@fayger\//],
-      external: ['wabt'],
-      silent: true,
-      dts: false,
-      config: false,
-      esbuildOptions(o) {
-        o.conditions = ['@fayger/source'];
-      },
-    });
-    const specs: GuestSpec[] = [
-      { kind: 'snap', export: 'deep', arg: 700 },
-      { kind: 'snap', export: 'ticks', arg: 60, asyncEvery: 2 },
-      { kind: 'wat', export: 'matmul', arg: 8 },
-      { kind: 'random', export: 'main', arg: SEED },
-    ];
-    if (await benchCGuest('sha256', 1)) specs.push({ kind: 'c', export: 'sha256', arg: 1 });
-    let resumed = 0;
-    for (const spec of specs) {
-      const g = await guestFromSpec(spec);
-      const full = await runFull(g);
-      const split = await runSplit(g, Math.max(1, Math.floor(full.fuel / 3)));
-      if (split === undefined) continue;
-      const file = join(outDir, `snapshot-${spec.kind}-${spec.export}.bin`);
-      writeFileSync(file, split.snapshot);
-      const out = execFileSync(process.execPath, [join(outDir, 'child-resume.mjs'), JSON.stringify(spec), file], {
-        encoding: 'utf8',
-        cwd: join(here, '..', '..'),
-        env: { ...process.env, SNAP_PACKAGES_DIR: join(here, '..', '..', '..') },
-        timeout: 60_000,
-      });
-      expect(JSON.parse(out), `${g.name} resumed in a child process`).toEqual(full);
-      resumed++;
-    }
-    expect(resumed).toBe(specs.length);
-  }, 180_000);
+// The determinism proof of issue #18 on this engine (the suite is shared with the other engine, see
+// tooling/wasm-testgen/src/snapshot/determinism-suite.ts).
+// More: SNAP_DET_SEED=<n> SNAP_DET_RANDOM=<modules> pnpm --filter @fayger/transpiler exec vitest run test/snapshot
+const here = dirname(fileURLToPath(import.meta.url));
+describeSnapshotDeterminism({
+  label: 'transpiler',
+  engine: createTranspilerImplementation,
+  packageDir: join(here, '..', '..'),
+  childEntry: join(here, 'child-resume.ts'),
+  keepGoing: true,
 });

@@ -1,23 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { GuestValue, HostImports } from '@fayger/contracts';
-import { HOST_IMPORTS, Prng, generateArgs, generateModule, hostImplementations } from '@fayger/wasm-testgen';
+// Relative imports, not the package index: the bundled child process (child-resume) must not pull in vitest.
+import { HOST_IMPORTS, generateArgs, generateModule } from '../generate-module.js';
+import { hostImplementations } from '../host-imports.js';
+import { Prng } from '../prng.js';
 import type { Guest } from './harness.js';
 
 /**
- * The guests of the transpiler's snapshot determinism proof, by name, so a child process can rebuild the same
- * one (child-resume.ts): the interpreter's snapshot fixture and bench workloads (read as files from
- * packages/interpreter, not imported), random modules of tooling/wasm-testgen. Host imports are pure functions
- * of their arguments (and guest memory), so re-invoking a pending one after a restore gives the same answer.
+ * The guests of the engines' snapshot determinism proofs, by name, so a child process can rebuild the same one
+ * (runChildResume): the interpreter's snapshot fixture and bench workloads (read as files from
+ * packages/interpreter, not imported), random modules of this package's generator. Host imports are pure
+ * functions of their arguments (and guest memory), so re-invoking a pending one after a restore gives the same
+ * answer.
  */
 
-/** packages/ (the bundled child process is told by SNAP_PACKAGES_DIR: its own URL is elsewhere). */
-const PACKAGES = process.env['SNAP_PACKAGES_DIR']
-  ? pathToFileURL(`${process.env['SNAP_PACKAGES_DIR']}/`)
-  : new URL('../../../', import.meta.url);
-const interp = (path: string) => new URL(`interpreter/${path}`, PACKAGES);
+/**
+ * packages/interpreter, where the fixture and the bench workloads are: found from this file's URL, or (in a
+ * bundled child process, whose own URL is elsewhere) from SNAP_INTERPRETER_DIR.
+ */
+export const INTERPRETER_DIR_ENV = 'SNAP_INTERPRETER_DIR';
+const INTERPRETER = process.env[INTERPRETER_DIR_ENV]
+  ? pathToFileURL(`${process.env[INTERPRETER_DIR_ENV]}/`)
+  : new URL('../../../../packages/interpreter/', import.meta.url);
+const interp = (path: string) => new URL(path, INTERPRETER);
+
+/** The path of packages/interpreter (to hand to a child process as SNAP_INTERPRETER_DIR). */
+export const interpreterDir = (): string => fileURLToPath(INTERPRETER);
 
 const tickImports = (asyncEvery: number): HostImports => ({
   host: {
@@ -49,6 +60,7 @@ export function randomGuest(seed: number, asyncHost = false): Guest {
     bytes: m.bytes,
     export: 'main',
     args,
+    // Generated code is bounded; a budget turns a runaway into a trap both sides see the same way.
     options: { fuelBudget: 20_000_000 },
     imports: () => {
       let buffer: () => ArrayBuffer = () => new ArrayBuffer(0);

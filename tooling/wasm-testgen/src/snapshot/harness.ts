@@ -6,16 +6,18 @@ import type {
   GuestValue,
   HostImports,
   InstantiateOptions,
+  RuntimeImplementation,
 } from '@fayger/contracts';
-import { createInterpreterImplementation } from '@fayger/interpreter';
-import type { RuntimeImplementation } from '@fayger/contracts';
-import { createTranspilerImplementation } from '../../src/index.js';
 
 /**
- * Test support for transpiler snapshots: a self-contained byte encoding of an EngineSnapshot (nothing but bytes
- * crosses from the snapshotting instance to the restoring one; the artifact format is the loader's), and drivers
- * that run a guest call to completion, or N fuel units then snapshot + restore + completion.
+ * Engine snapshot test support, one for every engine (@fayger/interpreter, @fayger/transpiler): a self-contained
+ * byte encoding of an EngineSnapshot (nothing but bytes crosses from the snapshotting instance to the restoring
+ * one; the artifact format is the loader's), and drivers that run a guest call to completion, or N fuel units then
+ * snapshot + restore + completion, on engines given as RuntimeImplementation factories (`snapshotHarness`).
  */
+
+/** Makes a fresh RuntimeImplementation of an engine (`createInterpreterImplementation`, …). */
+export type EngineFactory = () => RuntimeImplementation;
 
 export function encodeSnapshot(s: EngineSnapshot): Uint8Array {
   const head = new TextEncoder().encode(
@@ -78,15 +80,20 @@ export interface Guest {
   readonly options?: InstantiateOptions;
 }
 
+export interface SplitRun {
+  readonly result: Finished;
+  /** The encoded snapshot (encodeSnapshot). */
+  readonly snapshot: Uint8Array;
+  /** With `keepGoing`: the snapshotted instance's own run to the end. */
+  readonly original?: Finished;
+}
+
 export interface Finished {
   readonly status: string;
   readonly values: string;
   readonly memory: string;
   readonly fuel: number;
 }
-
-export const transpiler = (): RuntimeImplementation => createTranspilerImplementation();
-export const interpreter = (): RuntimeImplementation => createInterpreterImplementation();
 
 const show = (vs: readonly GuestValue[]) =>
   JSON.stringify(vs, (_, v) => (typeof v === 'bigint' ? `${v}n` : Number.isNaN(v) ? 'NaN' : v));
@@ -103,7 +110,8 @@ export async function drive(inst: GuestInstance, call: GuestCall, slice?: number
   }
 }
 
-export async function runFull(g: Guest, engine = transpiler()): Promise<Finished> {
+/** Runs the guest's call to its end on a fresh compilation and instance of `engine`. */
+export async function runFull(g: Guest, engine: RuntimeImplementation): Promise<Finished> {
   const code = await engine.compile(g.bytes);
   const inst = await code.instantiate(g.imports(), g.options);
   return drive(inst, inst.call(g.export, g.args));
@@ -131,15 +139,15 @@ export async function runUntil(
 /**
  * Runs `fuel` units (a waiting call is snapshotted while its host promise is still pending when `atWait`),
  * snapshots, encodes, and (unless `keepGoing`) terminates the original; restores the bytes into a fresh
- * compilation and instance of `to` and runs to the end. With `keepGoing` the original instance also runs on to
+ * compilation and instance of `to` (default: `from`) and runs to the end. With `keepGoing` the original instance also runs on to
  * its end after the snapshot (`original`). Undefined when the call ended within `fuel` (nothing to snapshot).
  */
 export async function runSplit(
   g: Guest,
   fuel: number,
-  opts: { atWait?: boolean; keepGoing?: boolean; from?: RuntimeImplementation; to?: RuntimeImplementation } = {},
-): Promise<{ result: Finished; snapshot: Uint8Array; original?: Finished } | undefined> {
-  const code = await (opts.from ?? transpiler()).compile(g.bytes);
+  opts: { from: RuntimeImplementation; to?: RuntimeImplementation; atWait?: boolean; keepGoing?: boolean },
+): Promise<SplitRun | undefined> {
+  const code = await opts.from.compile(g.bytes);
   const inst = await code.instantiate(g.imports(), g.options);
   const call = inst.call(g.export, g.args);
   const stop = await runUntil(call, fuel, opts.atWait ?? true);
@@ -150,12 +158,36 @@ export async function runSplit(
     await stop.settled;
     original = await drive(inst, call);
   } else inst.terminate();
-  const result = await resume(g, bytes, opts.to);
+  const result = await resume(g, bytes, opts.to ?? opts.from);
   return original === undefined ? { result, snapshot: bytes } : { result, snapshot: bytes, original };
 }
 
-export async function resume(g: Guest, bytes: Uint8Array, engine = transpiler()): Promise<Finished> {
+/** Restores encoded snapshot bytes into a fresh compilation and instance of `engine` and runs its call to the end. */
+export async function resume(g: Guest, bytes: Uint8Array, engine: RuntimeImplementation): Promise<Finished> {
   const code = await engine.compile(g.bytes);
   const { instance, calls } = await code.restore!(g.imports(), decodeSnapshot(bytes), g.options);
   return drive(instance, calls[0]!);
+}
+
+/** The drivers bound to one engine's RuntimeImplementation factory (a fresh implementation per run). */
+export interface SnapshotHarness {
+  readonly engine: EngineFactory;
+  runFull(g: Guest, engine?: RuntimeImplementation): Promise<Finished>;
+  /** runSplit from and to (fresh implementations of) the harness's engine unless `from` / `to` say otherwise. */
+  runSplit(
+    g: Guest,
+    fuel: number,
+    opts?: { atWait?: boolean; keepGoing?: boolean; from?: RuntimeImplementation; to?: RuntimeImplementation },
+  ): Promise<SplitRun | undefined>;
+  resume(g: Guest, bytes: Uint8Array, engine?: RuntimeImplementation): Promise<Finished>;
+}
+
+export function snapshotHarness(engine: EngineFactory): SnapshotHarness {
+  return {
+    engine,
+    runFull: (g, e = engine()) => runFull(g, e),
+    runSplit: (g, fuel, opts = {}) =>
+      runSplit(g, fuel, { ...opts, from: opts.from ?? engine(), to: opts.to ?? engine() }),
+    resume: (g, bytes, e = engine()) => resume(g, bytes, e),
+  };
 }
