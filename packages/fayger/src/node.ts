@@ -1,7 +1,7 @@
 // Node entry of fayger: files as sources, the per-user state dir, the server and desktop adapters, node:crypto
 // fast paths. The main entry ('fayger') stays free of node: imports for browsers and in-app hosts.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import { FaygerError, type VersionStore } from '@fayger/contracts';
@@ -165,10 +165,48 @@ function removeOnExit(dir: string): void {
   ephemeralDirs.add(dir);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
+  // A process killed by a signal it does not handle never emits 'exit' (a library must not take SIGINT/SIGTERM
+  // away from its embedder), so its dir stays behind: the first ephemeral Fayger of each process sweeps the dirs
+  // of processes that no longer exist.
+  sweepDeadEphemeralDirs(tmpdir());
   process.once('exit', () => {
     for (const d of ephemeralDirs) rmSync(d, { recursive: true, force: true });
     ephemeralDirs.clear();
   });
+}
+
+const EPHEMERAL_NAME = /^fayger-ephemeral-(\d+)-[0-9a-f]{12}$/;
+
+/**
+ * Removes `fayger-ephemeral-<pid>-<hex>` dirs in `dir` whose process is gone (best effort: a dir it cannot read
+ * or remove is left alone). A live pid — including one reused by another process — keeps its dir.
+ */
+function sweepDeadEphemeralDirs(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = EPHEMERAL_NAME.exec(name);
+    if (!m || Number(m[1]) === process.pid || processExists(Number(m[1]))) continue;
+    try {
+      rmSync(join(dir, name), { recursive: true, force: true });
+    } catch {
+      // another sweeper or a permission problem: not ours to fail on
+    }
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else; only ESRCH means it is gone.
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +112,41 @@ describe('createNodeFayger without a stateDir persists nothing', () => {
       expect(seen.files.some((f) => f.endsWith('kept.txt'))).toBe(true);
       // ...which is gone once the process has ended.
       expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`fayger-ephemeral-${seen.pid}-`))).toEqual([]);
+    },
+    120_000,
+  );
+
+  it.runIf(built)(
+    'the temporary state dir of a process killed by a signal is removed by the next process that makes one',
+    () => {
+      // SIGKILL skips every exit handler. A private TMPDIR keeps the sweep away from other tests' dirs.
+      const tmp = join(work, 'tmp-killed');
+      mkdirSync(tmp);
+      const script = `
+      import { readdirSync } from 'node:fs';
+      import { tmpdir } from 'node:os';
+      import { createNodeFayger } from ${JSON.stringify(builtNode)};
+      createNodeFayger({ trust: { roots: { version: 1, keys: [] } }, host: 'server', stdio: false, log: { stream: { write: () => true } } });
+      console.log(JSON.stringify(readdirSync(tmpdir()).filter((n) => n.startsWith('fayger-ephemeral-'))));
+      if (process.argv[2] === 'kill') process.kill(process.pid, 'SIGKILL');
+    `;
+      writeFileSync(join(work, 'killed.mjs'), script);
+      const run = (mode: string) =>
+        spawnSync(process.execPath, [join(work, 'killed.mjs'), mode], {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, TMPDIR: tmp },
+        });
+      const killed = run('kill');
+      expect(killed.signal, killed.stderr).toBe('SIGKILL');
+      const left = JSON.parse(killed.stdout) as string[];
+      expect(left).toHaveLength(1);
+      expect(readdirSync(tmp)).toEqual(left);
+      // The next process to make an ephemeral Fayger sweeps it, then removes its own on a normal exit.
+      const next = run('exit');
+      expect(next.status, next.stderr).toBe(0);
+      expect(JSON.parse(next.stdout) as string[]).not.toContain(left[0]);
+      expect(readdirSync(tmp)).toEqual([]);
     },
     120_000,
   );
