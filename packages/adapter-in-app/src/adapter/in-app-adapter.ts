@@ -122,9 +122,7 @@ export function detectInApp(
   probe: HostProbe,
   names: Pick<InAppAdapterOptions, 'webkitName' | 'androidName'> = {},
 ): number | false {
-  const g = probe.global as Obj;
-  const n = { webkit: names.webkitName, android: names.androidName };
-  return findTransportKind(g, n) || findTransportKind((get(g, 'window') as Obj | undefined) ?? g, n) ? 3 : false;
+  return findTransportKind(probe.global as Obj, { webkit: names.webkitName, android: names.androidName }) ? 3 : false;
 }
 
 /**
@@ -147,9 +145,7 @@ function resolveTransport(o: InAppAdapterOptions, g: Obj): BridgeTransport {
   if (o.port) return messagePortTransport(o.port);
   const t = o.transport;
   if (t !== undefined && typeof t === 'object') return t;
-  return (
-    globalTransport(t, g, o) ?? detectTransport({ global: g, webkitName: o.webkitName, androidName: o.androidName })
-  );
+  return t ? globalTransport(t, g, o) : detectTransport({ ...o, global: g });
 }
 
 function permissionDenied(cap: CapabilityName, op: string, reason: string | undefined): FaygerError {
