@@ -1,4 +1,4 @@
-import { fetchHttp as coreFetchHttp } from '@fayger/adapter-core';
+import { fetchHttp as coreFetchHttp, type HttpRequestFacts } from '@fayger/adapter-core';
 import type { AdapterCallContext, OpArgs, OpResult } from '@fayger/contracts';
 import { browserError, describeThrown } from '../errors.js';
 
@@ -18,6 +18,14 @@ export interface BrowserHttpOptions {
   credentials?: boolean;
 }
 
+const failed = (e: unknown, what: string, req: HttpRequestFacts, extra: { expected?: string; hint?: string } = {}) =>
+  browserError('BROWSER_FETCH_FAILED', 'net.http', what, describeThrown(e), {
+    ...extra,
+    cause: e,
+    retryable: true,
+    details: { origin: req.origin, method: req.method },
+  });
+
 /**
  * net.http over the page's fetch: adapter-core's `fetchHttp` (granted origins checked before the request and
  * on the final URL, capped body) with the browser's codes. Fetch rejections — CORS refused, mixed content,
@@ -34,21 +42,13 @@ export function fetchHttp(
     redirects: options.redirects ?? 'follow',
     init: { credentials: options.credentials ? 'include' : 'omit', mode: 'cors' },
     fetchFailed: (e, req) =>
-      browserError('BROWSER_FETCH_FAILED', 'net.http', `net.http ${req.method} ${req.origin}`, describeThrown(e), {
+      failed(e, `net.http ${req.method} ${req.origin}`, req, {
         expected: 'a response the page is allowed to read',
         hint:
           'Browsers report CORS refusals, mixed content and network failures alike. If the origin is up, make it send ' +
           `Access-Control-Allow-Origin for ${typeof location !== 'undefined' ? location.origin : 'this page'} (and answer the preflight for non-simple requests).`,
-        cause: e,
-        retryable: true,
-        details: { origin: req.origin, method: req.method },
       }),
-    readFailed: (e, req) =>
-      browserError('BROWSER_FETCH_FAILED', 'net.http', `reading the response of ${req.origin}`, describeThrown(e), {
-        cause: e,
-        retryable: true,
-        details: { origin: req.origin },
-      }),
+    readFailed: (e, req) => failed(e, `reading the response of ${req.origin}`, req),
     redirectRefused: (req) =>
       browserError(
         'BROWSER_REDIRECT_REFUSED',
