@@ -84,7 +84,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const dbName = (options.kv === false ? undefined : options.kv)?.databaseName ?? 'fayger-kv';
   const base = baselineHandlers({ ...(options.log ? { log: options.log } : {}), logDefault: { output: 'console' } });
   const emitters = new Map<string, (e: HostEventInput) => void>();
-  const removeLifecycle: Array<() => void> = [];
+  const clip = () => clipboardOf(win?.navigator);
 
   const ui = new DomUiHost(doc, {
     ...(options.container ? { container: options.container } : {}),
@@ -122,22 +122,17 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     });
   });
 
+  let lifecycle: AbortController | undefined;
   const installLifecycle = () => {
-    if (removeLifecycle.length > 0 || options.lifecycle === false || !doc || !win) return;
+    if (lifecycle || options.lifecycle === false || !doc || !win) return;
+    const on = { signal: (lifecycle = new AbortController()).signal };
     const broadcast = (state: 'foreground' | 'background' | 'terminating') => {
       for (const emit of emitters.values()) emit({ type: 'app.lifecycle', data: { state } });
     };
     const onVisibility = () => broadcast(doc.visibilityState === 'hidden' ? 'background' : 'foreground');
+    doc.addEventListener('visibilitychange', onVisibility, on);
     // persisted: the page goes into the back/forward cache and may come back; otherwise it is being unloaded.
-    const onPageHide = (e: PageTransitionEvent) => {
-      if (!e.persisted) broadcast('terminating');
-    };
-    doc.addEventListener('visibilitychange', onVisibility);
-    win.addEventListener('pagehide', onPageHide);
-    removeLifecycle.push(
-      () => doc.removeEventListener('visibilitychange', onVisibility),
-      () => win.removeEventListener('pagehide', onPageHide),
-    );
+    win.addEventListener('pagehide', (e) => e.persisted || broadcast('terminating'), on);
   };
 
   const offers = (): CapabilityOffer[] => {
@@ -146,7 +141,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     if (options.kv !== false && (win?.indexedDB !== undefined || win?.localStorage !== undefined))
       out.push({ name: 'kv' });
     if (doc) out.push({ name: 'ui' });
-    if (options.clipboard ?? clipboardOf(win?.navigator) !== undefined) out.push({ name: 'clipboard' });
+    if (options.clipboard ?? clip() !== undefined) out.push({ name: 'clipboard' });
     if (options.openUrl !== false && typeof win?.open === 'function') out.push({ name: 'open-url' });
     return out;
   };
@@ -175,11 +170,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
         'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
         ...kv.handlers,
         ...ui.handlers,
-        'clipboard.read': async () => ({
-          text: await useClipboard('clipboard.read', clipboardOf(win?.navigator), (c) => c.readText()),
-        }),
-        'clipboard.write': (a) =>
-          useClipboard('clipboard.write', clipboardOf(win?.navigator), (c) => c.writeText(a.text)).then(() => ({})),
+        'clipboard.read': async () => ({ text: await useClipboard('clipboard.read', clip(), (c) => c.readText()) }),
+        'clipboard.write': (a) => useClipboard('clipboard.write', clip(), (c) => c.writeText(a.text)).then(() => ({})),
         'url.open': async (a) => {
           const href = parseOpenableUrl(a.url);
           if (!win) throw noDom('url.open', 'no window in this environment', 'a web page');
@@ -202,7 +194,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       dispose,
       close() {
         for (const iid of new Set([...emitters.keys(), ...(base.timers?.instanceIds() ?? [])])) dispose(iid);
-        for (const off of removeLifecycle.splice(0)) off();
+        lifecycle?.abort();
+        lifecycle = undefined;
         kv.close();
         ui.close();
       },

@@ -1,5 +1,5 @@
 import { defineAdapterErrors } from '@fayger/adapter-core';
-import type { ErrorCode, FaygerError } from '@fayger/contracts';
+import type { ErrorCode, FaygerError, FaygerErrorInit } from '@fayger/contracts';
 
 /**
  * This package's own error codes, registered with the catalogue on import as any third-party adapter registers
@@ -80,13 +80,7 @@ export function browserError(
   phase: string,
   what: string,
   found: string,
-  extra: {
-    expected?: string;
-    hint?: string;
-    cause?: unknown;
-    details?: Record<string, unknown>;
-    retryable?: boolean;
-  } = {},
+  extra: Pick<FaygerErrorInit, 'expected' | 'hint' | 'cause' | 'details' | 'retryable'> = {},
 ): FaygerError {
   return errors.error({ code, phase, what, found, ...extra, details: extra.details ?? {} });
 }
