@@ -1,10 +1,9 @@
-import { fetchHttp as coreFetchHttp, type HttpRequestFacts } from '@fayger/adapter-core';
+import { fetchHttp as coreFetchHttp, type FetchHttpOptions, type HttpRequestFacts } from '@fayger/adapter-core';
 import type { AdapterCallContext, OpArgs, OpResult } from '@fayger/contracts';
 import { browserError, describeThrown } from '../errors.js';
 
-export interface BrowserHttpOptions {
-  /** The fetch to use (default globalThis.fetch). */
-  fetch?: typeof fetch;
+/** net.http options: the fetch to use (default globalThis.fetch), the default deadline (default 30000 ms), and: */
+export interface BrowserHttpOptions extends Pick<FetchHttpOptions, 'fetch' | 'timeoutMs'> {
   /**
    * `follow` (default): the browser follows redirects and the final URL (`response.url`) must be on a granted
    * origin, else the response is withheld (CAPABILITY_SCOPE_DENIED). `refuse`: any redirect fails
@@ -12,8 +11,6 @@ export interface BrowserHttpOptions {
    * intermediate hops, so only `refuse` guarantees that no request reaches an ungranted origin.
    */
   redirects?: 'follow' | 'refuse';
-  /** Default request deadline when the instruction has no timeoutMs (default 30000). */
-  timeoutMs?: number;
   /** Send the page's cookies and HTTP auth with requests (default false: a guest never rides on the user's session). */
   credentials?: boolean;
 }
@@ -37,8 +34,8 @@ export function fetchHttp(
   options: BrowserHttpOptions = {},
 ): Promise<OpResult<'net.http'>> {
   return coreFetchHttp(a, ctx, {
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
     redirects: options.redirects ?? 'follow',
     init: { credentials: options.credentials ? 'include' : 'omit', mode: 'cors' },
     fetchFailed: (e, req) =>

@@ -380,16 +380,13 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       }
     },
     async close() {
-      for (const i of [...new Set([...emitters.keys(), ...timers.instanceIds(), ...dom.instanceIds()])]) {
-        try {
-          await adapter.dispose(i);
-        } catch (e) {
-          problem(
-            FaygerError.is(e)
-              ? e
-              : new FaygerError({ code: 'INTERNAL', phase: 'close', what: 'disposing an instance on close', cause: e }),
-          );
-        }
+      const ids = new Set([...emitters.keys(), ...timers.instanceIds(), ...dom.instanceIds()]);
+      for (const i of ids) {
+        // One instance that fails to dispose must not keep the others (or the bridge) open: report and go on.
+        await Promise.resolve(adapter.dispose(i)).catch((cause: unknown) => {
+          const what = 'disposing an instance on close';
+          problem(FaygerError.is(cause) ? cause : new FaygerError({ code: 'INTERNAL', phase: 'close', what, cause }));
+        });
       }
       dom.close();
       bridge.close('adapter closed');
