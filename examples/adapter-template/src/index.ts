@@ -6,8 +6,8 @@ import {
   type AdapterCandidate,
   type LogOptions,
 } from '@fayger/adapter-core';
-import { FaygerError, type EventSink, type HostProbe, type PlatformAdapter } from '@fayger/contracts';
-import { kioskErrorCodes } from './errors.js';
+import type { EventSink, HostProbe, PlatformAdapter } from '@fayger/contracts';
+import { kioskErrorCodes, kioskErrors } from './errors.js';
 
 export { kioskErrorCodes };
 
@@ -53,7 +53,7 @@ export function createKioskAdapter(options: KioskAdapterOptions = {}): PlatformA
         ? {
             'notify.send': async (a: { title: string; body?: string }) => {
               if (printer.print(a.title, a.body ?? '')) return {};
-              throw new FaygerError({
+              throw kioskErrors.error({
                 code: 'KIOSK_PRINTER_OFFLINE',
                 phase: 'notify.send',
                 what: 'printing a receipt',

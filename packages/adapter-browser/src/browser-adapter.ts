@@ -2,6 +2,7 @@ import {
   baselineHandlers,
   createAdapter,
   kvHandlers,
+  parseOpenableUrl as parseUrl,
   probeHost,
   reportHostError,
   type LogOptions,
@@ -9,10 +10,8 @@ import {
 import { DomUiHost } from '@fayger/adapter-core/dom';
 import type { CapabilityOffer, EventSink, HostEventInput, HostProbe, PlatformAdapter } from '@fayger/contracts';
 import { browserError } from './errors.js';
-import { clipboardOf, readClipboard, writeClipboard } from './extras/clipboard.js';
-import { openInNewWindow, parseOpenableUrl } from './extras/open-url.js';
-import { openIndexedDbKv } from './kv/indexeddb-kv.js';
-import type { KvStore } from './kv/kv-store.js';
+import { clipboardOf, useClipboard } from './extras/clipboard.js';
+import { openIndexedDbKv, type KvStore } from './kv/indexeddb-kv.js';
 import { createLocalStorageKv } from './kv/local-storage-kv.js';
 import { fetchHttp, type BrowserHttpOptions } from './net/fetch-http.js';
 
@@ -59,6 +58,12 @@ export interface BrowserAdapter extends PlatformAdapter {
   uiRoot(instanceId: string): HTMLElement | undefined;
 }
 
+const noDom = (op: string, found: string, expected: string) =>
+  browserError('BROWSER_NO_DOM', op, `${op} in the browser adapter`, found, { expected });
+
+/** Checks that `url` is an absolute http(s) URL (adapter-core's shared rule) and returns it normalised. */
+export const parseOpenableUrl = (url: string): string => parseUrl(url, 'BROWSER_URL_REJECTED');
+
 /** A web page: a DOM. In-app WebViews have one too, and their adapter scores higher where its bridge is present. */
 export function detectBrowser(probe: HostProbe): number {
   return probeHost(probe).dom ? 1 : 0;
@@ -79,16 +84,13 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const dbName = (options.kv === false ? undefined : options.kv)?.databaseName ?? 'fayger-kv';
   const base = baselineHandlers({ ...(options.log ? { log: options.log } : {}), logDefault: { output: 'console' } });
   const emitters = new Map<string, (e: HostEventInput) => void>();
-  const removeLifecycle: Array<() => void> = [];
+  const clip = () => clipboardOf(win?.navigator);
 
   const ui = new DomUiHost(doc, {
     ...(options.container ? { container: options.container } : {}),
     invalidTreeCode: 'BROWSER_UI_TREE_INVALID',
     styles: options.styles !== false,
-    unavailable: (op, found) =>
-      browserError('BROWSER_NO_DOM', op, `${op} in the browser adapter`, found, {
-        expected: 'a web page, and an Element from it as container',
-      }),
+    unavailable: (op, found) => noDom(op, found, 'a web page, and an Element from it as container'),
   });
 
   // Opened on first use; a failed open is retried on the next call rather than cached forever.
@@ -112,37 +114,25 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       }
     }
     const storage = backend === 'indexeddb' ? undefined : ls();
-    if (!storage) {
-      throw browserError(
-        'BROWSER_STORAGE_FAILED',
-        'kv',
-        'opening browser storage for kv',
-        backend === 'indexeddb' ? 'no IndexedDB' : 'neither IndexedDB nor localStorage',
-        {
-          expected: 'IndexedDB or localStorage',
-          details: { backend },
-        },
-      );
-    }
-    return createLocalStorageKv(storage, `${dbName}:`);
+    if (storage) return createLocalStorageKv(storage, `${dbName}:`);
+    const found = backend === 'indexeddb' ? 'no IndexedDB' : 'neither IndexedDB nor localStorage';
+    throw browserError('BROWSER_STORAGE_FAILED', 'kv', 'opening browser storage for kv', found, {
+      expected: 'IndexedDB or localStorage',
+      details: { backend },
+    });
   });
 
+  let lifecycle: AbortController | undefined;
   const installLifecycle = () => {
-    if (removeLifecycle.length > 0 || options.lifecycle === false || !doc || !win) return;
+    if (lifecycle || options.lifecycle === false || !doc || !win) return;
+    const on = { signal: (lifecycle = new AbortController()).signal };
     const broadcast = (state: 'foreground' | 'background' | 'terminating') => {
       for (const emit of emitters.values()) emit({ type: 'app.lifecycle', data: { state } });
     };
     const onVisibility = () => broadcast(doc.visibilityState === 'hidden' ? 'background' : 'foreground');
+    doc.addEventListener('visibilitychange', onVisibility, on);
     // persisted: the page goes into the back/forward cache and may come back; otherwise it is being unloaded.
-    const onPageHide = (e: PageTransitionEvent) => {
-      if (!e.persisted) broadcast('terminating');
-    };
-    doc.addEventListener('visibilitychange', onVisibility);
-    win.addEventListener('pagehide', onPageHide);
-    removeLifecycle.push(
-      () => doc.removeEventListener('visibilitychange', onVisibility),
-      () => win.removeEventListener('pagehide', onPageHide),
-    );
+    win.addEventListener('pagehide', (e) => e.persisted || broadcast('terminating'), on);
   };
 
   const offers = (): CapabilityOffer[] => {
@@ -151,7 +141,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     if (options.kv !== false && (win?.indexedDB !== undefined || win?.localStorage !== undefined))
       out.push({ name: 'kv' });
     if (doc) out.push({ name: 'ui' });
-    if (options.clipboard ?? clipboardOf(win?.navigator) !== undefined) out.push({ name: 'clipboard' });
+    if (options.clipboard ?? clip() !== undefined) out.push({ name: 'clipboard' });
     if (options.openUrl !== false && typeof win?.open === 'function') out.push({ name: 'open-url' });
     return out;
   };
@@ -180,26 +170,32 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
         'net.http': (a, ctx) => fetchHttp(a, ctx, options.http || {}),
         ...kv.handlers,
         ...ui.handlers,
-        'clipboard.read': () => readClipboard(clipboardOf(win?.navigator)),
-        'clipboard.write': (a) => writeClipboard(clipboardOf(win?.navigator), a.text),
+        'clipboard.read': async () => ({ text: await useClipboard('clipboard.read', clip(), (c) => c.readText()) }),
+        'clipboard.write': (a) => useClipboard('clipboard.write', clip(), (c) => c.writeText(a.text)).then(() => ({})),
         'url.open': async (a) => {
           const href = parseOpenableUrl(a.url);
-          if (!win)
-            throw browserError(
-              'BROWSER_NO_DOM',
-              'url.open',
-              'url.open in the browser adapter',
-              'no window in this environment',
-              { expected: 'a web page' },
-            );
-          openInNewWindow(win, href);
+          if (!win) throw noDom('url.open', 'no window in this environment', 'a web page');
+          // Opened blank first so a popup blocker shows (a `noopener` window always reads as null), then cut
+          // from its opener (it cannot reach back into this page) and sent to the URL.
+          const w = win.open('about:blank', '_blank');
+          if (!w) {
+            const found = 'window.open returned null';
+            const what = `opening ${new URL(href).origin}`;
+            throw browserError('BROWSER_POPUP_BLOCKED', 'url.open', what, found, {
+              expected: 'a new window',
+              details: { url: href },
+            });
+          }
+          w.opener = null;
+          w.location.href = href;
           return {};
         },
       },
       dispose,
       close() {
         for (const iid of new Set([...emitters.keys(), ...(base.timers?.instanceIds() ?? [])])) dispose(iid);
-        for (const off of removeLifecycle.splice(0)) off();
+        lifecycle?.abort();
+        lifecycle = undefined;
         kv.close();
         ui.close();
       },

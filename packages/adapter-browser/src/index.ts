@@ -2,7 +2,6 @@
 
 export { browserErrorCodes } from './errors.js';
 
-export { createBrowserAdapter, detectBrowser } from './browser-adapter.js';
+export { createBrowserAdapter, detectBrowser, parseOpenableUrl } from './browser-adapter.js';
 export type { BrowserAdapter, BrowserAdapterOptions, BrowserKvOptions } from './browser-adapter.js';
 export type { BrowserHttpOptions } from './net/fetch-http.js';
-export { parseOpenableUrl } from './extras/open-url.js';

@@ -162,7 +162,10 @@ export function chooseAdapter(
   return { adapter: isBuiltAdapter(chosen) ? chosen : createNow(chosen, reason), forced, reason };
 }
 
-/** Runs a candidate's create() where the adapter is needed at once; an asynchronous one fails ADAPTER_INVALID. */
+/**
+ * Runs a candidate's create() where the adapter is needed at once; an asynchronous one fails ADAPTER_INVALID.
+ * Internal (the registry's `get` uses it): the public way is `chooseAdapter` / `resolveAdapter`.
+ */
 export function createNow(candidate: AdapterCandidate, why: string): PlatformAdapter {
   const made = candidate.create();
   if (!isThenable(made)) return made;

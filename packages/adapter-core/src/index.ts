@@ -43,6 +43,8 @@ export {
 } from './compose/adapter.js';
 export type { AdapterSpec, AdapterOverrides } from './compose/adapter.js';
 export { baselineHandlers } from './compose/baseline.js';
+export { defineAdapterErrors } from './compose/errors.js';
+export type { AdapterErrorEntry, AdapterErrors } from './compose/errors.js';
 export type { Baseline, BaselineOptions } from './compose/baseline.js';
 export { createLogWriter, formatLogRecord } from './compose/log.js';
 export { kvHandlers, memoryKvStore } from './compose/kv.js';
@@ -71,6 +73,8 @@ export { checkIncoming, isWireProblem } from './link/envelope.js';
 export type { LinkIncoming, LinkOutgoing, LinkReply, LinkEvent, LinkClose, WireProblem } from './link/envelope.js';
 export { messagePortTransport, isPortLike } from './link/transport.js';
 export type { LinkTransport, PortLike } from './link/transport.js';
+export { webViewTransport, findWebViewBridge, detectWebViewTransport, WEBVIEW_RECEIVE_GLOBAL } from './link/webview.js';
+export type { WebViewBridgeKind, WebViewBridgeOptions } from './link/webview.js';
 export { encodeValue, decodeValue, checkCloneable, CodecError, MAX_WIRE_DEPTH } from './link/codec.js';
 
 export { checkUiTree } from './ui/tree.js';

@@ -1,14 +1,19 @@
 import { FaygerError } from '@fayger/contracts';
 import { browserError, describeThrown } from '../errors.js';
-import type { KvStore } from './kv-store.js';
+import type { KvStore as CoreKvStore } from '@fayger/adapter-core';
+
+/** The storage behind kv.* (adapter-core's `kvHandlers` drives it): one over IndexedDB, one over localStorage. */
+export type KvStore = CoreKvStore & { readonly backend: 'indexeddb' | 'localstorage'; close(): void };
 
 const STORE = 'kv';
 
-function storageFailed(op: string, e: unknown) {
-  return browserError('BROWSER_STORAGE_FAILED', op, `IndexedDB ${op}`, describeThrown(e), {
+/** A storage failure (quota, blocked, disabled) as BROWSER_STORAGE_FAILED naming the backend and op. */
+export function storageFailed(op: string, e: unknown, backend = 'indexeddb') {
+  const what = `${backend === 'indexeddb' ? 'IndexedDB' : 'localStorage'} ${op}`;
+  return browserError('BROWSER_STORAGE_FAILED', op, what, describeThrown(e), {
     cause: e,
     retryable: true,
-    details: { backend: 'indexeddb' },
+    details: { backend },
   });
 }
 
@@ -72,27 +77,13 @@ export async function openIndexedDbKv(factory: IDBFactory, name: string): Promis
       await run('kv.delete', 'readwrite', (s) => s.delete([ns, key]));
     },
     async list(ns, prefix, limit) {
-      const keys: string[] = [];
-      try {
-        const tx = db.transaction(STORE, 'readonly');
-        const finished = done('kv.list', tx);
-        const cursor = tx.objectStore(STORE).openKeyCursor(IDBKeyRange.bound([ns, prefix], [ns, []], false, true));
-        await new Promise<void>((resolve, reject) => {
-          cursor.onerror = () => reject(storageFailed('kv.list', cursor.error));
-          cursor.onsuccess = () => {
-            const c = cursor.result;
-            if (!c) return resolve();
-            const k = (c.key as [string, string])[1];
-            if (!k.startsWith(prefix) || keys.length >= limit) return resolve();
-            keys.push(k);
-            c.continue();
-          };
-        });
-        await finished;
-      } catch (e) {
-        throw FaygerError.is(e) ? e : storageFailed('kv.list', e);
-      }
-      return keys;
+      // The keys from [ns, prefix] on are sorted, so those starting with `prefix` come first: take `limit` of them.
+      const range = IDBKeyRange.bound([ns, prefix], [ns, []], false, true);
+      const keys = await run('kv.list', 'readonly', (s) => s.getAllKeys(range, limit));
+      return (keys as Array<[string, string]>)
+        .map((k) => k[1])
+        .filter((k) => k.startsWith(prefix))
+        .slice(0, limit);
     },
     close() {
       db.close();

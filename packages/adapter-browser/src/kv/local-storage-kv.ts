@@ -1,20 +1,21 @@
 import { base64ToBytes, bytesToBase64 } from '@fayger/adapter-core';
-import { browserError, describeThrown } from '../errors.js';
-import type { KvStore } from './kv-store.js';
-
-function failed(op: string, e: unknown) {
-  return browserError('BROWSER_STORAGE_FAILED', op, `localStorage ${op}`, describeThrown(e), {
-    cause: e,
-    retryable: true,
-    details: { backend: 'localstorage' },
-  });
-}
+import { storageFailed, type KvStore } from './indexeddb-kv.js';
 
 function fromBase64(b64: string): Uint8Array {
   const bytes = base64ToBytes(b64);
   // Another script wrote to our prefix, or the entry was cut short: not a value this store wrote.
   if (!bytes) throw new TypeError(`the stored entry is not canonical base64 (${b64.length} characters)`);
   return bytes;
+}
+
+// An entry this store wrote ([namespace, key] as JSON), or undefined for another script's.
+function parseEntry(text: string): [string, string] | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' ? [v[0], v[1]] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -28,7 +29,7 @@ export function createLocalStorageKv(storage: Storage, prefix: string): KvStore 
     try {
       return Promise.resolve(fn());
     } catch (e) {
-      return Promise.reject(failed(op, e));
+      return Promise.reject(storageFailed(op, e, 'localstorage'));
     }
   };
   return {
@@ -45,20 +46,8 @@ export function createLocalStorageKv(storage: Storage, prefix: string): KvStore 
         const keys: string[] = [];
         for (let i = 0; i < storage.length; i++) {
           const k = storage.key(i);
-          if (k === null || !k.startsWith(prefix)) continue;
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(k.slice(prefix.length));
-          } catch {
-            continue;
-          }
-          if (
-            Array.isArray(parsed) &&
-            parsed[0] === ns &&
-            typeof parsed[1] === 'string' &&
-            parsed[1].startsWith(keyPrefix)
-          )
-            keys.push(parsed[1]);
+          const entry = k?.startsWith(prefix) ? parseEntry(k.slice(prefix.length)) : undefined;
+          if (entry?.[0] === ns && entry[1].startsWith(keyPrefix)) keys.push(entry[1]);
         }
         return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, limit);
       }),

@@ -1,10 +1,9 @@
-import { fetchHttp as coreFetchHttp } from '@fayger/adapter-core';
+import { fetchHttp as coreFetchHttp, type FetchHttpOptions, type HttpRequestFacts } from '@fayger/adapter-core';
 import type { AdapterCallContext, OpArgs, OpResult } from '@fayger/contracts';
 import { browserError, describeThrown } from '../errors.js';
 
-export interface BrowserHttpOptions {
-  /** The fetch to use (default globalThis.fetch). */
-  fetch?: typeof fetch;
+/** net.http options: the fetch to use (default globalThis.fetch), the default deadline (default 30000 ms), and: */
+export interface BrowserHttpOptions extends Pick<FetchHttpOptions, 'fetch' | 'timeoutMs'> {
   /**
    * `follow` (default): the browser follows redirects and the final URL (`response.url`) must be on a granted
    * origin, else the response is withheld (CAPABILITY_SCOPE_DENIED). `refuse`: any redirect fails
@@ -12,11 +11,17 @@ export interface BrowserHttpOptions {
    * intermediate hops, so only `refuse` guarantees that no request reaches an ungranted origin.
    */
   redirects?: 'follow' | 'refuse';
-  /** Default request deadline when the instruction has no timeoutMs (default 30000). */
-  timeoutMs?: number;
   /** Send the page's cookies and HTTP auth with requests (default false: a guest never rides on the user's session). */
   credentials?: boolean;
 }
+
+const failed = (e: unknown, what: string, req: HttpRequestFacts, extra: { expected?: string; hint?: string } = {}) =>
+  browserError('BROWSER_FETCH_FAILED', 'net.http', what, describeThrown(e), {
+    ...extra,
+    cause: e,
+    retryable: true,
+    details: { origin: req.origin, method: req.method },
+  });
 
 /**
  * net.http over the page's fetch: adapter-core's `fetchHttp` (granted origins checked before the request and
@@ -29,26 +34,18 @@ export function fetchHttp(
   options: BrowserHttpOptions = {},
 ): Promise<OpResult<'net.http'>> {
   return coreFetchHttp(a, ctx, {
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
     redirects: options.redirects ?? 'follow',
     init: { credentials: options.credentials ? 'include' : 'omit', mode: 'cors' },
     fetchFailed: (e, req) =>
-      browserError('BROWSER_FETCH_FAILED', 'net.http', `net.http ${req.method} ${req.origin}`, describeThrown(e), {
+      failed(e, `net.http ${req.method} ${req.origin}`, req, {
         expected: 'a response the page is allowed to read',
         hint:
           'Browsers report CORS refusals, mixed content and network failures alike. If the origin is up, make it send ' +
           `Access-Control-Allow-Origin for ${typeof location !== 'undefined' ? location.origin : 'this page'} (and answer the preflight for non-simple requests).`,
-        cause: e,
-        retryable: true,
-        details: { origin: req.origin, method: req.method },
       }),
-    readFailed: (e, req) =>
-      browserError('BROWSER_FETCH_FAILED', 'net.http', `reading the response of ${req.origin}`, describeThrown(e), {
-        cause: e,
-        retryable: true,
-        details: { origin: req.origin },
-      }),
+    readFailed: (e, req) => failed(e, `reading the response of ${req.origin}`, req),
     redirectRefused: (req) =>
       browserError(
         'BROWSER_REDIRECT_REFUSED',

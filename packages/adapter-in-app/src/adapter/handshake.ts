@@ -1,4 +1,4 @@
-import { checkSchema, isCapabilityName, type CapabilityName, type FaygerError } from '@fayger/contracts';
+import { checkSchema, isCapabilityName, type CapabilityName } from '@fayger/contracts';
 import { Type, type TSchema } from 'typebox';
 import { inAppError } from '../errors.js';
 import {
@@ -34,17 +34,6 @@ function check(schema: TSchema, value: unknown, phase: string, what: string): vo
     what,
     prefix: '/value',
     hint: 'Fix the native side so it sends the v1 wire protocol described in the @fayger/adapter-in-app README.',
-  });
-}
-
-function malformed(phase: string, what: string, field: string, expected: string, found: unknown): FaygerError {
-  return inAppError({
-    code: 'BRIDGE_MALFORMED_MESSAGE',
-    phase,
-    what,
-    expected: `${expected} at ${field}`,
-    found: found === undefined ? 'nothing' : (JSON.stringify(found)?.slice(0, 200) ?? String(found)),
-    details: { field },
   });
 }
 
@@ -100,7 +89,16 @@ export function parsePermissionReply(
     if (typeof a.reason === 'string') ans.reason = a.reason.slice(0, 512);
     out.set(a.name as CapabilityName, ans);
   }
-  for (const name of asked)
-    if (!out.has(name)) throw malformed('permission', what, '/value/answers', `an answer for ${name}`, undefined);
+  const missing = asked.find((name) => !out.has(name));
+  if (missing !== undefined) {
+    throw inAppError({
+      code: 'BRIDGE_MALFORMED_MESSAGE',
+      phase: 'permission',
+      what,
+      expected: `an answer for ${missing} at /value/answers`,
+      found: 'nothing',
+      details: { field: '/value/answers' },
+    });
+  }
   return out;
 }

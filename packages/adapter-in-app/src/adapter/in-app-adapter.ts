@@ -41,6 +41,7 @@ import { parseHello, parsePermissionReply } from './handshake.js';
 import { inAppError } from '../errors.js';
 
 type Obj = Record<string, unknown>;
+type AskItem = { name: CapabilityName; reason?: string; scope?: CapabilityRequest['scope'] };
 
 /** Where ui.* goes: the WebView's own DOM, the native side (trees over the bridge), or nowhere. */
 export type InAppUiOption =
@@ -122,9 +123,7 @@ export function detectInApp(
   probe: HostProbe,
   names: Pick<InAppAdapterOptions, 'webkitName' | 'androidName'> = {},
 ): number | false {
-  const g = probe.global as Obj;
-  const n = { webkit: names.webkitName, android: names.androidName };
-  return findTransportKind(g, n) || findTransportKind((get(g, 'window') as Obj | undefined) ?? g, n) ? 3 : false;
+  return findTransportKind(probe.global as Obj, { webkit: names.webkitName, android: names.androidName }) ? 3 : false;
 }
 
 /**
@@ -147,20 +146,7 @@ function resolveTransport(o: InAppAdapterOptions, g: Obj): BridgeTransport {
   if (o.port) return messagePortTransport(o.port);
   const t = o.transport;
   if (t !== undefined && typeof t === 'object') return t;
-  return (
-    globalTransport(t, g, o) ?? detectTransport({ global: g, webkitName: o.webkitName, androidName: o.androidName })
-  );
-}
-
-function permissionDenied(cap: CapabilityName, op: string, reason: string | undefined): FaygerError {
-  return inAppError({
-    code: 'INAPP_PERMISSION_DENIED',
-    phase: op,
-    what: `${op} on the in-app host`,
-    expected: `permission for ${cap}`,
-    found: `the user denied it${reason ? `: ${reason}` : ''}`,
-    details: { op, capability: cap, reason },
-  });
+  return t ? globalTransport(t, g, o) : detectTransport({ ...o, global: g });
 }
 
 /**
@@ -178,45 +164,37 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     transport: resolveTransport(options, win),
     timeoutMs: options.timeoutMs,
     onProblem: problem,
-    onEvent: (m) => {
-      const ev = {
-        type: m.event.type,
-        data: m.event.data as never,
-        ...(typeof m.event.time === 'number' ? { time: m.event.time } : {}),
-      };
-      const targets = m.instanceId !== undefined ? [m.instanceId] : [...emitters.keys()];
-      for (const t of targets) {
-        const emit = emitters.get(t);
-        if (emit) emit(ev);
-        else if (m.instanceId !== undefined) {
-          problem(
-            inAppError({
-              code: 'BRIDGE_MALFORMED_MESSAGE',
-              phase: 'event',
-              what: `delivering a native ${m.event.type} event`,
-              expected: 'an instance that has made a call on this adapter and is not disposed',
-              found: JSON.stringify(m.instanceId),
-              details: { instanceId: m.instanceId, type: m.event.type },
-            }),
-          );
-        }
+    onEvent: ({ instanceId: to, event: { type, data, time } }) => {
+      const ev = { type, data: data as never, ...(typeof time === 'number' ? { time } : {}) };
+      const emit = to === undefined ? undefined : emitters.get(to);
+      if (to === undefined) for (const e of emitters.values()) e(ev);
+      else if (emit) emit(ev);
+      else {
+        problem(
+          inAppError({
+            code: 'BRIDGE_MALFORMED_MESSAGE',
+            phase: 'event',
+            what: `delivering a native ${type} event`,
+            expected: 'an instance that has made a call on this adapter and is not disposed',
+            found: JSON.stringify(to),
+            details: { instanceId: to, type },
+          }),
+        );
       }
     },
   });
 
-  let parsed: ReturnType<typeof parseHello>;
-  try {
-    const reply = await bridge.request(
+  const { hello, ignored } = await bridge
+    .request(
       'hello',
       { protocols: [PROTOCOL_VERSION], client: { name: '@fayger/adapter-in-app', version: '0.1.0' } },
       { timeoutMs: options.handshakeTimeoutMs ?? 5000, phase: 'hello' },
-    );
-    parsed = parseHello(reply);
-  } catch (e) {
-    bridge.close('handshake failed');
-    throw e;
-  }
-  const { hello, ignored } = parsed;
+    )
+    .then(parseHello)
+    .catch((e: unknown) => {
+      bridge.close('handshake failed');
+      throw e;
+    });
   const native = new Map(hello.capabilities.map((c) => [c.name, c] as const));
   const perms = new Map<CapabilityName, PermissionStatus>(
     hello.capabilities.map(
@@ -226,16 +204,9 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
   const local = new Set<string>(hello.local ?? []);
   const doc = get(win, 'document') as Document | undefined;
   const uiOpt = options.ui ?? (doc ? 'dom' : 'native');
+  const nativeUi = hello.nativeUi && native.has('ui');
   const uiMode: InAppAdapter['uiMode'] =
-    uiOpt === false
-      ? 'none'
-      : uiOpt === 'native'
-        ? hello.nativeUi && native.has('ui')
-          ? 'native'
-          : 'none'
-        : doc
-          ? 'dom'
-          : 'none';
+    uiOpt === false ? 'none' : uiOpt === 'native' ? (nativeUi ? 'native' : 'none') : doc ? 'dom' : 'none';
   const dom = new DomUiHost(doc, {
     ...(typeof uiOpt === 'object' && uiOpt.container ? { container: uiOpt.container } : {}),
     unavailable: (op, found) =>
@@ -263,9 +234,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
   const handleLocal = createOpRouter(base.handlers, id);
 
   // Ask about the given capabilities (those still 'prompt') in one bridge request; concurrent asks share it.
-  async function ask(
-    items: Array<{ name: CapabilityName; reason?: string; scope?: CapabilityRequest['scope'] }>,
-  ): Promise<void> {
+  async function ask(items: readonly AskItem[]): Promise<void> {
     const fresh = items.filter((i) => perms.get(i.name)?.state === 'prompt' && !asking.has(i.name));
     const waits = items.map((i) => asking.get(i.name)).filter((p): p is Promise<void> => p !== undefined);
     if (fresh.length > 0) {
@@ -302,11 +271,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     const allowed = (name: string) => !offers.has(name) && perms.get(name as CapabilityName)?.state !== 'denied';
     for (const c of hello.capabilities) {
       if (!allowed(c.name) || (c.name === 'ui' && uiMode !== 'native')) continue;
-      offers.set(c.name, {
-        name: c.name,
-        ...(c.scope ? { scope: c.scope } : {}),
-        ...(c.quota ? { quota: c.quota } : {}),
-      });
+      offers.set(c.name, { name: c.name, ...(c.scope && { scope: c.scope }), ...(c.quota && { quota: c.quota }) });
     }
     for (const l of local) if (allowed(l)) offers.set(l, { name: l as CapabilityName });
     if (uiMode === 'dom' && !offers.has('ui')) offers.set('ui', { name: 'ui' });
@@ -315,7 +280,16 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
 
   function handleReady(ins: UniversalInstruction, ctx: AdapterCallContext, cap: CapabilityName): unknown {
     const st = perms.get(cap);
-    if (st?.state === 'denied') throw permissionDenied(cap, ins.op, st.reason);
+    if (st?.state === 'denied') {
+      throw inAppError({
+        code: 'INAPP_PERMISSION_DENIED',
+        phase: ins.op,
+        what: `${ins.op} on the in-app host`,
+        expected: `permission for ${cap}`,
+        found: `the user denied it${st.reason ? `: ${st.reason}` : ''}`,
+        details: { op: ins.op, capability: cap, reason: st.reason },
+      });
+    }
     // What the WebView does itself when the native side says so (`hello.local`: log, clock, random, timer).
     if (local.has(cap) && !(cap === 'random' && typeof cryptoObj?.getRandomValues !== 'function'))
       return handleLocal(ins, ctx);
@@ -363,14 +337,7 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
     detect: detectInApp,
     permissions: () => new Map(perms),
     async requestPermissions(requested) {
-      const items = requested
-        .filter((r) => perms.has(r.name as CapabilityName))
-        .map((r) => ({
-          name: r.name as CapabilityName,
-          ...(r.reason ? { reason: r.reason } : {}),
-          ...(r.scope ? { scope: r.scope } : {}),
-        }));
-      await ask(items);
+      await ask(requested.filter((r) => perms.has(r.name as CapabilityName)) as AskItem[]);
       return new Map(perms);
     },
     async negotiate(requested, policy) {
@@ -413,16 +380,13 @@ export async function createInAppAdapter(options: InAppAdapterOptions = {}): Pro
       }
     },
     async close() {
-      for (const i of [...new Set([...emitters.keys(), ...timers.instanceIds(), ...dom.instanceIds()])]) {
-        try {
-          await adapter.dispose(i);
-        } catch (e) {
-          problem(
-            FaygerError.is(e)
-              ? e
-              : new FaygerError({ code: 'INTERNAL', phase: 'close', what: 'disposing an instance on close', cause: e }),
-          );
-        }
+      const ids = new Set([...emitters.keys(), ...timers.instanceIds(), ...dom.instanceIds()]);
+      for (const i of ids) {
+        // One instance that fails to dispose must not keep the others (or the bridge) open: report and go on.
+        await Promise.resolve(adapter.dispose(i)).catch((cause: unknown) => {
+          const what = 'disposing an instance on close';
+          problem(FaygerError.is(cause) ? cause : new FaygerError({ code: 'INTERNAL', phase: 'close', what, cause }));
+        });
       }
       dom.close();
       bridge.close('adapter closed');
