@@ -323,7 +323,8 @@ export interface CompiledModule {
 
 /** Decodes (unless given the module already decoded from these bytes), validates and emits. */
 export function compileIR(bytes: Uint8Array, decoded?: ModuleIR): CompiledModule {
-  const ir = decoded ?? decode(bytes);
+  // The emitter compiles every body up front: keep the streams decode() produces rather than decode each again.
+  const ir = decoded ?? decode(bytes, { keepBodies: true });
   validate(ir);
   const emitted = emitModule(ir);
   const factory = makeFactory(emitted.source);

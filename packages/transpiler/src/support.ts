@@ -99,7 +99,8 @@ const checked = new WeakMap<Uint8Array, Checked>();
 function checkModule(code: Uint8Array): Checked {
   let ir: ModuleIR;
   try {
-    ir = decode(code);
+    // Every body is read below and compiled up front: keep the streams decode() produces (no second decode).
+    ir = decode(code, { keepBodies: true });
   } catch {
     return { verdict: { ok: true }, ir: undefined };
   }

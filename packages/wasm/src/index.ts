@@ -4,6 +4,7 @@
 // engine-parameterised WebAssembly JS-API facade. It depends on @fayger/contracts only.
 
 export { decode, DECODE_LIMITS } from './decode/decode.js';
+export type { DecodeOptions } from './decode/decode.js';
 export { validate, blockSig } from './validate/validate.js';
 export { SIMPLE } from './validate/op-signatures.js';
 export type { SimpleSig, SimdSig } from './validate/op-signatures.js';

@@ -17,7 +17,7 @@ import type {
 } from './module-ir.js';
 import { Reader, malformed, overLimit, unsupported } from './reader.js';
 import { IntBuf } from './int-buf.js';
-import { expr, refType, valType } from './expr.js';
+import { HOT_WORDS, expr, refType, valType } from './expr.js';
 import { bodyValidation } from '../validate/validate.js';
 
 export { instructionOffsets } from './expr.js';
@@ -108,8 +108,19 @@ const SECTION_ORDER: Record<number, number> = {
   11: 12,
 };
 
+/** Options of `decode`. */
+export interface DecodeOptions {
+  /**
+   * Keep each function body's instruction stream as it is decoded (a copy of the scratch stream), for an engine
+   * that compiles every function up front. Default false: a body is decoded again on first use of `body`, so an
+   * engine that compiles functions on first call keeps nothing for the functions it never runs.
+   */
+  readonly keepBodies?: boolean;
+}
+
 /** Decodes a WebAssembly binary into a ModuleIR. Throws WASM_MALFORMED / WASM_UNSUPPORTED_FEATURE. */
-export function decode(bytes: Uint8Array): ModuleIR {
+export function decode(bytes: Uint8Array, options?: DecodeOptions): ModuleIR {
+  const keepBodies = options?.keepBodies === true;
   const r = new Reader(bytes);
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
     malformed('magic header not detected', 0);
@@ -281,8 +292,10 @@ export function decode(bytes: Uint8Array): ModuleIR {
         // validate() reuses the verdict. The stream a body compiles from is decoded again on first use.
         const bodies = bodyValidation(m);
         for (let i = 0; i < n; i++) {
-          m.codes.push(codeEntry(s, ctx, locals));
+          const code = codeEntry(s, ctx, locals);
+          m.codes.push(code);
           bodies?.check(i, bodyBuf.a, bodyBuf.n);
+          if (keepBodies) code.keep(bodyBuf.take());
         }
         bodies?.finish();
         break;
@@ -317,7 +330,7 @@ function codeEntry(
   s: Reader,
   ctx: { hasDataCount: boolean; dataCountNeeded: boolean },
   module: { total: number },
-): CodeIR {
+): LazyBody {
   const sizeAt = s.pos;
   const size = s.u32();
   if (size > DECODE_LIMITS.bodyBytes) overLimit('function body size in bytes', DECODE_LIMITS.bodyBytes, size, sizeAt);
@@ -354,12 +367,18 @@ function codeEntry(
   }
   const body = bodyBuf;
   body.n = 0;
+  body.reserve(maxWords(end - b.pos));
   const bodyOffset = b.pos;
   expr(b, body, undefined, ctx);
   if (b.pos !== end) malformed('section size mismatch', b.pos);
   s.end = sectionEnd;
   s.pos = end;
   return new LazyBody(locals, bodyOffset, end, s.bytes);
+}
+
+/** Upper bound of the words an instruction stream of `bytes` bytes decodes to (see HOT_WORDS). */
+function maxWords(bytes: number): number {
+  return bytes + (bytes >> 1) + HOT_WORDS;
 }
 
 /** Scratch for bodies decoded on first use (never while decode() runs on bodyBuf). */
@@ -379,10 +398,16 @@ class LazyBody implements CodeIR {
     readonly bytes: Uint8Array,
   ) {}
 
+  /** Sets the stream decode() just decoded (DecodeOptions.keepBodies). */
+  keep(stream: Int32Array): void {
+    this.stream = stream;
+  }
+
   get body(): Int32Array {
     let st = this.stream;
     if (st === null) {
       lazyBuf.n = 0;
+      lazyBuf.reserve(maxWords(this.end - this.offset));
       expr(new Reader(this.bytes, this.offset, this.end), lazyBuf, undefined, {
         hasDataCount: true,
         dataCountNeeded: false,

@@ -114,40 +114,20 @@ export class Reader {
   }
 
   s32(): number {
-    // Most constants take one or two bytes (7 or 14 bits, sign in the top bit); only longer ones need sN's checks.
+    // Up to four bytes (28 bits) cannot be too large: one loop for those lengths (the same code for every
+    // constant, so an optimised caller is not deoptimised by the first long one); only five-byte ones need sN.
     const p = this.pos;
     const bytes = this.bytes;
-    if (p < this.end) {
-      const b = bytes[p];
+    const stop = Math.min(this.end, p + 4);
+    let v = 0;
+    let shift = 0;
+    for (let i = p; i < stop; i++) {
+      const b = bytes[i];
+      v |= (b & 0x7f) << shift;
+      shift += 7;
       if (b < 0x80) {
-        this.pos = p + 1;
-        return b & 0x40 ? b - 0x80 : b;
-      }
-      if (p + 1 < this.end) {
-        const c = bytes[p + 1];
-        if (c < 0x80) {
-          this.pos = p + 2;
-          const v = (b & 0x7f) | (c << 7);
-          return c & 0x40 ? v - 0x4000 : v;
-        }
-        // Three and four bytes (21 and 28 bits) cannot be too large either; only five-byte ones need sN.
-        if (p + 2 < this.end) {
-          const d = bytes[p + 2];
-          const v = (b & 0x7f) | ((c & 0x7f) << 7);
-          if (d < 0x80) {
-            this.pos = p + 3;
-            const w = v | (d << 14);
-            return d & 0x40 ? w - 0x200000 : w;
-          }
-          if (p + 3 < this.end) {
-            const e = bytes[p + 3];
-            if (e < 0x80) {
-              this.pos = p + 4;
-              const w = v | ((d & 0x7f) << 14) | (e << 21);
-              return e & 0x40 ? w - 0x10000000 : w;
-            }
-          }
-        }
+        this.pos = i + 1;
+        return (v << (32 - shift)) >> (32 - shift);
       }
     }
     return this.sN(32) | 0;
@@ -158,6 +138,27 @@ export class Reader {
 
   /** Signed 64-bit LEB128: returns the low int32 half; the high half is left in `hi64`. */
   s64(): number {
+    // Up to four bytes, as in s32 (most i64 constants; the high half is the sign); longer ones in s64Long.
+    const p = this.pos;
+    const bytes = this.bytes;
+    const stop = Math.min(this.end, p + 4);
+    let v = 0;
+    let shift = 0;
+    for (let i = p; i < stop; i++) {
+      const b = bytes[i];
+      v |= (b & 0x7f) << shift;
+      shift += 7;
+      if (b < 0x80) {
+        this.pos = i + 1;
+        const lo = (v << (32 - shift)) >> (32 - shift);
+        this.hi64 = lo >> 31;
+        return lo;
+      }
+    }
+    return this.s64Long();
+  }
+
+  private s64Long(): number {
     let lo = 0;
     let hi = 0;
     let shift = 0;

@@ -253,12 +253,15 @@ function constExpr(_m: ModuleIR, sp: Spaces, e: ConstExprIR, expected: number, g
 
 const I32x3: readonly number[] = [I32, I32, I32];
 
-// SIMPLE as flat tables for the validator's hot path: arity (-1: not a simple op; every simple op has one or
-// two operands), operand types and result type, indexed by instruction-stream opcode.
+// SIMPLE as flat tables for the validator's hot path: arity (-1: not in the table), operand types, result type
+// and instruction length in stream words, indexed by instruction-stream opcode. The constants are in it too
+// (arity 0): one table-driven path for every fixed-type instruction, so meeting one of them for the first time
+// late in a module does not deoptimise the optimised validator (see BodyValidator.rare).
 const SIMPLE_ARITY = new Int8Array(SIMPLE.length).fill(-1);
 const SIMPLE_P0 = new Int32Array(SIMPLE.length);
 const SIMPLE_P1 = new Int32Array(SIMPLE.length);
 const SIMPLE_RESULT = new Int32Array(SIMPLE.length);
+const SIMPLE_LEN = new Int32Array(SIMPLE.length).fill(1);
 for (let op = 0; op < SIMPLE.length; op++) {
   const sig = SIMPLE[op];
   if (sig === undefined) continue;
@@ -267,6 +270,16 @@ for (let op = 0; op < SIMPLE.length; op++) {
   SIMPLE_P0[op] = sig.params[0];
   SIMPLE_P1[op] = sig.params[sig.params.length - 1];
   SIMPLE_RESULT[op] = sig.result;
+}
+for (const [op, type, len] of [
+  [0x41, I32, 2],
+  [0x42, I64, 3],
+  [0x43, F32, 2],
+  [0x44, F64, 3],
+]) {
+  SIMPLE_ARITY[op] = 0;
+  SIMPLE_RESULT[op] = type;
+  SIMPLE_LEN[op] = len;
 }
 
 /**
@@ -402,6 +415,135 @@ class BodyValidator {
     if (m.dataCount === undefined || i >= m.dataCount) this.fail(`unknown data segment ${i}`);
   }
 
+  /**
+   * The instructions `run` leaves out of its hot loop (rare in compiler output): returns the next pc. Kept out of
+   * line for cold start: V8 optimises `run` after the first bodies, and each opcode first met after that used to
+   * deoptimise it and cost a recompile of the whole function.
+   */
+  rare(m: ModuleIR, sp: Spaces, op: number, c: Int32Array, pc: number): number {
+    switch (op) {
+      case 0x1c: {
+        const n = c[pc + 1];
+        if (n !== 1) this.fail('invalid result arity');
+        const t = c[pc + 2];
+        this.popExpect(I32);
+        this.popExpect(t);
+        this.popExpect(t);
+        this.push(t);
+        return pc + 3;
+      }
+      case 0x25: {
+        const t = this.table(sp, c[pc + 1]);
+        this.popExpect(I32);
+        this.push(t.elem);
+        return pc + 2;
+      }
+      case 0x26: {
+        const t = this.table(sp, c[pc + 1]);
+        this.popExpect(t.elem);
+        this.popExpect(I32);
+        return pc + 2;
+      }
+      case 0x3f:
+        if (sp.memories === 0) this.fail('unknown memory 0');
+        this.push(I32);
+        return pc + 1;
+      case 0x40:
+        if (sp.memories === 0) this.fail('unknown memory 0');
+        this.popExpect(I32);
+        this.push(I32);
+        return pc + 1;
+      case 0xd0:
+        this.push(c[pc + 1]);
+        return pc + 2;
+      case 0xd1: {
+        const t = this.pop();
+        if (!isRef(t) && t !== UNKNOWN) this.fail('type mismatch: ref.is_null needs a reference');
+        this.push(I32);
+        return pc + 1;
+      }
+      case 0xd2: {
+        const f = c[pc + 1];
+        if (f >= sp.funcTypes.length) this.fail(`unknown function ${f}`);
+        if (!sp.refs.has(f)) this.fail('undeclared function reference');
+        this.push(FUNCREF);
+        return pc + 2;
+      }
+      case 0x108: {
+        this.dataSeg(m, c[pc + 1]);
+        if (sp.memories === 0) this.fail('unknown memory 0');
+        this.popVals(I32x3);
+        return pc + 2;
+      }
+      case 0x109:
+        this.dataSeg(m, c[pc + 1]);
+        return pc + 2;
+      case 0x10a:
+      case 0x10b:
+        if (sp.memories === 0) this.fail('unknown memory 0');
+        this.popVals(I32x3);
+        return pc + 1;
+      case 0x10c: {
+        const e = this.elemSeg(m, c[pc + 1]);
+        const t = this.table(sp, c[pc + 2]);
+        if (t.elem !== e.type) this.fail('type mismatch: table.init segment type differs from the table type');
+        this.popVals(I32x3);
+        return pc + 3;
+      }
+      case 0x10d:
+        this.elemSeg(m, c[pc + 1]);
+        return pc + 2;
+      case 0x10e: {
+        const d = this.table(sp, c[pc + 1]);
+        const s = this.table(sp, c[pc + 2]);
+        if (d.elem !== s.elem) this.fail('type mismatch: table.copy between tables of different types');
+        this.popVals(I32x3);
+        return pc + 3;
+      }
+      case 0x10f: {
+        const t = this.table(sp, c[pc + 1]);
+        this.popExpect(I32);
+        this.popExpect(t.elem);
+        this.push(I32);
+        return pc + 2;
+      }
+      case 0x110:
+        this.table(sp, c[pc + 1]);
+        this.push(I32);
+        return pc + 2;
+      case 0x111: {
+        const t = this.table(sp, c[pc + 1]);
+        this.popExpect(I32);
+        this.popExpect(t.elem);
+        this.popExpect(I32);
+        return pc + 2;
+      }
+      default:
+        if (op >= SIMD_BASE) {
+          const sub = op - SIMD_BASE;
+          const s = SIMD_SIG[sub]!;
+          let n = 1;
+          if (s.align >= 0) {
+            this.memCheck(sp, c[pc + 1], s.align);
+            n = 3;
+          }
+          if (s.lanes > 0) {
+            if (c[pc + n] >= s.lanes) this.fail('invalid lane index');
+            n++;
+          }
+          if (sub === 0x0c) n = 5;
+          else if (sub === 0x0d) {
+            for (let i = 1; i <= 16; i++) if (c[pc + i] >= 32) this.fail('invalid lane index');
+            n = 17;
+          }
+          this.popVals(s.params);
+          if (s.result !== 0) this.push(s.result);
+          return pc + n;
+        }
+        this.fail(`unexpected opcode 0x${op.toString(16)}`);
+    }
+  }
+
   /** Validates body `c` (its first `len` words) of code entry `codeIndex`. */
   run(m: ModuleIR, sp: Spaces, codeIndex: number, funcIndex: number, c: Int32Array, len: number): void {
     const type = sp.funcTypes[funcIndex];
@@ -424,12 +566,26 @@ class BodyValidator {
     while (pc < len) {
       const op = c[pc];
       const arity = op < SIMPLE_ARITY.length ? SIMPLE_ARITY[op] : -1;
-      if (arity > 0) {
+      if (arity >= 0) {
         // Operands popped last first, as popVals does.
         if (arity === 2) this.popExpect(SIMPLE_P1[op]);
-        this.popExpect(SIMPLE_P0[op]);
+        if (arity !== 0) this.popExpect(SIMPLE_P0[op]);
         this.push(SIMPLE_RESULT[op]);
-        pc += 1;
+        pc += SIMPLE_LEN[op];
+        this.instr++;
+        continue;
+      }
+      if (op >= 0x28 && op <= 0x3e) {
+        this.memCheck(sp, c[pc + 1], MEM_NATURAL_ALIGN[op - 0x28]);
+        const t = MEM_TYPE[op - 0x28];
+        if (op <= 0x35) {
+          this.popExpect(I32);
+          this.push(t);
+        } else {
+          this.popExpect(t);
+          this.popExpect(I32);
+        }
+        pc += 3;
         this.instr++;
         continue;
       }
@@ -537,17 +693,6 @@ class BodyValidator {
           pc += 1;
           break;
         }
-        case 0x1c: {
-          const n = c[pc + 1];
-          if (n !== 1) this.fail('invalid result arity');
-          const t = c[pc + 2];
-          this.popExpect(I32);
-          this.popExpect(t);
-          this.popExpect(t);
-          this.push(t);
-          pc += 3;
-          break;
-        }
         case 0x20:
         case 0x21:
         case 0x22: {
@@ -575,159 +720,8 @@ class BodyValidator {
           pc += 2;
           break;
         }
-        case 0x25: {
-          const t = this.table(sp, c[pc + 1]);
-          this.popExpect(I32);
-          this.push(t.elem);
-          pc += 2;
-          break;
-        }
-        case 0x26: {
-          const t = this.table(sp, c[pc + 1]);
-          this.popExpect(t.elem);
-          this.popExpect(I32);
-          pc += 2;
-          break;
-        }
-        case 0x3f:
-          if (sp.memories === 0) this.fail('unknown memory 0');
-          this.push(I32);
-          pc += 1;
-          break;
-        case 0x40:
-          if (sp.memories === 0) this.fail('unknown memory 0');
-          this.popExpect(I32);
-          this.push(I32);
-          pc += 1;
-          break;
-        case 0x41:
-          this.push(I32);
-          pc += 2;
-          break;
-        case 0x42:
-          this.push(I64);
-          pc += 3;
-          break;
-        case 0x43:
-          this.push(F32);
-          pc += 2;
-          break;
-        case 0x44:
-          this.push(F64);
-          pc += 3;
-          break;
-        case 0xd0:
-          this.push(c[pc + 1]);
-          pc += 2;
-          break;
-        case 0xd1: {
-          const t = this.pop();
-          if (!isRef(t) && t !== UNKNOWN) this.fail('type mismatch: ref.is_null needs a reference');
-          this.push(I32);
-          pc += 1;
-          break;
-        }
-        case 0xd2: {
-          const f = c[pc + 1];
-          if (f >= sp.funcTypes.length) this.fail(`unknown function ${f}`);
-          if (!sp.refs.has(f)) this.fail('undeclared function reference');
-          this.push(FUNCREF);
-          pc += 2;
-          break;
-        }
-        case 0x108: {
-          this.dataSeg(m, c[pc + 1]);
-          if (sp.memories === 0) this.fail('unknown memory 0');
-          this.popVals(I32x3);
-          pc += 2;
-          break;
-        }
-        case 0x109:
-          this.dataSeg(m, c[pc + 1]);
-          pc += 2;
-          break;
-        case 0x10a:
-        case 0x10b:
-          if (sp.memories === 0) this.fail('unknown memory 0');
-          this.popVals(I32x3);
-          pc += 1;
-          break;
-        case 0x10c: {
-          const e = this.elemSeg(m, c[pc + 1]);
-          const t = this.table(sp, c[pc + 2]);
-          if (t.elem !== e.type) this.fail('type mismatch: table.init segment type differs from the table type');
-          this.popVals(I32x3);
-          pc += 3;
-          break;
-        }
-        case 0x10d:
-          this.elemSeg(m, c[pc + 1]);
-          pc += 2;
-          break;
-        case 0x10e: {
-          const d = this.table(sp, c[pc + 1]);
-          const s = this.table(sp, c[pc + 2]);
-          if (d.elem !== s.elem) this.fail('type mismatch: table.copy between tables of different types');
-          this.popVals(I32x3);
-          pc += 3;
-          break;
-        }
-        case 0x10f: {
-          const t = this.table(sp, c[pc + 1]);
-          this.popExpect(I32);
-          this.popExpect(t.elem);
-          this.push(I32);
-          pc += 2;
-          break;
-        }
-        case 0x110:
-          this.table(sp, c[pc + 1]);
-          this.push(I32);
-          pc += 2;
-          break;
-        case 0x111: {
-          const t = this.table(sp, c[pc + 1]);
-          this.popExpect(I32);
-          this.popExpect(t.elem);
-          this.popExpect(I32);
-          pc += 2;
-          break;
-        }
         default:
-          if (op >= 0x28 && op <= 0x3e) {
-            this.memCheck(sp, c[pc + 1], MEM_NATURAL_ALIGN[op - 0x28]);
-            const t = MEM_TYPE[op - 0x28];
-            if (op <= 0x35) {
-              this.popExpect(I32);
-              this.push(t);
-            } else {
-              this.popExpect(t);
-              this.popExpect(I32);
-            }
-            pc += 3;
-          } else if (op >= SIMD_BASE) {
-            const sub = op - SIMD_BASE;
-            const s = SIMD_SIG[sub]!;
-            let n = 1;
-            if (s.align >= 0) {
-              this.memCheck(sp, c[pc + 1], s.align);
-              n = 3;
-            }
-            if (s.lanes > 0) {
-              if (c[pc + n] >= s.lanes) this.fail('invalid lane index');
-              n++;
-            }
-            if (sub === 0x0c) n = 5;
-            else if (sub === 0x0d) {
-              for (let i = 1; i <= 16; i++) if (c[pc + i] >= 32) this.fail('invalid lane index');
-              n = 17;
-            }
-            this.popVals(s.params);
-            if (s.result !== 0) this.push(s.result);
-            pc += n;
-          } else {
-            this.fail(`unexpected opcode 0x${op.toString(16)}`);
-          }
+          pc = this.rare(m, sp, op, c, pc);
       }
       this.instr++;
       if (this.cn === 0) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaygerError } from '@fayger/contracts';
-import { F64, I32, KIND_FUNC, KIND_GLOBAL, KIND_MEMORY } from '../../src/index.js';
+import { F64, I32, KIND_FUNC, KIND_GLOBAL, KIND_MEMORY, decode } from '../../src/index.js';
 import { compileModule, fixture, moduleBytes, section } from '../helpers.js';
 
 function decodeError(bytes: Uint8Array): FaygerError {
@@ -136,5 +136,19 @@ describe('decode: implementation limits (checked when a count is read, before an
     expect(() =>
       compileModule(moduleBytes(TYPE, sec(3, [...leb(n), ...new Array<number>(n).fill(0)]), sec(10, code))),
     ).not.toThrow();
+  });
+});
+
+describe('decode: keepBodies', () => {
+  it('keeps the same instruction streams a body decodes to on first use', () => {
+    const bytes = fixture('facade');
+    const lazy = decode(bytes);
+    const kept = decode(bytes, { keepBodies: true });
+    expect(kept.codes.length).toBe(lazy.codes.length);
+    expect(kept.codes.length).toBeGreaterThan(0);
+    for (let i = 0; i < lazy.codes.length; i++) {
+      expect(Array.from(kept.codes[i].body)).toEqual(Array.from(lazy.codes[i].body));
+      expect(kept.codes[i].locals).toEqual(lazy.codes[i].locals);
+    }
   });
 });
