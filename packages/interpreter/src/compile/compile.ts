@@ -1067,6 +1067,16 @@ const PAIR_LEN: Record<number, number | undefined> = {
   [X.I32_LOAD_ADD_IMM]: 5,
   [X.I32_LOAD8_U_ADD_IMM]: 5,
   [X.I32_SHL_ADD_IMM]: 5,
+  [X.F64_LOAD_ADD_IMM]: 5,
+  0xa2: 4,
+  0x2b: 4,
+  0xa0: 4,
+  [X.I32_ROTL_IMM]: 4,
+  0x71: 4,
+  [X.I32_LOAD8_U_ADD]: 5,
+  0x73: 4,
+  [X.I32_LOAD_ADD]: 5,
+  [X.I32_AND_IMM]: 4,
 };
 /**
  * Adjacent ops run by one dispatch, by [first op][second op]: the most frequent executed pairs over the bench's
@@ -1075,15 +1085,19 @@ const PAIR_LEN: Record<number, number | undefined> = {
  * dispatched one after the other.
  */
 const PAIRS: Record<number, Record<number, number | undefined> | undefined> = {
-  [X.MOV]: { [X.MOV]: X.MOV_MOV },
+  [X.MOV]: { [X.MOV]: X.MOV_MOV, [X.ADD_IMM_BR_IF_LOOP_LT_U]: X.MOV_ADD_IMM_BR_IF_LOOP_LT_U },
   0x6a: {
     0x6a: X.ADD_ADD,
     [X.I32_ADD_IMM]: X.ADD_ADD_IMM,
     [X.I32_STORE8_IMM]: X.ADD_STORE8_IMM,
     [X.BR_IF_LOOP_LT_U_IMM]: X.ADD_BR_IF_LOOP_LT_U_IMM,
     [X.I32_LOAD_ADD_IMM]: X.ADD_LOAD_ADD_IMM,
+    [X.BR_IF_EQ_IMM]: X.ADD_BR_IF_EQ_IMM,
   },
   [X.I32_ADD_IMM]: {
+    [X.BR_IF_GT_U_IMM]: X.ADD_IMM_BR_IF_GT_U_IMM,
+    [X.BR_IF_NE_IMM]: X.ADD_IMM_BR_IF_NE_IMM,
+    [X.BR_LOOP]: X.ADD_IMM_BR_LOOP,
     [X.I32_LOAD_ADD_IMM]: X.ADD_IMM_LOAD_ADD_IMM,
     [X.ADD_IMM_BR_IF_LOOP_NE]: X.ADD_IMM_ADD_IMM_BR_IF_LOOP_NE,
   },
@@ -1091,8 +1105,34 @@ const PAIRS: Record<number, Record<number, number | undefined> | undefined> = {
   0x3a: { [X.I32_ADD_IMM]: X.STORE8_ADD_IMM },
   0x2d: { 0x3a: X.LOAD8_U_STORE8 },
   [X.I32_LOAD_ADD_IMM]: { [X.I32_LOAD8_U_ADD_IMM]: X.LOAD_ADD_IMM_LOAD8_U_ADD_IMM },
-  [X.I32_LOAD8_U_ADD_IMM]: { [X.BR_TABLE]: X.LOAD8_U_ADD_IMM_BR_TABLE },
+  [X.I32_LOAD8_U_ADD_IMM]: { [X.BR_TABLE]: X.LOAD8_U_ADD_IMM_BR_TABLE, [X.BR_IF_EQ]: X.LOAD8_U_ADD_IMM_BR_IF_EQ },
   [X.I32_SHL_ADD_IMM]: { 0x28: X.SHL_ADD_IMM_LOAD },
+  [X.F64_LOAD_ADD_IMM]: { [X.F64_LOAD_ADD]: X.F64_LOAD_ADD_IMM_F64_LOAD_ADD },
+  0xa2: { 0x2b: X.F64_MUL_F64_LOAD },
+  0x2b: { [X.F64_MUL_ADD]: X.F64_LOAD_F64_MUL_ADD },
+  0xa0: { 0x6a: X.F64_ADD_ADD },
+  [X.I32_ROTL_IMM]: { [X.I32_XOR_ROTL]: X.ROTL_XOR_ROTL },
+  0x71: { 0x6a: X.AND_ADD, 0x73: X.AND_XOR },
+  [X.I32_LOAD8_U_ADD]: { 0x6a: X.LOAD8_U_ADD_ADD, [X.BR_LOOP]: X.LOAD8_U_ADD_BR_LOOP },
+  0x73: { 0x71: X.XOR_AND },
+  [X.I32_LOAD_ADD]: { [X.I32_ADD_IMM]: X.LOAD_ADD_ADD_IMM },
+  [X.I32_AND_IMM]: { [X.BR_IF_EQZ]: X.AND_IMM_BR_IF_EQZ },
+};
+/** Length in words of the pair ops that may start a pair of pairs (see PAIRS2). */
+const PAIR2_LEN: Record<number, number | undefined> = {
+  [X.MOV_MOV]: 6,
+  [X.ROTL_XOR_ROTL]: 9,
+  [X.ADD_STORE8_IMM]: 8,
+};
+/**
+ * The second pass: a pair op (or a lone op) followed by another, run by one dispatch, by [first][second] as
+ * they stand after the first pass (a rotation of four locals; the three rotates or shifts xored together of
+ * SHA-2's sigma functions and of other hashes).
+ */
+const PAIRS2: Record<number, Record<number, number | undefined> | undefined> = {
+  [X.MOV_MOV]: { [X.MOV_MOV]: X.MOV4 },
+  [X.ROTL_XOR_ROTL]: { [X.I32_XOR_ROTL]: X.ROTL_XOR_ROTL_XOR_ROTL, [X.I32_XOR_SHR_U]: X.ROTL_XOR_ROTL_XOR_SHR_U },
+  [X.ADD_STORE8_IMM]: { [X.ADD_BR_IF_LOOP_LT_U_IMM]: X.ADD_STORE8_IMM_ADD_BR_IF_LOOP_LT_U_IMM },
 };
 
 /**
@@ -1101,11 +1141,24 @@ const PAIRS: Record<number, Record<number, number | undefined> | undefined> = {
  * label, fuel point and return point stays where it is. `starts` are the body's op starts, ascending.
  */
 function pairOps(code: Int32Array, starts: readonly number[]): void {
-  for (let i = 0; i + 1 < starts.length; i++) {
+  // The op starts after the first pass (a pair counts as one op), for the second.
+  const merged: number[] = [];
+  for (let i = 0; i < starts.length; i++) {
     const s = starts[i];
+    merged.push(s);
     const len = PAIR_LEN[code[s]];
-    if (len === undefined || starts[i + 1] !== s + len) continue;
+    if (len === undefined || i + 1 >= starts.length || starts[i + 1] !== s + len) continue;
     const p = PAIRS[code[s]]?.[code[s + len]];
+    if (p !== undefined) {
+      code[s] = p;
+      i++;
+    }
+  }
+  for (let i = 0; i + 1 < merged.length; i++) {
+    const s = merged[i];
+    const len = PAIR2_LEN[code[s]];
+    if (len === undefined || merged[i + 1] !== s + len) continue;
+    const p = PAIRS2[code[s]]?.[code[s + len]];
     if (p !== undefined) {
       code[s] = p;
       i++;

@@ -1172,6 +1172,222 @@ export function run(st: LoopState): number {
           I32[b + code[pc + 6]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
           pc += 9;
           break;
+        case X.F64_LOAD_ADD_IMM_F64_LOAD_ADD:
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          d = b + code[pc + 1];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
+          ea = ((I32[b + code[pc + 7]] + I32[b + code[pc + 8]]) >>> 0) + (code[pc + 9] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          d = b + code[pc + 6];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
+          pc += 10;
+          break;
+        case X.F64_MUL_F64_LOAD:
+          F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] * F64[(b + code[pc + 3]) >> 1];
+          ea = (I32[b + code[pc + 6]] >>> 0) + (code[pc + 7] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          d = b + code[pc + 5];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
+          pc += 8;
+          break;
+        case X.F64_LOAD_F64_MUL_ADD:
+          ea = (I32[b + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 8 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          d = b + code[pc + 1];
+          if ((ea & 3) === LE0) {
+            x = ea >>> 2;
+            I32[d] = m32[x];
+            I32[d + 1] = m32[x + 1];
+          } else {
+            I32[d] = dv.getInt32(ea, true);
+            I32[d + 1] = dv.getInt32(ea + 4, true);
+          }
+          F64[(b + code[pc + 5]) >> 1] =
+            F64[(b + code[pc + 6]) >> 1] * F64[(b + code[pc + 7]) >> 1] + F64[(b + code[pc + 8]) >> 1];
+          pc += 9;
+          break;
+        case X.F64_ADD_ADD:
+          F64[(b + code[pc + 1]) >> 1] = F64[(b + code[pc + 2]) >> 1] + F64[(b + code[pc + 3]) >> 1];
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + I32[b + code[pc + 7]]) | 0;
+          pc += 8;
+          break;
+        case X.ROTL_XOR_ROTL:
+          x = I32[b + code[pc + 2]];
+          n = code[pc + 3];
+          I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
+          x = I32[b + code[pc + 7]];
+          n = code[pc + 8];
+          I32[b + code[pc + 5]] = I32[b + code[pc + 6]] ^ ((x << n) | (x >>> (32 - n)));
+          pc += 9;
+          break;
+        case X.ROTL_XOR_ROTL_XOR_ROTL:
+          x = I32[b + code[pc + 2]];
+          n = code[pc + 3];
+          I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
+          x = I32[b + code[pc + 7]];
+          n = code[pc + 8];
+          I32[b + code[pc + 5]] = I32[b + code[pc + 6]] ^ ((x << n) | (x >>> (32 - n)));
+          x = I32[b + code[pc + 12]];
+          n = code[pc + 13];
+          I32[b + code[pc + 10]] = I32[b + code[pc + 11]] ^ ((x << n) | (x >>> (32 - n)));
+          pc += 14;
+          break;
+        case X.ROTL_XOR_ROTL_XOR_SHR_U:
+          x = I32[b + code[pc + 2]];
+          n = code[pc + 3];
+          I32[b + code[pc + 1]] = (x << n) | (x >>> (32 - n));
+          x = I32[b + code[pc + 7]];
+          n = code[pc + 8];
+          I32[b + code[pc + 5]] = I32[b + code[pc + 6]] ^ ((x << n) | (x >>> (32 - n)));
+          I32[b + code[pc + 10]] = I32[b + code[pc + 11]] ^ (I32[b + code[pc + 12]] >>> code[pc + 13]);
+          pc += 14;
+          break;
+        case X.AND_ADD:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & I32[b + code[pc + 3]];
+          I32[b + code[pc + 5]] = (I32[b + code[pc + 6]] + I32[b + code[pc + 7]]) | 0;
+          pc += 8;
+          break;
+        case X.LOAD8_U_ADD_ADD:
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = u8[ea];
+          I32[b + code[pc + 6]] = (I32[b + code[pc + 7]] + I32[b + code[pc + 8]]) | 0;
+          pc += 9;
+          break;
+        case X.LOAD8_U_ADD_IMM_BR_IF_EQ:
+          ea = ((I32[b + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = u8[ea];
+          pc = I32[b + code[pc + 6]] === I32[b + code[pc + 7]] ? code[pc + 8] : pc + 9;
+          break;
+        case X.ADD_IMM_BR_IF_GT_U_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          pc = I32[b + code[pc + 5]] >>> 0 > code[pc + 6] >>> 0 ? code[pc + 7] : pc + 8;
+          break;
+        case X.MOV_ADD_IMM_BR_IF_LOOP_LT_U:
+          d = b + code[pc + 1];
+          s = b + code[pc + 2];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
+          I32[b + code[pc + 4]] = (I32[b + code[pc + 5]] + code[pc + 6]) | 0;
+          if (I32[b + code[pc + 7]] >>> 0 < I32[b + code[pc + 8]] >>> 0) {
+            t = code[pc + 9];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              return park(st, t - 2, b, depth, fn, fuel);
+            }
+            pc = t;
+          } else {
+            pc += 10;
+          }
+          break;
+        case X.XOR_AND:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] ^ I32[b + code[pc + 3]];
+          I32[b + code[pc + 5]] = I32[b + code[pc + 6]] & I32[b + code[pc + 7]];
+          pc += 8;
+          break;
+        case X.AND_XOR:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & I32[b + code[pc + 3]];
+          I32[b + code[pc + 5]] = I32[b + code[pc + 6]] ^ I32[b + code[pc + 7]];
+          pc += 8;
+          break;
+        case X.ADD_BR_IF_EQ_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          pc = I32[b + code[pc + 5]] === code[pc + 6] ? code[pc + 7] : pc + 8;
+          break;
+        case X.LOAD_ADD_ADD_IMM:
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = (ea & 3) === LE0 ? m32[ea >>> 2] : dv.getInt32(ea, true);
+          I32[b + code[pc + 6]] = (I32[b + code[pc + 7]] + code[pc + 8]) | 0;
+          pc += 9;
+          break;
+        case X.AND_IMM_BR_IF_EQZ:
+          I32[b + code[pc + 1]] = I32[b + code[pc + 2]] & code[pc + 3];
+          pc = I32[b + code[pc + 5]] === 0 ? code[pc + 6] : pc + 7;
+          break;
+        case X.ADD_IMM_BR_IF_NE_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          pc = I32[b + code[pc + 5]] !== code[pc + 6] ? code[pc + 7] : pc + 8;
+          break;
+        case X.LOAD8_U_ADD_BR_LOOP:
+          ea = ((I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          I32[b + code[pc + 1]] = u8[ea];
+          t = code[pc + 6];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            return park(st, t - 2, b, depth, fn, fuel);
+          }
+          pc = t;
+          break;
+        case X.ADD_IMM_BR_LOOP:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + code[pc + 3]) | 0;
+          t = code[pc + 5];
+          if ((fuel -= code[t - 1]) < 0) {
+            fuel += code[t - 1];
+            return park(st, t - 2, b, depth, fn, fuel);
+          }
+          pc = t;
+          break;
+        case X.ADD_STORE8_IMM_ADD_BR_IF_LOOP_LT_U_IMM:
+          I32[b + code[pc + 1]] = (I32[b + code[pc + 2]] + I32[b + code[pc + 3]]) | 0;
+          ea = (I32[b + code[pc + 5]] >>> 0) + (code[pc + 7] >>> 0);
+          if (ea + 1 > memLen) throw new Trap('TRAP_MEMORY_OUT_OF_BOUNDS', { address: ea });
+          u8[ea] = code[pc + 6];
+          I32[b + code[pc + 9]] = (I32[b + code[pc + 10]] + I32[b + code[pc + 11]]) | 0;
+          if (I32[b + code[pc + 13]] >>> 0 < code[pc + 14] >>> 0) {
+            t = code[pc + 15];
+            if ((fuel -= code[t - 1]) < 0) {
+              fuel += code[t - 1];
+              return park(st, t - 2, b, depth, fn, fuel);
+            }
+            pc = t;
+          } else {
+            pc += 16;
+          }
+          break;
+        case X.MOV4:
+          d = b + code[pc + 1];
+          s = b + code[pc + 2];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
+          d = b + code[pc + 4];
+          s = b + code[pc + 5];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
+          d = b + code[pc + 7];
+          s = b + code[pc + 8];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
+          d = b + code[pc + 10];
+          s = b + code[pc + 11];
+          I32[d] = I32[s];
+          I32[d + 1] = I32[s + 1];
+          pc += 12;
+          break;
         case X.MOV: {
           d = b + code[pc + 1];
           s = b + code[pc + 2];
