@@ -120,3 +120,5 @@ export {
 export type { FacadeEngine, FacadeFunction, FacadeModuleCode } from './facade/webassembly.js';
 // Snapshot errors, engine-neutral: both engines take and restore snapshots with the same codes and phases.
 export { snapshotError, type SnapshotErrorCode } from './execute/snapshot-error.js';
+// Raw ↔ JS value conversion and the bad-value error, shared by both engines and the facade.
+export { rawOfJS, jsOfRaw, badValue } from './api/values.js';
