@@ -124,7 +124,6 @@ const f64b = new Float64Array(1);
 const i64b = new BigInt64Array(f64b.buffer);
 const u64b = new BigUint64Array(f64b.buffer);
 
-
 /** Raw (API) value → the generated code's representation. */
 export function fromRaw(t: number, v: RawValue): unknown {
   switch (t) {

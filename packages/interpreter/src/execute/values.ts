@@ -60,4 +60,3 @@ export function readRaw(I32a: Int32Array, refs: unknown[], s2: number, t: number
       return refs[s2 >> 1];
   }
 }
-

@@ -40,7 +40,6 @@ const VERSION = '0.1.0';
 const toRaw = (t: ValueType, v: GuestValue): RawValue => rawOfJS(t, v);
 const fromRaw = (t: ValueType, v: RawValue): GuestValue => jsOfRaw(t, v) as GuestValue;
 
-
 function guestType(t: FunctionType): GuestFunctionType {
   return { params: t.params, results: t.results };
 }

@@ -1,11 +1,9 @@
-import { FaygerError } from '@fayger/contracts';
 import { F32, F64, FUNCREF, I32, I64, V128 } from '../decode/module-ir.js';
 import { WasmGlobal, WasmMemory, WasmTable, typeCode } from '../execute/objects.js';
 import type { GlobalType, MemoryType, RawValue, TableType } from './types.js';
 import { badValue as badValueOf } from './values.js';
 
-const badValue = (t: number, v: unknown): never =>
-  badValueOf(t, v, "funcref (the engine's function object or null)");
+const badValue = (t: number, v: unknown): never => badValueOf(t, v, "funcref (the engine's function object or null)");
 
 /**
  * Host-side constructors and accessors of the shared memory, table and global objects, in the raw-value encoding
@@ -87,4 +85,3 @@ export function setGlobalValue(g: WasmGlobal, value: RawValue): void {
       g.ref = value === undefined ? null : value;
   }
 }
-

@@ -89,7 +89,6 @@ function rethrow(e: unknown): never {
 
 // ---- value conversions (JS API ToWebAssemblyValue / ToJSValue) -------------------------------------------
 
-
 /** JS function → the engine function it calls, and the engine it belongs to. */
 const FUNC_OF = new WeakMap<object, { f: FacadeFunction; engine: FacadeEngine }>();
 const JS_OF = new WeakMap<FacadeFunction, (...args: unknown[]) => unknown>();
