@@ -18,7 +18,7 @@ import type {
   RuntimeImplementationDescriptor,
   ImplementationVerdict,
 } from '@fayger/contracts';
-import { PAGE, WasmMemory, jsOfRaw, rawOfJS, snapshotError, trap } from '@fayger/wasm';
+import { PAGE, WASM_STATE_VERSION, WasmMemory, jsOfRaw, rawOfJS, snapshotError, stateKindOf, trap } from '@fayger/wasm';
 import type { EngineSnapshot } from '@fayger/contracts';
 import {
   TranspiledModule as WasmModule,
@@ -239,7 +239,7 @@ class TranspilerGuestInstance implements GuestInstance {
     const mem = state.memory;
     return {
       engine: TRANSPILER_IMPLEMENTATION_ID,
-      stateVersion: TRANSPILER_STATE_VERSION,
+      stateVersion: WASM_STATE_VERSION,
       memories: mem === null ? [] : [{ pages: mem.pages, bytes: mem.u8.slice() }],
       state: bytes,
       fuelUsed: state.fuel.used,
@@ -324,24 +324,8 @@ class TranspilerCompiledCode implements CompiledCode {
     if (snapshot === null || typeof snapshot !== 'object') {
       throw snapshotError('SNAPSHOT_MALFORMED', what, 'an engine snapshot object', String(snapshot));
     }
-    if (snapshot.engine !== TRANSPILER_IMPLEMENTATION_ID) {
-      throw snapshotError(
-        'SNAPSHOT_ENGINE_MISMATCH',
-        what,
-        `a state written by ${TRANSPILER_IMPLEMENTATION_ID}`,
-        `one written by ${JSON.stringify(snapshot.engine)}`,
-        { engine: snapshot.engine },
-      );
-    }
-    if (snapshot.stateVersion !== TRANSPILER_STATE_VERSION) {
-      throw snapshotError(
-        'SNAPSHOT_ENGINE_MISMATCH',
-        what,
-        `transpiler state version ${TRANSPILER_STATE_VERSION}`,
-        `version ${String(snapshot.stateVersion)}`,
-        { stateVersion: snapshot.stateVersion },
-      );
-    }
+    // The engine-neutral state (version 3) from either engine, or this engine's own version 1.
+    const kind = stateKindOf(snapshot, TRANSPILER_IMPLEMENTATION_ID, TRANSPILER_STATE_VERSION);
     if (
       !(snapshot.state instanceof Uint8Array) ||
       !Array.isArray(snapshot.memories) ||
@@ -371,7 +355,13 @@ class TranspilerCompiledCode implements CompiledCode {
       }
       return ex.index;
     });
-    const decoded = decodeState(compiled, snapshot.state, exportFuncs, options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH);
+    const decoded = decodeState(
+      compiled,
+      snapshot.state,
+      exportFuncs,
+      options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH,
+      kind === 'legacy',
+    );
     snapshot.calls.forEach((c, i) => {
       if (c.waiting !== decoded.calls[i].waiting) {
         throw snapshotError(

@@ -122,3 +122,25 @@ export type { FacadeEngine, FacadeFunction, FacadeModuleCode } from './facade/we
 export { snapshotError, type SnapshotErrorCode } from './execute/snapshot-error.js';
 // Raw ↔ JS value conversion and the bad-value error, shared by both engines and the facade.
 export { rawOfJS, jsOfRaw, badValue } from './api/values.js';
+// The engine-neutral engine state of a snapshot (state version 3): both engines write it and read it.
+export {
+  WASM_STATE_VERSION,
+  WASM_STATE_FORMAT,
+  TRANSPILER_V1_FORMAT,
+  stateModule,
+  encodeWasmState,
+  decodeWasmState,
+  stateFormatOf,
+  isRefType,
+  stateKindOf,
+} from './snapshot/state.js';
+export type {
+  StateFormat,
+  StateValue,
+  StateFrame,
+  StateCall,
+  WasmState,
+  StateSite,
+  StateSites,
+  StateModule,
+} from './snapshot/state.js';

@@ -31,7 +31,7 @@ import { STATE_VERSION } from '../execute/snapshot.js';
 import type { FunctionType, RawValue, ValueType } from '../api/types.js';
 import type { Execution } from '../execute/execution.js';
 import { WasmFunction, WasmMemory, PAGE } from '../execute/objects.js';
-import { jsOfRaw, rawOfJS, snapshotError, trap } from '@fayger/wasm';
+import { WASM_STATE_VERSION, jsOfRaw, rawOfJS, snapshotError, stateKindOf, trap } from '@fayger/wasm';
 
 export const INTERPRETER_IMPLEMENTATION_ID = 'fayger-interpreter';
 const VERSION = '0.1.0';
@@ -207,7 +207,7 @@ class InterpreterGuestInstance implements GuestInstance {
     );
     return {
       engine: INTERPRETER_IMPLEMENTATION_ID,
-      stateVersion: STATE_VERSION,
+      stateVersion: WASM_STATE_VERSION,
       memories: captured.memories,
       state: captured.state,
       fuelUsed: captured.fuelUsed,
@@ -324,24 +324,8 @@ class InterpreterCompiledCode implements CompiledCode {
     if (snapshot === null || typeof snapshot !== 'object') {
       throw snapshotError('SNAPSHOT_MALFORMED', 'restoring a snapshot', 'an engine snapshot object', String(snapshot));
     }
-    if (snapshot.engine !== INTERPRETER_IMPLEMENTATION_ID) {
-      throw snapshotError(
-        'SNAPSHOT_ENGINE_MISMATCH',
-        'restoring a snapshot',
-        `a state written by ${INTERPRETER_IMPLEMENTATION_ID}`,
-        `one written by ${JSON.stringify(snapshot.engine)}`,
-        { engine: snapshot.engine },
-      );
-    }
-    if (snapshot.stateVersion !== STATE_VERSION) {
-      throw snapshotError(
-        'SNAPSHOT_ENGINE_MISMATCH',
-        'restoring a snapshot',
-        `interpreter state version ${STATE_VERSION}`,
-        `version ${String(snapshot.stateVersion)}`,
-        { stateVersion: snapshot.stateVersion },
-      );
-    }
+    // The engine-neutral state (version 3) from either engine, or this engine's own version 2.
+    stateKindOf(snapshot, INTERPRETER_IMPLEMENTATION_ID, STATE_VERSION);
     if (
       !(snapshot.state instanceof Uint8Array) ||
       !Array.isArray(snapshot.memories) ||
