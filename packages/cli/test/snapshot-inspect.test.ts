@@ -65,7 +65,9 @@ describe('fayger inspect (snapshot)', () => {
     expect(out).toMatch(/instance snapshot v1/);
     expect(out).toMatch(/app\s+com\.example\.apps\.counter 2\.1\.0/);
     expect(out).toContain(`code digest   ${'ab'.repeat(32)}`);
-    expect(out).toMatch(/engine\s+fayger-interpreter, state version 1/);
+    expect(out).toMatch(
+      /engine\s+written by fayger-interpreter, state version 1 \(.*, resumes on fayger-interpreter only\)/,
+    );
     expect(out).toMatch(/fuel used\s+987654/);
     expect(out).toMatch(/0 {2}64 pages \(4(\.0)? MiB\), 3 non-zero stored/);
     expect(out).toMatch(/_start\s+\(waiting on a host call\)/);

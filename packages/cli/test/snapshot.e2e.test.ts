@@ -56,10 +56,11 @@ describe('snapshot and resume through the CLI', () => {
     expect(whole.code).toBe(7);
     expect(whole.stdout.split('\n').filter(Boolean)).toHaveLength(20);
 
-    // Both engines capture; `fayger resume` continues on the engine that wrote the snapshot (--engine auto).
-    for (const [n, engine] of [
-      ['300000', 'transpiler'],
-      ['1500000', 'interpreter'],
+    // Both engines capture in the engine-neutral state: run on one engine, resume on the other (`--engine`
+    // registers only that engine), snapshot again, and resume on the router's choice (--engine auto).
+    for (const [n, engine, other] of [
+      ['300000', 'transpiler', 'interpreter'],
+      ['1500000', 'interpreter', 'transpiler'],
     ] as const) {
       const first = fayger(
         ...['run', 'ticker.wasm', '--engine', engine],
@@ -84,20 +85,22 @@ describe('snapshot and resume through the CLI', () => {
       expect(untrusted.code).toBe(112);
       expect(untrusted.stderr).toMatch(/SNAPSHOT_UNTRUSTED/);
       expect(untrusted.stdout).toBe('');
-      const rest = fayger('resume', `t${n}.snap`, 'ticker.wasm', '--trusted-roots', 'roots.json');
+      const rest = fayger('resume', `t${n}.snap`, 'ticker.wasm', '--trusted-roots', 'roots.json', '--engine', other);
       expect(rest.code, rest.stderr).toBe(7);
       expect(first.stdout + rest.stdout).toBe(whole.stdout);
 
       // A resumed guest snapshotted again: on resume, FUEL counts from the snapshot point.
       const again = fayger(
-        ...['resume', `t${n}.snap`, 'ticker.wasm', '--trusted-roots', 'roots.json'],
+        ...['resume', `t${n}.snap`, 'ticker.wasm', '--trusted-roots', 'roots.json', '--engine', other],
         ...['--snapshot', `t${n}b.snap`, '--snapshot-on-exit-after', '400000'],
       );
       expect(again.code, again.stderr).toBe(0);
-      const second = JSON.parse(fayger('inspect', `t${n}b.snap`, '--json').stdout).fuelUsed as number;
+      const secondInfo = JSON.parse(fayger('inspect', `t${n}b.snap`, '--json').stdout);
+      expect(secondInfo.engine).toMatchObject({ id: `fayger-${other}`, stateVersion: 3, neutral: true });
+      const second = secondInfo.fuelUsed as number;
       expect(second - stoppedAt).toBeGreaterThanOrEqual(400_000);
       expect(second - stoppedAt - 400_000).toBeLessThan(100);
-      const last = fayger('resume', `t${n}b.snap`, 'ticker.wasm', '--trusted-roots', 'roots.json');
+      const last = fayger('resume', `t${n}b.snap`, 'ticker.wasm', '--trusted-roots', 'roots.json', '--engine', engine);
       expect(last.code, last.stderr).toBe(7);
       expect(first.stdout + again.stdout + last.stdout).toBe(whole.stdout);
     }

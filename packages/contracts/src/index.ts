@@ -216,3 +216,4 @@ export type {
   SnapshotMemory,
   SnapshotResource,
 } from './snapshot.js';
+export { ENGINE_NEUTRAL_STATE_VERSION } from './snapshot.js';

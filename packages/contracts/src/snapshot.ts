@@ -14,6 +14,12 @@ export interface SnapshotMemory {
   readonly bytes: Uint8Array;
 }
 
+/**
+ * The engine-neutral engine state encoding (docs/spec/snapshot-v1.md, "Engine state"): an EngineSnapshot whose
+ * `stateVersion` is this is readable by every engine, whichever wrote it; other versions are that engine's own.
+ */
+export const ENGINE_NEUTRAL_STATE_VERSION = 3;
+
 /** What an engine captures of a stopped instance. Everything but memories is engine-encoded and opaque. */
 export interface EngineSnapshot {
   /** `descriptor.id` of the implementation that wrote it. */

@@ -137,6 +137,12 @@ export interface RunOptions extends LoadOptions {
   /** Per-run caps, applied on top of the manifest quotas, `resources` and the defaults (the minimum wins). */
   quotas?: QuotaValues;
   instanceId?: string;
+  /**
+   * `resume` / `startResume` only: the engine the snapshot continues on (`interpreter` or `transpiler`, among
+   * those this Fayger registered). Default: the one the router picks on this host — a snapshot written by either
+   * engine (the engine-neutral state) continues on either; an engine's own older state on the engine that wrote it.
+   */
+  engine?: 'interpreter' | 'transpiler';
   /** Told when the instance exists, before it starts (e.g. to watch it or drive it from outside). */
   onInstance?: (instance: BufInstance, loaded: LoadedBuf) => void;
 }
@@ -412,6 +418,7 @@ function assemble(options: FaygerOptions, selection: AdapterSelection): Fayger {
       ...(o.env ? { env: o.env } : {}),
       ...(o.instanceId ? { instanceId: o.instanceId } : {}),
       ...(o.quotas ? { quotas: o.quotas } : {}),
+      ...(snapshot && o.engine !== undefined ? { engine: o.engine } : {}),
     };
     // A snapshot as bytes is untrusted input: verified (digests, host-key signature) with this Fayger's trust.
     const snap =

@@ -63,3 +63,90 @@ it.each(['interpreter', 'transpiler'] as const)(
   },
   120_000,
 );
+
+it('a snapshot taken on one engine resumes on the other: resume(buf, snapshot, { engine }), and by default on the routed engine', async () => {
+  const digest = detectDigestProvider();
+  const buf = await packModule(LOOP, manifestForModule(LOOP, { label: 'snap-cross' }), digest);
+  const hostKey = createEd25519Signer(new Uint8Array(32).fill(5));
+  const roots = {
+    version: 1 as const,
+    keys: [trustedRootEntry(hostKey.publicKey, { publishers: ['fayger.snapshot'] })],
+  };
+  const make = (engine: 'auto' | 'interpreter' | 'transpiler') =>
+    createFayger({ adapter: createMemoryAdapter(), trust: { roots, allowUnsigned: true }, engine });
+  const whole = make('interpreter');
+  const expected = await whole.run(buf);
+  await whole.close();
+
+  for (const [from, to] of [
+    ['interpreter', 'transpiler'],
+    ['transpiler', 'interpreter'],
+  ] as const) {
+    const first = make(from);
+    const handle = await first.start(buf, {
+      onInstance: (instance) => {
+        const off = instance.onTransition((t) => {
+          if (t.to !== 'Running') return;
+          off();
+          instance.suspend();
+        });
+      },
+    });
+    await new Promise<void>((r) => {
+      if (handle.instance.state === 'Suspended') r();
+      else handle.instance.onTransition((t) => t.to === 'Suspended' && r());
+    });
+    const bytes = await first.snapshot(handle.instance, { signer: hostKey });
+    handle.instance.terminate('test');
+    await first.close();
+
+    // Asked for the other engine (both registered: engine auto).
+    const second = make('auto');
+    let ranOn = '';
+    const resumed = await second.resume(buf, bytes, {
+      engine: to,
+      onInstance: (i) => {
+        ranOn = i.implementation;
+      },
+    });
+    await second.close();
+    expect(ranOn, `${from} -> ${to}`).toBe(`fayger-${to}`);
+    expect(resumed.exitCode).toBe(expected.exitCode);
+    expect(resumed.usage.fuelUsed).toBe(expected.usage.fuelUsed);
+
+    // Only the other engine registered: the router's choice is it.
+    const third = make(to);
+    const again = await third.resume(buf, bytes, {
+      onInstance: (i) => {
+        ranOn = i.implementation;
+      },
+    });
+    await third.close();
+    expect(ranOn).toBe(`fayger-${to}`);
+    expect(again.exitCode).toBe(expected.exitCode);
+    expect(again.usage.fuelUsed).toBe(expected.usage.fuelUsed);
+  }
+
+  // An engine this Fayger did not register is a typed error.
+  const only = make('interpreter');
+  const first = make('transpiler');
+  const h = await first.start(buf, {
+    onInstance: (instance) => {
+      const off = instance.onTransition((t) => {
+        if (t.to !== 'Running') return;
+        off();
+        instance.suspend();
+      });
+    },
+  });
+  await new Promise<void>((r) => {
+    if (h.instance.state === 'Suspended') r();
+    else h.instance.onTransition((t) => t.to === 'Suspended' && r());
+  });
+  const bytes = await first.snapshot(h.instance, { signer: hostKey });
+  h.instance.terminate('test');
+  await first.close();
+  const err = await only.resume(buf, bytes, { engine: 'transpiler' }).catch((e: unknown) => e);
+  await only.close();
+  expect(FaygerError.is(err) && err.code).toBe('RUNTIME_OPTIONS_INVALID');
+}, 180_000);

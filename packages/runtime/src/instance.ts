@@ -12,6 +12,7 @@ import {
   type ResourceUsage,
   type EventSink,
   type InstanceSnapshot,
+  ENGINE_NEUTRAL_STATE_VERSION,
   QUOTA_KEYS,
 } from '@fayger/contracts';
 import type { WasiContext } from './abi/wasi/context.js';
@@ -665,12 +666,12 @@ export class Instance implements BufInstance, SchedulerTask {
         `${snap.codeDigest} (entry ${snap.entry})`,
       );
     }
-    if (snap.engine.engine !== this.impl.descriptor.id) {
+    if (snap.engine.engine !== this.impl.descriptor.id && snap.engine.stateVersion !== ENGINE_NEUTRAL_STATE_VERSION) {
       throw snapshotFailure(
         'SNAPSHOT_ENGINE_MISMATCH',
         what,
-        `a state of ${this.impl.descriptor.id} (the routed engine)`,
-        `one of ${snap.engine.engine}`,
+        `the engine-neutral state (version ${ENGINE_NEUTRAL_STATE_VERSION}) or one of ${this.impl.descriptor.id} (the routed engine)`,
+        `${snap.engine.engine}'s own state version ${snap.engine.stateVersion}`,
         { engine: snap.engine.engine },
         `Resume with the engine that wrote it (\`--engine ${engineFlag(snap.engine.engine)}\` for ${snap.engine.engine}).`,
       );

@@ -108,6 +108,11 @@ export class ImplementationRegistry {
     this.entries.push({ implementation: reg.implementation, interfaceVersion, names: [id, ...(reg.aliases ?? [])] });
   }
 
+  /** The implementation registered under `name` (its id or an alias), if any. */
+  named(name: string): RuntimeImplementation | undefined {
+    return this.entries.find((e) => e.names.includes(name))?.implementation;
+  }
+
   list(): readonly RuntimeImplementation[] {
     return this.entries.map((e) => e.implementation);
   }

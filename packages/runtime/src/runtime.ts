@@ -1,4 +1,5 @@
 import {
+  ENGINE_NEUTRAL_STATE_VERSION,
   FaygerError,
   QUOTA_KEYS,
   isQuotaKey,
@@ -141,14 +142,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if ([...live].some((i) => i.id === id))
       throw invalid('instantiating a BuF', 'a unique instance id', `${id} (already live)`);
     const route = registry.route(manifest.runtime, options.hostPolicy?.requiredFeatures);
-    // A snapshot resumes on the engine that wrote it when the policy allows it among the candidates.
+    // A snapshot resumes on the engine asked for, else the routed one when the state is engine-neutral, else
+    // (an engine's own older state) on the engine that wrote it when the policy allows it among the candidates.
     let implementation = route.implementation;
     let fallbacks = route.fallbacks;
     if (snapshot) {
-      const same = [route.implementation, ...route.fallbacks].find((i) => i.descriptor.id === snapshot.engine.engine);
-      if (same) {
-        implementation = same;
-        fallbacks = [];
+      fallbacks = [];
+      if (opts.engine !== undefined) {
+        const named = typeof opts.engine === 'string' ? registry.named(opts.engine) : undefined;
+        if (named === undefined) {
+          throw invalid(
+            'resuming a snapshot',
+            `engine: one of the registered engines (${registry
+              .list()
+              .map((i) => i.descriptor.id)
+              .join(', ')})`,
+            JSON.stringify(opts.engine) ?? String(opts.engine),
+          );
+        }
+        implementation = named;
+      } else if (snapshot.engine.stateVersion !== ENGINE_NEUTRAL_STATE_VERSION) {
+        const same = [route.implementation, ...route.fallbacks].find((i) => i.descriptor.id === snapshot.engine.engine);
+        if (same) implementation = same;
       }
     }
     const grants = opts.grants ?? options.bus.negotiate(manifest.capabilities);

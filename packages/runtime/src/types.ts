@@ -147,6 +147,12 @@ export interface InstantiateOptions {
   linkPolicy?: LinkPolicy;
   /** Per-run caps on top of the manifest, the host caps and the defaults (the minimum wins). */
   quotas?: QuotaValues;
+  /**
+   * Resume only: the engine (a registered implementation's id or alias, e.g. `interpreter`, `transpiler`) the
+   * snapshot continues on. Default: the one the router picks for the artifact on this host — any engine reads
+   * the engine-neutral state; an engine's own older state (an earlier state version) continues on that engine.
+   */
+  engine?: string;
 }
 
 /** How an instance ended. */

@@ -150,7 +150,7 @@ describe(`snapshot and resume (runtime, on the ${TEST_ENGINE})`, () => {
     ).toBe('SNAPSHOT_MALFORMED');
   });
 
-  it('a transpiler snapshot resumes on the transpiler (also when routed with the interpreter), not on the interpreter alone', async () => {
+  it("a transpiler snapshot resumes on either engine: the routed one, or the one asked for; an engine's own older state only on it", async () => {
     const transpilerOnly = () => [createTranspilerImplementation()];
     const { runtime } = setup({
       implementations: transpilerOnly(),
@@ -170,13 +170,26 @@ describe(`snapshot and resume (runtime, on the ${TEST_ENGINE})`, () => {
     const whole = ref.runtime.instantiate(loadedBuf({ code: READER, capabilities: caps() }));
     const expected = await whole.runToCompletion();
 
-    // Routed among both engines (the transpiler first or last): the one that wrote the snapshot resumes it.
-    for (const implementations of [
-      [createTranspilerImplementation(), createInterpreterImplementation()],
-      [createInterpreterImplementation(), createTranspilerImplementation()],
-    ]) {
-      const fresh = setup({ implementations, busOptions: { files: FILES } });
-      const resumed = fresh.runtime.resume(loadedBuf({ code: READER, capabilities: caps() }), snapshot);
+    // The engine-neutral state: routed among both engines (either first), the routed engine resumes it; asked
+    // for one (`engine`), that one does.
+    expect(snapshot.engine.stateVersion).toBe(3);
+    for (const [implementations, engine, expectOn] of [
+      [[createTranspilerImplementation(), createInterpreterImplementation()], undefined, 'fayger-transpiler'],
+      [[createInterpreterImplementation(), createTranspilerImplementation()], undefined, 'fayger-interpreter'],
+      [
+        [createTranspilerImplementation(), createInterpreterImplementation()],
+        'fayger-interpreter',
+        'fayger-interpreter',
+      ],
+      [[createInterpreterImplementation()], undefined, 'fayger-interpreter'],
+    ] as const) {
+      const fresh = setup({ implementations: [...implementations], busOptions: { files: FILES } });
+      const resumed = fresh.runtime.resume(
+        loadedBuf({ code: READER, capabilities: caps() }),
+        snapshot,
+        engine ? { engine } : {},
+      );
+      expect(resumed.implementation).toBe(expectOn);
       const info = await resumed.runToCompletion();
       expect(fresh.bus.stdout.get(resumed.id)).toBe('second part');
       expect(info.exitCode).toBe(expected.exitCode);
@@ -184,7 +197,15 @@ describe(`snapshot and resume (runtime, on the ${TEST_ENGINE})`, () => {
     }
 
     const interpOnly = setup({ implementations: [createInterpreterImplementation()], busOptions: { files: FILES } });
-    const refused = interpOnly.runtime.resume(loadedBuf({ code: READER, capabilities: caps() }), snapshot);
+    // An engine that is not registered: a typed error before anything runs.
+    expect(() =>
+      interpOnly.runtime.resume(loadedBuf({ code: READER, capabilities: caps() }), snapshot, {
+        engine: 'fayger-transpiler',
+      }),
+    ).toThrowError(expect.objectContaining({ code: 'RUNTIME_OPTIONS_INVALID' }));
+    // The transpiler's own older state version (1) stays the transpiler's.
+    const older = { ...snapshot, engine: { ...snapshot.engine, stateVersion: 1 } };
+    const refused = interpOnly.runtime.resume(loadedBuf({ code: READER, capabilities: caps() }), older);
     let err: unknown;
     await refused.start().catch((e: unknown) => {
       err = e;

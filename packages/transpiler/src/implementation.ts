@@ -18,7 +18,7 @@ import type {
   RuntimeImplementationDescriptor,
   ImplementationVerdict,
 } from '@fayger/contracts';
-import { PAGE, WasmMemory, snapshotError, trap } from '@fayger/wasm';
+import { PAGE, WASM_STATE_VERSION, WasmMemory, jsOfRaw, rawOfJS, snapshotError, stateKindOf, trap } from '@fayger/wasm';
 import type { EngineSnapshot } from '@fayger/contracts';
 import {
   TranspiledModule as WasmModule,
@@ -51,45 +51,9 @@ import {
 export const TRANSPILER_IMPLEMENTATION_ID = 'fayger-transpiler';
 const VERSION = '0.1.0';
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
-
-/** Contract values (plain numbers for floats) to raw bit patterns and back. */
-function toRaw(t: ValueType, v: GuestValue): RawValue {
-  switch (t) {
-    case 'i32':
-      return Number(v) | 0;
-    case 'i64':
-      return typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
-    case 'f32':
-      f32[0] = Number(v);
-      return u32[0];
-    case 'f64':
-      f64[0] = Number(v);
-      return u64[0];
-    default:
-      return v;
-  }
-}
-
-function fromRaw(t: ValueType, v: RawValue): GuestValue {
-  switch (t) {
-    case 'i32':
-      return (v as number) | 0;
-    case 'i64':
-      return BigInt.asIntN(64, v as bigint);
-    case 'f32':
-      u32[0] = v as number;
-      return f32[0];
-    case 'f64':
-      u64[0] = v as bigint;
-      return f64[0];
-    default:
-      return v as GuestValue;
-  }
-}
+/** Contract values (plain numbers for floats) to raw bit patterns and back (shared with the other engine). */
+const toRaw = (t: ValueType, v: GuestValue): RawValue => rawOfJS(t, v);
+const fromRaw = (t: ValueType, v: RawValue): GuestValue => jsOfRaw(t, v) as GuestValue;
 
 function guestType(t: FunctionType): GuestFunctionType {
   return { params: t.params, results: t.results };
@@ -275,7 +239,7 @@ class TranspilerGuestInstance implements GuestInstance {
     const mem = state.memory;
     return {
       engine: TRANSPILER_IMPLEMENTATION_ID,
-      stateVersion: TRANSPILER_STATE_VERSION,
+      stateVersion: WASM_STATE_VERSION,
       memories: mem === null ? [] : [{ pages: mem.pages, bytes: mem.u8.slice() }],
       state: bytes,
       fuelUsed: state.fuel.used,
@@ -360,24 +324,8 @@ class TranspilerCompiledCode implements CompiledCode {
     if (snapshot === null || typeof snapshot !== 'object') {
       throw snapshotError('SNAPSHOT_MALFORMED', what, 'an engine snapshot object', String(snapshot));
     }
-    if (snapshot.engine !== TRANSPILER_IMPLEMENTATION_ID) {
-      throw snapshotError(
-        'SNAPSHOT_ENGINE_MISMATCH',
-        what,
-        `a state written by ${TRANSPILER_IMPLEMENTATION_ID}`,
-        `one written by ${JSON.stringify(snapshot.engine)}`,
-        { engine: snapshot.engine },
-      );
-    }
-    if (snapshot.stateVersion !== TRANSPILER_STATE_VERSION) {
-      throw snapshotError(
-        'SNAPSHOT_ENGINE_MISMATCH',
-        what,
-        `transpiler state version ${TRANSPILER_STATE_VERSION}`,
-        `version ${String(snapshot.stateVersion)}`,
-        { stateVersion: snapshot.stateVersion },
-      );
-    }
+    // The engine-neutral state (version 3) from either engine, or this engine's own version 1.
+    const kind = stateKindOf(snapshot, TRANSPILER_IMPLEMENTATION_ID, TRANSPILER_STATE_VERSION);
     if (
       !(snapshot.state instanceof Uint8Array) ||
       !Array.isArray(snapshot.memories) ||
@@ -407,7 +355,13 @@ class TranspilerCompiledCode implements CompiledCode {
       }
       return ex.index;
     });
-    const decoded = decodeState(compiled, snapshot.state, exportFuncs, options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH);
+    const decoded = decodeState(
+      compiled,
+      snapshot.state,
+      exportFuncs,
+      options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH,
+      kind === 'legacy',
+    );
     snapshot.calls.forEach((c, i) => {
       if (c.waiting !== decoded.calls[i].waiting) {
         throw snapshotError(

@@ -13,6 +13,7 @@ import {
   WasmGlobal,
   WasmMemory,
   WasmTable,
+  badValue,
   decode,
   publicFuncType,
   sigId,
@@ -122,28 +123,6 @@ export class TFunction {
 const f64b = new Float64Array(1);
 const i64b = new BigInt64Array(f64b.buffer);
 const u64b = new BigUint64Array(f64b.buffer);
-
-function badValue(t: number, v: unknown): never {
-  const name =
-    t === I32
-      ? 'i32 (a number)'
-      : t === F32
-        ? 'f32 bits (a number)'
-        : t === I64
-          ? 'i64 (a bigint)'
-          : t === F64
-            ? 'f64 bits (a bigint)'
-            : t === V128
-              ? 'v128 (a Uint8Array of 16 bytes, lane 0 first)'
-              : 'funcref (a function of this engine or null)';
-  throw new FaygerError({
-    code: 'WASM_BAD_VALUE',
-    phase: 'execute',
-    what: 'passing a value across the guest boundary',
-    expected: name,
-    found: typeof v === 'object' ? String(v) : `${typeof v} ${String(v)}`,
-  });
-}
 
 /** Raw (API) value → the generated code's representation. */
 export function fromRaw(t: number, v: RawValue): unknown {

@@ -1,6 +1,22 @@
 import { FaygerError } from '@fayger/contracts';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, PAGE, V128, sigId, snapshotError } from '@fayger/wasm';
-import type { FrameMeta, ReentryRequest, SiteMeta } from './emit.js';
+import {
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  I32,
+  I64,
+  PAGE,
+  TRANSPILER_V1_FORMAT,
+  V128,
+  WASM_STATE_FORMAT,
+  decodeWasmState,
+  encodeWasmState,
+  snapshotError,
+  stateModule,
+} from '@fayger/wasm';
+import type { RawValue, StateSites, StateValue, WasmState } from '@fayger/wasm';
+import type { FrameMeta, ReentryRequest } from './emit.js';
 import { H, type FrameRecord } from './helpers.js';
 import {
   Execution,
@@ -16,7 +32,8 @@ import {
 } from './runtime.js';
 
 /**
- * Transpiler engine state (snapshot state version 1): what a stopped transpiled instance is, besides its
+ * Transpiler engine state, its own version 1 (now written in the engine-neutral state version 3 of @fayger/wasm,
+ * the same layout with magic "FGWS"; version 1 states are still read): what a stopped transpiled instance is, besides its
  * memories, in an engine-neutral shape. Frames are named by wasm positions (see SiteMeta: 0 = function entry,
  * k + 1 = the body's k-th instruction), values are typed wasm values in their bit patterns, little-endian; the
  * types are not written: they follow from the module (a function's locals, the validation stack at a site).
@@ -39,7 +56,6 @@ import {
  * entering a leaf function has the leaf's frame at its entry, like any other function.
  */
 export const TRANSPILER_STATE_VERSION = 1;
-const MAGIC = 0x53544746; // "FGTS" little-endian
 
 function malformed(what: string, expected: string, found: string | number): FaygerError {
   return snapshotError('SNAPSHOT_MALFORMED', `restoring the transpiler state: ${what}`, expected, String(found));
@@ -187,150 +203,23 @@ export function captureCalls(state: InstanceState, calls: readonly Execution[]):
   return captured;
 }
 
-class Writer {
-  private buf = new Uint8Array(1024);
-  private dv = new DataView(this.buf.buffer);
-  at = 0;
-  private room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + n));
-    next.set(this.buf);
-    this.buf = next;
-    this.dv = new DataView(next.buffer);
-  }
-  u8(x: number): void {
-    this.room(1);
-    this.buf[this.at++] = x;
-  }
-  u16(x: number): void {
-    this.room(2);
-    this.dv.setUint16(this.at, x, true);
-    this.at += 2;
-  }
-  u32(x: number): void {
-    this.room(4);
-    this.dv.setUint32(this.at, x >>> 0, true);
-    this.at += 4;
-  }
-  f64(x: number): void {
-    this.room(8);
-    this.dv.setFloat64(this.at, x, true);
-    this.at += 8;
-  }
-  u64(x: bigint): void {
-    this.room(8);
-    this.dv.setBigUint64(this.at, x, true);
-    this.at += 8;
-  }
-  bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.at);
-    this.at += b.length;
-  }
-  done(): Uint8Array {
-    return this.buf.slice(0, this.at);
-  }
+/** The module's suspension sites as the shared state encoding names them (a leaf call is a call). */
+function sitesOf(mod: InstanceState['module']): StateSites {
+  const nImp = mod.layout.nImportedFuncs;
+  const frames = mod.emitted.frames;
+  return {
+    site(func, pos) {
+      const s = func >= nImp ? frames[func - nImp]?.sites.get(pos) : undefined;
+      if (s === undefined) return undefined;
+      return { kind: s.kind === 1 ? 2 : s.kind, callee: s.callee, typeIndex: s.typeIndex, stack: s.stack };
+    },
+  };
 }
 
-class Reader {
-  private readonly dv: DataView;
-  at = 0;
-  constructor(private readonly buf: Uint8Array) {
-    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  private need(n: number): void {
-    if (this.at + n > this.buf.length) throw malformed('reading the state', `${n} more bytes`, 'the end of the state');
-  }
-  u8(): number {
-    this.need(1);
-    return this.buf[this.at++];
-  }
-  u16(): number {
-    this.need(2);
-    const x = this.dv.getUint16(this.at, true);
-    this.at += 2;
-    return x;
-  }
-  u32(): number {
-    this.need(4);
-    const x = this.dv.getUint32(this.at, true);
-    this.at += 4;
-    return x;
-  }
-  i32(): number {
-    return this.u32() | 0;
-  }
-  f64(): number {
-    this.need(8);
-    const x = this.dv.getFloat64(this.at, true);
-    this.at += 8;
-    return x;
-  }
-  u64(): bigint {
-    this.need(8);
-    const x = this.dv.getBigUint64(this.at, true);
-    this.at += 8;
-    return x;
-  }
-  bytes(n: number): Uint8Array {
-    this.need(n);
-    const b = this.buf.slice(this.at, this.at + n);
-    this.at += n;
-    return b;
-  }
-  get left(): number {
-    return this.buf.length - this.at;
-  }
-}
-
-/** Writes one internal value of wasm type `t`. */
-function writeValue(w: Writer, t: number, x: unknown, refIndex: (f: unknown) => number): void {
-  switch (t) {
-    case I32:
-    case F32:
-      w.u32(toRaw(t, x) as number);
-      return;
-    case I64:
-    case F64:
-      w.u64(toRaw(t, x) as bigint);
-      return;
-    case V128:
-      w.bytes(toRaw(t, x) as Uint8Array);
-      return;
-    default:
-      w.u32(refIndex(x));
-  }
-}
-
-/** Reads one value of wasm type `t`; a ref stays a function index (-1 null) until the instance exists. */
-function readValue(r: Reader, t: number, nFuncs: number): unknown {
-  switch (t) {
-    case I32:
-    case F32:
-      return r.u32();
-    case I64:
-    case F64:
-      return r.u64();
-    case V128:
-      return r.bytes(16);
-    default: {
-      const x = r.i32();
-      if (x < -1 || x >= nFuncs || (t === EXTERNREF && x !== -1)) {
-        throw malformed(
-          'a reference',
-          t === EXTERNREF ? 'a null externref (-1)' : `-1 or a function index < ${nFuncs}`,
-          x,
-        );
-      }
-      return x;
-    }
-  }
-}
-
-/** A raw value read by readValue → the generated code's value, once the instance's functions exist. */
+/** A raw value read by the shared decoder → the generated code's value, once the instance's functions exist. */
 function internal(t: number, x: unknown, funcs: readonly TFunction[]): unknown {
   if (t === FUNCREF || t === EXTERNREF) return (x as number) < 0 ? null : funcs[x as number];
-  return fromRaw(t, x);
+  return fromRaw(t, x as RawValue);
 }
 
 export interface CallToWrite {
@@ -340,10 +229,12 @@ export interface CallToWrite {
   readonly frames: CallFrames;
 }
 
-/** Encodes the instance (all but memories) and the given calls. SNAPSHOT_UNSUPPORTED for a live externref. */
+/**
+ * Encodes the instance (all but memories) and the given calls in the engine-neutral state encoding of
+ * @fayger/wasm (state version 3). SNAPSHOT_UNSUPPORTED for a live externref.
+ */
 export function encodeState(state: InstanceState, calls: readonly CallToWrite[]): Uint8Array {
   const mod = state.module;
-  const ir = mod.ir;
   const L = mod.layout;
   const index = new Map<unknown, number>();
   state.funcs.forEach((f, i) => index.set(f, i));
@@ -360,181 +251,64 @@ export function encodeState(state: InstanceState, calls: readonly CallToWrite[])
     }
     return i;
   };
-  const w = new Writer();
-  w.u32(MAGIC);
-  w.u16(TRANSPILER_STATE_VERSION);
-  for (const n of [
-    state.funcs.length,
-    L.nImportedFuncs,
-    L.globalTypes.length,
-    state.tables.length,
-    state.memory === null ? 0 : 1,
-    ir.datas.length,
-    ir.elems.length,
-  ])
-    w.u32(n);
-  for (let g = 0; g < L.globalTypes.length; g++) writeValue(w, L.globalTypes[g], globalValue(state, g), refIndex);
-  for (const t of state.tables) {
-    w.u32(t.elements.length);
-    for (const e of t.elements) w.u32(refIndex(e));
-  }
+  const value = (t: number, x: unknown): StateValue =>
+    t === FUNCREF || t === EXTERNREF ? refIndex(x) : (toRaw(t, x) as StateValue);
   const DS = state.rt.DS as (Uint8Array | null)[];
   const ES = state.rt.ES as (readonly unknown[])[];
-  for (let i = 0; i < ir.datas.length; i++) w.u8(DS[i] === null ? 1 : 0);
-  for (let i = 0; i < ir.elems.length; i++) w.u8(ES[i] === H.EMPTY ? 1 : 0);
-  w.u32(calls.length);
-  for (const c of calls) {
-    w.u32(c.func);
-    w.u8(c.waiting ? 1 : 0);
-    w.f64(c.fuelUsed);
-    w.u32(c.frames.frames.length);
-    for (const f of c.frames.frames) {
-      const fm = meta(state, f.func)!;
-      const site = fm.sites.get(f.pos)!;
-      w.u32(f.func);
-      w.u32(f.pos);
-      fm.locals.forEach((t, i) => writeValue(w, t, f.locals[i], refIndex));
-      w.u32(site.stack.length);
-      site.stack.forEach((t, i) => writeValue(w, t, f.stack[i], refIndex));
-    }
-    if (c.waiting) {
-      const p = c.frames.pending!;
-      w.u32(p.func);
-      L.funcTypes[p.func].params.forEach((t, i) => writeValue(w, t, p.args[i], refIndex));
-    }
-  }
-  return w.done();
+  const ws: WasmState = {
+    globals: L.globalTypes.map((t, g) => value(t, globalValue(state, g))),
+    tables: state.tables.map((t) => t.elements.map(refIndex)),
+    droppedData: mod.ir.datas.map((_, i) => DS[i] === null),
+    droppedElems: mod.ir.elems.map((_, i) => ES[i] === H.EMPTY),
+    calls: calls.map((c) => {
+      const p = c.frames.pending;
+      return {
+        func: c.func,
+        waiting: c.waiting,
+        fuelUsed: c.fuelUsed,
+        frames: c.frames.frames.map((f) => {
+          const fm = meta(state, f.func)!;
+          const site = fm.sites.get(f.pos)!;
+          return {
+            func: f.func,
+            pos: f.pos,
+            locals: fm.locals.map((t, i) => value(t, f.locals[i])),
+            stack: site.stack.map((t, i) => value(t, f.stack[i])),
+          };
+        }),
+        pending:
+          c.waiting && p !== null
+            ? { func: p.func, args: L.funcTypes[p.func].params.map((t, i) => value(t, p.args[i])) }
+            : null,
+      };
+    }),
+  };
+  return encodeWasmState(stateModule(mod.ir), sitesOf(mod), ws);
 }
 
 /** A decoded, validated state; refs are function indices until {@link applyState}. */
-export interface DecodedState {
-  readonly globals: readonly unknown[];
-  readonly tables: readonly (readonly number[])[];
-  readonly droppedData: readonly boolean[];
-  readonly droppedElems: readonly boolean[];
-  readonly calls: readonly {
-    readonly func: number;
-    readonly waiting: boolean;
-    readonly fuelUsed: number;
-    readonly frames: readonly Frame[];
-    readonly pending: { readonly func: number; readonly args: readonly unknown[] } | null;
-  }[];
-}
+export type DecodedState = WasmState;
 
 /**
- * Decodes and validates a state against the module (shape, positions against the module's site tables, the
- * call relation between frames, value ranges, no trailing bytes). Throws SNAPSHOT_ENGINE_MISMATCH for another
- * state version, SNAPSHOT_MALFORMED for anything else that does not fit.
+ * Decodes and validates a state against the module with the shared decoder (shape, positions against the
+ * module's site tables, the call relation between frames, value ranges, no trailing bytes): the engine-neutral
+ * encoding (state version 3, from either engine) or this engine's own version 1 (`legacy`).
  */
 export function decodeState(
   mod: InstanceState['module'],
   bytes: Uint8Array,
   exportFuncs: readonly number[],
   maxCallDepth: number,
+  legacy = false,
 ): DecodedState {
-  const r = new Reader(bytes);
-  const L = mod.layout;
-  const ir = mod.ir;
-  const frames = mod.emitted.frames;
-  if (r.u32() !== MAGIC) throw malformed('its header', 'the magic "FGTS"', 'other bytes');
-  const version = r.u16();
-  if (version !== TRANSPILER_STATE_VERSION) {
-    throw snapshotError(
-      'SNAPSHOT_ENGINE_MISMATCH',
-      'restoring a snapshot',
-      `transpiler state version ${TRANSPILER_STATE_VERSION}`,
-      `version ${version}`,
-      { stateVersion: version },
-    );
-  }
-  const nFuncs = L.funcTypes.length;
-  const nTables = L.tableElems.length;
-  const nMems = ir.memories.length + ir.imports.filter((i) => i.kind === 2).length;
-  const shape = [nFuncs, L.nImportedFuncs, L.globalTypes.length, nTables, nMems, ir.datas.length, ir.elems.length];
-  const got = shape.map(() => r.u32());
-  if (got.some((x, i) => x !== shape[i])) {
-    throw malformed('the module shape', `the counts ${shape.join('/')} of this code`, got.join('/'));
-  }
-  const globals = L.globalTypes.map((t) => readValue(r, t, nFuncs));
-  const tables: number[][] = [];
-  const tableDefs = [...ir.imports.flatMap((i) => (i.kind === 1 ? [i.table] : [])), ...ir.tables];
-  for (let k = 0; k < nTables; k++) {
-    const size = r.u32();
-    const max = tableDefs[k].max ?? 10_000_000;
-    if (size < tableDefs[k].min || size > Math.min(max, 10_000_000) || size > r.left / 4) {
-      throw malformed(`table ${k}'s size`, `${tableDefs[k].min}..${Math.min(max, 10_000_000)} elements`, size);
-    }
-    const els: number[] = [];
-    for (let i = 0; i < size; i++) els.push(readValue(r, L.tableElems[k], nFuncs) as number);
-    tables.push(els);
-  }
-  const flag = (what: string) => {
-    const x = r.u8();
-    if (x > 1) throw malformed(what, '0 or 1', x);
-    return x === 1;
-  };
-  const droppedData = ir.datas.map(() => flag('a data segment flag'));
-  const droppedElems = ir.elems.map(() => flag('an element segment flag'));
-  const nCalls = r.u32();
-  if (nCalls !== exportFuncs.length)
-    throw malformed('the calls', `${exportFuncs.length} (the snapshot's list)`, nCalls);
-  const calls: DecodedState['calls'][number][] = [];
-  for (let c = 0; c < nCalls; c++) {
-    const func = r.u32();
-    if (func !== exportFuncs[c]) throw malformed(`call ${c}`, `export function ${exportFuncs[c]}`, func);
-    const status = r.u8();
-    if (status > 1) throw malformed(`call ${c}'s status`, '0 (suspended) or 1 (waiting)', status);
-    const fuelUsed = r.f64();
-    if (!(fuelUsed >= 0 && fuelUsed <= Number.MAX_SAFE_INTEGER))
-      throw malformed(`call ${c}'s fuel`, 'a count', fuelUsed);
-    const n = r.u32();
-    if (n < 1 || n > maxCallDepth)
-      throw malformed(`call ${c}'s frames`, `1..${maxCallDepth} (the call depth limit)`, n);
-    const fs: Frame[] = [];
-    let prev: SiteMeta | null = null;
-    for (let k = 0; k < n; k++) {
-      const f = r.u32();
-      const fm = f >= L.nImportedFuncs && f < nFuncs ? frames[f - L.nImportedFuncs] : undefined;
-      if (fm === undefined) throw malformed(`call ${c} frame ${k}`, 'a function defined by the module', f);
-      if (k === 0 && f !== func) throw malformed(`call ${c}'s bottom frame`, `the export's function ${func}`, f);
-      if (prev !== null) {
-        const ok =
-          prev.kind === 3
-            ? sigId(L.funcTypes[f]) === sigId(ir.types[prev.typeIndex])
-            : prev.kind !== 0 && prev.callee === f;
-        if (!ok) throw malformed(`call ${c} frame ${k}`, 'the callee of the call its caller stopped at', f);
-      }
-      const pos = r.u32();
-      const site = fm.sites.get(pos);
-      if (site === undefined)
-        throw malformed(`call ${c} frame ${k}'s position`, `a suspension site of function ${f}`, pos);
-      if (prev?.kind === 1 && pos !== 0) throw malformed(`call ${c} frame ${k}`, 'a leaf frame at its entry', pos);
-      const locals = fm.locals.map((t) => readValue(r, t, nFuncs));
-      const ns = r.u32();
-      if (ns !== site.stack.length) throw malformed(`call ${c} frame ${k}'s operands`, `${site.stack.length}`, ns);
-      const stack = site.stack.map((t) => readValue(r, t, nFuncs));
-      fs.push({ func: f, pos, locals, stack });
-      prev = site;
-    }
-    const top = prev!;
-    let pending: DecodedState['calls'][number]['pending'] = null;
-    if (status === 0) {
-      if (top.kind !== 0)
-        throw malformed(`call ${c}'s top frame`, 'a fuel point (suspended call)', `site kind ${top.kind}`);
-    } else {
-      const p = r.u32();
-      const ok =
-        p < L.nImportedFuncs &&
-        (top.kind === 2
-          ? top.callee === p
-          : top.kind === 3 && sigId(L.funcTypes[p]) === sigId(ir.types[top.typeIndex]));
-      if (!ok) throw malformed(`call ${c}'s pending host call`, 'the import its top frame calls', p);
-      pending = { func: p, args: L.funcTypes[p].params.map((t) => readValue(r, t, nFuncs)) };
-    }
-    calls.push({ func, waiting: status === 1, fuelUsed, frames: fs, pending });
-  }
-  if (r.left !== 0) throw malformed('its end', 'no bytes after the last call', `${r.left} more`);
-  return { globals, tables, droppedData, droppedElems, calls };
+  return decodeWasmState(
+    stateModule(mod.ir),
+    sitesOf(mod),
+    bytes,
+    exportFuncs,
+    maxCallDepth,
+    legacy ? TRANSPILER_V1_FORMAT : WASM_STATE_FORMAT,
+  );
 }
 
 /** Converts a decoded frame list's raw values to internal values of the restored instance. */

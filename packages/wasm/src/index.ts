@@ -121,3 +121,27 @@ export {
 export type { FacadeEngine, FacadeFunction, FacadeModuleCode } from './facade/webassembly.js';
 // Snapshot errors, engine-neutral: both engines take and restore snapshots with the same codes and phases.
 export { snapshotError, type SnapshotErrorCode } from './execute/snapshot-error.js';
+// Raw ↔ JS value conversion and the bad-value error, shared by both engines and the facade.
+export { rawOfJS, jsOfRaw, badValue } from './api/values.js';
+// The engine-neutral engine state of a snapshot (state version 3): both engines write it and read it.
+export {
+  WASM_STATE_VERSION,
+  WASM_STATE_FORMAT,
+  TRANSPILER_V1_FORMAT,
+  stateModule,
+  encodeWasmState,
+  decodeWasmState,
+  stateFormatOf,
+  isRefType,
+  stateKindOf,
+} from './snapshot/state.js';
+export type {
+  StateFormat,
+  StateValue,
+  StateFrame,
+  StateCall,
+  WasmState,
+  StateSite,
+  StateSites,
+  StateModule,
+} from './snapshot/state.js';

@@ -44,11 +44,19 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
-function make(adapter: PlatformAdapter, trustedKey?: Uint8Array, limits?: FaygerOptions['limits']): Fayger {
+/** The engine a host runs the guest on (both read the engine-neutral snapshot state of the other). */
+export type MigrateEngine = 'interpreter' | 'transpiler';
+
+function make(
+  adapter: PlatformAdapter,
+  trustedKey?: Uint8Array,
+  limits?: FaygerOptions['limits'],
+  engine: MigrateEngine = 'interpreter',
+): Fayger {
   return createFayger({
     adapter,
     ...(limits ? { limits } : {}),
-    engine: 'interpreter',
+    engine,
     trust: {
       roots: {
         version: 1,
@@ -99,11 +107,12 @@ export async function runAndSnapshot(
   adapterFor: AdapterFactory,
   afterFuel: number,
   seed: number,
+  engine: MigrateEngine = 'interpreter',
 ): Promise<SnapshotTaken> {
   const { logs, onLog } = logSink();
   const adapter = adapterFor(onLog);
   // Hard fuel limit 2 × afterFuel for this run, soft limit at half of it: the instance parks in Suspended.
-  const fayger = make(adapter, undefined, { softLimitRatio: 0.5, softActions: { fuel: 'suspend' } });
+  const fayger = make(adapter, undefined, { softLimitRatio: 0.5, softActions: { fuel: 'suspend' } }, engine);
   const hostKey = createEd25519Signer(new Uint8Array(32).fill(seed));
   try {
     let parked!: Promise<string>;
@@ -203,9 +212,10 @@ export async function resumeHere(
   snapshot: Uint8Array,
   publicKey: Uint8Array | undefined,
   adapterFor: AdapterFactory,
+  engine: MigrateEngine = 'interpreter',
 ): Promise<MigrateRunResult> {
   const { logs, onLog } = logSink();
-  const fayger = make(adapterFor(onLog), publicKey);
+  const fayger = make(adapterFor(onLog), publicKey, undefined, engine);
   try {
     return ended(await fayger.resume(buf, snapshot), logs);
   } finally {

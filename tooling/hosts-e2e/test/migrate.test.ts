@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AdapterFactory,
   fromBase64,
+  type MigrateEngine,
   type MigrateRunResult,
   resumeHere,
   runAndSnapshot,
@@ -157,9 +158,9 @@ describe.skipIf(!chromiumAvailable())(
 
     type PageApi = {
       runWhole(buf: string): Promise<MigrateRunResult>;
-      runAndSnapshot(buf: string, afterFuel: number, seed: number): Promise<SnapshotTaken>;
+      runAndSnapshot(buf: string, afterFuel: number, seed: number, engine?: MigrateEngine): Promise<SnapshotTaken>;
       snapshotAtPendingCall(buf: string, pendingOp: string, seed: number): Promise<SnapshotTaken & { pending: string }>;
-      resumeHere(buf: string, snapshot: string, publicKey: string): Promise<MigrateRunResult>;
+      resumeHere(buf: string, snapshot: string, publicKey: string, engine?: MigrateEngine): Promise<MigrateRunResult>;
     };
     const inPage = <K extends keyof PageApi>(method: K, ...args: Parameters<PageApi[K]>) =>
       page.evaluate(
@@ -244,6 +245,24 @@ describe.skipIf(!chromiumAvailable())(
         expect(pageErrors).toEqual([]);
       }, 120_000);
     }
+
+    it('across engines: Chromium on the transpiler → Node on the interpreter, and Node on the interpreter → Chromium on the transpiler', async () => {
+      const afterFuel = Math.floor(nodeWhole.fuelUsed * 0.5);
+      const taken = await inPage('runAndSnapshot', toBase64(buf), afterFuel, BROWSER_SEED, 'transpiler');
+      expect(taken.adapter).toBe('browser');
+      expect(taken.fuelAtSnapshot).toBeGreaterThanOrEqual(afterFuel);
+      const rest = await resumeHere(buf, fromBase64(taken.snapshot), fromBase64(taken.publicKey), serverAdapter);
+      expect(rest.implementation).toMatch(/interpreter/);
+      expectSameEndAs(nodeWhole, taken.logs, rest, 'server');
+
+      const back = await runAndSnapshot(buf, serverAdapter, afterFuel, NODE_SEED);
+      // Both engines meter the same: they stop at the same fuel point.
+      expect(back.fuelAtSnapshot).toBe(taken.fuelAtSnapshot);
+      const inBrowser = await inPage('resumeHere', toBase64(buf), back.snapshot, back.publicKey, 'transpiler');
+      expect(inBrowser.implementation).toMatch(/transpiler/);
+      expectSameEndAs(nodeWhole, back.logs, inBrowser, 'browser');
+      expect(pageErrors).toEqual([]);
+    }, 180_000);
 
     it('Chromium → Node while the guest waits on a timer host call: the call is issued again in Node', async () => {
       expect(sleeperWhole.error).toBeUndefined();

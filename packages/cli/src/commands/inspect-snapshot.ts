@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { FaygerError, type LoadTrust } from '@fayger/contracts';
+import { ENGINE_NEUTRAL_STATE_VERSION, FaygerError, type LoadTrust } from '@fayger/contracts';
 import { openSnapshot, type LoadedSnapshot } from '@fayger/loader';
 import { createTrustVerifier, detectDigestProvider } from '@fayger/security';
 import { formatSize } from '../bytes.js';
@@ -40,7 +40,12 @@ export async function inspectSnapshot(
     app: s.app,
     codeDigest: s.codeDigest,
     entry: s.entry,
-    engine: { id: s.engine.engine, stateVersion: s.engine.stateVersion, stateBytes: loaded.stateLength },
+    engine: {
+      id: s.engine.engine,
+      stateVersion: s.engine.stateVersion,
+      stateBytes: loaded.stateLength,
+      neutral: s.engine.stateVersion === ENGINE_NEUTRAL_STATE_VERSION,
+    },
     fuelUsed: s.engine.fuelUsed,
     memories: loaded.memories.map((m, i) => ({
       index: i,
@@ -72,7 +77,9 @@ export async function inspectSnapshot(
   lines.push(`code digest   ${s.codeDigest}`);
   lines.push(`entry         ${s.entry}`);
   lines.push(
-    `engine        ${s.engine.engine}, state version ${s.engine.stateVersion} (${formatSize(loaded.stateLength)})`,
+    `engine        written by ${s.engine.engine}, state version ${s.engine.stateVersion} (${formatSize(loaded.stateLength)}${
+      data.engine.neutral ? ', engine-neutral: resumes on either engine' : `, resumes on ${s.engine.engine} only`
+    })`,
   );
   lines.push(`fuel used     ${s.engine.fuelUsed}`);
   lines.push('memories');

@@ -269,10 +269,13 @@ async function runGuest(
   if (!(ENGINE_CHOICES as readonly string[]).includes(engine))
     throw usage('run', `--engine ${engine}`, ENGINE_CHOICES.join(', '));
   const snapshotOptions = parseSnapshotOptions(resumeFrom ? 'resume' : 'run', io.cwd, values);
-  // Both engines capture and restore snapshots; a resume continues on the engine that wrote the snapshot (the
-  // runtime routes to it among the candidates; one that is not among them fails with SNAPSHOT_ENGINE_MISMATCH).
+  // Both engines capture and restore snapshots in the engine-neutral state: a resume continues on the engine
+  // `--engine` picks (auto: the router's choice on this host); an engine's own older state continues on the engine
+  // that wrote it (the runtime routes to it among the candidates, SNAPSHOT_ENGINE_MISMATCH when it is not one).
   const snapshotEngineLine =
-    resumeFrom && engine === 'auto' ? 'engine: the one that wrote the snapshot (fayger resume)\n' : undefined;
+    resumeFrom && engine === 'auto'
+      ? "engine: the router's choice on this host (either engine reads the snapshot; --engine picks one)\n"
+      : undefined;
   // Usage errors first; then whether the file is a bare module (an unreadable one is an I/O error).
   const modulePath = isUrl ? undefined : resolve(io.cwd, target);
   const bareModule = modulePath !== undefined && (await sniffModule(modulePath));

@@ -17,7 +17,7 @@ import type { FuelAccount, InstanceCtx } from '../execute/objects.js';
 import { link, type Extern, type Imports } from '../execute/instantiate.js';
 import { Execution, UNLIMITED_FUEL } from '../execute/execution.js';
 import { runStartFunction } from '@fayger/wasm';
-import { applyMemory, applyState, captureState } from '../execute/snapshot.js';
+import { applyAnyState, applyMemory, captureState } from '../execute/snapshot.js';
 import { snapshotError } from '@fayger/wasm';
 import { readRaw, writeRaw } from '../execute/values.js';
 import type {
@@ -312,7 +312,7 @@ export function restoreInstance(
     const ex = module.ir.exports.find((e) => e.name === name);
     return ex !== undefined && ex.kind === 0 ? ex.index : undefined;
   };
-  const calls = applyState(module.ir, ctx, snapshot.state, snapshot.calls, exportIndex);
+  const calls = applyAnyState(module.ir, ctx, snapshot.state, snapshot.calls, exportIndex);
   ctx.fuel.used = fuelUsed;
   if (ctx.fuel.remaining !== UNLIMITED_FUEL) ctx.fuel.remaining = Math.max(0, ctx.fuel.remaining - fuelUsed);
   return { instance: inst, calls };

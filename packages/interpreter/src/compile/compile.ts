@@ -3,7 +3,7 @@ import { SIMD_BASE } from '@fayger/wasm';
 import type { FuncTypeIR, ModuleIR } from '@fayger/wasm';
 import { SIMD_SIG, SIMPLE } from '@fayger/wasm';
 import { blockSig } from '@fayger/wasm';
-import { sigId } from '../execute/objects.js';
+import { type FunctionSites, type SiteRecord, sigId } from '../execute/objects.js';
 import { X } from './exec-ops.js';
 import { IntBuf } from '@fayger/wasm';
 
@@ -62,6 +62,42 @@ export class CompiledCode {
     return f;
   }
 
+  private siteMaps: (FunctionSites | undefined)[] | undefined;
+
+  /**
+   * Where a stopped frame of defined function `i` may stand, in wasm terms (snapshot.ts): its fuel points and
+   * call return points by compiled offset, each with its wasm position and the operand stack there. Built on
+   * first use by compiling the body again into a scratch buffer with a recorder (the real code is untouched; the
+   * offsets are the same, checked against the function's own points).
+   */
+  sites(i: number): FunctionSites {
+    this.siteMaps ??= new Array<FunctionSites | undefined>(this.funcs.length).fill(undefined);
+    let s = this.siteMaps[i];
+    if (s === undefined) {
+      const real = this.func(i);
+      const m = this.m;
+      const scratch = new IntBuf(256);
+      scratch.push(X.LAZY);
+      const records: SiteRecord[] = [];
+      const again = compileFunction(m, this.funcTypes, m.types[m.funcs[i]], i, scratch, records);
+      const same = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((x, k) => x === b[k]);
+      if (!same(again.fuelPoints, real.fuelPoints) || !same(again.returnPoints, real.returnPoints)) {
+        throw new Error(`interpreter: the site map of function ${i} does not match its compiled code`);
+      }
+      const byOffset = new Map<number, SiteRecord>();
+      const byPos = new Map<number, SiteRecord>();
+      for (const r of records) {
+        const ok = r.kind === 0 ? isIn(real.fuelPoints, r.offset) : isIn(real.returnPoints, r.offset);
+        if (!ok) continue;
+        byOffset.set(r.offset, r);
+        byPos.set(r.pos, r);
+      }
+      s = { byOffset, byPos };
+      this.siteMaps[i] = s;
+    }
+    return s;
+  }
+
   /** Compiles every function not compiled yet (eager mode, tests). */
   compileAll(): void {
     let bodyInts = 0;
@@ -69,6 +105,11 @@ export class CompiledCode {
     this.out.reserve(bodyInts + 1024);
     for (let i = 0; i < this.funcs.length; i++) this.func(i);
   }
+}
+
+function isIn(a: Int32Array, x: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] === x) return true;
+  return false;
 }
 
 interface Ctrl {
@@ -106,6 +147,7 @@ function compileFunction(
   type: FuncTypeIR,
   codeIndex: number,
   out: IntBuf,
+  rec?: SiteRecord[],
 ): CompiledFunction {
   const body = m.codes[codeIndex].body;
   const localTypes = [...type.params, ...m.codes[codeIndex].locals];
@@ -146,8 +188,22 @@ function compileFunction(
   let fuelCount = 0;
   const fuelAt: number[] = [];
   const returnAt: number[] = [];
+  let insAt = -1;
   const fuelPoint = () => {
     if (fuelPos >= 0) out.a[fuelPos] = Math.max(1, fuelCount);
+    if (rec !== undefined) {
+      const at = out.n - entry;
+      rec.push({
+        kind: 0,
+        offset: at,
+        pos: insAt + 1,
+        callee: -1,
+        typeIndex: -1,
+        types: [...vType],
+        slots: [...vSlot],
+        arg: 0,
+      });
+    }
     fuelAt.push(out.n);
     while (starts.length > 0 && starts[starts.length - 1] >= out.n) starts.pop();
     out.push(X.FUEL);
@@ -335,6 +391,7 @@ function compileFunction(
   let pc = 0;
   while (pc < c.length) {
     const op = c[pc];
+    insAt++;
     fuelCount++;
     const sig = SIMPLE[op];
     if (sig !== undefined) {
@@ -663,6 +720,17 @@ function compileFunction(
           for (let i = 0; i < n; i++) pop();
           emit(X.CALL, c[pc + 1], arg);
           returnAt.push(out.n);
+          if (rec !== undefined)
+            rec.push({
+              kind: 2,
+              offset: out.n - entry,
+              pos: insAt + 1,
+              callee: c[pc + 1],
+              typeIndex: -1,
+              types: [...vType],
+              slots: [...vSlot],
+              arg,
+            });
           for (const r of t.results) push(r);
         }
         pc += 2;
@@ -678,6 +746,17 @@ function compileFunction(
           for (let i = 0; i < n; i++) pop();
           emit(X.CALL_INDIRECT, sigId(t), c[pc + 2], idx, arg);
           returnAt.push(out.n);
+          if (rec !== undefined)
+            rec.push({
+              kind: 3,
+              offset: out.n - entry,
+              pos: insAt + 1,
+              callee: -1,
+              typeIndex: c[pc + 1],
+              types: [...vType],
+              slots: [...vSlot],
+              arg,
+            });
           for (const r of t.results) push(r);
         }
         pc += 3;

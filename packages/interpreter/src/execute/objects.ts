@@ -65,6 +65,30 @@ export interface FuelAccount {
   maxCallDepthReached: number;
 }
 
+/**
+ * A place a stopped frame may stand (snapshot.ts), recorded by a site-map compile: a fuel point (kind 0: the
+ * entry, position 0, or a loop header, the loop's position) or the return point of a call (2) / call_indirect
+ * (3), at the call's position. Positions are wasm positions: k + 1 for the body's k-th instruction.
+ */
+export interface SiteRecord {
+  readonly kind: 0 | 2 | 3;
+  /** Offset from the function's entry: of the FUEL op, or right after the call. */
+  readonly offset: number;
+  readonly pos: number;
+  readonly callee: number;
+  readonly typeIndex: number;
+  /** Operand stack types at the site (below a call's operands) and the slot each value is in. */
+  readonly types: readonly number[];
+  readonly slots: readonly number[];
+  /** A call's argument base (int32 index relative to the frame base: the callee's frame base), else 0. */
+  readonly arg: number;
+}
+
+export interface FunctionSites {
+  readonly byOffset: ReadonlyMap<number, SiteRecord>;
+  readonly byPos: ReadonlyMap<number, SiteRecord>;
+}
+
 /** A module's compiled code, compiled per function on demand (compile.ts's CompiledCode). */
 export interface LazyCode {
   readonly code: Int32Array;
@@ -76,6 +100,8 @@ export interface LazyCode {
     fuelPoints: Int32Array;
     returnPoints: Int32Array;
   };
+  /** Where a stopped frame may stand, in wasm positions (compile.ts CompiledCode.sites; snapshots). */
+  sites(index: number): FunctionSites;
 }
 
 /** Slots (of 8 bytes) a value of type `t` takes on the value stack: two for a v128, else one. */

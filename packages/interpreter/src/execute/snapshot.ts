@@ -1,8 +1,34 @@
 import { FaygerError } from '@fayger/contracts';
-import { EXTERNREF, F32, F64, I32, I64, V128, snapshotError } from '@fayger/wasm';
-import type { ModuleIR } from '@fayger/wasm';
+import {
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  I32,
+  I64,
+  V128,
+  WASM_STATE_FORMAT,
+  decodeWasmState,
+  encodeWasmState,
+  getGlobalValue,
+  setGlobalValue,
+  snapshotError,
+  stateFormatOf,
+  stateModule,
+} from '@fayger/wasm';
+import type {
+  ModuleIR,
+  RawValue,
+  StateCall,
+  StateFrame,
+  StateModule,
+  StateSites,
+  StateValue,
+  WasmState,
+} from '@fayger/wasm';
+import { readRaw, writeRaw } from './values.js';
 import { X } from '../compile/exec-ops.js';
-import { PAGE, WasmFunction, prepareFunction, slotCount, type InstanceCtx } from './objects.js';
+import { PAGE, WasmFunction, prepareFunction, slotCount, type InstanceCtx, type SiteRecord } from './objects.js';
 import { MAX_SLOTS, acquireMachine, releaseMachine } from './machine.js';
 import { acquireState, releaseState, type LoopState } from './loop-state.js';
 import { Execution } from './execution.js';
@@ -40,57 +66,6 @@ export interface CapturedCall {
 
 function malformed(what: string, expected: string, found: string | number): FaygerError {
   return snapshotError('SNAPSHOT_MALFORMED', `restoring the interpreter state: ${what}`, expected, String(found));
-}
-
-class Writer {
-  private buf = new ArrayBuffer(1024);
-  private dv = new DataView(this.buf);
-  private u8 = new Uint8Array(this.buf);
-  n = 0;
-
-  private need(k: number): void {
-    if (this.n + k <= this.buf.byteLength) return;
-    let cap = this.buf.byteLength * 2;
-    while (cap < this.n + k) cap *= 2;
-    const next = new ArrayBuffer(cap);
-    new Uint8Array(next).set(this.u8.subarray(0, this.n));
-    this.buf = next;
-    this.dv = new DataView(next);
-    this.u8 = new Uint8Array(next);
-  }
-  u8v(v: number): void {
-    this.need(1);
-    this.dv.setUint8(this.n, v);
-    this.n += 1;
-  }
-  u16(v: number): void {
-    this.need(2);
-    this.dv.setUint16(this.n, v, true);
-    this.n += 2;
-  }
-  u32(v: number): void {
-    this.need(4);
-    this.dv.setUint32(this.n, v >>> 0, true);
-    this.n += 4;
-  }
-  i32(v: number): void {
-    this.need(4);
-    this.dv.setInt32(this.n, v | 0, true);
-    this.n += 4;
-  }
-  f64(v: number): void {
-    this.need(8);
-    this.dv.setFloat64(this.n, v, true);
-    this.n += 8;
-  }
-  i32s(a: Int32Array, from: number, count: number): void {
-    this.need(4 * count);
-    for (let i = 0; i < count; i++) this.dv.setInt32(this.n + 4 * i, a[from + i], true);
-    this.n += 4 * count;
-  }
-  take(): Uint8Array {
-    return this.u8.slice(0, this.n);
-  }
 }
 
 class Reader {
@@ -177,101 +152,273 @@ function pendingTop(pf: WasmFunction, base: number): number {
   return (base >> 1) + Math.max(slotCount(pf.irType.params), slotCount(pf.irType.results), 1);
 }
 
-/** Encodes the instance's globals, tables, segment state and the given stopped calls. */
+/** A defined function's locals as the shared encoding sees them, with the first slot of each. */
+interface LocalLayout {
+  readonly types: readonly number[];
+  readonly slots: readonly number[];
+}
+
+function localLayout(mod: StateModule, codeIndex: number): LocalLayout {
+  const types = mod.locals(codeIndex);
+  const slots: number[] = [];
+  let n = 0;
+  for (const t of types) {
+    slots.push(n);
+    n += t === V128 ? 2 : 1;
+  }
+  return { types, slots };
+}
+
+/** The interpreter's fuel points and call return points as the shared encoding names them. */
+function sitesOf(ctx: InstanceCtx, nImported: number): StateSites {
+  return {
+    site(func, pos) {
+      const i = func - nImported;
+      if (i < 0 || i >= ctx.funcs.length - nImported) return undefined;
+      const r = ctx.compiled.sites(i).byPos.get(pos);
+      return r === undefined ? undefined : { kind: r.kind, callee: r.callee, typeIndex: r.typeIndex, stack: r.types };
+    },
+  };
+}
+
+/**
+ * Captures the instance's globals, tables, segment state and the given stopped calls in the engine-neutral state
+ * encoding of @fayger/wasm (state version 3): each frame's program counter becomes its wasm position (the site
+ * map of its function), its locals and live operands typed wasm values read from their slots. Only live values
+ * are read, so whatever a dead slot holds (a reference a returned frame left behind) is never captured.
+ */
 export function captureState(ir: ModuleIR, ctx: InstanceCtx, calls: readonly CapturedCall[]): Uint8Array {
   const index = funcIndexMap(ctx);
-  const w = new Writer();
-  w.u32(MAGIC);
-  w.u16(STATE_VERSION);
+  const mod = stateModule(ir);
   const nImported = ctx.funcs.length - ir.funcs.length;
-  for (const n of [
-    ctx.funcs.length,
-    nImported,
-    ctx.globals.length,
-    ctx.tables.length,
-    ctx.memory ? 1 : 0,
-    ctx.datas.length,
-    ctx.elems.length,
-  ])
-    w.u32(n);
-  for (let i = 0; i < ctx.globals.length; i++) {
-    const g = ctx.globals[i];
-    w.u8v(g.valueType);
-    switch (g.valueType) {
-      case I32:
-      case F32:
-        w.i32(g.lo);
-        break;
-      case I64:
-      case F64:
-        w.i32(g.lo);
-        w.i32(g.hi);
-        break;
-      case V128:
-        w.i32(g.lo);
-        w.i32(g.hi);
-        w.i32(g.w2);
-        w.i32(g.w3);
-        break;
-      default:
-        w.i32(refIndex(g.ref, index, `global ${i}`));
-    }
-  }
-  for (let t = 0; t < ctx.tables.length; t++) {
-    const table = ctx.tables[t];
-    w.u8v(table.elemType);
-    w.u32(table.elements.length);
-    for (const e of table.elements) w.i32(refIndex(e, index, `table ${t}`));
-  }
-  for (const d of ctx.datas) w.u8v(d === null ? 1 : 0);
-  for (const e of ctx.elems) w.u8v(e === null ? 1 : 0);
-  w.u32(calls.length);
-  for (let c = 0; c < calls.length; c++) {
-    const { ex } = calls[c];
+  const value = (t: number, x: unknown, where: string): StateValue =>
+    t === FUNCREF || t === EXTERNREF ? refIndex(x, index, where) : (x as StateValue);
+  const globals = ctx.globals.map((g, i) => value(g.valueType, getGlobalValue(g), `global ${i}`));
+  const tables = ctx.tables.map((t, k) => t.elements.map((e) => refIndex(e, index, `table ${k}`)));
+  const out: StateCall[] = calls.map(({ ex }, c) => {
     const view = ex.snapshotView();
     const st = view.st;
     const m = st.machine;
-    w.u32(index.get(ex.fn)!);
-    w.u8v(view.waiting ? 1 : 0);
-    w.f64(ex.fuelUsed);
-    w.u32(st.maxDepthReached);
-    w.u32(st.depth);
+    const chain: { fn: WasmFunction; pc: number; b: number }[] = [];
     const ffn = m.ffn as WasmFunction[];
-    let used = 0;
-    const frame = (fn: WasmFunction, pc: number, b: number) => {
-      if (fn.inst !== ctx)
+    for (let d = 0; d < st.depth; d++) chain.push({ fn: ffn[d], pc: m.fpc[d], b: m.fb[d] });
+    chain.push({ fn: st.fn, pc: st.pc, b: st.b });
+    const where = `call ${c}'s frames`;
+    let lastRec: SiteRecord | null = null;
+    let lastB = 0;
+    const frames: StateFrame[] = chain.map(({ fn, pc, b }) => {
+      if (fn.inst !== ctx || fn.codeIndex < 0)
         throw snapshotError(
           'SNAPSHOT_UNSUPPORTED',
           `snapshotting call ${c}`,
           'frames of this instance only',
-          'a frame of a function of another instance',
+          'a frame of another instance',
         );
-      w.u32(index.get(fn)!);
-      w.u32(pc - fn.entry);
-      w.u32(b);
-      used = Math.max(used, frameTop(fn, b));
-    };
-    for (let d = 0; d < st.depth; d++) frame(ffn[d], m.fpc[d], m.fb[d]);
-    frame(st.fn, st.pc, st.b);
+      const rec = ctx.compiled.sites(fn.codeIndex).byOffset.get(pc - fn.entry);
+      if (rec === undefined) {
+        throw snapshotError(
+          'SNAPSHOT_UNSUPPORTED',
+          `snapshotting call ${c}`,
+          'frames stopped at fuel points or calls',
+          `function ${index.get(fn)} at compiled offset ${pc - fn.entry}`,
+        );
+      }
+      const L = localLayout(mod, fn.codeIndex);
+      lastRec = rec;
+      lastB = b;
+      return {
+        func: index.get(fn)!,
+        pos: rec.pos,
+        locals: L.types.map((t, i) => value(t, readRaw(m.I32, m.refs, b + 2 * L.slots[i], t), where)),
+        stack: rec.types.map((t, h) => value(t, readRaw(m.I32, m.refs, b + 2 * rec.slots[h], t), where)),
+      };
+    });
+    let pending: StateCall['pending'] = null;
     if (view.waiting) {
       const pf = st.pendingFn!;
-      w.u32(index.get(pf)!);
-      w.u32(st.pendingBase);
-      used = Math.max(used, pendingTop(pf, st.pendingBase));
+      const base = lastB + (lastRec as SiteRecord | null)!.arg;
+      let s = 0;
+      const args = pf.irType.params.map((t) => {
+        const v = value(t, readRaw(m.I32, m.refs, base + 2 * s, t), `call ${c}'s pending host call`);
+        s += t === V128 ? 2 : 1;
+        return v;
+      });
+      pending = { func: index.get(pf)!, args };
     }
-    w.u32(used);
-    w.i32s(m.I32, 0, 2 * used);
-    let nRefs = 0;
-    for (let s = 0; s < used; s++) if (m.refs[s] !== null && m.refs[s] !== undefined) nRefs++;
-    w.u32(nRefs);
-    for (let s = 0; s < used; s++) {
-      const v = m.refs[s];
-      if (v === null || v === undefined) continue;
-      w.u32(s);
-      w.i32(refIndex(v, index, `call ${c}'s value stack`));
-    }
+    return { func: index.get(ex.fn)!, waiting: view.waiting, fuelUsed: ex.fuelUsed, frames, pending };
+  });
+  const state: WasmState = {
+    globals,
+    tables,
+    droppedData: ctx.datas.map((d) => d === null),
+    droppedElems: ctx.elems.map((e) => e === null),
+    calls: out,
+  };
+  return encodeWasmState(mod, sitesOf(ctx, nImported), state);
+}
+
+/** Restores a state in either encoding: the engine-neutral one (version 3, any engine) or this engine's version 2. */
+export function applyAnyState(
+  ir: ModuleIR,
+  ctx: InstanceCtx,
+  state: Uint8Array,
+  callExports: readonly { export: string; waiting: boolean }[],
+  exportIndex: (name: string) => number | undefined,
+): Execution[] {
+  const f = stateFormatOf(state);
+  if (f !== null && f.magic === WASM_STATE_FORMAT.magic)
+    return applyNeutralState(ir, ctx, state, callExports, exportIndex);
+  return applyState(ir, ctx, state, callExports, exportIndex);
+}
+
+/**
+ * Decodes an engine-neutral state (the shared decoder checks every field against the module and this engine's
+ * site map) into a freshly linked instance: globals, tables, segment state, and one resumable Execution per call
+ * whose frames are laid out as the interpreter would have them at those positions (each callee's frame at its
+ * caller's argument base).
+ */
+export function applyNeutralState(
+  ir: ModuleIR,
+  ctx: InstanceCtx,
+  bytes: Uint8Array,
+  callExports: readonly { export: string; waiting: boolean }[],
+  exportIndex: (name: string) => number | undefined,
+): Execution[] {
+  const mod = stateModule(ir);
+  const nImported = ctx.funcs.length - ir.funcs.length;
+  const exportFuncs = callExports.map((c, i) => {
+    const f = exportIndex(c.export);
+    if (f === undefined) throw malformed(`call ${i}'s export`, 'an exported function', JSON.stringify(c.export));
+    return f;
+  });
+  const s = decodeWasmState(mod, sitesOf(ctx, nImported), bytes, exportFuncs, ctx.maxCallDepth + 1);
+  const fn = (i: number): WasmFunction | null => (i < 0 ? null : (ctx.funcs[i] as WasmFunction));
+  const raw = (t: number, v: StateValue): RawValue =>
+    t === FUNCREF || t === EXTERNREF ? fn(v as number) : (v as RawValue);
+  ctx.globals.forEach((g, i) => {
+    if (g.valueType !== mod.globalTypes[i])
+      throw malformed(`global ${i}'s type`, String(mod.globalTypes[i]), g.valueType);
+    setGlobalValue(g, raw(g.valueType, s.globals[i]));
+  });
+  let totalElements = 0;
+  s.tables.forEach((els, t) => {
+    const table = ctx.tables[t];
+    if (table.maximum !== undefined && els.length > table.maximum)
+      throw malformed(`table ${t}'s size`, `at most ${table.maximum} elements`, els.length);
+    table.elements = els.map((e) => fn(e));
+    totalElements += els.length;
+  });
+  const budget = ctx.tableBudget;
+  if (totalElements > budget.limit) {
+    throw new FaygerError({
+      code: 'WASM_LINK_ERROR',
+      phase: 'instantiate',
+      what: 'restoring the tables of a snapshot',
+      expected: `at most ${budget.limit} table elements in all (the instance limit)`,
+      found: `${totalElements}`,
+      hint: 'Raise maxTableElements (the tableElements quota) to what the snapshotted instance used.',
+      details: { limit: 'tableElements', requested: totalElements, max: budget.limit },
+    });
   }
-  return w.take();
+  budget.used = totalElements;
+  s.droppedData.forEach((d, i) => {
+    if (d) ctx.datas[i] = null;
+    else if (ctx.datas[i] === null) throw malformed(`data segment ${i}'s flag`, '1 (an active segment)', 0);
+  });
+  s.droppedElems.forEach((d, i) => {
+    if (d) ctx.elems[i] = null;
+  });
+  const out: Execution[] = [];
+  const states: LoopState[] = [];
+  try {
+    s.calls.forEach((call, c) => {
+      const at = `call ${c}`;
+      if (call.waiting !== callExports[c].waiting)
+        throw malformed(`${at}'s status`, callExports[c].waiting ? 'waiting' : 'suspended', String(call.waiting));
+      const depth = call.frames.length - 1;
+      if (depth > ctx.maxCallDepth)
+        throw malformed(`${at}'s depth`, `at most ${ctx.maxCallDepth} (maxCallDepth here)`, depth);
+      // Lay the frames out: the export at base 0, each callee at its caller's argument base.
+      const laid: { f: WasmFunction; rec: SiteRecord; b: number; L: LocalLayout }[] = [];
+      let b = 0;
+      let used = 0;
+      for (const fr of call.frames) {
+        const f = ctx.funcs[fr.func] as WasmFunction;
+        prepareFunction(f);
+        const rec = ctx.compiled.sites(f.codeIndex).byPos.get(fr.pos)!;
+        laid.push({ f, rec, b, L: localLayout(mod, f.codeIndex) });
+        used = Math.max(used, frameTop(f, b));
+        b += rec.arg;
+      }
+      const top = laid[depth];
+      const pendingFn = call.pending === null ? null : (ctx.funcs[call.pending.func] as WasmFunction);
+      const pendingBase = top.b + top.rec.arg;
+      if (pendingFn !== null) used = Math.max(used, pendingTop(pendingFn, pendingBase));
+      const machine = acquireMachine();
+      if (used > MAX_SLOTS || !machine.reach(used)) {
+        releaseMachine(machine);
+        throw malformed(`${at}'s value stack`, `at most ${MAX_SLOTS} slots`, used);
+      }
+      const entryFn = laid[0].f;
+      const st = acquireState(machine, entryFn, ctx.maxCallDepth, ctx.fuel);
+      states.push(st);
+      machine.I32.fill(0, 0, 2 * used);
+      machine.refs.fill(null, 0, used);
+      const w = (s2: number, t: number, v: StateValue) => writeRaw(machine.I32, machine.refs, s2, t, raw(t, v));
+      call.frames.forEach((fr, d) => {
+        const { rec, b: fb, L } = laid[d];
+        // Operands first: one a `local.get` left in its local's slot must equal that local, written next.
+        rec.types.forEach((t, h) => w(fb + 2 * rec.slots[h], t, fr.stack[h]));
+        L.types.forEach((t, i) => w(fb + 2 * L.slots[i], t, fr.locals[i]));
+        rec.types.forEach((t, h) => {
+          const slot = rec.slots[h];
+          const li = L.slots.indexOf(slot);
+          if (li >= 0 && !sameValue(t, fr.stack[h], fr.locals[li]))
+            throw malformed(
+              `${at} frame ${d}'s operand ${h}`,
+              `the value of local ${li} (the operand is that local)`,
+              'another value',
+            );
+        });
+      });
+      if (call.pending !== null) {
+        let s2 = pendingBase;
+        pendingFn!.irType.params.forEach((t, i) => {
+          w(s2, t, call.pending!.args[i]);
+          s2 += t === V128 ? 4 : 2;
+        });
+      }
+      for (let d = 0; d < depth; d++) {
+        machine.fpc[d] = laid[d].f.entry + laid[d].rec.offset;
+        machine.fb[d] = laid[d].b;
+        machine.ffn[d] = laid[d].f;
+      }
+      st.fn = top.f;
+      st.pc = top.f.entry + top.rec.offset;
+      st.b = top.b;
+      st.depth = depth;
+      st.maxDepthReached = depth;
+      st.pendingFn = pendingFn;
+      st.pendingBase = pendingFn === null ? 0 : pendingBase;
+      out.push(Execution.restored(entryFn, ctx.fuel, ctx.maxCallDepth, st, call.fuelUsed, pendingFn !== null));
+    });
+  } catch (e) {
+    for (const st of states) {
+      releaseMachine(st.machine);
+      releaseState(st);
+    }
+    throw e;
+  }
+  return out;
+}
+
+function sameValue(t: number, a: StateValue, b: StateValue): boolean {
+  if (t === V128) {
+    const x = a as Uint8Array;
+    const y = b as Uint8Array;
+    return x.every((v, i) => v === y[i]);
+  }
+  return a === b;
 }
 
 /** The defined functions' compiled forms, compiled on demand (restore validates pcs against them). */

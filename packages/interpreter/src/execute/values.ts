@@ -1,5 +1,6 @@
-import { FaygerError } from '@fayger/contracts';
-import { F32, F64, FUNCREF, I32, I64, V128 } from '@fayger/wasm';
+import { F32, F64, FUNCREF, I32, I64, V128, badValue as badValueOf } from '@fayger/wasm';
+
+const badValue = (t: number, v: unknown): never => badValueOf(t, v, 'funcref (a WasmFunction or null)');
 import type { RawValue } from '../api/types.js';
 import { WasmFunction } from './objects.js';
 
@@ -58,26 +59,4 @@ export function readRaw(I32a: Int32Array, refs: unknown[], s2: number, t: number
     default: // FUNCREF, EXTERNREF
       return refs[s2 >> 1];
   }
-}
-
-function badValue(t: number, v: unknown): never {
-  const name =
-    t === I32
-      ? 'i32 (a number)'
-      : t === F32
-        ? 'f32 bits (a number)'
-        : t === I64
-          ? 'i64 (a bigint)'
-          : t === F64
-            ? 'f64 bits (a bigint)'
-            : t === V128
-              ? 'v128 (a Uint8Array of 16 bytes, lane 0 first)'
-              : 'funcref (a WasmFunction or null)';
-  throw new FaygerError({
-    code: 'WASM_BAD_VALUE',
-    phase: 'execute',
-    what: 'passing a value across the guest boundary',
-    expected: name,
-    found: typeof v === 'object' ? String(v) : `${typeof v} ${String(v)}`,
-  });
 }

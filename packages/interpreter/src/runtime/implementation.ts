@@ -31,50 +31,14 @@ import { STATE_VERSION } from '../execute/snapshot.js';
 import type { FunctionType, RawValue, ValueType } from '../api/types.js';
 import type { Execution } from '../execute/execution.js';
 import { WasmFunction, WasmMemory, PAGE } from '../execute/objects.js';
-import { snapshotError, trap } from '@fayger/wasm';
+import { WASM_STATE_VERSION, jsOfRaw, rawOfJS, snapshotError, stateKindOf, trap } from '@fayger/wasm';
 
 export const INTERPRETER_IMPLEMENTATION_ID = 'fayger-interpreter';
 const VERSION = '0.1.0';
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
-
-/** Contract values (plain numbers for floats) to raw bit patterns and back. */
-function toRaw(t: ValueType, v: GuestValue): RawValue {
-  switch (t) {
-    case 'i32':
-      return Number(v) | 0;
-    case 'i64':
-      return typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
-    case 'f32':
-      f32[0] = Number(v);
-      return u32[0];
-    case 'f64':
-      f64[0] = Number(v);
-      return u64[0];
-    default:
-      return v;
-  }
-}
-
-function fromRaw(t: ValueType, v: RawValue): GuestValue {
-  switch (t) {
-    case 'i32':
-      return (v as number) | 0;
-    case 'i64':
-      return BigInt.asIntN(64, v as bigint);
-    case 'f32':
-      u32[0] = v as number;
-      return f32[0];
-    case 'f64':
-      u64[0] = v as bigint;
-      return f64[0];
-    default:
-      return v as GuestValue;
-  }
-}
+/** Contract values (plain numbers for floats) to raw bit patterns and back (shared with the other engine). */
+const toRaw = (t: ValueType, v: GuestValue): RawValue => rawOfJS(t, v);
+const fromRaw = (t: ValueType, v: RawValue): GuestValue => jsOfRaw(t, v) as GuestValue;
 
 function guestType(t: FunctionType): GuestFunctionType {
   return { params: t.params, results: t.results };
@@ -243,7 +207,7 @@ class InterpreterGuestInstance implements GuestInstance {
     );
     return {
       engine: INTERPRETER_IMPLEMENTATION_ID,
-      stateVersion: STATE_VERSION,
+      stateVersion: WASM_STATE_VERSION,
       memories: captured.memories,
       state: captured.state,
       fuelUsed: captured.fuelUsed,
@@ -360,24 +324,8 @@ class InterpreterCompiledCode implements CompiledCode {
     if (snapshot === null || typeof snapshot !== 'object') {
       throw snapshotError('SNAPSHOT_MALFORMED', 'restoring a snapshot', 'an engine snapshot object', String(snapshot));
     }
-    if (snapshot.engine !== INTERPRETER_IMPLEMENTATION_ID) {
-      throw snapshotError(
-        'SNAPSHOT_ENGINE_MISMATCH',
-        'restoring a snapshot',
-        `a state written by ${INTERPRETER_IMPLEMENTATION_ID}`,
-        `one written by ${JSON.stringify(snapshot.engine)}`,
-        { engine: snapshot.engine },
-      );
-    }
-    if (snapshot.stateVersion !== STATE_VERSION) {
-      throw snapshotError(
-        'SNAPSHOT_ENGINE_MISMATCH',
-        'restoring a snapshot',
-        `interpreter state version ${STATE_VERSION}`,
-        `version ${String(snapshot.stateVersion)}`,
-        { stateVersion: snapshot.stateVersion },
-      );
-    }
+    // The engine-neutral state (version 3) from either engine, or this engine's own version 2.
+    stateKindOf(snapshot, INTERPRETER_IMPLEMENTATION_ID, STATE_VERSION);
     if (
       !(snapshot.state instanceof Uint8Array) ||
       !Array.isArray(snapshot.memories) ||

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FaygerError, type HostImports } from '@fayger/contracts';
 import { createInterpreterImplementation } from '../../src/index.js';
@@ -5,6 +7,14 @@ import { fixture } from '../helpers.js';
 import { type Guest, decodeSnapshot, encodeSnapshot, snapshotHarness } from '@fayger/wasm-testgen/snapshot';
 
 const { runFull, runSplit } = snapshotHarness(createInterpreterImplementation);
+
+interface WabtModule {
+  parseWat(
+    name: string,
+    src: string,
+    features?: Record<string, boolean>,
+  ): { toBinary(o: object): { buffer: Uint8Array } };
+}
 
 const tick = (asyncEvery: number): HostImports => ({
   host: {
@@ -24,6 +34,20 @@ const guest = (name: string, exp: string, args: number[], asyncEvery = 0): Guest
 });
 
 describe('interpreter snapshot / restore (engine level)', () => {
+  it('still resumes its own state version 2 (written before the engine-neutral encoding)', async () => {
+    const old = decodeSnapshot(
+      new Uint8Array(
+        readFileSync(fileURLToPath(new URL('legacy/snap-deep60-interpreter-v2.snapshot', import.meta.url))),
+      ),
+    );
+    expect([old.engine, old.stateVersion]).toEqual(['fayger-interpreter', 2]);
+    const code = await createInterpreterImplementation().compile(snap);
+    const { instance, calls } = await code.restore!(tick(0), old);
+    const o = calls[0]!.run();
+    expect(o.status === 'completed' && o.values).toEqual([-234304993]);
+    expect(instance.usage().fuelUsed).toBe(1891);
+  });
+
   it('restores a suspended call into a fresh compilation and instance: same result, memory and fuel', async () => {
     for (const g of [
       guest('deep', 'deep', [300]),
@@ -59,6 +83,37 @@ describe('interpreter snapshot / restore (engine level)', () => {
     expect(seen.length).toBe(21);
   });
 
+  it('captures only live values: a dead externref a returned frame left in a reused slot does not block a snapshot', async () => {
+    const wabt = await ((await import('wabt')) as unknown as { default: () => Promise<WabtModule> }).default();
+    const src = `(module
+      (import "host" "obj" (func $obj (result externref)))
+      (func $keep (result i32) (local $x externref)
+        (local.set $x (call $obj))
+        (ref.is_null (local.get $x)))
+      (func $count (param $n i32) (result i32) (local $i i32)
+        (block $done (loop $l
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+        (local.get $i))
+      (func (export "run") (param $n i32) (result i32)
+        (i32.add (call $keep) (call $count (local.get $n)))))`;
+    const mod = wabt.parseWat('dead-ref.wat', src, { reference_types: true });
+    const bytes = new Uint8Array(mod.toBinary({}).buffer);
+    const g: Guest = {
+      name: 'dead-ref',
+      bytes,
+      export: 'run',
+      args: [1000],
+      imports: () => ({ host: { obj: () => ({ a: 'host object' }) } }),
+    };
+    const full = await runFull(g);
+    expect(full.values).toBe('[1000]');
+    // Stopped inside $count, whose slots held $keep's externref local and its call result a moment ago.
+    const split = await runSplit(g, 200);
+    expect(split!.result).toEqual(full);
+  });
+
   it('refuses to capture a live externref and a call that is not stopped', async () => {
     const code = await createInterpreterImplementation().compile(snap);
     const inst = await code.instantiate(tick(0));
@@ -84,8 +139,15 @@ describe('interpreter snapshot / restore (engine level)', () => {
       );
       expect(FaygerError.is(e) && e.code, String(e)).toBe(c);
     };
-    await expectCode(code.restore!(tick(0), { ...s, engine: 'fayger-transpiler' }), 'SNAPSHOT_ENGINE_MISMATCH');
+    // The engine-neutral state (version 3) is read whichever engine wrote it; another engine's own older
+    // encoding, or an unknown version, is refused.
+    expect(s.stateVersion).toBe(3);
+    await expectCode(
+      code.restore!(tick(0), { ...s, engine: 'fayger-transpiler', stateVersion: 1 }),
+      'SNAPSHOT_ENGINE_MISMATCH',
+    );
     await expectCode(code.restore!(tick(0), { ...s, stateVersion: 1 }), 'SNAPSHOT_ENGINE_MISMATCH');
+    await expectCode(code.restore!(tick(0), { ...s, stateVersion: 4 }), 'SNAPSHOT_ENGINE_MISMATCH');
     const other = await createInterpreterImplementation().compile(fixture('async'));
     await expectCode(other.restore!({ host: { fetch: () => 0 } }, s), 'SNAPSHOT_MALFORMED');
     await expectCode(

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { FaygerError, type HostImports } from '@fayger/contracts';
 import { describe, expect, it } from 'vitest';
 import { createInterpreterImplementation } from '@fayger/interpreter';
@@ -106,16 +107,31 @@ describe('transpiler snapshot / restore (engine level)', () => {
     expect(inst.snapshot!([nulled]).calls).toEqual([{ export: 'holdref', waiting: false }]);
   });
 
-  it("refuses the interpreter's state, another state version and state of other code with typed errors", async () => {
+  it("reads the interpreter's engine-neutral state; refuses another engine's own older state, another version and state of other code", async () => {
     const g = snapGuest('deep', 50);
     const split = await runSplit(g, 400);
     const s = decodeSnapshot(split!.snapshot);
-    expect(s.engine).toBe('fayger-transpiler');
+    expect([s.engine, s.stateVersion]).toEqual(['fayger-transpiler', 3]);
     const code = await createTranspilerImplementation().compile(snap);
-    const fromInterp = await runSplit(g, 40, { from: interpreter(), to: interpreter() });
-    await expectCode(code.restore!(tick(0), decodeSnapshot(fromInterp!.snapshot)), 'SNAPSHOT_ENGINE_MISMATCH');
-    await expectCode((await interpreter().compile(snap)).restore!(tick(0), s), 'SNAPSHOT_ENGINE_MISMATCH');
+    const fromInterp = await runSplit(g, 40, { from: interpreter(), to: createTranspilerImplementation() });
+    expect(decodeSnapshot(fromInterp!.snapshot).engine).toBe('fayger-interpreter');
+    expect(fromInterp!.result).toEqual(await runFull(g));
+    // The interpreter's own version 2 (before the neutral encoding) stays the interpreter's.
+    const legacy = (path: string) =>
+      decodeSnapshot(new Uint8Array(readFileSync(fileURLToPath(new URL(path, import.meta.url)))));
+    const v2 = legacy('../../../interpreter/test/snapshot/legacy/snap-deep60-interpreter-v2.snapshot');
+    expect([v2.engine, v2.stateVersion]).toEqual(['fayger-interpreter', 2]);
+    await expectCode(code.restore!(tick(0), v2), 'SNAPSHOT_ENGINE_MISMATCH');
     await expectCode(code.restore!(tick(0), { ...s, stateVersion: 2 }), 'SNAPSHOT_ENGINE_MISMATCH');
+    await expectCode(code.restore!(tick(0), { ...s, stateVersion: 4 }), 'SNAPSHOT_ENGINE_MISMATCH');
+    // Its own version 1 still resumes here, and only here.
+    const v1 = legacy('legacy/snap-deep60-transpiler-v1.snapshot');
+    expect([v1.engine, v1.stateVersion]).toEqual(['fayger-transpiler', 1]);
+    const back = await code.restore!(tick(0), v1);
+    const o = back.calls[0]!.run();
+    expect(o.status === 'completed' && o.values).toEqual([-234304993]);
+    expect(back.instance.usage().fuelUsed).toBe(1891);
+    await expectCode((await interpreter().compile(snap)).restore!(tick(0), v1), 'SNAPSHOT_ENGINE_MISMATCH');
     const other = await createTranspilerImplementation().compile(fixture('async'));
     await expectCode(other.restore!({ host: { fetch: () => 0 } }, s), 'SNAPSHOT_MALFORMED');
     await expectCode(

@@ -1,7 +1,9 @@
-import { FaygerError } from '@fayger/contracts';
 import { F32, F64, FUNCREF, I32, I64, V128 } from '../decode/module-ir.js';
 import { WasmGlobal, WasmMemory, WasmTable, typeCode } from '../execute/objects.js';
 import type { GlobalType, MemoryType, RawValue, TableType } from './types.js';
+import { badValue as badValueOf } from './values.js';
+
+const badValue = (t: number, v: unknown): never => badValueOf(t, v, "funcref (the engine's function object or null)");
 
 /**
  * Host-side constructors and accessors of the shared memory, table and global objects, in the raw-value encoding
@@ -82,26 +84,4 @@ export function setGlobalValue(g: WasmGlobal, value: RawValue): void {
     default:
       g.ref = value === undefined ? null : value;
   }
-}
-
-function badValue(t: number, v: unknown): never {
-  const name =
-    t === I32
-      ? 'i32 (a number)'
-      : t === F32
-        ? 'f32 bits (a number)'
-        : t === I64
-          ? 'i64 (a bigint)'
-          : t === F64
-            ? 'f64 bits (a bigint)'
-            : t === V128
-              ? 'v128 (a Uint8Array of 16 bytes, lane 0 first)'
-              : "funcref (the engine's function object or null)";
-  throw new FaygerError({
-    code: 'WASM_BAD_VALUE',
-    phase: 'execute',
-    what: 'passing a value across the guest boundary',
-    expected: name,
-    found: typeof v === 'object' ? String(v) : `${typeof v} ${String(v)}`,
-  });
 }

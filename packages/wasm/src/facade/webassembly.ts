@@ -1,5 +1,6 @@
 import { FaygerError } from '@fayger/contracts';
 import { createGlobal, getGlobalValue, setGlobalValue } from '../api/globals.js';
+import { jsOfRaw, rawOfJS } from '../api/values.js';
 import { type WasmGlobal, WasmMemory, WasmTable } from '../execute/objects.js';
 import type { FunctionType, GlobalType, ImportDescriptor, RawValue, TableType, ValueType } from '../api/types.js';
 
@@ -88,11 +89,6 @@ function rethrow(e: unknown): never {
 
 // ---- value conversions (JS API ToWebAssemblyValue / ToJSValue) -------------------------------------------
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
-
 /** JS function → the engine function it calls, and the engine it belongs to. */
 const FUNC_OF = new WeakMap<object, { f: FacadeFunction; engine: FacadeEngine }>();
 const JS_OF = new WeakMap<FacadeFunction, (...args: unknown[]) => unknown>();
@@ -102,16 +98,9 @@ const GLOBAL_OF = new WeakMap<WasmGlobal, Global>();
 
 function toRaw(t: ValueType, v: unknown): RawValue {
   switch (t) {
-    case 'i32':
-      return Number(v) | 0;
     case 'i64':
+      // The JS API's ToBigInt64: a number is a TypeError (BigInt of a string/bigint only).
       return BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(v as string));
-    case 'f32':
-      f32[0] = Number(v);
-      return u32[0];
-    case 'f64':
-      f64[0] = Number(v);
-      return u64[0];
     case 'funcref': {
       if (v === null) return null;
       const f = typeof v === 'function' ? FUNC_OF.get(v)?.f : undefined;
@@ -120,29 +109,15 @@ function toRaw(t: ValueType, v: unknown): RawValue {
       return f;
     }
     default:
-      return v;
+      return rawOfJS(t, v);
   }
 }
 
 function toJS(t: ValueType, v: RawValue): unknown {
-  switch (t) {
-    case 'i32':
-      return (v as number) | 0;
-    case 'i64':
-      return BigInt.asIntN(64, v as bigint);
-    case 'f32':
-      u32[0] = v as number;
-      return f32[0];
-    case 'f64':
-      u64[0] = v as bigint;
-      return f64[0];
-    case 'funcref':
-      return v === null
-        ? null
-        : jsFunction(v as FacadeFunction, ENGINE_OF.get(v as FacadeFunction) ?? engineOf(v as FacadeFunction));
-    default:
-      return v;
-  }
+  if (t !== 'funcref') return jsOfRaw(t, v);
+  return v === null
+    ? null
+    : jsFunction(v as FacadeFunction, ENGINE_OF.get(v as FacadeFunction) ?? engineOf(v as FacadeFunction));
 }
 
 /** What V8 throws when a v128 would cross the JS boundary (the JS API has no JS value for it). */
