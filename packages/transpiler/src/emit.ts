@@ -392,26 +392,27 @@ export interface ResumableInfo {
 }
 
 /**
- * The source of re-entry variants `u<f>_<pos>(NX, V)` of resumable plain forms, evaluated by the code's `X` in
+ * The source of re-entry variants `u<f>_<pos>(NX, V)` of resumable plain forms (`gen`: the generator variants
+ * `r<f>_<pos>`, also of functions whose body is plain, for frames re-entered as generators), evaluated by the code's `X` in
  * its own closure (it names the closure's functions, counters and constants): an array of
  * `[function index, position, variant]`. Each (function, position) is emitted once per code and cached.
  */
-export function emitPlainVariants(ctx: EmitContext, requests: readonly ReentryRequest[]): string {
+export function emitPlainVariants(ctx: EmitContext, requests: readonly ReentryRequest[], gen = false): string {
   const parts: string[] = [];
   const list: string[] = [];
   const nConsts = ctx.pool.consts.length;
   const nDecls = ctx.pool.decls.length;
   for (const r of requests) {
-    const key = `${r.func}:${r.pos}`;
+    const key = `${gen ? 'r' : 'u'}${r.func}_${r.pos}`;
     let src = ctx.sources.get(key);
     if (src === undefined) {
       const i = r.func - ctx.L.nImportedFuncs;
       const fm = ctx.frames[i];
-      src = emitFunction(ctx.m, ctx.L, i, 'p', ctx.pool, ctx.info, { pos: r.pos, spans: fm.spans }).src;
+      src = emitFunction(ctx.m, ctx.L, i, gen ? 'g' : 'p', ctx.pool, ctx.info, { pos: r.pos, spans: fm.spans }).src;
       ctx.sources.set(key, src);
     }
     parts.push(src);
-    list.push(`[${r.func}, ${r.pos}, u${r.func}_${r.pos}]`);
+    list.push(`[${r.func}, ${r.pos}, ${key}]`);
   }
   // The same bodies as the module's: every constant they use is already declared there.
   if (ctx.pool.consts.length !== nConsts || ctx.pool.decls.length !== nDecls)
@@ -734,7 +735,7 @@ function emitFunction(
         : `if (D < MAXD && F < ${cost} && !FQ(${cost})) ${cap}`;
       if (callSite()) {
         emit(
-          `if (RS) { RS = false; R = ${gen ? '(yield* NX)' : 'NX()'}; if (R === KP) ${cap} } else { ${wait} R = f${j}(${args.join(', ')}); }`,
+          `if (RS) { RS = false; R = ${gen ? '(yield* NX)' : 'NX[0](NX[1], NX[2])'}; if (R === KP) ${cap} } else { ${wait} R = f${j}(${args.join(', ')}); }`,
         );
         return 'R';
       }
@@ -752,7 +753,7 @@ function emitFunction(
       capCheck = site(pos, 2, j, -1, args.join(', '));
       const re = callSite();
       const call = `p${j}(${args.join(', ')})`;
-      if (!gen) return re ? `(RS ? (RS = false, NX()) : ${call})` : call;
+      if (!gen) return re ? `(RS ? (RS = false, NX[0](NX[1], NX[2])) : ${call})` : call;
       emit(
         re
           ? `if (RS) { RS = false; R = (yield* NX); } else { R = ${call}; if (R === KP) R = yield* RP(); }`
@@ -1142,7 +1143,7 @@ function emitFunction(
               );
               expr = 'R';
             } else {
-              expr = re ? `(RS ? (RS = false, NX()) : fn.pr(${a}))` : `fn.pr(${a})`;
+              expr = re ? `(RS ? (RS = false, NX[0](NX[1], NX[2])) : fn.pr(${a}))` : `fn.pr(${a})`;
             }
           }
           assignResults(t, expr, hasMem ? ' RF(); dv = DV;' : '');

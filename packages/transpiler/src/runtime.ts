@@ -74,8 +74,9 @@ export interface InstanceCode {
   setD(v: number): void;
   getG(i: number): unknown;
   setG(i: number, v: unknown): void;
-  /** Plain re-entry variants compiled into this code so far, by `func:pos` (see {@link plainVariants}). */
-  pv?: Map<string, JsFn>;
+  /** Re-entry variants compiled into this code so far, plain and generator ones, by site (see variantsFor). */
+  pv?: Map<number, JsFn>;
+  gv?: Map<number, JsFn>;
 }
 
 /**
@@ -740,67 +741,73 @@ export interface PlainFrame {
   readonly stack: readonly unknown[];
 }
 
+const siteKey = (func: number, pos: number) => func * 4294967296 + pos;
+
 /**
- * The plain re-entry variants `u<f>_<pos>` for these sites in the instance's current code: the ones the code
- * was emitted with (a restore), else compiled into its closure on first use (the code's `X`) and kept per code,
- * all missing ones of a stop in one evaluation. The module is never compiled again for a slice end.
+ * Re-entry variants for these sites in the instance's current code: plain ones `u<f>_<pos>` (or, `gen`, the
+ * generator ones `r<f>_<pos>`) — those the code was emitted with (a restore), else compiled into its closure on
+ * first use (the code's `X`) and kept per code, all missing ones of a stop in one evaluation. The module is never
+ * compiled again for a slice end.
  */
-function plainVariants(state: InstanceState, sites: readonly ReentryRequest[]): Map<string, JsFn> {
+function variantsFor(state: InstanceState, sites: readonly PlainFrame[], gen: boolean): Map<number, JsFn> {
   const code = state.code;
-  let pv = code.pv;
+  let pv = gen ? code.gv : code.pv;
   if (pv === undefined) {
     pv = new Map();
-    for (const [f, pos, fn] of code.r) pv.set(`${f}:${pos}`, fn as unknown as JsFn);
-    code.pv = pv;
+    for (const [f, pos, fn] of code.r) {
+      if (state.emitted.awaits[f] === gen) pv.set(siteKey(f, pos), fn as unknown as JsFn);
+    }
+    if (gen) code.gv = pv;
+    else code.pv = pv;
   }
-  const missing = sites.filter((r) => !pv.has(`${r.func}:${r.pos}`));
-  if (missing.length > 0) {
-    const uniq = [...new Map(missing.map((r) => [`${r.func}:${r.pos}`, r])).values()];
-    const made = code.X(emitPlainVariants(state.emitted.ctx, uniq)) as [number, number, JsFn][];
-    for (const [f, pos, fn] of made) pv.set(`${f}:${pos}`, fn);
+  let missing: ReentryRequest[] | null = null;
+  for (const f of sites) {
+    if (f.pos > 0 && !pv.has(siteKey(f.func, f.pos))) (missing ??= []).push({ func: f.func, pos: f.pos });
+  }
+  if (missing !== null) {
+    const uniq = [...new Map(missing.map((r) => [siteKey(r.func, r.pos), r])).values()];
+    const made = code.X(emitPlainVariants(state.emitted.ctx, uniq, gen)) as [number, number, JsFn][];
+    for (const [f, pos, fn] of made) pv.set(siteKey(f, pos), fn);
   }
   return pv;
 }
 
-/**
- * A function that continues stopped plain frames (bottom first; the innermost at a fuel point, or a function's
- * entry) when called: the bottom frame's variant skips to its call and continues it with the next one's, and so
- * on; the innermost re-runs its fuel point. It returns the bottom frame's result, or KP if a slice ends again.
- */
-export function plainChain(state: InstanceState, frames: readonly PlainFrame[]): () => unknown {
-  const code = state.code;
-  const nImp = state.module.layout.nImportedFuncs;
-  const metas = state.emitted.frames;
-  const vs = plainVariants(
-    state,
-    frames.filter((f) => f.pos > 0).map((f) => ({ func: f.func, pos: f.pos })),
-  );
-  let nx: (() => unknown) | null = null;
-  for (let k = frames.length - 1; k >= 0; k--) {
-    const f = frames[k];
-    if (f.pos === 0) {
-      const p = code.p[f.func - nImp]!;
-      const params = f.locals.slice(0, metas[f.func - nImp].nParams);
-      nx = () => p(...params);
-    } else {
-      const v = vs.get(`${f.func}:${f.pos}`)!;
-      const inner: (() => unknown) | null = nx;
-      const V = [...f.locals, ...f.stack];
-      nx = (): unknown => v(inner, V);
-    }
-  }
-  return nx!;
+/** A frame's entry (position 0): the function's resumable plain form, called with its parameters. */
+function entryOf(state: InstanceState, f: PlainFrame): [JsFn, null, unknown[]] {
+  const i = f.func - state.module.layout.nImportedFuncs;
+  const p = state.code.p[i]!;
+  return [(_: unknown, params: unknown[]) => p(...params), null, f.locals.slice(0, state.emitted.frames[i].nParams)];
 }
 
-/** Capture records of a plain stop (innermost first) → frames bottom first (a stop before a leaf: its entry). */
-function recordFrames(state: InstanceState, recs: readonly FrameRecord[]): PlainFrame[] {
-  const frames: PlainFrame[] = [];
-  for (let k = recs.length - 1; k >= 0; k--) frames.push(recs[k]);
+/**
+ * Continues stopped plain frames, given innermost first (the innermost at a fuel point, or a function's entry):
+ * each frame's variant skips to its call and continues it with the inner frame's — passed as `NX`, a triple
+ * [variant, its NX, its values], so a re-entered frame is one JS frame — and the innermost re-runs its fuel
+ * point. The function returned runs the chain: the outermost frame's result, or KP if a slice ends again.
+ */
+export function plainChain(state: InstanceState, inner: readonly PlainFrame[]): () => unknown {
+  const vs = variantsFor(state, inner, false);
+  let nx: [JsFn, unknown, unknown[]] | null = null;
+  for (const f of inner) {
+    nx = f.pos === 0 ? entryOf(state, f) : [vs.get(siteKey(f.func, f.pos))!, nx, [...f.locals, ...f.stack]];
+  }
+  const top = nx!;
+  return () => top[0](top[1], top[2]);
+}
+
+/** Capture records of a plain stop (innermost first; a stop before a leaf gets the leaf's frame at its entry). */
+function recordFrames(state: InstanceState, recs: readonly FrameRecord[]): readonly PlainFrame[] {
   const top = recs[0];
   const site = state.emitted.frames[top.func - state.module.layout.nImportedFuncs].sites.get(top.pos)!;
-  if (site.kind === 1) frames.push({ func: site.callee, pos: 0, locals: top.args, stack: EMPTY });
-  return frames;
+  return site.kind === 1 ? [{ func: site.callee, pos: 0, locals: top.args, stack: EMPTY }, ...recs] : recs;
 }
+
+/**
+ * Plain frames a re-entry keeps plain; the ones below them are re-entered as generator frames (each function
+ * has a generator form for re-entry, emitted on first use). A slice end unwinds only plain frames, so this bounds
+ * what each slice end costs: deep recursion in plain code is unwound and rebuilt once, not at every slice end.
+ */
+const PLAIN_REENTRY_DEPTH = 16;
 
 /**
  * `RP` of the generated code: a generator frame (or the generator entry of a plain function) whose plain callee
@@ -820,7 +827,16 @@ function plainResume(state: InstanceState): () => Generator<unknown, unknown, un
         captured.push(...recs);
         return CAPTURE_SIGNAL;
       }
-      const x = plainChain(state, recordFrames(state, recs))();
+      const frames = recordFrames(state, recs);
+      if (frames.length > PLAIN_REENTRY_DEPTH) {
+        // Deep: the outer frames go on as generator frames (paused, not unwound, at later slice ends).
+        const outer = frames.slice(PLAIN_REENTRY_DEPTH);
+        const gs = variantsFor(state, outer, true);
+        let it = plainAsGenerator(state, plainChain(state, frames.slice(0, PLAIN_REENTRY_DEPTH)));
+        for (const f of outer) it = gs.get(siteKey(f.func, f.pos))!(it, [...f.locals, ...f.stack]);
+        return yield* it;
+      }
+      const x = plainChain(state, frames)();
       if (x !== CAPTURE_SIGNAL) return x;
       recs = captured.splice(0);
     }

@@ -154,7 +154,7 @@ export function chainOf(
   const plain = plainSuffix(state, c);
   if (plain > 0) {
     // The innermost frames are of functions with no generator body: they continue as plain code.
-    nx = plainAsGenerator(state, plainChain(state, c.frames.slice(k + 1 - plain)));
+    nx = plainAsGenerator(state, plainChain(state, c.frames.slice(k + 1 - plain).reverse()));
     k -= plain;
   }
   for (; k >= 0; k--) {

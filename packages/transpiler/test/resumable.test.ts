@@ -175,6 +175,30 @@ describe('resumable forms: generators only where an async import is reachable', 
     }
   });
 
+  it('re-enters deep plain recursion partly as generator frames, to the interpreter result and fuel', async () => {
+    // Deeper than the plain frames a re-entry keeps plain (16): the outer ones go on as generator variants.
+    const bytes = wat(`(module
+      (func $rec (export "rec") (param $n i32) (result i32) (local $k i32) (local $acc i32)
+        (if (i32.eqz (local.get $n)) (then (return (i32.const 1))))
+        (loop $l
+          (local.set $acc (i32.add (local.get $acc) (i32.mul (local.get $k) (local.get $n))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $k) (i32.const 3))))
+        (i32.add (local.get $acc)
+          (i32.mul (call $rec (i32.sub (local.get $n) (i32.const 1))) (i32.const 3)))))`);
+    const mod = tr.compileModule(bytes);
+    expect(mod.resumable).toEqual([false]);
+    for (const slice of [1, 2, 3, 5, 7, 11, 40, 1000]) {
+      const t = tr.instantiateModule(mod);
+      const i = interp.instantiateModule(interp.compileModule(bytes));
+      const got = await drive(t.call('rec', [300]), slice);
+      const want = await drive(i.call('rec', [300]), slice);
+      expect([slice, got]).toEqual([slice, want]);
+      expect([slice, t.usage().fuelUsed]).toEqual([slice, i.usage().fuelUsed]);
+      if (slice < 40) expect(t.state.code.gv?.size).toBeGreaterThan(0);
+    }
+  });
+
   it('compiles each plain re-entry variant once, not once per slice', async () => {
     const t = transpiled();
     const before = t.inst.state.code;
