@@ -1,6 +1,7 @@
 import * as interp from '@fayger/interpreter';
 import { describe, expect, it } from 'vitest';
 import * as tr from '../src/index.js';
+import { createTranspilerImplementation } from '../src/index.js';
 import { drive, wat } from './support.js';
 
 /**
@@ -197,6 +198,25 @@ describe('resumable forms: generators only where an async import is reachable', 
       expect([slice, t.usage().fuelUsed]).toEqual([slice, i.usage().fuelUsed]);
       if (slice < 40) expect(t.state.code.gv?.size).toBeGreaterThan(0);
     }
+  });
+
+  it('takes `sync: true` on a Runtime_Implementation host function as a synchronous import', async () => {
+    const code = await createTranspilerImplementation().compile(guest);
+    const logs: number[] = [];
+    const log = Object.assign((args: readonly unknown[]) => void logs.push(Number(args[0])), { sync: true });
+    const inst = await code.instantiate({ env: { fetch: ([x]) => Promise.resolve(Number(x) * 3), log } });
+    const native = (inst as unknown as { inst: tr.TranspiledInstance }).inst;
+    expect(native.resumable[SUM]).toBe(false);
+    expect(native.resumable[10]).toBe(true);
+    const call = inst.call('mixed', [25]);
+    let r = call.run({ fuel: 13 });
+    for (; r.status !== 'completed'; r = call.run({ fuel: 13 })) {
+      if (r.status === 'waiting') await r.settled;
+      else expect(r.status).toBe('suspended');
+    }
+    const i = interpreted();
+    expect(r.values).toEqual((await drive(i.inst.call('mixed', [25]))).values.map((v) => (v as number) | 0));
+    expect(logs).toEqual(i.logs.map((v) => v | 0));
   });
 
   it('compiles each plain re-entry variant once, not once per slice', async () => {
