@@ -8,6 +8,7 @@
  *   node bench/run.mjs --runs 3 --only fib,sha256 --scale 0.5 --no-jitless
  *   node bench/run.mjs --only compile --no-jitless      (compile MB/s on large modules only)
  *   node bench/run.mjs --resumable [--base <dist> | --base old=<dist>,main=<dist>] [--rounds 4] [--only qsort]
+ *     [--invoke]: the same A/B on the plain path (`invoke`) instead
  *     the resumable path only (generator forms in 1e6 fuel slices, as the runtime runs them), each kernel in
  *     child processes (median CPU ms of --runs calls, median over rounds); with --base, those dists (e.g. copies
  *     of an older build's dist/) against ./dist, order alternating per round, and new/base per kernel + geomean;
@@ -33,6 +34,7 @@ const { values: opts } = parseArgs({
     base: { type: 'string' },
     rounds: { type: 'string', default: '4' },
     'in-process': { type: 'boolean', default: false },
+    invoke: { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(opts.runs);
@@ -99,7 +101,11 @@ if (opts.resumable) {
       console.log(`${k.name}: skipped (clang: ${String(e.message).split('\n')[0]})`);
     }
   }
-  console.log(`resumable path (call().run({ fuel: 1e6 }) slices), ${rounds} rounds × ${RUNS} runs, CPU ms`);
+  console.log(
+    opts.invoke
+      ? `plain path (invoke, same A/B and sizes), ${rounds} rounds × ${RUNS} runs, CPU ms`
+      : `resumable path (call().run({ fuel: 1e6 }) slices), ${rounds} rounds × ${RUNS} runs, CPU ms`,
+  );
   for (let round = 0; round < rounds; round++)
     for (const k of KERNELS) {
       if (!files[k.name]) continue;
@@ -116,6 +122,7 @@ if (opts.resumable) {
             files[k.name],
             String(arg),
             String(RUNS),
+            ...(opts.invoke ? ['invoke'] : []),
           ],
           { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
         );
@@ -152,8 +159,9 @@ if (opts.resumable) {
     console.log(`geomean new/${n} ${summary.geomeanRatios[n].toFixed(3)}`);
   }
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'resumable.json'), `${JSON.stringify(summary, null, 1)}\n`);
-  console.log(`results: ${join(outDir, 'resumable.json')}`);
+  const file = join(outDir, opts.invoke ? 'invoke-ab.json' : 'resumable.json');
+  writeFileSync(file, `${JSON.stringify(summary, null, 1)}\n`);
+  console.log(`results: ${file}`);
   process.exit(0);
 }
 const tr = await import(`${trDist}/index.js`);

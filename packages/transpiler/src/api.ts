@@ -114,6 +114,15 @@ export class TranspiledModule {
   get source(): string {
     return this.compiled.emitted.source;
   }
+
+  /**
+   * Per function index (imports first): can it reach an import that may await, so that it has a generator body?
+   * Here every import is taken to possibly await; an instance whose imports are declared synchronous
+   * (`hostFunction(type, impl, { sync: true })`) runs a code with fewer (its `resumable`).
+   */
+  get resumable(): readonly boolean[] {
+    return this.compiled.emitted.awaits;
+  }
 }
 
 /**
@@ -162,6 +171,19 @@ export class TranspiledInstance {
       });
     }
     return f;
+  }
+
+  /**
+   * Per function index (imports first): has it a generator body in this instance's code (it can reach an import
+   * that may await)? The others run as plain functions on the resumable path too.
+   */
+  get resumable(): readonly boolean[] {
+    return this.state.emitted.awaits;
+  }
+
+  /** The generated JavaScript this instance runs (the module's, or its code for synchronous imports). */
+  get source(): string {
+    return this.state.emitted.source;
   }
 
   /** Calls an exported function to completion, synchronously; a host Promise makes it throw WASM_EXECUTION_STATE. */

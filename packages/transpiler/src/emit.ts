@@ -142,6 +142,13 @@ export interface EmittedModule {
    * locals (params first). Snapshots name frames by these positions.
    */
   readonly frames: readonly FrameMeta[];
+  /**
+   * Per function index (imports first): true when it can reach an async import, so it has a generator body
+   * (`g<i>`); false for the rest, which run as plain functions on the resumable path too (their `p<i>`).
+   */
+  readonly awaits: readonly boolean[];
+  /** @internal For emitting re-entry variants later (see {@link emitPlainVariants}). */
+  readonly ctx: EmitContext;
 }
 
 /**
@@ -234,13 +241,25 @@ function numLit(x: number): string {
 
 const cvt = new DataView(new ArrayBuffer(8));
 
-export function emitModule(m: ModuleIR, reentry: readonly ReentryRequest[] = []): EmittedModule {
+export interface EmitOptions {
+  /**
+   * Per imported function: may it await (return a Promise)? Default: every import may. A function that cannot
+   * reach one is compiled without a generator body.
+   */
+  readonly awaits?: readonly boolean[];
+}
+
+export function emitModule(
+  m: ModuleIR,
+  reentry: readonly ReentryRequest[] = [],
+  options: EmitOptions = {},
+): EmittedModule {
   const L = layoutOf(m);
   const out: string[] = [];
   out.push('"use strict";');
   out.push(`const {${HELPER_NAMES.join(', ')}} = rt.H;`);
   out.push(
-    'const M = rt.M, T = rt.T, GC = rt.GC, GV = rt.GV, FN = rt.FN, IMP = rt.IMP, DS = rt.DS, ES = rt.ES, MAXD = rt.maxDepth, K = rt.K;',
+    'const M = rt.M, T = rt.T, GC = rt.GC, GV = rt.GV, FN = rt.FN, IMP = rt.IMP, DS = rt.DS, ES = rt.ES, MAXD = rt.maxDepth, K = rt.K, RP = rt.RP;',
   );
   out.push('let DV = M === null ? null : M.dv, LEN = M === null ? 0 : DV.byteLength;');
   out.push('function RF() { DV = M.dv; LEN = DV.byteLength; }');
@@ -266,15 +285,23 @@ export function emitModule(m: ModuleIR, reentry: readonly ReentryRequest[] = [])
   // So a leaf gets no generator body: its `g<i>` (for exports, tables and other instances) is a wrapper doing the
   // same. Every other function is emitted twice. First pass: plain forms, which tell leaves and entry costs.
   const leaves: boolean[] = [];
+  const callees: (readonly number[])[] = [];
+  const indirect: (readonly number[])[] = [];
   for (let i = 0; i < m.codes.length; i++) {
-    const a = emitFunction(m, L, i, false, pool, null, null);
+    const a = emitFunction(m, L, i, 'f', pool, null, null);
     out.push(a.src);
     entryCosts.push(a.entryCost);
     leaves.push(a.leaf);
+    callees.push(a.callees);
+    indirect.push(a.indirect);
   }
-  const leafCosts = { leaves, entryCosts };
+  // Which functions can reach an async import (call graph; call_indirect by type, conservatively): only those
+  // get a generator body. The others get a resumable plain form `p<i>` (see emitFunction's 'p' mode).
+  const { awaits, indirectAwaits } = awaitSets(m, L, callees, indirect, options.awaits);
+  const info: ResumableInfo = { leaves, entryCosts, awaits, indirectAwaits };
   const frames: FrameMeta[] = [];
   const variants: string[] = [];
+  const pForms: string[] = [];
   for (let i = 0; i < m.codes.length; i++) {
     const fIndex = L.nImportedFuncs + i;
     if (leaves[i]) {
@@ -283,20 +310,44 @@ export function emitModule(m: ModuleIR, reentry: readonly ReentryRequest[] = [])
       const params = type.params.map((_, k) => `l${k}`).join(', ');
       const all = locals.map((t, k) => (k < type.params.length ? `l${k}` : ZERO[SUFFIX[t]])).join(', ');
       const cost = entryCosts[i];
-      // A capture (see KP) stops it at its entry: the frame's record is its arguments.
+      // A capture (see KP) stops it at its entry: the frame's record is its arguments. Its resumable plain form
+      // (for call_indirect from plain code) stops there the same way, returning KP.
+      const cap = `{ CF(${fIndex}, [0, EMPTY], [${all}], null); return KP; }`;
       out.push(
-        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost} && !FQ(${cost})) { if ((yield ${cost}) === KP) { CF(${fIndex}, [0, EMPTY], [${all}], null); return KP; } }\nreturn f${fIndex}(${params});\n}`,
+        `function* g${fIndex}(${params}) {\nwhile (D < MAXD && F < ${cost} && !FQ(${cost})) { if ((yield ${cost}) === KP) ${cap} }\nreturn f${fIndex}(${params});\n}`,
       );
+      out.push(
+        `function p${fIndex}(${params}) {\nif (D < MAXD && F < ${cost} && !FQ(${cost})) ${cap}\nreturn f${fIndex}(${params});\n}`,
+      );
+      pForms.push(`p${fIndex}`);
       const entry: SiteMeta = { pos: 0, kind: 0, callee: -1, typeIndex: -1, stack: [], slots: [], cost };
       frames.push({ locals, nParams: type.params.length, sites: new Map([[0, entry]]), spans: new Map() });
-    } else {
-      const g = emitFunction(m, L, i, true, pool, leafCosts, null);
+    } else if (awaits[fIndex]) {
+      const g = emitFunction(m, L, i, 'g', pool, info, null);
       out.push(g.src);
       frames.push(g.frame);
+      pForms.push('null');
       for (const r of reentry) {
         if (r.func !== fIndex) continue;
-        out.push(emitFunction(m, L, i, true, pool, leafCosts, { pos: r.pos, spans: g.frame.spans }).src);
+        out.push(emitFunction(m, L, i, 'g', pool, info, { pos: r.pos, spans: g.frame.spans }).src);
         variants.push(`[${fIndex}, ${r.pos}, r${fIndex}_${r.pos}]`);
+      }
+    } else {
+      const type = L.funcTypes[fIndex];
+      const params = type.params.map((_, k) => `l${k}`).join(', ');
+      const p = emitFunction(m, L, i, 'p', pool, info, null);
+      out.push(p.src);
+      // Its generator entry (exports, call_indirect from generators, other instances): the plain form, and when
+      // a slice ends inside it, RP (yields the stop's cost; re-enters the recorded plain frames on the next run).
+      out.push(
+        `function* g${fIndex}(${params}) {\nconst R = p${fIndex}(${params});\nreturn R === KP ? yield* RP() : R;\n}`,
+      );
+      frames.push(p.frame);
+      pForms.push(`p${fIndex}`);
+      for (const r of reentry) {
+        if (r.func !== fIndex) continue;
+        out.push(emitFunction(m, L, i, 'p', pool, info, { pos: r.pos, spans: p.frame.spans }).src);
+        variants.push(`[${fIndex}, ${r.pos}, u${fIndex}_${r.pos}]`);
       }
     }
   }
@@ -304,7 +355,12 @@ export function emitModule(m: ModuleIR, reentry: readonly ReentryRequest[] = [])
   out.push(...pool.decls);
   const fns = m.codes.map((_, i) => `f${L.nImportedFuncs + i}`);
   const gens = m.codes.map((_, i) => `g${L.nImportedFuncs + i}`);
-  out.push(`return { f: [${fns.join(', ')}], g: [${gens.join(', ')}], r: [${variants.join(', ')}],`);
+  out.push(
+    `return { f: [${fns.join(', ')}], g: [${gens.join(', ')}], p: [${pForms.join(', ')}], r: [${variants.join(', ')}],`,
+  );
+  // More re-entry variants of the resumable plain forms, compiled in this closure when a slice first stops at
+  // their sites (the source is the emitter's, see emitPlainVariants): the module is not compiled again.
+  out.push('  X(V) { return eval(V); },');
   out.push('  RF: M === null ? function () {} : RF,');
   out.push(
     '  getF() { return F + FX; }, setF(v) { F = v > 536870912 ? 536870912 : v; FX = v - F; }, getD() { return D; }, setD(v) { D = v; },',
@@ -312,7 +368,127 @@ export function emitModule(m: ModuleIR, reentry: readonly ReentryRequest[] = [])
   const cg = L.closureGlobals.map((c, g) => (c ? g : -1)).filter((g) => g >= 0);
   out.push(`  getG(i) { switch (i) { ${cg.map((g) => `case ${g}: return q${g};`).join(' ')} } },`);
   out.push(`  setG(i, v) { switch (i) { ${cg.map((g) => `case ${g}: q${g} = v; break;`).join(' ')} } }, };`);
-  return { source: out.join('\n'), entryCosts, consts, leaves, frames };
+  const ctx: EmitContext = { m, L, pool, info, frames, sources: new Map() };
+  return { source: out.join('\n'), entryCosts, consts, leaves, frames, awaits, ctx };
+}
+
+/** What emitting more variants of a module's code later needs (see {@link emitPlainVariants}). */
+export interface EmitContext {
+  readonly m: ModuleIR;
+  readonly L: ModuleLayout;
+  readonly pool: ConstPool;
+  readonly info: ResumableInfo;
+  readonly frames: readonly FrameMeta[];
+  /** Emitted variant sources by `func:pos` (shared by every instance of this code). */
+  readonly sources: Map<string, string>;
+}
+
+/** Per function (imports counted): which functions may await; per type index: may a call_indirect of it await. */
+export interface ResumableInfo {
+  readonly leaves: readonly boolean[];
+  readonly entryCosts: readonly number[];
+  readonly awaits: readonly boolean[];
+  readonly indirectAwaits: readonly boolean[];
+}
+
+/**
+ * The source of re-entry variants `u<f>_<pos>(NX, V)` of resumable plain forms (`gen`: the generator variants
+ * `r<f>_<pos>`, also of functions whose body is plain, for frames re-entered as generators), evaluated by the code's `X` in
+ * its own closure (it names the closure's functions, counters and constants): an array of
+ * `[function index, position, variant]`. Each (function, position) is emitted once per code and cached.
+ */
+export function emitPlainVariants(ctx: EmitContext, requests: readonly ReentryRequest[], gen = false): string {
+  const parts: string[] = [];
+  const list: string[] = [];
+  const nConsts = ctx.pool.consts.length;
+  const nDecls = ctx.pool.decls.length;
+  for (const r of requests) {
+    const key = `${gen ? 'r' : 'u'}${r.func}_${r.pos}`;
+    let src = ctx.sources.get(key);
+    if (src === undefined) {
+      const i = r.func - ctx.L.nImportedFuncs;
+      const fm = ctx.frames[i];
+      src = emitFunction(ctx.m, ctx.L, i, gen ? 'g' : 'p', ctx.pool, ctx.info, { pos: r.pos, spans: fm.spans }).src;
+      ctx.sources.set(key, src);
+    }
+    parts.push(src);
+    list.push(`[${r.func}, ${r.pos}, ${key}]`);
+  }
+  // The same bodies as the module's: every constant they use is already declared there.
+  if (ctx.pool.consts.length !== nConsts || ctx.pool.decls.length !== nDecls)
+    throw new Error('transpiler: a re-entry variant needed a new constant');
+  return `"use strict";\n${parts.join('\n')}\n[${list.join(', ')}];`;
+}
+
+/** Could a function reference of another instance or of the host reach this module's tables or code? */
+function foreignRefs(m: ModuleIR): boolean {
+  const hasFuncref = (ts: readonly number[]) => ts.includes(FUNCREF);
+  for (const imp of m.imports) {
+    if (imp.kind === 1) return true;
+    if (imp.kind === 3 && imp.global.type === FUNCREF) return true;
+    if (imp.kind === 0 && hasFuncref(m.types[imp.type].results)) return true;
+  }
+  const L = layoutOf(m);
+  const nImpGlobals = L.globalTypes.length - m.globals.length;
+  for (const ex of m.exports) {
+    if (ex.kind === 1) return true;
+    if (ex.kind === 0 && hasFuncref(L.funcTypes[ex.index].params)) return true;
+    if (ex.kind === 3 && L.globalTypes[ex.index] === FUNCREF) {
+      const mutable =
+        ex.index < nImpGlobals
+          ? m.imports.filter((i) => i.kind === 3)[ex.index].global.mutable
+          : m.globals[ex.index - nImpGlobals].type.mutable;
+      if (mutable) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The functions that can reach an async import: an import that may await (every one unless declared
+ * synchronous), a caller of one, a function with a call_indirect of a type some function that may await has.
+ * call_indirect is conservative: every function of the type an element segment names counts (a function can
+ * become a reference only through one), and every type when references of other instances or the host may reach the module (imported or exported
+ * tables, funcref coming in through imports or exports), since those functions may await.
+ */
+function awaitSets(
+  m: ModuleIR,
+  L: ModuleLayout,
+  callees: readonly (readonly number[])[],
+  indirect: readonly (readonly number[])[],
+  importAwaits: readonly boolean[] | undefined,
+): { awaits: boolean[]; indirectAwaits: boolean[] } {
+  const n = L.funcTypes.length;
+  const awaits = new Array<boolean>(n).fill(false);
+  for (let j = 0; j < L.nImportedFuncs; j++) awaits[j] = importAwaits?.[j] ?? true;
+  const foreign = foreignRefs(m);
+  const sigs = L.funcTypes.map(sigId);
+  const typeSig = m.types.map(sigId);
+  const indirectAwaits = m.types.map(() => foreign);
+  // The functions a table can hold (without foreign references): those an element segment names — a function
+  // can only become a reference (ref.func) if one declares it.
+  const inTables = new Set<number>();
+  for (const e of m.elems) for (const x of e.init) if (x.code[0] === 0xd2) inTables.add(x.code[1]);
+  for (;;) {
+    let changed = false;
+    const sigAwaits = new Set<number>();
+    for (const f of inTables) if (awaits[f]) sigAwaits.add(sigs[f]);
+    for (let t = 0; t < m.types.length; t++) {
+      if (!indirectAwaits[t] && sigAwaits.has(typeSig[t])) {
+        indirectAwaits[t] = true;
+        changed = true;
+      }
+    }
+    for (let i = 0; i < callees.length; i++) {
+      const f = L.nImportedFuncs + i;
+      if (awaits[f]) continue;
+      if (callees[i].some((j) => awaits[j]) || indirect[i].some((t) => indirectAwaits[t])) {
+        awaits[f] = true;
+        changed = true;
+      }
+    }
+    if (!changed) return { awaits, indirectAwaits };
+  }
 }
 
 /** Constants of the module: NaN floats (K) and v128 constants (KV<i>, deduplicated). */
@@ -351,10 +527,15 @@ function emitFunction(
   m: ModuleIR,
   L: ModuleLayout,
   codeIndex: number,
-  gen: boolean,
+  /**
+   * 'f': the plain form (`invoke`: a fuel stop traps). 'g': the generator form (resumable, for functions that can
+   * reach an async import). 'p': the resumable plain form of the others: at a fuel-slice end it leaves its body
+   * with its frame record (the capture protocol) and returns KP, and each caller does the same after one compare.
+   */
+  mode: 'f' | 'g' | 'p',
   pool: ConstPool,
-  /** For a generator form: which defined functions are leaves, and their entry costs (from the plain pass). */
-  leafInfo: { readonly leaves: readonly boolean[]; readonly entryCosts: readonly number[] } | null,
+  /** For a resumable form: leaves, entry costs and which functions may await (from the plain pass). */
+  leafInfo: ResumableInfo | null,
   /**
    * Emit the re-entry variant `r<f>_<pos>(NX, V)` of the generator form: it starts with its locals and the
    * site's operand values from V, skips to the site through the enclosing blocks (guards on RS: the code before
@@ -362,7 +543,19 @@ function emitFunction(
    * continues a call there with the callee's generator NX, and from then on runs as the plain generator form.
    */
   reentry: { readonly pos: number; readonly spans: ReadonlyMap<number, readonly [number, number]> } | null,
-): { src: string; entryCost: number; leaf: boolean; frame: FrameMeta } {
+): {
+  src: string;
+  entryCost: number;
+  leaf: boolean;
+  frame: FrameMeta;
+  callees: readonly number[];
+  indirect: readonly number[];
+} {
+  const gen = mode === 'g';
+  /** A resumable form (g or p): suspension sites, capture records, re-entry. */
+  const res = mode !== 'f';
+  const callees: number[] = [];
+  const indirect: number[] = [];
   const consts = pool.consts;
   const fIndex = L.nImportedFuncs + codeIndex;
   const type = L.funcTypes[fIndex];
@@ -482,7 +675,7 @@ function emitFunction(
   const fuelPoint = (pos: number) => {
     if (segCost.length > 0) segCost[segCost.length - 1] = Math.max(1, fuelCount);
     fuelCount = 0;
-    if (gen) {
+    if (res) {
       segCap.push(site(pos, 0, -1, -1, ''));
       if (pos - 1 === target) {
         // The re-entry variant's site: charge this segment afresh, as the stopped yield would on resumption.
@@ -529,24 +722,47 @@ function emitFunction(
   };
   const callExpr = (j: number, args: string[]): string => {
     calls = true;
+    callees.push(j);
     const imported = j < L.nImportedFuncs;
     const pos = insAt + 1;
-    if (gen && !imported && leafInfo?.leaves[j - L.nImportedFuncs]) {
+    if (res && !imported && leafInfo?.leaves[j - L.nImportedFuncs]) {
       // A leaf: its entry is paid here, at the point its own generator would yield (see emitModule).
       const cost = leafInfo.entryCosts[j - L.nImportedFuncs];
       const cap = site(pos, 1, j, -1, args.join(', '));
       (sites.get(pos) as { cost: number }).cost = cost;
-      const wait = `while (D < MAXD && F < ${cost} && !FQ(${cost})) { if ((yield ${cost}) === KP) ${cap} }`;
+      const wait = gen
+        ? `while (D < MAXD && F < ${cost} && !FQ(${cost})) { if ((yield ${cost}) === KP) ${cap} }`
+        : `if (D < MAXD && F < ${cost} && !FQ(${cost})) ${cap}`;
       if (callSite()) {
         emit(
-          `if (RS) { RS = false; R = (yield* NX); if (R === KP) ${cap} } else { ${wait} R = f${j}(${args.join(', ')}); }`,
+          `if (RS) { RS = false; R = ${gen ? '(yield* NX)' : 'NX[0](NX[1], NX[2])'}; if (R === KP) ${cap} } else { ${wait} R = f${j}(${args.join(', ')}); }`,
         );
         return 'R';
       }
       emit(wait);
       return `f${j}(${args.join(', ')})`;
     }
-    if (gen) {
+    if (res && imported && !leafInfo!.awaits[j]) {
+      // A host import declared synchronous: a plain call, no suspension site.
+      return `I${j}(${args.join(', ')})`;
+    }
+    if (res && !imported && !leafInfo!.awaits[j]) {
+      // A callee that cannot reach an async import: its resumable plain form, which returns KP when a slice ends
+      // inside it (its frames recorded). A generator caller then yields through RP, which re-enters those plain
+      // frames on the next run; a plain caller records its own frame and returns KP too.
+      capCheck = site(pos, 2, j, -1, args.join(', '));
+      const re = callSite();
+      const call = `p${j}(${args.join(', ')})`;
+      if (!gen) return re ? `(RS ? (RS = false, NX[0](NX[1], NX[2])) : ${call})` : call;
+      emit(
+        re
+          ? `if (RS) { RS = false; R = (yield* NX); } else { R = ${call}; if (R === KP) R = yield* RP(); }`
+          : `R = ${call}; if (R === KP) R = yield* RP();`,
+      );
+      return 'R';
+    }
+    if (res) {
+      if (!gen) throw new Error(`transpiler: f${fIndex} is plain but calls f${j}, which may await`);
       capCheck = site(pos, 2, j, -1, args.join(', '));
       const call = imported ? `IG${j}(${args.join(', ')})` : `g${j}(${args.join(', ')})`;
       const re = callSite();
@@ -908,14 +1124,27 @@ function emitFunction(
             `fn = T${tab}.elements[${idx} >>> 0]; if (fn === undefined) h_toob(); if (fn === null) h_uninit(); if (fn.sig !== ${sigId(t)}) h_sigmis();`,
           );
           calls = true;
+          indirect.push(c[pc + 1]);
           let expr = `fn.js(${args.join(', ')})`;
-          if (gen) {
+          if (res) {
             const pos = insAt + 1;
             capCheck = site(pos, 3, -1, c[pc + 1], args.join(', '));
             const re = callSite();
-            expr = re
-              ? `(yield* (RS ? (RS = false, NX) : fn.gen(${args.join(', ')})))`
-              : `(yield* fn.gen(${args.join(', ')}))`;
+            const a = args.join(', ');
+            if (leafInfo!.indirectAwaits[c[pc + 1]]) {
+              if (!gen) throw new Error(`transpiler: f${fIndex} is plain but has a call_indirect that may await`);
+              expr = re ? `(yield* (RS ? (RS = false, NX) : fn.gen(${a})))` : `(yield* fn.gen(${a}))`;
+            } else if (gen) {
+              // No function of this type may await: the callee's resumable plain entry (see callExpr).
+              emit(
+                re
+                  ? `if (RS) { RS = false; R = (yield* NX); } else { R = fn.pr(${a}); if (R === KP) R = yield* RP(); }`
+                  : `R = fn.pr(${a}); if (R === KP) R = yield* RP();`,
+              );
+              expr = 'R';
+            } else {
+              expr = re ? `(RS ? (RS = false, NX[0](NX[1], NX[2])) : fn.pr(${a}))` : `fn.pr(${a})`;
+            }
           }
           assignResults(t, expr, hasMem ? ' RF(); dv = DV;' : '');
         }
@@ -1138,11 +1367,14 @@ function emitFunction(
   segCost[segCost.length - 1] = Math.max(1, fuelCount);
   for (let k = 0; k < segAt.length; k++) {
     const cost = segCost[k];
-    if (gen) (sites.get(segPos[k]) as { cost: number }).cost = cost;
+    if (res) (sites.get(segPos[k]) as { cost: number }).cost = cost;
     // The capture path (after a yield resumed with KP) only names the site: R = its position, then break X.
+    // A resumable plain form takes it directly at a slice end (FG restored F: the segment is not charged).
     b[segAt[k]] = gen
       ? `while ((F -= ${cost}) < 0 && !FG(${cost})) { if ((yield ${cost}) === KP) ${segCap[k]}${hasMem ? ' dv = DV;' : ''} }`
-      : `if ((F -= ${cost}) < 0 && !FG(${cost})) h_fuel();`;
+      : res
+        ? `if ((F -= ${cost}) < 0 && !FG(${cost})) ${segCap[k]}`
+        : `if ((F -= ${cost}) < 0 && !FG(${cost})) h_fuel();`;
   }
   if (reentry !== null && !reached) throw new Error(`transpiler: no re-entry site at ${reentry.pos} in f${fIndex}`);
   const params = type.params.map((_, i) => `l${i}`);
@@ -1153,17 +1385,18 @@ function emitFunction(
   if (hasMem) decls.push('dv = DV');
   let head: string;
   let body = b.join('\n');
-  if (gen) {
+  if (res) {
     // A capture resumes the innermost yield with KP: from there each frame leaves block X with its site and
     // operand values, records them with its locals (CF) and returns KP to its caller, innermost first. Only
-    // cold paths (after a yield) and one compare after each resumable call are added to the code.
+    // cold paths (after a yield) and one compare after each resumable call are added to the code. A plain
+    // frame leaving this way also undoes its depth count (it is re-entered later, counting again).
     const cases = [...records.values()].join('\n');
-    body = `X: {\n${body}\n}\nswitch (R) {\n${cases}\n}\nCF(${fIndex}, R, [${localNames}], fn);\nreturn KP;`;
+    body = `X: {\n${body}\n}\nswitch (R) {\n${cases}\n}\nCF(${fIndex}, R, [${localNames}], fn);\n${gen ? '' : 'D--; '}return KP;`;
   }
   if (reentry === null) {
     for (let i = type.params.length; i < localTypes.length; i++) decls.push(`l${i} = ${ZERO[SUFFIX[localTypes[i]]]}`);
     for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
-    head = `function${gen ? '*' : ''} ${gen ? 'g' : 'f'}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;
+    head = `function${gen ? '*' : ''} ${mode}${fIndex}(${params.join(', ')}) {\nlet ${decls.join(', ')};`;
   } else {
     const at = sites.get(reentry.pos)!;
     const sets = at.stack
@@ -1172,10 +1405,17 @@ function emitFunction(
     decls.push('RS = true');
     for (let i = 0; i < localTypes.length; i++) decls.push(`l${i} = V[${i}]`);
     for (const n of vars) decls.push(`${n} = ${ZERO[n[n.length - 1]]}`);
-    head = `function* r${fIndex}_${reentry.pos}(NX, V) {\nlet ${decls.join(', ')};\n${sets.join(' ')}`;
+    head = `function${gen ? '* r' : ' u'}${fIndex}_${reentry.pos}(NX, V) {\nlet ${decls.join(', ')};\n${sets.join(' ')}`;
   }
   const frame: FrameMeta = { locals: localTypes, nParams: type.params.length, sites, spans };
-  return { src: `${head}\n${body}\n}`, entryCost: segCost[0], leaf: segAt.length === 1 && !calls, frame };
+  return {
+    src: `${head}\n${body}\n}`,
+    entryCost: segCost[0],
+    leaf: segAt.length === 1 && !calls,
+    frame,
+    callees,
+    indirect,
+  };
 }
 
 /**
@@ -1304,9 +1544,23 @@ function shuffle(a: string, b: string, lanes: readonly number[]): string {
   return `[${words.join(', ')}]`;
 }
 
+/** Index of each NaN constant already in a pool (deduplicated: a variant emitted later finds the same `K[i]`). */
+const constIndex = new WeakMap<number[], Map<string, number>>();
+
 function constRef(consts: number[], lo: number, hi: number, f64: boolean): string {
-  consts.push(f64 ? 1 : 0, lo, hi);
-  return `K[${consts.length / 3 - 1}]`;
+  let idx = constIndex.get(consts);
+  if (idx === undefined) {
+    idx = new Map();
+    constIndex.set(consts, idx);
+  }
+  const key = `${f64 ? 1 : 0} ${lo} ${hi}`;
+  let i = idx.get(key);
+  if (i === undefined) {
+    consts.push(f64 ? 1 : 0, lo, hi);
+    i = consts.length / 3 - 1;
+    idx.set(key, i);
+  }
+  return `K[${i}]`;
 }
 
 // [DataView getter, bytes, widen to BigInt]

@@ -373,7 +373,11 @@ class TranspilerCompiledCode implements CompiledCode {
       }
     });
     const { linked, bind } = this.link(imports);
-    const code = codeWithVariants(compiled, decodedRequests(decoded));
+    // The code the instance runs depends on which imports may await (see emitModule): as linkForRestore links.
+    const awaits = this.module.imports
+      .filter((imp) => imp.kind === 'function')
+      .map((imp) => !linked[imp.module]?.[imp.name]?.sync);
+    const code = codeWithVariants(compiled, decodedRequests(decoded), awaits);
     const inst = linkForRestore(this.module, linked, instanceOptions(options), code);
     const executions = applyState(inst.state, decoded, snapshot.memories, snapshot.fuelUsed);
     const guest = bind(inst);
@@ -405,19 +409,25 @@ class TranspilerCompiledCode implements CompiledCode {
       if (fn === undefined) continue; // reported by link as an unknown import
       const type = imp.type as FunctionType;
       linked[imp.module] ??= {};
-      linked[imp.module][imp.name] = hostFunction(type, (...raw: RawValue[]) => {
-        const args = raw.map((v, i) => fromRaw(type.params[i], v));
-        const r = fn(args, context);
-        const conv = (x: unknown): RawValue | RawValue[] => {
-          if (type.results.length === 0) return undefined;
-          if (type.results.length === 1) return toRaw(type.results[0], (Array.isArray(x) ? x[0] : x) as GuestValue);
-          return type.results.map((t, i) => toRaw(t, (x as GuestValue[])[i]));
-        };
-        if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
-          return (r as Promise<unknown>).then(conv);
-        }
-        return conv(r);
-      });
+      // A host function marked `sync: true` promises never to return a Promise (see the README, Suspension).
+      const sync = (fn as { readonly sync?: unknown }).sync === true;
+      linked[imp.module][imp.name] = hostFunction(
+        type,
+        (...raw: RawValue[]) => {
+          const args = raw.map((v, i) => fromRaw(type.params[i], v));
+          const r = fn(args, context);
+          const conv = (x: unknown): RawValue | RawValue[] => {
+            if (type.results.length === 0) return undefined;
+            if (type.results.length === 1) return toRaw(type.results[0], (Array.isArray(x) ? x[0] : x) as GuestValue);
+            return type.results.map((t, i) => toRaw(t, (x as GuestValue[])[i]));
+          };
+          if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+            return (r as Promise<unknown>).then(conv);
+          }
+          return conv(r);
+        },
+        { sync },
+      );
     }
     return {
       linked,

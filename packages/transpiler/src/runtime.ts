@@ -22,7 +22,14 @@ import {
   validate,
 } from '@fayger/wasm';
 import type { ConstExprIR, FuncTypeIR, ModuleIR } from '@fayger/wasm';
-import { emitModule, layoutOf, type EmittedModule, type ModuleLayout, type ReentryRequest } from './emit.js';
+import {
+  emitModule,
+  emitPlainVariants,
+  layoutOf,
+  type EmittedModule,
+  type ModuleLayout,
+  type ReentryRequest,
+} from './emit.js';
 import { CAPTURE_SIGNAL, EMPTY, FuelOut, H, captured, type FrameRecord, type Vec } from './helpers.js';
 
 /**
@@ -55,6 +62,10 @@ type GenFn = (...args: unknown[]) => Generator<unknown, unknown, unknown>;
 export interface InstanceCode {
   readonly f: JsFn[];
   readonly g: GenFn[];
+  /** Resumable plain forms (null for the functions with a generator body): they return KP at a slice end. */
+  readonly p: (JsFn | null)[];
+  /** Evaluates emitter-made variant source in this code's closure (see emitPlainVariants). */
+  X(source: string): unknown;
   /** Re-entry variants (snapshots): [function index, site position, generator function (NX, V)]. */
   readonly r: [number, number, (nx: unknown, v: unknown[]) => Generator<unknown, unknown, unknown>][];
   RF(): void;
@@ -64,6 +75,9 @@ export interface InstanceCode {
   setD(v: number): void;
   getG(i: number): unknown;
   setG(i: number, v: unknown): void;
+  /** Re-entry variants compiled into this code so far, plain and generator ones, by site (see variantsFor). */
+  pv?: Map<number, JsFn>;
+  gv?: Map<number, JsFn>;
 }
 
 /**
@@ -88,6 +102,10 @@ export interface InstanceState {
   /** What the code factory was given (shared by a code that replaces it, see {@link swapCode}). */
   rt: Record<string, unknown>;
   module: CompiledModule;
+  /** Per imported function: may it await? (decides which functions have generator bodies, see emitModule). */
+  importAwaits: readonly boolean[];
+  /** The emitted code the instance runs (the module's own, or the one for its synchronous imports). */
+  emitted: EmittedModule;
 }
 
 /** A function instance (transpiled or host). Also the funcref value. */
@@ -104,7 +122,14 @@ export class TFunction {
   /** The raw generated functions (no memory-view refresh), for top-level entry. */
   raw: JsFn | null = null;
   rawGen: GenFn | null = null;
+  /**
+   * The resumable plain entry (call_indirect from plain resumable code, which only reaches functions that cannot
+   * await): returns KP when a fuel slice ends inside. A host function's is its plain call.
+   */
+  pr: JsFn = notPlain;
   host: HostFunctionImpl | null = null;
+  /** A host function declared synchronous (never returns a Promise): callers need no resumable form for it. */
+  sync = false;
   inst: InstanceState | null = null;
   index = -1;
   entryCost = 0;
@@ -118,6 +143,14 @@ export class TFunction {
   get kind(): 'function' {
     return 'function';
   }
+}
+
+function notPlain(): never {
+  throw new FaygerError({
+    code: 'INTERNAL',
+    phase: 'execute',
+    message: 'a function that may await was reached from code compiled as synchronous',
+  });
 }
 
 const f64b = new Float64Array(1);
@@ -199,10 +232,20 @@ function hostResults(f: TFunction, r: unknown): unknown {
   }
 }
 
+export interface HostFunctionOptions {
+  /**
+   * The function never returns a Promise. Then the guest functions that reach async imports only through it
+   * run as plain functions on the resumable path (no generator body); a Promise it returns anyway traps the
+   * call with WASM_EXECUTION_STATE. Default false: any import may await.
+   */
+  readonly sync?: boolean;
+}
+
 /** Wraps a host function as an importable TFunction. It receives and returns raw values. */
-export function hostFunction(type: FunctionType, impl: HostFunctionImpl): TFunction {
+export function hostFunction(type: FunctionType, impl: HostFunctionImpl, options: HostFunctionOptions = {}): TFunction {
   const f = new TFunction({ params: type.params.map(typeCode), results: type.results.map(typeCode) });
   f.host = impl;
+  f.sync = options.sync === true;
   const ps = f.irType.params;
   const callHost = (args: unknown[]): unknown => {
     const raw = new Array<unknown>(ps.length);
@@ -227,6 +270,7 @@ export function hostFunction(type: FunctionType, impl: HostFunctionImpl): TFunct
     }
     return hostResults(f, r);
   };
+  f.pr = f.js;
   f.gen = function* (...args: unknown[]) {
     let r = callHost(args);
     if (isThenable(r)) {
@@ -293,6 +337,11 @@ export interface CompiledModule {
   readonly factory: (rt: unknown) => InstanceCode;
   /** NaN constants built from their bits. */
   readonly K: Float64Array;
+  /** The module's code for instances some of whose imports are synchronous, by which imports may await. */
+  readonly codes: Map<
+    string,
+    { readonly emitted: EmittedModule; readonly factory: (rt: unknown) => InstanceCode; readonly K: Float64Array }
+  >;
   /** Module codes with re-entry variants (snapshots), by the sites they resume at. */
   readonly variants: Map<
     string,
@@ -307,7 +356,31 @@ export function compileIR(bytes: Uint8Array, decoded?: ModuleIR): CompiledModule
   validate(ir);
   const emitted = emitModule(ir);
   const factory = makeFactory(emitted.source);
-  return { ir, layout: layoutOf(ir), emitted, factory, K: constants(emitted), variants: new Map() };
+  return { ir, layout: layoutOf(ir), emitted, factory, K: constants(emitted), codes: new Map(), variants: new Map() };
+}
+
+/** Per imported function of `imports` (linked TFunctions): may it await? Other instances' functions may. */
+export function importAwaitsOf(funcs: readonly TFunction[]): boolean[] {
+  return funcs.map((f) => f.inst !== null || !f.sync);
+}
+
+const maskKey = (awaits: readonly boolean[]) => awaits.map((a) => (a ? 1 : 0)).join('');
+
+/** The module's code for instances whose imports may await as `awaits` says (emitted once per mask). */
+export function codeFor(
+  mod: CompiledModule,
+  awaits: readonly boolean[],
+): { readonly emitted: EmittedModule; readonly factory: (rt: unknown) => InstanceCode; readonly K: Float64Array } {
+  if (awaits.every((a) => a)) return mod;
+  const key = maskKey(awaits);
+  let c = mod.codes.get(key);
+  if (c === undefined) {
+    const emitted = emitModule(mod.ir, [], { awaits });
+    c = { emitted, factory: makeFactory(emitted.source), K: constants(emitted) };
+    if (mod.codes.size >= 8) mod.codes.clear();
+    mod.codes.set(key, c);
+  }
+  return c;
 }
 
 /**
@@ -317,15 +390,17 @@ export function compileIR(bytes: Uint8Array, decoded?: ModuleIR): CompiledModule
 export function codeWithVariants(
   mod: CompiledModule,
   requests: readonly ReentryRequest[],
-): { readonly factory: (rt: unknown) => InstanceCode; readonly K: Float64Array } {
-  if (requests.length === 0) return mod;
+  awaits?: readonly boolean[],
+): { readonly emitted: EmittedModule; readonly factory: (rt: unknown) => InstanceCode; readonly K: Float64Array } {
+  const all = awaits ?? new Array<boolean>(mod.layout.nImportedFuncs).fill(true);
+  if (requests.length === 0) return codeFor(mod, all);
   const uniq = [...new Map(requests.map((r) => [`${r.func}:${r.pos}`, r])).values()].sort(
     (a, b) => a.func - b.func || a.pos - b.pos,
   );
-  const key = uniq.map((r) => `${r.func}:${r.pos}`).join(',');
+  const key = `${maskKey(all)}/${uniq.map((r) => `${r.func}:${r.pos}`).join(',')}`;
   let v = mod.variants.get(key);
   if (v === undefined) {
-    const emitted = emitModule(mod.ir, uniq);
+    const emitted = emitModule(mod.ir, uniq, { awaits: all });
     v = { emitted, factory: makeFactory(emitted.source), K: constants(emitted) };
     if (mod.variants.size >= 8) mod.variants.clear();
     mod.variants.set(key, v);
@@ -359,7 +434,7 @@ export interface LinkOptions {
   geometricMemory: boolean;
   fuel: FuelAccount;
   /** Code to run instead of the module's own (a restore: the same module with re-entry variants). */
-  code?: { readonly factory: (rt: unknown) => InstanceCode; readonly K: Float64Array };
+  code?: { readonly emitted: EmittedModule; readonly factory: (rt: unknown) => InstanceCode; readonly K: Float64Array };
 }
 
 function linkError(message: string, details: Record<string, unknown>): never {
@@ -441,6 +516,8 @@ export function link(
     }
   }
   const imported = funcs.slice();
+  const importAwaits = importAwaitsOf(imported);
+  const use = opts.code ?? codeFor(mod, importAwaits);
   const state: InstanceState = {
     code: null as unknown as InstanceCode,
     fuel: opts.fuel,
@@ -453,6 +530,8 @@ export function link(
     active: 0,
     rt: {},
     module: mod,
+    importAwaits,
+    emitted: use.emitted,
   };
   for (let i = 0; i < ir.funcs.length; i++) {
     const f = new TFunction(ir.types[ir.funcs[i]]);
@@ -514,7 +593,6 @@ export function link(
   }
   const elems: (readonly unknown[])[] = ir.elems.map((e) => (e.mode === SEG_PASSIVE ? e.init.map(evalConst) : EMPTY));
   const datas: (Uint8Array | null)[] = ir.datas.map((d) => (d.mode === SEG_PASSIVE ? d.bytes : null));
-  const use = opts.code ?? mod;
   state.rt = {
     H,
     M: memory,
@@ -527,6 +605,7 @@ export function link(
     ES: elems,
     maxDepth: opts.maxCallDepth,
     K: use.K,
+    RP: plainResume(state),
   };
   bindCode(state, use.factory(state.rt));
   state.code.setF(opts.fuel.remaining);
@@ -581,6 +660,7 @@ function bindCode(state: InstanceState, code: InstanceCode): void {
     const rawGen = code.g[i];
     f.raw = raw;
     f.rawGen = rawGen;
+    f.pr = code.p[i] ?? notPlain;
     // Entered from another instance's code (import, table): the running call's fuel and depth move into this
     // instance's counters for the duration and back after, so a call spanning instances has one budget.
     f.js = (...a: unknown[]) => {
@@ -622,7 +702,8 @@ function bindCode(state: InstanceState, code: InstanceCode): void {
  * global cells, segments, function objects) is the same; the closure-held globals are copied over.
  */
 export function swapCode(state: InstanceState, requests: readonly ReentryRequest[]): InstanceCode {
-  const use = codeWithVariants(state.module, requests);
+  const use = codeWithVariants(state.module, requests, state.importAwaits);
+  state.emitted = use.emitted;
   const old = state.code;
   state.rt = { ...state.rt, K: use.K };
   const code = use.factory(state.rt);
@@ -630,6 +711,122 @@ export function swapCode(state: InstanceState, requests: readonly ReentryRequest
   for (let g = 0; g < L.closureGlobals.length; g++) if (L.closureGlobals[g]) code.setG(g, old.getG(g));
   bindCode(state, code);
   return code;
+}
+
+/** A frame to re-enter: function index, wasm position, locals, operand values (as SiteMeta describes them). */
+export interface PlainFrame {
+  readonly func: number;
+  readonly pos: number;
+  readonly locals: readonly unknown[];
+  readonly stack: readonly unknown[];
+}
+
+const siteKey = (func: number, pos: number) => func * 4294967296 + pos;
+
+/**
+ * Re-entry variants for these sites in the instance's current code: plain ones `u<f>_<pos>` (or, `gen`, the
+ * generator ones `r<f>_<pos>`) — those the code was emitted with (a restore), else compiled into its closure on
+ * first use (the code's `X`) and kept per code, all missing ones of a stop in one evaluation. The module is never
+ * compiled again for a slice end.
+ */
+function variantsFor(state: InstanceState, sites: readonly PlainFrame[], gen: boolean): Map<number, JsFn> {
+  const code = state.code;
+  let pv = gen ? code.gv : code.pv;
+  if (pv === undefined) {
+    pv = new Map();
+    for (const [f, pos, fn] of code.r) {
+      if (state.emitted.awaits[f] === gen) pv.set(siteKey(f, pos), fn as unknown as JsFn);
+    }
+    if (gen) code.gv = pv;
+    else code.pv = pv;
+  }
+  let missing: ReentryRequest[] | null = null;
+  for (const f of sites) {
+    if (f.pos > 0 && !pv.has(siteKey(f.func, f.pos))) (missing ??= []).push({ func: f.func, pos: f.pos });
+  }
+  if (missing !== null) {
+    const uniq = [...new Map(missing.map((r) => [siteKey(r.func, r.pos), r])).values()];
+    const made = code.X(emitPlainVariants(state.emitted.ctx, uniq, gen)) as [number, number, JsFn][];
+    for (const [f, pos, fn] of made) pv.set(siteKey(f, pos), fn);
+  }
+  return pv;
+}
+
+/** A frame's entry (position 0): the function's resumable plain form, called with its parameters. */
+function entryOf(state: InstanceState, f: PlainFrame): [JsFn, null, unknown[]] {
+  const i = f.func - state.module.layout.nImportedFuncs;
+  const p = state.code.p[i]!;
+  return [(_: unknown, params: unknown[]) => p(...params), null, f.locals.slice(0, state.emitted.frames[i].nParams)];
+}
+
+/**
+ * Continues stopped plain frames, given innermost first (the innermost at a fuel point, or a function's entry):
+ * each frame's variant skips to its call and continues it with the inner frame's — passed as `NX`, a triple
+ * [variant, its NX, its values], so a re-entered frame is one JS frame — and the innermost re-runs its fuel
+ * point. The function returned runs the chain: the outermost frame's result, or KP if a slice ends again.
+ */
+export function plainChain(state: InstanceState, inner: readonly PlainFrame[]): () => unknown {
+  const vs = variantsFor(state, inner, false);
+  let nx: [JsFn, unknown, unknown[]] | null = null;
+  for (const f of inner) {
+    nx = f.pos === 0 ? entryOf(state, f) : [vs.get(siteKey(f.func, f.pos))!, nx, [...f.locals, ...f.stack]];
+  }
+  const top = nx!;
+  return () => top[0](top[1], top[2]);
+}
+
+/** Capture records of a plain stop (innermost first; a stop before a leaf gets the leaf's frame at its entry). */
+function recordFrames(state: InstanceState, recs: readonly FrameRecord[]): readonly PlainFrame[] {
+  const top = recs[0];
+  const site = state.emitted.frames[top.func - state.module.layout.nImportedFuncs].sites.get(top.pos)!;
+  return site.kind === 1 ? [{ func: site.callee, pos: 0, locals: top.args, stack: EMPTY }, ...recs] : recs;
+}
+
+/**
+ * Plain frames a re-entry keeps plain; the ones below them are re-entered as generator frames (each function
+ * has a generator form for re-entry, emitted on first use). A slice end unwinds only plain frames, so this bounds
+ * what each slice end costs: deep recursion in plain code is unwound and rebuilt once, not at every slice end.
+ */
+const PLAIN_REENTRY_DEPTH = 16;
+
+/**
+ * `RP` of the generated code: a generator frame (or the generator entry of a plain function) whose plain callee
+ * returned KP — a fuel slice ended inside plain code, whose frames left their records — yields the cost of the
+ * stopped segment, like a generator's own fuel point, and on the next run re-enters those frames. A capture
+ * (snapshot) resuming it puts the records back (they are the innermost frames) and returns KP.
+ */
+function plainResume(state: InstanceState): () => Generator<unknown, unknown, unknown> {
+  return function* RP() {
+    let recs = captured.splice(0);
+    for (;;) {
+      if (recs.length === 0) throw new FaygerError({ code: 'INTERNAL', phase: 'execute', message: 'no plain frames' });
+      const top = recs[0];
+      const cost = state.emitted.frames[top.func - state.module.layout.nImportedFuncs].sites.get(top.pos)!.cost;
+      const s = yield cost;
+      if (s === CAPTURE_SIGNAL) {
+        captured.push(...recs);
+        return CAPTURE_SIGNAL;
+      }
+      const frames = recordFrames(state, recs);
+      if (frames.length > PLAIN_REENTRY_DEPTH) {
+        // Deep: the outer frames go on as generator frames (paused, not unwound, at later slice ends).
+        const outer = frames.slice(PLAIN_REENTRY_DEPTH);
+        const gs = variantsFor(state, outer, true);
+        let it = plainAsGenerator(state, plainChain(state, frames.slice(0, PLAIN_REENTRY_DEPTH)));
+        for (const f of outer) it = gs.get(siteKey(f.func, f.pos))!(it, [...f.locals, ...f.stack]);
+        return yield* it;
+      }
+      const x = plainChain(state, frames)();
+      if (x !== CAPTURE_SIGNAL) return x;
+      recs = captured.splice(0);
+    }
+  };
+}
+
+/** A generator continuing plain frames (see {@link plainChain}): for a generator caller or the call's entry. */
+export function* plainAsGenerator(state: InstanceState, chain: () => unknown): Generator<unknown, unknown, unknown> {
+  const x = chain();
+  return x === CAPTURE_SIGNAL ? yield* (state.rt.RP as () => Generator<unknown, unknown, unknown>)() : x;
 }
 
 export function cellValue(g: WasmGlobal): unknown {

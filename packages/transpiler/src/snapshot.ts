@@ -25,6 +25,8 @@ import {
   cellValue,
   fromRaw,
   globalValue,
+  plainAsGenerator,
+  plainChain,
   setCell,
   swapCode,
   toRaw,
@@ -164,7 +166,14 @@ export function chainOf(
   const nImp = state.module.layout.nImportedFuncs;
   let nx: Generator<unknown, unknown, unknown> | null =
     c.pending === null ? null : host(state.funcs[c.pending.func], c.pending.args);
-  for (let k = c.frames.length - 1; k >= 0; k--) {
+  let k = c.frames.length - 1;
+  const plain = plainSuffix(state, c);
+  if (plain > 0) {
+    // The innermost frames are of functions with no generator body: they continue as plain code.
+    nx = plainAsGenerator(state, plainChain(state, c.frames.slice(k + 1 - plain).reverse()));
+    k -= plain;
+  }
+  for (; k >= 0; k--) {
     const f = c.frames[k];
     if (f.pos === 0) {
       const fm = meta(state, f.func)!;
@@ -177,6 +186,14 @@ export function chainOf(
     }
   }
   return nx!;
+}
+
+/** How many innermost frames of `c` are of functions that run as plain code on the resumable path. */
+function plainSuffix(state: InstanceState, c: CallFrames): number {
+  if (c.pending !== null) return 0;
+  let n = 0;
+  while (n < c.frames.length && !state.emitted.awaits[c.frames[c.frames.length - 1 - n].func]) n++;
+  return n;
 }
 
 /** Fuel the next slice of a re-entered call must at least cover (its top frame's segment), as `run` expects. */

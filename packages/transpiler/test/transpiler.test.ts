@@ -135,8 +135,14 @@ const ALLOWED = new Set<string>([
   'V',
   'setG',
   'r',
+  // Resumable plain forms p<f> (u<f>_<pos> their re-entry variants, evaluated in the code's closure by X with
+  // eval), the callee entry pr, and RP, through which a generator continues plain frames stopped by a slice.
+  'p',
+  'pr',
+  'RP',
+  'eval',
 ]);
-const GENERATED = /^(s\d+[ijfdrv]|l\d+|f\d+|g\d+|r\d+_\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+|KV\d+)$/;
+const GENERATED = /^(s\d+[ijfdrv]|l\d+|f\d+|g\d+|p\d+|r\d+_\d+|u\d+_\d+|q\d+|G\d+|T\d+|I\d+|IG\d+|L\d+|KV\d+)$/;
 
 function identifiersOf(source: string): string[] {
   // Numeric literals (1e+21, 0x.., 12n) are not identifiers.
@@ -190,6 +196,12 @@ describe('safe by construction: no module bytes reach the generated source', () 
     expect(/^[\x20-\x7e\n]*$/.test(variants)).toBe(true);
     expect(variants.match(/["'`]/g)?.length).toBe(2);
     expect(codeWithVariants(c, requests).factory).toBeTypeOf('function');
+    // The code for the import declared synchronous: no generator body, only resumable plain forms.
+    const sync = emitModule(c.ir, [], { awaits: [false] });
+    expect(sync.awaits.some((a) => a)).toBe(false);
+    expect(sync.source).toMatch(/function p\d+\(\)/);
+    expect(identifiersOf(sync.source).filter((id) => !ALLOWED.has(id) && !GENERATED.test(id))).toEqual([]);
+    expect(sync.source.match(/["'`]/g)?.length).toBe(2);
   });
 });
 
@@ -590,7 +602,9 @@ describe('leaf functions (no loop, no call) have no generator body', () => {
     );
     expect(mod.source).toMatch(/function\* g1\(l0\) \{\nwhile/);
     expect(mod.source).not.toMatch(/yield\* g[01]\(/);
-    expect(mod.source).toMatch(/function\* g3\(l0\) \{\nlet /); // run: a loop, so a real generator
+    // run: a loop, but no async import to reach: a resumable plain form, its generator entry a wrapper.
+    expect(mod.source).toMatch(/function p3\(l0\) \{\nlet /);
+    expect(mod.source).toMatch(/function\* g3\(l0\) \{\nconst R = p3\(l0\);/);
     for (const slice of [1, 2, 3, 5, 8, 13, 21, 1000]) {
       for (const [name, arg] of [
         ['run', 27],
