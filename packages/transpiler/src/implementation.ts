@@ -227,11 +227,14 @@ class TranspilerGuestInstance implements GuestInstance {
       stopped.map((c) => c.ex),
     );
     const byCall = new Map(stopped.map((c, i) => [c, frames[i]]));
+    // Waiting = stopped at a host call: in-process that is the `waiting` state; a call restored while waiting
+    // is `suspended` until it runs (it calls its import again then) but is still stopped at that import.
+    const waiting = (c: (typeof mine)[number]) => byCall.get(c)!.pending !== null;
     const bytes = encodeState(
       state,
       mine.map((c) => ({
         func: c.ex.fn.index,
-        waiting: c.state === 'waiting',
+        waiting: waiting(c),
         fuelUsed: c.ex.fuelUsed,
         frames: byCall.get(c)!,
       })),
@@ -243,7 +246,7 @@ class TranspilerGuestInstance implements GuestInstance {
       memories: mem === null ? [] : [{ pages: mem.pages, bytes: mem.u8.slice() }],
       state: bytes,
       fuelUsed: state.fuel.used,
-      calls: mine.map((c) => ({ export: c.exportName, waiting: c.state === 'waiting' })),
+      calls: mine.map((c) => ({ export: c.exportName, waiting: waiting(c) })),
     };
   }
 

@@ -997,6 +997,11 @@ export class Execution {
   state: ExecutionState = 'ready';
   fuelUsed = 0;
   private it: Generator<unknown, unknown, unknown> | null = null;
+  /**
+   * @internal Snapshot: the frames a capture or restore gave the call's current chain, while that chain has not
+   * run yet — a rebuilt chain has no paused `yield` to send a capture signal to, so capturing it again reads these.
+   */
+  frozen: unknown = null;
   private pendingCost = 0;
   private depth = 0;
   /** The instance code a suspended call stopped in (another instance's, after a cross-instance call). */
@@ -1060,6 +1065,7 @@ export class Execution {
     const outer = current;
     current = code;
     let r: IteratorResult<unknown, unknown>;
+    this.frozen = null;
     try {
       r = this.it.next(resume);
     } catch (e) {
@@ -1140,6 +1146,7 @@ export class Execution {
   private finish(state: ExecutionState): void {
     this.state = state;
     this.it = null;
+    this.frozen = null;
   }
 
   private fail(e: FaygerError): ExecutionResult {

@@ -208,14 +208,17 @@ export function nextCostOf(state: InstanceState, c: CallFrames): number {
  * them new chains in a code with the re-entry variants they need, so the instance runs on exactly as before.
  */
 export function captureCalls(state: InstanceState, calls: readonly Execution[]): CallFrames[] {
-  const captured = calls.map((ex) => framesOf(state, ex.captureFrames()));
+  // A call captured (or restored) and not run since is already taken apart: its frames are kept on it.
+  const captured = calls.map((ex) => (ex.frozen as CallFrames | null) ?? framesOf(state, ex.captureFrames()));
   swapCode(state, requestsOf(captured));
   calls.forEach((ex, i) => {
     const c = captured[i];
+    // A waiting call goes on with the promise it waits on; a restored one not run yet still has to call its import.
     ex.reenter(
-      chainOf(state, c, (f) => ex.hostResume(f)),
+      chainOf(state, c, ex.state === 'waiting' ? (f) => ex.hostResume(f) : (f, args) => f.gen(...args)),
       ex.nextCost,
     );
+    ex.frozen = c;
   });
   return captured;
 }
@@ -443,6 +446,7 @@ export function applyState(
       nextCostOf(state, cf),
       { fuelUsed: c.fuelUsed },
     );
+    ex.frozen = cf;
     return ex;
   });
 }

@@ -92,6 +92,42 @@ describe('transpiler snapshot / restore (engine level)', () => {
     expect(seen.slice(0, 2)).toEqual([0, 1]);
   });
 
+  it('captures the same stopped call twice in a row (fuel stop, waiting, restored and not run yet) on both engines', async () => {
+    for (const engine of [createTranspilerImplementation, interpreter]) {
+      const seen: number[] = [];
+      const g: Guest = {
+        ...snapGuest('ticks', 20, 3),
+        imports: () => {
+          const inner = tick(3).host!.tick!;
+          return { host: { tick: (args, ctx) => (seen.push(args[0] as number), inner(args, ctx)) } };
+        },
+      };
+      const full = await snapshotHarness(engine).runFull(g);
+      const calls = seen.length;
+      const stops = new Set<string>();
+      for (const fuel of [10, 25, 40]) {
+        const code = await engine().compile(g.bytes);
+        seen.length = 0;
+        const inst = await code.instantiate(g.imports());
+        const call = inst.call('ticks', [20]);
+        const stop = call.run({ fuel });
+        stops.add(stop.status);
+        const a = encodeSnapshot(inst.snapshot!([call]));
+        expect(encodeSnapshot(inst.snapshot!([call])), `${engine().descriptor.id} at ${fuel}`).toEqual(a);
+        if (stop.status === 'waiting') await stop.settled;
+        expect(await drive(inst, call, 3)).toEqual(full);
+        expect(seen.length, 'no import called twice in-process').toBe(calls);
+        // Restored and captured again before it runs: the same state, and it still calls a pending import once.
+        seen.length = 0;
+        const r = await code.restore!(g.imports(), decodeSnapshot(a));
+        expect(encodeSnapshot(r.instance.snapshot!([r.calls[0]!]))).toEqual(a);
+        expect(encodeSnapshot(r.instance.snapshot!([r.calls[0]!]))).toEqual(a);
+        expect(await drive(r.instance, r.calls[0]!, 3)).toEqual(full);
+      }
+      expect([...stops].sort()).toEqual(['suspended', 'waiting']);
+    }
+  });
+
   it('refuses to capture a live externref and a call that is not stopped', async () => {
     const code = await createTranspilerImplementation().compile(snap);
     const inst = await code.instantiate(tick(0));
