@@ -11,7 +11,7 @@ const PORT = 8787; // the port the manifest requests
 
 /** Retries until the guest's listener accepts connections (it starts inside the instance). */
 async function fetchWhenUp(url: string, init?: RequestInit): Promise<Response> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     try {
       return await fetch(url, init);
@@ -36,7 +36,8 @@ describe('examples/http-echo through loader → runtime (interpreter) → server
     const adapter = createServerAdapter({
       dataDir,
       env: { allow: ['ECHO_MAX_REQUESTS'], source: { ECHO_MAX_REQUESTS: '3' } },
-      listen: { ports: [PORT], hosts: ['127.0.0.1'], responseTimeoutMs: 10_000 },
+      // Generous: a loaded CI machine once took over 10 s to answer the third request (the host then answers 504).
+      listen: { ports: [PORT], hosts: ['127.0.0.1'], responseTimeoutMs: 90_000 },
       http: false,
       log: { format: 'json', output: { write: (line: string) => records.push(JSON.parse(line)) } },
     });
@@ -78,5 +79,5 @@ describe('examples/http-echo through loader → runtime (interpreter) → server
     expect(lines.at(-1)).toBe('http-echo stopped: served 3 request(s)');
     // The listener is gone once the guest stopped it.
     await expect(fetch(`http://127.0.0.1:${PORT}/after`)).rejects.toThrow();
-  });
+  }, 240_000);
 });
