@@ -8,11 +8,12 @@ fayger.snapshot) and the original BuF (as \`fayger run\` does), checks that the 
 that BuF's code (SNAPSHOT_CODE_MISMATCH otherwise), negotiates capabilities again with the flags given here —
 a snapshot never grants anything: a pending host call or an open file whose capability is not granted now
 fails the resume (SNAPSHOT_CAPABILITY_REVOKED), a resource that cannot be reopened fails it
-(SNAPSHOT_RESOURCE_UNAVAILABLE), both before the guest runs — then continues the guest on the engine that
-wrote the snapshot (interpreter or transpiler; --engine must allow it) and exits with its exit code. The BuF is named explicitly: a snapshot binds the code by digest, not by location.
+(SNAPSHOT_RESOURCE_UNAVAILABLE), both before the guest runs — then continues the guest on the engine --engine
+names (interpreter or transpiler: a snapshot of either resumes on either), else on the one the router picks on
+this host (an engine's own pre-neutral state only on that engine), and exits with its exit code. The BuF is named explicitly: a snapshot binds the code by digest, not by location.
 
 The snapshot file comes first. Options: those of \`fayger run\` (--trusted-roots, --allow-unsigned, --grant,
---deny, --dir, --env, --quota, --host, --explain, --events, --log, --state-dir, --json), and
+--deny, --dir, --env, --quota, --host, --engine, --explain, --events, --log, --state-dir, --json), and
       --snapshot <file>                 write a new snapshot of the resumed guest (as fayger run)
       --snapshot-on-exit-after <fuel>   … after this much more fuel (counted from the snapshot point)
       --snapshot-key <key.json>         signing key (default: the host key in the state dir)

@@ -8,7 +8,7 @@ export { resumeHelp };
 /**
  * `fayger resume <snapshot> <app.buf> [run options]`: `fayger run` of the BuF, continuing the snapshot instead of
  * starting the entry (fayger.startResume: the snapshot is verified with the same trusted roots, capabilities are
- * negotiated again from the flags, the guest continues on the engine that wrote the snapshot). Exit codes as `fayger run`.
+ * negotiated again from the flags, the guest continues on the engine --engine names, else the one the router picks). Exit codes as `fayger run`.
  */
 export async function resume(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) return (io.stdout(resumeHelp), 0);

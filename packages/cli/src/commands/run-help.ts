@@ -51,7 +51,7 @@ Options:
 ${QUOTA_KEYS.map((k) => `                                 ${k.padEnd(19)}${DEFAULT_QUOTAS[k] === undefined ? 'unlimited' : String(DEFAULT_QUOTAS[k])} (${QUOTA_INFO[k].unit})`).join('\n')}
       --snapshot <file>        write a signed snapshot of the guest (docs/spec/snapshot-v1.md) when it stops early:
                                after --snapshot-on-exit-after fuel, or on SIGINT/SIGTERM; continue it with
-                               \`fayger resume <file> <app.buf>\` (on the engine that wrote it: interpreter or transpiler).
+                               \`fayger resume <file> <app.buf>\` (on either engine: interpreter or transpiler).
                                Exits 0 once the snapshot is written (the guest did not end)
       --snapshot-on-exit-after <fuel>
                                stop at the first fuel point at or past this much fuel (the same point on
