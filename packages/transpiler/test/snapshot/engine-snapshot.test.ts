@@ -22,6 +22,14 @@ const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../../interpreter/test/fixtures/${name}.wasm`, import.meta.url)));
 const tick = (asyncEvery: number): HostImports => snapGuest('ticks', 0, asyncEvery).imports();
 const snap = fixture('snap');
+/** ticks(20) with every third tick async, recording each tick's argument in `seen`. */
+const countedTicks = (seen: number[]): Guest => ({
+  ...snapGuest('ticks', 20, 3),
+  imports: () => {
+    const inner = tick(3).host!.tick!;
+    return { host: { tick: (args, ctx) => (seen.push(args[0] as number), inner(args, ctx)) } };
+  },
+});
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
   const e = await p.then(
@@ -70,13 +78,7 @@ describe('transpiler snapshot / restore (engine level)', () => {
 
   it('snapshots a call waiting on a host promise: the import is invoked again with the same arguments', async () => {
     const seen: number[] = [];
-    const g: Guest = {
-      ...snapGuest('ticks', 20, 3),
-      imports: () => {
-        const inner = tick(3).host!.tick!;
-        return { host: { tick: (args, ctx) => (seen.push(args[0] as number), inner(args, ctx)) } };
-      },
-    };
+    const g = countedTicks(seen);
     const full = await runFull(g);
     seen.length = 0;
     const split = await runSplit(g, 10);
@@ -95,13 +97,7 @@ describe('transpiler snapshot / restore (engine level)', () => {
   it('captures the same stopped call twice in a row (fuel stop, waiting, restored and not run yet) on both engines', async () => {
     for (const engine of [createTranspilerImplementation, interpreter]) {
       const seen: number[] = [];
-      const g: Guest = {
-        ...snapGuest('ticks', 20, 3),
-        imports: () => {
-          const inner = tick(3).host!.tick!;
-          return { host: { tick: (args, ctx) => (seen.push(args[0] as number), inner(args, ctx)) } };
-        },
-      };
+      const g = countedTicks(seen);
       const full = await snapshotHarness(engine).runFull(g);
       const calls = seen.length;
       const stops = new Set<string>();

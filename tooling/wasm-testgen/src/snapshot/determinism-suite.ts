@@ -84,25 +84,7 @@ export function describeSnapshotDeterminism(opts: DeterminismSuiteOptions): void
 
     it('the interpreter benchmark workloads (WAT, and the C kernels when clang is installed)', async () => {
       const rng = new Prng(SEED ^ 0xbe7c);
-      const guests: Guest[] = [
-        await benchWatGuest('fib', 17),
-        await benchWatGuest('alu', 20_000),
-        await benchWatGuest('hash64', 1),
-        await benchWatGuest('matmul', 10),
-        await benchWatGuest('sort', 400),
-        await benchWatGuest('dispatch', 5000),
-        await benchWatGuest('hostcall', 2000),
-      ];
-      for (const [name, arg] of [
-        ['fib', 16],
-        ['qsort', 800],
-        ['sha256', 1],
-        ['vm', 1],
-        ['lz', 1],
-      ] as const) {
-        const g = await benchCGuest(name, arg);
-        if (g) guests.push(g);
-      }
+      const guests = await benchGuests();
       console.log(
         `${prefix}determinism over ${guests.length} benchmark guests: ${guests.map((g) => g.name).join(', ')}`,
       );
@@ -245,25 +227,7 @@ function describeCross(
 
     it('the interpreter benchmark workloads and C kernels, both directions', async () => {
       const rng = new Prng(SEED ^ 0xc806);
-      const guests: Guest[] = [
-        await benchWatGuest('fib', 17),
-        await benchWatGuest('alu', 20_000),
-        await benchWatGuest('hash64', 1),
-        await benchWatGuest('matmul', 10),
-        await benchWatGuest('sort', 400),
-        await benchWatGuest('dispatch', 5000),
-        await benchWatGuest('hostcall', 2000),
-      ];
-      for (const [name, arg] of [
-        ['fib', 16],
-        ['qsort', 800],
-        ['sha256', 1],
-        ['vm', 1],
-        ['lz', 1],
-      ] as const) {
-        const g = await benchCGuest(name, arg);
-        if (g) guests.push(g);
-      }
+      const guests = await benchGuests();
       for (const g of guests) expect(await proveCross(g, rng), g.name).toBeGreaterThan(0);
     }, 400_000);
 
@@ -314,4 +278,28 @@ function describeCross(
       expect(resumed).toBe(2 * specs.length);
     }, 240_000);
   });
+}
+
+/** The interpreter's benchmark workloads (WAT), and its C kernels when clang is installed. */
+async function benchGuests(): Promise<Guest[]> {
+  const guests: Guest[] = [
+    await benchWatGuest('fib', 17),
+    await benchWatGuest('alu', 20_000),
+    await benchWatGuest('hash64', 1),
+    await benchWatGuest('matmul', 10),
+    await benchWatGuest('sort', 400),
+    await benchWatGuest('dispatch', 5000),
+    await benchWatGuest('hostcall', 2000),
+  ];
+  for (const [name, arg] of [
+    ['fib', 16],
+    ['qsort', 800],
+    ['sha256', 1],
+    ['vm', 1],
+    ['lz', 1],
+  ] as const) {
+    const g = await benchCGuest(name, arg);
+    if (g) guests.push(g);
+  }
+  return guests;
 }
